@@ -1,0 +1,37 @@
+"""Curator's core: documents, annotations, storage, import, validation and export.
+
+Nothing in this package imports Qt; the GUI in ``ui`` is a thin layer over it.
+"""
+
+from curator.errors import CuratorError
+from curator.export import ExportRefused, export, export_json, export_xlsx
+from curator.importer import ImportReport, import_files
+from curator.models import Annotation, Document, DocumentMeta, DocumentStatus, Project
+from curator.project import create_sample_project, open_project
+from curator.schema import Label, LabelKind, LabelSchema
+from curator.store import Store
+from curator.validate import Problem, Severity, validate_project
+
+__all__ = [
+    "Annotation",
+    "CuratorError",
+    "Document",
+    "DocumentMeta",
+    "DocumentStatus",
+    "ExportRefused",
+    "ImportReport",
+    "Label",
+    "LabelKind",
+    "LabelSchema",
+    "Problem",
+    "Project",
+    "Severity",
+    "Store",
+    "create_sample_project",
+    "export",
+    "export_json",
+    "export_xlsx",
+    "import_files",
+    "open_project",
+    "validate_project",
+]

@@ -1,0 +1,146 @@
+"""The ``curator`` command: the same core calls the GUI makes, for scripts and CI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from curator.errors import CuratorError
+from curator.export import FORMATS, ExportRefused, export
+from curator.importer import import_files
+from curator.project import Settings, create_sample_project, open_project, open_sample_project
+from curator.store import Store
+from curator.validate import Severity, validate_project
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="curator",
+        description="Curate annotated news-text datasets. With no command, opens the GUI on the sample project.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the GUI on a project (the sample project if none is given)")
+    gui.add_argument("project", nargs="?", help="project folder or database URL")
+
+    init = commands.add_parser("init", help="create an empty project")
+    init.add_argument("project")
+    init.add_argument("--name", help="project name (default: the folder name)")
+
+    sample = commands.add_parser("sample", help="create a project holding the sample documents")
+    sample.add_argument("project")
+
+    imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
+    imp.add_argument("project")
+    imp.add_argument("files", nargs="+", type=Path)
+
+    exp = commands.add_parser("export", help="validate and export the dataset")
+    exp.add_argument("project")
+    exp.add_argument("--format", choices=FORMATS, help="default: from the output file's suffix")
+    exp.add_argument("-o", "--output", required=True, type=Path)
+    exp.add_argument("--annotator", help="export only this annotator's layer (default: every annotator)")
+
+    val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
+    val.add_argument("project")
+    val.add_argument("--annotator", help="check only this annotator's layer")
+
+    commands.add_parser("whoami", help="print the annotator name used for edits")
+    iam = commands.add_parser("iam", help="set the annotator name used for edits")
+    iam.add_argument("name")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"curator: {message}", file=sys.stderr)
+
+
+def _run_gui(project: str | None) -> int:
+    try:
+        from ui.app import run
+    except ImportError as exc:
+        raise CuratorError(
+            f"the GUI needs PySide6 ({exc}); install it with: pip install 'curator[gui]'"
+        ) from exc
+    return run(project)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from curator.models import Project
+
+    name = args.name or Path(args.project).name or "Curator project"
+    Store.create(args.project, Project(name=name)).close()
+    print(f"Created project {name!r} at {args.project}")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    store, report = create_sample_project(args.project)
+    store.close()
+    print(f"Created sample project at {args.project}: {report.summary()}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    with open_project(args.project) as store:
+        report = import_files(store, args.files)
+    print(report.summary())
+    for warning in report.warnings:
+        _err(f"warning: {warning}")
+    for problem in report.problems:
+        _err(str(problem))
+    return 1 if report.problems else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    with open_project(args.project) as store:
+        warnings = export(store, args.output, args.format, args.annotator)
+    for warning in warnings:
+        _err(str(warning))
+    print(f"Exported to {args.output}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    with open_project(args.project) as store:
+        problems = validate_project(store, args.annotator)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_gui(None)
+        if args.command == "gui":
+            return _run_gui(args.project)
+        if args.command == "whoami":
+            print(Settings().annotator)
+            return 0
+        if args.command == "iam":
+            Settings().annotator = args.name
+            print(f"Edits are now made as {args.name.strip()!r}")
+            return 0
+        handlers = {
+            "init": _cmd_init,
+            "sample": _cmd_sample,
+            "import": _cmd_import,
+            "export": _cmd_export,
+            "validate": _cmd_validate,
+        }
+        return handlers[args.command](args)
+    except ExportRefused as exc:
+        _err(str(exc))
+        return 1
+    except CuratorError as exc:
+        _err(str(exc))
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

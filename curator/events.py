@@ -1,0 +1,64 @@
+"""Change events the store publishes after each committed write.
+
+Views subscribe to these to update one row at a time instead of reloading
+everything. Events are delivered synchronously, in the thread that wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from curator.models import Annotation
+
+
+@dataclass(frozen=True)
+class DocumentsAdded:
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DocumentChanged:
+    """A document's metadata or an annotator's status for it changed."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class AnnotationAdded:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationRemoved:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationChanged:
+    before: Annotation
+    after: Annotation
+
+
+Event = DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged
+Listener = Callable[[Event], None]
+
+
+class EventHub:
+    """A minimal publish/subscribe list. Listeners run after the write has committed."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)

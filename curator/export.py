@@ -1,0 +1,238 @@
+"""Write the validated dataset to JSON or Excel, atomically.
+
+Both writers stream: documents are validated and written one at a time into a
+temporary file beside the target, which replaces the target only when every
+document passed. A refused or cancelled export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from curator.dataset import FORMAT_VERSION, ExportDocument
+from curator.errors import CuratorError
+from curator.jobs import Job
+from curator.models import utc_now
+from curator.store import Store
+from curator.validate import Problem, Severity, iter_export_documents
+
+FORMATS = ("json", "xlsx")
+
+
+class ExportRefused(CuratorError):
+    """The data has errors; the export was not written. ``problems`` lists them."""
+
+    def __init__(self, target: Path, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        shown = "\n".join(f"  {p}" for p in errors[:50])
+        more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{target}: export refused, {len(errors)} error(s) in the data:\n{shown}{more}")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.part"
+    temp.open("xb").close()  # created with the user's umask, unlike mkstemp's 0600
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _collect(
+    store: Store, annotator: str | None, job: Job | None, problems: list[Problem]
+) -> Iterator[ExportDocument]:
+    """Valid documents in order; problems of every document go to ``problems``."""
+    for document, found in iter_export_documents(store, annotator, job):
+        problems.extend(found)
+        if document is not None:
+            yield document
+
+
+def export_json(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
+    """Write the dataset as one JSON object; returns the warnings. Raises ``ExportRefused``."""
+    target = Path(target)
+    problems: list[Problem] = []
+    project = store.project
+    header = {
+        "format": "curator-dataset",
+        "format_version": FORMAT_VERSION,
+        "project": project.name,
+        "exported": utc_now().isoformat(),
+        "layer": annotator,
+        "label_schema": project.label_schema.model_dump(mode="json"),
+    }
+    with atomic_path(target) as temp:
+        with temp.open("w", encoding="utf-8") as out:
+            head = json.dumps(header, ensure_ascii=False, indent=1)
+            out.write(head[:-2] + ',\n "documents": [')
+            first = True
+            for document in _collect(store, annotator, job, problems):
+                out.write("\n  " if first else ",\n  ")
+                out.write(document.model_dump_json())
+                first = False
+            out.write("\n ]\n}\n")
+        _refuse_on_errors(target, problems)
+    return problems
+
+
+def _refuse_on_errors(target: Path, problems: list[Problem]) -> None:
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise ExportRefused(target, problems)
+
+
+# -- Excel ---------------------------------------------------------------------
+
+EXCEL_MAX_CELL = 32_767
+EXCEL_MAX_ROWS = 1_048_576
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SheetStream:
+    """Writes rows to an xlsxwriter sheet, handling Excel's limits.
+
+    A table longer than a sheet continues on ``name (2)``, ``name (3)``...; a text
+    longer than a cell keeps its first part in the cell and the rest in the
+    ``overflow`` sheet, row by row, so nothing is cut.
+    """
+
+    def __init__(self, book: Any, name: str, columns: list[tuple[str, int]], formats: dict[str, Any],
+                 overflow: Callable[[str, int, str, str], None], max_rows: int = EXCEL_MAX_ROWS) -> None:
+        self.book, self.name, self.columns, self.formats = book, name, columns, formats
+        self.overflow = overflow
+        self.max_rows = max_rows
+        self.part = 0
+        self.sheet: Any = None
+        self.row = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        self.part += 1
+        title = self.name if self.part == 1 else f"{self.name} ({self.part})"
+        self.sheet = self.book.add_worksheet(title)
+        for col, (header, width) in enumerate(self.columns):
+            self.sheet.set_column(col, col, width)
+            self.sheet.write_string(0, col, header, self.formats["header"])
+        self.sheet.freeze_panes(1, 0)
+        self.row = 0
+        self.title = title
+
+    def write(self, values: list[Any]) -> None:
+        if self.row + 1 >= self.max_rows:
+            self._close_sheet()
+            self._new_sheet()
+        self.row += 1
+        for col, value in enumerate(values):
+            self._cell(col, value)
+
+    def _cell(self, col: int, value: Any) -> None:
+        sheet, row = self.sheet, self.row
+        if value is None:
+            return
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value)
+        elif isinstance(value, datetime):
+            naive = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+            sheet.write_datetime(row, col, naive, self.formats["datetime"])
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.formats["date"])
+        else:
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=_json_default)
+            if len(text) > EXCEL_MAX_CELL:
+                self.overflow(self.title, row + 1, self.columns[col][0], text[EXCEL_MAX_CELL:])
+                text = text[:EXCEL_MAX_CELL]
+            # Excel would evaluate these as formulas if the cell were edited or the
+            # sheet saved as CSV; the quote prefix keeps them plain text, unchanged.
+            fmt = self.formats["quoted"] if text.startswith(_FORMULA_STARTS) else None
+            sheet.write_string(row, col, text, fmt)
+
+    def _close_sheet(self) -> None:
+        self.sheet.autofilter(0, 0, max(self.row, 1), len(self.columns) - 1)
+
+    def close(self) -> None:
+        self._close_sheet()
+
+
+DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
+                    ("annotations", 12), ("text", 80)]
+ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("text", 40), ("label", 12),
+                      ("annotator", 14), ("created", 20), ("updated", 20), ("value", 30), ("entity_id", 20)]
+
+
+def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
+                max_rows: int = EXCEL_MAX_ROWS) -> list[Problem]:
+    """Write the dataset as an Excel workbook, one sheet per table; returns the warnings."""
+    import xlsxwriter  # imported here: only exports need it
+
+    target = Path(target)
+    problems: list[Problem] = []
+    with atomic_path(target) as temp:
+        book = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "strings_to_numbers": False})
+        formats = {
+            "header": book.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1}),
+            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+            "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            "quoted": book.add_format({"quote_prefix": True}),
+        }
+        overflow_rows: list[tuple[str, int, str, str]] = []
+
+        def overflow(sheet: str, row: int, column: str, rest: str) -> None:
+            overflow_rows.append((sheet, row, column, rest))
+
+        documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
+        annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
+        for document in _collect(store, annotator, job, problems):
+            documents.write([document.id, document.title, document.source, document.url, document.published,
+                             document.status, len(document.annotations), document.text])
+            for span in document.annotations:
+                annotations.write([document.id, span.id, span.start, span.end, span.text, span.label,
+                                   span.annotator, span.created, span.updated, span.value, span.entity_id])
+        documents.close()
+        annotations.close()
+        if overflow_rows:
+            _write_overflow(book, formats, overflow_rows, overflow, max_rows)
+        _refuse_on_errors(target, problems)
+        book.close()
+    return problems
+
+
+def _write_overflow(book: Any, formats: dict[str, Any], rows: list[tuple[str, int, str, str]],
+                    overflow: Callable[[str, int, str, str], None], max_rows: int) -> None:
+    sheet = _SheetStream(book, "overflow", [("sheet", 14), ("row", 8), ("column", 12), ("part", 6), ("text", 80)],
+                         formats, overflow, max_rows)
+    for sheet_name, row, column, rest in rows:
+        for part, offset in enumerate(range(0, len(rest), EXCEL_MAX_CELL), start=2):
+            sheet.write([sheet_name, row, column, part, rest[offset : offset + EXCEL_MAX_CELL]])
+    sheet.close()
+
+
+def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,
+           job: Job | None = None) -> list[Problem]:
+    """Export in the format given, or the one the target's suffix names."""
+    target = Path(target)
+    fmt = (fmt or target.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        return export_json(store, target, annotator, job)
+    if fmt in ("xlsx", "excel"):
+        return export_xlsx(store, target, annotator, job)
+    raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")

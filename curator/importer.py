@@ -1,0 +1,478 @@
+"""Import articles from files: text/Markdown, JSON, JSONL, CSV and Excel.
+
+Each file is read on its own: a file (or record) that cannot be read is
+reported with its name and the reason, and everything else is imported. Only
+new documents are added; nothing already in the project changes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.jobs import Job
+from curator.metadata import detect_metadata, parse_written_date
+from curator.models import Document
+from curator.store import Store
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".xlsx", ".xlsm", ".xls", ".ods"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+SIDECAR_NAME = "metadata.json"
+TEXT_COLUMNS = ("text", "content", "body", "article")
+MAX_TEXT_CHARS = 10_000_000
+MAX_FILE_BYTES = 2_000_000_000
+_BATCH = 2000
+
+_FIELD_ALIASES = {
+    "id": "uid",
+    "uid": "uid",
+    "doc_id": "uid",
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "outlet": "source",
+    "url": "url",
+    "link": "url",
+    "published": "published",
+    "date": "published",
+    "pub_date": "published",
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why one file or record was not imported (or imported with a caveat)."""
+
+    file: str
+    reason: str
+    record: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.record}" if self.record else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added, already present, and problems."""
+
+    added: list[int] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} document(s) imported"]
+        if self.already_present:
+            parts.append(f"{len(self.already_present)} already in the project")
+        if self.problems:
+            parts.append(f"{len(self.problems)} could not be read")
+        return ", ".join(parts)
+
+
+class _Skip(Exception):
+    """A file or record that cannot be imported; the message is the reason."""
+
+
+# -- reading files -----------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise _Skip("empty file")
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _Skip(f"not valid {encoding.upper()} (byte {exc.start})") from exc
+    if b"\x00" in data[:65536]:
+        raise _Skip("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _Skip(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}, line {line}); "
+            "save the file as UTF-8 and import it again"
+        ) from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _Skip(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
+        return path.read_bytes()
+    except OSError as exc:
+        raise _Skip(exc.strerror or str(exc)) from exc
+
+
+def _check_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise _Skip(f"'text' is {type(text).__name__}, not a string")
+    if not text.strip():
+        raise _Skip("'text' is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _Skip(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+    if "\x00" in text:
+        raise _Skip("text contains NUL characters")
+    return text
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        raw = value.strip()
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError:
+            parsed = parse_written_date(raw)
+            if parsed:
+                return parsed
+    raise ValueError(f"date {value!r} is not a date (use YYYY-MM-DD)")
+
+
+@dataclass
+class _Candidate:
+    """A document read from a file, before it gets its final uid."""
+
+    uid: str
+    text: str
+    fields: dict[str, Any]
+    origin: str
+    record: str | None
+
+
+def _record_to_candidate(
+    record: Any, *, file: str, record_name: str, default_uid: str, warnings: list[ImportProblem]
+) -> _Candidate:
+    if not isinstance(record, dict):
+        raise _Skip(f"is a {type(record).__name__}, not an object with a 'text' field")
+    lowered = {str(key).strip().lower(): value for key, value in record.items()}
+    text_key = next((key for key in TEXT_COLUMNS if key in lowered), None)
+    if text_key is None:
+        raise _Skip(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
+    text = _check_text(lowered.pop(text_key))
+    fields: dict[str, Any] = {"extra": {}}
+    uid = default_uid
+    for key, value in lowered.items():
+        target = _FIELD_ALIASES.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()) or _is_nan(value):
+            continue
+        if target == "uid":
+            uid = str(value).strip()
+        elif target == "published":
+            try:
+                fields["published"] = _parse_date(value)
+            except ValueError as exc:
+                fields["extra"][key] = str(value)
+                warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))
+        elif target and target not in fields:
+            fields[target] = str(value).strip()
+        else:
+            fields["extra"][str(key)] = _jsonable(value)
+    return _Candidate(uid=uid[:200], text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProblem]:
+    text = _check_text(_decode(data))
+    markdown = path.suffix.lower() in {".md", ".markdown"}
+    found = detect_metadata(text, markdown=markdown)
+    fields = {k: v for k, v in found.model_dump(exclude={"extra"}).items() if v is not None}
+    yield _Candidate(uid=path.stem, text=text, fields=fields, origin=path.name, record=None)
+
+
+def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    try:
+        payload = json.loads(_decode(data))
+    except json.JSONDecodeError as exc:
+        raise _Skip(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
+        records = payload["documents"]
+    elif isinstance(payload, dict) and any(key in payload for key in TEXT_COLUMNS):
+        records = [payload]
+    elif isinstance(payload, list):
+        records = payload
+    else:
+        raise _Skip("expected a list of records, an object with 'documents', or one record with 'text'")
+    yield from _records(path, enumerate(records, start=1), "record", warnings)
+
+
+def _read_jsonl(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    text = _decode(data)
+
+    def lines() -> Iterator[tuple[int, Any]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
+
+    yield from _records(path, lines(), "line", warnings)
+
+
+def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    text = _decode(data)
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise _Skip("empty file") from exc
+    except csv.Error as exc:
+        raise _Skip(f"malformed CSV: {exc}") from exc
+    _require_text_column(header)
+
+    def rows() -> Iterator[tuple[int, Any]]:
+        row_number = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, _Skip(f"malformed CSV: {exc}")
+                return
+            row_number += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                yield row_number, _Skip(f"has {len(row)} fields, the header has {len(header)}")
+                continue
+            yield row_number, dict(zip(header, row))
+
+    yield from _records(path, rows(), "row", warnings)
+
+
+def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    from python_calamine import CalamineWorkbook  # heavy import, only when needed
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        table = sheet.to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise _Skip(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
+    if not table:
+        raise _Skip("the first sheet is empty")
+    header = [str(cell).strip() for cell in table[0]]
+    _require_text_column(header)
+
+    def rows() -> Iterator[tuple[int, Any]]:
+        for number, row in enumerate(table[1:], start=2):
+            if all(cell in ("", None) for cell in row):
+                continue
+            yield number, dict(zip(header, row))
+
+    yield from _records(path, rows(), "row", warnings)
+
+
+def _require_text_column(header: list[str]) -> None:
+    names = [str(name).strip().lower() for name in header]
+    if not any(name in TEXT_COLUMNS for name in names):
+        raise _Skip(
+            f"no text column (expected one of {', '.join(TEXT_COLUMNS)}; found {', '.join(header) or 'none'})"
+        )
+
+
+def _records(
+    path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
+) -> Iterator[_Candidate | ImportProblem]:
+    for number, record in numbered:
+        name = f"{unit} {number}"
+        try:
+            if isinstance(record, _Skip):
+                raise record
+            yield _record_to_candidate(
+                record, file=path.name, record_name=name, default_uid=f"{path.stem}-{number}", warnings=warnings
+            )
+        except _Skip as exc:
+            yield ImportProblem(str(path), str(exc), name)
+
+
+def read_file(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    """Candidates (or per-record problems) from one file; raises ``_Skip`` for the whole file."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise _Skip(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        yield from _read_sheet(path, warnings)
+        return
+    data = _read_bytes(path)
+    if suffix in TEXT_SUFFIXES:
+        yield from _read_text_file(path, data)
+    elif suffix == ".json":
+        yield from _read_json(path, data, warnings)
+    elif suffix in {".jsonl", ".ndjson"}:
+        yield from _read_jsonl(path, data, warnings)
+    else:
+        yield from _read_csv(path, data, warnings)
+
+
+# -- metadata sidecars -------------------------------------------------------
+
+
+def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Skip(f"cannot read metadata sidecar: {exc}") from exc
+    files = payload.get("files") if isinstance(payload, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+        raise _Skip("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
+    return files
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            expanded.append(path)
+    return expanded
+
+
+# -- the import itself -------------------------------------------------------
+
+
+def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warnings: list[ImportProblem]) -> None:
+    for key, value in entry.items():
+        target = _FIELD_ALIASES.get(key.lower())
+        if target == "uid":
+            candidate.uid = str(value)
+        elif target == "published":
+            try:
+                candidate.fields["published"] = _parse_date(value)
+            except ValueError as exc:
+                warnings.append(ImportProblem(file, f"metadata sidecar: {exc}"))
+        elif target:
+            candidate.fields[target] = value
+        else:
+            candidate.fields.setdefault("extra", {})[key] = value
+
+
+class _UidAllocator:
+    """Gives each new document a uid that is unique in the project and the batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.taken: dict[str, str] = {}
+
+    def resolve(self, batch: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
+        """Split into (new documents with free uids, documents already present)."""
+        self.taken.update(self.store.existing_uids(c.uid for c in batch if c.uid not in self.taken))
+        new, present = [], []
+        for candidate in batch:
+            existing = self.taken.get(candidate.uid)
+            if existing is not None and existing == candidate.text:
+                present.append(candidate)
+                continue
+            if existing is not None:
+                candidate.uid = self._free(candidate.uid)
+            self.taken[candidate.uid] = candidate.text
+            new.append(candidate)
+        return new, present
+
+    def _free(self, uid: str) -> str:
+        suffix = 2
+        while True:
+            trial = f"{uid}-{suffix}"
+            if trial not in self.taken and not self.store.existing_uids([trial]):
+                return trial
+            suffix += 1
+
+
+def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = None) -> ImportReport:
+    """Import every supported file in ``paths`` (folders are searched recursively).
+
+    A ``metadata.json`` sidecar in a folder supplies metadata for the files named
+    in it. Bad files and records become problems in the report; the rest is added.
+    """
+    job = job or Job()
+    report = ImportReport()
+    files = _expand(Path(p).expanduser() for p in paths)
+    sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
+    for path in files:
+        if path.name == SIDECAR_NAME:
+            try:
+                sidecars[path.parent] = load_sidecar(path)
+            except _Skip as exc:
+                report.problems.append(ImportProblem(str(path), str(exc)))
+    allocator = _UidAllocator(store)
+    pending: list[_Candidate] = []
+
+    def flush() -> None:
+        new, present = allocator.resolve(pending)
+        report.already_present.extend(c.uid for c in present)
+        documents = []
+        for candidate in new:
+            try:
+                documents.append(
+                    Document(uid=candidate.uid, text=candidate.text, origin=candidate.origin, **candidate.fields)
+                )
+            except ValidationError as exc:
+                reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                file, _, record = candidate.origin.partition("#")
+                report.problems.append(ImportProblem(file, reason, record or None))
+        report.added.extend(store.add_documents(documents))
+        pending.clear()
+
+    documents_files = [p for p in files if p.name != SIDECAR_NAME]
+    for index, path in enumerate(documents_files):
+        job.check()
+        job.set_progress(index, len(documents_files))
+        job.set_status(f"Reading {path.name}")
+        if not path.exists():
+            report.problems.append(ImportProblem(str(path), "no such file"))
+            continue
+        try:
+            for item in read_file(path, report.warnings):
+                if isinstance(item, ImportProblem):
+                    report.problems.append(item)
+                    continue
+                entry = sidecars.get(path.parent, {}).get(path.name)
+                if entry and item.record is None:
+                    _apply_sidecar(item, entry, str(path), report.warnings)
+                pending.append(item)
+                if len(pending) >= _BATCH:
+                    flush()
+        except _Skip as exc:
+            report.problems.append(ImportProblem(str(path), str(exc)))
+    flush()
+    job.set_progress(len(documents_files), len(documents_files))
+    return report

@@ -1,0 +1,93 @@
+"""Opening projects, the bundled sample project, and the user's own settings."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+from curator.errors import CuratorError
+from curator.importer import ImportReport, import_files
+from curator.models import Project
+from curator.store import Store
+
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+
+
+def open_project(target: str | Path, create: bool = False) -> Store:
+    """Open the project at a folder path or database URL (creating it if asked)."""
+    try:
+        return Store.open(target)
+    except CuratorError:
+        if not create:
+            raise
+    return Store.create(target, Project(name=Path(str(target)).name or "Curator project"))
+
+
+def sample_docs_dir() -> Path:
+    folder = Path(os.environ.get("CURATOR_SAMPLE_DOCS", SAMPLE_DOCS))
+    if not folder.is_dir():
+        raise CuratorError(f"{folder}: the sample documents are missing; reinstall Curator from its repository")
+    return folder
+
+
+def create_sample_project(target: str | Path) -> tuple[Store, ImportReport]:
+    """A new project holding the sample articles with their metadata."""
+    store = Store.create(target, Project(name="Kazakhstan-China sample"))
+    report = import_files(store, [sample_docs_dir()])
+    return store, report
+
+
+def default_sample_location() -> Path:
+    return Path(os.environ.get("CURATOR_HOME", user_data_dir("curator", appauthor=False))) / "sample-project"
+
+
+def open_sample_project() -> Store:
+    """The sample project in the user's data folder, created on first use."""
+    location = default_sample_location()
+    try:
+        return Store.open(location)
+    except CuratorError:
+        if location.exists() and any(location.iterdir()):
+            raise
+    store, _report = create_sample_project(location)
+    return store
+
+
+class Settings:
+    """The user's own settings (annotator name), kept in the user's config folder."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        base = Path(os.environ.get("CURATOR_CONFIG", user_config_dir("curator", appauthor=False)))
+        self.path = path or base / "settings.json"
+
+    def _load(self) -> dict:
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    @property
+    def annotator(self) -> str:
+        name = self._load().get("annotator")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        try:
+            return getpass.getuser() or "annotator"
+        except (KeyError, OSError):
+            return "annotator"
+
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise CuratorError("the annotator name cannot be empty")
+        data = self._load()
+        data["annotator"] = name
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_suffix(".tmp")
+        temp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        os.replace(temp, self.path)

@@ -1,0 +1,581 @@
+"""Project storage: one SQL database per project, through SQLAlchemy Core.
+
+The embedded default is a SQLite file in the project folder (WAL mode, every edit
+its own small transaction); the same code accepts any SQLAlchemy URL so that a
+team can later point it at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.errors import CuratorError
+from curator.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    DocumentChanged,
+    DocumentsAdded,
+    EventHub,
+)
+from curator.models import Annotation, Document, DocumentStatus, Project, utc_now
+from curator.schema import LabelSchema
+
+SCHEMA_VERSION = 1
+DB_FILENAME = "curator.db"
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+documents_table = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(200), nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("source", sa.String(300)),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("origin", sa.Text),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+
+annotations_table = sa.Table(
+    "annotations",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("value", sa.JSON),
+    sa.Column("entity_id", sa.String(64)),
+    sa.Index("ix_annotations_doc_annotator", "doc_id", "annotator"),
+)
+
+progress_table = sa.Table(
+    "progress",
+    metadata,
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("annotator", sa.String(100), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+)
+
+SORT_COLUMNS = {
+    "id": documents_table.c.id,
+    "uid": documents_table.c.uid,
+    "title": documents_table.c.title,
+    "source": documents_table.c.source,
+    "published": documents_table.c.published,
+}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """What the document list shows for one document, without its text."""
+
+    id: int
+    uid: str
+    title: str | None
+    source: str | None
+    published: date | None
+    status: DocumentStatus
+    spans: int
+
+
+def is_url(target: str | Path) -> bool:
+    return "://" in str(target)
+
+
+def database_url(target: str | Path) -> str:
+    """The SQLAlchemy URL for a project argument: a folder path or a database URL."""
+    if is_url(target):
+        return str(target)
+    return f"sqlite:///{Path(target).expanduser().resolve() / DB_FILENAME}"
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers and one writer work at once; synchronous=FULL makes each
+    # committed edit durable even if the machine loses power right after.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Store:
+    """The project's data: documents, annotations, progress and settings.
+
+    Every public write is one transaction and publishes an event on ``events``
+    once it has committed. Safe to use from one thread at a time per call; the
+    engine's pool hands each thread its own connection.
+    """
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self.engine = engine
+        self.location = location
+        self.events = EventHub()
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def _engine(cls, target: str | Path) -> Engine:
+        url = database_url(target)
+        engine = sa.create_engine(url)
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _configure_sqlite)
+        return engine
+
+    @classmethod
+    def create(cls, target: str | Path, project: Project | None = None) -> "Store":
+        """Create a new, empty project at ``target`` (a folder or a database URL)."""
+        if not is_url(target):
+            folder = Path(target).expanduser()
+            if (folder / DB_FILENAME).exists():
+                raise CuratorError(f"{folder}: a Curator project already exists here")
+            if folder.exists() and not folder.is_dir():
+                raise CuratorError(f"{folder}: not a folder")
+            folder.mkdir(parents=True, exist_ok=True)
+        engine = cls._engine(target)
+        with engine.begin() as conn:
+            if sa.inspect(conn).has_table("meta"):
+                raise CuratorError(f"{target}: a Curator project already exists in this database")
+            metadata.create_all(conn)
+            project = project or Project()
+            conn.execute(
+                meta_table.insert(),
+                [
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                    {"key": "project", "value": project.model_dump_json()},
+                ],
+            )
+        return cls(engine, str(target))
+
+    @classmethod
+    def open(cls, target: str | Path) -> "Store":
+        """Open an existing project; a clear error if there is none or it is too new."""
+        if not is_url(target):
+            folder = Path(target).expanduser()
+            if not (folder / DB_FILENAME).is_file():
+                raise CuratorError(
+                    f"{folder}: not a Curator project (no {DB_FILENAME}); create one with 'curator init'"
+                )
+        engine = cls._engine(target)
+        try:
+            with engine.connect() as conn:
+                if not sa.inspect(conn).has_table("meta"):
+                    raise CuratorError(f"{target}: not a Curator project (no meta table)")
+                version = conn.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+                ).scalar()
+        except sa.exc.DatabaseError as exc:
+            engine.dispose()
+            raise CuratorError(f"{target}: cannot read the project database ({exc.orig})") from exc
+        except CuratorError:
+            engine.dispose()
+            raise
+        if version is None or int(version) > SCHEMA_VERSION:
+            engine.dispose()
+            raise CuratorError(
+                f"{target}: project schema version {version} is newer than this Curator supports "
+                f"({SCHEMA_VERSION}); upgrade Curator"
+            )
+        return cls(engine, str(target))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- project settings ------------------------------------------------------
+
+    def _get_meta(self, conn: sa.Connection, key: str) -> str | None:
+        return conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+
+    def _put_meta(self, conn: sa.Connection, key: str, value: str) -> None:
+        updated = conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value))
+        if updated.rowcount == 0:
+            conn.execute(meta_table.insert().values(key=key, value=value))
+
+    @property
+    def project(self) -> Project:
+        with self.engine.connect() as conn:
+            raw = self._get_meta(conn, "project")
+        return Project.model_validate_json(raw) if raw else Project()
+
+    @property
+    def label_schema(self) -> LabelSchema:
+        return self.project.label_schema
+
+    def save_project(self, project: Project) -> None:
+        with self.engine.begin() as conn:
+            self._put_meta(conn, "project", project.model_dump_json())
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        """A small remembered UI or workflow setting (e.g. the last open document)."""
+        with self.engine.connect() as conn:
+            raw = self._get_meta(conn, f"state.{key}")
+        return json.loads(raw) if raw is not None else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self.engine.begin() as conn:
+            self._put_meta(conn, f"state.{key}", json.dumps(value))
+
+    # -- documents -------------------------------------------------------------
+
+    def add_documents(self, documents: Sequence[Document]) -> list[int]:
+        """Insert documents in one transaction; all or none. Returns their ids."""
+        if not documents:
+            return []
+        now = utc_now()
+        rows = [
+            {
+                "uid": doc.uid,
+                "title": doc.title,
+                "source": doc.source,
+                "url": doc.url,
+                "published": doc.published,
+                "text": doc.text,
+                "origin": doc.origin,
+                "extra": doc.extra,
+                "created": now,
+            }
+            for doc in documents
+        ]
+        insert = documents_table.insert().returning(documents_table.c.id, sort_by_parameter_order=True)
+        with self.engine.begin() as conn:
+            ids = list(conn.execute(insert, rows).scalars())
+        self.events.emit(DocumentsAdded(tuple(ids)))
+        return ids
+
+    def existing_uids(self, uids: Iterable[str]) -> dict[str, str]:
+        """Map each of ``uids`` already in the project to that document's text."""
+        wanted = list(set(uids))
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(wanted, 500):
+                for uid, text in conn.execute(
+                    sa.select(documents_table.c.uid, documents_table.c.text).where(documents_table.c.uid.in_(chunk))
+                ):
+                    found[uid] = text
+        return found
+
+    def document_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+
+    @staticmethod
+    def _document(row: sa.Row) -> Document:
+        return Document(
+            id=row.id,
+            uid=row.uid,
+            title=row.title,
+            source=row.source,
+            url=row.url,
+            published=row.published,
+            text=row.text,
+            origin=row.origin,
+            extra=row.extra or {},
+        )
+
+    def get_document(self, doc_id: int) -> Document:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).first()
+        if row is None:
+            raise CuratorError(f"no document with id {doc_id}")
+        return self._document(row)
+
+    def document_by_uid(self, uid: str) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
+        return self._document(row) if row else None
+
+    def iter_documents(self, batch: int = 500) -> Iterator[Document]:
+        """All documents in id order, fetched in batches so memory stays flat."""
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(documents_table)
+                    .where(documents_table.c.id > last)
+                    .order_by(documents_table.c.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield self._document(row)
+            last = rows[-1].id
+
+    def _status_column(self, annotator: str) -> sa.ColumnElement:
+        status = (
+            sa.select(progress_table.c.status)
+            .where(progress_table.c.doc_id == documents_table.c.id, progress_table.c.annotator == annotator)
+            .scalar_subquery()
+        )
+        return sa.func.coalesce(status, DocumentStatus.TODO.value)
+
+    def document_ids(
+        self,
+        *,
+        annotator: str = "",
+        sort: str = "id",
+        descending: bool = False,
+        search: str = "",
+    ) -> list[int]:
+        """Document ids in display order, optionally filtered by a search string.
+
+        The search matches title, outlet and uid (case-insensitive substring);
+        sorting by ``status`` uses the given annotator's progress.
+        """
+        column = self._status_column(annotator) if sort == "status" else SORT_COLUMNS.get(sort)
+        if column is None:
+            raise CuratorError(f"cannot sort documents by {sort!r}")
+        query = sa.select(documents_table.c.id)
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(
+                sa.or_(
+                    sa.func.lower(documents_table.c.title).like(pattern),
+                    sa.func.lower(documents_table.c.source).like(pattern),
+                    sa.func.lower(documents_table.c.uid).like(pattern),
+                )
+            )
+        ordering = column.desc() if descending else column.asc()
+        query = query.order_by(ordering.nulls_last(), documents_table.c.id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
+        """The list rows for ``ids`` (status and span count are the annotator's)."""
+        spans = (
+            sa.select(sa.func.count())
+            .select_from(annotations_table)
+            .where(annotations_table.c.doc_id == documents_table.c.id, annotations_table.c.annotator == annotator)
+            .scalar_subquery()
+        )
+        rows: dict[int, DocumentRow] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(ids), 500):
+                query = sa.select(
+                    documents_table.c.id,
+                    documents_table.c.uid,
+                    documents_table.c.title,
+                    documents_table.c.source,
+                    documents_table.c.published,
+                    self._status_column(annotator).label("status"),
+                    spans.label("spans"),
+                ).where(documents_table.c.id.in_(chunk))
+                for row in conn.execute(query):
+                    rows[row.id] = DocumentRow(
+                        id=row.id,
+                        uid=row.uid,
+                        title=row.title,
+                        source=row.source,
+                        published=row.published,
+                        status=DocumentStatus(row.status),
+                        spans=row.spans,
+                    )
+        return rows
+
+    def update_document(self, doc_id: int, **fields: Any) -> dict[str, Any]:
+        """Change editable metadata fields; returns their previous values."""
+        allowed = {"title", "source", "url", "published"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise CuratorError(f"cannot edit document field(s): {', '.join(sorted(unknown))}")
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(*(documents_table.c[name] for name in fields)).where(documents_table.c.id == doc_id)
+            ).first()
+            if row is None:
+                raise CuratorError(f"no document with id {doc_id}")
+            before = dict(row._mapping)
+            conn.execute(documents_table.update().where(documents_table.c.id == doc_id).values(**fields))
+        self.events.emit(DocumentChanged(doc_id))
+        return before
+
+    # -- progress --------------------------------------------------------------
+
+    def statuses(self, annotator: str | None = None) -> dict[int, DocumentStatus]:
+        """Every document's status that differs from to-do; with no annotator, done by anyone."""
+        query = sa.select(progress_table.c.doc_id, progress_table.c.status)
+        if annotator is not None:
+            query = query.where(progress_table.c.annotator == annotator)
+        found: dict[int, DocumentStatus] = {}
+        with self.engine.connect() as conn:
+            for doc_id, status in conn.execute(query):
+                if found.get(doc_id) is not DocumentStatus.DONE:
+                    found[doc_id] = DocumentStatus(status)
+        return found
+
+    def status(self, doc_id: int, annotator: str) -> DocumentStatus:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                sa.select(progress_table.c.status).where(
+                    progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator
+                )
+            ).scalar()
+        return DocumentStatus(value) if value else DocumentStatus.TODO
+
+    def set_status(self, doc_id: int, annotator: str, status: DocumentStatus) -> DocumentStatus:
+        """Set an annotator's status for a document; returns the previous status."""
+        with self.engine.begin() as conn:
+            where = (progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator)
+            before = conn.execute(sa.select(progress_table.c.status).where(*where)).scalar()
+            values = {"status": status.value, "updated": utc_now()}
+            if before is None:
+                conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
+            else:
+                conn.execute(progress_table.update().where(*where).values(**values))
+        self.events.emit(DocumentChanged(doc_id))
+        return DocumentStatus(before) if before else DocumentStatus.TODO
+
+    # -- annotations -----------------------------------------------------------
+
+    @staticmethod
+    def _annotation_row(annotation: Annotation) -> dict[str, Any]:
+        return annotation.model_dump()
+
+    @staticmethod
+    def _annotation(row: sa.Row) -> Annotation:
+        fields = dict(row._mapping)
+        for name in ("created", "updated"):
+            # SQLite hands back naive datetimes; they were written in UTC.
+            if fields[name].tzinfo is None:
+                fields[name] = fields[name].replace(tzinfo=timezone.utc)
+        return Annotation.model_construct(**fields)
+
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        with self.engine.begin() as conn:
+            conn.execute(annotations_table.insert().values(**self._annotation_row(annotation)))
+        self.events.emit(AnnotationAdded(annotation))
+        return annotation
+
+    def add_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """Insert many annotations in one transaction (imports); one event each."""
+        if not annotations:
+            return
+        with self.engine.begin() as conn:
+            for chunk in _chunks(list(annotations), 5000):
+                conn.execute(annotations_table.insert(), [self._annotation_row(a) for a in chunk])
+        for annotation in annotations:
+            self.events.emit(AnnotationAdded(annotation))
+
+    def get_annotation(self, annotation_id: str) -> Annotation:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+        if row is None:
+            raise CuratorError(f"no annotation with id {annotation_id}")
+        return self._annotation(row)
+
+    def delete_annotation(self, annotation_id: str) -> Annotation:
+        """Delete a span; returns it as it was, so that it can be restored."""
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+            if row is None:
+                raise CuratorError(f"no annotation with id {annotation_id}")
+            conn.execute(annotations_table.delete().where(annotations_table.c.id == annotation_id))
+        removed = self._annotation(row)
+        self.events.emit(AnnotationRemoved(removed))
+        return removed
+
+    def update_annotation(self, annotation_id: str, **fields: Any) -> Annotation:
+        """Change a span's label, bounds, value or entity link; returns the old span."""
+        allowed = {"start", "end", "label", "value", "entity_id"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise CuratorError(f"cannot edit annotation field(s): {', '.join(sorted(unknown))}")
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+            if row is None:
+                raise CuratorError(f"no annotation with id {annotation_id}")
+            before = self._annotation(row)
+            after = Annotation.model_validate({**before.model_dump(), **fields, "updated": utc_now()})
+            conn.execute(
+                annotations_table.update()
+                .where(annotations_table.c.id == annotation_id)
+                .values(**{name: getattr(after, name) for name in (*fields, "updated")})
+            )
+        self.events.emit(AnnotationChanged(before, after))
+        return before
+
+    def annotations_for(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
+        """A document's spans in text order, for one annotator or for everyone."""
+        query = sa.select(annotations_table).where(annotations_table.c.doc_id == doc_id)
+        if annotator is not None:
+            query = query.where(annotations_table.c.annotator == annotator)
+        query = query.order_by(annotations_table.c.start, annotations_table.c.end, annotations_table.c.id)
+        with self.engine.connect() as conn:
+            return [self._annotation(row) for row in conn.execute(query)]
+
+    def iter_documents_with_annotations(
+        self, annotator: str | None = None, batch: int = 500
+    ) -> Iterator[tuple[Document, list[Annotation]]]:
+        """Documents in id order with their spans, fetched a batch of documents at a time."""
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(documents_table)
+                    .where(documents_table.c.id > last)
+                    .order_by(documents_table.c.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    return
+                last = rows[-1].id
+                query = sa.select(annotations_table).where(
+                    annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= last
+                )
+                if annotator is not None:
+                    query = query.where(annotations_table.c.annotator == annotator)
+                query = query.order_by(
+                    annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end, annotations_table.c.id
+                )
+                spans: dict[int, list[Annotation]] = {}
+                for row in conn.execute(query):
+                    spans.setdefault(row.doc_id, []).append(self._annotation(row))
+            for row in rows:
+                yield self._document(row), spans.get(row.id, [])
+
+    def annotation_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(annotations_table)).scalar_one()
+
+    def annotators(self) -> list[str]:
+        with self.engine.connect() as conn:
+            names = set(conn.execute(sa.select(annotations_table.c.annotator).distinct()).scalars())
+            names |= set(conn.execute(sa.select(progress_table.c.annotator).distinct()).scalars())
+        return sorted(names)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]

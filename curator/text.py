@@ -1,0 +1,60 @@
+"""Text helpers: snapping a selection to whole words."""
+
+from __future__ import annotations
+
+import re
+
+# A word is a run of letters/digits; a number keeps its inner separators
+# ("4,700", "24.2") so that selecting part of it takes the whole figure.
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|\w+")
+# Characters that never start or end a span: whitespace and surrounding punctuation.
+# Currency and percent signs are kept, as they belong to the figure.
+_EDGE = " \t\r\n\u00a0\u2028\u2029.,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019\u00ab\u00bb\u2013\u2014-/*_|"
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Widen ``[start, end)`` to whole words and trim surrounding space and punctuation.
+
+    Returns ``None`` when nothing but space or punctuation is selected. A collapsed
+    selection (``start == end``) snaps to the word it touches, if any.
+    """
+    start, end = sorted((min(max(0, start), len(text)), min(max(0, end), len(text))))
+    if start == end:
+        word = word_at(text, start)
+        return word
+    for match in _words_around(text, start):
+        if match.start() < start < match.end():
+            start = match.start()
+    for match in _words_around(text, end):
+        if match.start() < end < match.end():
+            end = match.end()
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def word_at(text: str, position: int) -> tuple[int, int] | None:
+    """The word containing or touching ``position``, preferring the one after it."""
+    candidates = [m for m in _words_around(text, position) if m.start() <= position <= m.end()]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda m: m.start())
+    return best.start(), best.end()
+
+
+def _words_around(text: str, position: int, reach: int = 200) -> list[re.Match[str]]:
+    """Word matches in a window around ``position`` (avoids scanning a huge text)."""
+    lo = max(0, position - reach)
+    hi = min(len(text), position + reach)
+    # Move the window start back to a non-word character so we do not cut a word.
+    while lo > 0 and not text[lo - 1].isspace():
+        lo -= 1
+        if position - lo > 10 * reach:
+            break
+    while hi < len(text) and not text[hi].isspace():
+        hi += 1
+        if hi - position > 10 * reach:
+            break
+    return list(_WORD.finditer(text, lo, hi))

@@ -1,0 +1,157 @@
+"""Validate a project's data before it is exported.
+
+Each problem names the document, the span offsets where there are some, and the
+reason. Errors block an export; warnings are reported but do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import ValidationError
+
+from curator.dataset import ExportAnnotation, ExportDocument
+from curator.jobs import Job
+from curator.models import Annotation, Document, DocumentStatus
+from curator.store import Store
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as we can."""
+
+    severity: Severity
+    doc_uid: str
+    message: str
+    doc_id: int | None = None
+    annotation_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def __str__(self) -> str:
+        where = self.doc_uid
+        if self.start is not None:
+            where += f" [{self.start}:{self.end}]"
+        return f"{self.severity.value}: {where}: {self.message}"
+
+
+def export_annotation(annotation: Annotation, text: str) -> dict:
+    return {
+        "id": annotation.id,
+        "start": annotation.start,
+        "end": annotation.end,
+        "text": text[annotation.start : annotation.end],
+        "label": annotation.label,
+        "annotator": annotation.annotator,
+        "created": annotation.created,
+        "updated": annotation.updated,
+        "value": annotation.value,
+        "entity_id": annotation.entity_id,
+    }
+
+
+def export_document(document: Document, annotations: list[Annotation], status: DocumentStatus) -> dict:
+    return {
+        "id": document.uid,
+        "title": document.title,
+        "source": document.source,
+        "url": document.url,
+        "published": document.published,
+        "status": status.value,
+        "text": document.text,
+        "annotations": [export_annotation(a, document.text) for a in annotations],
+    }
+
+
+_INDEX = re.compile(r"annotations\.(\d+)")
+
+
+def check_document(raw: dict, labels: set[str], doc_id: int | None = None) -> tuple[ExportDocument | None, list[Problem]]:
+    """Validate one exported document; returns the model (if valid) and its problems."""
+    problems: list[Problem] = []
+    try:
+        document = ExportDocument.model_validate(raw, context={"labels": labels})
+    except ValidationError as exc:
+        for error in exc.errors():
+            location = ".".join(str(part) for part in error["loc"])
+            message = str(error.get("ctx", {}).get("error") or error["msg"])
+            if not location:
+                # The document-level validator lists one problem per span.
+                for part in message.split("; "):
+                    problems.append(_span_problem(raw, doc_id, part))
+                continue
+            problems.append(_span_problem(raw, doc_id, f"{location}: {message}"))
+        return None, problems
+    problems.extend(_duplicate_warnings(document, doc_id))
+    return document, problems
+
+
+def _span_problem(raw: dict, doc_id: int | None, message: str) -> Problem:
+    match = _INDEX.match(message)
+    span = raw["annotations"][int(match.group(1))] if match else None
+    if span is not None:
+        message = message[match.end() :].lstrip(".: ")
+    return Problem(
+        Severity.ERROR,
+        str(raw.get("id")),
+        message,
+        doc_id=doc_id,
+        annotation_id=span["id"] if span else None,
+        start=span["start"] if span else None,
+        end=span["end"] if span else None,
+    )
+
+
+def _duplicate_warnings(document: ExportDocument, doc_id: int | None) -> Iterator[Problem]:
+    seen: set[tuple] = set()
+    for span in document.annotations:
+        key = (span.start, span.end, span.label, span.annotator)
+        if key in seen:
+            yield Problem(
+                Severity.WARNING,
+                document.id,
+                f"{span.annotator} tagged the same {span.label} span twice",
+                doc_id=doc_id,
+                annotation_id=span.id,
+                start=span.start,
+                end=span.end,
+            )
+        seen.add(key)
+
+
+def iter_export_documents(
+    store: Store, annotator: str | None = None, job: Job | None = None
+) -> Iterator[tuple[ExportDocument | None, list[Problem]]]:
+    """Every document of the project, validated, with its problems, in id order.
+
+    ``annotator`` restricts the annotations to one annotator's layer (and takes
+    that annotator's status); ``None`` exports every annotator's spans.
+    """
+    job = job or Job()
+    labels = set(store.label_schema.names)
+    total = store.document_count()
+    status_of = store.statuses(annotator) if annotator else {}
+    for index, (document, annotations) in enumerate(store.iter_documents_with_annotations(annotator)):
+        if index % 200 == 0:
+            job.check()
+            job.set_progress(index, total)
+        raw = export_document(document, annotations, status_of.get(document.id, DocumentStatus.TODO))
+        yield check_document(raw, labels, document.id)
+    job.set_progress(total, total)
+
+
+def validate_project(store: Store, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
+    """All problems in the project (or one annotator's layer), errors first."""
+    problems = [p for _doc, found in iter_export_documents(store, annotator, job) for p in found]
+    return sorted(problems, key=lambda p: p.severity != Severity.ERROR)
+
+
+__all__ = ["ExportAnnotation", "Problem", "Severity", "check_document", "iter_export_documents", "validate_project"]
