@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from curator.errors import CuratorError
@@ -56,14 +56,11 @@ def _err(message: str) -> None:
     print(f"curator: {message}", file=sys.stderr)
 
 
-def _run_gui(project: str | None) -> int:
-    try:
-        from ui.app import run
-    except ImportError as exc:
-        raise CuratorError(
-            f"the GUI needs PySide6 ({exc}); install it with: pip install 'curator[gui]'"
-        ) from exc
-    return run(project)
+GuiRunner = Callable[[str | None], int]
+
+
+def _no_gui(_project: str | None) -> int:
+    raise CuratorError("this entry point has no GUI; run the 'curator' command installed with curator[gui]")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -112,13 +109,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
+    """Run one command. ``gui`` opens the window; the core cannot import it (it is Qt)."""
     args = _parser().parse_args(argv)
     try:
         if args.command is None:
-            return _run_gui(None)
+            return gui(None)
         if args.command == "gui":
-            return _run_gui(args.project)
+            return gui(args.project)
         if args.command == "whoami":
             print(Settings().annotator)
             return 0

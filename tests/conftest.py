@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from curator.project import create_sample_project  # noqa: E402
+from curator.store import Store  # noqa: E402
+
+SEEDS = Path(__file__).resolve().parent.parent / "sample_docs"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the real user's settings or sample project."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CURATOR_CONFIG", str(home / "config"))
+    monkeypatch.setenv("CURATOR_HOME", str(home / "data"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store.create(tmp_path / "project")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sample_store(tmp_path):
+    store, report = create_sample_project(tmp_path / "sample")
+    assert not report.problems
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def seeds() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))

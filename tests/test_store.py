@@ -1,0 +1,156 @@
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from pydantic import ValidationError
+
+from curator.errors import CuratorError
+from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, DocumentChanged, DocumentsAdded
+from curator.models import Annotation, Document, DocumentStatus, Project
+from curator.schema import Label, LabelKind, LabelSchema
+from curator.store import SCHEMA_VERSION, Store, database_url, meta_table
+
+
+def add_doc(store, uid="a", text="Alpha beta gamma.", **meta):
+    return store.add_documents([Document(uid=uid, text=text, **meta)])[0]
+
+
+def test_new_project_is_sqlite_in_wal_mode(store, tmp_path):
+    assert (tmp_path / "project" / "curator.db").is_file()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_database_url_accepts_folders_and_urls(tmp_path):
+    assert database_url(tmp_path / "p").startswith("sqlite:///")
+    assert database_url(tmp_path / "p").endswith("/p/curator.db")
+    assert database_url("postgresql://u@localhost/db") == "postgresql://u@localhost/db"
+    url_store = Store.create(f"sqlite:///{tmp_path / 'by-url.db'}")
+    assert add_doc(url_store) == 1
+    url_store.close()
+    assert Store.open(f"sqlite:///{tmp_path / 'by-url.db'}").document_count() == 1
+
+
+def test_everything_survives_reopening(tmp_path):
+    location = tmp_path / "p"
+    store = Store.create(location, Project(name="Trade"))
+    doc_id = add_doc(store, published=date(2023, 1, 2), source="TDI")
+    span = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="PERSON", annotator="ann",
+                                           value={"x": 1}))
+    store.set_status(doc_id, "ann", DocumentStatus.DONE)
+    store.set_state("last_document.ann", doc_id)
+    store.close()
+
+    again = Store.open(location)
+    assert again.project.name == "Trade"
+    document = again.get_document(doc_id)
+    assert (document.text, document.published, document.source) == ("Alpha beta gamma.", date(2023, 1, 2), "TDI")
+    [restored] = again.annotations_for(doc_id)
+    assert restored.model_dump() == span.model_dump()
+    assert again.status(doc_id, "ann") is DocumentStatus.DONE
+    assert again.status(doc_id, "someone else") is DocumentStatus.TODO
+    assert again.get_state("last_document.ann") == doc_id
+    again.close()
+
+
+def test_opening_something_that_is_not_a_project_says_so(tmp_path):
+    with pytest.raises(CuratorError, match="not a Curator project"):
+        Store.open(tmp_path)
+    (tmp_path / "curator.db").write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(CuratorError, match="cannot read the project database"):
+        Store.open(tmp_path)
+
+
+def test_creating_over_an_existing_project_is_refused(store, tmp_path):
+    with pytest.raises(CuratorError, match="already exists"):
+        Store.create(tmp_path / "project")
+
+
+def test_a_project_from_a_newer_curator_is_refused(store, tmp_path):
+    with store.engine.begin() as conn:
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION + 1)))
+    with pytest.raises(CuratorError, match="newer than this Curator supports"):
+        Store.open(tmp_path / "project")
+
+
+def test_documents_sort_and_search_in_the_database(store):
+    ids = store.add_documents([
+        Document(uid="c", text="x", title="Gamma", source="Trend", published=date(2023, 5, 1)),
+        Document(uid="a", text="x", title="alpha", source="TDI"),
+        Document(uid="b", text="x", title="Beta", source="nCa", published=date(2021, 1, 1)),
+    ])
+    assert store.document_ids() == ids
+    assert store.document_ids(sort="published") == [ids[2], ids[0], ids[1]]  # undated last
+    assert store.document_ids(sort="published", descending=True) == [ids[0], ids[2], ids[1]]
+    assert store.document_ids(sort="uid") == [ids[1], ids[2], ids[0]]
+    assert store.document_ids(search="TREND") == [ids[0]]
+    assert store.document_ids(search="et") == [ids[2]]
+    store.set_status(ids[2], "ann", DocumentStatus.DONE)
+    assert store.document_ids(sort="status", annotator="ann")[0] == ids[2]  # "done" sorts before "todo"
+    assert store.document_ids(sort="status", annotator="ann", descending=True)[-1] == ids[2]
+    with pytest.raises(CuratorError):
+        store.document_ids(sort="text; drop table documents")
+
+
+def test_document_rows_carry_the_annotators_status_and_span_count(store):
+    doc_id = add_doc(store)
+    store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="ann"))
+    store.add_annotation(Annotation(doc_id=doc_id, start=6, end=10, label="ORG", annotator="other"))
+    store.set_status(doc_id, "ann", DocumentStatus.DONE)
+    row = store.document_rows([doc_id], "ann")[doc_id]
+    assert (row.status, row.spans) == (DocumentStatus.DONE, 1)
+    assert store.document_rows([doc_id], "nobody")[doc_id].spans == 0
+
+
+def test_writes_publish_events_after_commit(store):
+    seen = []
+    store.events.subscribe(seen.append)
+    doc_id = add_doc(store)
+    span = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="ann"))
+    store.update_annotation(span.id, label="PERSON")
+    store.delete_annotation(span.id)
+    store.set_status(doc_id, "ann", DocumentStatus.DONE)
+    kinds = [type(event) for event in seen]
+    assert kinds == [DocumentsAdded, AnnotationAdded, AnnotationChanged, AnnotationRemoved, DocumentChanged]
+    assert seen[2].before.label == "ORG" and seen[2].after.label == "PERSON"
+
+
+def test_failed_writes_change_nothing(store):
+    doc_id = add_doc(store)
+    with pytest.raises(sa.exc.IntegrityError):
+        store.add_documents([Document(uid="new", text="x"), Document(uid="a", text="duplicate uid")])
+    assert store.document_count() == 1
+    with pytest.raises(CuratorError):
+        store.update_annotation("missing", label="ORG")
+    with pytest.raises(CuratorError):
+        store.update_document(doc_id, text="texts are never edited")
+    with pytest.raises(ValidationError):
+        span = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="a"))
+        store.update_annotation(span.id, end=0)
+    assert store.get_annotation(span.id).end == 5
+
+
+def test_label_schema_is_editable_per_project(store):
+    project = store.project
+    project.label_schema = LabelSchema(labels=[Label(name="PRODUCT", kind=LabelKind.ENTITY, color="#123456")])
+    store.save_project(project)
+    assert store.label_schema.names == ["PRODUCT"]
+    with pytest.raises(ValidationError, match="defined twice"):
+        LabelSchema(labels=[Label(name="A", kind="entity", color="#000000")] * 2)
+    with pytest.raises(ValidationError):
+        Label(name="bad name with spaces", kind="entity", color="#000000")
+
+
+def test_default_schema_has_the_nine_labels_with_keys():
+    schema = LabelSchema()
+    assert schema.names == ["PERSON", "ORG", "LOCATION", "INITIATIVE", "MONEY", "PERCENT", "COUNT", "QUANTITY", "DATE"]
+    assert [schema.key_of(name) for name in schema.names] == [str(i) for i in range(1, 10)]
+    assert {label.kind for label in schema.labels} == {LabelKind.ENTITY, LabelKind.FIGURE, LabelKind.DATE}
+
+
+def test_annotations_validate_their_bounds():
+    with pytest.raises(ValidationError, match="must be after its start"):
+        Annotation(doc_id=1, start=5, end=5, label="ORG", annotator="a")
+    with pytest.raises(ValidationError):
+        Annotation(doc_id=1, start=-1, end=5, label="ORG", annotator="a")

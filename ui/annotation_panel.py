@@ -1,0 +1,189 @@
+"""The panel beside the article: label buttons, the span list, and document details."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.models import Document, DocumentStatus
+from curator.schema import LabelSchema
+from ui.annotation_table_model import AnnotationTableModel
+
+
+def _text_color_for(background: str) -> str:
+    color = QColor(background)
+    return "#000000" if color.lightness() > 140 else "#ffffff"
+
+
+class DocumentDetails(QGroupBox):
+    """Editable title, outlet, date and URL of the open document.
+
+    Emits ``edited(field, value)`` when the curator finishes editing a field
+    with a changed, valid value. UI thread only.
+    """
+
+    edited = Signal(str, object)
+
+    FIELDS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("url", "URL"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Document", parent)
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.editors: dict[str, QLineEdit] = {}
+        self._values: dict[str, object] = {}
+        for name, title in self.FIELDS:
+            editor = QLineEdit(self)
+            editor.setObjectName(f"document_{name}")
+            editor.editingFinished.connect(lambda name=name: self._on_field_edited(name))
+            layout.addRow(title, editor)
+            self.editors[name] = editor
+        self.editors["published"].setPlaceholderText("YYYY-MM-DD")
+        self.origin = QLabel(self)
+        self.origin.setStyleSheet("color: #666")
+        self.origin.setWordWrap(True)
+        layout.addRow(self.origin)
+
+    def show_document(self, document: Document | None) -> None:
+        for name, editor in self.editors.items():
+            value = getattr(document, name) if document else None
+            self._values[name] = value
+            editor.blockSignals(True)
+            editor.setText(value.isoformat() if isinstance(value, date) else (value or ""))
+            editor.setCursorPosition(0)
+            editor.setStyleSheet("")
+            editor.setEnabled(document is not None)
+            editor.blockSignals(False)
+        self.origin.setText(f"id {document.uid} · from {document.origin}" if document else "")
+
+    def _on_field_edited(self, name: str) -> None:
+        editor = self.editors[name]
+        raw = editor.text().strip()
+        value: object = raw or None
+        if name == "published" and raw:
+            try:
+                value = date.fromisoformat(raw)
+            except ValueError:
+                editor.setStyleSheet("background: #ffd6d6")
+                editor.setToolTip("Not a date: use YYYY-MM-DD")
+                return
+        editor.setStyleSheet("")
+        editor.setToolTip("")
+        if value != self._values.get(name):
+            self._values[name] = value
+            self.edited.emit(name, value)
+
+
+class AnnotationPanel(QWidget):
+    """Label buttons (keys 1-9), the open document's spans, and its details.
+
+    Emits ``label_requested(name)`` for a label button, ``delete_requested()``,
+    ``done_toggled(bool)`` and ``span_selected(id)``. UI thread only.
+    """
+
+    label_requested = Signal(str)
+    delete_requested = Signal()
+    done_toggled = Signal(bool)
+    span_selected = Signal(str)
+
+    def __init__(self, schema: LabelSchema, model: AnnotationTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+
+        labels_box = QGroupBox("Labels", self)
+        grid = QGridLayout(labels_box)
+        grid.setSpacing(4)
+        self.label_buttons: dict[str, QPushButton] = {}
+        for index, label in enumerate(schema.labels):
+            key = schema.key_of(label.name)
+            button = QPushButton(f"{key}  {label.name}" if key else label.name, labels_box)
+            button.setObjectName(f"label_{label.name}")
+            button.setToolTip(f"{label.description or label.name} ({label.kind.value})"
+                              + (f"\nShortcut: {key}" if key else ""))
+            button.setStyleSheet(
+                f"QPushButton {{ background: {label.color}; color: {_text_color_for(label.color)};"
+                " border: 1px solid #888; border-radius: 4px; padding: 5px 8px; text-align: left; }"
+                " QPushButton:pressed { border: 2px solid #333; }"
+            )
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if key:
+                button.setShortcut(QKeySequence(key))
+            button.clicked.connect(lambda _=False, name=label.name: self.label_requested.emit(name))
+            grid.addWidget(button, index // 2, index % 2)
+            self.label_buttons[label.name] = button
+        layout.addWidget(labels_box)
+
+        spans_box = QGroupBox("Spans", self)
+        spans_layout = QVBoxLayout(spans_box)
+        self.span_table = QTableView(spans_box)
+        self.span_table.setObjectName("span_table")
+        self.span_table.setModel(model)
+        self.span_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.span_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.span_table.verticalHeader().hide()
+        header = self.span_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths: contents-based sizing would re-measure every row on each edit.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 96)
+        header.resizeSection(2, 84)
+        self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
+        spans_layout.addWidget(self.span_table)
+        self.delete_button = QPushButton("Delete span  (Del)", spans_box)
+        self.delete_button.setObjectName("delete_span")
+        self.delete_button.clicked.connect(self.delete_requested)
+        spans_layout.addWidget(self.delete_button)
+        layout.addWidget(spans_box, stretch=1)
+
+        self.details = DocumentDetails(self)
+        layout.addWidget(self.details)
+
+        self.done_box = QCheckBox("Done with this document  (Ctrl+D)", self)
+        self.done_box.setObjectName("done")
+        self.done_box.toggled.connect(self.done_toggled)
+        layout.addWidget(self.done_box)
+
+    def show_status(self, status: DocumentStatus) -> None:
+        self.done_box.blockSignals(True)
+        self.done_box.setChecked(status is DocumentStatus.DONE)
+        self.done_box.blockSignals(False)
+
+    def selected_span_id(self) -> str | None:
+        span = self.model.annotation(self.span_table.currentIndex().row())
+        return span.id if span else None
+
+    def select_span(self, annotation_id: str | None) -> None:
+        row = self.model.row_of(annotation_id) if annotation_id else None
+        selection = self.span_table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        selection.setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.span_table.scrollTo(index)
+
+    def _on_current_span_changed(self, current, _previous) -> None:
+        span = self.model.annotation(current.row())
+        if span is not None:
+            self.span_selected.emit(span.id)

@@ -1,0 +1,123 @@
+"""The spans of the open document, as a table model that follows store events."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
+from curator.models import Annotation
+from curator.schema import LabelSchema
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _key(annotation: Annotation) -> tuple[int, int, str]:
+    return annotation.start, annotation.end, annotation.id
+
+
+class AnnotationTableModel(QAbstractTableModel):
+    """One annotator's spans in one document, in text order.
+
+    Store events insert, remove or update single rows, so a view's selection and
+    scroll position survive edits. UI thread only.
+    """
+
+    COLUMNS = ("Text", "Label", "Offsets")
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, schema: LabelSchema, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._schema = schema
+        self._doc_id: int | None = None
+        self._text = ""
+        self._annotator = ""
+        self._spans: list[Annotation] = []
+
+    def set_document(self, doc_id: int | None, text: str, annotator: str, spans: list[Annotation]) -> None:
+        self.beginResetModel()
+        self._doc_id, self._text, self._annotator = doc_id, text, annotator
+        self._spans = sorted(spans, key=_key)
+        self.endResetModel()
+
+    @property
+    def spans(self) -> list[Annotation]:
+        return list(self._spans)
+
+    def annotation(self, row: int) -> Annotation | None:
+        return self._spans[row] if 0 <= row < len(self._spans) else None
+
+    def row_of(self, annotation_id: str) -> int | None:
+        return next((row for row, span in enumerate(self._spans) if span.id == annotation_id), None)
+
+    # -- Qt model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._spans)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self._spans[index.row()]
+        column = index.column()
+        if role == self.IdRole:
+            return span.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return self._text[span.start : span.end].replace("\n", " ")
+            if column == 1:
+                return span.label
+            return f"{span.start}-{span.end}"
+        if role == Qt.ItemDataRole.BackgroundRole and column == 1:
+            label = self._schema.get(span.label)
+            return QBrush(QColor(label.color)) if label else QBrush(QColor("#ff6b6b"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            known = span.label in self._schema
+            return f"{span.label} by {span.annotator}" + ("" if known else " (label not in the schema)")
+        return None
+
+    # -- store events -----------------------------------------------------------------
+
+    def _mine(self, annotation: Annotation) -> bool:
+        return annotation.doc_id == self._doc_id and annotation.annotator == self._annotator
+
+    def on_store_changed(self, event: Event) -> None:
+        if isinstance(event, AnnotationAdded) and self._mine(event.annotation):
+            self._insert(event.annotation)
+        elif isinstance(event, AnnotationRemoved) and self._mine(event.annotation):
+            self._remove(event.annotation.id)
+        elif isinstance(event, AnnotationChanged) and self._mine(event.after):
+            row = self.row_of(event.after.id)
+            if row is None:
+                return
+            if _key(event.before) == _key(event.after):
+                self._spans[row] = event.after
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            else:
+                self._remove(event.after.id)
+                self._insert(event.after)
+
+    def _insert(self, annotation: Annotation) -> None:
+        row = bisect.bisect_left([_key(span) for span in self._spans], _key(annotation))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._spans.insert(row, annotation)
+        self.endInsertRows()
+
+    def _remove(self, annotation_id: str) -> None:
+        row = self.row_of(annotation_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._spans[row]
+        self.endRemoveRows()

@@ -1,0 +1,156 @@
+"""The article text, with the annotator's spans highlighted in their label colours."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from curator.models import Annotation
+from curator.schema import LabelSchema
+
+
+class TextOffsets:
+    """Converts between Python offsets (code points) and Qt positions (UTF-16 units).
+
+    The two differ only after characters outside the Basic Multilingual Plane
+    (emoji, some CJK), which take two UTF-16 units; for most texts this is the
+    identity and costs nothing.
+    """
+
+    def __init__(self, text: str) -> None:
+        astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        self._astral = astral
+        self._astral_qt = [position + k for k, position in enumerate(astral)]
+
+    def to_qt(self, offset: int) -> int:
+        return offset + bisect.bisect_left(self._astral, offset) if self._astral else offset
+
+    def from_qt(self, position: int) -> int:
+        return position - bisect.bisect_left(self._astral_qt, position) if self._astral else position
+
+
+def display_text(text: str) -> str:
+    """The text as Qt should show it, with every character at the same offset.
+
+    Qt turns a CR LF pair into one paragraph break; a CR before LF is shown as a
+    space and a lone CR as a break, so that offsets still line up.
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
+class ArticleView(QPlainTextEdit):
+    """Read-only article text that the curator selects with mouse or keyboard.
+
+    Spans are drawn as extra selections (background in the label colour; the
+    selected span also underlined), so the text is never re-laid out when spans
+    change. Emits ``span_clicked`` when a click lands on a span. UI thread only.
+    """
+
+    span_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = QFont("DejaVu Serif")
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(12.5)
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
+        self.setPlaceholderText("No document open")
+        self._text = ""
+        self._offsets = TextOffsets("")
+        self._spans: list[Annotation] = []
+        self._selected_id: str | None = None
+        self._colors: dict[str, QColor] = {}
+
+    # -- content -----------------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        self._text = text
+        self._offsets = TextOffsets(text)
+        self._spans = []
+        self._selected_id = None
+        self.setPlainText(display_text(text))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self._colors = {label.name: QColor(label.color) for label in schema.labels}
+
+    def set_spans(self, spans: Iterable[Annotation], selected_id: str | None = None) -> None:
+        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self._selected_id = selected_id
+        self._paint()
+
+    def select_span(self, annotation_id: str | None) -> None:
+        self._selected_id = annotation_id
+        self._paint()
+        span = next((s for s in self._spans if s.id == annotation_id), None)
+        if span is not None:
+            cursor = self.textCursor()
+            cursor.setPosition(self._offsets.to_qt(span.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def _paint(self) -> None:
+        selections = []
+        for span in self._spans:
+            selection = QTextEdit.ExtraSelection()
+            fmt = QTextCharFormat()
+            fmt.setBackground(self._colors.get(span.label, QColor("#ff6b6b")))
+            if span.id == self._selected_id:
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor("#202020"))
+                fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
+            fmt.setToolTip(f"{span.label}")
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._offsets.to_qt(span.start))
+            cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    # -- what the curator selected -------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def selection_range(self) -> tuple[int, int]:
+        """The selection (or the caret, as an empty range) in Python offsets."""
+        cursor = self.textCursor()
+        return self._offsets.from_qt(cursor.selectionStart()), self._offsets.from_qt(cursor.selectionEnd())
+
+    def set_selection(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def spans_at(self, offset: int) -> list[Annotation]:
+        return [span for span in self._spans if span.start <= offset < span.end]
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            offset = self._offsets.from_qt(self.cursorForPosition(event.position().toPoint()).position())
+            hits = self.spans_at(offset)
+            if hits:
+                # The innermost span wins when spans nest.
+                self.span_clicked.emit(min(hits, key=lambda s: s.end - s.start).id)

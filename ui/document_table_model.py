@@ -1,0 +1,178 @@
+"""The document list: a lazy table model over the store's documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from curator.events import AnnotationAdded, AnnotationRemoved, DocumentChanged, DocumentsAdded, Event
+from curator.models import DocumentStatus
+from curator.store import DocumentRow, Store
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentTableModel(QAbstractTableModel):
+    """Document ids in display order, with rows fetched a page at a time.
+
+    Only the ids of the current sort and filter are held (a few MB for 100,000
+    documents); titles, outlets, dates and statuses are read from the store for
+    the rows a view asks for, and cached. Sorting and searching are done by the
+    database, which is what keeps a 100k-document list fast. UI thread only.
+    """
+
+    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "Status"),
+               ("spans", "Spans"))
+    PAGE = 200
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, store: Store, annotator: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._annotator = annotator
+        self._sort = "id"
+        self._descending = False
+        self._search = ""
+        self._ids: list[int] = []
+        self._row_of: dict[int, int] = {}
+        self._cache: dict[int, DocumentRow] = {}
+        self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
+        self._reload()
+
+    # -- queries ----------------------------------------------------------------
+
+    def _reload(self) -> None:
+        self.beginResetModel()
+        self._ids = self._store.document_ids(
+            annotator=self._annotator, sort=self._sort, descending=self._descending, search=self._search
+        )
+        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._cache.clear()
+        self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        if text != self._search:
+            self._search = text
+            self._reload()
+
+    def set_annotator(self, annotator: str) -> None:
+        self._annotator = annotator
+        self._reload()
+
+    def _row(self, row: int) -> DocumentRow | None:
+        doc_id = self._ids[row]
+        cached = self._cache.get(doc_id)
+        if cached is None:
+            start = row - row % self.PAGE
+            page = [i for i in self._ids[start : start + self.PAGE] if i not in self._cache]
+            fetched = self._store.document_rows(page, self._annotator)
+            self.rows_fetched += len(fetched)
+            self._cache.update(fetched)
+            cached = self._cache.get(doc_id)
+        return cached
+
+    # -- lookups the window uses ---------------------------------------------------
+
+    def doc_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, doc_id: int) -> int | None:
+        return self._row_of.get(doc_id)
+
+    def summary(self) -> tuple[int, int]:
+        """(documents shown, of them done by the annotator)."""
+        done = sum(1 for status in self._store.statuses(self._annotator).values() if status is DocumentStatus.DONE)
+        return len(self._ids), done
+
+    # -- Qt model interface ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == self.IdRole:
+            return self._ids[index.row()]
+        handler = self._ROLE_HANDLERS.get(role)
+        if handler is None:
+            return None
+        row = self._row(index.row())
+        return handler(self, row, self.COLUMNS[index.column()][0]) if row else None
+
+    def _display(self, row: DocumentRow, column: str) -> Any:
+        if column == "title":
+            return row.title or row.uid
+        if column == "published":
+            return row.published.isoformat() if row.published else ""
+        if column == "status":
+            return "✓ done" if row.status is DocumentStatus.DONE else "to do"
+        if column == "spans":
+            return row.spans
+        return getattr(row, column) or ""
+
+    def _tooltip(self, row: DocumentRow, column: str) -> str:
+        return f"{row.title or row.uid}\nid: {row.uid}"
+
+    def _foreground(self, row: DocumentRow, column: str) -> Any:
+        if column == "status" and row.status is DocumentStatus.DONE:
+            return QBrush(QColor("#1a7f37"))
+        return None
+
+    def _alignment(self, row: DocumentRow, column: str) -> Any:
+        if column == "spans":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    _ROLE_HANDLERS = {
+        Qt.ItemDataRole.DisplayRole: _display,
+        Qt.ItemDataRole.ToolTipRole: _tooltip,
+        Qt.ItemDataRole.ForegroundRole: _foreground,
+        Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    }
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.COLUMNS[column][0]
+        self._sort = "id" if key == "spans" else key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._reload()
+
+    # -- store events -----------------------------------------------------------------
+
+    def on_store_changed(self, event: Event) -> None:
+        if isinstance(event, DocumentsAdded):
+            self._on_documents_added(event)
+        elif isinstance(event, DocumentChanged):
+            self._refresh(event.id)
+        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
+            if event.annotation.annotator == self._annotator:
+                self._refresh(event.annotation.doc_id)
+
+    def _on_documents_added(self, event: DocumentsAdded) -> None:
+        if not event.ids:
+            return
+        if self._sort == "id" and not self._descending and not self._search:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(event.ids) - 1)
+            for offset, doc_id in enumerate(event.ids):
+                self._row_of[doc_id] = first + offset
+            self._ids.extend(event.ids)
+            self.endInsertRows()
+        else:
+            self._reload()
+
+    def _refresh(self, doc_id: int) -> None:
+        self._cache.pop(doc_id, None)
+        row = self._row_of.get(doc_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

@@ -1,0 +1,447 @@
+"""The main window: document list, article view and annotation panel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.commands import AddSpan, Command, DeleteSpan, EditDocument, EditSpan, SetStatus
+from curator.errors import CuratorError
+from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
+from curator.export import ExportRefused, export
+from curator.importer import SUPPORTED_SUFFIXES, ImportReport, import_files
+from curator.models import Annotation, Document, DocumentStatus
+from curator.project import Settings
+from curator.store import Store
+from curator.text import snap_to_words
+from ui.annotation_panel import AnnotationPanel
+from ui.annotation_table_model import AnnotationTableModel
+from ui.article_view import ArticleView
+from ui.document_table_model import DocumentTableModel
+from ui.store_events import StoreEvents
+from ui.undo import CommandAdapter
+from ui.workers import BackgroundTask
+
+
+class MainWindow(QMainWindow):
+    """One open project: documents on the left, the article in the middle, spans on the right.
+
+    Every edit goes through ``apply`` as a core command and onto the undo stack;
+    the store commits it before the status bar says it is saved. UI thread only.
+    """
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings()
+        self.annotator = self.settings.annotator
+        self.schema = store.label_schema
+        self.document: Document | None = None
+        self.undo_stack = QUndoStack(self)
+        self.events = StoreEvents(store, self)
+        self._tasks: list[BackgroundTask] = []
+
+        self.documents = DocumentTableModel(store, self.annotator, self)
+        self.spans = AnnotationTableModel(self.schema, self)
+        self.events.changed.connect(self.documents.on_store_changed)
+        self.events.changed.connect(self.spans.on_store_changed)
+        self.events.changed.connect(self._on_store_changed)
+
+        self._build_widgets()
+        self._build_actions()
+        self._update_title()
+        self.resize(1400, 860)
+        self._restore_last_document()
+
+    # -- construction -------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        self.search = QLineEdit(left)
+        self.search.setObjectName("document_search")
+        self.search.setPlaceholderText("Filter by title, outlet or id  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_changed)
+        left_layout.addWidget(self.search)
+        self.document_table = QTableView(left)
+        self.document_table.setObjectName("document_table")
+        self.document_table.setModel(self.documents)
+        self.document_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.document_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.document_table.setSortingEnabled(True)
+        self.document_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.document_table.verticalHeader().hide()
+        self.document_table.verticalHeader().setDefaultSectionSize(24)
+        self.document_table.setWordWrap(False)
+        header = self.document_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed starting widths: measuring contents would read every row of a large project.
+        for column, width in enumerate((0, 130, 86, 62, 48)):
+            if width:
+                header.resizeSection(column, width)
+        self.document_table.selectionModel().currentRowChanged.connect(self._on_current_document_changed)
+        left_layout.addWidget(self.document_table)
+
+        self.article = ArticleView(self)
+        self.article.setObjectName("article")
+        self.article.set_schema(self.schema)
+        self.article.span_clicked.connect(self._on_span_clicked)
+
+        self.panel = AnnotationPanel(self.schema, self.spans, self)
+        self.panel.label_requested.connect(self.apply_label)
+        self.panel.delete_requested.connect(self.delete_selected_span)
+        self.panel.done_toggled.connect(self._on_done_toggled)
+        self.panel.span_selected.connect(self._on_span_selected)
+        self.panel.details.edited.connect(self._on_document_field_edited)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.article)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([500, 560, 340])
+        self.setCentralWidget(splitter)
+
+        self.saved_label = QLabel(self)
+        self.counts_label = QLabel(self)
+        self.annotator_label = QLabel(self)
+        self.statusBar().addWidget(self.saved_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.annotator_label)
+        self._update_counts()
+
+    def _action(self, text: str, shortcut: QKeySequence | str | list | None, slot, menu) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, file_menu)
+        self._action("&Import files…", "Ctrl+I", self.import_dialog, file_menu)
+        self._action("&Export dataset…", "Ctrl+E", self.export_dialog, file_menu)
+        file_menu.addSeparator()
+        self._action("Set &annotator name…", None, self.annotator_dialog, file_menu)
+        file_menu.addSeparator()
+        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.delete_action = self._action("&Delete span", QKeySequence.StandardKey.Delete,
+                                          self.delete_selected_span, edit_menu)
+        self._action("&Find document", QKeySequence.StandardKey.Find, self._focus_search, edit_menu)
+
+        doc_menu = bar.addMenu("&Document")
+        self._action("&Next document", "Ctrl+PgDown", lambda: self.go_to_relative(1), doc_menu)
+        self._action("&Previous document", "Ctrl+PgUp", lambda: self.go_to_relative(-1), doc_menu)
+        doc_menu.addSeparator()
+        self._action("Toggle &done", "Ctrl+D", self.toggle_done, doc_menu)
+        self._action("Done and ne&xt", "Ctrl+Return", self.done_and_next, doc_menu)
+
+        label_menu = bar.addMenu("&Labels")
+        for label in self.schema.labels:
+            key = self.schema.key_of(label.name)
+            # The buttons own the number-key shortcuts; the menu shows them.
+            action = QAction(f"{label.name}\t{key}" if key else label.name, self)
+            action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
+            label_menu.addAction(action)
+
+    def _update_title(self) -> None:
+        name = self.store.project.name
+        self.setWindowTitle(f"{name} — Curator")
+        self.annotator_label.setText(f"Annotator: {self.annotator}")
+
+    def _update_counts(self) -> None:
+        shown, done = self.documents.summary()
+        self.counts_label.setText(f"{shown} documents · {done} done")
+
+    # -- documents ----------------------------------------------------------------
+
+    def _restore_last_document(self) -> None:
+        last = self.store.get_state(f"last_document.{self.annotator}")
+        row = self.documents.row_of(last) if last is not None else None
+        self.select_row(row if row is not None else 0)
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.documents.rowCount():
+            return
+        index = self.documents.index(row, 0)
+        self.document_table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.document_table.scrollTo(index)
+
+    def select_document(self, doc_id: int) -> None:
+        row = self.documents.row_of(doc_id)
+        if row is None and self.search.text():
+            self.search.clear()
+            row = self.documents.row_of(doc_id)
+        if row is not None:
+            self.select_row(row)
+
+    def go_to_relative(self, step: int) -> None:
+        current = self.document_table.currentIndex().row()
+        self.select_row(max(0, min(self.documents.rowCount() - 1, current + step)))
+
+    def _on_current_document_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc_id = self.documents.doc_id(current.row())
+        if doc_id is None or (self.document and self.document.id == doc_id):
+            return
+        self.open_document(doc_id)
+
+    def open_document(self, doc_id: int) -> None:
+        self.document = self.store.get_document(doc_id)
+        spans = self.store.annotations_for(doc_id, self.annotator)
+        self.article.set_text(self.document.text)
+        self.article.set_spans(spans)
+        self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
+        self.panel.details.show_document(self.document)
+        self.panel.show_status(self.store.status(doc_id, self.annotator))
+        self.store.set_state(f"last_document.{self.annotator}", doc_id)
+
+    def _on_search_changed(self, text: str) -> None:
+        current = self.document.id if self.document else None
+        self.documents.set_search(text.strip())
+        row = self.documents.row_of(current) if current is not None else None
+        if row is not None:
+            self.select_row(row)
+        self._update_counts()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- edits --------------------------------------------------------------------
+
+    def apply(self, command: Command) -> bool:
+        """Apply an edit now, store it, and put it on the undo stack."""
+        try:
+            inverse = command.apply(self.store)
+        except CuratorError as exc:
+            self._show_error(str(exc))
+            return False
+        self.undo_stack.push(CommandAdapter(self.store, inverse, command.text, self._on_command_applied,
+                                            self._show_error))
+        self._mark_saved(command.text)
+        return True
+
+    def _on_command_applied(self, doc_id: int) -> None:
+        """After undo/redo: show the document the edit was in, so the change is visible."""
+        if self.document is None or self.document.id != doc_id:
+            self.select_document(doc_id)
+        elif doc_id == self.document.id:
+            self.document = self.store.get_document(doc_id)
+            self.panel.details.show_document(self.document)
+            self.panel.show_status(self.store.status(doc_id, self.annotator))
+        self._mark_saved(self.undo_stack.undoText() or "Undone")
+
+    def _mark_saved(self, what: str) -> None:
+        self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M:%S} · {what}")
+
+    def apply_label(self, label: str) -> None:
+        """Tag the selection (snapped to words) or relabel the span at the caret."""
+        if self.document is None:
+            return
+        start, end = self.article.selection_range()
+        text = self.document.text
+        if start == end:
+            under_caret = [s for s in self.article.spans_at(start)]
+            if under_caret:
+                span = min(under_caret, key=lambda s: s.end - s.start)
+                if span.label != label:
+                    self.apply(EditSpan(span.id, span.doc_id, {"label": label}))
+                return
+        snapped = snap_to_words(text, start, end)
+        if snapped is None:
+            self.statusBar().showMessage("Select some words first, then press a label key", 4000)
+            return
+        start, end = snapped
+        same = next((s for s in self.spans.spans if (s.start, s.end) == (start, end)), None)
+        if same is not None:
+            if same.label != label:
+                self.apply(EditSpan(same.id, same.doc_id, {"label": label}))
+            self.article.clear_selection()
+            return
+        annotation = Annotation(doc_id=self.document.id, start=start, end=end, label=label, annotator=self.annotator)
+        if self.apply(AddSpan(annotation)):
+            self.article.clear_selection()
+            self.panel.select_span(annotation.id)
+
+    def delete_selected_span(self) -> None:
+        span_id = self.panel.selected_span_id()
+        if span_id is None and self.document is not None:
+            start, _end = self.article.selection_range()
+            hits = self.article.spans_at(start)
+            span_id = min(hits, key=lambda s: s.end - s.start).id if hits else None
+        if span_id is None:
+            self.statusBar().showMessage("Select a span to delete", 3000)
+            return
+        span = next(s for s in self.spans.spans if s.id == span_id)
+        self.apply(DeleteSpan(span.id, span.doc_id, span.label))
+
+    def toggle_done(self) -> None:
+        self.panel.done_box.toggle()
+
+    def _on_done_toggled(self, checked: bool) -> None:
+        if self.document is not None:
+            status = DocumentStatus.DONE if checked else DocumentStatus.TODO
+            self.apply(SetStatus(self.document.id, self.annotator, status))
+
+    def done_and_next(self) -> None:
+        if self.document is None:
+            return
+        if self.store.status(self.document.id, self.annotator) is not DocumentStatus.DONE:
+            self.apply(SetStatus(self.document.id, self.annotator, DocumentStatus.DONE))
+        self.go_to_relative(1)
+
+    def _on_document_field_edited(self, field: str, value: object) -> None:
+        if self.document is not None:
+            self.apply(EditDocument(self.document.id, {field: value}))
+
+    def _on_span_clicked(self, annotation_id: str) -> None:
+        self.panel.select_span(annotation_id)
+
+    def _on_span_selected(self, annotation_id: str) -> None:
+        self.article.select_span(annotation_id)
+
+    def _on_store_changed(self, event: Event) -> None:
+        if self.document is None:
+            return
+        if isinstance(event, (AnnotationAdded, AnnotationRemoved)):
+            touched = event.annotation
+        elif isinstance(event, AnnotationChanged):
+            touched = event.after
+        else:
+            if getattr(event, "id", None) == self.document.id:
+                self.panel.show_status(self.store.status(self.document.id, self.annotator))
+            self._update_counts()
+            return
+        if touched.doc_id == self.document.id and touched.annotator == self.annotator:
+            self.article.set_spans(self.spans.spans, self.panel.selected_span_id())
+
+    # -- import, export, settings ----------------------------------------------------
+
+    def run_task(self, title: str, work, on_success, on_failure=None) -> BackgroundTask:
+        """Run ``work(job)`` in the background; results come back on the UI thread."""
+        on_failure = on_failure or (lambda exc: self._show_error(str(exc)))
+        task = BackgroundTask(self, title, work, on_success, on_failure)
+        self._tasks.append(task)
+        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
+        return task.start()
+
+    def import_dialog(self) -> None:
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
+        files, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", f"Articles ({patterns})")
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: list[Path]) -> BackgroundTask:
+        return self.run_task("Importing", lambda job: import_files(self.store, paths, job), self._on_imported)
+
+    def _on_imported(self, report: ImportReport) -> None:
+        self._update_counts()
+        self._mark_saved(report.summary())
+        if report.problems or report.warnings:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=self)
+            box.setDetailedText("\n".join(str(p) for p in [*report.problems, *report.warnings]))
+            box.open()
+        if self.document is None and self.documents.rowCount():
+            self.select_row(0)
+
+    def export_dialog(self) -> None:
+        target, chosen = QFileDialog.getSaveFileName(
+            self, "Export dataset", f"{self.store.project.name}.json", "JSON (*.json);;Excel workbook (*.xlsx)"
+        )
+        if target:
+            if not Path(target).suffix:
+                target += ".xlsx" if "xlsx" in chosen else ".json"
+            self.export_to(Path(target))
+
+    def export_to(self, target: Path, annotator: str | None = None) -> BackgroundTask:
+        def work(job):
+            return export(self.store, target, None, annotator, job)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ExportRefused):
+                box = QMessageBox(QMessageBox.Icon.Critical, "Export refused",
+                                  f"The dataset has {sum(1 for p in exc.problems if p.severity == 'error')} "
+                                  "error(s); nothing was written.", parent=self)
+                box.setDetailedText("\n".join(str(p) for p in exc.problems))
+                box.open()
+            else:
+                self._show_error(str(exc))
+
+        return self.run_task("Exporting", work, lambda _w: self._mark_saved(f"Exported to {target}"), failed)
+
+    def annotator_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, "Annotator", "Your annotator name:", text=self.annotator)
+        if ok and name.strip():
+            self.set_annotator(name.strip())
+
+    def set_annotator(self, name: str) -> None:
+        self.settings.annotator = name
+        self.annotator = name
+        self.undo_stack.clear()
+        self.documents.set_annotator(name)
+        self.document = None
+        self._update_title()
+        self._update_counts()
+        self._restore_last_document()
+
+    def open_project_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open project folder")
+        if folder:
+            try:
+                store = Store.open(folder)
+            except CuratorError as exc:
+                self._show_error(str(exc))
+                return
+            window = MainWindow(store, self.settings)
+            window.show()
+            self.close()
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        QMessageBox.warning(self, "Curator", message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for task in list(self._tasks):
+            task.job.cancel()
+        # Let background jobs stop (they were asked to) before the store closes.
+        QThreadPool.globalInstance().waitForDone(5000)
+        self.events.detach()
+        super().closeEvent(event)

@@ -1,0 +1,28 @@
+"""Bridges the core store's change events into a Qt signal."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from curator.events import Event
+from curator.store import Store
+
+
+class StoreEvents(QObject):
+    """Re-emits every store event as ``changed(event)`` on the thread that owns this object.
+
+    Writes made on a worker thread (imports) thus reach models on the UI thread
+    through a queued connection. Create and use it on the UI thread.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = store.events.subscribe(self._relay)
+
+    def _relay(self, event: Event) -> None:
+        self.changed.emit(event)
+
+    def detach(self) -> None:
+        self._unsubscribe()

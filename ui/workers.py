@@ -1,0 +1,88 @@
+"""Runs long core jobs (import, export) off the UI thread with a progress dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from curator.jobs import Cancelled, Job
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Callable[[Job], Any], job: Job, signals: _Signals) -> None:
+        super().__init__()
+        self._work, self._job, self._signals = work, job, signals
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._job)
+        except Cancelled:
+            self._signals.cancelled.emit()
+        except Exception as exc:  # reported to the user on the UI thread
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """One job on the global thread pool, with a cancellable progress dialog.
+
+    ``work(job)`` runs on a worker thread and must not touch widgets; it reports
+    through ``job`` and may raise ``Cancelled``. ``on_success(result)`` and
+    ``on_failure(exc)`` run on the UI thread. Create from the UI thread.
+    """
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget, title: str, work: Callable[[Job], Any],
+                 on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None]) -> None:
+        super().__init__(parent)
+        self.job = Job()
+        self._on_success, self._on_failure = on_success, on_failure
+        self._signals = _Signals(self)
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
+        self._signals.cancelled.connect(self._done)
+        self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setMinimumDuration(400)
+        self.dialog.canceled.connect(self.job.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)  # progress is polled, so workers never wait on the UI
+        self._timer.timeout.connect(self._show_progress)
+        self._runnable = _Runnable(work, self.job, self._signals)
+
+    def start(self) -> "BackgroundTask":
+        self._timer.start()
+        QThreadPool.globalInstance().start(self._runnable)
+        return self
+
+    def _show_progress(self) -> None:
+        self.dialog.setMaximum(max(self.job.total, 0))
+        self.dialog.setValue(min(self.job.done, self.job.total) if self.job.total else 0)
+        if self.job.status:
+            self.dialog.setLabelText(self.job.status)
+
+    def _succeeded(self, result: Any) -> None:
+        self._done()
+        self._on_success(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._done()
+        self._on_failure(exc)
+
+    def _done(self) -> None:
+        self._timer.stop()
+        self.dialog.reset()
+        self.dialog.hide()
+        self.finished.emit()
+        self.deleteLater()
