@@ -1,0 +1,69 @@
+import json
+
+from curator.cli import main
+from curator.store import Store
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_import_validate_export_round(tmp_path, capsys, seeds):
+    project = str(tmp_path / "p")
+    assert run(capsys, "init", project)[0] == 0
+    code, out, err = run(capsys, "import", project, *map(str, seeds))
+    assert (code, out.strip(), err) == (0, "5 document(s) imported", "")
+    code, out, _ = run(capsys, "validate", project)
+    assert code == 0 and "0 error(s)" in out
+    for fmt in ("json", "xlsx"):
+        target = tmp_path / f"out.{fmt}"
+        code, out, _ = run(capsys, "export", project, "--format", fmt, "-o", str(target))
+        assert code == 0 and target.stat().st_size > 0
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert len(data["documents"]) == 5
+
+
+def test_sample_creates_the_sample_project(tmp_path, capsys):
+    code, out, _ = run(capsys, "sample", str(tmp_path / "s"))
+    assert code == 0 and "5 document(s) imported" in out
+    assert Store.open(tmp_path / "s").document_count() == 5
+
+
+def test_errors_go_to_stderr_with_nonzero_status(tmp_path, capsys):
+    code, out, err = run(capsys, "validate", str(tmp_path / "missing"))
+    assert code == 2 and out == "" and "not a Curator project" in err
+    run(capsys, "init", str(tmp_path / "p"))
+    code, _, err = run(capsys, "init", str(tmp_path / "p"))
+    assert code == 2 and "already exists" in err
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00garbage\x00")
+    code, out, err = run(capsys, "import", str(tmp_path / "p"), str(bad))
+    assert code == 1 and "bad.txt" in err and "0 document(s) imported" in out
+
+
+def test_refused_export_lists_problems(sample_store, tmp_path, capsys):
+    from curator.store import annotations_table
+    from curator.models import Annotation
+
+    doc = sample_store.document_by_uid("002_dbc77deba9cd34d7")
+    sample_store.add_annotation(Annotation(doc_id=doc.id, start=0, end=6, label="LOCATION", annotator="a"))
+    with sample_store.engine.begin() as conn:
+        conn.execute(annotations_table.update().values(label="NOPE"))
+    target = tmp_path / "x.json"
+    code, _, err = run(capsys, "export", str(sample_store.location), "-o", str(target))
+    assert code == 1 and "export refused" in err and "unknown label 'NOPE'" in err and "002_dbc77deba9cd34d7" in err
+    assert not target.exists()
+
+
+def test_gui_command_without_a_gui_says_so(capsys):
+    code, _, err = run(capsys, "gui")
+    assert code == 2 and "no GUI" in err
+
+
+def test_annotator_name_is_remembered(capsys):
+    assert run(capsys, "iam", "  aigerim ")[0] == 0
+    assert run(capsys, "whoami")[1].strip() == "aigerim"
+    code, _, err = run(capsys, "iam", " ")
+    assert code == 2 and "cannot be empty" in err

@@ -1,0 +1,54 @@
+"""A process killed in the middle of a stream of edits loses none it reported as saved."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from curator.models import Document
+from curator.store import Store
+
+WRITER = """
+import sys
+from curator.commands import AddSpan
+from curator.models import Annotation
+from curator.store import Store
+store = Store.open(sys.argv[1])
+doc_id = int(sys.argv[2])
+i = 0
+while True:
+    span = Annotation(doc_id=doc_id, start=i % 50, end=i % 50 + 1, label="ORG", annotator="w")
+    AddSpan(span).apply(store)
+    print(span.id, flush=True)  # shown as saved only after the commit
+    i += 1
+"""
+
+
+def test_sigkill_during_edits_loses_nothing_shown_as_saved(tmp_path):
+    location = tmp_path / "p"
+    store = Store.create(location)
+    doc_id = store.add_documents([Document(uid="d", text="x" * 100)])[0]
+    store.close()
+    saved: list[str] = []
+    for _round in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(location), str(doc_id)],
+                                stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
+        reported = []
+        deadline = time.monotonic() + 20
+        while len(reported) < 40 and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            reported.append(line.strip())
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        saved.extend(reported)
+        assert len(reported) >= 40, "the writer did not get going"
+    reopened = Store.open(location)
+    stored = {a.id for a in reopened.annotations_for(doc_id)}
+    assert set(saved) <= stored
+    with reopened.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    reopened.close()

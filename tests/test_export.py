@@ -1,0 +1,148 @@
+import json
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from curator.export import EXCEL_MAX_CELL, ExportRefused, export, export_json, export_xlsx
+from curator.models import Annotation, Document
+from curator.store import annotations_table
+from curator.validate import Severity, check_document, validate_project
+
+TEXT = "=SUM(A1) Kazakhstan traded US$24.2 billion with China."
+
+
+@pytest.fixture
+def filled(store):
+    doc_id = store.add_documents([Document(uid="d1", text=TEXT, title="-minus title", source="TDI")])[0]
+    for word, label, annotator, value in [
+        ("Kazakhstan", "LOCATION", "ann", None),
+        ("US$24.2 billion", "MONEY", "ann", {"amount": "24200000000", "currency": "USD"}),
+        ("China", "LOCATION", "other", None),
+    ]:
+        start = TEXT.index(word)
+        store.add_annotation(Annotation(doc_id=doc_id, start=start, end=start + len(word), label=label,
+                                        annotator=annotator, value=value))
+    return store
+
+
+def corrupt(store, **values):
+    """Change stored spans behind the store's back, as a bad file or old bug would."""
+    with store.engine.begin() as conn:
+        conn.execute(annotations_table.update().where(annotations_table.c.label == "MONEY").values(**values))
+
+
+def test_json_export_has_documents_texts_and_spans(filled, tmp_path):
+    target = tmp_path / "out.json"
+    assert export_json(filled, target) == []
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["format"] == "curator-dataset" and data["format_version"] == 1
+    [document] = data["documents"]
+    assert document["text"] == TEXT and document["id"] == "d1"
+    spans = {(a["text"], a["label"], a["annotator"]) for a in document["annotations"]}
+    assert spans == {("Kazakhstan", "LOCATION", "ann"), ("US$24.2 billion", "MONEY", "ann"),
+                     ("China", "LOCATION", "other")}
+    assert all(TEXT[a["start"] : a["end"]] == a["text"] for a in document["annotations"])
+    money = next(a for a in document["annotations"] if a["label"] == "MONEY")
+    assert money["value"] == {"amount": "24200000000", "currency": "USD"}
+
+
+def test_export_of_one_annotators_layer(filled, tmp_path):
+    export_json(filled, tmp_path / "ann.json", annotator="other")
+    [document] = json.loads((tmp_path / "ann.json").read_text())["documents"]
+    assert [a["annotator"] for a in document["annotations"]] == ["other"]
+
+
+def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path):
+    target = tmp_path / "out.xlsx"
+    export_xlsx(filled, target)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["documents", "annotations"]
+    documents = book["documents"]
+    header = [c.value for c in documents[1]]
+    assert header[:3] == ["id", "title", "source"] and "text" in header
+    row = {h: c for h, c in zip(header, documents[2])}
+    assert row["text"].value == TEXT and row["text"].data_type == "s"  # a string, not a formula
+    assert row["text"].quotePrefix and row["title"].quotePrefix  # Excel will not evaluate them when edited
+    assert documents.freeze_panes == "A2" and documents.auto_filter.ref
+    spans = book["annotations"]
+    span_header = [c.value for c in spans[1]]
+    rows = [dict(zip(span_header, (c.value for c in r))) for r in spans.iter_rows(min_row=2)]
+    money = next(r for r in rows if r["label"] == "MONEY")
+    assert money["start"] == TEXT.index("US$") and isinstance(money["start"], int)
+    assert json.loads(money["value"])["currency"] == "USD"
+    assert money["created"].year >= 2026  # a real Excel date, not text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"end": 500}, "outside the text"),
+        ({"start": 50}, "outside the text"),  # starts after it ends
+        ({"label": "WEAPON"}, "unknown label 'WEAPON'"),
+    ],
+)
+def test_invalid_data_is_refused_and_nothing_is_written(filled, tmp_path, change, message):
+    corrupt(filled, **change)
+    for fmt in ("json", "xlsx"):
+        target = tmp_path / f"out.{fmt}"
+        target.write_text("previous export")
+        with pytest.raises(ExportRefused) as refused:
+            export(filled, target)
+        [problem] = refused.value.problems
+        assert message in problem.message
+        assert problem.doc_uid == "d1" and problem.start is not None
+        assert target.read_text() == "previous export"  # the old file is untouched
+        assert [p.name for p in tmp_path.iterdir()] == [target.name] or all(
+            not p.name.endswith(".part") for p in tmp_path.iterdir()
+        )
+
+
+def test_validate_lists_errors_and_warnings(filled):
+    assert validate_project(filled) == []
+    doc_id = filled.document_by_uid("d1").id
+    filled.add_annotation(Annotation(doc_id=doc_id, start=9, end=19, label="LOCATION", annotator="ann"))
+    [warning] = validate_project(filled)
+    assert warning.severity is Severity.WARNING and "twice" in warning.message
+    corrupt(filled, end=999)
+    [problem] = validate_project(filled)
+    assert problem.severity is Severity.ERROR
+    assert f"d1 [{TEXT.index('US$')}:999]" in str(problem)
+
+
+def test_span_text_must_equal_the_slice():
+    raw = {"id": "d", "text": "Astana and Beijing", "annotations": [
+        {"id": "a", "start": 0, "end": 6, "text": "Beijing", "label": "LOCATION", "annotator": "x",
+         "created": "2024-01-01T00:00:00Z", "updated": "2024-01-01T00:00:00Z"}]}
+    document, [problem] = check_document(raw, {"LOCATION"})
+    assert document is None
+    assert "differs from the document text 'Astana'" in problem.message
+    assert (problem.annotation_id, problem.start, problem.end) == ("a", 0, 6)
+
+
+def test_long_texts_overflow_into_their_own_sheet_not_cut(store, tmp_path):
+    text = "x" * (EXCEL_MAX_CELL * 2 + 10)
+    store.add_documents([Document(uid="long", text=text)])
+    target = tmp_path / "long.xlsx"
+    export_xlsx(store, target)
+    book = openpyxl.load_workbook(target, read_only=True)
+    first = [r for r in book["documents"].iter_rows(min_row=2, values_only=True)][0]
+    parts = [r for r in book["overflow"].iter_rows(min_row=2, values_only=True)]
+    assert [p[:4] for p in parts] == [("documents", 2, "text", 2), ("documents", 2, "text", 3)]
+    assert first[-1] + "".join(p[4] for p in parts) == text
+
+
+def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
+    store.add_documents([Document(uid=f"d{i}", text=f"Doc {i}") for i in range(7)])
+    target = tmp_path / "rows.xlsx"
+    export_xlsx(store, target, max_rows=4)  # 3 data rows a sheet
+    book = openpyxl.load_workbook(target, read_only=True)
+    assert book.sheetnames[:3] == ["documents", "annotations", "documents (2)"]
+    ids = [r[0] for name in book.sheetnames if name.startswith("documents")
+           for r in book[name].iter_rows(min_row=2, values_only=True)]
+    assert ids == [f"d{i}" for i in range(7)]
+
+
+def test_unknown_format_is_an_error(filled, tmp_path):
+    with pytest.raises(Exception, match="unknown export format"):
+        export(filled, tmp_path / "out.csv")

@@ -1,0 +1,195 @@
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from curator.importer import import_files
+from curator.jobs import Cancelled, Job
+from curator.models import Document
+
+ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def snapshot(store):
+    return [(d.uid, d.text, d.title, d.source, d.published) for d in store.iter_documents()]
+
+
+def test_sample_project_keeps_seed_texts_byte_identical(sample_store, seeds):
+    for path in seeds:
+        document = sample_store.document_by_uid(path.stem)
+        assert document.text.encode("utf-8") == path.read_bytes()
+    first = sample_store.document_by_uid("000_14e10f92779dfa8b")
+    assert first.published == date(2023, 11, 7)
+    assert first.source == "nCa (News Central Asia)"  # the sidecar's value, more precise than the sign-off
+    assert first.title.startswith("China among top five investors")
+    assert sample_store.document_count() == 5
+
+
+def test_text_and_markdown_files_with_detected_metadata(store, tmp_path):
+    report = import_files(store, [
+        write(tmp_path / "tdi.txt", ARTICLE),
+        write(tmp_path / "note.md", "# A headline\n\nSome body text."),
+    ])
+    assert report.problems == [] and len(report.added) == 2
+    tdi = store.document_by_uid("tdi")
+    assert (tdi.text, tdi.published, tdi.source, tdi.origin) == (ARTICLE, date(2023, 3, 28), "TDI", "tdi.txt")
+    assert store.document_by_uid("note").title == "A headline"
+
+
+def test_crlf_and_bom_text_is_kept_as_decoded(store, tmp_path):
+    import_files(store, [write(tmp_path / "win.txt", "\ufeffLine one\r\nLine two\r\n".encode("utf-8"))])
+    assert store.document_by_uid("win").text == "Line one\r\nLine two\r\n"
+    import_files(store, [write(tmp_path / "u16.txt", "Grüße aus Astana".encode("utf-16"))])
+    assert store.document_by_uid("u16").text == "Grüße aus Astana"
+
+
+def test_json_records_with_metadata_aliases(store, tmp_path):
+    records = [
+        {"id": "r1", "text": "First article.", "outlet": "Trend", "date": "2023-11-28", "link": "https://e.x/1",
+         "headline": "One", "topic": "trade"},
+        {"text": "Second article.", "published": "6 November 2023"},
+    ]
+    report = import_files(store, [write(tmp_path / "batch.json", json.dumps(records))])
+    assert report.problems == []
+    first = store.document_by_uid("r1")
+    assert (first.source, first.published, first.url, first.title) == ("Trend", date(2023, 11, 28), "https://e.x/1", "One")
+    assert first.extra == {"topic": "trade"}
+    assert store.document_by_uid("batch-2").published == date(2023, 11, 6)
+
+
+def test_json_object_forms(store, tmp_path):
+    import_files(store, [write(tmp_path / "one.json", json.dumps({"text": "Just one.", "id": "solo"}))])
+    import_files(store, [write(tmp_path / "export.json", json.dumps({"documents": [{"id": "d", "text": "From an export."}]}))])
+    assert store.document_by_uid("solo") and store.document_by_uid("d")
+
+
+def test_jsonl_reports_bad_lines_and_imports_the_rest(store, tmp_path):
+    lines = ['{"id": "a", "text": "Good one."}', "", "{not json", '{"id": "c"}', '["a list"]', '{"id": "d", "text": "Good two."}']
+    report = import_files(store, [write(tmp_path / "feed.jsonl", "\n".join(lines))])
+    assert sorted(d.uid for d in store.iter_documents()) == ["a", "d"]
+    messages = [str(p) for p in report.problems]
+    assert any("line 3" in m and "malformed JSON" in m for m in messages)
+    assert any("line 4" in m and "no 'text' field" in m for m in messages)
+    assert any("line 5" in m and "not an object" in m for m in messages)
+    assert all("feed.jsonl" in m for m in messages)
+
+
+def test_csv_with_text_column_and_semicolons(store, tmp_path):
+    write(tmp_path / "a.csv", 'id,title,text,date\nx1,"Hello, world","A text, with commas",2024-05-20\n')
+    write(tmp_path / "b.csv", "Body;Source\nSemicolon separated;Daryo\n")
+    report = import_files(store, [tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert report.problems == []
+    assert store.document_by_uid("x1").text == "A text, with commas"
+    assert store.document_by_uid("x1").published == date(2024, 5, 20)
+    assert store.document_by_uid("b-2").source == "Daryo"
+
+
+def test_csv_without_text_column_is_reported(store, tmp_path):
+    report = import_files(store, [write(tmp_path / "bad.csv", "id,title\n1,No text here\n")])
+    assert store.document_count() == 0
+    assert "no text column" in str(report.problems[0]) and "bad.csv" in str(report.problems[0])
+
+
+def test_csv_row_with_wrong_field_count_is_reported(store, tmp_path):
+    report = import_files(store, [write(tmp_path / "ragged.csv", "id,text\n1,Fine\n2,Too,many,fields\n")])
+    assert [d.uid for d in store.iter_documents()] == ["1"]
+    assert "row 3" in str(report.problems[0]) and "fields" in str(report.problems[0])
+
+
+def test_excel_sheet_with_dates(store, tmp_path):
+    path = tmp_path / "sheet.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["ID", "Text", "Published", "Outlet"])
+    sheet.write_row(1, 0, ["s1", "An article from a sheet.", None, "TDI"])
+    sheet.write_datetime(1, 2, __import__("datetime").datetime(2023, 3, 28), book.add_format({"num_format": "yyyy-mm-dd"}))
+    sheet.write_row(2, 0, ["s2", "", None, None])
+    book.close()
+    report = import_files(store, [path])
+    document = store.document_by_uid("s1")
+    assert (document.text, document.published, document.source) == ("An article from a sheet.", date(2023, 3, 28), "TDI")
+    assert "row 3" in str(report.problems[0]) and "empty" in str(report.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("latin1.txt", "Grüße".encode("latin-1"), "not valid UTF-8"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", b"  \n\t\n", "empty file"),
+        ("broken.json", b'{"text": "unterminated', "malformed JSON at line 1"),
+        ("scalar.json", b"42", "expected a list of records"),
+        ("fake.xlsx", b"this is not a zip file", "not a readable spreadsheet"),
+        ("notes.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
+def test_unreadable_files_are_reported_and_the_rest_imports(store, tmp_path, name, content, reason):
+    add_before = store.add_documents([Document(uid="existing", text="Already here.")])
+    before = snapshot(store)
+    good = write(tmp_path / "good.txt", "A good article.")
+    bad = write(tmp_path / name, content)
+    report = import_files(store, [bad, good])
+    assert len(report.problems) == 1
+    assert report.problems[0].file.endswith(name)
+    assert reason in report.problems[0].reason
+    assert snapshot(store) == before + [("good", "A good article.", None, None, None)]
+    assert add_before
+
+
+def test_missing_file_is_reported(store, tmp_path):
+    report = import_files(store, [tmp_path / "nowhere.txt"])
+    assert report.problems[0].reason == "no such file"
+
+
+def test_reimport_skips_identical_documents_and_renames_different_ones(store, tmp_path):
+    path = write(tmp_path / "a" / "story.txt", "Version one.")
+    import_files(store, [path])
+    again = import_files(store, [path])
+    assert again.added == [] and again.already_present == ["story"]
+    other = write(tmp_path / "b" / "story.txt", "A different story with the same file name.")
+    third = import_files(store, [other])
+    assert len(third.added) == 1
+    assert store.document_by_uid("story-2").text.startswith("A different story")
+
+
+def test_folders_are_searched_and_sidecars_apply(store, tmp_path):
+    write(tmp_path / "in" / "one.txt", "One.")
+    write(tmp_path / "in" / "sub" / "two.md", "Two.")
+    write(tmp_path / "in" / "metadata.json", json.dumps({"files": {"one.txt": {"title": "The first", "published": "2023-01-02"}}}))
+    report = import_files(store, [tmp_path / "in"])
+    assert report.problems == [] and len(report.added) == 2
+    assert store.document_by_uid("one").title == "The first"
+    assert store.document_by_uid("one").published == date(2023, 1, 2)
+
+
+def test_bad_date_is_kept_as_extra_with_a_warning(store, tmp_path):
+    report = import_files(store, [write(tmp_path / "d.json", json.dumps([{"id": "x", "text": "T", "date": "someday"}]))])
+    assert store.document_by_uid("x").extra == {"date": "someday"}
+    assert "not a date" in str(report.warnings[0])
+
+
+def test_huge_document_is_refused_with_its_size(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("curator.importer.MAX_TEXT_CHARS", 1000)
+    report = import_files(store, [write(tmp_path / "huge.txt", "word " * 1000)])
+    assert "more than the limit" in report.problems[0].reason
+    assert store.document_count() == 0
+
+
+def test_cancelled_import_stops_between_files(store, tmp_path):
+    job = Job()
+    job.cancel()
+    with pytest.raises(Cancelled):
+        import_files(store, [write(tmp_path / "a.txt", "A.")], job)
+    assert store.document_count() == 0
