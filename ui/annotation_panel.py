@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -91,7 +91,10 @@ class DocumentDetails(QGroupBox):
 
 
 class AnnotationPanel(QWidget):
-    """Label buttons (keys 1-9), the open document's spans, and its details.
+    """Label buttons, the open document's spans, and its details.
+
+    The buttons show their number keys; the keys themselves are window actions
+    (a button's own shortcut would fire only after its click animation).
 
     Emits ``label_requested(name)`` for a label button, ``delete_requested()``,
     ``done_toggled(bool)`` and ``span_selected(id)``. UI thread only.
@@ -124,8 +127,6 @@ class AnnotationPanel(QWidget):
                 " QPushButton:pressed { border: 2px solid #333; }"
             )
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            if key:
-                button.setShortcut(QKeySequence(key))
             button.clicked.connect(lambda _=False, name=label.name: self.label_requested.emit(name))
             grid.addWidget(button, index // 2, index % 2)
             self.label_buttons[label.name] = button

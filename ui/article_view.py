@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from curator.models import Annotation
@@ -145,6 +145,17 @@ class ArticleView(QPlainTextEdit):
 
     def spans_at(self, offset: int) -> list[Annotation]:
         return [span for span in self._spans if span.start <= offset < span.end]
+
+    def event(self, event: QEvent) -> bool:
+        # A text control claims printable keys and Delete for itself; the article is
+        # read-only, so let those keys reach the window's shortcuts (labels, delete).
+        if event.type() == QEvent.Type.ShortcutOverride:
+            key_event: QKeyEvent = event  # type: ignore[assignment]
+            plain = key_event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            if plain and (key_event.text().isdigit() or key_event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+                event.ignore()
+                return True
+        return super().event(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

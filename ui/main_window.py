@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.resize(1400, 860)
         self._restore_last_document()
+        self.article.setFocus()  # ready for keyboard selection and number keys at once
 
     # -- construction -------------------------------------------------------------
 
@@ -175,10 +176,7 @@ class MainWindow(QMainWindow):
         label_menu = bar.addMenu("&Labels")
         for label in self.schema.labels:
             key = self.schema.key_of(label.name)
-            # The buttons own the number-key shortcuts; the menu shows them.
-            action = QAction(f"{label.name}\t{key}" if key else label.name, self)
-            action.triggered.connect(lambda _=False, name=label.name: self.apply_label(name))
-            label_menu.addAction(action)
+            self._action(label.name, key, lambda _=False, name=label.name: self.apply_label(name), label_menu)
 
     def _update_title(self) -> None:
         name = self.store.project.name

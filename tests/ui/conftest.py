@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from curator.project import Settings, create_sample_project  # noqa: E402
+from curator.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path):
+    settings = Settings(tmp_path / "settings.json")
+    settings.annotator = "aigerim"
+    return settings
+
+
+@pytest.fixture
+def project(tmp_path):
+    location = tmp_path / "sample"
+    store, _report = create_sample_project(location)
+    store.close()
+    return location
+
+
+@pytest.fixture
+def open_window(qtbot, settings):
+    """Opens a main window on a project; closes windows and stores at the end."""
+    from ui.main_window import MainWindow
+
+    opened = []
+
+    def _open(location):
+        store = Store.open(location)
+        window = MainWindow(store, settings)
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        opened.append((window, store))
+        return window
+
+    yield _open
+    for window, store in opened:
+        window.close()
+        store.close()
+
+
+@pytest.fixture
+def window(open_window, project):
+    return open_window(project)

@@ -1,0 +1,44 @@
+import json
+
+from PySide6.QtWidgets import QMessageBox
+
+
+def test_import_runs_in_the_background_and_adds_rows(window, qtbot, tmp_path):
+    (tmp_path / "new.jsonl").write_text(
+        '{"id": "n1", "text": "A new article.", "outlet": "Trend"}\n{broken\n', encoding="utf-8")
+    task = window.import_paths([tmp_path / "new.jsonl"])
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert window.documents.rowCount() == 6
+    assert window.documents.index(5, 1).data() == "Trend"
+    assert "6 documents" in window.counts_label.text()
+    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
+    assert "1 could not be read" in box.text() and "line 2" in box.detailedText()
+    box.close()
+
+
+def test_export_runs_in_the_background(window, qtbot, tmp_path):
+    target = tmp_path / "dataset.json"
+    task = window.export_to(target)
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert len(json.loads(target.read_text(encoding="utf-8"))["documents"]) == 5
+    assert "Exported" in window.saved_label.text()
+
+
+def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp_path):
+    from curator.models import Annotation
+    from curator.store import annotations_table
+
+    window.store.add_annotation(Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="x"))
+    with window.store.engine.begin() as conn:
+        conn.execute(annotations_table.update().values(end=10**6))
+    target = tmp_path / "refused.xlsx"
+    task = window.export_to(target)
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert not target.exists()
+    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
+    assert box.windowTitle() == "Export refused"
+    assert "000_14e10f92779dfa8b [1:1000000]" in box.detailedText()
+    box.close()

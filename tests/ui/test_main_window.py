@@ -1,0 +1,183 @@
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from curator.models import DocumentStatus
+
+
+def select_text(window, qtbot, fragment: str, shrink: int = 0) -> None:
+    """Select ``fragment`` (minus ``shrink`` characters at each end) with the keyboard."""
+    article = window.article
+    start = window.document.text.index(fragment) + shrink
+    article.setFocus()
+    cursor = article.textCursor()
+    cursor.setPosition(start)
+    article.setTextCursor(cursor)
+    for _ in range(len(fragment) - 2 * shrink):
+        qtbot.keyClick(article, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def stored(window):
+    return [(window.document.text[a.start : a.end], a.label)
+            for a in window.store.annotations_for(window.document.id, "aigerim")]
+
+
+def highlighted(window):
+    return [(s.cursor.selectedText(), s.format.background().color().name()) for s in window.article.extraSelections()]
+
+
+def test_window_shows_documents_article_and_labels(window):
+    assert window.documents.rowCount() == 5
+    assert window.document.uid == "000_14e10f92779dfa8b"
+    assert window.article.toPlainText().startswith(" date 2023-11-07 China")
+    assert window.documents.index(0, 1).data() == "nCa (News Central Asia)"
+    assert window.documents.index(0, 2).data() == "2023-11-07"
+    assert window.documents.index(0, 3).data() == "to do"
+    buttons = window.panel.label_buttons
+    assert buttons["PERSON"].text() == "1  PERSON" and buttons["DATE"].text() == "9  DATE"
+    assert "aigerim" in window.annotator_label.text()
+
+
+def test_keyboard_selection_and_number_key_tags_whole_words(window, qtbot):
+    select_text(window, qtbot, "Alikhan Smailov", shrink=2)  # "ikhan Smail"
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    assert stored(window) == [("Alikhan Smailov", "PERSON")]
+    assert window.spans.rowCount() == 1
+    assert window.spans.index(0, 0).data() == "Alikhan Smailov"
+    assert window.spans.index(0, 1).data() == "PERSON"
+    assert highlighted(window) == [("Alikhan Smailov", "#9ecae1")]
+    assert "Saved" in window.saved_label.text()
+    assert window.documents.index(0, 4).data() == 1  # the list's span count follows
+
+
+def test_clicking_a_label_button_tags_the_selection(window, qtbot):
+    select_text(window, qtbot, "US$24 billion")
+    qtbot.mouseClick(window.panel.label_buttons["MONEY"], Qt.MouseButton.LeftButton)
+    assert stored(window) == [("US$24 billion", "MONEY")]
+
+
+def test_caret_in_a_word_tags_that_word_and_on_a_span_relabels_it(window, qtbot):
+    text = window.document.text
+    cursor = window.article.textCursor()
+    cursor.setPosition(text.index("Shanghai") + 3)
+    window.article.setTextCursor(cursor)
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    assert stored(window) == [("Shanghai", "ORG")]
+    qtbot.keyClick(window.article, Qt.Key.Key_3)
+    assert stored(window) == [("Shanghai", "LOCATION")]
+
+
+def test_undo_and_redo_with_the_keyboard(window, qtbot):
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    select_text(window, qtbot, "Shanghai")
+    qtbot.keyClick(window.article, Qt.Key.Key_3)
+    assert len(stored(window)) == 2
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(window) == [("Li Qiang", "PERSON")]
+    assert len(highlighted(window)) == 1
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(window) == []
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert stored(window) == [("Li Qiang", "PERSON")]
+    assert window.spans.rowCount() == 1
+
+
+def test_delete_key_removes_the_selected_span_and_undo_restores_it(window, qtbot):
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    span_id = window.panel.selected_span_id()
+    assert span_id is not None
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
+    assert stored(window) == [] and window.spans.rowCount() == 0
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [a.id for a in window.store.annotations_for(window.document.id)] == [span_id]
+
+
+def test_clicking_a_highlight_selects_the_span_in_the_panel(window, qtbot):
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    select_text(window, qtbot, "Shanghai")
+    qtbot.keyClick(window.article, Qt.Key.Key_3)
+    window.panel.select_span(None)
+    cursor = QTextCursor(window.article.document())
+    cursor.setPosition(window.document.text.index("Qiang"))
+    point = window.article.cursorRect(cursor).center()
+    qtbot.mouseClick(window.article.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.spans.annotation(window.panel.span_table.currentIndex().row()).label == "PERSON"
+
+
+def test_done_and_next_document_shortcuts(window, qtbot):
+    first = window.document.id
+    qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.status(first, "aigerim") is DocumentStatus.DONE
+    assert window.panel.done_box.isChecked()
+    assert window.documents.index(0, 3).data() == "✓ done"
+    assert "1 done" in window.counts_label.text()
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.uid == "001_7f242fc889ef2bf1"
+    assert not window.panel.done_box.isChecked()
+    qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.uid == "002_dbc77deba9cd34d7"
+    assert window.store.status(window.documents.doc_id(1), "aigerim") is DocumentStatus.DONE
+    qtbot.keyClick(window.article, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.uid == "001_7f242fc889ef2bf1"
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo "done"
+    assert window.store.status(window.document.id, "aigerim") is DocumentStatus.TODO
+    assert not window.panel.done_box.isChecked()
+
+
+def test_reopening_shows_exactly_what_was_there(open_window, project, qtbot):
+    window = open_window(project)
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.uid == "001_7f242fc889ef2bf1", window.document.uid
+    select_text(window, qtbot, "Erkin Tuniyaz")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    before = (window.document.uid, stored(window), highlighted(window))
+    window.close()
+    window.store.close()
+
+    again = open_window(project)
+    assert (again.document.uid, stored(again), highlighted(again)) == before
+    assert again.panel.done_box.isChecked()
+    assert again.spans.index(0, 0).data() == "Erkin Tuniyaz"
+
+
+def test_number_keys_type_into_the_search_box_instead_of_labelling(window, qtbot):
+    window.search.setFocus()
+    qtbot.keyClicks(window.search, "00")
+    assert window.search.text() == "00"
+    assert window.store.annotation_count() == 0
+    assert window.documents.rowCount() == 5  # every sample uid starts with 00
+    window.search.clear()
+    qtbot.keyClicks(window.search, "TDI")
+    assert window.documents.rowCount() == 1
+    assert window.documents.index(0, 1).data() == "TDI"
+
+
+def test_editing_document_details_is_stored_and_undoable(window, qtbot):
+    editor = window.panel.details.editors["source"]
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "News Central Asia")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.store.get_document(window.document.id).source == "News Central Asia"
+    assert window.documents.index(0, 1).data() == "News Central Asia"
+    date_editor = window.panel.details.editors["published"]
+    date_editor.setText("not a date")
+    date_editor.editingFinished.emit()
+    assert window.store.get_document(window.document.id).published == date(2023, 11, 7)  # refused, kept
+    assert "ffd6d6" in date_editor.styleSheet()
+    window.undo_stack.undo()
+    assert window.store.get_document(window.document.id).source == "nCa (News Central Asia)"
+    assert editor.text() == "nCa (News Central Asia)"
+
+
+def test_sorting_the_document_list(window, qtbot):
+    window.document_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # by date, newest first
+    assert [window.documents.index(r, 2).data() for r in range(5)] == [
+        "2024-05-20", "2024-03-27", "2023-11-28", "2023-11-07", "2023-03-28"]
+    assert window.document.uid == "000_14e10f92779dfa8b"  # the open document stays open

@@ -1,0 +1,80 @@
+"""Qt models tested without views."""
+
+from PySide6.QtCore import Qt
+
+from curator.models import Annotation, Document
+from curator.schema import LabelSchema
+from ui.annotation_table_model import AnnotationTableModel
+from ui.article_view import ArticleView, TextOffsets, display_text
+from ui.document_table_model import DocumentTableModel
+
+
+def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmodeltester):
+    store.add_documents([Document(uid=f"doc-{i:05d}", text=f"Article {i}", title=f"Title {i}") for i in range(5000)])
+    model = DocumentTableModel(store, "ann")
+    assert model.rowCount() == 5000
+    assert model.rows_fetched == 0
+    assert model.index(4321, 0).data() == "Title 4321"
+    assert model.rows_fetched <= DocumentTableModel.PAGE
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == "Title 999"  # text order, done by the database
+    model.set_search("title 12")
+    assert model.rowCount() == 111  # 12, 120-129, 1200-1299
+    assert model.rows_fetched < 1000
+
+
+def test_document_model_passes_qt_model_checks(sample_store, qtmodeltester):
+    qtmodeltester.check(DocumentTableModel(sample_store, "ann"))
+
+
+def test_document_model_inserts_rows_for_new_documents(store, qtbot):
+    model = DocumentTableModel(store, "ann")
+    store.events.subscribe(model.on_store_changed)
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        store.add_documents([Document(uid="a", text="A"), Document(uid="b", text="B")])
+    assert inserted.args[1:] == [0, 1]
+    assert model.rowCount() == 2
+
+
+def test_annotation_model_follows_store_events_row_by_row(store, qtbot, qtmodeltester):
+    doc_id = store.add_documents([Document(uid="d", text="Alpha beta gamma delta")])[0]
+    model = AnnotationTableModel(LabelSchema())
+    model.set_document(doc_id, "Alpha beta gamma delta", "ann", [])
+    store.events.subscribe(model.on_store_changed)
+    late = store.add_annotation(Annotation(doc_id=doc_id, start=17, end=22, label="ORG", annotator="ann"))
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        early = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="PERSON", annotator="ann"))
+    assert inserted.args[1:] == [0, 0]  # kept in text order
+    store.add_annotation(Annotation(doc_id=doc_id, start=6, end=10, label="ORG", annotator="someone else"))
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Alpha", "delta"]
+    store.update_annotation(late.id, label="LOCATION")
+    assert model.index(1, 1).data() == "LOCATION"
+    with qtbot.waitSignal(model.rowsRemoved):
+        store.delete_annotation(early.id)
+    assert model.rowCount() == 1
+    qtmodeltester.check(model)
+
+
+def test_offsets_convert_between_python_and_qt_after_emoji():
+    text = "Hi 👋 there 🇰🇿 Astana"
+    offsets = TextOffsets(text)
+    start = text.index("Astana")
+    qt_start = offsets.to_qt(start)
+    assert qt_start == len(text[:start].encode("utf-16-le")) // 2
+    assert offsets.from_qt(qt_start) == start
+    assert TextOffsets("plain").to_qt(3) == 3
+
+
+def test_highlights_sit_on_the_right_characters_after_emoji_and_crlf(qtbot):
+    text = "Emoji 👋 first\r\nthen Astana and Ürümqi."
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.set_schema(LabelSchema())
+    view.set_text(text)
+    spans = [Annotation(doc_id=1, start=text.index(w), end=text.index(w) + len(w), label="LOCATION", annotator="a")
+             for w in ("Astana", "Ürümqi")]
+    view.set_spans(spans)
+    assert [s.cursor.selectedText() for s in view.extraSelections()] == ["Astana", "Ürümqi"]
+    view.set_selection(text.index("then"), text.index("then") + 4)
+    assert view.selection_range() == (text.index("then"), text.index("then") + 4)
+    assert len(display_text(text)) == len(text)
