@@ -84,7 +84,8 @@ class AnnotationTableModel(QAbstractTableModel):
             return QBrush(QColor(label.color)) if label else QBrush(QColor("#ff6b6b"))
         if role == Qt.ItemDataRole.ToolTipRole:
             known = span.label in self._schema
-            return f"{span.label} by {span.annotator}" + ("" if known else " (label not in the schema)")
+            note = "" if known else " (label not in the schema)"
+            return f"{self._text[span.start : span.end]}\n{span.label}{note} by {span.annotator}"
         return None
 
     # -- store events -----------------------------------------------------------------
