@@ -1,0 +1,121 @@
+"""Normalized values of figure and date spans.
+
+A figure is an exact decimal with its unit, the scale word as written, a
+qualifier and whether it states a level or a change. A date is an ISO interval
+(a single day has ``start == end``) with its granularity; text that cannot be
+resolved carries ``unresolved`` with the reason instead of a guess.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    APPROXIMATE = "approximate"
+    LOWER_BOUND = "lower_bound"
+    UPPER_BOUND = "upper_bound"
+
+
+class Change(StrEnum):
+    LEVEL = "level"
+    CHANGE = "change"
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    PERIOD = "period"
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as plain digits: no exponent, no trailing zeros after the point."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+class FigureValue(BaseModel):
+    """A money amount, percentage, count or quantity, e.g. 750000000 USD, approximate."""
+
+    type: Literal["figure"] = "figure"
+    amount: str
+    unit: str | None = None
+    scale: str | None = None
+    qualifier: Qualifier = Qualifier.EXACT
+    change: Change = Change.LEVEL
+
+    @field_validator("amount")
+    @classmethod
+    def _decimal(cls, amount: str) -> str:
+        try:
+            value = Decimal(str(amount).replace(",", "").strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"amount {amount!r} is not a number") from exc
+        if not value.is_finite():
+            raise ValueError(f"amount {amount!r} is not a finite number")
+        return decimal_text(value)
+
+
+class DateValue(BaseModel):
+    """An ISO date or interval, or an explicit note that the text could not be resolved."""
+
+    type: Literal["date"] = "date"
+    start: date | None = None
+    end: date | None = None
+    granularity: Granularity | None = None
+    unresolved: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "DateValue":
+        if self.unresolved is None:
+            if self.start is None or self.end is None:
+                raise ValueError("a resolved date needs start and end")
+            if self.end < self.start:
+                raise ValueError(f"date interval ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def resolved(self) -> bool:
+        return self.unresolved is None
+
+
+Value = Annotated[FigureValue | DateValue, Field(discriminator="type")]
+_VALUE = TypeAdapter(Value)
+
+
+def parse_value(raw: dict[str, Any]) -> FigureValue | DateValue:
+    """Validate a stored value dict; raises pydantic's ValidationError if malformed."""
+    return _VALUE.validate_python(raw)
+
+
+def describe(raw: dict[str, Any] | None) -> str:
+    """A short human summary of a value, for lists and tooltips."""
+    if not raw:
+        return ""
+    try:
+        value = parse_value(raw)
+    except ValueError:
+        return "invalid value"
+    if isinstance(value, FigureValue):
+        amount = Decimal(value.amount)
+        number = f"{amount:,f}".rstrip("0").rstrip(".") if "." in value.amount else f"{amount:,}"
+        unit = f" {value.unit}" if value.unit else ""
+        marks = {"approximate": "≈ ", "lower_bound": "> ", "upper_bound": "< "}.get(value.qualifier, "")
+        change = " (change)" if value.change is Change.CHANGE else ""
+        return f"{marks}{number}{unit}{change}"
+    if not value.resolved:
+        return f"unresolved: {value.unresolved}"
+    if value.start == value.end:
+        return value.start.isoformat()
+    return f"{value.start.isoformat()}/{value.end.isoformat()}"
