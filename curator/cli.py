@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("project")
     val.add_argument("--annotator", help="check only this annotator's layer")
 
+    sug = commands.add_parser("suggest", help="pre-annotate figures, dates and known entities")
+    sug.add_argument("project")
+    sug.add_argument("--doc", help="only this document (its id)")
+    sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
+    sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+
     commands.add_parser("whoami", help="print the annotator name used for edits")
     iam = commands.add_parser("iam", help="set the annotator name used for edits")
     iam.add_argument("name")
@@ -109,6 +115,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from curator.suggest import bulk_accept, suggest_document
+
+    annotator = args.annotator or Settings().annotator
+    with open_project(args.project) as store:
+        if args.doc:
+            document = store.document_by_uid(args.doc)
+            if document is None:
+                raise CuratorError(f"{args.project}: no document with id {args.doc!r}")
+            ids = [document.id]
+        else:
+            ids = store.document_ids()
+        counts: Counter[str] = Counter()
+        accepted = 0
+        for doc_id in ids:
+            counts.update(s.label for s in suggest_document(store, doc_id, annotator))
+            if args.accept:
+                batch = bulk_accept(store, doc_id, annotator)
+                if batch is not None:
+                    batch.apply(store)
+                    accepted += len(batch.commands)
+    summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
+    print(f"{sum(counts.values())} new suggestion(s) in {len(ids)} document(s): {summary}")
+    if args.accept:
+        print(f"{accepted} suggestion(s) accepted as annotations of {annotator!r}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
     """Run one command. ``gui`` opens the window; the core cannot import it (it is Qt)."""
     args = _parser().parse_args(argv)
@@ -130,6 +166,7 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
             "import": _cmd_import,
             "export": _cmd_export,
             "validate": _cmd_validate,
+            "suggest": _cmd_suggest,
         }
         return handlers[args.command](args)
     except ExportRefused as exc:

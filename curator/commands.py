@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from curator.models import Annotation, DocumentStatus
+from curator.models import Annotation, DocumentStatus, Entity, SuggestionStatus
 from curator.store import Store
 
 
@@ -103,3 +103,125 @@ class EditDocument:
 
     def apply(self, store: Store) -> "EditDocument":
         return EditDocument(self.doc_id, store.update_document(self.doc_id, **self.changes))
+
+
+@dataclass
+class Batch:
+    """Several commands as one user action (one undo step)."""
+
+    commands: list
+    label: str
+    doc_id: int
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> "Batch":
+        inverses = []
+        try:
+            for command in self.commands:
+                inverses.append(command.apply(store))
+        except Exception:
+            for inverse in reversed(inverses):  # leave the project as it was
+                inverse.apply(store)
+            raise
+        return Batch(list(reversed(inverses)), self.label, self.doc_id)
+
+
+@dataclass
+class AcceptSuggestion:
+    """Turn a suggestion into an annotation of the suggestion's annotator."""
+
+    suggestion_id: str
+    doc_id: int
+
+    @property
+    def text(self) -> str:
+        return "Accept suggestion"
+
+    def apply(self, store: Store) -> "UndoAccept":
+        suggestion = store.get_suggestion(self.suggestion_id)
+        annotation = Annotation(doc_id=suggestion.doc_id, start=suggestion.start, end=suggestion.end,
+                                label=suggestion.label, annotator=suggestion.annotator, value=suggestion.value,
+                                entity_id=suggestion.entity_id)
+        store.add_annotation(annotation)
+        store.set_suggestion_status(self.suggestion_id, SuggestionStatus.ACCEPTED, annotation.id)
+        return UndoAccept(self.suggestion_id, self.doc_id, annotation.id)
+
+
+@dataclass
+class UndoAccept:
+    suggestion_id: str
+    doc_id: int
+    annotation_id: str
+
+    @property
+    def text(self) -> str:
+        return "Accept suggestion"
+
+    def apply(self, store: Store) -> AcceptSuggestion:
+        store.delete_annotation(self.annotation_id)
+        store.set_suggestion_status(self.suggestion_id, SuggestionStatus.OPEN)
+        return AcceptSuggestion(self.suggestion_id, self.doc_id)
+
+
+@dataclass
+class SetSuggestionStatus:
+    """Reject a suggestion (or reopen a rejected one)."""
+
+    suggestion_id: str
+    doc_id: int
+    status: SuggestionStatus
+
+    @property
+    def text(self) -> str:
+        return "Reject suggestion" if self.status is SuggestionStatus.REJECTED else "Reopen suggestion"
+
+    def apply(self, store: Store) -> "SetSuggestionStatus":
+        before = store.set_suggestion_status(self.suggestion_id, self.status)
+        return SetSuggestionStatus(self.suggestion_id, self.doc_id, before.status)
+
+
+@dataclass
+class CreateEntity:
+    entity: Entity
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Create entity {self.entity.name}"
+
+    def apply(self, store: Store) -> "DeleteEntity":
+        store.add_entity(self.entity)
+        return DeleteEntity(self.entity.id, self.doc_id)
+
+
+@dataclass
+class DeleteEntity:
+    entity_id: str
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Delete entity"
+
+    def apply(self, store: Store) -> CreateEntity:
+        return CreateEntity(store.delete_entity(self.entity_id), self.doc_id)
+
+
+@dataclass
+class EditEntity:
+    """Rename an entity, change its type or its aliases."""
+
+    entity_id: str
+    changes: dict[str, Any]
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Edit entity"
+
+    def apply(self, store: Store) -> "EditEntity":
+        before = store.update_entity(self.entity_id, **self.changes)
+        return EditEntity(self.entity_id, {name: getattr(before, name) for name in self.changes}, self.doc_id)

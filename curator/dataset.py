@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from curator.models import Entity
 from curator.schema import LabelSchema
+from curator.values import parse_value
 
 FORMAT_VERSION = 1
 
@@ -30,6 +32,24 @@ class ExportAnnotation(BaseModel):
     updated: datetime
     value: dict[str, Any] | None = None
     entity_id: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _valid_value(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        try:
+            return parse_value(value).model_dump(mode="json", exclude_none=value.get("type") == "date")
+        except ValidationError as exc:
+            raise ValueError(f"invalid normalized value: {exc.errors()[0]['msg']}") from exc
+
+    @field_validator("entity_id")
+    @classmethod
+    def _known_entity(cls, entity_id: str | None, info: ValidationInfo) -> str | None:
+        entities = (info.context or {}).get("entities")
+        if entity_id is not None and entities is not None and entity_id not in entities:
+            raise ValueError(f"linked to entity {entity_id!r}, which does not exist")
+        return entity_id
 
     @field_validator("label")
     @classmethod
@@ -80,4 +100,5 @@ class Dataset(BaseModel):
     exported: datetime
     layer: str | None = None
     label_schema: LabelSchema
+    entities: list[Entity] = Field(default_factory=list)
     documents: list[ExportDocument]

@@ -40,7 +40,22 @@ class AnnotationChanged:
     after: Annotation
 
 
-Event = DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged
+@dataclass(frozen=True)
+class EntitiesChanged:
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestionsChanged:
+    """Suggestions of a document were added or changed status."""
+
+    doc_id: int
+
+
+Event = (
+    DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
+    | SuggestionsChanged
+)
 Listener = Callable[[Event], None]
 
 

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -78,6 +79,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
         "exported": utc_now().isoformat(),
         "layer": annotator,
         "label_schema": project.label_schema.model_dump(mode="json"),
+        "entities": [entity.model_dump(mode="json") for entity in store.entities()],
     }
     with atomic_path(target) as temp:
         with temp.open("w", encoding="utf-8") as out:
@@ -175,7 +177,36 @@ class _SheetStream:
 DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
                     ("annotations", 12), ("text", 80)]
 ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("text", 40), ("label", 12),
-                      ("annotator", 14), ("created", 20), ("updated", 20), ("value", 30), ("entity_id", 20)]
+                      ("annotator", 14), ("amount", 16), ("unit", 8), ("scale", 9), ("qualifier", 12),
+                      ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11), ("unresolved", 20),
+                      ("entity_id", 20), ("entity", 24), ("created", 20), ("updated", 20)]
+ENTITY_COLUMNS = [("id", 34), ("name", 30), ("type", 12), ("aliases", 50), ("mentions", 10)]
+
+
+def _number(amount: str | None) -> float | str | None:
+    """A figure's amount as an Excel number when that is exact, else as text."""
+    if amount is None:
+        return None
+    number = float(amount)
+    return number if Decimal(repr(number)) == Decimal(amount) else amount
+
+
+def _value_cells(value: dict | None) -> list:
+    value = value or {}
+    is_figure = value.get("type") == "figure"
+    is_date = value.get("type") == "date"
+    start, end = (value.get("start"), value.get("end")) if is_date else (None, None)
+    return [
+        _number(value.get("amount")) if is_figure else None,
+        value.get("unit") if is_figure else None,
+        value.get("scale") if is_figure else None,
+        value.get("qualifier") if is_figure else None,
+        value.get("change") if is_figure else None,
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+        value.get("granularity") if is_date else None,
+        value.get("unresolved") if is_date else None,
+    ]
 
 
 def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
@@ -199,16 +230,27 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
         def overflow(sheet: str, row: int, column: str, rest: str) -> None:
             overflow_rows.append((sheet, row, column, rest))
 
+        entities = {entity.id: entity for entity in store.entities()}
+        mentions: dict[str, int] = {}
         documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
         annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
         for document in _collect(store, annotator, job, problems):
             documents.write([document.id, document.title, document.source, document.url, document.published,
                              document.status, len(document.annotations), document.text])
             for span in document.annotations:
+                entity = entities.get(span.entity_id) if span.entity_id else None
+                if entity:
+                    mentions[entity.id] = mentions.get(entity.id, 0) + 1
                 annotations.write([document.id, span.id, span.start, span.end, span.text, span.label,
-                                   span.annotator, span.created, span.updated, span.value, span.entity_id])
+                                   span.annotator, *_value_cells(span.value), span.entity_id,
+                                   entity.name if entity else None, span.created, span.updated])
         documents.close()
         annotations.close()
+        entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, formats, overflow, max_rows)
+        for entity in entities.values():
+            entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
+                                mentions.get(entity.id, 0)])
+        entity_sheet.close()
         if overflow_rows:
             _write_overflow(book, formats, overflow_rows, overflow, max_rows)
         _refuse_on_errors(target, problems)

@@ -98,3 +98,46 @@ class Project(BaseModel):
     name: str = "Untitled project"
     label_schema: LabelSchema = Field(default_factory=LabelSchema)
     created: datetime = Field(default_factory=utc_now)
+
+
+class Entity(BaseModel):
+    """A canonical thing that mentions link to: a person, organisation, place or initiative."""
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1, max_length=300)
+    type: str = Field(min_length=1, description="The entity label, e.g. PERSON")
+    aliases: list[str] = Field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *[alias for alias in self.aliases if alias != self.name]]
+
+
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Suggestion(BaseModel):
+    """A proposed span (pre-annotation) the curator accepts or rejects.
+
+    Suggestions live in their own layer per annotator; accepting one creates a
+    normal annotation, rejecting one keeps it (status ``rejected``) so it is not
+    proposed again.
+    """
+
+    id: str = Field(default_factory=new_id)
+    doc_id: int
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    label: str
+    annotator: str
+    source: str = Field(description="The rule that proposed it: figures, dates or entities")
+    status: SuggestionStatus = SuggestionStatus.OPEN
+    value: dict[str, Any] | None = None
+    entity_id: str | None = None
+    annotation_id: str | None = Field(default=None, description="The annotation made when it was accepted")
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end

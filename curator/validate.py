@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from curator.dataset import ExportAnnotation, ExportDocument
 from curator.jobs import Job
 from curator.models import Annotation, Document, DocumentStatus
+from curator.schema import LabelKind
 from curator.store import Store
 
 
@@ -74,11 +75,16 @@ def export_document(document: Document, annotations: list[Annotation], status: D
 _INDEX = re.compile(r"annotations\.(\d+)")
 
 
-def check_document(raw: dict, labels: set[str], doc_id: int | None = None) -> tuple[ExportDocument | None, list[Problem]]:
-    """Validate one exported document; returns the model (if valid) and its problems."""
+def check_document(raw: dict, labels: set[str] | dict[str, LabelKind], doc_id: int | None = None,
+                   entities: set[str] | None = None) -> tuple[ExportDocument | None, list[Problem]]:
+    """Validate one exported document; returns the model (if valid) and its problems.
+
+    ``labels`` maps each label to its kind (a plain set skips the value checks);
+    ``entities`` holds the ids that entity links may point to.
+    """
     problems: list[Problem] = []
     try:
-        document = ExportDocument.model_validate(raw, context={"labels": labels})
+        document = ExportDocument.model_validate(raw, context={"labels": set(labels), "entities": entities})
     except ValidationError as exc:
         for error in exc.errors():
             location = ".".join(str(part) for part in error["loc"])
@@ -91,7 +97,24 @@ def check_document(raw: dict, labels: set[str], doc_id: int | None = None) -> tu
             problems.append(_span_problem(raw, doc_id, f"{location}: {message}"))
         return None, problems
     problems.extend(_duplicate_warnings(document, doc_id))
+    if isinstance(labels, dict):
+        problems.extend(_value_warnings(document, labels, doc_id))
     return document, problems
+
+
+def _value_warnings(document: ExportDocument, kinds: dict[str, LabelKind], doc_id: int | None) -> Iterator[Problem]:
+    for span in document.annotations:
+        kind = kinds.get(span.label)
+        reason = None
+        if kind is LabelKind.FIGURE and not span.value:
+            reason = f"{span.label} {span.text!r} has no normalized value"
+        elif kind is LabelKind.DATE and not span.value:
+            reason = f"date {span.text!r} has no normalized value"
+        elif kind is LabelKind.DATE and span.value.get("unresolved"):
+            reason = f"date {span.text!r} is not resolved: {span.value['unresolved']}"
+        if reason:
+            yield Problem(Severity.WARNING, document.id, reason, doc_id=doc_id, annotation_id=span.id,
+                          start=span.start, end=span.end)
 
 
 def _span_problem(raw: dict, doc_id: int | None, message: str) -> Problem:
@@ -136,7 +159,8 @@ def iter_export_documents(
     that annotator's status); ``None`` exports every annotator's spans.
     """
     job = job or Job()
-    labels = set(store.label_schema.names)
+    labels = {label.name: label.kind for label in store.label_schema.labels}
+    entities = {entity.id for entity in store.entities()}
     total = store.document_count()
     status_of = store.statuses(annotator) if annotator else {}
     for index, (document, annotations) in enumerate(store.iter_documents_with_annotations(annotator)):
@@ -144,7 +168,7 @@ def iter_export_documents(
             job.check()
             job.set_progress(index, total)
         raw = export_document(document, annotations, status_of.get(document.id, DocumentStatus.TODO))
-        yield check_document(raw, labels, document.id)
+        yield check_document(raw, labels, document.id, entities)
     job.set_progress(total, total)
 
 

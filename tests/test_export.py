@@ -17,7 +17,7 @@ def filled(store):
     doc_id = store.add_documents([Document(uid="d1", text=TEXT, title="-minus title", source="TDI")])[0]
     for word, label, annotator, value in [
         ("Kazakhstan", "LOCATION", "ann", None),
-        ("US$24.2 billion", "MONEY", "ann", {"amount": "24200000000", "currency": "USD"}),
+        ("US$24.2 billion", "MONEY", "ann", {"type": "figure", "amount": "24200000000", "unit": "USD"}),
         ("China", "LOCATION", "other", None),
     ]:
         start = TEXT.index(word)
@@ -44,7 +44,8 @@ def test_json_export_has_documents_texts_and_spans(filled, tmp_path):
                      ("China", "LOCATION", "other")}
     assert all(TEXT[a["start"] : a["end"]] == a["text"] for a in document["annotations"])
     money = next(a for a in document["annotations"] if a["label"] == "MONEY")
-    assert money["value"] == {"amount": "24200000000", "currency": "USD"}
+    assert money["value"] == {"type": "figure", "amount": "24200000000", "unit": "USD", "scale": None,
+                              "qualifier": "exact", "change": "level"}
 
 
 def test_export_of_one_annotators_layer(filled, tmp_path):
@@ -57,7 +58,7 @@ def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path
     target = tmp_path / "out.xlsx"
     export_xlsx(filled, target)
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["documents", "annotations"]
+    assert book.sheetnames == ["documents", "annotations", "entities"]
     documents = book["documents"]
     header = [c.value for c in documents[1]]
     assert header[:3] == ["id", "title", "source"] and "text" in header
@@ -70,7 +71,7 @@ def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path
     rows = [dict(zip(span_header, (c.value for c in r))) for r in spans.iter_rows(min_row=2)]
     money = next(r for r in rows if r["label"] == "MONEY")
     assert money["start"] == TEXT.index("US$") and isinstance(money["start"], int)
-    assert json.loads(money["value"])["currency"] == "USD"
+    assert (money["amount"], money["unit"], money["qualifier"]) == (24200000000, "USD", "exact")
     assert money["created"].year >= 2026  # a real Excel date, not text
 
 
@@ -137,7 +138,7 @@ def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
     target = tmp_path / "rows.xlsx"
     export_xlsx(store, target, max_rows=4)  # 3 data rows a sheet
     book = openpyxl.load_workbook(target, read_only=True)
-    assert book.sheetnames[:3] == ["documents", "annotations", "documents (2)"]
+    assert book.sheetnames == ["documents", "annotations", "documents (2)", "documents (3)", "entities"]
     ids = [r[0] for name in book.sheetnames if name.startswith("documents")
            for r in book[name].iter_rows(min_row=2, values_only=True)]
     assert ids == [f"d{i}" for i in range(7)]
