@@ -9,13 +9,16 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,11 +27,43 @@ from PySide6.QtWidgets import (
 from curator.models import Document, DocumentStatus
 from curator.schema import LabelSchema
 from ui.annotation_table_model import AnnotationTableModel
+from ui.suggestion_table_model import SuggestionTableModel
+from ui.value_editor import ValueEditor
 
 
 def _text_color_for(background: str) -> str:
     color = QColor(background)
     return "#000000" if color.lightness() > 140 else "#ffffff"
+
+
+def _table(parent: QWidget, model, name: str) -> QTableView:
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # Fixed widths: contents-based sizing would re-measure every row on each edit.
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(1, 90)
+    header.resizeSection(2, 150)
+    return table
+
+
+def _select_row(table: QTableView, row: int | None) -> None:
+    selection = table.selectionModel()
+    if row is None:
+        selection.clearSelection()
+        return
+    index = table.model().index(row, 0)
+    selection.setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    table.scrollTo(index)
 
 
 class DocumentDetails(QGroupBox):
@@ -104,10 +139,13 @@ class AnnotationPanel(QWidget):
     delete_requested = Signal()
     done_toggled = Signal(bool)
     span_selected = Signal(str)
+    suggestion_selected = Signal(str)
 
-    def __init__(self, schema: LabelSchema, model: AnnotationTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, schema: LabelSchema, model: AnnotationTableModel, suggestions: SuggestionTableModel,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self.suggestion_model = suggestions
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
@@ -132,28 +170,48 @@ class AnnotationPanel(QWidget):
             self.label_buttons[label.name] = button
         layout.addWidget(labels_box)
 
-        spans_box = QGroupBox("Spans", self)
-        spans_layout = QVBoxLayout(spans_box)
-        self.span_table = QTableView(spans_box)
-        self.span_table.setObjectName("span_table")
-        self.span_table.setModel(model)
-        self.span_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.span_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.span_table.verticalHeader().hide()
-        header = self.span_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths: contents-based sizing would re-measure every row on each edit.
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 96)
-        header.resizeSection(2, 84)
+        self.tabs = QTabWidget(self)
+        spans_page = QWidget(self.tabs)
+        spans_layout = QVBoxLayout(spans_page)
+        spans_layout.setContentsMargins(4, 4, 4, 4)
+        self.span_table = _table(spans_page, model, "span_table")
         self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
         spans_layout.addWidget(self.span_table)
-        self.delete_button = QPushButton("Delete span  (Del)", spans_box)
+        self.delete_button = QPushButton("Delete span  (Del)", spans_page)
         self.delete_button.setObjectName("delete_span")
         self.delete_button.clicked.connect(self.delete_requested)
         spans_layout.addWidget(self.delete_button)
-        layout.addWidget(spans_box, stretch=1)
+        self.tabs.addTab(spans_page, "Spans")
+
+        suggestions_page = QWidget(self.tabs)
+        suggestions_layout = QVBoxLayout(suggestions_page)
+        suggestions_layout.setContentsMargins(4, 4, 4, 4)
+        self.suggestion_table = _table(suggestions_page, suggestions, "suggestion_table")
+        self.suggestion_table.selectionModel().currentRowChanged.connect(self._on_current_suggestion_changed)
+        suggestions_layout.addWidget(self.suggestion_table)
+        row = QHBoxLayout()
+        self.suggest_button = QPushButton("Suggest  (Ctrl+G)", suggestions_page)
+        self.accept_button = QPushButton("Accept  (A)", suggestions_page)
+        self.reject_button = QPushButton("Reject  (X)", suggestions_page)
+        for button in (self.suggest_button, self.accept_button, self.reject_button):
+            row.addWidget(button)
+        suggestions_layout.addLayout(row)
+        bulk = QHBoxLayout()
+        self.bulk_label = QComboBox(suggestions_page)
+        self.bulk_label.addItem("all labels", None)
+        for label in schema.labels:
+            self.bulk_label.addItem(label.name, label.name)
+        self.accept_all_button = QPushButton("Accept all  (Ctrl+Shift+A)", suggestions_page)
+        self.reject_all_button = QPushButton("Reject all", suggestions_page)
+        bulk.addWidget(self.bulk_label)
+        bulk.addWidget(self.accept_all_button)
+        bulk.addWidget(self.reject_all_button)
+        suggestions_layout.addLayout(bulk)
+        self.tabs.addTab(suggestions_page, "Suggestions")
+        layout.addWidget(self.tabs, stretch=1)
+
+        self.value_editor = ValueEditor(schema, self)
+        layout.addWidget(self.value_editor)
 
         self.details = DocumentDetails(self)
         layout.addWidget(self.details)
@@ -162,6 +220,23 @@ class AnnotationPanel(QWidget):
         self.done_box.setObjectName("done")
         self.done_box.toggled.connect(self.done_toggled)
         layout.addWidget(self.done_box)
+
+    def show_counts(self) -> None:
+        self.tabs.setTabText(0, f"Spans ({self.model.rowCount()})")
+        self.tabs.setTabText(1, f"Suggestions ({self.suggestion_model.rowCount()})")
+
+    def selected_suggestion_id(self) -> str | None:
+        suggestion = self.suggestion_model.suggestion(self.suggestion_table.currentIndex().row())
+        return suggestion.id if suggestion else None
+
+    def select_suggestion(self, suggestion_id: str | None) -> None:
+        row = self.suggestion_model.row_of(suggestion_id) if suggestion_id else None
+        _select_row(self.suggestion_table, row)
+
+    def _on_current_suggestion_changed(self, current, _previous) -> None:
+        suggestion = self.suggestion_model.suggestion(current.row())
+        if suggestion is not None:
+            self.suggestion_selected.emit(suggestion.id)
 
     def show_status(self, status: DocumentStatus) -> None:
         self.done_box.blockSignals(True)
@@ -174,15 +249,7 @@ class AnnotationPanel(QWidget):
 
     def select_span(self, annotation_id: str | None) -> None:
         row = self.model.row_of(annotation_id) if annotation_id else None
-        selection = self.span_table.selectionModel()
-        if row is None:
-            selection.clearSelection()
-            return
-        index = self.model.index(row, 0)
-        selection.setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.span_table.scrollTo(index)
+        _select_row(self.span_table, row)
 
     def _on_current_span_changed(self, current, _previous) -> None:
         span = self.model.annotation(current.row())

@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
 from curator.models import Annotation
 from curator.schema import LabelSchema
+from curator.values import describe
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -26,7 +27,7 @@ class AnnotationTableModel(QAbstractTableModel):
     scroll position survive edits. UI thread only.
     """
 
-    COLUMNS = ("Text", "Label", "Offsets")
+    COLUMNS = ("Text", "Label", "Value")
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, schema: LabelSchema, parent: Any = None) -> None:
@@ -36,6 +37,12 @@ class AnnotationTableModel(QAbstractTableModel):
         self._text = ""
         self._annotator = ""
         self._spans: list[Annotation] = []
+        self._entity_names: dict[str, str] = {}
+
+    def set_entity_names(self, names: dict[str, str]) -> None:
+        self._entity_names = names
+        if self._spans:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._spans) - 1, 2))
 
     def set_document(self, doc_id: int | None, text: str, annotator: str, spans: list[Annotation]) -> None:
         self.beginResetModel()
@@ -78,14 +85,15 @@ class AnnotationTableModel(QAbstractTableModel):
                 return self._text[span.start : span.end].replace("\n", " ")
             if column == 1:
                 return span.label
-            return f"{span.start}-{span.end}"
+            return describe(span.value) or (self._entity_names.get(span.entity_id, "") if span.entity_id else "")
         if role == Qt.ItemDataRole.BackgroundRole and column == 1:
             label = self._schema.get(span.label)
             return QBrush(QColor(label.color)) if label else QBrush(QColor("#ff6b6b"))
         if role == Qt.ItemDataRole.ToolTipRole:
             known = span.label in self._schema
             note = "" if known else " (label not in the schema)"
-            return f"{self._text[span.start : span.end]}\n{span.label}{note} by {span.annotator}"
+            return (f"{self._text[span.start : span.end]}\n{span.label}{note} by {span.annotator}, "
+                    f"offsets {span.start}-{span.end}\n{describe(span.value)}")
         return None
 
     # -- store events -----------------------------------------------------------------

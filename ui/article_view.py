@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from curator.models import Annotation
+from curator.models import Annotation, Suggestion
 from curator.schema import LabelSchema
 
 
@@ -53,6 +53,7 @@ class ArticleView(QPlainTextEdit):
     """
 
     span_clicked = Signal(str)
+    suggestion_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ class ArticleView(QPlainTextEdit):
         self._text = ""
         self._offsets = TextOffsets("")
         self._spans: list[Annotation] = []
+        self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
         self._colors: dict[str, QColor] = {}
 
@@ -79,6 +81,7 @@ class ArticleView(QPlainTextEdit):
         self._text = text
         self._offsets = TextOffsets(text)
         self._spans = []
+        self._suggestions = []
         self._selected_id = None
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -91,20 +94,46 @@ class ArticleView(QPlainTextEdit):
         self._selected_id = selected_id
         self._paint()
 
+    def set_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
+        self._suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
+        self._paint()
+
     def select_span(self, annotation_id: str | None) -> None:
+        """Mark a span or suggestion (by id) as selected and scroll to it."""
         self._selected_id = annotation_id
         self._paint()
-        span = next((s for s in self._spans if s.id == annotation_id), None)
+        span = next((s for s in [*self._spans, *self._suggestions] if s.id == annotation_id), None)
         if span is not None:
             cursor = self.textCursor()
             cursor.setPosition(self._offsets.to_qt(span.start))
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
 
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format = fmt
+        return selection
+
     def _paint(self) -> None:
         selections = []
+        for suggestion in self._suggestions:
+            # Suggestions are a separate layer: a dashed underline in the label's
+            # colour, a tint only when selected; accepted spans get full colour.
+            fmt = QTextCharFormat()
+            color = self._colors.get(suggestion.label, QColor("#ff6b6b"))
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(color.darker(220))
+            if suggestion.id == self._selected_id:
+                tint = QColor(color)
+                tint.setAlpha(110)
+                fmt.setBackground(tint)
+            fmt.setToolTip(f"Suggested {suggestion.label}")
+            selections.append(self._selection(suggestion.start, suggestion.end, fmt))
         for span in self._spans:
-            selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(self._colors.get(span.label, QColor("#ff6b6b")))
             if span.id == self._selected_id:
@@ -113,12 +142,7 @@ class ArticleView(QPlainTextEdit):
                 fmt.setUnderlineColor(QColor("#202020"))
                 fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
             fmt.setToolTip(f"{span.label}")
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._offsets.to_qt(span.start))
-            cursor.setPosition(self._offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selection.format = fmt
-            selections.append(selection)
+            selections.append(self._selection(span.start, span.end, fmt))
         self.setExtraSelections(selections)
 
     # -- what the curator selected -------------------------------------------------
@@ -146,13 +170,18 @@ class ArticleView(QPlainTextEdit):
     def spans_at(self, offset: int) -> list[Annotation]:
         return [span for span in self._spans if span.start <= offset < span.end]
 
+    def suggestions_at(self, offset: int) -> list[Suggestion]:
+        return [s for s in self._suggestions if s.start <= offset < s.end]
+
     def event(self, event: QEvent) -> bool:
         # A text control claims printable keys and Delete for itself; the article is
-        # read-only, so let those keys reach the window's shortcuts (labels, delete).
+        # read-only, so let those keys reach the window's shortcuts (labels, accept...).
         if event.type() == QEvent.Type.ShortcutOverride:
             key_event: QKeyEvent = event  # type: ignore[assignment]
-            plain = key_event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
-            if plain and (key_event.text().isdigit() or key_event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            plain = key_event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier,
+                                              Qt.KeyboardModifier.ShiftModifier)
+            printable = key_event.text().isprintable() and key_event.text().strip() != ""
+            if plain and (printable or key_event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
                 event.ignore()
                 return True
         return super().event(event)
@@ -165,3 +194,5 @@ class ArticleView(QPlainTextEdit):
             if hits:
                 # The innermost span wins when spans nest.
                 self.span_clicked.emit(min(hits, key=lambda s: s.end - s.start).id)
+            elif suggested := self.suggestions_at(offset):
+                self.suggestion_clicked.emit(suggested[0].id)

@@ -22,20 +22,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.commands import AddSpan, Command, DeleteSpan, EditDocument, EditSpan, SetStatus
+from curator.commands import (
+    AcceptSuggestion,
+    AddSpan,
+    Batch,
+    Command,
+    CreateEntity,
+    DeleteSpan,
+    EditDocument,
+    EditSpan,
+    SetStatus,
+    SetSuggestionStatus,
+)
 from curator.errors import CuratorError
-from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
+from curator.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    EntitiesChanged,
+    Event,
+    SuggestionsChanged,
+)
 from curator.export import ExportRefused, export
 from curator.importer import SUPPORTED_SUFFIXES, ImportReport, import_files
-from curator.models import Annotation, Document, DocumentStatus
+from curator.models import Annotation, Document, DocumentStatus, Entity, Suggestion, SuggestionStatus
+from curator.normalize import value_for
 from curator.project import Settings
 from curator.store import Store
+from curator.suggest import bulk_accept, bulk_reject, suggest_document, suggest_project, visible
 from curator.text import snap_to_words
 from ui.annotation_panel import AnnotationPanel
 from ui.annotation_table_model import AnnotationTableModel
 from ui.article_view import ArticleView
 from ui.document_table_model import DocumentTableModel
 from ui.store_events import StoreEvents
+from ui.suggestion_table_model import SuggestionTableModel
 from ui.undo import CommandAdapter
 from ui.workers import BackgroundTask
 
@@ -60,6 +81,7 @@ class MainWindow(QMainWindow):
 
         self.documents = DocumentTableModel(store, self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
+        self.suggestions = SuggestionTableModel(self.schema, self)
         self.events.changed.connect(self.documents.on_store_changed)
         self.events.changed.connect(self.spans.on_store_changed)
         self.events.changed.connect(self._on_store_changed)
@@ -108,12 +130,25 @@ class MainWindow(QMainWindow):
         self.article.set_schema(self.schema)
         self.article.span_clicked.connect(self._on_span_clicked)
 
-        self.panel = AnnotationPanel(self.schema, self.spans, self)
+        self.article.suggestion_clicked.connect(self._on_suggestion_clicked)
+
+        self.panel = AnnotationPanel(self.schema, self.spans, self.suggestions, self)
         self.panel.label_requested.connect(self.apply_label)
         self.panel.delete_requested.connect(self.delete_selected_span)
         self.panel.done_toggled.connect(self._on_done_toggled)
         self.panel.span_selected.connect(self._on_span_selected)
+        self.panel.suggestion_selected.connect(self._on_suggestion_selected)
         self.panel.details.edited.connect(self._on_document_field_edited)
+        self.panel.suggest_button.clicked.connect(self.suggest_for_document)
+        self.panel.accept_button.clicked.connect(self.accept_suggestion)
+        self.panel.reject_button.clicked.connect(self.reject_suggestion)
+        self.panel.accept_all_button.clicked.connect(self.accept_all_suggestions)
+        self.panel.reject_all_button.clicked.connect(self.reject_all_suggestions)
+        editor = self.panel.value_editor
+        editor.value_edited.connect(self._on_value_edited)
+        editor.entity_chosen.connect(self._on_entity_chosen)
+        editor.entity_created.connect(self._on_entity_created)
+        self._on_entities_changed()
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
@@ -122,7 +157,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([500, 560, 340])
+        splitter.setSizes([430, 570, 440])
         self.setCentralWidget(splitter)
 
         self.saved_label = QLabel(self)
@@ -172,6 +207,17 @@ class MainWindow(QMainWindow):
         doc_menu.addSeparator()
         self._action("Toggle &done", "Ctrl+D", self.toggle_done, doc_menu)
         self._action("Done and ne&xt", "Ctrl+Return", self.done_and_next, doc_menu)
+
+        suggest_menu = bar.addMenu("&Suggestions")
+        self._action("&Suggest for this document", "Ctrl+G", self.suggest_for_document, suggest_menu)
+        self._action("Suggest for the whole &project", None, self.suggest_for_project, suggest_menu)
+        suggest_menu.addSeparator()
+        self._action("&Accept suggestion", "A", self.accept_suggestion, suggest_menu)
+        self._action("&Reject suggestion", "X", self.reject_suggestion, suggest_menu)
+        self._action("&Next suggestion", "N", lambda: self.go_to_suggestion(1), suggest_menu)
+        self._action("Pre&vious suggestion", "Shift+N", lambda: self.go_to_suggestion(-1), suggest_menu)
+        self._action("Accept &all shown", "Ctrl+Shift+A", self.accept_all_suggestions, suggest_menu)
+        self._action("Reject all shown", None, self.reject_all_suggestions, suggest_menu)
 
         label_menu = bar.addMenu("&Labels")
         for label in self.schema.labels:
@@ -227,6 +273,8 @@ class MainWindow(QMainWindow):
         self.article.set_text(self.document.text)
         self.article.set_spans(spans)
         self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
+        self._refresh_suggestions()
+        self.panel.value_editor.show_span(None, "")
         self.panel.details.show_document(self.document)
         self.panel.show_status(self.store.status(doc_id, self.annotator))
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
@@ -280,8 +328,7 @@ class MainWindow(QMainWindow):
             under_caret = [s for s in self.article.spans_at(start)]
             if under_caret:
                 span = min(under_caret, key=lambda s: s.end - s.start)
-                if span.label != label:
-                    self.apply(EditSpan(span.id, span.doc_id, {"label": label}))
+                self._relabel(span, label)
                 return
         snapped = snap_to_words(text, start, end)
         if snapped is None:
@@ -290,14 +337,128 @@ class MainWindow(QMainWindow):
         start, end = snapped
         same = next((s for s in self.spans.spans if (s.start, s.end) == (start, end)), None)
         if same is not None:
-            if same.label != label:
-                self.apply(EditSpan(same.id, same.doc_id, {"label": label}))
+            self._relabel(same, label)
             self.article.clear_selection()
             return
-        annotation = Annotation(doc_id=self.document.id, start=start, end=end, label=label, annotator=self.annotator)
+        value = value_for(self.schema, label, text, start, end, self.document.published)
+        annotation = Annotation(doc_id=self.document.id, start=start, end=end, label=label, annotator=self.annotator,
+                                value=value)
         if self.apply(AddSpan(annotation)):
             self.article.clear_selection()
             self.panel.select_span(annotation.id)
+
+    def _relabel(self, span: Annotation, label: str) -> None:
+        """Change a span's label; its value is recomputed when the label's kind differs."""
+        if span.label == label or self.document is None:
+            return
+        old, new = self.schema.get(span.label), self.schema.get(label)
+        changes: dict = {"label": label}
+        if old is None or new is None or old.kind != new.kind:
+            changes["value"] = value_for(self.schema, label, self.document.text, span.start, span.end,
+                                         self.document.published)
+            changes["entity_id"] = None
+        self.apply(EditSpan(span.id, span.doc_id, changes))
+
+    def _selected_span(self) -> Annotation | None:
+        span_id = self.panel.selected_span_id()
+        return next((s for s in self.spans.spans if s.id == span_id), None)
+
+    def _on_value_edited(self, value: dict) -> None:
+        span = self._selected_span()
+        if span is not None:
+            self.apply(EditSpan(span.id, span.doc_id, {"value": value}))
+
+    def _on_entity_chosen(self, entity_id: str) -> None:
+        span = self._selected_span()
+        if span is not None and (entity_id or None) != span.entity_id:
+            self.apply(EditSpan(span.id, span.doc_id, {"entity_id": entity_id or None}))
+
+    def _on_entity_created(self, name: str) -> None:
+        span = self._selected_span()
+        if span is None:
+            return
+        entity = Entity(name=name.strip(), type=span.label)
+        self.apply(Batch([CreateEntity(entity, span.doc_id), EditSpan(span.id, span.doc_id, {"entity_id": entity.id})],
+                         f"Link to new entity {entity.name}", span.doc_id))
+
+    def _on_entities_changed(self) -> None:
+        entities = self.store.entities()
+        self.panel.value_editor.set_entities(entities)
+        self.spans.set_entity_names({entity.id: entity.name for entity in entities})
+
+    # -- suggestions ----------------------------------------------------------------------
+
+    def _refresh_suggestions(self) -> None:
+        if self.document is None:
+            return
+        shown = visible(self.store.suggestions_for(self.document.id, self.annotator), self.spans.spans)
+        self.suggestions.set_suggestions(self.document.id, self.document.text, shown)
+        self.article.set_suggestions(shown)
+        self.panel.show_counts()
+
+    def suggest_for_document(self) -> None:
+        if self.document is None:
+            return
+        added = suggest_document(self.store, self.document.id, self.annotator)
+        self.panel.tabs.setCurrentIndex(1)
+        self.statusBar().showMessage(f"{len(added)} new suggestion(s)", 4000)
+        if self.panel.selected_suggestion_id() is None:
+            self.go_to_suggestion(1)
+
+    def suggest_for_project(self) -> BackgroundTask:
+        annotator = self.annotator
+        return self.run_task("Suggesting", lambda job: suggest_project(self.store, annotator, job),
+                             lambda added: self.statusBar().showMessage(f"{added} new suggestion(s)", 6000))
+
+    def _current_suggestion(self) -> Suggestion | None:
+        row = self.panel.suggestion_table.currentIndex().row()
+        return self.suggestions.suggestion(row if row >= 0 else 0)
+
+    def go_to_suggestion(self, step: int) -> None:
+        count = self.suggestions.rowCount()
+        if not count:
+            self.statusBar().showMessage("No suggestions: press Ctrl+G to suggest", 3000)
+            return
+        row = self.panel.suggestion_table.currentIndex().row()
+        row = 0 if row < 0 and step > 0 else (row + step) % count
+        self.panel.tabs.setCurrentIndex(1)
+        self.panel.select_suggestion(self.suggestions.suggestion(row).id)
+
+    def _decide(self, command) -> None:
+        """Apply an accept/reject and move on to the suggestion now in the same row."""
+        row = max(0, self.panel.suggestion_table.currentIndex().row())
+        if self.apply(command):
+            next_one = self.suggestions.suggestion(min(row, self.suggestions.rowCount() - 1))
+            self.panel.select_suggestion(next_one.id if next_one else None)
+
+    def accept_suggestion(self) -> None:
+        suggestion = self._current_suggestion()
+        if suggestion is not None:
+            self._decide(AcceptSuggestion(suggestion.id, suggestion.doc_id))
+
+    def reject_suggestion(self) -> None:
+        suggestion = self._current_suggestion()
+        if suggestion is not None:
+            self._decide(SetSuggestionStatus(suggestion.id, suggestion.doc_id, SuggestionStatus.REJECTED))
+
+    def accept_all_suggestions(self) -> None:
+        if self.document is not None:
+            batch = bulk_accept(self.store, self.document.id, self.annotator, self.panel.bulk_label.currentData())
+            if batch is not None:
+                self.apply(batch)
+
+    def reject_all_suggestions(self) -> None:
+        if self.document is not None:
+            batch = bulk_reject(self.store, self.document.id, self.annotator, self.panel.bulk_label.currentData())
+            if batch is not None:
+                self.apply(batch)
+
+    def _on_suggestion_selected(self, suggestion_id: str) -> None:
+        self.article.select_span(suggestion_id)
+
+    def _on_suggestion_clicked(self, suggestion_id: str) -> None:
+        self.panel.tabs.setCurrentIndex(1)
+        self.panel.select_suggestion(suggestion_id)
 
     def delete_selected_span(self) -> None:
         span_id = self.panel.selected_span_id()
@@ -335,9 +496,18 @@ class MainWindow(QMainWindow):
 
     def _on_span_selected(self, annotation_id: str) -> None:
         self.article.select_span(annotation_id)
+        span = self._selected_span()
+        self.panel.value_editor.show_span(span, self.document.text if self.document else "")
 
     def _on_store_changed(self, event: Event) -> None:
+        if isinstance(event, EntitiesChanged):
+            self._on_entities_changed()
+            return
         if self.document is None:
+            return
+        if isinstance(event, SuggestionsChanged):
+            if event.doc_id == self.document.id:
+                self._refresh_suggestions()
             return
         if isinstance(event, (AnnotationAdded, AnnotationRemoved)):
             touched = event.annotation
@@ -350,6 +520,11 @@ class MainWindow(QMainWindow):
             return
         if touched.doc_id == self.document.id and touched.annotator == self.annotator:
             self.article.set_spans(self.spans.spans, self.panel.selected_span_id())
+            self._refresh_suggestions()
+            selected = self._selected_span()
+            if selected is not None and selected.id == touched.id:
+                self.panel.value_editor.show_span(selected, self.document.text)
+            self.panel.show_counts()
 
     # -- import, export, settings ----------------------------------------------------
 

@@ -1,0 +1,111 @@
+import json
+
+from PySide6.QtCore import Qt
+
+from curator.models import SuggestionStatus
+
+from gui_actions import select_text, stored
+
+
+def press(window, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(window.article, key, modifiers)
+
+
+def test_tagging_a_figure_or_date_fills_its_value(window, qtbot):
+    select_text(window, qtbot, "nearly US$750 million")
+    press(window, qtbot, Qt.Key.Key_5)
+    select_text(window, qtbot, "the first half of 2023")
+    press(window, qtbot, Qt.Key.Key_9)
+    values = {window.document.text[a.start : a.end]: a.value for a in window.store.annotations_for(window.document.id)}
+    assert values["nearly US$750 million"] == {"type": "figure", "amount": "750000000", "unit": "USD",
+                                               "scale": "million", "qualifier": "approximate", "change": "level"}
+    assert values["the first half of 2023"] == {"type": "date", "start": "2023-01-01", "end": "2023-06-30",
+                                                "granularity": "half"}
+    editor = window.panel.value_editor
+    assert editor.pages.currentWidget() is editor.date_page
+    assert (editor.date_start.text(), editor.date_end.text()) == ("2023-01-01", "2023-06-30")
+    assert window.spans.index(0, 2).data() == "2023-01-01/2023-06-30"  # text order
+    assert window.spans.index(1, 2).data() == "≈ 750,000,000 USD"
+
+
+def test_keyboard_suggestion_review(window, qtbot):
+    press(window, qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    total = window.suggestions.rowCount()
+    assert total == 18 and window.panel.tabs.currentIndex() == 1
+    first = window.suggestions.suggestion(0)
+    assert window.document.text[first.start : first.end] == "2023-11-07"
+    assert any(s.cursor.selectedText() == "2023-11-07" for s in window.article.extraSelections())
+    press(window, qtbot, Qt.Key.Key_A)  # accept the date header
+    press(window, qtbot, Qt.Key.Key_X)  # reject "US$24 billion"
+    press(window, qtbot, Qt.Key.Key_N)  # skip "the past 18 years"
+    press(window, qtbot, Qt.Key.Key_A)  # accept "4 November 2023"
+    assert stored(window) == [("2023-11-07", "DATE"), ("4 November 2023", "DATE")]
+    assert window.suggestions.rowCount() == total - 3
+    rejected = [s for s in window.store.suggestions_for(window.document.id, "aigerim")
+                if s.status is SuggestionStatus.REJECTED]
+    assert [window.document.text[s.start : s.end] for s in rejected] == ["US$24 billion"]
+    press(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(window) == [("2023-11-07", "DATE")]
+    assert window.suggestions.rowCount() == total - 2
+    press(window, qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # suggesting again adds nothing back
+    assert window.suggestions.rowCount() == total - 2
+
+
+def test_bulk_accept_per_label(window, qtbot):
+    window.suggest_for_document()
+    window.panel.bulk_label.setCurrentIndex(window.panel.bulk_label.findData("PERCENT"))
+    press(window, qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [label for _text, label in stored(window)] == ["PERCENT"] * 3
+    assert all(s.label != "PERCENT" for s in window.suggestions.suggestions)
+    window.undo_stack.undo()  # one step undoes the whole batch
+    assert stored(window) == []
+
+
+def test_editing_a_normalized_value(window, qtbot):
+    select_text(window, qtbot, "US$24.2 billion")
+    press(window, qtbot, Qt.Key.Key_5)
+    editor = window.panel.value_editor
+    assert editor.amount.text() == "24200000000"
+    editor.amount.setFocus()
+    editor.amount.selectAll()
+    qtbot.keyClicks(editor.amount, "24,100,000,000")
+    qtbot.keyClick(editor.amount, Qt.Key.Key_Return)
+    editor.qualifier.setCurrentText("approximate")
+    editor.qualifier.activated.emit(editor.qualifier.currentIndex())
+    [span] = window.store.annotations_for(window.document.id)
+    assert (span.value["amount"], span.value["qualifier"]) == ("24100000000", "approximate")
+    editor.amount.setText("lots")
+    editor.amount.editingFinished.emit()
+    assert "ffd6d6" in editor.amount.styleSheet()
+    assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24100000000"
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24200000000"
+    assert editor.amount.text() == "24200000000"
+
+
+def test_linking_mentions_to_an_entity_shows_in_the_export(window, qtbot, tmp_path):
+    select_text(window, qtbot, "Alikhan Smailov")
+    press(window, qtbot, Qt.Key.Key_1)
+    editor = window.panel.value_editor
+    assert editor.pages.currentWidget() is editor.entity_page
+    qtbot.mouseClick(editor.new_entity, Qt.MouseButton.LeftButton)
+    [entity] = window.store.entities()
+    assert (entity.name, entity.type) == ("Alikhan Smailov", "PERSON")
+    second = window.document.text.index("Smailov said")
+    window.article.set_selection(second, second + 7)
+    press(window, qtbot, Qt.Key.Key_1)
+    assert editor.entity_box.count() == 1 and editor.entity_box.currentIndex() == -1
+    editor.entity_box.setCurrentIndex(0)
+    editor.entity_box.activated.emit(0)
+    spans = window.store.annotations_for(window.document.id)
+    assert [s.entity_id for s in spans] == [entity.id, entity.id]
+    assert window.spans.index(1, 2).data() == "Alikhan Smailov"
+
+    task = window.export_to(tmp_path / "linked.json")
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    data = json.loads((tmp_path / "linked.json").read_text(encoding="utf-8"))
+    assert data["entities"][0]["name"] == "Alikhan Smailov"
+    linked = [a for d in data["documents"] for a in d["annotations"] if a["entity_id"] == entity.id]
+    assert [a["text"] for a in linked] == ["Alikhan Smailov", "Smailov"]

@@ -1,0 +1,75 @@
+"""The open document's visible suggestions, as a table model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from curator.models import Suggestion
+from curator.schema import LabelSchema
+from curator.values import describe
+from ui.row_sync import sync_rows
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SuggestionTableModel(QAbstractTableModel):
+    """Open suggestions not covered by the annotator's own spans, in text order.
+
+    ``set_suggestions`` re-syncs row by row, so accepting one suggestion removes
+    just that row. UI thread only.
+    """
+
+    COLUMNS = ("Text", "Label", "Value")
+
+    def __init__(self, schema: LabelSchema, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._schema = schema
+        self._text = ""
+        self._doc_id: int | None = None
+        self._rows: list[Suggestion] = []
+
+    def set_suggestions(self, doc_id: int | None, text: str, suggestions: list[Suggestion]) -> None:
+        if doc_id != self._doc_id:
+            self.beginResetModel()
+            self._doc_id, self._text, self._rows = doc_id, text, list(suggestions)
+            self.endResetModel()
+            return
+        sync_rows(self, self._rows, suggestions, key=lambda s: s.id)
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        return list(self._rows)
+
+    def suggestion(self, row: int) -> Suggestion | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, suggestion_id: str) -> int | None:
+        return next((row for row, s in enumerate(self._rows) if s.id == suggestion_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        suggestion = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (self._text[suggestion.start : suggestion.end].replace("\n", " "), suggestion.label,
+                    describe(suggestion.value) or ("entity" if suggestion.entity_id else ""))[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
+            label = self._schema.get(suggestion.label)
+            return QBrush(QColor(label.color)) if label else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Suggested by the {suggestion.source} rules\n{describe(suggestion.value)}"
+        return None

@@ -1,0 +1,252 @@
+"""Edits the normalized value of the selected span: a figure, a date, or an entity link."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from curator.models import Annotation, Entity
+from curator.schema import LabelKind, LabelSchema
+from curator.values import Change, Granularity, Qualifier
+
+_INVALID = "background: #ffd6d6"
+
+
+def _combo(options: list[str], parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.addItems(options)
+    return combo
+
+
+class ValueEditor(QGroupBox):
+    """Shows and edits the selected span's value; a page per label kind.
+
+    Emits ``value_edited(dict)`` with a complete new value when a field is
+    changed to something valid, ``entity_chosen(id or "")`` to link or unlink,
+    and ``entity_created(name)`` to create an entity from the mention. Fields
+    are written to with signals blocked, so showing a span never edits it.
+    UI thread only.
+    """
+
+    value_edited = Signal(dict)
+    entity_chosen = Signal(str)
+    entity_created = Signal(str)
+
+    def __init__(self, schema: LabelSchema, parent: QWidget | None = None) -> None:
+        super().__init__("Value", parent)
+        self._schema = schema
+        self._span: Annotation | None = None
+        self._entities: list[Entity] = []
+        self.pages = QStackedWidget(self)
+        layout = QFormLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addRow(self.pages)
+        self.empty = QLabel("Select a span to see its value.", self)
+        self.empty.setStyleSheet("color: #666")
+        self.pages.addWidget(self.empty)
+        self._build_figure_page()
+        self._build_date_page()
+        self._build_entity_page()
+        self.show_span(None, "")
+
+    # -- pages -------------------------------------------------------------------
+
+    def _build_figure_page(self) -> None:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.amount = QLineEdit(page)
+        self.amount.setObjectName("value_amount")
+        self.unit = QLineEdit(page)
+        self.unit.setObjectName("value_unit")
+        self.scale = QLineEdit(page)
+        self.qualifier = _combo([q.value for q in Qualifier], page)
+        self.qualifier.setObjectName("value_qualifier")
+        self.change = _combo([c.value for c in Change], page)
+        for title, widget in (("Amount", self.amount), ("Unit", self.unit), ("Scale", self.scale),
+                              ("Qualifier", self.qualifier), ("Level/change", self.change)):
+            form.addRow(title, widget)
+        for editor in (self.amount, self.unit, self.scale):
+            editor.editingFinished.connect(self._on_figure_edited)
+        for combo in (self.qualifier, self.change):
+            combo.activated.connect(self._on_figure_edited)
+        self.figure_page = page
+        self.pages.addWidget(page)
+
+    def _build_date_page(self) -> None:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.date_start = QLineEdit(page)
+        self.date_start.setObjectName("value_date_start")
+        self.date_end = QLineEdit(page)
+        self.date_end.setObjectName("value_date_end")
+        for editor in (self.date_start, self.date_end):
+            editor.setPlaceholderText("YYYY-MM-DD")
+            editor.editingFinished.connect(self._on_date_edited)
+        self.granularity = _combo([g.value for g in Granularity], page)
+        self.granularity.activated.connect(self._on_date_edited)
+        self.unresolved = QLabel(page)
+        self.unresolved.setWordWrap(True)
+        self.unresolved.setStyleSheet("color: #b00020")
+        form.addRow("From", self.date_start)
+        form.addRow("To", self.date_end)
+        form.addRow("Granularity", self.granularity)
+        form.addRow(self.unresolved)
+        self.date_page = page
+        self.pages.addWidget(page)
+
+    def _build_entity_page(self) -> None:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.entity_box = QComboBox(page)
+        self.entity_box.setObjectName("entity_box")
+        self.entity_box.setEditable(True)
+        self.entity_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.entity_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.entity_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.entity_box.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.entity_box.activated.connect(self._on_entity_activated)
+        buttons = QHBoxLayout()
+        self.new_entity = QPushButton("New entity", page)
+        self.new_entity.setObjectName("new_entity")
+        self.new_entity.clicked.connect(self._on_new_entity)
+        self.unlink = QPushButton("Unlink", page)
+        self.unlink.clicked.connect(lambda: self.entity_chosen.emit(""))
+        buttons.addWidget(self.new_entity)
+        buttons.addWidget(self.unlink)
+        self.entity_status = QLabel(page)
+        self.entity_status.setWordWrap(True)
+        form.addRow("Entity", self.entity_box)
+        form.addRow(buttons)
+        form.addRow(self.entity_status)
+        self.entity_page = page
+        self.pages.addWidget(page)
+
+    # -- showing -------------------------------------------------------------------
+
+    def set_entities(self, entities: list[Entity]) -> None:
+        self._entities = entities
+        if self._span is not None:
+            self.show_span(self._span, self._text)
+
+    def show_span(self, span: Annotation | None, text: str) -> None:
+        self._span, self._text = span, text
+        label = self._schema.get(span.label) if span else None
+        if span is None or label is None:
+            self.pages.setCurrentWidget(self.empty)
+            return
+        widgets = [self.amount, self.unit, self.scale, self.qualifier, self.change, self.date_start,
+                   self.date_end, self.granularity, self.entity_box]
+        for widget in widgets:
+            widget.blockSignals(True)
+            widget.setStyleSheet("")
+        try:
+            if label.kind is LabelKind.FIGURE:
+                self._show_figure(span.value or {})
+            elif label.kind is LabelKind.DATE:
+                self._show_date(span.value or {})
+            else:
+                self._show_entity(span)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+
+    def _show_figure(self, value: dict[str, Any]) -> None:
+        self.pages.setCurrentWidget(self.figure_page)
+        self.amount.setText(value.get("amount") or "")
+        self.amount.setPlaceholderText("no value: type the number")
+        self.unit.setText(value.get("unit") or "")
+        self.scale.setText(value.get("scale") or "")
+        self.qualifier.setCurrentText(value.get("qualifier") or Qualifier.EXACT.value)
+        self.change.setCurrentText(value.get("change") or Change.LEVEL.value)
+
+    def _show_date(self, value: dict[str, Any]) -> None:
+        self.pages.setCurrentWidget(self.date_page)
+        self.date_start.setText(value.get("start") or "")
+        self.date_end.setText(value.get("end") or "")
+        self.granularity.setCurrentText(value.get("granularity") or Granularity.DAY.value)
+        reason = value.get("unresolved")
+        self.unresolved.setText(f"⚠ Not resolved: {reason}" if reason else ("" if value else "⚠ No value yet"))
+
+    def _show_entity(self, span: Annotation) -> None:
+        self.pages.setCurrentWidget(self.entity_page)
+        self.entity_box.clear()
+        same_type = [e for e in self._entities if e.type == span.label] + \
+                    [e for e in self._entities if e.type != span.label]
+        for entity in same_type:
+            self.entity_box.addItem(f"{entity.name} ({entity.type})", entity.id)
+        linked = next((e for e in self._entities if e.id == span.entity_id), None)
+        if linked:
+            self.entity_box.setCurrentIndex(self.entity_box.findData(linked.id))
+            aliases = ", ".join(linked.aliases) or "none"
+            self.entity_status.setText(f"Linked to {linked.name}. Aliases: {aliases}")
+        else:
+            self.entity_box.setCurrentIndex(-1)
+            self.entity_box.setEditText("")
+            self.entity_status.setText("Not linked. Type to find an entity, or create one from this mention.")
+        self.unlink.setEnabled(linked is not None)
+        self.new_entity.setText(f"New entity “{self._text[span.start:span.end][:30]}”")
+
+    # -- editing ------------------------------------------------------------------------
+
+    def _on_figure_edited(self) -> None:
+        raw = self.amount.text().replace(",", "").strip()
+        try:
+            amount = Decimal(raw)
+            if not amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.amount.setStyleSheet(_INVALID)
+            return
+        self.amount.setStyleSheet("")
+        value = {"type": "figure", "amount": raw, "unit": self.unit.text().strip() or None,
+                 "scale": self.scale.text().strip() or None, "qualifier": self.qualifier.currentText(),
+                 "change": self.change.currentText()}
+        if self._span is not None and value != self._span.value:
+            self.value_edited.emit(value)
+
+    def _on_date_edited(self) -> None:
+        parsed = []
+        for editor in (self.date_start, self.date_end):
+            try:
+                parsed.append(date.fromisoformat(editor.text().strip()))
+                editor.setStyleSheet("")
+            except ValueError:
+                editor.setStyleSheet(_INVALID)
+                return
+        if parsed[1] < parsed[0]:
+            self.date_end.setStyleSheet(_INVALID)
+            return
+        value = {"type": "date", "start": parsed[0].isoformat(), "end": parsed[1].isoformat(),
+                 "granularity": self.granularity.currentText()}
+        if self._span is not None and value != self._span.value:
+            self.value_edited.emit(value)
+
+    def _on_entity_activated(self, index: int) -> None:
+        entity_id = self.entity_box.itemData(index)
+        if entity_id and self._span is not None and entity_id != self._span.entity_id:
+            self.entity_chosen.emit(entity_id)
+
+    def _on_new_entity(self) -> None:
+        if self._span is not None:
+            typed = self.entity_box.currentText().strip()
+            known = {self.entity_box.itemText(i) for i in range(self.entity_box.count())}
+            name = typed if typed and typed not in known else self._text[self._span.start : self._span.end]
+            self.entity_created.emit(name)
