@@ -30,6 +30,7 @@ from curator.commands import (
     CreateEntity,
     DeleteSpan,
     EditDocument,
+    EditEntity,
     EditSpan,
     SetStatus,
     SetSuggestionStatus,
@@ -148,6 +149,9 @@ class MainWindow(QMainWindow):
         editor.value_edited.connect(self._on_value_edited)
         editor.entity_chosen.connect(self._on_entity_chosen)
         editor.entity_created.connect(self._on_entity_created)
+        editor.aliases_edited.connect(
+            lambda entity_id, aliases: self.apply(EditEntity(entity_id, {"aliases": aliases},
+                                                             self.document.id if self.document else 0)))
         self._on_entities_changed()
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)

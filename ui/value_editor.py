@@ -46,11 +46,13 @@ class ValueEditor(QGroupBox):
     value_edited = Signal(dict)
     entity_chosen = Signal(str)
     entity_created = Signal(str)
+    aliases_edited = Signal(str, list)
 
     def __init__(self, schema: LabelSchema, parent: QWidget | None = None) -> None:
         super().__init__("Value", parent)
         self._schema = schema
         self._span: Annotation | None = None
+        self._linked: Entity | None = None
         self._entities: list[Entity] = []
         self.pages = QStackedWidget(self)
         layout = QFormLayout(self)
@@ -133,7 +135,12 @@ class ValueEditor(QGroupBox):
         buttons.addWidget(self.unlink)
         self.entity_status = QLabel(page)
         self.entity_status.setWordWrap(True)
+        self.aliases = QLineEdit(page)
+        self.aliases.setObjectName("entity_aliases")
+        self.aliases.setPlaceholderText("other names, separated by ;")
+        self.aliases.editingFinished.connect(self._on_aliases_edited)
         form.addRow("Entity", self.entity_box)
+        form.addRow("Aliases", self.aliases)
         form.addRow(buttons)
         form.addRow(self.entity_status)
         self.entity_page = page
@@ -153,7 +160,7 @@ class ValueEditor(QGroupBox):
             self.pages.setCurrentWidget(self.empty)
             return
         widgets = [self.amount, self.unit, self.scale, self.qualifier, self.change, self.date_start,
-                   self.date_end, self.granularity, self.entity_box]
+                   self.date_end, self.granularity, self.entity_box, self.aliases]
         for widget in widgets:
             widget.blockSignals(True)
             widget.setStyleSheet("")
@@ -193,10 +200,12 @@ class ValueEditor(QGroupBox):
         for entity in same_type:
             self.entity_box.addItem(f"{entity.name} ({entity.type})", entity.id)
         linked = next((e for e in self._entities if e.id == span.entity_id), None)
+        self._linked = linked
+        self.aliases.setEnabled(linked is not None)
+        self.aliases.setText("; ".join(linked.aliases) if linked else "")
         if linked:
             self.entity_box.setCurrentIndex(self.entity_box.findData(linked.id))
-            aliases = ", ".join(linked.aliases) or "none"
-            self.entity_status.setText(f"Linked to {linked.name}. Aliases: {aliases}")
+            self.entity_status.setText(f"Linked to {linked.name} ({linked.type}).")
         else:
             self.entity_box.setCurrentIndex(-1)
             self.entity_box.setEditText("")
@@ -243,6 +252,14 @@ class ValueEditor(QGroupBox):
         entity_id = self.entity_box.itemData(index)
         if entity_id and self._span is not None and entity_id != self._span.entity_id:
             self.entity_chosen.emit(entity_id)
+
+    def _on_aliases_edited(self) -> None:
+        linked = self._linked
+        if linked is None:
+            return
+        aliases = [a.strip() for a in self.aliases.text().split(";") if a.strip()]
+        if aliases != linked.aliases:
+            self.aliases_edited.emit(linked.id, aliases)
 
     def _on_new_entity(self) -> None:
         if self._span is not None:

@@ -92,6 +92,9 @@ def test_linking_mentions_to_an_entity_shows_in_the_export(window, qtbot, tmp_pa
     qtbot.mouseClick(editor.new_entity, Qt.MouseButton.LeftButton)
     [entity] = window.store.entities()
     assert (entity.name, entity.type) == ("Alikhan Smailov", "PERSON")
+    editor.aliases.setText("Smailov; A. Smailov")
+    editor.aliases.editingFinished.emit()
+    assert window.store.get_entity(entity.id).aliases == ["Smailov", "A. Smailov"]
     second = window.document.text.index("Smailov said")
     window.article.set_selection(second, second + 7)
     press(window, qtbot, Qt.Key.Key_1)
@@ -106,6 +109,6 @@ def test_linking_mentions_to_an_entity_shows_in_the_export(window, qtbot, tmp_pa
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     data = json.loads((tmp_path / "linked.json").read_text(encoding="utf-8"))
-    assert data["entities"][0]["name"] == "Alikhan Smailov"
+    assert (data["entities"][0]["name"], data["entities"][0]["aliases"]) == ("Alikhan Smailov", ["Smailov", "A. Smailov"])
     linked = [a for d in data["documents"] for a in d["annotations"] if a["entity_id"] == entity.id]
     assert [a["text"] for a in linked] == ["Alikhan Smailov", "Smailov"]
