@@ -10,7 +10,7 @@ from pathlib import Path
 from curator.errors import CuratorError
 from curator.export import FORMATS, ExportRefused, export
 from curator.importer import import_files
-from curator.project import Settings, create_sample_project, open_project, open_sample_project
+from curator.project import Settings, create_sample_project, open_project, open_sample_project, resolve_layer
 from curator.store import Store
 from curator.validate import Severity, validate_project
 
@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("project")
     exp.add_argument("--format", choices=FORMATS, help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=Path)
-    exp.add_argument("--annotator", help="export only this annotator's layer (default: every annotator)")
+    exp.add_argument("--layer", "--annotator", dest="layer",
+                     help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
 
     val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
     val.add_argument("project")
@@ -51,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+
+    agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
+    agr.add_argument("project")
+    agr.add_argument("--json", action="store_true", help="print the full report as JSON")
+
+    layer = commands.add_parser("layer", help="export or import an annotator's layer file")
+    layer_commands = layer.add_subparsers(dest="layer_command", metavar="ACTION", required=True)
+    layer_export = layer_commands.add_parser("export", help="write annotations/<name>.json")
+    layer_export.add_argument("project")
+    layer_export.add_argument("annotator")
+    layer_export.add_argument("-o", "--output", type=Path, help="default: annotations/<annotator>.json")
+    layer_import = layer_commands.add_parser("import", help="import annotator layer files")
+    layer_import.add_argument("project")
+    layer_import.add_argument("files", nargs="+", type=Path)
 
     commands.add_parser("whoami", help="print the annotator name used for edits")
     iam = commands.add_parser("iam", help="set the annotator name used for edits")
@@ -98,7 +113,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
-        warnings = export(store, args.output, args.format, args.annotator)
+        layer = resolve_layer(store, args.layer)
+        warnings = export(store, args.output, args.format, layer)
     for warning in warnings:
         _err(str(warning))
     print(f"Exported to {args.output}")
@@ -145,6 +161,58 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from curator.agreement import compute_agreement
+
+    with open_project(args.project) as store:
+        report = compute_agreement(store)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=1))
+        return 0
+    print(format_agreement(report))
+    return 0
+
+
+def format_agreement(report) -> str:
+    def num(value) -> str:
+        return "   -  " if value is None else f"{value:6.3f}"
+
+    lines = [f"Annotators: {', '.join(report.annotators) or 'none'}; {report.documents} document(s) annotated by "
+             f"two or more, {report.tokens} tokens",
+             f"Overall: F1 exact {num(report.overall['f1_exact'])}  F1 overlap {num(report.overall['f1_overlap'])}"
+             f"  kappa {num(report.overall['kappa'])}  alpha {num(report.overall['alpha'])}", "",
+             f"{'pair':<28}{'docs':>5}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}"]
+    for pair in report.pairs:
+        lines.append(f"{pair['annotator_a'] + ' / ' + pair['annotator_b']:<28}{pair['documents']:>5}"
+                     f"{num(pair['f1_exact']):>10}{num(pair['f1_overlap']):>12}{num(pair['kappa']):>8}")
+    lines += ["", f"{'label':<14}{'spans':>6}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'alpha':>8}"]
+    for row in report.labels:
+        lines.append(f"{row['label']:<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
+                     f"{num(row['kappa']):>8}{num(row['alpha']):>8}")
+    return "\n".join(lines)
+
+
+def _cmd_layer(args: argparse.Namespace) -> int:
+    from curator.exchange import export_layer, import_layer
+
+    with open_project(args.project) as store:
+        if args.layer_command == "export":
+            target = args.output or Path("annotations") / f"{args.annotator}.json"
+            count = export_layer(store, args.annotator, target)
+            print(f"Wrote {args.annotator}'s layer ({count} document(s)) to {target}")
+            return 0
+        failed = False
+        for path in args.files:
+            report = import_layer(store, path)
+            print(report.summary())
+            for problem in report.problems:
+                _err(problem)
+            failed = failed or bool(report.problems)
+        return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
     """Run one command. ``gui`` opens the window; the core cannot import it (it is Qt)."""
     args = _parser().parse_args(argv)
@@ -167,6 +235,8 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
             "export": _cmd_export,
             "validate": _cmd_validate,
             "suggest": _cmd_suggest,
+            "agreement": _cmd_agreement,
+            "layer": _cmd_layer,
         }
         return handlers[args.command](args)
     except ExportRefused as exc:

@@ -27,6 +27,20 @@ def open_project(target: str | Path, create: bool = False) -> Store:
     return Store.create(target, Project(name=Path(str(target)).name or "Curator project"))
 
 
+def resolve_layer(store: Store, layer: str | None) -> str | None:
+    """The annotator whose layer an export holds: None for all layers.
+
+    With no choice, the gold layer once it has spans, else every layer.
+    """
+    if layer == "all":
+        return None
+    if layer:
+        if layer not in store.annotators() and layer != "gold":
+            raise CuratorError(f"no layer named {layer!r} (layers: {', '.join(store.annotators()) or 'none'})")
+        return layer
+    return "gold" if "gold" in store.annotators() else None
+
+
 def sample_docs_dir() -> Path:
     folder = Path(os.environ.get("CURATOR_SAMPLE_DOCS", SAMPLE_DOCS))
     if not folder.is_dir():

@@ -1,0 +1,126 @@
+import json
+
+import pytest
+
+from curator.cli import main
+from curator.errors import CuratorError
+from curator.exchange import export_layer, import_layer
+from curator.models import Annotation, DocumentStatus, Entity
+from curator.project import create_sample_project
+
+
+@pytest.fixture
+def annotated(sample_store):
+    doc = sample_store.document_by_uid("002_dbc77deba9cd34d7")
+    entity = sample_store.add_entity(Entity(name="Ma Xingrui", type="PERSON", aliases=["Ma Xingruy"]))
+    start = doc.text.index("Ma Xingrui")
+    sample_store.add_annotation(Annotation(doc_id=doc.id, start=start, end=start + 10, label="PERSON",
+                                           annotator="aigerim", entity_id=entity.id))
+    money = doc.text.index("$24 billion")
+    sample_store.add_annotation(Annotation(doc_id=doc.id, start=money, end=money + 11, label="MONEY",
+                                           annotator="aigerim", value={"type": "figure", "amount": "24000000000",
+                                                                       "unit": "USD", "scale": "billion",
+                                                                       "qualifier": "exact", "change": "level"}))
+    sample_store.add_annotation(Annotation(doc_id=doc.id, start=0, end=6, label="LOCATION", annotator="someone"))
+    sample_store.set_status(doc.id, "aigerim", DocumentStatus.DONE)
+    return sample_store
+
+
+def layer(store, annotator):
+    """An annotator's spans, comparable across projects (document ids differ, uids do not)."""
+    return sorted(((d.uid, a.id), a.model_dump(exclude={"doc_id"}))
+                  for d in store.iter_documents() for a in store.annotations_for(d.id, annotator))
+
+
+def test_layer_round_trip_is_lossless_and_idempotent(annotated, tmp_path):
+    target = tmp_path / "annotations" / "aigerim.json"
+    assert export_layer(annotated, "aigerim", target) == 1
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["annotator"] == "aigerim" and [d["status"] for d in data["documents"]] == ["done"]
+    assert len(data["documents"][0]["annotations"]) == 2 and data["entities"][0]["name"] == "Ma Xingrui"
+
+    other, _ = create_sample_project(tmp_path / "copy")
+    report = import_layer(other, target)
+    assert (report.added, report.entities_added, report.problems) == (2, 1, [])
+    assert layer(other, "aigerim") == layer(annotated, "aigerim")
+    assert other.entities() == annotated.entities()
+    doc = other.document_by_uid("002_dbc77deba9cd34d7")
+    assert other.status(doc.id, "aigerim") is DocumentStatus.DONE
+    again = import_layer(other, target)
+    assert (again.added, again.unchanged, again.entities_added) == (0, 2, 0)
+    assert other.annotation_count() == 2
+
+
+def test_newer_edits_in_a_file_update_older_spans(annotated, tmp_path):
+    target = tmp_path / "a.json"
+    export_layer(annotated, "aigerim", target)
+    other, _ = create_sample_project(tmp_path / "copy")
+    import_layer(other, target)
+    span = next(a for d in annotated.iter_documents() for a in annotated.annotations_for(d.id, "aigerim")
+                if a.label == "MONEY")
+    annotated.update_annotation(span.id, value={**span.value, "qualifier": "approximate"})
+    export_layer(annotated, "aigerim", target)
+    report = import_layer(other, target)
+    assert report.updated == 1
+    assert other.get_annotation(span.id).value["qualifier"] == "approximate"
+
+
+def test_files_for_other_projects_and_bad_spans_are_reported(annotated, tmp_path):
+    target = tmp_path / "a.json"
+    export_layer(annotated, "aigerim", target)
+    data = json.loads(target.read_text())
+    data["documents"].append({"id": "not-here", "annotations": []})
+    data["documents"][0]["annotations"].extend([
+        {"id": "x1", "start": 5, "end": 99999, "label": "PERSON"},
+        {"id": "x2", "start": 0, "end": 6, "label": "WEAPON"},
+        {"id": "x3", "start": 0, "end": 6, "text": "Beijing", "label": "LOCATION"},
+    ])
+    target.write_text(json.dumps(data))
+    other, _ = create_sample_project(tmp_path / "copy")
+    report = import_layer(other, target)
+    assert report.added == 2
+    text = "\n".join(report.problems)
+    assert "document 'not-here': no such document" in text
+    assert "[5:99999]: span is outside the text" in text
+    assert "unknown label 'WEAPON'" in text
+    assert "'Beijing' differs from the document text 'Astana'" in text
+
+    changed = json.loads(target.read_text())
+    changed["documents"][0]["text_sha256"] = "0" * 64
+    target.write_text(json.dumps(changed))
+    assert "text differs" in import_layer(other, target).problems[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{oops", "malformed JSON"), ('{"format": "something-else"}', "not a Curator annotation file"),
+     ('{"format": "curator-annotations", "format_version": 1, "documents": []}', "does not name its annotator"),
+     (b"\xff\xfe", "not valid UTF-8")],
+)
+def test_unreadable_layer_files_change_nothing(sample_store, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(CuratorError, match=message):
+        import_layer(sample_store, path)
+    assert sample_store.annotation_count() == 0
+
+
+def test_layer_and_agreement_and_export_commands(annotated, tmp_path, capsys, monkeypatch):
+    location = str(annotated.location)
+    monkeypatch.chdir(tmp_path)
+    assert main(["layer", "export", location, "aigerim"]) == 0
+    assert (tmp_path / "annotations" / "aigerim.json").is_file()
+    other = str(tmp_path / "copy")
+    main(["sample", other])
+    assert main(["layer", "import", other, "annotations/aigerim.json"]) == 0
+    assert "2 span(s) added" in capsys.readouterr().out
+    assert main(["agreement", location]) == 0
+    out = capsys.readouterr().out
+    assert "aigerim / someone" in out and "Overall" in out
+    assert main(["agreement", location, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["annotators"] == ["aigerim", "someone"] and report["documents"] == 1
+    assert main(["export", location, "--layer", "someone", "-o", str(tmp_path / "s.json")]) == 0
+    exported = json.loads((tmp_path / "s.json").read_text())
+    assert {a["annotator"] for d in exported["documents"] for a in d["annotations"]} == {"someone"}
+    assert main(["export", location, "--layer", "nobody", "-o", str(tmp_path / "n.json")]) == 2
