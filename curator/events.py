@@ -52,9 +52,16 @@ class SuggestionsChanged:
     doc_id: int
 
 
+@dataclass(frozen=True)
+class ReviewsChanged:
+    """A disagreement of a document was settled or reopened."""
+
+    doc_id: int
+
+
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged
+    | SuggestionsChanged | ReviewsChanged
 )
 Listener = Callable[[Event], None]
 

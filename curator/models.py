@@ -141,3 +141,16 @@ class Suggestion(BaseModel):
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
+
+
+class Review(BaseModel):
+    """A reviewer's decision on one disagreement (or agreement), and the gold spans it made."""
+
+    key: str
+    doc_id: int
+    start: int
+    end: int
+    decision: str = Field(description="accepted:<annotator>, merged, edited, rejected or agreed")
+    gold_ids: list[str] = Field(default_factory=list)
+    reviewer: str
+    created: datetime = Field(default_factory=utc_now)

@@ -15,6 +15,7 @@ from curator.models import Project
 from curator.store import Store
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+SAMPLE_ANNOTATIONS = SAMPLE_DOCS.parent / "annotations"
 
 
 def open_project(target: str | Path, create: bool = False) -> Store:
@@ -48,10 +49,19 @@ def sample_docs_dir() -> Path:
     return folder
 
 
-def create_sample_project(target: str | Path) -> tuple[Store, ImportReport]:
-    """A new project holding the sample articles with their metadata."""
+def create_sample_project(target: str | Path, annotations: bool = True) -> tuple[Store, ImportReport]:
+    """A new project holding the sample articles with their metadata and, unless told
+    otherwise, the bundled annotator layers (so that review has content at once)."""
+    from curator.exchange import import_layer
+
     store = Store.create(target, Project(name="Kazakhstan-China sample"))
     report = import_files(store, [sample_docs_dir()])
+    folder = Path(os.environ.get("CURATOR_SAMPLE_ANNOTATIONS", SAMPLE_ANNOTATIONS))
+    if annotations and folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            layer = import_layer(store, path)
+            if layer.problems:
+                raise CuratorError(f"{path}: the bundled annotations do not fit the sample: {layer.problems[0]}")
     return store, report
 
 

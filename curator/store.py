@@ -26,6 +26,7 @@ from curator.events import (
     DocumentsAdded,
     EntitiesChanged,
     EventHub,
+    ReviewsChanged,
     SuggestionsChanged,
 )
 from curator.models import (
@@ -34,6 +35,7 @@ from curator.models import (
     DocumentStatus,
     Entity,
     Project,
+    Review,
     Suggestion,
     SuggestionStatus,
     utc_now,
@@ -117,6 +119,20 @@ suggestions_table = sa.Table(
     sa.Column("entity_id", sa.String(64)),
     sa.Column("annotation_id", sa.String(64)),
     sa.Index("ix_suggestions_doc_annotator", "doc_id", "annotator"),
+)
+
+reviews_table = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("decision", sa.String(60), nullable=False),
+    sa.Column("gold_ids", sa.JSON, nullable=False),
+    sa.Column("reviewer", sa.String(100), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_reviews_doc", "doc_id"),
 )
 
 SORT_COLUMNS = {
@@ -212,6 +228,30 @@ class _EntityAndSuggestionStore:
             conn.execute(entities_table.delete().where(entities_table.c.id == entity_id))
         self.events.emit(EntitiesChanged((entity_id,)))
         return before
+
+    # -- review decisions ----------------------------------------------------------------
+
+    def add_review(self, review: Review) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(reviews_table.insert().values(**review.model_dump()))
+        self.events.emit(ReviewsChanged(review.doc_id))
+
+    def delete_review(self, key: str) -> Review:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(reviews_table).where(reviews_table.c.key == key)).first()
+            if row is None:
+                raise CuratorError(f"no review decision {key!r}")
+            conn.execute(reviews_table.delete().where(reviews_table.c.key == key))
+        review = Review(**row._mapping)
+        self.events.emit(ReviewsChanged(review.doc_id))
+        return review
+
+    def reviews(self, doc_id: int | None = None) -> dict[str, Review]:
+        query = sa.select(reviews_table)
+        if doc_id is not None:
+            query = query.where(reviews_table.c.doc_id == doc_id)
+        with self.engine.connect() as conn:
+            return {row.key: Review(**row._mapping) for row in conn.execute(query)}
 
     # -- suggestions ---------------------------------------------------------------------
 

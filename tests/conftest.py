@@ -30,8 +30,17 @@ def store(tmp_path):
 
 @pytest.fixture
 def sample_store(tmp_path):
-    store, report = create_sample_project(tmp_path / "sample")
+    """The sample documents without the bundled annotator layers."""
+    store, report = create_sample_project(tmp_path / "sample", annotations=False)
     assert not report.problems
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def annotated_sample(tmp_path):
+    """The sample project as a new user gets it: documents and two annotators' layers."""
+    store, _report = create_sample_project(tmp_path / "annotated")
     yield store
     store.close()
 

@@ -39,7 +39,7 @@ def test_layer_round_trip_is_lossless_and_idempotent(annotated, tmp_path):
     assert data["annotator"] == "aigerim" and [d["status"] for d in data["documents"]] == ["done"]
     assert len(data["documents"][0]["annotations"]) == 2 and data["entities"][0]["name"] == "Ma Xingrui"
 
-    other, _ = create_sample_project(tmp_path / "copy")
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
     report = import_layer(other, target)
     assert (report.added, report.entities_added, report.problems) == (2, 1, [])
     assert layer(other, "aigerim") == layer(annotated, "aigerim")
@@ -54,7 +54,7 @@ def test_layer_round_trip_is_lossless_and_idempotent(annotated, tmp_path):
 def test_newer_edits_in_a_file_update_older_spans(annotated, tmp_path):
     target = tmp_path / "a.json"
     export_layer(annotated, "aigerim", target)
-    other, _ = create_sample_project(tmp_path / "copy")
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
     import_layer(other, target)
     span = next(a for d in annotated.iter_documents() for a in annotated.annotations_for(d.id, "aigerim")
                 if a.label == "MONEY")
@@ -76,7 +76,7 @@ def test_files_for_other_projects_and_bad_spans_are_reported(annotated, tmp_path
         {"id": "x3", "start": 0, "end": 6, "text": "Beijing", "label": "LOCATION"},
     ])
     target.write_text(json.dumps(data))
-    other, _ = create_sample_project(tmp_path / "copy")
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
     report = import_layer(other, target)
     assert report.added == 2
     text = "\n".join(report.problems)

@@ -11,13 +11,23 @@ from curator.store import Store  # noqa: E402
 @pytest.fixture
 def settings(tmp_path):
     settings = Settings(tmp_path / "settings.json")
-    settings.annotator = "aigerim"
+    settings.annotator = "tester"
     return settings
 
 
 @pytest.fixture
 def project(tmp_path):
+    """The sample documents, no annotations yet."""
     location = tmp_path / "sample"
+    store, _report = create_sample_project(location, annotations=False)
+    store.close()
+    return location
+
+
+@pytest.fixture
+def annotated_project(tmp_path):
+    """The sample project as a new user gets it, with two annotators' layers."""
+    location = tmp_path / "annotated"
     store, _report = create_sample_project(location)
     store.close()
     return location

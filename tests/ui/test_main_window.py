@@ -20,7 +20,7 @@ def test_window_shows_documents_article_and_labels(window):
     assert window.documents.index(0, 3).data() == "to do"
     buttons = window.panel.label_buttons
     assert buttons["PERSON"].text() == "1  PERSON" and buttons["DATE"].text() == "9  DATE"
-    assert "aigerim" in window.annotator_label.text()
+    assert "tester" in window.annotator_label.text()
 
 
 def test_keyboard_selection_and_number_key_tags_whole_words(window, qtbot):
@@ -96,7 +96,7 @@ def test_clicking_a_highlight_selects_the_span_in_the_panel(window, qtbot):
 def test_done_and_next_document_shortcuts(window, qtbot):
     first = window.document.id
     qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.status(first, "aigerim") is DocumentStatus.DONE
+    assert window.store.status(first, "tester") is DocumentStatus.DONE
     assert window.panel.done_box.isChecked()
     assert window.documents.index(0, 3).data() == "✓ done"
     assert "1 done" in window.counts_label.text()
@@ -105,11 +105,11 @@ def test_done_and_next_document_shortcuts(window, qtbot):
     assert not window.panel.done_box.isChecked()
     qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.document.uid == "002_dbc77deba9cd34d7"
-    assert window.store.status(window.documents.doc_id(1), "aigerim") is DocumentStatus.DONE
+    assert window.store.status(window.documents.doc_id(1), "tester") is DocumentStatus.DONE
     qtbot.keyClick(window.article, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert window.document.uid == "001_7f242fc889ef2bf1"
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo "done"
-    assert window.store.status(window.document.id, "aigerim") is DocumentStatus.TODO
+    assert window.store.status(window.document.id, "tester") is DocumentStatus.TODO
     assert not window.panel.done_box.isChecked()
 
 

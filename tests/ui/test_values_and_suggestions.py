@@ -41,7 +41,7 @@ def test_keyboard_suggestion_review(window, qtbot):
     press(window, qtbot, Qt.Key.Key_A)  # accept "4 November 2023"
     assert stored(window) == [("2023-11-07", "DATE"), ("4 November 2023", "DATE")]
     assert window.suggestions.rowCount() == total - 3
-    rejected = [s for s in window.store.suggestions_for(window.document.id, "aigerim")
+    rejected = [s for s in window.store.suggestions_for(window.document.id, "tester")
                 if s.status is SuggestionStatus.REJECTED]
     assert [window.document.text[s.start : s.end] for s in rejected] == ["US$24 billion"]
     press(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
