@@ -269,3 +269,14 @@ EXPLANATIONS = {
     "alpha": "Krippendorff's alpha (nominal) over tokens and all annotators at once, corrected for chance; "
              "1 = perfect, 0 = chance.",
 }
+
+
+def agreement_tables(report: AgreementReport) -> dict[str, list[dict]]:
+    """The report as flat tables (overall, pairs, labels, documents) for files and sheets."""
+    return {
+        "overall": [{"annotators": ", ".join(report.annotators), "documents": report.documents,
+                     "tokens": report.tokens, **report.overall}],
+        "pairs": report.pairs,
+        "labels": report.labels,
+        "documents": [{**row, "annotators": ", ".join(row["annotators"])} for row in report.per_document],
+    }

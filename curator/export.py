@@ -278,3 +278,41 @@ def export(store: Store, target: str | Path, fmt: str | None = None, annotator: 
     if fmt in ("xlsx", "excel"):
         return export_xlsx(store, target, annotator, job)
     raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
+
+
+def export_agreement(report, target: str | Path) -> None:
+    """Write an agreement report as JSON, or as an Excel workbook with one sheet per table."""
+    target = Path(target)
+    suffix = target.suffix.lower()
+    if suffix == ".json":
+        with atomic_path(target) as temp:
+            temp.write_text(json.dumps(report.to_dict(), indent=1) + "\n", encoding="utf-8")
+        return
+    if suffix != ".xlsx":
+        raise CuratorError(f"{target}: agreement can be exported as .json or .xlsx")
+    import xlsxwriter
+
+    with atomic_path(target) as temp:
+        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False, "strings_to_urls": False})
+        formats = {"header": book.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1}),
+                   "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+                   "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+                   "quoted": book.add_format({"quote_prefix": True})}
+        write_agreement_sheets(book, formats, report)
+        book.close()
+
+
+def write_agreement_sheets(book: Any, formats: dict[str, Any], report, prefix: str = "") -> None:
+    from curator.agreement import agreement_tables
+
+    def ignore(*_args: Any) -> None:  # agreement cells are short; nothing overflows
+        return None
+
+    for name, rows in agreement_tables(report).items():
+        if not rows:
+            continue
+        columns = [(column, max(10, min(40, len(column) + 2))) for column in rows[0]]
+        sheet = _SheetStream(book, f"{prefix}{name}", columns, formats, ignore)
+        for row in rows:
+            sheet.write([row[column] for column, _width in columns])
+        sheet.close()

@@ -109,8 +109,22 @@ class Settings:
         name = name.strip()
         if not name:
             raise CuratorError("the annotator name cannot be empty")
+        if name == "gold":
+            raise CuratorError("'gold' is the reviewed layer, not an annotator name")
+        self._save("annotator", name)
+
+    @property
+    def reviewer(self) -> bool:
+        """Whether the user works as a reviewer (sees every layer) rather than blind."""
+        return bool(self._load().get("reviewer", False))
+
+    @reviewer.setter
+    def reviewer(self, value: bool) -> None:
+        self._save("reviewer", bool(value))
+
+    def _save(self, key: str, value: object) -> None:
         data = self._load()
-        data["annotator"] = name
+        data[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_suffix(".tmp")
         temp.write_text(json.dumps(data, indent=2), encoding="utf-8")

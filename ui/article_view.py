@@ -73,6 +73,7 @@ class ArticleView(QPlainTextEdit):
         self._spans: list[Annotation] = []
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
+        self._region: tuple[int, int] | None = None
         self._colors: dict[str, QColor] = {}
 
     # -- content -----------------------------------------------------------------
@@ -83,6 +84,7 @@ class ArticleView(QPlainTextEdit):
         self._spans = []
         self._suggestions = []
         self._selected_id = None
+        self._region = None
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -93,6 +95,15 @@ class ArticleView(QPlainTextEdit):
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
         self._selected_id = selected_id
         self._paint()
+
+    def set_region(self, start: int, end: int) -> None:
+        """Shade a region behind the spans (the item under review) and scroll to it."""
+        self._region = (start, end)
+        self._paint()
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
 
     def set_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
         self._suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
@@ -120,6 +131,10 @@ class ArticleView(QPlainTextEdit):
 
     def _paint(self) -> None:
         selections = []
+        if self._region is not None:
+            shade = QTextCharFormat()
+            shade.setBackground(QColor("#fff3b0"))
+            selections.append(self._selection(*self._region, shade))
         for suggestion in self._suggestions:
             # Suggestions are a separate layer: a dashed underline in the label's
             # colour, a tint only when selected; accepted spans get full colour.

@@ -223,6 +223,15 @@ class MainWindow(QMainWindow):
         self._action("Accept &all shown", "Ctrl+Shift+A", self.accept_all_suggestions, suggest_menu)
         self._action("Reject all shown", None, self.reject_all_suggestions, suggest_menu)
 
+        review_menu = bar.addMenu("&Review")
+        self.reviewer_action = QAction("Work as &reviewer (see every annotator)", self)
+        self.reviewer_action.setCheckable(True)
+        self.reviewer_action.setChecked(self.settings.reviewer)
+        self.reviewer_action.toggled.connect(self._on_reviewer_toggled)
+        review_menu.addAction(self.reviewer_action)
+        self.review_action = self._action("Open &review…", "Ctrl+R", self.open_review, review_menu)
+        self.review_action.setEnabled(self.settings.reviewer)
+
         label_menu = bar.addMenu("&Labels")
         for label in self.schema.labels:
             key = self.schema.key_of(label.name)
@@ -231,7 +240,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.store.project.name
         self.setWindowTitle(f"{name} — Curator")
-        self.annotator_label.setText(f"Annotator: {self.annotator}")
+        role = "reviewer" if self.settings.reviewer else "annotator, blind"
+        self.annotator_label.setText(f"Annotator: {self.annotator} ({role})")
 
     def _update_counts(self) -> None:
         shown, done = self.documents.summary()
@@ -560,13 +570,19 @@ class MainWindow(QMainWindow):
             self.select_row(0)
 
     def export_dialog(self) -> None:
+        layers = self.store.annotators()
+        default = "gold" if "gold" in layers else "all"
+        choices = [default, *[name for name in ["all", *layers] if name != default]]
+        layer, ok = QInputDialog.getItem(self, "Export dataset", "Layer to export:", choices, 0, False)
+        if not ok:
+            return
         target, chosen = QFileDialog.getSaveFileName(
             self, "Export dataset", f"{self.store.project.name}.json", "JSON (*.json);;Excel workbook (*.xlsx)"
         )
         if target:
             if not Path(target).suffix:
                 target += ".xlsx" if "xlsx" in chosen else ".json"
-            self.export_to(Path(target))
+            self.export_to(Path(target), None if layer == "all" else layer)
 
     def export_to(self, target: Path, annotator: str | None = None) -> BackgroundTask:
         def work(job):
@@ -583,6 +599,24 @@ class MainWindow(QMainWindow):
                 self._show_error(str(exc))
 
         return self.run_task("Exporting", work, lambda _w: self._mark_saved(f"Exported to {target}"), failed)
+
+    def _on_reviewer_toggled(self, checked: bool) -> None:
+        self.settings.reviewer = checked
+        self.review_action.setEnabled(checked)
+        self._update_title()
+
+    def open_review(self):
+        """The review window (reviewers only: annotators work blind)."""
+        from ui.review_window import ReviewWindow
+
+        if not self.settings.reviewer:
+            self.statusBar().showMessage("Annotators work blind: turn on Review → Work as reviewer first", 5000)
+            return None
+        if getattr(self, "review_window", None) is None:
+            self.review_window = ReviewWindow(self)
+        self.review_window.show()
+        self.review_window.raise_()
+        return self.review_window
 
     def annotator_dialog(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your annotator name:", text=self.annotator)

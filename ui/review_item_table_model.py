@@ -1,0 +1,76 @@
+"""The list of review items (disagreements and agreements) with their status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from curator.models import Review
+from curator.review import ReviewItem
+from ui.row_sync import sync_rows
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ReviewItemTableModel(QAbstractTableModel):
+    """Review items in document and text order; settled ones show their decision.
+
+    ``set_items`` re-syncs row by row (a settled item disappears from the "open"
+    filter without resetting the view). UI thread only.
+    """
+
+    COLUMNS = ("Document", "Text", "Why", "Status")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ReviewItem] = []
+        self._texts: dict[int, str] = {}
+        self._reviews: dict[str, Review] = {}
+
+    def set_items(self, items: list[ReviewItem], texts: dict[int, str], reviews: dict[str, Review]) -> None:
+        before = self._reviews
+        self._texts, self._reviews = texts, reviews
+
+        def changed(row: int) -> None:
+            key = self._rows[row].key
+            if before.get(key) != reviews.get(key):  # only a decision changes a kept row
+                self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
+
+        sync_rows(self, self._rows, items, key=lambda item: item.key, on_changed=changed)
+
+    def item(self, row: int) -> ReviewItem | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, key: str) -> int | None:
+        return next((row for row, item in enumerate(self._rows) if item.key == key), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        review = self._reviews.get(item.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return item.doc_uid
+            if column == 1:
+                return self._texts.get(item.doc_id, "")[item.start : item.end].replace("\n", " ")
+            if column == 2:
+                return ", ".join(item.kinds()) or "agreed"
+            return review.decision if review else "open"
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3 and review:
+            return QBrush(QColor("#1a7f37"))
+        return None

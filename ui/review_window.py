@@ -1,0 +1,445 @@
+"""The reviewer's window: agreement figures, and disagreements settled into gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.agreement import EXPLANATIONS, AgreementReport, compute_agreement
+from curator.commands import AddSpan, DeleteSpan
+from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event, ReviewsChanged
+from curator.export import export_agreement
+from curator.models import Annotation
+from curator.review import (
+    GOLD,
+    ReviewItem,
+    Unsettle,
+    accept_agreements,
+    accept_version,
+    items_for,
+    iter_items,
+    merge_versions,
+    reject_item,
+    settle_with,
+)
+from curator.text import snap_to_words
+from ui.agreement_chart import LabelBarChart
+from ui.article_view import ArticleView
+from ui.record_table_model import RecordTableModel
+from ui.review_item_table_model import ReviewItemTableModel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
+           ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
+FILTERS = ("Open disagreements", "All disagreements", "Open agreements", "Everything")
+
+
+def _table(model, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class ReviewWindow(QMainWindow):
+    """Agreement figures and the disagreement walk-through for one project.
+
+    Decisions are core commands applied through the main window, so they share
+    its undo stack and are stored at once. UI thread only.
+    """
+
+    def __init__(self, main: "MainWindow") -> None:
+        super().__init__(main)
+        self.main = main
+        self.store = main.store
+        self.reviewer = main.annotator
+        self.report: AgreementReport | None = None
+        self._items: list[ReviewItem] = []
+        self._texts: dict[int, str] = {}
+        self.annotators: list[str] = []
+        self._touched: set[int] | None = None  # documents changed while a decision is applied
+        self.setWindowTitle(f"Review — {self.store.project.name}")
+        self.resize(1400, 860)
+        tabs = QTabWidget(self)
+        tabs.addTab(self._build_agreement_tab(), "Agreement")
+        tabs.addTab(self._build_disagreement_tab(), "Disagreements")
+        tabs.setCurrentIndex(1)
+        self.tabs = tabs
+        self.setCentralWidget(tabs)
+        self._build_actions()
+        main.events.changed.connect(self._on_store_changed)
+        self.refresh()
+
+    # -- agreement tab -------------------------------------------------------------------
+
+    def _build_agreement_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.overall = QLabel(page)
+        self.overall.setWordWrap(True)
+        top.addWidget(self.overall, 1)
+        refresh = QPushButton("Refresh  (F5)", page)
+        refresh.clicked.connect(self.refresh)
+        export = QPushButton("Export agreement…", page)
+        export.clicked.connect(self.export_dialog)
+        top.addWidget(refresh)
+        top.addWidget(export)
+        layout.addLayout(top)
+        self.chart = LabelBarChart(page)
+        layout.addWidget(self.chart, 2)
+        tables = QTabWidget(page)
+        self.label_model = RecordTableModel([("label", "Label", ""), ("spans", "Spans", "Spans of all annotators"),
+                                             *METRICS], self)
+        self.pair_model = RecordTableModel([("annotator_a", "Annotator A", ""), ("annotator_b", "Annotator B", ""),
+                                            ("documents", "Documents", "Documents both worked on"),
+                                            ("precision_exact", "P exact", EXPLANATIONS["precision_exact"]),
+                                            ("recall_exact", "R exact", EXPLANATIONS["recall_exact"]),
+                                            *METRICS[:3]], self)
+        self.document_model = RecordTableModel([("document", "Document", ""), ("tokens", "Tokens", ""),
+                                                ("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]),
+                                                ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
+                                                ("alpha", "α", EXPLANATIONS["alpha"])], self)
+        for model, title in ((self.label_model, "Per label"), (self.pair_model, "Per annotator pair"),
+                             (self.document_model, "Per document")):
+            tables.addTab(_table(model, tables), title)
+        layout.addWidget(tables, 3)
+        return page
+
+    def _show_report(self, report: AgreementReport) -> None:
+        self.report = report
+        overall = report.overall
+
+        def fmt(value):
+            return "–" if value is None else f"{value:.3f}"
+
+        self.overall.setText(
+            f"<b>{', '.join(report.annotators) or 'No annotators'}</b>: {report.documents} documents worked on by two "
+            f"or more, {report.tokens} tokens.  F1 exact {fmt(overall['f1_exact'])} · F1 overlap "
+            f"{fmt(overall['f1_overlap'])} · κ {fmt(overall['kappa'])} · α {fmt(overall['alpha'])}")
+        self.overall.setToolTip("\n".join(f"{k}: {v}" for k, v in EXPLANATIONS.items()))
+        self.label_model.set_rows(report.labels)
+        self.pair_model.set_rows(report.pairs)
+        self.document_model.set_rows(report.per_document)
+        self.chart.set_rows(report.labels)
+
+    def export_dialog(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "Export agreement", "agreement.xlsx",
+                                                "Excel workbook (*.xlsx);;JSON (*.json)")
+        if target and self.report is not None:
+            export_agreement(self.report, Path(target))
+
+    # -- disagreements tab -------------------------------------------------------------
+
+    def _build_disagreement_tab(self) -> QWidget:
+        page = QWidget(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        left = QWidget(splitter)
+        left_layout = QVBoxLayout(left)
+        self.filter = QComboBox(left)
+        self.filter.addItems(FILTERS)
+        self.filter.currentIndexChanged.connect(lambda _i: self._show_items())
+        self.progress = QLabel(left)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.progress)
+        self.item_model = ReviewItemTableModel(self)
+        self.item_table = _table(self.item_model, left)
+        self.item_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.item_table.selectionModel().currentRowChanged.connect(lambda current, _p: self._show_item())
+        left_layout.addWidget(self.item_table)
+        self.accept_agreed = QPushButton("Accept all agreements into gold  (Ctrl+Shift+A)", left)
+        self.accept_agreed.clicked.connect(self.accept_all_agreements)
+        left_layout.addWidget(self.accept_agreed)
+
+        right = QWidget(splitter)
+        right_layout = QVBoxLayout(right)
+        self.versions_row = QHBoxLayout()
+        right_layout.addLayout(self.versions_row, 3)
+        self.version_views: dict[str, ArticleView] = {}
+        gold_box = QGroupBox("Gold", right)
+        gold_layout = QVBoxLayout(gold_box)
+        self.gold_view = ArticleView(gold_box)
+        self.gold_view.set_schema(self.store.label_schema)
+        self.gold_view.span_clicked.connect(lambda span_id: setattr(self, "_gold_selected", span_id))
+        gold_layout.addWidget(self.gold_view)
+        edit_row = QHBoxLayout()
+        self.gold_label = QComboBox(gold_box)
+        self.gold_label.addItems(self.store.label_schema.names)
+        add_gold = QPushButton("Add selection to gold  (G)", gold_box)
+        add_gold.clicked.connect(self.add_gold_span)
+        delete_gold = QPushButton("Delete gold span  (Del)", gold_box)
+        delete_gold.clicked.connect(self.delete_gold_span)
+        for widget in (self.gold_label, add_gold, delete_gold):
+            edit_row.addWidget(widget)
+        gold_layout.addLayout(edit_row)
+        right_layout.addWidget(gold_box, 2)
+        self.buttons_row = QHBoxLayout()
+        right_layout.addLayout(self.buttons_row)
+        self._gold_selected: str | None = None
+
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 980])
+        layout = QVBoxLayout(page)
+        layout.addWidget(splitter)
+        return page
+
+    def _build_actions(self) -> None:
+        def action(text: str, key: str, slot) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        action("Next item", "N", lambda: self.go(1))
+        action("Next item", "J", lambda: self.go(1))
+        action("Previous item", "P", lambda: self.go(-1))
+        action("Previous item", "K", lambda: self.go(-1))
+        action("Merge versions", "M", self.merge)
+        action("Reject", "R", self.reject)
+        action("Settle as edited", "E", self.settle_edited)
+        action("Reopen", "U", self.reopen)
+        action("Add to gold", "G", self.add_gold_span)
+        action("Delete gold span", "Del", self.delete_gold_span)
+        action("Accept all agreements", "Ctrl+Shift+A", self.accept_all_agreements)
+        action("Refresh", "F5", self.refresh)
+        for index in range(9):
+            action(f"Accept version {index + 1}", str(index + 1), lambda _=False, i=index: self.accept(i))
+        self.addAction(self.main.undo_action)
+        self.addAction(self.main.redo_action)
+
+    # -- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Recompute agreement and items (in the background; results arrive on this thread)."""
+        def work(job):
+            report = compute_agreement(self.store, job=job)
+            return report, list(iter_items(self.store, job=job))
+
+        self.task = self.main.run_task("Computing agreement", work, self._loaded)
+
+    def _loaded(self, result) -> None:
+        report, items = result
+        self._show_report(report)
+        self.annotators = report.annotators
+        self._items = items
+        self._texts = {doc_id: self.store.get_document(doc_id).text for doc_id in {i.doc_id for i in items}}
+        self._build_version_views()
+        self._show_items()
+        if self.item_table.currentIndex().row() < 0:
+            self.go(1)
+
+    def _build_version_views(self) -> None:
+        while self.versions_row.count():
+            widget = self.versions_row.takeAt(0).widget()
+            if widget:
+                widget.deleteLater()
+        while self.buttons_row.count():
+            widget = self.buttons_row.takeAt(0).widget()
+            if widget:
+                widget.deleteLater()
+        self.version_views = {}
+        for index, name in enumerate(self.annotators):
+            box = QGroupBox(f"{index + 1}: {name}", self)
+            layout = QVBoxLayout(box)
+            view = ArticleView(box)
+            view.set_schema(self.store.label_schema)
+            layout.addWidget(view)
+            self.versions_row.addWidget(box)
+            self.version_views[name] = view
+            button = QPushButton(f"Accept {name}  ({index + 1})", self)
+            button.clicked.connect(lambda _=False, i=index: self.accept(i))
+            self.buttons_row.addWidget(button)
+        for text, slot in (("Merge  (M)", self.merge), ("Reject  (R)", self.reject),
+                           ("Settle as edited  (E)", self.settle_edited), ("Reopen  (U)", self.reopen)):
+            button = QPushButton(text, self)
+            button.clicked.connect(slot)
+            self.buttons_row.addWidget(button)
+
+    def _visible(self, item: ReviewItem, reviews) -> bool:
+        choice = self.filter.currentIndex()
+        settled = item.key in reviews
+        if choice == 0:
+            return not item.agreed and not settled
+        if choice == 1:
+            return not item.agreed
+        if choice == 2:
+            return item.agreed and not settled
+        return True
+
+    def _show_items(self) -> None:
+        reviews = self.store.reviews()
+        shown = [item for item in self._items if self._visible(item, reviews)]
+        self.item_model.set_items(shown, self._texts, reviews)
+        disagreements = [i for i in self._items if not i.agreed]
+        open_count = sum(1 for i in disagreements if i.key not in reviews)
+        agreed_open = sum(1 for i in self._items if i.agreed and i.key not in reviews)
+        self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · "
+                              f"{agreed_open} agreements not yet in gold")
+
+    def current_item(self) -> ReviewItem | None:
+        return self.item_model.item(self.item_table.currentIndex().row())
+
+    def _show_item(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        text = self._texts[item.doc_id]
+        spans = self.store.annotations_for(item.doc_id)
+        for name, view in self.version_views.items():
+            if view.text != text:
+                view.set_text(text)
+            view.set_spans([s for s in spans if s.annotator == name])
+            view.set_region(item.start, item.end)
+        if self.gold_view.text != text:
+            self.gold_view.set_text(text)
+        self.gold_view.set_spans([s for s in spans if s.annotator == GOLD])
+        self.gold_view.set_region(item.start, item.end)
+
+    def go(self, step: int) -> None:
+        count = self.item_model.rowCount()
+        if not count:
+            return
+        row = self.item_table.currentIndex().row()
+        row = 0 if row < 0 else max(0, min(count - 1, row + step))
+        self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        index = self.item_model.index(row, 0)
+        self.item_table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.item_table.scrollTo(index)
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def _decide(self, command) -> None:
+        row = self.item_table.currentIndex().row()
+        # Events of a batch only collect the documents touched; each is re-read once after.
+        self._touched = set()
+        try:
+            applied = self.main.apply(command)
+        finally:
+            touched, self._touched = self._touched, None
+        for doc_id in sorted(touched):
+            self._reload_document(doc_id)
+        if applied:
+            self._show_items()
+            if self.item_model.rowCount():
+                self._select_row(min(max(row, 0), self.item_model.rowCount() - 1))
+                self._show_item()
+
+    def _open_item(self) -> ReviewItem | None:
+        item = self.current_item()
+        if item is None:
+            return None
+        if item.key in self.store.reviews():
+            self.statusBar().showMessage("Already settled: press U to reopen it first", 4000)
+            return None
+        return item
+
+    def accept(self, index: int) -> None:
+        item = self._open_item()
+        if item is not None and index < len(self.annotators):
+            self._decide(accept_version(item, self.annotators[index], self.reviewer))
+
+    def merge(self) -> None:
+        item = self._open_item()
+        if item is not None:
+            self._decide(merge_versions(item, self.reviewer))
+
+    def reject(self) -> None:
+        item = self._open_item()
+        if item is not None:
+            self._decide(reject_item(item, self.reviewer))
+
+    def settle_edited(self) -> None:
+        """Settle with the gold spans the reviewer wrote in the region (kept as they are)."""
+        item = self._open_item()
+        if item is not None:
+            self._decide(settle_with(item, [], self.reviewer))
+
+    def reopen(self) -> None:
+        item = self.current_item()
+        if item is not None and item.key in self.store.reviews():
+            self._decide(Unsettle(item.key, item.doc_id))
+
+    def accept_all_agreements(self) -> None:
+        batch = accept_agreements(self.store, self.reviewer)
+        if batch is not None:
+            self._decide(batch)
+
+    def add_gold_span(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        start, end = self.gold_view.selection_range()
+        snapped = snap_to_words(self.gold_view.text, start, end)
+        if snapped is None:
+            self.statusBar().showMessage("Select words in the gold text first", 3000)
+            return
+        span = Annotation(doc_id=item.doc_id, start=snapped[0], end=snapped[1], label=self.gold_label.currentText(),
+                          annotator=GOLD)
+        if self.main.apply(AddSpan(span)):
+            self._show_item()
+
+    def delete_gold_span(self) -> None:
+        item = self.current_item()
+        span_id = self._gold_selected
+        if item is None or span_id is None:
+            return
+        gold = {s.id: s for s in self.store.annotations_for(item.doc_id, GOLD)}
+        if span_id in gold and self.main.apply(DeleteSpan(span_id, item.doc_id, gold[span_id].label)):
+            self._gold_selected = None
+            self._show_item()
+
+    def _on_store_changed(self, event: Event) -> None:
+        """Keep one document's items current when spans or decisions change."""
+        if isinstance(event, ReviewsChanged):
+            doc_id = event.doc_id
+        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
+            doc_id = event.annotation.doc_id
+        elif isinstance(event, AnnotationChanged):
+            doc_id = event.after.doc_id
+        else:
+            return
+        if doc_id not in self._texts or not self.annotators:
+            return
+        if self._touched is not None:
+            self._touched.add(doc_id)
+            return
+        self._reload_document(doc_id)
+        self._show_items()
+
+    def _reload_document(self, doc_id: int) -> None:
+        document = self.store.get_document(doc_id)
+        worked = sorted({i_name for item in self._items if item.doc_id == doc_id for i_name in item.versions})
+        fresh = items_for(doc_id, document.uid, self.store.annotations_for(doc_id), worked or self.annotators)
+        first = next((n for n, item in enumerate(self._items) if item.doc_id == doc_id), len(self._items))
+        self._items = [item for item in self._items if item.doc_id != doc_id]
+        self._items[first:first] = fresh
