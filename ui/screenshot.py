@@ -1,6 +1,6 @@
-"""Renders the README screenshot: the app on the sample project, with some spans tagged.
+"""Renders the README screenshots: the app on the sample project, with some spans tagged.
 
-Run as ``QT_QPA_PLATFORM=offscreen python -m ui.screenshot docs/screenshot.png``.
+Run as ``QT_QPA_PLATFORM=offscreen python -m ui.screenshot docs/screenshot.png docs/review.png``.
 Tags go through the same window actions a curator uses (select, then label).
 """
 
@@ -16,6 +16,29 @@ from ui.main_window import MainWindow
 
 TAGS = [("China", "LOCATION"), ("Kazakhstan", "LOCATION"), ("Alikhan Smailov", "PERSON"), ("Li Qiang", "PERSON"),
         ("Shanghai", "LOCATION")]
+
+
+def review(target: str) -> None:
+    """The review window on the sample project with its two annotators."""
+    from PySide6.QtCore import QThreadPool
+
+    app = create_app()
+    with tempfile.TemporaryDirectory() as folder:
+        store, _ = create_sample_project(Path(folder) / "sample")
+        settings = Settings(Path(folder) / "settings.json")
+        settings.annotator = "reviewer"
+        settings.reviewer = True
+        window = MainWindow(store, settings)
+        window.show()
+        review_window = window.open_review()
+        QThreadPool.globalInstance().waitForDone()
+        app.processEvents()
+        review_window.resize(1440, 880)
+        review_window.go(2)
+        app.processEvents()
+        review_window.grab().save(target)
+        window.close()
+        store.close()
 
 
 def main(target: str) -> None:
@@ -50,3 +73,4 @@ def main(target: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    review(sys.argv[2] if len(sys.argv) > 2 else "docs/review.png")
