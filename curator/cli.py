@@ -10,7 +10,7 @@ from pathlib import Path
 from curator.errors import CuratorError
 from curator.export import FORMATS, ExportRefused, export
 from curator.importer import import_files
-from curator.project import Settings, create_sample_project, open_project, open_sample_project, resolve_layer
+from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 from curator.validate import Severity, validate_project
 

@@ -232,7 +232,7 @@ def _bare_year(match: re.Match[str], ctx: _Context) -> DateValue:
 
 
 _RULES: list[tuple[re.Pattern[str], object]] = [
-    (_rx(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b"), _iso),
+    (_rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso),
     (_rx(rf"\b{_DAY}\s+{_MONTH}\.?,?\s+{_YEAR}\b"), _explicit),
     (_rx(rf"\b{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}\b"), _explicit),
     (_rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{_YEAR_REF}\b"), _part_of_year),

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from curator.dataset import FORMAT_VERSION, ExportDocument
 from curator.errors import CuratorError

@@ -18,131 +18,35 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.errors import CuratorError
+from curator.store_layers import EntityStore
 from curator.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
     DocumentChanged,
     DocumentsAdded,
-    EntitiesChanged,
     EventHub,
-    ReviewsChanged,
-    SuggestionsChanged,
 )
 from curator.models import (
     Annotation,
     Document,
     DocumentStatus,
-    Entity,
     Project,
-    Review,
-    Suggestion,
-    SuggestionStatus,
     utc_now,
 )
 from curator.schema import LabelSchema
 
+from curator.tables import (
+    SORT_COLUMNS,
+    annotations_table,
+    documents_table,
+    meta_table,
+    metadata,
+    progress_table,
+)
+
 SCHEMA_VERSION = 1
 DB_FILENAME = "curator.db"
-
-metadata = sa.MetaData()
-
-meta_table = sa.Table(
-    "meta",
-    metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-documents_table = sa.Table(
-    "documents",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("uid", sa.String(200), nullable=False, unique=True),
-    sa.Column("title", sa.Text),
-    sa.Column("source", sa.String(300)),
-    sa.Column("url", sa.Text),
-    sa.Column("published", sa.Date),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("origin", sa.Text),
-    sa.Column("extra", sa.JSON, nullable=False),
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-)
-
-annotations_table = sa.Table(
-    "annotations",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("label", sa.String(40), nullable=False),
-    sa.Column("annotator", sa.String(100), nullable=False),
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("value", sa.JSON),
-    sa.Column("entity_id", sa.String(64)),
-    sa.Index("ix_annotations_doc_annotator", "doc_id", "annotator"),
-)
-
-progress_table = sa.Table(
-    "progress",
-    metadata,
-    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("annotator", sa.String(100), primary_key=True),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
-)
-
-entities_table = sa.Table(
-    "entities",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(300), nullable=False),
-    sa.Column("type", sa.String(40), nullable=False),
-    sa.Column("aliases", sa.JSON, nullable=False),
-    sa.Index("ix_entities_name", "name"),
-)
-
-suggestions_table = sa.Table(
-    "suggestions",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("label", sa.String(40), nullable=False),
-    sa.Column("annotator", sa.String(100), nullable=False),
-    sa.Column("source", sa.String(40), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("value", sa.JSON),
-    sa.Column("entity_id", sa.String(64)),
-    sa.Column("annotation_id", sa.String(64)),
-    sa.Index("ix_suggestions_doc_annotator", "doc_id", "annotator"),
-)
-
-reviews_table = sa.Table(
-    "reviews",
-    metadata,
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("start", sa.Integer, nullable=False),
-    sa.Column("end", sa.Integer, nullable=False),
-    sa.Column("decision", sa.String(60), nullable=False),
-    sa.Column("gold_ids", sa.JSON, nullable=False),
-    sa.Column("reviewer", sa.String(100), nullable=False),
-    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
-    sa.Index("ix_reviews_doc", "doc_id"),
-)
-
-SORT_COLUMNS = {
-    "id": documents_table.c.id,
-    "uid": documents_table.c.uid,
-    "title": documents_table.c.title,
-    "source": documents_table.c.source,
-    "published": documents_table.c.published,
-}
-
 
 @dataclass(frozen=True)
 class DocumentRow:
@@ -179,119 +83,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class _EntityAndSuggestionStore:
-    """Mixed into ``Store``: canonical entities and the suggestion layer."""
-
-    engine: Engine
-    events: EventHub
-
-    # -- entities ------------------------------------------------------------------
-
-    def add_entity(self, entity: Entity) -> Entity:
-        with self.engine.begin() as conn:
-            conn.execute(entities_table.insert().values(**entity.model_dump()))
-        self.events.emit(EntitiesChanged((entity.id,)))
-        return entity
-
-    def get_entity(self, entity_id: str) -> Entity:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(entities_table).where(entities_table.c.id == entity_id)).first()
-        if row is None:
-            raise CuratorError(f"no entity with id {entity_id}")
-        return Entity(**row._mapping)
-
-    def entities(self, type: str | None = None) -> list[Entity]:
-        query = sa.select(entities_table).order_by(entities_table.c.name)
-        if type is not None:
-            query = query.where(entities_table.c.type == type)
-        with self.engine.connect() as conn:
-            return [Entity(**row._mapping) for row in conn.execute(query)]
-
-    def update_entity(self, entity_id: str, **fields: Any) -> Entity:
-        """Rename, retype or change aliases; returns the entity as it was."""
-        before = self.get_entity(entity_id)
-        after = Entity.model_validate({**before.model_dump(), **fields})
-        with self.engine.begin() as conn:
-            conn.execute(entities_table.update().where(entities_table.c.id == entity_id)
-                         .values(**after.model_dump(exclude={"id"})))
-        self.events.emit(EntitiesChanged((entity_id,)))
-        return before
-
-    def delete_entity(self, entity_id: str) -> Entity:
-        """Delete an entity no mention links to; returns it."""
-        before = self.get_entity(entity_id)
-        with self.engine.begin() as conn:
-            linked = conn.execute(sa.select(sa.func.count()).select_from(annotations_table)
-                                  .where(annotations_table.c.entity_id == entity_id)).scalar_one()
-            if linked:
-                raise CuratorError(f"entity {before.name!r} still has {linked} linked mention(s)")
-            conn.execute(entities_table.delete().where(entities_table.c.id == entity_id))
-        self.events.emit(EntitiesChanged((entity_id,)))
-        return before
-
-    # -- review decisions ----------------------------------------------------------------
-
-    def add_review(self, review: Review) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(reviews_table.insert().values(**review.model_dump()))
-        self.events.emit(ReviewsChanged(review.doc_id))
-
-    def delete_review(self, key: str) -> Review:
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(reviews_table).where(reviews_table.c.key == key)).first()
-            if row is None:
-                raise CuratorError(f"no review decision {key!r}")
-            conn.execute(reviews_table.delete().where(reviews_table.c.key == key))
-        review = Review(**row._mapping)
-        self.events.emit(ReviewsChanged(review.doc_id))
-        return review
-
-    def reviews(self, doc_id: int | None = None) -> dict[str, Review]:
-        query = sa.select(reviews_table)
-        if doc_id is not None:
-            query = query.where(reviews_table.c.doc_id == doc_id)
-        with self.engine.connect() as conn:
-            return {row.key: Review(**row._mapping) for row in conn.execute(query)}
-
-    # -- suggestions ---------------------------------------------------------------------
-
-    def add_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
-        if not suggestions:
-            return
-        with self.engine.begin() as conn:
-            conn.execute(suggestions_table.insert(), [s.model_dump() for s in suggestions])
-        for doc_id in sorted({s.doc_id for s in suggestions}):
-            self.events.emit(SuggestionsChanged(doc_id))
-
-    def suggestions_for(self, doc_id: int, annotator: str, status: SuggestionStatus | None = None) -> list[Suggestion]:
-        query = sa.select(suggestions_table).where(
-            suggestions_table.c.doc_id == doc_id, suggestions_table.c.annotator == annotator
-        )
-        if status is not None:
-            query = query.where(suggestions_table.c.status == status.value)
-        query = query.order_by(suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
-        with self.engine.connect() as conn:
-            return [Suggestion(**row._mapping) for row in conn.execute(query)]
-
-    def get_suggestion(self, suggestion_id: str) -> Suggestion:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()
-        if row is None:
-            raise CuratorError(f"no suggestion with id {suggestion_id}")
-        return Suggestion(**row._mapping)
-
-    def set_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,
-                              annotation_id: str | None = None) -> Suggestion:
-        """Change a suggestion's status (and accepted annotation); returns it as it was."""
-        before = self.get_suggestion(suggestion_id)
-        with self.engine.begin() as conn:
-            conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id)
-                         .values(status=status.value, annotation_id=annotation_id))
-        self.events.emit(SuggestionsChanged(before.doc_id))
-        return before
-
-
-class Store(_EntityAndSuggestionStore):
+class Store(EntityStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

@@ -163,11 +163,11 @@ def iter_export_documents(
     entities = {entity.id for entity in store.entities()}
     total = store.document_count()
     status_of = store.statuses(annotator) if annotator else {}
-    for index, (document, annotations) in enumerate(store.iter_documents_with_annotations(annotator)):
+    for index, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator)):
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
-        raw = export_document(document, annotations, status_of.get(document.id, DocumentStatus.TODO))
+        raw = export_document(document, spans, status_of.get(document.id, DocumentStatus.TODO))
         yield check_document(raw, labels, document.id, entities)
     job.set_progress(total, total)
 

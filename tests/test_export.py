@@ -2,7 +2,6 @@ import json
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
 from curator.export import EXCEL_MAX_CELL, ExportRefused, export, export_json, export_xlsx
 from curator.models import Annotation, Document

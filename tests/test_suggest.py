@@ -6,7 +6,7 @@ import pytest
 from curator.cli import main
 from curator.commands import AcceptSuggestion, Batch, CreateEntity, EditSpan, SetSuggestionStatus
 from curator.export import ExportRefused, export_json
-from curator.models import Annotation, Document, Entity, SuggestionStatus
+from curator.models import Annotation, Entity, SuggestionStatus
 from curator.normalize import value_for
 from curator.suggest import EntityMatcher, bulk_accept, bulk_reject, suggest_document, suggest_project, visible
 from curator.store import annotations_table

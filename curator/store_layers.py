@@ -1,0 +1,126 @@
+"""The store's entity, review and suggestion tables (mixed into ``Store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.errors import CuratorError
+from curator.events import EntitiesChanged, EventHub, ReviewsChanged, SuggestionsChanged
+from curator.models import Entity, Review, Suggestion, SuggestionStatus
+from curator.tables import annotations_table, entities_table, reviews_table, suggestions_table
+
+
+class EntityStore:
+    """Part of ``Store``: canonical entities, review decisions and the suggestion layer."""
+
+    engine: Engine
+    events: EventHub
+
+    # -- entities ------------------------------------------------------------------
+
+    def add_entity(self, entity: Entity) -> Entity:
+        with self.engine.begin() as conn:
+            conn.execute(entities_table.insert().values(**entity.model_dump()))
+        self.events.emit(EntitiesChanged((entity.id,)))
+        return entity
+
+    def get_entity(self, entity_id: str) -> Entity:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(entities_table).where(entities_table.c.id == entity_id)).first()
+        if row is None:
+            raise CuratorError(f"no entity with id {entity_id}")
+        return Entity(**row._mapping)
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        query = sa.select(entities_table).order_by(entities_table.c.name)
+        if type is not None:
+            query = query.where(entities_table.c.type == type)
+        with self.engine.connect() as conn:
+            return [Entity(**row._mapping) for row in conn.execute(query)]
+
+    def update_entity(self, entity_id: str, **fields: Any) -> Entity:
+        """Rename, retype or change aliases; returns the entity as it was."""
+        before = self.get_entity(entity_id)
+        after = Entity.model_validate({**before.model_dump(), **fields})
+        with self.engine.begin() as conn:
+            conn.execute(entities_table.update().where(entities_table.c.id == entity_id)
+                         .values(**after.model_dump(exclude={"id"})))
+        self.events.emit(EntitiesChanged((entity_id,)))
+        return before
+
+    def delete_entity(self, entity_id: str) -> Entity:
+        """Delete an entity no mention links to; returns it."""
+        before = self.get_entity(entity_id)
+        with self.engine.begin() as conn:
+            linked = conn.execute(sa.select(sa.func.count()).select_from(annotations_table)
+                                  .where(annotations_table.c.entity_id == entity_id)).scalar_one()
+            if linked:
+                raise CuratorError(f"entity {before.name!r} still has {linked} linked mention(s)")
+            conn.execute(entities_table.delete().where(entities_table.c.id == entity_id))
+        self.events.emit(EntitiesChanged((entity_id,)))
+        return before
+
+    # -- review decisions ----------------------------------------------------------------
+
+    def add_review(self, review: Review) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(reviews_table.insert().values(**review.model_dump()))
+        self.events.emit(ReviewsChanged(review.doc_id))
+
+    def delete_review(self, key: str) -> Review:
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(reviews_table).where(reviews_table.c.key == key)).first()
+            if row is None:
+                raise CuratorError(f"no review decision {key!r}")
+            conn.execute(reviews_table.delete().where(reviews_table.c.key == key))
+        review = Review(**row._mapping)
+        self.events.emit(ReviewsChanged(review.doc_id))
+        return review
+
+    def reviews(self, doc_id: int | None = None) -> dict[str, Review]:
+        query = sa.select(reviews_table)
+        if doc_id is not None:
+            query = query.where(reviews_table.c.doc_id == doc_id)
+        with self.engine.connect() as conn:
+            return {row.key: Review(**row._mapping) for row in conn.execute(query)}
+
+    # -- suggestions ---------------------------------------------------------------------
+
+    def add_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        if not suggestions:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(suggestions_table.insert(), [s.model_dump() for s in suggestions])
+        for doc_id in sorted({s.doc_id for s in suggestions}):
+            self.events.emit(SuggestionsChanged(doc_id))
+
+    def suggestions_for(self, doc_id: int, annotator: str, status: SuggestionStatus | None = None) -> list[Suggestion]:
+        query = sa.select(suggestions_table).where(
+            suggestions_table.c.doc_id == doc_id, suggestions_table.c.annotator == annotator
+        )
+        if status is not None:
+            query = query.where(suggestions_table.c.status == status.value)
+        query = query.order_by(suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
+        with self.engine.connect() as conn:
+            return [Suggestion(**row._mapping) for row in conn.execute(query)]
+
+    def get_suggestion(self, suggestion_id: str) -> Suggestion:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()
+        if row is None:
+            raise CuratorError(f"no suggestion with id {suggestion_id}")
+        return Suggestion(**row._mapping)
+
+    def set_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,
+                              annotation_id: str | None = None) -> Suggestion:
+        """Change a suggestion's status (and accepted annotation); returns it as it was."""
+        before = self.get_suggestion(suggestion_id)
+        with self.engine.begin() as conn:
+            conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id)
+                         .values(status=status.value, annotation_id=annotation_id))
+        self.events.emit(SuggestionsChanged(before.doc_id))
+        return before

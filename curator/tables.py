@@ -1,0 +1,103 @@
+"""The database tables of a project (SQLAlchemy Core), shared by every backend."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+documents_table = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(200), nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("source", sa.String(300)),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("origin", sa.Text),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+
+annotations_table = sa.Table(
+    "annotations",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("value", sa.JSON),
+    sa.Column("entity_id", sa.String(64)),
+    sa.Index("ix_annotations_doc_annotator", "doc_id", "annotator"),
+)
+
+progress_table = sa.Table(
+    "progress",
+    metadata,
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("annotator", sa.String(100), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+)
+
+entities_table = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("aliases", sa.JSON, nullable=False),
+    sa.Index("ix_entities_name", "name"),
+)
+
+suggestions_table = sa.Table(
+    "suggestions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("value", sa.JSON),
+    sa.Column("entity_id", sa.String(64)),
+    sa.Column("annotation_id", sa.String(64)),
+    sa.Index("ix_suggestions_doc_annotator", "doc_id", "annotator"),
+)
+
+reviews_table = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("decision", sa.String(60), nullable=False),
+    sa.Column("gold_ids", sa.JSON, nullable=False),
+    sa.Column("reviewer", sa.String(100), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_reviews_doc", "doc_id"),
+)
+
+SORT_COLUMNS = {
+    "id": documents_table.c.id,
+    "uid": documents_table.c.uid,
+    "title": documents_table.c.title,
+    "source": documents_table.c.source,
+    "published": documents_table.c.published,
+}
