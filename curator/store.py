@@ -274,8 +274,8 @@ class Store(EntityStore):
             row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
         return self._document(row) if row else None
 
-    def iter_documents(self, batch: int = 500) -> Iterator[Document]:
-        """All documents in id order, fetched in batches so memory stays flat."""
+    def _document_batches(self, batch: int) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
+        """Documents in id order, ``batch`` rows at a time, each batch with its connection."""
         last = 0
         while True:
             with self.engine.connect() as conn:
@@ -285,11 +285,15 @@ class Store(EntityStore):
                     .order_by(documents_table.c.id)
                     .limit(batch)
                 ).all()
-            if not rows:
-                return
-            for row in rows:
-                yield self._document(row)
-            last = rows[-1].id
+                if not rows:
+                    return
+                last = rows[-1].id
+                yield conn, rows
+
+    def iter_documents(self, batch: int = 500) -> Iterator[Document]:
+        """All documents in id order, fetched in batches so memory stays flat."""
+        for _conn, rows in self._document_batches(batch):
+            yield from (self._document(row) for row in rows)
 
     def _status_column(self, annotator: str) -> sa.ColumnElement:
         status = (
@@ -497,29 +501,18 @@ class Store(EntityStore):
         self, annotator: str | None = None, batch: int = 500
     ) -> Iterator[tuple[Document, list[Annotation]]]:
         """Documents in id order with their spans, fetched a batch of documents at a time."""
-        last = 0
-        while True:
-            with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(documents_table)
-                    .where(documents_table.c.id > last)
-                    .order_by(documents_table.c.id)
-                    .limit(batch)
-                ).all()
-                if not rows:
-                    return
-                last = rows[-1].id
-                query = sa.select(annotations_table).where(
-                    annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= last
-                )
-                if annotator is not None:
-                    query = query.where(annotations_table.c.annotator == annotator)
-                query = query.order_by(
-                    annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end, annotations_table.c.id
-                )
-                spans: dict[int, list[Annotation]] = {}
-                for row in conn.execute(query):
-                    spans.setdefault(row.doc_id, []).append(self._annotation(row))
+        for conn, rows in self._document_batches(batch):
+            query = sa.select(annotations_table).where(
+                annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= rows[-1].id
+            )
+            if annotator is not None:
+                query = query.where(annotations_table.c.annotator == annotator)
+            query = query.order_by(
+                annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end, annotations_table.c.id
+            )
+            spans: dict[int, list[Annotation]] = {}
+            for row in conn.execute(query):
+                spans.setdefault(row.doc_id, []).append(self._annotation(row))
             for row in rows:
                 yield self._document(row), spans.get(row.id, [])
 

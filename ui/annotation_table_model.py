@@ -5,13 +5,14 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
 from curator.models import Annotation
 from curator.schema import LabelSchema
 from curator.values import describe
+from ui.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -20,7 +21,7 @@ def _key(annotation: Annotation) -> tuple[int, int, str]:
     return annotation.start, annotation.end, annotation.id
 
 
-class AnnotationTableModel(QAbstractTableModel):
+class AnnotationTableModel(RowsTableModel):
     """One annotator's spans in one document, in text order.
 
     Store events insert, remove or update single rows, so a view's selection and
@@ -36,47 +37,35 @@ class AnnotationTableModel(QAbstractTableModel):
         self._doc_id: int | None = None
         self._text = ""
         self._annotator = ""
-        self._spans: list[Annotation] = []
         self._entity_names: dict[str, str] = {}
 
     def set_entity_names(self, names: dict[str, str]) -> None:
         self._entity_names = names
-        if self._spans:
-            self.dataChanged.emit(self.index(0, 2), self.index(len(self._spans) - 1, 2))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._rows) - 1, 2))
 
     def set_document(self, doc_id: int | None, text: str, annotator: str, spans: list[Annotation]) -> None:
         self.beginResetModel()
         self._doc_id, self._text, self._annotator = doc_id, text, annotator
-        self._spans = sorted(spans, key=_key)
+        self._rows = sorted(spans, key=_key)
         self.endResetModel()
 
     @property
     def spans(self) -> list[Annotation]:
-        return list(self._spans)
+        return list(self._rows)
 
     def annotation(self, row: int) -> Annotation | None:
-        return self._spans[row] if 0 <= row < len(self._spans) else None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, annotation_id: str) -> int | None:
-        return next((row for row, span in enumerate(self._spans) if span.id == annotation_id), None)
+        return next((row for row, span in enumerate(self._rows) if span.id == annotation_id), None)
 
     # -- Qt model interface ---------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        span = self._spans[index.row()]
+        span = self._rows[index.row()]
         column = index.column()
         if role == self.IdRole:
             return span.id
@@ -111,16 +100,16 @@ class AnnotationTableModel(QAbstractTableModel):
             if row is None:
                 return
             if _key(event.before) == _key(event.after):
-                self._spans[row] = event.after
+                self._rows[row] = event.after
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
             else:
                 self._remove(event.after.id)
                 self._insert(event.after)
 
     def _insert(self, annotation: Annotation) -> None:
-        row = bisect.bisect_left([_key(span) for span in self._spans], _key(annotation))
+        row = bisect.bisect_left([_key(span) for span in self._rows], _key(annotation))
         self.beginInsertRows(QModelIndex(), row, row)
-        self._spans.insert(row, annotation)
+        self._rows.insert(row, annotation)
         self.endInsertRows()
 
     def _remove(self, annotation_id: str) -> None:
@@ -128,5 +117,5 @@ class AnnotationTableModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._spans[row]
+        del self._rows[row]
         self.endRemoveRows()

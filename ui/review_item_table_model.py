@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from curator.models import Review
 from curator.review import ReviewItem
 from ui.row_sync import sync_rows
+from ui.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ReviewItemTableModel(QAbstractTableModel):
+class ReviewItemTableModel(RowsTableModel):
     """Review items in document and text order; settled ones show their decision.
 
     ``set_items`` re-syncs row by row (a settled item disappears from the "open"
@@ -25,7 +26,6 @@ class ReviewItemTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
         self._reviews: dict[str, Review] = {}
 
@@ -45,17 +45,6 @@ class ReviewItemTableModel(QAbstractTableModel):
 
     def row_of(self, key: str) -> int | None:
         return next((row for row, item in enumerate(self._rows) if item.key == key), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from curator.models import Suggestion
 from curator.schema import LabelSchema
 from curator.values import describe
 from ui.row_sync import sync_rows
+from ui.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class SuggestionTableModel(QAbstractTableModel):
+class SuggestionTableModel(RowsTableModel):
     """Open suggestions not covered by the annotator's own spans, in text order.
 
     ``set_suggestions`` re-syncs row by row, so accepting one suggestion removes
@@ -29,7 +30,6 @@ class SuggestionTableModel(QAbstractTableModel):
         self._schema = schema
         self._text = ""
         self._doc_id: int | None = None
-        self._rows: list[Suggestion] = []
 
     def set_suggestions(self, doc_id: int | None, text: str, suggestions: list[Suggestion]) -> None:
         if doc_id != self._doc_id:
@@ -48,17 +48,6 @@ class SuggestionTableModel(QAbstractTableModel):
 
     def row_of(self, suggestion_id: str) -> int | None:
         return next((row for row, s in enumerate(self._rows) if s.id == suggestion_id), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
