@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     agr.add_argument("project")
     agr.add_argument("--json", action="store_true", help="print the full report as JSON")
 
+    dup = commands.add_parser("duplicates", help="near-duplicate articles, entity variants and facts")
+    dup.add_argument("project")
+    dup.add_argument("--json", action="store_true", help="print everything as JSON")
+    dup.add_argument("--threshold", type=float, default=0.5, help="document similarity threshold (default 0.5)")
+
     layer = commands.add_parser("layer", help="export or import an annotator's layer file")
     layer_commands = layer.add_subparsers(dest="layer_command", metavar="ACTION", required=True)
     layer_export = layer_commands.add_parser("export", help="write annotations/<name>.json")
@@ -194,6 +199,32 @@ def format_agreement(report) -> str:
     return "\n".join(lines)
 
 
+def _cmd_duplicates(args: argparse.Namespace) -> int:
+    import json
+
+    from curator.duplicates import duplicate_report
+
+    with open_project(args.project) as store:
+        report = duplicate_report(store, args.threshold)
+    if args.json:
+        print(json.dumps(report, indent=1, default=str))
+        return 0
+    docs, entities, facts = report["documents"], report["entities"], report["facts"]
+    print(f"Documents: {len(docs)} near-duplicate pair(s), {sum(1 for d in docs if not d['decision'])} open")
+    for pair in docs:
+        print(f"  {pair['similarity']:.2f}  {pair['a']}  ~  {pair['b']}  {pair['decision'] or 'open'}")
+    print(f"Entities: {len(entities)} candidate merge(s)")
+    for candidate in entities:
+        print(f"  {candidate['score']:5.1f}  {candidate['a']} / {candidate['b']}  ({candidate['reason']}: "
+              f"{candidate['names'][0]} ~ {candidate['names'][1]})")
+    print(f"Facts: {len(facts['proposed'])} proposed group(s), {len(facts['recorded'])} recorded")
+    for proposal in facts["proposed"]:
+        flag = "CONFLICT" if proposal["conflict"] else "consistent"
+        values = "; ".join(f"{m['text']} ({m['document']})" for m in proposal["mentions"])
+        print(f"  {proposal['measure']} {proposal['period']}: {flag}, spread {proposal['spread']:.1%}: {values}")
+    return 0
+
+
 def _cmd_layer(args: argparse.Namespace) -> int:
     from curator.exchange import export_layer, import_layer
 
@@ -237,6 +268,7 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
             "suggest": _cmd_suggest,
             "agreement": _cmd_agreement,
             "layer": _cmd_layer,
+            "duplicates": _cmd_duplicates,
         }
         return handlers[args.command](args)
     except ExportRefused as exc:

@@ -59,9 +59,16 @@ class ReviewsChanged:
     doc_id: int
 
 
+@dataclass(frozen=True)
+class DecisionsChanged:
+    """A duplicate decision or a fact was recorded, changed or removed."""
+
+    key: str
+
+
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged | ReviewsChanged
+    | SuggestionsChanged | ReviewsChanged | DecisionsChanged
 )
 Listener = Callable[[Event], None]
 

@@ -154,3 +154,30 @@ class Review(BaseModel):
     gold_ids: list[str] = Field(default_factory=list)
     reviewer: str
     created: datetime = Field(default_factory=utc_now)
+
+
+class Decision(BaseModel):
+    """A curator's decision on a duplicate candidate: documents or entities that look alike."""
+
+    key: str
+    kind: str = Field(description="documents or entities")
+    decision: str = Field(description="duplicate or distinct")
+    keep: str | None = Field(default=None, description="For duplicate documents: the uid kept")
+    note: str | None = None
+    created: datetime = Field(default_factory=utc_now)
+
+
+class Fact(BaseModel):
+    """One measure for one period (e.g. Kazakhstan-China trade turnover in 2022), with the
+    figure mentions that report it and the value the curator accepted."""
+
+    id: str = Field(default_factory=new_id)
+    subject: str = Field(min_length=1)
+    measure: str = Field(min_length=1)
+    period_start: date | None = None
+    period_end: date | None = None
+    unit: str | None = None
+    accepted_amount: str | None = None
+    note: str | None = None
+    mentions: list[str] = Field(default_factory=list, description="Annotation ids of the supporting figures")
+    created: datetime = Field(default_factory=utc_now)

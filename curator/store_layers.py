@@ -9,9 +9,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.errors import CuratorError
-from curator.events import EntitiesChanged, EventHub, ReviewsChanged, SuggestionsChanged
-from curator.models import Entity, Review, Suggestion, SuggestionStatus
-from curator.tables import annotations_table, entities_table, reviews_table, suggestions_table
+from curator.events import DecisionsChanged, EntitiesChanged, EventHub, ReviewsChanged, SuggestionsChanged
+from curator.models import Decision, Entity, Fact, Review, Suggestion, SuggestionStatus
+from curator.tables import (
+    annotations_table,
+    decisions_table,
+    entities_table,
+    facts_table,
+    reviews_table,
+    suggestions_table,
+)
 
 
 class EntityStore:
@@ -124,3 +131,68 @@ class EntityStore:
                          .values(status=status.value, annotation_id=annotation_id))
         self.events.emit(SuggestionsChanged(before.doc_id))
         return before
+
+    # -- duplicate decisions and facts --------------------------------------------------
+
+    def set_decision(self, decision: Decision | None, key: str) -> Decision | None:
+        """Record (or, with None, clear) the decision for ``key``; returns the previous one."""
+        before = self.decisions().get(key)
+        with self.engine.begin() as conn:
+            conn.execute(decisions_table.delete().where(decisions_table.c.key == key))
+            if decision is not None:
+                conn.execute(decisions_table.insert().values(**decision.model_dump()))
+        self.events.emit(DecisionsChanged(key))
+        return before
+
+    def decisions(self, kind: str | None = None) -> dict[str, Decision]:
+        query = sa.select(decisions_table)
+        if kind is not None:
+            query = query.where(decisions_table.c.kind == kind)
+        with self.engine.connect() as conn:
+            return {row.key: Decision(**row._mapping) for row in conn.execute(query)}
+
+    def save_fact(self, fact: Fact) -> Fact | None:
+        """Insert or replace a fact; returns the previous version, if any."""
+        before = self.facts().get(fact.id)
+        with self.engine.begin() as conn:
+            conn.execute(facts_table.delete().where(facts_table.c.id == fact.id))
+            conn.execute(facts_table.insert().values(**fact.model_dump()))
+        self.events.emit(DecisionsChanged(f"fact:{fact.id}"))
+        return before
+
+    def delete_fact(self, fact_id: str) -> Fact:
+        before = self.facts().get(fact_id)
+        if before is None:
+            raise CuratorError(f"no fact with id {fact_id}")
+        with self.engine.begin() as conn:
+            conn.execute(facts_table.delete().where(facts_table.c.id == fact_id))
+        self.events.emit(DecisionsChanged(f"fact:{fact_id}"))
+        return before
+
+    def facts(self) -> dict[str, Fact]:
+        with self.engine.connect() as conn:
+            return {row.id: Fact(**row._mapping) for row in conn.execute(sa.select(facts_table)
+                                                                           .order_by(facts_table.c.created))}
+
+    def relink_mentions(self, from_ids: list[str], to_id: str | None) -> dict[str, str | None]:
+        """Point every span and suggestion linked to ``from_ids`` at ``to_id``.
+
+        Returns each changed annotation's previous entity id, so the change can be undone.
+        """
+        with self.engine.begin() as conn:
+            rows = conn.execute(sa.select(annotations_table.c.id, annotations_table.c.entity_id)
+                                .where(annotations_table.c.entity_id.in_(from_ids))).all()
+            conn.execute(annotations_table.update().where(annotations_table.c.entity_id.in_(from_ids))
+                         .values(entity_id=to_id))
+            conn.execute(suggestions_table.update().where(suggestions_table.c.entity_id.in_(from_ids))
+                         .values(entity_id=to_id))
+        self.events.emit(EntitiesChanged(tuple(from_ids)))
+        return {row.id: row.entity_id for row in rows}
+
+    def set_entity_links(self, links: dict[str, str | None]) -> None:
+        """Set the entity link of each annotation id given (undoing ``relink_mentions``)."""
+        with self.engine.begin() as conn:
+            for annotation_id, entity_id in links.items():
+                conn.execute(annotations_table.update().where(annotations_table.c.id == annotation_id)
+                             .values(entity_id=entity_id))
+        self.events.emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))

@@ -101,3 +101,30 @@ SORT_COLUMNS = {
     "source": documents_table.c.source,
     "published": documents_table.c.published,
 }
+
+
+decisions_table = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("decision", sa.String(40), nullable=False),
+    sa.Column("keep", sa.String(200)),
+    sa.Column("note", sa.Text),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+
+facts_table = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("measure", sa.String(200), nullable=False),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    sa.Column("unit", sa.String(20)),
+    sa.Column("accepted_amount", sa.String(60)),
+    sa.Column("note", sa.Text),
+    sa.Column("mentions", sa.JSON, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,210 @@
+"""Facts: the same measure for the same period, reported by several sources.
+
+A proposal groups figure spans by what they measure and when: the measure is
+the first measure word of the figure's sentence (from a small lexicon: trade,
+turnover, investment, exports, ...) and the period is the date span nearest to
+the figure in the same sentence. Groups with figures from two or more documents
+are proposed; the curator confirms one as a fact (subject, measure, period),
+records the accepted value and why, and the export lists every supporting
+mention with its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from curator.agreement import GOLD
+from curator.models import Annotation, Document, Fact
+from curator.store import Store
+
+MEASURES = {
+    "trade turnover": ("trade turnover", "trade volume", "bilateral trade", "trade"),
+    "exports": ("exports", "export"),
+    "imports": ("imports", "import"),
+    "investment": ("investments", "investment"),
+    "gdp": ("gdp", "gross domestic product"),
+    "enterprises": ("enterprises", "companies", "firms"),
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
+
+
+@dataclass
+class Mention:
+    """A figure span with where it came from."""
+
+    annotation: Annotation
+    document: Document
+    text: str
+    amount: Decimal
+    unit: str | None
+
+
+@dataclass
+class FactProposal:
+    """Figures that look like one fact, with how far their values spread."""
+
+    measure: str
+    unit: str | None
+    period_start: date | None
+    period_end: date | None
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}"
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / max of the reported amounts."""
+        amounts = [m.amount for m in self.mentions]
+        top = max(amounts)
+        return float((top - min(amounts)) / top) if top else 0.0
+
+    def conflict(self, tolerance: float = DEFAULT_TOLERANCE) -> bool:
+        return self.spread > tolerance
+
+
+def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    following = _SENTENCE_END.search(text, position)
+    return start, following.start() if following else len(text)
+
+
+def measure_of(sentence: str, position: int | None = None) -> str | None:
+    """The measure word nearest to ``position`` in the sentence (preferring one before it)."""
+    lowered = sentence.lower()
+    position = len(sentence) if position is None else position
+    found = []
+    for measure, words in MEASURES.items():
+        for word in words:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
+                before = match.start() <= position
+                found.append((not before, abs(position - match.start()), measure))
+    return min(found)[2] if found else None
+
+
+def _period_for(figure: Annotation, dates: list[Annotation], figures: list[Annotation]) -> Annotation | None:
+    """The date closest to a figure. A date before it frames the sentence ("In 2023, trade grew
+    by 30%, reaching $41 bn"); a date after it belongs to any figure in between ("$24.1 billion,
+    34.1 percent more than a year earlier": the year is the percentage's)."""
+    def gap(d: Annotation) -> int:
+        return figure.start - d.end if d.end <= figure.start else d.start - figure.end
+
+    def blocked(d: Annotation) -> bool:
+        if d.end <= figure.start:
+            return False
+        return any(figure.end <= f.start and f.end <= d.start for f in figures if f is not figure)
+
+    usable = [d for d in dates if not blocked(d)]
+    return min(usable, key=gap) if usable else None
+
+
+def _one_per_place(spans: list[Annotation]) -> list[Annotation]:
+    """One span where annotators' spans overlap with the same label (the first annotator's)."""
+    chosen: list[Annotation] = []
+    for span in sorted(spans, key=lambda s: (s.annotator, s.start)):
+        if not any(c.label == span.label and c.start < span.end and span.start < c.end for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _layer(store: Store) -> str | None:
+    return GOLD if GOLD in store.annotators() else None
+
+
+def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]]:
+    """Each document with the spans facts are built from: gold once it exists, else every
+    layer, where overlapping spans of one label count once (the alphabetically first
+    annotator's: settle disagreements into gold for authoritative facts)."""
+    layer = _layer(store)
+    return [(document, _one_per_place(spans)) for document, spans in store.iter_documents_with_annotations(layer)]
+
+
+def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
+    """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
+    groups: dict[tuple, FactProposal] = {}
+    for document, spans in mentions_by_document(store):
+        dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
+        figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
+        for span in spans:
+            value = span.value or {}
+            if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
+                continue
+            lo, hi = _sentence_bounds(document.text, span.start)
+            measure = measure_of(document.text[lo:hi], span.start - lo)
+            period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
+            if measure is None or period is None:
+                continue  # a fact is a measure for a period
+            start = date.fromisoformat(period.value["start"])
+            end = date.fromisoformat(period.value["end"])
+            key = (measure, value.get("unit"), start, end)
+            proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
+            proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
+                                             Decimal(value["amount"]), value.get("unit")))
+    return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
+                  key=lambda p: (p.measure, p.period_start or date.min))
+
+
+@dataclass
+class SaveFact:
+    """Create or change a fact; the inverse restores the previous version (or removes it)."""
+
+    fact: Fact
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Save fact {self.fact.measure}"
+
+    def apply(self, store: Store) -> "SaveFact | DeleteFact":
+        before = store.save_fact(self.fact)
+        return SaveFact(before, self.doc_id) if before else DeleteFact(self.fact.id, self.doc_id)
+
+
+@dataclass
+class DeleteFact:
+    fact_id: str
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Delete fact"
+
+    def apply(self, store: Store) -> SaveFact:
+        return SaveFact(store.delete_fact(self.fact_id), self.doc_id)
+
+
+def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None) -> Fact:
+    return Fact(subject=subject, measure=proposal.measure, period_start=proposal.period_start,
+                period_end=proposal.period_end, unit=proposal.unit, accepted_amount=accepted, note=note,
+                mentions=[m.annotation.id for m in proposal.mentions])
+
+
+def fact_rows(store: Store) -> list[dict]:
+    """Every fact with each supporting mention and its source (one row per mention)."""
+    spans: dict[str, tuple[Document, Annotation]] = {}
+    for document, annotations in store.iter_documents_with_annotations():
+        for annotation in annotations:
+            spans[annotation.id] = (document, annotation)
+    rows = []
+    for fact in store.facts().values():
+        for mention_id in fact.mentions or [None]:
+            document, span = spans.get(mention_id, (None, None)) if mention_id else (None, None)
+            rows.append({
+                "fact": fact.id, "subject": fact.subject, "measure": fact.measure,
+                "period_start": fact.period_start, "period_end": fact.period_end, "unit": fact.unit,
+                "accepted_amount": fact.accepted_amount, "note": fact.note,
+                "mention": mention_id, "document": document.uid if document else None,
+                "source": document.source if document else None,
+                "published": document.published if document else None,
+                "text": document.text[span.start : span.end] if span else None,
+                "amount": (span.value or {}).get("amount") if span else None,
+                "annotator": span.annotator if span else None,
+            })
+    return rows

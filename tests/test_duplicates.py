@@ -1,0 +1,188 @@
+import json
+import random
+from decimal import Decimal
+
+import pytest
+
+from curator.cli import main
+from curator.duplicates import (
+    MergeEntities,
+    SetDecision,
+    SplitEntity,
+    entity_candidates,
+    name_score,
+    pair_key,
+)
+from curator.errors import CuratorError
+from curator.facts import SaveFact, fact_from, fact_rows, propose_facts
+from curator.models import Annotation, Document, Entity
+from curator.near_duplicates import find_near_duplicates, shared_passages, signature
+
+
+def words(rng, n):
+    return " ".join(rng.choice(["trade", "china", "kazakhstan", "summit", "grain", "rail", "bank", "visa", "oil",
+                                "minister", "talks", "signed", "port", "road", "belt", "energy", "wind", "solar",
+                                "transit", "tariff"] + [f"w{i}" for i in range(3000)]) for _ in range(n))
+
+
+def test_near_duplicates_are_found_without_comparing_all_pairs(store):
+    rng = random.Random(7)
+    originals = [words(rng, 300) for _ in range(60)]
+    copies = {5: originals[5], 12: originals[12].replace("trade", "commerce") + " Related articles",
+              30: "Breaking: " + originals[30][: len(originals[30]) * 3 // 4]}
+    docs = [Document(uid=f"d{i}", text=t) for i, t in enumerate(originals)]
+    docs += [Document(uid=f"copy-of-{i}", text=t) for i, t in copies.items()]
+    ids = store.add_documents(docs)
+    uid = {doc_id: doc.uid for doc_id, doc in zip(ids, docs)}
+    pairs = find_near_duplicates(store, threshold=0.5, workers=1)
+    found = {tuple(sorted((uid[p.a], uid[p.b]))) for p in pairs}
+    assert found == {("copy-of-5", "d5"), ("copy-of-12", "d12"), ("copy-of-30", "d30")}
+    exact = next(p for p in pairs if {uid[p.a], uid[p.b]} == {"d5", "copy-of-5"})
+    assert exact.similarity == 1.0
+
+
+def test_signatures_estimate_jaccard():
+    rng = random.Random(1)
+    text = words(rng, 400)
+    assert (signature(text) == signature(text)).all()
+    changed = text.rsplit(" ", 100)[0] + " " + words(rng, 100)
+    estimate = (signature(text) == signature(changed)).mean()
+    assert 0.45 < estimate < 0.85
+
+
+def test_shared_passages_line_up_in_both_texts():
+    a = "Intro A. The minister said trade grew by 35% last year to a record level. End A."
+    b = "Other intro. The minister said trade grew by 35% last year to a record level! End B."
+    [(a0, a1, b0, b1)] = shared_passages(a, b)
+    assert a[a0:a1] == "The minister said trade grew by 35% last year to a record level. End"
+    assert b[b0:b1] == "The minister said trade grew by 35% last year to a record level! End"  # same words
+
+
+def test_document_decisions_are_stored_and_undoable(store):
+    key = pair_key("documents", "b", "a")
+    assert key == "documents:a|b"
+    undo = SetDecision(key, "documents", "duplicate", keep="a").apply(store)
+    assert store.decisions()[key].keep == "a"
+    redo = undo.apply(store)
+    assert store.decisions() == {}
+    redo.apply(store)
+    SetDecision(key, "documents", "distinct").apply(store)
+    assert store.decisions()[key].decision == "distinct"
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "reason"),
+    [("Ma Xingrui", "Ma Xingruy", "spelling variant"), ("Xingrui", "Ma Xingrui", "contained name"),
+     ("XUAR", "Xinjiang Uygur Autonomous Region", "abbreviation"),
+     ("Xinjiang Uygur Autonomous Region", "Xinjiang Uyghur Autonomous Region", "spelling variant"),
+     ("Belt and Road Initiative", "One Belt, One Road", "shared words"),
+     ("SCO", "Shanghai Cooperation Organization", "abbreviation")],
+)
+def test_name_variants_score_high(x, y, reason):
+    score, why = name_score(x, y)
+    assert score >= 80 and why == reason
+
+
+@pytest.mark.parametrize(("x", "y"), [("China", "Kazakhstan"), ("People's Republic of China", "Republic of Kazakhstan"),
+                                      ("Li Qiang", "Wang Yi"), ("Astana", "Ürümqi")])
+def test_different_names_score_low(x, y):
+    assert name_score(x, y)[0] < 80
+
+
+def linked(store, doc_id, word, entity, annotator="a", length=None):
+    text = store.get_document(doc_id).text
+    start = text.index(word)
+    end = start + (length or len(word))
+    return store.add_annotation(Annotation(doc_id=doc_id, start=start, end=end, label=entity.type,
+                                           annotator=annotator, entity_id=entity.id))
+
+
+def test_entity_variants_merge_and_a_wrong_merge_splits_back(sample_store):
+    doc = sample_store.document_by_uid(sample_store.get_document(sample_store.add_documents(
+        [Document(uid="variants", text="Ma Xingrui met Tokayev. Ma Xingruy spoke. Then Xingrui left.")])[0]).uid)
+    ma = sample_store.add_entity(Entity(name="Ma Xingrui", type="PERSON"))
+    variant = sample_store.add_entity(Entity(name="Ma Xingruy", type="PERSON"))
+    short = sample_store.add_entity(Entity(name="Xingrui", type="PERSON"))
+    li = sample_store.add_entity(Entity(name="Li Qiang", type="PERSON"))
+    m1, m2, m3 = linked(sample_store, doc.id, "Ma Xingrui", ma), linked(sample_store, doc.id, "Ma Xingruy", variant), \
+        linked(sample_store, doc.id, "Xingrui left", short, length=7)
+    candidates = entity_candidates(sample_store)
+    pairs = {frozenset((c.a.name, c.b.name)) for c in candidates}
+    assert {frozenset(("Ma Xingrui", "Ma Xingruy")), frozenset(("Ma Xingrui", "Xingrui"))} <= pairs
+    assert not any("Li Qiang" in pair for pair in pairs)
+
+    MergeEntities(ma.id, [variant.id, short.id]).apply(sample_store)
+    merged = sample_store.get_entity(ma.id)
+    assert merged.aliases == ["Ma Xingruy", "Xingrui"]
+    assert {sample_store.get_annotation(m.id).entity_id for m in (m1, m2, m3)} == {ma.id}
+    assert [e.name for e in sample_store.entities()] == ["Li Qiang", "Ma Xingrui"]
+    assert entity_candidates(sample_store) == []
+
+    # "Xingrui" was a wrong merge: split it back off, with the mention written that way.
+    undo = SplitEntity(ma.id, ["Xingrui"]).apply(sample_store)
+    names = {e.name: e for e in sample_store.entities()}
+    assert set(names) == {"Li Qiang", "Ma Xingrui", "Xingrui"}
+    assert sample_store.get_annotation(m3.id).entity_id == names["Xingrui"].id
+    assert sample_store.get_annotation(m1.id).entity_id == ma.id
+    undo.apply(sample_store)
+    assert sample_store.get_entity(ma.id).aliases == ["Ma Xingruy", "Xingrui"]
+    assert sample_store.get_annotation(m3.id).entity_id == ma.id
+    with pytest.raises(CuratorError):
+        SplitEntity(ma.id, ["Ma Xingrui", "Ma Xingruy", "Xingrui"]).apply(sample_store)
+    assert li
+
+
+def test_undo_merge_restores_both_entities_and_links(sample_store):
+    doc = sample_store.document_by_uid("002_dbc77deba9cd34d7")
+    a = sample_store.add_entity(Entity(name="Xinjiang Uygur Autonomous Region", type="LOCATION"))
+    b = sample_store.add_entity(Entity(name="XUAR", type="LOCATION", aliases=["Xinjiang"]))
+    mention = linked(sample_store, doc.id, "Xinjiang", b)
+    undo = MergeEntities(a.id, [b.id]).apply(sample_store)
+    assert sample_store.get_annotation(mention.id).entity_id == a.id
+    undo.apply(sample_store)
+    assert sample_store.get_entity(b.id).aliases == ["Xinjiang"]
+    assert sample_store.get_annotation(mention.id).entity_id == b.id
+
+
+def test_distinct_entities_are_not_proposed_again(sample_store):
+    a = sample_store.add_entity(Entity(name="China-Central Asia summit", type="INITIATIVE"))
+    b = sample_store.add_entity(Entity(name="China-Central Asia mechanism", type="INITIATIVE"))
+    [candidate] = entity_candidates(sample_store)
+    SetDecision(candidate.key, "entities", "distinct").apply(sample_store)
+    assert entity_candidates(sample_store) == [] and a and b
+
+
+def test_trade_turnover_facts_are_grouped_with_conflicts(annotated_sample):
+    proposals = {(p.measure, str(p.period_start)): p for p in propose_facts(annotated_sample)}
+    t2022 = proposals[("trade turnover", "2022-01-01")]
+    assert sorted(m.amount for m in t2022.mentions) == [Decimal("24000000000"), Decimal("24100000000"),
+                                                        Decimal("24200000000")]
+    assert len({m.document.uid for m in t2022.mentions}) == 3 and t2022.conflict()
+    t2023 = proposals[("trade turnover", "2023-01-01")]
+    assert sorted(m.text for m in t2023.mentions) == ["$31.5 billion", "$41 bn"]
+    assert t2023.spread == pytest.approx(1 - 31.5 / 41)
+
+
+def test_recording_a_fact_with_provenance(annotated_sample, tmp_path):
+    proposal = next(p for p in propose_facts(annotated_sample) if str(p.period_start) == "2022-01-01")
+    fact = fact_from(proposal, "Kazakhstan-China", accepted="24100000000",
+                     note="Official customs figure; the others are rounded")
+    undo = SaveFact(fact).apply(annotated_sample)
+    rows = fact_rows(annotated_sample)
+    assert len(rows) == 3 and {r["accepted_amount"] for r in rows} == {"24100000000"}
+    assert {r["source"] for r in rows} == {"nCa (News Central Asia)", "TDI", "Trend (citing TurkicWorld)"}
+    undo.apply(annotated_sample)
+    assert annotated_sample.facts() == {}
+
+
+def test_duplicates_command(annotated_sample, capsys, tmp_path):
+    copy = tmp_path / "syndicated.txt"
+    copy.write_text(annotated_sample.document_by_uid("003_d3a778e1918d26d9").text + "\nShared by Daryo", encoding="utf-8")
+    main(["import", str(annotated_sample.location), str(copy)])
+    capsys.readouterr()
+    assert main(["duplicates", str(annotated_sample.location)]) == 0
+    out = capsys.readouterr().out
+    assert "003_d3a778e1918d26d9  ~  syndicated" in out and "CONFLICT" in out
+    assert main(["duplicates", str(annotated_sample.location), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"][0]["similarity"] > 0.9 and len(data["facts"]["proposed"]) == 2
