@@ -80,6 +80,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
         "layer": annotator,
         "label_schema": project.label_schema.model_dump(mode="json"),
         "entities": [entity.model_dump(mode="json") for entity in store.entities()],
+        "facts": _facts_json(store),
     }
     with atomic_path(target) as temp:
         with temp.open("w", encoding="utf-8") as out:
@@ -93,6 +94,25 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
             out.write("\n ]\n}\n")
         _refuse_on_errors(target, problems)
     return problems
+
+
+def _facts_json(store: Store) -> list[dict]:
+    """Each recorded fact with its accepted value and every supporting mention (provenance)."""
+    from curator.facts import fact_rows
+
+    facts: dict[str, dict] = {}
+    for row in fact_rows(store):
+        fact = facts.setdefault(row["fact"], {
+            "id": row["fact"], "subject": row["subject"], "measure": row["measure"],
+            "period_start": row["period_start"].isoformat() if row["period_start"] else None,
+            "period_end": row["period_end"].isoformat() if row["period_end"] else None,
+            "unit": row["unit"], "accepted_amount": row["accepted_amount"], "note": row["note"], "mentions": []})
+        if row["mention"]:
+            fact["mentions"].append({key: (value.isoformat() if isinstance(value, date) else value)
+                                     for key, value in row.items()
+                                     if key in ("mention", "document", "source", "published", "text", "amount",
+                                                "annotator")})
+    return list(facts.values())
 
 
 def _refuse_on_errors(target: Path, problems: list[Problem]) -> None:
@@ -180,6 +200,9 @@ ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("
                       ("annotator", 14), ("amount", 16), ("unit", 8), ("scale", 9), ("qualifier", 12),
                       ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11), ("unresolved", 20),
                       ("entity_id", 20), ("entity", 24), ("created", 20), ("updated", 20)]
+FACT_COLUMNS = [("fact", 34), ("subject", 24), ("measure", 16), ("period_start", 12), ("period_end", 12),
+                ("unit", 8), ("accepted_amount", 16), ("note", 30), ("document", 24), ("source", 22),
+                ("published", 12), ("text", 24), ("amount", 16), ("annotator", 12), ("mention", 34)]
 ENTITY_COLUMNS = [("id", 34), ("name", 30), ("type", 12), ("aliases", 50), ("mentions", 10)]
 
 
@@ -251,6 +274,13 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
                                 mentions.get(entity.id, 0)])
         entity_sheet.close()
+        from curator.facts import fact_rows
+
+        fact_sheet = _SheetStream(book, "facts", FACT_COLUMNS, formats, overflow, max_rows)
+        for row in fact_rows(store):
+            fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
+                              for c, _width in FACT_COLUMNS])
+        fact_sheet.close()
         if overflow_rows:
             _write_overflow(book, formats, overflow_rows, overflow, max_rows)
         _refuse_on_errors(target, problems)

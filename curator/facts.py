@@ -188,12 +188,12 @@ def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None,
 
 def fact_rows(store: Store) -> list[dict]:
     """Every fact with each supporting mention and its source (one row per mention)."""
-    spans: dict[str, tuple[Document, Annotation]] = {}
-    for document, annotations in store.iter_documents_with_annotations():
-        for annotation in annotations:
-            spans[annotation.id] = (document, annotation)
+    facts = list(store.facts().values())
+    found = store.annotations_by_id([m for fact in facts for m in fact.mentions])
+    documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
+    spans = {annotation_id: (documents[a.doc_id], a) for annotation_id, a in found.items()}
     rows = []
-    for fact in store.facts().values():
+    for fact in facts:
         for mention_id in fact.mentions or [None]:
             document, span = spans.get(mention_id, (None, None)) if mention_id else (None, None)
             rows.append({

@@ -457,6 +457,14 @@ class Store(EntityStore):
             raise CuratorError(f"no annotation with id {annotation_id}")
         return self._annotation(row)
 
+    def annotations_by_id(self, ids: Iterable[str]) -> dict[str, Annotation]:
+        found: dict[str, Annotation] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(set(ids)), 500):
+                for row in conn.execute(sa.select(annotations_table).where(annotations_table.c.id.in_(chunk))):
+                    found[row.id] = self._annotation(row)
+        return found
+
     def delete_annotation(self, annotation_id: str) -> Annotation:
         """Delete a span; returns it as it was, so that it can be restored."""
         with self.engine.begin() as conn:

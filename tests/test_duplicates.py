@@ -171,6 +171,19 @@ def test_recording_a_fact_with_provenance(annotated_sample, tmp_path):
     rows = fact_rows(annotated_sample)
     assert len(rows) == 3 and {r["accepted_amount"] for r in rows} == {"24100000000"}
     assert {r["source"] for r in rows} == {"nCa (News Central Asia)", "TDI", "Trend (citing TurkicWorld)"}
+    from curator.export import export_json, export_xlsx
+    import openpyxl
+
+    export_json(annotated_sample, tmp_path / "out.json")
+    [exported] = json.loads((tmp_path / "out.json").read_text())["facts"]
+    assert exported["accepted_amount"] == "24100000000" and exported["period_start"] == "2022-01-01"
+    assert sorted(m["text"] for m in exported["mentions"]) == ["$24 billion", "$24.1 billion", "US$24.2 billion"]
+    export_xlsx(annotated_sample, tmp_path / "out.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["facts"]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, (c.value for c in sheet[2])))
+    assert first["accepted_amount"] == 24100000000 and first["measure"] == "trade turnover"
+    assert sheet.max_row == 4
     undo.apply(annotated_sample)
     assert annotated_sample.facts() == {}
 

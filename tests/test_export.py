@@ -57,7 +57,7 @@ def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path
     target = tmp_path / "out.xlsx"
     export_xlsx(filled, target)
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["documents", "annotations", "entities"]
+    assert book.sheetnames == ["documents", "annotations", "entities", "facts"]
     documents = book["documents"]
     header = [c.value for c in documents[1]]
     assert header[:3] == ["id", "title", "source"] and "text" in header
@@ -137,7 +137,7 @@ def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
     target = tmp_path / "rows.xlsx"
     export_xlsx(store, target, max_rows=4)  # 3 data rows a sheet
     book = openpyxl.load_workbook(target, read_only=True)
-    assert book.sheetnames == ["documents", "annotations", "documents (2)", "documents (3)", "entities"]
+    assert book.sheetnames == ["documents", "annotations", "documents (2)", "documents (3)", "entities", "facts"]
     ids = [r[0] for name in book.sheetnames if name.startswith("documents")
            for r in book[name].iter_rows(min_row=2, values_only=True)]
     assert ids == [f"d{i}" for i in range(7)]
