@@ -73,7 +73,7 @@ class ArticleView(QPlainTextEdit):
         self._spans: list[Annotation] = []
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
-        self._region: tuple[int, int] | None = None
+        self._regions: list[tuple[int, int]] = []
         self._colors: dict[str, QColor] = {}
 
     # -- content -----------------------------------------------------------------
@@ -84,7 +84,7 @@ class ArticleView(QPlainTextEdit):
         self._spans = []
         self._suggestions = []
         self._selected_id = None
-        self._region = None
+        self._regions = []
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -98,8 +98,15 @@ class ArticleView(QPlainTextEdit):
 
     def set_region(self, start: int, end: int) -> None:
         """Shade a region behind the spans (the item under review) and scroll to it."""
-        self._region = (start, end)
+        self.set_regions([(start, end)])
+
+    def set_regions(self, regions: list[tuple[int, int]]) -> None:
+        """Shade regions behind the spans (e.g. passages shared with another text); scroll to the first."""
+        self._regions = list(regions)
         self._paint()
+        if not regions:
+            return
+        start = regions[0][0]
         cursor = self.textCursor()
         cursor.setPosition(self._offsets.to_qt(start))
         self.setTextCursor(cursor)
@@ -131,10 +138,10 @@ class ArticleView(QPlainTextEdit):
 
     def _paint(self) -> None:
         selections = []
-        if self._region is not None:
+        for region in self._regions:
             shade = QTextCharFormat()
             shade.setBackground(QColor("#fff3b0"))
-            selections.append(self._selection(*self._region, shade))
+            selections.append(self._selection(*region, shade))
         for suggestion in self._suggestions:
             # Suggestions are a separate layer: a dashed underline in the label's
             # colour, a tint only when selected; accepted spans get full colour.

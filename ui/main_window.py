@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         review_menu.addAction(self.reviewer_action)
         self.review_action = self._action("Open &review…", "Ctrl+R", self.open_review, review_menu)
         self.review_action.setEnabled(self.settings.reviewer)
+        self._action("&Duplicates across sources…", "Ctrl+U", self.open_duplicates, review_menu)
 
         label_menu = bar.addMenu("&Labels")
         for label in self.schema.labels:
@@ -617,6 +618,15 @@ class MainWindow(QMainWindow):
         self.review_window.show()
         self.review_window.raise_()
         return self.review_window
+
+    def open_duplicates(self):
+        """The Duplicates area: articles, entities and facts reported by several sources."""
+        from ui.duplicates_window import DuplicatesWindow
+
+        if getattr(self, "duplicates_window", None) is None:
+            self.duplicates_window = DuplicatesWindow(self)
+        self.duplicates_window.show()
+        return self.duplicates_window
 
     def annotator_dialog(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your annotator name:", text=self.annotator)

@@ -1,0 +1,67 @@
+import pytest
+from PySide6.QtCore import Qt
+
+from curator.importer import import_files
+from curator.models import Entity
+from curator.store import Store
+
+
+@pytest.fixture
+def duplicates(open_window, annotated_project, qtbot, tmp_path):
+    store = Store.open(annotated_project)
+    copy = tmp_path / "syndicated.txt"
+    copy.write_text("Shared by Daryo\n\n" + store.document_by_uid("003_d3a778e1918d26d9").text, encoding="utf-8")
+    import_files(store, [copy])
+    store.add_entity(Entity(name="Ma Xingruy", type="PERSON"))  # a variant kept apart by mistake
+    store.close()
+    window = open_window(annotated_project)
+    view = window.open_duplicates()
+    with qtbot.waitSignal(view.task.finished, timeout=20_000):
+        pass
+    qtbot.addWidget(view)
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    return view
+
+
+def test_article_pairs_with_shared_passages_and_decisions(duplicates, qtbot):
+    assert duplicates.pair_model.rowCount() == 1
+    assert {duplicates.pair_model.row(0)["a"], duplicates.pair_model.row(0)["b"]} == {"003_d3a778e1918d26d9",
+                                                                                       "syndicated"}
+    shaded = [s for s in duplicates.left_view.extraSelections() if s.format.background().color().name() == "#fff3b0"]
+    assert shaded and "Kazakhstan" in shaded[0].cursor.selectedText()
+    qtbot.keyClick(duplicates.pair_table, Qt.Key.Key_L)
+    decision = next(iter(duplicates.store.decisions("documents").values()))
+    assert decision.decision == "duplicate" and decision.keep == duplicates.pair_model.row(0)["a"]
+    assert "0 open" in duplicates.documents_status.text()
+    qtbot.keyClick(duplicates.pair_table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert duplicates.store.decisions("documents") == {}
+    assert "1 open" in duplicates.documents_status.text()
+
+
+def test_entity_variant_is_proposed_and_merged(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(1)
+    row = next(r for r in range(duplicates.candidate_model.rowCount())
+               if "Ma Xingruy" in (duplicates.candidate_model.row(r)["a"], duplicates.candidate_model.row(r)["b"]))
+    duplicates.candidate_table.selectRow(row)
+    candidate = duplicates.candidates[row]
+    qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_M)  # merge into A
+    remaining = [e for e in duplicates.store.entities() if e.id in (candidate.a.id, candidate.b.id)]
+    assert [e.id for e in remaining] == [candidate.a.id]
+    assert {candidate.a.name, candidate.b.name} <= set(remaining[0].names)
+    assert all(candidate.b.id not in (c.a.id, c.b.id) for c in duplicates.candidates)
+
+
+def test_facts_are_listed_with_sources_and_recorded(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(2)
+    rows = [duplicates.proposal_model.row(r) for r in range(duplicates.proposal_model.rowCount())]
+    assert [r["status"] for r in rows] == ["CONFLICT", "CONFLICT"]
+    duplicates.proposal_table.selectRow(0)
+    assert duplicates.mention_model.rowCount() == 3
+    duplicates.fact_subject.setText("Kazakhstan-China")
+    duplicates.fact_value.setText("24,100,000,000")
+    duplicates.fact_note.setText("customs figure")
+    qtbot.keyClick(duplicates.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = duplicates.store.facts().values()
+    assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
+    assert duplicates.proposal_model.row(0)["status"] == "recorded: 24100000000"

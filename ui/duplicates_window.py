@@ -1,0 +1,385 @@
+"""The Duplicates area: near-duplicate articles, entity variants, and facts across sources."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from curator.duplicates import MergeEntities, SetDecision, SplitEntity, entity_candidates, pair_key
+from curator.events import DecisionsChanged, EntitiesChanged, Event
+from curator.facts import FactProposal, SaveFact, fact_from, propose_facts
+from curator.near_duplicates import find_near_duplicates, shared_passages
+from ui.article_view import ArticleView
+from ui.record_table_model import RecordTableModel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def _table(model, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _select(table: QTableView, row: int) -> None:
+    count = table.model().rowCount()
+    if not count:
+        return
+    row = max(0, min(count - 1, row))
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+
+class DuplicatesWindow(QMainWindow):
+    """Three lists of duplicate candidates with their open-decision counts.
+
+    The near-duplicate search runs in the background; every decision is a core
+    command applied through the main window (same undo stack, stored at once).
+    UI thread only.
+    """
+
+    def __init__(self, main: "MainWindow") -> None:
+        super().__init__(main)
+        self.main = main
+        self.store = main.store
+        self.pairs: list[dict] = []
+        self.proposals: list[FactProposal] = []
+        self.setWindowTitle(f"Duplicates — {self.store.project.name}")
+        self.resize(1400, 860)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_documents_tab(), "Articles")
+        self.tabs.addTab(self._build_entities_tab(), "Entities")
+        self.tabs.addTab(self._build_facts_tab(), "Facts")
+        self.setCentralWidget(self.tabs)
+        self._build_actions()
+        main.events.changed.connect(self._on_store_changed)
+        self.refresh()
+
+    # -- articles ------------------------------------------------------------------------
+
+    def _build_documents_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.documents_status = QLabel(page)
+        layout.addWidget(self.documents_status)
+        splitter = QSplitter(Qt.Orientation.Vertical, page)
+        self.pair_model = RecordTableModel([("similarity", "Similarity", "Estimated Jaccard similarity of word "
+                                             "3-shingles (MinHash)"), ("a", "Article A", ""), ("b", "Article B", ""),
+                                            ("status", "Decision", "")], self)
+        self.pair_table = _table(self.pair_model, splitter)
+        self.pair_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_pair())
+        views = QWidget(splitter)
+        row = QHBoxLayout(views)
+        self.left_view, self.right_view = ArticleView(views), ArticleView(views)
+        for view in (self.left_view, self.right_view):
+            view.set_schema(self.store.label_schema)
+            row.addWidget(view)
+        splitter.addWidget(self.pair_table)
+        splitter.addWidget(views)
+        splitter.setSizes([250, 600])
+        layout.addWidget(splitter)
+        buttons = QHBoxLayout()
+        for text, slot in (("Duplicate, keep A  (L)", lambda: self.decide_pair("duplicate", 0)),
+                           ("Duplicate, keep B  (R)", lambda: self.decide_pair("duplicate", 1)),
+                           ("Distinct  (D)", lambda: self.decide_pair("distinct", None)),
+                           ("Reopen  (U)", lambda: self.decide_pair(None, None))):
+            button = QPushButton(text, page)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        return page
+
+    def _pair_rows(self) -> list[dict]:
+        decisions = self.store.decisions("documents")
+        rows = []
+        for pair in self.pairs:
+            decision = decisions.get(pair["key"])
+            status = "open" if decision is None else (
+                f"duplicate, keep {decision.keep}" if decision.decision == "duplicate" else decision.decision)
+            rows.append({**pair, "status": status})
+        return rows
+
+    def _show_pairs(self) -> None:
+        row = self.pair_table.currentIndex().row()
+        rows = self._pair_rows()
+        self.pair_model.set_rows(rows)
+        open_count = sum(1 for r in rows if r["status"] == "open")
+        self.documents_status.setText(f"{len(rows)} near-duplicate pair(s), {open_count} open")
+        self.tabs.setTabText(0, f"Articles ({open_count} open)")
+        _select(self.pair_table, max(row, 0))
+
+    def _show_pair(self) -> None:
+        row = self.pair_table.currentIndex().row()
+        if row < 0:
+            return
+        pair = self.pair_model.row(row)
+        a, b = self.store.document_by_uid(pair["a"]), self.store.document_by_uid(pair["b"])
+        passages = shared_passages(a.text, b.text)
+        self.left_view.set_text(a.text)
+        self.right_view.set_text(b.text)
+        self.left_view.set_regions([(p[0], p[1]) for p in passages])
+        self.right_view.set_regions([(p[2], p[3]) for p in passages])
+
+    def decide_pair(self, decision: str | None, keep_side: int | None) -> None:
+        row = self.pair_table.currentIndex().row()
+        if row < 0:
+            return
+        pair = self.pair_model.row(row)
+        keep = pair["a"] if keep_side == 0 else pair["b"] if keep_side == 1 else None
+        if self.main.apply(SetDecision(pair["key"], "documents", decision, keep=keep)):
+            self._show_pairs()
+            _select(self.pair_table, row + 1 if decision else row)
+
+    # -- entities -----------------------------------------------------------------------
+
+    def _build_entities_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.entities_status = QLabel(page)
+        layout.addWidget(self.entities_status)
+        self.candidate_model = RecordTableModel([("score", "Score", "0-100: how alike the closest names are"),
+                                                 ("a", "Entity A", ""), ("b", "Entity B", ""), ("type", "Type", ""),
+                                                 ("reason", "Why", ""), ("names", "Closest names", "")], self)
+        self.candidate_table = _table(self.candidate_model, page)
+        layout.addWidget(self.candidate_table, 2)
+        buttons = QHBoxLayout()
+        for text, slot in (("Merge into A  (M)", lambda: self.merge(0)), ("Merge into B", lambda: self.merge(1)),
+                           ("Distinct  (D)", self.mark_entities_distinct)):
+            button = QPushButton(text, page)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        box = QGroupBox("All entities", page)
+        box_layout = QVBoxLayout(box)
+        self.entity_model = RecordTableModel([("name", "Name", ""), ("type", "Type", ""),
+                                              ("aliases", "Aliases", "")], self)
+        self.entity_table = _table(self.entity_model, box)
+        box_layout.addWidget(self.entity_table)
+        entity_buttons = QHBoxLayout()
+        rename = QPushButton("Rename…", box)
+        rename.clicked.connect(self.rename_entity)
+        split = QPushButton("Split names off…", box)
+        split.clicked.connect(self.split_entity)
+        entity_buttons.addWidget(rename)
+        entity_buttons.addWidget(split)
+        box_layout.addLayout(entity_buttons)
+        layout.addWidget(box, 2)
+        return page
+
+    def _show_entities(self) -> None:
+        row = self.candidate_table.currentIndex().row()
+        self.candidates = entity_candidates(self.store)
+        self.candidate_model.set_rows([{"score": c.score, "a": c.a.name, "b": c.b.name, "type": c.a.type,
+                                        "reason": c.reason, "names": " ~ ".join(c.names)} for c in self.candidates])
+        self.entities = self.store.entities()
+        self.entity_model.set_rows([{"name": e.name, "type": e.type, "aliases": "; ".join(e.aliases)}
+                                    for e in self.entities])
+        self.entities_status.setText(f"{len(self.candidates)} candidate merge(s) open; {len(self.entities)} entities")
+        self.tabs.setTabText(1, f"Entities ({len(self.candidates)} open)")
+        _select(self.candidate_table, max(row, 0))
+
+    def _candidate(self):
+        row = self.candidate_table.currentIndex().row()
+        return self.candidates[row] if 0 <= row < len(self.candidates) else None
+
+    def merge(self, side: int) -> None:
+        candidate = self._candidate()
+        if candidate is not None:
+            keep, other = (candidate.a, candidate.b) if side == 0 else (candidate.b, candidate.a)
+            self.main.apply(MergeEntities(keep.id, [other.id]))
+
+    def mark_entities_distinct(self) -> None:
+        candidate = self._candidate()
+        if candidate is not None:
+            self.main.apply(SetDecision(candidate.key, "entities", "distinct"))
+
+    def _selected_entity(self):
+        row = self.entity_table.currentIndex().row()
+        return self.entities[row] if 0 <= row < len(self.entities) else None
+
+    def rename_entity(self) -> None:
+        from curator.commands import EditEntity
+
+        entity = self._selected_entity()
+        if entity is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename entity", "Canonical name:", text=entity.name)
+        if ok and name.strip() and name.strip() != entity.name:
+            aliases = [a for a in entity.aliases if a != name.strip()]
+            if entity.name not in aliases:
+                aliases.append(entity.name)
+            self.main.apply(EditEntity(entity.id, {"name": name.strip(), "aliases": aliases}))
+
+    def split_entity(self) -> None:
+        entity = self._selected_entity()
+        if entity is None:
+            return
+        names, ok = QInputDialog.getText(self, "Split entity",
+                                         f"Names to move to a new entity (of: {'; '.join(entity.names)}), "
+                                         "separated by ;")
+        if ok and names.strip():
+            self.main.apply(SplitEntity(entity.id, [n.strip() for n in names.split(";") if n.strip()]))
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _build_facts_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.facts_status = QLabel(page)
+        layout.addWidget(self.facts_status)
+        self.proposal_model = RecordTableModel([("measure", "Measure", ""), ("period", "Period", ""),
+                                                ("values", "Values reported", ""),
+                                                ("spread", "Spread", "(largest - smallest) / largest"),
+                                                ("status", "Status", "")], self)
+        self.proposal_table = _table(self.proposal_model, page)
+        self.proposal_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_proposal())
+        layout.addWidget(self.proposal_table, 2)
+        self.mention_model = RecordTableModel([("text", "As written", ""), ("amount", "Amount", ""),
+                                               ("document", "Document", ""), ("source", "Source", ""),
+                                               ("published", "Published", "")], self)
+        layout.addWidget(_table(self.mention_model, page), 2)
+        form_box = QGroupBox("Record the fact", page)
+        form = QFormLayout(form_box)
+        self.fact_subject = QLineEdit(form_box)
+        self.fact_subject.setPlaceholderText("e.g. Kazakhstan-China")
+        self.fact_value = QLineEdit(form_box)
+        self.fact_value.setObjectName("fact_value")
+        self.fact_note = QLineEdit(form_box)
+        self.fact_note.setPlaceholderText("why this value (source, rounding, ...)")
+        form.addRow("Subject", self.fact_subject)
+        form.addRow("Accepted value", self.fact_value)
+        form.addRow("Why", self.fact_note)
+        record = QPushButton("Record fact  (Ctrl+Return)", form_box)
+        record.clicked.connect(self.record_fact)
+        form.addRow(record)
+        layout.addWidget(form_box)
+        return page
+
+    def _show_facts(self) -> None:
+        row = self.proposal_table.currentIndex().row()
+        self.proposals = propose_facts(self.store)
+        recorded = {(f.measure, f.period_start, f.period_end, f.unit): f for f in self.store.facts().values()}
+        rows = []
+        for proposal in self.proposals:
+            fact = recorded.get((proposal.measure, proposal.period_start, proposal.period_end, proposal.unit))
+            status = (f"recorded: {fact.accepted_amount}" if fact else
+                      "CONFLICT" if proposal.conflict() else "consistent")
+            rows.append({"measure": proposal.measure, "period": f"{proposal.period_start} – {proposal.period_end}",
+                         "values": "; ".join(m.text for m in proposal.mentions), "spread": proposal.spread,
+                         "status": status})
+        self.proposal_model.set_rows(rows)
+        open_count = sum(1 for r in rows if not r["status"].startswith("recorded"))
+        self.facts_status.setText(f"{len(rows)} proposed fact(s), {open_count} open")
+        self.tabs.setTabText(2, f"Facts ({open_count} open)")
+        _select(self.proposal_table, max(row, 0))
+
+    def _proposal(self) -> FactProposal | None:
+        row = self.proposal_table.currentIndex().row()
+        return self.proposals[row] if 0 <= row < len(self.proposals) else None
+
+    def _show_proposal(self) -> None:
+        proposal = self._proposal()
+        if proposal is None:
+            return
+        self.mention_model.set_rows([{"text": m.text, "amount": str(m.amount), "document": m.document.uid,
+                                      "source": m.document.source, "published": m.document.published}
+                                     for m in proposal.mentions])
+        amounts = sorted({str(m.amount) for m in proposal.mentions})
+        self.fact_value.setText(amounts[0] if len(amounts) == 1 else "")
+
+    def record_fact(self) -> None:
+        proposal = self._proposal()
+        if proposal is None:
+            return
+        value = self.fact_value.text().replace(",", "").strip() or None
+        subject = self.fact_subject.text().strip() or proposal.measure
+        existing = next((f for f in self.store.facts().values()
+                         if (f.measure, f.period_start, f.period_end, f.unit) ==
+                         (proposal.measure, proposal.period_start, proposal.period_end, proposal.unit)), None)
+        fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None)
+        if existing is not None:
+            fact.id = existing.id
+        self.main.apply(SaveFact(fact))
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        def action(key: str, slot) -> None:
+            act = QAction(self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(slot)
+            self.addAction(act)
+
+        def on_tab(index: int, slot):
+            return lambda: slot() if self.tabs.currentIndex() == index else None
+
+        action("L", on_tab(0, lambda: self.decide_pair("duplicate", 0)))
+        action("R", on_tab(0, lambda: self.decide_pair("duplicate", 1)))
+        action("D", lambda: self.decide_pair("distinct", None) if self.tabs.currentIndex() == 0
+               else self.mark_entities_distinct() if self.tabs.currentIndex() == 1 else None)
+        action("U", on_tab(0, lambda: self.decide_pair(None, None)))
+        action("M", on_tab(1, lambda: self.merge(0)))
+        action("Ctrl+Return", on_tab(2, self.record_fact))
+        action("N", lambda: self._step(1))
+        action("P", lambda: self._step(-1))
+        action("F5", self.refresh)
+        self.addAction(self.main.undo_action)
+        self.addAction(self.main.redo_action)
+
+    def _step(self, step: int) -> None:
+        table = (self.pair_table, self.candidate_table, self.proposal_table)[self.tabs.currentIndex()]
+        _select(table, table.currentIndex().row() + step)
+
+    def refresh(self) -> None:
+        """Search near-duplicate articles in the background, then fill all three lists."""
+        def work(job):
+            rows = self.store.document_rows(self.store.document_ids(), "")
+            uid = {doc_id: row.uid for doc_id, row in rows.items()}
+            return [{"a": uid[p.a], "b": uid[p.b], "similarity": p.similarity,
+                     "key": pair_key("documents", uid[p.a], uid[p.b])}
+                    for p in find_near_duplicates(self.store, job=job)]
+
+        self.task = self.main.run_task("Searching duplicates", work, self._loaded)
+        self._show_entities()
+        self._show_facts()
+
+    def _loaded(self, pairs: list[dict]) -> None:
+        self.pairs = pairs
+        self._show_pairs()
+
+    def _on_store_changed(self, event: Event) -> None:
+        if isinstance(event, DecisionsChanged):
+            if event.key.startswith("documents:"):
+                self._show_pairs()
+            elif event.key.startswith("entities:"):
+                self._show_entities()
+            else:
+                self._show_facts()
+        elif isinstance(event, EntitiesChanged):
+            self._show_entities()
