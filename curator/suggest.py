@@ -8,6 +8,7 @@ a span overlapping it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -73,9 +74,19 @@ def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | No
 
 def visible(suggestions: Iterable[Suggestion], annotations: Iterable[Annotation]) -> list[Suggestion]:
     """Open suggestions that do not overlap any of the annotator's own spans."""
-    spans = [(a.start, a.end) for a in annotations]
-    return [s for s in suggestions if s.status is SuggestionStatus.OPEN
-            and all(not s.overlaps(start, end) for start, end in spans)]
+    spans = sorted((a.start, a.end) for a in annotations)
+    starts = [start for start, _end in spans]
+    # Longest span end among spans starting at or before each index, for a bisect test.
+    reach, longest = [], -1
+    for _start, end in spans:
+        longest = max(longest, end)
+        reach.append(longest)
+
+    def clear(s: Suggestion) -> bool:
+        index = bisect.bisect_left(starts, s.end) - 1  # spans starting before the suggestion ends
+        return index < 0 or reach[index] <= s.start
+
+    return [s for s in suggestions if s.status is SuggestionStatus.OPEN and clear(s)]
 
 
 def suggest_document(store: Store, doc_id: int, annotator: str, matcher: EntityMatcher | None = None,

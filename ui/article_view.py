@@ -91,10 +91,11 @@ class ArticleView(QPlainTextEdit):
     def set_schema(self, schema: LabelSchema) -> None:
         self._colors = {label.name: QColor(label.color) for label in schema.labels}
 
-    def set_spans(self, spans: Iterable[Annotation], selected_id: str | None = None) -> None:
+    def set_spans(self, spans: Iterable[Annotation], selected_id: str | None = None, paint: bool = True) -> None:
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
         self._selected_id = selected_id
-        self._paint()
+        if paint:
+            self._paint()
 
     def set_region(self, start: int, end: int) -> None:
         """Shade a region behind the spans (the item under review) and scroll to it."""

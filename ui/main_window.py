@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self.document = self.store.get_document(doc_id)
         spans = self.store.annotations_for(doc_id, self.annotator)
         self.article.set_text(self.document.text)
-        self.article.set_spans(spans)
+        self.article.set_spans(spans, paint=False)  # painted once, with the suggestions, below
         self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
         self._refresh_suggestions()
         self.panel.value_editor.show_span(None, "")

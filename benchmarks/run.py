@@ -1,0 +1,270 @@
+"""Runs every benchmark row and prints the figures beside the targets.
+
+    python benchmarks/run.py                # full size: 100,000 articles, 1,000,000 annotations
+    python benchmarks/run.py --docs 5000    # a quick run
+
+GUI rows are timed on the offscreen platform. Each row also times the obvious
+alternative where there is one, and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import write_jsonl  # noqa: E402
+
+from curator.models import Annotation, Project  # noqa: E402
+from curator.store import Store  # noqa: E402
+
+ROWS: list[tuple[str, str, str, str]] = []
+
+
+def row(operation: str, figure: str, target: str, comparison: str = "") -> None:
+    ROWS.append((operation, figure, target, comparison))
+    print(f"{operation:<58} {figure:>16}   target {target:<22} {comparison}", flush=True)
+
+
+def timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+IMPORT_SCRIPT = """
+import resource, sys, time
+from curator.importer import import_files
+from curator.store import Store
+store = Store.create(sys.argv[1])
+start = time.perf_counter()
+report = import_files(store, [sys.argv[2]])
+elapsed = time.perf_counter() - start
+print(len(report.added), elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_import(folder: Path, jsonl: Path) -> Path:
+    project = folder / "project"
+    out = subprocess.run([sys.executable, "-c", IMPORT_SCRIPT, str(project), str(jsonl)], capture_output=True,
+                         text=True, cwd=ROOT, check=True).stdout.split()
+    count, seconds, megabytes = int(out[0]), float(out[1]), float(out[2])
+    row(f"import {count:,} articles from JSONL", f"{seconds:.1f} s, {megabytes:.0f} MB", "< 15 s, < 2 GB")
+    return project
+
+
+def add_annotations(store: Store, spans: dict, per_doc: int) -> int:
+    ids = store.document_ids()
+    uid_of = {r.id: r.uid for r in store.document_rows(ids, "").values()}
+    batch: list[Annotation] = []
+    total = 0
+    for doc_id in ids:
+        for start, end, label in spans[uid_of[doc_id]][:per_doc]:
+            batch.append(Annotation(doc_id=doc_id, start=start, end=end, label=label, annotator="bench"))
+        if len(batch) >= 50_000:
+            store.add_annotations(batch)
+            total += len(batch)
+            batch = []
+    store.add_annotations(batch)
+    return total + len(batch)
+
+
+def bench_store(project: Path, spans: dict, per_doc: int) -> None:
+    store = Store.open(project)
+    count, seconds = timed(add_annotations, store, spans, per_doc)
+    row(f"store {count:,} annotations (setup, one batch per 50k)", f"{seconds:.1f} s", "-")
+    doc_id = store.document_ids()[len(store.document_ids()) // 2]
+    text = store.get_document(doc_id).text
+    times = []
+    for i in range(500):
+        start = random.randrange(0, len(text) - 20)
+        span = Annotation(doc_id=doc_id, start=start, end=start + 5, label="ORG", annotator="bench")
+        t = time.perf_counter()
+        store.add_annotation(span)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    row("add a span, stored (500 edits, each its own transaction)",
+        f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.1f} ms", "< 10 ms at p99",
+        f"median {times[len(times) // 2] * 1000:.1f} ms")
+    store.close()
+
+
+def bench_gui(project: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from curator.project import Settings
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = Settings(project / "bench-settings.json")
+    settings.annotator = "bench"
+    start = time.perf_counter()
+    store = Store.open(project)
+    window = MainWindow(store, settings)
+    window.show()
+    app.processEvents()
+    opened = time.perf_counter() - start
+    ids = store.document_ids()
+    _, reload_all = timed(store.document_rows, ids, "bench")
+    row(f"open a project of {len(ids):,} articles, window usable", f"{opened:.2f} s", "< 2 s",
+        f"loading every list row instead: {reload_all:.1f} s")
+
+    # A document with 1,000 annotations.
+    doc_id = ids[len(ids) // 3]
+    text = store.get_document(doc_id).text
+    store.add_annotations([Annotation(doc_id=doc_id, start=s, end=s + 4, label="ORG", annotator="bench")
+                           for s in random.Random(3).sample(range(len(text) - 5), 1000)])
+    window.open_document(ids[0])
+    app.processEvents()
+    start = time.perf_counter()
+    window.open_document(doc_id)
+    app.processEvents()
+    switched = time.perf_counter() - start
+    row("switch to a document with 1,000 annotations, shown", f"{switched * 1000:.0f} ms", "< 50 ms")
+
+    model = window.documents
+    frames = []
+    rng = random.Random(5)
+    for _ in range(50):  # jump-scrolls: each shows 30 rows somewhere in the list
+        top = rng.randrange(0, max(1, model.rowCount() - 30))
+        t = time.perf_counter()
+        for r in range(top, top + 30):
+            for c in range(model.columnCount()):
+                model.index(r, c).data()
+        frames.append(time.perf_counter() - t)
+    _, sort_time = timed(model.sort, 0)
+    _, filter_time = timed(model.set_search, "trade")
+    _, clear_time = timed(model.set_search, "")
+    row("scroll / sort / filter the document list",
+        f"{max(frames) * 1000:.0f} / {sort_time * 1000:.0f} / {filter_time * 1000:.0f} ms", "no frame over 100 ms",
+        f"rows read: {model.rows_fetched:,} of {model.rowCount():,}")
+    window.close()
+    store.close()
+
+
+def bench_duplicates(project: Path, planted: list[tuple[str, str]]) -> None:
+    from curator.near_duplicates import find_near_duplicates
+
+    store = Store.open(project)
+    pairs, seconds = timed(find_near_duplicates, store, 0.5)
+    uid = {r.id: r.uid for r in store.document_rows(store.document_ids(), "").values()}
+    found = {tuple(sorted((uid[p.a], uid[p.b]))) for p in pairs}
+    recall = sum(1 for pair in planted if tuple(sorted(pair)) in found) / max(1, len(planted))
+    # The obvious alternative: every pair with rapidfuzz, timed on 1,000 articles and scaled quadratically.
+    from rapidfuzz import fuzz
+
+    texts = [d.text for _, d in zip(range(1000), store.iter_documents())]
+    start = time.perf_counter()
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            fuzz.ratio(texts[i], texts[j], score_cutoff=80)
+    sample = time.perf_counter() - start
+    n = len(uid)
+    all_pairs = sample * (n * (n - 1) / 2) / (len(texts) * (len(texts) - 1) / 2)
+    row(f"near-duplicate search over {n:,} articles", f"{seconds:.1f} s, recall {recall:.3f}",
+        "< 60 s", f"all pairs (rapidfuzz): ~{all_pairs / 3600:.1f} h, {all_pairs / seconds:,.0f}x")
+    store.close()
+
+
+def bench_export(project: Path, folder: Path) -> None:
+    from curator.export import ANNOTATION_COLUMNS, export_json, export_xlsx
+
+    store = Store.open(project)
+    annotations = store.annotation_count()
+    _, json_seconds = timed(export_json, store, folder / "out.json")
+    row(f"export {annotations:,} annotations to JSON", f"{json_seconds:.1f} s", "< 5 s")
+    _, xlsx_seconds = timed(export_xlsx, store, folder / "out.xlsx")
+    # A bare xlsxwriter write of the same cells: the floor for any Excel export.
+    import xlsxwriter
+
+    start = time.perf_counter()
+    book = xlsxwriter.Workbook(str(folder / "bare.xlsx"), {"constant_memory": True})
+    docs_sheet = book.add_worksheet("documents")
+    spans_sheet = book.add_worksheet("annotations")
+    doc_row = span_row = 0
+    for document, spans in store.iter_documents_with_annotations():
+        doc_row += 1
+        docs_sheet.write_row(doc_row, 0, [document.uid, document.title or "", document.source or "", "",
+                                          str(document.published or ""), "todo", len(spans), document.text[:32767]])
+        for span in spans:
+            span_row += 1
+            spans_sheet.write_row(span_row, 0, [document.uid, span.id, span.start, span.end,
+                                                document.text[span.start:span.end], span.label, span.annotator]
+                                  + [""] * (len(ANNOTATION_COLUMNS) - 7))
+    book.close()
+    bare = time.perf_counter() - start
+    row(f"export {annotations:,} annotations to Excel", f"{xlsx_seconds:.1f} s",
+        "within 1.3x of bare xlsxwriter", f"bare xlsxwriter {bare:.1f} s: {xlsx_seconds / bare:.2f}x")
+    store.close()
+
+
+def bench_agreement(folder: Path, documents: int) -> None:
+    from corpus import article
+
+    from curator.agreement import compute_agreement
+    from curator.models import Document
+
+    store = Store.create(folder / "agreement", Project(name="agreement"))
+    rng = random.Random(9)
+    docs, layers = [], []
+    for i in range(documents):
+        text, spans = article(rng, 300)
+        docs.append(Document(uid=f"a{i}", text=text))
+        layers.append(spans)
+    ids = store.add_documents(docs)
+    batch = []
+    for doc_id, spans in zip(ids, layers):
+        for annotator in ("ann", "bob", "cat"):
+            for start, end, label in spans:
+                if rng.random() < 0.9:
+                    batch.append(Annotation(doc_id=doc_id, start=start, end=end, annotator=annotator,
+                                            label=label if rng.random() < 0.95 else "ORG"))
+    store.add_annotations(batch)
+    report, seconds = timed(compute_agreement, store)
+    row(f"agreement, 3 annotators over {documents:,} documents ({len(batch):,} spans)", f"{seconds:.1f} s", "< 2 s",
+        f"alpha {report.overall['alpha']:.3f}")
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--per-doc", type=int, default=10, help="annotations per article (10 gives 1,000,000)")
+    parser.add_argument("--agreement-docs", type=int, default=10_000)
+    parser.add_argument("--skip", nargs="*", default=[], help="rows to skip: gui duplicates export agreement")
+    args = parser.parse_args()
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        jsonl = folder / "corpus.jsonl"
+        (planted, spans), seconds = timed(write_jsonl, jsonl, args.docs)
+        print(f"generated {args.docs:,} articles ({jsonl.stat().st_size / 1e6:.0f} MB, {len(planted)} planted "
+              f"near-duplicates) in {seconds:.0f} s")
+        project = bench_import(folder, jsonl)
+        bench_store(project, spans, args.per_doc)
+        if "gui" not in args.skip:
+            bench_gui(project)
+        if "duplicates" not in args.skip:
+            bench_duplicates(project, planted)
+        if "export" not in args.skip:
+            bench_export(project, folder)
+        if "agreement" not in args.skip:
+            bench_agreement(folder, args.agreement_docs)
+    print(f"peak memory of the benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
