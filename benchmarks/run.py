@@ -210,7 +210,7 @@ def bench_export(project: Path, folder: Path) -> None:
     store.close()
 
 
-def bench_agreement(folder: Path, documents: int) -> None:
+def bench_agreement(folder: Path, documents: int, per_doc: int) -> None:
     from corpus import article
 
     from curator.agreement import compute_agreement
@@ -227,7 +227,7 @@ def bench_agreement(folder: Path, documents: int) -> None:
     batch = []
     for doc_id, spans in zip(ids, layers):
         for annotator in ("ann", "bob", "cat"):
-            for start, end, label in spans:
+            for start, end, label in spans[:per_doc]:
                 if rng.random() < 0.9:
                     batch.append(Annotation(doc_id=doc_id, start=start, end=end, annotator=annotator,
                                             label=label if rng.random() < 0.95 else "ORG"))
@@ -262,7 +262,7 @@ def main() -> None:
         if "export" not in args.skip:
             bench_export(project, folder)
         if "agreement" not in args.skip:
-            bench_agreement(folder, args.agreement_docs)
+            bench_agreement(folder, args.agreement_docs, args.per_doc)
     print(f"peak memory of the benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

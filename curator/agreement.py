@@ -18,6 +18,7 @@ agreement over many documents stays fast.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -72,12 +73,26 @@ def span_counts(a: list[Annotation], b: list[Annotation]) -> SpanCounts:
     exact_a = Counter((s.start, s.end, s.label) for s in a)
     exact_b = Counter((s.start, s.end, s.label) for s in b)
     exact = sum((exact_a & exact_b).values())
+    return SpanCounts(a=len(a), b=len(b), exact=exact, overlap_b=_overlapped(b, a), overlap_a=_overlapped(a, b))
 
-    def overlapping(x: Annotation, others: list[Annotation]) -> bool:
-        return any(o.label == x.label and o.start < x.end and x.start < o.end for o in others)
 
-    return SpanCounts(a=len(a), b=len(b), exact=exact, overlap_b=sum(overlapping(s, a) for s in b),
-                      overlap_a=sum(overlapping(s, b) for s in a))
+def _overlapped(spans: list[Annotation], others: list[Annotation]) -> int:
+    """How many of ``spans`` overlap a span of ``others`` with the same label."""
+    index: dict[str, tuple[list[int], list[int]]] = {}
+    for label in {o.label for o in others}:
+        ordered = sorted((o.start, o.end) for o in others if o.label == label)
+        reach, longest = [], -1
+        for _start, end in ordered:
+            longest = max(longest, end)
+            reach.append(longest)
+        index[label] = ([start for start, _end in ordered], reach)
+    count = 0
+    for span in spans:
+        if span.label in index:
+            starts, reach = index[span.label]
+            last = bisect.bisect_left(starts, span.end) - 1  # others starting before the span ends
+            count += last >= 0 and reach[last] > span.start
+    return count
 
 
 # -- kappa and alpha from count matrices ---------------------------------------------
@@ -108,31 +123,6 @@ def nominal_alpha(coincidence: np.ndarray) -> float | None:
     return float(1 - disagreement_observed / disagreement_expected)
 
 
-class _Matrices:
-    """Confusion (per pair) and coincidence (all annotators) counts over token units."""
-
-    def __init__(self, categories: list[str], annotators: list[str]) -> None:
-        self.index = {c: i for i, c in enumerate(categories)}
-        k = len(categories)
-        self.coincidence = np.zeros((k, k))
-        self.confusion = {pair: np.zeros((k, k)) for pair in itertools.combinations(annotators, 2)}
-
-    def add_unit(self, values: dict[str, str], weight: int = 1) -> None:
-        """One unit (token) coded by ``values`` (annotator -> category), ``weight`` times."""
-        if len(values) < 2 or weight == 0:
-            return
-        codes = {annotator: self.index[category] for annotator, category in values.items()}
-        for (a, b), matrix in self.confusion.items():
-            if a in codes and b in codes:
-                matrix[codes[a], codes[b]] += weight
-        m = len(codes)
-        counts = Counter(codes.values())
-        for c, n_c in counts.items():
-            for k, n_k in counts.items():
-                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
-                self.coincidence[c, k] += weight * pairs / (m - 1)
-
-
 @dataclass
 class AgreementReport:
     """Agreement figures per annotator pair, per label and per document."""
@@ -154,28 +144,69 @@ def _innermost(span: Annotation) -> tuple[int, int, str]:
     return span.end - span.start, span.start, span.label
 
 
-def _token_categories(text: str, spans_by_annotator: dict[str, list[Annotation]]) -> list[dict[str, str]]:
-    """Explicit units for tokens inside any span, and how many tokens lie outside all spans."""
-    regions = sorted((s.start, s.end) for spans in spans_by_annotator.values() for s in spans)
+def _units(text: str, coded: dict[str, list[Annotation]], codes: dict[str, int]) -> tuple[np.ndarray, int]:
+    """Category codes (units x annotators) of the tokens inside any span, and the document's token count.
+
+    Each annotator's spans are painted onto the tokens from the outermost to the
+    innermost, so the innermost span's label is what a token keeps.
+    """
+    regions = sorted((s.start, s.end) for spans in coded.values() for s in spans)
     merged: list[list[int]] = []
     for start, end in regions:
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    units: list[dict[str, str]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for start, end in merged:
         # Widen to whole tokens so a span boundary inside a word still counts that word.
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
             start -= 1
         for token in TOKEN.finditer(text, start, end):
-            values = {}
-            for annotator, spans in spans_by_annotator.items():
-                covering = [s for s in spans if s.start < token.end() and token.start() < s.end]
-                innermost = min(covering, key=_innermost) if covering else None
-                values[annotator] = innermost.label if innermost else OUTSIDE
-            units.append(values)
-    return units
+            starts.append(token.start())
+            ends.append(token.end())
+    units = np.zeros((len(starts), len(coded)), dtype=np.int16)
+    for column, spans in enumerate(coded.values()):
+        for span in sorted(spans, key=_innermost, reverse=True):
+            lo = bisect.bisect_right(ends, span.start)  # first token ending after the span starts
+            hi = bisect.bisect_left(starts, span.end)  # first token starting at or after its end
+            units[lo:hi, column] = codes[span.label]
+    return units, len(TOKEN.findall(text))
+
+
+class _Tally:
+    """Confusion matrices (per pair) and a coincidence matrix, filled a document at a time."""
+
+    def __init__(self, k: int, pairs: list[tuple[str, str]]) -> None:
+        self.k = k
+        self.coincidence = np.zeros((k, k))
+        self.confusion = {pair: np.zeros((k, k)) for pair in pairs}
+
+    def add(self, units: np.ndarray, names: list[str], outside: int) -> None:
+        """Units (rows) coded by ``names`` (columns); ``outside`` more units coded 0 by everyone."""
+        m = len(names)
+        k = self.k
+        column = {name: index for index, name in enumerate(names)}
+        for (a, b), matrix in self.confusion.items():
+            if a in column and b in column:
+                matrix += np.bincount(units[:, column[a]] * k + units[:, column[b]], minlength=k * k).reshape(k, k)
+                matrix[0, 0] += outside
+        counts = np.zeros((len(units), k))
+        for index in range(m):
+            counts[np.arange(len(units)), units[:, index]] += 1
+        pairs = counts.T @ counts - np.diag(counts.sum(axis=0))
+        self.coincidence += pairs / (m - 1)
+        self.coincidence[0, 0] += outside * m
+
+
+def _span_counts_by_label(a: list[Annotation], b: list[Annotation]) -> dict[str, SpanCounts]:
+    by_label: dict[str, tuple[list[Annotation], list[Annotation]]] = defaultdict(lambda: ([], []))
+    for span in a:
+        by_label[span.label][0].append(span)
+    for span in b:
+        by_label[span.label][1].append(span)
+    return {label: span_counts(xs, ys) for label, (xs, ys) in by_label.items()}
 
 
 def compute_agreement(store: Store, annotators: Iterable[str] | None = None, job: Job | None = None) -> AgreementReport:
@@ -183,59 +214,50 @@ def compute_agreement(store: Store, annotators: Iterable[str] | None = None, job
     job = job or Job()
     names = sorted(set(annotators) if annotators is not None else set(store.annotators()) - {GOLD})
     labels = store.label_schema.names
+    codes = {label: index + 1 for index, label in enumerate(labels)}
+    k = len(labels) + 1
     done = {name: {doc for doc, status in store.statuses(name).items() if status is DocumentStatus.DONE}
             for name in names}
-    overall = _Matrices([OUTSIDE, *labels], names)
-    per_label = {label: _Matrices([OUTSIDE, "yes"], names) for label in labels}
-    pair_counts = {pair: SpanCounts() for pair in itertools.combinations(names, 2)}
+    all_pairs = list(itertools.combinations(names, 2))
+    overall = _Tally(k, all_pairs)
+    per_label = {label: _Tally(2, all_pairs) for label in labels}
+    pair_counts = {pair: SpanCounts() for pair in all_pairs}
     label_counts = {label: SpanCounts() for label in labels}
     pair_docs: Counter = Counter()
     per_document: list[dict] = []
     documents = tokens = 0
     total = store.document_count()
-    for index, (document, spans) in enumerate(store.iter_documents_with_annotations()):
+    for index, (document, spans) in enumerate(store.iter_documents_with_spans()):
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
         by_annotator: dict[str, list[Annotation]] = defaultdict(list)
         for span in spans:
-            if span.annotator in names:
+            if span.annotator in names and span.label in codes:
                 by_annotator[span.annotator].append(span)
         worked = [n for n in names if by_annotator.get(n) or document.id in done[n]]
         if len(worked) < 2:
             continue
         coded = {n: by_annotator.get(n, []) for n in worked}
         documents += 1
-        n_tokens = sum(1 for _ in TOKEN.finditer(document.text))
+        units, n_tokens = _units(document.text, coded, codes)
         tokens += n_tokens
-        doc_matrix = _Matrices([OUTSIDE, *labels], worked)
-        units = _token_categories(document.text, coded)
-        outside = {n: OUTSIDE for n in worked}
-        for unit in units:
-            overall.add_unit(unit)
-            doc_matrix.add_unit(unit)
-            for label in {*unit.values()} - {OUTSIDE}:
-                per_label[label].add_unit({n: "yes" if c == label else OUTSIDE for n, c in unit.items()})
-        unlabelled = {label: len(units) for label in labels}
-        for unit in units:
-            for label in {*unit.values()} - {OUTSIDE}:
-                unlabelled[label] -= 1
-        overall.add_unit(outside, n_tokens - len(units))
-        doc_matrix.add_unit(outside, n_tokens - len(units))
+        outside = n_tokens - len(units)
+        overall.add(units, worked, outside)
+        doc_tally = _Tally(k, list(itertools.combinations(worked, 2)))
+        doc_tally.add(units, worked, outside)
         for label in labels:
-            # Tokens no annotator gave this label: all "O" for the label's binary view.
-            per_label[label].add_unit(outside, n_tokens - len(units) + unlabelled[label])
+            per_label[label].add((units == codes[label]).astype(np.int16), worked, outside)
         doc_counts = SpanCounts()
         for a, b in itertools.combinations(worked, 2):
-            counts = span_counts(coded[a], coded[b])
-            pair_counts[(a, b)].add(counts)
+            by_label = _span_counts_by_label(coded[a], coded[b])
             pair_docs[(a, b)] += 1
-            doc_counts.add(counts)
-            for label in labels:
-                label_counts[label].add(span_counts([s for s in coded[a] if s.label == label],
-                                                    [s for s in coded[b] if s.label == label]))
+            for label, counts in by_label.items():
+                pair_counts[(a, b)].add(counts)
+                doc_counts.add(counts)
+                label_counts[label].add(counts)
         per_document.append({"document": document.uid, "annotators": worked, "tokens": n_tokens,
-                             **doc_counts.scores(), "alpha": nominal_alpha(doc_matrix.coincidence)})
+                             **doc_counts.scores(), "alpha": nominal_alpha(doc_tally.coincidence)})
     job.set_progress(total, total)
 
     def mean(values: list[float | None]) -> float | None:
@@ -243,7 +265,7 @@ def compute_agreement(store: Store, annotators: Iterable[str] | None = None, job
         return sum(present) / len(present) if present else None
 
     pairs = [{"annotator_a": a, "annotator_b": b, "documents": pair_docs[(a, b)], **pair_counts[(a, b)].scores(),
-              "kappa": cohen_kappa(overall.confusion[(a, b)])} for a, b in pair_counts]
+              "kappa": cohen_kappa(overall.confusion[(a, b)])} for a, b in all_pairs]
     label_rows = []
     for label in labels:
         kappas = [cohen_kappa(m) for m in per_label[label].confusion.values()]

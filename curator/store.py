@@ -524,6 +524,21 @@ class Store(EntityStore):
             for row in rows:
                 yield self._document(row), spans.get(row.id, [])
 
+    def iter_documents_with_spans(self, batch: int = 500) -> Iterator[tuple[Document, list[sa.Row]]]:
+        """Like ``iter_documents_with_annotations`` but each span is a light row with only
+        ``doc_id, start, end, label, annotator`` (for agreement over large projects)."""
+        columns = (annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end,
+                   annotations_table.c.label, annotations_table.c.annotator)
+        for conn, rows in self._document_batches(batch):
+            query = (sa.select(*columns)
+                     .where(annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= rows[-1].id)
+                     .order_by(annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end))
+            spans: dict[int, list[sa.Row]] = {}
+            for row in conn.execute(query):
+                spans.setdefault(row.doc_id, []).append(row)
+            for row in rows:
+                yield self._document(row), spans.get(row.id, [])
+
     def annotation_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(annotations_table)).scalar_one()
