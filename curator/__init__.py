@@ -10,10 +10,16 @@ from curator.models import Annotation, Document, DocumentMeta, DocumentStatus, P
 from curator.project import create_sample_project, open_project
 from curator.schema import Label, LabelKind, LabelSchema
 from curator.store import Store
+from curator.tables_api import DatasetTables, open_dataset
+
+open = open_dataset  # noqa: A001 - ``curator.open(PROJECT)`` is the notebook entry point
 from curator.validate import Problem, Severity, validate_project
 
 __all__ = [
     "Annotation",
+    "DatasetTables",
+    "open",
+    "open_dataset",
     "CuratorError",
     "Document",
     "DocumentMeta",

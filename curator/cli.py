@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     layer_import.add_argument("project")
     layer_import.add_argument("files", nargs="+", type=Path)
 
+    commands.add_parser("schema", help="print the JSON Schema of the JSON export")
+
     commands.add_parser("whoami", help="print the annotator name used for edits")
     iam = commands.add_parser("iam", help="set the annotator name used for edits")
     iam.add_argument("name")
@@ -252,6 +254,13 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
             return gui(None)
         if args.command == "gui":
             return gui(args.project)
+        if args.command == "schema":
+            import json
+
+            from curator.export import dataset_schema
+
+            print(json.dumps(dataset_schema(), indent=1))
+            return 0
         if args.command == "whoami":
             print(Settings().annotator)
             return 0

@@ -24,7 +24,26 @@ from curator.models import utc_now
 from curator.store import Store
 from curator.validate import Problem, Severity, iter_export_documents
 
-FORMATS = ("json", "xlsx")
+FORMATS = ("json", "jsonl", "xlsx")
+SCHEMA_NAME = f"curator-dataset-v{FORMAT_VERSION}.schema.json"
+
+
+def dataset_schema() -> dict:
+    """The JSON Schema of a JSON export, generated from the pydantic models."""
+    from curator.dataset import Dataset
+
+    schema = Dataset.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"urn:curator:dataset:v{FORMAT_VERSION}"
+    schema["title"] = f"Curator dataset, format version {FORMAT_VERSION}"
+    return schema
+
+
+def write_schema(folder: Path) -> Path:
+    target = folder / SCHEMA_NAME
+    with atomic_path(target) as temp:
+        temp.write_text(json.dumps(dataset_schema(), indent=1) + "\n", encoding="utf-8")
+    return target
 
 
 class ExportRefused(CuratorError):
@@ -93,6 +112,21 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
                 first = False
             out.write("\n ]\n}\n")
         _refuse_on_errors(target, problems)
+    write_schema(target.parent)
+    return problems
+
+
+def export_jsonl(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
+    """Write one document (with its annotations) per line; returns the warnings."""
+    target = Path(target)
+    problems: list[Problem] = []
+    with atomic_path(target) as temp:
+        with temp.open("w", encoding="utf-8") as out:
+            for document in _collect(store, annotator, job, problems):
+                out.write(document.model_dump_json())
+                out.write("\n")
+        _refuse_on_errors(target, problems)
+    write_schema(target.parent)
     return problems
 
 
@@ -281,6 +315,11 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
                               for c, _width in FACT_COLUMNS])
         fact_sheet.close()
+        from curator.agreement import compute_agreement
+
+        report = compute_agreement(store, job=job)
+        if len(report.annotators) >= 2:
+            write_agreement_sheets(book, formats, report, prefix="agreement ")
         if overflow_rows:
             _write_overflow(book, formats, overflow_rows, overflow, max_rows)
         _refuse_on_errors(target, problems)
@@ -305,6 +344,8 @@ def export(store: Store, target: str | Path, fmt: str | None = None, annotator: 
     fmt = (fmt or target.suffix.lstrip(".")).lower()
     if fmt == "json":
         return export_json(store, target, annotator, job)
+    if fmt == "jsonl":
+        return export_jsonl(store, target, annotator, job)
     if fmt in ("xlsx", "excel"):
         return export_xlsx(store, target, annotator, job)
     raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")

@@ -26,6 +26,10 @@ documents_table = sa.Table(
     sa.Column("origin", sa.Text),
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    # Indexes for the document list's sort orders.
+    sa.Index("ix_documents_title", "title"),
+    sa.Index("ix_documents_source", "source"),
+    sa.Index("ix_documents_published", "published"),
 )
 
 annotations_table = sa.Table(

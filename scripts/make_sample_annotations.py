@@ -47,10 +47,20 @@ def base_items() -> dict[str, list[dict]]:
     return items
 
 
+# daniyar made his own entity for these spellings instead of linking the canonical one,
+# which is what the Duplicates view is for.
+SEPARATE_ENTITIES = {"Ma Xingruy", "Xingrui", "XUAR", "Xinjiang Uyghur Autonomous Region", "One Belt, One Road",
+                     "Tokayev", "SCO"}
+
+
 def daniyar_variant(item: dict, text: str, rng: random.Random) -> dict | None:
     """One annotator's habits, applied with some randomness."""
     item = dict(item)
     span = text[item["start"] : item["end"]]
+    if span in SEPARATE_ENTITIES and "entity_id" in item:
+        item["entity_id"] = entity_id(f"daniyar:{span}")
+        item["separate"] = {"name": span, "type": item["label"]}
+        return item
     if item["label"] in ("MONEY", "PERCENT", "COUNT"):
         qualifier = re.match(r"(nearly|about|over|more than|exceeding)\s+", span)
         if qualifier and rng.random() < 0.7:  # leaves the qualifier out of the span
@@ -78,6 +88,7 @@ def daniyar_variant(item: dict, text: str, rng: random.Random) -> dict | None:
 def layer(annotator: str, miss_rate: float, variant, done: set[str], seed: int) -> dict:
     rng = random.Random(seed)
     entities_used: set[str] = set()
+    separate: dict[str, dict] = {}
     documents = []
     for uid, items in base_items().items():
         text = (ROOT / "sample_docs" / f"{uid}.txt").read_text(encoding="utf-8")
@@ -90,6 +101,8 @@ def layer(annotator: str, miss_rate: float, variant, done: set[str], seed: int) 
                 continue
             if item.get("entity_id"):
                 entities_used.add(item["entity_id"])
+            if item.get("separate"):
+                separate[item["entity_id"]] = item["separate"]
             spans.append({"id": span_id(annotator, uid, item), "start": item["start"], "end": item["end"],
                           "text": text[item["start"] : item["end"]], "label": item["label"],
                           "value": item.get("value"), "entity_id": item.get("entity_id"),
@@ -97,8 +110,11 @@ def layer(annotator: str, miss_rate: float, variant, done: set[str], seed: int) 
         documents.append({"id": uid, "text_sha256": text_hash(text), "status": "done" if uid in done else "todo",
                           "annotations": spans})
     catalogue = json.loads((ROOT / "tests/data/sample_entities.json").read_text(encoding="utf-8"))["entities"]
-    entities = [{"id": entity_id(e["name"]), "name": e["name"], "type": e["type"], "aliases": e["aliases"]}
+    entities = [{"id": entity_id(e["name"]), "name": e["name"], "type": e["type"],
+                 "aliases": [a for a in e["aliases"] if not (variant and a in SEPARATE_ENTITIES)]}
                 for e in catalogue if entity_id(e["name"]) in entities_used]
+    entities += [{"id": key, "name": info["name"], "type": info["type"], "aliases": []}
+                 for key, info in sorted(separate.items())]
     return {"format": "curator-annotations", "format_version": 1, "annotator": annotator,
             "project": "Kazakhstan-China sample", "entities": entities, "documents": documents}
 

@@ -199,3 +199,10 @@ def test_duplicates_command(annotated_sample, capsys, tmp_path):
     assert main(["duplicates", str(annotated_sample.location), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["documents"][0]["similarity"] > 0.9 and len(data["facts"]["proposed"]) == 2
+
+
+def test_the_samples_entity_variants_are_proposed(annotated_sample):
+    pairs = {frozenset((c.a.name, c.b.name)) for c in entity_candidates(annotated_sample)}
+    for pair in [("Ma Xingrui", "Ma Xingruy"), ("Ma Xingrui", "Xingrui"),
+                 ("Xinjiang Uygur Autonomous Region", "XUAR"), ("Belt and Road Initiative", "One Belt, One Road")]:
+        assert frozenset(pair) in pairs, pair

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, file_menu)
         self._action("&Import files…", "Ctrl+I", self.import_dialog, file_menu)
         self._action("&Export dataset…", "Ctrl+E", self.export_dialog, file_menu)
+        self._action("&Validate…", "Ctrl+Shift+V", self.validate_project, file_menu)
         file_menu.addSeparator()
         self._action("Set &annotator name…", None, self.annotator_dialog, file_menu)
         file_menu.addSeparator()
@@ -591,11 +592,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ExportRefused):
-                box = QMessageBox(QMessageBox.Icon.Critical, "Export refused",
-                                  f"The dataset has {sum(1 for p in exc.problems if p.severity == 'error')} "
-                                  "error(s); nothing was written.", parent=self)
-                box.setDetailedText("\n".join(str(p) for p in exc.problems))
-                box.open()
+                self.show_problems(exc.problems, "Export refused")
             else:
                 self._show_error(str(exc))
 
@@ -627,6 +624,20 @@ class MainWindow(QMainWindow):
             self.duplicates_window = DuplicatesWindow(self)
         self.duplicates_window.show()
         return self.duplicates_window
+
+    def show_problems(self, problems, title: str):
+        from ui.validation_dialog import ValidationDialog
+
+        self.validation_dialog = ValidationDialog(self, problems, title)
+        self.validation_dialog.open()
+        return self.validation_dialog
+
+    def validate_project(self) -> BackgroundTask:
+        """Check the whole project in the background and list what is wrong."""
+        from curator.validate import validate_project
+
+        return self.run_task("Validating", lambda job: validate_project(self.store, job=job),
+                             lambda problems: self.show_problems(problems, "Validation"))
 
     def annotator_dialog(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your annotator name:", text=self.annotator)

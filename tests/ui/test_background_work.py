@@ -38,7 +38,12 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     assert not target.exists()
-    box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
-    assert box.windowTitle() == "Export refused"
-    assert "000_14e10f92779dfa8b [1:1000000]" in box.detailedText()
-    box.close()
+    dialog = window.validation_dialog
+    assert dialog.windowTitle() == "Export refused" and dialog.isVisible()
+    row = dialog.model.row(0)
+    assert (row["document"], row["offsets"], row["severity"]) == ("000_14e10f92779dfa8b", "1-1000000", "error")
+    window.select_row(2)
+    dialog.open_problem(0)  # double-click: back to the document, at the span
+    assert window.document.uid == "000_14e10f92779dfa8b"
+    assert window.article.selection_range()[0] == 1
+    dialog.close()

@@ -1,0 +1,57 @@
+import json
+
+import jsonschema
+
+import curator
+from curator.cli import main
+from curator.export import SCHEMA_NAME, export_json, export_jsonl
+from curator.review import accept_agreements
+
+
+def test_json_export_ships_a_schema_it_validates_against(annotated_sample, tmp_path):
+    export_json(annotated_sample, tmp_path / "data.json")
+    schema = json.loads((tmp_path / SCHEMA_NAME).read_text())
+    assert schema["$id"] == "urn:curator:dataset:v1"
+    data = json.loads((tmp_path / "data.json").read_text())
+    jsonschema.validate(data, schema)
+    data["documents"][0]["annotations"][0]["start"] = "zero"
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        assert "zero" in str(exc)
+    else:
+        raise AssertionError("a broken export passed its schema")
+
+
+def test_jsonl_export_has_one_document_per_line(annotated_sample, tmp_path):
+    export_jsonl(annotated_sample, tmp_path / "data.jsonl")
+    lines = (tmp_path / "data.jsonl").read_text().splitlines()
+    assert len(lines) == 5
+    first = json.loads(lines[0])
+    assert first["id"] == "000_14e10f92779dfa8b" and first["annotations"]
+    assert (tmp_path / SCHEMA_NAME).is_file()
+
+
+def test_excel_export_has_agreement_sheets(annotated_sample, tmp_path):
+    import openpyxl
+
+    assert main(["export", str(annotated_sample.location), "--layer", "all", "-o", str(tmp_path / "d.xlsx")]) == 0
+    sheets = openpyxl.load_workbook(tmp_path / "d.xlsx", read_only=True).sheetnames
+    assert {"agreement overall", "agreement pairs", "agreement labels", "agreement documents"} <= set(sheets)
+
+
+def test_curator_open_gives_the_tables_as_dataframes(annotated_sample):
+    accept_agreements(annotated_sample, "rev").apply(annotated_sample)
+    with curator.open(annotated_sample.location) as data:
+        assert list(data.documents["id"])[:2] == ["000_14e10f92779dfa8b", "001_7f242fc889ef2bf1"]
+        spans = data.annotations
+        assert set(spans["annotator"]) == {"aigerim", "daniyar", "gold"}
+        money = spans[(spans["label"] == "MONEY") & (spans["annotator"] == "gold")]
+        assert money["amount"].dtype.kind == "f" and money["amount"].max() >= 24e9
+        assert len(data.entities) > 30
+        assert list(data.agreement["label"])[:2] == ["PERSON", "ORG"]
+
+
+def test_schema_command(capsys):
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"].startswith("Curator dataset")
