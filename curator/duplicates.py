@@ -99,10 +99,10 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     return ratio, "spelling variant"
 
 
-def entity_candidates(store: Store, min_score: float = 80.0) -> list[EntityCandidate]:
+def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: bool = False) -> list[EntityCandidate]:
     """Pairs of same-type entities whose names look like one entity, best first.
 
-    Pairs already marked distinct are left out.
+    Pairs already marked distinct are left out unless ``include_distinct``.
     """
     from rapidfuzz import fuzz, process
 
@@ -125,7 +125,7 @@ def entity_candidates(store: Store, min_score: float = 80.0) -> list[EntityCandi
                 continue
             pair = tuple(sorted((entity_a.id, entity_b.id)))
             candidate = EntityCandidate(entity_a, entity_b, score, reason, (name_a, name_b))
-            if candidate.key in distinct:
+            if candidate.key in distinct and not include_distinct:
                 continue
             if pair not in best or best[pair].score < score:
                 best[pair] = candidate

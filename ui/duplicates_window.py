@@ -165,12 +165,14 @@ class DuplicatesWindow(QMainWindow):
         layout.addWidget(self.entities_status)
         self.candidate_model = RecordTableModel([("score", "Score", "0-100: how alike the closest names are"),
                                                  ("a", "Entity A", ""), ("b", "Entity B", ""), ("type", "Type", ""),
-                                                 ("reason", "Why", ""), ("names", "Closest names", "")], self)
+                                                 ("reason", "Why", ""), ("names", "Closest names", ""),
+                                                 ("status", "Decision", "")], self)
         self.candidate_table = _table(self.candidate_model, page)
         layout.addWidget(self.candidate_table, 2)
         buttons = QHBoxLayout()
         for text, slot in (("Merge into A  (M)", lambda: self.merge(0)), ("Merge into B", lambda: self.merge(1)),
-                           ("Distinct  (D)", self.mark_entities_distinct)):
+                           ("Distinct  (D)", self.mark_entities_distinct),
+                           ("Reopen  (U)", self.reopen_entities)):
             button = QPushButton(text, page)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -194,14 +196,19 @@ class DuplicatesWindow(QMainWindow):
 
     def _show_entities(self) -> None:
         row = self.candidate_table.currentIndex().row()
-        self.candidates = entity_candidates(self.store)
+        self.candidates = entity_candidates(self.store, include_distinct=True)
+        distinct = self.store.decisions("entities")
         self.candidate_model.set_rows([{"score": c.score, "a": c.a.name, "b": c.b.name, "type": c.a.type,
-                                        "reason": c.reason, "names": " ~ ".join(c.names)} for c in self.candidates])
+                                        "reason": c.reason, "names": " ~ ".join(c.names),
+                                        "status": "distinct" if c.key in distinct else "open"}
+                                       for c in self.candidates])
+        open_count = sum(1 for c in self.candidates if c.key not in distinct)
         self.entities = self.store.entities()
         self.entity_model.set_rows([{"name": e.name, "type": e.type, "aliases": "; ".join(e.aliases)}
                                     for e in self.entities])
-        self.entities_status.setText(f"{len(self.candidates)} candidate merge(s) open; {len(self.entities)} entities")
-        self.tabs.setTabText(1, f"Entities ({len(self.candidates)} open)")
+        self.entities_status.setText(f"{len(self.candidates)} candidate merge(s), {open_count} open; "
+                                     f"{len(self.entities)} entities")
+        self.tabs.setTabText(1, f"Entities ({open_count} open)")
         _select(self.candidate_table, max(row, 0))
 
     def _candidate(self):
@@ -218,6 +225,11 @@ class DuplicatesWindow(QMainWindow):
         candidate = self._candidate()
         if candidate is not None:
             self.main.apply(SetDecision(candidate.key, "entities", "distinct"))
+
+    def reopen_entities(self) -> None:
+        candidate = self._candidate()
+        if candidate is not None and candidate.key in self.store.decisions("entities"):
+            self.main.apply(SetDecision(candidate.key, "entities", None))
 
     def _selected_entity(self):
         row = self.entity_table.currentIndex().row()
@@ -343,7 +355,8 @@ class DuplicatesWindow(QMainWindow):
         action("R", on_tab(0, lambda: self.decide_pair("duplicate", 1)))
         action("D", lambda: self.decide_pair("distinct", None) if self.tabs.currentIndex() == 0
                else self.mark_entities_distinct() if self.tabs.currentIndex() == 1 else None)
-        action("U", on_tab(0, lambda: self.decide_pair(None, None)))
+        action("U", lambda: self.decide_pair(None, None) if self.tabs.currentIndex() == 0
+               else self.reopen_entities() if self.tabs.currentIndex() == 1 else None)
         action("M", on_tab(1, lambda: self.merge(0)))
         action("Ctrl+Return", on_tab(2, self.record_fact))
         action("N", lambda: self._step(1))

@@ -65,3 +65,16 @@ def test_facts_are_listed_with_sources_and_recorded(duplicates, qtbot):
     [fact] = duplicates.store.facts().values()
     assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
     assert duplicates.proposal_model.row(0)["status"] == "recorded: 24100000000"
+
+
+def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(1)
+    duplicates.candidate_table.selectRow(0)
+    key = duplicates.candidates[0].key
+    qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_D)
+    assert duplicates.store.decisions("entities")[key].decision == "distinct"
+    row = next(r for r, c in enumerate(duplicates.candidates) if c.key == key)
+    assert duplicates.candidate_model.row(row)["status"] == "distinct"
+    duplicates.candidate_table.selectRow(row)
+    qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_U)
+    assert key not in duplicates.store.decisions("entities")
