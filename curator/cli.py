@@ -9,7 +9,6 @@ from pathlib import Path
 
 from curator.errors import CuratorError
 from curator.export import FORMATS, ExportRefused, export
-from curator.importer import import_files
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 from curator.validate import Severity, validate_project
@@ -35,10 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
     imp.add_argument("project")
     imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--format", choices=("labelstudio", "doccano", "conll", "spacy", "curator"),
+                     help="read annotated files of this tool (detected when not given)")
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
-    exp.add_argument("--format", choices=FORMATS, help="default: from the output file's suffix")
+    exp.add_argument("--format", choices=(*FORMATS, "labelstudio", "doccano", "conll", "spacy"),
+                     help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=Path)
     exp.add_argument("--layer", "--annotator", dest="layer",
                      help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
@@ -108,8 +110,21 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from curator.interop import import_annotated, import_paths
+
     with open_project(args.project) as store:
-        report = import_files(store, args.files)
+        if args.format:  # every file in the named tool's format
+            failed = False
+            for path in args.files:
+                result = import_annotated(store, path, args.format)
+                print(f"{path}: {result.summary()}")
+                for problem in result.problems:
+                    _err(problem)
+                failed = failed or bool(result.problems)
+            return 1 if failed else 0
+        report, annotated = import_paths(store, args.files)
+    for line in annotated:
+        print(line)
     print(report.summary())
     for warning in report.warnings:
         _err(f"warning: {warning}")
@@ -121,6 +136,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
+        if args.format in ("labelstudio", "doccano", "conll", "spacy"):
+            from curator.interop import export_interop
+
+            export_interop(store, args.output, args.format, layer)
+            print(f"Exported to {args.output}")
+            return 0
         warnings = export(store, args.output, args.format, layer)
     for warning in warnings:
         _err(str(warning))

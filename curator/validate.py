@@ -162,7 +162,7 @@ def iter_export_documents(
     labels = {label.name: label.kind for label in store.label_schema.labels}
     entities = {entity.id for entity in store.entities()}
     total = store.document_count()
-    status_of = store.statuses(annotator) if annotator else {}
+    status_of = store.statuses(annotator)  # with no layer chosen: done by anyone
     for index, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator)):
         if index % 200 == 0:
             job.check()

@@ -45,7 +45,8 @@ from curator.events import (
     SuggestionsChanged,
 )
 from curator.export import ExportRefused, export
-from curator.importer import SUPPORTED_SUFFIXES, ImportReport, import_files
+from curator.importer import SUPPORTED_SUFFIXES
+from curator.interop import export_interop, import_paths
 from curator.models import Annotation, Document, DocumentStatus, Entity, Suggestion, SuggestionStatus
 from curator.normalize import value_for
 from curator.project import Settings
@@ -553,17 +554,20 @@ class MainWindow(QMainWindow):
         return task.start()
 
     def import_dialog(self) -> None:
-        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES))
-        files, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", f"Articles ({patterns})")
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | {".conll", ".bio"}))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles or annotated files", "",
+            f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL ({patterns})")
         if files:
             self.import_paths([Path(f) for f in files])
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
-        return self.run_task("Importing", lambda job: import_files(self.store, paths, job), self._on_imported)
+        return self.run_task("Importing", lambda job: import_paths(self.store, paths, job), self._on_imported)
 
-    def _on_imported(self, report: ImportReport) -> None:
+    def _on_imported(self, result) -> None:
+        report, annotated = result
         self._update_counts()
-        self._mark_saved(report.summary())
+        self._mark_saved("; ".join([*annotated, report.summary()]))
         if report.problems or report.warnings:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=self)
             box.setDetailedText("\n".join(str(p) for p in [*report.problems, *report.warnings]))
@@ -578,17 +582,23 @@ class MainWindow(QMainWindow):
         layer, ok = QInputDialog.getItem(self, "Export dataset", "Layer to export:", choices, 0, False)
         if not ok:
             return
+        kinds = {"JSON (*.json)": "json", "JSON lines (*.jsonl)": "jsonl", "Excel workbook (*.xlsx)": "xlsx",
+                 "Label Studio tasks (*.json)": "labelstudio", "doccano JSONL (*.jsonl)": "doccano",
+                 "CoNLL BIO, one layer (*.conll)": "conll"}
         target, chosen = QFileDialog.getSaveFileName(
-            self, "Export dataset", f"{self.store.project.name}.json", "JSON (*.json);;Excel workbook (*.xlsx)"
-        )
+            self, "Export dataset", f"{self.store.project.name}.json", ";;".join(kinds))
         if target:
+            fmt = kinds.get(chosen, "json")
+            suffix = {"labelstudio": ".json", "doccano": ".jsonl", "conll": ".conll"}.get(fmt, f".{fmt}")
             if not Path(target).suffix:
-                target += ".xlsx" if "xlsx" in chosen else ".json"
-            self.export_to(Path(target), None if layer == "all" else layer)
+                target += suffix
+            self.export_to(Path(target), None if layer == "all" else layer, fmt)
 
-    def export_to(self, target: Path, annotator: str | None = None) -> BackgroundTask:
+    def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None) -> BackgroundTask:
         def work(job):
-            return export(self.store, target, None, annotator, job)
+            if fmt in ("labelstudio", "doccano", "conll"):
+                return export_interop(self.store, target, fmt, annotator)
+            return export(self.store, target, fmt, annotator, job)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ExportRefused):

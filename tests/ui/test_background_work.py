@@ -47,3 +47,23 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     assert window.document.uid == "000_14e10f92779dfa8b"
     assert window.article.selection_range()[0] == 1
     dialog.close()
+
+
+def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tmp_path):
+    from curator.interop import detect
+
+    tasks = [{"data": {"text": "Wang Yi arrived in Astana.", "meta": {"uid": "ls-1"}},
+              "annotations": [{"completed_by": "ann@example.org", "result": [
+                  {"value": {"start": 0, "end": 7, "text": "Wang Yi", "labels": ["PERSON"]}}]}]}]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    task = window.import_paths([tmp_path / "tasks.json"])
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    document = window.store.document_by_uid("ls-1")
+    [span] = window.store.annotations_for(document.id)
+    assert (span.label, span.annotator) == ("PERSON", "ann@example.org")
+    assert "1 span(s) imported" in window.saved_label.text()
+    task = window.export_to(tmp_path / "out.jsonl", None, "doccano")
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert detect(tmp_path / "out.jsonl") == "doccano"

@@ -1,0 +1,114 @@
+import json
+
+import pytest
+
+from curator.agreement import TOKEN
+from curator.cli import main
+from curator.errors import CuratorError
+from curator.export import export_json
+from curator.interop import detect, export_interop, import_annotated
+from curator.store import Store
+
+
+def spans_of(store, annotator=None):
+    return sorted((d.uid, d.text[a.start : a.end], a.start, a.end, a.label, a.annotator)
+                  for d, spans in store.iter_documents_with_annotations(annotator) for a in spans)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("labelstudio", "tasks.json"), ("doccano", "data.jsonl")])
+def test_label_studio_and_doccano_round_trips(annotated_sample, tmp_path, fmt, name):
+    export_interop(annotated_sample, tmp_path / name, fmt)
+    assert detect(tmp_path / name) == fmt
+    other = Store.create(tmp_path / "other")
+    report = import_annotated(other, tmp_path / name)
+    assert report.problems == [] and report.documents_added == 5
+    assert spans_of(other) == spans_of(annotated_sample)
+    again = import_annotated(other, tmp_path / name)
+    assert again.spans_added == 0 and again.spans_present == len(spans_of(annotated_sample))
+
+
+def test_conll_round_trip_keeps_every_tagged_span(annotated_sample, tmp_path):
+    export_interop(annotated_sample, tmp_path / "aigerim.conll", "conll", "aigerim")
+    text = (tmp_path / "aigerim.conll").read_text()
+    assert "Alikhan B-PERSON\nSmailov I-PERSON" in text
+    other = Store.create(tmp_path / "other")
+    import_annotated(other, tmp_path / "aigerim.conll")
+    original = [(t, label) for _uid, t, _s, _e, label, _a in spans_of(annotated_sample, "aigerim")]
+    restored = [(t, label) for _uid, t, _s, _e, label, _a in spans_of(other, "conll")]
+    # CoNLL keeps tokens, not spacing: compare spans by their tokens.
+    def tokens(items):
+        return sorted((tuple(TOKEN.findall(t)), label) for t, label in items)
+
+    assert tokens(restored) == tokens(original)
+
+
+def test_curator_export_imports_back_into_a_new_project(annotated_sample, tmp_path):
+    from curator.facts import SaveFact, fact_from, propose_facts
+
+    SaveFact(fact_from(propose_facts(annotated_sample)[0], "Kazakhstan-China", "24100000000")).apply(annotated_sample)
+    export_json(annotated_sample, tmp_path / "dataset.json")
+    other = Store.create(tmp_path / "other")
+    assert main(["import", str(tmp_path / "other"), str(tmp_path / "dataset.json")]) == 0
+    assert spans_of(other) == spans_of(annotated_sample)
+    assert other.entities() == annotated_sample.entities()
+    assert other.facts().keys() == annotated_sample.facts().keys()
+    first = other.document_by_uid("000_14e10f92779dfa8b")
+    assert (first.title, first.source, str(first.published)) == (
+        annotated_sample.document_by_uid("000_14e10f92779dfa8b").title, "nCa (News Central Asia)", "2023-11-07")
+    export_json(other, tmp_path / "again.json")
+    a = json.loads((tmp_path / "dataset.json").read_text())
+    b = json.loads((tmp_path / "again.json").read_text())
+    assert a["documents"] == b["documents"] and a["entities"] == b["entities"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [("bad.conll", "Astana B-LOCATION\nis X-TAG\n", "is not O, B-LABEL or I-LABEL"),
+     ("bad.conll", "lonely\n", "expected a token and a tag"),
+     ("tasks.json", '[{"data": {"nope": 1}}]', "no data.text"),
+     ("data.jsonl", '{"text": "A", "label": []}\n{broken\n', "line 2: malformed JSON")],
+)
+def test_malformed_interop_files_are_refused(store, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    fmt = {"bad.conll": "conll", "tasks.json": "labelstudio", "data.jsonl": "doccano"}[name]
+    with pytest.raises(CuratorError, match=message):
+        import_annotated(store, path, fmt)
+    assert store.document_count() == 0
+
+
+def test_bad_spans_in_interop_files_are_reported(store, tmp_path):
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps({"id": "x", "text": "Astana and Beijing", "label": [[0, 6, "LOCATION"], [11, 99, "LOCATION"],
+                                                                                    [11, 18, "WEAPON"]]}) + "\n")
+    report = import_annotated(store, path)
+    assert report.spans_added == 1
+    assert any("outside the text" in p for p in report.problems) and any("WEAPON" in p for p in report.problems)
+
+
+def test_export_command_formats(annotated_sample, tmp_path, capsys):
+    location = str(annotated_sample.location)
+    assert main(["export", location, "--format", "labelstudio", "-o", str(tmp_path / "ls.json")]) == 0
+    assert main(["export", location, "--format", "conll", "-o", str(tmp_path / "x.conll")]) == 2
+    assert "one layer" in capsys.readouterr().err
+
+
+def test_spacy_docbin_round_trip(annotated_sample, tmp_path):
+    pytest.importorskip("spacy")
+    from curator.interop import export_docbin
+
+    widened = export_docbin(annotated_sample, tmp_path / "data.spacy")
+    assert detect(tmp_path / "data.spacy") == "spacy"
+    other = Store.create(tmp_path / "other")
+    report = import_annotated(other, tmp_path / "data.spacy")
+    assert report.problems == [] and report.documents_added == 5
+    assert spans_of(other) == spans_of(annotated_sample)  # exact, even where spaCy's tokens differ
+    assert widened == ["000_14e10f92779dfa8b [2077:2080] ORG"] * 2 + ["000_14e10f92779dfa8b [2084:2087] ORG"] * 2
+
+
+def test_damaged_docbin_is_refused(store, tmp_path):
+    pytest.importorskip("spacy")
+    path = tmp_path / "bad.spacy"
+    path.write_bytes(b"not a docbin")
+    with pytest.raises(CuratorError, match="not a spaCy DocBin"):
+        import_annotated(store, path)
