@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=(*FORMATS, "labelstudio", "doccano", "conll", "spacy"),
                      help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=Path)
+    exp.add_argument("--clean", action="store_true",
+                     help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
     exp.add_argument("--layer", "--annotator", dest="layer",
                      help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
 
@@ -142,7 +144,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             export_interop(store, args.output, args.format, layer)
             print(f"Exported to {args.output}")
             return 0
-        warnings = export(store, args.output, args.format, layer)
+        warnings = export(store, args.output, args.format, layer, clean=args.clean)
     for warning in warnings:
         _err(str(warning))
     print(f"Exported to {args.output}")

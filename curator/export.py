@@ -77,16 +77,26 @@ def _json_default(value: Any) -> Any:
 
 
 def _collect(
-    store: Store, annotator: str | None, job: Job | None, problems: list[Problem]
+    store: Store, annotator: str | None, job: Job | None, problems: list[Problem], clean: bool = False
 ) -> Iterator[ExportDocument]:
-    """Valid documents in order; problems of every document go to ``problems``."""
-    for document, found in iter_export_documents(store, annotator, job):
+    """Valid documents in order; problems of every document go to ``problems``.
+
+    A clean export also needs every disagreement and duplicate decided, and leaves
+    out articles marked as duplicates that were not kept."""
+    dropped: set[int] = set()
+    if clean:
+        from curator.clean import clean_check
+
+        blocking, dropped = clean_check(store, job)
+        problems.extend(blocking)
+    for document, found in iter_export_documents(store, annotator, job, skip=dropped):
         problems.extend(found)
         if document is not None:
             yield document
 
 
-def export_json(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
+def export_json(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
+                clean: bool = False) -> list[Problem]:
     """Write the dataset as one JSON object; returns the warnings. Raises ``ExportRefused``."""
     target = Path(target)
     problems: list[Problem] = []
@@ -106,7 +116,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
             head = json.dumps(header, ensure_ascii=False, indent=1)
             out.write(head[:-2] + ',\n "documents": [')
             first = True
-            for document in _collect(store, annotator, job, problems):
+            for document in _collect(store, annotator, job, problems, clean):
                 out.write("\n  " if first else ",\n  ")
                 out.write(document.model_dump_json())
                 first = False
@@ -116,13 +126,14 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
     return problems
 
 
-def export_jsonl(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
+def export_jsonl(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
+                 clean: bool = False) -> list[Problem]:
     """Write one document (with its annotations) per line; returns the warnings."""
     target = Path(target)
     problems: list[Problem] = []
     with atomic_path(target) as temp:
         with temp.open("w", encoding="utf-8") as out:
-            for document in _collect(store, annotator, job, problems):
+            for document in _collect(store, annotator, job, problems, clean):
                 out.write(document.model_dump_json())
                 out.write("\n")
         _refuse_on_errors(target, problems)
@@ -267,7 +278,7 @@ def _value_cells(value: dict | None) -> list:
 
 
 def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
-                max_rows: int = EXCEL_MAX_ROWS) -> list[Problem]:
+                max_rows: int = EXCEL_MAX_ROWS, clean: bool = False) -> list[Problem]:
     """Write the dataset as an Excel workbook, one sheet per table; returns the warnings."""
     import xlsxwriter  # imported here: only exports need it
 
@@ -291,7 +302,7 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
         mentions: dict[str, int] = {}
         documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
         annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
-        for document in _collect(store, annotator, job, problems):
+        for document in _collect(store, annotator, job, problems, clean):
             documents.write([document.id, document.title, document.source, document.url, document.published,
                              document.status, len(document.annotations), document.text])
             for span in document.annotations:
@@ -338,16 +349,16 @@ def _write_overflow(book: Any, formats: dict[str, Any], rows: list[tuple[str, in
 
 
 def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,
-           job: Job | None = None) -> list[Problem]:
+           job: Job | None = None, clean: bool = False) -> list[Problem]:
     """Export in the format given, or the one the target's suffix names."""
     target = Path(target)
     fmt = (fmt or target.suffix.lstrip(".")).lower()
     if fmt == "json":
-        return export_json(store, target, annotator, job)
+        return export_json(store, target, annotator, job, clean=clean)
     if fmt == "jsonl":
-        return export_jsonl(store, target, annotator, job)
+        return export_jsonl(store, target, annotator, job, clean=clean)
     if fmt in ("xlsx", "excel"):
-        return export_xlsx(store, target, annotator, job)
+        return export_xlsx(store, target, annotator, job, clean=clean)
     raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
 
 

@@ -151,7 +151,7 @@ def _duplicate_warnings(document: ExportDocument, doc_id: int | None) -> Iterato
 
 
 def iter_export_documents(
-    store: Store, annotator: str | None = None, job: Job | None = None
+    store: Store, annotator: str | None = None, job: Job | None = None, skip: set[int] | frozenset = frozenset()
 ) -> Iterator[tuple[ExportDocument | None, list[Problem]]]:
     """Every document of the project, validated, with its problems, in id order.
 
@@ -167,6 +167,8 @@ def iter_export_documents(
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
+        if document.id in skip:
+            continue
         raw = export_document(document, spans, status_of.get(document.id, DocumentStatus.TODO))
         yield check_document(raw, labels, document.id, entities)
     job.set_progress(total, total)

@@ -55,3 +55,32 @@ def test_curator_open_gives_the_tables_as_dataframes(annotated_sample):
 def test_schema_command(capsys):
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"].startswith("Curator dataset")
+
+
+def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample, tmp_path):
+    import pytest
+
+    from curator.duplicates import SetDecision, pair_key
+    from curator.export import ExportRefused, export
+    from curator.importer import import_files
+    from curator.review import iter_items, merge_versions
+
+    copy = tmp_path / "copy.txt"
+    copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")
+    import_files(annotated_sample, [copy])
+    with pytest.raises(ExportRefused) as refused:
+        export(annotated_sample, tmp_path / "clean.json", clean=True)
+    messages = [p.message for p in refused.value.problems]
+    assert any("unresolved disagreement" in m for m in messages)
+    assert any("possible duplicate of 002_dbc77deba9cd34d7" in m for m in messages)
+    assert not (tmp_path / "clean.json").exists()
+    export(annotated_sample, tmp_path / "plain.json")  # without --clean the same data exports
+
+    for item in iter_items(annotated_sample):
+        if not item.agreed:
+            merge_versions(item, "rev").apply(annotated_sample)
+    SetDecision(pair_key("documents", "002_dbc77deba9cd34d7", "copy"), "documents", "duplicate",
+                keep="002_dbc77deba9cd34d7").apply(annotated_sample)
+    export(annotated_sample, tmp_path / "clean.json", clean=True)
+    ids = [d["id"] for d in json.loads((tmp_path / "clean.json").read_text())["documents"]]
+    assert "copy" not in ids and len(ids) == 5

@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self._action("&Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog, file_menu)
         self._action("&Import files…", "Ctrl+I", self.import_dialog, file_menu)
         self._action("&Export dataset…", "Ctrl+E", self.export_dialog, file_menu)
+        self._action("Export &clean dataset…", None, lambda: self.export_dialog(clean=True), file_menu)
         self._action("&Validate…", "Ctrl+Shift+V", self.validate_project, file_menu)
         file_menu.addSeparator()
         self._action("Set &annotator name…", None, self.annotator_dialog, file_menu)
@@ -575,7 +576,7 @@ class MainWindow(QMainWindow):
         if self.document is None and self.documents.rowCount():
             self.select_row(0)
 
-    def export_dialog(self) -> None:
+    def export_dialog(self, clean: bool = False) -> None:
         layers = self.store.annotators()
         default = "gold" if "gold" in layers else "all"
         choices = [default, *[name for name in ["all", *layers] if name != default]]
@@ -584,21 +585,23 @@ class MainWindow(QMainWindow):
             return
         kinds = {"JSON (*.json)": "json", "JSON lines (*.jsonl)": "jsonl", "Excel workbook (*.xlsx)": "xlsx",
                  "Label Studio tasks (*.json)": "labelstudio", "doccano JSONL (*.jsonl)": "doccano",
-                 "CoNLL BIO, one layer (*.conll)": "conll"}
+                 "CoNLL BIO, one layer (*.conll)": "conll", "spaCy DocBin (*.spacy)": "spacy"}
         target, chosen = QFileDialog.getSaveFileName(
             self, "Export dataset", f"{self.store.project.name}.json", ";;".join(kinds))
         if target:
             fmt = kinds.get(chosen, "json")
-            suffix = {"labelstudio": ".json", "doccano": ".jsonl", "conll": ".conll"}.get(fmt, f".{fmt}")
+            suffix = {"labelstudio": ".json", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy"}.get(
+                fmt, f".{fmt}")
             if not Path(target).suffix:
                 target += suffix
-            self.export_to(Path(target), None if layer == "all" else layer, fmt)
+            self.export_to(Path(target), None if layer == "all" else layer, fmt, clean)
 
-    def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None) -> BackgroundTask:
+    def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
+                  clean: bool = False) -> BackgroundTask:
         def work(job):
-            if fmt in ("labelstudio", "doccano", "conll"):
+            if fmt in ("labelstudio", "doccano", "conll", "spacy"):
                 return export_interop(self.store, target, fmt, annotator)
-            return export(self.store, target, fmt, annotator, job)
+            return export(self.store, target, fmt, annotator, job, clean=clean)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ExportRefused):
