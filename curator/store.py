@@ -524,6 +524,27 @@ class Store(EntityStore):
             for row in rows:
                 yield self._document(row), spans.get(row.id, [])
 
+    def iter_documents_with_span_records(
+        self, annotator: str | None = None, batch: int = 500
+    ) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+        """Documents with their spans as plain dicts (times as ISO text, value as JSON text):
+        the fast path for exports, which validate and serialise them without models."""
+        c = annotations_table.c
+        columns = (c.doc_id, c.id, c.start, c.end, c.label, c.annotator,
+                   sa.type_coerce(c.created, sa.Text).label("created"),
+                   sa.type_coerce(c.updated, sa.Text).label("updated"),
+                   sa.type_coerce(c.value, sa.Text).label("value"), c.entity_id)
+        for conn, rows in self._document_batches(batch):
+            query = sa.select(*columns).where(c.doc_id >= rows[0].id, c.doc_id <= rows[-1].id)
+            if annotator is not None:
+                query = query.where(c.annotator == annotator)
+            query = query.order_by(c.doc_id, c.start, c.end, c.id)
+            spans: dict[int, list[dict[str, Any]]] = {}
+            for row in conn.execute(query).mappings():
+                spans.setdefault(row["doc_id"], []).append(dict(row))
+            for row in rows:
+                yield self._document(row), spans.get(row.id, [])
+
     def iter_documents_with_spans(self, batch: int = 500) -> Iterator[tuple[Document, list[sa.Row]]]:
         """Like ``iter_documents_with_annotations`` but each span is a light row with only
         ``doc_id, start, end, label, annotator`` (for agreement over large projects)."""

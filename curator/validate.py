@@ -6,6 +6,7 @@ reason. Errors block an export; warnings are reported but do not.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 
 from curator.dataset import ExportAnnotation, ExportDocument
 from curator.jobs import Job
-from curator.models import Annotation, Document, DocumentStatus
+from curator.models import Document, DocumentStatus
 from curator.schema import LabelKind
 from curator.store import Store
 
@@ -44,22 +45,29 @@ class Problem:
         return f"{self.severity.value}: {where}: {self.message}"
 
 
-def export_annotation(annotation: Annotation, text: str) -> dict:
+def export_annotation(span: dict, text: str) -> dict:
+    """A stored span record as the export's annotation dict (times and value still text)."""
+    raw_value = span["value"]
     return {
-        "id": annotation.id,
-        "start": annotation.start,
-        "end": annotation.end,
-        "text": text[annotation.start : annotation.end],
-        "label": annotation.label,
-        "annotator": annotation.annotator,
-        "created": annotation.created,
-        "updated": annotation.updated,
-        "value": annotation.value,
-        "entity_id": annotation.entity_id,
+        "id": span["id"],
+        "start": span["start"],
+        "end": span["end"],
+        "text": text[span["start"] : span["end"]],
+        "label": span["label"],
+        "annotator": span["annotator"],
+        # SQLite hands back naive UTC times as text; pydantic parses them as UTC with the "Z".
+        "created": _utc(span["created"]),
+        "updated": _utc(span["updated"]),
+        "value": json.loads(raw_value) if raw_value else None,
+        "entity_id": span["entity_id"],
     }
 
 
-def export_document(document: Document, annotations: list[Annotation], status: DocumentStatus) -> dict:
+def _utc(stamp: str) -> str:
+    return stamp if "+" in stamp[10:] or stamp.endswith("Z") else stamp + "Z"
+
+
+def export_document(document: Document, annotations: list[dict], status: DocumentStatus) -> dict:
     return {
         "id": document.uid,
         "title": document.title,
@@ -163,7 +171,7 @@ def iter_export_documents(
     entities = {entity.id for entity in store.entities()}
     total = store.document_count()
     status_of = store.statuses(annotator)  # with no layer chosen: done by anyone
-    for index, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator)):
+    for index, (document, spans) in enumerate(store.iter_documents_with_span_records(annotator)):
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
