@@ -76,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     layer_import.add_argument("project")
     layer_import.add_argument("files", nargs="+", type=Path)
 
+    copy = commands.add_parser("copy", help="copy a project to a new database (SQLite <-> PostgreSQL)")
+    copy.add_argument("source")
+    copy.add_argument("target")
+    backup = commands.add_parser("backup", help="a consistent copy of a project, safe while it is in use")
+    backup.add_argument("project")
+    backup.add_argument("output")
+
     commands.add_parser("schema", help="print the JSON Schema of the JSON export")
 
     commands.add_parser("whoami", help="print the annotator name used for edits")
@@ -277,6 +284,18 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
             return gui(None)
         if args.command == "gui":
             return gui(args.project)
+        if args.command == "copy":
+            from curator.copying import copy_project
+
+            counts = copy_project(args.source, args.target)
+            print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
+                  f"annotation(s) to {args.target}")
+            return 0
+        if args.command == "backup":
+            from curator.copying import backup_project
+
+            print(f"Backed up to {backup_project(args.project, args.output)}")
+            return 0
         if args.command == "schema":
             import json
 

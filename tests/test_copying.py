@@ -1,0 +1,69 @@
+import threading
+
+import pytest
+
+from curator.cli import main
+from curator.copying import backup_project, copy_project
+from curator.errors import CuratorError
+from curator.export import export_json
+from curator.models import Annotation, Document
+from curator.store import Store
+
+
+def dump(store):
+    return sorted((d.uid, a.id, a.start, a.end, a.label, a.annotator, str(a.value))
+                  for d, spans in store.iter_documents_with_annotations() for a in spans)
+
+
+def test_copy_to_a_database_url_and_back_is_lossless(annotated_sample, tmp_path):
+    url = f"sqlite:///{tmp_path / 'copy.db'}"
+    counts = copy_project(annotated_sample.location, url)
+    assert counts["documents"] == 5 and counts["annotations"] == annotated_sample.annotation_count()
+    back = tmp_path / "back"
+    copy_project(url, back)
+    again = Store.open(back)
+    assert dump(again) == dump(annotated_sample)
+    assert again.entities() == annotated_sample.entities()
+    export_json(annotated_sample, tmp_path / "a.json")
+    export_json(again, tmp_path / "b.json")
+    strip = lambda text: text.split('"documents"')[1]  # noqa: E731 - the header has the export time
+    assert strip((tmp_path / "a.json").read_text()) == strip((tmp_path / "b.json").read_text())
+    [doc_id] = again.add_documents([Document(uid="new", text="A new one.")])  # ids continue after the copy
+    assert doc_id == 6
+
+
+def test_copy_refuses_an_existing_target(annotated_sample, tmp_path):
+    with pytest.raises(CuratorError, match="already exists"):
+        copy_project(annotated_sample.location, annotated_sample.location)
+
+
+def test_backup_while_another_writer_is_busy(annotated_sample, tmp_path):
+    doc_id = annotated_sample.document_by_uid("000_14e10f92779dfa8b").id
+    stop = threading.Event()
+
+    def write():
+        writer = Store.open(annotated_sample.location)
+        while not stop.is_set():
+            writer.add_annotation(Annotation(doc_id=doc_id, start=1, end=5, label="DATE", annotator="busy"))
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        for round_ in range(3):
+            folder = backup_project(annotated_sample.location, tmp_path / f"backup-{round_}")
+            copy = Store.open(folder)
+            assert copy.document_count() == 5 and copy.annotation_count() >= 440
+            copy.close()
+    finally:
+        stop.set()
+        thread.join()
+    with pytest.raises(CuratorError, match="already holds a project"):
+        backup_project(annotated_sample.location, tmp_path / "backup-0")
+
+
+def test_copy_and_backup_commands(annotated_sample, tmp_path, capsys):
+    assert main(["backup", str(annotated_sample.location), str(tmp_path / "b")]) == 0
+    assert main(["copy", str(tmp_path / "b"), str(tmp_path / "c")]) == 0
+    assert "Copied 5 document(s)" in capsys.readouterr().out
+    assert main(["backup", "postgresql://localhost/x", str(tmp_path / "d")]) == 2
