@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -28,6 +27,7 @@ from curator.models import Document, DocumentStatus
 from curator.schema import LabelSchema
 from ui.annotation_table_model import AnnotationTableModel
 from ui.suggestion_table_model import SuggestionTableModel
+from ui.table_views import make_table, select_row
 from ui.value_editor import ValueEditor
 
 
@@ -37,15 +37,9 @@ def _text_color_for(background: str) -> str:
 
 
 def _table(parent: QWidget, model, name: str) -> QTableView:
-    table = QTableView(parent)
+    table = make_table(model, parent)
     table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     # Fixed widths: contents-based sizing would re-measure every row on each edit.
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
@@ -55,15 +49,10 @@ def _table(parent: QWidget, model, name: str) -> QTableView:
 
 
 def _select_row(table: QTableView, row: int | None) -> None:
-    selection = table.selectionModel()
     if row is None:
-        selection.clearSelection()
-        return
-    index = table.model().index(row, 0)
-    selection.setCurrentIndex(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-    )
-    table.scrollTo(index)
+        table.selectionModel().clearSelection()
+    else:
+        select_row(table, row)
 
 
 class DocumentDetails(QGroupBox):

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,30 +27,10 @@ from curator.facts import FactProposal, SaveFact, fact_from, propose_facts
 from curator.near_duplicates import find_near_duplicates, shared_passages
 from ui.article_view import ArticleView
 from ui.record_table_model import RecordTableModel
+from ui.table_views import make_table, select_row
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-
-def _table(model, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def _select(table: QTableView, row: int) -> None:
-    count = table.model().rowCount()
-    if not count:
-        return
-    row = max(0, min(count - 1, row))
-    index = table.model().index(row, 0)
-    table.selectionModel().setCurrentIndex(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
 
 class DuplicatesWindow(QMainWindow):
@@ -92,7 +69,7 @@ class DuplicatesWindow(QMainWindow):
         self.pair_model = RecordTableModel([("similarity", "Similarity", "Estimated Jaccard similarity of word "
                                              "3-shingles (MinHash)"), ("a", "Article A", ""), ("b", "Article B", ""),
                                             ("status", "Decision", "")], self)
-        self.pair_table = _table(self.pair_model, splitter)
+        self.pair_table = make_table(self.pair_model, splitter)
         self.pair_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_pair())
         views = QWidget(splitter)
         row = QHBoxLayout(views)
@@ -132,7 +109,7 @@ class DuplicatesWindow(QMainWindow):
         open_count = sum(1 for r in rows if r["status"] == "open")
         self.documents_status.setText(f"{len(rows)} near-duplicate pair(s), {open_count} open")
         self.tabs.setTabText(0, f"Articles ({open_count} open)")
-        _select(self.pair_table, max(row, 0))
+        select_row(self.pair_table, max(row, 0))
 
     def _show_pair(self) -> None:
         row = self.pair_table.currentIndex().row()
@@ -154,7 +131,7 @@ class DuplicatesWindow(QMainWindow):
         keep = pair["a"] if keep_side == 0 else pair["b"] if keep_side == 1 else None
         if self.main.apply(SetDecision(pair["key"], "documents", decision, keep=keep)):
             self._show_pairs()
-            _select(self.pair_table, row + 1 if decision else row)
+            select_row(self.pair_table, row + 1 if decision else row)
 
     # -- entities -----------------------------------------------------------------------
 
@@ -167,7 +144,7 @@ class DuplicatesWindow(QMainWindow):
                                                  ("a", "Entity A", ""), ("b", "Entity B", ""), ("type", "Type", ""),
                                                  ("reason", "Why", ""), ("names", "Closest names", ""),
                                                  ("status", "Decision", "")], self)
-        self.candidate_table = _table(self.candidate_model, page)
+        self.candidate_table = make_table(self.candidate_model, page)
         layout.addWidget(self.candidate_table, 2)
         buttons = QHBoxLayout()
         for text, slot in (("Merge into A  (M)", lambda: self.merge(0)), ("Merge into B", lambda: self.merge(1)),
@@ -181,7 +158,7 @@ class DuplicatesWindow(QMainWindow):
         box_layout = QVBoxLayout(box)
         self.entity_model = RecordTableModel([("name", "Name", ""), ("type", "Type", ""),
                                               ("aliases", "Aliases", "")], self)
-        self.entity_table = _table(self.entity_model, box)
+        self.entity_table = make_table(self.entity_model, box)
         box_layout.addWidget(self.entity_table)
         entity_buttons = QHBoxLayout()
         rename = QPushButton("Rename…", box)
@@ -209,7 +186,7 @@ class DuplicatesWindow(QMainWindow):
         self.entities_status.setText(f"{len(self.candidates)} candidate merge(s), {open_count} open; "
                                      f"{len(self.entities)} entities")
         self.tabs.setTabText(1, f"Entities ({open_count} open)")
-        _select(self.candidate_table, max(row, 0))
+        select_row(self.candidate_table, max(row, 0))
 
     def _candidate(self):
         row = self.candidate_table.currentIndex().row()
@@ -269,13 +246,13 @@ class DuplicatesWindow(QMainWindow):
                                                 ("values", "Values reported", ""),
                                                 ("spread", "Spread", "(largest - smallest) / largest"),
                                                 ("status", "Status", "")], self)
-        self.proposal_table = _table(self.proposal_model, page)
+        self.proposal_table = make_table(self.proposal_model, page)
         self.proposal_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_proposal())
         layout.addWidget(self.proposal_table, 2)
         self.mention_model = RecordTableModel([("text", "As written", ""), ("amount", "Amount", ""),
                                                ("document", "Document", ""), ("source", "Source", ""),
                                                ("published", "Published", "")], self)
-        layout.addWidget(_table(self.mention_model, page), 2)
+        layout.addWidget(make_table(self.mention_model, page), 2)
         form_box = QGroupBox("Record the fact", page)
         form = QFormLayout(form_box)
         self.fact_subject = QLineEdit(form_box)
@@ -309,7 +286,7 @@ class DuplicatesWindow(QMainWindow):
         open_count = sum(1 for r in rows if not r["status"].startswith("recorded"))
         self.facts_status.setText(f"{len(rows)} proposed fact(s), {open_count} open")
         self.tabs.setTabText(2, f"Facts ({open_count} open)")
-        _select(self.proposal_table, max(row, 0))
+        select_row(self.proposal_table, max(row, 0))
 
     def _proposal(self) -> FactProposal | None:
         row = self.proposal_table.currentIndex().row()
@@ -367,7 +344,7 @@ class DuplicatesWindow(QMainWindow):
 
     def _step(self, step: int) -> None:
         table = (self.pair_table, self.candidate_table, self.proposal_table)[self.tabs.currentIndex()]
-        _select(table, table.currentIndex().row() + step)
+        select_row(table, table.currentIndex().row() + step)
 
     def refresh(self) -> None:
         """Search near-duplicate articles in the background, then fill all three lists."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QGroupBox,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +43,7 @@ from curator.text import snap_to_words
 from ui.agreement_chart import LabelBarChart
 from ui.article_view import ArticleView
 from ui.record_table_model import RecordTableModel
+from ui.table_views import make_table, select_row
 from ui.review_item_table_model import ReviewItemTableModel
 
 if TYPE_CHECKING:
@@ -53,17 +52,6 @@ if TYPE_CHECKING:
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
            ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
 FILTERS = ("Open disagreements", "All disagreements", "Open agreements", "Everything")
-
-
-def _table(model, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(24)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class ReviewWindow(QMainWindow):
@@ -127,7 +115,7 @@ class ReviewWindow(QMainWindow):
                                                 ("alpha", "α", EXPLANATIONS["alpha"])], self)
         for model, title in ((self.label_model, "Per label"), (self.pair_model, "Per annotator pair"),
                              (self.document_model, "Per document")):
-            tables.addTab(_table(model, tables), title)
+            tables.addTab(make_table(model, tables), title)
         layout.addWidget(tables, 3)
         return page
 
@@ -168,7 +156,7 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.progress)
         self.item_model = ReviewItemTableModel(self)
-        self.item_table = _table(self.item_model, left)
+        self.item_table = make_table(self.item_model, left)
         self.item_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.item_table.selectionModel().currentRowChanged.connect(lambda current, _p: self._show_item())
         left_layout.addWidget(self.item_table)
@@ -331,10 +319,7 @@ class ReviewWindow(QMainWindow):
         self._select_row(row)
 
     def _select_row(self, row: int) -> None:
-        index = self.item_model.index(row, 0)
-        self.item_table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.item_table.scrollTo(index)
+        select_row(self.item_table, row)
 
     # -- decisions -----------------------------------------------------------------------
 

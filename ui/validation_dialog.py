@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from curator.validate import Problem, Severity
 from ui.record_table_model import RecordTableModel
+from ui.table_views import make_table
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -37,9 +38,7 @@ class ValidationDialog(QDialog):
         self.model.set_rows([{"severity": p.severity.value, "document": p.doc_uid,
                               "offsets": f"{p.start}-{p.end}" if p.start is not None else "",
                               "message": p.message} for p in problems])
-        from ui.review_window import _table
-
-        self.table = _table(self.model, self)
+        self.table = make_table(self.model, self)
         self.table.doubleClicked.connect(lambda index: self.open_problem(index.row()))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
