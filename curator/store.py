@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -427,11 +427,13 @@ class Store(EntityStore):
 
     @staticmethod
     def _annotation(row: sa.Row) -> Annotation:
+        """A span from a row of ``_SPAN_COLUMNS`` (times and value read as text: parsing
+        them here is several times faster than the generic type conversions)."""
         fields = dict(row._mapping)
         for name in ("created", "updated"):
-            # SQLite hands back naive datetimes; they were written in UTC.
-            if fields[name].tzinfo is None:
-                fields[name] = fields[name].replace(tzinfo=timezone.utc)
+            fields[name] = _parse_time(fields[name])
+        raw = fields["value"]
+        fields["value"] = json.loads(raw) if raw else None
         return Annotation.model_construct(**fields)
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
@@ -452,7 +454,7 @@ class Store(EntityStore):
 
     def get_annotation(self, annotation_id: str) -> Annotation:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+            row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
         if row is None:
             raise CuratorError(f"no annotation with id {annotation_id}")
         return self._annotation(row)
@@ -461,14 +463,14 @@ class Store(EntityStore):
         found: dict[str, Annotation] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(list(set(ids)), 500):
-                for row in conn.execute(sa.select(annotations_table).where(annotations_table.c.id.in_(chunk))):
+                for row in conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id.in_(chunk))):
                     found[row.id] = self._annotation(row)
         return found
 
     def delete_annotation(self, annotation_id: str) -> Annotation:
         """Delete a span; returns it as it was, so that it can be restored."""
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+            row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
             if row is None:
                 raise CuratorError(f"no annotation with id {annotation_id}")
             conn.execute(annotations_table.delete().where(annotations_table.c.id == annotation_id))
@@ -483,7 +485,7 @@ class Store(EntityStore):
         if unknown:
             raise CuratorError(f"cannot edit annotation field(s): {', '.join(sorted(unknown))}")
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(annotations_table).where(annotations_table.c.id == annotation_id)).first()
+            row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
             if row is None:
                 raise CuratorError(f"no annotation with id {annotation_id}")
             before = self._annotation(row)
@@ -498,7 +500,7 @@ class Store(EntityStore):
 
     def annotations_for(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
         """A document's spans in text order, for one annotator or for everyone."""
-        query = sa.select(annotations_table).where(annotations_table.c.doc_id == doc_id)
+        query = sa.select(*_SPAN_COLUMNS).where(annotations_table.c.doc_id == doc_id)
         if annotator is not None:
             query = query.where(annotations_table.c.annotator == annotator)
         query = query.order_by(annotations_table.c.start, annotations_table.c.end, annotations_table.c.id)
@@ -510,7 +512,7 @@ class Store(EntityStore):
     ) -> Iterator[tuple[Document, list[Annotation]]]:
         """Documents in id order with their spans, fetched a batch of documents at a time."""
         for conn, rows in self._document_batches(batch):
-            query = sa.select(annotations_table).where(
+            query = sa.select(*_SPAN_COLUMNS).where(
                 annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= rows[-1].id
             )
             if annotator is not None:
@@ -569,6 +571,20 @@ class Store(EntityStore):
             names = set(conn.execute(sa.select(annotations_table.c.annotator).distinct()).scalars())
             names |= set(conn.execute(sa.select(progress_table.c.annotator).distinct()).scalars())
         return sorted(names)
+
+
+_SPAN_COLUMNS = (
+    *(column for column in annotations_table.c if column.name not in ("created", "updated", "value")),
+    sa.type_coerce(annotations_table.c.created, sa.Text).label("created"),
+    sa.type_coerce(annotations_table.c.updated, sa.Text).label("updated"),
+    sa.type_coerce(annotations_table.c.value, sa.Text).label("value"),
+)
+
+
+def _parse_time(text: str | datetime) -> datetime:
+    stamp = text if isinstance(text, datetime) else datetime.fromisoformat(text)
+    # SQLite keeps the UTC time without its offset.
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

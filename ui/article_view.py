@@ -74,7 +74,9 @@ class ArticleView(QPlainTextEdit):
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
         self._regions: list[tuple[int, int]] = []
+        self._painted = (0, 0)
         self._colors: dict[str, QColor] = {}
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # -- content -----------------------------------------------------------------
 
@@ -137,13 +139,40 @@ class ArticleView(QPlainTextEdit):
         selection.format = fmt
         return selection
 
+    # With more highlights than this, only those near the visible text are drawn, and
+    # scrolling draws the next ones: a document with thousands of spans opens at once.
+    WINDOWED_FROM = 300
+    WINDOW_MARGIN = 1500  # characters beyond the visible text on each side
+
+    def _window(self) -> tuple[int, int]:
+        if len(self._spans) + len(self._suggestions) < self.WINDOWED_FROM:
+            return 0, len(self._text)
+        viewport = self.viewport().rect()
+        top = self._offsets.from_qt(self.cursorForPosition(viewport.topLeft()).position())
+        bottom = self._offsets.from_qt(self.cursorForPosition(viewport.bottomRight()).position())
+        return top - self.WINDOW_MARGIN, bottom + self.WINDOW_MARGIN
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._on_scrolled()
+
+    def _on_scrolled(self) -> None:
+        low, high = self._window()
+        painted_low, painted_high = self._painted
+        if low < painted_low or high > painted_high:
+            self._paint()
+
     def _paint(self) -> None:
+        low, high = self._window()
+        self._painted = (low, high)
         selections = []
         for region in self._regions:
             shade = QTextCharFormat()
             shade.setBackground(QColor("#fff3b0"))
             selections.append(self._selection(*region, shade))
         for suggestion in self._suggestions:
+            if suggestion.end < low or suggestion.start > high:
+                continue
             # Suggestions are a separate layer: a dashed underline in the label's
             # colour, a tint only when selected; accepted spans get full colour.
             fmt = QTextCharFormat()
@@ -157,6 +186,8 @@ class ArticleView(QPlainTextEdit):
             fmt.setToolTip(f"Suggested {suggestion.label}")
             selections.append(self._selection(suggestion.start, suggestion.end, fmt))
         for span in self._spans:
+            if span.end < low or span.start > high:
+                continue
             fmt = QTextCharFormat()
             fmt.setBackground(self._colors.get(span.label, QColor("#ff6b6b")))
             if span.id == self._selected_id:

@@ -78,3 +78,22 @@ def test_highlights_sit_on_the_right_characters_after_emoji_and_crlf(qtbot):
     view.set_selection(text.index("then"), text.index("then") + 4)
     assert view.selection_range() == (text.index("then"), text.index("then") + 4)
     assert len(display_text(text)) == len(text)
+
+
+def test_a_document_with_thousands_of_spans_paints_only_what_is_near_the_view(qtbot):
+    words = " ".join(f"word{i}" for i in range(20000))
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    view.set_schema(LabelSchema())
+    view.set_text(words)
+    spans = []
+    for match in list(__import__("re").finditer(r"word\d+", words))[::4]:
+        spans.append(Annotation(doc_id=1, start=match.start(), end=match.end(), label="ORG", annotator="a"))
+    view.set_spans(spans)
+    painted = [s.cursor.selectedText() for s in view.extraSelections()]
+    assert 0 < len(painted) < len(spans) // 5 and painted[0] == "word0"
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    painted = [s.cursor.selectedText() for s in view.extraSelections()]
+    assert painted[-1] == words[spans[-1].start : spans[-1].end]  # the last span, reached by scrolling
