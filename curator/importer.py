@@ -275,9 +275,28 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
     yield from _records(path, rows(), "row", warnings)
 
 
+MAX_SHEET_UNPACKED = 1_000_000_000  # bytes a spreadsheet may unpack to
+MAX_SHEET_RATIO = 200  # unpacked / packed: far beyond what real sheets reach
+
+
+def _check_zip_bomb(path: Path) -> None:
+    """Refuse a spreadsheet that would unpack to far more than it is (a zip bomb)."""
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        return  # .xls / damaged files: the reader reports them
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        packed = max(1, sum(info.compress_size for info in archive.infolist()))
+    if unpacked > MAX_SHEET_UNPACKED or (unpacked > 10_000_000 and unpacked / packed > MAX_SHEET_RATIO):
+        raise _Skip(f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
+                    "(a zip bomb?)")
+
+
 def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
 
+    _check_zip_bomb(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
