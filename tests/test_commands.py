@@ -30,6 +30,7 @@ def round_trip(store, doc_id, command):
 
 def test_add_span_and_its_inverse(store, doc_id):
     round_trip(store, doc_id, AddSpan(Annotation(doc_id=doc_id, start=0, end=10, label="PERSON", annotator="ann")))
+    assert [(a.start, a.end, a.label) for a in store.annotations_for(doc_id)] == [(0, 10, "PERSON")]
 
 
 def test_delete_span_restores_the_same_span(store, doc_id):
@@ -56,3 +57,4 @@ def test_set_status(store, doc_id):
 
 def test_edit_document_metadata(store, doc_id):
     round_trip(store, doc_id, EditDocument(doc_id, {"title": "Meeting", "published": date(2023, 3, 28)}))
+    assert store.get_document(doc_id).published == date(2023, 3, 28)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
 
 from curator.project import Settings, create_sample_project
 from ui.app import create_app
@@ -18,38 +22,42 @@ TAGS = [("China", "LOCATION"), ("Kazakhstan", "LOCATION"), ("Alikhan Smailov", "
         ("Shanghai", "LOCATION")]
 
 
+@contextmanager
+def _sample_window(annotator: str, reviewer: bool = False) -> Iterator[MainWindow]:
+    """A main window on a fresh copy of the sample project, closed afterwards."""
+    create_app()
+    with tempfile.TemporaryDirectory() as folder:
+        store, _ = create_sample_project(Path(folder) / "sample")
+        settings = Settings(Path(folder) / "settings.json")
+        settings.annotator = annotator
+        settings.reviewer = reviewer
+        window = MainWindow(store, settings)
+        window.resize(1440, 880)
+        window.show()
+        try:
+            yield window
+        finally:
+            window.close()
+            store.close()
+
+
 def review(target: str) -> None:
     """The review window on the sample project with its two annotators."""
     from PySide6.QtCore import QThreadPool
 
-    app = create_app()
-    with tempfile.TemporaryDirectory() as folder:
-        store, _ = create_sample_project(Path(folder) / "sample")
-        settings = Settings(Path(folder) / "settings.json")
-        settings.annotator = "reviewer"
-        settings.reviewer = True
-        window = MainWindow(store, settings)
-        window.show()
+    with _sample_window("reviewer", reviewer=True) as window:
         review_window = window.open_review()
         QThreadPool.globalInstance().waitForDone()
-        app.processEvents()
+        QApplication.processEvents()
         review_window.resize(1440, 880)
         review_window.go(2)
-        app.processEvents()
+        QApplication.processEvents()
         review_window.grab().save(target)
-        window.close()
-        store.close()
 
 
 def main(target: str) -> None:
-    app = create_app()
-    with tempfile.TemporaryDirectory() as folder:
-        store, _ = create_sample_project(Path(folder) / "sample")
-        settings = Settings(Path(folder) / "settings.json")
-        settings.annotator = "aigerim"
-        window = MainWindow(store, settings)
-        window.resize(1440, 880)
-        window.show()
+    """A new annotator's first minutes: a few entities tagged, figures and dates accepted."""
+    with _sample_window("newcomer") as window:
         text = window.document.text
         for fragment, label in TAGS:
             start = text.index(fragment)
@@ -65,10 +73,8 @@ def main(target: str) -> None:
         window.panel.tabs.setCurrentIndex(0)
         money = next(span for span in window.spans.spans if span.label == "MONEY")
         window.panel.select_span(money.id)
-        app.processEvents()
+        QApplication.processEvents()
         window.grab().save(target)
-        window.close()
-        store.close()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmo
 
 
 def test_document_model_passes_qt_model_checks(sample_store, qtmodeltester):
-    qtmodeltester.check(DocumentTableModel(sample_store, "ann"))
+    model = DocumentTableModel(sample_store, "ann")
+    qtmodeltester.check(model)  # raises on any violation of Qt's model contract
+    assert model.rowCount() == 5
 
 
 def test_document_model_inserts_rows_for_new_documents(store, qtbot):
