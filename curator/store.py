@@ -432,8 +432,7 @@ class Store(EntityStore):
         fields = dict(row._mapping)
         for name in ("created", "updated"):
             fields[name] = _parse_time(fields[name])
-        raw = fields["value"]
-        fields["value"] = json.loads(raw) if raw else None
+        fields["value"] = _parse_json(fields["value"])
         return Annotation.model_construct(**fields)
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
@@ -585,6 +584,11 @@ def _parse_time(text: str | datetime) -> datetime:
     stamp = text if isinstance(text, datetime) else datetime.fromisoformat(text)
     # SQLite keeps the UTC time without its offset.
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
+
+
+def _parse_json(raw: Any) -> Any:
+    """A JSON column read as text (SQLite) or already decoded by the driver (PostgreSQL)."""
+    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

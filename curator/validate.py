@@ -7,6 +7,7 @@ reason. Errors block an export; warnings are reported but do not.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,12 +59,14 @@ def export_annotation(span: dict, text: str) -> dict:
         # SQLite hands back naive UTC times as text; pydantic parses them as UTC with the "Z".
         "created": _utc(span["created"]),
         "updated": _utc(span["updated"]),
-        "value": json.loads(raw_value) if raw_value else None,
+        "value": json.loads(raw_value) if isinstance(raw_value, str) else raw_value,
         "entity_id": span["entity_id"],
     }
 
 
-def _utc(stamp: str) -> str:
+def _utc(stamp: str | datetime) -> str | datetime:
+    if isinstance(stamp, datetime):  # PostgreSQL's driver hands back aware datetimes
+        return stamp
     return stamp if "+" in stamp[10:] or stamp.endswith("Z") else stamp + "Z"
 
 

@@ -21,10 +21,30 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("CURATOR_HOME", str(home / "data"))
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = Store.create(tmp_path / "project")
+POSTGRES = os.environ.get("CURATOR_TEST_POSTGRES")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """An empty project on each backend: a SQLite folder, and a real PostgreSQL database
+    (when ``CURATOR_TEST_POSTGRES`` names one; ``scripts/test`` starts a server)."""
+    if request.param == "sqlite":
+        store = Store.create(tmp_path / "project")
+        yield store
+        store.close()
+        return
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server (set CURATOR_TEST_POSTGRES, as scripts/test does)")
+    import sqlalchemy as sa
+
+    from curator.tables import metadata
+
+    engine = sa.create_engine(POSTGRES)
+    metadata.drop_all(engine)  # whatever an interrupted run left
+    engine.dispose()
+    store = Store.create(POSTGRES)
     yield store
+    metadata.drop_all(store.engine)
     store.close()
 
 

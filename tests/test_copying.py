@@ -67,3 +67,34 @@ def test_copy_and_backup_commands(annotated_sample, tmp_path, capsys):
     assert main(["copy", str(tmp_path / "b"), str(tmp_path / "c")]) == 0
     assert "Copied 5 document(s)" in capsys.readouterr().out
     assert main(["backup", "postgresql://localhost/x", str(tmp_path / "d")]) == 2
+
+
+def test_copy_to_postgresql_and_back(annotated_sample, tmp_path):
+    import os
+
+    import sqlalchemy as sa
+
+    from curator.tables import metadata
+
+    url = os.environ.get("CURATOR_TEST_POSTGRES")
+    if not url:
+        pytest.skip("no PostgreSQL server (set CURATOR_TEST_POSTGRES, as scripts/test does)")
+    engine = sa.create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    try:
+        copy_project(annotated_sample.location, url)
+        server = Store.open(url)
+        assert dump(server) == dump(annotated_sample)
+        [doc_id] = server.add_documents([Document(uid="typed-on-the-server", text="New.")])
+        assert doc_id == 6  # the id sequence continues after the copied rows
+        server.close()
+        copy_project(url, tmp_path / "back")
+        back = Store.open(tmp_path / "back")
+        assert dump(back) == dump(annotated_sample)
+        assert back.document_by_uid("typed-on-the-server").text == "New."
+        back.close()
+    finally:
+        engine = sa.create_engine(url)
+        metadata.drop_all(engine)
+        engine.dispose()
