@@ -8,6 +8,7 @@ Commands address things by id and never hold Qt objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from curator.models import Annotation, DocumentStatus, Entity, SuggestionStatus
@@ -63,6 +64,7 @@ class EditSpan:
     annotation_id: str
     doc_id: int
     changes: dict[str, Any] = field(default_factory=dict)
+    expected: datetime | None = None  # the span's ``updated`` as the user saw it; None: no check
 
     @property
     def text(self) -> str:
@@ -71,7 +73,7 @@ class EditSpan:
         return "Edit span"
 
     def apply(self, store: Store) -> "EditSpan":
-        before = store.update_annotation(self.annotation_id, **self.changes)
+        before = store.update_annotation(self.annotation_id, self.expected, **self.changes)
         return EditSpan(self.annotation_id, self.doc_id, {name: getattr(before, name) for name in self.changes})
 
 

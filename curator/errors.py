@@ -3,3 +3,13 @@
 
 class CuratorError(Exception):
     """A problem the user can act on; the message names the file, record and reason."""
+
+
+class ConflictError(CuratorError):
+    """Someone else changed the item since it was read; the edit was not applied.
+
+    ``current`` holds the item as it now is, so the user can look and decide."""
+
+    def __init__(self, message: str, current: object = None) -> None:
+        super().__init__(message)
+        self.current = current

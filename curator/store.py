@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from curator.errors import CuratorError
+from curator.errors import ConflictError, CuratorError
 from curator.store_layers import EntityStore
 from curator.events import (
     AnnotationAdded,
@@ -477,8 +477,13 @@ class Store(EntityStore):
         self.events.emit(AnnotationRemoved(removed))
         return removed
 
-    def update_annotation(self, annotation_id: str, **fields: Any) -> Annotation:
-        """Change a span's label, bounds, value or entity link; returns the old span."""
+    def update_annotation(self, annotation_id: str, expected: datetime | None = None, **fields: Any) -> Annotation:
+        """Change a span's label, bounds, value or entity link; returns the old span.
+
+        With ``expected`` (the ``updated`` time of the span as the caller read it) the
+        change is made only if nobody changed the span since: the check and the write
+        are one conditional UPDATE, so two users editing at once cannot both win.
+        Otherwise ``ConflictError`` says who wins is the user's choice."""
         allowed = {"start", "end", "label", "value", "entity_id"}
         unknown = set(fields) - allowed
         if unknown:
@@ -489,11 +494,14 @@ class Store(EntityStore):
                 raise CuratorError(f"no annotation with id {annotation_id}")
             before = self._annotation(row)
             after = Annotation.model_validate({**before.model_dump(), **fields, "updated": utc_now()})
-            conn.execute(
-                annotations_table.update()
-                .where(annotations_table.c.id == annotation_id)
-                .values(**{name: getattr(after, name) for name in (*fields, "updated")})
-            )
+            update = annotations_table.update().where(annotations_table.c.id == annotation_id)
+            if expected is not None:
+                update = update.where(annotations_table.c.updated == expected)
+            result = conn.execute(update.values(**{name: getattr(after, name) for name in (*fields, "updated")}))
+            if result.rowcount == 0:
+                raise ConflictError(
+                    f"this {before.label} span was changed by someone else at {before.updated:%H:%M:%S} "
+                    "after you opened it", current=before)
         self.events.emit(AnnotationChanged(before, after))
         return before
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from curator.commands import (
     SetStatus,
     SetSuggestionStatus,
 )
-from curator.errors import CuratorError
+from curator.errors import ConflictError, CuratorError
 from curator.events import (
     AnnotationAdded,
     AnnotationChanged,
@@ -315,6 +317,8 @@ class MainWindow(QMainWindow):
         """Apply an edit now, store it, and put it on the undo stack."""
         try:
             inverse = command.apply(self.store)
+        except ConflictError as exc:
+            return self._on_conflict(command, exc)
         except CuratorError as exc:
             self._show_error(str(exc))
             return False
@@ -322,6 +326,17 @@ class MainWindow(QMainWindow):
                                             self._show_error))
         self._mark_saved(command.text)
         return True
+
+    def _on_conflict(self, command: Command, conflict: ConflictError) -> bool:
+        """Someone else changed the span first: the user decides whether their edit wins."""
+        answer = QMessageBox.question(
+            self, "Changed by someone else",
+            f"{conflict}.\n\nOverwrite it with your change? (No shows their version.)")
+        if answer == QMessageBox.StandardButton.Yes and isinstance(command, EditSpan):
+            return self.apply(dataclasses.replace(command, expected=None))
+        if self.document is not None:
+            self.open_document(self.document.id)  # show what is stored now
+        return False
 
     def _on_command_applied(self, doc_id: int) -> None:
         """After undo/redo: show the document the edit was in, so the change is visible."""
@@ -375,7 +390,7 @@ class MainWindow(QMainWindow):
             changes["value"] = value_for(self.schema, label, self.document.text, span.start, span.end,
                                          self.document.published)
             changes["entity_id"] = None
-        self.apply(EditSpan(span.id, span.doc_id, changes))
+        self.apply(EditSpan(span.id, span.doc_id, changes, expected=span.updated))
 
     def _selected_span(self) -> Annotation | None:
         span_id = self.panel.selected_span_id()
@@ -384,12 +399,12 @@ class MainWindow(QMainWindow):
     def _on_value_edited(self, value: dict) -> None:
         span = self._selected_span()
         if span is not None:
-            self.apply(EditSpan(span.id, span.doc_id, {"value": value}))
+            self.apply(EditSpan(span.id, span.doc_id, {"value": value}, expected=span.updated))
 
     def _on_entity_chosen(self, entity_id: str) -> None:
         span = self._selected_span()
         if span is not None and (entity_id or None) != span.entity_id:
-            self.apply(EditSpan(span.id, span.doc_id, {"entity_id": entity_id or None}))
+            self.apply(EditSpan(span.id, span.doc_id, {"entity_id": entity_id or None}, expected=span.updated))
 
     def _on_entity_created(self, name: str) -> None:
         span = self._selected_span()

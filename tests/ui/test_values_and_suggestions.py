@@ -112,3 +112,35 @@ def test_linking_mentions_to_an_entity_shows_in_the_export(window, qtbot, tmp_pa
     assert (data["entities"][0]["name"], data["entities"][0]["aliases"]) == ("Alikhan Smailov", ["Smailov", "A. Smailov"])
     linked = [a for d in data["documents"] for a in d["annotations"] if a["entity_id"] == entity.id]
     assert [a["text"] for a in linked] == ["Alikhan Smailov", "Smailov"]
+
+
+def test_an_edit_that_meets_someone_elses_change_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from curator.store import Store
+
+    select_text(window, qtbot, "US$24.2 billion")
+    press(window, qtbot, Qt.Key.Key_5)
+    [span] = window.store.annotations_for(window.document.id)
+    other = Store.open(window.store.location)  # another annotator's app on the same project
+    other.update_annotation(span.id, value={**span.value, "qualifier": "approximate"})
+    other.close()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: answers.pop(0))
+    editor = window.panel.value_editor
+    editor.amount.setText("24100000000")
+    editor.amount.editingFinished.emit()  # "No": theirs stays and is shown
+    assert window.store.get_annotation(span.id).value["qualifier"] == "approximate"
+    assert window.store.get_annotation(span.id).value["amount"] == "24200000000"
+    window.panel.select_span(span.id)
+    editor.amount.setText("24100000000")
+    editor.qualifier.setCurrentText("exact")
+    editor.amount.editingFinished.emit()  # no conflict now: they were shown the new version
+    assert window.store.get_annotation(span.id).value["amount"] == "24100000000"
+    assert answers == [QMessageBox.StandardButton.Yes]
+    other = Store.open(window.store.location)
+    other.update_annotation(span.id, value={**span.value, "amount": "1"})
+    other.close()
+    editor.amount.setText("24300000000")
+    editor.amount.editingFinished.emit()  # "Yes": the user chose to overwrite theirs
+    assert window.store.get_annotation(span.id).value["amount"] == "24300000000" and answers == []
