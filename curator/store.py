@@ -569,6 +569,18 @@ class Store(EntityStore):
             for row in rows:
                 yield self._document(row), spans.get(row.id, [])
 
+    def revision(self, doc_id: int | None) -> tuple:
+        """A cheap fingerprint of what others may change: the number of documents, and the
+        open document's spans (count and latest edit). Polled to show others' edits."""
+        c = annotations_table.c
+        with self.engine.connect() as conn:
+            documents = conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+            if doc_id is None:
+                return (documents,)
+            spans = conn.execute(sa.select(sa.func.count(), sa.func.max(sa.type_coerce(c.updated, sa.Text)))
+                                 .where(c.doc_id == doc_id)).one()
+        return documents, spans[0], str(spans[1])
+
     def annotation_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(annotations_table)).scalar_one()

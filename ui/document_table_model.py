@@ -52,6 +52,10 @@ class DocumentTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
+    def reload(self) -> None:
+        """Read the ids again (documents were added elsewhere)."""
+        self._reload()
+
     def set_search(self, text: str) -> None:
         if text != self._search:
             self._search = text

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -96,6 +96,13 @@ class MainWindow(QMainWindow):
         self.resize(1400, 860)
         self._restore_last_document()
         self.article.setFocus()  # ready for keyboard selection and number keys at once
+        # Others (another app on this project, or a team on one server) may edit too:
+        # a cheap fingerprint is polled and what changed is reloaded.
+        self._revision = self.store.revision(self.document.id if self.document else None)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(2000)
+        self.refresh_timer.timeout.connect(self.poll_changes)
+        self.refresh_timer.start()
 
     # -- construction -------------------------------------------------------------
 
@@ -298,6 +305,7 @@ class MainWindow(QMainWindow):
         self.panel.details.show_document(self.document)
         self.panel.show_status(self.store.status(doc_id, self.annotator))
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
+        self._revision = self.store.revision(doc_id)
 
     def _on_search_changed(self, text: str) -> None:
         current = self.document.id if self.document else None
@@ -327,6 +335,22 @@ class MainWindow(QMainWindow):
         self._mark_saved(command.text)
         return True
 
+    def poll_changes(self) -> None:
+        """Reload the list and the open document if someone else changed them."""
+        doc_id = self.document.id if self.document else None
+        revision = self.store.revision(doc_id)
+        if revision == self._revision:
+            return
+        self._revision = revision
+        if self.documents.rowCount() != revision[0]:
+            self.documents.reload()
+            self._update_counts()
+        if doc_id is not None:
+            selected = self.panel.selected_span_id()
+            self.open_document(doc_id)
+            self.panel.select_span(selected)
+            self.statusBar().showMessage("Updated with changes made elsewhere", 3000)
+
     def _on_conflict(self, command: Command, conflict: ConflictError) -> bool:
         """Someone else changed the span first: the user decides whether their edit wins."""
         answer = QMessageBox.question(
@@ -349,6 +373,7 @@ class MainWindow(QMainWindow):
         self._mark_saved(self.undo_stack.undoText() or "Undone")
 
     def _mark_saved(self, what: str) -> None:
+        self._revision = self.store.revision(self.document.id if self.document else None)
         self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M:%S} · {what}")
 
     def apply_label(self, label: str) -> None:

@@ -165,3 +165,26 @@ def test_sorting_the_document_list(window, qtbot):
     assert [window.documents.index(r, 2).data() for r in range(5)] == [
         "2024-05-20", "2024-03-27", "2023-11-28", "2023-11-07", "2023-03-28"]
     assert window.document.uid == "000_14e10f92779dfa8b"  # the open document stays open
+
+
+def test_edits_made_elsewhere_appear_without_a_restart(window, qtbot):
+    from curator.models import Annotation, Document
+    from curator.store import Store
+
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    own_revision = window._revision
+    window.poll_changes()
+    assert window._revision == own_revision  # our own edit is not news
+    elsewhere = Store.open(window.store.location)  # the same annotator's other app, or a team server
+    text = window.document.text
+    start = text.index("Shanghai")
+    elsewhere.add_annotation(Annotation(doc_id=window.document.id, start=start, end=start + 8, label="LOCATION",
+                                        annotator="tester"))
+    elsewhere.add_documents([Document(uid="from-elsewhere", text="Added by a colleague.")])
+    elsewhere.close()
+    with qtbot.waitSignal(window.refresh_timer.timeout, timeout=5000):
+        pass
+    assert stored(window) == [("Li Qiang", "PERSON"), ("Shanghai", "LOCATION")]
+    assert ("Shanghai", "#a1d99b") in highlighted(window)
+    assert window.documents.rowCount() == 6
