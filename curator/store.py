@@ -72,6 +72,9 @@ def database_url(target: str | Path) -> str:
     return f"sqlite:///{Path(target).expanduser().resolve() / DB_FILENAME}"
 
 
+_BUSY_TIMEOUT_MS = 10_000
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers and one writer work at once; synchronous=FULL makes each
@@ -79,7 +82,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # A write that meets another program's lock waits this long, then fails loudly.
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sqlalchemy.exc import DBAPIError
+
 from curator.commands import (
     AcceptSuggestion,
     AddSpan,
@@ -329,6 +331,10 @@ class MainWindow(QMainWindow):
             return self._on_conflict(command, exc)
         except CuratorError as exc:
             self._show_error(str(exc))
+            return False
+        except DBAPIError as exc:  # e.g. another program holds the database locked past the wait
+            self._show_error(f"Not saved: the database refused the edit ({exc.orig}). Nothing was changed; "
+                             "try again.")
             return False
         self.undo_stack.push(CommandAdapter(self.store, inverse, command.text, self._on_command_applied,
                                             self._show_error))

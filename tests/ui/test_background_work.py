@@ -67,3 +67,20 @@ def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tm
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     assert detect(tmp_path / "out.jsonl") == "doccano"
+
+
+def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatch):
+    import sqlalchemy as sa
+
+    from curator.commands import AddSpan
+    from curator.models import Annotation
+
+    def locked(_annotation):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(window.store, "add_annotation", locked)
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda *args: None)
+    span = Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="tester")
+    assert window.apply(AddSpan(span)) is False
+    assert window.undo_stack.count() == 0 and window.spans.rowCount() == 0
+    assert "Not saved" in window.statusBar().currentMessage()
