@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.errors import ConflictError, CuratorError
+from curator.migrate import stamp_head, upgrade
 from curator.store_layers import EntityStore
 from curator.events import (
     AnnotationAdded,
@@ -99,6 +100,7 @@ class Store(EntityStore):
         self.engine = engine
         self.location = location
         self.events = EventHub()
+        self.migrations_applied: list[str] = []
 
     # -- opening ---------------------------------------------------------------
 
@@ -125,6 +127,7 @@ class Store(EntityStore):
             if sa.inspect(conn).has_table("meta"):
                 raise CuratorError(f"{target}: a Curator project already exists in this database")
             metadata.create_all(conn)
+            stamp_head(conn)
             project = project or Project()
             conn.execute(
                 meta_table.insert(),
@@ -164,7 +167,13 @@ class Store(EntityStore):
                 f"{target}: project schema version {version} is newer than this Curator supports "
                 f"({SCHEMA_VERSION}); upgrade Curator"
             )
-        return cls(engine, str(target))
+        store = cls(engine, str(target))
+        try:
+            store.migrations_applied = upgrade(engine)
+        except Exception as exc:
+            engine.dispose()
+            raise CuratorError(f"{target}: could not bring the project's schema up to date ({exc})") from exc
+        return store
 
     def close(self) -> None:
         self.engine.dispose()

@@ -46,6 +46,7 @@ annotations_table = sa.Table(
     sa.Column("value", sa.JSON),
     sa.Column("entity_id", sa.String(64)),
     sa.Index("ix_annotations_doc_annotator", "doc_id", "annotator"),
+    sa.Index("ix_annotations_doc_updated", "doc_id", "updated"),  # migration 0002
 )
 
 progress_table = sa.Table(

@@ -39,12 +39,17 @@ def store(request, tmp_path):
 
     from curator.tables import metadata
 
+    def drop_everything(engine: sa.Engine) -> None:
+        metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
     engine = sa.create_engine(POSTGRES)
-    metadata.drop_all(engine)  # whatever an interrupted run left
+    drop_everything(engine)  # whatever an interrupted run left
     engine.dispose()
     store = Store.create(POSTGRES)
     yield store
-    metadata.drop_all(store.engine)
+    drop_everything(store.engine)
     store.close()
 
 

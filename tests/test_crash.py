@@ -32,7 +32,7 @@ def test_sigkill_during_edits_loses_nothing_shown_as_saved(tmp_path):
     doc_id = store.add_documents([Document(uid="d", text="x" * 100)])[0]
     store.close()
     saved: list[str] = []
-    for _round in range(3):
+    for _round in range(10):
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(location), str(doc_id)],
                                 stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
         reported = []

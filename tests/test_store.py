@@ -156,3 +156,24 @@ def test_annotations_validate_their_bounds():
         Annotation(doc_id=1, start=5, end=5, label="ORG", annotator="a")
     with pytest.raises(ValidationError):
         Annotation(doc_id=1, start=-1, end=5, label="ORG", annotator="a")
+
+
+def test_opening_an_older_project_applies_the_migrations(store):
+    from curator.migrate import current, head
+
+    with store.engine.connect() as conn:
+        assert current(conn) == head() == "0002"
+    # Make it look like a project from before migration 0002 (and before Alembic at all).
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_annotations_doc_updated"))
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+    again = Store.open(store.location)
+    assert again.migrations_applied == ["0002"]
+    with again.engine.connect() as conn:
+        assert current(conn) == "0002"
+        indexes = {index["name"] for index in sa.inspect(conn).get_indexes("annotations")}
+    assert "ix_annotations_doc_updated" in indexes
+    third = Store.open(store.location)
+    assert third.migrations_applied == []  # nothing more to do
+    third.close()
+    again.close()

@@ -1,0 +1,1 @@
+"""Schema migrations (Alembic), applied when a project is opened."""

@@ -1,0 +1,20 @@
+"""Index annotations by their last edit, for the poll that shows others' edits.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_annotations_doc_updated", "annotations", ["doc_id", "updated"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_annotations_doc_updated", table_name="annotations")
