@@ -26,8 +26,8 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
                                     f"{', '.join(sorted(item.versions))}", doc_id=item.doc_id,
                                     start=item.start, end=item.end))
     decisions = store.decisions("documents")
-    rows = store.document_rows(store.document_ids(), "")
-    by_uid = {row.uid: doc_id for doc_id, row in rows.items()}
+    uid_of = store.uids()
+    by_uid = {uid: doc_id for doc_id, uid in uid_of.items()}
     dropped = set()
     for key, decision in decisions.items():
         if decision.decision == "duplicate" and decision.keep:
@@ -36,7 +36,7 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
             if loser in by_uid:
                 dropped.add(by_uid[loser])
     for pair in find_near_duplicates(store, job=job):
-        a, b = rows[pair.a].uid, rows[pair.b].uid
+        a, b = uid_of[pair.a], uid_of[pair.b]
         if pair_key("documents", a, b) not in decisions:
             problems.append(Problem(Severity.ERROR, b, f"possible duplicate of {a} (similarity "
                                     f"{pair.similarity:.2f}) not decided", doc_id=pair.b))

@@ -233,7 +233,7 @@ def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     from curator.near_duplicates import find_near_duplicates
 
     decisions = store.decisions()
-    uid = {row.id: row.uid for row in store.document_rows(store.document_ids(), "").values()}
+    uid = store.uids()
     documents = []
     for pair in find_near_duplicates(store, threshold):
         key = pair_key("documents", uid[pair.a], uid[pair.b])

@@ -326,11 +326,10 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
                               for c, _width in FACT_COLUMNS])
         fact_sheet.close()
-        from curator.agreement import compute_agreement
+        from curator.agreement import GOLD, compute_agreement
 
-        report = compute_agreement(store, job=job)
-        if len(report.annotators) >= 2:
-            write_agreement_sheets(book, formats, report, prefix="agreement ")
+        if len(set(store.annotators()) - {GOLD}) >= 2:  # agreement needs two annotators
+            write_agreement_sheets(book, formats, compute_agreement(store, job=job), prefix="agreement ")
         if overflow_rows:
             _write_overflow(book, formats, overflow_rows, overflow, max_rows)
         _refuse_on_errors(target, problems)

@@ -8,7 +8,7 @@ team can later point it at PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -527,67 +527,53 @@ class Store(EntityStore):
         with self.engine.connect() as conn:
             return [self._annotation(row) for row in conn.execute(query)]
 
-    def iter_documents_with_annotations(
-        self, annotator: str | None = None, batch: int = 500
-    ) -> Iterator[tuple[Document, list[Annotation]]]:
-        """Documents in id order with their spans, fetched a batch of documents at a time."""
-        for conn, rows in self._document_batches(batch):
-            query = sa.select(*_SPAN_COLUMNS).where(
-                annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= rows[-1].id
-            )
-            if annotator is not None:
-                query = query.where(annotations_table.c.annotator == annotator)
-            query = query.order_by(
-                annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end, annotations_table.c.id
-            )
-            spans: dict[int, list[Annotation]] = {}
-            for row in conn.execute(query):
-                spans.setdefault(row.doc_id, []).append(self._annotation(row))
-            for row in rows:
-                yield self._document(row), spans.get(row.id, [])
-
-    def iter_documents_with_span_records(
-        self, annotator: str | None = None, batch: int = 500
-    ) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
-        """Documents with their spans as plain dicts (times as ISO text, value as JSON text):
-        the fast path for exports, which validate and serialise them without models."""
+    def _documents_with(self, columns: tuple, annotator: str | None, batch: int,
+                        convert: Callable[[sa.Row], Any]) -> Iterator[tuple[Document, list[Any]]]:
+        """Documents in id order, each with its spans (``columns`` of them, each row passed
+        through ``convert``), fetched a batch of documents and their spans at a time."""
         c = annotations_table.c
-        columns = (c.doc_id, c.id, c.start, c.end, c.label, c.annotator,
-                   sa.type_coerce(c.created, sa.Text).label("created"),
-                   sa.type_coerce(c.updated, sa.Text).label("updated"),
-                   sa.type_coerce(c.value, sa.Text).label("value"), c.entity_id)
         for conn, rows in self._document_batches(batch):
             query = sa.select(*columns).where(c.doc_id >= rows[0].id, c.doc_id <= rows[-1].id)
             if annotator is not None:
                 query = query.where(c.annotator == annotator)
-            query = query.order_by(c.doc_id, c.start, c.end, c.id)
-            spans: dict[int, list[dict[str, Any]]] = {}
-            for row in conn.execute(query).mappings():
-                spans.setdefault(row["doc_id"], []).append(dict(row))
+            spans: dict[int, list[Any]] = {}
+            for row in conn.execute(query.order_by(c.doc_id, c.start, c.end, c.id)):
+                spans.setdefault(row.doc_id, []).append(convert(row))
             for row in rows:
                 yield self._document(row), spans.get(row.id, [])
+
+    def iter_documents_with_annotations(
+        self, annotator: str | None = None, batch: int = 500
+    ) -> Iterator[tuple[Document, list[Annotation]]]:
+        """Documents in id order with their spans as ``Annotation`` models."""
+        return self._documents_with(_SPAN_COLUMNS, annotator, batch, self._annotation)
+
+    def iter_documents_with_span_records(
+        self, annotator: str | None = None, batch: int = 500
+    ) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
+        """Documents with their spans as plain dicts (times and value as the driver gives
+        them): the fast path for exports, which validate and serialise them without models."""
+        return self._documents_with(_SPAN_COLUMNS, annotator, batch, lambda row: dict(row._mapping))
 
     def iter_documents_with_spans(self, batch: int = 500) -> Iterator[tuple[Document, list[sa.Row]]]:
-        """Like ``iter_documents_with_annotations`` but each span is a light row with only
-        ``doc_id, start, end, label, annotator`` (for agreement over large projects)."""
-        columns = (annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end,
-                   annotations_table.c.label, annotations_table.c.annotator)
-        for conn, rows in self._document_batches(batch):
-            query = (sa.select(*columns)
-                     .where(annotations_table.c.doc_id >= rows[0].id, annotations_table.c.doc_id <= rows[-1].id)
-                     .order_by(annotations_table.c.doc_id, annotations_table.c.start, annotations_table.c.end))
-            spans: dict[int, list[sa.Row]] = {}
-            for row in conn.execute(query):
-                spans.setdefault(row.doc_id, []).append(row)
-            for row in rows:
-                yield self._document(row), spans.get(row.id, [])
+        """Documents with light span rows of only ``doc_id, start, end, label, annotator``
+        (for agreement over large projects)."""
+        c = annotations_table.c
+        return self._documents_with((c.doc_id, c.start, c.end, c.label, c.annotator), None, batch,
+                                    lambda row: row)
+
+    def uids(self) -> dict[int, str]:
+        """Every document's id and uid (no text): for lists of document pairs."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(documents_table.c.id, documents_table.c.uid)).all())
 
     def revision(self, doc_id: int | None) -> tuple:
-        """A cheap fingerprint of what others may change: the number of documents, and the
-        open document's spans (count and latest edit). Polled to show others' edits."""
+        """A cheap fingerprint of what others may change: the newest document id (documents
+        are only ever added), and the open document's spans (count and latest edit), all
+        read through indexes. Polled to show others' edits."""
         c = annotations_table.c
         with self.engine.connect() as conn:
-            documents = conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+            documents = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar()
             if doc_id is None:
                 return (documents,)
             spans = conn.execute(sa.select(sa.func.count(), sa.func.max(sa.type_coerce(c.updated, sa.Text)))

@@ -349,8 +349,7 @@ class DuplicatesWindow(QMainWindow):
     def refresh(self) -> None:
         """Search near-duplicate articles in the background, then fill all three lists."""
         def work(job):
-            rows = self.store.document_rows(self.store.document_ids(), "")
-            uid = {doc_id: row.uid for doc_id, row in rows.items()}
+            uid = self.store.uids()
             return [{"a": uid[p.a], "b": uid[p.b], "similarity": p.similarity,
                      "key": pair_key("documents", uid[p.a], uid[p.b])}
                     for p in find_near_duplicates(self.store, job=job)]

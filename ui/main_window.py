@@ -347,8 +347,8 @@ class MainWindow(QMainWindow):
         revision = self.store.revision(doc_id)
         if revision == self._revision:
             return
-        self._revision = revision
-        if self.documents.rowCount() != revision[0]:
+        previous, self._revision = self._revision, revision
+        if previous[0] != revision[0]:  # documents were added elsewhere
             self.documents.reload()
             self._update_counts()
         if doc_id is not None:
