@@ -555,12 +555,33 @@ class Store(EntityStore):
         them): the fast path for exports, which validate and serialise them without models."""
         return self._documents_with(_SPAN_COLUMNS, annotator, batch, lambda row: dict(row._mapping))
 
-    def iter_documents_with_spans(self, batch: int = 500) -> Iterator[tuple[Document, list[sa.Row]]]:
-        """Documents with light span rows of only ``doc_id, start, end, label, annotator``
-        (for agreement over large projects)."""
+    def annotated(self, annotators: Sequence[str]) -> list[tuple[int, str]]:
+        """Every (document id, annotator) pair where one of ``annotators`` has a span,
+        read from the (doc_id, annotator) index alone."""
         c = annotations_table.c
-        return self._documents_with((c.doc_id, c.start, c.end, c.label, c.annotator), None, batch,
-                                    lambda row: row)
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(
+                sa.select(c.doc_id, c.annotator).where(c.annotator.in_(list(annotators))).distinct())]
+
+    def document_texts(self, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """``(id, uid, text)`` of the given documents, in id order."""
+        d = documents_table.c
+        found: list[tuple[int, str, str]] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(ids), 500):
+                found.extend(tuple(row) for row in conn.execute(
+                    sa.select(d.id, d.uid, d.text).where(d.id.in_(chunk)).order_by(d.id)))
+        return found
+
+    def span_columns(self, first: int, last: int, annotators: Sequence[str]) -> tuple[tuple, ...]:
+        """Columns ``doc_id, start, end, label, annotator`` of every span of ``annotators``
+        in documents ``first``..``last`` (ids), without building models: for agreement."""
+        c = annotations_table.c
+        query = sa.select(c.doc_id, c.start, c.end, c.label, c.annotator).where(
+            c.doc_id >= first, c.doc_id <= last, c.annotator.in_(list(annotators)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return tuple(zip(*rows)) if rows else ((), (), (), (), ())
 
     def uids(self) -> dict[int, str]:
         """Every document's id and uid (no text): for lists of document pairs."""

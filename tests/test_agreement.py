@@ -81,10 +81,15 @@ def test_random_data_equals_the_reference_implementations(store, seed):
             for _ in range(rng.randint(0, 6)):
                 first = rng.randrange(len(tokens))
                 last = min(len(tokens) - 1, first + rng.randint(0, 3))
-                spans.append(Annotation(doc_id=doc_id, start=tokens[first].start(), end=tokens[last].end(),
+                start, end = tokens[first].start(), tokens[last].end()
+                if seed % 2:  # boundaries inside words and in the spaces between them
+                    start = max(0, start + rng.randint(-2, 2))
+                    end = max(start + 1, end + rng.randint(-2, 2))
+                spans.append(Annotation(doc_id=doc_id, start=start, end=end,
                                         label=rng.choice(labels), annotator=annotator))
     store.add_annotations(spans)
     report = compute_agreement(store)
+    assert compute_agreement(store, batch=3).to_dict() == report.to_dict()  # counted in batches: the same
 
     codes = {"O": 0, **{label: i + 1 for i, label in enumerate(labels)}}
     matrix = {a: [] for a in annotators}
@@ -99,6 +104,18 @@ def test_random_data_equals_the_reference_implementations(store, seed):
     data = np.array([matrix[a] for a in annotators], dtype=float)
     expected_alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert report.overall["alpha"] == pytest.approx(expected_alpha, abs=1e-9)
+    shared = [(doc_id, text) for doc_id, text in zip(ids, texts) if len(worked[doc_id]) >= 2]
+    assert [row["tokens"] for row in report.per_document] == [len(TOKEN.findall(t)) for _, t in shared]
+    offset = 0
+    for row, (doc_id, text) in zip(report.per_document, shared):  # each document's own alpha
+        assert row["annotators"] == worked[doc_id]
+        piece = data[[annotators.index(a) for a in worked[doc_id]], offset : offset + row["tokens"]]
+        offset += row["tokens"]
+        if len(np.unique(piece)) > 1:
+            assert row["alpha"] == pytest.approx(
+                krippendorff.alpha(reliability_data=piece, level_of_measurement="nominal"), abs=1e-9)
+        else:
+            assert row["alpha"] is None
     for pair in report.pairs:
         a, b = data[annotators.index(pair["annotator_a"])], data[annotators.index(pair["annotator_b"])]
         both = ~np.isnan(a) & ~np.isnan(b)
@@ -124,3 +141,27 @@ def test_span_counts_with_nested_and_duplicate_spans():
 
 def test_alpha_is_undefined_without_variation():
     assert nominal_alpha(np.array([[4.0, 0.0], [0.0, 0.0]])) is None
+
+
+def test_the_column_tokenizer_finds_exactly_the_token_pattern_matches():
+    from curator.agreement import _tokens
+
+    rng = random.Random(4)
+    alphabet = "ab_9 \t\n.,-–«»'\u0301\u00e9\u0416\u4e2d\u0661\U0001F600\U00010400\u00a0\u2003$%"
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        starts, ends = _tokens(text)
+        assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in TOKEN.finditer(text)], text
+
+
+def test_agreement_can_be_cancelled_between_batches(store):
+    from curator.agreement import compute_agreement
+    from curator.jobs import Cancelled, Job
+
+    ids = store.add_documents([Document(uid=f"d{i}", text=TEXT) for i in range(3)])
+    store.add_annotations([span(doc_id, "Tokayev", "PERSON", who) for doc_id in ids for who in "ab"])
+    job = Job()
+    job.cancel()
+    with pytest.raises(Cancelled):
+        compute_agreement(store, job=job, batch=1)
+    assert compute_agreement(store, batch=2).documents == 3  # batches add up to the whole
