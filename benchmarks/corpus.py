@@ -24,29 +24,37 @@ FILLER = ("the parties discussed prospects for cooperation in energy transport l
           "business contacts between the regions of the two countries in the coming years").split()
 
 
-def sentence(rng: random.Random) -> tuple[str, list[tuple[int, int, str]]]:
-    """One sentence and its spans (start, end, label) relative to the sentence."""
+Span = tuple[int, int, str, dict | None]  # start, end, label, normalized value
+
+
+def sentence(rng: random.Random) -> tuple[str, list[Span]]:
+    """One sentence and its spans relative to the sentence, figures and dates with their values."""
     person, place, org = rng.choice(PEOPLE), rng.choice(PLACES), rng.choice(ORGS)
-    amount = f"${rng.randint(1, 90)}.{rng.randint(0, 9)} billion"
-    percent = f"{rng.randint(2, 60)}%"
-    year = str(rng.randint(2015, 2024))
-    parts = [(person, "PERSON"), (" said in ", None), (place, "LOCATION"), (" that ", None),
-             (rng.choice(TOPICS), None), (" with ", None), (org, "ORG"), (" grew by ", None), (percent, "PERCENT"),
-             (" in ", None), (year, "DATE"), (" to ", None), (amount, "MONEY"), (", ", None),
-             (" ".join(rng.choices(FILLER, k=rng.randint(8, 20))), None), (". ", None)]
+    billions, tenths = rng.randint(1, 90), rng.randint(0, 9)
+    amount = f"${billions}.{tenths} billion"
+    share = rng.randint(2, 60)
+    year = rng.randint(2015, 2024)
+    money = {"type": "figure", "amount": str(billions * 10**9 + tenths * 10**8), "unit": "USD", "scale": "billion"}
+    percent = {"type": "figure", "amount": str(share), "unit": "%"}
+    date = {"type": "date", "start": f"{year}-01-01", "end": f"{year}-12-31", "granularity": "year"}
+    parts = [(person, "PERSON", None), (" said in ", None, None), (place, "LOCATION", None), (" that ", None, None),
+             (rng.choice(TOPICS), None, None), (" with ", None, None), (org, "ORG", None),
+             (" grew by ", None, None), (f"{share}%", "PERCENT", percent), (" in ", None, None),
+             (str(year), "DATE", date), (" to ", None, None), (amount, "MONEY", money), (", ", None, None),
+             (" ".join(rng.choices(FILLER, k=rng.randint(8, 20))), None, None), (". ", None, None)]
     text, spans = "", []
-    for piece, label in parts:
+    for piece, label, value in parts:
         if label:
-            spans.append((len(text), len(text) + len(piece), label))
+            spans.append((len(text), len(text) + len(piece), label, value))
         text += piece
     return text, spans
 
 
-def article(rng: random.Random, words: int = 600) -> tuple[str, list[tuple[int, int, str]]]:
+def article(rng: random.Random, words: int = 600) -> tuple[str, list[Span]]:
     text, spans = "", []
     while len(text.split()) < words:
         piece, piece_spans = sentence(rng)
-        spans.extend((s + len(text), e + len(text), label) for s, e, label in piece_spans)
+        spans.extend((s + len(text), e + len(text), label, value) for s, e, label, value in piece_spans)
         text += piece
         if rng.random() < 0.15:
             text += "\n\n"
@@ -66,11 +74,11 @@ def near_copy(rng: random.Random, text: str) -> str:
 
 
 def write_jsonl(path: Path, documents: int, seed: int = 1, duplicate_share: float = 0.02,
-                words: int = 600) -> tuple[list[tuple[str, str]], dict[str, list[tuple[int, int, str]]]]:
+                words: int = 600) -> tuple[list[tuple[str, str]], dict[str, list[Span]]]:
     """Write ``documents`` articles as JSONL; returns the planted duplicate pairs and every article's spans."""
     rng = random.Random(seed)
     planted: list[tuple[str, str]] = []
-    spans: dict[str, list[tuple[int, int, str]]] = {}
+    spans: dict[str, list[Span]] = {}
     originals: list[tuple[str, str]] = []
     with path.open("w", encoding="utf-8") as out:
         for index in range(documents):

@@ -71,8 +71,8 @@ def add_annotations(store: Store, spans: dict, per_doc: int) -> int:
     batch: list[Annotation] = []
     total = 0
     for doc_id in ids:
-        for start, end, label in spans[uid_of[doc_id]][:per_doc]:
-            batch.append(Annotation(doc_id=doc_id, start=start, end=end, label=label, annotator="bench"))
+        for start, end, label, value in spans[uid_of[doc_id]][:per_doc]:
+            batch.append(Annotation(doc_id=doc_id, start=start, end=end, label=label, annotator="bench", value=value))
         if len(batch) >= 50_000:
             store.add_annotations(batch)
             total += len(batch)
@@ -126,13 +126,17 @@ def bench_gui(project: Path) -> None:
     text = store.get_document(doc_id).text
     store.add_annotations([Annotation(doc_id=doc_id, start=s, end=s + 4, label="ORG", annotator="bench")
                            for s in random.Random(3).sample(range(len(text) - 5), 1000)])
-    window.open_document(ids[0])
-    app.processEvents()
-    start = time.perf_counter()
-    window.open_document(doc_id)
-    app.processEvents()
-    switched = time.perf_counter() - start
-    row("switch to a document with 1,000 annotations, shown", f"{switched * 1000:.0f} ms", "< 50 ms")
+    switches = []
+    for _ in range(5):  # from an ordinary document to the big one, five times
+        window.open_document(ids[0])
+        app.processEvents()
+        start = time.perf_counter()
+        window.open_document(doc_id)
+        app.processEvents()
+        switches.append(time.perf_counter() - start)
+    row("switch to a document with 1,000 annotations, shown",
+        f"median {sorted(switches)[2] * 1000:.0f} ms", "< 50 ms", f"first {switches[0] * 1000:.0f} ms, "
+        f"slowest {max(switches) * 1000:.0f} ms")
 
     model = window.documents
     frames = []
@@ -227,7 +231,7 @@ def bench_agreement(folder: Path, documents: int, per_doc: int) -> None:
     batch = []
     for doc_id, spans in zip(ids, layers):
         for annotator in ("ann", "bob", "cat"):
-            for start, end, label in spans[:per_doc]:
+            for start, end, label, _value in spans[:per_doc]:
                 if rng.random() < 0.9:
                     batch.append(Annotation(doc_id=doc_id, start=start, end=end, annotator=annotator,
                                             label=label if rng.random() < 0.95 else "ORG"))

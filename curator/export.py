@@ -8,18 +8,25 @@ document passed. A refused or cancelled export leaves nothing behind.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import shutil
+import tempfile
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from curator.dataset import FORMAT_VERSION, ExportDocument
+import orjson
+
+from curator.dataset import FORMAT_VERSION
 from curator.errors import CuratorError
-from curator.jobs import Job
+from curator.jobs import Job, collector_paused
 from curator.models import utc_now
 from curator.store import Store
 from curator.validate import Problem, Severity, iter_export_documents
@@ -78,8 +85,8 @@ def _json_default(value: Any) -> Any:
 
 def _collect(
     store: Store, annotator: str | None, job: Job | None, problems: list[Problem], clean: bool = False
-) -> Iterator[ExportDocument]:
-    """Valid documents in order; problems of every document go to ``problems``.
+) -> Iterator[dict]:
+    """Valid documents in order, as JSON-ready dicts; problems of every document go to ``problems``.
 
     A clean export also needs every disagreement and duplicate decided, and leaves
     out articles marked as duplicates that were not kept."""
@@ -95,9 +102,107 @@ def _collect(
             yield document
 
 
+# Projects of at least this many documents are exported by worker processes, each
+# validating and serialising its own ranges of documents into a part file.
+PARALLEL_FROM = 20_000
+_RANGE = 2_500  # documents per part
+
+
+def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str | None, job: Job | None,
+                     problems: list[Problem], clean: bool, workers: int | None, parallel_from: int,
+                     prefix: bytes, suffix: bytes) -> None:
+    """Write each valid document as JSON between ``prefix`` and ``suffix``, in id order,
+    except the first byte of the first (the comma before the first of a JSON array);
+    problems go to ``problems``."""
+    job = job or Job()
+    workers = min(4, os.cpu_count() or 1) if workers is None else workers
+    skip_first = len(prefix) > 0
+    if workers < 2 or store.document_count() < max(parallel_from, 1):
+        for document in _collect(store, annotator, job, problems, clean):
+            out.write(prefix[1:] if skip_first else prefix)
+            out.write(orjson.dumps(document))
+            out.write(suffix)
+            skip_first = False
+        return
+    dropped: set[int] = set()
+    if clean:
+        from curator.clean import clean_check
+
+        blocking, dropped = clean_check(store, job)
+        problems.extend(blocking)
+    ids = sorted(store.document_ids())
+    pieces = [ids[i : i + _RANGE] for i in range(0, len(ids), _RANGE)]
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # Spawned, not forked: the window exports from a thread, and forking a threaded process is unsafe.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_open_worker_store, initargs=(store.location,))
+    try:
+        running: deque = deque()
+        done = 0
+        for index in range(len(pieces) + workers + 1):
+            if index < len(pieces):
+                piece = pieces[index]
+                running.append(pool.submit(_write_range, folder / f"{index:06d}", annotator, piece[0], piece[-1],
+                                           dropped & set(piece), prefix, suffix))
+            if running and (len(running) > workers or index >= len(pieces)):  # keep both workers busy
+                part, found = running.popleft().result()
+                job.check()
+                done += _RANGE
+                job.set_progress(min(done, len(ids)), len(ids))
+                problems.extend(found)
+                skip_first = _append(out, part, skip=1 if skip_first else 0) and skip_first
+                part.unlink()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _append(out: BinaryIO, part: Path, skip: int) -> bool:
+    """Append ``part`` but its first ``skip`` bytes to ``out``; True if ``part`` was empty."""
+    size = part.stat().st_size
+    if size == 0:
+        return True
+    out.flush()
+    with part.open("rb") as written:
+        if hasattr(os, "sendfile"):  # copied by the kernel, not through Python
+            offset = skip
+            while offset < size:
+                offset += os.sendfile(out.fileno(), written.fileno(), offset, size - offset)
+        else:
+            written.seek(skip)
+            shutil.copyfileobj(written, out, 1 << 20)
+    return False
+
+
+_WORKER_STORE: Store | None = None
+
+
+def _open_worker_store(location: str) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = Store.open(location)
+
+
+def _write_range(part: Path, annotator: str | None, first: int, last: int, skip: set[int], prefix: bytes,
+                 suffix: bytes) -> tuple[Path, list[Problem]]:
+    """In a worker process: write the valid documents with ids ``first``..``last`` to
+    ``part``; returns it with the problems found."""
+    assert _WORKER_STORE is not None
+    problems = []
+    with collector_paused(), part.open("wb") as out:
+        for document, found in iter_export_documents(_WORKER_STORE, annotator, skip=skip, first=first, last=last):
+            problems.extend(found)
+            if document is not None:
+                out.write(prefix)
+                out.write(orjson.dumps(document))
+                out.write(suffix)
+    return part, problems
+
+
 def export_json(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
-                clean: bool = False) -> list[Problem]:
-    """Write the dataset as one JSON object; returns the warnings. Raises ``ExportRefused``."""
+                clean: bool = False, workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> list[Problem]:
+    """Write the dataset as one JSON object; returns the warnings. Raises ``ExportRefused``.
+    Large projects are validated and serialised by ``workers`` processes (default: the
+    machine's cores, up to four)."""
     target = Path(target)
     problems: list[Problem] = []
     project = store.project
@@ -111,31 +216,28 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
         "entities": [entity.model_dump(mode="json") for entity in store.entities()],
         "facts": _facts_json(store),
     }
-    with atomic_path(target) as temp:
-        with temp.open("w", encoding="utf-8") as out:
+    with atomic_path(target) as temp, collector_paused():
+        with temp.open("wb") as out:
             head = json.dumps(header, ensure_ascii=False, indent=1)
-            out.write(head[:-2] + ',\n "documents": [')
-            first = True
-            for document in _collect(store, annotator, job, problems, clean):
-                out.write("\n  " if first else ",\n  ")
-                out.write(document.model_dump_json())
-                first = False
-            out.write("\n ]\n}\n")
+            out.write((head[:-2] + ',\n "documents": [').encode("utf-8"))
+            _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
+                             prefix=b",\n  ", suffix=b"")
+            out.write(b"\n ]\n}\n")
         _refuse_on_errors(target, problems)
     write_schema(target.parent)
     return problems
 
 
 def export_jsonl(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
-                 clean: bool = False) -> list[Problem]:
+                 clean: bool = False, workers: int | None = None, parallel_from: int = PARALLEL_FROM
+                 ) -> list[Problem]:
     """Write one document (with its annotations) per line; returns the warnings."""
     target = Path(target)
     problems: list[Problem] = []
-    with atomic_path(target) as temp:
-        with temp.open("w", encoding="utf-8") as out:
-            for document in _collect(store, annotator, job, problems, clean):
-                out.write(document.model_dump_json())
-                out.write("\n")
+    with atomic_path(target) as temp, collector_paused():
+        with temp.open("wb") as out:
+            _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
+                             prefix=b"", suffix=b"\n")
         _refuse_on_errors(target, problems)
     write_schema(target.parent)
     return problems
@@ -303,15 +405,18 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
         documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
         annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
         for document in _collect(store, annotator, job, problems, clean):
-            documents.write([document.id, document.title, document.source, document.url, document.published,
-                             document.status, len(document.annotations), document.text])
-            for span in document.annotations:
-                entity = entities.get(span.entity_id) if span.entity_id else None
+            uid, published = document["id"], document["published"]
+            documents.write([uid, document["title"], document["source"], document["url"],
+                             date.fromisoformat(published) if published else None, document["status"],
+                             len(document["annotations"]), document["text"]])
+            for span in document["annotations"]:
+                entity = entities.get(span["entity_id"]) if span["entity_id"] else None
                 if entity:
                     mentions[entity.id] = mentions.get(entity.id, 0) + 1
-                annotations.write([document.id, span.id, span.start, span.end, span.text, span.label,
-                                   span.annotator, *_value_cells(span.value), span.entity_id,
-                                   entity.name if entity else None, span.created, span.updated])
+                annotations.write([uid, span["id"], span["start"], span["end"], span["text"], span["label"],
+                                   span["annotator"], *_value_cells(span["value"]), span["entity_id"],
+                                   entity.name if entity else None, datetime.fromisoformat(span["created"]),
+                                   datetime.fromisoformat(span["updated"])])
         documents.close()
         annotations.close()
         entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, formats, overflow, max_rows)

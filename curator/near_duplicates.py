@@ -10,6 +10,7 @@ similarity reaches the threshold.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -84,7 +85,8 @@ def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> It
             job.set_progress(done, total)
             yield from result
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Spawned, not forked: the window runs this from a thread, and forking a threaded process is unsafe.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for result in pool.map(_signatures, _batches(store, 500), chunksize=1):
             job.check()
             done += len(result)

@@ -7,7 +7,9 @@ team can later point it at PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
 from curator.errors import ConflictError, CuratorError
@@ -287,20 +290,21 @@ class Store(EntityStore):
             row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
         return self._document(row) if row else None
 
-    def _document_batches(self, batch: int) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
-        """Documents in id order, ``batch`` rows at a time, each batch with its connection."""
-        last = 0
+    def _document_batches(self, batch: int, columns: tuple = (documents_table,), first: int | None = None,
+                          last: int | None = None) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
+        """Documents in id order (ids ``first``..``last`` if given), ``batch`` rows at a
+        time, each batch with its connection."""
+        d = documents_table.c
+        after = (first or 1) - 1
         while True:
+            query = sa.select(*columns).where(d.id > after)
+            if last is not None:
+                query = query.where(d.id <= last)
             with self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(documents_table)
-                    .where(documents_table.c.id > last)
-                    .order_by(documents_table.c.id)
-                    .limit(batch)
-                ).all()
+                rows = conn.execute(query.order_by(d.id).limit(batch)).all()
                 if not rows:
                     return
-                last = rows[-1].id
+                after = rows[-1].id
                 yield conn, rows
 
     def iter_documents(self, batch: int = 500) -> Iterator[Document]:
@@ -398,11 +402,18 @@ class Store(EntityStore):
 
     # -- progress --------------------------------------------------------------
 
-    def statuses(self, annotator: str | None = None) -> dict[int, DocumentStatus]:
-        """Every document's status that differs from to-do; with no annotator, done by anyone."""
-        query = sa.select(progress_table.c.doc_id, progress_table.c.status)
+    def statuses(self, annotator: str | None = None, first: int | None = None,
+                 last: int | None = None) -> dict[int, DocumentStatus]:
+        """Every document's status that differs from to-do (of documents ``first``..``last``
+        if given); with no annotator, done by anyone."""
+        p = progress_table.c
+        query = sa.select(p.doc_id, p.status)
         if annotator is not None:
-            query = query.where(progress_table.c.annotator == annotator)
+            query = query.where(p.annotator == annotator)
+        if first is not None:
+            query = query.where(p.doc_id >= first)
+        if last is not None:
+            query = query.where(p.doc_id <= last)
         found: dict[int, DocumentStatus] = {}
         with self.engine.connect() as conn:
             for doc_id, status in conn.execute(query):
@@ -440,13 +451,21 @@ class Store(EntityStore):
 
     @staticmethod
     def _annotation(row: sa.Row) -> Annotation:
-        """A span from a row of ``_SPAN_COLUMNS`` (times and value read as text: parsing
-        them here is several times faster than the generic type conversions)."""
-        fields = dict(row._mapping)
-        for name in ("created", "updated"):
-            fields[name] = _parse_time(fields[name])
-        fields["value"] = _parse_json(fields["value"])
-        return Annotation.model_construct(**fields)
+        return Store._annotations([row])[0]
+
+    @staticmethod
+    def _annotations(rows: Sequence[sa.Row]) -> list[Annotation]:
+        """Spans from rows of ``_SPAN_COLUMNS`` (times and value read as text), validated
+        all at once: several times faster than building models one by one."""
+        fields = [{**row._mapping, "created": _utc_text(row.created), "updated": _utc_text(row.updated),
+                   "value": _parse_json(row.value)} for row in rows]
+        try:
+            return _ANNOTATIONS.validate_python(fields)
+        except ValidationError:
+            # A span damaged outside Curator (say, an end before its start) is still shown,
+            # so that it can be seen and fixed; validation before export reports it.
+            return [Annotation.model_construct(**{**f, "created": _parse_time(f["created"]),
+                                                  "updated": _parse_time(f["updated"])}) for f in fields]
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
         with self.engine.begin() as conn:
@@ -475,8 +494,8 @@ class Store(EntityStore):
         found: dict[str, Annotation] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(list(set(ids)), 500):
-                for row in conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id.in_(chunk))):
-                    found[row.id] = self._annotation(row)
+                rows = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id.in_(chunk))).all()
+                found.update((span.id, span) for span in self._annotations(rows))
         return found
 
     def delete_annotation(self, annotation_id: str) -> Annotation:
@@ -525,35 +544,44 @@ class Store(EntityStore):
             query = query.where(annotations_table.c.annotator == annotator)
         query = query.order_by(annotations_table.c.start, annotations_table.c.end, annotations_table.c.id)
         with self.engine.connect() as conn:
-            return [self._annotation(row) for row in conn.execute(query)]
+            return self._annotations(conn.execute(query).all())
 
     def _documents_with(self, columns: tuple, annotator: str | None, batch: int,
-                        convert: Callable[[sa.Row], Any]) -> Iterator[tuple[Document, list[Any]]]:
-        """Documents in id order, each with its spans (``columns`` of them, each row passed
-        through ``convert``), fetched a batch of documents and their spans at a time."""
+                        convert: Callable[[list[sa.Row]], list[Any]] | None, first: int | None = None,
+                        last: int | None = None) -> Iterator[tuple[Document, list[Any]]]:
+        """Documents in id order, each with its spans (``columns`` of them, each document's
+        rows passed through ``convert``), fetched a batch of documents and their spans at a time.
+        Without ``convert``, documents (their exported fields) and spans come as rows."""
         c = annotations_table.c
-        for conn, rows in self._document_batches(batch):
+        names = [column.name for column in columns]
+        doc_id = operator.itemgetter(names.index("doc_id"))
+        # Sorted here rather than by the database, which would sort through a temporary b-tree.
+        in_text_order = operator.itemgetter(*(names.index(name) for name in ("doc_id", "start", "end", "id")))
+        document_columns = (documents_table,) if convert else _EXPORTED_DOCUMENT_COLUMNS
+        for conn, rows in self._document_batches(batch, document_columns, first, last):
             query = sa.select(*columns).where(c.doc_id >= rows[0].id, c.doc_id <= rows[-1].id)
             if annotator is not None:
                 query = query.where(c.annotator == annotator)
-            spans: dict[int, list[Any]] = {}
-            for row in conn.execute(query.order_by(c.doc_id, c.start, c.end, c.id)):
-                spans.setdefault(row.doc_id, []).append(convert(row))
+            found = sorted(conn.execute(query).all(), key=in_text_order)
+            spans = {key: convert(list(group)) if convert else list(group)
+                     for key, group in itertools.groupby(found, doc_id)}
             for row in rows:
-                yield self._document(row), spans.get(row.id, [])
+                yield (self._document(row) if convert else row), spans.get(row.id, [])
 
     def iter_documents_with_annotations(
         self, annotator: str | None = None, batch: int = 500
     ) -> Iterator[tuple[Document, list[Annotation]]]:
         """Documents in id order with their spans as ``Annotation`` models."""
-        return self._documents_with(_SPAN_COLUMNS, annotator, batch, self._annotation)
+        return self._documents_with(_SPAN_COLUMNS, annotator, batch, self._annotations)
 
-    def iter_documents_with_span_records(
-        self, annotator: str | None = None, batch: int = 500
-    ) -> Iterator[tuple[Document, list[dict[str, Any]]]]:
-        """Documents with their spans as plain dicts (times and value as the driver gives
-        them): the fast path for exports, which validate and serialise them without models."""
-        return self._documents_with(_SPAN_COLUMNS, annotator, batch, lambda row: dict(row._mapping))
+    def iter_documents_with_span_rows(
+        self, annotator: str | None = None, batch: int = 500, first: int | None = None, last: int | None = None
+    ) -> Iterator[tuple[sa.Row, list[sa.Row]]]:
+        """Documents (ids ``first``..``last`` if given) and their spans as database rows
+        (the exported fields of ``Document``, those of ``Annotation`` with times and value
+        as the driver gives them): the fast path for exports, which validate and
+        serialise them without models."""
+        return self._documents_with(_SPAN_COLUMNS, annotator, batch, None, first, last)
 
     def annotated(self, annotators: Sequence[str]) -> list[tuple[int, str]]:
         """Every (document id, annotator) pair where one of ``annotators`` has a span,
@@ -612,12 +640,22 @@ class Store(EntityStore):
         return sorted(names)
 
 
+_EXPORTED_DOCUMENT_COLUMNS = tuple(documents_table.c[name] for name in ("id", "uid", "title", "source", "url",
+                                                                        "published", "text"))
 _SPAN_COLUMNS = (
     *(column for column in annotations_table.c if column.name not in ("created", "updated", "value")),
     sa.type_coerce(annotations_table.c.created, sa.Text).label("created"),
     sa.type_coerce(annotations_table.c.updated, sa.Text).label("updated"),
     sa.type_coerce(annotations_table.c.value, sa.Text).label("value"),
 )
+
+
+_ANNOTATIONS = TypeAdapter(list[Annotation])
+
+
+def _utc_text(stamp: str | datetime) -> str | datetime:
+    """A stored time for validation: SQLite keeps UTC without its offset."""
+    return stamp + "Z" if isinstance(stamp, str) and not stamp.endswith("Z") and "+" not in stamp[10:] else stamp
 
 
 def _parse_time(text: str | datetime) -> datetime:
@@ -628,6 +666,8 @@ def _parse_time(text: str | datetime) -> datetime:
 
 def _parse_json(raw: Any) -> Any:
     """A JSON column read as text (SQLite) or already decoded by the driver (PostgreSQL)."""
+    if raw is None or raw == "null":
+        return None
     return json.loads(raw) if isinstance(raw, str) else raw
 
 

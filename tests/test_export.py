@@ -1,4 +1,5 @@
 import json
+import sys
 
 import openpyxl
 import pytest
@@ -147,3 +148,91 @@ def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
 def test_unknown_format_is_an_error(filled, tmp_path):
     with pytest.raises(Exception, match="unknown export format"):
         export(filled, tmp_path / "out.csv")
+
+
+def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
+    """Exports skip the pydantic model for documents that plainly pass its checks: the
+    result must be the model's own, for every kind of span (values, entities, dates), on
+    both databases (SQLite hands back text, PostgreSQL aware datetimes)."""
+    from datetime import datetime, timezone
+
+    from curator.exchange import import_layer
+    from curator.importer import import_files
+    from curator.models import DocumentStatus
+    from curator.project import SAMPLE_ANNOTATIONS, sample_docs_dir
+    from curator.validate import export_document, exported_quickly
+
+    import_files(store, [sample_docs_dir()])
+    for layer in sorted(SAMPLE_ANNOTATIONS.glob("*.json")):
+        import_layer(store, layer)
+    whole_second = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # written without microseconds
+    store.add_annotation(Annotation(doc_id=store.document_ids()[0], start=0, end=3, label="ORG", annotator="z",
+                                    created=whole_second, updated=whole_second))
+    labels = {label.name: label.kind for label in store.label_schema.labels}
+    entities = {entity.id for entity in store.entities()}
+    spans_seen = []
+    for document, spans in store.iter_documents_with_span_rows():
+        quick, warned = exported_quickly(document, spans, "done", labels, entities)
+        by_model, problems = check_document(export_document(document, spans, DocumentStatus.DONE), labels,
+                                            document.id, entities)
+        assert quick == by_model
+        assert warned or not problems  # documents with warnings are always looked at again
+        spans_seen.extend(quick["annotations"])
+    assert sum(1 for s in spans_seen if s["value"]) > 20 and sum(1 for s in spans_seen if s["entity_id"]) > 20
+    assert "2026-01-02T03:04:05Z" in {s["created"] for s in spans_seen}
+
+
+@pytest.mark.parametrize("change", [
+    {"start": -1}, {"end": 10_000}, {"end": 0}, {"label": "NOPE"}, {"created": "yesterday"},
+    {"updated": "2024-01-01T00:00:00"}, {"value": '{"type": "figure", "amount": "many"}'}, {"value": "[1, 2]"},
+    {"value": "{broken"}, {"entity_id": "missing"},
+])
+def test_the_quick_checks_leave_anything_doubtful_to_the_model(change):
+    from curator.validate import exported_quickly
+
+    fields = ("id", "doc_id", "start", "end", "label", "annotator", "entity_id", "created", "updated", "value")
+    span = {"id": "a", "doc_id": 1, "start": 0, "end": 6, "label": "LOCATION", "annotator": "x", "entity_id": None,
+            "created": "2024-01-01 00:00:00.000000", "updated": "2024-01-01 00:00:00.000000", "value": "null"}
+    document = Document(id=1, uid="d", text="Astana and Beijing")
+    row = tuple(span[f] for f in fields)
+    assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is not None
+    row = tuple({**span, **change}[f] for f in fields)
+    assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is None
+
+
+def test_span_rows_come_in_the_order_the_quick_checks_unpack():
+    from curator.store import _SPAN_COLUMNS
+
+    assert [c.name for c in _SPAN_COLUMNS] == ["id", "doc_id", "start", "end", "label", "annotator", "entity_id",
+                                               "created", "updated", "value"]
+
+
+def _documents_part(path):
+    return path.read_text(encoding="utf-8").split('"documents"')[1]  # the header has the export time
+
+
+def test_worker_processes_write_the_same_export_as_one_process(annotated_sample, tmp_path, monkeypatch):
+    from curator.export import export_jsonl
+
+    monkeypatch.setattr(sys.modules["curator.export"], "_RANGE", 2)  # five documents in three parts
+    doc_id = annotated_sample.document_ids()[1]
+    annotated_sample.add_annotation(Annotation(doc_id=doc_id, start=0, end=4, label="MONEY", annotator="x"))
+    out = tmp_path / "out"
+    alone = export_json(annotated_sample, out / "alone.json", workers=1)
+    together = export_json(annotated_sample, out / "together.json", workers=2, parallel_from=1)
+    assert _documents_part(out / "alone.json") == _documents_part(out / "together.json")
+    assert together == alone and any("no normalized value" in p.message for p in together)
+    json.loads((out / "together.json").read_text(encoding="utf-8"))
+    export_jsonl(annotated_sample, out / "alone.jsonl", workers=1)
+    export_jsonl(annotated_sample, out / "together.jsonl", workers=2, parallel_from=1)
+    assert (out / "alone.jsonl").read_bytes() == (out / "together.jsonl").read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["alone.json", "together.json", "alone.jsonl", "together.jsonl", "curator-dataset-v1.schema.json"])
+
+
+def test_worker_processes_refuse_bad_data_and_leave_nothing(filled, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules["curator.export"], "_RANGE", 1)
+    corrupt(filled, end=999)
+    with pytest.raises(ExportRefused, match="outside the text"):
+        export_json(filled, tmp_path / "out" / "out.json", workers=2, parallel_from=1)
+    assert list((tmp_path / "out").iterdir()) == []  # neither the export nor its parts

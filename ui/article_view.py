@@ -170,34 +170,49 @@ class ArticleView(QPlainTextEdit):
             shade = QTextCharFormat()
             shade.setBackground(QColor("#fff3b0"))
             selections.append(self._selection(*region, shade))
+        formats: dict[tuple[bool, str, bool], QTextCharFormat] = {}  # one per kind, label and selectedness
         for suggestion in self._suggestions:
             if suggestion.end < low or suggestion.start > high:
                 continue
-            # Suggestions are a separate layer: a dashed underline in the label's
-            # colour, a tint only when selected; accepted spans get full colour.
-            fmt = QTextCharFormat()
-            color = self._colors.get(suggestion.label, QColor("#ff6b6b"))
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            fmt.setUnderlineColor(color.darker(220))
-            if suggestion.id == self._selected_id:
-                tint = QColor(color)
-                tint.setAlpha(110)
-                fmt.setBackground(tint)
-            fmt.setToolTip(f"Suggested {suggestion.label}")
+            selected = suggestion.id == self._selected_id
+            fmt = formats.get((True, suggestion.label, selected))
+            if fmt is None:
+                fmt = formats[(True, suggestion.label, selected)] = self._suggestion_format(suggestion.label, selected)
             selections.append(self._selection(suggestion.start, suggestion.end, fmt))
         for span in self._spans:
             if span.end < low or span.start > high:
                 continue
-            fmt = QTextCharFormat()
-            fmt.setBackground(self._colors.get(span.label, QColor("#ff6b6b")))
-            if span.id == self._selected_id:
-                fmt.setFontUnderline(True)
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor("#202020"))
-                fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
-            fmt.setToolTip(f"{span.label}")
+            selected = span.id == self._selected_id
+            fmt = formats.get((False, span.label, selected))
+            if fmt is None:
+                fmt = formats[(False, span.label, selected)] = self._span_format(span.label, selected)
             selections.append(self._selection(span.start, span.end, fmt))
         self.setExtraSelections(selections)
+
+    def _suggestion_format(self, label: str, selected: bool) -> QTextCharFormat:
+        # Suggestions are a separate layer: a dashed underline in the label's colour,
+        # a tint only when selected; accepted spans get full colour.
+        fmt = QTextCharFormat()
+        color = self._colors.get(label, QColor("#ff6b6b"))
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+        fmt.setUnderlineColor(color.darker(220))
+        if selected:
+            tint = QColor(color)
+            tint.setAlpha(110)
+            fmt.setBackground(tint)
+        fmt.setToolTip(f"Suggested {label}")
+        return fmt
+
+    def _span_format(self, label: str, selected: bool) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setBackground(self._colors.get(label, QColor("#ff6b6b")))
+        if selected:
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(QColor("#202020"))
+            fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
+        fmt.setToolTip(label)
+        return fmt
 
     # -- what the curator selected -------------------------------------------------
 
