@@ -6,7 +6,17 @@ import bisect
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from curator.models import Annotation, Suggestion
@@ -44,12 +54,68 @@ def display_text(text: str) -> str:
     return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
+REGION_COLOR = "#fff3b0"
+
+_Range = tuple[int, int, tuple]  # Qt start, Qt end, the key of its format
+
+
+class _Highlighter(QSyntaxHighlighter):
+    """Lays out layers of formatted ranges with the text, later layers over earlier."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.layers: list[list[_Range]] = []
+        self.formats: dict[tuple, QTextCharFormat] = {}
+        self._index: list[tuple[list[int], list[int]]] = []
+
+    def update(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat], restyled: bool) -> None:
+        """Show these layers, laying out again only the paragraphs whose ranges changed
+        (all of them if the formats were ``restyled``)."""
+        layers = [sorted(layer, key=lambda r: (r[0], -r[1])) for layer in layers]
+        before = {(i, *r) for i, layer in enumerate(self.layers) for r in layer}
+        after = {(i, *r) for i, layer in enumerate(layers) for r in layer}
+        self.layers, self.formats = layers, formats
+        self._index = []
+        for layer in layers:
+            reach, furthest = [], -1
+            for _start, end, _key in layer:
+                furthest = max(furthest, end)
+                reach.append(furthest)
+            self._index.append(([start for start, _end, _key in layer], reach))
+        changed = before ^ after
+        document = self.document()
+        if restyled or len(changed) > 200 or document.blockCount() < 50:
+            self.rehighlight()
+            return
+        blocks = set()
+        for _layer, start, end, _key in changed:
+            block = document.findBlock(start)
+            while block.isValid() and block.position() < max(end, start + 1):
+                blocks.add(block.blockNumber())
+                block = block.next()
+        for number in sorted(blocks):
+            self.rehighlightBlock(document.findBlockByNumber(number))
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        block = self.currentBlock()
+        first, last = block.position(), block.position() + block.length()
+        for layer, (starts, reach) in zip(self.layers, self._index):
+            # Ranges that start before the paragraph ends and reach into it.
+            for index in range(bisect.bisect_right(reach, first), bisect.bisect_left(starts, last)):
+                start, end, key = layer[index]
+                if end > first:
+                    begin = max(start, first) - first
+                    self.setFormat(begin, min(end, last) - first - begin, self.formats[key])
+
+
 class ArticleView(QPlainTextEdit):
     """Read-only article text that the curator selects with mouse or keyboard.
 
-    Spans are drawn as extra selections (background in the label colour; the
-    selected span also underlined), so the text is never re-laid out when spans
-    change. Emits ``span_clicked`` when a click lands on a span. UI thread only.
+    Spans are character formats laid out with the text by a syntax highlighter
+    (background in the label colour), so that painting a thousand of them costs
+    no more than painting the text; when spans change, only the paragraphs they
+    touch are laid out again. The selected span is also outlined, as an extra
+    selection. Emits ``span_clicked`` when a click lands on a span. UI thread only.
     """
 
     span_clicked = Signal(str)
@@ -74,9 +140,9 @@ class ArticleView(QPlainTextEdit):
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
         self._regions: list[tuple[int, int]] = []
-        self._painted = (0, 0)
         self._colors: dict[str, QColor] = {}
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._highlighter = _Highlighter(self.document())
+        self._restyled = False
 
     # -- content -----------------------------------------------------------------
 
@@ -87,11 +153,13 @@ class ArticleView(QPlainTextEdit):
         self._suggestions = []
         self._selected_id = None
         self._regions = []
+        self._highlighter.layers = []
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_schema(self, schema: LabelSchema) -> None:
         self._colors = {label.name: QColor(label.color) for label in schema.labels}
+        self._restyled = True
 
     def set_spans(self, spans: Iterable[Annotation], selected_id: str | None = None, paint: bool = True) -> None:
         self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
@@ -139,80 +207,66 @@ class ArticleView(QPlainTextEdit):
         selection.format = fmt
         return selection
 
-    # With more highlights than this, only those near the visible text are drawn, and
-    # scrolling draws the next ones: a document with thousands of spans opens at once.
-    WINDOWED_FROM = 300
-    WINDOW_MARGIN = 1500  # characters beyond the visible text on each side
-
-    def _window(self) -> tuple[int, int]:
-        if len(self._spans) + len(self._suggestions) < self.WINDOWED_FROM:
-            return 0, len(self._text)
-        viewport = self.viewport().rect()
-        top = self._offsets.from_qt(self.cursorForPosition(viewport.topLeft()).position())
-        bottom = self._offsets.from_qt(self.cursorForPosition(viewport.bottomRight()).position())
-        return top - self.WINDOW_MARGIN, bottom + self.WINDOW_MARGIN
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._on_scrolled()
-
-    def _on_scrolled(self) -> None:
-        low, high = self._window()
-        painted_low, painted_high = self._painted
-        if low < painted_low or high > painted_high:
-            self._paint()
-
     def _paint(self) -> None:
-        low, high = self._window()
-        self._painted = (low, high)
+        to_qt = self._offsets.to_qt
+        formats: dict[tuple, QTextCharFormat] = {}  # one per kind and label
+        if self._regions:
+            formats[("region",)] = shade = QTextCharFormat()
+            shade.setBackground(QColor(REGION_COLOR))
+        for suggested, items in ((True, self._suggestions), (False, self._spans)):
+            for label in {item.label for item in items}:
+                formats[(suggested, label)] = self._format(label, suggested)
+        # Layers in drawing order: shaded regions, suggestions, spans (outer before inner).
+        self._highlighter.update([
+            [(to_qt(start), to_qt(end), ("region",)) for start, end in self._regions],
+            [(to_qt(s.start), to_qt(s.end), (True, s.label)) for s in self._suggestions],
+            [(to_qt(s.start), to_qt(s.end), (False, s.label)) for s in self._spans],
+        ], formats, self._restyled)
+        self._restyled = False
         selections = []
-        for region in self._regions:
-            shade = QTextCharFormat()
-            shade.setBackground(QColor("#fff3b0"))
-            selections.append(self._selection(*region, shade))
-        formats: dict[tuple[bool, str, bool], QTextCharFormat] = {}  # one per kind, label and selectedness
-        for suggestion in self._suggestions:
-            if suggestion.end < low or suggestion.start > high:
-                continue
-            selected = suggestion.id == self._selected_id
-            fmt = formats.get((True, suggestion.label, selected))
-            if fmt is None:
-                fmt = formats[(True, suggestion.label, selected)] = self._suggestion_format(suggestion.label, selected)
-            selections.append(self._selection(suggestion.start, suggestion.end, fmt))
-        for span in self._spans:
-            if span.end < low or span.start > high:
-                continue
-            selected = span.id == self._selected_id
-            fmt = formats.get((False, span.label, selected))
-            if fmt is None:
-                fmt = formats[(False, span.label, selected)] = self._span_format(span.label, selected)
-            selections.append(self._selection(span.start, span.end, fmt))
+        selected = next((s for s in [*self._spans, *self._suggestions] if s.id == self._selected_id), None)
+        if selected is not None:
+            selections.append(self._selection(selected.start, selected.end, self._selected_format(selected)))
         self.setExtraSelections(selections)
 
-    def _suggestion_format(self, label: str, selected: bool) -> QTextCharFormat:
-        # Suggestions are a separate layer: a dashed underline in the label's colour,
-        # a tint only when selected; accepted spans get full colour.
+    def _format(self, label: str, suggested: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
         color = self._colors.get(label, QColor("#ff6b6b"))
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-        fmt.setUnderlineColor(color.darker(220))
-        if selected:
-            tint = QColor(color)
-            tint.setAlpha(110)
-            fmt.setBackground(tint)
-        fmt.setToolTip(f"Suggested {label}")
+        if suggested:
+            # Suggestions are a separate layer: a dashed underline in the label's
+            # colour, a tint only when selected; accepted spans get full colour.
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(color.darker(220))
+            fmt.setToolTip(f"Suggested {label}")
+        else:
+            fmt.setBackground(color)
+            fmt.setToolTip(label)
         return fmt
 
-    def _span_format(self, label: str, selected: bool) -> QTextCharFormat:
+    def _selected_format(self, item: Annotation | Suggestion) -> QTextCharFormat:
         fmt = QTextCharFormat()
-        fmt.setBackground(self._colors.get(label, QColor("#ff6b6b")))
-        if selected:
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor("#202020"))
-            fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
-        fmt.setToolTip(label)
+        color = QColor(self._colors.get(item.label, QColor("#ff6b6b")))
+        if isinstance(item, Suggestion):
+            color.setAlpha(110)
+        fmt.setBackground(color)
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(QColor("#202020"))
+        fmt.setProperty(QTextFormat.Property.OutlinePen, QColor("#202020"))
         return fmt
+
+    def highlights(self) -> list[tuple[str, QTextCharFormat]]:
+        """The formatted stretches of text (spans, suggestions, shaded regions) with their
+        formats, in text order; the selected item's outline is an extra selection."""
+        found = []
+        block = self.document().begin()
+        while block.isValid():
+            units = block.text().encode("utf-16-le")  # format ranges count UTF-16 units
+            for part in block.layout().formats():
+                piece = units[2 * part.start : 2 * (part.start + part.length)].decode("utf-16-le")
+                found.append((piece, QTextCharFormat(part.format)))  # a copy: the range is temporary
+            block = block.next()
+        return found
 
     # -- what the curator selected -------------------------------------------------
 

@@ -8,7 +8,8 @@ from gui_actions import select_text, stored
 
 
 def highlighted(window):
-    return [(s.cursor.selectedText(), s.format.background().color().name()) for s in window.article.extraSelections()]
+    return [(text, fmt.background().color().name()) for text, fmt in window.article.highlights()
+            if fmt.background().style() != Qt.BrushStyle.NoBrush]
 
 
 def test_window_shows_documents_article_and_labels(window):
