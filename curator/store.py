@@ -242,9 +242,15 @@ class Store(EntityStore):
             }
             for doc in documents
         ]
-        insert = documents_table.insert().returning(documents_table.c.id, sort_by_parameter_order=True)
         with self.engine.begin() as conn:
-            ids = list(conn.execute(insert, rows).scalars())
+            # One executemany, then the new ids by uid: several times faster than RETURNING
+            # a row at a time, which is what SQLite gets for an ordered RETURNING.
+            conn.execute(documents_table.insert(), rows)
+            id_of: dict[str, int] = {}
+            for chunk in _chunks([row["uid"] for row in rows], 500):
+                id_of.update(conn.execute(sa.select(documents_table.c.uid, documents_table.c.id)
+                                          .where(documents_table.c.uid.in_(chunk))).all())
+            ids = [id_of[row["uid"]] for row in rows]
         self.events.emit(DocumentsAdded(tuple(ids)))
         return ids
 
