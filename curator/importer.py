@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curator.jobs import Job, collector_paused
+from curator.jobs import Job
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
 from curator.store import Store
@@ -442,11 +442,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
     A ``metadata.json`` sidecar in a folder supplies metadata for the files named
     in it. Bad files and records become problems in the report; the rest is added.
     """
-    with collector_paused():  # a hundred thousand records, no reference cycles
-        return _import_files(store, paths, job or Job())
-
-
-def _import_files(store: Store, paths: Iterable[str | Path], job: Job) -> ImportReport:
+    job = job or Job()
     report = ImportReport()
     files = _expand(Path(p).expanduser() for p in paths)
     sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
