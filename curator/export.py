@@ -136,22 +136,27 @@ def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str |
     # Spawned, not forked: the window exports from a thread, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_open_worker_store, initargs=(store.location,))
+    running: deque = deque()
+    done = 0
+
+    def write_next() -> None:
+        nonlocal done, skip_first
+        part, found = running.popleft().result()
+        job.check()
+        done += _RANGE
+        job.set_progress(min(done, len(ids)), len(ids))
+        problems.extend(found)
+        skip_first = _append(out, part, skip=1 if skip_first else 0) and skip_first
+        part.unlink()
+
     try:
-        running: deque = deque()
-        done = 0
-        for index in range(len(pieces) + workers + 1):
-            if index < len(pieces):
-                piece = pieces[index]
-                running.append(pool.submit(_write_range, folder / f"{index:06d}", annotator, piece[0], piece[-1],
-                                           dropped & set(piece), prefix, suffix))
-            if running and (len(running) > workers or index >= len(pieces)):  # keep both workers busy
-                part, found = running.popleft().result()
-                job.check()
-                done += _RANGE
-                job.set_progress(min(done, len(ids)), len(ids))
-                problems.extend(found)
-                skip_first = _append(out, part, skip=1 if skip_first else 0) and skip_first
-                part.unlink()
+        for index, piece in enumerate(pieces):
+            running.append(pool.submit(_write_range, folder / f"{index:06d}", annotator, piece[0], piece[-1],
+                                       dropped & set(piece), prefix, suffix))
+            if len(running) > workers:  # one piece ahead of the workers, not the whole export
+                write_next()
+        while running:
+            write_next()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(folder, ignore_errors=True)
