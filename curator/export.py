@@ -104,7 +104,7 @@ def _collect(
 
 # Projects of at least this many documents are exported by worker processes, each
 # validating and serialising its own ranges of documents into a part file.
-PARALLEL_FROM = 20_000
+PARALLEL_FROM = 50_000  # below this, starting the workers costs more than they save
 _RANGE = 2_500  # documents per part
 
 
