@@ -31,7 +31,7 @@ SIDECAR_NAME = "metadata.json"
 TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
 MAX_FILE_BYTES = 2_000_000_000
-_BATCH = 2000
+_BATCH = 10_000  # documents per transaction: each commit waits for the disk
 
 _FIELD_ALIASES = {
     "id": "uid",
