@@ -8,18 +8,24 @@ Projects made before migrations existed count as the baseline revision.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 BASELINE = "0001"
+HEAD = "0002"  # the newest revision; a test holds it to the scripts
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
+
+# Alembic is imported only when a project needs upgrading or stamping: opening an
+# up-to-date project (every command, every export worker) reads the version row alone.
 
 
 def _config(connection: sa.Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
     config.attributes["connection"] = connection
@@ -27,14 +33,20 @@ def _config(connection: sa.Connection) -> Config:
 
 
 def head() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(_SCRIPTS)).get_current_head()
 
 
 def current(connection: sa.Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def stamp_head(connection: sa.Connection) -> None:
+    from alembic import command
+
     command.stamp(_config(connection), "head")
 
 
@@ -42,6 +54,11 @@ def upgrade(engine: sa.Engine) -> list[str]:
     """Apply missing revisions; returns the revisions applied (empty when up to date)."""
     with engine.begin() as connection:
         before = current(connection)
+        if before == HEAD:
+            return []
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
         if before is None:
             command.stamp(_config(connection), BASELINE)
             before = BASELINE

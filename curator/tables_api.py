@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from curator.models import DocumentStatus
 from curator.store import Store
+
+if TYPE_CHECKING:  # pandas is imported on first use: it takes half a second
+    import pandas as pd
 
 
 class DatasetTables:
@@ -25,6 +27,8 @@ class DatasetTables:
 
     @cached_property
     def documents(self) -> pd.DataFrame:
+        import pandas as pd
+
         statuses = self.store.statuses()
         rows = [{"id": d.uid, "title": d.title, "source": d.source, "url": d.url,
                  "published": pd.Timestamp(d.published) if d.published else pd.NaT,
@@ -34,6 +38,8 @@ class DatasetTables:
 
     @cached_property
     def annotations(self) -> pd.DataFrame:
+        import pandas as pd
+
         entities = {e.id: e.name for e in self.store.entities()}
         rows = []
         for document, spans in self.store.iter_documents_with_annotations():
@@ -52,17 +58,23 @@ class DatasetTables:
 
     @cached_property
     def entities(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases}
                              for e in self.store.entities()], columns=["id", "name", "type", "aliases"])
 
     @cached_property
     def facts(self) -> pd.DataFrame:
+        import pandas as pd
+
         from curator.facts import fact_rows
 
         return pd.DataFrame(fact_rows(self.store))
 
     @cached_property
     def agreement(self) -> pd.DataFrame:
+        import pandas as pd
+
         from curator.agreement import compute_agreement
 
         return pd.DataFrame(compute_agreement(self.store).labels)
