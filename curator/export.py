@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
+import sqlalchemy as sa
 
 from curator.dataset import FORMAT_VERSION
 from curator.errors import CuratorError
@@ -185,6 +186,11 @@ _WORKER_STORE: Store | None = None
 def _open_worker_store(location: str) -> None:
     global _WORKER_STORE
     _WORKER_STORE = Store.open(location)
+    if _WORKER_STORE.engine.dialect.name == "sqlite":
+        # A reader of the whole file: mapped, its pages cost no system call each.
+        sa.event.listen(_WORKER_STORE.engine, "connect",
+                        lambda connection, _record: connection.execute("PRAGMA mmap_size=4294967296"))
+        _WORKER_STORE.engine.dispose()
 
 
 def _write_range(part: Path, annotator: str | None, first: int, last: int, skip: set[int], prefix: bytes,
