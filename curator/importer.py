@@ -479,12 +479,12 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         if not path.exists():
             report.problems.append(ImportProblem(str(path), "no such file"))
             continue
+        entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
         try:
             for item in read_file(path, report.warnings):
                 if isinstance(item, ImportProblem):
                     report.problems.append(item)
                     continue
-                entry = sidecars.get(path.parent, {}).get(path.name)
                 if entry and item.record is None:
                     _apply_sidecar(item, entry, str(path), report.warnings)
                 pending.append(item)

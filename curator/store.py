@@ -462,7 +462,7 @@ class Store(EntityStore):
     def _annotations(rows: Sequence[sa.Row]) -> list[Annotation]:
         """Spans from rows of ``_SPAN_COLUMNS`` (times and value read as text), validated
         all at once: several times faster than building models one by one."""
-        fields = [{**row._mapping, "created": _utc_text(row.created), "updated": _utc_text(row.updated),
+        fields = [{**row._mapping, "created": utc_text(row.created), "updated": utc_text(row.updated),
                    "value": _parse_json(row.value)} for row in rows]
         try:
             return _ANNOTATIONS.validate_python(fields)
@@ -658,9 +658,12 @@ _SPAN_COLUMNS = (
 _ANNOTATIONS = TypeAdapter(list[Annotation])
 
 
-def _utc_text(stamp: str | datetime) -> str | datetime:
-    """A stored time for validation: SQLite keeps UTC without its offset."""
-    return stamp + "Z" if isinstance(stamp, str) and not stamp.endswith("Z") and "+" not in stamp[10:] else stamp
+def utc_text(stamp: Any) -> Any:
+    """A stored time for validation: SQLite keeps UTC as text without its offset, which
+    gets its ``Z``; anything else (PostgreSQL's aware datetimes) is left as it is."""
+    if isinstance(stamp, str) and not (stamp.endswith("Z") or "+" in stamp[10:] or "-" in stamp[10:]):
+        return stamp + "Z"
+    return stamp
 
 
 def _parse_time(text: str | datetime) -> datetime:

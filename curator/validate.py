@@ -21,7 +21,7 @@ from curator.jobs import Job
 from curator.models import DocumentStatus
 from curator.schema import LabelKind
 from curator.values import parse_value
-from curator.store import Store
+from curator.store import Store, utc_text
 
 
 class Severity(StrEnum):
@@ -95,7 +95,7 @@ def check_document(raw: dict, labels: set[str] | dict[str, LabelKind], doc_id: i
     spans = raw.get("annotations")
     if isinstance(spans, list):
         raw = {**raw, "annotations": [
-            {**span, "created": _utc(span.get("created")), "updated": _utc(span.get("updated"))}
+            {**span, "created": utc_text(span.get("created")), "updated": utc_text(span.get("updated"))}
             if isinstance(span, dict) else span for span in spans]}
     try:
         model = ExportDocument.model_validate(raw, context={"labels": set(labels), "entities": entities})
@@ -178,13 +178,6 @@ def _aware_time(stamp: Any) -> str | None:
         return None
     text = stamp.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _utc(stamp: Any) -> Any:
-    """A stored time for the model: SQLite's naive UTC text gets its ``Z``."""
-    if isinstance(stamp, str) and not (stamp.endswith("Z") or "+" in stamp[10:] or "-" in stamp[10:]):
-        return stamp + "Z"
-    return stamp
 
 
 @functools.lru_cache(maxsize=65536)
