@@ -119,15 +119,12 @@ def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str |
     workers = min(4, os.cpu_count() or 1) if workers is None else workers
     skip_first = len(prefix) > 0
     if workers < 2 or store.document_count() < max(parallel_from, 1):
-        reader = _reader(store.location)
-        try:
+        with _mapped(store) as reader:
             for document in _collect(reader, annotator, job, problems, clean):
                 out.write(prefix[1:] if skip_first else prefix)
                 out.write(orjson.dumps(document))
                 out.write(suffix)
                 skip_first = False
-        finally:
-            reader.close()
         return
     dropped: set[int] = set()
     if clean:
@@ -189,19 +186,32 @@ _WORKER_STORE: Store | None = None
 
 def _open_worker_store(location: str) -> None:
     global _WORKER_STORE
-    _WORKER_STORE = _reader(location)
+    _WORKER_STORE = Store.open(location)
+    _map_file(_WORKER_STORE)
 
 
-def _reader(location: str) -> Store:
-    """The project opened again for one long read of everything: on SQLite, with the
-    file mapped into memory, so that its pages cost no system call each (half the
-    system time of an export)."""
-    store = Store.open(location)
+@contextmanager
+def _mapped(store: Store) -> Iterator[Store]:
+    """The project for one long read of everything: on SQLite opened again with the
+    file mapped (see ``_map_file``), other databases as they are."""
+    if store.engine.dialect.name != "sqlite":
+        yield store
+        return
+    reader = Store.open(store.location)
+    _map_file(reader)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def _map_file(store: Store) -> None:
+    """On SQLite, read the file mapped into memory, so that its pages cost no system
+    call each (half the system time of an export)."""
     if store.engine.dialect.name == "sqlite":
         sa.event.listen(store.engine, "connect",
                         lambda connection, _record: connection.execute("PRAGMA mmap_size=4294967296"))
         store.engine.dispose()
-    return store
 
 
 def _write_range(part: Path, annotator: str | None, first: int, last: int, skip: set[int], prefix: bytes,
