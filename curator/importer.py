@@ -11,11 +11,13 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
@@ -87,11 +89,24 @@ class _Skip(Exception):
 # -- reading files -----------------------------------------------------------
 
 
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> _Skip:
+    """The problem for bytes that are not UTF-8: where (``offset``/``line`` of the data
+    ``exc`` was raised on) and what to do about it."""
+    line += exc.object.count(b"\n", 0, exc.start)
+    return _Skip(
+        f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
+        "save the file as UTF-8 and import it again"
+    )
+
+
 def _decode(data: bytes) -> str:
     if not data.strip():
         raise _Skip("empty file")
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding)
@@ -102,11 +117,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise _Skip(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}, line {line}); "
-            "save the file as UTF-8 and import it again"
-        ) from exc
+        raise _not_utf8(exc, 0, 1) from exc
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -223,19 +234,66 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
     yield from _records(path, enumerate(records, start=1), "record", warnings)
 
 
-def _read_jsonl(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
-    text = _decode(data)
+def _read_jsonl(path: Path, warnings: list[ImportProblem],
+                progress: Callable[[float], None]) -> Iterator[_Candidate | ImportProblem]:
+    """Records from a JSON Lines file, read a line at a time: memory stays flat however
+    large the file. Lines end at "\\n" only (a record's text may hold other line breaks)."""
+    try:
+        file = path.open("rb")
+    except OSError as exc:
+        raise _Skip(exc.strerror or str(exc)) from exc
+    with file:
+        wide = file.read(4).startswith(tuple(bom for bom, _ in _WIDE_BOMS))
+        file.seek(0)
+        if wide:  # UTF-16/32: small files in practice, decoded whole
+            numbered: Iterator[tuple[int, Any]] = enumerate(_decode(file.read()).split("\n"), start=1)
+        else:
+            _check_utf8(file)
+            file.seek(0)
+            numbered = _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
+        yield from _records(path, ((n, _parse_json_line(line)) for n, line in numbered if line.strip()),
+                            "line", warnings)
 
-    def lines() -> Iterator[tuple[int, Any]]:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+
+def _check_utf8(file: BinaryIO) -> None:
+    """Refuse a whole file that is empty, binary or not UTF-8 before any of it is imported,
+    reading it in chunks and keeping nothing."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, line, empty = 0, 1, True
+    while chunk := file.read(1 << 22):
+        if offset == 0 and b"\x00" in chunk[:65536]:
+            raise _Skip("binary file (contains NUL bytes), not text")
+        pending = decoder.getstate()[0]
+        if pending or not chunk.isascii():
             try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(exc, offset - len(pending), line - pending.count(b"\n")) from exc
+        empty = empty and not chunk.strip()
+        offset += len(chunk)
+        line += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(exc, offset - len(exc.object), line) from exc
+    if empty:
+        raise _Skip("empty file")
 
-    yield from _records(path, lines(), "line", warnings)
+
+def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]) -> Iterator[tuple[int, bytes]]:
+    for number, line in enumerate(file, start=1):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        elif number % 1000 == 0 and size:
+            progress(file.tell() / size)
+        yield number, line
+
+
+def _parse_json_line(line: str | bytes) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
 
 
 def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -340,21 +398,24 @@ def _records(
             yield ImportProblem(str(path), str(exc), name)
 
 
-def read_file(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
-    """Candidates (or per-record problems) from one file; raises ``_Skip`` for the whole file."""
+def read_file(path: Path, warnings: list[ImportProblem],
+              progress: Callable[[float], None] = lambda _fraction: None) -> Iterator[_Candidate | ImportProblem]:
+    """Candidates (or per-record problems) from one file; raises ``_Skip`` for the whole file.
+    ``progress`` hears, now and then, the fraction of a large file read so far."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise _Skip(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
         yield from _read_sheet(path, warnings)
         return
+    if suffix in {".jsonl", ".ndjson"}:
+        yield from _read_jsonl(path, warnings, progress)
+        return
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
         yield from _read_text_file(path, data)
     elif suffix == ".json":
         yield from _read_json(path, data, warnings)
-    elif suffix in {".jsonl", ".ndjson"}:
-        yield from _read_jsonl(path, data, warnings)
     else:
         yield from _read_csv(path, data, warnings)
 
@@ -436,11 +497,17 @@ class _UidAllocator:
             suffix += 1
 
 
+def _file_progress(job: Job, index: int, files: int, fraction: float) -> None:
+    job.set_progress(index * 1000 + int(fraction * 1000), files * 1000)
+
+
 def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = None) -> ImportReport:
     """Import every supported file in ``paths`` (folders are searched recursively).
 
     A ``metadata.json`` sidecar in a folder supplies metadata for the files named
     in it. Bad files and records become problems in the report; the rest is added.
+    Documents are added ten thousand at a time, each batch in one transaction; a
+    cancelled ``job`` stops before the next batch and keeps the ones already added.
     """
     job = job or Job()
     report = ImportReport()
@@ -456,6 +523,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
     pending: list[_Candidate] = []
 
     def flush() -> None:
+        job.check()  # between batches: each batch is one transaction, so the project stays whole
         new, present = allocator.resolve(pending)
         report.already_present.extend(c.uid for c in present)
         documents = []
@@ -474,14 +542,15 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
     documents_files = [p for p in files if p.name != SIDECAR_NAME]
     for index, path in enumerate(documents_files):
         job.check()
-        job.set_progress(index, len(documents_files))
+        job.set_progress(index * 1000, len(documents_files) * 1000)
         job.set_status(f"Reading {path.name}")
         if not path.exists():
             report.problems.append(ImportProblem(str(path), "no such file"))
             continue
         entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
         try:
-            for item in read_file(path, report.warnings):
+            progress = partial(_file_progress, job, index, len(documents_files))
+            for item in read_file(path, report.warnings, progress):
                 if isinstance(item, ImportProblem):
                     report.problems.append(item)
                     continue
@@ -493,5 +562,5 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         except _Skip as exc:
             report.problems.append(ImportProblem(str(path), str(exc)))
     flush()
-    job.set_progress(len(documents_files), len(documents_files))
+    job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
     return report

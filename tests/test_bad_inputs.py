@@ -38,6 +38,7 @@ ARTICLE_FILES = {
     "JSON text empty": ("m.json", b'[{"text": "   "}]', "'text' is empty"),
     "JSONL broken line": ("n.jsonl", b'{"text": "ok"\n', "malformed JSON"),
     "JSONL array line": ("o.jsonl", b'["text"]\n', "not an object"),
+    "JSONL not UTF-8": ("o2.jsonl", "{\"text\": \"ok\"}\n{\"text\": \"Grüße\"}\n".encode("latin-1"), "line 2"),
     "CSV without text column": ("p.csv", b"id,title\n1,x\n", "no text column"),
     "CSV ragged row": ("q.csv", b"id,text\n1,a,b,c\n", "fields, the header has"),
     "CSV not UTF-8": ("r.csv", "id,text\n1,Grüße\n".encode("latin-1"), "not valid UTF-8"),

@@ -193,3 +193,75 @@ def test_cancelled_import_stops_between_files(store, tmp_path):
     with pytest.raises(Cancelled):
         import_files(store, [write(tmp_path / "a.txt", "A.")], job)
     assert store.document_count() == 0
+
+
+def test_jsonl_lines_end_at_newlines_only(store, tmp_path):
+    # Valid JSON may carry raw line and paragraph separators, form feeds and CRs inside strings.
+    texts = ["One\u2028two\u2029three.", "Page\x0cbreak\x1cand\x1dseparators\x85.", "Carriage\rreturn."]
+    lines = [json.dumps({"id": f"t{i}", "text": text}, ensure_ascii=False) for i, text in enumerate(texts)]
+    report = import_files(store, [write(tmp_path / "feed.jsonl", "\ufeff" + "\r\n".join(lines) + "\r\n")])
+    assert report.problems == []
+    assert [store.document_by_uid(f"t{i}").text for i in range(3)] == texts
+
+
+def test_jsonl_in_utf16_is_read(store, tmp_path):
+    lines = [json.dumps({"id": "w1", "text": "Grüße aus Astana."}, ensure_ascii=False), "",
+             json.dumps({"id": "w2", "text": "Ürümqi."}, ensure_ascii=False)]
+    report = import_files(store, [write(tmp_path / "wide.jsonl", "\r\n".join(lines).encode("utf-16"))])
+    assert report.problems == []
+    assert (store.document_by_uid("w1").text, store.document_by_uid("w2").text) == ("Grüße aus Astana.", "Ürümqi.")
+
+
+@pytest.mark.parametrize("at", [10, (1 << 22) - 1, 1 << 22, (1 << 22) + 1])
+def test_jsonl_not_utf8_anywhere_refuses_the_whole_file_with_its_place(store, tmp_path, at):
+    """The file is checked in 4 MiB chunks before anything is added: a bad byte is found
+    wherever it is (a character may straddle two chunks) and named by offset and line."""
+    line = json.dumps({"text": "Grüße aus Astana " + "x" * 64}, ensure_ascii=False).encode() + b"\n"
+    good = line * (((1 << 22) + len(line) * 3) // len(line))
+    assert good[at - 1:at + 1].isascii()  # the bad byte goes between two whole characters
+    bad = good[:at] + b"\xff" + good[at:]
+    report = import_files(store, [write(tmp_path / "feed.jsonl", bad)])
+    assert store.document_count() == 0 and len(report.problems) == 1
+    reason = report.problems[0].reason
+    line_number = good.count(b"\n", 0, at) + 1
+    assert f"not valid UTF-8 (byte 0xff at offset {at}, line {line_number})" in reason
+    straddling = good[:(1 << 22) - 1].rfind("ü".encode())  # a two-byte character across the chunk edge is fine
+    shifted = good[:straddling] + b"x" * ((1 << 22) - 1 - straddling) + good[straddling:]
+    assert import_files(store, [write(tmp_path / "ok.jsonl", shifted)]).problems == []
+
+
+def test_jsonl_ending_inside_a_character_is_refused(store, tmp_path):
+    report = import_files(store, [write(tmp_path / "cut.jsonl", b'{"text": "ok"}\n' + "ü".encode()[:1])])
+    assert "not valid UTF-8 (byte 0xc3 at offset 15, line 2)" in report.problems[0].reason
+    assert store.document_count() == 0
+
+
+def test_large_jsonl_reports_progress_within_the_file(store, tmp_path):
+    lines = "".join(json.dumps({"id": f"p{i}", "text": f"Article {i}."}) + "\n" for i in range(5_000))
+    seen = []
+
+    class Watched(Job):
+        def set_progress(self, done, total):
+            seen.append((done, total))
+
+    import_files(store, [write(tmp_path / "big.jsonl", lines)], Watched())
+    assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000)
+    inside = [done for done, _ in seen[1:-1]]
+    assert len(inside) >= 4 and inside == sorted(inside) and 0 < inside[0] < inside[-2] < 1000
+
+
+def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("curator.importer._BATCH", 100)
+    lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
+    job = Job()
+    add = store.add_documents
+
+    def add_then_cancel(documents):
+        ids = add(documents)
+        job.cancel()  # the user presses Cancel while the first batch is written
+        return ids
+
+    monkeypatch.setattr(store, "add_documents", add_then_cancel)
+    with pytest.raises(Cancelled):
+        import_files(store, [write(tmp_path / "feed.jsonl", lines)], job)
+    assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(100))
