@@ -81,6 +81,9 @@ _BUSY_TIMEOUT_MS = 10_000
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # For a new database (no effect on an existing one): a news article fits in a page or
+    # two instead of a chain of five, and an import writes a quarter as many pages.
+    cursor.execute("PRAGMA page_size=16384")
     # WAL lets readers and one writer work at once; synchronous=FULL makes each
     # committed edit durable even if the machine loses power right after.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -245,7 +248,7 @@ class Store(EntityStore):
         with self.engine.begin() as conn:
             # One executemany, then the new ids by uid: several times faster than RETURNING
             # a row at a time, which is what SQLite gets for an ordered RETURNING.
-            conn.execute(documents_table.insert(), rows)
+            _insert_many(conn, documents_table, rows)
             id_of: dict[str, int] = {}
             for chunk in _chunks([row["uid"] for row in rows], 500):
                 id_of.update(conn.execute(sa.select(documents_table.c.uid, documents_table.c.id)
@@ -484,7 +487,7 @@ class Store(EntityStore):
             return
         with self.engine.begin() as conn:
             for chunk in _chunks(list(annotations), 5000):
-                conn.execute(annotations_table.insert(), [self._annotation_row(a) for a in chunk])
+                _insert_many(conn, annotations_table, [self._annotation_row(a) for a in chunk])
         for annotation in annotations:
             self.events.emit(AnnotationAdded(annotation))
 
@@ -677,6 +680,24 @@ def _parse_json(raw: Any) -> Any:
     if raw is None or raw == "null":
         return None
     return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys. On SQLite the values go straight to the
+    driver's executemany, converted by the columns' own types: SQLAlchemy's per-row
+    parameter handling took longer than SQLite's insert."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    keys = list(rows[0])
+    converters = [(key, table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for key in keys]
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, keys))}) "
+           f"VALUES ({', '.join('?' * len(keys))})")
+    conn.exec_driver_sql(sql, [tuple(row[key] if convert is None else convert(row[key]) for key, convert in converters)
+                               for row in rows])
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -24,6 +24,45 @@ def test_new_project_is_sqlite_in_wal_mode(store, tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_new_sqlite_project_uses_16k_pages(store):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384
+
+
+def test_bulk_inserts_store_exactly_what_sqlalchemy_would(store, tmp_path):
+    """add_documents/add_annotations hand SQLite's driver values converted by the column
+    types themselves; the stored rows must equal those of SQLAlchemy's own insert."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: other databases go through SQLAlchemy's insert")
+    from curator.store import annotations_table, documents_table
+
+    docs = [Document(uid="a", text="Grüße, 28 March 2023.", published=date(2023, 3, 28), source="TDI",
+                     extra={"tags": ["x", 1.5, None], "nested": {"ü": True}}),
+            Document(uid="b", text="Plain.")]
+    ids = store.add_documents(docs)
+    spans = [Annotation(doc_id=ids[0], start=0, end=5, label="MONEY", annotator="ann",
+                        value={"amount": 1.5e9, "currency": "USD"}),
+             Annotation(doc_id=ids[1], start=0, end=5, label="ORG", annotator="bob", entity_id="e1")]
+    store.add_annotations(spans)
+    with store.engine.connect() as conn:
+        stored_docs = conn.exec_driver_sql("SELECT * FROM documents ORDER BY id").all()
+        stored_spans = conn.exec_driver_sql("SELECT * FROM annotations ORDER BY id").all()
+        created = conn.execute(sa.select(documents_table.c.created).order_by(documents_table.c.id)).scalars().all()
+    other = Store.create(tmp_path / "other")
+    with other.engine.begin() as conn:
+        conn.execute(documents_table.insert(), [
+            {"id": i, "uid": d.uid, "title": d.title, "source": d.source, "url": d.url, "published": d.published,
+             "text": d.text, "origin": d.origin, "extra": d.extra, "created": when}
+            for i, d, when in zip(ids, docs, created)])
+        conn.execute(annotations_table.insert(), [span.model_dump() for span in spans])
+    with other.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT * FROM documents ORDER BY id").all() == stored_docs
+        assert conn.exec_driver_sql("SELECT * FROM annotations ORDER BY id").all() == stored_spans
+    other.close()
+
+
 def test_database_url_accepts_folders_and_urls(tmp_path):
     assert database_url(tmp_path / "p").startswith("sqlite:///")
     assert database_url(tmp_path / "p").endswith("/p/curator.db")
