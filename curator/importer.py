@@ -19,9 +19,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
 from pydantic import ValidationError
 
-from curator.jobs import Job
+from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
 from curator.store import Store
@@ -133,7 +134,7 @@ def _read_bytes(path: Path) -> bytes:
 def _check_text(text: Any) -> str:
     if not isinstance(text, str):
         raise _Skip(f"'text' is {type(text).__name__}, not a string")
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy the whole text)
         raise _Skip("'text' is empty")
     if len(text) > MAX_TEXT_CHARS:
         raise _Skip(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
@@ -291,9 +292,29 @@ def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]
 
 def _parse_json_line(line: str | bytes) -> Any:
     try:
+        record = orjson.loads(line)  # twice as fast as the standard reader on news-sized records
+    except orjson.JSONDecodeError:
+        pass  # the standard reader words the error (and accepts NaN and Infinity)
+    else:
+        if not _widened(record):
+            return record
+    try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
         return _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
+
+
+def _widened(value: Any) -> bool:
+    """Whether orjson may have read an integer wider than 64 bits as a float: such a
+    record is read again by the standard reader, which keeps every digit."""
+    kind = type(value)
+    if kind is float:
+        return abs(value) >= 2.0 ** 63
+    items = value.values() if kind is dict else value if kind is list else ()
+    return any(type(item) in _NUMBERS_AND_CONTAINERS and _widened(item) for item in items)
+
+
+_NUMBERS_AND_CONTAINERS = {float, dict, list}
 
 
 def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -386,14 +407,14 @@ def _require_text_column(header: list[str]) -> None:
 def _records(
     path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
 ) -> Iterator[_Candidate | ImportProblem]:
+    file, stem = path.name, path.stem
     for number, record in numbered:
         name = f"{unit} {number}"
         try:
             if isinstance(record, _Skip):
                 raise record
-            yield _record_to_candidate(
-                record, file=path.name, record_name=name, default_uid=f"{path.stem}-{number}", warnings=warnings
-            )
+            yield _record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
+                                       warnings=warnings)
         except _Skip as exc:
             yield ImportProblem(str(path), str(exc), name)
 
@@ -540,27 +561,28 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         pending.clear()
 
     documents_files = [p for p in files if p.name != SIDECAR_NAME]
-    for index, path in enumerate(documents_files):
-        job.check()
-        job.set_progress(index * 1000, len(documents_files) * 1000)
-        job.set_status(f"Reading {path.name}")
-        if not path.exists():
-            report.problems.append(ImportProblem(str(path), "no such file"))
-            continue
-        entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
-        try:
-            progress = partial(_file_progress, job, index, len(documents_files))
-            for item in read_file(path, report.warnings, progress):
-                if isinstance(item, ImportProblem):
-                    report.problems.append(item)
-                    continue
-                if entry and item.record is None:
-                    _apply_sidecar(item, entry, str(path), report.warnings)
-                pending.append(item)
-                if len(pending) >= _BATCH:
-                    flush()
-        except _Skip as exc:
-            report.problems.append(ImportProblem(str(path), str(exc)))
-    flush()
+    with collector_paused():  # records make no reference cycles; the collector would rescan each batch
+        for index, path in enumerate(documents_files):
+            job.check()
+            job.set_progress(index * 1000, len(documents_files) * 1000)
+            job.set_status(f"Reading {path.name}")
+            if not path.exists():
+                report.problems.append(ImportProblem(str(path), "no such file"))
+                continue
+            entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
+            try:
+                progress = partial(_file_progress, job, index, len(documents_files))
+                for item in read_file(path, report.warnings, progress):
+                    if isinstance(item, ImportProblem):
+                        report.problems.append(item)
+                        continue
+                    if entry and item.record is None:
+                        _apply_sidecar(item, entry, str(path), report.warnings)
+                    pending.append(item)
+                    if len(pending) >= _BATCH:
+                        flush()
+            except _Skip as exc:
+                report.problems.append(ImportProblem(str(path), str(exc)))
+        flush()
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
     return report
