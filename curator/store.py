@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
@@ -584,12 +584,38 @@ class Store(EntityStore):
 
     def iter_documents_with_span_rows(
         self, annotator: str | None = None, batch: int = 500, first: int | None = None, last: int | None = None
-    ) -> Iterator[tuple[sa.Row, list[sa.Row]]]:
+    ) -> Iterator[tuple[Any, list[Any]]]:
         """Documents (ids ``first``..``last`` if given) and their spans as database rows
         (the exported fields of ``Document``, those of ``Annotation`` with times and value
-        as the driver gives them): the fast path for exports, which validate and
-        serialise them without models."""
-        return self._documents_with(_SPAN_COLUMNS, annotator, batch, None, first, last)
+        as the driver gives them, in ``SPAN_ROW_FIELDS`` order): the fast path for exports,
+        which validate and serialise them without models. On SQLite the rows are read
+        through the driver (a third of the time): documents as ``ExportedDocumentRow``
+        (the date as a ``date``, or the stored text if it is not one), spans as tuples."""
+        if self.engine.dialect.name != "sqlite":
+            yield from self._documents_with(_SPAN_COLUMNS, annotator, batch, None, first, last)
+            return
+        quote = self.engine.dialect.identifier_preparer.quote
+        documents_sql = (f"SELECT {', '.join(map(quote, ExportedDocumentRow._fields))} FROM documents "
+                         "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?")
+        spans_sql = (f"SELECT {', '.join(map(quote, SPAN_ROW_FIELDS))} FROM annotations "
+                     "WHERE doc_id >= ? AND doc_id <= ?" + (" AND annotator = ?" if annotator is not None else ""))
+        in_text_order = operator.itemgetter(*(SPAN_ROW_FIELDS.index(name) for name in ("doc_id", "start", "end", "id")))
+        doc_id = operator.itemgetter(SPAN_ROW_FIELDS.index("doc_id"))
+        after, last = (first or 1) - 1, last if last is not None else 2 ** 62
+        while True:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                documents = cursor.execute(documents_sql, (after, last, batch)).fetchall()
+                if not documents:
+                    return
+                bounds = (documents[0][0], documents[-1][0])
+                found = cursor.execute(spans_sql, bounds if annotator is None else (*bounds, annotator)).fetchall()
+                cursor.close()
+            found.sort(key=in_text_order)  # here rather than by a temporary b-tree in the database
+            spans = {key: list(group) for key, group in itertools.groupby(found, doc_id)}
+            for row in documents:
+                yield ExportedDocumentRow(*row[:5], _stored_date(row[5]), row[6]), spans.get(row[0], [])
+            after = documents[-1][0]
 
     def annotated(self, annotators: Sequence[str]) -> list[tuple[int, str]]:
         """Every (document id, annotator) pair where one of ``annotators`` has a span,
@@ -648,14 +674,35 @@ class Store(EntityStore):
         return sorted(names)
 
 
-_EXPORTED_DOCUMENT_COLUMNS = tuple(documents_table.c[name] for name in ("id", "uid", "title", "source", "url",
-                                                                        "published", "text"))
+class ExportedDocumentRow(NamedTuple):
+    """A document's exported fields as read for an export."""
+
+    id: int
+    uid: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: date | str | None
+    text: str
+
+
+def _stored_date(stored: str | None) -> date | str | None:
+    """A date SQLite keeps as text, as a ``date``; text that is not one stays as it is
+    (and fails validation where it is exported)."""
+    try:
+        return date.fromisoformat(stored) if stored else None
+    except (TypeError, ValueError):
+        return stored
+
+
+_EXPORTED_DOCUMENT_COLUMNS = tuple(documents_table.c[name] for name in ExportedDocumentRow._fields)
 _SPAN_COLUMNS = (
     *(column for column in annotations_table.c if column.name not in ("created", "updated", "value")),
     sa.type_coerce(annotations_table.c.created, sa.Text).label("created"),
     sa.type_coerce(annotations_table.c.updated, sa.Text).label("updated"),
     sa.type_coerce(annotations_table.c.value, sa.Text).label("value"),
 )
+SPAN_ROW_FIELDS = tuple(column.name for column in _SPAN_COLUMNS)
 
 
 _ANNOTATIONS = TypeAdapter(list[Annotation])

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -48,21 +48,22 @@ class Problem(NamedTuple):
         return f"{self.severity.value}: {where}: {self.message}"
 
 
-def export_annotation(span: Any, text: str) -> dict:
-    """A stored span row as the export's annotation dict (value decoded, times as stored)."""
-    raw_value = span.value
+def export_annotation(span: Sequence[Any], text: str) -> dict:
+    """A stored span row (fields in ``SPAN_ROW_FIELDS`` order) as the export's annotation
+    dict (value decoded, times as stored)."""
+    span_id, _doc_id, start, end, label, annotator, entity_id, created, updated, raw_value = span
     return {
-        "id": span.id,
-        "start": span.start,
-        "end": span.end,
-        "text": text[span.start : span.end],
-        "label": span.label,
-        "annotator": span.annotator,
-        "created": span.created,
-        "updated": span.updated,
+        "id": span_id,
+        "start": start,
+        "end": end,
+        "text": text[start:end],
+        "label": label,
+        "annotator": annotator,
+        "created": created,
+        "updated": updated,
         "value": None if raw_value is None or raw_value == "null" else
         json.loads(raw_value) if isinstance(raw_value, str) else raw_value,
-        "entity_id": span.entity_id,
+        "entity_id": entity_id,
     }
 
 
@@ -130,7 +131,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     model: exports of a million spans need it. ``valued``: the labels whose spans should
     have values (figures and dates), if the caller has them at hand."""
     text, published = document.text, document.published
-    if not (text and document.uid):
+    if not (text and document.uid) or (published is not None and type(published) is not date):
         return None
     length = len(text)
     if valued is None:

@@ -1,5 +1,6 @@
 import json
 import sys
+from datetime import date
 
 import openpyxl
 import pytest
@@ -198,6 +199,34 @@ def test_the_quick_checks_leave_anything_doubtful_to_the_model(change):
     assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is not None
     row = tuple({**span, **change}[f] for f in fields)
     assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is None
+
+
+def test_span_rows_read_through_the_driver_equal_sqlalchemys(annotated_sample):
+    """On SQLite the export reads rows through the driver; they must hold what SQLAlchemy
+    reads, for every document, in the same order, with or without a layer."""
+    from curator.store import _SPAN_COLUMNS
+
+    store = annotated_sample
+    store.add_documents([Document(uid="plain", text="No spans here.", published=date(2024, 2, 29))])
+    for annotator in (None, "ann", "nobody"):
+        fast = [(tuple(d), [tuple(s) for s in spans])
+                for d, spans in store.iter_documents_with_span_rows(annotator, batch=2)]
+        reference = [(tuple(d), [tuple(s) for s in spans])
+                     for d, spans in store._documents_with(_SPAN_COLUMNS, annotator, 500, None)]
+        assert fast == reference and len(fast) == 6
+    assert sum(len(spans) for _, spans in fast) == 0 < sum(len(s) for _, s in store.iter_documents_with_span_rows())
+    middle = store.document_ids()[2:4]
+    assert [d.id for d, _ in store.iter_documents_with_span_rows(first=middle[0], last=middle[1])] == middle
+
+
+def test_a_stored_date_that_is_not_a_date_is_reported_not_fatal(filled, tmp_path):
+    if filled.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite stores a date as text that may not be one")
+    with filled.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE documents SET published = '2023-02-30'")
+    with pytest.raises(ExportRefused, match="published"):
+        export_json(filled, tmp_path / "out.json")
+    assert not (tmp_path / "out.json").exists()
 
 
 def test_span_rows_come_in_the_order_the_quick_checks_unpack():
