@@ -30,14 +30,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from curator.jobs import Job, collector_paused
-from curator.models import Annotation, DocumentStatus
+from curator.models import GOLD, Annotation, DocumentStatus
 from curator.store import Store
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 WORD = re.compile(r"\w")
 SPACE = re.compile(r"\s")
 OUTSIDE = "O"
-GOLD = "gold"
 
 
 @dataclass

@@ -107,6 +107,7 @@ def _collect(
 # validating and serialising its own ranges of documents into a part file.
 PARALLEL_FROM = 50_000  # below this, starting the workers costs more than they save
 _RANGE = 2_500  # documents per part
+_BUFFER = 1 << 20  # bytes written at a time (a document is often larger than the default 8 KiB)
 
 
 def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str | None, job: Job | None,
@@ -220,7 +221,7 @@ def _write_range(part: Path, annotator: str | None, first: int, last: int, skip:
     ``part``; returns it with the problems found."""
     assert _WORKER_STORE is not None
     problems = []
-    with collector_paused(), part.open("wb") as out:
+    with collector_paused(), part.open("wb", buffering=_BUFFER) as out:
         for document, found in iter_export_documents(_WORKER_STORE, annotator, skip=skip, first=first, last=last):
             problems.extend(found)
             if document is not None:
@@ -249,7 +250,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
         "facts": _facts_json(store),
     }
     with atomic_path(target) as temp, collector_paused():
-        with temp.open("wb") as out:
+        with temp.open("wb", buffering=_BUFFER) as out:
             head = json.dumps(header, ensure_ascii=False, indent=1)
             out.write((head[:-2] + ',\n "documents": [').encode("utf-8"))
             _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
@@ -267,7 +268,7 @@ def export_jsonl(store: Store, target: str | Path, annotator: str | None = None,
     target = Path(target)
     problems: list[Problem] = []
     with atomic_path(target) as temp, collector_paused():
-        with temp.open("wb") as out:
+        with temp.open("wb", buffering=_BUFFER) as out:
             _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
                              prefix=b"", suffix=b"\n")
         _refuse_on_errors(target, problems)

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from curator.agreement import GOLD
-from curator.models import Annotation, Document, Fact
+from curator.models import GOLD, Annotation, Document, Fact
 from curator.store import Store
 
 MEASURES = {

@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from curator.schema import LabelSchema
 
 
+GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -142,12 +142,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     for span_id, _doc_id, start, end, label, annotator, entity, created, updated, value in rows:
         if not (0 <= start < end <= length and label in labels and (entity is None or entity in entities)):
             return None
-        # SQLite's naive UTC text always has microseconds, which the export leaves out
-        # when zero; converted inline, as a call per time would be a tenth of the export.
-        created, updated = [
-            (t.replace(" ", "T", 1) + "Z" if not t.endswith(".000000") else f"{t[:10]}T{t[11:19]}Z")
-            if type(t) is str and len(t) == 26 and t[10] == " " and t[19] == "." else _aware_time(t)
-            for t in (created, updated)]
+        created, updated = _exported_time(created), _exported_time(updated)
         if created is None or updated is None:
             return None
         if value is not None and value != "null":
@@ -170,6 +165,15 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
 def _valued(labels: dict[str, LabelKind] | set[str]) -> set[str]:
     kinds = (LabelKind.FIGURE, LabelKind.DATE)
     return {name for name, kind in labels.items() if kind in kinds} if isinstance(labels, dict) else set()
+
+
+def _exported_time(stamp: Any) -> str | None:
+    """A stored time as the export writes it (ISO 8601 with a Z; microseconds only if
+    there are any), or None if it is not in a form the store writes."""
+    if type(stamp) is str and len(stamp) == 26 and stamp[10] == " " and stamp[19] == ".":
+        # SQLite's naive UTC text, which always has microseconds.
+        return stamp.replace(" ", "T", 1) + "Z" if not stamp.endswith(".000000") else f"{stamp[:10]}T{stamp[11:19]}Z"
+    return _aware_time(stamp)
 
 
 def _aware_time(stamp: Any) -> str | None:
