@@ -7,6 +7,7 @@ team can later point it at PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import operator
@@ -81,9 +82,6 @@ _BUSY_TIMEOUT_MS = 10_000
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # For a new database (no effect on an existing one): a news article fits in a page or
-    # two instead of a chain of five, and an import writes a quarter as many pages.
-    cursor.execute("PRAGMA page_size=16384")
     # WAL lets readers and one writer work at once; synchronous=FULL makes each
     # committed edit durable even if the machine loses power right after.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -603,14 +601,12 @@ class Store(EntityStore):
         doc_id = operator.itemgetter(SPAN_ROW_FIELDS.index("doc_id"))
         after, last = (first or 1) - 1, last if last is not None else 2 ** 62
         while True:
-            with self.engine.connect() as conn:
-                cursor = conn.connection.cursor()
+            with self.engine.connect() as conn, contextlib.closing(conn.connection.cursor()) as cursor:
                 documents = cursor.execute(documents_sql, (after, last, batch)).fetchall()
                 if not documents:
                     return
                 bounds = (documents[0][0], documents[-1][0])
                 found = cursor.execute(spans_sql, bounds if annotator is None else (*bounds, annotator)).fetchall()
-                cursor.close()
             found.sort(key=in_text_order)  # here rather than by a temporary b-tree in the database
             spans = {key: list(group) for key, group in itertools.groupby(found, doc_id)}
             for row in documents:

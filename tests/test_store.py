@@ -24,13 +24,6 @@ def test_new_project_is_sqlite_in_wal_mode(store, tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_new_sqlite_project_uses_16k_pages(store):
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 16384
-
-
 def test_bulk_inserts_store_exactly_what_sqlalchemy_would(store, tmp_path):
     """add_documents/add_annotations hand SQLite's driver values converted by the column
     types themselves; the stored rows must equal those of SQLAlchemy's own insert."""
