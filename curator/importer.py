@@ -252,15 +252,15 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
             _check_utf8(file)
             file.seek(0)
             numbered = _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
-        yield from _records(path, ((n, _parse_json_line(line)) for n, line in numbered if line.strip()),
-                            "line", warnings)
+        yield from _records(path, ((n, _parse_json_line(line)) for n, line in numbered
+                                   if line and not line.isspace()), "line", warnings)
 
 
 def _check_utf8(file: BinaryIO) -> None:
     """Refuse a whole file that is empty, binary or not UTF-8 before any of it is imported,
     reading it in chunks and keeping nothing."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset, line, empty = 0, 1, True
+    offset, empty = 0, True
     while chunk := file.read(1 << 22):
         if offset == 0 and b"\x00" in chunk[:65536]:
             raise _Skip("binary file (contains NUL bytes), not text")
@@ -269,16 +269,25 @@ def _check_utf8(file: BinaryIO) -> None:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                raise _not_utf8(exc, offset - len(pending), line - pending.count(b"\n")) from exc
-        empty = empty and not chunk.strip()
+                raise _not_utf8(exc, offset - len(pending), _line_at(file, offset - len(pending))) from exc
+        empty = empty and chunk.isspace()
         offset += len(chunk)
-        line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise _not_utf8(exc, offset - len(exc.object), line) from exc
+        raise _not_utf8(exc, offset - len(exc.object), _line_at(file, offset - len(exc.object))) from exc
     if empty:
         raise _Skip("empty file")
+
+
+def _line_at(file: BinaryIO, offset: int) -> int:
+    """The number of the line at byte ``offset`` of ``file`` (counted only for an error)."""
+    file.seek(0)
+    line = 1
+    while offset > 0 and (chunk := file.read(min(offset, 1 << 22))):
+        line += chunk.count(b"\n")
+        offset -= len(chunk)
+    return line
 
 
 def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]) -> Iterator[tuple[int, bytes]]:

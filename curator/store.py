@@ -739,8 +739,9 @@ def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, keys))}) "
            f"VALUES ({', '.join('?' * len(keys))})")
-    conn.exec_driver_sql(sql, [tuple(row[key] if convert is None else convert(row[key]) for key, convert in converters)
-                               for row in rows])
+    columns = [[row[key] for row in rows] if convert is None else [convert(row[key]) for row in rows]
+               for key, convert in converters]
+    conn.exec_driver_sql(sql, list(zip(*columns)))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
