@@ -47,8 +47,8 @@ def timed(fn, *args, **kwargs):
 
 # Imports and JSON exports are timed in a process of their own, as a curator's app would
 # run them: in the benchmark's process, which has made and dropped gigabytes of corpus,
-# the same work took 30-60% longer on a virtual machine whose freed memory goes back to
-# its host (each page touched again faults in from there).
+# the same work took 30-60% longer on our virtual machine (the first import there spent
+# 2.6 times the kernel time, for as many page faults, as in a new process).
 TIMED_SCRIPT = """
 import re, resource, sys, time
 from pathlib import Path
