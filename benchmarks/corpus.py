@@ -9,7 +9,9 @@ measured. Annotator layers are made from the same generator's spans.
 from __future__ import annotations
 
 import json
+import pickle
 import random
+import sys
 from pathlib import Path
 
 PEOPLE = ["Kassym-Jomart Tokayev", "Li Qiang", "Wang Yi", "Alikhan Smailov", "Murat Nurtleu", "Ding Xuexiang",
@@ -95,3 +97,17 @@ def write_jsonl(path: Path, documents: int, seed: int = 1, duplicate_share: floa
             out.write(json.dumps({"id": uid, "text": text, "source": rng.choice(["nCa", "TDI", "Trend", "Daryo"]),
                                   "date": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}) + "\n")
     return planted, spans
+
+
+def generate(path: Path, documents: int, spans_path: Path, per_doc: int) -> None:
+    """Write the corpus, and pickle the planted pairs with each article's first ``per_doc``
+    spans beside it: run as a script, the generator's gigabytes are gone when it ends."""
+    planted, spans = write_jsonl(path, documents)
+    with spans_path.open("wb") as out:
+        pickle.dump((planted, {uid: found[:per_doc] for uid, found in spans.items()}), out,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+
+
+if __name__ == "__main__":
+    # python benchmarks/corpus.py corpus.jsonl DOCUMENTS spans.pickle SPANS_PER_DOCUMENT
+    generate(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
