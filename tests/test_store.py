@@ -127,6 +127,24 @@ def test_documents_sort_and_search_in_the_database(store):
         store.document_ids(sort="text; drop table documents")
 
 
+def test_the_list_filter_reads_the_search_index_not_the_texts(store, monkeypatch):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    store.add_documents([Document(uid=f"u{i}", text="A long article. " * 300, title=f"Title {i}", source="TDI")
+                         for i in range(50)])
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("SELECT documents.id") and "LIKE" in statement:
+            plans.extend(row[-1] for row in cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", explain)
+    for sort in ("id", "title", "published"):
+        assert len(store.document_ids(sort=sort, search="title 1")) == 11  # "Title 1", "Title 10".."Title 19"
+    assert sum("COVERING INDEX ix_documents_search" in plan for plan in plans) == 3
+    assert not any(plan.startswith("SCAN documents") and "INDEX" not in plan for plan in plans)
+
+
 def test_document_rows_carry_the_annotators_status_and_span_count(store):
     doc_id = add_doc(store)
     store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="ann"))
@@ -194,17 +212,19 @@ def test_opening_an_older_project_applies_the_migrations(store):
     from curator.migrate import HEAD, current, head
 
     with store.engine.connect() as conn:
-        assert current(conn) == head() == HEAD == "0002"  # HEAD spares opening projects Alembic's import
+        assert current(conn) == head() == HEAD == "0003"  # HEAD spares opening projects Alembic's import
     # Make it look like a project from before migration 0002 (and before Alembic at all).
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP INDEX ix_annotations_doc_updated"))
+        conn.execute(sa.text("DROP INDEX ix_documents_search"))
         conn.execute(sa.text("DROP TABLE alembic_version"))
     again = Store.open(store.location)
-    assert again.migrations_applied == ["0002"]
+    assert again.migrations_applied == ["0002", "0003"]
     with again.engine.connect() as conn:
-        assert current(conn) == "0002"
-        indexes = {index["name"] for index in sa.inspect(conn).get_indexes("annotations")}
-    assert "ix_annotations_doc_updated" in indexes
+        assert current(conn) == "0003"
+        indexes = {index["name"] for table in ("annotations", "documents")
+                   for index in sa.inspect(conn).get_indexes(table)}
+    assert {"ix_annotations_doc_updated", "ix_documents_search"} <= indexes
     third = Store.open(store.location)
     assert third.migrations_applied == []  # nothing more to do
     third.close()
