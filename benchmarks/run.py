@@ -73,7 +73,7 @@ if __name__ == "__main__":
 
 def timed_apart(operation: str, project: Path, path: Path) -> tuple[int, float, float]:
     """``import`` ``path`` into a new ``project`` or ``export`` it to ``path`` as JSON, in a
-    new process: (documents imported, seconds, peak MB of that process)."""
+    new process: (documents imported or in the export, seconds, peak MB of that process)."""
     out = subprocess.run([sys.executable, "-c", TIMED_SCRIPT, operation, str(project), str(path)],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
     return int(out[0]), float(out[1]), float(out[2])
@@ -285,7 +285,6 @@ def median_of(values) -> float:
 
 def bench_compare(folder: Path, jsonl: Path, spans: dict, per_doc: int, documents: int = 20_000) -> None:
     """The three operations the issue timed in Label Studio and doccano, at their size."""
-
     part = folder / "compare.jsonl"
     with jsonl.open(encoding="utf-8") as source, part.open("w", encoding="utf-8") as out:
         for _, line in zip(range(documents), source):
