@@ -21,7 +21,7 @@ from curator.jobs import Job
 from curator.models import DocumentStatus
 from curator.schema import LabelKind
 from curator.values import parse_value
-from curator.store import Store, utc_text
+from curator.store import Store, stored_json, utc_text
 
 
 class Severity(StrEnum):
@@ -61,8 +61,7 @@ def export_annotation(span: Sequence[Any], text: str) -> dict:
         "annotator": annotator,
         "created": created,
         "updated": updated,
-        "value": None if raw_value is None or raw_value == "null" else
-        json.loads(raw_value) if isinstance(raw_value, str) else raw_value,
+        "value": stored_json(raw_value),
         "entity_id": entity_id,
     }
 
