@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from curator.errors import CuratorError
-from curator.export import FORMATS, ExportRefused, export
+from curator.export import FORMATS, TOOL_FORMATS, ExportRefused, export
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 from curator.validate import Severity, validate_project
@@ -34,12 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
     imp.add_argument("project")
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--format", choices=("labelstudio", "doccano", "conll", "spacy", "curator"),
+    imp.add_argument("--format", choices=(*TOOL_FORMATS, "curator"),
                      help="read annotated files of this tool (detected when not given)")
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
-    exp.add_argument("--format", choices=(*FORMATS, "labelstudio", "doccano", "conll", "spacy"),
+    exp.add_argument("--format", choices=(*FORMATS, *TOOL_FORMATS),
                      help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=Path)
     exp.add_argument("--clean", action="store_true",
@@ -145,7 +145,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
-        if args.format in ("labelstudio", "doccano", "conll", "spacy"):
+        if args.format in TOOL_FORMATS:
             from curator.interop import export_interop
 
             export_interop(store, args.output, args.format, layer)

@@ -33,6 +33,7 @@ from curator.store import Store
 from curator.validate import Problem, Severity, iter_export_documents
 
 FORMATS = ("json", "jsonl", "xlsx")
+TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy")  # other tools' formats (curator.interop)
 SCHEMA_NAME = f"curator-dataset-v{FORMAT_VERSION}.schema.json"
 
 
@@ -91,16 +92,20 @@ def _collect(
 
     A clean export also needs every disagreement and duplicate decided, and leaves
     out articles marked as duplicates that were not kept."""
-    dropped: set[int] = set()
-    if clean:
-        from curator.clean import clean_check
-
-        blocking, dropped = clean_check(store, job)
-        problems.extend(blocking)
+    dropped = _left_out(store, job, problems) if clean else set()
     for document, found in iter_export_documents(store, annotator, job, skip=dropped):
         problems.extend(found)
         if document is not None:
             yield document
+
+
+def _left_out(store: Store, job: Job | None, problems: list[Problem]) -> set[int]:
+    """For a clean export: the documents to leave out; what blocks it goes to ``problems``."""
+    from curator.clean import clean_check
+
+    blocking, dropped = clean_check(store, job)
+    problems.extend(blocking)
+    return dropped
 
 
 # Projects of at least this many documents are exported by worker processes, each
@@ -127,12 +132,7 @@ def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str |
                 out.write(suffix)
                 skip_first = False
         return
-    dropped: set[int] = set()
-    if clean:
-        from curator.clean import clean_check
-
-        blocking, dropped = clean_check(store, job)
-        problems.extend(blocking)
+    dropped = _left_out(store, job, problems) if clean else set()
     ids = sorted(store.document_ids())
     pieces = [ids[i : i + _RANGE] for i in range(0, len(ids), _RANGE)]
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))

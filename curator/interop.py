@@ -17,13 +17,13 @@ from typing import Any
 
 from curator.agreement import TOKEN
 from curator.errors import CuratorError
-from curator.export import atomic_path
+from curator.export import TOOL_FORMATS, atomic_path
 from curator.importer import ImportProblem, ImportReport, import_files
 from curator.jobs import Job
 from curator.models import Annotation, Document, DocumentStatus, Entity, Fact
 from curator.store import Store
 
-FORMATS = ("labelstudio", "doccano", "conll", "spacy", "curator")
+FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
 
 
 @dataclass

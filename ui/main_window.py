@@ -48,7 +48,7 @@ from curator.events import (
     Event,
     SuggestionsChanged,
 )
-from curator.export import ExportRefused, export
+from curator.export import TOOL_FORMATS, ExportRefused, export
 from curator.importer import SUPPORTED_SUFFIXES
 from curator.interop import export_interop, import_paths
 from curator.models import Annotation, Document, DocumentStatus, Entity, Suggestion, SuggestionStatus
@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
     def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
         def work(job):
-            if fmt in ("labelstudio", "doccano", "conll", "spacy"):
+            if fmt in TOOL_FORMATS:
                 return export_interop(self.store, target, fmt, annotator)
             return export(self.store, target, fmt, annotator, job, clean=clean)
 
