@@ -636,10 +636,8 @@ class MainWindow(QMainWindow):
             self, "Export dataset", f"{self.store.project.name}.json", ";;".join(kinds))
         if target:
             fmt = kinds.get(chosen, "json")
-            suffix = {"labelstudio": ".json", "doccano": ".jsonl", "conll": ".conll", "spacy": ".spacy"}.get(
-                fmt, f".{fmt}")
-            if not Path(target).suffix:
-                target += suffix
+            if not Path(target).suffix:  # the suffix the chosen filter names, "(*.jsonl)"
+                target += chosen[chosen.rindex("*") + 1 : -1] if chosen in kinds else ".json"
             self.export_to(Path(target), None if layer == "all" else layer, fmt, clean)
 
     def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,

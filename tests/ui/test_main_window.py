@@ -189,3 +189,19 @@ def test_edits_made_elsewhere_appear_without_a_restart(window, qtbot):
     assert stored(window) == [("Li Qiang", "PERSON"), ("Shanghai", "LOCATION")]
     assert ("Shanghai", "#a1d99b") in highlighted(window)
     assert window.documents.rowCount() == 6
+
+
+def test_export_dialog_adds_the_chosen_formats_suffix(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    chosen = []
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("all", True))
+    monkeypatch.setattr(window, "export_to", lambda target, layer, fmt, clean: chosen.append((target.name, fmt)))
+    for name in ("JSON lines (*.jsonl)", "Excel workbook (*.xlsx)", "Label Studio tasks (*.json)",
+                 "CoNLL BIO, one layer (*.conll)", "spaCy DocBin (*.spacy)"):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, name=name: (str(tmp_path / "out"), name))
+        window.export_dialog()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "mine.txt"), ""))
+    window.export_dialog()
+    assert chosen == [("out.jsonl", "jsonl"), ("out.xlsx", "xlsx"), ("out.json", "labelstudio"),
+                      ("out.conll", "conll"), ("out.spacy", "spacy"), ("mine.txt", "json")]
