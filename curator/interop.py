@@ -276,13 +276,9 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
 # -- writers --------------------------------------------------------------------------------
 
 
-def _layer_documents(store: Store, annotator: str | None) -> Iterator[tuple[Document, list[Annotation]]]:
-    yield from store.iter_documents_with_annotations(annotator)
-
-
 def export_labelstudio(store: Store, target: Path, annotator: str | None = None) -> None:
     tasks = []
-    for number, (document, spans) in enumerate(_layer_documents(store, annotator), start=1):
+    for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
             by_annotator.setdefault(span.annotator, []).append(span)
@@ -302,7 +298,7 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
 
 def export_doccano(store: Store, target: Path, annotator: str | None = None) -> None:
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
-        for document, spans in _layer_documents(store, annotator):
+        for document, spans in store.iter_documents_with_annotations(annotator):
             by_annotator: dict[str, list[Annotation]] = {}
             for span in spans:
                 by_annotator.setdefault(span.annotator, []).append(span)
@@ -315,7 +311,7 @@ def export_doccano(store: Store, target: Path, annotator: str | None = None) -> 
 def export_conll(store: Store, target: Path, annotator: str) -> None:
     """BIO tags per token for one annotator's layer (the innermost span wins where spans nest)."""
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
-        for document, spans in _layer_documents(store, annotator):
+        for document, spans in store.iter_documents_with_annotations(annotator):
             out.write("-DOCSTART- O\n\n")
             ordered = sorted(spans, key=lambda s: (s.end - s.start, s.start))
             previous: Annotation | None = None
