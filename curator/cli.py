@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from curator.errors import CuratorError
-from curator.export import FORMATS, TOOL_FORMATS, ExportRefused, export
+from curator.errors import CuratorError, DataError
+from curator.names import check_annotator, file_stem, printable
+from curator.export import FORMATS, TOOL_FORMATS, export
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 from curator.validate import Severity, validate_project
@@ -19,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="curator",
         description="Curate annotated news-text datasets. With no command, opens the GUI on the sample project.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the GUI on a project (the sample project if none is given)")
@@ -91,8 +95,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _err(message: str) -> None:
-    print(f"curator: {message}", file=sys.stderr)
+def _err(message: object) -> None:
+    print(f"curator: {printable(str(message))}", file=sys.stderr)
 
 
 GuiRunner = Callable[[str | None], int]
@@ -173,7 +177,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     from curator.suggest import bulk_accept, suggest_document
 
-    annotator = args.annotator or Settings().annotator
+    annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
     with open_project(args.project) as store:
         if args.doc:
             document = store.document_by_uid(args.doc)
@@ -262,9 +266,11 @@ def _cmd_layer(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
-            target = args.output or Path("annotations") / f"{args.annotator}.json"
-            count = export_layer(store, args.annotator, target)
-            print(f"Wrote {args.annotator}'s layer ({count} document(s)) to {target}")
+            annotator = check_annotator(args.annotator)
+            # The name chooses nothing about where the file goes but a safe file name.
+            target = args.output or Path("annotations") / f"{file_stem(annotator)}.json"
+            count = export_layer(store, annotator, target)
+            print(f"Wrote {printable(annotator)}'s layer ({count} document(s)) to {printable(str(target))}")
             return 0
         failed = False
         for path in args.files:
@@ -276,58 +282,105 @@ def _cmd_layer(args: argparse.Namespace) -> int:
         return 1 if failed else 0
 
 
+def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
+    if args.command is None:
+        return gui(None)
+    if args.command == "gui":
+        return gui(args.project)
+    if args.command == "copy":
+        from curator.copying import copy_project
+
+        counts = copy_project(args.source, args.target)
+        print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
+              f"annotation(s) to {args.target}")
+        return 0
+    if args.command == "backup":
+        from curator.copying import backup_project
+
+        print(f"Backed up to {backup_project(args.project, args.output)}")
+        return 0
+    if args.command == "schema":
+        import json
+
+        from curator.export import dataset_schema
+
+        print(json.dumps(dataset_schema(), indent=1))
+        return 0
+    if args.command == "whoami":
+        print(printable(Settings().annotator))
+        return 0
+    if args.command == "iam":
+        settings = Settings()
+        settings.annotator = args.name
+        print(f"Edits are now made as {printable(repr(settings.annotator))}")
+        return 0
+    handlers = {
+        "init": _cmd_init,
+        "sample": _cmd_sample,
+        "import": _cmd_import,
+        "export": _cmd_export,
+        "validate": _cmd_validate,
+        "suggest": _cmd_suggest,
+        "agreement": _cmd_agreement,
+        "layer": _cmd_layer,
+        "duplicates": _cmd_duplicates,
+    }
+    return handlers[args.command](args)
+
+
 def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
-    """Run one command. ``gui`` opens the window; the core cannot import it (it is Qt)."""
+    """Run one command. ``gui`` opens the window; the core cannot import it (it is Qt).
+
+    The one error boundary of the command line: every error becomes a message on
+    standard error and an exit status (1: the data has problems; 2: the command could
+    not run; 130: interrupted), never a traceback unless ``--debug`` asks for one."""
     args = _parser().parse_args(argv)
+    debug = args.debug or bool(os.environ.get("CURATOR_DEBUG"))
     try:
-        if args.command is None:
-            return gui(None)
-        if args.command == "gui":
-            return gui(args.project)
-        if args.command == "copy":
-            from curator.copying import copy_project
+        status = _dispatch(args, gui)
+        sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+        return status
+    except BrokenPipeError:
+        # The reader stopped (``curator agreement P | head``): end quietly. Python would
+        # otherwise complain again while flushing at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        _err("interrupted; every change saved before it is kept")
+        return 130
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        status, message, internal = _describe(exc, args)
+        _err(f"{message} (run 'curator --debug ...' for the traceback)" if internal and not debug else message)
+        return status
 
-            counts = copy_project(args.source, args.target)
-            print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
-                  f"annotation(s) to {args.target}")
-            return 0
-        if args.command == "backup":
-            from curator.copying import backup_project
 
-            print(f"Backed up to {backup_project(args.project, args.output)}")
-            return 0
-        if args.command == "schema":
-            import json
+def _describe(exc: Exception, args: argparse.Namespace) -> tuple[int, str, bool]:
+    """The exit status and message for an error that reached the boundary, and whether
+    it is an internal error (a bug) rather than one the user can act on."""
+    import sqlite3
 
-            from curator.export import dataset_schema
+    import sqlalchemy as sa
 
-            print(json.dumps(dataset_schema(), indent=1))
-            return 0
-        if args.command == "whoami":
-            print(Settings().annotator)
-            return 0
-        if args.command == "iam":
-            Settings().annotator = args.name
-            print(f"Edits are now made as {args.name.strip()!r}")
-            return 0
-        handlers = {
-            "init": _cmd_init,
-            "sample": _cmd_sample,
-            "import": _cmd_import,
-            "export": _cmd_export,
-            "validate": _cmd_validate,
-            "suggest": _cmd_suggest,
-            "agreement": _cmd_agreement,
-            "layer": _cmd_layer,
-            "duplicates": _cmd_duplicates,
-        }
-        return handlers[args.command](args)
-    except ExportRefused as exc:
-        _err(str(exc))
-        return 1
-    except CuratorError as exc:
-        _err(str(exc))
-        return 2
+    from curator.store import database_problem
+
+    project = getattr(args, "project", None) or getattr(args, "source", None) or ""
+    if isinstance(exc, DataError):
+        return 1, str(exc), False
+    if isinstance(exc, CuratorError):
+        return 2, str(exc), False
+    if isinstance(exc, (sa.exc.SQLAlchemyError, sqlite3.Error)):  # the export reads SQLite's driver directly
+        return 2, database_problem(exc, str(project)), False
+    if isinstance(exc, OSError):
+        where = exc.filename or project
+        return 2, f"{where}: {exc.strerror or exc}", False
+    if isinstance(exc, MemoryError):
+        return 2, "out of memory; nothing was changed by the step that failed", False
+    if isinstance(exc, RecursionError):
+        return 2, "the input is nested too deeply to read", False
+    return 2, f"internal error ({type(exc).__name__}: {exc}); this is a bug in Curator", True
 
 
 if __name__ == "__main__":

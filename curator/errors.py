@@ -5,6 +5,10 @@ class CuratorError(Exception):
     """A problem the user can act on; the message names the file, record and reason."""
 
 
+class DataError(CuratorError):
+    """The command ran, and the data it read or checked has problems (exit status 1)."""
+
+
 class ConflictError(CuratorError):
     """Someone else changed the item since it was read; the edit was not applied.
 

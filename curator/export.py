@@ -26,7 +26,7 @@ import orjson
 import sqlalchemy as sa
 
 from curator.dataset import FORMAT_VERSION
-from curator.errors import CuratorError
+from curator.errors import CuratorError, DataError
 from curator.jobs import Job, collector_paused
 from curator.models import utc_now
 from curator.store import Store
@@ -55,7 +55,7 @@ def write_schema(folder: Path) -> Path:
     return target
 
 
-class ExportRefused(CuratorError):
+class ExportRefused(DataError):
     """The data has errors; the export was not written. ``problems`` lists them."""
 
     def __init__(self, target: Path, problems: list[Problem]) -> None:

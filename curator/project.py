@@ -12,6 +12,7 @@ from platformdirs import user_config_dir, user_data_dir
 from curator.errors import CuratorError
 from curator.importer import ImportReport, import_files
 from curator.models import Project
+from curator.names import check_annotator
 from curator.store import Store
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
@@ -97,8 +98,8 @@ class Settings:
     @property
     def annotator(self) -> str:
         name = self._load().get("annotator")
-        if isinstance(name, str) and name.strip():
-            return name.strip()
+        if name is not None:
+            return check_annotator(name, f"{self.path}: annotator")
         try:
             return getpass.getuser() or "annotator"
         except (KeyError, OSError):
@@ -106,9 +107,7 @@ class Settings:
 
     @annotator.setter
     def annotator(self, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise CuratorError("the annotator name cannot be empty")
+        name = check_annotator(name)
         if name == "gold":
             raise CuratorError("'gold' is the reviewed layer, not an annotator name")
         self._save("annotator", name)

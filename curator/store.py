@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -66,18 +67,47 @@ class DocumentRow:
     spans: int
 
 
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
 def is_url(target: str | Path) -> bool:
-    return "://" in str(target)
+    """Only ``scheme://...`` is a database URL; anything else, whatever characters it
+    holds (``#``, ``?``, ``%``), is a folder."""
+    return isinstance(target, str) and _URL.match(target) is not None
 
 
-def database_url(target: str | Path) -> str:
-    """The SQLAlchemy URL for a project argument: a folder path or a database URL."""
+def database_url(target: str | Path) -> str | sa.URL:
+    """The SQLAlchemy URL for a project argument: a folder path or a database URL.
+
+    A folder's URL is built as an object, never parsed from text, so a folder named
+    ``p?mode=ro`` or ``proj#1`` is that folder's ``curator.db``."""
     if is_url(target):
         return str(target)
-    return f"sqlite:///{Path(target).expanduser().resolve() / DB_FILENAME}"
+    return sa.URL.create("sqlite", database=str(Path(target).expanduser().resolve() / DB_FILENAME))
 
 
 _BUSY_TIMEOUT_MS = 10_000
+
+
+def database_problem(exc: BaseException, location: str = "") -> str:
+    """What a database error means for the user, in their words: busy, full, read-only,
+    damaged or unreachable, and that nothing already saved was lost."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = reason.lower()
+    where = f"{location}: " if location else ""
+    if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
+        return (f"{where}the project is busy: another program held its lock for more than "
+                f"{_BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it is done")
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+        return f"{where}the disk is full. Nothing was changed; what was saved before is kept"
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return f"{where}the project database cannot be written (read-only file or folder). Nothing was changed"
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (f"{where}the project database is damaged ({reason}). Restore it from a backup "
+                "('curator backup' makes one); nothing was written to it")
+    if "unable to open" in lowered:
+        return f"{where}cannot open the project database ({reason})"
+    return f"{where}database error: {reason}"
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -111,7 +141,10 @@ class Store(EntityStore):
     @classmethod
     def _engine(cls, target: str | Path) -> Engine:
         url = database_url(target)
-        engine = sa.create_engine(url)
+        try:
+            engine = sa.create_engine(url)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
+            raise CuratorError(f"{target}: not a database URL Curator can open ({exc})") from exc
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _configure_sqlite)
         return engine

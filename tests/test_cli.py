@@ -66,4 +66,4 @@ def test_annotator_name_is_remembered(capsys):
     assert run(capsys, "iam", "  aigerim ")[0] == 0
     assert run(capsys, "whoami")[1].strip() == "aigerim"
     code, _, err = run(capsys, "iam", " ")
-    assert code == 2 and "cannot be empty" in err
+    assert code == 2 and "the name is empty" in err

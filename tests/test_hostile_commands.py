@@ -1,0 +1,185 @@
+"""Hostile names, folders and environments on the command line: a clear message and an
+exit status, never a traceback, never a file outside its place, nothing saved lost."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from curator import cli, store as store_module
+from curator.cli import main
+from curator.names import check_annotator, file_stem, printable
+from curator.store import Store, is_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+# -- folders are folders -----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["proj#1", "p?mode=ro", "p%20x", "a:b", "x@y", "sqlite:rel"])
+def test_a_folder_with_url_characters_is_a_folder(tmp_path, capsys, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "sample", name)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no stray file such as "p" or "proj"
+    assert (tmp_path / name / "curator.db").is_file()
+    code, out, _ = run(capsys, "validate", name)
+    assert code == 0 and "0 error(s)" in out
+    assert Store.open(tmp_path / name).document_count() == 5
+
+
+def test_only_scheme_slash_slash_is_a_url(tmp_path):
+    assert is_url("postgresql+psycopg://u@h/db") and is_url("sqlite:///x.db")
+    assert not is_url("proj#1") and not is_url("dir/a://b") and not is_url(tmp_path / "sqlite:")
+    assert not is_url("://nothing")
+
+
+def test_an_unknown_url_scheme_is_a_clear_error(capsys):
+    code, _, err = run(capsys, "validate", "nosuchdb://host/x")
+    assert code == 2 and "not a database URL Curator can open" in err
+
+
+# -- the error boundary ---------------------------------------------------------------
+
+def test_an_unexpected_error_is_a_message_and_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
+    def broken(_args):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(cli, "_cmd_validate", broken)
+    code, _, err = run(capsys, "validate", tmp_path)
+    assert code == 2 and "internal error (ValueError: boom)" in err and "--debug" in err
+    assert main(["--debug", "validate", str(tmp_path)]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
+    Store.create(tmp_path / "p").close()
+    process = subprocess.Popen([sys.executable, "-m", "curator", "schema"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the command writes, as with '| head'
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0 and err == ""
+
+
+# -- names never become paths or escape codes ---------------------------------------------
+
+@pytest.mark.parametrize("name", ["../../evil", "/tmp/abs", "..", "a/b\\c", ".hidden", "Айгерим Қ."])
+def test_a_name_never_decides_where_a_layer_file_goes(tmp_path, capsys, monkeypatch, name):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    before = set(tmp_path.rglob("*"))
+    code, out, _ = run(capsys, "layer", "export", project, name)
+    assert code == 0
+    created = set(tmp_path.rglob("*")) - before
+    written = [p for p in created if p.is_file() and not p.name.startswith("curator.db")]
+    assert len(written) == 1 and written[0].parent == work / "annotations"
+    assert not written[0].name.startswith(".")
+
+
+def test_names_that_cannot_be_names_are_refused_clearly(capsys):
+    code, _, err = run(capsys, "iam", "x" * 5000)
+    assert code == 2 and "5,000 characters" in err
+    code, _, err = run(capsys, "iam", "\x1b[31mred\x1b[0m")
+    assert code == 2 and "U+001B" in err and "\x1b" not in err
+    code, _, err = run(capsys, "iam", "evil\u202ename")
+    assert code == 2 and "U+202E" in err
+    assert run(capsys, "whoami")[0] == 0
+
+
+def test_a_tampered_settings_file_is_reported_not_used(capsys, tmp_path):
+    settings = Path(os.environ["CURATOR_CONFIG"]) / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('{"annotator": "\\u001b]0;pwned\\u0007"}', encoding="utf-8")
+    code, out, err = run(capsys, "whoami")
+    assert code == 2 and "settings.json" in err and "\x1b" not in out + err
+
+
+def test_name_helpers():
+    assert check_annotator("  ok ") == "ok"
+    assert file_stem("aigerim") == "aigerim"
+    assert file_stem("../x") != file_stem("./x") and "/" not in file_stem("../x")
+    assert not file_stem("..").startswith(".")
+    assert printable("a\x1b[2Jb\nc") == "a\\u001b[2Jb\nc"
+
+
+# -- a damaged environment ------------------------------------------------------------
+
+def _with_pragma(monkeypatch, pragma: str) -> None:
+    configure = store_module._configure_sqlite
+
+    def configured(connection, record):
+        configure(connection, record)
+        connection.execute(pragma)
+
+    monkeypatch.setattr(store_module, "_configure_sqlite", configured)
+
+
+def _import_file(tmp_path: Path, count: int, size: int) -> Path:
+    path = tmp_path / "articles.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            out.write(f'{{"id": "n{n}", "text": "{"word " * size}{n}"}}\n')
+    return path
+
+
+def test_a_full_disk_is_a_message_and_keeps_what_was_saved(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    _with_pragma(monkeypatch, "PRAGMA max_page_count=200")  # the database cannot grow: as a full disk
+    code, _, err = run(capsys, "import", project, _import_file(tmp_path, 300, 400))
+    assert code == 2 and "the disk is full" in err and "Nothing was changed" in err
+    monkeypatch.undo()
+    with Store.open(project) as store:
+        assert store.document_count() == 5
+
+
+def test_a_read_only_database_is_a_message(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    _with_pragma(monkeypatch, "PRAGMA query_only=ON")
+    code, _, err = run(capsys, "import", project, _import_file(tmp_path, 3, 5))
+    assert code == 2 and "cannot be written" in err
+
+
+def test_random_bytes_inside_the_database_are_a_message(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    database = project / "curator.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(database.read_bytes())
+    for offset in range(4096, len(data), 4096):  # every page but the first: the schema still reads
+        data[offset + 100:offset + 400] = os.urandom(300)
+    database.write_bytes(bytes(data))
+    for command in (["validate"], ["export", "-o", tmp_path / "x.json"], ["agreement"]):
+        code, _, err = run(capsys, command[0], project, *command[1:])
+        assert code == 2 and "the project database is damaged" in err
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_a_lock_held_too_long_is_a_message(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    monkeypatch.setattr(store_module, "_BUSY_TIMEOUT_MS", 300)
+    holder = sqlite3.connect(project / "curator.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(capsys, "import", project, _import_file(tmp_path, 3, 5))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 2 and "the project is busy" in err
