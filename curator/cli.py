@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from curator.errors import CuratorError, DataError
+from curator.errors import CuratorError, DataError, DuplicateError
 from curator.names import check_annotator, file_stem, printable
 from curator.export import FORMATS, TOOL_FORMATS, export
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
@@ -188,17 +188,25 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
             ids = store.document_ids()
         counts: Counter[str] = Counter()
         accepted = 0
+        raced = 0
         for doc_id in ids:
             counts.update(s.label for s in suggest_document(store, doc_id, annotator))
             if args.accept:
                 batch = bulk_accept(store, doc_id, annotator)
                 if batch is not None:
-                    batch.apply(store)
+                    try:
+                        batch.apply(store)
+                    except DuplicateError:  # another process accepted them meanwhile; the store kept one copy
+                        raced += 1
+                        continue
                     accepted += len(batch.commands)
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
     print(f"{sum(counts.values())} new suggestion(s) in {len(ids)} document(s): {summary}")
     if args.accept:
-        print(f"{accepted} suggestion(s) accepted as annotations of {annotator!r}")
+        print(f"{accepted} suggestion(s) accepted as annotations of {printable(repr(annotator))}")
+        if raced:
+            print(f"{raced} document(s) left as they were: their suggestions were accepted by another "
+                  "process at the same time")
     return 0
 
 

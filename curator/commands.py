@@ -120,14 +120,8 @@ class Batch:
         return self.label
 
     def apply(self, store: Store) -> "Batch":
-        inverses = []
-        try:
-            for command in self.commands:
-                inverses.append(command.apply(store))
-        except Exception:
-            for inverse in reversed(inverses):  # leave the project as it was
-                inverse.apply(store)
-            raise
+        with store.transaction():  # all of it or, if any step fails, none of it
+            inverses = [command.apply(store) for command in self.commands]
         return Batch(list(reversed(inverses)), self.label, self.doc_id)
 
 
@@ -143,13 +137,14 @@ class AcceptSuggestion:
         return "Accept suggestion"
 
     def apply(self, store: Store) -> "UndoAccept":
-        suggestion = store.get_suggestion(self.suggestion_id)
-        annotation = Annotation(doc_id=suggestion.doc_id, start=suggestion.start, end=suggestion.end,
-                                label=suggestion.label, annotator=suggestion.annotator, value=suggestion.value,
-                                entity_id=suggestion.entity_id)
-        store.add_annotation(annotation)
-        store.set_suggestion_status(self.suggestion_id, SuggestionStatus.ACCEPTED, annotation.id)
-        return UndoAccept(self.suggestion_id, self.doc_id, annotation.id)
+        with store.transaction():  # one command, one transaction
+            suggestion = store.get_suggestion(self.suggestion_id)
+            annotation = Annotation(doc_id=suggestion.doc_id, start=suggestion.start, end=suggestion.end,
+                                    label=suggestion.label, annotator=suggestion.annotator, value=suggestion.value,
+                                    entity_id=suggestion.entity_id)
+            store.add_annotation(annotation)
+            store.set_suggestion_status(self.suggestion_id, SuggestionStatus.ACCEPTED, annotation.id)
+            return UndoAccept(self.suggestion_id, self.doc_id, annotation.id)
 
 
 @dataclass
@@ -163,9 +158,10 @@ class UndoAccept:
         return "Accept suggestion"
 
     def apply(self, store: Store) -> AcceptSuggestion:
-        store.delete_annotation(self.annotation_id)
-        store.set_suggestion_status(self.suggestion_id, SuggestionStatus.OPEN)
-        return AcceptSuggestion(self.suggestion_id, self.doc_id)
+        with store.transaction():  # one command, one transaction
+            store.delete_annotation(self.annotation_id)
+            store.set_suggestion_status(self.suggestion_id, SuggestionStatus.OPEN)
+            return AcceptSuggestion(self.suggestion_id, self.doc_id)
 
 
 @dataclass

@@ -145,18 +145,19 @@ class MergeEntities:
         return "Merge entities"
 
     def apply(self, store: Store) -> "UndoMerge":
-        kept = store.get_entity(self.keep)
-        removed = [store.get_entity(other) for other in self.others]
-        aliases = list(kept.aliases)
-        for entity in removed:
-            for name in entity.names:
-                if name != kept.name and name not in aliases:
-                    aliases.append(name)
-        links = store.relink_mentions(self.others, self.keep)
-        before = store.update_entity(self.keep, aliases=aliases)
-        for entity in removed:
-            store.delete_entity(entity.id)
-        return UndoMerge(before, removed, links, self.doc_id)
+        with store.transaction():  # one command, one transaction
+            kept = store.get_entity(self.keep)
+            removed = [store.get_entity(other) for other in self.others]
+            aliases = list(kept.aliases)
+            for entity in removed:
+                for name in entity.names:
+                    if name != kept.name and name not in aliases:
+                        aliases.append(name)
+            links = store.relink_mentions(self.others, self.keep)
+            before = store.update_entity(self.keep, aliases=aliases)
+            for entity in removed:
+                store.delete_entity(entity.id)
+            return UndoMerge(before, removed, links, self.doc_id)
 
 
 @dataclass
@@ -171,11 +172,12 @@ class UndoMerge:
         return "Merge entities"
 
     def apply(self, store: Store) -> MergeEntities:
-        for entity in self.removed:
-            store.add_entity(entity)
-        store.update_entity(self.kept.id, aliases=self.kept.aliases, name=self.kept.name)
-        store.set_entity_links(self.links)
-        return MergeEntities(self.kept.id, [e.id for e in self.removed], self.doc_id)
+        with store.transaction():  # one command, one transaction
+            for entity in self.removed:
+                store.add_entity(entity)
+            store.update_entity(self.kept.id, aliases=self.kept.aliases, name=self.kept.name)
+            store.set_entity_links(self.links)
+            return MergeEntities(self.kept.id, [e.id for e in self.removed], self.doc_id)
 
 
 @dataclass
@@ -192,21 +194,22 @@ class SplitEntity:
         return f"Split {', '.join(self.names)} off"
 
     def apply(self, store: Store) -> "UndoSplit":
-        entity = store.get_entity(self.entity_id)
-        leaving = [n for n in self.names if n in entity.names]
-        if not leaving or set(leaving) >= set(entity.names):
-            raise CuratorError("choose some, but not all, of the entity's names to split off")
-        remaining = [n for n in entity.names if n not in leaving]
-        new = Entity(id=self.new_id, name=leaving[0], type=entity.type, aliases=leaving[1:])
-        store.add_entity(new)
-        store.update_entity(entity.id, name=remaining[0], aliases=remaining[1:])
-        moved: dict[str, str | None] = {}
-        for document, spans in store.iter_documents_with_annotations():
-            for span in spans:
-                if span.entity_id == entity.id and document.text[span.start : span.end] in leaving:
-                    moved[span.id] = entity.id
-        store.set_entity_links({annotation_id: new.id for annotation_id in moved})
-        return UndoSplit(entity, new.id, moved, self.doc_id)
+        with store.transaction():  # one command, one transaction
+            entity = store.get_entity(self.entity_id)
+            leaving = [n for n in self.names if n in entity.names]
+            if not leaving or set(leaving) >= set(entity.names):
+                raise CuratorError("choose some, but not all, of the entity's names to split off")
+            remaining = [n for n in entity.names if n not in leaving]
+            new = Entity(id=self.new_id, name=leaving[0], type=entity.type, aliases=leaving[1:])
+            store.add_entity(new)
+            store.update_entity(entity.id, name=remaining[0], aliases=remaining[1:])
+            moved: dict[str, str | None] = {}
+            for document, spans in store.iter_documents_with_annotations():
+                for span in spans:
+                    if span.entity_id == entity.id and document.text[span.start : span.end] in leaving:
+                        moved[span.id] = entity.id
+            store.set_entity_links({annotation_id: new.id for annotation_id in moved})
+            return UndoSplit(entity, new.id, moved, self.doc_id)
 
 
 @dataclass
@@ -221,10 +224,11 @@ class UndoSplit:
         return "Split entity"
 
     def apply(self, store: Store) -> SplitEntity:
-        store.set_entity_links(self.links)
-        split = store.delete_entity(self.new_id)
-        store.update_entity(self.original.id, name=self.original.name, aliases=self.original.aliases)
-        return SplitEntity(self.original.id, split.names, self.new_id, self.doc_id)
+        with store.transaction():  # one command, one transaction
+            store.set_entity_links(self.links)
+            split = store.delete_entity(self.new_id)
+            store.update_entity(self.original.id, name=self.original.name, aliases=self.original.aliases)
+            return SplitEntity(self.original.id, split.names, self.new_id, self.doc_id)
 
 
 def duplicate_report(store: Store, threshold: float = 0.5) -> dict:

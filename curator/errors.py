@@ -9,6 +9,11 @@ class DataError(CuratorError):
     """The command ran, and the data it read or checked has problems (exit status 1)."""
 
 
+class DuplicateError(CuratorError):
+    """The store already holds what this write would add a second copy of (the same
+    span by the same annotator, an article id); nothing was written."""
+
+
 class ConflictError(CuratorError):
     """Someone else changed the item since it was read; the edit was not applied.
 

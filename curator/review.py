@@ -140,11 +140,12 @@ class Settle:
         return f"Settle: {self.decision}"
 
     def apply(self, store: Store) -> "Unsettle":
-        store.add_annotations(self.gold)
-        store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
-                                decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
-                                created=utc_now()))
-        return Unsettle(self.item_key, self.doc_id)
+        with store.transaction():  # one command, one transaction
+            store.add_annotations(self.gold)
+            store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
+                                    decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
+                                    created=utc_now()))
+            return Unsettle(self.item_key, self.doc_id)
 
 
 @dataclass
@@ -159,14 +160,15 @@ class Unsettle:
         return "Reopen"
 
     def apply(self, store: Store) -> Settle:
-        review = store.delete_review(self.item_key)
-        gold = []
-        for gold_id in review.gold_ids:
-            try:
-                gold.append(store.delete_annotation(gold_id))
-            except CuratorError:
-                pass  # the reviewer deleted this gold span already
-        return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
+        with store.transaction():  # one command, one transaction
+            review = store.delete_review(self.item_key)
+            gold = []
+            for gold_id in review.gold_ids:
+                try:
+                    gold.append(store.delete_annotation(gold_id))
+                except CuratorError:
+                    pass  # the reviewer deleted this gold span already
+            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
 
 
 def accept_version(item: ReviewItem, annotator: str, reviewer: str) -> Settle:

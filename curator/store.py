@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
-from curator.errors import ConflictError, CuratorError
+from curator.errors import ConflictError, CuratorError, DuplicateError
 from curator.migrate import stamp_head, upgrade
 from curator.store_layers import EntityStore
 from curator.events import (
@@ -41,6 +41,7 @@ from curator.models import (
     utc_now,
 )
 from curator.schema import LabelSchema
+from curator.text import like_pattern, search_key
 
 from curator.tables import (
     SORT_COLUMNS,
@@ -102,7 +103,7 @@ def database_problem(exc: BaseException, location: str = "") -> str:
         return f"{where}the disk is full. Nothing was changed; what was saved before is kept"
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
         return f"{where}the project database cannot be written (read-only file or folder). Nothing was changed"
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+    if any(sign in lowered for sign in ("not a database", "malformed", "corrupt", "could not decode")):
         return (f"{where}the project database is damaged ({reason}). Restore it from a backup "
                 "('curator backup' makes one); nothing was written to it")
     if "unable to open" in lowered:
@@ -233,7 +234,7 @@ class Store(EntityStore):
 
     @property
     def project(self) -> Project:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             raw = self._get_meta(conn, "project")
         return Project.model_validate_json(raw) if raw else Project()
 
@@ -242,17 +243,17 @@ class Store(EntityStore):
         return self.project.label_schema
 
     def save_project(self, project: Project) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._put_meta(conn, "project", project.model_dump_json())
 
     def get_state(self, key: str, default: Any = None) -> Any:
         """A small remembered UI or workflow setting (e.g. the last open document)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             raw = self._get_meta(conn, f"state.{key}")
         return json.loads(raw) if raw is not None else default
 
     def set_state(self, key: str, value: Any) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._put_meta(conn, f"state.{key}", json.dumps(value))
 
     # -- documents -------------------------------------------------------------
@@ -273,10 +274,13 @@ class Store(EntityStore):
                 "origin": doc.origin,
                 "extra": doc.extra,
                 "created": now,
+                "search": search_key(doc.uid, doc.title, doc.source),
             }
             for doc in documents
         ]
-        with self.engine.begin() as conn:
+        with self._begin() as conn, _unique(
+                "another import added articles with the same ids at the same time; nothing of this batch "
+                "was added. Run the import again: it skips the articles already there"):
             # One executemany, then the new ids by uid: several times faster than RETURNING
             # a row at a time, which is what SQLite gets for an ordered RETURNING.
             _insert_many(conn, documents_table, rows)
@@ -285,14 +289,14 @@ class Store(EntityStore):
                 id_of.update(conn.execute(sa.select(documents_table.c.uid, documents_table.c.id)
                                           .where(documents_table.c.uid.in_(chunk))).all())
             ids = [id_of[row["uid"]] for row in rows]
-        self.events.emit(DocumentsAdded(tuple(ids)))
+        self._emit(DocumentsAdded(tuple(ids)))
         return ids
 
     def existing_uids(self, uids: Iterable[str]) -> dict[str, str]:
         """Map each of ``uids`` already in the project to that document's text."""
         wanted = list(set(uids))
         found: dict[str, str] = {}
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for chunk in _chunks(wanted, 500):
                 for uid, text in conn.execute(
                     sa.select(documents_table.c.uid, documents_table.c.text).where(documents_table.c.uid.in_(chunk))
@@ -301,7 +305,7 @@ class Store(EntityStore):
         return found
 
     def document_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
 
     @staticmethod
@@ -319,14 +323,14 @@ class Store(EntityStore):
         )
 
     def get_document(self, doc_id: int) -> Document:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).first()
         if row is None:
             raise CuratorError(f"no document with id {doc_id}")
         return self._document(row)
 
     def document_by_uid(self, uid: str) -> Document | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
         return self._document(row) if row else None
 
@@ -340,7 +344,7 @@ class Store(EntityStore):
             query = sa.select(*columns).where(d.id > after)
             if last is not None:
                 query = query.where(d.id <= last)
-            with self.engine.connect() as conn:
+            with self._connect() as conn:
                 rows = conn.execute(query.order_by(d.id).limit(batch)).all()
                 if not rows:
                     return
@@ -378,19 +382,15 @@ class Store(EntityStore):
             raise CuratorError(f"cannot sort documents by {sort!r}")
         query = sa.select(documents_table.c.id)
         if search:
-            pattern = f"%{search.lower()}%"
             d = documents_table.c
-            # SQLite's LIKE already ignores case (of ASCII letters, as its lower() does) and is
-            # six times faster without lower() on each row; PostgreSQL's ILIKE folds all letters.
-            sqlite = self.engine.dialect.name == "sqlite"
-            # Matched in a subquery, which reads the small index of the searched columns
-            # (ix_documents_search) rather than the table with every text: 15 ms on 100,000
-            # articles instead of 50-250 ms, or seconds when the table is not in memory.
-            query = query.where(d.id.in_(sa.select(d.id).where(sa.or_(
-                *((column.like(pattern) if sqlite else column.ilike(pattern)) for column in (d.title, d.source, d.uid))))))
+            # The search key is folded when written (every script's case, not ASCII's alone,
+            # as SQLite's LIKE would); the pattern is folded and its wildcards escaped. Matched
+            # in a subquery, which reads the small index of the key (ix_documents_search)
+            # rather than the table with every text.
+            query = query.where(d.id.in_(sa.select(d.id).where(d.search.like(like_pattern(search), escape="\\"))))
         ordering = column.desc() if descending else column.asc()
         query = query.order_by(ordering.nulls_last(), documents_table.c.id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return list(conn.execute(query).scalars())
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
@@ -402,7 +402,7 @@ class Store(EntityStore):
             .scalar_subquery()
         )
         rows: dict[int, DocumentRow] = {}
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for chunk in _chunks(list(ids), 500):
                 query = sa.select(
                     documents_table.c.id,
@@ -431,7 +431,7 @@ class Store(EntityStore):
         unknown = set(fields) - allowed
         if unknown:
             raise CuratorError(f"cannot edit document field(s): {', '.join(sorted(unknown))}")
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(
                 sa.select(*(documents_table.c[name] for name in fields)).where(documents_table.c.id == doc_id)
             ).first()
@@ -439,7 +439,12 @@ class Store(EntityStore):
                 raise CuratorError(f"no document with id {doc_id}")
             before = dict(row._mapping)
             conn.execute(documents_table.update().where(documents_table.c.id == doc_id).values(**fields))
-        self.events.emit(DocumentChanged(doc_id))
+            if {"title", "source"} & set(fields):
+                d = documents_table.c
+                uid, title, source = conn.execute(sa.select(d.uid, d.title, d.source).where(d.id == doc_id)).one()
+                conn.execute(documents_table.update().where(d.id == doc_id)
+                             .values(search=search_key(uid, title, source)))
+        self._emit(DocumentChanged(doc_id))
         return before
 
     # -- progress --------------------------------------------------------------
@@ -457,14 +462,14 @@ class Store(EntityStore):
         if last is not None:
             query = query.where(p.doc_id <= last)
         found: dict[int, DocumentStatus] = {}
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for doc_id, status in conn.execute(query):
                 if found.get(doc_id) is not DocumentStatus.DONE:
                     found[doc_id] = DocumentStatus(status)
         return found
 
     def status(self, doc_id: int, annotator: str) -> DocumentStatus:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             value = conn.execute(
                 sa.select(progress_table.c.status).where(
                     progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator
@@ -474,7 +479,7 @@ class Store(EntityStore):
 
     def set_status(self, doc_id: int, annotator: str, status: DocumentStatus) -> DocumentStatus:
         """Set an annotator's status for a document; returns the previous status."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             where = (progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator)
             before = conn.execute(sa.select(progress_table.c.status).where(*where)).scalar()
             values = {"status": status.value, "updated": utc_now()}
@@ -482,7 +487,7 @@ class Store(EntityStore):
                 conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
             else:
                 conn.execute(progress_table.update().where(*where).values(**values))
-        self.events.emit(DocumentChanged(doc_id))
+        self._emit(DocumentChanged(doc_id))
         return DocumentStatus(before) if before else DocumentStatus.TODO
 
     # -- annotations -----------------------------------------------------------
@@ -510,23 +515,23 @@ class Store(EntityStore):
                                                   "updated": _parse_time(f["updated"])}) for f in fields]
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
-        with self.engine.begin() as conn:
+        with self._begin() as conn, _unique(_same_span(annotation)):
             conn.execute(annotations_table.insert().values(**self._annotation_row(annotation)))
-        self.events.emit(AnnotationAdded(annotation))
+        self._emit(AnnotationAdded(annotation))
         return annotation
 
     def add_annotations(self, annotations: Sequence[Annotation]) -> None:
         """Insert many annotations in one transaction (imports); one event each."""
         if not annotations:
             return
-        with self.engine.begin() as conn:
+        with self._begin() as conn, _unique(_same_span(annotations[0], several=True)):
             for chunk in _chunks(list(annotations), 5000):
                 _insert_many(conn, annotations_table, [self._annotation_row(a) for a in chunk])
         for annotation in annotations:
-            self.events.emit(AnnotationAdded(annotation))
+            self._emit(AnnotationAdded(annotation))
 
     def get_annotation(self, annotation_id: str) -> Annotation:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
         if row is None:
             raise CuratorError(f"no annotation with id {annotation_id}")
@@ -534,7 +539,7 @@ class Store(EntityStore):
 
     def annotations_by_id(self, ids: Iterable[str]) -> dict[str, Annotation]:
         found: dict[str, Annotation] = {}
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for chunk in _chunks(list(set(ids)), 500):
                 rows = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id.in_(chunk))).all()
                 found.update((span.id, span) for span in self._annotations(rows))
@@ -542,13 +547,13 @@ class Store(EntityStore):
 
     def delete_annotation(self, annotation_id: str) -> Annotation:
         """Delete a span; returns it as it was, so that it can be restored."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
             if row is None:
                 raise CuratorError(f"no annotation with id {annotation_id}")
             conn.execute(annotations_table.delete().where(annotations_table.c.id == annotation_id))
         removed = self._annotation(row)
-        self.events.emit(AnnotationRemoved(removed))
+        self._emit(AnnotationRemoved(removed))
         return removed
 
     def update_annotation(self, annotation_id: str, expected: datetime | None = None, **fields: Any) -> Annotation:
@@ -562,7 +567,8 @@ class Store(EntityStore):
         unknown = set(fields) - allowed
         if unknown:
             raise CuratorError(f"cannot edit annotation field(s): {', '.join(sorted(unknown))}")
-        with self.engine.begin() as conn:
+        with self._begin() as conn, _unique("the annotator already has a span with these bounds and label "
+                                                  "in this document; the span was not changed"):
             row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
             if row is None:
                 raise CuratorError(f"no annotation with id {annotation_id}")
@@ -576,7 +582,7 @@ class Store(EntityStore):
                 raise ConflictError(
                     f"this {before.label} span was changed by someone else at {before.updated:%H:%M:%S} "
                     "after you opened it", current=before)
-        self.events.emit(AnnotationChanged(before, after))
+        self._emit(AnnotationChanged(before, after))
         return before
 
     def annotations_for(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
@@ -585,7 +591,7 @@ class Store(EntityStore):
         if annotator is not None:
             query = query.where(annotations_table.c.annotator == annotator)
         query = query.order_by(annotations_table.c.start, annotations_table.c.end, annotations_table.c.id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return self._annotations(conn.execute(query).all())
 
     def _documents_with(self, columns: tuple, annotator: str | None, batch: int,
@@ -632,7 +638,7 @@ class Store(EntityStore):
                      "WHERE doc_id >= ? AND doc_id <= ?" + (" AND annotator = ?" if annotator is not None else ""))
         after, last = (first or 1) - 1, last if last is not None else 2 ** 62
         while True:
-            with self.engine.connect() as conn, contextlib.closing(conn.connection.cursor()) as cursor:
+            with self._connect() as conn, contextlib.closing(conn.connection.cursor()) as cursor:
                 documents = cursor.execute(documents_sql, (after, last, batch)).fetchall()
                 if not documents:
                     return
@@ -647,7 +653,7 @@ class Store(EntityStore):
         """Every (document id, annotator) pair where one of ``annotators`` has a span,
         read from the (doc_id, annotator) index alone."""
         c = annotations_table.c
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [tuple(row) for row in conn.execute(
                 sa.select(c.doc_id, c.annotator).where(c.annotator.in_(list(annotators))).distinct())]
 
@@ -655,7 +661,7 @@ class Store(EntityStore):
         """``(id, uid, text)`` of the given documents, in id order."""
         d = documents_table.c
         found: list[tuple[int, str, str]] = []
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for chunk in _chunks(sorted(ids), 500):
                 found.extend(tuple(row) for row in conn.execute(
                     sa.select(d.id, d.uid, d.text).where(d.id.in_(chunk)).order_by(d.id)))
@@ -667,13 +673,13 @@ class Store(EntityStore):
         c = annotations_table.c
         query = sa.select(c.doc_id, c.start, c.end, c.label, c.annotator).where(
             c.doc_id >= first, c.doc_id <= last, c.annotator.in_(list(annotators)))
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(query).all()
         return tuple(zip(*rows)) if rows else ((), (), (), (), ())
 
     def uids(self) -> dict[int, str]:
         """Every document's id and uid (no text): for lists of document pairs."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return dict(conn.execute(sa.select(documents_table.c.id, documents_table.c.uid)).all())
 
     def revision(self, doc_id: int | None) -> tuple:
@@ -681,7 +687,7 @@ class Store(EntityStore):
         are only ever added), and the open document's spans (count and latest edit), all
         read through indexes. Polled to show others' edits."""
         c = annotations_table.c
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             documents = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar()
             if doc_id is None:
                 return (documents,)
@@ -690,11 +696,11 @@ class Store(EntityStore):
         return documents, spans[0], str(spans[1])
 
     def annotation_count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(annotations_table)).scalar_one()
 
     def annotators(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             names = set(conn.execute(sa.select(annotations_table.c.annotator).distinct()).scalars())
             names |= set(conn.execute(sa.select(progress_table.c.annotator).distinct()).scalars())
         return sorted(names)
@@ -779,6 +785,26 @@ def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
     columns = [[row[key] for row in rows] if convert is None else [convert(row[key]) for row in rows]
                for key, convert in converters]
     conn.exec_driver_sql(sql, list(zip(*columns)))
+
+
+@contextlib.contextmanager
+def _unique(message: str) -> Iterator[None]:
+    """Turn the database's refusal of a second copy of something unique into a
+    DuplicateError the user can read (the transaction it broke is rolled back whole)."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "unique" not in str(exc.orig).lower() and "duplicate" not in str(exc.orig).lower():
+            raise
+        raise DuplicateError(message) from exc
+
+
+def _same_span(annotation: Annotation, several: bool = False) -> str:
+    if several:
+        return ("some of these spans are already in the project (the same annotator, document, bounds and "
+                "label, or twice among them); nothing was added")
+    return (f"{annotation.annotator} already has this {annotation.label} span ({annotation.start}-"
+            f"{annotation.end}) in this document; nothing was added")
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

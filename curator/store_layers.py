@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from curator.errors import CuratorError
 from curator.events import DecisionsChanged, EntitiesChanged, EventHub, ReviewsChanged, SuggestionsChanged
 from curator.models import Decision, Entity, Fact, Review, Suggestion, SuggestionStatus
+from curator.transactions import Transactional
 from curator.tables import (
     annotations_table,
     decisions_table,
@@ -21,7 +22,7 @@ from curator.tables import (
 )
 
 
-class EntityStore:
+class EntityStore(Transactional):
     """Part of ``Store``: canonical entities, review decisions and the suggestion layer."""
 
     engine: Engine
@@ -30,13 +31,13 @@ class EntityStore:
     # -- entities ------------------------------------------------------------------
 
     def add_entity(self, entity: Entity) -> Entity:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(entities_table.insert().values(**entity.model_dump()))
-        self.events.emit(EntitiesChanged((entity.id,)))
+        self._emit(EntitiesChanged((entity.id,)))
         return entity
 
     def get_entity(self, entity_id: str) -> Entity:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(entities_table).where(entities_table.c.id == entity_id)).first()
         if row is None:
             raise CuratorError(f"no entity with id {entity_id}")
@@ -46,53 +47,53 @@ class EntityStore:
         query = sa.select(entities_table).order_by(entities_table.c.name)
         if type is not None:
             query = query.where(entities_table.c.type == type)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [Entity(**row._mapping) for row in conn.execute(query)]
 
     def update_entity(self, entity_id: str, **fields: Any) -> Entity:
         """Rename, retype or change aliases; returns the entity as it was."""
         before = self.get_entity(entity_id)
         after = Entity.model_validate({**before.model_dump(), **fields})
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(entities_table.update().where(entities_table.c.id == entity_id)
                          .values(**after.model_dump(exclude={"id"})))
-        self.events.emit(EntitiesChanged((entity_id,)))
+        self._emit(EntitiesChanged((entity_id,)))
         return before
 
     def delete_entity(self, entity_id: str) -> Entity:
         """Delete an entity no mention links to; returns it."""
         before = self.get_entity(entity_id)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             linked = conn.execute(sa.select(sa.func.count()).select_from(annotations_table)
                                   .where(annotations_table.c.entity_id == entity_id)).scalar_one()
             if linked:
                 raise CuratorError(f"entity {before.name!r} still has {linked} linked mention(s)")
             conn.execute(entities_table.delete().where(entities_table.c.id == entity_id))
-        self.events.emit(EntitiesChanged((entity_id,)))
+        self._emit(EntitiesChanged((entity_id,)))
         return before
 
     # -- review decisions ----------------------------------------------------------------
 
     def add_review(self, review: Review) -> None:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(reviews_table.insert().values(**review.model_dump()))
-        self.events.emit(ReviewsChanged(review.doc_id))
+        self._emit(ReviewsChanged(review.doc_id))
 
     def delete_review(self, key: str) -> Review:
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(sa.select(reviews_table).where(reviews_table.c.key == key)).first()
             if row is None:
                 raise CuratorError(f"no review decision {key!r}")
             conn.execute(reviews_table.delete().where(reviews_table.c.key == key))
         review = Review(**row._mapping)
-        self.events.emit(ReviewsChanged(review.doc_id))
+        self._emit(ReviewsChanged(review.doc_id))
         return review
 
     def reviews(self, doc_id: int | None = None) -> dict[str, Review]:
         query = sa.select(reviews_table)
         if doc_id is not None:
             query = query.where(reviews_table.c.doc_id == doc_id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {row.key: Review(**row._mapping) for row in conn.execute(query)}
 
     # -- suggestions ---------------------------------------------------------------------
@@ -100,10 +101,19 @@ class EntityStore:
     def add_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         if not suggestions:
             return
-        with self.engine.begin() as conn:
-            conn.execute(suggestions_table.insert(), [s.model_dump() for s in suggestions])
+        # A suggestion another process stored meanwhile (two 'suggest' runs at once) is
+        # already there: it is kept, not doubled.
+        if self.engine.dialect.name in ("sqlite", "postgresql"):
+            from importlib import import_module
+
+            insert = import_module(f"sqlalchemy.dialects.{self.engine.dialect.name}").insert
+            statement = insert(suggestions_table).on_conflict_do_nothing()
+        else:
+            statement = suggestions_table.insert()
+        with self._begin() as conn:
+            conn.execute(statement, [s.model_dump() for s in suggestions])
         for doc_id in sorted({s.doc_id for s in suggestions}):
-            self.events.emit(SuggestionsChanged(doc_id))
+            self._emit(SuggestionsChanged(doc_id))
 
     def suggestions_for(self, doc_id: int, annotator: str, status: SuggestionStatus | None = None) -> list[Suggestion]:
         query = sa.select(suggestions_table).where(
@@ -112,11 +122,11 @@ class EntityStore:
         if status is not None:
             query = query.where(suggestions_table.c.status == status.value)
         query = query.order_by(suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [Suggestion(**row._mapping) for row in conn.execute(query)]
 
     def get_suggestion(self, suggestion_id: str) -> Suggestion:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()
         if row is None:
             raise CuratorError(f"no suggestion with id {suggestion_id}")
@@ -126,10 +136,10 @@ class EntityStore:
                               annotation_id: str | None = None) -> Suggestion:
         """Change a suggestion's status (and accepted annotation); returns it as it was."""
         before = self.get_suggestion(suggestion_id)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id)
                          .values(status=status.value, annotation_id=annotation_id))
-        self.events.emit(SuggestionsChanged(before.doc_id))
+        self._emit(SuggestionsChanged(before.doc_id))
         return before
 
     # -- duplicate decisions and facts --------------------------------------------------
@@ -137,40 +147,40 @@ class EntityStore:
     def set_decision(self, decision: Decision | None, key: str) -> Decision | None:
         """Record (or, with None, clear) the decision for ``key``; returns the previous one."""
         before = self.decisions().get(key)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(decisions_table.delete().where(decisions_table.c.key == key))
             if decision is not None:
                 conn.execute(decisions_table.insert().values(**decision.model_dump()))
-        self.events.emit(DecisionsChanged(key))
+        self._emit(DecisionsChanged(key))
         return before
 
     def decisions(self, kind: str | None = None) -> dict[str, Decision]:
         query = sa.select(decisions_table)
         if kind is not None:
             query = query.where(decisions_table.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {row.key: Decision(**row._mapping) for row in conn.execute(query)}
 
     def save_fact(self, fact: Fact) -> Fact | None:
         """Insert or replace a fact; returns the previous version, if any."""
         before = self.facts().get(fact.id)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(facts_table.delete().where(facts_table.c.id == fact.id))
             conn.execute(facts_table.insert().values(**fact.model_dump()))
-        self.events.emit(DecisionsChanged(f"fact:{fact.id}"))
+        self._emit(DecisionsChanged(f"fact:{fact.id}"))
         return before
 
     def delete_fact(self, fact_id: str) -> Fact:
         before = self.facts().get(fact_id)
         if before is None:
             raise CuratorError(f"no fact with id {fact_id}")
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(facts_table.delete().where(facts_table.c.id == fact_id))
-        self.events.emit(DecisionsChanged(f"fact:{fact_id}"))
+        self._emit(DecisionsChanged(f"fact:{fact_id}"))
         return before
 
     def facts(self) -> dict[str, Fact]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return {row.id: Fact(**row._mapping) for row in conn.execute(sa.select(facts_table)
                                                                            .order_by(facts_table.c.created))}
 
@@ -179,20 +189,20 @@ class EntityStore:
 
         Returns each changed annotation's previous entity id, so the change can be undone.
         """
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             rows = conn.execute(sa.select(annotations_table.c.id, annotations_table.c.entity_id)
                                 .where(annotations_table.c.entity_id.in_(from_ids))).all()
             conn.execute(annotations_table.update().where(annotations_table.c.entity_id.in_(from_ids))
                          .values(entity_id=to_id))
             conn.execute(suggestions_table.update().where(suggestions_table.c.entity_id.in_(from_ids))
                          .values(entity_id=to_id))
-        self.events.emit(EntitiesChanged(tuple(from_ids)))
+        self._emit(EntitiesChanged(tuple(from_ids)))
         return {row.id: row.entity_id for row in rows}
 
     def set_entity_links(self, links: dict[str, str | None]) -> None:
         """Set the entity link of each annotation id given (undoing ``relink_mentions``)."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for annotation_id, entity_id in links.items():
                 conn.execute(annotations_table.update().where(annotations_table.c.id == annotation_id)
                              .values(entity_id=entity_id))
-        self.events.emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))
+        self._emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))

@@ -26,12 +26,14 @@ documents_table = sa.Table(
     sa.Column("origin", sa.Text),
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    # uid, title and outlet folded (text.search_key): what the list's filter matches (migration 0004).
+    sa.Column("search", sa.Text),
     # Indexes for the document list's sort orders.
     sa.Index("ix_documents_title", "title"),
     sa.Index("ix_documents_source", "source"),
     sa.Index("ix_documents_published", "published"),
-    # What the list's filter searches, small enough to scan instead of the texts (migration 0003).
-    sa.Index("ix_documents_search", "title", "source", "uid"),
+    # What the list's filter searches, small enough to scan instead of the texts (migration 0004).
+    sa.Index("ix_documents_search", "search"),
 )
 
 annotations_table = sa.Table(
@@ -49,6 +51,8 @@ annotations_table = sa.Table(
     sa.Column("entity_id", sa.String(64)),
     sa.Index("ix_annotations_doc_annotator", "doc_id", "annotator"),
     sa.Index("ix_annotations_doc_updated", "doc_id", "updated"),  # migration 0002
+    # One annotator's span is one row, however many processes accept or import it (0004).
+    sa.Index("ux_annotations_span", "doc_id", "annotator", "start", "end", "label", unique=True),
 )
 
 progress_table = sa.Table(
@@ -85,6 +89,7 @@ suggestions_table = sa.Table(
     sa.Column("entity_id", sa.String(64)),
     sa.Column("annotation_id", sa.String(64)),
     sa.Index("ix_suggestions_doc_annotator", "doc_id", "annotator"),
+    sa.Index("ux_suggestions_span", "doc_id", "annotator", "start", "end", "label", unique=True),  # 0004
 )
 
 reviews_table = sa.Table(

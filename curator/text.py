@@ -58,3 +58,23 @@ def _words_around(text: str, position: int, reach: int = 200) -> list[re.Match[s
         if hi - position > 10 * reach:
             break
     return list(_WORD.finditer(text, lo, hi))
+
+
+def fold(text: str) -> str:
+    """Text as a search compares it: compatibility forms unified and case folded in
+    every script (``ÜBER`` and ``über``, ``Қазақстан`` and ``қазақстан`` fold alike)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def search_key(uid: str, title: str | None, source: str | None) -> str:
+    """What the document list's filter matches for one document, folded once on write."""
+    return fold("\n".join(part for part in (uid, title, source) if part))
+
+
+def like_pattern(search: str) -> str:
+    """A LIKE pattern matching ``search`` as a folded substring: ``%``, ``_`` and the
+    escape character itself stand for themselves (use with ``escape="\\\\"``)."""
+    escaped = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

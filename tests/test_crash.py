@@ -17,9 +17,9 @@ from curator.models import Annotation
 from curator.store import Store
 store = Store.open(sys.argv[1])
 doc_id = int(sys.argv[2])
-i = 0
+i = int(sys.argv[3])  # each round its own spans: one annotator's span is stored once
 while True:
-    span = Annotation(doc_id=doc_id, start=i % 50, end=i % 50 + 1, label="ORG", annotator="w")
+    span = Annotation(doc_id=doc_id, start=i, end=i + 1, label="ORG", annotator="w")
     AddSpan(span).apply(store)
     print(span.id, flush=True)  # shown as saved only after the commit
     i += 1
@@ -29,11 +29,11 @@ while True:
 def test_sigkill_during_edits_loses_nothing_shown_as_saved(tmp_path):
     location = tmp_path / "p"
     store = Store.create(location)
-    doc_id = store.add_documents([Document(uid="d", text="x" * 100)])[0]
+    doc_id = store.add_documents([Document(uid="d", text="x" * 100_000)])[0]
     store.close()
     saved: list[str] = []
-    for _round in range(10):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(location), str(doc_id)],
+    for round_ in range(10):
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(location), str(doc_id), str(round_ * 10_000)],
                                 stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
         reported = []
         deadline = time.monotonic() + 20

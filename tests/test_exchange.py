@@ -111,7 +111,7 @@ def test_layer_and_agreement_and_export_commands(annotated, tmp_path, capsys, mo
     assert main(["layer", "export", location, "aigerim"]) == 0
     assert (tmp_path / "annotations" / "aigerim.json").is_file()
     other = str(tmp_path / "copy")
-    main(["sample", other])
+    create_sample_project(other, annotations=False)[0].close()
     assert main(["layer", "import", other, "annotations/aigerim.json"]) == 0
     assert "2 span(s) added" in capsys.readouterr().out
     assert main(["agreement", location]) == 0

@@ -5,6 +5,8 @@ from datetime import date
 import openpyxl
 import pytest
 
+from curator.errors import DuplicateError
+
 from curator.export import EXCEL_MAX_CELL, ExportRefused, export, export_json, export_xlsx
 from curator.models import Annotation, Document
 from curator.store import annotations_table
@@ -104,9 +106,9 @@ def test_invalid_data_is_refused_and_nothing_is_written(filled, tmp_path, change
 def test_validate_lists_errors_and_warnings(filled):
     assert validate_project(filled) == []
     doc_id = filled.document_by_uid("d1").id
-    filled.add_annotation(Annotation(doc_id=doc_id, start=9, end=19, label="LOCATION", annotator="ann"))
-    [warning] = validate_project(filled)
-    assert warning.severity is Severity.WARNING and "twice" in warning.message
+    with pytest.raises(DuplicateError, match="already has this LOCATION span"):  # the store holds a span once
+        filled.add_annotation(Annotation(doc_id=doc_id, start=9, end=19, label="LOCATION", annotator="ann"))
+    assert validate_project(filled) == []
     corrupt(filled, end=999)
     [problem] = validate_project(filled)
     assert problem.severity is Severity.ERROR

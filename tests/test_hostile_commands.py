@@ -183,3 +183,48 @@ def test_a_lock_held_too_long_is_a_message(tmp_path, capsys, monkeypatch):
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 2 and "the project is busy" in err
+
+
+# -- two commands at once ---------------------------------------------------------------
+
+def _twice_at_once(*argv) -> list[subprocess.CompletedProcess]:
+    command = [sys.executable, "-m", "curator", *map(str, argv)]
+    processes = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        results.append(subprocess.CompletedProcess(command, process.returncode, out, err))
+    return results
+
+
+def test_two_accepting_suggesters_at_once_store_each_span_once(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    for result in _twice_at_once("suggest", project, "--accept", "--annotator", "bot"):
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    code, out, _ = run(capsys, "suggest", project, "--accept", "--annotator", "bot")
+    assert code == 0 and "0 suggestion(s) accepted" in out  # the two runs left nothing undone
+    with Store.open(project) as store:
+        spans = [(a.doc_id, a.start, a.end, a.label) for d in store.iter_documents()
+                 for a in store.annotations_for(d.id, "bot")]
+        suggestions = [(s.doc_id, s.start, s.end, s.label) for d in store.iter_documents()
+                       for s in store.suggestions_for(d.id, "bot")]
+    assert len(spans) == len(set(spans)) > 50
+    assert len(suggestions) == len(set(suggestions))
+    code, out, _ = run(capsys, "validate", project)
+    assert code == 0 and "twice" not in out
+
+
+def test_two_imports_of_one_file_at_once_end_cleanly(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "init", project)
+    articles = _import_file(tmp_path, 2000, 30)
+    results = _twice_at_once("import", project, articles)
+    for result in results:
+        assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr
+        if result.returncode:
+            assert "same ids at the same time" in result.stderr
+    assert run(capsys, "import", project, articles)[0] == 0  # a rerun completes
+    with Store.open(project) as store:
+        assert store.document_count() == 2000

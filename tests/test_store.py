@@ -1,14 +1,15 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from curator.errors import CuratorError
+from curator.errors import CuratorError, DuplicateError
 from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, DocumentChanged, DocumentsAdded
 from curator.models import Annotation, Document, DocumentStatus, Project
 from curator.schema import Label, LabelKind, LabelSchema
-from curator.store import SCHEMA_VERSION, Store, database_url, meta_table
+from curator.store import SCHEMA_VERSION, Store, annotations_table, database_url, meta_table
+from curator.text import search_key
 
 
 def add_doc(store, uid="a", text="Alpha beta gamma.", **meta):
@@ -47,7 +48,8 @@ def test_bulk_inserts_store_exactly_what_sqlalchemy_would(store, tmp_path):
     with other.engine.begin() as conn:
         conn.execute(documents_table.insert(), [
             {"id": i, "uid": d.uid, "title": d.title, "source": d.source, "url": d.url, "published": d.published,
-             "text": d.text, "origin": d.origin, "extra": d.extra, "created": when}
+             "text": d.text, "origin": d.origin, "extra": d.extra, "created": when,
+             "search": search_key(d.uid, d.title, d.source)}
             for i, d, when in zip(ids, docs, created)])
         conn.execute(annotations_table.insert(), [span.model_dump() for span in spans])
     with other.engine.connect() as conn:
@@ -170,7 +172,7 @@ def test_writes_publish_events_after_commit(store):
 
 def test_failed_writes_change_nothing(store):
     doc_id = add_doc(store)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises(DuplicateError, match="same ids"):
         store.add_documents([Document(uid="new", text="x"), Document(uid="a", text="duplicate uid")])
     assert store.document_count() == 1
     with pytest.raises(CuratorError):
@@ -212,20 +214,67 @@ def test_opening_an_older_project_applies_the_migrations(store):
     from curator.migrate import HEAD, current, head
 
     with store.engine.connect() as conn:
-        assert current(conn) == head() == HEAD == "0003"  # HEAD spares opening projects Alembic's import
-    # Make it look like a project from before migration 0002 (and before Alembic at all).
+        assert current(conn) == head() == HEAD == "0004"  # HEAD spares opening projects Alembic's import
+    # Make it look like a project from before migration 0002 (and before Alembic at all):
+    # no search key, and one annotator's span stored twice, as concurrent accepts once did.
+    doc_id = store.add_documents([Document(uid="u1", text="Kazakhstan über alles", title="ÜBER Қазақстан")])[0]
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP INDEX ix_annotations_doc_updated"))
         conn.execute(sa.text("DROP INDEX ix_documents_search"))
+        conn.execute(sa.text("DROP INDEX ux_annotations_span"))
+        conn.execute(sa.text("DROP INDEX ux_suggestions_span"))
+        conn.execute(sa.text("ALTER TABLE documents DROP COLUMN search"))
         conn.execute(sa.text("DROP TABLE alembic_version"))
+    for minute in (1, 2):
+        when = datetime(2026, 1, 1, 0, minute, tzinfo=timezone.utc)
+        with store.engine.begin() as conn:
+            conn.execute(annotations_table.insert().values(
+                id=f"copy{minute}", doc_id=doc_id, start=0, end=10, label="LOCATION", annotator="a",
+                created=when, updated=when, value=None, entity_id=None))
     again = Store.open(store.location)
-    assert again.migrations_applied == ["0002", "0003"]
+    assert again.migrations_applied == ["0002", "0003", "0004"]
+    assert [span.id for span in again.annotations_for(doc_id)] == ["copy2"]  # the newest copy stays
+    assert again.document_ids(search="über") == again.document_ids(search="қазақстан") == [doc_id]
     with again.engine.connect() as conn:
-        assert current(conn) == "0003"
+        assert current(conn) == "0004"
         indexes = {index["name"] for table in ("annotations", "documents")
                    for index in sa.inspect(conn).get_indexes(table)}
-    assert {"ix_annotations_doc_updated", "ix_documents_search"} <= indexes
+    assert {"ix_annotations_doc_updated", "ix_documents_search", "ux_annotations_span"} <= indexes
+    with again.engine.connect() as conn:
+        assert "ux_suggestions_span" in {index["name"] for index in sa.inspect(conn).get_indexes("suggestions")}
     third = Store.open(store.location)
     assert third.migrations_applied == []  # nothing more to do
     third.close()
     again.close()
+
+
+def test_the_filter_takes_wildcards_literally_and_folds_every_script(store):
+    ids = {uid: add_doc(store, uid=uid, title=title) for uid, title in [
+        ("kz", "Қазақстан және Қытай"), ("de", "ÜBER die Grenze"), ("pct", "Growth of 5% a year"),
+        ("under", "snake_case names"), ("plain", "Nothing special"), ("back", "a \\ b")]}
+    assert store.document_ids(search="%") == [ids["pct"]]
+    assert store.document_ids(search="_") == [ids["under"]]
+    assert store.document_ids(search="\\") == [ids["back"]]
+    assert store.document_ids(search="қазақстан") == store.document_ids(search="ҚАЗАҚСТАН") == [ids["kz"]]
+    assert store.document_ids(search="über") == store.document_ids(search="ÜBER") == [ids["de"]]
+    assert store.document_ids(search="Nothing") == [ids["plain"]]
+    store.update_document(ids["plain"], title="Renamed ÄRA")
+    assert store.document_ids(search="nothing") == [] and store.document_ids(search="ära") == [ids["plain"]]
+
+
+def test_a_transaction_is_all_or_nothing_and_announces_only_what_committed(store):
+    doc_id = add_doc(store)
+    seen = []
+    store.events.subscribe(seen.append)
+    first = Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="a")
+    with pytest.raises(DuplicateError):
+        with store.transaction():
+            store.add_annotation(first)
+            assert [span.id for span in store.annotations_for(doc_id)] == [first.id]  # its own writes are seen
+            assert seen == []  # nothing announced before the commit
+            store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="a"))
+    assert store.annotations_for(doc_id) == [] and seen == []
+    with store.transaction():
+        store.add_annotation(first)
+        store.set_status(doc_id, "a", DocumentStatus.DONE)
+    assert [type(event).__name__ for event in seen] == ["AnnotationAdded", "DocumentChanged"]

@@ -1,0 +1,84 @@
+"""One transaction for several writes: how a command or a batch is all or nothing.
+
+The store's methods each write in a small transaction of their own; inside
+``Store.transaction()`` they join the caller's instead, on this thread, and their
+events wait until it commits (a rolled-back write announces nothing)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.events import EventHub
+
+
+class Transactional:
+    """Part of ``Store``: connections, transactions and the events they publish.
+
+    A transaction belongs to the thread that opened it; other threads' calls go on in
+    their own transactions, as SQL databases serialise them."""
+
+    engine: Engine
+    events: EventHub
+
+    @property
+    def _current(self) -> threading.local:
+        local = self.__dict__.get("_thread_state")
+        if local is None:
+            local = self.__dict__.setdefault("_thread_state", threading.local())
+        return local
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """Every store call in the block is one transaction: all of it is committed, or
+        none of it (an error rolls everything back). Events are published after the
+        commit. Nested blocks are part of the outermost one. On SQLite the write lock is
+        taken at the start (``BEGIN IMMEDIATE``), so that two processes' transactions
+        queue up instead of failing half-way when both have read."""
+        state = self._current
+        if getattr(state, "connection", None) is not None:
+            yield state.connection
+            return
+        held: list[Any] = []
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            state.connection, state.held = conn, held
+            try:
+                yield conn
+            finally:
+                state.connection = state.held = None
+        for event in held:
+            self.events.emit(event)
+
+    @contextlib.contextmanager
+    def _begin(self) -> Iterator[sa.Connection]:
+        """A connection to write with: the open transaction's, or a new one's."""
+        conn = getattr(self._current, "connection", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sa.Connection]:
+        """A connection to read with; inside a transaction, its own (to see its writes)."""
+        conn = getattr(self._current, "connection", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _emit(self, event: Any) -> None:
+        held = getattr(self._current, "held", None)
+        if held is not None:
+            held.append(event)
+        else:
+            self.events.emit(event)
