@@ -8,6 +8,7 @@ document passed. A refused or cancelled export leaves nothing behind.
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -30,7 +31,7 @@ from curator.errors import CuratorError, DataError
 from curator.jobs import Job, collector_paused
 from curator.models import utc_now
 from curator.store import Store
-from curator.validate import Problem, Severity, iter_export_documents
+from curator.validate import Problem, Severity, fact_problems, iter_export_documents
 
 FORMATS = ("json", "jsonl", "xlsx")
 TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy")  # other tools' formats (curator.interop)
@@ -237,7 +238,8 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
     Large projects are validated and serialised by ``workers`` processes (default: the
     machine's cores, up to four)."""
     target = Path(target)
-    problems: list[Problem] = []
+    problems: list[Problem] = fact_problems(store)
+    _refuse_on_errors(target, problems)  # before a file is begun
     project = store.project
     header = {
         "format": "curator-dataset",
@@ -359,9 +361,11 @@ class _SheetStream:
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.formats["date"])
         else:
             text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=_json_default)
-            if len(text) > EXCEL_MAX_CELL:
-                self.overflow(self.title, row + 1, self.columns[col][0], text[EXCEL_MAX_CELL:])
-                text = text[:EXCEL_MAX_CELL]
+            if len(text) > EXCEL_MAX_CELL // 2:  # may be over the limit: count as Excel does
+                first, *rest = excel_parts(text)
+                if rest:
+                    self.overflow(self.title, row + 1, self.columns[col][0], "".join(rest))
+                text = first
             # Excel would evaluate these as formulas if the cell were edited or the
             # sheet saved as CSV; the quote prefix keeps them plain text, unchanged.
             fmt = self.formats["quoted"] if text.startswith(_FORMULA_STARTS) else None
@@ -390,8 +394,11 @@ def _number(amount: str | None) -> float | str | None:
     """A figure's amount as an Excel number when that is exact, else as text."""
     if amount is None:
         return None
-    number = float(amount)
-    return number if Decimal(repr(number)) == Decimal(amount) else amount
+    try:
+        number = float(amount)
+        return number if math.isfinite(number) and Decimal(repr(number)) == Decimal(amount) else amount
+    except (ValueError, ArithmeticError):  # not a number: validation has refused it already
+        return amount
 
 
 def _value_cells(value: dict | None) -> list:
@@ -418,7 +425,8 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
     import xlsxwriter  # imported here: only exports need it
 
     target = Path(target)
-    problems: list[Problem] = []
+    problems: list[Problem] = fact_problems(store)
+    _refuse_on_errors(target, problems)  # before a workbook is begun
     with atomic_path(target) as temp:
         book = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False,
                                                "strings_to_urls": False, "strings_to_numbers": False})
@@ -480,9 +488,26 @@ def _write_overflow(book: Any, formats: dict[str, Any], rows: list[tuple[str, in
     sheet = _SheetStream(book, "overflow", [("sheet", 14), ("row", 8), ("column", 12), ("part", 6), ("text", 80)],
                          formats, overflow, max_rows)
     for sheet_name, row, column, rest in rows:
-        for part, offset in enumerate(range(0, len(rest), EXCEL_MAX_CELL), start=2):
-            sheet.write([sheet_name, row, column, part, rest[offset : offset + EXCEL_MAX_CELL]])
+        for part, text in enumerate(excel_parts(rest), start=2):
+            sheet.write([sheet_name, row, column, part, text])
     sheet.close()
+
+
+def excel_parts(text: str) -> list[str]:
+    """``text`` cut into pieces that each fit an Excel cell. Excel counts UTF-16 code
+    units, so a character outside the Basic Multilingual Plane (an emoji) counts twice;
+    a piece never ends between the two halves of such a character."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * EXCEL_MAX_CELL:
+        return [text]
+    parts, start = [], 0
+    while start < len(units):
+        end = min(start + 2 * EXCEL_MAX_CELL, len(units))
+        if end < len(units) and 0xD800 <= int.from_bytes(units[end - 2 : end], "little") <= 0xDBFF:
+            end -= 2  # the high half of a pair: it goes with its low half to the next piece
+        parts.append(units[start:end].decode("utf-16-le", "surrogatepass"))
+        start = end
+    return parts
 
 
 def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,

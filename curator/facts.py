@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from curator.errors import CuratorError
 from curator.models import GOLD, Annotation, Document, Fact
 from curator.store import Store
 
@@ -207,3 +208,29 @@ def fact_rows(store: Store) -> list[dict]:
                 "annotator": span.annotator if span else None,
             })
     return rows
+
+
+def parse_accepted(text: str, unit: str | None) -> str | None:
+    """The accepted value a curator typed or pasted, as exact decimal text in the fact's
+    unit, or None for an empty box. ``24.2``, ``24,200,000,000`` and a figure as written
+    (``US$24.2 billion``, read by the figure grammar) are accepted; anything else, or a
+    figure in another unit, is a CuratorError saying why."""
+    from curator.figures import find_figures
+    from curator.values import finite_decimal
+
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return finite_decimal(text)
+    except ValueError as exc:
+        reason = str(exc)
+    whole = [found.value for found in find_figures(text) if (found.start, found.end) == (0, len(text))]
+    figure = next((value for value in whole if value.unit == unit), whole[0] if whole else None)
+    if figure is None:
+        why = reason if "digits" in reason or "finite" in reason else "is not a figure"
+        raise CuratorError(f"accepted value {text!r}: {why.removeprefix(f'amount {text!r} ')}. Type a number "
+                           "such as 24200000000 or a figure as written, such as US$24.2 billion")
+    if unit and figure.unit and figure.unit != unit:
+        raise CuratorError(f"accepted value {text!r} is in {figure.unit}, but the fact is in {unit}")
+    return figure.amount

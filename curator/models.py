@@ -11,9 +11,10 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from curator.schema import LabelSchema
+from curator.values import finite_decimal
 
 
 GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
@@ -180,7 +181,12 @@ class Fact(BaseModel):
     period_start: date | None = None
     period_end: date | None = None
     unit: str | None = None
-    accepted_amount: str | None = None
+    accepted_amount: str | None = Field(default=None, description="Exact decimal text, fully scaled, in ``unit``")
     note: str | None = None
     mentions: list[str] = Field(default_factory=list, description="Annotation ids of the supporting figures")
     created: datetime = Field(default_factory=utc_now)
+
+    @field_validator("accepted_amount")
+    @classmethod
+    def _amount(cls, amount: str | None) -> str | None:
+        return None if amount is None else finite_decimal(amount)

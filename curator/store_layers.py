@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from curator.errors import CuratorError
@@ -181,8 +182,8 @@ class EntityStore(Transactional):
 
     def facts(self) -> dict[str, Fact]:
         with self._connect() as conn:
-            return {row.id: Fact(**row._mapping) for row in conn.execute(sa.select(facts_table)
-                                                                           .order_by(facts_table.c.created))}
+            rows = conn.execute(sa.select(facts_table).order_by(facts_table.c.created)).all()
+        return {row.id: _fact(row._mapping) for row in rows}
 
     def relink_mentions(self, from_ids: list[str], to_id: str | None) -> dict[str, str | None]:
         """Point every span and suggestion linked to ``from_ids`` at ``to_id``.
@@ -206,3 +207,12 @@ class EntityStore(Transactional):
                 conn.execute(annotations_table.update().where(annotations_table.c.id == annotation_id)
                              .values(entity_id=entity_id))
         self._emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))
+
+
+def _fact(row: Any) -> Fact:
+    """A stored fact; one damaged outside Curator (an accepted value that is not a
+    number) is still shown, and validation before export reports it."""
+    try:
+        return Fact(**row)
+    except ValidationError:
+        return Fact.model_construct(**row)

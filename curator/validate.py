@@ -299,8 +299,28 @@ def iter_export_documents(
 
 def validate_project(store: Store, annotator: str | None = None, job: Job | None = None) -> list[Problem]:
     """All problems in the project (or one annotator's layer), errors first."""
-    problems = [p for _doc, found in iter_export_documents(store, annotator, job) for p in found]
+    problems = fact_problems(store)
+    problems += [p for _doc, found in iter_export_documents(store, annotator, job) for p in found]
     return sorted(problems, key=lambda p: p.severity != Severity.ERROR)
 
 
-__all__ = ["ExportAnnotation", "Problem", "Severity", "check_document", "iter_export_documents", "validate_project"]
+def fact_problems(store: Store) -> list[Problem]:
+    """Recorded facts the dataset model refuses (say, an accepted value stored as text by
+    an older Curator): each an error, so that no export writes them."""
+    from pydantic import ValidationError
+
+    from curator.models import Fact
+
+    problems = []
+    for fact in store.facts().values():
+        try:
+            Fact.model_validate(fact.model_dump())
+        except ValidationError as exc:
+            reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            problems.append(Problem(Severity.ERROR, f"fact {fact.measure} ({fact.period_start} - {fact.period_end})",
+                                    f"{reasons}; record the fact again with a number"))
+    return problems
+
+
+__all__ = ["ExportAnnotation", "Problem", "Severity", "check_document", "fact_problems", "iter_export_documents",
+           "validate_project"]

@@ -58,13 +58,25 @@ class FigureValue(BaseModel):
     @field_validator("amount")
     @classmethod
     def _decimal(cls, amount: str) -> str:
-        try:
-            value = Decimal(str(amount).replace(",", "").strip())
-        except InvalidOperation as exc:
-            raise ValueError(f"amount {amount!r} is not a number") from exc
-        if not value.is_finite():
-            raise ValueError(f"amount {amount!r} is not a finite number")
-        return decimal_text(value)
+        return finite_decimal(amount)
+
+
+MAX_AMOUNT_DIGITS = 40
+
+
+def finite_decimal(amount: Any) -> str:
+    """An amount as exact decimal text (``24200000000``); ValueError unless it is a
+    finite number (never ``Infinity``, ``NaN``, a formula or a currency sign)."""
+    try:
+        value = Decimal(str(amount).replace(",", "").strip())
+    except InvalidOperation as exc:
+        raise ValueError(f"amount {amount!r} is not a number") from exc
+    if not value.is_finite():
+        raise ValueError(f"amount {amount!r} is not a finite number")
+    text = decimal_text(value)
+    if len(text) > MAX_AMOUNT_DIGITS:  # no reported figure is that long; a store column is not either
+        raise ValueError(f"amount {str(amount)[:40]!r} has more than {MAX_AMOUNT_DIGITS} digits")
+    return text
 
 
 class DateValue(BaseModel):

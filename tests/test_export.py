@@ -137,6 +137,41 @@ def test_long_texts_overflow_into_their_own_sheet_not_cut(store, tmp_path):
     assert first[-1] + "".join(p[4] for p in parts) == text
 
 
+@pytest.mark.parametrize("text", ["😀" * 40_000, "a" + "𝄞" * 20_000 + "=SUM(A1)" + "b" * 30_000])
+def test_excel_cells_count_as_excel_does_and_keep_every_character(store, tmp_path, text):
+    """Excel's cell limit counts UTF-16 code units: an emoji counts twice."""
+    store.add_documents([Document(uid="astral", text=text)])
+    target = tmp_path / "astral.xlsx"
+    export_xlsx(store, target)
+    book = openpyxl.load_workbook(target, read_only=True)
+    first = [r for r in book["documents"].iter_rows(min_row=2, values_only=True)][0][-1]
+    parts = [r[4] for r in book["overflow"].iter_rows(min_row=2, values_only=True)]
+    assert first + "".join(parts) == text
+    assert all(len(cell.encode("utf-16-le")) // 2 <= EXCEL_MAX_CELL for cell in [first, *parts])
+
+
+def test_a_fact_value_that_is_not_a_number_is_refused_by_validate_and_every_export(filled, tmp_path, capsys):
+    """An accepted value stored as text (as an older Curator let the form do) is reported
+    with the fact, and no export writes it; it never breaks the Excel writer."""
+    from curator.cli import main
+    from curator.tables import facts_table
+    from curator.models import utc_now
+
+    for bad in ("US$24.2 billion", "=1+1", "Infinity"):
+        with filled.engine.begin() as conn:
+            conn.execute(facts_table.delete())
+            conn.execute(facts_table.insert().values(id="f1", subject="KZ-CN", measure="trade turnover",
+                                                     accepted_amount=bad, mentions=[], created=utc_now()))
+        assert filled.facts()["f1"].accepted_amount == bad  # still shown, to be fixed
+        [problem] = [p for p in validate_project(filled) if p.severity is Severity.ERROR]
+        assert "fact trade turnover" in str(problem) and "accepted_amount" in problem.message
+        for fmt in ("json", "xlsx"):  # the formats that carry facts
+            target = tmp_path / f"out.{fmt}"
+            assert main(["export", str(filled.location), "-o", str(target)]) == 1
+            err = capsys.readouterr().err
+            assert "export refused" in err and "Traceback" not in err and not target.exists()
+
+
 def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
     store.add_documents([Document(uid=f"d{i}", text=f"Doc {i}") for i in range(7)])
     target = tmp_path / "rows.xlsx"

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from curator.duplicates import MergeEntities, SetDecision, SplitEntity, entity_candidates, pair_key
 from curator.events import DecisionsChanged, EntitiesChanged, Event
-from curator.facts import FactProposal, SaveFact, fact_from, propose_facts
+from curator.errors import CuratorError
+from curator.facts import FactProposal, SaveFact, fact_from, parse_accepted, propose_facts
 from curator.near_duplicates import find_near_duplicates, shared_passages
 from ui.article_view import ArticleView
 from ui.record_table_model import RecordTableModel
@@ -264,6 +265,12 @@ class DuplicatesWindow(QMainWindow):
         form.addRow("Subject", self.fact_subject)
         form.addRow("Accepted value", self.fact_value)
         form.addRow("Why", self.fact_note)
+        self.fact_error = QLabel(form_box)  # why the typed value is not a figure, until it is
+        self.fact_error.setObjectName("fact_error")
+        self.fact_error.setStyleSheet("color: #b00020")
+        self.fact_error.setWordWrap(True)
+        form.addRow(self.fact_error)
+        self.fact_value.textEdited.connect(lambda _text: self.fact_error.clear())
         record = QPushButton("Record fact  (Ctrl+Return)", form_box)
         record.clicked.connect(self.record_fact)
         form.addRow(record)
@@ -306,7 +313,13 @@ class DuplicatesWindow(QMainWindow):
         proposal = self._proposal()
         if proposal is None:
             return
-        value = self.fact_value.text().replace(",", "").strip() or None
+        try:
+            value = parse_accepted(self.fact_value.text(), proposal.unit)
+        except CuratorError as exc:  # the form holds a figure or nothing: never text that breaks an export
+            self.fact_error.setText(str(exc))
+            self.fact_value.setFocus()
+            return
+        self.fact_error.clear()
         subject = self.fact_subject.text().strip() or proposal.measure
         existing = next((f for f in self.store.facts().values()
                          if (f.measure, f.period_start, f.period_end, f.unit) ==

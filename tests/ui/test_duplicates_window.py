@@ -59,9 +59,14 @@ def test_facts_are_listed_with_sources_and_recorded(duplicates, qtbot):
     duplicates.proposal_table.selectRow(0)
     assert duplicates.mention_model.rowCount() == 3
     duplicates.fact_subject.setText("Kazakhstan-China")
-    duplicates.fact_value.setText("24,100,000,000")
     duplicates.fact_note.setText("customs figure")
+    for refused in ("=1+1", "Infinity", "24.1 per cent"):  # the form keeps a figure or nothing
+        duplicates.fact_value.setText(refused)
+        qtbot.keyClick(duplicates.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert duplicates.store.facts() == {} and refused in duplicates.fact_error.text()
+    duplicates.fact_value.setText("US$24.1 billion")  # as written in the list of values
     qtbot.keyClick(duplicates.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert duplicates.fact_error.text() == ""
     [fact] = duplicates.store.facts().values()
     assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
     assert duplicates.proposal_model.row(0)["status"] == "recorded: 24100000000"
