@@ -43,8 +43,10 @@ def test_backup_while_another_writer_is_busy(annotated_sample, tmp_path):
 
     def write():
         writer = Store.open(annotated_sample.location)
-        while not stop.is_set():
-            writer.add_annotation(Annotation(doc_id=doc_id, start=1, end=5, label="DATE", annotator="busy"))
+        end = 1
+        while not stop.is_set():  # a new span each time: the store holds one annotator's span once
+            end += 1
+            writer.add_annotation(Annotation(doc_id=doc_id, start=0, end=end, label="DATE", annotator="busy"))
         writer.close()
 
     thread = threading.Thread(target=write)
