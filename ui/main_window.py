@@ -702,7 +702,12 @@ class MainWindow(QMainWindow):
             self.set_annotator(name.strip())
 
     def set_annotator(self, name: str) -> None:
-        self.settings.annotator = name
+        try:
+            self.settings.annotator = name
+        except CuratorError as exc:  # an empty, overlong or unprintable name
+            self._show_error(str(exc))
+            return
+        name = self.settings.annotator
         self.annotator = name
         self.undo_stack.clear()
         self.documents.set_annotator(name)
