@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="print the JSON Schema of the JSON export")
 
+    for name, what in (("undo", "undo your last edit (made here or in the window)"),
+                       ("redo", "redo your last undone edit"), ("history", "list your latest edits")):
+        step = commands.add_parser(name, help=what)
+        step.add_argument("project")
+        step.add_argument("--annotator", help="whose edits (default: your annotator name)")
+
     commands.add_parser("whoami", help="print the annotator name used for edits")
     iam = commands.add_parser("iam", help="set the annotator name used for edits")
     iam.add_argument("name")
@@ -162,6 +168,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    from curator.session import Session
+
+    annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
+    with open_project(args.project) as store:
+        session = Session(store, annotator)
+        if args.command == "history":
+            entries = session.history()
+            for label, done in entries:
+                print(f"{'  ' if done else 'U '}{printable(label)}")
+            print(f"{len(entries)} latest edit(s) of {printable(repr(annotator))}; U: undone (redo brings it back)")
+            return 0
+        step = session.undo() if args.command == "undo" else session.redo()
+    if step is None:
+        print(f"Nothing to {args.command} for {printable(repr(annotator))}")
+    else:
+        print(f"{'Undone' if args.command == 'undo' else 'Redone'}: {printable(step.label)}")
+    return 0
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         problems = validate_project(store, args.annotator)
@@ -177,8 +203,11 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     from curator.suggest import bulk_accept, suggest_document
 
+    from curator.session import Session
+
     annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
     with open_project(args.project) as store:
+        session = Session(store, annotator)  # each document's accepted batch is one undoable edit
         if args.doc:
             document = store.document_by_uid(args.doc)
             if document is None:
@@ -195,7 +224,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                 batch = bulk_accept(store, doc_id, annotator)
                 if batch is not None:
                     try:
-                        batch.apply(store)
+                        session.do(batch)
                     except DuplicateError:  # another process accepted them meanwhile; the store kept one copy
                         raced += 1
                         continue
@@ -323,6 +352,9 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         print(f"Edits are now made as {printable(repr(settings.annotator))}")
         return 0
     handlers = {
+        "undo": _cmd_history,
+        "redo": _cmd_history,
+        "history": _cmd_history,
         "init": _cmd_init,
         "sample": _cmd_sample,
         "import": _cmd_import,

@@ -66,9 +66,24 @@ class DecisionsChanged:
     key: str
 
 
+@dataclass(frozen=True)
+class HistoryChanged:
+    """A user's history of edits moved: something was done, undone or redone."""
+
+    annotator: str
+
+
+@dataclass(frozen=True)
+class ShowRequested:
+    """Someone asked the views to show a document (and a span in it)."""
+
+    doc_id: int
+    annotation_id: str | None = None
+
+
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged | ReviewsChanged | DecisionsChanged
+    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested
 )
 Listener = Callable[[Event], None]
 

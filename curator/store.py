@@ -431,6 +431,8 @@ class Store(EntityStore):
         unknown = set(fields) - allowed
         if unknown:
             raise CuratorError(f"cannot edit document field(s): {', '.join(sorted(unknown))}")
+        if isinstance(fields.get("published"), str):  # as a command kept in the history holds it
+            fields["published"] = date.fromisoformat(fields["published"])
         with self._begin() as conn:
             row = conn.execute(
                 sa.select(*(documents_table.c[name] for name in fields)).where(documents_table.c.id == doc_id)

@@ -140,3 +140,20 @@ facts_table = sa.Table(
     sa.Column("mentions", sa.JSON, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+history_table = sa.Table(
+    "history",
+    metadata,
+    # Each user's edits, in order, with what undoes and what redoes each (migration 0005):
+    # undo and redo from the window, the command line and after a restart alike.
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("label", sa.String(300), nullable=False),
+    sa.Column("doc_id", sa.Integer, nullable=False),
+    sa.Column("undo", sa.JSON, nullable=False),
+    sa.Column("redo", sa.JSON, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_history_annotator_seq", "annotator", "done", "seq"),
+)
