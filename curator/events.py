@@ -79,6 +79,8 @@ class ShowRequested:
 
     doc_id: int
     annotation_id: str | None = None
+    start: int | None = None  # or a stretch of its text to select
+    end: int | None = None
 
 
 Event = (

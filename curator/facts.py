@@ -114,16 +114,18 @@ def _one_per_place(spans: list[Annotation]) -> list[Annotation]:
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def _layer(store: Store) -> str | None:
-    return GOLD if GOLD in store.annotators() else None
+def _spans_for_facts(spans: list[Annotation]) -> list[Annotation]:
+    gold = [span for span in spans if span.annotator == GOLD]
+    return gold if gold else _one_per_place(spans)
 
 
 def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]]:
-    """Each document with the spans facts are built from: gold once it exists, else every
-    layer, where overlapping spans of one label count once (the alphabetically first
-    annotator's: settle disagreements into gold for authoritative facts)."""
-    layer = _layer(store)
-    return [(document, _one_per_place(spans)) for document, spans in store.iter_documents_with_annotations(layer)]
+    """Each document with the spans facts are built from: its gold spans where the
+    reviewer settled any, else every layer's, where overlapping spans of one label count
+    once (the alphabetically first annotator's: settle disagreements into gold for
+    authoritative facts). Decided per document, so that the first gold span of one
+    article does not hide every other article's figures."""
+    return [(document, _spans_for_facts(spans)) for document, spans in store.iter_documents_with_annotations()]
 
 
 def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
@@ -234,3 +236,28 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
     if unit and figure.unit and figure.unit != unit:
         raise CuratorError(f"accepted value {text!r} is in {figure.unit}, but the fact is in {unit}")
     return figure.amount
+
+
+def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
+    """What the Facts view lists: every proposal with the fact recorded for it, and every
+    recorded fact that no proposal matches any more (say, its figures were settled
+    differently), with the mentions it was recorded with. A recorded fact never vanishes."""
+    proposals = propose_facts(store)
+    recorded = {(f.measure, f.unit, f.period_start, f.period_end): f for f in store.facts().values()}
+    rows: list[tuple[FactProposal, Fact | None]] = [
+        (p, recorded.pop((p.measure, p.unit, p.period_start, p.period_end), None)) for p in proposals]
+    if recorded:
+        found = store.annotations_by_id([m for fact in recorded.values() for m in fact.mentions])
+        documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
+        for fact in recorded.values():
+            proposal = FactProposal(fact.measure, fact.unit, fact.period_start, fact.period_end)
+            for mention_id in fact.mentions:
+                span = found.get(mention_id)
+                value = (span.value or {}) if span is not None else {}
+                if span is None or value.get("type") != "figure":
+                    continue
+                document = documents[span.doc_id]
+                proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
+                                                 Decimal(value["amount"]), value.get("unit")))
+            rows.append((proposal, fact))
+    return rows

@@ -17,7 +17,7 @@ import contextlib
 import functools
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,27 +209,28 @@ class Session:
 
     # -- jobs and navigation ------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def job(self) -> Iterator[Job]:
-        """A job (progress, cancel) for long work, cancelled if the session closes."""
-        job = Job()
+    def adopt(self, job: Job) -> Callable[[], None]:
+        """Cancel ``job`` if the session closes first; returns the call that lets it go."""
         with self._lock:
             self._jobs.add(job)
-        try:
-            yield job
-        finally:
+
+        def release() -> None:
             with self._lock:
                 self._jobs.discard(job)
+
+        return release
 
     def cancel_jobs(self) -> None:
         with self._lock:
             for job in self._jobs:
                 job.cancel()
 
-    def show(self, doc_id: int, annotation_id: str | None = None) -> None:
-        """Ask the views to show a document (and a span in it): a problem double-clicked
-        in a list, an item chosen in review. Whoever shows documents follows this."""
-        self.events.emit(ShowRequested(doc_id, annotation_id))
+    def show(self, doc_id: int, annotation_id: str | None = None, start: int | None = None,
+             end: int | None = None) -> None:
+        """Ask the views to show a document (and a span, or a stretch of text, in it): a
+        problem double-clicked in a list, an item chosen in review. Whoever shows
+        documents follows this; no window reaches into another."""
+        self.events.emit(ShowRequested(doc_id, annotation_id, start, end))
 
     def close(self) -> None:
         self.cancel_jobs()

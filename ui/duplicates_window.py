@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -22,16 +20,28 @@ from PySide6.QtWidgets import (
 )
 
 from curator.duplicates import MergeEntities, SetDecision, SplitEntity, entity_candidates, pair_key
-from curator.events import DecisionsChanged, EntitiesChanged, Event
+from curator.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    DecisionsChanged,
+    DocumentsAdded,
+    EntitiesChanged,
+    Event,
+    ReviewsChanged,
+)
 from curator.errors import CuratorError
-from curator.facts import FactProposal, SaveFact, fact_from, parse_accepted, propose_facts
+from curator.facts import FactProposal, SaveFact, fact_from, facts_overview, parse_accepted
 from curator.near_duplicates import find_near_duplicates, shared_passages
+from curator.models import Fact
+from curator.session import Session
 from ui.article_view import ArticleView
+from ui.edits import HistoryActions, apply_command
+from ui.store_events import StoreEvents
+from ui.workers import run_task
 from ui.record_table_model import RecordTableModel
 from ui.table_views import make_table, select_row
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
 
 
 class DuplicatesWindow(QMainWindow):
@@ -42,12 +52,22 @@ class DuplicatesWindow(QMainWindow):
     UI thread only.
     """
 
-    def __init__(self, main: "MainWindow") -> None:
-        super().__init__(main)
-        self.main = main
-        self.store = main.store
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self.events = StoreEvents(session, self)
+        self.history = HistoryActions(session, self, self.events)
         self.pairs: list[dict] = []
         self.proposals: list[FactProposal] = []
+        self.recorded: list[Fact | None] = []  # the fact recorded for each proposal row
+        # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
+        # lists they change are recomputed once, after the burst.
+        self._stale: set[str] = set()
+        self._refresh_soon = QTimer(self)
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(150)
+        self._refresh_soon.timeout.connect(self._refresh_stale)
         self.setWindowTitle(f"Duplicates — {self.store.project.name}")
         self.resize(1400, 860)
         self.tabs = QTabWidget(self)
@@ -56,7 +76,7 @@ class DuplicatesWindow(QMainWindow):
         self.tabs.addTab(self._build_facts_tab(), "Facts")
         self.setCentralWidget(self.tabs)
         self._build_actions()
-        main.events.changed.connect(self._on_store_changed)
+        self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
     # -- articles ------------------------------------------------------------------------
@@ -130,7 +150,7 @@ class DuplicatesWindow(QMainWindow):
             return
         pair = self.pair_model.row(row)
         keep = pair["a"] if keep_side == 0 else pair["b"] if keep_side == 1 else None
-        if self.main.apply(SetDecision(pair["key"], "documents", decision, keep=keep)):
+        if self._apply(SetDecision(pair["key"], "documents", decision, keep=keep)):
             self._show_pairs()
             select_row(self.pair_table, row + 1 if decision else row)
 
@@ -197,17 +217,17 @@ class DuplicatesWindow(QMainWindow):
         candidate = self._candidate()
         if candidate is not None:
             keep, other = (candidate.a, candidate.b) if side == 0 else (candidate.b, candidate.a)
-            self.main.apply(MergeEntities(keep.id, [other.id]))
+            self._apply(MergeEntities(keep.id, [other.id]))
 
     def mark_entities_distinct(self) -> None:
         candidate = self._candidate()
         if candidate is not None:
-            self.main.apply(SetDecision(candidate.key, "entities", "distinct"))
+            self._apply(SetDecision(candidate.key, "entities", "distinct"))
 
     def reopen_entities(self) -> None:
         candidate = self._candidate()
         if candidate is not None and candidate.key in self.store.decisions("entities"):
-            self.main.apply(SetDecision(candidate.key, "entities", None))
+            self._apply(SetDecision(candidate.key, "entities", None))
 
     def _selected_entity(self):
         row = self.entity_table.currentIndex().row()
@@ -224,7 +244,7 @@ class DuplicatesWindow(QMainWindow):
             aliases = [a for a in entity.aliases if a != name.strip()]
             if entity.name not in aliases:
                 aliases.append(entity.name)
-            self.main.apply(EditEntity(entity.id, {"name": name.strip(), "aliases": aliases}))
+            self._apply(EditEntity(entity.id, {"name": name.strip(), "aliases": aliases}))
 
     def split_entity(self) -> None:
         entity = self._selected_entity()
@@ -234,7 +254,7 @@ class DuplicatesWindow(QMainWindow):
                                          f"Names to move to a new entity (of: {'; '.join(entity.names)}), "
                                          "separated by ;")
         if ok and names.strip():
-            self.main.apply(SplitEntity(entity.id, [n.strip() for n in names.split(";") if n.strip()]))
+            self._apply(SplitEntity(entity.id, [n.strip() for n in names.split(";") if n.strip()]))
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -279,19 +299,21 @@ class DuplicatesWindow(QMainWindow):
 
     def _show_facts(self) -> None:
         row = self.proposal_table.currentIndex().row()
-        self.proposals = propose_facts(self.store)
-        recorded = {(f.measure, f.period_start, f.period_end, f.unit): f for f in self.store.facts().values()}
+        overview = facts_overview(self.store)  # recorded facts stay listed, whatever the layers now say
+        self.proposals = [proposal for proposal, _fact in overview]
+        self.recorded = [fact for _proposal, fact in overview]
         rows = []
-        for proposal in self.proposals:
-            fact = recorded.get((proposal.measure, proposal.period_start, proposal.period_end, proposal.unit))
-            status = (f"recorded: {fact.accepted_amount}" if fact else
+        for proposal, fact in overview:
+            status = (f"recorded: {_amount(fact.accepted_amount)} {fact.unit or ''}".rstrip() if fact else
                       "CONFLICT" if proposal.conflict() else "consistent")
             rows.append({"measure": proposal.measure, "period": f"{proposal.period_start} – {proposal.period_end}",
-                         "values": "; ".join(m.text for m in proposal.mentions), "spread": proposal.spread,
-                         "status": status})
+                         "values": "; ".join(m.text for m in proposal.mentions),
+                         "spread": f"{proposal.spread:.1%}" if proposal.mentions else "", "status": status})
         self.proposal_model.set_rows(rows)
-        open_count = sum(1 for r in rows if not r["status"].startswith("recorded"))
-        self.facts_status.setText(f"{len(rows)} proposed fact(s), {open_count} open")
+        open_count = sum(1 for fact in self.recorded if fact is None)
+        self.facts_status.setText(f"{len(rows)} fact(s), {open_count} open" if rows else
+                                  "No facts proposed: figures of one measure and period must come from two or more "
+                                  "articles (tag figures and dates, or suggest them, first)")
         self.tabs.setTabText(2, f"Facts ({open_count} open)")
         select_row(self.proposal_table, max(row, 0))
 
@@ -303,11 +325,18 @@ class DuplicatesWindow(QMainWindow):
         proposal = self._proposal()
         if proposal is None:
             return
-        self.mention_model.set_rows([{"text": m.text, "amount": str(m.amount), "document": m.document.uid,
+        self.mention_model.set_rows([{"text": m.text, "amount": _amount(m.amount), "document": m.document.uid,
                                       "source": m.document.source, "published": m.document.published}
                                      for m in proposal.mentions])
-        amounts = sorted({str(m.amount) for m in proposal.mentions})
-        self.fact_value.setText(amounts[0] if len(amounts) == 1 else "")
+        fact = self.recorded[self.proposal_table.currentIndex().row()]
+        if fact is not None:  # what was recorded, to read or change
+            self.fact_subject.setText(fact.subject)
+            self.fact_value.setText(_amount(fact.accepted_amount) if fact.accepted_amount else "")
+            self.fact_note.setText(fact.note or "")
+        else:
+            amounts = sorted({m.amount for m in proposal.mentions})
+            self.fact_value.setText(_amount(amounts[0]) if len(amounts) == 1 else "")
+        self.fact_error.clear()
 
     def record_fact(self) -> None:
         proposal = self._proposal()
@@ -321,13 +350,11 @@ class DuplicatesWindow(QMainWindow):
             return
         self.fact_error.clear()
         subject = self.fact_subject.text().strip() or proposal.measure
-        existing = next((f for f in self.store.facts().values()
-                         if (f.measure, f.period_start, f.period_end, f.unit) ==
-                         (proposal.measure, proposal.period_start, proposal.period_end, proposal.unit)), None)
+        existing = self.recorded[self.proposal_table.currentIndex().row()]
         fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None)
         if existing is not None:
             fact.id = existing.id
-        self.main.apply(SaveFact(fact))
+        self._apply(SaveFact(fact))
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -352,8 +379,8 @@ class DuplicatesWindow(QMainWindow):
         action("N", lambda: self._step(1))
         action("P", lambda: self._step(-1))
         action("F5", self.refresh)
-        self.addAction(self.main.undo_action)
-        self.addAction(self.main.redo_action)
+        self.addAction(self.history.undo_action)
+        self.addAction(self.history.redo_action)
 
     def _step(self, step: int) -> None:
         table = (self.pair_table, self.candidate_table, self.proposal_table)[self.tabs.currentIndex()]
@@ -367,7 +394,7 @@ class DuplicatesWindow(QMainWindow):
                      "key": pair_key("documents", uid[p.a], uid[p.b])}
                     for p in find_near_duplicates(self.store, job=job)]
 
-        self.task = self.main.run_task("Searching duplicates", work, self._loaded)
+        self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
         self._show_entities()
         self._show_facts()
 
@@ -375,7 +402,13 @@ class DuplicatesWindow(QMainWindow):
         self.pairs = pairs
         self._show_pairs()
 
+    def _apply(self, command) -> bool:
+        return apply_command(self, self.session, command) is not None
+
     def _on_store_changed(self, event: Event) -> None:
+        """Keep every list current with edits made anywhere: a pair or entity decision
+        updates its row at once; spans, review decisions and entities change the facts;
+        new documents mean a new search."""
         if isinstance(event, DecisionsChanged):
             if event.key.startswith("documents:"):
                 self._show_pairs()
@@ -385,3 +418,40 @@ class DuplicatesWindow(QMainWindow):
                 self._show_facts()
         elif isinstance(event, EntitiesChanged):
             self._show_entities()
+            self._mark_stale("facts")
+        elif isinstance(event, (AnnotationAdded, AnnotationRemoved, AnnotationChanged, ReviewsChanged)):
+            self._mark_stale("facts")
+        elif isinstance(event, DocumentsAdded):
+            self._mark_stale("documents", "entities", "facts")
+
+    def _mark_stale(self, *parts: str) -> None:
+        self._stale.update(parts)
+        if self.isVisible():
+            self._refresh_soon.start()
+
+    def showEvent(self, event) -> None:  # reopened after edits made while it was closed
+        super().showEvent(event)
+        if self._stale:
+            self._refresh_soon.start()
+
+    def _refresh_stale(self) -> None:
+        stale, self._stale = self._stale, set()
+        if "documents" in stale:
+            self.refresh()
+        else:
+            if "entities" in stale:
+                self._show_entities()
+            if "facts" in stale:
+                self._show_facts()
+        self.statusBar().showMessage("Updated with changes made elsewhere", 4000)
+
+
+def _amount(amount) -> str:
+    """An exact amount with thousands separators, as people read figures: 24,100,000,000."""
+    from decimal import Decimal
+
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return str(amount)
+    return f"{value:,f}" if value.is_finite() else str(amount)

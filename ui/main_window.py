@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -24,14 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sqlalchemy.exc import DBAPIError
-
+from curator import editing
 from curator.commands import (
     AcceptSuggestion,
     AddSpan,
-    Batch,
     Command,
-    CreateEntity,
     DeleteSpan,
     EditDocument,
     EditEntity,
@@ -39,21 +34,23 @@ from curator.commands import (
     SetStatus,
     SetSuggestionStatus,
 )
-from curator.errors import ConflictError, CuratorError
+from curator.errors import CuratorError
 from curator.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
     EntitiesChanged,
     Event,
+    HistoryChanged,
+    ShowRequested,
     SuggestionsChanged,
 )
 from curator.export import TOOL_FORMATS, ExportRefused, export
 from curator.importer import SUPPORTED_SUFFIXES
 from curator.interop import export_interop, import_paths
-from curator.models import Annotation, Document, DocumentStatus, Entity, Suggestion, SuggestionStatus
-from curator.normalize import value_for
+from curator.models import Annotation, Document, DocumentStatus, Suggestion, SuggestionStatus
 from curator.project import Settings
+from curator.session import Session, Step
 from curator.store import Store
 from curator.suggest import bulk_accept, bulk_reject, suggest_document, suggest_project, visible
 from curator.text import snap_to_words
@@ -61,17 +58,18 @@ from ui.annotation_panel import AnnotationPanel
 from ui.annotation_table_model import AnnotationTableModel
 from ui.article_view import ArticleView
 from ui.document_table_model import DocumentTableModel
+from ui.edits import HistoryActions, apply_command, show_error
 from ui.store_events import StoreEvents
 from ui.suggestion_table_model import SuggestionTableModel
-from ui.undo import CommandAdapter
-from ui.workers import BackgroundTask
+from ui.workers import BackgroundTask, run_task
 
 
 class MainWindow(QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
 
-    Every edit goes through ``apply`` as a core command and onto the undo stack;
-    the store commits it before the status bar says it is saved. UI thread only.
+    Every edit goes through ``apply`` as a core command done by the session, which
+    commits it with its history entry before the status bar says it is saved. Other
+    windows are given the session, not this window. UI thread only.
     """
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
@@ -81,9 +79,10 @@ class MainWindow(QMainWindow):
         self.annotator = self.settings.annotator
         self.schema = store.label_schema
         self.document: Document | None = None
-        self.undo_stack = QUndoStack(self)
-        self.events = StoreEvents(store, self)
-        self._tasks: list[BackgroundTask] = []
+        self.session = Session(store, self.annotator)
+        self.events = StoreEvents(self.session, self)
+        self.history = HistoryActions(self.session, self, self.events)
+        self.history.stepped.connect(self._on_stepped)
 
         self.documents = DocumentTableModel(store, self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
@@ -91,6 +90,7 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self.documents.on_store_changed)
         self.events.changed.connect(self.spans.on_store_changed)
         self.events.changed.connect(self._on_store_changed)
+        self.review_window = self.duplicates_window = None
 
         self._build_widgets()
         self._build_actions()
@@ -208,10 +208,7 @@ class MainWindow(QMainWindow):
         self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
 
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action, self.redo_action = self.history.undo_action, self.history.redo_action
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -324,21 +321,13 @@ class MainWindow(QMainWindow):
     # -- edits --------------------------------------------------------------------
 
     def apply(self, command: Command) -> bool:
-        """Apply an edit now, store it, and put it on the undo stack."""
-        try:
-            inverse = command.apply(self.store)
-        except ConflictError as exc:
-            return self._on_conflict(command, exc)
-        except CuratorError as exc:
-            self._show_error(str(exc))
+        """Do an edit through the session (stored, and undoable from here or the command line)."""
+        step = apply_command(self, self.session, command)
+        if step is None:
+            if self.document is not None:
+                self.open_document(self.document.id)  # show what is stored now
             return False
-        except DBAPIError as exc:  # e.g. another program holds the database locked past the wait
-            self._show_error(f"Not saved: the database refused the edit ({exc.orig}). Nothing was changed; "
-                             "try again.")
-            return False
-        self.undo_stack.push(CommandAdapter(self.store, inverse, command.text, self._on_command_applied,
-                                            self._show_error))
-        self._mark_saved(command.text)
+        self._mark_saved(step.label)
         return True
 
     def poll_changes(self) -> None:
@@ -357,26 +346,29 @@ class MainWindow(QMainWindow):
             self.panel.select_span(selected)
             self.statusBar().showMessage("Updated with changes made elsewhere", 3000)
 
-    def _on_conflict(self, command: Command, conflict: ConflictError) -> bool:
-        """Someone else changed the span first: the user decides whether their edit wins."""
-        answer = QMessageBox.question(
-            self, "Changed by someone else",
-            f"{conflict}.\n\nOverwrite it with your change? (No shows their version.)")
-        if answer == QMessageBox.StandardButton.Yes and isinstance(command, EditSpan):
-            return self.apply(dataclasses.replace(command, expected=None))
-        if self.document is not None:
-            self.open_document(self.document.id)  # show what is stored now
-        return False
-
-    def _on_command_applied(self, doc_id: int) -> None:
-        """After undo/redo: show the document the edit was in, so the change is visible."""
-        if self.document is None or self.document.id != doc_id:
+    def _on_stepped(self, step: Step, what: str) -> None:
+        """After undo/redo (from any window): show the document the edit was in, so the
+        change is visible, and say which edit moved (not the one next in line)."""
+        doc_id = step.doc_id
+        if doc_id and (self.document is None or self.document.id != doc_id):
             self.select_document(doc_id)
-        elif doc_id == self.document.id:
+        elif self.document is not None and doc_id == self.document.id:
             self.document = self.store.get_document(doc_id)
             self.panel.details.show_document(self.document)
             self.panel.show_status(self.store.status(doc_id, self.annotator))
-        self._mark_saved(self.undo_stack.undoText() or "Undone")
+        self._mark_saved(f"{what}: {step.label}")
+
+    def _on_show_requested(self, event: ShowRequested) -> None:
+        self.select_document(event.doc_id)
+        if self.document is None or self.document.id != event.doc_id:
+            return
+        if event.annotation_id is not None:
+            self.panel.select_span(event.annotation_id)
+        elif event.start is not None:
+            length = len(self.document.text)
+            self.article.set_selection(min(event.start, length), min(event.end or event.start, length))
+            self.article.ensureCursorVisible()
+        self.raise_()
 
     def _mark_saved(self, what: str) -> None:
         self._revision = self.store.revision(self.document.id if self.document else None)
@@ -387,41 +379,22 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return
         start, end = self.article.selection_range()
-        text = self.document.text
         if start == end:
             under_caret = [s for s in self.article.spans_at(start)]
             if under_caret:
                 span = min(under_caret, key=lambda s: s.end - s.start)
-                self._relabel(span, label)
+                command = editing.relabel(self.schema, self.document, span, label)
+                if command is not None:
+                    self.apply(command)
                 return
-        snapped = snap_to_words(text, start, end)
-        if snapped is None:
+        if snap_to_words(self.document.text, start, end) is None:
             self.statusBar().showMessage("Select some words first, then press a label key", 4000)
             return
-        start, end = snapped
-        same = next((s for s in self.spans.spans if (s.start, s.end) == (start, end)), None)
-        if same is not None:
-            self._relabel(same, label)
+        command = editing.tag(self.schema, self.document, start, end, label, self.annotator, self.spans.spans)
+        if command is None or self.apply(command):  # None: that span has that label already
             self.article.clear_selection()
-            return
-        value = value_for(self.schema, label, text, start, end, self.document.published)
-        annotation = Annotation(doc_id=self.document.id, start=start, end=end, label=label, annotator=self.annotator,
-                                value=value)
-        if self.apply(AddSpan(annotation)):
-            self.article.clear_selection()
-            self.panel.select_span(annotation.id)
-
-    def _relabel(self, span: Annotation, label: str) -> None:
-        """Change a span's label; its value is recomputed when the label's kind differs."""
-        if span.label == label or self.document is None:
-            return
-        old, new = self.schema.get(span.label), self.schema.get(label)
-        changes: dict = {"label": label}
-        if old is None or new is None or old.kind != new.kind:
-            changes["value"] = value_for(self.schema, label, self.document.text, span.start, span.end,
-                                         self.document.published)
-            changes["entity_id"] = None
-        self.apply(EditSpan(span.id, span.doc_id, changes, expected=span.updated))
+            if isinstance(command, AddSpan):
+                self.panel.select_span(command.annotation.id)
 
     def _selected_span(self) -> Annotation | None:
         span_id = self.panel.selected_span_id()
@@ -441,9 +414,7 @@ class MainWindow(QMainWindow):
         span = self._selected_span()
         if span is None:
             return
-        entity = Entity(name=name.strip(), type=span.label)
-        self.apply(Batch([CreateEntity(entity, span.doc_id), EditSpan(span.id, span.doc_id, {"entity_id": entity.id})],
-                         f"Link to new entity {entity.name}", span.doc_id))
+        self.apply(editing.link_to_new_entity(span, name))
 
     def _on_entities_changed(self) -> None:
         entities = self.store.entities()
@@ -564,6 +535,11 @@ class MainWindow(QMainWindow):
         self.panel.value_editor.show_span(span, self.document.text if self.document else "")
 
     def _on_store_changed(self, event: Event) -> None:
+        if isinstance(event, ShowRequested):
+            self._on_show_requested(event)
+            return
+        if isinstance(event, HistoryChanged):
+            return
         if isinstance(event, EntitiesChanged):
             self._on_entities_changed()
             return
@@ -578,7 +554,9 @@ class MainWindow(QMainWindow):
         elif isinstance(event, AnnotationChanged):
             touched = event.after
         else:
-            if getattr(event, "id", None) == self.document.id:
+            if getattr(event, "id", None) == self.document.id:  # its details or status, changed anywhere
+                self.document = self.store.get_document(self.document.id)
+                self.panel.details.show_document(self.document)
                 self.panel.show_status(self.store.status(self.document.id, self.annotator))
             self._update_counts()
             return
@@ -594,11 +572,8 @@ class MainWindow(QMainWindow):
 
     def run_task(self, title: str, work, on_success, on_failure=None) -> BackgroundTask:
         """Run ``work(job)`` in the background; results come back on the UI thread."""
-        on_failure = on_failure or (lambda exc: self._show_error(str(exc)))
-        task = BackgroundTask(self, title, work, on_success, on_failure)
-        self._tasks.append(task)
-        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
-        return task.start()
+        return run_task(self, self.session, title, work, on_success,
+                        on_failure or (lambda exc: self._show_error(str(exc))))
 
     def import_dialog(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | {".conll", ".bio"}))
@@ -667,8 +642,8 @@ class MainWindow(QMainWindow):
         if not self.settings.reviewer:
             self.statusBar().showMessage("Annotators work blind: turn on Review → Work as reviewer first", 5000)
             return None
-        if getattr(self, "review_window", None) is None:
-            self.review_window = ReviewWindow(self)
+        if self.review_window is None:
+            self.review_window = ReviewWindow(self.session, self)
         self.review_window.show()
         self.review_window.raise_()
         return self.review_window
@@ -677,15 +652,15 @@ class MainWindow(QMainWindow):
         """The Duplicates area: articles, entities and facts reported by several sources."""
         from ui.duplicates_window import DuplicatesWindow
 
-        if getattr(self, "duplicates_window", None) is None:
-            self.duplicates_window = DuplicatesWindow(self)
+        if self.duplicates_window is None:
+            self.duplicates_window = DuplicatesWindow(self.session, self)
         self.duplicates_window.show()
         return self.duplicates_window
 
     def show_problems(self, problems, title: str):
         from ui.validation_dialog import ValidationDialog
 
-        self.validation_dialog = ValidationDialog(self, problems, title)
+        self.validation_dialog = ValidationDialog(self.session, problems, title, self)
         self.validation_dialog.open()
         return self.validation_dialog
 
@@ -709,7 +684,7 @@ class MainWindow(QMainWindow):
             return
         name = self.settings.annotator
         self.annotator = name
-        self.undo_stack.clear()
+        self.session.set_annotator(name)  # their history, their layer
         self.documents.set_annotator(name)
         self.document = None
         self._update_title()
@@ -729,12 +704,10 @@ class MainWindow(QMainWindow):
             self.close()
 
     def _show_error(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-        QMessageBox.warning(self, "Curator", message)
+        show_error(self, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for task in list(self._tasks):
-            task.job.cancel()
+        self.session.cancel_jobs()
         # Let background jobs stop (they were asked to) before the store closes.
         QThreadPool.globalInstance().waitForDone(5000)
         self.events.detach()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,7 +22,15 @@ from PySide6.QtWidgets import (
 
 from curator.agreement import EXPLANATIONS, AgreementReport, compute_agreement
 from curator.commands import AddSpan, DeleteSpan
-from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event, ReviewsChanged
+from curator.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    DocumentsAdded,
+    EntitiesChanged,
+    Event,
+    ReviewsChanged,
+)
 from curator.export import export_agreement
 from curator.models import Annotation
 from curator.review import (
@@ -39,15 +45,17 @@ from curator.review import (
     reject_item,
     settle_with,
 )
+from curator.session import Session
 from curator.text import snap_to_words
 from ui.agreement_chart import LabelBarChart
 from ui.article_view import ArticleView
 from ui.record_table_model import RecordTableModel
 from ui.table_views import make_table, select_row
 from ui.review_item_table_model import ReviewItemTableModel
+from ui.edits import HistoryActions, apply_command
+from ui.store_events import StoreEvents
+from ui.workers import run_task
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
            ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
@@ -57,15 +65,23 @@ FILTERS = ("Open disagreements", "All disagreements", "Open agreements", "Everyt
 class ReviewWindow(QMainWindow):
     """Agreement figures and the disagreement walk-through for one project.
 
-    Decisions are core commands applied through the main window, so they share
-    its undo stack and are stored at once. UI thread only.
+    Decisions are core commands done by the session, so they are stored at once and
+    share one history with every other window. The items follow the session's events:
+    an edit made anywhere (a span, a merge of entities, new documents) shows here.
+    UI thread only.
     """
 
-    def __init__(self, main: "MainWindow") -> None:
-        super().__init__(main)
-        self.main = main
-        self.store = main.store
-        self.reviewer = main.annotator
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        self.reviewer = session.annotator
+        self.events = StoreEvents(session, self)
+        self.history = HistoryActions(session, self, self.events)
+        self._refresh_soon = QTimer(self)  # many events in a row (a merge relinks many spans) refresh once
+        self._refresh_soon.setSingleShot(True)
+        self._refresh_soon.setInterval(150)
+        self._refresh_soon.timeout.connect(self._refresh_after_changes)
         self.report: AgreementReport | None = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
@@ -80,7 +96,7 @@ class ReviewWindow(QMainWindow):
         self.tabs = tabs
         self.setCentralWidget(tabs)
         self._build_actions()
-        main.events.changed.connect(self._on_store_changed)
+        self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
     # -- agreement tab -------------------------------------------------------------------
@@ -219,8 +235,8 @@ class ReviewWindow(QMainWindow):
         action("Refresh", "F5", self.refresh)
         for index in range(9):
             action(f"Accept version {index + 1}", str(index + 1), lambda _=False, i=index: self.accept(i))
-        self.addAction(self.main.undo_action)
-        self.addAction(self.main.redo_action)
+        self.addAction(self.history.undo_action)
+        self.addAction(self.history.redo_action)
 
     # -- loading -------------------------------------------------------------------------
 
@@ -230,7 +246,7 @@ class ReviewWindow(QMainWindow):
             report = compute_agreement(self.store, job=job)
             return report, list(iter_items(self.store, job=job))
 
-        self.task = self.main.run_task("Computing agreement", work, self._loaded)
+        self.task = run_task(self, self.session, "Computing agreement", work, self._loaded)
 
     def _loaded(self, result) -> None:
         report, items = result
@@ -328,7 +344,7 @@ class ReviewWindow(QMainWindow):
         # Events of a batch only collect the documents touched; each is re-read once after.
         self._touched = set()
         try:
-            applied = self.main.apply(command)
+            applied = self._apply(command)
         finally:
             touched, self._touched = self._touched, None
         for doc_id in sorted(touched):
@@ -390,7 +406,7 @@ class ReviewWindow(QMainWindow):
             return
         span = Annotation(doc_id=item.doc_id, start=snapped[0], end=snapped[1], label=self.gold_label.currentText(),
                           annotator=GOLD)
-        if self.main.apply(AddSpan(span)):
+        if self._apply(AddSpan(span)):
             self._show_item()
 
     def delete_gold_span(self) -> None:
@@ -399,12 +415,24 @@ class ReviewWindow(QMainWindow):
         if item is None or span_id is None:
             return
         gold = {s.id: s for s in self.store.annotations_for(item.doc_id, GOLD)}
-        if span_id in gold and self.main.apply(DeleteSpan(span_id, item.doc_id, gold[span_id].label)):
+        if span_id in gold and self._apply(DeleteSpan(span_id, item.doc_id, gold[span_id].label)):
             self._gold_selected = None
             self._show_item()
 
+    def _apply(self, command) -> bool:
+        return apply_command(self, self.session, command) is not None
+
+    def _refresh_after_changes(self) -> None:
+        self.statusBar().showMessage("Updated: entities or documents changed elsewhere", 5000)
+        self.refresh()
+
     def _on_store_changed(self, event: Event) -> None:
-        """Keep one document's items current when spans or decisions change."""
+        """Keep one document's items current when spans or decisions change; recompute
+        everything when what the items are made of changed across documents (entities
+        merged or split, documents added)."""
+        if isinstance(event, (EntitiesChanged, DocumentsAdded)):
+            self._refresh_soon.start()
+            return
         if isinstance(event, ReviewsChanged):
             doc_id = event.doc_id
         elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):

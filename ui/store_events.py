@@ -1,11 +1,12 @@
-"""Bridges the core store's change events into a Qt signal."""
+"""Bridges the session's (the store's) change events into a Qt signal."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from typing import Any
+
 from curator.events import Event
-from curator.store import Store
 
 
 class StoreEvents(QObject):
@@ -17,9 +18,10 @@ class StoreEvents(QObject):
 
     changed = Signal(object)
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, source: Any, parent: QObject | None = None) -> None:
+        """``source``: a session or a store (anything with ``events``)."""
         super().__init__(parent)
-        self._unsubscribe = store.events.subscribe(self._relay)
+        self._unsubscribe = source.events.subscribe(self._relay)
 
     def _relay(self, event: Event) -> None:
         self.changed.emit(event)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout, QWidget
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
-
+from curator.session import Session
 from curator.validate import Problem, Severity
 from ui.record_table_model import RecordTableModel
 from ui.table_views import make_table
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
 
 
 class ValidationDialog(QDialog):
@@ -20,9 +16,9 @@ class ValidationDialog(QDialog):
     Errors block an export, warnings do not. UI thread only.
     """
 
-    def __init__(self, main: "MainWindow", problems: list[Problem], title: str) -> None:
-        super().__init__(main)
-        self.main = main
+    def __init__(self, session: Session, problems: list[Problem], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
         self.problems = problems
         self.setWindowTitle(title)
         self.resize(900, 480)
@@ -39,6 +35,7 @@ class ValidationDialog(QDialog):
                               "offsets": f"{p.start}-{p.end}" if p.start is not None else "",
                               "message": p.message} for p in problems])
         self.table = make_table(self.model, self)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the reason, whole
         self.table.doubleClicked.connect(lambda index: self.open_problem(index.row()))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -49,9 +46,4 @@ class ValidationDialog(QDialog):
         problem = self.problems[row]
         if problem.doc_id is None:
             return
-        self.main.select_document(problem.doc_id)
-        if self.main.document is not None and problem.start is not None:
-            length = len(self.main.document.text)
-            start, end = min(problem.start, length), min(problem.end or problem.start, length)
-            self.main.article.set_selection(start, end)
-            self.main.article.ensureCursorVisible()
+        self.session.show(problem.doc_id, start=problem.start, end=problem.end)

@@ -86,3 +86,19 @@ class BackgroundTask(QObject):
         self.dialog.hide()
         self.finished.emit()
         self.deleteLater()
+
+
+def run_task(parent: QWidget, session: Any, title: str, work: Callable[[Job], Any],
+             on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None
+             ) -> BackgroundTask:
+    """Run ``work(job)`` in the background for a window; the session cancels it when it
+    closes. Failures are shown in a message box unless ``on_failure`` says otherwise."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def failed(exc: BaseException) -> None:
+        QMessageBox.warning(parent, "Curator", str(exc))
+
+    task = BackgroundTask(parent, title, work, on_success, on_failure or failed)
+    release = session.adopt(task.job)
+    task.finished.connect(release)
+    return task.start()

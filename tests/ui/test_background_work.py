@@ -82,5 +82,5 @@ def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatc
     monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda *args: None)
     span = Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="tester")
     assert window.apply(AddSpan(span)) is False
-    assert window.undo_stack.count() == 0 and window.spans.rowCount() == 0
+    assert window.session.undo_text is None and window.spans.rowCount() == 0
     assert "Not saved" in window.statusBar().currentMessage()

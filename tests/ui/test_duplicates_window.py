@@ -69,7 +69,7 @@ def test_facts_are_listed_with_sources_and_recorded(duplicates, qtbot):
     assert duplicates.fact_error.text() == ""
     [fact] = duplicates.store.facts().values()
     assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
-    assert duplicates.proposal_model.row(0)["status"] == "recorded: 24100000000"
+    assert duplicates.proposal_model.row(0)["status"] == "recorded: 24,100,000,000 USD"
 
 
 def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qtbot):

@@ -156,7 +156,7 @@ def test_editing_document_details_is_stored_and_undoable(window, qtbot):
     date_editor.editingFinished.emit()
     assert window.store.get_document(window.document.id).published == date(2023, 11, 7)  # refused, kept
     assert "ffd6d6" in date_editor.styleSheet()
-    window.undo_stack.undo()
+    window.history.undo()
     assert window.store.get_document(window.document.id).source == "nCa (News Central Asia)"
     assert editor.text() == "nCa (News Central Asia)"
 

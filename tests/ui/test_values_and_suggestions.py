@@ -59,7 +59,7 @@ def test_bulk_accept_per_label(window, qtbot):
     press(window, qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert [label for _text, label in stored(window)] == ["PERCENT"] * 3
     assert all(s.label != "PERCENT" for s in window.suggestions.suggestions)
-    window.undo_stack.undo()  # one step undoes the whole batch
+    window.history.undo()  # one step undoes the whole batch
     assert stored(window) == []
 
 
@@ -80,8 +80,8 @@ def test_editing_a_normalized_value(window, qtbot):
     editor.amount.editingFinished.emit()
     assert "ffd6d6" in editor.amount.styleSheet()
     assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24100000000"
-    window.undo_stack.undo()
-    window.undo_stack.undo()
+    window.history.undo()
+    window.history.undo()
     assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24200000000"
     assert editor.amount.text() == "24200000000"
 

@@ -1,0 +1,87 @@
+"""Edits from any window: a core command done through the session, with the conflict
+policy's one question put to the user, and undo/redo actions that follow the session's
+history. Every window uses these; none goes through another window."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from curator.commands import Command, EditSpan
+from curator.errors import ConflictError, CuratorError
+from curator.events import Event, HistoryChanged
+from curator.session import Session, Step
+from ui.store_events import StoreEvents
+
+
+def show_error(parent: QWidget, message: str) -> None:
+    if hasattr(parent, "statusBar"):
+        parent.statusBar().showMessage(message, 8000)
+    QMessageBox.warning(parent, "Curator", message)
+
+
+def apply_command(parent: QWidget, session: Session, command: Command) -> Step | None:
+    """Do ``command`` through the session; the step done, or None (the user was told why).
+
+    Someone else changed the span first: the user decides whether their edit wins."""
+    try:
+        return session.do(command)
+    except ConflictError as conflict:
+        answer = QMessageBox.question(parent, "Changed by someone else",
+                                      f"{conflict}.\n\nOverwrite it with your change? (No shows their version.)")
+        if answer == QMessageBox.StandardButton.Yes and isinstance(command, EditSpan):
+            return apply_command(parent, session, dataclasses.replace(command, expected=None))
+        return None
+    except CuratorError as exc:
+        show_error(parent, str(exc))
+        return None
+
+
+class HistoryActions(QObject):
+    """Undo and Redo for one window, named after the edit they would undo or redo and
+    kept current from the session's events. ``stepped(step, "Undone" | "Redone")``
+    follows each step. UI thread only."""
+
+    stepped = Signal(object, str)
+
+    def __init__(self, session: Session, window: QWidget, events: StoreEvents) -> None:
+        super().__init__(window)
+        self.session, self.window = session, window
+        self.undo_action = QAction("&Undo", window)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action = QAction("&Redo", window)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.triggered.connect(self.redo)
+        events.changed.connect(self._on_event)
+        self.update()
+
+    def undo(self) -> Step | None:
+        return self._step(self.session.undo, "Undone")
+
+    def redo(self) -> Step | None:
+        return self._step(self.session.redo, "Redone")
+
+    def _step(self, move, what: str) -> Step | None:
+        try:
+            step = move()
+        except CuratorError as exc:
+            show_error(self.window, str(exc))
+            return None
+        if step is not None:
+            self.stepped.emit(step, what)
+        return step
+
+    def update(self) -> None:
+        undo, redo = self.session.undo_text, self.session.redo_text
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.redo_action.setEnabled(redo is not None)
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, HistoryChanged):
+            self.update()
