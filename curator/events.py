@@ -68,9 +68,13 @@ class DecisionsChanged:
 
 @dataclass(frozen=True)
 class HistoryChanged:
-    """A user's history of edits moved: something was done, undone or redone."""
+    """A user's history of edits moved: something was done, undone or redone (``moved``:
+    "Done", "Undone" or "Redone", with the edit's label and document), or was cleared."""
 
     annotator: str
+    moved: str | None = None
+    label: str = ""
+    doc_id: int = 0
 
 
 @dataclass(frozen=True)

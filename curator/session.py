@@ -115,7 +115,7 @@ class Session:
                 annotator=self.annotator, label=command.text[:300], doc_id=command.doc_id, undo=encode(inverse),
                 redo=encode(command), done=True, created=utc_now()))
             self._trim(conn)
-        self._announce()
+        self._announce("Done", command.text, command.doc_id)
         return Step(command.text, command.doc_id)
 
     def undo(self) -> Step | None:
@@ -185,7 +185,7 @@ class Session:
                 self._announce()
             label = repr(row.label) if row is not None else "the last edit"
             raise CuratorError(f"could not {what} {label}: {exc}; it was taken off the history") from exc
-        self._announce()
+        self._announce("Undone" if done else "Redone", row.label, row.doc_id)
         return Step(row.label, row.doc_id)
 
     def _trim(self, conn: sa.Connection) -> None:
@@ -195,8 +195,8 @@ class Session:
         if oldest_kept is not None:
             conn.execute(history_table.delete().where(h.annotator == self.annotator, h.seq < oldest_kept))
 
-    def _announce(self) -> None:
-        self.events.emit(HistoryChanged(self.annotator))
+    def _announce(self, moved: str | None = None, label: str = "", doc_id: int = 0) -> None:
+        self.events.emit(HistoryChanged(self.annotator, moved, label, doc_id))
 
     @contextlib.contextmanager
     def _database_errors(self) -> Iterator[None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -42,10 +42,8 @@ def apply_command(parent: QWidget, session: Session, command: Command) -> Step |
 
 class HistoryActions(QObject):
     """Undo and Redo for one window, named after the edit they would undo or redo and
-    kept current from the session's events. ``stepped(step, "Undone" | "Redone")``
-    follows each step. UI thread only."""
-
-    stepped = Signal(object, str)
+    kept current from the session's events (whichever window, or the command line,
+    moved the history). UI thread only."""
 
     def __init__(self, session: Session, window: QWidget, events: StoreEvents) -> None:
         super().__init__(window)
@@ -60,20 +58,17 @@ class HistoryActions(QObject):
         self.update()
 
     def undo(self) -> Step | None:
-        return self._step(self.session.undo, "Undone")
+        return self._step(self.session.undo)
 
     def redo(self) -> Step | None:
-        return self._step(self.session.redo, "Redone")
+        return self._step(self.session.redo)
 
-    def _step(self, move, what: str) -> Step | None:
+    def _step(self, move) -> Step | None:
         try:
-            step = move()
+            return move()
         except CuratorError as exc:
             show_error(self.window, str(exc))
             return None
-        if step is not None:
-            self.stepped.emit(step, what)
-        return step
 
     def update(self) -> None:
         undo, redo = self.session.undo_text, self.session.redo_text

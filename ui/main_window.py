@@ -82,7 +82,6 @@ class MainWindow(QMainWindow):
         self.session = Session(store, self.annotator)
         self.events = StoreEvents(self.session, self)
         self.history = HistoryActions(self.session, self, self.events)
-        self.history.stepped.connect(self._on_stepped)
 
         self.documents = DocumentTableModel(store, self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
@@ -539,6 +538,8 @@ class MainWindow(QMainWindow):
             self._on_show_requested(event)
             return
         if isinstance(event, HistoryChanged):
+            if event.moved in ("Undone", "Redone"):
+                self._on_stepped(Step(event.label, event.doc_id), event.moved)
             return
         if isinstance(event, EntitiesChanged):
             self._on_entities_changed()
