@@ -66,7 +66,7 @@ def test_a_write_that_cannot_get_the_lock_is_reported_and_nothing_changes(tmp_pa
 
     location = tmp_path / "shared"
     Store.create(location).close()
-    monkeypatch.setattr("curator.store._BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("curator.store.engine._BUSY_TIMEOUT_MS", 100)
     store = Store.open(location)
     raw = sqlite3.connect(location / "curator.db", isolation_level=None)
     raw.execute("BEGIN IMMEDIATE")

@@ -241,7 +241,7 @@ def test_the_quick_checks_leave_anything_doubtful_to_the_model(change):
 def test_span_rows_read_through_the_driver_equal_sqlalchemys(annotated_sample):
     """On SQLite the export reads rows through the driver; they must hold what SQLAlchemy
     reads, for every document, in the same order, with or without a layer."""
-    from curator.store import _SPAN_COLUMNS
+    from curator.store.rows import _SPAN_COLUMNS
 
     store = annotated_sample
     store.add_documents([Document(uid="plain", text="No spans here.", published=date(2024, 2, 29))])
@@ -267,7 +267,7 @@ def test_a_stored_date_that_is_not_a_date_is_reported_not_fatal(filled, tmp_path
 
 
 def test_span_rows_come_in_the_order_the_quick_checks_unpack():
-    from curator.store import _SPAN_COLUMNS
+    from curator.store.rows import _SPAN_COLUMNS
 
     assert [c.name for c in _SPAN_COLUMNS] == ["id", "doc_id", "start", "end", "label", "annotator", "entity_id",
                                                "created", "updated", "value"]

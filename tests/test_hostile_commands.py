@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from curator import cli, store as store_module
+from curator import cli
 from curator.cli import main
 from curator.names import check_annotator, file_stem, printable
 from curator.store import Store, is_url
+from curator.store import engine as store_module
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,9 +10,15 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from curator.errors import CuratorError
-from curator.events import DecisionsChanged, EntitiesChanged, EventHub, ReviewsChanged, SuggestionsChanged
+from curator.events import (
+    DecisionsChanged,
+    EntitiesChanged,
+    EventHub,
+    ReviewsChanged,
+    SuggestionsChanged,
+)
 from curator.models import Decision, Entity, Fact, Review, Suggestion, SuggestionStatus
-from curator.transactions import Transactional
+from curator.store.transactions import Transactional
 from curator.tables import (
     annotations_table,
     decisions_table,

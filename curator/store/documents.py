@@ -1,0 +1,315 @@
+"""Part of ``Store``: documents (their text and metadata, the list's filter and sort
+orders) and each annotator's progress through them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.errors import CuratorError
+from curator.events import (
+    DocumentChanged,
+    DocumentsAdded,
+)
+from curator.models import (
+    Document,
+    DocumentStatus,
+    utc_now,
+)
+from curator.store.rows import _chunks, _insert_many, _unique
+from curator.store.transactions import Transactional
+from curator.tables import (
+    SORT_COLUMNS,
+    annotations_table,
+    documents_table,
+    progress_table,
+)
+from curator.text import like_pattern, search_key
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """What the document list shows for one document, without its text."""
+
+    id: int
+    uid: str
+    title: str | None
+    source: str | None
+    published: date | None
+    status: DocumentStatus
+    spans: int
+
+
+
+class DocumentStore(Transactional):
+    """Part of ``Store``: documents and progress."""
+
+    engine: Engine
+
+    def add_documents(self, documents: Sequence[Document]) -> list[int]:
+        """Insert documents in one transaction; all or none. Returns their ids."""
+        if not documents:
+            return []
+        now = utc_now()
+        rows = [
+            {
+                "uid": doc.uid,
+                "title": doc.title,
+                "source": doc.source,
+                "url": doc.url,
+                "published": doc.published,
+                "text": doc.text,
+                "origin": doc.origin,
+                "extra": doc.extra,
+                "created": now,
+                "search": search_key(doc.uid, doc.title, doc.source),
+            }
+            for doc in documents
+        ]
+        with self._begin() as conn, _unique(
+                "another import added articles with the same ids at the same time; nothing of this batch "
+                "was added. Run the import again: it skips the articles already there"):
+            # One executemany, then the new ids by uid: several times faster than RETURNING
+            # a row at a time, which is what SQLite gets for an ordered RETURNING.
+            _insert_many(conn, documents_table, rows)
+            id_of: dict[str, int] = {}
+            for chunk in _chunks([row["uid"] for row in rows], 500):
+                id_of.update(conn.execute(sa.select(documents_table.c.uid, documents_table.c.id)
+                                          .where(documents_table.c.uid.in_(chunk))).all())
+            ids = [id_of[row["uid"]] for row in rows]
+        self._emit(DocumentsAdded(tuple(ids)))
+        return ids
+
+    def existing_uids(self, uids: Iterable[str]) -> dict[str, str]:
+        """Map each of ``uids`` already in the project to that document's text."""
+        wanted = list(set(uids))
+        found: dict[str, str] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(wanted, 500):
+                for uid, text in conn.execute(
+                    sa.select(documents_table.c.uid, documents_table.c.text).where(documents_table.c.uid.in_(chunk))
+                ):
+                    found[uid] = text
+        return found
+
+    def document_count(self) -> int:
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+
+    @staticmethod
+    def _document(row: sa.Row) -> Document:
+        return Document(
+            id=row.id,
+            uid=row.uid,
+            title=row.title,
+            source=row.source,
+            url=row.url,
+            published=row.published,
+            text=row.text,
+            origin=row.origin,
+            extra=row.extra or {},
+        )
+
+    def get_document(self, doc_id: int) -> Document:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).first()
+        if row is None:
+            raise CuratorError(f"no document with id {doc_id}")
+        return self._document(row)
+
+    def document_by_uid(self, uid: str) -> Document | None:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
+        return self._document(row) if row else None
+
+    def _document_batches(self, batch: int, columns: tuple = (documents_table,), first: int | None = None,
+                          last: int | None = None) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
+        """Documents in id order (ids ``first``..``last`` if given), ``batch`` rows at a
+        time, each batch with its connection."""
+        d = documents_table.c
+        after = (first or 1) - 1
+        while True:
+            query = sa.select(*columns).where(d.id > after)
+            if last is not None:
+                query = query.where(d.id <= last)
+            with self._connect() as conn:
+                rows = conn.execute(query.order_by(d.id).limit(batch)).all()
+                if not rows:
+                    return
+                after = rows[-1].id
+                yield conn, rows
+
+    def iter_documents(self, batch: int = 500) -> Iterator[Document]:
+        """All documents in id order, fetched in batches so memory stays flat."""
+        for _conn, rows in self._document_batches(batch):
+            yield from (self._document(row) for row in rows)
+
+    def _status_column(self, annotator: str) -> sa.ColumnElement:
+        status = (
+            sa.select(progress_table.c.status)
+            .where(progress_table.c.doc_id == documents_table.c.id, progress_table.c.annotator == annotator)
+            .scalar_subquery()
+        )
+        return sa.func.coalesce(status, DocumentStatus.TODO.value)
+
+    def document_ids(
+        self,
+        *,
+        annotator: str = "",
+        sort: str = "id",
+        descending: bool = False,
+        search: str = "",
+    ) -> list[int]:
+        """Document ids in display order, optionally filtered by a search string.
+
+        The search matches title, outlet and uid (case-insensitive substring);
+        sorting by ``status`` uses the given annotator's progress.
+        """
+        column = self._status_column(annotator) if sort == "status" else SORT_COLUMNS.get(sort)
+        if column is None:
+            raise CuratorError(f"cannot sort documents by {sort!r}")
+        query = sa.select(documents_table.c.id)
+        if search:
+            d = documents_table.c
+            # The search key is folded when written (every script's case, not ASCII's alone,
+            # as SQLite's LIKE would); the pattern is folded and its wildcards escaped. Matched
+            # in a subquery, which reads the small index of the key (ix_documents_search)
+            # rather than the table with every text.
+            query = query.where(d.id.in_(sa.select(d.id).where(d.search.like(like_pattern(search), escape="\\"))))
+        ordering = column.desc() if descending else column.asc()
+        query = query.order_by(ordering.nulls_last(), documents_table.c.id)
+        with self._connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
+        """The list rows for ``ids`` (status and span count are the annotator's)."""
+        spans = (
+            sa.select(sa.func.count())
+            .select_from(annotations_table)
+            .where(annotations_table.c.doc_id == documents_table.c.id, annotations_table.c.annotator == annotator)
+            .scalar_subquery()
+        )
+        rows: dict[int, DocumentRow] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(list(ids), 500):
+                query = sa.select(
+                    documents_table.c.id,
+                    documents_table.c.uid,
+                    documents_table.c.title,
+                    documents_table.c.source,
+                    documents_table.c.published,
+                    self._status_column(annotator).label("status"),
+                    spans.label("spans"),
+                ).where(documents_table.c.id.in_(chunk))
+                for row in conn.execute(query):
+                    rows[row.id] = DocumentRow(
+                        id=row.id,
+                        uid=row.uid,
+                        title=row.title,
+                        source=row.source,
+                        published=row.published,
+                        status=DocumentStatus(row.status),
+                        spans=row.spans,
+                    )
+        return rows
+
+    def update_document(self, doc_id: int, **fields: Any) -> dict[str, Any]:
+        """Change editable metadata fields; returns their previous values."""
+        allowed = {"title", "source", "url", "published"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise CuratorError(f"cannot edit document field(s): {', '.join(sorted(unknown))}")
+        if isinstance(fields.get("published"), str):  # as a command kept in the history holds it
+            fields["published"] = date.fromisoformat(fields["published"])
+        with self._begin() as conn:
+            row = conn.execute(
+                sa.select(*(documents_table.c[name] for name in fields)).where(documents_table.c.id == doc_id)
+            ).first()
+            if row is None:
+                raise CuratorError(f"no document with id {doc_id}")
+            before = dict(row._mapping)
+            conn.execute(documents_table.update().where(documents_table.c.id == doc_id).values(**fields))
+            if {"title", "source"} & set(fields):
+                d = documents_table.c
+                uid, title, source = conn.execute(sa.select(d.uid, d.title, d.source).where(d.id == doc_id)).one()
+                conn.execute(documents_table.update().where(d.id == doc_id)
+                             .values(search=search_key(uid, title, source)))
+        self._emit(DocumentChanged(doc_id))
+        return before
+
+    # -- progress --------------------------------------------------------------
+
+    def statuses(self, annotator: str | None = None, first: int | None = None,
+                 last: int | None = None) -> dict[int, DocumentStatus]:
+        """Every document's status that differs from to-do (of documents ``first``..``last``
+        if given); with no annotator, done by anyone."""
+        p = progress_table.c
+        query = sa.select(p.doc_id, p.status)
+        if annotator is not None:
+            query = query.where(p.annotator == annotator)
+        if first is not None:
+            query = query.where(p.doc_id >= first)
+        if last is not None:
+            query = query.where(p.doc_id <= last)
+        found: dict[int, DocumentStatus] = {}
+        with self._connect() as conn:
+            for doc_id, status in conn.execute(query):
+                if found.get(doc_id) is not DocumentStatus.DONE:
+                    found[doc_id] = DocumentStatus(status)
+        return found
+
+    def status(self, doc_id: int, annotator: str) -> DocumentStatus:
+        with self._connect() as conn:
+            value = conn.execute(
+                sa.select(progress_table.c.status).where(
+                    progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator
+                )
+            ).scalar()
+        return DocumentStatus(value) if value else DocumentStatus.TODO
+
+    def set_status(self, doc_id: int, annotator: str, status: DocumentStatus) -> DocumentStatus:
+        """Set an annotator's status for a document; returns the previous status."""
+        with self._begin() as conn:
+            where = (progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator)
+            before = conn.execute(sa.select(progress_table.c.status).where(*where)).scalar()
+            values = {"status": status.value, "updated": utc_now()}
+            if before is None:
+                conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
+            else:
+                conn.execute(progress_table.update().where(*where).values(**values))
+        self._emit(DocumentChanged(doc_id))
+        return DocumentStatus(before) if before else DocumentStatus.TODO
+
+    def document_texts(self, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """``(id, uid, text)`` of the given documents, in id order."""
+        d = documents_table.c
+        found: list[tuple[int, str, str]] = []
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(ids), 500):
+                found.extend(tuple(row) for row in conn.execute(
+                    sa.select(d.id, d.uid, d.text).where(d.id.in_(chunk)).order_by(d.id)))
+        return found
+
+    def uids(self) -> dict[int, str]:
+        """Every document's id and uid (no text): for lists of document pairs."""
+        with self._connect() as conn:
+            return dict(conn.execute(sa.select(documents_table.c.id, documents_table.c.uid)).all())
+
+    def revision(self, doc_id: int | None) -> tuple:
+        """A cheap fingerprint of what others may change: the newest document id (documents
+        are only ever added), and the open document's spans (count and latest edit), all
+        read through indexes. Polled to show others' edits."""
+        c = annotations_table.c
+        with self._connect() as conn:
+            documents = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar()
+            if doc_id is None:
+                return (documents,)
+            spans = conn.execute(sa.select(sa.func.count(), sa.func.max(sa.type_coerce(c.updated, sa.Text)))
+                                 .where(c.doc_id == doc_id)).one()
+        return documents, spans[0], str(spans[1])
+

@@ -1,0 +1,84 @@
+"""Where a project's database is and how it is opened: folders and URLs, SQLite's
+settings, and what the database's errors mean for the user."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.errors import CuratorError
+
+SCHEMA_VERSION = 1
+DB_FILENAME = "curator.db"
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_url(target: str | Path) -> bool:
+    """Only ``scheme://...`` is a database URL; anything else, whatever characters it
+    holds (``#``, ``?``, ``%``), is a folder."""
+    return isinstance(target, str) and _URL.match(target) is not None
+
+
+def database_url(target: str | Path) -> str | sa.URL:
+    """The SQLAlchemy URL for a project argument: a folder path or a database URL.
+
+    A folder's URL is built as an object, never parsed from text, so a folder named
+    ``p?mode=ro`` or ``proj#1`` is that folder's ``curator.db``."""
+    if is_url(target):
+        return str(target)
+    return sa.URL.create("sqlite", database=str(Path(target).expanduser().resolve() / DB_FILENAME))
+
+
+_BUSY_TIMEOUT_MS = 10_000
+
+
+def database_problem(exc: BaseException, location: str = "") -> str:
+    """What a database error means for the user, in their words: busy, full, read-only,
+    damaged or unreachable, and that nothing already saved was lost."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = reason.lower()
+    where = f"{location}: " if location else ""
+    if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
+        return (f"{where}the project is busy: another program held its lock for more than "
+                f"{_BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it is done")
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+        return f"{where}the disk is full. Nothing was changed; what was saved before is kept"
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return f"{where}the project database cannot be written (read-only file or folder). Nothing was changed"
+    if any(sign in lowered for sign in ("not a database", "malformed", "corrupt", "could not decode")):
+        return (f"{where}the project database is damaged ({reason}). Restore it from a backup "
+                "('curator backup' makes one); nothing was written to it")
+    if "unable to open" in lowered:
+        return f"{where}cannot open the project database ({reason})"
+    return f"{where}database error: {reason}"
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers and one writer work at once; synchronous=FULL makes each
+    # committed edit durable even if the machine loses power right after.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # A write that meets another program's lock waits this long, then fails loudly.
+    cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+
+
+def make_engine(target: str | Path) -> Engine:
+    """The SQLAlchemy engine for a project argument, SQLite configured on every connection."""
+    url = database_url(target)
+    try:
+        engine = sa.create_engine(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
+        raise CuratorError(f"{target}: not a database URL Curator can open ({exc})") from exc
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", lambda connection, record: _configure_sqlite(connection, record))
+    return engine

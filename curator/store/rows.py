@@ -1,0 +1,131 @@
+"""Stored rows as the store reads and writes them: times, JSON values, bulk inserts, and
+the database's refusal of a second copy of something unique."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import operator
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, timezone
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter
+
+from curator.errors import DuplicateError
+from curator.models import (
+    Annotation,
+)
+from curator.tables import (
+    annotations_table,
+    documents_table,
+)
+
+
+class ExportedDocumentRow(NamedTuple):
+    """A document's exported fields as read for an export."""
+
+    id: int
+    uid: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: date | str | None
+    text: str
+
+
+def _stored_date(stored: str | None) -> date | str | None:
+    """A date SQLite keeps as text, as a ``date``; text that is not one stays as it is
+    (and fails validation where it is exported)."""
+    try:
+        return date.fromisoformat(stored) if stored else None
+    except (TypeError, ValueError):
+        return stored
+
+
+_EXPORTED_DOCUMENT_COLUMNS = tuple(documents_table.c[name] for name in ExportedDocumentRow._fields)
+_SPAN_COLUMNS = (
+    *(column for column in annotations_table.c if column.name not in ("created", "updated", "value")),
+    sa.type_coerce(annotations_table.c.created, sa.Text).label("created"),
+    sa.type_coerce(annotations_table.c.updated, sa.Text).label("updated"),
+    sa.type_coerce(annotations_table.c.value, sa.Text).label("value"),
+)
+SPAN_ROW_FIELDS = tuple(column.name for column in _SPAN_COLUMNS)
+
+
+_ANNOTATIONS = TypeAdapter(list[Annotation])
+
+
+def utc_text(stamp: Any) -> Any:
+    """A stored time for validation: SQLite keeps UTC as text without its offset, which
+    gets its ``Z``; anything else (PostgreSQL's aware datetimes) is left as it is."""
+    if isinstance(stamp, str) and not (stamp.endswith("Z") or "+" in stamp[10:] or "-" in stamp[10:]):
+        return stamp + "Z"
+    return stamp
+
+
+def _parse_time(text: str | datetime) -> datetime:
+    stamp = text if isinstance(text, datetime) else datetime.fromisoformat(text)
+    # SQLite keeps the UTC time without its offset.
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
+
+
+def stored_json(raw: Any) -> Any:
+    """A JSON column read as text (SQLite) or already decoded by the driver (PostgreSQL)."""
+    if raw is None or raw == "null":
+        return None
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _by_document(rows: list, names: Sequence[str]) -> dict[int, list]:
+    """Span rows (fields ``names``) by document id, each document's in text order: sorted
+    here rather than by the database, which would sort through a temporary b-tree."""
+    rows.sort(key=operator.itemgetter(*(names.index(name) for name in ("doc_id", "start", "end", "id"))))
+    return {key: list(group) for key, group in itertools.groupby(rows, operator.itemgetter(names.index("doc_id")))}
+
+
+def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys. On SQLite the values go straight to the
+    driver's executemany, converted by the columns' own types: SQLAlchemy's per-row
+    parameter handling took longer than SQLite's insert."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), rows)
+        return
+    keys = list(rows[0])
+    converters = [(key, table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for key in keys]
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, keys))}) "
+           f"VALUES ({', '.join('?' * len(keys))})")
+    columns = [[row[key] for row in rows] if convert is None else [convert(row[key]) for row in rows]
+               for key, convert in converters]
+    conn.exec_driver_sql(sql, list(zip(*columns)))
+
+
+@contextlib.contextmanager
+def _unique(message: str) -> Iterator[None]:
+    """Turn the database's refusal of a second copy of something unique into a
+    DuplicateError the user can read (the transaction it broke is rolled back whole)."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "unique" not in str(exc.orig).lower() and "duplicate" not in str(exc.orig).lower():
+            raise
+        raise DuplicateError(message) from exc
+
+
+def _same_span(annotation: Annotation, several: bool = False) -> str:
+    if several:
+        return ("some of these spans are already in the project (the same annotator, document, bounds and "
+                "label, or twice among them); nothing was added")
+    return (f"{annotation.annotator} already has this {annotation.label} span ({annotation.start}-"
+            f"{annotation.end}) in this document; nothing was added")
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
