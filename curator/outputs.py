@@ -87,7 +87,10 @@ def _reason(exc: OSError) -> str:
 
 def os_error(target: Path, exc: OSError) -> CuratorError:
     """An operating system error while writing ``target`` as a message the user can act on."""
-    where = f" ({exc.filename})" if exc.filename and Path(exc.filename).name != Path(target).name else ""
+    # The file the error names, unless it is the target or its temporary file beside it.
+    named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    beside = named is not None and (named.name == Path(target).name or named.name.startswith(f".{Path(target).name}"))
+    where = f" ({named})" if named is not None and not beside else ""
     return CuratorError(f"{target}: cannot write: {_reason(exc)}{where}")
 
 
@@ -169,6 +172,8 @@ def check_folder_target(target: str | Path) -> Path:
 
 
 def _pid_runs(pid: int) -> bool:
+    if os.name == "nt":  # there os.kill(pid, 0) would stop the process; assume it runs, and keep its parts
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
