@@ -183,15 +183,39 @@ def workbook(path: Path) -> dict[str, bytes]:
 
 # -- the operations -----------------------------------------------------------------------
 
+def working_time(command: list[str], cwd: Path, started: Callable[[subprocess.Popen], bool]) -> float:
+    """Run ``command`` uninterrupted; the seconds from ``started(process)`` to its end,
+    to spread the kills over the work on a machine of any speed."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    while not started(process) and process.poll() is None:
+        time.sleep(0.005)
+    begun = time.monotonic()
+    _out, errors = process.communicate(timeout=120)
+    assert process.returncode == 0, errors
+    return time.monotonic() - begun
+
+
+def spread(seconds: float) -> tuple[float, ...]:
+    return (0.0, seconds * 0.3, seconds * 0.6)
+
+
+def rows(location: Path, sql: str) -> int:
+    with sqlite3.connect(location) as db:
+        return db.execute(sql).fetchone()[0]
+
+
 @pytest.mark.parametrize("workers", [False, True], ids=["one-process", "workers"])
 def test_killed_json_export(project, tmp_path, workers):
     source = project(3000 if workers else 10000)
     out = tmp_path / "out"
     out.mkdir()
-    target = out / "data.json"
-    command = curator("export", str(source), "-o", str(target), code=WITH_WORKERS if workers else None)
-    def started(process: subprocess.Popen) -> bool:  # writing; with workers, once both run
-        return bool(hidden(out, target.name)) and (not workers or len(descendants(process.pid)) >= 2)
+    target, uninterrupted = out / "data.json", out / "uninterrupted.json"
+
+    def command(to: Path) -> list[str]:
+        return curator("export", str(source), "-o", str(to), code=WITH_WORKERS if workers else None)
+
+    def writing(to: Path) -> Callable[[subprocess.Popen], bool]:  # with workers: once they run
+        return lambda process: bool(hidden(out, to.name)) and (not workers or len(descendants(process.pid)) >= 2)
 
     def check() -> bool:
         integrity(source)
@@ -200,20 +224,18 @@ def test_killed_json_export(project, tmp_path, workers):
             return False
         return True
 
-    assert kill_during(command, tmp_path, started, (0.0, 0.05, 0.15), check) >= 2
+    took = working_time(command(uninterrupted), tmp_path, writing(uninterrupted))
+    assert kill_during(command(target), tmp_path, writing(target), spread(took), check) >= 2
     assert hidden(out, target.name), "the test meant to leave a killed export's parts"
-    done = run(command, tmp_path)
+    done = run(command(target), tmp_path)
     assert done.returncode == 0, done.stderr
     assert not hidden(out, target.name), "the rerun removed the killed exports' parts"
-    uninterrupted = tmp_path / "uninterrupted.json"
-    assert run(curator("export", str(source), "-o", str(uninterrupted)), tmp_path).returncode == 0
     assert json_export(target) == json_export(uninterrupted)
 
 
 def test_killed_excel_export(project, tmp_path):
     source = project(2500)
-    target = tmp_path / "data.xlsx"
-    command = curator("export", str(source), "-o", str(target))
+    target, uninterrupted = tmp_path / "data.xlsx", tmp_path / "uninterrupted.xlsx"
 
     def check() -> bool:
         integrity(source)
@@ -222,21 +244,22 @@ def test_killed_excel_export(project, tmp_path):
             return False
         return True
 
-    assert kill_during(command, tmp_path, lambda _process: bool(hidden(tmp_path, target.name)), (0.0, 0.3, 0.8), check) >= 2
+    took = working_time(curator("export", str(source), "-o", str(uninterrupted)), tmp_path,
+                        lambda _process: bool(hidden(tmp_path, uninterrupted.name)))
+    command = curator("export", str(source), "-o", str(target))
+    assert kill_during(command, tmp_path, lambda _process: bool(hidden(tmp_path, target.name)), spread(took),
+                       check) >= 2
     done = run(command, tmp_path)
     assert done.returncode == 0, done.stderr
     assert not hidden(tmp_path, target.name)
-    uninterrupted = tmp_path / "uninterrupted.xlsx"
-    assert run(curator("export", str(source), "-o", str(uninterrupted)), tmp_path).returncode == 0
     assert workbook(target) == workbook(uninterrupted)
 
 
 @pytest.mark.parametrize("operation", ["copy", "backup"])
 def test_killed_copy_and_backup(project, tmp_path, operation):
     source = project(10000)
-    target = tmp_path / "target"
+    target, uninterrupted = tmp_path / "target", tmp_path / "uninterrupted"
     expected = fingerprint(source)
-    command = curator(operation, str(source), str(target))
 
     def check() -> bool:
         integrity(source)
@@ -247,7 +270,11 @@ def test_killed_copy_and_backup(project, tmp_path, operation):
             return False
         return True
 
-    assert kill_during(command, tmp_path, lambda _process: bool(hidden(tmp_path, target.name)), (0.0, 0.05, 0.2),
+    took = working_time(curator(operation, str(source), str(uninterrupted)), tmp_path,
+                        lambda _process: bool(hidden(tmp_path, uninterrupted.name)))
+    assert fingerprint(uninterrupted) == expected
+    command = curator(operation, str(source), str(target))
+    assert kill_during(command, tmp_path, lambda _process: bool(hidden(tmp_path, target.name)), spread(took),
                        check) >= 2
     done = run(command, tmp_path)
     assert done.returncode == 0, done.stderr
@@ -260,28 +287,35 @@ def test_killed_copy_into_a_database_file(project, tmp_path):
     source = project(10000)
     database = tmp_path / "copy.db"
     expected = fingerprint(source)
-    command = curator("copy", str(source), f"sqlite:///{database}")
+
+    def whole(database: Path) -> str:
+        folder = tmp_path / "whole"
+        folder.mkdir()
+        shutil.move(database, folder / "curator.db")
+        try:
+            integrity(folder)
+            return fingerprint(folder)
+        finally:
+            shutil.rmtree(folder)
 
     def check() -> bool:
         integrity(source)
         if database.exists():
             with sqlite3.connect(database) as db:
                 assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # also rolls a hot journal back
-                tables = db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]
-            if tables:  # the copy committed: whole
-                (tmp_path / "whole").mkdir()
-                shutil.move(database, tmp_path / "whole" / "curator.db")
-                assert fingerprint(tmp_path / "whole") == expected
-                shutil.rmtree(tmp_path / "whole")
+            if rows(database, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'"):  # committed: whole
+                assert whole(database) == expected
                 return False
         return True
 
-    assert kill_during(command, tmp_path, lambda _process: database.exists(), (0.05, 0.2, 0.4), check) >= 2
+    other = tmp_path / "uninterrupted.db"
+    took = working_time(curator("copy", str(source), f"sqlite:///{other}"), tmp_path, lambda _process: other.exists())
+    assert whole(other) == expected
+    command = curator("copy", str(source), f"sqlite:///{database}")
+    assert kill_during(command, tmp_path, lambda _process: database.exists(), spread(took), check) >= 2
     done = run(command, tmp_path)
     assert done.returncode == 0, done.stderr
-    (tmp_path / "whole").mkdir()
-    shutil.move(database, tmp_path / "whole" / "curator.db")
-    assert fingerprint(tmp_path / "whole") == expected
+    assert whole(database) == expected
 
 
 def test_killed_import(tmp_path):
@@ -304,9 +338,8 @@ def test_killed_import(tmp_path):
         assert count % 10_000 == 0, count  # whole batches only
         return 0 < count < records
 
-    def first_batch_in(_process: subprocess.Popen) -> bool:
-        with sqlite3.connect(target / "curator.db") as db:
-            return db.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+    def first_batch_in(_process: subprocess.Popen) -> bool:  # the second is then being read
+        return rows(target / "curator.db", "SELECT count(*) FROM documents") > 0
 
     assert kill_during(command, tmp_path, first_batch_in, (0.0, 0.05, 0.1), check) >= 2
     done = run(command, tmp_path)
@@ -318,10 +351,19 @@ def test_killed_suggest_accept(project, tmp_path):
     source = project(16)
     uninterrupted = tmp_path / "uninterrupted"
     shutil.copytree(source, uninterrupted)
-    command = curator("suggest", str(source), "--accept", "--annotator", "bot")
-    started = time.monotonic()
-    assert run(curator("suggest", str(uninterrupted), "--accept", "--annotator", "bot"), tmp_path).returncode == 0
-    took = time.monotonic() - started
+
+    def command(location: Path) -> list[str]:
+        return curator("suggest", str(location), "--accept", "--annotator", "bot")
+
+    def accepting(location: Path) -> Callable[[subprocess.Popen], bool]:
+        """True once this run has accepted a suggestion (a killed run's are there already)."""
+        before: dict[int, int] = {}
+
+        def started(process: subprocess.Popen) -> bool:
+            count = rows(location / "curator.db", "SELECT count(*) FROM annotations WHERE annotator = 'bot'")
+            return count > before.setdefault(process.pid, count)
+
+        return started
 
     def accepted(location: Path) -> list[tuple]:
         with Store.open(location) as store:
@@ -334,8 +376,11 @@ def test_killed_suggest_accept(project, tmp_path):
             assert not [p for p in validate_project(store) if p.severity is Severity.ERROR]
         return True
 
-    assert kill_during(command, tmp_path, lambda _process: True, (took * 0.3, took * 0.5, took * 0.7), check) >= 2
-    done = run(command, tmp_path)
+    took = working_time(command(uninterrupted), tmp_path, accepting(uninterrupted))
+    # Each run goes on where the killed one stopped: the kills together stay short of the whole work.
+    assert kill_during(command(source), tmp_path, accepting(source), (0.0, took * 0.15, took * 0.3), check) >= 2
+    assert 0 < len(accepted(source)) < len(accepted(uninterrupted))
+    done = run(command(source), tmp_path)
     assert done.returncode == 0, done.stderr
     assert accepted(source) == accepted(uninterrupted)
     with Store.open(source) as store:
