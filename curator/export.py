@@ -192,7 +192,9 @@ def _exit_with_parent(parent: int) -> None:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the parent ends
+            # PR_SET_PDEATHSIG: killed when the thread that started the worker ends, which is
+            # never before the export's end: the pool is shut down before _write_documents returns.
+            libc.prctl(1, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
     if os.getppid() != parent:  # it ended before the signal was asked for
