@@ -12,8 +12,9 @@ import math
 import multiprocessing
 import os
 import shutil
-import tempfile
-import uuid
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,7 @@ from curator.dataset import FORMAT_VERSION
 from curator.errors import CuratorError, DataError
 from curator.jobs import Job, collector_paused
 from curator.models import utc_now
+from curator.outputs import atomic_path, parts_folder
 from curator.store import Store
 from curator.validate import Problem, Severity, fact_problems, iter_export_documents
 
@@ -65,19 +67,6 @@ class ExportRefused(DataError):
         shown = "\n".join(f"  {p}" for p in errors[:50])
         more = f"\n  ... and {len(errors) - 50} more" if len(errors) > 50 else ""
         super().__init__(f"{target}: export refused, {len(errors)} error(s) in the data:\n{shown}{more}")
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f".{target.name}.{uuid.uuid4().hex[:12]}.part"
-    temp.open("xb").close()  # created with the user's umask, unlike mkstemp's 0600
-    try:
-        yield temp
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _json_default(value: Any) -> Any:
@@ -116,7 +105,7 @@ _RANGE = 2_500  # documents per part
 _BUFFER = 1 << 20  # bytes written at a time (a document is often larger than the default 8 KiB)
 
 
-def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str | None, job: Job | None,
+def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | None, job: Job | None,
                      problems: list[Problem], clean: bool, workers: int | None, parallel_from: int,
                      prefix: bytes, suffix: bytes) -> None:
     """Write each valid document as JSON between ``prefix`` and ``suffix``, in id order,
@@ -136,10 +125,10 @@ def _write_documents(out: BinaryIO, target: Path, store: Store, annotator: str |
     dropped = _left_out(store, job, problems) if clean else set()
     ids = sorted(store.document_ids())
     pieces = [ids[i : i + _RANGE] for i in range(0, len(ids), _RANGE)]
-    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    folder = parts_folder(temp)  # removed with ``temp``, or by the next export if this one is killed
     # Spawned, not forked: the window exports from a thread, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_open_worker_store, initargs=(store.location,))
+                               initializer=_open_worker_store, initargs=(store.location, os.getpid()))
     running: deque = deque()
     done = 0
 
@@ -186,10 +175,41 @@ def _append(out: BinaryIO, part: Path, skip: int) -> bool:
 _WORKER_STORE: Store | None = None
 
 
-def _open_worker_store(location: str) -> None:
+def _open_worker_store(location: str, parent: int) -> None:
     global _WORKER_STORE
+    _exit_with_parent(parent)
     _WORKER_STORE = Store.open(location)
     _map_file(_WORKER_STORE)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker process: end it when the export's process ends, even if that was
+    killed (a killed parent cannot shut its pool down, and its workers would go on
+    reading the project). Linux ends the worker at once; elsewhere, and as a fallback,
+    a watchdog thread notices within a fraction of a second that the worker's parent
+    has changed."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            # PR_SET_PDEATHSIG: killed when the thread that started the worker ends, which is
+            # never before the export's end: the pool is shut down before _write_documents returns.
+            libc.prctl(1, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(_WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="curator-export-watchdog", daemon=True).start()
+
+
+_WATCH_INTERVAL = 0.2  # seconds between a worker's looks at its parent
 
 
 @contextmanager
@@ -255,7 +275,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
         with temp.open("wb", buffering=_BUFFER) as out:
             head = json.dumps(header, ensure_ascii=False, indent=1)
             out.write((head[:-2] + ',\n "documents": [').encode("utf-8"))
-            _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
+            _write_documents(out, temp, store, annotator, job, problems, clean, workers, parallel_from,
                              prefix=b",\n  ", suffix=b"")
             out.write(b"\n ]\n}\n")
         _refuse_on_errors(target, problems)
@@ -271,7 +291,7 @@ def export_jsonl(store: Store, target: str | Path, annotator: str | None = None,
     problems: list[Problem] = []
     with atomic_path(target) as temp, collector_paused():
         with temp.open("wb", buffering=_BUFFER) as out:
-            _write_documents(out, target, store, annotator, job, problems, clean, workers, parallel_from,
+            _write_documents(out, temp, store, annotator, job, problems, clean, workers, parallel_from,
                              prefix=b"", suffix=b"\n")
         _refuse_on_errors(target, problems)
     write_schema(target.parent)
