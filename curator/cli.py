@@ -306,6 +306,8 @@ def _cmd_layer(args: argparse.Namespace) -> int:
             annotator = check_annotator(args.annotator)
             # The name chooses nothing about where the file goes but a safe file name.
             target = args.output or Path("annotations") / f"{file_stem(annotator)}.json"
+            if args.output is None:
+                target.parent.mkdir(exist_ok=True)  # the default folder, the one folder Curator makes
             count = export_layer(store, annotator, target)
             print(f"Wrote {printable(annotator)}'s layer ({count} document(s)) to {printable(str(target))}")
             return 0

@@ -19,7 +19,8 @@ from curator.errors import CuratorError
 from curator.jobs import Job
 from curator.migrate import stamp_head
 from curator.outputs import atomic_folder, check_folder_target
-from curator.store import DB_FILENAME, Store, _configure_sqlite, is_url
+from curator.store import DB_FILENAME, Store, is_url
+from curator.store.engine import make_engine
 from curator.tables import metadata
 
 _BATCH = 5000
@@ -73,9 +74,8 @@ def _transactional_engine(url: str | sa.engine.URL) -> sa.Engine:
     it would commit each CREATE TABLE at once, and a killed copy would leave empty tables.
     (A folder's database is named by a ``URL`` object: in a URL string, a folder named
     with '?' or '#' would be cut short.)"""
-    engine = sa.create_engine(url)
+    engine = make_engine(url)
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _configure_sqlite)
         def no_driver_transactions(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None
 

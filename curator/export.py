@@ -448,8 +448,10 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
     problems: list[Problem] = fact_problems(store)
     _refuse_on_errors(target, problems)  # before a workbook is begun
     with atomic_path(target) as temp:
+        # xlsxwriter's row files go beside the export, so a killed export leaves none in /tmp.
         book = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False})
+                                               "strings_to_urls": False, "strings_to_numbers": False,
+                                               "tmpdir": str(parts_folder(temp))})
         formats = {
             "header": book.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1}),
             "date": book.add_format({"num_format": "yyyy-mm-dd"}),

@@ -9,8 +9,7 @@ formats) goes through ``atomic_path``, every new project folder (``curator copy`
   points to;
 - an output is never one of a project's own files: a SQLite project database or its
   ``-wal``, ``-shm`` or ``-journal`` file, judged by the resolved real path;
-- the folder the output goes in exists (only its last level is made when missing, as
-  ``mkdir`` without ``-p`` would), so a mistyped path is refused instead of created.
+- the folder the output goes in exists: a mistyped path is refused, never created.
 
 The output is built under a temporary name beside the target (``.NAME.TAG.part``, a
 file or folder) and renamed into place only when whole. ``TAG`` names this machine and
@@ -123,17 +122,14 @@ def _kind(mode: int) -> str:
 
 
 def _folder_for(target: Path, real: Path) -> Path:
-    """The existing folder ``real`` goes in; its last level is made when only that is missing."""
+    """The existing folder ``real`` goes in: a mistyped folder is refused, never created."""
     folder = real.parent
     with _reported(target):
         if folder.is_dir():
             return folder
         if folder.exists():
             raise CuratorError(f"{target}: cannot write: {folder} is not a folder")
-        if not folder.parent.is_dir():
-            raise CuratorError(f"{target}: cannot write: the folder {folder} does not exist")
-        folder.mkdir()
-    return folder
+        raise CuratorError(f"{target}: cannot write: the folder {folder} does not exist")
 
 
 def check_file_target(target: str | Path) -> Path:

@@ -34,6 +34,7 @@ def layer(store, annotator):
 
 def test_layer_round_trip_is_lossless_and_idempotent(annotated, tmp_path):
     target = tmp_path / "annotations" / "aigerim.json"
+    target.parent.mkdir()
     assert export_layer(annotated, "aigerim", target) == 1
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["annotator"] == "aigerim" and [d["status"] for d in data["documents"]] == ["done"]

@@ -284,6 +284,7 @@ def test_worker_processes_write_the_same_export_as_one_process(annotated_sample,
     doc_id = annotated_sample.document_ids()[1]
     annotated_sample.add_annotation(Annotation(doc_id=doc_id, start=0, end=4, label="MONEY", annotator="x"))
     out = tmp_path / "out"
+    out.mkdir()
     alone = export_json(annotated_sample, out / "alone.json", workers=1)
     together = export_json(annotated_sample, out / "together.json", workers=2, parallel_from=1)
     assert _documents_part(out / "alone.json") == _documents_part(out / "together.json")
@@ -300,5 +301,6 @@ def test_worker_processes_refuse_bad_data_and_leave_nothing(filled, tmp_path, mo
     monkeypatch.setattr(sys.modules["curator.export"], "_RANGE", 1)
     corrupt(filled, end=999)
     with pytest.raises(ExportRefused, match="outside the text"):
+        (tmp_path / "out").mkdir(exist_ok=True)
         export_json(filled, tmp_path / "out" / "out.json", workers=2, parallel_from=1)
     assert list((tmp_path / "out").iterdir()) == []  # neither the export nor its parts

@@ -130,7 +130,8 @@ def test_refuses_a_missing_folder_and_creates_none(project, tmp_path, capsys):
                  ["copy", str(project), str(missing / "copy")]):
         refused(argv, capsys, "does not exist")
     assert not (tmp_path / "missing").exists()
-    assert main(["export", str(project), "-o", str(tmp_path / "new" / "x.json")]) == 0  # one level is made
+    assert main(["export", str(project), "-o", str(tmp_path / "new" / "x.json")]) == 2  # not even one level
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_symlink_to_a_file_writes_that_file(project, tmp_path):

@@ -29,6 +29,8 @@ def database_url(target: str | Path) -> str | sa.URL:
 
     A folder's URL is built as an object, never parsed from text, so a folder named
     ``p?mode=ro`` or ``proj#1`` is that folder's ``curator.db``."""
+    if isinstance(target, sa.URL):
+        return target
     if is_url(target):
         return str(target)
     return sa.URL.create("sqlite", database=str(Path(target).expanduser().resolve() / DB_FILENAME))
