@@ -83,7 +83,7 @@ class ImportReport:
         return ", ".join(parts)
 
 
-class _Skip(Exception):
+class Skipped(Exception):
     """A file or record that cannot be imported; the message is the reason."""
 
 
@@ -94,11 +94,11 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> _Skip:
+def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> Skipped:
     """The problem for bytes that are not UTF-8: where (``offset``/``line`` of the data
     ``exc`` was raised on) and what to do about it."""
     line += exc.object.count(b"\n", 0, exc.start)
-    return _Skip(
+    return Skipped(
         f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
         "save the file as UTF-8 and import it again"
     )
@@ -106,15 +106,15 @@ def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> _Skip:
 
 def _decode(data: bytes) -> str:
     if not data.strip():
-        raise _Skip("empty file")
+        raise Skipped("empty file")
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise _Skip(f"not valid {encoding.upper()} (byte {exc.start})") from exc
+                raise Skipped(f"not valid {encoding.upper()} (byte {exc.start})") from exc
     if b"\x00" in data[:65536]:
-        raise _Skip("binary file (contains NUL bytes), not text")
+        raise Skipped("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,21 +125,21 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _Skip(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
+            raise Skipped(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
         return path.read_bytes()
     except OSError as exc:
-        raise _Skip(exc.strerror or str(exc)) from exc
+        raise Skipped(exc.strerror or str(exc)) from exc
 
 
 def _check_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise _Skip(f"'text' is {type(text).__name__}, not a string")
+        raise Skipped(f"'text' is {type(text).__name__}, not a string")
     if not text or text.isspace():  # (strip() would copy the whole text)
-        raise _Skip("'text' is empty")
+        raise Skipped("'text' is empty")
     if len(text) > MAX_TEXT_CHARS:
-        raise _Skip(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+        raise Skipped(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
     if "\x00" in text:
-        raise _Skip("text contains NUL characters")
+        raise Skipped("text contains NUL characters")
     return text
 
 
@@ -170,15 +170,15 @@ class _Candidate:
     record: str | None
 
 
-def _record_to_candidate(
+def record_to_candidate(
     record: Any, *, file: str, record_name: str, default_uid: str, warnings: list[ImportProblem]
 ) -> _Candidate:
     if not isinstance(record, dict):
-        raise _Skip(f"is a {type(record).__name__}, not an object with a 'text' field")
+        raise Skipped(f"is a {type(record).__name__}, not an object with a 'text' field")
     lowered = {str(key).strip().lower(): value for key, value in record.items()}
     text_key = next((key for key in TEXT_COLUMNS if key in lowered), None)
     if text_key is None:
-        raise _Skip(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
+        raise Skipped(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
     text = _check_text(lowered.pop(text_key))
     fields: dict[str, Any] = {"extra": {}}
     uid = default_uid
@@ -223,7 +223,7 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
     try:
         payload = json.loads(_decode(data))
     except json.JSONDecodeError as exc:
-        raise _Skip(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        raise Skipped(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
     if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
         records = payload["documents"]
     elif isinstance(payload, dict) and any(key in payload for key in TEXT_COLUMNS):
@@ -231,7 +231,7 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
     elif isinstance(payload, list):
         records = payload
     else:
-        raise _Skip("expected a list of records, an object with 'documents', or one record with 'text'")
+        raise Skipped("expected a list of records, an object with 'documents', or one record with 'text'")
     yield from _records(path, enumerate(records, start=1), "record", warnings)
 
 
@@ -242,7 +242,7 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     try:
         file = path.open("rb")
     except OSError as exc:
-        raise _Skip(exc.strerror or str(exc)) from exc
+        raise Skipped(exc.strerror or str(exc)) from exc
     with file:
         wide = file.read(4).startswith(tuple(bom for bom, _ in _WIDE_BOMS))
         file.seek(0)
@@ -263,7 +263,7 @@ def _check_utf8(file: BinaryIO) -> None:
     offset, empty = 0, True
     while chunk := file.read(1 << 22):
         if offset == 0 and b"\x00" in chunk[:65536]:
-            raise _Skip("binary file (contains NUL bytes), not text")
+            raise Skipped("binary file (contains NUL bytes), not text")
         pending = decoder.getstate()[0]
         if pending or not chunk.isascii():
             try:
@@ -277,7 +277,7 @@ def _check_utf8(file: BinaryIO) -> None:
     except UnicodeDecodeError as exc:
         raise _not_utf8(exc, offset - len(exc.object), _line_at(file, offset - len(exc.object))) from exc
     if empty:
-        raise _Skip("empty file")
+        raise Skipped("empty file")
 
 
 def _line_at(file: BinaryIO, offset: int) -> int:
@@ -310,7 +310,7 @@ def _parse_json_line(line: str | bytes) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        return _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
+        return Skipped(f"malformed JSON at column {exc.colno}: {exc.msg}")
 
 
 def _widened(value: Any) -> bool:
@@ -337,9 +337,9 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
     try:
         header = next(reader)
     except StopIteration as exc:
-        raise _Skip("empty file") from exc
+        raise Skipped("empty file") from exc
     except csv.Error as exc:
-        raise _Skip(f"malformed CSV: {exc}") from exc
+        raise Skipped(f"malformed CSV: {exc}") from exc
     _require_text_column(header)
 
     def rows() -> Iterator[tuple[int, Any]]:
@@ -350,13 +350,13 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield reader.line_num, _Skip(f"malformed CSV: {exc}")
+                yield reader.line_num, Skipped(f"malformed CSV: {exc}")
                 return
             row_number += 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                yield row_number, _Skip(f"has {len(row)} fields, the header has {len(header)}")
+                yield row_number, Skipped(f"has {len(row)} fields, the header has {len(header)}")
                 continue
             yield row_number, dict(zip(header, row))
 
@@ -377,7 +377,7 @@ def _check_zip_bomb(path: Path) -> None:
         unpacked = sum(info.file_size for info in archive.infolist())
         packed = max(1, sum(info.compress_size for info in archive.infolist()))
     if unpacked > MAX_SHEET_UNPACKED or (unpacked > 10_000_000 and unpacked / packed > MAX_SHEET_RATIO):
-        raise _Skip(f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
+        raise Skipped(f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
                     "(a zip bomb?)")
 
 
@@ -390,9 +390,9 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise _Skip(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
+        raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     if not table:
-        raise _Skip("the first sheet is empty")
+        raise Skipped("the first sheet is empty")
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
 
@@ -408,7 +408,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
 def _require_text_column(header: list[str]) -> None:
     names = [str(name).strip().lower() for name in header]
     if not any(name in TEXT_COLUMNS for name in names):
-        raise _Skip(
+        raise Skipped(
             f"no text column (expected one of {', '.join(TEXT_COLUMNS)}; found {', '.join(header) or 'none'})"
         )
 
@@ -420,21 +420,21 @@ def _records(
     for number, record in numbered:
         name = f"{unit} {number}"
         try:
-            if isinstance(record, _Skip):
+            if isinstance(record, Skipped):
                 raise record
-            yield _record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
+            yield record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
                                        warnings=warnings)
-        except _Skip as exc:
+        except Skipped as exc:
             yield ImportProblem(str(path), str(exc), name)
 
 
 def read_file(path: Path, warnings: list[ImportProblem],
               progress: Callable[[float], None] = lambda _fraction: None) -> Iterator[_Candidate | ImportProblem]:
-    """Candidates (or per-record problems) from one file; raises ``_Skip`` for the whole file.
+    """Candidates (or per-record problems) from one file; raises ``Skipped`` for the whole file.
     ``progress`` hears, now and then, the fraction of a large file read so far."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise _Skip(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+        raise Skipped(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
         yield from _read_sheet(path, warnings)
         return
@@ -458,10 +458,10 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Skip(f"cannot read metadata sidecar: {exc}") from exc
+        raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None
     if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
-        raise _Skip("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
+        raise Skipped("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
     return files
 
 
@@ -547,7 +547,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         if path.name == SIDECAR_NAME:
             try:
                 sidecars[path.parent] = load_sidecar(path)
-            except _Skip as exc:
+            except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
     allocator = _UidAllocator(store)
     pending: list[_Candidate] = []
@@ -590,7 +590,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                     pending.append(item)
                     if len(pending) >= _BATCH:
                         flush()
-            except _Skip as exc:
+            except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
         flush()
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
