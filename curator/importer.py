@@ -10,11 +10,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,6 +21,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
+from curator.boundary import MAX_ID_CHARS, BadJSON, bad_text, bad_value, describe, loads
 from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
@@ -140,6 +140,8 @@ def _check_text(text: Any) -> str:
         raise Skipped(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
     if "\x00" in text:
         raise Skipped("text contains NUL characters")
+    if bad_text(text):
+        raise Skipped("'text' holds a lone surrogate (not a Unicode character)")
     return text
 
 
@@ -186,8 +188,12 @@ def record_to_candidate(
         target = _FIELD_ALIASES.get(key)
         if value is None or (isinstance(value, str) and not value.strip()) or _is_nan(value):
             continue
+        if target and isinstance(value, (list, dict, bool)):
+            raise Skipped(f"'{key}' is {describe(value)}, not text")
         if target == "uid":
             uid = str(value).strip()
+            if len(uid) > MAX_ID_CHARS:
+                raise Skipped(f"'{key}' has {len(uid):,} characters, more than the limit of {MAX_ID_CHARS}")
         elif target == "published":
             try:
                 fields["published"] = _parse_date(value)
@@ -198,7 +204,7 @@ def record_to_candidate(
             fields[target] = str(value).strip()
         else:
             fields["extra"][str(key)] = _jsonable(value)
-    return _Candidate(uid=uid[:200], text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
+    return _Candidate(uid=uid, text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
 
 
 def _is_nan(value: Any) -> bool:
@@ -206,8 +212,10 @@ def _is_nan(value: Any) -> bool:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a spreadsheet duration
+        return str(value)
     return value
 
 
@@ -221,9 +229,11 @@ def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProb
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     try:
-        payload = json.loads(_decode(data))
-    except json.JSONDecodeError as exc:
-        raise Skipped(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        payload = loads(_decode(data))
+    except BadJSON as exc:
+        raise Skipped(str(exc)) from exc
+    if isinstance(payload, dict) and "documents" in payload and not isinstance(payload["documents"], list):
+        raise Skipped(f"'documents' is {describe(payload['documents'])}, not a list of records")
     if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
         records = payload["documents"]
     elif isinstance(payload, dict) and any(key in payload for key in TEXT_COLUMNS):
@@ -303,14 +313,14 @@ def _parse_json_line(line: str | bytes) -> Any:
     try:
         record = orjson.loads(line)  # twice as fast as the standard reader on news-sized records
     except orjson.JSONDecodeError:
-        pass  # the standard reader words the error (and accepts NaN and Infinity)
+        pass  # the strict standard reader words the error
     else:
-        if not _widened(record):
+        if bad_value(record) is None and not _widened(record):
             return record
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Skipped(f"malformed JSON at column {exc.colno}: {exc.msg}")
+        return loads(line)
+    except BadJSON as exc:
+        return Skipped(str(exc))
 
 
 def _widened(value: Any) -> bool:
@@ -381,10 +391,62 @@ def _check_zip_bomb(path: Path) -> None:
                     "(a zip bomb?)")
 
 
+MAX_SHEET_AREA = 2_000_000  # cells a sheet's used area may span beyond four per real cell
+
+
+def _check_sheet_area(path: Path) -> None:
+    """Refuse a workbook whose cells span an area far larger than its content: the
+    spreadsheet reader allocates every cell of the area, so one cell at XFD1048576 beside
+    one at A1 would ask for 17 billion. Counts the cells of each worksheet as they stream
+    past (its claimed dimension is not trusted)."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
+        for name in sheets:
+            cells, first, last = 0, (1 << 40, 1 << 40), (0, 0)
+            try:
+                with archive.open(name) as xml:
+                    for _event, element in iterparse(xml, events=("end",)):
+                        tag = element.tag.rpartition("}")[2]
+                        if tag == "c" and (position := _cell_position(element.get("r") or "")):
+                            cells += 1
+                            first = (min(first[0], position[0]), min(first[1], position[1]))
+                            last = (max(last[0], position[0]), max(last[1], position[1]))
+                        if tag in ("c", "row"):
+                            element.clear()
+            except Exception as exc:  # a damaged sheet: the reader reports it in its own words
+                if isinstance(exc, MemoryError):
+                    raise
+                return
+            area = (last[0] - first[0] + 1) * (last[1] - first[1] + 1) if cells else 0
+            if area > max(MAX_SHEET_AREA, 4 * cells):
+                raise Skipped(f"refused: sheet {name.rpartition('/')[2]} has {cells:,} cell(s) spread over "
+                              f"{area:,} (up to row {last[0]:,}, column {last[1]:,}); reading it would take "
+                              "memory for every one")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column) of a cell reference such as "XFD1048576", both from 1."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    if not letters or not digits or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+        return None
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return int(digits[:8]), column
+
+
 def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
 
     _check_zip_bomb(path)
+    _check_sheet_area(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
@@ -456,8 +518,8 @@ def read_file(path: Path, warnings: list[ImportProblem],
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, BadJSON) as exc:
         raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None
     if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
@@ -482,6 +544,9 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warnings: list[ImportProblem]) -> None:
     for key, value in entry.items():
+        if isinstance(value, (list, dict)) and _FIELD_ALIASES.get(key.lower()):
+            warnings.append(ImportProblem(file, f"metadata sidecar: '{key}' is {describe(value)}, not text; ignored"))
+            continue
         target = _FIELD_ALIASES.get(key.lower())
         if target == "uid":
             candidate.uid = str(value)
