@@ -19,6 +19,9 @@ from curator.errors import CuratorError
 
 MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)
+# The store's column widths (PostgreSQL enforces them): longer values are refused, never cut.
+WIDTHS = {"span id": 64, "entity id": 64, "fact id": 64, "annotator": 100, "source": 300, "entity type": 40,
+          "measure": 200, "unit": 20, "accepted_amount": 60}
 _SHOWN = 50
 
 
@@ -140,6 +143,13 @@ def bad_text(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+def too_wide(kind: str, value: Any) -> str | None:
+    """Why ``value`` does not fit the store's column for ``kind`` (see ``WIDTHS``), or None."""
+    if isinstance(value, str) and len(value) > WIDTHS[kind]:
+        return f"{kind} has {len(value):,} characters, more than the limit of {WIDTHS[kind]}"
+    return None
 
 
 def describe(value: Any) -> str:

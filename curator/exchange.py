@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curator.boundary import BadJSON, Problems, aware_time, describe, integer, loads
+from curator.boundary import BadJSON, Problems, aware_time, describe, integer, loads, too_wide
 from curator.dataset import ExportAnnotation
 from curator.errors import CuratorError
 from curator.export import atomic_path
@@ -105,6 +105,8 @@ def _load(path: Path) -> dict[str, Any]:
                            "is not supported")
     if not isinstance(payload.get("annotator"), str) or not payload["annotator"].strip():
         raise CuratorError(f"{path}: the file does not name its annotator")
+    if too_wide("annotator", payload["annotator"].strip()):
+        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'].strip())}")
     if not isinstance(payload.get("documents"), list):
         raise CuratorError(f"{path}: 'documents' must be a list")
     if not isinstance(payload.get("entities", []), list):
@@ -143,6 +145,10 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
         except ValidationError as exc:
             error = exc.errors()[0]
             problems.add(f"entity {number}", ".".join(map(str, error["loc"])) or None, error["msg"])
+            continue
+        wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
+        if wide:
+            problems.add(f"entity {number}", None, wide)
             continue
         if entity.id not in known_entities:
             plan.entities.append(entity)
@@ -230,8 +236,9 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
     if not isinstance(raw, dict):
         problems.add(record, "annotations", f"a span is {describe(raw)}, not an object")
         return None
-    if not isinstance(raw.get("id"), str) or not raw["id"]:
-        problems.add(record, "annotations.id", f"is {describe(raw.get('id'))}, not a span id")
+    if not isinstance(raw.get("id"), str) or not raw["id"] or too_wide("span id", raw["id"]):
+        problems.add(record, "annotations.id", too_wide("span id", raw.get("id"))
+                     or f"is {describe(raw.get('id'))}, not a span id")
         return None
     for key in ("start", "end"):
         if integer(raw.get(key)) is None:

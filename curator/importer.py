@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
-from curator.boundary import MAX_ID_CHARS, BadJSON, bad_text, bad_value, describe, loads
+from curator.boundary import MAX_ID_CHARS, BadJSON, bad_text, bad_value, describe, loads, too_wide
 from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
@@ -202,6 +202,8 @@ def record_to_candidate(
                 warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))
         elif target and target not in fields:
             fields[target] = str(value).strip()
+            if too_wide("source", fields.get("source")):
+                raise Skipped(f"'{key}': {too_wide('source', fields['source'])}")
         else:
             fields["extra"][str(key)] = _jsonable(value)
     return _Candidate(uid=uid, text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from curator.agreement import TOKEN
 from curator.boundary import (MAX_ID_CHARS, BadJSON, FileRefused, Problems, aware_time, bad_text, describe,
-                              integer, loads)
+                              integer, loads, too_wide)
 from curator.dataset import ExportAnnotation
 from curator.errors import CuratorError
 from curator.export import TOOL_FORMATS, ExportRefused, atomic_path
@@ -368,6 +368,10 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
             entities.append(Entity.model_validate(raw))
         except ValidationError as exc:
             _Record(problems, f"entity {index}").bad(*_first_error(exc))
+    for index, entity in enumerate(entities, start=1):
+        wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
+        if wide:
+            problems.add(f"entity {index}", None, wide)
     known = {e.id for e in store.entities()} | {e.id for e in entities}
     documents, span_ids = [], set()
     for index, raw in enumerate(top.items(payload.get("documents"), "documents"), start=1):
@@ -426,6 +430,12 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                                               "mentions": mentions}))
         except ValidationError as exc:
             record.bad(*_first_error(exc))
+            continue
+        wide = next(filter(None, (too_wide(kind, getattr(facts[-1], name)) for kind, name in (
+            ("fact id", "id"), ("measure", "measure"), ("unit", "unit"), ("accepted_amount", "accepted_amount")))),
+                    None)
+        if wide:
+            record.bad(None, wide)
     problems.refuse_if_any()
     return entities, documents, facts
 
@@ -530,6 +540,9 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                                    "already in the project; skipped")
             continue
         if existing is None:
+            if too_wide("source", document.meta.get("source")):
+                problems.add(record, "source", too_wide("source", document.meta["source"]))
+                continue
             try:
                 new_documents.append(Document(uid=document.uid, text=document.text, origin=where,
                                               **{k: v for k, v in document.meta.items() if v is not None
@@ -550,6 +563,10 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
+                continue
+            wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
+            if wide:
+                problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
