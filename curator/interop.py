@@ -263,7 +263,8 @@ def read_doccano(path: Path) -> list[AnnotatedDocument]:
         document = _doccano_document(record, raw, path, number)
         for index, item in enumerate(record.items(raw.get("label"), "label")):
             if not isinstance(item, list) or len(item) != 3:
-                record.bad(f"label.{index}", f"is {describe(item)}, not [start, end, label]")
+                size = f" of {len(item)}" if isinstance(item, list) else ""
+                record.bad(f"label.{index}", f"is {describe(item)}{size}, not [start, end, label]")
                 continue
             span = record.offsets(item[0], item[1], (f"label.{index}.0", f"label.{index}.1"))
             label = record.text(item[2], f"label.{index}.2")
