@@ -101,6 +101,8 @@ def detect(path: Path) -> str | None:
             with path.open("rb") as lines:
                 first = next((line for line in lines if line.strip()), b"")
             record = loads(first.decode("utf-8-sig")) if first else {}
+            if isinstance(record, dict) and isinstance(record.get("annotations"), list) and "id" in record:
+                return "curator"  # Curator's JSONL export: one document with its spans a line
             if isinstance(record, dict) and isinstance(record.get("label", record.get("entities")), list):
                 return "doccano"
     except (OSError, UnicodeDecodeError, BadJSON):
@@ -356,13 +358,22 @@ def read_conll(path: Path, annotator: str = "conll") -> list[AnnotatedDocument]:
 
 
 def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[AnnotatedDocument], list[Fact]]:
-    """A Curator JSON export's entities, documents (with every layer's spans) and facts;
-    raises ``FileRefused`` if anything in it is malformed."""
-    payload = _load_json(path)
-    if not isinstance(payload, dict):
-        raise CuratorError(f"{path}: a Curator export is an object, not {describe(payload)}")
+    """A Curator JSON export's entities, documents (with every layer's spans) and facts, or
+    a JSONL export's documents; raises ``FileRefused`` if anything in it is malformed."""
     problems = Problems(str(path))
     top = _Record(problems, None)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        payload: Any = {"documents": []}
+        for number, line in enumerate(_read_lines(path), start=1):
+            if line.strip():
+                try:
+                    payload["documents"].append(loads(line))
+                except BadJSON as exc:
+                    problems.add(f"line {number}", None, str(exc))
+    else:
+        payload = _load_json(path)
+    if not isinstance(payload, dict):
+        raise CuratorError(f"{path}: a Curator export is an object, not {describe(payload)}")
     entities = []
     for index, raw in enumerate(top.items(payload.get("entities"), "entities"), start=1):
         try:
@@ -373,7 +384,8 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
         wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
         if wide:
             problems.add(f"entity {index}", None, wide)
-    known = {e.id for e in store.entities()} | {e.id for e in entities}
+    # A JSONL export carries no entities: its links are checked against the project in _add.
+    known = None if "entities" not in payload else {e.id for e in store.entities()} | {e.id for e in entities}
     documents, span_ids = [], set()
     for index, raw in enumerate(top.items(payload.get("documents"), "documents"), start=1):
         record = _Record(problems, f"document {index}")
@@ -447,7 +459,7 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
 
 
 def _export_span(record: _Record, field: str, raw: Any, document: AnnotatedDocument | None,
-                 entities: set[str]) -> ExportAnnotation | None:
+                 entities: set[str] | None) -> ExportAnnotation | None:
     """One annotation of a Curator export, checked as strictly as the export wrote it."""
     if not isinstance(raw, dict):
         record.bad(field, f"is {describe(raw)}, not an object")
@@ -532,6 +544,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
     statuses: list[tuple[str, str]] = []
     documents = _merged(documents, report, where)
     taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
+    entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
     for document in documents:
         record = f"document {document.uid!r}"
         report.problems.extend(f"{where}: {record}: {note}" for note in document.notes)
@@ -568,6 +581,10 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
             if wide:
                 problems.add(f"{record} [{start}:{end}]", None, wide)
+                continue
+            if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
+                report.problems.append(f"{where_span}: linked to entity {extra['entity_id']!r}, which is not in "
+                                       "the project; skipped")
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
