@@ -667,9 +667,11 @@ def export_conll(store: Store, target: Path, annotator: str) -> None:
             previous: Annotation | None = None
             in_line, last_end = False, 0
             for token in TOKEN.finditer(document.text):
-                if in_line and "\n" in document.text[last_end:token.start()]:
-                    out.write("\n")
                 covering = next((s for s in ordered if s.start < token.end() and token.start() < s.end), None)
+                # A new line ends the sentence, except inside a span: a blank line would split it in two.
+                if in_line and "\n" in document.text[last_end:token.start()] and \
+                        (covering is None or covering is not previous):
+                    out.write("\n")
                 if covering is None:
                     tag = "O"
                 elif covering is previous:
