@@ -1,9 +1,12 @@
 """Formats other annotation tools use: Label Studio, doccano, CoNLL-2003 BIO,
 and Curator's own JSON export read back into a project.
 
-Each reader returns documents with their spans; ``import_annotated`` adds them
-to a project (documents already there with the same id and text get only the
-spans they lack). Each writer exports one layer (or all) of a project.
+Each reader returns documents with their spans, or raises ``FileRefused`` naming
+every malformed record (file, record, field, reason) before anything is written;
+``import_annotated`` then adds them to a project (documents already there with the
+same id and text get only the spans they lack; spans that do not fit the project are
+reported and skipped). Each writer exports one layer (or all) of a project after the
+export's validation, refusing as the JSON export does.
 """
 
 from __future__ import annotations
