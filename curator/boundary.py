@@ -63,7 +63,7 @@ def _no_constant(name: str) -> Any:
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON strictly: no NaN/Infinity, no number that overflows a float, no lone
-    surrogate, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``."""
+    surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``."""
     too_deep = _nesting_exceeds(text)
     if too_deep:
         raise BadJSON(f"nested more than {MAX_DEPTH} levels deep (at character {too_deep})")
@@ -113,13 +113,15 @@ def _nesting_exceeds(text: str | bytes) -> int:
 
 
 def bad_value(value: Any) -> str | None:
-    """Why a parsed JSON value cannot be stored (a non-finite number, a lone surrogate,
-    nesting too deep), or None. Walks the value without recursion."""
+    """Why a parsed JSON value cannot be stored (a non-finite number, a lone surrogate or
+    NUL character, nesting too deep), or None. Walks the value without recursion."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         kind = type(item)
         if kind is str:
+            if "\x00" in item:
+                return f"the string {item[:40]!r} holds a NUL character (the store cannot keep it)"
             if not bad_text(item):
                 continue
             return f"the string {item[:40]!r} holds a lone surrogate (not a Unicode character)"

@@ -190,6 +190,8 @@ def record_to_candidate(
             continue
         if target and isinstance(value, (list, dict, bool)):
             raise Skipped(f"'{key}' is {describe(value)}, not text")
+        if isinstance(value, str) and "\x00" in value:  # the store (PostgreSQL) cannot keep NUL
+            raise Skipped(f"'{key}' contains NUL characters")
         if target == "uid":
             uid = str(value).strip()
             if len(uid) > MAX_ID_CHARS:

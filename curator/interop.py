@@ -152,6 +152,9 @@ class _Record:
         if len(value) > MAX_ID_CHARS:
             self.bad(field, f"has {len(value):,} characters, more than the limit of {MAX_ID_CHARS}")
             return None
+        if "\x00" in value:
+            self.bad(field, "contains NUL characters")
+            return None
         return value
 
     def offsets(self, start: Any, end: Any, fields: tuple[str, str]) -> tuple[int, int] | None:
