@@ -217,8 +217,11 @@ def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
         if meta is None:
             continue
         uid = record.uid(meta.get("uid") or data.get("id") or task.get("id"), "data.meta.uid", f"{path.stem}-{number}")
-        fields = {key: record.text(meta.get(key), f"data.meta.{key}", required=False)
-                  for key in ("title", "source", "url") if meta.get(key) is not None}
+        fields: dict[str, Any] = {key: record.text(meta.get(key), f"data.meta.{key}", required=False)
+                                  for key in ("title", "source", "url") if meta.get(key) is not None}
+        # Anything else in the task's data or meta is kept as extra metadata.
+        fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
+                           **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url")}}
         document = _document(record, uid, record.text(data["text"], "data.text"), fields)
         for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
             where = f"annotations.{index}"
@@ -228,13 +231,18 @@ def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
             annotator = _annotator_of(record, annotation.get("completed_by"), "label-studio")
             for number_r, result in enumerate(record.items(annotation.get("result"), f"{where}.result")):
                 field = f"{where}.result.{number_r}"
-                value = record.mapping(result.get("value") if isinstance(result, dict) else None, f"{field}.value",
-                                       required=True)
+                if not isinstance(result, dict):
+                    record.bad(field, f"is {describe(result)}, not an object")
+                    continue
+                value = record.mapping(result.get("value"), f"{field}.value", required=True)
                 if value is None:
                     continue
                 labels = value.get("labels")
-                if labels is None:
-                    continue  # a choice, a rating...: not a span
+                if labels is None:  # a choice, a rating...: not a span
+                    if document:
+                        document.notes.append(f"{record.name}: {field}: a {str(result.get('type'))[:40]!r} result, "
+                                              "not labels of a span; not imported")
+                    continue
                 if not isinstance(labels, list):
                     record.bad(f"{field}.value.labels", f"is {describe(labels)}, not a list of labels")
                     continue
