@@ -22,6 +22,7 @@ import orjson
 from pydantic import ValidationError
 
 from curator.boundary import MAX_ID_CHARS, BadJSON, bad_text, bad_value, describe, loads, too_wide
+from curator import sheet_limits
 from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
@@ -377,80 +378,12 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
     yield from _records(path, rows(), "row", warnings)
 
 
-MAX_SHEET_UNPACKED = 1_000_000_000  # bytes a spreadsheet may unpack to
-MAX_SHEET_RATIO = 200  # unpacked / packed: far beyond what real sheets reach
-
-
-def _check_zip_bomb(path: Path) -> None:
-    """Refuse a spreadsheet that would unpack to far more than it is (a zip bomb)."""
-    import zipfile
-
-    if not zipfile.is_zipfile(path):
-        return  # .xls / damaged files: the reader reports them
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        packed = max(1, sum(info.compress_size for info in archive.infolist()))
-    if unpacked > MAX_SHEET_UNPACKED or (unpacked > 10_000_000 and unpacked / packed > MAX_SHEET_RATIO):
-        raise Skipped(f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
-                    "(a zip bomb?)")
-
-
-MAX_SHEET_AREA = 2_000_000  # cells a sheet's used area may span beyond four per real cell
-
-
-def _check_sheet_area(path: Path) -> None:
-    """Refuse a workbook whose cells span an area far larger than its content: the
-    spreadsheet reader allocates every cell of the area, so one cell at XFD1048576 beside
-    one at A1 would ask for 17 billion. Counts the cells of each worksheet as they stream
-    past (its claimed dimension is not trusted)."""
-    import zipfile
-
-    from defusedxml.ElementTree import iterparse
-
-    if not zipfile.is_zipfile(path):
-        return
-    with zipfile.ZipFile(path) as archive:
-        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
-        for name in sheets:
-            cells, first, last = 0, (1 << 40, 1 << 40), (0, 0)
-            try:
-                with archive.open(name) as xml:
-                    for _event, element in iterparse(xml, events=("end",)):
-                        tag = element.tag.rpartition("}")[2]
-                        if tag == "c" and (position := _cell_position(element.get("r") or "")):
-                            cells += 1
-                            first = (min(first[0], position[0]), min(first[1], position[1]))
-                            last = (max(last[0], position[0]), max(last[1], position[1]))
-                        if tag in ("c", "row"):
-                            element.clear()
-            except Exception as exc:  # a damaged sheet: the reader reports it in its own words
-                if isinstance(exc, MemoryError):
-                    raise
-                return
-            area = (last[0] - first[0] + 1) * (last[1] - first[1] + 1) if cells else 0
-            if area > max(MAX_SHEET_AREA, 4 * cells):
-                raise Skipped(f"refused: sheet {name.rpartition('/')[2]} has {cells:,} cell(s) spread over "
-                              f"{area:,} (up to row {last[0]:,}, column {last[1]:,}); reading it would take "
-                              "memory for every one")
-
-
-def _cell_position(ref: str) -> tuple[int, int] | None:
-    """(row, column) of a cell reference such as "XFD1048576", both from 1."""
-    letters = ref.rstrip("0123456789")
-    digits = ref[len(letters):]
-    if not letters or not digits or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
-        return None
-    column = 0
-    for letter in letters.upper():
-        column = column * 26 + ord(letter) - 64
-    return int(digits[:8]), column
-
-
 def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
 
-    _check_zip_bomb(path)
-    _check_sheet_area(path)
+    reason = sheet_limits.refusal(path)
+    if reason:
+        raise Skipped(reason)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)

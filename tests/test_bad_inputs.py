@@ -48,6 +48,7 @@ ARTICLE_FILES = {
     "unsupported type": ("u.pdf", b"%PDF-1.7", "unsupported file type"),
     "text with NUL characters in JSON": ("v.json", json.dumps([{"text": "a\u0000b"}]).encode(), "NUL"),
     "xlsx with a cell at XFD1048576": ("w.xlsx", "far cell", "spread over 17,179,869,184"),
+    "ods with a cell repeated a billion times": ("w2.ods", "repeated cell", "spread over 94,320,000"),
     "JSON nested 100,000 deep": ("x.json", b"[" * 100_000 + b"]" * 100_000, "nested more than 64 levels"),
     "JSONL nested 100,000 deep": ("x.jsonl", b'{"text": "a", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
                                   "nested more than 64 levels"),
@@ -59,6 +60,22 @@ ARTICLE_FILES = {
     "JSON documents not a list": ("z4.json", b'{"documents": {"text": "a"}}', "'documents' is an object"),
     "JSONL title is a list": ("z5.jsonl", b'{"text": "a", "title": ["x"]}', "'title' is a list"),
 }
+
+
+def repeated_cell_spreadsheet(path):
+    """An OpenDocument sheet whose one written cell repeats over 1,048,000 rows and 90 columns."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (f'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+               '<office:body><office:spreadsheet><table:table table:name="S">'
+               '<table:table-row><table:table-cell office:value-type="string"><text:p>text</text:p>'
+               '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000">'
+               '<table:table-cell table:number-columns-repeated="90" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
 
 
 def far_cell_workbook(path):
@@ -102,6 +119,8 @@ def test_bad_article_files(project, tmp_path, case, monkeypatch):
         zip_bomb(path)
     elif content == "far cell":
         far_cell_workbook(path)
+    elif content == "repeated cell":
+        repeated_cell_spreadsheet(path)
     else:
         path.write_bytes(content)
     before = fingerprint(project)
