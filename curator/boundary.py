@@ -64,14 +64,11 @@ def _no_constant(name: str) -> Any:
 def loads(text: str | bytes) -> Any:
     """Parse JSON strictly: no NaN/Infinity, no number that overflows a float, no lone
     surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``."""
-    too_deep = _nesting_exceeds(text)
-    if too_deep:
-        raise BadJSON(f"nested more than {MAX_DEPTH} levels deep (at character {too_deep})")
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise BadJSON(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
-    except RecursionError as exc:  # the cheap depth count missed (it should not)
+    except RecursionError as exc:  # the C parser stops cleanly at the interpreter's recursion limit
         raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from exc
     except UnicodeDecodeError as exc:
         raise BadJSON(f"not valid UTF-8 (byte {exc.start})") from exc
@@ -81,35 +78,6 @@ def loads(text: str | bytes) -> Any:
     if reason:
         raise BadJSON(reason)
     return value
-
-
-def _nesting_exceeds(text: str | bytes) -> int:
-    """The offset where nesting first exceeds ``MAX_DEPTH`` (0 if it never does). Brackets
-    inside strings count too, so this may overestimate, and only for a text with more
-    than ``MAX_DEPTH`` opening brackets; then the exact count decides."""
-    opening = (b"[", b"{") if isinstance(text, bytes) else ("[", "{")
-    if text.count(opening[0]) + text.count(opening[1]) <= MAX_DEPTH:
-        return 0
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    depth, in_string, escaped = 0, False, False
-    for offset, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return offset
-        elif char in "]}":
-            depth -= 1
-    return 0
 
 
 def bad_value(value: Any) -> str | None:
