@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
-from curator.boundary import MAX_ID_CHARS, BadJSON, bad_text, bad_value, describe, loads, too_wide
+from curator.boundary import MAX_DEPTH, MAX_ID_CHARS, BadJSON, bad_text, describe, loads, too_wide
 from curator import sheet_limits
 from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
@@ -320,7 +320,7 @@ def _parse_json_line(line: str | bytes) -> Any:
     except orjson.JSONDecodeError:
         pass  # the strict standard reader words the error
     else:
-        if bad_value(record) is None and not _widened(record):
+        if _plain(record):
             return record
     try:
         return loads(line)
@@ -328,17 +328,33 @@ def _parse_json_line(line: str | bytes) -> Any:
         return Skipped(str(exc))
 
 
-def _widened(value: Any) -> bool:
-    """Whether orjson may have read an integer wider than 64 bits as a float: such a
-    record is read again by the standard reader, which keeps every digit."""
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether a record orjson read can be used as read. orjson refuses lone surrogates and
+    numbers beyond a float; what it lets through, nesting deeper than ``MAX_DEPTH``, NUL
+    characters and integers wider than 64 bits (which it may read as floats), sends the
+    line to the strict standard reader, which keeps every digit and words the problem."""
     kind = type(value)
-    if kind is float:
-        return abs(value) >= 2.0 ** 63
-    items = value.values() if kind is dict else value if kind is list else ()
-    return any(type(item) in _NUMBERS_AND_CONTAINERS and _widened(item) for item in items)
-
-
-_NUMBERS_AND_CONTAINERS = {float, dict, list}
+    if kind is dict:
+        if any("\x00" in key for key in value):
+            return False
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return _plain([value])
+    if depth >= MAX_DEPTH:
+        return False
+    for item in items:  # leaves checked here: a call per string would double the cost
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is float:
+            if abs(item) >= 2.0 ** 63:
+                return False
+        elif (kind is dict or kind is list) and not _plain(item, depth + 1):
+            return False
+    return True
 
 
 def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
