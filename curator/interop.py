@@ -583,6 +583,10 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
             present = {(a.start, a.end, a.label, a.annotator) for a in store.annotations_for(existing.id)}
         for start, end, label, annotator, extra in document.spans:
             where_span = f"{where}: {record} [{start}:{end}]"
+            wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
+            if wide:
+                problems.add(f"{record} [{start}:{end}]", None, wide)
+                continue
             if not (0 <= start < end <= len(document.text)):
                 report.problems.append(f"{where_span}: span is outside the text (length {len(document.text)})")
                 continue
@@ -591,10 +595,6 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
-                continue
-            wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
-            if wide:
-                problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
                 report.problems.append(f"{where_span}: linked to entity {extra['entity_id']!r}, which is not in "
@@ -613,7 +613,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
             except ValidationError as exc:
                 problems.add(f"{record} [{start}:{end}]", *_first_error(exc))
         statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
-                        if status == DocumentStatus.DONE.value)
+                        if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
     problems.refuse_if_any()
     for entity in entities:
         store.add_entity(entity)
