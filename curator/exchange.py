@@ -20,7 +20,7 @@ from curator.boundary import BadJSON, Problems, aware_time, describe, integer, l
 from curator.dataset import ExportAnnotation
 from curator.errors import CuratorError
 from curator.export import atomic_path
-from curator.interop import refuse_invalid
+from curator.annotated import refuse_invalid
 from curator.models import Annotation, DocumentStatus, Entity, utc_now
 from curator.store import Store
 

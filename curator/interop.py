@@ -12,7 +12,6 @@ export's validation, refusing as the JSON export does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,70 +19,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.agreement import TOKEN
-from curator.boundary import (MAX_ID_CHARS, BadJSON, FileRefused, Problems, aware_time, bad_text, describe,
-                              integer, loads, too_wide)
-from curator.dataset import ExportAnnotation
+from curator.annotated import (AnnotatedDocument, FieldReader, InteropReport, first_error, load_json,
+                               new_document, read_lines, refuse_invalid)
+from curator.boundary import BadJSON, FileRefused, Problems, describe, loads, too_wide
+from curator.dataset_reader import read_curator_export
 from curator.errors import CuratorError
-from curator.export import TOOL_FORMATS, ExportRefused, atomic_path
-from curator.importer import (MAX_TEXT_CHARS, ImportProblem, ImportReport, Skipped, import_files,
-                              record_to_candidate)
+from curator.export import TOOL_FORMATS, atomic_path
+from curator.importer import MAX_TEXT_CHARS, ImportProblem, ImportReport, Skipped, import_files, record_to_candidate
 from curator.jobs import Job
 from curator.models import Annotation, Document, DocumentStatus, Entity, Fact
+from curator.spacy_format import SPAN_KEY, export_docbin, read_docbin
 from curator.store import Store
-from curator.validate import Severity, validate_project
 
 FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
-
-
-@dataclass
-class AnnotatedDocument:
-    """A document read from another tool's file, with spans as (start, end, label, annotator, extra)."""
-
-    uid: str
-    text: str
-    meta: dict[str, Any] = field(default_factory=dict)
-    spans: list[tuple[int, int, str, str, dict]] = field(default_factory=list)
-    statuses: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
-
-
-@dataclass
-class InteropReport:
-    documents_added: int = 0
-    spans_added: int = 0
-    spans_present: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"{self.documents_added} document(s) and {self.spans_added} span(s) imported"
-        if self.spans_present:
-            text += f", {self.spans_present} span(s) already present"
-        return text + (f", {len(self.problems)} problem(s)" if self.problems else "")
-
-
-def _load_json(path: Path) -> Any:
-    """A JSON file, parsed strictly (see ``curator.boundary.loads``)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
-    try:
-        return loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
-    except BadJSON as exc:
-        raise CuratorError(f"{path}: {exc}") from exc
-
-
-def _read_lines(path: Path) -> list[str]:
-    """A text file's lines, split at "\\n" only: a text may hold every other line break."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
-    return text.split("\n")
 
 
 def detect(path: Path) -> str | None:
@@ -116,81 +64,7 @@ def detect(path: Path) -> str | None:
 # -- readers -------------------------------------------------------------------------------
 
 
-class _Record:
-    """One record of a file being read: its name for problems, and typed field access
-    that reports a field of the wrong type instead of raising."""
-
-    def __init__(self, problems: Problems, name: str) -> None:
-        self.problems = problems
-        self.name = name
-
-    def bad(self, field: str | None, reason: str) -> None:
-        self.problems.add(self.name, field, reason)
-
-    def text(self, value: Any, field: str, *, required: bool = True) -> str | None:
-        if value is None and not required:
-            return None
-        if not isinstance(value, str):
-            self.bad(field, f"is {describe(value)}, not a string")
-            return None
-        if required and not value:
-            self.bad(field, "is empty")
-            return None
-        if "\x00" in value:
-            self.bad(field, "contains NUL characters")
-            return None
-        return value
-
-    def uid(self, value: Any, field: str, default: str) -> str | None:
-        if value is None or value == "":
-            return default
-        if type(value) is int:
-            value = str(value)
-        if not isinstance(value, str):
-            self.bad(field, f"is {describe(value)}, not a string or an integer")
-            return None
-        if len(value) > MAX_ID_CHARS:
-            self.bad(field, f"has {len(value):,} characters, more than the limit of {MAX_ID_CHARS}")
-            return None
-        if "\x00" in value:
-            self.bad(field, "contains NUL characters")
-            return None
-        return value
-
-    def offsets(self, start: Any, end: Any, fields: tuple[str, str]) -> tuple[int, int] | None:
-        if integer(start) is None or integer(end) is None:
-            field, value = (fields[0], start) if integer(start) is None else (fields[1], end)
-            self.bad(field, f"is {describe(value)} ({str(value)[:40]}), not an integer offset")
-            return None
-        return start, end
-
-    def items(self, value: Any, field: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.bad(field, f"is {describe(value)}, not a list")
-            return []
-        return value
-
-    def mapping(self, value: Any, field: str, *, required: bool = False) -> dict | None:
-        if value is None and not required:
-            return {}
-        if not isinstance(value, dict):
-            self.bad(field, f"is {describe(value)}, not an object")
-            return None
-        return value
-
-
-def _document(record: _Record, uid: str | None, text: str | None, meta: dict | None = None) -> AnnotatedDocument | None:
-    if uid is None or text is None:
-        return None
-    if len(text) > MAX_TEXT_CHARS:
-        record.bad("text", f"has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
-        return None
-    return AnnotatedDocument(uid, text, meta or {})
-
-
-def _annotator_of(record: _Record, completed_by: Any, default: str) -> str | None:
+def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str | None:
     if isinstance(completed_by, dict):
         completed_by = completed_by.get("email") or completed_by.get("id")
     if completed_by is None or completed_by == "":
@@ -202,13 +76,13 @@ def _annotator_of(record: _Record, completed_by: Any, default: str) -> str | Non
 
 def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
     """Label Studio tasks; raises ``FileRefused`` (nothing read) if any task is malformed."""
-    payload = _load_json(path)
+    payload = load_json(path)
     if not isinstance(payload, list):
         raise CuratorError(f"{path}: a Label Studio export is a list of tasks, not {describe(payload)}")
     problems = Problems(str(path))
     documents = []
     for number, task in enumerate(payload, start=1):
-        record = _Record(problems, f"task {number}")
+        record = FieldReader(problems, f"task {number}")
         data = task.get("data") if isinstance(task, dict) else None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             record.bad("data.text", "no data.text (a string)")
@@ -222,7 +96,7 @@ def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
         # Anything else in the task's data or meta is kept as extra metadata.
         fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
                            **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url")}}
-        document = _document(record, uid, record.text(data["text"], "data.text"), fields)
+        document = new_document(record, uid, record.text(data["text"], "data.text"), fields)
         for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
             where = f"annotations.{index}"
             if not isinstance(annotation, dict):
@@ -263,10 +137,10 @@ def read_doccano(path: Path) -> list[AnnotatedDocument]:
     read as the article import reads it; raises ``FileRefused`` if any line is malformed."""
     problems = Problems(str(path))
     documents = []
-    for number, line in enumerate(_read_lines(path), start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         if not line.strip():
             continue
-        record = _Record(problems, f"line {number}")
+        record = FieldReader(problems, f"line {number}")
         try:
             raw = loads(line)
         except BadJSON as exc:
@@ -301,7 +175,7 @@ def read_doccano(path: Path) -> list[AnnotatedDocument]:
     return documents
 
 
-def _doccano_document(record: _Record, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
+def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
     fields = {k: v for k, v in raw.items() if k not in ("label", "entities", "annotator")}
     if "uid" in fields:  # Curator's own doccano export names the document "uid"
         fields["id"] = fields.pop("uid")
@@ -312,7 +186,7 @@ def _doccano_document(record: _Record, raw: dict, path: Path, number: int) -> An
     except Skipped as exc:
         record.bad(None, str(exc))
         return None
-    document = _document(record, candidate.uid, candidate.text, dict(candidate.fields))
+    document = new_document(record, candidate.uid, candidate.text, dict(candidate.fields))
     if document is not None:  # e.g. a date that is not a date, kept in the extra metadata
         document.notes.extend(f"{record.name}: {warning.reason}" for warning in warnings)
     return document
@@ -325,7 +199,7 @@ def read_conll(path: Path, annotator: str = "conll") -> list[AnnotatedDocument]:
     ``FileRefused`` if any line is malformed."""
     problems = Problems(str(path))
     documents: list[list[list[tuple[str, str]]]] = [[[]]]
-    for number, line in enumerate(_read_lines(path), start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         parts = line.split()
         if not parts:
             documents[-1].append([])
@@ -371,136 +245,6 @@ def read_conll(path: Path, annotator: str = "conll") -> list[AnnotatedDocument]:
     return read
 
 
-def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[AnnotatedDocument], list[Fact]]:
-    """A Curator JSON export's entities, documents (with every layer's spans) and facts, or
-    a JSONL export's documents; raises ``FileRefused`` if anything in it is malformed."""
-    problems = Problems(str(path))
-    top = _Record(problems, None)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        payload: Any = {"documents": []}
-        for number, line in enumerate(_read_lines(path), start=1):
-            if line.strip():
-                try:
-                    payload["documents"].append(loads(line))
-                except BadJSON as exc:
-                    problems.add(f"line {number}", None, str(exc))
-    else:
-        payload = _load_json(path)
-    if not isinstance(payload, dict):
-        raise CuratorError(f"{path}: a Curator export is an object, not {describe(payload)}")
-    entities = []
-    for index, raw in enumerate(top.items(payload.get("entities"), "entities"), start=1):
-        try:
-            entities.append(Entity.model_validate(raw))
-        except ValidationError as exc:
-            _Record(problems, f"entity {index}").bad(*_first_error(exc))
-    for index, entity in enumerate(entities, start=1):
-        wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
-        if wide:
-            problems.add(f"entity {index}", None, wide)
-    # A JSONL export carries no entities: its links are checked against the project in _add.
-    known = None if "entities" not in payload else {e.id for e in store.entities()} | {e.id for e in entities}
-    documents, span_ids = [], set()
-    for index, raw in enumerate(top.items(payload.get("documents"), "documents"), start=1):
-        record = _Record(problems, f"document {index}")
-        if record.mapping(raw, None, required=True) is None:
-            continue
-        if raw.get("id") is None:
-            record.bad("id", "missing")
-            continue
-        record.name = f"document {index} ({str(raw['id'])[:40]!r})"
-        meta: dict[str, Any] = {key: record.text(raw.get(key), key, required=False) for key in ("title", "source", "url")}
-        if raw.get("published") is not None:
-            try:
-                meta["published"] = date.fromisoformat(raw["published"])
-            except (TypeError, ValueError):
-                record.bad("published", f"{str(raw['published'])[:40]!r} is not a date (YYYY-MM-DD)")
-        status = raw.get("status")
-        if status not in (None, *DocumentStatus):
-            record.bad("status", f"{str(status)[:40]!r} is not todo or done")
-        document = _document(record, record.uid(raw["id"], "id", ""), record.text(raw.get("text"), "text"), meta)
-        for number, span in enumerate(record.items(raw.get("annotations"), "annotations")):
-            checked = _export_span(record, f"annotations.{number}", span, document, known)
-            if checked is None or document is None:
-                continue
-            if checked.id in span_ids:
-                record.bad(f"annotations.{number}.id", f"span id {checked.id!r} appears twice in the file")
-                continue
-            span_ids.add(checked.id)
-            document.spans.append((checked.start, checked.end, checked.label, checked.annotator,
-                                   {"id": checked.id, "value": checked.value, "entity_id": checked.entity_id,
-                                    "created": checked.created, "updated": checked.updated}))
-        if document is None:
-            continue
-        if status == DocumentStatus.DONE.value:
-            document.statuses = {a: "done" for a in {s[3] for s in document.spans}}
-        documents.append(document)
-    facts = []
-    for index, raw in enumerate(top.items(payload.get("facts"), "facts"), start=1):
-        record = _Record(problems, f"fact {index}")
-        if record.mapping(raw, None, required=True) is None:
-            continue
-        mentions = []
-        for number, mention in enumerate(record.items(raw.get("mentions"), "mentions")):
-            mention_id = mention.get("mention") if isinstance(mention, dict) else None
-            if not isinstance(mention_id, str):
-                record.bad(f"mentions.{number}", "expected an object with 'mention' (a span id)")
-            else:
-                mentions.append(mention_id)
-        missing = set(mentions) - span_ids - set(store.annotations_by_id(set(mentions) - span_ids))
-        if missing:
-            record.bad("mentions", f"span(s) {', '.join(sorted(missing))[:200]} are not in the file or the project")
-        try:
-            facts.append(Fact.model_validate({**{k: raw.get(k) for k in ("id", "subject", "measure", "period_start",
-                                                                        "period_end", "unit", "accepted_amount",
-                                                                        "note") if raw.get(k) is not None},
-                                              "mentions": mentions}))
-        except ValidationError as exc:
-            record.bad(*_first_error(exc))
-            continue
-        wide = next(filter(None, (too_wide(kind, getattr(facts[-1], name)) for kind, name in (
-            ("fact id", "id"), ("measure", "measure"), ("unit", "unit"), ("accepted_amount", "accepted_amount")))),
-                    None)
-        if wide:
-            record.bad(None, wide)
-    problems.refuse_if_any()
-    return entities, documents, facts
-
-
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    error = exc.errors()[0]
-    return ".".join(map(str, error["loc"])) or None, error["msg"]
-
-
-def _export_span(record: _Record, field: str, raw: Any, document: AnnotatedDocument | None,
-                 entities: set[str] | None) -> ExportAnnotation | None:
-    """One annotation of a Curator export, checked as strictly as the export wrote it."""
-    if not isinstance(raw, dict):
-        record.bad(field, f"is {describe(raw)}, not an object")
-        return None
-    if record.offsets(raw.get("start"), raw.get("end"), (f"{field}.start", f"{field}.end")) is None:
-        return None
-    for key in ("created", "updated"):
-        if aware_time(raw.get(key)) is None:
-            record.bad(f"{field}.{key}", f"{str(raw.get(key))[:40]!r} is not a time with a timezone")
-            return None
-    try:
-        span = ExportAnnotation.model_validate(raw, context={"entities": entities}, strict=False)
-    except ValidationError as exc:
-        where, message = _first_error(exc)
-        record.bad(f"{field}.{where}", message)
-        return None
-    if document is not None and 0 <= span.start < span.end <= len(document.text) and \
-            document.text[span.start : span.end] != span.text:
-        record.bad(f"{field}.text", f"{span.text[:40]!r} differs from the document text "
-                                    f"{document.text[span.start:span.end][:40]!r}")
-        return None
-    if not span.id or not span.annotator or not span.label:
-        record.bad(field, "id, label and annotator must not be empty")
-        return None
-    return span
-
-
 def import_curator_export(store: Store, path: Path) -> InteropReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
     entities, documents, facts = read_curator_export(store, path)
@@ -510,7 +254,8 @@ def import_curator_export(store: Store, path: Path) -> InteropReport:
     return report
 
 
-READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": read_conll}
+READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": read_conll,
+           "spacy": read_docbin}
 
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> InteropReport:
@@ -576,7 +321,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                                               **{k: v for k, v in document.meta.items() if v is not None
                                                  and k in ("title", "source", "url", "published", "extra")}))
             except ValidationError as exc:
-                problems.add(record, *_first_error(exc))
+                problems.add(record, *first_error(exc))
                 continue
             present: set[tuple] = set()
         else:
@@ -611,7 +356,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                 spans.append((document.uid, Annotation(doc_id=existing.id if existing else 0, start=start,
                                                        end=end, label=label, annotator=annotator, **fields)))
             except ValidationError as exc:
-                problems.add(f"{record} [{start}:{end}]", *_first_error(exc))
+                problems.add(f"{record} [{start}:{end}]", *first_error(exc))
         statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
                         if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
     problems.refuse_if_any()
@@ -698,14 +443,6 @@ def export_conll(store: Store, target: Path, annotator: str) -> None:
             out.write("\n")
 
 
-def refuse_invalid(store: Store, target: Path, annotator: str | None) -> None:
-    """Run the export's validation (``curator.validate``) on what a writer is about to
-    write; errors refuse the export with ``ExportRefused``, as the JSON and Excel exports do."""
-    problems = validate_project(store, annotator)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise ExportRefused(target, problems)
-
-
 def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | None = None) -> None:
     """Write one layer (or all) in another tool's format; each writer validates first."""
     target = Path(target)
@@ -755,93 +492,5 @@ def _without(problem: str, file: str) -> str:
     return problem[len(file) + 2:] if problem.startswith(f"{file}: ") else problem
 
 
-# -- spaCy (optional: pip install 'curator[spacy]') ---------------------------------------------
-
-SPAN_KEY = "sc"  # spaCy's span-categorizer key: a span group keeps overlapping spans
-
-
-def export_docbin(store: Store, target: str | Path, annotator: str | None = None) -> list[str]:
-    """Write a spaCy DocBin: each document's spans in ``doc.spans["sc"]``, the annotator and
-    exact offsets of each in ``doc.user_data``. Returns spans that do not fall on spaCy's
-    token boundaries (in the span group they are widened to whole tokens)."""
-    try:
-        import spacy
-        from spacy.tokens import DocBin
-    except ImportError as exc:
-        raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
-    target = Path(target)
-    refuse_invalid(store, target, annotator)
-    nlp = spacy.blank("xx")
-    docbin = DocBin(store_user_data=True)
-    widened = []
-    for document, spans in store.iter_documents_with_annotations(annotator):
-        doc = nlp.make_doc(document.text)
-        group = []
-        for span in spans:
-            made = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-            if made is None:
-                made = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
-                widened.append(f"{document.uid} [{span.start}:{span.end}] {span.label}")
-            group.append(made)
-        doc.spans[SPAN_KEY] = group
-        doc.user_data["curator_uid"] = document.uid
-        doc.user_data["curator_annotators"] = [span.annotator for span in spans]
-        # Exact offsets too, so spans off spaCy's token boundaries come back unchanged.
-        doc.user_data["curator_offsets"] = [[span.start, span.end] for span in spans]
-        docbin.add(doc)
-    with atomic_path(target) as temp:
-        docbin.to_disk(temp)
-    return widened
-
-
-def read_docbin(path: Path) -> list[AnnotatedDocument]:
-    """A spaCy DocBin's documents and spans (exact offsets and annotators from ``user_data``
-    when Curator wrote them); raises ``FileRefused`` if anything in it is malformed."""
-    try:
-        import spacy
-        from spacy.tokens import DocBin
-    except ImportError as exc:
-        raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
-    try:
-        docs = list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
-    except Exception as exc:  # spaCy raises several kinds for a damaged file
-        raise CuratorError(f"{path}: not a spaCy DocBin ({type(exc).__name__}: {str(exc)[:200]})") from exc
-    problems = Problems(str(path))
-    documents = []
-    for number, doc in enumerate(docs, start=1):
-        record = _Record(problems, f"doc {number}")
-        user_data = doc.user_data if isinstance(doc.user_data, dict) else {}
-        spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else list(doc.ents)
-        annotators = record.items(_listed(user_data.get("curator_annotators")), "user_data.curator_annotators")
-        offsets = record.items(_listed(user_data.get("curator_offsets")), "user_data.curator_offsets")
-        if bad_text(doc.text):
-            record.bad("text", "holds a lone surrogate (not a Unicode character)")
-            continue
-        document = _document(record, record.uid(user_data.get("curator_uid"), "user_data.curator_uid",
-                                                f"{path.stem}-{number}"), record.text(doc.text, "text"))
-        for index, span in enumerate(spans):
-            who = annotators[index] if index < len(annotators) else "spacy"
-            who = record.text(who, f"user_data.curator_annotators.{index}")
-            if index < len(offsets):
-                pair = offsets[index]
-                if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-                    record.bad(f"user_data.curator_offsets.{index}", f"is {describe(pair)}, not [start, end]")
-                    continue
-                found = record.offsets(pair[0], pair[1], (f"user_data.curator_offsets.{index}.0",
-                                                          f"user_data.curator_offsets.{index}.1"))
-            else:
-                found = (span.start_char, span.end_char)
-            label = record.text(span.label_, f"spans.{index}.label")
-            if found and who and label and document:
-                document.spans.append((*found, label, who, {}))
-        if document:
-            documents.append(document)
-    problems.refuse_if_any()
-    return documents
-
-
-def _listed(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value  # msgpack gives tuples for lists
-
-
-READERS["spacy"] = read_docbin
+__all__ = ["FORMATS", "READERS", "SPAN_KEY", "AnnotatedDocument", "InteropReport", "detect", "export_docbin",
+           "export_interop", "import_annotated", "import_paths", "read_docbin", "refuse_invalid"]
