@@ -10,11 +10,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,6 +21,8 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
+from curator.boundary import MAX_DEPTH, MAX_ID_CHARS, BadJSON, bad_text, describe, loads, too_wide
+from curator import sheet_limits
 from curator.jobs import Job, collector_paused
 from curator.metadata import detect_metadata, parse_written_date
 from curator.models import Document
@@ -83,7 +84,7 @@ class ImportReport:
         return ", ".join(parts)
 
 
-class _Skip(Exception):
+class Skipped(Exception):
     """A file or record that cannot be imported; the message is the reason."""
 
 
@@ -94,11 +95,11 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> _Skip:
+def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> Skipped:
     """The problem for bytes that are not UTF-8: where (``offset``/``line`` of the data
     ``exc`` was raised on) and what to do about it."""
     line += exc.object.count(b"\n", 0, exc.start)
-    return _Skip(
+    return Skipped(
         f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
         "save the file as UTF-8 and import it again"
     )
@@ -106,15 +107,15 @@ def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> _Skip:
 
 def _decode(data: bytes) -> str:
     if not data.strip():
-        raise _Skip("empty file")
+        raise Skipped("empty file")
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise _Skip(f"not valid {encoding.upper()} (byte {exc.start})") from exc
+                raise Skipped(f"not valid {encoding.upper()} (byte {exc.start})") from exc
     if b"\x00" in data[:65536]:
-        raise _Skip("binary file (contains NUL bytes), not text")
+        raise Skipped("binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -125,21 +126,23 @@ def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _Skip(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
+            raise Skipped(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
         return path.read_bytes()
     except OSError as exc:
-        raise _Skip(exc.strerror or str(exc)) from exc
+        raise Skipped(exc.strerror or str(exc)) from exc
 
 
 def _check_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise _Skip(f"'text' is {type(text).__name__}, not a string")
+        raise Skipped(f"'text' is {type(text).__name__}, not a string")
     if not text or text.isspace():  # (strip() would copy the whole text)
-        raise _Skip("'text' is empty")
+        raise Skipped("'text' is empty")
     if len(text) > MAX_TEXT_CHARS:
-        raise _Skip(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+        raise Skipped(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
     if "\x00" in text:
-        raise _Skip("text contains NUL characters")
+        raise Skipped("text contains NUL characters")
+    if bad_text(text):
+        raise Skipped("'text' holds a lone surrogate (not a Unicode character)")
     return text
 
 
@@ -170,15 +173,15 @@ class _Candidate:
     record: str | None
 
 
-def _record_to_candidate(
+def record_to_candidate(
     record: Any, *, file: str, record_name: str, default_uid: str, warnings: list[ImportProblem]
 ) -> _Candidate:
     if not isinstance(record, dict):
-        raise _Skip(f"is a {type(record).__name__}, not an object with a 'text' field")
+        raise Skipped(f"is a {type(record).__name__}, not an object with a 'text' field")
     lowered = {str(key).strip().lower(): value for key, value in record.items()}
     text_key = next((key for key in TEXT_COLUMNS if key in lowered), None)
     if text_key is None:
-        raise _Skip(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
+        raise Skipped(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
     text = _check_text(lowered.pop(text_key))
     fields: dict[str, Any] = {"extra": {}}
     uid = default_uid
@@ -186,8 +189,14 @@ def _record_to_candidate(
         target = _FIELD_ALIASES.get(key)
         if value is None or (isinstance(value, str) and not value.strip()) or _is_nan(value):
             continue
+        if target and isinstance(value, (list, dict, bool)):
+            raise Skipped(f"'{key}' is {describe(value)}, not text")
+        if isinstance(value, str) and "\x00" in value:  # the store (PostgreSQL) cannot keep NUL
+            raise Skipped(f"'{key}' contains NUL characters")
         if target == "uid":
             uid = str(value).strip()
+            if len(uid) > MAX_ID_CHARS:
+                raise Skipped(f"'{key}' has {len(uid):,} characters, more than the limit of {MAX_ID_CHARS}")
         elif target == "published":
             try:
                 fields["published"] = _parse_date(value)
@@ -196,9 +205,11 @@ def _record_to_candidate(
                 warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))
         elif target and target not in fields:
             fields[target] = str(value).strip()
+            if too_wide("source", fields.get("source")):
+                raise Skipped(f"'{key}': {too_wide('source', fields['source'])}")
         else:
             fields["extra"][str(key)] = _jsonable(value)
-    return _Candidate(uid=uid[:200], text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
+    return _Candidate(uid=uid, text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
 
 
 def _is_nan(value: Any) -> bool:
@@ -206,8 +217,10 @@ def _is_nan(value: Any) -> bool:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a spreadsheet duration
+        return str(value)
     return value
 
 
@@ -221,9 +234,11 @@ def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProb
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     try:
-        payload = json.loads(_decode(data))
-    except json.JSONDecodeError as exc:
-        raise _Skip(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        payload = loads(_decode(data))
+    except BadJSON as exc:
+        raise Skipped(str(exc)) from exc
+    if isinstance(payload, dict) and "documents" in payload and not isinstance(payload["documents"], list):
+        raise Skipped(f"'documents' is {describe(payload['documents'])}, not a list of records")
     if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
         records = payload["documents"]
     elif isinstance(payload, dict) and any(key in payload for key in TEXT_COLUMNS):
@@ -231,7 +246,7 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
     elif isinstance(payload, list):
         records = payload
     else:
-        raise _Skip("expected a list of records, an object with 'documents', or one record with 'text'")
+        raise Skipped("expected a list of records, an object with 'documents', or one record with 'text'")
     yield from _records(path, enumerate(records, start=1), "record", warnings)
 
 
@@ -242,7 +257,7 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     try:
         file = path.open("rb")
     except OSError as exc:
-        raise _Skip(exc.strerror or str(exc)) from exc
+        raise Skipped(exc.strerror or str(exc)) from exc
     with file:
         wide = file.read(4).startswith(tuple(bom for bom, _ in _WIDE_BOMS))
         file.seek(0)
@@ -263,7 +278,7 @@ def _check_utf8(file: BinaryIO) -> None:
     offset, empty = 0, True
     while chunk := file.read(1 << 22):
         if offset == 0 and b"\x00" in chunk[:65536]:
-            raise _Skip("binary file (contains NUL bytes), not text")
+            raise Skipped("binary file (contains NUL bytes), not text")
         pending = decoder.getstate()[0]
         if pending or not chunk.isascii():
             try:
@@ -277,7 +292,7 @@ def _check_utf8(file: BinaryIO) -> None:
     except UnicodeDecodeError as exc:
         raise _not_utf8(exc, offset - len(exc.object), _line_at(file, offset - len(exc.object))) from exc
     if empty:
-        raise _Skip("empty file")
+        raise Skipped("empty file")
 
 
 def _line_at(file: BinaryIO, offset: int) -> int:
@@ -303,27 +318,43 @@ def _parse_json_line(line: str | bytes) -> Any:
     try:
         record = orjson.loads(line)  # twice as fast as the standard reader on news-sized records
     except orjson.JSONDecodeError:
-        pass  # the standard reader words the error (and accepts NaN and Infinity)
+        pass  # the strict standard reader words the error
     else:
-        if not _widened(record):
+        if _plain(record):
             return record
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        return _Skip(f"malformed JSON at column {exc.colno}: {exc.msg}")
+        return loads(line)
+    except BadJSON as exc:
+        return Skipped(str(exc))
 
 
-def _widened(value: Any) -> bool:
-    """Whether orjson may have read an integer wider than 64 bits as a float: such a
-    record is read again by the standard reader, which keeps every digit."""
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether a record orjson read can be used as read. orjson refuses lone surrogates and
+    numbers beyond a float; what it lets through, nesting deeper than ``MAX_DEPTH``, NUL
+    characters and integers wider than 64 bits (which it may read as floats), sends the
+    line to the strict standard reader, which keeps every digit and words the problem."""
     kind = type(value)
-    if kind is float:
-        return abs(value) >= 2.0 ** 63
-    items = value.values() if kind is dict else value if kind is list else ()
-    return any(type(item) in _NUMBERS_AND_CONTAINERS and _widened(item) for item in items)
-
-
-_NUMBERS_AND_CONTAINERS = {float, dict, list}
+    if kind is dict:
+        if any("\x00" in key for key in value):
+            return False
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return _plain([value])
+    if depth >= MAX_DEPTH:
+        return False
+    for item in items:  # leaves checked here: a call per string would double the cost
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is float:
+            if abs(item) >= 2.0 ** 63:
+                return False
+        elif (kind is dict or kind is list) and not _plain(item, depth + 1):
+            return False
+    return True
 
 
 def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -337,9 +368,9 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
     try:
         header = next(reader)
     except StopIteration as exc:
-        raise _Skip("empty file") from exc
+        raise Skipped("empty file") from exc
     except csv.Error as exc:
-        raise _Skip(f"malformed CSV: {exc}") from exc
+        raise Skipped(f"malformed CSV: {exc}") from exc
     _require_text_column(header)
 
     def rows() -> Iterator[tuple[int, Any]]:
@@ -350,49 +381,33 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield reader.line_num, _Skip(f"malformed CSV: {exc}")
+                yield reader.line_num, Skipped(f"malformed CSV: {exc}")
                 return
             row_number += 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                yield row_number, _Skip(f"has {len(row)} fields, the header has {len(header)}")
+                yield row_number, Skipped(f"has {len(row)} fields, the header has {len(header)}")
                 continue
             yield row_number, dict(zip(header, row))
 
     yield from _records(path, rows(), "row", warnings)
 
 
-MAX_SHEET_UNPACKED = 1_000_000_000  # bytes a spreadsheet may unpack to
-MAX_SHEET_RATIO = 200  # unpacked / packed: far beyond what real sheets reach
-
-
-def _check_zip_bomb(path: Path) -> None:
-    """Refuse a spreadsheet that would unpack to far more than it is (a zip bomb)."""
-    import zipfile
-
-    if not zipfile.is_zipfile(path):
-        return  # .xls / damaged files: the reader reports them
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        packed = max(1, sum(info.compress_size for info in archive.infolist()))
-    if unpacked > MAX_SHEET_UNPACKED or (unpacked > 10_000_000 and unpacked / packed > MAX_SHEET_RATIO):
-        raise _Skip(f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB "
-                    "(a zip bomb?)")
-
-
 def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
 
-    _check_zip_bomb(path)
+    reason = sheet_limits.refusal(path)
+    if reason:
+        raise Skipped(reason)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise _Skip(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
+        raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     if not table:
-        raise _Skip("the first sheet is empty")
+        raise Skipped("the first sheet is empty")
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
 
@@ -408,7 +423,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
 def _require_text_column(header: list[str]) -> None:
     names = [str(name).strip().lower() for name in header]
     if not any(name in TEXT_COLUMNS for name in names):
-        raise _Skip(
+        raise Skipped(
             f"no text column (expected one of {', '.join(TEXT_COLUMNS)}; found {', '.join(header) or 'none'})"
         )
 
@@ -420,21 +435,21 @@ def _records(
     for number, record in numbered:
         name = f"{unit} {number}"
         try:
-            if isinstance(record, _Skip):
+            if isinstance(record, Skipped):
                 raise record
-            yield _record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
+            yield record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
                                        warnings=warnings)
-        except _Skip as exc:
+        except Skipped as exc:
             yield ImportProblem(str(path), str(exc), name)
 
 
 def read_file(path: Path, warnings: list[ImportProblem],
               progress: Callable[[float], None] = lambda _fraction: None) -> Iterator[_Candidate | ImportProblem]:
-    """Candidates (or per-record problems) from one file; raises ``_Skip`` for the whole file.
+    """Candidates (or per-record problems) from one file; raises ``Skipped`` for the whole file.
     ``progress`` hears, now and then, the fraction of a large file read so far."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise _Skip(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+        raise Skipped(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
         yield from _read_sheet(path, warnings)
         return
@@ -456,12 +471,12 @@ def read_file(path: Path, warnings: list[ImportProblem],
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _Skip(f"cannot read metadata sidecar: {exc}") from exc
+        payload = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, BadJSON) as exc:
+        raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None
     if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
-        raise _Skip("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
+        raise Skipped("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
     return files
 
 
@@ -482,6 +497,9 @@ def _expand(paths: Iterable[Path]) -> list[Path]:
 
 def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warnings: list[ImportProblem]) -> None:
     for key, value in entry.items():
+        if isinstance(value, (list, dict)) and _FIELD_ALIASES.get(key.lower()):
+            warnings.append(ImportProblem(file, f"metadata sidecar: '{key}' is {describe(value)}, not text; ignored"))
+            continue
         target = _FIELD_ALIASES.get(key.lower())
         if target == "uid":
             candidate.uid = str(value)
@@ -547,7 +565,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         if path.name == SIDECAR_NAME:
             try:
                 sidecars[path.parent] = load_sidecar(path)
-            except _Skip as exc:
+            except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
     allocator = _UidAllocator(store)
     pending: list[_Candidate] = []
@@ -590,7 +608,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                     pending.append(item)
                     if len(pending) >= _BATCH:
                         flush()
-            except _Skip as exc:
+            except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
         flush()
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)

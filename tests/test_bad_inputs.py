@@ -3,17 +3,18 @@ project is left exactly as it was."""
 
 import hashlib
 import json
+import re
 import zipfile
 
 import pytest
 
 from curator.errors import CuratorError
 from curator.exchange import export_layer, import_layer
+from curator.export import ExportRefused
 from curator.importer import import_files
-from curator.interop import import_annotated
+from curator.interop import export_interop, import_annotated
 from curator.project import create_sample_project
 from curator.store import DB_FILENAME, Store
-
 
 
 def zip_bomb(path):
@@ -46,7 +47,47 @@ ARTICLE_FILES = {
     "xlsx zip bomb": ("t.xlsx", "bomb", "zip bomb"),
     "unsupported type": ("u.pdf", b"%PDF-1.7", "unsupported file type"),
     "text with NUL characters in JSON": ("v.json", json.dumps([{"text": "a\u0000b"}]).encode(), "NUL"),
+    "xlsx with a cell at XFD1048576": ("w.xlsx", "far cell", "spread over 17,179,869,184"),
+    "ods with a cell repeated 94 million times": ("w2.ods", "repeated cell", "spread over 94,320,090"),
+    "JSON nested 100,000 deep": ("x.json", b"[" * 100_000 + b"]" * 100_000, "nested more than 64 levels"),
+    "JSONL nested 100,000 deep": ("x.jsonl", b'{"text": "a", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+                                  "nested more than 64 levels"),
+    "JSONL id of 10,000 characters": ("y.jsonl", json.dumps({"id": "i" * 10_000, "text": "a"}).encode(),
+                                      "more than the limit of 200"),
+    "JSON NaN": ("z1.json", b'[{"text": "a", "score": NaN}]', "NaN is not a number"),
+    "JSON 1e400": ("z2.json", b'[{"text": "a", "score": 1e400}]', "not finite"),
+    "JSON lone surrogate": ("z3.json", b'[{"text": "a \\ud800 b"}]', "lone surrogate"),
+    "JSON documents not a list": ("z4.json", b'{"documents": {"text": "a"}}', "'documents' is an object"),
+    "JSONL title is a list": ("z5.jsonl", b'{"text": "a", "title": ["x"]}', "'title' is a list"),
 }
+
+
+def repeated_cell_spreadsheet(path):
+    """An OpenDocument sheet whose one written cell repeats over 1,048,000 rows and 90 columns."""
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (f'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+               '<office:body><office:spreadsheet><table:table table:name="S">'
+               '<table:table-row><table:table-cell office:value-type="string"><text:p>text</text:p>'
+               '</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048000">'
+               '<table:table-cell table:number-columns-repeated="90" office:value-type="string"><text:p>x</text:p>'
+               '</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>'
+               '</office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+
+
+def far_cell_workbook(path):
+    """A text column and one cell at the sheet's last cell: the area between is 17 billion cells."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "text")
+    sheet.write(1, 0, "An article.")
+    sheet.write(1_048_575, 16_383, "x")
+    book.close()
 
 
 def fingerprint(location):
@@ -76,6 +117,10 @@ def test_bad_article_files(project, tmp_path, case, monkeypatch):
         path.write_text("word " * 10_000_000, encoding="utf-8")  # 50 MB
     elif content == "bomb":
         zip_bomb(path)
+    elif content == "far cell":
+        far_cell_workbook(path)
+    elif content == "repeated cell":
+        repeated_cell_spreadsheet(path)
     else:
         path.write_bytes(content)
     before = fingerprint(project)
@@ -181,3 +226,178 @@ def test_bad_conll_changes_nothing(project, tmp_path):
         import_annotated(store, path, "conll")
     store.close()
     assert fingerprint(project) == before
+
+
+MALFORMED_LAYER_CASES = {
+    "offset a string": (set_first_span(start="5"), "not an integer offset"),
+    "offset 0.9": (set_first_span(end=0.9), "not an integer offset"),
+    "offset null": (set_first_span(start=None), "not an integer offset"),
+    "time without a timezone": (set_first_span(updated="2024-01-01T10:00:00"), "not a time with a timezone"),
+    "span id twice": (lambda d: d["documents"][0]["annotations"].append(dict(d["documents"][0]["annotations"][0])),
+                      "appears twice in the file"),
+    "span not an object": (lambda d: d["documents"][0]["annotations"].append("span"), "not an object"),
+    "document id a number": (lambda d: d["documents"][0].update(id=7), "not a document id"),
+    "entity without a name": (lambda d: d["entities"].append({"id": "e", "type": "ORG"}), "entity"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED_LAYER_CASES))
+def test_malformed_annotation_files_are_refused_whole(project, tmp_path, case):
+    """A malformed record refuses the whole file: not even the well-formed spans beside it are written."""
+    change, reason = MALFORMED_LAYER_CASES[case]
+
+    def with_a_good_span(data):
+        data["documents"][1]["annotations"].append({"id": "good-span", "start": 0, "end": 5, "label": "ORG"})
+        change(data)
+
+    path = layer_file(tmp_path, project, with_a_good_span)
+    before = fingerprint(project)
+    store = Store.open(project)
+    with pytest.raises(CuratorError, match=re.escape(reason)) as refused:
+        import_layer(store, path)
+    store.close()
+    assert "layer.json" in str(refused.value)
+    assert fingerprint(project) == before
+
+
+def curator_export(tmp_path, project, change):
+    from curator.export import export_json
+
+    store = Store.open(project)
+    path = tmp_path / "dataset.json"
+    export_json(store, path)
+    store.close()
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+    return path
+
+
+def first_export_span(**values):
+    def change(data):
+        data["documents"][0]["annotations"][0].update(values)
+    return change
+
+
+TOOL_FILES = {
+    "Label Studio offsets 0.9": ("tasks.json", json.dumps([{"data": {"text": "Astana and Beijing"}, "annotations": [
+        {"result": [{"value": {"start": 0.9, "end": 6, "labels": ["LOCATION"]}}]}]}]), "not an integer offset"),
+    "Label Studio labels a string": ("tasks.json", json.dumps([{"data": {"text": "Astana"}, "annotations": [
+        {"result": [{"value": {"start": 0, "end": 6, "labels": "ORG"}}]}]}]), "not a list of labels"),
+    "Label Studio offsets strings": ("tasks.json", json.dumps([{"data": {"text": "Astana"}, "annotations": [
+        {"result": [{"value": {"start": "0", "end": "6", "labels": ["ORG"]}}]}]}]), "not an integer offset"),
+    "Label Studio not a list": ("tasks.json", '{"data": {"text": "a"}}', "a list of tasks"),
+    "Label Studio Infinity": ("tasks.json", '[{"data": {"text": "a"}, "annotations": [{"result": [{"value": '
+                              '{"start": 0, "end": Infinity, "labels": ["ORG"]}}]}]}]', "Infinity"),
+    "doccano lone surrogate": ("data.jsonl", '{"text": "Astana \\ud800", "label": []}\n', "lone surrogate"),
+    "doccano label not a triple": ("data.jsonl", '{"text": "Astana", "label": [[0, 6]]}\n', "not [start, end, label]"),
+    "doccano null offset": ("data.jsonl", '{"text": "Astana", "label": [[null, 6, "LOCATION"]]}\n',
+                            "not an integer offset"),
+    "doccano deep nesting": ("data.jsonl", '{"text": "a", "label": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                             "nested more than 64 levels"),
+    "doccano second line bad": ("data.jsonl", '{"text": "Good.", "label": []}\n{"text": 5}\n', "line 2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TOOL_FILES))
+def test_malformed_tool_files_are_refused_whole(project, tmp_path, case):
+    name, content, reason = TOOL_FILES[case]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = fingerprint(project)
+    store = Store.open(project)
+    fmt = "labelstudio" if name.endswith(".json") else "doccano"
+    with pytest.raises(CuratorError, match=re.escape(reason)) as refused:
+        import_annotated(store, path, fmt)
+    store.close()
+    assert name in str(refused.value)
+    assert fingerprint(project) == before
+
+
+CURATOR_EXPORT_CASES = {
+    "documents not a list": (lambda d: d.update(documents={"a": 1}), "not a list"),
+    "top level a list": (None, "an object, not a list"),
+    "offset a string": (first_export_span(start="3"), "not an integer offset"),
+    "time without a timezone": (first_export_span(created="2024-01-01T10:00:00"), "not a time with a timezone"),
+    "link to a missing entity": (first_export_span(entity_id="ghost"), "does not exist"),
+    "span text not the slice": (first_export_span(text="Nonsense"), "differs from the document text"),
+    "duplicate span id": (lambda d: d["documents"][0]["annotations"].append(d["documents"][0]["annotations"][0]),
+                          "appears twice in the file"),
+    "document id null": (lambda d: d["documents"][2].update(id=None), "id: missing"),
+    "fact citing a missing span": (lambda d: d["facts"].append({"id": "f", "subject": "s", "measure": "m",
+                                                                "mentions": [{"mention": "ghost"}]}),
+                                   "not in the file or the project"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CURATOR_EXPORT_CASES))
+def test_malformed_curator_exports_add_nothing(project, tmp_path, case):
+    """The documents of a refused export stay out too (they used to be added before the failing record)."""
+    change, reason = CURATOR_EXPORT_CASES[case]
+    path = curator_export(tmp_path, project, change or (lambda d: None))
+    if change is None:
+        path.write_text(json.dumps([json.loads(path.read_text())]))
+    target = tmp_path / "fresh"
+    Store.create(target).close()
+    before = fingerprint(target)
+    store = Store.open(target)
+    with pytest.raises(CuratorError, match=re.escape(reason)):
+        import_annotated(store, path, "curator")
+    store.close()
+    assert fingerprint(target) == before
+
+
+def test_span_id_of_another_document_is_reported(project, tmp_path):
+    path = curator_export(tmp_path, project, lambda d: None)
+    data = json.loads(path.read_text())
+    store = Store.open(project)
+    other = store.annotations_for(store.document_by_uid(data["documents"][1]["id"]).id)[0]
+    data["documents"][1]["annotations"] = [a for a in data["documents"][1]["annotations"] if a["id"] != other.id]
+    data["documents"][0]["annotations"][0].update(id=other.id, start=0, end=6, text=data["documents"][0]["text"][:6],
+                                                  label="PERSON", entity_id=None, value=None)
+    path.write_text(json.dumps(data))
+    report = import_annotated(store, path, "curator")
+    store.close()
+    assert report.spans_added == 0
+    assert any(f"span id {other.id!r} is already used by another span" in p for p in report.problems)
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "doccano", "conll", "spacy", "layer"])
+@pytest.mark.parametrize("tamper", ["label = 'WEAPON'", "end = 10000000", "start = end + 1"])
+def test_tampered_span_is_refused_by_every_writer(project, tmp_path, fmt, tamper):
+    if fmt == "spacy":
+        pytest.importorskip("spacy")
+    store = Store.open(project)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE annotations SET {tamper} WHERE id = "
+                             "(SELECT id FROM annotations WHERE annotator = 'aigerim' ORDER BY id LIMIT 1)")
+    target = tmp_path / f"out.{fmt}"
+    with pytest.raises(ExportRefused, match="export refused"):
+        if fmt == "layer":
+            export_layer(store, "aigerim", target)
+        else:
+            export_interop(store, target, fmt, "aigerim")
+    store.close()
+    assert list(tmp_path.glob("*out*")) == []
+
+
+def test_doccano_keeps_metadata_and_every_line_break(project, tmp_path):
+    text = "Astana\u2028and\x85Beijing\u2029signed\r\nthe deal"
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps({"id": "d1", "text": text, "title": "Deal", "source": "nCa", "date": "2023-11-07",
+                                "desk": "trade", "label": [[0, 6, "LOCATION"]]}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    store = Store.create(tmp_path / "fresh")
+    report = import_annotated(store, path)
+    assert report.problems == [] and report.spans_added == 1
+    document = store.document_by_uid("d1")
+    assert (document.text, document.title, document.source, str(document.published), document.extra) == (
+        text, "Deal", "nCa", "2023-11-07", {"desk": "trade"})
+    export_interop(store, tmp_path / "again.jsonl", "doccano")
+    assert "\u2028" not in (tmp_path / "again.jsonl").read_text(encoding="utf-8")
+    other = Store.create(tmp_path / "other")
+    assert import_annotated(other, tmp_path / "again.jsonl").documents_added == 1
+    copy = other.document_by_uid("d1")
+    assert (copy.text, copy.title, copy.published) == (text, "Deal", document.published)
+    store.close()
+    other.close()

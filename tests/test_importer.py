@@ -267,12 +267,13 @@ def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(100))
 
 
-def test_jsonl_keeps_integers_wider_than_64_bits_and_reads_nan(store, tmp_path):
+def test_jsonl_keeps_integers_wider_than_64_bits_and_reports_nan(store, tmp_path):
     lines = ['{"id": 123456789012345678901234567890, "text": "Wide id.", "meta": {"n": [1, 36893488147419103232]}}',
              '{"id": 18446744073709551615, "text": "Widest 64-bit id.", "score": 1.5}',
              '{"id": "nan", "text": "Not a number.", "score": NaN}']
     report = import_files(store, [write(tmp_path / "wide.jsonl", "\n".join(lines))])
-    assert report.problems == []
+    # NaN is not JSON: the record is reported rather than read with the value dropped.
+    assert [(p.record, "NaN" in p.reason) for p in report.problems] == [("line 3", True)]
+    assert store.document_by_uid("nan") is None
     assert store.document_by_uid("123456789012345678901234567890").extra == {"meta": {"n": [1, 36893488147419103232]}}
     assert store.document_by_uid("18446744073709551615").extra == {"score": 1.5}
-    assert store.document_by_uid("nan").text == "Not a number."
