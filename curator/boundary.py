@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from curator.errors import CuratorError
+from curator.errors import CuratorError, DataError
 
 MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)
@@ -25,7 +25,7 @@ WIDTHS = {"span id": 64, "entity id": 64, "fact id": 64, "annotator": 100, "sour
 _SHOWN = 50
 
 
-class FileRefused(CuratorError):
+class FileRefused(DataError):
     """A file was refused whole and nothing from it was written; ``problems`` lists why,
     one "file: record: field: reason" line each."""
 

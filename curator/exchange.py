@@ -183,13 +183,19 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
         if entry.get("text_sha256") and entry["text_sha256"] != text_hash(document.text):
             report.problems.append(f"{where}: the document's text differs from this project's copy; not imported")
             continue
+        # The annotator's spans already here, by place: the same span under another id (a layer
+        # made in another copy of the project) is the same span, kept once.
+        places = {(a.start, a.end, a.label) for a in store.annotations_for(document.id, annotator)}
         for raw in entry["annotations"]:
             span = _check_span(raw, document.text, labels, known_entities, annotator, where, report, problems)
             if span is None:
                 continue
             annotation = Annotation(doc_id=document.id, annotator=annotator, **span)
             old = stored.get(annotation.id)
-            if old is None:
+            if old is None and (annotation.start, annotation.end, annotation.label) in places:
+                report.unchanged += 1
+            elif old is None:
+                places.add((annotation.start, annotation.end, annotation.label))
                 plan.new.append(annotation)
             elif old.annotator != annotator or old.doc_id != document.id:
                 owner = old.annotator if old.annotator != annotator else "another document"
@@ -209,6 +215,11 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
 
 
 def _apply(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
+    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+        _write(store, plan, annotator, report)
+
+
+def _write(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
     for entity in plan.entities:
         store.add_entity(entity)
     report.entities_added = len(plan.entities)

@@ -360,18 +360,19 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
         statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
                         if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
     problems.refuse_if_any()
-    for entity in entities:
-        store.add_entity(entity)
-    ids = dict(zip((d.uid for d in new_documents), store.add_documents(new_documents)))
+    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+        for entity in entities:
+            store.add_entity(entity)
+        ids = dict(zip((d.uid for d in new_documents), store.add_documents(new_documents)))
+        written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in spans]
+        store.add_annotations(written)
+        for uid, annotator in statuses:
+            doc_id = ids.get(uid) or store.document_by_uid(uid).id
+            store.set_status(doc_id, annotator, DocumentStatus.DONE)
+        for fact in facts:
+            store.save_fact(fact)
     report.documents_added += len(new_documents)
-    written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in spans]
-    store.add_annotations(written)
     report.spans_added += len(written)
-    for uid, annotator in statuses:
-        doc_id = ids.get(uid) or store.document_by_uid(uid).id
-        store.set_status(doc_id, annotator, DocumentStatus.DONE)
-    for fact in facts:
-        store.save_fact(fact)
 
 
 # -- writers --------------------------------------------------------------------------------

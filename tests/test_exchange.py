@@ -125,3 +125,16 @@ def test_layer_and_agreement_and_export_commands(annotated, tmp_path, capsys, mo
     exported = json.loads((tmp_path / "s.json").read_text())
     assert {a["annotator"] for d in exported["documents"] for a in d["annotations"]} == {"someone"}
     assert main(["export", location, "--layer", "nobody", "-o", str(tmp_path / "n.json")]) == 2
+
+
+def test_a_layer_made_in_another_copy_adds_no_second_copy_of_a_span(annotated, tmp_path):
+    """The same span under another id (the layer was made in another copy of the project)
+    is the same span: the store holds one annotator's span once, and the import says so."""
+    target = tmp_path / "aigerim.json"
+    export_layer(annotated, "aigerim", target)
+    other, _ = create_sample_project(tmp_path / "other")  # has aigerim's bundled layer, other span ids
+    before = other.annotation_count()
+    report = import_layer(other, target)
+    assert (report.added, report.problems) == (0, []) and report.unchanged == 2
+    assert other.annotation_count() == before
+    other.close()
