@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from curator.models import Annotation, Project  # noqa: E402
+from curator.domain.models import Annotation, Project  # noqa: E402
 from curator.store import Store  # noqa: E402
 
 ROWS: list[tuple[str, str, str, str]] = []
@@ -49,8 +49,8 @@ def timed(fn, *args, **kwargs):
 TIMED_SCRIPT = """
 import re, resource, sys, time
 from pathlib import Path
-from curator.export import export_json
-from curator.importer import import_files
+from curator.formats.export import export_json
+from curator.formats.articles import import_files
 from curator.store import Store
 if __name__ == "__main__":
     operation, project, path = sys.argv[1:4]
@@ -182,7 +182,7 @@ def bench_gui(project: Path) -> None:
 
 
 def bench_duplicates(project: Path, planted: list[tuple[str, str]]) -> None:
-    from curator.near_duplicates import find_near_duplicates
+    from curator.analysis.near_duplicates import find_near_duplicates
 
     store = Store.open(project)
     pairs, seconds = timed(find_near_duplicates, store, 0.5)
@@ -206,7 +206,7 @@ def bench_duplicates(project: Path, planted: list[tuple[str, str]]) -> None:
 
 
 def bench_export(project: Path, folder: Path) -> None:
-    from curator.export import ANNOTATION_COLUMNS, export_xlsx
+    from curator.formats.excel import ANNOTATION_COLUMNS, export_xlsx
 
     store = Store.open(project)
     annotations = store.annotation_count()
@@ -240,8 +240,8 @@ def bench_export(project: Path, folder: Path) -> None:
 def bench_agreement(folder: Path, documents: int, per_doc: int) -> None:
     from corpus import article
 
-    from curator.agreement import compute_agreement
-    from curator.models import Document
+    from curator.analysis.agreement import compute_agreement
+    from curator.domain.models import Document
 
     store = Store.create(folder / "agreement", Project(name="agreement"))
     rng = random.Random(9)

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from curator.analysis.suggest import suggest_project  # noqa: E402
 from curator.project import create_sample_project  # noqa: E402
-from curator.suggest import suggest_project  # noqa: E402
 
 
 def main() -> None:

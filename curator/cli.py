@@ -9,12 +9,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from curator.domain.names import check_annotator, file_stem, printable
 from curator.errors import CuratorError, DataError, DuplicateError
-from curator.names import check_annotator, file_stem, printable
-from curator.export import FORMATS, TOOL_FORMATS, export
+from curator.exporting import export
+from curator.formats.export import FORMATS, TOOL_FORMATS
+from curator.formats.validate import Severity, validate_project
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
-from curator.validate import Severity, validate_project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,7 +114,7 @@ def _no_gui(_project: str | None) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from curator.models import Project
+    from curator.domain.models import Project
 
     name = args.name or Path(args.project).name or "Curator project"
     Store.create(args.project, Project(name=name)).close()
@@ -129,7 +130,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from curator.interop import import_annotated, import_paths
+    from curator.formats.interop import import_annotated, import_paths
 
     with open_project(args.project) as store:
         if args.format:  # every file in the named tool's format
@@ -156,7 +157,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
         if args.format in TOOL_FORMATS:
-            from curator.interop import export_interop
+            from curator.formats.interop import export_interop
 
             export_interop(store, args.output, args.format, layer)
             print(f"Exported to {args.output}")
@@ -201,8 +202,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from curator.suggest import bulk_accept, suggest_document
-
+    from curator.analysis.suggest import bulk_accept, suggest_document
     from curator.session import Session
 
     annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
@@ -242,7 +242,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 def _cmd_agreement(args: argparse.Namespace) -> int:
     import json
 
-    from curator.agreement import compute_agreement
+    from curator.analysis.agreement import compute_agreement
 
     with open_project(args.project) as store:
         report = compute_agreement(store)
@@ -275,7 +275,7 @@ def format_agreement(report) -> str:
 def _cmd_duplicates(args: argparse.Namespace) -> int:
     import json
 
-    from curator.duplicates import duplicate_report
+    from curator.analysis.duplicates import duplicate_report
 
     with open_project(args.project) as store:
         report = duplicate_report(store, args.threshold)
@@ -299,7 +299,7 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
 
 
 def _cmd_layer(args: argparse.Namespace) -> int:
-    from curator.exchange import export_layer, import_layer
+    from curator.formats.layers import export_layer, import_layer
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
@@ -327,21 +327,21 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
     if args.command == "gui":
         return gui(args.project)
     if args.command == "copy":
-        from curator.copying import copy_project
+        from curator.store.copying import copy_project
 
         counts = copy_project(args.source, args.target)
         print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
               f"annotation(s) to {args.target}")
         return 0
     if args.command == "backup":
-        from curator.copying import backup_project
+        from curator.store.copying import backup_project
 
         print(f"Backed up to {backup_project(args.project, args.output)}")
         return 0
     if args.command == "schema":
         import json
 
-        from curator.export import dataset_schema
+        from curator.formats.export import dataset_schema
 
         print(json.dumps(dataset_schema(), indent=1))
         return 0

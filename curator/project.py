@@ -9,10 +9,10 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
+from curator.domain.models import Project
+from curator.domain.names import check_annotator
 from curator.errors import CuratorError
-from curator.importer import ImportReport, import_files
-from curator.models import Project
-from curator.names import check_annotator
+from curator.formats.articles import ImportReport, import_files
 from curator.store import Store
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
@@ -53,7 +53,7 @@ def sample_docs_dir() -> Path:
 def create_sample_project(target: str | Path, annotations: bool = True) -> tuple[Store, ImportReport]:
     """A new project holding the sample articles with their metadata and, unless told
     otherwise, the bundled annotator layers (so that review has content at once)."""
-    from curator.exchange import import_layer
+    from curator.formats.layers import import_layer
 
     store = Store.create(target, Project(name="Kazakhstan-China sample"))
     report = import_files(store, [sample_docs_dir()])

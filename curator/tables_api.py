@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from curator.models import DocumentStatus
+from curator.domain.models import DocumentStatus
 from curator.store import Store
 
 if TYPE_CHECKING:  # pandas is imported on first use: it takes half a second
@@ -67,7 +67,7 @@ class DatasetTables:
     def facts(self) -> pd.DataFrame:
         import pandas as pd
 
-        from curator.facts import fact_rows
+        from curator.formats.fact_table import fact_rows
 
         return pd.DataFrame(fact_rows(self.store))
 
@@ -75,7 +75,7 @@ class DatasetTables:
     def agreement(self) -> pd.DataFrame:
         import pandas as pd
 
-        from curator.agreement import compute_agreement
+        from curator.analysis.agreement import compute_agreement
 
         return pd.DataFrame(compute_agreement(self.store).labels)
 

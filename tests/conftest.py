@@ -37,7 +37,7 @@ def store(request, tmp_path):
         pytest.skip("no PostgreSQL server (set CURATOR_TEST_POSTGRES, as scripts/test does)")
     import sqlalchemy as sa
 
-    from curator.tables import metadata
+    from curator.store.tables import metadata
 
     def drop_everything(engine: sa.Engine) -> None:
         metadata.drop_all(engine)

@@ -5,8 +5,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from curator.agreement import TOKEN, compute_agreement, nominal_alpha, span_counts
-from curator.models import Annotation, Document, DocumentStatus
+from curator.analysis.agreement import (
+    TOKEN,
+    compute_agreement,
+    nominal_alpha,
+    span_counts,
+)
+from curator.domain.models import Annotation, Document, DocumentStatus
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 ."
 
@@ -144,7 +149,7 @@ def test_alpha_is_undefined_without_variation():
 
 
 def test_the_column_tokenizer_finds_exactly_the_token_pattern_matches():
-    from curator.agreement import _tokens
+    from curator.analysis.agreement import _tokens
 
     rng = random.Random(4)
     alphabet = "ab_9 \t\n.,-–«»'\u0301\u00e9\u0416\u4e2d\u0661\U0001F600\U00010400\u00a0\u2003$%"
@@ -155,7 +160,7 @@ def test_the_column_tokenizer_finds_exactly_the_token_pattern_matches():
 
 
 def test_agreement_can_be_cancelled_between_batches(store):
-    from curator.agreement import compute_agreement
+    from curator.analysis.agreement import compute_agreement
     from curator.jobs import Cancelled, Job
 
     ids = store.add_documents([Document(uid=f"d{i}", text=TEXT) for i in range(3)])

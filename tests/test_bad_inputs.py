@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from curator.errors import CuratorError
-from curator.exchange import export_layer, import_layer
-from curator.export import ExportRefused
-from curator.importer import import_files
-from curator.interop import export_interop, import_annotated
+from curator.formats.articles import import_files
+from curator.formats.export import ExportRefused
+from curator.formats.interop import export_interop, import_annotated
+from curator.formats.layers import export_layer, import_layer
 from curator.project import create_sample_project
 from curator.store import DB_FILENAME, Store
 
@@ -113,7 +113,7 @@ def test_bad_article_files(project, tmp_path, case, monkeypatch):
     name, content, reason = ARTICLE_FILES[case]
     path = tmp_path / name
     if case == "huge article":
-        monkeypatch.setattr("curator.importer.MAX_TEXT_CHARS", 5_000_000)
+        monkeypatch.setattr("curator.formats.article_files.MAX_TEXT_CHARS", 5_000_000)
         path.write_text("word " * 10_000_000, encoding="utf-8")  # 50 MB
     elif content == "bomb":
         zip_bomb(path)
@@ -261,7 +261,7 @@ def test_malformed_annotation_files_are_refused_whole(project, tmp_path, case):
 
 
 def curator_export(tmp_path, project, change):
-    from curator.export import export_json
+    from curator.formats.export import export_json
 
     store = Store.open(project)
     path = tmp_path / "dataset.json"

@@ -44,8 +44,8 @@ def test_errors_go_to_stderr_with_nonzero_status(tmp_path, capsys):
 
 
 def test_refused_export_lists_problems(sample_store, tmp_path, capsys):
+    from curator.domain.models import Annotation
     from curator.store import annotations_table
-    from curator.models import Annotation
 
     doc = sample_store.document_by_uid("002_dbc77deba9cd34d7")
     sample_store.add_annotation(Annotation(doc_id=doc.id, start=0, end=6, label="LOCATION", annotator="a"))

@@ -2,8 +2,14 @@ from datetime import date
 
 import pytest
 
-from curator.commands import AddSpan, DeleteSpan, EditDocument, EditSpan, SetStatus
-from curator.models import Annotation, Document, DocumentStatus
+from curator.domain.models import Annotation, Document, DocumentStatus
+from curator.session.commands import (
+    AddSpan,
+    DeleteSpan,
+    EditDocument,
+    EditSpan,
+    SetStatus,
+)
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import pytest
 
-from curator.commands import EditSpan
+from curator.domain.models import Annotation, Document
 from curator.errors import ConflictError
-from curator.models import Annotation, Document
+from curator.session.commands import EditSpan
 from curator.store import Store
 
 

@@ -3,11 +3,11 @@ import threading
 import pytest
 
 from curator.cli import main
-from curator.copying import backup_project, copy_project
+from curator.domain.models import Annotation, Document
 from curator.errors import CuratorError
-from curator.export import export_json
-from curator.models import Annotation, Document
+from curator.formats.export import export_json
 from curator.store import Store
+from curator.store.copying import backup_project, copy_project
 
 
 def dump(store):
@@ -76,7 +76,7 @@ def test_copy_to_postgresql_and_back(annotated_sample, tmp_path):
 
     import sqlalchemy as sa
 
-    from curator.tables import metadata
+    from curator.store.tables import metadata
 
     url = os.environ.get("CURATOR_TEST_POSTGRES")
     if not url:

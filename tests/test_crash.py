@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from curator.models import Document
+from curator.domain.models import Document
 from curator.store import Store
 
 WRITER = """
 import sys
-from curator.commands import AddSpan
-from curator.models import Annotation
+from curator.session.commands import AddSpan
+from curator.domain.models import Annotation
 from curator.store import Store
 store = Store.open(sys.argv[1])
 doc_id = int(sys.argv[2])

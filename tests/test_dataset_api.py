@@ -3,9 +3,9 @@ import json
 import jsonschema
 
 import curator
+from curator.analysis.review import accept_agreements
 from curator.cli import main
-from curator.export import SCHEMA_NAME, export_json, export_jsonl
-from curator.review import accept_agreements
+from curator.formats.export import SCHEMA_NAME, export_json, export_jsonl
 
 
 def test_json_export_ships_a_schema_it_validates_against(annotated_sample, tmp_path):
@@ -60,10 +60,11 @@ def test_schema_command(capsys):
 def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample, tmp_path):
     import pytest
 
-    from curator.duplicates import SetDecision, pair_key
-    from curator.export import ExportRefused, export
-    from curator.importer import import_files
-    from curator.review import iter_items, merge_versions
+    from curator.analysis.duplicates import SetDecision, pair_key
+    from curator.analysis.review import iter_items, merge_versions
+    from curator.exporting import export
+    from curator.formats.articles import import_files
+    from curator.formats.export import ExportRefused
 
     copy = tmp_path / "copy.txt"
     copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")

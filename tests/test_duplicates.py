@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from curator.cli import main
-from curator.duplicates import (
+from curator.analysis.duplicates import (
     MergeEntities,
     SetDecision,
     SplitEntity,
@@ -13,10 +12,16 @@ from curator.duplicates import (
     name_score,
     pair_key,
 )
+from curator.analysis.facts import SaveFact, fact_from, propose_facts
+from curator.analysis.near_duplicates import (
+    find_near_duplicates,
+    shared_passages,
+    signature,
+)
+from curator.cli import main
+from curator.domain.models import Annotation, Document, Entity
 from curator.errors import CuratorError
-from curator.facts import SaveFact, fact_from, fact_rows, propose_facts
-from curator.models import Annotation, Document, Entity
-from curator.near_duplicates import find_near_duplicates, shared_passages, signature
+from curator.formats.fact_table import fact_rows
 
 
 def words(rng, n):
@@ -171,8 +176,10 @@ def test_recording_a_fact_with_provenance(annotated_sample, tmp_path):
     rows = fact_rows(annotated_sample)
     assert len(rows) == 3 and {r["accepted_amount"] for r in rows} == {"24100000000"}
     assert {r["source"] for r in rows} == {"nCa (News Central Asia)", "TDI", "Trend (citing TurkicWorld)"}
-    from curator.export import export_json, export_xlsx
     import openpyxl
+
+    from curator.formats.excel import export_xlsx
+    from curator.formats.export import export_json
 
     export_json(annotated_sample, tmp_path / "out.json")
     [exported] = json.loads((tmp_path / "out.json").read_text())["facts"]

@@ -3,9 +3,9 @@ import json
 import pytest
 
 from curator.cli import main
+from curator.domain.models import Annotation, DocumentStatus, Entity
 from curator.errors import CuratorError
-from curator.exchange import export_layer, import_layer
-from curator.models import Annotation, DocumentStatus, Entity
+from curator.formats.layers import export_layer, import_layer
 from curator.project import create_sample_project
 
 

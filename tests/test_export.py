@@ -5,12 +5,13 @@ from datetime import date
 import openpyxl
 import pytest
 
+from curator.domain.models import Annotation, Document
 from curator.errors import DuplicateError
-
-from curator.export import EXCEL_MAX_CELL, ExportRefused, export, export_json, export_xlsx
-from curator.models import Annotation, Document
+from curator.exporting import export
+from curator.formats.excel import EXCEL_MAX_CELL, export_xlsx
+from curator.formats.export import ExportRefused, export_json
+from curator.formats.validate import Severity, check_document, validate_project
 from curator.store import annotations_table
-from curator.validate import Severity, check_document, validate_project
 
 TEXT = "=SUM(A1) Kazakhstan traded US$24.2 billion with China."
 
@@ -59,7 +60,7 @@ def test_export_of_one_annotators_layer(filled, tmp_path):
 
 def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path):
     target = tmp_path / "out.xlsx"
-    export_xlsx(filled, target)
+    export(filled, target)  # as the command line and the window export: agreement worked out first
     book = openpyxl.load_workbook(target)
     assert book.sheetnames[:4] == ["documents", "annotations", "entities", "facts"]
     assert "agreement labels" in book.sheetnames  # two annotators: agreement travels with the data
@@ -154,8 +155,8 @@ def test_a_fact_value_that_is_not_a_number_is_refused_by_validate_and_every_expo
     """An accepted value stored as text (as an older Curator let the form do) is reported
     with the fact, and no export writes it; it never breaks the Excel writer."""
     from curator.cli import main
-    from curator.tables import facts_table
-    from curator.models import utc_now
+    from curator.domain.models import utc_now
+    from curator.store.tables import facts_table
 
     for bad in ("US$24.2 billion", "=1+1", "Infinity"):
         with filled.engine.begin() as conn:
@@ -194,11 +195,11 @@ def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
     both databases (SQLite hands back text, PostgreSQL aware datetimes)."""
     from datetime import datetime, timezone
 
-    from curator.exchange import import_layer
-    from curator.importer import import_files
-    from curator.models import DocumentStatus
+    from curator.domain.models import DocumentStatus
+    from curator.formats.articles import import_files
+    from curator.formats.layers import import_layer
+    from curator.formats.validate import export_document, exported_quickly
     from curator.project import SAMPLE_ANNOTATIONS, sample_docs_dir
-    from curator.validate import export_document, exported_quickly
 
     import_files(store, [sample_docs_dir()])
     for layer in sorted(SAMPLE_ANNOTATIONS.glob("*.json")):
@@ -226,7 +227,7 @@ def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
     {"value": "{broken"}, {"entity_id": "missing"},
 ])
 def test_the_quick_checks_leave_anything_doubtful_to_the_model(change):
-    from curator.validate import exported_quickly
+    from curator.formats.validate import exported_quickly
 
     fields = ("id", "doc_id", "start", "end", "label", "annotator", "entity_id", "created", "updated", "value")
     span = {"id": "a", "doc_id": 1, "start": 0, "end": 6, "label": "LOCATION", "annotator": "x", "entity_id": None,
@@ -278,9 +279,9 @@ def _documents_part(path):
 
 
 def test_worker_processes_write_the_same_export_as_one_process(annotated_sample, tmp_path, monkeypatch):
-    from curator.export import export_jsonl
+    from curator.formats.export import export_jsonl
 
-    monkeypatch.setattr(sys.modules["curator.export"], "_RANGE", 2)  # five documents in three parts
+    monkeypatch.setattr(sys.modules["curator.formats.export"], "_RANGE", 2)  # five documents in three parts
     doc_id = annotated_sample.document_ids()[1]
     annotated_sample.add_annotation(Annotation(doc_id=doc_id, start=0, end=4, label="MONEY", annotator="x"))
     out = tmp_path / "out"
@@ -298,7 +299,7 @@ def test_worker_processes_write_the_same_export_as_one_process(annotated_sample,
 
 
 def test_worker_processes_refuse_bad_data_and_leave_nothing(filled, tmp_path, monkeypatch):
-    monkeypatch.setattr(sys.modules["curator.export"], "_RANGE", 1)
+    monkeypatch.setattr(sys.modules["curator.formats.export"], "_RANGE", 1)
     corrupt(filled, end=999)
     with pytest.raises(ExportRefused, match="outside the text"):
         (tmp_path / "out").mkdir(exist_ok=True)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.models import Annotation, Document
+from curator.domain.models import Annotation, Document
+from curator.formats.validate import Severity, validate_project
 from curator.store import Store
-from curator.validate import Severity, validate_project
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and sends SIGKILL")
 
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "Kazakhstan traded US$24.2 billion with China on 7 November 2023, the ministry said in Astana. "
 # The command line with the export's worker processes used from the first document
 # (the command uses them from 50,000 documents on).
-WITH_WORKERS = ("import importlib, sys; e = importlib.import_module('curator.export'); f = e.export_json; "
+WITH_WORKERS = ("import importlib, sys; e = importlib.import_module('curator.formats.export'); f = e.export_json; "
                 "e.export_json = lambda *a, **k: f(*a, **{**k, 'workers': 2, 'parallel_from': 1}); "
                 "from curator.cli import main; sys.exit(main(sys.argv[1:]))")
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
 from curator.errors import CuratorError
-from curator.exchange import export_layer, import_layer
-from curator.export import export_json, export_jsonl
-from curator.importer import import_files
-from curator.interop import export_interop, import_annotated
-from curator.models import Annotation, Document, DocumentStatus, Entity, Fact
+from curator.formats.articles import import_files
+from curator.formats.export import export_json, export_jsonl
+from curator.formats.interop import export_interop, import_annotated
+from curator.formats.layers import export_layer, import_layer
 from curator.store import Store
 
 FUZZ = settings(max_examples=60, deadline=None, print_blob=True,

@@ -13,7 +13,7 @@ import pytest
 
 from curator import cli
 from curator.cli import main
-from curator.names import check_annotator, file_stem, printable
+from curator.domain.names import check_annotator, file_stem, printable
 from curator.store import Store, is_url
 from curator.store import engine as store_module
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from curator.importer import import_files
+from curator.domain.models import Document
+from curator.formats.articles import import_files
 from curator.jobs import Cancelled, Job
-from curator.models import Document
 
 ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
 
@@ -181,7 +181,7 @@ def test_bad_date_is_kept_as_extra_with_a_warning(store, tmp_path):
 
 
 def test_huge_document_is_refused_with_its_size(store, tmp_path, monkeypatch):
-    monkeypatch.setattr("curator.importer.MAX_TEXT_CHARS", 1000)
+    monkeypatch.setattr("curator.formats.article_files.MAX_TEXT_CHARS", 1000)
     report = import_files(store, [write(tmp_path / "huge.txt", "word " * 1000)])
     assert "more than the limit" in report.problems[0].reason
     assert store.document_count() == 0
@@ -251,7 +251,7 @@ def test_large_jsonl_reports_progress_within_the_file(store, tmp_path):
 
 
 def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp_path, monkeypatch):
-    monkeypatch.setattr("curator.importer._BATCH", 100)
+    monkeypatch.setattr("curator.formats.articles._BATCH", 100)
     lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
     job = Job()
     add = store.add_documents

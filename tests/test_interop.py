@@ -2,11 +2,11 @@ import json
 
 import pytest
 
-from curator.agreement import TOKEN
+from curator.analysis.agreement import TOKEN
 from curator.cli import main
 from curator.errors import CuratorError
-from curator.export import export_json
-from curator.interop import detect, export_interop, import_annotated
+from curator.formats.export import export_json
+from curator.formats.interop import detect, export_interop, import_annotated
 from curator.store import Store
 
 
@@ -43,7 +43,7 @@ def test_conll_round_trip_keeps_every_tagged_span(annotated_sample, tmp_path):
 
 
 def test_curator_export_imports_back_into_a_new_project(annotated_sample, tmp_path):
-    from curator.facts import SaveFact, fact_from, propose_facts
+    from curator.analysis.facts import SaveFact, fact_from, propose_facts
 
     SaveFact(fact_from(propose_facts(annotated_sample)[0], "Kazakhstan-China", "24100000000")).apply(annotated_sample)
     export_json(annotated_sample, tmp_path / "dataset.json")
@@ -95,7 +95,7 @@ def test_export_command_formats(annotated_sample, tmp_path, capsys):
 
 def test_spacy_docbin_round_trip(annotated_sample, tmp_path):
     pytest.importorskip("spacy")
-    from curator.interop import export_docbin
+    from curator.formats.interop import export_docbin
 
     widened = export_docbin(annotated_sample, tmp_path / "data.spacy")
     assert detect(tmp_path / "data.spacy") == "spacy"

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from curator.metadata import detect_metadata, parse_written_date
+from curator.domain.metadata import detect_metadata, parse_written_date
 
 
 def test_seed_headers_datelines_and_sign_offs_are_detected(seeds):

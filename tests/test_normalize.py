@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.dates import find_dates, normalize_date
-from curator.figures import find_figures, normalize_figure
-from curator.values import DateValue, FigureValue, describe, parse_value
+from curator.domain.dates import find_dates, normalize_date
+from curator.domain.figures import find_figures, normalize_figure
+from curator.domain.values import DateValue, FigureValue, describe, parse_value
 
 DATA = Path(__file__).parent / "data"
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from curator import outputs
 from curator.cli import main
-from curator.copying import copy_project
 from curator.errors import CuratorError
-from curator.export import atomic_path, export_json
+from curator.formats import outputs
+from curator.formats.export import atomic_path, export_json
 from curator.store import Store
+from curator.store.copying import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 

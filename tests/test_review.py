@@ -1,9 +1,7 @@
 import pytest
 
-from curator.agreement import compute_agreement
-from curator.export import export_json
-from curator.models import Annotation, Document
-from curator.review import (
+from curator.analysis.agreement import compute_agreement
+from curator.analysis.review import (
     accept_agreements,
     accept_version,
     iter_items,
@@ -11,6 +9,8 @@ from curator.review import (
     reject_item,
     settle_with,
 )
+from curator.domain.models import Annotation, Document
+from curator.formats.export import export_json
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.agreement import TOKEN
-from curator.exchange import export_layer, import_layer
-from curator.export import export_json, export_jsonl
-from curator.interop import export_interop, import_annotated
-from curator.models import Annotation, Document
+from curator.analysis.agreement import TOKEN
+from curator.domain.models import Annotation, Document
+from curator.formats.export import export_json, export_jsonl
+from curator.formats.interop import export_interop, import_annotated
+from curator.formats.layers import export_layer, import_layer
 from curator.store import Store
 
 ROUND_TRIP = settings(max_examples=25, deadline=None, print_blob=True,

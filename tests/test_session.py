@@ -9,14 +9,22 @@ from datetime import date
 
 import pytest
 
-from curator import commands, duplicates, facts, review
+from curator.analysis import duplicates, facts, review
 from curator.cli import main
-from curator.commands import AddSpan, Batch, CreateEntity, EditDocument, EditSpan, SetStatus
+from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
 from curator.errors import CuratorError, DuplicateError
-from curator.events import AnnotationAdded, HistoryChanged, ShowRequested
-from curator.models import Annotation, Document, DocumentStatus, Entity, Fact
-from curator.session import Session, _command_classes, decode, encode
+from curator.session import commands
+from curator.session.commands import (
+    AddSpan,
+    Batch,
+    CreateEntity,
+    EditDocument,
+    EditSpan,
+    SetStatus,
+)
+from curator.session.history import Session, _command_classes, decode, encode
 from curator.store import Store
+from curator.store.events import HistoryChanged, ShowRequested
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 4 November 2023; trade reached US$24.2 billion."
 

@@ -4,12 +4,24 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
+from curator.domain.models import Annotation, Document, DocumentStatus, Project
+from curator.domain.schema import Label, LabelKind, LabelSchema
+from curator.domain.text import search_key
 from curator.errors import CuratorError, DuplicateError
-from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, DocumentChanged, DocumentsAdded
-from curator.models import Annotation, Document, DocumentStatus, Project
-from curator.schema import Label, LabelKind, LabelSchema
-from curator.store import SCHEMA_VERSION, Store, annotations_table, database_url, meta_table
-from curator.text import search_key
+from curator.store import (
+    SCHEMA_VERSION,
+    Store,
+    annotations_table,
+    database_url,
+    meta_table,
+)
+from curator.store.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    DocumentChanged,
+    DocumentsAdded,
+)
 
 
 def add_doc(store, uid="a", text="Alpha beta gamma.", **meta):
@@ -211,7 +223,7 @@ def test_annotations_validate_their_bounds():
 
 
 def test_opening_an_older_project_applies_the_migrations(store):
-    from curator.migrate import HEAD, current, head
+    from curator.store.migrate import HEAD, current, head
 
     with store.engine.connect() as conn:
         assert current(conn) == head() == HEAD == "0005"  # HEAD spares opening projects Alembic's import

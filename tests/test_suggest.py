@@ -3,14 +3,27 @@ from pathlib import Path
 
 import pytest
 
+from curator.analysis.suggest import (
+    EntityMatcher,
+    bulk_accept,
+    bulk_reject,
+    suggest_document,
+    suggest_project,
+    visible,
+)
 from curator.cli import main
-from curator.commands import AcceptSuggestion, Batch, CreateEntity, EditSpan, SetSuggestionStatus
-from curator.export import ExportRefused, export_json
-from curator.models import Annotation, Entity, SuggestionStatus
-from curator.normalize import value_for
-from curator.suggest import EntityMatcher, bulk_accept, bulk_reject, suggest_document, suggest_project, visible
+from curator.domain.models import Annotation, Entity, SuggestionStatus
+from curator.domain.normalize import value_for
+from curator.formats.export import ExportRefused, export_json
+from curator.formats.validate import Severity, validate_project
+from curator.session.commands import (
+    AcceptSuggestion,
+    Batch,
+    CreateEntity,
+    EditSpan,
+    SetSuggestionStatus,
+)
 from curator.store import annotations_table
-from curator.validate import Severity, validate_project
 
 GOLD = json.loads((Path(__file__).parent / "data" / "sample_gold.json").read_text(encoding="utf-8"))["documents"]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from curator.text import snap_to_words, word_at
+from curator.domain.text import snap_to_words, word_at
 
 TEXT = "Trade grew by 35% last year to a record US$24.2 billion, according to Smailov (XUAR)."
 

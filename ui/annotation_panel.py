@@ -17,14 +17,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTabWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from curator.models import Document, DocumentStatus
-from curator.schema import LabelSchema
+from curator.domain.models import Document, DocumentStatus
+from curator.domain.schema import LabelSchema
 from ui.annotation_table_model import AnnotationTableModel
 from ui.suggestion_table_model import SuggestionTableModel
 from ui.table_views import make_table, select_row

@@ -8,10 +8,15 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Event
-from curator.models import Annotation
-from curator.schema import LabelSchema
-from curator.values import describe
+from curator.domain.models import Annotation
+from curator.domain.schema import LabelSchema
+from curator.domain.values import describe
+from curator.store.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    Event,
+)
 from ui.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex

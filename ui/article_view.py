@@ -19,8 +19,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from curator.models import Annotation, Suggestion
-from curator.schema import LabelSchema
+from curator.domain.models import Annotation, Suggestion
+from curator.domain.schema import LabelSchema
 
 
 class TextOffsets:

@@ -7,9 +7,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.events import AnnotationAdded, AnnotationRemoved, DocumentChanged, DocumentsAdded, Event
-from curator.models import DocumentStatus
+from curator.domain.models import DocumentStatus
 from curator.store import DocumentRow, Store
+from curator.store.events import (
+    AnnotationAdded,
+    AnnotationRemoved,
+    DocumentChanged,
+    DocumentsAdded,
+    Event,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -19,8 +19,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.duplicates import MergeEntities, SetDecision, SplitEntity, entity_candidates, pair_key
-from curator.events import (
+from curator.analysis.duplicates import (
+    MergeEntities,
+    SetDecision,
+    SplitEntity,
+    entity_candidates,
+    pair_key,
+)
+from curator.analysis.facts import (
+    FactProposal,
+    SaveFact,
+    fact_from,
+    facts_overview,
+    parse_accepted,
+)
+from curator.analysis.near_duplicates import find_near_duplicates, shared_passages
+from curator.domain.models import Fact
+from curator.errors import CuratorError
+from curator.session import Session
+from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
@@ -30,18 +47,12 @@ from curator.events import (
     Event,
     ReviewsChanged,
 )
-from curator.errors import CuratorError
-from curator.facts import FactProposal, SaveFact, fact_from, facts_overview, parse_accepted
-from curator.near_duplicates import find_near_duplicates, shared_passages
-from curator.models import Fact
-from curator.session import Session
 from ui.article_view import ArticleView
 from ui.edits import HistoryActions, apply_command
-from ui.store_events import StoreEvents
-from ui.workers import run_task
 from ui.record_table_model import RecordTableModel
+from ui.store_events import StoreEvents
 from ui.table_views import make_table, select_row
-
+from ui.workers import run_task
 
 
 class DuplicatesWindow(QMainWindow):
@@ -234,7 +245,7 @@ class DuplicatesWindow(QMainWindow):
         return self.entities[row] if 0 <= row < len(self.entities) else None
 
     def rename_entity(self) -> None:
-        from curator.commands import EditEntity
+        from curator.session.commands import EditEntity
 
         entity = self._selected_entity()
         if entity is None:

@@ -10,10 +10,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from curator.commands import Command, EditSpan
 from curator.errors import ConflictError, CuratorError
-from curator.events import Event, HistoryChanged
 from curator.session import Session, Step
+from curator.session.commands import Command, EditSpan
+from curator.store.events import Event, HistoryChanged
 from ui.store_events import StoreEvents
 
 

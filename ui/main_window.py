@@ -22,8 +22,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator import editing
-from curator.commands import (
+from curator.analysis.suggest import (
+    bulk_accept,
+    bulk_reject,
+    suggest_document,
+    suggest_project,
+    visible,
+)
+from curator.domain.models import (
+    Annotation,
+    Document,
+    DocumentStatus,
+    Suggestion,
+    SuggestionStatus,
+)
+from curator.domain.text import snap_to_words
+from curator.errors import CuratorError
+from curator.exporting import export
+from curator.formats.article_files import SUPPORTED_SUFFIXES
+from curator.formats.export import TOOL_FORMATS, ExportRefused
+from curator.formats.interop import export_interop, import_paths
+from curator.project import Settings
+from curator.session import Session, Step, editing
+from curator.session.commands import (
     AcceptSuggestion,
     AddSpan,
     Command,
@@ -34,8 +55,8 @@ from curator.commands import (
     SetStatus,
     SetSuggestionStatus,
 )
-from curator.errors import CuratorError
-from curator.events import (
+from curator.store import Store
+from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
@@ -45,15 +66,6 @@ from curator.events import (
     ShowRequested,
     SuggestionsChanged,
 )
-from curator.export import TOOL_FORMATS, ExportRefused, export
-from curator.importer import SUPPORTED_SUFFIXES
-from curator.interop import export_interop, import_paths
-from curator.models import Annotation, Document, DocumentStatus, Suggestion, SuggestionStatus
-from curator.project import Settings
-from curator.session import Session, Step
-from curator.store import Store
-from curator.suggest import bulk_accept, bulk_reject, suggest_document, suggest_project, visible
-from curator.text import snap_to_words
 from ui.annotation_panel import AnnotationPanel
 from ui.annotation_table_model import AnnotationTableModel
 from ui.article_view import ArticleView
@@ -667,7 +679,7 @@ class MainWindow(QMainWindow):
 
     def validate_project(self) -> BackgroundTask:
         """Check the whole project in the background and list what is wrong."""
-        from curator.validate import validate_project
+        from curator.formats.validate import validate_project
 
         return self.run_task("Validating", lambda job: validate_project(self.store, job=job),
                              lambda problems: self.show_problems(problems, "Validation"))

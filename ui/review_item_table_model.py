@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.models import Review
-from curator.review import ReviewItem
+from curator.analysis.review import ReviewItem
+from curator.domain.models import Review
 from ui.row_sync import sync_rows
 from ui.rows_table_model import RowsTableModel
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,20 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.agreement import EXPLANATIONS, AgreementReport, compute_agreement
-from curator.commands import AddSpan, DeleteSpan
-from curator.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    ReviewsChanged,
-)
-from curator.export import export_agreement
-from curator.models import Annotation
-from curator.review import (
+from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_agreement
+from curator.analysis.review import (
     GOLD,
     ReviewItem,
     Unsettle,
@@ -45,17 +34,28 @@ from curator.review import (
     reject_item,
     settle_with,
 )
+from curator.domain.models import Annotation
+from curator.domain.text import snap_to_words
+from curator.exporting import export_agreement
 from curator.session import Session
-from curator.text import snap_to_words
+from curator.session.commands import AddSpan, DeleteSpan
+from curator.store.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
+    DocumentsAdded,
+    EntitiesChanged,
+    Event,
+    ReviewsChanged,
+)
 from ui.agreement_chart import LabelBarChart
 from ui.article_view import ArticleView
-from ui.record_table_model import RecordTableModel
-from ui.table_views import make_table, select_row
-from ui.review_item_table_model import ReviewItemTableModel
 from ui.edits import HistoryActions, apply_command
+from ui.record_table_model import RecordTableModel
+from ui.review_item_table_model import ReviewItemTableModel
 from ui.store_events import StoreEvents
+from ui.table_views import make_table, select_row
 from ui.workers import run_task
-
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
            ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]

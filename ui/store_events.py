@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-
 from typing import Any
 
-from curator.events import Event
+from PySide6.QtCore import QObject, Signal
+
+from curator.store.events import Event
 
 
 class StoreEvents(QObject):

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.models import Suggestion
-from curator.schema import LabelSchema
-from curator.values import describe
+from curator.domain.models import Suggestion
+from curator.domain.schema import LabelSchema
+from curator.domain.values import describe
 from ui.row_sync import sync_rows
 from ui.rows_table_model import RowsTableModel
 

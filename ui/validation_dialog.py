@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
+from curator.formats.validate import Problem, Severity
 from curator.session import Session
-from curator.validate import Problem, Severity
 from ui.record_table_model import RecordTableModel
 from ui.table_views import make_table
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.models import Annotation, Entity
-from curator.schema import LabelKind, LabelSchema
-from curator.values import Change, Granularity, Qualifier
+from curator.domain.models import Annotation, Entity
+from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.values import Change, Granularity, Qualifier
 
 _INVALID = "background: #ffd6d6"
 

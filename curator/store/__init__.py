@@ -14,11 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from curator.domain.models import Project
+from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
-from curator.events import EventHub
-from curator.migrate import stamp_head, upgrade
-from curator.models import Project
-from curator.schema import LabelSchema
 from curator.store.annotations import AnnotationStore
 from curator.store.documents import DocumentRow, DocumentStore
 from curator.store.engine import (
@@ -29,14 +27,21 @@ from curator.store.engine import (
     is_url,
     make_engine,
 )
+from curator.store.events import EventHub
 from curator.store.layers import EntityStore
+from curator.store.migrate import stamp_head, upgrade
 from curator.store.rows import (
     SPAN_ROW_FIELDS,
     ExportedDocumentRow,
     stored_json,
     utc_text,
 )
-from curator.tables import annotations_table, documents_table, meta_table, metadata
+from curator.store.tables import (
+    annotations_table,
+    documents_table,
+    meta_table,
+    metadata,
+)
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore):

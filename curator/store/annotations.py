@@ -12,16 +12,16 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from curator.errors import ConflictError, CuratorError
-from curator.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-)
-from curator.models import (
+from curator.domain.models import (
     Annotation,
     Document,
     utc_now,
+)
+from curator.errors import ConflictError, CuratorError
+from curator.store.events import (
+    AnnotationAdded,
+    AnnotationChanged,
+    AnnotationRemoved,
 )
 from curator.store.rows import (
     _ANNOTATIONS,
@@ -39,12 +39,12 @@ from curator.store.rows import (
     stored_json,
     utc_text,
 )
-from curator.store.transactions import Transactional
-from curator.tables import (
+from curator.store.tables import (
     annotations_table,
     documents_table,
     progress_table,
 )
+from curator.store.transactions import Transactional
 
 
 class AnnotationStore(Transactional):

@@ -11,25 +11,25 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from curator.errors import CuratorError
-from curator.events import (
-    DocumentChanged,
-    DocumentsAdded,
-)
-from curator.models import (
+from curator.domain.models import (
     Document,
     DocumentStatus,
     utc_now,
 )
+from curator.domain.text import like_pattern, search_key
+from curator.errors import CuratorError
+from curator.store.events import (
+    DocumentChanged,
+    DocumentsAdded,
+)
 from curator.store.rows import _chunks, _insert_many, _unique
-from curator.store.transactions import Transactional
-from curator.tables import (
+from curator.store.tables import (
     SORT_COLUMNS,
     annotations_table,
     documents_table,
     progress_table,
 )
-from curator.text import like_pattern, search_key
+from curator.store.transactions import Transactional
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,23 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
+from curator.domain.models import (
+    Decision,
+    Entity,
+    Fact,
+    Review,
+    Suggestion,
+    SuggestionStatus,
+)
 from curator.errors import CuratorError
-from curator.events import (
+from curator.store.events import (
     DecisionsChanged,
     EntitiesChanged,
     EventHub,
     ReviewsChanged,
     SuggestionsChanged,
 )
-from curator.models import Decision, Entity, Fact, Review, Suggestion, SuggestionStatus
-from curator.store.transactions import Transactional
-from curator.tables import (
+from curator.store.tables import (
     annotations_table,
     decisions_table,
     entities_table,
@@ -27,6 +33,7 @@ from curator.tables import (
     reviews_table,
     suggestions_table,
 )
+from curator.store.transactions import Transactional
 
 
 class EntityStore(Transactional):

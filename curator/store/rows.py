@@ -14,11 +14,11 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 
-from curator.errors import DuplicateError
-from curator.models import (
+from curator.domain.models import (
     Annotation,
 )
-from curator.tables import (
+from curator.errors import DuplicateError
+from curator.store.tables import (
     annotations_table,
     documents_table,
 )

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from curator.events import EventHub
+from curator.store.events import EventHub
 
 
 class Transactional:

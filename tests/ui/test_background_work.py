@@ -27,7 +27,7 @@ def test_export_runs_in_the_background(window, qtbot, tmp_path):
 
 
 def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp_path):
-    from curator.models import Annotation
+    from curator.domain.models import Annotation
     from curator.store import annotations_table
 
     window.store.add_annotation(Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="x"))
@@ -50,7 +50,7 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
 
 
 def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tmp_path):
-    from curator.interop import detect
+    from curator.formats.interop import detect
 
     tasks = [{"data": {"text": "Wang Yi arrived in Astana.", "meta": {"uid": "ls-1"}},
               "annotations": [{"completed_by": "ann@example.org", "result": [
@@ -72,8 +72,8 @@ def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tm
 def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatch):
     import sqlalchemy as sa
 
-    from curator.commands import AddSpan
-    from curator.models import Annotation
+    from curator.domain.models import Annotation
+    from curator.session.commands import AddSpan
 
     def locked(_annotation):
         raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))

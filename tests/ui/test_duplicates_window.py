@@ -1,8 +1,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from curator.importer import import_files
-from curator.models import Entity
+from curator.domain.models import Entity
+from curator.formats.articles import import_files
 from curator.store import Store
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from curator.commands import AddSpan
-from curator.facts import facts_overview
-from curator.models import Annotation
-from curator.review import GOLD
+from curator.analysis.facts import facts_overview
+from curator.analysis.review import GOLD
+from curator.domain.models import Annotation
+from curator.session.commands import AddSpan
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
 from datetime import date
 
+from gui_actions import select_text, stored
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from curator.models import DocumentStatus
-from gui_actions import select_text, stored
+from curator.domain.models import DocumentStatus
 
 
 def highlighted(window):
@@ -169,7 +169,7 @@ def test_sorting_the_document_list(window, qtbot):
 
 
 def test_edits_made_elsewhere_appear_without_a_restart(window, qtbot):
-    from curator.models import Annotation, Document
+    from curator.domain.models import Annotation, Document
     from curator.store import Store
 
     select_text(window, qtbot, "Li Qiang")

@@ -2,8 +2,8 @@
 
 from PySide6.QtCore import Qt
 
-from curator.models import Annotation, Document
-from curator.schema import LabelSchema
+from curator.domain.models import Annotation, Document
+from curator.domain.schema import LabelSchema
 from ui.annotation_table_model import AnnotationTableModel
 from ui.article_view import ArticleView, TextOffsets, display_text
 from ui.document_table_model import DocumentTableModel

@@ -2,7 +2,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 
-from curator.export import export_agreement
+from curator.exporting import export_agreement
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 import json
 
+from gui_actions import select_text, stored
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 
-from curator.models import SuggestionStatus
-
-from gui_actions import select_text, stored
+from curator.domain.models import SuggestionStatus
 
 
 def press(window, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):

@@ -1,0 +1,43 @@
+"""What a clean export demands: every disagreement settled, every duplicate decided.
+
+A clean export refuses (with the problems listed) while annotators' versions of a
+region still differ without a review decision, or near-duplicate articles wait
+for a decision; articles marked as duplicates that were not kept are left out.
+"""
+
+from __future__ import annotations
+
+from curator.analysis.duplicates import pair_key
+from curator.analysis.near_duplicates import find_near_duplicates
+from curator.analysis.review import iter_items
+from curator.formats.validate import Problem, Severity
+from curator.jobs import Job
+from curator.store import Store
+
+
+def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], set[int]]:
+    """Problems that block a clean export, and the ids of documents to leave out."""
+    problems: list[Problem] = []
+    settled = store.reviews()
+    for item in iter_items(store, job=job):
+        if not item.agreed and item.key not in settled:
+            problems.append(Problem(Severity.ERROR, item.doc_uid,
+                                    f"unresolved disagreement ({', '.join(item.kinds())}) between "
+                                    f"{', '.join(sorted(item.versions))}", doc_id=item.doc_id,
+                                    start=item.start, end=item.end))
+    decisions = store.decisions("documents")
+    uid_of = store.uids()
+    by_uid = {uid: doc_id for doc_id, uid in uid_of.items()}
+    dropped = set()
+    for key, decision in decisions.items():
+        if decision.decision == "duplicate" and decision.keep:
+            first, second = key.split(":", 1)[1].split("|")
+            loser = second if decision.keep == first else first
+            if loser in by_uid:
+                dropped.add(by_uid[loser])
+    for pair in find_near_duplicates(store, job=job):
+        a, b = uid_of[pair.a], uid_of[pair.b]
+        if pair_key("documents", a, b) not in decisions:
+            problems.append(Problem(Severity.ERROR, b, f"possible duplicate of {a} (similarity "
+                                    f"{pair.similarity:.2f}) not decided", doc_id=pair.b))
+    return problems, dropped

@@ -1,0 +1,239 @@
+"""Facts: the same measure for the same period, reported by several sources.
+
+A proposal groups figure spans by what they measure and when: the measure is
+the first measure word of the figure's sentence (from a small lexicon: trade,
+turnover, investment, exports, ...) and the period is the date span nearest to
+the figure in the same sentence. Groups with figures from two or more documents
+are proposed; the curator confirms one as a fact (subject, measure, period),
+records the accepted value and why, and the export lists every supporting
+mention with its source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from curator.domain.models import GOLD, Annotation, Document, Fact
+from curator.errors import CuratorError
+from curator.store import Store
+
+MEASURES = {
+    "trade turnover": ("trade turnover", "trade volume", "bilateral trade", "trade"),
+    "exports": ("exports", "export"),
+    "imports": ("imports", "import"),
+    "investment": ("investments", "investment"),
+    "gdp": ("gdp", "gross domestic product"),
+    "enterprises": ("enterprises", "companies", "firms"),
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
+
+
+@dataclass
+class Mention:
+    """A figure span with where it came from."""
+
+    annotation: Annotation
+    document: Document
+    text: str
+    amount: Decimal
+    unit: str | None
+
+
+@dataclass
+class FactProposal:
+    """Figures that look like one fact, with how far their values spread."""
+
+    measure: str
+    unit: str | None
+    period_start: date | None
+    period_end: date | None
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}"
+
+    @property
+    def spread(self) -> float:
+        """(max - min) / max of the reported amounts."""
+        amounts = [m.amount for m in self.mentions]
+        top = max(amounts)
+        return float((top - min(amounts)) / top) if top else 0.0
+
+    def conflict(self, tolerance: float = DEFAULT_TOLERANCE) -> bool:
+        return self.spread > tolerance
+
+
+def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    following = _SENTENCE_END.search(text, position)
+    return start, following.start() if following else len(text)
+
+
+def measure_of(sentence: str, position: int | None = None) -> str | None:
+    """The measure word nearest to ``position`` in the sentence (preferring one before it)."""
+    lowered = sentence.lower()
+    position = len(sentence) if position is None else position
+    found = []
+    for measure, words in MEASURES.items():
+        for word in words:
+            for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
+                before = match.start() <= position
+                found.append((not before, abs(position - match.start()), measure))
+    return min(found)[2] if found else None
+
+
+def _period_for(figure: Annotation, dates: list[Annotation], figures: list[Annotation]) -> Annotation | None:
+    """The date closest to a figure. A date before it frames the sentence ("In 2023, trade grew
+    by 30%, reaching $41 bn"); a date after it belongs to any figure in between ("$24.1 billion,
+    34.1 percent more than a year earlier": the year is the percentage's)."""
+    def gap(d: Annotation) -> int:
+        return figure.start - d.end if d.end <= figure.start else d.start - figure.end
+
+    def blocked(d: Annotation) -> bool:
+        if d.end <= figure.start:
+            return False
+        return any(figure.end <= f.start and f.end <= d.start for f in figures if f is not figure)
+
+    usable = [d for d in dates if not blocked(d)]
+    return min(usable, key=gap) if usable else None
+
+
+def _one_per_place(spans: list[Annotation]) -> list[Annotation]:
+    """One span where annotators' spans overlap with the same label (the first annotator's)."""
+    chosen: list[Annotation] = []
+    for span in sorted(spans, key=lambda s: (s.annotator, s.start)):
+        if not any(c.label == span.label and c.start < span.end and span.start < c.end for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: (s.start, s.end))
+
+
+def _spans_for_facts(spans: list[Annotation]) -> list[Annotation]:
+    gold = [span for span in spans if span.annotator == GOLD]
+    return gold if gold else _one_per_place(spans)
+
+
+def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]]:
+    """Each document with the spans facts are built from: its gold spans where the
+    reviewer settled any, else every layer's, where overlapping spans of one label count
+    once (the alphabetically first annotator's: settle disagreements into gold for
+    authoritative facts). Decided per document, so that the first gold span of one
+    article does not hide every other article's figures."""
+    return [(document, _spans_for_facts(spans)) for document, spans in store.iter_documents_with_annotations()]
+
+
+def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
+    """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
+    groups: dict[tuple, FactProposal] = {}
+    for document, spans in mentions_by_document(store):
+        dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
+        figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
+        for span in spans:
+            value = span.value or {}
+            if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
+                continue
+            lo, hi = _sentence_bounds(document.text, span.start)
+            measure = measure_of(document.text[lo:hi], span.start - lo)
+            period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
+            if measure is None or period is None:
+                continue  # a fact is a measure for a period
+            start = date.fromisoformat(period.value["start"])
+            end = date.fromisoformat(period.value["end"])
+            key = (measure, value.get("unit"), start, end)
+            proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
+            proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
+                                             Decimal(value["amount"]), value.get("unit")))
+    return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
+                  key=lambda p: (p.measure, p.period_start or date.min))
+
+
+@dataclass
+class SaveFact:
+    """Create or change a fact; the inverse restores the previous version (or removes it)."""
+
+    fact: Fact
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Save fact {self.fact.measure}"
+
+    def apply(self, store: Store) -> "SaveFact | DeleteFact":
+        before = store.save_fact(self.fact)
+        return SaveFact(before, self.doc_id) if before else DeleteFact(self.fact.id, self.doc_id)
+
+
+@dataclass
+class DeleteFact:
+    fact_id: str
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Delete fact"
+
+    def apply(self, store: Store) -> SaveFact:
+        return SaveFact(store.delete_fact(self.fact_id), self.doc_id)
+
+
+def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None) -> Fact:
+    return Fact(subject=subject, measure=proposal.measure, period_start=proposal.period_start,
+                period_end=proposal.period_end, unit=proposal.unit, accepted_amount=accepted, note=note,
+                mentions=[m.annotation.id for m in proposal.mentions])
+
+
+def parse_accepted(text: str, unit: str | None) -> str | None:
+    """The accepted value a curator typed or pasted, as exact decimal text in the fact's
+    unit, or None for an empty box. ``24.2``, ``24,200,000,000`` and a figure as written
+    (``US$24.2 billion``, read by the figure grammar) are accepted; anything else, or a
+    figure in another unit, is a CuratorError saying why."""
+    from curator.domain.figures import find_figures
+    from curator.domain.values import finite_decimal
+
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return finite_decimal(text)
+    except ValueError as exc:
+        reason = str(exc)
+    whole = [found.value for found in find_figures(text) if (found.start, found.end) == (0, len(text))]
+    figure = next((value for value in whole if value.unit == unit), whole[0] if whole else None)
+    if figure is None:
+        why = reason if "digits" in reason or "finite" in reason else "is not a figure"
+        raise CuratorError(f"accepted value {text!r}: {why.removeprefix(f'amount {text!r} ')}. Type a number "
+                           "such as 24200000000 or a figure as written, such as US$24.2 billion")
+    if unit and figure.unit and figure.unit != unit:
+        raise CuratorError(f"accepted value {text!r} is in {figure.unit}, but the fact is in {unit}")
+    return figure.amount
+
+
+def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
+    """What the Facts view lists: every proposal with the fact recorded for it, and every
+    recorded fact that no proposal matches any more (say, its figures were settled
+    differently), with the mentions it was recorded with. A recorded fact never vanishes."""
+    proposals = propose_facts(store)
+    recorded = {(f.measure, f.unit, f.period_start, f.period_end): f for f in store.facts().values()}
+    rows: list[tuple[FactProposal, Fact | None]] = [
+        (p, recorded.pop((p.measure, p.unit, p.period_start, p.period_end), None)) for p in proposals]
+    if recorded:
+        found = store.annotations_by_id([m for fact in recorded.values() for m in fact.mentions])
+        documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
+        for fact in recorded.values():
+            proposal = FactProposal(fact.measure, fact.unit, fact.period_start, fact.period_end)
+            for mention_id in fact.mentions:
+                span = found.get(mention_id)
+                value = (span.value or {}) if span is not None else {}
+                if span is None or value.get("type") != "figure":
+                    continue
+                document = documents[span.doc_id]
+                proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
+                                                 Decimal(value["amount"]), value.get("unit")))
+            rows.append((proposal, fact))
+    return rows

@@ -1,0 +1,208 @@
+"""Disagreement review: where annotators' spans differ, and settling each into gold.
+
+An *item* is a region of a document where spans of the annotators overlap
+(spans chained by overlap form one region). Each annotator who worked on the
+document has a *version* of the region: their spans in it, possibly none. If
+every version is the same (bounds, label, value and entity link) the item is an
+agreement, otherwise a disagreement. Settling an item writes the chosen spans
+into the ``gold`` layer and records the decision; both are undone together.
+
+An item's key includes a digest of its versions, so if an annotator later
+changes a span in a settled region, the region comes back as a new open item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from curator.analysis.agreement import GOLD
+from curator.domain.models import Annotation, DocumentStatus, Review, new_id, utc_now
+from curator.errors import CuratorError
+from curator.jobs import Job
+from curator.session.commands import Batch
+from curator.store import Store
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One region of a document and each annotator's version of it."""
+
+    doc_id: int
+    doc_uid: str
+    start: int
+    end: int
+    versions: dict[str, tuple[Annotation, ...]]
+    key: str
+
+    @property
+    def agreed(self) -> bool:
+        contents = {_content(spans) for spans in self.versions.values()}
+        return len(contents) == 1
+
+    def kinds(self) -> list[str]:
+        """Why the versions differ, in the reviewer's words."""
+        reasons = []
+        versions = list(self.versions.values())
+        if any(not spans for spans in versions):
+            reasons.append("missed")
+        spans = [s for version in versions for s in version]
+        bounds = {(s.start, s.end) for s in spans}
+        labels = {s.label for s in spans}
+        if len(bounds) > 1:
+            reasons.append("boundaries")
+        if len(labels) > 1:
+            reasons.append("label")
+        if len(bounds) == 1 and len(labels) == 1:
+            if len({json.dumps(s.value, sort_keys=True) for s in spans}) > 1:
+                reasons.append("value")
+            if len({s.entity_id for s in spans}) > 1:
+                reasons.append("entity")
+        return reasons
+
+
+def _content(spans: tuple[Annotation, ...]) -> str:
+    return json.dumps(sorted((s.start, s.end, s.label, json.dumps(s.value, sort_keys=True), s.entity_id or "")
+                             for s in spans))
+
+
+def _key(doc_uid: str, start: int, end: int, versions: dict[str, tuple[Annotation, ...]]) -> str:
+    digest = hashlib.sha1(json.dumps({a: _content(v) for a, v in sorted(versions.items())}).encode()).hexdigest()
+    return f"{doc_uid}:{start}-{end}:{digest[:12]}"
+
+
+def items_for(doc_id: int, doc_uid: str, spans: list[Annotation], worked: list[str]) -> list[ReviewItem]:
+    """The review items of one document, from its spans of the annotators who worked on it."""
+    ordered = sorted((s for s in spans if s.annotator in worked), key=lambda s: (s.start, s.end))
+    clusters: list[list[Annotation]] = []
+    end = -1
+    for span in ordered:
+        if clusters and span.start < end:
+            clusters[-1].append(span)
+            end = max(end, span.end)
+        else:
+            clusters.append([span])
+            end = span.end
+    items = []
+    for cluster in clusters:
+        start, stop = min(s.start for s in cluster), max(s.end for s in cluster)
+        versions = {name: tuple(s for s in cluster if s.annotator == name) for name in worked}
+        items.append(ReviewItem(doc_id, doc_uid, start, stop, versions, _key(doc_uid, start, stop, versions)))
+    return items
+
+
+def iter_items(store: Store, annotators: list[str] | None = None, job: Job | None = None) -> Iterator[ReviewItem]:
+    """Every review item of the project, document by document, in text order."""
+    job = job or Job()
+    names = sorted(set(annotators) if annotators else set(store.annotators()) - {GOLD})
+    done = {n: {d for d, st in store.statuses(n).items() if st is DocumentStatus.DONE} for n in names}
+    total = store.document_count()
+    for index, (document, spans) in enumerate(store.iter_documents_with_annotations()):
+        if index % 200 == 0:
+            job.check()
+            job.set_progress(index, total)
+        present = {s.annotator for s in spans}
+        worked = [n for n in names if n in present or document.id in done[n]]
+        if len(worked) >= 2:
+            yield from items_for(document.id, document.uid, spans, worked)
+
+
+def gold_copy(spans: list[Annotation] | tuple[Annotation, ...], reviewer: str) -> list[Annotation]:
+    """Gold-layer copies of spans (new ids; values and links kept), without duplicates."""
+    seen: set[tuple] = set()
+    copies = []
+    for span in spans:
+        key = (span.start, span.end, span.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        copies.append(Annotation(doc_id=span.doc_id, start=span.start, end=span.end, label=span.label,
+                                 annotator=GOLD, value=span.value, entity_id=span.entity_id))
+    return copies
+
+
+@dataclass
+class Settle:
+    """Record a decision on an item and write its gold spans; undone by ``Unsettle``."""
+
+    item_key: str
+    doc_id: int
+    start: int
+    end: int
+    decision: str
+    gold: list[Annotation]
+    reviewer: str
+
+    @property
+    def text(self) -> str:
+        return f"Settle: {self.decision}"
+
+    def apply(self, store: Store) -> "Unsettle":
+        with store.transaction():  # one command, one transaction
+            store.add_annotations(self.gold)
+            store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
+                                    decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
+                                    created=utc_now()))
+            return Unsettle(self.item_key, self.doc_id)
+
+
+@dataclass
+class Unsettle:
+    """Reopen a settled item, removing the gold spans its decision made."""
+
+    item_key: str
+    doc_id: int
+
+    @property
+    def text(self) -> str:
+        return "Reopen"
+
+    def apply(self, store: Store) -> Settle:
+        with store.transaction():  # one command, one transaction
+            review = store.delete_review(self.item_key)
+            gold = []
+            for gold_id in review.gold_ids:
+                try:
+                    gold.append(store.delete_annotation(gold_id))
+                except CuratorError:
+                    pass  # the reviewer deleted this gold span already
+            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
+
+
+def accept_version(item: ReviewItem, annotator: str, reviewer: str) -> Settle:
+    return Settle(item.key, item.doc_id, item.start, item.end, f"accepted:{annotator}",
+                  gold_copy(item.versions[annotator], reviewer), reviewer)
+
+
+def merge_versions(item: ReviewItem, reviewer: str) -> Settle:
+    """Every distinct span of every version (the first annotator's value where bounds and label agree)."""
+    spans = [s for name in sorted(item.versions) for s in item.versions[name]]
+    return Settle(item.key, item.doc_id, item.start, item.end, "merged", gold_copy(spans, reviewer), reviewer)
+
+
+def reject_item(item: ReviewItem, reviewer: str) -> Settle:
+    return Settle(item.key, item.doc_id, item.start, item.end, "rejected", [], reviewer)
+
+
+def settle_with(item: ReviewItem, spans: list[Annotation], reviewer: str) -> Settle:
+    """Settle with spans the reviewer wrote themselves (the "edit" decision)."""
+    gold = [Annotation(doc_id=item.doc_id, start=s.start, end=s.end, label=s.label, annotator=GOLD, value=s.value,
+                       entity_id=s.entity_id, id=new_id()) for s in spans]
+    return Settle(item.key, item.doc_id, item.start, item.end, "edited", gold, reviewer)
+
+
+def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
+    """One command settling every open item on which all annotators agree, or None."""
+    settled = store.reviews()
+    commands = []
+    for item in iter_items(store, job=job):
+        if item.agreed and item.key not in settled:
+            first = sorted(item.versions)[0]
+            command = accept_version(item, first, reviewer)
+            command.decision = "agreed"
+            commands.append(command)
+    if not commands:
+        return None
+    return Batch(commands, f"Accept {len(commands)} agreed items into gold", commands[0].doc_id)

@@ -1,0 +1,152 @@
+"""Suggestions (pre-annotations): figures, dates and mentions of known entities.
+
+Suggestions are kept per annotator and never touch annotations: the curator
+accepts (making a normal annotation) or rejects each. A suggestion is not made
+again once it exists in any status, and never where the annotator already has
+a span overlapping it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from curator.domain.dates import find_dates
+from curator.domain.figures import find_figures
+from curator.domain.models import (
+    Annotation,
+    Document,
+    Entity,
+    Suggestion,
+    SuggestionStatus,
+)
+from curator.domain.schema import LabelKind, LabelSchema
+from curator.jobs import Job
+from curator.session.commands import AcceptSuggestion, Batch, SetSuggestionStatus
+from curator.store import Store
+
+
+class EntityMatcher:
+    """Finds whole-word mentions of known entities' names and aliases in a text.
+
+    One regular expression over every name, longest first, so a text is scanned
+    once however many entities the project knows.
+    """
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self._by_name: dict[str, Entity] = {}
+        for entity in entities:
+            for name in entity.names:
+                if name.strip():
+                    self._by_name.setdefault(name, entity)
+        names = sorted(self._by_name, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
+        )
+
+    def find(self, text: str) -> list[tuple[int, int, Entity]]:
+        if self._pattern is None:
+            return []
+        return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
+
+
+def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | None = None,
+            annotator: str = "") -> list[Suggestion]:
+    """Everything the rules find in one document (not yet filtered against the store)."""
+    text, anchor = document.text, document.published
+    proposals: list[Suggestion] = []
+    date_labels = [label.name for label in schema.labels if label.kind is LabelKind.DATE]
+    taken: list[tuple[int, int]] = []
+    if date_labels:
+        for found in find_dates(text, anchor):
+            proposals.append(Suggestion(doc_id=document.id, start=found.start, end=found.end, label=date_labels[0],
+                                        annotator=annotator, source="dates",
+                                        value=found.value.model_dump(mode="json", exclude_none=True)))
+            taken.append((found.start, found.end))
+    figure_labels = {label.name for label in schema.labels if label.kind is LabelKind.FIGURE}
+    for found in find_figures(text):
+        if found.label in figure_labels and all(found.end <= s or found.start >= e for s, e in taken):
+            proposals.append(Suggestion(doc_id=document.id, start=found.start, end=found.end, label=found.label,
+                                        annotator=annotator, source="figures",
+                                        value=found.value.model_dump(mode="json")))
+    if matcher is not None:
+        for start, end, entity in matcher.find(text):
+            if entity.type in schema:
+                proposals.append(Suggestion(doc_id=document.id, start=start, end=end, label=entity.type,
+                                            annotator=annotator, source="entities", entity_id=entity.id))
+    return sorted(proposals, key=lambda s: (s.start, s.end))
+
+
+def visible(suggestions: Iterable[Suggestion], annotations: Iterable[Annotation]) -> list[Suggestion]:
+    """Open suggestions that do not overlap any of the annotator's own spans."""
+    spans = sorted((a.start, a.end) for a in annotations)
+    starts = [start for start, _end in spans]
+    # Longest span end among spans starting at or before each index, for a bisect test.
+    reach, longest = [], -1
+    for _start, end in spans:
+        longest = max(longest, end)
+        reach.append(longest)
+
+    def clear(s: Suggestion) -> bool:
+        index = bisect.bisect_left(starts, s.end) - 1  # spans starting before the suggestion ends
+        return index < 0 or reach[index] <= s.start
+
+    return [s for s in suggestions if s.status is SuggestionStatus.OPEN and clear(s)]
+
+
+def suggest_document(store: Store, doc_id: int, annotator: str, matcher: EntityMatcher | None = None,
+                     schema: LabelSchema | None = None) -> list[Suggestion]:
+    """Store new suggestions for one document; returns those added."""
+    document = store.get_document(doc_id)
+    schema = schema or store.label_schema
+    matcher = matcher if matcher is not None else EntityMatcher(store.entities())
+    known = {(s.start, s.end, s.label) for s in store.suggestions_for(doc_id, annotator)}
+    own = store.annotations_for(doc_id, annotator)
+    new = [s for s in propose(document, schema, matcher, annotator)
+           if (s.start, s.end, s.label) not in known and all(not s.overlaps(a.start, a.end) for a in own)]
+    store.add_suggestions(new)
+    return new
+
+
+def suggest_project(store: Store, annotator: str, job: Job | None = None) -> int:
+    """Suggest for every document; returns how many suggestions were added."""
+    job = job or Job()
+    schema = store.label_schema
+    matcher = EntityMatcher(store.entities())
+    ids = store.document_ids()
+    added = 0
+    for index, doc_id in enumerate(ids):
+        if index % 20 == 0:
+            job.check()
+            job.set_progress(index, len(ids))
+        added += len(suggest_document(store, doc_id, annotator, matcher, schema))
+    job.set_progress(len(ids), len(ids))
+    return added
+
+
+def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
+    """One command accepting every visible suggestion (of one label, if given), or None.
+
+    Suggestions that overlap one accepted earlier in the same batch are left open.
+    """
+    chosen: list[Suggestion] = []
+    for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator)):
+        if label is not None and suggestion.label != label:
+            continue
+        if all(not suggestion.overlaps(c.start, c.end) for c in chosen):
+            chosen.append(suggestion)
+    if not chosen:
+        return None
+    what = f"{label} suggestions" if label else "suggestions"
+    return Batch([AcceptSuggestion(s.id, doc_id) for s in chosen], f"Accept {len(chosen)} {what}", doc_id)
+
+
+def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
+    """One command rejecting every visible suggestion (of one label, if given), or None."""
+    chosen = [s for s in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator))
+              if label is None or s.label == label]
+    if not chosen:
+        return None
+    return Batch([SetSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED) for s in chosen],
+                 f"Reject {len(chosen)} suggestions", doc_id)

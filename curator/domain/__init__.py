@@ -1,0 +1,4 @@
+"""The domain: documents, spans and their labels, entities and facts (``models``,
+``schema``), normalized values (``values``, ``figures``, ``dates``, ``normalize``), text
+(``text``: word snapping, folding), article metadata (``metadata``), people's names
+(``names``) and the exported dataset's model (``dataset``). Imports no storage."""

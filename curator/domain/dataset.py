@@ -1,0 +1,111 @@
+"""The exported dataset's shape, as pydantic models that also validate it.
+
+An export is a ``Dataset``: the label schema and every document with its text
+and annotations. Validation runs the same models with the project's labels in
+the validation context, so offsets, slices and labels are checked in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from curator.domain.models import Entity
+from curator.domain.schema import LabelSchema
+from curator.domain.values import parse_value
+
+FORMAT_VERSION = 1
+
+
+class ExportAnnotation(BaseModel):
+    """One span as exported: offsets into the document text and the text itself."""
+
+    id: str
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    text: str
+    label: str
+    annotator: str
+    created: datetime
+    updated: datetime
+    value: dict[str, Any] | None = None
+    entity_id: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _valid_value(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        try:
+            return parse_value(value).model_dump(mode="json", exclude_none=value.get("type") == "date")
+        except ValidationError as exc:
+            raise ValueError(f"invalid normalized value: {exc.errors()[0]['msg']}") from exc
+
+    @field_validator("entity_id")
+    @classmethod
+    def _known_entity(cls, entity_id: str | None, info: ValidationInfo) -> str | None:
+        entities = (info.context or {}).get("entities")
+        if entity_id is not None and entities is not None and entity_id not in entities:
+            raise ValueError(f"linked to entity {entity_id!r}, which does not exist")
+        return entity_id
+
+    @field_validator("label")
+    @classmethod
+    def _label_in_schema(cls, label: str, info: ValidationInfo) -> str:
+        labels = (info.context or {}).get("labels")
+        if labels is not None and label not in labels:
+            raise ValueError(f"unknown label {label!r} (the schema has {', '.join(sorted(labels))})")
+        return label
+
+
+class ExportDocument(BaseModel):
+    """One document as exported, with its annotations in text order."""
+
+    id: str = Field(min_length=1)
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: date | None = None
+    status: str = "todo"
+    text: str = Field(min_length=1)
+    annotations: list[ExportAnnotation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _spans_match_text(self) -> "ExportDocument":
+        problems = []
+        for index, span in enumerate(self.annotations):
+            if span.end > len(self.text) or span.start >= span.end:
+                problems.append(
+                    f"annotations.{index}: span {span.start}-{span.end} is outside the text "
+                    f"(length {len(self.text)})"
+                )
+            elif self.text[span.start : span.end] != span.text:
+                problems.append(
+                    f"annotations.{index}: span {span.start}-{span.end} text {span.text!r} differs from "
+                    f"the document text {self.text[span.start:span.end]!r}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class Dataset(BaseModel):
+    """A whole export: what produced it, the label schema, and the documents."""
+
+    format: str = "curator-dataset"
+    format_version: int = FORMAT_VERSION
+    project: str
+    exported: datetime
+    layer: str | None = None
+    label_schema: LabelSchema
+    entities: list[Entity] = Field(default_factory=list)
+    documents: list[ExportDocument]

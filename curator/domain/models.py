@@ -1,0 +1,191 @@
+"""The domain objects: documents, annotations and the project they belong to.
+
+These are pydantic models so that everything that enters or leaves the project
+(imports, exports, exchange files) is validated by the same definitions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from curator.domain.schema import LabelSchema
+from curator.domain.values import finite_decimal
+
+GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class DocumentStatus(StrEnum):
+    """How far an annotator has got with a document."""
+
+    TODO = "todo"
+    DONE = "done"
+
+
+class DocumentMeta(BaseModel):
+    """The editable metadata of an article: where and when it was published."""
+
+    title: str | None = None
+    source: str | None = Field(default=None, description="The outlet that published the article")
+    url: str | None = None
+    published: date | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Document(DocumentMeta):
+    """One article. ``text`` is kept exactly as imported: annotation offsets refer to it.
+
+    ``id`` is the store's internal key; ``uid`` is the stable name that exchange files
+    and exports use to refer to the document across copies of a project.
+    """
+
+    id: int | None = None
+    uid: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+    origin: str | None = Field(default=None, description="File (and record) the document was imported from")
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else self.uid
+        return first_line[:100]
+
+
+class Annotation(BaseModel):
+    """A labelled span of a document's text, made by one annotator.
+
+    ``start`` and ``end`` are offsets in Python characters (code points) into the
+    document text, end exclusive. ``value`` holds the normalized value of a figure or
+    date and ``entity_id`` the canonical entity a mention is linked to.
+    """
+
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    doc_id: int
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    label: str = Field(min_length=1)
+    annotator: str = Field(min_length=1)
+    created: datetime = Field(default_factory=utc_now)
+    updated: datetime = Field(default_factory=utc_now)
+    value: dict[str, Any] | None = None
+    entity_id: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Annotation":
+        if self.end <= self.start:
+            raise ValueError(f"span end {self.end} must be after its start {self.start}")
+        return self
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+class Project(BaseModel):
+    """A project's own settings: its name and label schema."""
+
+    name: str = "Untitled project"
+    label_schema: LabelSchema = Field(default_factory=LabelSchema)
+    created: datetime = Field(default_factory=utc_now)
+
+
+class Entity(BaseModel):
+    """A canonical thing that mentions link to: a person, organisation, place or initiative."""
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1, max_length=300)
+    type: str = Field(min_length=1, description="The entity label, e.g. PERSON")
+    aliases: list[str] = Field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *[alias for alias in self.aliases if alias != self.name]]
+
+
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Suggestion(BaseModel):
+    """A proposed span (pre-annotation) the curator accepts or rejects.
+
+    Suggestions live in their own layer per annotator; accepting one creates a
+    normal annotation, rejecting one keeps it (status ``rejected``) so it is not
+    proposed again.
+    """
+
+    id: str = Field(default_factory=new_id)
+    doc_id: int
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    label: str
+    annotator: str
+    source: str = Field(description="The rule that proposed it: figures, dates or entities")
+    status: SuggestionStatus = SuggestionStatus.OPEN
+    value: dict[str, Any] | None = None
+    entity_id: str | None = None
+    annotation_id: str | None = Field(default=None, description="The annotation made when it was accepted")
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+class Review(BaseModel):
+    """A reviewer's decision on one disagreement (or agreement), and the gold spans it made."""
+
+    key: str
+    doc_id: int
+    start: int
+    end: int
+    decision: str = Field(description="accepted:<annotator>, merged, edited, rejected or agreed")
+    gold_ids: list[str] = Field(default_factory=list)
+    reviewer: str
+    created: datetime = Field(default_factory=utc_now)
+
+
+class Decision(BaseModel):
+    """A curator's decision on a duplicate candidate: documents or entities that look alike."""
+
+    key: str
+    kind: str = Field(description="documents or entities")
+    decision: str = Field(description="duplicate or distinct")
+    keep: str | None = Field(default=None, description="For duplicate documents: the uid kept")
+    note: str | None = None
+    created: datetime = Field(default_factory=utc_now)
+
+
+class Fact(BaseModel):
+    """One measure for one period (e.g. Kazakhstan-China trade turnover in 2022), with the
+    figure mentions that report it and the value the curator accepted."""
+
+    id: str = Field(default_factory=new_id)
+    subject: str = Field(min_length=1)
+    measure: str = Field(min_length=1)
+    period_start: date | None = None
+    period_end: date | None = None
+    unit: str | None = None
+    accepted_amount: str | None = Field(default=None, description="Exact decimal text, fully scaled, in ``unit``")
+    note: str | None = None
+    mentions: list[str] = Field(default_factory=list, description="Annotation ids of the supporting figures")
+    created: datetime = Field(default_factory=utc_now)
+
+    @field_validator("accepted_amount")
+    @classmethod
+    def _amount(cls, amount: str | None) -> str | None:
+        return None if amount is None else finite_decimal(amount)

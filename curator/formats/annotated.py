@@ -1,0 +1,165 @@
+"""What the readers and writers of annotated files share: the document a reader
+returns, the report of an import, typed access to a record's fields that reports
+instead of raising, and the export's validation that every writer runs first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.errors import CuratorError
+from curator.formats.article_files import MAX_TEXT_CHARS
+from curator.formats.boundary import (
+    MAX_ID_CHARS,
+    BadJSON,
+    Problems,
+    describe,
+    integer,
+    loads,
+)
+from curator.formats.export import ExportRefused
+from curator.formats.validate import Severity, validate_project
+from curator.store import Store
+
+
+@dataclass
+class AnnotatedDocument:
+    """A document read from another tool's file, with spans as (start, end, label, annotator, extra)."""
+
+    uid: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[tuple[int, int, str, str, dict]] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
+
+
+@dataclass
+class InteropReport:
+    """What importing an annotated file did; ``problems`` lists what was reported and skipped."""
+
+    documents_added: int = 0
+    spans_added: int = 0
+    spans_present: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.documents_added} document(s) and {self.spans_added} span(s) imported"
+        if self.spans_present:
+            text += f", {self.spans_present} span(s) already present"
+        return text + (f", {len(self.problems)} problem(s)" if self.problems else "")
+
+
+def load_json(path: Path) -> Any:
+    """A JSON file, parsed strictly (see ``curator.formats.boundary.loads``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        return loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
+    except BadJSON as exc:
+        raise CuratorError(f"{path}: {exc}") from exc
+
+
+def read_lines(path: Path) -> list[str]:
+    """A text file's lines, split at "\\n" only: a text may hold every other line break."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
+    return text.split("\n")
+
+
+class FieldReader:
+    """One record of a file being read: its name for problems, and typed field access
+    that reports a field of the wrong type instead of raising."""
+
+    def __init__(self, problems: Problems, name: str) -> None:
+        self.problems = problems
+        self.name = name
+
+    def bad(self, field: str | None, reason: str) -> None:
+        self.problems.add(self.name, field, reason)
+
+    def text(self, value: Any, field: str, *, required: bool = True) -> str | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, str):
+            self.bad(field, f"is {describe(value)}, not a string")
+            return None
+        if required and not value:
+            self.bad(field, "is empty")
+            return None
+        if "\x00" in value:
+            self.bad(field, "contains NUL characters")
+            return None
+        return value
+
+    def uid(self, value: Any, field: str, default: str) -> str | None:
+        if value is None or value == "":
+            return default
+        if type(value) is int:
+            value = str(value)
+        if not isinstance(value, str):
+            self.bad(field, f"is {describe(value)}, not a string or an integer")
+            return None
+        if len(value) > MAX_ID_CHARS:
+            self.bad(field, f"has {len(value):,} characters, more than the limit of {MAX_ID_CHARS}")
+            return None
+        if "\x00" in value:
+            self.bad(field, "contains NUL characters")
+            return None
+        return value
+
+    def offsets(self, start: Any, end: Any, fields: tuple[str, str]) -> tuple[int, int] | None:
+        if integer(start) is None or integer(end) is None:
+            field, value = (fields[0], start) if integer(start) is None else (fields[1], end)
+            self.bad(field, f"is {describe(value)} ({str(value)[:40]}), not an integer offset")
+            return None
+        return start, end
+
+    def items(self, value: Any, field: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(field, f"is {describe(value)}, not a list")
+            return []
+        return value
+
+    def mapping(self, value: Any, field: str, *, required: bool = False) -> dict | None:
+        if value is None and not required:
+            return {}
+        if not isinstance(value, dict):
+            self.bad(field, f"is {describe(value)}, not an object")
+            return None
+        return value
+
+
+def new_document(record: FieldReader, uid: str | None, text: str | None, meta: dict | None = None) -> AnnotatedDocument | None:
+    if uid is None or text is None:
+        return None
+    if len(text) > MAX_TEXT_CHARS:
+        record.bad("text", f"has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+        return None
+    return AnnotatedDocument(uid, text, meta or {})
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    error = exc.errors()[0]
+    return ".".join(map(str, error["loc"])) or None, error["msg"]
+
+
+def refuse_invalid(store: Store, target: Path, annotator: str | None) -> None:
+    """Run the export's validation (``curator.formats.validate``) on what a writer is about to
+    write; errors refuse the export with ``ExportRefused``, as the JSON and Excel exports do."""
+    problems = validate_project(store, annotator)
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise ExportRefused(target, problems)

@@ -1,0 +1,468 @@
+"""Reading articles from files: text and Markdown (one article each), JSON, JSON Lines,
+CSV and spreadsheets (a record a row). Each file gives records to import or problems
+naming the file, record and reason; nothing here writes to a project."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import orjson
+
+from curator.domain.metadata import detect_metadata, parse_written_date
+from curator.formats import sheet_limits
+from curator.formats.boundary import (
+    MAX_DEPTH,
+    MAX_ID_CHARS,
+    BadJSON,
+    bad_text,
+    describe,
+    loads,
+    too_wide,
+)
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".xlsx", ".xlsm", ".xls", ".ods"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+SIDECAR_NAME = "metadata.json"
+TEXT_COLUMNS = ("text", "content", "body", "article")
+MAX_TEXT_CHARS = 10_000_000
+MAX_FILE_BYTES = 2_000_000_000
+
+_FIELD_ALIASES = {
+    "id": "uid",
+    "uid": "uid",
+    "doc_id": "uid",
+    "title": "title",
+    "headline": "title",
+    "source": "source",
+    "outlet": "source",
+    "url": "url",
+    "link": "url",
+    "published": "published",
+    "date": "published",
+    "pub_date": "published",
+}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Why one file or record was not imported (or imported with a caveat)."""
+
+    file: str
+    reason: str
+    record: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.record}" if self.record else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added, already present, and problems."""
+
+    added: list[int] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} document(s) imported"]
+        if self.already_present:
+            parts.append(f"{len(self.already_present)} already in the project")
+        if self.problems:
+            parts.append(f"{len(self.problems)} could not be read")
+        return ", ".join(parts)
+
+
+class Skipped(Exception):
+    """A file or record that cannot be imported; the message is the reason."""
+
+
+# -- reading files -----------------------------------------------------------
+
+
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> Skipped:
+    """The problem for bytes that are not UTF-8: where (``offset``/``line`` of the data
+    ``exc`` was raised on) and what to do about it."""
+    line += exc.object.count(b"\n", 0, exc.start)
+    return Skipped(
+        f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
+        "save the file as UTF-8 and import it again"
+    )
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise Skipped("empty file")
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise Skipped(f"not valid {encoding.upper()} (byte {exc.start})") from exc
+    if b"\x00" in data[:65536]:
+        raise Skipped("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(exc, 0, 1) from exc
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise Skipped(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
+        return path.read_bytes()
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
+
+
+def _check_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise Skipped(f"'text' is {type(text).__name__}, not a string")
+    if not text or text.isspace():  # (strip() would copy the whole text)
+        raise Skipped("'text' is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise Skipped(f"text has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
+    if "\x00" in text:
+        raise Skipped("text contains NUL characters")
+    if bad_text(text):
+        raise Skipped("'text' holds a lone surrogate (not a Unicode character)")
+    return text
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        raw = value.strip()
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError:
+            parsed = parse_written_date(raw)
+            if parsed:
+                return parsed
+    raise ValueError(f"date {value!r} is not a date (use YYYY-MM-DD)")
+
+
+@dataclass
+class _Candidate:
+    """A document read from a file, before it gets its final uid."""
+
+    uid: str
+    text: str
+    fields: dict[str, Any]
+    origin: str
+    record: str | None
+
+
+def record_to_candidate(
+    record: Any, *, file: str, record_name: str, default_uid: str, warnings: list[ImportProblem]
+) -> _Candidate:
+    if not isinstance(record, dict):
+        raise Skipped(f"is a {type(record).__name__}, not an object with a 'text' field")
+    lowered = {str(key).strip().lower(): value for key, value in record.items()}
+    text_key = next((key for key in TEXT_COLUMNS if key in lowered), None)
+    if text_key is None:
+        raise Skipped(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
+    text = _check_text(lowered.pop(text_key))
+    fields: dict[str, Any] = {"extra": {}}
+    uid = default_uid
+    for key, value in lowered.items():
+        target = _FIELD_ALIASES.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()) or _is_nan(value):
+            continue
+        if target and isinstance(value, (list, dict, bool)):
+            raise Skipped(f"'{key}' is {describe(value)}, not text")
+        if isinstance(value, str) and "\x00" in value:  # the store (PostgreSQL) cannot keep NUL
+            raise Skipped(f"'{key}' contains NUL characters")
+        if target == "uid":
+            uid = str(value).strip()
+            if len(uid) > MAX_ID_CHARS:
+                raise Skipped(f"'{key}' has {len(uid):,} characters, more than the limit of {MAX_ID_CHARS}")
+        elif target == "published":
+            try:
+                fields["published"] = _parse_date(value)
+            except ValueError as exc:
+                fields["extra"][key] = str(value)
+                warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))
+        elif target and target not in fields:
+            fields[target] = str(value).strip()
+            if too_wide("source", fields.get("source")):
+                raise Skipped(f"'{key}': {too_wide('source', fields['source'])}")
+        else:
+            fields["extra"][str(key)] = _jsonable(value)
+    return _Candidate(uid=uid, text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):  # a spreadsheet duration
+        return str(value)
+    return value
+
+
+def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProblem]:
+    text = _check_text(_decode(data))
+    markdown = path.suffix.lower() in {".md", ".markdown"}
+    found = detect_metadata(text, markdown=markdown)
+    fields = {k: v for k, v in found.model_dump(exclude={"extra"}).items() if v is not None}
+    yield _Candidate(uid=path.stem, text=text, fields=fields, origin=path.name, record=None)
+
+
+def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    try:
+        payload = loads(_decode(data))
+    except BadJSON as exc:
+        raise Skipped(str(exc)) from exc
+    if isinstance(payload, dict) and "documents" in payload and not isinstance(payload["documents"], list):
+        raise Skipped(f"'documents' is {describe(payload['documents'])}, not a list of records")
+    if isinstance(payload, dict) and isinstance(payload.get("documents"), list):
+        records = payload["documents"]
+    elif isinstance(payload, dict) and any(key in payload for key in TEXT_COLUMNS):
+        records = [payload]
+    elif isinstance(payload, list):
+        records = payload
+    else:
+        raise Skipped("expected a list of records, an object with 'documents', or one record with 'text'")
+    yield from _records(path, enumerate(records, start=1), "record", warnings)
+
+
+def _read_jsonl(path: Path, warnings: list[ImportProblem],
+                progress: Callable[[float], None]) -> Iterator[_Candidate | ImportProblem]:
+    """Records from a JSON Lines file, read a line at a time: memory stays flat however
+    large the file. Lines end at "\\n" only (a record's text may hold other line breaks)."""
+    try:
+        file = path.open("rb")
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
+    with file:
+        wide = file.read(4).startswith(tuple(bom for bom, _ in _WIDE_BOMS))
+        file.seek(0)
+        if wide:  # UTF-16/32: small files in practice, decoded whole
+            numbered: Iterator[tuple[int, Any]] = enumerate(_decode(file.read()).split("\n"), start=1)
+        else:
+            _check_utf8(file)
+            file.seek(0)
+            numbered = _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
+        yield from _records(path, ((n, _parse_json_line(line)) for n, line in numbered
+                                   if line and not line.isspace()), "line", warnings)
+
+
+def _check_utf8(file: BinaryIO) -> None:
+    """Refuse a whole file that is empty, binary or not UTF-8 before any of it is imported,
+    reading it in chunks and keeping nothing."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, empty = 0, True
+    while chunk := file.read(1 << 22):
+        if offset == 0 and b"\x00" in chunk[:65536]:
+            raise Skipped("binary file (contains NUL bytes), not text")
+        pending = decoder.getstate()[0]
+        if pending or not chunk.isascii():
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_utf8(exc, offset - len(pending), _line_at(file, offset - len(pending))) from exc
+        empty = empty and chunk.isspace()
+        offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(exc, offset - len(exc.object), _line_at(file, offset - len(exc.object))) from exc
+    if empty:
+        raise Skipped("empty file")
+
+
+def _line_at(file: BinaryIO, offset: int) -> int:
+    """The number of the line at byte ``offset`` of ``file`` (counted only for an error)."""
+    file.seek(0)
+    line = 1
+    while offset > 0 and (chunk := file.read(min(offset, 1 << 22))):
+        line += chunk.count(b"\n")
+        offset -= len(chunk)
+    return line
+
+
+def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]) -> Iterator[tuple[int, bytes]]:
+    for number, line in enumerate(file, start=1):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        elif number % 1000 == 0 and size:
+            progress(file.tell() / size)
+        yield number, line
+
+
+def _parse_json_line(line: str | bytes) -> Any:
+    try:
+        record = orjson.loads(line)  # twice as fast as the standard reader on news-sized records
+    except orjson.JSONDecodeError:
+        pass  # the strict standard reader words the error
+    else:
+        if _plain(record):
+            return record
+    try:
+        return loads(line)
+    except BadJSON as exc:
+        return Skipped(str(exc))
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether a record orjson read can be used as read. orjson refuses lone surrogates and
+    numbers beyond a float; what it lets through, nesting deeper than ``MAX_DEPTH``, NUL
+    characters and integers wider than 64 bits (which it may read as floats), sends the
+    line to the strict standard reader, which keeps every digit and words the problem."""
+    kind = type(value)
+    if kind is dict:
+        if any("\x00" in key for key in value):
+            return False
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return _plain([value])
+    if depth >= MAX_DEPTH:
+        return False
+    for item in items:  # leaves checked here: a call per string would double the cost
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is float:
+            if abs(item) >= 2.0 ** 63:
+                return False
+        elif (kind is dict or kind is list) and not _plain(item, depth + 1):
+            return False
+    return True
+
+
+def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    text = _decode(data)
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise Skipped("empty file") from exc
+    except csv.Error as exc:
+        raise Skipped(f"malformed CSV: {exc}") from exc
+    _require_text_column(header)
+
+    def rows() -> Iterator[tuple[int, Any]]:
+        row_number = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, Skipped(f"malformed CSV: {exc}")
+                return
+            row_number += 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                yield row_number, Skipped(f"has {len(row)} fields, the header has {len(header)}")
+                continue
+            yield row_number, dict(zip(header, row))
+
+    yield from _records(path, rows(), "row", warnings)
+
+
+def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    from python_calamine import CalamineWorkbook  # heavy import, only when needed
+
+    reason = sheet_limits.refusal(path)
+    if reason:
+        raise Skipped(reason)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        table = sheet.to_python(skip_empty_area=True)
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
+    if not table:
+        raise Skipped("the first sheet is empty")
+    header = [str(cell).strip() for cell in table[0]]
+    _require_text_column(header)
+
+    def rows() -> Iterator[tuple[int, Any]]:
+        for number, row in enumerate(table[1:], start=2):
+            if all(cell in ("", None) for cell in row):
+                continue
+            yield number, dict(zip(header, row))
+
+    yield from _records(path, rows(), "row", warnings)
+
+
+def _require_text_column(header: list[str]) -> None:
+    names = [str(name).strip().lower() for name in header]
+    if not any(name in TEXT_COLUMNS for name in names):
+        raise Skipped(
+            f"no text column (expected one of {', '.join(TEXT_COLUMNS)}; found {', '.join(header) or 'none'})"
+        )
+
+
+def _records(
+    path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
+) -> Iterator[_Candidate | ImportProblem]:
+    file, stem = path.name, path.stem
+    for number, record in numbered:
+        name = f"{unit} {number}"
+        try:
+            if isinstance(record, Skipped):
+                raise record
+            yield record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
+                                       warnings=warnings)
+        except Skipped as exc:
+            yield ImportProblem(str(path), str(exc), name)
+
+
+def read_file(path: Path, warnings: list[ImportProblem],
+              progress: Callable[[float], None] = lambda _fraction: None) -> Iterator[_Candidate | ImportProblem]:
+    """Candidates (or per-record problems) from one file; raises ``Skipped`` for the whole file.
+    ``progress`` hears, now and then, the fraction of a large file read so far."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise Skipped(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        yield from _read_sheet(path, warnings)
+        return
+    if suffix in {".jsonl", ".ndjson"}:
+        yield from _read_jsonl(path, warnings, progress)
+        return
+    data = _read_bytes(path)
+    if suffix in TEXT_SUFFIXES:
+        yield from _read_text_file(path, data)
+    elif suffix == ".json":
+        yield from _read_json(path, data, warnings)
+    else:
+        yield from _read_csv(path, data, warnings)
+
+
+# -- metadata sidecars -------------------------------------------------------
+

@@ -1,0 +1,184 @@
+"""Import articles from files: text/Markdown, JSON, JSONL, CSV and Excel.
+
+Each file is read on its own: a file (or record) that cannot be read is
+reported with its name and the reason, and everything else is imported. Only
+new documents are added; nothing already in the project changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.domain.models import Document
+from curator.formats.article_files import (
+    _FIELD_ALIASES,
+    SIDECAR_NAME,
+    SUPPORTED_SUFFIXES,
+    ImportProblem,
+    ImportReport,
+    Skipped,
+    _Candidate,
+    _parse_date,
+    read_file,
+)
+from curator.formats.boundary import (
+    BadJSON,
+    describe,
+    loads,
+)
+from curator.jobs import Job, collector_paused
+from curator.store import Store
+
+_BATCH = 10_000  # documents per transaction: each commit waits for the disk
+
+
+def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
+    try:
+        payload = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, BadJSON) as exc:
+        raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
+    files = payload.get("files") if isinstance(payload, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+        raise Skipped("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
+    return files
+
+
+def _expand(paths: Iterable[Path]) -> list[Path]:
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            expanded.append(path)
+    return expanded
+
+
+# -- the import itself -------------------------------------------------------
+
+
+def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warnings: list[ImportProblem]) -> None:
+    for key, value in entry.items():
+        if isinstance(value, (list, dict)) and _FIELD_ALIASES.get(key.lower()):
+            warnings.append(ImportProblem(file, f"metadata sidecar: '{key}' is {describe(value)}, not text; ignored"))
+            continue
+        target = _FIELD_ALIASES.get(key.lower())
+        if target == "uid":
+            candidate.uid = str(value)
+        elif target == "published":
+            try:
+                candidate.fields["published"] = _parse_date(value)
+            except ValueError as exc:
+                warnings.append(ImportProblem(file, f"metadata sidecar: {exc}"))
+        elif target:
+            candidate.fields[target] = value
+        else:
+            candidate.fields.setdefault("extra", {})[key] = value
+
+
+class _UidAllocator:
+    """Gives each new document a uid that is unique in the project and the batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.taken: dict[str, str] = {}
+
+    def resolve(self, batch: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
+        """Split into (new documents with free uids, documents already present)."""
+        self.taken.update(self.store.existing_uids(c.uid for c in batch if c.uid not in self.taken))
+        new, present = [], []
+        for candidate in batch:
+            existing = self.taken.get(candidate.uid)
+            if existing is not None and existing == candidate.text:
+                present.append(candidate)
+                continue
+            if existing is not None:
+                candidate.uid = self._free(candidate.uid)
+            self.taken[candidate.uid] = candidate.text
+            new.append(candidate)
+        return new, present
+
+    def _free(self, uid: str) -> str:
+        suffix = 2
+        while True:
+            trial = f"{uid}-{suffix}"
+            if trial not in self.taken and not self.store.existing_uids([trial]):
+                return trial
+            suffix += 1
+
+
+def _file_progress(job: Job, index: int, files: int, fraction: float) -> None:
+    job.set_progress(index * 1000 + int(fraction * 1000), files * 1000)
+
+
+def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = None) -> ImportReport:
+    """Import every supported file in ``paths`` (folders are searched recursively).
+
+    A ``metadata.json`` sidecar in a folder supplies metadata for the files named
+    in it. Bad files and records become problems in the report; the rest is added.
+    Documents are added ten thousand at a time, each batch in one transaction; a
+    cancelled ``job`` stops before the next batch and keeps the ones already added.
+    """
+    job = job or Job()
+    report = ImportReport()
+    files = _expand(Path(p).expanduser() for p in paths)
+    sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
+    for path in files:
+        if path.name == SIDECAR_NAME:
+            try:
+                sidecars[path.parent] = load_sidecar(path)
+            except Skipped as exc:
+                report.problems.append(ImportProblem(str(path), str(exc)))
+    allocator = _UidAllocator(store)
+    pending: list[_Candidate] = []
+
+    def flush() -> None:
+        job.check()  # between batches: each batch is one transaction, so the project stays whole
+        new, present = allocator.resolve(pending)
+        report.already_present.extend(c.uid for c in present)
+        documents = []
+        for candidate in new:
+            try:
+                documents.append(
+                    Document(uid=candidate.uid, text=candidate.text, origin=candidate.origin, **candidate.fields)
+                )
+            except ValidationError as exc:
+                reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                file, _, record = candidate.origin.partition("#")
+                report.problems.append(ImportProblem(file, reason, record or None))
+        report.added.extend(store.add_documents(documents))
+        pending.clear()
+
+    documents_files = [p for p in files if p.name != SIDECAR_NAME]
+    with collector_paused():  # records make no reference cycles; the collector would rescan each batch
+        for index, path in enumerate(documents_files):
+            job.check()
+            job.set_progress(index * 1000, len(documents_files) * 1000)
+            job.set_status(f"Reading {path.name}")
+            if not path.exists():
+                report.problems.append(ImportProblem(str(path), "no such file"))
+                continue
+            entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
+            try:
+                progress = partial(_file_progress, job, index, len(documents_files))
+                for item in read_file(path, report.warnings, progress):
+                    if isinstance(item, ImportProblem):
+                        report.problems.append(item)
+                        continue
+                    if entry and item.record is None:
+                        _apply_sidecar(item, entry, str(path), report.warnings)
+                    pending.append(item)
+                    if len(pending) >= _BATCH:
+                        flush()
+            except Skipped as exc:
+                report.problems.append(ImportProblem(str(path), str(exc)))
+        flush()
+    job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
+    return report

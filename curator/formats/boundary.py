@@ -1,0 +1,148 @@
+"""Checks shared by the readers of outside files (the trust boundary).
+
+A reader trusts nothing in a file: JSON is parsed with a nesting cap and without
+NaN/Infinity, every string is checked for lone surrogates (they cannot be stored),
+and each field is checked for its type before it is used. Problems are collected
+as "file: record: field: reason" lines; a file with any is refused whole
+(``FileRefused``) before anything from it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from curator.errors import DataError
+
+MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
+MAX_ID_CHARS = 200  # a document id (the store's limit)
+# The store's column widths (PostgreSQL enforces them): longer values are refused, never cut.
+WIDTHS = {"span id": 64, "entity id": 64, "fact id": 64, "annotator": 100, "source": 300, "entity type": 40,
+          "measure": 200, "unit": 20, "accepted_amount": 60}
+_SHOWN = 50
+
+
+class FileRefused(DataError):
+    """A file was refused whole and nothing from it was written; ``problems`` lists why,
+    one "file: record: field: reason" line each."""
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:_SHOWN])
+        more = f"\n  ... and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
+        super().__init__(f"{where}: refused, nothing imported ({len(problems)} problem(s)):\n{shown}{more}"
+                         if len(problems) > 1 else problems[0])
+
+
+class Problems:
+    """Collects the problems of one file, each naming its record and field."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.found: list[str] = []
+
+    def add(self, record: str | None, field: str | None, reason: str) -> None:
+        parts = [self.file, *(p for p in (record, field) if p), reason]
+        self.found.append(": ".join(parts))
+
+    def refuse_if_any(self) -> None:
+        if self.found:
+            raise FileRefused(self.file, self.found)
+
+
+class BadJSON(ValueError):
+    """JSON that cannot be read; the message says why and where."""
+
+
+def _no_constant(name: str) -> Any:
+    raise BadJSON(f"{name} is not a number JSON allows")
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON strictly: no NaN/Infinity, no number that overflows a float, no lone
+    surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except RecursionError as exc:  # the C parser stops cleanly at the interpreter's recursion limit
+        raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from exc
+    except UnicodeDecodeError as exc:
+        raise BadJSON(f"not valid UTF-8 (byte {exc.start})") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise BadJSON(str(exc)) from exc
+    reason = bad_value(value)
+    if reason:
+        raise BadJSON(reason)
+    return value
+
+
+def bad_value(value: Any) -> str | None:
+    """Why a parsed JSON value cannot be stored (a non-finite number, a lone surrogate or
+    NUL character, nesting too deep), or None. Walks the value without recursion."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return f"the string {item[:40]!r} holds a NUL character (the store cannot keep it)"
+            if not bad_text(item):
+                continue
+            return f"the string {item[:40]!r} holds a lone surrogate (not a Unicode character)"
+        if kind is float:
+            if not math.isfinite(item):
+                return f"the number {item} is not finite"
+        elif kind is list or kind is dict:
+            if depth >= MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} levels deep"
+            items: Iterable[Any] = item if kind is list else [*item.keys(), *item.values()]
+            stack.extend((child, depth + 1) for child in items)
+    return None
+
+
+def bad_text(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (it cannot be written as UTF-8)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def too_wide(kind: str, value: Any) -> str | None:
+    """Why ``value`` does not fit the store's column for ``kind`` (see ``WIDTHS``), or None."""
+    if isinstance(value, str) and len(value) > WIDTHS[kind]:
+        return f"{kind} has {len(value):,} characters, more than the limit of {WIDTHS[kind]}"
+    return None
+
+
+def describe(value: Any) -> str:
+    """A value's JSON type, for a problem ("a string", "null")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return {int: "an integer", float: "a number", str: "a string", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
+
+
+def integer(value: Any) -> int | None:
+    """``value`` if it is a JSON integer (not a boolean, not 0.9, not "5"), else None."""
+    return value if type(value) is int else None
+
+
+def aware_time(value: Any) -> datetime | None:
+    """An ISO 8601 time with a timezone, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None and parsed.utcoffset() is not None else None

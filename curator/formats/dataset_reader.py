@@ -1,0 +1,155 @@
+"""Curator's own JSON and JSONL exports, read back into a project."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.domain.dataset import ExportAnnotation
+from curator.domain.models import DocumentStatus, Entity, Fact
+from curator.errors import CuratorError
+from curator.formats.annotated import (
+    AnnotatedDocument,
+    FieldReader,
+    first_error,
+    load_json,
+    new_document,
+    read_lines,
+)
+from curator.formats.boundary import (
+    BadJSON,
+    Problems,
+    aware_time,
+    describe,
+    loads,
+    too_wide,
+)
+from curator.store import Store
+
+
+def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[AnnotatedDocument], list[Fact]]:
+    """A Curator JSON export's entities, documents (with every layer's spans) and facts, or
+    a JSONL export's documents; raises ``FileRefused`` if anything in it is malformed."""
+    problems = Problems(str(path))
+    top = FieldReader(problems, None)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        payload: Any = {"documents": []}
+        for number, line in enumerate(read_lines(path), start=1):
+            if line.strip():
+                try:
+                    payload["documents"].append(loads(line))
+                except BadJSON as exc:
+                    problems.add(f"line {number}", None, str(exc))
+    else:
+        payload = load_json(path)
+    if not isinstance(payload, dict):
+        raise CuratorError(f"{path}: a Curator export is an object, not {describe(payload)}")
+    entities = []
+    for index, raw in enumerate(top.items(payload.get("entities"), "entities"), start=1):
+        try:
+            entities.append(Entity.model_validate(raw))
+        except ValidationError as exc:
+            FieldReader(problems, f"entity {index}").bad(*first_error(exc))
+    for index, entity in enumerate(entities, start=1):
+        wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
+        if wide:
+            problems.add(f"entity {index}", None, wide)
+    # A JSONL export carries no entities: its links are checked against the project in _add.
+    known = None if "entities" not in payload else {e.id for e in store.entities()} | {e.id for e in entities}
+    documents, span_ids = [], set()
+    for index, raw in enumerate(top.items(payload.get("documents"), "documents"), start=1):
+        record = FieldReader(problems, f"document {index}")
+        if record.mapping(raw, None, required=True) is None:
+            continue
+        if raw.get("id") is None:
+            record.bad("id", "missing")
+            continue
+        record.name = f"document {index} ({str(raw['id'])[:40]!r})"
+        meta: dict[str, Any] = {key: record.text(raw.get(key), key, required=False) for key in ("title", "source", "url")}
+        if raw.get("published") is not None:
+            try:
+                meta["published"] = date.fromisoformat(raw["published"])
+            except (TypeError, ValueError):
+                record.bad("published", f"{str(raw['published'])[:40]!r} is not a date (YYYY-MM-DD)")
+        status = raw.get("status")
+        if status not in (None, *DocumentStatus):
+            record.bad("status", f"{str(status)[:40]!r} is not todo or done")
+        document = new_document(record, record.uid(raw["id"], "id", ""), record.text(raw.get("text"), "text"), meta)
+        for number, span in enumerate(record.items(raw.get("annotations"), "annotations")):
+            checked = _export_span(record, f"annotations.{number}", span, document, known)
+            if checked is None or document is None:
+                continue
+            if checked.id in span_ids:
+                record.bad(f"annotations.{number}.id", f"span id {checked.id!r} appears twice in the file")
+                continue
+            span_ids.add(checked.id)
+            document.spans.append((checked.start, checked.end, checked.label, checked.annotator,
+                                   {"id": checked.id, "value": checked.value, "entity_id": checked.entity_id,
+                                    "created": checked.created, "updated": checked.updated}))
+        if document is None:
+            continue
+        if status == DocumentStatus.DONE.value:
+            document.statuses = {a: "done" for a in {s[3] for s in document.spans}}
+        documents.append(document)
+    facts = []
+    for index, raw in enumerate(top.items(payload.get("facts"), "facts"), start=1):
+        record = FieldReader(problems, f"fact {index}")
+        if record.mapping(raw, None, required=True) is None:
+            continue
+        mentions = []
+        for number, mention in enumerate(record.items(raw.get("mentions"), "mentions")):
+            mention_id = mention.get("mention") if isinstance(mention, dict) else None
+            if not isinstance(mention_id, str):
+                record.bad(f"mentions.{number}", "expected an object with 'mention' (a span id)")
+            else:
+                mentions.append(mention_id)
+        missing = set(mentions) - span_ids - set(store.annotations_by_id(set(mentions) - span_ids))
+        if missing:
+            record.bad("mentions", f"span(s) {', '.join(sorted(missing))[:200]} are not in the file or the project")
+        try:
+            facts.append(Fact.model_validate({**{k: raw.get(k) for k in ("id", "subject", "measure", "period_start",
+                                                                        "period_end", "unit", "accepted_amount",
+                                                                        "note") if raw.get(k) is not None},
+                                              "mentions": mentions}))
+        except ValidationError as exc:
+            record.bad(*first_error(exc))
+            continue
+        wide = next(filter(None, (too_wide(kind, getattr(facts[-1], name)) for kind, name in (
+            ("fact id", "id"), ("measure", "measure"), ("unit", "unit"), ("accepted_amount", "accepted_amount")))),
+                    None)
+        if wide:
+            record.bad(None, wide)
+    problems.refuse_if_any()
+    return entities, documents, facts
+
+
+def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedDocument | None,
+                 entities: set[str] | None) -> ExportAnnotation | None:
+    """One annotation of a Curator export, checked as strictly as the export wrote it."""
+    if not isinstance(raw, dict):
+        record.bad(field, f"is {describe(raw)}, not an object")
+        return None
+    if record.offsets(raw.get("start"), raw.get("end"), (f"{field}.start", f"{field}.end")) is None:
+        return None
+    for key in ("created", "updated"):
+        if aware_time(raw.get(key)) is None:
+            record.bad(f"{field}.{key}", f"{str(raw.get(key))[:40]!r} is not a time with a timezone")
+            return None
+    try:
+        span = ExportAnnotation.model_validate(raw, context={"entities": entities}, strict=False)
+    except ValidationError as exc:
+        where, message = first_error(exc)
+        record.bad(f"{field}.{where}", message)
+        return None
+    if document is not None and 0 <= span.start < span.end <= len(document.text) and \
+            document.text[span.start : span.end] != span.text:
+        record.bad(f"{field}.text", f"{span.text[:40]!r} differs from the document text "
+                                    f"{document.text[span.start:span.end][:40]!r}")
+        return None
+    if not span.id or not span.annotator or not span.label:
+        record.bad(field, "id, label and annotator must not be empty")
+        return None
+    return span

@@ -1,0 +1,296 @@
+"""Annotator layer files: one JSON file per annotator, the exchange format.
+
+A file holds one annotator's spans (with values and entity links), statuses and
+the entities it links to, for the documents they worked on. Documents are
+matched by id and checked by a hash of their text, so a file made on another
+copy of the project imports losslessly, and importing it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.domain.dataset import ExportAnnotation
+from curator.domain.models import Annotation, DocumentStatus, Entity, utc_now
+from curator.errors import CuratorError
+from curator.formats.annotated import refuse_invalid
+from curator.formats.boundary import (
+    BadJSON,
+    Problems,
+    aware_time,
+    describe,
+    integer,
+    loads,
+    too_wide,
+)
+from curator.formats.export import atomic_path
+from curator.store import Store
+
+FORMAT = "curator-annotations"
+FORMAT_VERSION = 1
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def export_layer(store: Store, annotator: str, target: str | Path) -> int:
+    """Write ``annotator``'s layer to ``target``; returns how many documents it covers."""
+    refuse_invalid(store, Path(target), annotator)
+    statuses = store.statuses(annotator)
+    documents = []
+    linked: set[str] = set()
+    for document, spans in store.iter_documents_with_annotations(annotator):
+        status = statuses.get(document.id, DocumentStatus.TODO)
+        if not spans and status is DocumentStatus.TODO:
+            continue
+        linked.update(s.entity_id for s in spans if s.entity_id)
+        documents.append({
+            "id": document.uid,
+            "text_sha256": text_hash(document.text),
+            "status": status.value,
+            "annotations": [
+                {"id": s.id, "start": s.start, "end": s.end, "text": document.text[s.start : s.end],
+                 "label": s.label, "value": s.value, "entity_id": s.entity_id,
+                 "created": s.created.isoformat(), "updated": s.updated.isoformat()}
+                for s in spans
+            ],
+        })
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "annotator": annotator,
+        "project": store.project.name,
+        "entities": [e.model_dump(mode="json") for e in store.entities() if e.id in linked],
+        "documents": documents,
+    }
+    target = Path(target)
+    with atomic_path(target) as temp:
+        temp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return len(documents)
+
+
+@dataclass
+class LayerImportReport:
+    """What importing a layer file did, and what it could not import."""
+
+    annotator: str = ""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    entities_added: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"{self.annotator}: {self.added} span(s) added, {self.updated} updated, "
+                f"{self.unchanged} already present, {self.entities_added} entit(ies) added")
+        return text + (f", {len(self.problems)} problem(s)" if self.problems else "")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CuratorError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        payload = loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
+    except BadJSON as exc:
+        raise CuratorError(f"{path}: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CuratorError(f"{path}: not a Curator annotation file (expected \"format\": \"{FORMAT}\")")
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise CuratorError(f"{path}: annotation file version {repr(payload.get('format_version'))[:40]} "
+                           "is not supported")
+    if not isinstance(payload.get("annotator"), str) or not payload["annotator"].strip():
+        raise CuratorError(f"{path}: the file does not name its annotator")
+    if too_wide("annotator", payload["annotator"].strip()):
+        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'].strip())}")
+    if not isinstance(payload.get("documents"), list):
+        raise CuratorError(f"{path}: 'documents' must be a list")
+    if not isinstance(payload.get("entities", []), list):
+        raise CuratorError(f"{path}: 'entities' must be a list")
+    return payload
+
+
+@dataclass
+class _Plan:
+    """What importing a layer file will write, worked out before anything is written."""
+
+    entities: list[Entity] = field(default_factory=list)
+    new: list[Annotation] = field(default_factory=list)
+    updates: list[Annotation] = field(default_factory=list)
+    done: list[int] = field(default_factory=list)
+
+
+def import_layer(store: Store, path: str | Path) -> LayerImportReport:
+    """Import one annotator's layer file.
+
+    The whole file is checked before anything is written. A malformed file (a field of
+    the wrong type, a time without a timezone, a span id twice, an invalid entity)
+    raises ``FileRefused`` and changes nothing; documents and spans that do not fit this
+    project (missing document, changed text, offsets, labels, links, values, another
+    annotator's span id) are reported and skipped, and the rest is imported."""
+    path = Path(path)
+    payload = _load(path)
+    annotator = payload["annotator"].strip()
+    report = LayerImportReport(annotator=annotator)
+    problems = Problems(path.name)
+    plan = _Plan()
+    known_entities = {e.id for e in store.entities()}
+    for number, raw in enumerate(payload.get("entities") or [], start=1):
+        try:
+            entity = Entity.model_validate(raw)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            problems.add(f"entity {number}", ".".join(map(str, error["loc"])) or None, error["msg"])
+            continue
+        wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
+        if wide:
+            problems.add(f"entity {number}", None, wide)
+            continue
+        if entity.id not in known_entities:
+            plan.entities.append(entity)
+            known_entities.add(entity.id)
+    entries = []
+    for number, entry in enumerate(payload["documents"], start=1):
+        record = f"document {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("annotations"), list):
+            problems.add(record, None, "expected an object with 'id' and 'annotations' (a list)")
+        elif not isinstance(entry.get("id"), str) or not entry["id"]:
+            problems.add(record, "id", f"is {describe(entry.get('id'))}, not a document id")
+        elif not isinstance(entry.get("text_sha256"), (str, type(None))):
+            problems.add(record, "text_sha256", f"is {describe(entry['text_sha256'])}, not a string")
+        elif entry.get("status") not in (None, *DocumentStatus):
+            problems.add(record, "status", f"{str(entry['status'])[:40]!r} is not todo or done")
+        else:
+            entries.append(entry)
+    ids = [raw.get("id") for entry in entries for raw in entry["annotations"] if isinstance(raw, dict)]
+    seen: set[str] = set()
+    for span_id in ids:
+        if isinstance(span_id, str) and span_id in seen:
+            problems.add(None, "annotations.id", f"span id {span_id[:40]!r} appears twice in the file")
+        seen.add(span_id) if isinstance(span_id, str) else None
+    stored = store.annotations_by_id({i for i in ids if isinstance(i, str)})
+    labels = set(store.label_schema.names)
+    for entry in entries:
+        where = f"{path.name}: document {entry['id'][:200]!r}"
+        document = store.document_by_uid(entry["id"])
+        if document is None:
+            report.problems.append(f"{where}: no such document in this project")
+            continue
+        if entry.get("text_sha256") and entry["text_sha256"] != text_hash(document.text):
+            report.problems.append(f"{where}: the document's text differs from this project's copy; not imported")
+            continue
+        # The annotator's spans already here, by place: the same span under another id (a layer
+        # made in another copy of the project) is the same span, kept once.
+        places = {(a.start, a.end, a.label) for a in store.annotations_for(document.id, annotator)}
+        for raw in entry["annotations"]:
+            span = _check_span(raw, document.text, labels, known_entities, annotator, where, report, problems)
+            if span is None:
+                continue
+            annotation = Annotation(doc_id=document.id, annotator=annotator, **span)
+            old = stored.get(annotation.id)
+            if old is None and (annotation.start, annotation.end, annotation.label) in places:
+                report.unchanged += 1
+            elif old is None:
+                places.add((annotation.start, annotation.end, annotation.label))
+                plan.new.append(annotation)
+            elif old.annotator != annotator or old.doc_id != document.id:
+                owner = old.annotator if old.annotator != annotator else "another document"
+                report.problems.append(f"{where} [{annotation.start}:{annotation.end}]: span id {annotation.id} "
+                                       f"belongs to {owner}, not {annotator}; skipped")
+            elif _same(old, annotation):
+                report.unchanged += 1
+            elif annotation.updated > old.updated:
+                plan.updates.append(annotation)
+            else:
+                report.unchanged += 1  # ours is newer: keep it
+        if entry.get("status") == DocumentStatus.DONE.value:
+            plan.done.append(document.id)
+    problems.refuse_if_any()
+    _apply(store, plan, annotator, report)
+    return report
+
+
+def _apply(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
+    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+        _write(store, plan, annotator, report)
+
+
+def _write(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
+    for entity in plan.entities:
+        store.add_entity(entity)
+    report.entities_added = len(plan.entities)
+    for annotation in plan.updates:
+        store.update_annotation(annotation.id, start=annotation.start, end=annotation.end,
+                                label=annotation.label, value=annotation.value, entity_id=annotation.entity_id)
+    report.updated = len(plan.updates)
+    store.add_annotations(plan.new)
+    report.added = len(plan.new)
+    for doc_id in plan.done:
+        if store.status(doc_id, annotator) is not DocumentStatus.DONE:
+            store.set_status(doc_id, annotator, DocumentStatus.DONE)
+
+
+def _same(a: Annotation, b: Annotation) -> bool:
+    fields = ("start", "end", "label", "value", "entity_id")
+    return all(getattr(a, name) == getattr(b, name) for name in fields)
+
+
+def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annotator: str, where: str,
+                report: LayerImportReport, problems: Problems) -> dict | None:
+    """A span of the file as the store's fields, or None: a malformed span goes to
+    ``problems`` (the file is refused), one that does not fit the document to the report."""
+    record = where.split(": ", 1)[1]
+    if not isinstance(raw, dict):
+        problems.add(record, "annotations", f"a span is {describe(raw)}, not an object")
+        return None
+    if not isinstance(raw.get("id"), str) or not raw["id"] or too_wide("span id", raw["id"]):
+        problems.add(record, "annotations.id", too_wide("span id", raw.get("id"))
+                     or f"is {describe(raw.get('id'))}, not a span id")
+        return None
+    for key in ("start", "end"):
+        if integer(raw.get(key)) is None:
+            problems.add(f"{record} span {raw['id'][:40]!r}", key,
+                         f"is {describe(raw.get(key))} ({str(raw.get(key))[:40]}), not an integer offset")
+            return None
+    for key in ("created", "updated"):
+        if key in raw and aware_time(raw[key]) is None:
+            problems.add(f"{record} span {raw['id'][:40]!r}", key,
+                         f"{str(raw[key])[:40]!r} is not a time with a timezone")
+            return None
+    for key in ("label", "text"):
+        if key in raw and not isinstance(raw[key], str):
+            problems.add(f"{record} span {raw['id'][:40]!r}", key, f"is {describe(raw[key])}, not a string")
+            return None
+    now = utc_now()
+    full = {"created": now, "updated": now, **raw, "annotator": annotator}
+    full["text"] = text[raw["start"] : raw["end"]]  # compared with the file's text below
+    try:
+        checked = ExportAnnotation.model_validate(full, context={"labels": labels, "entities": entities})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        report.problems.append(f"{where} [{raw.get('start')}:{raw.get('end')}]: "
+                               f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
+        return None
+    if checked.end > len(text) or checked.start >= checked.end:
+        report.problems.append(f"{where} [{checked.start}:{checked.end}]: span is outside the text "
+                               f"(length {len(text)})")
+        return None
+    if "text" in raw and raw["text"] != text[checked.start : checked.end]:
+        report.problems.append(f"{where} [{checked.start}:{checked.end}]: span text {raw['text'][:80]!r} differs "
+                               f"from the document text {text[checked.start:checked.end][:80]!r}")
+        return None
+    return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
+            "value": checked.value, "entity_id": checked.entity_id, "created": checked.created,
+            "updated": checked.updated}

@@ -1,0 +1,103 @@
+"""spaCy DocBin files, both ways (optional: pip install 'curator[spacy]')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from curator.errors import CuratorError
+from curator.formats.annotated import (
+    AnnotatedDocument,
+    FieldReader,
+    new_document,
+    refuse_invalid,
+)
+from curator.formats.boundary import Problems, bad_text, describe
+from curator.formats.export import atomic_path
+from curator.store import Store
+
+SPAN_KEY = "sc"  # spaCy's span-categorizer key: a span group keeps overlapping spans
+
+
+def export_docbin(store: Store, target: str | Path, annotator: str | None = None) -> list[str]:
+    """Write a spaCy DocBin: each document's spans in ``doc.spans["sc"]``, the annotator and
+    exact offsets of each in ``doc.user_data``. Returns spans that do not fall on spaCy's
+    token boundaries (in the span group they are widened to whole tokens)."""
+    try:
+        import spacy
+        from spacy.tokens import DocBin
+    except ImportError as exc:
+        raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
+    target = Path(target)
+    refuse_invalid(store, target, annotator)
+    nlp = spacy.blank("xx")
+    docbin = DocBin(store_user_data=True)
+    widened = []
+    for document, spans in store.iter_documents_with_annotations(annotator):
+        doc = nlp.make_doc(document.text)
+        group = []
+        for span in spans:
+            made = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
+            if made is None:
+                made = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+                widened.append(f"{document.uid} [{span.start}:{span.end}] {span.label}")
+            group.append(made)
+        doc.spans[SPAN_KEY] = group
+        doc.user_data["curator_uid"] = document.uid
+        doc.user_data["curator_annotators"] = [span.annotator for span in spans]
+        # Exact offsets too, so spans off spaCy's token boundaries come back unchanged.
+        doc.user_data["curator_offsets"] = [[span.start, span.end] for span in spans]
+        docbin.add(doc)
+    with atomic_path(target) as temp:
+        docbin.to_disk(temp)
+    return widened
+
+
+def read_docbin(path: Path) -> list[AnnotatedDocument]:
+    """A spaCy DocBin's documents and spans (exact offsets and annotators from ``user_data``
+    when Curator wrote them); raises ``FileRefused`` if anything in it is malformed."""
+    try:
+        import spacy
+        from spacy.tokens import DocBin
+    except ImportError as exc:
+        raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
+    try:
+        docs = list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+    except Exception as exc:  # spaCy raises several kinds for a damaged file
+        raise CuratorError(f"{path}: not a spaCy DocBin ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    problems = Problems(str(path))
+    documents = []
+    for number, doc in enumerate(docs, start=1):
+        record = FieldReader(problems, f"doc {number}")
+        user_data = doc.user_data if isinstance(doc.user_data, dict) else {}
+        spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else list(doc.ents)
+        annotators = record.items(_listed(user_data.get("curator_annotators")), "user_data.curator_annotators")
+        offsets = record.items(_listed(user_data.get("curator_offsets")), "user_data.curator_offsets")
+        if bad_text(doc.text):
+            record.bad("text", "holds a lone surrogate (not a Unicode character)")
+            continue
+        document = new_document(record, record.uid(user_data.get("curator_uid"), "user_data.curator_uid",
+                                                f"{path.stem}-{number}"), record.text(doc.text, "text"))
+        for index, span in enumerate(spans):
+            who = annotators[index] if index < len(annotators) else "spacy"
+            who = record.text(who, f"user_data.curator_annotators.{index}")
+            if index < len(offsets):
+                pair = offsets[index]
+                if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                    record.bad(f"user_data.curator_offsets.{index}", f"is {describe(pair)}, not [start, end]")
+                    continue
+                found = record.offsets(pair[0], pair[1], (f"user_data.curator_offsets.{index}.0",
+                                                          f"user_data.curator_offsets.{index}.1"))
+            else:
+                found = (span.start_char, span.end_char)
+            label = record.text(span.label_, f"spans.{index}.label")
+            if found and who and label and document:
+                document.spans.append((*found, label, who, {}))
+        if document:
+            documents.append(document)
+    problems.refuse_if_any()
+    return documents
+
+
+def _listed(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value  # msgpack gives tuples for lists

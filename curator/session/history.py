@@ -1,0 +1,245 @@
+"""The open project as one session: what every window and the command line work through.
+
+A ``Session`` owns the store, each user's history of edits (do, undo and redo with
+labels, stored with the project so that ``curator undo`` and a restarted window see
+it too), one transaction per command (batches included: the command, its history
+entry and its events are committed together or not at all), the conflict policy
+(database errors become Curator's own errors; an edit that lost a race raises
+``ConflictError`` for the caller to decide), the running jobs, and one event stream
+(``session.events``) that every view follows.
+
+After glue's ``CommandStack`` over a session, and Anki's collection-level undo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
+
+from curator.domain.models import utc_now
+from curator.errors import CuratorError
+from curator.jobs import Job
+from curator.session.commands import Batch, Command
+from curator.store import Store, database_problem
+from curator.store.events import EventHub, HistoryChanged, ShowRequested
+from curator.store.tables import history_table
+
+HISTORY_LIMIT = 1000  # entries kept per user; the oldest go first
+
+
+@dataclass(frozen=True)
+class Step:
+    """An edit that was done, undone or redone: what to tell the user, where it was."""
+
+    label: str
+    doc_id: int
+
+
+def _command_classes() -> dict[str, type]:
+    from curator.analysis import duplicates, facts, review
+    from curator.session import commands
+
+    classes = [
+        commands.AddSpan, commands.DeleteSpan, commands.EditSpan, commands.SetStatus, commands.EditDocument,
+        commands.AcceptSuggestion, commands.UndoAccept, commands.SetSuggestionStatus, commands.CreateEntity,
+        commands.DeleteEntity, commands.EditEntity, review.Settle, review.Unsettle, duplicates.SetDecision,
+        duplicates.MergeEntities, duplicates.UndoMerge, duplicates.SplitEntity, duplicates.UndoSplit,
+        facts.SaveFact, facts.DeleteFact,
+    ]
+    return {cls.__name__: cls for cls in classes}
+
+
+@functools.cache
+def _registry() -> dict[str, type]:
+    return _command_classes()
+
+
+@functools.cache
+def _adapter(cls: type) -> TypeAdapter:
+    return TypeAdapter(cls)
+
+
+def encode(command: Command) -> dict[str, Any]:
+    """A command as JSON-ready data (a registered class and its fields; never code)."""
+    if isinstance(command, Batch):
+        return {"type": "Batch", "label": command.label, "doc_id": command.doc_id,
+                "commands": [encode(part) for part in command.commands]}
+    name = type(command).__name__
+    if _registry().get(name) is not type(command):
+        raise CuratorError(f"{name} is not a command the history can keep")
+    return {"type": name, "fields": _adapter(type(command)).dump_python(command, mode="json")}
+
+
+def decode(data: Any) -> Command:
+    """The command ``encode`` described; CuratorError for anything else."""
+    try:
+        if data["type"] == "Batch":
+            return Batch([decode(part) for part in data["commands"]], str(data["label"]), int(data["doc_id"]))
+        return _adapter(_registry()[data["type"]]).validate_python(data["fields"])
+    except (KeyError, TypeError, ValueError, ValidationError) as exc:
+        raise CuratorError(f"a history entry cannot be read ({type(exc).__name__}: {exc})") from exc
+
+
+class Session:
+    """One user's work on one project. Use from one thread at a time (the UI thread);
+    jobs may run on others and write through the store."""
+
+    def __init__(self, store: Store, annotator: str, history_limit: int = HISTORY_LIMIT) -> None:
+        self.store = store
+        self.annotator = annotator
+        self.history_limit = history_limit
+        self._jobs: set[Job] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def events(self) -> EventHub:
+        return self.store.events
+
+    # -- do, undo, redo ---------------------------------------------------------------
+
+    def do(self, command: Command) -> Step:
+        """Apply an edit and record it: one transaction. Raises ``ConflictError`` when
+        someone else changed the item first (nothing is applied), or ``CuratorError``."""
+        with self._database_errors(), self.store.transaction() as conn:
+            inverse = command.apply(self.store)
+            h = history_table.c
+            conn.execute(history_table.delete().where(h.annotator == self.annotator, h.done.is_(False)))
+            conn.execute(history_table.insert().values(
+                annotator=self.annotator, label=command.text[:300], doc_id=command.doc_id, undo=encode(inverse),
+                redo=encode(command), done=True, created=utc_now()))
+            self._trim(conn)
+        self._announce("Done", command.text, command.doc_id)
+        return Step(command.text, command.doc_id)
+
+    def undo(self) -> Step | None:
+        """Undo this user's last edit; None when there is nothing to undo."""
+        return self._step(done=True)
+
+    def redo(self) -> Step | None:
+        """Redo this user's last undone edit; None when there is nothing to redo."""
+        return self._step(done=False)
+
+    @property
+    def undo_text(self) -> str | None:
+        row = self._next(done=True)
+        return row.label if row is not None else None
+
+    @property
+    def redo_text(self) -> str | None:
+        row = self._next(done=False)
+        return row.label if row is not None else None
+
+    def history(self, limit: int = 20) -> list[tuple[str, bool]]:
+        """This user's latest entries, newest first: (label, still done)."""
+        h = history_table.c
+        with self.store._connect() as conn:
+            rows = conn.execute(sa.select(h.label, h.done).where(h.annotator == self.annotator)
+                                .order_by(h.seq.desc()).limit(limit)).all()
+        return [(row.label, bool(row.done)) for row in rows]
+
+    def clear_history(self) -> None:
+        with self.store._begin() as conn:
+            conn.execute(history_table.delete().where(history_table.c.annotator == self.annotator))
+        self._announce()
+
+    def set_annotator(self, annotator: str) -> None:
+        """Work as someone else from now on: their history, their layer."""
+        self.annotator = annotator
+        self._announce()
+
+    def _next(self, done: bool, conn: sa.Connection | None = None) -> Any:
+        h = history_table.c
+        # Undo takes the newest done entry; redo the oldest undone one (all newer were undone after it).
+        query = (sa.select(history_table).where(h.annotator == self.annotator, h.done.is_(done))
+                 .order_by(h.seq.desc() if done else h.seq.asc()).limit(1))
+        if conn is not None:
+            return conn.execute(query).first()
+        with self.store._connect() as read:
+            return read.execute(query).first()
+
+    def _step(self, done: bool) -> Step | None:
+        what = "undo" if done else "redo"
+        row = None
+        try:
+            with self._database_errors(), self.store.transaction() as conn:
+                row = self._next(done, conn)
+                if row is None:
+                    return None
+                command = decode(row.undo if done else row.redo)
+                inverse = command.apply(self.store)
+                values = {"done": not done, "redo" if done else "undo": encode(inverse)}
+                conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
+        except CuratorError as exc:  # ConflictError too: someone else changed what it touched
+            # The edit can no longer be undone as recorded (what it touched was changed or
+            # removed since): it leaves the history, so the entries before it stay reachable.
+            if row is not None:
+                with self.store._begin() as conn:
+                    conn.execute(history_table.delete().where(history_table.c.seq == row.seq))
+                self._announce()
+            label = repr(row.label) if row is not None else "the last edit"
+            raise CuratorError(f"could not {what} {label}: {exc}; it was taken off the history") from exc
+        self._announce("Undone" if done else "Redone", row.label, row.doc_id)
+        return Step(row.label, row.doc_id)
+
+    def _trim(self, conn: sa.Connection) -> None:
+        h = history_table.c
+        oldest_kept = conn.execute(sa.select(h.seq).where(h.annotator == self.annotator).order_by(h.seq.desc())
+                                   .offset(self.history_limit - 1).limit(1)).scalar()
+        if oldest_kept is not None:
+            conn.execute(history_table.delete().where(h.annotator == self.annotator, h.seq < oldest_kept))
+
+    def _announce(self, moved: str | None = None, label: str = "", doc_id: int = 0) -> None:
+        self.events.emit(HistoryChanged(self.annotator, moved, label, doc_id))
+
+    @contextlib.contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        """The conflict policy: a database that refuses (busy, full, read-only, damaged)
+        becomes a CuratorError in the user's words; nothing was changed."""
+        try:
+            yield
+        except (sa.exc.DBAPIError, sqlite3.Error) as exc:
+            raise CuratorError(f"Not saved: {database_problem(exc)}") from exc
+
+    # -- jobs and navigation ------------------------------------------------------------
+
+    def adopt(self, job: Job) -> Callable[[], None]:
+        """Cancel ``job`` if the session closes first; returns the call that lets it go."""
+        with self._lock:
+            self._jobs.add(job)
+
+        def release() -> None:
+            with self._lock:
+                self._jobs.discard(job)
+
+        return release
+
+    def cancel_jobs(self) -> None:
+        with self._lock:
+            for job in self._jobs:
+                job.cancel()
+
+    def show(self, doc_id: int, annotation_id: str | None = None, start: int | None = None,
+             end: int | None = None) -> None:
+        """Ask the views to show a document (and a span, or a stretch of text, in it): a
+        problem double-clicked in a list, an item chosen in review. Whoever shows
+        documents follows this; no window reaches into another."""
+        self.events.emit(ShowRequested(doc_id, annotation_id, start, end))
+
+    def close(self) -> None:
+        self.cancel_jobs()
+        self.store.close()
+
+
+def open_session(location: str, annotator: str) -> Session:
+    return Session(Store.open(location), annotator)
+
+
+__all__ = ["Session", "Step", "decode", "encode", "open_session"]

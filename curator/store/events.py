@@ -1,0 +1,114 @@
+"""Change events the store publishes after each committed write.
+
+Views subscribe to these to update one row at a time instead of reloading
+everything. Events are delivered synchronously, in the thread that wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from curator.domain.models import Annotation
+
+
+@dataclass(frozen=True)
+class DocumentsAdded:
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class DocumentChanged:
+    """A document's metadata or an annotator's status for it changed."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class AnnotationAdded:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationRemoved:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationChanged:
+    before: Annotation
+    after: Annotation
+
+
+@dataclass(frozen=True)
+class EntitiesChanged:
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestionsChanged:
+    """Suggestions of a document were added or changed status."""
+
+    doc_id: int
+
+
+@dataclass(frozen=True)
+class ReviewsChanged:
+    """A disagreement of a document was settled or reopened."""
+
+    doc_id: int
+
+
+@dataclass(frozen=True)
+class DecisionsChanged:
+    """A duplicate decision or a fact was recorded, changed or removed."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class HistoryChanged:
+    """A user's history of edits moved: something was done, undone or redone (``moved``:
+    "Done", "Undone" or "Redone", with the edit's label and document), or was cleared."""
+
+    annotator: str
+    moved: str | None = None
+    label: str = ""
+    doc_id: int = 0
+
+
+@dataclass(frozen=True)
+class ShowRequested:
+    """Someone asked the views to show a document (and a span in it)."""
+
+    doc_id: int
+    annotation_id: str | None = None
+    start: int | None = None  # or a stretch of its text to select
+    end: int | None = None
+
+
+Event = (
+    DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
+    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested
+)
+Listener = Callable[[Event], None]
+
+
+class EventHub:
+    """A minimal publish/subscribe list. Listeners run after the write has committed."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def emit(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
