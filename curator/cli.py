@@ -327,14 +327,14 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
     if args.command == "gui":
         return gui(args.project)
     if args.command == "copy":
-        from curator.store.copying import copy_project
+        from curator.formats.copying import copy_project
 
         counts = copy_project(args.source, args.target)
         print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
               f"annotation(s) to {args.target}")
         return 0
     if args.command == "backup":
-        from curator.store.copying import backup_project
+        from curator.formats.copying import backup_project
 
         print(f"Backed up to {backup_project(args.project, args.output)}")
         return 0

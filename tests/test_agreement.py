@@ -6,12 +6,12 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from curator.analysis.agreement import (
-    TOKEN,
     compute_agreement,
     nominal_alpha,
     span_counts,
 )
 from curator.domain.models import Annotation, Document, DocumentStatus
+from curator.domain.text import TOKEN
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 ."
 

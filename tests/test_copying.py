@@ -7,7 +7,7 @@ from curator.domain.models import Annotation, Document
 from curator.errors import CuratorError
 from curator.formats.export import export_json
 from curator.store import Store
-from curator.store.copying import backup_project, copy_project
+from curator.formats.copying import backup_project, copy_project
 
 
 def dump(store):

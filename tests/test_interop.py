@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from curator.analysis.agreement import TOKEN
 from curator.cli import main
+from curator.domain.text import TOKEN
 from curator.errors import CuratorError
 from curator.formats.export import export_json
 from curator.formats.interop import detect, export_interop, import_annotated

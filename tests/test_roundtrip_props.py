@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.analysis.agreement import TOKEN
 from curator.domain.models import Annotation, Document
+from curator.domain.text import TOKEN
 from curator.formats.export import export_json, export_jsonl
 from curator.formats.interop import export_interop, import_annotated
 from curator.formats.layers import export_layer, import_layer

@@ -33,7 +33,6 @@ from curator.domain.models import GOLD, Annotation, DocumentStatus
 from curator.jobs import Job, collector_paused
 from curator.store import Store
 
-TOKEN = re.compile(r"\w+|[^\w\s]")
 WORD = re.compile(r"\w")
 SPACE = re.compile(r"\s")
 OUTSIDE = "O"

@@ -11,6 +11,10 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)+|\w+")
 # Currency and percent signs are kept, as they belong to the figure.
 _EDGE = " \t\r\n\u00a0\u2028\u2029.,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019\u00ab\u00bb\u2013\u2014-/*_|"
 
+# A token as agreement counts it and CoNLL writes it: a run of word characters or one
+# punctuation mark.
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Widen ``[start, end)`` to whole words and trim surrounding space and punctuation.

@@ -11,44 +11,35 @@ export's validation, refusing as the JSON export does.
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
-from curator.analysis.agreement import TOKEN
 from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
-    FieldReader,
     InteropReport,
     first_error,
-    load_json,
-    new_document,
-    read_lines,
     refuse_invalid,
 )
 from curator.formats.article_files import (
-    MAX_TEXT_CHARS,
     ImportProblem,
     ImportReport,
-    Skipped,
-    record_to_candidate,
 )
 from curator.formats.articles import import_files
 from curator.formats.boundary import (
     BadJSON,
     FileRefused,
     Problems,
-    describe,
     loads,
     too_wide,
 )
+from curator.formats.conll import export_conll, read_conll
 from curator.formats.dataset_reader import read_curator_export
-from curator.formats.export import TOOL_FORMATS, atomic_path
+from curator.formats.doccano import export_doccano, read_doccano
+from curator.formats.export import TOOL_FORMATS
+from curator.formats.labelstudio import export_labelstudio, read_labelstudio
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
 from curator.jobs import Job
 from curator.store import Store
@@ -84,187 +75,6 @@ def detect(path: Path) -> str | None:
 
 
 # -- readers -------------------------------------------------------------------------------
-
-
-def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str | None:
-    if isinstance(completed_by, dict):
-        completed_by = completed_by.get("email") or completed_by.get("id")
-    if completed_by is None or completed_by == "":
-        return default
-    if type(completed_by) is int:
-        return str(completed_by)
-    return record.text(completed_by, "completed_by")
-
-
-def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
-    """Label Studio tasks; raises ``FileRefused`` (nothing read) if any task is malformed."""
-    payload = load_json(path)
-    if not isinstance(payload, list):
-        raise CuratorError(f"{path}: a Label Studio export is a list of tasks, not {describe(payload)}")
-    problems = Problems(str(path))
-    documents = []
-    for number, task in enumerate(payload, start=1):
-        record = FieldReader(problems, f"task {number}")
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            record.bad("data.text", "no data.text (a string)")
-            continue
-        meta = record.mapping(data.get("meta"), "data.meta")
-        if meta is None:
-            continue
-        uid = record.uid(meta.get("uid") or data.get("id") or task.get("id"), "data.meta.uid", f"{path.stem}-{number}")
-        fields: dict[str, Any] = {key: record.text(meta.get(key), f"data.meta.{key}", required=False)
-                                  for key in ("title", "source", "url") if meta.get(key) is not None}
-        # Anything else in the task's data or meta is kept as extra metadata.
-        fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
-                           **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url")}}
-        document = new_document(record, uid, record.text(data["text"], "data.text"), fields)
-        for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
-            where = f"annotations.{index}"
-            if not isinstance(annotation, dict):
-                record.bad(where, f"is {describe(annotation)}, not an object")
-                continue
-            annotator = _annotator_of(record, annotation.get("completed_by"), "label-studio")
-            for number_r, result in enumerate(record.items(annotation.get("result"), f"{where}.result")):
-                field = f"{where}.result.{number_r}"
-                if not isinstance(result, dict):
-                    record.bad(field, f"is {describe(result)}, not an object")
-                    continue
-                value = record.mapping(result.get("value"), f"{field}.value", required=True)
-                if value is None:
-                    continue
-                labels = value.get("labels")
-                if labels is None:  # a choice, a rating...: not a span
-                    if document:
-                        document.notes.append(f"{record.name}: {field}: a {str(result.get('type'))[:40]!r} result, "
-                                              "not labels of a span; not imported")
-                    continue
-                if not isinstance(labels, list):
-                    record.bad(f"{field}.value.labels", f"is {describe(labels)}, not a list of labels")
-                    continue
-                span = record.offsets(value.get("start"), value.get("end"),
-                                      (f"{field}.value.start", f"{field}.value.end"))
-                for label in labels:
-                    label = record.text(label, f"{field}.value.labels")
-                    if span and label and annotator and document:
-                        document.spans.append((*span, label, annotator, {}))
-        if document:
-            documents.append(document)
-    problems.refuse_if_any()
-    return documents
-
-
-def read_doccano(path: Path) -> list[AnnotatedDocument]:
-    """doccano JSONL (``label`` triples or ``entities`` objects), with the record's metadata
-    read as the article import reads it; raises ``FileRefused`` if any line is malformed."""
-    problems = Problems(str(path))
-    documents = []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        record = FieldReader(problems, f"line {number}")
-        try:
-            raw = loads(line)
-        except BadJSON as exc:
-            record.bad(None, str(exc))
-            continue
-        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
-            record.bad("text", "no 'text' (a string)")
-            continue
-        annotator = record.text(raw.get("annotator") or "doccano", "annotator")
-        document = _doccano_document(record, raw, path, number)
-        for index, item in enumerate(record.items(raw.get("label"), "label")):
-            if not isinstance(item, list) or len(item) != 3:
-                size = f" of {len(item)}" if isinstance(item, list) else ""
-                record.bad(f"label.{index}", f"is {describe(item)}{size}, not [start, end, label]")
-                continue
-            span = record.offsets(item[0], item[1], (f"label.{index}.0", f"label.{index}.1"))
-            label = record.text(item[2], f"label.{index}.2")
-            if span and label and annotator and document:
-                document.spans.append((*span, label, annotator, {}))
-        for index, item in enumerate(record.items(raw.get("entities"), "entities")):
-            if not isinstance(item, dict):
-                record.bad(f"entities.{index}", f"is {describe(item)}, not an object")
-                continue
-            span = record.offsets(item.get("start_offset"), item.get("end_offset"),
-                                  (f"entities.{index}.start_offset", f"entities.{index}.end_offset"))
-            label = record.text(item.get("label"), f"entities.{index}.label")
-            if span and label and annotator and document:
-                document.spans.append((*span, label, annotator, {}))
-        if document:
-            documents.append(document)
-    problems.refuse_if_any()
-    return documents
-
-
-def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
-    fields = {k: v for k, v in raw.items() if k not in ("label", "entities", "annotator")}
-    if "uid" in fields:  # Curator's own doccano export names the document "uid"
-        fields["id"] = fields.pop("uid")
-    warnings: list[ImportProblem] = []
-    try:
-        candidate = record_to_candidate(fields, file=path.name, record_name=record.name,
-                                        default_uid=f"{path.stem}-{number}", warnings=warnings)
-    except Skipped as exc:
-        record.bad(None, str(exc))
-        return None
-    document = new_document(record, candidate.uid, candidate.text, dict(candidate.fields))
-    if document is not None:  # e.g. a date that is not a date, kept in the extra metadata
-        document.notes.extend(f"{record.name}: {warning.reason}" for warning in warnings)
-    return document
-
-
-def read_conll(path: Path, annotator: str = "conll") -> list[AnnotatedDocument]:
-    """CoNLL-2003 style: one token a line, its tag last; blank lines end sentences;
-    ``-DOCSTART-`` lines start documents. The text is the tokens joined by spaces
-    (sentences by new lines): CoNLL does not keep the original spacing. Raises
-    ``FileRefused`` if any line is malformed."""
-    problems = Problems(str(path))
-    documents: list[list[list[tuple[str, str]]]] = [[[]]]
-    for number, line in enumerate(read_lines(path), start=1):
-        parts = line.split()
-        if not parts:
-            documents[-1].append([])
-        elif parts[0] == "-DOCSTART-":
-            documents.append([[]])
-        elif len(parts) < 2:
-            problems.add(f"line {number}", None, "expected a token and a tag")
-        elif "\x00" in parts[0]:
-            problems.add(f"line {number}", "token", "contains NUL characters")
-        else:
-            tag = parts[-1]
-            if tag != "O" and not (tag[:2] in ("B-", "I-") and len(tag) > 2):
-                problems.add(f"line {number}", "tag", f"tag {tag[:40]!r} is not O, B-LABEL or I-LABEL")
-                continue
-            documents[-1][-1].append((parts[0], tag))
-    problems.refuse_if_any()
-    read = []
-    for index, sentences in enumerate(d for d in documents if any(d)):
-        text, spans, open_span = "", [], None
-        for sentence in (s for s in sentences if s):
-            if text:
-                text += "\n"
-            for position, (token, tag) in enumerate(sentence):
-                if position:
-                    text += " "
-                start = len(text)
-                text += token
-                continues = tag.startswith("I-") and open_span is not None and open_span[2] == tag[2:]
-                if open_span is not None and not continues:
-                    spans.append(open_span)
-                    open_span = None
-                if tag != "O":
-                    open_span = (open_span[0], len(text), tag[2:]) if continues else (start, len(text), tag[2:])
-            if open_span is not None:
-                spans.append(open_span)
-                open_span = None
-        if len(text) > MAX_TEXT_CHARS:
-            problems.add(f"document {index + 1}", "text", f"has {len(text):,} characters, more than the limit "
-                         f"of {MAX_TEXT_CHARS:,}")
-        read.append(AnnotatedDocument(f"{path.stem}-{index + 1}", text,
-                                      spans=[(s, e, label, annotator, {}) for s, e, label in spans]))
-    problems.refuse_if_any()
-    return read
 
 
 def import_curator_export(store: Store, path: Path) -> InteropReport:
@@ -398,72 +208,6 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
 
 
 # -- writers --------------------------------------------------------------------------------
-
-
-def export_labelstudio(store: Store, target: Path, annotator: str | None = None) -> None:
-    refuse_invalid(store, Path(target), annotator)
-    tasks = []
-    for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
-        by_annotator: dict[str, list[Annotation]] = {}
-        for span in spans:
-            by_annotator.setdefault(span.annotator, []).append(span)
-        tasks.append({
-            "id": number,
-            "data": {"text": document.text, "meta": {"uid": document.uid, "title": document.title,
-                                                       "source": document.source}},
-            "annotations": [{"completed_by": name, "result": [
-                {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
-                 "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
-                           "labels": [span.label]}} for span in layer]}
-                for name, layer in by_annotator.items()],
-        })
-    with atomic_path(target) as temp:
-        temp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def export_doccano(store: Store, target: Path, annotator: str | None = None) -> None:
-    refuse_invalid(store, Path(target), annotator)
-    with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
-        for document, spans in store.iter_documents_with_annotations(annotator):
-            by_annotator: dict[str, list[Annotation]] = {}
-            for span in spans:
-                by_annotator.setdefault(span.annotator, []).append(span)
-            meta = {key: value.isoformat() if isinstance(value, date) else value
-                    for key in ("title", "source", "url", "published")
-                    if (value := getattr(document, key)) is not None}
-            for name, layer in by_annotator.items() or [("", [])]:
-                record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None,
-                          "label": [[s.start, s.end, s.label] for s in layer]}
-                # ASCII-escaped: a raw U+2028 or U+0085 would end the line for readers that
-                # split lines on every Unicode line break.
-                out.write(json.dumps(record) + "\n")
-
-
-def export_conll(store: Store, target: Path, annotator: str) -> None:
-    """BIO tags per token for one annotator's layer (the innermost span wins where spans nest)."""
-    refuse_invalid(store, Path(target), annotator)
-    with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
-        for document, spans in store.iter_documents_with_annotations(annotator):
-            out.write("-DOCSTART- O\n\n")
-            ordered = sorted(spans, key=lambda s: (s.end - s.start, s.start))
-            previous: Annotation | None = None
-            in_line, last_end = False, 0
-            for token in TOKEN.finditer(document.text):
-                covering = next((s for s in ordered if s.start < token.end() and token.start() < s.end), None)
-                # A new line ends the sentence, except inside a span: a blank line would split it in two.
-                if in_line and "\n" in document.text[last_end:token.start()] and \
-                        (covering is None or covering is not previous):
-                    out.write("\n")
-                if covering is None:
-                    tag = "O"
-                elif covering is previous:
-                    tag = f"I-{covering.label}"
-                else:
-                    tag = f"B-{covering.label}"
-                previous = covering
-                out.write(f"{token.group()} {tag}\n")
-                in_line, last_end = True, token.end()
-            out.write("\n")
 
 
 def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | None = None) -> None:
