@@ -127,7 +127,7 @@ def bench_gui(project: Path) -> None:
 
     from curator.project import Settings
     from ui.app import settle_heap
-    from ui.main_window import MainWindow
+    from ui.windows.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     settings = Settings(project / "bench-settings.json")

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import curator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,3 +48,13 @@ def test_the_core_is_laid_out_by_concept_in_small_modules():
     for path in (ROOT / "curator").rglob("*.py"):
         lines = path.read_text(encoding="utf-8").count("\n")
         assert lines <= 600, f"{path.relative_to(ROOT)} has {lines} lines"
+
+
+def test_the_ui_has_no_import_circle():
+    """No window, widget or model reaches back to what imports it (lazy imports count)."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("ui", "curator")
+    circles = [(a, b) for a in graph.modules if a.startswith("ui.")
+               for b in graph.find_modules_directly_imported_by(a)
+               if b.startswith("ui.") and graph.chain_exists(importer=b, imported=a)]
+    assert circles == []

@@ -5,9 +5,9 @@ import pytest
 from curator.cli import main
 from curator.domain.models import Annotation, Document
 from curator.errors import CuratorError
+from curator.formats.copying import backup_project, copy_project
 from curator.formats.export import export_json
 from curator.store import Store
-from curator.formats.copying import backup_project, copy_project
 
 
 def dump(store):

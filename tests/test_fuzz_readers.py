@@ -4,6 +4,7 @@ traceback, and leaves the project unchanged when it refuses a file."""
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 
@@ -140,14 +141,16 @@ def mutate(value, data):
         action = data.draw(st.sampled_from(["replace", "replace", "delete", "duplicate", "rename", "deepen",
                                             "poison", "poison", "loosen"]))
         if not path:
-            value = data.draw(HOSTILE) if action == "replace" else [value]
+            value = copy.deepcopy(data.draw(HOSTILE)) if action == "replace" else [value]
             continue
         parent = value
         for step in path[:-1]:
             parent = parent[step]
         last = path[-1]
         if action == "replace":
-            parent[last] = data.draw(HOSTILE, label="value")
+            # A copy: sampled lists and dicts are one object each, and two places holding the
+            # same one would make the next mutation build a cycle.
+            parent[last] = copy.deepcopy(data.draw(HOSTILE, label="value"))
         elif action == "delete":
             del parent[last]
         elif action == "duplicate" and isinstance(parent, list):
@@ -172,7 +175,7 @@ def _poisoned(item, data):
         return data.draw(st.sampled_from([item + "\ud800", "\udfff" + item, item * 50, item + "\x00"]))
     if isinstance(item, (int, float)) and not isinstance(item, bool):
         return data.draw(st.sampled_from([float("nan"), float("inf"), -item, item * 10 ** 20, 10 ** 400]))
-    return data.draw(HOSTILE)
+    return copy.deepcopy(data.draw(HOSTILE))
 
 
 

@@ -17,9 +17,9 @@ import pytest
 from curator.cli import main
 from curator.errors import CuratorError
 from curator.formats import outputs
+from curator.formats.copying import copy_project
 from curator.formats.export import atomic_path, export_json
 from curator.store import Store
-from curator.formats.copying import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from curator.project import open_project, open_sample_project
-from ui.main_window import MainWindow
+from ui.windows.main_window import MainWindow
 
 
 def create_app() -> QApplication:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from curator.project import Settings, create_sample_project
 from ui.app import create_app
-from ui.main_window import MainWindow
+from ui.windows.main_window import MainWindow
 
 TAGS = [("China", "LOCATION"), ("Kazakhstan", "LOCATION"), ("Alikhan Smailov", "PERSON"), ("Li Qiang", "PERSON"),
         ("Shanghai", "LOCATION")]

@@ -36,7 +36,7 @@ def annotated_project(tmp_path):
 @pytest.fixture
 def open_window(qtbot, settings):
     """Opens a main window on a project; closes windows and stores at the end."""
-    from ui.main_window import MainWindow
+    from ui.windows.main_window import MainWindow
 
     opened = []
 

@@ -79,7 +79,7 @@ def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatc
         raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(window.store, "add_annotation", locked)
-    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda *args: None)
+    monkeypatch.setattr("ui.windows.main_window.QMessageBox.warning", lambda *args: None)
     span = Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="tester")
     assert window.apply(AddSpan(span)) is False
     assert window.session.undo_text is None and window.spans.rowCount() == 0

@@ -4,9 +4,9 @@ from PySide6.QtCore import Qt
 
 from curator.domain.models import Annotation, Document
 from curator.domain.schema import LabelSchema
-from ui.annotation_table_model import AnnotationTableModel
-from ui.article_view import ArticleView, TextOffsets, display_text
-from ui.document_table_model import DocumentTableModel
+from ui.models.annotation_table_model import AnnotationTableModel
+from ui.models.document_table_model import DocumentTableModel
+from ui.widgets.article_view import ArticleView, TextOffsets, display_text
 
 
 def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmodeltester):

@@ -10,8 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 from curator.domain.models import Suggestion
 from curator.domain.schema import LabelSchema
 from curator.domain.values import describe
-from ui.row_sync import sync_rows
-from ui.rows_table_model import RowsTableModel
+from ui.models.row_sync import sync_rows
+from ui.models.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 

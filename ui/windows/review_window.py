@@ -48,13 +48,13 @@ from curator.store.events import (
     Event,
     ReviewsChanged,
 )
-from ui.agreement_chart import LabelBarChart
-from ui.article_view import ArticleView
 from ui.edits import HistoryActions, apply_command
-from ui.record_table_model import RecordTableModel
-from ui.review_item_table_model import ReviewItemTableModel
+from ui.models.record_table_model import RecordTableModel
+from ui.models.review_item_table_model import ReviewItemTableModel
 from ui.store_events import StoreEvents
-from ui.table_views import make_table, select_row
+from ui.widgets.agreement_chart import LabelBarChart
+from ui.widgets.article_view import ArticleView
+from ui.widgets.table_views import make_table, select_row
 from ui.workers import run_task
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),

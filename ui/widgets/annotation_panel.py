@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Document, DocumentStatus
 from curator.domain.schema import LabelSchema
-from ui.annotation_table_model import AnnotationTableModel
-from ui.suggestion_table_model import SuggestionTableModel
-from ui.table_views import make_table, select_row
-from ui.value_editor import ValueEditor
+from ui.models.annotation_table_model import AnnotationTableModel
+from ui.models.suggestion_table_model import SuggestionTableModel
+from ui.widgets.table_views import make_table, select_row
+from ui.widgets.value_editor import ValueEditor
 
 
 def _text_color_for(background: str) -> str:

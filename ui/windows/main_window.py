@@ -66,13 +66,16 @@ from curator.store.events import (
     ShowRequested,
     SuggestionsChanged,
 )
-from ui.annotation_panel import AnnotationPanel
-from ui.annotation_table_model import AnnotationTableModel
-from ui.article_view import ArticleView
-from ui.document_table_model import DocumentTableModel
 from ui.edits import HistoryActions, apply_command, show_error
+from ui.models.annotation_table_model import AnnotationTableModel
+from ui.models.document_table_model import DocumentTableModel
+from ui.models.suggestion_table_model import SuggestionTableModel
 from ui.store_events import StoreEvents
-from ui.suggestion_table_model import SuggestionTableModel
+from ui.widgets.annotation_panel import AnnotationPanel
+from ui.widgets.article_view import ArticleView
+from ui.windows.duplicates_window import DuplicatesWindow
+from ui.windows.review_window import ReviewWindow
+from ui.windows.validation_dialog import ValidationDialog
 from ui.workers import BackgroundTask, run_task
 
 
@@ -650,7 +653,6 @@ class MainWindow(QMainWindow):
 
     def open_review(self):
         """The review window (reviewers only: annotators work blind)."""
-        from ui.review_window import ReviewWindow
 
         if not self.settings.reviewer:
             self.statusBar().showMessage("Annotators work blind: turn on Review → Work as reviewer first", 5000)
@@ -663,7 +665,6 @@ class MainWindow(QMainWindow):
 
     def open_duplicates(self):
         """The Duplicates area: articles, entities and facts reported by several sources."""
-        from ui.duplicates_window import DuplicatesWindow
 
         if self.duplicates_window is None:
             self.duplicates_window = DuplicatesWindow(self.session, self)
@@ -671,7 +672,6 @@ class MainWindow(QMainWindow):
         return self.duplicates_window
 
     def show_problems(self, problems, title: str):
-        from ui.validation_dialog import ValidationDialog
 
         self.validation_dialog = ValidationDialog(self.session, problems, title, self)
         self.validation_dialog.open()

@@ -17,7 +17,7 @@ from curator.store.events import (
     AnnotationRemoved,
     Event,
 )
-from ui.rows_table_model import RowsTableModel
+from ui.models.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 

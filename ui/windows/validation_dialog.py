@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 
 from curator.formats.validate import Problem, Severity
 from curator.session import Session
-from ui.record_table_model import RecordTableModel
-from ui.table_views import make_table
+from ui.models.record_table_model import RecordTableModel
+from ui.widgets.table_views import make_table
 
 
 class ValidationDialog(QDialog):

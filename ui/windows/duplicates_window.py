@@ -47,11 +47,11 @@ from curator.store.events import (
     Event,
     ReviewsChanged,
 )
-from ui.article_view import ArticleView
 from ui.edits import HistoryActions, apply_command
-from ui.record_table_model import RecordTableModel
+from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents
-from ui.table_views import make_table, select_row
+from ui.widgets.article_view import ArticleView
+from ui.widgets.table_views import make_table, select_row
 from ui.workers import run_task
 
 

@@ -9,8 +9,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from curator.analysis.review import ReviewItem
 from curator.domain.models import Review
-from ui.row_sync import sync_rows
-from ui.rows_table_model import RowsTableModel
+from ui.models.row_sync import sync_rows
+from ui.models.rows_table_model import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
