@@ -61,6 +61,7 @@ def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample
     import pytest
 
     from curator.analysis.duplicates import SetDecision, pair_key
+    from curator.analysis.near_duplicates import search_near_duplicates
     from curator.analysis.review import iter_items, merge_versions
     from curator.exporting import export
     from curator.formats.articles import import_files
@@ -69,9 +70,14 @@ def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample
     copy = tmp_path / "copy.txt"
     copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")
     import_files(annotated_sample, [copy])
+    with pytest.raises(ExportRefused) as refused:  # articles were added since the last search
+        export(annotated_sample, tmp_path / "clean.json", clean=True)
+    assert any("near-duplicate search has not run" in p.message for p in refused.value.problems)
+    search_near_duplicates(annotated_sample, workers=1)
     with pytest.raises(ExportRefused) as refused:
         export(annotated_sample, tmp_path / "clean.json", clean=True)
     messages = [p.message for p in refused.value.problems]
+    assert not any("has not run" in m for m in messages)
     assert any("unresolved disagreement" in m for m in messages)
     assert any("possible duplicate of 002_dbc77deba9cd34d7" in m for m in messages)
     assert not (tmp_path / "clean.json").exists()
@@ -85,3 +91,24 @@ def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample
     export(annotated_sample, tmp_path / "clean.json", clean=True)
     ids = [d["id"] for d in json.loads((tmp_path / "clean.json").read_text())["documents"]]
     assert "copy" not in ids and len(ids) == 5
+
+
+def test_a_clean_export_reads_the_stored_search_and_hashes_nothing(annotated_sample, tmp_path, monkeypatch):
+    """Export writes decided data: the near-duplicate pairs are those the last search
+    found and kept, not found again by hashing every article at export."""
+    from curator.analysis import near_duplicates
+    from curator.analysis.review import iter_items, merge_versions
+    from curator.exporting import export
+
+    near_duplicates.search_near_duplicates(annotated_sample, workers=1)
+    for item in iter_items(annotated_sample):
+        if not item.agreed:
+            merge_versions(item, "rev").apply(annotated_sample)
+
+    def no_hashing(*_args, **_kwargs):
+        raise AssertionError("a clean export hashed the articles again")
+
+    monkeypatch.setattr(near_duplicates, "find_near_duplicates", no_hashing)
+    monkeypatch.setattr(near_duplicates, "all_signatures", no_hashing)
+    export(annotated_sample, tmp_path / "clean.json", clean=True)
+    assert len(json.loads((tmp_path / "clean.json").read_text())["documents"]) == 5

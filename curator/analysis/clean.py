@@ -8,7 +8,7 @@ for a decision; articles marked as duplicates that were not kept are left out.
 from __future__ import annotations
 
 from curator.analysis.duplicates import pair_key
-from curator.analysis.near_duplicates import find_near_duplicates
+from curator.analysis.near_duplicates import stored_near_duplicates
 from curator.analysis.review import iter_items
 from curator.formats.validate import Problem, Severity
 from curator.jobs import Job
@@ -35,7 +35,13 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
             loser = second if decision.keep == first else first
             if loser in by_uid:
                 dropped.add(by_uid[loser])
-    for pair in find_near_duplicates(store, job=job):
+    pairs = stored_near_duplicates(store)  # decided data: the export searches nothing again
+    if pairs is None:
+        problems.append(Problem(Severity.ERROR, "project", "the near-duplicate search has not run since articles "
+                                "were added: run it first (Review → Duplicates across sources, or "
+                                "'curator duplicates PROJECT'), then decide the pairs it finds"))
+        pairs = []
+    for pair in pairs:
         a, b = uid_of[pair.a], uid_of[pair.b]
         if pair_key("documents", a, b) not in decisions:
             problems.append(Problem(Severity.ERROR, b, f"possible duplicate of {a} (similarity "

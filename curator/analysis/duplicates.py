@@ -234,12 +234,12 @@ class UndoSplit:
 def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     """Everything the Duplicates view lists, as plain data (for the command line and JSON)."""
     from curator.analysis.facts import propose_facts
-    from curator.analysis.near_duplicates import find_near_duplicates
+    from curator.analysis.near_duplicates import search_near_duplicates
 
     decisions = store.decisions()
     uid = store.uids()
     documents = []
-    for pair in find_near_duplicates(store, threshold):
+    for pair in search_near_duplicates(store, threshold):
         key = pair_key("documents", uid[pair.a], uid[pair.b])
         decision = decisions.get(key)
         documents.append({"a": uid[pair.a], "b": uid[pair.b], "similarity": round(pair.similarity, 3), "key": key,

@@ -136,3 +136,32 @@ def shared_passages(text_a: str, text_b: str, min_words: int = 6) -> list[tuple[
             first_b, last_b = words_b[block.b], words_b[block.b + block.size - 1]
             passages.append((first_a.start(), last_a.end(), first_b.start(), last_b.end()))
     return passages
+
+
+SEARCH_STATE = "near_duplicates"  # the last search's pairs, kept with the project
+
+
+def _searched(store: Store) -> list[int]:
+    """What a search covers: how many documents there were and the newest one's id
+    (texts never change and documents are only added, so this tells whether it is current)."""
+    ids = store.document_ids()
+    return [len(ids), max(ids, default=0)]
+
+
+def search_near_duplicates(store: Store, threshold: float = 0.5, job: Job | None = None,
+                           workers: int = 2) -> list[DuplicatePair]:
+    """``find_near_duplicates``, with its result kept in the project: a clean export then
+    reads the decided pairs instead of hashing every article again."""
+    searched = _searched(store)
+    pairs = find_near_duplicates(store, threshold, job, workers)
+    store.set_state(SEARCH_STATE, {"threshold": threshold, "searched": searched,
+                                   "pairs": [[p.a, p.b, p.similarity] for p in pairs]})
+    return pairs
+
+
+def stored_near_duplicates(store: Store) -> list[DuplicatePair] | None:
+    """The pairs the last search found, or None if no search ran since articles were added."""
+    state = store.get_state(SEARCH_STATE)
+    if not isinstance(state, dict) or state.get("searched") != _searched(store):
+        return None
+    return [DuplicatePair(int(a), int(b), float(similarity)) for a, b, similarity in state.get("pairs", [])]

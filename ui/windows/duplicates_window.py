@@ -33,7 +33,7 @@ from curator.analysis.facts import (
     facts_overview,
     parse_accepted,
 )
-from curator.analysis.near_duplicates import find_near_duplicates, shared_passages
+from curator.analysis.near_duplicates import search_near_duplicates, shared_passages
 from curator.domain.models import Fact
 from curator.errors import CuratorError
 from curator.session import Session
@@ -403,7 +403,7 @@ class DuplicatesWindow(QMainWindow):
             uid = self.store.uids()
             return [{"a": uid[p.a], "b": uid[p.b], "similarity": p.similarity,
                      "key": pair_key("documents", uid[p.a], uid[p.b])}
-                    for p in find_near_duplicates(self.store, job=job)]
+                    for p in search_near_duplicates(self.store, job=job)]
 
         self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
         self._show_entities()
