@@ -179,3 +179,22 @@ def test_undo_and_redo_from_the_command_line(tmp_path, capsys, monkeypatch):
     assert last in capsys.readouterr().out
     assert main(["redo", str(project)]) == 0
     assert "Nothing to redo" in capsys.readouterr().out
+
+
+def test_a_busy_database_keeps_the_history_entry_for_another_try(session, monkeypatch):
+    import sqlalchemy as sa
+
+    from curator.store import layers
+
+    session.do(CreateEntity(Entity(name="Astana", type="LOCATION"), session.doc_id))
+
+    def busy(*_args, **_kwargs):
+        raise sa.exc.OperationalError("DELETE", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(layers.EntityStore, "delete_entity", busy)
+    with pytest.raises(CuratorError, match="the project is busy"):
+        session.undo()
+    assert session.undo_text == "Create entity Astana"  # still there, to undo when the lock is gone
+    monkeypatch.undo()
+    session.undo()
+    assert session.store.entities() == []

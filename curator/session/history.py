@@ -169,7 +169,7 @@ class Session:
         what = "undo" if done else "redo"
         row = None
         try:
-            with self._database_errors(), self.store.transaction() as conn:
+            with self.store.transaction() as conn:
                 row = self._next(done, conn)
                 if row is None:
                     return None
@@ -177,11 +177,13 @@ class Session:
                 inverse = command.apply(self.store)
                 values = {"done": not done, "redo" if done else "undo": encode(inverse)}
                 conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
+        except (sa.exc.DBAPIError, sqlite3.Error) as exc:  # busy, full, read-only: the entry stays, to try again
+            raise CuratorError(f"Not saved: {database_problem(exc)}") from exc
         except CuratorError as exc:  # ConflictError too: someone else changed what it touched
             # The edit can no longer be undone as recorded (what it touched was changed or
             # removed since): it leaves the history, so the entries before it stay reachable.
             if row is not None:
-                with self.store._begin() as conn:
+                with self._database_errors(), self.store._begin() as conn:
                     conn.execute(history_table.delete().where(history_table.c.seq == row.seq))
                 self._announce()
             label = repr(row.label) if row is not None else "the last edit"
