@@ -60,12 +60,13 @@ def test_schema_command(capsys):
 def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample, tmp_path):
     import pytest
 
-    from curator.analysis.duplicates import SetDecision, pair_key
+    from curator.analysis.duplicates import pair_key
     from curator.analysis.near_duplicates import search_near_duplicates
     from curator.analysis.review import iter_items, merge_versions
     from curator.exporting import export
     from curator.formats.articles import import_files
     from curator.formats.export import ExportRefused
+    from curator.session.commands import SetDecision
 
     copy = tmp_path / "copy.txt"
     copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")

@@ -4,15 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from curator.analysis.duplicates import (
-    MergeEntities,
-    SetDecision,
-    SplitEntity,
-    entity_candidates,
-    name_score,
-    pair_key,
-)
-from curator.analysis.facts import SaveFact, fact_from, propose_facts
+from curator.analysis.duplicates import entity_candidates, name_score, pair_key
+from curator.analysis.facts import fact_from, propose_facts
 from curator.analysis.near_duplicates import (
     find_near_duplicates,
     shared_passages,
@@ -22,6 +15,7 @@ from curator.cli import main
 from curator.domain.models import Annotation, Document, Entity
 from curator.errors import CuratorError
 from curator.formats.fact_table import fact_rows
+from curator.session.commands import MergeEntities, SaveFact, SetDecision, SplitEntity
 
 
 def words(rng, n):

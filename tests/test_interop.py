@@ -43,7 +43,8 @@ def test_conll_round_trip_keeps_every_tagged_span(annotated_sample, tmp_path):
 
 
 def test_curator_export_imports_back_into_a_new_project(annotated_sample, tmp_path):
-    from curator.analysis.facts import SaveFact, fact_from, propose_facts
+    from curator.analysis.facts import fact_from, propose_facts
+    from curator.session.commands import SaveFact
 
     SaveFact(fact_from(propose_facts(annotated_sample)[0], "Kazakhstan-China", "24100000000")).apply(annotated_sample)
     export_json(annotated_sample, tmp_path / "dataset.json")

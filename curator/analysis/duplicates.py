@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from curator.domain.models import Decision, Entity, new_id
-from curator.errors import CuratorError
+from curator.domain.models import Entity
 from curator.store import Store
 
 STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "to"}
@@ -27,30 +26,6 @@ _WORD = re.compile(r"[\w']+")
 def pair_key(kind: str, a: str, b: str) -> str:
     first, second = sorted((a, b))
     return f"{kind}:{first}|{second}"
-
-
-@dataclass
-class SetDecision:
-    """Record a duplicate/distinct decision (or clear it with ``decision=None``)."""
-
-    key: str
-    kind: str
-    decision: str | None
-    keep: str | None = None
-    note: str | None = None
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return f"Mark {self.decision}" if self.decision else "Reopen candidate"
-
-    def apply(self, store: Store) -> "SetDecision":
-        new = Decision(key=self.key, kind=self.kind, decision=self.decision, keep=self.keep,
-                       note=self.note) if self.decision else None
-        before = store.set_decision(new, self.key)
-        if before is None:
-            return SetDecision(self.key, self.kind, None, doc_id=self.doc_id)
-        return SetDecision(before.key, before.kind, before.decision, before.keep, before.note, self.doc_id)
 
 
 # -- entities ----------------------------------------------------------------------------
@@ -130,105 +105,6 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
             if pair not in best or best[pair].score < score:
                 best[pair] = candidate
     return sorted(best.values(), key=lambda c: (-c.score, c.a.name, c.b.name))
-
-
-@dataclass
-class MergeEntities:
-    """Merge entities into ``keep``: their names become aliases, their mentions follow."""
-
-    keep: str
-    others: list[str]
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return "Merge entities"
-
-    def apply(self, store: Store) -> "UndoMerge":
-        with store.transaction():  # one command, one transaction
-            kept = store.get_entity(self.keep)
-            removed = [store.get_entity(other) for other in self.others]
-            aliases = list(kept.aliases)
-            for entity in removed:
-                for name in entity.names:
-                    if name != kept.name and name not in aliases:
-                        aliases.append(name)
-            links = store.relink_mentions(self.others, self.keep)
-            before = store.update_entity(self.keep, aliases=aliases)
-            for entity in removed:
-                store.delete_entity(entity.id)
-            return UndoMerge(before, removed, links, self.doc_id)
-
-
-@dataclass
-class UndoMerge:
-    kept: Entity
-    removed: list[Entity]
-    links: dict[str, str | None]
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return "Merge entities"
-
-    def apply(self, store: Store) -> MergeEntities:
-        with store.transaction():  # one command, one transaction
-            for entity in self.removed:
-                store.add_entity(entity)
-            store.update_entity(self.kept.id, aliases=self.kept.aliases, name=self.kept.name)
-            store.set_entity_links(self.links)
-            return MergeEntities(self.kept.id, [e.id for e in self.removed], self.doc_id)
-
-
-@dataclass
-class SplitEntity:
-    """Move some names of an entity (and the mentions written so) to a new entity."""
-
-    entity_id: str
-    names: list[str]
-    new_id: str = field(default_factory=new_id)
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return f"Split {', '.join(self.names)} off"
-
-    def apply(self, store: Store) -> "UndoSplit":
-        with store.transaction():  # one command, one transaction
-            entity = store.get_entity(self.entity_id)
-            leaving = [n for n in self.names if n in entity.names]
-            if not leaving or set(leaving) >= set(entity.names):
-                raise CuratorError("choose some, but not all, of the entity's names to split off")
-            remaining = [n for n in entity.names if n not in leaving]
-            new = Entity(id=self.new_id, name=leaving[0], type=entity.type, aliases=leaving[1:])
-            store.add_entity(new)
-            store.update_entity(entity.id, name=remaining[0], aliases=remaining[1:])
-            moved: dict[str, str | None] = {}
-            for document, spans in store.iter_documents_with_annotations():
-                for span in spans:
-                    if span.entity_id == entity.id and document.text[span.start : span.end] in leaving:
-                        moved[span.id] = entity.id
-            store.set_entity_links({annotation_id: new.id for annotation_id in moved})
-            return UndoSplit(entity, new.id, moved, self.doc_id)
-
-
-@dataclass
-class UndoSplit:
-    original: Entity
-    new_id: str
-    links: dict[str, str | None]
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return "Split entity"
-
-    def apply(self, store: Store) -> SplitEntity:
-        with store.transaction():  # one command, one transaction
-            store.set_entity_links(self.links)
-            split = store.delete_entity(self.new_id)
-            store.update_entity(self.original.id, name=self.original.name, aliases=self.original.aliases)
-            return SplitEntity(self.original.id, split.names, self.new_id, self.doc_id)
 
 
 def duplicate_report(store: Store, threshold: float = 0.5) -> dict:

@@ -153,35 +153,6 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
                   key=lambda p: (p.measure, p.period_start or date.min))
 
 
-@dataclass
-class SaveFact:
-    """Create or change a fact; the inverse restores the previous version (or removes it)."""
-
-    fact: Fact
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return f"Save fact {self.fact.measure}"
-
-    def apply(self, store: Store) -> "SaveFact | DeleteFact":
-        before = store.save_fact(self.fact)
-        return SaveFact(before, self.doc_id) if before else DeleteFact(self.fact.id, self.doc_id)
-
-
-@dataclass
-class DeleteFact:
-    fact_id: str
-    doc_id: int = 0
-
-    @property
-    def text(self) -> str:
-        return "Delete fact"
-
-    def apply(self, store: Store) -> SaveFact:
-        return SaveFact(store.delete_fact(self.fact_id), self.doc_id)
-
-
 def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None) -> Fact:
     return Fact(subject=subject, measure=proposal.measure, period_start=proposal.period_start,
                 period_end=proposal.period_end, unit=proposal.unit, accepted_amount=accepted, note=note,

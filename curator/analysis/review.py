@@ -19,10 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from curator.analysis.agreement import GOLD
-from curator.domain.models import Annotation, DocumentStatus, Review, new_id, utc_now
-from curator.errors import CuratorError
+from curator.domain.models import Annotation, DocumentStatus, new_id
 from curator.jobs import Job
-from curator.session.commands import Batch
+from curator.session.commands import Batch, Settle
 from curator.store import Store
 
 
@@ -121,54 +120,6 @@ def gold_copy(spans: list[Annotation] | tuple[Annotation, ...], reviewer: str) -
         copies.append(Annotation(doc_id=span.doc_id, start=span.start, end=span.end, label=span.label,
                                  annotator=GOLD, value=span.value, entity_id=span.entity_id))
     return copies
-
-
-@dataclass
-class Settle:
-    """Record a decision on an item and write its gold spans; undone by ``Unsettle``."""
-
-    item_key: str
-    doc_id: int
-    start: int
-    end: int
-    decision: str
-    gold: list[Annotation]
-    reviewer: str
-
-    @property
-    def text(self) -> str:
-        return f"Settle: {self.decision}"
-
-    def apply(self, store: Store) -> "Unsettle":
-        with store.transaction():  # one command, one transaction
-            store.add_annotations(self.gold)
-            store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
-                                    decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
-                                    created=utc_now()))
-            return Unsettle(self.item_key, self.doc_id)
-
-
-@dataclass
-class Unsettle:
-    """Reopen a settled item, removing the gold spans its decision made."""
-
-    item_key: str
-    doc_id: int
-
-    @property
-    def text(self) -> str:
-        return "Reopen"
-
-    def apply(self, store: Store) -> Settle:
-        with store.transaction():  # one command, one transaction
-            review = store.delete_review(self.item_key)
-            gold = []
-            for gold_id in review.gold_ids:
-                try:
-                    gold.append(store.delete_annotation(gold_id))
-                except CuratorError:
-                    pass  # the reviewer deleted this gold span already
-            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
 
 
 def accept_version(item: ReviewItem, annotator: str, reviewer: str) -> Settle:

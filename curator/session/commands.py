@@ -1,4 +1,6 @@
-"""Edits as small command objects: each applies itself and returns its inverse.
+"""Every edit as a small command object: each applies itself and returns its inverse.
+Spans, statuses, suggestions and entities; review decisions (settling into gold);
+duplicate decisions, merging and splitting entities; facts. One room for all of them.
 
 Every user action that changes a project goes through one of these, so that the
 GUI's undo stack, the command line and the tests all share one implementation.
@@ -11,7 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from curator.domain.models import Annotation, DocumentStatus, Entity, SuggestionStatus
+from curator.domain.models import (
+    Annotation,
+    Decision,
+    DocumentStatus,
+    Entity,
+    Fact,
+    Review,
+    SuggestionStatus,
+    new_id,
+    utc_now,
+)
+from curator.errors import CuratorError
 from curator.store import Store
 
 
@@ -223,3 +236,212 @@ class EditEntity:
     def apply(self, store: Store) -> "EditEntity":
         before = store.update_entity(self.entity_id, **self.changes)
         return EditEntity(self.entity_id, {name: getattr(before, name) for name in self.changes}, self.doc_id)
+
+
+# -- review: settling disagreements into gold ------------------------------------------
+
+
+@dataclass
+class Settle:
+    """Record a decision on an item and write its gold spans; undone by ``Unsettle``."""
+
+    item_key: str
+    doc_id: int
+    start: int
+    end: int
+    decision: str
+    gold: list[Annotation]
+    reviewer: str
+
+    @property
+    def text(self) -> str:
+        return f"Settle: {self.decision}"
+
+    def apply(self, store: Store) -> "Unsettle":
+        with store.transaction():  # one command, one transaction
+            store.add_annotations(self.gold)
+            store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
+                                    decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
+                                    created=utc_now()))
+            return Unsettle(self.item_key, self.doc_id)
+
+
+@dataclass
+class Unsettle:
+    """Reopen a settled item, removing the gold spans its decision made."""
+
+    item_key: str
+    doc_id: int
+
+    @property
+    def text(self) -> str:
+        return "Reopen"
+
+    def apply(self, store: Store) -> Settle:
+        with store.transaction():  # one command, one transaction
+            review = store.delete_review(self.item_key)
+            gold = []
+            for gold_id in review.gold_ids:
+                try:
+                    gold.append(store.delete_annotation(gold_id))
+                except CuratorError:
+                    pass  # the reviewer deleted this gold span already
+            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
+
+
+# -- duplicates: decisions, merging and splitting entities ------------------------------
+
+
+@dataclass
+class SetDecision:
+    """Record a duplicate/distinct decision (or clear it with ``decision=None``)."""
+
+    key: str
+    kind: str
+    decision: str | None
+    keep: str | None = None
+    note: str | None = None
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Mark {self.decision}" if self.decision else "Reopen candidate"
+
+    def apply(self, store: Store) -> "SetDecision":
+        new = Decision(key=self.key, kind=self.kind, decision=self.decision, keep=self.keep,
+                       note=self.note) if self.decision else None
+        before = store.set_decision(new, self.key)
+        if before is None:
+            return SetDecision(self.key, self.kind, None, doc_id=self.doc_id)
+        return SetDecision(before.key, before.kind, before.decision, before.keep, before.note, self.doc_id)
+
+
+@dataclass
+class MergeEntities:
+    """Merge entities into ``keep``: their names become aliases, their mentions follow."""
+
+    keep: str
+    others: list[str]
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Merge entities"
+
+    def apply(self, store: Store) -> "UndoMerge":
+        with store.transaction():  # one command, one transaction
+            kept = store.get_entity(self.keep)
+            removed = [store.get_entity(other) for other in self.others]
+            aliases = list(kept.aliases)
+            for entity in removed:
+                for name in entity.names:
+                    if name != kept.name and name not in aliases:
+                        aliases.append(name)
+            links = store.relink_mentions(self.others, self.keep)
+            before = store.update_entity(self.keep, aliases=aliases)
+            for entity in removed:
+                store.delete_entity(entity.id)
+            return UndoMerge(before, removed, links, self.doc_id)
+
+
+@dataclass
+class UndoMerge:
+    kept: Entity
+    removed: list[Entity]
+    links: dict[str, str | None]
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Merge entities"
+
+    def apply(self, store: Store) -> MergeEntities:
+        with store.transaction():  # one command, one transaction
+            for entity in self.removed:
+                store.add_entity(entity)
+            store.update_entity(self.kept.id, aliases=self.kept.aliases, name=self.kept.name)
+            store.set_entity_links(self.links)
+            return MergeEntities(self.kept.id, [e.id for e in self.removed], self.doc_id)
+
+
+@dataclass
+class SplitEntity:
+    """Move some names of an entity (and the mentions written so) to a new entity."""
+
+    entity_id: str
+    names: list[str]
+    new_id: str = field(default_factory=new_id)
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Split {', '.join(self.names)} off"
+
+    def apply(self, store: Store) -> "UndoSplit":
+        with store.transaction():  # one command, one transaction
+            entity = store.get_entity(self.entity_id)
+            leaving = [n for n in self.names if n in entity.names]
+            if not leaving or set(leaving) >= set(entity.names):
+                raise CuratorError("choose some, but not all, of the entity's names to split off")
+            remaining = [n for n in entity.names if n not in leaving]
+            new = Entity(id=self.new_id, name=leaving[0], type=entity.type, aliases=leaving[1:])
+            store.add_entity(new)
+            store.update_entity(entity.id, name=remaining[0], aliases=remaining[1:])
+            moved: dict[str, str | None] = {}
+            for document, spans in store.iter_documents_with_annotations():
+                for span in spans:
+                    if span.entity_id == entity.id and document.text[span.start : span.end] in leaving:
+                        moved[span.id] = entity.id
+            store.set_entity_links({annotation_id: new.id for annotation_id in moved})
+            return UndoSplit(entity, new.id, moved, self.doc_id)
+
+
+@dataclass
+class UndoSplit:
+    original: Entity
+    new_id: str
+    links: dict[str, str | None]
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Split entity"
+
+    def apply(self, store: Store) -> SplitEntity:
+        with store.transaction():  # one command, one transaction
+            store.set_entity_links(self.links)
+            split = store.delete_entity(self.new_id)
+            store.update_entity(self.original.id, name=self.original.name, aliases=self.original.aliases)
+            return SplitEntity(self.original.id, split.names, self.new_id, self.doc_id)
+
+
+# -- facts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SaveFact:
+    """Create or change a fact; the inverse restores the previous version (or removes it)."""
+
+    fact: Fact
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Save fact {self.fact.measure}"
+
+    def apply(self, store: Store) -> "SaveFact | DeleteFact":
+        before = store.save_fact(self.fact)
+        return SaveFact(before, self.doc_id) if before else DeleteFact(self.fact.id, self.doc_id)
+
+
+@dataclass
+class DeleteFact:
+    fact_id: str
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Delete fact"
+
+    def apply(self, store: Store) -> SaveFact:
+        return SaveFact(store.delete_fact(self.fact_id), self.doc_id)

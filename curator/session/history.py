@@ -44,17 +44,15 @@ class Step:
 
 
 def _command_classes() -> dict[str, type]:
-    from curator.analysis import duplicates, facts, review
+    """Every command class, by name: the history keeps nothing else."""
+    import dataclasses
+    import inspect
+
     from curator.session import commands
 
-    classes = [
-        commands.AddSpan, commands.DeleteSpan, commands.EditSpan, commands.SetStatus, commands.EditDocument,
-        commands.AcceptSuggestion, commands.UndoAccept, commands.SetSuggestionStatus, commands.CreateEntity,
-        commands.DeleteEntity, commands.EditEntity, review.Settle, review.Unsettle, duplicates.SetDecision,
-        duplicates.MergeEntities, duplicates.UndoMerge, duplicates.SplitEntity, duplicates.UndoSplit,
-        facts.SaveFact, facts.DeleteFact,
-    ]
-    return {cls.__name__: cls for cls in classes}
+    return {name: cls for name, cls in inspect.getmembers(commands, inspect.isclass)
+            if dataclasses.is_dataclass(cls) and cls.__module__ == commands.__name__ and hasattr(cls, "apply")
+            and cls is not commands.Batch}
 
 
 @functools.cache

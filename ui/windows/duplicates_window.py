@@ -19,16 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.duplicates import (
-    MergeEntities,
-    SetDecision,
-    SplitEntity,
-    entity_candidates,
-    pair_key,
-)
+from curator.analysis.duplicates import entity_candidates, pair_key
 from curator.analysis.facts import (
     FactProposal,
-    SaveFact,
     fact_from,
     facts_overview,
     parse_accepted,
@@ -37,6 +30,7 @@ from curator.analysis.near_duplicates import search_near_duplicates, shared_pass
 from curator.domain.models import Fact
 from curator.errors import CuratorError
 from curator.session import Session
+from curator.session.commands import MergeEntities, SaveFact, SetDecision, SplitEntity
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,

@@ -25,7 +25,6 @@ from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_ag
 from curator.analysis.review import (
     GOLD,
     ReviewItem,
-    Unsettle,
     accept_agreements,
     accept_version,
     items_for,
@@ -38,7 +37,7 @@ from curator.domain.models import Annotation
 from curator.domain.text import snap_to_words
 from curator.exporting import export_agreement
 from curator.session import Session
-from curator.session.commands import AddSpan, DeleteSpan
+from curator.session.commands import AddSpan, DeleteSpan, Unsettle
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
