@@ -81,3 +81,15 @@ def test_undo_in_one_window_is_undo_in_all(windows, qtbot):
     review.history.undo()
     assert duplicates.store.decisions("entities") == {}
     assert main.redo_action.text() == "&Redo Mark distinct" and "Undone: Mark distinct" in main.saved_label.text()
+
+
+def test_agreement_follows_the_annotators_edits(windows, qtbot):
+    main, review, _duplicates = windows
+    before = review.report.overall["f1_exact"]
+    item = next(i for i in review._items if not i.agreed and "missed" in i.kinds())
+    version = next(spans for spans in item.versions.values() if spans)
+    missing = next(name for name, spans in item.versions.items() if not spans)
+    copy = version[0].model_copy(update={"id": "copied", "annotator": missing})
+    main.session.do(AddSpan(copy))  # the annotator who missed it tags it, anywhere
+    qtbot.waitUntil(lambda: review.report.overall["f1_exact"] > before, timeout=10_000)
+    assert review.overall.text() and str(round(review.report.overall["f1_exact"], 3))[:4] in review.overall.text()

@@ -81,6 +81,11 @@ class ReviewWindow(QMainWindow):
         self._refresh_soon.setSingleShot(True)
         self._refresh_soon.setInterval(150)
         self._refresh_soon.timeout.connect(self._refresh_after_changes)
+        # Agreement is counted again, in the background, once a burst of span edits is over.
+        self._agreement_soon = QTimer(self)
+        self._agreement_soon.setSingleShot(True)
+        self._agreement_soon.setInterval(600)
+        self._agreement_soon.timeout.connect(self._recount_agreement)
         self.report: AgreementReport | None = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
@@ -421,6 +426,12 @@ class ReviewWindow(QMainWindow):
     def _apply(self, command) -> bool:
         return apply_command(self, self.session, command) is not None
 
+    def _recount_agreement(self) -> None:
+        if self.report is None:
+            return
+        self.agreement_task = run_task(self, self.session, "Counting agreement",
+                                       lambda job: compute_agreement(self.store, job=job), self._show_report)
+
     def _refresh_after_changes(self) -> None:
         self.statusBar().showMessage("Updated: entities or documents changed elsewhere", 5000)
         self.refresh()
@@ -440,6 +451,9 @@ class ReviewWindow(QMainWindow):
             doc_id = event.after.doc_id
         else:
             return
+        spans = (event.after,) if isinstance(event, AnnotationChanged) else (getattr(event, "annotation", None),)
+        if any(span is not None and span.annotator != GOLD for span in spans):
+            self._agreement_soon.start()  # an annotator's span: the agreement figures move
         if doc_id not in self._texts or not self.annotators:
             return
         if self._touched is not None:
