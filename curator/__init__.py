@@ -13,9 +13,10 @@ from curator.domain.models import (
 from curator.domain.schema import Label, LabelKind, LabelSchema
 from curator.errors import CuratorError
 from curator.exporting import export
-from curator.formats.articles import ImportReport, import_files
+from curator.formats.articles import import_files
 from curator.formats.excel import export_xlsx
 from curator.formats.export import ExportRefused, export_json
+from curator.formats.reports import ImportReport
 from curator.project import create_sample_project, open_project
 from curator.store import Store
 from curator.tables_api import DatasetTables, open_dataset

@@ -142,10 +142,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     _err(problem)
                 failed = failed or bool(result.problems)
             return 1 if failed else 0
-        report, annotated = import_paths(store, args.files)
-    for line in annotated:
-        print(line)
-    print(report.summary())
+        report = import_paths(store, args.files)
+    print(report.summary())  # one line for everything read, articles and annotated files alike
     for warning in report.warnings:
         _err(f"warning: {warning}")
     for problem in report.problems:

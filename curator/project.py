@@ -12,7 +12,8 @@ from platformdirs import user_config_dir, user_data_dir
 from curator.domain.models import Project
 from curator.domain.names import check_annotator
 from curator.errors import CuratorError
-from curator.formats.articles import ImportReport, import_files
+from curator.formats.articles import import_files
+from curator.formats.reports import ImportReport
 from curator.store import Store
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"

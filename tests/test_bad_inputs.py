@@ -184,7 +184,7 @@ def test_bad_annotation_files(project, tmp_path, case):
     store = Store.open(project)
     report = import_layer(store, path)
     store.close()
-    assert report.added == 0 and report.updated == 0
+    assert report.spans_added == 0 and report.spans_updated == 0
     assert any(reason in problem and "layer.json" in problem for problem in report.problems), report.problems
     assert fingerprint(project)[0] == before[0]
 
@@ -396,7 +396,7 @@ def test_doccano_keeps_metadata_and_every_line_break(project, tmp_path):
     export_interop(store, tmp_path / "again.jsonl", "doccano")
     assert "\u2028" not in (tmp_path / "again.jsonl").read_text(encoding="utf-8")
     other = Store.create(tmp_path / "other")
-    assert import_annotated(other, tmp_path / "again.jsonl").documents_added == 1
+    assert len(import_annotated(other, tmp_path / "again.jsonl").added) == 1
     copy = other.document_by_uid("d1")
     assert (copy.text, copy.title, copy.published) == (text, "Deal", document.published)
     store.close()

@@ -42,13 +42,13 @@ def test_layer_round_trip_is_lossless_and_idempotent(annotated, tmp_path):
 
     other, _ = create_sample_project(tmp_path / "copy", annotations=False)
     report = import_layer(other, target)
-    assert (report.added, report.entities_added, report.problems) == (2, 1, [])
+    assert (report.spans_added, report.entities_added, report.problems) == (2, 1, [])
     assert layer(other, "aigerim") == layer(annotated, "aigerim")
     assert other.entities() == annotated.entities()
     doc = other.document_by_uid("002_dbc77deba9cd34d7")
     assert other.status(doc.id, "aigerim") is DocumentStatus.DONE
     again = import_layer(other, target)
-    assert (again.added, again.unchanged, again.entities_added) == (0, 2, 0)
+    assert (again.spans_added, again.spans_present, again.entities_added) == (0, 2, 0)
     assert other.annotation_count() == 2
 
 
@@ -62,7 +62,7 @@ def test_newer_edits_in_a_file_update_older_spans(annotated, tmp_path):
     annotated.update_annotation(span.id, value={**span.value, "qualifier": "approximate"})
     export_layer(annotated, "aigerim", target)
     report = import_layer(other, target)
-    assert report.updated == 1
+    assert report.spans_updated == 1
     assert other.get_annotation(span.id).value["qualifier"] == "approximate"
 
 
@@ -79,7 +79,7 @@ def test_files_for_other_projects_and_bad_spans_are_reported(annotated, tmp_path
     target.write_text(json.dumps(data))
     other, _ = create_sample_project(tmp_path / "copy", annotations=False)
     report = import_layer(other, target)
-    assert report.added == 2
+    assert report.spans_added == 2
     text = "\n".join(report.problems)
     assert "document 'not-here': no such document" in text
     assert "[5:99999]: span is outside the text" in text
@@ -135,6 +135,6 @@ def test_a_layer_made_in_another_copy_adds_no_second_copy_of_a_span(annotated, t
     other, _ = create_sample_project(tmp_path / "other")  # has aigerim's bundled layer, other span ids
     before = other.annotation_count()
     report = import_layer(other, target)
-    assert (report.added, report.problems) == (0, []) and report.unchanged == 2
+    assert (report.spans_added, report.problems) == (0, []) and report.spans_present == 2
     assert other.annotation_count() == before
     other.close()

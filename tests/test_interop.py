@@ -21,7 +21,7 @@ def test_label_studio_and_doccano_round_trips(annotated_sample, tmp_path, fmt, n
     assert detect(tmp_path / name) == fmt
     other = Store.create(tmp_path / "other")
     report = import_annotated(other, tmp_path / name)
-    assert report.problems == [] and report.documents_added == 5
+    assert report.problems == [] and len(report.added) == 5
     assert spans_of(other) == spans_of(annotated_sample)
     again = import_annotated(other, tmp_path / name)
     assert again.spans_added == 0 and again.spans_present == len(spans_of(annotated_sample))
@@ -102,7 +102,7 @@ def test_spacy_docbin_round_trip(annotated_sample, tmp_path):
     assert detect(tmp_path / "data.spacy") == "spacy"
     other = Store.create(tmp_path / "other")
     report = import_annotated(other, tmp_path / "data.spacy")
-    assert report.problems == [] and report.documents_added == 5
+    assert report.problems == [] and len(report.added) == 5
     assert spans_of(other) == spans_of(annotated_sample)  # exact, even where spaCy's tokens differ
     assert widened == ["000_14e10f92779dfa8b [2077:2080] ORG"] * 2 + ["000_14e10f92779dfa8b [2084:2087] ORG"] * 2
 

@@ -37,22 +37,6 @@ class AnnotatedDocument:
     notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
 
 
-@dataclass
-class InteropReport:
-    """What importing an annotated file did; ``problems`` lists what was reported and skipped."""
-
-    documents_added: int = 0
-    spans_added: int = 0
-    spans_present: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"{self.documents_added} document(s) and {self.spans_added} span(s) imported"
-        if self.spans_present:
-            text += f", {self.spans_present} span(s) already present"
-        return text + (f", {len(self.problems)} problem(s)" if self.problems else "")
-
-
 def load_json(path: Path) -> Any:
     """A JSON file, parsed strictly (see ``curator.formats.boundary.loads``)."""
     try:

@@ -9,7 +9,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +27,7 @@ from curator.formats.boundary import (
     loads,
     too_wide,
 )
+from curator.formats.reports import ImportProblem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".xlsx", ".xlsm", ".xls", ".ods"}
@@ -50,37 +51,6 @@ _FIELD_ALIASES = {
     "date": "published",
     "pub_date": "published",
 }
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """Why one file or record was not imported (or imported with a caveat)."""
-
-    file: str
-    reason: str
-    record: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.record}" if self.record else self.file
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    """What an import did: documents added, already present, and problems."""
-
-    added: list[int] = field(default_factory=list)
-    already_present: list[str] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
-    warnings: list[ImportProblem] = field(default_factory=list)
-
-    def summary(self) -> str:
-        parts = [f"{len(self.added)} document(s) imported"]
-        if self.already_present:
-            parts.append(f"{len(self.already_present)} already in the project")
-        if self.problems:
-            parts.append(f"{len(self.problems)} could not be read")
-        return ", ".join(parts)
 
 
 class Skipped(Exception):

@@ -19,8 +19,6 @@ from curator.formats.article_files import (
     _FIELD_ALIASES,
     SIDECAR_NAME,
     SUPPORTED_SUFFIXES,
-    ImportProblem,
-    ImportReport,
     Skipped,
     _Candidate,
     _parse_date,
@@ -31,6 +29,7 @@ from curator.formats.boundary import (
     describe,
     loads,
 )
+from curator.formats.reports import ImportProblem, ImportReport
 from curator.jobs import Job, collector_paused
 from curator.store import Store
 

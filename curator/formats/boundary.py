@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from curator.errors import DataError
+from curator.formats.reports import ImportProblem
 
 MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)
@@ -29,7 +30,7 @@ class FileRefused(DataError):
     """A file was refused whole and nothing from it was written; ``problems`` lists why,
     one "file: record: field: reason" line each."""
 
-    def __init__(self, where: str, problems: list[str]) -> None:
+    def __init__(self, where: str, problems: list[ImportProblem]) -> None:
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:_SHOWN])
         more = f"\n  ... and {len(problems) - _SHOWN} more" if len(problems) > _SHOWN else ""
@@ -42,11 +43,10 @@ class Problems:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.found: list[str] = []
+        self.found: list[ImportProblem] = []
 
     def add(self, record: str | None, field: str | None, reason: str) -> None:
-        parts = [self.file, *(p for p in (record, field) if p), reason]
-        self.found.append(": ".join(parts))
+        self.found.append(ImportProblem(self.file, reason, ": ".join(p for p in (record, field) if p) or None))
 
     def refuse_if_any(self) -> None:
         if self.found:

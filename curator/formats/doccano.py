@@ -15,11 +15,7 @@ from curator.formats.annotated import (
     read_lines,
     refuse_invalid,
 )
-from curator.formats.article_files import (
-    ImportProblem,
-    Skipped,
-    record_to_candidate,
-)
+from curator.formats.article_files import Skipped, record_to_candidate
 from curator.formats.boundary import (
     BadJSON,
     Problems,
@@ -27,6 +23,7 @@ from curator.formats.boundary import (
     loads,
 )
 from curator.formats.export import atomic_path
+from curator.formats.reports import ImportProblem
 from curator.store import Store
 
 

@@ -19,13 +19,8 @@ from curator.domain.models import Annotation, Document, DocumentStatus, Entity, 
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
-    InteropReport,
     first_error,
     refuse_invalid,
-)
-from curator.formats.article_files import (
-    ImportProblem,
-    ImportReport,
 )
 from curator.formats.articles import import_files
 from curator.formats.boundary import (
@@ -40,6 +35,7 @@ from curator.formats.dataset_reader import read_curator_export
 from curator.formats.doccano import export_doccano, read_doccano
 from curator.formats.export import TOOL_FORMATS
 from curator.formats.labelstudio import export_labelstudio, read_labelstudio
+from curator.formats.reports import ImportProblem, ImportReport
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
 from curator.jobs import Job
 from curator.store import Store
@@ -77,10 +73,10 @@ def detect(path: Path) -> str | None:
 # -- readers -------------------------------------------------------------------------------
 
 
-def import_curator_export(store: Store, path: Path) -> InteropReport:
+def import_curator_export(store: Store, path: Path) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
     entities, documents, facts = read_curator_export(store, path)
-    report = InteropReport()
+    report = ImportReport()
     known = {e.id for e in store.entities()}
     _add(store, documents, report, str(path), [e for e in entities if e.id not in known], facts)
     return report
@@ -90,7 +86,7 @@ READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": re
            "spacy": read_docbin}
 
 
-def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> InteropReport:
+def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -102,12 +98,12 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> 
         return import_curator_export(store, path)
     if fmt not in READERS:
         raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
-    report = InteropReport()
+    report = ImportReport()
     _add(store, READERS[fmt](path), report, str(path))
     return report
 
 
-def _merged(documents: list[AnnotatedDocument], report: InteropReport, where: str) -> list[AnnotatedDocument]:
+def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
     """One document per id (doccano writes a line per annotator); a second text under one id is skipped."""
     by_uid: dict[str, AnnotatedDocument] = {}
     for document in documents:
@@ -115,7 +111,7 @@ def _merged(documents: list[AnnotatedDocument], report: InteropReport, where: st
         if first is document:
             continue
         if first.text != document.text:
-            report.problems.append(f"{where}: document {document.uid!r}: appears again with a different text; "
+            report.skip(f"{where}: document {document.uid!r}", "appears again with a different text; "
                                    "the second is skipped")
             continue
         first.spans.extend(document.spans)
@@ -124,7 +120,7 @@ def _merged(documents: list[AnnotatedDocument], report: InteropReport, where: st
     return list(by_uid.values())
 
 
-def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport, where: str,
+def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
          entities: list[Entity] = (), facts: list[Fact] = ()) -> None:
     """Check every document and span of a file, then write them: nothing is written if a
     record is malformed (``FileRefused``); records that do not fit the project are reported."""
@@ -138,10 +134,11 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
     entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
     for document in documents:
         record = f"document {document.uid!r}"
-        report.problems.extend(f"{where}: {record}: {note}" for note in document.notes)
+        for note in document.notes:
+            report.skip(f"{where}: {record}", note)
         existing = store.document_by_uid(document.uid)
         if existing is not None and existing.text != document.text:
-            report.problems.append(f"{where}: {record}: a different text with this id is "
+            report.skip(f"{where}: {record}", "a different text with this id is "
                                    "already in the project; skipped")
             continue
         if existing is None:
@@ -165,21 +162,21 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             if not (0 <= start < end <= len(document.text)):
-                report.problems.append(f"{where_span}: span is outside the text (length {len(document.text)})")
+                report.skip(where_span, f"span is outside the text (length {len(document.text)})")
                 continue
             if label not in labels:
-                report.problems.append(f"{where_span}: unknown label {label[:40]!r}")
+                report.skip(where_span, f"unknown label {label[:40]!r}")
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
                 continue
             if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
-                report.problems.append(f"{where_span}: linked to entity {extra['entity_id']!r}, which is not in "
+                report.skip(where_span, f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
-                report.problems.append(f"{where_span}: span id {old.id!r} is already used by another span in "
+                report.skip(where_span, f"span id {old.id!r} is already used by another span in "
                                        "the project; skipped")
                 continue
             present.add((start, end, label, annotator))
@@ -203,7 +200,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: InteropReport
             store.set_status(doc_id, annotator, DocumentStatus.DONE)
         for fact in facts:
             store.save_fact(fact)
-    report.documents_added += len(new_documents)
+    report.added += [ids[d.uid] for d in new_documents]
     report.spans_added += len(written)
 
 
@@ -231,33 +228,21 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
         raise CuratorError(f"unknown format {fmt!r}")
 
 
-def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> tuple[ImportReport, list[str]]:
+def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content) go
-    through the readers above, the rest through the article importer. Returns the article
-    report and one summary line per annotated file (problems are added to the report)."""
+    through the readers above, the rest through the article importer. One report for all."""
     annotated = [p for p in paths if p.is_file() and detect(p)]
-    lines = []
-    problems = []
+    report = ImportReport()
     for path in annotated:
         try:
-            result = import_annotated(store, path)
+            report.merge(import_annotated(store, path))
         except FileRefused as exc:
-            problems.extend(ImportProblem(str(path), _without(problem, str(path))) for problem in exc.problems)
-            continue
+            report.problems += exc.problems
         except CuratorError as exc:
-            problems.append(ImportProblem(str(path), str(exc)))
-            continue
-        lines.append(f"{path.name}: {result.summary()}")
-        problems.extend(ImportProblem(str(path), _without(problem, str(path))) for problem in result.problems)
-    report = import_files(store, [p for p in paths if p not in annotated], job)
-    report.problems[:0] = problems
-    return report, lines
+            report.problems.append(ImportProblem(str(path), str(exc)))
+    report.merge(import_files(store, [p for p in paths if p not in annotated], job))
+    return report
 
 
-def _without(problem: str, file: str) -> str:
-    """A problem line without its leading file name (``ImportProblem`` adds it back)."""
-    return problem[len(file) + 2:] if problem.startswith(f"{file}: ") else problem
-
-
-__all__ = ["FORMATS", "READERS", "SPAN_KEY", "AnnotatedDocument", "InteropReport", "detect", "export_docbin",
+__all__ = ["FORMATS", "READERS", "SPAN_KEY", "AnnotatedDocument", "ImportReport", "detect", "export_docbin",
            "export_interop", "import_annotated", "import_paths", "read_docbin", "refuse_invalid"]

@@ -30,6 +30,7 @@ from curator.formats.boundary import (
     too_wide,
 )
 from curator.formats.export import atomic_path
+from curator.formats.reports import ImportReport
 from curator.store import Store
 
 FORMAT = "curator-annotations"
@@ -76,23 +77,6 @@ def export_layer(store: Store, annotator: str, target: str | Path) -> int:
     return len(documents)
 
 
-@dataclass
-class LayerImportReport:
-    """What importing a layer file did, and what it could not import."""
-
-    annotator: str = ""
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    entities_added: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = (f"{self.annotator}: {self.added} span(s) added, {self.updated} updated, "
-                f"{self.unchanged} already present, {self.entities_added} entit(ies) added")
-        return text + (f", {len(self.problems)} problem(s)" if self.problems else "")
-
-
 def _load(path: Path) -> dict[str, Any]:
     try:
         data = path.read_bytes()
@@ -132,7 +116,7 @@ class _Plan:
     done: list[int] = field(default_factory=list)
 
 
-def import_layer(store: Store, path: str | Path) -> LayerImportReport:
+def import_layer(store: Store, path: str | Path) -> ImportReport:
     """Import one annotator's layer file.
 
     The whole file is checked before anything is written. A malformed file (a field of
@@ -143,7 +127,7 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
     path = Path(path)
     payload = _load(path)
     annotator = payload["annotator"].strip()
-    report = LayerImportReport(annotator=annotator)
+    report = ImportReport(annotator=annotator)
     problems = Problems(path.name)
     plan = _Plan()
     known_entities = {e.id for e in store.entities()}
@@ -186,10 +170,10 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
         where = f"{path.name}: document {entry['id'][:200]!r}"
         document = store.document_by_uid(entry["id"])
         if document is None:
-            report.problems.append(f"{where}: no such document in this project")
+            report.skip(where, "no such document in this project")
             continue
         if entry.get("text_sha256") and entry["text_sha256"] != text_hash(document.text):
-            report.problems.append(f"{where}: the document's text differs from this project's copy; not imported")
+            report.skip(where, "the document's text differs from this project's copy; not imported")
             continue
         # The annotator's spans already here, by place: the same span under another id (a layer
         # made in another copy of the project) is the same span, kept once.
@@ -201,20 +185,20 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
             annotation = Annotation(doc_id=document.id, annotator=annotator, **span)
             old = stored.get(annotation.id)
             if old is None and (annotation.start, annotation.end, annotation.label) in places:
-                report.unchanged += 1
+                report.spans_present += 1
             elif old is None:
                 places.add((annotation.start, annotation.end, annotation.label))
                 plan.new.append(annotation)
             elif old.annotator != annotator or old.doc_id != document.id:
                 owner = old.annotator if old.annotator != annotator else "another document"
-                report.problems.append(f"{where} [{annotation.start}:{annotation.end}]: span id {annotation.id} "
-                                       f"belongs to {owner}, not {annotator}; skipped")
+                report.skip(f"{where} [{annotation.start}:{annotation.end}]", f"span id {annotation.id} "
+                            f"belongs to {owner}, not {annotator}; skipped")
             elif _same(old, annotation):
-                report.unchanged += 1
+                report.spans_present += 1
             elif annotation.updated > old.updated:
                 plan.updates.append(annotation)
             else:
-                report.unchanged += 1  # ours is newer: keep it
+                report.spans_present += 1  # ours is newer: keep it
         if entry.get("status") == DocumentStatus.DONE.value:
             plan.done.append(document.id)
     problems.refuse_if_any()
@@ -222,21 +206,21 @@ def import_layer(store: Store, path: str | Path) -> LayerImportReport:
     return report
 
 
-def _apply(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
+def _apply(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> None:
     with store.transaction():  # the whole file, or (killed, refused by the database) none of it
         _write(store, plan, annotator, report)
 
 
-def _write(store: Store, plan: _Plan, annotator: str, report: LayerImportReport) -> None:
+def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> None:
     for entity in plan.entities:
         store.add_entity(entity)
     report.entities_added = len(plan.entities)
     for annotation in plan.updates:
         store.update_annotation(annotation.id, start=annotation.start, end=annotation.end,
                                 label=annotation.label, value=annotation.value, entity_id=annotation.entity_id)
-    report.updated = len(plan.updates)
+    report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
-    report.added = len(plan.new)
+    report.spans_added = len(plan.new)
     for doc_id in plan.done:
         if store.status(doc_id, annotator) is not DocumentStatus.DONE:
             store.set_status(doc_id, annotator, DocumentStatus.DONE)
@@ -248,7 +232,7 @@ def _same(a: Annotation, b: Annotation) -> bool:
 
 
 def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annotator: str, where: str,
-                report: LayerImportReport, problems: Problems) -> dict | None:
+                report: ImportReport, problems: Problems) -> dict | None:
     """A span of the file as the store's fields, or None: a malformed span goes to
     ``problems`` (the file is refused), one that does not fit the document to the report."""
     record = where.split(": ", 1)[1]
@@ -280,16 +264,15 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         checked = ExportAnnotation.model_validate(full, context={"labels": labels, "entities": entities})
     except ValidationError as exc:
         error = exc.errors()[0]
-        report.problems.append(f"{where} [{raw.get('start')}:{raw.get('end')}]: "
-                               f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
+        report.skip(f"{where} [{raw.get('start')}:{raw.get('end')}]",
+                    f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
         return None
     if checked.end > len(text) or checked.start >= checked.end:
-        report.problems.append(f"{where} [{checked.start}:{checked.end}]: span is outside the text "
-                               f"(length {len(text)})")
+        report.skip(f"{where} [{checked.start}:{checked.end}]", f"span is outside the text (length {len(text)})")
         return None
     if "text" in raw and raw["text"] != text[checked.start : checked.end]:
-        report.problems.append(f"{where} [{checked.start}:{checked.end}]: span text {raw['text'][:80]!r} differs "
-                               f"from the document text {text[checked.start:checked.end][:80]!r}")
+        report.skip(f"{where} [{checked.start}:{checked.end}]", f"span text {raw['text'][:80]!r} differs "
+                    f"from the document text {text[checked.start:checked.end][:80]!r}")
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
             "value": checked.value, "entity_id": checked.entity_id, "created": checked.created,

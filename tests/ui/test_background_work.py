@@ -13,7 +13,7 @@ def test_import_runs_in_the_background_and_adds_rows(window, qtbot, tmp_path):
     assert window.documents.index(5, 1).data() == "Trend"
     assert "6 documents" in window.counts_label.text()
     box = next(w for w in window.findChildren(QMessageBox) if w.isVisible())
-    assert "1 could not be read" in box.text() and "line 2" in box.detailedText()
+    assert "1 problem(s)" in box.text() and "line 2" in box.detailedText()
     box.close()
 
 
@@ -62,7 +62,7 @@ def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tm
     document = window.store.document_by_uid("ls-1")
     [span] = window.store.annotations_for(document.id)
     assert (span.label, span.annotator) == ("PERSON", "ann@example.org")
-    assert "1 span(s) imported" in window.saved_label.text()
+    assert "1 span(s) added" in window.saved_label.text()
     task = window.export_to(tmp_path / "out.jsonl", None, "doccano")
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass

@@ -603,9 +603,9 @@ class MainWindow(QMainWindow):
         return self.run_task("Importing", lambda job: import_paths(self.store, paths, job), self._on_imported)
 
     def _on_imported(self, result) -> None:
-        report, annotated = result
+        report = result
         self._update_counts()
-        self._mark_saved("; ".join([*annotated, report.summary()]))
+        self._mark_saved(report.summary())
         if report.problems or report.warnings:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=self)
             box.setDetailedText("\n".join(str(p) for p in [*report.problems, *report.warnings]))

@@ -1,0 +1,75 @@
+"""What an import did and what it could not do: one report and one problem shape for
+every reader (articles, other tools' files, Curator's exports, annotator layer files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ImportProblem(str):
+    """Why one file, or one record of it, was not imported (or was, with a caveat). Reads
+    as ``file: record: reason``, and carries those parts as ``file``, ``record`` and
+    ``reason``."""
+
+    file: str
+    record: str | None
+    reason: str
+
+    def __new__(cls, file: str, reason: str, record: str | None = None) -> "ImportProblem":
+        problem = super().__new__(cls, ": ".join(part for part in (file, record, reason) if part))
+        problem.file, problem.record, problem.reason = file, record, reason
+        return problem
+
+    def __reduce__(self):  # pickled as what it is, with its parts (for worker processes)
+        return ImportProblem, (self.file, self.reason, self.record)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added (their ids) or already there, spans added,
+    updated or already there, entities added; ``problems``: what was refused or skipped,
+    each naming its file and record; ``warnings``: what was imported with a caveat."""
+
+    added: list[int] = field(default_factory=list)
+    already_present: list[str] = field(default_factory=list)
+    spans_added: int = 0
+    spans_updated: int = 0
+    spans_present: int = 0
+    entities_added: int = 0
+    annotator: str = ""
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+    def skip(self, where: str, reason: str) -> None:
+        """Report what was skipped at ``where`` ("file" or "file: record")."""
+        file, _, record = where.partition(": ")
+        self.problems.append(ImportProblem(file, reason, record or None))
+
+    def merge(self, other: "ImportReport") -> None:
+        """Add what another file's import did to this report."""
+        self.added += other.added
+        self.already_present += other.already_present
+        self.spans_added += other.spans_added
+        self.spans_updated += other.spans_updated
+        self.spans_present += other.spans_present
+        self.entities_added += other.entities_added
+        self.problems += other.problems
+        self.warnings += other.warnings
+
+    def summary(self) -> str:
+        parts = []
+        if self.added or not (self.annotator or self.spans_added or self.spans_updated or self.spans_present):
+            parts.append(f"{len(self.added)} document(s) imported")
+        if self.already_present:
+            parts.append(f"{len(self.already_present)} already in the project")
+        if self.spans_added or self.annotator:
+            parts.append(f"{self.spans_added} span(s) added")
+        if self.spans_updated or self.annotator:
+            parts.append(f"{self.spans_updated} updated")
+        if self.spans_present or self.annotator:
+            parts.append(f"{self.spans_present} already present")
+        if self.entities_added or self.annotator:
+            parts.append(f"{self.entities_added} entit(ies) added")
+        if self.problems:
+            parts.append(f"{len(self.problems)} problem(s)")
+        return (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
