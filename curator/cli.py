@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
     exp.add_argument("--layer", "--annotator", dest="layer",
                      help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
+    exp.add_argument("--verbose", action="store_true", help="list every warning, not a summary of them")
 
     val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
     val.add_argument("project")
@@ -154,17 +155,54 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
+        counts = store.spans_per_layer()
+        if args.format == "conll" and layer is None:
+            raise CuratorError("CoNLL holds one layer: choose it with --layer NAME (or --layer gold)")
         if args.format in TOOL_FORMATS:
             from curator.formats.interop import export_interop
 
             export_interop(store, args.output, args.format, layer)
-            print(f"Exported to {args.output}")
-            return 0
-        warnings = export(store, args.output, args.format, layer, clean=args.clean)
-    for warning in warnings:
-        _err(str(warning))
-    print(f"Exported to {args.output}")
+            warnings = []
+        else:
+            warnings = export(store, args.output, args.format, layer, clean=args.clean)
+    _say_layers(layer, counts, args.layer is None)
+    _say_warnings(warnings, args.verbose)
+    print(f"Exported to {printable(str(args.output))}")
     return 0
+
+
+def _say_layers(layer: str | None, counts: dict[str, int], chosen_for_you: bool) -> None:
+    """Which layer went out and what each layer holds; a warning when the gold layer, the
+    default once it exists, is a small part of the work."""
+    held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(counts.items())) or "none"
+    what = "every layer" if layer is None else f"layer {printable(repr(layer))} ({counts.get(layer, 0):,} spans)"
+    print(f"Exported {what}{' (the default)' if chosen_for_you else ''}; spans per layer: {held}")
+    others = {name: count for name, count in counts.items() if name != "gold"}
+    if layer == "gold" and others:
+        biggest = max(others, key=others.get)
+        if counts.get("gold", 0) < others[biggest] / 2:
+            _err(f"warning: the gold layer holds {counts.get('gold', 0):,} spans, against {others[biggest]:,} in "
+                 f"{printable(biggest)}'s layer: most of the work is not in this export (--layer all or --layer "
+                 "NAME exports it; settle more in review to fill gold)")
+
+
+def _say_warnings(warnings: list, verbose: bool) -> None:
+    """Every warning with --verbose; else a count per kind, with one example each."""
+    if verbose or len(warnings) <= 10:
+        for warning in warnings:
+            _err(str(warning))
+        return
+    import re
+    from collections import Counter
+
+    def kind(message: str) -> str:  # the message without the span's own text: "MONEY … has no normalized value"
+        return re.sub(r"'[^']*'|\"[^\"]*\"", "…", message).split(":")[0]
+
+    kinds = Counter(kind(warning.message) for warning in warnings)
+    for what, count in kinds.most_common():
+        example = next(w for w in warnings if kind(w.message) == what)
+        _err(f"{count:,} x {what} (e.g. {example})")
+    _err(f"{len(warnings):,} warning(s) in all; --verbose lists them, 'curator validate' too")
 
 
 def _cmd_history(args: argparse.Namespace) -> int:

@@ -67,3 +67,37 @@ def test_annotator_name_is_remembered(capsys):
     assert run(capsys, "whoami")[1].strip() == "aigerim"
     code, _, err = run(capsys, "iam", " ")
     assert code == 2 and "the name is empty" in err
+
+
+def test_export_says_which_layer_went_out_and_warns_when_gold_is_a_small_part(tmp_path, capsys):
+    from curator.domain.models import Annotation
+
+    project = tmp_path / "p"
+    assert main(["sample", str(project)]) == 0
+    with Store.open(project) as store:
+        doc = store.document_by_uid("002_dbc77deba9cd34d7")
+        store.add_annotation(Annotation(doc_id=doc.id, start=0, end=6, label="LOCATION", annotator="gold"))
+    capsys.readouterr()
+    code, out, err = run(capsys, "export", str(project), "-o", str(tmp_path / "x.json"))
+    assert code == 0 and "Exported layer 'gold' (1 spans) (the default)" in out
+    assert "aigerim 227" in out and "daniyar 213" in out and "gold 1" in out
+    assert "warning: the gold layer holds 1 spans" in err and "--layer all" in err
+    code, out, err = run(capsys, "export", str(project), "--layer", "all", "-o", str(tmp_path / "y.json"))
+    assert code == 0 and "Exported every layer;" in out and "gold layer holds" not in err
+
+
+def test_many_warnings_are_summarised_unless_verbose(tmp_path, capsys):
+    from curator.domain.models import Annotation
+
+    project = tmp_path / "p"
+    main(["sample", str(project)])
+    with Store.open(project) as store:
+        doc = store.document_by_uid("002_dbc77deba9cd34d7")
+        store.add_annotations([Annotation(doc_id=doc.id, start=i, end=i + 1, label="MONEY", annotator="bot")
+                               for i in range(30)])  # figures without values: one warning each
+    capsys.readouterr()
+    code, _, err = run(capsys, "export", str(project), "--layer", "bot", "-o", str(tmp_path / "x.json"))
+    assert code == 0 and len(err.strip().splitlines()) <= 3 and "30 warning(s) in all" in err and "30 x " in err
+    code, _, err = run(capsys, "export", str(project), "--layer", "bot", "-o", str(tmp_path / "x.json"),
+                       "--verbose")
+    assert code == 0 and len(err.strip().splitlines()) == 30

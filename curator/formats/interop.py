@@ -213,7 +213,7 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
     if fmt not in TOOL_FORMATS:
         raise CuratorError(f"unknown format {fmt!r}")
     if fmt == "conll" and annotator is None:
-        raise CuratorError("CoNLL holds one layer: choose it with --layer NAME or gold")
+        raise CuratorError("CoNLL holds one layer: choose one annotator's layer, or gold, instead of every layer")
     if fmt == "labelstudio":
         export_labelstudio(store, target, annotator)
     elif fmt == "doccano":
@@ -221,8 +221,6 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
     elif fmt == "spacy":
         export_docbin(store, target, annotator)
     elif fmt == "conll":
-        if annotator is None:
-            raise CuratorError("CoNLL holds one layer: choose it with --layer NAME or gold")
         export_conll(store, target, annotator)
     else:
         raise CuratorError(f"unknown format {fmt!r}")

@@ -231,6 +231,12 @@ class AnnotationStore(Transactional):
         with self._connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(annotations_table)).scalar_one()
 
+    def spans_per_layer(self) -> dict[str, int]:
+        """How many spans each annotator's layer (gold included) holds."""
+        a = annotations_table.c
+        with self._connect() as conn:
+            return dict(conn.execute(sa.select(a.annotator, sa.func.count()).group_by(a.annotator)).all())
+
     def annotators(self) -> list[str]:
         with self._connect() as conn:
             names = set(conn.execute(sa.select(annotations_table.c.annotator).distinct()).scalars())

@@ -204,4 +204,25 @@ def test_export_dialog_adds_the_chosen_formats_suffix(window, monkeypatch, tmp_p
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "mine.txt"), ""))
     window.export_dialog()
     assert chosen == [("out.jsonl", "jsonl"), ("out.xlsx", "xlsx"), ("out.json", "labelstudio"),
-                      ("out.conll", "conll"), ("out.spacy", "spacy"), ("mine.txt", "json")]
+                      ("out.spacy", "spacy"), ("mine.txt", "json")]  # CoNLL of no layer: not offered
+    assert "CoNLL holds one layer" in window.statusBar().currentMessage()
+
+
+def test_a_conll_export_of_every_layer_asks_for_one_layer_instead(open_window, annotated_project, monkeypatch,
+                                                                  tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    window = open_window(annotated_project)
+    asked, chosen = [], []
+
+    def get_item(_parent, title, label, items, *_rest):
+        asked.append((title, list(items)))
+        return ("all", True) if len(asked) == 1 else (items[0], True)
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args: (str(tmp_path / "out"), "CoNLL BIO, one layer (*.conll)"))
+    monkeypatch.setattr(window, "export_to", lambda target, layer, fmt, clean: chosen.append((layer, fmt)))
+    window.export_dialog()
+    assert asked[1][0] == "Export CoNLL" and "all" not in asked[1][1]
+    assert chosen == [("aigerim", "conll")]

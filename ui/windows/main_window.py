@@ -629,6 +629,16 @@ class MainWindow(QMainWindow):
             fmt = kinds.get(chosen, "json")
             if not Path(target).suffix:  # the suffix the chosen filter names, "(*.jsonl)"
                 target += chosen[chosen.rindex("*") + 1 : -1] if chosen in kinds else ".json"
+            if fmt == "conll" and layer == "all":  # CoNLL holds one layer: ask which, here and now
+                single = [name for name in choices if name != "all"]
+                if not single:
+                    self.statusBar().showMessage("CoNLL holds one layer, and this project has no annotations yet",
+                                                 6000)
+                    return
+                layer, ok = QInputDialog.getItem(self, "Export CoNLL", "CoNLL holds one layer. Layer to export:",
+                                                 single, 0, False)
+                if not ok:
+                    return
             self.export_to(Path(target), None if layer == "all" else layer, fmt, clean)
 
     def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
