@@ -97,7 +97,7 @@ def read(store, kind, path):
     return False
 
 
-def check(workspace, kind, suffix, content: bytes):
+def check_reader(workspace, kind, suffix, content: bytes):
     root, _files, store = workspace
     path = root / f"fuzzed{suffix}"
     path.write_bytes(content)
@@ -201,7 +201,7 @@ JSON_KINDS = [("curator", ".json", False), ("labelstudio", ".json", False), ("la
 def test_mutated_json_files(workspace, kind, suffix, lines, data):
     _root, files, _store = workspace
     source = files["curator" if kind == "articles-json" else kind]
-    check(workspace, kind, suffix, mutated_json(source.read_text(encoding="utf-8"), data, lines))
+    check_reader(workspace, kind, suffix, mutated_json(source.read_text(encoding="utf-8"), data, lines))
 
 
 READERS = [("curator", ".json"), ("labelstudio", ".json"), ("layer", ".json"), ("doccano", ".jsonl"),
@@ -221,7 +221,7 @@ HOSTILE_BYTES = st.one_of(
 def test_arbitrary_bytes(workspace, kind, suffix, content):
     if kind == "spacy":
         pytest.importorskip("spacy")
-    check(workspace, kind, suffix, content)
+    check_reader(workspace, kind, suffix, content)
 
 
 @pytest.mark.parametrize("kind", ["conll", "csv", "spacy"])
@@ -243,7 +243,7 @@ def test_mutated_text_and_binary_files(workspace, kind, data):
                                                     b"\xc2\x85", b"\xe2\x80\xa8", b'"', b",", b"\r"]))
         else:
             del raw[at:]
-    check(workspace, kind, f".{kind}", bytes(raw))
+    check_reader(workspace, kind, f".{kind}", bytes(raw))
 
 
 @FUZZ
@@ -266,7 +266,7 @@ def test_workbooks_with_any_cells(workspace, rows, header):
             if value is not None:
                 sheet.write(number, column, value)
     book.close()
-    check(workspace, "xlsx", ".xlsx", path.read_bytes())
+    check_reader(workspace, "xlsx", ".xlsx", path.read_bytes())
 
 
 def test_truncated_workbooks(workspace):
@@ -282,5 +282,5 @@ def test_truncated_workbooks(workspace):
     book.close()
     raw = path.read_bytes()
     for cut in range(0, len(raw), max(1, len(raw) // 40)):
-        check(workspace, "xlsx", ".xlsx", raw[:cut])
+        check_reader(workspace, "xlsx", ".xlsx", raw[:cut])
     shutil.copy(path, root / "again.xlsx")

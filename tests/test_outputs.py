@@ -34,7 +34,7 @@ def snapshot(location: Path) -> str:
     return hashlib.sha256("\n".join(rows + names).encode()).hexdigest()
 
 
-def refused(argv: list[str], capsys, *words: str) -> str:
+def check_refused(argv: list[str], capsys, *words: str) -> str:
     status = main(argv)
     message = capsys.readouterr().err
     assert status in (1, 2), message
@@ -64,7 +64,7 @@ def test_export_refuses_the_projects_own_files(project, tmp_path, capsys, monkey
     monkeypatch.chdir(tmp_path)
     before = snapshot(project)
     for target in own_files(project, tmp_path):
-        refused(["export", str(project), "--format", fmt, "-o", target], capsys, target, "project's own database")
+        check_refused(["export", str(project), "--format", fmt, "-o", target], capsys, target, "project's own database")
     assert snapshot(project) == before
     assert (tmp_path / "innocent.json").is_symlink()
 
@@ -73,11 +73,11 @@ def test_layer_export_backup_and_copy_refuse_the_projects_own_files(project, tmp
     monkeypatch.chdir(tmp_path)
     before = snapshot(project)
     for target in own_files(project, tmp_path):
-        refused(["layer", "export", str(project), "aigerim", "-o", target], capsys, "project's own database")
-        refused(["backup", str(project), target], capsys, target)
-        refused(["copy", str(project), target], capsys, target)
-    refused(["backup", str(project), str(project)], capsys, "already holds a project")
-    refused(["copy", str(project), str(project / ".." / project.name)], capsys, "already exists")
+        check_refused(["layer", "export", str(project), "aigerim", "-o", target], capsys, "project's own database")
+        check_refused(["backup", str(project), target], capsys, target)
+        check_refused(["copy", str(project), target], capsys, target)
+    check_refused(["backup", str(project), str(project)], capsys, "already holds a project")
+    check_refused(["copy", str(project), str(project / ".." / project.name)], capsys, "already exists")
     assert snapshot(project) == before
 
 
@@ -108,12 +108,12 @@ def test_refuses_to_replace_what_is_not_a_regular_file(project, tmp_path, capsys
     link.symlink_to(fifo)
     try:
         for target, kind in ((folder, "a folder"), (fifo, "FIFO"), (sock_path, "socket"), (link, "FIFO")):
-            refused(["export", str(project), "--format", "json", "-o", str(target)], capsys, str(target), kind)
-            refused(["export", str(project), "--format", "conll", "--layer", "aigerim", "-o", str(target)], capsys,
+            check_refused(["export", str(project), "--format", "json", "-o", str(target)], capsys, str(target), kind)
+            check_refused(["export", str(project), "--format", "conll", "--layer", "aigerim", "-o", str(target)], capsys,
                     kind)
         for target in (fifo, sock_path):
-            refused(["backup", str(project), str(target)], capsys, "a project goes in a folder")
-            refused(["copy", str(project), str(target)], capsys, "a project goes in a folder")
+            check_refused(["backup", str(project), str(target)], capsys, "a project goes in a folder")
+            check_refused(["copy", str(project), str(target)], capsys, "a project goes in a folder")
     finally:
         sock.close()
     assert folder.is_dir() and not any(folder.iterdir())
@@ -128,7 +128,7 @@ def test_refuses_a_missing_folder_and_creates_none(project, tmp_path, capsys):
                  ["layer", "export", str(project), "aigerim", "-o", str(missing / "x.json")],
                  ["backup", str(project), str(missing / "backup")],
                  ["copy", str(project), str(missing / "copy")]):
-        refused(argv, capsys, "does not exist")
+        check_refused(argv, capsys, "does not exist")
     assert not (tmp_path / "missing").exists()
     assert main(["export", str(project), "-o", str(tmp_path / "new" / "x.json")]) == 2  # not even one level
     assert not (tmp_path / "new").exists()
@@ -149,8 +149,8 @@ def test_read_only_folder_is_refused(project, tmp_path, capsys):
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        refused(["export", str(project), "-o", str(folder / "x.json")], capsys, "permission denied")
-        refused(["backup", str(project), str(folder / "b")], capsys, "permission denied")
+        check_refused(["export", str(project), "-o", str(folder / "x.json")], capsys, "permission denied")
+        check_refused(["backup", str(project), str(folder / "b")], capsys, "permission denied")
     finally:
         folder.chmod(0o755)
     assert not any(folder.iterdir())
@@ -166,10 +166,10 @@ def test_operating_system_errors_become_messages(project, tmp_path, capsys, monk
 
     monkeypatch.setattr(outputs.os, "replace", fail)
     monkeypatch.setattr(outputs.os, "rename", fail)
-    refused(["export", str(project), "-o", str(tmp_path / "x.json")], capsys, str(tmp_path / "x.json"), reason)
-    refused(["export", str(project), "-o", str(tmp_path / "x.xlsx")], capsys, reason)
-    refused(["backup", str(project), str(tmp_path / "b")], capsys, reason)
-    refused(["copy", str(project), str(tmp_path / "c")], capsys, reason)
+    check_refused(["export", str(project), "-o", str(tmp_path / "x.json")], capsys, str(tmp_path / "x.json"), reason)
+    check_refused(["export", str(project), "-o", str(tmp_path / "x.xlsx")], capsys, reason)
+    check_refused(["backup", str(project), str(tmp_path / "b")], capsys, reason)
+    check_refused(["copy", str(project), str(tmp_path / "c")], capsys, reason)
     assert not [p.name for p in tmp_path.iterdir() if p.name not in ("annotated", "home")]
 
 
@@ -181,7 +181,7 @@ def test_a_full_disk_while_writing_is_a_message(project, tmp_path):
 
 
 def test_a_name_too_long_is_refused_before_any_work(project, tmp_path, capsys):
-    refused(["export", str(project), "-o", str(tmp_path / ("x" * 300 + ".json"))], capsys, "name is too long")
+    check_refused(["export", str(project), "-o", str(tmp_path / ("x" * 300 + ".json"))], capsys, "name is too long")
 
 
 def test_leftovers_of_killed_writers_are_removed_and_nothing_else(project, tmp_path):
