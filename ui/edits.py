@@ -5,6 +5,7 @@ history. Every window uses these; none goes through another window."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,17 +24,21 @@ def show_error(parent: QWidget, message: str) -> None:
     QMessageBox.warning(parent, "Curator", message)
 
 
-def apply_command(parent: QWidget, session: Session, command: Command) -> Step | None:
+def apply_command(parent: QWidget, session: Session, command: Command,
+                  show_theirs: Callable[[], None] | None = None) -> Step | None:
     """Do ``command`` through the session; the step done, or None (the user was told why).
 
-    Someone else changed the span first: the user decides whether their edit wins."""
+    Someone else changed the span first: the user decides whether their edit wins; if
+    not, ``show_theirs`` shows what is stored now."""
     try:
         return session.do(command)
     except ConflictError as conflict:
         answer = QMessageBox.question(parent, "Changed by someone else",
                                       f"{conflict}.\n\nOverwrite it with your change? (No shows their version.)")
         if answer == QMessageBox.StandardButton.Yes and isinstance(command, EditSpan):
-            return apply_command(parent, session, dataclasses.replace(command, expected=None))
+            return apply_command(parent, session, dataclasses.replace(command, expected=None), show_theirs)
+        if show_theirs is not None:
+            show_theirs()
         return None
     except CuratorError as exc:
         show_error(parent, str(exc))

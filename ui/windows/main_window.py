@@ -336,10 +336,8 @@ class MainWindow(QMainWindow):
 
     def apply(self, command: Command) -> bool:
         """Do an edit through the session (stored, and undoable from here or the command line)."""
-        step = apply_command(self, self.session, command)
+        step = apply_command(self, self.session, command, self._show_stored)
         if step is None:
-            if self.document is not None:
-                self.open_document(self.document.id)  # show what is stored now
             return False
         self._mark_saved(step.label)
         return True
@@ -360,16 +358,15 @@ class MainWindow(QMainWindow):
             self.panel.select_span(selected)
             self.statusBar().showMessage("Updated with changes made elsewhere", 3000)
 
+    def _show_stored(self) -> None:
+        if self.document is not None:
+            self.open_document(self.document.id)  # what is stored now, after someone else's edit
+
     def _on_stepped(self, step: Step, what: str) -> None:
         """After undo/redo (from any window): show the document the edit was in, so the
-        change is visible, and say which edit moved (not the one next in line)."""
-        doc_id = step.doc_id
-        if doc_id and (self.document is None or self.document.id != doc_id):
-            self.select_document(doc_id)
-        elif self.document is not None and doc_id == self.document.id:
-            self.document = self.store.get_document(doc_id)
-            self.panel.details.show_document(self.document)
-            self.panel.show_status(self.store.status(doc_id, self.annotator))
+        change is visible (the open one follows its own events), and say which edit moved."""
+        if step.doc_id and (self.document is None or self.document.id != step.doc_id):
+            self.select_document(step.doc_id)
         self._mark_saved(f"{what}: {step.label}")
 
     def _on_show_requested(self, event: ShowRequested) -> None:
