@@ -86,6 +86,11 @@ def decode(data: Any) -> Command:
         raise CuratorError(f"a history entry cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
+class DatabaseRefused(CuratorError):
+    """The database would not take the write (busy, full, read-only, damaged); nothing
+    was changed, and trying again later may work."""
+
+
 class Session:
     """One user's work on one project. Use from one thread at a time (the UI thread);
     jobs may run on others and write through the store."""
@@ -167,7 +172,7 @@ class Session:
         what = "undo" if done else "redo"
         row = None
         try:
-            with self.store.transaction() as conn:
+            with self._database_errors(), self.store.transaction() as conn:
                 row = self._next(done, conn)
                 if row is None:
                     return None
@@ -175,8 +180,8 @@ class Session:
                 inverse = command.apply(self.store)
                 values = {"done": not done, "redo" if done else "undo": encode(inverse)}
                 conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
-        except (sa.exc.DBAPIError, sqlite3.Error) as exc:  # busy, full, read-only: the entry stays, to try again
-            raise CuratorError(f"Not saved: {database_problem(exc)}") from exc
+        except DatabaseRefused:  # busy, full, read-only: the entry stays, to try again
+            raise
         except CuratorError as exc:  # ConflictError too: someone else changed what it touched
             # The edit can no longer be undone as recorded (what it touched was changed or
             # removed since): it leaves the history, so the entries before it stay reachable.
@@ -206,7 +211,7 @@ class Session:
         try:
             yield
         except (sa.exc.DBAPIError, sqlite3.Error) as exc:
-            raise CuratorError(f"Not saved: {database_problem(exc)}") from exc
+            raise DatabaseRefused(f"Not saved: {database_problem(exc)}") from exc
 
     # -- jobs and navigation ------------------------------------------------------------
 
