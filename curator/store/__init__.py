@@ -8,6 +8,7 @@ team can later point it at PostgreSQL.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ class Store(DocumentStore, AnnotationStore, EntityStore):
         self.engine = engine
         self.location = location
         self.events = EventHub()
+        self._current = threading.local()
         self.migrations_applied: list[str] = []
 
     # -- opening ---------------------------------------------------------------

@@ -25,13 +25,7 @@ class Transactional:
 
     engine: Engine
     events: EventHub
-
-    @property
-    def _current(self) -> threading.local:
-        local = self.__dict__.get("_thread_state")
-        if local is None:
-            local = self.__dict__.setdefault("_thread_state", threading.local())
-        return local
+    _current: threading.local  # this thread's open transaction: ``connection`` and ``held`` events
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
