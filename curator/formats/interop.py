@@ -111,7 +111,7 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
         if first is document:
             continue
         if first.text != document.text:
-            report.skip(f"{where}: document {document.uid!r}", "appears again with a different text; "
+            report.skip(where, f"document {document.uid!r}", "appears again with a different text; "
                                    "the second is skipped")
             continue
         first.spans.extend(document.spans)
@@ -135,10 +135,10 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
     for document in documents:
         record = f"document {document.uid!r}"
         for note in document.notes:
-            report.skip(f"{where}: {record}", note)
+            report.skip(where, record, note)
         existing = store.document_by_uid(document.uid)
         if existing is not None and existing.text != document.text:
-            report.skip(f"{where}: {record}", "a different text with this id is "
+            report.skip(where, record, "a different text with this id is "
                                    "already in the project; skipped")
             continue
         if existing is None:
@@ -156,27 +156,27 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
         else:
             present = {(a.start, a.end, a.label, a.annotator) for a in store.annotations_for(existing.id)}
         for start, end, label, annotator, extra in document.spans:
-            where_span = f"{where}: {record} [{start}:{end}]"
+            span_record = f"{record} [{start}:{end}]"
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
             if wide:
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             if not (0 <= start < end <= len(document.text)):
-                report.skip(where_span, f"span is outside the text (length {len(document.text)})")
+                report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
                 continue
             if label not in labels:
-                report.skip(where_span, f"unknown label {label[:40]!r}")
+                report.skip(where, span_record, f"unknown label {label[:40]!r}")
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
                 continue
             if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
-                report.skip(where_span, f"linked to entity {extra['entity_id']!r}, which is not in "
+                report.skip(where, span_record, f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
-                report.skip(where_span, f"span id {old.id!r} is already used by another span in "
+                report.skip(where, span_record, f"span id {old.id!r} is already used by another span in "
                                        "the project; skipped")
                 continue
             present.add((start, end, label, annotator))

@@ -167,19 +167,20 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
     stored = store.annotations_by_id({i for i in ids if isinstance(i, str)})
     labels = set(store.label_schema.names)
     for entry in entries:
-        where = f"{path.name}: document {entry['id'][:200]!r}"
+        record = f"document {entry['id'][:200]!r}"
         document = store.document_by_uid(entry["id"])
         if document is None:
-            report.skip(where, "no such document in this project")
+            report.skip(path.name, record, "no such document in this project")
             continue
         if entry.get("text_sha256") and entry["text_sha256"] != text_hash(document.text):
-            report.skip(where, "the document's text differs from this project's copy; not imported")
+            report.skip(path.name, record, "the document's text differs from this project's copy; not imported")
             continue
         # The annotator's spans already here, by place: the same span under another id (a layer
         # made in another copy of the project) is the same span, kept once.
         places = {(a.start, a.end, a.label) for a in store.annotations_for(document.id, annotator)}
         for raw in entry["annotations"]:
-            span = _check_span(raw, document.text, labels, known_entities, annotator, where, report, problems)
+            span = _check_span(raw, document.text, labels, known_entities, annotator, path.name, record, report,
+                               problems)
             if span is None:
                 continue
             annotation = Annotation(doc_id=document.id, annotator=annotator, **span)
@@ -191,7 +192,7 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
                 plan.new.append(annotation)
             elif old.annotator != annotator or old.doc_id != document.id:
                 owner = old.annotator if old.annotator != annotator else "another document"
-                report.skip(f"{where} [{annotation.start}:{annotation.end}]", f"span id {annotation.id} "
+                report.skip(path.name, f"{record} [{annotation.start}:{annotation.end}]", f"span id {annotation.id} "
                             f"belongs to {owner}, not {annotator}; skipped")
             elif _same(old, annotation):
                 report.spans_present += 1
@@ -231,11 +232,10 @@ def _same(a: Annotation, b: Annotation) -> bool:
     return all(getattr(a, name) == getattr(b, name) for name in fields)
 
 
-def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annotator: str, where: str,
-                report: ImportReport, problems: Problems) -> dict | None:
+def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annotator: str, file: str,
+                record: str, report: ImportReport, problems: Problems) -> dict | None:
     """A span of the file as the store's fields, or None: a malformed span goes to
     ``problems`` (the file is refused), one that does not fit the document to the report."""
-    record = where.split(": ", 1)[1]
     if not isinstance(raw, dict):
         problems.add(record, "annotations", f"a span is {describe(raw)}, not an object")
         return None
@@ -264,14 +264,14 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         checked = ExportAnnotation.model_validate(full, context={"labels": labels, "entities": entities})
     except ValidationError as exc:
         error = exc.errors()[0]
-        report.skip(f"{where} [{raw.get('start')}:{raw.get('end')}]",
+        report.skip(file, f"{record} [{raw.get('start')}:{raw.get('end')}]",
                     f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
         return None
     if checked.end > len(text) or checked.start >= checked.end:
-        report.skip(f"{where} [{checked.start}:{checked.end}]", f"span is outside the text (length {len(text)})")
+        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span is outside the text (length {len(text)})")
         return None
     if "text" in raw and raw["text"] != text[checked.start : checked.end]:
-        report.skip(f"{where} [{checked.start}:{checked.end}]", f"span text {raw['text'][:80]!r} differs "
+        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span text {raw['text'][:80]!r} differs "
                     f"from the document text {text[checked.start:checked.end][:80]!r}")
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,

@@ -40,10 +40,9 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
 
-    def skip(self, where: str, reason: str) -> None:
-        """Report what was skipped at ``where`` ("file" or "file: record")."""
-        file, _, record = where.partition(": ")
-        self.problems.append(ImportProblem(file, reason, record or None))
+    def skip(self, file: str, record: str | None, reason: str) -> None:
+        """Report that ``record`` of ``file`` (or the whole file) was skipped, and why."""
+        self.problems.append(ImportProblem(file, reason, record))
 
     def merge(self, other: "ImportReport") -> None:
         """Add what another file's import did to this report."""
