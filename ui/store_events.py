@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from curator.store.events import Event
 
@@ -28,3 +28,13 @@ class StoreEvents(QObject):
 
     def detach(self) -> None:
         self._unsubscribe()
+
+
+def after_burst(parent: QObject, milliseconds: int, slot) -> QTimer:
+    """A timer that calls ``slot`` once, ``milliseconds`` after the last ``start()``: a
+    burst of events (a merge relinks many spans) is followed by one refresh."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(milliseconds)
+    timer.timeout.connect(slot)
+    return timer

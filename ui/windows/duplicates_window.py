@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -43,7 +43,7 @@ from curator.store.events import (
 )
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents
+from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.workers import run_task
@@ -69,10 +69,7 @@ class DuplicatesWindow(QMainWindow):
         # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
         # lists they change are recomputed once, after the burst.
         self._stale: set[str] = set()
-        self._refresh_soon = QTimer(self)
-        self._refresh_soon.setSingleShot(True)
-        self._refresh_soon.setInterval(150)
-        self._refresh_soon.timeout.connect(self._refresh_stale)
+        self._refresh_soon = after_burst(self, 150, self._refresh_stale)
         self.setWindowTitle(f"Duplicates — {self.store.project.name}")
         self.resize(1400, 860)
         self.tabs = QTabWidget(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -50,7 +50,7 @@ from curator.store.events import (
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.models.review_item_table_model import ReviewItemTableModel
-from ui.store_events import StoreEvents
+from ui.store_events import StoreEvents, after_burst
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
@@ -77,15 +77,9 @@ class ReviewWindow(QMainWindow):
         self.reviewer = session.annotator
         self.events = StoreEvents(session, self)
         self.history = HistoryActions(session, self, self.events)
-        self._refresh_soon = QTimer(self)  # many events in a row (a merge relinks many spans) refresh once
-        self._refresh_soon.setSingleShot(True)
-        self._refresh_soon.setInterval(150)
-        self._refresh_soon.timeout.connect(self._refresh_after_changes)
+        self._refresh_soon = after_burst(self, 150, self._refresh_after_changes)
         # Agreement is counted again, in the background, once a burst of span edits is over.
-        self._agreement_soon = QTimer(self)
-        self._agreement_soon.setSingleShot(True)
-        self._agreement_soon.setInterval(600)
-        self._agreement_soon.timeout.connect(self._recount_agreement)
+        self._agreement_soon = after_burst(self, 600, self._recount_agreement)
         self.report: AgreementReport | None = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
