@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import (
@@ -8,9 +10,12 @@ from curator.analysis.review import (
     merge_versions,
     reject_item,
     settle_with,
+    stored_items,
 )
-from curator.domain.models import Annotation, Document
+from curator.domain.models import Annotation, Document, DocumentStatus
+from curator.errors import DuplicateError
 from curator.formats.export import export_json
+from curator.store import Store
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."
 
@@ -112,3 +117,90 @@ def test_the_bundled_sample_has_a_real_review(annotated_sample):
     kinds = {kind for item in items for kind in item.kinds()}
     assert kinds >= {"missed", "boundaries", "label", "value"}
     assert sum(item.agreed for item in items) > sum(not item.agreed for item in items)
+
+
+# -- stored items: what a clean export and "accept agreements" read ------------------------------
+
+def _fresh(store):
+    return sorted((i.key, i.agreed, tuple(i.kinds()), tuple(sorted(i.versions))) for i in iter_items(store))
+
+
+def _stored(store):
+    return sorted((i.key, i.agreed, i.kinds, i.annotators) for i in stored_items(store))
+
+
+WORDS = ["Ma Xingrui", "Tokayev", "Astana", "28 March 2023", "$24 bn"]
+EDITS = st.lists(st.one_of(
+    st.tuples(st.just("add"), st.sampled_from("ab"), st.integers(0, 4), st.sampled_from(["PERSON", "ORG"]),
+              st.integers(0, 2)),
+    st.tuples(st.just("delete"), st.integers(0, 20)),
+    st.tuples(st.just("relabel"), st.integers(0, 20), st.sampled_from(["LOCATION", "ORG"])),
+    st.tuples(st.just("link"), st.integers(0, 20), st.sampled_from(["e1", "e2"])),
+    st.tuples(st.just("merge")),
+    st.tuples(st.just("done"), st.sampled_from("ab")),
+    st.tuples(st.just("gold"), st.integers(0, 4)),
+), max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_stored_items_stay_equal_to_a_fresh_reckoning_whatever_is_edited(tmp_path_factory, edits):
+    store = Store.create(tmp_path_factory.mktemp("p") / "project")
+    doc_ids = store.add_documents([Document(uid="d1", text=TEXT), Document(uid="d2", text=TEXT)])
+    add(store, doc_ids[1], "Astana", "LOCATION", "a")
+    add(store, doc_ids[1], "Astana", "LOCATION", "b")
+    for edit in edits:
+        spans = [s for s in store.annotations_for(doc_ids[0]) if s.annotator != "gold"]
+        kind = edit[0]
+        try:
+            if kind == "add":
+                add(store, doc_ids[0], WORDS[edit[2]], edit[3], edit[1], cut=edit[4])
+            elif kind == "gold":
+                add(store, doc_ids[0], WORDS[edit[1]], "ORG", "gold")
+            elif kind == "done":
+                store.set_status(doc_ids[0], edit[1], DocumentStatus.DONE)
+            elif kind == "merge":
+                store.relink_mentions(["e2"], "e1")
+            elif spans and kind == "delete":
+                store.delete_annotation(spans[edit[1] % len(spans)].id)
+            elif spans and kind == "relabel":
+                store.update_annotation(spans[edit[1] % len(spans)].id, label=edit[2])
+            elif spans and kind == "link":
+                store.update_annotation(spans[edit[1] % len(spans)].id, entity_id=edit[2])
+        except DuplicateError:
+            pass  # that annotator already has the span: nothing changed
+        assert _stored(store) == _fresh(store)
+    store.close()
+
+
+def test_a_clean_check_reads_stored_items_and_works_out_only_changed_documents(two, monkeypatch):
+    from curator.analysis import review
+    from curator.analysis.clean import clean_check
+
+    other = two.add_documents([Document(uid="e", text=TEXT)])[0]
+    add(two, other, "Astana", "LOCATION", "a")
+    add(two, other, "Astana", "ORG", "b")
+    first, _ = clean_check(two)
+    built = []
+    real = review.items_for
+    monkeypatch.setattr(review, "items_for", lambda doc_id, *rest: built.append(doc_id) or real(doc_id, *rest))
+    again, _ = clean_check(two)
+    assert built == [] and again == first  # nothing changed: nothing worked out again
+    span = next(s for s in two.annotations_for(other, "b"))
+    two.update_annotation(span.id, label="LOCATION")  # b now agrees on the other document
+    after, _ = clean_check(two)
+    assert built == [other]
+    assert [p for p in after if p.doc_id == other] == []
+    assert [p.message for p in after] == [p.message for p in first if p.doc_id != other]
+
+
+def test_an_entity_merge_settles_a_stored_entity_disagreement(store):
+    doc_id = store.add_documents([Document(uid="d", text=TEXT)])[0]
+    first = add(store, doc_id, "Astana", "LOCATION", "a")
+    second = add(store, doc_id, "Astana", "LOCATION", "b")
+    store.update_annotation(first.id, entity_id="e1")
+    store.update_annotation(second.id, entity_id="e2")
+    assert [(i.agreed, i.kinds) for i in stored_items(store)] == [(False, ("entity",))]
+    store.relink_mentions(["e2"], "e1")  # the two entities were one
+    assert [(i.agreed, i.kinds) for i in stored_items(store)] == [(True, ())] == \
+        [(i.agreed, tuple(i.kinds())) for i in iter_items(store)]

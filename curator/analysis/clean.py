@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from curator.analysis.duplicates import pair_key
 from curator.analysis.near_duplicates import stored_near_duplicates
-from curator.analysis.review import iter_items
+from curator.analysis.review import stored_items
 from curator.formats.validate import Problem, Severity
 from curator.jobs import Job
 from curator.store import Store
@@ -19,11 +19,11 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
     """Problems that block a clean export, and the ids of documents to leave out."""
     problems: list[Problem] = []
     settled = store.reviews()
-    for item in iter_items(store, job=job):
+    for item in stored_items(store, job):  # decided data: only documents changed since are worked out
         if not item.agreed and item.key not in settled:
             problems.append(Problem(Severity.ERROR, item.doc_uid,
-                                    f"unresolved disagreement ({', '.join(item.kinds())}) between "
-                                    f"{', '.join(sorted(item.versions))}", doc_id=item.doc_id,
+                                    f"unresolved disagreement ({', '.join(item.kinds)}) between "
+                                    f"{', '.join(item.annotators)}", doc_id=item.doc_id,
                                     start=item.start, end=item.end))
     decisions = store.decisions("documents")
     uid_of = store.uids()

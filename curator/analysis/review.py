@@ -92,20 +92,75 @@ def items_for(doc_id: int, doc_uid: str, spans: list[Annotation], worked: list[s
     return items
 
 
+def _finished(store: Store, names: list[str]) -> dict[str, set[int]]:
+    return {n: {d for d, st in store.statuses(n).items() if st is DocumentStatus.DONE} for n in names}
+
+
+def _worked(doc_id: int, spans: list[Annotation], names: list[str], done: dict[str, set[int]]) -> list[str]:
+    """The annotators who worked on a document: those with a span in it or who marked it done."""
+    present = {s.annotator for s in spans}
+    return [n for n in names if n in present or doc_id in done[n]]
+
+
 def iter_items(store: Store, annotators: list[str] | None = None, job: Job | None = None) -> Iterator[ReviewItem]:
     """Every review item of the project, document by document, in text order."""
     job = job or Job()
     names = sorted(set(annotators) if annotators else set(store.annotators()) - {GOLD})
-    done = {n: {d for d, st in store.statuses(n).items() if st is DocumentStatus.DONE} for n in names}
+    done = _finished(store, names)
     total = store.document_count()
     for index, (document, spans) in enumerate(store.iter_documents_with_annotations()):
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
-        present = {s.annotator for s in spans}
-        worked = [n for n in names if n in present or document.id in done[n]]
+        worked = _worked(document.id, spans, names, done)
         if len(worked) >= 2:
             yield from items_for(document.id, document.uid, spans, worked)
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """A review item as stored: where it is, its key, and whether and why versions differ."""
+
+    doc_id: int
+    doc_uid: str
+    start: int
+    end: int
+    key: str
+    agreed: bool
+    kinds: tuple[str, ...]
+    annotators: tuple[str, ...]
+
+
+def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
+    """Every review item of the project (every annotator but gold), read as stored.
+
+    Items are kept per document with the fingerprint of the spans and statuses they came
+    from; only documents that changed since (by any writer: the window, an import,
+    another process) are worked out again here, and stored for the next reader."""
+    job = job or Job()
+    fingerprints = store.review_fingerprints([GOLD])
+    stored = store.stored_review_items()
+    stale = [doc_id for doc_id, fingerprint in fingerprints.items() if stored.get(doc_id, ("",))[0] != fingerprint]
+    dropped = [doc_id for doc_id in stored if doc_id not in fingerprints]
+    if stale:
+        names = sorted(set(store.annotators()) - {GOLD})
+        done = _finished(store, names)
+        fresh: dict[int, tuple[str, dict]] = {}
+        for index, (document, spans) in enumerate(store.documents_with_annotations(stale)):
+            if index % 200 == 0:
+                job.check()
+                job.set_progress(index, len(stale))
+            worked = _worked(document.id, spans, names, done)
+            items = items_for(document.id, document.uid, spans, worked) if len(worked) >= 2 else []
+            fresh[document.id] = (fingerprints[document.id], {"uid": document.uid, "items": [
+                [i.start, i.end, i.key, i.agreed, i.kinds(), sorted(i.versions)] for i in items]})
+        stored.update(fresh)
+    if stale or dropped:
+        store.store_review_items({doc_id: fresh[doc_id] for doc_id in stale if doc_id in fresh}, dropped)
+    return [StoredItem(doc_id, payload["uid"], start, end, key, agreed, tuple(kinds), tuple(annotators))
+            for doc_id in sorted(fingerprints) if doc_id in stored
+            for payload in (stored[doc_id][1],)
+            for start, end, key, agreed, kinds, annotators in payload["items"]]
 
 
 def gold_copy(spans: list[Annotation] | tuple[Annotation, ...], reviewer: str) -> list[Annotation]:
@@ -145,15 +200,21 @@ def settle_with(item: ReviewItem, spans: list[Annotation], reviewer: str) -> Set
 
 
 def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
-    """One command settling every open item on which all annotators agree, or None."""
+    """One command settling every open item on which all annotators agree, or None
+    (found among the stored items; only their documents' items are built in full)."""
     settled = store.reviews()
+    agreed = [item for item in stored_items(store, job) if item.agreed and item.key not in settled]
+    keys = {item.key for item in agreed}
+    names = sorted(set(store.annotators()) - {GOLD})
+    done = _finished(store, names)
     commands = []
-    for item in iter_items(store, job=job):
-        if item.agreed and item.key not in settled:
-            first = sorted(item.versions)[0]
-            command = accept_version(item, first, reviewer)
-            command.decision = "agreed"
-            commands.append(command)
+    for document, spans in store.documents_with_annotations({item.doc_id for item in agreed}):
+        for item in items_for(document.id, document.uid, spans, _worked(document.id, spans, names, done)):
+            if item.key in keys:
+                first = sorted(item.versions)[0]
+                command = accept_version(item, first, reviewer)
+                command.decision = "agreed"
+                commands.append(command)
     if not commands:
         return None
     return Batch(commands, f"Accept {len(commands)} agreed items into gold", commands[0].doc_id)

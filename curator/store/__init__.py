@@ -31,6 +31,7 @@ from curator.store.engine import (
 from curator.store.events import EventHub
 from curator.store.layers import EntityStore
 from curator.store.migrate import stamp_head, upgrade
+from curator.store.review_items import ReviewItemStore
 from curator.store.rows import (
     SPAN_ROW_FIELDS,
     ExportedDocumentRow,
@@ -45,7 +46,7 @@ from curator.store.tables import (
 )
 
 
-class Store(DocumentStore, AnnotationStore, EntityStore):
+class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

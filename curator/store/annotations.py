@@ -173,6 +173,19 @@ class AnnotationStore(Transactional):
             for row in rows:
                 yield (self._document(row) if convert else row), spans.get(row.id, [])
 
+    def documents_with_annotations(self, ids: Sequence[int], batch: int = 500
+                                   ) -> Iterator[tuple[Document, list[Annotation]]]:
+        """The documents ``ids`` (in id order) with their spans as ``Annotation`` models."""
+        c = annotations_table.c
+        for chunk in _chunks(sorted(ids), batch):
+            with self._connect() as conn:
+                documents = conn.execute(sa.select(documents_table).where(documents_table.c.id.in_(chunk))
+                                         .order_by(documents_table.c.id)).all()
+                spans = _by_document(conn.execute(sa.select(*_SPAN_COLUMNS).where(c.doc_id.in_(chunk))).all(),
+                                     [column.name for column in _SPAN_COLUMNS])
+            for row in documents:
+                yield self._document(row), self._annotations(spans.get(row.id, []))
+
     def iter_documents_with_annotations(
         self, annotator: str | None = None, batch: int = 500
     ) -> Iterator[tuple[Document, list[Annotation]]]:

@@ -16,6 +16,7 @@ from curator.domain.models import (
     Review,
     Suggestion,
     SuggestionStatus,
+    utc_now,
 )
 from curator.errors import CuratorError
 from curator.store.events import (
@@ -207,7 +208,7 @@ class EntityStore(Transactional):
             rows = conn.execute(sa.select(annotations_table.c.id, annotations_table.c.entity_id)
                                 .where(annotations_table.c.entity_id.in_(from_ids))).all()
             conn.execute(annotations_table.update().where(annotations_table.c.entity_id.in_(from_ids))
-                         .values(entity_id=to_id))
+                         .values(entity_id=to_id, updated=utc_now()))  # a changed span: stored review items see it
             conn.execute(suggestions_table.update().where(suggestions_table.c.entity_id.in_(from_ids))
                          .values(entity_id=to_id))
         self._emit(EntitiesChanged(tuple(from_ids)))
@@ -218,7 +219,7 @@ class EntityStore(Transactional):
         with self._begin() as conn:
             for annotation_id, entity_id in links.items():
                 conn.execute(annotations_table.update().where(annotations_table.c.id == annotation_id)
-                             .values(entity_id=entity_id))
+                             .values(entity_id=entity_id, updated=utc_now()))
         self._emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))
 
 

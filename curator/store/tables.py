@@ -157,3 +157,14 @@ history_table = sa.Table(
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_history_annotator_seq", "annotator", "done", "seq"),
 )
+
+
+review_items_table = sa.Table(
+    "review_items",
+    metadata,
+    # Each document's review items as analysis worked them out (opaque to the store), and the
+    # fingerprint of the spans and statuses they came from: stale when it differs (migration 0006).
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("fingerprint", sa.String(200), nullable=False),
+    sa.Column("items", sa.JSON, nullable=False),
+)

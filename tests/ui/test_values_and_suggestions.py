@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from gui_actions import select_text, stored
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
@@ -145,3 +146,24 @@ def test_an_edit_that_meets_someone_elses_change_asks_first(window, qtbot, monke
     editor.amount.setText("24300000000")
     editor.amount.editingFinished.emit()  # "Yes": the user chose to overwrite theirs
     assert window.store.get_annotation(span.id).value["amount"] == "24300000000" and answers == []
+
+
+def test_a_span_relinked_by_a_merge_is_edited_as_it_is_now_without_a_conflict(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from curator.domain.models import Entity
+    from curator.session.commands import MergeEntities
+
+    select_text(window, qtbot, "Alikhan Smailov")
+    press(window, qtbot, Qt.Key.Key_1)
+    qtbot.mouseClick(window.panel.value_editor.new_entity, Qt.MouseButton.LeftButton)
+    [linked] = window.store.entities()
+    kept = window.store.add_entity(Entity(name="Smailov", type="PERSON"))
+    window.session.do(MergeEntities(kept.id, [linked.id]))  # as the duplicates window does
+    [span] = window.store.annotations_for(window.document.id)
+    assert span.entity_id == kept.id and window.spans.annotation(0).entity_id == kept.id
+    assert window.spans.annotation(0).updated == span.updated  # the window holds the span as stored
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked about a conflict"))
+    window.panel.value_editor.entity_box.setCurrentIndex(-1)
+    window._on_entity_chosen("")  # unlink it again
+    assert window.store.get_annotation(span.id).entity_id is None

@@ -55,6 +55,17 @@ class AnnotationTableModel(RowsTableModel):
         self._rows = sorted(spans, key=_key)
         self.endResetModel()
 
+    def refresh(self, spans: list[Annotation]) -> None:
+        """Take the spans as stored now (say, relinked by an entity merge): rows stay in
+        place, so the selection survives, unless spans came or went."""
+        fresh = sorted(spans, key=_key)
+        if [span.id for span in fresh] != [span.id for span in self._rows]:
+            self.set_document(self._doc_id, self._text, self._annotator, fresh)
+            return
+        self._rows = fresh
+        if fresh:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(fresh) - 1, len(self.COLUMNS) - 1))
+
     @property
     def spans(self) -> list[Annotation]:
         return list(self._rows)

@@ -431,6 +431,8 @@ class MainWindow(QMainWindow):
         entities = self.store.entities()
         self.panel.value_editor.set_entities(entities)
         self.spans.set_entity_names({entity.id: entity.name for entity in entities})
+        if self.document is not None:  # relinked spans are changed spans: edit them as they are now
+            self.spans.refresh(self.store.annotations_for(self.document.id, self.annotator))
 
     # -- suggestions ----------------------------------------------------------------------
 
