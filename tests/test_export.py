@@ -4,6 +4,8 @@ from datetime import date
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.domain.models import Annotation, Document
 from curator.errors import DuplicateError
@@ -237,6 +239,43 @@ def test_the_quick_checks_leave_anything_doubtful_to_the_model(change):
     assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is not None
     row = tuple({**span, **change}[f] for f in fields)
     assert exported_quickly(document, [row], "todo", {"LOCATION"}, set()) is None
+
+
+_VALUES = st.sampled_from([
+    "null", None, '{"type": "figure", "amount": "24200000000", "unit": "USD"}',
+    {"type": "figure", "amount": "5", "unit": "%", "qualifier": "approximate"},
+    '{"type": "date", "start": "2023-03-28", "end": "2023-03-28", "granularity": "day"}',
+    '{"type": "date", "unresolved": "no year"}', '{"type": "figure", "amount": "many"}', "[1, 2]", "{broken",
+    '{"type": "figure", "amount": "1e400", "unit": "USD"}', "{}"])
+_TIMES = st.sampled_from(["2024-01-01 00:00:00.000000", "2024-01-01 00:00:05", "2024-01-01T00:00:00",
+                          "yesterday", None])
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(min_size=0, max_size=12), published=st.sampled_from([None, date(2023, 3, 28), "2023-13-01"]),
+       spans=st.lists(st.fixed_dictionaries({
+           "start": st.integers(-1, 13), "end": st.integers(-1, 13),
+           "label": st.sampled_from(["LOCATION", "MONEY", "DATE", "NOPE"]), "annotator": st.sampled_from("ab"),
+           "entity_id": st.sampled_from([None, "e1", "missing"]), "created": _TIMES, "updated": _TIMES,
+           "value": _VALUES}), max_size=4))
+def test_the_quick_path_and_the_model_never_disagree(text, published, spans):
+    """Whatever the stored rows hold, the hand-written fast path either leaves the document
+    to the model or gives exactly what the model gives (and flags every one with warnings)."""
+    from curator.domain.models import DocumentStatus
+    from curator.domain.schema import LabelKind
+    from curator.formats.validate import export_document, exported_quickly
+    from curator.store import SPAN_ROW_FIELDS
+
+    document = Document.model_construct(id=1, uid="d", text=text, title=None, source=None, url=None,
+                                        published=published)
+    rows = [tuple({**span, "id": f"s{n}", "doc_id": 1}[f] for f in SPAN_ROW_FIELDS) for n, span in enumerate(spans)]
+    labels = {"LOCATION": LabelKind.ENTITY, "MONEY": LabelKind.FIGURE, "DATE": LabelKind.DATE}
+    quick = exported_quickly(document, rows, "done", labels, {"e1"})
+    by_model, problems = check_document(export_document(document, rows, DocumentStatus.DONE), labels, 1, {"e1"})
+    if quick is not None:
+        exported, warned = quick
+        assert exported == by_model
+        assert warned or not problems
 
 
 def test_span_rows_read_through_the_driver_equal_sqlalchemys(annotated_sample):

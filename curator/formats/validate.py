@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -21,7 +22,7 @@ from curator.domain.models import DocumentStatus
 from curator.domain.schema import LabelKind
 from curator.domain.values import parse_value
 from curator.jobs import Job
-from curator.store import Store, stored_json, utc_text
+from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
 
 
 class Severity(StrEnum):
@@ -48,10 +49,16 @@ class Problem(NamedTuple):
         return f"{self.severity.value}: {where}: {self.message}"
 
 
+# A stored span row's fields in the order these functions unpack them, picked by name from
+# the store's row order (``SPAN_ROW_FIELDS``), which they need not follow.
+_ROW = operator.itemgetter(*(SPAN_ROW_FIELDS.index(name) for name in (
+    "id", "start", "end", "label", "annotator", "entity_id", "created", "updated", "value")))
+
+
 def export_annotation(span: Sequence[Any], text: str) -> dict:
     """A stored span row (fields in ``SPAN_ROW_FIELDS`` order) as the export's annotation
     dict (value decoded, times as stored)."""
-    span_id, _doc_id, start, end, label, annotator, entity_id, created, updated, raw_value = span
+    span_id, start, end, label, annotator, entity_id, created, updated, raw_value = _ROW(span)
     return {
         "id": span_id,
         "start": start,
@@ -61,9 +68,18 @@ def export_annotation(span: Sequence[Any], text: str) -> dict:
         "annotator": annotator,
         "created": created,
         "updated": updated,
-        "value": stored_json(raw_value),
+        "value": _decoded(raw_value),
         "entity_id": entity_id,
     }
+
+
+def _decoded(raw: Any) -> Any:
+    """A stored value, or its text as stored if it is not JSON (damaged outside Curator),
+    for the model to report as the span's problem."""
+    try:
+        return stored_json(raw)
+    except ValueError:
+        return raw
 
 
 def export_document(document: Any, annotations: list, status: DocumentStatus) -> dict:
@@ -138,7 +154,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     seen: set[tuple] = set()
     warned = False
     annotations = []
-    for span_id, _doc_id, start, end, label, annotator, entity, created, updated, value in rows:
+    for span_id, start, end, label, annotator, entity, created, updated, value in map(_ROW, rows):
         if not (0 <= start < end <= length and label in labels and (entity is None or entity in entities)):
             return None
         created, updated = _exported_time(created), _exported_time(updated)
