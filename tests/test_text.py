@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.domain.text import snap_to_words, word_at
 
@@ -63,3 +65,32 @@ def test_snapping_in_a_long_text_is_local():
     start = text.index("target") + 2
     result = snap_to_words(text, start, start + 1)
     assert text[result[0] : result[1]] == "target"
+
+
+def test_tokens_keep_currency_figures_and_hyphenated_words_whole():
+    from curator.domain.text import next_token_end, previous_token_start, token_at
+
+    text = "Trade reached US$24.2 billion, said the Kazakh-Chinese (TDI) committee."
+    moves, position = [], text.index("US$")
+    while position < text.index("committee"):
+        position = next_token_end(text, position)
+        moves.append(text[text.rfind(" ", 0, position) + 1 : position])
+    assert moves[:3] == ["US$24.2", "billion", "said"]  # one press per token, punctuation left out
+    assert text[slice(*token_at(text, text.index("$")))] == "US$24.2"
+    assert text[slice(*token_at(text, text.index("Chinese")))] == "Kazakh-Chinese"
+    assert text[slice(*token_at(text, text.index("TDI")))] == "TDI"
+    assert previous_token_start(text, text.index(" billion")) == text.index("US$")
+    assert previous_token_start(text, 0) == 0 and next_token_end(text, len(text)) == len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60), st.integers(0, 70))
+def test_token_moves_always_make_progress_and_stay_in_the_text(text, position):
+    from curator.domain.text import next_token_end, previous_token_start, token_at
+
+    position = min(position, len(text))
+    after, before = next_token_end(text, position), previous_token_start(text, position)
+    assert position < after <= len(text) or after == position == len(text)
+    assert 0 <= before < position or before == position == 0
+    found = token_at(text, position)
+    assert found is None or 0 <= found[0] < found[1] <= len(text)

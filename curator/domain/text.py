@@ -39,6 +39,55 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
+def _tokens_around(text: str, position: int, reach: int = 400) -> list[tuple[int, int]]:
+    """Selection tokens near ``position``: runs of non-space characters with surrounding
+    punctuation trimmed, so that "US$24.2" or "Kazakh-Chinese" is one token and the
+    comma after "billion," is not part of it."""
+    lo, hi = max(0, position - reach), min(len(text), position + reach)
+    while lo > 0 and not text[lo - 1].isspace() and position - lo < 10 * reach:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - position < 10 * reach:
+        hi += 1
+    found = []
+    for match in re.finditer(r"\S+", text[lo:hi]):
+        start, end = lo + match.start(), lo + match.end()
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        if start < end:
+            found.append((start, end))
+    return found
+
+
+def token_at(text: str, position: int) -> tuple[int, int] | None:
+    """The selection token at ``position`` (what a double-click selects), else the word there."""
+    for start, end in _tokens_around(text, position):
+        if start <= position < end:
+            return start, end
+    return word_at(text, position)
+
+
+def next_token_end(text: str, position: int) -> int:
+    """Where a word-wise move to the right from ``position`` lands: the next token's end."""
+    while position < len(text):
+        ends = [end for _start, end in _tokens_around(text, position) if end > position]
+        if ends:
+            return min(ends)
+        position = min(len(text), position + 400)
+    return len(text)
+
+
+def previous_token_start(text: str, position: int) -> int:
+    """Where a word-wise move to the left from ``position`` lands: the previous token's start."""
+    while position > 0:
+        starts = [start for start, _end in _tokens_around(text, position) if start < position]
+        if starts:
+            return max(starts)
+        position = max(0, position - 400)
+    return 0
+
+
 def word_at(text: str, position: int) -> tuple[int, int] | None:
     """The word containing or touching ``position``, preferring the one after it."""
     candidates = [m for m in _words_around(text, position) if m.start() <= position <= m.end()]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from curator.domain.models import Annotation, Suggestion
 from curator.domain.schema import LabelSchema
+from curator.domain.text import next_token_end, previous_token_start, token_at
 
 
 class TextOffsets:
@@ -309,8 +310,46 @@ class ArticleView(QPlainTextEdit):
                 return True
         return super().event(event)
 
+    # -- selecting by tokens ("US$24.2" is one, the comma after "billion," is not part of one) --
+
+    def _offset_at(self, event: QMouseEvent) -> int:
+        return self._offsets.from_qt(self.cursorForPosition(event.position().toPoint()).position())
+
+    def _select(self, anchor: int, position: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(anchor))
+        cursor.setPosition(self._offsets.to_qt(position), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if control and event.key() in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+            cursor = self.textCursor()
+            here = self._offsets.from_qt(cursor.position())
+            there = (next_token_end(self._text, here) if event.key() == Qt.Key.Key_Right
+                     else previous_token_start(self._text, here))
+            extend = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self._select(self._offsets.from_qt(cursor.anchor()) if extend else there, there)
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        token = token_at(self._text, self._offset_at(event)) if event.button() == Qt.MouseButton.LeftButton else None
+        if token is None:
+            super().mouseDoubleClickEvent(event)
+            return
+        self._select(*token)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
+        cursor = self.textCursor()
+        if (event.button() == Qt.MouseButton.LeftButton and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                and cursor.hasSelection()):
+            # Shift+click extends the selection to whole tokens at both ends.
+            start, end = self.selection_range()
+            first, last = token_at(self._text, start), token_at(self._text, max(start, end - 1))
+            self._select(first[0] if first else start, last[1] if last else end)
+            return
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             offset = self._offsets.from_qt(self.cursorForPosition(event.position().toPoint()).position())
             hits = self.spans_at(offset)
