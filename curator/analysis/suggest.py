@@ -78,8 +78,9 @@ def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | No
     return sorted(proposals, key=lambda s: (s.start, s.end))
 
 
-def visible(suggestions: Iterable[Suggestion], annotations: Iterable[Annotation]) -> list[Suggestion]:
-    """Open suggestions that do not overlap any of the annotator's own spans."""
+def visible(suggestions: Iterable[Suggestion], annotations: Iterable[Annotation],
+            label: str | None = None) -> list[Suggestion]:
+    """Open suggestions (of ``label``, if given) that do not overlap any of the annotator's own spans."""
     spans = sorted((a.start, a.end) for a in annotations)
     starts = [start for start, _end in spans]
     # Longest span end among spans starting at or before each index, for a bisect test.
@@ -92,7 +93,8 @@ def visible(suggestions: Iterable[Suggestion], annotations: Iterable[Annotation]
         index = bisect.bisect_left(starts, s.end) - 1  # spans starting before the suggestion ends
         return index < 0 or reach[index] <= s.start
 
-    return [s for s in suggestions if s.status is SuggestionStatus.OPEN and clear(s)]
+    return [s for s in suggestions
+            if s.status is SuggestionStatus.OPEN and (label is None or s.label == label) and clear(s)]
 
 
 def suggest_document(store: Store, doc_id: int, annotator: str, matcher: EntityMatcher | None = None,
@@ -131,9 +133,8 @@ def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = N
     Suggestions that overlap one accepted earlier in the same batch are left open.
     """
     chosen: list[Suggestion] = []
-    for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator)):
-        if label is not None and suggestion.label != label:
-            continue
+    for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
+                              label):
         if all(not suggestion.overlaps(c.start, c.end) for c in chosen):
             chosen.append(suggestion)
     if not chosen:
@@ -144,8 +145,7 @@ def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = N
 
 def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
     """One command rejecting every visible suggestion (of one label, if given), or None."""
-    chosen = [s for s in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator))
-              if label is None or s.label == label]
+    chosen = visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator), label)
     if not chosen:
         return None
     return Batch([SetSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED) for s in chosen],

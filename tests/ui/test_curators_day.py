@@ -48,3 +48,50 @@ def test_double_click_takes_the_token_and_shift_click_extends_by_tokens(window, 
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
                      point_at(window, start + len("US$24 bil")))
     assert selected(window) == "US$24 billion"
+
+
+# -- suggestions: the label filter filters, the Value panel follows -------------------------------
+
+def suggest(window, qtbot):
+    qtbot.keyClick(window.article, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    return [window.suggestions.suggestion(r) for r in range(window.suggestions.rowCount())]
+
+
+def test_the_suggestion_label_filter_filters_the_list_and_what_is_accepted(window, qtbot):
+    window.article.setFocus()
+    every = suggest(window, qtbot)
+    assert {s.label for s in every} >= {"MONEY", "DATE"}
+    window.panel.bulk_label.setCurrentIndex(window.panel.bulk_label.findData("MONEY"))
+    shown = [window.suggestions.suggestion(r) for r in range(window.suggestions.rowCount())]
+    assert shown and {s.label for s in shown} == {"MONEY"}
+    assert window.panel.tabs.tabText(1) == f"Suggestions ({len(shown)} MONEY)"
+    assert {s.label for s in window.article._suggestions} == {"MONEY"}  # the article shows what the list does
+    qtbot.keyClick(window.article, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    assert {label for _text, label in stored(window)} == {"MONEY"}
+    assert window.suggestions.rowCount() == 0
+    window.go_to_relative(1)  # the filter stays, and says so
+    assert window.panel.tabs.tabText(1).endswith("MONEY)")
+    assert all(window.suggestions.suggestion(r).label == "MONEY" for r in range(window.suggestions.rowCount()))
+    window.panel.bulk_label.setCurrentIndex(0)
+    assert "MONEY" not in window.panel.tabs.tabText(1)
+
+
+def test_walking_suggestions_shows_each_ones_value_read_only(window, qtbot):
+    window.article.setFocus()
+    suggest(window, qtbot)
+    editor = window.panel.value_editor
+    seen = []
+    for _ in range(window.suggestions.rowCount()):
+        qtbot.keyClick(window.article, Qt.Key.Key_N)
+        suggestion = window.suggestions.suggestion(window.panel.suggestion_table.currentIndex().row())
+        if suggestion.label == "MONEY":
+            assert editor.pages.currentWidget() is editor.figure_page
+            assert editor.amount.text() == suggestion.value["amount"]
+            seen.append(suggestion.value["amount"])
+        assert "suggested" in editor.title() and not editor.figure_page.isEnabled()
+    assert len(set(seen)) >= 2  # the panel followed, not stuck on the first
+    qtbot.keyClick(window.article, Qt.Key.Key_A)
+    span = window.store.annotations_for(window.document.id, "tester")[0]
+    window.panel.select_span(span.id)
+    assert editor.title() == "Value" and editor.pages.currentWidget().isEnabled()  # a span's value: editable

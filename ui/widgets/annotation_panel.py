@@ -129,6 +129,7 @@ class AnnotationPanel(QWidget):
     done_toggled = Signal(bool)
     span_selected = Signal(str)
     suggestion_selected = Signal(str)
+    suggestion_filter_changed = Signal()
 
     def __init__(self, schema: LabelSchema, model: AnnotationTableModel, suggestions: SuggestionTableModel,
                  parent: QWidget | None = None) -> None:
@@ -186,10 +187,13 @@ class AnnotationPanel(QWidget):
             row.addWidget(button)
         suggestions_layout.addLayout(row)
         bulk = QHBoxLayout()
-        self.bulk_label = QComboBox(suggestions_page)
+        self.bulk_label = QComboBox(suggestions_page)  # which suggestions are shown, and accepted or rejected at once
+        self.bulk_label.setObjectName("suggestion_filter")
+        self.bulk_label.setToolTip("Show (and accept or reject at once) the suggestions of one label")
         self.bulk_label.addItem("all labels", None)
         for label in schema.labels:
             self.bulk_label.addItem(label.name, label.name)
+        self.bulk_label.currentIndexChanged.connect(lambda _index: self.suggestion_filter_changed.emit())
         self.accept_all_button = QPushButton("Accept all  (Ctrl+Shift+A)", suggestions_page)
         self.reject_all_button = QPushButton("Reject all", suggestions_page)
         bulk.addWidget(self.bulk_label)
@@ -212,7 +216,9 @@ class AnnotationPanel(QWidget):
 
     def show_counts(self) -> None:
         self.tabs.setTabText(0, f"Spans ({self.model.rowCount()})")
-        self.tabs.setTabText(1, f"Suggestions ({self.suggestion_model.rowCount()})")
+        label = self.bulk_label.currentData()
+        shown = self.suggestion_model.rowCount()
+        self.tabs.setTabText(1, f"Suggestions ({shown} {label})" if label else f"Suggestions ({shown})")
 
     def selected_suggestion_id(self) -> str | None:
         suggestion = self.suggestion_model.suggestion(self.suggestion_table.currentIndex().row())

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.domain.models import Annotation, Entity
+from curator.domain.models import Annotation, Entity, Suggestion
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.values import Change, Granularity, Qualifier
 
@@ -153,8 +153,12 @@ class ValueEditor(QGroupBox):
         if self._span is not None:
             self.show_span(self._span, self._text)
 
-    def show_span(self, span: Annotation | None, text: str) -> None:
-        self._span, self._text = span, text
+    def show_span(self, span: Annotation | Suggestion | None, text: str, suggested: bool = False) -> None:
+        """Show a span's value to edit, or (``suggested``) a suggestion's, read-only."""
+        self._span, self._text = (None if suggested else span), text
+        self.setTitle("Value suggested: A accepts it, X rejects it" if suggested else "Value")
+        for page in (self.figure_page, self.date_page, self.entity_page):
+            page.setEnabled(not suggested)
         label = self._schema.get(span.label) if span else None
         if span is None or label is None:
             self.pages.setCurrentWidget(self.empty)

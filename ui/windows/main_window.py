@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.panel.done_toggled.connect(self._on_done_toggled)
         self.panel.span_selected.connect(self._on_span_selected)
         self.panel.suggestion_selected.connect(self._on_suggestion_selected)
+        self.panel.suggestion_filter_changed.connect(self._refresh_suggestions)
         self.panel.details.edited.connect(self._on_document_field_edited)
         self.panel.suggest_button.clicked.connect(self.suggest_for_document)
         self.panel.accept_button.clicked.connect(self.accept_suggestion)
@@ -439,7 +440,8 @@ class MainWindow(QMainWindow):
     def _refresh_suggestions(self) -> None:
         if self.document is None:
             return
-        shown = visible(self.store.suggestions_for(self.document.id, self.annotator), self.spans.spans)
+        shown = visible(self.store.suggestions_for(self.document.id, self.annotator), self.spans.spans,
+                        self.panel.bulk_label.currentData())
         self.suggestions.set_suggestions(self.document.id, self.document.text, shown)
         self.article.set_suggestions(shown)
         self.panel.show_counts()
@@ -478,6 +480,8 @@ class MainWindow(QMainWindow):
         if self.apply(command):
             next_one = self.suggestions.suggestion(min(row, self.suggestions.rowCount() - 1))
             self.panel.select_suggestion(next_one.id if next_one else None)
+            if next_one is None:
+                self.panel.value_editor.show_span(None, "")
 
     def accept_suggestion(self) -> None:
         suggestion = self._current_suggestion()
@@ -503,6 +507,9 @@ class MainWindow(QMainWindow):
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
         self.article.select_span(suggestion_id)
+        suggestion = next((s for s in self.suggestions.suggestions if s.id == suggestion_id), None)
+        if suggestion is not None and self.document is not None:
+            self.panel.value_editor.show_span(suggestion, self.document.text, suggested=True)
 
     def _on_suggestion_clicked(self, suggestion_id: str) -> None:
         self.panel.tabs.setCurrentIndex(1)
