@@ -200,3 +200,24 @@ def test_a_busy_database_keeps_the_history_entry_for_another_try(session, monkey
     monkeypatch.undo()
     session.undo()
     assert session.store.entities() == []
+
+
+def test_a_tag_naming_a_known_entity_comes_linked_unless_the_name_is_ambiguous():
+    from curator.domain.schema import LabelSchema
+    from curator.session.editing import tag
+
+    schema = LabelSchema()
+    document = Document(id=1, uid="d", text="Tokayev met smailov and the Akorda in Astana.")
+    smailov = Entity(name="Alikhan Smailov", type="PERSON", aliases=["Smailov"])
+    akorda = [Entity(name="Akorda", type="ORG"), Entity(name="Presidential office", type="ORG", aliases=["akorda"])]
+    entities = [smailov, *akorda, Entity(name="Astana", type="LOCATION")]
+
+    def linked(word, label):
+        start = document.text.index(word)
+        return tag(schema, document, start, start + len(word), label, "ann", [], entities).annotation.entity_id
+
+    assert linked("smailov", "PERSON") == smailov.id  # an alias, in another case
+    assert linked("Akorda", "ORG") is None  # two entities answer to it: the curator chooses
+    assert linked("Astana", "ORG") is None  # a name of another type is not this label's entity
+    assert linked("Tokayev", "PERSON") is None
+    assert linked("Astana", "LOCATION") is not None

@@ -3,10 +3,12 @@ span to a new entity. The window and scripts ask these rules; neither restates t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from curator.domain.models import Annotation, Document, Entity
 from curator.domain.normalize import value_for
-from curator.domain.schema import LabelSchema
-from curator.domain.text import snap_to_words
+from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.text import fold, snap_to_words
 from curator.session.commands import AddSpan, Batch, Command, CreateEntity, EditSpan
 
 
@@ -23,11 +25,20 @@ def relabel(schema: LabelSchema, document: Document, span: Annotation, label: st
     return EditSpan(span.id, span.doc_id, changes, expected=span.updated)
 
 
+def known_entity(entities: Iterable[Entity], mention: str, label: str) -> Entity | None:
+    """The one entity of type ``label`` that ``mention`` names exactly (its name or an
+    alias, in any case), or None if none or several do."""
+    key = fold(mention.strip())
+    found = [e for e in entities if e.type == label and key in {fold(name) for name in e.names}]
+    return found[0] if len(found) == 1 else None
+
+
 def tag(schema: LabelSchema, document: Document, start: int, end: int, label: str, annotator: str,
-        spans: list[Annotation]) -> Command | None:
+        spans: list[Annotation], entities: Iterable[Entity] = ()) -> Command | None:
     """Tag ``document.text[start:end]`` (snapped to whole words) as ``label``: a new span
     with its value, or a relabel when the annotator already has a span just there.
-    None when the selection holds no word."""
+    A new entity span whose text is exactly a known entity's name or alias comes linked
+    to it. None when the selection holds no word."""
     snapped = snap_to_words(document.text, start, end)
     if snapped is None:
         return None
@@ -36,8 +47,10 @@ def tag(schema: LabelSchema, document: Document, start: int, end: int, label: st
     if same is not None:
         return relabel(schema, document, same, label)
     value = value_for(schema, label, document.text, start, end, document.published)
+    kind = schema.get(label)
+    known = known_entity(entities, document.text[start:end], label) if kind and kind.kind is LabelKind.ENTITY else None
     return AddSpan(Annotation(doc_id=document.id, start=start, end=end, label=label, annotator=annotator,
-                              value=value))
+                              value=value, entity_id=known.id if known else None))
 
 
 def link_to_new_entity(span: Annotation, name: str) -> Batch:

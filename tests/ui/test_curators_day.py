@@ -95,3 +95,38 @@ def test_walking_suggestions_shows_each_ones_value_read_only(window, qtbot):
     span = window.store.annotations_for(window.document.id, "tester")[0]
     window.panel.select_span(span.id)
     assert editor.title() == "Value" and editor.pages.currentWidget().isEnabled()  # a span's value: editable
+
+
+# -- entity linking without leaving the keyboard -----------------------------------------------
+
+def test_entities_are_linked_and_created_from_the_keyboard_and_known_names_come_linked(window, qtbot):
+    from gui_actions import select_text
+
+    editor = window.panel.value_editor
+    select_text(window, qtbot, "Alikhan Smailov")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    qtbot.keyClick(window.article, Qt.Key.Key_L)
+    assert editor.entity_box.lineEdit().hasFocus()
+    qtbot.keyClicks(editor.entity_box.lineEdit(), "Smailov, Alikhan")
+    qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)  # no such entity: Enter creates it
+    [entity] = window.store.entities()
+    assert entity.name == "Smailov, Alikhan" and entity.type == "PERSON"
+    assert window.store.annotations_for(window.document.id)[0].entity_id == entity.id
+    assert window.article.hasFocus()  # the next digit tags, it does not type into the box
+    window.store.update_entity(entity.id, aliases=["Smailov"])
+    second = window.document.text.index("Smailov said")
+    window.article.set_selection(second, second + len("Smailov"))
+    qtbot.keyClick(window.article, Qt.Key.Key_1)  # a known alias: linked as it is tagged
+    linked = {window.document.text[a.start:a.end]: a.entity_id for a in window.store.annotations_for(window.document.id)}
+    assert linked == {"Alikhan Smailov": entity.id, "Smailov": entity.id}
+    assert editor.entity_box.currentData() == entity.id
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)
+    qtbot.keyClick(window.article, Qt.Key.Key_L)
+    qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)  # nothing typed: named after the mention
+    assert {e.name for e in window.store.entities()} == {"Smailov, Alikhan", "Li Qiang"}
+    qtbot.keyClick(window.article, Qt.Key.Key_L)
+    qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Escape)
+    assert window.article.hasFocus()
+    window.history.undo()
+    assert {e.name for e in window.store.entities()} == {"Smailov, Alikhan"}

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Annotation, Entity, Suggestion
 from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.text import fold
 from curator.domain.values import Change, Granularity, Qualifier
+from curator.session.editing import known_entity
 
 _INVALID = "background: #ffd6d6"
 
@@ -47,6 +50,7 @@ class ValueEditor(QGroupBox):
     entity_chosen = Signal(str)
     entity_created = Signal(str)
     aliases_edited = Signal(str, list)
+    finished = Signal()  # Enter or Escape in the entity box: back to the article
 
     def __init__(self, schema: LabelSchema, parent: QWidget | None = None) -> None:
         super().__init__("Value", parent)
@@ -125,6 +129,11 @@ class ValueEditor(QGroupBox):
         self.entity_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.entity_box.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.entity_box.activated.connect(self._on_entity_activated)
+        self.entity_box.lineEdit().returnPressed.connect(self._on_entity_entered)
+        self.entity_box.lineEdit().setPlaceholderText("type a name; Enter links it or creates it")
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.entity_box)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.finished)
         buttons = QHBoxLayout()
         self.new_entity = QPushButton("New entity", page)
         self.new_entity.setObjectName("new_entity")
@@ -147,6 +156,10 @@ class ValueEditor(QGroupBox):
         self.pages.addWidget(page)
 
     # -- showing -------------------------------------------------------------------
+
+    @property
+    def entities(self) -> list[Entity]:
+        return list(self._entities)
 
     def set_entities(self, entities: list[Entity]) -> None:
         self._entities = entities
@@ -256,6 +269,27 @@ class ValueEditor(QGroupBox):
         entity_id = self.entity_box.itemData(index)
         if entity_id and self._span is not None and entity_id != self._span.entity_id:
             self.entity_chosen.emit(entity_id)
+
+    def _on_entity_entered(self) -> None:
+        """Enter in the entity box: link the entity typed (its name or an alias, or the one
+        the completion offers); with no match, create one by that name (empty: the
+        mention's text). Then back to the article, for the next number key."""
+        span = self._span
+        if span is None:
+            return
+        typed = self.entity_box.currentText().strip()
+        shown = {self.entity_box.itemText(i): self.entity_box.itemData(i) for i in range(self.entity_box.count())}
+        completion = self.entity_box.completer().currentCompletion() if typed else ""
+        match = (shown.get(typed) or
+                 next((e.id for e in [known_entity(self._entities, typed, span.label)] if e), None) or
+                 next((e.id for e in self._entities if typed and fold(e.name) == fold(typed)), None) or
+                 (shown.get(completion) if completion and fold(typed) in fold(completion) else None))
+        if match:
+            if match != span.entity_id:
+                self.entity_chosen.emit(match)
+        else:
+            self.entity_created.emit(typed or self._text[span.start : span.end])
+        self.finished.emit()
 
     def _on_aliases_edited(self) -> None:
         linked = self._linked

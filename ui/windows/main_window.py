@@ -36,6 +36,7 @@ from curator.domain.models import (
     Suggestion,
     SuggestionStatus,
 )
+from curator.domain.schema import LabelKind
 from curator.domain.text import snap_to_words
 from curator.errors import CuratorError
 from curator.exporting import export
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         editor.value_edited.connect(self._on_value_edited)
         editor.entity_chosen.connect(self._on_entity_chosen)
         editor.entity_created.connect(self._on_entity_created)
+        editor.finished.connect(self.article.setFocus)
         editor.aliases_edited.connect(
             lambda entity_id, aliases: self.apply(EditEntity(entity_id, {"aliases": aliases},
                                                              self.document.id if self.document else 0)))
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action("&Delete span", QKeySequence.StandardKey.Delete,
                                           self.delete_selected_span, edit_menu)
         self._action("&Find document", QKeySequence.StandardKey.Find, self._focus_search, edit_menu)
+        self._action("&Link span to an entity", "L", self.focus_entity_box, edit_menu)
 
         doc_menu = bar.addMenu("&Document")
         self._action("&Next document", "Ctrl+PgDown", lambda: self.go_to_relative(1), doc_menu)
@@ -402,7 +405,8 @@ class MainWindow(QMainWindow):
         if snap_to_words(self.document.text, start, end) is None:
             self.statusBar().showMessage("Select some words first, then press a label key", 4000)
             return
-        command = editing.tag(self.schema, self.document, start, end, label, self.annotator, self.spans.spans)
+        command = editing.tag(self.schema, self.document, start, end, label, self.annotator, self.spans.spans,
+                              self.panel.value_editor.entities)
         if command is None or self.apply(command):  # None: that span has that label already
             self.article.clear_selection()
             if isinstance(command, AddSpan):
@@ -421,6 +425,17 @@ class MainWindow(QMainWindow):
         span = self._selected_span()
         if span is not None and (entity_id or None) != span.entity_id:
             self.apply(EditSpan(span.id, span.doc_id, {"entity_id": entity_id or None}, expected=span.updated))
+
+    def focus_entity_box(self) -> None:
+        """L: type the entity the selected span names; Enter links it (or creates it)."""
+        editor = self.panel.value_editor
+        span = self._selected_span()
+        kind = self.schema.get(span.label) if span else None
+        if kind is None or kind.kind is not LabelKind.ENTITY:
+            self.statusBar().showMessage("Select a span with an entity label to link it to an entity", 4000)
+            return
+        editor.entity_box.setFocus()
+        editor.entity_box.lineEdit().selectAll()
 
     def _on_entity_created(self, name: str) -> None:
         span = self._selected_span()
