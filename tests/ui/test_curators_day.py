@@ -130,3 +130,44 @@ def test_entities_are_linked_and_created_from_the_keyboard_and_known_names_come_
     assert window.article.hasFocus()
     window.history.undo()
     assert {e.name for e in window.store.entities()} == {"Smailov, Alikhan"}
+
+
+# -- layout: nothing clipped at 1280×720, lists of useful height, nothing reflows -----------------
+
+def _fits(widget) -> bool:
+    return widget.fontMetrics().horizontalAdvance(widget.text()) + 12 <= widget.width()
+
+
+def test_at_1280_by_720_the_window_fits_and_nothing_is_clipped(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1280, 720)
+    QApplication.processEvents()
+    assert window.height() <= 720 and window.width() <= 1280
+    assert all(_fits(button) for button in window.panel.label_buttons.values())
+    metrics = window.document_table.fontMetrics()
+    assert window.document_table.columnWidth(0) >= metrics.horizontalAdvance("China among top")
+    assert window.document_table.columnWidth(2) >= metrics.horizontalAdvance("2023-11-07") + 8
+    spans = window.panel.span_table
+    assert spans.viewport().height() // spans.verticalHeader().defaultSectionSize() >= 7
+    assert spans.columnWidth(2) >= spans.fontMetrics().horizontalAdvance("2005-11-07/2023-11-07") + 8
+
+
+def test_tagging_a_long_mention_as_an_entity_does_not_widen_the_panel(window, qtbot):
+    from gui_actions import select_text
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1280, 720)  # where the panel is at its narrowest
+    QApplication.processEvents()
+    before = (window.panel.width(), window.article.width())
+    select_text(window, qtbot, "the Chinese investment community to participate in even more joint projects")
+    qtbot.keyClick(window.article, Qt.Key.Key_2)
+    editor = window.panel.value_editor
+    assert editor.pages.currentWidget() is editor.entity_page and "Chinese investment" in editor.new_entity.text()
+    QApplication.processEvents()
+    assert (window.panel.width(), window.article.width()) == before
+    qtbot.keyClick(window.article, Qt.Key.Key_L)
+    qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)  # an entity named after all of it
+    QApplication.processEvents()
+    assert editor.entity_box.currentText().startswith("the Chinese investment community")
+    assert (window.panel.width(), window.article.width()) == before

@@ -29,7 +29,7 @@ class DocumentTableModel(QAbstractTableModel):
     database, which is what keeps a 100k-document list fast. UI thread only.
     """
 
-    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "Status"),
+    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "Done"),
                ("spans", "Spans"))
     PAGE = 200
     IdRole = Qt.ItemDataRole.UserRole + 1
@@ -126,13 +126,14 @@ class DocumentTableModel(QAbstractTableModel):
         if column == "published":
             return row.published.isoformat() if row.published else ""
         if column == "status":
-            return "✓ done" if row.status is DocumentStatus.DONE else "to do"
+            return "✓" if row.status is DocumentStatus.DONE else ""
         if column == "spans":
             return row.spans
         return getattr(row, column) or ""
 
     def _tooltip(self, row: DocumentRow, column: str) -> str:
-        return f"{row.title or row.uid}\nid: {row.uid}"
+        done = "done" if row.status is DocumentStatus.DONE else "to do"
+        return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}"
 
     def _foreground(self, row: DocumentRow, column: str) -> Any:
         if column == "status" and row.status is DocumentStatus.DONE:
@@ -142,6 +143,8 @@ class DocumentTableModel(QAbstractTableModel):
     def _alignment(self, row: DocumentRow, column: str) -> Any:
         if column == "spans":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == "status":
+            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     _ROLE_HANDLERS = {

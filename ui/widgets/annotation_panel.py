@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,7 +26,7 @@ from curator.domain.models import Document, DocumentStatus
 from curator.domain.schema import LabelSchema
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.suggestion_table_model import SuggestionTableModel
-from ui.widgets.table_views import make_table, select_row
+from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.widgets.value_editor import ValueEditor
 
 
@@ -39,12 +38,9 @@ def _text_color_for(background: str) -> str:
 def _table(parent: QWidget, model, name: str) -> QTableView:
     table = make_table(model, parent)
     table.setObjectName(name)
-    header = table.horizontalHeader()
-    # Fixed widths: contents-based sizing would re-measure every row on each edit.
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-    header.resizeSection(1, 90)
-    header.resizeSection(2, 150)
+    # Contents-based sizing would re-measure every row on each edit; the value, often the
+    # longest (a date range), takes the larger share.
+    share_columns(table, {1: 78}, {0: 2, 2: 3})
     return table
 
 
@@ -201,13 +197,14 @@ class AnnotationPanel(QWidget):
         bulk.addWidget(self.reject_all_button)
         suggestions_layout.addLayout(bulk)
         self.tabs.addTab(suggestions_page, "Suggestions")
+        # The document's details are looked at now and then: a tab, so that the span and
+        # suggestion lists keep the height (at 1280×720 too).
+        self.details = DocumentDetails(self.tabs)
+        self.tabs.addTab(self.details, "Document")
         layout.addWidget(self.tabs, stretch=1)
 
         self.value_editor = ValueEditor(schema, self)
         layout.addWidget(self.value_editor)
-
-        self.details = DocumentDetails(self)
-        layout.addWidget(self.details)
 
         self.done_box = QCheckBox("Done with this document  (Ctrl+D)", self)
         self.done_box.setObjectName("done")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
@@ -27,3 +27,36 @@ def select_row(table: QTableView, row: int) -> None:
     table.selectionModel().setCurrentIndex(
         index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
     table.scrollTo(index)
+
+
+class _Shares(QObject):
+    def __init__(self, table: QTableView, fixed: dict[int, int], shares: dict[int, float]) -> None:
+        super().__init__(table)
+        self.table, self.fixed, self.shares = table, fixed, shares
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        header = self.table.horizontalHeader()
+        free = max(0, self.table.viewport().width() - sum(self.fixed.values()))
+        total = sum(self.shares.values())
+        for column, width in self.fixed.items():
+            header.resizeSection(column, width)
+        for column, share in self.shares.items():
+            header.resizeSection(column, max(40, int(free * share / total)))
+
+
+def share_columns(table: QTableView, fixed: dict[int, int], shares: dict[int, float]) -> None:
+    """Columns of set widths (``fixed``) and columns sharing the rest in proportion
+    (``shares``), kept so as the table is resized: a long cell never widens the table,
+    and at any window size every column keeps a useful width. The user may still drag
+    a column until the next resize. Reads no rows."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    shares_filter = _Shares(table, fixed, shares)
+    table.viewport().installEventFilter(shares_filter)
+    shares_filter.apply()

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -74,7 +76,7 @@ class ValueEditor(QGroupBox):
 
     def _build_figure_page(self) -> None:
         page = QWidget(self)
-        form = QFormLayout(page)
+        form = QGridLayout(page)  # two fields a row: the lists above keep their height
         form.setContentsMargins(0, 0, 0, 0)
         self.amount = QLineEdit(page)
         self.amount.setObjectName("value_amount")
@@ -84,9 +86,14 @@ class ValueEditor(QGroupBox):
         self.qualifier = _combo([q.value for q in Qualifier], page)
         self.qualifier.setObjectName("value_qualifier")
         self.change = _combo([c.value for c in Change], page)
-        for title, widget in (("Amount", self.amount), ("Unit", self.unit), ("Scale", self.scale),
-                              ("Qualifier", self.qualifier), ("Level/change", self.change)):
-            form.addRow(title, widget)
+        for index, (title, widget) in enumerate((("Amount", self.amount), ("Unit", self.unit),
+                                                 ("Qualifier", self.qualifier), ("Scale", self.scale),
+                                                 ("Change", self.change))):
+            row, column = (0, 0) if index == 0 else ((index + 1) // 2, 2 * ((index + 1) % 2))
+            form.addWidget(QLabel(title, page), row, column)
+            form.addWidget(widget, row, column + 1, 1, 3 if index == 0 else 1)
+        form.setColumnStretch(1, 1)
+        form.setColumnStretch(3, 1)
         for editor in (self.amount, self.unit, self.scale):
             editor.editingFinished.connect(self._on_figure_edited)
         for combo in (self.qualifier, self.change):
@@ -125,6 +132,8 @@ class ValueEditor(QGroupBox):
         self.entity_box.setObjectName("entity_box")
         self.entity_box.setEditable(True)
         self.entity_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.entity_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.entity_box.setMinimumContentsLength(12)
         self.entity_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.entity_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.entity_box.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -137,6 +146,9 @@ class ValueEditor(QGroupBox):
         buttons = QHBoxLayout()
         self.new_entity = QPushButton("New entity", page)
         self.new_entity.setObjectName("new_entity")
+        # The button names the mention; a long one is cut, never widening the panel.
+        self.new_entity.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.new_entity.setMinimumWidth(120)
         self.new_entity.clicked.connect(self._on_new_entity)
         self.unlink = QPushButton("Unlink", page)
         self.unlink.clicked.connect(lambda: self.entity_chosen.emit(""))

@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -74,6 +73,7 @@ from ui.models.suggestion_table_model import SuggestionTableModel
 from ui.store_events import StoreEvents
 from ui.widgets.annotation_panel import AnnotationPanel
 from ui.widgets.article_view import ArticleView
+from ui.widgets.table_views import share_columns
 from ui.windows.duplicates_window import DuplicatesWindow
 from ui.windows.review_window import ReviewWindow
 from ui.windows.validation_dialog import ValidationDialog
@@ -143,13 +143,9 @@ class MainWindow(QMainWindow):
         self.document_table.verticalHeader().hide()
         self.document_table.verticalHeader().setDefaultSectionSize(24)
         self.document_table.setWordWrap(False)
-        header = self.document_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed starting widths: measuring contents would read every row of a large project.
-        for column, width in enumerate((0, 130, 86, 62, 48)):
-            if width:
-                header.resizeSection(column, width)
+        # Set widths, the title and outlet sharing the rest: measuring contents would read
+        # every row of a large project.
+        share_columns(self.document_table, {2: 86, 3: 44, 4: 50}, {0: 2.2, 1: 1})
         self.document_table.selectionModel().currentRowChanged.connect(self._on_current_document_changed)
         left_layout.addWidget(self.document_table)
 
