@@ -1,16 +1,20 @@
-"""The setup scripts, run in a copy of the checkout with stand-ins for pip and Debian's
-package tools: no network, no root.
+"""The setup, test and PostgreSQL scripts, run in a copy of the checkout with stand-ins for
+pip, Debian's package tools and PostgreSQL's client tools: no network, no root, no server.
 
-The stand-ins log what they are asked to do.
+The stand-ins log what they are asked to do; a small fake server keeps its databases as
+lines of a file, so a test sees which databases a run made and whether it dropped them.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,11 +25,14 @@ pytestmark = pytest.mark.skipif(
     sys.platform == "win32" or shutil.which("bash") is None, reason="the scripts are bash, for Debian and Ubuntu"
 )
 
-# Stand-ins, each a bash script. $FAKE holds their log.
+TEST_DATABASE = re.compile(r"curator_test_(\d+)_[0-9a-f]+")
+
+# Stand-ins, each a bash script. $FAKE holds the log and the fake server's state.
 TOOLS = {
     "dpkg-query": 'printf "install ok installed"',
     "apt-get": 'echo "apt-get $*" >> "$FAKE/log"; exit 1',
     "sudo": '[ "$1" != -u ] || shift 2; exec "$@"',
+    "su": 'shift; exec sh "$@"',  # su postgres -c COMMAND
     # The base Python: makes a fake virtual environment, and is the real one otherwise.
     "python": """
 if [ "$1 $2" = "-m venv" ]; then
@@ -35,6 +42,27 @@ if [ "$1 $2" = "-m venv" ]; then
   exit 0
 fi
 exec "$REAL_PYTHON" "$@"
+""",
+    "pg_lsclusters": 'echo "15 main 5432 ${FAKE_PG_STATUS:-online} postgres /db /log"',
+    "pg_ctlcluster": 'echo "pg_ctlcluster $*" >> "$FAKE/log"',
+    "psql": """
+echo "psql $*" >> "$FAKE/log"
+case "$*" in
+  *pg_database*) cat "$FAKE/databases" ;;
+  *pg_roles*) [ ! -e "$FAKE/role" ] || echo 1 ;;
+  *"CREATE ROLE"*) touch "$FAKE/role" ;;
+esac
+""",
+    "createdb": """
+name="${*: -1}"
+if grep -qx "$name" "$FAKE/databases"; then echo "database $name exists" >&2; exit 1; fi
+echo "$name" >> "$FAKE/databases"
+""",
+    "dropdb": """
+echo "dropdb $*" >> "$FAKE/log"
+name="${*: -1}"
+grep -vx "$name" "$FAKE/databases" > "$FAKE/databases.new" || true
+mv "$FAKE/databases.new" "$FAKE/databases"
 """,
 }
 
@@ -46,6 +74,18 @@ if [ "$1 $2" = "-m pip" ]; then
   exit "${FAKE_PIP_STATUS:-0}"
 fi
 PYTHONPATH="$FAKE/site" exec "$REAL_PYTHON" "$@"
+"""
+
+# scripts/test's pytest: notes the database it was given and what the server held, then
+# passes, fails, or waits to be interrupted.
+FAKE_PYTEST = """
+echo "$CURATOR_TEST_POSTGRES" > "$FAKE/url"
+cp "$FAKE/databases" "$FAKE/databases-during-run"
+case "$FAKE_PYTEST" in
+  pass) exit 0 ;;
+  fail) exit 1 ;;
+  wait) touch "$FAKE/started"; sleep 30 ;;
+esac
 """
 
 
@@ -61,7 +101,7 @@ class Machine:
     def __init__(self, base: Path):
         self.checkout = base / "checkout"
         self.fake = base / "fake"
-        for name in ("setup", "install_key.py"):
+        for name in ("setup", "install_key.py", "test", "postgres"):
             (self.checkout / "scripts").mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / "scripts" / name, self.checkout / "scripts" / name)
         shutil.copy2(ROOT / "pyproject.toml", self.checkout / "pyproject.toml")
@@ -70,6 +110,7 @@ class Machine:
         write_script(self.fake / "venv-python", VENV_PYTHON)
         (self.fake / "site" / "pip").mkdir(parents=True)
         (self.fake / "site" / "pip" / "__init__.py").touch()
+        (self.fake / "databases").touch()
         (self.fake / "log").touch()
         self.env = {
             **os.environ,
@@ -78,6 +119,7 @@ class Machine:
             "REAL_PYTHON": sys.executable,
             "FAKE": str(self.fake),
         }
+        self.env.pop("CURATOR_TEST_POSTGRES", None)
         self._log_seen = 0
 
     def run(self, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess:
@@ -92,6 +134,9 @@ class Machine:
         lines = (self.fake / "log").read_text(encoding="utf-8").splitlines()
         new, self._log_seen = lines[self._log_seen:], len(lines)
         return new
+
+    def databases(self) -> list[str]:
+        return (self.fake / "databases").read_text(encoding="utf-8").split()
 
 
 @pytest.fixture
@@ -159,3 +204,90 @@ def test_install_key_follows_pyproject_extras_and_python(machine, monkeypatch):
     monkeypatch.undo()
     (machine.checkout / "pyproject.toml").write_text("[project]\n")
     assert key != install_key.install_key(machine.checkout, "test")
+
+
+# --- scripts/postgres: a database per run
+
+
+def test_each_run_gets_a_database_of_its_own(machine):
+    first = machine.run("postgres", "create", str(os.getpid())).stdout.strip()
+    second = machine.run("postgres", "create", str(os.getpid())).stdout.strip()
+    names = [url.rsplit("/", 1)[1] for url in (first, second)]
+    assert first.startswith("postgresql+psycopg://curator:curator@127.0.0.1:5432/")
+    assert names[0] != names[1]
+    assert all(TEST_DATABASE.fullmatch(name)[1] == str(os.getpid()) for name in names)
+    assert machine.databases() == names
+
+    machine.run("postgres", "drop", first)
+    assert machine.databases() == [names[1]]
+    machine.run("postgres", "drop", second)
+    assert machine.databases() == []
+
+
+def test_create_drops_only_the_databases_of_runs_that_are_gone(machine):
+    gone = "curator_test_99999999_0badc0de"  # above any pid_max
+    running = f"curator_test_{os.getpid()}_c0ffee00"
+    (machine.fake / "databases").write_text(f"{gone}\n{running}\ncurator_test\ncurator\n")
+    url = machine.run("postgres", "create", str(os.getpid())).stdout.strip()
+    assert machine.databases() == [running, "curator_test", "curator", url.rsplit("/", 1)[1]]
+
+
+def test_drop_refuses_a_database_it_did_not_make(machine):
+    (machine.fake / "databases").write_text("curator\n")
+    result = machine.run("postgres", "drop", "postgresql+psycopg://curator:curator@127.0.0.1:5432/curator",
+                         check=False)
+    assert result.returncode == 2
+    assert machine.databases() == ["curator"]
+
+
+def test_create_starts_a_server_that_is_down(machine):
+    machine.run("postgres", "create", str(os.getpid()), FAKE_PG_STATUS="down")
+    assert "pg_ctlcluster 15 main start" in machine.new_log()
+
+
+# --- scripts/test: the run's database is dropped however the run ends
+
+
+@pytest.fixture
+def test_machine(machine) -> Machine:
+    write_script(machine.checkout / "scripts" / "setup", "exit 0")
+    write_script(machine.checkout / ".venv" / "bin" / "lint-imports", "exit 0")
+    write_script(machine.checkout / ".venv" / "bin" / "python", FAKE_PYTEST)
+    return machine
+
+
+@pytest.mark.parametrize("outcome, status", [("pass", 0), ("fail", 1)])
+def test_the_run_drops_its_database_when_the_tests_end(test_machine, outcome, status):
+    result = test_machine.run("test", check=False, FAKE_PYTEST=outcome)
+    assert result.returncode == status, result.stderr
+    url = (test_machine.fake / "url").read_text().strip()
+    name = url.rsplit("/", 1)[1]
+    assert TEST_DATABASE.fullmatch(name)
+    assert (test_machine.fake / "databases-during-run").read_text().split() == [name]
+    assert test_machine.databases() == []
+
+
+def test_the_run_drops_its_database_when_interrupted(test_machine):
+    def as_from_a_terminal():
+        # Its own process group, as a terminal's Ctrl+C reaches, and SIGINT not ignored
+        # even when these tests run in the background.
+        os.setpgrp()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    run = subprocess.Popen([str(test_machine.checkout / "scripts" / "test")],
+                           env={**test_machine.env, "FAKE_PYTEST": "wait"}, preexec_fn=as_from_a_terminal,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (test_machine.fake / "started").exists():
+            assert run.poll() is None and time.monotonic() < deadline, "the tests never started"
+            time.sleep(0.02)
+        assert len(test_machine.databases()) == 1
+        os.killpg(run.pid, signal.SIGINT)
+        run.communicate(timeout=20)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 130
+    assert test_machine.databases() == []
