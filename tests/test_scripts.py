@@ -29,8 +29,22 @@ TEST_DATABASE = re.compile(r"curator_test_(\d+)_[0-9a-f]+")
 
 # Stand-ins, each a bash script. $FAKE holds the log and the fake server's state.
 TOOLS = {
-    "dpkg-query": 'printf "install ok installed"',
-    "apt-get": 'echo "apt-get $*" >> "$FAKE/log"; exit 1',
+    # Every package installed but those named in $FAKE_MISSING, which dpkg never heard of.
+    "dpkg-query": """
+format="${2#-f=}"
+status=0
+for package in "${@:3}"; do
+  if [[ " $FAKE_MISSING " == *" $package "* ]]; then
+    echo "dpkg-query: no packages found matching $package" >&2
+    status=1
+  else
+    line="${format//'${Package}'/$package}"
+    printf "${line//'${Status}'/install ok installed}"
+  fi
+done
+exit $status
+""",
+    "apt-get": 'echo "apt-get $*" >> "$FAKE/log"',
     "sudo": '[ "$1" != -u ] || shift 2; exec "$@"',
     "su": 'shift; exec sh "$@"',  # su postgres -c COMMAND
     # The base Python: makes a fake virtual environment, and is the real one otherwise.
@@ -167,6 +181,17 @@ def test_setup_installs_on_a_fresh_machine_then_only_when_the_install_changes(ma
     log = machine.new_log()
     assert pip_calls(log) == ["pip install --quiet --upgrade pip", "pip install --quiet -e .[test]"]
     assert not [line for line in log if line.startswith("venv")]
+
+    machine.run("setup")
+    assert machine.new_log() == []
+
+
+def test_setup_installs_the_missing_system_libraries_only(machine):
+    machine.run("setup", FAKE_MISSING="libxcb-cursor0 libegl1")
+    apt = [line for line in machine.new_log() if line.startswith("apt-get")]
+    assert apt[0] == "apt-get update -qq"
+    assert apt[1].startswith("apt-get install ")
+    assert apt[1].split()[-2:] == ["libegl1", "libxcb-cursor0"]
 
     machine.run("setup")
     assert machine.new_log() == []
