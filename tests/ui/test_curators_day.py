@@ -171,3 +171,22 @@ def test_tagging_a_long_mention_as_an_entity_does_not_widen_the_panel(window, qt
     QApplication.processEvents()
     assert editor.entity_box.currentText().startswith("the Chinese investment community")
     assert (window.panel.width(), window.article.width()) == before
+
+
+# -- help -----------------------------------------------------------------------------------------
+
+def test_question_mark_shows_every_shortcut_and_the_label_guidelines(window, qtbot):
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    sheet = window.help_sheet
+    assert sheet is not None and sheet.isVisible()
+    text = sheet.text.toPlainText()
+    for expected in ("Accept all shown", "Ctrl+Shift+A", "Done and next", "Link span to an entity",
+                     "PERSON", "A named person", "A date, period or relative date", "Double-click"):
+        assert expected in text
+    assert window.menuBar().actions()[-1].text() == "&Help"
+    sheet.close()
+    qtbot.keyClick(window.search, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    assert window.search.text() == "?" and not sheet.isVisible()  # typing in a field is typing
+    qtbot.keyClick(window.article, Qt.Key.Key_F1)
+    assert sheet.isVisible()

@@ -75,6 +75,7 @@ from ui.widgets.annotation_panel import AnnotationPanel
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import share_columns
 from ui.windows.duplicates_window import DuplicatesWindow
+from ui.windows.help_sheet import HelpSheet
 from ui.windows.review_window import ReviewWindow
 from ui.windows.validation_dialog import ValidationDialog
 from ui.workers import BackgroundTask, run_task
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self.documents.on_store_changed)
         self.events.changed.connect(self.spans.on_store_changed)
         self.events.changed.connect(self._on_store_changed)
-        self.review_window = self.duplicates_window = None
+        self.review_window = self.duplicates_window = self.help_sheet = None
 
         self._build_widgets()
         self._build_actions()
@@ -261,7 +262,18 @@ class MainWindow(QMainWindow):
         label_menu = bar.addMenu("&Labels")
         for label in self.schema.labels:
             key = self.schema.key_of(label.name)
-            self._action(label.name, key, lambda _=False, name=label.name: self.apply_label(name), label_menu)
+            action = self._action(label.name, key, lambda _=False, name=label.name: self.apply_label(name),
+                                  label_menu)
+            action.setToolTip(label.description or label.name)
+
+        help_menu = bar.addMenu("&Help")
+        help_keys = [QKeySequence(Qt.Key.Key_F1), QKeySequence("?"), QKeySequence("Shift+?")]  # ? is shifted
+        self._action("&Keyboard and labels", help_keys, self.show_help, help_menu)
+
+    def show_help(self) -> None:
+        if self.help_sheet is None:
+            self.help_sheet = HelpSheet(self.menuBar(), self.schema, self)
+        self.help_sheet.show_sheet()
 
     def _update_title(self) -> None:
         name = self.store.project.name
