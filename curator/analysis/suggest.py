@@ -2,8 +2,9 @@
 
 Suggestions are kept per annotator and never touch annotations: the curator
 accepts (making a normal annotation) or rejects each. A suggestion is not made
-again once it exists in any status, and never where the annotator already has
-a span overlapping it.
+again once it exists in any status, never where the annotator already has a
+span overlapping it, and never in the text's header (``date 2023-11-07`` before
+the body), which is metadata, not article text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 
 from curator.domain.dates import find_dates
 from curator.domain.figures import find_figures
+from curator.domain.header import find_header
 from curator.domain.models import (
     Annotation,
     Document,
@@ -53,7 +55,7 @@ class EntityMatcher:
 
 def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | None = None,
             annotator: str = "") -> list[Suggestion]:
-    """Everything the rules find in one document (not yet filtered against the store)."""
+    """Everything the rules find in one document's body (not yet filtered against the store)."""
     text, anchor = document.text, document.published
     proposals: list[Suggestion] = []
     date_labels = [label.name for label in schema.labels if label.kind is LabelKind.DATE]
@@ -75,6 +77,9 @@ def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | No
             if entity.type in schema:
                 proposals.append(Suggestion(doc_id=document.id, start=start, end=end, label=entity.type,
                                             annotator=annotator, source="entities", entity_id=entity.id))
+    header = find_header(text)
+    if header is not None:
+        proposals = [s for s in proposals if not header.overlaps(s.start, s.end)]
     return sorted(proposals, key=lambda s: (s.start, s.end))
 
 

@@ -1,8 +1,8 @@
 """Detect an article's publication date and outlet from its own text.
 
-News text often states them: a leading ``date 2023-11-07`` header, a dateline
-such as ``Astana, 28 March 2023 (TDI):``, or a sign-off such as
-``///nCa, 6 November 2023``. Detection only fills fields that are empty; the
+News text often states them: a leading ``date 2023-11-07`` header (found by
+``curator.domain.header``), a dateline such as ``Astana, 28 March 2023 (TDI):``,
+or a sign-off such as ``///nCa, 6 November 2023``. Detection only fills fields that are empty; the
 curator can always edit them.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from curator.domain.header import find_header
 from curator.domain.models import DocumentMeta
 
 _MONTHS = {
@@ -38,7 +39,6 @@ _DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\
 _MONTH_DAY_YEAR = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})")
 _WRITTEN_DATE = r"(?P<date>\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d{2}|[A-Za-z]{3,9}\.?\s+\d{1,2},\s+(?:19|20)\d{2})"
 
-_ISO_HEADER = re.compile(r"\A\s*date:?\s+(?P<iso>\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 # "Astana, 28 March 2023 (TDI):" - place, date, optional outlet in brackets.
 _DATELINE = re.compile(
     rf"\A\s*(?P<place>[A-Z][\w .'\-]{{1,40}}?),\s+{_WRITTEN_DATE}"
@@ -68,10 +68,10 @@ def parse_written_date(written: str) -> date | None:
 def detect_metadata(text: str, *, markdown: bool = False) -> DocumentMeta:
     """Publication date, outlet and (for Markdown) title as far as the text states them."""
     found = DocumentMeta()
-    header = _ISO_HEADER.match(text)
-    if header:
+    header = find_header(text)
+    if header and "date" in header.fields:
         try:
-            found.published = date.fromisoformat(header.group("iso"))
+            found.published = date.fromisoformat(header.fields["date"])
         except ValueError:
             pass
     dateline = _DATELINE.match(text)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain.header import find_header
 from curator.domain.models import Document, DocumentStatus
 from curator.domain.schema import LabelSchema
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.suggestion_table_model import SuggestionTableModel
+from ui.widgets.article_view import HEADER_COLOR
 from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.widgets.value_editor import ValueEditor
 
@@ -52,7 +54,8 @@ def _select_row(table: QTableView, row: int | None) -> None:
 
 
 class DocumentDetails(QGroupBox):
-    """Editable title, outlet, date and URL of the open document.
+    """Editable title, outlet, date and URL of the open document, and what its text's
+    header (leading metadata such as ``date 2023-11-07``) says, if it has one.
 
     Emits ``edited(field, value)`` when the curator finishes editing a field
     with a changed, valid value. UI thread only.
@@ -64,7 +67,7 @@ class DocumentDetails(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Document", parent)
-        layout = QFormLayout(self)
+        self._form = layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.editors: dict[str, QLineEdit] = {}
         self._values: dict[str, object] = {}
@@ -75,6 +78,13 @@ class DocumentDetails(QGroupBox):
             layout.addRow(title, editor)
             self.editors[name] = editor
         self.editors["published"].setPlaceholderText("YYYY-MM-DD")
+        self.header = QLabel(self)
+        self.header.setObjectName("document_header")
+        self.header.setStyleSheet(f"color: {HEADER_COLOR}; font-style: italic")
+        self.header.setWordWrap(True)
+        self.header.setToolTip("Metadata at the start of the text, before the article: nothing is suggested there")
+        layout.addRow("Header", self.header)
+        layout.setRowVisible(self.header, False)
         self.origin = QLabel(self)
         self.origin.setStyleSheet("color: #666")
         self.origin.setWordWrap(True)
@@ -90,6 +100,9 @@ class DocumentDetails(QGroupBox):
             editor.setStyleSheet("")
             editor.setEnabled(document is not None)
             editor.blockSignals(False)
+        header = find_header(document.text) if document else None
+        self.header.setText(header.describe() if header else "")
+        self._form.setRowVisible(self.header, header is not None)
         self.origin.setText(f"id {document.uid} · from {document.origin}" if document else "")
 
     def _on_field_edited(self, name: str) -> None:

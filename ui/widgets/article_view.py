@@ -1,4 +1,5 @@
-"""The article text, with the annotator's spans highlighted in their label colours."""
+"""The article text, with the annotator's spans highlighted in their label colours and
+its header (leading metadata such as ``date 2023-11-07``) muted."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QSyntaxHighlighter,
@@ -17,8 +19,9 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from curator.domain.header import Header, find_header
 from curator.domain.models import Annotation, Suggestion
 from curator.domain.schema import LabelSchema
 from curator.domain.text import next_token_end, previous_token_start, token_at
@@ -56,6 +59,7 @@ def display_text(text: str) -> str:
 
 
 REGION_COLOR = "#fff3b0"
+HEADER_COLOR = "#8a8a8a"
 
 _Range = tuple[int, int, tuple]  # Qt start, Qt end, the key of its format
 
@@ -69,20 +73,25 @@ class _Highlighter(QSyntaxHighlighter):
         self.formats: dict[tuple, QTextCharFormat] = {}
         self._index: list[tuple[list[int], list[int]]] = []
 
-    def update(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat], restyled: bool) -> None:
-        """Show these layers, laying out again only the paragraphs whose ranges changed
-        (all of them if the formats were ``restyled``)."""
-        layers = [sorted(layer, key=lambda r: (r[0], -r[1])) for layer in layers]
-        before = {(i, *r) for i, layer in enumerate(self.layers) for r in layer}
-        after = {(i, *r) for i, layer in enumerate(layers) for r in layer}
-        self.layers, self.formats = layers, formats
+    def set_layers(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat]) -> None:
+        """Take these layers for the next lay-out, without laying anything out now (as
+        before new text, which is laid out anyway)."""
+        self.layers = [sorted(layer, key=lambda r: (r[0], -r[1])) for layer in layers]
+        self.formats = formats
         self._index = []
-        for layer in layers:
+        for layer in self.layers:
             reach, furthest = [], -1
             for _start, end, _key in layer:
                 furthest = max(furthest, end)
                 reach.append(furthest)
             self._index.append(([start for start, _end, _key in layer], reach))
+
+    def update(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat], restyled: bool) -> None:
+        """Show these layers, laying out again only the paragraphs whose ranges changed
+        (all of them if the formats were ``restyled``)."""
+        before = {(i, *r) for i, layer in enumerate(self.layers) for r in layer}
+        self.set_layers(layers, formats)
+        after = {(i, *r) for i, layer in enumerate(self.layers) for r in layer}
         changed = before ^ after
         document = self.document()
         if restyled or len(changed) > 200 or document.blockCount() < 50:
@@ -116,7 +125,10 @@ class ArticleView(QPlainTextEdit):
     (background in the label colour), so that painting a thousand of them costs
     no more than painting the text; when spans change, only the paragraphs they
     touch are laid out again. The selected span is also outlined, as an extra
-    selection. Emits ``span_clicked`` when a click lands on a span. UI thread only.
+    selection. The text's header (``date 2023-11-07`` before the body) is metadata,
+    not article text: it is drawn grey and italic, under any span tagged there by
+    hand. Hovering shows what is under the pointer. Emits ``span_clicked`` when a
+    click lands on a span. UI thread only.
     """
 
     span_clicked = Signal(str)
@@ -141,6 +153,7 @@ class ArticleView(QPlainTextEdit):
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
         self._regions: list[tuple[int, int]] = []
+        self._header: Header | None = None
         self._colors: dict[str, QColor] = {}
         self._highlighter = _Highlighter(self.document())
         self._restyled = False
@@ -154,7 +167,8 @@ class ArticleView(QPlainTextEdit):
         self._suggestions = []
         self._selected_id = None
         self._regions = []
-        self._highlighter.layers = []
+        self._header = find_header(text)
+        self._highlighter.set_layers(*self._layers())  # laid out with the new text
         self.setPlainText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -208,27 +222,44 @@ class ArticleView(QPlainTextEdit):
         selection.format = fmt
         return selection
 
-    def _paint(self) -> None:
+    def _layers(self) -> tuple[list[list[_Range]], dict[tuple, QTextCharFormat]]:
+        """The ranges to draw, in drawing order (the header, shaded regions, suggestions,
+        spans; outer before inner), and their formats, one per kind and label."""
         to_qt = self._offsets.to_qt
-        formats: dict[tuple, QTextCharFormat] = {}  # one per kind and label
+        formats: dict[tuple, QTextCharFormat] = {}
+        header = []
+        if self._header is not None:
+            formats[("header",)] = self._header_format(self._header)
+            header.append((to_qt(self._header.start), to_qt(self._header.end), ("header",)))
         if self._regions:
             formats[("region",)] = shade = QTextCharFormat()
             shade.setBackground(QColor(REGION_COLOR))
         for suggested, items in ((True, self._suggestions), (False, self._spans)):
             for label in {item.label for item in items}:
                 formats[(suggested, label)] = self._format(label, suggested)
-        # Layers in drawing order: shaded regions, suggestions, spans (outer before inner).
-        self._highlighter.update([
+        return [
+            header,
             [(to_qt(start), to_qt(end), ("region",)) for start, end in self._regions],
             [(to_qt(s.start), to_qt(s.end), (True, s.label)) for s in self._suggestions],
             [(to_qt(s.start), to_qt(s.end), (False, s.label)) for s in self._spans],
-        ], formats, self._restyled)
+        ], formats
+
+    def _paint(self) -> None:
+        self._highlighter.update(*self._layers(), self._restyled)
         self._restyled = False
         selections = []
         selected = next((s for s in [*self._spans, *self._suggestions] if s.id == self._selected_id), None)
         if selected is not None:
             selections.append(self._selection(selected.start, selected.end, self._selected_format(selected)))
         self.setExtraSelections(selections)
+
+    @staticmethod
+    def _header_format(header: Header) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setForeground(QColor(HEADER_COLOR))
+        fmt.setFontItalic(True)
+        fmt.setToolTip(f"Header (metadata): {header.describe()}")
+        return fmt
 
     def _format(self, label: str, suggested: bool) -> QTextCharFormat:
         fmt = QTextCharFormat()
@@ -257,8 +288,8 @@ class ArticleView(QPlainTextEdit):
         return fmt
 
     def highlights(self) -> list[tuple[str, QTextCharFormat]]:
-        """The formatted stretches of text (spans, suggestions, shaded regions) with their
-        formats, in text order; the selected item's outline is an extra selection."""
+        """The formatted stretches of text (header, spans, suggestions, shaded regions) with
+        their formats, in text order; the selected item's outline is an extra selection."""
         found = []
         block = self.document().begin()
         while block.isValid():
@@ -269,11 +300,41 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
         return found
 
+    def tooltip_at(self, offset: int) -> str:
+        """The tooltip of what is drawn at ``offset`` (a span's label, a suggestion, the
+        header), or "" over plain text."""
+        position = self._offsets.to_qt(offset)
+        block = self.document().findBlock(position)
+        if not block.isValid():
+            return ""
+        within = position - block.position()
+        return next((part.format.toolTip() for part in block.layout().formats()
+                     if part.start <= within < part.start + part.length), "")
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # The text control shows only the document's own formats' tooltips, not those of
+        # the formats laid out by the highlighter: show those here.
+        if event.type() == QEvent.Type.ToolTip:
+            help_event: QHelpEvent = event  # type: ignore[assignment]
+            position = self.cursorForPosition(help_event.pos()).position()
+            tooltip = self.tooltip_at(self._offsets.from_qt(position))
+            if tooltip:
+                QToolTip.showText(help_event.globalPos(), tooltip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
     # -- what the curator selected -------------------------------------------------
 
     @property
     def text(self) -> str:
         return self._text
+
+    @property
+    def header(self) -> Header | None:
+        """The header of the text shown, if it has one."""
+        return self._header
 
     def selection_range(self) -> tuple[int, int]:
         """The selection (or the caret, as an empty range) in Python offsets."""
