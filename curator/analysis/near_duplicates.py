@@ -94,7 +94,10 @@ def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> It
             yield from result
 
 
-def find_near_duplicates(store: Store, threshold: float = 0.5, job: Job | None = None,
+THRESHOLD = 0.5  # the estimated Jaccard similarity of word shingles from which two articles are a pair
+
+
+def find_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | None = None,
                          workers: int = 2) -> list[DuplicatePair]:
     """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``."""
     from datasketch import MinHash, MinHashLSH
@@ -148,7 +151,7 @@ def _searched(store: Store) -> list[int]:
     return [len(ids), max(ids, default=0)]
 
 
-def search_near_duplicates(store: Store, threshold: float = 0.5, job: Job | None = None,
+def search_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | None = None,
                            workers: int = 2) -> list[DuplicatePair]:
     """``find_near_duplicates``, with its result kept in the project: a clean export then
     reads the decided pairs instead of hashing every article again."""

@@ -190,3 +190,43 @@ def test_question_mark_shows_every_shortcut_and_the_label_guidelines(window, qtb
     assert window.search.text() == "?" and not sheet.isVisible()  # typing in a field is typing
     qtbot.keyClick(window.article, Qt.Key.Key_F1)
     assert sheet.isVisible()
+
+
+# -- empty states say why -------------------------------------------------------------------------
+
+def _painted_grey(table) -> bool:
+    image = table.viewport().grab().toImage()
+    return any(image.pixelColor(x, y).name() == "#666666"
+               for x in range(0, image.width(), 1) for y in range(0, image.height(), 2))
+
+
+def test_empty_lists_say_why(window, qtbot):
+    spans = window.panel.span_table
+    assert window.spans.rowCount() == 0 and "press a label's number key" in spans.empty_text()
+    window.panel.tabs.setCurrentIndex(0)
+    assert _painted_grey(spans)  # said in the list itself
+    window.panel.bulk_label.setCurrentIndex(window.panel.bulk_label.findData("COUNT"))
+    assert window.panel.suggestion_table.empty_text().startswith("No open COUNT suggestions")
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search, "no such outlet")
+    assert window.documents.rowCount() == 0
+    assert "“no such outlet”" in window.document_table.empty_text()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and window.documents.rowCount() == 5
+
+
+def test_the_duplicates_window_says_what_it_searched_when_it_found_nothing(tmp_path, open_window, settings, qtbot):
+    from curator.domain.models import Document
+    from curator.store import Store
+
+    store = Store.create(tmp_path / "distinct")
+    store.add_documents([Document(uid=f"d{n}", text=f"Article {n} is about {topic} and nothing else at all.")
+                         for n, topic in enumerate(["wheat exports", "a new railway", "the census"])])
+    store.close()
+    main = open_window(tmp_path / "distinct")
+    duplicates = main.open_duplicates()
+    qtbot.addWidget(duplicates)
+    qtbot.waitUntil(lambda: not duplicates._searching, timeout=20_000)
+    assert duplicates.pair_model.rowCount() == 0
+    assert duplicates.pair_table.empty_text() == "No near-duplicate articles among 3 (similarity threshold 0.5)"
+    assert "No two of the 0 entities" in duplicates.candidate_table.empty_text()

@@ -37,8 +37,8 @@ def _text_color_for(background: str) -> str:
     return "#000000" if color.lightness() > 140 else "#ffffff"
 
 
-def _table(parent: QWidget, model, name: str) -> QTableView:
-    table = make_table(model, parent)
+def _table(parent: QWidget, model, name: str, empty) -> QTableView:
+    table = make_table(model, parent, empty)
     table.setObjectName(name)
     # Contents-based sizing would re-measure every row on each edit; the value, often the
     # longest (a date range), takes the larger share.
@@ -173,7 +173,8 @@ class AnnotationPanel(QWidget):
         spans_page = QWidget(self.tabs)
         spans_layout = QVBoxLayout(spans_page)
         spans_layout.setContentsMargins(4, 4, 4, 4)
-        self.span_table = _table(spans_page, model, "span_table")
+        self.span_table = _table(spans_page, model, "span_table",
+                                 "No spans yet: select words and press a label's number key, or click the label")
         self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
         spans_layout.addWidget(self.span_table)
         self.delete_button = QPushButton("Delete span  (Del)", spans_page)
@@ -185,7 +186,7 @@ class AnnotationPanel(QWidget):
         suggestions_page = QWidget(self.tabs)
         suggestions_layout = QVBoxLayout(suggestions_page)
         suggestions_layout.setContentsMargins(4, 4, 4, 4)
-        self.suggestion_table = _table(suggestions_page, suggestions, "suggestion_table")
+        self.suggestion_table = _table(suggestions_page, suggestions, "suggestion_table", self._no_suggestions)
         self.suggestion_table.selectionModel().currentRowChanged.connect(self._on_current_suggestion_changed)
         suggestions_layout.addWidget(self.suggestion_table)
         row = QHBoxLayout()
@@ -224,11 +225,17 @@ class AnnotationPanel(QWidget):
         self.done_box.toggled.connect(self.done_toggled)
         layout.addWidget(self.done_box)
 
+    def _no_suggestions(self) -> str:
+        label = self.bulk_label.currentData()
+        which = f"No open {label} suggestions" if label else "No open suggestions"
+        return f"{which} for this document: Ctrl+G suggests figures, dates and known entities"
+
     def show_counts(self) -> None:
         self.tabs.setTabText(0, f"Spans ({self.model.rowCount()})")
         label = self.bulk_label.currentData()
         shown = self.suggestion_model.rowCount()
         self.tabs.setTabText(1, f"Suggestions ({shown} {label})" if label else f"Suggestions ({shown})")
+        self.suggestion_table.viewport().update()  # what its empty state says follows the filter
 
     def selected_suggestion_id(self) -> str | None:
         suggestion = self.suggestion_model.suggestion(self.suggestion_table.currentIndex().row())

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 
-def make_table(model: QAbstractItemModel, parent: QWidget) -> QTableView:
-    """A row-selecting, single-selection table with stretched columns and compact rows."""
-    table = QTableView(parent)
+class ListTable(QTableView):
+    """A table that, when it has no rows, says why (``empty``, text or a function giving
+    it) in the middle of the space, instead of showing a blank grid."""
+
+    def __init__(self, parent: QWidget | None = None, empty: str | Callable[[], str] = "") -> None:
+        super().__init__(parent)
+        self.empty = empty
+
+    def empty_text(self) -> str:
+        return self.empty() if callable(self.empty) else self.empty
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0 and (text := self.empty_text()):
+            painter = QPainter(self.viewport())
+            painter.setPen(QColor("#666666"))
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
+            painter.end()
+
+
+def make_table(model: QAbstractItemModel, parent: QWidget, empty: str | Callable[[], str] = "") -> ListTable:
+    """A row-selecting, single-selection table with stretched columns and compact rows,
+    saying ``empty`` when it has no rows."""
+    table = ListTable(parent, empty)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

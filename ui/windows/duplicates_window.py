@@ -26,7 +26,11 @@ from curator.analysis.facts import (
     facts_overview,
     parse_accepted,
 )
-from curator.analysis.near_duplicates import search_near_duplicates, shared_passages
+from curator.analysis.near_duplicates import (
+    THRESHOLD,
+    search_near_duplicates,
+    shared_passages,
+)
 from curator.domain.models import Fact
 from curator.errors import CuratorError
 from curator.session import Session
@@ -64,6 +68,8 @@ class DuplicatesWindow(QMainWindow):
         self.events = StoreEvents(session, self)
         self.history = HistoryActions(session, self, self.events)
         self.pairs: list[dict] = []
+        self.entities: list = []
+        self._searching = False
         self.proposals: list[FactProposal] = []
         self.recorded: list[Fact | None] = []  # the fact recorded for each proposal row
         # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
@@ -92,7 +98,7 @@ class DuplicatesWindow(QMainWindow):
         self.pair_model = RecordTableModel([("similarity", "Similarity", "Estimated Jaccard similarity of word "
                                              "3-shingles (MinHash)"), ("a", "Article A", ""), ("b", "Article B", ""),
                                             ("status", "Decision", "")], self)
-        self.pair_table = make_table(self.pair_model, splitter)
+        self.pair_table = make_table(self.pair_model, splitter, self._no_pairs)
         self.pair_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_pair())
         views = QWidget(splitter)
         row = QHBoxLayout(views)
@@ -114,6 +120,12 @@ class DuplicatesWindow(QMainWindow):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         return page
+
+    def _no_pairs(self) -> str:
+        if self._searching:
+            return "Searching for near-duplicate articles…"
+        return (f"No near-duplicate articles among {self.store.document_count():,} "
+                f"(similarity threshold {THRESHOLD})")
 
     def _pair_rows(self) -> list[dict]:
         decisions = self.store.decisions("documents")
@@ -167,7 +179,10 @@ class DuplicatesWindow(QMainWindow):
                                                  ("a", "Entity A", ""), ("b", "Entity B", ""), ("type", "Type", ""),
                                                  ("reason", "Why", ""), ("names", "Closest names", ""),
                                                  ("status", "Decision", "")], self)
-        self.candidate_table = make_table(self.candidate_model, page)
+        self.candidate_table = make_table(
+            self.candidate_model, page,
+            lambda: f"No two of the {len(self.entities)} entities look like one (similar names or aliases "
+                    "of one type)")
         layout.addWidget(self.candidate_table, 2)
         buttons = QHBoxLayout()
         for text, slot in (("Merge into A  (M)", lambda: self.merge(0)), ("Merge into B", lambda: self.merge(1)),
@@ -269,7 +284,9 @@ class DuplicatesWindow(QMainWindow):
                                                 ("values", "Values reported", ""),
                                                 ("spread", "Spread", "(largest - smallest) / largest"),
                                                 ("status", "Status", "")], self)
-        self.proposal_table = make_table(self.proposal_model, page)
+        self.proposal_table = make_table(
+            self.proposal_model, page, "No facts proposed: figures of one measure and period must come from two or "
+                                       "more articles (tag figures and dates, or suggest them, first)")
         self.proposal_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_proposal())
         layout.addWidget(self.proposal_table, 2)
         self.mention_model = RecordTableModel([("text", "As written", ""), ("amount", "Amount", ""),
@@ -396,9 +413,15 @@ class DuplicatesWindow(QMainWindow):
                      "key": pair_key("documents", uid[p.a], uid[p.b])}
                     for p in search_near_duplicates(self.store, job=job)]
 
+        self._searching = True
         self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
+        self.task.finished.connect(self._searched)
         self._show_entities()
         self._show_facts()
+
+    def _searched(self) -> None:
+        self._searching = False
+        self.pair_table.viewport().update()
 
     def _loaded(self, pairs: list[dict]) -> None:
         self.pairs = pairs

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +72,7 @@ from ui.models.suggestion_table_model import SuggestionTableModel
 from ui.store_events import StoreEvents
 from ui.widgets.annotation_panel import AnnotationPanel
 from ui.widgets.article_view import ArticleView
-from ui.widgets.table_views import share_columns
+from ui.widgets.table_views import ListTable, share_columns
 from ui.windows.duplicates_window import DuplicatesWindow
 from ui.windows.help_sheet import HelpSheet
 from ui.windows.review_window import ReviewWindow
@@ -133,8 +132,11 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText("Filter by title, outlet or id  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_changed)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search.clear)
         left_layout.addWidget(self.search)
-        self.document_table = QTableView(left)
+        self.document_table = ListTable(left, self._no_documents)
         self.document_table.setObjectName("document_table")
         self.document_table.setModel(self.documents)
         self.document_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -331,6 +333,12 @@ class MainWindow(QMainWindow):
         self.panel.show_status(self.store.status(doc_id, self.annotator))
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
         self._revision = self.store.revision(doc_id)
+
+    def _no_documents(self) -> str:
+        search = self.search.text().strip()
+        if search:
+            return f"No document's title, outlet or id contains “{search}” (Esc clears the filter)"
+        return "No articles yet: File → Import files (Ctrl+I) adds text, CSV, JSON or Excel articles"
 
     def _on_search_changed(self, text: str) -> None:
         current = self.document.id if self.document else None
