@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QSyntaxHighlighter,
@@ -17,7 +18,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from curator.domain.models import Annotation, Suggestion
 from curator.domain.schema import LabelSchema
@@ -115,7 +116,8 @@ class ArticleView(QPlainTextEdit):
     (background in the label colour), so that painting a thousand of them costs
     no more than painting the text; when spans change, only the paragraphs they
     touch are laid out again. The selected span is also outlined, as an extra
-    selection. Emits ``span_clicked`` when a click lands on a span. UI thread only.
+    selection. Hovering a span shows its note (``set_span_notes``), or its label.
+    Emits ``span_clicked`` when a click lands on a span. UI thread only.
     """
 
     span_clicked = Signal(str)
@@ -139,6 +141,7 @@ class ArticleView(QPlainTextEdit):
         self._spans: list[Annotation] = []
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
+        self._notes: dict[str, str] = {}
         self._regions: list[tuple[int, int]] = []
         self._colors: dict[str, QColor] = {}
         self._highlighter = _Highlighter(self.document())
@@ -166,6 +169,10 @@ class ArticleView(QPlainTextEdit):
         self._selected_id = selected_id
         if paint:
             self._paint()
+
+    def set_span_notes(self, notes: dict[str, str]) -> None:
+        """What hovering a span says, by span id (a span without a note says its label)."""
+        self._notes = dict(notes)
 
     def set_region(self, start: int, end: int) -> None:
         """Shade a region behind the spans (the item under review) and scroll to it."""
@@ -295,6 +302,24 @@ class ArticleView(QPlainTextEdit):
 
     def suggestions_at(self, offset: int) -> list[Suggestion]:
         return [s for s in self._suggestions if s.start <= offset < s.end]
+
+    def tooltip_at(self, offset: int) -> str:
+        """The notes of the spans at an offset, the innermost first."""
+        spans = sorted(self.spans_at(offset), key=lambda s: s.end - s.start)
+        return "\n\n".join(self._notes.get(span.id, span.label) for span in spans)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ToolTip:
+            help_event: QHelpEvent = event  # type: ignore[assignment]
+            offset = self._offsets.from_qt(self.cursorForPosition(help_event.pos()).position())
+            note = self.tooltip_at(offset)
+            if note:
+                QToolTip.showText(help_event.globalPos(), note, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def event(self, event: QEvent) -> bool:
         # A text control claims printable keys and Delete for itself; the article is
