@@ -1,8 +1,13 @@
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
+from curator.domain.values import describe
 from curator.exporting import export_agreement
+from ui.models.review_item_table_model import ReviewItemTableModel
+from ui.widgets.version_panel import DIFFERS_STYLE
 
 
 @pytest.fixture
@@ -21,6 +26,24 @@ def review(open_window, annotated_project, settings, qtbot):
 
 def press(review, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(review.item_table, key, modifiers)
+
+
+def walk_to(review, qtbot, kind):
+    """Press J until the current item differs in ``kind``."""
+    for _ in range(review.item_model.rowCount()):
+        if kind in review.current_item().kinds():
+            return review.current_item()
+        press(review, qtbot, Qt.Key.Key_J)
+    raise AssertionError(f"no {kind} item")
+
+
+def hover(view, offset):
+    """Rest the mouse on a character of an article view; what its tooltip says."""
+    cursor = view.textCursor()
+    cursor.setPosition(offset)
+    point = view.cursorRect(cursor).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    return QToolTip.text()
 
 
 def gold(review):
@@ -88,3 +111,45 @@ def test_agreement_export(review, tmp_path):
     assert book.sheetnames == ["overall", "pairs", "labels", "documents"]
     export_agreement(review.report, tmp_path / "agreement.json")
     assert (tmp_path / "agreement.json").read_text().startswith("{")
+
+
+def test_each_version_shows_its_value_and_entity_and_marks_what_differs(review, qtbot):
+    names = {entity.id: entity.name for entity in review.store.entities()}
+    item = walk_to(review, qtbot, "entity")
+    linked = {name: spans[0] for name, spans in item.versions.items()}
+    assert len({span.entity_id for span in linked.values()}) == 2
+    for name, span in linked.items():
+        details = review.version_panels[name].details.text()
+        shown = f"→ {names[span.entity_id]}" if span.entity_id else "no entity"
+        assert f"<span style='{DIFFERS_STYLE}'>{shown}</span>" in details.replace("&gt;", ">")
+        assert span.label in details and f"<span style='{DIFFERS_STYLE}'>{span.label}" not in details
+        note = hover(review.version_views[name], span.start + 2)
+        other = next(n for n in item.versions if n != name)
+        assert f"by {name}" in note and "Differs in: entity" in note and f"{other}: " in note
+        assert all(names[s.entity_id] in note for s in linked.values() if s.entity_id)
+
+    item = walk_to(review, qtbot, "value")
+    for name, spans in item.versions.items():
+        details = review.version_panels[name].details.text()
+        assert f"<span style='{DIFFERS_STYLE}'>{describe(spans[0].value) or 'no value'}</span>" in details
+        assert describe(spans[0].value) in hover(review.version_views[name], spans[0].start + 1)
+
+    item = walk_to(review, qtbot, "missed")
+    missing = next(name for name, spans in item.versions.items() if not spans)
+    assert "no span here" in review.version_panels[missing].details.text()
+
+
+def test_the_list_names_documents_by_title(review):
+    model = review.item_model
+    titles = {d.id: d.title for d in review.store.iter_documents()}
+    assert all(titles.values())  # the sample's articles have titles
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
+        [titles[model.item(r).doc_id] for r in range(model.rowCount())]
+    # At the window's default size the titles get the room, not the item's words or status.
+    widths = [review.item_table.columnWidth(c) for c in range(4)]
+    assert widths[0] == max(widths) and widths[0] > 140
+    item = model.item(0)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == f"{titles[item.doc_id]}\n{item.doc_uid}"
+    untitled = ReviewItemTableModel()
+    untitled.set_items([item], review._texts, {}, {})
+    assert untitled.index(0, 0).data() == item.doc_uid

@@ -32,6 +32,7 @@ from curator.analysis.review import (
     merge_versions,
     reject_item,
     settle_with,
+    span_differences,
 )
 from curator.domain.models import Annotation
 from curator.domain.text import snap_to_words
@@ -54,6 +55,7 @@ from ui.store_events import StoreEvents, after_burst
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
+from ui.widgets.version_panel import VersionPanel
 from ui.workers import run_task
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
@@ -83,6 +85,8 @@ class ReviewWindow(QMainWindow):
         self.report: AgreementReport | None = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
+        self._titles: dict[int, str] = {}
+        self._entity_names: dict[str, str] = {}
         self.annotators: list[str] = []
         self._touched: set[int] | None = None  # documents changed while a decision is applied
         self.setWindowTitle(f"Review — {self.store.project.name}")
@@ -171,7 +175,12 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.progress)
         self.item_model = ReviewItemTableModel(self)
         self.item_table = make_table(self.item_model, left)
-        self.item_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.item_table.horizontalHeader()
+        # Titles get the room; the other columns are short (an item's words, why, status).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 110), (2, 80), (3, 70)):
+            self.item_table.setColumnWidth(column, width)
         self.item_table.selectionModel().currentRowChanged.connect(lambda current, _p: self._show_item())
         left_layout.addWidget(self.item_table)
         self.accept_agreed = QPushButton("Accept all agreements into gold  (Ctrl+Shift+A)", left)
@@ -180,8 +189,13 @@ class ReviewWindow(QMainWindow):
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
+        self.item_heading = QLabel(right)
+        self.item_heading.setTextFormat(Qt.TextFormat.PlainText)
+        right_layout.addWidget(self.item_heading)
         self.versions_row = QHBoxLayout()
         right_layout.addLayout(self.versions_row, 3)
+        self.version_panels: dict[str, VersionPanel] = {}
+        self._panels_for: list[str] | None = None  # the annotators the panels were built for
         self.version_views: dict[str, ArticleView] = {}
         gold_box = QGroupBox("Gold", right)
         gold_layout = QVBoxLayout(gold_box)
@@ -206,7 +220,7 @@ class ReviewWindow(QMainWindow):
 
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([420, 980])
+        splitter.setSizes([500, 900])
         layout = QVBoxLayout(page)
         layout.addWidget(splitter)
         return page
@@ -242,22 +256,29 @@ class ReviewWindow(QMainWindow):
         """Recompute agreement and items (in the background; results arrive on this thread)."""
         def work(job):
             report = compute_agreement(self.store, job=job)
-            return report, list(iter_items(self.store, job=job))
+            entity_names = {entity.id: entity.name for entity in self.store.entities()}
+            return report, list(iter_items(self.store, job=job)), entity_names
 
         self.task = run_task(self, self.session, "Computing agreement", work, self._loaded)
 
     def _loaded(self, result) -> None:
-        report, items = result
+        report, items, self._entity_names = result
         self._show_report(report)
         self.annotators = report.annotators
         self._items = items
-        self._texts = {doc_id: self.store.get_document(doc_id).text for doc_id in {i.doc_id for i in items}}
+        documents = [self.store.get_document(doc_id) for doc_id in {i.doc_id for i in items}]
+        self._texts = {document.id: document.text for document in documents}
+        self._titles = {document.id: document.title or document.uid for document in documents}
         self._build_version_views()
         self._show_items()
         if self.item_table.currentIndex().row() < 0:
             self.go(1)
+        self._show_item()  # the versions as they are now (an entity renamed, say)
 
     def _build_version_views(self) -> None:
+        if self._panels_for == self.annotators:
+            return  # the same annotators: the panels stay, and only show the item anew
+        self._panels_for = list(self.annotators)
         while self.versions_row.count():
             widget = self.versions_row.takeAt(0).widget()
             if widget:
@@ -266,15 +287,13 @@ class ReviewWindow(QMainWindow):
             widget = self.buttons_row.takeAt(0).widget()
             if widget:
                 widget.deleteLater()
-        self.version_views = {}
+        self.version_panels = {}
         for index, name in enumerate(self.annotators):
-            box = QGroupBox(f"{index + 1}: {name}", self)
-            layout = QVBoxLayout(box)
-            view = ArticleView(box)
-            view.set_schema(self.store.label_schema)
-            layout.addWidget(view)
-            self.versions_row.addWidget(box)
-            self.version_views[name] = view
+            panel = VersionPanel(f"{index + 1}: {name}", self.store.label_schema, self)
+            self.versions_row.addWidget(panel)
+            self.version_panels[name] = panel
+        self.version_views = {name: panel.view for name, panel in self.version_panels.items()}
+        for index, name in enumerate(self.annotators):
             button = QPushButton(f"Accept {name}  ({index + 1})", self)
             button.clicked.connect(lambda _=False, i=index: self.accept(i))
             self.buttons_row.addWidget(button)
@@ -298,7 +317,7 @@ class ReviewWindow(QMainWindow):
     def _show_items(self) -> None:
         reviews = self.store.reviews()
         shown = [item for item in self._items if self._visible(item, reviews)]
-        self.item_model.set_items(shown, self._texts, reviews)
+        self.item_model.set_items(shown, self._texts, self._titles, reviews)
         disagreements = [i for i in self._items if not i.agreed]
         open_count = sum(1 for i in disagreements if i.key not in reviews)
         agreed_open = sum(1 for i in self._items if i.agreed and i.key not in reviews)
@@ -311,14 +330,18 @@ class ReviewWindow(QMainWindow):
     def _show_item(self) -> None:
         item = self.current_item()
         if item is None:
+            self.item_heading.clear()
             return
         text = self._texts[item.doc_id]
+        review = self.item_model.review(item)
+        self.item_heading.setText(f"{self._titles.get(item.doc_id) or item.doc_uid}  ·  {item.doc_uid}  ·  "
+                                  f"{', '.join(item.kinds()) or 'agreed'}  ·  "
+                                  f"{review.decision if review else 'open'}")
         spans = self.store.annotations_for(item.doc_id)
-        for name, view in self.version_views.items():
-            if view.text != text:
-                view.set_text(text)
-            view.set_spans([s for s in spans if s.annotator == name])
-            view.set_region(item.start, item.end)
+        differences = span_differences(item)
+        for name, panel in self.version_panels.items():
+            panel.show_version(text, name, [s for s in spans if s.annotator == name], item, differences,
+                               self._entity_names)
         if self.gold_view.text != text:
             self.gold_view.set_text(text)
         self.gold_view.set_spans([s for s in spans if s.annotator == GOLD])
@@ -455,6 +478,9 @@ class ReviewWindow(QMainWindow):
             return
         self._reload_document(doc_id)
         self._show_items()
+        current = self.current_item()
+        if current is not None and current.doc_id == doc_id:
+            self._show_item()
 
     def _reload_document(self, doc_id: int) -> None:
         document = self.store.get_document(doc_id)
