@@ -28,6 +28,16 @@ def press(review, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(review.item_table, key, modifiers)
 
 
+def choose_filter(review, qtbot, name):
+    """Pick a list with the keyboard: focus the filter, Home, then Down to the list."""
+    review.filter.setFocus()
+    qtbot.keyClick(review.filter, Qt.Key.Key_Home)
+    for _ in range(review.filter.findText(name)):
+        qtbot.keyClick(review.filter, Qt.Key.Key_Down)
+    assert review.filter.currentText() == name
+    review.item_table.setFocus()
+
+
 def walk_to(review, qtbot, kind):
     """Press J until the current item differs in ``kind``."""
     for _ in range(review.item_model.rowCount()):
@@ -153,3 +163,42 @@ def test_the_list_names_documents_by_title(review):
     untitled = ReviewItemTableModel()
     untitled.set_items([item], review._texts, {}, {})
     assert untitled.index(0, 0).data() == item.doc_uid
+
+
+def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
+    for _ in range(3):
+        press(review, qtbot, Qt.Key.Key_J)
+    listed = review.item_model.keys()
+    press(review, qtbot, Qt.Key.Key_1)  # accepted: it leaves the open list, its successor takes its row
+    assert review.current_item().key == listed[4] and review.item_table.currentIndex().row() == 3
+    accepted = listed[3]
+
+    choose_filter(review, qtbot, "All disagreements")
+    listed = review.item_model.keys()
+    assert review.current_item().key == listed[4] and listed[3] == accepted  # settled ones stay listed here
+    press(review, qtbot, Qt.Key.Key_2)
+    assert review.current_item().key == listed[5]  # not stuck on the item just settled
+    assert review.item_model.index(4, 3).data() == "accepted:daniyar"
+
+    choose_filter(review, qtbot, "Everything")
+    listed = review.item_model.keys()
+    while review.current_item().key in review.store.reviews():
+        press(review, qtbot, Qt.Key.Key_J)
+    row = review.item_table.currentIndex().row()
+    press(review, qtbot, Qt.Key.Key_R)
+    assert review.current_item().key == listed[row + 1]
+    rejected = listed[row]
+
+    choose_filter(review, qtbot, "Settled")
+    settled = review.item_model.keys()
+    assert len(settled) == 3 and rejected in settled and accepted in settled
+    assert [review.item_model.index(r, 3).data() for r in range(3)] == \
+        [review.store.reviews()[key].decision for key in settled]
+    press(review, qtbot, Qt.Key.Key_U)  # reopened: it leaves the settled list
+    assert review.item_model.keys() == settled[1:] and review.current_item().key == settled[1]
+
+    choose_filter(review, qtbot, "Open disagreements")
+    press(review, qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    listed = review.item_model.keys()
+    press(review, qtbot, Qt.Key.Key_M)  # the last one: the one before it is next
+    assert review.current_item().key == listed[-2]

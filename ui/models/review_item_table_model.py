@@ -48,6 +48,9 @@ class ReviewItemTableModel(RowsTableModel):
     def row_of(self, key: str) -> int | None:
         return next((row for row, item in enumerate(self._rows) if item.key == key), None)
 
+    def keys(self) -> list[str]:
+        return [item.key for item in self._rows]
+
     def review(self, item: ReviewItem) -> Review | None:
         """The decision on an item, as of the last ``set_items``."""
         return self._reviews.get(item.key)

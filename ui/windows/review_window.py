@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -60,7 +61,14 @@ from ui.workers import run_task
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
            ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
-FILTERS = ("Open disagreements", "All disagreements", "Open agreements", "Everything")
+# The item lists a reviewer walks through: a name, and whether an item (settled or not) is in it.
+FILTERS: tuple[tuple[str, Callable[[ReviewItem, bool], bool]], ...] = (
+    ("Open disagreements", lambda item, settled: not item.agreed and not settled),
+    ("All disagreements", lambda item, settled: not item.agreed),
+    ("Open agreements", lambda item, settled: item.agreed and not settled),
+    ("Settled", lambda item, settled: settled),
+    ("Everything", lambda item, settled: True),
+)
 
 
 class ReviewWindow(QMainWindow):
@@ -168,8 +176,8 @@ class ReviewWindow(QMainWindow):
         left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         self.filter = QComboBox(left)
-        self.filter.addItems(FILTERS)
-        self.filter.currentIndexChanged.connect(lambda _i: self._show_items())
+        self.filter.addItems([name for name, _shown in FILTERS])
+        self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.progress = QLabel(left)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.progress)
@@ -303,26 +311,22 @@ class ReviewWindow(QMainWindow):
             button.clicked.connect(slot)
             self.buttons_row.addWidget(button)
 
-    def _visible(self, item: ReviewItem, reviews) -> bool:
-        choice = self.filter.currentIndex()
-        settled = item.key in reviews
-        if choice == 0:
-            return not item.agreed and not settled
-        if choice == 1:
-            return not item.agreed
-        if choice == 2:
-            return item.agreed and not settled
-        return True
-
     def _show_items(self) -> None:
         reviews = self.store.reviews()
-        shown = [item for item in self._items if self._visible(item, reviews)]
+        _name, visible = FILTERS[self.filter.currentIndex()]
+        shown = [item for item in self._items if visible(item, item.key in reviews)]
         self.item_model.set_items(shown, self._texts, self._titles, reviews)
         disagreements = [i for i in self._items if not i.agreed]
         open_count = sum(1 for i in disagreements if i.key not in reviews)
         agreed_open = sum(1 for i in self._items if i.agreed and i.key not in reviews)
         self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · "
                               f"{agreed_open} agreements not yet in gold")
+
+    def _on_filter_changed(self) -> None:
+        current = self.current_item()
+        self._show_items()
+        row = None if current is None else self.item_model.row_of(current.key)
+        self._select_row(0 if row is None else row)
 
     def current_item(self) -> ReviewItem | None:
         return self.item_model.item(self.item_table.currentIndex().row())
@@ -360,8 +364,10 @@ class ReviewWindow(QMainWindow):
 
     # -- decisions -----------------------------------------------------------------------
 
-    def _decide(self, command) -> None:
-        row = self.item_table.currentIndex().row()
+    def _decide(self, command, advance: bool = True) -> None:
+        """Do a decision, then go on to the item that followed the current one (``advance``)
+        or stay on it, whether or not the decided item is still in the list."""
+        current, before = self.current_item(), self.item_model.keys()
         # Events of a batch only collect the documents touched; each is re-read once after.
         self._touched = set()
         try:
@@ -372,9 +378,22 @@ class ReviewWindow(QMainWindow):
             self._reload_document(doc_id)
         if applied:
             self._show_items()
-            if self.item_model.rowCount():
-                self._select_row(min(max(row, 0), self.item_model.rowCount() - 1))
-                self._show_item()
+            self._select_after(current, before, advance)
+            self._show_item()
+
+    def _select_after(self, current: ReviewItem | None, before: list[str], advance: bool) -> None:
+        """Select, of the items listed ``before`` a decision, the first still listed after
+        the current one (or from it, when not ``advance``); else the nearest before it."""
+        rows = {key: row for row, key in enumerate(self.item_model.keys())}
+        if not rows:
+            return
+        if current is None or current.key not in before:
+            following, preceding = before, []
+        else:
+            at = before.index(current.key)
+            following, preceding = before[at + 1 if advance else at :], before[at::-1]
+        row = next((rows[key] for key in [*following, *preceding] if key in rows), 0)
+        self._select_row(row)
 
     def _open_item(self) -> ReviewItem | None:
         item = self.current_item()
@@ -409,12 +428,12 @@ class ReviewWindow(QMainWindow):
     def reopen(self) -> None:
         item = self.current_item()
         if item is not None and item.key in self.store.reviews():
-            self._decide(Unsettle(item.key, item.doc_id))
+            self._decide(Unsettle(item.key, item.doc_id), advance=False)
 
     def accept_all_agreements(self) -> None:
         batch = accept_agreements(self.store, self.reviewer)
         if batch is not None:
-            self._decide(batch)
+            self._decide(batch, advance=False)
 
     def add_gold_span(self) -> None:
         item = self.current_item()
