@@ -165,6 +165,37 @@ def test_the_list_names_documents_by_title(review):
     assert untitled.index(0, 0).data() == item.doc_uid
 
 
+def test_working_as_reviewer_opens_the_review_window(open_window, annotated_project, qtbot):
+    main = open_window(annotated_project)
+    assert main.review_window is None
+    main.reviewer_action.trigger()
+    review = main.review_window
+    qtbot.addWidget(review)
+    with qtbot.waitSignal(review.task.finished, timeout=20_000):
+        pass
+    assert review.isVisible() and review.item_model.rowCount() > 0
+    main.reviewer_action.trigger()  # back to annotating, blind
+    assert not review.isVisible()
+
+
+def test_ctrl_u_opens_the_duplicates_from_review(review, qtbot):
+    main = review.parent()
+    assert main.duplicates_window is None
+    press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    duplicates = main.duplicates_window
+    assert duplicates is not None
+    qtbot.addWidget(duplicates)
+    with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
+        pass
+    assert duplicates.isVisible()
+    assert review.store.reviews() == {}  # Ctrl+U is not U (reopen) nor anything else
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    with qtbot.waitActive(duplicates):  # already open: brought forward
+        press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert main.duplicates_window is duplicates
+
+
 def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
     for _ in range(3):
         press(review, qtbot, Qt.Key.Key_J)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -77,8 +77,11 @@ class ReviewWindow(QMainWindow):
     Decisions are core commands done by the session, so they are stored at once and
     share one history with every other window. The items follow the session's events:
     an edit made anywhere (a span, a merge of entities, new documents) shows here.
-    UI thread only.
+    Emits ``duplicates_requested`` when the reviewer asks for the duplicates window
+    (Ctrl+U), which whoever opened this window shows. UI thread only.
     """
+
+    duplicates_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,6 +256,7 @@ class ReviewWindow(QMainWindow):
         action("Delete gold span", "Del", self.delete_gold_span)
         action("Accept all agreements", "Ctrl+Shift+A", self.accept_all_agreements)
         action("Refresh", "F5", self.refresh)
+        action("Duplicates across sources", "Ctrl+U", self.duplicates_requested.emit)
         for index in range(9):
             action(f"Accept version {index + 1}", str(index + 1), lambda _=False, i=index: self.accept(i))
         self.addAction(self.history.undo_action)
