@@ -137,6 +137,7 @@ def test_each_version_shows_its_value_and_entity_and_marks_what_differs(review, 
         other = next(n for n in item.versions if n != name)
         assert f"by {name}" in note and "Differs in: entity" in note and f"{other}: " in note
         assert all(names[s.entity_id] in note for s in linked.values() if s.entity_id)
+        assert "no entity" in note or "Entity: none linked" in note  # one version links none, and says so
 
     item = walk_to(review, qtbot, "value")
     for name, spans in item.versions.items():

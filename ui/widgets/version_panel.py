@@ -29,24 +29,26 @@ def span_parts(span: Annotation, text: str, entity_names: dict[str, str],
     return parts
 
 
-def _plain(span: Annotation, text: str, entity_names: dict[str, str]) -> str:
-    return " ".join(span_parts(span, text, entity_names).values())
+def _plain(span: Annotation, text: str, entity_names: dict[str, str], differs: tuple[str, ...] = ()) -> str:
+    return " ".join(span_parts(span, text, entity_names, differs).values())
 
 
 def span_note(span: Annotation, text: str, entity_names: dict[str, str], item: ReviewItem | None = None,
               differs: tuple[str, ...] = ()) -> str:
     """A span's tooltip: its parts, and, in a review item, each other version beside it."""
-    parts = span_parts(span, text, entity_names)
+    parts = span_parts(span, text, entity_names, differs)
     lines = [f"{parts['bounds']} {span.label}, by {span.annotator}  ({span.start}–{span.end})"]
     if "value" in parts:
         lines.append(f"Value: {parts['value']}")
-    if span.entity_id:
-        lines.append(f"Entity: {entity_names.get(span.entity_id, span.entity_id)}")
+    if "entity" in parts:
+        lines.append(f"Entity: {entity_names.get(span.entity_id, span.entity_id)}" if span.entity_id
+                     else "Entity: none linked")
     if item is not None:
         lines.append(f"Differs in: {', '.join(differs)}" if differs else "The same in every version")
         for name, spans in item.versions.items():
             if name != span.annotator:
-                theirs = "; ".join(_plain(s, text, entity_names) for s in spans) or "no span here"
+                # Their value and entity are said (if only "none") where this span differs in them.
+                theirs = "; ".join(_plain(s, text, entity_names, differs) for s in spans) or "no span here"
                 lines.append(f"{name}: {theirs}")
     return "\n".join(lines)
 
