@@ -10,6 +10,7 @@ from curator.analysis.review import (
     merge_versions,
     reject_item,
     settle_with,
+    span_differences,
     stored_items,
 )
 from curator.domain.models import Annotation, Document, DocumentStatus
@@ -204,3 +205,20 @@ def test_an_entity_merge_settles_a_stored_entity_disagreement(store):
     store.relink_mentions(["e2"], "e1")  # the two entities were one
     assert [(i.agreed, i.kinds) for i in stored_items(store)] == [(True, ())] == \
         [(i.agreed, tuple(i.kinds())) for i in iter_items(store)]
+
+
+def test_each_span_says_what_sets_it_apart_from_the_other_versions(two):
+    items = list(iter_items(two))
+    differences = [{name: [span_differences(item)[s.id] for s in spans] for name, spans in item.versions.items()}
+                   for item in items]
+    assert differences == [
+        {"a": [("bounds",)], "b": [("bounds",)]},
+        {"a": [()], "b": [()]},
+        {"a": [("label",)], "b": [("label",)]},
+        {"a": [("bounds",)], "b": []},
+        {"a": [("value",)], "b": [("value",)]},
+    ]
+    first, second = (s.id for spans in items[1].versions.values() for s in spans)
+    two.update_annotation(first, entity_id="e1")
+    linked = next(i for i in iter_items(two) if TEXT[i.start : i.end] == "Tokayev")
+    assert span_differences(linked) == {first: ("entity",), second: ("entity",)}

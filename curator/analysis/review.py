@@ -62,6 +62,43 @@ class ReviewItem:
         return reasons
 
 
+DIFFERENCES = ("bounds", "label", "value", "entity")  # the parts of a span that versions compare
+
+
+def span_differences(item: ReviewItem) -> dict[str, tuple[str, ...]]:
+    """What sets each span of the item apart from the other versions, by span id.
+
+    ``"bounds"`` when some other version has no span at the same offsets; otherwise,
+    against another version's span at the same offsets, ``"label"`` when none of them has
+    this label, and ``"value"`` or ``"entity"`` when the one with this label has another
+    value or entity link. A span that agrees with every other version has ``()``.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for name, spans in item.versions.items():
+        for span in spans:
+            parts: set[str] = set()
+            for other, theirs in item.versions.items():
+                if other == name:
+                    continue
+                same_words = [s for s in theirs if (s.start, s.end) == (span.start, span.end)]
+                twin = next((s for s in same_words if s.label == span.label), None)
+                if not same_words:
+                    parts.add("bounds")
+                elif twin is None:
+                    parts.add("label")
+                else:
+                    if _value_key(twin.value) != _value_key(span.value):
+                        parts.add("value")
+                    if (twin.entity_id or None) != (span.entity_id or None):
+                        parts.add("entity")
+            found[span.id] = tuple(part for part in DIFFERENCES if part in parts)
+    return found
+
+
+def _value_key(value: dict | None) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 def _content(spans: tuple[Annotation, ...]) -> str:
     return json.dumps(sorted((s.start, s.end, s.label, json.dumps(s.value, sort_keys=True), s.entity_id or "")
                              for s in spans))

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from curator.analysis.facts import facts_overview
 from curator.analysis.review import GOLD
 from curator.domain.models import Annotation
-from curator.session.commands import AddSpan
+from curator.session.commands import AddSpan, EditEntity
 
 
 @pytest.fixture
@@ -93,3 +93,14 @@ def test_agreement_follows_the_annotators_edits(windows, qtbot):
     main.session.do(AddSpan(copy))  # the annotator who missed it tags it, anywhere
     qtbot.waitUntil(lambda: review.report.overall["f1_exact"] > before, timeout=10_000)
     assert review.overall.text() and str(round(review.report.overall["f1_exact"], 3))[:4] in review.overall.text()
+
+
+def test_a_renamed_entity_shows_in_the_versions_under_review(windows, qtbot):
+    main, review, _duplicates = windows
+    item = next(i for i in review._items if "entity" in i.kinds())
+    review._select_row(review.item_model.row_of(item.key))
+    name, span = next((name, spans[0]) for name, spans in item.versions.items() if spans[0].entity_id)
+    panel = review.version_panels[name]
+    main.session.do(EditEntity(span.entity_id, {"name": "Renamed elsewhere"}))
+    qtbot.waitUntil(lambda: "Renamed elsewhere" in panel.details.text(), timeout=10_000)
+    assert review.current_item().key == item.key

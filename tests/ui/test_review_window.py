@@ -1,8 +1,13 @@
 import openpyxl
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
+from curator.domain.values import describe
 from curator.exporting import export_agreement
+from ui.models.review_item_table_model import ReviewItemTableModel
+from ui.widgets.version_panel import DIFFERS_STYLE
 
 
 @pytest.fixture
@@ -21,6 +26,34 @@ def review(open_window, annotated_project, settings, qtbot):
 
 def press(review, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(review.item_table, key, modifiers)
+
+
+def choose_filter(review, qtbot, name):
+    """Pick a list with the keyboard: focus the filter, Home, then Down to the list."""
+    review.filter.setFocus()
+    qtbot.keyClick(review.filter, Qt.Key.Key_Home)
+    for _ in range(review.filter.findText(name)):
+        qtbot.keyClick(review.filter, Qt.Key.Key_Down)
+    assert review.filter.currentText() == name
+    review.item_table.setFocus()
+
+
+def walk_to(review, qtbot, kind):
+    """Press J until the current item differs in ``kind``."""
+    for _ in range(review.item_model.rowCount()):
+        if kind in review.current_item().kinds():
+            return review.current_item()
+        press(review, qtbot, Qt.Key.Key_J)
+    raise AssertionError(f"no {kind} item")
+
+
+def hover(view, offset):
+    """Rest the mouse on a character of an article view; what its tooltip says."""
+    cursor = view.textCursor()
+    cursor.setPosition(offset)
+    point = view.cursorRect(cursor).center()
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point)))
+    return QToolTip.text()
 
 
 def gold(review):
@@ -88,3 +121,116 @@ def test_agreement_export(review, tmp_path):
     assert book.sheetnames == ["overall", "pairs", "labels", "documents"]
     export_agreement(review.report, tmp_path / "agreement.json")
     assert (tmp_path / "agreement.json").read_text().startswith("{")
+
+
+def test_each_version_shows_its_value_and_entity_and_marks_what_differs(review, qtbot):
+    names = {entity.id: entity.name for entity in review.store.entities()}
+    item = walk_to(review, qtbot, "entity")
+    linked = {name: spans[0] for name, spans in item.versions.items()}
+    assert len({span.entity_id for span in linked.values()}) == 2
+    for name, span in linked.items():
+        details = review.version_panels[name].details.text()
+        shown = f"→ {names[span.entity_id]}" if span.entity_id else "no entity"
+        assert f"<span style='{DIFFERS_STYLE}'>{shown}</span>" in details.replace("&gt;", ">")
+        assert span.label in details and f"<span style='{DIFFERS_STYLE}'>{span.label}" not in details
+        note = hover(review.version_views[name], span.start + 2)
+        other = next(n for n in item.versions if n != name)
+        assert f"by {name}" in note and "Differs in: entity" in note and f"{other}: " in note
+        assert all(names[s.entity_id] in note for s in linked.values() if s.entity_id)
+        assert "no entity" in note or "Entity: none linked" in note  # one version links none, and says so
+
+    item = walk_to(review, qtbot, "value")
+    for name, spans in item.versions.items():
+        details = review.version_panels[name].details.text()
+        assert f"<span style='{DIFFERS_STYLE}'>{describe(spans[0].value) or 'no value'}</span>" in details
+        assert describe(spans[0].value) in hover(review.version_views[name], spans[0].start + 1)
+
+    item = walk_to(review, qtbot, "missed")
+    missing = next(name for name, spans in item.versions.items() if not spans)
+    assert "no span here" in review.version_panels[missing].details.text()
+
+
+def test_the_list_names_documents_by_title(review):
+    model = review.item_model
+    titles = {d.id: d.title for d in review.store.iter_documents()}
+    assert all(titles.values())  # the sample's articles have titles
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
+        [titles[model.item(r).doc_id] for r in range(model.rowCount())]
+    # At the window's default size the titles get the room, not the item's words or status.
+    widths = [review.item_table.columnWidth(c) for c in range(4)]
+    assert widths[0] == max(widths) and widths[0] > 140
+    item = model.item(0)
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == f"{titles[item.doc_id]}\n{item.doc_uid}"
+    untitled = ReviewItemTableModel()
+    untitled.set_items([item], review._texts, {}, {})
+    assert untitled.index(0, 0).data() == item.doc_uid
+
+
+def test_working_as_reviewer_opens_the_review_window(open_window, annotated_project, qtbot):
+    main = open_window(annotated_project)
+    assert main.review_window is None
+    main.reviewer_action.trigger()
+    review = main.review_window
+    qtbot.addWidget(review)
+    with qtbot.waitSignal(review.task.finished, timeout=20_000):
+        pass
+    assert review.isVisible() and review.item_model.rowCount() > 0
+    main.reviewer_action.trigger()  # back to annotating, blind
+    assert not review.isVisible()
+
+
+def test_ctrl_u_opens_the_duplicates_from_review(review, qtbot):
+    main = review.parent()
+    assert main.duplicates_window is None
+    press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    duplicates = main.duplicates_window
+    assert duplicates is not None
+    qtbot.addWidget(duplicates)
+    with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
+        pass
+    assert duplicates.isVisible()
+    assert review.store.reviews() == {}  # Ctrl+U is not U (reopen) nor anything else
+    with qtbot.waitActive(review):
+        review.activateWindow()
+    with qtbot.waitActive(duplicates):  # already open: brought forward
+        press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert main.duplicates_window is duplicates
+
+
+def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
+    for _ in range(3):
+        press(review, qtbot, Qt.Key.Key_J)
+    listed = review.item_model.keys()
+    press(review, qtbot, Qt.Key.Key_1)  # accepted: it leaves the open list, its successor takes its row
+    assert review.current_item().key == listed[4] and review.item_table.currentIndex().row() == 3
+    accepted = listed[3]
+
+    choose_filter(review, qtbot, "All disagreements")
+    listed = review.item_model.keys()
+    assert review.current_item().key == listed[4] and listed[3] == accepted  # settled ones stay listed here
+    press(review, qtbot, Qt.Key.Key_2)
+    assert review.current_item().key == listed[5]  # not stuck on the item just settled
+    assert review.item_model.index(4, 3).data() == "accepted:daniyar"
+
+    choose_filter(review, qtbot, "Everything")
+    listed = review.item_model.keys()
+    while review.current_item().key in review.store.reviews():
+        press(review, qtbot, Qt.Key.Key_J)
+    row = review.item_table.currentIndex().row()
+    press(review, qtbot, Qt.Key.Key_R)
+    assert review.current_item().key == listed[row + 1]
+    rejected = listed[row]
+
+    choose_filter(review, qtbot, "Settled")
+    settled = review.item_model.keys()
+    assert len(settled) == 3 and rejected in settled and accepted in settled
+    assert [review.item_model.index(r, 3).data() for r in range(3)] == \
+        [review.store.reviews()[key].decision for key in settled]
+    press(review, qtbot, Qt.Key.Key_U)  # reopened: it leaves the settled list
+    assert review.item_model.keys() == settled[1:] and review.current_item().key == settled[1]
+
+    choose_filter(review, qtbot, "Open disagreements")
+    press(review, qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    listed = review.item_model.keys()
+    press(review, qtbot, Qt.Key.Key_M)  # the last one: the one before it is next
+    assert review.current_item().key == listed[-2]

@@ -127,8 +127,9 @@ class ArticleView(QPlainTextEdit):
     touch are laid out again. The selected span is also outlined, as an extra
     selection. The text's header (``date 2023-11-07`` before the body) is metadata,
     not article text: it is drawn grey and italic, under any span tagged there by
-    hand. Hovering shows what is under the pointer. Emits ``span_clicked`` when a
-    click lands on a span. UI thread only.
+    hand. Hovering a span shows its note (``set_span_notes``) or its label, and
+    hovering a suggestion or the header says what it is. Emits ``span_clicked`` when
+    a click lands on a span. UI thread only.
     """
 
     span_clicked = Signal(str)
@@ -152,6 +153,7 @@ class ArticleView(QPlainTextEdit):
         self._spans: list[Annotation] = []
         self._suggestions: list[Suggestion] = []
         self._selected_id: str | None = None
+        self._notes: dict[str, str] = {}
         self._regions: list[tuple[int, int]] = []
         self._header: Header | None = None
         self._colors: dict[str, QColor] = {}
@@ -181,6 +183,10 @@ class ArticleView(QPlainTextEdit):
         self._selected_id = selected_id
         if paint:
             self._paint()
+
+    def set_span_notes(self, notes: dict[str, str]) -> None:
+        """What hovering a span says, by span id (a span without a note says its label)."""
+        self._notes = dict(notes)
 
     def set_region(self, start: int, end: int) -> None:
         """Shade a region behind the spans (the item under review) and scroll to it."""
@@ -301,8 +307,12 @@ class ArticleView(QPlainTextEdit):
         return found
 
     def tooltip_at(self, offset: int) -> str:
-        """The tooltip of what is drawn at ``offset`` (a span's label, a suggestion, the
-        header), or "" over plain text."""
+        """What hovering at ``offset`` shows: the notes of the spans there, the innermost
+        first (a span without a note shows its label); else the tooltip of what is drawn
+        there (a suggestion, the header); "" over plain text."""
+        spans = sorted(self.spans_at(offset), key=lambda s: s.end - s.start)
+        if spans:
+            return "\n\n".join(self._notes.get(span.id, span.label) for span in spans)
         position = self._offsets.to_qt(offset)
         block = self.document().findBlock(position)
         if not block.isValid():

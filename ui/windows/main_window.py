@@ -697,6 +697,10 @@ class MainWindow(QMainWindow):
         self.settings.reviewer = checked
         self.review_action.setEnabled(checked)
         self._update_title()
+        if checked:
+            self.open_review()
+        elif self.review_window is not None:
+            self.review_window.close()  # annotators work blind
 
     def open_review(self):
         """The review window (reviewers only: annotators work blind)."""
@@ -706,6 +710,7 @@ class MainWindow(QMainWindow):
             return None
         if self.review_window is None:
             self.review_window = ReviewWindow(self.session, self)
+            self.review_window.duplicates_requested.connect(self.open_duplicates)
         self.review_window.show()
         self.review_window.raise_()
         return self.review_window
@@ -716,6 +721,8 @@ class MainWindow(QMainWindow):
         if self.duplicates_window is None:
             self.duplicates_window = DuplicatesWindow(self.session, self)
         self.duplicates_window.show()
+        self.duplicates_window.raise_()
+        self.duplicates_window.activateWindow()
         return self.duplicates_window
 
     def show_problems(self, problems, title: str):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +33,7 @@ from curator.analysis.review import (
     merge_versions,
     reject_item,
     settle_with,
+    span_differences,
 )
 from curator.domain.models import Annotation
 from curator.domain.text import snap_to_words
@@ -54,11 +56,19 @@ from ui.store_events import StoreEvents, after_burst
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
+from ui.widgets.version_panel import VersionPanel
 from ui.workers import run_task
 
 METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
            ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
-FILTERS = ("Open disagreements", "All disagreements", "Open agreements", "Everything")
+# The item lists a reviewer walks through: a name, and whether an item (settled or not) is in it.
+FILTERS: tuple[tuple[str, Callable[[ReviewItem, bool], bool]], ...] = (
+    ("Open disagreements", lambda item, settled: not item.agreed and not settled),
+    ("All disagreements", lambda item, settled: not item.agreed),
+    ("Open agreements", lambda item, settled: item.agreed and not settled),
+    ("Settled", lambda item, settled: settled),
+    ("Everything", lambda item, settled: True),
+)
 
 
 class ReviewWindow(QMainWindow):
@@ -67,8 +77,11 @@ class ReviewWindow(QMainWindow):
     Decisions are core commands done by the session, so they are stored at once and
     share one history with every other window. The items follow the session's events:
     an edit made anywhere (a span, a merge of entities, new documents) shows here.
-    UI thread only.
+    Emits ``duplicates_requested`` when the reviewer asks for the duplicates window
+    (Ctrl+U), which whoever opened this window shows. UI thread only.
     """
+
+    duplicates_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +96,8 @@ class ReviewWindow(QMainWindow):
         self.report: AgreementReport | None = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
+        self._titles: dict[int, str] = {}
+        self._entity_names: dict[str, str] = {}
         self.annotators: list[str] = []
         self._touched: set[int] | None = None  # documents changed while a decision is applied
         self.setWindowTitle(f"Review — {self.store.project.name}")
@@ -164,14 +179,19 @@ class ReviewWindow(QMainWindow):
         left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         self.filter = QComboBox(left)
-        self.filter.addItems(FILTERS)
-        self.filter.currentIndexChanged.connect(lambda _i: self._show_items())
+        self.filter.addItems([name for name, _shown in FILTERS])
+        self.filter.currentIndexChanged.connect(self._on_filter_changed)
         self.progress = QLabel(left)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.progress)
         self.item_model = ReviewItemTableModel(self)
         self.item_table = make_table(self.item_model, left)
-        self.item_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.item_table.horizontalHeader()
+        # Titles get the room; the other columns are short (an item's words, why, status).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 110), (2, 80), (3, 70)):
+            self.item_table.setColumnWidth(column, width)
         self.item_table.selectionModel().currentRowChanged.connect(lambda current, _p: self._show_item())
         left_layout.addWidget(self.item_table)
         self.accept_agreed = QPushButton("Accept all agreements into gold  (Ctrl+Shift+A)", left)
@@ -180,8 +200,13 @@ class ReviewWindow(QMainWindow):
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
+        self.item_heading = QLabel(right)
+        self.item_heading.setTextFormat(Qt.TextFormat.PlainText)
+        right_layout.addWidget(self.item_heading)
         self.versions_row = QHBoxLayout()
         right_layout.addLayout(self.versions_row, 3)
+        self.version_panels: dict[str, VersionPanel] = {}
+        self._panels_for: list[str] | None = None  # the annotators the panels were built for
         self.version_views: dict[str, ArticleView] = {}
         gold_box = QGroupBox("Gold", right)
         gold_layout = QVBoxLayout(gold_box)
@@ -206,7 +231,7 @@ class ReviewWindow(QMainWindow):
 
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([420, 980])
+        splitter.setSizes([500, 900])
         layout = QVBoxLayout(page)
         layout.addWidget(splitter)
         return page
@@ -231,6 +256,7 @@ class ReviewWindow(QMainWindow):
         action("Delete gold span", "Del", self.delete_gold_span)
         action("Accept all agreements", "Ctrl+Shift+A", self.accept_all_agreements)
         action("Refresh", "F5", self.refresh)
+        action("Duplicates across sources", "Ctrl+U", self.duplicates_requested.emit)
         for index in range(9):
             action(f"Accept version {index + 1}", str(index + 1), lambda _=False, i=index: self.accept(i))
         self.addAction(self.history.undo_action)
@@ -242,22 +268,29 @@ class ReviewWindow(QMainWindow):
         """Recompute agreement and items (in the background; results arrive on this thread)."""
         def work(job):
             report = compute_agreement(self.store, job=job)
-            return report, list(iter_items(self.store, job=job))
+            entity_names = {entity.id: entity.name for entity in self.store.entities()}
+            return report, list(iter_items(self.store, job=job)), entity_names
 
         self.task = run_task(self, self.session, "Computing agreement", work, self._loaded)
 
     def _loaded(self, result) -> None:
-        report, items = result
+        report, items, self._entity_names = result
         self._show_report(report)
         self.annotators = report.annotators
         self._items = items
-        self._texts = {doc_id: self.store.get_document(doc_id).text for doc_id in {i.doc_id for i in items}}
+        documents = [self.store.get_document(doc_id) for doc_id in {i.doc_id for i in items}]
+        self._texts = {document.id: document.text for document in documents}
+        self._titles = {document.id: document.title or document.uid for document in documents}
         self._build_version_views()
         self._show_items()
         if self.item_table.currentIndex().row() < 0:
             self.go(1)
+        self._show_item()  # the versions as they are now (an entity renamed, say)
 
     def _build_version_views(self) -> None:
+        if self._panels_for == self.annotators:
+            return  # the same annotators: the panels stay, and only show the item anew
+        self._panels_for = list(self.annotators)
         while self.versions_row.count():
             widget = self.versions_row.takeAt(0).widget()
             if widget:
@@ -266,15 +299,13 @@ class ReviewWindow(QMainWindow):
             widget = self.buttons_row.takeAt(0).widget()
             if widget:
                 widget.deleteLater()
-        self.version_views = {}
+        self.version_panels = {}
         for index, name in enumerate(self.annotators):
-            box = QGroupBox(f"{index + 1}: {name}", self)
-            layout = QVBoxLayout(box)
-            view = ArticleView(box)
-            view.set_schema(self.store.label_schema)
-            layout.addWidget(view)
-            self.versions_row.addWidget(box)
-            self.version_views[name] = view
+            panel = VersionPanel(f"{index + 1}: {name}", self.store.label_schema, self)
+            self.versions_row.addWidget(panel)
+            self.version_panels[name] = panel
+        self.version_views = {name: panel.view for name, panel in self.version_panels.items()}
+        for index, name in enumerate(self.annotators):
             button = QPushButton(f"Accept {name}  ({index + 1})", self)
             button.clicked.connect(lambda _=False, i=index: self.accept(i))
             self.buttons_row.addWidget(button)
@@ -284,26 +315,22 @@ class ReviewWindow(QMainWindow):
             button.clicked.connect(slot)
             self.buttons_row.addWidget(button)
 
-    def _visible(self, item: ReviewItem, reviews) -> bool:
-        choice = self.filter.currentIndex()
-        settled = item.key in reviews
-        if choice == 0:
-            return not item.agreed and not settled
-        if choice == 1:
-            return not item.agreed
-        if choice == 2:
-            return item.agreed and not settled
-        return True
-
     def _show_items(self) -> None:
         reviews = self.store.reviews()
-        shown = [item for item in self._items if self._visible(item, reviews)]
-        self.item_model.set_items(shown, self._texts, reviews)
+        _name, visible = FILTERS[self.filter.currentIndex()]
+        shown = [item for item in self._items if visible(item, item.key in reviews)]
+        self.item_model.set_items(shown, self._texts, self._titles, reviews)
         disagreements = [i for i in self._items if not i.agreed]
         open_count = sum(1 for i in disagreements if i.key not in reviews)
         agreed_open = sum(1 for i in self._items if i.agreed and i.key not in reviews)
         self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · "
                               f"{agreed_open} agreements not yet in gold")
+
+    def _on_filter_changed(self) -> None:
+        current = self.current_item()
+        self._show_items()
+        row = None if current is None else self.item_model.row_of(current.key)
+        self._select_row(0 if row is None else row)
 
     def current_item(self) -> ReviewItem | None:
         return self.item_model.item(self.item_table.currentIndex().row())
@@ -311,14 +338,18 @@ class ReviewWindow(QMainWindow):
     def _show_item(self) -> None:
         item = self.current_item()
         if item is None:
+            self.item_heading.clear()
             return
         text = self._texts[item.doc_id]
+        review = self.item_model.review(item)
+        self.item_heading.setText(f"{self._titles.get(item.doc_id) or item.doc_uid}  ·  {item.doc_uid}  ·  "
+                                  f"{', '.join(item.kinds()) or 'agreed'}  ·  "
+                                  f"{review.decision if review else 'open'}")
         spans = self.store.annotations_for(item.doc_id)
-        for name, view in self.version_views.items():
-            if view.text != text:
-                view.set_text(text)
-            view.set_spans([s for s in spans if s.annotator == name])
-            view.set_region(item.start, item.end)
+        differences = span_differences(item)
+        for name, panel in self.version_panels.items():
+            panel.show_version(text, name, [s for s in spans if s.annotator == name], item, differences,
+                               self._entity_names)
         if self.gold_view.text != text:
             self.gold_view.set_text(text)
         self.gold_view.set_spans([s for s in spans if s.annotator == GOLD])
@@ -337,8 +368,10 @@ class ReviewWindow(QMainWindow):
 
     # -- decisions -----------------------------------------------------------------------
 
-    def _decide(self, command) -> None:
-        row = self.item_table.currentIndex().row()
+    def _decide(self, command, advance: bool = True) -> None:
+        """Do a decision, then go on to the item that followed the current one (``advance``)
+        or stay on it, whether or not the decided item is still in the list."""
+        current, before = self.current_item(), self.item_model.keys()
         # Events of a batch only collect the documents touched; each is re-read once after.
         self._touched = set()
         try:
@@ -349,9 +382,22 @@ class ReviewWindow(QMainWindow):
             self._reload_document(doc_id)
         if applied:
             self._show_items()
-            if self.item_model.rowCount():
-                self._select_row(min(max(row, 0), self.item_model.rowCount() - 1))
-                self._show_item()
+            self._select_after(current, before, advance)
+            self._show_item()
+
+    def _select_after(self, current: ReviewItem | None, before: list[str], advance: bool) -> None:
+        """Select, of the items listed ``before`` a decision, the first still listed after
+        the current one (or from it, when not ``advance``); else the nearest before it."""
+        rows = {key: row for row, key in enumerate(self.item_model.keys())}
+        if not rows:
+            return
+        if current is None or current.key not in before:
+            following, preceding = before, []
+        else:
+            at = before.index(current.key)
+            following, preceding = before[at + 1 if advance else at :], before[at::-1]
+        row = next((rows[key] for key in [*following, *preceding] if key in rows), 0)
+        self._select_row(row)
 
     def _open_item(self) -> ReviewItem | None:
         item = self.current_item()
@@ -386,12 +432,12 @@ class ReviewWindow(QMainWindow):
     def reopen(self) -> None:
         item = self.current_item()
         if item is not None and item.key in self.store.reviews():
-            self._decide(Unsettle(item.key, item.doc_id))
+            self._decide(Unsettle(item.key, item.doc_id), advance=False)
 
     def accept_all_agreements(self) -> None:
         batch = accept_agreements(self.store, self.reviewer)
         if batch is not None:
-            self._decide(batch)
+            self._decide(batch, advance=False)
 
     def add_gold_span(self) -> None:
         item = self.current_item()
@@ -455,6 +501,9 @@ class ReviewWindow(QMainWindow):
             return
         self._reload_document(doc_id)
         self._show_items()
+        current = self.current_item()
+        if current is not None and current.doc_id == doc_id:
+            self._show_item()
 
     def _reload_document(self, doc_id: int) -> None:
         document = self.store.get_document(doc_id)
