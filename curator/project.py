@@ -97,6 +97,22 @@ class Settings:
             return {}
 
     @property
+    def has_annotator(self) -> bool:
+        """Whether the user has chosen a name (else it is the login's, until they do)."""
+        return isinstance(self._load().get("annotator"), str)
+
+    def recall(self, key: str) -> str | None:
+        """A remembered choice (the last folder of a file dialog, a format), if any."""
+        value = self._load().get("remembered", {})
+        value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, str) else None
+
+    def remember(self, key: str, value: str) -> None:
+        remembered = self._load().get("remembered")
+        remembered = remembered if isinstance(remembered, dict) else {}
+        self._save("remembered", {**remembered, key: value})
+
+    @property
     def annotator(self) -> str:
         name = self._load().get("annotator")
         if name is not None:

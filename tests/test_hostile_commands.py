@@ -229,3 +229,19 @@ def test_two_imports_of_one_file_at_once_end_cleanly(tmp_path, capsys):
     assert run(capsys, "import", project, articles)[0] == 0  # a rerun completes
     with Store.open(project) as store:
         assert store.document_count() == 2000
+
+
+def test_remembered_choices_survive_a_restart_and_tampering_is_ignored(tmp_path):
+    from curator.project import Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    assert not settings.has_annotator and settings.recall("folder.export") is None
+    settings.remember("folder.export", "/data/out")
+    settings.remember("format.export", "Excel workbook (*.xlsx)")
+    again = Settings(tmp_path / "settings.json")
+    assert again.recall("folder.export") == "/data/out" and again.recall("format.export").startswith("Excel")
+    for tampered in ('{"remembered": [1, 2]}', '{"remembered": {"folder.export": {"x": 1}}}', '{"annotator": 5}'):
+        (tmp_path / "settings.json").write_text(tampered, encoding="utf-8")
+        assert again.recall("folder.export") is None and not again.has_annotator
+    again.remember("folder.import", "/in")  # a damaged entry is replaced, not a reason to fail
+    assert again.recall("folder.import") == "/in"

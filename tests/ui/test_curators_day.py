@@ -230,3 +230,67 @@ def test_the_duplicates_window_says_what_it_searched_when_it_found_nothing(tmp_p
     assert duplicates.pair_model.rowCount() == 0
     assert duplicates.pair_table.empty_text() == "No near-duplicate articles among 3 (similarity threshold 0.5)"
     assert "No two of the 0 entities" in duplicates.candidate_table.empty_text()
+
+
+# -- files and names ------------------------------------------------------------------------------
+
+def test_file_dialogs_offer_the_last_folder_and_format(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    asked, answers = [], []
+
+    def dialog(*args):
+        asked.append(args)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", dialog)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("all", True))
+    (tmp_path / "out").mkdir()
+    answers.append((str(tmp_path / "out" / "day"), "Excel workbook (*.xlsx)"))  # no suffix typed
+    window.export_dialog()
+    qtbot.waitUntil(lambda: (tmp_path / "out" / "day.xlsx").exists(), timeout=20_000)
+    answers.append(("", ""))
+    window.export_dialog()
+    _parent, _title, suggested, _filters, chosen = asked[-1]
+    assert (suggested, chosen) == (str(tmp_path / "out" / f"{window.store.project.name}.xlsx"),
+                                   "Excel workbook (*.xlsx)")
+
+    (tmp_path / "inbox").mkdir()
+    article = tmp_path / "inbox" / "one.txt"
+    article.write_text("Astana, 5 January 2024 - A new railway opened.", encoding="utf-8")
+    answers.append(([str(article)], ""))
+    with qtbot.waitSignal(window.import_dialog().finished, timeout=20_000):
+        pass
+    assert window.documents.rowCount() == 6
+    answers.append(([], ""))
+    window.import_dialog()
+    assert asked[-1][2] == str(tmp_path / "inbox")
+
+
+def test_a_first_start_asks_the_annotator_name(project, tmp_path, qtbot):
+    from PySide6.QtWidgets import QInputDialog
+
+    from curator.project import Settings
+    from curator.store import Store
+    from ui.windows.main_window import MainWindow
+
+    settings = Settings(tmp_path / "new-user.json")
+    store = Store.open(project)
+    window = MainWindow(store, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(QInputDialog, "welcome") is not None, timeout=5_000)
+    welcome = window.findChild(QInputDialog, "welcome")
+    assert welcome.isVisible() and "annotator name" in welcome.labelText()
+    welcome.setTextValue("Aigerim")
+    welcome.accept()
+    assert settings.annotator == window.annotator == "Aigerim" and "Aigerim" in window.annotator_label.text()
+    window.close()
+    again = MainWindow(store, settings)  # the next start does not ask
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.wait(50)
+    assert again.findChild(QInputDialog, "welcome") is None
+    again.close()
+    store.close()

@@ -80,6 +80,11 @@ from ui.windows.validation_dialog import ValidationDialog
 from ui.workers import BackgroundTask, run_task
 
 
+def _suffix(file_filter: str) -> str:
+    """The suffix a file dialog filter names: ".jsonl" for "JSON lines (*.jsonl)"."""
+    return file_filter[file_filter.rindex("*") + 1 : -1]
+
+
 class MainWindow(QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
 
@@ -120,6 +125,8 @@ class MainWindow(QMainWindow):
         self.refresh_timer.setInterval(2000)
         self.refresh_timer.timeout.connect(self.poll_changes)
         self.refresh_timer.start()
+        if not self.settings.has_annotator:  # a first start: the name is the user's to give, not the login's
+            QTimer.singleShot(0, self.welcome)
 
     # -- construction -------------------------------------------------------------
 
@@ -628,13 +635,15 @@ class MainWindow(QMainWindow):
         return run_task(self, self.session, title, work, on_success,
                         on_failure or (lambda exc: self._show_error(str(exc))))
 
-    def import_dialog(self) -> None:
+    def import_dialog(self) -> BackgroundTask | None:
         patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | {".conll", ".bio"}))
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles or annotated files", "",
+            self, "Import articles or annotated files", self.settings.recall("folder.import") or "",
             f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL ({patterns})")
         if files:
-            self.import_paths([Path(f) for f in files])
+            self.settings.remember("folder.import", str(Path(files[0]).parent))
+            return self.import_paths([Path(f) for f in files])
+        return None
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
         return self.run_task("Importing", lambda job: import_paths(self.store, paths, job), self._on_imported)
@@ -660,12 +669,18 @@ class MainWindow(QMainWindow):
         kinds = {"JSON (*.json)": "json", "JSON lines (*.jsonl)": "jsonl", "Excel workbook (*.xlsx)": "xlsx",
                  "Label Studio tasks (*.json)": "labelstudio", "doccano JSONL (*.jsonl)": "doccano",
                  "CoNLL BIO, one layer (*.conll)": "conll", "spaCy DocBin (*.spacy)": "spacy"}
-        target, chosen = QFileDialog.getSaveFileName(
-            self, "Export dataset", f"{self.store.project.name}.json", ";;".join(kinds))
+        # The folder and format of the last export are offered again.
+        last = self.settings.recall("format.export")
+        last = last if last in kinds else "JSON (*.json)"
+        suggested = Path(self.settings.recall("folder.export") or "") / f"{self.store.project.name}{_suffix(last)}"
+        target, chosen = QFileDialog.getSaveFileName(self, "Export dataset", str(suggested), ";;".join(kinds), last)
         if target:
+            self.settings.remember("folder.export", str(Path(target).parent))
+            if chosen in kinds:
+                self.settings.remember("format.export", chosen)
             fmt = kinds.get(chosen, "json")
             if not Path(target).suffix:  # the suffix the chosen filter names, "(*.jsonl)"
-                target += chosen[chosen.rindex("*") + 1 : -1] if chosen in kinds else ".json"
+                target += _suffix(chosen) if chosen in kinds else ".json"
             if fmt == "conll" and layer == "all":  # CoNLL holds one layer: ask which, here and now
                 single = [name for name in choices if name != "all"]
                 if not single:
@@ -737,6 +752,21 @@ class MainWindow(QMainWindow):
 
         return self.run_task("Validating", lambda job: validate_project(self.store, job=job),
                              lambda problems: self.show_problems(problems, "Validation"))
+
+    def welcome(self) -> QInputDialog:
+        """At the first start, ask the curator's name (not modal to the app: a window-modal
+        sheet); until they give one, they annotate under their login name."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("welcome")
+        dialog.setWindowTitle("Welcome to Curator")
+        dialog.setLabelText("Your annotator name. It names your layer of annotations and your edits;\n"
+                            "File → Set annotator name changes it later.")
+        dialog.setTextValue(self.annotator)
+        dialog.textValueSelected.connect(lambda name: name.strip() and self.set_annotator(name.strip()))
+        dialog.rejected.connect(lambda: self.statusBar().showMessage(
+            f"Annotating as {self.annotator}: File → Set annotator name to choose your name", 8000))
+        dialog.open()
+        return dialog
 
     def annotator_dialog(self) -> None:
         name, ok = QInputDialog.getText(self, "Annotator", "Your annotator name:", text=self.annotator)
