@@ -1,6 +1,8 @@
 """Renders the README screenshots: the app on the sample project, with some spans tagged.
 
-Run as ``QT_QPA_PLATFORM=offscreen python -m ui.screenshot docs/screenshot.png docs/review.png``.
+Run as ``QT_QPA_PLATFORM=offscreen python -m ui.screenshot docs``: the main window at
+1280×720 and 1920×1080 (``screenshot-1280x720.png``, ``screenshot-1920x1080.png``) and
+the review window at 1280×720 (``review.png``).
 Tags go through the same window actions a curator uses (select, then label).
 """
 
@@ -23,7 +25,8 @@ TAGS = [("China", "LOCATION"), ("Kazakhstan", "LOCATION"), ("Alikhan Smailov", "
 
 
 @contextmanager
-def _sample_window(annotator: str, reviewer: bool = False) -> Iterator[MainWindow]:
+def _sample_window(annotator: str, reviewer: bool = False, size: tuple[int, int] = (1280, 720)
+                   ) -> Iterator[MainWindow]:
     """A main window on a fresh copy of the sample project, closed afterwards."""
     create_app()
     with tempfile.TemporaryDirectory() as folder:
@@ -32,7 +35,7 @@ def _sample_window(annotator: str, reviewer: bool = False) -> Iterator[MainWindo
         settings.annotator = annotator
         settings.reviewer = reviewer
         window = MainWindow(store, settings)
-        window.resize(1440, 880)
+        window.resize(*size)
         window.show()
         try:
             yield window
@@ -49,15 +52,15 @@ def review(target: str) -> None:
         review_window = window.open_review()
         QThreadPool.globalInstance().waitForDone()
         QApplication.processEvents()
-        review_window.resize(1440, 880)
+        review_window.resize(1280, 720)
         review_window.go(2)
         QApplication.processEvents()
         review_window.grab().save(target)
 
 
-def main(target: str) -> None:
+def main(target: str, size: tuple[int, int] = (1280, 720)) -> None:
     """A new annotator's first minutes: a few entities tagged, figures and dates accepted."""
-    with _sample_window("newcomer") as window:
+    with _sample_window("newcomer", size=size) as window:
         text = window.document.text
         for fragment, label in TAGS:
             start = text.index(fragment)
@@ -78,5 +81,7 @@ def main(target: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
-    review(sys.argv[2] if len(sys.argv) > 2 else "docs/review.png")
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
+    for width, height in ((1280, 720), (1920, 1080)):
+        main(str(folder / f"screenshot-{width}x{height}.png"), (width, height))
+    review(str(folder / "review.png"))
