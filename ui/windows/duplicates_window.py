@@ -298,6 +298,7 @@ class DuplicatesWindow(QMainWindow):
         self.fact_subject = QLineEdit(form_box)
         self.fact_subject.setPlaceholderText("e.g. Kazakhstan-China")
         self.fact_value = QLineEdit(form_box)
+        self.fact_value.setPlaceholderText("a figure in the fact's unit, e.g. 24.2 billion or 24200000000")
         self.fact_value.setObjectName("fact_value")
         self.fact_note = QLineEdit(form_box)
         self.fact_note.setPlaceholderText("why this value (source, rounding, ...)")
