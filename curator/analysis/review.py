@@ -200,6 +200,32 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
             for start, end, key, agreed, kinds, annotators in payload["items"]]
 
 
+def relabel_keys(store: Store, source: str, target: str | None) -> dict[str, str]:
+    """The new keys of settled items once every ``source`` span becomes a ``target`` span
+    (or goes, with ``target`` None), so that a rename or merge of labels keeps the
+    review decisions on the items they were made on. Items are matched by region."""
+    settled = store.reviews()
+    if not settled:
+        return {}
+    names = sorted(set(store.annotators()) - {GOLD})
+    done = _finished(store, names)
+    affected = {review.doc_id for review in settled.values()}
+    keys: dict[str, str] = {}
+    for document, spans in store.documents_with_annotations(affected):
+        if not any(span.label == source for span in spans):
+            continue
+        worked = _worked(document.id, spans, names, done)
+        before = {(i.start, i.end): i.key for i in items_for(document.id, document.uid, spans, worked)}
+        taken = {(s.annotator, s.start, s.end) for s in spans if s.label == target}
+        after_spans = [s.model_copy(update={"label": target}) if s.label == source else s for s in spans
+                       if not (s.label == source and (target is None or (s.annotator, s.start, s.end) in taken))]
+        for item in items_for(document.id, document.uid, after_spans, _worked(document.id, after_spans, names, done)):
+            old = before.get((item.start, item.end))
+            if old in settled and old != item.key:
+                keys[old] = item.key
+    return keys
+
+
 def gold_copy(spans: list[Annotation] | tuple[Annotation, ...], reviewer: str) -> list[Annotation]:
     """Gold-layer copies of spans (new ids; values and links kept), without duplicates."""
     seen: set[tuple] = set()

@@ -8,17 +8,22 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 class LabelKind(StrEnum):
-    """What a label's spans are: a named thing, a figure, or a date."""
+    """What a label's spans are: a named thing (linked to the entity register), a figure
+    (a normalized amount), a date (a normalized interval), or plain (no value)."""
 
     ENTITY = "entity"
     FIGURE = "figure"
     DATE = "date"
+    PLAIN = "plain"
+
+
+_NAME = r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$"  # a label or category set name
 
 
 class Label(BaseModel):
     """One label a curator can give a span, e.g. ``MONEY`` (a figure) shown in green."""
 
-    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$")
+    name: str = Field(pattern=_NAME)
     kind: LabelKind
     color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     description: str = ""
@@ -39,17 +44,52 @@ DEFAULT_LABELS: tuple[Label, ...] = (
 )
 
 
+# Keys the window already gives a meaning (accept, reject, next, link, help, the label
+# number keys): a category choice cannot take them.
+RESERVED_KEYS = frozenset("AXNL?0123456789")
+
+
+class Choice(BaseModel):
+    """One value of a category set, e.g. ``economy``, with an optional key (one letter)."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
+    key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]$")
+
+    @field_validator("key")
+    @classmethod
+    def _not_reserved(cls, key: str | None) -> str | None:
+        if key is not None and key.upper() in RESERVED_KEYS:
+            raise ValueError(f"key {key!r} is taken by the window (A, X, N, L, ? and the digits are)")
+        return key.upper() if key else None
+
+
+class CategorySet(BaseModel):
+    """A way of classifying whole documents, e.g. ``topic`` (one of its choices) or
+    ``issues`` (``multiple``: any of them)."""
+
+    name: str = Field(pattern=_NAME)
+    multiple: bool = False
+    choices: list[Choice] = Field(min_length=1)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _unique_choices(self) -> "CategorySet":
+        names = [choice.name for choice in self.choices]
+        if len(set(names)) != len(names):
+            raise ValueError(f"category set {self.name!r} names a choice twice")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [choice.name for choice in self.choices]
+
+
 class LabelSchema(BaseModel):
-    """The ordered labels of a project. The first nine get the number keys 1-9."""
+    """The ordered labels of a project (the first nine get the number keys 1-9) and its
+    document category sets."""
 
     labels: list[Label] = Field(default_factory=lambda: [label.model_copy() for label in DEFAULT_LABELS])
-
-    @field_validator("labels")
-    @classmethod
-    def _at_least_one(cls, labels: list[Label]) -> list[Label]:
-        if not labels:
-            raise ValueError("a label schema needs at least one label")
-        return labels
+    categories: list[CategorySet] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_names(self) -> "LabelSchema":
@@ -58,7 +98,63 @@ class LabelSchema(BaseModel):
             if label.name in seen:
                 raise ValueError(f"label {label.name!r} is defined twice")
             seen.add(label.name)
+        sets = [category.name for category in self.categories]
+        if len(set(sets)) != len(sets):
+            raise ValueError("a category set is defined twice")
+        keys = [choice.key for category in self.categories for choice in category.choices if choice.key]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two category choices share a key")
         return self
+
+    def category(self, name: str) -> CategorySet | None:
+        return next((category for category in self.categories if category.name == name), None)
+
+    # -- changes: each returns a new schema, or raises ValueError saying why not ----------
+
+    def with_label(self, label: Label, position: int | None = None) -> "LabelSchema":
+        """``label`` added (at ``position``, else last), or replacing the label of its name."""
+        labels = [existing for existing in self.labels if existing.name != label.name]
+        index = next((i for i, existing in enumerate(self.labels) if existing.name == label.name), None)
+        at = position if position is not None else index if index is not None else len(labels)
+        labels.insert(max(0, min(at, len(labels))), label)
+        return self.model_validate({**self.model_dump(), "labels": [x.model_dump() for x in labels]})
+
+    def renamed(self, old: str, new: str) -> "LabelSchema":
+        self._label(old)
+        if new in self and new != old:
+            raise ValueError(f"there is already a label {new!r}")
+        return self.model_validate({**self.model_dump(), "labels": [
+            {**x.model_dump(), "name": new} if x.name == old else x.model_dump() for x in self.labels]})
+
+    def without(self, name: str) -> "LabelSchema":
+        self._label(name)
+        return self.model_validate({**self.model_dump(), "labels": [
+            x.model_dump() for x in self.labels if x.name != name]})
+
+    def moved(self, name: str, position: int) -> "LabelSchema":
+        return self.without(name).with_label(self._label(name), position)
+
+    def with_category(self, category: CategorySet) -> "LabelSchema":
+        """``category`` added, or replacing the set of its name (in place)."""
+        sets = [c.model_dump() for c in self.categories]
+        index = next((i for i, c in enumerate(self.categories) if c.name == category.name), None)
+        if index is None:
+            sets.append(category.model_dump())
+        else:
+            sets[index] = category.model_dump()
+        return self.model_validate({**self.model_dump(), "categories": sets})
+
+    def without_category(self, name: str) -> "LabelSchema":
+        if self.category(name) is None:
+            raise ValueError(f"no category set {name!r}")
+        return self.model_validate({**self.model_dump(), "categories": [
+            c.model_dump() for c in self.categories if c.name != name]})
+
+    def _label(self, name: str) -> Label:
+        label = self.get(name)
+        if label is None:
+            raise ValueError(f"no label {name!r}")
+        return label
 
     @property
     def names(self) -> list[str]:
@@ -76,3 +172,17 @@ class LabelSchema(BaseModel):
             if label.name == name:
                 return str(index + 1)
         return None
+
+
+TEMPLATES = {
+    "news": "the nine labels of news curation: people, organisations, places, initiatives, money, percentages, "
+            "counts, quantities and dates",
+    "empty": "no labels: the project defines its own",
+}
+
+
+def template(name: str) -> LabelSchema:
+    """The schema a new project starts from (``TEMPLATES`` names them)."""
+    if name not in TEMPLATES:
+        raise ValueError(f"no template {name!r}: choose one of {', '.join(TEMPLATES)}")
+    return LabelSchema() if name == "news" else LabelSchema(labels=[])

@@ -24,6 +24,7 @@ from curator.domain.models import (
     new_id,
     utc_now,
 )
+from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store import Store
 
@@ -445,3 +446,89 @@ class DeleteFact:
 
     def apply(self, store: Store) -> SaveFact:
         return SaveFact(store.delete_fact(self.fact_id), self.doc_id)
+
+
+# -- the project's labels and category sets ---------------------------------------------
+
+
+@dataclass
+class ChangeSchema:
+    """Add, describe, recolour, reorder or change the kind of labels, or edit category
+    sets: the spans stay as they are."""
+
+    schema: LabelSchema
+    label: str = "Edit labels"
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> "ChangeSchema":
+        with store.transaction():
+            before = store.label_schema
+            store.save_schema(self.schema)
+        return ChangeSchema(before, self.label, self.doc_id)
+
+
+@dataclass
+class MoveLabel:
+    """Every span of ``source`` becomes a ``target`` span (a rename, or a merge into an
+    existing label), or goes (``target`` None: the label deleted with its spans), and
+    the schema becomes ``schema``; ``rekeyed`` carries review decisions to their items'
+    new keys."""
+
+    source: str
+    target: str | None
+    schema: LabelSchema
+    label: str
+    rekeyed: dict[str, str] = field(default_factory=dict)
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> "RestoreLabel":
+        with store.transaction():
+            before = store.label_schema
+            old = before.get(self.source)
+            new = self.schema.get(self.target) if self.target is not None else None
+            if old is None:
+                raise CuratorError(f"no label {self.source!r}")
+            if self.target is not None and (new is None or new.kind != old.kind):
+                raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
+            moved, deleted, entities = store.move_label(self.source, self.target)
+            store.rekey_reviews(self.rekeyed)
+            store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
+        return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
+                            {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id)
+
+
+@dataclass
+class RestoreLabel:
+    """Undo ``MoveLabel``: the schema as it was, the moved spans back to ``source``, the
+    deleted spans back."""
+
+    source: str
+    target: str | None
+    schema: LabelSchema
+    label: str
+    moved: list[str]
+    deleted: list[Annotation]
+    entities: list[str]
+    rekeyed: dict[str, str] = field(default_factory=dict)
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> MoveLabel:
+        with store.transaction():
+            after = store.label_schema
+            store.restore_label(self.source, self.moved, self.deleted, self.entities)
+            store.rekey_reviews(self.rekeyed)
+            store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
+        return MoveLabel(self.source, self.target, after, self.label,
+                         {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id)

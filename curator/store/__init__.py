@@ -29,6 +29,7 @@ from curator.store.engine import (
     make_engine,
 )
 from curator.store.events import EventHub
+from curator.store.labels import LabelStore
 from curator.store.layers import EntityStore
 from curator.store.migrate import stamp_head, upgrade
 from curator.store.review_items import ReviewItemStore
@@ -46,7 +47,7 @@ from curator.store.tables import (
 )
 
 
-class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore):
+class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

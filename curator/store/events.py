@@ -87,9 +87,17 @@ class ShowRequested:
     end: int | None = None
 
 
+@dataclass(frozen=True)
+class SchemaChanged:
+    """The project's labels or category sets changed; spans may have moved between
+    labels (``relabelled``: the labels whose spans moved or went)."""
+
+    relabelled: tuple[str, ...] = ()
+
+
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested
+    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
 )
 Listener = Callable[[Event], None]
 

@@ -1,0 +1,105 @@
+"""What editing the project's labels and category sets means, as commands: the window,
+the command line and schema files ask these rules; none restates them."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from curator.analysis.review import relabel_keys
+from curator.domain.schema import CategorySet, Label, LabelSchema
+from curator.errors import CuratorError
+from curator.session.commands import ChangeSchema, MoveLabel
+from curator.store import Store
+
+
+def reason(exc: ValueError) -> str:
+    """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
+                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
+    return str(exc)
+
+
+def _checked(change, *args) -> LabelSchema:
+    try:
+        return change(*args)
+    except ValueError as exc:
+        raise CuratorError(reason(exc)) from exc
+
+
+def add_label(store: Store, label: Label, position: int | None = None) -> ChangeSchema:
+    if label.name in store.label_schema:
+        raise CuratorError(f"there is already a label {label.name!r}")
+    return ChangeSchema(_checked(store.label_schema.with_label, label, position), f"Add label {label.name}")
+
+
+def edit_label(store: Store, name: str, **changes) -> ChangeSchema:
+    """Recolour, describe or change the kind of ``name`` (``color``, ``description``, ``kind``)."""
+    schema = store.label_schema
+    label = schema.get(name)
+    if label is None:
+        raise CuratorError(f"no label {name!r}")
+    unknown = set(changes) - {"color", "description", "kind"}
+    if unknown:
+        raise CuratorError(f"a label has no {', '.join(sorted(unknown))} to change (rename or move it instead)")
+    try:
+        changed = Label.model_validate({**label.model_dump(), **changes})
+    except ValueError as exc:
+        raise CuratorError(f"label {name}: {reason(exc)}") from exc
+    return ChangeSchema(schema.with_label(changed), f"Edit label {name}")
+
+
+def move_label_to(store: Store, name: str, position: int) -> ChangeSchema:
+    """Put ``name`` at ``position`` (0 first): the number keys follow the order."""
+    return ChangeSchema(_checked(store.label_schema.moved, name, position), f"Move label {name}")
+
+
+def rename_label(store: Store, old: str, new: str) -> MoveLabel:
+    schema = _checked(store.label_schema.renamed, old, new)
+    return MoveLabel(old, new, schema, f"Rename label {old} to {new}", relabel_keys(store, old, new))
+
+
+def merge_labels(store: Store, source: str, target: str) -> MoveLabel:
+    """Every ``source`` span becomes a ``target`` span, and ``source`` goes."""
+    schema = store.label_schema
+    a, b = schema.get(source), schema.get(target)
+    if a is None or b is None:
+        raise CuratorError(f"no label {source if a is None else target!r}")
+    if source == target:
+        raise CuratorError("a label cannot be merged into itself")
+    if a.kind != b.kind:
+        raise CuratorError(f"{source} ({a.kind}) and {target} ({b.kind}) are of different kinds: "
+                           "change the kind of one first")
+    return MoveLabel(source, target, schema.without(source), f"Merge label {source} into {target}",
+                     relabel_keys(store, source, target))
+
+
+def remove_label(store: Store, name: str, move_to: str | None = None) -> MoveLabel:
+    """Delete ``name``; its spans move to ``move_to`` or go with it."""
+    if move_to is not None:
+        command = merge_labels(store, name, move_to)
+        command.label = f"Delete label {name}, its spans to {move_to}"
+        return command
+    schema = _checked(store.label_schema.without, name)
+    return MoveLabel(name, None, schema, f"Delete label {name} and its spans", relabel_keys(store, name, None))
+
+
+def set_category(store: Store, category: CategorySet) -> ChangeSchema:
+    """Add a category set, or change one (its choices, keys, single or multiple choice)."""
+    new = store.label_schema.category(category.name) is None
+    return ChangeSchema(_checked(store.label_schema.with_category, category),
+                        f"{'Add' if new else 'Edit'} category set {category.name}")
+
+
+def remove_category(store: Store, name: str) -> ChangeSchema:
+    return ChangeSchema(_checked(store.label_schema.without_category, name), f"Delete category set {name}")
+
+
+def replace_schema(store: Store, schema: LabelSchema) -> ChangeSchema:
+    """Take a whole schema (from a schema file or another tool's config). Labels in use
+    must stay: a schema that drops one is refused, naming it."""
+    missing = sorted(name for name, count in store.label_counts().items() if count and name not in schema)
+    if missing:
+        raise CuratorError(f"the schema lacks labels the project's spans use: {', '.join(missing)} "
+                           "(rename, merge or delete them first)")
+    return ChangeSchema(schema, "Replace labels and categories")

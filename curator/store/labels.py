@@ -1,0 +1,99 @@
+"""Part of ``Store``: the project's label schema, and moving every span of a label at
+once (a rename, a merge, a label deleted with its spans)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.domain.models import Annotation, utc_now
+from curator.domain.schema import LabelSchema
+from curator.store.events import SchemaChanged
+from curator.store.rows import _SPAN_COLUMNS, _chunks
+from curator.store.tables import (
+    annotations_table,
+    entities_table,
+    reviews_table,
+    suggestions_table,
+)
+from curator.store.transactions import Transactional
+
+
+class LabelStore(Transactional):
+    """Part of ``Store``: labels."""
+
+    engine: Engine
+
+    def save_schema(self, schema: LabelSchema, relabelled: Sequence[str] = ()) -> None:
+        """Make ``schema`` the project's labels and category sets."""
+        project = self.project  # type: ignore[attr-defined]
+        self.save_project(project.model_copy(update={"label_schema": schema}))  # type: ignore[attr-defined]
+        self._emit(SchemaChanged(tuple(relabelled)))
+
+    def label_counts(self) -> dict[str, int]:
+        """How many spans (every layer) each label has."""
+        a = annotations_table.c
+        with self._connect() as conn:
+            return dict(conn.execute(sa.select(a.label, sa.func.count()).group_by(a.label)).all())
+
+    def move_label(self, source: str, target: str | None) -> tuple[list[str], list[Annotation], list[str]]:
+        """Give every span of ``source`` the label ``target`` (None: delete them), with its
+        suggestions; a span whose annotator already has a ``target`` span at the same
+        bounds is deleted instead (the two became one). Entities of type ``source``
+        take type ``target``. Returns the ids of the spans moved, the spans deleted and
+        the ids of the entities retyped: what ``restore_label`` needs to undo it."""
+        a, s = annotations_table.c, suggestions_table.c
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(*_SPAN_COLUMNS).where(a.label == source)).all()
+            spans = self._annotations(rows)  # type: ignore[attr-defined]
+            if target is None:
+                doomed = spans
+            else:
+                taken = set(conn.execute(sa.select(a.doc_id, a.annotator, a.start, a.end).where(
+                    a.label == target, a.doc_id.in_({span.doc_id for span in spans}))).all()) if spans else set()
+                doomed = [x for x in spans if (x.doc_id, x.annotator, x.start, x.end) in taken]
+            gone = {x.id for x in doomed}
+            moved = [x.id for x in spans if x.id not in gone]
+            for chunk in _chunks(sorted(gone), 500):
+                conn.execute(annotations_table.delete().where(a.id.in_(chunk)))
+            for chunk in _chunks(moved, 500):
+                conn.execute(annotations_table.update().where(a.id.in_(chunk)).values(label=target,
+                                                                                    updated=utc_now()))
+            if target is None:
+                conn.execute(suggestions_table.delete().where(s.label == source))
+                entities: list[str] = []
+            else:
+                taken_s = set(conn.execute(sa.select(s.doc_id, s.annotator, s.start, s.end)
+                                           .where(s.label == target)).all())
+                for row in conn.execute(sa.select(s.id, s.doc_id, s.annotator, s.start, s.end)
+                                        .where(s.label == source)).all():
+                    change = suggestions_table.delete() if (row.doc_id, row.annotator, row.start, row.end) in taken_s \
+                        else suggestions_table.update().values(label=target)
+                    conn.execute(change.where(s.id == row.id))
+                e = entities_table.c
+                entities = list(conn.execute(sa.select(e.id).where(e.type == source)).scalars())
+                conn.execute(entities_table.update().where(e.type == source).values(type=target))
+        return moved, doomed, entities
+
+    def restore_label(self, source: str, moved: Sequence[str], deleted: Sequence[Annotation],
+                      entities: Sequence[str]) -> None:
+        """Undo ``move_label``: the moved spans and retyped entities get ``source`` back
+        and the deleted spans come back. (Suggestions are not restored: suggesting
+        again brings them back.)"""
+        a, e = annotations_table.c, entities_table.c
+        with self._begin() as conn:
+            for chunk in _chunks(list(moved), 500):
+                conn.execute(annotations_table.update().where(a.id.in_(chunk)).values(label=source,
+                                                                                    updated=utc_now()))
+            for chunk in _chunks(list(entities), 500):
+                conn.execute(entities_table.update().where(e.id.in_(chunk)).values(type=source))
+        self.add_annotations(list(deleted))  # type: ignore[attr-defined]
+
+    def rekey_reviews(self, keys: dict[str, str]) -> None:
+        """Give review decisions new keys (their items' versions were relabelled)."""
+        r = reviews_table.c
+        with self._begin() as conn:
+            for old, new in keys.items():
+                conn.execute(reviews_table.update().where(r.key == old).values(key=new))

@@ -1,0 +1,164 @@
+"""The project's own labels: every schema change is one undoable command, and spans,
+entities, review decisions and agreement follow it."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.analysis.agreement import compute_agreement
+from curator.analysis.review import accept_version, iter_items
+from curator.domain.models import Annotation, Document, Entity
+from curator.domain.schema import (
+    CategorySet,
+    Choice,
+    Label,
+    LabelKind,
+    LabelSchema,
+    template,
+)
+from curator.errors import CuratorError
+from curator.session import Session, decode, encode
+from curator.session import labels as edit
+
+TEXT = "Tokayev met Ma Xingrui in Astana. The Akorda said trade reached $24 bn."
+
+
+def tag(store, doc_id, word, label, annotator, **extra):
+    start = TEXT.index(word)
+    return store.add_annotation(Annotation(doc_id=doc_id, start=start, end=start + len(word), label=label,
+                                           annotator=annotator, **extra))
+
+
+@pytest.fixture
+def project(store):
+    doc_id = store.add_documents([Document(uid="d", text=TEXT)])[0]
+    store.add_entity(Entity(id="akorda", name="Akorda", type="ORG"))
+    tag(store, doc_id, "Tokayev", "PERSON", "a")
+    tag(store, doc_id, "Tokayev", "PERSON", "b")
+    tag(store, doc_id, "Astana", "LOCATION", "a")
+    tag(store, doc_id, "Astana", "ORG", "b")
+    tag(store, doc_id, "Akorda", "ORG", "a", entity_id="akorda")
+    tag(store, doc_id, "Akorda", "INITIATIVE", "b")
+    return store
+
+
+def labels_of(store):
+    return sorted((TEXT[s.start:s.end], s.label, s.annotator) for s in store.annotations_for(1))
+
+
+def test_a_rename_moves_every_span_entity_and_decision_and_is_undone(project):
+    session = Session(project, "curator")
+    item = next(i for i in iter_items(project) if TEXT[i.start:i.end] == "Akorda")
+    session.do(accept_version(item, "a", "curator"))  # a decision on an item with ORG in it
+    before = labels_of(project)
+    session.do(edit.rename_label(project, "ORG", "ORGANISATION"))
+    schema = project.label_schema
+    assert "ORG" not in schema and schema.names[1] == "ORGANISATION" and schema.key_of("ORGANISATION") == "2"
+    assert ("Astana", "ORGANISATION", "b") in labels_of(project) and ("Akorda", "ORGANISATION", "gold") in \
+        labels_of(project)
+    assert project.get_entity("akorda").type == "ORGANISATION"
+    settled = [i for i in iter_items(project) if i.key in project.reviews()]
+    assert [TEXT[i.start:i.end] for i in settled] == ["Akorda"]  # the decision followed its item
+    session.undo()
+    assert labels_of(project) == before and project.label_schema == LabelSchema()
+    assert project.get_entity("akorda").type == "ORG"
+    assert [TEXT[i.start:i.end] for i in iter_items(project) if i.key in project.reviews()] == ["Akorda"]
+    session.redo()
+    assert "ORGANISATION" in project.label_schema
+
+
+def test_deleting_a_label_in_use_moves_its_spans_or_deletes_them_and_undo_brings_them_back(project):
+    session = Session(project, "curator")
+    session.do(edit.remove_label(project, "INITIATIVE", move_to="ORG"))
+    assert "INITIATIVE" not in project.label_schema
+    assert ("Akorda", "ORG", "b") in labels_of(project)
+    session.undo()
+    assert ("Akorda", "INITIATIVE", "b") in labels_of(project) and "INITIATIVE" in project.label_schema
+    before = labels_of(project)
+    session.do(edit.remove_label(project, "LOCATION"))  # with its spans
+    assert not any(label == "LOCATION" for _t, label, _a in labels_of(project))
+    session.undo()
+    assert labels_of(project) == before
+    with pytest.raises(CuratorError, match="different kinds"):
+        edit.remove_label(project, "LOCATION", move_to="MONEY")
+
+
+def test_a_merge_keeps_agreement_figures_right(project, tmp_path):
+    """After ORG and INITIATIVE are merged, agreement is what it would be had the
+    annotators used one label from the start."""
+    from curator.store import Store
+
+    session = Session(project, "curator")
+    session.do(edit.merge_labels(project, "INITIATIVE", "ORG"))
+    merged = compute_agreement(project).to_dict()
+    fresh = Store.create(tmp_path / "one-label")
+    doc_id = fresh.add_documents([Document(uid="d", text=TEXT)])[0]
+    for word, label, annotator in [("Tokayev", "PERSON", "a"), ("Tokayev", "PERSON", "b"),
+                                   ("Astana", "LOCATION", "a"), ("Astana", "ORG", "b"),
+                                   ("Akorda", "ORG", "a"), ("Akorda", "ORG", "b")]:
+        tag(fresh, doc_id, word, label, annotator)
+    fresh.save_schema(LabelSchema().without("INITIATIVE"))
+    expected = compute_agreement(fresh).to_dict()
+    assert merged["overall"] == expected["overall"] and merged["labels"] == expected["labels"]
+    assert "INITIATIVE" not in str(merged["labels"])
+    fresh.close()
+
+
+def test_a_merge_where_an_annotator_had_both_labels_keeps_one_span(project):
+    tag(project, 1, "Akorda", "ORG", "b")  # b now has both ORG and INITIATIVE on "Akorda"
+    session = Session(project, "curator")
+    session.do(edit.merge_labels(project, "INITIATIVE", "ORG"))
+    assert labels_of(project).count(("Akorda", "ORG", "b")) == 1
+    session.undo()
+    assert ("Akorda", "INITIATIVE", "b") in labels_of(project) and ("Akorda", "ORG", "b") in labels_of(project)
+
+
+def test_adding_recolouring_describing_reordering_and_changing_kind_are_undoable(project):
+    session = Session(project, "curator")
+    session.do(edit.add_label(project, Label(name="EVENT", kind=LabelKind.PLAIN, color="#cccccc",
+                                             description="A named event"), position=0))
+    schema = project.label_schema
+    assert schema.names[0] == "EVENT" and schema.key_of("EVENT") == "1" and schema.key_of("PERSON") == "2"
+    session.do(edit.edit_label(project, "EVENT", color="#ff0000", description="A summit, forum or visit"))
+    session.do(edit.move_label_to(project, "EVENT", 8))
+    assert project.label_schema.key_of("EVENT") == "9" and project.label_schema.get("EVENT").color == "#ff0000"
+    session.do(edit.edit_label(project, "INITIATIVE", kind=LabelKind.PLAIN))
+    assert project.label_schema.get("INITIATIVE").kind is LabelKind.PLAIN
+    for _ in range(4):
+        session.undo()
+    assert project.label_schema == LabelSchema()
+    with pytest.raises(CuratorError, match="already a label"):
+        edit.add_label(project, Label(name="ORG", kind=LabelKind.ENTITY, color="#000000"))
+    with pytest.raises(CuratorError, match="color"):
+        edit.edit_label(project, "ORG", color="red")
+
+
+def test_category_sets_are_checked_and_undoable(project):
+    session = Session(project, "curator")
+    topic = CategorySet(name="topic", choices=[Choice(name="economy", key="E"), Choice(name="politics", key="P")])
+    session.do(edit.set_category(project, topic))
+    assert project.label_schema.category("topic").names == ["economy", "politics"]
+    with pytest.raises(CuratorError, match="share a key"):
+        edit.set_category(project, CategorySet(name="stance", choices=[Choice(name="pro", key="E")]))
+    with pytest.raises(ValueError, match="taken by the window"):
+        Choice(name="x", key="a")
+    session.do(edit.remove_category(project, "topic"))
+    assert project.label_schema.categories == []
+    session.undo()
+    assert project.label_schema.category("topic") == topic
+
+
+def test_label_commands_round_trip_through_the_history(project):
+    command = edit.remove_label(project, "LOCATION")
+    inverse = command.apply(project)
+    for kept in (command, inverse):
+        decoded = decode(encode(kept))
+        assert type(decoded) is type(kept) and decoded.text == kept.text
+    decode(encode(inverse)).apply(project)
+    assert ("Astana", "LOCATION", "a") in labels_of(project)
+
+
+def test_templates():
+    assert template("news") == LabelSchema() and template("empty").labels == []
+    with pytest.raises(ValueError, match="no template"):
+        template("legal")
