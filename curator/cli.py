@@ -9,7 +9,9 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from curator import cli_labels
 from curator.domain.names import check_annotator, file_stem, printable
+from curator.domain.schema import TEMPLATES, template
 from curator.errors import CuratorError, DataError, DuplicateError
 from curator.exporting import export
 from curator.formats.export import FORMATS, TOOL_FORMATS
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create an empty project")
     init.add_argument("project")
     init.add_argument("--name", help="project name (default: the folder name)")
+    init.add_argument("--template", choices=sorted(TEMPLATES), default="news",
+                      help="the labels it starts with: " + "; ".join(f"{k}: {v}" for k, v in TEMPLATES.items()))
 
     sample = commands.add_parser("sample", help="create a project holding the sample documents")
     sample.add_argument("project")
@@ -89,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("project")
     backup.add_argument("output")
 
-    commands.add_parser("schema", help="print the JSON Schema of the JSON export")
+    cli_labels.add_parsers(commands)
 
     for name, what in (("undo", "undo your last edit (made here or in the window)"),
                        ("redo", "redo your last undone edit"), ("history", "list your latest edits")):
@@ -118,7 +122,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from curator.domain.models import Project
 
     name = args.name or Path(args.project).name or "Curator project"
-    Store.create(args.project, Project(name=name)).close()
+    Store.create(args.project, Project(name=name, label_schema=template(args.template))).close()
     print(f"Created project {name!r} at {args.project}")
     return 0
 
@@ -374,13 +378,6 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
 
         print(f"Backed up to {backup_project(args.project, args.output)}")
         return 0
-    if args.command == "schema":
-        import json
-
-        from curator.formats.export import dataset_schema
-
-        print(json.dumps(dataset_schema(), indent=1))
-        return 0
     if args.command == "whoami":
         print(printable(Settings().annotator))
         return 0
@@ -402,6 +399,9 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "agreement": _cmd_agreement,
         "layer": _cmd_layer,
         "duplicates": _cmd_duplicates,
+        "labels": cli_labels.cmd_labels,
+        "categories": cli_labels.cmd_categories,
+        "schema": cli_labels.cmd_schema,
     }
     return handlers[args.command](args)
 

@@ -103,3 +103,20 @@ def replace_schema(store: Store, schema: LabelSchema) -> ChangeSchema:
         raise CuratorError(f"the schema lacks labels the project's spans use: {', '.join(missing)} "
                            "(rename, merge or delete them first)")
     return ChangeSchema(schema, "Replace labels and categories")
+
+
+def adopt_schema(store: Store, schema: LabelSchema) -> ChangeSchema | None:
+    """Add the labels and category sets of ``schema`` the project lacks (the project's
+    own stay as they are); None when it lacks none."""
+    current = store.label_schema
+    labels = [label for label in schema.labels if label.name not in current]
+    categories = [category for category in schema.categories if current.category(category.name) is None]
+    if not labels and not categories:
+        return None
+    merged = current
+    for label in labels:
+        merged = _checked(merged.with_label, label)
+    for category in categories:
+        merged = _checked(merged.with_category, category)
+    names = [label.name for label in labels] + [category.name for category in categories]
+    return ChangeSchema(merged, f"Add {', '.join(names)}"[:300])

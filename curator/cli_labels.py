@@ -1,0 +1,185 @@
+"""The command line's label commands: ``curator labels``, ``curator categories`` and
+``curator schema``. Every change is a session command: ``curator undo`` takes it back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from curator.domain.names import check_annotator, printable
+from curator.domain.schema import CategorySet, Choice, Label, LabelKind
+from curator.errors import CuratorError, DataError
+from curator.project import Settings, open_project
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    labels = commands.add_parser("labels", help="list and edit the project's span labels (each change undoable)")
+    labels.add_argument("project")
+    labels.add_argument("--annotator", help="whose history the change goes into (default: your name)")
+    actions = labels.add_subparsers(dest="labels_command", metavar="ACTION")
+    actions.add_parser("list", help="the labels with their keys, kinds, colours, spans and guidelines")
+    add = actions.add_parser("add", help="add a label")
+    add.add_argument("name")
+    add.add_argument("--kind", choices=[k.value for k in LabelKind], default="plain")
+    add.add_argument("--color", default="#d9d9d9", help="#rrggbb")
+    add.add_argument("--description", default="", help="the annotation guideline")
+    add.add_argument("--position", type=int, help="1 = first (the number keys follow the order)")
+    edit = actions.add_parser("edit", help="recolour, describe or change the kind of a label")
+    edit.add_argument("name")
+    edit.add_argument("--kind", choices=[k.value for k in LabelKind])
+    edit.add_argument("--color")
+    edit.add_argument("--description")
+    move = actions.add_parser("move", help="put a label at a position (1 = first)")
+    move.add_argument("name")
+    move.add_argument("position", type=int)
+    rename = actions.add_parser("rename", help="rename a label; every span follows")
+    rename.add_argument("old")
+    rename.add_argument("new")
+    merge = actions.add_parser("merge", help="merge a label into another of its kind; its spans follow")
+    merge.add_argument("source")
+    merge.add_argument("target")
+    remove = actions.add_parser("remove", help="delete a label (in use: --move-to LABEL or --delete-spans)")
+    remove.add_argument("name")
+    choice = remove.add_mutually_exclusive_group()
+    choice.add_argument("--move-to", help="give its spans this label")
+    choice.add_argument("--delete-spans", action="store_true", help="delete its spans with it")
+
+    categories = commands.add_parser("categories", help="list and edit the document category sets")
+    categories.add_argument("project")
+    categories.add_argument("--annotator", help="whose history the change goes into (default: your name)")
+    sets = categories.add_subparsers(dest="categories_command", metavar="ACTION")
+    sets.add_parser("list", help="the category sets and their choices")
+    add_set = sets.add_parser("add", help="add (or replace) a category set: choices as NAME or NAME:KEY")
+    add_set.add_argument("name")
+    add_set.add_argument("choices", nargs="+")
+    add_set.add_argument("--multiple", action="store_true", help="a document may take several choices")
+    add_set.add_argument("--description", default="")
+    drop_set = sets.add_parser("remove", help="delete a category set")
+    drop_set.add_argument("name")
+
+    schema = commands.add_parser("schema", help="labels and categories as a file; with no action, the JSON "
+                                                "Schema of the JSON export")
+    files = schema.add_subparsers(dest="schema_command", metavar="ACTION")
+    export = files.add_parser("export", help="write the project's labels and categories to a schema file")
+    export.add_argument("project")
+    export.add_argument("file", type=Path)
+    imported = files.add_parser("import", help="take labels and categories from a schema file, a Label Studio "
+                                               "labeling config (XML) or a doccano label export")
+    imported.add_argument("project")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--replace", action="store_true",
+                          help="the file's schema replaces the project's (default: add what the project lacks)")
+    imported.add_argument("--annotator", help="whose history the change goes into (default: your name)")
+    files.add_parser("json-schema", help="print the JSON Schema of the schema file")
+    files.add_parser("dataset", help="print the JSON Schema of the JSON export")
+
+
+def _session(store, args):
+    from curator.session import Session
+
+    name = check_annotator(args.annotator, "--annotator") if getattr(args, "annotator", None) else Settings().annotator
+    return Session(store, name)
+
+
+def _do(store, args, command) -> int:
+    _session(store, args).do(command)
+    print(f"{printable(command.text)} (undo: curator undo {printable(str(args.project))})")
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    from curator.session import labels as edit
+
+    with open_project(args.project) as store:
+        action = args.labels_command or "list"
+        if action == "list":
+            counts = store.label_counts()
+            schema = store.label_schema
+            for label in schema.labels:
+                print(f"{schema.key_of(label.name) or '-':>2}  {label.name:<16}{label.kind.value:<8}{label.color}  "
+                      f"{counts.get(label.name, 0):>7,} span(s)  {printable(label.description)}")
+            unknown = sorted(set(counts) - set(schema.names))
+            if unknown:
+                print(f"spans with labels the schema lacks: {', '.join(map(printable, unknown))}")
+            print(f"{len(schema.labels)} label(s)")
+            return 0
+        if action == "add":
+            try:
+                label = Label(name=args.name, kind=args.kind, color=args.color, description=args.description)
+            except ValueError as exc:
+                raise DataError(f"label {printable(args.name)!r}: {edit.reason(exc)}") from exc
+            position = args.position - 1 if args.position else None
+            return _do(store, args, edit.add_label(store, label, position))
+        if action == "edit":
+            changes = {k: v for k, v in (("kind", args.kind), ("color", args.color),
+                                         ("description", args.description)) if v is not None}
+            if not changes:
+                raise CuratorError("nothing to change: give --kind, --color or --description")
+            return _do(store, args, edit.edit_label(store, args.name, **changes))
+        if action == "move":
+            return _do(store, args, edit.move_label_to(store, args.name, args.position - 1))
+        if action == "rename":
+            return _do(store, args, edit.rename_label(store, args.old, args.new))
+        if action == "merge":
+            return _do(store, args, edit.merge_labels(store, args.source, args.target))
+        in_use = store.label_counts().get(args.name, 0)
+        if in_use and not (args.move_to or args.delete_spans):
+            raise DataError(f"label {printable(args.name)} has {in_use:,} span(s): --move-to LABEL gives them "
+                            "another label, --delete-spans deletes them with it")
+        return _do(store, args, edit.remove_label(store, args.name, args.move_to))
+
+
+def _choice(text: str) -> Choice:
+    name, _, key = text.rpartition(":") if ":" in text else (text, "", "")
+    return Choice(name=name, key=key or None)
+
+
+def cmd_categories(args: argparse.Namespace) -> int:
+    from curator.session import labels as edit
+
+    with open_project(args.project) as store:
+        action = args.categories_command or "list"
+        if action == "list":
+            for category in store.label_schema.categories:
+                choices = ", ".join(f"{c.name}" + (f" [{c.key}]" if c.key else "") for c in category.choices)
+                print(f"{category.name} ({'several' if category.multiple else 'one'}): {printable(choices)}")
+            print(f"{len(store.label_schema.categories)} category set(s)")
+            return 0
+        if action == "add":
+            try:
+                category = CategorySet(name=args.name, multiple=args.multiple, description=args.description,
+                                       choices=[_choice(text) for text in args.choices])
+            except ValueError as exc:
+                raise DataError(f"category set {printable(args.name)!r}: {edit.reason(exc)}") from exc
+            return _do(store, args, edit.set_category(store, category))
+        return _do(store, args, edit.remove_category(store, args.name))
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from curator.formats import schema_files
+
+    action = args.schema_command or "dataset"
+    if action == "dataset":
+        from curator.formats.export import dataset_schema
+
+        print(json.dumps(dataset_schema(), indent=1))
+        return 0
+    if action == "json-schema":
+        print(json.dumps(schema_files.json_schema(), indent=1))
+        return 0
+    with open_project(args.project) as store:
+        if action == "export":
+            schema_files.write_schema(store.label_schema, args.file)
+            print(f"Wrote {len(store.label_schema.labels)} label(s) and {len(store.label_schema.categories)} "
+                  f"category set(s) to {args.file}")
+            return 0
+        from curator.session import labels as edit
+
+        schema, what = schema_files.read_schema(args.file)
+        command = edit.replace_schema(store, schema) if args.replace else edit.adopt_schema(store, schema)
+        if command is None:
+            print(f"{args.file} ({what}): the project has every label and category set in it already")
+            return 0
+        print(f"{args.file}: {what}")
+        return _do(store, args, command)

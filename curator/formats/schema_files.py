@@ -1,0 +1,147 @@
+"""Label schemas as files: Curator's own schema file (JSON, with its own JSON Schema),
+and the schemas of other tools read into one: a Label Studio labeling config (XML,
+``<Labels>`` and ``<Choices>``) and doccano's label export (JSON)."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.domain.schema import RESERVED_KEYS, Label, LabelKind, LabelSchema
+from curator.errors import DataError
+from curator.formats.boundary import BadJSON, loads
+from curator.formats.outputs import atomic_path
+
+FORMAT = "curator-schema"
+MAX_BYTES = 2_000_000  # a schema is a few kilobytes; anything near this is not one
+
+# Conventional label names of other tools and corpora, and the kind their spans are here.
+_KINDS = {
+    LabelKind.ENTITY: {"PERSON", "PER", "ORG", "ORGANIZATION", "ORGANISATION", "LOC", "LOCATION", "GPE", "NORP",
+                       "FAC", "FACILITY", "EVENT", "PRODUCT", "INITIATIVE", "WORK_OF_ART", "LAW", "LANGUAGE"},
+    LabelKind.FIGURE: {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "COUNT", "ORDINAL", "NUMBER", "AMOUNT"},
+    LabelKind.DATE: {"DATE", "TIME", "PERIOD"},
+}
+_PALETTE = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a", "#bcbddc",
+            "#c6dbef", "#fcbba1", "#d9d9d9")
+
+
+def guessed_kind(name: str) -> LabelKind:
+    """The kind a label named ``name`` elsewhere most likely has (plain if no convention says)."""
+    upper = name.upper()
+    return next((kind for kind, names in _KINDS.items() if upper in names), LabelKind.PLAIN)
+
+
+def label_named(name: str, index: int, color: str | None = None, description: str = "") -> Label:
+    """A label for a name found elsewhere (a file's spans, another tool's config)."""
+    shown = color if color and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else _PALETTE[index % len(_PALETTE)]
+    return Label(name=name, kind=guessed_kind(name), color=shown, description=description)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of Curator's schema file."""
+    schema = LabelSchema.model_json_schema()
+    schema["properties"]["format"] = {"const": FORMAT}
+    schema["title"] = "Curator labels and categories"
+    return schema
+
+
+def write_schema(schema: LabelSchema, target: str | Path) -> None:
+    data = {"format": FORMAT, **schema.model_dump(mode="json")}
+    with atomic_path(target) as temp:
+        temp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError(f"{path}: {size:,} bytes is too large for a label schema")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _model(path: Path, data: Any) -> LabelSchema:
+    try:
+        return LabelSchema.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "schema"
+        raise DataError(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}") from exc
+
+
+def read_schema(path: str | Path) -> tuple[LabelSchema, str]:
+    """A schema from a file and what it was: Curator's schema file, a Label Studio
+    labeling config or a doccano label export (told apart by content)."""
+    path = Path(path)
+    text = _text(path)
+    if text.lstrip().startswith("<"):
+        return read_label_studio_config(path, text), "Label Studio labeling config"
+    try:
+        data = loads(text)
+    except (BadJSON, ValueError) as exc:
+        raise DataError(f"{path}: not JSON or XML ({exc})") from exc
+    if isinstance(data, dict) and data.get("format") == FORMAT:
+        return _model(path, {k: v for k, v in data.items() if k != "format"}), "Curator schema file"
+    if isinstance(data, list):
+        return read_doccano_labels(path, data), "doccano label export"
+    raise DataError(f"{path}: not a schema file Curator knows (a Curator schema file has \"format\": "
+                    f"\"{FORMAT}\"; doccano's label export is a list; a Label Studio config is XML)")
+
+
+def read_doccano_labels(path: Path, data: list) -> LabelSchema:
+    """doccano's label export: ``[{"text": "PER", "background_color": "#...", "suffix_key": "p"}, ...]``."""
+    labels = []
+    for index, raw in enumerate(data):
+        name = raw.get("text") if isinstance(raw, dict) else None
+        if not isinstance(name, str):
+            raise DataError(f"{path}: label {index + 1}: no \"text\" naming it")
+        try:
+            labels.append(label_named(name, index, raw.get("background_color")))
+        except ValidationError as exc:
+            raise DataError(f"{path}: label {name[:40]!r}: not a usable label name (a letter, then letters, digits, "
+                            "_ or -, at most 40)") from exc
+    return _model(path, {"labels": [label.model_dump() for label in labels]})
+
+
+def read_label_studio_config(path: Path, text: str) -> LabelSchema:
+    """A Label Studio labeling config: each ``<Labels>`` block's ``<Label value>`` become
+    span labels, each ``<Choices name>`` a category set (``choice="multiple"``: multi-choice)."""
+    if re.search(r"<!(DOCTYPE|ENTITY)", text, re.IGNORECASE):
+        raise DataError(f"{path}: a labeling config with a DOCTYPE or ENTITY declaration is refused")
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise DataError(f"{path}: not well-formed XML ({exc})") from exc
+    labels: list[dict] = []
+    categories: list[dict] = []
+    for element in root.iter():
+        if element.tag in ("Labels", "ParagraphLabels", "HyperTextLabels"):
+            for child in element.iter("Label"):
+                name = child.get("value") or ""
+                if name and all(label["name"] != name for label in labels):
+                    try:
+                        labels.append(label_named(name, len(labels), child.get("background"),
+                                                  child.get("hint") or "").model_dump())
+                    except ValidationError as exc:
+                        raise DataError(f"{path}: <Label value={name[:40]!r}>: not a usable label name (a letter, "
+                                        "then letters, digits, _ or -, at most 40)") from exc
+        elif element.tag == "Choices":
+            choices = [{"name": choice.get("value") or "",
+                        "key": key.upper() if (key := choice.get("hotkey") or "") and len(key) == 1
+                        and key.upper() not in RESERVED_KEYS else None}
+                       for choice in element.iter("Choice")]
+            categories.append({"name": element.get("name") or f"choices{len(categories) + 1}",
+                               "multiple": element.get("choice") == "multiple", "choices": choices})
+    if not labels and not categories:
+        raise DataError(f"{path}: the config has no <Labels> or <Choices>")
+    return _model(path, {"labels": labels, "categories": categories})
+
