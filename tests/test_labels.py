@@ -162,3 +162,28 @@ def test_templates():
     assert template("news") == LabelSchema() and template("empty").labels == []
     with pytest.raises(ValueError, match="no template"):
         template("legal")
+
+
+def test_document_categories_are_per_annotator_checked_and_undoable(project):
+    from curator.session.commands import SetCategories
+
+    session = Session(project, "a")
+    session.do(edit.set_category(project, CategorySet(name="topic", choices=[Choice(name="economy"),
+                                                                             Choice(name="politics")])))
+    session.do(edit.set_category(project, CategorySet(name="issues", multiple=True,
+                                                      choices=[Choice(name="trade"), Choice(name="energy")])))
+    session.do(SetCategories(1, "a", "topic", ["economy"]))
+    session.do(SetCategories(1, "a", "issues", ["trade", "energy"]))
+    Session(project, "b").do(SetCategories(1, "b", "topic", ["politics"]))
+    assert project.categories_for(1) == {"a": {"issues": ["trade", "energy"], "topic": ["economy"]},
+                                         "b": {"topic": ["politics"]}}
+    for bad, reason in ((SetCategories(1, "a", "topic", ["economy", "politics"]), "takes one choice"),
+                        (SetCategories(1, "a", "topic", ["sport"]), "no choice 'sport'"),
+                        (SetCategories(1, "a", "mood", ["x"]), "no category set")):
+        with pytest.raises(CuratorError, match=reason):
+            session.do(bad)
+    session.undo()
+    assert project.categories_for(1, "a") == {"a": {"topic": ["economy"]}}
+    session.undo()
+    assert project.categories_for(1, "a") == {}
+    assert decode(encode(SetCategories(1, "a", "topic", ["economy"]))).choices == ["economy"]

@@ -532,3 +532,30 @@ class RestoreLabel:
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,
                          {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id)
+
+
+@dataclass
+class SetCategories:
+    """Make ``choices`` an annotator's choices in one category set of a document (an
+    empty list clears it)."""
+
+    doc_id: int
+    annotator: str
+    set_name: str
+    choices: list[str]
+
+    @property
+    def text(self) -> str:
+        return f"Set {self.set_name}: {', '.join(self.choices) or 'none'}"[:300]
+
+    def apply(self, store: Store) -> "SetCategories":
+        category = store.label_schema.category(self.set_name)
+        if category is None:
+            raise CuratorError(f"no category set {self.set_name!r}")
+        unknown = [choice for choice in self.choices if choice not in category.names]
+        if unknown:
+            raise CuratorError(f"{self.set_name} has no choice {unknown[0]!r}")
+        if not category.multiple and len(self.choices) > 1:
+            raise CuratorError(f"{self.set_name} takes one choice, not {len(self.choices)}")
+        before = store.set_categories(self.doc_id, self.annotator, self.set_name, self.choices)
+        return SetCategories(self.doc_id, self.annotator, self.set_name, before)

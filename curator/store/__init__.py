@@ -19,6 +19,7 @@ from curator.domain.models import Project
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store.annotations import AnnotationStore
+from curator.store.categories import CategoryStore
 from curator.store.documents import DocumentRow, DocumentStore
 from curator.store.engine import (
     DB_FILENAME,
@@ -47,7 +48,7 @@ from curator.store.tables import (
 )
 
 
-class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore):
+class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore, CategoryStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

@@ -88,6 +88,14 @@ class ShowRequested:
 
 
 @dataclass(frozen=True)
+class CategoriesChanged:
+    """An annotator's categories of a document changed."""
+
+    doc_id: int
+    annotator: str
+
+
+@dataclass(frozen=True)
 class SchemaChanged:
     """The project's labels or category sets changed; spans may have moved between
     labels (``relabelled``: the labels whose spans moved or went)."""
@@ -98,6 +106,7 @@ class SchemaChanged:
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
+    | CategoriesChanged
 )
 Listener = Callable[[Event], None]
 

@@ -168,3 +168,15 @@ review_items_table = sa.Table(
     sa.Column("fingerprint", sa.String(200), nullable=False),
     sa.Column("items", sa.JSON, nullable=False),
 )
+
+
+categories_table = sa.Table(
+    "categories",
+    metadata,
+    # Each annotator's choices (a JSON list of names) in each category set, per document (0007).
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("annotator", sa.String(100), primary_key=True),
+    sa.Column("set_name", sa.String(40), primary_key=True),
+    sa.Column("choices", sa.JSON, nullable=False),
+    sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,65 @@
+"""Part of ``Store``: document categories, each annotator's choices per category set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.domain.models import utc_now
+from curator.store.events import CategoriesChanged
+from curator.store.rows import _chunks, stored_json
+from curator.store.tables import categories_table
+from curator.store.transactions import Transactional
+
+
+class CategoryStore(Transactional):
+    """Part of ``Store``: categories."""
+
+    engine: Engine
+
+    def categories_for(self, doc_id: int, annotator: str | None = None) -> dict[str, dict[str, list[str]]]:
+        """A document's categories: annotator → set → the choices made (only sets with some)."""
+        c = categories_table.c
+        query = sa.select(c.annotator, c.set_name, c.choices).where(c.doc_id == doc_id)
+        if annotator is not None:
+            query = query.where(c.annotator == annotator)
+        found: dict[str, dict[str, list[str]]] = {}
+        with self._connect() as conn:
+            for row in conn.execute(query.order_by(c.annotator, c.set_name)):
+                found.setdefault(row.annotator, {})[row.set_name] = list(stored_json(row.choices))
+        return found
+
+    def set_categories(self, doc_id: int, annotator: str, set_name: str, choices: Sequence[str]) -> list[str]:
+        """Make ``choices`` the annotator's choices in ``set_name`` (none: clear it); returns
+        the choices before."""
+        c = categories_table.c
+        where = (c.doc_id == doc_id) & (c.annotator == annotator) & (c.set_name == set_name)
+        with self._begin() as conn:
+            before = conn.execute(sa.select(c.choices).where(where)).scalar()
+            conn.execute(categories_table.delete().where(where))
+            if choices:
+                conn.execute(categories_table.insert().values(doc_id=doc_id, annotator=annotator, set_name=set_name,
+                                                              choices=list(choices), updated=utc_now()))
+        self._emit(CategoriesChanged(doc_id, annotator))
+        return list(stored_json(before)) if before is not None else []
+
+    def category_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
+                      ) -> list[tuple[int, str, str, list[str]]]:
+        """Every (document id, annotator, set, choices), for agreement and exports."""
+        c = categories_table.c
+        query = sa.select(c.doc_id, c.annotator, c.set_name, c.choices)
+        if annotators is not None:
+            query = query.where(c.annotator.in_(list(annotators)))
+        rows: list[tuple[int, str, str, list[str]]] = []
+        with self._connect() as conn:
+            if doc_ids is None:
+                chunks: Iterable = [None]
+            else:
+                chunks = _chunks(sorted(set(doc_ids)), 500)
+            for chunk in chunks:
+                scoped = query if chunk is None else query.where(c.doc_id.in_(chunk))
+                rows.extend((r.doc_id, r.annotator, r.set_name, list(stored_json(r.choices)))
+                            for r in conn.execute(scoped.order_by(c.doc_id, c.annotator, c.set_name)))
+        return rows
