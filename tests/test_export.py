@@ -64,7 +64,7 @@ def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path
     target = tmp_path / "out.xlsx"
     export(filled, target)  # as the command line and the window export: agreement worked out first
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames[:4] == ["documents", "annotations", "entities", "facts"]
+    assert book.sheetnames[:5] == ["documents", "annotations", "entities", "facts", "labels"]
     assert "agreement labels" in book.sheetnames  # two annotators: agreement travels with the data
     documents = book["documents"]
     header = [c.value for c in documents[1]]
@@ -180,7 +180,8 @@ def test_tables_longer_than_a_sheet_continue_on_the_next(store, tmp_path):
     target = tmp_path / "rows.xlsx"
     export_xlsx(store, target, max_rows=4)  # 3 data rows a sheet
     book = openpyxl.load_workbook(target, read_only=True)
-    assert book.sheetnames == ["documents", "annotations", "documents (2)", "documents (3)", "entities", "facts"]
+    assert book.sheetnames == ["documents", "annotations", "documents (2)", "documents (3)", "entities", "facts",
+                               "labels", "labels (2)", "labels (3)"]  # nine labels, three to a sheet
     ids = [r[0] for name in book.sheetnames if name.startswith("documents")
            for r in book[name].iter_rows(min_row=2, values_only=True)]
     assert ids == [f"d{i}" for i in range(7)]

@@ -67,6 +67,14 @@ class ExportAnnotation(BaseModel):
         return label
 
 
+class ExportCategory(BaseModel):
+    """An annotator's choices in one of the project's category sets, for a document."""
+
+    annotator: str
+    set: str
+    choices: list[str] = Field(min_length=1)
+
+
 class ExportDocument(BaseModel):
     """One document as exported, with its annotations in text order."""
 
@@ -78,6 +86,7 @@ class ExportDocument(BaseModel):
     status: str = "todo"
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)
+    categories: list[ExportCategory] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _spans_match_text(self) -> "ExportDocument":

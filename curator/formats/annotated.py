@@ -35,6 +35,7 @@ class AnnotatedDocument:
     spans: list[tuple[int, int, str, str, dict]] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
+    categories: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (annotator, set, choices)
 
 
 def load_json(path: Path) -> Any:
@@ -125,6 +126,29 @@ class FieldReader:
             self.bad(field, f"is {describe(value)}, not an object")
             return None
         return value
+
+
+def read_choices(record: FieldReader, value: Any, field: str) -> list[str] | None:
+    """A list of category choice names, or None (reported) if it is not one."""
+    items = record.items(value, field)
+    choices = [record.text(item, f"{field}.{index}") for index, item in enumerate(items)]
+    return None if any(choice is None for choice in choices) else choices
+
+
+def category_entry(name: str) -> tuple[str, str]:
+    """A flat category name of another tool (spaCy's ``doc.cats``, doccano's ``cats``) as
+    (set, choice): Curator writes them ``set:choice``; a bare name has no set ("") and
+    is found among the project's sets when it is imported."""
+    set_name, colon, choice = name.partition(":")
+    return (set_name, choice) if colon and set_name and choice else ("", name)
+
+
+def categories_by_document(store: Store, annotator: str | None = None) -> dict[int, dict[str, dict[str, list[str]]]]:
+    """Every document's categories (of one layer, if given): document id → annotator → set → choices."""
+    found: dict[int, dict[str, dict[str, list[str]]]] = {}
+    for doc_id, who, set_name, choices in store.category_rows(None if annotator is None else [annotator]):
+        found.setdefault(doc_id, {}).setdefault(who, {})[set_name] = choices
+    return found
 
 
 def new_document(record: FieldReader, uid: str | None, text: str | None, meta: dict | None = None) -> AnnotatedDocument | None:

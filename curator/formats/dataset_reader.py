@@ -17,6 +17,7 @@ from curator.formats.annotated import (
     first_error,
     load_json,
     new_document,
+    read_choices,
     read_lines,
 )
 from curator.formats.boundary import (
@@ -89,6 +90,16 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
             document.spans.append((checked.start, checked.end, checked.label, checked.annotator,
                                    {"id": checked.id, "value": checked.value, "entity_id": checked.entity_id,
                                     "created": checked.created, "updated": checked.updated}))
+        for number, entry in enumerate(record.items(raw.get("categories"), "categories")):
+            field = f"categories.{number}"
+            if not isinstance(entry, dict):
+                record.bad(field, f"is {describe(entry)}, not an object")
+                continue
+            who = record.text(entry.get("annotator"), f"{field}.annotator")
+            set_name = record.text(entry.get("set"), f"{field}.set")
+            choices = read_choices(record, entry.get("choices"), f"{field}.choices")
+            if who and set_name and choices and document:
+                document.categories.append((who, set_name, choices))
         if document is None:
             continue
         if status == DocumentStatus.DONE.value:

@@ -11,6 +11,8 @@ from curator.domain.models import Annotation
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    categories_by_document,
+    category_entry,
     new_document,
     read_lines,
     refuse_invalid,
@@ -55,6 +57,11 @@ def read_doccano(path: Path) -> list[AnnotatedDocument]:
             label = record.text(item[2], f"label.{index}.2")
             if span and label and annotator and document:
                 document.spans.append((*span, label, annotator, {}))
+        for index, item in enumerate(record.items(raw.get("cats"), "cats")):  # document categories
+            name = record.text(item, f"cats.{index}")
+            if name and annotator and document:
+                set_name, choice = category_entry(name)
+                document.categories.append((annotator, set_name, [choice]))
         for index, item in enumerate(record.items(raw.get("entities"), "entities")):
             if not isinstance(item, dict):
                 record.bad(f"entities.{index}", f"is {describe(item)}, not an object")
@@ -71,7 +78,7 @@ def read_doccano(path: Path) -> list[AnnotatedDocument]:
 
 
 def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
-    fields = {k: v for k, v in raw.items() if k not in ("label", "entities", "annotator")}
+    fields = {k: v for k, v in raw.items() if k not in ("label", "entities", "annotator", "cats")}
     if "uid" in fields:  # Curator's own doccano export names the document "uid"
         fields["id"] = fields.pop("uid")
     warnings: list[ImportProblem] = []
@@ -89,17 +96,24 @@ def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -
 
 def export_doccano(store: Store, target: Path, annotator: str | None = None) -> None:
     refuse_invalid(store, Path(target), annotator)
+    categories = categories_by_document(store, annotator)
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
         for document, spans in store.iter_documents_with_annotations(annotator):
             by_annotator: dict[str, list[Annotation]] = {}
             for span in spans:
                 by_annotator.setdefault(span.annotator, []).append(span)
+            chosen = categories.get(document.id, {})
+            for name in chosen:
+                by_annotator.setdefault(name, [])
             meta = {key: value.isoformat() if isinstance(value, date) else value
                     for key in ("title", "source", "url", "published")
                     if (value := getattr(document, key)) is not None}
             for name, layer in by_annotator.items() or [("", [])]:
                 record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None,
                           "label": [[s.start, s.end, s.label] for s in layer]}
+                if name in chosen:  # doccano's document categories, each "set:choice"
+                    record["cats"] = [f"{set_name}:{choice}" for set_name, choices in chosen[name].items()
+                                      for choice in choices]
                 # ASCII-escaped: a raw U+2028 or U+0085 would end the line for readers that
                 # split lines on every Unicode line break.
                 out.write(json.dumps(record) + "\n")

@@ -113,6 +113,8 @@ FACT_COLUMNS = [("fact", 34), ("subject", 24), ("measure", 16), ("period_start",
                 ("unit", 8), ("accepted_amount", 16), ("note", 30), ("document", 24), ("source", 22),
                 ("published", 12), ("text", 24), ("amount", 16), ("annotator", 12), ("mention", 34)]
 ENTITY_COLUMNS = [("id", 34), ("name", 30), ("type", 12), ("aliases", 50), ("mentions", 10)]
+CATEGORY_COLUMNS = [("document", 24), ("annotator", 14), ("set", 16), ("choices", 40)]
+LABEL_COLUMNS = [("key", 5), ("label", 16), ("kind", 8), ("color", 9), ("description", 60)]
 
 
 def _number(amount: str | None) -> float | str | None:
@@ -172,7 +174,10 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
         mentions: dict[str, int] = {}
         documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
         annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
+        categories: list[list] = []  # few: one row per document and set, kept for their own sheet
         for document in collect(store, annotator, job, problems, decided):
+            categories.extend([document["id"], entry["annotator"], entry["set"], "; ".join(entry["choices"])]
+                              for entry in document["categories"])
             uid, published = document["id"], document["published"]
             documents.write([uid, document["title"], document["source"], document["url"],
                              date.fromisoformat(published) if published else None, document["status"],
@@ -187,6 +192,12 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
                                    datetime.fromisoformat(span["updated"])])
         documents.close()
         annotations.close()
+        schema = store.label_schema
+        if schema.categories or categories:
+            category_sheet = _SheetStream(book, "categories", CATEGORY_COLUMNS, formats, overflow, max_rows)
+            for row in categories:
+                category_sheet.write(row)
+            category_sheet.close()
         entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, formats, overflow, max_rows)
         for entity in entities.values():
             entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
@@ -197,6 +208,14 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
                               for c, _width in FACT_COLUMNS])
         fact_sheet.close()
+        label_sheet = _SheetStream(book, "labels", LABEL_COLUMNS, formats, overflow, max_rows)
+        for label in schema.labels:  # the schema the export was validated against
+            label_sheet.write([schema.key_of(label.name), label.name, label.kind.value, label.color,
+                               label.description])
+        for category in schema.categories:
+            label_sheet.write([None, category.name, "category, " + ("several" if category.multiple else "one"),
+                               None, "; ".join(c.name + (f" [{c.key}]" if c.key else "") for c in category.choices)])
+        label_sheet.close()
         if decided.agreement:  # worked out by whoever asked, when two or more annotators worked
             write_agreement_sheets(book, formats, decided.agreement, prefix="agreement ")
         if overflow_rows:

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
+from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -117,7 +118,39 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
         first.spans.extend(document.spans)
         first.statuses.update(document.statuses)
         first.notes.extend(document.notes)
+        first.categories.extend(document.categories)
     return list(by_uid.values())
+
+
+def _categories(document: AnnotatedDocument, sets: dict[str, CategorySet], report: ImportReport, where: str,
+                record: str) -> list[tuple[str, str, list[str]]]:
+    """A document's categories that fit the project's sets, as (annotator, set, choices); a
+    choice named without its set is found in the one set that has it. The rest is reported."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for who, set_name, choices in document.categories:
+        if not set_name:
+            owners = [category.name for category in sets.values() if choices[0] in category.names]
+            if len(owners) != 1:
+                report.skip(where, record, f"category {choices[0][:40]!r} is in {'no' if not owners else 'more than one'}"
+                                           " category set of the project; skipped")
+                continue
+            set_name = owners[0]
+        grouped.setdefault((who, set_name), []).extend(c for c in choices if c not in grouped.get((who, set_name), []))
+    kept = []
+    for (who, set_name), choices in grouped.items():
+        category = sets.get(set_name)
+        wrong = [choice for choice in choices if category is None or choice not in category.names]
+        if category is None:
+            report.skip(where, record, f"category set {set_name[:40]!r} is not in the project; skipped")
+        elif wrong:
+            report.skip(where, record, f"{set_name} has no choice {wrong[0][:40]!r}; skipped")
+        elif not category.multiple and len(choices) > 1:
+            report.skip(where, record, f"{set_name} takes one choice, and {who} made {len(choices)}; skipped")
+        elif too_wide("annotator", who):
+            report.skip(where, record, too_wide("annotator", who))
+        else:
+            kept.append((who, set_name, choices))
+    return kept
 
 
 def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
@@ -129,6 +162,8 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
     new_documents: list[Document] = []
     spans: list[tuple[str, Annotation]] = []
     statuses: list[tuple[str, str]] = []
+    categories: list[tuple[str, str, str, list[str]]] = []
+    sets = {category.name: category for category in store.label_schema.categories}
     documents = _merged(documents, report, where)
     taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
     entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
@@ -166,6 +201,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
                 continue
             if label not in labels:
                 report.skip(where, span_record, f"unknown label {label[:40]!r}")
+                report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
@@ -186,6 +222,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
                                                        end=end, label=label, annotator=annotator, **fields)))
             except ValidationError as exc:
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
+        categories.extend((document.uid, *entry) for entry in _categories(document, sets, report, where, record))
         statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
                         if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
     problems.refuse_if_any()
@@ -200,6 +237,9 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
             store.set_status(doc_id, annotator, DocumentStatus.DONE)
         for fact in facts:
             store.save_fact(fact)
+        for uid, who, set_name, choices in categories:
+            store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
+    report.categories_added += len(categories)
     report.added += [ids[d.uid] for d in new_documents]
     report.spans_added += len(written)
 

@@ -12,8 +12,10 @@ from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    categories_by_document,
     load_json,
     new_document,
+    read_choices,
     refuse_invalid,
 )
 from curator.formats.boundary import (
@@ -72,7 +74,13 @@ def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
                 if value is None:
                     continue
                 labels = value.get("labels")
-                if labels is None:  # a choice, a rating...: not a span
+                if labels is None and "choices" in value:  # a document category
+                    choices = read_choices(record, value["choices"], f"{field}.value.choices")
+                    set_name = record.text(result.get("from_name"), f"{field}.from_name")
+                    if choices and set_name and annotator and document:
+                        document.categories.append((annotator, set_name, choices))
+                    continue
+                if labels is None:  # a rating, a text area...: not a span
                     if document:
                         document.notes.append(f"{record.name}: {field}: a {str(result.get('type'))[:40]!r} result, "
                                               "not labels of a span; not imported")
@@ -95,10 +103,14 @@ def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
 def export_labelstudio(store: Store, target: Path, annotator: str | None = None) -> None:
     refuse_invalid(store, Path(target), annotator)
     tasks = []
+    categories = categories_by_document(store, annotator)
     for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
             by_annotator.setdefault(span.annotator, []).append(span)
+        chosen = categories.get(document.id, {})
+        for name in chosen:
+            by_annotator.setdefault(name, [])
         tasks.append({
             "id": number,
             "data": {"text": document.text, "meta": {"uid": document.uid, "title": document.title,
@@ -106,7 +118,9 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             "annotations": [{"completed_by": name, "result": [
                 {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
-                           "labels": [span.label]}} for span in layer]}
+                           "labels": [span.label]}} for span in layer] + [
+                {"from_name": set_name, "to_name": "text", "type": "choices", "value": {"choices": choices}}
+                for set_name, choices in chosen.get(name, {}).items()]}
                 for name, layer in by_annotator.items()],
         })
     with atomic_path(target) as temp:

@@ -36,6 +36,8 @@ class ImportReport:
     spans_updated: int = 0
     spans_present: int = 0
     entities_added: int = 0
+    categories_added: int = 0
+    missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     annotator: str = ""
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
@@ -52,6 +54,9 @@ class ImportReport:
         self.spans_updated += other.spans_updated
         self.spans_present += other.spans_present
         self.entities_added += other.entities_added
+        self.categories_added += other.categories_added
+        for label, count in other.missing_labels.items():
+            self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.problems += other.problems
         self.warnings += other.warnings
 
@@ -69,6 +74,8 @@ class ImportReport:
             parts.append(f"{self.spans_present} already present")
         if self.entities_added or self.annotator:
             parts.append(f"{self.entities_added} entit(ies) added")
+        if self.categories_added:
+            parts.append(f"{self.categories_added} document categor(ies) set")
         if self.problems:
             parts.append(f"{len(self.problems)} problem(s)")
         return (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)

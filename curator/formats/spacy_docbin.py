@@ -9,7 +9,10 @@ from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    categories_by_document,
+    category_entry,
     new_document,
+    read_choices,
     refuse_invalid,
 )
 from curator.formats.boundary import Problems, bad_text, describe
@@ -33,8 +36,19 @@ def export_docbin(store: Store, target: str | Path, annotator: str | None = None
     nlp = spacy.blank("xx")
     docbin = DocBin(store_user_data=True)
     widened = []
+    categories = categories_by_document(store, annotator)
     for document, spans in store.iter_documents_with_annotations(annotator):
         doc = nlp.make_doc(document.text)
+        chosen = categories.get(document.id, {})
+        # doc.cats holds one layer's categories ("set:choice": 1.0, the set's other choices 0.0);
+        # which annotator's, and every layer's, travel in user_data.
+        schema_sets = {category.name: category for category in store.label_schema.categories}
+        for who in sorted(chosen)[:1]:
+            for set_name, choices in chosen[who].items():
+                for option in (schema_sets[set_name].names if set_name in schema_sets else choices):
+                    doc.cats[f"{set_name}:{option}"] = 1.0 if option in choices else 0.0
+        doc.user_data["curator_categories"] = [[who, set_name, choices] for who, sets in sorted(chosen.items())
+                                               for set_name, choices in sets.items()]
         group = []
         for span in spans:
             made = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
@@ -93,6 +107,25 @@ def read_docbin(path: Path) -> list[AnnotatedDocument]:
             label = record.text(span.label_, f"spans.{index}.label")
             if found and who and label and document:
                 document.spans.append((*found, label, who, {}))
+        kept = record.items(_listed(user_data.get("curator_categories")), "user_data.curator_categories")
+        for index, entry in enumerate(kept):
+            if not isinstance(entry, (list, tuple)) or len(entry) != 3:
+                record.bad(f"user_data.curator_categories.{index}", f"is {describe(entry)}, not [annotator, set, "
+                           "choices]")
+                continue
+            who, set_name = (record.text(entry[0], f"user_data.curator_categories.{index}.0"),
+                             record.text(entry[1], f"user_data.curator_categories.{index}.1"))
+            choices = read_choices(record, _listed(entry[2]), f"user_data.curator_categories.{index}.2")
+            if who and set_name and choices and document:
+                document.categories.append((who, set_name, choices))
+        if not kept and document:  # another tool's doc.cats: the categories scored 0.5 or more
+            chosen_cats = sorted(name for name, score in doc.cats.items() if isinstance(score, (int, float))
+                                 and score >= 0.5)
+            by_set: dict[str, list[str]] = {}
+            for name in chosen_cats:
+                set_name, choice = category_entry(name)
+                by_set.setdefault(set_name, []).append(choice)
+            document.categories.extend(("spacy", set_name, choices) for set_name, choices in by_set.items())
         if document:
             documents.append(document)
     problems.refuse_if_any()

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.models import DocumentStatus
-from curator.domain.schema import LabelKind
+from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
 from curator.jobs import Job
 from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
@@ -174,7 +174,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
                             "entity_id": entity})
     return {"id": document.uid, "title": document.title, "source": document.source, "url": document.url,
             "published": published.isoformat() if published else None, "status": status, "text": text,
-            "annotations": annotations}, warned
+            "annotations": annotations, "categories": []}, warned
 
 
 def _valued(labels: dict[str, LabelKind] | set[str]) -> set[str]:
@@ -296,6 +296,11 @@ def iter_export_documents(
     total = store.document_count() if first is None or last is None else last - first + 1  # for progress
     status_of = store.statuses(annotator, first, last)  # with no layer chosen: done by anyone
     valued = _valued(labels)
+    sets = {category.name: category for category in store.label_schema.categories}
+    categories: dict[int, list[tuple[str, str, list[str]]]] = {}
+    scope = None if first is None or last is None else range(first, last + 1)
+    for doc_id, who, name, choices in store.category_rows(None if annotator is None else [annotator], scope):
+        categories.setdefault(doc_id, []).append((who, name, choices))
     documents = store.iter_documents_with_span_rows(annotator, first=first, last=last)
     for index, (document, spans) in enumerate(documents):
         if index % 200 == 0:
@@ -306,11 +311,43 @@ def iter_export_documents(
         status = status_of.get(document.id, DocumentStatus.TODO)
         quick = exported_quickly(document, spans, status.value, labels, entities, valued)
         if quick is None:
-            yield check_document(export_document(document, spans, status), labels, document.id, entities)
+            exported, problems = check_document(export_document(document, spans, status), labels, document.id,
+                                                entities)
         else:
             exported, warned = quick
-            yield exported, _warnings(exported, labels, document.id) if warned else []
+            problems = _warnings(exported, labels, document.id) if warned else []
+        if exported is not None:
+            exported["categories"], wrong = category_entries(exported, document.id,
+                                                             categories.get(document.id, []), sets)
+            problems = problems + wrong if wrong else problems
+        yield exported, problems
     job.set_progress(total, total)
+
+
+def category_entries(document: dict, doc_id: int, rows: list[tuple[str, str, list[str]]],
+                     sets: dict[str, CategorySet]) -> tuple[list[dict], list[Problem]]:
+    """A document's categories as exported (annotator, set, choices) and what is wrong with
+    them: a set or choice the schema no longer has is left out with a warning (the
+    schema was edited after they were set), as is a second choice in a one-choice set."""
+    entries, problems = [], []
+    for annotator, name, choices in rows:
+        category = sets.get(name)
+        if category is None:
+            problems.append(Problem(Severity.WARNING, document["id"], f"{annotator}'s category set {name!r} is "
+                                    "no longer in the schema; left out", doc_id=doc_id))
+            continue
+        kept = [choice for choice in choices if choice in category.names]
+        if len(kept) < len(choices):
+            problems.append(Problem(Severity.WARNING, document["id"], f"{annotator}'s {name} choice(s) "
+                                    f"{', '.join(c for c in choices if c not in kept)!r} no longer in the schema; "
+                                    "left out", doc_id=doc_id))
+        if not category.multiple and len(kept) > 1:
+            problems.append(Problem(Severity.WARNING, document["id"], f"{annotator} chose {len(kept)} in {name}, "
+                                    "which takes one; the first is kept", doc_id=doc_id))
+            kept = kept[:1]
+        if kept:
+            entries.append({"annotator": annotator, "set": name, "choices": kept})
+    return entries, problems
 
 
 def validate_project(store: Store, annotator: str | None = None, job: Job | None = None) -> list[Problem]:

@@ -1,0 +1,103 @@
+"""Document categories: through validation, every export format that carries them and
+back, and agreement per category set."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from curator.domain.models import Annotation, Document
+from curator.domain.schema import CategorySet, Choice, LabelSchema
+from curator.exporting import export
+from curator.formats.interop import export_interop, import_annotated
+from curator.store import Store
+
+TEXT = "Kazakhstan and China signed a trade protocol in Astana."
+SCHEMA = LabelSchema(categories=[
+    CategorySet(name="topic", choices=[Choice(name="economy", key="E"), Choice(name="politics", key="P")]),
+    CategorySet(name="issues", multiple=True, choices=[Choice(name="trade"), Choice(name="energy")])])
+CHOSEN = {"a": {"issues": ["trade", "energy"], "topic": ["economy"]}, "b": {"topic": ["politics"]}}
+
+
+@pytest.fixture
+def classified(tmp_path):
+    store = Store.create(tmp_path / "p")
+    store.save_schema(SCHEMA)
+    ids = store.add_documents([Document(uid="d1", text=TEXT), Document(uid="d2", text=TEXT + " Again.")])
+    store.add_annotation(Annotation(doc_id=ids[0], start=0, end=10, label="LOCATION", annotator="a"))
+    store.add_annotation(Annotation(doc_id=ids[0], start=0, end=10, label="LOCATION", annotator="b"))
+    for who, sets in CHOSEN.items():
+        for set_name, choices in sets.items():
+            store.set_categories(ids[0], who, set_name, choices)
+    yield store
+    store.close()
+
+
+def fresh(tmp_path, name):
+    store = Store.create(tmp_path / name)
+    store.save_schema(SCHEMA)
+    return store
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "labelstudio", "doccano", "spacy"])
+def test_categories_round_trip_through_every_format_that_has_them(classified, tmp_path, fmt):
+    target = tmp_path / f"out.{ {'labelstudio': 'json', 'doccano': 'jsonl', 'spacy': 'spacy'}.get(fmt, fmt)}"
+    if fmt in ("json", "jsonl"):
+        export(classified, target, fmt, clean=False)
+    else:
+        export_interop(classified, target, fmt)
+    again = fresh(tmp_path, "again")
+    report = import_annotated(again, target, None if fmt in ("json", "jsonl") else fmt)
+    assert report.categories_added == 3 and not report.problems
+    assert again.categories_for(again.document_by_uid("d1").id) == CHOSEN
+    assert again.categories_for(again.document_by_uid("d2").id) == {}
+    again.close()
+
+
+def test_the_json_export_carries_the_schema_and_each_layers_categories(classified, tmp_path):
+    export(classified, tmp_path / "all.json")
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert [c["name"] for c in data["label_schema"]["categories"]] == ["topic", "issues"]
+    assert data["documents"][0]["categories"] == [
+        {"annotator": "a", "set": "issues", "choices": ["trade", "energy"]},
+        {"annotator": "a", "set": "topic", "choices": ["economy"]},
+        {"annotator": "b", "set": "topic", "choices": ["politics"]}]
+    export(classified, tmp_path / "b.json", annotator="b")
+    data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert data["documents"][0]["categories"] == [{"annotator": "b", "set": "topic", "choices": ["politics"]}]
+
+
+def test_the_workbook_has_categories_and_labels_sheets(classified, tmp_path):
+    export(classified, tmp_path / "out.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    rows = list(book["categories"].iter_rows(values_only=True))
+    assert rows[0] == ("document", "annotator", "set", "choices")
+    assert ("d1", "a", "issues", "trade; energy") in rows[1:] and len(rows) == 4
+    labels = list(book["labels"].iter_rows(values_only=True))
+    assert labels[1][:3] == ("1", "PERSON", "entity") and labels[-1][1] == "issues"
+    book.close()
+
+
+def test_categories_the_schema_no_longer_has_are_left_out_with_a_warning(classified, tmp_path):
+    classified.save_schema(LabelSchema(categories=[SCHEMA.categories[0]]))  # "issues" deleted
+    problems = export(classified, tmp_path / "out.json")
+    assert any("'issues' is no longer in the schema" in p.message for p in problems)
+    data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {c["set"] for c in data["documents"][0]["categories"]} == {"topic"}
+
+
+def test_imports_report_categories_that_do_not_fit_and_find_bare_choices(tmp_path):
+    store = fresh(tmp_path, "p")
+    source = tmp_path / "doccano.jsonl"
+    lines = [{"text": TEXT, "uid": "d1", "annotator": "c", "cats": ["economy", "trade", "energy", "sport"]},
+             {"text": "Other text.", "uid": "d2", "annotator": "c", "cats": ["topic:economy", "topic:politics"]}]
+    source.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    report = import_annotated(store, source, "doccano")
+    assert store.categories_for(store.document_by_uid("d1").id) == {
+        "c": {"issues": ["trade", "energy"], "topic": ["economy"]}}
+    reasons = [p.reason for p in report.problems]
+    assert any("'sport' is in no category set" in r for r in reasons)
+    assert any("topic takes one choice" in r for r in reasons)
+    store.close()
