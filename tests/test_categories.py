@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -100,4 +101,58 @@ def test_imports_report_categories_that_do_not_fit_and_find_bare_choices(tmp_pat
     reasons = [p.reason for p in report.problems]
     assert any("'sport' is in no category set" in r for r in reasons)
     assert any("topic takes one choice" in r for r in reasons)
+    store.close()
+
+
+def test_agreement_per_category_set_equals_the_reference_libraries(tmp_path):
+    import krippendorff
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from sklearn.metrics import cohen_kappa_score
+
+    from curator.analysis.agreement import category_agreement
+
+    store = fresh(tmp_path, "agree")
+    ids = store.add_documents([Document(uid=f"d{n}", text=f"Text {n}.") for n in range(12)])
+    topics, issues = SCHEMA.categories[0].names, SCHEMA.categories[1].names
+    coded = st.lists(st.tuples(st.sampled_from(ids), st.sampled_from("abc"), st.integers(0, 1),
+                               st.sets(st.sampled_from(issues), min_size=1)), max_size=30)
+
+    @settings(max_examples=40, deadline=None)
+    @given(coded)
+    def check(codes):
+        for doc_id in ids:
+            for who in "abc":
+                for set_name in ("topic", "issues"):
+                    store.set_categories(doc_id, who, set_name, [])
+        for doc_id, who, topic, picked in codes:
+            store.set_categories(doc_id, who, "topic", [topics[topic]])
+            store.set_categories(doc_id, who, "issues", sorted(picked))
+        rows = {row["set"]: row for row in category_agreement(store, ["a", "b", "c"])}
+        table = np.full((3, len(ids)), np.nan)  # topic: annotators x documents
+        for doc_id, who, set_name, choices in store.category_rows(["a", "b", "c"]):
+            if set_name == "topic":
+                table["abc".index(who), ids.index(doc_id)] = topics.index(choices[0])
+        coded_units = table[:, (~np.isnan(table)).sum(axis=0) >= 2]
+        if coded_units.size and len(np.unique(coded_units[~np.isnan(coded_units)])) > 1:
+            expected = krippendorff.alpha(reliability_data=coded_units, level_of_measurement="nominal")
+            assert rows["topic"]["alpha"] == pytest.approx(expected, abs=1e-9)
+        kappas = []
+        for x, y in ((0, 1), (0, 2), (1, 2)):
+            both = ~np.isnan(table[x]) & ~np.isnan(table[y])
+            if both.any() and len(set(table[x][both]) | set(table[y][both])) > 1:
+                kappas.append(cohen_kappa_score(table[x][both], table[y][both]))
+        if kappas and rows["topic"]["kappa"] is not None:
+            assert rows["topic"]["kappa"] == pytest.approx(float(np.mean(kappas)), abs=1e-9)
+        wide = np.full((3, len(ids) * 2), np.nan)  # issues: one yes/no unit per document and choice
+        for doc_id, who, set_name, choices in store.category_rows(["a", "b", "c"]):
+            if set_name == "issues":
+                for k, choice in enumerate(issues):
+                    wide["abc".index(who), ids.index(doc_id) * 2 + k] = float(choice in choices)
+        units = wide[:, (~np.isnan(wide)).sum(axis=0) >= 2]
+        if units.size and len(np.unique(units[~np.isnan(units)])) > 1:
+            expected = krippendorff.alpha(reliability_data=units, level_of_measurement="nominal")
+            assert rows["issues"]["alpha"] == pytest.approx(expected, abs=1e-9)
+
+    check()
     store.close()

@@ -132,6 +132,7 @@ class AgreementReport:
     pairs: list[dict] = field(default_factory=list)
     labels: list[dict] = field(default_factory=list)
     per_document: list[dict] = field(default_factory=list)
+    categories: list[dict] = field(default_factory=list)  # one row per category set
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -386,7 +387,57 @@ def _compute_agreement(store: Store, annotators: Iterable[str] | None, job: Job,
         who = np.array([column[name] for name in span_annotators], np.int64)[inside]
         accumulator.add(store.document_texts(ids), matrix, spans, who)
     job.set_progress(len(shared), len(shared))
-    return accumulator.report()
+    report = accumulator.report()
+    report.categories = category_agreement(store, names)
+    return report
+
+
+def category_agreement(store: Store, names: list[str]) -> list[dict]:
+    """Agreement on each category set of the schema, between ``names``.
+
+    A one-choice set is a nominal variable per document; a several-choice set is one
+    yes/no variable per (document, choice), pooled. A document counts for an annotator
+    who made a choice in the set. Cohen's kappa is the mean over annotator pairs of
+    the documents both coded; Krippendorff's alpha takes all annotators at once."""
+    rows = store.category_rows(names)
+    column = {name: index for index, name in enumerate(names)}
+    found = []
+    for category in store.label_schema.categories:
+        codes = {choice: index for index, choice in enumerate(category.names)}
+        chosen: dict[int, dict[int, list[str]]] = defaultdict(dict)
+        for doc_id, who, set_name, choices in rows:
+            if set_name == category.name:
+                chosen[doc_id][column[who]] = [c for c in choices if c in codes]
+        units: list[dict[int, int]] = []  # each unit: annotator column → category code
+        for by_annotator in chosen.values():
+            if category.multiple:
+                units.extend({who: int(choice in picked) for who, picked in by_annotator.items()}
+                             for choice in category.names)
+            else:
+                units.append({who: codes[picked[0]] for who, picked in by_annotator.items() if picked})
+        size = max(len(codes), 2)
+        coincidence = np.zeros((size, size))
+        for unit in units:
+            values = list(unit.values())
+            if len(values) >= 2:
+                for i, a in enumerate(values):
+                    for j, b in enumerate(values):
+                        if i != j:
+                            coincidence[a, b] += 1 / (len(values) - 1)
+        kappas = []
+        for first in range(len(names)):
+            for second in range(first + 1, len(names)):
+                confusion = np.zeros((size, size))
+                for unit in units:
+                    if first in unit and second in unit:
+                        confusion[unit[first], unit[second]] += 1
+                if confusion.sum():
+                    kappas.append(cohen_kappa(confusion))
+        defined = [k for k in kappas if k is not None]
+        found.append({"set": category.name, "multiple": category.multiple,
+                      "documents": sum(1 for by in chosen.values() if len(by) >= 2),
+                      "kappa": float(np.mean(defined)) if defined else None, "alpha": nominal_alpha(coincidence)})
+    return found
 
 
 EXPLANATIONS = {
@@ -409,4 +460,5 @@ def agreement_tables(report: AgreementReport) -> dict[str, list[dict]]:
         "pairs": report.pairs,
         "labels": report.labels,
         "documents": [{**row, "annotators": ", ".join(row["annotators"])} for row in report.per_document],
+        **({"categories": report.categories} if report.categories else {}),
     }
