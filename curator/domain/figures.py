@@ -127,11 +127,12 @@ _COUNT_RE = re.compile(
 _CHANGE_BEFORE = re.compile(
     r"(?:\bby(?:\s+(?:another|a\s+further|an\s+additional))?|\b(?:up|down|rose|fell|grew|jumped|climbed|dropped|declined|gained|lost"
     r"|weakened|strengthened|slid|slumped|plunged|surged|soared|advanced|shed|added|dipped|tumbled)|\bgrowth\s+of|\bincrease\s+of"
-    r"|\bdecrease\s+of|\brise\s+of|\bfall\s+of|\bdrop\s+of|\bdecline\s+of)\s+$",
+    r"|\bdecrease\s+of|\brise\s+of|\bfall\s+of|\bdrop\s+of|\bdecline\s+of"
+    r"|\b(?:grew|grow|rose|increased|expanded)\s+at\s+an?\s+(?:\w+\s+){0,2}rate\s+of)\s+$",
     re.IGNORECASE,
 )
 _CHANGE_AFTER = re.compile(
-    r"^\s+(?:(?:more|less|higher|lower|up|down)\s+than|increase|rise|growth|jump|drop|decline|fall|decrease|year-on-year"
+    r"^\s+(?:(?:more|less|higher|lower|up|down)\s+than|higher|lower|increase|rise|growth|jump|drop|decline|fall|decrease|year-on-year"
     r"|year\s+on\s+year|y/y|yoy|annual\s+(?:increase|growth))\b",
     re.IGNORECASE,
 )
@@ -144,7 +145,7 @@ _DIRECTION = re.compile(
     r"|soared|expanded|strengthened|advanced|growth\s+of|increase\s+of|rise\s+of)\b",
     re.IGNORECASE,
 )
-_DOWN_AFTER = re.compile(r"^\s+(?:(?:less|lower)\s+than|drop|decline|fall|decrease|down)\b", re.IGNORECASE)
+_DOWN_AFTER = re.compile(r"^\s+(?:less\s+than|lower|drop|decline|fall|decrease|down)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
