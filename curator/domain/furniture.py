@@ -1,0 +1,47 @@
+"""Text where no figure or date should be suggested: page furniture and identifiers.
+
+Web copies of news carry lines that are not the story (``Comments (0)``, ``Share``,
+``Read more: https://...``, ``Views: 1,245``, ``Reporting by ...``), and stories
+carry numbers that are not figures: URLs, e-mail addresses, phone numbers, document
+and registration numbers (``Decree No. 505``, ``BIN 950340000123``,
+``ISIN KZ2C00012345``). ``noise_spans`` finds them so the suggester can skip them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FURNITURE_LINE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:comments?|share|read\s+more|read\s+also|also\s+read|related(?:\s+articles|\s+news)?|views?|likes?"
+    r"|photo(?:\s+credit)?|editor|tags?|print|advertisement|last\s+minute)\b(?=[ \t]*(?:[:(\d]|$))"
+    r"|(?:reporting|writing|editing|additional\s+reporting)\s+by\b|follow\s+us\b|subscribe\b|our\s+standards\b"
+    r"|(?:updated|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago\b"
+    r")[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)\S+|\bt\.me/\S+"
+    r"|\b(?:[\w-]+\.)+(?:com|org|net|kz|uz|ru|az|kg|tj|tm|cn|tr|gov|info|io|me|uk|eu)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+")
+# A phone number: international (+7 ...) or after a label, to the end of the line.
+_PHONE = re.compile(
+    r"\+\d[\d \t().-]{6,}\d|\b(?:tel|phone|fax|call\s+cent(?:re|er)|hotline|contact)\b\.?:?[^\n]*",
+    re.IGNORECASE,
+)
+# A document or registration number after its label; codes mixing capitals and digits.
+_IDENTIFIER = re.compile(
+    r"\b(?:No|Nos|BIN|IIN|ISIN|ID|Art|Article|Clause|Paragraph)\.?[ \t]*(?:No\.?[ \t]*)?[A-Z]{0,4}[-\d][\w/.-]*"
+    r"|№[ \t]*[\w/.-]+"
+    r"|\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b|\b[A-Z]{2,}\d{4,}\w*",
+)
+
+
+def noise_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are page furniture, addresses, phone numbers or identifiers."""
+    spans = []
+    for pattern in (_FURNITURE_LINE, _URL, _EMAIL, _PHONE, _IDENTIFIER):
+        spans.extend(match.span() for match in pattern.finditer(text) if match.end() > match.start())
+    return sorted(spans)
