@@ -211,10 +211,14 @@ def relative_named_month(match: re.Match[str], ctx: DateContext) -> DateValue:
 
 
 def bare_month(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """``in May``: the latest May begun by the article date, or the next one when the
+    sentence speaks of the future (``will open in September``)."""
     if ctx.anchor is None:
         return no_anchor("a month without its year")
-    m = month_number(match.group("m") or match.group("m_"))
-    return month(nearest_month_year(ctx.anchor, m), m)
+    m, anchor = month_number(match.group("m") or match.group("m_")), ctx.anchor
+    if ctx.future(match.start()):
+        return month(anchor.year if m >= anchor.month else anchor.year + 1, m)
+    return month(anchor.year if m <= anchor.month else anchor.year - 1, m)
 
 
 def week(match: re.Match[str], ctx: DateContext) -> DateValue:

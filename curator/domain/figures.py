@@ -275,7 +275,7 @@ def find_figures(text: str) -> list[FoundFigure]:
             if after:
                 per, end = " ".join((after.group("per") or after.group("a")).split()), after.end()
         change = change or _change(text, start, end)
-        if change is Change.CHANGE and _falls(text, start, end):
+        if change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
             amount, amount_to = (-amount_to, -amount) if amount_to is not None else (-amount, None)
         value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier, change=change,
                             amount_to=None if amount_to is None else decimal_text(amount_to), per=per)
