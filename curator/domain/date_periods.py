@@ -215,7 +215,7 @@ def bare_month(match: re.Match[str], ctx: DateContext) -> DateValue:
     sentence speaks of the future (``will open in September``)."""
     if ctx.anchor is None:
         return no_anchor("a month without its year")
-    m, anchor = month_number(match.group("m") or match.group("m_")), ctx.anchor
+    m, anchor = month_number(match.group("m")), ctx.anchor
     if ctx.future(match.start()):
         return month(anchor.year if m >= anchor.month else anchor.year + 1, m)
     return month(anchor.year if m <= anchor.month else anchor.year - 1, m)

@@ -187,63 +187,78 @@ def _bare_year(match: re.Match[str], ctx: DateContext) -> DateValue:
 _PART = r"(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
 _SPLIT = r"\s*(?P<sep>[-–—/])\s*|\s+(?P<sep_word>to|through|and)\s+"
 
-_RULES: list[tuple[re.Pattern[str], object]] = [
-    (rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso),
+# Words a rule cannot match without, to skip scanning a text that has none of them.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PARTS = ("early", "mid", "late", "beginning", "start", "end")
+
+_RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
+    (rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso, ("-",)),
     (rx(rf"\b(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>{YEAR}|\d{{2}})\b(?![./]\d)"),
-     periods.numeric_date),
-    (rx(r"(?<![\d/.])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>)(?![\d/])"), periods.numeric_date),
+     periods.numeric_date, (".", "/")),
+    (rx(r"(?<![\d/.])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>)(?![\d/])"), periods.numeric_date, ("/",)),
     (rx(rf"\b(?:from\s+)?(?P<m>{MONTH})\.?\s+(?P<d1>{DAY})\s*(?:[-–]|(?<=\d)\s+to)\s*(?:(?P<m2>{MONTH})\.?\s+)?"
-        rf"(?P<d2>{DAY})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.day_range),
-    (rx(rf"\b{DAY}\s+{MONTH}\.?,?\s+{YEAR}\b"), _explicit),
-    (rx(rf"\b{MONTH}\.?\s+{DAY},?\s+{YEAR}\b"), _explicit),
+        rf"(?P<d2>{DAY})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.day_range, _MONTHS),
+    (rx(rf"\b{DAY}\s+{MONTH}\.?,?\s+{YEAR}\b"), _explicit, _MONTHS),
+    (rx(rf"\b{MONTH}\.?\s+{DAY},?\s+{YEAR}\b"), _explicit, _MONTHS),
     (rx(rf"\b(?:(?:from|between)\s+)?(?P<fy>(?-i:FY)\s?)?(?P<y1>{YEAR})(?:{_SPLIT})(?P<y2>{YEAR}|\d{{2}})\b(?![-/.]\d)"),
-     periods.year_range),
+     periods.year_range, ()),
     (rx(rf"\b(?:(?-i:FY)\s?(?P<fy>{YEAR}|\d{{2}})|(?:fiscal|financial)\s+(?:year\s+)?(?P<fy_long>{YEAR}))\b"),
-     periods.fiscal_year),
-    (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"), _part_of_year),
-    (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year),
-    (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month),
-    (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part),
-    (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR})\b"), periods.coded_part),
-    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months),
-    (rx(rf"\b(?P<m1>{MONTH_NAME})\s*[-–]\s*(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range),
-    (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n),
-    (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n),
-    (rx(rf"\b(?P<n>{N})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"), periods.ago),
-    (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before),
-    (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year),
-    (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month),
-    (rx(rf"\b(?P<rel>last|next|this)\s+(?P<m>{MONTH_NAME})\b(?!\s*\d)"), periods.relative_named_month),
-    (rx(r"\b(?P<rel>this|last|next|the\s+previous)\s+week\b"), periods.week),
-    (rx(r"\bthe\s+(?P<d>(?:1[89]|20)\d0)s\b"), periods.decade),
-    (rx(rf"\b(?P<m>{MONTH})\.?\s+(?P<y>{YEAR})\b"), _month_year),
+     periods.fiscal_year, ("fy", "fiscal", "financial")),
+    (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
+     _part_of_year, ("quarter", "half")),
+    (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
+    (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
+    (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
+    (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR})\b"), periods.coded_part, ()),
+    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months, ("months",)),
+    (rx(rf"\b(?P<m1>{MONTH_NAME})\s*[-–]\s*(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range,
+     _MONTHS),
+    (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
+     ("past", "last", "previous")),
+    (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n, ("past", "last")),
+    (rx(rf"\b(?P<n>{N})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"), periods.ago, ("ago",)),
+    (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
+    (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
+    (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month, ("month",)),
+    (rx(rf"\b(?P<rel>last|next|this)\s+(?P<m>{MONTH_NAME})\b(?!\s*\d)"), periods.relative_named_month,
+     ("last", "next", "this")),
+    (rx(r"\b(?P<rel>this|last|next|the\s+previous)\s+week\b"), periods.week, ("week",)),
+    (rx(r"\bthe\s+(?P<d>(?:1[89]|20)\d0)s\b"), periods.decade, ("0s",)),
+    (rx(rf"\b(?P<m>{MONTH})\.?\s+(?P<y>{YEAR})\b"), _month_year, _MONTHS),
     (rx(r"\b(?:the\s+)?(?P<which>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\b(?!\s+of\b)"
-        r"|\b(?-i:Q)(?P<q>[1-4])\b(?!\s*\d)"), periods.bare_part),
-    (rx(rf"\b{DAY}\s+{MONTH}\b(?!\.?\s*,?\s*\d)"), _explicit),
-    (rx(rf"\b{MONTH}\.?\s+{DAY}\b(?!\s*,?\s*\d)"), _explicit),
-    (rx(rf"(?:\b(?P<rel>last|next)\s+)?\b(?P<wd>{WEEKDAY})\b"), periods.weekday),
-    (rx(rf"(?<=\b(?:in|by|of)\s)(?P<m>{MONTH_NAME})\b(?!\s*\d)"
-        rf"|(?:(?<=\bsince\s)|(?<=\bfrom\s)|(?<=\buntil\s)|(?<=\bduring\s))(?P<m_>{MONTH_NAME})\b(?!\s*\d)"),
-     periods.bare_month),
-    (rx(r"\b(?:today|yesterday|tomorrow)\b"), _relative_day),
-    (rx(r"\bthe\s+same\s+day\b"), _same_day),
+        r"|\b(?-i:Q)(?P<q>[1-4])\b(?!\s*\d)"), periods.bare_part, ("quarter", "half", "q1", "q2", "q3", "q4")),
+    (rx(rf"\b{DAY}\s+{MONTH}\b(?!\.?\s*,?\s*\d)"), _explicit, _MONTHS),
+    (rx(rf"\b{MONTH}\.?\s+{DAY}\b(?!\s*,?\s*\d)"), _explicit, _MONTHS),
+    (rx(rf"(?:\b(?P<rel>last|next)\s+)?\b(?P<wd>{WEEKDAY})\b"), periods.weekday, ("day",)),
+    # A month named alone after a preposition; the span ("at") is the month.
+    (rx(rf"\b(?:in|by|of|since|from|until|during)\s+(?P<at>(?P<m>{MONTH_NAME}))\b(?!\s*\d)"), periods.bare_month,
+     _MONTHS),
+    (rx(r"\b(?:today|yesterday|tomorrow)\b"), _relative_day, ("today", "yesterday", "tomorrow")),
+    (rx(r"\bthe\s+same\s+day\b"), _same_day, ("same day",)),
     # A bare year, unless it counts something ("2000 tonnes") or is part of a number.
-    (rx(rf"(?<![\d,.$/-]){YEAR}\b(?![\d%,.]\d|\s+(?!(?:was|has|is|as|does|marks|saw|sees)\b)[a-z]+s\b|-\d|/\d)"), _bare_year),
+    (rx(rf"(?<![\d,.$/-]){YEAR}\b(?![\d%,.]\d|\s+(?!(?:was|has|is|as|does|marks|saw|sees)\b)[a-z]+s\b|-\d|/\d)"),
+     _bare_year, ()),
 ]
 
 
 def find_dates(text: str, anchor: date | None = None) -> list[FoundDate]:
     """Every date expression in ``text``, longest first where they overlap, in text order."""
     candidates: list[tuple[int, int, int, object, re.Match[str]]] = []
-    for priority, (pattern, rule) in enumerate(_RULES):
+    lowered = text.lower()
+    for priority, (pattern, rule, needs) in enumerate(_RULES):
+        if needs and not any(word in lowered for word in needs):
+            continue  # the rule's key word is nowhere in the text: skip its scan
         for match in pattern.finditer(text):
-            candidates.append((match.start(), match.end(), priority, rule, match))
+            start, end = match.span("at") if "at" in pattern.groupindex else match.span()
+            candidates.append((start, end, priority, rule, match))
     # Prefer earlier rules (more specific), then longer matches; drop overlaps.
     candidates.sort(key=lambda c: (c[2], c[0] - c[1]))
     chosen: list[tuple[int, int, object, re.Match[str]]] = []
+    taken = bytearray(len(text))
     for start, end, _priority, rule, match in candidates:
-        if all(end <= s or start >= e for s, e, _r, _m in chosen):
+        if taken.find(1, start, end) < 0:
             chosen.append((start, end, rule, match))
+            taken[start:end] = b"\x01" * (end - start)
     chosen.sort(key=lambda c: c[0])
     ctx = DateContext(text, anchor)
     found = []

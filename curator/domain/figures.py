@@ -254,6 +254,24 @@ def _multiple(match: re.Match[str], text: str) -> Decimal | None:
     return Decimal(MULTIPLE_WORDS[raw]) if raw in MULTIPLE_WORDS else Decimal(raw)
 
 
+# Ranges are rare and their pattern is slow to try at every position: it is tried only
+# around a number, a separator and another number, and multiples only where one of
+# their words is.
+_RANGE_HINT = re.compile(r"\d(?:\s?(?:%|[a-z]{1,9}(?:\s+cent)?))?\s*(?:[-–—]|(?:to|and)\s)\s*\D{0,5}\d",
+                         re.IGNORECASE)
+_MULTIPLE_WORDS = ("fold", "times", "doubl", "tripl", "quadrupl", "halved", "half")
+
+
+def _ranges(text: str) -> list[re.Match[str]]:
+    matches: dict[tuple[int, int], re.Match[str]] = {}
+    for hint in _RANGE_HINT.finditer(text):
+        end = min(len(text), hint.end() + 120)
+        for match in _RANGE_RE.finditer(text, max(0, hint.start() - 60), end):
+            if match.end() <= end - 40 or end == len(text):  # not cut short by the window's end
+                matches.setdefault(match.span(), match)
+    return [matches[span] for span in sorted(matches)]
+
+
 def find_figures(text: str) -> list[FoundFigure]:
     """Every money amount, percentage, quantity and count in ``text``, without overlaps.
 
@@ -262,10 +280,10 @@ def find_figures(text: str) -> list[FoundFigure]:
     are found separately). A change that is a fall has a negative amount.
     """
     found: list[FoundFigure] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a figure was found: a C-speed overlap test
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+        return taken.find(1, start, end) < 0
 
     def keep(start: int, end: int, label: str, amount: Decimal, unit: str | None, scale: str | None,
              qualifier: Qualifier, amount_to: Decimal | None = None, change: Change | None = None) -> None:
@@ -280,7 +298,7 @@ def find_figures(text: str) -> list[FoundFigure]:
         value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier, change=change,
                             amount_to=None if amount_to is None else decimal_text(amount_to), per=per)
         found.append(FoundFigure(start, end, label, value))
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
 
     def add(match: re.Match[str], label: str, unit: str | None) -> None:
         start, end = match.span()
@@ -291,15 +309,18 @@ def find_figures(text: str) -> list[FoundFigure]:
                 amount, scale = amount * UNIT_SCALES[unit_word], unit_word
             keep(start, end, label, amount, unit, scale, _qualifier(match))
 
-    for match in _RANGE_RE.finditer(text):
+    for match in _ranges(text):
         found_range = _range(match, text)
         if found_range and free(*match.span()):
             label, unit, low, high, scale = found_range
             keep(match.start(), match.end(), label, low, unit, scale, _qualifier(match), amount_to=high)
-    for match in _MULTIPLE_RE.finditer(text):
-        factor = _multiple(match, text)
-        if factor is not None and free(*match.span()):
-            keep(match.start(), match.end(), "QUANTITY", factor, "x", None, _qualifier(match), change=Change.CHANGE)
+    lowered = text.lower()
+    if any(word in lowered for word in _MULTIPLE_WORDS):
+        for match in _MULTIPLE_RE.finditer(text):
+            factor = _multiple(match, text)
+            if factor is not None and free(*match.span()):
+                keep(match.start(), match.end(), "QUANTITY", factor, "x", None, _qualifier(match),
+                     change=Change.CHANGE)
     for match in _MONEY_BEFORE.finditer(text):
         add(match, "MONEY", CURRENCY_BEFORE[match.group("cur_before").lower().replace(" ", "")])
     for match in _MONEY_AFTER.finditer(text):

@@ -39,9 +39,22 @@ _IDENTIFIER = re.compile(
 )
 
 
+# What each pattern cannot match without, so most texts skip most scans.
+_URL_HINT = re.compile(r"https?://|www\.|t\.me/|\.(?:com|org|net|kz|uz|ru|az|kg|tj|tm|cn|tr|gov|info|io|me|uk|eu)\b",
+                       re.IGNORECASE)
+_PHONE_HINT = re.compile(r"\+\d|\b(?:tel|phone|fax|call|hotline|contact)", re.IGNORECASE)
+
+
 def noise_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are page furniture, addresses, phone numbers or identifiers."""
+    patterns = [_FURNITURE_LINE, _IDENTIFIER]
+    if _URL_HINT.search(text):
+        patterns.append(_URL)
+    if "@" in text:
+        patterns.append(_EMAIL)
+    if _PHONE_HINT.search(text):
+        patterns.append(_PHONE)
     spans = []
-    for pattern in (_FURNITURE_LINE, _URL, _EMAIL, _PHONE, _IDENTIFIER):
+    for pattern in patterns:
         spans.extend(match.span() for match in pattern.finditer(text) if match.end() > match.start())
     return sorted(spans)
