@@ -171,6 +171,13 @@ def test_what_cannot_be_resolved_says_why_instead_of_guessing(text, anchor, reas
     assert found["reason"] == reason and "start" not in found and found["unresolved"]
 
 
+def test_the_year_a_sentence_is_about_and_a_level_reached_year_on_year():
+    found = dated("In the first half of the year exports grew.")
+    assert (found["start"], found["end"]) == ("2024-01-01", "2024-06-30")
+    assert figure("Inflation slowed to 8.4% year-on-year.")["change"] == "level"
+    assert figure("Output totalled 10,800 tU.")["unit"] == "tU"
+
+
 def test_a_date_without_its_year_is_the_nearest_one():
     assert dated("Applications close on 30 June.")["start"] == "2024-06-30"
     assert dated("The forum opened on 25/05/2024.")["start"] == "2024-05-25"
@@ -191,6 +198,10 @@ def test_a_date_without_its_year_is_the_nearest_one():
     ("Published: 12.06.2024 09:00\nUpdated: 13.06.2024 10:00\n\nThe ministry said.", date(2024, 6, 12), None),
     ("Updated: 13 June 2024\n\nThe ministry said.", date(2024, 6, 13), None),
     ("June 12, 2024\n\nThe bank reported profit.", date(2024, 6, 12), None),
+    ("Wednesday, 12 June 2024 10:20\nThe bank reported profit.", date(2024, 6, 12), None),
+    ("Jun 12, 2024 · 10:20 AM\nThe bank reported profit.", date(2024, 6, 12), None),
+    ("12 June 2024 (Xinhua) -- Trade grew.", date(2024, 6, 12), "Xinhua"),
+    ("Astana, June 12, 2024, 10:20 – Kazinform.\nThe bank reported profit.", date(2024, 6, 12), "Kazinform"),
 ])
 def test_datelines_stamps_and_date_lines_give_date_and_outlet(text, published, source):
     found = detect_metadata(text)

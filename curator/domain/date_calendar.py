@@ -30,7 +30,7 @@ WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 YEAR = r"(?:1[89]\d{2}|20\d{2})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 N = rf"(?:\d{{1,3}}|{'|'.join(NUMBER_WORDS)})"
-YEAR_REF = rf"(?P<yref>{YEAR}|(?:last|this|next|the\s+previous|the\s+current|the\s+past)\s+year)"
+YEAR_REF = rf"(?P<yref>{YEAR}|(?:last|this|next|the\s+previous|the\s+current|the\s+past|the)\s+year)"
 # Words that put a sentence in the future: a year-less date in it is the next one.
 _FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:due|set|scheduled|expected|planned|to\s+be)|plans?\s+to"
                      r"|scheduled)\b", re.IGNORECASE)
@@ -129,6 +129,9 @@ class DateContext:
         if ref in ("the previous year",):
             earlier = self.last_year_mentioned(position)
             return earlier - 1 if earlier else (self.anchor.year - 1 if self.anchor else None)
+        if ref == "the year":  # "the first half of the year": the year the sentence is about
+            earlier = self.last_year_mentioned(position)
+            return earlier or (self.anchor.year if self.anchor else None)
         if self.anchor is None:
             return None
         return self.anchor.year + {"last year": -1, "the past year": -1, "next year": 1}.get(ref, 0)

@@ -25,9 +25,11 @@ _TIME = (r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC)(?:\s*[+-
 _LABEL = r"(?P<label>published|updated|last\s+updated|date\s+of\s+publication|posted)"
 # A whole line that states a date: "Published: 05.03.2024 14:20", "14:20, 05 March 2024",
 # "Updated 3:14 PM GMT+6, March 12, 2024", "Mehmet Yilmaz |05.06.2024 - Update : 06.06.2024".
+_WEEKDAY = r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 _STAMP_LINE = re.compile(
     rf"^[ \t]*(?:[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){{0,3}}[ \t]*\|[ \t]*)?(?:{_LABEL}[ \t]*(?:on\b|:)?[ \t]*)?"
-    rf"(?:{_TIME}[ \t]*,?[ \t]*)?(?P<date>{_WRITTEN})(?:[ \t]*[-,]?[ \t]*(?:at[ \t]+)?{_TIME})?"
+    rf"(?:{_TIME}[ \t]*,?[ \t]*)?(?:{_WEEKDAY},?[ \t]+)?(?P<date>{_WRITTEN})"
+    rf"(?:[ \t]*[-,|·•]?[ \t]*(?:at[ \t]+)?{_TIME})?"
     rf"(?:[ \t]*[-|][ \t]*updated?[ \t]*:?[ \t]*(?:{_WRITTEN})(?:[ \t]*{_TIME})?)?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -45,16 +47,16 @@ _DASH = r"(?:--|[-–—])"
 # Datelines at the start of a line, most specific first; each ends where the story starts.
 _DATELINES = [
     # ASTANA, March 5 (Reuters) -   MOSCOW. March 5 (Interfax) -   Ashgabat, 6 November 2023 (nCa) —
-    re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}\.?[ \t]*\((?P<outlet>[^()\n]{{1,40}})\)[ \t]*(?:{_DASH}|:)",
+    re.compile(rf"^[ \t]*(?:{_WHERE}[,.][ \t]+)?{_MONTH_DAY}\.?[ \t]*\((?P<outlet>[^()\n]{{1,40}})\)[ \t]*(?:{_DASH}|:)",
                re.MULTILINE),
     # MOSCOW, March 5. /TASS/.   Bishkek, 5 March 2024 /Kabar/.
     re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}\.?[ \t]*/(?P<outlet>[^/\n]{{2,30}})/\.?", re.MULTILINE),
     # ALMATY, March 5. Kazinform -   Baku. 5 March. REPORT.AZ/   Baku, March 5, AZERTAC.
     re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}(?:\.[ \t]+(?P<outlet>[A-Z][\w.\-]+)[ \t]*(?:{_DASH}|/)"
                rf"|,[ \t]+(?P<outlet_caps>[A-Z]{{3,}}[\w.]*)\.)", re.MULTILINE),
-    # ASTANA, 5 March 2024 – Kazinform –   BISHKEK, March 5 — 24.kg,
-    re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}[ \t]*{_DASH}[ \t]*"
-               rf"(?:(?P<outlet>[A-Z][\w\-]*)[ \t]*{_DASH}|(?P<outlet_dot>\w+\.\w+),)", re.MULTILINE),
+    # ASTANA, 5 March 2024 – Kazinform –   BISHKEK, March 5 — 24.kg,   Astana, March 5, 2024, 10:20 – Kazinform.
+    re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}(?:,?[ \t]*{_TIME})?[ \t]*{_DASH}[ \t]*"
+               rf"(?:(?P<outlet>[A-Z][\w\-]*)[ \t]*(?:{_DASH}|\.(?=\s))|(?P<outlet_dot>\w+\.\w+),)", re.MULTILINE),
     # BAKU, Azerbaijan, March 5.   TASHKENT, 5 March 2024 —   ALMATY, 12 February 2024 --
     re.compile(rf"^[ \t]*{_WHERE}[,.][ \t]+{_MONTH_DAY}(?:[ \t]*(?:{_DASH}|:)|\.(?=[ \t]))", re.MULTILINE),
     # WASHINGTON (AP) —   Tashkent, Uzbekistan (Daryo) —   (Bloomberg) --

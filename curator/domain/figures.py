@@ -46,7 +46,7 @@ QUANTITY_UNITS = {
     "kilometres": "km", "kilometers": "km", "km": "km", "metres": "m", "meters": "m",
     "hectares": "ha", "ha": "ha", "barrels": "bbl", "bbl": "bbl", "cubic metres": "m3", "cubic meters": "m3",
     "m3": "m3", "megawatts": "MW", "mw": "MW", "gigawatts": "GW", "gw": "GW", "kwh": "kWh", "teu": "TEU",
-    "teus": "TEU", "litres": "l", "liters": "l", "bcm": "m3",
+    "teus": "TEU", "litres": "l", "liters": "l", "bcm": "m3", "tu": "tU",
 }
 # Units that carry their own scale: bcm is billion cubic metres.
 UNIT_SCALES = {"bcm": Decimal(10) ** 9}
@@ -180,6 +180,8 @@ def _change(text: str, start: int, end: int) -> Change:
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 60)
     before = text[max(0, sentence_start) : start]
     after = text[end : end + 40]
+    if re.search(r"\bto\s+$", before):  # "slowed to 8.4% year-on-year": the level it reached
+        return Change.LEVEL
     if _CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after):
         return Change.CHANGE
     return Change.LEVEL
