@@ -220,6 +220,7 @@ def suggested(text: str, anchor: date | None = ANCHOR) -> list[str]:
     "Comments (3)", "Share\nRead more", "Views: 1,245", "Read more: https://example.kz/news/2024/06/12/12345",
     "Call +7 (727) 123-45-67 for details", "Decree No. 45 was signed", "The firm (BIN 123456789012) filed",
     "Write to press@example.gov.kz", "Reporting by A. Reporter; editing by B. Editor",
+    "Home / Economy / Exports up 10%", "Read also\nChina, Kazakhstan to double trade by 2030\n17 June 2024, 18:20",
 ])
 def test_no_suggestion_inside_furniture_addresses_phones_or_identifiers(text):
     assert suggested(text) == []

@@ -1,7 +1,8 @@
 """Text where no figure or date should be suggested: page furniture and identifiers.
 
 Web copies of news carry lines that are not the story (``Comments (0)``, ``Share``,
-``Read more: https://...``, ``Views: 1,245``, ``Reporting by ...``), and stories
+``Read more: https://...``, ``Views: 1,245``, ``Reporting by ...``, breadcrumbs and
+the headlines listed under ``Read also``), and stories
 carry numbers that are not figures: URLs, e-mail addresses, phone numbers, document
 and registration numbers (``Decree No. 505``, ``BIN 950340000123``,
 ``ISIN KZ2C00012345``). ``noise_spans`` finds them so the suggester can skip them.
@@ -17,7 +18,15 @@ _FURNITURE_LINE = re.compile(
     r"|photo(?:\s+credit)?|editor|tags?|print|advertisement|last\s+minute)\b(?=[ \t]*(?:[:(\d]|$))"
     r"|(?:reporting|writing|editing|additional\s+reporting)\s+by\b|follow\s+us\b|subscribe\b|our\s+standards\b"
     r"|(?:updated|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago\b"
+    r"|home\s*[/>»›]"  # a breadcrumb trail
     r")[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A bare "Read also" / "Related articles" heading: the short lines under it, up to a
+# blank line, are other stories' headlines.
+_LINKS_HEADING = re.compile(
+    r"^[ \t]*(?:read\s+(?:also|more)|also\s+read|related(?:\s+articles|\s+news|\s+stories)?|more\s+on\s+this|see\s+also)"
+    r"[ \t]*:?[ \t]*\n(?P<links>(?:[ \t]*[^\n]{1,150}(?<![.!?\"”])[ \t]*(?:\n|\Z)){1,3})",
     re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(
@@ -54,7 +63,7 @@ def noise_spans(text: str) -> list[tuple[int, int]]:
         patterns.append(_EMAIL)
     if _PHONE_HINT.search(text):
         patterns.append(_PHONE)
-    spans = []
+    spans = [match.span("links") for match in _LINKS_HEADING.finditer(text)]
     for pattern in patterns:
         spans.extend(match.span() for match in pattern.finditer(text) if match.end() > match.start())
     return sorted(spans)
