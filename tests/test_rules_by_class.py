@@ -136,6 +136,9 @@ def test_year_ranges_and_fiscal_years(text, start, end, granularity):
     ("Sales slumped in the fourth quarter.", "2023-10-01", "2023-12-31", "quarter"),
     ("Talks were held in early May.", "2024-05-01", "2024-05-10", "part"),
     ("In January-April 2024 output grew.", "2024-01-01", "2024-04-30", "period"),
+    ("Debt will fall by end-2024.", "2024-12-01", "2024-12-31", "part"),
+    ("Output fell last quarter.", "2024-01-01", "2024-03-31", "quarter"),
+    ("Investment over the next two years will grow.", "2024-06-12", "2026-06-12", "period"),
 ])
 def test_parts_of_periods(text, start, end, granularity):
     found = dated(text)
@@ -178,8 +181,10 @@ def test_the_year_a_sentence_is_about_and_a_level_reached_year_on_year():
     assert figure("Output totalled 10,800 tU.")["unit"] == "tU"
 
 
-def test_a_date_without_its_year_is_the_nearest_one():
+def test_a_date_without_its_year_is_the_nearest_one_unless_the_tense_says_otherwise():
     assert dated("Applications close on 30 June.")["start"] == "2024-06-30"
+    assert dated("The plant opened on the 5th of December.")["start"] == "2023-12-05"  # not months ahead
+    assert dated("The plant will open on 5 December.")["start"] == "2024-12-05"
     assert dated("The forum opened on 25/05/2024.")["start"] == "2024-05-25"
     assert dated("The decree of 11.06.2024.")["start"] == "2024-06-11"
 

@@ -98,6 +98,27 @@ def nearest_day(anchor: date, m: int, d: int) -> date | None:
     return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor)) if candidates else None
 
 
+def year_less_day(ctx: "DateContext", position: int, m: int, d: int) -> date | None:
+    """The day ``d`` of month ``m`` a sentence means without its year: the next one when
+    it speaks of the future, else the nearest one unless that is months ahead (a past
+    event told without its year is the last one)."""
+    anchor = ctx.anchor
+    candidates = []
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(date(y, m, d))
+        except ValueError:
+            pass
+    if not candidates:
+        return None
+    if ctx.future(position):
+        return min((c for c in candidates if c >= anchor), default=candidates[-1])
+    nearest = nearest_day(anchor, m, d)
+    if nearest is not None and (nearest - anchor).days > 90:
+        return max(c for c in candidates if c <= anchor)
+    return nearest
+
+
 def nearest_month_year(anchor: date, m: int) -> int:
     """The year of the month ``m`` nearest the article's month (the earlier on a tie)."""
     return min((anchor.year - 1, anchor.year, anchor.year + 1),

@@ -23,13 +23,14 @@ from curator.domain.date_calendar import (
     month,
     month_end,
     month_number,
-    nearest_day,
     nearest_month_year,
     no_anchor,
     number,
     shift_months,
+    shift_years,
     unresolved,
     year,
+    year_less_day,
 )
 from curator.domain.values import DateValue, Granularity, Unresolved
 
@@ -150,7 +151,7 @@ def day_range(match: re.Match[str], ctx: DateContext) -> DateValue:
     if match.group("y"):
         y = int(match.group("y"))
     elif ctx.anchor is not None:
-        first = nearest_day(ctx.anchor, m1, d1)
+        first = year_less_day(ctx, match.start(), m1, d1)
         if first is None:
             return unresolved(f"not a calendar date: {match.group(0)!r}", Unresolved.INVALID)
         y = first.year
@@ -184,7 +185,7 @@ def numeric_date(match: re.Match[str], ctx: DateContext) -> DateValue:
     if not raw_year:
         if ctx.anchor is None:
             return no_anchor("a date without its year")
-        found = nearest_day(ctx.anchor, m, d) if 1 <= m <= 12 else None
+        found = year_less_day(ctx, match.start(), m, d) if 1 <= m <= 12 else None
         if found is None:
             return unresolved(f"not a calendar date: {written!r}", Unresolved.INVALID)
         return day(found)
@@ -268,3 +269,27 @@ def ago(match: re.Match[str], ctx: DateContext) -> DateValue:
         monday = anchor - timedelta(days=anchor.weekday(), weeks=n)
         return _period(monday, monday + timedelta(days=6), Granularity.WEEK)
     return day(anchor - timedelta(days=n))
+
+
+def next_n(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """``the next five years``: from the article date forward."""
+    if ctx.anchor is None:
+        return no_anchor("a period counted forward from the article date")
+    n, unit, anchor = number(match.group("n")), match.group("unit").lower().rstrip("s"), ctx.anchor
+    if unit in ("year", "decade"):
+        end = shift_years(anchor, n * (10 if unit == "decade" else 1))
+    elif unit == "month":
+        end = shift_months(anchor, n)
+    else:
+        end = anchor + timedelta(weeks=n) if unit == "week" else anchor + timedelta(days=n)
+    return _period(anchor, end)
+
+
+def relative_quarter(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """``last quarter``: the quarter before the article's; ``this``/``next`` likewise."""
+    if ctx.anchor is None:
+        return no_anchor("a quarter relative to the article")
+    rel = match.group("rel").lower().split()[-1]
+    shift = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1}[rel]
+    index = ctx.anchor.year * 4 + (ctx.anchor.month - 1) // 3 + shift
+    return _quarter_or_half("quarter", index % 4 + 1, index // 4)

@@ -30,7 +30,8 @@ _STAMP_LINE = re.compile(
     rf"^[ \t]*(?:[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){{0,3}}[ \t]*\|[ \t]*)?(?:{_LABEL}[ \t]*(?:on\b|:)?[ \t]*)?"
     rf"(?:{_TIME}[ \t]*,?[ \t]*)?(?:{_WEEKDAY},?[ \t]+)?(?P<date>{_WRITTEN})"
     rf"(?:[ \t]*[-,|·•]?[ \t]*(?:at[ \t]+)?{_TIME})?"
-    rf"(?:[ \t]*[-|][ \t]*updated?[ \t]*:?[ \t]*(?:{_WRITTEN})(?:[ \t]*{_TIME})?)?[ \t]*$",
+    rf"(?:[ \t]*[-|][ \t]*updated?[ \t]*:?[ \t]*(?:{_WRITTEN})(?:[ \t]*{_TIME})?)?"
+    rf"(?:[ \t]+by[ \t]+[^\n\d]{{1,60}})?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SOURCE_LINE = re.compile(

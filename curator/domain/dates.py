@@ -29,7 +29,6 @@ from curator.domain.date_calendar import (
     month,
     month_end,
     month_number,
-    nearest_day,
     no_anchor,
     number,
     rx,
@@ -37,6 +36,7 @@ from curator.domain.date_calendar import (
     shift_years,
     unresolved,
     year,
+    year_less_day,
 )
 from curator.domain.values import DateValue, Granularity, Unresolved
 
@@ -77,7 +77,7 @@ def _explicit(match: re.Match[str], ctx: DateContext) -> DateValue:
             return unresolved(f"not a calendar date: {written!r}", Unresolved.INVALID)
     if ctx.anchor is None:
         return no_anchor("no year")
-    found = nearest_day(ctx.anchor, m, d)
+    found = year_less_day(ctx, match.start(), m, d)
     return day(found) if found else unresolved(f"not a calendar date: {written!r}", Unresolved.INVALID)
 
 
@@ -184,7 +184,7 @@ def _bare_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     return year(int(match.group(0)))
 
 
-_PART = r"(?P<part>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of)"
+_PART = r"(?P<part>early|mid|late|end(?=-)|the\s+(?:beginning|start|middle|end)\s+of)"
 _SPLIT = r"\s*(?P<sep>[-–—/])\s*|\s+(?P<sep_word>to|through|and)\s+"
 
 # Words a rule cannot match without, to skip scanning a text that has none of them.
@@ -199,6 +199,7 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:from\s+)?(?P<m>{MONTH})\.?\s+(?P<d1>{DAY})\s*(?:[-–]|(?<=\d)\s+to)\s*(?:(?P<m2>{MONTH})\.?\s+)?"
         rf"(?P<d2>{DAY})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.day_range, _MONTHS),
     (rx(rf"\b{DAY}\s+{MONTH}\.?,?\s+{YEAR}\b"), _explicit, _MONTHS),
+    (rx(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b(?:,?\s+{YEAR}\b)?"), _explicit, ("of",)),
     (rx(rf"\b{MONTH}\.?\s+{DAY},?\s+{YEAR}\b"), _explicit, _MONTHS),
     (rx(rf"\b(?:(?:from|between)\s+)?(?P<fy>(?-i:FY)\s?)?(?P<y1>{YEAR})(?:{_SPLIT})(?P<y2>{YEAR}|\d{{2}})\b(?![-/.]\d)"),
      periods.year_range, ()),
@@ -217,6 +218,10 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
      ("past", "last", "previous")),
     (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n, ("past", "last")),
     (rx(rf"\b(?P<n>{N})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"), periods.ago, ("ago",)),
+    (rx(rf"\b(?:the\s+)?(?:next|coming)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"),
+     periods.next_n, ("next", "coming")),
+    (rx(r"\b(?P<rel>last|this|next|the\s+previous|the\s+current|previous|current)\s+quarter\b"),
+     periods.relative_quarter, ("quarter",)),
     (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
     (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
     (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month, ("month",)),
