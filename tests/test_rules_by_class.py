@@ -85,6 +85,7 @@ def test_a_number_of_times_without_a_change_is_not_a_multiple():
 
 def test_per_unit_figures():
     assert figure("Brent hit $70 per barrel.")["per"] == "barrel"
+    assert figure("Urals fell to $63.8/bbl.")["per"] == "bbl"
     assert figure("Gold at $1,900 an ounce.")["per"] == "ounce"
     assert "per" not in figure("A $70 barrel fee.")
 
@@ -102,6 +103,12 @@ def test_percentage_and_basis_points_are_kept_apart_from_percent():
 def test_changes_keep_their_sign(text, amount):
     [found] = [f for f in find_figures(text) if f.value.change == "change"]
     assert found.value.amount == amount
+
+
+def test_by_is_a_change_only_with_a_direction_or_a_percentage():
+    assert figure("The forum was attended by 150 delegates.")["change"] == "level"
+    assert figure("Reserves grew by $2 billion.")["change"] == "change"
+    assert figure("Costs rose sharply, by 12%.")["change"] == "change"
 
 
 def test_range_and_per_unit_values_validate_and_describe():
@@ -139,6 +146,9 @@ def test_year_ranges_and_fiscal_years(text, start, end, granularity):
     ("Debt will fall by end-2024.", "2024-12-01", "2024-12-31", "part"),
     ("Output fell last quarter.", "2024-01-01", "2024-03-31", "quarter"),
     ("Investment over the next two years will grow.", "2024-06-12", "2026-06-12", "period"),
+    ("Profit in 9M24 rose.", "2024-01-01", "2024-09-30", "period"),
+    ("Sales in Q3'23 fell.", "2023-07-01", "2023-09-30", "quarter"),
+    ("Between January and May, output grew.", "2024-01-01", "2024-05-31", "period"),
 ])
 def test_parts_of_periods(text, start, end, granularity):
     found = dated(text)

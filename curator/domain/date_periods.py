@@ -123,7 +123,11 @@ def bare_part(match: re.Match[str], ctx: DateContext) -> DateValue:
 
 
 def coded_part(match: re.Match[str], ctx: DateContext) -> DateValue:
-    y = int(match.group("y"))
+    """``1Q 2024``, ``9M24``, ``Q3'24``."""
+    raw = match.group("y") or match.group("yy")
+    y = int(raw) if len(raw) == 4 else 2000 + int(raw)
+    if match.group("qq"):
+        return _quarter_or_half("quarter", int(match.group("qq")), y)
     if match.group("nq"):
         return _quarter_or_half("quarter", int(match.group("nq")), y)
     if match.group("nh"):
@@ -135,6 +139,9 @@ def coded_part(match: re.Match[str], ctx: DateContext) -> DateValue:
 
 
 def month_range(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """``January-September 2024``, ``between January and October``, ``from May to July``."""
+    if (match.group("word") or "").lower() == "and" and (match.group("lead") or "").lower() != "between":
+        return unresolved(f"not a span of months: {match.group(0)!r}", Unresolved.INVALID)
     m1, m2 = month_number(match.group("m1")), month_number(match.group("m2"))
     if m2 <= m1:
         return unresolved(f"not a span of months: {match.group(0)!r}", Unresolved.INVALID)

@@ -210,10 +210,11 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
     (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
     (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
-    (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR})\b"), periods.coded_part, ()),
+    (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
+        rf"|\b(?-i:Q)(?P<qq>[1-4])\s?'(?P<yy>\d{{2}})\b"), periods.coded_part, ()),
     (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months, ("months",)),
-    (rx(rf"\b(?P<m1>{MONTH_NAME})\s*[-–]\s*(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range,
-     _MONTHS),
+    (rx(rf"\b(?:(?P<lead>between|from)\s+)?(?P<m1>{MONTH_NAME})\s*(?:[-–]|\s+(?P<word>and|to|through)\s+)"
+        rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range, _MONTHS),
     (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
      ("past", "last", "previous")),
     (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n, ("past", "last")),

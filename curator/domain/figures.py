@@ -113,7 +113,7 @@ _TIMES_CONTEXT_BEFORE = re.compile(
     r"jumped|surged|by)\s+$", re.IGNORECASE)
 _TIMES_CONTEXT_AFTER = re.compile(r"^\s+(?:more|less|higher|lower|larger|greater|bigger|as|compared|over)\b",
                                   re.IGNORECASE)
-_PER = re.compile(rf"\s+(?:per\s+(?!cent\b)(?P<per>(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|thousand)\s+)?(?:cubic\s+|square\s+)?"
+_PER = re.compile(rf"/(?P<slash>bbl|barrel|t|tonne|ton|oz|kg|l|kWh|MWh|m3|share)\b|\s+(?:per\s+(?!cent\b)(?P<per>(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|thousand)\s+)?(?:cubic\s+|square\s+)?"
                   rf"[A-Za-z]+)|an?\s+(?P<a>{_alternation(PER_WORDS)})\b)", re.IGNORECASE)
 # Counts: word-scale allowed ("2 million people"), one-letter scales are not. A
 # number followed by a unit of time is a duration, and "(3)" alone is page clutter
@@ -182,9 +182,16 @@ def _change(text: str, start: int, end: int) -> Change:
     after = text[end : end + 40]
     if re.search(r"\bto\s+$", before):  # "slowed to 8.4% year-on-year": the level it reached
         return Change.LEVEL
-    if _CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after):
+    if _CHANGE_AFTER.match(after):
         return Change.CHANGE
-    return Change.LEVEL
+    cue = _CHANGE_BEFORE.search(before)
+    if cue is None:
+        return Change.LEVEL
+    if cue.group(0).split()[0].lower() == "by" and not text[start:end].rstrip().endswith(("%", "percent", "cent")):
+        # "grew by $2 billion" is a change, "attended by 150 delegates" is not: a "by"
+        # before anything but a percentage needs a word saying which way it went.
+        return Change.CHANGE if _DIRECTION.search(_clause_before(text, start)) else Change.LEVEL
+    return Change.CHANGE
 
 
 def _falls(text: str, start: int, end: int) -> bool:
@@ -293,7 +300,8 @@ def find_figures(text: str) -> list[FoundFigure]:
         if label == "MONEY":
             after = _PER.match(text, end)
             if after:
-                per, end = " ".join((after.group("per") or after.group("a")).split()), after.end()
+                per = " ".join((after.group("per") or after.group("a") or after.group("slash")).split())
+                end = after.end()
         change = change or _change(text, start, end)
         if change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
             amount, amount_to = (-amount_to, -amount) if amount_to is not None else (-amount, None)
