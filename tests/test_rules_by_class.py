@@ -149,6 +149,7 @@ def test_year_ranges_and_fiscal_years(text, start, end, granularity):
     ("Profit in 9M24 rose.", "2024-01-01", "2024-09-30", "period"),
     ("Sales in Q3'23 fell.", "2023-07-01", "2023-09-30", "quarter"),
     ("Between January and May, output grew.", "2024-01-01", "2024-05-31", "period"),
+    ("Trade rose in the first five months.", "2024-01-01", "2024-05-31", "period"),
 ])
 def test_parts_of_periods(text, start, end, granularity):
     found = dated(text)
@@ -235,7 +236,7 @@ def suggested(text: str, anchor: date | None = ANCHOR) -> list[str]:
     "Comments (3)", "Share\nRead more", "Views: 1,245", "Read more: https://example.kz/news/2024/06/12/12345",
     "Call +7 (727) 123-45-67 for details", "Decree No. 45 was signed", "The firm (BIN 123456789012) filed",
     "Write to press@example.gov.kz", "Reporting by A. Reporter; editing by B. Editor",
-    "Home / Economy / Exports up 10%", "Read also\nChina, Kazakhstan to double trade by 2030\n17 June 2024, 18:20",
+    "Home / Economy / Exports up 10%", "MOSCOW, June 12. /TASS/. Talks ended.\n\nJUN 12, 14:05", "Read also\nChina, Kazakhstan to double trade by 2030\n17 June 2024, 18:20",
 ])
 def test_no_suggestion_inside_furniture_addresses_phones_or_identifiers(text):
     assert suggested(text) == []

@@ -34,6 +34,9 @@ _STAMP_LINE = re.compile(
     rf"(?:[ \t]+by[ \t]+[^\n\d]{{1,60}})?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+# "NOV 20, 14:05": a stamp without its year still is one, though it dates nothing.
+_YEARLESS_STAMP = re.compile(
+    rf"^[ \t]*(?:{_MONTH}\.?[ \t]+\d{{1,2}}|\d{{1,2}}[ \t]+{_MONTH}\.?),?[ \t]*{_TIME}[ \t]*$", re.MULTILINE)
 _SOURCE_LINE = re.compile(
     rf"^[ \t]*Source:[ \t]*(?P<outlet>[A-Za-z][\w .-]{{0,30}}?)[ \t]*\|?[ \t]*(?P<date>{_WRITTEN})(?:[ \t]*{_TIME})?"
     r"[ \t]*(?:\|[^\n]*)?$",
@@ -143,6 +146,9 @@ def find_head_lines(text: str) -> list[HeadLine]:
             kind = "updated" if "updated" in label else "published" if label else "date"
             if free(*match.span()):
                 found.append(HeadLine(match.start(), match.end(), kind, parse_stamp_date(match.group("date"))))
+        for match in _YEARLESS_STAMP.finditer(text, lo, hi):
+            if free(*match.span()):
+                found.append(HeadLine(match.start(), match.end(), "date"))
         for match in _SOURCE_LINE.finditer(text, lo, hi):
             if free(*match.span()):
                 found.append(HeadLine(match.start(), match.end(), "date", parse_stamp_date(match.group("date")),

@@ -213,6 +213,7 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
         rf"|\b(?-i:Q)(?P<qq>[1-4])\s?'(?P<yy>\d{{2}})\b"), periods.coded_part, ()),
     (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months, ("months",)),
+    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\b(?!\s+of\b)"), periods.first_months, ("months",)),
     (rx(rf"\b(?:(?P<lead>between|from)\s+)?(?P<m1>{MONTH_NAME})\s*(?:[-–]|\s+(?P<word>and|to|through)\s+)"
         rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range, _MONTHS),
     (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
