@@ -13,8 +13,10 @@ import bisect
 import re
 from collections.abc import Iterable
 
+from curator.domain.datelines import find_head_lines
 from curator.domain.dates import find_dates
 from curator.domain.figures import find_figures
+from curator.domain.furniture import noise_spans
 from curator.domain.header import find_header
 from curator.domain.models import (
     Annotation,
@@ -59,9 +61,12 @@ def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | No
     text, anchor = document.text, document.published
     proposals: list[Suggestion] = []
     date_labels = [label.name for label in schema.labels if label.kind is LabelKind.DATE]
-    taken: list[tuple[int, int]] = []
+    # Datelines and stamps are metadata; furniture, addresses and identifiers are not figures.
+    taken: list[tuple[int, int]] = [(line.start, line.end) for line in find_head_lines(text)] + noise_spans(text)
     if date_labels:
         for found in find_dates(text, anchor):
+            if not all(found.end <= s or found.start >= e for s, e in taken):
+                continue
             proposals.append(Suggestion(doc_id=document.id, start=found.start, end=found.end, label=date_labels[0],
                                         annotator=annotator, source="dates",
                                         value=found.value.model_dump(mode="json", exclude_none=True)))

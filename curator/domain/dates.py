@@ -1,40 +1,44 @@
 """Find date expressions in an article and resolve them against the article's date.
 
-Explicit dates (``4 November 2023``, ``March 26``) are parsed with dateparser;
-periods and relative expressions (``the first half of 2023``, ``last year``,
-``the past 18 years``, ``a year earlier``), which dateparser does not handle,
-are resolved by the rules here. Anything that cannot be resolved is returned
-with ``unresolved`` set, never guessed.
+Explicit dates (``4 November 2023``, ``March 26``), periods and relative
+expressions (``the first half of 2023``, ``last year``, ``the past 18 years``,
+``a year earlier``) are read by the rules here and in ``date_periods``; a date
+without its year is the one nearest the article date. dateparser is kept for
+what a curator selects by hand that no rule reads. Anything that cannot be
+resolved is returned with ``unresolved`` and its ``reason``, never guessed.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from curator.domain.values import DateValue, Granularity
-
-_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december"]
-MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES, start=1)}
-MONTHS.update({name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)})
-MONTHS["sept"] = 9
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "a": 1, "an": 1}
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
-
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_YEAR = r"(?:1[89]\d{2}|20\d{2})"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_N = rf"(?:\d{{1,3}}|{'|'.join(NUMBER_WORDS)})"
-_YEAR_REF = rf"(?P<yref>{_YEAR}|(?:last|this|next|the\s+previous|the\s+current|the\s+past)\s+year)"
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+from curator.domain import date_periods as periods
+from curator.domain.date_calendar import (
+    DAY,
+    MONTH,
+    MONTH_NAME,
+    WEEKDAY,
+    YEAR,
+    YEAR_REF,
+    DateContext,
+    N,
+    day,
+    month,
+    month_end,
+    month_number,
+    no_anchor,
+    number,
+    rx,
+    shift_months,
+    shift_years,
+    unresolved,
+    year,
+    year_less_day,
+)
+from curator.domain.values import DateValue, Granularity, Unresolved
 
 
 @dataclass(frozen=True)
@@ -44,35 +48,6 @@ class FoundDate:
     start: int
     end: int
     value: DateValue
-
-
-def _day(d: date) -> DateValue:
-    return DateValue(start=d, end=d, granularity=Granularity.DAY)
-
-
-def _year(y: int) -> DateValue:
-    return DateValue(start=date(y, 1, 1), end=date(y, 12, 31), granularity=Granularity.YEAR)
-
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _unresolved(reason: str) -> DateValue:
-    return DateValue(unresolved=reason)
-
-
-def _shift_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
-def _shift_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    y, m = divmod(index, 12)
-    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
 @lru_cache(maxsize=4096)
@@ -86,108 +61,84 @@ def _dateparser(text: str, base: date | None) -> date | None:
     return parsed.date() if parsed else None
 
 
-class _Context:
-    """What resolution needs besides the expression: the anchor and earlier mentions."""
-
-    def __init__(self, text: str, anchor: date | None) -> None:
-        self.text = text
-        self.anchor = anchor
-        self.days: list[tuple[int, date]] = []  # explicit days found so far, by position
-
-    def year_of(self, ref: str, position: int) -> int | None:
-        ref = " ".join(ref.lower().split())
-        if ref.isdigit():
-            return int(ref)
-        if ref in ("the previous year",):
-            earlier = self.last_year_mentioned(position)
-            return earlier - 1 if earlier else (self.anchor.year - 1 if self.anchor else None)
-        if self.anchor is None:
-            return None
-        return self.anchor.year + {"last year": -1, "the past year": -1, "next year": 1}.get(ref, 0)
-
-    def last_year_mentioned(self, position: int) -> int | None:
-        """The last four-digit year written earlier in the same sentence."""
-        sentence_start = max(self.text.rfind(". ", 0, position), self.text.rfind("\n", 0, position), 0)
-        years = re.findall(rf"\b({_YEAR})\b", self.text[sentence_start:position])
-        return int(years[-1]) if years else None
-
-
-def _number(word: str) -> int:
-    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
-
-
 # -- the rules, most specific first; each returns a value for its match ---------------
 
 
-def _explicit(match: re.Match[str], ctx: _Context) -> DateValue:
+def _explicit(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """``4 November 2023``, ``Sept. 15, 2024``, ``March 26`` (the nearest March 26)."""
     written = match.group(0)
-    has_year = re.search(rf"\b{_YEAR}\b", written) is not None
-    if not has_year and ctx.anchor is None:
-        return _unresolved("no year and no article date to take it from")
-    parsed = _dateparser(written, None if has_year else ctx.anchor)
-    if parsed is None:
-        return _unresolved(f"not a calendar date: {written!r}")
-    return _day(parsed)
+    m = month_number(re.search(MONTH, written, re.IGNORECASE).group(0))
+    numbers = [int(n) for n in re.findall(r"\d+", written)]
+    d = numbers[0]
+    if len(numbers) > 1:
+        try:
+            return day(date(numbers[1], m, d))
+        except ValueError:
+            return unresolved(f"not a calendar date: {written!r}", Unresolved.INVALID)
+    if ctx.anchor is None:
+        return no_anchor("no year")
+    found = year_less_day(ctx, match.start(), m, d)
+    return day(found) if found else unresolved(f"not a calendar date: {written!r}", Unresolved.INVALID)
 
 
-def _iso(match: re.Match[str], ctx: _Context) -> DateValue:
+def _iso(match: re.Match[str], ctx: DateContext) -> DateValue:
     try:
-        return _day(date.fromisoformat(match.group(0)))
+        return day(date.fromisoformat(match.group(0)))
     except ValueError:
-        return _unresolved(f"not a calendar date: {match.group(0)!r}")
+        return unresolved(f"not a calendar date: {match.group(0)!r}", Unresolved.INVALID)
 
 
-def _month_year(match: re.Match[str], ctx: _Context) -> DateValue:
-    y, m = int(match.group("y")), MONTHS[match.group("m").lower().rstrip(".")[:3] if match.group("m").lower()[:4] != "sept" else "sept"]
-    return DateValue(start=date(y, m, 1), end=_month_end(y, m), granularity=Granularity.MONTH)
+def _month_year(match: re.Match[str], ctx: DateContext) -> DateValue:
+    return month(int(match.group("y")), month_number(match.group("m")))
 
 
-def _part_of_year(match: re.Match[str], ctx: _Context) -> DateValue:
+def _part_of_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     y = ctx.year_of(match.group("yref"), match.start())
     if y is None:
-        return _unresolved("relative year and no article date")
+        return no_anchor("relative year")
     part, which = match.group("part").lower(), match.group("which").lower()
     count = 4 if part == "quarter" else 2
-    index = count if which == "last" else ORDINALS.get(which, 0)
+    index = count if which == "last" else {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+                                           "fourth": 4, "4th": 4}.get(which, 0)
     if not 1 <= index <= count:
-        return _unresolved(f"there is no {which} {part}")
+        return unresolved(f"there is no {which} {part}", Unresolved.INVALID)
     months = 12 // count
     first_month = (index - 1) * months + 1
     granularity = Granularity.QUARTER if part == "quarter" else Granularity.HALF
-    return DateValue(start=date(y, first_month, 1), end=_month_end(y, first_month + months - 1), granularity=granularity)
+    return DateValue(start=date(y, first_month, 1), end=month_end(y, first_month + months - 1), granularity=granularity)
 
 
-def _short_part(match: re.Match[str], ctx: _Context) -> DateValue:
+def _short_part(match: re.Match[str], ctx: DateContext) -> DateValue:
     code, y = match.group("code").upper(), int(match.group("y"))
     count = 4 if code[0] == "Q" else 2
     months = 12 // count
     first_month = (int(code[1]) - 1) * months + 1
     granularity = Granularity.QUARTER if code[0] == "Q" else Granularity.HALF
-    return DateValue(start=date(y, first_month, 1), end=_month_end(y, first_month + months - 1), granularity=granularity)
+    return DateValue(start=date(y, first_month, 1), end=month_end(y, first_month + months - 1), granularity=granularity)
 
 
-def _first_n_months(match: re.Match[str], ctx: _Context) -> DateValue:
+def _first_n_months(match: re.Match[str], ctx: DateContext) -> DateValue:
     y = ctx.year_of(match.group("yref"), match.start())
-    n = _number(match.group("n"))
+    n = number(match.group("n"))
     if y is None:
-        return _unresolved("relative year and no article date")
+        return no_anchor("relative year")
     if not 1 <= n <= 12:
-        return _unresolved(f"a year has no {n} months")
-    return DateValue(start=date(y, 1, 1), end=_month_end(y, n), granularity=Granularity.PERIOD)
+        return unresolved(f"a year has no {n} months", Unresolved.INVALID)
+    return DateValue(start=date(y, 1, 1), end=month_end(y, n), granularity=Granularity.PERIOD)
 
 
-def _past_n(match: re.Match[str], ctx: _Context) -> DateValue:
+def _past_n(match: re.Match[str], ctx: DateContext) -> DateValue:
     if ctx.anchor is None:
-        return _unresolved("a period counted back from the article date, which is unknown")
-    n = _number(match.group("n")) if match.group("n") else 1
+        return no_anchor("a period counted back from the article date")
+    n = number(match.group("n")) if match.group("n") else 1
     unit = match.group("unit").lower().rstrip("s")
     anchor = ctx.anchor
     if unit == "year":
-        start = _shift_years(anchor, -n)
+        start = shift_years(anchor, -n)
     elif unit == "decade":
-        start = _shift_years(anchor, -10 * n)
+        start = shift_years(anchor, -10 * n)
     elif unit == "month":
-        start = _shift_months(anchor, -n)
+        start = shift_months(anchor, -n)
     elif unit == "week":
         start = anchor - timedelta(weeks=n)
     else:
@@ -195,83 +146,135 @@ def _past_n(match: re.Match[str], ctx: _Context) -> DateValue:
     return DateValue(start=start, end=anchor, granularity=Granularity.PERIOD)
 
 
-def _relative_year(match: re.Match[str], ctx: _Context) -> DateValue:
+def _relative_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     y = ctx.year_of(match.group(0), match.start())
-    return _year(y) if y is not None else _unresolved("relative year and no article date")
+    return year(y) if y is not None else no_anchor("relative year")
 
 
-def _year_before(match: re.Match[str], ctx: _Context) -> DateValue:
+def _year_before(match: re.Match[str], ctx: DateContext) -> DateValue:
     earlier = ctx.last_year_mentioned(match.start())
     if earlier is None:
-        return _unresolved("'a year earlier' with no year stated before it in the sentence")
-    return _year(earlier - 1)
+        return unresolved("'a year earlier' with no year stated before it in the sentence", Unresolved.NO_REFERENCE)
+    return year(earlier - 1)
 
 
-def _relative_month(match: re.Match[str], ctx: _Context) -> DateValue:
+def _relative_month(match: re.Match[str], ctx: DateContext) -> DateValue:
     if ctx.anchor is None:
-        return _unresolved("relative month and no article date")
+        return no_anchor("relative month")
     shift = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1}[match.group("rel").lower()]
-    first = _shift_months(ctx.anchor.replace(day=1), shift)
-    return DateValue(start=first, end=_month_end(first.year, first.month), granularity=Granularity.MONTH)
+    first = shift_months(ctx.anchor.replace(day=1), shift)
+    return month(first.year, first.month)
 
 
-def _relative_day(match: re.Match[str], ctx: _Context) -> DateValue:
+def _relative_day(match: re.Match[str], ctx: DateContext) -> DateValue:
     if ctx.anchor is None:
-        return _unresolved("relative day and no article date")
+        return no_anchor("relative day")
     shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[match.group(0).lower()]
-    return _day(ctx.anchor + timedelta(days=shift))
+    return day(ctx.anchor + timedelta(days=shift))
 
 
-def _same_day(match: re.Match[str], ctx: _Context) -> DateValue:
+def _same_day(match: re.Match[str], ctx: DateContext) -> DateValue:
     earlier = [d for position, d in ctx.days if position < match.start()]
-    return _day(earlier[-1]) if earlier else _unresolved("'the same day' with no date stated before it")
+    if earlier:
+        return day(earlier[-1])
+    return unresolved("'the same day' with no date stated before it", Unresolved.NO_REFERENCE)
 
 
-def _bare_year(match: re.Match[str], ctx: _Context) -> DateValue:
-    return _year(int(match.group(0)))
+def _bare_year(match: re.Match[str], ctx: DateContext) -> DateValue:
+    return year(int(match.group(0)))
 
 
-_RULES: list[tuple[re.Pattern[str], object]] = [
-    (_rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso),
-    (_rx(rf"\b{_DAY}\s+{_MONTH}\.?,?\s+{_YEAR}\b"), _explicit),
-    (_rx(rf"\b{_MONTH}\.?\s+{_DAY},?\s+{_YEAR}\b"), _explicit),
-    (_rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{_YEAR_REF}\b"), _part_of_year),
-    (_rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{_YEAR})\b"), _short_part),
-    (_rx(rf"\b(?:the\s+)?first\s+(?P<n>{_N})\s+months\s+of\s+{_YEAR_REF}\b"), _first_n_months),
-    (_rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{_N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n),
-    (_rx(r"\bthe\s+(?:past|last|previous)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n),
-    (_rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before),
-    (_rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year),
-    (_rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month),
-    (_rx(rf"\b(?P<m>{_MONTH})\.?\s+(?P<y>{_YEAR})\b"), _month_year),
-    (_rx(rf"\b{_DAY}\s+{_MONTH}\b(?!\.?\s*,?\s*\d)"), _explicit),
-    (_rx(rf"\b{_MONTH}\.?\s+{_DAY}\b(?!\s*,?\s*\d)"), _explicit),
-    (_rx(r"\b(?:today|yesterday|tomorrow)\b"), _relative_day),
-    (_rx(r"\bthe\s+same\s+day\b"), _same_day),
+_PART = r"(?P<part>early|mid|late|end(?=-)|the\s+(?:beginning|start|middle|end)\s+of)"
+_SPLIT = r"\s*(?P<sep>[-–—/])\s*|\s+(?P<sep_word>to|through|and)\s+"
+
+# Words a rule cannot match without, to skip scanning a text that has none of them.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PARTS = ("early", "mid", "late", "beginning", "start", "end")
+
+_RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
+    (rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso, ("-",)),
+    (rx(rf"\b(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>{YEAR}|\d{{2}})\b(?![./]\d)"),
+     periods.numeric_date, (".", "/")),
+    (rx(r"(?<![\d/.])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>)(?![\d/])"), periods.numeric_date, ("/",)),
+    (rx(rf"\b(?:from\s+)?(?P<m>{MONTH})\.?\s+(?P<d1>{DAY})\s*(?:[-–]|(?<=\d)\s+to)\s*(?:(?P<m2>{MONTH})\.?\s+)?"
+        rf"(?P<d2>{DAY})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.day_range, _MONTHS),
+    (rx(rf"\b{DAY}\s+{MONTH}\.?,?\s+{YEAR}\b"), _explicit, _MONTHS),
+    (rx(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b(?:,?\s+{YEAR}\b)?"), _explicit, ("of",)),
+    (rx(rf"\b{MONTH}\.?\s+{DAY},?\s+{YEAR}\b"), _explicit, _MONTHS),
+    (rx(rf"\b(?:(?:from|between)\s+)?(?P<fy>(?-i:FY)\s?)?(?P<y1>{YEAR})(?:{_SPLIT})(?P<y2>{YEAR}|\d{{2}})\b(?![-/.]\d)"),
+     periods.year_range, ()),
+    (rx(rf"\b(?:(?-i:FY)\s?(?P<fy>{YEAR}|\d{{2}})|(?:fiscal|financial)\s+(?:year\s+)?(?P<fy_long>{YEAR}))\b"),
+     periods.fiscal_year, ("fy", "fiscal", "financial")),
+    (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
+     _part_of_year, ("quarter", "half")),
+    (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
+    (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
+    (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
+    (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
+        rf"|\b(?-i:Q)(?P<qq>[1-4])\s?'(?P<yy>\d{{2}})\b"), periods.coded_part, ()),
+    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months, ("months",)),
+    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\b(?!\s+of\b)"), periods.first_months, ("months",)),
+    (rx(rf"\b(?:(?P<lead>between|from)\s+)?(?P<m1>{MONTH_NAME})\s*(?:[-–]|\s+(?P<word>and|to|through)\s+)"
+        rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range, _MONTHS),
+    (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
+     ("past", "last", "previous")),
+    (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n, ("past", "last")),
+    (rx(rf"\b(?P<n>{N})\s+(?P<unit>years?|months?|weeks?|days?)\s+ago\b"), periods.ago, ("ago",)),
+    (rx(rf"\b(?:the\s+)?(?:next|coming)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"),
+     periods.next_n, ("next", "coming")),
+    (rx(r"\b(?P<rel>last|this|next|the\s+previous|the\s+current|previous|current)\s+quarter\b"),
+     periods.relative_quarter, ("quarter",)),
+    (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
+    (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
+    (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month, ("month",)),
+    (rx(rf"\b(?P<rel>last|next|this)\s+(?P<m>{MONTH_NAME})\b(?!\s*\d)"), periods.relative_named_month,
+     ("last", "next", "this")),
+    (rx(r"\b(?P<rel>this|last|next|the\s+previous)\s+week\b"), periods.week, ("week",)),
+    (rx(r"\bthe\s+(?P<d>(?:1[89]|20)\d0)s\b"), periods.decade, ("0s",)),
+    (rx(rf"\b(?P<m>{MONTH})\.?\s+(?P<y>{YEAR})\b"), _month_year, _MONTHS),
+    (rx(r"\b(?:the\s+)?(?P<which>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\b(?!\s+of\b)"
+        r"|\b(?-i:Q)(?P<q>[1-4])\b(?!\s*\d)"), periods.bare_part, ("quarter", "half", "q1", "q2", "q3", "q4")),
+    (rx(rf"\b{DAY}\s+{MONTH}\b(?!\.?\s*,?\s*\d)"), _explicit, _MONTHS),
+    (rx(rf"\b{MONTH}\.?\s+{DAY}\b(?!\s*,?\s*\d)"), _explicit, _MONTHS),
+    (rx(rf"(?:\b(?P<rel>last|next)\s+)?\b(?P<wd>{WEEKDAY})\b"), periods.weekday, ("day",)),
+    # A month named alone after a preposition; the span ("at") is the month.
+    (rx(rf"\b(?:in|by|of|since|from|until|during)\s+(?P<at>(?P<m>{MONTH_NAME}))\b(?!\s*\d)"), periods.bare_month,
+     _MONTHS),
+    (rx(r"\b(?:today|yesterday|tomorrow)\b"), _relative_day, ("today", "yesterday", "tomorrow")),
+    (rx(r"\bthe\s+same\s+day\b"), _same_day, ("same day",)),
     # A bare year, unless it counts something ("2000 tonnes") or is part of a number.
-    (_rx(rf"(?<![\d,.$-]){_YEAR}\b(?![\d%,.]\d|\s+[a-z]+s\b|-\d)"), _bare_year),
+    (rx(rf"(?<![\d,.$/-]){YEAR}\b(?![\d%,.]\d|\s+(?!(?:was|has|is|as|does|marks|saw|sees)\b)[a-z]+s\b|-\d|/\d)"),
+     _bare_year, ()),
 ]
 
 
 def find_dates(text: str, anchor: date | None = None) -> list[FoundDate]:
     """Every date expression in ``text``, longest first where they overlap, in text order."""
     candidates: list[tuple[int, int, int, object, re.Match[str]]] = []
-    for priority, (pattern, rule) in enumerate(_RULES):
+    lowered = text.lower()
+    for priority, (pattern, rule, needs) in enumerate(_RULES):
+        if needs and not any(word in lowered for word in needs):
+            continue  # the rule's key word is nowhere in the text: skip its scan
         for match in pattern.finditer(text):
-            candidates.append((match.start(), match.end(), priority, rule, match))
+            start, end = match.span("at") if "at" in pattern.groupindex else match.span()
+            candidates.append((start, end, priority, rule, match))
     # Prefer earlier rules (more specific), then longer matches; drop overlaps.
     candidates.sort(key=lambda c: (c[2], c[0] - c[1]))
     chosen: list[tuple[int, int, object, re.Match[str]]] = []
+    taken = bytearray(len(text))
     for start, end, _priority, rule, match in candidates:
-        if all(end <= s or start >= e for s, e, _r, _m in chosen):
+        if taken.find(1, start, end) < 0:
             chosen.append((start, end, rule, match))
+            taken[start:end] = b"\x01" * (end - start)
     chosen.sort(key=lambda c: c[0])
-    ctx = _Context(text, anchor)
+    ctx = DateContext(text, anchor)
     found = []
     for start, end, rule, match in chosen:
         value = rule(match, ctx)  # type: ignore[operator]
         if value.resolved and value.granularity is Granularity.DAY:
             ctx.days.append((start, value.start))
+        if value.resolved and value.start.year == value.end.year:
+            ctx.years.append((start, value.start.year))
         found.append(FoundDate(start, end, value))
     return found
 
@@ -286,8 +289,8 @@ def normalize_date(text: str, start: int, end: int, anchor: date | None = None) 
     whole = [f for f in find_dates(text[:end], anchor) if f.start == start + leading and f.end >= end - 1]
     if whole:
         return whole[-1].value
-    if re.search(r"\d|" + _MONTH, fragment, re.IGNORECASE):
+    if re.search(r"\d|" + MONTH, fragment, re.IGNORECASE):
         parsed = _dateparser(fragment.strip(), anchor)
         if parsed is not None:
-            return _day(parsed)
-    return _unresolved(f"cannot read {fragment.strip()!r} as a date")
+            return day(parsed)
+    return unresolved(f"cannot read {fragment.strip()!r} as a date", Unresolved.INVALID)

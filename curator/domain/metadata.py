@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from curator.domain.datelines import find_head_lines, stated_metadata
 from curator.domain.header import find_header
 from curator.domain.models import DocumentMeta
 
@@ -83,6 +84,10 @@ def detect_metadata(text: str, *, markdown: bool = False) -> DocumentMeta:
     if sign_off:
         found.source = found.source or sign_off.group("outlet").strip()
         found.published = found.published or parse_written_date(sign_off.group("date"))
+    if found.published is None or found.source is None:
+        published, source = stated_metadata(find_head_lines(text))
+        found.published = found.published or published
+        found.source = found.source or source
     if markdown:
         title = _MARKDOWN_TITLE.match(text)
         if title:

@@ -1,9 +1,15 @@
 """Normalized values of figure and date spans.
 
 A figure is an exact decimal with its unit, the scale word as written, a
-qualifier and whether it states a level or a change. A date is an ISO interval
-(a single day has ``start == end``) with its granularity; text that cannot be
-resolved carries ``unresolved`` with the reason instead of a guess.
+qualifier and whether it states a level or a change (a fall is a negative change).
+A range also has ``amount_to``, its upper bound; a per-unit figure (``$80 per
+barrel``) names the unit in ``per``. Percentage points have unit ``pp``, basis points
+``bp`` and multiples (``twofold``) unit ``x``.
+
+A date is an ISO interval (a single day has ``start == end``) with its
+granularity; a date the text does not name outright (a weekday) is ``inferred``.
+Text that cannot be resolved carries ``unresolved``, the reason in words, and
+``reason``, its class, instead of a guess.
 """
 
 from __future__ import annotations
@@ -13,7 +19,14 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 
 class Qualifier(StrEnum):
@@ -30,11 +43,24 @@ class Change(StrEnum):
 
 class Granularity(StrEnum):
     DAY = "day"
+    WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"
     HALF = "half"
+    PART = "part"  # early / mid / late part of a month or year, its beginning or end
     YEAR = "year"
+    FISCAL_YEAR = "fiscal_year"  # over the calendar years named; the months depend on who reports
+    DECADE = "decade"
     PERIOD = "period"
+
+
+class Unresolved(StrEnum):
+    """Why a date was left unresolved."""
+
+    NO_ANCHOR = "no_anchor"  # relative, and the article's date is unknown
+    NO_REFERENCE = "no_reference"  # counted from a date the text does not state
+    AMBIGUOUS = "ambiguous"  # more than one reading (03/04/2024)
+    INVALID = "invalid"  # not a calendar date (February 30)
 
 
 def decimal_text(value: Decimal) -> str:
@@ -54,11 +80,34 @@ class FigureValue(BaseModel):
     scale: str | None = None
     qualifier: Qualifier = Qualifier.EXACT
     change: Change = Change.LEVEL
+    amount_to: str | None = None
+    per: str | None = None
 
     @field_validator("amount")
     @classmethod
     def _decimal(cls, amount: str) -> str:
         return finite_decimal(amount)
+
+    @field_validator("amount_to")
+    @classmethod
+    def _upper(cls, amount_to: str | None) -> str | None:
+        return None if amount_to is None else finite_decimal(amount_to)
+
+    @model_validator(mode="after")
+    def _range(self) -> "FigureValue":
+        if self.amount_to is not None and Decimal(self.amount_to) < Decimal(self.amount):
+            raise ValueError(f"range ends ({self.amount_to}) below where it starts ({self.amount})")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: Any) -> dict[str, Any]:
+        # Range and per-unit fields are written only when set, so a plain figure keeps
+        # the shape every stored value and export already has.
+        data = handler(self)
+        for name in ("amount_to", "per"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 MAX_AMOUNT_DIGITS = 40
@@ -87,6 +136,8 @@ class DateValue(BaseModel):
     end: date | None = None
     granularity: Granularity | None = None
     unresolved: str | None = None
+    reason: Unresolved | None = None
+    inferred: bool | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "DateValue":
@@ -120,14 +171,22 @@ def describe(raw: dict[str, Any] | None) -> str:
     except ValueError:
         return "invalid value"
     if isinstance(value, FigureValue):
-        amount = Decimal(value.amount)
-        number = f"{amount:,f}".rstrip("0").rstrip(".") if "." in value.amount else f"{amount:,}"
+        number = _grouped(value.amount)
+        if value.amount_to is not None:
+            number = f"{number}–{_grouped(value.amount_to)}"
         unit = f" {value.unit}" if value.unit else ""
+        per = f" per {value.per}" if value.per else ""
         marks = {"approximate": "≈ ", "lower_bound": "> ", "upper_bound": "< "}.get(value.qualifier, "")
         change = " (change)" if value.change is Change.CHANGE else ""
-        return f"{marks}{number}{unit}{change}"
+        return f"{marks}{number}{unit}{per}{change}"
     if not value.resolved:
         return f"unresolved: {value.unresolved}"
+    inferred = " (inferred)" if value.inferred else ""
     if value.start == value.end:
-        return value.start.isoformat()
-    return f"{value.start.isoformat()}/{value.end.isoformat()}"
+        return value.start.isoformat() + inferred
+    return f"{value.start.isoformat()}/{value.end.isoformat()}{inferred}"
+
+
+def _grouped(amount: str) -> str:
+    number = Decimal(amount)
+    return f"{number:,f}".rstrip("0").rstrip(".") if "." in amount else f"{number:,}"

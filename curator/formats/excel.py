@@ -106,8 +106,9 @@ class _SheetStream:
 DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
                     ("annotations", 12), ("text", 80)]
 ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("text", 40), ("label", 12),
-                      ("annotator", 14), ("amount", 16), ("unit", 8), ("scale", 9), ("qualifier", 12),
-                      ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11), ("unresolved", 20),
+                      ("annotator", 14), ("amount", 16), ("amount_to", 16), ("unit", 8), ("per", 10), ("scale", 9),
+                      ("qualifier", 12), ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11),
+                      ("inferred", 9), ("unresolved", 20), ("reason", 13),
                       ("entity_id", 20), ("entity", 24), ("created", 20), ("updated", 20)]
 FACT_COLUMNS = [("fact", 34), ("subject", 24), ("measure", 16), ("period_start", 12), ("period_end", 12),
                 ("unit", 8), ("accepted_amount", 16), ("note", 30), ("document", 24), ("source", 22),
@@ -135,14 +136,18 @@ def _value_cells(value: dict | None) -> list:
     start, end = (value.get("start"), value.get("end")) if is_date else (None, None)
     return [
         _number(value.get("amount")) if is_figure else None,
+        _number(value.get("amount_to")) if is_figure else None,
         value.get("unit") if is_figure else None,
+        value.get("per") if is_figure else None,
         value.get("scale") if is_figure else None,
         value.get("qualifier") if is_figure else None,
         value.get("change") if is_figure else None,
         date.fromisoformat(start) if start else None,
         date.fromisoformat(end) if end else None,
         value.get("granularity") if is_date else None,
+        value.get("inferred") if is_date else None,
         value.get("unresolved") if is_date else None,
+        value.get("reason") if is_date else None,
     ]
 
 

@@ -257,6 +257,15 @@ class ValueEditor(QGroupBox):
         value = {"type": "figure", "amount": raw, "unit": self.unit.text().strip() or None,
                  "scale": self.scale.text().strip() or None, "qualifier": self.qualifier.currentText(),
                  "change": self.change.currentText()}
+        # A range's upper bound and a per-unit are not edited here: keep them while they still fit.
+        shown = (self._span.value or {}) if self._span is not None else {}
+        if shown.get("per"):
+            value["per"] = shown["per"]
+        try:
+            if shown.get("amount_to") is not None and Decimal(str(shown["amount_to"])) >= amount:
+                value["amount_to"] = shown["amount_to"]
+        except InvalidOperation:
+            pass
         if self._span is not None and value != self._span.value:
             self.value_edited.emit(value)
 
