@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--format", choices=(*TOOL_FORMATS, "curator"),
                      help="read annotated files of this tool (detected when not given)")
+    imp.add_argument("--add-labels", action="store_true",
+                     help="add the labels the files use and the project lacks (kinds guessed from their names), "
+                          "then import their spans too")
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
@@ -134,20 +137,43 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
-    from curator.formats.interop import import_annotated, import_paths
+def _import_once(store: Store, args: argparse.Namespace, annotated_only: bool = False):
+    from curator.formats.interop import detect, import_annotated, import_paths
+    from curator.formats.reports import ImportReport
 
+    if not args.format:
+        return import_paths(store, [p for p in args.files if not annotated_only or (p.is_file() and detect(p))])
+    report = ImportReport()  # every file in the named tool's format
+    for path in args.files:
+        report.merge(import_annotated(store, path, args.format))
+    return report
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
-        if args.format:  # every file in the named tool's format
-            failed = False
-            for path in args.files:
-                result = import_annotated(store, path, args.format)
-                print(f"{path}: {result.summary()}")
-                for problem in result.problems:
-                    _err(problem)
-                failed = failed or bool(result.problems)
-            return 1 if failed else 0
-        report = import_paths(store, args.files)
+        report = _import_once(store, args)
+        missing = report.missing_labels
+        if missing and args.add_labels:
+            from curator.domain.schema import LabelSchema
+            from curator.formats.schema_files import label_named
+            from curator.session import Session
+            from curator.session.labels import adopt_schema
+
+            offset = len(store.label_schema.labels)
+            wanted = LabelSchema(labels=[label_named(name, offset + i) for i, name in enumerate(sorted(missing))])
+            command = adopt_schema(store, wanted)
+            if command is not None:
+                Session(store, Settings().annotator).do(command)
+                print(f"{command.text} ({', '.join(f'{label.name}: {label.kind.value}' for label in wanted.labels)})")
+            again = _import_once(store, args, annotated_only=True)  # their spans, now the project has the labels
+            again.added, again.already_present = report.added + again.added, report.already_present
+            again.spans_added += report.spans_added
+            again.categories_added += report.categories_added
+            report = again
+        elif missing:
+            _err("labels the project lacks, their spans skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))
+                 + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
     print(report.summary())  # one line for everything read, articles and annotated files alike
     for warning in report.warnings:
         _err(f"warning: {warning}")

@@ -139,3 +139,23 @@ def test_a_doccano_label_export_and_hostile_configs(project, tmp_path, capsys):
                                                                           "color": "#000000"}]}), encoding="utf-8")
     assert main(["schema", "import", str(project), str(broken)]) == 1
     assert "labels.0.kind" in capsys.readouterr().err
+
+
+def test_an_import_names_the_labels_the_project_lacks_and_adds_them_when_asked(project, tmp_path, capsys):
+    main(["labels", str(project), "add", "PER", "--kind", "entity"])
+    tasks = tmp_path / "ls.json"
+    tasks.write_text(json.dumps([{"data": {"text": "Tokayev met Xi in Astana."}, "annotations": [{"result": [
+        {"type": "labels", "value": {"start": 0, "end": 7, "labels": ["PER"]}},
+        {"type": "labels", "value": {"start": 12, "end": 14, "labels": ["PER"]}},
+        {"type": "labels", "value": {"start": 18, "end": 24, "labels": ["GPE"]}},
+        {"type": "labels", "value": {"start": 8, "end": 11, "labels": ["Event"]}}]}]}]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(project), str(tasks)]) == 1  # two spans skipped
+    err = capsys.readouterr().err
+    assert "labels the project lacks, their spans skipped: Event (1), GPE (1); --add-labels adds them" in err
+    assert main(["import", str(project), str(tasks), "--add-labels"]) == 0
+    out = capsys.readouterr().out
+    assert "Add Event, GPE" in out and "GPE: entity" in out and "Event: entity" in out
+    with Store.open(project) as store:
+        assert store.label_schema.names == ["PER", "Event", "GPE"]
+        assert sorted(a.label for a in store.annotations_for(1)) == ["Event", "GPE", "PER", "PER"]

@@ -257,6 +257,8 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         if key in raw and not isinstance(raw[key], str):
             problems.add(f"{record} span {raw['id'][:40]!r}", key, f"is {describe(raw[key])}, not a string")
             return None
+    if isinstance(raw.get("label"), str) and raw["label"] not in labels:  # named in the report's summary
+        report.missing_labels[raw["label"]] = report.missing_labels.get(raw["label"], 0) + 1
     now = utc_now()
     full = {"created": now, "updated": now, **raw, "annotator": annotator}
     full["text"] = text[raw["start"] : raw["end"]]  # compared with the file's text below
