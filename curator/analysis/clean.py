@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from curator.analysis.duplicates import pair_key
 from curator.analysis.near_duplicates import stored_near_duplicates
-from curator.analysis.review import stored_items
+from curator.analysis.review import category_items, stored_items
 from curator.formats.validate import Problem, Severity
 from curator.jobs import Job
 from curator.store import Store
@@ -25,6 +25,10 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
                                     f"unresolved disagreement ({', '.join(item.kinds)}) between "
                                     f"{', '.join(item.annotators)}", doc_id=item.doc_id,
                                     start=item.start, end=item.end))
+    for item in category_items(store):
+        if not item.agreed and not item.settled:
+            problems.append(Problem(Severity.ERROR, item.doc_uid, f"unresolved disagreement on {item.set_name} "
+                                    f"between {', '.join(sorted(item.versions))}", doc_id=item.doc_id))
     decisions = store.decisions("documents")
     uid_of = store.uids()
     by_uid = {uid: doc_id for doc_id, uid in uid_of.items()}

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from curator.analysis.agreement import GOLD
 from curator.domain.models import Annotation, DocumentStatus, new_id
 from curator.jobs import Job
-from curator.session.commands import Batch, Settle
+from curator.session.commands import Batch, SetCategories, Settle
 from curator.store import Store
 
 
@@ -278,6 +278,53 @@ def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Ba
                 command = accept_version(item, first, reviewer)
                 command.decision = "agreed"
                 commands.append(command)
+    commands += [settle_category(item, item.versions[sorted(item.versions)[0]])
+                 for item in category_items(store) if item.agreed and not item.settled]
     if not commands:
         return None
     return Batch(commands, f"Accept {len(commands)} agreed items into gold", commands[0].doc_id)
+
+
+# -- document categories ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryItem:
+    """One category set of one document that two or more annotators classified: each
+    one's choices, and the gold choices once a reviewer settled it."""
+
+    doc_id: int
+    doc_uid: str
+    set_name: str
+    versions: dict[str, tuple[str, ...]]
+    gold: tuple[str, ...] | None = None
+
+    @property
+    def agreed(self) -> bool:
+        return len({tuple(sorted(choices)) for choices in self.versions.values()}) == 1
+
+    @property
+    def settled(self) -> bool:
+        return self.gold is not None
+
+
+def category_items(store: Store) -> list[CategoryItem]:
+    """Every (document, category set) that two or more annotators (not gold) classified,
+    in document order, for the project's current sets."""
+    sets = {category.name for category in store.label_schema.categories}
+    chosen: dict[tuple[int, str], dict[str, tuple[str, ...]]] = {}
+    for doc_id, who, set_name, choices in store.category_rows():
+        if set_name in sets:
+            chosen.setdefault((doc_id, set_name), {})[who] = tuple(choices)
+    uid_of = store.uids() if chosen else {}
+    items = []
+    for (doc_id, set_name), versions in sorted(chosen.items()):
+        gold = versions.pop(GOLD, None)
+        if len(versions) >= 2:
+            items.append(CategoryItem(doc_id, uid_of[doc_id], set_name, versions, gold))
+    return items
+
+
+def settle_category(item: CategoryItem, choices: Iterable[str]) -> SetCategories:
+    """Write ``choices`` as the gold choices of the item's set (undone by the command's inverse)."""
+    return SetCategories(item.doc_id, GOLD, item.set_name, list(choices))
