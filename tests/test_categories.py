@@ -160,7 +160,12 @@ def test_agreement_per_category_set_equals_the_reference_libraries(tmp_path):
 
 def test_category_disagreements_are_reviewed_into_gold_and_block_a_clean_export(classified, tmp_path):
     from curator.analysis.clean import clean_check
-    from curator.analysis.review import GOLD, accept_agreements, category_items, settle_category
+    from curator.analysis.review import (
+        GOLD,
+        accept_agreements,
+        category_items,
+        settle_category,
+    )
     from curator.session import Session
 
     items = category_items(classified)

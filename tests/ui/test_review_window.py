@@ -234,3 +234,35 @@ def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
     listed = review.item_model.keys()
     press(review, qtbot, Qt.Key.Key_M)  # the last one: the one before it is next
     assert review.current_item().key == listed[-2]
+
+
+def test_category_disagreements_are_settled_from_the_keyboard(open_window, annotated_project, settings, qtbot):
+    from curator.domain.schema import CategorySet, Choice
+    from curator.store import Store
+
+    with Store.open(annotated_project) as store:
+        store.save_schema(store.label_schema.with_category(
+            CategorySet(name="topic", choices=[Choice(name="economy"), Choice(name="politics")])))
+        first, second = store.document_ids()[:2]
+        store.set_categories(first, "aigerim", "topic", ["economy"])
+        store.set_categories(first, "daniyar", "topic", ["politics"])
+        store.set_categories(second, "aigerim", "topic", ["economy"])
+        store.set_categories(second, "daniyar", "topic", ["economy"])
+    settings.reviewer = True
+    main = open_window(annotated_project)
+    review = main.open_review()
+    qtbot.addWidget(review)
+    qtbot.waitUntil(lambda: review.report is not None, timeout=20_000)
+    review.tabs.setCurrentIndex(2)
+    assert review.tabs.tabText(2) == "Categories (1 open)"
+    assert [review.category_model.row(r)["status"] for r in range(2)] == ["open", "agreed"]
+    assert review.category_model.row(0)["versions"] == "1. aigerim: economy · 2. daniyar: politics"
+    rows = {row["set"]: row for row in review.report.categories}
+    assert rows["topic"]["documents"] == 2  # agreement per category set, in the Agreement tab
+    review.category_table.setFocus()
+    qtbot.keyClick(review.category_table, Qt.Key.Key_2)  # daniyar's choice into gold
+    assert main.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
+    assert review.category_model.row(0)["status"] == "settled" and review.tabs.tabText(2) == "Categories (0 open)"
+    assert review.category_table.currentIndex().row() == 1  # on to the next
+    main.history.undo()
+    qtbot.waitUntil(lambda: review.category_model.row(0)["status"] == "open", timeout=5_000)

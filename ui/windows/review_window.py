@@ -25,13 +25,16 @@ from PySide6.QtWidgets import (
 from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_agreement
 from curator.analysis.review import (
     GOLD,
+    CategoryItem,
     ReviewItem,
     accept_agreements,
     accept_version,
+    category_items,
     items_for,
     iter_items,
     merge_versions,
     reject_item,
+    settle_category,
     settle_with,
     span_differences,
 )
@@ -44,10 +47,12 @@ from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
+    CategoriesChanged,
     DocumentsAdded,
     EntitiesChanged,
     Event,
     ReviewsChanged,
+    SchemaChanged,
 )
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
@@ -105,9 +110,11 @@ class ReviewWindow(QMainWindow):
         tabs = QTabWidget(self)
         tabs.addTab(self._build_agreement_tab(), "Agreement")
         tabs.addTab(self._build_disagreement_tab(), "Disagreements")
+        tabs.addTab(self._build_category_tab(), "Categories")
         tabs.setCurrentIndex(1)
         self.tabs = tabs
         self.setCentralWidget(tabs)
+        self._show_categories()
         self._build_actions()
         self.events.changed.connect(self._on_store_changed)
         self.refresh()
@@ -142,8 +149,14 @@ class ReviewWindow(QMainWindow):
                                                 ("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]),
                                                 ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
                                                 ("alpha", "α", EXPLANATIONS["alpha"])], self)
+        self.category_agreement_model = RecordTableModel([
+            ("set", "Category set", ""), ("documents", "Documents", "Documents two or more annotators classified"),
+            ("kappa", "κ", "Cohen's kappa (mean over annotator pairs); a several-choice set counts each choice as "
+                           "yes or no"),
+            ("alpha", "α", "Krippendorff's alpha (nominal), all annotators at once")], self)
         for model, title in ((self.label_model, "Per label"), (self.pair_model, "Per annotator pair"),
-                             (self.document_model, "Per document")):
+                             (self.document_model, "Per document"),
+                             (self.category_agreement_model, "Per category set")):
             tables.addTab(make_table(model, tables), title)
         layout.addWidget(tables, 3)
         return page
@@ -163,6 +176,7 @@ class ReviewWindow(QMainWindow):
         self.label_model.set_rows(report.labels)
         self.pair_model.set_rows(report.pairs)
         self.document_model.set_rows(report.per_document)
+        self.category_agreement_model.set_rows(report.categories)
         self.chart.set_rows(report.labels)
 
     def export_dialog(self) -> None:
@@ -356,6 +370,9 @@ class ReviewWindow(QMainWindow):
         self.gold_view.set_region(item.start, item.end)
 
     def go(self, step: int) -> None:
+        if self.tabs.currentIndex() == 2:
+            select_row(self.category_table, self.category_table.currentIndex().row() + step)
+            return
         count = self.item_model.rowCount()
         if not count:
             return
@@ -409,6 +426,9 @@ class ReviewWindow(QMainWindow):
         return item
 
     def accept(self, index: int) -> None:
+        if self.tabs.currentIndex() == 2:  # a category item: that annotator's choices into gold
+            self.accept_category(index)
+            return
         item = self._open_item()
         if item is not None and index < len(self.annotators):
             self._decide(accept_version(item, self.annotators[index], self.reviewer))
@@ -430,6 +450,11 @@ class ReviewWindow(QMainWindow):
             self._decide(settle_with(item, [], self.reviewer))
 
     def reopen(self) -> None:
+        if self.tabs.currentIndex() == 2:
+            category = self.current_category()
+            if category is not None and category.settled:
+                self._decide_category(settle_category(category, []), advance=False)
+            return
         item = self.current_item()
         if item is not None and item.key in self.store.reviews():
             self._decide(Unsettle(item.key, item.doc_id), advance=False)
@@ -476,10 +501,69 @@ class ReviewWindow(QMainWindow):
         self.statusBar().showMessage("Updated: entities or documents changed elsewhere", 5000)
         self.refresh()
 
+    # -- categories tab ---------------------------------------------------------------------
+
+    def _build_category_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.category_status = QLabel(page)
+        layout.addWidget(self.category_status)
+        self.category_model = RecordTableModel([("document", "Document", ""), ("set", "Category set", ""),
+                                                ("versions", "Each annotator's choices", "1-9 accepts that "
+                                                 "annotator's choices into gold"),
+                                                ("gold", "Gold", ""), ("status", "Status", "")], self)
+        self.category_table = make_table(self.category_model, page, "No document was classified by two or more "
+                                                                    "annotators in a category set")
+        layout.addWidget(self.category_table)
+        hint = QLabel("1-9: accept that annotator's choices into gold · U: reopen · N / P: next / previous", page)
+        hint.setStyleSheet("color: #666")
+        layout.addWidget(hint)
+        self.category_items: list[CategoryItem] = []
+        return page
+
+    def _show_categories(self) -> None:
+        row = self.category_table.currentIndex().row()
+        self.category_items = category_items(self.store)
+        titles = {doc_id: self._titles.get(doc_id) or self.store.get_document(doc_id).title or uid
+                  for doc_id, uid in {(i.doc_id, i.doc_uid) for i in self.category_items}}
+        self.category_model.set_rows([{
+            "document": titles[item.doc_id], "set": item.set_name,
+            "versions": " · ".join(f"{n}. {who}: {', '.join(choices)}"
+                                   for n, (who, choices) in enumerate(sorted(item.versions.items()), start=1)),
+            "gold": ", ".join(item.gold) if item.gold else "",
+            "status": "settled" if item.settled else "agreed" if item.agreed else "open"}
+            for item in self.category_items])
+        open_count = sum(1 for item in self.category_items if not item.settled and not item.agreed)
+        self.category_status.setText(f"{len(self.category_items)} classified by two or more, {open_count} open "
+                                     "disagreement(s)")
+        self.tabs.setTabText(2, f"Categories ({open_count} open)")
+        if self.category_items:
+            select_row(self.category_table, max(row, 0))
+
+    def current_category(self) -> CategoryItem | None:
+        row = self.category_table.currentIndex().row()
+        return self.category_items[row] if 0 <= row < len(self.category_items) else None
+
+    def accept_category(self, index: int) -> None:
+        item = self.current_category()
+        if item is not None and index < len(item.versions):
+            self._decide_category(settle_category(item, item.versions[sorted(item.versions)[index]]))
+
+    def _decide_category(self, command, advance: bool = True) -> None:
+        row = self.category_table.currentIndex().row()
+        if self._apply(command):
+            self._show_categories()
+            select_row(self.category_table, row + 1 if advance else row)
+
     def _on_store_changed(self, event: Event) -> None:
         """Keep one document's items current when spans or decisions change; recompute
         everything when what the items are made of changed across documents (entities
         merged or split, documents added)."""
+        if isinstance(event, (CategoriesChanged, SchemaChanged)):
+            self._show_categories()
+            if isinstance(event, CategoriesChanged) and event.annotator != GOLD:
+                self._agreement_soon.start()
+            return
         if isinstance(event, (EntitiesChanged, DocumentsAdded)):
             self._refresh_soon.start()
             return
