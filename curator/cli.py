@@ -154,17 +154,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         report = _import_once(store, args)
         missing = report.missing_labels
         if missing and args.add_labels:
-            from curator.domain.schema import LabelSchema
-            from curator.formats.schema_files import label_named
             from curator.session import Session
-            from curator.session.labels import adopt_schema
+            from curator.session.labels import add_found_labels
 
-            offset = len(store.label_schema.labels)
-            wanted = LabelSchema(labels=[label_named(name, offset + i) for i, name in enumerate(sorted(missing))])
-            command = adopt_schema(store, wanted)
+            command = add_found_labels(store, list(missing))
             if command is not None:
                 Session(store, Settings().annotator).do(command)
-                print(f"{command.text} ({', '.join(f'{label.name}: {label.kind.value}' for label in wanted.labels)})")
+                print(command.text)
             again = _import_once(store, args, annotated_only=True)  # their spans, now the project has the labels
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added

@@ -155,7 +155,7 @@ def test_an_import_names_the_labels_the_project_lacks_and_adds_them_when_asked(p
     assert "labels the project lacks, their spans skipped: Event (1), GPE (1); --add-labels adds them" in err
     assert main(["import", str(project), str(tasks), "--add-labels"]) == 0
     out = capsys.readouterr().out
-    assert "Add Event, GPE" in out and "GPE: entity" in out and "Event: entity" in out
+    assert "Add labels Event (entity), GPE (entity)" in out
     with Store.open(project) as store:
         assert store.label_schema.names == ["PER", "Event", "GPE"]
         assert sorted(a.label for a in store.annotations_for(1)) == ["Event", "GPE", "PER", "PER"]

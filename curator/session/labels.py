@@ -120,3 +120,16 @@ def adopt_schema(store: Store, schema: LabelSchema) -> ChangeSchema | None:
         merged = _checked(merged.with_category, category)
     names = [label.name for label in labels] + [category.name for category in categories]
     return ChangeSchema(merged, f"Add {', '.join(names)}"[:300])
+
+
+def add_found_labels(store: Store, names: list[str]) -> ChangeSchema | None:
+    """Labels named in an imported file that the project lacks, added (kinds guessed from
+    the conventional names, colours from the palette); None if it lacks none."""
+    from curator.formats.schema_files import label_named
+
+    offset = len(store.label_schema.labels)
+    wanted = [label_named(name, offset + index) for index, name in enumerate(sorted(set(names)))]
+    command = adopt_schema(store, LabelSchema(labels=wanted))
+    if command is not None:
+        command.label = f"Add labels {', '.join(f'{label.name} ({label.kind.value})' for label in wanted)}"[:300]
+    return command

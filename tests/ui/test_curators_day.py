@@ -294,3 +294,22 @@ def test_a_first_start_asks_the_annotator_name(project, tmp_path, qtbot):
     assert again.findChild(QInputDialog, "welcome") is None
     again.close()
     store.close()
+
+
+def test_an_import_with_labels_the_project_lacks_asks_and_adds_them(window, qtbot, tmp_path):
+    import json as json_module
+
+    from PySide6.QtWidgets import QMessageBox
+
+    tasks = tmp_path / "ls.json"
+    tasks.write_text(json_module.dumps([{"data": {"text": "Tokayev met Xi in Astana."}, "annotations": [{"result": [
+        {"type": "labels", "value": {"start": 0, "end": 7, "labels": ["PERSON"]}},
+        {"type": "labels", "value": {"start": 18, "end": 24, "labels": ["GPE"]}}]}]}]), encoding="utf-8")
+    with qtbot.waitSignal(window.import_paths([tasks]).finished, timeout=20_000):
+        pass
+    box = window.findChild(QMessageBox, "missing_labels")
+    assert box is not None and box.isVisible() and "GPE (1 span)" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "GPE" in window.store.label_schema and window.store.annotation_count() == 2,
+                    timeout=20_000)
+    assert window.store.label_schema.get("GPE").kind.value == "entity"

@@ -40,7 +40,7 @@ from curator.errors import CuratorError
 from curator.exporting import export
 from curator.formats.article_files import SUPPORTED_SUFFIXES
 from curator.formats.export import TOOL_FORMATS, ExportRefused
-from curator.formats.interop import export_interop, import_paths
+from curator.formats.interop import detect, export_interop, import_paths
 from curator.project import Settings
 from curator.session import Session, Step, editing
 from curator.session.commands import (
@@ -54,6 +54,7 @@ from curator.session.commands import (
     SetStatus,
     SetSuggestionStatus,
 )
+from curator.session.labels import add_found_labels
 from curator.store import Store
 from curator.store.events import (
     AnnotationAdded,
@@ -646,12 +647,38 @@ class MainWindow(QMainWindow):
         return None
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
-        return self.run_task("Importing", lambda job: import_paths(self.store, paths, job), self._on_imported)
+        return self.run_task("Importing", lambda job: import_paths(self.store, paths, job),
+                             lambda report: self._on_imported(report, paths))
 
-    def _on_imported(self, result) -> None:
+    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
+        """The files use labels the project lacks: add them and import their spans, or not."""
+        listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})" for name, count in sorted(missing.items()))
+        box = QMessageBox(QMessageBox.Icon.Question, "Labels the project lacks",
+                          f"The imported files use labels this project does not have: {listed}.\n\nAdd them "
+                          "(Labels → Edit labels and categories changes them later) and import their spans?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("missing_labels")
+
+        def answered(button: int) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                self.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
+                return
+            command = add_found_labels(self.store, list(missing))
+            if command is not None and self.apply(command):
+                annotated = [path for path in paths if path.is_file() and detect(path)]
+                self.run_task("Importing", lambda job: import_paths(self.store, annotated, job), self._on_imported)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def _on_imported(self, result, paths: list[Path] | None = None) -> None:
         report = result
         self._update_counts()
         self._mark_saved(report.summary())
+        if report.missing_labels and paths:
+            self.ask_to_add_labels(report.missing_labels, paths)
+            return
         if report.problems or report.warnings:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=self)
             box.setDetailedText("\n".join(str(p) for p in [*report.problems, *report.warnings]))
