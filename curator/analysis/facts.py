@@ -32,15 +32,55 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
 
 
+_NAME = r"(?:the\s+)?(?P<who>[A-Z][\w’'.&-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'.&-]*))*(?:\s+[A-Z][\w’'.&-]*)?)"
+_AUTHORITY = (r"(?P<who>(?:[A-Z][\w’'-]*\s+){1,4}(?:customs|statistics|statistical office|bureau|ministry|"
+              r"committee|agency|service)(?:\s+of\s+[A-Z][\w’'-]*)?)")
+_ATTRIBUTIONS = (
+    re.compile(rf"\b(?i:according to) {_NAME}"),
+    re.compile(rf"\b(?i:citing|cited by|data from|figures from|statistics from|data of) {_NAME}"),
+    re.compile(rf"{_AUTHORITY}\s+(?:data|figures|statistics)\b", re.IGNORECASE),
+    re.compile(rf"{_NAME},?\s+(?:said|says|reported|reports|told|announced|stated|noted)\b"),
+)
+_CITING = re.compile(r"\(\s*citing\s+(?P<who>[^)]+?)\s*\)", re.IGNORECASE)
+
+
+def attribution_of(sentence: str) -> str | None:
+    """Who the sentence says the figure comes from ("according to Smailov", "Chinese
+    customs data", "the ministry said"), or None."""
+    for pattern in _ATTRIBUTIONS:
+        match = pattern.search(sentence)
+        if match:
+            who = match.group("who").strip(" .,")
+            return who[:1].upper() + who[1:] if who else None
+    return None
+
+
+def cited_outlet(source: str | None) -> str | None:
+    """The outlet an article's source line says it cites: "Trend (citing TurkicWorld)"."""
+    match = _CITING.search(source or "")
+    return match.group("who") if match else None
+
+
 @dataclass
 class Mention:
-    """A figure span with where it came from."""
+    """A figure span with where it came from: the article, its outlet, and who the
+    sentence (or the outlet's citing line) attributes the figure to."""
 
     annotation: Annotation
     document: Document
     text: str
     amount: Decimal
     unit: str | None
+    attribution: str | None = None
+    subjects: tuple[str, ...] = ()  # entity ids linked in the figure's sentence
+
+    @property
+    def outlet(self) -> str:
+        return self.document.source or self.document.uid
+
+    @property
+    def cites(self) -> str | None:
+        return cited_outlet(self.document.source)
 
 
 @dataclass
@@ -147,8 +187,11 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             end = date.fromisoformat(period.value["end"])
             key = (measure, value.get("unit"), start, end)
             proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
+            sentence = document.text[lo:hi]
+            subjects = tuple(dict.fromkeys(s.entity_id for s in spans if s.entity_id and lo <= s.start < hi))
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
-                                             Decimal(value["amount"]), value.get("unit")))
+                                             Decimal(value["amount"]), value.get("unit"),
+                                             attribution_of(sentence) or cited_outlet(document.source), subjects))
     return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
                   key=lambda p: (p.measure, p.period_start or date.min))
 
