@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from curator.domain.attribution import attribution_of, cited_outlet
 from curator.domain.models import GOLD, Annotation, Document, Fact
 from curator.errors import CuratorError
 from curator.store import Store
@@ -30,35 +31,6 @@ MEASURES = {
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
-
-
-_NAME = r"(?:the\s+)?(?P<who>[A-Z][\w’'.&-]*(?:\s+(?:of|for|on|and|[A-Z][\w’'.&-]*))*(?:\s+[A-Z][\w’'.&-]*)?)"
-_AUTHORITY = (r"(?P<who>(?:[A-Z][\w’'-]*\s+){1,4}(?:customs|statistics|statistical office|bureau|ministry|"
-              r"committee|agency|service)(?:\s+of\s+[A-Z][\w’'-]*)?)")
-_ATTRIBUTIONS = (
-    re.compile(rf"\b(?i:according to) {_NAME}"),
-    re.compile(rf"\b(?i:citing|cited by|data from|figures from|statistics from|data of) {_NAME}"),
-    re.compile(rf"{_AUTHORITY}\s+(?:data|figures|statistics)\b", re.IGNORECASE),
-    re.compile(rf"{_NAME},?\s+(?:said|says|reported|reports|told|announced|stated|noted)\b"),
-)
-_CITING = re.compile(r"\(\s*citing\s+(?P<who>[^)]+?)\s*\)", re.IGNORECASE)
-
-
-def attribution_of(sentence: str) -> str | None:
-    """Who the sentence says the figure comes from ("according to Smailov", "Chinese
-    customs data", "the ministry said"), or None."""
-    for pattern in _ATTRIBUTIONS:
-        match = pattern.search(sentence)
-        if match:
-            who = match.group("who").strip(" .,")
-            return who[:1].upper() + who[1:] if who else None
-    return None
-
-
-def cited_outlet(source: str | None) -> str | None:
-    """The outlet an article's source line says it cites: "Trend (citing TurkicWorld)"."""
-    match = _CITING.search(source or "")
-    return match.group("who") if match else None
 
 
 @dataclass

@@ -184,6 +184,13 @@ class Fact(BaseModel):
     note: str | None = None
     mentions: list[str] = Field(default_factory=list, description="Annotation ids of the supporting figures")
     created: datetime = Field(default_factory=utc_now)
+    subjects: list[str] = Field(default_factory=list, description="Ids of the entities the fact is about")
+    attribution: str | None = Field(default=None, description="The authority its figures are attributed to")
+
+    @field_validator("subjects", mode="before")
+    @classmethod
+    def _no_subjects(cls, subjects: list[str] | None) -> list[str]:
+        return subjects or []  # facts stored before subjects existed
 
     @field_validator("accepted_amount")
     @classmethod

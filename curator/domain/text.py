@@ -131,3 +131,15 @@ def like_pattern(search: str) -> str:
     escape character itself stand for themselves (use with ``escape="\\\\"``)."""
     escaped = fold(search).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentence_around(text: str, position: int) -> str:
+    """The sentence (or line) of ``text`` that holds ``position``."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    following = _SENTENCE_END.search(text, position)
+    return text[start : following.start() if following else len(text)]

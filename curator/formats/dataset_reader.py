@@ -123,7 +123,8 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
         try:
             facts.append(Fact.model_validate({**{k: raw.get(k) for k in ("id", "subject", "measure", "period_start",
                                                                         "period_end", "unit", "accepted_amount",
-                                                                        "note") if raw.get(k) is not None},
+                                                                        "note", "subjects", "attribution")
+                                                 if raw.get(k) is not None},
                                               "mentions": mentions}))
         except ValidationError as exc:
             record.bad(*first_error(exc))

@@ -110,9 +110,10 @@ ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("
                       ("qualifier", 12), ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11),
                       ("inferred", 9), ("unresolved", 20), ("reason", 13),
                       ("entity_id", 20), ("entity", 24), ("created", 20), ("updated", 20)]
-FACT_COLUMNS = [("fact", 34), ("subject", 24), ("measure", 16), ("period_start", 12), ("period_end", 12),
-                ("unit", 8), ("accepted_amount", 16), ("note", 30), ("document", 24), ("source", 22),
-                ("published", 12), ("text", 24), ("amount", 16), ("annotator", 12), ("mention", 34)]
+FACT_COLUMNS = [("fact", 34), ("subject", 24), ("subjects", 24), ("measure", 16), ("period_start", 12),
+                ("period_end", 12), ("unit", 8), ("accepted_amount", 16), ("attribution", 20), ("note", 30),
+                ("document", 24), ("source", 22), ("published", 12), ("text", 24), ("amount", 16),
+                ("attributed_to", 20), ("annotator", 12), ("mention", 34)]
 ENTITY_COLUMNS = [("id", 34), ("name", 30), ("type", 12), ("aliases", 50), ("mentions", 10)]
 CATEGORY_COLUMNS = [("document", 24), ("annotator", 14), ("set", 16), ("choices", 40)]
 LABEL_COLUMNS = [("key", 5), ("label", 16), ("kind", 8), ("color", 9), ("description", 60)]

@@ -317,12 +317,14 @@ def _facts_json(store: Store) -> list[dict]:
             "id": row["fact"], "subject": row["subject"], "measure": row["measure"],
             "period_start": row["period_start"].isoformat() if row["period_start"] else None,
             "period_end": row["period_end"].isoformat() if row["period_end"] else None,
-            "unit": row["unit"], "accepted_amount": row["accepted_amount"], "note": row["note"], "mentions": []})
+            "unit": row["unit"], "accepted_amount": row["accepted_amount"], "note": row["note"],
+            "subjects": row["subject_ids"], "attribution": row["attribution"],  # entity ids, as in "entities"
+            "mentions": []})
         if row["mention"]:
             fact["mentions"].append({key: (value.isoformat() if isinstance(value, date) else value)
                                      for key, value in row.items()
                                      if key in ("mention", "document", "source", "published", "text", "amount",
-                                                "annotator")})
+                                                "annotator", "attributed_to")})
     return list(facts.values())
 
 

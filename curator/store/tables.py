@@ -139,6 +139,8 @@ facts_table = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("mentions", sa.JSON, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("subjects", sa.JSON),  # entity ids (migration 0008)
+    sa.Column("attribution", sa.Text),
 )
 
 
