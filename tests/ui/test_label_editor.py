@@ -228,3 +228,16 @@ def test_the_guideline_of_the_label_used_shows_under_the_buttons(window, qtbot):
     _tag(window, qtbot, "Alikhan Smailov", Qt.Key.Key_1)
     assert panel.guideline.toolTip() == "PERSON: A named person"
     assert "A named person" in panel.label_buttons["PERSON"].toolTip()
+
+
+def test_at_1280_by_720_category_sets_leave_the_span_list_its_height(window, qtbot):
+    from curator.domain.schema import CategorySet
+
+    window.session.do(set_category(window.store, _topic()))
+    window.session.do(set_category(window.store, CategorySet(
+        name="issues", multiple=True, choices=[{"name": n} for n in ("trade", "visas", "energy", "debt")])))
+    window.resize(1280, 720)
+    QApplication.processEvents()
+    assert window.height() <= 720 and window.width() <= 1280
+    spans = window.panel.span_table
+    assert spans.viewport().height() // spans.verticalHeader().defaultSectionSize() >= 6

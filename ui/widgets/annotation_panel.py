@@ -34,6 +34,8 @@ from ui.widgets.article_view import HEADER_COLOR
 from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.widgets.value_editor import ValueEditor
 
+_PER_ROW = 4  # category choices a row: more rows would take the span list's height at 1280×720
+
 
 def _text_color_for(background: str) -> str:
     color = QColor(background)
@@ -169,15 +171,12 @@ class AnnotationPanel(QWidget):
         self.guideline.setStyleSheet("color: #555")
         self.guideline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         labels_layout.addWidget(self.guideline)
-        self.categories_box = QWidget(labels_box)
+        self.categories_box = QWidget(labels_box)  # rebuilt whole when the category sets change
         self.categories_box.setObjectName("categories")
-        self._categories_grid = QGridLayout(self.categories_box)
-        self._categories_grid.setContentsMargins(0, 2, 0, 0)
-        self._categories_grid.setSpacing(3)
         labels_layout.addWidget(self.categories_box)
+        self._labels_layout = labels_layout
         self.label_buttons: dict[str, QPushButton] = {}
         self.category_buttons: dict[tuple[str, str], QToolButton] = {}
-        self._category_titles: list[QLabel] = []
         self._schema = schema
         self._last_label: str | None = None
         layout.addWidget(labels_box)
@@ -281,35 +280,46 @@ class AnnotationPanel(QWidget):
         self._set_category_sets(schema)
 
     def _set_category_sets(self, schema: LabelSchema) -> None:
-        for widget in [*self.category_buttons.values(), *self._category_titles]:
-            self._categories_grid.removeWidget(widget)
-            widget.hide()
-            widget.deleteLater()
-        self.category_buttons, self._category_titles = {}, []
+        old, self.categories_box = self.categories_box, QWidget(self.categories_box.parentWidget())
+        self.categories_box.setObjectName("categories")
+        self._labels_layout.replaceWidget(old, self.categories_box)
+        old.hide()
+        old.deleteLater()
+        self.category_buttons = {}
+        grid = QGridLayout(self.categories_box)
+        grid.setContentsMargins(0, 2, 0, 0)
+        grid.setSpacing(3)
+        grid.setColumnStretch(1, 1)
         row = 0
         for category in schema.categories:
             title = QLabel(f"{category.name}:", self.categories_box)
             title.setToolTip(category.description or ("any of these" if category.multiple else "one of these"))
-            self._categories_grid.addWidget(title, row, 0)
-            self._category_titles.append(title)
+            grid.addWidget(title, row, 0)
+            line: QHBoxLayout | None = None
             for index, choice in enumerate(category.choices):
+                if index % _PER_ROW == 0:
+                    line = QHBoxLayout()
+                    line.setSpacing(3)
+                    grid.addLayout(line, row, 1)
+                    row += 1
                 button = QToolButton(self.categories_box)
                 button.setObjectName(f"category_{category.name}_{choice.name}")
                 button.setText(f"{choice.key}  {choice.name}" if choice.key else choice.name)
                 button.setCheckable(True)
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-                button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-                button.setStyleSheet("QToolButton { border: 1px solid #999; border-radius: 3px; padding: 2px 4px; }"
+                button.setMinimumWidth(24)  # as wide as its text, narrower rather than widen the panel
+                button.setStyleSheet("QToolButton { border: 1px solid #999; border-radius: 3px; padding: 1px 3px; }"
                                      " QToolButton:checked { background: #3d6fb4; color: white; }")
                 button.setToolTip(f"{category.name}: {choice.name}"
                                   + (f"\nShortcut: {choice.key}" if choice.key else "")
                                   + ("\nAny number of choices" if category.multiple else "\nOne choice"))
                 button.clicked.connect(lambda _=False, s=category.name, c=choice.name:
                                        self.category_toggled.emit(s, c))
-                self._categories_grid.addWidget(button, row + index // 3, 1 + index % 3)
+                line.addWidget(button)
+                if index % _PER_ROW == _PER_ROW - 1 or index == len(category.choices) - 1:
+                    line.addStretch(1)
                 self.category_buttons[(category.name, choice.name)] = button
-            row += (len(category.choices) + 2) // 3
         self.categories_box.setVisible(bool(schema.categories))
 
     def show_categories(self, chosen: dict[str, list[str]]) -> None:
