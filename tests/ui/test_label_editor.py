@@ -22,13 +22,16 @@ def _tag(window, qtbot, fragment: str, key: Qt.Key) -> None:
 
 def _back_to(window, qtbot) -> None:
     """The main window active again (its keys are window shortcuts)."""
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
 
 
 def _editor(window, qtbot):
+    """The label editor, open and active (its keys are its window's shortcuts)."""
     editor = window.open_label_editor()
     qtbot.waitExposed(editor)
+    editor.windowHandle().requestActivate()  # offscreen, a second window is not activated on show
+    qtbot.waitUntil(editor.isActiveWindow)
     return editor
 
 
@@ -108,6 +111,11 @@ def test_reordering_labels_changes_their_number_keys(window, qtbot):
     assert window.panel.label_buttons["QUANTITY"].text() == "9  QUANTITY"
     assert _label_action(window, "DATE").shortcut() == QKeySequence("8")
     assert editor.labels.data(editor.labels.index(7, 0)) == "8"
+    # and from the keyboard (a button's shortcut animates a click: done a moment later)
+    qtbot.keyClick(editor.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.panel.label_buttons["DATE"].text() == "9  DATE")
+    qtbot.keyClick(editor.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.panel.label_buttons["DATE"].text() == "8  DATE")
     _back_to(window, qtbot)
     _tag(window, qtbot, "4 November 2023", Qt.Key.Key_8)
     assert stored(window) == [("4 November 2023", "DATE")]

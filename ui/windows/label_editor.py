@@ -122,8 +122,11 @@ class LabelEditor(QDialog):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_label_changed)
         left.addWidget(self.table)
         order = QHBoxLayout()
-        self.up_button = self._button("Move up", lambda: self.move_selected(-1), order, "Earlier: a lower number key")
-        self.down_button = self._button("Move down", lambda: self.move_selected(1), order)
+        self.up_button = self._button("Move up  (Alt+Up)", lambda: self.move_selected(-1), order,
+                                      "Earlier: a lower number key")
+        self.down_button = self._button("Move down  (Alt+Down)", lambda: self.move_selected(1), order)
+        self.up_button.setShortcut("Alt+Up")
+        self.down_button.setShortcut("Alt+Down")
         left.addLayout(order)
         add = QHBoxLayout()
         self.new_name = QLineEdit(page)

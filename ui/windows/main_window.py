@@ -291,11 +291,14 @@ class MainWindow(QMainWindow):
             action.deleteLater()
         self._schema_actions = []
 
-        def add(text: str, key: str | None, slot) -> QAction:
+        def add(text: str, key: str | None = None, slot=None) -> QAction:
             action = QAction(text, self)
             if key:
                 action.setShortcut(QKeySequence(key))
-            action.triggered.connect(slot)
+            if slot is None:
+                action.setSeparator(True)
+            else:
+                action.triggered.connect(slot)
             self.label_menu.insertAction(self._schema_actions_end, action)
             self._schema_actions.append(action)
             return action
@@ -305,7 +308,7 @@ class MainWindow(QMainWindow):
                          lambda _=False, name=label.name: self.apply_label(name))
             action.setToolTip(label.description or label.name)
         for category in self.schema.categories:
-            add("", None, lambda: None).setSeparator(True)
+            add("")  # a separator before each set
             for choice in category.choices:
                 add(f"{category.name}: {choice.name}", choice.key,
                     lambda _=False, s=category.name, c=choice.name: self.toggle_category(s, c))
