@@ -6,8 +6,9 @@ from __future__ import annotations
 from gui_actions import select_text, stored
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
+from curator.domain.schema import LabelKind
 from curator.session import Session
 from curator.session.labels import rename_label, set_category
 from curator.store import Store
@@ -249,3 +250,16 @@ def test_at_1280_by_720_category_sets_leave_the_span_list_its_height(window, qtb
     assert window.height() <= 720 and window.width() <= 1280
     spans = window.panel.span_table
     assert spans.viewport().height() // spans.verticalHeader().defaultSectionSize() >= 6
+
+
+def test_a_guideline_written_in_the_editor_is_the_buttons_tooltip(window, qtbot):
+    editor = _editor(window, qtbot)
+    editor.select_label("COUNT")
+    editor.description.setPlainText("A number of things, not money and not a percentage")
+    qtbot.mouseClick(editor.findChild(QPushButton, "save_guideline"), Qt.MouseButton.LeftButton)
+    assert window.panel.label_buttons["COUNT"].toolTip().startswith("A number of things, not money")
+    window.panel.show_guideline("COUNT")
+    assert "not money" in window.panel.guideline.toolTip()
+    editor.kind.setCurrentIndex(editor.kind.findData(LabelKind.PLAIN))
+    editor.kind.activated.emit(editor.kind.currentIndex())
+    assert window.schema.get("COUNT").kind is LabelKind.PLAIN

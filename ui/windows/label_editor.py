@@ -169,7 +169,7 @@ class LabelEditor(QDialog):
         self.description.setPlaceholderText("The guideline: what this label marks, and what it does not")
         self.description.setFixedHeight(72)
         form.addRow("Guideline", self.description)
-        self._button("Save guideline", self._on_description_saved, form)
+        self._button("Save guideline", self._on_description_saved, form).setObjectName("save_guideline")
         merge_row = QHBoxLayout()
         self.merge_target = QComboBox(self.form_box)
         self.merge_target.setObjectName("merge_target")
