@@ -36,6 +36,10 @@ def _editor(window, qtbot):
     return editor
 
 
+def _button(parent, text: str) -> QPushButton:
+    return next(b for b in parent.findChildren(QPushButton) if b.text() == text)
+
+
 def _label_action(window, name: str):
     return next(a for a in window.label_menu.actions() if a.text() == name)
 
@@ -163,15 +167,20 @@ def test_refusals_are_said_in_the_editor(window, qtbot):
 def test_a_category_set_added_in_the_editor_is_set_with_its_keys(window, qtbot):
     editor = _editor(window, qtbot)
     editor.tabs.setCurrentIndex(1)
-    editor.category_name.setText("topic")
-    editor.category_choices.setPlainText("economy (E)\npolitics (P)\nother")
-    assert editor.save_category(), editor.message.text()
-    editor.new_category()
-    editor.category_name.setText("issues")
-    editor.category_multiple.setChecked(True)
-    editor.category_choices.setPlainText("trade (T)\nvisas (V)")
-    assert editor.save_category()
-    assert editor.category_names.stringList() == ["topic", "issues"]
+    sets = editor.categories
+    sets.name.setText("topic")
+    sets.choices.setPlainText("economy (E)\npolitics (P)\nother")
+    qtbot.mouseClick(_button(sets, "Save set"), Qt.MouseButton.LeftButton)
+    assert "✓ Add category set topic" in editor.message.text()
+    sets.new_set()
+    sets.name.setText("issues")
+    sets.multiple.setChecked(True)
+    sets.choices.setPlainText("trade (T)\nvisas (V)")
+    qtbot.mouseClick(_button(sets, "Save set"), Qt.MouseButton.LeftButton)
+    assert sets.names.stringList() == ["topic", "issues"] and sets.name.text() == "issues"
+    sets.choices.setPlainText("trade (A)")
+    qtbot.mouseClick(_button(sets, "Save set"), Qt.MouseButton.LeftButton)
+    assert "taken by the window" in editor.message.text()  # A accepts a suggestion
     buttons = window.panel.category_buttons
     assert buttons[("topic", "economy")].text() == "E  economy" and window.panel.categories_box.isVisible()
 
@@ -203,6 +212,9 @@ def test_a_category_set_added_in_the_editor_is_set_with_its_keys(window, qtbot):
     window.show_help()
     assert "topic: economy" in window.help_sheet.text.toPlainText()  # the keys are in the help sheet
     window.help_sheet.close()
+    sets.select("issues")
+    qtbot.mouseClick(_button(sets, "Delete set"), Qt.MouseButton.LeftButton)
+    assert sets.names.stringList() == ["topic"] and ("issues", "trade") not in window.panel.category_buttons
 
 
 def test_a_schema_change_made_elsewhere_shows_after_the_refresh(window, project, qtbot):

@@ -3,13 +3,10 @@ reorder, describe, change kind, merge, delete) and its document category sets.""
 
 from __future__ import annotations
 
-import re
-
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
@@ -19,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -41,27 +37,11 @@ from curator.store.events import (
 from ui.edits import HistoryActions
 from ui.models.label_table_model import LabelTableModel
 from ui.store_events import StoreEvents, after_burst
+from ui.widgets.category_sets_editor import CategorySetsEditor
 
 # Readable behind black text; a new label takes the first one no label has yet.
 _NEW_COLORS = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a",
                "#bcbddc", "#fee391", "#c6dbef", "#d9d9d9")
-_CHOICE_LINE = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<key>[^()\s])\))?\s*$")
-
-
-def parse_choices(text: str) -> list[dict]:
-    """The choices typed one per line, a key in brackets: ``economy (E)``."""
-    choices = []
-    for line in text.splitlines():
-        match = _CHOICE_LINE.match(line.strip())
-        if match and match["name"]:
-            choices.append({"name": match["name"], "key": match["key"]})
-    return choices
-
-
-def choices_text(category: CategorySet) -> str:
-    return "\n".join(f"{c.name} ({c.key})" if c.key else c.name for c in category.choices)
-
-
 class LabelEditor(QDialog):
     """A window beside the work (not modal) that edits the project's labels and category
     sets. Every change is a command done through the session, so it is stored with its
@@ -204,46 +184,11 @@ class LabelEditor(QDialog):
         return page
 
     def _build_categories_page(self) -> QWidget:
-        page = QWidget(self)
-        row = QHBoxLayout(page)
-        left = QVBoxLayout()
-        self.category_names = QStringListModel(self)
-        self.category_list = QListView(page)
-        self.category_list.setObjectName("category_list")
-        self.category_list.setModel(self.category_names)
-        self.category_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.category_list.selectionModel().currentRowChanged.connect(self._on_current_category_changed)
-        left.addWidget(self.category_list)
-        self._button("New category set", self.new_category, left)
-        row.addLayout(left, stretch=1)
-
-        box = QGroupBox("Category set", page)
-        form = QFormLayout(box)
-        self.category_name = QLineEdit(box)
-        self.category_name.setObjectName("category_name")
-        self.category_name.setPlaceholderText("e.g. topic")
-        form.addRow("Name", self.category_name)
-        self.category_multiple = QCheckBox("Several choices per document", box)
-        form.addRow("", self.category_multiple)
-        self.category_description = QLineEdit(box)
-        self.category_description.setPlaceholderText("What the set classifies, and how to choose")
-        form.addRow("Guideline", self.category_description)
-        self.category_choices = QPlainTextEdit(box)
-        self.category_choices.setObjectName("category_choices")
-        self.category_choices.setPlaceholderText("One choice a line, its key in brackets:\neconomy (E)\n"
-                                                 "politics (P)\nother")
-        form.addRow("Choices", self.category_choices)
-        hint = QLabel("Keys are letters the window does not use already (not A, X, N or L); "
-                      "in the window, a key sets the open document's choice.", box)
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #666")
-        form.addRow(hint)
-        buttons = QHBoxLayout()
-        self._button("Save set", self.save_category, buttons)
-        self._button("Delete set", self.delete_category, buttons)
-        form.addRow(buttons)
-        row.addWidget(box, stretch=2)
-        return page
+        self.categories = CategorySetsEditor(self)
+        self.categories.save_requested.connect(self.save_category)
+        self.categories.delete_requested.connect(lambda name: self._do(schema_edits.remove_category, name))
+        self.categories.refused.connect(lambda text: self.say(text, error=True))
+        return self.categories
 
     def _button(self, text: str, slot, layout, tip: str = "") -> QPushButton:
         button = QPushButton(text, self)
@@ -439,59 +384,18 @@ class LabelEditor(QDialog):
 
     # -- category sets ---------------------------------------------------------------------
 
-    def select_category(self, name: str | None) -> None:
-        names = self.category_names.stringList()
-        if name in names:
-            self.category_list.setCurrentIndex(self.category_names.index(names.index(name)))
-        else:
-            self.category_list.clearSelection()
-            self._show_category(None)
-
-    def new_category(self) -> None:
-        self.category_list.clearSelection()
-        self._show_category(None)
-        self.category_name.setFocus()
-
-    def save_category(self) -> bool:
-        """Add the set in the form, or change the set of its name."""
-        try:
-            category = CategorySet(name=self.category_name.text().strip(),
-                                   multiple=self.category_multiple.isChecked(),
-                                   description=self.category_description.text().strip(),
-                                   choices=parse_choices(self.category_choices.toPlainText()))
-        except ValueError as exc:
-            self.say(f"Category set: {schema_edits.reason(exc)}", error=True)
-            return False
+    def save_category(self, category: CategorySet) -> bool:
+        """Add ``category``, or change the set of its name."""
         if self._do(schema_edits.set_category, category):
-            self.select_category(category.name)
+            self.categories.select(category.name)
             return True
         return False
-
-    def delete_category(self) -> bool:
-        name = self.category_name.text().strip()
-        return bool(name) and self._do(schema_edits.remove_category, name)
-
-    def _on_current_category_changed(self, current, _previous) -> None:
-        names = self.category_names.stringList()
-        if 0 <= current.row() < len(names):
-            self._show_category(self.store.label_schema.category(names[current.row()]))
-
-    def _show_category(self, category: CategorySet | None) -> None:
-        self.category_name.setText(category.name if category else "")
-        self.category_multiple.setChecked(bool(category and category.multiple))
-        self.category_description.setText(category.description if category else "")
-        self.category_choices.setPlainText(choices_text(category) if category else "")
-
-    def _refresh_categories(self) -> None:
-        current = self.category_name.text().strip()
-        self.category_names.setStringList([c.name for c in self.store.label_schema.categories])
-        self.select_category(current if current in self.category_names.stringList() else None)
 
     # -- following the project --------------------------------------------------------------
 
     def _on_schema_changed(self) -> None:
         self._refresh_labels()
-        self._refresh_categories()
+        self.categories.set_categories(self.store.label_schema.categories)
 
     def _on_store_changed(self, event: Event) -> None:
         if isinstance(event, SchemaChanged):
