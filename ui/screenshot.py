@@ -2,7 +2,7 @@
 
 Run as ``QT_QPA_PLATFORM=offscreen python -m ui.screenshot docs``: the main window at
 1280×720 and 1920×1080 (``screenshot-1280x720.png``, ``screenshot-1920x1080.png``) and
-the review window at 1280×720 (``review.png``).
+the review window at 1280×720 (``review.png``) and the label editor (``label-editor.png``).
 Tags go through the same window actions a curator uses (select, then label).
 """
 
@@ -58,6 +58,23 @@ def review(target: str) -> None:
         review_window.grab().save(target)
 
 
+def label_editor(target: str) -> None:
+    """Labels → Edit labels and categories on the sample project, deleting a label in use."""
+    from curator.domain.schema import CategorySet
+    from curator.session.labels import set_category
+
+    with _sample_window("newcomer") as window:
+        window.session.do(set_category(window.store, CategorySet(
+            name="topic", description="What the article is mainly about",
+            choices=[{"name": "economy", "key": "E"}, {"name": "politics", "key": "P"}, {"name": "other"}])))
+        editor = window.open_label_editor()
+        editor.resize(860, 580)
+        editor.select_label("INITIATIVE")
+        editor.request_delete()
+        QApplication.processEvents()
+        editor.grab().save(target)
+
+
 def main(target: str, size: tuple[int, int] = (1280, 720)) -> None:
     """A new annotator's first minutes: a few entities tagged, figures and dates accepted."""
     with _sample_window("newcomer", size=size) as window:
@@ -85,3 +102,4 @@ if __name__ == "__main__":
     for width, height in ((1280, 720), (1920, 1080)):
         main(str(folder / f"screenshot-{width}x{height}.png"), (width, height))
     review(str(folder / "review.png"))
+    label_editor(str(folder / "label-editor.png"))

@@ -44,6 +44,12 @@ class AnnotationTableModel(RowsTableModel):
         self._annotator = ""
         self._entity_names: dict[str, str] = {}
 
+    def set_schema(self, schema: LabelSchema) -> None:
+        """The labels changed (a recolour, say): every row's label cell is redrawn."""
+        self._schema = schema
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 1))
+
     def set_entity_names(self, names: dict[str, str]) -> None:
         self._entity_names = names
         if self._rows:

@@ -39,6 +39,12 @@ class SuggestionTableModel(RowsTableModel):
             return
         sync_rows(self, self._rows, suggestions, key=lambda s: s.id)
 
+    def set_schema(self, schema: LabelSchema) -> None:
+        """The labels changed (a recolour, say): every row's label cell is redrawn."""
+        self._schema = schema
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 1))
+
     @property
     def suggestions(self) -> list[Suggestion]:
         return list(self._rows)

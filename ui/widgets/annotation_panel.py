@@ -1,10 +1,11 @@
-"""The panel beside the article: label buttons, the span list, and document details."""
+"""The panel beside the article: label buttons and guidelines, the document's categories,
+the span list, and document details."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +33,8 @@ from ui.models.suggestion_table_model import SuggestionTableModel
 from ui.widgets.article_view import HEADER_COLOR
 from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.widgets.value_editor import ValueEditor
+
+_PER_ROW = 4  # category choices a row: more rows would take the span list's height at 1280×720
 
 
 def _text_color_for(background: str) -> str:
@@ -129,8 +134,11 @@ class AnnotationPanel(QWidget):
     The buttons show their number keys; the keys themselves are window actions
     (a button's own shortcut would fire only after its click animation).
 
-    Emits ``label_requested(name)`` for a label button, ``delete_requested()``,
-    ``done_toggled(bool)`` and ``span_selected(id)``. UI thread only.
+    Under the buttons, the guideline of the label hovered or last used, and the open
+    document's categories, one row of toggles per category set.
+
+    Emits ``label_requested(name)`` for a label button, ``category_toggled(set, choice)``,
+    ``delete_requested()``, ``done_toggled(bool)`` and ``span_selected(id)``. UI thread only.
     """
 
     label_requested = Signal(str)
@@ -139,6 +147,7 @@ class AnnotationPanel(QWidget):
     span_selected = Signal(str)
     suggestion_selected = Signal(str)
     suggestion_filter_changed = Signal()
+    category_toggled = Signal(str, str)
 
     def __init__(self, schema: LabelSchema, model: AnnotationTableModel, suggestions: SuggestionTableModel,
                  parent: QWidget | None = None) -> None:
@@ -149,24 +158,27 @@ class AnnotationPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
 
         labels_box = QGroupBox("Labels", self)
-        grid = QGridLayout(labels_box)
-        grid.setSpacing(4)
+        labels_layout = QVBoxLayout(labels_box)
+        labels_layout.setContentsMargins(6, 4, 6, 4)
+        labels_layout.setSpacing(3)
+        self._label_grid = QGridLayout()
+        self._label_grid.setSpacing(4)
+        labels_layout.addLayout(self._label_grid)
+        # The guideline of the label under the mouse, else of the one last used: the
+        # description is what a curator checks before choosing.
+        self.guideline = QLabel(labels_box)
+        self.guideline.setObjectName("label_guideline")
+        self.guideline.setStyleSheet("color: #555")
+        self.guideline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        labels_layout.addWidget(self.guideline)
+        self.categories_box = QWidget(labels_box)  # rebuilt whole when the category sets change
+        self.categories_box.setObjectName("categories")
+        labels_layout.addWidget(self.categories_box)
+        self._labels_layout = labels_layout
         self.label_buttons: dict[str, QPushButton] = {}
-        for index, label in enumerate(schema.labels):
-            key = schema.key_of(label.name)
-            button = QPushButton(f"{key}  {label.name}" if key else label.name, labels_box)
-            button.setObjectName(f"label_{label.name}")
-            button.setToolTip(f"{label.description or label.name} ({label.kind.value})"
-                              + (f"\nShortcut: {key}" if key else ""))
-            button.setStyleSheet(
-                f"QPushButton {{ background: {label.color}; color: {_text_color_for(label.color)};"
-                " border: 1px solid #888; border-radius: 4px; padding: 5px 8px; text-align: left; }"
-                " QPushButton:pressed { border: 2px solid #333; }"
-            )
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, name=label.name: self.label_requested.emit(name))
-            grid.addWidget(button, index // 2, index % 2)
-            self.label_buttons[label.name] = button
+        self.category_buttons: dict[tuple[str, str], QToolButton] = {}
+        self._schema = schema
+        self._last_label: str | None = None
         layout.addWidget(labels_box)
 
         self.tabs = QTabWidget(self)
@@ -200,9 +212,6 @@ class AnnotationPanel(QWidget):
         self.bulk_label = QComboBox(suggestions_page)  # which suggestions are shown, and accepted or rejected at once
         self.bulk_label.setObjectName("suggestion_filter")
         self.bulk_label.setToolTip("Show (and accept or reject at once) the suggestions of one label")
-        self.bulk_label.addItem("all labels", None)
-        for label in schema.labels:
-            self.bulk_label.addItem(label.name, label.name)
         self.bulk_label.currentIndexChanged.connect(lambda _index: self.suggestion_filter_changed.emit())
         self.accept_all_button = QPushButton("Accept all  (Ctrl+Shift+A)", suggestions_page)
         self.reject_all_button = QPushButton("Reject all", suggestions_page)
@@ -224,6 +233,124 @@ class AnnotationPanel(QWidget):
         self.done_box.setObjectName("done")
         self.done_box.toggled.connect(self.done_toggled)
         layout.addWidget(self.done_box)
+        self.set_schema(schema)
+
+    # -- the labels and category sets, rebuilt when the project's schema changes ---------
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        """Show ``schema``'s labels (buttons with their keys, colours and guidelines), its
+        labels in the suggestion filter and its category sets."""
+        self._schema = schema
+        for button in self.label_buttons.values():
+            self._label_grid.removeWidget(button)
+            button.hide()  # gone now, not when the event loop gets to deleting it
+            button.deleteLater()
+        self.label_buttons = {}
+        parent = self._label_grid.parentWidget()
+        for index, label in enumerate(schema.labels):
+            key = schema.key_of(label.name)
+            button = QPushButton(f"{key}  {label.name}" if key else label.name, parent)
+            button.setObjectName(f"label_{label.name}")
+            button.setToolTip(f"{label.description or label.name} ({label.kind.value})"
+                              + (f"\nShortcut: {key}" if key else ""))
+            button.setStyleSheet(
+                f"QPushButton {{ background: {label.color}; color: {_text_color_for(label.color)};"
+                " border: 1px solid #888; border-radius: 4px; padding: 5px 8px; text-align: left; }"
+                " QPushButton:pressed { border: 2px solid #333; }"
+            )
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, name=label.name: self.label_requested.emit(name))
+            button.installEventFilter(self)
+            self._label_grid.addWidget(button, index // 2, index % 2)
+            self.label_buttons[label.name] = button
+        if self._last_label not in schema:
+            self._last_label = None
+        self.show_guideline(self._last_label)
+
+        current = self.bulk_label.currentData()
+        self.bulk_label.blockSignals(True)
+        self.bulk_label.clear()
+        self.bulk_label.addItem("all labels", None)
+        for label in schema.labels:
+            self.bulk_label.addItem(label.name, label.name)
+        self.bulk_label.setCurrentIndex(max(0, self.bulk_label.findData(current)))
+        self.bulk_label.blockSignals(False)
+        if current is not None and self.bulk_label.currentData() != current:
+            self.suggestion_filter_changed.emit()  # its label went: every suggestion shows again
+        self._set_category_sets(schema)
+
+    def _set_category_sets(self, schema: LabelSchema) -> None:
+        old, self.categories_box = self.categories_box, QWidget(self.categories_box.parentWidget())
+        self.categories_box.setObjectName("categories")
+        self._labels_layout.replaceWidget(old, self.categories_box)
+        old.hide()
+        old.deleteLater()
+        self.category_buttons = {}
+        grid = QGridLayout(self.categories_box)
+        grid.setContentsMargins(0, 2, 0, 0)
+        grid.setSpacing(3)
+        grid.setColumnStretch(1, 1)
+        row = 0
+        for category in schema.categories:
+            title = QLabel(f"{category.name}:", self.categories_box)
+            title.setToolTip(category.description or ("any of these" if category.multiple else "one of these"))
+            grid.addWidget(title, row, 0)
+            line: QHBoxLayout | None = None
+            for index, choice in enumerate(category.choices):
+                if index % _PER_ROW == 0:
+                    line = QHBoxLayout()
+                    line.setSpacing(3)
+                    grid.addLayout(line, row, 1)
+                    row += 1
+                button = QToolButton(self.categories_box)
+                button.setObjectName(f"category_{category.name}_{choice.name}")
+                button.setText(f"{choice.key}  {choice.name}" if choice.key else choice.name)
+                button.setCheckable(True)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+                button.setMinimumWidth(24)  # as wide as its text, narrower rather than widen the panel
+                button.setStyleSheet("QToolButton { border: 1px solid #999; border-radius: 3px; padding: 1px 3px; }"
+                                     " QToolButton:checked { background: #3d6fb4; color: white; }")
+                button.setToolTip(f"{category.name}: {choice.name}"
+                                  + (f"\nShortcut: {choice.key}" if choice.key else "")
+                                  + ("\nAny number of choices" if category.multiple else "\nOne choice"))
+                button.clicked.connect(lambda _=False, s=category.name, c=choice.name:
+                                       self.category_toggled.emit(s, c))
+                line.addWidget(button)
+                if index % _PER_ROW == _PER_ROW - 1 or index == len(category.choices) - 1:
+                    line.addStretch(1)
+                self.category_buttons[(category.name, choice.name)] = button
+        self.categories_box.setVisible(bool(schema.categories))
+
+    def show_categories(self, chosen: dict[str, list[str]]) -> None:
+        """Check the choices the annotator made for the open document (set → choices)."""
+        for (set_name, choice), button in self.category_buttons.items():
+            button.setChecked(choice in chosen.get(set_name, ()))
+
+    def show_guideline(self, name: str | None) -> None:
+        """Show a label's description (its guideline) in the line under the buttons."""
+        label = self._schema.get(name) if name else None
+        if label is None:
+            text = "Hover over a label to read its guideline" if self._schema.labels else \
+                "No labels yet: Labels → Edit labels and categories adds them"
+        else:
+            text = f"{label.name}: {label.description or 'no guideline yet'}"
+        self.guideline.setToolTip(text)
+        width = max(self.guideline.width(), 200)
+        self.guideline.setText(self.guideline.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
+
+    def remember_label(self, name: str) -> None:
+        """``name`` was just used: its guideline stays shown."""
+        self._last_label = name
+        self.show_guideline(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QPushButton) and watched in self.label_buttons.values():
+            if event.type() == QEvent.Type.Enter:
+                self.show_guideline(watched.objectName().removeprefix("label_"))
+            elif event.type() == QEvent.Type.Leave:
+                self.show_guideline(self._last_label)
+        return super().eventFilter(watched, event)
 
     def _no_suggestions(self) -> str:
         label = self.bulk_label.currentData()

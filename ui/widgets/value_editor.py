@@ -178,6 +178,10 @@ class ValueEditor(QGroupBox):
         if self._span is not None:
             self.show_span(self._span, self._text)
 
+    def set_schema(self, schema: LabelSchema) -> None:
+        """The labels changed: a span's kind (which page shows) is read from ``schema``."""
+        self._schema = schema
+
     def show_span(self, span: Annotation | Suggestion | None, text: str, suggested: bool = False) -> None:
         """Show a span's value to edit, or (``suggested``) a suggestion's, read-only."""
         self._span, self._text = (None if suggested else span), text

@@ -66,6 +66,12 @@ class HelpSheet(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 640)
 
+    def set_schema(self, schema: LabelSchema) -> None:
+        """The labels changed: the sheet, if shown, says so at once."""
+        self.schema = schema
+        if self.isVisible():
+            self.text.setHtml(sheet_html(self.menus, self.schema))
+
     def show_sheet(self) -> None:
         self.text.setHtml(sheet_html(self.menus, self.schema))
         self.show()

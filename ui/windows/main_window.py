@@ -51,6 +51,7 @@ from curator.session.commands import (
     EditDocument,
     EditEntity,
     EditSpan,
+    SetCategories,
     SetStatus,
     SetSuggestionStatus,
 )
@@ -60,9 +61,11 @@ from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
+    CategoriesChanged,
     EntitiesChanged,
     Event,
     HistoryChanged,
+    SchemaChanged,
     ShowRequested,
     SuggestionsChanged,
 )
@@ -76,6 +79,7 @@ from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import ListTable, share_columns
 from ui.windows.duplicates_window import DuplicatesWindow
 from ui.windows.help_sheet import HelpSheet
+from ui.windows.label_editor import LabelEditor
 from ui.windows.review_window import ReviewWindow
 from ui.windows.validation_dialog import ValidationDialog
 from ui.workers import BackgroundTask, run_task
@@ -111,7 +115,8 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self.documents.on_store_changed)
         self.events.changed.connect(self.spans.on_store_changed)
         self.events.changed.connect(self._on_store_changed)
-        self.review_window = self.duplicates_window = self.help_sheet = None
+        self.review_window = self.duplicates_window = self.help_sheet = self.label_editor = None
+        self._schema_actions: list[QAction] = []
 
         self._build_widgets()
         self._build_actions()
@@ -169,6 +174,7 @@ class MainWindow(QMainWindow):
 
         self.panel = AnnotationPanel(self.schema, self.spans, self.suggestions, self)
         self.panel.label_requested.connect(self.apply_label)
+        self.panel.category_toggled.connect(self.toggle_category)
         self.panel.delete_requested.connect(self.delete_selected_span)
         self.panel.done_toggled.connect(self._on_done_toggled)
         self.panel.span_selected.connect(self._on_span_selected)
@@ -269,16 +275,95 @@ class MainWindow(QMainWindow):
         self.review_action.setEnabled(self.settings.reviewer)
         self._action("&Duplicates across sources…", "Ctrl+U", self.open_duplicates, review_menu)
 
-        label_menu = bar.addMenu("&Labels")
-        for label in self.schema.labels:
-            key = self.schema.key_of(label.name)
-            action = self._action(label.name, key, lambda _=False, name=label.name: self.apply_label(name),
-                                  label_menu)
-            action.setToolTip(label.description or label.name)
+        self.label_menu = bar.addMenu("&Labels")
+        self._schema_actions_end = self.label_menu.addSeparator()
+        self._action("&Edit labels and categories…", "Ctrl+Shift+L", self.open_label_editor, self.label_menu)
+        self._build_schema_actions()
 
         help_menu = bar.addMenu("&Help")
         help_keys = [QKeySequence(Qt.Key.Key_F1), QKeySequence("?"), QKeySequence("Shift+?")]  # ? is shifted
         self._action("&Keyboard and labels", help_keys, self.show_help, help_menu)
+
+    def _build_schema_actions(self) -> None:
+        """The Labels menu's actions for the schema: a label per number key, and a
+        category choice per key (the keys live here, so the help sheet lists them)."""
+        for action in self._schema_actions:
+            self.label_menu.removeAction(action)
+            action.deleteLater()
+        self._schema_actions = []
+
+        def add(text: str, key: str | None = None, slot=None) -> QAction:
+            action = QAction(text, self)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            if slot is None:
+                action.setSeparator(True)
+            else:
+                action.triggered.connect(slot)
+            self.label_menu.insertAction(self._schema_actions_end, action)
+            self._schema_actions.append(action)
+            return action
+
+        for label in self.schema.labels:
+            action = add(label.name, self.schema.key_of(label.name),
+                         lambda _=False, name=label.name: self.apply_label(name))
+            action.setToolTip(label.description or label.name)
+        for category in self.schema.categories:
+            add("")  # a separator before each set
+            for choice in category.choices:
+                add(f"{category.name}: {choice.name}", choice.key,
+                    lambda _=False, s=category.name, c=choice.name: self.toggle_category(s, c))
+
+    def open_label_editor(self) -> LabelEditor:
+        """Labels → Edit labels and categories: a window beside the work."""
+        if self.label_editor is None:
+            self.label_editor = LabelEditor(self.session, self)
+        self.label_editor.show()
+        self.label_editor.raise_()
+        self.label_editor.activateWindow()
+        return self.label_editor
+
+    def _on_schema_changed(self, relabelled: bool = False) -> None:
+        """The project's labels or category sets changed (here, in another window, or
+        elsewhere): everything that shows them follows; a relabel reloads the spans."""
+        self.schema = self.store.label_schema
+        self.article.set_schema(self.schema)
+        self.spans.set_schema(self.schema)
+        self.suggestions.set_schema(self.schema)
+        self.panel.value_editor.set_schema(self.schema)
+        self.panel.set_schema(self.schema)
+        self._build_schema_actions()
+        if self.help_sheet is not None:
+            self.help_sheet.set_schema(self.schema)
+        if self.document is None:
+            return
+        if relabelled:
+            selected = self.panel.selected_span_id()
+            self.open_document(self.document.id)
+            self.panel.select_span(selected)
+        else:
+            self.article.set_spans(self.spans.spans, self.panel.selected_span_id())  # in the new colours
+            self._show_categories()
+
+    def toggle_category(self, set_name: str, choice: str) -> None:
+        """A category key: a single-choice set takes ``choice`` (again: clears it); a
+        multiple-choice set toggles it."""
+        category = self.schema.category(set_name)
+        if self.document is None or category is None:
+            return
+        mine = self.store.categories_for(self.document.id, self.annotator).get(self.annotator, {})
+        current = mine.get(set_name, [])
+        if category.multiple:
+            choices = [name for name in category.names if (name in current) != (name == choice)]
+        else:
+            choices = [] if current == [choice] else [choice]
+        if not self.apply(SetCategories(self.document.id, self.annotator, set_name, choices)):
+            self._show_categories()  # refused: the toggle shows what is stored
+
+    def _show_categories(self) -> None:
+        if self.document is not None:
+            mine = self.store.categories_for(self.document.id, self.annotator).get(self.annotator, {})
+            self.panel.show_categories(mine)
 
     def show_help(self) -> None:
         if self.help_sheet is None:
@@ -339,6 +424,7 @@ class MainWindow(QMainWindow):
         self.panel.value_editor.show_span(None, "")
         self.panel.details.show_document(self.document)
         self.panel.show_status(self.store.status(doc_id, self.annotator))
+        self._show_categories()
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
         self._revision = self.store.revision(doc_id)
 
@@ -373,6 +459,9 @@ class MainWindow(QMainWindow):
     def poll_changes(self) -> None:
         """Reload the list and the open document if someone else changed them."""
         doc_id = self.document.id if self.document else None
+        if self.store.label_schema != self.schema:  # changed elsewhere (a relabel moves spans too: below)
+            self._on_schema_changed()
+        self._show_categories()
         revision = self.store.revision(doc_id)
         if revision == self._revision:
             return
@@ -417,6 +506,7 @@ class MainWindow(QMainWindow):
         """Tag the selection (snapped to words) or relabel the span at the caret."""
         if self.document is None:
             return
+        self.panel.remember_label(label)
         start, end = self.article.selection_range()
         if start == end:
             under_caret = [s for s in self.article.spans_at(start)]
@@ -604,7 +694,14 @@ class MainWindow(QMainWindow):
         if isinstance(event, EntitiesChanged):
             self._on_entities_changed()
             return
+        if isinstance(event, SchemaChanged):
+            self._on_schema_changed(relabelled=bool(event.relabelled))
+            return
         if self.document is None:
+            return
+        if isinstance(event, CategoriesChanged):
+            if event.doc_id == self.document.id and event.annotator == self.annotator:
+                self._show_categories()
             return
         if isinstance(event, SuggestionsChanged):
             if event.doc_id == self.document.id:
