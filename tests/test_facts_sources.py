@@ -36,3 +36,38 @@ def test_sample_mentions_carry_outlet_attribution_and_subjects(annotated_sample)
     turnover_2023 = proposals[("trade turnover", 2023)]
     assert {m.attribution for m in turnover_2023.mentions} >= {"MFA of Kazakhstan"}
     assert any(m.subjects for p in proposals.values() for m in p.mentions)  # linked entities in the sentence
+
+
+def test_facts_are_linked_moved_split_and_merged_each_undoable(store):
+    from curator.domain.models import Entity, Fact
+    from curator.errors import CuratorError
+    from curator.session import Session
+    from curator.session import facts as edit
+
+    kz = store.add_entity(Entity(name="Kazakhstan", type="LOCATION"))
+    cn = store.add_entity(Entity(name="China", type="LOCATION"))
+    first = Fact(subject="KZ-CN", measure="trade turnover", unit="USD", mentions=["m1", "m2", "m3"],
+                 accepted_amount="24200000000")
+    second = Fact(subject="KZ-CN", measure="trade turnover", unit="USD", mentions=["m4"])
+    store.save_fact(first)
+    store.save_fact(second)
+    session = Session(store, "curator")
+    original = store.facts()
+
+    session.do(edit.link_fact(store, first.id, [kz.id, cn.id], "Bureau of National Statistics"))
+    assert store.facts()[first.id].subjects == [kz.id, cn.id]
+    assert store.facts()[first.id].attribution == "Bureau of National Statistics"
+    session.do(edit.move_mention(store, "m3", first.id, second.id))
+    assert store.facts()[first.id].mentions == ["m1", "m2"] and store.facts()[second.id].mentions == ["m4", "m3"]
+    session.do(edit.split_fact(store, first.id, ["m2"], attribution="Chinese customs"))
+    split = next(f for f in store.facts().values() if f.mentions == ["m2"])
+    assert split.attribution == "Chinese customs" and split.accepted_amount is None
+    session.do(edit.merge_facts(store, first.id, split.id))
+    assert split.id not in store.facts() and store.facts()[first.id].mentions == ["m1", "m2"]
+    for _ in range(4):
+        session.undo()
+    assert store.facts() == original
+    with pytest.raises(CuratorError, match="not none or all"):
+        edit.split_fact(store, first.id, ["m1", "m2", "m3"])
+    with pytest.raises(CuratorError, match="no entity"):
+        edit.link_fact(store, first.id, ["nope"])
