@@ -227,12 +227,18 @@ def _trust(accuracy: float) -> float:
     return max(math.log(FALSE_VALUES * accuracy / (1 - accuracy)), _MIN_TRUST)
 
 
+def _order(claim: Claim) -> tuple:
+    """A total order on claims, so that nothing depends on the order they were given in."""
+    return (claim.fact, claim.source, claim.value, claim.half_unit, claim.dependency, claim.copies or "",
+            claim.marker or "", claim.attribution or "")
+
+
 class _Facts:
     """The claims of every fact, in a fixed order, with the working estimates."""
 
     def __init__(self, claims: list[Claim]):
         self.by_fact: dict[str, list[Claim]] = defaultdict(list)
-        for claim in sorted(claims, key=lambda c: (c.fact, c.source, c.value, c.half_unit, c.dependency)):
+        for claim in sorted(claims, key=_order):
             self.by_fact[claim.fact].append(claim)
         self.sources = sorted({c.source for c in claims})
         self.trust = {s: _trust(PRIOR_ACCURACY) for s in self.sources}
@@ -251,7 +257,7 @@ class _Facts:
         """Each claim's vote, discounted for the claims with the same figure counted before
         it (originals before marked copies, then the more trusted first), with the claim
         it depends on most."""
-        order = sorted(claims, key=lambda c: (c.copies is not None, -self.trust[c.source], c.source, c.dependency))
+        order = sorted(claims, key=lambda c: (c.copies is not None, -self.trust[c.source], _order(c)))
         counted: dict[tuple[Decimal, Decimal], list[Claim]] = defaultdict(list)
         out = []
         for claim in order:
@@ -326,7 +332,9 @@ class _Facts:
 def _reason(claim: Claim, leader: Claim | None, truth: Claim, consistent_now: bool,
             source: SourceReliability, shared_wrong: dict[tuple[str, str], int]) -> str:
     parts = []
-    if leader is not None and leader.dependency == claim.dependency:
+    if leader is not None and leader.source == claim.source:
+        parts.append("repeats its own figure from another article")
+    elif leader is not None and leader.dependency == claim.dependency:
         parts.append(f"copies {claim.copies or leader.source} ({claim.marker or 'same dependency group'})")
     elif leader is not None:
         pair = tuple(sorted((claim.source, leader.source)))
