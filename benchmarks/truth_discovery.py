@@ -29,7 +29,8 @@ generator); **majority (rounding-aware)**, the figure consistent with most claim
 most precise of equals), shown to separate what rounding alone earns; **median**, the
 lower median of the figures.
 
-Run: ``python benchmarks/truth_discovery.py [--repetitions N] [--seed S] [--facts N] [--rounded SHARE]``.
+Run: ``python benchmarks/truth_discovery.py [--repetitions N] [--seed S] [--facts N] [--rounded SHARE]
+[--marked SHARE]``.
 """
 
 from __future__ import annotations
@@ -66,8 +67,8 @@ def written(value: Decimal, digits: int) -> tuple[Decimal, Decimal]:
     return value.quantize(unit), unit / 2
 
 
-def simulate(rng: random.Random, copying: float, facts: int = FACTS,
-             rounded: float = ROUNDED) -> tuple[list[Claim], dict[str, Decimal]]:
+def simulate(rng: random.Random, copying: float, facts: int = FACTS, rounded: float = ROUNDED,
+             marked: float = MARKED) -> tuple[list[Claim], dict[str, Decimal]]:
     truths = {}
     for f in range(facts):
         mantissa = Decimal(rng.randint(1000, 9999)).scaleb(-3)  # 1.000 .. 9.999
@@ -95,7 +96,7 @@ def simulate(rng: random.Random, copying: float, facts: int = FACTS,
         for fact in truths:
             copied = claims.get((original, fact))
             if copied is not None and rng.random() < COPY_SHARE:
-                if rng.random() < MARKED:
+                if rng.random() < marked:
                     marker = "citing" if rng.random() < 0.5 else "near-duplicate text"
                     claims[(source, fact)] = Claim(fact, source, copied.value, copied.half_unit, group=original,
                                                    copies=original, marker=marker)
@@ -126,10 +127,10 @@ def median(claims: list[Claim]) -> Decimal:
     return statistics.median_low(c.value for c in claims)
 
 
-def run(repetitions: int, seed: int, facts: int = FACTS, rounded: float = ROUNDED) -> None:
+def run(repetitions: int, seed: int, facts: int = FACTS, rounded: float = ROUNDED, marked: float = MARKED) -> None:
     print(f"{facts} facts, {SOURCES} sources, accuracy {ACCURACY[0]}-{ACCURACY[1]}, coverage {COVERAGE}, "
           f"{rounded:.0%} of sources round to 2 digits, copiers copy one of {WIRES} outlets "
-          f"({COPY_SHARE:.0%} of its claims, {MARKED:.0%} of copies marked); "
+          f"({COPY_SHARE:.0%} of its claims, {marked:.0%} of copies marked); "
           f"{repetitions} repetitions, seed {seed}; accuracy as mean ± standard deviation, in %")
     header = ("copying", "truth discovery", "majority", "majority (rounding-aware)", "median", "lead over best",
               "seconds")
@@ -140,7 +141,7 @@ def run(repetitions: int, seed: int, facts: int = FACTS, rounded: float = ROUNDE
         leads, seconds = [], []
         for repetition in range(repetitions):
             rng = random.Random(f"{seed}-{share}-{repetition}")
-            claims, truths = simulate(rng, share, facts, rounded)
+            claims, truths = simulate(rng, share, facts, rounded, marked)
             by_fact: dict[str, list[Claim]] = {}
             for claim in claims:
                 by_fact.setdefault(claim.fact, []).append(claim)
@@ -171,8 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--facts", type=int, default=FACTS)
     parser.add_argument("--rounded", type=float, default=ROUNDED,
                         help="share of sources writing two digits; 0 isolates what copying does")
+    parser.add_argument("--marked", type=float, default=MARKED,
+                        help="share of copied claims marked as copies; 0 leaves copying to be found from the data")
     args = parser.parse_args(argv)
-    run(args.repetitions, args.seed, args.facts, args.rounded)
+    run(args.repetitions, args.seed, args.facts, args.rounded, args.marked)
 
 
 if __name__ == "__main__":
