@@ -140,7 +140,8 @@ def half_unit(written: str, amount: Decimal) -> Decimal:
     written, so any scale word works. A number is read from its first digit; a comma
     followed by exactly three digits separates thousands, any other is a decimal comma.
     Integers are taken as exact to the unit: "24,000,000,000" is not read as rounded.
-    Zero, or text without a number, gives 0 (exact)."""
+    Zero, or text without a number, gives 0 (exact). ``written`` is the figure's own
+    text (its span), not its sentence: the first number in it is taken."""
     match = _NUMBER.search(written)
     if match is None:
         return Decimal(0)
