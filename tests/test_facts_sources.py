@@ -71,3 +71,23 @@ def test_facts_are_linked_moved_split_and_merged_each_undoable(store):
         edit.split_fact(store, first.id, ["m1", "m2", "m3"])
     with pytest.raises(CuratorError, match="no entity"):
         edit.link_fact(store, first.id, ["nope"])
+
+
+def test_the_sample_facts_get_a_proposed_value_that_knows_rounding_and_authorities(annotated_sample):
+    from decimal import Decimal
+
+    from curator.analysis.facts import proposed_values
+
+    proposals = propose_facts(annotated_sample)
+    truths = proposed_values(annotated_sample, proposals)
+    by_year = {p.period_start.year: truths[p.key] for p in proposals if p.measure == "trade turnover"}
+    [turnover_2022] = by_year[2022]  # one fact: $24 billion is $24.2 billion rounded
+    assert turnover_2022.value in (Decimal("24100000000"), Decimal("24200000000"))  # a figure as reported
+    assert [v.consistent for v in turnover_2022.votes if v.value == Decimal("24000000000")] == [True]
+    assert all(vote.reason for vote in turnover_2022.votes)
+    turnover_2023 = by_year[2023]  # $31.5 billion and $41 bn: two authorities, or a conflict naming them
+    if len(turnover_2023) == 2:
+        assert {t.value for t in turnover_2023} == {Decimal("31500000000"), Decimal("41000000000")}
+        assert all(t.attribution for t in turnover_2023)
+    else:
+        assert turnover_2023[0].conflict and {v.attribution for v in turnover_2023[0].votes} - {None}

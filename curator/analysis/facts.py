@@ -223,3 +223,56 @@ def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
                                                  Decimal(value["amount"]), value.get("unit")))
             rows.append((proposal, fact))
     return rows
+
+
+def _duplicate_clusters(store: Store) -> dict[int, int]:
+    """Each document in a cluster of near-duplicate articles (the last search's pairs),
+    mapped to the cluster's first document."""
+    from curator.analysis.near_duplicates import stored_near_duplicates
+
+    parent: dict[int, int] = {}
+
+    def root(doc_id: int) -> int:
+        while parent.get(doc_id, doc_id) != doc_id:
+            doc_id = parent[doc_id]
+        return doc_id
+
+    for pair in stored_near_duplicates(store) or []:
+        a, b = root(pair.a), root(pair.b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {doc_id: root(doc_id) for doc_id in parent}
+
+
+def claims_of(proposals: list[FactProposal], clusters: dict[int, int]) -> list:
+    """Every mention of every proposal as a truth-discovery claim: its outlet the source,
+    its written precision the rounding, articles that cite another outlet or are near
+    duplicates one dependent vote, and who the sentence attributes the figure to."""
+    from curator.analysis.truth import Claim, half_unit
+
+    claims = []
+    for proposal in proposals:
+        for mention in proposal.mentions:
+            cluster = clusters.get(mention.document.id)
+            cites = mention.cites
+            group = f"cites:{cites.casefold()}" if cites else f"duplicates:{cluster}" if cluster is not None else None
+            marker = "citing" if cites else "near-duplicate text" if cluster is not None else None
+            claims.append(Claim(fact=proposal.key, source=mention.outlet, value=mention.amount,
+                                half_unit=half_unit(mention.text, mention.amount), group=group, copies=cites,
+                                marker=marker, attribution=mention.attribution))
+    return claims
+
+
+def proposed_values(store: Store, proposals: list[FactProposal]) -> dict[str, list]:
+    """The value truth discovery proposes for each proposal (by key), over all of the
+    project's facts at once: one ``FactTruth``, or one per authority when attributed
+    figures disagree (two facts, not a conflict)."""
+    from curator.analysis.truth import discover_truth
+
+    if not proposals:
+        return {}
+    result = discover_truth(claims_of(proposals, _duplicate_clusters(store)))
+    found: dict[str, list] = {}
+    for truth in result.facts.values():
+        found.setdefault(truth.split_from or truth.fact, []).append(truth)
+    return found
