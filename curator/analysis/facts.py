@@ -168,10 +168,13 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
                   key=lambda p: (p.measure, p.period_start or date.min))
 
 
-def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None) -> Fact:
+def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None,
+              attribution: str | None = None) -> Fact:
+    """A fact recorded from a proposal: about the entities its figures' sentences name."""
+    subjects = list(dict.fromkeys(entity for m in proposal.mentions for entity in m.subjects))
     return Fact(subject=subject, measure=proposal.measure, period_start=proposal.period_start,
                 period_end=proposal.period_end, unit=proposal.unit, accepted_amount=accepted, note=note,
-                mentions=[m.annotation.id for m in proposal.mentions])
+                mentions=[m.annotation.id for m in proposal.mentions], subjects=subjects, attribution=attribution)
 
 
 def parse_accepted(text: str, unit: str | None) -> str | None:

@@ -83,3 +83,22 @@ def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qt
     duplicates.candidate_table.selectRow(row)
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_U)
     assert key not in duplicates.store.decisions("entities")
+
+
+def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(2)
+    model = duplicates.proposal_model
+    row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022"))
+    duplicates.proposal_table.selectRow(row)
+    proposed = model.row(row)["proposed"]
+    assert proposed in ("24,100,000,000", "24,200,000,000")
+    assert duplicates.fact_value.text() == proposed  # offered to accept or override
+    mentions = {duplicates.mention_model.row(r)["text"]: duplicates.mention_model.row(r)
+                for r in range(duplicates.mention_model.rowCount())}
+    assert "rounded figure, consistent" in mentions["$24 billion"]["why"]
+    assert mentions["US$24.2 billion"]["attribution"] == "Smailov"
+    assert all(m["weight"] is not None for m in mentions.values())
+    duplicates.activateWindow()
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = duplicates.store.facts().values()
+    assert f"{int(fact.accepted_amount):,}" == proposed and fact.mentions

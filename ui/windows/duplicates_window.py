@@ -25,6 +25,7 @@ from curator.analysis.facts import (
     fact_from,
     facts_overview,
     parse_accepted,
+    proposed_values,
 )
 from curator.analysis.near_duplicates import (
     THRESHOLD,
@@ -49,7 +50,7 @@ from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
-from ui.widgets.table_views import make_table, select_row
+from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.workers import run_task
 
 
@@ -68,6 +69,7 @@ class DuplicatesWindow(QMainWindow):
         self.events = StoreEvents(session, self)
         self.history = HistoryActions(session, self, self.events)
         self.pairs: list[dict] = []
+        self.truths: dict[str, list] = {}  # each proposal's proposed value(s), by key
         self.entities: list = []
         self._searching = False
         self.proposals: list[FactProposal] = []
@@ -283,6 +285,9 @@ class DuplicatesWindow(QMainWindow):
         self.proposal_model = RecordTableModel([("measure", "Measure", ""), ("period", "Period", ""),
                                                 ("values", "Values reported", ""),
                                                 ("spread", "Spread", "(largest - smallest) / largest"),
+                                                ("proposed", "Proposed value", "What truth discovery proposes: each "
+                                                 "source weighted by how often it agrees with the consensus across "
+                                                 "facts, copies counted once, rounded figures consistent"),
                                                 ("status", "Status", "")], self)
         self.proposal_table = make_table(
             self.proposal_model, page, "No facts proposed: figures of one measure and period must come from two or "
@@ -290,9 +295,13 @@ class DuplicatesWindow(QMainWindow):
         self.proposal_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_proposal())
         layout.addWidget(self.proposal_table, 2)
         self.mention_model = RecordTableModel([("text", "As written", ""), ("amount", "Amount", ""),
-                                               ("document", "Document", ""), ("source", "Source", ""),
+                                               ("source", "Source", ""), ("attribution", "Attributed to", ""),
+                                               ("weight", "Weight", "The source's vote in the proposed value"),
+                                               ("why", "Why", ""), ("document", "Document", ""),
                                                ("published", "Published", "")], self)
-        layout.addWidget(make_table(self.mention_model, page), 2)
+        self.mention_table = make_table(self.mention_model, page)
+        share_columns(self.mention_table, {4: 64, 7: 92}, {0: 1.2, 1: 1.2, 2: 1.4, 3: 1.1, 5: 3.2, 6: 1.2})
+        layout.addWidget(self.mention_table, 2)
         form_box = QGroupBox("Record the fact", page)
         form = QFormLayout(form_box)
         self.fact_subject = QLineEdit(form_box)
@@ -322,13 +331,21 @@ class DuplicatesWindow(QMainWindow):
         overview = facts_overview(self.store)  # recorded facts stay listed, whatever the layers now say
         self.proposals = [proposal for proposal, _fact in overview]
         self.recorded = [fact for _proposal, fact in overview]
+        self.truths = proposed_values(self.store, [p for p in self.proposals if p.mentions])
         rows = []
         for proposal, fact in overview:
-            status = (f"recorded: {_amount(fact.accepted_amount)} {fact.unit or ''}".rstrip() if fact else
-                      "CONFLICT" if proposal.conflict() else "consistent")
+            truths = self.truths.get(proposal.key, [])
+            if fact:
+                status = f"recorded: {_amount(fact.accepted_amount)} {fact.unit or ''}".rstrip()
+            elif len(truths) > 1:
+                status = f"{len(truths)} authorities: one fact each"
+            else:
+                status = "CONFLICT" if truths and truths[0].conflict else "consistent (allowing rounding)"
+            proposed = " · ".join((f"{t.attribution}: " if t.attribution else "") + _amount(t.value) for t in truths)
             rows.append({"measure": proposal.measure, "period": f"{proposal.period_start} – {proposal.period_end}",
                          "values": "; ".join(m.text for m in proposal.mentions),
-                         "spread": f"{proposal.spread:.1%}" if proposal.mentions else "", "status": status})
+                         "spread": f"{proposal.spread:.1%}" if proposal.mentions else "", "proposed": proposed,
+                         "status": status})
         self.proposal_model.set_rows(rows)
         open_count = sum(1 for fact in self.recorded if fact is None)
         self.facts_status.setText(f"{len(rows)} fact(s), {open_count} open" if rows else
@@ -345,17 +362,24 @@ class DuplicatesWindow(QMainWindow):
         proposal = self._proposal()
         if proposal is None:
             return
-        self.mention_model.set_rows([{"text": m.text, "amount": _amount(m.amount), "document": m.document.uid,
-                                      "source": m.document.source, "published": m.document.published}
-                                     for m in proposal.mentions])
+        truths = self.truths.get(proposal.key, [])
+        votes = {(vote.source, vote.value): vote for truth in truths for vote in truth.votes}
+        rows = []
+        for m in proposal.mentions:
+            vote = votes.get((m.outlet, m.amount))
+            rows.append({"text": m.text, "amount": _amount(m.amount), "source": m.outlet,
+                         "attribution": m.attribution or "", "weight": round(vote.weight, 2) if vote else None,
+                         "why": vote.reason if vote else "", "document": m.document.uid,
+                         "published": m.document.published})
+        self.mention_model.set_rows(rows)
         fact = self.recorded[self.proposal_table.currentIndex().row()]
         if fact is not None:  # what was recorded, to read or change
             self.fact_subject.setText(fact.subject)
             self.fact_value.setText(_amount(fact.accepted_amount) if fact.accepted_amount else "")
             self.fact_note.setText(fact.note or "")
-        else:
-            amounts = sorted({m.amount for m in proposal.mentions})
-            self.fact_value.setText(_amount(amounts[0]) if len(amounts) == 1 else "")
+        else:  # the proposed value, to accept (Ctrl+Return) or override
+            self.fact_value.setText(_amount(truths[0].value) if len(truths) == 1 else "")
+            self.fact_note.setText("proposed by the sources' weights" if len(truths) == 1 else "")
         self.fact_error.clear()
 
     def record_fact(self) -> None:
