@@ -424,6 +424,7 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "labels": cli_labels.cmd_labels,
         "categories": cli_labels.cmd_categories,
         "schema": cli_labels.cmd_schema,
+        "measures": cli_labels.cmd_measures,
     }
     return handlers[args.command](args)
 

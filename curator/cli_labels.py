@@ -58,6 +58,16 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     drop_set = sets.add_parser("remove", help="delete a category set")
     drop_set.add_argument("name")
 
+    measures = commands.add_parser("measures", help="list or edit the measures facts are grouped by")
+    measures.add_argument("project")
+    measure_actions = measures.add_subparsers(dest="measures_command", metavar="ACTION")
+    measure_actions.add_parser("list", help="each measure with the words that name it")
+    add_measure = measure_actions.add_parser("add", help="add (or replace) a measure and the words that name it")
+    add_measure.add_argument("name")
+    add_measure.add_argument("words", nargs="+", help="e.g. 'foreign direct investment' fdi")
+    drop_measure = measure_actions.add_parser("remove", help="stop grouping facts by a measure")
+    drop_measure.add_argument("name")
+
     schema = commands.add_parser("schema", help="labels and categories as a file; with no action, the JSON "
                                                 "Schema of the JSON export")
     files = schema.add_subparsers(dest="schema_command", metavar="ACTION")
@@ -154,6 +164,26 @@ def cmd_categories(args: argparse.Namespace) -> int:
                 raise DataError(f"category set {printable(args.name)!r}: {edit.reason(exc)}") from exc
             return _do(store, args, edit.set_category(store, category))
         return _do(store, args, edit.remove_category(store, args.name))
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    from curator.analysis.facts import MEASURES_STATE, project_measures
+
+    with open_project(args.project) as store:
+        measures = project_measures(store)
+        action = args.measures_command or "list"
+        if action == "add":
+            words = [word.strip().lower() for word in args.words if word.strip()]
+            measures[args.name.strip().lower()] = tuple(words)
+        elif action == "remove":
+            if measures.pop(args.name.strip().lower(), None) is None:
+                raise DataError(f"no measure {printable(args.name)!r}")
+        if action != "list":
+            store.set_state(MEASURES_STATE, {name: list(words) for name, words in measures.items()})
+        for name, words in measures.items():
+            print(f"{printable(name)}: {printable(', '.join(words))}")
+        print(f"{len(measures)} measure(s)")
+        return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

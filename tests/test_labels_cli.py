@@ -159,3 +159,20 @@ def test_an_import_names_the_labels_the_project_lacks_and_adds_them_when_asked(p
     with Store.open(project) as store:
         assert store.label_schema.names == ["PER", "Event", "GPE"]
         assert sorted(a.label for a in store.annotations_for(1)) == ["Event", "GPE", "PER", "PER"]
+
+
+def test_the_measures_facts_are_grouped_by_are_the_projects_to_edit(tmp_path, capsys, monkeypatch):
+    from curator.analysis.facts import propose_facts
+    from curator.project import create_sample_project
+
+    monkeypatch.setenv("CURATOR_CONFIG", str(tmp_path / "config"))
+    store, _ = create_sample_project(tmp_path / "sample")
+    store.close()
+    location = str(tmp_path / "sample")
+    assert main(["measures", location, "list"]) == 0
+    assert "trade turnover: trade turnover, trade volume" in capsys.readouterr().out
+    assert main(["measures", location, "remove", "trade turnover"]) == 0
+    assert main(["measures", location, "add", "bilateral trade", "trade turnover", "bilateral trade", "trade"]) == 0
+    with Store.open(location) as store:
+        assert {p.measure for p in propose_facts(store)} == {"bilateral trade"}
+    assert main(["measures", location, "remove", "nothing"]) == 1

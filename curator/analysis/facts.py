@@ -21,7 +21,7 @@ from curator.domain.models import GOLD, Annotation, Document, Fact
 from curator.errors import CuratorError
 from curator.store import Store
 
-MEASURES = {
+MEASURES = {  # the list a project starts with; ``curator measures`` edits the project's own
     "trade turnover": ("trade turnover", "trade volume", "bilateral trade", "trade"),
     "exports": ("exports", "export"),
     "imports": ("imports", "import"),
@@ -29,6 +29,16 @@ MEASURES = {
     "gdp": ("gdp", "gross domestic product"),
     "enterprises": ("enterprises", "companies", "firms"),
 }
+MEASURES_STATE = "facts.measures"
+
+
+def project_measures(store: Store) -> dict[str, tuple[str, ...]]:
+    """The project's measures, each with the words that name it in a sentence."""
+    stored = store.get_state(MEASURES_STATE)
+    if not isinstance(stored, dict):
+        return dict(MEASURES)
+    return {str(name): tuple(str(word) for word in words) for name, words in stored.items()
+            if isinstance(words, list)}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
 
@@ -88,12 +98,12 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
     return start, following.start() if following else len(text)
 
 
-def measure_of(sentence: str, position: int | None = None) -> str | None:
+def measure_of(sentence: str, position: int | None = None, measures: dict | None = None) -> str | None:
     """The measure word nearest to ``position`` in the sentence (preferring one before it)."""
     lowered = sentence.lower()
     position = len(sentence) if position is None else position
     found = []
-    for measure, words in MEASURES.items():
+    for measure, words in (MEASURES if measures is None else measures).items():
         for word in words:
             for match in re.finditer(rf"\b{re.escape(word)}\b", lowered):
                 before = match.start() <= position
@@ -143,6 +153,7 @@ def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]
 def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
     """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
     groups: dict[tuple, FactProposal] = {}
+    measures = project_measures(store)
     for document, spans in mentions_by_document(store):
         dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
         figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
@@ -151,7 +162,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
                 continue
             lo, hi = _sentence_bounds(document.text, span.start)
-            measure = measure_of(document.text[lo:hi], span.start - lo)
+            measure = measure_of(document.text[lo:hi], span.start - lo, measures)
             period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
             if measure is None or period is None:
                 continue  # a fact is a measure for a period
