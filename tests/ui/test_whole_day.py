@@ -88,7 +88,9 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     duplicates.proposal_table.selectRow(0)
     proposal = duplicates.proposals[0]
     duplicates.fact_value.setFocus()
-    qtbot.keyClicks(duplicates.fact_value, "US$24.2 billion")  # typed as the articles write it
+    assert duplicates.fact_value.text() == duplicates.proposal_model.row(0)["proposed"]  # offered, to accept
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(duplicates.fact_value, "US$24.2 billion")  # overridden, typed as an article writes it
     qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, CTRL)
     [fact] = main.store.facts().values()
     assert fact.accepted_amount is not None and float(fact.accepted_amount) == 24.2e9
