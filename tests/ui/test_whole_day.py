@@ -84,6 +84,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_M)
     assert len(main.store.entities()) == entities_before - 1
     qtbot.waitUntil(lambda: sum(1 for i in review._items if "entity" in i.kinds()) < entity_items, timeout=20_000)
+    qtbot.waitUntil(lambda: not duplicates._refresh_soon.isActive(), timeout=5_000)  # the merge's refresh is over
     duplicates.tabs.setCurrentIndex(2)
     duplicates.proposal_table.selectRow(0)
     proposal = duplicates.proposals[0]
