@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from curator.domain.attribution import attribution_of, cited_outlet
 from curator.domain.models import GOLD, Annotation, Document, Fact
+from curator.domain.text import sentence_around
 from curator.errors import CuratorError
 from curator.store import Store
 
@@ -215,17 +216,32 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
 
 
 def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
-    """What the Facts view lists: every proposal with the fact recorded for it, and every
+    """What the Facts view lists: every proposal with the facts recorded for it, and every
     recorded fact that no proposal matches any more (say, its figures were settled
-    differently), with the mentions it was recorded with. A recorded fact never vanishes."""
+    differently), with the mentions it was recorded with. A recorded fact never vanishes.
+
+    A proposal split into several facts (one per authority, say) lists each with its own
+    figures; figures no fact holds yet (a new article) join the first."""
     proposals = propose_facts(store)
-    recorded = {(f.measure, f.unit, f.period_start, f.period_end): f for f in store.facts().values()}
-    rows: list[tuple[FactProposal, Fact | None]] = [
-        (p, recorded.pop((p.measure, p.unit, p.period_start, p.period_end), None)) for p in proposals]
-    if recorded:
-        found = store.annotations_by_id([m for fact in recorded.values() for m in fact.mentions])
+    recorded: dict[tuple, list[Fact]] = {}
+    for fact in sorted(store.facts().values(), key=lambda f: f.created):
+        recorded.setdefault((fact.measure, fact.unit, fact.period_start, fact.period_end), []).append(fact)
+    rows: list[tuple[FactProposal, Fact | None]] = []
+    for p in proposals:
+        facts = recorded.pop((p.measure, p.unit, p.period_start, p.period_end), [])
+        if not facts:
+            rows.append((p, None))
+            continue
+        claimed = {mention for fact in facts[1:] for mention in fact.mentions}
+        for index, fact in enumerate(facts):
+            mentions = [m for m in p.mentions if (m.annotation.id not in claimed if index == 0
+                                                  else m.annotation.id in fact.mentions)]
+            rows.append((FactProposal(p.measure, p.unit, p.period_start, p.period_end, mentions), fact))
+    leftover = [fact for facts in recorded.values() for fact in facts]
+    if leftover:
+        found = store.annotations_by_id([m for fact in leftover for m in fact.mentions])
         documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
-        for fact in recorded.values():
+        for fact in leftover:
             proposal = FactProposal(fact.measure, fact.unit, fact.period_start, fact.period_end)
             for mention_id in fact.mentions:
                 span = found.get(mention_id)
@@ -234,7 +250,9 @@ def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
                     continue
                 document = documents[span.doc_id]
                 proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
-                                                 Decimal(value["amount"]), value.get("unit")))
+                                                 Decimal(value["amount"]), value.get("unit"),
+                                                 attribution_of(sentence_around(document.text, span.start))
+                                                 or cited_outlet(document.source)))
             rows.append((proposal, fact))
     return rows
 

@@ -102,3 +102,37 @@ def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(duplic
     qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     [fact] = duplicates.store.facts().values()
     assert f"{int(fact.accepted_amount):,}" == proposed and fact.mentions
+
+
+def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(2)
+    duplicates.activateWindow()
+    model = duplicates.proposal_model
+    row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023"))
+    duplicates.proposal_table.selectRow(row)
+    duplicates.fact_subjects.setText("Kazakhstan; Atlantis")
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "no entity named 'Atlantis'" in duplicates.fact_error.text() and not duplicates.store.facts()
+    duplicates.fact_subjects.setText("Kazakhstan")
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = duplicates.store.facts().values()
+    kazakhstan = next(e for e in duplicates.store.entities() if e.name == "Kazakhstan")
+    assert fact.subjects == [kazakhstan.id] and len(fact.mentions) == 2
+    daryo = next(r for r in range(duplicates.mention_model.rowCount())
+                 if duplicates.mention_model.row(r)["source"].startswith("Daryo"))
+    duplicates.mention_table.selectRow(daryo)
+    qtbot.keyClick(duplicates.mention_table, Qt.Key.Key_S)  # split off the MFA's figure: a second fact
+    facts = sorted(duplicates.store.facts().values(), key=lambda f: f.created)
+    assert [len(f.mentions) for f in facts] == [1, 1] and facts[1].attribution == "MFA of Kazakhstan"
+    assert sum(1 for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023")) == 2
+    duplicates.proposal_table.selectRow(row)  # the first fact again: merge the split one back into it
+    second = next(r for r in range(model.rowCount()) if duplicates.recorded[r] and
+                  duplicates.recorded[r].id == facts[1].id)
+    duplicates.proposal_table.selectRow(second)
+    duplicates.other_fact.setCurrentIndex(duplicates.other_fact.findData(facts[0].id))
+    duplicates.merge_fact()
+    assert list(duplicates.store.facts()) == [facts[0].id]
+    assert len(duplicates.store.facts()[facts[0].id].mentions) == 2
+    duplicates.history.undo()
+    duplicates.history.undo()
+    assert [len(f.mentions) for f in duplicates.store.facts().values()] == [2]

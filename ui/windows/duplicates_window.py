@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +36,7 @@ from curator.analysis.near_duplicates import (
 from curator.domain.models import Fact
 from curator.errors import CuratorError
 from curator.session import Session
+from curator.session import facts as fact_edits
 from curator.session.commands import MergeEntities, SaveFact, SetDecision, SplitEntity
 from curator.store.events import (
     AnnotationAdded,
@@ -302,6 +304,21 @@ class DuplicatesWindow(QMainWindow):
         self.mention_table = make_table(self.mention_model, page)
         share_columns(self.mention_table, {4: 64, 7: 92}, {0: 1.2, 1: 1.2, 2: 1.4, 3: 1.1, 5: 3.2, 6: 1.2})
         layout.addWidget(self.mention_table, 2)
+        edits = QHBoxLayout()  # on a recorded fact: the selected figure, or the whole fact
+        split = QPushButton("Split off the selected figure  (S)", page)
+        split.clicked.connect(self.split_fact)
+        self.other_fact = QComboBox(page)
+        self.other_fact.setObjectName("other_fact")
+        self.other_fact.setMinimumContentsLength(18)
+        self.other_fact.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        move = QPushButton("Move the figure to", page)
+        move.clicked.connect(self.move_mention)
+        merge = QPushButton("Merge this fact into", page)
+        merge.clicked.connect(self.merge_fact)
+        for widget in (split, move, merge):
+            edits.addWidget(widget)
+        edits.addWidget(self.other_fact, 1)
+        layout.addLayout(edits)
         form_box = QGroupBox("Record the fact", page)
         form = QFormLayout(form_box)
         self.fact_subject = QLineEdit(form_box)
@@ -311,7 +328,15 @@ class DuplicatesWindow(QMainWindow):
         self.fact_value.setObjectName("fact_value")
         self.fact_note = QLineEdit(form_box)
         self.fact_note.setPlaceholderText("why this value (source, rounding, ...)")
+        self.fact_subjects = QLineEdit(form_box)  # entities of the register, by name
+        self.fact_subjects.setObjectName("fact_subjects")
+        self.fact_subjects.setPlaceholderText("entities the fact is about, separated by ; e.g. Kazakhstan; China")
+        self.fact_attribution = QLineEdit(form_box)
+        self.fact_attribution.setObjectName("fact_attribution")
+        self.fact_attribution.setPlaceholderText("the authority its figures come from, e.g. Chinese customs")
         form.addRow("Subject", self.fact_subject)
+        form.addRow("Entities", self.fact_subjects)
+        form.addRow("Attributed to", self.fact_attribution)
         form.addRow("Accepted value", self.fact_value)
         form.addRow("Why", self.fact_note)
         self.fact_error = QLabel(form_box)  # why the typed value is not a figure, until it is
@@ -373,11 +398,23 @@ class DuplicatesWindow(QMainWindow):
                          "published": m.document.published})
         self.mention_model.set_rows(rows)
         fact = self.recorded[self.proposal_table.currentIndex().row()]
+        names = {entity.id: entity.name for entity in self.store.entities()}
+        others = [(other, index) for index, other in enumerate(self.recorded) if other is not None and other is not fact]
+        self.other_fact.clear()
+        for other, index in others:
+            self.other_fact.addItem(f"{other.subject}: {other.measure} {self.proposals[index].period_start or ''}"
+                                    + (f" ({other.attribution})" if other.attribution else ""), other.id)
         if fact is not None:  # what was recorded, to read or change
+            self.fact_subjects.setText("; ".join(names.get(e, e) for e in fact.subjects))
+            self.fact_attribution.setText(fact.attribution or "")
             self.fact_subject.setText(fact.subject)
             self.fact_value.setText(_amount(fact.accepted_amount) if fact.accepted_amount else "")
             self.fact_note.setText(fact.note or "")
         else:  # the proposed value, to accept (Ctrl+Return) or override
+            subjects = dict.fromkeys(e for m in proposal.mentions for e in m.subjects)
+            self.fact_subjects.setText("; ".join(names.get(e, e) for e in subjects))
+            attributions = {m.attribution for m in proposal.mentions}
+            self.fact_attribution.setText((attributions.pop() or "") if len(attributions) == 1 else "")
             self.fact_value.setText(_amount(truths[0].value) if len(truths) == 1 else "")
             self.fact_note.setText("proposed by the sources' weights" if len(truths) == 1 else "")
         self.fact_error.clear()
@@ -392,13 +429,57 @@ class DuplicatesWindow(QMainWindow):
             self.fact_error.setText(str(exc))
             self.fact_value.setFocus()
             return
+        subjects = []
+        for name in (part.strip() for part in self.fact_subjects.text().split(";")):
+            entity = next((e for e in self.store.entities() if name and name.casefold() in
+                           {n.casefold() for n in e.names}), None)
+            if name and entity is None:
+                self.fact_error.setText(f"no entity named {name!r} in the register (the Entities tab lists them)")
+                self.fact_subjects.setFocus()
+                return
+            if entity is not None:
+                subjects.append(entity.id)
         self.fact_error.clear()
         subject = self.fact_subject.text().strip() or proposal.measure
         existing = self.recorded[self.proposal_table.currentIndex().row()]
-        fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None)
+        fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None,
+                         self.fact_attribution.text().strip() or None)
+        fact.subjects = list(dict.fromkeys(subjects))
         if existing is not None:
             fact.id = existing.id
+            fact.mentions = existing.mentions
         self._apply(SaveFact(fact))
+
+    def _recorded(self):
+        fact = self.recorded[self.proposal_table.currentIndex().row()] if self._proposal() else None
+        if fact is None:
+            self.fact_error.setText("record the fact first: splitting, moving and merging work on recorded facts")
+        return fact
+
+    def _selected_mention(self):
+        proposal, row = self._proposal(), self.mention_table.currentIndex().row()
+        return proposal.mentions[row] if proposal is not None and 0 <= row < len(proposal.mentions) else None
+
+    def split_fact(self) -> None:
+        fact, mention = self._recorded(), self._selected_mention()
+        if fact is not None and mention is not None:
+            try:
+                self._apply(fact_edits.split_fact(self.store, fact.id, [mention.annotation.id], mention.attribution))
+            except CuratorError as exc:
+                self.fact_error.setText(str(exc))
+
+    def move_mention(self) -> None:
+        fact, mention, target = self._recorded(), self._selected_mention(), self.other_fact.currentData()
+        if fact is not None and mention is not None and target:
+            try:
+                self._apply(fact_edits.move_mention(self.store, mention.annotation.id, fact.id, target))
+            except CuratorError as exc:
+                self.fact_error.setText(str(exc))
+
+    def merge_fact(self) -> None:
+        fact, target = self._recorded(), self.other_fact.currentData()
+        if fact is not None and target:
+            self._apply(fact_edits.merge_facts(self.store, target, fact.id))
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -420,6 +501,7 @@ class DuplicatesWindow(QMainWindow):
                else self.reopen_entities() if self.tabs.currentIndex() == 1 else None)
         action("M", on_tab(1, lambda: self.merge(0)))
         action("Ctrl+Return", on_tab(2, self.record_fact))
+        action("S", on_tab(2, self.split_fact))
         action("N", lambda: self._step(1))
         action("P", lambda: self._step(-1))
         action("F5", self.refresh)
