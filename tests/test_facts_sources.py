@@ -35,7 +35,9 @@ def test_sample_mentions_carry_outlet_attribution_and_subjects(annotated_sample)
     assert by_outlet["Trend (citing TurkicWorld)"].cites == "TurkicWorld"
     turnover_2023 = proposals[("trade turnover", 2023)]
     assert {m.attribution for m in turnover_2023.mentions} >= {"MFA of Kazakhstan"}
-    assert any(m.subjects for p in proposals.values() for m in p.mentions)  # linked entities in the sentence
+    names = {entity.id: entity.name for entity in annotated_sample.entities()}
+    assert [names[e] for e in by_outlet["nCa (News Central Asia)"].subjects] == ["China"]  # not Smailov, quoted
+    assert {names[e] for e in by_outlet["TDI"].subjects} == {"Kazakhstan", "China"}
 
 
 def test_facts_are_linked_moved_split_and_merged_each_undoable(store):

@@ -172,10 +172,15 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             key = (measure, value.get("unit"), start, end)
             proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
             sentence = document.text[lo:hi]
-            subjects = tuple(dict.fromkeys(s.entity_id for s in spans if s.entity_id and lo <= s.start < hi))
+            said = attribution_of(sentence)
+            # The subjects are the entities the sentence names, but not who it quotes.
+            at = lo + sentence.find(said) if said else -1
+            subjects = tuple(dict.fromkeys(
+                s.entity_id for s in spans if s.entity_id and lo <= s.start < hi
+                and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
-                                             attribution_of(sentence) or cited_outlet(document.source), subjects))
+                                             said or cited_outlet(document.source), subjects))
     return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
                   key=lambda p: (p.measure, p.period_start or date.min))
 
