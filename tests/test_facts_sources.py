@@ -93,3 +93,28 @@ def test_the_sample_facts_get_a_proposed_value_that_knows_rounding_and_authoriti
         assert all(t.attribution for t in turnover_2023)
     else:
         assert turnover_2023[0].conflict and {v.attribution for v in turnover_2023[0].votes} - {None}
+
+
+def test_the_exports_list_each_facts_entities_attribution_and_each_mentions_attribution(annotated_sample, tmp_path):
+    import json
+
+    import openpyxl
+
+    from curator.analysis.facts import fact_from
+    from curator.exporting import export
+
+    proposal = next(p for p in propose_facts(annotated_sample) if p.period_start.year == 2022)
+    fact = fact_from(proposal, "KZ-CN", "24100000000", "weights", attribution="National statistics")
+    annotated_sample.save_fact(fact)
+    export(annotated_sample, tmp_path / "out.json")
+    [exported] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["facts"]
+    names = {entity.id: entity.name for entity in annotated_sample.entities()}
+    assert {names[e] for e in exported["subjects"]} == {"Kazakhstan", "China"}
+    assert exported["attribution"] == "National statistics"
+    assert {m["attributed_to"] for m in exported["mentions"]} == {"Smailov", "TurkicWorld", None}
+    export(annotated_sample, tmp_path / "out.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)["facts"].iter_rows(values_only=True))
+    header = rows[0]
+    assert {"subjects", "attribution", "attributed_to"} <= set(header)
+    assert {row[header.index("attributed_to")] for row in rows[1:]} == {"Smailov", "TurkicWorld", None}
+    assert "Kazakhstan" in rows[1][header.index("subjects")]
