@@ -266,3 +266,13 @@ def test_category_disagreements_are_settled_from_the_keyboard(open_window, annot
     assert review.category_table.currentIndex().row() == 1  # on to the next
     main.history.undo()
     qtbot.waitUntil(lambda: review.category_model.row(0)["status"] == "open", timeout=5_000)
+
+
+def test_an_empty_review_list_says_why(open_window, project, settings, qtbot):
+    settings.reviewer = True
+    main = open_window(project)  # the sample without annotator layers
+    review = main.open_review()
+    qtbot.addWidget(review)
+    qtbot.waitUntil(lambda: review.report is not None, timeout=20_000)
+    assert review.item_model.rowCount() == 0
+    assert review.item_table.empty_text().startswith("Nothing to review: reviewing compares two or more")

@@ -199,7 +199,7 @@ class ReviewWindow(QMainWindow):
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.progress)
         self.item_model = ReviewItemTableModel(self)
-        self.item_table = make_table(self.item_model, left)
+        self.item_table = make_table(self.item_model, left, self._no_items)
         header = self.item_table.horizontalHeader()
         # Titles get the room; the other columns are short (an item's words, why, status).
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -345,6 +345,16 @@ class ReviewWindow(QMainWindow):
         self._show_items()
         row = None if current is None else self.item_model.row_of(current.key)
         self._select_row(0 if row is None else row)
+
+    def _no_items(self) -> str:
+        """Why the list is empty, in the reviewer's terms."""
+        if not self.annotators or len(self.annotators) < 2:
+            return ("Nothing to review: reviewing compares two or more annotators' work on a document, and "
+                    f"{'only ' + self.annotators[0] + ' has' if self.annotators else 'nobody has'} annotated yet")
+        if not self._items:
+            return f"No document was worked on by two or more of {', '.join(self.annotators)}"
+        name = FILTERS[self.filter.currentIndex()][0].lower()
+        return f"No {name} among {len(self._items)} items: choose another list above"
 
     def current_item(self) -> ReviewItem | None:
         return self.item_model.item(self.item_table.currentIndex().row())
