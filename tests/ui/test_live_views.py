@@ -104,3 +104,16 @@ def test_a_renamed_entity_shows_in_the_versions_under_review(windows, qtbot):
     main.session.do(EditEntity(span.entity_id, {"name": "Renamed elsewhere"}))
     qtbot.waitUntil(lambda: "Renamed elsewhere" in panel.details.text(), timeout=10_000)
     assert review.current_item().key == item.key
+
+
+def test_a_label_renamed_anywhere_shows_in_review_and_duplicates(windows, qtbot):
+    from curator.session import labels as edit
+
+    main, review, duplicates = windows
+    main.session.do(edit.rename_label(main.store, "LOCATION", "PLACE"))
+    assert [review.gold_label.itemText(i) for i in range(review.gold_label.count())][2] == "PLACE"
+    qtbot.waitUntil(lambda: any(s.label == "PLACE" for item in review._items for spans in item.versions.values()
+                                for s in spans), timeout=20_000)
+    assert "PLACE" in duplicates.left_view._colors
+    main.history.undo()
+    assert review.gold_label.itemText(2) == "LOCATION" and "LOCATION" in duplicates.left_view._colors

@@ -47,6 +47,7 @@ from curator.store.events import (
     EntitiesChanged,
     Event,
     ReviewsChanged,
+    SchemaChanged,
 )
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
@@ -555,6 +556,11 @@ class DuplicatesWindow(QMainWindow):
             self._mark_stale("facts")
         elif isinstance(event, DocumentsAdded):
             self._mark_stale("documents", "entities", "facts")
+        elif isinstance(event, SchemaChanged):  # colours and labels as they are now
+            for view in (self.left_view, self.right_view):
+                view.set_schema(self.store.label_schema)
+            if event.relabelled:
+                self._mark_stale("entities", "facts")
 
     def _mark_stale(self, *parts: str) -> None:
         self._stale.update(parts)

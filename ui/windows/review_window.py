@@ -569,6 +569,16 @@ class ReviewWindow(QMainWindow):
         """Keep one document's items current when spans or decisions change; recompute
         everything when what the items are made of changed across documents (entities
         merged or split, documents added)."""
+        if isinstance(event, SchemaChanged):  # labels renamed, recoloured, merged...: shown as they are now
+            schema = self.store.label_schema
+            for view in [self.gold_view, *(panel.view for panel in self.version_panels.values())]:
+                view.set_schema(schema)
+            self.gold_label.clear()
+            self.gold_label.addItems(schema.names)
+            if event.relabelled:
+                self._refresh_soon.start()  # the spans moved between labels: items and agreement change
+            else:
+                self._show_item()
         if isinstance(event, (CategoriesChanged, SchemaChanged)):
             self._show_categories()
             if isinstance(event, CategoriesChanged) and event.annotator != GOLD:
