@@ -158,6 +158,12 @@ class DocumentStore(Transactional):
         for _conn, rows in self._document_batches(batch):
             yield from (self._document(row) for row in rows)
 
+    def iter_texts(self, batch: int = 500) -> Iterator[list[tuple[int, str]]]:
+        """Every document's ``(id, text)`` in id order, ``batch`` at a time (no models built)."""
+        d = documents_table.c
+        for _conn, rows in self._document_batches(batch, (d.id, d.text)):
+            yield [(row.id, row.text) for row in rows]
+
     def _status_column(self, annotator: str) -> sa.ColumnElement:
         status = (
             sa.select(progress_table.c.status)
