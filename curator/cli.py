@@ -11,9 +11,7 @@ from pathlib import Path
 
 from curator.domain.names import check_annotator, file_stem, printable
 from curator.errors import CuratorError, DataError, DuplicateError
-from curator.exporting import export
-from curator.formats.export import FORMATS, TOOL_FORMATS
-from curator.formats.validate import Severity, validate_project
+from curator.formats import FORMATS, TOOL_FORMATS
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 
@@ -153,6 +151,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    # Each command imports what only it needs: the others start faster.
+    from curator.exporting import export
+
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
         counts = store.spans_per_layer()
@@ -226,6 +227,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from curator.formats.validate import Severity, validate_project
+
     with open_project(args.project) as store:
         problems = validate_project(store, args.annotator)
     for problem in problems:
