@@ -19,7 +19,8 @@ HERE = Path(__file__).resolve().parent
 
 def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_000,
                      per_doc: int = 20) -> dict[str, Path]:
-    """Write articles.jsonl, labelstudio.json and doccano.jsonl into ``folder``; returns their paths."""
+    """Write articles.jsonl, labelstudio.json and doccano.jsonl into ``folder``, and
+    annotated.json, the places (from 0) of the articles with spans; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     articles, pickled = folder / "articles.jsonl", folder / "spans.pickle"
     # The corpus is made by a process of its own, as the main benchmark makes it.
@@ -27,11 +28,14 @@ def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_0
                     str(per_doc)], check=True)
     with pickled.open("rb") as source:
         _planted, spans = pickle.load(source)
-    tasks, doccano_lines = [], []
+    tasks, doccano_lines, positions = [], [], []
     with articles.open("rb") as source:
         for number, line in enumerate(source):
             record = orjson.loads(line)
-            layer = spans[record["id"]][:per_doc] if number < annotated else []
+            # The first ``annotated`` articles that have spans (a planted near-copy has none).
+            layer = spans[record["id"]][:per_doc] if len(positions) < annotated else []
+            if layer:
+                positions.append(number)
             meta = {"uid": record["id"], "source": record["source"]}
             tasks.append({"data": {"text": record["text"], "meta": meta}, "annotations": [{"result": [
                 {"id": f"r{number}-{index}", "from_name": "label", "to_name": "text", "type": "labels",
@@ -41,9 +45,11 @@ def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_0
                                                "source": record["source"],
                                                "label": [[start, end, label] for start, end, label, _ in layer]}))
     (folder / "labelstudio.json").write_bytes(orjson.dumps(tasks))
+    (folder / "annotated.json").write_bytes(orjson.dumps(positions))  # their places in every file
     (folder / "doccano.jsonl").write_bytes(b"\n".join(doccano_lines) + b"\n")
     pickled.unlink()
-    return {"articles": articles, "labelstudio": folder / "labelstudio.json", "doccano": folder / "doccano.jsonl"}
+    return {"articles": articles, "labelstudio": folder / "labelstudio.json", "doccano": folder / "doccano.jsonl",
+            "annotated": folder / "annotated.json"}
 
 
 def spans(folder: Path) -> int:
