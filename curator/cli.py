@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from curator.domain.names import check_annotator, file_stem, printable
 from curator.errors import CuratorError, DataError, DuplicateError
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--format", choices=(*TOOL_FORMATS, "curator"),
                      help="read annotated files of this tool (detected when not given)")
+    imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
@@ -137,17 +139,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
             for path in args.files:
                 result = import_annotated(store, path, args.format)
                 print(f"{path}: {result.summary()}")
-                for problem in result.problems:
-                    _err(problem)
+                _say_warnings(result.problems, args.verbose, message=_reason, where="--verbose lists them",
+                              noun="problem(s)")
                 failed = failed or bool(result.problems)
             return 1 if failed else 0
         report = import_paths(store, args.files)
     print(report.summary())  # one line for everything read, articles and annotated files alike
-    for warning in report.warnings:
-        _err(f"warning: {warning}")
-    for problem in report.problems:
-        _err(str(problem))
+    _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
+    _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")
     return 1 if report.problems else 0
+
+
+def _reason(problem: Any) -> str:
+    return getattr(problem, "reason", str(problem))
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -187,23 +191,27 @@ def _say_layers(layer: str | None, counts: dict[str, int], chosen_for_you: bool)
                  "NAME exports it; settle more in review to fill gold)")
 
 
-def _say_warnings(warnings: list, verbose: bool) -> None:
-    """Every warning with --verbose; else a count per kind, with one example each."""
+def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Callable[[Any], str] | None = None,
+                  where: str = "--verbose lists them, 'curator validate' too", noun: str = "warning(s)") -> None:
+    """Every warning with --verbose; else a count per kind, with one example each (a file
+    with a warning per span would otherwise print tens of thousands of lines)."""
     if verbose or len(warnings) <= 10:
         for warning in warnings:
-            _err(str(warning))
+            _err(f"{prefix}{warning}")
         return
     import re
     from collections import Counter
 
-    def kind(message: str) -> str:  # the message without the span's own text: "MONEY … has no normalized value"
-        return re.sub(r"'[^']*'|\"[^\"]*\"", "…", message).split(":")[0]
+    message = message or (lambda warning: warning.message)
 
-    kinds = Counter(kind(warning.message) for warning in warnings)
+    def kind(text: str) -> str:  # without the span's own text or numbers: "MONEY … has no normalized value"
+        return re.sub(r"\d+", "N", re.sub(r"'[^']*'|\"[^\"]*\"", "…", text)).split(":")[0]
+
+    kinds = Counter(kind(message(warning)) for warning in warnings)
     for what, count in kinds.most_common():
-        example = next(w for w in warnings if kind(w.message) == what)
-        _err(f"{count:,} x {what} (e.g. {example})")
-    _err(f"{len(warnings):,} warning(s) in all; --verbose lists them, 'curator validate' too")
+        example = next(w for w in warnings if kind(message(w)) == what)
+        _err(f"{prefix}{count:,} x {what} (e.g. {example})")
+    _err(f"{prefix}{len(warnings):,} {noun} in all; {where}")
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
