@@ -1,52 +1,77 @@
 """Curator's core: documents, annotations, storage, import, validation and export.
 
 Nothing in this package imports Qt; the GUI in ``ui`` is a thin layer over it.
+
+The names below are imported on first use (PEP 562): ``import curator`` alone, which
+every ``curator`` command and the window pay for at start, loads none of the storage,
+formats or pydantic models until one is asked for.
 """
 
-from curator.domain.models import (
-    Annotation,
-    Document,
-    DocumentMeta,
-    DocumentStatus,
-    Project,
-)
-from curator.domain.schema import Label, LabelKind, LabelSchema
-from curator.errors import CuratorError
-from curator.exporting import export
-from curator.formats.articles import import_files
-from curator.formats.excel import export_xlsx
-from curator.formats.export import ExportRefused, export_json
-from curator.formats.reports import ImportReport
-from curator.project import create_sample_project, open_project
-from curator.store import Store
-from curator.tables_api import DatasetTables, open_dataset
+from __future__ import annotations
 
-open = open_dataset  # noqa: A001 - ``curator.open(PROJECT)`` is the notebook entry point
-from curator.formats.validate import Problem, Severity, validate_project
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "Annotation",
-    "DatasetTables",
-    "open",
-    "open_dataset",
-    "CuratorError",
-    "Document",
-    "DocumentMeta",
-    "DocumentStatus",
-    "ExportRefused",
-    "ImportReport",
-    "Label",
-    "LabelKind",
-    "LabelSchema",
-    "Problem",
-    "Project",
-    "Severity",
-    "Store",
-    "create_sample_project",
-    "export",
-    "export_json",
-    "export_xlsx",
-    "import_files",
-    "open_project",
-    "validate_project",
-]
+_HOME = {
+    "Annotation": "curator.domain.models",
+    "Document": "curator.domain.models",
+    "DocumentMeta": "curator.domain.models",
+    "DocumentStatus": "curator.domain.models",
+    "Project": "curator.domain.models",
+    "Label": "curator.domain.schema",
+    "LabelKind": "curator.domain.schema",
+    "LabelSchema": "curator.domain.schema",
+    "CuratorError": "curator.errors",
+    "export": "curator.exporting",
+    "import_files": "curator.formats.articles",
+    "export_xlsx": "curator.formats.excel",
+    "ExportRefused": "curator.formats.export",
+    "export_json": "curator.formats.export",
+    "ImportReport": "curator.formats.reports",
+    "create_sample_project": "curator.project",
+    "open_project": "curator.project",
+    "Store": "curator.store",
+    "DatasetTables": "curator.tables_api",
+    "open_dataset": "curator.tables_api",
+    "Problem": "curator.formats.validate",
+    "Severity": "curator.formats.validate",
+    "validate_project": "curator.formats.validate",
+}
+_ALIASES = {"open": "open_dataset"}  # ``curator.open(PROJECT)`` is the notebook entry point
+
+__all__ = sorted([*_HOME, *_ALIASES])
+
+
+def __getattr__(name: str) -> Any:
+    real = _ALIASES.get(name, name)
+    if real not in _HOME:
+        raise AttributeError(f"module 'curator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[real]), real)
+    globals()[name] = value  # found once, then an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from curator.domain.models import (  # noqa: F401
+        Annotation,
+        Document,
+        DocumentMeta,
+        DocumentStatus,
+        Project,
+    )
+    from curator.domain.schema import Label, LabelKind, LabelSchema  # noqa: F401
+    from curator.errors import CuratorError  # noqa: F401
+    from curator.exporting import export  # noqa: F401
+    from curator.formats.articles import import_files  # noqa: F401
+    from curator.formats.excel import export_xlsx  # noqa: F401
+    from curator.formats.export import ExportRefused, export_json  # noqa: F401
+    from curator.formats.reports import ImportReport  # noqa: F401
+    from curator.formats.validate import Problem, Severity, validate_project  # noqa: F401
+    from curator.project import create_sample_project, open_project  # noqa: F401
+    from curator.store import Store  # noqa: F401
+    from curator.tables_api import DatasetTables, open_dataset  # noqa: F401
+    from curator.tables_api import open_dataset as open  # noqa: F401, A001

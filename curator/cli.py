@@ -8,14 +8,13 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from curator import cli_labels
 from curator.domain.names import check_annotator, file_stem, printable
 from curator.domain.schema import TEMPLATES, template
 from curator.errors import CuratorError, DataError, DuplicateError
-from curator.exporting import export
-from curator.formats.export import FORMATS, TOOL_FORMATS
-from curator.formats.validate import Severity, validate_project
+from curator.formats import FORMATS, TOOL_FORMATS
 from curator.project import Settings, create_sample_project, open_project, resolve_layer
 from curator.store import Store
 
@@ -48,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--add-labels", action="store_true",
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
                           "then import their spans too")
+    imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
@@ -171,14 +171,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))
                  + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
     print(report.summary())  # one line for everything read, articles and annotated files alike
-    for warning in report.warnings:
-        _err(f"warning: {warning}")
-    for problem in report.problems:
-        _err(str(problem))
+    _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
+    _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")
     return 1 if report.problems else 0
 
 
+def _reason(problem: Any) -> str:
+    return getattr(problem, "reason", str(problem))
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    # Each command imports what only it needs: the others start faster.
+    from curator.exporting import export
+
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
         counts = store.spans_per_layer()
@@ -212,23 +217,27 @@ def _say_layers(layer: str | None, counts: dict[str, int], chosen_for_you: bool)
                  "NAME exports it; settle more in review to fill gold)")
 
 
-def _say_warnings(warnings: list, verbose: bool) -> None:
-    """Every warning with --verbose; else a count per kind, with one example each."""
+def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Callable[[Any], str] | None = None,
+                  where: str = "--verbose lists them, 'curator validate' too", noun: str = "warning(s)") -> None:
+    """Every warning with --verbose; else a count per kind, with one example each (a file
+    with a warning per span would otherwise print tens of thousands of lines)."""
     if verbose or len(warnings) <= 10:
         for warning in warnings:
-            _err(str(warning))
+            _err(f"{prefix}{warning}")
         return
     import re
     from collections import Counter
 
-    def kind(message: str) -> str:  # the message without the span's own text: "MONEY … has no normalized value"
-        return re.sub(r"'[^']*'|\"[^\"]*\"", "…", message).split(":")[0]
+    message = message or (lambda warning: warning.message)
 
-    kinds = Counter(kind(warning.message) for warning in warnings)
+    def kind(text: str) -> str:  # without the span's own text or numbers: "MONEY … has no normalized value"
+        return re.sub(r"\d+", "N", re.sub(r"'[^']*'|\"[^\"]*\"", "…", text)).split(":")[0]
+
+    kinds = Counter(kind(message(warning)) for warning in warnings)
     for what, count in kinds.most_common():
-        example = next(w for w in warnings if kind(w.message) == what)
-        _err(f"{count:,} x {what} (e.g. {example})")
-    _err(f"{len(warnings):,} warning(s) in all; --verbose lists them, 'curator validate' too")
+        example = next(w for w in warnings if kind(message(w)) == what)
+        _err(f"{prefix}{count:,} x {what} (e.g. {example})")
+    _err(f"{prefix}{len(warnings):,} {noun} in all; {where}")
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -252,6 +261,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from curator.formats.validate import Severity, validate_project
+
     with open_project(args.project) as store:
         problems = validate_project(store, args.annotator)
     for problem in problems:

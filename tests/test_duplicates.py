@@ -6,10 +6,10 @@ import pytest
 
 from curator.analysis.duplicates import entity_candidates, name_score, pair_key
 from curator.analysis.facts import fact_from, propose_facts
+from curator.analysis.minhash import EMPTY, candidate_pairs, signature, signatures
 from curator.analysis.near_duplicates import (
     find_near_duplicates,
     shared_passages,
-    signature,
 )
 from curator.cli import main
 from curator.domain.models import Annotation, Document, Entity
@@ -47,6 +47,44 @@ def test_signatures_estimate_jaccard():
     changed = text.rsplit(" ", 100)[0] + " " + words(rng, 100)
     estimate = (signature(text) == signature(changed)).mean()
     assert 0.45 < estimate < 0.85
+
+
+def _shingles(text):
+    words = text.lower().split()
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def test_signatures_of_a_batch_are_each_texts_own_and_estimate_jaccard_closely():
+    rng = random.Random(4)
+    base = [words(rng, 500) for _ in range(20)]
+    texts = [text.rsplit(" ", rng.randrange(50, 300))[0] + " " + words(rng, rng.randrange(20, 200)) for text in base]
+    rows = signatures(base + texts + ["", "one", "two words"])
+    assert all((rows[i] == signature(text)).all() for i, text in enumerate(base + texts))  # no text leaks into another
+    errors = [abs((rows[i] == rows[20 + i]).mean()
+                  - len(_shingles(base[i]) & _shingles(texts[i])) / len(_shingles(base[i]) | _shingles(texts[i])))
+              for i in range(20)]
+    assert sum(errors) / len(errors) < 0.06
+    assert (rows[40] == EMPTY).all() and not (rows[41] == EMPTY).any() and not (rows[42] == EMPTY).any()
+    assert (signature("Trade, TRADE trade") == signature("trade trade trade")).all()  # words, lower-cased
+
+
+def test_candidate_pairs_are_every_pair_agreeing_on_a_band():
+    rng = random.Random(5)
+    text = words(rng, 300)
+    # Three copies of one text, two of another, near copies and strangers.
+    texts = [text, words(rng, 300), text, text + " extra words here", text, "", words(rng, 50), words(rng, 50)]
+    texts[6] = texts[7]
+    rows = signatures(texts)
+    found = set()
+    for a, b in candidate_pairs(rows):
+        assert (a < b).all()
+        found |= set(zip(a.tolist(), b.tolist()))
+    from curator.analysis.minhash import BANDS, ROWS
+    expected = {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
+                if texts[i] and texts[j] and any((rows[i, k * ROWS:(k + 1) * ROWS] == rows[j, k * ROWS:(k + 1) * ROWS])
+                                                 .all() for k in range(BANDS))}
+    assert found == expected
+    assert {(0, 2), (0, 4), (2, 4), (6, 7), (0, 3)} <= found and not any(5 in pair for pair in found)
 
 
 def test_shared_passages_line_up_in_both_texts():

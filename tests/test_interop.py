@@ -3,6 +3,7 @@ import json
 import pytest
 
 from curator.cli import main
+from curator.domain.models import Annotation, Document
 from curator.domain.text import TOKEN
 from curator.errors import CuratorError
 from curator.formats.export import export_json
@@ -113,3 +114,28 @@ def test_damaged_docbin_is_refused(store, tmp_path):
     path.write_bytes(b"not a docbin")
     with pytest.raises(CuratorError, match="not a spaCy DocBin"):
         import_annotated(store, path)
+
+
+def test_importing_into_a_project_that_holds_part_of_the_file(tmp_path):
+    """Documents already there are looked up in batches: each gets only the spans it lacks,
+    one with another text under its id is skipped, and the rest are added, as one
+    document at a time did."""
+    store = Store.create(tmp_path / "project")
+    texts = [f"Li Qiang met Wang Yi in Astana on day {n}." for n in range(1200)]  # more than a batch of 500
+    held_ids = store.add_documents([Document(uid=f"doc-{n}", text=texts[n]) for n in range(0, 1200, 2)]
+                                   + [Document(uid="changed", text="Another text entirely.")])
+    store.add_annotations([Annotation(doc_id=doc_id, start=0, end=8, label="PERSON", annotator="ann")
+                           for doc_id in held_ids[:-1]])
+    tasks = [{"data": {"text": text, "meta": {"uid": f"doc-{n}"}}, "annotations": [{"completed_by": "ann", "result": [
+        {"type": "labels", "value": {"start": 0, "end": 8, "labels": ["PERSON"]}},
+        {"type": "labels", "value": {"start": 13, "end": 20, "labels": ["PERSON"]}}]}]}
+        for n, text in enumerate(texts)]
+    tasks.append({"data": {"text": "A new text under an old id.", "meta": {"uid": "changed"}}, "annotations": []})
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks))
+    report = import_annotated(store, tmp_path / "tasks.json")
+    assert len(report.added) == 600 and report.spans_present == 600 and report.spans_added == 600 + 1200
+    assert [p.record for p in report.problems] == ["document 'changed'"]
+    assert store.document_count() == 1201
+    for document, spans in store.iter_documents_with_annotations():
+        if document.uid != "changed":
+            assert sorted((s.start, s.end) for s in spans) == [(0, 8), (13, 20)], document.uid

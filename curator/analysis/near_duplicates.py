@@ -1,10 +1,10 @@
 """Near-duplicate articles: MinHash signatures of word 3-shingles, banded by LSH.
 
-Signatures are computed with numpy (one multiply-shift hash per permutation over
-all shingles of a document at once), in two worker processes for large
-projects; candidate pairs come from datasketch's MinHashLSH, so documents are
-never compared all against all. Pairs are kept when their estimated Jaccard
-similarity reaches the threshold.
+Signatures are computed with numpy a batch of articles at a time
+(``curator.analysis.minhash``), in two worker processes for large projects;
+candidate pairs are those that agree on a whole band of the signature, so
+documents are never compared all against all. Pairs are kept when their
+estimated Jaccard similarity reaches the threshold.
 """
 
 from __future__ import annotations
@@ -12,22 +12,15 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import re
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-
-import numpy as np
 
 from curator.jobs import Job
 from curator.store import Store
 
-NUM_PERM = 64
 WORD = re.compile(r"\w+")
-_RNG = np.random.default_rng(20261123)
-_A = _RNG.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
-_B = _RNG.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
-_EMPTY = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+BATCH = 500  # articles hashed together
 
 
 @dataclass(frozen=True)
@@ -39,59 +32,33 @@ class DuplicatePair:
     similarity: float
 
 
-def _words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+def _signatures(batch: list[tuple[int, str]]) -> tuple[list[int], object]:
+    from curator.analysis.minhash import signatures
+
+    return [doc_id for doc_id, _ in batch], signatures([text for _, text in batch])
 
 
-def signature(text: str) -> np.ndarray:
-    """The MinHash signature of a text's word 3-shingles (whole text if shorter)."""
-    words = _words(text)
-    if not words:
-        return _EMPTY.copy()
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    if len(words) >= 3:
-        shingles = (word_hashes[:-2] * np.uint64(0x9E3779B97F4A7C15) + word_hashes[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F)
-                    + word_hashes[2:])
-    else:
-        shingles = word_hashes
-    shingles = np.unique(shingles)
-    return ((_A[:, None] * shingles[None, :] + _B[:, None]) >> np.uint64(32)).min(axis=1)
-
-
-def _signatures(batch: list[tuple[int, str]]) -> list[tuple[int, np.ndarray]]:
-    return [(doc_id, signature(text)) for doc_id, text in batch]
-
-
-def _batches(store: Store, size: int) -> Iterator[list[tuple[int, str]]]:
-    batch: list[tuple[int, str]] = []
-    for document in store.iter_documents():
-        batch.append((document.id, document.text))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> Iterator[tuple[int, np.ndarray]]:
+def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> Iterator[tuple[list[int], object]]:
+    """Every document's signature, a batch at a time: (ids, a numpy array of one row per id)."""
     job = job or Job()
     total = store.document_count()
     done = 0
-    if total < 2000 or workers < 2:
-        batches: Iterable = map(_signatures, _batches(store, 500))
-        for result in batches:
+    if total < 20 * BATCH or workers < 2:
+        results: Iterator = map(_signatures, store.iter_texts(BATCH))
+        pool = None
+    else:
+        # Spawned, not forked: the window runs this from a thread, and forking a threaded process is unsafe.
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        results = pool.map(_signatures, store.iter_texts(BATCH), chunksize=1)
+    try:
+        for ids, rows in results:
             job.check()
-            done += len(result)
+            done += len(ids)
             job.set_progress(done, total)
-            yield from result
-        return
-    # Spawned, not forked: the window runs this from a thread, and forking a threaded process is unsafe.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for result in pool.map(_signatures, _batches(store, 500), chunksize=1):
-            job.check()
-            done += len(result)
-            job.set_progress(done, total)
-            yield from result
+            yield ids, rows
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 THRESHOLD = 0.5  # the estimated Jaccard similarity of word shingles from which two articles are a pair
@@ -100,29 +67,30 @@ THRESHOLD = 0.5  # the estimated Jaccard similarity of word shingles from which 
 def find_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | None = None,
                          workers: int = 2) -> list[DuplicatePair]:
     """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``."""
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
+
+    from curator.analysis.minhash import candidate_pairs, similarity
 
     job = job or Job()
     job.set_status("Hashing documents")
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    template = MinHash(num_perm=NUM_PERM)
-    signatures: dict[int, np.ndarray] = {}
-    pairs: list[DuplicatePair] = []
-    with lsh.insertion_session() as session:
-        for doc_id, sig in all_signatures(store, job, workers):
-            if np.array_equal(sig, _EMPTY):
-                continue
-            signatures[doc_id] = sig
-            session.insert(doc_id, MinHash(num_perm=NUM_PERM, hashvalues=sig, permutations=template.permutations,
-                                           scheme="affine32"))
+    ids: list[int] = []
+    blocks = []
+    for batch_ids, rows in all_signatures(store, job, workers):
+        ids.extend(batch_ids)
+        blocks.append(rows)
+    if not ids:
+        return []
+    rows = np.concatenate(blocks)
+    del blocks
     job.set_status("Comparing candidates")
-    for doc_id, sig in signatures.items():
-        query = MinHash(num_perm=NUM_PERM, hashvalues=sig, permutations=template.permutations, scheme="affine32")
-        for other in lsh.query(query):
-            if other > doc_id:
-                similarity = float(np.mean(sig == signatures[other]))
-                if similarity >= threshold:
-                    pairs.append(DuplicatePair(doc_id, other, similarity))
+    found: dict[tuple[int, int], float] = {}
+    for a, b in candidate_pairs(rows):
+        job.check()
+        estimate = similarity(rows, a, b)
+        keep = estimate >= threshold
+        found.update(zip(zip(a[keep].tolist(), b[keep].tolist()), estimate[keep].tolist()))
+    pairs = [DuplicatePair(ids[i], ids[j], value) if ids[i] < ids[j] else DuplicatePair(ids[j], ids[i], value)
+             for (i, j), value in found.items()]
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
 

@@ -4,3 +4,6 @@ text, JSON, JSONL, CSV, Excel), Curator's dataset (``export``, ``dataset_reader`
 ``spacy_docbin``, dispatched by ``interop``) and annotator layer files (``layers``).
 Readers trust nothing (``boundary``); writers write only where a file belongs
 (``outputs``). Imports no analysis."""
+
+FORMATS = ("json", "jsonl", "xlsx")  # Curator's own exports
+TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy")  # other tools' formats (curator.formats.interop)

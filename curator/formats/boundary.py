@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from curator.errors import DataError
 from curator.formats.reports import ImportProblem
 
@@ -63,7 +65,18 @@ def _no_constant(name: str) -> Any:
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON strictly: no NaN/Infinity, no number that overflows a float, no lone
-    surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``."""
+    surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``.
+
+    orjson reads first (several times faster on a file of articles); whatever it refuses or
+    cannot be sure of (see ``plain``) goes to the strict standard reader, which words the
+    problem, so both paths accept and refuse the same texts."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if plain(value):
+            return value
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -78,6 +91,36 @@ def loads(text: str | bytes) -> Any:
     if reason:
         raise BadJSON(reason)
     return value
+
+
+def plain(value: Any, depth: int = 0) -> bool:
+    """Whether a value orjson read can be used as read. orjson refuses lone surrogates,
+    NaN, Infinity and numbers beyond a float; what it lets through, nesting deeper than
+    ``MAX_DEPTH``, NUL characters and integers wider than 64 bits (which it may read as
+    floats), sends the text to the strict standard reader, which keeps every digit and
+    words the problem."""
+    kind = type(value)
+    if kind is dict:
+        if any("\x00" in key for key in value):
+            return False
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return plain([value])
+    if depth >= MAX_DEPTH:
+        return False
+    for item in items:  # leaves checked here: a call per string would double the cost
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                return False
+        elif kind is float:
+            if abs(item) >= 2.0 ** 63:
+                return False
+        elif (kind is dict or kind is list) and not plain(item, depth + 1):
+            return False
+    return True
 
 
 def bad_value(value: Any) -> str | None:

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from curator.domain.dataset import FORMAT_VERSION
 from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
+from curator.formats import FORMATS, TOOL_FORMATS  # noqa: F401 - named here as well, where they always were
 from curator.formats.fact_table import fact_rows
 from curator.formats.outputs import atomic_path, parts_folder
 from curator.formats.validate import (
@@ -40,8 +41,6 @@ from curator.formats.validate import (
 from curator.jobs import Job, collector_paused
 from curator.store import Store
 
-FORMATS = ("json", "jsonl", "xlsx")
-TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy")  # other tools' formats (curator.formats.interop)
 SCHEMA_NAME = f"curator-dataset-v{FORMAT_VERSION}.schema.json"
 
 

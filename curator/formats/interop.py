@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from pydantic import ValidationError
 
 from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
@@ -53,7 +54,11 @@ def detect(path: Path) -> str | None:
         return "spacy"
     try:
         if suffix == ".json":
-            payload = loads(path.read_bytes().decode("utf-8-sig"))
+            data = path.read_bytes().decode("utf-8-sig")
+            try:  # a look at the shape only: the reader parses again, strictly
+                payload = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                payload = loads(data)
             if isinstance(payload, dict) and payload.get("format") == "curator-dataset":
                 return "curator"
             if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "data" in payload[0]:
@@ -167,11 +172,16 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
     documents = _merged(documents, report, where)
     taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
     entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
+    # Looked up in batches, not a query per document: the documents already in the project
+    # and the spans they hold.
+    known = store.documents_by_uid(d.uid for d in documents)
+    held = {document.id: spans for document, spans in
+            store.documents_with_annotations([document.id for document in known.values()])}
     for document in documents:
         record = f"document {document.uid!r}"
         for note in document.notes:
             report.skip(where, record, note)
-        existing = store.document_by_uid(document.uid)
+        existing = known.get(document.uid)
         if existing is not None and existing.text != document.text:
             report.skip(where, record, "a different text with this id is "
                                    "already in the project; skipped")
@@ -189,7 +199,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
                 continue
             present: set[tuple] = set()
         else:
-            present = {(a.start, a.end, a.label, a.annotator) for a in store.annotations_for(existing.id)}
+            present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
         for start, end, label, annotator, extra in document.spans:
             span_record = f"{record} [{start}:{end}]"
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
@@ -233,7 +243,7 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
         written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in spans]
         store.add_annotations(written)
         for uid, annotator in statuses:
-            doc_id = ids.get(uid) or store.document_by_uid(uid).id
+            doc_id = ids.get(uid) or known[uid].id
             store.set_status(doc_id, annotator, DocumentStatus.DONE)
         for fact in facts:
             store.save_fact(fact)
@@ -269,11 +279,12 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content) go
     through the readers above, the rest through the article importer. One report for all."""
-    annotated = [p for p in paths if p.is_file() and detect(p)]
+    formats = {p: fmt for p in paths if p.is_file() and (fmt := detect(p))}
+    annotated = list(formats)
     report = ImportReport()
     for path in annotated:
         try:
-            report.merge(import_annotated(store, path))
+            report.merge(import_annotated(store, path, formats[path]))  # detected once: a whole parse of the file
         except FileRefused as exc:
             report.problems += exc.problems
         except CuratorError as exc:

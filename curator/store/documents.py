@@ -127,6 +127,15 @@ class DocumentStore(Transactional):
             row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
         return self._document(row) if row else None
 
+    def documents_by_uid(self, uids: Iterable[str]) -> dict[str, Document]:
+        """The documents among ``uids`` that are in the project, by uid: one query per 500."""
+        found: dict[str, Document] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(list(set(uids)), 500):
+                for row in conn.execute(sa.select(documents_table).where(documents_table.c.uid.in_(chunk))):
+                    found[row.uid] = self._document(row)
+        return found
+
     def _document_batches(self, batch: int, columns: tuple = (documents_table,), first: int | None = None,
                           last: int | None = None) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
         """Documents in id order (ids ``first``..``last`` if given), ``batch`` rows at a
@@ -148,6 +157,12 @@ class DocumentStore(Transactional):
         """All documents in id order, fetched in batches so memory stays flat."""
         for _conn, rows in self._document_batches(batch):
             yield from (self._document(row) for row in rows)
+
+    def iter_texts(self, batch: int = 500) -> Iterator[list[tuple[int, str]]]:
+        """Every document's ``(id, text)`` in id order, ``batch`` at a time (no models built)."""
+        d = documents_table.c
+        for _conn, rows in self._document_batches(batch, (d.id, d.text)):
+            yield [(row.id, row.text) for row in rows]
 
     def _status_column(self, annotator: str) -> sa.ColumnElement:
         status = (
