@@ -118,3 +118,32 @@ def test_the_exports_list_each_facts_entities_attribution_and_each_mentions_attr
     assert {"subjects", "attribution", "attributed_to"} <= set(header)
     assert {row[header.index("attributed_to")] for row in rows[1:]} == {"Smailov", "TurkicWorld", None}
     assert "Kazakhstan" in rows[1][header.index("subjects")]
+
+
+def test_subjects_come_from_the_sentence_or_else_its_paragraph(store):
+    from curator.domain.models import Annotation, Document, Entity
+
+    text = ("Kazakhstan and China met in Astana. Trade grew to $3 billion in 2022.\n"
+            "Another paragraph: trade reached $3.1 billion in 2022, said the Akorda.")
+    other = "Trade between Kazakhstan and China reached $3 billion in 2022."
+    ids = store.add_documents([Document(uid="a", text=text), Document(uid="b", text=other)])
+    kz = store.add_entity(Entity(name="Kazakhstan", type="LOCATION"))
+    cn = store.add_entity(Entity(name="China", type="LOCATION"))
+    akorda = store.add_entity(Entity(name="Akorda", type="ORG"))
+
+    def tag(doc_id, source, word, label, **extra):
+        start = source.index(word)
+        store.add_annotation(Annotation(doc_id=doc_id, start=start, end=start + len(word), label=label,
+                                        annotator="a", **extra))
+
+    for doc_id, source in zip(ids, (text, other)):
+        tag(doc_id, source, "Kazakhstan", "LOCATION", entity_id=kz.id)
+        tag(doc_id, source, "China", "LOCATION", entity_id=cn.id)
+        tag(doc_id, source, "$3 billion", "MONEY", value={"type": "figure", "amount": "3000000000", "unit": "USD"})
+        tag(doc_id, source, "2022", "DATE", value={"type": "date", "start": "2022-01-01", "end": "2022-12-31",
+                                                   "granularity": "year"})
+    tag(ids[0], text, "Akorda", "ORG", entity_id=akorda.id)
+    [proposal] = propose_facts(store)
+    by_document = {m.document.uid: m for m in proposal.mentions}
+    assert set(by_document["a"].subjects) == {kz.id, cn.id}  # the sentence names none: its paragraph's
+    assert set(by_document["b"].subjects) == {kz.id, cn.id}

@@ -99,6 +99,12 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
     return start, following.start() if following else len(text)
 
 
+def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return start, end if end >= 0 else len(text)
+
+
 def measure_of(sentence: str, position: int | None = None, measures: dict | None = None) -> str | None:
     """The measure word nearest to ``position`` in the sentence (preferring one before it)."""
     lowered = sentence.lower()
@@ -175,9 +181,13 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             said = attribution_of(sentence)
             # The subjects are the entities the sentence names, but not who it quotes.
             at = lo + sentence.find(said) if said else -1
-            subjects = tuple(dict.fromkeys(
-                s.entity_id for s in spans if s.entity_id and lo <= s.start < hi
-                and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
+            def named(first: int, last: int) -> tuple[str, ...]:
+                return tuple(dict.fromkeys(
+                    s.entity_id for s in spans if s.entity_id and first <= s.start < last
+                    and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
+
+            # The entities the sentence names; if it names none, those of its paragraph.
+            subjects = named(lo, hi) or named(*_paragraph_bounds(document.text, span.start))
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
                                              said or cited_outlet(document.source), subjects))
