@@ -147,3 +147,24 @@ def test_subjects_come_from_the_sentence_or_else_its_paragraph(store):
     by_document = {m.document.uid: m for m in proposal.mentions}
     assert set(by_document["a"].subjects) == {kz.id, cn.id}  # the sentence names none: its paragraph's
     assert set(by_document["b"].subjects) == {kz.id, cn.id}
+
+
+@pytest.mark.parametrize("text, period", [
+    ("2022-01-01 – 2022-12-31", ("2022-01-01", "2022-12-31")), ("2022-01-01 to 2022-09-30", ("2022-01-01", "2022-09-30")),
+    ("2023-11-07", ("2023-11-07", "2023-11-07")), ("", (None, None)),
+])
+def test_a_period_as_curators_type_it(text, period):
+    from datetime import date
+
+    from curator.analysis.facts import parse_period
+
+    assert parse_period(text) == tuple(date.fromisoformat(d) if d else None for d in period)
+
+
+@pytest.mark.parametrize("text", ["2022", "2022-12-31 – 2022-01-01", "last year", "2022-01-01 – 2022-02-01 – 2022-03-01"])
+def test_a_period_that_is_not_one_is_refused(text):
+    from curator.analysis.facts import parse_period
+    from curator.errors import CuratorError
+
+    with pytest.raises(CuratorError, match="period"):
+        parse_period(text)

@@ -204,6 +204,21 @@ def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None,
                 mentions=[m.annotation.id for m in proposal.mentions], subjects=subjects, attribution=attribution)
 
 
+def parse_period(text: str) -> tuple[date | None, date | None]:
+    """A fact's period as a curator types it: ``2022-01-01 – 2022-12-31`` (any dash or
+    "to" between), one day, or nothing. A CuratorError says what is wrong."""
+    parts = [part for part in re.split(r"\s*(?:–|—|\bto\b|\s-\s|/)\s*", text.strip()) if part]
+    if not parts:
+        return None, None
+    try:
+        days = [date.fromisoformat(part) for part in parts]
+    except ValueError as exc:
+        raise CuratorError(f"period {text.strip()!r}: write it as YYYY-MM-DD – YYYY-MM-DD") from exc
+    if len(days) > 2 or days[-1] < days[0]:
+        raise CuratorError(f"period {text.strip()!r}: one day, or a first day and a last day after it")
+    return days[0], days[-1]
+
+
 def parse_accepted(text: str, unit: str | None) -> str | None:
     """The accepted value a curator typed or pasted, as exact decimal text in the fact's
     unit, or None for an empty box. ``24.2``, ``24,200,000,000`` and a figure as written

@@ -136,3 +136,17 @@ def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(duplic
     duplicates.history.undo()
     duplicates.history.undo()
     assert [len(f.mentions) for f in duplicates.store.facts().values()] == [2]
+
+
+def test_a_facts_period_is_edited_in_the_form(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(2)
+    duplicates.activateWindow()
+    duplicates.proposal_table.selectRow(0)
+    assert duplicates.fact_period.text().endswith("-12-31")
+    duplicates.fact_period.setText("2022-01-01 – 2022-09-30")  # the first nine months: another period
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = duplicates.store.facts().values()
+    assert str(fact.period_end) == "2022-09-30"
+    duplicates.fact_period.setText("soon")
+    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "YYYY-MM-DD" in duplicates.fact_error.text()

@@ -26,6 +26,7 @@ from curator.analysis.facts import (
     fact_from,
     facts_overview,
     parse_accepted,
+    parse_period,
     proposed_values,
 )
 from curator.analysis.near_duplicates import (
@@ -335,7 +336,11 @@ class DuplicatesWindow(QMainWindow):
         self.fact_attribution = QLineEdit(form_box)
         self.fact_attribution.setObjectName("fact_attribution")
         self.fact_attribution.setPlaceholderText("the authority its figures come from, e.g. Chinese customs")
+        self.fact_period = QLineEdit(form_box)
+        self.fact_period.setObjectName("fact_period")
+        self.fact_period.setPlaceholderText("YYYY-MM-DD – YYYY-MM-DD: 2022 and its first nine months are two periods")
         form.addRow("Subject", self.fact_subject)
+        form.addRow("Period", self.fact_period)
         form.addRow("Entities", self.fact_subjects)
         form.addRow("Attributed to", self.fact_attribution)
         form.addRow("Accepted value", self.fact_value)
@@ -400,6 +405,8 @@ class DuplicatesWindow(QMainWindow):
         self.mention_model.set_rows(rows)
         fact = self.recorded[self.proposal_table.currentIndex().row()]
         names = {entity.id: entity.name for entity in self.store.entities()}
+        held = fact or proposal
+        self.fact_period.setText(f"{held.period_start} – {held.period_end}" if held.period_start else "")
         others = [(other, index) for index, other in enumerate(self.recorded) if other is not None and other is not fact]
         self.other_fact.clear()
         for other, index in others:
@@ -430,6 +437,12 @@ class DuplicatesWindow(QMainWindow):
             self.fact_error.setText(str(exc))
             self.fact_value.setFocus()
             return
+        try:
+            period = parse_period(self.fact_period.text())
+        except CuratorError as exc:
+            self.fact_error.setText(str(exc))
+            self.fact_period.setFocus()
+            return
         subjects = []
         for name in (part.strip() for part in self.fact_subjects.text().split(";")):
             entity = next((e for e in self.store.entities() if name and name.casefold() in
@@ -446,6 +459,7 @@ class DuplicatesWindow(QMainWindow):
         fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None,
                          self.fact_attribution.text().strip() or None)
         fact.subjects = list(dict.fromkeys(subjects))
+        fact.period_start, fact.period_end = period
         if existing is not None:
             fact.id = existing.id
             fact.mentions = existing.mentions
