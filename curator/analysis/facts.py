@@ -161,6 +161,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
     """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
     groups: dict[tuple, FactProposal] = {}
     measures = project_measures(store)
+    attributed = store.attributions()  # what curators said, over what the rules read
     for document, spans in mentions_by_document(store):
         dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
         figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
@@ -179,6 +180,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
             sentence = document.text[lo:hi]
             said = attribution_of(sentence)
+            chosen = attributed.get(span.id)
             # The subjects are the entities the sentence names, but not who it quotes.
             at = lo + sentence.find(said) if said else -1
             def named(first: int, last: int) -> tuple[str, ...]:
@@ -190,7 +192,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             subjects = named(lo, hi) or named(*_paragraph_bounds(document.text, span.start))
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
-                                             said or cited_outlet(document.source), subjects))
+                                             chosen or said or cited_outlet(document.source), subjects))
     return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
                   key=lambda p: (p.measure, p.period_start or date.min))
 

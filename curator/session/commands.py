@@ -559,3 +559,21 @@ class SetCategories:
             raise CuratorError(f"{self.set_name} takes one choice, not {len(self.choices)}")
         before = store.set_categories(self.doc_id, self.annotator, self.set_name, self.choices)
         return SetCategories(self.doc_id, self.annotator, self.set_name, before)
+
+
+@dataclass
+class SetAttribution:
+    """Say whom a figure is attributed to (None: as its sentence says), overriding what
+    the rules read from the text; facts and their proposed values follow."""
+
+    annotation_id: str
+    attribution: str | None
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"Attribute a figure to {self.attribution or 'its sentence'}"[:300]
+
+    def apply(self, store: Store) -> "SetAttribution":
+        before = store.set_attribution(self.annotation_id, self.attribution)
+        return SetAttribution(self.annotation_id, before, self.doc_id)

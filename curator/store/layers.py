@@ -194,6 +194,22 @@ class EntityStore(Transactional):
         self._emit(DecisionsChanged(f"fact:{fact_id}"))
         return before
 
+    def attributions(self) -> dict[str, str]:
+        """Whom curators attributed figures to, by annotation id (overriding the text's rules)."""
+        stored = self.get_state(ATTRIBUTIONS_STATE, {})  # type: ignore[attr-defined]
+        return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+    def set_attribution(self, annotation_id: str, attribution: str | None) -> str | None:
+        """Attribute a figure to ``attribution`` (None: as its sentence says); returns the one before."""
+        with self.transaction():  # read and write as one
+            overrides = self.attributions()
+            before = overrides.pop(annotation_id, None)
+            if attribution and attribution.strip():
+                overrides[annotation_id] = attribution.strip()[:200]
+            self.set_state(ATTRIBUTIONS_STATE, overrides)  # type: ignore[attr-defined]
+        self._emit(DecisionsChanged(f"attribution:{annotation_id}"))
+        return before
+
     def facts(self) -> dict[str, Fact]:
         with self._connect() as conn:
             rows = conn.execute(sa.select(facts_table).order_by(facts_table.c.created)).all()
@@ -221,6 +237,9 @@ class EntityStore(Transactional):
                 conn.execute(annotations_table.update().where(annotations_table.c.id == annotation_id)
                              .values(entity_id=entity_id, updated=utc_now()))
         self._emit(EntitiesChanged(tuple(sorted({e for e in links.values() if e}))))
+
+
+ATTRIBUTIONS_STATE = "facts.attributions"
 
 
 def _fact(row: Any) -> Fact:

@@ -150,3 +150,20 @@ def test_a_facts_period_is_edited_in_the_form(duplicates, qtbot):
     duplicates.fact_period.setText("soon")
     qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "YYYY-MM-DD" in duplicates.fact_error.text()
+
+
+def test_a_figures_attribution_is_corrected_and_the_proposal_follows(duplicates, qtbot):
+    duplicates.tabs.setCurrentIndex(2)
+    model = duplicates.proposal_model
+    row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023"))
+    duplicates.proposal_table.selectRow(row)
+    akorda = next(r for r in range(duplicates.mention_model.rowCount())
+                  if duplicates.mention_model.row(r)["source"].startswith("Akorda"))
+    duplicates.mention_table.selectRow(akorda)
+    assert duplicates.mention_attribution.text() == ""
+    duplicates.mention_attribution.setText("Bureau of National Statistics")
+    qtbot.keyClick(duplicates.mention_attribution, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "·" in duplicates.proposal_model.row(row)["proposed"], timeout=5_000)
+    assert duplicates.proposal_model.row(row)["status"] == "2 authorities: one fact each"  # not a conflict
+    duplicates.history.undo()
+    qtbot.waitUntil(lambda: duplicates.proposal_model.row(row)["status"] == "CONFLICT", timeout=5_000)

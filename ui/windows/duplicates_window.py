@@ -38,7 +38,13 @@ from curator.domain.models import Fact
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session import facts as fact_edits
-from curator.session.commands import MergeEntities, SaveFact, SetDecision, SplitEntity
+from curator.session.commands import (
+    MergeEntities,
+    SaveFact,
+    SetAttribution,
+    SetDecision,
+    SplitEntity,
+)
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
@@ -320,7 +326,15 @@ class DuplicatesWindow(QMainWindow):
         for widget in (split, move, merge):
             edits.addWidget(widget)
         edits.addWidget(self.other_fact, 1)
+        self.mention_attribution = QLineEdit(page)  # the selected figure's attribution, to correct
+        self.mention_attribution.setObjectName("mention_attribution")
+        self.mention_attribution.setPlaceholderText("the selected figure is attributed to… (Enter sets it)")
+        self.mention_attribution.returnPressed.connect(self.attribute_mention)
+        edits.addWidget(self.mention_attribution, 1)
         layout.addLayout(edits)
+        self.mention_table.selectionModel().currentRowChanged.connect(
+            lambda _c, _p: self.mention_attribution.setText((self._selected_mention().attribution or "")
+                                                            if self._selected_mention() else ""))
         form_box = QGroupBox("Record the fact", page)
         form = QFormLayout(form_box)
         self.fact_subject = QLineEdit(form_box)
@@ -490,6 +504,13 @@ class DuplicatesWindow(QMainWindow):
                 self._apply(fact_edits.move_mention(self.store, mention.annotation.id, fact.id, target))
             except CuratorError as exc:
                 self.fact_error.setText(str(exc))
+
+    def attribute_mention(self) -> None:
+        """Correct whom the selected figure is attributed to (empty: as its sentence says)."""
+        mention = self._selected_mention()
+        if mention is not None:
+            self._apply(SetAttribution(mention.annotation.id, self.mention_attribution.text().strip() or None,
+                                       mention.document.id))
 
     def merge_fact(self) -> None:
         fact, target = self._recorded(), self.other_fact.currentData()
