@@ -88,11 +88,14 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     duplicates.tabs.setCurrentIndex(2)
     duplicates.proposal_table.selectRow(0)
     proposal = duplicates.proposals[0]
+    duplicates.activateWindow()  # the curator is in this window (its keys are its own)
+    qtbot.waitUntil(duplicates.isActiveWindow, timeout=5_000)
     duplicates.fact_value.setFocus()
     assert duplicates.fact_value.text() == duplicates.proposal_model.row(0)["proposed"]  # offered, to accept
     qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_A, CTRL)
     qtbot.keyClicks(duplicates.fact_value, "US$24.2 billion")  # overridden, typed as an article writes it
     qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, CTRL)
+    assert duplicates.fact_error.text() == ""
     [fact] = main.store.facts().values()
     assert fact.accepted_amount is not None and float(fact.accepted_amount) == 24.2e9
     assert duplicates.proposal_model.row(0)["status"].startswith("recorded")
