@@ -8,7 +8,13 @@ import json
 from pathlib import Path
 
 from curator.domain.names import check_annotator, printable
-from curator.domain.schema import CategorySet, Choice, Label, LabelKind
+from curator.domain.schema import (
+    CategorySet,
+    Choice,
+    Label,
+    LabelKind,
+    choice_from_text,
+)
 from curator.errors import CuratorError, DataError
 from curator.project import Settings, open_project
 
@@ -141,8 +147,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def _choice(text: str) -> Choice:
-    name, _, key = text.rpartition(":") if ":" in text else (text, "", "")
-    return Choice(name=name, key=key or None)
+    return Choice(**(choice_from_text(text) or {"name": text}))
 
 
 def cmd_categories(args: argparse.Namespace) -> int:

@@ -187,3 +187,14 @@ def test_document_categories_are_per_annotator_checked_and_undoable(project):
     session.undo()
     assert project.categories_for(1, "a") == {}
     assert decode(encode(SetCategories(1, "a", "topic", ["economy"]))).choices == ["economy"]
+
+
+@pytest.mark.parametrize("text, choice", [
+    ("economy", {"name": "economy", "key": None}), ("economy (E)", {"name": "economy", "key": "E"}),
+    ("economy:E", {"name": "economy", "key": "E"}), ("  foreign policy (f) ", {"name": "foreign policy", "key": "f"}),
+    ("", None),
+])
+def test_choices_are_written_with_a_key_either_way(text, choice):
+    from curator.domain.schema import choice_from_text
+
+    assert choice_from_text(text) == choice

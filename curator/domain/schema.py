@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -186,3 +187,15 @@ def template(name: str) -> LabelSchema:
     if name not in TEMPLATES:
         raise ValueError(f"no template {name!r}: choose one of {', '.join(TEMPLATES)}")
     return LabelSchema() if name == "news" else LabelSchema(labels=[])
+
+
+_CHOICE_TEXT = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<bracketed>[^()\s])\)|:(?P<colon>[^:\s]))?\s*$")
+
+
+def choice_from_text(text: str) -> dict | None:
+    """A category choice as curators write it: ``economy``, with a key either way,
+    ``economy (E)`` (the window) or ``economy:E`` (the command line); None for nothing."""
+    match = _CHOICE_TEXT.match(text.strip())
+    if not match or not match["name"]:
+        return None
+    return {"name": match["name"], "key": match["bracketed"] or match["colon"]}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,20 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.domain.schema import CategorySet
+from curator.domain.schema import CategorySet, choice_from_text
 from curator.session.labels import reason
-
-_CHOICE_LINE = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<key>[^()\s])\))?\s*$")
 
 
 def parse_choices(text: str) -> list[dict]:
-    """The choices typed one per line, a key in brackets: ``economy (E)``."""
-    choices = []
-    for line in text.splitlines():
-        match = _CHOICE_LINE.match(line.strip())
-        if match and match["name"]:
-            choices.append({"name": match["name"], "key": match["key"]})
-    return choices
+    """The choices typed one per line, a key in brackets (``economy (E)``) or after a
+    colon (``economy:E``, as on the command line)."""
+    return [choice for line in text.splitlines() if (choice := choice_from_text(line))]
 
 
 def choices_text(category: CategorySet) -> str:
