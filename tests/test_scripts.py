@@ -274,7 +274,7 @@ def test_create_starts_a_server_that_is_down(machine):
 
 
 @pytest.fixture
-def test_machine(machine) -> Machine:
+def run_machine(machine) -> Machine:
     write_script(machine.checkout / "scripts" / "setup", "exit 0")
     write_script(machine.checkout / ".venv" / "bin" / "lint-imports", "exit 0")
     write_script(machine.checkout / ".venv" / "bin" / "python", FAKE_PYTEST)
@@ -282,32 +282,32 @@ def test_machine(machine) -> Machine:
 
 
 @pytest.mark.parametrize("outcome, status", [("pass", 0), ("fail", 1)])
-def test_the_run_drops_its_database_when_the_tests_end(test_machine, outcome, status):
-    result = test_machine.run("test", check=False, FAKE_PYTEST=outcome)
+def test_the_run_drops_its_database_when_the_tests_end(run_machine, outcome, status):
+    result = run_machine.run("test", check=False, FAKE_PYTEST=outcome)
     assert result.returncode == status, result.stderr
-    url = (test_machine.fake / "url").read_text().strip()
+    url = (run_machine.fake / "url").read_text().strip()
     name = url.rsplit("/", 1)[1]
     assert TEST_DATABASE.fullmatch(name)
-    assert (test_machine.fake / "databases-during-run").read_text().split() == [name]
-    assert test_machine.databases() == []
+    assert (run_machine.fake / "databases-during-run").read_text().split() == [name]
+    assert run_machine.databases() == []
 
 
-def test_the_run_drops_its_database_when_interrupted(test_machine):
+def test_the_run_drops_its_database_when_interrupted(run_machine):
     def as_from_a_terminal():
         # Its own process group, as a terminal's Ctrl+C reaches, and SIGINT not ignored
         # even when these tests run in the background.
         os.setpgrp()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-    run = subprocess.Popen([str(test_machine.checkout / "scripts" / "test")],
-                           env={**test_machine.env, "FAKE_PYTEST": "wait"}, preexec_fn=as_from_a_terminal,
+    run = subprocess.Popen([str(run_machine.checkout / "scripts" / "test")],
+                           env={**run_machine.env, "FAKE_PYTEST": "wait"}, preexec_fn=as_from_a_terminal,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
-        while not (test_machine.fake / "started").exists():
+        while not (run_machine.fake / "started").exists():
             assert run.poll() is None and time.monotonic() < deadline, "the tests never started"
             time.sleep(0.02)
-        assert len(test_machine.databases()) == 1
+        assert len(run_machine.databases()) == 1
         os.killpg(run.pid, signal.SIGINT)
         run.communicate(timeout=20)
     finally:
@@ -315,4 +315,4 @@ def test_the_run_drops_its_database_when_interrupted(test_machine):
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
     assert run.returncode == 130
-    assert test_machine.databases() == []
+    assert run_machine.databases() == []
