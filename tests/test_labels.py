@@ -198,3 +198,14 @@ def test_choices_are_written_with_a_key_either_way(text, choice):
     from curator.domain.schema import choice_from_text
 
     assert choice_from_text(text) == choice
+
+
+def test_suggestions_follow_a_merge_and_twins_become_one(project):
+    from curator.domain.models import Suggestion
+
+    start = TEXT.index("Akorda")
+    project.add_suggestions([Suggestion(doc_id=1, start=start, end=start + 6, label=label, annotator="a",
+                                        source="entities") for label in ("ORG", "INITIATIVE")] +
+                            [Suggestion(doc_id=1, start=0, end=7, label="INITIATIVE", annotator="a", source="rules")])
+    Session(project, "curator").do(edit.merge_labels(project, "INITIATIVE", "ORG"))
+    assert sorted((s.start, s.label) for s in project.suggestions_for(1, "a")) == [(0, "ORG"), (start, "ORG")]

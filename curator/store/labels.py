@@ -51,8 +51,8 @@ class LabelStore(Transactional):
             if target is None:
                 doomed = spans
             else:
-                taken = set(conn.execute(sa.select(a.doc_id, a.annotator, a.start, a.end).where(
-                    a.label == target, a.doc_id.in_({span.doc_id for span in spans}))).all()) if spans else set()
+                taken = set(conn.execute(sa.select(a.doc_id, a.annotator, a.start, a.end)
+                                         .where(a.label == target)).all()) if spans else set()
                 doomed = [x for x in spans if (x.doc_id, x.annotator, x.start, x.end) in taken]
             gone = {x.id for x in doomed}
             moved = [x.id for x in spans if x.id not in gone]
@@ -67,11 +67,12 @@ class LabelStore(Transactional):
             else:
                 taken_s = set(conn.execute(sa.select(s.doc_id, s.annotator, s.start, s.end)
                                            .where(s.label == target)).all())
-                for row in conn.execute(sa.select(s.id, s.doc_id, s.annotator, s.start, s.end)
-                                        .where(s.label == source)).all():
-                    change = suggestions_table.delete() if (row.doc_id, row.annotator, row.start, row.end) in taken_s \
-                        else suggestions_table.update().values(label=target)
-                    conn.execute(change.where(s.id == row.id))
+                twins = [row.id for row in conn.execute(sa.select(s.id, s.doc_id, s.annotator, s.start, s.end)
+                                                        .where(s.label == source))
+                         if (row.doc_id, row.annotator, row.start, row.end) in taken_s]
+                for chunk in _chunks(twins, 500):  # the suggestion is there under its new label already
+                    conn.execute(suggestions_table.delete().where(s.id.in_(chunk)))
+                conn.execute(suggestions_table.update().where(s.label == source).values(label=target))
                 e = entities_table.c
                 entities = list(conn.execute(sa.select(e.id).where(e.type == source)).scalars())
                 conn.execute(entities_table.update().where(e.type == source).values(type=target))
