@@ -179,10 +179,10 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
     stored = store.stored_review_items()
     stale = [doc_id for doc_id, fingerprint in fingerprints.items() if stored.get(doc_id, ("",))[0] != fingerprint]
     dropped = [doc_id for doc_id in stored if doc_id not in fingerprints]
+    fresh: dict[int, tuple[str, dict]] = {}
     if stale:
         names = sorted(set(store.annotators()) - {GOLD})
         done = _finished(store, names)
-        fresh: dict[int, tuple[str, dict]] = {}
         for index, (document, spans) in enumerate(store.documents_with_annotations(stale)):
             if index % 200 == 0:
                 job.check()
@@ -193,7 +193,7 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
                 [i.start, i.end, i.key, i.agreed, i.kinds(), sorted(i.versions)] for i in items]})
         stored.update(fresh)
     if stale or dropped:
-        store.store_review_items({doc_id: fresh[doc_id] for doc_id in stale if doc_id in fresh}, dropped)
+        store.store_review_items(fresh, dropped)
     return [StoredItem(doc_id, payload["uid"], start, end, key, agreed, tuple(kinds), tuple(annotators))
             for doc_id in sorted(fingerprints) if doc_id in stored
             for payload in (stored[doc_id][1],)
