@@ -42,6 +42,7 @@ from curator.formats.boundary import (
     FileRefused,
     Problems,
     loads,
+    plain,
     too_wide,
 )
 from curator.formats.conll import export_conll, read_conll
@@ -59,11 +60,17 @@ FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
 
 def detect(path: Path) -> str | None:
     """Which of these formats a file is in, or None for a plain article file."""
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[str | None, Any]:
+    """``detect``, and the JSON of a Label Studio file when it was read as its reader
+    reads it (``boundary.loads``: orjson, and ``plain``), so that it is parsed once."""
     suffix = path.suffix.lower()
     if suffix in (".conll", ".bio", ".iob"):
-        return "conll"
+        return "conll", None
     if suffix == ".spacy":
-        return "spacy"
+        return "spacy", None
     try:
         if suffix == ".json":
             data = path.read_bytes().decode("utf-8-sig")
@@ -72,20 +79,20 @@ def detect(path: Path) -> str | None:
             except orjson.JSONDecodeError:
                 payload = loads(data)
             if isinstance(payload, dict) and payload.get("format") == "curator-dataset":
-                return "curator"
+                return "curator", None
             if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "data" in payload[0]:
-                return "labelstudio"
+                return "labelstudio", payload if plain(payload) else None
         if suffix in (".jsonl", ".ndjson"):
             with path.open("rb") as lines:
                 first = next((line for line in lines if line.strip()), b"")
             record = loads(first.decode("utf-8-sig")) if first else {}
             if isinstance(record, dict) and isinstance(record.get("annotations"), list) and "id" in record:
-                return "curator"  # Curator's JSONL export: one document with its spans a line
+                return "curator", None  # Curator's JSONL export: one document with its spans a line
             if isinstance(record, dict) and isinstance(record.get("label", record.get("entities")), list):
-                return "doccano"
+                return "doccano", None
     except (OSError, UnicodeDecodeError, BadJSON):
-        return None
-    return None
+        return None, None
+    return None, None
 
 
 # -- readers -------------------------------------------------------------------------------
@@ -104,12 +111,13 @@ READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": re
            "spacy": read_docbin}
 
 
-def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> ImportReport:
+def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
     raises ``FileRefused`` and changes nothing. Spans and documents that are well formed
-    but do not fit this project are reported in the result and skipped."""
+    but do not fit this project are reported in the result and skipped. ``parsed``: a
+    Label Studio file's JSON as ``_sniff`` read it, not to parse it twice."""
     path = Path(path)
     fmt = fmt or detect(path)
     if fmt == "curator":
@@ -117,7 +125,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> 
     if fmt not in READERS:
         raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
     report = ImportReport()
-    _add(store, READERS[fmt](path), report, str(path))
+    read = READERS[fmt](path) if parsed is None or fmt != "labelstudio" else read_labelstudio(path, parsed)
+    _add(store, read, report, str(path))
     return report
 
 
@@ -354,16 +363,22 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content) go
     through the readers above, the rest through the article importer. One report for all."""
-    formats = {p: fmt for p in paths if p.is_file() and (fmt := detect(p))}
-    annotated = list(formats)
     report = ImportReport()
-    for path in annotated:
+    annotated: set[Path] = set()
+    for path in paths:
+        if path in annotated or not path.is_file():
+            continue
+        fmt, parsed = _sniff(path)  # detected once, and a Label Studio file parsed once
+        if fmt is None:
+            continue
+        annotated.add(path)
         try:
-            report.merge(import_annotated(store, path, formats[path]))  # detected once: a whole parse of the file
+            report.merge(import_annotated(store, path, fmt, parsed))
         except FileRefused as exc:
             report.problems += exc.problems
         except CuratorError as exc:
             report.problems.append(ImportProblem(str(path), str(exc)))
+        del parsed
     report.merge(import_files(store, [p for p in paths if p not in annotated], job))
     return report
 
