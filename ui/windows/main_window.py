@@ -37,10 +37,7 @@ from curator.domain.models import (
 from curator.domain.schema import LabelKind
 from curator.domain.text import snap_to_words
 from curator.errors import CuratorError
-from curator.exporting import export
 from curator.formats.article_files import SUPPORTED_SUFFIXES
-from curator.formats.export import TOOL_FORMATS, ExportRefused
-from curator.formats.interop import detect, export_interop, import_paths
 from curator.project import Settings
 from curator.session import Session, Step, editing
 from curator.session.commands import (
@@ -744,6 +741,9 @@ class MainWindow(QMainWindow):
         return None
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
+        # The readers and writers of files are imported when first used, not while the window starts.
+        from curator.formats.interop import import_paths
+
         return self.run_task("Importing", lambda job: import_paths(self.store, paths, job),
                              lambda report: self._on_imported(report, paths))
 
@@ -760,6 +760,8 @@ class MainWindow(QMainWindow):
             if button != QMessageBox.StandardButton.Yes:
                 self.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
+            from curator.formats.interop import detect, import_paths
+
             command = add_found_labels(self.store, list(missing))
             if command is not None and self.apply(command):
                 annotated = [path for path in paths if path.is_file() and detect(path)]
@@ -819,6 +821,10 @@ class MainWindow(QMainWindow):
 
     def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
+        from curator.exporting import export
+        from curator.formats.export import TOOL_FORMATS, ExportRefused
+        from curator.formats.interop import export_interop
+
         def work(job):
             if fmt in TOOL_FORMATS:
                 return export_interop(self.store, target, fmt, annotator)
