@@ -371,6 +371,7 @@ CURATOR = [sys.executable, "-m", "ui.launch"]  # what the installed ``curator`` 
 # painted: prints the seconds since the process started (the parent times the whole).
 WINDOW_SCRIPT = """
 import sys
+import time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from curator.project import Settings, open_project
@@ -385,6 +386,7 @@ window.show()
 app.processEvents()
 window.document_table.viewport().repaint()
 window.article.viewport().repaint()
+print(time.time(), flush=True)  # painted: the parent subtracts the time it started the process
 assert window.document is not None and window.documents.rowCount() > 0
 print(window.documents.rowCount())
 store.close()

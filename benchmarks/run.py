@@ -121,8 +121,32 @@ def bench_store(project: Path, spans: dict, per_doc: int) -> None:
     store.close()
 
 
+def window_start(project: Path, runs: int = 3) -> tuple[list[float], list[float]]:
+    """Seconds from starting a new process until the window's list and first article are
+    painted, and until that process has ended (what ``benchmarks/peers.py`` times: its
+    ``WINDOW_SCRIPT``, which prints the wall-clock time once it has painted)."""
+    from peers import WINDOW_SCRIPT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    painted, ended = [], []
+    for _ in range(runs):
+        wall, start = time.time(), time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT, str(project),
+                              str(project / "bench-settings.json")],
+                             env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        ended.append(time.perf_counter() - start)
+        painted.append(float(out.split()[0]) - wall)
+    return sorted(painted), sorted(ended)
+
+
 def bench_gui(project: Path) -> None:
     from PySide6.QtWidgets import QApplication
+
+    painted, ended = window_start(project)
+    row("start the window: process start until list and article are painted",
+        f"{painted[len(painted) // 2]:.2f} s", "<= 1.0 s",
+        f"{len(painted)} runs: {painted[0]:.2f}-{painted[-1]:.2f} s; until the process ended: "
+        f"{ended[len(ended) // 2]:.2f} s")
 
     from curator.project import Settings
     from ui.app import settle_heap

@@ -230,13 +230,17 @@ def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Call
 
     message = message or (lambda warning: warning.message)
 
-    def kind(text: str) -> str:  # without the span's own text or numbers: "MONEY … has no normalized value"
-        return re.sub(r"\d+", "N", re.sub(r"'[^']*'|\"[^\"]*\"", "…", text)).split(":")[0]
+    quoted, digits = re.compile(r"'[^']*'|\"[^\"]*\""), re.compile(r"\d+")
 
-    kinds = Counter(kind(message(warning)) for warning in warnings)
-    for what, count in kinds.most_common():
-        example = next(w for w in warnings if kind(message(w)) == what)
-        _err(f"{prefix}{count:,} x {what} (e.g. {example})")
+    def kind(text: str) -> str:  # without the span's own text or numbers: "MONEY … has no normalized value"
+        return digits.sub("N", quoted.sub("…", text)).split(":")[0]
+
+    of = [kind(message(warning)) for warning in warnings]
+    first = {}
+    for warning, what in zip(warnings, of):
+        first.setdefault(what, warning)
+    for what, count in Counter(of).most_common():
+        _err(f"{prefix}{count:,} x {what} (e.g. {first[what]})")
     _err(f"{prefix}{len(warnings):,} {noun} in all; {where}")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curator.domain.models import GOLD
 from curator.formats.excel import export_agreement as write_agreement
 from curator.formats.export import Decided, dataset_format
 from curator.formats.export import export as write_dataset
@@ -16,8 +17,6 @@ from curator.store import Store
 
 def decide(store: Store, fmt: str, job: Job | None = None, clean: bool = False) -> Decided:
     """What the export of ``store`` in ``fmt`` writes besides the documents."""
-    from curator.analysis.agreement import GOLD, agreement_tables, compute_agreement
-
     problems: tuple[Problem, ...] = ()
     skip: frozenset[int] = frozenset()
     if clean:
@@ -27,6 +26,9 @@ def decide(store: Store, fmt: str, job: Job | None = None, clean: bool = False) 
         problems, skip = tuple(blocking), frozenset(dropped)
     agreement = None
     if fmt == "xlsx" and len(set(store.annotators()) - {GOLD}) >= 2:  # agreement needs two annotators
+        # Imported here: numpy is for the workbook's agreement sheet alone.
+        from curator.analysis.agreement import agreement_tables, compute_agreement
+
         agreement = agreement_tables(compute_agreement(store, job=job))
     return Decided(skip=skip, problems=problems, agreement=agreement)
 

@@ -12,7 +12,6 @@ from platformdirs import user_config_dir, user_data_dir
 from curator.domain.models import Project
 from curator.domain.names import check_annotator
 from curator.errors import CuratorError
-from curator.formats.articles import import_files
 from curator.formats.reports import ImportReport
 from curator.store import Store
 
@@ -57,6 +56,9 @@ def create_sample_project(target: str | Path, annotations: bool = True) -> tuple
     from curator.formats.layers import import_layer
 
     store = Store.create(target, Project(name="Kazakhstan-China sample"))
+    # Imported here: every command opens projects, few import articles.
+    from curator.formats.articles import import_files
+
     report = import_files(store, [sample_docs_dir()])
     folder = Path(os.environ.get("CURATOR_SAMPLE_ANNOTATIONS", SAMPLE_ANNOTATIONS))
     if annotations and folder.is_dir():

@@ -296,3 +296,40 @@ def test_a_transaction_is_all_or_nothing_and_announces_only_what_committed(store
         store.add_annotation(first)
         store.set_status(doc_id, "a", DocumentStatus.DONE)
     assert [type(event).__name__ for event in seen] == ["AnnotationAdded", "DocumentChanged"]
+
+
+def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path):
+    """A new project is stamped without importing Alembic; Alembic's own stamp gives the
+    same version table and row, and opening it finds nothing to upgrade."""
+    from curator.store.migrate import (
+        HEAD,
+        current,
+        stamp_head,
+        stamp_head_with_alembic,
+        upgrade,
+    )
+
+    tables = {}
+    for name, stamp in (("ours", stamp_head), ("alembic", stamp_head_with_alembic)):
+        engine = sa.create_engine(f"sqlite:///{tmp_path / name}.db")
+        with engine.begin() as conn:
+            stamp(conn)
+        with engine.connect() as conn:
+            assert current(conn) == HEAD
+            tables[name] = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name LIKE 'alembic%'")).all()
+        assert upgrade(engine) == []
+        engine.dispose()
+    assert tables["ours"] == tables["alembic"]
+
+
+def test_creating_and_opening_a_project_import_neither_alembic_nor_numpy(tmp_path):
+    import subprocess
+    import sys
+
+    Store.create(tmp_path / "p").close()
+    script = ("import sys; from curator.store import Store; Store.create(sys.argv[2]).close(); "
+              "Store.open(sys.argv[1]).close(); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+              "('alembic', 'numpy')))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p"), str(tmp_path / "q")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

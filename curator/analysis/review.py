@@ -18,8 +18,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from curator.analysis.agreement import GOLD
-from curator.domain.models import Annotation, DocumentStatus, new_id
+from curator.domain.models import GOLD, Annotation, DocumentStatus, new_id
 from curator.jobs import Job
 from curator.session.commands import Batch, SetCategories, Settle
 from curator.store import Store

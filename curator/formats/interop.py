@@ -11,12 +11,24 @@ export's validation, refusing as the JSON export does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
-from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
+from curator.domain.models import (
+    Annotation,
+    Document,
+    DocumentStatus,
+    Entity,
+    Fact,
+    new_ids,
+    plain_document,
+    plain_span,
+    utc_now,
+)
 from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
 from curator.formats.annotated import (
@@ -30,6 +42,7 @@ from curator.formats.boundary import (
     FileRefused,
     Problems,
     loads,
+    plain,
     too_wide,
 )
 from curator.formats.conll import export_conll, read_conll
@@ -47,11 +60,17 @@ FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
 
 def detect(path: Path) -> str | None:
     """Which of these formats a file is in, or None for a plain article file."""
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[str | None, Any]:
+    """``detect``, and the JSON of a Label Studio file when it was read as its reader
+    reads it (``boundary.loads``: orjson, and ``plain``), so that it is parsed once."""
     suffix = path.suffix.lower()
     if suffix in (".conll", ".bio", ".iob"):
-        return "conll"
+        return "conll", None
     if suffix == ".spacy":
-        return "spacy"
+        return "spacy", None
     try:
         if suffix == ".json":
             data = path.read_bytes().decode("utf-8-sig")
@@ -60,20 +79,20 @@ def detect(path: Path) -> str | None:
             except orjson.JSONDecodeError:
                 payload = loads(data)
             if isinstance(payload, dict) and payload.get("format") == "curator-dataset":
-                return "curator"
+                return "curator", None
             if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "data" in payload[0]:
-                return "labelstudio"
+                return "labelstudio", payload if plain(payload) else None
         if suffix in (".jsonl", ".ndjson"):
             with path.open("rb") as lines:
                 first = next((line for line in lines if line.strip()), b"")
             record = loads(first.decode("utf-8-sig")) if first else {}
             if isinstance(record, dict) and isinstance(record.get("annotations"), list) and "id" in record:
-                return "curator"  # Curator's JSONL export: one document with its spans a line
+                return "curator", None  # Curator's JSONL export: one document with its spans a line
             if isinstance(record, dict) and isinstance(record.get("label", record.get("entities")), list):
-                return "doccano"
+                return "doccano", None
     except (OSError, UnicodeDecodeError, BadJSON):
-        return None
-    return None
+        return None, None
+    return None, None
 
 
 # -- readers -------------------------------------------------------------------------------
@@ -92,12 +111,13 @@ READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": re
            "spacy": read_docbin}
 
 
-def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> ImportReport:
+def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
     raises ``FileRefused`` and changes nothing. Spans and documents that are well formed
-    but do not fit this project are reported in the result and skipped."""
+    but do not fit this project are reported in the result and skipped. ``parsed``: a
+    Label Studio file's JSON as ``_sniff`` read it, not to parse it twice."""
     path = Path(path)
     fmt = fmt or detect(path)
     if fmt == "curator":
@@ -105,7 +125,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None) -> 
     if fmt not in READERS:
         raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
     report = ImportReport()
-    _add(store, READERS[fmt](path), report, str(path))
+    read = READERS[fmt](path) if parsed is None or fmt != "labelstudio" else read_labelstudio(path, parsed)
+    _add(store, read, report, str(path))
     return report
 
 
@@ -158,25 +179,41 @@ def _categories(document: AnnotatedDocument, sets: dict[str, CategorySet], repor
     return kept
 
 
-def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
-         entities: list[Entity] = (), facts: list[Fact] = ()) -> None:
-    """Check every document and span of a file, then write them: nothing is written if a
-    record is malformed (``FileRefused``); records that do not fit the project are reported."""
+@dataclass
+class _Checked:
+    """What a file's records come to once checked: the documents and spans to write (as
+    models, or as plain rows when ``plain``), statuses, categories, and what was reported."""
+
+    plain: bool
+    report: ImportReport = field(default_factory=ImportReport)
+    problems: Problems | None = None
+    documents: list = field(default_factory=list)  # Document, or the columns of one
+    spans: list[tuple[str, Any]] = field(default_factory=list)  # (document uid, Annotation or its columns)
+    statuses: list[tuple[str, str]] = field(default_factory=list)
+    categories: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    known: dict[str, Document] = field(default_factory=dict)  # the file's documents already in the project
+
+
+def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
+           plain: bool) -> _Checked | None:
+    """Check every document and span of a file against the project; nothing is written.
+
+    ``plain``: without models, by the models' checks written out by hand
+    (``plain_document``, ``plain_span``), giving rows; None at the first record they are
+    not sure of, or if anything is malformed, and the caller checks again with the models,
+    which decide and word every problem. Both give the same result where both answer."""
+    checked = _Checked(plain, problems=Problems(where))
+    report, problems = checked.report, checked.problems
     labels = set(store.label_schema.names)
-    problems = Problems(where)
-    new_documents: list[Document] = []
-    spans: list[tuple[str, Annotation]] = []
-    statuses: list[tuple[str, str]] = []
-    categories: list[tuple[str, str, str, list[str]]] = []
     sets = {category.name: category for category in store.label_schema.categories}
-    documents = _merged(documents, report, where)
     taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
     entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
     # Looked up in batches, not a query per document: the documents already in the project
     # and the spans they hold.
-    known = store.documents_by_uid(d.uid for d in documents)
+    known = checked.known = store.documents_by_uid(d.uid for d in documents)
     held = {document.id: spans for document, spans in
             store.documents_with_annotations([document.id for document in known.values()])}
+    now = utc_now()
     for document in documents:
         record = f"document {document.uid!r}"
         for note in document.notes:
@@ -190,13 +227,19 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
             if too_wide("source", document.meta.get("source")):
                 problems.add(record, "source", too_wide("source", document.meta["source"]))
                 continue
-            try:
-                new_documents.append(Document(uid=document.uid, text=document.text, origin=where,
-                                              **{k: v for k, v in document.meta.items() if v is not None
-                                                 and k in ("title", "source", "url", "published", "extra")}))
-            except ValidationError as exc:
-                problems.add(record, *first_error(exc))
-                continue
+            fields = {k: v for k, v in document.meta.items() if v is not None
+                      and k in ("title", "source", "url", "published", "extra")}
+            if plain:
+                row = plain_document(document.uid, document.text, where, fields)
+                if row is None:
+                    return None
+                checked.documents.append(row)
+            else:
+                try:
+                    checked.documents.append(Document(uid=document.uid, text=document.text, origin=where, **fields))
+                except ValidationError as exc:
+                    problems.add(record, *first_error(exc))
+                    continue
             present: set[tuple] = set()
         else:
             present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
@@ -226,31 +269,72 @@ def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
                                        "the project; skipped")
                 continue
             present.add((start, end, label, annotator))
+            doc_id = existing.id if existing else 0
+            if plain:
+                if extra or not plain_span(start, end, label, annotator):
+                    return None
+                checked.spans.append((document.uid, {"id": "", "doc_id": doc_id, "start": start, "end": end,
+                                                     "label": label, "annotator": annotator, "created": now,
+                                                     "updated": now, "value": None, "entity_id": None}))
+                continue
             fields = {k: v for k, v in extra.items() if v is not None}
             try:
-                spans.append((document.uid, Annotation(doc_id=existing.id if existing else 0, start=start,
-                                                       end=end, label=label, annotator=annotator, **fields)))
+                checked.spans.append((document.uid, Annotation(doc_id=doc_id, start=start, end=end, label=label,
+                                                               annotator=annotator, **fields)))
             except ValidationError as exc:
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
-        categories.extend((document.uid, *entry) for entry in _categories(document, sets, report, where, record))
-        statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
-                        if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
-    problems.refuse_if_any()
+        checked.categories.extend((document.uid, *entry)
+                                  for entry in _categories(document, sets, report, where, record))
+        checked.statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
+                                if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
+    if plain and problems.found:
+        return None
+    return checked
+
+
+def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
+         entities: list[Entity] = (), facts: list[Fact] = ()) -> None:
+    """Check every document and span of a file, then write them: nothing is written if a
+    record is malformed (``FileRefused``); records that do not fit the project are reported.
+
+    Records are checked without models first (a file of 40,000 spans took most of its
+    import building them); anything those checks are not sure of sends the whole file
+    through the models, so that every problem is found and worded by them."""
+    documents = _merged(documents, report, where)
+    checked = _check(store, documents, where, entities, plain=True)
+    if checked is None:
+        checked = _check(store, documents, where, entities, plain=False)
+    checked.problems.refuse_if_any()
+    report.merge(checked.report)
+    if checked.plain:
+        uids = [row["uid"] for row in checked.documents]
+    else:
+        uids = [document.uid for document in checked.documents]
     with store.transaction():  # the whole file, or (killed, refused by the database) none of it
         for entity in entities:
             store.add_entity(entity)
-        ids = dict(zip((d.uid for d in new_documents), store.add_documents(new_documents)))
-        written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in spans]
-        store.add_annotations(written)
-        for uid, annotator in statuses:
-            doc_id = ids.get(uid) or known[uid].id
+        if checked.plain:
+            ids = dict(zip(uids, store.add_document_rows(checked.documents)))
+            written = []
+            for (uid, row), span_id in zip(checked.spans, new_ids(len(checked.spans))):
+                row["id"] = span_id
+                if uid in ids:
+                    row["doc_id"] = ids[uid]
+                written.append(row)
+            store.add_annotation_rows(written)
+        else:
+            ids = dict(zip(uids, store.add_documents(checked.documents)))
+            written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
+            store.add_annotations(written)
+        for uid, annotator in checked.statuses:
+            doc_id = ids.get(uid) or checked.known[uid].id
             store.set_status(doc_id, annotator, DocumentStatus.DONE)
         for fact in facts:
             store.save_fact(fact)
-        for uid, who, set_name, choices in categories:
+        for uid, who, set_name, choices in checked.categories:
             store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
-    report.categories_added += len(categories)
-    report.added += [ids[d.uid] for d in new_documents]
+    report.categories_added += len(checked.categories)
+    report.added += [ids[uid] for uid in uids]
     report.spans_added += len(written)
 
 
@@ -279,16 +363,22 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content) go
     through the readers above, the rest through the article importer. One report for all."""
-    formats = {p: fmt for p in paths if p.is_file() and (fmt := detect(p))}
-    annotated = list(formats)
     report = ImportReport()
-    for path in annotated:
+    annotated: set[Path] = set()
+    for path in paths:
+        if path in annotated or not path.is_file():
+            continue
+        fmt, parsed = _sniff(path)  # detected once, and a Label Studio file parsed once
+        if fmt is None:
+            continue
+        annotated.add(path)
         try:
-            report.merge(import_annotated(store, path, formats[path]))  # detected once: a whole parse of the file
+            report.merge(import_annotated(store, path, fmt, parsed))
         except FileRefused as exc:
             report.problems += exc.problems
         except CuratorError as exc:
             report.problems.append(ImportProblem(str(path), str(exc)))
+        del parsed
     report.merge(import_files(store, [p for p in paths if p not in annotated], job))
     return report
 

@@ -36,9 +36,11 @@ def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str |
     return record.text(completed_by, "completed_by")
 
 
-def read_labelstudio(path: Path) -> list[AnnotatedDocument]:
-    """Label Studio tasks; raises ``FileRefused`` (nothing read) if any task is malformed."""
-    payload = load_json(path)
+def read_labelstudio(path: Path, payload: Any = None) -> list[AnnotatedDocument]:
+    """Label Studio tasks; raises ``FileRefused`` (nothing read) if any task is malformed.
+    ``payload``: the file's JSON, if it was already read as ``load_json`` reads it."""
+    if payload is None:
+        payload = load_json(path)
     if not isinstance(payload, list):
         raise CuratorError(f"{path}: a Label Studio export is a list of tasks, not {describe(payload)}")
     problems = Problems(str(path))

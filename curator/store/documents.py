@@ -53,24 +53,21 @@ class DocumentStore(Transactional):
 
     def add_documents(self, documents: Sequence[Document]) -> list[int]:
         """Insert documents in one transaction; all or none. Returns their ids."""
+        return self.add_document_rows([
+            {"uid": doc.uid, "title": doc.title, "source": doc.source, "url": doc.url, "published": doc.published,
+             "text": doc.text, "origin": doc.origin, "extra": doc.extra}
+            for doc in documents
+        ])
+
+    def add_document_rows(self, documents: Sequence[dict[str, Any]]) -> list[int]:
+        """``add_documents`` for documents given as their fields (uid, title, source, url,
+        published, text, origin, extra), already checked as the ``Document`` model checks
+        them: an import's bulk path, without a model per document. Returns their ids."""
         if not documents:
             return []
         now = utc_now()
-        rows = [
-            {
-                "uid": doc.uid,
-                "title": doc.title,
-                "source": doc.source,
-                "url": doc.url,
-                "published": doc.published,
-                "text": doc.text,
-                "origin": doc.origin,
-                "extra": doc.extra,
-                "created": now,
-                "search": search_key(doc.uid, doc.title, doc.source),
-            }
-            for doc in documents
-        ]
+        rows = [{**doc, "created": now, "search": search_key(doc["uid"], doc["title"], doc["source"])}
+                for doc in documents]
         with self._begin() as conn, _unique(
                 "another import added articles with the same ids at the same time; nothing of this batch "
                 "was added. Run the import again: it skips the articles already there"):
@@ -198,8 +195,8 @@ class DocumentStore(Transactional):
             query = query.where(d.id.in_(sa.select(d.id).where(d.search.like(like_pattern(search), escape="\\"))))
         ordering = column.desc() if descending else column.asc()
         query = query.order_by(ordering.nulls_last(), documents_table.c.id)
-        with self._connect() as conn:
-            return list(conn.execute(query).scalars())
+        with self._connect() as conn:  # fetched at once: a row at a time took 0.2 s for 100,000
+            return conn.execute(query).scalars().all()
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
         """The list rows for ``ids`` (status and span count are the annotator's)."""

@@ -126,6 +126,10 @@ class EventHub:
 
         return unsubscribe
 
+    def listening(self) -> bool:
+        """Whether anyone listens: a writer may skip building events nobody will read."""
+        return bool(self._listeners)
+
     def emit(self, event: Event) -> None:
         for listener in list(self._listeners):
             listener(event)

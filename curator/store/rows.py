@@ -7,7 +7,7 @@ import contextlib
 import itertools
 import json
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
 
@@ -100,9 +100,18 @@ def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, keys))}) "
            f"VALUES ({', '.join('?' * len(keys))})")
-    columns = [[row[key] for row in rows] if convert is None else [convert(row[key]) for row in rows]
+    columns = [[row[key] for row in rows] if convert is None else _converted([row[key] for row in rows], convert)
                for key, convert in converters]
     conn.exec_driver_sql(sql, list(zip(*columns)))
+
+
+def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """A column's values converted for the driver; converted once when every row holds the
+    same value (a batch's one time of creation, a span's null value)."""
+    first = values[0]
+    if all(value is first for value in values):
+        return [convert(first)] * len(values)
+    return [convert(value) for value in values]
 
 
 @contextlib.contextmanager

@@ -155,9 +155,11 @@ class DocumentTableModel(QAbstractTableModel):
     }
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = self.COLUMNS[column][0]
-        self._sort = "id" if key == "spans" else key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        key = self.COLUMNS[column][0] if column >= 0 else "id"  # -1: no column, the import order
+        sort, descending = ("id" if key == "spans" else key), order == Qt.SortOrder.DescendingOrder
+        if (sort, descending) == (self._sort, self._descending):
+            return  # the view asks again as it is set up (indicator, then sorting on): the ids are read
+        self._sort, self._descending = sort, descending
         self._reload()
 
     # -- store events -----------------------------------------------------------------

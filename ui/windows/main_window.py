@@ -37,10 +37,7 @@ from curator.domain.models import (
 from curator.domain.schema import LabelKind
 from curator.domain.text import snap_to_words
 from curator.errors import CuratorError
-from curator.exporting import export
 from curator.formats.article_files import SUPPORTED_SUFFIXES
-from curator.formats.export import TOOL_FORMATS, ExportRefused
-from curator.formats.interop import detect, export_interop, import_paths
 from curator.project import Settings
 from curator.session import Session, Step, editing
 from curator.session.commands import (
@@ -77,10 +74,8 @@ from ui.store_events import StoreEvents
 from ui.widgets.annotation_panel import AnnotationPanel
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import ListTable, share_columns
-from ui.windows.duplicates_window import DuplicatesWindow
 from ui.windows.help_sheet import HelpSheet
 from ui.windows.label_editor import LabelEditor
-from ui.windows.review_window import ReviewWindow
 from ui.windows.validation_dialog import ValidationDialog
 from ui.workers import BackgroundTask, run_task
 
@@ -154,8 +149,10 @@ class MainWindow(QMainWindow):
         self.document_table.setModel(self.documents)
         self.document_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.document_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.document_table.setSortingEnabled(True)
+        # Unsorted (import order) before sorting is on: in the other order the view sorted the
+        # list twice, by title and back, each reading every id (a second on 100,000 articles).
         self.document_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.document_table.setSortingEnabled(True)
         self.document_table.verticalHeader().hide()
         self.document_table.verticalHeader().setDefaultSectionSize(24)
         self.document_table.setWordWrap(False)
@@ -744,6 +741,9 @@ class MainWindow(QMainWindow):
         return None
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
+        # The readers and writers of files are imported when first used, not while the window starts.
+        from curator.formats.interop import import_paths
+
         return self.run_task("Importing", lambda job: import_paths(self.store, paths, job),
                              lambda report: self._on_imported(report, paths))
 
@@ -760,6 +760,8 @@ class MainWindow(QMainWindow):
             if button != QMessageBox.StandardButton.Yes:
                 self.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
+            from curator.formats.interop import detect, import_paths
+
             command = add_found_labels(self.store, list(missing))
             if command is not None and self.apply(command):
                 annotated = [path for path in paths if path.is_file() and detect(path)]
@@ -819,6 +821,10 @@ class MainWindow(QMainWindow):
 
     def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
+        from curator.exporting import export
+        from curator.formats.export import TOOL_FORMATS, ExportRefused
+        from curator.formats.interop import export_interop
+
         def work(job):
             if fmt in TOOL_FORMATS:
                 return export_interop(self.store, target, fmt, annotator)
@@ -848,6 +854,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Annotators work blind: turn on Review → Work as reviewer first", 5000)
             return None
         if self.review_window is None:
+            # Imported when first opened (it brings numpy), not while the window starts.
+            from ui.windows.review_window import ReviewWindow
+
             self.review_window = ReviewWindow(self.session, self)
             self.review_window.duplicates_requested.connect(self.open_duplicates)
         self.review_window.show()
@@ -858,6 +867,10 @@ class MainWindow(QMainWindow):
         """The Duplicates area: articles, entities and facts reported by several sources."""
 
         if self.duplicates_window is None:
+            from ui.windows.duplicates_window import (
+                DuplicatesWindow,  # when first opened
+            )
+
             self.duplicates_window = DuplicatesWindow(self.session, self)
         self.duplicates_window.show()
         self.duplicates_window.raise_()
