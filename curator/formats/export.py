@@ -344,9 +344,12 @@ def dataset_format(target: str | Path, fmt: str | None = None) -> str:
 def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,
            job: Job | None = None, decided: Decided = NOTHING_DECIDED) -> list[Problem]:
     """Write the dataset in the format given, or the one the target's suffix names."""
-    from curator.formats.excel import export_xlsx
+    fmt = dataset_format(target, fmt)
+    if fmt == "xlsx":
+        from curator.formats.excel import export_xlsx  # the workbook code, only for a workbook
 
-    writer = {"json": export_json, "jsonl": export_jsonl, "xlsx": export_xlsx}[dataset_format(target, fmt)]
+        return export_xlsx(store, Path(target), annotator, job, decided=decided)
+    writer = {"json": export_json, "jsonl": export_jsonl}[fmt]
     return writer(store, Path(target), annotator, job, decided=decided)
 
 
