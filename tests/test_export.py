@@ -345,3 +345,17 @@ def test_worker_processes_refuse_bad_data_and_leave_nothing(filled, tmp_path, mo
         (tmp_path / "out").mkdir(exist_ok=True)
         export_json(filled, tmp_path / "out" / "out.json", workers=2, parallel_from=1)
     assert list((tmp_path / "out").iterdir()) == []  # neither the export nor its parts
+
+
+def test_a_json_export_imports_no_workbook_code_and_no_numpy(tmp_path):
+    import subprocess
+
+    from curator.project import create_sample_project
+
+    store, _ = create_sample_project(tmp_path / "sample")
+    store.close()
+    script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
+              "print(sorted(m for m in sys.modules if m in ('curator.formats.excel', 'xlsxwriter', 'numpy')))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
