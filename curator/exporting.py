@@ -45,6 +45,8 @@ def export(store: Store, target: str | Path, fmt: str | None = None, annotator: 
 def export_agreement(report, target: str | Path) -> None:
     """Write an agreement report as JSON, or as an Excel workbook with one sheet per table."""
     from curator.analysis.agreement import agreement_tables
-    from curator.formats.excel import export_agreement as write_agreement  # only this needs the workbook code
+    from curator.formats.excel import (
+        export_agreement as write_agreement,  # only this needs the workbook code
+    )
 
     write_agreement(report.to_dict(), agreement_tables(report), target)

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from curator.domain.attribution import attribution_of, cited_outlet
 from curator.domain.models import GOLD, Annotation, Document, Fact
-from curator.domain.text import sentence_around
+from curator.domain.text import paragraph_bounds, sentence_around, sentence_bounds
 from curator.errors import CuratorError
 from curator.store import Store
 
@@ -40,7 +40,6 @@ def project_measures(store: Store) -> dict[str, tuple[str, ...]]:
         return dict(MEASURES)
     return {str(name): tuple(str(word) for word in words) for name, words in stored.items()
             if isinstance(words, list)}
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
 
 
@@ -89,20 +88,6 @@ class FactProposal:
 
     def conflict(self, tolerance: float = DEFAULT_TOLERANCE) -> bool:
         return self.spread > tolerance
-
-
-def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, position):
-        start = match.end()
-    following = _SENTENCE_END.search(text, position)
-    return start, following.start() if following else len(text)
-
-
-def _paragraph_bounds(text: str, position: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return start, end if end >= 0 else len(text)
 
 
 def measure_of(sentence: str, position: int | None = None, measures: dict | None = None) -> str | None:
@@ -169,7 +154,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             value = span.value or {}
             if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
                 continue
-            lo, hi = _sentence_bounds(document.text, span.start)
+            lo, hi = sentence_bounds(document.text, span.start)
             measure = measure_of(document.text[lo:hi], span.start - lo, measures)
             period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
             if measure is None or period is None:
@@ -189,7 +174,7 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
                     and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
 
             # The entities the sentence names; if it names none, those of its paragraph.
-            subjects = named(lo, hi) or named(*_paragraph_bounds(document.text, span.start))
+            subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
                                              chosen or said or cited_outlet(document.source), subjects))

@@ -136,10 +136,22 @@ def like_pattern(search: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def sentence_around(text: str, position: int) -> str:
-    """The sentence (or line) of ``text`` that holds ``position``."""
+def sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """Where the sentence (or line) of ``text`` that holds ``position`` starts and ends."""
     start = 0
     for match in _SENTENCE_END.finditer(text, 0, position):
         start = match.end()
     following = _SENTENCE_END.search(text, position)
-    return text[start : following.start() if following else len(text)]
+    return start, following.start() if following else len(text)
+
+
+def sentence_around(text: str, position: int) -> str:
+    """The sentence (or line) of ``text`` that holds ``position``."""
+    start, end = sentence_bounds(text, position)
+    return text[start:end]
+
+
+def paragraph_bounds(text: str, position: int) -> tuple[int, int]:
+    """Where the paragraph (line) of ``text`` that holds ``position`` starts and ends."""
+    end = text.find("\n", position)
+    return text.rfind("\n", 0, position) + 1, end if end >= 0 else len(text)

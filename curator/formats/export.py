@@ -346,7 +346,9 @@ def export(store: Store, target: str | Path, fmt: str | None = None, annotator: 
     """Write the dataset in the format given, or the one the target's suffix names."""
     fmt = dataset_format(target, fmt)
     if fmt == "xlsx":
-        from curator.formats.excel import export_xlsx  # the workbook code, only for a workbook
+        from curator.formats.excel import (
+            export_xlsx,  # the workbook code, only for a workbook
+        )
 
         return export_xlsx(store, Path(target), annotator, job, decided=decided)
     writer = {"json": export_json, "jsonl": export_jsonl}[fmt]
