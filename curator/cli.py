@@ -15,7 +15,13 @@ from curator.domain.names import check_annotator, file_stem, printable
 from curator.domain.schema import TEMPLATES, template
 from curator.errors import CuratorError, DataError, DuplicateError
 from curator.formats import FORMATS, TOOL_FORMATS
-from curator.project import Settings, create_sample_project, open_project, resolve_layer
+from curator.project import (
+    Settings,
+    acting_annotator,
+    create_sample_project,
+    open_project,
+    resolve_layer,
+)
 from curator.store import Store
 
 
@@ -247,7 +253,7 @@ def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Call
 def _cmd_history(args: argparse.Namespace) -> int:
     from curator.session import Session
 
-    annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
+    annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)
         if args.command == "history":
@@ -282,7 +288,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from curator.analysis.suggest import bulk_accept, suggest_document
     from curator.session import Session
 
-    annotator = check_annotator(args.annotator, "--annotator") if args.annotator else Settings().annotator
+    annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)  # each document's accepted batch is one undoable edit
         if args.doc:

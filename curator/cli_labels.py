@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from curator.domain.names import check_annotator, printable
+from curator.domain.names import printable
 from curator.domain.schema import (
     CategorySet,
     Choice,
@@ -16,7 +16,7 @@ from curator.domain.schema import (
     choice_from_text,
 )
 from curator.errors import CuratorError, DataError
-from curator.project import Settings, open_project
+from curator.project import acting_annotator, open_project
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -94,8 +94,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def _session(store, args):
     from curator.session import Session
 
-    name = check_annotator(args.annotator, "--annotator") if getattr(args, "annotator", None) else Settings().annotator
-    return Session(store, name)
+    return Session(store, acting_annotator(getattr(args, "annotator", None)))
 
 
 def _do(store, args, command) -> int:

@@ -147,3 +147,8 @@ class Settings:
         temp = self.path.with_suffix(".tmp")
         temp.write_text(json.dumps(data, indent=2), encoding="utf-8")
         os.replace(temp, self.path)
+
+
+def acting_annotator(given: str | None) -> str:
+    """Whose edits a command makes: the name given (``--annotator``), checked, or the user's."""
+    return check_annotator(given, "--annotator") if given else Settings().annotator
