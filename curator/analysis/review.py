@@ -132,6 +132,12 @@ def _finished(store: Store, names: list[str]) -> dict[str, set[int]]:
     return {n: {d for d, st in store.statuses(n).items() if st is DocumentStatus.DONE} for n in names}
 
 
+def _annotators_and_finished(store: Store) -> tuple[list[str], dict[str, set[int]]]:
+    """Every annotator but gold, and the documents each marked done."""
+    names = sorted(set(store.annotators()) - {GOLD})
+    return names, _finished(store, names)
+
+
 def _worked(doc_id: int, spans: list[Annotation], names: list[str], done: dict[str, set[int]]) -> list[str]:
     """The annotators who worked on a document: those with a span in it or who marked it done."""
     present = {s.annotator for s in spans}
@@ -180,8 +186,7 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
     dropped = [doc_id for doc_id in stored if doc_id not in fingerprints]
     fresh: dict[int, tuple[str, dict]] = {}
     if stale:
-        names = sorted(set(store.annotators()) - {GOLD})
-        done = _finished(store, names)
+        names, done = _annotators_and_finished(store)
         for index, (document, spans) in enumerate(store.documents_with_annotations(stale)):
             if index % 200 == 0:
                 job.check()
@@ -206,8 +211,7 @@ def relabel_keys(store: Store, source: str, target: str | None) -> dict[str, str
     settled = store.reviews()
     if not settled:
         return {}
-    names = sorted(set(store.annotators()) - {GOLD})
-    done = _finished(store, names)
+    names, done = _annotators_and_finished(store)
     affected = {review.doc_id for review in settled.values()}
     keys: dict[str, str] = {}
     for document, spans in store.documents_with_annotations(affected):
@@ -267,8 +271,7 @@ def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Ba
     settled = store.reviews()
     agreed = [item for item in stored_items(store, job) if item.agreed and item.key not in settled]
     keys = {item.key for item in agreed}
-    names = sorted(set(store.annotators()) - {GOLD})
-    done = _finished(store, names)
+    names, done = _annotators_and_finished(store)
     commands = []
     for document, spans in store.documents_with_annotations({item.doc_id for item in agreed}):
         for item in items_for(document.id, document.uid, spans, _worked(document.id, spans, names, done)):
