@@ -305,8 +305,8 @@ class ValueEditor(QGroupBox):
         typed = self.entity_box.currentText().strip()
         shown = {self.entity_box.itemText(i): self.entity_box.itemData(i) for i in range(self.entity_box.count())}
         completion = self.entity_box.completer().currentCompletion() if typed else ""
-        match = (shown.get(typed) or
-                 next((e.id for e in [known_entity(self._entities, typed, span.label)] if e), None) or
+        known = known_entity(self._entities, typed, span.label)  # a name or alias of the span's type
+        match = (shown.get(typed) or (known.id if known else None) or
                  next((e.id for e in self._entities if typed and fold(e.name) == fold(typed)), None) or
                  (shown.get(completion) if completion and fold(typed) in fold(completion) else None))
         if match:
