@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 from curator.domain.models import Annotation, Document
 from curator.errors import DuplicateError
 from curator.exporting import export
-from curator.formats.excel import EXCEL_MAX_CELL, export_xlsx
+from curator.formats.excel import export_xlsx
 from curator.formats.export import ExportRefused, export_json
 from curator.formats.validate import Severity, check_document, validate_project
+from curator.formats.xlsx_writer import EXCEL_MAX_CELL
 from curator.store import annotations_table
 
 TEXT = "=SUM(A1) Kazakhstan traded US$24.2 billion with China."
@@ -80,6 +81,20 @@ def test_excel_export_has_typed_sheets_and_neutralised_formulas(filled, tmp_path
     assert money["start"] == TEXT.index("US$") and isinstance(money["start"], int)
     assert (money["amount"], money["unit"], money["qualifier"]) == (24200000000, "USD", "exact")
     assert money["created"].year >= 2026  # a real Excel date, not text
+
+
+def test_excel_export_of_texts_that_look_like_markup_opens_and_keeps_them(store, tmp_path):
+    """XlsxWriter's streaming mode wrote a text from ``<r>`` to ``</r>`` unescaped: this
+    article made a workbook no reader could open."""
+    text = "<r>Kazakhstan & China</r>"
+    doc_id = store.add_documents([Document(uid="d1", text=text, title="<r>a & b</r>", source="_x0041_")])[0]
+    store.add_annotation(Annotation(doc_id=doc_id, start=3, end=13, label="LOCATION", annotator="ann"))
+    target = tmp_path / "out.xlsx"
+    export_xlsx(store, target)
+    book = openpyxl.load_workbook(target)
+    row = {h.value: c.value for h, c in zip(book["documents"][1], book["documents"][2])}
+    assert (row["title"], row["text"]) == ("<r>a & b</r>", text)
+    assert book["annotations"]["E2"].value == "Kazakhstan"
 
 
 @pytest.mark.parametrize(
@@ -355,7 +370,7 @@ def test_a_json_export_imports_no_workbook_code_and_no_numpy(tmp_path):
     store, _ = create_sample_project(tmp_path / "sample")
     store.close()
     script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
-              "print(sorted(m for m in sys.modules if m in ('curator.formats.excel', 'xlsxwriter', 'numpy')))")
+              "print(sorted(m for m in sys.modules if m in ('curator.formats.excel', 'curator.formats.xlsx_writer', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,90 +16,44 @@ from curator.errors import CuratorError
 from curator.formats.export import (
     NOTHING_DECIDED,
     Decided,
-    _json_default,
     _refuse_on_errors,
     collect,
 )
 from curator.formats.fact_table import fact_rows
 from curator.formats.outputs import atomic_path, parts_folder
 from curator.formats.validate import Problem, fact_problems
+from curator.formats.xlsx_writer import (
+    EXCEL_MAX_ROWS,
+    Workbook,
+    excel_parts,
+)
 from curator.jobs import Job
 from curator.store import Store
 
 # -- Excel ---------------------------------------------------------------------
 
-EXCEL_MAX_CELL = 32_767
-EXCEL_MAX_ROWS = 1_048_576
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 class _SheetStream:
-    """Writes rows to an xlsxwriter sheet, handling Excel's limits.
+    """Writes rows to a workbook's sheet, continuing a table longer than a sheet on
+    ``name (2)``, ``name (3)``...; a text longer than a cell keeps its first part in
+    the cell and the rest goes to the ``overflow`` sheet, row by row, so nothing is cut."""
 
-    A table longer than a sheet continues on ``name (2)``, ``name (3)``...; a text
-    longer than a cell keeps its first part in the cell and the rest in the
-    ``overflow`` sheet, row by row, so nothing is cut.
-    """
-
-    def __init__(self, book: Any, name: str, columns: list[tuple[str, int]], formats: dict[str, Any],
-                 overflow: Callable[[str, int, str, str], None], max_rows: int = EXCEL_MAX_ROWS) -> None:
-        self.book, self.name, self.columns, self.formats = book, name, columns, formats
-        self.overflow = overflow
+    def __init__(self, book: Workbook, name: str, columns: list[tuple[str, int]],
+                 max_rows: int = EXCEL_MAX_ROWS) -> None:
+        self.book, self.name, self.columns = book, name, columns
         self.max_rows = max_rows
-        self.part = 0
-        self.sheet: Any = None
-        self.row = 0
-        self._new_sheet()
-
-    def _new_sheet(self) -> None:
-        self.part += 1
-        title = self.name if self.part == 1 else f"{self.name} ({self.part})"
-        self.sheet = self.book.add_worksheet(title)
-        for col, (header, width) in enumerate(self.columns):
-            self.sheet.set_column(col, col, width)
-            self.sheet.write_string(0, col, header, self.formats["header"])
-        self.sheet.freeze_panes(1, 0)
-        self.row = 0
-        self.title = title
+        self.part = 1
+        self.sheet = book.add_sheet(name, columns)
 
     def write(self, values: list[Any]) -> None:
-        if self.row + 1 >= self.max_rows:
-            self._close_sheet()
-            self._new_sheet()
-        self.row += 1
-        for col, value in enumerate(values):
-            self._cell(col, value)
-
-    def _cell(self, col: int, value: Any) -> None:
-        sheet, row = self.sheet, self.row
-        if value is None:
-            return
-        if isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
-        elif isinstance(value, (int, float)):
-            sheet.write_number(row, col, value)
-        elif isinstance(value, datetime):
-            naive = value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-            sheet.write_datetime(row, col, naive, self.formats["datetime"])
-        elif isinstance(value, date):
-            sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.formats["date"])
-        else:
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=_json_default)
-            if len(text) > EXCEL_MAX_CELL // 2:  # may be over the limit: count as Excel does
-                first, *rest = excel_parts(text)
-                if rest:
-                    self.overflow(self.title, row + 1, self.columns[col][0], "".join(rest))
-                text = first
-            # Excel would evaluate these as formulas if the cell were edited or the
-            # sheet saved as CSV; the quote prefix keeps them plain text, unchanged.
-            fmt = self.formats["quoted"] if text.startswith(_FORMULA_STARTS) else None
-            sheet.write_string(row, col, text, fmt)
-
-    def _close_sheet(self) -> None:
-        self.sheet.autofilter(0, 0, max(self.row, 1), len(self.columns) - 1)
+        if self.sheet.rows + 2 > self.max_rows:
+            self.sheet.close()
+            self.part += 1
+            self.sheet = self.book.add_sheet(f"{self.name} ({self.part})", self.columns)
+        self.sheet.write(values)
 
     def close(self) -> None:
-        self._close_sheet()
+        self.sheet.close()
 
 
 DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
@@ -155,107 +108,79 @@ def _value_cells(value: dict | None) -> list:
 def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
                 max_rows: int = EXCEL_MAX_ROWS, decided: Decided = NOTHING_DECIDED) -> list[Problem]:
     """Write the dataset as an Excel workbook, one sheet per table; returns the warnings."""
-    import xlsxwriter  # imported here: only exports need it
-
     target = Path(target)
     problems: list[Problem] = fact_problems(store)
     _refuse_on_errors(target, problems)  # before a workbook is begun
     with atomic_path(target) as temp:
-        # xlsxwriter's row files go beside the export, so a killed export leaves none in /tmp.
-        book = xlsxwriter.Workbook(str(temp), {"constant_memory": True, "strings_to_formulas": False,
-                                               "strings_to_urls": False, "strings_to_numbers": False,
-                                               "tmpdir": str(parts_folder(temp))})
-        formats = {
-            "header": book.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1}),
-            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-            "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-            "quoted": book.add_format({"quote_prefix": True}),
-        }
         overflow_rows: list[tuple[str, int, str, str]] = []
 
         def overflow(sheet: str, row: int, column: str, rest: str) -> None:
             overflow_rows.append((sheet, row, column, rest))
 
-        entities = {entity.id: entity for entity in store.entities()}
-        mentions: dict[str, int] = {}
-        documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, formats, overflow, max_rows)
-        annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, formats, overflow, max_rows)
-        categories: list[list] = []  # few: one row per document and set, kept for their own sheet
-        for document in collect(store, annotator, job, problems, decided):
-            categories.extend([document["id"], entry["annotator"], entry["set"], "; ".join(entry["choices"])]
-                              for entry in document["categories"])
-            uid, published = document["id"], document["published"]
-            documents.write([uid, document["title"], document["source"], document["url"],
-                             date.fromisoformat(published) if published else None, document["status"],
-                             len(document["annotations"]), document["text"]])
-            for span in document["annotations"]:
-                entity = entities.get(span["entity_id"]) if span["entity_id"] else None
-                if entity:
-                    mentions[entity.id] = mentions.get(entity.id, 0) + 1
-                annotations.write([uid, span["id"], span["start"], span["end"], span["text"], span["label"],
-                                   span["annotator"], *_value_cells(span["value"]), span["entity_id"],
-                                   entity.name if entity else None, datetime.fromisoformat(span["created"]),
-                                   datetime.fromisoformat(span["updated"])])
-        documents.close()
-        annotations.close()
-        schema = store.label_schema
-        if schema.categories or categories:
-            category_sheet = _SheetStream(book, "categories", CATEGORY_COLUMNS, formats, overflow, max_rows)
-            for row in categories:
-                category_sheet.write(row)
-            category_sheet.close()
-        entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, formats, overflow, max_rows)
-        for entity in entities.values():
-            entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
-                                mentions.get(entity.id, 0)])
-        entity_sheet.close()
-        fact_sheet = _SheetStream(book, "facts", FACT_COLUMNS, formats, overflow, max_rows)
-        for row in fact_rows(store):
-            fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
-                              for c, _width in FACT_COLUMNS])
-        fact_sheet.close()
-        label_sheet = _SheetStream(book, "labels", LABEL_COLUMNS, formats, overflow, max_rows)
-        for label in schema.labels:  # the schema the export was validated against
-            label_sheet.write([schema.key_of(label.name), label.name, label.kind.value, label.color,
-                               label.description])
-        for category in schema.categories:
-            label_sheet.write([None, category.name, "category, " + ("several" if category.multiple else "one"),
-                               None, "; ".join(c.name + (f" [{c.key}]" if c.key else "") for c in category.choices)])
-        label_sheet.close()
-        if decided.agreement:  # worked out by whoever asked, when two or more annotators worked
-            write_agreement_sheets(book, formats, decided.agreement, prefix="agreement ")
-        if overflow_rows:
-            _write_overflow(book, formats, overflow_rows, overflow, max_rows)
-        _refuse_on_errors(target, problems)
-        book.close()
+        # The sheets are written beside the export, so a killed export leaves none in /tmp.
+        with Workbook(temp, parts_folder(temp), overflow) as book:
+            entities = {entity.id: entity for entity in store.entities()}
+            mentions: dict[str, int] = {}
+            documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, max_rows)
+            annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, max_rows)
+            categories: list[list] = []  # few: one row per document and set, kept for their own sheet
+            for document in collect(store, annotator, job, problems, decided):
+                categories.extend([document["id"], entry["annotator"], entry["set"], "; ".join(entry["choices"])]
+                                  for entry in document["categories"])
+                uid, published = document["id"], document["published"]
+                documents.write([uid, document["title"], document["source"], document["url"],
+                                 date.fromisoformat(published) if published else None, document["status"],
+                                 len(document["annotations"]), document["text"]])
+                for span in document["annotations"]:
+                    entity = entities.get(span["entity_id"]) if span["entity_id"] else None
+                    if entity:
+                        mentions[entity.id] = mentions.get(entity.id, 0) + 1
+                    annotations.write([uid, span["id"], span["start"], span["end"], span["text"], span["label"],
+                                       span["annotator"], *_value_cells(span["value"]), span["entity_id"],
+                                       entity.name if entity else None, datetime.fromisoformat(span["created"]),
+                                       datetime.fromisoformat(span["updated"])])
+            documents.close()
+            annotations.close()
+            schema = store.label_schema
+            if schema.categories or categories:
+                category_sheet = _SheetStream(book, "categories", CATEGORY_COLUMNS, max_rows)
+                for row in categories:
+                    category_sheet.write(row)
+                category_sheet.close()
+            entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, max_rows)
+            for entity in entities.values():
+                entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
+                                    mentions.get(entity.id, 0)])
+            entity_sheet.close()
+            fact_sheet = _SheetStream(book, "facts", FACT_COLUMNS, max_rows)
+            for row in fact_rows(store):
+                fact_sheet.write([_number(row[c]) if c in ("accepted_amount", "amount") else row[c]
+                                  for c, _width in FACT_COLUMNS])
+            fact_sheet.close()
+            label_sheet = _SheetStream(book, "labels", LABEL_COLUMNS, max_rows)
+            for label in schema.labels:  # the schema the export was validated against
+                label_sheet.write([schema.key_of(label.name), label.name, label.kind.value, label.color,
+                                   label.description])
+            for category in schema.categories:
+                label_sheet.write([None, category.name, "category, " + ("several" if category.multiple else "one"),
+                                   None, "; ".join(c.name + (f" [{c.key}]" if c.key else "") for c in category.choices)])
+            label_sheet.close()
+            if decided.agreement:  # worked out by whoever asked, when two or more annotators worked
+                write_agreement_sheets(book, decided.agreement, prefix="agreement ")
+            if overflow_rows:
+                _write_overflow(book, overflow_rows, max_rows)
+            _refuse_on_errors(target, problems)
+            book.close()
     return problems
 
 
-def _write_overflow(book: Any, formats: dict[str, Any], rows: list[tuple[str, int, str, str]],
-                    overflow: Callable[[str, int, str, str], None], max_rows: int) -> None:
+def _write_overflow(book: Workbook, rows: list[tuple[str, int, str, str]], max_rows: int) -> None:
     sheet = _SheetStream(book, "overflow", [("sheet", 14), ("row", 8), ("column", 12), ("part", 6), ("text", 80)],
-                         formats, overflow, max_rows)
+                         max_rows)
     for sheet_name, row, column, rest in rows:
         for part, text in enumerate(excel_parts(rest), start=2):
             sheet.write([sheet_name, row, column, part, text])
     sheet.close()
-
-
-def excel_parts(text: str) -> list[str]:
-    """``text`` cut into pieces that each fit an Excel cell. Excel counts UTF-16 code
-    units, so a character outside the Basic Multilingual Plane (an emoji) counts twice;
-    a piece never ends between the two halves of such a character."""
-    units = text.encode("utf-16-le", "surrogatepass")
-    if len(units) <= 2 * EXCEL_MAX_CELL:
-        return [text]
-    parts, start = [], 0
-    while start < len(units):
-        end = min(start + 2 * EXCEL_MAX_CELL, len(units))
-        if end < len(units) and 0xD800 <= int.from_bytes(units[end - 2 : end], "little") <= 0xDBFF:
-            end -= 2  # the high half of a pair: it goes with its low half to the next piece
-        parts.append(units[start:end].decode("utf-16-le", "surrogatepass"))
-        start = end
-    return parts
 
 
 def export_agreement(report: dict, tables: dict[str, list[dict]], target: str | Path) -> None:
@@ -269,28 +194,18 @@ def export_agreement(report: dict, tables: dict[str, list[dict]], target: str | 
         return
     if suffix != ".xlsx":
         raise CuratorError(f"{target}: agreement can be exported as .json or .xlsx")
-    import xlsxwriter
-
     with atomic_path(target) as temp:
-        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False, "strings_to_urls": False})
-        formats = {"header": book.add_format({"bold": True, "bg_color": "#e8e8e8", "bottom": 1}),
-                   "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-                   "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
-                   "quoted": book.add_format({"quote_prefix": True})}
-        write_agreement_sheets(book, formats, tables)
-        book.close()
+        with Workbook(temp, parts_folder(temp)) as book:
+            write_agreement_sheets(book, tables)
+            book.close()
 
 
-def write_agreement_sheets(book: Any, formats: dict[str, Any], tables: dict[str, list[dict]],
-                           prefix: str = "") -> None:
-    def ignore(*_args: Any) -> None:  # agreement cells are short; nothing overflows
-        return None
-
+def write_agreement_sheets(book: Workbook, tables: dict[str, list[dict]], prefix: str = "") -> None:
     for name, rows in tables.items():
         if not rows:
             continue
         columns = [(column, max(10, min(40, len(column) + 2))) for column in rows[0]]
-        sheet = _SheetStream(book, f"{prefix}{name}", columns, formats, ignore)
+        sheet = _SheetStream(book, f"{prefix}{name}", columns)
         for row in rows:
             sheet.write([row[column] for column, _width in columns])
         sheet.close()
