@@ -392,6 +392,40 @@ print(window.documents.rowCount())
 store.close()
 """
 
+# The article import in process, and the issue's floor for it: parsing every line with
+# orjson plus one bare ``executemany`` of the very rows the import stored (read back from
+# its project) into the documents table of a new project, on the same pragmas, committed.
+# Prints the two in seconds.
+FLOOR_SCRIPT = """
+import sqlite3, sys, time
+from pathlib import Path
+import orjson
+from curator.formats.articles import import_files
+from curator.store import Store
+path, imported, empty = sys.argv[1:4]
+store = Store.open(imported)
+start = time.perf_counter()
+import_files(store, [path])
+inside = time.perf_counter() - start
+store.close()
+source = sqlite3.connect(Path(imported) / "curator.db")
+cursor = source.execute("SELECT * FROM documents")
+columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+source.close()
+target = sqlite3.connect(Path(empty) / "curator.db", isolation_level=None)
+target.execute("PRAGMA journal_mode=WAL")
+target.execute("PRAGMA synchronous=FULL")
+start = time.perf_counter()
+with open(path, "rb") as lines:
+    records = [orjson.loads(line) for line in lines if line.strip()]
+target.execute("BEGIN")
+target.executemany(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+target.execute("COMMIT")
+floor = time.perf_counter() - start
+assert len(records) == len(rows), (len(records), len(rows))
+print(inside, floor)
+"""
+
 # Serves a document with its spans as JSON on loopback, for the like-for-like row only:
 # Curator has no server, so this is the same read the window makes behind Python's own
 # http.server, encoded as the JSON export encodes it.
@@ -436,6 +470,15 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
             seconds, peak, output = run_timed([*CURATOR, "import", str(project), str(files[source])], env)
             figures.add(operation, init + seconds)
             memory = max(memory, peak_init, peak)
+    for run in range(RUNS):  # the issue's floor for the article import, each run on new projects
+        imported, empty = folder / f"floor-{run}", folder / f"floor-empty-{run}"
+        for project in (imported, empty):
+            run_timed([*CURATOR, "init", str(project)], env)
+        _, _, output = run_timed([sys.executable, "-c", FLOOR_SCRIPT, str(files["articles"]), str(imported),
+                                  str(empty)], env)
+        inside, floor = (float(value) for value in output.split()[-2:])
+        figures.add("import in process", inside)
+        figures.add("floor", floor)
     project = folder / "labelstudio-0"  # the corpus with its spans, as the peers hold it
     for run in range(RUNS):
         seconds, peak, output = run_timed([*CURATOR, "export", str(project), "-o", str(folder / "out.json")], env)
@@ -529,6 +572,15 @@ def report(ours: Figures, peers: list[Figures], missing: dict[str, str], documen
     return "\n".join(lines)
 
 
+def floor_line(ours: Figures) -> str:
+    """The article import in process against the issue's floor, run by run (goal: 1.3x)."""
+    inside, floor = ours.seconds["import in process"], ours.seconds["floor"]
+    ratios = [mine / bare for mine, bare in zip(inside, floor, strict=True)]
+    return (f"- The article import in process: {spread(inside)}, against the floor (orjson parse of every line plus "
+            f"a bare `executemany` of the same rows, committed): {spread(floor)}; {statistics.median(ratios):.2f}x "
+            f"the floor ({min(ratios):.2f}-{max(ratios):.2f}), goal 1.3x.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=20_000)
@@ -561,6 +613,7 @@ def main() -> None:
         print(f"Curator: {ours.seconds}", flush=True)
         print()
         print(report(ours, peers, missing, args.docs, spans))
+        print(floor_line(ours))
         if args.json:
             args.json.write_text(json.dumps({"docs": args.docs, "spans": spans, "missing": missing, "sides": [
                 {"name": side.name, "seconds": side.seconds, "memory_mb": side.memory, "note": side.note}
