@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from curator.cli import main
 from curator.store import Store
@@ -101,3 +102,18 @@ def test_many_warnings_are_summarised_unless_verbose(tmp_path, capsys):
     code, _, err = run(capsys, "export", str(project), "--layer", "bot", "-o", str(tmp_path / "x.json"),
                        "--verbose")
     assert code == 0 and len(err.strip().splitlines()) == 30
+
+
+def test_init_imports_neither_sqlalchemy_nor_pydantic(tmp_path):
+    """Creating a SQLite project is the driver's work alone: SQLAlchemy and pydantic are
+    most of what ``curator init`` would otherwise cost (a third of a second)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from ui.launch import main; assert main(['init', sys.argv[1], '--name', 'Trade']) == 0; "
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'pydantic', 'alembic'}))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    with Store.open(tmp_path / "p") as store:
+        assert store.project.name == "Trade" and len(store.label_schema.labels) == 9
