@@ -117,3 +117,30 @@ def test_init_imports_neither_sqlalchemy_nor_pydantic(tmp_path):
     assert out.strip().splitlines()[-1] == "[]"
     with Store.open(tmp_path / "p") as store:
         assert store.project.name == "Trade" and len(store.label_schema.labels) == 9
+
+
+def test_imports_load_neither_the_exports_code_nor_metadata_detection(tmp_path):
+    """Importing articles or another tool's file needs neither the export's writers and
+    validation (nor their worker processes) nor the patterns that find a text's dateline:
+    each is milliseconds of every import's start."""
+    import subprocess
+    import sys
+
+    text = "Astana and Beijing signed a trade deal."
+    files = {
+        "articles.jsonl": json.dumps({"id": "a1", "text": text, "published": "2024-03-05", "source": "Tengri"}),
+        "tasks.json": json.dumps([{"data": {"text": text}, "annotations": [{"result": [
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 6, "labels": ["LOCATION"]}}]}]}]),
+        "doccano.jsonl": json.dumps({"text": text, "label": [[0, 6, "LOCATION"]]}),
+    }
+    script = ("import sys; from ui.launch import main; assert main(['import', sys.argv[1], sys.argv[2]]) == 0; "
+              "print(sorted(m for m in sys.modules if m in ('curator.formats.export', 'curator.formats.validate', "
+              "'curator.domain.metadata', 'curator.domain.dataset', 'multiprocessing')))")
+    for name, content in files.items():
+        (tmp_path / name).write_text(content + "\n", encoding="utf-8")
+        main(["init", str(tmp_path / name.split(".")[0])])
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / name.split(".")[0]), str(tmp_path / name)],
+                             capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+        assert out.stdout.strip().splitlines()[-1] == "[]", (name, out.stdout)
+        assert "1 document(s) imported" in out.stdout

@@ -31,6 +31,7 @@ from curator.domain.models import (
 )
 from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
+from curator.formats import TOOL_FORMATS
 from curator.formats.annotated import (
     AnnotatedDocument,
     first_error,
@@ -46,9 +47,7 @@ from curator.formats.boundary import (
     too_wide,
 )
 from curator.formats.conll import export_conll, read_conll
-from curator.formats.dataset_reader import read_curator_export
 from curator.formats.doccano import export_doccano, read_doccano
-from curator.formats.export import TOOL_FORMATS
 from curator.formats.labelstudio import export_labelstudio, read_labelstudio
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
@@ -100,6 +99,10 @@ def _sniff(path: Path) -> tuple[str | None, Any]:
 
 def import_curator_export(store: Store, path: Path) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
+    from curator.formats.dataset_reader import (
+        read_curator_export,  # (the export's models: only for this)
+    )
+
     entities, documents, facts = read_curator_export(store, path)
     report = ImportReport()
     known = {e.id for e in store.entities()}
