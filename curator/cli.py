@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -482,6 +483,19 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
         status, message, internal = _describe(exc, args)
         _err(f"{message} (run 'curator --debug ...' for the traceback)" if internal and not debug else message)
         return status
+
+
+def process_main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
+    """``main`` as the ``curator`` process runs it, the process ending when it returns.
+
+    What the command loaded and left behind (modules, caches, a report's rows) is then
+    frozen out of the cyclic garbage collector, so the interpreter's final collection
+    skips it: a pass over the whole heap that would free nothing the operating system
+    does not free anyway (30-60 ms after a JSON export of 20,000 documents). By then every
+    command has closed what it opened: projects, files, worker processes."""
+    status = main(argv, gui)
+    gc.freeze()
+    return status
 
 
 def _describe(exc: Exception, args: argparse.Namespace) -> tuple[int, str, bool]:

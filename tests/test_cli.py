@@ -144,3 +144,26 @@ def test_imports_load_neither_the_exports_code_nor_metadata_detection(tmp_path):
                              capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
         assert out.stdout.strip().splitlines()[-1] == "[]", (name, out.stdout)
         assert "1 document(s) imported" in out.stdout
+
+
+def test_a_command_ends_with_its_heap_frozen_and_nothing_left_open(tmp_path):
+    """The ``curator`` process skips the interpreter's final collection (the heap is frozen
+    when the command returns): every command closes what it opened itself, so the project
+    is left closed, its write-ahead log folded back and removed, and the export whole."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    project, articles, target = tmp_path / "p", tmp_path / "a.jsonl", tmp_path / "out" / "out.json"
+    target.parent.mkdir()
+    articles.write_text("".join(json.dumps({"id": f"a{i}", "text": f"Astana, item {i}."}) + "\n" for i in range(50)))
+    script = ("import gc, sys; from ui.launch import main; status = main(sys.argv[1:]); "
+              "print(status, gc.get_freeze_count() > 0)")
+    for argv in (["init", project], ["import", project, articles]):
+        done = subprocess.run([sys.executable, "-c", script, *map(str, argv)], capture_output=True, text=True,
+                              check=True, cwd=root)
+        assert done.stdout.strip().splitlines()[-1] == "0 True", done.stdout
+    subprocess.run([sys.executable, "-m", "curator", "export", str(project), "-o", str(target)], check=True, cwd=root,
+                   capture_output=True)
+    assert sorted(path.name for path in project.iterdir()) == ["curator.db"]
+    assert len(json.loads(target.read_text())["documents"]) == 50
