@@ -1,5 +1,5 @@
 import sys
 
-from curator.cli import main
+from curator.cli import process_main
 
-sys.exit(main())
+sys.exit(process_main())

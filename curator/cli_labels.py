@@ -6,17 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from curator.domain.names import printable
-from curator.domain.schema import (
-    CategorySet,
-    Choice,
-    Label,
-    LabelKind,
-    choice_from_text,
-)
+from curator.domain.templates import LabelKind
 from curator.errors import CuratorError, DataError
 from curator.project import acting_annotator, open_project
+
+if TYPE_CHECKING:
+    from curator.domain.schema import Choice
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -104,6 +102,7 @@ def _do(store, args, command) -> int:
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
+    from curator.domain.schema import Label
     from curator.session import labels as edit
 
     with open_project(args.project) as store:
@@ -146,10 +145,13 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def _choice(text: str) -> Choice:
+    from curator.domain.schema import Choice, choice_from_text
+
     return Choice(**(choice_from_text(text) or {"name": text}))
 
 
 def cmd_categories(args: argparse.Namespace) -> int:
+    from curator.domain.schema import CategorySet
     from curator.session import labels as edit
 
     with open_project(args.project) as store:

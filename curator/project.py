@@ -1,4 +1,8 @@
-"""Opening projects, the bundled sample project, and the user's own settings."""
+"""Opening projects, the bundled sample project, and the user's own settings.
+
+The store and the models are imported where a project is opened: the command line
+imports this module for every command, ``curator init`` too, which needs neither.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,14 @@ import getpass
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from platformdirs import user_config_dir, user_data_dir
-
-from curator.domain.models import Project
 from curator.domain.names import check_annotator
 from curator.errors import CuratorError
-from curator.formats.reports import ImportReport
-from curator.store import Store
+
+if TYPE_CHECKING:
+    from curator.formats.reports import ImportReport
+    from curator.store import Store
 
 SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
 SAMPLE_ANNOTATIONS = SAMPLE_DOCS.parent / "annotations"
@@ -21,11 +25,15 @@ SAMPLE_ANNOTATIONS = SAMPLE_DOCS.parent / "annotations"
 
 def open_project(target: str | Path, create: bool = False) -> Store:
     """Open the project at a folder path or database URL (creating it if asked)."""
+    from curator.store import Store
+
     try:
         return Store.open(target)
     except CuratorError:
         if not create:
             raise
+    from curator.domain.models import Project
+
     return Store.create(target, Project(name=Path(str(target)).name or "Curator project"))
 
 
@@ -53,7 +61,9 @@ def sample_docs_dir() -> Path:
 def create_sample_project(target: str | Path, annotations: bool = True) -> tuple[Store, ImportReport]:
     """A new project holding the sample articles with their metadata and, unless told
     otherwise, the bundled annotator layers (so that review has content at once)."""
+    from curator.domain.models import Project
     from curator.formats.layers import import_layer
+    from curator.store import Store
 
     store = Store.create(target, Project(name="Kazakhstan-China sample"))
     # Imported here: every command opens projects, few import articles.
@@ -70,11 +80,15 @@ def create_sample_project(target: str | Path, annotations: bool = True) -> tuple
 
 
 def default_sample_location() -> Path:
+    from platformdirs import user_data_dir
+
     return Path(os.environ.get("CURATOR_HOME", user_data_dir("curator", appauthor=False))) / "sample-project"
 
 
 def open_sample_project() -> Store:
     """The sample project in the user's data folder, created on first use."""
+    from curator.store import Store
+
     location = default_sample_location()
     try:
         return Store.open(location)
@@ -89,6 +103,8 @@ class Settings:
     """The user's own settings (annotator name), kept in the user's config folder."""
 
     def __init__(self, path: Path | None = None) -> None:
+        from platformdirs import user_config_dir
+
         base = Path(os.environ.get("CURATOR_CONFIG", user_config_dir("curator", appauthor=False)))
         self.path = path or base / "settings.json"
 

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from curator.cli import main
 from curator.store import Store
@@ -101,3 +102,68 @@ def test_many_warnings_are_summarised_unless_verbose(tmp_path, capsys):
     code, _, err = run(capsys, "export", str(project), "--layer", "bot", "-o", str(tmp_path / "x.json"),
                        "--verbose")
     assert code == 0 and len(err.strip().splitlines()) == 30
+
+
+def test_init_imports_neither_sqlalchemy_nor_pydantic(tmp_path):
+    """Creating a SQLite project is the driver's work alone: SQLAlchemy and pydantic are
+    most of what ``curator init`` would otherwise cost (a third of a second)."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from ui.launch import main; assert main(['init', sys.argv[1], '--name', 'Trade']) == 0; "
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'pydantic', 'alembic'}))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    with Store.open(tmp_path / "p") as store:
+        assert store.project.name == "Trade" and len(store.label_schema.labels) == 9
+
+
+def test_imports_load_neither_the_exports_code_nor_metadata_detection(tmp_path):
+    """Importing articles or another tool's file needs neither the export's writers and
+    validation (nor their worker processes) nor the patterns that find a text's dateline:
+    each is milliseconds of every import's start."""
+    import subprocess
+    import sys
+
+    text = "Astana and Beijing signed a trade deal."
+    files = {
+        "articles.jsonl": json.dumps({"id": "a1", "text": text, "published": "2024-03-05", "source": "Tengri"}),
+        "tasks.json": json.dumps([{"data": {"text": text}, "annotations": [{"result": [
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 6, "labels": ["LOCATION"]}}]}]}]),
+        "doccano.jsonl": json.dumps({"text": text, "label": [[0, 6, "LOCATION"]]}),
+    }
+    script = ("import sys; from ui.launch import main; assert main(['import', sys.argv[1], sys.argv[2]]) == 0; "
+              "print(sorted(m for m in sys.modules if m in ('curator.formats.export', 'curator.formats.validate', "
+              "'curator.domain.metadata', 'curator.domain.dataset', 'multiprocessing')))")
+    for name, content in files.items():
+        (tmp_path / name).write_text(content + "\n", encoding="utf-8")
+        main(["init", str(tmp_path / name.split(".")[0])])
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / name.split(".")[0]), str(tmp_path / name)],
+                             capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+        assert out.stdout.strip().splitlines()[-1] == "[]", (name, out.stdout)
+        assert "1 document(s) imported" in out.stdout
+
+
+def test_a_command_ends_with_its_heap_frozen_and_nothing_left_open(tmp_path):
+    """The ``curator`` process skips the interpreter's final collection (the heap is frozen
+    when the command returns): every command closes what it opened itself, so the project
+    is left closed, its write-ahead log folded back and removed, and the export whole."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    project, articles, target = tmp_path / "p", tmp_path / "a.jsonl", tmp_path / "out" / "out.json"
+    target.parent.mkdir()
+    articles.write_text("".join(json.dumps({"id": f"a{i}", "text": f"Astana, item {i}."}) + "\n" for i in range(50)))
+    script = ("import gc, sys; from ui.launch import main; status = main(sys.argv[1:]); "
+              "print(status, gc.get_freeze_count() > 0)")
+    for argv in (["init", project], ["import", project, articles]):
+        done = subprocess.run([sys.executable, "-c", script, *map(str, argv)], capture_output=True, text=True,
+                              check=True, cwd=root)
+        assert done.stdout.strip().splitlines()[-1] == "0 True", done.stdout
+    subprocess.run([sys.executable, "-m", "curator", "export", str(project), "-o", str(target)], check=True, cwd=root,
+                   capture_output=True)
+    assert sorted(path.name for path in project.iterdir()) == ["curator.db"]
+    assert len(json.loads(target.read_text())["documents"]) == 50

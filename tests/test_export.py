@@ -374,3 +374,19 @@ def test_a_json_export_imports_no_workbook_code_and_no_numpy(tmp_path):
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
+
+
+def test_a_json_export_below_the_workers_size_imports_no_process_pool(tmp_path):
+    """The export's worker processes start from 50,000 documents: smaller exports never
+    load multiprocessing and its pool (milliseconds of every export's start)."""
+    import subprocess
+
+    from curator.project import create_sample_project
+
+    store, _ = create_sample_project(tmp_path / "sample")
+    store.close()
+    script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'multiprocessing'))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()

@@ -3,11 +3,15 @@ entities, review decisions and agreement follow it."""
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import accept_version, iter_items
-from curator.domain.models import Annotation, Document, Entity
+from curator.domain.models import Annotation, Document, Entity, Project, utc_now
 from curator.domain.schema import (
     CategorySet,
     Choice,
@@ -16,6 +20,7 @@ from curator.domain.schema import (
     LabelSchema,
     template,
 )
+from curator.domain.templates import TEMPLATES, new_project_json
 from curator.errors import CuratorError
 from curator.session import Session, decode, encode
 from curator.session import labels as edit
@@ -162,6 +167,24 @@ def test_templates():
     assert template("news") == LabelSchema() and template("empty").labels == []
     with pytest.raises(ValueError, match="no template"):
         template("legal")
+
+
+@given(name=st.text(st.characters(codec="utf-8")), created=st.datetimes(timezones=st.just(timezone.utc)),
+       template_name=st.sampled_from(sorted(TEMPLATES)))
+@settings(max_examples=300, deadline=None)
+def test_a_new_projects_settings_are_written_as_the_model_writes_them(name, created, template_name):
+    """``curator init`` writes a new project's settings without pydantic: the same JSON."""
+    written = new_project_json(name, template_name, created)
+    assert written == Project(name=name, label_schema=template(template_name), created=created).model_dump_json()
+
+
+def test_a_project_name_the_model_cannot_write_fails_as_it_did():
+    with pytest.raises(Exception) as ours:
+        new_project_json("\udcff", "news")  # an undecodable byte of a folder's name
+    with pytest.raises(Exception) as models:
+        Project(name="\udcff", label_schema=template("news")).model_dump_json()
+    assert (type(ours.value), str(ours.value)) == (type(models.value), str(models.value))
+    assert abs(Project.model_validate_json(new_project_json("p", "news")).created - utc_now()) < timedelta(minutes=1)
 
 
 def test_document_categories_are_per_annotator_checked_and_undoable(project):

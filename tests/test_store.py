@@ -1,4 +1,5 @@
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -320,6 +321,58 @@ def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path):
         assert upgrade(engine) == []
         engine.dispose()
     assert tables["ours"] == tables["alembic"]
+
+
+def test_the_sqlite_schema_is_the_one_sqlalchemy_renders():
+    """A new SQLite project is created from statements rendered once from the tables;
+    after a change to the tables, ``python -m curator.store.create`` renders them again."""
+    from curator.store.create import render_sqlite_schema
+
+    written = (Path(__file__).resolve().parent.parent / "curator" / "store" / "sqlite_schema.py").read_text()
+    assert written == render_sqlite_schema(), "the tables changed: run python -m curator.store.create"
+
+
+def test_a_new_sqlite_project_is_the_database_sqlalchemy_creates(tmp_path):
+    """A folder's database, made with the driver alone, and the same project created through
+    SQLAlchemy (the tables' metadata, as a URL is): the same schema, settings and rows."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.store.create import _create_through_sqlalchemy, create_database
+
+    settings = Project(name="Trade").model_dump_json()
+    create_database(tmp_path / "driver", settings)
+    _create_through_sqlalchemy(f"sqlite:///{tmp_path / 'sqlalchemy.db'}", settings)
+
+    def everything(path: Path) -> dict:
+        with closing(sqlite3.connect(path)) as db:
+            # (not the pages each is on: SQLAlchemy creates a table's indexes in no fixed order)
+            master = sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+            rows = {name: sorted(db.execute(f"SELECT * FROM {name}")) for kind, name, _, _ in master if kind == "table"}
+            pragmas = {pragma: db.execute(f"PRAGMA {pragma}").fetchall() for pragma in (
+                "journal_mode", "user_version", "application_id", "page_size", "encoding", "auto_vacuum")}
+        return {"master": master, "rows": rows, "pragmas": pragmas}
+
+    made = everything(tmp_path / "driver" / "curator.db")
+    assert made == everything(tmp_path / "sqlalchemy.db")
+    assert len(made["master"]) > 20 and made["pragmas"]["journal_mode"] == [("wal",)]
+    assert made["rows"]["meta"] == sorted([("project", settings), ("schema_version", str(SCHEMA_VERSION))])
+    with Store.open(tmp_path / "driver") as store:
+        assert store.migrations_applied == [] and store.project.name == "Trade"
+
+
+def test_a_project_is_created_whole_or_not_at_all(tmp_path, monkeypatch):
+    """The driver creates a project in one transaction: a failure leaves no tables behind."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.store import create
+
+    monkeypatch.setattr(create, "STATEMENTS", (*create.STATEMENTS, "CREATE TABLE broken (x"))
+    with pytest.raises(sqlite3.OperationalError):
+        create.create_database(tmp_path / "p", Project().model_dump_json())
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db")) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
 
 
 def test_creating_and_opening_a_project_import_neither_alembic_nor_numpy(tmp_path):

@@ -22,7 +22,8 @@ def run_gui(project: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, gui=run_gui)
+    """The ``curator`` command (the process ends when it returns)."""
+    return cli.process_main(argv, gui=run_gui)
 
 
 if __name__ == "__main__":

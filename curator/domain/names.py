@@ -3,7 +3,6 @@ as a path without being made into a safe file name first."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -41,6 +40,8 @@ def file_stem(name: str) -> str:
     hash of it keeps two different names from sharing a file."""
     safe = _UNSAFE_IN_FILE_NAMES.sub("_", unicodedata.normalize("NFKC", name)).lstrip(".")[:80] or "annotator"
     if safe != name:
+        import hashlib  # here: loading OpenSSL is a few milliseconds of every command's start
+
         safe = f"{safe}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
     return safe
 

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-
-class LabelKind(StrEnum):
-    """What a label's spans are: a named thing (linked to the entity register), a figure
-    (a normalized amount), a date (a normalized interval), or plain (no value)."""
-
-    ENTITY = "entity"
-    FIGURE = "figure"
-    DATE = "date"
-    PLAIN = "plain"
-
+from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES named here as well, where they always were
+    TEMPLATE_LABELS,
+    TEMPLATES,
+    LabelKind,
+    check_template,
+)
 
 _NAME = r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$"  # a label or category set name
 
@@ -30,19 +25,7 @@ class Label(BaseModel):
     description: str = ""
 
 
-# Colours chosen to stay readable behind black text and to differ from each other
-# for the common forms of colour blindness (Okabe-Ito inspired, lightened).
-DEFAULT_LABELS: tuple[Label, ...] = (
-    Label(name="PERSON", kind=LabelKind.ENTITY, color="#9ecae1", description="A named person"),
-    Label(name="ORG", kind=LabelKind.ENTITY, color="#fdae6b", description="An organisation, party, company or agency"),
-    Label(name="LOCATION", kind=LabelKind.ENTITY, color="#a1d99b", description="A country, region, city or place"),
-    Label(name="INITIATIVE", kind=LabelKind.ENTITY, color="#dadaeb", description="A named programme, treaty or initiative"),
-    Label(name="MONEY", kind=LabelKind.FIGURE, color="#fdd0a2", description="An amount of money"),
-    Label(name="PERCENT", kind=LabelKind.FIGURE, color="#f4a6c6", description="A percentage or percentage change"),
-    Label(name="COUNT", kind=LabelKind.FIGURE, color="#c7e9c0", description="A count of things"),
-    Label(name="QUANTITY", kind=LabelKind.FIGURE, color="#e6d28a", description="A measured quantity with a unit"),
-    Label(name="DATE", kind=LabelKind.DATE, color="#bcbddc", description="A date, period or relative date"),
-)
+DEFAULT_LABELS: tuple[Label, ...] = tuple(Label(**fields) for fields in TEMPLATE_LABELS["news"])
 
 
 # Keys the window already gives a meaning (accept, reject, next, link, help, the label
@@ -175,18 +158,10 @@ class LabelSchema(BaseModel):
         return None
 
 
-TEMPLATES = {
-    "news": "the nine labels of news curation: people, organisations, places, initiatives, money, percentages, "
-            "counts, quantities and dates",
-    "empty": "no labels: the project defines its own",
-}
-
-
 def template(name: str) -> LabelSchema:
     """The schema a new project starts from (``TEMPLATES`` names them)."""
-    if name not in TEMPLATES:
-        raise ValueError(f"no template {name!r}: choose one of {', '.join(TEMPLATES)}")
-    return LabelSchema() if name == "news" else LabelSchema(labels=[])
+    check_template(name)
+    return LabelSchema(labels=[Label(**fields) for fields in TEMPLATE_LABELS[name]])
 
 
 _CHOICE_TEXT = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<bracketed>[^()\s])\)|:(?P<colon>[^:\s]))?\s*$")

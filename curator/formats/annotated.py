@@ -20,8 +20,6 @@ from curator.formats.boundary import (
     integer,
     loads,
 )
-from curator.formats.export import ExportRefused
-from curator.formats.validate import Severity, validate_project
 from curator.store import Store
 
 
@@ -168,6 +166,10 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
 def refuse_invalid(store: Store, target: Path, annotator: str | None) -> None:
     """Run the export's validation (``curator.formats.validate``) on what a writer is about to
     write; errors refuse the export with ``ExportRefused``, as the JSON and Excel exports do."""
+    # Imported here: the readers, which every import of a tool's file loads, need neither.
+    from curator.formats.export import ExportRefused
+    from curator.formats.validate import Severity, validate_project
+
     problems = validate_project(store, annotator)
     if any(p.severity is Severity.ERROR for p in problems):
         raise ExportRefused(target, problems)

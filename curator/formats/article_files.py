@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from curator.domain.metadata import detect_metadata, parse_written_date
 from curator.formats import sheet_limits
 from curator.formats.boundary import (
     MAX_ID_CHARS,
@@ -122,6 +121,10 @@ def _parse_date(value: Any) -> date:
         try:
             return date.fromisoformat(raw[:10])
         except ValueError:
+            # Imported here, as below: its patterns take 15 ms to compile, and records of
+            # JSON, CSV or sheets with ISO dates (and other tools' files) never need them.
+            from curator.domain.metadata import parse_written_date
+
             parsed = parse_written_date(raw)
             if parsed:
                 return parsed
@@ -193,6 +196,8 @@ def _jsonable(value: Any) -> Any:
 def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProblem]:
     text = _check_text(_decode(data))
     markdown = path.suffix.lower() in {".md", ".markdown"}
+    from curator.domain.metadata import detect_metadata
+
     found = detect_metadata(text, markdown=markdown)
     fields = {k: v for k, v in found.model_dump(exclude={"extra"}).items() if v is not None}
     yield _Candidate(uid=path.stem, text=text, fields=fields, origin=path.name, record=None)

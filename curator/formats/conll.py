@@ -18,7 +18,7 @@ from curator.formats.article_files import (
 from curator.formats.boundary import (
     Problems,
 )
-from curator.formats.export import atomic_path
+from curator.formats.outputs import atomic_path
 from curator.store import Store
 
 

@@ -24,7 +24,7 @@ from curator.formats.boundary import (
     describe,
     loads,
 )
-from curator.formats.export import atomic_path
+from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
 from curator.store import Store
 

@@ -8,7 +8,6 @@ document passed. A refused or cancelled export leaves nothing behind.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -16,7 +15,6 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -130,6 +128,10 @@ def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | N
                 out.write(suffix)
                 skip_first = False
         return
+    # Imported here: most exports are smaller and never start a worker.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     problems.extend(decided.problems)
     dropped = set(decided.skip)
     ids = sorted(store.document_ids())

@@ -31,6 +31,7 @@ from curator.domain.models import (
 )
 from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
+from curator.formats import TOOL_FORMATS
 from curator.formats.annotated import (
     AnnotatedDocument,
     first_error,
@@ -46,13 +47,11 @@ from curator.formats.boundary import (
     too_wide,
 )
 from curator.formats.conll import export_conll, read_conll
-from curator.formats.dataset_reader import read_curator_export
 from curator.formats.doccano import export_doccano, read_doccano
-from curator.formats.export import TOOL_FORMATS
 from curator.formats.labelstudio import export_labelstudio, read_labelstudio
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
-from curator.jobs import Job
+from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
@@ -100,6 +99,10 @@ def _sniff(path: Path) -> tuple[str | None, Any]:
 
 def import_curator_export(store: Store, path: Path) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
+    from curator.formats.dataset_reader import (
+        read_curator_export,  # (the export's models: only for this)
+    )
+
     entities, documents, facts = read_curator_export(store, path)
     report = ImportReport()
     known = {e.id for e in store.entities()}
@@ -119,14 +122,17 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
     but do not fit this project are reported in the result and skipped. ``parsed``: a
     Label Studio file's JSON as ``_sniff`` read it, not to parse it twice."""
     path = Path(path)
-    fmt = fmt or detect(path)
-    if fmt == "curator":
-        return import_curator_export(store, path)
-    if fmt not in READERS:
-        raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
-    report = ImportReport()
-    read = READERS[fmt](path) if parsed is None or fmt != "labelstudio" else read_labelstudio(path, parsed)
-    _add(store, read, report, str(path))
+    # A file's records, read whole, are millions of objects that make no reference cycles:
+    # the collector's full passes over them, again and again, were up to a fifth of the import.
+    with collector_paused():
+        fmt = fmt or detect(path)
+        if fmt == "curator":
+            return import_curator_export(store, path)
+        if fmt not in READERS:
+            raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
+        report = ImportReport()
+        read = READERS[fmt](path) if parsed is None or fmt != "labelstudio" else read_labelstudio(path, parsed)
+        _add(store, read, report, str(path))
     return report
 
 
@@ -365,20 +371,21 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> Imp
     through the readers above, the rest through the article importer. One report for all."""
     report = ImportReport()
     annotated: set[Path] = set()
-    for path in paths:
-        if path in annotated or not path.is_file():
-            continue
-        fmt, parsed = _sniff(path)  # detected once, and a Label Studio file parsed once
-        if fmt is None:
-            continue
-        annotated.add(path)
-        try:
-            report.merge(import_annotated(store, path, fmt, parsed))
-        except FileRefused as exc:
-            report.problems += exc.problems
-        except CuratorError as exc:
-            report.problems.append(ImportProblem(str(path), str(exc)))
-        del parsed
+    with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
+        for path in paths:
+            if path in annotated or not path.is_file():
+                continue
+            fmt, parsed = _sniff(path)  # detected once, and a Label Studio file parsed once
+            if fmt is None:
+                continue
+            annotated.add(path)
+            try:
+                report.merge(import_annotated(store, path, fmt, parsed))
+            except FileRefused as exc:
+                report.problems += exc.problems
+            except CuratorError as exc:
+                report.problems.append(ImportProblem(str(path), str(exc)))
+            del parsed
     report.merge(import_files(store, [p for p in paths if p not in annotated], job))
     return report
 

@@ -22,7 +22,7 @@ from curator.formats.boundary import (
     Problems,
     describe,
 )
-from curator.formats.export import atomic_path
+from curator.formats.outputs import atomic_path
 from curator.store import Store
 
 

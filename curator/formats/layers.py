@@ -29,7 +29,7 @@ from curator.formats.boundary import (
     loads,
     too_wide,
 )
-from curator.formats.export import atomic_path
+from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportReport
 from curator.store import Store
 

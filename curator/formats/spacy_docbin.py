@@ -16,7 +16,7 @@ from curator.formats.annotated import (
     refuse_invalid,
 )
 from curator.formats.boundary import Problems, bad_text, describe
-from curator.formats.export import atomic_path
+from curator.formats.outputs import atomic_path
 from curator.store import Store
 
 SPAN_KEY = "sc"  # spaCy's span-categorizer key: a span group keeps overlapping spans

@@ -1,16 +1,19 @@
 """Where a project's database is and how it is opened: folders and URLs, SQLite's
-settings, and what the database's errors mean for the user."""
+settings, and what the database's errors mean for the user.
+
+SQLAlchemy is imported by the functions that make its objects: creating a SQLite
+project (``curator.store.create``) uses the rest without it."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Any
 
 from curator.errors import CuratorError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 SCHEMA_VERSION = 1
 DB_FILENAME = "curator.db"
@@ -29,11 +32,18 @@ def database_url(target: str | Path) -> str | sa.URL:
 
     A folder's URL is built as an object, never parsed from text, so a folder named
     ``p?mode=ro`` or ``proj#1`` is that folder's ``curator.db``."""
+    import sqlalchemy as sa
+
     if isinstance(target, sa.URL):
         return target
     if is_url(target):
         return str(target)
-    return sa.URL.create("sqlite", database=str(Path(target).expanduser().resolve() / DB_FILENAME))
+    return sa.URL.create("sqlite", database=str(database_file(target)))
+
+
+def database_file(folder: str | Path) -> Path:
+    """The SQLite file of a project folder."""
+    return Path(folder).expanduser().resolve() / DB_FILENAME
 
 
 _BUSY_TIMEOUT_MS = 10_000
@@ -72,10 +82,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-
-
-def make_engine(target: str | Path) -> Engine:
+def make_engine(target: str | Path) -> sa.Engine:
     """The SQLAlchemy engine for a project argument, SQLite configured on every connection."""
+    import sqlalchemy as sa
+
     url = database_url(target)
     try:
         engine = sa.create_engine(url)

@@ -1,0 +1,136 @@
+"""The project's store: one class over the database's tables, opened, created and closed
+here, its reads and writes in the mixins it is made of (one module each)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.domain.models import Project
+from curator.domain.schema import LabelSchema
+from curator.errors import CuratorError
+from curator.store.annotations import AnnotationStore
+from curator.store.categories import CategoryStore
+from curator.store.create import create_database
+from curator.store.documents import DocumentStore
+from curator.store.engine import DB_FILENAME, SCHEMA_VERSION, is_url, make_engine
+from curator.store.events import EventHub
+from curator.store.labels import LabelStore
+from curator.store.layers import EntityStore
+from curator.store.migrate import upgrade
+from curator.store.review_items import ReviewItemStore
+from curator.store.tables import meta_table
+
+
+class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore, CategoryStore):
+    """The project's data: documents, annotations, progress and settings.
+
+    Every public write is one transaction and publishes an event on ``events``
+    once it has committed. Safe to use from one thread at a time per call; the
+    engine's pool hands each thread its own connection.
+    """
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self.engine = engine
+        self.location = location
+        self.events = EventHub()
+        self._current = threading.local()
+        self.migrations_applied: list[str] = []
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def _engine(cls, target: str | Path) -> Engine:
+        return make_engine(target)
+
+    @classmethod
+    def create(cls, target: str | Path, project: Project | None = None) -> "Store":
+        """Create a new, empty project at ``target`` (a folder or a database URL)."""
+        create_database(target, (project or Project()).model_dump_json())
+        return cls(cls._engine(target), str(target))
+
+    @classmethod
+    def open(cls, target: str | Path) -> "Store":
+        """Open an existing project; a clear error if there is none or it is too new."""
+        if not is_url(target):
+            folder = Path(target).expanduser()
+            if not (folder / DB_FILENAME).is_file():
+                raise CuratorError(
+                    f"{folder}: not a Curator project (no {DB_FILENAME}); create one with 'curator init'"
+                )
+        engine = cls._engine(target)
+        try:
+            with engine.connect() as conn:
+                if not sa.inspect(conn).has_table("meta"):
+                    raise CuratorError(f"{target}: not a Curator project (no meta table)")
+                version = conn.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+                ).scalar()
+        except sa.exc.DatabaseError as exc:
+            engine.dispose()
+            raise CuratorError(f"{target}: cannot read the project database ({exc.orig})") from exc
+        except CuratorError:
+            engine.dispose()
+            raise
+        if version is None or int(version) > SCHEMA_VERSION:
+            engine.dispose()
+            raise CuratorError(
+                f"{target}: project schema version {version} is newer than this Curator supports "
+                f"({SCHEMA_VERSION}); upgrade Curator"
+            )
+        store = cls(engine, str(target))
+        try:
+            store.migrations_applied = upgrade(engine)
+        except Exception as exc:
+            engine.dispose()
+            raise CuratorError(f"{target}: could not bring the project's schema up to date ({exc})") from exc
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- project settings ------------------------------------------------------
+
+    def _get_meta(self, conn: sa.Connection, key: str) -> str | None:
+        return conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+
+    def _put_meta(self, conn: sa.Connection, key: str, value: str) -> None:
+        updated = conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value))
+        if updated.rowcount == 0:
+            conn.execute(meta_table.insert().values(key=key, value=value))
+
+    @property
+    def project(self) -> Project:
+        with self._connect() as conn:
+            raw = self._get_meta(conn, "project")
+        return Project.model_validate_json(raw) if raw else Project()
+
+    @property
+    def label_schema(self) -> LabelSchema:
+        return self.project.label_schema
+
+    def save_project(self, project: Project) -> None:
+        with self._begin() as conn:
+            self._put_meta(conn, "project", project.model_dump_json())
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        """A small remembered UI or workflow setting (e.g. the last open document)."""
+        with self._connect() as conn:
+            raw = self._get_meta(conn, f"state.{key}")
+        return json.loads(raw) if raw is not None else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self._begin() as conn:
+            self._put_meta(conn, f"state.{key}", json.dumps(value))
+
