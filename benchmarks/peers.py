@@ -214,6 +214,7 @@ def label_studio(bin_dir: Path, folder: Path, files: dict[str, Path], annotated:
             if status != 201:
                 raise PeerUnavailable(f"creating a project answered {status}: {answer[:200]!r}")
             project = json.loads(answer)["id"]
+            os.sync()  # every timed operation starts with the writes before it on disk
             start = time.perf_counter()
             status, answer = request(port, "POST", f"/api/projects/{project}/import",
                                      {**auth, "Content-Type": content_type}, body)
@@ -235,6 +236,7 @@ def label_studio(bin_dir: Path, folder: Path, files: dict[str, Path], annotated:
                     raise PeerUnavailable(f"task {task} answered {status} or has no annotations")
             figures.add("fetch", statistics.median(times))
         for _ in range(RUNS):
+            os.sync()  # every timed operation starts with the writes before it on disk
             start = time.perf_counter()
             status, answer = request(port, "GET", f"/api/projects/{projects[0]}/export?exportType=JSON", auth)
             figures.add("export", time.perf_counter() - start)
@@ -305,6 +307,7 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
             if status != 201:
                 raise PeerUnavailable(f"creating a project answered {status}: {answer[:200]!r}")
             project = json.loads(answer)["id"]
+            os.sync()  # every timed operation starts with the writes before it on disk
             start = time.perf_counter()  # upload, then the import task, until it is done
             status, upload = request(port, "POST", "/v1/fp/process/", {**auth, "Content-Type": content_type}, body)
             status, answer = request(port, "POST", f"/v1/projects/{project}/upload", as_json, json.dumps({
@@ -331,6 +334,7 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
                     raise PeerUnavailable(f"example {example} answered {status}/{status_spans} or has no spans")
             figures.add("fetch", statistics.median(times))
         for _ in range(RUNS):
+            os.sync()  # every timed operation starts with the writes before it on disk
             start = time.perf_counter()
             status, answer = request(port, "POST", f"/v1/projects/{project}/download", as_json,
                                      json.dumps({"format": "JSONL", "exportApproved": False}).encode())
@@ -354,6 +358,7 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
 
 def run_timed(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Wall seconds from process start to its end, its peak memory in MB, its output."""
+    os.sync()  # as before every peer's timed operation: the writes before it are on disk
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
     output = process.stdout.read()
@@ -397,13 +402,14 @@ store.close()
 # its project) into the documents table of a new project, on the same pragmas, committed.
 # Prints the two in seconds.
 FLOOR_SCRIPT = """
-import sqlite3, sys, time
+import os, sqlite3, sys, time
 from pathlib import Path
 import orjson
 from curator.formats.articles import import_files
 from curator.store import Store
 path, imported, empty = sys.argv[1:4]
 store = Store.open(imported)
+os.sync()
 start = time.perf_counter()
 import_files(store, [path])
 inside = time.perf_counter() - start
@@ -415,6 +421,7 @@ source.close()
 target = sqlite3.connect(Path(empty) / "curator.db", isolation_level=None)
 target.execute("PRAGMA journal_mode=WAL")
 target.execute("PRAGMA synchronous=FULL")
+os.sync()
 start = time.perf_counter()
 with open(path, "rb") as lines:
     records = [orjson.loads(line) for line in lines if line.strip()]
