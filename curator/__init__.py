@@ -9,8 +9,9 @@ formats or pydantic models until one is asked for.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from curator.lazy import lazy_names
 
 _HOME = {
     "Annotation": "curator.domain.models",
@@ -42,17 +43,7 @@ _ALIASES = {"open": "open_dataset"}  # ``curator.open(PROJECT)`` is the notebook
 __all__ = sorted([*_HOME, *_ALIASES])
 
 
-def __getattr__(name: str) -> Any:
-    real = _ALIASES.get(name, name)
-    if real not in _HOME:
-        raise AttributeError(f"module 'curator' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[real]), real)
-    globals()[name] = value  # found once, then an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(globals(), _HOME, _ALIASES)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly

@@ -11,8 +11,9 @@ project through ``curator.store.create`` without importing SQLAlchemy, which the
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from curator.lazy import lazy_names
 
 _HOME = {
     "Store": "curator.store.store",
@@ -34,16 +35,7 @@ _HOME = {
 __all__ = sorted(_HOME)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOME:
-        raise AttributeError(f"module 'curator.store' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value  # found once, then an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(globals(), _HOME)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
