@@ -362,31 +362,19 @@ def test_worker_processes_refuse_bad_data_and_leave_nothing(filled, tmp_path, mo
     assert list((tmp_path / "out").iterdir()) == []  # neither the export nor its parts
 
 
-def test_a_json_export_imports_no_workbook_code_and_no_numpy(tmp_path):
+def test_a_json_export_imports_no_workbook_code_no_numpy_and_no_process_pool(tmp_path):
+    """A JSON export leaves the workbook writer and numpy to Excel exports, and the
+    export's worker processes start from 50,000 documents: smaller exports never load
+    multiprocessing and its pool (milliseconds of every export's start)."""
     import subprocess
 
     from curator.project import create_sample_project
 
     store, _ = create_sample_project(tmp_path / "sample")
     store.close()
+    unwanted = ("curator.formats.excel", "curator.formats.xlsx_writer", "numpy", "multiprocessing")
     script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
-              "print(sorted(m for m in sys.modules if m in ('curator.formats.excel', 'curator.formats.xlsx_writer', 'numpy')))")
-    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
-                         capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
-
-
-def test_a_json_export_below_the_workers_size_imports_no_process_pool(tmp_path):
-    """The export's worker processes start from 50,000 documents: smaller exports never
-    load multiprocessing and its pool (milliseconds of every export's start)."""
-    import subprocess
-
-    from curator.project import create_sample_project
-
-    store, _ = create_sample_project(tmp_path / "sample")
-    store.close()
-    script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'multiprocessing'))")
+              f"print(sorted(m for m in sys.modules if m.split('.')[0] in {unwanted!r} or m in {unwanted!r}))")
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
