@@ -127,3 +127,13 @@ def test_a_sheet_name_is_unique_whatever_its_case_and_unknown_values_are_refused
 def test_column_letters_follow_excel():
     assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == \
         ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(allow_nan=False, allow_infinity=False), st.integers(-2**53, 2**53),
+                          st.dates(min_value=date(1900, 3, 1))), min_size=1, max_size=10))
+def test_any_number_and_date_reads_back_exactly(tmp_path_factory, rows):
+    tmp_path = tmp_path_factory.mktemp("numbers")
+    target = _write(tmp_path, [("numbers", [("float", 10), ("int", 10), ("date", 12)], [list(row) for row in rows])])
+    read = list(openpyxl.load_workbook(target)["numbers"].iter_rows(min_row=2, values_only=True))
+    assert [(f, i, d.date()) for f, i, d in read] == rows
