@@ -160,6 +160,30 @@ def test_the_list_filter_reads_the_search_index_not_the_texts(store, monkeypatch
     assert not any(plan.startswith("SCAN documents") and "INDEX" not in plan for plan in plans)
 
 
+def test_the_list_in_id_order_reads_a_small_index_not_the_texts(store):
+    """The window's first read: ids from an index, the same list as the general query."""
+    store.add_documents([Document(uid=f"u{i}", text="A long article. " * 300, title=f"T{i % 3}") for i in range(30)])
+    for descending in (False, True):
+        expected = sorted(store.document_ids(sort="title", descending=descending, search="t"),
+                          reverse=descending)  # every document, through the general query
+        assert store.document_ids(descending=descending) == expected
+    if store.engine.dialect.name != "sqlite":
+        return
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        plans.extend(row[-1] for row in cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", explain)
+    store.document_ids()
+    sa.event.remove(store.engine, "before_cursor_execute", explain)
+    assert any("COVERING INDEX" in plan for plan in plans)
+    assert not any(plan.startswith("SCAN documents") and "INDEX" not in plan for plan in plans)
+    with store.engine.begin() as conn:  # a project made before the index: the same list, from the table
+        conn.exec_driver_sql("DROP INDEX ix_documents_published")
+    assert store.document_ids() == expected[::-1]
+
+
 def test_document_rows_carry_the_annotators_status_and_span_count(store):
     doc_id = add_doc(store)
     store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="ORG", annotator="ann"))

@@ -196,6 +196,16 @@ class DocumentStore(Transactional):
         ordering = column.desc() if descending else column.asc()
         query = query.order_by(ordering.nulls_last(), documents_table.c.id)
         with self._connect() as conn:  # fetched at once: a row at a time took 0.2 s for 100,000
+            if sort == "id" and not search and conn.dialect.name == "sqlite":
+                # The list's first read when a window opens. Every index holds the ids: read
+                # them from a small one, sorted, rather than walking the table, whose rows
+                # carry the texts (a project's whole size from a cold disk: 0.29 s against
+                # 0.09 s for 100,000 articles). A project made before the index had none.
+                try:
+                    return conn.exec_driver_sql("SELECT id FROM documents INDEXED BY ix_documents_published "
+                                                "ORDER BY id" + (" DESC" if descending else "")).scalars().all()
+                except sa.exc.OperationalError:  # no such index
+                    pass
             return conn.execute(query).scalars().all()
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
