@@ -46,6 +46,13 @@ class DocumentRow:
 
 
 
+def _ids(result: sa.CursorResult) -> list[int]:
+    """A query's one integer column, as the driver gives it: SQLAlchemy's rows, which an
+    integer does not need, took as long as the query itself (70 ms for 100,000 ids)."""
+    with result:
+        return [row[0] for row in result.cursor.fetchall()]
+
+
 class DocumentStore(Transactional):
     """Part of ``Store``: documents and progress."""
 
@@ -202,11 +209,11 @@ class DocumentStore(Transactional):
                 # carry the texts (a project's whole size from a cold disk: 0.29 s against
                 # 0.09 s for 100,000 articles). A project made before the index had none.
                 try:
-                    return conn.exec_driver_sql("SELECT id FROM documents INDEXED BY ix_documents_published "
-                                                "ORDER BY id" + (" DESC" if descending else "")).scalars().all()
+                    return _ids(conn.exec_driver_sql("SELECT id FROM documents INDEXED BY ix_documents_published "
+                                                     "ORDER BY id" + (" DESC" if descending else "")))
                 except sa.exc.OperationalError:  # no such index
                     pass
-            return conn.execute(query).scalars().all()
+            return _ids(conn.execute(query))
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
         """The list rows for ``ids`` (status and span count are the annotator's)."""
