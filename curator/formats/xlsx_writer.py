@@ -2,8 +2,9 @@
 
 Rows go to each sheet's XML as they come, deflated in a thread of the sheet's own into
 a file in a folder given by the caller (``zip_package``), so an export of any size
-holds a few buffers of rows in memory; ``close`` packs the files into the workbook. Only what the exports need is written: text, numbers, booleans, dates
-and date-times, a bold header row that stays in view, column widths and an autofilter.
+holds a few buffers of rows in memory; ``close`` packs the files into the workbook.
+Only what the exports need is written: text, numbers, booleans, dates and date-times,
+a bold header row that stays in view, column widths and an autofilter.
 
 Every text is written as text and can never become markup or a formula: ``&``, ``<``
 and ``>`` are escaped, characters XML cannot carry (control characters, lone UTF-16
@@ -47,13 +48,14 @@ _EPOCH = date(1899, 12, 30).toordinal()
 _FIRST_SERIAL = date(1900, 3, 1).toordinal() - _EPOCH
 _UNIX_EPOCH = date(1970, 1, 1).toordinal() - _EPOCH
 
-_NEEDS_ESCAPING = re.compile("[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+# Characters XML cannot carry (a carriage return it would read as a line feed)
+_NOT_XML_CHARACTERS = "\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARACTERS}]")
 _LITERAL_ESCAPE = re.compile("(_x[0-9A-Fa-f]{4}_)")
-_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _WHITESPACE = frozenset(" \t\n\r")
-# A text needs care (see ``_text``) if it holds one of these, starts with a formula's
-# first character or whitespace, or ends with whitespace.
-_UNSAFE = re.compile("[&<>\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+# A text needs care (see ``_text``) if it holds one of these or ``_x`` (maybe a literal
+# escape), starts with a formula's first character or whitespace, or ends with whitespace.
+_UNSAFE = re.compile(f"[&<>{_NOT_XML_CHARACTERS}]")
 _CAREFUL_START = frozenset(_FORMULA_STARTS) | _WHITESPACE
 _LONG = EXCEL_MAX_CELL // 2  # a text this long may be over a cell's limit: counted as Excel does
 _ROWS_PER_WRITE = 2_000
@@ -82,7 +84,7 @@ def excel_parts(text: str) -> list[str]:
 
 
 def _escaped(text: str) -> str:
-    if _NEEDS_ESCAPING.search(text) is None:
+    if "_x" not in text and _UNSAFE.search(text) is None:
         return text
     text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
