@@ -86,16 +86,26 @@ def shift_months(d: date, months: int) -> date:
     return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
 
 
-def nearest_day(anchor: date, m: int, d: int) -> date | None:
-    """The day ``d`` of month ``m`` nearest the article date (the earlier on a tie), or
-    None if no year has it."""
+def _days_around(anchor: date, m: int, d: int) -> list[date]:
+    """The day ``d`` of month ``m`` in the years before, of and after the article date's,
+    those that have it (29 February), in order."""
     candidates = []
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
             candidates.append(date(y, m, d))
         except ValueError:
             pass
+    return candidates
+
+
+def _nearest(anchor: date, candidates: list[date]) -> date | None:
     return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor)) if candidates else None
+
+
+def nearest_day(anchor: date, m: int, d: int) -> date | None:
+    """The day ``d`` of month ``m`` nearest the article date (the earlier on a tie), or
+    None if no year has it."""
+    return _nearest(anchor, _days_around(anchor, m, d))
 
 
 def year_less_day(ctx: "DateContext", position: int, m: int, d: int) -> date | None:
@@ -103,17 +113,12 @@ def year_less_day(ctx: "DateContext", position: int, m: int, d: int) -> date | N
     it speaks of the future, else the nearest one unless that is months ahead (a past
     event told without its year is the last one)."""
     anchor = ctx.anchor
-    candidates = []
-    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            candidates.append(date(y, m, d))
-        except ValueError:
-            pass
+    candidates = _days_around(anchor, m, d)
     if not candidates:
         return None
     if ctx.future(position):
         return min((c for c in candidates if c >= anchor), default=candidates[-1])
-    nearest = nearest_day(anchor, m, d)
+    nearest = _nearest(anchor, candidates)
     if nearest is not None and (nearest - anchor).days > 90:
         return max(c for c in candidates if c <= anchor)
     return nearest
