@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 class Cancelled(Exception):
@@ -58,3 +58,56 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class WriteBehind:
+    """Writes that run one at a time on a thread of their own while the caller reads and
+    checks the next batch. SQLite inserts and commits (and a server's round trips) release
+    the interpreter's lock, so on two cores the reading and the writing overlap.
+
+    ``submit`` waits for the write before it, so writes stay in order and at most one
+    batch waits in memory; a write's error is raised by the next ``submit`` or ``wait``,
+    or on leaving the block. Leaving the block, even on an error, waits for the write in
+    flight: each batch is written whole, or not at all, before the caller goes on.
+    ``inline``: write on the caller's thread instead (inside a transaction the caller
+    holds, which another thread cannot join)."""
+
+    def __init__(self, inline: bool = False) -> None:
+        self.inline = inline
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, write: Callable[[], object]) -> None:
+        self.wait()
+        if self.inline:
+            write()
+            return
+        self._thread = threading.Thread(target=self._run, args=(write,), name="curator-write-behind", daemon=True)
+        self._thread.start()
+
+    def _run(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except BaseException as exc:  # handed to the caller's thread
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the write in flight; raise its error, if it had one."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __enter__(self) -> WriteBehind:
+        return self
+
+    def __exit__(self, kind: type | None, *_rest: object) -> None:
+        if kind is None:
+            self.wait()
+            return
+        try:  # the caller's error goes on; the write in flight still ends before it does
+            self.wait()
+        except BaseException:  # noqa: S110 - the caller's error is the one to report
+            pass

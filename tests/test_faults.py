@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from curator.domain.models import Annotation, Document
+from curator.formats.articles import _BATCH as IMPORT_BATCH
 from curator.formats.validate import Severity, validate_project
 from curator.store import Store
 
@@ -338,7 +339,7 @@ def test_killed_import(tmp_path):
     def check() -> bool:
         integrity(target)
         count = len(uids())
-        assert count % 10_000 == 0, count  # whole batches only
+        assert count % IMPORT_BATCH == 0, count  # whole batches only: each commits whole, behind the next's reading
         return 0 < count < records
 
     def first_batch_in(_process: subprocess.Popen) -> bool:  # the second is then being read

@@ -267,6 +267,26 @@ def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(100))
 
 
+def test_a_batch_the_database_refuses_stops_the_import_and_keeps_the_batches_before(store, tmp_path, monkeypatch):
+    """Batches are committed on a thread of their own while the next is read: a commit
+    that fails still stops the import with its error, and nothing after it is written."""
+    monkeypatch.setattr("curator.formats.articles._BATCH", 100)
+    lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
+    add, calls = store.add_documents, []
+
+    def refuse_the_third(documents):
+        calls.append(len(documents))
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return add(documents)
+
+    monkeypatch.setattr(store, "add_documents", refuse_the_third)
+    with pytest.raises(OSError, match="disk full"):
+        import_files(store, [write(tmp_path / "feed.jsonl", lines)])
+    assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(200))
+    assert len(calls) == 3  # no batch after the refused one
+
+
 def test_jsonl_keeps_integers_wider_than_64_bits_and_reports_nan(store, tmp_path):
     lines = ['{"id": 123456789012345678901234567890, "text": "Wide id.", "meta": {"n": [1, 36893488147419103232]}}',
              '{"id": 18446744073709551615, "text": "Widest 64-bit id.", "score": 1.5}',

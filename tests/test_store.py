@@ -323,6 +323,62 @@ def test_a_transaction_is_all_or_nothing_and_announces_only_what_committed(store
     assert [type(event).__name__ for event in seen] == ["AnnotationAdded", "DocumentChanged"]
 
 
+def test_a_transaction_committed_behind_commits_on_the_writers_thread_and_announces_after(store):
+    """A bulk write's batch: written here, committed on the writer's thread while the
+    caller goes on; another connection sees it only then, and its events come after."""
+    import threading
+
+    from curator.jobs import WriteBehind
+
+    seen = []
+    store.events.subscribe(lambda event: seen.append((type(event).__name__, threading.current_thread().name)))
+    with WriteBehind() as writer:
+        with store.transaction_committed_behind(writer):
+            first = store.add_documents([Document(uid="a", text="First.")])
+            assert seen == []
+        with store.transaction_committed_behind(writer):  # waits for the first commit
+            assert seen == [("DocumentsAdded", "curator-write-behind")]
+            second = store.add_documents([Document(uid="b", text="Second.")])
+    assert seen == [("DocumentsAdded", "curator-write-behind")] * 2
+    assert store.uids() == {first[0]: "a", second[0]: "b"}
+
+
+def test_a_transaction_committed_behind_is_all_or_nothing(store):
+    from curator.jobs import WriteBehind
+
+    seen = []
+    store.events.subscribe(seen.append)
+    with pytest.raises(DuplicateError), WriteBehind() as writer:
+        with store.transaction_committed_behind(writer):
+            store.add_documents([Document(uid="a", text="One.")])
+            add_doc(store, "a")  # refused: the uid is taken, by the batch's own first write
+    assert store.document_count() == 0 and seen == []
+    # Inside a transaction this thread holds, the batch is part of it: rolled back with it.
+    with pytest.raises(RuntimeError), store.transaction(), WriteBehind() as writer:
+        with store.transaction_committed_behind(writer):
+            store.add_documents([Document(uid="b", text="Two.")])
+        raise RuntimeError("the outer transaction fails")
+    assert store.document_count() == 0 and seen == []
+
+
+def test_a_commit_that_fails_behind_is_raised_to_the_caller_and_writes_nothing(store):
+    from curator.jobs import WriteBehind
+
+    def refuse(_connection):
+        raise OSError("disk full")
+
+    seen = []
+    store.events.subscribe(seen.append)
+    sa.event.listen(store.engine, "commit", refuse)
+    with pytest.raises(OSError, match="disk full"), WriteBehind() as writer:
+        with store.transaction_committed_behind(writer):
+            store.add_documents([Document(uid="a", text="One.")])
+        with store.transaction_committed_behind(writer):  # raised here, before a second batch begins
+            pytest.fail("a batch began after the commit before it failed")
+    sa.event.remove(store.engine, "commit", refuse)
+    assert store.document_count() == 0 and seen == []
+
+
 def test_a_new_project_is_stamped_as_alembic_stamps_it(tmp_path):
     """A new project is stamped without importing Alembic; Alembic's own stamp gives the
     same version table and row, and opening it finds nothing to upgrade."""
@@ -410,3 +466,30 @@ def test_creating_and_opening_a_project_import_neither_alembic_nor_numpy(tmp_pat
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p"), str(tmp_path / "q")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_write_behind_keeps_order_and_hands_a_writes_error_to_the_caller():
+    import threading
+
+    from curator.jobs import WriteBehind
+
+    done, release = [], threading.Event()
+    with WriteBehind() as writer:
+        writer.submit(lambda: (release.wait(5), done.append(1)))
+        release.set()
+        writer.submit(lambda: done.append(2))  # waits for the first
+    assert done == [1, 2]
+    writer = WriteBehind()
+    writer.submit(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        writer.submit(lambda: done.append(3))
+    assert done == [1, 2]
+    writer.wait()  # the error was handed over once
+    # The caller's own error wins; the write in flight still ends before it goes on.
+    with pytest.raises(KeyError), WriteBehind() as writer:
+        writer.submit(lambda: (release.wait(5), done.append(4), 1 / 0))
+        raise KeyError("the caller's")
+    assert done == [1, 2, 4]
+    inline = WriteBehind(inline=True)
+    inline.submit(lambda: done.append(threading.current_thread().name))
+    assert done[-1] == threading.current_thread().name

@@ -30,10 +30,12 @@ from curator.formats.boundary import (
     loads,
 )
 from curator.formats.reports import ImportProblem, ImportReport
-from curator.jobs import Job, collector_paused
+from curator.jobs import Job, WriteBehind, collector_paused
 from curator.store import Store
 
-_BATCH = 10_000  # documents per transaction: each commit waits for the disk
+# Documents per transaction. Each commit waits for the disk, but the batch is written on a
+# thread of its own while the next is read (``WriteBehind``): smaller batches overlap more.
+_BATCH = 2_500
 
 
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
@@ -122,8 +124,9 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
 
     A ``metadata.json`` sidecar in a folder supplies metadata for the files named
     in it. Bad files and records become problems in the report; the rest is added.
-    Documents are added ten thousand at a time, each batch in one transaction; a
-    cancelled ``job`` stops before the next batch and keeps the ones already added.
+    Documents are added in batches of ``_BATCH``, each in one transaction, written while
+    the next batch is read; a cancelled ``job`` stops before the next batch and keeps the
+    ones already added.
     """
     job = job or Job()
     report = ImportReport()
@@ -137,6 +140,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(str(path), str(exc)))
     allocator = _UidAllocator(store)
     pending: list[_Candidate] = []
+    writer = WriteBehind()
 
     def flush() -> None:
         job.check()  # between batches: each batch is one transaction, so the project stays whole
@@ -152,11 +156,13 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
                 file, _, record = candidate.origin.partition("#")
                 report.problems.append(ImportProblem(file, reason, record or None))
-        report.added.extend(store.add_documents(documents))
+        with store.transaction_committed_behind(writer):
+            report.added.extend(store.add_documents(documents))
         pending.clear()
 
     documents_files = [p for p in files if p.name != SIDECAR_NAME]
-    with collector_paused():  # records make no reference cycles; the collector would rescan each batch
+    # Records make no reference cycles: the collector would rescan each batch.
+    with collector_paused(), writer:
         for index, path in enumerate(documents_files):
             job.check()
             job.set_progress(index * 1000, len(documents_files) * 1000)

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from curator.jobs import WriteBehind
 from curator.store.events import EventHub
 
 
@@ -49,6 +50,47 @@ class Transactional:
                 state.connection = state.held = None
         for event in held:
             self.events.emit(event)
+
+    @contextlib.contextmanager
+    def transaction_committed_behind(self, writer: WriteBehind) -> Iterator[sa.Connection]:
+        """``transaction()``, but committed on ``writer``'s thread while the caller goes on
+        to read the next batch of a bulk write: a commit waits for the disk and releases
+        the interpreter's lock. The block waits first for the commit before it (one write
+        transaction at a time); the events are published after the commit. An error in the
+        block rolls the transaction back here; a failed commit is raised by ``writer``.
+        Inside a transaction this thread holds, the block is part of it."""
+        if self.in_transaction() or writer.inline:
+            with self.transaction() as conn:
+                yield conn
+            return
+        writer.wait()
+        state, held = self._current, []
+        # Entered here and left on the writer's thread: leaving commits (or, if the commit
+        # fails, rolls back) and closes, as ``engine.begin()`` does.
+        begun = contextlib.ExitStack()
+        with contextlib.ExitStack() as on_error:
+            on_error.push(begun)  # left here only if the block fails: rolled back
+            conn = begun.enter_context(self.engine.connect())
+            begun.enter_context(conn.begin())
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            state.connection, state.held = conn, held
+            try:
+                yield conn
+            finally:
+                state.connection = state.held = None
+            on_error.pop_all()
+
+        def commit() -> None:
+            begun.close()
+            for event in held:
+                self.events.emit(event)
+
+        writer.submit(commit)
+
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside ``transaction()``: its writes must stay on this thread."""
+        return getattr(self._current, "connection", None) is not None
 
     @contextlib.contextmanager
     def _begin(self) -> Iterator[sa.Connection]:
