@@ -61,27 +61,21 @@ def collector_paused() -> Iterator[None]:
 
 
 class WriteBehind:
-    """Writes that run one at a time on a thread of their own while the caller reads and
-    checks the next batch. SQLite inserts and commits (and a server's round trips) release
-    the interpreter's lock, so on two cores the reading and the writing overlap.
+    """Writes that run one at a time on a thread of their own while the caller goes on
+    with the next batch: a write that waits outside the interpreter (a commit waiting for
+    the disk) then overlaps the caller's reading and checking on another core.
 
     ``submit`` waits for the write before it, so writes stay in order and at most one
     batch waits in memory; a write's error is raised by the next ``submit`` or ``wait``,
     or on leaving the block. Leaving the block, even on an error, waits for the write in
-    flight: each batch is written whole, or not at all, before the caller goes on.
-    ``inline``: write on the caller's thread instead (inside a transaction the caller
-    holds, which another thread cannot join)."""
+    flight: each batch is written whole, or not at all, before the caller goes on."""
 
-    def __init__(self, inline: bool = False) -> None:
-        self.inline = inline
+    def __init__(self) -> None:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
     def submit(self, write: Callable[[], object]) -> None:
         self.wait()
-        if self.inline:
-            write()
-            return
         self._thread = threading.Thread(target=self._run, args=(write,), name="curator-write-behind", daemon=True)
         self._thread.start()
 
@@ -103,11 +97,11 @@ class WriteBehind:
     def __enter__(self) -> WriteBehind:
         return self
 
-    def __exit__(self, kind: type | None, *_rest: object) -> None:
-        if kind is None:
+    def __exit__(self, kind: type | None, error: BaseException | None, _traceback: object) -> None:
+        if error is None:
             self.wait()
             return
         try:  # the caller's error goes on; the write in flight still ends before it does
             self.wait()
-        except BaseException:  # noqa: S110 - the caller's error is the one to report
-            pass
+        except BaseException as failed:
+            error.add_note(f"and the write in flight failed too: {failed!r}")

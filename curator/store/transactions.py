@@ -59,7 +59,7 @@ class Transactional:
         transaction at a time); the events are published after the commit. An error in the
         block rolls the transaction back here; a failed commit is raised by ``writer``.
         Inside a transaction this thread holds, the block is part of it."""
-        if self.in_transaction() or writer.inline:
+        if self.in_transaction():
             with self.transaction() as conn:
                 yield conn
             return
