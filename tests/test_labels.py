@@ -153,6 +153,45 @@ def test_category_sets_are_checked_and_undoable(project):
     assert project.label_schema.category("topic") == topic
 
 
+def test_renaming_a_label_to_its_own_name_is_refused_and_keeps_its_spans(project):
+    before = labels_of(project)
+    with pytest.raises(CuratorError, match="already called"):
+        edit.rename_label(project, "PERSON", "PERSON")
+    with pytest.raises(CuratorError, match="onto itself"):  # the store's own guard
+        project.move_label("PERSON", "PERSON")
+    assert labels_of(project) == before
+
+
+def test_an_undo_that_would_leave_spans_without_their_label_is_refused_and_leaves_the_history(project):
+    session = Session(project, "curator")
+    session.do(edit.add_label(project, Label(name="ZED", kind=LabelKind.ENTITY, color="#cccccc")))
+    session.do(edit.add_label(project, Label(name="EVENT", kind=LabelKind.PLAIN, color="#dddddd")))
+    tag(project, 1, "Astana", "ZED", "c")  # tagged after the label came (an import, another window)
+    session.undo()  # EVENT has no spans: undone
+    assert "EVENT" not in project.label_schema
+    with pytest.raises(CuratorError, match=r"ZED \(1 span\).*taken off the history"):
+        session.undo()
+    assert "ZED" in project.label_schema and ("Astana", "ZED", "c") in labels_of(project)
+    assert session.undo_text is None  # nothing older to undo here: the add was the first edit
+    # The same check guards every schema save: a deletion must say what becomes of the spans.
+    with pytest.raises(CuratorError, match="ZED"):
+        project.save_schema(project.label_schema.without("ZED"))
+
+
+def test_an_undo_is_refused_when_the_labels_were_changed_since(project):
+    """Alice's undo would put her older schema back over Bob's later label; it is refused,
+    and both changes stay."""
+    alice, bob = Session(project, "alice"), Session(project, "bob")
+    alice.do(edit.rename_label(project, "INITIATIVE", "PROGRAMME"))
+    bob.do(edit.add_label(project, Label(name="EVENT", kind=LabelKind.PLAIN, color="#dddddd")))
+    with pytest.raises(CuratorError, match="changed since"):
+        alice.undo()
+    assert {"PROGRAMME", "EVENT"} <= set(project.label_schema.names)
+    assert ("Akorda", "PROGRAMME", "b") in labels_of(project)
+    bob.undo()  # Bob's own undo is still the latest change: done
+    assert "EVENT" not in project.label_schema and "PROGRAMME" in project.label_schema
+
+
 def test_label_commands_round_trip_through_the_history(project):
     command = edit.remove_label(project, "LOCATION")
     inverse = command.apply(project)

@@ -454,11 +454,14 @@ class DeleteFact:
 @dataclass
 class ChangeSchema:
     """Add, describe, recolour, reorder or change the kind of labels, or edit category
-    sets: the spans stay as they are."""
+    sets: the spans stay as they are. ``expected``: the labels this change is made over,
+    if it is an undo or redo (the schema its edit left): refused if they changed since,
+    as putting the older schema back would silently undo those later changes too."""
 
     schema: LabelSchema
     label: str = "Edit labels"
     doc_id: int = 0
+    expected: LabelSchema | None = None
 
     @property
     def text(self) -> str:
@@ -466,9 +469,18 @@ class ChangeSchema:
 
     def apply(self, store: Store) -> "ChangeSchema":
         with store.transaction():
-            before = store.label_schema
+            before = _schema_as_expected(store, self.expected)
             store.save_schema(self.schema)
-        return ChangeSchema(before, self.label, self.doc_id)
+        return ChangeSchema(before, self.label, self.doc_id, expected=self.schema)
+
+
+def _schema_as_expected(store: Store, expected: LabelSchema | None) -> LabelSchema:
+    """The project's labels now; CuratorError if they are not ``expected`` (when given)."""
+    current = store.label_schema
+    if expected is not None and current != expected:
+        raise CuratorError("the labels were changed since (in this window or another), and this would put the "
+                           "older labels back over those changes")
+    return current
 
 
 @dataclass
@@ -484,6 +496,7 @@ class MoveLabel:
     label: str
     rekeyed: dict[str, str] = field(default_factory=dict)
     doc_id: int = 0
+    expected: LabelSchema | None = None  # as ``ChangeSchema``'s, when redone
 
     @property
     def text(self) -> str:
@@ -491,7 +504,7 @@ class MoveLabel:
 
     def apply(self, store: Store) -> "RestoreLabel":
         with store.transaction():
-            before = store.label_schema
+            before = _schema_as_expected(store, self.expected)
             old = before.get(self.source)
             new = self.schema.get(self.target) if self.target is not None else None
             if old is None:
@@ -502,7 +515,8 @@ class MoveLabel:
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
-                            {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id)
+                            {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
+                            expected=self.schema)
 
 
 @dataclass
@@ -519,6 +533,7 @@ class RestoreLabel:
     entities: list[str]
     rekeyed: dict[str, str] = field(default_factory=dict)
     doc_id: int = 0
+    expected: LabelSchema | None = None  # the labels the move left: as ``ChangeSchema``'s
 
     @property
     def text(self) -> str:
@@ -526,12 +541,13 @@ class RestoreLabel:
 
     def apply(self, store: Store) -> MoveLabel:
         with store.transaction():
-            after = store.label_schema
+            after = _schema_as_expected(store, self.expected)
             store.restore_label(self.source, self.moved, self.deleted, self.entities)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,
-                         {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id)
+                         {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
+                         expected=self.schema)
 
 
 @dataclass

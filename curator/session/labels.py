@@ -55,6 +55,8 @@ def move_label_to(store: Store, name: str, position: int) -> ChangeSchema:
 
 
 def rename_label(store: Store, old: str, new: str) -> MoveLabel:
+    if old == new:
+        raise CuratorError(f"the label is already called {old!r}: nothing to rename")
     schema = _checked(store.label_schema.renamed, old, new)
     return MoveLabel(old, new, schema, f"Rename label {old} to {new}", relabel_keys(store, old, new))
 

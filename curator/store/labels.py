@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from curator.domain.models import Annotation, utc_now
 from curator.domain.schema import LabelSchema
+from curator.errors import CuratorError
 from curator.store.events import SchemaChanged
 from curator.store.rows import _SPAN_COLUMNS, _chunks
 from curator.store.tables import (
@@ -27,9 +28,21 @@ class LabelStore(Transactional):
     engine: Engine
 
     def save_schema(self, schema: LabelSchema, relabelled: Sequence[str] = ()) -> None:
-        """Make ``schema`` the project's labels and category sets."""
-        project = self.project  # type: ignore[attr-defined]
-        self.save_project(project.model_copy(update={"label_schema": schema}))  # type: ignore[attr-defined]
+        """Make ``schema`` the project's labels and category sets. Refused if it drops a
+        label that spans still have (an undo of an older edit, say, after spans were
+        tagged with a label it added): their spans would have no label to be exported as."""
+        with self.transaction() as conn:  # the check and the save in one transaction
+            project = self.project  # type: ignore[attr-defined]
+            dropped = sorted(set(project.label_schema.names) - set(schema.names))
+            if dropped:
+                a = annotations_table.c
+                held = dict(conn.execute(sa.select(a.label, sa.func.count()).where(a.label.in_(dropped))
+                                         .group_by(a.label)).all())
+                if held:
+                    raise CuratorError("spans still have the label(s) " + ", ".join(
+                        f"{name} ({count:,} span{'s' if count != 1 else ''})" for name, count in sorted(held.items()))
+                        + ": move or delete them first")
+            self.save_project(project.model_copy(update={"label_schema": schema}))  # type: ignore[attr-defined]
         self._emit(SchemaChanged(tuple(relabelled)))
 
     def label_counts(self) -> dict[str, int]:
@@ -44,6 +57,8 @@ class LabelStore(Transactional):
         bounds is deleted instead (the two became one). Entities of type ``source``
         take type ``target``. Returns the ids of the spans moved, the spans deleted and
         the ids of the entities retyped: what ``restore_label`` needs to undo it."""
+        if source == target:  # every span would meet itself at its bounds, and be deleted
+            raise CuratorError(f"cannot move the spans of label {source!r} onto itself")
         a, s = annotations_table.c, suggestions_table.c
         with self._begin() as conn:
             rows = conn.execute(sa.select(*_SPAN_COLUMNS).where(a.label == source)).all()
