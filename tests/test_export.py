@@ -121,6 +121,24 @@ def test_invalid_data_is_refused_and_nothing_is_written(filled, tmp_path, change
         )
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_export_whose_schema_cannot_be_written_beside_it_writes_nothing(filled, tmp_path, fmt):
+    from curator.errors import CuratorError
+    from curator.formats.export import SCHEMA_NAME
+
+    out = tmp_path / "out"
+    out.mkdir()
+    # The export may not take the schema's own name: the schema would replace it.
+    with pytest.raises(CuratorError, match="name of the dataset's JSON Schema"):
+        export(filled, out / SCHEMA_NAME, fmt)
+    assert list(out.iterdir()) == []
+    # A folder where the schema goes refuses the export before it is written.
+    (out / SCHEMA_NAME).mkdir()
+    with pytest.raises(CuratorError, match="refused"):
+        export(filled, out / f"out.{fmt}")
+    assert sorted(p.name for p in out.iterdir()) == [SCHEMA_NAME]
+
+
 def test_validate_lists_errors_and_warnings(filled):
     assert validate_project(filled) == []
     doc_id = filled.document_by_uid("d1").id

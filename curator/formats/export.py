@@ -29,7 +29,7 @@ from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS  # noqa: F401 - named here as well, where they always were
 from curator.formats.fact_table import fact_rows
-from curator.formats.outputs import atomic_path, parts_folder
+from curator.formats.outputs import atomic_path, check_file_target, parts_folder
 from curator.formats.validate import (
     Problem,
     Severity,
@@ -50,6 +50,17 @@ def dataset_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"urn:curator:dataset:v{FORMAT_VERSION}"
     schema["title"] = f"Curator dataset, format version {FORMAT_VERSION}"
+    return schema
+
+
+def schema_beside(target: Path) -> Path:
+    """Where the JSON Schema of an export to ``target`` goes (beside it), checked before the
+    export is written, so that a schema that cannot be written refuses the export whole;
+    an export may not take the schema's own name."""
+    schema = target.parent / SCHEMA_NAME
+    if check_file_target(schema) == check_file_target(target):
+        raise CuratorError(f"{target}: refused: {SCHEMA_NAME} is the name of the dataset's JSON Schema, written "
+                           "beside every JSON export; choose another name for the export")
     return schema
 
 
@@ -270,6 +281,7 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
     Large projects are validated and serialised by ``workers`` processes (default: the
     machine's cores, up to four)."""
     target = Path(target)
+    schema_beside(target)
     problems: list[Problem] = fact_problems(store)
     _refuse_on_errors(target, problems)  # before a file is begun
     project = store.project
@@ -300,6 +312,7 @@ def export_jsonl(store: Store, target: str | Path, annotator: str | None = None,
                  ) -> list[Problem]:
     """Write one document (with its annotations) per line; returns the warnings."""
     target = Path(target)
+    schema_beside(target)
     problems: list[Problem] = []
     with atomic_path(target) as temp, collector_paused():
         with temp.open("wb", buffering=_BUFFER) as out:
