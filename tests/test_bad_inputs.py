@@ -3,6 +3,7 @@ project is left exactly as it was."""
 
 import hashlib
 import json
+import os
 import re
 import zipfile
 
@@ -11,8 +12,9 @@ import pytest
 from curator.errors import CuratorError
 from curator.formats.articles import import_files
 from curator.formats.export import ExportRefused
-from curator.formats.interop import export_interop, import_annotated
+from curator.formats.interop import export_interop, import_annotated, import_paths
 from curator.formats.layers import export_layer, import_layer
+from curator.formats.schema_files import read_schema
 from curator.project import create_sample_project
 from curator.store import DB_FILENAME, Store
 
@@ -49,6 +51,12 @@ ARTICLE_FILES = {
     "text with NUL characters in JSON": ("v.json", json.dumps([{"text": "a\u0000b"}]).encode(), "NUL"),
     "xlsx with a cell at XFD1048576": ("w.xlsx", "far cell", "spread over 17,179,869,184"),
     "ods with a cell repeated 94 million times": ("w2.ods", "repeated cell", "spread over 94,320,090"),
+    "xlsx with the far cell's row written with leading zeros": ("w3.xlsx", "far cell padded",
+                                                               "spread over 17,179,869,184"),
+    "xlsx whose sheet lies outside xl/worksheets": ("w4.xlsx", "far cell moved", "spread over 17,179,869,184"),
+    "a device named as an article file": ("dev.txt", "device", "a device, not a file to read"),
+    "a named pipe named as a JSONL file": ("fifo.jsonl", "fifo", "a FIFO (named pipe), not a file to read"),
+    "a device named as a spreadsheet": ("dev.xlsx", "device", "a device, not a file to read"),
     "JSON nested 100,000 deep": ("x.json", b"[" * 100_000 + b"]" * 100_000, "nested more than 64 levels"),
     "JSONL nested 100,000 deep": ("x.jsonl", b'{"text": "a", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
                                   "nested more than 64 levels"),
@@ -90,6 +98,27 @@ def far_cell_workbook(path):
     book.close()
 
 
+def rewritten(path, change):
+    """Rewrite the zip package at ``path``: ``change(name, data)`` gives each part's new name and data."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [change(name, archive.read(name)) for name in archive.namelist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(name, data)
+
+
+def padded_far_cell(name, data):
+    """The far cell's row written as 00000001048576: the same cell to a reader."""
+    return name, data.replace(b'r="XFD1048576"', b'r="XFD00000001048576"')
+
+
+def moved_sheet(name, data):
+    """The sheet moved out of xl/worksheets, the workbook's relationships pointing to it there."""
+    if name == "xl/worksheets/sheet1.xml":
+        return "xl/sheets/sheet1.xml", data
+    return name, data.replace(b"worksheets/sheet1.xml", b"sheets/sheet1.xml")
+
+
 def fingerprint(location):
     """The project's content, and the database file's bytes after a checkpoint."""
     store = Store.open(location)
@@ -117,8 +146,14 @@ def test_bad_article_files(project, tmp_path, case, monkeypatch):
         path.write_text("word " * 10_000_000, encoding="utf-8")  # 50 MB
     elif content == "bomb":
         zip_bomb(path)
-    elif content == "far cell":
+    elif isinstance(content, str) and content.startswith("far cell"):
         far_cell_workbook(path)
+        if content != "far cell":
+            rewritten(path, padded_far_cell if content.endswith("padded") else moved_sheet)
+    elif content == "device":
+        path.symlink_to("/dev/zero")  # read, it never ends
+    elif content == "fifo":
+        os.mkfifo(path)  # opened, it waits for a writer that never comes
     elif content == "repeated cell":
         repeated_cell_spreadsheet(path)
     else:
@@ -401,3 +436,67 @@ def test_doccano_keeps_metadata_and_every_line_break(project, tmp_path):
     assert (copy.text, copy.title, copy.published) == (text, "Deal", document.published)
     store.close()
     other.close()
+
+
+def _not_a_file(path, kind):
+    if kind == "device":
+        path.symlink_to("/dev/zero")  # read, it never ends
+    else:
+        os.mkfifo(path)  # opened, it waits for a writer that never comes
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+@pytest.mark.parametrize(("name", "read"), [
+    ("tasks.json", lambda store, path: import_annotated(store, path, "labelstudio")),
+    ("lines.jsonl", lambda store, path: import_annotated(store, path, "doccano")),
+    ("tokens.conll", lambda store, path: import_annotated(store, path, "conll")),
+    ("detected.json", lambda store, path: import_paths(store, [path])),
+    ("detected.jsonl", lambda store, path: import_paths(store, [path])),
+    ("layer.json", lambda store, path: import_layer(store, path)),
+    ("schema.json", lambda store, path: read_schema(path)),
+])
+def test_every_reader_refuses_a_device_or_a_pipe_before_reading(project, tmp_path, kind, name, read):
+    """A device would be read without end and a named pipe would block: each reader
+    refuses them, naming the file, and the project is unchanged."""
+    path = tmp_path / name
+    _not_a_file(path, kind)
+    before = fingerprint(project)
+    store = Store.open(project)
+    try:
+        result = read(store, path)
+    except CuratorError as exc:
+        message = str(exc)
+    else:  # the article import reports a file it skips
+        message = "; ".join(str(problem) for problem in result.problems)
+    store.close()
+    assert name in message and "not a file to read" in message
+    assert fingerprint(project) == before
+
+
+def test_a_json_file_over_the_size_limit_is_refused_before_it_is_read(project, tmp_path, monkeypatch):
+    monkeypatch.setattr("curator.formats.boundary.MAX_INPUT_BYTES", 1_000)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{"text": "x" * 2_000}]))
+    reads = []
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: reads.append(self) or b"")
+    store = Store.open(project)
+    report = import_paths(store, [path])
+    store.close()
+    assert ["larger than the 0 GB limit" in str(problem) for problem in report.problems] == [True]
+    assert reads == []  # refused on its size, not after reading it whole
+
+
+def test_a_docbin_that_unpacks_beyond_the_limit_is_refused(project, tmp_path, monkeypatch):
+    import zlib
+
+    pytest.importorskip("spacy")
+    monkeypatch.setattr("curator.formats.spacy_docbin.MAX_UNPACKED", 1_000_000)
+    path = tmp_path / "bomb.spacy"
+    path.write_bytes(zlib.compress(b"\0" * 5_000_000, 9))  # 5 MB of zeros in 5 KB
+    before = fingerprint(project)
+    store = Store.open(project)
+    with pytest.raises(CuratorError, match="would unpack to more than") as refused:
+        import_annotated(store, path, "spacy")
+    store.close()
+    assert str(refused.value).count(str(path)) == 1
+    assert fingerprint(project) == before

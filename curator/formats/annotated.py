@@ -19,6 +19,7 @@ from curator.formats.boundary import (
     describe,
     integer,
     loads,
+    read_input,
 )
 from curator.store import Store
 
@@ -39,7 +40,7 @@ class AnnotatedDocument:
 def load_json(path: Path) -> Any:
     """A JSON file, parsed strictly (see ``curator.formats.boundary.loads``)."""
     try:
-        data = path.read_bytes()
+        data = read_input(path)
     except OSError as exc:
         raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
     try:
@@ -53,7 +54,7 @@ def load_json(path: Path) -> Any:
 def read_lines(path: Path) -> list[str]:
     """A text file's lines, split at "\\n" only: a text may hold every other line break."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input(path).decode("utf-8-sig")
     except OSError as exc:
         raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:

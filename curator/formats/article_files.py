@@ -19,8 +19,10 @@ from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
     bad_text,
+    check_input,
     describe,
     loads,
+    read_input,
     too_wide,
 )
 from curator.formats.reports import ImportProblem
@@ -31,7 +33,6 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 SIDECAR_NAME = "metadata.json"
 TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
-MAX_FILE_BYTES = 2_000_000_000
 
 _FIELD_ALIASES = {
     "id": "uid",
@@ -89,10 +90,7 @@ def _decode(data: bytes) -> str:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise Skipped(f"file is {size / 1e9:.1f} GB, larger than the {MAX_FILE_BYTES / 1e9:.0f} GB limit")
-        return path.read_bytes()
+        return read_input(path)
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
 
@@ -226,6 +224,7 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     """Records from a JSON Lines file, read a line at a time: memory stays flat however
     large the file. Lines end at "\\n" only (a record's text may hold other line breaks)."""
     try:
+        check_input(path)
         file = path.open("rb")
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
@@ -332,6 +331,10 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
 def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     from python_calamine import CalamineWorkbook  # heavy import, only when needed
 
+    try:
+        check_input(path)
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
     reason = sheet_limits.refusal(path)
     if reason:
         raise Skipped(reason)

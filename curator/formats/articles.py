@@ -28,6 +28,7 @@ from curator.formats.boundary import (
     BadJSON,
     describe,
     loads,
+    read_input,
 )
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.jobs import Job, WriteBehind, collector_paused
@@ -41,7 +42,7 @@ _BATCH = 2_500
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
     try:
-        payload = loads(path.read_text(encoding="utf-8"))
+        payload = loads(read_input(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, BadJSON) as exc:
         raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None

@@ -9,16 +9,51 @@ as "file: record: field: reason" lines; a file with any is refused whole
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
+import stat
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from curator.errors import DataError
 from curator.formats.reports import ImportProblem
+
+MAX_INPUT_BYTES = 2_000_000_000  # the largest file Curator reads
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                       (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def check_input(path: Path) -> int:
+    """The size of the file ``path`` names (through links), if Curator may read it: a
+    regular file (a device would be read without end, a named pipe would block) of at most
+    ``MAX_INPUT_BYTES``. Raises ``OSError`` with the reason otherwise, before anything is
+    read."""
+    found = os.stat(path)
+    if not stat.S_ISREG(found.st_mode):
+        raise OSError(errno.EINVAL, f"refused: {file_kind(found.st_mode)}, not a file to read")
+    if found.st_size > MAX_INPUT_BYTES:
+        raise OSError(errno.EFBIG, f"file is {found.st_size / 1e9:.1f} GB, larger than the "
+                                   f"{MAX_INPUT_BYTES / 1e9:.0f} GB limit")
+    return found.st_size
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a file Curator may read (``check_input``); ``OSError`` otherwise."""
+    check_input(path)
+    return path.read_bytes()
 
 MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)

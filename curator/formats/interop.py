@@ -42,8 +42,10 @@ from curator.formats.boundary import (
     BadJSON,
     FileRefused,
     Problems,
+    check_input,
     loads,
     plain,
+    read_input,
     too_wide,
 )
 from curator.formats.conll import export_conll, read_conll
@@ -72,7 +74,7 @@ def _sniff(path: Path) -> tuple[str | None, Any]:
         return "spacy", None
     try:
         if suffix == ".json":
-            data = path.read_bytes().decode("utf-8-sig")
+            data = read_input(path).decode("utf-8-sig")
             try:  # a look at the shape only: the reader parses again, strictly
                 payload = orjson.loads(data)
             except orjson.JSONDecodeError:
@@ -82,6 +84,7 @@ def _sniff(path: Path) -> tuple[str | None, Any]:
             if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "data" in payload[0]:
                 return "labelstudio", payload if plain(payload) else None
         if suffix in (".jsonl", ".ndjson"):
+            check_input(path)
             with path.open("rb") as lines:
                 first = next((line for line in lines if line.strip()), b"")
             record = loads(first.decode("utf-8-sig")) if first else {}

@@ -27,6 +27,7 @@ from curator.formats.boundary import (
     describe,
     integer,
     loads,
+    read_input,
     too_wide,
 )
 from curator.formats.outputs import atomic_path
@@ -79,7 +80,7 @@ def export_layer(store: Store, annotator: str, target: str | Path) -> int:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        data = path.read_bytes()
+        data = read_input(path)
     except FileNotFoundError as exc:
         raise CuratorError(f"{path}: no such file") from exc
     except OSError as exc:

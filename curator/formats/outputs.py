@@ -36,6 +36,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from curator.errors import CuratorError
+from curator.formats.boundary import file_kind as _kind
 
 DB_FILENAME = "curator.db"  # the same name as curator.store's; kept here so that this module imports nothing heavy
 _SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -111,14 +112,6 @@ def is_project_file(path: Path) -> bool:
         if real == database or real in (database + side for side in _SQLITE_SIDE_FILES):
             return True
     return False
-
-
-def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                       (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return kind
-    return "not a regular file"
 
 
 def _folder_for(target: Path, real: Path) -> Path:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from curator.domain.schema import RESERVED_KEYS, Label, LabelKind, LabelSchema
 from curator.errors import DataError
-from curator.formats.boundary import BadJSON, loads
+from curator.formats.boundary import BadJSON, check_input, loads
 from curator.formats.outputs import atomic_path
 
 FORMAT = "curator-schema"
@@ -59,7 +59,7 @@ def write_schema(schema: LabelSchema, target: str | Path) -> None:
 
 def _text(path: Path) -> str:
     try:
-        size = path.stat().st_size
+        size = check_input(path)
         if size > MAX_BYTES:
             raise DataError(f"{path}: {size:,} bytes is too large for a label schema")
         return path.read_text(encoding="utf-8")

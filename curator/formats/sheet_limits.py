@@ -10,6 +10,7 @@ refused, as is a zip bomb.
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -35,8 +36,9 @@ def refusal(path: Path) -> str | None:
                 return (f"refused: the spreadsheet would unpack to {unpacked / 1e6:,.0f} MB from "
                         f"{packed / 1e6:,.1f} MB (a zip bomb?)")
             names = archive.namelist()
+            sheets = _xlsx_sheets(archive, names)
             for name in names:
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                if name in sheets:
                     with archive.open(name) as xml:
                         reason = _too_sparse(name.rpartition("/")[2], *_xlsx_extent(xml))
                 elif name == "content.xml":
@@ -51,6 +53,24 @@ def refusal(path: Path) -> str | None:
     except Exception:  # damaged archive or XML: left to the reader
         return None
     return None
+
+
+def _xlsx_sheets(archive: zipfile.ZipFile, names: list[str]) -> set[str]:
+    """The parts of an xlsx package that hold worksheets: those the workbook's
+    relationships point to (the reader follows them, wherever they are), and any part
+    under ``xl/worksheets/``."""
+    from defusedxml.ElementTree import iterparse
+
+    sheets = {name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml")}
+    if "xl/_rels/workbook.xml.rels" in names:
+        with archive.open("xl/_rels/workbook.xml.rels") as rels:
+            for _event, element in iterparse(rels, events=("end",)):
+                if element.tag.rpartition("}")[2] == "Relationship" and \
+                        (element.get("Type") or "").endswith("/worksheet"):
+                    target = element.get("Target") or ""
+                    sheets.add(target.lstrip("/") if target.startswith("/") else
+                               posixpath.normpath(posixpath.join("xl", target)))
+    return sheets
 
 
 def _too_sparse(sheet: str, cells: int, rows: int, columns: int) -> str | None:
@@ -124,4 +144,5 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     column = 0
     for letter in letters.upper():
         column = column * 26 + ord(letter) - 64
-    return int(digits[:8]), column
+    digits = digits.lstrip("0")  # "A0001" is row 1; a row of many digits counts as beyond any sheet's
+    return (int(digits) if len(digits) <= 9 else 10**9) if digits else 1, column

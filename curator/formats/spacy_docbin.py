@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from curator.formats.annotated import (
     read_choices,
     refuse_invalid,
 )
-from curator.formats.boundary import Problems, bad_text, describe
+from curator.formats.boundary import Problems, bad_text, describe, read_input
 from curator.formats.outputs import atomic_path
 from curator.store import Store
 
@@ -67,6 +68,23 @@ def export_docbin(store: Store, target: str | Path, annotator: str | None = None
     return widened
 
 
+MAX_UNPACKED = 1_000_000_000  # bytes a DocBin may unpack to
+
+
+def _unpacks_within(data: bytes, limit: int) -> bool:
+    """Whether the zlib stream ``data`` (a DocBin) unpacks to at most ``limit`` bytes,
+    unpacked a piece at a time and kept nowhere; True for a stream that is not zlib (the
+    reader words that)."""
+    inflater, size = zlib.decompressobj(), 0
+    try:
+        while data and size <= limit:
+            size += len(inflater.decompress(data, 1 << 24))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        return True
+    return size <= limit
+
+
 def read_docbin(path: Path) -> list[AnnotatedDocument]:
     """A spaCy DocBin's documents and spans (exact offsets and annotators from ``user_data``
     when Curator wrote them); raises ``FileRefused`` if anything in it is malformed."""
@@ -76,7 +94,14 @@ def read_docbin(path: Path) -> list[AnnotatedDocument]:
     except ImportError as exc:
         raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
     try:
-        docs = list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+        data = read_input(path)
+    except OSError as exc:
+        raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
+    if not _unpacks_within(data, MAX_UNPACKED):
+        raise CuratorError(f"{path}: refused: the DocBin would unpack to more than {MAX_UNPACKED / 1e9:.0f} GB "
+                           "(a zip bomb?)")
+    try:
+        docs = list(DocBin().from_bytes(data).get_docs(spacy.blank("xx").vocab))
     except Exception as exc:  # spaCy raises several kinds for a damaged file
         raise CuratorError(f"{path}: not a spaCy DocBin ({type(exc).__name__}: {str(exc)[:200]})") from exc
     problems = Problems(str(path))
