@@ -165,8 +165,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         missing = report.missing_labels
         if missing and args.add_labels:
             from curator.session import Session
-            from curator.session.labels import add_found_labels
+            from curator.session.labels import add_found_labels, unusable_labels
 
+            unusable = unusable_labels(list(missing))
+            if unusable:
+                _err("labels that cannot be a project's, their spans skipped: " + "; ".join(
+                    f"{printable(name)} ({missing[name]:,}): {printable(why)}" for name, why in unusable.items())
+                     + "; rename them in the file")
             command = add_found_labels(store, list(missing))
             if command is not None:
                 Session(store, Settings().annotator).do(command)

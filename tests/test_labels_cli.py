@@ -161,6 +161,22 @@ def test_an_import_names_the_labels_the_project_lacks_and_adds_them_when_asked(p
         assert sorted(a.label for a in store.annotations_for(1)) == ["Event", "GPE", "PER", "PER"]
 
 
+def test_add_labels_skips_a_name_that_cannot_be_a_label_and_adds_the_rest(project, tmp_path, capsys):
+    lines = tmp_path / "spans.jsonl"
+    lines.write_text(json.dumps({"id": "d9", "text": "Hello world from Astana",
+                                 "label": [[0, 5, "foo bar"], [17, 23, "GPE"]]}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(project), str(lines), "--add-labels"]) == 1  # one span skipped, said why
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err
+    assert "labels that cannot be a project's, their spans skipped: foo bar (1):" in err
+    assert "Add labels GPE (entity)" in out
+    with Store.open(project) as store:
+        assert "GPE" in store.label_schema and "foo bar" not in store.label_schema
+        document = store.document_by_uid("d9")
+        assert [(a.start, a.end, a.label) for a in store.annotations_for(document.id)] == [(17, 23, "GPE")]
+
+
 def test_the_measures_facts_are_grouped_by_are_the_projects_to_edit(tmp_path, capsys, monkeypatch):
     from curator.analysis.facts import propose_facts
     from curator.project import create_sample_project

@@ -126,12 +126,30 @@ def adopt_schema(store: Store, schema: LabelSchema) -> ChangeSchema | None:
 
 def add_found_labels(store: Store, names: list[str]) -> ChangeSchema | None:
     """Labels named in an imported file that the project lacks, added (kinds guessed from
-    the conventional names, colours from the palette); None if it lacks none."""
+    the conventional names, colours from the palette); None if it lacks none. Names that
+    cannot be labels (``unusable_labels``) are left out: their spans stay skipped."""
     from curator.formats.schema_files import label_named
 
     offset = len(store.label_schema.labels)
-    wanted = [label_named(name, offset + index) for index, name in enumerate(sorted(set(names)))]
+    unusable = unusable_labels(names)
+    usable = sorted(set(names) - set(unusable))
+    wanted = [label_named(name, offset + index) for index, name in enumerate(usable)]
+    if not wanted:
+        return None
     command = adopt_schema(store, LabelSchema(labels=wanted))
     if command is not None:
         command.label = f"Add labels {', '.join(f'{label.name} ({label.kind.value})' for label in wanted)}"[:300]
     return command
+
+
+def unusable_labels(names: list[str]) -> dict[str, str]:
+    """The names among ``names`` that cannot be a label's, each with the reason."""
+    from curator.formats.schema_files import label_named
+
+    found = {}
+    for name in sorted(set(names)):
+        try:
+            label_named(name, 0)
+        except ValidationError as exc:
+            found[name] = reason(exc)
+    return found

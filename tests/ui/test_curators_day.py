@@ -304,12 +304,16 @@ def test_an_import_with_labels_the_project_lacks_asks_and_adds_them(window, qtbo
     tasks = tmp_path / "ls.json"
     tasks.write_text(json_module.dumps([{"data": {"text": "Tokayev met Xi in Astana."}, "annotations": [{"result": [
         {"type": "labels", "value": {"start": 0, "end": 7, "labels": ["PERSON"]}},
+        {"type": "labels", "value": {"start": 12, "end": 14, "labels": ["Head of state"]}},
         {"type": "labels", "value": {"start": 18, "end": 24, "labels": ["GPE"]}}]}]}]), encoding="utf-8")
     with qtbot.waitSignal(window.import_paths([tasks]).finished, timeout=20_000):
         pass
     box = window.findChild(QMessageBox, "missing_labels")
     assert box is not None and box.isVisible() and "GPE (1 span)" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
+    # A name that cannot be a label is said, and its span left out; the rest comes in.
+    assert "Head of state" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: "GPE" in window.store.label_schema and window.store.annotation_count() == 2,
                     timeout=20_000)
+    assert "Head of state" not in window.store.label_schema
     assert window.store.label_schema.get("GPE").kind.value == "entity"

@@ -52,7 +52,7 @@ from curator.session.commands import (
     SetStatus,
     SetSuggestionStatus,
 )
-from curator.session.labels import add_found_labels
+from curator.session.labels import add_found_labels, unusable_labels
 from curator.store import Store
 from curator.store.events import (
     AnnotationAdded,
@@ -762,6 +762,10 @@ class MainWindow(QMainWindow):
                 return
             from curator.formats.interop import detect, import_paths
 
+            unusable = unusable_labels(list(missing))
+            if unusable:
+                self.statusBar().showMessage(f"Spans with {', '.join(sorted(unusable))} were not imported: "
+                                             "not usable as label names", 8000)
             command = add_found_labels(self.store, list(missing))
             if command is not None and self.apply(command):
                 annotated = [path for path in paths if path.is_file() and detect(path)]
