@@ -248,7 +248,7 @@ def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Call
     quoted, digits = re.compile(r"'[^']*'|\"[^\"]*\""), re.compile(r"\d+")
 
     def kind(text: str) -> str:  # without the span's own text or numbers: "MONEY … has no normalized value"
-        return digits.sub("N", quoted.sub("…", text)).split(":")[0]
+        return digits.sub("N", quoted.sub("…", text)).split(" (")[0].split(":")[0]
 
     of = [kind(message(warning)) for warning in warnings]
     first = {}
@@ -256,7 +256,9 @@ def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Call
         first.setdefault(what, warning)
     for what, count in Counter(of).most_common():
         _err(f"{prefix}{count:,} x {what} (e.g. {first[what]})")
-    _err(f"{prefix}{len(warnings):,} {noun} in all; {where}")
+    dropped = getattr(warnings, "dropped", 0)  # beyond what a report keeps (``ProblemList``)
+    kept = f" (the kinds above count the first {len(warnings):,})" if dropped else ""
+    _err(f"{prefix}{len(warnings) + dropped:,} {noun} in all{kept}; {where}")
 
 
 def _cmd_history(args: argparse.Namespace) -> int:

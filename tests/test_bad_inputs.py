@@ -500,3 +500,23 @@ def test_a_docbin_that_unpacks_beyond_the_limit_is_refused(project, tmp_path, mo
     store.close()
     assert str(refused.value).count(str(path)) == 1
     assert fingerprint(project) == before
+
+
+def test_a_file_of_many_bad_records_keeps_a_bounded_report_and_says_how_many(project, tmp_path, monkeypatch,
+                                                                               capsys):
+    from curator.cli import main
+    from curator.formats.reports import ProblemList
+
+    monkeypatch.setattr(ProblemList, "KEEP", 100)
+    path = tmp_path / "empty-records.jsonl"
+    path.write_text("{}\n" * 5_000 + '{"id": "fine", "text": "One good article."}\n', encoding="utf-8")
+    store = Store.open(project)
+    report = import_files(store, [path])
+    store.close()
+    assert len(report.problems) == 100 and report.problems.total == 5_000  # kept, and counted
+    assert len(report.added) == 1 and "5,000 problem(s)" in report.summary()
+    assert main(["import", str(project), str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "100 x has no 'text' field" not in err  # the kind is named without its quoted parts
+    assert "100 x has no … field (e.g." in err
+    assert "5,000 problem(s) in all (the kinds above count the first 100)" in err

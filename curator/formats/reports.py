@@ -24,6 +24,39 @@ class ImportProblem(str):
         return ImportProblem, (self.file, self.reason, self.record)
 
 
+class ProblemList(list):
+    """A report's problems or warnings: the first ``KEEP`` kept whole, the rest only
+    counted in ``dropped``. A file of millions of malformed records would otherwise hold
+    a message for each in memory (a few hundred bytes each: gigabytes)."""
+
+    KEEP = 10_000
+    dropped = 0  # (a class default: unpickling extends the list before it sets the state)
+
+    def __init__(self, items=()) -> None:
+        super().__init__()
+        self.extend(items)
+
+    def append(self, item: ImportProblem) -> None:
+        if len(self) < self.KEEP:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+    def extend(self, items) -> None:
+        for item in items:
+            self.append(item)
+        self.dropped += getattr(items, "dropped", 0)
+
+    def __iadd__(self, items):
+        self.extend(items)
+        return self
+
+    @property
+    def total(self) -> int:
+        """How many there were, kept or not."""
+        return len(self) + self.dropped
+
+
 @dataclass
 class ImportReport:
     """What an import did: documents added (their ids) or already there, spans added,
@@ -39,8 +72,8 @@ class ImportReport:
     categories_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     annotator: str = ""
-    problems: list[ImportProblem] = field(default_factory=list)
-    warnings: list[ImportProblem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+    warnings: ProblemList = field(default_factory=ProblemList)
 
     def skip(self, file: str, record: str | None, reason: str) -> None:
         """Report that ``record`` of ``file`` (or the whole file) was skipped, and why."""
@@ -77,5 +110,5 @@ class ImportReport:
         if self.categories_added:
             parts.append(f"{self.categories_added} document categor(ies) set")
         if self.problems:
-            parts.append(f"{len(self.problems)} problem(s)")
+            parts.append(f"{self.problems.total:,} problem(s)")
         return (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
