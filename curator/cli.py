@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -85,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     dup = commands.add_parser("duplicates", help="near-duplicate articles, entity variants and facts")
     dup.add_argument("project")
     dup.add_argument("--json", action="store_true", help="print everything as JSON")
-    dup.add_argument("--threshold", type=float, default=0.5, help="document similarity threshold (default 0.5)")
+    dup.add_argument("--threshold", type=_fraction, default=0.5,
+                     help="document similarity threshold, from 0 to 1 (default 0.5)")
 
     layer = commands.add_parser("layer", help="export or import an annotator's layer file")
     layer_commands = layer.add_subparsers(dest="layer_command", metavar="ACTION", required=True)
@@ -503,6 +505,17 @@ def process_main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) ->
     status = main(argv, gui)
     gc.freeze()
     return status
+
+
+def _fraction(text: str) -> float:
+    """A number from 0 to 1, for argparse (which words the refusal)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
 
 
 def _describe(exc: Exception, args: argparse.Namespace) -> tuple[int, str, bool]:

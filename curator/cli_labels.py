@@ -180,6 +180,9 @@ def cmd_measures(args: argparse.Namespace) -> int:
         action = args.measures_command or "list"
         if action == "add":
             words = [word.strip().lower() for word in args.words if word.strip()]
+            if not args.name.strip() or not words:
+                raise DataError("a measure needs a name and at least one word that names it "
+                                "(e.g. fdi 'foreign direct investment')")
             measures[args.name.strip().lower()] = tuple(words)
         elif action == "remove":
             if measures.pop(args.name.strip().lower(), None) is None:

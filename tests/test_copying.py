@@ -37,6 +37,32 @@ def test_copy_refuses_an_existing_target(annotated_sample, tmp_path):
         copy_project(annotated_sample.location, annotated_sample.location)
 
 
+def test_copy_into_a_database_that_is_not_a_projects_names_the_target(annotated_sample, tmp_path):
+    import sqlite3
+
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("hi\n")
+    with pytest.raises(CuratorError, match=r"notes\.txt: not a database a project can be copied into"):
+        copy_project(annotated_sample.location, f"sqlite:///{not_a_database}")
+    assert not_a_database.read_text() == "hi\n"
+    foreign = tmp_path / "foreign.db"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE documents (x)")
+    with pytest.raises(CuratorError, match=r"foreign\.db: the database already has tables a project uses "
+                                           r"\(documents\)"):
+        copy_project(annotated_sample.location, f"sqlite:///{foreign}")
+
+
+def test_backup_refuses_an_empty_target_and_names_a_file_as_a_file(annotated_sample, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CuratorError, match="needs a new folder"):
+        backup_project(annotated_sample.location, "")
+    (tmp_path / "x.json").write_text("{}")
+    with pytest.raises(CuratorError, match="a project goes in a folder, and this is a file$"):
+        backup_project(annotated_sample.location, tmp_path / "x.json")
+    assert not (tmp_path / "curator.db").exists()  # nothing written into the current folder
+
+
 def test_backup_while_another_writer_is_busy(annotated_sample, tmp_path):
     doc_id = annotated_sample.document_by_uid("000_14e10f92779dfa8b").id
     stop = threading.Event()

@@ -245,3 +245,17 @@ def test_remembered_choices_survive_a_restart_and_tampering_is_ignored(tmp_path)
         assert again.recall("folder.export") is None and not again.has_annotator
     again.remember("folder.import", "/in")  # a damaged entry is replaced, not a reason to fail
     assert again.recall("folder.import") == "/in"
+
+
+def test_numbers_and_names_a_command_cannot_use_are_refused(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    for threshold in ("nan", "-1", "2", "half"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["duplicates", str(project), "--threshold", threshold])
+        assert stopped.value.code == 2 and "is not a number from 0 to 1" in capsys.readouterr().err
+    code, out, _ = run(capsys, "measures", project, "list")
+    for name, words in (("", [""]), ("fdi", ["  "]), ("  ", ["fdi"])):
+        code, _, err = run(capsys, "measures", project, "add", name, *words)
+        assert code == 1 and "a measure needs a name and at least one word" in err
+    assert run(capsys, "measures", project, "list")[1] == out  # nothing was added

@@ -47,6 +47,17 @@ def _copy_into(src: Store, target: str | sa.engine.URL, job: Job) -> dict[str, i
     engine = _transactional_engine(target)
     counts: dict[str, int] = {}
     try:
+        try:  # the target's own errors name the target, not the project copied
+            with engine.connect() as probe:
+                taken = set(sa.inspect(probe).get_table_names()) & set(metadata.tables)
+        except sa.exc.SQLAlchemyError as exc:
+            raise CuratorError(f"{target}: not a database a project can be copied into "
+                               f"({getattr(exc, 'orig', None) or exc})") from exc
+        if "meta" in taken:
+            raise CuratorError(f"{target}: a Curator project already exists in this database")
+        if taken:
+            raise CuratorError(f"{target}: the database already has tables a project uses "
+                               f"({', '.join(sorted(taken))}); copy into an empty database")
         with src.engine.connect() as read, engine.begin() as write:
             if sa.inspect(write).has_table("meta"):
                 raise CuratorError(f"{target}: a Curator project already exists in this database")
@@ -96,6 +107,8 @@ def backup_project(source: str | Path, target: str | Path) -> Path:
     database = Path(source).expanduser().resolve() / DB_FILENAME
     if not database.is_file():
         raise CuratorError(f"{source}: not a Curator project (no {DB_FILENAME})")
+    if not str(target).strip():  # Path("") is the current folder
+        raise CuratorError("backup needs a new folder to write the copy to")
     folder = Path(target)
     if (folder / DB_FILENAME).exists():
         raise CuratorError(f"{folder}: already holds a project; choose a new folder")

@@ -153,7 +153,8 @@ def check_folder_target(target: str | Path) -> Path:
         except FileNotFoundError:
             return real
         if not stat.S_ISDIR(mode):
-            what = "a project's own database file" if is_project_file(real) else _kind(mode)
+            what = ("a project's own database file" if is_project_file(real) else
+                    "a file" if stat.S_ISREG(mode) else _kind(mode))
             raise CuratorError(f"{target}: refused: a project goes in a folder, and this is {what}")
         if (real / DB_FILENAME).exists():
             raise CuratorError(f"{target}: a Curator project already exists here; choose a new folder")
