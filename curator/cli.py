@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("project")
     exp.add_argument("--format", choices=(*FORMATS, *TOOL_FORMATS),
                      help="default: from the output file's suffix")
-    exp.add_argument("-o", "--output", required=True, type=Path)
+    exp.add_argument("-o", "--output", required=True, type=_output_file)
     exp.add_argument("--clean", action="store_true",
                      help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
     exp.add_argument("--layer", "--annotator", dest="layer",
@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     layer_export = layer_commands.add_parser("export", help="write annotations/<name>.json")
     layer_export.add_argument("project")
     layer_export.add_argument("annotator")
-    layer_export.add_argument("-o", "--output", type=Path, help="default: annotations/<annotator>.json")
+    layer_export.add_argument("-o", "--output", type=_output_file, help="default: annotations/<annotator>.json")
     layer_import = layer_commands.add_parser("import", help="import annotator layer files")
     layer_import.add_argument("project")
     layer_import.add_argument("files", nargs="+", type=Path)
@@ -215,7 +215,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             warnings = export(store, args.output, args.format, layer, clean=args.clean)
     _say_layers(layer, counts, args.layer is None)
     _say_warnings(warnings, args.verbose)
-    print(f"Exported to {printable(str(args.output))}")
+    print(f"Exported to {printable(str(args.output), keep='')}")
     return 0
 
 
@@ -427,12 +427,12 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
 
         counts = copy_project(args.source, args.target)
         print(f"Copied {counts.get('documents', 0)} document(s) and {counts.get('annotations', 0)} "
-              f"annotation(s) to {args.target}")
+              f"annotation(s) to {printable(str(args.target), keep='')}")
         return 0
     if args.command == "backup":
         from curator.formats.copying import backup_project
 
-        print(f"Backed up to {backup_project(args.project, args.output)}")
+        print(f"Backed up to {printable(str(backup_project(args.project, args.output)), keep='')}")
         return 0
     if args.command == "whoami":
         print(printable(Settings().annotator))
@@ -505,6 +505,14 @@ def process_main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) ->
     status = main(argv, gui)
     gc.freeze()
     return status
+
+
+def _output_file(text: str) -> Path:
+    """An output file's path, for argparse: one that ends with a separator names a folder,
+    which ``Path`` would forget (and ``x.json/`` would replace the file ``x.json``)."""
+    if not text or text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name")
+    return Path(text)
 
 
 def _fraction(text: str) -> float:

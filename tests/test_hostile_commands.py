@@ -259,3 +259,15 @@ def test_numbers_and_names_a_command_cannot_use_are_refused(tmp_path, capsys):
         code, _, err = run(capsys, "measures", project, "add", name, *words)
         assert code == 1 and "a measure needs a name and at least one word" in err
     assert run(capsys, "measures", project, "list")[1] == out  # nothing was added
+
+
+def test_an_output_path_is_shown_on_one_line_and_a_trailing_separator_names_a_folder(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    code, out, _ = run(capsys, "export", project, "-o", tmp_path / "two\nlines.json")
+    assert code == 0 and "Exported to " + str(tmp_path / "two\\u000alines.json") in out
+    (tmp_path / "x.json").write_text("kept")
+    with pytest.raises(SystemExit) as stopped:
+        main(["export", str(project), "-o", f"{tmp_path / 'x.json'}/"])
+    assert stopped.value.code == 2 and "is not a file name" in capsys.readouterr().err
+    assert (tmp_path / "x.json").read_text() == "kept"

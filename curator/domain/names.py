@@ -46,7 +46,8 @@ def file_stem(name: str) -> str:
     return safe
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep: str = "\n\t") -> str:
     """``text`` with control characters shown as escapes, for a terminal or a log:
-    a name or a file's content can never move the cursor or recolour the screen."""
-    return "".join(c if c in "\n\t" or not _unprintable(c) else f"\\u{ord(c):04x}" for c in str(text))
+    a name or a file's content can never move the cursor or recolour the screen. Line
+    breaks and tabs in ``keep`` stay (a message's own lines); a path keeps none."""
+    return "".join(c if c in keep or not _unprintable(c) else f"\\u{ord(c):04x}" for c in str(text))
