@@ -26,11 +26,18 @@ class _Runnable(QRunnable):
         try:
             result = self._work(self._job)
         except Cancelled:
-            self._signals.cancelled.emit()
+            self._tell(self._signals.cancelled)
         except Exception as exc:  # reported to the user on the UI thread
-            self._signals.failed.emit(exc)
+            self._tell(self._signals.failed, exc)
         else:
-            self._signals.succeeded.emit(result)
+            self._tell(self._signals.succeeded, result)
+
+    @staticmethod
+    def _tell(signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window that asked was closed while the work ran: nobody waits for it
+            pass
 
 
 class BackgroundTask(QObject):

@@ -84,3 +84,32 @@ def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatc
     assert window.apply(AddSpan(span)) is False
     assert window.session.undo_text is None and window.spans.rowCount() == 0
     assert "Not saved" in window.statusBar().currentMessage()
+
+
+def test_a_task_whose_window_closed_while_it_ran_ends_quietly(qtbot):
+    """The work finishes after its window (and the task's signals) are gone: nobody is
+    told, and nothing is raised on the worker thread."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from ui.workers import BackgroundTask
+
+    parent, release, ended = QWidget(), threading.Event(), threading.Event()
+    told = []
+
+    def work(_job):
+        release.wait(5)
+        return 1
+
+    task = BackgroundTask(parent, "Working", work, told.append, told.append)
+    task._runnable.setAutoDelete(False)  # kept here, to see its run end
+    original = task._runnable.run
+    task._runnable.run = lambda: (original(), ended.set())
+    task.start()
+    shiboken6.delete(parent)  # the window closes, and its children with it
+    release.set()
+    qtbot.waitUntil(ended.is_set, timeout=5_000)
+    qtbot.wait(50)
+    assert told == []
