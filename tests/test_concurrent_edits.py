@@ -25,6 +25,46 @@ def test_a_stale_edit_is_refused_and_forcing_it_is_a_choice(store):
     other_user.close()
 
 
+def test_an_undo_over_another_users_later_change_is_refused_and_theirs_is_kept(store):
+    """Rev1 edits a span, a document and an entity; rev2 changes each again; rev1's undo
+    would put rev1's old values back over rev2's: it is refused, and rev2's stay."""
+    from datetime import date
+
+    from curator.domain.models import Entity
+    from curator.errors import CuratorError
+    from curator.session import Session
+    from curator.session.commands import EditDocument, EditEntity
+
+    doc_id = store.add_documents([Document(uid="d", text="Astana and Beijing", title="Orig")])[0]
+    span = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=6, label="ORG", annotator="gold"))
+    store.add_entity(Entity(id="astana", name="Astana", type="LOCATION"))
+    rev1, rev2 = Session(store, "rev1"), Session(store, "rev2")
+    for first, second, read in (
+        (EditSpan(span.id, doc_id, {"label": "LOCATION"}), EditSpan(span.id, doc_id, {"label": "PERSON"}),
+         lambda: store.get_annotation(span.id).label),
+        (EditDocument(doc_id, {"title": "Rev1 title", "published": date(2024, 1, 2)}),
+         EditDocument(doc_id, {"published": date(2024, 3, 4)}), lambda: store.get_document(doc_id).published),
+        (EditEntity("astana", {"name": "Astana city"}), EditEntity("astana", {"name": "Astana (capital)"}),
+         lambda: store.get_entity("astana").name),
+    ):
+        rev1.do(first)
+        rev2.do(second)
+        kept = read()
+        with pytest.raises(CuratorError, match="changed by someone else"):
+            rev1.undo()
+        assert read() == kept
+    # Undo and redo of one's own latest edit, which nobody changed since, still work.
+    rev2.undo()
+    assert store.get_entity("astana").name == "Astana city"
+    rev2.redo()
+    assert store.get_entity("astana").name == "Astana (capital)"
+    rev2.undo()
+    rev2.undo()
+    assert store.get_document(doc_id).published == date(2024, 1, 2)  # rev1's, as rev2 found it
+    rev2.undo()
+    assert store.get_annotation(span.id).label == "LOCATION"
+
+
 def test_two_apps_on_one_sqlite_project_wait_for_each_other(tmp_path):
     import sqlite3
     import threading

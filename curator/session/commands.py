@@ -10,7 +10,7 @@ Commands address things by id and never hold Qt objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from curator.domain.models import (
@@ -79,6 +79,7 @@ class EditSpan:
     doc_id: int
     changes: dict[str, Any] = field(default_factory=dict)
     expected: datetime | None = None  # the span's ``updated`` as the user saw it; None: no check
+    left_as: dict[str, Any] | None = None  # an undo's or redo's: the fields as its edit left them
 
     @property
     def text(self) -> str:
@@ -87,8 +88,14 @@ class EditSpan:
         return "Edit span"
 
     def apply(self, store: Store) -> "EditSpan":
-        before = store.update_annotation(self.annotation_id, self.expected, **self.changes)
-        return EditSpan(self.annotation_id, self.doc_id, {name: getattr(before, name) for name in self.changes})
+        with store.transaction():  # the check and the write as one
+            if self.left_as is not None:
+                _unchanged_since(store.get_annotation(self.annotation_id), self.left_as, "span")
+            before, after = store.edit_annotation(self.annotation_id, self.expected, **self.changes)
+        # Undone (or redone) only if nobody changed these fields since: else it would silently
+        # put back a value over theirs.
+        return EditSpan(self.annotation_id, self.doc_id, {name: getattr(before, name) for name in self.changes},
+                        left_as={name: getattr(after, name) for name in self.changes})
 
 
 @dataclass
@@ -112,13 +119,32 @@ class EditDocument:
 
     doc_id: int
     changes: dict[str, Any]
+    left_as: dict[str, Any] | None = None  # as ``EditSpan``'s
 
     @property
     def text(self) -> str:
         return "Edit " + ", ".join(sorted(self.changes))
 
     def apply(self, store: Store) -> "EditDocument":
-        return EditDocument(self.doc_id, store.update_document(self.doc_id, **self.changes))
+        with store.transaction():  # the check and the write as one
+            if self.left_as is not None:
+                _unchanged_since(store.get_document(self.doc_id), self.left_as, "document")
+            before = store.update_document(self.doc_id, **self.changes)
+            after = store.get_document(self.doc_id)
+        return EditDocument(self.doc_id, before, left_as={name: getattr(after, name) for name in self.changes})
+
+
+def _unchanged_since(current: Any, expected: dict[str, Any], what: str) -> None:
+    """Refuse an undo or redo over someone else's later change of the same fields:
+    ``expected`` holds them as the edit left them (a date may be in ISO, as the history
+    keeps it)."""
+    def comparable(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else list(value) if isinstance(value, tuple) else value
+
+    for name, value in expected.items():
+        if comparable(getattr(current, name)) != comparable(value):
+            raise CuratorError(f"the {what}'s {name} was changed by someone else since; it was left as they "
+                               "made it")
 
 
 @dataclass
@@ -229,14 +255,20 @@ class EditEntity:
     entity_id: str
     changes: dict[str, Any]
     doc_id: int = 0
+    left_as: dict[str, Any] | None = None  # as ``EditSpan``'s
 
     @property
     def text(self) -> str:
         return "Edit entity"
 
     def apply(self, store: Store) -> "EditEntity":
-        before = store.update_entity(self.entity_id, **self.changes)
-        return EditEntity(self.entity_id, {name: getattr(before, name) for name in self.changes}, self.doc_id)
+        with store.transaction():
+            if self.left_as is not None:
+                _unchanged_since(store.get_entity(self.entity_id), self.left_as, "entity")
+            before = store.update_entity(self.entity_id, **self.changes)
+            after = store.get_entity(self.entity_id)
+        return EditEntity(self.entity_id, {name: getattr(before, name) for name in self.changes}, self.doc_id,
+                          left_as={name: getattr(after, name) for name in self.changes})
 
 
 # -- review: settling disagreements into gold ------------------------------------------

@@ -131,7 +131,14 @@ class AnnotationStore(Transactional):
         return removed
 
     def update_annotation(self, annotation_id: str, expected: datetime | None = None, **fields: Any) -> Annotation:
-        """Change a span's label, bounds, value or entity link; returns the old span.
+        """Change a span's label, bounds, value or entity link; returns the old span (see
+        ``edit_annotation``)."""
+        return self.edit_annotation(annotation_id, expected, **fields)[0]
+
+    def edit_annotation(self, annotation_id: str, expected: datetime | None = None,
+                        **fields: Any) -> tuple[Annotation, Annotation]:
+        """Change a span's label, bounds, value or entity link; returns the span before and
+        after (whose ``updated`` an undo expects to find).
 
         With ``expected`` (the ``updated`` time of the span as the caller read it) the
         change is made only if nobody changed the span since: the check and the write
@@ -157,7 +164,7 @@ class AnnotationStore(Transactional):
                     f"this {before.label} span was changed by someone else at {before.updated:%H:%M:%S} "
                     "after you opened it", current=before)
         self._emit(AnnotationChanged(before, after))
-        return before
+        return before, after
 
     def annotations_for(self, doc_id: int, annotator: str | None = None) -> list[Annotation]:
         """A document's spans in text order, for one annotator or for everyone."""
