@@ -353,17 +353,21 @@ def format_agreement(report) -> str:
     def num(value) -> str:
         return "   -  " if value is None else f"{value:6.3f}"
 
-    lines = [f"Annotators: {', '.join(report.annotators) or 'none'}; {report.documents} document(s) annotated by "
+    def name(text: str) -> str:  # names come from imported files: no escape reaches the terminal
+        return printable(text, keep="")
+
+    lines = [f"Annotators: {', '.join(map(name, report.annotators)) or 'none'}; {report.documents} document(s) "
+             "annotated by "
              f"two or more, {report.tokens} tokens",
              f"Overall: F1 exact {num(report.overall['f1_exact'])}  F1 overlap {num(report.overall['f1_overlap'])}"
              f"  kappa {num(report.overall['kappa'])}  alpha {num(report.overall['alpha'])}", "",
              f"{'pair':<28}{'docs':>5}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}"]
     for pair in report.pairs:
-        lines.append(f"{pair['annotator_a'] + ' / ' + pair['annotator_b']:<28}{pair['documents']:>5}"
+        lines.append(f"{name(pair['annotator_a']) + ' / ' + name(pair['annotator_b']):<28}{pair['documents']:>5}"
                      f"{num(pair['f1_exact']):>10}{num(pair['f1_overlap']):>12}{num(pair['kappa']):>8}")
     lines += ["", f"{'label':<14}{'spans':>6}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'alpha':>8}"]
     for row in report.labels:
-        lines.append(f"{row['label']:<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
+        lines.append(f"{name(row['label']):<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
                      f"{num(row['kappa']):>8}{num(row['alpha']):>8}")
     return "\n".join(lines)
 

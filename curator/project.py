@@ -166,5 +166,13 @@ class Settings:
 
 
 def acting_annotator(given: str | None) -> str:
-    """Whose edits a command makes: the name given (``--annotator``), checked, or the user's."""
-    return check_annotator(given, "--annotator") if given else Settings().annotator
+    """Whose edits a command makes: the name given (``--annotator``), checked, or the user's.
+    Never the gold layer's: it is written by settling disagreements in review, not by a
+    command acting as an annotator (``suggest --accept`` would fill it with raw suggestions)."""
+    if not given:
+        return Settings().annotator
+    name = check_annotator(given, "--annotator")
+    if name == "gold":  # (the models' GOLD: this module loads no models)
+        raise CuratorError("--annotator: 'gold' is the reviewed layer, written by settling disagreements in "
+                           "review; name an annotator")
+    return name

@@ -271,3 +271,14 @@ def test_an_output_path_is_shown_on_one_line_and_a_trailing_separator_names_a_fo
         main(["export", str(project), "-o", f"{tmp_path / 'x.json'}/"])
     assert stopped.value.code == 2 and "is not a file name" in capsys.readouterr().err
     assert (tmp_path / "x.json").read_text() == "kept"
+
+
+def test_no_command_acts_as_the_gold_layer(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    for argv in (("suggest", project, "--accept", "--annotator", "gold"), ("undo", project, "--annotator", "gold"),
+                 ("history", project, "--annotator", " gold ")):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "'gold' is the reviewed layer" in err
+    with Store.open(project) as store:
+        assert store.annotations_for(1, "gold") == []  # no suggestion went into gold

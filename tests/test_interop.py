@@ -139,3 +139,24 @@ def test_importing_into_a_project_that_holds_part_of_the_file(tmp_path):
     for document, spans in store.iter_documents_with_annotations():
         if document.uid != "changed":
             assert sorted((s.start, s.end) for s in spans) == [(0, 8), (13, 20)], document.uid
+
+
+def test_annotator_names_from_a_file_are_stripped_and_control_characters_refused(store, tmp_path, capsys):
+    lines = tmp_path / "named.jsonl"
+    text = "Hello world from Astana"
+    lines.write_text("\n".join(json.dumps(record) for record in (
+        {"id": "d1", "text": text, "label": [[0, 5, "PERSON"]], "annotator": "\x1b[31mred"},
+        {"id": "d1", "text": text, "label": [[17, 23, "LOCATION"]], "annotator": " alice "},
+        {"id": "d1", "text": text, "label": [[6, 11, "ORG"]], "annotator": "alice"},
+    )) + "\n", encoding="utf-8")
+    report = import_annotated(store, lines, "doccano")
+    document = store.document_by_uid("d1")
+    assert sorted((a.annotator, a.label) for a in store.annotations_for(document.id)) == [
+        ("alice", "LOCATION"), ("alice", "ORG")]  # one layer: " alice " is alice
+    [problem] = report.problems
+    assert "control character U+001B; span skipped" in problem and "[0:5]" in problem
+    from curator.analysis.agreement import compute_agreement
+    from curator.cli import format_agreement
+
+    store.add_annotation(Annotation(doc_id=document.id, start=0, end=5, label="PERSON", annotator="\x1b]0;x\x07b"))
+    assert "\x1b" not in format_agreement(compute_agreement(store))  # a name stored before is shown escaped

@@ -29,6 +29,7 @@ from curator.domain.models import (
     plain_span,
     utc_now,
 )
+from curator.domain.names import check_annotator, printable
 from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
 from curator.formats import TOOL_FORMATS
@@ -258,6 +259,10 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             if wide:
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
+            annotator, odd = _annotator_name(annotator)
+            if odd:
+                report.skip(where, span_record, f"{odd}; span skipped")
+                continue
             if not (0 <= start < end <= len(document.text)):
                 report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
                 continue
@@ -294,11 +299,22 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
         checked.categories.extend((document.uid, *entry)
                                   for entry in _categories(document, sets, report, where, record))
-        checked.statuses.extend((document.uid, annotator) for annotator, status in document.statuses.items()
-                                if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
+        checked.statuses.extend((document.uid, name) for name, odd in
+                                (_annotator_name(annotator) for annotator, status in document.statuses.items()
+                                 if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
+                                if not odd)
     if plain and problems.found:
         return None
     return checked
+
+
+def _annotator_name(name: str) -> tuple[str, str | None]:
+    """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
+    one, if it cannot (a control character would reach terminals and file names)."""
+    try:
+        return check_annotator(name, f"annotator {printable(repr(name))}"), None
+    except CuratorError as exc:
+        return name, str(exc)
 
 
 def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
