@@ -4,8 +4,11 @@ and which entities the figure's sentence names."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.analysis.facts import attribution_of, cited_outlet, propose_facts
+from curator.domain.models import Annotation
 
 
 @pytest.mark.parametrize("sentence, who", [
@@ -168,3 +171,20 @@ def test_a_period_that_is_not_one_is_refused(text):
 
     with pytest.raises(CuratorError, match="period"):
         parse_period(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 60), st.integers(1, 12),
+                          st.sampled_from(["MONEY", "PERCENT"])), max_size=40))
+def test_one_span_per_place_is_what_a_pass_over_every_chosen_span_gives(raw):
+    """The look-up that picks one span per place agrees with the plain definition: a span
+    is kept unless an earlier annotator's kept span of its label overlaps it."""
+    from curator.analysis.facts import _one_per_place
+
+    spans = [Annotation(doc_id=1, start=start, end=start + length, label=label, annotator=annotator)
+             for annotator, start, length, label in raw]
+    expected: list[Annotation] = []
+    for span in sorted(spans, key=lambda s: (s.annotator, s.start)):
+        if not any(c.label == span.label and c.start < span.end and span.start < c.end for c in expected):
+            expected.append(span)
+    assert _one_per_place(spans) == sorted(expected, key=lambda s: (s.start, s.end))
