@@ -297,3 +297,23 @@ def test_jsonl_keeps_integers_wider_than_64_bits_and_reports_nan(store, tmp_path
     assert store.document_by_uid("nan") is None
     assert store.document_by_uid("123456789012345678901234567890").extra == {"meta": {"n": [1, 36893488147419103232]}}
     assert store.document_by_uid("18446744073709551615").extra == {"score": 1.5}
+
+
+def test_a_text_longer_than_a_cell_comes_back_whole_from_curators_own_workbook(tmp_path):
+    """The Excel export continues a long text on its ``overflow`` sheet; the article
+    import puts it back together instead of keeping the cell's first 32,767 characters."""
+    from curator.formats.excel import export_xlsx
+    from curator.store import Store
+
+    text = "Astana " * 12_000 + "END"  # 84,003 characters: a cell and two parts on the overflow sheet
+    source = Store.create(tmp_path / "source")
+    source.add_documents([Document(uid="long", text=text, title="=Long"),
+                          Document(uid="short", text="A short one.")])
+    export_xlsx(source, tmp_path / "out.xlsx")
+    source.close()
+    target = Store.create(tmp_path / "target")
+    report = import_files(target, [tmp_path / "out.xlsx"])
+    assert len(report.added) == 2 and not report.problems
+    assert target.document_by_uid("long").text == text and target.document_by_uid("long").title == "=Long"
+    assert target.document_by_uid("short").text == "A short one."
+    target.close()

@@ -342,6 +342,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
+        continued = _overflow(workbook, workbook.sheet_names[0])
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     if not table:
@@ -353,9 +354,31 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         for number, row in enumerate(table[1:], start=2):
             if all(cell in ("", None) for cell in row):
                 continue
-            yield number, dict(zip(header, row))
+            record = dict(zip(header, row))
+            for column, rest in continued.get(number, {}).items():
+                if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
+                    record[column] += rest
+            yield number, record
 
     yield from _records(path, rows(), "row", warnings)
+
+
+def _overflow(workbook: Any, sheet_name: str) -> dict[int, dict[str, str]]:
+    """The rest of each text too long for its cell, by row and column of ``sheet_name``,
+    from the ``overflow`` sheet of a workbook Curator exported (columns sheet, row,
+    column, part, text; parts from 2, in order); empty for any other workbook."""
+    if "overflow" not in workbook.sheet_names:
+        return {}
+    table = workbook.get_sheet_by_name("overflow").to_python(skip_empty_area=True)
+    if not table or [str(cell).strip() for cell in table[0][:5]] != ["sheet", "row", "column", "part", "text"]:
+        return {}
+    parts: dict[int, dict[str, list[tuple[float, str]]]] = {}
+    for row in table[1:]:
+        if len(row) >= 5 and row[0] == sheet_name and isinstance(row[1], (int, float)) \
+                and isinstance(row[3], (int, float)) and isinstance(row[4], str):
+            parts.setdefault(int(row[1]), {}).setdefault(str(row[2]), []).append((row[3], row[4]))
+    return {number: {column: "".join(text for _part, text in sorted(pieces)) for column, pieces in columns.items()}
+            for number, columns in parts.items()}
 
 
 def _require_text_column(header: list[str]) -> None:
