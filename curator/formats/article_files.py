@@ -109,7 +109,7 @@ def _check_text(text: Any) -> str:
     return text
 
 
-def _parse_date(value: Any) -> date:
+def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -166,7 +166,7 @@ def record_to_candidate(
                 raise Skipped(f"'{key}' has {len(uid):,} characters, more than the limit of {MAX_ID_CHARS}")
         elif target == "published":
             try:
-                fields["published"] = _parse_date(value)
+                fields["published"] = parse_date(value)
             except ValueError as exc:
                 fields["extra"][key] = str(value)
                 warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))

@@ -21,7 +21,7 @@ from curator.formats.article_files import (
     SUPPORTED_SUFFIXES,
     Skipped,
     _Candidate,
-    _parse_date,
+    parse_date,
     read_file,
 )
 from curator.formats.boundary import (
@@ -76,7 +76,7 @@ def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warn
             candidate.uid = str(value)
         elif target == "published":
             try:
-                candidate.fields["published"] = _parse_date(value)
+                candidate.fields["published"] = parse_date(value)
             except ValueError as exc:
                 warnings.append(ImportProblem(file, f"metadata sidecar: {exc}"))
         elif target:

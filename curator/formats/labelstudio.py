@@ -18,6 +18,7 @@ from curator.formats.annotated import (
     read_choices,
     refuse_invalid,
 )
+from curator.formats.article_files import parse_date
 from curator.formats.boundary import (
     Problems,
     describe,
@@ -60,6 +61,12 @@ def read_labelstudio(path: Path, payload: Any = None) -> list[AnnotatedDocument]
         # Anything else in the task's data or meta is kept as extra metadata.
         fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
                            **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url")}}
+        if meta.get("published") is not None:  # as Curator's export writes it, or any date the import reads
+            try:
+                fields["published"] = parse_date(meta["published"])
+                del fields["extra"]["published"]
+            except ValueError:
+                pass  # kept in the extra metadata, as it was written
         document = new_document(record, uid, record.text(data["text"], "data.text"), fields)
         for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
             where = f"annotations.{index}"
@@ -115,8 +122,9 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             by_annotator.setdefault(name, [])
         tasks.append({
             "id": number,
-            "data": {"text": document.text, "meta": {"uid": document.uid, "title": document.title,
-                                                       "source": document.source}},
+            "data": {"text": document.text, "meta": {
+                "uid": document.uid, "title": document.title, "source": document.source, "url": document.url,
+                "published": document.published.isoformat() if document.published else None}},
             "annotations": [{"completed_by": name, "result": [
                 {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
