@@ -61,6 +61,15 @@ def test_settling_writes_gold_and_is_undoable(two):
     assert two.annotations_for(items[0].doc_id, "gold") == [] and two.reviews() == {}
 
 
+def test_two_reviewers_settling_one_item_at_once_are_told_in_words(two):
+    item = next(i for i in iter_items(two) if TEXT[i.start:i.end] == "Astana")
+    first, second = accept_version(item, "a", "rev1"), reject_item(item, "rev2")  # both saw it open
+    first.apply(two)
+    with pytest.raises(DuplicateError, match="settled by another reviewer a moment ago"):
+        second.apply(two)
+    assert [g.label for g in two.annotations_for(item.doc_id, "gold")] == ["LOCATION"]  # the first decision
+
+
 def test_merge_reject_and_edit(two):
     items = list(iter_items(two))
     merge_versions(items[2], "rev").apply(two)

@@ -26,6 +26,7 @@ from curator.store.events import (
     ReviewsChanged,
     SuggestionsChanged,
 )
+from curator.store.rows import _unique
 from curator.store.tables import (
     annotations_table,
     decisions_table,
@@ -90,7 +91,8 @@ class EntityStore(Transactional):
     # -- review decisions ----------------------------------------------------------------
 
     def add_review(self, review: Review) -> None:
-        with self._begin() as conn:
+        with self._begin() as conn, _unique("this item was settled by another reviewer a moment ago; nothing of "
+                                            "this decision was saved (reopen it to decide again)"):
             conn.execute(reviews_table.insert().values(**review.model_dump()))
         self._emit(ReviewsChanged(review.doc_id))
 
