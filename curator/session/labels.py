@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from curator.analysis.review import relabel_keys
 from curator.domain.schema import CategorySet, Label, LabelSchema
 from curator.errors import CuratorError
-from curator.session.commands import ChangeSchema, MoveLabel
+from curator.session.schema_commands import ChangeSchema, MoveLabel
 from curator.store import Store
 
 
