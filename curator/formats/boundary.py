@@ -55,6 +55,7 @@ def read_input(path: Path) -> bytes:
     check_input(path)
     return path.read_bytes()
 
+
 MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)
 # The store's column widths (PostgreSQL enforces them): longer values are refused, never cut.

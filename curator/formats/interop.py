@@ -299,10 +299,11 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
         checked.categories.extend((document.uid, *entry)
                                   for entry in _categories(document, sets, report, where, record))
-        checked.statuses.extend((document.uid, name) for name, odd in
-                                (_annotator_name(annotator) for annotator, status in document.statuses.items()
-                                 if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator))
-                                if not odd)
+        for annotator, status in document.statuses.items():
+            if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator):
+                name, odd = _annotator_name(annotator)
+                if not odd:
+                    checked.statuses.append((document.uid, name))
     if plain and problems.found:
         return None
     return checked

@@ -60,13 +60,13 @@ def read_labelstudio(path: Path, payload: Any = None) -> list[AnnotatedDocument]
                                   for key in ("title", "source", "url") if meta.get(key) is not None}
         # Anything else in the task's data or meta is kept as extra metadata.
         fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
-                           **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url")}}
+                           **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url",
+                                                                          "published")}}
         if meta.get("published") is not None:  # as Curator's export writes it, or any date the import reads
             try:
                 fields["published"] = parse_date(meta["published"])
-                del fields["extra"]["published"]
             except ValueError:
-                pass  # kept in the extra metadata, as it was written
+                fields["extra"]["published"] = meta["published"]  # kept as it was written
         document = new_document(record, uid, record.text(data["text"], "data.text"), fields)
         for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
             where = f"annotations.{index}"
