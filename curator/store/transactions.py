@@ -35,21 +35,27 @@ class Transactional:
         commit. Nested blocks are part of the outermost one. On SQLite the write lock is
         taken at the start (``BEGIN IMMEDIATE``), so that two processes' transactions
         queue up instead of failing half-way when both have read."""
-        state = self._current
-        if getattr(state, "connection", None) is not None:
-            yield state.connection
+        if self.in_transaction():
+            yield self._current.connection
             return
         held: list[Any] = []
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            state.connection, state.held = conn, held
-            try:
-                yield conn
-            finally:
-                state.connection = state.held = None
+        with self.engine.begin() as conn, self._this_threads(conn, held):
+            yield conn
         for event in held:
             self.events.emit(event)
+
+    @contextlib.contextmanager
+    def _this_threads(self, conn: sa.Connection, held: list[Any]) -> Iterator[None]:
+        """``conn``'s transaction, begun, is this thread's for the block: the store's calls
+        join it and hold their events in ``held``. On SQLite the write lock is taken first."""
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        state = self._current
+        state.connection, state.held = conn, held
+        try:
+            yield
+        finally:
+            state.connection = state.held = None
 
     @contextlib.contextmanager
     def transaction_committed_behind(self, writer: WriteBehind) -> Iterator[sa.Connection]:
@@ -64,7 +70,7 @@ class Transactional:
                 yield conn
             return
         writer.wait()
-        state, held = self._current, []
+        held: list[Any] = []
         # Entered here and left on the writer's thread: leaving commits (or, if the commit
         # fails, rolls back) and closes, as ``engine.begin()`` does.
         begun = contextlib.ExitStack()
@@ -72,13 +78,8 @@ class Transactional:
             on_error.push(begun)  # left here only if the block fails: rolled back
             conn = begun.enter_context(self.engine.connect())
             begun.enter_context(conn.begin())
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            state.connection, state.held = conn, held
-            try:
+            with self._this_threads(conn, held):
                 yield conn
-            finally:
-                state.connection = state.held = None
             on_error.pop_all()
 
         def commit() -> None:
