@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator import cli
 from curator.cli import main
-from curator.domain.names import check_annotator, file_stem, printable
+from curator.domain.names import _unprintable, check_annotator, file_stem, printable
+from curator.errors import CuratorError
 from curator.store import Store, is_url
 from curator.store import engine as store_module
 
@@ -115,6 +118,21 @@ def test_name_helpers():
     assert file_stem("../x") != file_stem("./x") and "/" not in file_stem("../x")
     assert not file_stem("..").startswith(".")
     assert printable("a\x1b[2Jb\nc") == "a\\u001b[2Jb\nc"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec=None), max_size=30), st.sampled_from(["", "\n\t"]))
+def test_names_and_printable_text_escape_exactly_the_unprintable_characters(text, keep):
+    """The shortcut for wholly printable text finds what the character test finds."""
+    expected = "".join(c if c in keep or not _unprintable(c) else f"\\u{ord(c):04x}" for c in text)
+    assert printable(text, keep) == expected
+    name = text.strip()
+    if name and len(name) <= 100:
+        if any(_unprintable(c) for c in name):
+            with pytest.raises(CuratorError, match="control character"):
+                check_annotator(text)
+        else:
+            assert check_annotator(text) == name
 
 
 # -- a damaged environment ------------------------------------------------------------

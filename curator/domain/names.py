@@ -28,7 +28,7 @@ def check_annotator(name: object, where: str = "annotator name") -> str:
         raise CuratorError(f"{where}: the name is empty")
     if len(name) > MAX_NAME:
         raise CuratorError(f"{where}: the name is {len(name):,} characters long; at most {MAX_NAME} are allowed")
-    bad = next((c for c in name if _unprintable(c)), None)
+    bad = None if name.isprintable() else next((c for c in name if _unprintable(c)), None)
     if bad is not None:
         raise CuratorError(f"{where}: the name holds the control character U+{ord(bad):04X}")
     return name
@@ -50,4 +50,7 @@ def printable(text: str, keep: str = "\n\t") -> str:
     """``text`` with control characters shown as escapes, for a terminal or a log:
     a name or a file's content can never move the cursor or recolour the screen. Line
     breaks and tabs in ``keep`` stay (a message's own lines); a path keeps none."""
+    text = str(text)
+    if text.isprintable():  # (everything _unprintable finds is outside what isprintable allows)
+        return text
     return "".join(c if c in keep or not _unprintable(c) else f"\\u{ord(c):04x}" for c in str(text))
