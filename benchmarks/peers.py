@@ -433,6 +433,48 @@ assert len(records) == len(rows), (len(records), len(rows))
 print(inside, floor)
 """
 
+# What the command-line goals ask of any Python program, timed like the ``curator``
+# commands from process start: a bare script with Python's sqlite3 and orjson and no
+# checks, models or project. Its import writes each line's fields into a documents table
+# of the same columns (the project ``curator init`` made); its export reads the documents
+# and their spans back and writes them as one JSON list. If even these miss a goal, no
+# Curator on the same runtime can meet it.
+BARE_IMPORT_SCRIPT = """
+import sqlite3, sys
+from datetime import datetime, timezone
+import orjson
+path, project = sys.argv[1:3]
+now = datetime.now(timezone.utc).isoformat()
+with open(path, "rb") as lines:
+    records = [orjson.loads(line) for line in lines if line.strip()]
+rows = [(r.get("id"), r.get("title"), r.get("source"), r.get("url"), r.get("published"), r["text"], path,
+         orjson.dumps({}).decode(), now, r.get("id")) for r in records]
+db = sqlite3.connect(project + "/curator.db", isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+db.execute("BEGIN")
+db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+db.execute("COMMIT")
+"""
+
+BARE_EXPORT_SCRIPT = """
+import sqlite3, sys
+import orjson
+project, target = sys.argv[1:3]
+db = sqlite3.connect(project + "/curator.db")
+spans = {}
+for row in db.execute("SELECT doc_id, id, start, \\"end\\", label, annotator, value FROM annotations"):
+    spans.setdefault(row[0], []).append({"id": row[1], "start": row[2], "end": row[3], "label": row[4],
+                                         "annotator": row[5], "value": row[6]})
+documents = [{"id": uid, "title": title, "source": source, "url": url, "published": published, "text": text,
+              "annotations": spans.get(doc_id, [])}
+             for doc_id, uid, title, source, url, published, text
+             in db.execute("SELECT id, uid, title, source, url, published, text FROM documents ORDER BY id")]
+with open(target, "wb") as out:
+    out.write(orjson.dumps({"documents": documents}))
+"""
+
 # Serves a document with its spans as JSON on loopback, for the like-for-like row only:
 # Curator has no server, so this is the same read the window makes behind Python's own
 # http.server, encoded as the JSON export encodes it.
@@ -468,6 +510,10 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
 
     figures = Figures("Curator")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    # Compiled first, as installing a package compiles it (and as the peers' were): a
+    # checkout run where bytecode is not written would compile every module every run.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "curator"), str(ROOT / "ui")], check=True,
+                   stdout=subprocess.DEVNULL)
     memory = 0.0
     for operation, source in (("import", "articles"), ("import labelstudio", "labelstudio"),
                               ("import doccano", "doccano")):
@@ -491,6 +537,14 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
         seconds, peak, output = run_timed([*CURATOR, "export", str(project), "-o", str(folder / "out.json")], env)
         figures.add("export", seconds)
         memory = max(memory, peak)
+    for run in range(RUNS):  # the bare scripts, for what any Python program takes (not Curator's figures)
+        bare = folder / f"bare-{run}"
+        init, _, _ = run_timed([*CURATOR, "init", str(bare)], env)
+        seconds, _, _ = run_timed([sys.executable, "-c", BARE_IMPORT_SCRIPT, str(files["articles"]), str(bare)], env)
+        figures.add("bare import", init + seconds)
+        seconds, _, _ = run_timed([sys.executable, "-c", BARE_EXPORT_SCRIPT, str(project), str(folder / "bare.json")],
+                                  env)
+        figures.add("bare export", seconds)
     for run in range(RUNS):
         seconds, peak, output = run_timed([sys.executable, "-c", WINDOW_SCRIPT, str(project),
                                            str(folder / "settings.json")], env)
@@ -533,11 +587,13 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
 
 ROWS = [  # operation, Curator's row, what it is compared with, the peers' row, goal (faster peer / Curator)
     ("import", "import the corpus: `curator init` + `curator import` of the articles", "import", 8),
+    ("bare import", "  a bare script instead (sqlite3 and orjson, no checks), after `curator init`", "import", 8),
     ("import labelstudio", "import a Label Studio tasks file (`curator init` + `curator import`)", "import", 5),
     ("import doccano", "import a doccano JSONL file (`curator init` + `curator import`)", "import", 5),
     ("fetch", "fetch one document with its spans: the window's read path", "fetch", None),
     ("fetch over HTTP", "fetch one document with its spans over loopback HTTP", "fetch", None),
     ("export", "export JSON: `curator export` wall time", "export", 10),
+    ("bare export", "  a bare script instead (sqlite3 and orjson, no checks)", "export", 10),
     ("start", "start: the window until list and article are painted / a server until it answers", "start", None),
 ]
 
