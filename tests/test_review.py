@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,7 @@ from curator.analysis.review import (
 from curator.domain.models import Annotation, Document, DocumentStatus
 from curator.errors import DuplicateError
 from curator.formats.export import export_json
+from curator.session import Session
 from curator.store import Store
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."
@@ -101,6 +104,38 @@ def test_a_changed_annotation_reopens_its_settled_item(two):
     two.update_annotation(span.id, label="LOCATION")
     reopened = next(i for i in iter_items(two) if TEXT[i.start : i.end] == "Astana")
     assert reopened.agreed and reopened.key not in two.reviews()
+
+
+def _gold(store):
+    return sorted((TEXT[g.start : g.end], g.label) for g in store.annotations_for(1, "gold"))
+
+
+def test_settling_a_reopened_item_replaces_the_earlier_decision_and_undo_brings_it_back(two, tmp_path):
+    """b changed a span after the reviewer settled its region: the region's new decision
+    replaces the old one's gold (one decision per region), and undo and redo keep that."""
+    session = Session(two, "rev")
+    astana = next(i for i in iter_items(two) if TEXT[i.start : i.end] == "Astana")
+    session.do(accept_version(astana, "a", "rev"))
+    span = next(s for s in two.annotations_for(1, "b") if s.label == "ORG")
+    two.update_annotation(span.id, label="PERSON")
+    reopened = next(i for i in iter_items(two) if TEXT[i.start : i.end] == "Astana")
+    assert reopened.key not in two.reviews() and not reopened.agreed
+
+    session.do(accept_version(reopened, "b", "rev"))
+    assert _gold(two) == [("Astana", "PERSON")]
+    assert set(two.reviews()) == {reopened.key}
+    export_json(two, tmp_path / "gold.json", annotator="gold")
+    exported = json.loads((tmp_path / "gold.json").read_text())
+    assert [(a["label"]) for a in exported["documents"][0]["annotations"]] == ["PERSON"]
+
+    session.undo()  # the earlier decision, and its gold, come back
+    assert _gold(two) == [("Astana", "LOCATION")] and set(two.reviews()) == {astana.key}
+    session.redo()
+    assert _gold(two) == [("Astana", "PERSON")] and set(two.reviews()) == {reopened.key}
+
+    session.undo()
+    session.do(reject_item(reopened, "rev"))  # rejecting the region now leaves it without gold
+    assert _gold(two) == [] and set(two.reviews()) == {reopened.key}
 
 
 def test_gold_is_not_an_annotator_for_agreement_and_is_the_default_export(two, tmp_path):

@@ -277,7 +277,11 @@ class EditEntity:
 
 @dataclass
 class Settle:
-    """Record a decision on an item and write its gold spans; undone by ``Unsettle``."""
+    """Record a decision on an item and write its gold spans; undone by ``Unsettle``.
+
+    A region has one decision: an earlier one on text this item overlaps (made before an
+    annotator changed the region, which made it a new item) is replaced, its gold spans
+    removed, and put back by the undo. ``replaces`` is False only when putting one back."""
 
     item_key: str
     doc_id: int
@@ -286,6 +290,7 @@ class Settle:
     decision: str
     gold: list[Annotation]
     reviewer: str
+    replaces: bool = True
 
     @property
     def text(self) -> str:
@@ -293,19 +298,24 @@ class Settle:
 
     def apply(self, store: Store) -> "Unsettle":
         with store.transaction():  # one command, one transaction
+            earlier = [review for review in store.reviews(self.doc_id).values() if self.replaces
+                       and review.key != self.item_key and review.start < self.end and self.start < review.end]
+            replaced = [Unsettle(review.key, review.doc_id).apply(store) for review in earlier]
             store.add_annotations(self.gold)
             store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
                                     decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
                                     created=utc_now()))
-            return Unsettle(self.item_key, self.doc_id)
+            return Unsettle(self.item_key, self.doc_id, replaced)
 
 
 @dataclass
 class Unsettle:
-    """Reopen a settled item, removing the gold spans its decision made."""
+    """Reopen a settled item, removing the gold spans its decision made, and put back
+    the earlier decisions its settling replaced (``restores``)."""
 
     item_key: str
     doc_id: int
+    restores: list[Settle] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -320,6 +330,9 @@ class Unsettle:
                     gold.append(store.delete_annotation(gold_id))
                 except CuratorError:
                     pass  # the reviewer deleted this gold span already
+            for earlier in self.restores:
+                Settle(earlier.item_key, earlier.doc_id, earlier.start, earlier.end, earlier.decision, earlier.gold,
+                       earlier.reviewer, replaces=False).apply(store)
             return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
 
 
