@@ -317,3 +317,30 @@ def test_a_text_longer_than_a_cell_comes_back_whole_from_curators_own_workbook(t
     assert target.document_by_uid("long").text == text and target.document_by_uid("long").title == "=Long"
     assert target.document_by_uid("short").text == "A short one."
     target.close()
+
+
+def test_curators_own_workbook_comes_back_without_its_derived_columns(tmp_path):
+    """The documents sheet's ``status`` and ``annotations`` columns say what the exporting
+    project held (a status, a count of spans): they are not the article's metadata."""
+    from curator.formats.excel import export_xlsx
+    from curator.store import Store
+
+    source = Store.create(tmp_path / "source")
+    source.add_documents([Document(uid="one", text="Astana hosted the talks.", source="Kazinform",
+                                   extra={"desk": "politics"})])
+    export_xlsx(source, tmp_path / "out.xlsx")
+    source.close()
+    target = Store.create(tmp_path / "target")
+    report = import_files(target, [tmp_path / "out.xlsx"])
+    assert len(report.added) == 1 and not report.problems
+    document = target.document_by_uid("one")
+    assert document.source == "Kazinform" and document.text == "Astana hosted the talks."
+    assert "status" not in document.extra and "annotations" not in document.extra
+    target.close()
+
+    other = tmp_path / "other.csv"  # a workbook or table of someone else's keeps such columns
+    other.write_text("id,text,status,annotations\nx,Astana hosted the talks.,draft,none\n", encoding="utf-8")
+    store = Store.create(tmp_path / "third")
+    import_files(store, [other])
+    assert store.document_by_uid("x").extra == {"status": "draft", "annotations": "none"}
+    store.close()

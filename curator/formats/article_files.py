@@ -349,18 +349,29 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         raise Skipped("the first sheet is empty")
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
+    derived = _derived_columns(workbook.sheet_names[0], header)
 
     def rows() -> Iterator[tuple[int, Any]]:
         for number, row in enumerate(table[1:], start=2):
             if all(cell in ("", None) for cell in row):
                 continue
-            record = dict(zip(header, row))
+            record = {column: cell for column, cell in zip(header, row) if column not in derived}
             for column, rest in continued.get(number, {}).items():
                 if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
                     record[column] += rest
             yield number, record
 
     yield from _records(path, rows(), "row", warnings)
+
+
+def _derived_columns(sheet_name: str, header: list[str]) -> set[str]:
+    """The columns of a workbook Curator exported that describe the exporting project
+    (an annotator's status, a count of spans), not the article: left out on import."""
+    from curator.formats.excel import DERIVED_COLUMNS, DOCUMENT_COLUMNS
+
+    if sheet_name == "documents" and header == [name for name, _width in DOCUMENT_COLUMNS]:
+        return set(DERIVED_COLUMNS)
+    return set()
 
 
 def _overflow(workbook: Any, sheet_name: str) -> dict[int, dict[str, str]]:

@@ -58,6 +58,7 @@ class _SheetStream:
 
 DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
                     ("annotations", 12), ("text", 80)]
+DERIVED_COLUMNS = ("status", "annotations")  # of the exporting project, not the article: not read back
 ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("text", 40), ("label", 12),
                       ("annotator", 14), ("amount", 16), ("amount_to", 16), ("unit", 8), ("per", 10), ("scale", 9),
                       ("qualifier", 12), ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11),
