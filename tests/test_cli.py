@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from curator.cli import main
 from curator.store import Store
 
@@ -24,6 +26,37 @@ def test_init_import_validate_export_round(tmp_path, capsys, seeds):
         assert code == 0 and target.stat().st_size > 0
     data = json.loads((tmp_path / "out.json").read_text())
     assert len(data["documents"]) == 5
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_documents_extra_metadata_goes_out_with_it_and_comes_back(tmp_path, capsys, fmt):
+    """Fields of an imported record that are not Curator's own are kept as the article's
+    extra metadata: the export carries them, and importing the export puts them back."""
+    source = tmp_path / "articles.jsonl"
+    source.write_text(json.dumps({"id": "a1", "text": "Astana, 3 May.", "desk": "politics",
+                                  "tags": ["trade", "china"], "score": 0.75}) + "\n", encoding="utf-8")
+    for name in ("p", "q"):
+        assert run(capsys, "init", str(tmp_path / name))[0] == 0
+    assert run(capsys, "import", str(tmp_path / "p"), str(source))[0] == 0
+    target = tmp_path / f"out.{fmt}"
+    assert run(capsys, "export", str(tmp_path / "p"), "--format", fmt, "-o", str(target))[0] == 0
+    exported = json.loads(target.read_text().splitlines()[0]) if fmt == "jsonl" else \
+        json.loads(target.read_text())["documents"][0]
+    assert exported["extra"] == {"desk": "politics", "tags": ["trade", "china"], "score": 0.75}
+    schema = json.loads((tmp_path / "curator-dataset-v1.schema.json").read_text())
+    assert "extra" in json.dumps(schema)
+    assert run(capsys, "import", str(tmp_path / "q"), str(target))[0] == 0
+    assert Store.open(tmp_path / "q").document_by_uid("a1").extra == exported["extra"]
+
+
+def test_an_export_whose_extra_is_not_an_object_is_refused_by_name(tmp_path, capsys):
+    run(capsys, "init", str(tmp_path / "q"))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "curator-dataset", "format_version": 1, "documents": [
+        {"id": "a1", "text": "Astana.", "extra": ["not", "an", "object"], "annotations": []}]}), encoding="utf-8")
+    code, _, err = run(capsys, "import", str(tmp_path / "q"), str(bad))
+    assert code != 0 and "bad.json" in err and "extra" in err and "not an object" in err
+    assert Store.open(tmp_path / "q").document_count() == 0
 
 
 def test_sample_creates_the_sample_project(tmp_path, capsys):

@@ -240,6 +240,7 @@ def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
     import_files(store, [sample_docs_dir()])
     for layer in sorted(SAMPLE_ANNOTATIONS.glob("*.json")):
         import_layer(store, layer)
+    store.add_documents([Document(uid="with-extra", text="Astana, 3 May.", extra={"desk": "politics", "n": [1, 2.5]})])
     whole_second = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # written without microseconds
     store.add_annotation(Annotation(doc_id=store.document_ids()[0], start=0, end=3, label="ORG", annotator="z",
                                     created=whole_second, updated=whole_second))

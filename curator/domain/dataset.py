@@ -83,6 +83,7 @@ class ExportDocument(BaseModel):
     source: str | None = None
     url: str | None = None
     published: date | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, description="the article's other metadata, as imported")
     status: str = "todo"
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)

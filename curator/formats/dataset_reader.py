@@ -75,6 +75,11 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                 meta["published"] = date.fromisoformat(raw["published"])
             except (TypeError, ValueError):
                 record.bad("published", f"{str(raw['published'])[:40]!r} is not a date (YYYY-MM-DD)")
+        if raw.get("extra"):  # (written since the format carried it; older files have none)
+            if isinstance(raw["extra"], dict):
+                meta["extra"] = raw["extra"]
+            else:
+                record.bad("extra", f"is {describe(raw['extra'])}, not an object")
         status = raw.get("status")
         if status not in (None, *DocumentStatus):
             record.bad("status", f"{str(status)[:40]!r} is not todo or done")

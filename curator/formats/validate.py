@@ -90,6 +90,7 @@ def export_document(document: Any, annotations: list, status: DocumentStatus) ->
         "source": document.source,
         "url": document.url,
         "published": document.published,
+        "extra": document.extra,
         "status": status.value,
         "text": document.text,
         "annotations": [export_annotation(a, document.text) for a in annotations],
@@ -145,8 +146,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     decide. Nearly every document passes, and this is several times faster than the
     model: exports of a million spans need it. ``valued``: the labels whose spans should
     have values (figures and dates), if the caller has them at hand."""
-    text, published = document.text, document.published
-    if not (text and document.uid) or (published is not None and type(published) is not date):
+    text, published, extra = document.text, document.published, document.extra
+    if not (text and document.uid) or (published is not None and type(published) is not date) or type(extra) is not dict:
         return None
     length = len(text)
     if valued is None:
@@ -173,7 +174,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
                             "annotator": annotator, "created": created, "updated": updated, "value": value,
                             "entity_id": entity})
     return {"id": document.uid, "title": document.title, "source": document.source, "url": document.url,
-            "published": published.isoformat() if published else None, "status": status, "text": text,
+            "published": published.isoformat() if published else None, "extra": extra, "status": status, "text": text,
             "annotations": annotations, "categories": []}, warned
 
 

@@ -35,6 +35,7 @@ from curator.store.rows import (
     _parse_time,
     _same_span,
     _stored_date,
+    _stored_extra,
     _unique,
     stored_json,
     utc_text,
@@ -240,7 +241,8 @@ class AnnotationStore(Transactional):
                 found = cursor.execute(spans_sql, bounds if annotator is None else (*bounds, annotator)).fetchall()
             spans = _by_document(found, SPAN_ROW_FIELDS)
             for row in documents:
-                yield ExportedDocumentRow(*row[:5], _stored_date(row[5]), row[6]), spans.get(row[0], [])
+                yield ExportedDocumentRow(*row[:5], _stored_date(row[5]), row[6], _stored_extra(row[7])), \
+                    spans.get(row[0], [])
             after = documents[-1][0]
 
     def annotated(self, annotators: Sequence[str]) -> list[tuple[int, str]]:

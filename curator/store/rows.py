@@ -34,6 +34,7 @@ class ExportedDocumentRow(NamedTuple):
     url: str | None
     published: date | str | None
     text: str
+    extra: Any  # a dict; on SQLite's fast path, whatever the stored JSON text reads as (see _stored_extra)
 
 
 def _stored_date(stored: str | None) -> date | str | None:
@@ -41,6 +42,15 @@ def _stored_date(stored: str | None) -> date | str | None:
     (and fails validation where it is exported)."""
     try:
         return date.fromisoformat(stored) if stored else None
+    except (TypeError, ValueError):
+        return stored
+
+
+def _stored_extra(stored: str | None) -> Any:
+    """A document's extra metadata SQLite keeps as JSON text, as a dict; anything else
+    comes back as read (and fails validation where it is exported)."""
+    try:
+        return json.loads(stored)
     except (TypeError, ValueError):
         return stored
 
