@@ -49,6 +49,41 @@ def test_a_documents_extra_metadata_goes_out_with_it_and_comes_back(tmp_path, ca
     assert Store.open(tmp_path / "q").document_by_uid("a1").extra == exported["extra"]
 
 
+def test_who_marked_a_document_done_survives_an_export_and_its_import(tmp_path, capsys):
+    """The export's ``status`` is "done by anyone"; ``done_by`` names who, so that an
+    imported export marks done only the annotators who had, and agreement (which counts
+    a done document without spans as an empty version) is the same on both sides."""
+    from curator.analysis.agreement import compute_agreement
+    from curator.domain.models import Annotation, Document, DocumentStatus
+
+    store = Store.create(tmp_path / "p")
+    doc_id = store.add_documents([Document(uid="a1", text="Astana hosted Tokayev.")])[0]
+    for annotator in ("alice", "bob", "carol"):
+        store.add_annotation(Annotation(doc_id=doc_id, start=0, end=6, label="LOCATION", annotator=annotator))
+    store.add_documents([Document(uid="a2", text="Nothing to tag here.")])
+    store.set_status(doc_id, "alice", DocumentStatus.DONE)
+    store.set_status(doc_id + 1, "alice", DocumentStatus.DONE)
+    store.set_status(doc_id + 1, "bob", DocumentStatus.DONE)
+    store.set_status(doc_id, "carol", DocumentStatus.DONE)
+    store.set_status(doc_id, "carol", DocumentStatus.TODO)  # carol reopened it
+    before = compute_agreement(store)
+    store.close()
+    assert run(capsys, "export", str(tmp_path / "p"), "-o", str(tmp_path / "out.json"))[0] == 0
+    documents = json.loads((tmp_path / "out.json").read_text())["documents"]
+    assert [(d["status"], d["done_by"]) for d in documents] == [("done", ["alice"]), ("done", ["alice", "bob"])]
+
+    assert run(capsys, "init", str(tmp_path / "q"))[0] == 0
+    assert run(capsys, "import", str(tmp_path / "q"), str(tmp_path / "out.json"))[0] == 0
+    copy = Store.open(tmp_path / "q")
+    ids = {uid: doc for doc, uid in copy.uids().items()}
+    assert {name: copy.status(ids["a1"], name) for name in ("alice", "bob", "carol")} == {
+        "alice": DocumentStatus.DONE, "bob": DocumentStatus.TODO, "carol": DocumentStatus.TODO}
+    assert copy.status(ids["a2"], "bob") is DocumentStatus.DONE
+    after = compute_agreement(copy)
+    assert (after.documents, after.overall, after.pairs) == (before.documents, before.overall, before.pairs)
+    assert before.documents == 2  # a2: finished by two annotators with nothing to tag, an agreement
+
+
 def test_an_export_whose_extra_is_not_an_object_is_refused_by_name(tmp_path, capsys):
     run(capsys, "init", str(tmp_path / "q"))
     bad = tmp_path / "bad.json"

@@ -84,7 +84,8 @@ class ExportDocument(BaseModel):
     url: str | None = None
     published: date | None = None
     extra: dict[str, Any] = Field(default_factory=dict, description="the article's other metadata, as imported")
-    status: str = "todo"
+    status: str = Field("todo", description="done if anyone marked the document done (of the layer, if one)")
+    done_by: list[str] = Field(default_factory=list, description="who marked the document done")
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)
     categories: list[ExportCategory] = Field(default_factory=list)

@@ -107,7 +107,12 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                 document.categories.append((who, set_name, choices))
         if document is None:
             continue
-        if status == DocumentStatus.DONE.value:
+        done_by = raw.get("done_by")
+        if isinstance(done_by, list) and all(isinstance(name, str) for name in done_by):
+            document.statuses = {name: "done" for name in done_by}
+        elif done_by is not None:
+            record.bad("done_by", f"is {describe(done_by)}, not a list of annotator names")
+        elif status == DocumentStatus.DONE.value:  # a file from before done_by: done by everyone with spans
             document.statuses = {a: "done" for a in {s[3] for s in document.spans}}
         documents.append(document)
     facts = []

@@ -92,6 +92,7 @@ def export_document(document: Any, annotations: list, status: DocumentStatus) ->
         "published": document.published,
         "extra": document.extra,
         "status": status.value,
+        "done_by": [],
         "text": document.text,
         "annotations": [export_annotation(a, document.text) for a in annotations],
     }
@@ -174,7 +175,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
                             "annotator": annotator, "created": created, "updated": updated, "value": value,
                             "entity_id": entity})
     return {"id": document.uid, "title": document.title, "source": document.source, "url": document.url,
-            "published": published.isoformat() if published else None, "extra": extra, "status": status, "text": text,
+            "published": published.isoformat() if published else None, "extra": extra, "status": status, "done_by": [],
+            "text": text,
             "annotations": annotations, "categories": []}, warned
 
 
@@ -295,7 +297,7 @@ def iter_export_documents(
     labels = {label.name: label.kind for label in store.label_schema.labels}
     entities = {entity.id for entity in store.entities()}
     total = store.document_count() if first is None or last is None else last - first + 1  # for progress
-    status_of = store.statuses(annotator, first, last)  # with no layer chosen: done by anyone
+    done_by = store.done_by(annotator, first, last)  # with no layer chosen, status is: done by anyone
     valued = _valued(labels)
     sets = {category.name: category for category in store.label_schema.categories}
     categories: dict[int, list[tuple[str, str, list[str]]]] = {}
@@ -309,7 +311,7 @@ def iter_export_documents(
             job.set_progress(index, total)
         if document.id in skip:
             continue
-        status = status_of.get(document.id, DocumentStatus.TODO)
+        status = DocumentStatus.DONE if document.id in done_by else DocumentStatus.TODO
         quick = exported_quickly(document, spans, status.value, labels, entities, valued)
         if quick is None:
             exported, problems = check_document(export_document(document, spans, status), labels, document.id,
@@ -318,6 +320,7 @@ def iter_export_documents(
             exported, warned = quick
             problems = _warnings(exported, labels, document.id) if warned else []
         if exported is not None:
+            exported["done_by"] = done_by.get(document.id, [])
             exported["categories"], wrong = category_entries(exported, document.id,
                                                              categories.get(document.id, []), sets)
             problems = problems + wrong if wrong else problems

@@ -292,6 +292,24 @@ class DocumentStore(Transactional):
                     found[doc_id] = DocumentStatus(status)
         return found
 
+    def done_by(self, annotator: str | None = None, first: int | None = None,
+                last: int | None = None) -> dict[int, list[str]]:
+        """Who marked each document done (only ``annotator``, if given; of documents
+        ``first``..``last`` if given), names sorted; documents nobody finished are left out."""
+        p = progress_table.c
+        query = sa.select(p.doc_id, p.annotator).where(p.status == DocumentStatus.DONE.value).order_by(p.annotator)
+        if annotator is not None:
+            query = query.where(p.annotator == annotator)
+        if first is not None:
+            query = query.where(p.doc_id >= first)
+        if last is not None:
+            query = query.where(p.doc_id <= last)
+        found: dict[int, list[str]] = {}
+        with self._connect() as conn:
+            for doc_id, name in conn.execute(query):
+                found.setdefault(doc_id, []).append(name)
+        return found
+
     def status(self, doc_id: int, annotator: str) -> DocumentStatus:
         with self._connect() as conn:
             value = conn.execute(
