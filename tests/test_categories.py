@@ -12,6 +12,7 @@ import pytest
 from curator.domain.models import Annotation, Document
 from curator.domain.schema import CategorySet, Choice, LabelSchema
 from curator.exporting import export
+from curator.formats.boundary import FileRefused
 from curator.formats.interop import export_interop, import_annotated
 from curator.store import Store
 
@@ -185,3 +186,56 @@ def test_category_disagreements_are_reviewed_into_gold_and_block_a_clean_export(
     batch = accept_agreements(classified, "reviewer")
     session.do(batch)
     assert classified.categories_for(1, GOLD) == {"gold": {"issues": ["trade", "energy"]}}
+
+
+def test_categories_travel_in_layer_files_and_the_later_choice_wins(classified, tmp_path):
+    """A layer file carries its annotator's choices with when they were made: importing it
+    adds them, importing it again changes nothing, and where both sides chose, the later
+    choice is kept."""
+    from curator.formats.layers import export_layer, import_layer
+
+    target = tmp_path / "a.json"
+    export_layer(classified, "a", target)
+    copy = fresh(tmp_path, "copy")
+    copy.add_documents([Document(uid="d1", text=TEXT), Document(uid="d2", text=TEXT + " Again.")])
+    d1 = copy.document_by_uid("d1").id
+    report = import_layer(copy, target)
+    assert copy.categories_for(d1) == {"a": CHOSEN["a"]} and report.categories_added == 2
+    assert import_layer(copy, target).categories_added == 0
+
+    copy.set_categories(d1, "a", "topic", ["politics"])  # changed here after the file was written
+    assert import_layer(copy, target).categories_added == 0
+    assert copy.categories_for(d1, "a")["a"]["topic"] == ["politics"]
+
+    source_d1 = classified.document_by_uid("d1").id
+    classified.set_categories(source_d1, "a", "issues", ["trade"])  # and there, later still
+    export_layer(classified, "a", target)
+    assert import_layer(copy, target).categories_added == 1
+    assert copy.categories_for(d1, "a")["a"] == {"issues": ["trade"], "topic": ["politics"]}
+    copy.close()
+
+
+def test_a_layer_files_choices_that_do_not_fit_the_project_are_reported_and_skipped(classified, tmp_path):
+    from curator.formats.layers import export_layer, import_layer
+
+    target = tmp_path / "a.json"
+    export_layer(classified, "a", target)
+    data = json.loads(target.read_text())
+    data["documents"][0]["categories"] += [{"set": "topic", "choices": ["sport"], "updated": "2030-01-01T00:00:00Z"},
+                                           {"set": "mood", "choices": ["calm"]}]
+    target.write_text(json.dumps(data))
+    copy = fresh(tmp_path, "copy")
+    copy.add_documents([Document(uid="d1", text=TEXT)])
+    report = import_layer(copy, target)
+    reasons = " | ".join(problem.reason for problem in report.problems)
+    assert "no choice 'sport'" in reasons and "'mood' is not in the project" in reasons
+    assert copy.categories_for(copy.document_by_uid("d1").id) == {"a": {"issues": ["trade", "energy"]}}
+
+    for bad in ([{"set": "topic", "choices": "economy"}], [{"choices": ["economy"]}], "topic",
+                [{"set": "topic", "choices": ["economy"], "updated": "yesterday"}]):
+        data["documents"][0]["categories"] = bad
+        target.write_text(json.dumps(data))
+        with pytest.raises(FileRefused, match="a.json") as refused:
+            import_layer(copy, target)
+        assert "categories" in str(refused.value)
+    copy.close()

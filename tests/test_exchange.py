@@ -138,3 +138,38 @@ def test_a_layer_made_in_another_copy_adds_no_second_copy_of_a_span(annotated, t
     assert (report.spans_added, report.problems) == (0, []) and report.spans_present == 2
     assert other.annotation_count() == before
     other.close()
+
+
+def test_a_document_marked_to_do_again_in_one_copy_is_to_do_in_the_other(annotated, tmp_path):
+    """Statuses travel with when they were set: a reopened document is reopened where the
+    file is imported, and a file older than the project's own status leaves it alone."""
+    target = tmp_path / "aigerim.json"
+    export_layer(annotated, "aigerim", target)
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
+    import_layer(other, target)
+    here = annotated.document_by_uid("002_dbc77deba9cd34d7").id
+    there = other.document_by_uid("002_dbc77deba9cd34d7").id
+    assert other.status(there, "aigerim") is DocumentStatus.DONE
+
+    annotated.set_status(here, "aigerim", DocumentStatus.TODO)  # reopened after the file was written
+    export_layer(annotated, "aigerim", target)
+    assert json.loads(target.read_text())["documents"][0]["status"] == "todo"
+    import_layer(other, target)
+    assert other.status(there, "aigerim") is DocumentStatus.TODO
+
+    other.set_status(there, "aigerim", DocumentStatus.DONE)  # finished there, later than the file
+    import_layer(other, target)
+    assert other.status(there, "aigerim") is DocumentStatus.DONE
+
+
+def test_a_layer_file_without_status_times_still_only_marks_documents_done(annotated, tmp_path):
+    target = tmp_path / "aigerim.json"
+    export_layer(annotated, "aigerim", target)
+    data = json.loads(target.read_text())
+    for entry in data["documents"]:
+        entry.pop("status_updated")
+        entry["status"] = "todo"
+    target.write_text(json.dumps(data))
+    doc = annotated.document_by_uid("002_dbc77deba9cd34d7").id
+    import_layer(annotated, target)
+    assert annotated.status(doc, "aigerim") is DocumentStatus.DONE

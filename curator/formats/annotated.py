@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
 from curator.formats.article_files import MAX_TEXT_CHARS
 from curator.formats.boundary import (
@@ -20,7 +21,9 @@ from curator.formats.boundary import (
     integer,
     loads,
     read_input,
+    too_wide,
 )
+from curator.formats.reports import ImportReport
 from curator.store import Store
 
 
@@ -157,6 +160,38 @@ def new_document(record: FieldReader, uid: str | None, text: str | None, meta: d
         record.bad("text", f"has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
         return None
     return AnnotatedDocument(uid, text, meta or {})
+
+
+def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[str, CategorySet],
+                       report: ImportReport, where: str, record: str) -> list[tuple[str, str, list[str]]]:
+    """A document's categories read from a file, as (annotator, set, choices), that fit the
+    project's sets; a choice named without its set is found in the one set that has it.
+    The rest is reported."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for who, set_name, choices in categories:
+        if not set_name:
+            owners = [category.name for category in sets.values() if choices[0] in category.names]
+            if len(owners) != 1:
+                report.skip(where, record, f"category {choices[0][:40]!r} is in {'no' if not owners else 'more than one'}"
+                                           " category set of the project; skipped")
+                continue
+            set_name = owners[0]
+        grouped.setdefault((who, set_name), []).extend(c for c in choices if c not in grouped.get((who, set_name), []))
+    kept = []
+    for (who, set_name), choices in grouped.items():
+        category = sets.get(set_name)
+        wrong = [choice for choice in choices if category is None or choice not in category.names]
+        if category is None:
+            report.skip(where, record, f"category set {set_name[:40]!r} is not in the project; skipped")
+        elif wrong:
+            report.skip(where, record, f"{set_name} has no choice {wrong[0][:40]!r}; skipped")
+        elif not category.multiple and len(choices) > 1:
+            report.skip(where, record, f"{set_name} takes one choice, and {who} made {len(choices)}; skipped")
+        elif too_wide("annotator", who):
+            report.skip(where, record, too_wide("annotator", who))
+        else:
+            kept.append((who, set_name, choices))
+    return kept
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:

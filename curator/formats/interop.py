@@ -30,12 +30,12 @@ from curator.domain.models import (
     utc_now,
 )
 from curator.domain.names import check_annotator, printable
-from curator.domain.schema import CategorySet
 from curator.errors import CuratorError
 from curator.formats import TOOL_FORMATS
 from curator.formats.annotated import (
     AnnotatedDocument,
     first_error,
+    fitting_categories,
     refuse_invalid,
 )
 from curator.formats.articles import import_files
@@ -158,37 +158,6 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
     return list(by_uid.values())
 
 
-def _categories(document: AnnotatedDocument, sets: dict[str, CategorySet], report: ImportReport, where: str,
-                record: str) -> list[tuple[str, str, list[str]]]:
-    """A document's categories that fit the project's sets, as (annotator, set, choices); a
-    choice named without its set is found in the one set that has it. The rest is reported."""
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for who, set_name, choices in document.categories:
-        if not set_name:
-            owners = [category.name for category in sets.values() if choices[0] in category.names]
-            if len(owners) != 1:
-                report.skip(where, record, f"category {choices[0][:40]!r} is in {'no' if not owners else 'more than one'}"
-                                           " category set of the project; skipped")
-                continue
-            set_name = owners[0]
-        grouped.setdefault((who, set_name), []).extend(c for c in choices if c not in grouped.get((who, set_name), []))
-    kept = []
-    for (who, set_name), choices in grouped.items():
-        category = sets.get(set_name)
-        wrong = [choice for choice in choices if category is None or choice not in category.names]
-        if category is None:
-            report.skip(where, record, f"category set {set_name[:40]!r} is not in the project; skipped")
-        elif wrong:
-            report.skip(where, record, f"{set_name} has no choice {wrong[0][:40]!r}; skipped")
-        elif not category.multiple and len(choices) > 1:
-            report.skip(where, record, f"{set_name} takes one choice, and {who} made {len(choices)}; skipped")
-        elif too_wide("annotator", who):
-            report.skip(where, record, too_wide("annotator", who))
-        else:
-            kept.append((who, set_name, choices))
-    return kept
-
-
 @dataclass
 class _Checked:
     """What a file's records come to once checked: the documents and spans to write (as
@@ -298,7 +267,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             except ValidationError as exc:
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
         checked.categories.extend((document.uid, *entry)
-                                  for entry in _categories(document, sets, report, where, record))
+                                  for entry in fitting_categories(document.categories, sets, report, where, record))
         for annotator, status in document.statuses.items():
             if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator):
                 name, odd = _annotator_name(annotator)

@@ -1,9 +1,11 @@
 """Annotator layer files: one JSON file per annotator, the exchange format.
 
 A file holds one annotator's spans (with values and entity links), statuses and
-the entities it links to, for the documents they worked on. Documents are
-matched by id and checked by a hash of their text, so a file made on another
-copy of the project imports losslessly, and importing it twice changes nothing.
+category choices (each with when it was set), and the entities the spans link to,
+for the documents they worked on. Documents are matched by id and checked by a hash
+of their text, so a file made on another copy of the project imports losslessly, and
+importing it twice changes nothing. Where both sides changed a span, a status or a
+choice, the later change is kept.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation
 from curator.domain.models import Annotation, DocumentStatus, Entity, utc_now
 from curator.errors import CuratorError
-from curator.formats.annotated import refuse_invalid
+from curator.formats.annotated import fitting_categories, refuse_invalid
 from curator.formats.boundary import (
     BadJSON,
     Problems,
@@ -45,25 +48,29 @@ def text_hash(text: str) -> str:
 def export_layer(store: Store, annotator: str, target: str | Path) -> int:
     """Write ``annotator``'s layer to ``target``; returns how many documents it covers."""
     refuse_invalid(store, Path(target), annotator)
-    statuses = store.statuses(annotator)
+    statuses = store.statuses_with_times(annotator)
+    chosen = store.categories_with_times(annotator)
     documents = []
     linked: set[str] = set()
     for document, spans in store.iter_documents_with_annotations(annotator):
-        status = statuses.get(document.id, DocumentStatus.TODO)
-        if not spans and status is DocumentStatus.TODO:
+        status, status_updated = statuses.get(document.id, (DocumentStatus.TODO, None))
+        categories = chosen.get(document.id, {})
+        if not spans and status_updated is None and not categories:
             continue
         linked.update(s.entity_id for s in spans if s.entity_id)
-        documents.append({
-            "id": document.uid,
-            "text_sha256": text_hash(document.text),
-            "status": status.value,
-            "annotations": [
-                {"id": s.id, "start": s.start, "end": s.end, "text": document.text[s.start : s.end],
-                 "label": s.label, "value": s.value, "entity_id": s.entity_id,
-                 "created": s.created.isoformat(), "updated": s.updated.isoformat()}
-                for s in spans
-            ],
-        })
+        entry: dict[str, Any] = {"id": document.uid, "text_sha256": text_hash(document.text), "status": status.value}
+        if status_updated is not None:  # (a document marked to-do again has one too)
+            entry["status_updated"] = status_updated.isoformat()
+        entry["annotations"] = [
+            {"id": s.id, "start": s.start, "end": s.end, "text": document.text[s.start : s.end],
+             "label": s.label, "value": s.value, "entity_id": s.entity_id,
+             "created": s.created.isoformat(), "updated": s.updated.isoformat()}
+            for s in spans
+        ]
+        if categories:
+            entry["categories"] = [{"set": name, "choices": choices, "updated": updated.isoformat()}
+                                   for name, (choices, updated) in categories.items()]
+        documents.append(entry)
     payload = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -114,7 +121,8 @@ class _Plan:
     entities: list[Entity] = field(default_factory=list)
     new: list[Annotation] = field(default_factory=list)
     updates: list[Annotation] = field(default_factory=list)
-    done: list[int] = field(default_factory=list)
+    statuses: list[tuple[int, DocumentStatus]] = field(default_factory=list)
+    categories: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
 def import_layer(store: Store, path: str | Path) -> ImportReport:
@@ -157,6 +165,11 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
             problems.add(record, "text_sha256", f"is {describe(entry['text_sha256'])}, not a string")
         elif entry.get("status") not in (None, *DocumentStatus):
             problems.add(record, "status", f"{str(entry['status'])[:40]!r} is not todo or done")
+        elif entry.get("status_updated") is not None and aware_time(entry["status_updated"]) is None:
+            problems.add(record, "status_updated", f"{str(entry['status_updated'])[:40]!r} is not a time with a "
+                                                   "timezone")
+        elif _malformed_categories(entry.get("categories"), record, problems):
+            continue
         else:
             entries.append(entry)
     ids = [raw.get("id") for entry in entries for raw in entry["annotations"] if isinstance(raw, dict)]
@@ -167,6 +180,8 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
         seen.add(span_id) if isinstance(span_id, str) else None
     stored = store.annotations_by_id({i for i in ids if isinstance(i, str)})
     labels = set(store.label_schema.names)
+    sets = {category.name: category for category in store.label_schema.categories}
+    statuses, chosen = store.statuses_with_times(annotator), store.categories_with_times(annotator)
     for entry in entries:
         record = f"document {entry['id'][:200]!r}"
         document = store.document_by_uid(entry["id"])
@@ -201,8 +216,11 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
                 plan.updates.append(annotation)
             else:
                 report.spans_present += 1  # ours is newer: keep it
-        if entry.get("status") == DocumentStatus.DONE.value:
-            plan.done.append(document.id)
+        status = _later_status(entry, statuses.get(document.id))
+        if status is not None:
+            plan.statuses.append((document.id, status))
+        plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
+                                              report, path.name, record))
     problems.refuse_if_any()
     _apply(store, plan, annotator, report)
     return report
@@ -223,9 +241,61 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)
-    for doc_id in plan.done:
-        if store.status(doc_id, annotator) is not DocumentStatus.DONE:
-            store.set_status(doc_id, annotator, DocumentStatus.DONE)
+    for doc_id, status in plan.statuses:
+        store.set_status(doc_id, annotator, status)
+    for doc_id, set_name, choices in plan.categories:
+        store.set_categories(doc_id, annotator, set_name, choices)
+    report.categories_added = len(plan.categories)
+
+
+def _malformed_categories(categories: Any, record: str, problems: Problems) -> bool:
+    """Whether a document's ``categories`` are not a list of {set, choices, updated} (told to ``problems``)."""
+    if categories is None:
+        return False
+    if not isinstance(categories, list):
+        problems.add(record, "categories", f"is {describe(categories)}, not a list")
+        return True
+    for number, entry in enumerate(categories):
+        field_name = f"categories.{number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("set"), str) or not entry["set"]:
+            problems.add(record, field_name, "expected an object with 'set' (a name) and 'choices'")
+        elif not isinstance(entry.get("choices"), list) or not all(isinstance(c, str) and c for c in entry["choices"]):
+            problems.add(record, f"{field_name}.choices", f"is {describe(entry.get('choices'))}, not a list of names")
+        elif entry.get("updated") is not None and aware_time(entry["updated"]) is None:
+            problems.add(record, f"{field_name}.updated", f"{str(entry['updated'])[:40]!r} is not a time with a "
+                                                          "timezone")
+        else:
+            continue
+        return True
+    return False
+
+
+def _later_status(entry: dict, here: tuple[DocumentStatus, datetime] | None) -> DocumentStatus | None:
+    """The file's status for a document where it should replace this project's, or None.
+    A file without times (written before they were) only ever marks documents done."""
+    status = DocumentStatus(entry.get("status") or DocumentStatus.TODO)
+    when = aware_time(entry.get("status_updated"))
+    if here is not None and here[0] is status:
+        return None
+    if when is None:
+        return status if status is DocumentStatus.DONE else None
+    return status if here is None or when > here[1] else None
+
+
+def _later_choices(entry: dict, here: dict[str, tuple[list[str], datetime]], annotator: str, sets: dict,
+                   doc_id: int, report: ImportReport, file: str, record: str) -> list[tuple[int, str, list[str]]]:
+    """The file's category choices for a document that fit the project's sets and are not
+    older than this project's (a set chosen only here, or later here, is kept)."""
+    entries = entry.get("categories") or []
+    when = {e["set"]: aware_time(e.get("updated")) for e in entries}
+    later = []
+    for _who, set_name, choices in fitting_categories([(annotator, e["set"], e["choices"]) for e in entries], sets,
+                                                      report, file, record):
+        current = here.get(set_name)
+        if current is not None and (current[0] == choices or when[set_name] is None or when[set_name] <= current[1]):
+            continue
+        later.append((doc_id, set_name, choices))
+    return later
 
 
 def _same(a: Annotation, b: Annotation) -> bool:

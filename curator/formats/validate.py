@@ -148,7 +148,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     model: exports of a million spans need it. ``valued``: the labels whose spans should
     have values (figures and dates), if the caller has them at hand."""
     text, published, extra = document.text, document.published, document.extra
-    if not (text and document.uid) or (published is not None and type(published) is not date) or type(extra) is not dict:
+    if not (text and document.uid) or (published is not None and type(published) is not date) \
+            or type(extra) is not dict:
         return None
     length = len(text)
     if valued is None:
@@ -175,9 +176,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
                             "annotator": annotator, "created": created, "updated": updated, "value": value,
                             "entity_id": entity})
     return {"id": document.uid, "title": document.title, "source": document.source, "url": document.url,
-            "published": published.isoformat() if published else None, "extra": extra, "status": status, "done_by": [],
-            "text": text,
-            "annotations": annotations, "categories": []}, warned
+            "published": published.isoformat() if published else None, "extra": extra, "status": status,
+            "done_by": [], "text": text, "annotations": annotations, "categories": []}, warned
 
 
 def _valued(labels: dict[str, LabelKind] | set[str]) -> set[str]:

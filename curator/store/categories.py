@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.domain.models import utc_now
 from curator.store.events import CategoriesChanged
-from curator.store.rows import _chunks, stored_json
+from curator.store.rows import _chunks, _parse_time, stored_json
 from curator.store.tables import categories_table
 from curator.store.transactions import Transactional
 
@@ -44,6 +45,17 @@ class CategoryStore(Transactional):
                                                               choices=list(choices), updated=utc_now()))
         self._emit(CategoriesChanged(doc_id, annotator))
         return list(stored_json(before)) if before is not None else []
+
+    def categories_with_times(self, annotator: str) -> dict[int, dict[str, tuple[list[str], datetime]]]:
+        """An annotator's choices: document id → set → (choices, when they were made)."""
+        c = categories_table.c
+        query = sa.select(c.doc_id, c.set_name, c.choices, c.updated).where(c.annotator == annotator)
+        found: dict[int, dict[str, tuple[list[str], datetime]]] = {}
+        with self._connect() as conn:
+            for row in conn.execute(query.order_by(c.doc_id, c.set_name)):
+                found.setdefault(row.doc_id, {})[row.set_name] = (list(stored_json(row.choices)),
+                                                                  _parse_time(row.updated))
+        return found
 
     def category_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
                       ) -> list[tuple[int, str, str, list[str]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from curator.store.events import (
     DocumentChanged,
     DocumentsAdded,
 )
-from curator.store.rows import _chunks, _insert_many, _unique
+from curator.store.rows import _chunks, _insert_many, _parse_time, _unique
 from curator.store.tables import (
     SORT_COLUMNS,
     annotations_table,
@@ -292,12 +292,19 @@ class DocumentStore(Transactional):
                     found[doc_id] = DocumentStatus(status)
         return found
 
+    def statuses_with_times(self, annotator: str) -> dict[int, tuple[DocumentStatus, datetime]]:
+        """An annotator's status of each document that has one set (to-do again counts), and when."""
+        p = progress_table.c
+        with self._connect() as conn:
+            return {doc_id: (DocumentStatus(status), _parse_time(updated)) for doc_id, status, updated in
+                    conn.execute(sa.select(p.doc_id, p.status, p.updated).where(p.annotator == annotator))}
+
     def done_by(self, annotator: str | None = None, first: int | None = None,
                 last: int | None = None) -> dict[int, list[str]]:
         """Who marked each document done (only ``annotator``, if given; of documents
         ``first``..``last`` if given), names sorted; documents nobody finished are left out."""
         p = progress_table.c
-        query = sa.select(p.doc_id, p.annotator).where(p.status == DocumentStatus.DONE.value).order_by(p.annotator)
+        query = sa.select(p.doc_id, p.annotator).where(p.status == DocumentStatus.DONE.value)
         if annotator is not None:
             query = query.where(p.annotator == annotator)
         if first is not None:
@@ -308,7 +315,7 @@ class DocumentStore(Transactional):
         with self._connect() as conn:
             for doc_id, name in conn.execute(query):
                 found.setdefault(doc_id, []).append(name)
-        return found
+        return {doc_id: sorted(names) for doc_id, names in found.items()}
 
     def status(self, doc_id: int, annotator: str) -> DocumentStatus:
         with self._connect() as conn:
