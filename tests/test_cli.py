@@ -235,3 +235,36 @@ def test_a_command_ends_with_its_heap_frozen_and_nothing_left_open(tmp_path):
                    capture_output=True)
     assert sorted(path.name for path in project.iterdir()) == ["curator.db"]
     assert len(json.loads(target.read_text())["documents"]) == 50
+
+
+def test_a_jsonl_export_read_alone_keeps_every_entity_link(tmp_path, capsys, annotated_sample):
+    """Each JSONL line carries the entities its spans link to: imported into an empty
+    project, every span comes back with its link, and each entity once."""
+    target = tmp_path / "out.jsonl"
+    assert run(capsys, "export", str(annotated_sample.location), "-o", str(target))[0] == 0
+    lines = [json.loads(line) for line in target.read_text().splitlines()]
+    linked = {span["entity_id"] for line in lines for span in line["annotations"] if span["entity_id"]}
+    assert linked and {entity["id"] for line in lines for entity in line["entities"]} == linked
+    assert run(capsys, "init", str(tmp_path / "q"))[0] == 0
+    code, out, err = run(capsys, "import", str(tmp_path / "q"), str(target))
+    assert code == 0 and "skipped" not in out + err
+    copy = Store.open(tmp_path / "q")
+    spans = [span for doc_id in copy.document_ids() for span in copy.annotations_for(doc_id)]
+    assert len(spans) == sum(len(line["annotations"]) for line in lines)
+    assert {span.entity_id for span in spans if span.entity_id} == linked
+    assert sorted(entity.id for entity in copy.entities()) == sorted(linked)
+
+
+def test_jsonl_lines_whose_entities_disagree_are_refused_by_line(tmp_path, capsys):
+    entity = {"id": "e1", "name": "Astana", "type": "LOCATION", "aliases": []}
+    span = {"id": "s1", "start": 0, "end": 6, "text": "Astana", "label": "LOCATION", "annotator": "a",
+            "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z", "value": None, "entity_id": "e1"}
+    lines = [{"id": "d1", "text": "Astana hosted.", "annotations": [span], "entities": [entity]},
+             {"id": "d2", "text": "Astana again.", "annotations": [{**span, "id": "s2"}],
+              "entities": [{**entity, "name": "Nur-Sultan"}]}]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    run(capsys, "init", str(tmp_path / "q"))
+    code, _, err = run(capsys, "import", str(tmp_path / "q"), str(bad))
+    assert code != 0 and "bad.jsonl" in err and "document 2" in err and "'e1' differs" in err
+    assert Store.open(tmp_path / "q").document_count() == 0

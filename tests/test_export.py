@@ -368,6 +368,7 @@ def test_worker_processes_write_the_same_export_as_one_process(annotated_sample,
     export_jsonl(annotated_sample, out / "alone.jsonl", workers=1)
     export_jsonl(annotated_sample, out / "together.jsonl", workers=2, parallel_from=1)
     assert (out / "alone.jsonl").read_bytes() == (out / "together.jsonl").read_bytes()
+    assert any(json.loads(line)["entities"] for line in (out / "together.jsonl").read_text().splitlines())
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["alone.json", "together.json", "alone.jsonl", "together.jsonl", "curator-dataset-v1.schema.json"])
 

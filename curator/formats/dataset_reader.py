@@ -44,6 +44,9 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                     payload["documents"].append(loads(line))
                 except BadJSON as exc:
                     problems.add(f"line {number}", None, str(exc))
+        carried = _carried_entities(payload["documents"], problems)
+        if carried is not None:
+            payload["entities"] = carried
     else:
         payload = load_json(path)
     if not isinstance(payload, dict):
@@ -58,7 +61,8 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
         wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
         if wide:
             problems.add(f"entity {index}", None, wide)
-    # A JSONL export carries no entities: its links are checked against the project in _add.
+    # A JSONL export from before its lines carried their entities: links are checked
+    # against the project in _add.
     known = None if "entities" not in payload else {e.id for e in store.entities()} | {e.id for e in entities}
     documents, span_ids = [], set()
     for index, raw in enumerate(top.items(payload.get("documents"), "documents"), start=1):
@@ -175,3 +179,26 @@ def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedD
         record.bad(field, "id, label and annotator must not be empty")
         return None
     return span
+
+
+def _carried_entities(lines: list[Any], problems: Problems) -> list[Any] | None:
+    """The entities a JSONL export's lines carry (each line those its spans link to),
+    each once; None for a file whose lines carry none (written before they did)."""
+    if not any(isinstance(line, dict) and "entities" in line for line in lines):
+        return None
+    found: dict[Any, Any] = {}
+    for number, line in enumerate(lines, start=1):
+        carried = line.get("entities") if isinstance(line, dict) else None
+        if carried is None:
+            continue
+        if not isinstance(carried, list):
+            problems.add(f"document {number}", "entities", f"is {describe(carried)}, not a list")
+            continue
+        for entity in carried:
+            key = entity.get("id") if isinstance(entity, dict) and isinstance(entity.get("id"), str) else None
+            if key is None:
+                problems.add(f"document {number}", "entities", "an entity without an id")
+            elif found.setdefault(key, entity) != entity:
+                problems.add(f"document {number}", "entities", f"entity {key[:40]!r} differs from an earlier "
+                                                               "line's")
+    return list(found.values())

@@ -105,14 +105,28 @@ NOTHING_DECIDED = Decided()
 
 
 def collect(store: Store, annotator: str | None, job: Job | None, problems: list[Problem],
-            decided: Decided = NOTHING_DECIDED) -> Iterator[dict]:
+            decided: Decided = NOTHING_DECIDED, entities: dict[str, dict] | None = None) -> Iterator[dict]:
     """Valid documents in order, as JSON-ready dicts, but those ``decided`` leaves out;
-    problems of every document go to ``problems``."""
+    problems of every document go to ``problems``. With ``entities`` (JSON by id), each
+    document carries the entities its spans link to (see ``with_linked``)."""
     problems.extend(decided.problems)
     for document, found in iter_export_documents(store, annotator, job, skip=decided.skip):
         problems.extend(found)
         if document is not None:
-            yield document
+            yield document if entities is None else with_linked(document, entities)
+
+
+def with_linked(document: dict, entities: dict[str, dict]) -> dict:
+    """The document with ``entities``: those its spans link to, in id order. A JSONL
+    export has no place for the project's entities but its lines, so each line carries
+    its own, and the file read alone keeps every link."""
+    linked = sorted({span["entity_id"] for span in document["annotations"] if span["entity_id"]})
+    document["entities"] = [entities[entity_id] for entity_id in linked if entity_id in entities]
+    return document
+
+
+def entities_json(store: Store) -> dict[str, dict]:
+    return {entity.id: entity.model_dump(mode="json") for entity in store.entities()}
 
 
 # Projects of at least this many documents are exported by worker processes, each
@@ -124,16 +138,16 @@ _BUFFER = 1 << 20  # bytes written at a time (a document is often larger than th
 
 def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | None, job: Job | None,
                      problems: list[Problem], decided: Decided, workers: int | None, parallel_from: int,
-                     prefix: bytes, suffix: bytes) -> None:
+                     prefix: bytes, suffix: bytes, entities: dict[str, dict] | None = None) -> None:
     """Write each valid document as JSON between ``prefix`` and ``suffix``, in id order,
     except the first byte of the first (the comma before the first of a JSON array);
-    problems go to ``problems``."""
+    problems go to ``problems``. ``entities``: as for ``collect``."""
     job = job or Job()
     workers = min(4, os.cpu_count() or 1) if workers is None else workers
     skip_first = len(prefix) > 0
     if workers < 2 or store.document_count() < max(parallel_from, 1):
         with _mapped(store) as reader:
-            for document in collect(reader, annotator, job, problems, decided):
+            for document in collect(reader, annotator, job, problems, decided, entities):
                 out.write(prefix[1:] if skip_first else prefix)
                 out.write(orjson.dumps(document))
                 out.write(suffix)
@@ -167,7 +181,7 @@ def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | N
     try:
         for index, piece in enumerate(pieces):
             running.append(pool.submit(_write_range, folder / f"{index:06d}", annotator, piece[0], piece[-1],
-                                       dropped & set(piece), prefix, suffix))
+                                       dropped & set(piece), prefix, suffix, entities))
             if len(running) > workers:  # one piece ahead of the workers, not the whole export
                 write_next()
         while running:
@@ -259,7 +273,7 @@ def _map_file(store: Store) -> None:
 
 
 def _write_range(part: Path, annotator: str | None, first: int, last: int, skip: set[int], prefix: bytes,
-                 suffix: bytes) -> tuple[Path, list[Problem]]:
+                 suffix: bytes, entities: dict[str, dict] | None) -> tuple[Path, list[Problem]]:
     """In a worker process: write the valid documents with ids ``first``..``last`` to
     ``part``; returns it with the problems found."""
     assert _WORKER_STORE is not None
@@ -269,7 +283,7 @@ def _write_range(part: Path, annotator: str | None, first: int, last: int, skip:
             problems.extend(found)
             if document is not None:
                 out.write(prefix)
-                out.write(orjson.dumps(document))
+                out.write(orjson.dumps(document if entities is None else with_linked(document, entities)))
                 out.write(suffix)
     return part, problems
 
@@ -310,14 +324,15 @@ def export_json(store: Store, target: str | Path, annotator: str | None = None, 
 def export_jsonl(store: Store, target: str | Path, annotator: str | None = None, job: Job | None = None,
                  decided: Decided = NOTHING_DECIDED, workers: int | None = None, parallel_from: int = PARALLEL_FROM
                  ) -> list[Problem]:
-    """Write one document (with its annotations) per line; returns the warnings."""
+    """Write one document per line, with its annotations and the entities they link to;
+    returns the warnings."""
     target = Path(target)
     schema_beside(target)
     problems: list[Problem] = []
     with atomic_path(target) as temp, collector_paused():
         with temp.open("wb", buffering=_BUFFER) as out:
             _write_documents(out, temp, store, annotator, job, problems, decided, workers, parallel_from,
-                             prefix=b"", suffix=b"\n")
+                             prefix=b"", suffix=b"\n", entities=entities_json(store))
         _refuse_on_errors(target, problems)
     write_schema(target.parent)
     return problems
