@@ -436,8 +436,9 @@ print(inside, floor)
 # What the command-line goals ask of any Python program, timed like the ``curator``
 # commands from process start: a bare script with Python's sqlite3 and orjson and no
 # checks, models or project. Its import writes each line's fields into a documents table
-# of the same columns (the project ``curator init`` made); its export reads the documents
-# and their spans back and writes them as one JSON list. If even these miss a goal, no
+# of the same columns (the project ``curator init`` made); its Label Studio import writes
+# the tasks' texts and then their spans, in one transaction; its export reads the
+# documents and their spans back and writes them as one JSON list. If even these miss a goal, no
 # Curator on the same runtime can meet it.
 BARE_IMPORT_SCRIPT = """
 import sqlite3, sys
@@ -455,6 +456,31 @@ db.execute("PRAGMA synchronous=FULL")
 db.execute("BEGIN")
 db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+db.execute("COMMIT")
+"""
+
+BARE_LABELSTUDIO_SCRIPT = """
+import sqlite3, sys, uuid
+from datetime import datetime, timezone
+import orjson
+path, project = sys.argv[1:3]
+now = datetime.now(timezone.utc).isoformat()
+with open(path, "rb") as source:
+    tasks = orjson.loads(source.read())
+rows = [(t["data"]["meta"]["uid"], None, t["data"]["meta"].get("source"), None, None, t["data"]["text"], path, "{}",
+         now, t["data"]["meta"]["uid"]) for t in tasks]
+db = sqlite3.connect(project + "/curator.db", isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+db.execute("BEGIN")
+db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+ids = dict(db.execute("SELECT uid, id FROM documents"))
+spans = [(uuid.uuid4().hex, ids[t["data"]["meta"]["uid"]], r["value"]["start"], r["value"]["end"],
+          r["value"]["labels"][0], "label-studio", now, now, None, None)
+         for t in tasks for a in t["annotations"] for r in a["result"]]
+db.executemany("INSERT INTO annotations (id, doc_id, start, \\"end\\", label, annotator, created, updated, value, "
+               "entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
 db.execute("COMMIT")
 """
 
@@ -542,6 +568,11 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
         init, _, _ = run_timed([*CURATOR, "init", str(bare)], env)
         seconds, _, _ = run_timed([sys.executable, "-c", BARE_IMPORT_SCRIPT, str(files["articles"]), str(bare)], env)
         figures.add("bare import", init + seconds)
+        bare = folder / f"bare-labelstudio-{run}"
+        init, _, _ = run_timed([*CURATOR, "init", str(bare)], env)
+        seconds, _, _ = run_timed([sys.executable, "-c", BARE_LABELSTUDIO_SCRIPT, str(files["labelstudio"]),
+                                   str(bare)], env)
+        figures.add("bare import labelstudio", init + seconds)
         seconds, _, _ = run_timed([sys.executable, "-c", BARE_EXPORT_SCRIPT, str(project), str(folder / "bare.json")],
                                   env)
         figures.add("bare export", seconds)
@@ -589,6 +620,8 @@ ROWS = [  # operation, Curator's row, what it is compared with, the peers' row, 
     ("import", "import the corpus: `curator init` + `curator import` of the articles", "import", 8),
     ("bare import", "  a bare script instead (sqlite3 and orjson, no checks), after `curator init`", "import", 8),
     ("import labelstudio", "import a Label Studio tasks file (`curator init` + `curator import`)", "import", 5),
+    ("bare import labelstudio", "  a bare script instead (sqlite3 and orjson, no checks), after `curator init`",
+     "import", 5),
     ("import doccano", "import a doccano JSONL file (`curator init` + `curator import`)", "import", 5),
     ("fetch", "fetch one document with its spans: the window's read path", "fetch", None),
     ("fetch over HTTP", "fetch one document with its spans over loopback HTTP", "fetch", None),
