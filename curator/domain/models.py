@@ -24,6 +24,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def utc(stamp: datetime) -> datetime:
+    """An aware time as UTC, as the store keeps times (SQLite keeps them without an offset)."""
+    return stamp.astimezone(timezone.utc)
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 

@@ -79,7 +79,7 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                 meta["published"] = date.fromisoformat(raw["published"])
             except (TypeError, ValueError):
                 record.bad("published", f"{str(raw['published'])[:40]!r} is not a date (YYYY-MM-DD)")
-        if raw.get("extra"):  # (written since the format carried it; older files have none)
+        if raw.get("extra") is not None:  # (written since the format carried it; older files have none)
             if isinstance(raw["extra"], dict):
                 meta["extra"] = raw["extra"]
             else:
@@ -194,11 +194,15 @@ def _carried_entities(lines: list[Any], problems: Problems) -> list[Any] | None:
         if not isinstance(carried, list):
             problems.add(f"document {number}", "entities", f"is {describe(carried)}, not a list")
             continue
-        for entity in carried:
-            key = entity.get("id") if isinstance(entity, dict) and isinstance(entity.get("id"), str) else None
-            if key is None:
-                problems.add(f"document {number}", "entities", "an entity without an id")
-            elif found.setdefault(key, entity) != entity:
+        for index, entity in enumerate(carried):
+            try:
+                key = Entity.model_validate(entity).id
+            except ValidationError as exc:
+                field_name, message = first_error(exc)
+                problems.add(f"document {number}", f"entities.{index}" + (f".{field_name}" if field_name else ""),
+                             message)
+                continue
+            if found.setdefault(key, entity) != entity:
                 problems.add(f"document {number}", "entities", f"entity {key[:40]!r} differs from an earlier "
                                                                "line's")
     return list(found.values())

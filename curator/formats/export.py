@@ -125,6 +125,16 @@ def with_linked(document: dict, entities: dict[str, dict]) -> dict:
     return document
 
 
+def document_json(document: dict) -> bytes:
+    """A document as the export writes it. orjson, but for an integer wider than 64 bits
+    (an article's extra metadata may hold one, read as written), which the standard
+    writer keeps whole."""
+    try:
+        return orjson.dumps(document)
+    except TypeError:
+        return json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
 def entities_json(store: Store) -> dict[str, dict]:
     return {entity.id: entity.model_dump(mode="json") for entity in store.entities()}
 
@@ -149,7 +159,7 @@ def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | N
         with _mapped(store) as reader:
             for document in collect(reader, annotator, job, problems, decided, entities):
                 out.write(prefix[1:] if skip_first else prefix)
-                out.write(orjson.dumps(document))
+                out.write(document_json(document))
                 out.write(suffix)
                 skip_first = False
         return
@@ -164,7 +174,7 @@ def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | N
     folder = parts_folder(temp)  # removed with ``temp``, or by the next export if this one is killed
     # Spawned, not forked: the window exports from a thread, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_open_worker_store, initargs=(store.location, os.getpid()))
+                               initializer=_open_worker_store, initargs=(store.location, os.getpid(), entities))
     running: deque = deque()
     done = 0
 
@@ -181,7 +191,7 @@ def _write_documents(out: BinaryIO, temp: Path, store: Store, annotator: str | N
     try:
         for index, piece in enumerate(pieces):
             running.append(pool.submit(_write_range, folder / f"{index:06d}", annotator, piece[0], piece[-1],
-                                       dropped & set(piece), prefix, suffix, entities))
+                                       dropped & set(piece), prefix, suffix))
             if len(running) > workers:  # one piece ahead of the workers, not the whole export
                 write_next()
         while running:
@@ -209,12 +219,14 @@ def _append(out: BinaryIO, part: Path, skip: int) -> bool:
 
 
 _WORKER_STORE: Store | None = None
+_WORKER_ENTITIES: dict[str, dict] | None = None  # as for ``collect``: given once, not with every range
 
 
-def _open_worker_store(location: str, parent: int) -> None:
-    global _WORKER_STORE
+def _open_worker_store(location: str, parent: int, entities: dict[str, dict] | None = None) -> None:
+    global _WORKER_STORE, _WORKER_ENTITIES
     _exit_with_parent(parent)
     _WORKER_STORE = Store.open(location)
+    _WORKER_ENTITIES = entities
     _map_file(_WORKER_STORE)
 
 
@@ -273,7 +285,7 @@ def _map_file(store: Store) -> None:
 
 
 def _write_range(part: Path, annotator: str | None, first: int, last: int, skip: set[int], prefix: bytes,
-                 suffix: bytes, entities: dict[str, dict] | None) -> tuple[Path, list[Problem]]:
+                 suffix: bytes) -> tuple[Path, list[Problem]]:
     """In a worker process: write the valid documents with ids ``first``..``last`` to
     ``part``; returns it with the problems found."""
     assert _WORKER_STORE is not None
@@ -283,7 +295,8 @@ def _write_range(part: Path, annotator: str | None, first: int, last: int, skip:
             problems.extend(found)
             if document is not None:
                 out.write(prefix)
-                out.write(orjson.dumps(document if entities is None else with_linked(document, entities)))
+                out.write(document_json(document if _WORKER_ENTITIES is None
+                                        else with_linked(document, _WORKER_ENTITIES)))
                 out.write(suffix)
     return part, problems
 

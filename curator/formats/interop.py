@@ -269,10 +269,14 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
         checked.categories.extend((document.uid, *entry)
                                   for entry in fitting_categories(document.categories, sets, report, where, record))
         for annotator, status in document.statuses.items():
-            if status == DocumentStatus.DONE.value and not too_wide("annotator", annotator):
-                name, odd = _annotator_name(annotator)
-                if not odd:
-                    checked.statuses.append((document.uid, name))
+            if status != DocumentStatus.DONE.value:
+                continue
+            name, odd = _annotator_name(annotator)
+            odd = too_wide("annotator", name) or odd
+            if odd:
+                report.skip(where, record, f"{odd}; the status 'done' of this annotator skipped")
+            else:
+                checked.statuses.append((document.uid, name))
     if plain and problems.found:
         return None
     return checked

@@ -121,8 +121,8 @@ class _Plan:
     entities: list[Entity] = field(default_factory=list)
     new: list[Annotation] = field(default_factory=list)
     updates: list[Annotation] = field(default_factory=list)
-    statuses: list[tuple[int, DocumentStatus]] = field(default_factory=list)
-    categories: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    statuses: list[tuple[int, DocumentStatus, datetime | None]] = field(default_factory=list)  # with the file's time
+    categories: list[tuple[int, str, list[str], datetime | None]] = field(default_factory=list)
 
 
 def import_layer(store: Store, path: str | Path) -> ImportReport:
@@ -218,7 +218,7 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
                 report.spans_present += 1  # ours is newer: keep it
         status = _later_status(entry, statuses.get(document.id))
         if status is not None:
-            plan.statuses.append((document.id, status))
+            plan.statuses.append((document.id, status, aware_time(entry.get("status_updated"))))
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
     problems.refuse_if_any()
@@ -241,10 +241,10 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)
-    for doc_id, status in plan.statuses:
-        store.set_status(doc_id, annotator, status)
-    for doc_id, set_name, choices in plan.categories:
-        store.set_categories(doc_id, annotator, set_name, choices)
+    for doc_id, status, updated in plan.statuses:  # each as of when it was set there: a later change wins later
+        store.set_status(doc_id, annotator, status, updated)
+    for doc_id, set_name, choices, updated in plan.categories:
+        store.set_categories(doc_id, annotator, set_name, choices, updated)
     report.categories_added = len(plan.categories)
 
 
@@ -283,7 +283,8 @@ def _later_status(entry: dict, here: tuple[DocumentStatus, datetime] | None) -> 
 
 
 def _later_choices(entry: dict, here: dict[str, tuple[list[str], datetime]], annotator: str, sets: dict,
-                   doc_id: int, report: ImportReport, file: str, record: str) -> list[tuple[int, str, list[str]]]:
+                   doc_id: int, report: ImportReport, file: str, record: str
+                   ) -> list[tuple[int, str, list[str], datetime | None]]:
     """The file's category choices for a document that fit the project's sets and are not
     older than this project's (a set chosen only here, or later here, is kept)."""
     entries = entry.get("categories") or []
@@ -294,7 +295,7 @@ def _later_choices(entry: dict, here: dict[str, tuple[list[str], datetime]], ann
         current = here.get(set_name)
         if current is not None and (current[0] == choices or when[set_name] is None or when[set_name] <= current[1]):
             continue
-        later.append((doc_id, set_name, choices))
+        later.append((doc_id, set_name, choices, when[set_name]))
     return later
 
 

@@ -298,9 +298,8 @@ class Settle:
 
     def apply(self, store: Store) -> "Unsettle":
         with store.transaction():  # one command, one transaction
-            earlier = [review for review in store.reviews(self.doc_id).values()
-                       if review.key != self.item_key and review.start < self.end and self.start < review.end]
-            replaced = [Unsettle(review.key, review.doc_id).apply(store) for review in earlier] if self.replaces else []
+            earlier = store.reviews_overlapping(self.doc_id, self.start, self.end) if self.replaces else []
+            replaced = [Unsettle(key, self.doc_id).apply(store) for key in earlier if key != self.item_key]
             store.add_annotations(self.gold)
             store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
                                     decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,

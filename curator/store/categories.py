@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from curator.domain.models import utc_now
+from curator.domain.models import utc, utc_now
 from curator.store.events import CategoriesChanged
 from curator.store.rows import _chunks, _parse_time, stored_json
 from curator.store.tables import categories_table
@@ -32,8 +32,10 @@ class CategoryStore(Transactional):
                 found.setdefault(row.annotator, {})[row.set_name] = list(stored_json(row.choices))
         return found
 
-    def set_categories(self, doc_id: int, annotator: str, set_name: str, choices: Sequence[str]) -> list[str]:
-        """Make ``choices`` the annotator's choices in ``set_name`` (none: clear it); returns
+    def set_categories(self, doc_id: int, annotator: str, set_name: str, choices: Sequence[str],
+                       updated: datetime | None = None) -> list[str]:
+        """Make ``choices`` the annotator's choices in ``set_name`` (none: clear it), made at
+        ``updated`` if not now (choices brought from another copy keep their time); returns
         the choices before."""
         c = categories_table.c
         where = (c.doc_id == doc_id) & (c.annotator == annotator) & (c.set_name == set_name)
@@ -42,7 +44,8 @@ class CategoryStore(Transactional):
             conn.execute(categories_table.delete().where(where))
             if choices:
                 conn.execute(categories_table.insert().values(doc_id=doc_id, annotator=annotator, set_name=set_name,
-                                                              choices=list(choices), updated=utc_now()))
+                                                              choices=list(choices),
+                                                              updated=utc(updated) if updated else utc_now()))
         self._emit(CategoriesChanged(doc_id, annotator))
         return list(stored_json(before)) if before is not None else []
 

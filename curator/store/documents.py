@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from curator.domain.models import (
     Document,
     DocumentStatus,
+    utc,
     utc_now,
 )
 from curator.domain.text import like_pattern, search_key
@@ -326,12 +327,14 @@ class DocumentStore(Transactional):
             ).scalar()
         return DocumentStatus(value) if value else DocumentStatus.TODO
 
-    def set_status(self, doc_id: int, annotator: str, status: DocumentStatus) -> DocumentStatus:
-        """Set an annotator's status for a document; returns the previous status."""
+    def set_status(self, doc_id: int, annotator: str, status: DocumentStatus,
+                   updated: datetime | None = None) -> DocumentStatus:
+        """Set an annotator's status for a document (as set at ``updated``, if not now:
+        a status brought from another copy keeps its time); returns the previous status."""
         with self._begin() as conn:
             where = (progress_table.c.doc_id == doc_id, progress_table.c.annotator == annotator)
             before = conn.execute(sa.select(progress_table.c.status).where(*where)).scalar()
-            values = {"status": status.value, "updated": utc_now()}
+            values = {"status": status.value, "updated": utc(updated) if updated else utc_now()}
             if before is None:
                 conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
             else:

@@ -37,6 +37,10 @@ from curator.store.tables import (
 )
 from curator.store.transactions import Transactional
 
+_OVERLAPPING = (sa.select(reviews_table.c.key)
+                .where(reviews_table.c.doc_id == sa.bindparam("doc"), reviews_table.c.start < sa.bindparam("stop"),
+                       reviews_table.c.end > sa.bindparam("begin"))
+                .order_by(reviews_table.c.key))
 
 class EntityStore(Transactional):
     """Part of ``Store``: canonical entities, review decisions and the suggestion layer."""
@@ -105,6 +109,11 @@ class EntityStore(Transactional):
         review = Review(**row._mapping)
         self._emit(ReviewsChanged(review.doc_id))
         return review
+
+    def reviews_overlapping(self, doc_id: int, start: int, end: int) -> list[str]:
+        """The keys of a document's review decisions on text that overlaps ``start``..``end``."""
+        with self._connect() as conn:  # (asked once per decision: the statement is built once)
+            return list(conn.execute(_OVERLAPPING, {"doc": doc_id, "stop": end, "begin": start}).scalars())
 
     def reviews(self, doc_id: int | None = None) -> dict[str, Review]:
         query = sa.select(reviews_table)

@@ -1,0 +1,266 @@
+"""Exports, layer files and review decisions at their edges: what a second reviewer of
+the night's format changes tried, each case once a defect or a sequence worth holding."""
+
+import json
+
+import pytest
+
+from curator.domain.models import Document, DocumentStatus
+from curator.formats.articles import import_files
+from curator.formats.export import export_json, export_jsonl
+from curator.store import Store
+
+RTEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."
+
+
+def test_export_of_an_imported_article_with_a_wide_integer_in_extra(tmp_path):
+    """The article import keeps integers wider than 64 bits in extra (test_importer), and
+    the export writes them whole (orjson cannot: the standard writer does)."""
+    store = Store.create(tmp_path / "p")
+    (tmp_path / "wide.jsonl").write_text('{"id": "w", "text": "Wide.", "views": 36893488147419103232}\n')
+    import_files(store, [tmp_path / "wide.jsonl"])
+    assert store.document_by_uid("w").extra == {"views": 36893488147419103232}
+    export_json(store, tmp_path / "out.json")
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert data["documents"][0]["extra"] == {"views": 36893488147419103232}
+    store.close()
+
+
+def _two_copies(tmp_path):
+    from curator.domain.schema import CategorySet, Choice, LabelSchema
+    schema = LabelSchema(categories=[CategorySet(name="topic",
+                                                 choices=[Choice(name="economy"), Choice(name="politics")])])
+    copies = []
+    for name in ("a", "b"):
+        store = Store.create(tmp_path / name)
+        store.save_schema(schema)
+        store.add_documents([Document(uid="d1", text="Astana hosted the talks.")])
+        copies.append(store)
+    return copies
+
+
+def test_a_status_brought_by_an_older_file_keeps_its_time_so_a_later_change_still_wins(tmp_path):
+    """Monday: A marks d1 done and writes a layer file. Tuesday: A marks it to-do again.
+    Wednesday: B imports Monday's file. Thursday: A sends a new file. B ends to-do, A's
+    own latest change: B keeps Monday's status as of Monday, not as of Wednesday."""
+    import time
+
+    from curator.formats.layers import export_layer, import_layer
+    a, b = _two_copies(tmp_path)
+    d = a.document_by_uid("d1").id
+    a.set_status(d, "ann", DocumentStatus.DONE)
+    export_layer(a, "ann", tmp_path / "monday.json")
+    time.sleep(0.01)
+    a.set_status(d, "ann", DocumentStatus.TODO)           # Tuesday
+    time.sleep(0.01)
+    import_layer(b, tmp_path / "monday.json")              # Wednesday
+    assert b.status(d, "ann") is DocumentStatus.DONE
+    export_layer(a, "ann", tmp_path / "thursday.json")
+    import_layer(b, tmp_path / "thursday.json")
+    assert b.status(d, "ann") is DocumentStatus.TODO
+
+
+def test_a_choice_brought_by_an_older_file_keeps_its_time_so_a_later_choice_still_wins(tmp_path):
+    import time
+
+    from curator.formats.layers import export_layer, import_layer
+    a, b = _two_copies(tmp_path)
+    d = a.document_by_uid("d1").id
+    a.set_categories(d, "ann", "topic", ["economy"])
+    export_layer(a, "ann", tmp_path / "monday.json")
+    time.sleep(0.01)
+    a.set_categories(d, "ann", "topic", ["politics"])     # Tuesday
+    time.sleep(0.01)
+    import_layer(b, tmp_path / "monday.json")              # Wednesday
+    export_layer(a, "ann", tmp_path / "thursday.json")
+    import_layer(b, tmp_path / "thursday.json")
+    assert b.categories_for(d, "ann")["ann"]["topic"] == ["politics"]
+
+
+def _summary(store):
+    spans = sorted((store.get_document(a.doc_id).uid, a.start, a.end, a.label, a.annotator, a.entity_id,
+                    json.dumps(a.value, sort_keys=True))
+                   for d in store.iter_documents() for a in store.annotations_for(d.id))
+    done = sorted((store.get_document(d).uid, who) for d, names in store.done_by().items() for who in names)
+    extra = sorted((d.uid, json.dumps(d.extra, sort_keys=True)) for d in store.iter_documents())
+    return spans, done, extra
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_export_then_import_into_a_fresh_project_keeps_everything(annotated_sample, tmp_path, suffix):
+    from curator.formats.interop import import_annotated
+    store = annotated_sample
+    first = store.document_ids()[0]
+    store.set_status(first, "nobody-with-spans", DocumentStatus.DONE)
+    store.add_documents([Document(uid="with-extra", text="Astana, 3 May.", extra={"desk": "x", "n": [1, 2.5]})])
+    target = tmp_path / f"out.{suffix}"
+    (export_json if suffix == "json" else export_jsonl)(store, target)
+    fresh = Store.create(tmp_path / "fresh")
+    fresh.save_schema(store.label_schema)
+    report = import_annotated(fresh, target)
+    assert not report.problems, report.problems[:3]
+    a, b = _summary(store), _summary(fresh)
+    assert a[0] == b[0]
+    assert a[1] == b[1]
+    assert a[2] == b[2]
+
+
+def _span(store, word, label, who, value=None, start=None, end=None):
+    from curator.domain.models import Annotation
+    s = RTEXT.index(word) if start is None else start
+    e = s + len(word) if end is None else end
+    return store.add_annotation(Annotation(doc_id=1, start=s, end=e, label=label, annotator=who, value=value))
+
+
+def _item(store, words):
+    from curator.analysis.review import iter_items
+
+    return next(i for i in iter_items(store) if RTEXT[i.start : i.end] == words)
+
+
+def _state(store):
+    gold = sorted((g.start, g.end, g.label, json.dumps(g.value, sort_keys=True), g.id)
+                  for g in store.annotations_for(1, "gold"))
+    return gold, sorted((k, r.decision, tuple(r.gold_ids)) for k, r in store.reviews().items())
+
+
+def test_two_stale_decisions_replaced_by_one_settle_undo_redo_through_a_fresh_session(tmp_path):
+    from curator.analysis.review import accept_version, iter_items, merge_versions
+    from curator.session import Session
+    store = Store.create(tmp_path / "p")
+    store.add_documents([Document(uid="d", text=RTEXT)])
+    money = {"type": "figure", "amount": "24000000000", "unit": "USD"}
+    _span(store, "Astana", "LOCATION", "a")
+    _span(store, "Astana", "ORG", "b")
+    _span(store, "$24 bn", "MONEY", "a", money)
+    _span(store, "$24 bn", "MONEY", "b", {**money, "qualifier": "approximate"})
+    s1 = Session(store, "rev")
+    items = {RTEXT[i.start:i.end]: i for i in iter_items(store)}
+    s1.do(merge_versions(items["Astana"], "rev"))
+    s1.do(accept_version(items["$24 bn"], "b", "rev"))
+    two_decisions = _state(store)
+    _span(store, "Astana on 28 March 2023 and trade reached $24 bn", "EVENT" if "EVENT" in store.label_schema.names
+          else "ORG", "a")                                            # one region now covers both
+    big = [i for i in iter_items(store) if i.start <= RTEXT.index("Astana") and i.end >= RTEXT.index("bn")]
+    assert len(big) == 1
+    s1.do(accept_version(big[0], "b", "rev"))
+    replaced = _state(store)
+    assert len(replaced[1]) == 1
+    s2 = Session(store, "rev")                                        # decoded from the history table
+    s2.undo()
+    assert _state(store) == two_decisions
+    s2.redo()
+    assert _state(store)[1] == replaced[1] and len(_state(store)[0]) == len(replaced[0])
+    s2.undo()
+    assert _state(store) == two_decisions
+    s2.undo()
+    s2.undo()
+    assert _state(store) == ([], [])
+    s2.redo()
+    s2.redo()
+    s2.redo()
+    assert _state(store)[1] == replaced[1]
+    s2.undo()
+    assert _state(store) == two_decisions
+
+
+def test_accept_agreements_replacing_a_stale_decision_undo_redo(tmp_path):
+    from curator.analysis.review import accept_agreements, iter_items, reject_item
+    from curator.session import Session
+    store = Store.create(tmp_path / "p")
+    store.add_documents([Document(uid="d", text=RTEXT)])
+    _span(store, "Astana", "LOCATION", "a")
+    b = _span(store, "Astana", "ORG", "b")
+    _span(store, "Tokayev", "PERSON", "a")
+    _span(store, "Tokayev", "PERSON", "b")
+    session = Session(store, "rev")
+    astana = next(i for i in iter_items(store) if RTEXT[i.start:i.end] == "Astana")
+    session.do(reject_item(astana, "rev"))
+    before = _state(store)
+    store.update_annotation(b.id, label="LOCATION")                  # now agreed, under a new key
+    session.do(accept_agreements(store, "rev"))
+    after = _state(store)
+    assert astana.key not in dict((k, 0) for k, *_ in after[1]) and len(after[1]) == 2
+    Session(store, "rev").undo()
+    assert _state(store) == before
+    Session(store, "rev").redo()
+    assert _state(store)[1] == after[1]
+    Session(store, "rev").undo()
+    assert _state(store) == before
+
+
+def _one_line_export(tmp_path, **fields):
+    store = Store.create(tmp_path / "src")
+    store.add_documents([Document(uid="d1", text="Astana hosted the talks.")])
+    export_jsonl(store, tmp_path / "out.jsonl")
+    store.close()
+    line = json.loads((tmp_path / "out.jsonl").read_text())
+    line.update(fields)
+    (tmp_path / "out.jsonl").write_text(json.dumps(line) + "\n")
+    return tmp_path / "out.jsonl"
+
+
+@pytest.mark.parametrize("extra", [[], 0, "", False])
+def test_an_extra_that_is_not_an_object_is_refused_even_when_empty(tmp_path, extra):
+    from curator.formats.boundary import FileRefused
+    from curator.formats.interop import import_annotated
+    path = _one_line_export(tmp_path, extra=extra)
+    target = Store.create(tmp_path / "dst")
+    with pytest.raises(FileRefused, match="extra"):
+        import_annotated(target, path)
+
+
+def test_a_bad_entity_on_a_jsonl_line_is_refused_naming_its_line(tmp_path):
+    from curator.formats.boundary import FileRefused
+    from curator.formats.interop import import_annotated
+    path = _one_line_export(tmp_path)
+    good = path.read_text()
+    bad = json.loads(good)
+    bad["id"] = "d2"
+    bad["entities"] = [{"id": "e1", "type": 7}]
+    path.write_text(good + json.dumps(bad) + "\n")
+    target = Store.create(tmp_path / "dst")
+    with pytest.raises(FileRefused) as refused:
+        import_annotated(target, path)
+    assert "line 2" in str(refused.value) or "document 2" in str(refused.value), str(refused.value)
+
+
+def test_done_by_names_that_cannot_be_annotators_are_reported(tmp_path):
+    from curator.formats.interop import import_annotated
+    path = _one_line_export(tmp_path, status="done", done_by=["ok", "", "bad\x1b[2J", "x" * 500])
+    target = Store.create(tmp_path / "dst")
+    report = import_annotated(target, path)
+    assert target.done_by() == {1: ["ok"]}
+    assert len(report.problems) >= 3, report.problems
+
+
+def test_a_region_settled_changed_settled_reverted_settled_again_undo_redo(tmp_path):
+    from curator.analysis.review import accept_version, reject_item
+    from curator.session import Session
+    store = Store.create(tmp_path / "p")
+    store.add_documents([Document(uid="d", text=RTEXT)])
+    _span(store, "Astana", "LOCATION", "a")
+    b = _span(store, "Astana", "ORG", "b")
+    s = Session(store, "rev")
+    x = _item(store, "Astana")
+    s.do(accept_version(x, "a", "rev"))
+    st1 = _state(store)
+    store.update_annotation(b.id, label="PERSON")
+    y = _item(store, "Astana")
+    s.do(reject_item(y, "rev"))
+    st2 = _state(store)
+    store.update_annotation(b.id, label="ORG")
+    x2 = _item(store, "Astana")
+    assert x2.key == x.key and x.key not in store.reviews()
+    s.do(accept_version(x2, "b", "rev"))
+    st3 = _state(store)
+    assert len(st3[1]) == 1
+    Session(store, "rev").undo()
+    assert _state(store) == st2
+    Session(store, "rev").undo()
+    assert _state(store) == st1
+    Session(store, "rev").undo()
+    assert _state(store) == ([], [])
+    for expected in (st1, st2, st3):
+        Session(store, "rev").redo()
+        assert _state(store)[1] == expected[1] and len(_state(store)[0]) == len(expected[0])
