@@ -221,7 +221,7 @@ def test_a_layer_files_choices_that_do_not_fit_the_project_are_reported_and_skip
     target = tmp_path / "a.json"
     export_layer(classified, "a", target)
     data = json.loads(target.read_text())
-    data["documents"][0]["categories"] += [{"set": "topic", "choices": ["sport"], "updated": "2030-01-01T00:00:00Z"},
+    data["documents"][0]["categories"] += [{"set": "topic", "choices": ["sport"], "updated": "2025-01-01T00:00:00Z"},
                                            {"set": "mood", "choices": ["calm"]}]
     target.write_text(json.dumps(data))
     copy = fresh(tmp_path, "copy")

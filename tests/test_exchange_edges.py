@@ -264,3 +264,105 @@ def test_a_region_settled_changed_settled_reverted_settled_again_undo_redo(tmp_p
     for expected in (st1, st2, st3):
         Session(store, "rev").redo()
         assert _state(store)[1] == expected[1] and len(_state(store)[0]) == len(expected[0])
+
+
+def _layer_file(path, status, status_updated, categories=None):
+    entry = {"id": "d1", "status": status, "status_updated": status_updated, "annotations": []}
+    if categories is not None:
+        entry["categories"] = categories
+    path.write_text(json.dumps({"format": "curator-annotations", "format_version": 1, "annotator": "ann",
+                                "documents": [entry]}), encoding="utf-8")
+    return path
+
+
+def test_a_layer_file_from_the_future_is_refused_and_a_clock_a_little_ahead_counts_as_now(tmp_path):
+    """A time far ahead (a file edited to say 2999) would win over every later change: the
+    file is refused. A clock a few minutes ahead is usual: its times count as now, so a
+    later change in the other copy still wins."""
+    from datetime import timedelta
+
+    from curator.domain.models import utc_now
+    from curator.errors import CuratorError
+    from curator.formats.layers import export_layer, import_layer
+
+    a, b = _two_copies(tmp_path)
+    far = _layer_file(tmp_path / "future.json", "done", "2999-01-01T00:00:00+00:00")
+    with pytest.raises(CuratorError, match="future.json.*more than a day later"):
+        import_layer(a, far)
+    ahead = (utc_now() + timedelta(minutes=5)).isoformat()
+    soon = _layer_file(tmp_path / "soon.json", "done", ahead, [{"set": "topic", "choices": ["economy"],
+                                                                "updated": ahead}])
+    import_layer(a, soon)
+    import_layer(b, soon)
+    assert a.status(1, "ann") is DocumentStatus.DONE and b.status(1, "ann") is DocumentStatus.DONE
+    b.set_status(1, "ann", DocumentStatus.TODO)  # the latest real changes, in b
+    b.set_categories(1, "ann", "topic", ["politics"])
+    export_layer(b, "ann", tmp_path / "b.json")
+    import_layer(a, tmp_path / "b.json")
+    assert a.status(1, "ann") is DocumentStatus.TODO
+    assert a.categories_for(1, "ann")["ann"]["topic"] == ["politics"]
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:30:00+05:00"])
+def test_a_layer_time_outside_what_a_date_can_hold_is_refused_by_name(tmp_path, stamp):
+    from curator.errors import CuratorError
+    from curator.formats.layers import import_layer
+
+    a, _b = _two_copies(tmp_path)
+    for path in (_layer_file(tmp_path / "edge.json", "done", stamp),
+                 _layer_file(tmp_path / "edge.json", "done", None, [{"set": "topic", "choices": ["economy"],
+                                                                     "updated": stamp}])):
+        with pytest.raises(CuratorError) as refused:
+            import_layer(a, path)
+        assert "edge.json" in str(refused.value) and "ISO 8601 time" in str(refused.value)
+        assert a.status(1, "ann") is DocumentStatus.TODO and a.categories_for(1) == {}
+
+
+def test_a_layer_span_time_with_an_offset_is_kept_as_the_same_instant(tmp_path):
+    from datetime import datetime, timezone
+
+    from curator.formats.layers import import_layer
+
+    a, _b = _two_copies(tmp_path)
+    path = tmp_path / "spans.json"
+    path.write_text(json.dumps({"format": "curator-annotations", "format_version": 1, "annotator": "ann",
+                                "documents": [{"id": "d1", "annotations": [
+                                    {"id": "s1", "start": 0, "end": 6, "label": "LOCATION",
+                                     "created": "2025-01-01T05:00:00+05:00",
+                                     "updated": "2025-01-01T05:00:00+05:00"}]}]}), encoding="utf-8")
+    import_layer(a, path)
+    [span] = a.annotations_for(1, "ann")
+    assert span.updated == datetime(2025, 1, 1, 0, 0, tzinfo=timezone.utc)
+
+
+def test_a_jsonl_lines_entity_without_an_id_is_refused(tmp_path):
+    from curator.formats.boundary import FileRefused
+    from curator.formats.interop import import_annotated
+
+    path = _one_line_export(tmp_path, entities=[{"name": "Astana", "type": "LOCATION"}])
+    target = Store.create(tmp_path / "dst")
+    with pytest.raises(FileRefused, match="without an id"):
+        import_annotated(target, path)
+    assert target.entities() == [] and target.document_count() == 0
+
+
+def test_extra_metadata_that_json_cannot_hold_is_refused_where_it_enters_and_where_it_leaves(tmp_path):
+    """A script's document with NaN, infinity or a lone surrogate in its extra metadata is
+    refused by the store, naming it; one already stored refuses the export, naming it."""
+    from curator.errors import CuratorError
+    from curator.formats.export import ExportRefused
+
+    store = Store.create(tmp_path / "p")
+    for extra in ({"views": 2 ** 70, "ratio": float("nan")}, {"x": float("inf")}, {"name": "\ud800"},
+                  {"deep": [[[{"nul": "a\x00b"}]]]}):
+        with pytest.raises(CuratorError, match="'odd'.*extra metadata"):
+            store.add_documents([Document(uid="odd", text="Hello.", extra=extra)])
+    assert store.document_count() == 0
+    store.add_documents([Document(uid="odd", text="Hello.", extra={"ratio": 1.5})])
+    with store.engine.begin() as conn:  # stored behind the store's back, as an old version might have
+        conn.exec_driver_sql("UPDATE documents SET extra = '{\"ratio\": NaN}'")
+    for write in (export_json, export_jsonl):
+        with pytest.raises(ExportRefused) as refused:
+            write(store, tmp_path / "out.json")
+        assert any(p.doc_uid == "odd" and "not finite" in p.message for p in refused.value.problems)
+    assert not (tmp_path / "out.json").exists()

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from curator.domain.json_values import bad_value
 from curator.domain.models import Entity
 from curator.domain.schema import LabelSchema
 from curator.domain.values import parse_value
@@ -89,6 +90,14 @@ class ExportDocument(BaseModel):
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)
     categories: list[ExportCategory] = Field(default_factory=list)
+
+    @field_validator("extra")
+    @classmethod
+    def _storable_extra(cls, extra: dict[str, Any]) -> dict[str, Any]:
+        reason = extra and bad_value(extra)
+        if reason:
+            raise ValueError(f"extra metadata cannot be written as JSON: {reason}")
+        return extra
 
     @model_validator(mode="after")
     def _spans_match_text(self) -> "ExportDocument":

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import errno
 import json
-import math
 import os
 import stat
-from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from curator.domain.json_values import MAX_DEPTH, bad_text, bad_value  # noqa: F401 - the readers' checks
 from curator.errors import DataError
 from curator.formats.reports import ImportProblem
 
@@ -56,7 +55,6 @@ def read_input(path: Path) -> bytes:
     return path.read_bytes()
 
 
-MAX_DEPTH = 64  # JSON nesting: real records stay under ten; a deeper file is hostile or broken
 MAX_ID_CHARS = 200  # a document id (the store's limit)
 # The store's column widths (PostgreSQL enforces them): longer values are refused, never cut.
 WIDTHS = {"span id": 64, "entity id": 64, "fact id": 64, "annotator": 100, "source": 300, "entity type": 40,
@@ -159,41 +157,6 @@ def plain(value: Any, depth: int = 0) -> bool:
     return True
 
 
-def bad_value(value: Any) -> str | None:
-    """Why a parsed JSON value cannot be stored (a non-finite number, a lone surrogate or
-    NUL character, nesting too deep), or None. Walks the value without recursion."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        kind = type(item)
-        if kind is str:
-            if "\x00" in item:
-                return f"the string {item[:40]!r} holds a NUL character (the store cannot keep it)"
-            if not bad_text(item):
-                continue
-            return f"the string {item[:40]!r} holds a lone surrogate (not a Unicode character)"
-        if kind is float:
-            if not math.isfinite(item):
-                return f"the number {item} is not finite"
-        elif kind is list or kind is dict:
-            if depth >= MAX_DEPTH:
-                return f"nested more than {MAX_DEPTH} levels deep"
-            items: Iterable[Any] = item if kind is list else [*item.keys(), *item.values()]
-            stack.extend((child, depth + 1) for child in items)
-    return None
-
-
-def bad_text(text: str) -> bool:
-    """Whether ``text`` holds a lone surrogate (it cannot be written as UTF-8)."""
-    if text.isascii():
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
 def too_wide(kind: str, value: Any) -> str | None:
     """Why ``value`` does not fit the store's column for ``kind`` (see ``WIDTHS``), or None."""
     if isinstance(value, str) and len(value) > WIDTHS[kind]:
@@ -216,12 +179,17 @@ def integer(value: Any) -> int | None:
     return value if type(value) is int else None
 
 
+TIME_EXPECTED = "is not an ISO 8601 time with a timezone, in the years 1 to 9999 in UTC"
+
+
 def aware_time(value: Any) -> datetime | None:
-    """An ISO 8601 time with a timezone, or None."""
+    """An ISO 8601 time with a timezone, in UTC, or None (also for a time that UTC would
+    put outside the years 1-9999, which no date can hold)."""
     if not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.astimezone(timezone.utc) if parsed.tzinfo is not None and parsed.utcoffset() is not None \
+            else None
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo is not None and parsed.utcoffset() is not None else None

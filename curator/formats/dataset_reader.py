@@ -21,6 +21,7 @@ from curator.formats.annotated import (
     read_lines,
 )
 from curator.formats.boundary import (
+    TIME_EXPECTED,
     BadJSON,
     Problems,
     aware_time,
@@ -162,7 +163,7 @@ def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedD
         return None
     for key in ("created", "updated"):
         if aware_time(raw.get(key)) is None:
-            record.bad(f"{field}.{key}", f"{str(raw.get(key))[:40]!r} is not a time with a timezone")
+            record.bad(f"{field}.{key}", f"{str(raw.get(key))[:40]!r} {TIME_EXPECTED}")
             return None
     try:
         span = ExportAnnotation.model_validate(raw, context={"entities": entities}, strict=False)
@@ -195,6 +196,9 @@ def _carried_entities(lines: list[Any], problems: Problems) -> list[Any] | None:
             problems.add(f"document {number}", "entities", f"is {describe(carried)}, not a list")
             continue
         for index, entity in enumerate(carried):
+            if not (isinstance(entity, dict) and isinstance(entity.get("id"), str) and entity["id"]):
+                problems.add(f"document {number}", f"entities.{index}", "an entity without an id")
+                continue
             try:
                 key = Entity.model_validate(entity).id
             except ValidationError as exc:

@@ -13,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
-from curator.domain.models import Annotation, DocumentStatus, Entity, utc_now
+from curator.domain.models import Annotation, DocumentStatus, Entity, utc, utc_now
 from curator.errors import CuratorError
 from curator.formats.annotated import fitting_categories, refuse_invalid
 from curator.formats.boundary import (
+    TIME_EXPECTED,
     BadJSON,
     Problems,
     aware_time,
@@ -165,9 +166,8 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
             problems.add(record, "text_sha256", f"is {describe(entry['text_sha256'])}, not a string")
         elif entry.get("status") not in (None, *DocumentStatus):
             problems.add(record, "status", f"{str(entry['status'])[:40]!r} is not todo or done")
-        elif entry.get("status_updated") is not None and aware_time(entry["status_updated"]) is None:
-            problems.add(record, "status_updated", f"{str(entry['status_updated'])[:40]!r} is not a time with a "
-                                                   "timezone")
+        elif entry.get("status_updated") is not None and _time_problem(entry["status_updated"]):
+            problems.add(record, "status_updated", _time_problem(entry["status_updated"]))
         elif _malformed_categories(entry.get("categories"), record, problems):
             continue
         else:
@@ -218,7 +218,7 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
                 report.spans_present += 1  # ours is newer: keep it
         status = _later_status(entry, statuses.get(document.id))
         if status is not None:
-            plan.statuses.append((document.id, status, aware_time(entry.get("status_updated"))))
+            plan.statuses.append((document.id, status, _file_time(entry.get("status_updated"))))
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
     problems.refuse_if_any()
@@ -261,20 +261,40 @@ def _malformed_categories(categories: Any, record: str, problems: Problems) -> b
             problems.add(record, field_name, "expected an object with 'set' (a name) and 'choices'")
         elif not isinstance(entry.get("choices"), list) or not all(isinstance(c, str) and c for c in entry["choices"]):
             problems.add(record, f"{field_name}.choices", f"is {describe(entry.get('choices'))}, not a list of names")
-        elif entry.get("updated") is not None and aware_time(entry["updated"]) is None:
-            problems.add(record, f"{field_name}.updated", f"{str(entry['updated'])[:40]!r} is not a time with a "
-                                                          "timezone")
+        elif entry.get("updated") is not None and _time_problem(entry["updated"]):
+            problems.add(record, f"{field_name}.updated", _time_problem(entry["updated"]))
         else:
             continue
         return True
     return False
 
 
+SKEW = timedelta(days=1)  # how far ahead another computer's clock may be; later times refuse the file
+
+
+def _time_problem(value: Any) -> str | None:
+    """Why a time from the file cannot be used, or None."""
+    when = aware_time(value)
+    if when is None:
+        return f"{str(value)[:40]!r} {TIME_EXPECTED}"
+    if when > utc_now() + SKEW:
+        return f"{str(value)[:40]!r} is more than a day later than this computer's clock"
+    return None
+
+
+def _file_time(value: str | datetime | None) -> datetime | None:
+    """A time from the file (text, or as a model read it), in UTC, and never later than
+    now: a copy whose clock ran ahead, or a file edited to say 2999, must not win over
+    every later change."""
+    when = aware_time(value) if not isinstance(value, datetime) else utc(value)
+    return None if when is None else min(when, utc_now())
+
+
 def _later_status(entry: dict, here: tuple[DocumentStatus, datetime] | None) -> DocumentStatus | None:
     """The file's status for a document where it should replace this project's, or None.
     A file without times (written before they were) only ever marks documents done."""
     status = DocumentStatus(entry.get("status") or DocumentStatus.TODO)
-    when = aware_time(entry.get("status_updated"))
+    when = _file_time(entry.get("status_updated"))
     if here is not None and here[0] is status:
         return None
     if when is None:
@@ -288,7 +308,7 @@ def _later_choices(entry: dict, here: dict[str, tuple[list[str], datetime]], ann
     """The file's category choices for a document that fit the project's sets and are not
     older than this project's (a set chosen only here, or later here, is kept)."""
     entries = entry.get("categories") or []
-    when = {e["set"]: aware_time(e.get("updated")) for e in entries}
+    when = {e["set"]: _file_time(e.get("updated")) for e in entries}
     later = []
     for _who, set_name, choices in fitting_categories([(annotator, e["set"], e["choices"]) for e in entries], sets,
                                                       report, file, record):
@@ -321,9 +341,8 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
                          f"is {describe(raw.get(key))} ({str(raw.get(key))[:40]}), not an integer offset")
             return None
     for key in ("created", "updated"):
-        if key in raw and aware_time(raw[key]) is None:
-            problems.add(f"{record} span {raw['id'][:40]!r}", key,
-                         f"{str(raw[key])[:40]!r} is not a time with a timezone")
+        if key in raw and _time_problem(raw[key]):
+            problems.add(f"{record} span {raw['id'][:40]!r}", key, _time_problem(raw[key]))
             return None
     for key in ("label", "text"):
         if key in raw and not isinstance(raw[key], str):
@@ -349,5 +368,5 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
                     f"from the document text {text[checked.start:checked.end][:80]!r}")
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
-            "value": checked.value, "entity_id": checked.entity_id, "created": checked.created,
-            "updated": checked.updated}
+            "value": checked.value, "entity_id": checked.entity_id,
+            "created": _file_time(checked.created), "updated": _file_time(checked.updated)}

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation, ExportDocument
+from curator.domain.json_values import bad_value
 from curator.domain.models import DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
@@ -149,7 +150,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     have values (figures and dates), if the caller has them at hand."""
     text, published, extra = document.text, document.published, document.extra
     if not (text and document.uid) or (published is not None and type(published) is not date) \
-            or type(extra) is not dict:
+            or type(extra) is not dict or (extra and bad_value(extra)):
         return None
     length = len(text)
     if valued is None:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from curator.domain.json_values import bad_value
 from curator.domain.models import (
     Document,
     DocumentStatus,
@@ -73,6 +74,10 @@ class DocumentStore(Transactional):
         them: an import's bulk path, without a model per document. Returns their ids."""
         if not documents:
             return []
+        for doc in documents:  # (the readers checked theirs; a script's documents are checked here)
+            reason = doc["extra"] and bad_value(doc["extra"])
+            if reason:
+                raise CuratorError(f"document {doc['uid']!r}: its extra metadata cannot be stored: {reason}")
         now = utc_now()
         rows = [{**doc, "created": now, "search": search_key(doc["uid"], doc["title"], doc["source"])}
                 for doc in documents]
