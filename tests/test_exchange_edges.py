@@ -275,32 +275,44 @@ def _layer_file(path, status, status_updated, categories=None):
     return path
 
 
-def test_a_layer_file_from_the_future_is_refused_and_a_clock_a_little_ahead_counts_as_now(tmp_path):
-    """A time far ahead (a file edited to say 2999) would win over every later change: the
-    file is refused. A clock a few minutes ahead is usual: its times count as now, so a
-    later change in the other copy still wins."""
-    from datetime import timedelta
-
-    from curator.domain.models import utc_now
-    from curator.errors import CuratorError
+def test_a_layer_time_from_the_future_is_kept_as_now_so_every_later_change_still_wins(tmp_path):
+    """A file saying 2999 (a clock ahead, a file edited) is the later once, and is kept as
+    of now: a change made after that in either copy wins over it."""
     from curator.formats.layers import export_layer, import_layer
 
     a, b = _two_copies(tmp_path)
-    far = _layer_file(tmp_path / "future.json", "done", "2999-01-01T00:00:00+00:00")
-    with pytest.raises(CuratorError, match="future.json.*more than a day later"):
-        import_layer(a, far)
-    ahead = (utc_now() + timedelta(minutes=5)).isoformat()
-    soon = _layer_file(tmp_path / "soon.json", "done", ahead, [{"set": "topic", "choices": ["economy"],
-                                                                "updated": ahead}])
-    import_layer(a, soon)
-    import_layer(b, soon)
-    assert a.status(1, "ann") is DocumentStatus.DONE and b.status(1, "ann") is DocumentStatus.DONE
+    future = _layer_file(tmp_path / "future.json", "done", "2999-01-01T00:00:00+00:00",
+                         [{"set": "topic", "choices": ["economy"], "updated": "2999-01-01T00:00:00+00:00"}])
+    import_layer(a, future)
+    import_layer(b, future)
+    assert a.status(1, "ann") is DocumentStatus.DONE and a.categories_for(1, "ann")["ann"]["topic"] == ["economy"]
     b.set_status(1, "ann", DocumentStatus.TODO)  # the latest real changes, in b
     b.set_categories(1, "ann", "topic", ["politics"])
     export_layer(b, "ann", tmp_path / "b.json")
     import_layer(a, tmp_path / "b.json")
     assert a.status(1, "ann") is DocumentStatus.TODO
     assert a.categories_for(1, "ann")["ann"]["topic"] == ["politics"]
+
+
+def test_a_project_holding_a_time_ahead_of_the_clock_still_exchanges_its_layer(tmp_path):
+    """Times already kept ahead of the clock (written by a computer whose clock was wrong)
+    neither refuse the project's own file nor beat a file's later time."""
+    from datetime import timedelta
+
+    from curator.domain.models import utc_now
+    from curator.formats.layers import export_layer, import_layer
+
+    a, b = _two_copies(tmp_path)
+    a.set_status(1, "ann", DocumentStatus.DONE, utc_now() + timedelta(days=2))
+    export_layer(a, "ann", tmp_path / "a.json")
+    assert import_layer(a, tmp_path / "a.json").problems == []
+    import_layer(b, tmp_path / "a.json")
+    assert b.status(1, "ann") is DocumentStatus.DONE
+
+    b.set_status(1, "ann", DocumentStatus.DONE, utc_now() + timedelta(hours=1))
+    later = _layer_file(tmp_path / "later.json", "todo", (utc_now() + timedelta(hours=2)).isoformat())
+    import_layer(b, later)
+    assert b.status(1, "ann") is DocumentStatus.TODO
 
 
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:30:00+05:00"])
@@ -366,3 +378,18 @@ def test_extra_metadata_that_json_cannot_hold_is_refused_where_it_enters_and_whe
             write(store, tmp_path / "out.json")
         assert any(p.doc_uid == "odd" and "not finite" in p.message for p in refused.value.problems)
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_curator_export_span_time_with_an_offset_is_kept_as_the_same_instant(tmp_path):
+    from datetime import datetime, timezone
+
+    from curator.formats.interop import import_annotated
+
+    span = {"id": "s1", "start": 0, "end": 6, "text": "Astana", "label": "LOCATION", "annotator": "a",
+            "created": "2025-01-01T05:00:00+05:00", "updated": "2025-01-01T05:00:00+05:00", "value": None,
+            "entity_id": None}
+    path = _one_line_export(tmp_path, annotations=[span])
+    target = Store.create(tmp_path / "dst")
+    import_annotated(target, path)
+    [kept] = target.annotations_for(1, "a")
+    assert kept.created == kept.updated == datetime(2025, 1, 1, 0, 0, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
-from curator.domain.models import DocumentStatus, Entity, Fact
+from curator.domain.models import DocumentStatus, Entity, Fact, utc
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -99,7 +99,7 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
             span_ids.add(checked.id)
             document.spans.append((checked.start, checked.end, checked.label, checked.annotator,
                                    {"id": checked.id, "value": checked.value, "entity_id": checked.entity_id,
-                                    "created": checked.created, "updated": checked.updated}))
+                                    "created": utc(checked.created), "updated": utc(checked.updated)}))
         for number, entry in enumerate(record.items(raw.get("categories"), "categories")):
             field = f"categories.{number}"
             if not isinstance(entry, dict):

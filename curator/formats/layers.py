@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -218,7 +218,7 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
                 report.spans_present += 1  # ours is newer: keep it
         status = _later_status(entry, statuses.get(document.id))
         if status is not None:
-            plan.statuses.append((document.id, status, _file_time(entry.get("status_updated"))))
+            plan.statuses.append((document.id, status, _kept_time(_file_time(entry.get("status_updated")))))
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
     problems.refuse_if_any()
@@ -269,24 +269,20 @@ def _malformed_categories(categories: Any, record: str, problems: Problems) -> b
     return False
 
 
-SKEW = timedelta(days=1)  # how far ahead another computer's clock may be; later times refuse the file
-
-
 def _time_problem(value: Any) -> str | None:
     """Why a time from the file cannot be used, or None."""
-    when = aware_time(value)
-    if when is None:
-        return f"{str(value)[:40]!r} {TIME_EXPECTED}"
-    if when > utc_now() + SKEW:
-        return f"{str(value)[:40]!r} is more than a day later than this computer's clock"
-    return None
+    return None if aware_time(value) is not None else f"{str(value)[:40]!r} {TIME_EXPECTED}"
 
 
 def _file_time(value: str | datetime | None) -> datetime | None:
-    """A time from the file (text, or as a model read it), in UTC, and never later than
-    now: a copy whose clock ran ahead, or a file edited to say 2999, must not win over
-    every later change."""
-    when = aware_time(value) if not isinstance(value, datetime) else utc(value)
+    """A time from the file (text, or as a model read it), in UTC."""
+    return aware_time(value) if not isinstance(value, datetime) else utc(value)
+
+
+def _kept_time(when: datetime | None) -> datetime | None:
+    """A file's time as this project keeps it: never later than now. A copy whose clock ran
+    ahead, or a file edited to say 2999, wins once if it is the later, and every change
+    made here after it still wins over it."""
     return None if when is None else min(when, utc_now())
 
 
@@ -313,9 +309,10 @@ def _later_choices(entry: dict, here: dict[str, tuple[list[str], datetime]], ann
     for _who, set_name, choices in fitting_categories([(annotator, e["set"], e["choices"]) for e in entries], sets,
                                                       report, file, record):
         current = here.get(set_name)
-        if current is not None and (current[0] == choices or when[set_name] is None or when[set_name] <= current[1]):
+        if current is not None and (current[0] == choices or when[set_name] is None
+                                    or when[set_name] <= current[1]):
             continue
-        later.append((doc_id, set_name, choices, when[set_name]))
+        later.append((doc_id, set_name, choices, _kept_time(when[set_name])))
     return later
 
 
@@ -369,4 +366,4 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
             "value": checked.value, "entity_id": checked.entity_id,
-            "created": _file_time(checked.created), "updated": _file_time(checked.updated)}
+            "created": _kept_time(_file_time(checked.created)), "updated": _kept_time(_file_time(checked.updated))}
