@@ -440,6 +440,15 @@ print(inside, floor)
 # the tasks' texts and then their spans, in one transaction; its export reads the
 # documents and their spans back and writes them as one JSON list. If even these miss a goal, no
 # Curator on the same runtime can meet it.
+# Both bare imports' documents: one transaction on the project's pragmas, one executemany.
+_INSERT_DOCUMENTS = """db = sqlite3.connect(project + "/curator.db", isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+db.execute("BEGIN")
+db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+"""
+
 BARE_IMPORT_SCRIPT = """
 import sqlite3, sys
 from datetime import datetime, timezone
@@ -450,14 +459,8 @@ with open(path, "rb") as lines:
     records = [orjson.loads(line) for line in lines if line.strip()]
 rows = [(r.get("id"), r.get("title"), r.get("source"), r.get("url"), r.get("published"), r["text"], path,
          orjson.dumps({}).decode(), now, r.get("id")) for r in records]
-db = sqlite3.connect(project + "/curator.db", isolation_level=None)
-db.execute("PRAGMA journal_mode=WAL")
-db.execute("PRAGMA synchronous=FULL")
-db.execute("BEGIN")
-db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-db.execute("COMMIT")
-"""
+{INSERT_DOCUMENTS}db.execute("COMMIT")
+""".replace("{INSERT_DOCUMENTS}", _INSERT_DOCUMENTS)
 
 BARE_LABELSTUDIO_SCRIPT = """
 import sqlite3, sys, uuid
@@ -469,20 +472,14 @@ with open(path, "rb") as source:
     tasks = orjson.loads(source.read())
 rows = [(t["data"]["meta"]["uid"], None, t["data"]["meta"].get("source"), None, None, t["data"]["text"], path, "{}",
          now, t["data"]["meta"]["uid"]) for t in tasks]
-db = sqlite3.connect(project + "/curator.db", isolation_level=None)
-db.execute("PRAGMA journal_mode=WAL")
-db.execute("PRAGMA synchronous=FULL")
-db.execute("BEGIN")
-db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-ids = dict(db.execute("SELECT uid, id FROM documents"))
+{INSERT_DOCUMENTS}ids = dict(db.execute("SELECT uid, id FROM documents"))
 spans = [(uuid.uuid4().hex, ids[t["data"]["meta"]["uid"]], r["value"]["start"], r["value"]["end"],
           r["value"]["labels"][0], "label-studio", now, now, None, None)
          for t in tasks for a in t["annotations"] for r in a["result"]]
 db.executemany("INSERT INTO annotations (id, doc_id, start, \\"end\\", label, annotator, created, updated, value, "
                "entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
 db.execute("COMMIT")
-"""
+""".replace("{INSERT_DOCUMENTS}", _INSERT_DOCUMENTS)
 
 BARE_EXPORT_SCRIPT = """
 import sqlite3, sys

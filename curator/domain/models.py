@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from curator.domain.json_values import bad_text
 from curator.domain.schema import LabelSchema
 from curator.domain.values import finite_decimal
 
@@ -223,13 +224,7 @@ class Fact(BaseModel):
 
 def _whole_unicode(text: str) -> bool:
     """Whether pydantic reads ``text`` into a field with a length rule: no lone surrogate."""
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return not bad_text(text)
 
 
 def plain_document(uid: Any, text: Any, origin: Any, fields: dict[str, Any]) -> dict[str, Any] | None:

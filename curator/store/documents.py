@@ -284,16 +284,9 @@ class DocumentStore(Transactional):
         """Every document's status that differs from to-do (of documents ``first``..``last``
         if given); with no annotator, done by anyone."""
         p = progress_table.c
-        query = sa.select(p.doc_id, p.status)
-        if annotator is not None:
-            query = query.where(p.annotator == annotator)
-        if first is not None:
-            query = query.where(p.doc_id >= first)
-        if last is not None:
-            query = query.where(p.doc_id <= last)
         found: dict[int, DocumentStatus] = {}
         with self._connect() as conn:
-            for doc_id, status in conn.execute(query):
+            for doc_id, status in conn.execute(_progress(sa.select(p.doc_id, p.status), annotator, first, last)):
                 if found.get(doc_id) is not DocumentStatus.DONE:
                     found[doc_id] = DocumentStatus(status)
         return found
@@ -310,13 +303,8 @@ class DocumentStore(Transactional):
         """Who marked each document done (only ``annotator``, if given; of documents
         ``first``..``last`` if given), names sorted; documents nobody finished are left out."""
         p = progress_table.c
-        query = sa.select(p.doc_id, p.annotator).where(p.status == DocumentStatus.DONE.value)
-        if annotator is not None:
-            query = query.where(p.annotator == annotator)
-        if first is not None:
-            query = query.where(p.doc_id >= first)
-        if last is not None:
-            query = query.where(p.doc_id <= last)
+        query = _progress(sa.select(p.doc_id, p.annotator).where(p.status == DocumentStatus.DONE.value), annotator,
+                          first, last)
         found: dict[int, list[str]] = {}
         with self._connect() as conn:
             for doc_id, name in conn.execute(query):
@@ -375,3 +363,14 @@ class DocumentStore(Transactional):
                                  .where(c.doc_id == doc_id)).one()
         return documents, spans[0], str(spans[1])
 
+
+def _progress(query: sa.Select, annotator: str | None, first: int | None, last: int | None) -> sa.Select:
+    """``query`` of the progress table for one annotator (if given), of documents ``first``..``last``."""
+    p = progress_table.c
+    if annotator is not None:
+        query = query.where(p.annotator == annotator)
+    if first is not None:
+        query = query.where(p.doc_id >= first)
+    if last is not None:
+        query = query.where(p.doc_id <= last)
+    return query
