@@ -241,7 +241,7 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)
-    for doc_id, status, updated in plan.statuses:  # each as of when it was set there: a later change wins later
+    for doc_id, status, updated in plan.statuses:  # kept as of when the other copy set it (at most now)
         store.set_status(doc_id, annotator, status, updated)
     for doc_id, set_name, choices, updated in plan.categories:
         store.set_categories(doc_id, annotator, set_name, choices, updated)
