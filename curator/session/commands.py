@@ -10,7 +10,7 @@ Commands address things by id and never hold Qt objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -330,8 +330,7 @@ class Unsettle:
                 except CuratorError:
                     pass  # the reviewer deleted this gold span already
             for earlier in self.restores:
-                Settle(earlier.item_key, earlier.doc_id, earlier.start, earlier.end, earlier.decision, earlier.gold,
-                       earlier.reviewer, replaces=False).apply(store)
+                replace(earlier, replaces=False).apply(store)
             return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
 
 
