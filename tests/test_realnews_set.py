@@ -1,0 +1,58 @@
+"""The real-news evaluation set (whole saved pages) is well-formed."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from curator.domain.values import DateValue, Unresolved, parse_value
+
+SET = Path(__file__).parent / "data" / "realnews"
+LABELS = {"MONEY", "PERCENT", "COUNT", "QUANTITY", "DATE"}
+HALVES = [half for half in ("test", "tune") if (SET / f"{half}.jsonl").exists()]
+
+
+def items(half: str) -> list[dict]:
+    return [json.loads(line) for line in (SET / f"{half}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_every_article_and_its_gold_are_well_formed(half):
+    for item in items(half):
+        text = (SET / half / item["file"]).read_text(encoding="utf-8")
+        meta = item["metadata"]
+        assert meta["title"] and meta["title"] in text, item["file"]
+        assert meta["published"] is None or date.fromisoformat(meta["published"])
+        assert (meta["published"] is None) == (meta["published_stated"] is None), item["file"]
+        assert meta["published_stated"] in (None, "full", "yearless")
+        assert meta["source"] is None or all(name.strip() == name != "" for name in meta["source"])
+        spans = []
+        for gold in item["gold"]:
+            assert text[gold["start"] : gold["end"]] == gold["text"], (item["file"], gold["text"])
+            assert gold["label"] in LABELS
+            value = parse_value(gold["value"])
+            assert isinstance(value, DateValue) == (gold["label"] == "DATE"), (item["file"], gold["text"])
+            if isinstance(value, DateValue) and not value.resolved:
+                assert Unresolved(value.unresolved)
+            spans.append((gold["start"], gold["end"]))
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), f"{item['file']}: spans overlap"
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_each_half_has_many_outlets_and_figures(half):
+    articles = items(half)
+    outlets = {item["layout"].split(" (")[0] for item in articles}
+    assert len(outlets) >= 8, outlets
+    assert sum(len(item["gold"]) for item in articles) >= 200
+    assert any(item["metadata"]["published_stated"] == "yearless" for item in articles)
+    assert any(item["metadata"]["published"] is None for item in articles)
+
+
+def test_the_halves_share_no_article():
+    if len(HALVES) < 2:
+        pytest.skip("one half only")
+    texts = [{(SET / half / item["file"]).read_text(encoding="utf-8") for item in items(half)} for half in HALVES]
+    assert not texts[0] & texts[1]
