@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from curator.domain.values import DateValue, Unresolved, parse_value
+import itertools
 
 SET = Path(__file__).parent / "data" / "realnews"
 LABELS = {"MONEY", "PERCENT", "COUNT", "QUANTITY", "DATE"}
@@ -38,7 +39,7 @@ def test_every_article_and_its_gold_are_well_formed(half):
                 assert Unresolved(value.unresolved)
             spans.append((gold["start"], gold["end"]))
         spans.sort()
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), f"{item['file']}: spans overlap"
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), f"{item['file']}: spans overlap"
 
 
 @pytest.mark.parametrize("half", HALVES)
