@@ -1,5 +1,6 @@
 """The real-news evaluation set (whole saved pages) is well-formed."""
 
+import itertools
 import json
 from datetime import date
 from pathlib import Path
@@ -7,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from curator.domain.values import DateValue, Unresolved, parse_value
-import itertools
 
 SET = Path(__file__).parent / "data" / "realnews"
 LABELS = {"MONEY", "PERCENT", "COUNT", "QUANTITY", "DATE"}
