@@ -120,7 +120,7 @@ _TIMES_CONTEXT_BEFORE = re.compile(
 _TIMES_CONTEXT_AFTER = re.compile(r"^\s+(?:more|less|higher|lower|larger|greater|bigger|as|compared|over)\b",
                                   re.IGNORECASE)
 _PER = re.compile(rf"/(?P<slash>bbl|barrel|t|tonne|ton|oz|kg|l|kWh|MWh|m3|share)\b|\s+(?:per\s+(?!cent\b)(?P<per>(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|thousand)\s+)?(?:cubic\s+|square\s+)?"
-                  rf"[A-Za-z]+)|an?\s+(?P<a>{_alternation(PER_WORDS)})\b(?!\s+(?:earlier|before|ago|later|after)\b))", re.IGNORECASE)
+                  rf"[A-Za-z]+)|an?\s+(?P<a>{_alternation(PER_WORDS)})\b(?!\s+(?:earlier|before|ago|later)\b))", re.IGNORECASE)
 # A quantity's or count's rate per unit of time: "per day", "a year", "per annum" (a
 # percentage has none: "14% per annum" is a rate already, written so).
 _TIME_RATE = re.compile(r"[ \t]+(?:per[ \t]+(?P<per>day|week|month|year|annum)|an?[ \t]+(?P<a>day|week|month|year))\b"
@@ -152,7 +152,7 @@ _CHANGE_AFTER = re.compile(
 # Which way a change goes: the last of these words before the figure in its clause.
 _DIRECTION = re.compile(
     r"\b(?P<down>fell|falls?|falling|drop(?:ped|s)?|declin(?:ed|es|ing)|decreas(?:ed|es|ing)|down|lost|los(?:es|ing)"
-    r"|weaken(?:ed|s)?|slid|slump(?:ed|s)?|plung(?:ed|es)|shr[ai]nk|shrunk|contract(?:ed|s)|cut|lower(?:ed|s)"
+    r"|weaken(?:ed|s)?|slid|slump(?:ed|s)?|plung(?:ed|es)|shr[ai]nk|shrunk|contract(?:ed|s)|cuts?|lower(?:ed|s)"
     r"|reduc(?:ed|es)|slipped|tumbled|sank|dipped|shed|halved|fallen|trim(?:s|med)?|decline\s+of|drop\s+of|fall\s+of"
     r"|decrease\s+of)\b"
     r"|\b(?P<up>rose|rises?|rising|grew|grows?|increas(?:ed|es)|up|jumped|climbed|gained|raised|added|surged"
