@@ -127,7 +127,8 @@ def year_less_day(ctx: "DateContext", position: int, m: int, d: int) -> date | N
         return min((c for c in candidates if c >= anchor), default=candidates[-1])
     nearest = _nearest(anchor, candidates)
     if nearest is not None and (nearest - anchor).days > 90:
-        return max(c for c in candidates if c <= anchor)
+        # the last one before the article; none (29 February in 2023): not a date it can mean
+        return max((c for c in candidates if c <= anchor), default=None)
     return nearest
 
 

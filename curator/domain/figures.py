@@ -345,8 +345,12 @@ def find_figures(text: str) -> list[FoundFigure]:
         change = change or _change(text, start, end)
         if sign is None and change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
             amount, amount_to = (-amount_to, -amount) if amount_to is not None else (-amount, None)
-        value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier, change=change,
-                            amount_to=None if amount_to is None else decimal_text(amount_to), per=per)
+        try:
+            value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier,
+                                change=change, amount_to=None if amount_to is None else decimal_text(amount_to),
+                                per=per)
+        except ValueError:  # a number longer than any figure (a digit run, a code): not one
+            return
         found.append(FoundFigure(start, end, label, value))
         taken[start:end] = b"\x01" * (end - start)
 
