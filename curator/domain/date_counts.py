@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from curator.domain.date_calendar import DateContext, month_end, no_anchor, number, unresolved
+from curator.domain.date_calendar import (
+    DateContext,
+    month_end,
+    no_anchor,
+    number,
+    unresolved,
+)
 from curator.domain.values import DateValue, Granularity, Unresolved
 
 
