@@ -26,7 +26,8 @@ BODY = "The ministry said exports rose 5% in the first half of the year.\n"
         ("TASHKENT (UrduPoint News / Sputnik - 19th December, 2022) ", date(2022, 12, 19), "UrduPoint News / Sputnik"),
         ("Astana, April 2 (UrduPoint / Pakistan Point News - 3rd Apr, 2023 ) :", date(2023, 4, 3),
          "UrduPoint / Pakistan Point News"),
-        ("Kazinform | 5 March 2024\n", date(2024, 3, 5), None),
+        ("Kazinform | 5 March 2024\n", date(2024, 3, 5), "Kazinform"),  # a known outlet, not an author
+        ("Mehmet Yilmaz | 05.06.2024\n", date(2024, 6, 5), None),
         ("Source: Xinhua | 2024-03-05 18:32:15\n", date(2024, 3, 5), "Xinhua"),
         ("Published: 05.03.2024 | 14:20\n", date(2024, 3, 5), None),
         ("ECONOMY | 15:22 / 20.09.2024\n4127\n1 min read\n", date(2024, 9, 20), None),

@@ -34,7 +34,7 @@ _LABEL = rf"(?P<label>{_LABEL_WORDS})"
 _WEEKDAY = r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 _NAME = r"[A-Z][\w.'-]+(?:[ \t]+[A-Z][\w.'-]+){0,3}"
 _STAMP_LINE = re.compile(
-    rf"^[ \t]*(?:{_NAME}[ \t]*\|[ \t]*|{_NAME}[ \t]+(?=(?:{_LABEL_WORDS})\b)|(?P<outlet>[A-Z][\w.-]+)\)[ \t]+"
+    rf"^[ \t]*(?:(?P<lead>{_NAME})[ \t]*\|[ \t]*|{_NAME}[ \t]+(?=(?:{_LABEL_WORDS})\b)|(?P<outlet>[A-Z][\w.-]+)\)[ \t]+"
     rf"|(?:[A-Z][\w.'-]+[ \t]+){{1,3}}(?=\d{{1,2}}[ \t]+{_MONTH}[ \t]+{_YEAR}[ \t]+\d{{1,2}}:\d\d))?"
     rf"(?:{_LABEL}[ \t]*(?:on\b|:)?[ \t]*)?"
     rf"(?:{_TIME}[ \t]*[,/]?[ \t]*)?(?:{_WEEKDAY},?[ \t]+)?(?P<date>{_WRITTEN})"
@@ -179,6 +179,11 @@ _HOSTS = {"inform.kz": "Kazinform", "qazinform.com": "Kazinform", "trend.az": "T
           "gazeta.uz": "Gazeta.uz", "daryo.uz": "Daryo", "azernews.az": "AzerNews", "kabar.kg": "Kabar",
           "24.kg": "24.kg", "orient.az": "Orient"}
 
+# Outlets whose name before a "|" on a date line is the outlet, not the author ("Kazinform | 5 March 2024").
+_OUTLETS = {name.casefold() for name in _HOSTS.values()} | {
+    "interfax", "sputnik", "ria novosti", "report.az", "apa", "azertac", "tengrinews", "kursiv", "nca", "tca",
+    "uza", "dunyo", "anadolu", "ap", "afp", "bloomberg", "eurasianet", "rfe/rl", "the diplomat", "kapital.kz"}
+
 
 def _address(match: re.Match[str]) -> HeadLine:
     host = match.group("host").lower()
@@ -216,8 +221,9 @@ def find_head_lines(text: str) -> list[HeadLine]:
         for match in _STAMP_LINE.finditer(text, lo, hi):
             label = (match.group("label") or "").lower()
             kind = "updated" if "updated" in label else "published" if label else "date"
+            lead = (match.group("lead") or "").strip()
             add(HeadLine(match.start(), match.end(), kind, parse_stamp_date(match.group("date")),
-                         match.group("outlet")))
+                         match.group("outlet") or (lead if lead.casefold() in _OUTLETS else None)))
         for match in _YEARLESS_STAMP.finditer(text, lo, hi):
             add(HeadLine(match.start(), match.end(), "date"))
         for match in _SOURCE_LINE.finditer(text, lo, hi):
