@@ -4,6 +4,8 @@ page address, datelines without a year; and an import that names undated documen
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.domain.datelines import find_head_lines
 from curator.domain.headline import find_headline, reads_as_headline
@@ -132,3 +134,27 @@ def test_an_import_names_the_documents_it_found_no_date_for(tmp_path):
     assert inferred.published == date(2024, 11, 14) and inferred.extra[INFERRED] is True
     assert store.document_by_uid("dated").title == "Exports Rise Again"
     store.close()
+
+
+LINES = ["Kazakh oil output climbs to a record", "Reuters, 3 October 2024", "19.11.2022 | 08:13 | Economy",
+         "ECONOMY | 15:22 / 20.09.2024", "4127", "1 min read", "By Ann Lee in Almaty October 25, 2024",
+         "https://daryo.uz/en/2024/09/25/a-story", "ASTANA, Nov 14 (Reuters) - Output rose 5% on 9 February 2024.",
+         "BAKU, Azerbaijan, December 6. Trade rose.", "Body text. More text.", "", "Kazakhstan China Tokayev"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINES), st.text(max_size=40)), max_size=8))
+def test_any_page_gives_metadata_without_raising(lines):
+    text = "\n".join(lines)
+    found = detect_metadata(text)
+    assert found.title is None or found.title in text.splitlines() or found.title in [
+        line.strip() for line in text.splitlines()]
+    assert found.published is None or isinstance(found.published, date)
+    assert (INFERRED in found.extra) <= (found.published is not None)
+
+
+def test_a_page_saved_with_windows_line_ends_gives_the_same_metadata():
+    page = "Exports Rise Again Today\nReuters, 3 October 2024\n\nASTANA, Oct 3 (Reuters) - Output rose.\n"
+    unix, windows = detect_metadata(page), detect_metadata(page.replace("\n", "\r\n"))
+    assert (windows.title, windows.published, windows.source) == (unix.title, unix.published, unix.source) == (
+        "Exports Rise Again Today", date(2024, 10, 3), "Reuters")

@@ -202,6 +202,7 @@ def _address(match: re.Match[str]) -> HeadLine:
 
 def find_head_lines(text: str) -> list[HeadLine]:
     """Every dateline, stamp, byline and page address in the article's first and last lines."""
+    text = text.replace("\r", " ")  # Windows line ends: the same offsets, and "$" still ends a line
     found: list[HeadLine] = []
 
     def free(start: int, end: int) -> bool:

@@ -24,6 +24,7 @@ _NOT_A_HEADLINE = re.compile(
     r"|by\s+[^\d]{2,60}|author:.*|(?:tags?|keywords?)\s*:.*)$",
     re.IGNORECASE,
 )
+_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _WORD = re.compile(r"[\w$%€£¥₸'’.-]+")
 # Where a line ending in a full stop is still a headline: it ends with an abbreviation.
 _ABBREVIATION_END = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Inc|Co|Ltd|Corp)\.|\bU\.S\.)$")
@@ -40,6 +41,8 @@ def _is_tag_line(words: list[str]) -> bool:
 def reads_as_headline(line: str) -> bool:
     """Whether a line reads as a headline: a few words, not a sentence of the body."""
     line = line.strip()
+    if not re.search(r"[^\W\d_]{2}", line) or _BREAKS.search(line):
+        return False  # no word, or a line break inside (a carriage return, a page separator)
     words = _WORD.findall(line)
     if not 3 <= len(words) <= MAX_WORDS or len(line) > 250 or line.startswith(("#", "(", "-", "•", "*", ">")):
         return False
