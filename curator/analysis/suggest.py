@@ -55,6 +55,49 @@ class EntityMatcher:
         return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
 
 
+# Capitalised words that may follow or precede a place without making a longer name of
+# it: titles and roles ("Kazakhstan President ..."), months, weekdays, a sentence's first word.
+_NOT_NAME_WORDS = {
+    "president", "prime", "minister", "deputy", "foreign", "ambassador", "head", "leader", "government", "senate",
+    "parliament", "the", "a", "an", "and", "or", "but", "in", "on", "at", "for", "from", "to", "with", "by", "as",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "this", "that", "it",
+    "its", "he", "she", "they", "we", "after", "before", "while", "since", "during", "over", "under", "also", "i",
+}
+# Heads of a name that holds a place after "of": "Bank of China", "University of Tashkent".
+_OF_HEADS = re.compile(r"\b(?:Bank|Embassy|University|Academy|Chamber|Association|Union|Ministry|Institute|Council"
+                       r"|Fund|Agency|Corporation|Company|Exchange|Group)\s+of\s+$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][\w'’&-]*)")
+_PREVIOUS_WORD = re.compile(r"([A-Z][\w'’&-]*)[ \t]+$")
+
+
+def _title_case_line(text: str, start: int) -> bool:
+    """Whether the line holding ``start`` is a headline in title case (most words capitalised)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return len(words) >= 4 and not line.endswith(".") and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a place's name) is part of a longer capitalised name the
+    text gives: a name word right after it ("China Railway Group", "Kazakhstan Temir Zholy")
+    or before it ("Air Astana"), or a head such as "Bank of" before it."""
+    if _OF_HEADS.search(text, max(0, start - 30), start):
+        return True
+    if _title_case_line(text, start):
+        return False  # in a title-case headline every word is capitalised
+    after = _NEXT_WORD.match(text, end)
+    if after and after.group(1).lower() not in _NOT_NAME_WORDS:
+        return True
+    before = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    if before and before.group(1).lower() not in _NOT_NAME_WORDS:
+        sentence_start = before.start() == 0 or re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[: before.start()])
+        return not sentence_start
+    return False
+
+
 def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | None = None,
             annotator: str = "") -> list[Suggestion]:
     """Everything the rules find in one document's body (not yet filtered against the store)."""
@@ -79,6 +122,8 @@ def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | No
                                         value=found.value.model_dump(mode="json")))
     if matcher is not None:
         for start, end, entity in matcher.find(text):
+            if entity.type == "LOCATION" and inside_longer_name(text, start, end):
+                continue  # "China" in "China Railway Group", "Astana" in "Air Astana": another entity's name
             if entity.type in schema:
                 proposals.append(Suggestion(doc_id=document.id, start=start, end=end, label=entity.type,
                                             annotator=annotator, source="entities", entity_id=entity.id))

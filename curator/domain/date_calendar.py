@@ -24,6 +24,8 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# A month's abbreviation, capitalized (joined by a dash in "Jan.-Nov.").
+MONTH_ABBR = r"(?-i:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 # A month's full name, capitalized: in running text "may" and "march" are mostly words.
 MONTH_NAME = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
 WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -31,6 +33,11 @@ YEAR = r"(?:1[89]\d{2}|20\d{2})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 N = rf"(?:\d{{1,3}}|{'|'.join(NUMBER_WORDS)})"
 YEAR_REF = rf"(?P<yref>{YEAR}|(?:last|this|next|the\s+previous|the\s+current|the\s+past|the)\s+year)"
+# A date told as reported or past whatever the sentence's tense: "the ministry said on
+# Sunday", "data showed Friday", "told Reuters in September", "since its listing in February".
+_PAST_CUE = re.compile(r"(?:\b(?:said|says|told(?:\s+\w+){0,2}|reported|announced|noted|stated|added|showed|wrote"
+                       r"|confirmed|informed|published|released)\s+(?:on\s+|in\s+)?|\bsince\b[^.,;\n]{0,30})$",
+                       re.IGNORECASE)
 # Words that put a sentence in the future: a year-less date in it is the next one.
 _FUTURE = re.compile(r"\b(?:will|shall|(?:is|are)\s+(?:due|set|scheduled|expected|planned|to\s+be)|plans?\s+to"
                      r"|scheduled)\b", re.IGNORECASE)
@@ -120,7 +127,8 @@ def year_less_day(ctx: "DateContext", position: int, m: int, d: int) -> date | N
         return min((c for c in candidates if c >= anchor), default=candidates[-1])
     nearest = _nearest(anchor, candidates)
     if nearest is not None and (nearest - anchor).days > 90:
-        return max(c for c in candidates if c <= anchor)
+        # the last one before the article; none (29 February in 2023): not a date it can mean
+        return max((c for c in candidates if c <= anchor), default=None)
     return nearest
 
 
@@ -142,10 +150,17 @@ class DateContext:
     def sentence_start(self, position: int) -> int:
         return max(self.text.rfind(". ", 0, position), self.text.rfind("\n", 0, position), 0)
 
+    def paragraph_start(self, position: int) -> int:
+        return self.text.rfind("\n", 0, position) + 1
+
     def future(self, position: int) -> bool:
-        """Whether the sentence around ``position`` speaks of the future."""
+        """Whether the sentence around ``position`` speaks of the future, unless the date
+        at ``position`` is told as reported or past (``said on Sunday``, ``since ... in
+        February``)."""
         end = min((i for i in (self.text.find(". ", position), self.text.find("\n", position)) if i >= 0),
                   default=len(self.text))
+        if _PAST_CUE.search(self.text, max(0, position - 45), position):
+            return False
         return _FUTURE.search(self.text, self.sentence_start(position), end) is not None
 
     def year_of(self, ref: str, position: int) -> int | None:
@@ -162,10 +177,10 @@ class DateContext:
             return None
         return self.anchor.year + {"last year": -1, "the past year": -1, "next year": 1}.get(ref, 0)
 
-    def last_year_mentioned(self, position: int) -> int | None:
-        """The year of the last date stated earlier in the same sentence: a four-digit
-        year as written, or one a date found before resolved to (``January-August``)."""
-        start = self.sentence_start(position)
+    def last_year_mentioned(self, position: int, paragraph: bool = False) -> int | None:
+        """The year of the last date stated earlier in the same sentence (or paragraph): a
+        four-digit year as written, or one a date found before resolved to (``January-August``)."""
+        start = self.paragraph_start(position) if paragraph else self.sentence_start(position)
         written = [(start + m.start(), int(m.group(0)))
                    for m in re.finditer(rf"\b{YEAR}\b", self.text[start:position])]
         resolved = [(p, y) for p, y in self.years if start <= p < position]

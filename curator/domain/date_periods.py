@@ -57,7 +57,7 @@ def year_range(match: re.Match[str], ctx: DateContext) -> DateValue:
 
 
 def fiscal_year(match: re.Match[str], ctx: DateContext) -> DateValue:
-    raw = match.group("fy") or match.group("fy_long")
+    raw = match.group("fy") or match.group("fy_long") or match.group("fy_after")
     y = int(raw) if len(raw) == 4 else 2000 + int(raw)
     return _period(date(y, 1, 1), date(y, 12, 31), Granularity.FISCAL_YEAR)
 
@@ -301,13 +301,3 @@ def relative_quarter(match: re.Match[str], ctx: DateContext) -> DateValue:
     index = ctx.anchor.year * 4 + (ctx.anchor.month - 1) // 3 + shift
     return _quarter_or_half("quarter", index % 4 + 1, index // 4)
 
-
-def first_months(match: re.Match[str], ctx: DateContext) -> DateValue:
-    """``the first 10 months`` (of the year the sentence is about, else the article's)."""
-    n = number(match.group("n"))
-    if not 1 <= n <= 12:
-        return unresolved(f"a year has no {n} months", Unresolved.INVALID)
-    y = ctx.last_year_mentioned(match.start()) or (ctx.anchor.year if ctx.anchor else None)
-    if y is None:
-        return no_anchor("months of a year not named")
-    return _period(date(y, 1, 1), month_end(y, n))

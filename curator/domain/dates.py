@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from curator.domain import date_counts as counts
 from curator.domain import date_periods as periods
 from curator.domain.date_calendar import (
     DAY,
     MONTH,
+    MONTH_ABBR,
     MONTH_NAME,
     WEEKDAY,
     YEAR,
@@ -117,16 +119,6 @@ def _short_part(match: re.Match[str], ctx: DateContext) -> DateValue:
     return DateValue(start=date(y, first_month, 1), end=month_end(y, first_month + months - 1), granularity=granularity)
 
 
-def _first_n_months(match: re.Match[str], ctx: DateContext) -> DateValue:
-    y = ctx.year_of(match.group("yref"), match.start())
-    n = number(match.group("n"))
-    if y is None:
-        return no_anchor("relative year")
-    if not 1 <= n <= 12:
-        return unresolved(f"a year has no {n} months", Unresolved.INVALID)
-    return DateValue(start=date(y, 1, 1), end=month_end(y, n), granularity=Granularity.PERIOD)
-
-
 def _past_n(match: re.Match[str], ctx: DateContext) -> DateValue:
     if ctx.anchor is None:
         return no_anchor("a period counted back from the article date")
@@ -152,9 +144,10 @@ def _relative_year(match: re.Match[str], ctx: DateContext) -> DateValue:
 
 
 def _year_before(match: re.Match[str], ctx: DateContext) -> DateValue:
-    earlier = ctx.last_year_mentioned(match.start())
+    """The year before the year of the last date named before it in its paragraph."""
+    earlier = ctx.last_year_mentioned(match.start(), paragraph=True)
     if earlier is None:
-        return unresolved("'a year earlier' with no year stated before it in the sentence", Unresolved.NO_REFERENCE)
+        return unresolved("'a year earlier' with no year stated before it in the paragraph", Unresolved.NO_REFERENCE)
     return year(earlier - 1)
 
 
@@ -166,7 +159,27 @@ def _relative_month(match: re.Match[str], ctx: DateContext) -> DateValue:
     return month(first.year, first.month)
 
 
-def _relative_day(match: re.Match[str], ctx: DateContext) -> DateValue:
+# Nouns a literal "today's ..." names: an event of that day. Others are figurative
+# ("tomorrow's economy", "today's youth"), as is "of tomorrow" ("the economy of tomorrow").
+_DAY_EVENTS = ("meeting", "session", "briefing", "talks", "summit", "forum", "conference", "game", "match", "visit",
+               "event", "ceremony", "vote", "election", "trading", "announcement", "decision", "statement", "edition",
+               "issue", "report", "hearing", "speech", "address", "plenary", "sitting", "auction", "opening", "launch")
+
+
+def _figurative(match: re.Match[str], text: str) -> bool:
+    before, after = text[max(0, match.start() - 30) : match.start()], text[match.end() : match.end() + 40]
+    if re.search(r"\bof\s+$", before, re.IGNORECASE):
+        return True  # "the economy of tomorrow"
+    if match.group(0)[0].isupper() and re.search(r"[A-Z][\w.-]*\s+$", before):
+        return True  # "Kazakhstan Today", "USA Today": a name
+    possessive = re.match(r"['’]s\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[a-z-]+)", after)
+    return bool(possessive) and possessive.group("noun") not in _DAY_EVENTS and not any(
+        re.match(rf"['’]s\s+(?:[a-z-]+\s+){{0,2}}{noun}\b", after) for noun in _DAY_EVENTS)
+
+
+def _relative_day(match: re.Match[str], ctx: DateContext) -> DateValue | None:
+    if _figurative(match, ctx.text):
+        return None
     if ctx.anchor is None:
         return no_anchor("relative day")
     shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[match.group(0).lower()]
@@ -195,15 +208,16 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(r"\b\d{4}-\d{2}-\d{2}\b"), _iso, ("-",)),
     (rx(rf"\b(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>{YEAR}|\d{{2}})\b(?![./]\d)"),
      periods.numeric_date, (".", "/")),
-    (rx(r"(?<![\d/.])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>)(?![\d/])"), periods.numeric_date, ("/",)),
-    (rx(rf"\b(?:from\s+)?(?P<m>{MONTH})\.?\s+(?P<d1>{DAY})\s*(?:[-–]|(?<=\d)\s+to)\s*(?:(?P<m2>{MONTH})\.?\s+)?"
+    (rx(r"(?<![\w/.])(?P<a>\d{2})(?P<sep>/)(?P<b>\d{2})(?P<y>)(?![\d/])"), periods.numeric_date, ("/",)),
+    (rx(rf"\b(?:from\s+)?(?P<m>{MONTH})\.?\s+(?P<d1>{DAY})\s*(?:[-–]|(?<=\d)\s+(?:to|through)(?=\s))\s*(?:(?P<m2>{MONTH})\.?\s+)?"
         rf"(?P<d2>{DAY})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.day_range, _MONTHS),
     (rx(rf"\b{DAY}\s+{MONTH}\.?,?\s+{YEAR}\b"), _explicit, _MONTHS),
     (rx(rf"\b(?:the\s+)?{DAY}\s+of\s+{MONTH}\b(?:,?\s+{YEAR}\b)?"), _explicit, ("of",)),
     (rx(rf"\b{MONTH}\.?\s+{DAY},?\s+{YEAR}\b"), _explicit, _MONTHS),
     (rx(rf"\b(?:(?:from|between)\s+)?(?P<fy>(?-i:FY)\s?)?(?P<y1>{YEAR})(?:{_SPLIT})(?P<y2>{YEAR}|\d{{2}})\b(?![-/.]\d)"),
      periods.year_range, ()),
-    (rx(rf"\b(?:(?-i:FY)\s?(?P<fy>{YEAR}|\d{{2}})|(?:fiscal|financial)\s+(?:year\s+)?(?P<fy_long>{YEAR}))\b"),
+    (rx(rf"\b(?:(?-i:FY)\s?(?P<fy>{YEAR}|\d{{2}})|(?:fiscal|financial)\s+(?:year\s+)?(?P<fy_long>{YEAR})"
+        rf"|(?P<fy_after>{YEAR})\s?(?-i:FY))\b"),
      periods.fiscal_year, ("fy", "fiscal", "financial")),
     (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
      _part_of_year, ("quarter", "half")),
@@ -212,10 +226,16 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
     (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
         rf"|\b(?-i:Q)(?P<qq>[1-4])\s?'(?P<yy>\d{{2}})\b"), periods.coded_part, ()),
-    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"), _first_n_months, ("months",)),
-    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\b(?!\s+of\b)"), periods.first_months, ("months",)),
+    (rx(rf"\b(?<!last\s)(?<!past\s)(?<!next\s)(?:(?:the\s+)?first\s+)?(?P<n>{N})\s+months\s+of\s+{YEAR_REF}\b"),
+     counts.months_of_year, ("months",)),
+    (rx(rf"\b(?:the\s+)?first\s+(?P<n>{N})\s+months\b(?!\s+of\b)"), counts.first_months, ("months",)),
+    (rx(rf"\b(?:in|over|for|during)\s+(?P<at>(?P<n>{N})\s+months)\b(?!\s+(?:of|ago|later|earlier|before|after"
+        rf"|from|to\s+come)\b)"), counts.months_so_far, ("months",)),
     (rx(rf"\b(?:(?P<lead>between|from)\s+)?(?P<m1>{MONTH_NAME})\s*(?:[-–]|\s+(?P<word>and|to|through)\s+)"
         rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range, _MONTHS),
+    # "Jan.-Nov.", "Jan-Nov 2023": abbreviated months joined by a dash.
+    (rx(rf"\b(?P<lead>)(?P<word>)(?P<m1>{MONTH_ABBR})\.?\s*[-–]\s*(?P<m2>{MONTH_ABBR})(?:\.|\b)(?:,?\s+(?P<y>{YEAR})\b)?"),
+     periods.month_range, _MONTHS),
     (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
      ("past", "last", "previous")),
     (rx(r"\bthe\s+(?:past|last)\s+(?P<n>)(?P<unit>year|month|week|decade)\b"), _past_n, ("past", "last")),
@@ -238,12 +258,13 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b{MONTH}\.?\s+{DAY}\b(?!\s*,?\s*\d)"), _explicit, _MONTHS),
     (rx(rf"(?:\b(?P<rel>last|next)\s+)?\b(?P<wd>{WEEKDAY})\b"), periods.weekday, ("day",)),
     # A month named alone after a preposition; the span ("at") is the month.
-    (rx(rf"\b(?:in|by|of|since|from|until|during)\s+(?P<at>(?P<m>{MONTH_NAME}))\b(?!\s*\d)"), periods.bare_month,
+    (rx(rf"\b(?:in|by|of|since|from|until|during|to|the|than|for|before|after|through|till)\s+(?P<at>(?P<m>{MONTH_NAME}))"
+        rf"\b(?!\s*\d)"), periods.bare_month,
      _MONTHS),
     (rx(r"\b(?:today|yesterday|tomorrow)\b"), _relative_day, ("today", "yesterday", "tomorrow")),
     (rx(r"\bthe\s+same\s+day\b"), _same_day, ("same day",)),
     # A bare year, unless it counts something ("2000 tonnes") or is part of a number.
-    (rx(rf"(?<![\d,.$/-]){YEAR}\b(?![\d%,.]\d|\s+(?!(?:was|has|is|as|does|marks|saw|sees)\b)[a-z]+s\b|-\d|/\d)"),
+    (rx(rf"(?<![\w,.$/-]){YEAR}\b(?![\d%,.]\d|\s+(?!(?:was|has|is|as|does|marks|saw|sees)\b)[a-z]+s\b|-\d|/\d)"),
      _bare_year, ()),
 ]
 
@@ -270,7 +291,12 @@ def find_dates(text: str, anchor: date | None = None) -> list[FoundDate]:
     ctx = DateContext(text, anchor)
     found = []
     for start, end, rule, match in chosen:
-        value = rule(match, ctx)  # type: ignore[operator]
+        try:
+            value = rule(match, ctx)  # type: ignore[operator]
+        except (ValueError, OverflowError):  # a day before year 1 or after 9999: the calendar's edge
+            value = unresolved(f"{text[start:end]!r} falls outside the calendar", Unresolved.INVALID)
+        if value is None:  # not a date here ("the economy of tomorrow", "in 18 months")
+            continue
         if value.resolved and value.granularity is Granularity.DAY:
             ctx.days.append((start, value.start))
         if value.resolved and value.start.year == value.end.year:
@@ -290,7 +316,10 @@ def normalize_date(text: str, start: int, end: int, anchor: date | None = None) 
     if whole:
         return whole[-1].value
     if re.search(r"\d|" + MONTH, fragment, re.IGNORECASE):
-        parsed = _dateparser(fragment.strip(), anchor)
+        try:
+            parsed = _dateparser(fragment.strip(), anchor)
+        except (ValueError, OverflowError):  # an anchor at the calendar's edge
+            parsed = None
         if parsed is not None:
             return day(parsed)
     return unresolved(f"cannot read {fragment.strip()!r} as a date", Unresolved.INVALID)

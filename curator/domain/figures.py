@@ -35,21 +35,25 @@ CURRENCY_BEFORE = {
 }
 # Written after the number. "som" is Kyrgyzstan's; Uzbekistan's is written sum, soum or so'm.
 CURRENCY_AFTER = {
-    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "usd": "USD", "euros": "EUR", "euro": "EUR",
+    "us dollars": "USD", "u.s. dollars": "USD", "in us currency": "USD", "in u.s. currency": "USD",
+    "in us dollar terms": "USD", "in us dollars terms": "USD", "in u.s. dollar terms": "USD", "in dollar terms": "USD", "dollars": "USD", "usd": "USD", "euros": "EUR", "euro": "EUR",
     "eur": "EUR", "pounds sterling": "GBP", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "cny": "CNY",
     "tenge": "KZT", "kzt": "KZT", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rub": "RUB",
     "som": "KGS", "soms": "KGS", "kgs": "KGS", "sum": "UZS", "soums": "UZS", "soum": "UZS", "so'm": "UZS",
     "uzs": "UZS", "manat": "AZN", "azn": "AZN", "lira": "TRY", "liras": "TRY",
 }
 QUANTITY_UNITS = {
-    "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "t": "t", "kilograms": "kg", "kg": "kg",
+    "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "t": "t", "metric tons": "t", "metric tonnes": "t",
+    "metric ton": "t", "kilograms": "kg", "kg": "kg", "square meters": "m2", "square metres": "m2", "sq m": "m2",
+    "bpd": "bbl", "b/d": "bbl",
     "kilometres": "km", "kilometers": "km", "km": "km", "metres": "m", "meters": "m",
     "hectares": "ha", "ha": "ha", "barrels": "bbl", "bbl": "bbl", "cubic metres": "m3", "cubic meters": "m3",
     "m3": "m3", "megawatts": "MW", "mw": "MW", "gigawatts": "GW", "gw": "GW", "kwh": "kWh", "teu": "TEU",
     "teus": "TEU", "litres": "l", "liters": "l", "bcm": "m3", "tu": "tU",
 }
-# Units that carry their own scale: bcm is billion cubic metres.
+# Units that carry their own scale (bcm is billion cubic metres) or rate (bpd, barrels per day).
 UNIT_SCALES = {"bcm": Decimal(10) ** 9}
+UNIT_PER = {"bpd": "day", "b/d": "day"}
 PERCENT_UNITS = {"%": "%", "percent": "%", "per cent": "%", "pct": "%", "percentage point": "pp",
                  "percentage points": "pp", "pp": "pp", "p.p.": "pp", "basis point": "bp", "basis points": "bp",
                  "bp": "bp", "bps": "bp"}
@@ -67,7 +71,7 @@ MULTIPLE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven":
                   "ten": 10, "doubled": 2, "doubling": 2, "double": 2, "tripled": 3, "tripling": 3, "triple": 3,
                   "quadrupled": 4, "halved": Decimal("0.5"), "by half": Decimal("0.5")}
 # "a barrel", "an ounce": only these units; after "per" any unit is taken as written.
-PER_WORDS = ("barrel", "tonne", "ton", "ounce", "litre", "liter", "gallon", "kilogram", "month", "year", "day",
+PER_WORDS = ("barrel", "tonne", "ton", "ounce", "pound", "litre", "liter", "gallon", "kilogram", "month", "year", "day",
              "week", "share", "head", "person", "night", "hour", "unit", "square metre", "square meter")
 
 
@@ -80,6 +84,8 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?P<num>{_NUMBER})"
 _SCALE_WORDS = _alternation(SCALES)
 _SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
+# "$ 2 billion 580 million", "KZT 142 bln 8 mln": a smaller scale's part after the first.
+_SUBSCALE = r"(?:[ \t]+(?P<num2>\d{1,3})[ \t]?(?P<scale2>million|mln|mn|thousand)\b)?"
 _CURRENCY_BEFORE = _alternation(CURRENCY_BEFORE)
 _CUR_BEFORE = rf"(?P<cur_before>{_CURRENCY_BEFORE})\s?"
 _CUR_AFTER = rf"\s+(?P<cur_after>{_alternation(CURRENCY_AFTER)})(?![\w'])"
@@ -88,8 +94,8 @@ _PERCENT = rf"\s?(?P<pct>{_PCT_WORDS})"
 _UNIT = rf"\s?(?P<unit>{_alternation(QUANTITY_UNITS)})\b"
 
 _START = r"(?<![\w$€£¥₸₽₼₺.,/:])"  # not inside a word, a longer number, a path or a time
-_MONEY_BEFORE = re.compile(rf"{_START}{_QUAL}{_CUR_BEFORE}{_NUM}{_SCALE}", re.IGNORECASE)
-_MONEY_AFTER = re.compile(rf"{_START}{_QUAL}{_NUM}{_SCALE}{_CUR_AFTER}", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(rf"{_START}{_QUAL}{_CUR_BEFORE}{_NUM}{_SCALE}{_SUBSCALE}", re.IGNORECASE)
+_MONEY_AFTER = re.compile(rf"{_START}{_QUAL}{_NUM}{_SCALE}{_SUBSCALE}{_CUR_AFTER}", re.IGNORECASE)
 _PERCENT_RE = re.compile(rf"{_START}{_QUAL}{_NUM}{_PERCENT}", re.IGNORECASE)
 _QUANTITY_RE = re.compile(rf"{_START}{_QUAL}{_NUM}{_SCALE}{_UNIT}", re.IGNORECASE)
 # A range: "$2-3 billion", "between 5 and 10 percent", "from 5 billion to 7 billion yuan".
@@ -114,7 +120,11 @@ _TIMES_CONTEXT_BEFORE = re.compile(
 _TIMES_CONTEXT_AFTER = re.compile(r"^\s+(?:more|less|higher|lower|larger|greater|bigger|as|compared|over)\b",
                                   re.IGNORECASE)
 _PER = re.compile(rf"/(?P<slash>bbl|barrel|t|tonne|ton|oz|kg|l|kWh|MWh|m3|share)\b|\s+(?:per\s+(?!cent\b)(?P<per>(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+|thousand)\s+)?(?:cubic\s+|square\s+)?"
-                  rf"[A-Za-z]+)|an?\s+(?P<a>{_alternation(PER_WORDS)})\b)", re.IGNORECASE)
+                  rf"[A-Za-z]+)|an?\s+(?P<a>{_alternation(PER_WORDS)})\b(?!\s+(?:earlier|before|ago|later)\b))", re.IGNORECASE)
+# A quantity's or count's rate per unit of time: "per day", "a year", "per annum" (a
+# percentage has none: "14% per annum" is a rate already, written so).
+_TIME_RATE = re.compile(r"[ \t]+(?:per[ \t]+(?P<per>day|week|month|year|annum)|an?[ \t]+(?P<a>day|week|month|year))\b"
+                        r"(?![ \t]+(?:earlier|before|ago|later|after|on|of|and\s+a\s+half)\b)", re.IGNORECASE)
 # Counts: word-scale allowed ("2 million people"), one-letter scales are not. A
 # number followed by a unit of time is a duration, and "(3)" alone is page clutter
 # (comment counts, list markers), so neither is a count; nor are times (14:20).
@@ -126,23 +136,27 @@ _COUNT_RE = re.compile(
 
 _CHANGE_BEFORE = re.compile(
     r"(?:\bby(?:\s+(?:another|a\s+further|an\s+additional))?|\b(?:up|down|rose|fell|grew|jumped|climbed|dropped|declined|gained|lost"
-    r"|weakened|strengthened|slid|slumped|plunged|surged|soared|advanced|shed|added|dipped|tumbled)|\bgrowth\s+of|\bincrease\s+of"
+    r"|weakened|strengthened|slid|slumped|plunged|surged|soared|advanced|shed|added|dipped|tumbled|increased|decreased"
+    r"|fallen|risen|grown|rise|rises|grow|grows|climb|climbs|expand|expands|expanded|add|adds|strengthens|weakens"
+    r"|trims|trimmed)|\bgrowth\s+of|\bincrease\s+of"
     r"|\bdecrease\s+of|\brise\s+of|\bfall\s+of|\bdrop\s+of|\bdecline\s+of"
     r"|\b(?:grew|grow|rose|increased|expanded)\s+at\s+an?\s+(?:\w+\s+){0,2}rate\s+of)\s+$",
     re.IGNORECASE,
 )
 _CHANGE_AFTER = re.compile(
-    r"^\s+(?:(?:more|less|higher|lower|up|down)\s+than|higher|lower|increase|rise|growth|jump|drop|decline|fall|decrease|year-on-year"
+    r"^\s+(?:or\s+\d[\d.,]*\s*(?:%|percent|per\s+cent)\s+(?:more|less|higher|lower)\b"
+    r"|(?:more|less|higher|lower|up|down)\s+than|higher|lower|increase|rise|growth|jump|drop|decline|fall|decrease|year-on-year"
     r"|year\s+on\s+year|y/y|yoy|annual\s+(?:increase|growth))\b",
     re.IGNORECASE,
 )
 # Which way a change goes: the last of these words before the figure in its clause.
 _DIRECTION = re.compile(
     r"\b(?P<down>fell|falls?|falling|drop(?:ped|s)?|declin(?:ed|es|ing)|decreas(?:ed|es|ing)|down|lost|los(?:es|ing)"
-    r"|weaken(?:ed|s)?|slid|slump(?:ed|s)?|plung(?:ed|es)|shr[ai]nk|shrunk|contract(?:ed|s)|cut|lower(?:ed|s)"
-    r"|reduc(?:ed|es)|slipped|tumbled|sank|dipped|shed|halved|decline\s+of|drop\s+of|fall\s+of|decrease\s+of)\b"
+    r"|weaken(?:ed|s)?|slid|slump(?:ed|s)?|plung(?:ed|es)|shr[ai]nk|shrunk|contract(?:ed|s)|cuts?|lower(?:ed|s)"
+    r"|reduc(?:ed|es)|slipped|tumbled|sank|dipped|shed|halved|fallen|trim(?:s|med)?|decline\s+of|drop\s+of|fall\s+of"
+    r"|decrease\s+of)\b"
     r"|\b(?P<up>rose|rises?|rising|grew|grows?|increas(?:ed|es)|up|jumped|climbed|gained|raised|added|surged"
-    r"|soared|expanded|strengthened|advanced|growth\s+of|increase\s+of|rise\s+of)\b",
+    r"|soared|expand(?:ed|s)?|strengthen(?:ed|s)?|advanced|risen|grown|climbs?|adds?|growth\s+of|increase\s+of|rise\s+of)\b",
     re.IGNORECASE,
 )
 _DOWN_AFTER = re.compile(r"^\s+(?:less\s+than|lower|drop|decline|fall|decrease|down)\b", re.IGNORECASE)
@@ -167,6 +181,9 @@ def _amount(match: re.Match[str]) -> tuple[Decimal, str | None]:
     scale = match.groupdict().get("scale")
     if scale:
         number *= SCALES[scale.lower()]
+    smaller = match.groupdict().get("scale2")
+    if scale and smaller and SCALES[smaller.lower()] < SCALES[scale.lower()]:
+        number += _number(match.group("num2")) * SCALES[smaller.lower()]
     return number, scale.lower() if scale else None
 
 
@@ -203,6 +220,16 @@ def _falls(text: str, start: int, end: int) -> bool:
     return bool(words) and words[-1].group("down") is not None
 
 
+def _sign(text: str, start: int) -> str | None:
+    """The sign written just before a figure (``+9.8 percent``, ``(-3.1%)``), or None:
+    a plus or minus that no word or number runs into."""
+    if start == 0 or text[start - 1] not in "+-\u2212":
+        return None
+    if start >= 2 and (text[start - 2].isalnum() or text[start - 2] in ".,%$"):
+        return None  # "COVID-19", "5-7", "Q1-2": not a sign
+    return "+" if text[start - 1] == "+" else "-"
+
+
 def _qualifier(match: re.Match[str]) -> Qualifier:
     qual = match.group("qual")
     return QUALIFIERS[" ".join(qual.lower().split())] if qual else Qualifier.EXACT
@@ -221,10 +248,14 @@ def _range(match: re.Match[str], text: str) -> tuple[str, str | None, Decimal, D
         return None
     if sep == "to" and not (lead == "from" or match.group("cur_first")):
         return None
+    before = text[max(0, match.start() - 30) : match.start()]
     if lead == "from" and re.search(r"\b(?:rose|fell|grew|increased|decreased|dropped|declined|jumped|climbed|up|down"
-                                    r"|rising|falling|raised|lowered|cut|slowed|accelerated)\s+$",
-                                    text[max(0, match.start() - 30) : match.start()], re.IGNORECASE):
+                                    r"|rising|falling|raised|lowered|cut|slowed|accelerated)\s+$", before, re.IGNORECASE):
         return None  # "rose from 5% to 7%": two levels, not a range
+    if sep == "to" and not lead and re.search(r"\b(?:grow|grows|grew|rise|rises|rose|increase|increases|increased|climb"
+                                             r"|climbs|climbed|jump|jumps|jumped|add|adds|added|fall|falls|fell|drop"
+                                             r"|drops|dropped)\s+$", before, re.IGNORECASE):
+        return None  # "may grow $2bn to $12bn": a change, then the level it reaches
     if match.group("cur_before") and not match.group("cur_first"):
         return None
     if match.group("cur_first") or match.group("cur_after"):
@@ -295,18 +326,31 @@ def find_figures(text: str) -> list[FoundFigure]:
         return taken.find(1, start, end) < 0
 
     def keep(start: int, end: int, label: str, amount: Decimal, unit: str | None, scale: str | None,
-             qualifier: Qualifier, amount_to: Decimal | None = None, change: Change | None = None) -> None:
-        per = None
+             qualifier: Qualifier, amount_to: Decimal | None = None, change: Change | None = None,
+             per: str | None = None) -> None:
         if label == "MONEY":
             after = _PER.match(text, end)
             if after:
                 per = " ".join((after.group("per") or after.group("a") or after.group("slash")).split())
                 end = after.end()
+        elif label in ("QUANTITY", "COUNT") and per is None and unit != "x":
+            after = _TIME_RATE.match(text, end)
+            if after:
+                word = (after.group("per") or after.group("a")).lower()
+                per, end = ("year" if word == "annum" else word), after.end()
+        sign = _sign(text, start) if amount_to is None and qualifier is Qualifier.EXACT else None
+        if sign is not None:  # "(+9.8 percent)": a change, its sign written
+            start, change = start - 1, Change.CHANGE
+            amount = -amount if sign == "-" else amount
         change = change or _change(text, start, end)
-        if change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
+        if sign is None and change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
             amount, amount_to = (-amount_to, -amount) if amount_to is not None else (-amount, None)
-        value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier, change=change,
-                            amount_to=None if amount_to is None else decimal_text(amount_to), per=per)
+        try:
+            value = FigureValue(amount=decimal_text(amount), unit=unit, scale=scale, qualifier=qualifier,
+                                change=change, amount_to=None if amount_to is None else decimal_text(amount_to),
+                                per=per)
+        except ValueError:  # a number longer than any figure (a digit run, a code): not one
+            return
         found.append(FoundFigure(start, end, label, value))
         taken[start:end] = b"\x01" * (end - start)
 
@@ -317,7 +361,7 @@ def find_figures(text: str) -> list[FoundFigure]:
             unit_word = (match.groupdict().get("unit") or "").lower()
             if unit_word in UNIT_SCALES:
                 amount, scale = amount * UNIT_SCALES[unit_word], unit_word
-            keep(start, end, label, amount, unit, scale, _qualifier(match))
+            keep(start, end, label, amount, unit, scale, _qualifier(match), per=UNIT_PER.get(unit_word))
 
     for match in _ranges(text):
         found_range = _range(match, text)

@@ -1,8 +1,10 @@
 """Text where no figure or date should be suggested: page furniture and identifiers.
 
 Web copies of news carry lines that are not the story (``Comments (0)``, ``Share``,
-``Read more: https://...``, ``Views: 1,245``, ``Reporting by ...``, breadcrumbs and
-the headlines listed under ``Read also``), and stories
+``Read more: https://...``, ``Views: 1,245``, a view count alone, ``1 min read``,
+``Reporting by ...``, reproduction and copyright notices, breadcrumbs, other stories'
+teasers ending ``... more`` and the headlines listed under ``Read also`` or ``relevant
+news``), and stories
 carry numbers that are not figures: URLs, e-mail addresses, phone numbers, document
 and registration numbers (``Decree No. 505``, ``BIN 950340000123``,
 ``ISIN KZ2C00012345``). ``noise_spans`` finds them so the suggester can skip them.
@@ -19,13 +21,17 @@ _FURNITURE_LINE = re.compile(
     r"|(?:reporting|writing|editing|additional\s+reporting)\s+by\b|follow\s+us\b|subscribe\b|our\s+standards\b"
     r"|(?:updated|published)\s+\d+\s+(?:minutes?|hours?|days?)\s+ago\b"
     r"|home\s*[/>»›]"  # a breadcrumb trail
+    r"|\d[\d,.]*[ \t]*$|\d+[ \t]+min(?:ute)?s?[ \t]+read\b"  # a view count alone, a reading time
+    r"|this\s+information\s+may\s+not\s+be\s+reproduced\b|copyright\b|©"
+    r"|[^\n]*(?:\.\.\.|…)[ \t]*more[ \t]*$"  # another story's teaser: "Kazakhstan shipped ... more"
     r")[^\n]*",
     re.IGNORECASE | re.MULTILINE,
 )
 # A bare "Read also" / "Related articles" heading: the short lines under it, up to a
 # blank line, are other stories' headlines.
 _LINKS_HEADING = re.compile(
-    r"^[ \t]*(?:read\s+(?:also|more)|also\s+read|related(?:\s+articles|\s+news|\s+stories)?|more\s+on\s+this|see\s+also)"
+    r"^[ \t]*(?:read\s+(?:also|more)|also\s+read|related(?:\s+articles|\s+news|\s+stories)?|relevant\s+news"
+    r"|more\s+on\s+this|see\s+also)"
     r"[ \t]*:?[ \t]*\n(?P<links>(?:[ \t]*[^\n]{1,150}(?<![.!?\"”])[ \t]*(?:\n|\Z)){1,3})",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -1,8 +1,13 @@
-"""Detect an article's publication date and outlet from its own text.
+"""Detect an article's headline, publication date, outlet and address from its own text.
 
 News text often states them: a leading ``date 2023-11-07`` header (found by
-``curator.domain.header``), a dateline such as ``Astana, 28 March 2023 (TDI):``,
-or a sign-off such as ``///nCa, 6 November 2023``. Detection only fills fields that are empty; the
+``curator.domain.header``), a dateline such as ``Astana, 28 March 2023 (TDI):``, stamp
+and outlet lines (``Reuters, 3 October 2024``, ``19.11.2022 | 08:13 |``), a page address,
+or a sign-off such as ``///nCa, 6 November 2023`` (``curator.domain.datelines``); the
+headline is the first line that reads as one (``curator.domain.headline``). A dateline
+without its year (``ASTANA, Nov 14 (Reuters) -``) takes it from the dates the article
+itself states with their year, and the date is marked inferred
+(``extra["published_inferred"]``). Detection only fills fields that are empty; the
 curator can always edit them.
 """
 
@@ -11,9 +16,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from curator.domain.datelines import find_head_lines, stated_metadata
+from curator.domain.datelines import HeadLine, find_head_lines, stated_metadata
 from curator.domain.header import find_header
+from curator.domain.headline import find_headline
 from curator.domain.models import DocumentMeta
+
+INFERRED = "published_inferred"  # the extra field that marks a date whose year was inferred
 
 _MONTHS = {
     name: index
@@ -67,7 +75,7 @@ def parse_written_date(written: str) -> date | None:
 
 
 def detect_metadata(text: str, *, markdown: bool = False) -> DocumentMeta:
-    """Publication date, outlet and (for Markdown) title as far as the text states them."""
+    """Headline, publication date, outlet and address as far as the text states them."""
     found = DocumentMeta()
     header = find_header(text)
     if header and "date" in header.fields:
@@ -84,12 +92,68 @@ def detect_metadata(text: str, *, markdown: bool = False) -> DocumentMeta:
     if sign_off:
         found.source = found.source or sign_off.group("outlet").strip()
         found.published = found.published or parse_written_date(sign_off.group("date"))
+    lines = find_head_lines(text)
     if found.published is None or found.source is None:
-        published, source = stated_metadata(find_head_lines(text))
+        published, source = stated_metadata(lines)
         found.published = found.published or published
         found.source = found.source or source
-    if markdown:
-        title = _MARKDOWN_TITLE.match(text)
-        if title:
-            found.title = title.group("title").strip().rstrip("#").strip()
+    if found.published is None:
+        found.published = _year_from_article(text, lines)
+        if found.published is not None:
+            found.extra[INFERRED] = True
+    found.source = found.source or _reporting_outlet(text)
+    found.url = next((line.url for line in lines if line.url), None)
+    title = _MARKDOWN_TITLE.match(text) if markdown else None
+    if title:
+        found.title = title.group("title").strip().rstrip("#").strip()
+    else:
+        taken = [(line.start, line.end) for line in lines]
+        if header is not None:
+            taken.append((header.start, header.end))
+        found.title = find_headline(text, taken)
     return found
+
+
+# ", Trend reports": the outlet naming itself in its first sentence (one word only: a
+# longer name is usually the agency it cites, "Kazinform News Agency reports").
+_REPORTS = re.compile(r",[ \t]+(?P<outlet>[A-Z][A-Za-z.-]+)[ \t]+(?:reports|reported)\b")
+
+
+def _reporting_outlet(text: str) -> str | None:
+    first = _REPORTS.search(text, 0, min(len(text), 1500))
+    return first.group("outlet") if first else None
+
+
+def _year_from_article(text: str, lines: list[HeadLine]) -> date | None:
+    """The date of a dateline without its year (``BAKU, Azerbaijan, December 6.``), in
+    the year that puts it after the most of the article's own dates written with their
+    year (days, months and periods), within a year of each, and nearest them on a tie;
+    None without such dates."""
+    dateline = next((line for line in lines if line.kind == "dateline" and line.month_day), None)
+    if dateline is None:
+        return None
+    from curator.domain.dates import (
+        find_dates,  # the date rules: only for such articles
+    )
+    from curator.domain.values import Granularity
+
+    taken = [(line.start, line.end) for line in lines]
+    stated = []
+    for found in find_dates(text):
+        if (not found.value.resolved or found.value.granularity is Granularity.YEAR
+                or not re.search(r"(?:19|20)\d\d", text[found.start:found.end])
+                or any(s < found.end and found.start < e for s, e in taken)):
+            continue
+        stated.append(found.value.end)
+    month, day = dateline.month_day
+    best, best_score = None, (0, 0)
+    for year in sorted({d.year + shift for d in stated for shift in (0, 1)}):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        behind = [(candidate - d).days for d in stated if 0 <= (candidate - d).days <= 366]
+        score = (len(behind), -sum(behind))
+        if score > best_score:
+            best, best_score = candidate, score
+    return best

@@ -198,6 +198,8 @@ def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProb
 
     found = detect_metadata(text, markdown=markdown)
     fields = {k: v for k, v in found.model_dump(exclude={"extra"}).items() if v is not None}
+    if found.extra:  # what the detection says of the date (its year inferred from the article)
+        fields["extra"] = dict(found.extra)
     yield _Candidate(uid=path.stem, text=text, fields=fields, origin=path.name, record=None)
 
 

@@ -159,6 +159,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(file, reason, record or None))
         with store.transaction_committed_behind(writer):
             report.added.extend(store.add_documents(documents))
+        report.undated.extend(document.uid for document in documents if document.published is None)
         pending.clear()
 
     documents_files = [p for p in files if p.name != SIDECAR_NAME]

@@ -71,6 +71,7 @@ class ImportReport:
     entities_added: int = 0
     categories_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
+    undated: list[str] = field(default_factory=list)  # uids of documents added with no date found
     annotator: str = ""
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
@@ -90,6 +91,7 @@ class ImportReport:
         self.categories_added += other.categories_added
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
+        self.undated += other.undated
         self.problems += other.problems
         self.warnings += other.warnings
 
@@ -109,6 +111,10 @@ class ImportReport:
             parts.append(f"{self.entities_added} entit(ies) added")
         if self.categories_added:
             parts.append(f"{self.categories_added} document categor(ies) set")
+        if self.undated:
+            names = ", ".join(self.undated[:3]) + (f" and {len(self.undated) - 3:,} more" if len(self.undated) > 3 else "")
+            parts.append(f"{len(self.undated):,} without a date ({names}): relative dates in them stay unresolved "
+                         "until their date is set")
         if self.problems:
             parts.append(f"{self.problems.total:,} problem(s)")
         return (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)

@@ -223,6 +223,23 @@ class SetSuggestionStatus:
 
 
 @dataclass
+class SetSuggestionValue:
+    """Change a suggestion's value (a date re-resolved against a new article date)."""
+
+    suggestion_id: str
+    doc_id: int
+    value: dict[str, Any] | None
+
+    @property
+    def text(self) -> str:
+        return "Re-resolve suggestion"
+
+    def apply(self, store: Store) -> "SetSuggestionValue":
+        before = store.set_suggestion_value(self.suggestion_id, self.value)
+        return SetSuggestionValue(self.suggestion_id, self.doc_id, before.value)
+
+
+@dataclass
 class CreateEntity:
     entity: Entity
     doc_id: int = 0

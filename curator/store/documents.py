@@ -254,8 +254,9 @@ class DocumentStore(Transactional):
         return rows
 
     def update_document(self, doc_id: int, **fields: Any) -> dict[str, Any]:
-        """Change editable metadata fields; returns their previous values."""
-        allowed = {"title", "source", "url", "published"}
+        """Change editable metadata fields (and the extra metadata, whole); returns their
+        previous values."""
+        allowed = {"title", "source", "url", "published", "extra"}
         unknown = set(fields) - allowed
         if unknown:
             raise CuratorError(f"cannot edit document field(s): {', '.join(sorted(unknown))}")

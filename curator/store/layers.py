@@ -151,6 +151,21 @@ class EntityStore(Transactional):
         with self._connect() as conn:
             return [Suggestion(**row._mapping) for row in conn.execute(query)]
 
+    def document_suggestions(self, doc_id: int) -> list[Suggestion]:
+        """Every annotator's suggestions for one document."""
+        query = sa.select(suggestions_table).where(suggestions_table.c.doc_id == doc_id).order_by(
+            suggestions_table.c.annotator, suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
+        with self._connect() as conn:
+            return [Suggestion(**row._mapping) for row in conn.execute(query)]
+
+    def set_suggestion_value(self, suggestion_id: str, value: dict[str, Any] | None) -> Suggestion:
+        """Change a suggestion's normalized value; returns it as it was."""
+        before = self.get_suggestion(suggestion_id)
+        with self._begin() as conn:
+            conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id).values(value=value))
+        self._emit(SuggestionsChanged(before.doc_id))
+        return before
+
     def get_suggestion(self, suggestion_id: str) -> Suggestion:
         with self._connect() as conn:
             row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()

@@ -18,6 +18,7 @@ from curator.store.events import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+UNDATED = "undated"  # the date column of a document with no date
 
 
 class DocumentTableModel(QAbstractTableModel):
@@ -124,7 +125,7 @@ class DocumentTableModel(QAbstractTableModel):
         if column == "title":
             return row.title or row.uid
         if column == "published":
-            return row.published.isoformat() if row.published else ""
+            return row.published.isoformat() if row.published else UNDATED
         if column == "status":
             return "✓" if row.status is DocumentStatus.DONE else ""
         if column == "spans":
@@ -133,11 +134,14 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: DocumentRow, column: str) -> str:
         done = "done" if row.status is DocumentStatus.DONE else "to do"
-        return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}"
+        undated = "\nundated: Ctrl+Shift+D sets its date" if row.published is None else ""
+        return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}{undated}"
 
     def _foreground(self, row: DocumentRow, column: str) -> Any:
         if column == "status" and row.status is DocumentStatus.DONE:
             return QBrush(QColor("#1a7f37"))
+        if column == "published" and row.published is None:
+            return QBrush(QColor("#9a6700"))  # undated: its relative dates stay unresolved
         return None
 
     def _alignment(self, row: DocumentRow, column: str) -> Any:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.header import find_header
+from curator.domain.metadata import INFERRED
 from curator.domain.models import Document, DocumentStatus
 from curator.domain.schema import LabelSchema
 from ui.models.annotation_table_model import AnnotationTableModel
@@ -33,6 +34,8 @@ from ui.models.suggestion_table_model import SuggestionTableModel
 from ui.widgets.article_view import HEADER_COLOR
 from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.widgets.value_editor import ValueEditor
+
+UNDATED_STYLE = "background: #fff4d6"  # an undated document's empty date field
 
 _PER_ROW = 4  # category choices a row: more rows would take the span list's height at 1280×720
 
@@ -105,10 +108,30 @@ class DocumentDetails(QGroupBox):
             editor.setStyleSheet("")
             editor.setEnabled(document is not None)
             editor.blockSignals(False)
+        self._show_date_state(document)
         header = find_header(document.text) if document else None
         self.header.setText(header.describe() if header else "")
         self._form.setRowVisible(self.header, header is not None)
-        self.origin.setText(f"id {document.uid} · from {document.origin}" if document else "")
+        inferred = " · the year of its date was inferred from the article" if document and document.published \
+            and document.extra.get(INFERRED) else ""
+        self.origin.setText(f"id {document.uid} · from {document.origin}{inferred}" if document else "")
+
+    def _show_date_state(self, document: Document | None) -> None:
+        """An undated document says so (its relative dates cannot be resolved); a date
+        whose year was inferred from the article's own dates says that."""
+        editor = self.editors["published"]
+        undated = document is not None and document.published is None
+        inferred = document is not None and document.published is not None and document.extra.get(INFERRED)
+        editor.setPlaceholderText("Undated: type YYYY-MM-DD (Ctrl+Shift+D)" if undated else "YYYY-MM-DD")
+        editor.setStyleSheet(UNDATED_STYLE if undated else "")
+        editor.setToolTip("No date was found in the article: its relative dates stay unresolved until it is set"
+                          if undated else "The year was inferred from the article's own dates" if inferred else "")
+
+    def focus_date(self) -> None:
+        """Put the caret in the date field, its text selected, to type the date."""
+        editor = self.editors["published"]
+        editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        editor.selectAll()
 
     def _on_field_edited(self, name: str) -> None:
         editor = self.editors[name]
@@ -385,6 +408,11 @@ class AnnotationPanel(QWidget):
     def selected_span_id(self) -> str | None:
         span = self.model.annotation(self.span_table.currentIndex().row())
         return span.id if span else None
+
+    def edit_date(self) -> None:
+        """Show the Document tab with the caret in its date field."""
+        self.tabs.setCurrentWidget(self.details)
+        self.details.focus_date()
 
     def select_span(self, annotation_id: str | None) -> None:
         row = self.model.row_of(annotation_id) if annotation_id else None

@@ -40,6 +40,7 @@ from curator.errors import CuratorError
 from curator.formats.article_files import SUPPORTED_SUFFIXES
 from curator.project import Settings
 from curator.session import Session, Step, editing
+from curator.session.article_date import redate
 from curator.session.commands import (
     AcceptSuggestion,
     AddSpan,
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         doc_menu.addSeparator()
         self._action("Toggle &done", "Ctrl+D", self.toggle_done, doc_menu)
         self._action("Done and ne&xt", "Ctrl+Return", self.done_and_next, doc_menu)
+        self._action("Set the &date…", "Ctrl+Shift+D", lambda: self.panel.edit_date(), doc_menu)
 
         suggest_menu = bar.addMenu("&Suggestions")
         self._action("&Suggest for this document", "Ctrl+G", self.suggest_for_document, suggest_menu)
@@ -669,8 +671,9 @@ class MainWindow(QMainWindow):
         self.go_to_relative(1)
 
     def _on_document_field_edited(self, field: str, value: object) -> None:
-        if self.document is not None:
-            self.apply(EditDocument(self.document.id, {field: value}))
+        if self.document is not None:  # a new date re-resolves the values computed from the old one
+            self.apply(redate(self.store, self.document.id, value).command if field == "published"
+                       else EditDocument(self.document.id, {field: value}))
 
     def _on_span_clicked(self, annotation_id: str) -> None:
         self.panel.select_span(annotation_id)
