@@ -6,4 +6,4 @@ Readers trust nothing (``boundary``); writers write only where a file belongs
 (``outputs``). Imports no analysis."""
 
 FORMATS = ("json", "jsonl", "xlsx")  # Curator's own exports
-TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy")  # other tools' formats (curator.formats.interop)
+TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy", "prodigy", "webanno")  # other tools' formats (curator.formats.interop)
