@@ -80,7 +80,7 @@ def read_conll(path: Path, annotator: str = DEFAULT_ANNOTATOR) -> ReadFile:
     problems.refuse_if_any()
     if starts <= 1 and (starts == 0 or label_studio):  # one document a block: doccano, WNUT, Label Studio
         documents = [[sentence] for sentences in documents for sentence in sentences if sentence]
-        found.kind = ("Label Studio's CoNLL export (one document a task)" if label_studio else
+        found.kind = ("Label Studio's CoNLL export (one document an annotation)" if label_studio else
                       "CoNLL without -DOCSTART- (one document a sentence block)")
     else:
         found.kind = "CoNLL (-DOCSTART- documents)"
