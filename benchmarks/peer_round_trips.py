@@ -37,12 +37,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from peers import PeerUnavailable, Server, free_port, install, multipart, request, wait_ready  # noqa: E402
+from peers import (
+    PeerUnavailable,
+    Server,
+    free_port,
+    install,
+    multipart,
+    request,
+    wait_ready,
+)
 
-from curator.domain.schema import CategorySet, Choice  # noqa: E402
-from curator.formats.interop import export_interop, import_annotated  # noqa: E402
-from curator.project import create_sample_project  # noqa: E402
-from curator.store import Store  # noqa: E402
+from curator.domain.schema import CategorySet, Choice
+from curator.formats.interop import export_interop, import_annotated
+from curator.project import create_sample_project
+from curator.store import Store
 
 TOPICS = ("trade", "energy", "politics")
 

@@ -142,9 +142,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             report.warnings.append(ImportProblem(str(path), said))
         elif found.fmt in READERS:
             read = READERS[found.fmt](path, found.parsed, store)
-            documents: list[AnnotatedDocument] = read.documents
-            add_documents(store, documents, report, str(path), suggestion_layer=suggestion_layer)
-            report_read(read, report, str(path), documents)
+            report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
+            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer)
             return report
         else:
             raise CuratorError(f"{path}: not a {found.fmt} file Curator reads")

@@ -63,10 +63,9 @@ def read_prodigy(path: Path) -> ReadFile:
             continue
         answer = raw.get("answer", "accept")
         if answer != "accept":
-            found.leave_out(f"{str(answer)[:20]}ed example(s) not imported: only accepted answers are annotations"
-                            if answer in ("reject", "ignore") else
-                            f"example(s) answered {str(answer)[:20]!r} not imported: only accepted answers are "
-                            "annotations")
+            said = {"reject": "rejected", "ignore": "ignored"}.get(answer) if isinstance(answer, str) else None
+            said = said or f"answered {str(answer)[:20]!r}"
+            found.leave_out(f"{said} example(s) not imported: only accepted answers are annotations")
             continue
         document = _document(record, raw, path, number)
         who = raw.get("_annotator_id") or raw.get("_session_id") or DEFAULT_ANNOTATOR

@@ -10,7 +10,8 @@ reported. A file holds one document (named after the file) and one annotator's w
 
 Written: one document a file (several go into a zip, a file each), each line of the text
 a sentence, the spans in INCEpTION's built-in named-entity layer (``value`` = label).
-The format cannot keep text before a document's first word: it comes back as spaces.
+Text before a document's first word is written as a token of its own, so that the text
+comes back exactly.
 """
 
 from __future__ import annotations
@@ -212,10 +213,10 @@ def read_webanno(path: Path, text: str | None = None, uid: str | None = None,
 
 def _left_out(layer: _Layer) -> str:
     if layer.kind == "T_RL":
-        return f"{layer.short} relation(s) not imported: this project has no relation labels"
+        return f"relation(s) of layer {layer.short} not imported: this project has no relation labels"
     if layer.kind == "T_CH":
-        return f"{layer.short} chain link(s) not imported: this project has no relation labels"
-    return f"{layer.short} annotation(s) not imported: a token-level layer, not a span layer"
+        return f"chain link(s) of layer {layer.short} not imported: this project has no relation labels"
+    return f"annotation(s) of layer {layer.short} not imported: a token-level layer, not a span layer"
 
 
 def _read_cell(layer: _Layer, cells: list[str], unit: tuple[int, int], number: int,
@@ -248,29 +249,39 @@ def read_webanno_zip(path: Path, annotator: str = DEFAULT_ANNOTATOR) -> ReadFile
 
 
 def _tsv(document: Document, spans: list[Annotation]) -> str:
-    """One document as WebAnno TSV 3.3: a sentence a line, spans as named entities."""
+    """One document as WebAnno TSV 3.3: a sentence a line (the blank lines after it in its
+    text), spans as named entities. Text before the first word is a token of its own, so
+    that the text comes back whole."""
+    from bisect import bisect_left
+
     text = document.text
     index = Utf16Index(text)
     tokens = aligned_tokens(text, [(s.start, s.end) for s in spans])
+    if not tokens or tokens[0][0] > 0:
+        tokens.insert(0, (0, tokens[0][0] if tokens else len(text)))
+    starts = [start for start, _end in tokens]
     covering: dict[int, list[tuple[int, Annotation]]] = {}
     ids: dict[str, int] = {}
     for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
-        inside = [n for n, (start, end) in enumerate(tokens) if span.start <= start and end <= span.end]
+        inside = range(bisect_left(starts, span.start), bisect_left(starts, span.end))
         for n in inside:
             covering.setdefault(n, []).append((len(inside), span))
-    for n, stack in covering.items():  # an id for every span of several tokens, or stacked with another
+    for n, stack in sorted(covering.items()):  # an id for a span of several tokens, or stacked with another
         for width, span in stack:
             if (width > 1 or len(stack) > 1) and span.id not in ids:
                 ids[span.id] = len(ids) + 1
     out = ["#FORMAT=WebAnno TSV 3.3", f"#T_SP={NAMED_ENTITY}|identifier|value", "", ""]
-    starts = [start for start, _end in tokens]
-    line_starts = sorted({next((s for s in starts if s >= at), None) for at in
-                          [0, *(m.end() for m in re.finditer("\n", text))]} - {None})
-    for number, begin in enumerate(line_starts, start=1):
-        finish = line_starts[number] if number < len(line_starts) else len(text)
-        out.extend(f"#Text={escape_text(line)}" for line in text[begin:finish].removesuffix("\n").split("\n"))
-        for position, (start, end) in enumerate((t for t in tokens if begin <= t[0] < finish), start=1):
-            stack = covering.get(tokens.index((start, end)), [])
+    lines = [0, *(m.end() for m in re.finditer("\n", text))]
+    first_tokens = sorted({bisect_left(starts, at) for at in lines} - {len(tokens)})
+    for number, first in enumerate(first_tokens, start=1):
+        last = first_tokens[number] if number < len(first_tokens) else len(tokens)
+        begin, finish = starts[first], starts[last] if last < len(tokens) else len(text)
+        # The reader adds a line break after each #Text line: one too many at the end of a
+        # sentence, which the next sentence's first offset (or the end) takes away.
+        out.extend(f"#Text={escape_text(line)}" for line in text[begin:finish].split("\n"))
+        for position, n in enumerate(range(first, last), start=1):
+            start, end = tokens[n]
+            stack = covering.get(n, [])
             values = "|".join(escape_value(span.label) + (f"[{ids[span.id]}]" if span.id in ids else "")
                               for _width, span in stack) or "_"
             identifier = "|".join("*" + (f"[{ids[span.id]}]" if span.id in ids else "")
