@@ -166,12 +166,15 @@ def export_prodigy(store: Store, target: Path, annotator: str | None = None) -> 
             meta = {"uid": document.uid, **{key: value.isoformat() if isinstance(value, date) else value
                                             for key in ("title", "source", "url", "published")
                                             if (value := getattr(document, key)) is not None}}
-            for name, layer in by_annotator.items():
+            # A document no one annotated goes out unanswered, as a task still to do.
+            for name, layer in by_annotator.items() or [("", [])]:
                 tokens = aligned_tokens(document.text, [(s.start, s.end) for s in layer])
                 example: dict[str, Any] = {"text": document.text, "meta": meta, "tokens": [
                     {"text": document.text[start:end], "start": start, "end": end, "id": number,
                      "ws": document.text[end:end + 1].isspace()} for number, (start, end) in enumerate(tokens)],
-                    "spans": [], "answer": "accept", "_annotator_id": name, "_view_id": "ner_manual"}
+                    "spans": [], "_view_id": "ner_manual"}
+                if name:
+                    example.update(answer="accept", _annotator_id=name)
                 for span in sorted(layer, key=lambda s: (s.start, s.end, s.label)):
                     first, last = token_range(tokens, span.start, span.end)
                     example["spans"].append({"start": span.start, "end": span.end, "text": document.text[
