@@ -1,7 +1,8 @@
 """The trust boundary: every outside format, read and written. Articles (``articles``:
 text, JSON, JSONL, CSV, Excel), Curator's dataset (``export``, ``dataset_reader``,
 ``validate``), the other tools' formats (``labelstudio``, ``doccano``, ``conll``,
-``spacy_docbin``, dispatched by ``interop``) and annotator layer files (``layers``).
+``spacy_docbin``, ``prodigy``, ``webanno_tsv``: told apart by ``sniffing``, dispatched by
+``interop``) and annotator layer files (``layers``).
 Readers trust nothing (``boundary``); writers write only where a file belongs
 (``outputs``). Imports no analysis."""
 
