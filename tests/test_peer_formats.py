@@ -282,3 +282,16 @@ def test_a_span_placed_by_its_text():
     assert placer.place(15, 27, "Nurlan Bekov") == (15, 27)  # counted in characters
     assert placer.place(0, 4, "Crowds") is None
     assert placer.counts == {"utf-16": 1, "as written": 1}
+
+
+def test_articles_with_tags_of_their_own_stay_articles(tmp_path):
+    """A "label" list in records that are not doccano's (they have fields doccano never
+    writes) is the articles' own metadata, not categories."""
+    records = [{"id": "a1", "title": "Grain exports", "text": "Kazakh grain exports rose.", "label": ["economy"]}]
+    (tmp_path / "articles.json").write_text(json.dumps(records))
+    (tmp_path / "articles.jsonl").write_text(json.dumps({**records[0], "id": "a2"}) + "\n")
+    assert detect(tmp_path / "articles.json") is None and detect(tmp_path / "articles.jsonl") is None
+    store = project(tmp_path / "p")
+    report = import_paths(store, [tmp_path / "articles.json", tmp_path / "articles.jsonl"])
+    assert len(report.added) == 2 and report.read_as == []
+    assert [d.extra for d in store.iter_documents()] == [{"label": ["economy"]}] * 2

@@ -52,12 +52,14 @@ _LONG = 40  # characters: a field at least this long, or holding a space, may be
 
 
 def looks_like_tasks(payload: Any) -> bool:
-    """Whether parsed JSON is Label Studio tasks: a list of them or a single one."""
+    """Whether parsed JSON is Label Studio tasks: a list of them or a single one (one of
+    the first tasks with a ``data`` object, or with annotations, completions or predictions)."""
     tasks = payload if isinstance(payload, list) else [payload]
-    first = next((task for task in tasks if isinstance(task, dict)), None)
-    return first is not None and (isinstance(first.get("data"), dict) or any(
-        isinstance(first.get(key), list) and all(isinstance(item, dict) and "result" in item for item in first[key])
-        and first[key] for key in ("annotations", "completions", "predictions")))
+    return any(isinstance(task.get("data"), dict) or any(
+        isinstance(task.get(key), list) and task[key] and all(isinstance(item, dict) and "result" in item
+                                                             for item in task[key])
+        for key in ("annotations", "completions", "predictions"))
+        for task in tasks[:50] if isinstance(task, dict))
 
 
 def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str | None:

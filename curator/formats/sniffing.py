@@ -23,6 +23,7 @@ HEAD_BYTES = 1 << 16  # what is read of a file to tell a text format
 _TAG = re.compile(r"O|[BIESLU]-\S+")
 _SEPARATOR = re.compile(r"[ \t]+")
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # what a line holding only these is: blank-looking
+_DOCCANO_FIELDS = {"id", "text", "label", "Comments", "cats", "entities", "relations"}
 
 
 @dataclass
@@ -136,8 +137,10 @@ def _document(payload: Any) -> Sniffed | None:
                        else "a Label Studio JSON export", payload)
     if looks_like_min(payload):
         return Sniffed("labelstudio-min", "a Label Studio JSON_MIN export", payload)
-    if isinstance(payload, list):
-        found = _records([item for item in payload[:50] if isinstance(item, dict)])
+    records = [item for item in payload[:50] if isinstance(item, dict)] if isinstance(payload, list) else []
+    # doccano's JSON export holds only its own fields: a list of articles may have a "label" of its own.
+    if records and all(set(record) <= _DOCCANO_FIELDS for record in records):
+        found = _records(records)
         if found is not None and found.fmt == "doccano":
             return Sniffed("doccano", found.kind.replace("JSONL", "JSON"), payload)
     return None
@@ -159,7 +162,10 @@ def _records(records: list) -> Sniffed | None:
         return Sniffed("doccano", "doccano JSONL (intent detection and slot filling)")
     labels = [r.get("label") for r in records if isinstance(r.get("label"), list) and r["label"]]
     if labels and all(all(isinstance(item, str) for item in label) for label in labels):
-        return Sniffed("doccano", "doccano JSONL (text classification)")
+        # Category names: doccano's, if the records are doccano's (an article may have tags of its own).
+        if all("Comments" in r or set(r) <= _DOCCANO_FIELDS for r in records):
+            return Sniffed("doccano", "doccano JSONL (text classification)")
+        return None
     if labels or any(isinstance(r.get("entities"), list) for r in records):
         return Sniffed("doccano", "doccano JSONL (sequence labeling)")
     if any(isinstance(r.get("cats"), list) and "text" in r for r in records):
