@@ -295,3 +295,19 @@ def test_articles_with_tags_of_their_own_stay_articles(tmp_path):
     report = import_paths(store, [tmp_path / "articles.json", tmp_path / "articles.jsonl"])
     assert len(report.added) == 2 and report.read_as == []
     assert [d.extra for d in store.iter_documents()] == [{"label": ["economy"]}] * 2
+
+
+def test_an_image_task_has_no_text_and_an_example_without_text_is_skipped(tmp_path):
+    """A path is no text (an image task is skipped and said); a doccano example without a
+    text is skipped and said, as doccano's own import does, and the others come in."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"image": "/data/upload/3/river.jpg"}, "annotations": [{"result": [
+        {"type": "rectanglelabels", "value": {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["LOC"]}}]}]},
+        {"data": {"text": "The Tobol rose by two metres."}}]))
+    lines = tmp_path / "data.jsonl"
+    lines.write_text('{"text": "Semey", "label": [[0, 5, "LOC"]]}\n{"label": [[0, 2, "LOC"]]}\n', encoding="utf-8")
+    store = project(tmp_path / "p")
+    report = import_paths(store, [tasks, lines])
+    assert sorted(d.text for d in store.iter_documents()) == ["Semey", "The Tobol rose by two metres."]
+    assert sorted((p.record, p.reason) for p in report.problems) == [
+        ("line 2", "no 'text': the example is skipped"), ("task 1", "no text: its data holds no text field; skipped")]

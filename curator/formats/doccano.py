@@ -69,6 +69,9 @@ def read_doccano(path: Path, payload: Any = None, lines: list[str] | None = None
     kinds: set[str] = set()
     for number, (name, raw) in enumerate(numbered, start=1):
         record = FieldReader(problems, name)
+        if isinstance(raw, dict) and "text" not in raw:  # doccano's import reports such an example and goes on
+            found.skipped.append(ImportProblem(str(path), "no 'text': the example is skipped", name))
+            continue
         if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
             record.bad("text", "no 'text' (a string)")
             continue

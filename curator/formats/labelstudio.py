@@ -113,7 +113,9 @@ def choose_text_field(task: dict, data: dict, fields: TextFields | None) -> tupl
     fitting = [key for key in long if _spans_fit(task, data[key])]
     if len(fitting) == 1:
         return fitting[0], f"text read from data.{fitting[0]}, the field its spans' texts are found in"
-    strings = [key for key, value in data.items() if key not in TASK_KEYS and isinstance(value, str)]
+    # A word or two, not a path or a link (an image task's "/data/upload/1.jpg" is no text).
+    strings = [key for key, value in data.items() if key not in TASK_KEYS and isinstance(value, str)
+               and " " in value.strip()]
     if len(strings) == 1 and not long:
         return strings[0], f"text read from data.{strings[0]}, the task's only text field"
     return None, ", ".join(f"data.{key}" for key in (long or strings)[:5])
