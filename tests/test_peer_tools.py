@@ -15,8 +15,8 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-import peer_round_trips  # noqa: E402
-import peers  # noqa: E402
+import peer_round_trips
+import peers
 
 
 def _installed(name: str) -> None:
