@@ -216,6 +216,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
         from curator.session import labels as edit
 
         schema, what = schema_files.read_schema(args.file)
+        if what == "Label Studio labeling config":  # its text field, for the tasks imported later
+            from curator.formats.labelstudio_config import remember_config_file
+
+            print(f"{args.file}: {remember_config_file(store, Path(args.file), Path(args.file).read_text('utf-8'))}")
         command = edit.replace_schema(store, schema) if args.replace else edit.adopt_schema(store, schema)
         if command is None:
             print(f"{args.file} ({what}): the project has every label and category set in it already")

@@ -321,7 +321,7 @@ TOOL_FILES = {
         {"result": [{"value": {"start": 0, "end": 6, "labels": "ORG"}}]}]}]), "not a list of labels"),
     "Label Studio offsets strings": ("tasks.json", json.dumps([{"data": {"text": "Astana"}, "annotations": [
         {"result": [{"value": {"start": "0", "end": "6", "labels": ["ORG"]}}]}]}]), "not an integer offset"),
-    "Label Studio not a list": ("tasks.json", '{"data": {"text": "a"}}', "a list of tasks"),
+    "Label Studio neither tasks nor a task": ("tasks.json", '"tasks"', "a list of tasks"),
     "Label Studio Infinity": ("tasks.json", '[{"data": {"text": "a"}, "annotations": [{"result": [{"value": '
                               '{"start": 0, "end": Infinity, "labels": ["ORG"]}}]}]}]', "Infinity"),
     "doccano lone surrogate": ("data.jsonl", '{"text": "Astana \\ud800", "label": []}\n', "lone surrogate"),

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+import curator.formats.annotated_import as annotated_import
 import curator.formats.interop as interop
 from curator.domain.models import (
     Annotation,
@@ -27,8 +28,8 @@ LABELS = ("PERSON", "LOCATION", "ORG")
 
 def _models_only(monkeypatch):
     """Make the plain checks unsure of everything: the models decide every record."""
-    monkeypatch.setattr(interop, "plain_document", lambda *args: None)
-    monkeypatch.setattr(interop, "plain_span", lambda *args: False)
+    monkeypatch.setattr(annotated_import, "plain_document", lambda *args: None)
+    monkeypatch.setattr(annotated_import, "plain_span", lambda *args: False)
 
 
 def _project(path):
@@ -128,14 +129,14 @@ def test_the_bulk_path_stores_and_reports_what_the_models_path_does(tmp_path, mo
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     outcomes, paths = [], []
-    check = interop._check
+    check = annotated_import._check
 
     def spied(*args, plain):
         checked = check(*args, plain=plain)
         paths.append((side, plain, checked is not None))
         return checked
 
-    monkeypatch.setattr(interop, "_check", spied)
+    monkeypatch.setattr(annotated_import, "_check", spied)
     for side in ("bulk", "models"):
         if side == "models":
             _models_only(monkeypatch)
@@ -166,19 +167,18 @@ def test_import_paths_reads_a_label_studio_file_once_and_gives_the_same_result(t
     path = tmp_path / "tasks.json"
     path.write_text(_label_studio(random.Random(3), 30, False), encoding="utf-8")
     parsed = []
-    loads = interop.read_labelstudio
+    loads = interop.READERS["labelstudio"]
 
-    def counting(file, payload=None):
+    def counting(file, payload, store):
         parsed.append(payload is not None)
-        return loads(file, payload)
+        return loads(file, payload, store)
 
-    monkeypatch.setattr(interop, "read_labelstudio", counting)
     monkeypatch.setitem(interop.READERS, "labelstudio", counting)
     first = _project(tmp_path / "a")
     by_paths = _report(import_paths(first, [path, path]))
     second = _project(tmp_path / "b")
     alone = _report(import_annotated(second, path))
-    assert parsed == [True, False]  # import_paths passed the JSON it detected the file with
+    assert parsed == [True, True]  # the JSON the file was detected with, each time: it was parsed once
     assert by_paths == alone and _stored(first)[1] == _stored(second)[1]
 
 
@@ -192,9 +192,9 @@ def test_a_tools_file_is_read_and_checked_with_the_collector_paused(tmp_path, mo
     path = tmp_path / name
     path.write_text(content(random.Random(5), 20, False), encoding="utf-8")
     seen = []
-    sniff, check = interop._sniff, interop._check
+    sniff, check = interop._sniff, annotated_import._check
     monkeypatch.setattr(interop, "_sniff", lambda *a, **k: seen.append(gc.isenabled()) or sniff(*a, **k))
-    monkeypatch.setattr(interop, "_check", lambda *a, **k: seen.append(gc.isenabled()) or check(*a, **k))
+    monkeypatch.setattr(annotated_import, "_check", lambda *a, **k: seen.append(gc.isenabled()) or check(*a, **k))
     assert gc.isenabled()
     for store, run in ((_project(tmp_path / "a"), lambda store: import_paths(store, [path])),
                        (_project(tmp_path / "b"), lambda store: import_annotated(store, path, fmt))):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import json
 import shutil
+import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +18,9 @@ from curator.domain.models import Annotation, Document, DocumentStatus, Entity, 
 from curator.errors import CuratorError
 from curator.formats.articles import import_files
 from curator.formats.export import export_json, export_jsonl
-from curator.formats.interop import export_interop, import_annotated
+from curator.formats.interop import READERS as TOOL_READERS
+from curator.formats.interop import detect, export_interop, import_annotated
+from curator.formats.sniffing import Sniffed
 from curator.formats.layers import export_layer, import_layer
 from curator.store import Store
 
@@ -54,12 +58,22 @@ def workspace(tmp_path_factory):
     store = small_project(root / "source")
     files = {"curator": root / "dataset.json", "articles-jsonl": root / "articles.jsonl",
              "labelstudio": root / "tasks.json", "doccano": root / "data.jsonl", "conll": root / "data.conll",
-             "layer": root / "layer.json", "csv": root / "articles.csv", "spacy": root / "data.spacy"}
+             "layer": root / "layer.json", "csv": root / "articles.csv", "spacy": root / "data.spacy",
+             "prodigy": root / "prodigy.jsonl", "webanno-zip": root / "tsv.zip", "doccano-zip": root / "doccano.zip"}
+    peers = Path(__file__).parent / "data" / "peers"
+    for kind, name in (("labelstudio-min", "labelstudio/json_min.json"), ("labelstudio-csv", "labelstudio/export.csv"),
+                       ("doccano-csv", "doccano/export.csv"), ("webanno", "webanno/irtysh.tsv")):
+        files[kind] = root / f"{kind}{Path(name).suffix}"
+        shutil.copy(peers / name, files[kind])
     export_json(store, files["curator"])
     export_jsonl(store, files["articles-jsonl"])
     export_interop(store, files["labelstudio"], "labelstudio")
     export_interop(store, files["doccano"], "doccano")
     export_interop(store, files["conll"], "conll", "aigerim")
+    export_interop(store, files["prodigy"], "prodigy")
+    export_interop(store, files["webanno-zip"], "webanno", "aigerim")
+    with zipfile.ZipFile(files["doccano-zip"], "w") as archive:
+        archive.write(files["doccano"], "aigerim.jsonl")
     export_layer(store, "aigerim", files["layer"])
     files["csv"].write_text("id,title,text\n1,One,First text.\n2,Two,\"Second, quoted\"\n", encoding="utf-8")
     try:
@@ -89,6 +103,8 @@ def read(store, kind, path):
         elif kind in ("articles-jsonl", "articles-json", "csv", "xlsx"):
             report = import_files(store, [path])
             return not report.added
+        elif kind in TOOL_READERS:  # this reader itself, whatever the content looks like
+            import_annotated(store, path, sniffed=Sniffed(kind, kind))
         else:
             import_annotated(store, path, kind)
     except CuratorError as exc:
@@ -192,7 +208,8 @@ def mutated_json(valid: str, data, lines: bool) -> bytes:
 
 
 JSON_KINDS = [("curator", ".json", False), ("labelstudio", ".json", False), ("layer", ".json", False),
-              ("doccano", ".jsonl", True), ("articles-jsonl", ".jsonl", True), ("articles-json", ".json", False)]
+              ("doccano", ".jsonl", True), ("articles-jsonl", ".jsonl", True), ("articles-json", ".json", False),
+              ("prodigy", ".jsonl", True), ("labelstudio-min", ".json", False)]
 
 
 @pytest.mark.parametrize(("kind", "suffix", "lines"), JSON_KINDS)
@@ -206,7 +223,9 @@ def test_mutated_json_files(workspace, kind, suffix, lines, data):
 
 READERS = [("curator", ".json"), ("labelstudio", ".json"), ("layer", ".json"), ("doccano", ".jsonl"),
            ("conll", ".conll"), ("spacy", ".spacy"), ("articles-jsonl", ".jsonl"), ("articles-json", ".json"),
-           ("csv", ".csv"), ("xlsx", ".xlsx")]
+           ("csv", ".csv"), ("xlsx", ".xlsx"), ("prodigy", ".jsonl"), ("webanno", ".tsv"),
+           ("labelstudio-min", ".json"), ("labelstudio-csv", ".csv"), ("doccano-csv", ".csv"), ("doccano-zip", ".zip"),
+           ("webanno-zip", ".zip")]
 HOSTILE_BYTES = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")),
@@ -224,7 +243,8 @@ def test_arbitrary_bytes(workspace, kind, suffix, content):
     check_reader(workspace, kind, suffix, content)
 
 
-@pytest.mark.parametrize("kind", ["conll", "csv", "spacy"])
+@pytest.mark.parametrize("kind", ["conll", "csv", "spacy", "webanno", "labelstudio-csv", "doccano-csv", "doccano-zip",
+                                  "webanno-zip"])
 @FUZZ
 @given(data=st.data())
 def test_mutated_text_and_binary_files(workspace, kind, data):
@@ -243,7 +263,17 @@ def test_mutated_text_and_binary_files(workspace, kind, data):
                                                     b"\xc2\x85", b"\xe2\x80\xa8", b'"', b",", b"\r"]))
         else:
             del raw[at:]
-    check_reader(workspace, kind, f".{kind}", bytes(raw))
+    check_reader(workspace, kind, files[kind].suffix, bytes(raw))
+
+
+@FUZZ
+@given(content=HOSTILE_BYTES, suffix=st.sampled_from([".json", ".jsonl", ".txt", ".csv", ".tsv", ".zip", ".spacy", ""]))
+def test_detection_answers_for_any_bytes(workspace, content, suffix):
+    """Telling a file's format reads any bytes without failing: a format, or None (articles)."""
+    root, _files, _store = workspace
+    path = root / f"sniffed{suffix}"
+    path.write_bytes(content)
+    assert detect(path) in (None, "curator", "layer", "labelstudio-config", *TOOL_READERS)
 
 
 @FUZZ

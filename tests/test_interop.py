@@ -73,7 +73,8 @@ def test_curator_export_imports_back_into_a_new_project(annotated_sample, tmp_pa
     ("name", "content", "message"),
     [("bad.conll", "Astana B-LOCATION\nis X-TAG\n", "is not O, B-LABEL or I-LABEL"),
      ("bad.conll", "lonely\n", "expected a token and a tag"),
-     ("tasks.json", '[{"data": {"nope": 1}}]', "no data.text"),
+     ("tasks.json", '[{"data": {"text": "A"}, "annotations": [{"result": [{"type": "labels", "value": null}]}]}]',
+      "value: is null, not an object"),
      ("data.jsonl", '{"text": "A", "label": []}\n{broken\n', "line 2: malformed JSON")],
 )
 def test_malformed_interop_files_are_refused(store, tmp_path, name, content, message):
@@ -83,6 +84,16 @@ def test_malformed_interop_files_are_refused(store, tmp_path, name, content, mes
     with pytest.raises(CuratorError, match=message):
         import_annotated(store, path, fmt)
     assert store.document_count() == 0
+
+
+def test_a_task_without_text_is_reported_and_the_others_imported(store, tmp_path):
+    """A task with no text field cannot be a document: it is skipped and said, not the whole file."""
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([{"data": {"nope": 1}}, {"data": {"text": "Astana grew."}}]))
+    report = import_annotated(store, path)
+    assert len(report.added) == 1 and store.document_count() == 1
+    assert [(p.record, p.reason) for p in report.problems] == [("task 1", "no text: its data holds no text field; "
+                                                                          "skipped")]
 
 
 def test_bad_spans_in_interop_files_are_reported(store, tmp_path):

@@ -93,6 +93,7 @@ WRITERS = {
     "labelstudio": ("tasks.json", lambda store, path: export_interop(store, path, "labelstudio")),
     "doccano": ("data.jsonl", lambda store, path: export_interop(store, path, "doccano")),
     "spacy": ("data.spacy", lambda store, path: export_interop(store, path, "spacy")),
+    "prodigy": ("data.jsonl", lambda store, path: export_interop(store, path, "prodigy")),
 }
 
 
@@ -145,6 +146,28 @@ def test_conll_round_trips_tokens_and_labels(empty_project, tmp_path, docs):
                     for d, spans in store.iter_documents_with_annotations() if TOKEN.search(d.text)]
 
         assert tagged(target) == tagged(source)
+    finally:
+        source.close()
+        target.close()
+
+
+@ROUND_TRIP
+@given(docs=documents())
+def test_webanno_tsv_round_trips_a_layer_exactly(empty_project, tmp_path, docs):
+    """One annotator's layer through WebAnno TSV (a zip of a file a document): the same
+    texts and spans, offsets counted in UTF-16 in the file."""
+    source = filled(empty_project, tmp_path / "source", docs)
+    target = fresh(empty_project, tmp_path / "target")
+    try:
+        export_interop(source, tmp_path / "tsv.zip", "webanno", "aigerim")
+        report = import_annotated(target, tmp_path / "tsv.zip")
+        assert report.problems == []
+
+        def layer(store, annotator):
+            return sorted((d.uid, d.text, tuple(sorted((a.start, a.end, a.label) for a in spans)))
+                          for d, spans in store.iter_documents_with_annotations(annotator))
+
+        assert layer(target, "inception") == layer(source, "aigerim")
     finally:
         source.close()
         target.close()

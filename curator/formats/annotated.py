@@ -1,9 +1,12 @@
 """What the readers and writers of annotated files share: the document a reader
-returns, the report of an import, typed access to a record's fields that reports
-instead of raising, and the export's validation that every writer runs first."""
+returns and what it found in a file beside its documents, typed access to a record's
+fields that reports instead of raising, and the export's validation that every writer
+runs first."""
 
 from __future__ import annotations
 
+import codecs
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +26,28 @@ from curator.formats.boundary import (
     read_input,
     too_wide,
 )
-from curator.formats.reports import ImportReport
+from curator.formats.reports import ImportProblem, ImportReport
 from curator.store import Store
+
+SpanKey = tuple[int, int, str]  # (start, end, label): a span of one document
+
+
+@dataclass(frozen=True)
+class FoundRelation:
+    """A relation between two spans of a document, as a file holds it: the spans it joins
+    by offsets and label, its type and who drew it. The project has no relation labels
+    yet: the import reports them; a relations feature will store them."""
+
+    annotator: str
+    source: SpanKey
+    target: SpanKey
+    label: str
 
 
 @dataclass
 class AnnotatedDocument:
-    """A document read from another tool's file, with spans as (start, end, label, annotator, extra)."""
+    """A document read from another tool's file, with spans as (start, end, label, annotator, extra),
+    a model's pre-annotations as (start, end, label, model) and relations between spans."""
 
     uid: str
     text: str
@@ -38,6 +56,27 @@ class AnnotatedDocument:
     statuses: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
     categories: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (annotator, set, choices)
+    suggestions: list[tuple[int, int, str, str]] = field(default_factory=list)
+    relations: list[FoundRelation] = field(default_factory=list)
+
+
+@dataclass
+class ReadFile:
+    """What a reader found in one file: its documents, what the file was taken for (said in
+    the import's summary), what it holds that Curator leaves out, counted by kind
+    (``left_out["rectangle result(s) not imported: not text"] = 3``), and caveats on
+    records that were imported (``warnings``) or skipped (``skipped``)."""
+
+    documents: list[AnnotatedDocument]
+    kind: str
+    left_out: Counter = field(default_factory=Counter)
+    warnings: list[ImportProblem] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)
+    relations_word: str = "relation(s)"  # what the file calls its relations, for the report
+
+    def leave_out(self, what: str, count: int = 1) -> None:
+        """Count ``count`` more of something the file holds and the import leaves out."""
+        self.left_out[what] += count
 
 
 def load_json(path: Path) -> Any:
@@ -54,15 +93,35 @@ def load_json(path: Path) -> Any:
         raise CuratorError(f"{path}: {exc}") from exc
 
 
-def read_lines(path: Path) -> list[str]:
-    """A text file's lines, split at "\\n" only: a text may hold every other line break."""
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes) -> str:
+    """A file's text: UTF-8 (a BOM dropped), or UTF-16 or UTF-32 when a BOM says so (doccano
+    and Excel write UTF-16 CSV). Raises ``UnicodeDecodeError``."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding)
+    return data.decode("utf-8-sig")
+
+
+def read_text(path: Path) -> str:
+    """A text file's whole text (``decode``), or a ``CuratorError`` naming the file."""
     try:
-        text = read_input(path).decode("utf-8-sig")
+        data = read_input(path)
     except OSError as exc:
         raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        return decode(data)
     except UnicodeDecodeError as exc:
-        raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
-    return text.split("\n")
+        raise CuratorError(f"{path}: not valid {exc.encoding.upper().replace('-SIG', '')} (byte {exc.start})") \
+            from exc
+
+
+def read_lines(path: Path) -> list[str]:
+    """A text file's lines, split at "\\n" only: a text may hold every other line break."""
+    return read_text(path).split("\n")
 
 
 class FieldReader:
@@ -143,6 +202,18 @@ def category_entry(name: str) -> tuple[str, str]:
     is found among the project's sets when it is imported."""
     set_name, colon, choice = name.partition(":")
     return (set_name, choice) if colon and set_name and choice else ("", name)
+
+
+def peer_category_names(sets: list[CategorySet]) -> dict[tuple[str, str], str]:
+    """How a flat list of categories (spaCy's ``doc.cats``, doccano's ``cats``) names each
+    choice of the project's sets: its own name, as the tool that gave it wrote it, unless
+    two sets share it (then ``set:choice``). ``category_entry`` reads both back."""
+    owners: dict[str, int] = {}
+    for category in sets:
+        for name in category.names:
+            owners[name] = owners.get(name, 0) + 1
+    return {(category.name, name): name if owners[name] == 1 and ":" not in name else f"{category.name}:{name}"
+            for category in sets for name in category.names}
 
 
 def categories_by_document(store: Store, annotator: str | None = None) -> dict[int, dict[str, dict[str, list[str]]]]:

@@ -1,19 +1,35 @@
-"""doccano JSONL, both ways: one line per document and annotator, ``label`` triples (or
-``entities`` objects) and the article's metadata. Lines end at ``\n`` only."""
+"""doccano's files, both ways.
+
+Read, in every shape doccano exports and imports: sequence labeling (``label`` triples),
+text classification (``label`` as a list of category names), intent detection
+(``entities`` as triples, ``cats``), relation extraction (``entities`` objects with ids and
+``relations`` between them: reported until the project has relation labels), as JSONL or
+JSON, and the CSV of text classification (``doccano_csv``). Category names become
+category choices, found in the project's one set that has them. The record's other
+fields are read as the article import reads them; ``Comments`` are reported, not kept.
+
+Written: JSONL, one line per document and annotator, ``label`` triples, ``cats`` and the
+article's metadata. Lines end at ``\\n`` only.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from curator.domain.models import Annotation
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    FoundRelation,
+    ReadFile,
     categories_by_document,
     category_entry,
+    load_json,
     new_document,
+    peer_category_names,
     read_lines,
     refuse_invalid,
 )
@@ -28,57 +44,145 @@ from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
 from curator.store import Store
 
+DEFAULT_ANNOTATOR = "doccano"
+_ANNOTATION_KEYS = ("label", "entities", "annotator", "cats", "relations", "Comments")
 
-def read_doccano(path: Path) -> list[AnnotatedDocument]:
-    """doccano JSONL (``label`` triples or ``entities`` objects), with the record's metadata
-    read as the article import reads it; raises ``FileRefused`` if any line is malformed."""
+
+def read_doccano(path: Path, payload: Any = None, lines: list[str] | None = None,
+                 annotator: str | None = None) -> ReadFile:
+    """doccano JSONL (or the JSON of a classification export, ``payload`` if already
+    parsed; or ``lines`` of a file in a zip, annotated by ``annotator``); raises
+    ``FileRefused`` if any record is malformed."""
     problems = Problems(str(path))
-    documents = []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        record = FieldReader(problems, f"line {number}")
-        try:
-            raw = loads(line)
-        except BadJSON as exc:
-            record.bad(None, str(exc))
+    found = ReadFile([], "doccano JSONL")
+    if lines is not None:
+        numbered = _lines(lines, problems)
+    elif payload is not None or path.suffix.lower() == ".json":
+        payload = load_json(path) if payload is None else payload
+        if not isinstance(payload, list):
+            problems.add(None, None, f"a doccano JSON export is a list of examples, not {describe(payload)}")
+            problems.refuse_if_any()
+        found.kind = "doccano JSON"
+        numbered = ((f"example {number}", raw) for number, raw in enumerate(payload, start=1))
+    else:
+        numbered = _lines(read_lines(path), problems)
+    kinds: set[str] = set()
+    for number, (name, raw) in enumerate(numbered, start=1):
+        record = FieldReader(problems, name)
+        if isinstance(raw, dict) and "text" not in raw:  # doccano's import reports such an example and goes on
+            found.skipped.append(ImportProblem(str(path), "no 'text': the example is skipped", name))
             continue
         if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
             record.bad("text", "no 'text' (a string)")
             continue
-        annotator = record.text(raw.get("annotator") or "doccano", "annotator")
-        document = _doccano_document(record, raw, path, number)
-        for index, item in enumerate(record.items(raw.get("label"), "label")):
-            if not isinstance(item, list) or len(item) != 3:
-                size = f" of {len(item)}" if isinstance(item, list) else ""
-                record.bad(f"label.{index}", f"is {describe(item)}{size}, not [start, end, label]")
-                continue
-            span = record.offsets(item[0], item[1], (f"label.{index}.0", f"label.{index}.1"))
-            label = record.text(item[2], f"label.{index}.2")
-            if span and label and annotator and document:
-                document.spans.append((*span, label, annotator, {}))
-        for index, item in enumerate(record.items(raw.get("cats"), "cats")):  # document categories
-            name = record.text(item, f"cats.{index}")
-            if name and annotator and document:
-                set_name, choice = category_entry(name)
-                document.categories.append((annotator, set_name, [choice]))
-        for index, item in enumerate(record.items(raw.get("entities"), "entities")):
-            if not isinstance(item, dict):
-                record.bad(f"entities.{index}", f"is {describe(item)}, not an object")
-                continue
+        who = record.text(raw.get("annotator") or annotator or DEFAULT_ANNOTATOR, "annotator")
+        document = example_document(record, raw, path, number)
+        read_example(record, raw, document, who, found, kinds)
+        if document:
+            found.documents.append(document)
+    problems.refuse_if_any()
+    if kinds:
+        found.kind += f" ({', '.join(sorted(kinds))})"
+    return found
+
+
+def _lines(lines: list[str], problems: Problems):
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", loads(line)
+        except BadJSON as exc:
+            problems.add(f"line {number}", None, str(exc))
+
+
+def read_example(record: FieldReader, raw: dict, document: AnnotatedDocument | None, annotator: str | None,
+                 found: ReadFile, kinds: set[str]) -> None:
+    """One example's spans, categories and relations, into ``document``."""
+    ready = bool(annotator and document)
+    for index, item in enumerate(record.items(raw.get("label"), "label")):
+        if isinstance(item, str):  # text classification: a category name
+            kinds.add("text classification")
+            name = record.text(item, f"label.{index}")
+            if name and ready:
+                document.categories.append((annotator, *_category(name)))
+            continue
+        span = _triple(record, item, f"label.{index}")
+        if span and ready:
+            kinds.add("sequence labeling")
+            document.spans.append((*span, annotator, {}))
+    for index, item in enumerate(record.items(raw.get("cats"), "cats")):  # document categories
+        name = record.text(item, f"cats.{index}")
+        if name and ready:
+            document.categories.append((annotator, *_category(name)))
+    ids: dict[Any, tuple[int, int, str]] = {}
+    for index, item in enumerate(record.items(raw.get("entities"), "entities")):
+        if isinstance(item, list):  # intent detection writes triples
+            span = _triple(record, item, f"entities.{index}")
+        elif isinstance(item, dict):
             span = record.offsets(item.get("start_offset"), item.get("end_offset"),
                                   (f"entities.{index}.start_offset", f"entities.{index}.end_offset"))
             label = record.text(item.get("label"), f"entities.{index}.label")
-            if span and label and annotator and document:
-                document.spans.append((*span, label, annotator, {}))
-        if document:
-            documents.append(document)
-    problems.refuse_if_any()
-    return documents
+            span = (*span, label) if span and label else None
+            if span and isinstance(item.get("id"), (int, str)):
+                ids[item["id"]] = span
+        else:
+            record.bad(f"entities.{index}", f"is {describe(item)}, not an object or [start, end, label]")
+            continue
+        if span and ready:
+            document.spans.append((*span, annotator, {}))
+    if "cats" in raw:
+        kinds.add("intent detection" if raw.get("entities") is not None else "text classification")
+    relations = record.items(raw.get("relations"), "relations")
+    if relations:
+        kinds.add("relation extraction")
+    for index, item in enumerate(relations):
+        if not isinstance(item, dict):
+            record.bad(f"relations.{index}", f"is {describe(item)}, not an object")
+            continue
+        ends = ids.get(item.get("from_id")), ids.get(item.get("to_id"))
+        label = item.get("type") if isinstance(item.get("type"), str) else ""
+        if ready and ends[0] and ends[1]:
+            document.relations.append(FoundRelation(annotator, ends[0], ends[1], label))
+        elif ready:
+            found.leave_out("relation(s) not imported: an entity they join is not in the record")
+    comments = raw.get("Comments")
+    if isinstance(comments, list) and comments:
+        found.leave_out("comment(s) not imported: Curator keeps no comments", len(comments))
 
 
-def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
-    fields = {k: v for k, v in raw.items() if k not in ("label", "entities", "annotator", "cats")}
+def read_doccano_zip(path: Path) -> ReadFile:
+    """doccano's download: a zip of JSONL files, ``all.jsonl`` for a shared project or one
+    for each user, named after them (their annotator name here)."""
+    from curator.formats.archives import members
+
+    found = ReadFile([], "doccano's export (a zip of JSONL)")
+    for name, text in members(path, (".jsonl",)):
+        user = Path(name).stem
+        read = read_doccano(path / name, lines=text.split("\n"), annotator=None if user == "all" else user)
+        found.documents.extend(read.documents)
+        found.left_out.update(read.left_out)
+        found.kind = f"doccano's export (a zip of {read.kind})"
+    return found
+
+
+def _category(name: str) -> tuple[str, list[str]]:
+    set_name, choice = category_entry(name)
+    return set_name, [choice]
+
+
+def _triple(record: FieldReader, item: Any, field: str) -> tuple[int, int, str] | None:
+    if not isinstance(item, list) or len(item) != 3:
+        size = f" of {len(item)}" if isinstance(item, list) else ""
+        record.bad(field, f"is {describe(item)}{size}, not [start, end, label]")
+        return None
+    span = record.offsets(item[0], item[1], (f"{field}.0", f"{field}.1"))
+    label = record.text(item[2], f"{field}.2")
+    return (*span, label) if span and label else None
+
+
+def example_document(record: FieldReader, raw: dict, path: Path, number: int) -> AnnotatedDocument | None:
+    fields = {k: v for k, v in raw.items() if k not in _ANNOTATION_KEYS}
     if "uid" in fields:  # Curator's own doccano export names the document "uid"
         fields["id"] = fields.pop("uid")
     warnings: list[ImportProblem] = []
@@ -97,6 +201,7 @@ def _doccano_document(record: FieldReader, raw: dict, path: Path, number: int) -
 def export_doccano(store: Store, target: Path, annotator: str | None = None) -> None:
     refuse_invalid(store, Path(target), annotator)
     categories = categories_by_document(store, annotator)
+    named = peer_category_names(store.label_schema.categories)
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
         for document, spans in store.iter_documents_with_annotations(annotator):
             by_annotator: dict[str, list[Annotation]] = {}
@@ -111,9 +216,9 @@ def export_doccano(store: Store, target: Path, annotator: str | None = None) -> 
             for name, layer in by_annotator.items() or [("", [])]:
                 record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None,
                           "label": [[s.start, s.end, s.label] for s in layer]}
-                if name in chosen:  # doccano's document categories, each "set:choice"
-                    record["cats"] = [f"{set_name}:{choice}" for set_name, choices in chosen[name].items()
-                                      for choice in choices]
+                if name in chosen:  # categories by name, "set:choice" where two sets share the name
+                    record["cats"] = [named.get((set_name, choice), f"{set_name}:{choice}")
+                                      for set_name, choices in chosen[name].items() for choice in choices]
                 # ASCII-escaped: a raw U+2028 or U+0085 would end the line for readers that
                 # split lines on every Unicode line break.
                 out.write(json.dumps(record) + "\n")

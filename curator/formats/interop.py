@@ -1,101 +1,95 @@
-"""Formats other annotation tools use: Label Studio, doccano, CoNLL-2003 BIO,
-and Curator's own JSON export read back into a project.
+"""Formats other annotation tools use, read into a project and written from it: Label
+Studio, doccano, CoNLL, spaCy, Prodigy, WebAnno TSV (INCEpTION), and Curator's own
+exports and layer files read back.
 
-Each reader returns documents with their spans, or raises ``FileRefused`` naming
-every malformed record (file, record, field, reason) before anything is written;
-``import_annotated`` then adds them to a project (documents already there with the
-same id and text get only the spans they lack; spans that do not fit the project are
-reported and skipped). Each writer exports one layer (or all) of a project after the
-export's validation, refusing as the JSON export does.
+A file's format is told by its content (``sniffing``), and the import's summary says what
+each file was taken for. Each reader returns the documents with their spans and what it
+found beside them (``annotated.ReadFile``), or raises ``FileRefused`` naming every
+malformed record (file, record, field, reason) before anything is written; what a peer
+writes by default is never refused: what Curator cannot represent is counted and
+reported. ``annotated_import`` then adds the documents to a project (documents already
+there with the same id and text get only the spans they lack; spans that do not fit the
+project are reported and skipped). Each writer exports one layer (or all) of a project
+after the export's validation, refusing as the JSON export does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-from pydantic import ValidationError
-
-from curator.domain.models import (
-    Annotation,
-    Document,
-    DocumentStatus,
-    Entity,
-    Fact,
-    new_ids,
-    plain_document,
-    plain_span,
-    utc_now,
-)
-from curator.domain.names import check_annotator, printable
 from curator.errors import CuratorError
 from curator.formats import TOOL_FORMATS
 from curator.formats.annotated import (
     AnnotatedDocument,
-    first_error,
-    fitting_categories,
+    ReadFile,
+    read_text,
     refuse_invalid,
 )
+from curator.formats.annotated_import import add_documents, report_read
+from curator.formats.article_files import SUPPORTED_SUFFIXES
 from curator.formats.articles import import_files
-from curator.formats.boundary import (
-    BadJSON,
-    FileRefused,
-    Problems,
-    check_input,
-    loads,
-    plain,
-    read_input,
-    too_wide,
-)
+from curator.formats.boundary import FileRefused
 from curator.formats.conll import export_conll, read_conll
-from curator.formats.doccano import export_doccano, read_doccano
+from curator.formats.doccano import export_doccano, read_doccano, read_doccano_zip
+from curator.formats.doccano_csv import read_doccano_csv
 from curator.formats.labelstudio import export_labelstudio, read_labelstudio
+from curator.formats.labelstudio_config import remember_config_file, remembered
+from curator.formats.labelstudio_min import read_labelstudio_csv, read_labelstudio_min
+from curator.formats.prodigy import export_prodigy, read_prodigy
 from curator.formats.reports import ImportProblem, ImportReport
+from curator.formats.sniffing import Sniffed, sniff
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
+from curator.formats.webanno_tsv import export_webanno, read_webanno, read_webanno_zip
 from curator.jobs import Job, collector_paused
 from curator.store import Store
 
-FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads
+FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads (--format)
+# A file's suffix, when its content did not tell: a damaged file still reaches its reader,
+# which says what is wrong with it.
+_BY_SUFFIX = {".conll": "conll", ".bio": "conll", ".iob": "conll", ".spacy": "spacy"}
+
+
+def _sets(store: Store) -> dict:
+    return {category.name: category for category in store.label_schema.categories}
+
+
+Reader = Callable[[Path, Any, Store], ReadFile]
+READERS: dict[str, Reader] = {
+    "labelstudio": lambda path, parsed, store: read_labelstudio(path, parsed, remembered(store)),
+    "labelstudio-min": lambda path, parsed, store: read_labelstudio_min(path, parsed, remembered(store),
+                                                                        _sets(store)),
+    "labelstudio-csv": lambda path, _parsed, store: read_labelstudio_csv(path, remembered(store), _sets(store)),
+    "doccano": lambda path, parsed, _store: read_doccano(path, parsed),
+    "doccano-csv": lambda path, _parsed, _store: read_doccano_csv(path),
+    "doccano-zip": lambda path, _parsed, _store: read_doccano_zip(path),
+    "conll": lambda path, _parsed, _store: read_conll(path),
+    "spacy": lambda path, _parsed, _store: read_docbin(path),
+    "prodigy": lambda path, _parsed, _store: read_prodigy(path),
+    "webanno": lambda path, _parsed, _store: read_webanno(path),
+    "webanno-zip": lambda path, _parsed, _store: read_webanno_zip(path),
+}
 
 
 def detect(path: Path) -> str | None:
-    """Which of these formats a file is in, or None for a plain article file."""
-    return _sniff(path)[0]
+    """Which format a file is in (a ``READERS`` key, or curator, layer, labelstudio-config),
+    or None for a file of articles."""
+    found = _sniff(path)
+    return found.fmt if found else None
 
 
-def _sniff(path: Path) -> tuple[str | None, Any]:
-    """``detect``, and the JSON of a Label Studio file when it was read as its reader
-    reads it (``boundary.loads``: orjson, and ``plain``), so that it is parsed once."""
-    suffix = path.suffix.lower()
-    if suffix in (".conll", ".bio", ".iob"):
-        return "conll", None
-    if suffix == ".spacy":
-        return "spacy", None
-    try:
-        if suffix == ".json":
-            data = read_input(path).decode("utf-8-sig")
-            try:  # a look at the shape only: the reader parses again, strictly
-                payload = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                payload = loads(data)
-            if isinstance(payload, dict) and payload.get("format") == "curator-dataset":
-                return "curator", None
-            if isinstance(payload, list) and payload and isinstance(payload[0], dict) and "data" in payload[0]:
-                return "labelstudio", payload if plain(payload) else None
-        if suffix in (".jsonl", ".ndjson"):
-            check_input(path)
-            with path.open("rb") as lines:
-                first = next((line for line in lines if line.strip()), b"")
-            record = loads(first.decode("utf-8-sig")) if first else {}
-            if isinstance(record, dict) and isinstance(record.get("annotations"), list) and "id" in record:
-                return "curator", None  # Curator's JSONL export: one document with its spans a line
-            if isinstance(record, dict) and isinstance(record.get("label", record.get("entities")), list):
-                return "doccano", None
-    except (OSError, UnicodeDecodeError, BadJSON):
-        return None, None
-    return None, None
+def _sniff(path: Path) -> Sniffed | None:
+    found = sniff(path)
+    if found is None and path.suffix.lower() in _BY_SUFFIX and path.is_file():
+        fmt = _BY_SUFFIX[path.suffix.lower()]
+        return Sniffed(fmt, {"conll": "CoNLL (by its name)", "spacy": "a spaCy DocBin (by its name)"}[fmt])
+    return found
+
+
+def _family(fmt: str) -> str:
+    return fmt.split("-")[0]
 
 
 # -- readers -------------------------------------------------------------------------------
@@ -110,231 +104,51 @@ def import_curator_export(store: Store, path: Path) -> ImportReport:
     entities, documents, facts = read_curator_export(store, path)
     report = ImportReport()
     known = {e.id for e in store.entities()}
-    _add(store, documents, report, str(path), [e for e in entities if e.id not in known], facts)
+    add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts)
     return report
 
 
-READERS = {"labelstudio": read_labelstudio, "doccano": read_doccano, "conll": read_conll,
-           "spacy": read_docbin}
-
-
-def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None) -> ImportReport:
+def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
+                     suggestion_layer: str | None = None, sniffed: Sniffed | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
     raises ``FileRefused`` and changes nothing. Spans and documents that are well formed
-    but do not fit this project are reported in the result and skipped. ``parsed``: a
-    Label Studio file's JSON as ``_sniff`` read it, not to parse it twice."""
+    but do not fit this project are reported in the result and skipped. ``fmt``: a tool
+    (``--format``), whose kind of file the content still tells; ``parsed``: the file's JSON
+    as sniffing read it, not to parse it twice; ``suggestion_layer``: whose suggestions a
+    model's pre-annotations become (the user's when not given)."""
     path = Path(path)
     # A file's records, read whole, are millions of objects that make no reference cycles:
     # the collector's full passes over them, again and again, were up to a fifth of the import.
     with collector_paused():
-        fmt = fmt or detect(path)
-        if fmt == "curator":
-            return import_curator_export(store, path)
-        if fmt not in READERS:
-            raise CuratorError(f"{path}: not a Label Studio, doccano, CoNLL or Curator export file")
+        found = sniffed or _sniff(path)
+        if fmt is not None and (found is None or _family(found.fmt) != fmt):
+            found = Sniffed(fmt, f"{fmt} (as --format says)")
+        if found is None:
+            raise CuratorError(f"{path}: not a file of annotations Curator knows (Label Studio, doccano, CoNLL, "
+                               "spaCy, Prodigy, WebAnno TSV or a Curator export)")
+        if parsed is not None and found.parsed is None:
+            found.parsed = parsed
         report = ImportReport()
-        read = READERS[fmt](path) if parsed is None or fmt != "labelstudio" else read_labelstudio(path, parsed)
-        _add(store, read, report, str(path))
+        if found.fmt == "curator":
+            report = import_curator_export(store, path)
+        elif found.fmt == "layer":
+            from curator.formats.layers import import_layer
+
+            report = import_layer(store, path)
+        elif found.fmt == "labelstudio-config":
+            said = remember_config_file(store, path, read_text(path))
+            report.warnings.append(ImportProblem(str(path), said))
+        elif found.fmt in READERS:
+            read = READERS[found.fmt](path, found.parsed, store)
+            report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
+            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer)
+            return report
+        else:
+            raise CuratorError(f"{path}: not a {found.fmt} file Curator reads")
+        report.read_as.append((str(path), found.kind))
     return report
-
-
-def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
-    """One document per id (doccano writes a line per annotator); a second text under one id is skipped."""
-    by_uid: dict[str, AnnotatedDocument] = {}
-    for document in documents:
-        first = by_uid.setdefault(document.uid, document)
-        if first is document:
-            continue
-        if first.text != document.text:
-            report.skip(where, f"document {document.uid!r}", "appears again with a different text; "
-                                   "the second is skipped")
-            continue
-        first.spans.extend(document.spans)
-        first.statuses.update(document.statuses)
-        first.notes.extend(document.notes)
-        first.categories.extend(document.categories)
-    return list(by_uid.values())
-
-
-@dataclass
-class _Checked:
-    """What a file's records come to once checked: the documents and spans to write (as
-    models, or as plain rows when ``plain``), statuses, categories, and what was reported."""
-
-    plain: bool
-    report: ImportReport = field(default_factory=ImportReport)
-    problems: Problems | None = None
-    documents: list = field(default_factory=list)  # Document, or the columns of one
-    spans: list[tuple[str, Any]] = field(default_factory=list)  # (document uid, Annotation or its columns)
-    statuses: list[tuple[str, str]] = field(default_factory=list)
-    categories: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
-    known: dict[str, Document] = field(default_factory=dict)  # the file's documents already in the project
-
-
-def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
-           plain: bool) -> _Checked | None:
-    """Check every document and span of a file against the project; nothing is written.
-
-    ``plain``: without models, by the models' checks written out by hand
-    (``plain_document``, ``plain_span``), giving rows; None at the first record they are
-    not sure of, or if anything is malformed, and the caller checks again with the models,
-    which decide and word every problem. Both give the same result where both answer."""
-    checked = _Checked(plain, problems=Problems(where))
-    report, problems = checked.report, checked.problems
-    labels = set(store.label_schema.names)
-    sets = {category.name: category for category in store.label_schema.categories}
-    taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
-    entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
-    # Looked up in batches, not a query per document: the documents already in the project
-    # and the spans they hold.
-    known = checked.known = store.documents_by_uid(d.uid for d in documents)
-    held = {document.id: spans for document, spans in
-            store.documents_with_annotations([document.id for document in known.values()])}
-    now = utc_now()
-    for document in documents:
-        record = f"document {document.uid!r}"
-        for note in document.notes:
-            report.skip(where, record, note)
-        existing = known.get(document.uid)
-        if existing is not None and existing.text != document.text:
-            report.skip(where, record, "a different text with this id is "
-                                   "already in the project; skipped")
-            continue
-        if existing is None:
-            if too_wide("source", document.meta.get("source")):
-                problems.add(record, "source", too_wide("source", document.meta["source"]))
-                continue
-            fields = {k: v for k, v in document.meta.items() if v is not None
-                      and k in ("title", "source", "url", "published", "extra")}
-            if plain:
-                row = plain_document(document.uid, document.text, where, fields)
-                if row is None:
-                    return None
-                checked.documents.append(row)
-            else:
-                try:
-                    checked.documents.append(Document(uid=document.uid, text=document.text, origin=where, **fields))
-                except ValidationError as exc:
-                    problems.add(record, *first_error(exc))
-                    continue
-            present: set[tuple] = set()
-        else:
-            present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
-        for start, end, label, annotator, extra in document.spans:
-            span_record = f"{record} [{start}:{end}]"
-            wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
-            if wide:
-                problems.add(f"{record} [{start}:{end}]", None, wide)
-                continue
-            annotator, odd = _annotator_name(annotator)
-            if odd:
-                report.skip(where, span_record, f"{odd}; span skipped")
-                continue
-            if not (0 <= start < end <= len(document.text)):
-                report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
-                continue
-            if label not in labels:
-                report.skip(where, span_record, f"unknown label {label[:40]!r}")
-                report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
-                continue
-            if (start, end, label, annotator) in present:
-                report.spans_present += 1
-                continue
-            if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
-                report.skip(where, span_record, f"linked to entity {extra['entity_id']!r}, which is not in "
-                                       "the project; skipped")
-                continue
-            old = taken.get(extra.get("id"))
-            if old is not None:
-                report.skip(where, span_record, f"span id {old.id!r} is already used by another span in "
-                                       "the project; skipped")
-                continue
-            present.add((start, end, label, annotator))
-            doc_id = existing.id if existing else 0
-            if plain:
-                if extra or not plain_span(start, end, label, annotator):
-                    return None
-                checked.spans.append((document.uid, {"id": "", "doc_id": doc_id, "start": start, "end": end,
-                                                     "label": label, "annotator": annotator, "created": now,
-                                                     "updated": now, "value": None, "entity_id": None}))
-                continue
-            fields = {k: v for k, v in extra.items() if v is not None}
-            try:
-                checked.spans.append((document.uid, Annotation(doc_id=doc_id, start=start, end=end, label=label,
-                                                               annotator=annotator, **fields)))
-            except ValidationError as exc:
-                problems.add(f"{record} [{start}:{end}]", *first_error(exc))
-        checked.categories.extend((document.uid, *entry)
-                                  for entry in fitting_categories(document.categories, sets, report, where, record))
-        for annotator, status in document.statuses.items():
-            if status != DocumentStatus.DONE.value:
-                continue
-            name, odd = _annotator_name(annotator)
-            odd = too_wide("annotator", name) or odd
-            if odd:
-                report.skip(where, record, f"{odd}; the status 'done' of this annotator skipped")
-            else:
-                checked.statuses.append((document.uid, name))
-    if plain and problems.found:
-        return None
-    return checked
-
-
-def _annotator_name(name: str) -> tuple[str, str | None]:
-    """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
-    one, if it cannot (a control character would reach terminals and file names)."""
-    try:
-        return check_annotator(name, f"annotator {printable(repr(name))}"), None
-    except CuratorError as exc:
-        return name, str(exc)
-
-
-def _add(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
-         entities: list[Entity] = (), facts: list[Fact] = ()) -> None:
-    """Check every document and span of a file, then write them: nothing is written if a
-    record is malformed (``FileRefused``); records that do not fit the project are reported.
-
-    Records are checked without models first (a file of 40,000 spans took most of its
-    import building them); anything those checks are not sure of sends the whole file
-    through the models, so that every problem is found and worded by them."""
-    documents = _merged(documents, report, where)
-    checked = _check(store, documents, where, entities, plain=True)
-    if checked is None:
-        checked = _check(store, documents, where, entities, plain=False)
-    checked.problems.refuse_if_any()
-    report.merge(checked.report)
-    if checked.plain:
-        uids = [row["uid"] for row in checked.documents]
-    else:
-        uids = [document.uid for document in checked.documents]
-    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
-        for entity in entities:
-            store.add_entity(entity)
-        if checked.plain:
-            ids = dict(zip(uids, store.add_document_rows(checked.documents)))
-            written = []
-            for (uid, row), span_id in zip(checked.spans, new_ids(len(checked.spans))):
-                row["id"] = span_id
-                if uid in ids:
-                    row["doc_id"] = ids[uid]
-                written.append(row)
-            store.add_annotation_rows(written)
-        else:
-            ids = dict(zip(uids, store.add_documents(checked.documents)))
-            written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
-            store.add_annotations(written)
-        for uid, annotator in checked.statuses:
-            doc_id = ids.get(uid) or checked.known[uid].id
-            store.set_status(doc_id, annotator, DocumentStatus.DONE)
-        for fact in facts:
-            store.save_fact(fact)
-        for uid, who, set_name, choices in checked.categories:
-            store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
-    report.categories_added += len(checked.categories)
-    report.added += [ids[uid] for uid in uids]
-    report.spans_added += len(written)
 
 
 # -- writers --------------------------------------------------------------------------------
@@ -345,8 +159,9 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
     target = Path(target)
     if fmt not in TOOL_FORMATS:
         raise CuratorError(f"unknown format {fmt!r}")
-    if fmt == "conll" and annotator is None:
-        raise CuratorError("CoNLL holds one layer: choose one annotator's layer, or gold, instead of every layer")
+    if fmt in ("conll", "webanno") and annotator is None:
+        name = "CoNLL" if fmt == "conll" else "WebAnno TSV"
+        raise CuratorError(f"{name} holds one layer: choose one annotator's layer, or gold, instead of every layer")
     if fmt == "labelstudio":
         export_labelstudio(store, target, annotator)
     elif fmt == "doccano":
@@ -355,31 +170,58 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
         export_docbin(store, target, annotator)
     elif fmt == "conll":
         export_conll(store, target, annotator)
+    elif fmt == "prodigy":
+        export_prodigy(store, target, annotator)
+    elif fmt == "webanno":
+        export_webanno(store, target, annotator)
     else:
         raise CuratorError(f"unknown format {fmt!r}")
 
 
-def import_paths(store: Store, paths: list[Path], job: Job | None = None) -> ImportReport:
-    """Import articles and annotated files alike: annotated ones (detected by content) go
-    through the readers above, the rest through the article importer. One report for all."""
+def _files(paths: list[Path]) -> list[Path]:
+    """Every file named, and every file in the folders named (hidden ones left out)."""
+    files = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for root, folders, names in os.walk(path):
+            folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
+            files.extend(Path(root) / name for name in sorted(names) if not name.startswith("."))
+    return files
+
+
+def import_paths(store: Store, paths: list[Path], job: Job | None = None,
+                 suggestion_layer: str | None = None) -> ImportReport:
+    """Import articles and annotated files alike: annotated ones (detected by content, in
+    folders too) go through the readers above, the rest through the article importer. A
+    Label Studio labeling config among them is read first. One report for all."""
     report = ImportReport()
-    annotated: set[Path] = set()
+    articles: list[Path] = []
+    annotated: list[tuple[Path, Sniffed]] = []
+    seen: set[Path] = set()
+    named = {Path(p) for p in paths if not Path(p).is_dir()}
     with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
-        for path in paths:
-            if path in annotated or not path.is_file():
+        for path in _files([Path(p) for p in paths]):
+            if path in seen:
                 continue
-            fmt, parsed = _sniff(path)  # detected once, and a Label Studio file parsed once
-            if fmt is None:
+            seen.add(path)
+            found = _sniff(path) if path.is_file() else None
+            if found is None:
+                if path in named or path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    articles.append(path)
                 continue
-            annotated.add(path)
+            annotated.append((path, found))
+        annotated.sort(key=lambda item: item[1].fmt != "labelstudio-config")
+        for path, found in annotated:
             try:
-                report.merge(import_annotated(store, path, fmt, parsed))
+                report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found))
             except FileRefused as exc:
                 report.problems += exc.problems
             except CuratorError as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
-            del parsed
-    report.merge(import_files(store, [p for p in paths if p not in annotated], job))
+            found.parsed = None
+    report.merge(import_files(store, articles, job))
     return report
 
 

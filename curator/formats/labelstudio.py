@@ -1,5 +1,18 @@
-"""Label Studio tasks JSON, both ways: one task per document, one annotation per annotator
-(``completed_by``), ``labels`` results."""
+"""Label Studio's JSON tasks, both ways.
+
+Read: a project export (a list of tasks), a single task object, tasks with or without the
+``data`` wrapper (Label Studio takes a task without one as its data), ``annotations`` and
+the older ``completions``, ``predictions`` (pre-annotations: suggestions named after their
+``model_version``). The text is the field the project's labeling config names, else
+``data.text``, else the task's only long text field; the choice is reported. What Curator
+cannot represent (relations until the project has relation labels, rectangles, HTML
+regions) is counted and reported, never refusing the file (``labelstudio_results``).
+
+Written: one task per document, one annotation per annotator, ``labels`` and ``choices``
+results. Label Studio's import takes ``completed_by`` only as one of its own user ids
+or e-mails, so the export leaves it out (the importing user is recorded) and names the
+annotator in each result's ``meta``, which Label Studio keeps and exports again.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +25,41 @@ from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    ReadFile,
     categories_by_document,
     load_json,
     new_document,
-    read_choices,
     refuse_invalid,
 )
 from curator.formats.article_files import parse_date
-from curator.formats.boundary import (
-    Problems,
-    describe,
-)
+from curator.formats.boundary import Problems, describe
+from curator.formats.labelstudio_config import TextFields
+from curator.formats.labelstudio_results import ANNOTATOR_KEY, ResultReader
 from curator.formats.outputs import atomic_path
+from curator.formats.reports import ImportProblem
+from curator.formats.span_offsets import UTF16, UTF16_NOTE
 from curator.store import Store
+
+DEFAULT_ANNOTATOR = "label-studio"
+# What a task holds beside its data: never read as the document's text or metadata.
+TASK_KEYS = frozenset({"annotations", "completions", "predictions", "drafts", "id", "meta", "data", "created_at",
+                       "updated_at", "inner_id", "total_annotations", "cancelled_annotations", "total_predictions",
+                       "comment_count", "unresolved_comment_count", "last_comment_updated_at", "project",
+                       "updated_by", "file_upload", "comment_authors", "agreement", "is_labeled", "overlap",
+                       "annotators", "state", "allow_skip"})
+_RESULT_LISTS = ("annotations", "completions")
+_LONG = 40  # characters: a field at least this long, or holding a space, may be an article's text
+
+
+def looks_like_tasks(payload: Any) -> bool:
+    """Whether parsed JSON is Label Studio tasks: a list of them or a single one (one of
+    the first tasks with a ``data`` object, or with annotations, completions or predictions)."""
+    tasks = payload if isinstance(payload, list) else [payload]
+    return any(isinstance(task.get("data"), dict) or any(
+        isinstance(task.get(key), list) and task[key] and all(isinstance(item, dict) and "result" in item
+                                                             for item in task[key])
+        for key in ("annotations", "completions", "predictions"))
+        for task in tasks[:50] if isinstance(task, dict))
 
 
 def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str | None:
@@ -37,76 +72,136 @@ def _annotator_of(record: FieldReader, completed_by: Any, default: str) -> str |
     return record.text(completed_by, "completed_by")
 
 
-def read_labelstudio(path: Path, payload: Any = None) -> list[AnnotatedDocument]:
+def _data_of(task: dict) -> dict:
+    """A task's data: ``task["data"]``, or the task itself when it has none, as Label Studio reads it."""
+    if isinstance(task.get("data"), dict) and task["data"]:
+        return task["data"]
+    return {key: value for key, value in task.items() if key not in (*_RESULT_LISTS, "predictions", "drafts")}
+
+
+def _long_text(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) >= _LONG or any(c.isspace() for c in value.strip())) \
+        and "://" not in value[:12]
+
+
+def _spans_fit(task: dict, text: str) -> bool:
+    """Whether every span result of the task with a ``value.text`` finds it at its offsets in ``text``."""
+    found = False
+    for key in _RESULT_LISTS:
+        for annotation in task.get(key) or []:
+            results = annotation.get("result") if isinstance(annotation, dict) else None
+            for result in results if isinstance(results, list) else []:
+                value = result.get("value") if isinstance(result, dict) else None
+                if isinstance(value, dict) and isinstance(value.get("text"), str) and \
+                        type(value.get("start")) is int and type(value.get("end")) is int:
+                    if text[value["start"]:value["end"]] != value["text"]:
+                        return False
+                    found = True
+    return found
+
+
+def choose_text_field(task: dict, data: dict, fields: TextFields | None) -> tuple[str | None, str]:
+    """The data field holding the task's text, and why it was chosen (for the report)."""
+    named = fields.text_field if fields else None
+    if named is not None and isinstance(data.get(named), str):
+        return named, f"text read from data.{named}, the field the labeling config names"
+    if isinstance(data.get("text"), str):
+        return "text", ""
+    long = [key for key, value in data.items() if key not in TASK_KEYS and _long_text(value)]
+    if len(long) == 1:
+        return long[0], f"text read from data.{long[0]}, the task's only long text field"
+    fitting = [key for key in long if _spans_fit(task, data[key])]
+    if len(fitting) == 1:
+        return fitting[0], f"text read from data.{fitting[0]}, the field its spans' texts are found in"
+    # A word or two, not a path or a link (an image task's "/data/upload/1.jpg" is no text).
+    strings = [key for key, value in data.items() if key not in TASK_KEYS and isinstance(value, str)
+               and " " in value.strip()]
+    if len(strings) == 1 and not long:
+        return strings[0], f"text read from data.{strings[0]}, the task's only text field"
+    return None, ", ".join(f"data.{key}" for key in (long or strings)[:5])
+
+
+def read_labelstudio(path: Path, payload: Any = None, fields: TextFields | None = None,
+                     names: list[str] | None = None) -> ReadFile:
     """Label Studio tasks; raises ``FileRefused`` (nothing read) if any task is malformed.
-    ``payload``: the file's JSON, if it was already read as ``load_json`` reads it."""
+    ``payload``: the file's JSON, if it was already read as ``load_json`` reads it;
+    ``fields``: the binding of the project's labeling config, if it has one; ``names``:
+    each task's name in problems (else "task N")."""
     if payload is None:
         payload = load_json(path)
-    if not isinstance(payload, list):
-        raise CuratorError(f"{path}: a Label Studio export is a list of tasks, not {describe(payload)}")
+    single = isinstance(payload, dict)
+    tasks = [payload] if single else payload
+    if not isinstance(tasks, list):
+        raise CuratorError(f"{path}: a Label Studio export is a list of tasks (or one task), not {describe(payload)}")
     problems = Problems(str(path))
-    documents = []
-    for number, task in enumerate(payload, start=1):
-        record = FieldReader(problems, f"task {number}")
-        data = task.get("data") if isinstance(task, dict) else None
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            record.bad("data.text", "no data.text (a string)")
+    found = ReadFile([], "a single Label Studio task" if single else "a Label Studio JSON export",
+                     relations_word="relation result(s)")
+    chosen: dict[str, int] = {}
+    for number, task in enumerate(tasks, start=1):
+        record = FieldReader(problems, names[number - 1] if names else f"task {number}")
+        if not isinstance(task, dict):
+            record.bad(None, f"is {describe(task)}, not a task object")
             continue
-        meta = record.mapping(data.get("meta"), "data.meta")
-        if meta is None:
-            continue
-        uid = record.uid(meta.get("uid") or data.get("id") or task.get("id"), "data.meta.uid", f"{path.stem}-{number}")
-        fields: dict[str, Any] = {key: record.text(meta.get(key), f"data.meta.{key}", required=False)
-                                  for key in ("title", "source", "url") if meta.get(key) is not None}
-        # Anything else in the task's data or meta is kept as extra metadata.
-        fields["extra"] = {**{k: v for k, v in data.items() if k not in ("text", "meta", "id")},
-                           **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url",
-                                                                          "published")}}
-        if meta.get("published") is not None:  # as Curator's export writes it, or any date the import reads
-            try:
-                fields["published"] = parse_date(meta["published"])
-            except ValueError:
-                fields["extra"]["published"] = meta["published"]  # kept as it was written
-        document = new_document(record, uid, record.text(data["text"], "data.text"), fields)
-        for index, annotation in enumerate(record.items(task.get("annotations"), "annotations")):
-            where = f"annotations.{index}"
+        document = _task_document(path, record, task, fields, number, found, chosen)
+        if document is not None:
+            found.documents.append(document)
+    for why, count in chosen.items():
+        found.warnings.append(ImportProblem(str(path), f"{count:,} task(s): {why}"))
+    problems.refuse_if_any()
+    return found
+
+
+def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFields | None, number: int,
+                   found: ReadFile, chosen: dict[str, int]) -> AnnotatedDocument | None:
+    data = _data_of(task)
+    key, why = choose_text_field(task, data, fields)
+    if key is None:
+        found.skipped.append(ImportProblem(str(path), (f"no text field: its data holds several ({why}) and no "
+                                                       "labeling config names one; import the project's labeling "
+                                                       "config first (curator schema import)") if why else
+                                           "no text: its data holds no text field; skipped", record.name))
+        return None
+    if why:
+        chosen[why] = chosen.get(why, 0) + 1
+    meta = record.mapping(data.get("meta"), "data.meta")
+    if meta is None:
+        return None
+    uid = record.uid(meta.get("uid") or data.get("id") or task.get("id"), "data.meta.uid", f"{path.stem}-{number}")
+    fields_: dict[str, Any] = {name: record.text(meta.get(name), f"data.meta.{name}", required=False)
+                               for name in ("title", "source", "url") if meta.get(name) is not None}
+    # Anything else in the task's data or meta is kept as extra metadata.
+    fields_["extra"] = {**{k: v for k, v in data.items() if k not in (key, "meta", "id")},
+                        **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url", "published")}}
+    if meta.get("published") is not None:  # as Curator's export writes it, or any date the import reads
+        try:
+            fields_["published"] = parse_date(meta["published"])
+        except ValueError:
+            fields_["extra"]["published"] = meta["published"]  # kept as it was written
+    document = new_document(record, uid, record.text(data[key], f"data.{key}"), fields_)
+    results = ResultReader(record, document, found, fields, key)
+    for list_key in _RESULT_LISTS:
+        for index, annotation in enumerate(record.items(task.get(list_key), list_key)):
+            where = f"{list_key}.{index}"
             if not isinstance(annotation, dict):
                 record.bad(where, f"is {describe(annotation)}, not an object")
                 continue
-            annotator = _annotator_of(record, annotation.get("completed_by"), "label-studio")
-            for number_r, result in enumerate(record.items(annotation.get("result"), f"{where}.result")):
-                field = f"{where}.result.{number_r}"
-                if not isinstance(result, dict):
-                    record.bad(field, f"is {describe(result)}, not an object")
-                    continue
-                value = record.mapping(result.get("value"), f"{field}.value", required=True)
-                if value is None:
-                    continue
-                labels = value.get("labels")
-                if labels is None and "choices" in value:  # a document category
-                    choices = read_choices(record, value["choices"], f"{field}.value.choices")
-                    set_name = record.text(result.get("from_name"), f"{field}.from_name")
-                    if choices and set_name and annotator and document:
-                        document.categories.append((annotator, set_name, choices))
-                    continue
-                if labels is None:  # a rating, a text area...: not a span
-                    if document:
-                        document.notes.append(f"{record.name}: {field}: a {str(result.get('type'))[:40]!r} result, "
-                                              "not labels of a span; not imported")
-                    continue
-                if not isinstance(labels, list):
-                    record.bad(f"{field}.value.labels", f"is {describe(labels)}, not a list of labels")
-                    continue
-                span = record.offsets(value.get("start"), value.get("end"),
-                                      (f"{field}.value.start", f"{field}.value.end"))
-                for label in labels:
-                    label = record.text(label, f"{field}.value.labels")
-                    if span and label and annotator and document:
-                        document.spans.append((*span, label, annotator, {}))
-        if document:
-            documents.append(document)
-    problems.refuse_if_any()
-    return documents
+            if annotation.get("was_cancelled") is True or annotation.get("skipped") is True:
+                found.leave_out("cancelled (skipped) annotation(s) not imported")
+                continue
+            annotator = _annotator_of(record, annotation.get("completed_by"), DEFAULT_ANNOTATOR)
+            results.read(annotation.get("result"), f"{where}.result", annotator)
+    for index, prediction in enumerate(record.items(task.get("predictions"), "predictions")):
+        if not isinstance(prediction, dict):  # an export names its predictions by id only
+            found.leave_out("prediction(s) given by id only, without their results, not imported")
+            continue
+        model = prediction.get("model_version")
+        model = model.strip() if isinstance(model, str) and model.strip() else DEFAULT_ANNOTATOR
+        results.read(prediction.get("result"), f"predictions.{index}.result", None, model)
+    if results.placer and results.placer.counts[UTF16]:
+        found.warnings.append(ImportProblem(str(path), f"{results.placer.counts[UTF16]:,} {UTF16_NOTE}", record.name))
+    if isinstance(task.get("drafts"), list) and task["drafts"]:
+        found.leave_out("draft(s) not imported: only submitted annotations are", len(task["drafts"]))
+    return document
 
 
 def export_labelstudio(store: Store, target: Path, annotator: str | None = None) -> None:
@@ -125,11 +220,12 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             "data": {"text": document.text, "meta": {
                 "uid": document.uid, "title": document.title, "source": document.source, "url": document.url,
                 "published": document.published.isoformat() if document.published else None}},
-            "annotations": [{"completed_by": name, "result": [
+            "annotations": [{"result": [
                 {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
-                           "labels": [span.label]}} for span in layer] + [
-                {"from_name": set_name, "to_name": "text", "type": "choices", "value": {"choices": choices}}
+                           "labels": [span.label]}, "meta": {ANNOTATOR_KEY: name}} for span in layer] + [
+                {"from_name": set_name, "to_name": "text", "type": "choices", "value": {"choices": choices},
+                 "meta": {ANNOTATOR_KEY: name}}
                 for set_name, choices in chosen.get(name, {}).items()]}
                 for name, layer in by_annotator.items()],
         })

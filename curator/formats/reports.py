@@ -70,8 +70,10 @@ class ImportReport:
     spans_present: int = 0
     entities_added: int = 0
     categories_added: int = 0
+    suggestions_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     undated: list[str] = field(default_factory=list)  # uids of documents added with no date found
+    read_as: list[tuple[str, str]] = field(default_factory=list)  # (file, what it was taken for)
     annotator: str = ""
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
@@ -89,6 +91,8 @@ class ImportReport:
         self.spans_present += other.spans_present
         self.entities_added += other.entities_added
         self.categories_added += other.categories_added
+        self.suggestions_added += other.suggestions_added
+        self.read_as += other.read_as
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.undated += other.undated
@@ -111,10 +115,21 @@ class ImportReport:
             parts.append(f"{self.entities_added} entit(ies) added")
         if self.categories_added:
             parts.append(f"{self.categories_added} document categor(ies) set")
+        if self.suggestions_added:
+            parts.append(f"{self.suggestions_added} suggestion(s) added")
         if self.undated:
             names = ", ".join(self.undated[:3]) + (f" and {len(self.undated) - 3:,} more" if len(self.undated) > 3 else "")
             parts.append(f"{len(self.undated):,} without a date ({names}): relative dates in them stay unresolved "
                          "until their date is set")
         if self.problems:
             parts.append(f"{self.problems.total:,} problem(s)")
-        return (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
+        return self._files_read() + (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
+
+    def _files_read(self) -> str:
+        """What each annotated file was taken for ("tasks.json read as a Label Studio JSON export. ")."""
+        by_kind: dict[str, list[str]] = {}
+        for file, kind in self.read_as:
+            by_kind.setdefault(kind, []).append(file.replace("\\", "/").rsplit("/", 1)[-1])
+        said = [f"{', '.join(files)} read as {kind}" if len(files) <= 3 else f"{len(files):,} files read as {kind}"
+                for kind, files in by_kind.items()]
+        return "; ".join(said) + ". " if said else ""

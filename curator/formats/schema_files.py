@@ -98,18 +98,26 @@ def read_schema(path: str | Path) -> tuple[LabelSchema, str]:
 
 
 def read_doccano_labels(path: Path, data: list) -> LabelSchema:
-    """doccano's label export: ``[{"text": "PER", "background_color": "#...", "suffix_key": "p"}, ...]``."""
-    labels = []
+    """doccano's label export: ``[{"text": "PER", "background_color": "#...", "suffix_key": "p"}, ...]``.
+    Labels whose ``task_type`` is ``Category`` (a classification's) are the choices of a
+    category set named ``category`` (several may be chosen, as doccano allows by default)."""
+    labels, choices = [], []
     for index, raw in enumerate(data):
         name = raw.get("text") if isinstance(raw, dict) else None
         if not isinstance(name, str):
             raise DataError(f"{path}: label {index + 1}: no \"text\" naming it")
+        if raw.get("task_type") == "Category":
+            key = raw.get("suffix_key")
+            key = key.upper() if isinstance(key, str) and len(key) == 1 and key.upper() not in RESERVED_KEYS else None
+            choices.append({"name": name, "key": key})
+            continue
         try:
             labels.append(label_named(name, index, raw.get("background_color")))
         except ValidationError as exc:
             raise DataError(f"{path}: label {name[:40]!r}: not a usable label name (a letter, then letters, digits, "
                             "_ or -, at most 40)") from exc
-    return _model(path, {"labels": [label.model_dump() for label in labels]})
+    categories = [{"name": "category", "multiple": True, "choices": choices}] if choices else []
+    return _model(path, {"labels": [label.model_dump() for label in labels], "categories": categories})
 
 
 def read_label_studio_config(path: Path, text: str) -> LabelSchema:

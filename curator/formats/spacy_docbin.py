@@ -1,4 +1,12 @@
-"""spaCy DocBin files, both ways (optional: pip install 'curator[spacy]')."""
+"""spaCy DocBin files, both ways (optional: pip install 'curator[spacy]').
+
+Read: the spans of ``doc.ents`` and of every span group (a span in several is read once),
+or, in a file Curator wrote, exactly the spans it wrote (offsets and annotators kept in
+``doc.user_data``); ``doc.cats`` scored 0.5 or more as categories.
+
+Written: every span in ``doc.spans["sc"]`` (overlaps kept), and the spans that do not
+overlap in ``doc.ents`` too, so that ``spacy debug data`` and an NER pipeline's training
+see the labels; categories in ``doc.cats`` under the names the peers use."""
 
 from __future__ import annotations
 
@@ -8,11 +16,12 @@ from typing import Any
 
 from curator.errors import CuratorError
 from curator.formats.annotated import (
-    AnnotatedDocument,
     FieldReader,
+    ReadFile,
     categories_by_document,
     category_entry,
     new_document,
+    peer_category_names,
     read_choices,
     refuse_invalid,
 )
@@ -34,10 +43,13 @@ def export_docbin(store: Store, target: str | Path, annotator: str | None = None
         raise CuratorError("spaCy is not installed: pip install 'curator[spacy]'") from exc
     target = Path(target)
     refuse_invalid(store, target, annotator)
+    from spacy.util import filter_spans
+
     nlp = spacy.blank("xx")
     docbin = DocBin(store_user_data=True)
     widened = []
     categories = categories_by_document(store, annotator)
+    named = peer_category_names(store.label_schema.categories)
     for document, spans in store.iter_documents_with_annotations(annotator):
         doc = nlp.make_doc(document.text)
         chosen = categories.get(document.id, {})
@@ -47,7 +59,8 @@ def export_docbin(store: Store, target: str | Path, annotator: str | None = None
         for who in sorted(chosen)[:1]:
             for set_name, choices in chosen[who].items():
                 for option in (schema_sets[set_name].names if set_name in schema_sets else choices):
-                    doc.cats[f"{set_name}:{option}"] = 1.0 if option in choices else 0.0
+                    doc.cats[named.get((set_name, option), f"{set_name}:{option}")] = \
+                        1.0 if option in choices else 0.0
         doc.user_data["curator_categories"] = [[who, set_name, choices] for who, sets in sorted(chosen.items())
                                                for set_name, choices in sets.items()]
         group = []
@@ -58,6 +71,7 @@ def export_docbin(store: Store, target: str | Path, annotator: str | None = None
                 widened.append(f"{document.uid} [{span.start}:{span.end}] {span.label}")
             group.append(made)
         doc.spans[SPAN_KEY] = group
+        doc.ents = filter_spans(group)  # the longest of overlapping spans, then the first
         doc.user_data["curator_uid"] = document.uid
         doc.user_data["curator_annotators"] = [span.annotator for span in spans]
         # Exact offsets too, so spans off spaCy's token boundaries come back unchanged.
@@ -85,7 +99,7 @@ def _unpacks_within(data: bytes, limit: int) -> bool:
     return size <= limit
 
 
-def read_docbin(path: Path) -> list[AnnotatedDocument]:
+def read_docbin(path: Path) -> ReadFile:
     """A spaCy DocBin's documents and spans (exact offsets and annotators from ``user_data``
     when Curator wrote them); raises ``FileRefused`` if anything in it is malformed."""
     try:
@@ -106,10 +120,14 @@ def read_docbin(path: Path) -> list[AnnotatedDocument]:
         raise CuratorError(f"{path}: not a spaCy DocBin ({type(exc).__name__}: {str(exc)[:200]})") from exc
     problems = Problems(str(path))
     documents = []
+    seen: dict[str, int] = {}
     for number, doc in enumerate(docs, start=1):
         record = FieldReader(problems, f"doc {number}")
         user_data = doc.user_data if isinstance(doc.user_data, dict) else {}
-        spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else list(doc.ents)
+        if "curator_offsets" in user_data and SPAN_KEY in doc.spans:
+            spans = list(doc.spans[SPAN_KEY])  # Curator's own: exactly what it wrote
+        else:
+            spans = _every_span(doc, seen)
         annotators = record.items(_listed(user_data.get("curator_annotators")), "user_data.curator_annotators")
         offsets = record.items(_listed(user_data.get("curator_offsets")), "user_data.curator_offsets")
         if bad_text(doc.text):
@@ -154,7 +172,21 @@ def read_docbin(path: Path) -> list[AnnotatedDocument]:
         if document:
             documents.append(document)
     problems.refuse_if_any()
-    return documents
+    where = ", ".join(f"{name} ({count:,})" for name, count in seen.items())
+    return ReadFile(documents, "a spaCy DocBin" + (f": spans from {where}" if where else ""))
+
+
+def _every_span(doc: Any, seen: dict[str, int]) -> list:
+    """The spans of ``doc.ents`` and of every span group, each (offsets and label) once."""
+    spans, kept = [], set()
+    for name, group in [("doc.ents", doc.ents), *((f"doc.spans[{key!r}]", doc.spans[key]) for key in doc.spans)]:
+        for span in group:
+            key = (span.start_char, span.end_char, span.label_)
+            if key not in kept:
+                kept.add(key)
+                spans.append(span)
+                seen[name] = seen.get(name, 0) + 1
+    return spans
 
 
 def _listed(value: Any) -> Any:

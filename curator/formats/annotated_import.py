@@ -1,0 +1,298 @@
+"""Writing what a reader found in another tool's file into a project: documents (one per
+id: doccano writes a line per annotator), spans, statuses, categories and a model's
+suggestions, checked whole against the project before anything is written; what does not
+fit is reported and skipped. Relations are reported until the project has relation
+labels; what the file holds that Curator leaves out is reported by kind and count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from curator.domain.models import (
+    Annotation,
+    Document,
+    DocumentStatus,
+    Entity,
+    Fact,
+    Suggestion,
+    new_ids,
+    plain_document,
+    plain_span,
+    utc_now,
+)
+from curator.domain.names import check_annotator, printable
+from curator.errors import CuratorError
+from curator.formats.annotated import (
+    AnnotatedDocument,
+    ReadFile,
+    first_error,
+    fitting_categories,
+)
+from curator.formats.boundary import Problems, too_wide
+from curator.formats.reports import ImportProblem, ImportReport
+from curator.store import Store
+
+RELATIONS_NOTE = "not imported: this project has no relation labels"
+
+
+def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
+    """One document per id (doccano writes a line per annotator); a second text under one id is skipped."""
+    by_uid: dict[str, AnnotatedDocument] = {}
+    for document in documents:
+        first = by_uid.setdefault(document.uid, document)
+        if first is document:
+            continue
+        if first.text != document.text:
+            report.skip(where, f"document {document.uid!r}", "appears again with a different text; "
+                                   "the second is skipped")
+            continue
+        first.spans.extend(document.spans)
+        first.statuses.update(document.statuses)
+        first.notes.extend(document.notes)
+        first.categories.extend(document.categories)
+        first.suggestions.extend(document.suggestions)
+        first.relations.extend(document.relations)
+    return list(by_uid.values())
+
+
+@dataclass
+class _Checked:
+    """What a file's records come to once checked: the documents and spans to write (as
+    models, or as plain rows when ``plain``), statuses, categories, and what was reported."""
+
+    plain: bool
+    report: ImportReport = field(default_factory=ImportReport)
+    problems: Problems | None = None
+    documents: list = field(default_factory=list)  # Document, or the columns of one
+    spans: list[tuple[str, Any]] = field(default_factory=list)  # (document uid, Annotation or its columns)
+    statuses: list[tuple[str, str]] = field(default_factory=list)
+    categories: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
+    known: dict[str, Document] = field(default_factory=dict)  # the file's documents already in the project
+
+
+def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
+           plain: bool) -> _Checked | None:
+    """Check every document and span of a file against the project; nothing is written.
+
+    ``plain``: without models, by the models' checks written out by hand
+    (``plain_document``, ``plain_span``), giving rows; None at the first record they are
+    not sure of, or if anything is malformed, and the caller checks again with the models,
+    which decide and word every problem. Both give the same result where both answer."""
+    checked = _Checked(plain, problems=Problems(where))
+    report, problems = checked.report, checked.problems
+    labels = set(store.label_schema.names)
+    sets = {category.name: category for category in store.label_schema.categories}
+    taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
+    entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
+    # Looked up in batches, not a query per document: the documents already in the project
+    # and the spans they hold.
+    known = checked.known = store.documents_by_uid(d.uid for d in documents)
+    held = {document.id: spans for document, spans in
+            store.documents_with_annotations([document.id for document in known.values()])}
+    now = utc_now()
+    for document in documents:
+        record = f"document {document.uid!r}"
+        for note in document.notes:
+            report.skip(where, record, note)
+        existing = known.get(document.uid)
+        if existing is not None and existing.text != document.text:
+            report.skip(where, record, "a different text with this id is "
+                                   "already in the project; skipped")
+            continue
+        if existing is None:
+            if too_wide("source", document.meta.get("source")):
+                problems.add(record, "source", too_wide("source", document.meta["source"]))
+                continue
+            fields = {k: v for k, v in document.meta.items() if v is not None
+                      and k in ("title", "source", "url", "published", "extra")}
+            if plain:
+                row = plain_document(document.uid, document.text, where, fields)
+                if row is None:
+                    return None
+                checked.documents.append(row)
+            else:
+                try:
+                    checked.documents.append(Document(uid=document.uid, text=document.text, origin=where, **fields))
+                except ValidationError as exc:
+                    problems.add(record, *first_error(exc))
+                    continue
+            present: set[tuple] = set()
+        else:
+            present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
+        for start, end, label, annotator, extra in document.spans:
+            span_record = f"{record} [{start}:{end}]"
+            wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
+            if wide:
+                problems.add(f"{record} [{start}:{end}]", None, wide)
+                continue
+            annotator, odd = _annotator_name(annotator)
+            if odd:
+                report.skip(where, span_record, f"{odd}; span skipped")
+                continue
+            if not (0 <= start < end <= len(document.text)):
+                report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
+                continue
+            if label not in labels:
+                report.skip(where, span_record, f"unknown label {label[:40]!r}")
+                report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
+                continue
+            if (start, end, label, annotator) in present:
+                report.spans_present += 1
+                continue
+            if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
+                report.skip(where, span_record, f"linked to entity {extra['entity_id']!r}, which is not in "
+                                       "the project; skipped")
+                continue
+            old = taken.get(extra.get("id"))
+            if old is not None:
+                report.skip(where, span_record, f"span id {old.id!r} is already used by another span in "
+                                       "the project; skipped")
+                continue
+            present.add((start, end, label, annotator))
+            doc_id = existing.id if existing else 0
+            if plain:
+                if extra or not plain_span(start, end, label, annotator):
+                    return None
+                checked.spans.append((document.uid, {"id": "", "doc_id": doc_id, "start": start, "end": end,
+                                                     "label": label, "annotator": annotator, "created": now,
+                                                     "updated": now, "value": None, "entity_id": None}))
+                continue
+            fields = {k: v for k, v in extra.items() if v is not None}
+            try:
+                checked.spans.append((document.uid, Annotation(doc_id=doc_id, start=start, end=end, label=label,
+                                                               annotator=annotator, **fields)))
+            except ValidationError as exc:
+                problems.add(f"{record} [{start}:{end}]", *first_error(exc))
+        checked.categories.extend((document.uid, *entry)
+                                  for entry in fitting_categories(document.categories, sets, report, where, record))
+        for annotator, status in document.statuses.items():
+            if status != DocumentStatus.DONE.value:
+                continue
+            name, odd = _annotator_name(annotator)
+            odd = too_wide("annotator", name) or odd
+            if odd:
+                report.skip(where, record, f"{odd}; the status 'done' of this annotator skipped")
+            else:
+                checked.statuses.append((document.uid, name))
+    if plain and problems.found:
+        return None
+    return checked
+
+
+def _annotator_name(name: str) -> tuple[str, str | None]:
+    """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
+    one, if it cannot (a control character would reach terminals and file names)."""
+    try:
+        return check_annotator(name, f"annotator {printable(repr(name))}"), None
+    except CuratorError as exc:
+        return name, str(exc)
+
+
+def add_documents(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
+                  entities: list[Entity] = (), facts: list[Fact] = (), suggestion_layer: str | None = None) -> None:
+    """Check every document and span of a file, then write them: nothing is written if a
+    record is malformed (``FileRefused``); records that do not fit the project are reported.
+
+    Records are checked without models first (a file of 40,000 spans took most of its
+    import building them); anything those checks are not sure of sends the whole file
+    through the models, so that every problem is found and worded by them."""
+    documents = _merged(documents, report, where)
+    checked = _check(store, documents, where, entities, plain=True)
+    if checked is None:
+        checked = _check(store, documents, where, entities, plain=False)
+    checked.problems.refuse_if_any()
+    report.merge(checked.report)
+    suggestions = _suggestions(store, documents, checked, report, where, suggestion_layer)
+    if checked.plain:
+        uids = [row["uid"] for row in checked.documents]
+    else:
+        uids = [document.uid for document in checked.documents]
+    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+        for entity in entities:
+            store.add_entity(entity)
+        if checked.plain:
+            ids = dict(zip(uids, store.add_document_rows(checked.documents)))
+            written = []
+            for (uid, row), span_id in zip(checked.spans, new_ids(len(checked.spans))):
+                row["id"] = span_id
+                if uid in ids:
+                    row["doc_id"] = ids[uid]
+                written.append(row)
+            store.add_annotation_rows(written)
+        else:
+            ids = dict(zip(uids, store.add_documents(checked.documents)))
+            written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
+            store.add_annotations(written)
+        for uid, annotator in checked.statuses:
+            doc_id = ids.get(uid) or checked.known[uid].id
+            store.set_status(doc_id, annotator, DocumentStatus.DONE)
+        for fact in facts:
+            store.save_fact(fact)
+        for uid, who, set_name, choices in checked.categories:
+            store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
+        store.add_suggestions([s.model_copy(update={"doc_id": ids[uid]}) if uid in ids else s
+                               for uid, s in suggestions])
+    report.suggestions_added += len(suggestions)
+    report.categories_added += len(checked.categories)
+    report.added += [ids[uid] for uid in uids]
+    report.spans_added += len(written)
+
+
+
+
+def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Checked, report: ImportReport,
+                 where: str, layer: str | None) -> list[tuple[str, Suggestion]]:
+    """The pre-annotations of a file (a model's predictions) that fit the project, as
+    suggestions in ``layer`` (the importing user's), each named after its model; the ones
+    the layer holds already are left as they are (accepted or rejected ones too)."""
+    written = {row["uid"] if checked.plain else row.uid for row in checked.documents} | set(checked.known)
+    wanted = [d for d in documents if d.suggestions and d.uid in written
+              and (d.uid not in checked.known or checked.known[d.uid].text == d.text)]
+    if not wanted:
+        return []
+    layer = layer or _importing_user()
+    labels = set(store.label_schema.names)
+    found = []
+    for document in wanted:
+        existing = checked.known.get(document.uid)
+        held = {(s.start, s.end, s.label) for s in store.suggestions_for(existing.id, layer)} if existing else set()
+        for start, end, label, model in document.suggestions:
+            record = f"document {document.uid!r} [{start}:{end}]"
+            if not (0 <= start < end <= len(document.text)):
+                report.skip(where, record, f"suggestion is outside the text (length {len(document.text)})")
+            elif label not in labels:
+                report.skip(where, record, f"unknown label {label[:40]!r} (a suggestion)")
+                report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
+            elif len(model) > 40:
+                report.skip(where, record, f"model name {model[:40]!r}... is longer than 40 characters; "
+                                           "suggestion skipped")
+            elif (start, end, label) not in held:
+                held.add((start, end, label))
+                found.append((document.uid, Suggestion(doc_id=existing.id if existing else 0, start=start, end=end,
+                                                       label=label, annotator=layer, source=model)))
+    return found
+
+
+def _importing_user() -> str:
+    """Whose suggestion layer a file's pre-annotations go to when no one is named: the user's."""
+    from curator.project import (
+        Settings,  # (the user's settings: only when a file has suggestions)
+    )
+
+    return Settings().annotator
+
+
+def report_read(found: ReadFile, report: ImportReport, where: str, documents: list[AnnotatedDocument]) -> None:
+    """What a reader says beside its documents, into the report: what the file was taken for,
+    what it holds that was left out (by kind and count), caveats and skipped records."""
+    report.read_as.append((where, found.kind))
+    relations = sum(len(document.relations) for document in documents)
+    if relations:
+        report.warnings.append(ImportProblem(where, f"{relations:,} {found.relations_word} {RELATIONS_NOTE}"))
+    for what, count in sorted(found.left_out.items(), key=lambda item: -item[1]):
+        report.warnings.append(ImportProblem(where, f"{count:,} {what}"))
+    report.warnings += found.warnings
+    report.problems += found.skipped

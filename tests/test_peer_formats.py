@@ -1,0 +1,313 @@
+"""What the peers' files need beyond their counts (``test_peer_files``): a Label Studio
+labeling config naming the text field, detection by content whatever the name, CoNLL
+exported with the tokens and columns it came with, spaCy's entities both ways (``spacy
+debug data`` on the export), doccano's category labels, UTF-16 offsets, and relations kept
+out of the documents' metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.cli import main
+from curator.domain.models import Annotation, Document
+from curator.domain.schema import CategorySet, Choice, LabelSchema
+from curator.formats.interop import (
+    detect,
+    export_interop,
+    import_annotated,
+    import_paths,
+)
+from curator.formats.schema_files import label_named, read_schema
+from curator.formats.span_offsets import SpanPlacer, Utf16Index
+from curator.store import Store
+
+PEERS = Path(__file__).parent / "data" / "peers"
+
+
+def project(location: Path, labels=("PER", "ORG", "LOC", "MISC"), categories: dict | None = None) -> Store:
+    store = Store.create(location)
+    store.save_schema(LabelSchema(labels=[label_named(name, n) for n, name in enumerate(labels)],
+                                  categories=[CategorySet(name=name, choices=[Choice(name=c) for c in choices])
+                                              for name, choices in (categories or {}).items()]))
+    return store
+
+
+def spans_of(store: Store) -> list[tuple]:
+    return sorted((d.uid, d.text[a.start:a.end], a.label, a.annotator)
+                  for d, layer in store.iter_documents_with_annotations() for a in layer)
+
+
+# -- Label Studio ---------------------------------------------------------------------------
+
+
+def test_the_labeling_config_imported_beside_the_tasks_names_their_text_field(tmp_path):
+    store = project(tmp_path / "p")
+    report = import_paths(store, [PEERS / "labelstudio/ner_field.json", PEERS / "labelstudio/ner_config.xml"])
+    reasons = [w.reason for w in report.warnings]
+    assert "2 task(s): text read from data.ner, the field the labeling config names" in reasons
+    assert any("the text of its tasks is data.ner" in reason for reason in reasons)  # the config, read first
+    assert len(spans_of(store)) == 4
+
+
+def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsys):
+    """Two long text fields and no spans to tell them apart: skipped and said, until the
+    project's labeling config names the field."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"headline": "Steppe Rail opens a line to Shymkent",
+                                           "story": "The new tram line in Shymkent carried its first riders today."}}]))
+    store = project(tmp_path / "p")
+    report = import_annotated(store, tasks)
+    assert store.document_count() == 0
+    assert ["no text field: its data holds several (data.headline, data.story)" in p.reason
+            for p in report.problems] == [True]
+    store.close()
+    config = tmp_path / "config.xml"
+    config.write_text('<View><Labels name="label" toName="body"><Label value="LOC"/></Labels>'
+                      '<Text name="title" value="$headline"/><Text name="body" value="$story"/></View>')
+    assert main(["schema", "import", str(tmp_path / "p"), str(config)]) == 0
+    assert "the text of its tasks is data.story" in capsys.readouterr().out
+    assert main(["import", str(tmp_path / "p"), str(tasks)]) == 0
+    out = capsys.readouterr()
+    assert "tasks.json read as a Label Studio JSON export" in out.out
+    assert "text read from data.story, the field the labeling config names" in out.err
+    with Store.open(tmp_path / "p") as again:
+        [document] = again.iter_documents()
+        assert document.text.startswith("The new tram line") and document.extra["headline"].startswith("Steppe")
+
+
+def test_the_spans_tell_which_of_two_long_fields_is_the_text(tmp_path):
+    body = "Heavy snow closed the road between Taraz and Bishkek for two days."
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"summary": "Snow closes a road for two whole days", "body": body},
+                                  "annotations": [{"result": [{"type": "labels", "value": {
+                                      "start": 35, "end": 40, "text": "Taraz", "labels": ["LOC"]}}]}]}]))
+    store = project(tmp_path / "p")
+    report = import_annotated(store, tasks)
+    assert spans_of(store) == [("tasks-1", "Taraz", "LOC", "label-studio")]
+    assert [w.reason for w in report.warnings] == [
+        "1 task(s): text read from data.body, the field its spans' texts are found in"]
+
+
+def test_relations_stay_out_of_the_documents_metadata(tmp_path):
+    store = project(tmp_path / "p")
+    import_paths(store, [PEERS / "labelstudio/relation_extraction.json", PEERS / "doccano/relation_extraction.jsonl"])
+    for document in store.iter_documents():
+        assert not {"relations", "annotations", "entities"} & set(document.extra), document.extra
+
+
+def test_the_export_names_annotators_where_label_studio_keeps_them(annotated_sample, tmp_path):
+    export_interop(annotated_sample, tmp_path / "tasks.json", "labelstudio")
+    tasks = json.loads((tmp_path / "tasks.json").read_text())
+    annotations = [a for task in tasks for a in task["annotations"]]
+    assert all("completed_by" not in a for a in annotations)  # Label Studio takes only its own user ids there
+    assert {r["meta"]["curator_annotator"] for a in annotations for r in a["result"]} == {"aigerim", "daniyar"}
+
+
+def test_label_studio_tasks_with_other_suffixes_and_folders_are_found_by_content(tmp_path):
+    folder = tmp_path / "export" / "nested"
+    folder.mkdir(parents=True)
+    shutil.copy(PEERS / "labelstudio/completions.json", folder / "result")  # no suffix at all
+    shutil.copy(PEERS / "conll/news.testa", folder / "dev.txt")  # CoNLL-2003 as distributed
+    (folder / "article.txt").write_text("Astana, 5 March 2024 - Steppe Rail opened a line.", encoding="utf-8")
+    store = project(tmp_path / "p", ("PER", "ORG", "LOC", "MISC", "QUANTITY"))
+    report = import_paths(store, [tmp_path / "export"])
+    assert sorted(kind for _file, kind in report.read_as) == ["CoNLL (-DOCSTART- documents)",
+                                                               "a Label Studio JSON export"]
+    assert sorted(d.uid for d in store.iter_documents()) == ["1", "article", "dev-1", "dev-2"]
+    assert detect(folder / "article.txt") is None
+
+
+# -- CoNLL ------------------------------------------------------------------------------------
+
+
+def test_conll_comes_back_with_its_tokens_and_columns(tmp_path):
+    store = project(tmp_path / "p")
+    import_paths(store, [PEERS / "conll/news.testa"])
+    export_interop(store, tmp_path / "again.conll", "conll", "conll")
+    original = (PEERS / "conll/news.testa").read_text(encoding="utf-8").split("\n")
+    again = (tmp_path / "again.conll").read_text(encoding="utf-8").split("\n")
+    assert [line for line in again if line] == [line for line in original if line]
+    assert "1996-08-30 CD I-NP O" in again  # its own token, not 1996 - 08 - 30
+
+
+def test_a_stray_byte_order_mark_line_does_not_refuse_the_corpus(tmp_path):
+    path = tmp_path / "wnut.dev"
+    path.write_text("Kairat\tB-group\nwins\tO\n\n\ufeff\nAstana\tB-location\nrain\tO\n\n", encoding="utf-8")
+    store = project(tmp_path / "p", ("group", "location"))
+    report = import_paths(store, [path])
+    assert spans_of(store) == [("wnut-1", "Kairat", "group", "conll"), ("wnut-2", "Astana", "location", "conll")]
+    assert [w.reason for w in report.warnings] == [
+        "1 line(s) held only a byte order mark or zero-width characters, or one before -DOCSTART- (lines 4): "
+        "read as blank, or as -DOCSTART-"]
+
+
+def test_bioes_tags_make_the_same_spans(tmp_path):
+    path = tmp_path / "tags.conll"
+    path.write_text("Bolat S-PER\nand O\nAstyk B-ORG\nHolding E-ORG\nof O\nAral B-LOC\nSea L-LOC\n", encoding="utf-8")
+    store = project(tmp_path / "p")
+    import_annotated(store, path)
+    assert spans_of(store) == [("tags-1", "Aral Sea", "LOC", "conll"), ("tags-1", "Astyk Holding", "ORG", "conll"),
+                               ("tags-1", "Bolat", "PER", "conll")]
+
+
+# -- doccano ----------------------------------------------------------------------------------
+
+
+def test_doccano_category_labels_become_category_choices(tmp_path):
+    schema, what = read_schema(PEERS / "doccano/labels.json")
+    assert what == "doccano label export"
+    assert [label.name for label in schema.labels] == ["PER"]
+    [category] = schema.categories
+    assert (category.name, category.multiple, category.names) == ("category", True, ["positive", "negative"])
+    assert [choice.key for choice in category.choices] == ["P", None]  # n is the window's (next suggestion)
+
+
+# -- spaCy ----------------------------------------------------------------------------------
+
+
+def test_spacy_entities_and_every_span_group_are_read(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin, Span
+
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("Aidana Seitkali met Marat Ospanov at the Turan Logistics depot in Karaganda.")
+    doc.ents = [Span(doc, 0, 2, "PER"), Span(doc, 3, 5, "PER"), Span(doc, 11, 12, "LOC")]
+    doc.spans["sc"] = [Span(doc, 0, 2, "PER"), Span(doc, 7, 9, "ORG")]  # one of them an entity too
+    doc.spans["places"] = [Span(doc, 7, 10, "LOC")]
+    doc.cats = {"logistics": 0.9, "sport": 0.1}
+    bin_ = DocBin(docs=[doc])
+    bin_.to_disk(tmp_path / "corpus.spacy")
+    store = project(tmp_path / "p", categories={"topic": ["logistics", "sport"]})
+    report = import_paths(store, [tmp_path / "corpus.spacy"])
+    assert spans_of(store) == [
+        ("corpus-1", "Aidana Seitkali", "PER", "spacy"), ("corpus-1", "Karaganda", "LOC", "spacy"),
+        ("corpus-1", "Marat Ospanov", "PER", "spacy"), ("corpus-1", "Turan Logistics", "ORG", "spacy"),
+        ("corpus-1", "Turan Logistics depot", "LOC", "spacy")]
+    assert report.read_as == [(str(tmp_path / "corpus.spacy"), "a spaCy DocBin: spans from doc.ents (3), "
+                                                                "doc.spans['sc'] (1), doc.spans['places'] (1)")]
+    assert [(who, name, choices) for _d, who, name, choices in store.category_rows(None)] == [
+        ("spacy", "topic", ["logistics"])]
+
+
+def test_the_docbin_export_has_entities_and_peer_category_names(annotated_sample, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    annotated_sample.save_schema(annotated_sample.label_schema.with_category(
+        CategorySet(name="topic", choices=[Choice(name="trade"), Choice(name="energy")])))
+    first = next(annotated_sample.iter_documents())
+    annotated_sample.set_categories(first.id, "aigerim", "topic", ["trade"])
+    export_interop(annotated_sample, tmp_path / "out.spacy", "spacy", "aigerim")
+    docs = list(DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("xx").vocab))
+    spans = sum(len(layer) for _d, layer in annotated_sample.iter_documents_with_annotations("aigerim"))
+    assert all(doc.ents for doc in docs) and sum(len(doc.ents) for doc in docs) <= spans
+    assert sum(len(doc.spans["sc"]) for doc in docs) == spans
+    assert docs[0].cats == {"trade": 1.0, "energy": 0.0}  # the names a classifier is trained on
+
+
+def test_spacy_debug_data_finds_the_ner_labels_of_the_export(annotated_sample, tmp_path):
+    pytest.importorskip("spacy")
+    export_interop(annotated_sample, tmp_path / "train.spacy", "spacy", "aigerim")
+    config = tmp_path / "config.cfg"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(config), "--lang", "xx", "--pipeline",
+                    "ner", "--force"], check=True, capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "spacy", "debug", "data", str(config), "--paths.train",
+                          str(tmp_path / "train.spacy"), "--paths.dev", str(tmp_path / "train.spacy")],
+                         capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    labels = {a.label for _d, layer in annotated_sample.iter_documents_with_annotations("aigerim") for a in layer}
+    counted = re.search(r"(\d+) label\(s\)", run.stdout)
+    assert counted and int(counted.group(1)) == len(labels), run.stdout[-2000:]
+
+
+# -- Prodigy and WebAnno TSV, written and read back -----------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "name", "layer"), [("prodigy", "out.jsonl", None), ("webanno", "out.zip", "aigerim"),
+                                                    ("webanno", "emoji.tsv", "aigerim")])
+def test_prodigy_and_webanno_exports_read_back_exactly(annotated_sample, tmp_path, fmt, name, layer):
+    source = annotated_sample
+    if name == "emoji.tsv":  # a single document: a plain TSV file, named after it
+        source = Store.create(tmp_path / "one")
+        [doc_id] = source.add_documents([Document(uid="emoji", text="\n  Fans 🎉 cheered Nurlan Bekov\tin Astana.\r\n")])
+        source.add_annotations([Annotation(doc_id=doc_id, start=17, end=29, label="PERSON", annotator="aigerim"),
+                                Annotation(doc_id=doc_id, start=17, end=23, label="PERSON", annotator="aigerim"),
+                                Annotation(doc_id=doc_id, start=33, end=39, label="LOCATION", annotator="aigerim")])
+    export_interop(source, tmp_path / name, fmt, layer)
+    assert detect(tmp_path / name) in (fmt, f"{fmt}-zip")
+    other = Store.create(tmp_path / "other")
+    report = import_annotated(other, tmp_path / name)
+    assert report.problems == []
+    expected = sorted((d.uid, d.text, a.start, a.end, a.label) for d, spans in
+                      source.iter_documents_with_annotations(layer) for a in spans)
+    assert sorted((d.uid, d.text, a.start, a.end, a.label) for d, spans in other.iter_documents_with_annotations()
+                  for a in spans) == expected
+
+
+def test_webanno_needs_one_layer_and_a_zip_for_several_documents(annotated_sample, tmp_path, capsys):
+    location = str(annotated_sample.location)
+    assert main(["export", location, "--format", "webanno", "-o", str(tmp_path / "x.zip")]) == 2
+    assert "WebAnno TSV holds one layer" in capsys.readouterr().err
+    assert main(["export", location, "--format", "webanno", "--layer", "aigerim", "-o", str(tmp_path / "x.tsv")]) == 2
+    assert "export to a .zip" in capsys.readouterr().err
+    assert not (tmp_path / "x.tsv").exists()
+
+
+# -- offsets ----------------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\U0001F389", "\u00e9", "\U0001D400", "\n", "Қ"]), max_size=40))
+def test_utf16_offsets_convert_both_ways(text):
+    index = Utf16Index(text)
+    for position in range(len(text) + 1):
+        assert index.to_index(index.to_units(position)) == position
+        assert index.to_units(position) == len(text[:position].encode("utf-16-le")) // 2
+    inside = [index.to_units(i) + 1 for i, c in enumerate(text) if ord(c) > 0xFFFF]
+    assert all(index.to_index(units) is None for units in inside)  # the middle of a surrogate pair
+
+
+def test_a_span_placed_by_its_text():
+    text = "Fans 🎉 cheered Nurlan Bekov"
+    placer = SpanPlacer(text)
+    assert placer.place(16, 28, "Nurlan Bekov") == (15, 27)  # counted in UTF-16
+    assert placer.place(15, 27, "Nurlan Bekov") == (15, 27)  # counted in characters
+    assert placer.place(0, 4, "Crowds") is None
+    assert placer.counts == {"utf-16": 1, "as written": 1}
+
+
+def test_articles_with_tags_of_their_own_stay_articles(tmp_path):
+    """A "label" list in records that are not doccano's (they have fields doccano never
+    writes) is the articles' own metadata, not categories."""
+    records = [{"id": "a1", "title": "Grain exports", "text": "Kazakh grain exports rose.", "label": ["economy"]}]
+    (tmp_path / "articles.json").write_text(json.dumps(records))
+    (tmp_path / "articles.jsonl").write_text(json.dumps({**records[0], "id": "a2"}) + "\n")
+    assert detect(tmp_path / "articles.json") is None and detect(tmp_path / "articles.jsonl") is None
+    store = project(tmp_path / "p")
+    report = import_paths(store, [tmp_path / "articles.json", tmp_path / "articles.jsonl"])
+    assert len(report.added) == 2 and report.read_as == []
+    assert [d.extra for d in store.iter_documents()] == [{"label": ["economy"]}] * 2
+
+
+def test_an_image_task_has_no_text_and_an_example_without_text_is_skipped(tmp_path):
+    """A path is no text (an image task is skipped and said); a doccano example without a
+    text is skipped and said, as doccano's own import does, and the others come in."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"image": "/data/upload/3/river.jpg"}, "annotations": [{"result": [
+        {"type": "rectanglelabels", "value": {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["LOC"]}}]}]},
+        {"data": {"text": "The Tobol rose by two metres."}}]))
+    lines = tmp_path / "data.jsonl"
+    lines.write_text('{"text": "Semey", "label": [[0, 5, "LOC"]]}\n{"label": [[0, 2, "LOC"]]}\n', encoding="utf-8")
+    store = project(tmp_path / "p")
+    report = import_paths(store, [tasks, lines])
+    assert sorted(d.text for d in store.iter_documents()) == ["Semey", "The Tobol rose by two metres."]
+    assert sorted((p.record, p.reason) for p in report.problems) == [
+        ("line 2", "no 'text': the example is skipped"), ("task 1", "no text: its data holds no text field; skipped")]
