@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.json_values import bad_value
-from curator.domain.models import DocumentStatus
+from curator.domain.models import GOLD, DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
 from curator.jobs import Job
@@ -292,13 +292,15 @@ def iter_export_documents(
     JSON-ready data (None if invalid) with its problems, in id order.
 
     ``annotator`` restricts the annotations to one annotator's layer (and takes
-    that annotator's status); ``None`` exports every annotator's spans.
+    that annotator's status); ``None`` exports every annotator's spans. Nobody marks the
+    gold layer done: a document of the gold layer, like one of every layer, is done if
+    anyone marked it done, and ``done_by`` names them.
     """
     job = job or Job()
     labels = {label.name: label.kind for label in store.label_schema.labels}
     entities = {entity.id for entity in store.entities()}
     total = store.document_count() if first is None or last is None else last - first + 1  # for progress
-    done_by = store.done_by(annotator, first, last)  # with no layer chosen, status is: done by anyone
+    done_by = store.done_by(None if annotator in (None, GOLD) else annotator, first, last)
     valued = _valued(labels)
     sets = {category.name: category for category in store.label_schema.categories}
     categories: dict[int, list[tuple[str, str, list[str]]]] = {}
