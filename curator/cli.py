@@ -199,11 +199,12 @@ def _reason(problem: Any) -> str:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     # Each command imports what only it needs: the others start faster.
-    from curator.exporting import export
+    from curator.exporting import export, gold_left_out
 
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
         counts = store.spans_per_layer()
+        left_out = gold_left_out(store) if layer == "gold" else None
         if args.format == "conll" and layer is None:
             raise CuratorError("CoNLL holds one layer: choose it with --layer NAME (or --layer gold)")
         if args.format in TOOL_FORMATS:
@@ -214,6 +215,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         else:
             warnings = export(store, args.output, args.format, layer, clean=args.clean)
     _say_layers(layer, counts, args.layer is None)
+    if left_out:
+        _err(f"warning: {left_out} (--layer all exports every layer)")
     _say_warnings(warnings, args.verbose)
     print(f"Exported to {printable(str(args.output), keep='')}")
     return 0

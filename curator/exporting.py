@@ -42,6 +42,25 @@ def export(store: Store, target: str | Path, fmt: str | None = None, annotator: 
     return write_dataset(store, target, fmt, annotator, job, decide(store, fmt, job, clean))
 
 
+def gold_left_out(store: Store, job: Job | None = None) -> str | None:
+    """What a gold export leaves out, in words, or None: annotators' work the reviewer has
+    not settled into gold yet (regions only one annotator tagged, agreements not yet
+    accepted, open disagreements, category choices). The command line and the window
+    both say it, so that no export drops work silently."""
+    from curator.analysis.review import open_work
+
+    work = open_work(store, job)
+    if not work["documents"]:
+        return None
+    kinds = [(work["single"], "only one annotator tagged or classified (review: Single annotator; "
+                              "Ctrl+Shift+S accepts them all)"),
+             (work["agreements"], "agreed but not yet accepted (Ctrl+Shift+A accepts them all)"),
+             (work["disagreements"], "still in disagreement")]
+    parts = [f"{count:,} {what}" for count, what in kinds if count]
+    return (f"the gold layer leaves out work not settled yet, in {work['documents']:,} document(s): "
+            f"{'; '.join(parts)}")
+
+
 def export_agreement(report, target: str | Path) -> None:
     """Write an agreement report as JSON, or as an Excel workbook with one sheet per table."""
     from curator.analysis.agreement import agreement_tables
