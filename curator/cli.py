@@ -306,7 +306,9 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
-        session = Session(store, annotator)  # each document's accepted batch is one undoable edit
+        session = Session(store, annotator)
+        # The whole run is one undoable step, each document's accepted batch committed as a part of it.
+        step = session.one_step("Accept suggestions")
         if args.doc:
             document = store.document_by_uid(args.doc)
             if document is None:
@@ -317,17 +319,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         counts: Counter[str] = Counter()
         accepted = 0
         raced = 0
-        for doc_id in ids:
-            counts.update(s.label for s in suggest_document(store, doc_id, annotator))
-            if args.accept:
-                batch = bulk_accept(store, doc_id, annotator)
-                if batch is not None:
-                    try:
-                        session.do(batch)
-                    except DuplicateError:  # another process accepted them meanwhile; the store kept one copy
-                        raced += 1
-                        continue
-                    accepted += len(batch.commands)
+        with step:
+            for doc_id in ids:
+                counts.update(s.label for s in suggest_document(store, doc_id, annotator))
+                if args.accept:
+                    batch = bulk_accept(store, doc_id, annotator)
+                    if batch is not None:
+                        try:
+                            step.do(batch)
+                        except DuplicateError:  # another process accepted them meanwhile; the store kept one
+                            raced += 1
+                            continue
+                        accepted += len(batch.commands)
+            step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
     print(f"{sum(counts.values())} new suggestion(s) in {len(ids)} document(s): {summary}")
     if args.accept:
