@@ -397,11 +397,8 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     for candidate in entities:
         print(f"  {candidate['score']:5.1f}  {candidate['a']} / {candidate['b']}  ({candidate['reason']}: "
               f"{candidate['names'][0]} ~ {candidate['names'][1]})")
-    print(f"Facts: {len(facts['proposed'])} proposed group(s), {len(facts['recorded'])} recorded")
-    for proposal in facts["proposed"]:
-        flag = "CONFLICT" if proposal["conflict"] else "consistent"
-        values = "; ".join(f"{m['text']} ({m['document']})" for m in proposal["mentions"])
-        print(f"  {proposal['measure']} {proposal['period']}: {flag}, spread {proposal['spread']:.1%}: {values}")
+    for line in cli_labels.fact_lines(facts["proposed"]):  # as 'curator facts' and the window list them
+        print(line)
     return 0
 
 
@@ -470,6 +467,7 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "categories": cli_labels.cmd_categories,
         "schema": cli_labels.cmd_schema,
         "measures": cli_labels.cmd_measures,
+        "facts": cli_labels.cmd_facts,
     }
     return handlers[args.command](args)
 

@@ -109,7 +109,7 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
 
 def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     """Everything the Duplicates view lists, as plain data (for the command line and JSON)."""
-    from curator.analysis.facts import propose_facts
+    from curator.analysis.fact_report import fact_report, report_json
     from curator.analysis.near_duplicates import search_near_duplicates
 
     decisions = store.decisions()
@@ -124,10 +124,6 @@ def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     entities = [{"a": c.a.name, "b": c.b.name, "a_id": c.a.id, "b_id": c.b.id, "type": c.a.type,
                  "score": round(c.score, 1), "reason": c.reason, "names": list(c.names)}
                 for c in entity_candidates(store)]
-    proposed = [{"measure": p.measure, "unit": p.unit,
-                 "period": f"{p.period_start}/{p.period_end}", "spread": p.spread, "conflict": p.conflict(),
-                 "mentions": [{"document": m.document.uid, "source": m.document.source, "text": m.text,
-                               "amount": str(m.amount)} for m in p.mentions]}
-                for p in propose_facts(store)]
+    proposed = report_json(fact_report(store))  # the facts as the window lists them: recorded ones too
     recorded = [fact.model_dump(mode="json") for fact in store.facts().values()]
     return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded}}

@@ -535,3 +535,19 @@ class SetAttribution:
     def apply(self, store: Store) -> "SetAttribution":
         before = store.set_attribution(self.annotation_id, self.attribution)
         return SetAttribution(self.annotation_id, before, self.doc_id)
+
+
+@dataclass
+class SetMeasures:
+    """Make ``measures`` (name -> the words that name it) the measures facts are grouped
+    by (None: the list a project starts with)."""
+
+    measures: dict[str, list[str]] | None
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Edit measures"
+
+    def apply(self, store: Store) -> "SetMeasures":
+        return SetMeasures(store.set_measures(self.measures), self.doc_id)
