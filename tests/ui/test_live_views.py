@@ -52,7 +52,7 @@ def test_a_review_decision_appears_in_duplicates_and_recorded_facts_stay(windows
     document = proposal.mentions[-1].document
     duplicates.statusBar().clearMessage()
     assert review._apply(AddSpan(Annotation(doc_id=document.id, start=0, end=4, label="LOCATION", annotator=GOLD)))
-    qtbot.waitUntil(lambda: "changed elsewhere" in duplicates.statusBar().currentMessage(), timeout=5_000)
+    qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=5_000)
     assert fact_rows(duplicates) == before  # still recorded, with every figure it was recorded with
     assert [(p.measure, len(p.mentions)) for p, _ in facts_overview(main.store)][0] == (before[0][0], 3)
     main.history.undo()  # and back, the same way
