@@ -84,7 +84,7 @@ class EditSpan:
 
     @property
     def text(self) -> str:
-        if set(self.changes) == {"label"}:
+        if "label" in self.changes:  # its value and link may follow the label: still a relabel
             return f"Relabel as {self.changes['label']}"
         return "Edit span"
 

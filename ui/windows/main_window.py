@@ -509,7 +509,7 @@ class MainWindow(QMainWindow):
             under_caret = [s for s in self.article.spans_at(start)]
             if under_caret:
                 span = min(under_caret, key=lambda s: s.end - s.start)
-                command = editing.relabel(self.schema, self.document, span, label)
+                command = editing.relabel(self.schema, self.document, span, label, self.panel.value_editor.entities)
                 if command is not None:
                     self.apply(command)
                 return
