@@ -357,8 +357,10 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def format_agreement(report) -> str:
+    from curator.analysis.agreement import figure_text
+
     def num(value) -> str:
-        return "   -  " if value is None else f"{value:6.3f}"
+        return f"{figure_text(value, '-'):>6}"
 
     def name(text: str) -> str:  # names come from imported files: no escape reaches the terminal
         return printable(text, keep="")

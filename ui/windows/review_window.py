@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_agreement
+from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_agreement, figure_text
 from curator.analysis.review import (
     GOLD,
     CategoryItem,
@@ -165,8 +165,7 @@ class ReviewWindow(QMainWindow):
         self.report = report
         overall = report.overall
 
-        def fmt(value):
-            return "–" if value is None else f"{value:.3f}"
+        fmt = figure_text
 
         self.overall.setText(
             f"<b>{', '.join(report.annotators) or 'No annotators'}</b>: {report.documents} documents worked on by two "
