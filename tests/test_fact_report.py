@@ -73,3 +73,15 @@ def test_an_article_marked_a_duplicate_not_kept_does_not_vote(annotated_sample):
     assert vote.weight == 0 and "duplicate" in vote.why and kept.uid in vote.why
     assert all(v.source != "TDI" for t in row.truths for v in t.votes)
     assert Decimal(str(row.truths[0].value)) > 0
+
+
+def test_every_figure_no_fact_groups_says_why(annotated_sample):
+    from curator.analysis.fact_report import facts_and_figures_left
+
+    rows, left = facts_and_figures_left(annotated_sample)
+    grouped = {m.annotation.id for row in rows for m in row.proposal.mentions}
+    reasons = {why for _m, why in left}
+    assert left and not grouped & {m.annotation.id for m, _why in left}
+    assert any(why.startswith("no measure word") for why in reasons)
+    assert any(why.startswith("a percentage") or why.startswith("a change") for why in reasons)
+    assert all(m.annotation.value["type"] == "figure" for m, _why in left)

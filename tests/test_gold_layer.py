@@ -136,3 +136,19 @@ def test_a_gold_export_says_what_work_it_leaves_out_until_the_reviewer_accepts_i
     exported = {d["id"]: d for d in json.loads((tmp_path / "gold2.json").read_text(encoding="utf-8"))["documents"]}
     assert {a["text"] for a in exported["lone"]["annotations"]} == {"Kazakhstan", "China", "Alikhan Smailov"}
     assert exported["lone"]["done_by"] == ["aigerim"] and alone.uid == "lone"
+
+
+def test_the_name_typed_decides_the_export_format_over_the_filter_left_on():
+    from pathlib import Path
+
+    from curator.exporting import export_target
+
+    assert export_target("out/gold3.json", "xlsx") == (Path("out/gold3.json"), "json")
+    assert export_target("gold3.xlsx", "json") == (Path("gold3.xlsx"), "xlsx")
+    assert export_target("tasks.json", "labelstudio") == (Path("tasks.json"), "labelstudio")  # the filter's own
+    assert export_target("lines.jsonl", "doccano") == (Path("lines.jsonl"), "doccano")
+    assert export_target("lines.jsonl", "labelstudio") == (Path("lines.jsonl"), "jsonl")
+    assert export_target("day", "xlsx") == (Path("day.xlsx"), "xlsx")
+    assert export_target("data.2024", "json") == (Path("data.2024.json"), "json")
+    assert export_target("tags.bio", "conll") == (Path("tags.bio"), "conll")
+    assert export_target("GOLD.JSON", "xlsx") == (Path("GOLD.JSON"), "json")

@@ -28,6 +28,29 @@ def pair_key(kind: str, a: str, b: str) -> str:
     return f"{kind}:{first}|{second}"
 
 
+def not_kept(store: Store) -> dict[int, str]:
+    """Articles marked duplicates of another article that was kept: document id -> the
+    kept article's uid. A clean export leaves them out; their figures do not vote."""
+    return {doc_id: kept for doc_id, (role, kept) in duplicate_roles(store).items() if role == "duplicate"}
+
+
+def duplicate_roles(store: Store) -> dict[int, tuple[str, str]]:
+    """What the duplicate decisions made of each article they name: ``("duplicate", kept
+    uid)`` for one not kept, ``("kept", other uid)`` for the one kept over it."""
+    by_uid = {uid: doc_id for doc_id, uid in store.uids().items()}
+    roles: dict[int, tuple[str, str]] = {}
+    for key, decision in store.decisions("documents").items():
+        if decision.decision != "duplicate" or not decision.keep:
+            continue
+        first, second = key.split(":", 1)[1].split("|")
+        loser = second if decision.keep == first else first
+        if loser in by_uid:
+            roles[by_uid[loser]] = ("duplicate", decision.keep)
+        if decision.keep in by_uid and by_uid[decision.keep] not in roles:
+            roles[by_uid[decision.keep]] = ("kept", loser)
+    return roles
+
+
 # -- entities ----------------------------------------------------------------------------
 
 

@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from curator.analysis.facts import FactProposal, Mention, facts_overview, proposed_values
+from curator.analysis.duplicates import not_kept
+from curator.analysis.facts import (
+    FactProposal,
+    Mention,
+    facts_overview,
+    group_figures,
+    proposed_values,
+)
 from curator.domain.models import Fact
 from curator.store import Store
 
@@ -70,24 +77,20 @@ def amount_text(amount) -> str:
     return f"{value:,f}" if value.is_finite() else str(amount)
 
 
-def not_kept(store: Store) -> dict[int, str]:
-    """Documents marked duplicates of another article that was kept: document id -> the
-    kept article's uid. Their figures are listed, but do not vote."""
-    by_uid = {uid: doc_id for doc_id, uid in store.uids().items()}
-    found: dict[int, str] = {}
-    for key, decision in store.decisions("documents").items():
-        if decision.decision != "duplicate" or not decision.keep:
-            continue
-        first, second = key.split(":", 1)[1].split("|")
-        loser = second if decision.keep == first else first
-        if loser in by_uid:
-            found[by_uid[loser]] = decision.keep
-    return found
-
-
 def fact_report(store: Store) -> list[FactRow]:
     """Every fact the Facts view lists, with its proposed value and each figure's vote."""
-    overview = facts_overview(store)
+    return facts_and_figures_left(store)[0]
+
+
+def facts_and_figures_left(store: Store) -> tuple[list[FactRow], list[tuple[Mention, str]]]:
+    """``fact_report``, and every figure no fact groups, with why (``group_figures``)."""
+    proposals, left = group_figures(store)
+    rows = _rows(store, facts_overview(store, proposals))
+    held = {m.annotation.id for row in rows for m in row.proposal.mentions}  # a recorded fact's, say
+    return rows, [(mention, why) for mention, why in left if mention.annotation.id not in held]
+
+
+def _rows(store: Store, overview: list) -> list[FactRow]:
     dropped = not_kept(store)
     voting = [FactProposal(p.measure, p.unit, p.period_start, p.period_end,
                            [m for m in p.mentions if m.document.id not in dropped], p.tag)

@@ -165,21 +165,34 @@ def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]
 
 def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
     """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
+    return group_figures(store, min_documents)[0]
+
+
+def group_figures(store: Store, min_documents: int = 2) -> tuple[list[FactProposal], list[tuple[Mention, str]]]:
+    """The proposals (as ``propose_facts``), and every other figure span with why it was
+    not grouped into one: a figure with no number, a change or a percentage, no measure
+    word or no date in its sentence, or the only article with its measure and period."""
     groups: dict[tuple, FactProposal] = {}
+    left: list[tuple[Mention, str]] = []
     measures = project_measures(store)
     attributed = store.attributions()  # what curators said, over what the rules read
     for document, spans in mentions_by_document(store):
         dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
         figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
-        for span in spans:
-            value = span.value or {}
-            if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
-                continue
+        for span in figures:
+            value = span.value
             lo, hi = sentence_bounds(document.text, span.start)
             measure = measure_of(document.text[lo:hi], span.start - lo, measures)
             period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
-            if measure is None or period is None:
-                continue  # a fact is a measure for a period
+            why = ("a change, not a level" if value.get("change") == "change" else
+                   "a percentage, not a level" if value.get("unit") == "%" else
+                   "no measure word in its sentence (Measures… adds one)" if measure is None else
+                   "no date in its sentence: a fact is a measure for a period" if period is None else None)
+            if why is not None or not value.get("amount"):
+                left.append((Mention(span, document, document.text[span.start : span.end],
+                                     Decimal(value.get("amount") or 0), value.get("unit")),
+                             why or "no amount: type it in the Value box"))
+                continue
             start = date.fromisoformat(period.value["start"])
             end = date.fromisoformat(period.value["end"])
             key = (measure, value.get("unit"), start, end)
@@ -199,8 +212,15 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
                                              chosen or said or cited_outlet(document.source), subjects))
-    return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
-                  key=lambda p: (p.measure, p.period_start or date.min))
+    proposals = []
+    for proposal in groups.values():
+        if len({m.document.id for m in proposal.mentions}) >= min_documents:
+            proposals.append(proposal)
+        else:
+            period = f"{proposal.period_start} – {proposal.period_end}"
+            left += [(m, f"the only article with {proposal.measure} for {period}") for m in proposal.mentions]
+    left.sort(key=lambda found: (found[0].document.id, found[0].annotation.start))
+    return sorted(proposals, key=lambda p: (p.measure, p.period_start or date.min)), left
 
 
 def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None,
@@ -253,7 +273,8 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
     return figure.amount
 
 
-def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
+def facts_overview(store: Store, proposals: list[FactProposal] | None = None
+                   ) -> list[tuple[FactProposal, Fact | None]]:
     """What the Facts view lists: every proposal not recorded yet, and every recorded fact
     with the figures it was recorded with, whatever the layers say later (a reviewer's
     gold copy of a figure is the same figure; a figure settled out of gold stays the
@@ -261,8 +282,9 @@ def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
 
     Figures a proposal finds at places no fact of its measure and period holds (a new
     article) join the first of those facts; a fact split into several (one per
-    authority, say) lists each with its own figures."""
-    proposals = propose_facts(store)
+    authority, say) lists each with its own figures. ``proposals``: as ``propose_facts``
+    gives them, if the caller has them."""
+    proposals = propose_facts(store) if proposals is None else proposals
     recorded: dict[tuple, list[Fact]] = {}
     for fact in sorted(store.facts().values(), key=lambda f: f.created):
         recorded.setdefault((fact.measure, fact.unit, fact.period_start, fact.period_end), []).append(fact)

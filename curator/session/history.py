@@ -278,11 +278,11 @@ class Session:
                 job.cancel()
 
     def show(self, doc_id: int, annotation_id: str | None = None, start: int | None = None,
-             end: int | None = None) -> None:
-        """Ask the views to show a document (and a span, or a stretch of text, in it): a
-        problem double-clicked in a list, an item chosen in review. Whoever shows
-        documents follows this; no window reaches into another."""
-        self.events.emit(ShowRequested(doc_id, annotation_id, start, end))
+             end: int | None = None, annotator: str | None = None) -> None:
+        """Ask the views to show a document (and a span, or a stretch of text, in it, of
+        ``annotator``'s layer if given): a problem double-clicked in a list, an item chosen
+        in review. Whoever shows documents follows this; no window reaches into another."""
+        self.events.emit(ShowRequested(doc_id, annotation_id, start, end, annotator))
 
     def close(self) -> None:
         self.cancel_jobs()

@@ -52,7 +52,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
 
     # 2. Review and settle: working as reviewer opens the review window.
     main.reviewer_action.trigger()
-    review = main.review_window
+    review = main.companions.review_window
     qtbot.addWidget(review)
     assert review is not None and review.isVisible()
     qtbot.waitUntil(lambda: bool(review._items), timeout=20_000)
@@ -70,7 +70,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
 
     # 3. Duplicates across sources (Ctrl+U, from the review window): merge an entity, record a fact.
     qtbot.keyClick(review.item_table, Qt.Key.Key_U, CTRL)
-    duplicates = main.duplicates_window
+    duplicates = main.companions.duplicates_window
     qtbot.addWidget(duplicates)
     assert duplicates is not None and duplicates.isVisible()
     qtbot.waitUntil(lambda: not duplicates._searching, timeout=20_000)
@@ -108,7 +108,8 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     for target in ("day.xlsx", "day.json"):
         main.export_dialog()
         qtbot.waitUntil(lambda target=target: (tmp_path / target).exists(), timeout=30_000)
-        qtbot.waitUntil(lambda: "Exported" in main.saved_label.text(), timeout=30_000)
+        qtbot.waitUntil(lambda target=target: "Exported" in main.saved_label.text() and target in main.saved_label.text(),
+                        timeout=30_000)
     data = json.loads((tmp_path / "day.json").read_text(encoding="utf-8"))
     exported = {(d["id"], a["start"], a["end"]) for d in data["documents"] for a in d["annotations"]}
     assert {(main.store.get_document(g.doc_id).uid, g.start, g.end) for g in gold} <= exported
