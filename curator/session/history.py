@@ -182,6 +182,16 @@ class Session:
         row = self._next(done=False)
         return row.label if row is not None else None
 
+    def next_kind(self, undo: bool = True) -> str | None:
+        """The kind of command the next undo (or redo) applies, by its class name
+        ("ChangeSchema", "Batch", "Parts" for a step done in parts...), or None: a window
+        that undoes only its own kind of edits asks this first."""
+        row = self._next(done=undo)
+        if row is None:
+            return None
+        data = row.undo if undo else row.redo
+        return str(data.get("type")) if isinstance(data, dict) else None
+
     def history(self, limit: int = 20) -> list[tuple[str, bool]]:
         """This user's latest entries, newest first: (label, still done)."""
         h = history_table.c

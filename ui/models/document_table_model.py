@@ -93,8 +93,10 @@ class DocumentTableModel(QAbstractTableModel):
             fetched = self._store.document_rows(page, self._annotator)
             self.rows_fetched += len(fetched)
             self._cache.update(fetched)
-            self._read_notes(page)
             cached = self._cache.get(doc_id)
+        if doc_id not in self._notes:
+            start = row - row % self.PAGE
+            self._read_notes([i for i in self._ids[start : start + self.PAGE] if i not in self._notes])
         return cached
 
     def _read_notes(self, page: list[int]) -> None:

@@ -186,14 +186,15 @@ class AnnotationPanel(QWidget):
         spans_page = QWidget(self.tabs)
         spans_layout = QVBoxLayout(spans_page)
         spans_layout.setContentsMargins(4, 4, 4, 4)
-        self.span_table = _table(spans_page, model, "span_table",
-                                 "No spans yet: select words and press a label's number key, or click the label")
-        self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
         # When the selected span's row goes, Qt would make its neighbour current (and the
-        # next key would act on it): nothing is selected instead.
+        # next key would act on it): nothing is selected instead. Connected before the table
+        # has the model, so that this runs before the table's selection moves on.
         self._selected_went = False
         model.rowsAboutToBeRemoved.connect(self._on_spans_going)
         model.rowsRemoved.connect(self._on_spans_gone)
+        self.span_table = _table(spans_page, model, "span_table",
+                                 "No spans yet: select words and press a label's number key, or click the label")
+        self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
         spans_layout.addWidget(self.span_table)
         self.delete_button = QPushButton("Delete span  (Del)", spans_page)
         self.delete_button.setObjectName("delete_span")
