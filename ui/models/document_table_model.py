@@ -30,8 +30,10 @@ class DocumentTableModel(QAbstractTableModel):
     database, which is what keeps a 100k-document list fast. UI thread only.
     """
 
-    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "Done"),
+    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
                ("spans", "Spans"), ("notes", "Notes"))
+    TIPS = {"status": "Done: marked done by you", "spans": "Your spans in it",
+            "notes": "Your categories, and what the duplicate decisions made of it"}
     PAGE = 200
     IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -140,6 +142,8 @@ class DocumentTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section][1]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.TIPS.get(self.COLUMNS[section][0])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

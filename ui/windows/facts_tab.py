@@ -81,6 +81,7 @@ class FactsTab(QWidget):
         bottom.addWidget(self._build_form(bottom))
         bottom.setStretchFactor(0, 3)
         bottom.setStretchFactor(1, 2)
+        bottom.setSizes([720, 480])  # the form's fields wide enough to read what they hold
         splitter.addWidget(self.lists)
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 2)
@@ -203,7 +204,7 @@ class FactsTab(QWidget):
         proposal, fact = current.proposal, current.fact
         self.mention_model.set_rows([{
             "text": m.text, "amount": amount_text(m.amount), "source": m.outlet, "attribution": m.attribution or "",
-            "weight": round(current.votes[m.annotation.id].weight, 2) if m.annotation.id in current.votes else None,
+            "weight": f"{current.votes[m.annotation.id].weight:.2f}" if m.annotation.id in current.votes else None,
             "why": current.votes[m.annotation.id].why if m.annotation.id in current.votes else "",
             "document": m.document.title or m.document.uid, "published": m.document.published}
             for m in proposal.mentions])

@@ -64,7 +64,20 @@ class RememberedLayout(QObject):
         for name, splitter in self.splitters.items():
             self.settings.remember(f"{self.key}.splitter.{name}", bytes(splitter.saveState().toBase64()).decode("ascii"))
 
+    def fit_frame(self) -> None:
+        """Shown, the window has a frame: window and frame together fit the screen."""
+        area, frame = available_area(self.window), self.window.frameGeometry()
+        extra = QSize(frame.width() - self.window.width(), frame.height() - self.window.height())
+        if frame.width() > area.width() or frame.height() > area.height():
+            self.window.resize(fitted(self.window.size(), area.adjusted(0, 0, -extra.width(), -extra.height())))
+        frame = self.window.frameGeometry()
+        if not area.contains(frame):
+            self.window.move(max(area.left(), min(frame.left(), area.right() - frame.width() + 1)),
+                             max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1)))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.window and event.type() in (QEvent.Type.Close, QEvent.Type.Hide):
             self.save()
+        elif watched is self.window and event.type() == QEvent.Type.Show:
+            self.fit_frame()
         return False

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.document_table.setWordWrap(False)
         # Set widths, the title taking most of the rest: measuring contents would read
         # every row of a large project. The notes (categories, duplicate) are short.
-        share_columns(self.document_table, {2: 80, 3: 36, 4: 44}, {0: 3.2, 1: 1, 5: 1})
+        share_columns(self.document_table, {2: 84, 3: 28, 4: 46}, {0: 3.4, 1: 1, 5: 1.1})
         self.document_table.selectionModel().currentRowChanged.connect(self._on_current_document_changed)
         left_layout.addWidget(self.document_table)
 
@@ -161,9 +161,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.article)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([430, 570, 440])
+        splitter.setSizes([450, 520, 430])  # at 1280 pixels the list keeps its titles readable
         self.setCentralWidget(splitter)
 
         self.saved_label = QLabel(self)

@@ -48,7 +48,7 @@ class ValidationDialog(QDialog):
                               "annotator": p.annotator or "",
                               "offsets": f"{p.start}-{p.end}" if p.start is not None else "",
                               "message": p.message} for p in problems])
-        self.table = make_table(self.model, self)
+        self.table = make_table(self.model, self, "No problems: the data is ready to export")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in ((0, 64), (1, 200), (2, 90), (3, 80)):
