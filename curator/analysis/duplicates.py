@@ -37,11 +37,12 @@ def not_kept(store: Store) -> dict[int, str]:
 def duplicate_roles(store: Store) -> dict[int, tuple[str, str]]:
     """What the duplicate decisions made of each article they name: ``("duplicate", kept
     uid)`` for one not kept, ``("kept", other uid)`` for the one kept over it."""
+    decided = {key: d for key, d in store.decisions("documents").items() if d.decision == "duplicate" and d.keep}
+    if not decided:
+        return {}  # (without reading every document's id: the list asks this as it first paints)
     by_uid = {uid: doc_id for doc_id, uid in store.uids().items()}
     roles: dict[int, tuple[str, str]] = {}
-    for key, decision in store.decisions("documents").items():
-        if decision.decision != "duplicate" or not decision.keep:
-            continue
+    for key, decision in decided.items():
         first, second = key.split(":", 1)[1].split("|")
         loser = second if decision.keep == first else first
         if loser in by_uid:

@@ -197,3 +197,22 @@ def test_the_document_list_shows_categories_and_duplicate_decisions(window, qtbo
     QApplication.processEvents()
     metrics = window.document_table.fontMetrics()
     assert window.document_table.columnWidth(0) >= metrics.horizontalAdvance("China among top five")
+
+
+# -- windows that fit the screen and open as they were left ---------------------------------------
+
+def test_a_window_fits_the_screen_and_opens_again_as_it_was_left(open_window, project, qtbot):
+    from PySide6.QtCore import QRect, QSize
+
+    from ui.windows.geometry import fitted
+
+    assert fitted(QSize(1400, 860), QRect(0, 0, 1280, 720)) == QSize(1280, 720)
+    assert fitted(QSize(1400, 860), QRect(0, 0, 1920, 1080)) == QSize(1400, 860)
+    window = open_window(project)
+    assert window.size() == QSize(1400, 860)  # as wide as it likes on a 1920x1080 screen
+    window.resize(1000, 640)
+    window.splitter.setSizes([300, 400, 300])
+    sizes = window.splitter.sizes()
+    window.close()
+    again = open_window(project)
+    assert again.size() == QSize(1000, 640) and again.splitter.sizes() == sizes
