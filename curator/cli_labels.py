@@ -233,7 +233,8 @@ def fact_lines(facts: list[dict]) -> list[str]:
             said = f", according to {printable(m['attribution'])}" if m["attribution"] else ""
             weight = "-" if m["weight"] is None else f"{m['weight']:.2f}"
             lines.append(f"    {printable(m['text'])}  {printable(m['source'] or m['document'])}{said}  "
-                         f"(weight {weight}: {printable(m['why'] or 'no vote')})  {printable(m['title'] or m['document'])}")
+                         f"(weight {weight}: {printable(m['why'] or 'no vote')})  "
+                         f"{printable(m['title'] or m['document'])}")
     return lines
 
 

@@ -135,6 +135,7 @@ def report_json(rows: list[FactRow]) -> list[dict]:
 def _mention_json(mention: Mention, vote: Vote | None) -> dict:
     document = mention.document
     return {"document": document.uid, "title": document.title, "source": document.source, "text": mention.text,
-            "amount": str(mention.amount), "attribution": mention.attribution, "annotator": mention.annotation.annotator,
+            "amount": str(mention.amount), "attribution": mention.attribution,
+            "annotator": mention.annotation.annotator,
             "weight": round(vote.weight, 3) if vote else None, "why": vote.why if vote else None,
             "consistent": vote.consistent if vote else None}

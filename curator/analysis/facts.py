@@ -88,7 +88,8 @@ class FactProposal:
 
     @property
     def key(self) -> str:
-        return f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}" + (f"#{self.tag}" if self.tag else "")
+        key = f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}"
+        return f"{key}#{self.tag}" if self.tag else key
 
     @property
     def spread(self) -> float:

@@ -9,7 +9,7 @@ import json
 import openpyxl
 from gui_actions import select_text
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -108,8 +108,8 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     for target in ("day.xlsx", "day.json"):
         main.export_dialog()
         qtbot.waitUntil(lambda target=target: (tmp_path / target).exists(), timeout=30_000)
-        qtbot.waitUntil(lambda target=target: "Exported" in main.saved_label.text() and target in main.saved_label.text(),
-                        timeout=30_000)
+        qtbot.waitUntil(lambda target=target: "Exported" in main.saved_label.text()
+                        and target in main.saved_label.text(), timeout=30_000)
     data = json.loads((tmp_path / "day.json").read_text(encoding="utf-8"))
     exported = {(d["id"], a["start"], a["end"]) for d in data["documents"] for a in d["annotations"]}
     assert {(main.store.get_document(g.doc_id).uid, g.start, g.end) for g in gold} <= exported

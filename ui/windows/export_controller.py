@@ -68,7 +68,8 @@ class ExportController(QObject):
         layer = chosen_layer.split(" (")[0]
         last = w.settings.recall("format.export")
         last = last if last in KINDS else "JSON (*.json)"
-        suggested = Path(w.settings.recall("folder.export") or "") / f"{w.store.project.name}{FORMAT_SUFFIXES[KINDS[last]]}"
+        name = f"{w.store.project.name}{FORMAT_SUFFIXES[KINDS[last]]}"
+        suggested = Path(w.settings.recall("folder.export") or "") / name
         target, chosen = QFileDialog.getSaveFileName(w, "Export dataset", str(suggested), ";;".join(KINDS), last)
         if not target:
             return None

@@ -214,8 +214,8 @@ class FactsTab(QWidget):
         self.other_fact.clear()
         for other in self.rows:
             if other.fact is not None and other.fact is not fact:
-                self.other_fact.addItem(f"{other.fact.subject}: {other.fact.measure} {other.proposal.period_start or ''}"
-                                        + (f" ({other.fact.attribution})" if other.fact.attribution else ""),
+                named = f"{other.fact.subject}: {other.fact.measure} {other.proposal.period_start or ''}"
+                self.other_fact.addItem(named + (f" ({other.fact.attribution})" if other.fact.attribution else ""),
                                         other.fact.id)
         if fact is not None:  # what was recorded, to read or change
             self.fact_subjects.setText("; ".join(names.get(e, e) for e in fact.subjects))

@@ -60,9 +60,12 @@ class RememberedLayout(QObject):
     def save(self) -> None:
         if self.settings is None:
             return
-        self.settings.remember(f"{self.key}.geometry", bytes(self.window.saveGeometry().toBase64()).decode("ascii"))
+        def text(state) -> str:
+            return bytes(state.toBase64()).decode("ascii")
+
+        self.settings.remember(f"{self.key}.geometry", text(self.window.saveGeometry()))
         for name, splitter in self.splitters.items():
-            self.settings.remember(f"{self.key}.splitter.{name}", bytes(splitter.saveState().toBase64()).decode("ascii"))
+            self.settings.remember(f"{self.key}.splitter.{name}", text(splitter.saveState()))
 
     def fit_frame(self) -> None:
         """Shown, the window has a frame: window and frame together fit the screen."""

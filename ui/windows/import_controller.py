@@ -45,7 +45,8 @@ class ImportController(QObject):
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
         """The files use labels the project lacks: add them and import their spans, or not."""
         w = self.window
-        listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})" for name, count in sorted(missing.items()))
+        listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})"
+                           for name, count in sorted(missing.items()))
         box = QMessageBox(QMessageBox.Icon.Question, "Labels the project lacks",
                           f"The imported files use labels this project does not have: {listed}.\n\nAdd them "
                           "(Labels → Edit labels and categories changes them later) and import their spans?",

@@ -81,7 +81,8 @@ class MeasuresEditor(QDialog):
             return False
         if apply_command(self, self.session, SetMeasures(changed)) is None:
             return False
-        self.message.setText(f"✓ Measure {self.name.text().strip().lower()} saved (Ctrl+Z in the Duplicates window undoes it)")
+        self.message.setText(f"✓ Measure {self.name.text().strip().lower()} saved (Ctrl+Z in the Duplicates window "
+                             "undoes it)")
         self.name.clear()
         self.words.clear()
         return True
