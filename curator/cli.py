@@ -199,11 +199,12 @@ def _reason(problem: Any) -> str:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     # Each command imports what only it needs: the others start faster.
-    from curator.exporting import export
+    from curator.exporting import export, gold_left_out
 
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
         counts = store.spans_per_layer()
+        left_out = gold_left_out(store) if layer == "gold" else None
         if args.format == "conll" and layer is None:
             raise CuratorError("CoNLL holds one layer: choose it with --layer NAME (or --layer gold)")
         if args.format in TOOL_FORMATS:
@@ -214,6 +215,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         else:
             warnings = export(store, args.output, args.format, layer, clean=args.clean)
     _say_layers(layer, counts, args.layer is None)
+    if left_out:
+        _err(f"warning: {left_out} (--layer all exports every layer)")
     _say_warnings(warnings, args.verbose)
     print(f"Exported to {printable(str(args.output), keep='')}")
     return 0
@@ -303,7 +306,9 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
-        session = Session(store, annotator)  # each document's accepted batch is one undoable edit
+        session = Session(store, annotator)
+        # The whole run is one undoable step, each document's accepted batch committed as a part of it.
+        step = session.one_step("Accept suggestions")
         if args.doc:
             document = store.document_by_uid(args.doc)
             if document is None:
@@ -314,17 +319,19 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         counts: Counter[str] = Counter()
         accepted = 0
         raced = 0
-        for doc_id in ids:
-            counts.update(s.label for s in suggest_document(store, doc_id, annotator))
-            if args.accept:
-                batch = bulk_accept(store, doc_id, annotator)
-                if batch is not None:
-                    try:
-                        session.do(batch)
-                    except DuplicateError:  # another process accepted them meanwhile; the store kept one copy
-                        raced += 1
-                        continue
-                    accepted += len(batch.commands)
+        with step:
+            for doc_id in ids:
+                counts.update(s.label for s in suggest_document(store, doc_id, annotator))
+                if args.accept:
+                    batch = bulk_accept(store, doc_id, annotator)
+                    if batch is not None:
+                        try:
+                            step.do(batch)
+                        except DuplicateError:  # another process accepted them meanwhile; the store kept one
+                            raced += 1
+                            continue
+                        accepted += len(batch.commands)
+            step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
     print(f"{sum(counts.values())} new suggestion(s) in {len(ids)} document(s): {summary}")
     if args.accept:
@@ -350,8 +357,10 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def format_agreement(report) -> str:
+    from curator.analysis.agreement import figure_text
+
     def num(value) -> str:
-        return "   -  " if value is None else f"{value:6.3f}"
+        return f"{figure_text(value, '-'):>6}"
 
     def name(text: str) -> str:  # names come from imported files: no escape reaches the terminal
         return printable(text, keep="")
@@ -390,11 +399,8 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     for candidate in entities:
         print(f"  {candidate['score']:5.1f}  {candidate['a']} / {candidate['b']}  ({candidate['reason']}: "
               f"{candidate['names'][0]} ~ {candidate['names'][1]})")
-    print(f"Facts: {len(facts['proposed'])} proposed group(s), {len(facts['recorded'])} recorded")
-    for proposal in facts["proposed"]:
-        flag = "CONFLICT" if proposal["conflict"] else "consistent"
-        values = "; ".join(f"{m['text']} ({m['document']})" for m in proposal["mentions"])
-        print(f"  {proposal['measure']} {proposal['period']}: {flag}, spread {proposal['spread']:.1%}: {values}")
+    for line in cli_labels.fact_lines(facts["proposed"]):  # as 'curator facts' and the window list them
+        print(line)
     return 0
 
 
@@ -463,6 +469,7 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "categories": cli_labels.cmd_categories,
         "schema": cli_labels.cmd_schema,
         "measures": cli_labels.cmd_measures,
+        "facts": cli_labels.cmd_facts,
     }
     return handlers[args.command](args)
 

@@ -72,6 +72,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     drop_measure = measure_actions.add_parser("remove", help="stop grouping facts by a measure")
     drop_measure.add_argument("name")
 
+    facts = commands.add_parser("facts", help="the facts across sources: each with its status, the proposed value "
+                                              "and every figure's source, weight, why and attribution")
+    facts.add_argument("project")
+    facts.add_argument("--json", action="store_true", help="print them as JSON")
+
     schema = commands.add_parser("schema", help="labels and categories as a file; with no action, the JSON "
                                                 "Schema of the JSON export")
     files = schema.add_subparsers(dest="schema_command", metavar="ACTION")
@@ -173,26 +178,70 @@ def cmd_categories(args: argparse.Namespace) -> int:
 
 
 def cmd_measures(args: argparse.Namespace) -> int:
-    from curator.analysis.facts import MEASURES_STATE, project_measures
+    from curator.analysis.facts import measures_with, project_measures
+    from curator.session.commands import SetMeasures
 
     with open_project(args.project) as store:
         measures = project_measures(store)
         action = args.measures_command or "list"
-        if action == "add":
-            words = [word.strip().lower() for word in args.words if word.strip()]
-            if not args.name.strip() or not words:
-                raise DataError("a measure needs a name and at least one word that names it "
-                                "(e.g. fdi 'foreign direct investment')")
-            measures[args.name.strip().lower()] = tuple(words)
-        elif action == "remove":
-            if measures.pop(args.name.strip().lower(), None) is None:
-                raise DataError(f"no measure {printable(args.name)!r}")
+        try:
+            if action == "add":
+                changed = measures_with(measures, args.name, args.words)
+            elif action == "remove":
+                if args.name.strip().lower() not in measures:
+                    raise DataError(f"no measure {printable(args.name)!r}")
+                changed = {name: list(words) for name, words in measures.items() if name != args.name.strip().lower()}
+        except CuratorError as exc:
+            raise DataError(str(exc)) from exc
         if action != "list":
-            store.set_state(MEASURES_STATE, {name: list(words) for name, words in measures.items()})
+            _do(store, args, SetMeasures(changed))  # undoable; an open window follows it
+            measures = project_measures(store)
         for name, words in measures.items():
             print(f"{printable(name)}: {printable(', '.join(words))}")
         print(f"{len(measures)} measure(s)")
         return 0
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    """The facts as the window's Facts view lists them: each with its status, the value
+    proposed from the sources' weights, and each figure's source, weight, why and
+    attribution."""
+    from curator.analysis.fact_report import fact_report, report_json
+
+    with open_project(args.project) as store:
+        facts = report_json(fact_report(store))
+    if args.json:
+        print(json.dumps({"facts": facts}, indent=1))
+        return 0
+    for line in fact_lines(facts):
+        print(line)
+    return 0
+
+
+def fact_lines(facts: list[dict]) -> list[str]:
+    """The facts of ``report_json`` as lines for a terminal."""
+    lines = [f"Facts: {len(facts)}, {sum(1 for f in facts if f['status'] == 'recorded')} recorded"]
+    for fact in facts:
+        status = {"recorded": "recorded", "conflict": "CONFLICT"}.get(fact["status"], fact["status"])
+        if fact["recorded"]:
+            status = f"recorded: {_amount(fact['recorded']['accepted_amount'])} {fact['unit'] or ''}".rstrip()
+        proposed = "; ".join((f"{p['attribution']}: " if p["attribution"] else "") + _amount(p["value"])
+                             for p in fact["proposed"]) or "none"
+        lines.append(f"  {printable(fact['measure'])} {fact['period']}: {status}; proposed {proposed}; "
+                     f"spread {fact['spread']:.1%}")
+        for m in fact["mentions"]:
+            said = f", according to {printable(m['attribution'])}" if m["attribution"] else ""
+            weight = "-" if m["weight"] is None else f"{m['weight']:.2f}"
+            lines.append(f"    {printable(m['text'])}  {printable(m['source'] or m['document'])}{said}  "
+                         f"(weight {weight}: {printable(m['why'] or 'no vote')})  "
+                         f"{printable(m['title'] or m['document'])}")
+    return lines
+
+
+def _amount(value: str | None) -> str:
+    from curator.analysis.fact_report import amount_text
+
+    return amount_text(value) if value else "no value"
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -6,6 +6,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # The offscreen screen is 800x800 unless told otherwise; windows fit the screen they open
+    # on, so the tests give them a desktop's: 1920x1080 (tests of 1280x720 start their own).
+    SCREENS = Path(__file__).resolve().parent / "ui" / "screens"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1920x1080.json'}"
 
 from curator.project import create_sample_project  # noqa: E402
 from curator.store import Store  # noqa: E402

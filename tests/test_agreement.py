@@ -170,3 +170,17 @@ def test_agreement_can_be_cancelled_between_batches(store):
     with pytest.raises(Cancelled):
         compute_agreement(store, job=job, batch=1)
     assert compute_agreement(store, batch=2).documents == 3  # batches add up to the whole
+
+
+def test_a_figure_a_hair_below_zero_reads_as_zero_not_minus_zero():
+    from curator.analysis.agreement import AgreementReport, figure_text
+    from curator.cli import format_agreement
+
+    assert figure_text(-1e-12) == "0.000" and figure_text(-0.0004) == "0.000" and figure_text(-0.0006) == "-0.001"
+    assert figure_text(None) == "–" and figure_text(0.8) == "0.800"
+    report = AgreementReport(annotators=["a", "b"], documents=1, tokens=10,
+                             overall={"f1_exact": 0.5, "f1_overlap": 0.5, "kappa": -1e-17, "alpha": -2e-17},
+                             pairs=[], labels=[{"label": "ORG", "spans": 2, "f1_exact": 0.5, "f1_overlap": 0.5,
+                                                "kappa": -3e-17, "alpha": -4e-17}], per_document=[])
+    text = format_agreement(report)
+    assert "-0.000" not in text and "alpha  0.000" in text

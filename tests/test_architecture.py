@@ -58,3 +58,18 @@ def test_the_ui_has_no_import_circle():
                for b in graph.find_modules_directly_imported_by(a)
                if b.startswith("ui.") and graph.chain_exists(importer=b, imported=a)]
     assert circles == []
+
+
+def test_the_ui_is_laid_out_in_small_modules_and_classes():
+    """The same bar for the windows as for the core: at most 600 lines a module and 40
+    methods a class (a window that grows gives its parts modules of their own)."""
+    import ast
+
+    for folder in ("curator", "ui"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert text.count("\n") <= 600, f"{path.relative_to(ROOT)} has {text.count(chr(10))} lines"
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.ClassDef):
+                    methods = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                    assert len(methods) <= 40, f"{path.relative_to(ROOT)}: {node.name} has {len(methods)} methods"

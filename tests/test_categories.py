@@ -170,18 +170,20 @@ def test_category_disagreements_are_reviewed_into_gold_and_block_a_clean_export(
     from curator.session import Session
 
     items = category_items(classified)
-    assert [(i.set_name, i.agreed, i.settled) for i in items] == [("topic", False, False)]  # "issues": a alone
+    assert [(i.set_name, i.single, i.agreed, i.settled) for i in items] == [
+        ("issues", True, True, False), ("topic", False, False, False)]  # "issues": a alone, for gold on a key
+    items = [i for i in items if not i.single]
     blocking, _ = clean_check(classified)
     assert any("disagreement on topic between a, b" in p.message for p in blocking)
     session = Session(classified, "reviewer")
     session.do(settle_category(items[0], ["economy"]))
-    assert category_items(classified)[0].gold == ("economy",)
+    assert category_items(classified)[1].gold == ("economy",)
     assert not [p for p in clean_check(classified)[0] if "topic" in p.message]
     export(classified, tmp_path / "gold.json", annotator=GOLD)
     data = json.loads((tmp_path / "gold.json").read_text(encoding="utf-8"))
     assert data["documents"][0]["categories"] == [{"annotator": "gold", "set": "topic", "choices": ["economy"]}]
     session.undo()
-    assert category_items(classified)[0].gold is None
+    assert category_items(classified)[1].gold is None
     classified.set_categories(1, "b", "issues", ["energy", "trade"])  # agree with a, in another order
     batch = accept_agreements(classified, "reviewer")
     session.do(batch)

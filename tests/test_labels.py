@@ -271,3 +271,16 @@ def test_suggestions_follow_a_merge_and_twins_become_one(project):
                             [Suggestion(doc_id=1, start=0, end=7, label="INITIATIVE", annotator="a", source="rules")])
     Session(project, "curator").do(edit.merge_labels(project, "INITIATIVE", "ORG"))
     assert sorted((s.start, s.label) for s in project.suggestions_for(1, "a")) == [(0, "ORG"), (start, "ORG")]
+
+
+def test_a_label_deleted_or_moved_says_which_keys_moved():
+    from curator.domain.schema import template
+    from curator.session.labels import key_changes
+
+    news = template("news")
+    names = news.names
+    without = news.without(names[4])
+    assert key_changes(news, without) == "keys moved: " + ", ".join(
+        f"{name} {n + 2} → {n + 1}" for n, name in enumerate(names[5:9], start=4))
+    assert key_changes(news, news) is None
+    assert key_changes(news, news.moved(names[0], 1)) == f"keys moved: {names[1]} 2 → 1, {names[0]} 1 → 2"

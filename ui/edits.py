@@ -50,9 +50,13 @@ class HistoryActions(QObject):
     kept current from the session's events (whichever window, or the command line,
     moved the history). UI thread only."""
 
-    def __init__(self, session: Session, window: QWidget, events: StoreEvents) -> None:
+    def __init__(self, session: Session, window: QWidget, events: StoreEvents,
+                 accepts: Callable[[str | None], bool] | None = None, elsewhere: str = "") -> None:
+        """``accepts``: which kinds of command (``Session.next_kind``) this window's undo and
+        redo take back; another kind is refused with ``elsewhere`` said in the window."""
         super().__init__(window)
         self.session, self.window = session, window
+        self.accepts, self.elsewhere = accepts, elsewhere
         self.undo_action = QAction("&Undo", window)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.triggered.connect(self.undo)
@@ -63,12 +67,19 @@ class HistoryActions(QObject):
         self.update()
 
     def undo(self) -> Step | None:
-        return self._step(self.session.undo)
+        return self._step(self.session.undo, self.session.undo_text, undo=True)
 
     def redo(self) -> Step | None:
-        return self._step(self.session.redo)
+        return self._step(self.session.redo, self.session.redo_text, undo=False)
 
-    def _step(self, move) -> Step | None:
+    def _step(self, move, label: str | None, undo: bool) -> Step | None:
+        if self.accepts is not None and label is not None and not self.accepts(self.session.next_kind(undo)):
+            message = f"“{label}” is {self.elsewhere}"
+            if hasattr(self.window, "say"):  # a window with a message line of its own
+                self.window.say(message, error=True)
+            else:
+                show_error(self.window, message)
+            return None
         try:
             return move()
         except CuratorError as exc:

@@ -440,6 +440,15 @@ def category_agreement(store: Store, names: list[str]) -> list[dict]:
     return found
 
 
+def figure_text(value: float | None, missing: str = "–") -> str:
+    """An agreement figure as people read it: three decimals, ``missing`` when undefined,
+    and never "-0.000" (a figure a hair below zero is chance agreement, 0.000)."""
+    if value is None:
+        return missing
+    text = f"{value:.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
 EXPLANATIONS = {
     "f1_exact": "Span F1 where a match needs the same start, end and label.",
     "f1_overlap": "Span F1 where a match needs the same label and at least one shared character.",

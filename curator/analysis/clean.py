@@ -7,7 +7,7 @@ for a decision; articles marked as duplicates that were not kept are left out.
 
 from __future__ import annotations
 
-from curator.analysis.duplicates import pair_key
+from curator.analysis.duplicates import not_kept, pair_key
 from curator.analysis.near_duplicates import stored_near_duplicates
 from curator.analysis.review import category_items, stored_items
 from curator.formats.validate import Problem, Severity
@@ -31,14 +31,7 @@ def clean_check(store: Store, job: Job | None = None) -> tuple[list[Problem], se
                                     f"between {', '.join(sorted(item.versions))}", doc_id=item.doc_id))
     decisions = store.decisions("documents")
     uid_of = store.uids()
-    by_uid = {uid: doc_id for doc_id, uid in uid_of.items()}
-    dropped = set()
-    for key, decision in decisions.items():
-        if decision.decision == "duplicate" and decision.keep:
-            first, second = key.split(":", 1)[1].split("|")
-            loser = second if decision.keep == first else first
-            if loser in by_uid:
-                dropped.add(by_uid[loser])
+    dropped = set(not_kept(store))
     pairs = stored_near_duplicates(store)  # decided data: the export searches nothing again
     if pairs is None:
         problems.append(Problem(Severity.ERROR, "project", "the near-duplicate search has not run since articles "

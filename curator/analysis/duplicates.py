@@ -28,6 +28,30 @@ def pair_key(kind: str, a: str, b: str) -> str:
     return f"{kind}:{first}|{second}"
 
 
+def not_kept(store: Store) -> dict[int, str]:
+    """Articles marked duplicates of another article that was kept: document id -> the
+    kept article's uid. A clean export leaves them out; their figures do not vote."""
+    return {doc_id: kept for doc_id, (role, kept) in duplicate_roles(store).items() if role == "duplicate"}
+
+
+def duplicate_roles(store: Store) -> dict[int, tuple[str, str]]:
+    """What the duplicate decisions made of each article they name: ``("duplicate", kept
+    uid)`` for one not kept, ``("kept", other uid)`` for the one kept over it."""
+    decided = {key: d for key, d in store.decisions("documents").items() if d.decision == "duplicate" and d.keep}
+    if not decided:
+        return {}  # (without reading every document's id: the list asks this as it first paints)
+    by_uid = {uid: doc_id for doc_id, uid in store.uids().items()}
+    roles: dict[int, tuple[str, str]] = {}
+    for key, decision in decided.items():
+        first, second = key.split(":", 1)[1].split("|")
+        loser = second if decision.keep == first else first
+        if loser in by_uid:
+            roles[by_uid[loser]] = ("duplicate", decision.keep)
+        if decision.keep in by_uid and by_uid[decision.keep] not in roles:
+            roles[by_uid[decision.keep]] = ("kept", loser)
+    return roles
+
+
 # -- entities ----------------------------------------------------------------------------
 
 
@@ -109,7 +133,7 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
 
 def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     """Everything the Duplicates view lists, as plain data (for the command line and JSON)."""
-    from curator.analysis.facts import propose_facts
+    from curator.analysis.fact_report import fact_report, report_json
     from curator.analysis.near_duplicates import search_near_duplicates
 
     decisions = store.decisions()
@@ -124,10 +148,6 @@ def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
     entities = [{"a": c.a.name, "b": c.b.name, "a_id": c.a.id, "b_id": c.b.id, "type": c.a.type,
                  "score": round(c.score, 1), "reason": c.reason, "names": list(c.names)}
                 for c in entity_candidates(store)]
-    proposed = [{"measure": p.measure, "unit": p.unit,
-                 "period": f"{p.period_start}/{p.period_end}", "spread": p.spread, "conflict": p.conflict(),
-                 "mentions": [{"document": m.document.uid, "source": m.document.source, "text": m.text,
-                               "amount": str(m.amount)} for m in p.mentions]}
-                for p in propose_facts(store)]
+    proposed = report_json(fact_report(store))  # the facts as the window lists them: recorded ones too
     recorded = [fact.model_dump(mode="json") for fact in store.facts().values()]
     return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded}}

@@ -31,16 +31,25 @@ MEASURES = {  # the list a project starts with; ``curator measures`` edits the p
     "gdp": ("gdp", "gross domestic product"),
     "enterprises": ("enterprises", "companies", "firms"),
 }
-MEASURES_STATE = "facts.measures"
 
 
 def project_measures(store: Store) -> dict[str, tuple[str, ...]]:
     """The project's measures, each with the words that name it in a sentence."""
-    stored = store.get_state(MEASURES_STATE)
-    if not isinstance(stored, dict):
+    stored = store.measures()
+    if stored is None:
         return dict(MEASURES)
-    return {str(name): tuple(str(word) for word in words) for name, words in stored.items()
-            if isinstance(words, list)}
+    return {name: tuple(words) for name, words in stored.items()}
+
+
+def measures_with(measures: dict[str, tuple[str, ...]], name: str, words: list[str]) -> dict[str, list[str]]:
+    """``measures`` with ``name`` added (or its words replaced), as the project keeps them;
+    a CuratorError if the name or the words are missing."""
+    name = name.strip().lower()
+    words = [word.strip().lower() for word in words if word.strip()]
+    if not name or not words:
+        raise CuratorError("a measure needs a name and at least one word that names it "
+                           "(e.g. fdi 'foreign direct investment')")
+    return {**{key: list(value) for key, value in measures.items()}, name: words}
 DEFAULT_TOLERANCE = 0.005  # 0.5%: "$24 billion" and "$24.2 billion" disagree
 
 
@@ -75,10 +84,12 @@ class FactProposal:
     period_start: date | None
     period_end: date | None
     mentions: list[Mention] = field(default_factory=list)
+    tag: str = ""  # tells apart facts of one measure and period (a fact split in two): its id
 
     @property
     def key(self) -> str:
-        return f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}"
+        key = f"{self.measure}|{self.unit}|{self.period_start}|{self.period_end}"
+        return f"{key}#{self.tag}" if self.tag else key
 
     @property
     def spread(self) -> float:
@@ -155,21 +166,34 @@ def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]
 
 def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
     """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
+    return group_figures(store, min_documents)[0]
+
+
+def group_figures(store: Store, min_documents: int = 2) -> tuple[list[FactProposal], list[tuple[Mention, str]]]:
+    """The proposals (as ``propose_facts``), and every other figure span with why it was
+    not grouped into one: a figure with no number, a change or a percentage, no measure
+    word or no date in its sentence, or the only article with its measure and period."""
     groups: dict[tuple, FactProposal] = {}
+    left: list[tuple[Mention, str]] = []
     measures = project_measures(store)
     attributed = store.attributions()  # what curators said, over what the rules read
     for document, spans in mentions_by_document(store):
         dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
         figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
-        for span in spans:
-            value = span.value or {}
-            if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
-                continue
+        for span in figures:
+            value = span.value
             lo, hi = sentence_bounds(document.text, span.start)
             measure = measure_of(document.text[lo:hi], span.start - lo, measures)
             period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
-            if measure is None or period is None:
-                continue  # a fact is a measure for a period
+            why = ("a change, not a level" if value.get("change") == "change" else
+                   "a percentage, not a level" if value.get("unit") == "%" else
+                   "no measure word in its sentence (Measures… adds one)" if measure is None else
+                   "no date in its sentence: a fact is a measure for a period" if period is None else None)
+            if why is not None or not value.get("amount"):
+                left.append((Mention(span, document, document.text[span.start : span.end],
+                                     Decimal(value.get("amount") or 0), value.get("unit")),
+                             why or "no amount: type it in the Value box"))
+                continue
             start = date.fromisoformat(period.value["start"])
             end = date.fromisoformat(period.value["end"])
             key = (measure, value.get("unit"), start, end)
@@ -189,8 +213,15 @@ def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
             proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
                                              Decimal(value["amount"]), value.get("unit"),
                                              chosen or said or cited_outlet(document.source), subjects))
-    return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
-                  key=lambda p: (p.measure, p.period_start or date.min))
+    proposals = []
+    for proposal in groups.values():
+        if len({m.document.id for m in proposal.mentions}) >= min_documents:
+            proposals.append(proposal)
+        else:
+            period = f"{proposal.period_start} – {proposal.period_end}"
+            left += [(m, f"the only article with {proposal.measure} for {period}") for m in proposal.mentions]
+    left.sort(key=lambda found: (found[0].document.id, found[0].annotation.start))
+    return sorted(proposals, key=lambda p: (p.measure, p.period_start or date.min)), left
 
 
 def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None,
@@ -243,51 +274,77 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
     return figure.amount
 
 
-def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
-    """What the Facts view lists: every proposal with the facts recorded for it, and every
-    recorded fact that no proposal matches any more (say, its figures were settled
-    differently), with the mentions it was recorded with. A recorded fact never vanishes.
+def facts_overview(store: Store, proposals: list[FactProposal] | None = None
+                   ) -> list[tuple[FactProposal, Fact | None]]:
+    """What the Facts view lists: every proposal not recorded yet, and every recorded fact
+    with the figures it was recorded with, whatever the layers say later (a reviewer's
+    gold copy of a figure is the same figure; a figure settled out of gold stays the
+    fact's source). A recorded fact never vanishes and never changes under its curator.
 
-    A proposal split into several facts (one per authority, say) lists each with its own
-    figures; figures no fact holds yet (a new article) join the first."""
-    proposals = propose_facts(store)
+    Figures a proposal finds at places no fact of its measure and period holds (a new
+    article) join the first of those facts; a fact split into several (one per
+    authority, say) lists each with its own figures. ``proposals``: as ``propose_facts``
+    gives them, if the caller has them."""
+    proposals = propose_facts(store) if proposals is None else proposals
     recorded: dict[tuple, list[Fact]] = {}
     for fact in sorted(store.facts().values(), key=lambda f: f.created):
         recorded.setdefault((fact.measure, fact.unit, fact.period_start, fact.period_end), []).append(fact)
+    held = _recorded_mentions(store, [fact for facts in recorded.values() for fact in facts], proposals)
     rows: list[tuple[FactProposal, Fact | None]] = []
     for p in proposals:
         facts = recorded.pop((p.measure, p.unit, p.period_start, p.period_end), [])
         if not facts:
             rows.append((p, None))
             continue
-        claimed = {mention for fact in facts[1:] for mention in fact.mentions}
+        places = {_place(m) for fact in facts for m in held[fact.id]}
+        new = [m for m in p.mentions if _place(m) not in places]
         for index, fact in enumerate(facts):
-            mentions = [m for m in p.mentions if (m.annotation.id not in claimed if index == 0
-                                                  else m.annotation.id in fact.mentions)]
-            rows.append((FactProposal(p.measure, p.unit, p.period_start, p.period_end, mentions), fact))
-    leftover = [fact for facts in recorded.values() for fact in facts]
-    if leftover:
-        found = store.annotations_by_id([m for fact in leftover for m in fact.mentions])
-        documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
-        for fact in leftover:
-            proposal = FactProposal(fact.measure, fact.unit, fact.period_start, fact.period_end)
-            for mention_id in fact.mentions:
-                span = found.get(mention_id)
-                value = (span.value or {}) if span is not None else {}
-                if span is None or value.get("type") != "figure":
-                    continue
-                document = documents[span.doc_id]
-                proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
-                                                 Decimal(value["amount"]), value.get("unit"),
-                                                 attribution_of(sentence_around(document.text, span.start))
-                                                 or cited_outlet(document.source)))
-            rows.append((proposal, fact))
+            rows.append((FactProposal(p.measure, p.unit, p.period_start, p.period_end,
+                                      held[fact.id] + (new if index == 0 else []), fact.id), fact))
+    for facts in recorded.values():  # no proposal matches them any more: listed with their own figures
+        for fact in facts:
+            rows.append((FactProposal(fact.measure, fact.unit, fact.period_start, fact.period_end, held[fact.id],
+                                      fact.id), fact))
     return rows
+
+
+def _place(mention: Mention) -> tuple[int, int, int]:
+    return mention.document.id, mention.annotation.start, mention.annotation.end
+
+
+def _recorded_mentions(store: Store, facts: list[Fact], proposals: list[FactProposal]) -> dict[str, list[Mention]]:
+    """Each recorded fact's figures as mentions, by fact id: the proposals' mention where
+    a proposal holds the span, else built from the span as stored (a figure span that is
+    gone, or is no figure any more, is left out)."""
+    known = {m.annotation.id: m for p in proposals for m in p.mentions}
+    wanted = [mention for fact in facts for mention in fact.mentions if mention not in known]
+    found = store.annotations_by_id(wanted) if wanted else {}
+    documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
+    attributed = store.attributions() if found else {}
+    held: dict[str, list[Mention]] = {}
+    for fact in facts:
+        mentions = []
+        for mention_id in fact.mentions:
+            if mention_id in known:
+                mentions.append(known[mention_id])
+                continue
+            span = found.get(mention_id)
+            value = (span.value or {}) if span is not None else {}
+            if span is None or value.get("type") != "figure":
+                continue
+            document = documents[span.doc_id]
+            mentions.append(Mention(span, document, document.text[span.start : span.end], Decimal(value["amount"]),
+                                    value.get("unit"), attributed.get(span.id)
+                                    or attribution_of(sentence_around(document.text, span.start))
+                                    or cited_outlet(document.source)))
+        held[fact.id] = mentions
+    return held
 
 
 def _duplicate_clusters(store: Store) -> dict[int, int]:
     """Each document in a cluster of near-duplicate articles (the last search's pairs),
     mapped to the cluster's first document."""
+    from curator.analysis.duplicates import pair_key
     from curator.analysis.near_duplicates import stored_near_duplicates
 
     parent: dict[int, int] = {}
@@ -297,7 +354,11 @@ def _duplicate_clusters(store: Store) -> dict[int, int]:
             doc_id = parent[doc_id]
         return doc_id
 
+    uid = store.uids()
+    distinct = {key for key, d in store.decisions("documents").items() if d.decision == "distinct"}
     for pair in stored_near_duplicates(store) or []:
+        if pair_key("documents", uid[pair.a], uid[pair.b]) in distinct:
+            continue  # the curator said they are two articles: two votes
         a, b = root(pair.a), root(pair.b)
         if a != b:
             parent[max(a, b)] = min(a, b)

@@ -7,6 +7,10 @@ every version is the same (bounds, label, value and entity link) the item is an
 agreement, otherwise a disagreement. Settling an item writes the chosen spans
 into the ``gold`` layer and records the decision; both are undone together.
 
+A document only one annotator worked on has items too, each with that one version
+(``single``): nothing to compare, but work that reaches gold only when a reviewer
+accepts it, one by one or all at once (``accept_single``), never by itself.
+
 An item's key includes a digest of its versions, so if an annotator later
 changes a span in a settled region, the region comes back as a new open item.
 """
@@ -40,8 +44,15 @@ class ReviewItem:
         contents = {_content(spans) for spans in self.versions.values()}
         return len(contents) == 1
 
+    @property
+    def single(self) -> bool:
+        """Only one annotator worked on the document: one version, nothing to compare."""
+        return len(self.versions) == 1
+
     def kinds(self) -> list[str]:
         """Why the versions differ, in the reviewer's words."""
+        if self.single:
+            return []
         reasons = []
         versions = list(self.versions.values())
         if any(not spans for spans in versions):
@@ -155,7 +166,7 @@ def iter_items(store: Store, annotators: list[str] | None = None, job: Job | Non
             job.check()
             job.set_progress(index, total)
         worked = _worked(document.id, spans, names, done)
-        if len(worked) >= 2:
+        if worked:
             yield from items_for(document.id, document.uid, spans, worked)
 
 
@@ -172,6 +183,15 @@ class StoredItem:
     kinds: tuple[str, ...]
     annotators: tuple[str, ...]
 
+    @property
+    def single(self) -> bool:
+        return len(self.annotators) == 1
+
+
+# Stored items worked out by earlier rules are stale whatever their fingerprint says (the
+# rules before this one made no items for documents only one annotator worked on).
+RULES = "r2|"
+
 
 def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
     """Every review item of the project (every annotator but gold), read as stored.
@@ -182,6 +202,7 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
     job = job or Job()
     fingerprints = store.review_fingerprints([GOLD])
     stored = store.stored_review_items()
+    fingerprints = {doc_id: RULES + fingerprint for doc_id, fingerprint in fingerprints.items()}
     stale = [doc_id for doc_id, fingerprint in fingerprints.items() if stored.get(doc_id, ("",))[0] != fingerprint]
     dropped = [doc_id for doc_id in stored if doc_id not in fingerprints]
     fresh: dict[int, tuple[str, dict]] = {}
@@ -192,7 +213,7 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
                 job.check()
                 job.set_progress(index, len(stale))
             worked = _worked(document.id, spans, names, done)
-            items = items_for(document.id, document.uid, spans, worked) if len(worked) >= 2 else []
+            items = items_for(document.id, document.uid, spans, worked) if worked else []
             fresh[document.id] = (fingerprints[document.id], {"uid": document.uid, "items": [
                 [i.start, i.end, i.key, i.agreed, i.kinds(), sorted(i.versions)] for i in items]})
         stored.update(fresh)
@@ -265,26 +286,61 @@ def settle_with(item: ReviewItem, spans: list[Annotation], reviewer: str) -> Set
     return Settle(item.key, item.doc_id, item.start, item.end, "edited", gold, reviewer)
 
 
+SINGLE = "single annotator"  # the decision that accepts the work of a document's only annotator
+
+
 def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
-    """One command settling every open item on which all annotators agree, or None
-    (found among the stored items; only their documents' items are built in full)."""
+    """One command settling every open item on which two or more annotators agree, or
+    None (found among the stored items; only their documents' items are built in full)."""
+    return _accept_open(store, reviewer, lambda item: item.agreed and not item.single, "agreed", job,
+                        "Accept {} agreed items into gold")
+
+
+def accept_single(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
+    """One command accepting into gold every open item of a document only one annotator
+    worked on (and every category set only one annotator chose in), or None."""
+    return _accept_open(store, reviewer, lambda item: item.single, SINGLE, job,
+                        "Accept {} single-annotator items into gold")
+
+
+def _accept_open(store: Store, reviewer: str, wanted, decision: str, job: Job | None, label: str) -> Batch | None:
     settled = store.reviews()
-    agreed = [item for item in stored_items(store, job) if item.agreed and item.key not in settled]
-    keys = {item.key for item in agreed}
+    chosen = [item for item in stored_items(store, job) if wanted(item) and item.key not in settled]
+    keys = {item.key for item in chosen}
     names, done = _annotators_and_finished(store)
     commands = []
-    for document, spans in store.documents_with_annotations({item.doc_id for item in agreed}):
+    for document, spans in store.documents_with_annotations({item.doc_id for item in chosen}):
         for item in items_for(document.id, document.uid, spans, _worked(document.id, spans, names, done)):
             if item.key in keys:
                 first = sorted(item.versions)[0]
                 command = accept_version(item, first, reviewer)
-                command.decision = "agreed"
+                command.decision = decision
                 commands.append(command)
     commands += [settle_category(item, item.versions[sorted(item.versions)[0]])
-                 for item in category_items(store) if item.agreed and not item.settled]
+                 for item in category_items(store) if wanted(item) and item.agreed and not item.settled]
     if not commands:
         return None
-    return Batch(commands, f"Accept {len(commands)} agreed items into gold", commands[0].doc_id)
+    return Batch(commands, label.format(len(commands)), commands[0].doc_id)
+
+
+def open_work(store: Store, job: Job | None = None) -> dict[str, int]:
+    """What the annotators did that is not in gold yet, by kind: open disagreements,
+    open agreements and open single-annotator items (regions of text), and category sets
+    of each kind, with the number of documents they are in (``documents``)."""
+    settled = store.reviews()
+    counts = {"disagreements": 0, "agreements": 0, "single": 0, "documents": 0}
+    documents: set[int] = set()
+    for item in stored_items(store, job):
+        if item.key in settled:
+            continue
+        counts["single" if item.single else "agreements" if item.agreed else "disagreements"] += 1
+        documents.add(item.doc_id)
+    for category in category_items(store):
+        if not category.settled:
+            counts["single" if category.single else "agreements" if category.agreed else "disagreements"] += 1
+            documents.add(category.doc_id)
+    counts["documents"] = len(documents)
+    return counts
 
 
 # -- document categories ------------------------------------------------------------------
@@ -309,10 +365,15 @@ class CategoryItem:
     def settled(self) -> bool:
         return self.gold is not None
 
+    @property
+    def single(self) -> bool:
+        return len(self.versions) == 1
+
 
 def category_items(store: Store) -> list[CategoryItem]:
-    """Every (document, category set) that two or more annotators (not gold) classified,
-    in document order, for the project's current sets."""
+    """Every (document, category set) that annotators (not gold) classified, in document
+    order, for the project's current sets: chosen by two or more, or by one alone
+    (``single``)."""
     sets = {category.name for category in store.label_schema.categories}
     chosen: dict[tuple[int, str], dict[str, tuple[str, ...]]] = {}
     for doc_id, who, set_name, choices in store.category_rows():
@@ -322,7 +383,7 @@ def category_items(store: Store) -> list[CategoryItem]:
     items = []
     for (doc_id, set_name), versions in sorted(chosen.items()):
         gold = versions.pop(GOLD, None)
-        if len(versions) >= 2:
+        if versions:
             items.append(CategoryItem(doc_id, uid_of[doc_id], set_name, versions, gold))
     return items
 

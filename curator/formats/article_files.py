@@ -369,10 +369,10 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
 def _derived_columns(sheet_name: str, header: list[str]) -> set[str]:
     """The columns of a workbook Curator exported that describe the exporting project
     (an annotator's status, a count of spans), not the article: left out on import."""
-    from curator.formats.excel import DERIVED_COLUMNS, DOCUMENT_COLUMNS
+    from curator.formats.excel import DERIVED_COLUMNS, EXPORTED_DOCUMENT_HEADERS
 
-    if sheet_name == "documents" and header == [name for name, _width in DOCUMENT_COLUMNS]:
-        return set(DERIVED_COLUMNS)
+    if sheet_name == "documents" and tuple(header) in EXPORTED_DOCUMENT_HEADERS:
+        return set(DERIVED_COLUMNS) & set(header)
     return set()
 
 

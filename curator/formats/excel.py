@@ -57,8 +57,11 @@ class _SheetStream:
 
 
 DOCUMENT_COLUMNS = [("id", 24), ("title", 50), ("source", 18), ("url", 30), ("published", 12), ("status", 8),
-                    ("annotations", 12), ("text", 80)]
-DERIVED_COLUMNS = ("status", "annotations")  # of the exporting project, not the article: not read back
+                    ("done_by", 18), ("annotations", 12), ("text", 80)]
+# Of the exporting project, not the article: not read back, from this layout or the one before done_by.
+DERIVED_COLUMNS = ("status", "done_by", "annotations")
+EXPORTED_DOCUMENT_HEADERS = (tuple(name for name, _width in DOCUMENT_COLUMNS),
+                             ("id", "title", "source", "url", "published", "status", "annotations", "text"))
 ANNOTATION_COLUMNS = [("document", 24), ("id", 34), ("start", 8), ("end", 8), ("text", 40), ("label", 12),
                       ("annotator", 14), ("amount", 16), ("amount_to", 16), ("unit", 8), ("per", 10), ("scale", 9),
                       ("qualifier", 12), ("change", 9), ("date_start", 12), ("date_end", 12), ("granularity", 11),
@@ -131,7 +134,7 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
                 uid, published = document["id"], document["published"]
                 documents.write([uid, document["title"], document["source"], document["url"],
                                  date.fromisoformat(published) if published else None, document["status"],
-                                 len(document["annotations"]), document["text"]])
+                                 "; ".join(document["done_by"]), len(document["annotations"]), document["text"]])
                 for span in document["annotations"]:
                     entity = entities.get(span["entity_id"]) if span["entity_id"] else None
                     if entity:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.json_values import bad_value
-from curator.domain.models import DocumentStatus
+from curator.domain.models import GOLD, DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
 from curator.jobs import Job
@@ -42,6 +42,7 @@ class Problem(NamedTuple):
     annotation_id: str | None = None
     start: int | None = None
     end: int | None = None
+    annotator: str | None = None  # whose layer holds it, where a layer does
 
     def __str__(self) -> str:
         where = self.doc_uid
@@ -103,12 +104,14 @@ _INDEX = re.compile(r"annotations\.(\d+)")
 
 
 def check_document(raw: dict, labels: set[str] | dict[str, LabelKind], doc_id: int | None = None,
-                   entities: set[str] | None = None) -> tuple[dict | None, list[Problem]]:
+                   entities: set[str] | dict[str, tuple[str, str]] | None = None) -> tuple[dict | None, list[Problem]]:
     """Validate one exported document with the ``ExportDocument`` model; returns it as
     JSON-ready data (if valid) and its problems.
 
     ``labels`` maps each label to its kind (a plain set skips the value checks);
-    ``entities`` holds the ids that entity links may point to.
+    ``entities`` holds the ids that entity links may point to (a dict: each with its
+    type and name, and a link to an entity of another type than its span's label is a
+    warning).
     """
     problems: list[Problem] = []
     spans = raw.get("annotations")
@@ -130,18 +133,34 @@ def check_document(raw: dict, labels: set[str] | dict[str, LabelKind], doc_id: i
             problems.append(_span_problem(raw, doc_id, f"{location}: {message}"))
         return None, problems
     document = model.model_dump(mode="json")
-    return document, _warnings(document, labels, doc_id)
+    return document, _warnings(document, labels, doc_id, entities)
 
 
-def _warnings(document: dict, labels: set[str] | dict[str, LabelKind], doc_id: int | None) -> list[Problem]:
+def _warnings(document: dict, labels: set[str] | dict[str, LabelKind], doc_id: int | None,
+              entities: set[str] | dict[str, tuple[str, str]] | None = None) -> list[Problem]:
     found = list(_duplicate_warnings(document, doc_id))
     if isinstance(labels, dict):
         found.extend(_value_warnings(document, labels, doc_id))
+    if isinstance(entities, dict):
+        found.extend(_link_warnings(document, entities, doc_id))
     return found
 
 
+def _link_warnings(document: dict, entities: dict[str, tuple[str, str]], doc_id: int | None) -> Iterator[Problem]:
+    """Spans linked to an entity of another type than their label (a span relabelled
+    after it was linked): ``entities`` maps each id to its (type, name)."""
+    for span in document["annotations"]:
+        linked = entities.get(span["entity_id"]) if span["entity_id"] else None
+        if linked is not None and linked[0] != span["label"]:
+            yield Problem(Severity.WARNING, document["id"], f"{span['label']} span {span['text']!r} is linked to "
+                          f"the {linked[0]} entity {linked[1]!r}: relink it or unlink it", doc_id=doc_id,
+                          annotation_id=span["id"], start=span["start"], end=span["end"],
+                          annotator=span["annotator"])
+
+
 def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, LabelKind] | set[str],
-                     entities: set[str], valued: set[str] | None = None) -> tuple[dict, bool] | None:
+                     entities: set[str] | dict[str, tuple[str, str]], valued: set[str] | None = None
+                     ) -> tuple[dict, bool] | None:
     """The document with its stored span rows as ``check_document`` would give it, if it
     plainly passes every check of the ``ExportDocument`` model, written out by hand,
     and whether it may have warnings; None if it may not pass, and the model must
@@ -161,6 +180,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     for span_id, start, end, label, annotator, entity, created, updated, value in map(_ROW, rows):
         if not (0 <= start < end <= length and label in labels and (entity is None or entity in entities)):
             return None
+        if entity is not None and isinstance(entities, dict) and entities[entity][0] != label:
+            warned = True  # linked to an entity of another type
         created, updated = _exported_time(created), _exported_time(updated)
         if created is None or updated is None:
             return None
@@ -248,7 +269,7 @@ def _value_warnings(document: dict, kinds: dict[str, LabelKind], doc_id: int | N
         else:
             continue
         yield Problem(Severity.WARNING, document["id"], reason, doc_id=doc_id, annotation_id=span["id"],
-                      start=span["start"], end=span["end"])
+                      start=span["start"], end=span["end"], annotator=span["annotator"])
 
 
 def _span_problem(raw: dict, doc_id: int | None, message: str) -> Problem:
@@ -264,6 +285,7 @@ def _span_problem(raw: dict, doc_id: int | None, message: str) -> Problem:
         annotation_id=span["id"] if span else None,
         start=span["start"] if span else None,
         end=span["end"] if span else None,
+        annotator=span.get("annotator") if isinstance(span, dict) else None,
     )
 
 
@@ -280,6 +302,7 @@ def _duplicate_warnings(document: dict, doc_id: int | None) -> Iterator[Problem]
                 annotation_id=span["id"],
                 start=span["start"],
                 end=span["end"],
+                annotator=span["annotator"],
             )
         seen.add(key)
 
@@ -292,13 +315,15 @@ def iter_export_documents(
     JSON-ready data (None if invalid) with its problems, in id order.
 
     ``annotator`` restricts the annotations to one annotator's layer (and takes
-    that annotator's status); ``None`` exports every annotator's spans.
+    that annotator's status); ``None`` exports every annotator's spans. Nobody marks the
+    gold layer done: a document of the gold layer, like one of every layer, is done if
+    anyone marked it done, and ``done_by`` names them.
     """
     job = job or Job()
     labels = {label.name: label.kind for label in store.label_schema.labels}
-    entities = {entity.id for entity in store.entities()}
+    entities = {entity.id: (entity.type, entity.name) for entity in store.entities()}
     total = store.document_count() if first is None or last is None else last - first + 1  # for progress
-    done_by = store.done_by(annotator, first, last)  # with no layer chosen, status is: done by anyone
+    done_by = store.done_by(None if annotator in (None, GOLD) else annotator, first, last)
     valued = _valued(labels)
     sets = {category.name: category for category in store.label_schema.categories}
     categories: dict[int, list[tuple[str, str, list[str]]]] = {}
@@ -319,7 +344,7 @@ def iter_export_documents(
                                                 entities)
         else:
             exported, warned = quick
-            problems = _warnings(exported, labels, document.id) if warned else []
+            problems = _warnings(exported, labels, document.id, entities) if warned else []
         if exported is not None:
             exported["done_by"] = done_by.get(document.id, [])
             exported["categories"], wrong = category_entries(exported, document.id,
@@ -339,16 +364,16 @@ def category_entries(document: dict, doc_id: int, rows: list[tuple[str, str, lis
         category = sets.get(name)
         if category is None:
             problems.append(Problem(Severity.WARNING, document["id"], f"{annotator}'s category set {name!r} is "
-                                    "no longer in the schema; left out", doc_id=doc_id))
+                                    "no longer in the schema; left out", doc_id=doc_id, annotator=annotator))
             continue
         kept = [choice for choice in choices if choice in category.names]
         if len(kept) < len(choices):
             problems.append(Problem(Severity.WARNING, document["id"], f"{annotator}'s {name} choice(s) "
                                     f"{', '.join(c for c in choices if c not in kept)!r} no longer in the schema; "
-                                    "left out", doc_id=doc_id))
+                                    "left out", doc_id=doc_id, annotator=annotator))
         if not category.multiple and len(kept) > 1:
             problems.append(Problem(Severity.WARNING, document["id"], f"{annotator} chose {len(kept)} in {name}, "
-                                    "which takes one; the first is kept", doc_id=doc_id))
+                                    "which takes one; the first is kept", doc_id=doc_id, annotator=annotator))
             kept = kept[:1]
         if kept:
             entries.append({"annotator": annotator, "set": name, "choices": kept})

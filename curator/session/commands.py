@@ -84,7 +84,7 @@ class EditSpan:
 
     @property
     def text(self) -> str:
-        if set(self.changes) == {"label"}:
+        if "label" in self.changes:  # its value and link may follow the label: still a relabel
             return f"Relabel as {self.changes['label']}"
         return "Edit span"
 
@@ -552,3 +552,19 @@ class SetAttribution:
     def apply(self, store: Store) -> "SetAttribution":
         before = store.set_attribution(self.annotation_id, self.attribution)
         return SetAttribution(self.annotation_id, before, self.doc_id)
+
+
+@dataclass
+class SetMeasures:
+    """Make ``measures`` (name -> the words that name it) the measures facts are grouped
+    by (None: the list a project starts with)."""
+
+    measures: dict[str, list[str]] | None
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return "Edit measures"
+
+    def apply(self, store: Store) -> "SetMeasures":
+        return SetMeasures(store.set_measures(self.measures), self.doc_id)

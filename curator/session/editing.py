@@ -12,9 +12,12 @@ from curator.domain.text import fold, snap_to_words
 from curator.session.commands import AddSpan, Batch, Command, CreateEntity, EditSpan
 
 
-def relabel(schema: LabelSchema, document: Document, span: Annotation, label: str) -> Command | None:
+def relabel(schema: LabelSchema, document: Document, span: Annotation, label: str,
+            entities: Iterable[Entity] = ()) -> Command | None:
     """Give ``span`` another label; its value is worked out again (and its entity link
-    dropped) when the new label is of another kind. None when nothing would change."""
+    dropped) when the new label is of another kind. An entity span keeps its link only
+    to an entity of the new label's type: else it is linked to the one entity of that
+    type its text names (of ``entities``), or to none. None when nothing would change."""
     if span.label == label:
         return None
     old, new = schema.get(span.label), schema.get(label)
@@ -22,6 +25,12 @@ def relabel(schema: LabelSchema, document: Document, span: Annotation, label: st
     if old is None or new is None or old.kind != new.kind:
         changes["value"] = value_for(schema, label, document.text, span.start, span.end, document.published)
         changes["entity_id"] = None
+    elif span.entity_id is not None:
+        entities = list(entities)
+        linked = next((e for e in entities if e.id == span.entity_id), None)
+        if linked is None or linked.type != label:
+            known = known_entity(entities, document.text[span.start : span.end], label)
+            changes["entity_id"] = known.id if known else None
     return EditSpan(span.id, span.doc_id, changes, expected=span.updated)
 
 
@@ -45,7 +54,7 @@ def tag(schema: LabelSchema, document: Document, start: int, end: int, label: st
     start, end = snapped
     same = next((s for s in spans if (s.start, s.end) == (start, end) and s.annotator == annotator), None)
     if same is not None:
-        return relabel(schema, document, same, label)
+        return relabel(schema, document, same, label, entities)
     value = value_for(schema, label, document.text, start, end, document.published)
     kind = schema.get(label)
     known = known_entity(entities, document.text[start:end], label) if kind and kind.kind is LabelKind.ENTITY else None

@@ -33,6 +33,15 @@ from curator.store.events import EventHub, HistoryChanged, ShowRequested
 from curator.store.tables import history_table
 
 HISTORY_LIMIT = 1000  # entries kept per user; the oldest go first
+# A step done in parts (``Session.one_step``) is one row of its user's history, marked
+# ``PARTS``, and one row per part owned by ``_owner(seq)``: a name no user can have (a
+# name holds no control character), so the parts are never anyone's steps themselves.
+PARTS = {"type": "Parts"}
+_OWNER = "\x1f"
+
+
+def _owner(seq: int) -> str:
+    return f"{_OWNER}{seq:012d}"
 
 
 @dataclass(frozen=True)
@@ -114,14 +123,46 @@ class Session:
         someone else changed the item first (nothing is applied), or ``CuratorError``."""
         with self._database_errors(), self.store.transaction() as conn:
             inverse = command.apply(self.store)
-            h = history_table.c
-            conn.execute(history_table.delete().where(h.annotator == self.annotator, h.done.is_(False)))
-            conn.execute(history_table.insert().values(
-                annotator=self.annotator, label=command.text[:300], doc_id=command.doc_id, undo=encode(inverse),
-                redo=encode(command), done=True, created=utc_now()))
-            self._trim(conn)
+            self._record(conn, command.text, command.doc_id, encode(inverse), encode(command))
         self._announce("Done", command.text, command.doc_id)
         return Step(command.text, command.doc_id)
+
+    def one_step(self, label: str, doc_id: int = 0) -> "StepInParts":
+        """A step of the history done in parts, each part in its own transaction (so that
+        a run killed half-way keeps the parts it did, and a rerun can go on), undone and
+        redone whole: ``with session.one_step("Accept suggestions") as step: step.do(part)``.
+        A project-wide command is one undo, whatever its size."""
+        return StepInParts(self, label, doc_id)
+
+    def _record(self, conn: sa.Connection, label: str, doc_id: int, undo: Any, redo: Any) -> int:
+        """A new entry of this user's history (what was undone and not redone goes); its seq."""
+        h = history_table.c
+        self._delete_entries(conn, h.annotator == self.annotator, h.done.is_(False))
+        seq = conn.execute(history_table.insert().values(
+            annotator=self.annotator, label=label[:300], doc_id=doc_id, undo=undo, redo=redo, done=True,
+            created=utc_now())).inserted_primary_key[0]
+        self._trim(conn)
+        return seq
+
+    @staticmethod
+    def _delete_entries(conn: sa.Connection, *where: Any) -> None:
+        """Delete history entries, and the parts of those done in parts."""
+        h = history_table.c
+        owners = [_owner(seq) for seq in conn.execute(sa.select(h.seq).where(*where)).scalars()]
+        for start in range(0, len(owners), 500):
+            conn.execute(history_table.delete().where(h.annotator.in_(owners[start : start + 500])))
+        if owners:
+            conn.execute(history_table.delete().where(*where))
+
+    def _apply_parts(self, conn: sa.Connection, seq: int, undo: bool) -> None:
+        """Undo (newest part first) or redo (oldest first) every part of a step done in parts."""
+        h = history_table.c
+        parts = conn.execute(sa.select(h.seq, h.undo, h.redo).where(h.annotator == _owner(seq))
+                             .order_by(h.seq.desc() if undo else h.seq.asc())).all()
+        for part in parts:
+            inverse = decode(part.undo if undo else part.redo).apply(self.store)
+            conn.execute(history_table.update().where(h.seq == part.seq).values(
+                done=not undo, **{"redo" if undo else "undo": encode(inverse)}))
 
     def undo(self) -> Step | None:
         """Undo this user's last edit; None when there is nothing to undo."""
@@ -141,6 +182,16 @@ class Session:
         row = self._next(done=False)
         return row.label if row is not None else None
 
+    def next_kind(self, undo: bool = True) -> str | None:
+        """The kind of command the next undo (or redo) applies, by its class name
+        ("ChangeSchema", "Batch", "Parts" for a step done in parts...), or None: a window
+        that undoes only its own kind of edits asks this first."""
+        row = self._next(done=undo)
+        if row is None:
+            return None
+        data = row.undo if undo else row.redo
+        return str(data.get("type")) if isinstance(data, dict) else None
+
     def history(self, limit: int = 20) -> list[tuple[str, bool]]:
         """This user's latest entries, newest first: (label, still done)."""
         h = history_table.c
@@ -151,7 +202,7 @@ class Session:
 
     def clear_history(self) -> None:
         with self.store._begin() as conn:
-            conn.execute(history_table.delete().where(history_table.c.annotator == self.annotator))
+            self._delete_entries(conn, history_table.c.annotator == self.annotator)
         self._announce()
 
     def set_annotator(self, annotator: str) -> None:
@@ -177,9 +228,13 @@ class Session:
                 row = self._next(done, conn)
                 if row is None:
                     return None
-                command = decode(row.undo if done else row.redo)
-                inverse = command.apply(self.store)
-                values = {"done": not done, "redo" if done else "undo": encode(inverse)}
+                if (row.undo if done else row.redo) == PARTS:
+                    self._apply_parts(conn, row.seq, undo=done)
+                    values = {"done": not done}
+                else:
+                    command = decode(row.undo if done else row.redo)
+                    inverse = command.apply(self.store)
+                    values = {"done": not done, "redo" if done else "undo": encode(inverse)}
                 conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
         except DatabaseRefused:  # busy, full, read-only: the entry stays, to try again
             raise
@@ -188,7 +243,7 @@ class Session:
             # removed since): it leaves the history, so the entries before it stay reachable.
             if row is not None:
                 with self._database_errors(), self.store._begin() as conn:
-                    conn.execute(history_table.delete().where(history_table.c.seq == row.seq))
+                    self._delete_entries(conn, history_table.c.seq == row.seq)
                 self._announce()
             label = repr(row.label) if row is not None else "the last edit"
             raise CuratorError(f"could not {what} {label}: {exc}; it was taken off the history") from exc
@@ -200,7 +255,7 @@ class Session:
         oldest_kept = conn.execute(sa.select(h.seq).where(h.annotator == self.annotator).order_by(h.seq.desc())
                                    .offset(self.history_limit - 1).limit(1)).scalar()
         if oldest_kept is not None:
-            conn.execute(history_table.delete().where(h.annotator == self.annotator, h.seq < oldest_kept))
+            self._delete_entries(conn, h.annotator == self.annotator, h.seq < oldest_kept)
 
     def _announce(self, moved: str | None = None, label: str = "", doc_id: int = 0) -> None:
         self.events.emit(HistoryChanged(self.annotator, moved, label, doc_id))
@@ -233,19 +288,57 @@ class Session:
                 job.cancel()
 
     def show(self, doc_id: int, annotation_id: str | None = None, start: int | None = None,
-             end: int | None = None) -> None:
-        """Ask the views to show a document (and a span, or a stretch of text, in it): a
-        problem double-clicked in a list, an item chosen in review. Whoever shows
-        documents follows this; no window reaches into another."""
-        self.events.emit(ShowRequested(doc_id, annotation_id, start, end))
+             end: int | None = None, annotator: str | None = None) -> None:
+        """Ask the views to show a document (and a span, or a stretch of text, in it, of
+        ``annotator``'s layer if given): a problem double-clicked in a list, an item chosen
+        in review. Whoever shows documents follows this; no window reaches into another."""
+        self.events.emit(ShowRequested(doc_id, annotation_id, start, end, annotator))
 
     def close(self) -> None:
         self.cancel_jobs()
         self.store.close()
 
 
+class StepInParts:
+    """One step of a user's history done in parts (see ``Session.one_step``): each ``do``
+    applies its command in its own transaction, together with the part's record; the
+    first also writes the step's entry. Use from the session's thread."""
+
+    def __init__(self, session: Session, label: str, doc_id: int = 0) -> None:
+        self.session, self.label, self.doc_id = session, label, doc_id
+        self.seq: int | None = None
+        self.parts = 0
+
+    def do(self, command: Command) -> None:
+        """Apply ``command`` as the next part; raises as ``Session.do`` does (nothing of
+        this part is applied; the parts before it stay done)."""
+        session = self.session
+        with session._database_errors(), session.store.transaction() as conn:
+            inverse = command.apply(session.store)
+            if self.seq is None:
+                self.seq = session._record(conn, self.label, self.doc_id or command.doc_id, PARTS, PARTS)
+            conn.execute(history_table.insert().values(
+                annotator=_owner(self.seq), label="", doc_id=command.doc_id, undo=encode(inverse),
+                redo=encode(command), done=True, created=utc_now()))
+        self.parts += 1
+
+    def relabel(self, label: str) -> None:
+        """Name the step by what it did, once that is known."""
+        self.label = label
+        if self.seq is not None:
+            with self.session._database_errors(), self.session.store._begin() as conn:
+                conn.execute(history_table.update().where(history_table.c.seq == self.seq).values(label=label[:300]))
+
+    def __enter__(self) -> "StepInParts":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.seq is not None:
+            self.session._announce("Done", self.label, self.doc_id)
+
+
 def open_session(location: str, annotator: str) -> Session:
     return Session(Store.open(location), annotator)
 
 
-__all__ = ["Session", "Step", "decode", "encode", "open_session"]
+__all__ = ["Session", "Step", "StepInParts", "decode", "encode", "open_session"]

@@ -153,3 +153,15 @@ def unusable_labels(names: list[str]) -> dict[str, str]:
         except ValidationError as exc:
             found[name] = reason(exc)
     return found
+
+
+def key_changes(before: LabelSchema, after: LabelSchema) -> str | None:
+    """The number keys a change of labels moved, in words ("keys moved: 6 PERCENT → 5, …"),
+    or None: a label deleted or moved shifts the keys of those after it, which a curator
+    typing by heart must be told."""
+    moved = []
+    for label in after.labels:
+        old, new = before.key_of(label.name), after.key_of(label.name)
+        if label.name in before and old != new:
+            moved.append(f"{label.name} {old or 'no key'} → {new or 'no key'}")
+    return f"keys moved: {', '.join(moved)}" if moved else None

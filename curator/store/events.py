@@ -85,6 +85,7 @@ class ShowRequested:
     annotation_id: str | None = None
     start: int | None = None  # or a stretch of its text to select
     end: int | None = None
+    annotator: str | None = None  # whose layer holds what is to be shown, if one does
 
 
 @dataclass(frozen=True)

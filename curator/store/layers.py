@@ -32,6 +32,7 @@ from curator.store.tables import (
     decisions_table,
     entities_table,
     facts_table,
+    meta_table,
     reviews_table,
     suggestions_table,
 )
@@ -236,6 +237,26 @@ class EntityStore(Transactional):
         self._emit(DecisionsChanged(f"attribution:{annotation_id}"))
         return before
 
+    def measures(self) -> dict[str, list[str]] | None:
+        """The measures facts are grouped by, each with the words that name it, as the
+        project keeps them; None if it keeps none (the analysis has a list to start from)."""
+        stored = self.get_state(MEASURES_STATE)  # type: ignore[attr-defined]
+        if not isinstance(stored, dict):
+            return None
+        return {str(name): [str(word) for word in words] for name, words in stored.items() if isinstance(words, list)}
+
+    def set_measures(self, measures: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        """Keep ``measures`` (None: forget them, back to the list to start from); returns those before."""
+        with self.transaction():  # read and write as one
+            before = self.measures()
+            if measures is None:
+                with self._begin() as conn:
+                    conn.execute(meta_table.delete().where(meta_table.c.key == f"state.{MEASURES_STATE}"))
+            else:
+                self.set_state(MEASURES_STATE, measures)  # type: ignore[attr-defined]
+        self._emit(DecisionsChanged("measures"))
+        return before
+
     def facts(self) -> dict[str, Fact]:
         with self._connect() as conn:
             rows = conn.execute(sa.select(facts_table).order_by(facts_table.c.created)).all()
@@ -266,6 +287,7 @@ class EntityStore(Transactional):
 
 
 ATTRIBUTIONS_STATE = "facts.attributions"
+MEASURES_STATE = "facts.measures"
 
 
 def _fact(row: Any) -> Fact:

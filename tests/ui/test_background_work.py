@@ -38,14 +38,24 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     assert not target.exists()
-    dialog = window.validation_dialog
+    dialog = window.companions.validation_dialog
     assert dialog.windowTitle() == "Export refused" and dialog.isVisible()
     row = dialog.model.row(0)
-    assert (row["document"], row["offsets"], row["severity"]) == ("000_14e10f92779dfa8b", "1-1000000", "error")
+    title = window.store.document_by_uid("000_14e10f92779dfa8b").title
+    assert (row["document"], row["annotator"], row["offsets"], row["severity"]) == (title, "x", "1-1000000", "error")
+    assert "000_14e10f92779dfa8b [1:1000000]" in dialog.whole.text()  # the whole problem, under the list
     window.select_row(2)
-    dialog.open_problem(0)  # double-click: back to the document, at the span
+    dialog.open_problem(0)  # double-click: back to the document, at the span, offering x's layer
     assert window.document.uid == "000_14e10f92779dfa8b"
     assert window.article.selection_range()[0] == 1
+    from PySide6.QtWidgets import QInputDialog
+
+    switch = window.findChild(QInputDialog, "switch_layer")
+    assert switch is not None and switch.isVisible() and "in x's layer" in switch.labelText()
+    switch.setTextValue("Work as x")
+    switch.accept()
+    assert window.annotator == "x" and window.document.uid == "000_14e10f92779dfa8b"
+    assert window.spans.rowCount() == 1 and window.panel.selected_span_id() == window.spans.spans[0].id
     dialog.close()
 
 
@@ -79,7 +89,7 @@ def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatc
         raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(window.store, "add_annotation", locked)
-    monkeypatch.setattr("ui.windows.main_window.QMessageBox.warning", lambda *args: None)
+    monkeypatch.setattr("ui.edits.QMessageBox.warning", lambda *args: None)
     span = Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="tester")
     assert window.apply(AddSpan(span)) is False
     assert window.session.undo_text is None and window.spans.rowCount() == 0

@@ -178,7 +178,7 @@ def test_tagging_a_long_mention_as_an_entity_does_not_widen_the_panel(window, qt
 def test_question_mark_shows_every_shortcut_and_the_label_guidelines(window, qtbot):
     window.article.setFocus()
     qtbot.keyClick(window.article, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
-    sheet = window.help_sheet
+    sheet = window.companions.help_sheet
     assert sheet is not None and sheet.isVisible()
     text = sheet.text.toPlainText()
     for expected in ("Accept all shown", "Ctrl+Shift+A", "Done and next", "Link span to an entity",

@@ -210,8 +210,8 @@ def test_a_category_set_added_in_the_editor_is_set_with_its_keys(window, qtbot):
     window.go_to_relative(-1)
     assert buttons[("topic", "other")].isChecked()
     window.show_help()
-    assert "topic: economy" in window.help_sheet.text.toPlainText()  # the keys are in the help sheet
-    window.help_sheet.close()
+    assert "topic: economy" in window.companions.help_sheet.text.toPlainText()  # the keys are in the help sheet
+    window.companions.help_sheet.close()
     sets.select("issues")
     qtbot.mouseClick(_button(sets, "Delete set"), Qt.MouseButton.LeftButton)
     assert sets.names.stringList() == ["topic"] and ("issues", "trade") not in window.panel.category_buttons

@@ -196,7 +196,8 @@ def test_export_dialog_adds_the_chosen_formats_suffix(window, monkeypatch, tmp_p
 
     chosen = []
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("all", True))
-    monkeypatch.setattr(window, "export_to", lambda target, layer, fmt, clean: chosen.append((target.name, fmt)))
+    monkeypatch.setattr(window.exports, "export_to",
+                        lambda target, layer, fmt, clean: chosen.append((target.name, fmt)))
     for name in ("JSON lines (*.jsonl)", "Excel workbook (*.xlsx)", "Label Studio tasks (*.json)",
                  "CoNLL BIO, one layer (*.conll)", "spaCy DocBin (*.spacy)"):
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, name=name: (str(tmp_path / "out"), name))
@@ -204,7 +205,7 @@ def test_export_dialog_adds_the_chosen_formats_suffix(window, monkeypatch, tmp_p
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "mine.txt"), ""))
     window.export_dialog()
     assert chosen == [("out.jsonl", "jsonl"), ("out.xlsx", "xlsx"), ("out.json", "labelstudio"),
-                      ("out.spacy", "spacy"), ("mine.txt", "json")]  # CoNLL of no layer: not offered
+                      ("out.spacy", "spacy"), ("mine.txt.json", "json")]  # CoNLL of no layer: not offered
     assert "CoNLL holds one layer" in window.statusBar().currentMessage()
 
 
@@ -222,7 +223,7 @@ def test_a_conll_export_of_every_layer_asks_for_one_layer_instead(open_window, a
     monkeypatch.setattr(QInputDialog, "getItem", get_item)
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *args: (str(tmp_path / "out"), "CoNLL BIO, one layer (*.conll)"))
-    monkeypatch.setattr(window, "export_to", lambda target, layer, fmt, clean: chosen.append((layer, fmt)))
+    monkeypatch.setattr(window.exports, "export_to", lambda target, layer, fmt, clean: chosen.append((layer, fmt)))
     window.export_dialog()
     assert asked[1][0] == "Export CoNLL" and "all" not in asked[1][1]
     assert chosen == [("aigerim", "conll")]

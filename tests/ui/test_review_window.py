@@ -69,7 +69,7 @@ def test_annotators_work_blind_until_they_choose_to_review(window):
 def test_agreement_figures_are_shown(review):
     assert review.report.annotators == ["aigerim", "daniyar"]
     assert review.label_model.rowCount() == 9
-    assert review.pair_model.index(0, 0).data() == "aigerim"
+    assert review.pair_model.index(0, 0).data() == "1. aigerim"  # numbered as in every tab
     assert review.document_model.rowCount() == 5
     assert "κ" in review.overall.text() and "α" in review.overall.text()
     assert review.label_model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Span F1")
@@ -168,9 +168,9 @@ def test_the_list_names_documents_by_title(review):
 
 def test_working_as_reviewer_opens_the_review_window(open_window, annotated_project, qtbot):
     main = open_window(annotated_project)
-    assert main.review_window is None
+    assert main.companions.review_window is None
     main.reviewer_action.trigger()
-    review = main.review_window
+    review = main.companions.review_window
     qtbot.addWidget(review)
     with qtbot.waitSignal(review.task.finished, timeout=20_000):
         pass
@@ -181,9 +181,9 @@ def test_working_as_reviewer_opens_the_review_window(open_window, annotated_proj
 
 def test_ctrl_u_opens_the_duplicates_from_review(review, qtbot):
     main = review.parent()
-    assert main.duplicates_window is None
+    assert main.companions.duplicates_window is None
     press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
-    duplicates = main.duplicates_window
+    duplicates = main.companions.duplicates_window
     assert duplicates is not None
     qtbot.addWidget(duplicates)
     with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
@@ -194,7 +194,7 @@ def test_ctrl_u_opens_the_duplicates_from_review(review, qtbot):
         review.activateWindow()
     with qtbot.waitActive(duplicates):  # already open: brought forward
         press(review, qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
-    assert main.duplicates_window is duplicates
+    assert main.companions.duplicates_window is duplicates
 
 
 def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
@@ -275,4 +275,4 @@ def test_an_empty_review_list_says_why(open_window, project, settings, qtbot):
     qtbot.addWidget(review)
     qtbot.waitUntil(lambda: review.report is not None, timeout=20_000)
     assert review.item_model.rowCount() == 0
-    assert review.item_table.empty_text().startswith("Nothing to review: reviewing compares two or more")
+    assert review.item_table.empty_text() == "Nothing to review: nobody has annotated yet"

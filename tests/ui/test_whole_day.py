@@ -52,7 +52,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
 
     # 2. Review and settle: working as reviewer opens the review window.
     main.reviewer_action.trigger()
-    review = main.review_window
+    review = main.companions.review_window
     qtbot.addWidget(review)
     assert review is not None and review.isVisible()
     qtbot.waitUntil(lambda: bool(review._items), timeout=20_000)
@@ -70,7 +70,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
 
     # 3. Duplicates across sources (Ctrl+U, from the review window): merge an entity, record a fact.
     qtbot.keyClick(review.item_table, Qt.Key.Key_U, CTRL)
-    duplicates = main.duplicates_window
+    duplicates = main.companions.duplicates_window
     qtbot.addWidget(duplicates)
     assert duplicates is not None and duplicates.isVisible()
     qtbot.waitUntil(lambda: not duplicates._searching, timeout=20_000)
@@ -108,7 +108,8 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     for target in ("day.xlsx", "day.json"):
         main.export_dialog()
         qtbot.waitUntil(lambda target=target: (tmp_path / target).exists(), timeout=30_000)
-        qtbot.waitUntil(lambda: "Exported" in main.saved_label.text(), timeout=30_000)
+        qtbot.waitUntil(lambda target=target: "Exported" in main.saved_label.text()
+                        and target in main.saved_label.text(), timeout=30_000)
     data = json.loads((tmp_path / "day.json").read_text(encoding="utf-8"))
     exported = {(d["id"], a["start"], a["end"]) for d in data["documents"] for a in d["annotations"]}
     assert {(main.store.get_document(g.doc_id).uid, g.start, g.end) for g in gold} <= exported
@@ -128,3 +129,106 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     restored = spans_of(again)
     assert restored["Alikhan Smailov"].entity_id == entity.id and accepted in restored
     assert again.undo_action.text().startswith("&Undo ") and again.undo_action.isEnabled()
+
+
+ARTICLES = {
+    "Rail freight": "Astana, 12 February 2024 - Kazakhstan Temir Zholy carried more rail freight to China in "
+                    "January, the company said. Trade turnover with China reached $41 billion in 2023.\n",
+    "Grain exports": "Almaty, 20 February 2024 - Kazakh grain exports to China grew in the first half of the "
+                     "season, traders said on Tuesday.\n",
+}
+
+
+def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_path, monkeypatch):
+    """Two annotators, one of whom works alone on two new articles; review with one key for
+    the lone work; a recorded fact that stays recorded through accept-all; a measure added
+    on the command line while the windows are open; a gold export through the dialog with
+    the workbook filter left on and a .json name; and one undo for each accept-all."""
+    from curator.cli import main as command_line
+
+    main = open_window(annotated_project)
+
+    # 1. aigerim imports two articles and annotates them alone, keyboard first.
+    main.set_annotator("aigerim")
+    for title, text in ARTICLES.items():
+        (tmp_path / f"{title}.txt").write_text(text, encoding="utf-8")
+    with qtbot.waitSignal(main.import_paths([tmp_path / f"{title}.txt" for title in ARTICLES]).finished,
+                          timeout=20_000):
+        pass
+    lone = [main.store.document_by_uid(title) for title in ARTICLES]
+    for document, tags in zip(lone, ([("Kazakhstan Temir Zholy", Qt.Key.Key_2), ("China", Qt.Key.Key_3),
+                                      ("$41 billion", Qt.Key.Key_5), ("2023", Qt.Key.Key_9)],
+                                     [("China", Qt.Key.Key_3), ("the first half of the season", Qt.Key.Key_9)])):
+        main.select_document(document.id)
+        for fragment, key in tags:
+            select_text(main, qtbot, fragment)
+            qtbot.keyClick(main.article, key)
+        qtbot.keyClick(main.article, Qt.Key.Key_Return, CTRL)  # done, and on to the next
+    assert all(main.store.status(d.id, "aigerim").value == "done" for d in lone)
+
+    # 2. The reviewer: the lone work is listed on its own; a fact is recorded first.
+    main.set_annotator("reviewer")
+    main.reviewer_action.trigger()
+    review = main.companions.review_window
+    qtbot.addWidget(review)
+    qtbot.waitUntil(lambda: any(item.single for item in review._items), timeout=20_000)
+    singles = [item for item in review._items if item.single]
+    assert {item.doc_id for item in singles} == {d.id for d in lone} and len(singles) == 6
+    duplicates = main.open_duplicates()
+    qtbot.addWidget(duplicates)
+    qtbot.waitUntil(lambda: not duplicates._searching, timeout=20_000)
+    duplicates.tabs.setCurrentIndex(2)
+    model = duplicates.proposal_model
+    row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022"))
+    duplicates.proposal_table.selectRow(row)
+    duplicates.fact_value.setText("US$24.1 billion")
+    duplicates.record_fact()
+    recorded = model.row(row)
+    assert recorded["status"] == "recorded: 24,100,000,000 USD" and "$24.1 billion" in recorded["values"]
+
+    # 3. Accept every agreement, then the lone work: one key, one undo each.
+    review.activateWindow()
+    qtbot.waitUntil(review.isActiveWindow, timeout=5_000)
+    review.item_table.setFocus()
+    agreed = sum(1 for item in review._items if item.agreed and not item.single)
+    qtbot.keyClick(review.item_table, Qt.Key.Key_A, CTRL | SHIFT)
+
+    assert len(main.store.reviews()) >= agreed > 0
+    assert all(main.store.annotations_for(d.id, "gold") == [] for d in lone)  # agreements are not lone work
+    qtbot.keyClick(review.item_table, Qt.Key.Key_S, CTRL | SHIFT)
+    assert [len(main.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
+    qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL)
+    assert all(main.store.annotations_for(d.id, "gold") == [] for d in lone)
+    qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert [len(main.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
+    qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
+    assert [model.row(r) for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022")] == [recorded]
+
+    # 4. A measure added on the command line reaches the open Facts tab.
+    def why(text: str) -> str:
+        return next((w for m, w in duplicates.facts.left if m.text == text), "")
+
+    assert why("$23 billion").startswith("no measure word")
+    assert command_line(["measures", str(annotated_project), "add", "invested capital", "invested"]) == 0
+    # At the window's next look at the project: the figure has its measure now (its date, in
+    # that article's gold layer, is still to settle).
+    qtbot.waitUntil(lambda: not why("$23 billion").startswith("no measure word"), timeout=10_000)
+
+    # 5. Export gold through the dialog: the workbook filter left on, a name ending .json.
+    target = tmp_path / "gold3.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), "Excel workbook (*.xlsx)"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _parent, _title, _label, items, *rest: (items[0], True))
+    main.activateWindow()
+    main.export_dialog()
+    qtbot.waitUntil(lambda: "gold3.json" in main.saved_label.text(), timeout=30_000)
+    assert "Exported JSON, layer gold" in main.saved_label.text()
+    documents = {d["id"]: d for d in json.loads(target.read_text(encoding="utf-8"))["documents"]}
+    for document in lone:
+        exported = documents[document.uid]
+        assert exported["status"] == "done" and exported["done_by"] == ["aigerim"]
+        assert {a["annotator"] for a in exported["annotations"]} == {"gold"} and exported["annotations"]
+    assert documents["000_14e10f92779dfa8b"]["done_by"] == ["aigerim", "daniyar"]
+    notes = main.exports.notes
+    assert notes is not None and "still in disagreement" in notes.text() and "only one annotator" not in notes.text()
+    for window in (duplicates, review, main):
+        window.close()

@@ -121,18 +121,30 @@ class AnnotationTableModel(RowsTableModel):
             row = self.row_of(event.after.id)
             if row is None:
                 return
-            if _key(event.before) == _key(event.after):
-                self._rows[row] = event.after
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-            else:
-                self._remove(event.after.id)
-                self._insert(event.after)
+            self._rows[row] = event.after
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+            if _key(event.before) != _key(event.after):
+                self._move(row)
 
     def _insert(self, annotation: Annotation) -> None:
         row = bisect.bisect_left([_key(span) for span in self._rows], _key(annotation))
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, annotation)
         self.endInsertRows()
+
+    def _move(self, row: int) -> None:
+        """Put the row at ``row`` where its bounds now sort: moved, not removed and
+        inserted, so that a selected span stays selected when its bounds change."""
+        span = self._rows[row]
+        rest = [_key(other) for index, other in enumerate(self._rows) if index != row]
+        target = bisect.bisect_left(rest, _key(span))
+        if target == row:
+            return
+        # Qt's destination is the row before which it goes, counted before the move.
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target + 1 if target > row else target)
+        del self._rows[row]
+        self._rows.insert(target, span)
+        self.endMoveRows()
 
     def _remove(self, annotation_id: str) -> None:
         row = self.row_of(annotation_id)

@@ -12,6 +12,7 @@ from curator.store import DocumentRow, Store
 from curator.store.events import (
     AnnotationAdded,
     AnnotationRemoved,
+    CategoriesChanged,
     DocumentChanged,
     DocumentsAdded,
     Event,
@@ -30,8 +31,10 @@ class DocumentTableModel(QAbstractTableModel):
     database, which is what keeps a 100k-document list fast. UI thread only.
     """
 
-    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "Done"),
-               ("spans", "Spans"))
+    COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
+               ("spans", "Spans"), ("notes", "Notes"))
+    TIPS = {"status": "Done: marked done by you", "spans": "Your spans in it",
+            "notes": "Your categories, and what the duplicate decisions made of it"}
     PAGE = 200
     IdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -45,6 +48,8 @@ class DocumentTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._cache: dict[int, DocumentRow] = {}
+        self._notes: dict[int, str] = {}  # the annotator's categories and the duplicate decision, per row read
+        self._duplicates: dict[int, tuple[str, str]] | None = None  # read with the first page
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
         self._reload()
 
@@ -57,7 +62,17 @@ class DocumentTableModel(QAbstractTableModel):
         )
         self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self._cache.clear()
+        self._notes.clear()
+        self._duplicates = None
         self.endResetModel()
+
+    def reload_notes(self) -> None:
+        """A duplicate decision changed: the notes are read again, as rows are shown."""
+        self._duplicates = None
+        self._notes.clear()
+        if self._ids:
+            column = len(self.COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
 
     def reload(self) -> None:
         """Read the ids again (documents were added elsewhere)."""
@@ -82,7 +97,27 @@ class DocumentTableModel(QAbstractTableModel):
             self.rows_fetched += len(fetched)
             self._cache.update(fetched)
             cached = self._cache.get(doc_id)
+        if doc_id not in self._notes:
+            start = row - row % self.PAGE
+            self._read_notes([i for i in self._ids[start : start + self.PAGE] if i not in self._notes])
         return cached
+
+    def _read_notes(self, page: list[int]) -> None:
+        """The notes of a page of rows: the annotator's category choices, and what the
+        duplicate decisions made of the article."""
+        if self._duplicates is None:
+            from curator.analysis.duplicates import (
+                duplicate_roles,  # only decisions: no search
+            )
+
+            self._duplicates = duplicate_roles(self._store)
+        chosen: dict[int, list[str]] = {}
+        for doc_id, _who, _set_name, choices in self._store.category_rows([self._annotator], page):
+            chosen.setdefault(doc_id, []).extend(choices)
+        for doc_id in page:
+            role = self._duplicates.get(doc_id)
+            duplicate = {"duplicate": "duplicate, not kept", "kept": "kept over a duplicate"}[role[0]] if role else ""
+            self._notes[doc_id] = " · ".join(part for part in (", ".join(chosen.get(doc_id, [])), duplicate) if part)
 
     # -- lookups the window uses ---------------------------------------------------
 
@@ -108,6 +143,8 @@ class DocumentTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section][1]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.TIPS.get(self.COLUMNS[section][0])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -130,12 +167,20 @@ class DocumentTableModel(QAbstractTableModel):
             return "✓" if row.status is DocumentStatus.DONE else ""
         if column == "spans":
             return row.spans
+        if column == "notes":
+            return self._notes.get(row.id, "")
         return getattr(row, column) or ""
 
     def _tooltip(self, row: DocumentRow, column: str) -> str:
         done = "done" if row.status is DocumentStatus.DONE else "to do"
         undated = "\nundated: Ctrl+Shift+D sets its date" if row.published is None else ""
-        return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}{undated}"
+        notes = self._notes.get(row.id, "")
+        role = (self._duplicates or {}).get(row.id)
+        if role:
+            notes = notes.replace("duplicate, not kept", f"a duplicate of {role[1]}, which is kept").replace(
+                "kept over a duplicate", f"kept over its duplicate {role[1]}")
+        return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}{undated}" + (
+            f"\n{notes}" if notes else "")
 
     def _foreground(self, row: DocumentRow, column: str) -> Any:
         if column == "status" and row.status is DocumentStatus.DONE:
@@ -160,7 +205,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.COLUMNS[column][0] if column >= 0 else "id"  # -1: no column, the import order
-        sort, descending = ("id" if key == "spans" else key), order == Qt.SortOrder.DescendingOrder
+        sort, descending = ("id" if key in ("spans", "notes") else key), order == Qt.SortOrder.DescendingOrder
         if (sort, descending) == (self._sort, self._descending):
             return  # the view asks again as it is set up (indicator, then sorting on): the ids are read
         self._sort, self._descending = sort, descending
@@ -176,6 +221,8 @@ class DocumentTableModel(QAbstractTableModel):
         elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
             if event.annotation.annotator == self._annotator:
                 self._refresh(event.annotation.doc_id)
+        elif isinstance(event, CategoriesChanged) and event.annotator == self._annotator:
+            self._refresh(event.doc_id)
 
     def _on_documents_added(self, event: DocumentsAdded) -> None:
         if not event.ids:
@@ -192,6 +239,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _refresh(self, doc_id: int) -> None:
         self._cache.pop(doc_id, None)
+        self._notes.pop(doc_id, None)
         row = self._row_of.get(doc_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from curator.analysis.agreement import figure_text
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -48,7 +50,7 @@ class RecordTableModel(QAbstractTableModel):
             if value is None:
                 return "–"
             if isinstance(value, float):
-                return f"{value:.3f}"
+                return figure_text(value)
             return str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

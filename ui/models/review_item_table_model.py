@@ -70,7 +70,7 @@ class ReviewItemTableModel(RowsTableModel):
             if column == 1:
                 return self._texts.get(item.doc_id, "")[item.start : item.end].replace("\n", " ")
             if column == 2:
-                return ", ".join(item.kinds()) or "agreed"
+                return f"only {next(iter(item.versions))}" if item.single else ", ".join(item.kinds()) or "agreed"
             return review.decision if review else "open"
         if role == Qt.ItemDataRole.ToolTipRole:
             if index.column() == 0:

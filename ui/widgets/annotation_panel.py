@@ -168,6 +168,7 @@ class AnnotationPanel(QWidget):
     delete_requested = Signal()
     done_toggled = Signal(bool)
     span_selected = Signal(str)
+    span_unselected = Signal()  # the selected span went (deleted, undone): nothing is selected
     suggestion_selected = Signal(str)
     suggestion_filter_changed = Signal()
     category_toggled = Signal(str, str)
@@ -208,6 +209,12 @@ class AnnotationPanel(QWidget):
         spans_page = QWidget(self.tabs)
         spans_layout = QVBoxLayout(spans_page)
         spans_layout.setContentsMargins(4, 4, 4, 4)
+        # When the selected span's row goes, Qt would make its neighbour current (and the
+        # next key would act on it): nothing is selected instead. Connected before the table
+        # has the model, so that this runs before the table's selection moves on.
+        self._selected_went = False
+        model.rowsAboutToBeRemoved.connect(self._on_spans_going)
+        model.rowsRemoved.connect(self._on_spans_gone)
         self.span_table = _table(spans_page, model, "span_table",
                                  "No spans yet: select words and press a label's number key, or click the label")
         self.span_table.selectionModel().currentRowChanged.connect(self._on_current_span_changed)
@@ -417,6 +424,16 @@ class AnnotationPanel(QWidget):
     def select_span(self, annotation_id: str | None) -> None:
         row = self.model.row_of(annotation_id) if annotation_id else None
         _select_row(self.span_table, row)
+
+    def _on_spans_going(self, _parent, first: int, last: int) -> None:
+        self._selected_went = first <= self.span_table.currentIndex().row() <= last
+        if self._selected_went:
+            self.span_table.selectionModel().clear()
+
+    def _on_spans_gone(self, *_args) -> None:
+        if self._selected_went:
+            self._selected_went = False
+            self.span_unselected.emit()
 
     def _on_current_span_changed(self, current, _previous) -> None:
         span = self.model.annotation(current.row())

@@ -357,6 +357,14 @@ class ArticleView(QPlainTextEdit):
         cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    def scroll_to(self, offset: int) -> None:
+        """Bring the text at ``offset`` into view, in the middle where the text allows
+        (a review item near the end of a long article), with the caret there."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._offsets.to_qt(min(offset, len(self._text))))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
     def clear_selection(self) -> None:
         cursor = self.textCursor()
         cursor.clearSelection()

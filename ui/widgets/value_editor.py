@@ -185,6 +185,7 @@ class ValueEditor(QGroupBox):
     def show_span(self, span: Annotation | Suggestion | None, text: str, suggested: bool = False) -> None:
         """Show a span's value to edit, or (``suggested``) a suggestion's, read-only."""
         self._span, self._text = (None if suggested else span), text
+        self.suggestion_id = span.id if suggested and span is not None else None  # the suggestion shown
         self.setTitle("Value suggested: A accepts it, X rejects it" if suggested else "Value")
         for page in (self.figure_page, self.date_page, self.entity_page):
             page.setEnabled(not suggested)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from curator.analysis.review import DIFFERENCES, ReviewItem
 from curator.domain.models import Annotation
@@ -76,7 +76,7 @@ class VersionPanel(QGroupBox):
     Hovering a span says the same, with the other versions beside it. UI thread only.
     """
 
-    def __init__(self, title: str, schema: LabelSchema, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, schema: LabelSchema, parent: QWidget | None = None, key: str = "") -> None:
         super().__init__(title, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -86,8 +86,12 @@ class VersionPanel(QGroupBox):
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Under its own version, narrow: four annotators' panels still fit a 1280-pixel screen.
+        self.accept_button = QPushButton(f"Accept  ({key})" if key else "Accept", self)
+        self.accept_button.setToolTip(f"Accept {title}'s version into gold" + (f" (key {key})" if key else ""))
         layout.addWidget(self.view, 1)
         layout.addWidget(self.details)
+        layout.addWidget(self.accept_button)
 
     def show_version(self, text: str, annotator: str, spans: list[Annotation], item: ReviewItem,
                      differences: dict[str, tuple[str, ...]], entity_names: dict[str, str]) -> None:
@@ -103,6 +107,7 @@ class VersionPanel(QGroupBox):
         differing = next((span.id for span in mine if differences.get(span.id)), None)
         self.view.set_spans(spans, selected_id=differing, paint=False)
         self.view.set_region(item.start, item.end)
+        self.view.scroll_to(item.start)  # near the end of a long article too
         if annotator in item.versions:
             self.details.setText(version_html(mine, text, entity_names, differences))
         else:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QPushButton,
     QSplitter,
@@ -21,30 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from curator.analysis.duplicates import entity_candidates, pair_key
-from curator.analysis.facts import (
-    FactProposal,
-    fact_from,
-    facts_overview,
-    parse_accepted,
-    parse_period,
-    proposed_values,
-)
 from curator.analysis.near_duplicates import (
     THRESHOLD,
     search_near_duplicates,
     shared_passages,
 )
-from curator.domain.models import Fact
-from curator.errors import CuratorError
+from curator.project import Settings
 from curator.session import Session
-from curator.session import facts as fact_edits
-from curator.session.commands import (
-    MergeEntities,
-    SaveFact,
-    SetAttribution,
-    SetDecision,
-    SplitEntity,
-)
+from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
@@ -60,7 +41,11 @@ from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
-from ui.widgets.table_views import make_table, select_row, share_columns
+from ui.widgets.table_views import make_table, select_row
+from ui.windows.facts_tab import FactsTab
+from ui.windows.geometry import RememberedLayout
+from ui.windows.help_sheet import HelpSheet, action_sections
+from ui.windows.measures_editor import MeasuresEditor
 from ui.workers import run_task
 
 
@@ -72,32 +57,68 @@ class DuplicatesWindow(QMainWindow):
     UI thread only.
     """
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.store = session.store
         self.events = StoreEvents(session, self)
         self.history = HistoryActions(session, self, self.events)
         self.pairs: list[dict] = []
-        self.truths: dict[str, list] = {}  # each proposal's proposed value(s), by key
         self.entities: list = []
         self._searching = False
-        self.proposals: list[FactProposal] = []
-        self.recorded: list[Fact | None] = []  # the fact recorded for each proposal row
+        self.help_sheet: HelpSheet | None = None
+        self.measures_editor: MeasuresEditor | None = None
         # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
         # lists they change are recomputed once, after the burst.
         self._stale: set[str] = set()
         self._refresh_soon = after_burst(self, 150, self._refresh_stale)
         self.setWindowTitle(f"Duplicates — {self.store.project.name}")
-        self.resize(1400, 860)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_documents_tab(), "Articles")
         self.tabs.addTab(self._build_entities_tab(), "Entities")
-        self.tabs.addTab(self._build_facts_tab(), "Facts")
+        self.facts = FactsTab(session, self)
+        self.facts.command.connect(self._apply)
+        self.facts.measures_requested.connect(self.open_measures)
+        self.tabs.addTab(self.facts, "Facts")
         self.setCentralWidget(self.tabs)
+        # The Facts tab's parts, by the names the rest of the window (and its tests) use.
+        for name in ("proposal_model", "proposal_table", "mention_model", "mention_table", "mention_attribution",
+                     "other_fact", "fact_subject", "fact_value", "fact_note", "fact_subjects", "fact_attribution",
+                     "fact_period", "fact_error", "record_fact", "split_fact", "merge_fact", "move_mention"):
+            setattr(self, name, getattr(self.facts, name))
+        self.layout_memory = RememberedLayout(self, settings, "duplicates", (1400, 860),
+                                              {"articles": self.articles_splitter, "facts": self.facts.splitter,
+                                               "facts_bottom": self.facts.bottom})
         self._build_actions()
         self.events.changed.connect(self._on_store_changed)
         self.refresh()
+
+    @property
+    def proposals(self) -> list:
+        return self.facts.proposals
+
+    @property
+    def recorded(self) -> list:
+        return self.facts.recorded
+
+    def _show_facts(self) -> None:
+        open_count = self.facts.show_facts()
+        self.tabs.setTabText(2, f"Facts ({open_count} open)")
+
+    def open_measures(self) -> MeasuresEditor:
+        if self.measures_editor is None:
+            self.measures_editor = MeasuresEditor(self.session, self)
+        self.measures_editor.show()
+        self.measures_editor.raise_()
+        return self.measures_editor
+
+    def show_help(self) -> HelpSheet:
+        """F1: every key of this window."""
+        if self.help_sheet is None:
+            self.help_sheet = HelpSheet(lambda: action_sections("Duplicates", self.actions()), None, self,
+                                        "Keyboard — Duplicates across sources")
+        self.help_sheet.show_sheet()
+        return self.help_sheet
 
     # -- articles ------------------------------------------------------------------------
 
@@ -107,9 +128,10 @@ class DuplicatesWindow(QMainWindow):
         self.documents_status = QLabel(page)
         layout.addWidget(self.documents_status)
         splitter = QSplitter(Qt.Orientation.Vertical, page)
+        self.articles_splitter = splitter
         self.pair_model = RecordTableModel([("similarity", "Similarity", "Estimated Jaccard similarity of word "
-                                             "3-shingles (MinHash)"), ("a", "Article A", ""), ("b", "Article B", ""),
-                                            ("status", "Decision", "")], self)
+                                             "3-shingles (MinHash)"), ("title_a", "Article A", ""),
+                                            ("title_b", "Article B", ""), ("status", "Decision", "")], self)
         self.pair_table = make_table(self.pair_model, splitter, self._no_pairs)
         self.pair_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_pair())
         views = QWidget(splitter)
@@ -144,8 +166,10 @@ class DuplicatesWindow(QMainWindow):
         rows = []
         for pair in self.pairs:
             decision = decisions.get(pair["key"])
+            kept = pair["title_a"] if decision and decision.keep == pair["a"] else pair["title_b"]
             status = "open" if decision is None else (
-                f"duplicate, keep {decision.keep}" if decision.decision == "duplicate" else decision.decision)
+                f"duplicate, keep {'A' if decision.keep == pair['a'] else 'B'}: {kept}"
+                if decision.decision == "duplicate" else decision.decision)
             rows.append({**pair, "status": status})
         return rows
 
@@ -285,243 +309,11 @@ class DuplicatesWindow(QMainWindow):
         if ok and names.strip():
             self._apply(SplitEntity(entity.id, [n.strip() for n in names.split(";") if n.strip()]))
 
-    # -- facts ------------------------------------------------------------------------------
-
-    def _build_facts_tab(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        self.facts_status = QLabel(page)
-        layout.addWidget(self.facts_status)
-        self.proposal_model = RecordTableModel([("measure", "Measure", ""), ("period", "Period", ""),
-                                                ("values", "Values reported", ""),
-                                                ("spread", "Spread", "(largest - smallest) / largest"),
-                                                ("proposed", "Proposed value", "What truth discovery proposes: each "
-                                                 "source weighted by how often it agrees with the consensus across "
-                                                 "facts, copies counted once, rounded figures consistent"),
-                                                ("status", "Status", "")], self)
-        self.proposal_table = make_table(
-            self.proposal_model, page, "No facts proposed: figures of one measure and period must come from two or "
-                                       "more articles (tag figures and dates, or suggest them, first)")
-        self.proposal_table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._show_proposal())
-        layout.addWidget(self.proposal_table, 2)
-        self.mention_model = RecordTableModel([("text", "As written", ""), ("amount", "Amount", ""),
-                                               ("source", "Source", ""), ("attribution", "Attributed to", ""),
-                                               ("weight", "Weight", "The source's vote in the proposed value"),
-                                               ("why", "Why", ""), ("document", "Document", ""),
-                                               ("published", "Published", "")], self)
-        self.mention_table = make_table(self.mention_model, page)
-        share_columns(self.mention_table, {4: 64, 7: 92}, {0: 1.2, 1: 1.2, 2: 1.4, 3: 1.1, 5: 3.2, 6: 1.2})
-        layout.addWidget(self.mention_table, 2)
-        edits = QHBoxLayout()  # on a recorded fact: the selected figure, or the whole fact
-        split = QPushButton("Split off the selected figure  (S)", page)
-        split.clicked.connect(self.split_fact)
-        self.other_fact = QComboBox(page)
-        self.other_fact.setObjectName("other_fact")
-        self.other_fact.setMinimumContentsLength(18)
-        self.other_fact.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        move = QPushButton("Move the figure to", page)
-        move.clicked.connect(self.move_mention)
-        merge = QPushButton("Merge this fact into", page)
-        merge.clicked.connect(self.merge_fact)
-        for widget in (split, move, merge):
-            edits.addWidget(widget)
-        edits.addWidget(self.other_fact, 1)
-        self.mention_attribution = QLineEdit(page)  # the selected figure's attribution, to correct
-        self.mention_attribution.setObjectName("mention_attribution")
-        self.mention_attribution.setPlaceholderText("the selected figure is attributed to… (Enter sets it)")
-        self.mention_attribution.returnPressed.connect(self.attribute_mention)
-        edits.addWidget(self.mention_attribution, 1)
-        layout.addLayout(edits)
-        self.mention_table.selectionModel().currentRowChanged.connect(
-            lambda _c, _p: self.mention_attribution.setText((self._selected_mention().attribution or "")
-                                                            if self._selected_mention() else ""))
-        form_box = QGroupBox("Record the fact", page)
-        form = QFormLayout(form_box)
-        self.fact_subject = QLineEdit(form_box)
-        self.fact_subject.setPlaceholderText("e.g. Kazakhstan-China")
-        self.fact_value = QLineEdit(form_box)
-        self.fact_value.setPlaceholderText("a figure in the fact's unit, e.g. 24.2 billion or 24200000000")
-        self.fact_value.setObjectName("fact_value")
-        self.fact_note = QLineEdit(form_box)
-        self.fact_note.setPlaceholderText("why this value (source, rounding, ...)")
-        self.fact_subjects = QLineEdit(form_box)  # entities of the register, by name
-        self.fact_subjects.setObjectName("fact_subjects")
-        self.fact_subjects.setPlaceholderText("entities the fact is about, separated by ; e.g. Kazakhstan; China")
-        self.fact_attribution = QLineEdit(form_box)
-        self.fact_attribution.setObjectName("fact_attribution")
-        self.fact_attribution.setPlaceholderText("the authority its figures come from, e.g. Chinese customs")
-        self.fact_period = QLineEdit(form_box)
-        self.fact_period.setObjectName("fact_period")
-        self.fact_period.setPlaceholderText("YYYY-MM-DD – YYYY-MM-DD: 2022 and its first nine months are two periods")
-        form.addRow("Subject", self.fact_subject)
-        form.addRow("Period", self.fact_period)
-        form.addRow("Entities", self.fact_subjects)
-        form.addRow("Attributed to", self.fact_attribution)
-        form.addRow("Accepted value", self.fact_value)
-        form.addRow("Why", self.fact_note)
-        self.fact_error = QLabel(form_box)  # why the typed value is not a figure, until it is
-        self.fact_error.setObjectName("fact_error")
-        self.fact_error.setStyleSheet("color: #b00020")
-        self.fact_error.setWordWrap(True)
-        form.addRow(self.fact_error)
-        self.fact_value.textEdited.connect(lambda _text: self.fact_error.clear())
-        record = QPushButton("Record fact  (Ctrl+Return)", form_box)
-        record.clicked.connect(self.record_fact)
-        form.addRow(record)
-        layout.addWidget(form_box)
-        return page
-
-    def _show_facts(self) -> None:
-        row = self.proposal_table.currentIndex().row()
-        overview = facts_overview(self.store)  # recorded facts stay listed, whatever the layers now say
-        self.proposals = [proposal for proposal, _fact in overview]
-        self.recorded = [fact for _proposal, fact in overview]
-        self.truths = proposed_values(self.store, [p for p in self.proposals if p.mentions])
-        rows = []
-        for proposal, fact in overview:
-            truths = self.truths.get(proposal.key, [])
-            if fact:
-                status = f"recorded: {_amount(fact.accepted_amount)} {fact.unit or ''}".rstrip()
-            elif len(truths) > 1:
-                status = f"{len(truths)} authorities: one fact each"
-            else:
-                status = "CONFLICT" if truths and truths[0].conflict else "consistent (allowing rounding)"
-            proposed = " · ".join((f"{t.attribution}: " if t.attribution else "") + _amount(t.value) for t in truths)
-            rows.append({"measure": proposal.measure, "period": f"{proposal.period_start} – {proposal.period_end}",
-                         "values": "; ".join(m.text for m in proposal.mentions),
-                         "spread": f"{proposal.spread:.1%}" if proposal.mentions else "", "proposed": proposed,
-                         "status": status})
-        self.proposal_model.set_rows(rows)
-        open_count = sum(1 for fact in self.recorded if fact is None)
-        self.facts_status.setText(f"{len(rows)} fact(s), {open_count} open" if rows else
-                                  "No facts proposed: figures of one measure and period must come from two or more "
-                                  "articles (tag figures and dates, or suggest them, first)")
-        self.tabs.setTabText(2, f"Facts ({open_count} open)")
-        select_row(self.proposal_table, max(row, 0))
-
-    def _proposal(self) -> FactProposal | None:
-        row = self.proposal_table.currentIndex().row()
-        return self.proposals[row] if 0 <= row < len(self.proposals) else None
-
-    def _show_proposal(self) -> None:
-        proposal = self._proposal()
-        if proposal is None:
-            return
-        truths = self.truths.get(proposal.key, [])
-        votes = {(vote.source, vote.value): vote for truth in truths for vote in truth.votes}
-        rows = []
-        for m in proposal.mentions:
-            vote = votes.get((m.outlet, m.amount))
-            rows.append({"text": m.text, "amount": _amount(m.amount), "source": m.outlet,
-                         "attribution": m.attribution or "", "weight": round(vote.weight, 2) if vote else None,
-                         "why": vote.reason if vote else "", "document": m.document.uid,
-                         "published": m.document.published})
-        self.mention_model.set_rows(rows)
-        fact = self.recorded[self.proposal_table.currentIndex().row()]
-        names = {entity.id: entity.name for entity in self.store.entities()}
-        held = fact or proposal
-        self.fact_period.setText(f"{held.period_start} – {held.period_end}" if held.period_start else "")
-        others = [(other, index) for index, other in enumerate(self.recorded) if other is not None and other is not fact]
-        self.other_fact.clear()
-        for other, index in others:
-            self.other_fact.addItem(f"{other.subject}: {other.measure} {self.proposals[index].period_start or ''}"
-                                    + (f" ({other.attribution})" if other.attribution else ""), other.id)
-        if fact is not None:  # what was recorded, to read or change
-            self.fact_subjects.setText("; ".join(names.get(e, e) for e in fact.subjects))
-            self.fact_attribution.setText(fact.attribution or "")
-            self.fact_subject.setText(fact.subject)
-            self.fact_value.setText(_amount(fact.accepted_amount) if fact.accepted_amount else "")
-            self.fact_note.setText(fact.note or "")
-        else:  # the proposed value, to accept (Ctrl+Return) or override
-            subjects = dict.fromkeys(e for m in proposal.mentions for e in m.subjects)
-            self.fact_subjects.setText("; ".join(names.get(e, e) for e in subjects))
-            attributions = {m.attribution for m in proposal.mentions}
-            self.fact_attribution.setText((attributions.pop() or "") if len(attributions) == 1 else "")
-            self.fact_value.setText(_amount(truths[0].value) if len(truths) == 1 else "")
-            self.fact_note.setText("proposed by the sources' weights" if len(truths) == 1 else "")
-        self.fact_error.clear()
-
-    def record_fact(self) -> None:
-        proposal = self._proposal()
-        if proposal is None:
-            return
-        try:
-            value = parse_accepted(self.fact_value.text(), proposal.unit)
-        except CuratorError as exc:  # the form holds a figure or nothing: never text that breaks an export
-            self.fact_error.setText(str(exc))
-            self.fact_value.setFocus()
-            return
-        try:
-            period = parse_period(self.fact_period.text())
-        except CuratorError as exc:
-            self.fact_error.setText(str(exc))
-            self.fact_period.setFocus()
-            return
-        subjects = []
-        for name in (part.strip() for part in self.fact_subjects.text().split(";")):
-            entity = next((e for e in self.store.entities() if name and name.casefold() in
-                           {n.casefold() for n in e.names}), None)
-            if name and entity is None:
-                self.fact_error.setText(f"no entity named {name!r} in the register (the Entities tab lists them)")
-                self.fact_subjects.setFocus()
-                return
-            if entity is not None:
-                subjects.append(entity.id)
-        self.fact_error.clear()
-        subject = self.fact_subject.text().strip() or proposal.measure
-        existing = self.recorded[self.proposal_table.currentIndex().row()]
-        fact = fact_from(proposal, subject, value, self.fact_note.text().strip() or None,
-                         self.fact_attribution.text().strip() or None)
-        fact.subjects = list(dict.fromkeys(subjects))
-        fact.period_start, fact.period_end = period
-        if existing is not None:
-            fact.id = existing.id
-            fact.mentions = existing.mentions
-        self._apply(SaveFact(fact))
-
-    def _recorded(self):
-        fact = self.recorded[self.proposal_table.currentIndex().row()] if self._proposal() else None
-        if fact is None:
-            self.fact_error.setText("record the fact first: splitting, moving and merging work on recorded facts")
-        return fact
-
-    def _selected_mention(self):
-        proposal, row = self._proposal(), self.mention_table.currentIndex().row()
-        return proposal.mentions[row] if proposal is not None and 0 <= row < len(proposal.mentions) else None
-
-    def split_fact(self) -> None:
-        fact, mention = self._recorded(), self._selected_mention()
-        if fact is not None and mention is not None:
-            try:
-                self._apply(fact_edits.split_fact(self.store, fact.id, [mention.annotation.id], mention.attribution))
-            except CuratorError as exc:
-                self.fact_error.setText(str(exc))
-
-    def move_mention(self) -> None:
-        fact, mention, target = self._recorded(), self._selected_mention(), self.other_fact.currentData()
-        if fact is not None and mention is not None and target:
-            try:
-                self._apply(fact_edits.move_mention(self.store, mention.annotation.id, fact.id, target))
-            except CuratorError as exc:
-                self.fact_error.setText(str(exc))
-
-    def attribute_mention(self) -> None:
-        """Correct whom the selected figure is attributed to (empty: as its sentence says)."""
-        mention = self._selected_mention()
-        if mention is not None:
-            self._apply(SetAttribution(mention.annotation.id, self.mention_attribution.text().strip() or None,
-                                       mention.document.id))
-
-    def merge_fact(self) -> None:
-        fact, target = self._recorded(), self.other_fact.currentData()
-        if fact is not None and target:
-            self._apply(fact_edits.merge_facts(self.store, target, fact.id))
-
     # -- plumbing ------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        def action(key: str, slot) -> None:
-            act = QAction(self)
+        def action(key: str, text: str, slot) -> None:
+            act = QAction(text, self)  # the text is what F1 lists
             act.setShortcut(QKeySequence(key))
             act.triggered.connect(slot)
             self.addAction(act)
@@ -529,32 +321,37 @@ class DuplicatesWindow(QMainWindow):
         def on_tab(index: int, slot):
             return lambda: slot() if self.tabs.currentIndex() == index else None
 
-        action("L", on_tab(0, lambda: self.decide_pair("duplicate", 0)))
-        action("R", on_tab(0, lambda: self.decide_pair("duplicate", 1)))
-        action("D", lambda: self.decide_pair("distinct", None) if self.tabs.currentIndex() == 0
-               else self.mark_entities_distinct() if self.tabs.currentIndex() == 1 else None)
-        action("U", lambda: self.decide_pair(None, None) if self.tabs.currentIndex() == 0
-               else self.reopen_entities() if self.tabs.currentIndex() == 1 else None)
-        action("M", on_tab(1, lambda: self.merge(0)))
-        action("Ctrl+Return", on_tab(2, self.record_fact))
-        action("S", on_tab(2, self.split_fact))
-        action("N", lambda: self._step(1))
-        action("P", lambda: self._step(-1))
-        action("F5", self.refresh)
+        action("L", "Articles: duplicate, keep A", on_tab(0, lambda: self.decide_pair("duplicate", 0)))
+        action("R", "Articles: duplicate, keep B", on_tab(0, lambda: self.decide_pair("duplicate", 1)))
+        action("D", "Articles, entities: distinct", lambda: self.decide_pair("distinct", None)
+               if self.tabs.currentIndex() == 0 else self.mark_entities_distinct()
+               if self.tabs.currentIndex() == 1 else None)
+        action("U", "Articles, entities: reopen", lambda: self.decide_pair(None, None)
+               if self.tabs.currentIndex() == 0 else self.reopen_entities() if self.tabs.currentIndex() == 1 else None)
+        action("M", "Entities: merge into A", on_tab(1, lambda: self.merge(0)))
+        action("Ctrl+Return", "Facts: record the fact", on_tab(2, self.record_fact))
+        action("S", "Facts: split the selected figure off", on_tab(2, self.split_fact))
+        action("N", "Next in the list", lambda: self._step(1))
+        action("P", "Previous in the list", lambda: self._step(-1))
+        action("F5", "Search again", self.refresh)
+        action("F1", "Keyboard", self.show_help)
         self.addAction(self.history.undo_action)
         self.addAction(self.history.redo_action)
 
     def _step(self, step: int) -> None:
-        table = (self.pair_table, self.candidate_table, self.proposal_table)[self.tabs.currentIndex()]
+        table = (self.pair_table, self.candidate_table, self.facts.proposal_table)[self.tabs.currentIndex()]
         select_row(table, table.currentIndex().row() + step)
 
     def refresh(self) -> None:
         """Search near-duplicate articles in the background, then fill all three lists."""
         def work(job):
             uid = self.store.uids()
-            return [{"a": uid[p.a], "b": uid[p.b], "similarity": p.similarity,
-                     "key": pair_key("documents", uid[p.a], uid[p.b])}
-                    for p in search_near_duplicates(self.store, job=job)]
+            pairs = search_near_duplicates(self.store, job=job)
+            rows = self.store.document_rows(sorted({d for p in pairs for d in (p.a, p.b)}), self.session.annotator)
+            titles = {doc_id: row.title or row.uid for doc_id, row in rows.items()}
+            return [{"a": uid[p.a], "b": uid[p.b], "title_a": titles[p.a], "title_b": titles[p.b],
+                     "similarity": p.similarity, "key": pair_key("documents", uid[p.a], uid[p.b])}
+                    for p in pairs]
 
         self._searching = True
         self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
@@ -618,13 +415,3 @@ class DuplicatesWindow(QMainWindow):
                 self._show_facts()
         self.statusBar().showMessage("Updated with changes made elsewhere", 4000)
 
-
-def _amount(amount) -> str:
-    """An exact amount with thousands separators, as people read figures: 24,100,000,000."""
-    from decimal import Decimal
-
-    try:
-        value = Decimal(str(amount))
-    except ArithmeticError:
-        return str(amount)
-    return f"{value:,f}" if value.is_finite() else str(amount)

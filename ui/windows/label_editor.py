@@ -32,6 +32,7 @@ from curator.store.events import (
     AnnotationAdded,
     AnnotationRemoved,
     Event,
+    HistoryChanged,
     SchemaChanged,
 )
 from ui.edits import HistoryActions
@@ -42,6 +43,13 @@ from ui.widgets.category_sets_editor import CategorySetsEditor
 # Readable behind black text; a new label takes the first one no label has yet.
 _NEW_COLORS = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a",
                "#bcbddc", "#fee391", "#c6dbef", "#d9d9d9")
+SCHEMA_EDITS = {"ChangeSchema", "MoveLabel", "RestoreLabel"}  # the commands (and inverses) of label edits
+
+
+def _is_schema_edit(kind: str | None) -> bool:
+    return kind in SCHEMA_EDITS
+
+
 class LabelEditor(QDialog):
     """A window beside the work (not modal) that edits the project's labels and category
     sets. Every change is a command done through the session, so it is stored with its
@@ -59,8 +67,12 @@ class LabelEditor(QDialog):
         self.setModal(False)
         self.events = StoreEvents(session, self)
         self.events.changed.connect(self._on_store_changed)
-        self.history = HistoryActions(session, self, self.events)
+        # Ctrl+Z here undoes label edits only: an edit made in another window (a category
+        # chosen for a document) is undone there, never from here by surprise.
+        self.history = HistoryActions(session, self, self.events, accepts=_is_schema_edit,
+                                      elsewhere="not a label edit: Ctrl+Z in the window where it was made undoes it")
         self.addActions([self.history.undo_action, self.history.redo_action])
+        self._saying = False  # while this editor says what it did (its own step's events pass)
         self._recount = after_burst(self, 300, self._update_counts)
         self._selected: str | None = None
         self._pending_delete: str | None = None
@@ -215,12 +227,17 @@ class LabelEditor(QDialog):
     def _do(self, make, *args, **kwargs) -> bool:
         """Build a command with one of ``curator.session.labels``' rules and do it; a
         refusal is said in the message line."""
+        before = self.store.label_schema
+        self._saying = True
         try:
             step = self.session.do(make(self.store, *args, **kwargs))
         except CuratorError as exc:
             self.say(str(exc), error=True)
             return False
-        self.say(f"✓ {step.label} (Ctrl+Z undoes it)")
+        finally:
+            self._saying = False
+        moved = schema_edits.key_changes(before, self.store.label_schema)
+        self.say(f"✓ {step.label} (Ctrl+Z undoes it)" + (f"; {moved}" if moved else ""))
         return True
 
     def say(self, text: str, error: bool = False) -> None:
@@ -398,6 +415,9 @@ class LabelEditor(QDialog):
         self.categories.set_categories(self.store.label_schema.categories)
 
     def _on_store_changed(self, event: Event) -> None:
+        if isinstance(event, HistoryChanged) and event.moved and not self._saying:
+            # The history moved elsewhere (an edit, an undo): "Ctrl+Z undoes it" no longer holds.
+            self.say(f"{event.moved} elsewhere: {event.label}" if event.moved != "Done" else "")
         if isinstance(event, SchemaChanged):
             self._on_schema_changed()
         elif isinstance(event, (AnnotationAdded, AnnotationRemoved)) and self.isVisible():

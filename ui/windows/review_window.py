@@ -1,15 +1,13 @@
-"""The reviewer's window: agreement figures, and disagreements settled into gold."""
+"""The reviewer's window: agreement figures, and annotators' work settled into gold."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import EXPLANATIONS, AgreementReport, compute_agreement
+from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import (
     GOLD,
-    CategoryItem,
     ReviewItem,
     accept_agreements,
+    accept_single,
     accept_version,
     category_items,
     items_for,
@@ -40,7 +38,7 @@ from curator.analysis.review import (
 )
 from curator.domain.models import Annotation
 from curator.domain.text import snap_to_words
-from curator.exporting import export_agreement
+from curator.project import Settings
 from curator.session import Session
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
 from curator.store.events import (
@@ -55,40 +53,42 @@ from curator.store.events import (
     SchemaChanged,
 )
 from ui.edits import HistoryActions, apply_command
-from ui.models.record_table_model import RecordTableModel
 from ui.models.review_item_table_model import ReviewItemTableModel
 from ui.store_events import StoreEvents, after_burst
-from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.widgets.version_panel import VersionPanel
+from ui.windows.geometry import RememberedLayout
+from ui.windows.help_sheet import HelpSheet, action_sections
+from ui.windows.review_tabs import AgreementTab, CategoriesTab
 from ui.workers import run_task
 
-METRICS = [("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]), ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
-           ("kappa", "κ", EXPLANATIONS["kappa"]), ("alpha", "α", EXPLANATIONS["alpha"])]
 # The item lists a reviewer walks through: a name, and whether an item (settled or not) is in it.
 FILTERS: tuple[tuple[str, Callable[[ReviewItem, bool], bool]], ...] = (
     ("Open disagreements", lambda item, settled: not item.agreed and not settled),
     ("All disagreements", lambda item, settled: not item.agreed),
-    ("Open agreements", lambda item, settled: item.agreed and not settled),
+    ("Open agreements", lambda item, settled: item.agreed and not item.single and not settled),
+    ("Single annotator, not in gold", lambda item, settled: item.single and not settled),
     ("Settled", lambda item, settled: settled),
     ("Everything", lambda item, settled: True),
 )
 
 
 class ReviewWindow(QMainWindow):
-    """Agreement figures and the disagreement walk-through for one project.
+    """Agreement figures and the walk through annotators' work, into gold.
 
-    Decisions are core commands done by the session, so they are stored at once and
-    share one history with every other window. The items follow the session's events:
-    an edit made anywhere (a span, a merge of entities, new documents) shows here.
-    Emits ``duplicates_requested`` when the reviewer asks for the duplicates window
-    (Ctrl+U), which whoever opened this window shows. UI thread only.
+    Annotators are numbered alike in every tab (1 is the first by name), and a number
+    key accepts that annotator's version. Only the annotators who worked on an item's
+    document have a panel beside it, so four fit a 1280-pixel screen. Work only one
+    annotator did is listed too ("Single annotator") and accepted all at once with
+    Ctrl+Shift+S. Decisions are core commands done by the session, stored at once, in
+    one history with every other window; the items follow the session's events. Emits
+    ``duplicates_requested`` for Ctrl+U. UI thread only.
     """
 
     duplicates_requested = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.store = session.store
@@ -98,129 +98,86 @@ class ReviewWindow(QMainWindow):
         self._refresh_soon = after_burst(self, 150, self._refresh_after_changes)
         # Agreement is counted again, in the background, once a burst of span edits is over.
         self._agreement_soon = after_burst(self, 600, self._recount_agreement)
-        self.report: AgreementReport | None = None
+        self.report = None
         self._items: list[ReviewItem] = []
         self._texts: dict[int, str] = {}
         self._titles: dict[int, str] = {}
         self._entity_names: dict[str, str] = {}
         self.annotators: list[str] = []
         self._touched: set[int] | None = None  # documents changed while a decision is applied
+        self.help_sheet: HelpSheet | None = None
         self.setWindowTitle(f"Review — {self.store.project.name}")
-        self.resize(1400, 860)
-        tabs = QTabWidget(self)
-        tabs.addTab(self._build_agreement_tab(), "Agreement")
-        tabs.addTab(self._build_disagreement_tab(), "Disagreements")
-        tabs.addTab(self._build_category_tab(), "Categories")
-        tabs.setCurrentIndex(1)
-        self.tabs = tabs
-        self.setCentralWidget(tabs)
+        self.tabs = QTabWidget(self)
+        self.agreement_tab = AgreementTab(self)
+        self.agreement_tab.refresh_requested.connect(self.refresh)
+        self.categories_tab = CategoriesTab(self)
+        self.tabs.addTab(self.agreement_tab, "Agreement")
+        self.tabs.addTab(self._build_disagreement_tab(), "Disagreements")
+        self.tabs.addTab(self.categories_tab, "Categories")
+        self.tabs.setCurrentIndex(1)
+        self.setCentralWidget(self.tabs)
+        # The tabs' parts, by the names the rest of the window (and its tests) use.
+        self.overall, self.label_model = self.agreement_tab.overall, self.agreement_tab.label_model
+        self.pair_model, self.document_model = self.agreement_tab.pair_model, self.agreement_tab.document_model
+        self.category_model, self.category_table = self.categories_tab.model, self.categories_tab.table
+        self.layout_memory = RememberedLayout(self, settings, "review", (1400, 860), {"items": self.splitter})
         self._show_categories()
         self._build_actions()
         self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
-    # -- agreement tab -------------------------------------------------------------------
+    def numbered(self, name: str) -> str:
+        """An annotator as every tab shows them: "1. aigerim"."""
+        return f"{self.annotators.index(name) + 1}. {name}" if name in self.annotators else name
 
-    def _build_agreement_tab(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        top = QHBoxLayout()
-        self.overall = QLabel(page)
-        self.overall.setWordWrap(True)
-        top.addWidget(self.overall, 1)
-        refresh = QPushButton("Refresh  (F5)", page)
-        refresh.clicked.connect(self.refresh)
-        export = QPushButton("Export agreement…", page)
-        export.clicked.connect(self.export_dialog)
-        top.addWidget(refresh)
-        top.addWidget(export)
-        layout.addLayout(top)
-        self.chart = LabelBarChart(page)
-        layout.addWidget(self.chart, 2)
-        tables = QTabWidget(page)
-        self.label_model = RecordTableModel([("label", "Label", ""), ("spans", "Spans", "Spans of all annotators"),
-                                             *METRICS], self)
-        self.pair_model = RecordTableModel([("annotator_a", "Annotator A", ""), ("annotator_b", "Annotator B", ""),
-                                            ("documents", "Documents", "Documents both worked on"),
-                                            ("precision_exact", "P exact", EXPLANATIONS["precision_exact"]),
-                                            ("recall_exact", "R exact", EXPLANATIONS["recall_exact"]),
-                                            *METRICS[:3]], self)
-        self.document_model = RecordTableModel([("document", "Document", ""), ("tokens", "Tokens", ""),
-                                                ("f1_exact", "F1 exact", EXPLANATIONS["f1_exact"]),
-                                                ("f1_overlap", "F1 overlap", EXPLANATIONS["f1_overlap"]),
-                                                ("alpha", "α", EXPLANATIONS["alpha"])], self)
-        self.category_agreement_model = RecordTableModel([
-            ("set", "Category set", ""), ("documents", "Documents", "Documents two or more annotators classified"),
-            ("kappa", "κ", "Cohen's kappa (mean over annotator pairs); a several-choice set counts each choice as "
-                           "yes or no"),
-            ("alpha", "α", "Krippendorff's alpha (nominal), all annotators at once")], self)
-        for model, title in ((self.label_model, "Per label"), (self.pair_model, "Per annotator pair"),
-                             (self.document_model, "Per document"),
-                             (self.category_agreement_model, "Per category set")):
-            tables.addTab(make_table(model, tables), title)
-        layout.addWidget(tables, 3)
-        return page
-
-    def _show_report(self, report: AgreementReport) -> None:
-        self.report = report
-        overall = report.overall
-
-        def fmt(value):
-            return "–" if value is None else f"{value:.3f}"
-
-        self.overall.setText(
-            f"<b>{', '.join(report.annotators) or 'No annotators'}</b>: {report.documents} documents worked on by two "
-            f"or more, {report.tokens} tokens.  F1 exact {fmt(overall['f1_exact'])} · F1 overlap "
-            f"{fmt(overall['f1_overlap'])} · κ {fmt(overall['kappa'])} · α {fmt(overall['alpha'])}")
-        self.overall.setToolTip("\n".join(f"{k}: {v}" for k, v in EXPLANATIONS.items()))
-        self.label_model.set_rows(report.labels)
-        self.pair_model.set_rows(report.pairs)
-        self.document_model.set_rows(report.per_document)
-        self.category_agreement_model.set_rows(report.categories)
-        self.chart.set_rows(report.labels)
-
-    def export_dialog(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Export agreement", "agreement.xlsx",
-                                                "Excel workbook (*.xlsx);;JSON (*.json)")
-        if target and self.report is not None:
-            export_agreement(self.report, Path(target))
-
-    # -- disagreements tab -------------------------------------------------------------
+    # -- the disagreements tab -----------------------------------------------------------
 
     def _build_disagreement_tab(self) -> QWidget:
         page = QWidget(self)
-        splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, page)
         left = QWidget(splitter)
         left_layout = QVBoxLayout(left)
         self.filter = QComboBox(left)
         self.filter.addItems([name for name, _shown in FILTERS])
         self.filter.currentIndexChanged.connect(self._on_filter_changed)
+        self.document_filter = QComboBox(left)  # one document's items, or every document's
+        self.document_filter.setObjectName("review_document_filter")
+        self.document_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.document_filter.setMinimumContentsLength(16)
+        self.document_filter.currentIndexChanged.connect(self._on_filter_changed)
         self.progress = QLabel(left)
-        left_layout.addWidget(self.filter)
-        left_layout.addWidget(self.progress)
+        self.progress.setWordWrap(True)
+        for widget in (self.filter, self.document_filter, self.progress):
+            left_layout.addWidget(widget)
         self.item_model = ReviewItemTableModel(self)
         self.item_table = make_table(self.item_model, left, self._no_items)
         header = self.item_table.horizontalHeader()
         # Titles get the room; the other columns are short (an item's words, why, status).
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 110), (2, 80), (3, 70)):
+        for column, width in ((1, 100), (2, 76), (3, 66)):
             self.item_table.setColumnWidth(column, width)
         self.item_table.selectionModel().currentRowChanged.connect(lambda current, _p: self._show_item())
         left_layout.addWidget(self.item_table)
-        self.accept_agreed = QPushButton("Accept all agreements into gold  (Ctrl+Shift+A)", left)
+        self.accept_agreed = QPushButton("Accept all agreements  (Ctrl+Shift+A)", left)
+        self.accept_agreed.setToolTip("Every open item on which the annotators agree goes into gold, in one step")
         self.accept_agreed.clicked.connect(self.accept_all_agreements)
+        self.accept_alone = QPushButton("Accept single-annotator work  (Ctrl+Shift+S)", left)
+        self.accept_alone.setToolTip("Every open item of a document only one annotator worked on (and every "
+                                     "category set only one chose in) goes into gold as they made it, in one step")
+        self.accept_alone.clicked.connect(self.accept_single_work)
         left_layout.addWidget(self.accept_agreed)
+        left_layout.addWidget(self.accept_alone)
 
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
         self.item_heading = QLabel(right)
         self.item_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.item_heading.setWordWrap(True)  # a long title wraps; it never widens the window
         right_layout.addWidget(self.item_heading)
         self.versions_row = QHBoxLayout()
         right_layout.addLayout(self.versions_row, 3)
         self.version_panels: dict[str, VersionPanel] = {}
-        self._panels_for: list[str] | None = None  # the annotators the panels were built for
         self.version_views: dict[str, ArticleView] = {}
         gold_box = QGroupBox("Gold", right)
         gold_layout = QVBoxLayout(gold_box)
@@ -231,7 +188,8 @@ class ReviewWindow(QMainWindow):
         edit_row = QHBoxLayout()
         self.gold_label = QComboBox(gold_box)
         self.gold_label.addItems(self.store.label_schema.names)
-        add_gold = QPushButton("Add selection to gold  (G)", gold_box)
+        add_gold = QPushButton("Add selection  (G)", gold_box)
+        add_gold.setToolTip("Add the words selected in the gold text, with the label chosen, to gold")
         add_gold.clicked.connect(self.add_gold_span)
         delete_gold = QPushButton("Delete gold span  (Del)", gold_box)
         delete_gold.clicked.connect(self.delete_gold_span)
@@ -239,13 +197,19 @@ class ReviewWindow(QMainWindow):
             edit_row.addWidget(widget)
         gold_layout.addLayout(edit_row)
         right_layout.addWidget(gold_box, 2)
-        self.buttons_row = QHBoxLayout()
-        right_layout.addLayout(self.buttons_row)
+        buttons_row = QHBoxLayout()
+        for text, slot in (("Merge  (M)", self.merge), ("Reject  (R)", self.reject),
+                           ("Settle as edited  (E)", self.settle_edited), ("Reopen  (U)", self.reopen)):
+            button = QPushButton(text, right)
+            button.clicked.connect(slot)
+            buttons_row.addWidget(button)
+        right_layout.addLayout(buttons_row)
         self._gold_selected: str | None = None
 
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([500, 900])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([470, 900])
         layout = QVBoxLayout(page)
         layout.addWidget(splitter)
         return page
@@ -262,19 +226,30 @@ class ReviewWindow(QMainWindow):
         action("Next item", "J", lambda: self.go(1))
         action("Previous item", "P", lambda: self.go(-1))
         action("Previous item", "K", lambda: self.go(-1))
+        for index in range(9):  # the help lists the first for all nine
+            action("Accept annotator 1's version (2-9: annotator 2's to 9's)" if index == 0 else "", str(index + 1),
+                   lambda _=False, i=index: self.accept(i))
         action("Merge versions", "M", self.merge)
         action("Reject", "R", self.reject)
         action("Settle as edited", "E", self.settle_edited)
         action("Reopen", "U", self.reopen)
-        action("Add to gold", "G", self.add_gold_span)
+        action("Add the gold text's selection to gold", "G", self.add_gold_span)
         action("Delete gold span", "Del", self.delete_gold_span)
-        action("Accept all agreements", "Ctrl+Shift+A", self.accept_all_agreements)
+        action("Accept all agreements into gold", "Ctrl+Shift+A", self.accept_all_agreements)
+        action("Accept all single-annotator work into gold", "Ctrl+Shift+S", self.accept_single_work)
         action("Refresh", "F5", self.refresh)
         action("Duplicates across sources", "Ctrl+U", self.duplicates_requested.emit)
-        for index in range(9):
-            action(f"Accept version {index + 1}", str(index + 1), lambda _=False, i=index: self.accept(i))
+        action("Keyboard", "F1", self.show_help)
         self.addAction(self.history.undo_action)
         self.addAction(self.history.redo_action)
+
+    def show_help(self) -> HelpSheet:
+        """F1: every key of this window, and the labels."""
+        if self.help_sheet is None:
+            self.help_sheet = HelpSheet(lambda: action_sections("Review", self.actions()), self.store.label_schema,
+                                        self, "Keyboard — Review")
+        self.help_sheet.show_sheet()
+        return self.help_sheet
 
     # -- loading -------------------------------------------------------------------------
 
@@ -289,72 +264,89 @@ class ReviewWindow(QMainWindow):
 
     def _loaded(self, result) -> None:
         report, items, self._entity_names = result
-        self._show_report(report)
-        self.annotators = report.annotators
+        self.annotators = sorted({*report.annotators, *(name for item in items for name in item.versions)})
         self._items = items
-        documents = [self.store.get_document(doc_id) for doc_id in {i.doc_id for i in items}]
+        documents = [self.store.get_document(doc_id) for doc_id in sorted({i.doc_id for i in items})]
         self._texts = {document.id: document.text for document in documents}
         self._titles = {document.id: document.title or document.uid for document in documents}
+        self._show_report(report)
+        self._fill_document_filter()
         self._build_version_views()
         self._show_items()
+        self._show_categories()
         if self.item_table.currentIndex().row() < 0:
             self.go(1)
         self._show_item()  # the versions as they are now (an entity renamed, say)
 
+    def _show_report(self, report) -> None:
+        self.report = report
+        titles = {item.doc_uid: self._titles.get(item.doc_id, item.doc_uid) for item in self._items}
+        self.agreement_tab.show_report(report, self.numbered, titles)
+
+    def _fill_document_filter(self) -> None:
+        current = self.document_filter.currentData()
+        self.document_filter.blockSignals(True)
+        self.document_filter.clear()
+        self.document_filter.addItem("All documents", None)
+        for doc_id, title in self._titles.items():
+            self.document_filter.addItem(title, doc_id)
+        self.document_filter.setCurrentIndex(max(0, self.document_filter.findData(current)))
+        self.document_filter.blockSignals(False)
+
     def _build_version_views(self) -> None:
-        if self._panels_for == self.annotators:
-            return  # the same annotators: the panels stay, and only show the item anew
-        self._panels_for = list(self.annotators)
-        while self.versions_row.count():
-            widget = self.versions_row.takeAt(0).widget()
-            if widget:
-                widget.deleteLater()
-        while self.buttons_row.count():
-            widget = self.buttons_row.takeAt(0).widget()
-            if widget:
-                widget.deleteLater()
-        self.version_panels = {}
+        """A panel per annotator, numbered; each item shows those who worked on its document."""
         for index, name in enumerate(self.annotators):
-            panel = VersionPanel(f"{index + 1}: {name}", self.store.label_schema, self)
+            if name in self.version_panels:
+                self.version_panels[name].setTitle(f"{index + 1}: {name}")
+                continue
+            panel = VersionPanel(f"{index + 1}: {name}", self.store.label_schema, self, str(index + 1))
+            panel.accept_button.clicked.connect(lambda _=False, who=name: self.accept(self.annotators.index(who)))
             self.versions_row.addWidget(panel)
             self.version_panels[name] = panel
+        for name in [n for n in self.version_panels if n not in self.annotators]:
+            self.version_panels.pop(name).deleteLater()
+        for index, name in enumerate(self.annotators):  # in their numbers' order
+            self.versions_row.insertWidget(index, self.version_panels[name])
         self.version_views = {name: panel.view for name, panel in self.version_panels.items()}
-        for index, name in enumerate(self.annotators):
-            button = QPushButton(f"Accept {name}  ({index + 1})", self)
-            button.clicked.connect(lambda _=False, i=index: self.accept(i))
-            self.buttons_row.addWidget(button)
-        for text, slot in (("Merge  (M)", self.merge), ("Reject  (R)", self.reject),
-                           ("Settle as edited  (E)", self.settle_edited), ("Reopen  (U)", self.reopen)):
-            button = QPushButton(text, self)
-            button.clicked.connect(slot)
-            self.buttons_row.addWidget(button)
 
     def _show_items(self) -> None:
         reviews = self.store.reviews()
         _name, visible = FILTERS[self.filter.currentIndex()]
-        shown = [item for item in self._items if visible(item, item.key in reviews)]
+        document = self.document_filter.currentData()
+        shown = [item for item in self._items if visible(item, item.key in reviews)
+                 and (document is None or item.doc_id == document)]
         self.item_model.set_items(shown, self._texts, self._titles, reviews)
         disagreements = [i for i in self._items if not i.agreed]
         open_count = sum(1 for i in disagreements if i.key not in reviews)
-        agreed_open = sum(1 for i in self._items if i.agreed and i.key not in reviews)
-        self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · "
-                              f"{agreed_open} agreements not yet in gold")
+        agreed_open = sum(1 for i in self._items if i.agreed and not i.single and i.key not in reviews)
+        single_open = sum(1 for i in self._items if i.single and i.key not in reviews)
+        self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · {agreed_open} agreements "
+                              f"not yet in gold · {single_open} single-annotator items not yet in gold")
 
     def _on_filter_changed(self) -> None:
         current = self.current_item()
         self._show_items()
         row = None if current is None else self.item_model.row_of(current.key)
         self._select_row(0 if row is None else row)
+        self._show_item()
+
+    def show_document(self, doc_id: int) -> None:
+        """List the items of one document (asked for elsewhere: a problem in the gold layer)."""
+        self.tabs.setCurrentIndex(1)
+        index = self.document_filter.findData(doc_id)
+        if index >= 0:
+            self.filter.setCurrentIndex(len(FILTERS) - 1)  # every item of it, settled or not
+            self.document_filter.setCurrentIndex(index)
 
     def _no_items(self) -> str:
         """Why the list is empty, in the reviewer's terms."""
-        if not self.annotators or len(self.annotators) < 2:
-            return ("Nothing to review: reviewing compares two or more annotators' work on a document, and "
-                    f"{'only ' + self.annotators[0] + ' has' if self.annotators else 'nobody has'} annotated yet")
+        if not self.annotators:
+            return "Nothing to review: nobody has annotated yet"
         if not self._items:
-            return f"No document was worked on by two or more of {', '.join(self.annotators)}"
+            return f"No spans to review in the documents {', '.join(self.annotators)} worked on"
         name = FILTERS[self.filter.currentIndex()][0].lower()
-        return f"No {name} among {len(self._items)} items: choose another list above"
+        where = "" if self.document_filter.currentData() is None else " of this document"
+        return f"No {name} among {len(self._items)} items{where}: choose another list above"
 
     def current_item(self) -> ReviewItem | None:
         return self.item_model.item(self.item_table.currentIndex().row())
@@ -366,18 +358,21 @@ class ReviewWindow(QMainWindow):
             return
         text = self._texts[item.doc_id]
         review = self.item_model.review(item)
+        why = f"only {', '.join(item.versions)}" if item.single else ', '.join(item.kinds()) or 'agreed'
         self.item_heading.setText(f"{self._titles.get(item.doc_id) or item.doc_uid}  ·  {item.doc_uid}  ·  "
-                                  f"{', '.join(item.kinds()) or 'agreed'}  ·  "
-                                  f"{review.decision if review else 'open'}")
+                                  f"{why}  ·  {review.decision if review else 'open'}")
         spans = self.store.annotations_for(item.doc_id)
         differences = span_differences(item)
         for name, panel in self.version_panels.items():
-            panel.show_version(text, name, [s for s in spans if s.annotator == name], item, differences,
-                               self._entity_names)
+            panel.setVisible(name in item.versions)  # no room for those who did not work on it
+            if name in item.versions:
+                panel.show_version(text, name, [s for s in spans if s.annotator == name], item, differences,
+                                   self._entity_names)
         if self.gold_view.text != text:
             self.gold_view.set_text(text)
         self.gold_view.set_spans([s for s in spans if s.annotator == GOLD])
         self.gold_view.set_region(item.start, item.end)
+        self.gold_view.scroll_to(item.start)
 
     def go(self, step: int) -> None:
         if self.tabs.currentIndex() == 2:
@@ -436,12 +431,22 @@ class ReviewWindow(QMainWindow):
         return item
 
     def accept(self, index: int) -> None:
+        """Accept annotator ``index + 1``'s version (numbered as every tab numbers them)."""
+        name = self.annotators[index] if index < len(self.annotators) else None
         if self.tabs.currentIndex() == 2:  # a category item: that annotator's choices into gold
-            self.accept_category(index)
+            item = self.categories_tab.current()
+            if item is not None and name in item.versions:
+                self._decide_category(settle_category(item, item.versions[name]))
+            elif item is not None:
+                self.statusBar().showMessage(f"Annotator {index + 1} did not choose in this set", 4000)
             return
         item = self._open_item()
-        if item is not None and index < len(self.annotators):
-            self._decide(accept_version(item, self.annotators[index], self.reviewer))
+        if item is None:
+            return
+        if name not in item.versions:
+            self.statusBar().showMessage(f"Annotator {index + 1} did not work on this document", 4000)
+            return
+        self._decide(accept_version(item, name, self.reviewer))
 
     def merge(self) -> None:
         item = self._open_item()
@@ -461,7 +466,7 @@ class ReviewWindow(QMainWindow):
 
     def reopen(self) -> None:
         if self.tabs.currentIndex() == 2:
-            category = self.current_category()
+            category = self.categories_tab.current()
             if category is not None and category.settled:
                 self._decide_category(settle_category(category, []), advance=False)
             return
@@ -470,9 +475,18 @@ class ReviewWindow(QMainWindow):
             self._decide(Unsettle(item.key, item.doc_id), advance=False)
 
     def accept_all_agreements(self) -> None:
-        batch = accept_agreements(self.store, self.reviewer)
-        if batch is not None:
-            self._decide(batch, advance=False)
+        self._accept_all(accept_agreements(self.store, self.reviewer), "No open agreements")
+
+    def accept_single_work(self) -> None:
+        self._accept_all(accept_single(self.store, self.reviewer), "No single-annotator work left outside gold")
+
+    def _accept_all(self, batch, nothing: str) -> None:
+        if batch is None:
+            self.statusBar().showMessage(nothing, 4000)
+            return
+        self._decide(batch, advance=False)
+        self._show_categories()
+        self.statusBar().showMessage(f"{batch.label}: done (Ctrl+Z takes it back in one step)", 6000)
 
     def add_gold_span(self) -> None:
         item = self.current_item()
@@ -511,59 +525,22 @@ class ReviewWindow(QMainWindow):
         self.statusBar().showMessage("Updated: entities or documents changed elsewhere", 5000)
         self.refresh()
 
-    # -- categories tab ---------------------------------------------------------------------
-
-    def _build_category_tab(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        self.category_status = QLabel(page)
-        layout.addWidget(self.category_status)
-        self.category_model = RecordTableModel([("document", "Document", ""), ("set", "Category set", ""),
-                                                ("versions", "Each annotator's choices", "1-9 accepts that "
-                                                 "annotator's choices into gold"),
-                                                ("gold", "Gold", ""), ("status", "Status", "")], self)
-        self.category_table = make_table(self.category_model, page, "No document was classified by two or more "
-                                                                    "annotators in a category set")
-        layout.addWidget(self.category_table)
-        hint = QLabel("1-9: accept that annotator's choices into gold · U: reopen · N / P: next / previous", page)
-        hint.setStyleSheet("color: #666")
-        layout.addWidget(hint)
-        self.category_items: list[CategoryItem] = []
-        return page
+    # -- categories ---------------------------------------------------------------------
 
     def _show_categories(self) -> None:
-        row = self.category_table.currentIndex().row()
-        self.category_items = category_items(self.store)
+        items = category_items(self.store)
         titles = {doc_id: self._titles.get(doc_id) or self.store.get_document(doc_id).title or uid
-                  for doc_id, uid in {(i.doc_id, i.doc_uid) for i in self.category_items}}
-        self.category_model.set_rows([{
-            "document": titles[item.doc_id], "set": item.set_name,
-            "versions": " · ".join(f"{n}. {who}: {', '.join(choices)}"
-                                   for n, (who, choices) in enumerate(sorted(item.versions.items()), start=1)),
-            "gold": ", ".join(item.gold) if item.gold else "",
-            "status": "settled" if item.settled else "agreed" if item.agreed else "open"}
-            for item in self.category_items])
-        open_count = sum(1 for item in self.category_items if not item.settled and not item.agreed)
-        self.category_status.setText(f"{len(self.category_items)} classified by two or more, {open_count} open "
-                                     "disagreement(s)")
+                  for doc_id, uid in {(i.doc_id, i.doc_uid) for i in items}}
+        open_count = self.categories_tab.show_items(items, titles, self.numbered)
         self.tabs.setTabText(2, f"Categories ({open_count} open)")
-        if self.category_items:
-            select_row(self.category_table, max(row, 0))
-
-    def current_category(self) -> CategoryItem | None:
-        row = self.category_table.currentIndex().row()
-        return self.category_items[row] if 0 <= row < len(self.category_items) else None
-
-    def accept_category(self, index: int) -> None:
-        item = self.current_category()
-        if item is not None and index < len(item.versions):
-            self._decide_category(settle_category(item, item.versions[sorted(item.versions)[index]]))
 
     def _decide_category(self, command, advance: bool = True) -> None:
         row = self.category_table.currentIndex().row()
         if self._apply(command):
             self._show_categories()
             select_row(self.category_table, row + 1 if advance else row)
+
+    # -- following the session -----------------------------------------------------------
 
     def _on_store_changed(self, event: Event) -> None:
         """Keep one document's items current when spans or decisions change; recompute
@@ -596,8 +573,12 @@ class ReviewWindow(QMainWindow):
         else:
             return
         spans = (event.after,) if isinstance(event, AnnotationChanged) else (getattr(event, "annotation", None),)
-        if any(span is not None and span.annotator != GOLD for span in spans):
+        changed_by = {span.annotator for span in spans if span is not None}
+        if changed_by - {GOLD}:
             self._agreement_soon.start()  # an annotator's span: the agreement figures move
+        if doc_id not in self._texts and changed_by - {GOLD} and self.report is not None:
+            self._refresh_soon.start()  # a document newly worked on: it has items now
+            return
         if doc_id not in self._texts or not self.annotators:
             return
         if self._touched is not None:

@@ -1,0 +1,87 @@
+"""File → Import: articles and annotated files, in the background, and the question a
+file with labels the project lacks asks. A part of the main window, given it (never
+imported by it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from curator.formats.article_files import SUPPORTED_SUFFIXES
+from curator.session.labels import add_found_labels, unusable_labels
+from ui.workers import BackgroundTask
+
+
+class ImportController(QObject):
+    """Imports for ``window`` (the main window: its store, settings, status bar, document
+    list and ``run_task``). UI thread only."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def import_dialog(self) -> BackgroundTask | None:
+        w = self.window
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | {".conll", ".bio"}))
+        files, _ = QFileDialog.getOpenFileNames(
+            w, "Import articles or annotated files", w.settings.recall("folder.import") or "",
+            f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL ({patterns})")
+        if files:
+            w.settings.remember("folder.import", str(Path(files[0]).parent))
+            return self.import_paths([Path(f) for f in files])
+        return None
+
+    def import_paths(self, paths: list[Path]) -> BackgroundTask:
+        # The readers and writers of files are imported when first used, not while the window starts.
+        from curator.formats.interop import import_paths
+
+        w = self.window
+        return w.run_task("Importing", lambda job: import_paths(w.store, paths, job),
+                          lambda report: self._on_imported(report, paths))
+
+    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
+        """The files use labels the project lacks: add them and import their spans, or not."""
+        w = self.window
+        listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})"
+                           for name, count in sorted(missing.items()))
+        box = QMessageBox(QMessageBox.Icon.Question, "Labels the project lacks",
+                          f"The imported files use labels this project does not have: {listed}.\n\nAdd them "
+                          "(Labels → Edit labels and categories changes them later) and import their spans?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, w)
+        box.setObjectName("missing_labels")
+
+        def answered(button: int) -> None:
+            if button != QMessageBox.StandardButton.Yes:
+                w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
+                return
+            from curator.formats.interop import detect, import_paths
+
+            unusable = unusable_labels(list(missing))
+            if unusable:
+                w.statusBar().showMessage(f"Spans with {', '.join(sorted(unusable))} were not imported: "
+                                          "not usable as label names", 8000)
+            command = add_found_labels(w.store, list(missing))
+            if command is not None and w.apply(command):
+                annotated = [path for path in paths if path.is_file() and detect(path)]
+                w.run_task("Importing", lambda job: import_paths(w.store, annotated, job), self._on_imported)
+
+        box.finished.connect(answered)
+        box.open()
+        return box
+
+    def _on_imported(self, report, paths: list[Path] | None = None) -> None:
+        w = self.window
+        w._update_counts()
+        w._mark_saved(report.summary())
+        if report.missing_labels and paths:
+            self.ask_to_add_labels(report.missing_labels, paths)
+            return
+        if report.problems or report.warnings:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=w)
+            box.setDetailedText("\n".join(str(p) for p in [*report.problems, *report.warnings]))
+            box.open()
+        if w.document is None and w.documents.rowCount():
+            w.select_row(0)
