@@ -168,9 +168,9 @@ def test_the_fast_and_the_careful_token_paths_agree(text):
     """Clusters of one character each: the tokens are those of the character pattern."""
     import re
 
-    from curator.domain.text import token_spans
-
     import regex
+
+    from curator.domain.text import token_spans
 
     if all(len(m.group()) == 1 for m in regex.finditer(r"\X", text)):
         assert token_spans(text) == [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
