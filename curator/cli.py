@@ -23,6 +23,7 @@ from curator.project import (
     open_project,
     resolve_layer,
 )
+from curator.terminal import terminal_streams
 
 if TYPE_CHECKING:
     from curator.store import Store
@@ -473,6 +474,11 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
     The one error boundary of the command line: every error becomes a message on
     standard error and an exit status (1: the data has problems; 2: the command could
     not run; 130: interrupted), never a traceback unless ``--debug`` asks for one."""
+    with terminal_streams():  # every message escaped, encodable and without passwords
+        return _main(argv, gui)
+
+
+def _main(argv: Sequence[str] | None, gui: GuiRunner) -> int:
     args = _parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("CURATOR_DEBUG"))
     try:

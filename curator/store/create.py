@@ -38,7 +38,7 @@ def create_database(target: str | Path, project_json: str) -> None:
         with connection:  # one transaction: the project whole, or nothing
             connection.execute("BEGIN IMMEDIATE")
             if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
-                raise CuratorError(f"{target}: a Curator project already exists in this database")
+                raise CuratorError(f"{engines.shown(target)}: a Curator project already exists in this database")
             for statement in STATEMENTS:
                 connection.execute(statement)
             connection.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (REVISION,))
@@ -59,7 +59,7 @@ def _create_through_sqlalchemy(url: str, project_json: str) -> None:
     try:
         with made.begin() as conn:
             if sa.inspect(conn).has_table("meta"):
-                raise CuratorError(f"{url}: a Curator project already exists in this database")
+                raise CuratorError(f"{engines.shown(url)}: a Curator project already exists in this database")
             metadata.create_all(conn)
             stamp_head(conn)
             conn.execute(meta_table.insert(), [{"key": key, "value": value} for key, value in _meta_rows(project_json)])

@@ -19,6 +19,20 @@ SCHEMA_VERSION = 1
 DB_FILENAME = "curator.db"
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+# The password of any URL in a text: ``scheme://user:PASSWORD@``, up to the last ``@`` of the
+# word (a password may hold an unencoded ``@`` or ``/``).
+_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*):\S*@")
+
+
+def hide_passwords(text: str) -> str:
+    """``text`` with the password of every URL in it shown as ``***``: what reaches a
+    terminal, a log or a window never holds one."""
+    return _PASSWORD.sub(r"\1:***@", text) if "://" in text else text
+
+
+def shown(target: object) -> str:
+    """A project argument (folder or URL) as a message shows it: without a password."""
+    return hide_passwords(str(target))
 
 
 def is_url(target: str | Path) -> bool:
@@ -53,8 +67,9 @@ def database_problem(exc: BaseException, location: str = "") -> str:
     """What a database error means for the user, in their words: busy, full, read-only,
     damaged or unreachable, and that nothing already saved was lost."""
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = hide_passwords(reason)
     lowered = reason.lower()
-    where = f"{location}: " if location else ""
+    where = f"{shown(location)}: " if location else ""
     if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
         return (f"{where}the project is busy: another program held its lock for more than "
                 f"{_BUSY_TIMEOUT_MS // 1000} s. Nothing was changed; try again when it is done")
@@ -90,7 +105,7 @@ def make_engine(target: str | Path) -> sa.Engine:
     try:
         engine = sa.create_engine(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise CuratorError(f"{target}: not a database URL Curator can open ({exc})") from exc
+        raise CuratorError(hide_passwords(f"{target}: not a database URL Curator can open ({exc})")) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", lambda connection, record: _configure_sqlite(connection, record))
     return engine
