@@ -11,9 +11,12 @@ split back by naming which names leave.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from curator.domain.models import Entity
+from curator.domain.text import fold
+from curator.jobs import Job
 from curator.store import Store
 
 STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "to"}
@@ -31,13 +34,19 @@ def pair_key(kind: str, a: str, b: str) -> str:
 # -- entities ----------------------------------------------------------------------------
 
 
+def compared(name: str) -> str:
+    """A name as names are compared: one normal form (NFKC), case folded. ``Zürich``
+    typed with a combining diaeresis and ``ZÜRICH`` are ``zürich``."""
+    return fold(name)
+
+
 def acronym(name: str) -> str:
-    words = [w for w in _WORD.findall(name) if w.lower() not in STOPWORDS]
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFKC", name)) if w.casefold() not in STOPWORDS]
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
 
 
 def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name) if w.lower() not in STOPWORDS}
+    return {w for w in _WORD.findall(compared(name)) if w not in STOPWORDS}
 
 
 @dataclass
@@ -59,14 +68,16 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     """How likely two names name one thing (0-100), and why."""
     from rapidfuzz import fuzz
 
-    if x.casefold() == y.casefold():
+    cx, cy = compared(x), compared(y)
+    if cx == cy:
         return 100.0, "same name"
-    if acronym(x) and acronym(x) == y.replace(".", "").upper() or acronym(y) and acronym(y) == x.replace(".", "").upper():
+    ax, ay = acronym(x), acronym(y)
+    if ax and ax == cy.replace(".", "").upper() or ay and ay == cx.replace(".", "").upper():
         return 95.0, "abbreviation"
     wx, wy = _words(x), _words(y)
     if wx and wy and (wx <= wy or wy <= wx):
         return 90.0, "contained name"
-    ratio = fuzz.ratio(x.casefold(), y.casefold())
+    ratio = fuzz.ratio(cx, cy)
     common = (wx & wy) - GENERIC
     shared = len(common) / max(1, min(len(wx), len(wy)))
     if len(common) >= 2 and shared >= 0.6 and ratio < 85:
@@ -74,17 +85,21 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     return ratio, "spelling variant"
 
 
-def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: bool = False) -> list[EntityCandidate]:
-    """Pairs of same-type entities whose names look like one entity, best first.
+def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: bool = False,
+                      job: Job | None = None) -> list[EntityCandidate]:
+    """Pairs of same-type entities whose names look like one entity, best first; names are
+    compared in one normal form (``compared``).
 
-    Pairs already marked distinct are left out unless ``include_distinct``.
+    Pairs already marked distinct are left out unless ``include_distinct``. A pair the
+    rules fail on is reported in ``job.failures``, and the others are scored.
     """
     from rapidfuzz import fuzz, process
 
+    job = job or Job()
     entities = store.entities()
     distinct = {key for key, d in store.decisions("entities").items() if d.decision == "distinct"}
     names = [(entity, name) for entity in entities for name in entity.names]
-    texts = [name.casefold() for _entity, name in names]
+    texts = [compared(name) for _entity, name in names]
     ratios = process.cdist(texts, texts, scorer=fuzz.ratio, workers=1) if texts else []
     best: dict[tuple[str, str], EntityCandidate] = {}
     for i, (entity_a, name_a) in enumerate(names):
@@ -95,7 +110,9 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
             quick = ratios[i][j]
             if quick < 50 and not (_words(name_a) & _words(name_b)) and len(name_a) > 6 and len(name_b) > 6:
                 continue  # nothing in common: skip the slower rules
-            score, reason = name_score(name_a, name_b)
+            score = -1.0
+            with job.per_document(f"entities {name_a!r} / {name_b!r}", "entity comparison"):
+                score, reason = name_score(name_a, name_b)
             if score < min_score:
                 continue
             pair = tuple(sorted((entity_a.id, entity_b.id)))
@@ -107,15 +124,18 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
     return sorted(best.values(), key=lambda c: (-c.score, c.a.name, c.b.name))
 
 
-def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
-    """Everything the Duplicates view lists, as plain data (for the command line and JSON)."""
+def duplicate_report(store: Store, threshold: float = 0.5, job: Job | None = None) -> dict:
+    """Everything the Duplicates view lists, as plain data (for the command line and JSON).
+    Documents (and entity pairs) the search failed on are left out and listed under
+    ``failures``; the others are searched."""
     from curator.analysis.facts import propose_facts
     from curator.analysis.near_duplicates import search_near_duplicates
 
+    job = job or Job()
     decisions = store.decisions()
     uid = store.uids()
     documents = []
-    for pair in search_near_duplicates(store, threshold):
+    for pair in search_near_duplicates(store, threshold, job):
         key = pair_key("documents", uid[pair.a], uid[pair.b])
         decision = decisions.get(key)
         documents.append({"a": uid[pair.a], "b": uid[pair.b], "similarity": round(pair.similarity, 3), "key": key,
@@ -123,11 +143,12 @@ def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
                           "keep": decision.keep if decision else None})
     entities = [{"a": c.a.name, "b": c.b.name, "a_id": c.a.id, "b_id": c.b.id, "type": c.a.type,
                  "score": round(c.score, 1), "reason": c.reason, "names": list(c.names)}
-                for c in entity_candidates(store)]
+                for c in entity_candidates(store, job=job)]
     proposed = [{"measure": p.measure, "unit": p.unit,
                  "period": f"{p.period_start}/{p.period_end}", "spread": p.spread, "conflict": p.conflict(),
                  "mentions": [{"document": m.document.uid, "source": m.document.source, "text": m.text,
                                "amount": str(m.amount)} for m in p.mentions]}
-                for p in propose_facts(store)]
+                for p in propose_facts(store, job=job)]
     recorded = [fact.model_dump(mode="json") for fact in store.facts().values()]
-    return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded}}
+    return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded},
+            "failures": [{"item": f.item, "step": f.step, "reason": f.reason} for f in job.failures]}

@@ -21,6 +21,7 @@ from curator.domain.attribution import attribution_of, cited_outlet
 from curator.domain.models import GOLD, Annotation, Document, Fact
 from curator.domain.text import paragraph_bounds, sentence_around, sentence_bounds
 from curator.errors import CuratorError
+from curator.jobs import Job
 from curator.store import Store
 
 MEASURES = {  # the list a project starts with; ``curator measures`` edits the project's own
@@ -153,44 +154,57 @@ def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]
     return [(document, _spans_for_facts(spans)) for document, spans in store.iter_documents_with_annotations()]
 
 
-def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
-    """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
+def propose_facts(store: Store, min_documents: int = 2, job: Job | None = None) -> list[FactProposal]:
+    """Groups of figures (from at least ``min_documents`` documents) that report one measure.
+    A document whose figures cannot be read is reported in ``job.failures``, and the others
+    are grouped."""
+    job = job or Job()
     groups: dict[tuple, FactProposal] = {}
     measures = project_measures(store)
     attributed = store.attributions()  # what curators said, over what the rules read
     for document, spans in mentions_by_document(store):
-        dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
-        figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
-        for span in spans:
-            value = span.value or {}
-            if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
-                continue
-            lo, hi = sentence_bounds(document.text, span.start)
-            measure = measure_of(document.text[lo:hi], span.start - lo, measures)
-            period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
-            if measure is None or period is None:
-                continue  # a fact is a measure for a period
-            start = date.fromisoformat(period.value["start"])
-            end = date.fromisoformat(period.value["end"])
-            key = (measure, value.get("unit"), start, end)
-            proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
-            sentence = document.text[lo:hi]
-            said = attribution_of(sentence)
-            chosen = attributed.get(span.id)
-            # The subjects are the entities the sentence names, but not who it quotes.
-            at = lo + sentence.find(said) if said else -1
-            def named(first: int, last: int) -> tuple[str, ...]:
-                return tuple(dict.fromkeys(
-                    s.entity_id for s in spans if s.entity_id and first <= s.start < last
-                    and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
-
-            # The entities the sentence names; if it names none, those of its paragraph.
-            subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
-            proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
-                                             Decimal(value["amount"]), value.get("unit"),
-                                             chosen or said or cited_outlet(document.source), subjects))
+        with job.per_document(document.uid, "fact proposal"):
+            _add_mentions(groups, document, spans, measures, attributed)
     return sorted((p for p in groups.values() if len({m.document.id for m in p.mentions}) >= min_documents),
                   key=lambda p: (p.measure, p.period_start or date.min))
+
+
+def _add_mentions(groups: dict[tuple, FactProposal], document: Document, spans: list[Annotation],
+                  measures: dict, attributed: dict) -> None:
+    """One document's figures, each added to the proposal of its measure and period. Read
+    whole before any is added: a document that fails adds nothing."""
+    found: list[tuple[tuple, Mention]] = []
+    dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
+    figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
+    for span in spans:
+        value = span.value or {}
+        if value.get("type") != "figure" or value.get("change") == "change" or value.get("unit") == "%":
+            continue
+        lo, hi = sentence_bounds(document.text, span.start)
+        measure = measure_of(document.text[lo:hi], span.start - lo, measures)
+        period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
+        if measure is None or period is None:
+            continue  # a fact is a measure for a period
+        start = date.fromisoformat(period.value["start"])
+        end = date.fromisoformat(period.value["end"])
+        key = (measure, value.get("unit"), start, end)
+        sentence = document.text[lo:hi]
+        said = attribution_of(sentence)
+        chosen = attributed.get(span.id)
+        # The subjects are the entities the sentence names, but not who it quotes.
+        at = lo + sentence.find(said) if said else -1
+        def named(first: int, last: int) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(
+                s.entity_id for s in spans if s.entity_id and first <= s.start < last
+                and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
+
+        # The entities the sentence names; if it names none, those of its paragraph.
+        subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
+        found.append((key, Mention(span, document, document.text[span.start : span.end],
+                                   Decimal(value["amount"]), value.get("unit"),
+                                   chosen or said or cited_outlet(document.source), subjects)))
+    for key, mention in found:
+        groups.setdefault(key, FactProposal(key[0], key[1], key[2], key[3])).mentions.append(mention)
 
 
 def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from curator.domain.datelines import find_head_lines
 from curator.domain.dates import find_dates
@@ -121,18 +122,29 @@ def suggest_document(store: Store, doc_id: int, annotator: str, matcher: EntityM
     return new
 
 
-def suggest_project(store: Store, annotator: str, job: Job | None = None) -> int:
-    """Suggest for every document; returns how many suggestions were added."""
+def suggest_project(store: Store, annotator: str, job: Job | None = None, ids: list[int] | None = None,
+                    accept: Callable[[int], object] | None = None, labels: Counter[str] | None = None) -> int:
+    """Suggest for every document (or those of ``ids``); returns how many suggestions were
+    added (counted by label in ``labels``, if given). ``accept(doc_id)``, if given, then
+    accepts a document's suggestions. A document the rules fail on is reported in
+    ``job.failures``, by its id, and the others are done."""
     job = job or Job()
     schema = store.label_schema
     matcher = EntityMatcher(store.entities())
-    ids = store.document_ids()
+    ids = store.document_ids() if ids is None else ids
+    uids = store.uids() if len(ids) > 1 else {}
     added = 0
     for index, doc_id in enumerate(ids):
         if index % 20 == 0:
             job.check()
             job.set_progress(index, len(ids))
-        added += len(suggest_document(store, doc_id, annotator, matcher, schema))
+        with job.per_document(uids.get(doc_id) or str(doc_id), "suggest"):
+            new = suggest_document(store, doc_id, annotator, matcher, schema)
+            added += len(new)
+            if labels is not None:
+                labels.update(suggestion.label for suggestion in new)
+            if accept is not None:
+                accept(doc_id)
     job.set_progress(len(ids), len(ids))
     return added
 

@@ -30,6 +30,7 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 # D a digit, W another word character, S a space, P "." or ",", O anything else.
 _CLASS_WORD = re.compile(r"D+(?:PD+)+|[DW]+")
 _CLASS_TOKEN = re.compile(r"[DW]+|[OP]")
+_PLAIN_WORD, _CLASS_PLAIN_WORD = re.compile(r"\w+"), re.compile(r"[DW]+")
 _DIGIT, _WORDCHAR, _SPACE = re.compile(r"\d"), re.compile(r"\w"), re.compile(r"\s")
 _WHOLE = re.compile(r".+", re.DOTALL)  # a match object for a span found cluster by cluster
 
@@ -103,6 +104,12 @@ def _spans(text: str, lo: int, hi: int, fast: re.Pattern[str], careful: re.Patte
         return [match.span() for match in fast.finditer(text, lo, hi)]
     starts, classes = _clusters(text, lo, hi)
     return [(starts[match.start()], starts[match.end()]) for match in careful.finditer(classes)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Every word of ``text`` (a run of word characters, never part of a cluster), as
+    ``(start, end)``."""
+    return _spans(text, 0, len(text), _PLAIN_WORD, _CLASS_PLAIN_WORD)
 
 
 def one_character_clusters(text: str) -> bool:
