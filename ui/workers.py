@@ -82,8 +82,7 @@ class BackgroundTask(QObject):
     def _succeeded(self, result: Any) -> None:
         self._done()
         self._on_success(result)
-        if self.job.failures:
-            show_failures(self.parent(), self.job.failures)
+        show_failures(self.parent(), self.job)
 
     def _failed(self, exc: BaseException) -> None:
         self._done()
@@ -97,9 +96,12 @@ class BackgroundTask(QObject):
         self.deleteLater()
 
 
-def show_failures(parent: QWidget, failures: list) -> QMessageBox:
-    """The documents a batch could not do (each named, with the reason), in a box that does
-    not block: the batch did the others."""
+def show_failures(parent: QWidget, job: Job) -> QMessageBox | None:
+    """The documents a batch could not do (each named, with the reason), if any, in a box
+    that does not block: the batch did the others."""
+    failures = job.failures
+    if not failures:
+        return None
     box = QMessageBox(QMessageBox.Icon.Warning, "Curator", f"{len(failures):,} document(s) could not be done; "
                       f"the others were. The first: {failures[0]}", QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("document_failures")

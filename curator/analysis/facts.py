@@ -257,14 +257,15 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
     return figure.amount
 
 
-def facts_overview(store: Store) -> list[tuple[FactProposal, Fact | None]]:
+def facts_overview(store: Store, job: Job | None = None) -> list[tuple[FactProposal, Fact | None]]:
     """What the Facts view lists: every proposal with the facts recorded for it, and every
     recorded fact that no proposal matches any more (say, its figures were settled
     differently), with the mentions it was recorded with. A recorded fact never vanishes.
 
     A proposal split into several facts (one per authority, say) lists each with its own
-    figures; figures no fact holds yet (a new article) join the first."""
-    proposals = propose_facts(store)
+    figures; figures no fact holds yet (a new article) join the first. Documents the
+    proposals fail on are in ``job.failures``."""
+    proposals = propose_facts(store, job=job)
     recorded: dict[tuple, list[Fact]] = {}
     for fact in sorted(store.facts().values(), key=lambda f: f.created):
         recorded.setdefault((fact.measure, fact.unit, fact.period_start, fact.period_end), []).append(fact)

@@ -36,6 +36,7 @@ from curator.analysis.near_duplicates import (
 )
 from curator.domain.models import Fact
 from curator.errors import CuratorError
+from curator.jobs import Job
 from curator.session import Session
 from curator.session import facts as fact_edits
 from curator.session.commands import (
@@ -61,7 +62,7 @@ from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row, share_columns
-from ui.workers import run_task
+from ui.workers import run_task, show_failures
 
 
 class DuplicatesWindow(QMainWindow):
@@ -223,7 +224,8 @@ class DuplicatesWindow(QMainWindow):
 
     def _show_entities(self) -> None:
         row = self.candidate_table.currentIndex().row()
-        self.candidates = entity_candidates(self.store, include_distinct=True)
+        self.candidates = entity_candidates(self.store, include_distinct=True, job=(job := Job()))
+        show_failures(self, job)  # a pair the rules failed on, named
         distinct = self.store.decisions("entities")
         self.candidate_model.set_rows([{"score": c.score, "a": c.a.name, "b": c.b.name, "type": c.a.type,
                                         "reason": c.reason, "names": " ~ ".join(c.names),
@@ -373,7 +375,8 @@ class DuplicatesWindow(QMainWindow):
 
     def _show_facts(self) -> None:
         row = self.proposal_table.currentIndex().row()
-        overview = facts_overview(self.store)  # recorded facts stay listed, whatever the layers now say
+        overview = facts_overview(self.store, job := Job())  # recorded facts stay listed, whatever the layers say
+        show_failures(self, job)
         self.proposals = [proposal for proposal, _fact in overview]
         self.recorded = [fact for _proposal, fact in overview]
         self.truths = proposed_values(self.store, [p for p in self.proposals if p.mentions])
