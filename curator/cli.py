@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from curator import cli_analysis, cli_labels
-from curator.domain.names import check_annotator, file_stem, printable
+from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS
@@ -20,6 +20,7 @@ from curator.project import (
     Settings,
     acting_annotator,
     create_sample_project,
+    known_layer,
     open_project,
     resolve_layer,
 )
@@ -99,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     layer_import = layer_commands.add_parser("import", help="import annotator layer files")
     layer_import.add_argument("project")
     layer_import.add_argument("files", nargs="+", type=Path)
+    layer_import.add_argument("--gold", action="store_true",
+                              help="a file of the reviewed (gold) layer: import it into gold (refused without this)")
 
     copy = commands.add_parser("copy", help="copy a project to a new database (SQLite <-> PostgreSQL)")
     copy.add_argument("source")
@@ -291,7 +294,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from curator.formats.validate import Severity, validate_project
 
     with open_project(args.project) as store:
-        problems = validate_project(store, args.annotator)
+        annotator = None if args.annotator is None else known_layer(store, args.annotator, "--annotator")
+        problems = validate_project(store, annotator)
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -304,7 +308,7 @@ def _cmd_layer(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
-            annotator = check_annotator(args.annotator)
+            annotator = known_layer(store, args.annotator)
             # The name chooses nothing about where the file goes but a safe file name.
             target = args.output or Path("annotations") / f"{file_stem(annotator)}.json"
             if args.output is None:
@@ -314,7 +318,7 @@ def _cmd_layer(args: argparse.Namespace) -> int:
             return 0
         failed = False
         for path in args.files:
-            report = import_layer(store, path)
+            report = import_layer(store, path, into_gold=args.gold)
             print(report.summary())
             for problem in report.problems:
                 _err(problem)

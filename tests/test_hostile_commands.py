@@ -3,6 +3,7 @@ exit status, never a traceback, never a file outside its place, nothing saved lo
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -81,8 +82,12 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
 
 @pytest.mark.parametrize("name", ["../../evil", "/tmp/abs", "..", "a/b\\c", ".hidden", "Айгерим Қ."])
 def test_a_name_never_decides_where_a_layer_file_goes(tmp_path, capsys, monkeypatch, name):
+    from curator.domain.models import DocumentStatus
+
     project = tmp_path / "p"
     run(capsys, "sample", project)
+    with Store.open(project) as store:  # the layer of someone of that name
+        store.set_status(store.document_ids()[0], check_annotator(name), DocumentStatus.DONE)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -428,3 +433,67 @@ def test_the_undo_hint_of_a_label_edit_hides_the_password(capsys):
         assert code == 0 and "curator undo" in out and f":{password}@" not in out + err and ":***@" in out
     finally:
         drop_everything()
+
+
+# -- names: one spelling, nothing invisible, no silent typos --------------------------------
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200b", " \u2060 ", "\u3164", "\u00ad", "a\u200bb", "\ufeffbob",
+                                  "\u0301"])
+def test_a_name_that_shows_nothing_or_hides_a_character_is_refused(capsys, name):
+    code, _, err = run(capsys, "iam", name)
+    assert code == 2 and ("invisible" in err or "shows nothing" in err or "empty" in err)
+    assert name not in err
+
+
+def test_one_name_in_two_unicode_forms_is_one_annotator(tmp_path, capsys):
+    nfc, nfd = "José", unicodedata.normalize("NFD", "José")
+    assert run(capsys, "iam", nfd)[0] == 0
+    assert run(capsys, "whoami")[1].strip() == nfc
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    assert run(capsys, "suggest", project, "--accept", "--doc", "000_14e10f92779dfa8b")[0] == 0
+    assert run(capsys, "suggest", project, "--accept", "--annotator", nfd, "--doc", "000_14e10f92779dfa8b")[0] == 0
+    with Store.open(project) as store:
+        assert nfc in store.annotators() and nfd not in store.annotators()
+    code, out, _ = run(capsys, "layer", "export", project, nfd, "-o", tmp_path / "jose.json")
+    assert code == 0
+    layer = tmp_path / "jose.json"
+    data = layer.read_text(encoding="utf-8").replace(f'"annotator": "{nfc}"', f'"annotator": "{nfd}"')
+    layer.write_text(data, encoding="utf-8")
+    code, out, _ = run(capsys, "layer", "import", project, layer)
+    assert code == 0 and out.startswith(f"{nfc}:") and "0 span(s) added" in out  # the same layer, already there
+
+
+def test_an_unknown_annotator_is_refused_not_read_as_an_empty_layer(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    for argv in (["validate", project, "--annotator", "no-such-annotator"],
+                 ["layer", "export", project, "aigerimm", "-o", tmp_path / "x.json"],
+                 ["export", project, "-o", tmp_path / "y.json", "--layer", "aigerimm"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "no layer named" in err and "aigerim" in err, (argv, err)
+    assert not (tmp_path / "x.json").exists() and not (tmp_path / "y.json").exists()
+
+
+def test_a_layer_file_claiming_the_gold_layer_does_not_write_into_gold_unasked(tmp_path, capsys):
+    from curator.project import create_sample_project
+
+    project, other = tmp_path / "p", tmp_path / "q"
+    run(capsys, "sample", project)
+    create_sample_project(other, annotations=False)[0].close()  # the same documents, no layers yet
+    layer = tmp_path / "aigerim.json"
+    assert run(capsys, "layer", "export", project, "aigerim", "-o", layer)[0] == 0
+    for claimed in ("gold", "Gold", " GOLD "):
+        data = json.loads(layer.read_text(encoding="utf-8"))
+        data["annotator"] = claimed
+        layer.write_text(json.dumps(data), encoding="utf-8")
+        code, _, err = run(capsys, "layer", "import", other, layer)
+        assert code == 2 and "gold layer" in err and "--gold" in err
+        with Store.open(other) as store:
+            assert "gold" not in store.annotators() and "Gold" not in store.annotators()
+    code, out, _ = run(capsys, "layer", "import", other, layer, "--gold")  # asked for: into gold
+    assert code == 0 and out.startswith("gold:")
+    with Store.open(other) as store:
+        assert store.spans_per_layer()["gold"] > 0 and "GOLD" not in store.annotators()
+    code, _, err = run(capsys, "iam", "Gold")
+    assert code == 2 and "reviewed layer" in err

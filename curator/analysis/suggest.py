@@ -27,6 +27,7 @@ from curator.domain.models import (
     SuggestionStatus,
 )
 from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.text import composed_with_offsets, nfc
 from curator.jobs import Job
 from curator.session.commands import AcceptSuggestion, Batch, SetSuggestionStatus
 from curator.store import Store
@@ -36,7 +37,9 @@ class EntityMatcher:
     """Finds whole-word mentions of known entities' names and aliases in a text.
 
     One regular expression over every name, longest first, so a text is scanned
-    once however many entities the project knows.
+    once however many entities the project knows. Names and texts are compared in NFC:
+    a name typed with ``é`` is found in a text written with ``e`` and a combining accent
+    (the offsets found are the text's own, which stays as it is).
     """
 
     def __init__(self, entities: Iterable[Entity]) -> None:
@@ -44,7 +47,7 @@ class EntityMatcher:
         for entity in entities:
             for name in entity.names:
                 if name.strip():
-                    self._by_name.setdefault(name, entity)
+                    self._by_name.setdefault(nfc(name), entity)
         names = sorted(self._by_name, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
@@ -53,7 +56,11 @@ class EntityMatcher:
     def find(self, text: str) -> list[tuple[int, int, Entity]]:
         if self._pattern is None:
             return []
-        return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
+        if nfc(text) is text:  # (nearly always: nothing to compose)
+            return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
+        composed, starts, ends = composed_with_offsets(text)
+        return [(starts[m.start()], ends[m.end() - 1], self._by_name[m.group(0)])
+                for m in self._pattern.finditer(composed)]
 
 
 def propose(document: Document, schema: LabelSchema, matcher: EntityMatcher | None = None,

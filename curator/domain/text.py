@@ -254,6 +254,29 @@ def _words_around(text: str, position: int, reach: int = 200) -> list[tuple[int,
     return _spans(text, _safe_start(text, lo), hi, _WORD, _CLASS_WORD)
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed normal form (NFC): the one spelling ids and names are
+    kept and compared in (``Köln`` typed with a combining diaeresis is ``Köln``)."""
+    import unicodedata
+
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def composed_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` in NFC, with where each of its characters comes from in ``text``: the
+    start and end of the cluster it was composed from. A match found in the composed
+    text at ``[i, j)`` is ``[starts[i], ends[j - 1])`` of ``text``, which stays as it is."""
+    import unicodedata
+
+    parts, starts, ends = [], [], []
+    for match in _cluster().finditer(text):
+        composed = unicodedata.normalize("NFC", match.group())
+        parts.append(composed)
+        starts.extend([match.start()] * len(composed))
+        ends.extend([match.end()] * len(composed))
+    return "".join(parts), starts, ends
+
+
 def fold(text: str) -> str:
     """Text as a search compares it: compatibility forms unified and case folded in
     every script (``ÜBER`` and ``über``, ``Қазақстан`` and ``қазақстан`` fold alike)."""

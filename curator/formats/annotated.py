@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.schema import CategorySet
+from curator.domain.text import nfc
 from curator.errors import CuratorError
 from curator.formats.article_files import MAX_TEXT_CHARS
 from curator.formats.boundary import (
@@ -38,6 +39,9 @@ class AnnotatedDocument:
     statuses: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
     categories: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (annotator, set, choices)
+
+    def __post_init__(self) -> None:
+        self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader
 
 
 def load_json(path: Path) -> Any:

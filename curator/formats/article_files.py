@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from curator.formats import sheet_limits
+from curator.domain.text import nfc
+from curator.formats import sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -138,6 +139,9 @@ class _Candidate:
     fields: dict[str, Any]
     origin: str
     record: str | None
+
+    def __post_init__(self) -> None:
+        self.uid = nfc(self.uid)  # the one spelling ids are kept in (a file name may come in NFD)
 
 
 def record_to_candidate(
@@ -343,6 +347,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
         continued = _overflow(workbook, workbook.sheet_names[0])
+        top, left = sheet.start or (0, 0)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     if not table:
@@ -350,18 +355,41 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
     derived = _derived_columns(workbook.sheet_names[0], header)
+    ids = [index for index, name in enumerate(header) if _FIELD_ALIASES.get(name.lower()) == "uid"]
+    long_ids = {(top + number + 1, left + index + 1) for number, row in enumerate(table) for index in ids
+                if index < len(row) and sheet_numbers.inexact(row[index])}
+    written = sheet_numbers.written_numbers(path, long_ids) if long_ids else {}
 
     def rows() -> Iterator[tuple[int, Any]]:
         for number, row in enumerate(table[1:], start=2):
             if all(cell in ("", None) for cell in row):
                 continue
-            record = {column: cell for column, cell in zip(header, row) if column not in derived}
-            for column, rest in continued.get(number, {}).items():
-                if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
-                    record[column] += rest
-            yield number, record
+            row = [sheet_numbers.whole(cell) for cell in row]  # 1001, not 1001.0
+            for index in ids:
+                if index < len(row) and sheet_numbers.inexact(row[index]):
+                    as_written = written.get((top + number, left + index + 1), "")
+                    exact = sheet_numbers.exact_whole(as_written)
+                    if exact is None:
+                        yield number, Skipped(
+                            f"'{header[index]}' is the number {as_written or repr(row[index])}, longer than a "
+                            "spreadsheet number "
+                            "holds exactly (about 15 digits): the workbook may have rounded it. Keep ids as text "
+                            "in the workbook")
+                        break
+                    row[index] = exact
+            else:
+                yield number, _sheet_record(header, row, derived, continued.get(number, {}))
 
     yield from _records(path, rows(), "row", warnings)
+
+
+def _sheet_record(header: list[str], row: list, derived: set[str], continued: dict[str, str]) -> dict[str, Any]:
+    """A sheet's row as a record: its cells by column (a text longer than a cell continued)."""
+    record = {column: cell for column, cell in zip(header, row) if column not in derived}
+    for column, rest in continued.items():
+        if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
+            record[column] += rest
+    return record
 
 
 def _derived_columns(sheet_name: str, header: list[str]) -> set[str]:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.models import Document
+from curator.domain.text import nfc
 from curator.formats.article_files import (
     _FIELD_ALIASES,
     SIDECAR_NAME,
@@ -73,7 +74,7 @@ def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warn
             continue
         target = _FIELD_ALIASES.get(key.lower())
         if target == "uid":
-            candidate.uid = str(value)
+            candidate.uid = nfc(str(value))
         elif target == "published":
             try:
                 candidate.fields["published"] = parse_date(value)

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
-from curator.domain.models import Annotation, DocumentStatus, Entity, utc, utc_now
+from curator.domain.models import GOLD, Annotation, DocumentStatus, Entity, utc, utc_now
+from curator.domain.names import check_annotator
 from curator.errors import CuratorError
 from curator.formats.annotated import fitting_categories, refuse_invalid
 from curator.formats.boundary import (
@@ -106,8 +107,9 @@ def _load(path: Path) -> dict[str, Any]:
                            "is not supported")
     if not isinstance(payload.get("annotator"), str) or not payload["annotator"].strip():
         raise CuratorError(f"{path}: the file does not name its annotator")
-    if too_wide("annotator", payload["annotator"].strip()):
-        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'].strip())}")
+    payload["annotator"] = check_annotator(payload["annotator"], f"{path}: annotator")  # in its one spelling
+    if too_wide("annotator", payload["annotator"]):
+        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'])}")
     if not isinstance(payload.get("documents"), list):
         raise CuratorError(f"{path}: 'documents' must be a list")
     if not isinstance(payload.get("entities", []), list):
@@ -126,8 +128,10 @@ class _Plan:
     categories: list[tuple[int, str, list[str], datetime | None]] = field(default_factory=list)
 
 
-def import_layer(store: Store, path: str | Path) -> ImportReport:
-    """Import one annotator's layer file.
+def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> ImportReport:
+    """Import one annotator's layer file. A file of the reviewed (gold) layer is refused
+    unless ``into_gold``: gold is written by settling disagreements, and a file claiming
+    it must not write there unasked.
 
     The whole file is checked before anything is written. A malformed file (a field of
     the wrong type, a time without a timezone, a span id twice, an invalid entity)
@@ -136,7 +140,13 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
     annotator's span id) are reported and skipped, and the rest is imported."""
     path = Path(path)
     payload = _load(path)
-    annotator = payload["annotator"].strip()
+    annotator = payload["annotator"]
+    if annotator.casefold() == GOLD and not into_gold:
+        raise CuratorError(f"{path}: the file is the reviewed layer's ({annotator!r}); importing it writes into the "
+                           "gold layer, which settling disagreements in review writes. Import it so only knowingly: "
+                           "curator layer import PROJECT FILE --gold")
+    if annotator.casefold() == GOLD:
+        annotator = GOLD
     report = ImportReport(annotator=annotator)
     problems = Problems(path.name)
     plan = _Plan()
