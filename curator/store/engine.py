@@ -60,7 +60,7 @@ def database_file(folder: str | Path) -> Path:
     return Path(folder).expanduser().resolve() / DB_FILENAME
 
 
-_BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = _BUSY_TIMEOUT_MS = 10_000
 
 
 def database_problem(exc: BaseException, location: str = "") -> str:
@@ -88,13 +88,31 @@ def database_problem(exc: BaseException, location: str = "") -> str:
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers and one writer work at once; synchronous=FULL makes each
-    # committed edit durable even if the machine loses power right after.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # committed edit durable even if the machine loses power right after. Only a project's
+    # database (or an empty one, about to become one) is switched: another program's
+    # database that Curator refuses to open is left as it was.
+    if _ours_or_empty(cursor):
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # A write that meets another program's lock waits this long, then fails loudly.
     cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _ours_or_empty(cursor: Any) -> bool:
+    """Whether a SQLite database holds a Curator project (its ``meta`` table with a schema
+    version) or no table at all."""
+    import sqlite3
+
+    try:
+        tables = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return True
+        return "meta" in tables and cursor.execute(
+            "SELECT 1 FROM meta WHERE \"key\" = 'schema_version'").fetchone() is not None
+    except sqlite3.Error:  # damaged, or not a database at all: opening it reports that
+        return False
 
 
 def make_engine(target: str | Path) -> sa.Engine:

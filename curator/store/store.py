@@ -73,11 +73,16 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelS
                 ).scalar()
         except sa.exc.DatabaseError as exc:
             engine.dispose()
-            raise CuratorError(hide_passwords(f"{shown(target)}: cannot read the project database ({exc.orig})")) from exc
+            raise CuratorError(hide_passwords(f"{shown(target)}: cannot read the project database "
+                                              f"({exc.orig})")) from exc
         except CuratorError:
             engine.dispose()
             raise
-        if version is None or int(version) > SCHEMA_VERSION:
+        if version is None or not str(version).isdigit():
+            engine.dispose()
+            raise CuratorError(f"{shown(target)}: not a Curator project (its meta table holds no schema version: "
+                               "another program's database?)")
+        if int(version) > SCHEMA_VERSION:
             engine.dispose()
             raise CuratorError(
                 f"{shown(target)}: project schema version {version} is newer than this Curator supports "
@@ -88,7 +93,8 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelS
             store.migrations_applied = upgrade(engine)
         except Exception as exc:
             engine.dispose()
-            raise CuratorError(hide_passwords(f"{shown(target)}: could not bring the project's schema up to date ({exc})")) from exc
+            raise CuratorError(hide_passwords(f"{shown(target)}: could not bring the project's schema up to date "
+                                              f"({exc})")) from exc
         return store
 
     def close(self) -> None:
