@@ -520,3 +520,31 @@ def test_a_file_of_many_bad_records_keeps_a_bounded_report_and_says_how_many(pro
     assert "100 x has no 'text' field" not in err  # the kind is named without its quoted parts
     assert "100 x has no … field (e.g." in err
     assert "5,000 problem(s) in all (the kinds above count the first 100)" in err
+
+
+def test_nothing_in_an_imported_folder_is_skipped_without_a_word(project, tmp_path, capsys):
+    """A link to a folder (not followed: it may loop), a FIFO, a device, a link to nothing
+    and a file of another type are each named; the articles beside them are imported."""
+    from curator.cli import main
+
+    folder = tmp_path / "in"
+    (folder / "real").mkdir(parents=True)
+    (folder / "real" / "one.txt").write_text("An article in a folder.", encoding="utf-8")
+    (folder / "two.txt").write_text("Another article.", encoding="utf-8")
+    (folder / "linked").symlink_to(folder / "real", target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    os.mkfifo(folder / "pipe")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(tmp_path / "nothing-here")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7")
+    before = fingerprint(project)
+    code = main(["import", str(project), str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "2 document(s) imported" in out
+    for name, reason in (("linked", "a link to a folder, not followed"), ("loop", "a link to a folder"),
+                         ("pipe.txt", "a FIFO (named pipe), not a file to read"), ("pipe", "a FIFO"),
+                         ("zero.txt", "a device, not a file to read"), ("gone.txt", "a link to nothing"),
+                         ("scan.pdf", "not a type of file Curator imports")):
+        assert any(name in line and reason in line for line in err.splitlines()), (name, err)
+    assert fingerprint(project) != before

@@ -7,6 +7,8 @@ new documents are added; nothing already in the project changes.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -28,6 +30,7 @@ from curator.formats.article_files import (
 from curator.formats.boundary import (
     BadJSON,
     describe,
+    file_kind,
     loads,
     read_input,
 )
@@ -52,16 +55,49 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def _expand(paths: Iterable[Path], report: ImportReport) -> list[Path]:
+    """The files to read: those named, and the files of the folders named (searched
+    recursively). Nothing in a folder is skipped without a word: a link to a folder (not
+    followed: it may loop), a link to nothing, a FIFO, device or socket (refused, as when
+    named) and a file of a type Curator does not import are reported."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
-            expanded.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            expanded.extend(_folder_files(path, report))
         else:
             expanded.append(path)
     return expanded
+
+
+def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        report.problems.append(ImportProblem(str(error.filename or folder), f"folder skipped: {error.strerror or error}"))
+
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for name in folders:
+            if (here / name).is_symlink():
+                report.warnings.append(ImportProblem(str(here / name), "skipped: a link to a folder, not followed "
+                                                     "(a link may loop back); name the folder itself to import it"))
+        folders[:] = [name for name in folders if not (here / name).is_symlink()]
+        for name in files:
+            path = here / name
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                report.problems.append(ImportProblem(str(path), "skipped: a link to nothing (broken link)"
+                                                     if path.is_symlink() else f"skipped: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(mode):
+                report.problems.append(ImportProblem(str(path), f"refused: {file_kind(mode)}, not a file to read"))
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(path)
+            else:
+                report.warnings.append(ImportProblem(str(path), f"skipped: '{path.suffix or name}' is not a type of "
+                                                     "file Curator imports"))
+    return sorted(found)
 
 
 # -- the import itself -------------------------------------------------------
@@ -132,7 +168,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
     """
     job = job or Job()
     report = ImportReport()
-    files = _expand(Path(p).expanduser() for p in paths)
+    files = _expand((Path(p).expanduser() for p in paths), report)
     sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
     for path in files:
         if path.name == SIDECAR_NAME:
