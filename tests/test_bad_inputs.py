@@ -548,3 +548,51 @@ def test_nothing_in_an_imported_folder_is_skipped_without_a_word(project, tmp_pa
                          ("scan.pdf", "not a type of file Curator imports")):
         assert any(name in line and reason in line for line in err.splitlines()), (name, err)
     assert fingerprint(project) != before
+
+
+# -- memory bounded by the limits, not the input -------------------------------------------
+
+@pytest.mark.parametrize(("name", "encoding"), [("one-line.jsonl", "utf-8"), ("one-line-16.jsonl", "utf-16"),
+                                                ("one-line.csv", "utf-8"), ("one-line-16.csv", "utf-16")])
+def test_a_line_longer_than_any_record_is_not_read_whole(project, tmp_path, monkeypatch, name, encoding):
+    """A single line of 30 MB under a limit of a million characters: refused by its line,
+    with memory bounded by the limit (about two lines' worth), and the rest goes on."""
+    import tracemalloc
+
+    from curator.formats import article_files
+
+    monkeypatch.setattr(article_files, "MAX_TEXT_CHARS", 1_000_000)  # a line may take 13 MB
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        content = (json.dumps({"id": "huge", "text": "x" * 30_000_000}) + "\n"
+                   + json.dumps({"id": "after", "text": "An article after it."}) + "\n")
+    else:
+        content = "id,text\nbefore,An article before it.\nhuge," + "x" * 30_000_000 + "\nafter,Never read.\n"
+    path.write_bytes(content.encode(encoding))
+    del content
+    tracemalloc.start()
+    try:
+        items = list(article_files.read_file(path, []))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * article_files.line_cap()  # not the 30-60 MB of the line
+    problems = [item for item in items if isinstance(item, str)]
+    read = [item.uid for item in items if not isinstance(item, str)]
+    assert len(problems) == 1 and "longer than" in problems[0] and "1,000,000 characters" in problems[0]
+    assert read == (["after"] if name.endswith(".jsonl") else ["before"])  # a CSV is read no further
+
+
+def test_a_text_file_too_large_for_the_limit_is_refused_before_it_is_read(project, tmp_path, monkeypatch):
+    from curator.formats import article_files
+
+    monkeypatch.setattr(article_files, "MAX_TEXT_CHARS", 1_000)
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1_000, encoding="utf-8")  # 5,000 bytes: more than 4 bytes a character allows
+    reads = []
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: reads.append(self) or b"")
+    store = Store.open(project)
+    report = import_files(store, [path])
+    store.close()
+    assert len(report.problems) == 1 and "more than the limit of 1,000" in report.problems[0].reason
+    assert reads == []

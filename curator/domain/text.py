@@ -138,6 +138,9 @@ class _Tokens:
     def findall(self, text: str) -> list[str]:
         return [text[start:end] for start, end in token_spans(text)]
 
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
 
 TOKEN = _Tokens()
 
