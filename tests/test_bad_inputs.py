@@ -570,16 +570,18 @@ def test_a_line_longer_than_any_record_is_not_read_whole(project, tmp_path, monk
         content = "id,text\nbefore,An article before it.\nhuge," + "x" * 30_000_000 + "\nafter,Never read.\n"
     path.write_bytes(content.encode(encoding))
     del content
+    store = Store.open(project)
     tracemalloc.start()
     try:
-        items = list(article_files.read_file(path, []))
+        report = import_paths(store, [path])  # as the command and the window import: the format detected first
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        read = sorted(store.uids()[doc_id] for doc_id in report.added)
+        store.close()
     assert peak < 3 * article_files.line_cap()  # not the 30-60 MB of the line
-    problems = [item for item in items if isinstance(item, str)]
-    read = [item.uid for item in items if not isinstance(item, str)]
-    assert len(problems) == 1 and "longer than" in problems[0] and "1,000,000 characters" in problems[0]
+    assert len(report.problems) == 1 and "longer than" in report.problems[0]
+    assert "1,000,000 characters" in report.problems[0]
     assert read == (["after"] if name.endswith(".jsonl") else ["before"])  # a CSV is read no further
 
 
@@ -596,3 +598,46 @@ def test_a_text_file_too_large_for_the_limit_is_refused_before_it_is_read(projec
     store.close()
     assert len(report.problems) == 1 and "more than the limit of 1,000" in report.problems[0].reason
     assert reads == []
+
+
+# -- schema files: a byte order mark, and thousands of labels -------------------------------
+
+LABEL_STUDIO_CONFIG = ('<View><Labels name="label" toName="text"><Label value="WEAPON" background="#ff0000"/>'
+                       '<Label value="VEHICLE"/></Labels><Text name="text" value="$text"/></View>')
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("config.xml", LABEL_STUDIO_CONFIG),
+    ("labels.json", json.dumps([{"text": "WEAPON", "background_color": "#ff0000"}, {"text": "VEHICLE"}])),
+    ("schema.json", json.dumps({"format": "curator-schema", "labels": [
+        {"name": "WEAPON", "kind": "entity", "color": "#ff0000"}, {"name": "VEHICLE", "kind": "plain",
+                                                                   "color": "#00ff00"}]}))])
+def test_a_schema_file_saved_with_a_byte_order_mark_is_read(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))  # as Notepad saves "UTF-8 with BOM"
+    schema, _what = read_schema(path)
+    assert schema.names == ["WEAPON", "VEHICLE"]
+
+
+def test_a_config_of_thousands_of_labels_is_checked_once_not_once_a_label(project, tmp_path, monkeypatch, capsys):
+    """Schema work is linear: the labels a config adds are merged into the project's schema
+    at once and the result checked once (each label added one at a time checked the whole
+    schema again: minutes for 8,000 labels). ``benchmarks/hostile_costs.py`` times it."""
+    from curator.cli import main
+    from curator.domain.schema import LabelSchema
+
+    labels = "".join(f'<Label value="L{n}"/>' for n in range(3_000))
+    (tmp_path / "big.xml").write_text(f"<View><Labels>{labels}</Labels></View>", encoding="utf-8")
+    checks = []
+    original = LabelSchema.model_validate.__func__
+
+    def counted(cls, *args, **kwargs):
+        checks.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LabelSchema, "model_validate", classmethod(counted))
+    assert main(["schema", "import", str(project), str(tmp_path / "big.xml")]) == 0
+    capsys.readouterr()
+    with Store.open(project) as store:
+        assert len(store.label_schema.labels) == 9 + 3_000 and store.label_schema.names[-1] == "L2999"
+    assert len(checks) < 10

@@ -38,6 +38,7 @@ from curator.formats.annotated import (
     fitting_categories,
     refuse_invalid,
 )
+from curator.formats.article_files import line_cap
 from curator.formats.articles import import_files
 from curator.formats.boundary import (
     BadJSON,
@@ -86,8 +87,11 @@ def _sniff(path: Path) -> tuple[str | None, Any]:
                 return "labelstudio", payload if plain(payload) else None
         if suffix in (".jsonl", ".ndjson"):
             check_input(path)
-            with path.open("rb") as lines:
-                first = next((line for line in lines if line.strip()), b"")
+            with path.open("rb") as lines:  # the first record, read up to the most a record may take
+                while (first := lines.readline(line_cap() + 1)) and not first.strip():
+                    pass
+            if len(first) > line_cap():
+                return None, None  # no tool's record: the article reader reports the line
             record = loads(first.decode("utf-8-sig")) if first else {}
             if isinstance(record, dict) and isinstance(record.get("annotations"), list) and "id" in record:
                 return "curator", None  # Curator's JSONL export: one document with its spans a line
