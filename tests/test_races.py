@@ -177,3 +177,130 @@ def test_several_programs_opening_an_older_postgresql_project_at_once(tmp_path):
         engine = sa.create_engine(POSTGRES)
         _drop_everything(engine)
         engine.dispose()
+
+
+# -- a schema change racing a write ------------------------------------------------------------
+
+def _org_layer(store: Store, path: Path, spans_per_document: int = 3) -> None:
+    """A layer file of ORG spans over the project's documents (as another copy would write it)."""
+    import json
+
+    from curator.formats.layers import FORMAT, FORMAT_VERSION, text_hash
+
+    documents = []
+    for document in store.iter_documents():
+        words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", document.text)][:spans_per_document]
+        documents.append({"id": document.uid, "text_sha256": text_hash(document.text), "status": "todo",
+                          "annotations": [{"id": f"{document.id}-{start}", "start": start, "end": end,
+                                           "text": document.text[start:end], "label": "ORG", "value": None,
+                                           "entity_id": None, "created": "2026-01-01T00:00:00+00:00",
+                                           "updated": "2026-01-01T00:00:00+00:00"} for start, end in words]})
+    path.write_text(json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "annotator": "copy",
+                                "project": "p", "entities": [], "documents": documents}), encoding="utf-8")
+
+
+def _remove_org(store: Store) -> None:
+    from curator.session import Session
+    from curator.session.labels import remove_label
+
+    Session(store, "admin").do(remove_label(store, "ORG"))
+
+
+def _no_span_without_its_label(store: Store) -> None:
+    from curator.formats.validate import Severity, validate_project
+
+    assert "ORG" not in store.label_schema.names
+    assert store.label_counts().get("ORG", 0) == 0
+    assert [p for p in validate_project(store) if p.severity is Severity.ERROR] == []
+
+
+def test_a_label_removed_while_a_layer_file_is_imported_gets_no_spans(store, tmp_path, monkeypatch):
+    """The file is read and checked while ORG exists; ORG is removed (on another thread)
+    before its spans are written: they are skipped, by name, and nothing else is lost."""
+    import threading
+
+    from curator.formats import layers
+
+    store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
+    _org_layer(store, tmp_path / "copy.json")
+    write = layers._apply
+
+    def removed_first(*args, **kwargs):
+        remover = threading.Thread(target=_remove_org, args=(store,))
+        remover.start()
+        remover.join()
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(layers, "_apply", removed_first)
+    report = layers.import_layer(store, tmp_path / "copy.json")
+    assert report.spans_added == 0 and len(report.problems) == 120
+    assert "label 'ORG' was removed from the project while the file was imported" in report.problems[0]
+    _no_span_without_its_label(store)
+
+
+def test_a_label_removed_while_the_import_writes_waits_and_takes_the_new_spans_with_it(store, tmp_path,
+                                                                                        monkeypatch):
+    """The other order: the removal comes while the import's transaction writes; it waits
+    for the write and then deletes the label with every span, those just written too."""
+    import threading
+
+    from curator.formats import layers
+
+    store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
+    _org_layer(store, tmp_path / "copy.json")
+    write, removers = layers._write, []
+
+    def removed_meanwhile(*args, **kwargs):
+        removers.append(threading.Thread(target=_remove_org, args=(store,)))
+        removers[0].start()
+        time.sleep(0.5)  # the removal is under way, and waits for this transaction
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(layers, "_write", removed_meanwhile)
+    report = layers.import_layer(store, tmp_path / "copy.json")
+    removers[0].join(timeout=60)
+    assert report.spans_added == 120 and not report.problems
+    _no_span_without_its_label(store)
+
+
+def test_a_span_of_a_removed_label_is_never_written_whatever_writes_it(store):
+    from curator.domain.models import Annotation, Suggestion
+    from curator.errors import CuratorError
+
+    doc = store.add_documents([Document(uid="d", text="Trade talks in Astana ended.")])[0]
+    _remove_org(store)
+    for write in (lambda: store.add_annotation(Annotation(doc_id=doc, start=0, end=5, label="ORG", annotator="a")),
+                  lambda: store.add_annotations([Annotation(doc_id=doc, start=0, end=5, label="ORG", annotator="a")]),
+                  lambda: store.add_suggestions([Suggestion(doc_id=doc, start=0, end=5, label="ORG", annotator="a",
+                                                            source="entities")])):
+        with pytest.raises(CuratorError, match="ORG"):
+            write()
+    span = store.add_annotation(Annotation(doc_id=doc, start=0, end=5, label="PERSON", annotator="a"))
+    with pytest.raises(CuratorError, match="ORG"):
+        store.update_annotation(span.id, label="ORG")
+    assert store.label_counts() == {"PERSON": 1} and store.suggestions_for(doc, "a") == []
+
+
+def test_an_import_and_a_label_removal_in_two_processes_leave_no_span_without_its_label(tmp_path):
+    """Real processes, started together: whichever wins, no ORG span outlives ORG."""
+    project = tmp_path / "p"
+    with Store.create(project) as store:
+        store.add_documents([Document(uid=f"d{n}", text=" ".join(f"word{n}x{k}" for k in range(40)))
+                             for n in range(1000)])
+        _org_layer(store, tmp_path / "copy.json", spans_per_document=30)  # 30,000 spans
+    go = tmp_path / "go"
+    waiting = ("import os, sys, time\nfrom curator.cli import main\nwhile not os.path.exists(sys.argv[1]): "
+               "time.sleep(0.005)\ntime.sleep(float(sys.argv[2]))\nsys.exit(main(sys.argv[3:]))")
+    # The removal comes while the import reads and checks its 30,000 spans.
+    commands = [["0", "layer", "import", str(project), str(tmp_path / "copy.json")],
+                [os.environ.get("CURATOR_RACE_DELAY", "0.8"), "labels", str(project), "--annotator", "admin",
+                 "remove", "ORG", "--delete-spans"]]
+    processes = [subprocess.Popen([sys.executable, "-c", waiting, str(go), *argv], cwd=ROOT, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for argv in commands]
+    time.sleep(1.5)
+    go.touch()
+    results = [process.communicate(timeout=300) for process in processes]
+    for process, (out, err) in zip(processes, results):
+        assert process.returncode in (0, 1) and "Traceback" not in err and "internal error" not in err, (out, err)
+    with Store.open(project) as store:
+        _no_span_without_its_label(store)

@@ -38,6 +38,7 @@ from curator.formats.boundary import (
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportReport
 from curator.store import Store
+from curator.store.labels import schema_labels
 
 FORMAT = "curator-annotations"
 FORMAT_VERSION = 1
@@ -232,12 +233,24 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
     problems.refuse_if_any()
-    _apply(store, plan, annotator, report)
+    _apply(store, plan, annotator, report, path.name)
     return report
 
 
-def _apply(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> None:
-    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+def _apply(store: Store, plan: _Plan, annotator: str, report: ImportReport, file: str) -> None:
+    with store.transaction() as conn:  # the whole file, or (killed, refused by the database) none of it
+        # The labels as they are now, in the write's transaction: a label removed while the file
+        # was read and checked has no span written (locked until the write ends, on PostgreSQL).
+        labels = schema_labels(conn, "share")
+        gone = [span for span in (*plan.new, *plan.updates) if span.label not in labels]
+        if gone:
+            uids = store.uids()
+            for span in gone:
+                report.skip(file, f"document {uids.get(span.doc_id, span.doc_id)!r} [{span.start}:{span.end}]",
+                            f"label {span.label!r} was removed from the project while the file was imported; "
+                            "span skipped")
+            plan.new = [span for span in plan.new if span.label in labels]
+            plan.updates = [span for span in plan.updates if span.label in labels]
         _write(store, plan, annotator, report)
 
 
