@@ -182,3 +182,24 @@ def test_entity_comparison_goes_on_past_a_pair_it_fails_on(project, monkeypatch)
     assert {(c.a.name, c.b.name) for c in candidates} >= {("Ma Xingrui", "Ma Xingruy")}
     assert any("XUAR" in (c.a.name, c.b.name) for c in candidates)
     assert [f.item for f in job.failures] in (["entities 'Bern' / 'BERN'"], ["entities 'BERN' / 'Bern'"])
+
+
+def test_tagging_keeps_the_tag_when_a_value_rule_fails(monkeypatch):
+    """The number keys: a rule's bug on one text never loses the curator's tag; the date is
+    flagged invalid (validation lists it) and a figure gets no value."""
+    from curator.domain import normalize
+    from curator.domain.schema import LabelSchema
+    from curator.session.editing import tag
+
+    def failing(*_args, **_kwargs):
+        raise ValueError(BOOM)
+
+    monkeypatch.setattr(normalize, "normalize_date", failing)
+    monkeypatch.setattr(normalize, "normalize_figure", failing)
+    document = Document(id=1, uid="d", text="Trade reached $5 billion on February 29, 2023.", published="2023-03-01")
+    start = document.text.index("February")
+    added = tag(LabelSchema(), document, start, start + len("February 29, 2023"), "DATE", "a", [])
+    assert added.annotation.value == {"type": "date", "unresolved": "February 29, 2023", "reason": "invalid"}
+    start = document.text.index("$5")
+    added = tag(LabelSchema(), document, start, start + len("$5 billion"), "MONEY", "a", [])
+    assert added.annotation.label == "MONEY" and added.annotation.value is None
