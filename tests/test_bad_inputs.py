@@ -641,3 +641,18 @@ def test_a_config_of_thousands_of_labels_is_checked_once_not_once_a_label(projec
     with Store.open(project) as store:
         assert len(store.label_schema.labels) == 9 + 3_000 and store.label_schema.names[-1] == "L2999"
     assert len(checks) < 10
+
+
+def test_a_metadata_sidecar_with_a_bom_is_read_and_an_entry_for_a_missing_file_is_named(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("An article.", encoding="utf-8")
+    (folder / "metadata.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(
+        {"files": {"one.txt": {"title": "One"}, "gone.txt": {"title": "Gone"}}}).encode())
+    store = Store.open(project)
+    report = import_files(store, [folder])
+    titles = {store.get_document(doc_id).title for doc_id in report.added}
+    store.close()
+    assert not report.problems and titles == {"One"}
+    assert [w.reason for w in report.warnings] == ["names 'gone.txt', which is not among the files imported; its "
+                                                   "metadata is not used"]

@@ -304,3 +304,13 @@ def test_an_import_and_a_label_removal_in_two_processes_leave_no_span_without_it
         assert process.returncode in (0, 1) and "Traceback" not in err and "internal error" not in err, (out, err)
     with Store.open(project) as store:
         _no_span_without_its_label(store)
+
+
+def test_a_project_a_newer_curator_upgraded_is_refused_unchanged(tmp_path, capsys):
+    with Store.create(tmp_path / "p") as store, store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0042'"))
+    code, _out, err = run(capsys, "validate", tmp_path / "p")
+    assert code == 2 and "revision '0042'" in err and "newer Curator" in err
+    with sqlite3.connect(tmp_path / "p" / "curator.db") as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [("0042",)]
+    connection.close()

@@ -191,3 +191,17 @@ def test_a_document_id_is_one_id_in_either_form(tmp_path, form):
         (tmp_path / nfd("Köln-1.txt")).write_text("Talks in Köln.", encoding="utf-8")
         import_files(store, [tmp_path / nfd("Köln-1.txt")])
         assert list(store.uids().values()) == [nfc("Köln-1")]
+
+
+def test_a_category_choice_in_either_form_is_the_projects_choice():
+    from curator.domain.schema import CategorySet, Choice
+    from curator.formats.annotated import fitting_categories
+    from curator.formats.reports import ImportReport
+
+    topic = CategorySet(name="topic", choices=[Choice(name=nfd("Économie")), Choice(name="Politics")])
+    assert topic.names == [nfc("Économie"), "Politics"]
+    with pytest.raises(ValueError, match="twice"):
+        CategorySet(name="t", choices=[Choice(name=nfc("Économie")), Choice(name=nfd("Économie"))])
+    report = ImportReport()
+    kept = fitting_categories([("a", "topic", [nfd("Économie")])], {"topic": topic}, report, "f", "doc")
+    assert kept == [("a", "topic", [nfc("Économie")])] and not report.problems

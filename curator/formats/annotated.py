@@ -173,6 +173,7 @@ def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[
     The rest is reported."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for who, set_name, choices in categories:
+        choices = [nfc(choice) for choice in choices]  # as the project keeps them
         if not set_name:
             owners = [category.name for category in sets.values() if choices[0] in category.names]
             if len(owners) != 1:

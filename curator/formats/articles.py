@@ -46,7 +46,7 @@ _BATCH = 2_500
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
     try:
-        payload = loads(read_input(path).decode("utf-8"))
+        payload = loads(read_input(path).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, BadJSON) as exc:
         raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None
@@ -177,6 +177,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
     allocator = _UidAllocator(store)
+    used: set[tuple[Path, str]] = set()  # the files a sidecar's entries may name
     pending: list[_Candidate] = []
     writer = WriteBehind()
 
@@ -209,6 +210,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(str(path), "no such file"))
                 continue
             entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
+            used.add((path.parent, path.name))
             try:
                 progress = partial(_file_progress, job, index, len(documents_files))
                 for item in read_file(path, report.warnings, progress):
@@ -223,5 +225,9 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
         flush()
+    for folder, entries in sidecars.items():  # an entry for a file that is not there is no silent skip
+        for name in sorted(set(entries) - {file for parent, file in used if parent == folder}):
+            report.warnings.append(ImportProblem(str(folder / SIDECAR_NAME), f"names {name!r}, which is not among "
+                                                 "the files imported; its metadata is not used"))
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
     return report

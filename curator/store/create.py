@@ -66,12 +66,13 @@ def _meta_rows(project_json: str) -> list[tuple[str, str]]:
 def _create_through_sqlalchemy(url: str, project_json: str) -> None:
     import sqlalchemy as sa
 
-    from curator.store.migrate import stamp_head
+    from curator.store.migrate import _migration_lock, stamp_head
     from curator.store.tables import meta_table, metadata
 
     made = engines.make_engine(url)
     try:
         with made.begin() as conn:
+            _migration_lock(conn)  # two programs creating one project at once: the second finds it made
             if sa.inspect(conn).has_table("meta"):
                 raise CuratorError(f"{engines.shown(url)}: a Curator project already exists in this database")
             taken = sorted(set(sa.inspect(conn).get_table_names()) & {*metadata.tables, "alembic_version"})

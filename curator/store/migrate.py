@@ -115,6 +115,11 @@ def _upgrade_locked(connection: sa.Connection) -> list[str]:
     if before == head():
         return []
     script = ScriptDirectory(str(_SCRIPTS))
+    if before not in {revision.revision for revision in script.walk_revisions()}:
+        from curator.errors import CuratorError
+
+        raise CuratorError(f"its schema is at revision {before!r}, which this Curator does not know: a newer "
+                           "Curator made or upgraded it. Upgrade Curator; nothing was changed")
     pending = [r.revision for r in script.iterate_revisions(head(), before)]
     command.upgrade(_config(connection), "head")
     return list(reversed(pending))
