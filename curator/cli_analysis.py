@@ -51,25 +51,25 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         job = Job()
         suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
-    print(f"{sum(counts.values())} new suggestion(s) in {len(ids) - len(job.failures)} document(s): {summary}")
+    print(f"{sum(counts.values())} new suggestion(s) in {len(ids) - job.failed} document(s): {summary}")
     if args.accept:
         print(f"{accepted} suggestion(s) accepted as annotations of {printable(repr(annotator))}")
         if raced:
             print(f"{raced} document(s) left as they were: their suggestions were accepted by another "
                   "process at the same time")
-    return say_failures(job.failures)
+    return say_failures(job)
 
 
-def say_failures(failures: list) -> int:
+def say_failures(job) -> int:
     """The documents a batch could not do, each by name with the reason; exit status 1
     if there were any (the others were done)."""
-    for failure in failures[:50]:
+    for failure in job.failures[:50]:
         _err(f"error: {failure}")
-    if len(failures) > 50:
-        _err(f"error: ... and {len(failures) - 50:,} more document(s) failed the same way or another")
-    if failures:
-        _err(f"{len(failures):,} document(s) could not be done; the others were")
-    return 1 if failures else 0
+    if job.failed > 50:
+        _err(f"error: ... and {job.failed - 50:,} more document(s) failed the same way or another")
+    if job.failed:
+        _err(f"{job.failed:,} document(s) could not be done; the others were")
+    return 1 if job.failed else 0
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
@@ -120,7 +120,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         report = duplicate_report(store, args.threshold, job)
     if args.json:
         print(json.dumps(report, indent=1, default=str))
-        return say_failures(job.failures)
+        return say_failures(job)
     docs, entities, facts = report["documents"], report["entities"], report["facts"]
     print(f"Documents: {len(docs)} near-duplicate pair(s), {sum(1 for d in docs if not d['decision'])} open")
     for pair in docs:
@@ -134,4 +134,4 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         flag = "CONFLICT" if proposal["conflict"] else "consistent"
         values = "; ".join(f"{m['text']} ({m['document']})" for m in proposal["mentions"])
         print(f"  {proposal['measure']} {proposal['period']}: {flag}, spread {proposal['spread']:.1%}: {values}")
-    return say_failures(job.failures)
+    return say_failures(job)

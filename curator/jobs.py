@@ -53,12 +53,15 @@ class Job:
     """Progress and cancellation for one piece of work, and the documents it could not
     do (``failures``: a batch reports a failing document and goes on). Thread-safe."""
 
+    KEPT = 10_000  # failures kept whole (a rule failing on every document of a million: counted)
+
     def __init__(self) -> None:
         self._cancel = threading.Event()
         self.done = 0
         self.total = 0
         self.status = ""
-        self.failures: list[DocumentFailure] = []
+        self.failures: list[DocumentFailure] = []  # the first KEPT; ``failed`` counts them all
+        self.failed = 0
 
     def set_progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -88,7 +91,13 @@ class Job:
         except Exception as exc:
             if stops_the_batch(exc):
                 raise
-            self.failures.append(DocumentFailure(item, step, reason_of(exc)))
+            self.fail(DocumentFailure(item, step, reason_of(exc)))
+
+    def fail(self, failure: DocumentFailure) -> None:
+        """Report one document (or item) the work could not do; it goes on with the others."""
+        self.failed += 1
+        if len(self.failures) < self.KEPT:
+            self.failures.append(failure)
 
 
 @contextlib.contextmanager

@@ -102,7 +102,7 @@ def show_failures(parent: QWidget, job: Job) -> QMessageBox | None:
     failures = job.failures
     if not failures:
         return None
-    box = QMessageBox(QMessageBox.Icon.Warning, "Curator", f"{len(failures):,} document(s) could not be done; "
+    box = QMessageBox(QMessageBox.Icon.Warning, "Curator", f"{job.failed:,} document(s) could not be done; "
                       f"the others were. The first: {failures[0]}", QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("document_failures")
     box.setDetailedText("\n".join(str(failure) for failure in failures[:1000]))

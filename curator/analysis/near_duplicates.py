@@ -76,8 +76,8 @@ def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> It
             job.check()
             if failed:
                 uids = uids if uids is not None else store.uids()
-                job.failures.extend(DocumentFailure(uids.get(doc_id, str(doc_id)), "near-duplicate search", why)
-                                    for doc_id, why in failed)
+                for doc_id, why in failed:
+                    job.fail(DocumentFailure(uids.get(doc_id, str(doc_id)), "near-duplicate search", why))
             done += len(ids) + len(failed)
             job.set_progress(done, total)
             yield ids, rows
