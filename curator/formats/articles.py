@@ -73,7 +73,8 @@ def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
     found: list[Path] = []
 
     def unreadable(error: OSError) -> None:
-        report.problems.append(ImportProblem(str(error.filename or folder), f"folder skipped: {error.strerror or error}"))
+        report.problems.append(ImportProblem(str(error.filename or folder),
+                                             f"folder skipped: {error.strerror or error}"))
 
     for root, folders, files in os.walk(folder, onerror=unreadable):
         here = Path(root)
