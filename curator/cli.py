@@ -11,18 +11,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curator import cli_labels
-from curator.domain.names import check_annotator, file_stem, printable
+from curator import cli_analysis, cli_labels
+from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
-from curator.errors import CuratorError, DataError, DuplicateError
+from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS
 from curator.project import (
     Settings,
     acting_annotator,
     create_sample_project,
+    known_layer,
     open_project,
     resolve_layer,
 )
+from curator.terminal import terminal_streams
 
 if TYPE_CHECKING:
     from curator.store import Store
@@ -98,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     layer_import = layer_commands.add_parser("import", help="import annotator layer files")
     layer_import.add_argument("project")
     layer_import.add_argument("files", nargs="+", type=Path)
+    layer_import.add_argument("--gold", action="store_true",
+                              help="a file of the reviewed (gold) layer: import it into gold (refused without this)")
 
     copy = commands.add_parser("copy", help="copy a project to a new database (SQLite <-> PostgreSQL)")
     copy.add_argument("source")
@@ -118,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     iam = commands.add_parser("iam", help="set the annotator name used for edits")
     iam.add_argument("name")
     return parser
+
+
+format_agreement = cli_analysis.format_agreement  # (where it always was)
 
 
 def _err(message: object) -> None:
@@ -290,7 +297,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from curator.formats.validate import Severity, validate_project
 
     with open_project(args.project) as store:
-        problems = validate_project(store, args.annotator)
+        annotator = None if args.annotator is None else known_layer(store, args.annotator, "--annotator")
+        problems = validate_project(store, annotator)
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -298,118 +306,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _cmd_suggest(args: argparse.Namespace) -> int:
-    from collections import Counter
-
-    from curator.analysis.suggest import bulk_accept, suggest_document
-    from curator.session import Session
-
-    annotator = acting_annotator(args.annotator)
-    with open_project(args.project) as store:
-        session = Session(store, annotator)
-        # The whole run is one undoable step, each document's accepted batch committed as a part of it.
-        step = session.one_step("Accept suggestions")
-        if args.doc:
-            document = store.document_by_uid(args.doc)
-            if document is None:
-                raise CuratorError(f"{args.project}: no document with id {args.doc!r}")
-            ids = [document.id]
-        else:
-            ids = store.document_ids()
-        counts: Counter[str] = Counter()
-        accepted = 0
-        raced = 0
-        with step:
-            for doc_id in ids:
-                counts.update(s.label for s in suggest_document(store, doc_id, annotator))
-                if args.accept:
-                    batch = bulk_accept(store, doc_id, annotator)
-                    if batch is not None:
-                        try:
-                            step.do(batch)
-                        except DuplicateError:  # another process accepted them meanwhile; the store kept one
-                            raced += 1
-                            continue
-                        accepted += len(batch.commands)
-            step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
-    summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
-    print(f"{sum(counts.values())} new suggestion(s) in {len(ids)} document(s): {summary}")
-    if args.accept:
-        print(f"{accepted} suggestion(s) accepted as annotations of {printable(repr(annotator))}")
-        if raced:
-            print(f"{raced} document(s) left as they were: their suggestions were accepted by another "
-                  "process at the same time")
-    return 0
-
-
-def _cmd_agreement(args: argparse.Namespace) -> int:
-    import json
-
-    from curator.analysis.agreement import compute_agreement
-
-    with open_project(args.project) as store:
-        report = compute_agreement(store)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=1))
-        return 0
-    print(format_agreement(report))
-    return 0
-
-
-def format_agreement(report) -> str:
-    from curator.analysis.agreement import figure_text
-
-    def num(value) -> str:
-        return f"{figure_text(value, '-'):>6}"
-
-    def name(text: str) -> str:  # names come from imported files: no escape reaches the terminal
-        return printable(text, keep="")
-
-    lines = [f"Annotators: {', '.join(map(name, report.annotators)) or 'none'}; {report.documents} document(s) "
-             "annotated by "
-             f"two or more, {report.tokens} tokens",
-             f"Overall: F1 exact {num(report.overall['f1_exact'])}  F1 overlap {num(report.overall['f1_overlap'])}"
-             f"  kappa {num(report.overall['kappa'])}  alpha {num(report.overall['alpha'])}", "",
-             f"{'pair':<28}{'docs':>5}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}"]
-    for pair in report.pairs:
-        lines.append(f"{name(pair['annotator_a']) + ' / ' + name(pair['annotator_b']):<28}{pair['documents']:>5}"
-                     f"{num(pair['f1_exact']):>10}{num(pair['f1_overlap']):>12}{num(pair['kappa']):>8}")
-    lines += ["", f"{'label':<14}{'spans':>6}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'alpha':>8}"]
-    for row in report.labels:
-        lines.append(f"{name(row['label']):<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
-                     f"{num(row['kappa']):>8}{num(row['alpha']):>8}")
-    return "\n".join(lines)
-
-
-def _cmd_duplicates(args: argparse.Namespace) -> int:
-    import json
-
-    from curator.analysis.duplicates import duplicate_report
-
-    with open_project(args.project) as store:
-        report = duplicate_report(store, args.threshold)
-    if args.json:
-        print(json.dumps(report, indent=1, default=str))
-        return 0
-    docs, entities, facts = report["documents"], report["entities"], report["facts"]
-    print(f"Documents: {len(docs)} near-duplicate pair(s), {sum(1 for d in docs if not d['decision'])} open")
-    for pair in docs:
-        print(f"  {pair['similarity']:.2f}  {pair['a']}  ~  {pair['b']}  {pair['decision'] or 'open'}")
-    print(f"Entities: {len(entities)} candidate merge(s)")
-    for candidate in entities:
-        print(f"  {candidate['score']:5.1f}  {candidate['a']} / {candidate['b']}  ({candidate['reason']}: "
-              f"{candidate['names'][0]} ~ {candidate['names'][1]})")
-    for line in cli_labels.fact_lines(facts["proposed"]):  # as 'curator facts' and the window list them
-        print(line)
-    return 0
-
-
 def _cmd_layer(args: argparse.Namespace) -> int:
     from curator.formats.layers import export_layer, import_layer
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
-            annotator = check_annotator(args.annotator)
+            annotator = known_layer(store, args.annotator)
             # The name chooses nothing about where the file goes but a safe file name.
             target = args.output or Path("annotations") / f"{file_stem(annotator)}.json"
             if args.output is None:
@@ -419,7 +321,7 @@ def _cmd_layer(args: argparse.Namespace) -> int:
             return 0
         failed = False
         for path in args.files:
-            report = import_layer(store, path)
+            report = import_layer(store, path, into_gold=args.gold)
             print(report.summary())
             for problem in report.problems:
                 _err(problem)
@@ -461,10 +363,10 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "import": _cmd_import,
         "export": _cmd_export,
         "validate": _cmd_validate,
-        "suggest": _cmd_suggest,
-        "agreement": _cmd_agreement,
+        "suggest": cli_analysis.cmd_suggest,
+        "agreement": cli_analysis.cmd_agreement,
         "layer": _cmd_layer,
-        "duplicates": _cmd_duplicates,
+        "duplicates": cli_analysis.cmd_duplicates,
         "labels": cli_labels.cmd_labels,
         "categories": cli_labels.cmd_categories,
         "schema": cli_labels.cmd_schema,
@@ -480,6 +382,11 @@ def main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:
     The one error boundary of the command line: every error becomes a message on
     standard error and an exit status (1: the data has problems; 2: the command could
     not run; 130: interrupted), never a traceback unless ``--debug`` asks for one."""
+    with terminal_streams():  # every message escaped, encodable and without passwords
+        return _main(argv, gui)
+
+
+def _main(argv: Sequence[str] | None, gui: GuiRunner) -> int:
     args = _parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("CURATOR_DEBUG"))
     try:

@@ -11,20 +11,57 @@ import contextlib
 import gc
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 
 class Cancelled(Exception):
     """Raised inside a job when the user asked it to stop."""
 
 
+@dataclass(frozen=True)
+class DocumentFailure:
+    """One document (or other item: a pair of entities) a batch could not do: the batch
+    reported it and went on with the others."""
+
+    item: str  # the document's id, or the item's name, as the user knows it
+    step: str  # what was being done: "suggest", "near-duplicate search", ...
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.step} failed ({self.reason}); the others were done"
+
+
+def stops_the_batch(exc: BaseException) -> bool:
+    """Whether an error means the whole batch cannot go on (a cancel, the disk, the
+    memory, the database), rather than that one document could not be done."""
+    if isinstance(exc, (Cancelled, OSError, MemoryError)) or not isinstance(exc, Exception):
+        return True
+    return any(kind.__module__.split(".")[0] in ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
+               for kind in type(exc).__mro__)
+
+
+def reason_of(exc: BaseException) -> str:
+    """An error as one line of a report: a Curator error as its message, anything else
+    (a rule's bug) with its type, so that it can be reported and fixed."""
+    from curator.errors import CuratorError
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if isinstance(exc, CuratorError) and text else f"{type(exc).__name__}: {text}".rstrip(": ")
+
+
 class Job:
-    """Progress and cancellation for one piece of work. Thread-safe."""
+    """Progress and cancellation for one piece of work, and the documents it could not
+    do (``failures``: a batch reports a failing document and goes on). Thread-safe."""
+
+    KEPT = 10_000  # failures kept whole (a rule failing on every document of a million: counted)
 
     def __init__(self) -> None:
         self._cancel = threading.Event()
         self.done = 0
         self.total = 0
         self.status = ""
+        self.failures: list[DocumentFailure] = []  # the first KEPT; ``failed`` counts them all
+        self.failed = 0
 
     def set_progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -43,6 +80,24 @@ class Job:
         """Raise ``Cancelled`` if the user asked to stop; call between units of work."""
         if self._cancel.is_set():
             raise Cancelled()
+
+    @contextlib.contextmanager
+    def per_document(self, item: str, step: str) -> Iterator[None]:
+        """One document's (or item's) part of a batch: if it fails, the failure is kept in
+        ``failures`` (naming the item, step and reason) and the batch goes on with the next.
+        An error that stops the whole batch (``stops_the_batch``) is raised as it is."""
+        try:
+            yield
+        except Exception as exc:
+            if stops_the_batch(exc):
+                raise
+            self.fail(DocumentFailure(item, step, reason_of(exc)))
+
+    def fail(self, failure: DocumentFailure) -> None:
+        """Report one document (or item) the work could not do; it goes on with the others."""
+        self.failed += 1
+        if len(self.failures) < self.KEPT:
+            self.failures.append(failure)
 
 
 @contextlib.contextmanager

@@ -45,10 +45,20 @@ def resolve_layer(store: Store, layer: str | None) -> str | None:
     if layer == "all":
         return None
     if layer:
-        if layer not in store.annotators() and layer != "gold":
-            raise CuratorError(f"no layer named {layer!r} (layers: {', '.join(store.annotators()) or 'none'})")
-        return layer
+        return layer if layer == "gold" else known_layer(store, layer)
     return "gold" if "gold" in store.annotators() else None
+
+
+def known_layer(store: Store, name: str, where: str = "") -> str:
+    """``name`` (in its one spelling, see ``check_annotator``) if the project has a layer of
+    that annotator (spans, statuses or categories); else a CuratorError listing the layers,
+    as a typo must not read as an empty layer."""
+    name = check_annotator(name, where or "annotator")
+    layers = set(store.annotators()) | {who for _doc, who, _set, _choices in store.category_rows()}
+    if name not in layers:
+        shown = ", ".join(sorted(layers)) or "none"
+        raise CuratorError(f"{where + ': ' if where else ''}no layer named {name!r} in this project (layers: {shown})")
+    return name
 
 
 def sample_docs_dir() -> Path:
@@ -110,7 +120,7 @@ class Settings:
 
     def _load(self) -> dict:
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
+            return json.loads(self.path.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError):
             return {}
 
@@ -143,8 +153,8 @@ class Settings:
     @annotator.setter
     def annotator(self, name: str) -> None:
         name = check_annotator(name)
-        if name == "gold":
-            raise CuratorError("'gold' is the reviewed layer, not an annotator name")
+        if is_gold(name):
+            raise CuratorError(f"{name!r} is the reviewed layer's name ('gold'), not an annotator name")
         self._save("annotator", name)
 
     @property
@@ -165,6 +175,11 @@ class Settings:
         os.replace(temp, self.path)
 
 
+def is_gold(name: str) -> bool:
+    """Whether a name is the reviewed layer's, in any case (``Gold`` would print as it)."""
+    return name.casefold() == "gold"
+
+
 def acting_annotator(given: str | None) -> str:
     """Whose edits a command makes: the name given (``--annotator``), checked, or the user's.
     Never the gold layer's: it is written by settling disagreements in review, not by a
@@ -172,7 +187,7 @@ def acting_annotator(given: str | None) -> str:
     if not given:
         return Settings().annotator
     name = check_annotator(given, "--annotator")
-    if name == "gold":  # (the models' GOLD: this module loads no models)
+    if is_gold(name):  # (the models' GOLD: this module loads no models)
         raise CuratorError("--annotator: 'gold' is the reviewed layer, written by settling disagreements in "
                            "review; name an annotator")
     return name

@@ -520,3 +520,139 @@ def test_a_file_of_many_bad_records_keeps_a_bounded_report_and_says_how_many(pro
     assert "100 x has no 'text' field" not in err  # the kind is named without its quoted parts
     assert "100 x has no … field (e.g." in err
     assert "5,000 problem(s) in all (the kinds above count the first 100)" in err
+
+
+def test_nothing_in_an_imported_folder_is_skipped_without_a_word(project, tmp_path, capsys):
+    """A link to a folder (not followed: it may loop), a FIFO, a device, a link to nothing
+    and a file of another type are each named; the articles beside them are imported."""
+    from curator.cli import main
+
+    folder = tmp_path / "in"
+    (folder / "real").mkdir(parents=True)
+    (folder / "real" / "one.txt").write_text("An article in a folder.", encoding="utf-8")
+    (folder / "two.txt").write_text("Another article.", encoding="utf-8")
+    (folder / "linked").symlink_to(folder / "real", target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    os.mkfifo(folder / "pipe")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "gone.txt").symlink_to(tmp_path / "nothing-here")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7")
+    before = fingerprint(project)
+    code = main(["import", str(project), str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "2 document(s) imported" in out
+    for name, reason in (("linked", "a link to a folder, not followed"), ("loop", "a link to a folder"),
+                         ("pipe.txt", "a FIFO (named pipe), not a file to read"), ("pipe", "a FIFO"),
+                         ("zero.txt", "a device, not a file to read"), ("gone.txt", "a link to nothing"),
+                         ("scan.pdf", "not a type of file Curator imports")):
+        assert any(name in line and reason in line for line in err.splitlines()), (name, err)
+    assert fingerprint(project) != before
+
+
+# -- memory bounded by the limits, not the input -------------------------------------------
+
+@pytest.mark.parametrize(("name", "encoding"), [("one-line.jsonl", "utf-8"), ("one-line-16.jsonl", "utf-16"),
+                                                ("one-line.csv", "utf-8"), ("one-line-16.csv", "utf-16")])
+def test_a_line_longer_than_any_record_is_not_read_whole(project, tmp_path, monkeypatch, name, encoding):
+    """A single line of 30 MB under a limit of a million characters: refused by its line,
+    with memory bounded by the limit (about two lines' worth), and the rest goes on."""
+    import tracemalloc
+
+    from curator.formats import article_files
+
+    monkeypatch.setattr(article_files, "MAX_TEXT_CHARS", 1_000_000)  # a line may take 13 MB
+    path = tmp_path / name
+    if name.endswith(".jsonl"):
+        content = (json.dumps({"id": "huge", "text": "x" * 30_000_000}) + "\n"
+                   + json.dumps({"id": "after", "text": "An article after it."}) + "\n")
+    else:
+        content = "id,text\nbefore,An article before it.\nhuge," + "x" * 30_000_000 + "\nafter,Never read.\n"
+    path.write_bytes(content.encode(encoding))
+    del content
+    store = Store.open(project)
+    tracemalloc.start()
+    try:
+        report = import_paths(store, [path])  # as the command and the window import: the format detected first
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        read = sorted(store.uids()[doc_id] for doc_id in report.added)
+        store.close()
+    assert peak < 3 * article_files.line_cap()  # not the 30-60 MB of the line
+    assert len(report.problems) == 1 and "longer than" in report.problems[0]
+    assert "1,000,000 characters" in report.problems[0]
+    assert read == (["after"] if name.endswith(".jsonl") else ["before"])  # a CSV is read no further
+
+
+def test_a_text_file_too_large_for_the_limit_is_refused_before_it_is_read(project, tmp_path, monkeypatch):
+    from curator.formats import article_files
+
+    monkeypatch.setattr(article_files, "MAX_TEXT_CHARS", 1_000)
+    path = tmp_path / "big.txt"
+    path.write_text("word " * 1_000, encoding="utf-8")  # 5,000 bytes: more than 4 bytes a character allows
+    reads = []
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: reads.append(self) or b"")
+    store = Store.open(project)
+    report = import_files(store, [path])
+    store.close()
+    assert len(report.problems) == 1 and "more than the limit of 1,000" in report.problems[0].reason
+    assert reads == []
+
+
+# -- schema files: a byte order mark, and thousands of labels -------------------------------
+
+LABEL_STUDIO_CONFIG = ('<View><Labels name="label" toName="text"><Label value="WEAPON" background="#ff0000"/>'
+                       '<Label value="VEHICLE"/></Labels><Text name="text" value="$text"/></View>')
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("config.xml", LABEL_STUDIO_CONFIG),
+    ("labels.json", json.dumps([{"text": "WEAPON", "background_color": "#ff0000"}, {"text": "VEHICLE"}])),
+    ("schema.json", json.dumps({"format": "curator-schema", "labels": [
+        {"name": "WEAPON", "kind": "entity", "color": "#ff0000"}, {"name": "VEHICLE", "kind": "plain",
+                                                                   "color": "#00ff00"}]}))])
+def test_a_schema_file_saved_with_a_byte_order_mark_is_read(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))  # as Notepad saves "UTF-8 with BOM"
+    schema, _what = read_schema(path)
+    assert schema.names == ["WEAPON", "VEHICLE"]
+
+
+def test_a_config_of_thousands_of_labels_is_checked_once_not_once_a_label(project, tmp_path, monkeypatch, capsys):
+    """Schema work is linear: the labels a config adds are merged into the project's schema
+    at once and the result checked once (each label added one at a time checked the whole
+    schema again: minutes for 8,000 labels). ``benchmarks/hostile_costs.py`` times it."""
+    from curator.cli import main
+    from curator.domain.schema import LabelSchema
+
+    labels = "".join(f'<Label value="L{n}"/>' for n in range(3_000))
+    (tmp_path / "big.xml").write_text(f"<View><Labels>{labels}</Labels></View>", encoding="utf-8")
+    checks = []
+    original = LabelSchema.model_validate.__func__
+
+    def counted(cls, *args, **kwargs):
+        checks.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LabelSchema, "model_validate", classmethod(counted))
+    assert main(["schema", "import", str(project), str(tmp_path / "big.xml")]) == 0
+    capsys.readouterr()
+    with Store.open(project) as store:
+        assert len(store.label_schema.labels) == 9 + 3_000 and store.label_schema.names[-1] == "L2999"
+    assert len(checks) < 10
+
+
+def test_a_metadata_sidecar_with_a_bom_is_read_and_an_entry_for_a_missing_file_is_named(project, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.txt").write_text("An article.", encoding="utf-8")
+    (folder / "metadata.json").write_bytes(b"\xef\xbb\xbf" + json.dumps(
+        {"files": {"one.txt": {"title": "One"}, "gone.txt": {"title": "Gone"}}}).encode())
+    store = Store.open(project)
+    report = import_files(store, [folder])
+    titles = {store.get_document(doc_id).title for doc_id in report.added}
+    store.close()
+    assert not report.problems and titles == {"One"}
+    assert [w.reason for w in report.warnings] == ["names 'gone.txt', which is not among the files imported; its "
+                                                   "metadata is not used"]

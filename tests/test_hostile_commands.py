@@ -3,10 +3,12 @@ exit status, never a traceback, never a file outside its place, nothing saved lo
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 
 from curator import cli
 from curator.cli import main
-from curator.domain.names import _unprintable, check_annotator, file_stem, printable
+from curator.domain.names import _invisible, _unprintable, check_annotator, file_stem, printable
 from curator.errors import CuratorError
 from curator.store import Store, is_url
 from curator.store import engine as store_module
@@ -80,8 +82,12 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
 
 @pytest.mark.parametrize("name", ["../../evil", "/tmp/abs", "..", "a/b\\c", ".hidden", "Айгерим Қ."])
 def test_a_name_never_decides_where_a_layer_file_goes(tmp_path, capsys, monkeypatch, name):
+    from curator.domain.models import DocumentStatus
+
     project = tmp_path / "p"
     run(capsys, "sample", project)
+    with Store.open(project) as store:  # the layer of someone of that name
+        store.set_status(store.document_ids()[0], check_annotator(name), DocumentStatus.DONE)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -131,8 +137,15 @@ def test_names_and_printable_text_escape_exactly_the_unprintable_characters(text
         if any(_unprintable(c) for c in name):
             with pytest.raises(CuratorError, match="control character"):
                 check_annotator(text)
-        else:
-            assert check_annotator(text) == name
+            return
+        try:
+            kept = check_annotator(text)
+        except CuratorError as exc:  # a name of characters that show nothing, or holding one
+            assert "invisible" in str(exc) or "shows nothing" in str(exc)
+            assert any(_invisible(c) or unicodedata.category(c).startswith("M") for c in name)
+        else:  # kept in one spelling: NFC, one space between words
+            assert kept == " ".join(unicodedata.normalize("NFC", name).split())
+            assert check_annotator(unicodedata.normalize("NFD", kept)) == kept
 
 
 # -- a damaged environment ------------------------------------------------------------
@@ -300,3 +313,187 @@ def test_no_command_acts_as_the_gold_layer(tmp_path, capsys):
         assert code == 2 and "'gold' is the reviewed layer" in err
     with Store.open(project) as store:
         assert store.annotations_for(1, "gold") == []  # no suggestion went into gold
+
+
+# -- what reaches the terminal: escaped, encodable, without secrets ------------------------
+
+ESCAPES = ["\x1b[2J\x1b[31mred", "\x1b]0;owned\x07", "\x9b31m", "bell\x07", "\u202eevil"]
+
+
+def _hostile_project(path: Path) -> None:
+    from curator.domain.models import Document, Entity
+
+    body = "Trade between the two countries reached a record this year, officials said on Monday in the capital. "
+    with Store.create(path) as store:
+        store.add_documents([Document(uid=f"doc{escape}{n}", text=body * 5 + str(n), source=escape)
+                             for n, escape in enumerate(ESCAPES)])
+        for escape in ESCAPES:
+            store.add_entity(Entity(name=f"Astana{escape}", type="LOCATION"))
+            store.add_entity(Entity(name=f"ASTANA{escape}", type="LOCATION"))
+
+
+def test_ids_and_names_holding_escape_sequences_are_printed_escaped(tmp_path, capsys):
+    _hostile_project(tmp_path / "p")
+    for argv in (["duplicates", tmp_path / "p"], ["duplicates", tmp_path / "p", "--json"],
+                 ["validate", tmp_path / "p"], ["agreement", tmp_path / "p"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 0, err
+        assert not any(c in out + err for c in "\x1b\x07\x9b\u202e"), argv
+    code, out, _ = run(capsys, "duplicates", tmp_path / "p")
+    assert "\\u001b]0;owned\\u0007" in out and "near-duplicate pair" in out
+
+
+@pytest.mark.parametrize("argv", [["no\x1b]0;x\x07such"], ["validate"], ["validate", "p", "--bad\x1b[2J"],
+                                  ["export", "p", "-o", "x.json", "--format", "x\x1b[31m"]])
+def test_argparse_errors_are_escaped(capsys, argv):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "error" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_an_output_that_cannot_hold_utf8_gets_escapes_not_an_internal_error(tmp_path):
+    """A latin-1 or cp1252 console: what it cannot show is written as escapes; the command
+    ends as it would on a UTF-8 console."""
+    project = tmp_path / "проект"
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    command = [sys.executable, "-m", "curator"]
+    subprocess.run([*command, "sample", str(project)], cwd=ROOT, env=env, check=True, capture_output=True)
+    with Store.open(project) as store:
+        doc = store.document_ids()[0]
+        from curator.domain.models import Annotation
+
+        store.add_annotation(Annotation(doc_id=doc, start=0, end=4, label="ORG", annotator="Айгерим"))
+    for argv in (["export", str(project), "-o", str(tmp_path / "экспорт.json")], ["agreement", str(project)],
+                 ["history", str(project), "--annotator", "Айгерим"], ["duplicates", str(project)],
+                 ["layer", "export", str(project), "Айгерим", "-o", str(tmp_path / "слой.json")]):
+        result = subprocess.run([*command, *argv], cwd=ROOT, env=env, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        assert b"internal error" not in result.stderr and b"Traceback" not in result.stderr
+        result.stdout.decode("latin-1")  # what a latin-1 console shows
+    assert b"\\u0410\\u0439" in subprocess.run([*command, "export", str(project), "-o", str(tmp_path / "e.json")],
+                                               cwd=ROOT, env=env, capture_output=True).stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(codec=None), max_size=40), st.sampled_from(["latin-1", "cp1252", "ascii", "utf-8"]))
+def test_the_terminal_gate_never_fails_and_never_lets_a_control_through(text, encoding):
+    import io
+
+    from curator.terminal import TerminalText
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    gate = TerminalText(stream)
+    gate.write(text)
+    gate.flush()
+    shown = raw.getvalue().decode(encoding)
+    assert not any(_unprintable(c) and c not in "\n\t" for c in shown)
+
+
+SECRET = "S3cretPW"
+
+
+def test_a_database_password_is_never_printed(tmp_path, capsys):
+    import io
+
+    from curator.terminal import TerminalText
+
+    url = f"postgresql+psycopg://cur:{SECRET}@127.0.0.1:1/nothing"  # nobody listens on port 1
+    for argv in (["undo", url], ["validate", url], ["export", url, "-o", tmp_path / "x.json"], ["init", url],
+                 ["copy", tmp_path / "none", url], ["labels", url, "list"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and SECRET not in out + err, (argv, err)
+        assert "cur:***@" in out + err or "not a Curator project" in err or "no curator.db" in err, err
+    buffer = io.StringIO()
+    TerminalText(buffer).write(f"curator undo {url}; again: mysql://u:p@ss@host/db")
+    assert SECRET not in buffer.getvalue() and "p@ss" not in buffer.getvalue()
+
+
+@pytest.mark.skipif(not os.environ.get("CURATOR_TEST_POSTGRES"), reason="no PostgreSQL server")
+def test_the_undo_hint_of_a_label_edit_hides_the_password(capsys):
+    import sqlalchemy as sa
+
+    from curator.store.tables import metadata
+
+    url = os.environ["CURATOR_TEST_POSTGRES"]
+    password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+
+    def drop_everything() -> None:
+        engine = sa.create_engine(url)
+        metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        engine.dispose()
+
+    drop_everything()
+    try:
+        assert run(capsys, "init", url)[0] == 0
+        code, out, err = run(capsys, "labels", url, "add", "WEAPON", "--kind", "entity")
+        assert code == 0 and "curator undo" in out and f":{password}@" not in out + err and ":***@" in out
+    finally:
+        drop_everything()
+
+
+# -- names: one spelling, nothing invisible, no silent typos --------------------------------
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200b", " \u2060 ", "\u3164", "\u00ad", "a\u200bb", "\ufeffbob",
+                                  "\u0301"])
+def test_a_name_that_shows_nothing_or_hides_a_character_is_refused(capsys, name):
+    code, _, err = run(capsys, "iam", name)
+    assert code == 2 and ("invisible" in err or "shows nothing" in err or "empty" in err)
+    assert name not in err
+
+
+def test_one_name_in_two_unicode_forms_is_one_annotator(tmp_path, capsys):
+    nfc, nfd = "José", unicodedata.normalize("NFD", "José")
+    assert run(capsys, "iam", nfd)[0] == 0
+    assert run(capsys, "whoami")[1].strip() == nfc
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    assert run(capsys, "suggest", project, "--accept", "--doc", "000_14e10f92779dfa8b")[0] == 0
+    assert run(capsys, "suggest", project, "--accept", "--annotator", nfd, "--doc", "000_14e10f92779dfa8b")[0] == 0
+    with Store.open(project) as store:
+        assert nfc in store.annotators() and nfd not in store.annotators()
+    code, out, _ = run(capsys, "layer", "export", project, nfd, "-o", tmp_path / "jose.json")
+    assert code == 0
+    layer = tmp_path / "jose.json"
+    data = layer.read_text(encoding="utf-8").replace(f'"annotator": "{nfc}"', f'"annotator": "{nfd}"')
+    layer.write_text(data, encoding="utf-8")
+    code, out, _ = run(capsys, "layer", "import", project, layer)
+    assert code == 0 and out.startswith(f"{nfc}:") and "0 span(s) added" in out  # the same layer, already there
+
+
+def test_an_unknown_annotator_is_refused_not_read_as_an_empty_layer(tmp_path, capsys):
+    project = tmp_path / "p"
+    run(capsys, "sample", project)
+    for argv in (["validate", project, "--annotator", "no-such-annotator"],
+                 ["layer", "export", project, "aigerimm", "-o", tmp_path / "x.json"],
+                 ["export", project, "-o", tmp_path / "y.json", "--layer", "aigerimm"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "no layer named" in err and "aigerim" in err, (argv, err)
+    assert not (tmp_path / "x.json").exists() and not (tmp_path / "y.json").exists()
+
+
+def test_a_layer_file_claiming_the_gold_layer_does_not_write_into_gold_unasked(tmp_path, capsys):
+    from curator.project import create_sample_project
+
+    project, other = tmp_path / "p", tmp_path / "q"
+    run(capsys, "sample", project)
+    create_sample_project(other, annotations=False)[0].close()  # the same documents, no layers yet
+    layer = tmp_path / "aigerim.json"
+    assert run(capsys, "layer", "export", project, "aigerim", "-o", layer)[0] == 0
+    for claimed in ("gold", "Gold", " GOLD "):
+        data = json.loads(layer.read_text(encoding="utf-8"))
+        data["annotator"] = claimed
+        layer.write_text(json.dumps(data), encoding="utf-8")
+        code, _, err = run(capsys, "layer", "import", other, layer)
+        assert code == 2 and "gold layer" in err and "--gold" in err
+        with Store.open(other) as store:
+            assert "gold" not in store.annotators() and "Gold" not in store.annotators()
+    code, out, _ = run(capsys, "layer", "import", other, layer, "--gold")  # asked for: into gold
+    assert code == 0 and out.startswith("gold:")
+    with Store.open(other) as store:
+        assert store.spans_per_layer()["gold"] > 0 and "GOLD" not in store.annotators()
+    code, _, err = run(capsys, "iam", "Gold")
+    assert code == 2 and "reviewed layer" in err

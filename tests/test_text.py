@@ -94,3 +94,83 @@ def test_token_moves_always_make_progress_and_stay_in_the_text(text, position):
     assert 0 <= before < position or before == position == 0
     found = token_at(text, position)
     assert found is None or 0 <= found[0] < found[1] <= len(text)
+
+
+# -- clusters (a letter with its combining marks, an emoji sequence) are never cut ----------
+
+NFD_KOELN = "Ko\u0308ln"  # Köln with a combining diaeresis
+HINDI = "दिल्ली"  # vowel signs and a virama join the letters before them
+
+
+@pytest.mark.parametrize("word", [NFD_KOELN, HINDI, "Zu\u0308rich", "Tu\u0308rkiye\u0301"])
+def test_the_word_at_the_caret_is_the_whole_word_whatever_its_marks(word):
+    text = f"Talks in {word} ended."
+    start = text.index(word)
+    for caret in range(start, start + len(word) + 1):
+        assert word_at(text, caret) == (start, start + len(word)), caret
+        assert snapped_in(text, caret, caret) == word
+    for first in range(start, start + len(word)):
+        assert snapped_in(text, first, first + 1) == word  # one character of it selected
+
+
+def snapped_in(text: str, start: int, end: int) -> str | None:
+    result = snap_to_words(text, start, end)
+    return text[result[0] : result[1]] if result else None
+
+
+def test_tokens_are_made_of_clusters():
+    from curator.domain.text import TOKEN, token_at
+
+    text = f"{NFD_KOELN} and {HINDI}: flags \U0001F1F0\U0001F1FF, 👩\u200d💻 and .\u0301!"
+    assert TOKEN.findall(text) == [NFD_KOELN, "and", HINDI, ":", "flags", "\U0001F1F0\U0001F1FF", ",",
+                                   "👩\u200d💻", "and", ".\u0301", "!"]
+    assert text[slice(*token_at(text, 1))] == NFD_KOELN
+
+
+_CLUSTERED = st.text(alphabet=st.sampled_from(list("ab9 .,-\n") + ["\u0301", "\u0308", "\u200d", "\u093f", "\u094d",
+                                                                   "\u0926", "\U0001F1F0", "\U0001F1FF", "👩",
+                                                                   "\ufe0f", "\u0600", "\r"]), max_size=40)
+
+
+def _cluster_starts(text: str) -> set[int]:
+    import regex
+
+    return {m.start() for m in regex.finditer(r"\X", text)} | {len(text)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CLUSTERED)
+def test_no_token_and_no_snapped_selection_cuts_a_cluster(text):
+    from curator.domain.text import TOKEN, grapheme_bounds, token_at
+
+    bounds = _cluster_starts(text)
+    spans = [m.span() for m in TOKEN.finditer(text)]
+    assert all(start in bounds and end in bounds for start, end in spans)
+    assert all(not text[start].isspace() for start, _end in spans)
+    covered = {i for start, end in spans for i in range(start, end)}
+    # Everything but the clusters that start with a space is in a token.
+    assert covered == {i for i in range(len(text))} - {
+        i for start in sorted(bounds)[:-1] if text[start].isspace()
+        for i in range(start, min(b for b in bounds if b > start))}
+    for start in range(len(text) + 1):
+        for end in (start, min(len(text), start + 1), len(text)):
+            snapped = snap_to_words(text, start, end)
+            if snapped is not None:
+                assert snapped[0] in bounds and snapped[1] in bounds, (start, end, snapped)
+        assert set(grapheme_bounds(text, start, min(len(text), start + 1))) <= bounds
+        token = token_at(text, start)
+        assert token is None or (token[0] in bounds and token[1] in bounds)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_the_fast_and_the_careful_token_paths_agree(text):
+    """Clusters of one character each: the tokens are those of the character pattern."""
+    import re
+
+    import regex
+
+    from curator.domain.text import token_spans
+
+    if all(len(m.group()) == 1 for m in regex.finditer(r"\X", text)):
+        assert token_spans(text) == [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]

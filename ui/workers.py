@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from curator.jobs import Cancelled, Job
 
@@ -82,6 +82,7 @@ class BackgroundTask(QObject):
     def _succeeded(self, result: Any) -> None:
         self._done()
         self._on_success(result)
+        show_failures(self.parent(), self.job)
 
     def _failed(self, exc: BaseException) -> None:
         self._done()
@@ -95,13 +96,25 @@ class BackgroundTask(QObject):
         self.deleteLater()
 
 
+def show_failures(parent: QWidget, job: Job) -> QMessageBox | None:
+    """The documents a batch could not do (each named, with the reason), if any, in a box
+    that does not block: the batch did the others."""
+    failures = job.failures
+    if not failures:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, "Curator", f"{job.failed:,} document(s) could not be done; "
+                      f"the others were. The first: {failures[0]}", QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("document_failures")
+    box.setDetailedText("\n".join(str(failure) for failure in failures[:1000]))
+    box.open()
+    return box
+
+
 def run_task(parent: QWidget, session: Any, title: str, work: Callable[[Job], Any],
              on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None
              ) -> BackgroundTask:
     """Run ``work(job)`` in the background for a window; the session cancels it when it
     closes. Failures are shown in a message box unless ``on_failure`` says otherwise."""
-    from PySide6.QtWidgets import QMessageBox
-
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "Curator", str(exc))
 

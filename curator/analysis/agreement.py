@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from curator.domain.models import GOLD, Annotation, DocumentStatus
+from curator.domain.text import one_character_clusters, token_spans
 from curator.jobs import Job, collector_paused
 from curator.store import Store
 
@@ -226,7 +227,11 @@ def _character_class(character: str) -> int:
 
 
 def _tokens(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of the ``TOKEN`` matches of ``text``, found with numpy."""
+    """Starts and ends of the ``TOKEN`` matches of ``text``, found with numpy (or, for a
+    text with clusters of several characters, as ``TOKEN`` finds them)."""
+    if not one_character_clusters(text):
+        spans = np.array(token_spans(text), np.int64).reshape(-1, 2)
+        return spans[:, 0], spans[:, 1]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
     classes = _character_classes()[codes & 0xFFFF]
     for index in np.flatnonzero(codes > 0xFFFF):  # beyond the table: rare, looked up one by one

@@ -11,9 +11,12 @@ split back by naming which names leave.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from curator.domain.models import Entity
+from curator.domain.text import fold
+from curator.jobs import Job
 from curator.store import Store
 
 STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "to"}
@@ -55,13 +58,19 @@ def duplicate_roles(store: Store) -> dict[int, tuple[str, str]]:
 # -- entities ----------------------------------------------------------------------------
 
 
+def compared(name: str) -> str:
+    """A name as names are compared: one normal form (NFKC), case folded. ``Zürich``
+    typed with a combining diaeresis and ``ZÜRICH`` are ``zürich``."""
+    return fold(name)
+
+
 def acronym(name: str) -> str:
-    words = [w for w in _WORD.findall(name) if w.lower() not in STOPWORDS]
+    words = [w for w in _WORD.findall(unicodedata.normalize("NFKC", name)) if w.casefold() not in STOPWORDS]
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
 
 
 def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name) if w.lower() not in STOPWORDS}
+    return {w for w in _WORD.findall(compared(name)) if w not in STOPWORDS}
 
 
 @dataclass
@@ -83,14 +92,16 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     """How likely two names name one thing (0-100), and why."""
     from rapidfuzz import fuzz
 
-    if x.casefold() == y.casefold():
+    cx, cy = compared(x), compared(y)
+    if cx == cy:
         return 100.0, "same name"
-    if acronym(x) and acronym(x) == y.replace(".", "").upper() or acronym(y) and acronym(y) == x.replace(".", "").upper():
+    ax, ay = acronym(x), acronym(y)
+    if ax and ax == cy.replace(".", "").upper() or ay and ay == cx.replace(".", "").upper():
         return 95.0, "abbreviation"
     wx, wy = _words(x), _words(y)
     if wx and wy and (wx <= wy or wy <= wx):
         return 90.0, "contained name"
-    ratio = fuzz.ratio(x.casefold(), y.casefold())
+    ratio = fuzz.ratio(cx, cy)
     common = (wx & wy) - GENERIC
     shared = len(common) / max(1, min(len(wx), len(wy)))
     if len(common) >= 2 and shared >= 0.6 and ratio < 85:
@@ -98,17 +109,21 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     return ratio, "spelling variant"
 
 
-def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: bool = False) -> list[EntityCandidate]:
-    """Pairs of same-type entities whose names look like one entity, best first.
+def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: bool = False,
+                      job: Job | None = None) -> list[EntityCandidate]:
+    """Pairs of same-type entities whose names look like one entity, best first; names are
+    compared in one normal form (``compared``).
 
-    Pairs already marked distinct are left out unless ``include_distinct``.
+    Pairs already marked distinct are left out unless ``include_distinct``. A pair the
+    rules fail on is reported in ``job.failures``, and the others are scored.
     """
     from rapidfuzz import fuzz, process
 
+    job = job or Job()
     entities = store.entities()
     distinct = {key for key, d in store.decisions("entities").items() if d.decision == "distinct"}
     names = [(entity, name) for entity in entities for name in entity.names]
-    texts = [name.casefold() for _entity, name in names]
+    texts = [compared(name) for _entity, name in names]
     ratios = process.cdist(texts, texts, scorer=fuzz.ratio, workers=1) if texts else []
     best: dict[tuple[str, str], EntityCandidate] = {}
     for i, (entity_a, name_a) in enumerate(names):
@@ -119,7 +134,9 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
             quick = ratios[i][j]
             if quick < 50 and not (_words(name_a) & _words(name_b)) and len(name_a) > 6 and len(name_b) > 6:
                 continue  # nothing in common: skip the slower rules
-            score, reason = name_score(name_a, name_b)
+            score = -1.0
+            with job.per_document(f"entities {name_a!r} / {name_b!r}", "entity comparison"):
+                score, reason = name_score(name_a, name_b)
             if score < min_score:
                 continue
             pair = tuple(sorted((entity_a.id, entity_b.id)))
@@ -131,15 +148,18 @@ def entity_candidates(store: Store, min_score: float = 80.0, include_distinct: b
     return sorted(best.values(), key=lambda c: (-c.score, c.a.name, c.b.name))
 
 
-def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
-    """Everything the Duplicates view lists, as plain data (for the command line and JSON)."""
+def duplicate_report(store: Store, threshold: float = 0.5, job: Job | None = None) -> dict:
+    """Everything the Duplicates view lists, as plain data (for the command line and JSON).
+    Documents (and entity pairs) the search failed on are left out and listed under
+    ``failures``; the others are searched."""
     from curator.analysis.fact_report import fact_report, report_json
     from curator.analysis.near_duplicates import search_near_duplicates
 
+    job = job or Job()
     decisions = store.decisions()
     uid = store.uids()
     documents = []
-    for pair in search_near_duplicates(store, threshold):
+    for pair in search_near_duplicates(store, threshold, job):
         key = pair_key("documents", uid[pair.a], uid[pair.b])
         decision = decisions.get(key)
         documents.append({"a": uid[pair.a], "b": uid[pair.b], "similarity": round(pair.similarity, 3), "key": key,
@@ -147,7 +167,8 @@ def duplicate_report(store: Store, threshold: float = 0.5) -> dict:
                           "keep": decision.keep if decision else None})
     entities = [{"a": c.a.name, "b": c.b.name, "a_id": c.a.id, "b_id": c.b.id, "type": c.a.type,
                  "score": round(c.score, 1), "reason": c.reason, "names": list(c.names)}
-                for c in entity_candidates(store)]
-    proposed = report_json(fact_report(store))  # the facts as the window lists them: recorded ones too
+                for c in entity_candidates(store, job=job)]
+    proposed = report_json(fact_report(store, job))  # the facts as the window lists them: recorded ones too
     recorded = [fact.model_dump(mode="json") for fact in store.facts().values()]
-    return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded}}
+    return {"documents": documents, "entities": entities, "facts": {"proposed": proposed, "recorded": recorded},
+            "failures": [{"item": f.item, "step": f.step, "reason": f.reason} for f in job.failures]}

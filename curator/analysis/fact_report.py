@@ -22,6 +22,7 @@ from curator.analysis.facts import (
     proposed_values,
 )
 from curator.domain.models import Fact
+from curator.jobs import Job
 from curator.store import Store
 
 
@@ -77,14 +78,16 @@ def amount_text(amount) -> str:
     return f"{value:,f}" if value.is_finite() else str(amount)
 
 
-def fact_report(store: Store) -> list[FactRow]:
-    """Every fact the Facts view lists, with its proposed value and each figure's vote."""
-    return facts_and_figures_left(store)[0]
+def fact_report(store: Store, job: Job | None = None) -> list[FactRow]:
+    """Every fact the Facts view lists, with its proposed value and each figure's vote.
+    Documents whose figures cannot be read are in ``job.failures``; the others are grouped."""
+    return facts_and_figures_left(store, job)[0]
 
 
-def facts_and_figures_left(store: Store) -> tuple[list[FactRow], list[tuple[Mention, str]]]:
+def facts_and_figures_left(store: Store, job: Job | None = None
+                           ) -> tuple[list[FactRow], list[tuple[Mention, str]]]:
     """``fact_report``, and every figure no fact groups, with why (``group_figures``)."""
-    proposals, left = group_figures(store)
+    proposals, left = group_figures(store, job=job)
     rows = _rows(store, facts_overview(store, proposals))
     held = {m.annotation.id for row in rows for m in row.proposal.mentions}  # a recorded fact's, say
     return rows, [(mention, why) for mention, why in left if mention.annotation.id not in held]

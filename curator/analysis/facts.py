@@ -21,6 +21,7 @@ from curator.domain.attribution import attribution_of, cited_outlet
 from curator.domain.models import GOLD, Annotation, Document, Fact
 from curator.domain.text import paragraph_bounds, sentence_around, sentence_bounds
 from curator.errors import CuratorError
+from curator.jobs import Job
 from curator.store import Store
 
 MEASURES = {  # the list a project starts with; ``curator measures`` edits the project's own
@@ -164,55 +165,30 @@ def mentions_by_document(store: Store) -> list[tuple[Document, list[Annotation]]
     return [(document, _spans_for_facts(spans)) for document, spans in store.iter_documents_with_annotations()]
 
 
-def propose_facts(store: Store, min_documents: int = 2) -> list[FactProposal]:
-    """Groups of figures (from at least ``min_documents`` documents) that report one measure."""
-    return group_figures(store, min_documents)[0]
+def propose_facts(store: Store, min_documents: int = 2, job: Job | None = None) -> list[FactProposal]:
+    """Groups of figures (from at least ``min_documents`` documents) that report one measure.
+    A document whose figures cannot be read is reported in ``job.failures``, and the others
+    are grouped."""
+    return group_figures(store, min_documents, job)[0]
 
 
-def group_figures(store: Store, min_documents: int = 2) -> tuple[list[FactProposal], list[tuple[Mention, str]]]:
+def group_figures(store: Store, min_documents: int = 2, job: Job | None = None
+                  ) -> tuple[list[FactProposal], list[tuple[Mention, str]]]:
     """The proposals (as ``propose_facts``), and every other figure span with why it was
     not grouped into one: a figure with no number, a change or a percentage, no measure
-    word or no date in its sentence, or the only article with its measure and period."""
+    word or no date in its sentence, or the only article with its measure and period.
+    A document whose figures cannot be read is reported in ``job.failures``, and adds nothing."""
+    job = job or Job()
     groups: dict[tuple, FactProposal] = {}
     left: list[tuple[Mention, str]] = []
     measures = project_measures(store)
     attributed = store.attributions()  # what curators said, over what the rules read
     for document, spans in mentions_by_document(store):
-        dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
-        figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
-        for span in figures:
-            value = span.value
-            lo, hi = sentence_bounds(document.text, span.start)
-            measure = measure_of(document.text[lo:hi], span.start - lo, measures)
-            period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
-            why = ("a change, not a level" if value.get("change") == "change" else
-                   "a percentage, not a level" if value.get("unit") == "%" else
-                   "no measure word in its sentence (Measures… adds one)" if measure is None else
-                   "no date in its sentence: a fact is a measure for a period" if period is None else None)
-            if why is not None or not value.get("amount"):
-                left.append((Mention(span, document, document.text[span.start : span.end],
-                                     Decimal(value.get("amount") or 0), value.get("unit")),
-                             why or "no amount: type it in the Value box"))
-                continue
-            start = date.fromisoformat(period.value["start"])
-            end = date.fromisoformat(period.value["end"])
-            key = (measure, value.get("unit"), start, end)
-            proposal = groups.setdefault(key, FactProposal(measure, value.get("unit"), start, end))
-            sentence = document.text[lo:hi]
-            said = attribution_of(sentence)
-            chosen = attributed.get(span.id)
-            # The subjects are the entities the sentence names, but not who it quotes.
-            at = lo + sentence.find(said) if said else -1
-            def named(first: int, last: int) -> tuple[str, ...]:
-                return tuple(dict.fromkeys(
-                    s.entity_id for s in spans if s.entity_id and first <= s.start < last
-                    and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
-
-            # The entities the sentence names; if it names none, those of its paragraph.
-            subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
-            proposal.mentions.append(Mention(span, document, document.text[span.start : span.end],
-                                             Decimal(value["amount"]), value.get("unit"),
-                                             chosen or said or cited_outlet(document.source), subjects))
+        with job.per_document(document.uid, "fact proposal"):
+            found, unfit = _document_mentions(document, spans, measures, attributed)
+            for key, mention in found:
+                groups.setdefault(key, FactProposal(*key)).mentions.append(mention)
+            left += unfit
     proposals = []
     for proposal in groups.values():
         if len({m.document.id for m in proposal.mentions}) >= min_documents:
@@ -222,6 +198,49 @@ def group_figures(store: Store, min_documents: int = 2) -> tuple[list[FactPropos
             left += [(m, f"the only article with {proposal.measure} for {period}") for m in proposal.mentions]
     left.sort(key=lambda found: (found[0].document.id, found[0].annotation.start))
     return sorted(proposals, key=lambda p: (p.measure, p.period_start or date.min)), left
+
+
+def _document_mentions(document: Document, spans: list[Annotation], measures: dict, attributed: dict
+                       ) -> tuple[list[tuple[tuple, Mention]], list[tuple[Mention, str]]]:
+    """One document's figures: those that report a measure for a period, each with its
+    (measure, unit, start, end) key, and the others with why not. Read whole before any
+    is added, so that a document that fails adds nothing."""
+    found: list[tuple[tuple, Mention]] = []
+    left: list[tuple[Mention, str]] = []
+    dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
+    figures = [s for s in spans if (s.value or {}).get("type") == "figure"]
+    for span in figures:
+        value = span.value
+        lo, hi = sentence_bounds(document.text, span.start)
+        measure = measure_of(document.text[lo:hi], span.start - lo, measures)
+        period = _period_for(span, [d for d in dates if lo <= d.start < hi], figures)
+        why = ("a change, not a level" if value.get("change") == "change" else
+               "a percentage, not a level" if value.get("unit") == "%" else
+               "no measure word in its sentence (Measures… adds one)" if measure is None else
+               "no date in its sentence: a fact is a measure for a period" if period is None else None)
+        if why is not None or not value.get("amount"):
+            left.append((Mention(span, document, document.text[span.start : span.end],
+                                 Decimal(value.get("amount") or 0), value.get("unit")),
+                         why or "no amount: type it in the Value box"))
+            continue
+        start = date.fromisoformat(period.value["start"])
+        end = date.fromisoformat(period.value["end"])
+        sentence = document.text[lo:hi]
+        said = attribution_of(sentence)
+        chosen = attributed.get(span.id)
+        # The subjects are the entities the sentence names, but not who it quotes.
+        at = lo + sentence.find(said) if said else -1
+        def named(first: int, last: int) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(
+                s.entity_id for s in spans if s.entity_id and first <= s.start < last
+                and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
+
+        # The entities the sentence names; if it names none, those of its paragraph.
+        subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
+        found.append(((measure, value.get("unit"), start, end),
+                      Mention(span, document, document.text[span.start : span.end], Decimal(value["amount"]),
+                              value.get("unit"), chosen or said or cited_outlet(document.source), subjects)))
+    return found, left
 
 
 def fact_from(proposal: FactProposal, subject: str, accepted: str | None = None, note: str | None = None,
@@ -274,7 +293,7 @@ def parse_accepted(text: str, unit: str | None) -> str | None:
     return figure.amount
 
 
-def facts_overview(store: Store, proposals: list[FactProposal] | None = None
+def facts_overview(store: Store, proposals: list[FactProposal] | None = None, job: Job | None = None
                    ) -> list[tuple[FactProposal, Fact | None]]:
     """What the Facts view lists: every proposal not recorded yet, and every recorded fact
     with the figures it was recorded with, whatever the layers say later (a reviewer's
@@ -284,8 +303,9 @@ def facts_overview(store: Store, proposals: list[FactProposal] | None = None
     Figures a proposal finds at places no fact of its measure and period holds (a new
     article) join the first of those facts; a fact split into several (one per
     authority, say) lists each with its own figures. ``proposals``: as ``propose_facts``
-    gives them, if the caller has them."""
-    proposals = propose_facts(store) if proposals is None else proposals
+    gives them, if the caller has them. Documents the proposals fail on are in
+    ``job.failures``."""
+    proposals = propose_facts(store, job=job) if proposals is None else proposals
     recorded: dict[tuple, list[Fact]] = {}
     for fact in sorted(store.facts().values(), key=lambda f: f.created):
         recorded.setdefault((fact.measure, fact.unit, fact.period_start, fact.period_end), []).append(fact)

@@ -23,6 +23,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from curator.domain.text import fold
+
 NUM_PERM = 256
 ROWS, BANDS = 5, 51  # 255 of the 256 bins are banded; all 256 estimate the similarity
 EMPTY = np.uint32(0xFFFFFFFF)  # a bin no shingle fell into (a real value is at most EMPTY - 1)
@@ -53,10 +55,16 @@ def _powers(base: int, count: int) -> np.ndarray:
     return np.cumprod(powers, dtype=np.uint64)  # wraps modulo 2**64, as wanted
 
 
+def compared(text: str) -> str:
+    """A text as articles are compared: in one normal form (NFKC) and case folded, so the
+    NFC and NFD spellings of one article (or its upper-cased copy) are one text."""
+    return text.lower() if text.isascii() else fold(text)
+
+
 def shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Every text's word 3-shingles (its words if it has fewer than three) as 64-bit hashes,
     with the index of the text each belongs to."""
-    encoded = [text.lower().encode("utf-8", "surrogatepass") for text in texts]
+    encoded = [compared(text).encode("utf-8", "surrogatepass") for text in texts]
     joined = np.frombuffer(b" ".join(encoded), dtype=np.uint8)
     if not len(joined):
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)

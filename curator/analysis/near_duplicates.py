@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
-import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from curator.jobs import Job
+from curator.domain.text import word_spans
+from curator.jobs import DocumentFailure, Job, reason_of, stops_the_batch
 from curator.store import Store
 
-WORD = re.compile(r"\w+")
 BATCH = 500  # articles hashed together
 
 
@@ -32,14 +31,35 @@ class DuplicatePair:
     similarity: float
 
 
-def _signatures(batch: list[tuple[int, str]]) -> tuple[list[int], object]:
-    from curator.analysis.minhash import signatures
+def _signatures(batch: list[tuple[int, str]]) -> tuple[list[int], object, list[tuple[int, str]]]:
+    """The signatures of a batch of ``(id, text)``: (ids, rows, failed). If hashing the
+    batch fails, each text is hashed alone, and the ones that fail are ``failed``
+    (id and reason) instead of stopping the search."""
+    import numpy as np
 
-    return [doc_id for doc_id, _ in batch], signatures([text for _, text in batch])
+    from curator.analysis.minhash import NUM_PERM, signatures
+
+    try:
+        return [doc_id for doc_id, _ in batch], signatures([text for _, text in batch]), []
+    except Exception as exc:
+        if stops_the_batch(exc):
+            raise
+    ids, rows, failed = [], [], []
+    for doc_id, text in batch:
+        try:
+            rows.append(signatures([text]))
+        except Exception as exc:
+            if stops_the_batch(exc):
+                raise
+            failed.append((doc_id, reason_of(exc)))
+        else:
+            ids.append(doc_id)
+    return ids, np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), np.uint32), failed
 
 
 def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> Iterator[tuple[list[int], object]]:
-    """Every document's signature, a batch at a time: (ids, a numpy array of one row per id)."""
+    """Every document's signature, a batch at a time: (ids, a numpy array of one row per id).
+    A document that cannot be hashed is left out and reported in ``job.failures``."""
     job = job or Job()
     total = store.document_count()
     done = 0
@@ -50,10 +70,15 @@ def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> It
         # Spawned, not forked: the window runs this from a thread, and forking a threaded process is unsafe.
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
         results = pool.map(_signatures, store.iter_texts(BATCH), chunksize=1)
+    uids: dict[int, str] | None = None
     try:
-        for ids, rows in results:
+        for ids, rows, failed in results:
             job.check()
-            done += len(ids)
+            if failed:
+                uids = uids if uids is not None else store.uids()
+                for doc_id, why in failed:
+                    job.fail(DocumentFailure(uids.get(doc_id, str(doc_id)), "near-duplicate search", why))
+            done += len(ids) + len(failed)
             job.set_progress(done, total)
             yield ids, rows
     finally:
@@ -95,17 +120,19 @@ def find_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | 
 
 
 def shared_passages(text_a: str, text_b: str, min_words: int = 6) -> list[tuple[int, int, int, int]]:
-    """Character ranges ``(a_start, a_end, b_start, b_end)`` of passages both texts share."""
-    words_a = list(WORD.finditer(text_a))
-    words_b = list(WORD.finditer(text_b))
-    matcher = difflib.SequenceMatcher(None, [m.group().lower() for m in words_a],
-                                      [m.group().lower() for m in words_b], autojunk=False)
+    """Character ranges ``(a_start, a_end, b_start, b_end)`` of passages both texts share
+    (words compared as ``compared`` compares texts: the NFC and NFD spellings are one)."""
+    from curator.analysis.minhash import compared
+
+    words_a, words_b = word_spans(text_a), word_spans(text_b)
+    matcher = difflib.SequenceMatcher(None, [compared(text_a[s:e]) for s, e in words_a],
+                                      [compared(text_b[s:e]) for s, e in words_b], autojunk=False)
     passages = []
     for block in matcher.get_matching_blocks():
         if block.size >= min_words:
             first_a, last_a = words_a[block.a], words_a[block.a + block.size - 1]
             first_b, last_b = words_b[block.b], words_b[block.b + block.size - 1]
-            passages.append((first_a.start(), last_a.end(), first_b.start(), last_b.end()))
+            passages.append((first_a[0], last_a[1], first_b[0], last_b[1]))
     return passages
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from curator.domain.datelines import find_head_lines
 from curator.domain.dates import find_dates
@@ -26,6 +27,7 @@ from curator.domain.models import (
     SuggestionStatus,
 )
 from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.text import composed_with_offsets, nfc
 from curator.jobs import Job
 from curator.session.commands import AcceptSuggestion, Batch, SetSuggestionStatus
 from curator.store import Store
@@ -35,7 +37,9 @@ class EntityMatcher:
     """Finds whole-word mentions of known entities' names and aliases in a text.
 
     One regular expression over every name, longest first, so a text is scanned
-    once however many entities the project knows.
+    once however many entities the project knows. Names and texts are compared in NFC:
+    a name typed with ``é`` is found in a text written with ``e`` and a combining accent
+    (the offsets found are the text's own, which stays as it is).
     """
 
     def __init__(self, entities: Iterable[Entity]) -> None:
@@ -43,7 +47,7 @@ class EntityMatcher:
         for entity in entities:
             for name in entity.names:
                 if name.strip():
-                    self._by_name.setdefault(name, entity)
+                    self._by_name.setdefault(nfc(name), entity)
         names = sorted(self._by_name, key=len, reverse=True)
         self._pattern = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)") if names else None
@@ -52,7 +56,11 @@ class EntityMatcher:
     def find(self, text: str) -> list[tuple[int, int, Entity]]:
         if self._pattern is None:
             return []
-        return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
+        if nfc(text) is text:  # (nearly always: nothing to compose)
+            return [(m.start(), m.end(), self._by_name[m.group(0)]) for m in self._pattern.finditer(text)]
+        composed, starts, ends = composed_with_offsets(text)
+        return [(starts[m.start()], ends[m.end() - 1], self._by_name[m.group(0)])
+                for m in self._pattern.finditer(composed)]
 
 
 # Capitalised words that may follow or precede a place without making a longer name of
@@ -166,18 +174,29 @@ def suggest_document(store: Store, doc_id: int, annotator: str, matcher: EntityM
     return new
 
 
-def suggest_project(store: Store, annotator: str, job: Job | None = None) -> int:
-    """Suggest for every document; returns how many suggestions were added."""
+def suggest_project(store: Store, annotator: str, job: Job | None = None, ids: list[int] | None = None,
+                    accept: Callable[[int], object] | None = None, labels: Counter[str] | None = None) -> int:
+    """Suggest for every document (or those of ``ids``); returns how many suggestions were
+    added (counted by label in ``labels``, if given). ``accept(doc_id)``, if given, then
+    accepts a document's suggestions. A document the rules fail on is reported in
+    ``job.failures``, by its id, and the others are done."""
     job = job or Job()
     schema = store.label_schema
     matcher = EntityMatcher(store.entities())
-    ids = store.document_ids()
+    ids = store.document_ids() if ids is None else ids
+    uids = store.uids() if len(ids) > 1 else {}
     added = 0
     for index, doc_id in enumerate(ids):
         if index % 20 == 0:
             job.check()
             job.set_progress(index, len(ids))
-        added += len(suggest_document(store, doc_id, annotator, matcher, schema))
+        with job.per_document(uids.get(doc_id) or str(doc_id), "suggest"):
+            new = suggest_document(store, doc_id, annotator, matcher, schema)
+            added += len(new)
+            if labels is not None:
+                labels.update(suggestion.label for suggestion in new)
+            if accept is not None:
+                accept(doc_id)
     job.set_progress(len(ids), len(ids))
     return added
 

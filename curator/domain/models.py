@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from curator.domain.json_values import bad_text
 from curator.domain.schema import LabelSchema
+from curator.domain.text import nfc
 from curator.domain.values import finite_decimal
 
 GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
@@ -72,6 +73,12 @@ class Document(DocumentMeta):
     uid: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1)
     origin: str | None = Field(default=None, description="File (and record) the document was imported from")
+
+    @field_validator("uid")
+    @classmethod
+    def _one_spelling(cls, uid: str) -> str:
+        """An id is kept in NFC: the NFC and NFD spellings of one id are one document."""
+        return nfc(uid)
 
     @property
     def display_title(self) -> str:
@@ -234,7 +241,7 @@ def plain_document(uid: Any, text: Any, origin: Any, fields: dict[str, Any]) -> 
     if not (type(uid) is str and 0 < len(uid) <= 200 and _whole_unicode(uid) and type(text) is str and text
             and _whole_unicode(text) and (origin is None or type(origin) is str)):
         return None
-    row = {"uid": uid, "title": None, "source": None, "url": None, "published": None, "text": text,
+    row = {"uid": nfc(uid), "title": None, "source": None, "url": None, "published": None, "text": text,
            "origin": origin, "extra": {}}
     for key, value in fields.items():
         if key in ("title", "source", "url"):

@@ -1,5 +1,6 @@
-"""People's names (annotators, reviewers): checked where they enter, and never used
-as a path without being made into a safe file name first."""
+"""People's names (annotators, reviewers): checked where they enter, kept in one
+spelling (NFC, runs of spaces as one space), and never used as a path without being
+made into a safe file name first. ``printable`` is what reaches a terminal."""
 
 from __future__ import annotations
 
@@ -13,10 +14,22 @@ MAX_NAME = 100  # the width of the annotator columns in the store
 # Bidirectional overrides and isolates reorder what a terminal or a table shows.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w.\-]+")
+# What ``_unprintable`` finds (C0 and C1 controls, line and paragraph separators, lone
+# surrogates, bidirectional controls), as one pattern: messages can be long.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing: a name needs one character that is none of these.
+_BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
+_JOINERS = "\u200c\u200d"  # significant inside some scripts' names (Persian, emoji sequences)
 
 
 def _unprintable(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI_CONTROLS
+
+
+def _invisible(char: str) -> bool:
+    """A character that shows nothing where it stands: a format character (zero-width
+    space, soft hyphen, word joiner, byte order mark, tag characters...) or a blank."""
+    return unicodedata.category(char) == "Cf" or char in _BLANK
 
 
 def check_annotator(name: object, where: str = "annotator name") -> str:
@@ -31,6 +44,26 @@ def check_annotator(name: object, where: str = "annotator name") -> str:
     bad = None if name.isprintable() else next((c for c in name if _unprintable(c)), None)
     if bad is not None:
         raise CuratorError(f"{where}: the name holds the control character U+{ord(bad):04X}")
+    return _one_spelling(name, where)
+
+
+def _one_spelling(name: str, where: str) -> str:
+    """A printable name in the one spelling it is kept in: NFC (``José`` typed with a
+    combining accent is the ``José`` typed with ``é``), every run of spaces one space. A
+    name that shows nothing, or holds characters that show nothing (a zero-width space,
+    a soft hyphen; joiners only between two characters), would print like another
+    person's: refused."""
+    if not name.isascii():
+        name = " ".join(unicodedata.normalize("NFC", name).split())
+        for index, char in enumerate(name):
+            if _invisible(char) and not (char in _JOINERS and 0 < index < len(name) - 1
+                                         and not name[index - 1].isspace() and not name[index + 1].isspace()):
+                raise CuratorError(f"{where}: the name holds the invisible character U+{ord(char):04X}, so it "
+                                   "would print like another name; type it without")
+        if all(_invisible(char) or char.isspace() or unicodedata.category(char).startswith("M") for char in name):
+            raise CuratorError(f"{where}: the name shows nothing (only invisible characters or marks)")
+    elif "  " in name:
+        name = " ".join(name.split())
     return name
 
 
@@ -53,4 +86,4 @@ def printable(text: str, keep: str = "\n\t") -> str:
     text = str(text)
     if text.isprintable():  # (everything _unprintable finds is outside what isprintable allows)
         return text
-    return "".join(c if c in keep or not _unprintable(c) else f"\\u{ord(c):04x}" for c in str(text))
+    return _UNPRINTABLE.sub(lambda match: match[0] if match[0] in keep else f"\\u{ord(match[0]):04x}", text)

@@ -12,6 +12,7 @@ from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES n
     LabelKind,
     check_template,
 )
+from curator.domain.text import nfc
 
 _NAME = r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$"  # a label or category set name
 
@@ -38,6 +39,11 @@ class Choice(BaseModel):
 
     name: str = Field(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
     key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]$")
+
+    @field_validator("name")
+    @classmethod
+    def _one_spelling(cls, name: str) -> str:
+        return nfc(name)  # two spellings of one choice are one choice
 
     @field_validator("key")
     @classmethod

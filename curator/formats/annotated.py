@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.schema import CategorySet
+from curator.domain.text import nfc
 from curator.errors import CuratorError
 from curator.formats.article_files import MAX_TEXT_CHARS
 from curator.formats.boundary import (
@@ -77,6 +78,9 @@ class ReadFile:
     def leave_out(self, what: str, count: int = 1) -> None:
         """Count ``count`` more of something the file holds and the import leaves out."""
         self.left_out[what] += count
+
+    def __post_init__(self) -> None:
+        self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader
 
 
 def load_json(path: Path) -> Any:
@@ -240,6 +244,7 @@ def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[
     The rest is reported."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for who, set_name, choices in categories:
+        choices = [nfc(choice) for choice in choices]  # as the project keeps them
         if not set_name:
             owners = [category.name for category in sets.values() if choices[0] in category.names]
             if len(owners) != 1:

@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from curator.formats import sheet_limits
+from curator.domain.text import nfc
+from curator.formats import sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -139,6 +140,9 @@ class _Candidate:
     origin: str
     record: str | None
 
+    def __post_init__(self) -> None:
+        self.uid = nfc(self.uid)  # the one spelling ids are kept in (a file name may come in NFD)
+
 
 def record_to_candidate(
     record: Any, *, file: str, record_name: str, default_uid: str, warnings: list[ImportProblem]
@@ -191,6 +195,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _text_fits(path: Path) -> None:
+    """Refuse a text file too large to hold a text within the limit (four bytes a character
+    in any encoding Curator reads, and a byte order mark) before any of it is read."""
+    try:
+        size = check_input(path)
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
+    if size > 4 * MAX_TEXT_CHARS + 4:
+        raise Skipped(f"the file is {size:,} bytes, so its text has more characters, more than the limit of "
+                      f"{MAX_TEXT_CHARS:,}; not read")
+
+
 def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProblem]:
     text = _check_text(_decode(data))
     markdown = path.suffix.lower() in {".md", ".markdown"}
@@ -231,16 +247,59 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
     with file:
-        wide = file.read(4).startswith(tuple(bom for bom, _ in _WIDE_BOMS))
+        head = file.read(4)
+        wide = next((encoding for bom, encoding in _WIDE_BOMS if head.startswith(bom)), None)
         file.seek(0)
-        if wide:  # UTF-16/32: small files in practice, decoded whole
-            numbered: Iterator[tuple[int, Any]] = enumerate(_decode(file.read()).split("\n"), start=1)
+        if wide:  # UTF-16/32: decoded a chunk at a time, checked whole first
+            _check_wide(file, wide)
+            file.seek(0)
+            numbered: Iterator[tuple[int, Any]] = _decoded_lines(file, wide)
         else:
             _check_utf8(file)
             file.seek(0)
             numbered = _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
-        yield from _records(path, ((n, _parse_json_line(line)) for n, line in numbered
-                                   if line and not line.isspace()), "line", warnings)
+        yield from _records(path, ((n, line if isinstance(line, Skipped) else _parse_json_line(line))
+                                   for n, line in numbered if isinstance(line, Skipped) or line and not line.isspace()),
+                            "line", warnings)
+
+
+def _check_wide(file: BinaryIO, encoding: str) -> None:
+    """Refuse a UTF-16 or UTF-32 file that does not decode, before any of it is imported."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    try:
+        while chunk := file.read(1 << 22):
+            decoder.decode(chunk)
+            offset += len(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise Skipped(f"not valid {encoding.upper()} (near byte {offset + exc.start})") from exc
+
+
+def _decoded_lines(file: BinaryIO, encoding: str) -> Iterator[tuple[int, str | Skipped]]:
+    """The lines of a UTF-16/32 file (ending at "\\n"), numbered, decoded a chunk at a
+    time; a line longer than ``line_cap`` characters is a ``Skipped``, not kept."""
+    decoder, cap = codecs.getincrementaldecoder(encoding)(), line_cap()
+    pending, number, too_long = "", 0, False
+    while True:
+        chunk = file.read(1 << 20)
+        pending += decoder.decode(chunk, final=not chunk)
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            number += 1
+            yield number, _too_long(cap) if too_long else line.removeprefix("\ufeff") if number == 1 else line
+            too_long = False
+        if len(pending) > cap:
+            pending, too_long = "", True
+        if not chunk:
+            break
+    if pending or too_long:
+        yield number + 1, _too_long(cap) if too_long else pending
+
+
+def _too_long(cap: int) -> Skipped:
+    return Skipped(f"the line is longer than {cap:,} bytes, more than a record whose text has at most "
+                   f"{MAX_TEXT_CHARS:,} characters can take; skipped without reading it whole")
 
 
 def _check_utf8(file: BinaryIO) -> None:
@@ -277,12 +336,31 @@ def _line_at(file: BinaryIO, offset: int) -> int:
     return line
 
 
-def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]) -> Iterator[tuple[int, bytes]]:
-    for number, line in enumerate(file, start=1):
+def line_cap() -> int:
+    """The most bytes a JSON Lines record may take: a text at the limit written with every
+    character escaped (``\\ud83d\\ude00``: twelve bytes a character), and a megabyte of
+    metadata. A longer line is no record Curator can import, and is not read whole."""
+    return 12 * MAX_TEXT_CHARS + 1_000_000
+
+
+def _numbered_lines(file: BinaryIO, size: int, progress: Callable[[float], None]
+                    ) -> Iterator[tuple[int, bytes | Skipped]]:
+    """The file's lines, numbered; a line longer than ``line_cap`` is a ``Skipped``, read
+    through without keeping it (memory stays bounded by the cap, not by the file)."""
+    cap = line_cap()
+    number = 0
+    while line := file.readline(cap + 1):
+        number += 1
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8):]
         elif number % 1000 == 0 and size:
             progress(file.tell() / size)
+        if len(line) > cap and not line.endswith(b"\n"):
+            del line
+            while (rest := file.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, _too_long(cap)
+            continue
         yield number, line
 
 
@@ -293,14 +371,53 @@ def _parse_json_line(line: str | bytes) -> Any:
         return Skipped(str(exc))
 
 
-def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
-    text = _decode(data)
-    csv.field_size_limit(MAX_TEXT_CHARS + 1)
+def _read_csv(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    """Records from a CSV file, read a line at a time (checked for its encoding first): memory
+    stays bounded by the size of a record, not by the file's."""
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        check_input(path)
+        file = path.open("rb")
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
+    with file:
+        head = file.read(4)
+        encoding = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
+        file.seek(0)
+        if encoding:
+            _check_wide(file, encoding)
+        else:
+            _check_utf8(file)
+        file.seek(0)
+        text = io.TextIOWrapper(file, encoding=encoding or "utf-8-sig", newline="")
+        try:
+            yield from _csv_records(path, text, warnings)
+        finally:
+            text.detach()
+
+
+def _bounded_lines(text: io.TextIOBase) -> Iterator[str]:
+    """The lines of a text file; one longer than any record may be (``line_cap``) is not
+    read whole: ``Skipped`` is raised, and the file is read no further."""
+    cap = line_cap()
+    while line := text.readline(cap + 1):
+        if len(line) > cap and not line.endswith(("\n", "\r")):
+            raise Skipped(f"a line is longer than {cap:,} characters, more than a record whose text has at most "
+                          f"{MAX_TEXT_CHARS:,} characters can take; the rest of the file is not read")
+        yield line
+
+
+def _csv_records(path: Path, text: io.TextIOBase, warnings: list[ImportProblem]
+                 ) -> Iterator[_Candidate | ImportProblem]:
+    csv.field_size_limit(MAX_TEXT_CHARS + 1)
+    sample = text.read(8192)
+    if not sample.strip():
+        raise Skipped("empty file")
+    text.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(_bounded_lines(text), dialect)
     try:
         header = next(reader)
     except StopIteration as exc:
@@ -318,6 +435,9 @@ def _read_csv(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterato
                 return
             except csv.Error as exc:
                 yield reader.line_num, Skipped(f"malformed CSV: {exc}")
+                return
+            except Skipped as exc:
+                yield reader.line_num + 1, exc
                 return
             row_number += 1
             if not any(cell.strip() for cell in row):
@@ -345,6 +465,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
         continued = _overflow(workbook, workbook.sheet_names[0])
+        top, left = sheet.start or (0, 0)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
     if not table:
@@ -352,18 +473,41 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
     derived = _derived_columns(workbook.sheet_names[0], header)
+    ids = [index for index, name in enumerate(header) if _FIELD_ALIASES.get(name.lower()) == "uid"]
+    long_ids = {(top + number + 1, left + index + 1) for number, row in enumerate(table) for index in ids
+                if index < len(row) and sheet_numbers.inexact(row[index])}
+    written = sheet_numbers.written_numbers(path, long_ids) if long_ids else {}
 
     def rows() -> Iterator[tuple[int, Any]]:
         for number, row in enumerate(table[1:], start=2):
             if all(cell in ("", None) for cell in row):
                 continue
-            record = {column: cell for column, cell in zip(header, row) if column not in derived}
-            for column, rest in continued.get(number, {}).items():
-                if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
-                    record[column] += rest
-            yield number, record
+            row = [sheet_numbers.whole(cell) for cell in row]  # 1001, not 1001.0
+            for index in ids:
+                if index < len(row) and sheet_numbers.inexact(row[index]):
+                    as_written = written.get((top + number, left + index + 1), "")
+                    exact = sheet_numbers.exact_whole(as_written)
+                    if exact is None:
+                        yield number, Skipped(
+                            f"'{header[index]}' is the number {as_written or repr(row[index])}, longer than a "
+                            "spreadsheet number "
+                            "holds exactly (about 15 digits): the workbook may have rounded it. Keep ids as text "
+                            "in the workbook")
+                        break
+                    row[index] = exact
+            else:
+                yield number, _sheet_record(header, row, derived, continued.get(number, {}))
 
     yield from _records(path, rows(), "row", warnings)
+
+
+def _sheet_record(header: list[str], row: list, derived: set[str], continued: dict[str, str]) -> dict[str, Any]:
+    """A sheet's row as a record: its cells by column (a text longer than a cell continued)."""
+    record = {column: cell for column, cell in zip(header, row) if column not in derived}
+    for column, rest in continued.items():
+        if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
+            record[column] += rest
+    return record
 
 
 def _derived_columns(sheet_name: str, header: list[str]) -> set[str]:
@@ -430,13 +574,16 @@ def read_file(path: Path, warnings: list[ImportProblem],
     if suffix in {".jsonl", ".ndjson"}:
         yield from _read_jsonl(path, warnings, progress)
         return
+    if suffix == ".csv":
+        yield from _read_csv(path, warnings)
+        return
+    if suffix in TEXT_SUFFIXES:
+        _text_fits(path)
     data = _read_bytes(path)
     if suffix in TEXT_SUFFIXES:
         yield from _read_text_file(path, data)
-    elif suffix == ".json":
-        yield from _read_json(path, data, warnings)
     else:
-        yield from _read_csv(path, data, warnings)
+        yield from _read_json(path, data, warnings)
 
 
 # -- metadata sidecars -------------------------------------------------------

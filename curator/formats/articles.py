@@ -7,6 +7,8 @@ new documents are added; nothing already in the project changes.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.models import Document
+from curator.domain.text import nfc
 from curator.formats.article_files import (
     _FIELD_ALIASES,
     SIDECAR_NAME,
@@ -27,6 +30,7 @@ from curator.formats.article_files import (
 from curator.formats.boundary import (
     BadJSON,
     describe,
+    file_kind,
     loads,
     read_input,
 )
@@ -42,7 +46,7 @@ _BATCH = 2_500
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
     try:
-        payload = loads(read_input(path).decode("utf-8"))
+        payload = loads(read_input(path).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, BadJSON) as exc:
         raise Skipped(f"cannot read metadata sidecar: {exc}") from exc
     files = payload.get("files") if isinstance(payload, dict) else None
@@ -51,16 +55,50 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     return files
 
 
-def _expand(paths: Iterable[Path]) -> list[Path]:
+def _expand(paths: Iterable[Path], report: ImportReport) -> list[Path]:
+    """The files to read: those named, and the files of the folders named (searched
+    recursively). Nothing in a folder is skipped without a word: a link to a folder (not
+    followed: it may loop), a link to nothing, a FIFO, device or socket (refused, as when
+    named) and a file of a type Curator does not import are reported."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
-            expanded.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            expanded.extend(_folder_files(path, report))
         else:
             expanded.append(path)
     return expanded
+
+
+def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        report.problems.append(ImportProblem(str(error.filename or folder),
+                                             f"folder skipped: {error.strerror or error}"))
+
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for name in folders:
+            if (here / name).is_symlink():
+                report.warnings.append(ImportProblem(str(here / name), "skipped: a link to a folder, not followed "
+                                                     "(a link may loop back); name the folder itself to import it"))
+        folders[:] = [name for name in folders if not (here / name).is_symlink()]
+        for name in files:
+            path = here / name
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                report.problems.append(ImportProblem(str(path), "skipped: a link to nothing (broken link)"
+                                                     if path.is_symlink() else f"skipped: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(mode):
+                report.problems.append(ImportProblem(str(path), f"refused: {file_kind(mode)}, not a file to read"))
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(path)
+            else:
+                report.warnings.append(ImportProblem(str(path), f"skipped: '{path.suffix or name}' is not a type of "
+                                                     "file Curator imports"))
+    return sorted(found)
 
 
 # -- the import itself -------------------------------------------------------
@@ -73,7 +111,7 @@ def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warn
             continue
         target = _FIELD_ALIASES.get(key.lower())
         if target == "uid":
-            candidate.uid = str(value)
+            candidate.uid = nfc(str(value))
         elif target == "published":
             try:
                 candidate.fields["published"] = parse_date(value)
@@ -131,7 +169,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
     """
     job = job or Job()
     report = ImportReport()
-    files = _expand(Path(p).expanduser() for p in paths)
+    files = _expand((Path(p).expanduser() for p in paths), report)
     sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
     for path in files:
         if path.name == SIDECAR_NAME:
@@ -140,6 +178,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
     allocator = _UidAllocator(store)
+    used: set[tuple[Path, str]] = set()  # the files a sidecar's entries may name
     pending: list[_Candidate] = []
     writer = WriteBehind()
 
@@ -173,6 +212,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(str(path), "no such file"))
                 continue
             entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
+            used.add((path.parent, path.name))
             try:
                 progress = partial(_file_progress, job, index, len(documents_files))
                 for item in read_file(path, report.warnings, progress):
@@ -187,5 +227,9 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
         flush()
+    for folder, entries in sidecars.items():  # an entry for a file that is not there is no silent skip
+        for name in sorted(set(entries) - {file for parent, file in used if parent == folder}):
+            report.warnings.append(ImportProblem(str(folder / SIDECAR_NAME), f"names {name!r}, which is not among "
+                                                 "the files imported; its metadata is not used"))
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)
     return report

@@ -19,7 +19,7 @@ from curator.errors import CuratorError
 from curator.formats.outputs import atomic_folder, check_folder_target
 from curator.jobs import Job
 from curator.store import DB_FILENAME, Store, is_url
-from curator.store.engine import make_engine
+from curator.store.engine import make_engine, shown
 from curator.store.migrate import stamp_head
 from curator.store.tables import metadata
 
@@ -51,16 +51,16 @@ def _copy_into(src: Store, target: str | sa.engine.URL, job: Job) -> dict[str, i
             with engine.connect() as probe:
                 taken = set(sa.inspect(probe).get_table_names()) & set(metadata.tables)
         except sa.exc.SQLAlchemyError as exc:
-            raise CuratorError(f"{target}: not a database a project can be copied into "
+            raise CuratorError(f"{shown(target)}: not a database a project can be copied into "
                                f"({getattr(exc, 'orig', None) or exc})") from exc
         if "meta" in taken:
-            raise CuratorError(f"{target}: a Curator project already exists in this database")
+            raise CuratorError(f"{shown(target)}: a Curator project already exists in this database")
         if taken:
-            raise CuratorError(f"{target}: the database already has tables a project uses "
+            raise CuratorError(f"{shown(target)}: the database already has tables a project uses "
                                f"({', '.join(sorted(taken))}); copy into an empty database")
         with src.engine.connect() as read, engine.begin() as write:
             if sa.inspect(write).has_table("meta"):
-                raise CuratorError(f"{target}: a Curator project already exists in this database")
+                raise CuratorError(f"{shown(target)}: a Curator project already exists in this database")
             metadata.create_all(write)
             stamp_head(write)
             for table in metadata.sorted_tables:  # parents before children

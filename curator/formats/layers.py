@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
-from curator.domain.models import Annotation, DocumentStatus, Entity, utc, utc_now
+from curator.domain.models import GOLD, Annotation, DocumentStatus, Entity, utc, utc_now
+from curator.domain.names import check_annotator
 from curator.errors import CuratorError
 from curator.formats.annotated import fitting_categories, refuse_invalid
 from curator.formats.boundary import (
@@ -37,6 +38,7 @@ from curator.formats.boundary import (
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportReport
 from curator.store import Store
+from curator.store.labels import schema_labels
 
 FORMAT = "curator-annotations"
 FORMAT_VERSION = 1
@@ -106,8 +108,9 @@ def _load(path: Path) -> dict[str, Any]:
                            "is not supported")
     if not isinstance(payload.get("annotator"), str) or not payload["annotator"].strip():
         raise CuratorError(f"{path}: the file does not name its annotator")
-    if too_wide("annotator", payload["annotator"].strip()):
-        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'].strip())}")
+    payload["annotator"] = check_annotator(payload["annotator"], f"{path}: annotator")  # in its one spelling
+    if too_wide("annotator", payload["annotator"]):
+        raise CuratorError(f"{path}: annotator: {too_wide('annotator', payload['annotator'])}")
     if not isinstance(payload.get("documents"), list):
         raise CuratorError(f"{path}: 'documents' must be a list")
     if not isinstance(payload.get("entities", []), list):
@@ -126,8 +129,10 @@ class _Plan:
     categories: list[tuple[int, str, list[str], datetime | None]] = field(default_factory=list)
 
 
-def import_layer(store: Store, path: str | Path) -> ImportReport:
-    """Import one annotator's layer file.
+def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> ImportReport:
+    """Import one annotator's layer file. A file of the reviewed (gold) layer is refused
+    unless ``into_gold``: gold is written by settling disagreements, and a file claiming
+    it must not write there unasked.
 
     The whole file is checked before anything is written. A malformed file (a field of
     the wrong type, a time without a timezone, a span id twice, an invalid entity)
@@ -136,7 +141,13 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
     annotator's span id) are reported and skipped, and the rest is imported."""
     path = Path(path)
     payload = _load(path)
-    annotator = payload["annotator"].strip()
+    annotator = payload["annotator"]
+    if annotator.casefold() == GOLD and not into_gold:
+        raise CuratorError(f"{path}: the file is the reviewed layer's ({annotator!r}); importing it writes into the "
+                           "gold layer, which settling disagreements in review writes. Import it so only knowingly: "
+                           "curator layer import PROJECT FILE --gold")
+    if annotator.casefold() == GOLD:
+        annotator = GOLD
     report = ImportReport(annotator=annotator)
     problems = Problems(path.name)
     plan = _Plan()
@@ -222,12 +233,24 @@ def import_layer(store: Store, path: str | Path) -> ImportReport:
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
     problems.refuse_if_any()
-    _apply(store, plan, annotator, report)
+    _apply(store, plan, annotator, report, path.name)
     return report
 
 
-def _apply(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> None:
-    with store.transaction():  # the whole file, or (killed, refused by the database) none of it
+def _apply(store: Store, plan: _Plan, annotator: str, report: ImportReport, file: str) -> None:
+    with store.transaction() as conn:  # the whole file, or (killed, refused by the database) none of it
+        # The labels as they are now, in the write's transaction: a label removed while the file
+        # was read and checked has no span written (locked until the write ends, on PostgreSQL).
+        labels = schema_labels(conn, "share")
+        gone = [span for span in (*plan.new, *plan.updates) if span.label not in labels]
+        if gone:
+            uids = store.uids()
+            for span in gone:
+                report.skip(file, f"document {uids.get(span.doc_id, span.doc_id)!r} [{span.start}:{span.end}]",
+                            f"label {span.label!r} was removed from the project while the file was imported; "
+                            "span skipped")
+            plan.new = [span for span in plan.new if span.label in labels]
+            plan.updates = [span for span in plan.updates if span.label in labels]
         _write(store, plan, annotator, report)
 
 

@@ -62,7 +62,7 @@ def _text(path: Path) -> str:
         size = check_input(path)
         if size > MAX_BYTES:
             raise DataError(f"{path}: {size:,} bytes is too large for a label schema")
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte order mark, as editors on Windows save one
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
@@ -131,11 +131,13 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
         raise DataError(f"{path}: not well-formed XML ({exc})") from exc
     labels: list[dict] = []
     categories: list[dict] = []
+    seen: set[str] = set()
     for element in root.iter():
         if element.tag in ("Labels", "ParagraphLabels", "HyperTextLabels"):
             for child in element.iter("Label"):
                 name = child.get("value") or ""
-                if name and all(label["name"] != name for label in labels):
+                if name and name not in seen:
+                    seen.add(name)
                     try:
                         labels.append(label_named(name, len(labels), child.get("background"),
                                                   child.get("hint") or "").model_dump())

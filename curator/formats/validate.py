@@ -22,7 +22,7 @@ from curator.domain.json_values import bad_value
 from curator.domain.models import GOLD, DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
-from curator.jobs import Job
+from curator.jobs import Job, reason_of, stops_the_batch
 from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
 
 
@@ -338,18 +338,24 @@ def iter_export_documents(
         if document.id in skip:
             continue
         status = DocumentStatus.DONE if document.id in done_by else DocumentStatus.TODO
-        quick = exported_quickly(document, spans, status.value, labels, entities, valued)
-        if quick is None:
-            exported, problems = check_document(export_document(document, spans, status), labels, document.id,
-                                                entities)
-        else:
-            exported, warned = quick
-            problems = _warnings(exported, labels, document.id, entities) if warned else []
-        if exported is not None:
-            exported["done_by"] = done_by.get(document.id, [])
-            exported["categories"], wrong = category_entries(exported, document.id,
-                                                             categories.get(document.id, []), sets)
-            problems = problems + wrong if wrong else problems
+        try:
+            quick = exported_quickly(document, spans, status.value, labels, entities, valued)
+            if quick is None:
+                exported, problems = check_document(export_document(document, spans, status), labels, document.id,
+                                                    entities)
+            else:
+                exported, warned = quick
+                problems = _warnings(exported, labels, document.id, entities) if warned else []
+            if exported is not None:
+                exported["done_by"] = done_by.get(document.id, [])
+                exported["categories"], wrong = category_entries(exported, document.id,
+                                                                 categories.get(document.id, []), sets)
+                problems = problems + wrong if wrong else problems
+        except Exception as exc:  # one document the checks fail on: reported by name, the others go on
+            if stops_the_batch(exc):
+                raise
+            exported, problems = None, [Problem(Severity.ERROR, str(document.uid), f"could not be checked "
+                                                f"({reason_of(exc)}); it is not exported", doc_id=document.id)]
         yield exported, problems
     job.set_progress(total, total)
 

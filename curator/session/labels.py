@@ -111,15 +111,16 @@ def adopt_schema(store: Store, schema: LabelSchema) -> ChangeSchema | None:
     """Add the labels and category sets of ``schema`` the project lacks (the project's
     own stay as they are); None when it lacks none."""
     current = store.label_schema
-    labels = [label for label in schema.labels if label.name not in current]
-    categories = [category for category in schema.categories if current.category(category.name) is None]
+    have_labels, have_sets = set(current.names), {category.name for category in current.categories}
+    labels = [label for label in schema.labels if label.name not in have_labels]
+    categories = [category for category in schema.categories if category.name not in have_sets]
     if not labels and not categories:
         return None
-    merged = current
-    for label in labels:
-        merged = _checked(merged.with_label, label)
-    for category in categories:
-        merged = _checked(merged.with_category, category)
+    # One schema, checked once (each label and set added last, as ``with_label`` and
+    # ``with_category`` add a new one): a config of thousands of labels takes linear time.
+    merged = _checked(LabelSchema.model_validate, {
+        "labels": [label.model_dump() for label in (*current.labels, *labels)],
+        "categories": [category.model_dump() for category in (*current.categories, *categories)]})
     names = [label.name for label in labels] + [category.name for category in categories]
     return ChangeSchema(merged, f"Add {', '.join(names)}"[:300])
 

@@ -23,6 +23,7 @@ from curator.store.events import (
     AnnotationChanged,
     AnnotationRemoved,
 )
+from curator.store.labels import refuse_labels_gone
 from curator.store.rows import (
     _ANNOTATIONS,
     _EXPORTED_DOCUMENT_COLUMNS,
@@ -78,16 +79,21 @@ class AnnotationStore(Transactional):
     def add_annotation(self, annotation: Annotation) -> Annotation:
         with self._begin() as conn, _unique(_same_span(annotation)):
             conn.execute(annotations_table.insert().values(**self._annotation_row(annotation)))
+            refuse_labels_gone(conn, {annotation.label})
         self._emit(AnnotationAdded(annotation))
         return annotation
 
-    def add_annotations(self, annotations: Sequence[Annotation]) -> None:
-        """Insert many annotations in one transaction (imports); one event each."""
+    def add_annotations(self, annotations: Sequence[Annotation], labels_checked: bool = True) -> None:
+        """Insert many annotations in one transaction (imports); one event each. Refused if
+        a label of theirs is not in the schema (``refuse_labels_gone``), unless the caller
+        puts it back in the same transaction (``labels_checked=False``: an undo)."""
         if not annotations:
             return
         with self._begin() as conn, _unique(_same_span(annotations[0], several=True)):
             for chunk in _chunks(list(annotations), 5000):
                 _insert_many(conn, annotations_table, [self._annotation_row(a) for a in chunk])
+            if labels_checked:
+                refuse_labels_gone(conn, {a.label for a in annotations})
         for annotation in annotations:
             self._emit(AnnotationAdded(annotation))
 
@@ -101,6 +107,7 @@ class AnnotationStore(Transactional):
         with self._begin() as conn, _unique(_same_span(Annotation.model_construct(**rows[0]), several=True)):
             for chunk in _chunks(list(rows), 5000):
                 _insert_many(conn, annotations_table, chunk)
+            refuse_labels_gone(conn, {row["label"] for row in rows})
         if self.events.listening():
             for row in rows:
                 self._emit(AnnotationAdded(Annotation.model_construct(**row)))
@@ -164,6 +171,8 @@ class AnnotationStore(Transactional):
                 raise ConflictError(
                     f"this {before.label} span was changed by someone else at {before.updated:%H:%M:%S} "
                     "after you opened it", current=before)
+            if "label" in fields:
+                refuse_labels_gone(conn, {after.label})
         self._emit(AnnotationChanged(before, after))
         return before, after
 

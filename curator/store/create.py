@@ -29,6 +29,9 @@ def create_database(target: str | Path, project_json: str) -> None:
         return
     folder = Path(target).expanduser()
     if (folder / DB_FILENAME).exists():
+        if not _holds_a_project(folder / DB_FILENAME):
+            raise CuratorError(f"{folder}: {DB_FILENAME} here is not a Curator project (another program's "
+                               "database?); nothing was created. Make the project in another folder")
         raise CuratorError(f"{folder}: a Curator project already exists here")
     if folder.exists() and not folder.is_dir():
         raise CuratorError(f"{folder}: not a folder")
@@ -38,11 +41,22 @@ def create_database(target: str | Path, project_json: str) -> None:
         with connection:  # one transaction: the project whole, or nothing
             connection.execute("BEGIN IMMEDIATE")
             if connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
-                raise CuratorError(f"{target}: a Curator project already exists in this database")
+                raise CuratorError(f"{engines.shown(target)}: a Curator project already exists in this database")
             for statement in STATEMENTS:
                 connection.execute(statement)
             connection.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (REVISION,))
             connection.executemany('INSERT INTO meta ("key", value) VALUES (?, ?)', _meta_rows(project_json))
+
+
+def _holds_a_project(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` holds a Curator project (read only: nothing of it
+    changes, its journal mode included)."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return engines._ours_or_empty(connection.cursor()) and bool(
+                connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone())
+    except sqlite3.Error:
+        return False
 
 
 def _meta_rows(project_json: str) -> list[tuple[str, str]]:
@@ -52,14 +66,20 @@ def _meta_rows(project_json: str) -> list[tuple[str, str]]:
 def _create_through_sqlalchemy(url: str, project_json: str) -> None:
     import sqlalchemy as sa
 
-    from curator.store.migrate import stamp_head
+    from curator.store.migrate import _migration_lock, stamp_head
     from curator.store.tables import meta_table, metadata
 
     made = engines.make_engine(url)
     try:
         with made.begin() as conn:
+            _migration_lock(conn)  # two programs creating one project at once: the second finds it made
             if sa.inspect(conn).has_table("meta"):
-                raise CuratorError(f"{url}: a Curator project already exists in this database")
+                raise CuratorError(f"{engines.shown(url)}: a Curator project already exists in this database")
+            taken = sorted(set(sa.inspect(conn).get_table_names()) & {*metadata.tables, "alembic_version"})
+            if taken:  # another program's: its tables would be taken for a project's, and fail later
+                raise CuratorError(f"{engines.shown(url)}: the database holds another program's tables of the names a "
+                                   f"project uses ({', '.join(taken)}); nothing was created. Make the project in an "
+                                   "empty database (or a new file)")
             metadata.create_all(conn)
             stamp_head(conn)
             conn.execute(meta_table.insert(), [{"key": key, "value": value} for key, value in _meta_rows(project_json)])

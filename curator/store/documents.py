@@ -18,7 +18,7 @@ from curator.domain.models import (
     utc,
     utc_now,
 )
-from curator.domain.text import like_pattern, search_key
+from curator.domain.text import like_pattern, nfc, search_key
 from curator.errors import CuratorError
 from curator.store.events import (
     DocumentChanged,
@@ -55,6 +55,18 @@ def _ids(result: sa.CursorResult) -> list[int]:
         return [row[0] for row in result.cursor.fetchall()]
 
 
+def _spellings(uids: Iterable[str]) -> Iterator[tuple[list[str], dict[str, list[str]]]]:
+    """Ids to look up, 500 at a time, each as given and in NFC (ids are kept in NFC; a
+    project made before may hold another spelling), with the ids given for each."""
+    asked: dict[str, list[str]] = {}
+    for uid in set(uids):
+        for spelling in {uid, nfc(uid)}:
+            asked.setdefault(spelling, []).append(uid)
+    spellings = list(asked)
+    for start in range(0, len(spellings), 500):
+        yield spellings[start:start + 500], asked
+
+
 class DocumentStore(Transactional):
     """Part of ``Store``: documents and progress."""
 
@@ -79,8 +91,8 @@ class DocumentStore(Transactional):
             if reason:
                 raise CuratorError(f"document {doc['uid']!r}: its extra metadata cannot be stored: {reason}")
         now = utc_now()
-        rows = [{**doc, "created": now, "search": search_key(doc["uid"], doc["title"], doc["source"])}
-                for doc in documents]
+        rows = [{**doc, "uid": nfc(doc["uid"]), "created": now,
+                 "search": search_key(doc["uid"], doc["title"], doc["source"])} for doc in documents]
         with self._begin() as conn, _unique(
                 "another import added articles with the same ids at the same time; nothing of this batch "
                 "was added. Run the import again: it skips the articles already there"):
@@ -96,15 +108,16 @@ class DocumentStore(Transactional):
         return ids
 
     def existing_uids(self, uids: Iterable[str]) -> dict[str, str]:
-        """Map each of ``uids`` already in the project to that document's text."""
-        wanted = list(set(uids))
+        """Map each of ``uids`` already in the project (in any spelling: see
+        ``_spellings``) to that document's text."""
         found: dict[str, str] = {}
         with self._connect() as conn:
-            for chunk in _chunks(wanted, 500):
+            for chunk, asked in _spellings(uids):
                 for uid, text in conn.execute(
                     sa.select(documents_table.c.uid, documents_table.c.text).where(documents_table.c.uid.in_(chunk))
                 ):
-                    found[uid] = text
+                    for given in asked[uid]:
+                        found[given] = text
         return found
 
     def document_count(self) -> int:
@@ -133,17 +146,19 @@ class DocumentStore(Transactional):
         return self._document(row)
 
     def document_by_uid(self, uid: str) -> Document | None:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(documents_table).where(documents_table.c.uid == uid)).first()
-        return self._document(row) if row else None
+        """The document with this id, in any spelling (``_spellings``), or None."""
+        return self.documents_by_uid([uid]).get(uid)
 
     def documents_by_uid(self, uids: Iterable[str]) -> dict[str, Document]:
-        """The documents among ``uids`` that are in the project, by uid: one query per 500."""
+        """The documents among ``uids`` that are in the project, by the uid as given (in any
+        spelling: see ``_spellings``): one query per 500."""
         found: dict[str, Document] = {}
         with self._connect() as conn:
-            for chunk in _chunks(list(set(uids)), 500):
+            for chunk, asked in _spellings(uids):
                 for row in conn.execute(sa.select(documents_table).where(documents_table.c.uid.in_(chunk))):
-                    found[row.uid] = self._document(row)
+                    document = self._document(row)
+                    for given in asked[row.uid]:
+                        found[given] = document
         return found
 
     def _document_batches(self, batch: int, columns: tuple = (documents_table,), first: int | None = None,

@@ -1,8 +1,15 @@
 """Part of ``Store``: the project's label schema, and moving every span of a label at
-once (a rename, a merge, a label deleted with its spans)."""
+once (a rename, a merge, a label deleted with its spans).
+
+A write of spans checks the schema inside its own transaction (``refuse_labels_gone``,
+after its rows are written), and a schema change locks the schema first
+(``lock_schema``): a label removed while an import or an accepting suggester runs can
+never be left with spans. On SQLite the write lock orders the two; on PostgreSQL the
+project's settings row is locked (shared by writers, exclusively by a schema change)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -16,10 +23,35 @@ from curator.store.rows import _SPAN_COLUMNS, _chunks
 from curator.store.tables import (
     annotations_table,
     entities_table,
+    meta_table,
     reviews_table,
     suggestions_table,
 )
 from curator.store.transactions import Transactional
+
+
+def schema_labels(conn: sa.Connection, lock: str | None = None) -> set[str]:
+    """The names of the project's labels as ``conn``'s transaction sees them. ``lock``:
+    "share" (a write of spans) or "update" (a schema change) locks the row they are kept
+    in until the transaction ends (PostgreSQL; SQLite's transactions are serial)."""
+    query = sa.select(meta_table.c.value).where(meta_table.c.key == "project")
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share")
+    raw = conn.execute(query).scalar()
+    if raw is None:
+        return {label.name for label in LabelSchema().labels}
+    return {label["name"] for label in json.loads(raw).get("label_schema", {}).get("labels", [])
+            if isinstance(label, dict) and isinstance(label.get("name"), str)}
+
+
+def refuse_labels_gone(conn: sa.Connection, labels: set[str]) -> None:
+    """In a write's own transaction, after its spans (or suggestions) are written: a
+    CuratorError, rolling the write back, if any of their ``labels`` is not in the
+    project's schema now (removed while the write was prepared)."""
+    gone = sorted(labels - schema_labels(conn, "share")) if labels else []
+    if gone:
+        raise CuratorError(f"the label(s) {', '.join(gone)} are not in the project's labels (removed while this "
+                           "was prepared, or never added); nothing of this write was saved")
 
 
 class LabelStore(Transactional):
@@ -32,6 +64,7 @@ class LabelStore(Transactional):
         label that spans still have (an undo of an older edit, say, after spans were
         tagged with a label it added): their spans would have no label to be exported as."""
         with self.transaction() as conn:  # the check and the save in one transaction
+            schema_labels(conn, "update")  # no span of a label it drops is written meanwhile
             project = self.project  # type: ignore[attr-defined]
             dropped = sorted(set(project.label_schema.names) - set(schema.names))
             if dropped:
@@ -61,6 +94,7 @@ class LabelStore(Transactional):
             raise CuratorError(f"cannot move the spans of label {source!r} onto itself")
         a, s = annotations_table.c, suggestions_table.c
         with self._begin() as conn:
+            schema_labels(conn, "update")  # before the spans are read: none written meanwhile
             rows = conn.execute(sa.select(*_SPAN_COLUMNS).where(a.label == source)).all()
             spans = self._annotations(rows)  # type: ignore[attr-defined]
             if target is None:
@@ -105,7 +139,8 @@ class LabelStore(Transactional):
                                                                                     updated=utc_now()))
             for chunk in _chunks(list(entities), 500):
                 conn.execute(entities_table.update().where(e.id.in_(chunk)).values(type=source))
-        self.add_annotations(list(deleted))  # type: ignore[attr-defined]
+        # Their label comes back with the schema saved in the same transaction (``RestoreLabel``).
+        self.add_annotations(list(deleted), labels_checked=False)  # type: ignore[call-arg]
 
     def rekey_reviews(self, keys: dict[str, str]) -> None:
         """Give review decisions new keys (their items' versions were relabelled)."""

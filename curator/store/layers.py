@@ -26,6 +26,7 @@ from curator.store.events import (
     ReviewsChanged,
     SuggestionsChanged,
 )
+from curator.store.labels import refuse_labels_gone
 from curator.store.rows import _unique
 from curator.store.tables import (
     annotations_table,
@@ -139,6 +140,7 @@ class EntityStore(Transactional):
             statement = suggestions_table.insert()
         with self._begin() as conn:
             conn.execute(statement, [s.model_dump() for s in suggestions])
+            refuse_labels_gone(conn, {s.label for s in suggestions})
         for doc_id in sorted({s.doc_id for s in suggestions}):
             self._emit(SuggestionsChanged(doc_id))
 

@@ -2,11 +2,15 @@
 
 A new project is created whole from the current tables and stamped with the newest
 revision; opening an older project applies the revisions it lacks, in one transaction.
-Projects made before migrations existed count as the baseline revision.
+Projects made before migrations existed count as the baseline revision. When several
+programs open an older project at once, one migrates while the others wait for it (a
+write lock taken first on SQLite, an advisory lock on PostgreSQL), then find it up to
+date and open it.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,21 +69,57 @@ def stamp_head_with_alembic(connection: sa.Connection) -> None:
     command.stamp(_config(connection), "head")
 
 
-def upgrade(engine: sa.Engine) -> list[str]:
-    """Apply missing revisions; returns the revisions applied (empty when up to date)."""
-    with engine.begin() as connection:
-        before = current(connection)
-        if before == HEAD:
-            return []
-        from alembic import command
-        from alembic.script import ScriptDirectory
+_LOCK_KEY = 0x43757261746F72  # PostgreSQL's advisory lock for migrations ("Curator")
+_MIGRATION_WAIT_MS = 600_000  # how long a program waits for another's migration (SQLite)
 
-        if before is None:
-            command.stamp(_config(connection), BASELINE)
-            before = BASELINE
-        if before == head():
+
+def _migration_lock(connection: sa.Connection) -> None:
+    """Take the lock that lets one program at a time migrate, for the transaction:
+    SQLite's write lock, waiting for another program's migration up to ten minutes, or a
+    PostgreSQL advisory lock, released at commit."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={_MIGRATION_WAIT_MS}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
+def upgrade(engine: sa.Engine) -> list[str]:
+    """Apply missing revisions; returns the revisions applied (empty when up to date, also
+    when another program brought it up to date while this one waited)."""
+    with engine.connect() as connection:
+        if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
-        script = ScriptDirectory(str(_SCRIPTS))
-        pending = [r.revision for r in script.iterate_revisions(head(), before)]
-        command.upgrade(_config(connection), "head")
-        return list(reversed(pending))
+    with engine.begin() as connection:
+        _migration_lock(connection)
+        try:
+            return _upgrade_locked(connection)
+        finally:
+            if connection.dialect.name == "sqlite":
+                from curator.store.engine import BUSY_TIMEOUT_MS
+
+                with contextlib.suppress(Exception):  # (the connection's own error goes on)
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _upgrade_locked(connection: sa.Connection) -> list[str]:
+    before = current(connection)
+    if before == HEAD:
+        return []
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    if before is None:
+        command.stamp(_config(connection), BASELINE)
+        before = BASELINE
+    if before == head():
+        return []
+    script = ScriptDirectory(str(_SCRIPTS))
+    if before not in {revision.revision for revision in script.walk_revisions()}:
+        from curator.errors import CuratorError
+
+        raise CuratorError(f"its schema is at revision {before!r}, which this Curator does not know: a newer "
+                           "Curator made or upgraded it. Upgrade Curator; nothing was changed")
+    pending = [r.revision for r in script.iterate_revisions(head(), before)]
+    command.upgrade(_config(connection), "head")
+    return list(reversed(pending))

@@ -18,7 +18,7 @@ from curator.store.annotations import AnnotationStore
 from curator.store.categories import CategoryStore
 from curator.store.create import create_database
 from curator.store.documents import DocumentStore
-from curator.store.engine import DB_FILENAME, SCHEMA_VERSION, is_url, make_engine
+from curator.store.engine import DB_FILENAME, SCHEMA_VERSION, hide_passwords, is_url, make_engine, shown
 from curator.store.events import EventHub
 from curator.store.labels import LabelStore
 from curator.store.layers import EntityStore
@@ -67,20 +67,25 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelS
         try:
             with engine.connect() as conn:
                 if not sa.inspect(conn).has_table("meta"):
-                    raise CuratorError(f"{target}: not a Curator project (no meta table)")
+                    raise CuratorError(f"{shown(target)}: not a Curator project (no meta table)")
                 version = conn.execute(
                     sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
                 ).scalar()
         except sa.exc.DatabaseError as exc:
             engine.dispose()
-            raise CuratorError(f"{target}: cannot read the project database ({exc.orig})") from exc
+            raise CuratorError(hide_passwords(f"{shown(target)}: cannot read the project database "
+                                              f"({exc.orig})")) from exc
         except CuratorError:
             engine.dispose()
             raise
-        if version is None or int(version) > SCHEMA_VERSION:
+        if version is None or not str(version).isdigit():
+            engine.dispose()
+            raise CuratorError(f"{shown(target)}: not a Curator project (its meta table holds no schema version: "
+                               "another program's database?)")
+        if int(version) > SCHEMA_VERSION:
             engine.dispose()
             raise CuratorError(
-                f"{target}: project schema version {version} is newer than this Curator supports "
+                f"{shown(target)}: project schema version {version} is newer than this Curator supports "
                 f"({SCHEMA_VERSION}); upgrade Curator"
             )
         store = cls(engine, str(target))
@@ -88,7 +93,8 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelS
             store.migrations_applied = upgrade(engine)
         except Exception as exc:
             engine.dispose()
-            raise CuratorError(f"{target}: could not bring the project's schema up to date ({exc})") from exc
+            raise CuratorError(hide_passwords(f"{shown(target)}: could not bring the project's schema up to date "
+                                              f"({exc})")) from exc
         return store
 
     def close(self) -> None:

@@ -123,3 +123,26 @@ def test_a_task_whose_window_closed_while_it_ran_ends_quietly(qtbot):
     qtbot.waitUntil(ended.is_set, timeout=5_000)
     qtbot.wait(50)
     assert told == []
+
+
+def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done(window, qtbot, monkeypatch):
+    from curator.analysis import suggest
+
+    original = suggest.propose
+
+    def poisoned(document, *args, **kwargs):
+        if document.uid == window.store.uids()[window.store.document_ids()[2]]:
+            raise ValueError("max() arg is an empty sequence")
+        return original(document, *args, **kwargs)
+
+    monkeypatch.setattr(suggest, "propose", poisoned)
+    task = window.suggest_for_project()
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    box = window.findChild(QMessageBox, "document_failures")
+    poisoned_uid = window.store.uids()[window.store.document_ids()[2]]
+    assert box is not None and box.isVisible() and "1 document(s) could not be done" in box.text()
+    assert f"{poisoned_uid}: suggest failed (ValueError: max() arg is an empty sequence)" in box.detailedText()
+    suggested = [doc_id for doc_id in window.store.document_ids() if window.store.suggestions_for(doc_id, "tester")]
+    assert len(suggested) == 4
+    box.close()

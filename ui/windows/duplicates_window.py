@@ -23,6 +23,7 @@ from curator.analysis.near_duplicates import (
     search_near_duplicates,
     shared_passages,
 )
+from curator.jobs import Job
 from curator.project import Settings
 from curator.session import Session
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
@@ -46,7 +47,7 @@ from ui.windows.facts_tab import FactsTab
 from ui.windows.geometry import RememberedLayout
 from ui.windows.help_sheet import HelpSheet, action_sections
 from ui.windows.measures_editor import MeasuresEditor
-from ui.workers import run_task
+from ui.workers import run_task, show_failures
 
 
 class DuplicatesWindow(QMainWindow):
@@ -247,7 +248,8 @@ class DuplicatesWindow(QMainWindow):
 
     def _show_entities(self) -> None:
         row = self.candidate_table.currentIndex().row()
-        self.candidates = entity_candidates(self.store, include_distinct=True)
+        self.candidates = entity_candidates(self.store, include_distinct=True, job=(job := Job()))
+        show_failures(self, job)  # a pair the rules failed on, named
         distinct = self.store.decisions("entities")
         self.candidate_model.set_rows([{"score": c.score, "a": c.a.name, "b": c.b.name, "type": c.a.type,
                                         "reason": c.reason, "names": " ~ ".join(c.names),

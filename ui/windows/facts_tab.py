@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 from curator.analysis.fact_report import FactRow, amount_text, facts_and_figures_left
 from curator.analysis.facts import FactProposal, fact_from, parse_accepted, parse_period
 from curator.errors import CuratorError
+from curator.jobs import Job
 from curator.session import Session
 from curator.session import facts as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table, select_row, share_columns
+from ui.workers import show_failures
 
 NO_FACTS = ("No facts proposed: figures of one measure and period must come from two or more articles (tag "
             "figures and dates, or suggest them, first; “Figures not grouped” says why each is not)")
@@ -177,7 +179,8 @@ class FactsTab(QWidget):
     def show_facts(self) -> int:
         """Read the facts again and show them; returns how many are open (not recorded)."""
         row = self.proposal_table.currentIndex().row()
-        self.rows, self.left = facts_and_figures_left(self.store)
+        self.rows, self.left = facts_and_figures_left(self.store, job := Job())
+        show_failures(self, job)  # a document whose figures the rules failed on, named
         self.proposal_model.set_rows([{"measure": r.proposal.measure,
                                        "period": f"{r.proposal.period_start} – {r.proposal.period_end}",
                                        "values": "; ".join(m.text for m in r.proposal.mentions),
