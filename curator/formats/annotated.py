@@ -60,6 +60,9 @@ class AnnotatedDocument:
     suggestions: list[tuple[int, int, str, str]] = field(default_factory=list)
     relations: list[FoundRelation] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader
+
 
 @dataclass
 class ReadFile:
@@ -78,9 +81,6 @@ class ReadFile:
     def leave_out(self, what: str, count: int = 1) -> None:
         """Count ``count`` more of something the file holds and the import leaves out."""
         self.left_out[what] += count
-
-    def __post_init__(self) -> None:
-        self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader
 
 
 def load_json(path: Path) -> Any:

@@ -70,6 +70,26 @@ def _expand(paths: Iterable[Path], report: ImportReport) -> list[Path]:
 
 
 def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
+    found = []
+    for path in folder_files(folder, report):
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(path)
+        else:
+            not_imported(path, report)
+    return found
+
+
+def not_imported(path: Path, report: ImportReport) -> None:
+    """Report a file of a folder that is of no type Curator imports."""
+    report.warnings.append(ImportProblem(str(path), f"skipped: '{path.suffix or path.name}' is not a type of "
+                                         "file Curator imports"))
+
+
+def folder_files(folder: Path, report: ImportReport) -> list[Path]:
+    """Every regular file in ``folder`` and its folders, sorted; what is not one is
+    reported, never skipped without a word: a link to a folder (not followed: it may
+    loop), a link to nothing, a FIFO, device or socket (refused, as when named), a
+    folder that cannot be read, and hidden files and folders (names starting with a dot)."""
     found: list[Path] = []
 
     def unreadable(error: OSError) -> None:
@@ -82,8 +102,10 @@ def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
             if (here / name).is_symlink():
                 report.warnings.append(ImportProblem(str(here / name), "skipped: a link to a folder, not followed "
                                                      "(a link may loop back); name the folder itself to import it"))
-        folders[:] = [name for name in folders if not (here / name).is_symlink()]
-        for name in files:
+            elif name.startswith("."):
+                report.warnings.append(ImportProblem(str(here / name), "skipped: a hidden folder"))
+        folders[:] = sorted(name for name in folders if not (here / name).is_symlink() and not name.startswith("."))
+        for name in sorted(files):
             path = here / name
             try:
                 mode = os.stat(path).st_mode
@@ -93,11 +115,10 @@ def _folder_files(folder: Path, report: ImportReport) -> list[Path]:
                 continue
             if not stat.S_ISREG(mode):
                 report.problems.append(ImportProblem(str(path), f"refused: {file_kind(mode)}, not a file to read"))
-            elif path.suffix.lower() in SUPPORTED_SUFFIXES:
-                found.append(path)
+            elif name.startswith("."):
+                report.warnings.append(ImportProblem(str(path), "skipped: a hidden file"))
             else:
-                report.warnings.append(ImportProblem(str(path), f"skipped: '{path.suffix or name}' is not a type of "
-                                                     "file Curator imports"))
+                found.append(path)
     return sorted(found)
 
 

@@ -15,7 +15,6 @@ after the export's validation, refusing as the JSON export does.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from curator.formats.annotated import (
 )
 from curator.formats.annotated_import import add_documents, report_read
 from curator.formats.article_files import SUPPORTED_SUFFIXES
-from curator.formats.articles import import_files
+from curator.formats.articles import folder_files, import_files, not_imported
 from curator.formats.boundary import FileRefused
 from curator.formats.conll import export_conll, read_conll
 from curator.formats.doccano import export_doccano, read_doccano, read_doccano_zip
@@ -178,16 +177,15 @@ def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | 
         raise CuratorError(f"unknown format {fmt!r}")
 
 
-def _files(paths: list[Path]) -> list[Path]:
-    """Every file named, and every file in the folders named (hidden ones left out)."""
+def _files(paths: list[Path], report: ImportReport) -> list[tuple[Path, bool]]:
+    """Every file named, and every file in the folders named (``folder_files``: what is
+    not a file to read is reported), each with whether it was named itself."""
     files = []
     for path in paths:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        for root, folders, names in os.walk(path):
-            folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
-            files.extend(Path(root) / name for name in sorted(names) if not name.startswith("."))
+        if path.is_dir():
+            files.extend((found, False) for found in folder_files(path, report))
+        else:
+            files.append((path, True))
     return files
 
 
@@ -200,16 +198,17 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
     articles: list[Path] = []
     annotated: list[tuple[Path, Sniffed]] = []
     seen: set[Path] = set()
-    named = {Path(p) for p in paths if not Path(p).is_dir()}
     with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
-        for path in _files([Path(p) for p in paths]):
+        for path, named in _files([Path(p) for p in paths], report):
             if path in seen:
                 continue
             seen.add(path)
             found = _sniff(path) if path.is_file() else None
             if found is None:
-                if path in named or path.suffix.lower() in SUPPORTED_SUFFIXES:
+                if named or path.suffix.lower() in SUPPORTED_SUFFIXES:
                     articles.append(path)
+                else:
+                    not_imported(path, report)
                 continue
             annotated.append((path, found))
         annotated.sort(key=lambda item: item[1].fmt != "labelstudio-config")
