@@ -136,7 +136,7 @@ def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done
         return original(document, *args, **kwargs)
 
     monkeypatch.setattr(suggest, "propose", poisoned)
-    task = window.suggest_for_project()
+    task = window.suggestion_control.suggest_for_project()
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
     box = window.findChild(QMessageBox, "document_failures")
