@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curator import cli_labels
+from curator import cli_labels, cli_learning
 from curator.domain.names import check_annotator, file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError, DuplicateError
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+    cli_learning.add_suggest_options(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
     agr.add_argument("project")
@@ -107,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("output")
 
     cli_labels.add_parsers(commands)
+    cli_learning.add_parsers(commands)
 
     for name, what in (("undo", "undo your last edit (made here or in the window)"),
                        ("redo", "redo your last undone edit"), ("history", "list your latest edits")):
@@ -301,6 +303,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from curator.analysis.suggest import bulk_accept, suggest_document
     from curator.session import Session
 
+    if cli_learning.wants_more(args):
+        return cli_learning.cmd_suggest_more(args)
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)  # each document's accepted batch is one undoable edit
@@ -463,6 +467,7 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "categories": cli_labels.cmd_categories,
         "schema": cli_labels.cmd_schema,
         "measures": cli_labels.cmd_measures,
+        "learn": cli_learning.cmd_learn,
     }
     return handlers[args.command](args)
 

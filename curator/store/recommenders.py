@@ -63,12 +63,13 @@ class RecommenderStore(Transactional):
             self._emit(RecommenderChanged(name))
         return bool(gone)
 
-    def refresh_suggestions(self, doc_id: int, annotator: str, source: str, proposed: Sequence[Suggestion]) -> int:
+    def refresh_suggestions(self, doc_id: int, annotator: str, source: str,
+                            proposed: Sequence[Suggestion]) -> list[Suggestion]:
         """Make ``source``'s open suggestions for one document and annotator those ``proposed``,
         in one transaction: open ones no longer proposed go, those proposed again take
         their new confidence, and new ones are added unless a suggestion of that span
         and label exists in any status (a rejected one is never proposed again).
-        Returns how many were added."""
+        Returns those added."""
         s = suggestions_table.c
         mine = (s.doc_id == doc_id) & (s.annotator == annotator)
         with self._begin() as conn:
@@ -88,4 +89,4 @@ class RecommenderStore(Transactional):
             if added:
                 conn.execute(suggestions_table.insert(), [p.model_dump() for p in added])
         self._emit(SuggestionsChanged(doc_id))
-        return len(added)
+        return added

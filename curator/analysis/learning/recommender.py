@@ -3,9 +3,10 @@ words, trained from annotated texts and kept as one blob in the project.
 
 ``fit`` learns from texts with their spans (``TrainingText``) and the project's text at
 large (word classes and usual case, ``features.TextKnowledge``); ``Recommender.predict``
-finds spans in a new text, each with its confidence. Training sees each text's
-gazetteer (names seen annotated) built from the other texts only (four folds), so the
-model learns how far a name seen before can be trusted, as it will be on a new article.
+finds spans in a new text, each with its confidence (calibrated: ``calibration``).
+Training sees each text's gazetteer (names seen annotated) built from the other texts
+only (four folds), so the model learns how far a name seen before can be trusted, as
+it will be on a new article.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import orjson
 
 from curator.analysis.learning import sequence_tagger
+from curator.analysis.learning.calibration import Calibration
+from curator.analysis.learning.evaluation import CrossCheck
 from curator.analysis.learning.features import (
     Featurizer,
     Gazetteer,
@@ -84,11 +87,15 @@ def _names(parsed: Sequence[tuple[list[Sentence], list[list[str]]]]) -> Iterable
 
 
 def fit(texts: Sequence[TrainingText], project_text: Iterable[str] = (), progress: Progress = _quiet,
-        info: dict[str, Any] | None = None, word_classes: bool = True, names: bool = True) -> Recommender:
+        info: dict[str, Any] | None = None, word_classes: bool = True, names: bool = True,
+        check: bool = True) -> Recommender:
     """A recommender trained on ``texts``; ``project_text`` (any of the project's texts,
-    annotated or not) teaches it word classes and each word's usual case. ``progress``
-    may raise to stop. Without ``word_classes`` or ``names`` (the gazetteer) it is the
-    bare sequence model, as the benchmark measures it alone."""
+    annotated or not) teaches it word classes and each word's usual case. With
+    ``check`` (and two texts or more), two models trained on half the texts each first
+    suggest for the other half: what they get right calibrates the confidence
+    (``calibration``) and is kept as the recommender's ``check`` (``evaluation``).
+    ``progress`` may raise to stop. Without ``word_classes`` or ``names`` (the
+    gazetteer) it is the bare sequence model, as the benchmark measures it alone."""
     progress("Reading the project's text", 0, 1)
     parsed = [_tokens_and_tags(item) for item in texts]
     labels = sorted({label for item in texts for _s, _e, label in item.spans})
@@ -98,10 +105,36 @@ def fit(texts: Sequence[TrainingText], project_text: Iterable[str] = (), progres
     every = [found for found, _tags in parsed] + unlabelled
     clusters = learn_clusters(sentence.words for found in every for sentence in found) if word_classes else {}
     knowledge = TextKnowledge.learn(every, clusters)
-    progress("Looking at the words", 0, len(parsed))
+    featurizer = Featurizer(knowledge, None)  # one, for its cache of words; the gazetteer changes
+    checked = CrossCheck()
+    steps = 3 if check and len(texts) >= 2 else 1
+    if steps == 3:
+        for half in (0, 1):
+            def told(what: str, done: int, total: int, step: int = half + 1) -> None:
+                progress(f"{what} (checking itself, {step} of 3)", done, total)
+
+            learned = [p for i, p in enumerate(parsed) if i % 2 != half]
+            model = _train(learned, featurizer, names, told, sequence_tagger.ITERATIONS // 2)
+            trial = Recommender(labels, knowledge, Gazetteer.of(_names(learned) if names else ()), model)
+            for item in texts[half::2]:
+                _check(trial, item, checked)
+    calibration = Calibration.learn((confidence, right) for _label, confidence, right in checked.found)
+    checked.found = [(label, calibration(confidence), right) for label, confidence, right in checked.found]
+
+    def last(what: str, done: int, total: int) -> None:
+        progress(what if steps == 1 else f"{what} (3 of 3)", done, total)
+
+    model = _train(parsed, featurizer, names, last, sequence_tagger.ITERATIONS)
+    return Recommender(labels, knowledge, Gazetteer.of(_names(parsed) if names else ()), model, dict(info or {}),
+                       calibration, checked if steps == 3 else None)
+
+
+def _train(parsed: Sequence[tuple[list[Sentence], list[list[str]]]], featurizer: Featurizer, names: bool,
+           progress: Progress, iterations: int) -> bytes:
+    """The sequence model of ``parsed``; each text's gazetteer is built from the texts of
+    the other folds."""
     folds = [Gazetteer.of(_names([p for j, p in enumerate(parsed) if j % FOLDS != fold])) if names else None
              for fold in range(FOLDS)]
-    featurizer = Featurizer(knowledge, None)  # one, for its cache of words; the gazetteer changes per fold
     sequences = []
     for index, (found, tags) in enumerate(parsed):
         featurizer.gazetteer = folds[index % FOLDS]
@@ -109,22 +142,31 @@ def fit(texts: Sequence[TrainingText], project_text: Iterable[str] = (), progres
         sequences += [(featurizer.sentence(sentence, document), sentence_tags)
                       for sentence, sentence_tags in zip(found, tags)]
         progress("Looking at the words", index + 1, len(parsed))
-    model = sequence_tagger.train(
-        sequences, lambda step: progress("Training", step, sequence_tagger.ITERATIONS))
-    return Recommender(labels, knowledge, Gazetteer.of(_names(parsed) if names else ()), model, dict(info or {}))
+    return sequence_tagger.train(sequences, lambda step: progress("Training", step, iterations), iterations)
+
+
+def _check(trial: Recommender, item: TrainingText, checked: CrossCheck) -> None:
+    wanted = set(item.spans)
+    checked.documents += 1
+    checked.gold.update(label for _s, _e, label in wanted)
+    checked.found += [(span.label, span.confidence, (span.start, span.end, span.label) in wanted)
+                      for span in trial.predict(item.text, item.start, item.end).spans]
 
 
 @dataclass
 class Recommender:
     """A trained recommender: its labels, what it knows about the project's words, the
-    names it saw annotated, the sequence model, and ``info`` (when and from what it was
-    trained, and how well it did on held-out texts). Not thread-safe."""
+    names it saw annotated, the sequence model, ``info`` (when and from what it was
+    trained), how its confidence is calibrated, and what its check on the project's own
+    annotations found (``evaluation``). Not thread-safe."""
 
     labels: list[str]
     knowledge: TextKnowledge
     gazetteer: Gazetteer
     model: bytes
     info: dict[str, Any] = field(default_factory=dict)
+    calibration: Calibration = field(default_factory=Calibration)
+    check: CrossCheck | None = None
     _tagger: sequence_tagger.SequenceTagger | None = field(default=None, repr=False, compare=False)
     _featurizer: Featurizer | None = field(default=None, repr=False, compare=False)
 
@@ -143,14 +185,16 @@ class Recommender:
             tagged, uncertainty = self._tagger.tag(self._featurizer.sentence(sentence, document))
             unsure += uncertainty * len(sentence.words)
             words += len(sentence.words)
-            spans += [PredictedSpan(sentence.bounds[t.first][0], sentence.bounds[t.last - 1][1], t.label, t.confidence)
-                      for t in tagged]
+            spans += [PredictedSpan(sentence.bounds[t.first][0], sentence.bounds[t.last - 1][1], t.label,
+                                    self.calibration(t.confidence)) for t in tagged]
         return Prediction(spans, unsure / words if words else 0.0)
 
     # -- the blob kept in the project ----------------------------------------------------
 
     def to_bytes(self) -> bytes:
         meta = {"format": FORMAT, "labels": self.labels, "info": self.info, "case": self.knowledge.case,
+                "calibration": list(self.calibration.points),
+                "check": self.check.as_dict() if self.check is not None else None,
                 "clusters": self.knowledge.clusters,
                 "names": [[*words, label] for words, label in self.gazetteer.names.items()]}
         buffer = io.BytesIO()
@@ -172,8 +216,10 @@ class Recommender:
             knowledge = TextKnowledge({str(k): str(v) for k, v in meta["case"].items()},
                                       {str(k): tuple(int(c) for c in v) for k, v in meta["clusters"].items()})
             gazetteer = Gazetteer({tuple(str(w) for w in entry[:-1]): str(entry[-1]) for entry in meta["names"]})
+            check = CrossCheck.from_dict(meta["check"]) if meta.get("check") else None
             recommender = cls([str(label) for label in meta["labels"]], knowledge, gazetteer, model,
-                              dict(meta.get("info") or {}))
+                              dict(meta.get("info") or {}), Calibration(tuple(float(p) for p in meta["calibration"])),
+                              check)
             recommender._tagger = sequence_tagger.SequenceTagger(model)  # a damaged model fails here, not later
             return recommender
         except CuratorError:

@@ -73,12 +73,12 @@ class _Trainer(pycrfsuite.Trainer):
 
 
 def train(sequences: Iterable[tuple[list[list[str]], list[str]]],
-          on_step: Callable[[int], None] = lambda _iteration: None) -> bytes:
+          on_step: Callable[[int], None] = lambda _iteration: None, iterations: int = ITERATIONS) -> bytes:
     """A model trained on (features, tags) sequences, as CRFsuite writes it."""
     trainer = _Trainer(on_step)
     for features, tags in sequences:
         trainer.append(features, tags)
-    trainer.set_params(PARAMETERS)
+    trainer.set_params({**PARAMETERS, "max_iterations": iterations})
     handle, path = tempfile.mkstemp(prefix="curator-crf-", suffix=".crfsuite")
     os.close(handle)
     try:
