@@ -87,7 +87,7 @@ def score(check: CrossCheck, threshold_for: Callable[[str], float]) -> Evaluatio
     labels = sorted(set(check.gold) | set(found))
 
     def scores(made: Counter[str], correct: Counter[str]) -> dict[str, Score]:
-        per = {label: Score(check.gold[label], made[label], correct[label]) for label in labels}
+        per = {label: Score(check.gold.get(label, 0), made[label], correct[label]) for label in labels}
         per["all"] = Score(sum(check.gold.values()), sum(made.values()), sum(correct.values()))
         return per
 

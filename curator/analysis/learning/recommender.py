@@ -119,7 +119,7 @@ def fit(texts: Sequence[TrainingText], project_text: Iterable[str] = (), progres
             for item in texts[half::2]:
                 _check(trial, item, checked)
     calibration = Calibration.learn((confidence, right) for _label, confidence, right in checked.found)
-    checked.found = [(label, calibration(confidence), right) for label, confidence, right in checked.found]
+    checked.found = [(label, round(calibration(confidence), 4), right) for label, confidence, right in checked.found]
 
     def last(what: str, done: int, total: int) -> None:
         progress(what if steps == 1 else f"{what} (3 of 3)", done, total)
