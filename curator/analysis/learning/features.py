@@ -167,9 +167,9 @@ class Featurizer:
         squeezed = short_shape(word)
         title = word.istitle()
         classes = self.knowledge.clusters.get(low, ())
-        own = ["b", "w=" + low, "sh=" + shape(word)[:6], "ss=" + squeezed]
+        own = ["b", "w=" + low, "ss=" + squeezed]
         size = len(low)
-        own += [f"{kind}{n}={part}" for n in range(1, min(size - 1, 4) + 1)
+        own += [f"{kind}{n}={part}" for n in range(2, min(size - 1, 4) + 1)
                 for kind, part in (("p", low[:n]), ("s", low[-n:]))]
         if title:
             own.append("title")

@@ -114,12 +114,13 @@ def fit(texts: Sequence[TrainingText], project_text: Iterable[str] = (), progres
                 progress(f"{what} (checking itself, {step} of 3)", done, total)
 
             learned = [p for i, p in enumerate(parsed) if i % 2 != half]
-            model = _train(learned, featurizer, names, told, sequence_tagger.ITERATIONS // 2)
+            model = _train(learned, featurizer, names, told, sequence_tagger.CHECK_ITERATIONS)
             trial = Recommender(labels, knowledge, Gazetteer.of(_names(learned) if names else ()), model)
             for item in texts[half::2]:
                 _check(trial, item, checked)
     calibration = Calibration.learn((confidence, right) for _label, confidence, right in checked.found)
-    checked.found = [(label, round(calibration(confidence), 4), right) for label, confidence, right in checked.found]
+    checked.found = [(label, round(calibration(confidence), 4), right)
+                     for label, confidence, right in checked.found]
 
     def last(what: str, done: int, total: int) -> None:
         progress(what if steps == 1 else f"{what} (3 of 3)", done, total)

@@ -22,6 +22,7 @@ import pycrfsuite
 
 OUTSIDE = "O"
 ITERATIONS = 120
+CHECK_ITERATIONS = 60  # for the models that check it on half the documents: calibration needs no more
 PARAMETERS = {"c1": 0.1, "c2": 0.05, "max_iterations": ITERATIONS, "feature.possible_transitions": True}
 
 

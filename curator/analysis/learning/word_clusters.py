@@ -76,17 +76,29 @@ def _ppmi(counts: np.ndarray) -> np.ndarray:
     return np.maximum(pmi, 0.0, out=pmi)
 
 
+def _orthonormal(columns: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of ``columns`` (tall and thin), by Cholesky on their small Gram
+    matrix: a few matrix products, where a QR factorisation crawls on a busy machine."""
+    gram = (columns.T @ columns).astype(np.float64)
+    gram += np.eye(len(gram)) * (1e-8 * np.trace(gram) / len(gram) + 1e-12)
+    factor = np.linalg.cholesky(gram)
+    return np.linalg.solve(factor, columns.T.astype(np.float64)).T.astype(np.float32)
+
+
 def _reduce(matrix: np.ndarray, dimensions: int, seed: int) -> np.ndarray:
     """Rows of ``matrix`` in ``dimensions`` dimensions (randomized SVD, two power
     iterations), scaled to unit length."""
     rng = np.random.default_rng(seed)
     probe = rng.standard_normal((matrix.shape[1], dimensions + 10)).astype(np.float32)
-    basis, _ = np.linalg.qr(matrix @ probe)
+    basis = _orthonormal(matrix @ probe)
     for _ in range(2):
-        basis, _ = np.linalg.qr(matrix @ (matrix.T @ basis))
-    small = basis.T @ matrix
-    left, singular, _ = np.linalg.svd(small, full_matrices=False)
-    embedding = (basis @ left[:, :dimensions]) * singular[:dimensions]
+        basis = _orthonormal(matrix @ (matrix.T @ basis))
+    small = (basis.T @ matrix).astype(np.float64)
+    # The small matrix's left singular vectors, from the eigenvectors of its Gram matrix.
+    values, vectors = np.linalg.eigh(small @ small.T)
+    order = np.argsort(values)[::-1][:dimensions]
+    singular = np.sqrt(np.maximum(values[order], 0.0))
+    embedding = (basis @ vectors[:, order].astype(np.float32)) * singular.astype(np.float32)
     return embedding / (np.linalg.norm(embedding, axis=1, keepdims=True) + 1e-9)
 
 
@@ -97,9 +109,9 @@ def _kmeans(points: np.ndarray, size: int, seed: int, rounds: int = 25) -> np.nd
     assigned = np.zeros(len(points), dtype=np.int64)
     for _ in range(rounds):
         assigned = (points @ centres.T).argmax(axis=1)
-        sums = np.zeros_like(centres)
-        np.add.at(sums, assigned, points)
-        filled = np.bincount(assigned, minlength=size) > 0
+        members = (assigned[None, :] == np.arange(size)[:, None]).astype(np.float32)
+        sums = members @ points
+        filled = members.any(axis=1)
         centres[filled] = sums[filled]
         centres /= np.linalg.norm(centres, axis=1, keepdims=True) + 1e-9
     return assigned
