@@ -115,7 +115,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
             print("Too few documents to check it on the project's own annotations (two or more are needed)")
         else:
             print(format_evaluation(report.evaluation, settings))
-    return 0
+        for uid, reason in report.skipped:
+            print(f"skipped: {printable(uid)}: {printable(reason)}")
+    return 1 if report.skipped else 0
 
 
 def _layers(info: dict) -> str:

@@ -246,3 +246,41 @@ def test_a_document_that_fails_is_reported_and_the_others_go_on(news, monkeypatc
     assert report.failed == [(store.get_document(todo[1]).uid, "ValueError: a broken document")]
     assert report.documents == len(todo)
     assert all(_learned(store, doc_id) for doc_id in todo if doc_id != todo[1])
+
+
+def test_a_document_that_cannot_be_learned_is_named_and_the_others_are_learned(news, monkeypatch):
+    from curator.analysis.learning import training_data
+
+    store, done, _todo, _truth = news
+    broken = store.get_document(done[3])
+    real = training_data.find_header
+
+    def find_header(text):
+        if text == broken.text:
+            raise ValueError("unreadable")
+        return real(text)
+
+    monkeypatch.setattr(training_data, "find_header", find_header)
+    report = train_project(store, in_process=True)
+    assert report.skipped == [(broken.uid, "ValueError: unreadable")]
+    assert report.documents == 9
+
+
+def test_the_model_is_stale_once_what_it_learns_from_changes(news):
+    from curator.analysis.learning.training import is_stale
+
+    store, done, todo, _truth = news
+    assert is_stale(store)  # finished documents, no model yet
+    train_project(store, in_process=True)
+    assert not is_stale(store)
+    store.add_annotations([Annotation(doc_id=todo[0], start=0, end=3, label="ORG", annotator="aigerim")])
+    assert not is_stale(store)  # a document still to do teaches nothing
+    store.add_annotations([Annotation(doc_id=done[0], start=0, end=3, label="ORG", annotator="daniyar")])
+    assert not is_stale(store)  # nor does another annotator's span where aigerim finished
+    span = store.annotations_for(done[0], "aigerim")[0]
+    store.delete_annotation(span.id)
+    assert is_stale(store)
+    settings = settings_of(store)
+    settings.enabled = False
+    save_settings(store, settings)
+    assert not is_stale(store)

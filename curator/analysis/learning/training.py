@@ -53,6 +53,7 @@ class TrainingReport:
     seconds: float
     evaluation: Evaluation | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # documents left out: (uid, reason)
 
 
 def settings_of(store: Store) -> LearningSettings:
@@ -86,7 +87,8 @@ def _train(store: Store, job: Job, in_process: bool) -> TrainingReport:
         raise CuratorError("learning is turned off for this project ('curator learn PROJECT --on' turns it on)")
     labels = learnable_labels(store.label_schema, settings)
     job.set_status("Reading the annotations")
-    documents = annotated_documents(store, labels)
+    skipped: list[tuple[str, str]] = []
+    documents = annotated_documents(store, labels, skipped)
     counts: dict[str, int] = {}
     for document in documents:
         for _s, _e, label in document.item.spans:
@@ -107,7 +109,7 @@ def _train(store: Store, job: Job, in_process: bool) -> TrainingReport:
             "evaluation": evaluation.as_dict() if evaluation else None}
     store.save_recommender(RECOMMENDER, blob, info)
     job.set_status("Trained")
-    return TrainingReport(len(documents), counts, info["seconds"], evaluation, info)
+    return TrainingReport(len(documents), counts, info["seconds"], evaluation, info, skipped)
 
 
 def is_stale(store: Store) -> bool:

@@ -61,18 +61,26 @@ def chosen_layers(store: Store) -> dict[int, str]:
     return chosen
 
 
-def annotated_documents(store: Store, labels: Sequence[str]) -> list[AnnotatedDocument]:
-    """The documents to learn from, in id order, with their spans of ``labels``."""
+def annotated_documents(store: Store, labels: Sequence[str],
+                        skipped: list[tuple[str, str]] | None = None) -> list[AnnotatedDocument]:
+    """The documents to learn from, in id order, with their spans of ``labels``. A document
+    that cannot be read is left out and named in ``skipped`` (uid, reason); the others go on."""
     layers = chosen_layers(store)
     wanted = set(labels)
     found = []
     for document, spans in store.documents_with_annotations(list(layers)):
-        layer = layers[document.id]
-        header = find_header(document.text)
-        body = header.end if header is not None else 0
-        kept = tuple(sorted((s.start, s.end, s.label) for s in spans
-                            if s.annotator == layer and s.label in wanted and s.start >= body))
-        found.append(AnnotatedDocument(document.id, document.uid, layer, TrainingText(document.text, kept, body)))
+        try:
+            layer = layers[document.id]
+            header = find_header(document.text)
+            body = header.end if header is not None else 0
+            kept = tuple(sorted((s.start, s.end, s.label) for s in spans
+                                if s.annotator == layer and s.label in wanted and body <= s.start < s.end
+                                and s.end <= len(document.text)))
+            found.append(AnnotatedDocument(document.id, document.uid, layer,
+                                           TrainingText(document.text, kept, body)))
+        except Exception as exc:  # noqa: BLE001 - one document's trouble is reported; the others are learned
+            if skipped is not None:
+                skipped.append((document.uid, f"{type(exc).__name__}: {exc}"))
     return found
 
 
