@@ -10,10 +10,10 @@ sees the words as training saw them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from curator.analysis.learning.tokens import Sentence
 
@@ -23,7 +23,6 @@ CASE_WORDS = 60_000  # words whose usual case is kept
 
 _ASCII_SHAPE = str.maketrans({**{chr(c): "X" for c in range(65, 91)}, **{chr(c): "x" for c in range(97, 123)},
                                **{chr(c): "d" for c in range(48, 58)}})
-_REPEATS = re.compile(r"(.)\1+")
 
 
 def shape(word: str) -> str:
@@ -36,7 +35,7 @@ def shape(word: str) -> str:
 
 def short_shape(word: str) -> str:
     """The shape with repeats squeezed: ``Xxxxxx`` -> ``Xx``."""
-    return _REPEATS.sub(r"\1", shape(word))
+    return "".join(char for char, _run in groupby(shape(word)))
 
 
 def capitalised(word: str) -> bool:
@@ -119,7 +118,7 @@ class DocumentContext:
     around: dict[str, tuple[str, ...]]
 
 
-AROUND = 8  # neighbours kept on each side of a word, from its first occurrences
+AROUND = 4  # neighbours kept on each side of a word, from its first occurrences
 
 
 def document_context(sentences: Sequence[Sentence]) -> DocumentContext:
@@ -169,8 +168,12 @@ class Featurizer:
         classes = self.knowledge.clusters.get(low, ())
         own = ["b", "w=" + low, "ss=" + squeezed]
         size = len(low)
-        own += [f"{kind}{n}={part}" for n in range(2, min(size - 1, 4) + 1)
-                for kind, part in (("p", low[:n]), ("s", low[-n:]))]
+        if size > 2:
+            own += ("p2=" + low[:2], "s2=" + low[-2:])
+        if size > 3:
+            own += ("p3=" + low[:3], "s3=" + low[-3:])
+        if size > 4:
+            own += ("p4=" + low[:4], "s4=" + low[-4:])
         if title:
             own.append("title")
         if word.isupper():
@@ -199,24 +202,28 @@ class Featurizer:
         """The features of each token of ``sentence`` of ``document``."""
         words = sentence.words
         count = len(words)
+        cache = self._words
         # Two stand-ins on each side give the words at the edges their "no neighbour" features.
-        described = [_PAD, _PAD, *(self._word(word) for word in words), _PAD, _PAD]
-        tags = self.gazetteer.tags(words) if self.gazetteer is not None else [None] * count
+        described = [_PAD, _PAD, *(cache.get(word) or self._word(word) for word in words), _PAD, _PAD]
+        tags = self.gazetteer.tags(words) if self.gazetteer is not None else None
+        known = self.known
+        around, capitals = document.around, document.capitals
         features: list[list[str]] = []
         for i in range(count):
             own, _given, low = described[i + 2]
             extra = ["first"] if i == 0 else [f"bg-={described[i + 1][2]}|{low}"]
             if i + 1 < count:
                 extra.append(f"bg+={low}|{described[i + 3][2]}")
-            if low in document.around and capitalised(words[i]):
-                if low in document.capitals:
+            if low in around and words[i][:1].isupper():
+                if low in capitals:
                     extra.append("doccap")
-                extra.extend(document.around[low])
-            for offset in (-1, 0, 1):
-                if 0 <= i + offset < count and tags[i + offset] is not None:
-                    extra.append(f"{offset}gz={tags[i + offset]}")
-            if self.known is not None:
-                extra = [feature for feature in extra if feature in self.known]
+                extra.extend(around[low])
+            if tags is not None:
+                for offset in (-1, 0, 1):
+                    if 0 <= i + offset < count and tags[i + offset] is not None:
+                        extra.append(f"{offset}gz={tags[i + offset]}")
+            if known is not None:
+                extra = [feature for feature in extra if feature in known]
             features.append([*own, *described[i][1][0], *described[i + 1][1][1], *described[i + 3][1][2],
                              *described[i + 4][1][3], *extra])
         return features
