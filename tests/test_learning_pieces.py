@@ -103,3 +103,17 @@ def test_a_recommender_is_the_same_after_its_blob_is_read_back():
     text = "Minister Arman Nurpeisov visited Saryozek on Monday."
     assert again.predict(text) == recommender.predict(text)
     assert again.check == recommender.check and again.calibration == recommender.calibration
+
+
+def test_the_package_names_its_public_calls_and_imports_them_on_first_use():
+    import importlib
+    import subprocess
+    import sys
+
+    learning = importlib.import_module("curator.analysis.learning")
+    for name in learning.__all__:
+        assert getattr(learning, name) is not None
+    script = ("import sys, curator.analysis.learning.learning_settings; "
+              "print('pycrfsuite' in sys.modules, 'numpy' in sys.modules)")
+    light = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert light.stdout.split() == ["False", "False"]
