@@ -154,19 +154,29 @@ class Featurizer:
         self.knowledge = knowledge
         self.gazetteer = gazetteer
         self.known = known  # for a trained model: the features it weighs, the only ones worth making
+        # The words the model knows in each place ("w", "-1w", ...): a word it does not know
+        # there gets no feature for it, without making the feature to find that out.
+        self._seen: dict[str, frozenset[str]] | None = None
+        if known is not None:
+            seen: dict[str, set[str]] = defaultdict(set)
+            for feature in known:
+                name, equals, value = feature.partition("=")
+                if equals and name in _WORD_PLACES:
+                    seen[name].add(value)
+            self._seen = {name: frozenset(seen.get(name, ())) for name in _WORD_PLACES}
         self._words: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str]] = {}
 
     def _word(self, word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str]:
         """A word's own features, what it gives each neighbour (at offsets -2, -1, 1, 2),
         and its lower case."""
-        known = self._words.get(word)
-        if known is not None:
-            return known
         low = word.lower()
         squeezed = short_shape(word)
         title = word.istitle()
         classes = self.knowledge.clusters.get(low, ())
-        own = ["b", "w=" + low, "ss=" + squeezed]
+        seen = self._seen
+        own = ["b", "ss=" + squeezed]
+        if seen is None or low in seen["w"]:
+            own.append("w=" + low)
         size = len(low)
         if size > 2:
             own += ("p2=" + low[:2], "s2=" + low[-2:])
@@ -178,16 +188,19 @@ class Featurizer:
             own.append("title")
         if word.isupper():
             own.append("upper")
-        if capitalised(word):
+        if word[:1].isupper():
             own.append("case=" + self.knowledge.case.get(low, "n"))
         own += [f"0c{n}={c}" for n, c in enumerate(classes)]
-        given = [[f"{offset}w={low}", f"{offset}ss={squeezed}"] for offset in (-2, -1, 1, 2)]
-        if title:
-            for near, offset in zip(given, (-2, -1, 1, 2)):
-                near.append(f"{offset}title")
-        for n, c in enumerate(classes):
-            given[1].append(f"-1c{n}={c}")
-            given[2].append(f"1c{n}={c}")
+        given = []
+        for offset in ("-2", "-1", "1", "2"):
+            near = [offset + "ss=" + squeezed]
+            if seen is None or low in seen[offset + "w"]:
+                near.append(offset + "w=" + low)
+            if title:
+                near.append(offset + "title")
+            if offset in ("-1", "1"):
+                near += [f"{offset}c{n}={c}" for n, c in enumerate(classes)]
+            given.append(near)
         if self.known is not None:
             known = self.known
             own = [feature for feature in own if feature in known]
@@ -229,4 +242,5 @@ class Featurizer:
         return features
 
 
+_WORD_PLACES = ("w", "-2w", "-1w", "1w", "2w")
 _PAD = ((), tuple((f"{offset}pad",) for offset in (-2, -1, 1, 2)), "")
