@@ -225,3 +225,30 @@ def test_a_training_killed_at_any_point_leaves_the_project_intact(tmp_path):
     reopened = Store.open(location)
     assert reopened.recommender(RECOMMENDER).model != b"the model before"
     reopened.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc (Linux)")
+def test_ctrl_c_during_curator_learn_ends_the_training_quietly(tmp_path):
+    store, *_ = build(tmp_path / "p", learned_from=120, suggested_for=2)
+    location = store.location
+    store.close()
+    learn = subprocess.Popen([sys.executable, "-m", "curator", "learn", location], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not _children(learn.pid) and learn.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = _children(learn.pid)
+    assert children, "the training process never started"
+    time.sleep(1.0)  # well into the training
+    os.killpg(learn.pid, signal.SIGINT)  # as a terminal's Ctrl+C: the whole foreground group
+    _out, err = learn.communicate(timeout=60)
+    assert learn.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    for _ in range(100):
+        if not any(_alive(child) for child in children):
+            break
+        time.sleep(0.05)
+    assert not any(_alive(child) for child in children)
+    reopened = Store.open(location)
+    assert reopened.recommender(RECOMMENDER) is None
+    reopened.close()

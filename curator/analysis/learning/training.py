@@ -11,11 +11,13 @@ before it. One training runs at a time in a program: a second one waits for the 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -148,14 +150,15 @@ def _fit(texts: Sequence[TrainingText], project: Sequence[str], job: Job,
     return _fit_in_child(texts, project, job)
 
 
-def _child_main(connection: Connection, texts: Sequence[TrainingText], project: Sequence[str]) -> None:
-    """The child process: train, report progress, send the model. If the parent is gone
-    (killed), the next report fails and the child ends with it."""
+def _child_main(connection: Connection) -> None:
+    """The child process: read the texts, train, report progress, send the model. If the
+    parent is gone (killed), the next report fails and the child ends with it."""
     try:
         os.nice(5)  # the window's process comes first
     except (AttributeError, OSError):
         pass
     try:
+        texts, project = connection.recv()
         blob, check = _work(texts, project, lambda what, done, total: connection.send(("progress", what, done, total)))
         connection.send(("done", blob, check.as_dict() if check is not None else None))
     except (BrokenPipeError, EOFError, OSError):
@@ -168,21 +171,24 @@ def _child_main(connection: Connection, texts: Sequence[TrainingText], project: 
 
 def _fit_in_child(texts: Sequence[TrainingText], project: Sequence[str], job: Job) -> tuple[bytes, CrossCheck | None]:
     context = multiprocessing.get_context("spawn")  # no copy of the parent's threads and open database
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(send, list(texts), list(project)), name="curator-training",
-                            daemon=True)
+    mine, theirs = context.Pipe()
+    child = context.Process(target=_child_main, args=(theirs,), name="curator-training", daemon=True)
     job.set_status("Starting the training process")
-    child.start()
-    send.close()
     try:
+        try:
+            with _interrupts_ignored_by_the_child():
+                child.start()
+        finally:
+            theirs.close()
+        mine.send((list(texts), list(project)))  # read by the child once it has started
         while True:
             job.check()
-            if not receive.poll(0.1):
-                if not child.is_alive() and not receive.poll(0):
+            if not mine.poll(0.1):
+                if not child.is_alive() and not mine.poll(0):
                     raise CuratorError(f"the training process ended without a model (exit code {child.exitcode})")
                 continue
             try:
-                message = receive.recv()
+                message = mine.recv()
             except EOFError:
                 child.join(5)
                 raise CuratorError(f"the training process ended without a model (exit code {child.exitcode})") \
@@ -194,14 +200,36 @@ def _fit_in_child(texts: Sequence[TrainingText], project: Sequence[str], job: Jo
                 raise CuratorError(f"training failed: {message[1]}")
             else:
                 return message[1], CrossCheck.from_dict(message[2]) if message[2] else None
+    except (BrokenPipeError, ConnectionResetError) as exc:
+        raise CuratorError(f"the training process ended without a model (exit code {child.exitcode})") from exc
     finally:
-        receive.close()
+        mine.close()
         if child.is_alive():
             child.terminate()  # cancelled, or the parent failed: the child's work is of no use
-        child.join(5)
+            child.join(5)
         if child.is_alive():
             child.kill()
+        if child.pid is not None:
             child.join(5)
+
+
+@contextlib.contextmanager
+def _interrupts_ignored_by_the_child() -> Iterator[None]:
+    """Start the child with Ctrl+C ignored: a terminal's Ctrl+C reaches the whole process
+    group, and it is the parent's to handle (it ends the child), not a traceback of the
+    child's while it imports. An ignored signal stays ignored in the program a process
+    starts; the parent ignores it only while the child is started (the texts go to the
+    child after, through the pipe), and only the main thread may change that: from
+    another (the window's worker) the child starts as it is."""
+    try:
+        before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def load_recommender(store: Store) -> Recommender | None:
