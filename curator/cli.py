@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curator import cli_analysis, cli_labels
+from curator import cli_analysis, cli_labels, cli_learning
 from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+    cli_learning.add_suggest_options(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
     agr.add_argument("project")
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("output")
 
     cli_labels.add_parsers(commands)
+    cli_learning.add_parsers(commands)
 
     for name, what in (("undo", "undo your last edit (made here or in the window)"),
                        ("redo", "redo your last undone edit"), ("history", "list your latest edits")):
@@ -372,6 +374,7 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "schema": cli_labels.cmd_schema,
         "measures": cli_labels.cmd_measures,
         "facts": cli_labels.cmd_facts,
+        "learn": cli_learning.cmd_learn,
     }
     return handlers[args.command](args)
 

@@ -23,6 +23,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from curator.jobs import Job
     from curator.session import Session
 
+    from curator import cli_learning
+
+    if cli_learning.wants_more(args):
+        return cli_learning.cmd_suggest_more(args)
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)

@@ -160,11 +160,14 @@ class Suggestion(BaseModel):
     end: int = Field(gt=0)
     label: str
     annotator: str
-    source: str = Field(description="The rule that proposed it: figures, dates or entities")
+    source: str = Field(description="What proposed it: the rules (figures, dates, entities), the learned "
+                                    "recommender (learned), or an outside model or file (spacy:NAME, jsonl:NAME)")
     status: SuggestionStatus = SuggestionStatus.OPEN
     value: dict[str, Any] | None = None
     entity_id: str | None = None
     annotation_id: str | None = Field(default=None, description="The annotation made when it was accepted")
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0,
+                                     description="How sure a model was, 0 to 1; None for the rules")
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end

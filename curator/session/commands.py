@@ -168,10 +168,12 @@ class Batch:
 
 @dataclass
 class AcceptSuggestion:
-    """Turn a suggestion into an annotation of the suggestion's annotator."""
+    """Turn a suggestion into an annotation of the suggestion's annotator (linked to
+    ``entity_id`` if given, e.g. an entity just created from it, else as suggested)."""
 
     suggestion_id: str
     doc_id: int
+    entity_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -182,10 +184,10 @@ class AcceptSuggestion:
             suggestion = store.get_suggestion(self.suggestion_id)
             annotation = Annotation(doc_id=suggestion.doc_id, start=suggestion.start, end=suggestion.end,
                                     label=suggestion.label, annotator=suggestion.annotator, value=suggestion.value,
-                                    entity_id=suggestion.entity_id)
+                                    entity_id=self.entity_id or suggestion.entity_id)
             store.add_annotation(annotation)
             store.set_suggestion_status(self.suggestion_id, SuggestionStatus.ACCEPTED, annotation.id)
-            return UndoAccept(self.suggestion_id, self.doc_id, annotation.id)
+            return UndoAccept(self.suggestion_id, self.doc_id, annotation.id, self.entity_id)
 
 
 @dataclass
@@ -193,6 +195,7 @@ class UndoAccept:
     suggestion_id: str
     doc_id: int
     annotation_id: str
+    entity_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -202,7 +205,7 @@ class UndoAccept:
         with store.transaction():  # one command, one transaction
             store.delete_annotation(self.annotation_id)
             store.set_suggestion_status(self.suggestion_id, SuggestionStatus.OPEN)
-            return AcceptSuggestion(self.suggestion_id, self.doc_id)
+            return AcceptSuggestion(self.suggestion_id, self.doc_id, self.entity_id)
 
 
 @dataclass

@@ -104,10 +104,17 @@ class SchemaChanged:
     relabelled: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RecommenderChanged:
+    """A learned recommender was trained (its model stored) or removed."""
+
+    name: str
+
+
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
-    | CategoriesChanged
+    | CategoriesChanged | RecommenderChanged
 )
 Listener = Callable[[Event], None]
 

@@ -4,7 +4,7 @@ them from the tables (``tables.py``, and Alembic's version table), at revision R
 Written by ``python -m curator.store.create``, which writes it again after the tables
 change; a test holds it to them. Not to be edited by hand."""
 
-REVISION = '0008'
+REVISION = '0009'
 
 STATEMENTS = (
     ('CREATE TABLE decisions (\n'
@@ -75,6 +75,13 @@ STATEMENTS = (
      '\tvalue TEXT NOT NULL, \n'
      '\tPRIMARY KEY ("key")\n'
      ')'),
+    ('CREATE TABLE recommenders (\n'
+     '\tname VARCHAR(100) NOT NULL, \n'
+     '\tcreated DATETIME NOT NULL, \n'
+     '\tinfo JSON NOT NULL, \n'
+     '\tmodel BLOB NOT NULL, \n'
+     '\tPRIMARY KEY (name)\n'
+     ')'),
     ('CREATE TABLE annotations (\n'
      '\tid VARCHAR(64) NOT NULL, \n'
      '\tdoc_id INTEGER NOT NULL, \n'
@@ -141,6 +148,7 @@ STATEMENTS = (
      '\tvalue JSON, \n'
      '\tentity_id VARCHAR(64), \n'
      '\tannotation_id VARCHAR(64), \n'
+     '\tconfidence FLOAT, \n'
      '\tPRIMARY KEY (id), \n'
      '\tFOREIGN KEY(doc_id) REFERENCES documents (id) ON DELETE CASCADE\n'
      ')'),

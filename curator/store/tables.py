@@ -88,6 +88,7 @@ suggestions_table = sa.Table(
     sa.Column("value", sa.JSON),
     sa.Column("entity_id", sa.String(64)),
     sa.Column("annotation_id", sa.String(64)),
+    sa.Column("confidence", sa.Float),  # a learned recommender's, 0 to 1; none for the rules (migration 0009)
     sa.Index("ix_suggestions_doc_annotator", "doc_id", "annotator"),
     sa.Index("ux_suggestions_span", "doc_id", "annotator", "start", "end", "label", unique=True),  # 0004
 )
@@ -181,4 +182,15 @@ categories_table = sa.Table(
     sa.Column("set_name", sa.String(40), primary_key=True),
     sa.Column("choices", sa.JSON, nullable=False),
     sa.Column("updated", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+recommenders_table = sa.Table(
+    "recommenders",
+    metadata,
+    # Each trained recommender, by name: its model as one blob, and what it was trained on (0009).
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("info", sa.JSON, nullable=False),
+    sa.Column("model", sa.LargeBinary, nullable=False),
 )
