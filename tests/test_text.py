@@ -141,17 +141,21 @@ def _cluster_starts(text: str) -> set[int]:
 @settings(max_examples=200, deadline=None)
 @given(_CLUSTERED)
 def test_no_token_and_no_snapped_selection_cuts_a_cluster(text):
-    from curator.domain.text import TOKEN, grapheme_bounds, token_at
+    from curator.domain.text import INVISIBLE, TOKEN, grapheme_bounds, token_at
 
     bounds = _cluster_starts(text)
     spans = [m.span() for m in TOKEN.finditer(text)]
     assert all(start in bounds and end in bounds for start, end in spans)
     assert all(not text[start].isspace() for start, _end in spans)
     covered = {i for start, end in spans for i in range(start, end)}
-    # Everything but the clusters that start with a space is in a token.
+    # Everything but the clusters that start with a space, or show nothing (a zero-width
+    # joiner alone, a byte order mark), is in a token.
+    def blank(start: int, end: int) -> bool:
+        return text[start].isspace() or not text[start:end].strip(INVISIBLE)
+
+    ends = {start: min(b for b in bounds if b > start) for start in sorted(bounds)[:-1]}
     assert covered == {i for i in range(len(text))} - {
-        i for start in sorted(bounds)[:-1] if text[start].isspace()
-        for i in range(start, min(b for b in bounds if b > start))}
+        i for start, end in ends.items() if blank(start, end) for i in range(start, end)}
     for start in range(len(text) + 1):
         for end in (start, min(len(text), start + 1), len(text)):
             snapped = snap_to_words(text, start, end)

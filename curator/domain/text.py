@@ -22,9 +22,14 @@ _WORD = re.compile(r"\d+(?:[.,]\d+)+|\w+")
 # Currency and percent signs are kept, as they belong to the figure.
 _EDGE = " \t\r\n\u00a0\u2028\u2029.,;:!?\"'()[]{}<>\u201c\u201d\u2018\u2019\u00ab\u00bb\u2013\u2014-/*_|"
 
+# Characters that show nothing and are no token of their own: zero-width space,
+# non-joiner and joiner, word joiner, byte order mark. A line of CoNLL holding only these
+# reads as blank, so a token of them could never come back.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
 # A token as agreement counts it and CoNLL writes it: a run of word characters or one
 # punctuation mark (of clusters, where a text has clusters of several characters: ``TOKEN``).
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(rf"\w+|[^\w\s{INVISIBLE}]")
 
 # The same two patterns over a text's clusters, each written as one class letter:
 # D a digit, W another word character, S a space, P "." or ",", O anything else.
@@ -92,7 +97,8 @@ def _clusters(text: str, lo: int, hi: int) -> tuple[list[int], str]:
         start = match.start()
         starts.append(start)
         classes.append("D" if _DIGIT.match(text, start) else "W" if _WORDCHAR.match(text, start)
-                       else "S" if _SPACE.match(text, start) else "P" if text[start] in ".," else "O")
+                       else "S" if _SPACE.match(text, start) or not match.group().strip(INVISIBLE)
+                       else "P" if text[start] in ".," else "O")
     starts.append(hi)
     return starts, "".join(classes)
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from curator.domain.models import Annotation, Document
-from curator.domain.text import TOKEN
+from curator.domain.text import INVISIBLE, TOKEN
 from curator.formats.annotated import (
     AnnotatedDocument,
     ReadFile,
@@ -33,7 +33,6 @@ from curator.store import Store
 
 DEFAULT_ANNOTATOR = "conll"
 EXTRA_KEY = "conll"  # extra["conll"] = {"tokens": 3, "columns": ["NNP B-NP", ...]}: a token file's own tokens
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 _SPACES = re.compile(r" +")
 _TAG = re.compile(r"([BIESLU])-(.+)")
 
@@ -56,7 +55,7 @@ def read_conll(path: Path, annotator: str = DEFAULT_ANNOTATOR) -> ReadFile:
     for number, line in enumerate(read_lines(path), start=1):
         line = line.rstrip("\r")
         parts = _fields(line) if line.strip(" \t") else []
-        if len(parts) == 1 and not parts[0].strip(_INVISIBLE):  # a stray byte order mark, say
+        if len(parts) == 1 and not parts[0].strip(INVISIBLE):  # a stray byte order mark, say
             invisible.append(number)
             parts = []
         if not parts:

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from curator.domain.text import INVISIBLE
 from curator.errors import CuratorError
 from curator.formats.annotated import decode
 from curator.formats.boundary import BadJSON, check_input, loads, plain
@@ -22,7 +23,6 @@ from curator.formats.boundary import BadJSON, check_input, loads, plain
 HEAD_BYTES = 1 << 16  # what is read of a file to tell a text format
 _TAG = re.compile(r"O|[BIESLU]-\S+")
 _SEPARATOR = re.compile(r"[ \t]+")
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # what a line holding only these is: blank-looking
 _DOCCANO_FIELDS = {"id", "text", "label", "Comments", "cats", "entities", "relations"}
 
 
@@ -207,7 +207,7 @@ def _conll(text: str, whole: bool) -> Sniffed | None:
     for line in lines[:2000]:
         if other and tokens + other >= 10 and other * 50 > tokens:
             return None  # (an article's lines: stop early)
-        line = line.strip(" \t\r" + _INVISIBLE)
+        line = line.strip(" \t\r" + INVISIBLE)
         if not line:
             continue
         if line.startswith("-DOCSTART-"):
