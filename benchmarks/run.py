@@ -136,9 +136,15 @@ def timed_apart(operation: str, project: Path, path: Path) -> dict:
     ``agreement``, in a new process: its JSON line, with ``pss_mb``, the sampled peak PSS
     of that process and its workers."""
     process = subprocess.Popen([sys.executable, "-c", TIMED_SCRIPT, operation, str(project), str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    with PeakSampler(process.pid, interval=SAMPLE_INTERVAL) as sampler:
-        out, err = process.communicate()
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               start_new_session=True)
+    try:
+        with PeakSampler(process.pid, interval=SAMPLE_INTERVAL) as sampler:
+            out, err = process.communicate()
+    except BaseException:  # stopped (Ctrl+C, SIGTERM): the work and its workers stop too, before their folder goes
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
     if process.returncode:
         raise RuntimeError(f"{operation} of {project} failed: {err[-2000:]}")
     return {**json.loads(out.strip().splitlines()[-1]), "pss_mb": sampler.peak}
