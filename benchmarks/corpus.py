@@ -4,14 +4,20 @@ Articles of about 600 words mix sentences with entities, money, percentages,
 counts and dates; a share of them are planted near-duplicates (a copy with a
 few words changed, a paragraph dropped and a line added), so that recall can be
 measured. Annotator layers are made from the same generator's spans.
+
+    python benchmarks/corpus.py corpus.jsonl DOCUMENTS spans.jsonl SPANS_PER_DOCUMENT
+
+writes the articles, each one's first spans (one JSON line per article, in order) and the
+planted pairs (``spans.planted.json``), all streamed: memory stays flat at any size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import pickle
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 PEOPLE = ["Kassym-Jomart Tokayev", "Li Qiang", "Wang Yi", "Alikhan Smailov", "Murat Nurtleu", "Ding Xuexiang",
@@ -53,11 +59,12 @@ def sentence(rng: random.Random) -> tuple[str, list[Span]]:
 
 
 def article(rng: random.Random, words: int = 600) -> tuple[str, list[Span]]:
-    text, spans = "", []
-    while len(text.split()) < words:
+    text, spans, counted = "", [], 0
+    while counted < words:
         piece, piece_spans = sentence(rng)
         spans.extend((s + len(text), e + len(text), label, value) for s, e, label, value in piece_spans)
         text += piece
+        counted += len(piece.split())  # a sentence ends in a space: the words of the whole, without splitting it again
         if rng.random() < 0.15:
             text += "\n\n"
     return text, spans
@@ -75,14 +82,19 @@ def near_copy(rng: random.Random, text: str) -> str:
     return "Republished from a partner outlet.\n\n" + "\n\n".join(paragraphs)
 
 
-def write_jsonl(path: Path, documents: int, seed: int = 1, duplicate_share: float = 0.02,
-                words: int = 600) -> tuple[list[tuple[str, str]], dict[str, list[Span]]]:
-    """Write ``documents`` articles as JSONL; returns the planted duplicate pairs and every article's spans."""
+def write_jsonl(path: Path, documents: int, seed: int = 1, duplicate_share: float = 0.02, words: int = 600,
+                spans_path: Path | None = None, per_doc: int | None = None) -> list[tuple[str, str]]:
+    """Write ``documents`` articles as JSONL and return the planted duplicate pairs. With
+    ``spans_path``, each article's first ``per_doc`` spans (all if None) go there as one
+    JSON line per article, in the articles' order: ``[uid, [[start, end, label, value], ...]]``.
+    Both are written as they are made, so memory stays flat at any size (a million
+    articles is about 4 GB of JSONL)."""
     rng = random.Random(seed)
     planted: list[tuple[str, str]] = []
-    spans: dict[str, list[Span]] = {}
     originals: list[tuple[str, str]] = []
-    with path.open("w", encoding="utf-8") as out:
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(path.open("w", encoding="utf-8"))
+        spans_out = files.enter_context(spans_path.open("w", encoding="utf-8")) if spans_path else None
         for index in range(documents):
             uid = f"doc-{index:06d}"
             if originals and rng.random() < duplicate_share:
@@ -93,21 +105,37 @@ def write_jsonl(path: Path, documents: int, seed: int = 1, duplicate_share: floa
                 text, article_spans = article(rng, words)
                 if len(originals) < 5000:
                     originals.append((uid, text))
-            spans[uid] = article_spans
             out.write(json.dumps({"id": uid, "text": text, "source": rng.choice(["nCa", "TDI", "Trend", "Daryo"]),
                                   "date": f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}) + "\n")
-    return planted, spans
+            if spans_out is not None:
+                spans_out.write(json.dumps([uid, article_spans[:per_doc]]) + "\n")
+    return planted
+
+
+def read_spans(spans_path: Path) -> Iterator[tuple[str, list[Span]]]:
+    """Each article's uid and spans from a file ``write_jsonl`` wrote, one at a time, in order."""
+    with spans_path.open("rb") as source:
+        for line in source:
+            uid, spans = json.loads(line)
+            yield uid, [(start, end, label, value) for start, end, label, value in spans]
 
 
 def generate(path: Path, documents: int, spans_path: Path, per_doc: int) -> None:
-    """Write the corpus, and pickle the planted pairs with each article's first ``per_doc``
-    spans beside it: run as a script, the generator's gigabytes are gone when it ends."""
-    planted, spans = write_jsonl(path, documents)
-    with spans_path.open("wb") as out:
-        pickle.dump((planted, {uid: found[:per_doc] for uid, found in spans.items()}), out,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+    """Write the corpus, each article's first ``per_doc`` spans (``spans_path``) and the
+    planted pairs (``spans_path`` with ``.planted.json`` for its suffix). Run as a script,
+    so that what the generator holds is gone when it ends."""
+    planted = write_jsonl(path, documents, spans_path=spans_path, per_doc=per_doc)
+    planted_path(spans_path).write_text(json.dumps(planted))
+
+
+def planted_path(spans_path: Path) -> Path:
+    return spans_path.with_suffix(".planted.json")
+
+
+def read_planted(spans_path: Path) -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in json.loads(planted_path(spans_path).read_text())]
 
 
 if __name__ == "__main__":
-    # python benchmarks/corpus.py corpus.jsonl DOCUMENTS spans.pickle SPANS_PER_DOCUMENT
+    # python benchmarks/corpus.py corpus.jsonl DOCUMENTS spans.jsonl SPANS_PER_DOCUMENT
     generate(Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))

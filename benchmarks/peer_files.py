@@ -7,7 +7,6 @@ plain articles (JSONL), as a Label Studio tasks file and as doccano JSONL, the f
 
 from __future__ import annotations
 
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,9 @@ from pathlib import Path
 import orjson
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import planted_path, read_spans  # noqa: E402
 
 
 def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_000,
@@ -22,18 +24,17 @@ def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_0
     """Write articles.jsonl, labelstudio.json and doccano.jsonl into ``folder``, and
     annotated.json, the places (from 0) of the articles with spans; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    articles, pickled = folder / "articles.jsonl", folder / "spans.pickle"
+    articles, spans_path = folder / "articles.jsonl", folder / "spans.jsonl"
     # The corpus is made by a process of its own, as the main benchmark makes it.
-    subprocess.run([sys.executable, str(HERE / "corpus.py"), str(articles), str(documents), str(pickled),
+    subprocess.run([sys.executable, str(HERE / "corpus.py"), str(articles), str(documents), str(spans_path),
                     str(per_doc)], check=True)
-    with pickled.open("rb") as source:
-        _planted, spans = pickle.load(source)
     tasks, doccano_lines, positions = [], [], []
     with articles.open("rb") as source:
-        for number, line in enumerate(source):
+        for number, (line, (uid, spans)) in enumerate(zip(source, read_spans(spans_path), strict=True)):
             record = orjson.loads(line)
+            assert record["id"] == uid, (record["id"], uid)  # the two files are written in the same order
             # The first ``annotated`` articles that have spans (a planted near-copy has none).
-            layer = spans[record["id"]][:per_doc] if len(positions) < annotated else []
+            layer = spans[:per_doc] if len(positions) < annotated else []
             if layer:
                 positions.append(number)
             meta = {"uid": record["id"], "source": record["source"]}
@@ -47,7 +48,8 @@ def write_peer_files(folder: Path, documents: int = 20_000, annotated: int = 2_0
     (folder / "labelstudio.json").write_bytes(orjson.dumps(tasks))
     (folder / "annotated.json").write_bytes(orjson.dumps(positions))  # their places in every file
     (folder / "doccano.jsonl").write_bytes(b"\n".join(doccano_lines) + b"\n")
-    pickled.unlink()
+    spans_path.unlink()
+    planted_path(spans_path).unlink()
     return {"articles": articles, "labelstudio": folder / "labelstudio.json", "doccano": folder / "doccano.jsonl",
             "annotated": folder / "annotated.json"}
 

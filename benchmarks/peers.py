@@ -1,4 +1,4 @@
-"""Curator beside Label Studio and doccano, measured in one run on one corpus.
+"""Curator beside Label Studio and doccano, and beside the floor, measured in one run on one corpus.
 
     python benchmarks/peers.py                 # 20,000 articles, 2,000 with 20 spans each
     python benchmarks/peers.py --docs 2000     # a quick run
@@ -11,15 +11,27 @@ median and the spread (fastest-slowest), and a ratio only when both sides were m
 in this run. A peer that cannot be installed or started is named with the reason, and no
 ratio is printed against it.
 
+Two tables are printed. Against the peers: the imports of the peers' own files (the same
+documents and spans in each) lead, as the like-for-like rows; the export is of every
+document on every side (Label Studio's with ``download_all_tasks=true``); the article
+import, which stores no spans, is labelled as such. Under it, what each side did: the
+documents and spans each stored or wrote, and the bytes of each export, so a reader can
+check that it was the same work. Against the floor: Curator's commands beside the bare
+scripts (Python's sqlite3 and orjson, no checks) doing the same work, taken in turn, with
+each run's ratio and the goal of 1.3x.
+
 Curator is timed as its users feel it: command-line rows are the wall time of the
 ``curator`` command, process start included; the window row runs from process start
-until the list and the first article are painted.
+until the list and the first article are painted. Memory is the peak proportional set
+size (PSS) of each side's processes, summed over the process tree and sampled (see
+``benchmarks/memory.py``): shared pages count once, not once per forked worker.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import platform
@@ -27,6 +39,7 @@ import random
 import secrets
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -39,8 +52,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from memory import METHOD, PeakSampler  # noqa: E402
 from peer_files import spans as span_count  # noqa: E402
 from peer_files import write_peer_files  # noqa: E402
+from tables import megabytes, paired_ratios, ratio_spread, size_in_bytes, spread, table  # noqa: E402
+from timed_scripts import (  # noqa: E402
+    BARE_EXPORT_SCRIPT,
+    BARE_IMPORT_SCRIPT,
+    BARE_LABELSTUDIO_SCRIPT,
+    CURATOR,
+    FLOOR_SCRIPT,
+    SERVE_SCRIPT,
+    WINDOW_SCRIPT,
+)
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curator-benchmarks" / "peers"
 # The releases the scale issue compared against, and the pins their own loose requirements
@@ -50,6 +74,8 @@ PEERS = {"Label Studio": ("label-studio", "1.23.2", []),
          "doccano": ("doccano", "1.8.4", ["marshmallow<4", "numpy<2"])}
 LABELS = ("PERSON", "LOCATION", "ORG", "PERCENT", "DATE", "MONEY")
 RUNS = 3
+FLOOR_GOAL = 1.3  # each command's wall time against the bare script doing the same work
+SAMPLE_INTERVAL = 0.05  # seconds between two readings of a process tree's memory
 
 
 class PeerUnavailable(Exception):
@@ -58,15 +84,22 @@ class PeerUnavailable(Exception):
 
 @dataclass
 class Figures:
-    """One side's measured seconds per operation, and its memory in MB."""
+    """One side's measured seconds per operation, its peak memory in MB, and what it did
+    per operation (documents and spans stored, bytes written), in words."""
 
     name: str
     seconds: dict[str, list[float]] = field(default_factory=dict)
     memory: float | None = None
     note: str = ""
+    work: dict[str, str] = field(default_factory=dict)
 
     def add(self, operation: str, value: float) -> None:
         self.seconds.setdefault(operation, []).append(value)
+
+    def did(self, operation: str, work: str) -> None:
+        """Record what ``operation`` did; a run that did other work than the first is noted."""
+        if self.work.setdefault(operation, work) != work:
+            self.work[operation] += f" (another run: {work})"
 
 
 # -- processes ------------------------------------------------------------------------------
@@ -78,44 +111,44 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def tree_memory(pid: int) -> float:
-    """The summed peak resident memory (VmHWM) of ``pid`` and its descendants, in MB."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        stack.extend(children.get(current, []))
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
-    return total / 1024
-
-
 class Server:
-    """Processes started in a session of their own, stopped together (SIGTERM, then SIGKILL)."""
+    """Processes started in a session of their own, stopped together (SIGTERM, then SIGKILL).
+    While any runs, the summed PSS of their process trees is sampled; ``memory()`` is its peak."""
 
     def __init__(self, log: Path) -> None:
         self.processes: list[subprocess.Popen] = []
         self.log = log
+        self.peak = 0.0
+        self.largest_tree = 0
+        self._sampler: PeakSampler | None = None
 
     def start(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
         with self.log.open("a") as out:
             self.processes.append(subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
                                                    start_new_session=True))
+        if self._sampler is None:
+            self._sampler = PeakSampler(interval=SAMPLE_INTERVAL).start()
+        self._sampler.add(self.processes[-1].pid)
 
     def memory(self) -> float:
-        return sum(tree_memory(process.pid) for process in self.processes)
+        """The peak summed PSS of the server's processes, in MB, since ``forget_memory``."""
+        if self._sampler is not None:
+            self._sampler.sample()
+            self.largest_tree = max(self.largest_tree, self._sampler.largest_tree)
+            return max(self.peak, self._sampler.peak)
+        return self.peak
+
+    def forget_memory(self) -> None:
+        """Start the peak afresh (after a first start that only creates the database)."""
+        self.peak, self.largest_tree = 0.0, 0
+        if self._sampler is not None:
+            self._sampler.peak, self._sampler.largest_tree = 0.0, 0
 
     def stop(self) -> None:
+        if self._sampler is not None:
+            self.peak = max(self.peak, self._sampler.stop())
+            self.largest_tree = max(self.largest_tree, self._sampler.largest_tree)
+            self._sampler = None
         for process in self.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -201,6 +234,7 @@ def label_studio(bin_dir: Path, folder: Path, files: dict[str, Path], annotated:
         server.start(command, env, folder)
         figures.note = f"first start (creating its database) {wait_ready(port, '/health', server):.1f} s"
         server.stop()
+        server.forget_memory()  # its memory is that of the work below, not of creating its tables
         for _ in range(RUNS):
             server.start(command, env, folder)
             figures.add("start", wait_ready(port, "/health", server))
@@ -221,6 +255,9 @@ def label_studio(bin_dir: Path, folder: Path, files: dict[str, Path], annotated:
             figures.add("import", time.perf_counter() - start)
             if status != 201:
                 raise PeerUnavailable(f"the import answered {status}: {answer[:200]!r}")
+            imported = json.loads(answer)
+            figures.did("import", f"{imported.get('task_count', 0):,} tasks with {imported.get('annotation_count', 0):,} "
+                                  "annotations stored, each holding one article's spans (its answer)")
             projects.append(project)
         # Tasks get ids in the order of the file: an article's id is the first task's plus its place.
         status, answer = request(port, "GET", f"/api/tasks?project={projects[0]}&page_size=1", auth)
@@ -238,11 +275,17 @@ def label_studio(bin_dir: Path, folder: Path, files: dict[str, Path], annotated:
         for _ in range(RUNS):
             os.sync()  # every timed operation starts with the writes before it on disk
             start = time.perf_counter()
-            status, answer = request(port, "GET", f"/api/projects/{projects[0]}/export?exportType=JSON", auth)
+            # Every task: by default the endpoint exports only the tasks that have annotations.
+            status, answer = request(port, "GET", f"/api/projects/{projects[0]}/export?exportType=JSON"
+                                                  "&download_all_tasks=true", auth)
             figures.add("export", time.perf_counter() - start)
-            if status != 200 or not json.loads(answer):
-                raise PeerUnavailable(f"the export answered {status}")
+            if status != 200:
+                raise PeerUnavailable(f"the export answered {status}: {answer[:200]!r}")
+            tasks = json.loads(answer)
+            results = sum(len(annotation.get("result") or []) for task in tasks for annotation in task["annotations"])
+            figures.did("export", f"JSON of {size_in_bytes(len(answer))}: {len(tasks):,} tasks, {results:,} spans")
         figures.memory = server.memory()
+        figures.note += f"; memory summed over {server.largest_tree} process(es)"
     finally:
         server.stop()
     return figures
@@ -279,13 +322,22 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
 
     def wait_task(task: str, auth: dict) -> object:
         while True:
-            status, answer = request(port, "GET", f"/v1/tasks/status/{task}", auth)
+            _status, answer = request(port, "GET", f"/v1/tasks/status/{task}", auth)
             state = json.loads(answer)
             if state.get("ready"):
                 if state.get("error"):
                     raise PeerUnavailable(f"task {task} failed: {str(state['error'])[:200]}")
                 return state.get("result")
             time.sleep(0.05)
+
+    def stored(project: int) -> str:
+        # What a project holds, counted by doccano's own metrics (examples; spans per member and label).
+        status, progress = request(port, "GET", f"/v1/projects/{project}/metrics/progress", auth)
+        status_spans, spans = request(port, "GET", f"/v1/projects/{project}/metrics/span-distribution", auth)
+        if status != 200 or status_spans != 200:
+            raise PeerUnavailable(f"its metrics answered {status}/{status_spans}")
+        counted = sum(count for labels in json.loads(spans).values() for count in labels.values())  # {user: {label: n}}
+        return f"{json.loads(progress)['total']:,} examples with {counted:,} spans stored (its metrics)"
 
     try:
         for run in range(RUNS):
@@ -317,6 +369,7 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
             figures.add("import", time.perf_counter() - start)
             if isinstance(result, dict) and result.get("error"):
                 raise PeerUnavailable(f"the import reported {str(result['error'])[:200]}")
+            figures.did("import", stored(project))
             projects.append(project)
         project = projects[0]
         status, answer = request(port, "GET", f"/v1/projects/{project}/examples?limit=1", auth)
@@ -344,239 +397,140 @@ def doccano(bin_dir: Path, folder: Path, files: dict[str, Path], annotated: list
             figures.add("export", time.perf_counter() - start)
             if status != 200:
                 raise PeerUnavailable(f"the export download answered {status}")
-            (folder / "export.zip").write_bytes(archive)
-            with zipfile.ZipFile(folder / "export.zip") as exported:
-                exported.testzip()
+            figures.did("export", zipped_jsonl(archive))
         figures.memory = server.memory()
+        figures.note += f"; memory summed over {server.largest_tree} process(es) (web server and task worker)"
     finally:
         server.stop()
     return figures
 
 
-# -- Curator --------------------------------------------------------------------------------
+def zipped_jsonl(archive: bytes) -> str:
+    """What doccano's export zip holds: its JSONL files' bytes, lines and spans."""
+    lines = spans = size = 0
+    with zipfile.ZipFile(io.BytesIO(archive)) as exported:
+        if exported.testzip() is not None:
+            raise PeerUnavailable("the export is a damaged zip")
+        names = exported.namelist()
+        for name in names:
+            data = exported.read(name)
+            size += len(data)
+            for line in data.splitlines():
+                if line.strip():
+                    lines += 1
+                    spans += len(json.loads(line).get("label") or [])
+    return (f"JSONL of {size_in_bytes(size)} in a zip of {size_in_bytes(len(archive))} ({', '.join(names)}): "
+            f"{lines:,} lines, {spans:,} spans")
+
+
+# -- Curator and the floor -----------------------------------------------------------------
 
 
 def run_timed(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Wall seconds from process start to its end, its peak memory in MB, its output."""
+    """Wall seconds from process start to its end, its peak memory (summed PSS of its
+    process tree, sampled) in MB, and its output."""
     os.sync()  # as before every peer's timed operation: the writes before it are on disk
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
+    with PeakSampler(process.pid, interval=SAMPLE_INTERVAL) as sampler:
+        output = process.stdout.read()
+        process.wait()
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise RuntimeError(f"{' '.join(command)} failed: {output.decode(errors='replace')[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024, output.decode(errors="replace")
+    return elapsed, sampler.peak, output.decode(errors="replace")
 
 
-CURATOR = [sys.executable, "-m", "ui.launch"]  # what the installed ``curator`` script runs
-
-# The window as ``curator gui`` opens it, ending once the list and the first article are
-# painted: prints the seconds since the process started (the parent times the whole).
-WINDOW_SCRIPT = """
-import sys
-import time
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-from curator.project import Settings, open_project
-from ui.app import create_app
-from ui.windows.main_window import MainWindow
-app = create_app()
-settings = Settings(Path(sys.argv[2]))
-settings.annotator = "bench"
-store = open_project(sys.argv[1])
-window = MainWindow(store, settings)
-window.show()
-app.processEvents()
-window.document_table.viewport().repaint()
-window.article.viewport().repaint()
-print(time.time(), flush=True)  # painted: the parent subtracts the time it started the process
-assert window.document is not None and window.documents.rowCount() > 0
-print(window.documents.rowCount())
-store.close()
-"""
-
-# The article import in process, and the issue's floor for it: parsing every line with
-# orjson plus one bare ``executemany`` of the very rows the import stored (read back from
-# its project) into the documents table of a new project, on the same pragmas, committed.
-# Prints the two in seconds.
-FLOOR_SCRIPT = """
-import os, sqlite3, sys, time
-from pathlib import Path
-import orjson
-from curator.formats.articles import import_files
-from curator.store import Store
-path, imported, empty = sys.argv[1:4]
-store = Store.open(imported)
-os.sync()
-start = time.perf_counter()
-import_files(store, [path])
-inside = time.perf_counter() - start
-store.close()
-source = sqlite3.connect(Path(imported) / "curator.db")
-cursor = source.execute("SELECT * FROM documents")
-columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
-source.close()
-target = sqlite3.connect(Path(empty) / "curator.db", isolation_level=None)
-target.execute("PRAGMA journal_mode=WAL")
-target.execute("PRAGMA synchronous=FULL")
-os.sync()
-start = time.perf_counter()
-with open(path, "rb") as lines:
-    records = [orjson.loads(line) for line in lines if line.strip()]
-target.execute("BEGIN")
-target.executemany(f"INSERT INTO documents ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
-target.execute("COMMIT")
-floor = time.perf_counter() - start
-assert len(records) == len(rows), (len(records), len(rows))
-print(inside, floor)
-"""
-
-# What the command-line goals ask of any Python program, timed like the ``curator``
-# commands from process start: a bare script with Python's sqlite3 and orjson and no
-# checks, models or project. Its import writes each line's fields into a documents table
-# of the same columns (the project ``curator init`` made); its Label Studio import writes
-# the tasks' texts and then their spans, in one transaction; its export reads the
-# documents and their spans back and writes them as one JSON list. If even these miss a goal, no
-# Curator on the same runtime can meet it.
-# Both bare imports' documents: one transaction on the project's pragmas, one executemany.
-_INSERT_DOCUMENTS = """db = sqlite3.connect(project + "/curator.db", isolation_level=None)
-db.execute("PRAGMA journal_mode=WAL")
-db.execute("PRAGMA synchronous=FULL")
-db.execute("BEGIN")
-db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-"""
-
-BARE_IMPORT_SCRIPT = """
-import sqlite3, sys
-from datetime import datetime, timezone
-import orjson
-path, project = sys.argv[1:3]
-now = datetime.now(timezone.utc).isoformat()
-with open(path, "rb") as lines:
-    records = [orjson.loads(line) for line in lines if line.strip()]
-rows = [(r.get("id"), r.get("title"), r.get("source"), r.get("url"), r.get("published"), r["text"], path,
-         orjson.dumps({}).decode(), now, r.get("id")) for r in records]
-{INSERT_DOCUMENTS}db.execute("COMMIT")
-""".replace("{INSERT_DOCUMENTS}", _INSERT_DOCUMENTS)
-
-BARE_LABELSTUDIO_SCRIPT = """
-import sqlite3, sys, uuid
-from datetime import datetime, timezone
-import orjson
-path, project = sys.argv[1:3]
-now = datetime.now(timezone.utc).isoformat()
-with open(path, "rb") as source:
-    tasks = orjson.loads(source.read())
-rows = [(t["data"]["meta"]["uid"], None, t["data"]["meta"].get("source"), None, None, t["data"]["text"], path, "{}",
-         now, t["data"]["meta"]["uid"]) for t in tasks]
-{INSERT_DOCUMENTS}ids = dict(db.execute("SELECT uid, id FROM documents"))
-spans = [(uuid.uuid4().hex, ids[t["data"]["meta"]["uid"]], r["value"]["start"], r["value"]["end"],
-          r["value"]["labels"][0], "label-studio", now, now, None, None)
-         for t in tasks for a in t["annotations"] for r in a["result"]]
-db.executemany("INSERT INTO annotations (id, doc_id, start, \\"end\\", label, annotator, created, updated, value, "
-               "entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
-db.execute("COMMIT")
-""".replace("{INSERT_DOCUMENTS}", _INSERT_DOCUMENTS)
-
-BARE_EXPORT_SCRIPT = """
-import sqlite3, sys
-import orjson
-project, target = sys.argv[1:3]
-db = sqlite3.connect(project + "/curator.db")
-spans = {}
-for row in db.execute("SELECT doc_id, id, start, \\"end\\", label, annotator, value FROM annotations"):
-    spans.setdefault(row[0], []).append({"id": row[1], "start": row[2], "end": row[3], "label": row[4],
-                                         "annotator": row[5], "value": row[6]})
-documents = [{"id": uid, "title": title, "source": source, "url": url, "published": published, "text": text,
-              "annotations": spans.get(doc_id, [])}
-             for doc_id, uid, title, source, url, published, text
-             in db.execute("SELECT id, uid, title, source, url, published, text FROM documents ORDER BY id")]
-with open(target, "wb") as out:
-    out.write(orjson.dumps({"documents": documents}))
-"""
-
-# Serves a document with its spans as JSON on loopback, for the like-for-like row only:
-# Curator has no server, so this is the same read the window makes behind Python's own
-# http.server, encoded as the JSON export encodes it.
-SERVE_SCRIPT = """
-import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import orjson
-from curator.store import Store
-store = Store.open(sys.argv[1])
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        doc_id = int(self.path.rsplit("/", 1)[1])
-        document = store.get_document(doc_id)
-        spans = store.annotations_for(doc_id)
-        body = orjson.dumps({"document": document.model_dump(mode="json"),
-                             "annotations": [span.model_dump(mode="json") for span in spans]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args):
-        pass
-server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), Handler)
-print("ready", flush=True)
-server.serve_forever()
-"""
+def project_holds(project: Path) -> str:
+    """The documents and spans a project's database holds, counted with sqlite3."""
+    with sqlite3.connect(f"file:{project / 'curator.db'}?mode=ro", uri=True) as db:
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        spans = db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    return f"{documents:,} documents with {spans:,} spans stored"
 
 
-def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figures:
+def json_export_holds(path: Path) -> str:
+    """What a JSON export of documents holds: its bytes, documents and spans."""
+    import orjson
+
+    data = path.read_bytes()
+    documents = orjson.loads(data)["documents"]
+    spans = sum(len(document["annotations"]) for document in documents)
+    return f"JSON of {size_in_bytes(len(data))}: {len(documents):,} documents, {spans:,} spans"
+
+
+def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> tuple[Figures, Figures]:
+    """Curator's side and the floor's (the bare scripts), each command's runs taken in turn
+    with the bare script doing the same work, so that both share the machine's drift."""
     sys.path.insert(0, str(ROOT))
     from curator.store import Store
 
-    figures = Figures("Curator")
+    figures, floor = Figures("Curator"), Figures("floor")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     # Compiled first, as installing a package compiles it (and as the peers' were): a
     # checkout run where bytecode is not written would compile every module every run.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "curator"), str(ROOT / "ui")], check=True,
                    stdout=subprocess.DEVNULL)
     memory = 0.0
-    for operation, source in (("import", "articles"), ("import labelstudio", "labelstudio"),
-                              ("import doccano", "doccano")):
-        for run in range(RUNS):
-            project = folder / f"{source}-{run}"
-            init, peak_init, _ = run_timed([*CURATOR, "init", str(project)], env)
-            seconds, peak, output = run_timed([*CURATOR, "import", str(project), str(files[source])], env)
-            figures.add(operation, init + seconds)
-            memory = max(memory, peak_init, peak)
-    for run in range(RUNS):  # the issue's floor for the article import, each run on new projects
+
+    def command(operation: str, arguments: list[str], project: Path | None = None, init: bool = False) -> None:
+        nonlocal memory
+        seconds = 0.0
+        if init:  # `curator init` counts, as a new project needs it
+            seconds, peak, _ = run_timed([*CURATOR, "init", str(project)], env)
+            memory = max(memory, peak)
+        took, peak, _ = run_timed([*CURATOR, *arguments], env)
+        figures.add(operation, seconds + took)
+        memory = max(memory, peak)
+
+    def bare(operation: str, script: str, arguments: list[str], project: Path | None = None) -> None:
+        seconds = 0.0
+        if project is not None:  # the bare imports write into the tables `curator init` made, its time counted
+            seconds, _, _ = run_timed([*CURATOR, "init", str(project)], env)
+        took, _, _ = run_timed([sys.executable, "-c", script, *arguments], env)
+        floor.add(operation, seconds + took)
+
+    for run in range(RUNS):
+        project, bare_project = folder / f"articles-{run}", folder / f"bare-{run}"
+        command("import articles", ["import", str(project), str(files["articles"])], project, init=True)
+        figures.did("import articles", project_holds(project))
+        bare("import articles", BARE_IMPORT_SCRIPT, [str(files["articles"]), str(bare_project)], bare_project)
+        floor.did("import articles", project_holds(bare_project))
+
+        project, bare_project = folder / f"labelstudio-{run}", folder / f"bare-labelstudio-{run}"
+        command("import labelstudio", ["import", str(project), str(files["labelstudio"])], project, init=True)
+        figures.did("import labelstudio", project_holds(project))
+        bare("import labelstudio", BARE_LABELSTUDIO_SCRIPT, [str(files["labelstudio"]), str(bare_project)],
+             bare_project)
+        floor.did("import labelstudio", project_holds(bare_project))
+
+        project = folder / f"doccano-{run}"
+        command("import doccano", ["import", str(project), str(files["doccano"])], project, init=True)
+        figures.did("import doccano", project_holds(project))
+
+        # The article import in process against the floor in process (parse and insert only).
         imported, empty = folder / f"floor-{run}", folder / f"floor-empty-{run}"
-        for project in (imported, empty):
-            run_timed([*CURATOR, "init", str(project)], env)
+        for new in (imported, empty):
+            run_timed([*CURATOR, "init", str(new)], env)
         _, _, output = run_timed([sys.executable, "-c", FLOOR_SCRIPT, str(files["articles"]), str(imported),
                                   str(empty)], env)
-        inside, floor = (float(value) for value in output.split()[-2:])
+        inside, bare_inside = (float(value) for value in output.split()[-2:])
         figures.add("import in process", inside)
-        figures.add("floor", floor)
+        floor.add("import in process", bare_inside)
+        figures.did("import in process", project_holds(imported))
+        floor.did("import in process", project_holds(empty))
+
     project = folder / "labelstudio-0"  # the corpus with its spans, as the peers hold it
     for run in range(RUNS):
-        seconds, peak, output = run_timed([*CURATOR, "export", str(project), "-o", str(folder / "out.json")], env)
-        figures.add("export", seconds)
-        memory = max(memory, peak)
-    for run in range(RUNS):  # the bare scripts, for what any Python program takes (not Curator's figures)
-        bare = folder / f"bare-{run}"
-        init, _, _ = run_timed([*CURATOR, "init", str(bare)], env)
-        seconds, _, _ = run_timed([sys.executable, "-c", BARE_IMPORT_SCRIPT, str(files["articles"]), str(bare)], env)
-        figures.add("bare import", init + seconds)
-        bare = folder / f"bare-labelstudio-{run}"
-        init, _, _ = run_timed([*CURATOR, "init", str(bare)], env)
-        seconds, _, _ = run_timed([sys.executable, "-c", BARE_LABELSTUDIO_SCRIPT, str(files["labelstudio"]),
-                                   str(bare)], env)
-        figures.add("bare import labelstudio", init + seconds)
-        seconds, _, _ = run_timed([sys.executable, "-c", BARE_EXPORT_SCRIPT, str(project), str(folder / "bare.json")],
-                                  env)
-        figures.add("bare export", seconds)
+        command("export", ["export", str(project), "-o", str(folder / "out.json")])
+        figures.did("export", json_export_holds(folder / "out.json"))
+        bare("export", BARE_EXPORT_SCRIPT, [str(project), str(folder / "bare.json")])
+        floor.did("export", json_export_holds(folder / "bare.json"))
     for run in range(RUNS):
         seconds, peak, output = run_timed([sys.executable, "-c", WINDOW_SCRIPT, str(project),
                                            str(folder / "settings.json")], env)
         figures.add("start", seconds)
+        figures.did("start", f"the window with {int(output.split()[-1]):,} documents in its list")
         memory = max(memory, peak)
     figures.memory = memory
     store = Store.open(project)
@@ -608,70 +562,92 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> Figur
     finally:
         os.killpg(serving.pid, signal.SIGTERM)
         serving.wait()
-    return figures
+    return figures, floor
 
 
 # -- the report -----------------------------------------------------------------------------
 
-ROWS = [  # operation, Curator's row, what it is compared with, the peers' row, goal (faster peer / Curator)
-    ("import", "import the corpus: `curator init` + `curator import` of the articles", "import", 8),
-    ("bare import", "  a bare script instead (sqlite3 and orjson, no checks), after `curator init`", "import", 8),
-    ("import labelstudio", "import a Label Studio tasks file (`curator init` + `curator import`)", "import", 5),
-    ("bare import labelstudio", "  a bare script instead (sqlite3 and orjson, no checks), after `curator init`",
-     "import", 5),
-    ("import doccano", "import a doccano JSONL file (`curator init` + `curator import`)", "import", 5),
-    ("fetch", "fetch one document with its spans: the window's read path", "fetch", None),
-    ("fetch over HTTP", "fetch one document with its spans over loopback HTTP", "fetch", None),
-    ("export", "export JSON: `curator export` wall time", "export", 10),
-    ("bare export", "  a bare script instead (sqlite3 and orjson, no checks)", "export", 10),
-    ("start", "start: the window until list and article are painted / a server until it answers", "start", None),
+# Curator's operation, what the row is, the peers' operation it is set against. The file
+# imports lead: each peer imports its own file of the same documents and spans.
+PEER_ROWS = [
+    ("import labelstudio", ("import the Label Studio tasks file with its spans (`curator init` + `curator import`; "
+                            "a peer: its own file of the same documents and spans)"), "import"),
+    ("import doccano", ("import the doccano JSONL file with its spans (`curator init` + `curator import`; "
+                        "a peer: its own file of the same documents and spans)"), "import"),
+    ("export", ("export every document with its spans (`curator export -o out.json`; Label Studio: JSON with "
+                "`download_all_tasks=true`; doccano: JSONL of all)"), "export"),
+    ("fetch", "fetch one document with its spans: the window's read path", "fetch"),
+    ("fetch over HTTP", "fetch one document with its spans over loopback HTTP", "fetch"),
+    ("start", "start: the window until list and article are painted / a server until it answers", "start"),
+    ("import articles", ("import the articles, WITHOUT spans (`curator init` + `curator import` of JSONL); not "
+                         "like for like: a peer's cell is its file import, with spans"), "import"),
+]
+
+# Curator's operation, the work, as the floor table names it.
+FLOOR_ROWS = [
+    ("import articles", "import the articles (`curator init` + `curator import`, from process start)"),
+    ("import labelstudio", "import the Label Studio file (`curator init` + `curator import`, from process start)"),
+    ("export", "export JSON (`curator export -o out.json`, from process start)"),
+    ("import in process", "the article import in process (parse and insert only, no process start)"),
 ]
 
 
-def spread(values: list[float]) -> str:
-    unit, scale = ("ms", 1000) if max(values) < 1 else ("s", 1)
-    middle = statistics.median(values) * scale
-    digits = 1 if unit == "ms" or middle < 10 else 0
-    return f"{middle:.{digits}f} {unit} ({min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f})"
-
-
-def report(ours: Figures, peers: list[Figures], missing: dict[str, str], documents: int, spans: int) -> str:
-    lines = [f"Curator against {', '.join(p.name for p in peers) or 'no peer'}, {documents:,} articles "
-             f"({spans:,} spans), {RUNS} runs each: median (fastest-slowest).", "",
-             "| operation | Curator | " + " | ".join(p.name for p in peers) + " | faster peer / Curator | goal |",
-             "|---|---|" + "---|" * len(peers) + "---|---|"]
-    for operation, title, peer_operation, goal in ROWS:
+def peers_table(ours: Figures, peers: list[Figures], missing: dict[str, str], documents: int, spans: int,
+                inputs: dict[str, int]) -> str:
+    """The table against the peers, then what each side did in each row."""
+    names = [peer.name for peer in peers]
+    rows, work = [], []
+    for operation, title, peer_operation in PEER_ROWS:
         if operation not in ours.seconds:
             continue
-        cells = [spread(p.seconds[peer_operation]) if peer_operation in p.seconds else "-" for p in peers]
         measured = [p for p in peers if peer_operation in p.seconds]
-        ratio = "-"
+        ratio = None
         if measured:
             faster = min(measured, key=lambda p: statistics.median(p.seconds[peer_operation]))
             theirs, mine = faster.seconds[peer_operation], ours.seconds[operation]
             ratio = (f"{statistics.median(theirs) / statistics.median(mine):.1f}x "
                      f"({min(theirs) / max(mine):.1f}-{max(theirs) / min(mine):.1f}), {faster.name}")
-        lines.append(f"| {title} | {spread(ours.seconds[operation])} | " + " | ".join(cells)
-                     + f" | {ratio} | {f'{goal}x' if goal else '-'} |")
-    lines.append("| peak memory (MB): Curator's largest command or window; a server's processes summed | "
-                  f"{ours.memory:.0f} | " + " | ".join(f"{p.memory:.0f}" if p.memory else "-" for p in peers)
-                  + " | | |")
-    lines.append("")
+        rows.append([title, spread(ours.seconds[operation]),
+                     *(spread(p.seconds[peer_operation]) if peer_operation in p.seconds else None for p in peers),
+                     ratio])
+        if operation in ours.work:
+            work.append([title.split(" (")[0], ours.work[operation],
+                         *(p.work.get(peer_operation) for p in peers)])
+    memory = (f"peak memory: {METHOD.format(interval=SAMPLE_INTERVAL)}; Curator's largest command or window, "
+              "a peer's server")
+    rows.append([memory, megabytes(ours.memory), *(megabytes(p.memory) for p in peers), None])
+    heading = (f"Curator against {', '.join(names) or 'no peer'}, {documents:,} articles ({spans:,} spans on "
+               f"{inputs.get('annotated', 0):,} of them), {RUNS} runs each: median (fastest-slowest); the ratio is "
+               "the faster peer's median over Curator's (the extreme runs' ratios in brackets).")
+    lines = [heading, "",
+             table(["operation", "Curator", *names, "faster peer / Curator"], rows), "",
+             "What each side did (the inputs: " + ", ".join(f"{name} {size_in_bytes(size)}" for name, size
+                                                           in inputs.items() if name != "annotated") + "):", "",
+             table(["operation", "Curator", *names], work), ""]
     for peer in peers:
-        version = PEERS[peer.name][1]
-        lines.append(f"- {peer.name} {version}: {peer.note}")
+        lines.append(f"- {peer.name} {PEERS[peer.name][1]}: {peer.note}")
     for name, reason in missing.items():
         lines.append(f"- {name} was not measured, so no ratio is given against it: {reason}")
     return "\n".join(lines)
 
 
-def floor_line(ours: Figures) -> str:
-    """The article import in process against the issue's floor, run by run (goal: 1.3x)."""
-    inside, floor = ours.seconds["import in process"], ours.seconds["floor"]
-    ratios = [mine / bare for mine, bare in zip(inside, floor, strict=True)]
-    return (f"- The article import in process: {spread(inside)}, against the floor (orjson parse of every line plus "
-            f"a bare `executemany` of the same rows, committed): {spread(floor)}; {statistics.median(ratios):.2f}x "
-            f"the floor ({min(ratios):.2f}-{max(ratios):.2f}), goal 1.3x.")
+def floor_table(ours: Figures, floor: Figures) -> str:
+    """Curator against the bare scripts doing the same work, run by run, beside the goal."""
+    rows = []
+    for operation, title in FLOOR_ROWS:
+        if operation not in ours.seconds or operation not in floor.seconds:
+            continue
+        ratios = paired_ratios(ours.seconds[operation], floor.seconds[operation])
+        middle = statistics.median(ratios)
+        verdict = "met" if middle <= FLOOR_GOAL else f"missed by {(middle / FLOOR_GOAL - 1) * 100:.0f}%"
+        rows.append([title, spread(ours.seconds[operation]), spread(floor.seconds[operation]), ratio_spread(ratios),
+                     f"<= {FLOOR_GOAL}x", verdict, f"{ours.work.get(operation, '-')} / {floor.work.get(operation, '-')}"])
+    heading = ("Curator against the floor: each command beside a bare script (Python's sqlite3 and orjson, no checks, "
+               f"no models) doing the same work, {RUNS} runs taken in turn; the ratio is run by run, median "
+               "(extremes).")
+    return "\n".join([heading, "",
+        table(["work", "Curator", "floor", "Curator / floor", "goal", "verdict", "stored or written: Curator / floor"],
+              rows)])
 
 
 def main() -> None:
@@ -683,12 +659,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every measured figure here")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()}", flush=True)
+          f"{platform.system()}; {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
     with tempfile.TemporaryDirectory(prefix="curator-peers-") as tmp:
         folder = Path(tmp)
         files = write_peer_files(folder / "files", args.docs, args.annotated, args.spans)
         spans = span_count(folder / "files")
         annotated = json.loads(files["annotated"].read_text())
+        inputs = {name: files[name].stat().st_size for name in ("articles", "labelstudio", "doccano")}
+        inputs["annotated"] = len(annotated)
         print(f"corpus: {args.docs:,} articles, {spans:,} spans", flush=True)
         peers, missing = [], {}
         for name in args.peers:
@@ -702,15 +680,19 @@ def main() -> None:
                 missing[name] = f"{type(exc).__name__}: {exc}"
                 print(f"{name}: not measured: {missing[name]}", flush=True)
         (folder / "curator").mkdir()
-        ours = curator(folder / "curator", files, annotated)
+        ours, floor = curator(folder / "curator", files, annotated)
         print(f"Curator: {ours.seconds}", flush=True)
+        print(f"floor: {floor.seconds}", flush=True)
         print()
-        print(report(ours, peers, missing, args.docs, spans))
-        print(floor_line(ours))
+        print(peers_table(ours, peers, missing, args.docs, spans, inputs))
+        print()
+        print(floor_table(ours, floor))
         if args.json:
-            args.json.write_text(json.dumps({"docs": args.docs, "spans": spans, "missing": missing, "sides": [
-                {"name": side.name, "seconds": side.seconds, "memory_mb": side.memory, "note": side.note}
-                for side in (ours, *peers)]}, indent=1))
+            args.json.write_text(json.dumps({
+                "docs": args.docs, "spans": spans, "missing": missing, "memory": METHOD.format(
+                    interval=SAMPLE_INTERVAL), "floor_goal": FLOOR_GOAL, "sides": [
+                    {"name": side.name, "seconds": side.seconds, "memory_mb": side.memory, "note": side.note,
+                     "work": side.work} for side in (ours, floor, *peers)]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,21 +1,38 @@
 """Runs every benchmark row and prints the figures beside the targets.
 
-    python benchmarks/run.py                # full size: 100,000 articles, 1,000,000 annotations
-    python benchmarks/run.py --docs 5000    # a quick run
+    python benchmarks/run.py                                  # 100,000 articles, ten spans each
+    python benchmarks/run.py --docs 5000                      # a quick run
+    python benchmarks/run.py --sizes 10000 100000 1000000     # one table per size, and how each row grows
 
-GUI rows are timed on the offscreen platform. Each row also times the obvious
-alternative where there is one, and prints the ratio.
+With ``--sizes``, every row is measured at each size in turn (each size in a folder of
+its own, removed before the next starts), a table is printed per size, then each row's
+growth exponent between the two largest sizes (flagged where a row grows faster than
+n log n), and the result is written as JSON (``--json``, default ``docs/scaling.json``)
+with a log-log plot of time and peak memory against size (``--plot``, default
+``docs/scaling.png``; it needs matplotlib: ``pip install -e '.[bench]'``). The JSON is
+written after every size, so a stopped run keeps what it measured. A million articles
+is about 4 GB of JSONL; the free disk space is checked before each size
+(``--workdir`` chooses where the corpora go).
+
+The corpus is made by a process of its own and streamed to disk. Imports, exports, the
+near-duplicate search and agreement each run in a process of their own, as the app
+runs them: their seconds are taken inside it, around the work, and their peak memory is
+the proportional set size (PSS) of that process and any workers it starts, summed and
+sampled (``benchmarks/memory.py``). The window's start is timed from process start; the
+other GUI rows run on the offscreen platform in the benchmark's own process. Agreement
+is measured over a tenth of the articles (100,000 documents at a million), three
+annotators each.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
+import json
 import os
-import pickle
 import platform
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,15 +44,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from corpus import read_planted, read_spans  # noqa: E402
+from memory import METHOD, PeakSampler  # noqa: E402
+from scaling import (  # noqa: E402
+    Row,
+    check_disk,
+    growth,
+    growth_table,
+    plot,
+    size_table,
+    write_result,
+)
+from tables import megabytes, seconds  # noqa: E402
+
 from curator.domain.models import Annotation, Project  # noqa: E402
 from curator.store import Store  # noqa: E402
 
-ROWS: list[tuple[str, str, str, str]] = []
-
-
-def row(operation: str, figure: str, target: str, comparison: str = "") -> None:
-    ROWS.append((operation, figure, target, comparison))
-    print(f"{operation:<58} {figure:>16}   target {target:<22} {comparison}", flush=True)
+SAMPLE_INTERVAL = 0.1
+ALL_PAIRS_SAMPLE = 300  # articles the all-pairs comparison is timed on, then scaled quadratically
+XLSXWRITER_UP_TO = 100_000  # the XlsxWriter comparison takes about two minutes a million spans
 
 
 def timed(fn, *args, **kwargs):
@@ -44,58 +71,113 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-# Imports and JSON exports are timed in a process of their own, as the app would run them
-# and with that process's own peak memory, apart from the benchmark's state.
+def median_of(values) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def say(row: Row) -> Row:
+    print(f"{row.title:<70} {row.figure:>24}   {row.comparison}", flush=True)
+    return row
+
+
+# Work timed in a process of its own, as the app would run it, with that process's own
+# peak memory, apart from the benchmark's state. The seconds are taken around the work
+# (its modules are loaded before); prints one JSON line.
 TIMED_SCRIPT = """
-import re, resource, sys, time
+import json, re, sys, time
 from pathlib import Path
-from curator.formats.export import export_json
-from curator.formats.articles import import_files
 from curator.store import Store
 if __name__ == "__main__":
     operation, project, path = sys.argv[1:4]
-    store = Store.create(project) if operation == "import" else Store.open(project)
+    extra = {}
+    if operation == "import":
+        from curator.formats.articles import import_files
+        store = Store.create(project)
+    else:
+        store = Store.open(project)
+    if operation == "duplicates":
+        from curator.analysis.near_duplicates import find_near_duplicates
+    elif operation == "agreement":
+        from curator.analysis.agreement import compute_agreement
+    elif operation == "export" and path.endswith(".xlsx"):
+        from curator.formats.excel import export_xlsx
+    elif operation == "export":
+        from curator.formats.export import export_json
     start = time.perf_counter()
     if operation == "import":
         count = len(import_files(store, [path]).added)
+    elif operation == "duplicates":
+        pairs = find_near_duplicates(store, 0.5)
+        count = len(pairs)
+    elif operation == "agreement":
+        report = compute_agreement(store)
+        count, extra["alpha"] = store.annotation_count(), report.overall["alpha"]
     elif path.endswith(".xlsx"):
-        from curator.formats.excel import export_xlsx
         export_xlsx(store, path)
     else:
         export_json(store, path)
     elapsed = time.perf_counter() - start
-    if operation != "import":
+    if operation == "export":
         count = store.document_count()
+    if operation == "duplicates":  # the pairs by uid, for the recall of the planted ones
+        uid = store.uids()
+        Path(path).write_text(json.dumps([sorted((uid[p.a], uid[p.b])) for p in pairs]))
     status = Path("/proc/self/status")
-    # Linux: this process's own high-water mark (ru_maxrss would count the benchmark's, which forked it).
-    peak = (int(re.search(r"VmHWM:\\s+(\\d+)", status.read_text())[1]) if status.exists()
-            else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    print(count, elapsed, peak / 1024)
+    # Linux: this process's own high-water mark of resident memory, exact where PSS is sampled.
+    hwm = int(re.search(r"VmHWM:\\s+(\\d+)", status.read_text())[1]) / 1024 if status.exists() else None
+    print(json.dumps({"count": count, "seconds": elapsed, "vmhwm_mb": hwm, **extra}))
 """
 
 
-def timed_apart(operation: str, project: Path, path: Path) -> tuple[int, float, float]:
-    """``import`` ``path`` into a new ``project`` or ``export`` it to ``path`` (JSON or Excel, by its suffix), in a
-    new process: (documents imported or in the export, seconds, peak MB of that process)."""
-    out = subprocess.run([sys.executable, "-c", TIMED_SCRIPT, operation, str(project), str(path)],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
-    return int(out[0]), float(out[1]), float(out[2])
+def timed_apart(operation: str, project: Path, path: Path) -> dict:
+    """``import`` ``path`` into a new ``project``, ``export`` it to ``path`` (JSON or Excel,
+    by its suffix), find its ``duplicates`` (pairs written to ``path``) or its
+    ``agreement``, in a new process: its JSON line, with ``pss_mb``, the sampled peak PSS
+    of that process and its workers."""
+    process = subprocess.Popen([sys.executable, "-c", TIMED_SCRIPT, operation, str(project), str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               start_new_session=True)
+    try:
+        with PeakSampler(process.pid, interval=SAMPLE_INTERVAL) as sampler:
+            out, err = process.communicate()
+    except BaseException:  # stopped (Ctrl+C, SIGTERM): the work and its workers stop too, before their folder goes
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    if process.returncode:
+        raise RuntimeError(f"{operation} of {project} failed: {err[-2000:]}")
+    return {**json.loads(out.strip().splitlines()[-1]), "pss_mb": sampler.peak}
 
 
-def bench_import(folder: Path, jsonl: Path) -> Path:
+def memory_figure(measured: dict) -> str:
+    hwm = measured.get("vmhwm_mb")
+    return f"{megabytes(measured['pss_mb'])}" + (f" (main process VmHWM {megabytes(hwm)})" if hwm else "")
+
+
+# -- the rows -------------------------------------------------------------------------------
+
+
+def bench_import(folder: Path, jsonl: Path) -> tuple[Path, Row]:
     project = folder / "project"
-    count, seconds, megabytes = timed_apart("import", project, jsonl)
-    row(f"import {count:,} articles from JSONL", f"{seconds:.1f} s, {megabytes:.0f} MB", "< 15 s, < 2 GB")
-    return project
+    measured = timed_apart("import", project, jsonl)
+    row = Row("import", f"import {measured['count']:,} articles from JSONL", measured["seconds"],
+              f"{seconds(measured['seconds'])}, {megabytes(measured['pss_mb'])}", measured["pss_mb"],
+              comparison=f"peak: {memory_figure(measured)}")
+    return project, say(row)
 
 
-def add_annotations(store: Store, spans: dict, per_doc: int) -> int:
-    ids = store.document_ids()
-    uid_of = store.uids()
+def add_annotations(store: Store, spans_path: Path, per_doc: int) -> int:
+    """Store each article's first ``per_doc`` spans (from the corpus's spans file, read a
+    line at a time), 50,000 to a transaction."""
+    id_of = {uid: doc_id for doc_id, uid in store.uids().items()}
     batch: list[Annotation] = []
     total = 0
-    for doc_id in ids:
-        for start, end, label, value in spans[uid_of[doc_id]][:per_doc]:
+    for uid, spans in read_spans(spans_path):
+        doc_id = id_of.get(uid)
+        if doc_id is None:
+            continue
+        for start, end, label, value in spans[:per_doc]:
             batch.append(Annotation(doc_id=doc_id, start=start, end=end, label=label, annotator="bench", value=value))
         if len(batch) >= 50_000:
             store.add_annotations(batch)
@@ -105,10 +187,10 @@ def add_annotations(store: Store, spans: dict, per_doc: int) -> int:
     return total + len(batch)
 
 
-def bench_store(project: Path, spans: dict, per_doc: int) -> None:
+def bench_store(project: Path, spans_path: Path, per_doc: int) -> list[Row]:
     store = Store.open(project)
-    count, seconds = timed(add_annotations, store, spans, per_doc)
-    row(f"store {count:,} annotations (setup, one batch per 50k)", f"{seconds:.1f} s", "-")
+    count, took = timed(add_annotations, store, spans_path, per_doc)
+    rows = [say(Row("store", f"store {count:,} annotations (setup, 50,000 a transaction)", took, seconds(took)))]
     doc_id = store.document_ids()[len(store.document_ids()) // 2]
     text = store.get_document(doc_id).text
     times = []
@@ -118,17 +200,18 @@ def bench_store(project: Path, spans: dict, per_doc: int) -> None:
         store.add_annotation(span)
         times.append(time.perf_counter() - t)
     times.sort()
-    row("add a span, stored (500 edits, each its own transaction)",
-        f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.1f} ms", "< 10 ms at p99",
-        f"median {times[len(times) // 2] * 1000:.1f} ms")
+    p99 = times[int(len(times) * 0.99) - 1]
+    rows.append(say(Row("edit", "add a span, stored (500 edits, each its own transaction)", p99,
+                        f"p99 {seconds(p99)}", comparison=f"median {seconds(times[len(times) // 2])}")))
     store.close()
+    return rows
 
 
 def window_start(project: Path, runs: int = 3) -> tuple[list[float], list[float]]:
     """Seconds from starting a new process until the window's list and first article are
     painted, and until that process has ended (what ``benchmarks/peers.py`` times: its
     ``WINDOW_SCRIPT``, which prints the wall-clock time once it has painted)."""
-    from peers import WINDOW_SCRIPT
+    from timed_scripts import WINDOW_SCRIPT
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     painted, ended = [], []
@@ -142,14 +225,14 @@ def window_start(project: Path, runs: int = 3) -> tuple[list[float], list[float]
     return sorted(painted), sorted(ended)
 
 
-def bench_gui(project: Path) -> None:
+def bench_gui(project: Path) -> list[Row]:
     from PySide6.QtWidgets import QApplication
 
     painted, ended = window_start(project)
-    row("start the window: process start until list and article are painted",
-        f"{painted[len(painted) // 2]:.2f} s", "<= 1.0 s",
-        f"{len(painted)} runs: {painted[0]:.2f}-{painted[-1]:.2f} s; until the process ended: "
-        f"{ended[len(ended) // 2]:.2f} s")
+    rows = [say(Row("window", "start the window: process start until list and article are painted",
+                    median_of(painted), seconds(median_of(painted)),
+                    comparison=f"{len(painted)} runs: {seconds(painted[0])}-{seconds(painted[-1])}; until the "
+                               f"process ended: {seconds(median_of(ended))}"))]
 
     from curator.project import Settings
     from ui.app import settle_heap
@@ -167,14 +250,17 @@ def bench_gui(project: Path) -> None:
     settle_heap()  # as the application does once its window is up
     ids = store.document_ids()
     _, reload_all = timed(store.document_rows, ids, "bench")
-    row(f"open a project of {len(ids):,} articles, window usable", f"{opened:.2f} s", "< 2 s",
-        f"loading every list row instead: {reload_all:.1f} s")
+    rows.append(say(Row("open", f"open a project of {len(ids):,} articles, window usable (in process)", opened,
+                        seconds(opened), comparison=f"loading every list row instead: {seconds(reload_all)}")))
 
     # A document with 1,000 annotations.
     doc_id = ids[len(ids) // 3]
     text = store.get_document(doc_id).text
+    # Away from the spans it has: a generated ORG of four letters may start where one of these would.
+    taken = {span.start for span in store.annotations_for(doc_id, "bench")}
+    starts = [s for s in range(len(text) - 5) if s not in taken]
     store.add_annotations([Annotation(doc_id=doc_id, start=s, end=s + 4, label="ORG", annotator="bench")
-                           for s in random.Random(3).sample(range(len(text) - 5), 1000)])
+                           for s in random.Random(3).sample(starts, 1000)])
     switches = []
     for _ in range(5):  # from an ordinary document to the big one, five times
         window.open_document(ids[0])
@@ -183,9 +269,9 @@ def bench_gui(project: Path) -> None:
         window.open_document(doc_id)
         app.processEvents()
         switches.append(time.perf_counter() - start)
-    row("switch to a document with 1,000 annotations, shown",
-        f"median {sorted(switches)[2] * 1000:.0f} ms", "< 50 ms", f"first {switches[0] * 1000:.0f} ms, "
-        f"slowest {max(switches) * 1000:.0f} ms")
+    rows.append(say(Row("switch", "switch to a document with 1,000 annotations, shown", median_of(switches),
+                        f"median {seconds(median_of(switches))}",
+                        comparison=f"first {seconds(switches[0])}, slowest {seconds(max(switches))}")))
 
     model = window.documents
     frames = []
@@ -200,61 +286,84 @@ def bench_gui(project: Path) -> None:
     _, sort_time = timed(model.sort, 0)
     _, filter_time = timed(model.set_search, "trade")
     _, clear_time = timed(model.set_search, "")
-    row("scroll / sort / filter the document list",
-        f"{max(frames) * 1000:.0f} / {sort_time * 1000:.0f} / {filter_time * 1000:.0f} ms", "no frame over 100 ms",
-        f"rows read: {model.rows_fetched:,} of {model.rowCount():,}")
+    worst = max(max(frames), sort_time, filter_time, clear_time)
+    rows.append(say(Row("list", "filter / sort / scroll the document list: the worst frame", worst, seconds(worst),
+                        comparison=f"scroll {seconds(max(frames))} / sort {seconds(sort_time)} / filter "
+                                   f"{seconds(filter_time)} / clear {seconds(clear_time)}; rows read: "
+                                   f"{model.rows_fetched:,} of {model.rowCount():,}")))
     window.close()
     store.close()
+    return rows
 
 
-def bench_duplicates(project: Path, planted: list[tuple[str, str]]) -> None:
-    from curator.analysis.near_duplicates import find_near_duplicates
-
-    store = Store.open(project)
-    pairs, seconds = timed(find_near_duplicates, store, 0.5)
-    uid = store.uids()
-    found = {tuple(sorted((uid[p.a], uid[p.b]))) for p in pairs}
+def bench_duplicates(project: Path, planted: list[tuple[str, str]], folder: Path) -> Row:
+    measured = timed_apart("duplicates", project, folder / "pairs.json")
+    found = {tuple(pair) for pair in json.loads((folder / "pairs.json").read_text())}
     recall = sum(1 for pair in planted if tuple(sorted(pair)) in found) / max(1, len(planted))
-    # The obvious alternative: every pair with rapidfuzz, timed on 1,000 articles and scaled quadratically.
+    # The obvious alternative: every pair with rapidfuzz, timed on a sample and scaled quadratically.
     from rapidfuzz import fuzz
 
-    texts = [d.text for _, d in zip(range(1000), store.iter_documents())]
+    store = Store.open(project)
+    n = store.document_count()
+    texts = [d.text for _, d in zip(range(ALL_PAIRS_SAMPLE), store.iter_documents())]
+    store.close()
     start = time.perf_counter()
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             fuzz.ratio(texts[i], texts[j], score_cutoff=80)
     sample = time.perf_counter() - start
-    n = len(uid)
     all_pairs = sample * (n * (n - 1) / 2) / (len(texts) * (len(texts) - 1) / 2)
-    row(f"near-duplicate search over {n:,} articles", f"{seconds:.1f} s, recall {recall:.3f}",
-        "< 60 s", f"all pairs (rapidfuzz): ~{all_pairs / 3600:.1f} h, {all_pairs / seconds:,.0f}x")
-    store.close()
+    return say(Row("duplicates", f"near-duplicate search over {n:,} articles ({len(planted):,} planted pairs)",
+                   measured["seconds"], f"{seconds(measured['seconds'])}, recall {recall:.3f}", measured["pss_mb"],
+                   comparison=f"{measured['count']:,} pairs; peak {memory_figure(measured)}; all pairs "
+                              f"(rapidfuzz, timed on {len(texts)}): ~{all_pairs / 3600:,.1f} h",
+                   extra={"recall": recall, "pairs": measured["count"]}))
 
 
-def bench_export(project: Path, folder: Path) -> None:
-    from curator.formats.excel import ANNOTATION_COLUMNS
-
+def bench_export(project: Path, folder: Path, xlsx: bool = True) -> list[Row]:
     store = Store.open(project)
     annotations = store.annotation_count()
-    _, json_seconds, _ = timed_apart("export", project, folder / "out.json")
-    row(f"export {annotations:,} annotations to JSON", f"{json_seconds:.1f} s", "< 5 s")
-    _, xlsx_seconds, xlsx_megabytes = timed_apart("export", project, folder / "out.xlsx")
-    # The writer Curator used before, XlsxWriter (a test dependency now), on the
-    # documents and the annotations' first columns, the rest left empty.
+    documents = store.document_count()
+    store.close()
+    target = folder / "out.json"
+    measured = timed_apart("export", project, target)
+    rows = [say(Row("export json", f"export {documents:,} articles and {annotations:,} annotations to JSON",
+                    measured["seconds"], seconds(measured["seconds"]), measured["pss_mb"],
+                    comparison=f"{target.stat().st_size / 1e6:,.0f} MB written; peak {memory_figure(measured)}"))]
+    target.unlink()
+    if not xlsx:
+        return rows
+    target = folder / "out.xlsx"
+    measured = timed_apart("export", project, target)
+    comparison = f"{target.stat().st_size / 1e6:,.0f} MB written; peak {memory_figure(measured)}"
+    target.unlink()
+    if documents <= XLSXWRITER_UP_TO:
+        bare = xlsxwriter_export(project, folder / "bare.xlsx")
+        comparison += (f"; XlsxWriter, fewer cells: {seconds(bare)} ({bare / measured['seconds']:.1f}x)" if bare
+                       else "; XlsxWriter not installed")
+    else:
+        comparison += f"; XlsxWriter not timed above {XLSXWRITER_UP_TO:,} articles (two minutes a million spans)"
+    rows.append(say(Row("export xlsx", f"export {annotations:,} annotations to Excel", measured["seconds"],
+                        seconds(measured["seconds"]), measured["pss_mb"], comparison=comparison)))
+    return rows
+
+
+def xlsxwriter_export(project: Path, target: Path) -> float | None:
+    """The writer Curator used before, XlsxWriter (a test dependency now), on the documents
+    and the annotations' first columns, the rest left empty: its seconds."""
     try:
         import xlsxwriter
     except ImportError:
-        row(f"export {annotations:,} annotations to Excel", f"{xlsx_seconds:.1f} s, {xlsx_megabytes:.0f} MB",
-            "<= 25 s", "XlsxWriter not installed")
-        store.close()
-        return
+        return None
+    from curator.formats.excel import ANNOTATION_COLUMNS
+
+    store = Store.open(project)
     start = time.perf_counter()
-    book = xlsxwriter.Workbook(str(folder / "bare.xlsx"), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
     docs_sheet = book.add_worksheet("documents")
     spans_sheet = book.add_worksheet("annotations")
-    doc_row = span_row = 0
-    for document, spans in store.iter_documents_with_annotations():
-        doc_row += 1
+    span_row = 0
+    for doc_row, (document, spans) in enumerate(store.iter_documents_with_annotations(), start=1):
         docs_sheet.write_row(doc_row, 0, [document.uid, document.title or "", document.source or "", "",
                                           str(document.published or ""), "todo", len(spans), document.text[:32767]])
         for span in spans:
@@ -263,46 +372,52 @@ def bench_export(project: Path, folder: Path) -> None:
                                                 document.text[span.start:span.end], span.label, span.annotator]
                                   + [""] * (len(ANNOTATION_COLUMNS) - 7))
     book.close()
-    bare = time.perf_counter() - start
-    row(f"export {annotations:,} annotations to Excel", f"{xlsx_seconds:.1f} s, {xlsx_megabytes:.0f} MB", "<= 25 s",
-        f"XlsxWriter, fewer cells: {bare:.1f} s ({bare / xlsx_seconds:.1f}x)")
+    took = time.perf_counter() - start
     store.close()
+    target.unlink()
+    return took
 
 
-def bench_agreement(folder: Path, documents: int, per_doc: int) -> None:
+def agreement_project(folder: Path, documents: int, per_doc: int) -> tuple[Path, int]:
+    """A project of ``documents`` 300-word articles annotated by three annotators (each
+    keeps 90% of the generator's spans, 5% of them relabelled), built 5,000 documents at a
+    time: its folder and its spans."""
     from corpus import article
 
-    from curator.analysis.agreement import compute_agreement
     from curator.domain.models import Document
 
-    store = Store.create(folder / "agreement", Project(name="agreement"))
+    project = folder / "agreement"
+    store = Store.create(project, Project(name="agreement"))
     rng = random.Random(9)
-    docs, layers = [], []
-    for i in range(documents):
-        text, spans = article(rng, 300)
-        docs.append(Document(uid=f"a{i}", text=text))
-        layers.append(spans)
-    ids = store.add_documents(docs)
-    batch = []
-    for doc_id, spans in zip(ids, layers):
-        for annotator in ("ann", "bob", "cat"):
-            for start, end, label, _value in spans[:per_doc]:
-                if rng.random() < 0.9:
-                    batch.append(Annotation(doc_id=doc_id, start=start, end=end, annotator=annotator,
-                                            label=label if rng.random() < 0.95 else "ORG"))
-    store.add_annotations(batch)
-    report, seconds = timed(compute_agreement, store)
-    row(f"agreement, 3 annotators over {documents:,} documents ({len(batch):,} spans)", f"{seconds:.1f} s", "< 2 s",
-        f"alpha {report.overall['alpha']:.3f}")
+    total = 0
+    for first in range(0, documents, 5000):
+        docs, layers = [], []
+        for i in range(first, min(documents, first + 5000)):
+            text, spans = article(rng, 300)
+            docs.append(Document(uid=f"a{i}", text=text))
+            layers.append(spans)
+        batch = []
+        for doc_id, spans in zip(store.add_documents(docs), layers, strict=True):
+            for annotator in ("ann", "bob", "cat"):
+                for start, end, label, _value in spans[:per_doc]:
+                    if rng.random() < 0.9:
+                        batch.append(Annotation(doc_id=doc_id, start=start, end=end, annotator=annotator,
+                                                label=label if rng.random() < 0.95 else "ORG"))
+        store.add_annotations(batch)
+        total += len(batch)
     store.close()
+    return project, total
 
 
-def median_of(values) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2]
+def bench_agreement(folder: Path, documents: int, per_doc: int) -> Row:
+    project, spans = agreement_project(folder, documents, per_doc)
+    measured = timed_apart("agreement", project, folder / "unused")
+    return say(Row("agreement", f"agreement, 3 annotators over {documents:,} documents ({spans:,} spans)",
+                   measured["seconds"], seconds(measured["seconds"]), measured["pss_mb"],
+                   comparison=f"alpha {measured['alpha']:.3f}; peak {memory_figure(measured)}"))
 
 
-def bench_compare(folder: Path, jsonl: Path, spans: dict, per_doc: int, documents: int = 20_000) -> None:
+def bench_compare(folder: Path, jsonl: Path, spans_path: Path, per_doc: int, documents: int = 20_000) -> list[Row]:
     """Import, serve and export at the size the peers are measured at (``benchmarks/peers.py``
     runs them beside Label Studio and doccano; no peer figure is quoted here)."""
     part = folder / "compare.jsonl"
@@ -312,10 +427,11 @@ def bench_compare(folder: Path, jsonl: Path, spans: dict, per_doc: int, document
     os.sync()
     # Each timed three times, each time in a new process (into a new project): the median.
     runs = [timed_apart("import", folder / f"compare-{run}", part) for run in range(3)]
-    count, seconds = runs[0][0], median_of(run[1] for run in runs)
-    row(f"import {count:,} articles (median of 3)", f"{seconds:.2f} s", "see peers.py")
+    count, took = runs[0]["count"], median_of(run["seconds"] for run in runs)
+    rows = [say(Row("compare import", f"import {count:,} articles (median of 3)", took, seconds(took),
+                    comparison="see peers.py"))]
     store = Store.open(folder / "compare-0")
-    add_annotations(store, spans, per_doc)
+    add_annotations(store, spans_path, per_doc)
     ids = store.document_ids()
     times = []
     for doc_id in random.Random(11).sample(ids, 200):
@@ -324,55 +440,101 @@ def bench_compare(folder: Path, jsonl: Path, spans: dict, per_doc: int, document
         store.annotations_for(doc_id)
         times.append(time.perf_counter() - start)
     serve = median_of(times)
-    row(f"serve one of {count:,} documents with its spans (median of 200)", f"{serve * 1000:.1f} ms", "see peers.py")
-    seconds = median_of(timed_apart("export", folder / "compare-0", folder / "compare.json")[1] for _ in range(3))
-    row(f"export {count:,} articles and {store.annotation_count():,} spans to JSON (median of 3)",
-        f"{seconds:.2f} s", "see peers.py")
+    rows.append(say(Row("compare serve", f"serve one of {count:,} documents with its spans (median of 200)", serve,
+                        seconds(serve), comparison="see peers.py")))
+    took = median_of(timed_apart("export", folder / "compare-0", folder / "compare.json")["seconds"] for _ in range(3))
+    rows.append(say(Row("compare export", f"export {count:,} articles and {store.annotation_count():,} spans to JSON "
+                        "(median of 3)", took, seconds(took), comparison="see peers.py")))
     store.close()
+    return rows
+
+
+# -- one size -------------------------------------------------------------------------------
+
+
+def run_size(documents: int, workdir: Path, per_doc: int, agreement_docs: int, skip: set[str]) -> list[Row]:
+    """Every row at one size, in a folder of its own under ``workdir``, removed at the end."""
+    problem = check_disk(workdir, documents)
+    if problem:
+        raise SystemExit(problem)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix=f"curator-bench-{documents}-", dir=workdir) as tmp:
+        folder = Path(tmp)
+        jsonl, spans_path = folder / "corpus.jsonl", folder / "spans.jsonl"
+        # Made by a process of its own and streamed to disk, so that this one stays small
+        # (and every timed row runs on a quieter machine).
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), str(jsonl), str(documents),
+                        str(spans_path), str(per_doc)], check=True)
+        planted = read_planted(spans_path)
+        print(f"generated {documents:,} articles ({jsonl.stat().st_size / 1e6:,.0f} MB, {len(planted):,} planted "
+              f"near-duplicates) in {time.perf_counter() - start:.0f} s", flush=True)
+        # The new corpus on disk first: the imports' commits wait for the disk, and would
+        # otherwise wait for these hundreds of MB too (an imported file has long been written).
+        os.sync()
+        if "compare" not in skip and documents >= 20_000:  # the size peers.py measures the others at
+            rows += bench_compare(folder, jsonl, spans_path, per_doc)
+        project, imported = bench_import(folder, jsonl)
+        rows.append(imported)
+        jsonl.unlink()  # the largest file: gone before the exports write theirs
+        rows += bench_store(project, spans_path, per_doc)
+        if "gui" not in skip:
+            rows += bench_gui(project)
+        if "duplicates" not in skip:
+            rows.append(bench_duplicates(project, planted, folder))
+        if "export" not in skip:
+            rows += bench_export(project, folder, xlsx="xlsx" not in skip)
+        if "agreement" not in skip:
+            rows.append(bench_agreement(folder, agreement_docs or max(1, documents // 10), per_doc))
+    return rows
+
+
+def machine() -> str:
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--per-doc", type=int, default=10, help="annotations per article (10 gives 1,000,000)")
-    parser.add_argument("--agreement-docs", type=int, default=10_000)
+    parser.add_argument("--docs", type=int, default=100_000, help="one size (default 100,000)")
+    parser.add_argument("--sizes", type=int, nargs="+", help="several sizes in one run, e.g. 10000 100000 1000000")
+    parser.add_argument("--per-doc", type=int, default=10, help="annotations per article (10 gives 1,000,000 at "
+                                                                "100,000 articles)")
+    parser.add_argument("--agreement-docs", type=int, default=0, help="documents of the agreement row (default: a "
+                                                                      "tenth of the articles)")
     parser.add_argument("--skip", nargs="*", default=[],
-                        help="rows to skip: compare gui duplicates export agreement")
+                        help="rows to skip: compare gui duplicates export xlsx agreement (--sizes skips compare)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()),
+                        help="where the corpora and projects go (each size's folder is removed when it is done)")
+    parser.add_argument("--json", type=Path, help="write the result here (with --sizes, default docs/scaling.json)")
+    parser.add_argument("--plot", type=Path, help="the log-log plot (with --sizes, default docs/scaling.png)")
     args = parser.parse_args()
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.system()} {platform.release()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        jsonl = folder / "corpus.jsonl"
-        # Made by a process of its own, which holds gigabytes while it writes; this one
-        # keeps only the spans it stores (and every timed row runs on a quieter machine).
-        start = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), str(jsonl), str(args.docs),
-                        str(folder / "spans.pickle"), str(args.per_doc)], check=True)
-        seconds = time.perf_counter() - start
-        with (folder / "spans.pickle").open("rb") as source:
-            planted, spans = pickle.load(source)
-        print(f"generated {args.docs:,} articles ({jsonl.stat().st_size / 1e6:.0f} MB, {len(planted)} planted "
-              f"near-duplicates) in {seconds:.0f} s")
-        # The spans live to the end: keep them out of the garbage collector's full passes,
-        # which would otherwise slow every timed row.
-        gc.collect()
-        gc.freeze()
-        # The new corpus on disk first: the imports' commits wait for the disk, and would
-        # otherwise wait for these 400 MB too (an imported file has long been written).
-        os.sync()
-        if "compare" not in args.skip and args.docs >= 20_000:  # the size peers.py measures the others at
-            bench_compare(folder, jsonl, spans, args.per_doc)
-        project = bench_import(folder, jsonl)
-        bench_store(project, spans, args.per_doc)
-        if "gui" not in args.skip:
-            bench_gui(project)
-        if "duplicates" not in args.skip:
-            bench_duplicates(project, planted)
-        if "export" not in args.skip:
-            bench_export(project, folder)
-        if "agreement" not in args.skip:
-            bench_agreement(folder, args.agreement_docs, args.per_doc)
+    # A stopped run still removes its folders: SIGTERM ends it as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sizes = sorted(set(args.sizes)) if args.sizes else [args.docs]
+    skip = set(args.skip) | ({"compare"} if args.sizes else set())
+    json_path = args.json or (ROOT / "docs" / "scaling.json" if args.sizes else None)
+    plot_path = args.plot or (ROOT / "docs" / "scaling.png" if args.sizes else None)
+    about = f"{machine()}; {time.strftime('%Y-%m-%d %H:%M')}"
+    print(f"Machine: {about}; memory: {METHOD.format(interval=SAMPLE_INTERVAL)}", flush=True)
+    for size in sizes:  # nothing is generated if the largest size cannot fit
+        problem = check_disk(args.workdir, size)
+        if problem:
+            raise SystemExit(problem)
+    results: dict[int, list[Row]] = {}
+    for size in sizes:
+        print(f"\n-- {size:,} articles", flush=True)
+        results[size] = run_size(size, args.workdir, args.per_doc, args.agreement_docs, skip)
+        if json_path:
+            write_result(json_path, about, results, {"per_doc": args.per_doc, "skipped": sorted(skip)})
+    for size, rows in results.items():
+        print(f"\n{size:,} articles ({about})\n\n{size_table(size, rows)}")
+    if len(results) > 1:
+        print("\n" + growth_table(growth(results)))
+    if json_path:
+        print(f"\nresult written to {json_path}")
+    if plot_path and len(results) > 1:
+        print(plot(results, plot_path, about))
     print(f"peak memory of the benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
