@@ -23,7 +23,7 @@ _HOME = {
     "LabelKind": "curator.domain.schema",
     "LabelSchema": "curator.domain.schema",
     "CuratorError": "curator.errors",
-    "export": "curator.exporting",
+    "export": "curator.session.exporting",
     "import_files": "curator.formats.articles",
     "export_xlsx": "curator.formats.excel",
     "ExportRefused": "curator.formats.export",
@@ -56,13 +56,13 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     )
     from curator.domain.schema import Label, LabelKind, LabelSchema  # noqa: F401
     from curator.errors import CuratorError  # noqa: F401
-    from curator.exporting import export  # noqa: F401
     from curator.formats.articles import import_files  # noqa: F401
     from curator.formats.excel import export_xlsx  # noqa: F401
     from curator.formats.export import ExportRefused, export_json  # noqa: F401
     from curator.formats.reports import ImportReport  # noqa: F401
     from curator.formats.validate import Problem, Severity, validate_project  # noqa: F401
     from curator.project import create_sample_project, open_project  # noqa: F401
+    from curator.session.exporting import export  # noqa: F401
     from curator.store import Store  # noqa: F401
     from curator.tables_api import DatasetTables, open_dataset  # noqa: F401
     from curator.tables_api import open_dataset as open  # noqa: F401, A001

@@ -63,10 +63,10 @@ def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample
     from curator.analysis.duplicates import pair_key
     from curator.analysis.near_duplicates import search_near_duplicates
     from curator.analysis.review import iter_items, merge_versions
-    from curator.exporting import export
     from curator.formats.articles import import_files
     from curator.formats.export import ExportRefused
     from curator.session.commands import SetDecision
+    from curator.session.exporting import export
 
     copy = tmp_path / "copy.txt"
     copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")
@@ -99,7 +99,7 @@ def test_a_clean_export_reads_the_stored_search_and_hashes_nothing(annotated_sam
     found and kept, not found again by hashing every article at export."""
     from curator.analysis import near_duplicates
     from curator.analysis.review import iter_items, merge_versions
-    from curator.exporting import export
+    from curator.session.exporting import export
 
     near_duplicates.search_near_duplicates(annotated_sample, workers=1)
     for item in iter_items(annotated_sample):

@@ -27,7 +27,6 @@ import sqlalchemy as sa
 from curator.domain.dataset import FORMAT_VERSION
 from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
-from curator.formats import FORMATS, TOOL_FORMATS  # noqa: F401 - named here as well, where they always were
 from curator.formats.fact_table import fact_rows
 from curator.formats.outputs import atomic_path, check_file_target, parts_folder
 from curator.formats.validate import (
@@ -91,7 +90,7 @@ def _json_default(value: Any) -> Any:
 @dataclass(frozen=True)
 class Decided:
     """What an export takes as decided before it starts writing, worked out by whoever
-    asks for the export (``curator.exporting``): the writers only write. ``skip``:
+    asks for the export (``curator.session.exporting``): the writers only write. ``skip``:
     documents left out (duplicates not kept, for a clean export); ``problems``: what
     blocks the export (disagreements or duplicates still open); ``agreement``: the
     agreement tables for a workbook."""
@@ -373,28 +372,3 @@ def _facts_json(store: Store) -> list[dict]:
 def _refuse_on_errors(target: Path, problems: list[Problem]) -> None:
     if any(p.severity is Severity.ERROR for p in problems):
         raise ExportRefused(target, problems)
-
-
-def dataset_format(target: str | Path, fmt: str | None = None) -> str:
-    """The dataset format asked for, or the one the target's suffix names."""
-    fmt = (fmt or Path(target).suffix.lstrip(".")).lower()
-    fmt = "xlsx" if fmt == "excel" else fmt
-    if fmt not in FORMATS:
-        raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
-    return fmt
-
-
-def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,
-           job: Job | None = None, decided: Decided = NOTHING_DECIDED) -> list[Problem]:
-    """Write the dataset in the format given, or the one the target's suffix names."""
-    fmt = dataset_format(target, fmt)
-    if fmt == "xlsx":
-        from curator.formats.excel import (
-            export_xlsx,  # the workbook code, only for a workbook
-        )
-
-        return export_xlsx(store, Path(target), annotator, job, decided=decided)
-    writer = {"json": export_json, "jsonl": export_jsonl}[fmt]
-    return writer(store, Path(target), annotator, job, decided=decided)
-
-

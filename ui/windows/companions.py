@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
+from curator.domain.models import GOLD
 from curator.store.events import ShowRequested
 from ui.windows.help_sheet import HelpSheet, menu_sections
 from ui.windows.label_editor import LabelEditor
@@ -103,7 +104,7 @@ class Companions(QObject):
         w = self.window
         if event.annotator is None or event.annotator == w.annotator:
             return True
-        if event.annotator == "gold":
+        if event.annotator == GOLD:
             if not w.settings.reviewer:
                 w.reviewer_action.setChecked(True)  # the gold layer is the reviewer's
             self.open_review(event.doc_id)
