@@ -17,16 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.duplicates import entity_candidates, pair_key
-from curator.analysis.near_duplicates import (
-    THRESHOLD,
-    search_near_duplicates,
-    shared_passages,
-)
 from curator.jobs import Job
 from curator.project import Settings
 from curator.session import Session
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
+from curator.session.deduplicating import (
+    THRESHOLD,
+    entity_candidates,
+    pair_key,
+    search_near_duplicates,
+    shared_passages,
+)
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,

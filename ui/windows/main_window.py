@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -22,9 +23,9 @@ from curator.errors import CuratorError
 from curator.project import Settings
 from curator.session import Session, Step
 from curator.session.commands import Command
+from curator.session.document_list import DocumentList
 from curator.session.elsewhere import ElsewhereWatch
 from curator.session.labels import key_changes
-from curator.store import Store
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
@@ -55,6 +56,9 @@ from ui.windows.span_editing import SpanEditing
 from ui.windows.suggestion_controller import SuggestionController
 from ui.workers import BackgroundTask, run_task
 
+if TYPE_CHECKING:
+    from curator.store import Store  # (given by the app, handed to the session)
+
 
 class MainWindow(QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
@@ -77,7 +81,7 @@ class MainWindow(QMainWindow):
         self.events = StoreEvents(self.session, self)
         self.history = HistoryActions(self.session, self, self.events)
 
-        self.documents = DocumentTableModel(store, self.annotator, self)
+        self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
         self.events.changed.connect(self.documents.on_store_changed)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.facts import measures_with, project_measures
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.commands import SetMeasures
+from curator.session.fact_finding import measures_with, project_measures
 from curator.store.events import DecisionsChanged, Event
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel

@@ -17,9 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import EXPLANATIONS, AgreementReport, figure_text
-from curator.analysis.review import CategoryItem
 from curator.session.exporting import AGREEMENT_FILE, AGREEMENT_FILTER, export_agreement
+from curator.session.reviewing import (
+    EXPLANATIONS,
+    AgreementReport,
+    CategoryItem,
+    figure_text,
+)
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.table_views import make_table, select_row

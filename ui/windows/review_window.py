@@ -20,14 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import (
-    GOLD,
+from curator.domain.models import GOLD, Annotation
+from curator.domain.text import snap_to_words
+from curator.project import Settings
+from curator.session import Session
+from curator.session.commands import AddSpan, DeleteSpan, Unsettle
+from curator.session.reviewing import (
     ReviewItem,
     accept_agreements,
     accept_single,
     accept_version,
     category_items,
+    compute_agreement,
     items_for,
     iter_items,
     merge_versions,
@@ -36,11 +40,6 @@ from curator.analysis.review import (
     settle_with,
     span_differences,
 )
-from curator.domain.models import Annotation
-from curator.domain.text import snap_to_words
-from curator.project import Settings
-from curator.session import Session
-from curator.session.commands import AddSpan, DeleteSpan, Unsettle
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
