@@ -10,8 +10,6 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from curator.session.importing import annotated_files, import_suffixes
-from curator.session.importing import import_paths as read_paths
 from curator.session.labels import add_found_labels, unusable_labels
 from ui.workers import BackgroundTask
 
@@ -19,6 +17,10 @@ from ui.workers import BackgroundTask
 def import_filter() -> str:
     """The import dialog's type filter: every extension the importers read, then all files
     (a file of annotations is told by its content, whatever its name)."""
+    from curator.session.importing import (
+        import_suffixes,  # (the readers load when first used)
+    )
+
     patterns = " ".join(f"*{suffix}" for suffix in import_suffixes())
     return (f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL, spaCy, Prodigy, WebAnno TSV "
             f"({patterns});;All files (*)")
@@ -42,8 +44,11 @@ class ImportController(QObject):
         return None
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
+        # The readers and writers of files are imported when first used, not while the window starts.
+        from curator.session.importing import import_paths
+
         w = self.window
-        return w.run_task("Importing", lambda job: read_paths(w.store, paths, job),
+        return w.run_task("Importing", lambda job: import_paths(w.session, paths, job),
                           lambda report: self._on_imported(report, paths))
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
@@ -61,14 +66,16 @@ class ImportController(QObject):
             if button != QMessageBox.StandardButton.Yes:
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
+            from curator.session.importing import import_paths
+
             unusable = unusable_labels(list(missing))
             if unusable:
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(unusable))} were not imported: "
                                           "not usable as label names", 8000)
             command = add_found_labels(w.store, list(missing))
             if command is not None and w.apply(command):
-                annotated = annotated_files(paths)
-                w.run_task("Importing", lambda job: read_paths(w.store, annotated, job), self._on_imported)
+                w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
+                           self._on_imported)
 
         box.finished.connect(answered)
         box.open()
