@@ -1,4 +1,4 @@
-"""The Facts tab of the duplicates window: facts reported by several sources, the value
+"""The facts panel of the Facts window (``facts_window``): facts reported by several sources, the value
 proposed from the sources' weights, and the form that records one; the figures no fact
 groups, each with why; the measures facts are grouped by."""
 

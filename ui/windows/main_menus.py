@@ -73,6 +73,7 @@ def build_menus(w: Any) -> None:
     w.review_action = _action(w, "Open &review…", "Ctrl+R", w.open_review, review_menu)
     w.review_action.setEnabled(w.settings.reviewer)
     _action(w, "&Duplicates across sources…", "Ctrl+U", w.open_duplicates, review_menu)
+    _action(w, "&Facts across sources…", "Ctrl+Shift+F", w.open_facts, review_menu)
 
     w.label_menu = bar.addMenu("&Labels")
     w.schema_actions_end = w.label_menu.addSeparator()

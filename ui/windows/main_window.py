@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.import_dialog, self.import_paths = self.imports.import_dialog, self.imports.import_paths
         self.export_dialog, self.export_to = self.exports.export_dialog, self.exports.export_to
         self.open_review, self.open_duplicates = self.companions.open_review, self.companions.open_duplicates
+        self.open_facts = self.companions.open_facts
         self.open_label_editor, self.show_help = self.companions.open_label_editor, self.companions.show_help
         self.show_problems, self.validate_project = self.companions.show_problems, self.companions.validate_project
         self.editing.on_entities_changed()
