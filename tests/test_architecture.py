@@ -107,3 +107,14 @@ def test_export_rules_live_in_the_core_alone():
                     or (path in layer_rules and text in (DEFAULT_LAYER, ALL_LAYERS))):
                 found.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
     assert found == []
+
+
+def test_no_ui_module_shares_its_name_with_another_module():
+    """A module is named for its concept, once: no two modules of ``ui/`` share a file
+    name, and none takes a name of the core's (a search for ``facts_window`` finds one)."""
+    from collections import Counter
+
+    ui = [path.name for path in (ROOT / "ui").rglob("*.py") if path.name != "__init__.py"]
+    core = {path.name for path in (ROOT / "curator").rglob("*.py") if path.name != "__init__.py"}
+    assert [name for name, count in Counter(ui).items() if count > 1] == []
+    assert sorted(set(ui) & core) == []
