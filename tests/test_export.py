@@ -436,3 +436,23 @@ def test_one_export_call_says_what_it_wrote_and_refuses_every_layer_in_a_one_lay
         export(filled, tmp_path / "out.jsonl", "prodigy", "all", clean=True)
     report = export(filled, tmp_path / "all.jsonl", "prodigy")  # no gold yet: every layer, the default
     assert report.layer is None and report.chosen_for_you and report.layer_text == "every layer"
+
+
+def test_a_gold_export_says_when_gold_holds_a_small_part_of_the_work(filled, tmp_path, capsys):
+    """The default layer is gold once it exists; an export of it says what it leaves out,
+    the same words on the command line as in the window's note."""
+    from curator.cli import main
+    from curator.domain.models import GOLD
+    from curator.session.exporting import export
+
+    [document] = filled.iter_documents()
+    china = TEXT.index("China")
+    filled.add_annotation(Annotation(doc_id=document.id, start=china, end=china + 5, label="LOCATION",
+                                     annotator="ann"))
+    filled.add_annotation(Annotation(doc_id=document.id, start=china, end=china + 5, label="LOCATION",
+                                     annotator=GOLD))
+    report = export(filled, tmp_path / "gold.json")
+    assert (report.layer, report.chosen_for_you) == (GOLD, True)
+    assert report.thin_gold.startswith("the gold layer holds 1 spans, against 3 in ann's layer")
+    assert main(["export", str(filled.location), "-o", str(tmp_path / "again.json")]) == 0
+    assert report.thin_gold in capsys.readouterr().err

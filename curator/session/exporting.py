@@ -285,8 +285,8 @@ def _thin_gold(counts: dict[str, int]) -> str | None:
     if gold >= others[biggest] / 2:
         return None
     return (f"the gold layer holds {gold:,} spans, against {others[biggest]:,} in {biggest}'s layer: most of "
-            "the work is not in this export (--layer all or --layer NAME exports it; settle more in review to "
-            "fill gold)")
+            f"the work is not in this export (the layer {ALL_LAYERS!r}, or an annotator's, exports it; settle more "
+            "in review to fill gold)")
 
 
 def gold_left_out(store: Store, job: Job | None = None) -> str | None:

@@ -101,7 +101,7 @@ class ExportController(QObject):
 
         def written(report: ExportReport) -> None:
             w._mark_saved(report.summary())
-            if (report.left_out or report.warnings) and w.isVisible():  # (a window closed meanwhile has nobody to tell)
+            if (report.left_out or report.thin_gold or report.warnings) and w.isVisible():  # (a window closed meanwhile has nobody to tell)
                 self._show_notes(report)
 
         return w.run_task("Exporting", lambda job: export(w.store, target, fmt, layer or ALL_LAYERS, job, clean=clean),
@@ -113,6 +113,8 @@ class ExportController(QObject):
         if left_out:
             lines.append(f"Note: {left_out[0].upper()}{left_out[1:]}. Accept or settle them in the review window, "
                          "or export the layer “all” to keep every annotator's work.")
+        if report.thin_gold:
+            lines.append(f"Note: {report.thin_gold[0].upper()}{report.thin_gold[1:]}.")
         if warnings:
             lines.append(f"{len(warnings):,} warning(s): File → Validate lists them, each with its document.")
         box = QMessageBox(QMessageBox.Icon.Information, "Exported", f"Exported to {target}.\n\n" + "\n\n".join(lines),
