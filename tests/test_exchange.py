@@ -6,7 +6,7 @@ from curator.cli import main
 from curator.domain.models import Annotation, DocumentStatus, Entity
 from curator.errors import CuratorError
 from curator.formats.layers import export_layer, import_layer
-from curator.project import create_sample_project
+from curator.session.project import create_sample_project
 
 
 @pytest.fixture

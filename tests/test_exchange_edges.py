@@ -125,8 +125,9 @@ def _state(store):
 
 
 def test_two_stale_decisions_replaced_by_one_settle_undo_redo_through_a_fresh_session(tmp_path):
-    from curator.analysis.review import accept_version, iter_items, merge_versions
+    from curator.analysis.review import iter_items
     from curator.session import Session
+    from curator.session.review_decisions import accept_version, merge_versions
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     money = {"type": "figure", "amount": "24000000000", "unit": "USD"}
@@ -165,8 +166,9 @@ def test_two_stale_decisions_replaced_by_one_settle_undo_redo_through_a_fresh_se
 
 
 def test_accept_agreements_replacing_a_stale_decision_undo_redo(tmp_path):
-    from curator.analysis.review import accept_agreements, iter_items, reject_item
+    from curator.analysis.review import iter_items
     from curator.session import Session
+    from curator.session.review_decisions import accept_agreements, reject_item
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     _span(store, "Astana", "LOCATION", "a")
@@ -235,8 +237,8 @@ def test_done_by_names_that_cannot_be_annotators_are_reported(tmp_path):
 
 
 def test_a_region_settled_changed_settled_reverted_settled_again_undo_redo(tmp_path):
-    from curator.analysis.review import accept_version, reject_item
     from curator.session import Session
+    from curator.session.review_decisions import accept_version, reject_item
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     _span(store, "Astana", "LOCATION", "a")

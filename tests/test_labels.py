@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import accept_version, iter_items
+from curator.analysis.review import iter_items
 from curator.domain.models import Annotation, Document, Entity, Project, utc_now
 from curator.domain.schema import (
     CategorySet,
@@ -24,6 +24,7 @@ from curator.domain.templates import TEMPLATES, new_project_json
 from curator.errors import CuratorError
 from curator.session import Session, decode, encode
 from curator.session import labels as edit
+from curator.session.review_decisions import accept_version
 
 TEXT = "Tokayev met Ma Xingrui in Astana. The Akorda said trade reached $24 bn."
 

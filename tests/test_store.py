@@ -332,7 +332,7 @@ def test_a_transaction_committed_behind_commits_on_the_writers_thread_and_announ
     caller goes on; another connection sees it only then, and its events come after."""
     import threading
 
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     seen = []
     store.events.subscribe(lambda event: seen.append((type(event).__name__, threading.current_thread().name)))
@@ -348,7 +348,7 @@ def test_a_transaction_committed_behind_commits_on_the_writers_thread_and_announ
 
 
 def test_a_transaction_committed_behind_is_all_or_nothing(store):
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     seen = []
     store.events.subscribe(seen.append)
@@ -366,7 +366,7 @@ def test_a_transaction_committed_behind_is_all_or_nothing(store):
 
 
 def test_a_commit_that_fails_behind_is_raised_to_the_caller_and_writes_nothing(store):
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     def refuse(_connection):
         raise OSError("disk full")
@@ -475,7 +475,7 @@ def test_creating_and_opening_a_project_import_neither_alembic_nor_numpy(tmp_pat
 def test_write_behind_keeps_order_and_hands_a_writes_error_to_the_caller():
     import threading
 
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     done, release = [], threading.Event()
     with WriteBehind() as writer:

@@ -108,8 +108,8 @@ def test_a_clean_export_is_checked_before_it_asks_for_a_file(open_window, annota
 
 def test_a_gold_export_from_the_window_says_what_work_it_leaves_out(open_window, annotated_project, qtbot,
                                                                       tmp_path, monkeypatch):
-    from curator.analysis.review import accept_agreements
     from curator.session import Session
+    from curator.session.review_decisions import accept_agreements
     from curator.store import Store
 
     with Store.open(annotated_project) as store:

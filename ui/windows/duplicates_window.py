@@ -23,8 +23,7 @@ from curator.analysis.near_duplicates import (
     search_near_duplicates,
     shared_passages,
 )
-from curator.jobs import Job
-from curator.project import Settings
+from curator.domain.jobs import Job
 from curator.session import Session
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.store.events import (
@@ -38,6 +37,7 @@ from curator.store.events import (
     ReviewsChanged,
     SchemaChanged,
 )
+from curator.store.user_settings import Settings
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from curator.analysis.fact_report import FactRow, amount_text, facts_and_figures_left
 from curator.analysis.facts import FactProposal, fact_from, parse_accepted, parse_period
+from curator.domain.jobs import Job
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.session import Session
 from curator.session import facts as fact_edits
 from curator.session.commands import SaveFact, SetAttribution

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from curator.domain.names import printable
 from curator.domain.templates import LabelKind
 from curator.errors import CuratorError, DataError
-from curator.project import acting_annotator, open_project
+from curator.session.project import acting_annotator, open_project
 
 if TYPE_CHECKING:
     from curator.domain.schema import Choice
