@@ -190,7 +190,7 @@ def test_categories_travel_in_layer_files_and_the_later_choice_wins(classified, 
     """A layer file carries its annotator's choices with when they were made: importing it
     adds them, importing it again changes nothing, and where both sides chose, the later
     choice is kept."""
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     target = tmp_path / "a.json"
     export_layer(classified, "a", target)
@@ -214,7 +214,7 @@ def test_categories_travel_in_layer_files_and_the_later_choice_wins(classified, 
 
 
 def test_a_layer_files_choices_that_do_not_fit_the_project_are_reported_and_skipped(classified, tmp_path):
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     target = tmp_path / "a.json"
     export_layer(classified, "a", target)

@@ -45,7 +45,7 @@ def test_a_status_brought_by_an_older_file_keeps_its_time_so_a_later_change_stil
     own latest change: B keeps Monday's status as of Monday, not as of Wednesday."""
     import time
 
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
     a, b = _two_copies(tmp_path)
     d = a.document_by_uid("d1").id
     a.set_status(d, "ann", DocumentStatus.DONE)
@@ -63,7 +63,7 @@ def test_a_status_brought_by_an_older_file_keeps_its_time_so_a_later_change_stil
 def test_a_choice_brought_by_an_older_file_keeps_its_time_so_a_later_choice_still_wins(tmp_path):
     import time
 
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
     a, b = _two_copies(tmp_path)
     d = a.document_by_uid("d1").id
     a.set_categories(d, "ann", "topic", ["economy"])
@@ -280,7 +280,7 @@ def _layer_file(path, status, status_updated, categories=None):
 def test_a_layer_time_from_the_future_is_kept_as_now_so_every_later_change_still_wins(tmp_path):
     """A file saying 2999 (a clock ahead, a file edited) is the later once, and is kept as
     of now: a change made after that in either copy wins over it."""
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     a, b = _two_copies(tmp_path)
     future = _layer_file(tmp_path / "future.json", "done", "2999-01-01T00:00:00+00:00",
@@ -302,7 +302,7 @@ def test_a_project_holding_a_time_ahead_of_the_clock_still_exchanges_its_layer(t
     from datetime import timedelta
 
     from curator.domain.models import utc_now
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     a, b = _two_copies(tmp_path)
     a.set_status(1, "ann", DocumentStatus.DONE, utc_now() + timedelta(days=2))
@@ -320,7 +320,7 @@ def test_a_project_holding_a_time_ahead_of_the_clock_still_exchanges_its_layer(t
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:30:00+05:00"])
 def test_a_layer_time_outside_what_a_date_can_hold_is_refused_by_name(tmp_path, stamp):
     from curator.errors import CuratorError
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
 
     a, _b = _two_copies(tmp_path)
     for path in (_layer_file(tmp_path / "edge.json", "done", stamp),
@@ -335,7 +335,7 @@ def test_a_layer_time_outside_what_a_date_can_hold_is_refused_by_name(tmp_path, 
 def test_a_layer_span_time_with_an_offset_is_kept_as_the_same_instant(tmp_path):
     from datetime import datetime, timezone
 
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
 
     a, _b = _two_copies(tmp_path)
     path = tmp_path / "spans.json"

@@ -233,7 +233,7 @@ def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
 
     from curator.domain.models import DocumentStatus
     from curator.formats.articles import import_files
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
     from curator.formats.validate import export_document, exported_quickly
     from curator.session.project import SAMPLE_ANNOTATIONS, sample_docs_dir
 

@@ -95,7 +95,7 @@ def test_work_one_annotator_did_alone_is_listed_for_review_and_accepted_into_gol
 def test_a_category_only_one_annotator_chose_is_single_work_too(annotated_sample):
     from curator.domain.schema import CategorySet
     from curator.session.commands import SetCategories
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
 
     store = annotated_sample
     session = Session(store, "aigerim")

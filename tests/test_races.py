@@ -186,7 +186,7 @@ def _org_layer(store: Store, path: Path, spans_per_document: int = 3) -> None:
     """A layer file of ORG spans over the project's documents (as another copy would write it)."""
     import json
 
-    from curator.formats.layers import FORMAT, FORMAT_VERSION, text_hash
+    from curator.formats.layer_files import FORMAT, FORMAT_VERSION, text_hash
 
     documents = []
     for document in store.iter_documents():
@@ -202,7 +202,7 @@ def _org_layer(store: Store, path: Path, spans_per_document: int = 3) -> None:
 
 def _remove_org(store: Store) -> None:
     from curator.session import Session
-    from curator.session.labels import remove_label
+    from curator.session.label_edits import remove_label
 
     Session(store, "admin").do(remove_label(store, "ORG"))
 
@@ -220,7 +220,7 @@ def test_a_label_removed_while_a_layer_file_is_imported_gets_no_spans(store, tmp
     before its spans are written: they are skipped, by name, and nothing else is lost."""
     import threading
 
-    from curator.formats import layers
+    from curator.formats import layer_files as layers
 
     store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
     _org_layer(store, tmp_path / "copy.json")
@@ -245,7 +245,7 @@ def test_a_label_removed_while_the_import_writes_waits_and_takes_the_new_spans_w
     for the write and then deletes the label with every span, those just written too."""
     import threading
 
-    from curator.formats import layers
+    from curator.formats import layer_files as layers
 
     store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
     _org_layer(store, tmp_path / "copy.json")

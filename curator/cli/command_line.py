@@ -176,7 +176,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         missing = report.missing_labels
         if missing and args.add_labels:
             from curator.session import Session
-            from curator.session.labels import add_found_labels, unusable_labels
+            from curator.session.label_edits import add_found_labels, unusable_labels
 
             unusable = unusable_labels(list(missing))
             if unusable:
@@ -309,7 +309,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_layer(args: argparse.Namespace) -> int:
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     with open_project(args.project) as store:
         if args.layer_command == "export":

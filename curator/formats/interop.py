@@ -133,7 +133,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
         if found.fmt == "curator":
             report = import_curator_export(store, path)
         elif found.fmt == "layer":
-            from curator.formats.layers import import_layer
+            from curator.formats.layer_files import import_layer
 
             report = import_layer(store, path)
         elif found.fmt == "labelstudio-config":

@@ -180,7 +180,7 @@ def test_the_document_list_shows_categories_and_duplicate_decisions(window, qtbo
     from curator.analysis.duplicates import pair_key
     from curator.domain.schema import CategorySet
     from curator.session.commands import SetCategories, SetDecision
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
 
     window.apply(set_category(window.store, CategorySet(name="topic", choices=[{"name": "economy"}])))
     window.apply(SetCategories(window.document.id, "tester", "topic", ["economy"]))

@@ -24,7 +24,7 @@ from curator.analysis.facts import FactProposal, fact_from, parse_accepted, pars
 from curator.domain.jobs import Job
 from curator.errors import CuratorError
 from curator.session import Session
-from curator.session import facts as fact_edits
+from curator.session import fact_edits as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table, select_row, share_columns

@@ -22,7 +22,7 @@ from curator.errors import CuratorError
 from curator.session import Session, Step
 from curator.session.commands import Command
 from curator.session.elsewhere import ElsewhereWatch
-from curator.session.labels import key_changes
+from curator.session.label_edits import key_changes
 from curator.store import Store
 from curator.store.events import (
     AnnotationAdded,
