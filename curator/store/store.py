@@ -26,6 +26,7 @@ from curator.store.fact_rows import FactStore
 from curator.store.label_rows import LabelStore
 from curator.store.migrate import upgrade
 from curator.store.recommenders import RecommenderStore
+from curator.store.removals import RemovalStore
 from curator.store.review_items import ReviewItemStore
 from curator.store.reviews import ReviewStore
 from curator.store.suggestions import SuggestionStore
@@ -33,7 +34,7 @@ from curator.store.tables import meta_table
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, SuggestionStore, DecisionStore, FactStore,
-            ReviewItemStore, LabelStore, CategoryStore, RecommenderStore):
+            ReviewItemStore, LabelStore, CategoryStore, RecommenderStore, RemovalStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``
