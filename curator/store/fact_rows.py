@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 
 from curator.domain.models import Fact
 from curator.errors import CuratorError
-from curator.store.events import DecisionsChanged, EventHub
-from curator.store.tables import facts_table, meta_table
+from curator.store.events import AttributionsChanged, DecisionsChanged, EventHub, MeasuresChanged
+from curator.store.tables import attributions_table, facts_table, measures_table
 from curator.store.transactions import Transactional
 
 
@@ -42,38 +42,46 @@ class FactStore(Transactional):
 
     def attributions(self) -> dict[str, str]:
         """Whom curators attributed figures to, by annotation id (overriding the text's rules)."""
-        stored = self.get_state(ATTRIBUTIONS_STATE, {})  # type: ignore[attr-defined]
-        return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+        with self._connect() as conn:
+            return dict(conn.execute(sa.select(attributions_table.c.annotation_id, attributions_table.c.attribution)
+                                     .order_by(attributions_table.c.annotation_id)).all())
 
     def set_attribution(self, annotation_id: str, attribution: str | None) -> str | None:
         """Attribute a figure to ``attribution`` (None: as its sentence says); returns the one before."""
-        with self.transaction():  # read and write as one
-            overrides = self.attributions()
-            before = overrides.pop(annotation_id, None)
+        c = attributions_table.c
+        with self.transaction() as conn:  # read and write as one
+            before = conn.execute(sa.select(c.attribution).where(c.annotation_id == annotation_id)).scalar()
+            conn.execute(attributions_table.delete().where(c.annotation_id == annotation_id))
             if attribution and attribution.strip():
-                overrides[annotation_id] = attribution.strip()[:200]
-            self.set_state(ATTRIBUTIONS_STATE, overrides)  # type: ignore[attr-defined]
-        self._emit(DecisionsChanged(f"attribution:{annotation_id}"))
+                conn.execute(attributions_table.insert().values(annotation_id=annotation_id,
+                                                                attribution=attribution.strip()[:200]))
+        self._emit(AttributionsChanged((annotation_id,)))
         return before
 
     def measures(self) -> dict[str, list[str]] | None:
         """The measures facts are grouped by, each with the words that name it, as the
         project keeps them; None if it keeps none (the analysis has a list to start from)."""
-        stored = self.get_state(MEASURES_STATE)  # type: ignore[attr-defined]
-        if not isinstance(stored, dict):
+        c = measures_table.c
+        with self._connect() as conn:
+            rows = conn.execute(sa.select(c.name, c.words).order_by(c.position)).all()
+        if not rows:
             return None
-        return {str(name): [str(word) for word in words] for name, words in stored.items() if isinstance(words, list)}
+        return {name: [str(word) for word in words] for name, words in rows if name != EMPTY_LIST}
 
     def set_measures(self, measures: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
         """Keep ``measures`` (None: forget them, back to the list to start from); returns those before."""
-        with self.transaction():  # read and write as one
+        if measures is not None:
+            too_long = [name for name in measures if len(name) > 200 or name == EMPTY_LIST]
+            if too_long:
+                raise CuratorError(f"a measure's name is 1 to 200 characters: {too_long[0][:60]!r} is not")
+        with self.transaction() as conn:  # read and write as one
             before = self.measures()
-            if measures is None:
-                with self._begin() as conn:
-                    conn.execute(meta_table.delete().where(meta_table.c.key == f"state.{MEASURES_STATE}"))
-            else:
-                self.set_state(MEASURES_STATE, measures)  # type: ignore[attr-defined]
-        self._emit(DecisionsChanged("measures"))
+            conn.execute(measures_table.delete())
+            if measures is not None:
+                rows = [{"name": name, "position": position, "words": list(words)}
+                        for position, (name, words) in enumerate(measures.items())]
+                conn.execute(measures_table.insert(), rows or [{"name": EMPTY_LIST, "position": 0, "words": []}])
+        self._emit(MeasuresChanged())
         return before
 
     def facts(self) -> dict[str, Fact]:
@@ -82,8 +90,7 @@ class FactStore(Transactional):
         return {row.id: _fact(row._mapping) for row in rows}
 
 
-ATTRIBUTIONS_STATE = "facts.attributions"
-MEASURES_STATE = "facts.measures"
+EMPTY_LIST = ""  # the name of the one row of a project's own list of measures left empty (migration 0010)
 
 
 def _fact(row: Any) -> Fact:

@@ -30,10 +30,12 @@ from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
+    AttributionsChanged,
     DecisionsChanged,
     DocumentsAdded,
     EntitiesChanged,
     Event,
+    MeasuresChanged,
     ReviewsChanged,
     SchemaChanged,
 )
@@ -383,6 +385,8 @@ class DuplicatesWindow(QMainWindow):
                 self._show_entities()
             else:
                 self._show_facts()
+        elif isinstance(event, (MeasuresChanged, AttributionsChanged)):
+            self._show_facts()
         elif isinstance(event, EntitiesChanged):
             self._show_entities()
             self._mark_stale("facts")
