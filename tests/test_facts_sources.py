@@ -47,7 +47,7 @@ def test_facts_are_linked_moved_split_and_merged_each_undoable(store):
     from curator.domain.models import Entity, Fact
     from curator.errors import CuratorError
     from curator.session import Session
-    from curator.session import facts as edit
+    from curator.session import fact_edits as edit
 
     kz = store.add_entity(Entity(name="Kazakhstan", type="LOCATION"))
     cn = store.add_entity(Entity(name="China", type="LOCATION"))

@@ -10,8 +10,6 @@ import openpyxl
 
 from curator.analysis.review import (
     GOLD,
-    accept_agreements,
-    accept_single,
     category_items,
     iter_items,
     open_work,
@@ -19,6 +17,7 @@ from curator.analysis.review import (
 )
 from curator.cli import main
 from curator.session import Session
+from curator.session.review_decisions import accept_agreements, accept_single
 
 
 def _settle_agreements(store) -> None:
@@ -102,7 +101,7 @@ def test_work_one_annotator_did_alone_is_listed_for_review_and_accepted_into_gol
 def test_a_category_only_one_annotator_chose_is_single_work_too(annotated_sample):
     from curator.domain.schema import CategorySet
     from curator.session.commands import SetCategories
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
 
     store = annotated_sample
     session = Session(store, "aigerim")

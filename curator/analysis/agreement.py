@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import GOLD, Annotation, DocumentStatus
 from curator.domain.scores import figure_text  # noqa: F401 - where callers found it
 from curator.domain.text import one_character_clusters, token_spans
-from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 WORD = re.compile(r"\w")

@@ -25,6 +25,7 @@ import orjson
 import sqlalchemy as sa
 
 from curator.domain.dataset import FORMAT_VERSION
+from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
 from curator.formats.fact_table import fact_rows
@@ -35,7 +36,6 @@ from curator.formats.validate import (
     fact_problems,
     iter_export_documents,
 )
-from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 SCHEMA_NAME = f"curator-dataset-v{FORMAT_VERSION}.schema.json"

@@ -1,11 +1,15 @@
 """The open project as one session (``history``: do, undo, redo, one transaction per
 command, events, jobs), the edit commands (``commands``) and what a curator's gestures
-mean as commands (``editing``). Every window and the command line work through it, and
-the windows through the activities' facades beside it (``exporting``, ``importing``,
-``validating``, ``suggesting``, ``reviewing``, ``deduplicating``, ``fact_finding``).
+mean as commands (``editing``, ``review_decisions``, ``suggestion_decisions``,
+``label_edits``); opening a project (``project``) and exporting it (``exporting``).
+Every window and the command line work through it, and the windows through the
+activities facades beside it (``exporting``, ``importing``, ``validating``,
+``suggesting``, ``reviewing``, ``deduplicating``, ``fact_finding``, ``document_list``).
 
-The names below are imported on first use (PEP 562): the command line reads the export
-formats from ``session.exporting`` for every command, which must not load the store."""
+The names below are imported on first use (PEP 562): ``curator init`` opens no session
+and must not pay for SQLAlchemy, which the history needs; the command line reads the
+export formats from ``session.exporting`` for every command.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,15 @@ from typing import TYPE_CHECKING
 
 from curator.lazy import lazy_names
 
-_HOME = {name: "curator.session.history" for name in ("Session", "Step", "decode", "encode", "open_session")}
+_HOME = {
+    "Session": "curator.session.history",
+    "Step": "curator.session.history",
+    "decode": "curator.session.history",
+    "encode": "curator.session.history",
+    "open_session": "curator.session.history",
+}
 
-__all__ = sorted(_HOME)
+__all__ = sorted(_HOME)  # noqa: PLE0605 - as the store package names its own
 
 __getattr__, __dir__ = lazy_names(globals(), _HOME)
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from curator.errors import CuratorError
 
 if TYPE_CHECKING:
+    from curator.domain.jobs import Job
     from curator.formats.export import Decided
     from curator.formats.validate import Problem
-    from curator.jobs import Job
     from curator.store import Store
 
 ALL_LAYERS = "all"  # the choice of every layer at once (the command line's --layer all)
@@ -124,7 +124,7 @@ def default_layer(store: Store) -> str | None:
 def resolve_layer(store: Store, layer: str | None) -> str | None:
     """The annotator whose layer an export holds, None for every layer: ``all``, an
     annotator's name (checked, see ``known_layer``), gold, or the default when None."""
-    from curator.project import known_layer
+    from curator.session.project import known_layer
 
     if layer == ALL_LAYERS:
         return None

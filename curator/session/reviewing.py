@@ -14,17 +14,19 @@ from curator.analysis.agreement import (
 from curator.analysis.review import (
     CategoryItem,
     ReviewItem,
-    accept_agreements,
-    accept_single,
-    accept_version,
     category_items,
     items_for,
     iter_items,
+    span_differences,
+)
+from curator.session.review_decisions import (
+    accept_agreements,
+    accept_single,
+    accept_version,
     merge_versions,
     reject_item,
     settle_category,
     settle_with,
-    span_differences,
 )
 
 __all__ = ["EXPLANATIONS", "AgreementReport", "CategoryItem", "ReviewItem", "accept_agreements", "accept_single",

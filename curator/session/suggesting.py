@@ -4,12 +4,7 @@ accepting or rejecting all of them at once means as one command."""
 
 from __future__ import annotations
 
-from curator.analysis.suggest import (
-    bulk_accept,
-    bulk_reject,
-    suggest_document,
-    suggest_project,
-    visible,
-)
+from curator.analysis.suggest import suggest_document, suggest_project, visible
+from curator.session.suggestion_decisions import bulk_accept, bulk_reject
 
 __all__ = ["bulk_accept", "bulk_reject", "suggest_document", "suggest_project", "visible"]

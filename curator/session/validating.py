@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from curator.formats.validate import Problem, Severity, validate_project
 
 if TYPE_CHECKING:
-    from curator.jobs import Job
+    from curator.domain.jobs import Job
     from curator.store import Store
 
 

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.jobs import Job
-from curator.project import Settings
+from curator.domain.jobs import Job
 from curator.session import Session
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.session.deduplicating import (
@@ -29,6 +28,7 @@ from curator.session.deduplicating import (
     search_near_duplicates,
     shared_passages,
 )
+from curator.session.project import Settings
 from curator.store.events import (
     DecisionsChanged,
     DocumentsAdded,

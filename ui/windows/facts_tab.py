@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from curator.domain.jobs import Job
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.session import Session
-from curator.session import facts as fact_edits
+from curator.session import fact_edits as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
 from curator.session.fact_finding import (
     FactProposal,

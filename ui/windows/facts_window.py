@@ -7,16 +7,18 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from curator.project import Settings
 from curator.session import Session
+from curator.session.project import Settings
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
+    AttributionsChanged,
     DecisionsChanged,
     DocumentsAdded,
     EntitiesChanged,
     Event,
+    MeasuresChanged,
     ReviewsChanged,
     SchemaChanged,
 )
@@ -117,12 +119,13 @@ class FactsWindow(QMainWindow):
         return apply_command(self, self.session, command) is not None
 
     def _on_store_changed(self, event: Event) -> None:
-        """Facts follow every edit that changes them: a fact, measure or attribution
-        decision at once; spans, review decisions, entities, new documents and relabels
+        """Facts follow every edit that changes them: a fact, measure or attribution at once; spans, review decisions, entities, new documents and relabels
         after the burst they come in."""
         if isinstance(event, DecisionsChanged):
             if not event.key.startswith(("documents:", "entities:")):
                 self.show_facts()
+        elif isinstance(event, (MeasuresChanged, AttributionsChanged)):
+            self.show_facts()
         elif isinstance(event, (EntitiesChanged, AnnotationAdded, AnnotationRemoved, AnnotationChanged,
                                 ReviewsChanged, DocumentsAdded)) or (
                 isinstance(event, SchemaChanged) and event.relabelled):

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from curator.session.labels import add_found_labels, unusable_labels
+from curator.session.label_edits import add_found_labels, unusable_labels
 from ui.workers import BackgroundTask
 
 

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Document
 from curator.errors import CuratorError
-from curator.project import Settings
 from curator.session import Session, Step
 from curator.session.commands import Command
 from curator.session.document_list import DocumentList
 from curator.session.elsewhere import ElsewhereWatch
-from curator.session.labels import key_changes
+from curator.session.label_edits import key_changes
+from curator.session.project import Settings
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import GOLD, Annotation
 from curator.domain.text import snap_to_words
-from curator.project import Settings
 from curator.session import Session
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
+from curator.session.project import Settings
 from curator.session.reviewing import (
     ReviewItem,
     accept_agreements,

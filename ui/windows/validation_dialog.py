@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.project import Settings
 from curator.session import Session
+from curator.session.project import Settings
 from curator.session.validating import Problem, Severity
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table
