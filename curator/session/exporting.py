@@ -67,7 +67,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("webanno", "WebAnno TSV", (".zip", ".tsv"), one_layer=True),
 )
 FORMAT_NAMES = tuple(fmt.name for fmt in EXPORT_FORMATS)
-_BY_NAME = {fmt.name: fmt for fmt in EXPORT_FORMATS} | {"excel": None}
+_BY_NAME = {fmt.name: fmt for fmt in EXPORT_FORMATS}
+_BY_NAME["excel"] = _BY_NAME["xlsx"]  # (what the workbook is also called)
 _BY_SUFFIX = {extension: fmt for fmt in EXPORT_FORMATS if fmt.named_by_suffix for extension in fmt.extensions}
 LAYER_HELP = (f"an annotator's name, {DEFAULT_LAYER!r} or {ALL_LAYERS!r} (default: {DEFAULT_LAYER} once it "
               f"exists, else {ALL_LAYERS})")
@@ -77,11 +78,8 @@ AGREEMENT_FILE, AGREEMENT_FILTER = "agreement.xlsx", "Excel workbook (*.xlsx);;J
 
 def export_format(name: str, target: str | Path = "") -> ExportFormat:
     """The format called ``name`` (``excel`` is the workbook); else a CuratorError listing them."""
-    key = name.lower()
-    found = _BY_NAME.get(key, False)
+    found = _BY_NAME.get(name.lower())
     if found is None:
-        found = _BY_NAME["xlsx"]
-    if not found:
         where = f"{target}: " if str(target) else ""
         raise CuratorError(f"{where}unknown export format {name!r} (use one of {', '.join(FORMAT_NAMES)})")
     return found
