@@ -6,12 +6,14 @@ settings) and the sources ``curator suggest`` takes besides the rules (``--learn
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
+from curator.jobs import Job
 from curator.project import acting_annotator, open_project
 
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     learn.add_argument("--least-sure", type=int, metavar="N",
                        help="list the N documents still to do that the model is least sure of; train nothing")
     learn.add_argument("--annotator", help="whose documents still to do (--least-sure; default: your name)")
+    learn.add_argument("--no-wait", action="store_true",
+                       help="if another training of the project is running, say so and stop rather than wait for it")
 
 
 def add_suggest_options(suggest: argparse.ArgumentParser) -> None:
@@ -107,7 +111,7 @@ def cmd_learn(args: argparse.Namespace) -> int:
             return 0
         if args.least_sure is not None:
             return _least_sure(store, args)
-        report = train_project(store)
+        report = train_project(store, _WaitingSaid(), wait=not args.no_wait)
         print(f"Trained on {report.documents} document(s) ({_layers(report.info)}) and "
               f"{sum(report.spans.values())} span(s) ({', '.join(f'{k} {v}' for k, v in sorted(report.spans.items()))})"
               f" in {report.seconds:.1f} s; the model is kept in the project")
@@ -158,6 +162,21 @@ def _say_settings(store: Store) -> None:
         info = stored.info
         print(f"Trained model of {info.get('trained', '?')}: {info.get('documents', '?')} document(s) "
               f"({_layers(info)}), labels {', '.join(info.get('labels') or [])}")
+
+
+class _WaitingSaid(Job):
+    """A training's job on the command line: silent, but for saying once that it waits
+    for another training of the project (and how to stop waiting)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._said = False
+
+    def set_status(self, status: str) -> None:
+        super().set_status(status)
+        if status.startswith("Waiting") and not self._said:
+            self._said = True
+            print(f"{printable(status)} (Ctrl+C stops waiting; --no-wait does not wait)", file=sys.stderr, flush=True)
 
 
 def _least_sure(store: Store, args: argparse.Namespace) -> int:
