@@ -33,6 +33,10 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="the confidence a learned suggestion needs to be shown (all labels, or one)")
     learn.add_argument("--skip", action="append", default=[], metavar="LABEL", help="never learn nor suggest LABEL")
     learn.add_argument("--unskip", action="append", default=[], metavar="LABEL", help="learn LABEL again")
+    learn.add_argument("--retrain-after-spans", type=_count, metavar="N",
+                       help="the window retrains by itself after N spans added since the last training (0: never)")
+    learn.add_argument("--retrain-after-documents", type=_count, metavar="N",
+                       help="... or after N documents marked done since the last training (0: never)")
     learn.add_argument("--forget", action="store_true", help="delete the trained model from the project")
     learn.add_argument("--show", action="store_true", help="show the settings and the trained model; train nothing")
     learn.add_argument("--least-sure", type=int, metavar="N",
@@ -69,6 +73,16 @@ def _threshold(text: str) -> tuple[str | None, float]:
     return label or None, number
 
 
+def _count(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number from 0 up is needed")
+    return number
+
+
 def _mapping(text: str) -> tuple[str, str]:
     theirs, equals, ours = text.partition("=")
     if not equals or not theirs or not ours:
@@ -89,7 +103,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         settings = settings_of(store)
-        changed = args.on or args.off or args.threshold or args.skip or args.unskip
+        changed = args.on or args.off or args.threshold or args.skip or args.unskip \
+            or args.retrain_after_spans is not None or args.retrain_after_documents is not None
         if changed:
             labels = {label.name for label in store.label_schema.labels}
             for name in [*args.skip, *args.unskip, *(label for label, _v in args.threshold if label)]:
@@ -102,6 +117,10 @@ def cmd_learn(args: argparse.Namespace) -> int:
                 else:
                     settings.thresholds[label] = value
             settings.labels_off = sorted((set(settings.labels_off) | set(args.skip)) - set(args.unskip))
+            if args.retrain_after_spans is not None:
+                settings.retrain_after_spans = args.retrain_after_spans
+            if args.retrain_after_documents is not None:
+                settings.retrain_after_documents = args.retrain_after_documents
             save_settings(store, settings)
         if args.forget:
             gone = store.delete_recommender(RECOMMENDER)
@@ -155,6 +174,11 @@ def _say_settings(store: Store) -> None:
           + "".join(f", {printable(k)} {v:.2f}" for k, v in sorted(settings.thresholds.items())))
     print(f"Labels learned: {', '.join(learnable_labels(store.label_schema, settings)) or 'none'}"
           + (f"; skipped: {', '.join(settings.labels_off)}" if settings.labels_off else ""))
+    spans, documents = settings.retrain_after_spans, settings.retrain_after_documents
+    print("The window retrains by itself after "
+          + (" or ".join(part for part in (f"{spans} span(s) added" if spans else "",
+                                           f"{documents} document(s) marked done" if documents else "") if part)
+             + " since the last training" if spans or documents else "nothing: only when asked"))
     stored = store.recommender(RECOMMENDER, with_model=False)
     if stored is None:
         print("No trained model ('curator learn PROJECT' trains one)")

@@ -18,12 +18,18 @@ STATE_KEY = "learning.settings"
 class LearningSettings(BaseModel):
     """``enabled`` off: nothing is trained or suggested by the learned recommender (the
     rules and the entity register still suggest). ``thresholds`` override
-    ``threshold`` per label; ``labels_off`` are never learned nor suggested."""
+    ``threshold`` per label; ``labels_off`` are never learned nor suggested; the window
+    retrains by itself after ``retrain_after_spans`` spans or ``retrain_after_documents``
+    documents finished (0 turns each off)."""
 
     enabled: bool = True
     threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0)
     thresholds: dict[str, float] = Field(default_factory=dict)
     labels_off: list[str] = Field(default_factory=list)
+    # The window retrains by itself after this many spans added, or documents marked
+    # done, since the last training (0: never after spans, or documents).
+    retrain_after_spans: int = Field(default=25, ge=0)
+    retrain_after_documents: int = Field(default=2, ge=0)
 
     def threshold_for(self, label: str) -> float:
         return self.thresholds.get(label, self.threshold)
