@@ -80,7 +80,8 @@ def test_a_holder_killed_with_sigkill_blocks_no_one(project):
     store = Store.open(project)
     try:
         assert f"process {holder.pid}" in training_running(store)
-        with pytest.raises(TrainingRunning, match=f"another training of this project is running \\(process {holder.pid}"):
+        said = f"another training of this project is running \\(process {holder.pid}"
+        with pytest.raises(TrainingRunning, match=said):
             train_project(store, wait=False, in_process=True)
         _kill(holder)
         assert training_running(store) is None  # at once: the system let the lock go with its holder
