@@ -3,9 +3,10 @@ retrain it after a burst of edits, show its suggestions at their labels' thresho
 and go to the document it is least sure of. The windows call this, never
 ``curator.analysis.learning`` itself.
 
-``Learning.train`` runs on a worker thread (the training itself runs in a process of its
-own: ``curator.analysis.learning.training``); everything else from the session's
-thread. The model is loaded from the project once per training, not once per document.
+``Learning.train`` and ``Learning.measure`` run on a worker thread (the training itself
+runs in a process of its own: ``curator.analysis.learning.training``), each with a model
+of its own (a model is not thread-safe); everything else from the session's thread,
+whose model is loaded from the project once per training, not once per document.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class Learning:
             return Trained(None)
         self._finished, self._spans = set(), 0  # edits from now on count towards the next one
         report = train_project(self.store, job, wait=wait)
-        recommender = self.model()
+        recommender = load_recommender(self.store)  # this thread's own: a recommender is not thread-safe
         if recommender is None:
             return Trained(report)
         job.set_status("Suggesting with the new model")
@@ -135,7 +136,7 @@ class Learning:
         ``active_learning.LIMIT`` of them), for ``next_least_sure``; on a worker thread."""
         from curator.analysis.learning.active_learning import LIMIT, least_sure
 
-        recommender = self.model()
+        recommender = load_recommender(self.store)  # this thread's own: a recommender is not thread-safe
         if recommender is None:
             return {}
         self.uncertainty = dict(least_sure(self.store, self.annotator, LIMIT, recommender=recommender, job=job))
