@@ -39,17 +39,9 @@ class LearningController(QObject):
         self._automatic = False
         self.quiet = after_burst(self, QUIET_MS, self._on_quiet)
         window.events.changed.connect(self._on_store_changed)
-        self.progress = QProgressBar(window)
-        self.progress.setObjectName("training_progress")
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(True)
-        self.cancel_button = QToolButton(window)
-        self.cancel_button.setObjectName("cancel_training")
-        self.cancel_button.setText("Cancel training")
-        self.cancel_button.clicked.connect(self.cancel)
-        window.statusBar().addPermanentWidget(self.progress)
-        window.statusBar().addPermanentWidget(self.cancel_button)
-        self._show_idle()
+        # Made when a training first starts: the status bar stays as it was until then.
+        self.progress: QProgressBar | None = None
+        self.cancel_button: QToolButton | None = None
         if self.least_sure_next:
             self.measure()
 
@@ -75,22 +67,42 @@ class LearningController(QObject):
         task.finished.connect(w.session.adopt(task.job))  # cancelled if the window closes first
         task.finished.connect(self._on_finished)
         self.task = task
+        self._make_progress()
         self.progress.setRange(0, 0)
         self.progress.setFormat("Training…")
         self.progress.show()
         self.cancel_button.show()
         return task.start()
 
+    def _make_progress(self) -> None:
+        if self.progress is not None:
+            return
+        w = self.window
+        self.progress = QProgressBar(w)
+        self.progress.setObjectName("training_progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setMaximumHeight(w.statusBar().sizeHint().height())
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton(w)
+        self.cancel_button.setObjectName("cancel_training")
+        self.cancel_button.setText("Cancel training")
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.clicked.connect(self.cancel)
+        w.statusBar().addPermanentWidget(self.progress)
+        w.statusBar().addPermanentWidget(self.cancel_button)
+
     def _follow_annotator(self) -> None:
         if self.learning.annotator != self.window.annotator:  # another annotator: their documents, their counts
             self.learning.set_annotator(self.window.annotator)
 
     def cancel(self) -> None:
-        if self.task is not None:
+        if self.task is not None and self.progress is not None:
             self.task.job.cancel()
             self.progress.setFormat("Cancelling…")
 
     def _show_progress(self, done: int, total: int, status: str) -> None:
+        if self.progress is None:
+            return
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
@@ -122,8 +134,9 @@ class LearningController(QObject):
             self.quiet.start()
 
     def _show_idle(self) -> None:
-        self.progress.hide()
-        self.cancel_button.hide()
+        if self.progress is not None and self.cancel_button is not None:
+            self.progress.hide()
+            self.cancel_button.hide()
 
     # -- retraining after a burst of edits ----------------------------------------------------------------
 
