@@ -40,6 +40,7 @@ def test_a_burst_of_edits_calls_for_a_retraining_by_the_settings(project):
     for start in range(2):
         session.do(AddSpan(_span(todo[0], start)))
     session.do(AddSpan(_span(todo[0], 5, annotator="someone else")))  # another's span teaches this one nothing
+    session.do(AddSpan(_span(todo[0], 7, label="MONEY")))  # nor a figure: the rules find those
     assert not any(told)
     session.do(AddSpan(_span(todo[0], 9)))
     assert any(told)  # the third span of the curator's

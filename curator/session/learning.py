@@ -171,10 +171,11 @@ class Learning:
             kept.sort(key=lambda s: (-(1.0 if s.confidence is None else s.confidence), s.start, s.end))
         return kept
 
-    def learnable(self) -> list[str]:
+    def learnable(self, settings: LearningSettings | None = None) -> list[str]:
+        """The labels the recommender learns and suggests (entity and plain ones, not turned off)."""
         from curator.analysis.learning.training_data import learnable_labels
 
-        return learnable_labels(self.store.label_schema, self.settings)
+        return learnable_labels(self.store.label_schema, settings or self.settings)
 
     # -- retraining after a burst of edits ---------------------------------------------------------
 
@@ -183,18 +184,17 @@ class Learning:
         document marked done); whether enough came since the last training that a
         retraining is due (``LearningSettings.retrain_after_spans`` and
         ``retrain_after_documents``; 0 turns each off, as does turning learning off)."""
+        if not isinstance(event, (AnnotationAdded, DocumentChanged)):
+            return False
         settings = self.settings
         if not settings.enabled:
             return False
         if isinstance(event, AnnotationAdded):
             span = event.annotation
-            if span.annotator == self.annotator and span.label not in settings.labels_off:
+            if span.annotator == self.annotator and span.label in self.learnable(settings):
                 self._spans += 1
-        elif isinstance(event, DocumentChanged) and event.id not in self._finished:
-            if self.store.status(event.id, self.annotator) is DocumentStatus.DONE:
-                self._finished.add(event.id)
-        else:
-            return False
+        elif event.id not in self._finished and self.store.status(event.id, self.annotator) is DocumentStatus.DONE:
+            self._finished.add(event.id)
         return (0 < settings.retrain_after_spans <= self._spans
                 or 0 < settings.retrain_after_documents <= len(self._finished))
 
