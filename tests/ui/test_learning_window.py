@@ -6,8 +6,13 @@ the curator edits while it runs, and can cancel it."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -230,3 +235,37 @@ def test_the_learning_settings_are_set_in_a_dialog_and_kept_in_the_project(open_
     assert settings.retrain_after_documents == 0 and not settings.enabled
     with Store.open(project) as again:  # in the project, for every window and the command line
         assert Learning(again, "someone").settings == settings
+
+
+def test_the_window_waits_for_a_training_in_another_program_and_not_for_one_killed_there(
+        open_window, tmp_path, qtbot):
+    store, *_ = build(tmp_path / "p")
+    location = store.location
+    store.close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, location], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        window = open_window(location)
+        learning = window.suggestion_control.learning
+        qtbot.keyClick(window.article, Qt.Key.Key_T, CTRL | SHIFT)
+        qtbot.waitUntil(lambda: f"process {holder.pid}" in learning.progress.format(), timeout=30_000)
+        assert learning.progress.format().startswith("Waiting for the training running in")
+        with qtbot.waitSignal(learning.trained, timeout=180_000):
+            os.kill(holder.pid, signal.SIGKILL)  # killed as it trains: the window goes on at once
+        assert window.store.recommender(RECOMMENDER) is not None
+    finally:
+        if holder.poll() is None:
+            os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(30)
+
+
+HOLDER = """
+import sys, time
+from curator.store import Store
+from curator.store.project_lock import ProjectLock
+lock = ProjectLock(Store.open(sys.argv[1]).engine, "training")
+assert lock.acquire()
+print("held", flush=True)
+time.sleep(600)
+"""
