@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from curator.domain.datelines import find_head_lines
 from curator.domain.dates import find_dates
@@ -201,14 +201,18 @@ def suggest_project(store: Store, annotator: str, job: Job | None = None, ids: l
     return added
 
 
-def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command accepting every visible suggestion (of one label, if given), or None.
+def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None,
+                only: Collection[str] | None = None) -> Batch | None:
+    """One command accepting every visible suggestion (of one label, if given; of the ids
+    ``only``, if given: those a window shows), or None.
 
     Suggestions that overlap one accepted earlier in the same batch are left open.
     """
     chosen: list[Suggestion] = []
     for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
                               label):
+        if only is not None and suggestion.id not in only:
+            continue
         if all(not suggestion.overlaps(c.start, c.end) for c in chosen):
             chosen.append(suggestion)
     if not chosen:
@@ -217,9 +221,12 @@ def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = N
     return Batch([AcceptSuggestion(s.id, doc_id) for s in chosen], f"Accept {len(chosen)} {what}", doc_id)
 
 
-def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command rejecting every visible suggestion (of one label, if given), or None."""
-    chosen = visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator), label)
+def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None,
+                only: Collection[str] | None = None) -> Batch | None:
+    """One command rejecting every visible suggestion (of one label, if given; of the ids
+    ``only``, if given), or None."""
+    chosen = [s for s in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
+                                 label) if only is None or s.id in only]
     if not chosen:
         return None
     return Batch([SetSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED) for s in chosen],

@@ -130,6 +130,12 @@ def test_suggestions_sort_by_confidence_and_hide_below_a_label_threshold(open_wi
     learning.learning.save_settings(settings)
     window.suggestion_control.refresh()
     assert not [s for s in _learned(window) if s.label == label]
+    hidden = [s for s in window.store.suggestions_for(todo[0], "tester") if s.source == RECOMMENDER
+              and s.label == label]
+    qtbot.keyClick(window.article, Qt.Key.Key_A, CTRL | SHIFT)  # accept all shown: not the hidden ones
+    assert window.store.annotations_for(todo[0], "tester")
+    still = {s.id: s.status.value for s in window.store.suggestions_for(todo[0], "tester")}
+    assert hidden and all(still[s.id] == "open" for s in hidden)
     settings.enabled = False  # learning turned off: none show
     learning.learning.save_settings(settings)
     window.suggestion_control.refresh()

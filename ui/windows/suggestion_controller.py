@@ -131,7 +131,8 @@ class SuggestionController(QObject):
     def _all(self, make) -> None:
         w = self.window
         if w.document is not None:
-            batch = make(w.store, w.document.id, w.annotator, w.panel.bulk_label.currentData())
+            shown = {s.id for s in w.suggestions.suggestions}  # what the list shows: not those under a threshold
+            batch = make(w.store, w.document.id, w.annotator, w.panel.bulk_label.currentData(), shown)
             if batch is not None and w.apply(batch):
                 w.panel.value_editor.show_span(None, "")  # the suggestion it showed is decided
 
