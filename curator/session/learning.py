@@ -29,7 +29,7 @@ from curator.analysis.learning.training import (
     training_running,
 )
 from curator.domain.models import DocumentStatus, Suggestion
-from curator.jobs import Job
+from curator.jobs import DocumentFailure, Job
 from curator.store import Store
 from curator.store.events import AnnotationAdded, DocumentChanged, Event
 
@@ -141,6 +141,23 @@ class Learning:
             return {}
         self.uncertainty = dict(least_sure(self.store, self.annotator, LIMIT, recommender=recommender, job=job))
         return self.uncertainty
+
+    def suggest_everywhere(self, job: Job) -> int:
+        """The model's suggestions refreshed in every document, on a worker thread (with a
+        model of its own); how many were added, 0 without a model. A document that fails
+        is kept in ``job.failures`` and the others are done."""
+        from curator.analysis.learning.learned_suggestions import suggest_learned
+
+        recommender = load_recommender(self.store)
+        if recommender is None:
+            return 0
+        job.set_status("Suggesting with the trained model")
+        unsure: dict[int, float] = {}
+        report = suggest_learned(self.store, self.annotator, None, job, recommender, unsure=unsure)
+        self.uncertainty.update(unsure)
+        for uid, reason in report.failed:
+            job.fail(DocumentFailure(uid, "learned suggestions", reason))
+        return sum(report.added.values())
 
     def suggest(self, doc_id: int) -> list[Suggestion]:
         """The model's suggestions, refreshed in one document; none without a model."""

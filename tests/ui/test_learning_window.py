@@ -275,3 +275,19 @@ assert lock.acquire()
 print("held", flush=True)
 time.sleep(600)
 """
+
+
+def test_suggest_for_the_whole_project_also_suggests_with_the_trained_model(open_window, tmp_path, qtbot):
+    from curator.analysis.learning.training import train_project
+
+    store, _done, todo, _truth = build(tmp_path / "p")
+    train_project(store)  # trained elsewhere (the command line): nothing suggested yet
+    location = store.location
+    store.close()
+    window = open_window(location)
+    assert not any(window.store.suggestions_for(doc_id, "tester") for doc_id in todo)
+    task = window.suggestion_control.suggest_for_project()
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    for doc_id in todo:
+        assert [s for s in window.store.suggestions_for(doc_id, "tester") if s.source == RECOMMENDER]

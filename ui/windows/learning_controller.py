@@ -95,6 +95,11 @@ class LearningController(QObject):
         if self.learning.annotator != self.window.annotator:  # another annotator: their documents, their counts
             self.learning.set_annotator(self.window.annotator)
 
+    def for_annotator(self) -> Learning:
+        """The session's learning, for the window's annotator now."""
+        self._follow_annotator()
+        return self.learning
+
     def cancel(self) -> None:
         if self.task is not None and self.progress is not None:
             self.task.job.cancel()

@@ -84,7 +84,12 @@ class SuggestionController(QObject):
     def suggest_for_project(self) -> BackgroundTask:
         w = self.window
         annotator = w.annotator
-        return w.run_task("Suggesting", lambda job: suggest_project(w.store, annotator, job),
+        learning = self.learning.for_annotator()
+
+        def work(job) -> int:  # the rules, then the trained model if there is one
+            return suggest_project(w.store, annotator, job) + learning.suggest_everywhere(job)
+
+        return w.run_task("Suggesting", work,
                           lambda added: w.statusBar().showMessage(f"{added} new suggestion(s)", 6000))
 
     def _current(self) -> Suggestion | None:
