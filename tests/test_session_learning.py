@@ -120,3 +120,13 @@ def test_the_retraining_settings_are_kept_in_the_project_and_shown(project, caps
     assert "retrains by itself after nothing: only when asked" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["learn", location, "--retrain-after-spans", "-1"])
+
+
+def test_the_windows_way_to_the_learner_does_not_import_it_before_it_is_used():
+    import subprocess
+    import sys
+
+    code = ("import sys, curator.session.learning as learning; "
+            "print(sorted(m for m in ('pycrfsuite', 'curator.analysis.learning.training') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

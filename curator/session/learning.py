@@ -6,7 +6,8 @@ and go to the document it is least sure of. The windows call this, never
 ``Learning.train`` and ``Learning.measure`` run on a worker thread (the training itself
 runs in a process of its own: ``curator.analysis.learning.training``), each with a model
 of its own (a model is not thread-safe); everything else from the session's thread,
-whose model is loaded from the project once per training, not once per document.
+whose model is loaded from the project once per training, not once per document. The
+learner itself (CRFsuite, numpy) is imported when first used, not as a window opens.
 """
 
 from __future__ import annotations
@@ -16,17 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from curator.analysis.learning.learning_settings import LearningSettings
-from curator.analysis.learning.training import (
+from curator.analysis.learning.learning_settings import (
     RECOMMENDER,
-    TrainingReport,
-    TrainingRunning,
-    is_stale,
-    load_recommender,
+    LearningSettings,
     save_settings,
     settings_of,
-    train_project,
-    training_running,
 )
 from curator.domain.models import DocumentStatus, Suggestion
 from curator.jobs import DocumentFailure, Job
@@ -35,8 +30,9 @@ from curator.store.events import AnnotationAdded, DocumentChanged, Event
 
 if TYPE_CHECKING:
     from curator.analysis.learning.recommender import Recommender
+    from curator.analysis.learning.training import TrainingReport
 
-__all__ = ["RECOMMENDER", "Learning", "LearningSettings", "Trained", "TrainingRunning"]
+__all__ = ["RECOMMENDER", "Learning", "LearningSettings", "Trained"]
 
 
 @dataclass
@@ -94,6 +90,8 @@ class Learning:
     def model(self) -> Recommender | None:
         """The project's trained recommender (None if none, or learning is off), loaded
         again only when a training replaced it."""
+        from curator.analysis.learning.training import load_recommender
+
         if not self.settings.enabled:
             return None
         stored = self.store.recommender(RECOMMENDER, with_model=False)
@@ -106,6 +104,8 @@ class Learning:
 
     def running(self) -> str | None:
         """Who runs a training of this project now (any program), or None."""
+        from curator.analysis.learning.training import training_running
+
         return training_running(self.store)
 
     def train(self, job: Job, only_if_stale: bool = False, wait: bool = True) -> Trained:
@@ -114,6 +114,11 @@ class Learning:
         unsure it is of each. ``only_if_stale``: do nothing when nothing new was
         annotated since the last training (a retraining after a burst of edits)."""
         from curator.analysis.learning.learned_suggestions import suggest_learned
+        from curator.analysis.learning.training import (
+            is_stale,
+            load_recommender,
+            train_project,
+        )
 
         if only_if_stale and not is_stale(self.store):
             return Trained(None)
@@ -135,6 +140,7 @@ class Learning:
         """How unsure the model is of each of the annotator's documents still to do (up to
         ``active_learning.LIMIT`` of them), for ``next_least_sure``; on a worker thread."""
         from curator.analysis.learning.active_learning import LIMIT, least_sure
+        from curator.analysis.learning.training import load_recommender
 
         recommender = load_recommender(self.store)  # this thread's own: a recommender is not thread-safe
         if recommender is None:
@@ -147,6 +153,7 @@ class Learning:
         model of its own); how many were added, 0 without a model. A document that fails
         is kept in ``job.failures`` and the others are done."""
         from curator.analysis.learning.learned_suggestions import suggest_learned
+        from curator.analysis.learning.training import load_recommender
 
         recommender = load_recommender(self.store)
         if recommender is None:

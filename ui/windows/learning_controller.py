@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
 from curator.errors import CuratorError
-from curator.session.learning import Learning, Trained, TrainingRunning
+from curator.session.learning import Learning, Trained
 from curator.store.events import Event
 from ui.store_events import after_burst
 from ui.workers import BackgroundTask
@@ -124,9 +124,7 @@ class LearningController(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         w = self.window
-        if self._automatic or isinstance(exc, TrainingRunning):
-            w.statusBar().showMessage(f"The recommender was not trained: {exc}", 8000)
-        elif isinstance(exc, CuratorError):
+        if self._automatic or isinstance(exc, CuratorError):  # nothing to learn yet, another training runs, ...
             w.statusBar().showMessage(f"The recommender was not trained: {exc}", 10000)
         else:
             w._show_error(f"The training failed: {exc}")

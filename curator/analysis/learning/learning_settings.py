@@ -4,15 +4,19 @@ needs to be shown, per label."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
+
+if TYPE_CHECKING:
+    from curator.store import Store
 
 # Confidence is calibrated (``calibration``): about the share of such suggestions that are
 # right. On CoNLL-2003 (``benchmarks/learning_curve.py``), from 50 annotated articles on,
 # those at or above this one were right 88-91% of the time.
 DEFAULT_THRESHOLD = 0.7
 STATE_KEY = "learning.settings"
+RECOMMENDER = "learned"  # the name of the project's learned recommender, and its suggestions' source
 
 
 class LearningSettings(BaseModel):
@@ -44,3 +48,12 @@ def read_settings(stored: Any) -> LearningSettings:
         return LearningSettings.model_validate(stored)
     except ValidationError:
         return LearningSettings()
+
+
+def settings_of(store: Store) -> LearningSettings:
+    """The settings the project keeps."""
+    return read_settings(store.get_state(STATE_KEY))
+
+
+def save_settings(store: Store, settings: LearningSettings) -> None:
+    store.set_state(STATE_KEY, settings.model_dump(mode="json"))

@@ -28,9 +28,9 @@ from typing import Any
 
 from curator.analysis.learning.evaluation import CrossCheck, Evaluation, score
 from curator.analysis.learning.learning_settings import (
-    STATE_KEY,
-    LearningSettings,
-    read_settings,
+    RECOMMENDER,
+    save_settings,
+    settings_of,
 )
 from curator.analysis.learning.recommender import Recommender, TrainingText, fit
 from curator.analysis.learning.training_data import (
@@ -44,7 +44,6 @@ from curator.jobs import Cancelled, Job
 from curator.store import Store
 from curator.store.project_lock import ProjectLock
 
-RECOMMENDER = "learned"  # the name of the project's learned recommender, and its suggestions' source
 _ONE_AT_A_TIME = threading.Lock()
 LOCK = "training"  # the project lock a training holds
 WAITING = "Waiting for the training running"  # how a waiting training's status begins
@@ -66,14 +65,6 @@ class TrainingReport:
     evaluation: Evaluation | None = None
     info: dict[str, Any] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # documents left out: (uid, reason)
-
-
-def settings_of(store: Store) -> LearningSettings:
-    return read_settings(store.get_state(STATE_KEY))
-
-
-def save_settings(store: Store, settings: LearningSettings) -> None:
-    store.set_state(STATE_KEY, settings.model_dump(mode="json"))
 
 
 def train_project(store: Store, job: Job | None = None, in_process: bool = False,
