@@ -151,10 +151,7 @@ class LearningController(QObject):
     def _on_quiet(self) -> None:
         if not self._due or self.task is not None:
             return
-        if self.learning.running() is not None:  # another program trains this project: after it
-            self.quiet.start()
-            return
-        self._due = False
+        self._due = False  # (another program training this project: this one waits for it, saying so)
         self.train(automatic=True)
 
     # -- the least sure document ---------------------------------------------------------------------------
