@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QProgressBar, QToolButton
 from curator.errors import CuratorError
 from curator.session.learning import Learning, Trained
 from curator.store.events import Event
+from ui.edits import show_error
 from ui.store_events import after_burst
 from ui.workers import BackgroundTask
 
@@ -127,7 +128,7 @@ class LearningController(QObject):
         if self._automatic or isinstance(exc, CuratorError):  # nothing to learn yet, another training runs, ...
             w.statusBar().showMessage(f"The recommender was not trained: {exc}", 10000)
         else:
-            w._show_error(f"The training failed: {exc}")
+            show_error(w, f"The training failed: {exc}")
 
     def _on_finished(self) -> None:
         self.task = None
