@@ -54,7 +54,7 @@ class ProjectLock:
     def __init__(self, engine: Engine, name: str) -> None:
         self.name = name
         self._engine = engine
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         self._connection: sa.Connection | None = None
         self._memory: threading.Lock | None = None
         self.path = lock_path(engine, name)
@@ -98,7 +98,7 @@ class ProjectLock:
         if self.path is None:
             return None
         try:
-            said = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+            said = json.loads(self.path.read_bytes() or b"{}")
         except (OSError, ValueError):
             return None
         if not isinstance(said, dict):
@@ -118,7 +118,7 @@ class ProjectLock:
 
     def _acquire_file(self, path: Path) -> bool:
         try:
-            file = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open as long as the lock is
+            file = open(path, "a+b")  # noqa: SIM115 - held open as long as the lock is
         except OSError as exc:
             raise CuratorError(f"{path}: cannot make the {self.name} lock file ({exc.strerror or exc})") from exc
         try:
@@ -129,7 +129,8 @@ class ProjectLock:
         try:  # who holds it, for the message of whoever waits
             file.seek(0)
             file.truncate()
-            file.write(json.dumps({"pid": os.getpid(), "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S")}))
+            file.write(json.dumps({"pid": os.getpid(), "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S")})
+                       .encode("utf-8"))
             file.flush()
         except OSError:
             pass  # a lock whose holder is not said is still a lock
@@ -179,18 +180,18 @@ if os.name == "nt":  # pragma: no cover - Windows
 
     _FAR = 1 << 30  # the byte locked lies past what the file holds, so it stays readable
 
-    def _lock(file: IO[str]) -> None:
+    def _lock(file: IO[bytes]) -> None:
         file.seek(_FAR)
         msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
 
-    def _unlock(file: IO[str]) -> None:
+    def _unlock(file: IO[bytes]) -> None:
         file.seek(_FAR)
         msvcrt.locking(file.fileno(), msvcrt.LK_UNLCK, 1)
 else:
     import fcntl
 
-    def _lock(file: IO[str]) -> None:
+    def _lock(file: IO[bytes]) -> None:
         fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(file: IO[str]) -> None:
+    def _unlock(file: IO[bytes]) -> None:
         fcntl.flock(file.fileno(), fcntl.LOCK_UN)
