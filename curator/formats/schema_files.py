@@ -117,7 +117,8 @@ def read_doccano_labels(path: Path, data: list) -> LabelSchema:
             raise DataError(f"{path}: label {name[:40]!r}: not a usable label name (a letter, then letters, digits, "
                             "_ or -, at most 40)") from exc
     categories = [{"name": "category", "multiple": True, "choices": choices}] if choices else []
-    return _model(path, {"labels": [label.model_dump() for label in labels], "categories": categories})
+    return _model(path, {"labels": [label.model_dump() for label in labels], "categories": categories,
+                         "relations": []})
 
 
 def read_label_studio_config(path: Path, text: str) -> LabelSchema:
@@ -153,5 +154,5 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
                                "multiple": element.get("choice") == "multiple", "choices": choices})
     if not labels and not categories:
         raise DataError(f"{path}: the config has no <Labels> or <Choices>")
-    return _model(path, {"labels": labels, "categories": categories})
+    return _model(path, {"labels": labels, "categories": categories, "relations": []})
 

@@ -20,6 +20,7 @@ from curator.domain.models import (
     DocumentStatus,
     Entity,
     Fact,
+    Relation,
     Review,
     SuggestionStatus,
     new_id,
@@ -43,7 +44,10 @@ class Command(Protocol):
 
 @dataclass
 class AddSpan:
+    """Add a span (and, when it undoes a deletion, the relations that went with it)."""
+
     annotation: Annotation
+    relations: list[Relation] = field(default_factory=list)
 
     @property
     def doc_id(self) -> int:
@@ -54,12 +58,16 @@ class AddSpan:
         return f"Add {self.annotation.label}"
 
     def apply(self, store: Store) -> "DeleteSpan":
-        store.add_annotation(self.annotation)
+        with store.transaction():
+            store.add_annotation(self.annotation)
+            store.add_relations(self.relations)
         return DeleteSpan(self.annotation.id, self.annotation.doc_id, self.annotation.label)
 
 
 @dataclass
 class DeleteSpan:
+    """Delete a span and the relations it is an end of; the undo restores both."""
+
     annotation_id: str
     doc_id: int
     label: str = ""
@@ -69,7 +77,7 @@ class DeleteSpan:
         return f"Delete {self.label}".strip()
 
     def apply(self, store: Store) -> AddSpan:
-        return AddSpan(store.delete_annotation(self.annotation_id))
+        return AddSpan(*store.delete_span_and_relations(self.annotation_id))
 
 
 @dataclass

@@ -105,6 +105,14 @@ class SchemaChanged:
 
 
 @dataclass(frozen=True)
+class RelationsChanged:
+    """An annotator's relations in a document (or the relations proposed to them) changed."""
+
+    doc_id: int
+    annotator: str
+
+
+@dataclass(frozen=True)
 class RecommenderChanged:
     """A learned recommender was trained (its model stored) or removed."""
 
@@ -114,7 +122,7 @@ class RecommenderChanged:
 Event = (
     DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
-    | CategoriesChanged | RecommenderChanged
+    | CategoriesChanged | RecommenderChanged | RelationsChanged
 )
 Listener = Callable[[Event], None]
 

@@ -24,12 +24,13 @@ from curator.store.labels import LabelStore
 from curator.store.layers import EntityStore
 from curator.store.migrate import upgrade
 from curator.store.recommenders import RecommenderStore
+from curator.store.relations import RelationStore
 from curator.store.review_items import ReviewItemStore
 from curator.store.tables import meta_table
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore, CategoryStore,
-            RecommenderStore):
+            RecommenderStore, RelationStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

@@ -1,0 +1,201 @@
+"""Part of ``Store``: relations between spans (each annotator's, gold's too) and the
+relations proposed to annotators. A span deleted takes its relations and proposals
+along (the database's cascade), whichever way it is deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.domain.models import Relation, RelationSuggestion, SuggestionStatus
+from curator.errors import CuratorError
+from curator.store.events import RelationsChanged
+from curator.store.rows import _chunks, _insert_many, _parse_time, _unique, utc_text
+from curator.store.tables import annotations_table, relation_suggestions_table, relations_table
+from curator.store.transactions import Transactional
+
+_RELATION_COLUMNS = tuple(relations_table.c)
+_PROPOSAL_COLUMNS = tuple(relation_suggestions_table.c)
+
+
+def _relation(row: sa.Row) -> Relation:
+    fields = dict(row._mapping)
+    fields["created"] = _parse_time(utc_text(fields["created"]))
+    return Relation.model_construct(**fields)  # (checked when written; a damaged row is still shown)
+
+
+def _proposal(row: sa.Row) -> RelationSuggestion:
+    fields = dict(row._mapping)
+    return RelationSuggestion.model_construct(**{**fields, "status": SuggestionStatus(fields["status"])})
+
+
+class RelationStore(Transactional):
+    """Part of ``Store``: relations."""
+
+    engine: Engine
+
+    # -- relations ----------------------------------------------------------------------
+
+    def add_relations(self, relations: Sequence[Relation]) -> None:
+        """Insert relations in one transaction; refused whole if any is there already
+        (the same two spans and label) or an end is not a span of its annotator and
+        document (``relation_ends``)."""
+        if not relations:
+            return
+        with self._begin() as conn, _unique("some of these relations are already in the project (the same "
+                                            "two spans and label); nothing was added"):
+            wrong = self.wrong_ends(relations)
+            if wrong:
+                raise CuratorError(wrong[0])
+            for chunk in _chunks(list(relations), 5000):
+                _insert_many(conn, relations_table, [r.model_dump() for r in chunk])
+        for doc_id, annotator in sorted({(r.doc_id, r.annotator) for r in relations}):
+            self._emit(RelationsChanged(doc_id, annotator))
+
+    def wrong_ends(self, relations: Sequence[Relation]) -> list[str]:
+        """What is wrong with the ends of ``relations`` as the project holds its spans now:
+        a missing span, or one of another document or annotator."""
+        spans = self.span_owners({i for r in relations for i in (r.source_id, r.target_id)})
+        problems = []
+        for relation in relations:
+            for end in (relation.source_id, relation.target_id):
+                owner = spans.get(end)
+                if owner is None:
+                    problems.append(f"relation {relation.label}: span {end} does not exist (deleted, or never made)")
+                elif owner != (relation.doc_id, relation.annotator):
+                    problems.append(f"relation {relation.label}: span {end} is not in {relation.annotator}'s layer "
+                                    f"of document {relation.doc_id}")
+        return problems
+
+    def span_owners(self, ids: Iterable[str]) -> dict[str, tuple[int, str]]:
+        """Each span id's (document id, annotator), for those that exist."""
+        a = annotations_table.c
+        found: dict[str, tuple[int, str]] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(set(ids)), 500):
+                found.update((row.id, (row.doc_id, row.annotator))
+                             for row in conn.execute(sa.select(a.id, a.doc_id, a.annotator).where(a.id.in_(chunk))))
+        return found
+
+    def delete_span_and_relations(self, annotation_id: str) -> tuple[Any, list[Relation]]:
+        """Delete a span and the relations it is an end of; returns both as they were."""
+        with self._begin():
+            relations = self.relations_touching([annotation_id])
+            span = self.delete_annotation(annotation_id)  # type: ignore[attr-defined]
+        if relations:
+            self._emit(RelationsChanged(span.doc_id, span.annotator))
+        return span, relations
+
+    def get_relation(self, relation_id: str) -> Relation:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(*_RELATION_COLUMNS).where(relations_table.c.id == relation_id)).first()
+        if row is None:
+            raise CuratorError(f"no relation with id {relation_id}")
+        return _relation(row)
+
+    def delete_relation(self, relation_id: str) -> Relation:
+        """Delete a relation; returns it as it was, so that it can be restored."""
+        with self._begin() as conn:
+            relation = self.get_relation(relation_id)
+            conn.execute(relations_table.delete().where(relations_table.c.id == relation_id))
+        self._emit(RelationsChanged(relation.doc_id, relation.annotator))
+        return relation
+
+    def relabel_relation(self, relation_id: str, label: str) -> Relation:
+        """Give a relation another label; returns it as it was."""
+        with self._begin() as conn, _unique("these two spans already have a relation of that label"):
+            relation = self.get_relation(relation_id)
+            conn.execute(relations_table.update().where(relations_table.c.id == relation_id).values(label=label))
+        self._emit(RelationsChanged(relation.doc_id, relation.annotator))
+        return relation
+
+    def relations_for(self, doc_id: int, annotator: str | None = None) -> list[Relation]:
+        """A document's relations (of one annotator, if given), oldest first."""
+        r = relations_table.c
+        query = sa.select(*_RELATION_COLUMNS).where(r.doc_id == doc_id)
+        if annotator is not None:
+            query = query.where(r.annotator == annotator)
+        with self._connect() as conn:
+            return [_relation(row) for row in conn.execute(query.order_by(r.created, r.id))]
+
+    def relations_touching(self, span_ids: Iterable[str]) -> list[Relation]:
+        """The relations with an end among ``span_ids``: what deleting them deletes."""
+        r = relations_table.c
+        found: dict[str, Relation] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(set(span_ids)), 500):
+                query = sa.select(*_RELATION_COLUMNS).where(r.source_id.in_(chunk) | r.target_id.in_(chunk))
+                found.update((row.id, _relation(row)) for row in conn.execute(query))
+        return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
+
+    def relation_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
+                      ) -> list[Relation]:
+        """Every relation (of these annotators, in these documents), for exports and agreement."""
+        r = relations_table.c
+        query = sa.select(*_RELATION_COLUMNS)
+        if annotators is not None:
+            query = query.where(r.annotator.in_(list(annotators)))
+        chunks: Iterable[Any] = [None] if doc_ids is None else _chunks(sorted(set(doc_ids)), 500)
+        found: list[Relation] = []
+        with self._connect() as conn:
+            for chunk in chunks:
+                scoped = query if chunk is None else query.where(r.doc_id.in_(chunk))
+                found.extend(_relation(row) for row in conn.execute(scoped.order_by(r.doc_id, r.created, r.id)))
+        return found
+
+    def relation_counts(self) -> dict[str, int]:
+        """How many relations (every layer) each relation label has."""
+        r = relations_table.c
+        with self._connect() as conn:
+            return dict(conn.execute(sa.select(r.label, sa.func.count()).group_by(r.label)).all())
+
+    # -- proposed relations ----------------------------------------------------------------
+
+    def add_relation_suggestions(self, proposals: Sequence[RelationSuggestion]) -> int:
+        """Store proposals; one already proposed (the same two spans and label, whatever
+        its status: a rejected one is not proposed again) is skipped. Returns how many were new."""
+        s = relation_suggestions_table.c
+        with self._begin() as conn:
+            ends = {(p.source_id, p.target_id, p.label) for p in proposals}
+            known = set()
+            for chunk in _chunks(sorted({p.source_id for p in proposals}), 500):
+                known.update(conn.execute(sa.select(s.source_id, s.target_id, s.label).where(s.source_id.in_(chunk))))
+            new = [p for p in proposals if (p.source_id, p.target_id, p.label) in ends - known]
+            _insert_many(conn, relation_suggestions_table, [p.model_dump(mode="json") for p in new])
+        for doc_id, annotator in sorted({(p.doc_id, p.annotator) for p in new}):
+            self._emit(RelationsChanged(doc_id, annotator))
+        return len(new)
+
+    def relation_suggestions_for(self, doc_id: int | None = None, annotator: str | None = None,
+                                 status: SuggestionStatus | None = None) -> list[RelationSuggestion]:
+        s = relation_suggestions_table.c
+        query = sa.select(*_PROPOSAL_COLUMNS)
+        if doc_id is not None:
+            query = query.where(s.doc_id == doc_id)
+        if annotator is not None:
+            query = query.where(s.annotator == annotator)
+        if status is not None:
+            query = query.where(s.status == status.value)
+        with self._connect() as conn:
+            return [_proposal(row) for row in conn.execute(query.order_by(s.doc_id, s.id))]
+
+    def get_relation_suggestion(self, suggestion_id: str) -> RelationSuggestion:
+        s = relation_suggestions_table.c
+        with self._connect() as conn:
+            row = conn.execute(sa.select(*_PROPOSAL_COLUMNS).where(s.id == suggestion_id)).first()
+        if row is None:
+            raise CuratorError(f"no relation suggestion with id {suggestion_id}")
+        return _proposal(row)
+
+    def set_relation_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,
+                                       relation_id: str | None = None) -> RelationSuggestion:
+        """Accept, reject or reopen a proposal; returns it as it was."""
+        with self._begin() as conn:
+            before = self.get_relation_suggestion(suggestion_id)
+            conn.execute(relation_suggestions_table.update().where(relation_suggestions_table.c.id == suggestion_id)
+                         .values(status=status.value, relation_id=relation_id))
+        self._emit(RelationsChanged(before.doc_id, before.annotator))
+        return before
