@@ -174,28 +174,33 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         report = _import_once(store, args)
         missing = report.missing_labels
-        if missing and args.add_labels:
+        if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session import Session
-            from curator.session.labels import add_found_labels, unusable_labels
+            from curator.session.labels import add_found_labels, add_found_relation_labels, unusable_labels
 
             unusable = unusable_labels(list(missing))
             if unusable:
                 _err("labels that cannot be a project's, their spans skipped: " + "; ".join(
                     f"{printable(name)} ({missing[name]:,}): {printable(why)}" for name, why in unusable.items())
                      + "; rename them in the file")
-            command = add_found_labels(store, list(missing))
-            if command is not None:
-                Session(store, Settings().annotator).do(command)
-                print(command.text)
+            for command in (add_found_labels(store, list(missing)),
+                            add_found_relation_labels(store, list(report.missing_relation_labels))):
+                if command is not None:
+                    Session(store, Settings().annotator).do(command)
+                    print(command.text)
             again = _import_once(store, args, annotated_only=True)  # their spans, now the project has the labels
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
+            again.relations_added += report.relations_added
             report = again
-        elif missing:
-            _err("labels the project lacks, their spans skipped: " + ", ".join(
-                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))
-                 + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
+        elif missing or report.missing_relation_labels:
+            said = ["labels the project lacks, their spans skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))] if missing else []
+            said += ["relation labels the project lacks, their relations skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(report.missing_relation_labels.items()))
+                ] if report.missing_relation_labels else []
+            _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
     print(report.summary())  # one line for everything read, articles and annotated files alike
     _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
     _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")

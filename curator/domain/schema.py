@@ -82,7 +82,7 @@ class RelationLabel(BaseModel):
     ``target`` name the span labels or label kinds allowed at each end (none: any span).
     ``key`` is the letter that makes it in the window; ``description`` its guideline."""
 
-    name: str = Field(pattern=_NAME)
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-:.]{0,39}$")  # (Label Studio's are "org:founded_by")
     directed: bool = True
     color: str = Field(default="#636363", pattern=r"^#[0-9a-fA-F]{6}$")
     key: str | None = Field(default=None, pattern=r"^[A-Za-z]$")

@@ -134,8 +134,7 @@ def read_labelstudio(path: Path, payload: Any = None, fields: TextFields | None 
     if not isinstance(tasks, list):
         raise CuratorError(f"{path}: a Label Studio export is a list of tasks (or one task), not {describe(payload)}")
     problems = Problems(str(path))
-    found = ReadFile([], "a single Label Studio task" if single else "a Label Studio JSON export",
-                     relations_word="relation result(s)")
+    found = ReadFile([], "a single Label Studio task" if single else "a Label Studio JSON export")
     chosen: dict[str, int] = {}
     for number, task in enumerate(tasks, start=1):
         record = FieldReader(problems, names[number - 1] if names else f"task {number}")

@@ -30,6 +30,10 @@ NO_OFFSETS = {  # span-like results Curator cannot place in the text
 }
 
 
+# A relation drawn without a label (Label Studio allows one) takes this relation label.
+UNLABELLED = "related"
+
+
 class ResultReader:
     """Reads the results of a task's annotations and predictions into its document."""
 
@@ -128,11 +132,13 @@ class ResultReader:
     def _relation(self, result: dict, spans: dict[str, list[SpanKey]], annotator: str | None,
                   model: str | None) -> None:
         if model is not None:
-            self.found.leave_out("relation prediction(s) not imported: this project has no relation labels")
+            self.found.leave_out("relation prediction(s) not imported: a model's relations are not suggestions here")
             return
         ends = spans.get(result.get("from_id")), spans.get(result.get("to_id"))
+        if result.get("direction") == "left":  # drawn from its to_id to its from_id
+            ends = ends[1], ends[0]
         labels = result.get("labels") if isinstance(result.get("labels"), list) else []
-        label = next((item for item in labels if isinstance(item, str)), "")
+        label = next((item for item in labels if isinstance(item, str)), UNLABELLED)
         if self.document and ends[0] and ends[1] and annotator:
             self.document.relations.append(FoundRelation(annotator, ends[0][0], ends[1][0], label))
         else:  # (the import reports the relations it finds; these it could not even place)

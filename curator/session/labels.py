@@ -163,6 +163,22 @@ def add_found_labels(store: Store, names: list[str]) -> ChangeSchema | None:
     return command
 
 
+def add_found_relation_labels(store: Store, names: list[str]) -> ChangeSchema | None:
+    """Relation labels named in an imported file that the project lacks, added (with a
+    direction, any span at either end, a colour of the palette); None if it lacks none.
+    Names that cannot be relation labels are left out: their relations stay skipped."""
+    wanted = []
+    for name in sorted(set(names)):
+        try:
+            wanted.append(RelationLabel(name=name))
+        except ValidationError:
+            continue
+    command = adopt_schema(store, store.label_schema.model_copy(update={"relations": wanted}))
+    if command is not None:
+        command.label = f"Add relation labels {', '.join(r.name for r in wanted)}"[:300]
+    return command
+
+
 def unusable_labels(names: list[str]) -> dict[str, str]:
     """The names among ``names`` that cannot be a label's, each with the reason."""
     from curator.formats.schema_files import label_named
