@@ -37,7 +37,6 @@ from curator.formats.reports import ImportProblem, ImportReport
 from curator.store import Store
 
 
-
 def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
     """One document per id (doccano writes a line per annotator); a second text under one id is skipped."""
     by_uid: dict[str, AnnotatedDocument] = {}

@@ -49,6 +49,7 @@ class ResultReader:
     def read(self, results: Any, where: str, annotator: str | None, model: str | None = None) -> None:
         """One annotation's results (``annotator``), or one prediction's (``model``)."""
         spans: dict[str, list[SpanKey]] = {}  # result id -> its spans, for the relations
+        owners: dict[str, str | None] = {}  # result id -> who drew it
         relations = []
         for number, result in enumerate(self.record.items(results, where)):
             field = f"{where}.{number}"
@@ -74,13 +75,14 @@ class ResultReader:
                 placed = self._span(result, value, field, who, model)
                 if isinstance(result.get("id"), str) and placed:
                     spans.setdefault(result["id"], []).extend(placed)
+                    owners[result["id"]] = who
             elif kind in NO_OFFSETS:
                 self.found.leave_out(NO_OFFSETS[kind])
             else:
                 self.found.leave_out(f"{kind[:40] if kind else 'untyped'} result(s) not imported: not a span or a "
                                      "category of the text")
-        for relation in relations:
-            self._relation(relation, spans, annotator, model)
+        for relation in relations:  # drawn by whoever drew the region it starts from (Curator names them)
+            self._relation(relation, spans, owners.get(relation.get("from_id")) or annotator, model)
 
     def _annotator(self, result: dict, annotator: str | None) -> str | None:
         meta = result.get("meta")
