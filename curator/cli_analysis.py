@@ -116,6 +116,12 @@ def format_agreement(report) -> str:
     for row in report.labels:
         lines.append(f"{name(row['label']):<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
                      f"{num(row['kappa']):>8}{num(row['alpha']):>8}")
+    if report.relations:
+        lines += ["", "Relations (F1: both ends and label match; kappa: over the span pairs both marked)",
+                  f"{'relation label':<20}{'relations':>10}{'matched':>9}{'F1':>8}{'kappa':>8}"]
+        for row in [*report.relations["labels"], {**report.relations["overall"], "label": "all"}]:
+            lines.append(f"{name(row['label']):<20}{row['relations']:>10}{row['matched']:>9}{num(row['f1']):>8}"
+                         f"{num(row['kappa']):>8}")
     return "\n".join(lines)
 
 
