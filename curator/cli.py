@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+    sug.add_argument("--relations", action="store_true",
+                     help="also propose relations the text makes plain between the annotator's spans "
+                          "(according to X, X said, between A and B); with --accept, store them too")
     cli_learning.add_suggest_options(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")

@@ -55,11 +55,24 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             accepted += len(batch.commands)
 
         job = Job()
+        related = linked = 0
         with step:
             suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
-            step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
+            if getattr(args, "relations", False):
+                from curator.analysis.relation_suggest import accept_all_relations, suggest_relations_everywhere
+
+                related = suggest_relations_everywhere(store, annotator, job, ids)
+                for doc_id in ids if args.accept else []:
+                    batch = accept_all_relations(store, doc_id, annotator)
+                    if batch is not None:
+                        step.do(batch)
+                        linked += len(batch.commands)
+            step.relabel(f"Accept {accepted:,} suggestion(s)" + (f" and {linked:,} relation(s)" if linked else "")
+                         + f" in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
     print(f"{sum(counts.values())} new suggestion(s) in {len(ids) - job.failed} document(s): {summary}")
+    if getattr(args, "relations", False):
+        print(f"{related} new relation suggestion(s)" + (f", {linked} accepted" if args.accept else ""))
     if args.accept:
         print(f"{accepted} suggestion(s) accepted as annotations of {printable(repr(annotator))}")
         if raced:
