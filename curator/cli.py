@@ -203,7 +203,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             said += ["relation labels the project lacks, their relations skipped: " + ", ".join(
                 f"{printable(name)} ({count:,})" for name, count in sorted(report.missing_relation_labels.items()))
                 ] if report.missing_relation_labels else []
-            _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
+            _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME"
+                 + (", or relation NAME)" if report.missing_relation_labels else ")"))
     print(report.summary())  # one line for everything read, articles and annotated files alike
     _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
     _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")

@@ -3,6 +3,7 @@ workbook's relations sheet, annotator layer files, Label Studio relation results
 doccano's relation extraction, and the relation labels of other tools' configs."""
 
 import json
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -251,3 +252,23 @@ def test_the_json_reader_reports_any_relations_field_it_cannot_use_and_never_cra
         import_annotated(related, bad)
     except CuratorError as exc:
         assert "relations" in str(exc)
+
+
+def test_curator_import_add_labels_adds_the_relation_labels_a_file_needs(tmp_path, capsys):
+    from curator.cli import main
+
+    project = tmp_path / "p"
+    main(["init", str(project)])
+    peers = Path(__file__).parent / "data" / "peers" / "doccano" / "relation_extraction.jsonl"
+    main(["labels", str(project), "add", "PER", "--kind", "entity"])
+    main(["labels", str(project), "add", "LOC", "--kind", "entity"])
+    capsys.readouterr()
+    assert main(["import", str(project), str(peers)]) == 1  # (what was skipped is a problem)
+    err = capsys.readouterr().err
+    assert "relation labels the project lacks, their relations skipped: based_in (1), founded_by (1)" in err
+    assert "or relation NAME" in err
+    main(["import", str(project), str(peers), "--add-labels"])
+    out = capsys.readouterr().out
+    assert "Add relation labels based_in, founded_by" in out and "2 relation(s) added" in out
+    with Store.open(project) as store:
+        assert sorted(r.label for r in store.relation_rows()) == ["based_in", "founded_by"]

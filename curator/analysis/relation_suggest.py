@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from curator.domain.attribution import ATTRIBUTED_TO
 from curator.domain.models import Annotation, RelationSuggestion, SuggestionStatus
 from curator.domain.relation_rules import ends_allowed
 from curator.domain.schema import LabelSchema
@@ -26,7 +27,6 @@ from curator.session.relation_commands import AcceptRelationSuggestion, SetRelat
 from curator.store import Store
 
 SOURCE = "relations"  # what proposed them, as a suggestion's source
-ATTRIBUTED_TO = "attributed_to"
 BETWEEN = "deal_between"
 
 _QUOTED_BEFORE = re.compile(r"\b(?:according\s+to|citing|cited\s+by|(?:data|figures|statistics)\s+(?:from|of)|said|says)"

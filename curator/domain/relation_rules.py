@@ -3,6 +3,7 @@ the export's validation all ask these rules."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from curator.domain.models import Annotation, Relation
@@ -30,11 +31,30 @@ def ends_allowed(schema: LabelSchema, label: str, source: Annotation, target: An
     return forward or (not relation.directed and backward)
 
 
+def link_counts(relations: Iterable[Relation], schema: LabelSchema) -> Counter:
+    """How many of ``relations`` make each link (ends and label; a label without direction
+    counted either way round): what ``relation_problems`` takes to check many at once."""
+    counts: Counter = Counter()
+    for relation in relations:
+        counts[link_key(relation, schema)] += 1
+    return counts
+
+
+def link_key(relation: Relation, schema: LabelSchema) -> tuple[str, str, str]:
+    kind = schema.relation(relation.label)
+    ends = (relation.source_id, relation.target_id)
+    if kind is not None and not kind.directed:
+        ends = tuple(sorted(ends))  # type: ignore[assignment]
+    return ends[0], ends[1], relation.label
+
+
 def relation_problems(relation: Relation, spans: dict[str, Annotation], schema: LabelSchema,
-                      others: Iterable[Relation] = ()) -> list[str]:
+                      others: Iterable[Relation] = (), counts: Counter | None = None) -> list[str]:
     """Everything wrong with ``relation`` (empty: it is valid): its label is in the schema,
     both ends are spans of its annotator's layer of its document, the span labels at its
-    ends are allowed, and no other relation among ``others`` is the same link."""
+    ends are allowed, and no other relation among ``others`` is the same link (or, for
+    many relations checked at once, ``counts`` of ``link_counts`` over them all, it among
+    them, holds its link once)."""
     problems = []
     kind = schema.relation(relation.label)
     if kind is None:
@@ -54,6 +74,7 @@ def relation_problems(relation: Relation, spans: dict[str, Annotation], schema: 
         allowed = f"{'/'.join(kind.source) or 'any'} -> {'/'.join(kind.target) or 'any'}"
         problems.append(f"{relation.label} does not link {ends[0].label} to {ends[1].label} (it links {allowed})")
     directed = kind.directed if kind is not None else True
-    if any(other.id != relation.id and same_link(relation, other, directed) for other in others):
+    if (counts[link_key(relation, schema)] > 1 if counts is not None
+            else any(other.id != relation.id and same_link(relation, other, directed) for other in others)):
         problems.append(f"the two spans already have a {relation.label} relation")
     return problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from curator.domain.models import Relation
 from curator.domain.names import check_annotator
-from curator.domain.relation_rules import relation_problems
+from curator.domain.relation_rules import link_counts, link_key, relation_problems
 from curator.errors import CuratorError
 from curator.formats.annotated import AnnotatedDocument
 from curator.formats.reports import ImportReport
@@ -28,7 +28,7 @@ def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_id
         spans = store.annotations_for(doc_id)
         by_key = {(a.annotator, a.start, a.end, a.label): a for a in spans}
         by_id = {a.id: a for a in spans}
-        held = store.relations_for(doc_id)
+        counts = link_counts(store.relations_for(doc_id), schema)
         for found in document.relations:
             record = f"document {document.uid!r} relation {found.label[:40]!r}"
             try:
@@ -48,14 +48,16 @@ def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_id
                 continue
             relation = Relation(doc_id=doc_id, source_id=ends[0].id, target_id=ends[1].id, label=found.label,
                                 annotator=annotator)
-            problems = relation_problems(relation, by_id, schema, held)
+            counts[link_key(relation, schema)] += 1
+            problems = relation_problems(relation, by_id, schema, counts=counts)
             if problems and problems[-1].startswith("the two spans already have"):
+                counts[link_key(relation, schema)] -= 1
                 report.relations_present += 1
                 continue
             if problems:
+                counts[link_key(relation, schema)] -= 1
                 report.skip(where, record, "; ".join(problems) + "; skipped")
                 continue
-            held.append(relation)
             added.append(relation)
     store.add_relations(added)
     report.relations_added += len(added)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.json_values import bad_value
 from curator.domain.models import GOLD, Annotation, DocumentStatus, Relation
-from curator.domain.relation_rules import relation_problems
+from curator.domain.relation_rules import link_counts, relation_problems
 from curator.domain.schema import CategorySet, LabelKind, LabelSchema
 from curator.domain.values import parse_value
 from curator.jobs import Job, reason_of, stops_the_batch
@@ -402,8 +402,9 @@ def relation_entries(document: dict, doc_id: int, relations: list[Relation], sch
                                                  annotator=a["annotator"], start=a["start"], end=a["end"])
              for a in document["annotations"]}
     entries, problems = [], []
+    counts = link_counts(relations, schema)
     for relation in relations:
-        wrong = relation_problems(relation, spans, schema, relations)
+        wrong = relation_problems(relation, spans, schema, counts=counts)
         if wrong:
             problems.append(Problem(Severity.ERROR, document["id"], f"{relation.annotator}'s {relation.label} relation "
                                     f"{relation.id}: {'; '.join(wrong)}", doc_id=doc_id, annotator=relation.annotator))

@@ -16,7 +16,7 @@ from curator.store import Store
 def check_relation(store: Store, relation: Relation) -> None:
     """CuratorError naming what is wrong with ``relation`` as the project is now."""
     spans = store.annotations_by_id([relation.source_id, relation.target_id])
-    others = store.relations_for(relation.doc_id, relation.annotator)
+    others = store.relations_between(relation.source_id, relation.target_id)
     problems = relation_problems(relation, spans, store.label_schema, others)
     if problems:
         raise CuratorError(f"relation {relation.label}: " + "; ".join(problems))

@@ -8,23 +8,38 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
-from curator.domain.models import Relation, RelationSuggestion, SuggestionStatus
+from curator.domain.attribution import ATTRIBUTED_TO, authority_name
+from curator.domain.models import GOLD, Relation, RelationSuggestion, SuggestionStatus
 from curator.errors import CuratorError
 from curator.store.events import RelationsChanged
 from curator.store.rows import _chunks, _insert_many, _parse_time, _unique, utc_text
-from curator.store.tables import annotations_table, relation_suggestions_table, relations_table
+from curator.store.tables import annotations_table, documents_table, relation_suggestions_table, relations_table
 from curator.store.transactions import Transactional
 
-_RELATION_COLUMNS = tuple(relations_table.c)
+# The time read as stored (text on SQLite), for pydantic to read: SQLAlchemy's own reading
+# of it, and a model built a field at a time, took most of a document's opening.
+_RELATION_COLUMNS = (*(column for column in relations_table.c if column.name != "created"),
+                     sa.type_coerce(relations_table.c.created, sa.Text).label("created"))
+_RELATION_FIELDS = tuple(column.name for column in _RELATION_COLUMNS)
+_RELATIONS = TypeAdapter(list[Relation])
 _PROPOSAL_COLUMNS = tuple(relation_suggestions_table.c)
 
 
-def _relation(row: sa.Row) -> Relation:
-    fields = dict(row._mapping)
-    fields["created"] = _parse_time(utc_text(fields["created"]))
-    return Relation.model_construct(**fields)  # (checked when written; a damaged row is still shown)
+def _relations(rows: Iterable[Sequence[Any]]) -> list[Relation]:
+    """Relations from rows of ``_RELATION_COLUMNS``, validated all at once; a row damaged
+    outside Curator (an end equal to the other, say) is still read, for validation to report."""
+    fields = [dict(zip(_RELATION_FIELDS, (*row[:-1], utc_text(row[-1])))) for row in rows]
+    try:
+        return _RELATIONS.validate_python(fields)
+    except ValidationError:
+        return [Relation.model_construct(**{**f, "created": _parse_time(f["created"])}) for f in fields]
+
+
+def _relation(row: Sequence[Any]) -> Relation:
+    return _relations([row])[0]
 
 
 def _proposal(row: sa.Row) -> RelationSuggestion:
@@ -119,7 +134,16 @@ class RelationStore(Transactional):
         if annotator is not None:
             query = query.where(r.annotator == annotator)
         with self._connect() as conn:
-            return [_relation(row) for row in conn.execute(query.order_by(r.created, r.id))]
+            return _relations(conn.execute(query.order_by(r.created, r.id)).all())
+
+    def relations_between(self, first: str, second: str) -> list[Relation]:
+        """The relations between two spans, either way round: all a new one between them
+        can duplicate (read by the spans' index, not the document's relations)."""
+        r = relations_table.c
+        query = sa.select(*_RELATION_COLUMNS).where(((r.source_id == first) & (r.target_id == second))
+                                                    | ((r.source_id == second) & (r.target_id == first)))
+        with self._connect() as conn:
+            return _relations(conn.execute(query).all())
 
     def relations_touching(self, span_ids: Iterable[str]) -> list[Relation]:
         """The relations with an end among ``span_ids``: what deleting them deletes."""
@@ -128,7 +152,7 @@ class RelationStore(Transactional):
         with self._connect() as conn:
             for chunk in _chunks(sorted(set(span_ids)), 500):
                 query = sa.select(*_RELATION_COLUMNS).where(r.source_id.in_(chunk) | r.target_id.in_(chunk))
-                found.update((row.id, _relation(row)) for row in conn.execute(query))
+                found.update((relation.id, relation) for relation in _relations(conn.execute(query).all()))
         return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
 
     def relation_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
@@ -143,7 +167,7 @@ class RelationStore(Transactional):
         with self._connect() as conn:
             for chunk in chunks:
                 scoped = query if chunk is None else query.where(r.doc_id.in_(chunk))
-                found.extend(_relation(row) for row in conn.execute(scoped.order_by(r.doc_id, r.created, r.id)))
+                found.extend(_relations(conn.execute(scoped.order_by(r.doc_id, r.created, r.id)).all()))
         return found
 
     def relation_counts(self) -> dict[str, int]:
@@ -151,6 +175,30 @@ class RelationStore(Transactional):
         r = relations_table.c
         with self._connect() as conn:
             return dict(conn.execute(sa.select(r.label, sa.func.count()).group_by(r.label)).all())
+
+    def attributions_by_relation(self) -> dict[tuple[int, int, int], tuple[str, int, int]]:
+        """Whom ``attributed_to`` relations attribute figures to: (document id, start, end)
+        of a figure → (the authority's name, its span's start and end). Where several
+        layers link a figure at one place, gold's relation wins, then the alphabetically
+        first annotator's (as facts take the first annotator's figures)."""
+        r = relations_table.c
+        source, target = annotations_table.alias("source"), annotations_table.alias("target")
+        query = (sa.select(r.doc_id, r.annotator, source.c.start, source.c.end, target.c.start.label("t_start"),
+                           target.c.end.label("t_end"))
+                 .join(source, source.c.id == r.source_id).join(target, target.c.id == r.target_id)
+                 .where(r.label == ATTRIBUTED_TO))
+        with self._connect() as conn:
+            rows = conn.execute(query).all()
+            texts = {}
+            for chunk in _chunks(sorted({row.doc_id for row in rows}), 200):
+                texts.update(conn.execute(sa.select(documents_table.c.id, documents_table.c.text)
+                                          .where(documents_table.c.id.in_(chunk))).all())
+        found: dict[tuple[int, int, int], tuple[str, int, int]] = {}
+        for row in sorted(rows, key=lambda row: (row.annotator != GOLD, row.annotator), reverse=True):
+            name = authority_name(texts[row.doc_id][row.t_start:row.t_end])
+            if name:
+                found[(row.doc_id, row.start, row.end)] = (name, row.t_start, row.t_end)
+        return found
 
     # -- proposed relations ----------------------------------------------------------------
 
