@@ -249,7 +249,7 @@ def test_the_json_reader_reports_any_relations_field_it_cannot_use_and_never_cra
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(payload), encoding="utf-8")
     try:
-        import_annotated(related, bad)
+        import_annotated(related, bad, "curator")
     except CuratorError as exc:
         assert "relations" in str(exc)
 
@@ -272,3 +272,34 @@ def test_curator_import_add_labels_adds_the_relation_labels_a_file_needs(tmp_pat
     assert "Add relation labels based_in, founded_by" in out and "2 relation(s) added" in out
     with Store.open(project) as store:
         assert sorted(r.label for r in store.relation_rows()) == ["based_in", "founded_by"]
+
+
+def test_an_imports_undo_takes_its_relations_out_and_its_redo_puts_them_back(related, tmp_path):
+    """New documents take their relations along; relations a layer file adds to documents
+    already there are listed for the undo, which takes them out before the spans."""
+    from curator.session import Session
+    from curator.session.importing import import_paths
+
+    target = tmp_path / "dataset.json"
+    export(related, target)
+    back = fresh(tmp_path)
+    session = Session(back, "alice")
+    report = import_paths(session, [target])
+    assert report.relations_added == 5 and not report.relations_on_known
+    expected = relations_of(back)
+    session.undo()
+    assert back.relation_rows() == [] and back.document_count() == 0
+    session.redo()
+    assert relations_of(back) == expected
+    layer = tmp_path / "ana.json"
+    export_layer(related, "ana", layer)
+    for relation in back.relation_rows(["ana"]):
+        back.delete_relation(relation.id)
+    report = import_paths(session, [layer])
+    assert report.relations_added == 2 and len(report.relations_on_known) == 2
+    assert session.undo_text == "Import 2 relations"
+    session.undo()
+    assert len(back.relation_rows()) == 3
+    session.redo()
+    assert relations_of(back) == expected
+    back.close()

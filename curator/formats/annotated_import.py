@@ -238,11 +238,16 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             from curator.formats.relation_import import add_found_relations
 
             doc_ids = {**{uid: known.id for uid, known in checked.known.items()}, **ids}
-            add_found_relations(store, documents, doc_ids, report, where)
+            add_found_relations(store, documents, doc_ids, report, where, set(ids.values()))
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
     report.added += [ids[uid] for uid in uids]
+    added = set(ids.values())
     report.spans_added += len(written)
+    if checked.plain:
+        report.spans_on_known += [row["id"] for row in written if row["doc_id"] not in added]
+    else:
+        report.spans_on_known += [span.id for span in written if span.doc_id not in added]
 
 
 

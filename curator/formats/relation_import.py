@@ -16,9 +16,11 @@ from curator.store import Store
 
 
 def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_ids: dict[str, int],
-                        report: ImportReport, where: str) -> int:
+                        report: ImportReport, where: str, new_documents: set[int] = frozenset()) -> int:
     """Write the relations of ``documents`` (already written, their ids by uid in
-    ``doc_ids``); returns how many were added. Call inside the import's transaction."""
+    ``doc_ids``); returns how many were added. Those on documents the import did not add
+    (not in ``new_documents``) are listed in the report, for the import's undo. Call
+    inside the import's transaction."""
     schema = store.label_schema
     added: list[Relation] = []
     for document in documents:
@@ -61,4 +63,5 @@ def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_id
             added.append(relation)
     store.add_relations(added)
     report.relations_added += len(added)
+    report.relations_on_known += [r.id for r in added if r.doc_id not in new_documents]
     return len(added)

@@ -73,11 +73,13 @@ class ImportReport:
     suggestions_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     relations_added: int = 0
+    relations_on_known: list[str] = field(default_factory=list)  # ids of relations added to documents already there
     relations_present: int = 0
     missing_relation_labels: dict[str, int] = field(default_factory=dict)  # relations skipped for want of them
     undated: list[str] = field(default_factory=list)  # uids of documents added with no date found
     read_as: list[tuple[str, str]] = field(default_factory=list)  # (file, what it was taken for)
     annotator: str = ""
+    spans_on_known: list[str] = field(default_factory=list)  # ids of spans added to documents already there
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
 
@@ -99,10 +101,12 @@ class ImportReport:
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.relations_added += other.relations_added
+        self.relations_on_known += other.relations_on_known
         self.relations_present += other.relations_present
         for label, count in other.missing_relation_labels.items():
             self.missing_relation_labels[label] = self.missing_relation_labels.get(label, 0) + count
         self.undated += other.undated
+        self.spans_on_known += other.spans_on_known
         self.problems += other.problems
         self.warnings += other.warnings
 

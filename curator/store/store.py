@@ -25,12 +25,13 @@ from curator.store.layers import EntityStore
 from curator.store.migrate import upgrade
 from curator.store.recommenders import RecommenderStore
 from curator.store.relations import RelationStore
+from curator.store.removals import RemovalStore
 from curator.store.review_items import ReviewItemStore
 from curator.store.tables import meta_table
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore, CategoryStore,
-            RecommenderStore, RelationStore):
+            RecommenderStore, RelationStore, RemovalStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``
