@@ -145,3 +145,22 @@ def test_rejecting_a_relation_gold_has_takes_it_out_of_gold(worked):
     assert store.relations_for(doc_id, GOLD) == []
     undo.apply(store)
     assert len(store.relations_for(doc_id, GOLD)) == 1
+
+
+def test_reopening_a_settled_span_takes_its_gold_relations_and_undo_brings_them_back(worked):
+    from curator.analysis.review import iter_items, merge_versions
+
+    store, doc_id = worked
+    session = Session(store, "rita")
+    for item in iter_items(store):
+        session.do(merge_versions(item, "rita"))
+    session.do(accept_agreed_relations(store, "rita"))
+    assert len(store.relations_for(doc_id, GOLD)) == 1
+    from curator.session.commands import Unsettle
+
+    ministry = next(r for r in store.reviews().values()
+                    if r.start == TEXT.index("the ministry") and r.end == TEXT.index("the ministry") + 12)
+    session.do(Unsettle(ministry.key, doc_id))
+    assert store.relations_for(doc_id, GOLD) == []  # its gold span went, and the relation with it
+    session.undo()
+    assert len(store.relations_for(doc_id, GOLD)) == 1

@@ -80,7 +80,7 @@ class RelationLabel(BaseModel):
     (a figure to the PERSON or ORG that stated it). ``directed``: from the first span to
     the second (else the two ends are alike, as ``deal_between``). ``source`` and
     ``target`` name the span labels or label kinds allowed at each end (none: any span).
-    ``key`` is the letter that makes it in the window; ``description`` its guideline."""
+    ``key`` is the letter that makes it in the window (with Shift); ``description`` its guideline."""
 
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-:.]{0,39}$")  # (Label Studio's are "org:founded_by")
     directed: bool = True
@@ -130,6 +130,9 @@ class LabelSchema(BaseModel):
         relation_keys = [relation.key for relation in self.relations if relation.key]
         if len(set(relation_keys)) != len(relation_keys):
             raise ValueError("two relation labels share a key")
+        for key in relation_keys:  # (pressed with Shift, so a category choice may have the same letter)
+            if key in RESERVED_KEYS:
+                raise ValueError(f"relation key {key!r} is taken by the window (Shift+{key})")
         return self
 
     def relation(self, name: str) -> RelationLabel | None:

@@ -1,0 +1,135 @@
+"""Relations in the window: made from the keyboard in under five keystrokes once the span
+exists, walked with Tab and the arrows, cancelled with Esc, made by Ctrl+dragging,
+listed in the panel, drawn as arcs, deleted with their span and brought back by undo."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from curator.domain.models import Document, Project
+from curator.domain.schema import template
+from curator.store import Store
+
+SHIFT, NONE = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
+TEXT = ("Exports rose to $4.2 billion in 2023, up 6%, according to the Bureau of National Statistics. "
+        "Talks between Astana Rail and Orient Freight went on.")
+
+
+@pytest.fixture
+def related_window(open_window, tmp_path):
+    location = tmp_path / "relations"
+    store = Store.create(location, Project(label_schema=template("news")))
+    store.add_documents([Document(uid="d", text=TEXT)])
+    store.close()
+    return open_window(location)
+
+
+def tag(qtbot, window, words, key):
+    start = TEXT.index(words)
+    window.article.set_selection(start, start + len(words))
+    qtbot.keyClick(window.article, key)
+    return next(s for s in window.spans.spans if s.start == start)
+
+
+def relations(window):
+    return window.store.relations_for(window.document.id, window.annotator)
+
+
+def test_a_figure_is_linked_to_its_source_in_two_keystrokes_once_the_source_is_tagged(qtbot, related_window):
+    window = related_window
+    figure = tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)  # MONEY
+    bureau = tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)  # ORG: now selected
+    assert window.panel.selected_span_id() == bureau.id
+    keys = [(Qt.Key.Key_T, SHIFT), (Qt.Key.Key_Return, NONE)]  # attributed_to's key, Enter: the nearest figure
+    for key, modifier in keys:
+        qtbot.keyClick(window.article, key, modifier)
+    assert len(keys) < 5
+    made = relations(window)
+    assert [(r.source_id, r.target_id, r.label) for r in made] == [(figure.id, bureau.id, "attributed_to")]
+    assert window.relations.model.rowCount() == 1
+    assert window.relations.model.data(window.relations.model.index(0, 0)) == "$4.2 billion"
+    assert window.relations.arcs.drawn() == [made[0].id]  # drawn over the text
+    assert window.session.undo_text == "Add relation attributed_to"  # one command in the history
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert relations(window) == [] and window.relations.model.rowCount() == 0
+
+
+def test_tab_and_the_arrows_walk_the_spans_the_schema_allows_and_esc_cancels(qtbot, related_window):
+    window = related_window
+    figure = tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)
+    percent = tag(qtbot, window, "6%", Qt.Key.Key_6)  # PERCENT
+    tag(qtbot, window, "Astana Rail", Qt.Key.Key_2)  # an ORG, and no figure: not a candidate of the figure
+    bureau = tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)
+    qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
+    linking = window.relations.linking
+    assert [s.id for s in linking.candidates] == [percent.id, figure.id]  # nearest first; only figures
+    assert "6% → the Bureau of National Statistics" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.article, Qt.Key.Key_Tab)
+    assert linking.ends == (figure, bureau)
+    qtbot.keyClick(window.article, Qt.Key.Key_Left)
+    assert linking.ends == (percent, bureau)
+    qtbot.keyClick(window.article, Qt.Key.Key_Escape)
+    assert window.relations.linking is None and relations(window) == []
+    window.panel.select_span(bureau.id)
+    for key, modifier in ((Qt.Key.Key_T, SHIFT), (Qt.Key.Key_Down, NONE), (Qt.Key.Key_T, SHIFT)):
+        qtbot.keyClick(window.article, key, modifier)  # the relation's key makes it too
+    assert [(r.source_id, r.target_id) for r in relations(window)] == [(figure.id, bureau.id)]
+
+
+def test_a_relation_is_refused_where_the_schema_allows_none(qtbot, related_window):
+    window = related_window
+    tag(qtbot, window, "2023", Qt.Key.Key_9)  # DATE: nothing links a date
+    qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
+    assert window.relations.linking is None and "No span here" in window.statusBar().currentMessage()
+
+
+def test_deleting_a_span_deletes_its_relations_and_undo_restores_both(qtbot, related_window):
+    window = related_window
+    tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)
+    bureau = tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)
+    qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
+    qtbot.keyClick(window.article, Qt.Key.Key_Return)
+    window.panel.select_span(bureau.id)
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
+    assert relations(window) == [] and window.relations.model.rowCount() == 0
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(relations(window)) == 1 and window.relations.model.rowCount() == 1
+
+
+def test_ctrl_dragging_from_span_to_span_links_them_and_the_list_deletes(qtbot, related_window):
+    window = related_window
+    rail = tag(qtbot, window, "Astana Rail", Qt.Key.Key_2)
+    freight = tag(qtbot, window, "Orient Freight", Qt.Key.Key_2)
+    article = window.article
+
+    def point(span):
+        rect = article.offset_rect(span.start + 1)
+        return QPoint(rect.center().x() + 2, rect.center().y())
+
+    control = Qt.KeyboardModifier.ControlModifier
+    qtbot.mousePress(article.viewport(), Qt.MouseButton.LeftButton, control, point(rail))
+    qtbot.mouseRelease(article.viewport(), Qt.MouseButton.LeftButton, control, point(freight))
+    made = relations(window)
+    assert [(r.source_id, r.target_id, r.label) for r in made] == [(rail.id, freight.id, "deal_between")]
+    window.relations.table.selectRow(0)
+    window.relations.delete_button.click()
+    assert relations(window) == []
+
+
+def test_a_category_choice_may_share_a_relation_keys_letter(qtbot, related_window):
+    """A relation's key is pressed with Shift: ``T`` chooses a category, ``Shift+T`` links."""
+    from curator.domain.schema import CategorySet, Choice
+
+    window = related_window
+    window.store.save_schema(window.store.label_schema.with_category(
+        CategorySet(name="topic", choices=[Choice(name="trade", key="T")])))
+    window.poll_changes()
+    tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)
+    tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)
+    qtbot.keyClick(window.article, Qt.Key.Key_T)
+    assert window.store.categories_for(window.document.id, "tester") == {"tester": {"topic": ["trade"]}}
+    assert window.relations.linking is None
+    qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
+    qtbot.keyClick(window.article, Qt.Key.Key_Return)
+    assert len(relations(window)) == 1
