@@ -12,7 +12,9 @@ organisation, and ``deal_between`` between organisations). Timed (median of ``--
   the document is shown (the target for a document of 1,000 spans shown is 50 ms);
 - add a relation (checked against every rule, with the history: one ``Session.do``);
 - delete a span with its relations and undo it (both one step);
-- validate and export the document to JSON, relations included.
+- validate and export the document to JSON, relations included;
+- with ``--window``, the window (offscreen): switching to the document, shown with its
+  arcs, and each frame of scrolling through it page by page.
 """
 
 from __future__ import annotations
@@ -86,11 +88,67 @@ def timed(work, runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
+def window_rows(project: Path, doc_id: int, runs: int) -> list[tuple]:
+    """The window (offscreen) on the document: switching to it, shown with its arcs, and
+    each frame of scrolling through it, arcs drawn, page by page."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from curator.project import Settings
+    from ui.windows.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = Settings(project / "bench-settings.json")
+    settings.annotator = "ana"
+    store = Store.open(project)
+    other = store.add_documents([Document(uid="short", text="A short article.")])[0]
+    window = MainWindow(store, settings)
+    window.resize(1280, 720)
+    window.show()
+    app.processEvents()
+
+    def switches() -> list[float]:
+        times = []
+        for _ in range(max(3, runs // 3)):  # from a short document to the long one
+            window.open_document(other)
+            app.processEvents()
+            began = time.perf_counter()
+            window.open_document(doc_id)
+            window.article.viewport().repaint()
+            times.append((time.perf_counter() - began) * 1000)
+        return times
+
+    shown = switches()
+    relations, window.relations.show_document = window.relations.show_document, lambda: None
+    bare = switches()  # the same switch, its relations neither read nor drawn: what the spans cost
+    window.relations.show_document = relations
+    window.open_document(doc_id)
+    rows = [("window: switch to it, shown with its arcs", statistics.median(shown), min(shown), max(shown),
+             "< 50 ms, as for spans"),
+            ("  the same, relations neither read nor drawn", statistics.median(bare), min(bare), max(bare), "")]
+    bar = window.article.verticalScrollBar()
+    frames = []
+    for value in range(bar.minimum(), bar.maximum() + 1, max(1, bar.pageStep())):
+        began = time.perf_counter()
+        bar.setValue(value)
+        window.article.viewport().repaint()
+        frames.append((time.perf_counter() - began) * 1000)
+    arcs = len(window.relations.arcs.drawn())
+    rows.append((f"window: scroll a page, arcs drawn ({len(frames)} pages, {arcs} arcs in the last)",
+                 statistics.median(frames), min(frames), max(frames), "no frame over 100 ms"))
+    window.close()
+    store.close()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spans", type=int, default=2000)
     parser.add_argument("--relations", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--window", action="store_true", help="also the window (offscreen): switch and scroll")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         began = time.perf_counter()
@@ -135,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
                      *timed(lambda: export(store, target), max(3, args.runs // 5)), ""))
         assert len(store.relations_for(doc_id)) == relations + args.runs  # nothing lost by the deletes undone
         store.close()
+        if args.window:
+            rows += window_rows(Path(folder) / "project", doc_id, args.runs)
     width = max(len(row[0]) for row in rows)
     print(f"{'operation':<{width}}  {'median':>9}  {'fastest':>9}  {'slowest':>9}  target")
     for name, median, fastest, slowest, target in rows:

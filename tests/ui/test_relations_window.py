@@ -133,3 +133,17 @@ def test_a_category_choice_may_share_a_relation_keys_letter(qtbot, related_windo
     qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
     qtbot.keyClick(window.article, Qt.Key.Key_Return)
     assert len(relations(window)) == 1
+
+
+def test_the_relations_benchmarks_window_rows_run_at_a_tiny_size(qtbot, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import relations as benchmark
+
+    store, doc_id, _spans = benchmark.build(tmp_path / "project", 30, 20)
+    store.close()
+    rows = benchmark.window_rows(tmp_path / "project", doc_id, 3)
+    assert [row[0].split(",")[0] for row in rows] == [
+        "window: switch to it", "  the same", "window: scroll a page"]

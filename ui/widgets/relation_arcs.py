@@ -62,20 +62,19 @@ class RelationArcs(QWidget):
         return any(first <= self._spans[end].start <= last for end in (relation.source_id, relation.target_id))
 
     def _stack(self) -> dict[str, int]:
-        """Each relation's height level: the lowest free over the stretch of text it spans
-        (shorter arcs first, so that a long arc goes over the short ones inside it)."""
+        """Each relation's height level: in text order, the lowest level whose last arc
+        ends before this one starts (arcs that overlap along the text rise to different
+        heights; one pass, however many relations)."""
         def stretch(r: Relation) -> tuple[int, int]:
             a, b = self._spans[r.source_id].start, self._spans[r.target_id].start
-            return min(a, b), max(a, b)
+            return (a, b) if a <= b else (b, a)
 
-        taken: list[list[tuple[int, int]]] = [[] for _ in range(MAX_LEVELS)]
+        ends = [-1] * MAX_LEVELS
         levels = {}
-        for relation in sorted(self._relations, key=lambda r: (stretch(r)[1] - stretch(r)[0], stretch(r))):
-            lo, hi = stretch(relation)
-            level = next((n for n, used in enumerate(taken) if all(hi <= a or b <= lo for a, b in used)),
-                         MAX_LEVELS - 1)
-            taken[level].append((lo, hi))
-            levels[relation.id] = level
+        for lo, hi, relation_id in sorted((*stretch(r), r.id) for r in self._relations):
+            level = next((n for n, end in enumerate(ends) if end <= lo), MAX_LEVELS - 1)
+            ends[level] = max(ends[level], hi)
+            levels[relation_id] = level
         return levels
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
