@@ -94,3 +94,31 @@ def test_the_facts_table_names_the_related_authority(annotated_sample):
     SaveFact(fact_from(proposal, "Kazakhstan-China")).apply(store)
     rows = {row["text"]: row for row in fact_rows(store)}
     assert rows["$31.5 billion"]["attributed_to"] == "Akorda press service"
+
+
+def test_about_relations_set_a_figures_subjects_over_its_paragraph(tmp_path):
+    from curator.domain.models import Entity
+
+    text = "Turnover reached $2.1 billion in 2023, the Ministry of Trade reported. Kazakhstan and China agreed."
+    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    doc_id = store.add_documents([Document(uid="a", text=text)])[0]
+    for entity_id, name in (("kz", "Kazakhstan"), ("cn", "China")):
+        store.add_entity(Entity(id=entity_id, name=name, type="LOCATION"))
+    spans = {}
+    for words, label, value, entity in (
+            ("$2.1 billion", "MONEY", {"type": "figure", "amount": "2100000000", "unit": "USD"}, None),
+            ("2023", "DATE", {"type": "date", "start": "2023-01-01", "end": "2023-12-31", "granularity": "year"},
+             None),
+            ("Kazakhstan", "LOCATION", None, "kz"), ("China", "LOCATION", None, "cn")):
+        start = text.index(words)
+        spans[words] = store.add_annotation(Annotation(doc_id=doc_id, start=start, end=start + len(words),
+                                                       label=label, annotator="ana", value=value, entity_id=entity))
+
+    def subjects():
+        return next(m for p in group_figures(store, min_documents=1)[0] for m in p.mentions).subjects
+
+    assert subjects() == ("kz", "cn")  # its sentence names none: its paragraph's
+    AddRelation(Relation(doc_id=doc_id, source_id=spans["$2.1 billion"].id, target_id=spans["China"].id,
+                         label="about", annotator="ana")).apply(store)
+    assert subjects() == ("cn",)  # what the curator said it is about
+    store.close()

@@ -118,7 +118,7 @@ def test_the_workbook_has_a_relations_sheet_naming_both_spans(related, tmp_path)
     spans = {r[1]: r for r in book["annotations"].iter_rows(values_only=True)}
     assert all(spans[r[4]][4] == r[5] and spans[r[7]][4] == r[8] for r in rows[1:])
     labels = [r for r in book["labels"].iter_rows(values_only=True) if r[2] == "relation"]
-    assert [r[1] for r in labels] == ["attributed_to", "deal_between"]
+    assert [r[1] for r in labels] == ["attributed_to", "about", "deal_between"]
     assert labels[0][4].startswith("figure -> PERSON/ORG")
 
 
@@ -205,11 +205,14 @@ def test_label_studio_relations_config_and_doccano_relation_types_become_relatio
     assert [r.name for r in schema.relations] == ["org:founded_by", "works_for"]
     labels = tmp_path / "labels.json"
     labels.write_text(json.dumps([{"text": "PER", "task_type": "Span"},
-                                  {"text": "located_in", "suffix_key": "l", "background_color": "#abcdef",
-                                   "task_type": "Relation"}]), encoding="utf-8")
+                                  {"text": "located_in", "suffix_key": "k", "background_color": "#abcdef",
+                                   "task_type": "Relation"},
+                                  {"text": "linked", "suffix_key": "l", "task_type": "Relation"},  # L: the window's
+                                  {"text": "kin", "suffix_key": "k", "task_type": "Relation"}]), encoding="utf-8")
     schema, what = read_schema(labels)
-    assert schema.names == ["PER"] and [(r.name, r.key, r.color) for r in schema.relations] == [
-        ("located_in", "L", "#abcdef")]
+    assert schema.names == ["PER"] and [(r.name, r.key) for r in schema.relations] == [
+        ("located_in", "K"), ("linked", None), ("kin", None)]
+    assert schema.relations[0].color == "#abcdef"
 
 
 def test_a_relation_whose_label_the_project_lacks_is_reported_not_lost_silently(related, tmp_path):

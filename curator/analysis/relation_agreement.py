@@ -15,7 +15,8 @@ label without direction): links (``relation_links``) are compared.
   (they still count, unmatched, in F1).
 
 Only documents in which someone drew a relation are compared: where nobody did, the
-annotators may not have been asked to.
+annotators may not have been asked to. A relation label neither annotator of a pair
+drew anywhere gets no row.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def relation_agreement(store: Store, annotators: Iterable[str] | None = None) ->
                           "matched": int(totals[2]), "f1": f1(int(totals[2]), *map(int, totals[:2]))})
     pairs = []
     for (a, b, label), (in_a, in_b, matched) in sorted(counts.items()):
+        if in_a + in_b == 0:  # a label neither drew: no figure (its units still counted for the others)
+            continue
         kappa = cohen_kappa(confusion[(a, b, label)]) if (a, b, label) in confusion else None
         pairs.append({"annotator_a": a, "annotator_b": b, "label": label, "a": int(in_a), "b": int(in_b),
                       "matched": int(matched), "f1": f1(int(matched), int(in_a), int(in_b)),

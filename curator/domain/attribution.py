@@ -29,6 +29,7 @@ def attribution_of(sentence: str) -> str | None:
 
 
 ATTRIBUTED_TO = "attributed_to"  # the relation label that says whom a figure comes from
+ABOUT = "about"  # the relation label that says what a figure is about (its subjects)
 
 
 def authority_name(text: str) -> str | None:

@@ -54,6 +54,10 @@ NEWS_RELATIONS: tuple[dict, ...] = (
     {"name": "attributed_to", "directed": True, "color": "#636363", "key": "T",
      "description": "A figure to the person or organisation that stated it (according to ..., ... said)",
      "source": [LabelKind.FIGURE.value], "target": ["PERSON", "ORG"]},
+    {"name": "about", "directed": True, "color": "#31a354", "key": "S",
+     "description": "A figure to what it measures: the country, organisation or programme it is about "
+                    "(its subjects in facts)",
+     "source": [LabelKind.FIGURE.value], "target": [LabelKind.ENTITY.value]},
     {"name": "deal_between", "directed": False, "color": "#3182bd", "key": "B",
      "description": "Two parties to an agreement, deal or talks (between A and B)",
      "source": ["PERSON", "ORG", "LOCATION"], "target": ["PERSON", "ORG", "LOCATION"]},

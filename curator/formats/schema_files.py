@@ -103,13 +103,14 @@ def read_doccano_labels(path: Path, data: list) -> LabelSchema:
     Labels whose ``task_type`` is ``Category`` (a classification's) are the choices of a
     category set named ``category`` (several may be chosen, as doccano allows by default)."""
     labels, choices, relations = [], [], []
+    relation_keys: set[str] = set()
     for index, raw in enumerate(data):
         name = raw.get("text") if isinstance(raw, dict) else None
         if not isinstance(name, str):
             raise DataError(f"{path}: label {index + 1}: no \"text\" naming it")
         if str(raw.get("task_type") or "").lower() in ("relation", "relationtype"):
             relations.append(_relation_named(path, name, len(relations), raw.get("background_color"),
-                                             raw.get("suffix_key")))
+                                             raw.get("suffix_key"), relation_keys))
             continue
         if raw.get("task_type") == "Category":
             key = raw.get("suffix_key")
@@ -138,6 +139,7 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
     labels: list[dict] = []
     categories: list[dict] = []
     relations: list[dict] = []
+    relation_keys: set[str] = set()
     seen: set[str] = set()
     for element in root.iter():
         if element.tag in ("Labels", "ParagraphLabels", "HyperTextLabels"):
@@ -156,7 +158,7 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
                 name = child.get("value") or ""
                 if name and all(r["name"] != name for r in relations):
                     relations.append(_relation_named(path, name, len(relations), child.get("background"),
-                                                     child.get("hotkey")))
+                                                     child.get("hotkey"), relation_keys))
         elif element.tag == "Choices":
             choices = [{"name": choice.get("value") or "",
                         "key": key.upper() if (key := choice.get("hotkey") or "") and len(key) == 1
@@ -169,11 +171,15 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
     return _model(path, {"labels": labels, "categories": categories, "relations": relations})
 
 
-def _relation_named(path: Path, name: str, index: int, color: str | None, key: Any) -> dict:
+def _relation_named(path: Path, name: str, index: int, color: str | None, key: Any, taken: set[str]) -> dict:
     """A relation label for a name found in another tool's config: directed, any span at
-    either end (the tools do not say), its colour and key where usable."""
+    either end (the tools do not say), its colour and key where usable (one the window
+    keeps, or an earlier relation took, is left out)."""
     shown = color if color and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else _PALETTE[(index + 6) % len(_PALETTE)]
-    usable_key = key.upper() if isinstance(key, str) and len(key) == 1 and key.isalpha() else None
+    usable_key = (key.upper() if isinstance(key, str) and len(key) == 1 and key.isalpha()
+                  and key.upper() not in RESERVED_KEYS and key.upper() not in taken else None)
+    if usable_key:
+        taken.add(usable_key)
     try:
         return RelationLabel(name=name, color=shown, key=usable_key).model_dump()
     except ValidationError as exc:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
-from curator.domain.attribution import ATTRIBUTED_TO, authority_name
+from curator.domain.attribution import ABOUT, ATTRIBUTED_TO, authority_name
 from curator.domain.models import GOLD, Relation, RelationSuggestion, SuggestionStatus
 from curator.errors import CuratorError
 from curator.store.events import RelationsChanged
@@ -198,6 +198,27 @@ class RelationStore(Transactional):
             name = authority_name(texts[row.doc_id][row.t_start:row.t_end])
             if name:
                 found[(row.doc_id, row.start, row.end)] = (name, row.t_start, row.t_end)
+        return found
+
+    def subjects_by_relation(self) -> dict[tuple[int, int, int], tuple[str, ...]]:
+        """What ``about`` relations say figures are about: (document id, start, end) of a
+        figure → the entity ids its ``about`` relations link to (spans linked to no entity
+        count for nothing). One layer's relations per place, chosen as for attributions."""
+        r = relations_table.c
+        source, target = annotations_table.alias("source"), annotations_table.alias("target")
+        query = (sa.select(r.doc_id, r.annotator, source.c.start, source.c.end, target.c.entity_id)
+                 .join(source, source.c.id == r.source_id).join(target, target.c.id == r.target_id)
+                 .where(r.label == ABOUT).order_by(target.c.start))
+        with self._connect() as conn:
+            rows = conn.execute(query).all()
+        chosen: dict[tuple[int, int, int], str] = {}
+        for row in sorted(rows, key=lambda row: (row.annotator != GOLD, row.annotator), reverse=True):
+            chosen[(row.doc_id, row.start, row.end)] = row.annotator
+        found: dict[tuple[int, int, int], tuple[str, ...]] = {}
+        for row in rows:
+            place = (row.doc_id, row.start, row.end)
+            if chosen[place] == row.annotator and row.entity_id:
+                found[place] = tuple(dict.fromkeys((*found.get(place, ()), row.entity_id)))
         return found
 
     # -- proposed relations ----------------------------------------------------------------
