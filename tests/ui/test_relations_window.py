@@ -147,3 +147,35 @@ def test_the_relations_benchmarks_window_rows_run_at_a_tiny_size(qtbot, tmp_path
     rows = benchmark.window_rows(tmp_path / "project", doc_id, 3)
     assert [row[0].split(",")[0] for row in rows] == [
         "window: switch to it", "  the same", "window: scroll a page"]
+
+
+def test_relation_labels_are_edited_in_the_label_editor_and_the_window_follows(qtbot, related_window):
+    from PySide6.QtWidgets import QPushButton
+
+    window = related_window
+    editor = window.open_label_editor()
+    qtbot.waitExposed(editor)
+    editor.tabs.setCurrentIndex(2)
+    form = editor.relations
+    assert form.names.stringList() == ["attributed_to", "about", "deal_between"]
+    form.new_relation()
+    form.name.setText("quoted_in")
+    form.source.setText("PERSON")
+    form.target.setText("ORG")
+    form.key.setText("q")
+
+    def click(text):
+        next(b for b in form.findChildren(QPushButton) if b.text() == text).click()
+
+    click("Save relation label")
+    assert "✓ Add relation label quoted_in" in editor.message.text()
+    assert window.store.label_schema.relation("quoted_in").key == "Q"
+    assert any(a.text() == "Link: quoted_in" and a.shortcut().toString() == "Shift+Q"
+               for a in window.label_menu.actions())  # the window's keys follow
+    form.key.setText("a")  # A accepts a suggestion
+    click("Save relation label")
+    assert "taken by the window" in editor.message.text()
+    form.select("quoted_in")
+    click("Delete relation label")
+    assert window.store.label_schema.relation("quoted_in") is None
+    editor.close()
