@@ -179,3 +179,48 @@ def test_relation_labels_are_edited_in_the_label_editor_and_the_window_follows(q
     click("Delete relation label")
     assert window.store.label_schema.relation("quoted_in") is None
     editor.close()
+
+
+def test_the_review_windows_relations_tab_settles_relations_into_gold(qtbot, open_window, tmp_path, settings):
+    from curator.domain.models import GOLD, Annotation, Relation
+    from curator.session.relation_commands import AddRelation
+
+    location = tmp_path / "reviewed"
+    store = Store.create(location, Project(label_schema=template("news")))
+    doc_id = store.add_documents([Document(uid="d", text=TEXT)])[0]
+    for who in ("ana", "ben", GOLD):
+        spans = {}
+        for words, label in (("$4.2 billion", "MONEY"), ("6%", "PERCENT"),
+                             ("the Bureau of National Statistics", "ORG")):
+            start = TEXT.index(words)
+            spans[words] = store.add_annotation(Annotation(doc_id=doc_id, start=start, end=start + len(words),
+                                                           label=label, annotator=who))
+        if who != GOLD:
+            AddRelation(Relation(doc_id=doc_id, source_id=spans["$4.2 billion"].id,
+                                 target_id=spans["the Bureau of National Statistics"].id, label="attributed_to",
+                                 annotator=who)).apply(store)
+        if who == "ana":
+            AddRelation(Relation(doc_id=doc_id, source_id=spans["6%"].id,
+                                 target_id=spans["the Bureau of National Statistics"].id, label="attributed_to",
+                                 annotator=who)).apply(store)
+    store.close()
+    settings.reviewer = True
+    window = open_window(location)
+    review = window.open_review()
+    qtbot.addWidget(review)
+    tab = review.relations_tab
+    assert review.tabs.tabText(review.tabs.count() - 1) == "Relations"
+    assert [row["state"] for row in (tab.model.row(n) for n in range(tab.model.rowCount()))] == [
+        "agreement", "disagreement"]
+    assert "attributed_to: F1 0.667" in tab.figures.text() and "2 open" in tab.figures.text()
+    assert tab.accept_agreed()
+    tab.table.selectRow(1)
+    assert tab.settle(False)  # ana's 6% one: rejected
+    assert [row["state"] for row in (tab.model.row(n) for n in range(tab.model.rowCount()))] == [
+        "accepted", "rejected"]
+    gold = window.store.relations_for(doc_id, GOLD)
+    assert [r.label for r in gold] == ["attributed_to"]
+    window.session.undo()
+    window.session.undo()
+    tab.refresh()
+    assert window.store.relations_for(doc_id, GOLD) == [] and "2 open" in tab.figures.text()
