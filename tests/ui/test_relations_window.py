@@ -224,3 +224,21 @@ def test_the_review_windows_relations_tab_settles_relations_into_gold(qtbot, ope
     window.session.undo()
     tab.refresh()
     assert window.store.relations_for(doc_id, GOLD) == [] and "2 open" in tab.figures.text()
+
+
+def test_suggested_relations_are_proposed_accepted_and_rejected_in_the_panel(qtbot, related_window):
+    window = related_window
+    figure = tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)
+    percent = tag(qtbot, window, "6%", Qt.Key.Key_6)
+    bureau = tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)
+    links = window.relations
+    assert links.suggest() == 2 and links.suggested.rowCount() == 2
+    links.suggested_table.selectRow(0)
+    assert links.accept_suggested()
+    assert [(r.source_id, r.target_id) for r in relations(window)] == [(figure.id, bureau.id)]
+    assert links.suggested.rowCount() == 1 and links.model.rowCount() == 1
+    links.suggested_table.selectRow(0)
+    assert links.reject_suggested()
+    assert links.suggested.rowCount() == 0 and links.suggest() == 0  # a rejected one is not proposed again
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the rejection undone
+    assert links.suggested.rowCount() == 1 and links.suggested.relation(0).source_id == percent.id

@@ -11,11 +11,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from curator.domain.models import Annotation, Relation
+from curator.analysis.relation_suggest import suggest_relations
+from curator.domain.models import Annotation, Relation, SuggestionStatus
 from curator.domain.relation_rules import ends_allowed
-from curator.session.relation_commands import AddRelation, DeleteRelation
+from curator.session.relation_commands import (
+    AcceptRelationSuggestion,
+    AddRelation,
+    DeleteRelation,
+    SetRelationSuggestionStatus,
+)
 from curator.store.events import AnnotationAdded, AnnotationChanged, AnnotationRemoved, RelationsChanged
 from ui.models.relation_table_model import RelationTableModel
 from ui.widgets.relation_arcs import RelationArcs
@@ -67,6 +73,20 @@ class RelationLinking(QObject):
         self.delete_button.setObjectName("delete_relation")
         self.delete_button.clicked.connect(self.delete_selected)
         layout.addWidget(self.delete_button)
+        # Relations the text makes plain ("according to X"...), accepted or rejected like span suggestions.
+        self.suggested = RelationTableModel(window.schema, self)
+        self.suggested_table = make_table(self.suggested, page, "No suggested relations: Suggest relations "
+                                                                "proposes the links the text makes plain")
+        self.suggested_table.setObjectName("relation_suggestion_table")
+        layout.addWidget(self.suggested_table)
+        row = QHBoxLayout()
+        for text, slot in (("Suggest relations", self.suggest), ("Accept", self.accept_suggested),
+                           ("Reject", self.reject_suggested)):
+            button = QPushButton(text, page)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
         window.panel.tabs.insertTab(1, page, "Relations")
         self._viewport = window.article.viewport()
         window.article.installEventFilter(self)
@@ -85,9 +105,41 @@ class RelationLinking(QObject):
         self.model.set_relations(document.id if document else None, document.text if document else "", spans,
                                  relations)
         self.arcs.set_relations(spans, relations)
+        proposed = (w.store.relation_suggestions_for(document.id, w.annotator, SuggestionStatus.OPEN)
+                    if document is not None else [])
+        self.suggested.set_relations(document.id if document else None, document.text if document else "", spans,
+                                     proposed)
+
+    # -- suggested relations ---------------------------------------------------------------
+
+    def suggest(self) -> int:
+        """Propose the links the text makes plain between the annotator's spans of the document."""
+        w = self.window
+        if w.document is None:
+            return 0
+        added = suggest_relations(w.store, w.document.id, w.annotator)
+        self.show_document()
+        w.statusBar().showMessage(f"{added} new relation suggestion(s)", 4000)
+        return added
+
+    def _suggested_one(self):
+        proposal = self.suggested.relation(self.suggested_table.currentIndex().row())
+        if proposal is None:
+            self.window.statusBar().showMessage("Select a suggested relation first", 3000)
+        return proposal
+
+    def accept_suggested(self) -> bool:
+        proposal = self._suggested_one()
+        return proposal is not None and self.window.apply(AcceptRelationSuggestion(proposal.id, proposal.doc_id))
+
+    def reject_suggested(self) -> bool:
+        proposal = self._suggested_one()
+        return proposal is not None and self.window.apply(
+            SetRelationSuggestionStatus(proposal.id, proposal.doc_id, SuggestionStatus.REJECTED))
 
     def set_schema(self, schema) -> None:
         self.model.set_schema(schema)
+        self.suggested.set_schema(schema)
         self.arcs.set_schema(schema)
         self.show_document()
 
