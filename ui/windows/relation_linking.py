@@ -72,22 +72,26 @@ class RelationLinking(QObject):
         self.delete_button = QPushButton("Delete relation", page)
         self.delete_button.setObjectName("delete_relation")
         self.delete_button.clicked.connect(self.delete_selected)
-        layout.addWidget(self.delete_button)
         # Relations the text makes plain ("according to X"...), accepted or rejected like span suggestions.
         self.suggested = RelationTableModel(window.schema, self)
         self.suggested_table = make_table(self.suggested, page, "No suggested relations: Suggest relations "
                                                                 "proposes the links the text makes plain")
         self.suggested_table.setObjectName("relation_suggestion_table")
         layout.addWidget(self.suggested_table)
-        row = QHBoxLayout()
-        for text, slot in (("Suggest relations", self.suggest), ("Accept", self.accept_suggested),
+        for table in (self.table, self.suggested_table):  # the panel keeps the height the window had
+            table.setMinimumHeight(48)
+        row = QHBoxLayout()  # one row of buttons, for the same reason
+        row.addWidget(self.delete_button)
+        for text, slot in (("Suggest", self.suggest), ("Accept", self.accept_suggested),
                            ("Reject", self.reject_suggested)):
             button = QPushButton(text, page)
+            button.setToolTip({"Suggest": "Propose the links the text makes plain (according to X, X said, "
+                                          "between A and B)"}.get(text, f"{text} the selected suggested relation"))
             button.setAutoDefault(False)
             button.clicked.connect(slot)
             row.addWidget(button)
         layout.addLayout(row)
-        window.panel.tabs.insertTab(1, page, "Relations")
+        window.panel.tabs.insertTab(2, page, "Relations")  # after Spans and Suggestions, whose places others use
         self._viewport = window.article.viewport()
         window.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
