@@ -50,7 +50,7 @@ from peers import (
 from curator.domain.models import Relation
 from curator.domain.schema import CategorySet, Choice, RelationLabel
 from curator.formats.interop import export_interop, import_annotated
-from curator.project import create_sample_project
+from curator.session.project import create_sample_project
 from curator.session.relation_commands import AddRelation
 from curator.store import Store
 

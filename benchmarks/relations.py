@@ -96,7 +96,7 @@ def window_rows(project: Path, doc_id: int, runs: int) -> list[tuple]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from curator.project import Settings
+    from curator.store.user_settings import Settings
     from ui.windows.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])

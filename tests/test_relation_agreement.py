@@ -5,18 +5,14 @@ import pytest
 
 from curator.analysis.agreement import agreement_tables, compute_agreement
 from curator.analysis.relation_agreement import relation_agreement
-from curator.analysis.relation_review import (
-    accept_agreed_relations,
-    open_relation_work,
-    relation_items,
-    settle_relation,
-)
+from curator.analysis.relation_review import open_relation_work, relation_items
 from curator.cli import main
 from curator.domain.models import GOLD, Annotation, Document, Project, Relation
 from curator.domain.schema import template
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.relation_commands import AddRelation
+from curator.session.relation_decisions import accept_agreed_relations, settle_relation
 from curator.store import Store
 
 TEXT = ("Exports rose 5% in 2022, the ministry said, and trade grew 10%, according to the bureau. "
@@ -148,7 +144,8 @@ def test_rejecting_a_relation_gold_has_takes_it_out_of_gold(worked):
 
 
 def test_reopening_a_settled_span_takes_its_gold_relations_and_undo_brings_them_back(worked):
-    from curator.analysis.review import iter_items, merge_versions
+    from curator.analysis.review import iter_items
+    from curator.session.review_decisions import merge_versions
 
     store, doc_id = worked
     session = Session(store, "rita")

@@ -15,7 +15,7 @@ from curator.domain.schema import template
 from curator.errors import CuratorError
 from curator.formats.export import export
 from curator.formats.interop import export_interop, import_annotated
-from curator.formats.layers import export_layer, import_layer
+from curator.formats.layer_files import export_layer, import_layer
 from curator.formats.schema_files import read_schema
 from curator.session.relation_commands import AddRelation, DeleteRelation
 from curator.store import Store

@@ -7,17 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from curator.analysis.relation_suggest import (
-    accept_all_relations,
-    propose_relations,
-    reject_all_relations,
-    suggest_relations,
-)
+from curator.analysis.relation_suggest import propose_relations, suggest_relations
 from curator.cli import main
 from curator.domain.models import Annotation, Document, Project, SuggestionStatus
 from curator.domain.schema import template
 from curator.session import Session
 from curator.session.relation_commands import AcceptRelationSuggestion, SetRelationSuggestionStatus
+from curator.session.relation_decisions import accept_all_relations, reject_all_relations
 from curator.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

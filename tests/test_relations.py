@@ -95,7 +95,7 @@ def test_a_relation_label_in_use_cannot_be_dropped(project):
     store, doc_id = project
     figure, bureau, _person = spans(store, doc_id)
     AddRelation(link(store, doc_id, figure, bureau)).apply(store)
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
 
     with pytest.raises(CuratorError, match="attributed_to has 1 relation"):
         edit.remove_relation_label(store, "attributed_to")

@@ -1,7 +1,8 @@
 """Reviewing relations: each link an annotator drew is an item, with each annotator's
-version of it (drew it or not); settling it writes the gold relation between the gold
-spans at its ends (accepted) or leaves gold without it (rejected), and records the
-decision (kind ``relations``), all in one undoable step.
+version of it (drew it or not). Settling it (``curator.session.relation_decisions``)
+writes the gold relation between the gold spans at its ends (accepted) or leaves gold
+without it (rejected), and records the decision (kind ``relations``), in one undoable
+step.
 
 A relation is settled after its spans: accepting one whose ends gold has no spans for
 is refused, naming the span to settle first. As with spans, an item of a document only
@@ -14,11 +15,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from curator.analysis.relation_links import End, Link, document_links, end_of
-from curator.domain.models import GOLD, Relation
-from curator.errors import CuratorError
-from curator.session.commands import Batch, SetDecision
-from curator.session.relation_commands import AddRelation, DeleteRelation
+from curator.analysis.relation_links import Link, document_links
+from curator.domain.models import GOLD
 from curator.store import Store
 
 KIND = "relations"  # the kind of their decisions
@@ -81,48 +79,6 @@ def relation_items(store: Store, annotators: list[str] | None = None) -> list[Re
                                       decision.decision if decision else None,
                                       document.text[link[0][0]:link[0][1]], document.text[link[1][0]:link[1][1]]))
     return items
-
-
-def _gold_span(store: Store, doc_id: int, end: End) -> str:
-    span = next((s for s in store.annotations_for(doc_id, GOLD) if end_of(s) == end), None)
-    if span is None:
-        raise CuratorError(f"gold has no {end[2]} span at {end[0]}-{end[1]} for this relation to link: settle its "
-                           "spans first")
-    return span.id
-
-
-def settle_relation(store: Store, item: RelationItem, accept: bool, reviewer: str) -> Batch:
-    """The step that settles ``item``: accepted, its gold relation made between the gold
-    spans at its ends; rejected, gold left without it (taken out if it was there)."""
-    decision = SetDecision(item.key, KIND, "accepted" if accept else "rejected", note=reviewer, doc_id=item.doc_id)
-    steps: list = [decision]
-    gold = [r for r in store.relations_for(item.doc_id, GOLD)]
-    if accept and not item.in_gold:
-        source, target = (_gold_span(store, item.doc_id, end) for end in item.link[:2])
-        steps.append(AddRelation(Relation(doc_id=item.doc_id, source_id=source, target_id=target, label=item.link[2],
-                                          annotator=GOLD)))
-    elif not accept and item.in_gold:
-        spans = {s.id: end_of(s) for s in store.annotations_for(item.doc_id, GOLD)}
-        ends = set(item.link[:2])
-        steps += [DeleteRelation(r.id, item.doc_id, r.label) for r in gold
-                  if r.label == item.link[2] and {spans.get(r.source_id), spans.get(r.target_id)} == ends]
-    verb = "Accept" if accept else "Reject"
-    return Batch(steps, f"{verb} relation {item.text}"[:300], item.doc_id)
-
-
-def accept_agreed_relations(store: Store, reviewer: str) -> Batch | None:
-    """One step accepting every open relation all its annotators drew (two or more) whose
-    gold spans are there; None when there is none."""
-    steps = []
-    for item in relation_items(store):
-        if item.agreed and not item.single and not item.settled:
-            try:
-                steps.append(settle_relation(store, item, True, reviewer))
-            except CuratorError:
-                continue  # its spans are not settled yet: it waits for them
-    if not steps:
-        return None
-    return Batch(steps, f"Accept {len(steps)} agreed relations into gold", steps[0].doc_id)
 
 
 def open_relation_work(store: Store) -> dict[str, int]:

@@ -8,7 +8,8 @@ marked, proposed to them to accept or reject like span suggestions.
 
 A pattern proposes only relation labels the project has, between spans its label
 allows, and never a link the annotator drew already or was proposed before (a rejected
-proposal is not made again).
+proposal is not made again). Accepting and rejecting them are commands
+(``curator.session.relation_decisions``).
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ import re
 from collections.abc import Iterable
 
 from curator.domain.attribution import ATTRIBUTED_TO
+from curator.domain.jobs import Job
 from curator.domain.models import Annotation, RelationSuggestion, SuggestionStatus
 from curator.domain.relation_rules import ends_allowed
 from curator.domain.schema import LabelSchema
 from curator.domain.text import sentence_bounds
-from curator.jobs import Job
-from curator.session.commands import Batch
-from curator.session.relation_commands import AcceptRelationSuggestion, SetRelationSuggestionStatus
 from curator.store import Store
 
 SOURCE = "relations"  # what proposed them, as a suggestion's source
@@ -94,16 +93,3 @@ def suggest_relations_everywhere(store: Store, annotator: str, job: Job | None =
 
 def open_relation_suggestions(store: Store, doc_id: int, annotator: str) -> list[RelationSuggestion]:
     return store.relation_suggestions_for(doc_id, annotator, SuggestionStatus.OPEN)
-
-
-def accept_all_relations(store: Store, doc_id: int, annotator: str) -> Batch | None:
-    """One step accepting every open relation suggestion of a document, or None."""
-    commands = [AcceptRelationSuggestion(s.id, doc_id) for s in open_relation_suggestions(store, doc_id, annotator)]
-    return Batch(commands, f"Accept {len(commands)} relation suggestion(s)", doc_id) if commands else None
-
-
-def reject_all_relations(store: Store, doc_id: int, annotator: str) -> Batch | None:
-    """One step rejecting every open relation suggestion of a document, or None."""
-    commands = [SetRelationSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED)
-                for s in open_relation_suggestions(store, doc_id, annotator)]
-    return Batch(commands, f"Reject {len(commands)} relation suggestion(s)", doc_id) if commands else None

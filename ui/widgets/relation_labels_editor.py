@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.schema import RelationLabel
-from curator.session.labels import reason
+from curator.session.label_edits import reason
 
 
 def _names(text: str) -> list[str]:

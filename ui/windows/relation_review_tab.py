@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from curator.analysis.agreement import figure_text
 from curator.analysis.relation_agreement import relation_agreement
-from curator.analysis.relation_review import RelationItem, accept_agreed_relations, relation_items, settle_relation
+from curator.analysis.relation_review import RelationItem, relation_items
 from curator.errors import CuratorError
+from curator.session.relation_decisions import accept_agreed_relations, settle_relation
 from curator.store.events import AnnotationAdded, AnnotationRemoved, DecisionsChanged, RelationsChanged
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst

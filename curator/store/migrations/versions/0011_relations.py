@@ -2,14 +2,14 @@
 too), and the relations proposed to them. A span deleted takes its relations along.
 
 Revision ID: 0011
-Revises: 0009 (0010 once it is merged)
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
