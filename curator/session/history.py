@@ -57,9 +57,14 @@ def _command_classes() -> dict[str, type]:
     import dataclasses
     import inspect
 
-    from curator.session import commands, import_commands, schema_commands
+    from curator.session import (
+        commands,
+        import_commands,
+        relation_commands,
+        schema_commands,
+    )
 
-    return {name: cls for module in (commands, schema_commands, import_commands)
+    return {name: cls for module in (commands, schema_commands, import_commands, relation_commands)
             for name, cls in inspect.getmembers(module, inspect.isclass)
             if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__ and hasattr(cls, "apply")
             and cls is not commands.Batch}

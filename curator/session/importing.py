@@ -38,13 +38,16 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     documents, spans = len(report.added), len(report.spans_on_known)
-    if not documents and not spans:
+    relations = len(report.relations_on_known)
+    if not documents and not spans and not relations:
         return
     parts = [f"{documents:,} document{'s' if documents != 1 else ''}"] if documents else []
     if spans:
         parts.append(f"{spans:,} span{'s' if spans != 1 else ''}")
+    if relations:
+        parts.append(f"{relations:,} relation{'s' if relations != 1 else ''}")
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
-                                 list(report.spans_on_known)))
+                                 list(report.spans_on_known), relation_ids=list(report.relations_on_known)))
 
 
 def import_suffixes() -> tuple[str, ...]:

@@ -126,6 +126,14 @@ class SchemaChanged:
 
 
 @dataclass(frozen=True)
+class RelationsChanged:
+    """An annotator's relations in a document (or the relations proposed to them) changed."""
+
+    doc_id: int
+    annotator: str
+
+
+@dataclass(frozen=True)
 class RecommenderChanged:
     """A learned recommender was trained (its model stored) or removed."""
 
@@ -135,7 +143,7 @@ class RecommenderChanged:
 Event = (
     DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
-    | CategoriesChanged | RecommenderChanged | MeasuresChanged | AttributionsChanged
+    | CategoriesChanged | RecommenderChanged | MeasuresChanged | AttributionsChanged | RelationsChanged
 )
 Listener = Callable[[Event], None]
 

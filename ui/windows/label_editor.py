@@ -39,6 +39,7 @@ from ui.edits import HistoryActions
 from ui.models.label_table_model import LabelTableModel
 from ui.store_events import StoreEvents, after_burst
 from ui.widgets.category_sets_editor import CategorySetsEditor
+from ui.widgets.relation_labels_editor import RelationLabelsEditor
 
 # Readable behind black text; a new label takes the first one no label has yet.
 _NEW_COLORS = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a",
@@ -81,6 +82,7 @@ class LabelEditor(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_labels_page(), "Span labels")
         self.tabs.addTab(self._build_categories_page(), "Document categories")
+        self.tabs.addTab(self._build_relations_page(), "Relations")
         layout.addWidget(self.tabs, stretch=1)
         bottom = QHBoxLayout()
         self.message = QLabel(self)
@@ -201,6 +203,20 @@ class LabelEditor(QDialog):
         self.categories.delete_requested.connect(lambda name: self._do(schema_edits.remove_category, name))
         self.categories.refused.connect(lambda text: self.say(text, error=True))
         return self.categories
+
+    def _build_relations_page(self) -> QWidget:
+        self.relations = RelationLabelsEditor(self)
+        self.relations.save_requested.connect(self.save_relation)
+        self.relations.delete_requested.connect(lambda name: self._do(schema_edits.remove_relation_label, name))
+        self.relations.refused.connect(lambda text: self.say(text, error=True))
+        return self.relations
+
+    def save_relation(self, relation) -> bool:
+        """Add ``relation``, or change the relation label of its name."""
+        if self._do(schema_edits.set_relation_label, relation):
+            self.relations.select(relation.name)
+            return True
+        return False
 
     def _button(self, text: str, slot, layout, tip: str = "") -> QPushButton:
         button = QPushButton(text, self)
@@ -413,6 +429,7 @@ class LabelEditor(QDialog):
     def _on_schema_changed(self) -> None:
         self._refresh_labels()
         self.categories.set_categories(self.store.label_schema.categories)
+        self.relations.set_relations(self.store.label_schema.relations)
 
     def _on_store_changed(self, event: Event) -> None:
         if isinstance(event, HistoryChanged) and event.moved and not self._saying:

@@ -53,6 +53,7 @@ from ui.windows.export_controller import ExportController
 from ui.windows.geometry import RememberedLayout
 from ui.windows.import_controller import ImportController
 from ui.windows.main_menus import build_menus, build_schema_actions
+from ui.windows.relation_linking import RelationLinking
 from ui.windows.span_editing import SpanEditing
 from ui.windows.suggestion_controller import SuggestionController
 from ui.workers import BackgroundTask, run_task
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self.editing = SpanEditing(self)
+        self.relations = RelationLinking(self)
         self.suggestion_control = SuggestionController(self)
         self.imports, self.exports, self.companions = ImportController(self), ExportController(self), Companions(self)
         # What tests, scripts and the menus call, where it now lives.
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         self.suggestions.set_schema(self.schema)
         self.panel.value_editor.set_schema(self.schema)
         self.panel.set_schema(self.schema)
+        self.relations.set_schema(self.schema)
         build_schema_actions(self)
         if self.companions.help_sheet is not None:
             self.companions.help_sheet.set_schema(self.schema)
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         self.panel.details.show_document(self.document)
         self.panel.show_status(self.store.status(doc_id, self.annotator))
         self.editing.show_categories()
+        self.relations.show_document()
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
         self._revision = self.store.revision(doc_id)
 
