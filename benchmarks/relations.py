@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from curator.domain.models import Annotation, Document, Project, Relation, new_ids  # noqa: E402
 from curator.domain.schema import template  # noqa: E402
-from curator.formats.export import export  # noqa: E402
+from curator.session.exporting import export  # noqa: E402
 from curator.session import Session  # noqa: E402
 from curator.session.commands import DeleteSpan  # noqa: E402
 from curator.session.relation_commands import AddRelation  # noqa: E402
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("delete a span with its relations, then undo", *timed(delete_and_undo, args.runs), ""))
         target = Path(folder) / "long.json"
         rows.append(("validate and export it to JSON, relations included",
-                     *timed(lambda: export(store, target), max(3, args.runs // 5)), ""))
+                     *timed(lambda: export(store, target, layer="all"), max(3, args.runs // 5)), ""))
         assert len(store.relations_for(doc_id)) == relations + args.runs  # nothing lost by the deletes undone
         store.close()
         if args.window:

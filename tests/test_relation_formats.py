@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from curator.domain.models import GOLD, Annotation, Document, Project, Relation
 from curator.domain.schema import template
 from curator.errors import CuratorError
-from curator.formats.export import export
+from curator.session.exporting import export
 from curator.formats.interop import export_interop, import_annotated
 from curator.formats.layer_files import export_layer, import_layer
 from curator.formats.schema_files import read_schema
@@ -80,7 +80,7 @@ def test_there_are_relations_to_carry(related):
 @pytest.mark.parametrize("suffix", [".json", ".jsonl"])
 def test_the_json_and_jsonl_exports_carry_relations_and_import_back(related, tmp_path, suffix):
     target = tmp_path / f"dataset{suffix}"
-    export(related, target)
+    export(related, target, layer="all")
     text = target.read_text(encoding="utf-8")
     documents = (json.loads(text)["documents"] if suffix == ".json"
                  else [json.loads(line) for line in text.splitlines()])
@@ -100,14 +100,14 @@ def test_the_json_and_jsonl_exports_carry_relations_and_import_back(related, tmp
 
 def test_the_export_of_one_layer_carries_only_its_relations(related, tmp_path):
     target = tmp_path / "ben.json"
-    export(related, target, annotator="ben")
+    export(related, target, layer="ben")
     documents = json.loads(target.read_text(encoding="utf-8"))["documents"]
     assert [r["annotator"] for d in documents for r in d["relations"]] == ["ben"]
 
 
 def test_the_workbook_has_a_relations_sheet_naming_both_spans(related, tmp_path):
     target = tmp_path / "dataset.xlsx"
-    export(related, target)
+    export(related, target, layer="all")
     book = openpyxl.load_workbook(target, read_only=True)
     rows = list(book["relations"].iter_rows(values_only=True))
     header = rows[0]
@@ -217,7 +217,7 @@ def test_label_studio_relations_config_and_doccano_relation_types_become_relatio
 
 def test_a_relation_whose_label_the_project_lacks_is_reported_not_lost_silently(related, tmp_path):
     target = tmp_path / "dataset.json"
-    export(related, target)
+    export(related, target, layer="all")
     back = Store.create(tmp_path / "bare", Project(label_schema=template("news").model_copy(update={"relations": []})))
     report = import_annotated(back, target)
     assert report.relations_added == 0 and report.missing_relation_labels == {"attributed_to": 3, "deal_between": 2}
@@ -232,7 +232,7 @@ def test_an_export_refuses_a_relation_whose_ends_are_no_longer_allowed(related, 
     narrowed = schema.with_relation(schema.relation("attributed_to").model_copy(update={"target": ["PERSON"]}))
     related.save_schema(narrowed)
     with pytest.raises(ExportRefused, match="attributed_to does not link MONEY to ORG"):
-        export(related, tmp_path / "refused.json")
+        export(related, tmp_path / "refused.json", layer="all")
     assert not (tmp_path / "refused.json").exists()
 
 
@@ -246,7 +246,7 @@ _ENTRY = st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.in
 def test_the_json_reader_reports_any_relations_field_it_cannot_use_and_never_crashes(related, tmp_path, relations):
     target = tmp_path / "fuzz.json"
     if not target.exists():
-        export(related, target)
+        export(related, target, layer="all")
     payload = json.loads(target.read_text(encoding="utf-8"))
     payload["documents"][0]["relations"] = relations
     bad = tmp_path / "bad.json"
@@ -284,7 +284,7 @@ def test_an_imports_undo_takes_its_relations_out_and_its_redo_puts_them_back(rel
     from curator.session.importing import import_paths
 
     target = tmp_path / "dataset.json"
-    export(related, target)
+    export(related, target, layer="all")
     back = fresh(tmp_path)
     session = Session(back, "alice")
     report = import_paths(session, [target])
