@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
-from curator.store.events import ShowRequested
+from curator.session import ShowRequested
 from ui.windows.help_sheet import HelpSheet, menu_sections
 from ui.windows.label_editor import LabelEditor
 from ui.windows.validation_dialog import ValidationDialog

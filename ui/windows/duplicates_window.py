@@ -26,21 +26,11 @@ from curator.analysis.near_duplicates import (
 from curator.jobs import Job
 from curator.project import Settings
 from curator.session import Session
+from curator.session.changes import Changes
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    DecisionsChanged,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    ReviewsChanged,
-    SchemaChanged,
-)
+from ui.changes import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.windows.facts_tab import FactsTab
@@ -50,7 +40,7 @@ from ui.windows.measures_editor import MeasuresEditor
 from ui.workers import run_task, show_failures
 
 
-class DuplicatesWindow(QMainWindow):
+class DuplicatesWindow(FollowsChanges, QMainWindow):
     """Three lists of duplicate candidates with their open-decision counts.
 
     The near-duplicate search runs in the background; every decision is a core
@@ -62,8 +52,7 @@ class DuplicatesWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.store = session.store
-        self.events = StoreEvents(session, self)
-        self.history = HistoryActions(session, self, self.events)
+        self.history = HistoryActions(session, self, self.follow(session))
         self.pairs: list[dict] = []
         self.entities: list = []
         self._searching = False
@@ -91,7 +80,6 @@ class DuplicatesWindow(QMainWindow):
                                               {"articles": self.articles_splitter, "facts": self.facts.splitter,
                                                "facts_bottom": self.facts.bottom})
         self._build_actions()
-        self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
     @property
@@ -372,28 +360,27 @@ class DuplicatesWindow(QMainWindow):
     def _apply(self, command) -> bool:
         return apply_command(self, self.session, command) is not None
 
-    def _on_store_changed(self, event: Event) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Keep every list current with edits made anywhere: a pair or entity decision
-        updates its row at once; spans, review decisions and entities change the facts;
-        new documents mean a new search."""
-        if isinstance(event, DecisionsChanged):
-            if event.key.startswith("documents:"):
-                self._show_pairs()
-            elif event.key.startswith("entities:"):
-                self._show_entities()
-            else:
-                self._show_facts()
-        elif isinstance(event, EntitiesChanged):
+        updates its list at once, and so do facts and measures; spans, review decisions
+        and entities change the facts; new documents mean a new search."""
+        if "documents" in changes.decisions:
+            self._show_pairs()
+        if "entities" in changes.decisions:
+            self._show_entities()
+        if changes.facts or changes.measures:
+            self._show_facts()
+        if changes.entities:
             self._show_entities()
             self._mark_stale("facts")
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved, AnnotationChanged, ReviewsChanged)):
+        if changes.spans or changes.reviews:
             self._mark_stale("facts")
-        elif isinstance(event, DocumentsAdded):
+        if changes.documents_added:
             self._mark_stale("documents", "entities", "facts")
-        elif isinstance(event, SchemaChanged):  # colours and labels as they are now
+        if changes.schema:  # colours and labels as they are now
             for view in (self.left_view, self.right_view):
                 view.set_schema(self.store.label_schema)
-            if event.relabelled:
+            if changes.relabelled:
                 self._mark_stale("entities", "facts")
 
     def _mark_stale(self, *parts: str) -> None:

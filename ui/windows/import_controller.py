@@ -40,7 +40,7 @@ class ImportController(QObject):
 
         w = self.window
         return w.run_task("Importing", lambda job: import_paths(w.store, paths, job),
-                          lambda report: self._on_imported(report, paths))
+                          lambda report: self._on_imported(report, paths), origin="import")
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
         """The files use labels the project lacks: add them and import their spans, or not."""
@@ -66,7 +66,8 @@ class ImportController(QObject):
             command = add_found_labels(w.store, list(missing))
             if command is not None and w.apply(command):
                 annotated = [path for path in paths if path.is_file() and detect(path)]
-                w.run_task("Importing", lambda job: import_paths(w.store, annotated, job), self._on_imported)
+                w.run_task("Importing", lambda job: import_paths(w.store, annotated, job), self._on_imported,
+                           origin="import")
 
         box.finished.connect(answered)
         box.open()
