@@ -326,10 +326,15 @@ class Session:
         in review. Whoever shows documents follows this; no window reaches into another."""
         self.changes.show(ShowRequested(doc_id, annotation_id, start, end, annotator))
 
-    def close(self) -> None:
-        self.cancel_jobs()
+    def stop_polling(self) -> None:
+        """Stop watching what other processes change (a window that polled is closing)."""
         if self._elsewhere is not None:
             self._elsewhere.stop()
+            self._elsewhere = None
+
+    def close(self) -> None:
+        self.cancel_jobs()
+        self.stop_polling()
         self.store.close()
 
 

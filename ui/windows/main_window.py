@@ -396,6 +396,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.session.cancel_jobs()
         # Let background jobs stop (they were asked to) before the store closes.
         QThreadPool.globalInstance().waitForDone(5000)
+        self.session.stop_polling()
         self.changes.detach()
         if self.exports.notes is not None:  # a note on this project's export goes with it
             self.exports.notes.accept()
