@@ -120,3 +120,18 @@ def test_poll_waits_while_an_operation_of_this_process_is_under_way(project):
         project.add_documents([Document(uid="mine", text="Mine.")])
         assert session.poll() is None  # our own job's, announced when it ends
     assert session.poll() is None
+
+
+def test_a_very_large_operation_keeps_its_flags_but_not_every_event(project, monkeypatch):
+    from curator.session import changes as changes_module
+
+    monkeypatch.setattr(changes_module, "EVENTS_KEPT", 2)
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    first, second = project.document_ids()[:2]
+    with session.operation("import"):
+        project.add_annotations([span(first), span(first, 6, 9), span(second)])
+    [changes] = seen
+    assert not changes.complete and changes.events == () and changes.spans == {first, second}
+    assert changes.span_documents("ann") == {first, second} and changes.span_layers() is None
