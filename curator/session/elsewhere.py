@@ -28,7 +28,6 @@ from curator.session.changes import (
     HistoryChanged,
 )
 from curator.store.tables import (
-    annotations_table,
     decisions_table,
     documents_table,
     entities_table,
@@ -54,7 +53,7 @@ class _Look:
     attributions: str = ""
     entities: int = 0
     history: dict[int, tuple[bool, int, str, str]] = field(default_factory=dict)  # seq: done, doc, who, label
-    spans: dict[int, tuple[int, str]] = field(default_factory=dict)  # shown document: count, latest edit
+    spans: dict[int, tuple] = field(default_factory=dict)  # a shown document's: count, latest edit
 
 
 def _digest(value: Any) -> str:
@@ -93,7 +92,7 @@ class ElsewhereWatch:
         return changes
 
     def _look(self, showing: tuple[int, ...]) -> _Look:
-        d, h, a, m = decisions_table.c, history_table.c, annotations_table.c, meta_table.c
+        d, h, m = decisions_table.c, history_table.c, meta_table.c
         with self.store._connect() as conn:
             newest = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar() or 0
             project = conn.execute(sa.select(m.value).where(m.key == "project")).scalar() or ""
@@ -103,8 +102,6 @@ class ElsewhereWatch:
             entities = conn.execute(sa.select(sa.func.count()).select_from(entities_table)).scalar() or 0
             history = conn.execute(sa.select(h.seq, h.done, h.doc_id, h.annotator, h.label)
                                    .order_by(h.seq.desc()).limit(HISTORY_WATCHED)).all()
-            spans = {doc_id: conn.execute(sa.select(sa.func.count(), sa.func.max(a.updated))
-                                          .where(a.doc_id == doc_id)).one() for doc_id in showing}
         labels = tuple(self.store.label_schema.names) if project else ()
         return _Look(
             newest_document=newest, project=_digest(project), labels=labels,
@@ -112,7 +109,7 @@ class ElsewhereWatch:
             facts=_digest([list(row) for row in facts]), measures=_digest(self.store.measures()),
             attributions=_digest(self.store.attributions()), entities=entities,
             history={row.seq: (bool(row.done), row.doc_id or 0, row.annotator, row.label) for row in history},
-            spans={doc_id: (row[0], str(row[1])) for doc_id, row in spans.items()})
+            spans={doc_id: self.store.revision(doc_id)[1:] for doc_id in showing})
 
     def _difference(self, before: _Look, now: _Look) -> Changes:
         changes = ChangesBuilder(ELSEWHERE)
