@@ -91,3 +91,20 @@ def test_every_open_window_and_the_undo_label_follow_an_undo_a_label_edit_and_a_
     assert "invested capital" in [measures.model.row(r)["name"] for r in range(measures.model.rowCount())]
     assert why("$23 billion").startswith(WHY_AFTER)
     assert main.session.poll() is None  # seen once
+
+
+def test_an_import_reaches_the_windows_as_one_change_when_it_ends(window, qtbot, tmp_path):
+    """Imported in batches on a worker thread (each committed on a writer thread of its
+    own), the articles reach the document list as one change, on the UI thread."""
+    from PySide6.QtCore import QThread
+
+    for number in range(3):
+        (tmp_path / f"article{number}.txt").write_text(f"Article {number} says something new.", encoding="utf-8")
+    heard = []
+    window.changes.changed.connect(lambda changes: heard.append((changes, QThread.currentThread())))
+    task = window.import_paths(sorted(tmp_path.glob("article*.txt")))
+    with qtbot.waitSignal(task.finished, timeout=20_000):
+        pass
+    [(changes, thread)] = heard
+    assert changes.origin == "import" and len(changes.documents_added) == 3 and thread is window.thread()
+    assert window.documents.rowCount() == 8 and "8 documents" in window.counts_label.text()
