@@ -135,3 +135,29 @@ def test_a_very_large_operation_keeps_its_flags_but_not_every_event(project, mon
     [changes] = seen
     assert not changes.complete and changes.events == () and changes.spans == {first, second}
     assert changes.span_documents("ann") == {first, second} and changes.span_layers() is None
+
+
+def test_an_import_is_one_changes_and_its_undo_elsewhere_says_which_documents_went(project, tmp_path):
+    from curator.session.importing import import_paths
+
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    session.poll()
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text(f"The {name} article.", encoding="utf-8")
+    with Store.open(project.location) as other:
+        import_paths(Session(other, "ann"), [tmp_path / "one.txt", tmp_path / "two.txt"])
+    added = session.poll().documents_added
+    assert len(added) == 2
+    with Store.open(project.location) as other:
+        Session(other, "ann").undo()
+    changes = session.poll()
+    assert changes.documents_removed == added and changes.history.moved == "Undone"
+    with Store.open(project.location) as other:
+        Session(other, "ann").redo()  # back, with the ids they had: below the newest no more
+    assert session.poll().documents_added == added
+    import_paths(session, [tmp_path / "one.txt"])  # already there: nothing added, nothing recorded
+    session.undo()  # this process's own: one Changes of the undo, and nothing left for the poll
+    assert seen[-1].origin == "undo" and seen[-1].documents_removed == added
+    assert session.poll() is None

@@ -69,6 +69,7 @@ class Changes:
 
     origin: str = EDIT
     documents_added: tuple[int, ...] = ()
+    documents_removed: tuple[int, ...] = ()  # with everything on them (an import undone)
     documents: frozenset[int] = frozenset()  # details or status changed
     spans: frozenset[int] = frozenset()  # documents whose spans (of any layer) changed
     schema: bool = False
@@ -86,7 +87,7 @@ class Changes:
     complete: bool = True
 
     def __bool__(self) -> bool:
-        return any((self.documents_added, self.documents, self.spans, self.schema, self.entities, self.facts,
+        return any((self.documents_added, self.documents_removed, self.documents, self.spans, self.schema, self.entities, self.facts,
                     self.decisions, self.measures, self.categories, self.suggestions, self.reviews,
                     self.recommenders, self.history))
 
@@ -163,6 +164,7 @@ class ChangesBuilder:
 
     origin: str = EDIT
     documents_added: list[int] = field(default_factory=list)
+    documents_removed: list[int] = field(default_factory=list)
     documents: set[int] = field(default_factory=set)
     spans: set[int] = field(default_factory=set)
     schema: bool = False
@@ -200,6 +202,7 @@ class ChangesBuilder:
         with self._lock:
             return Changes(
                 origin=self.origin, documents_added=tuple(dict.fromkeys(self.documents_added)),
+                documents_removed=tuple(dict.fromkeys(self.documents_removed)),
                 documents=frozenset(self.documents), spans=frozenset(self.spans), schema=self.schema,
                 relabelled=tuple(dict.fromkeys(self.relabelled)), entities=self.entities, facts=self.facts,
                 decisions=frozenset(self.decisions), measures=self.measures, categories=frozenset(self.categories),
@@ -226,6 +229,7 @@ def _schema(builder: ChangesBuilder, event: Any) -> None:
 # Each store event, by its class's name, folded into the flags.
 _FOLDS: dict[str, Callable[[ChangesBuilder, Any], None]] = {
     "DocumentsAdded": lambda b, e: b.documents_added.extend(e.ids),
+    "DocumentsRemoved": lambda b, e: b.documents_removed.extend(e.ids),
     "DocumentChanged": lambda b, e: b.documents.add(e.id),
     "AnnotationAdded": lambda b, e: b.spans.add(e.annotation.doc_id),
     "AnnotationRemoved": lambda b, e: b.spans.add(e.annotation.doc_id),

@@ -45,6 +45,7 @@ class _Look:
     """What the project looked like at one poll."""
 
     newest_document: int = 0
+    documents: int = 0
     project: str = ""
     labels: tuple[str, ...] = ()
     decisions: dict[str, str] = field(default_factory=dict)
@@ -68,13 +69,20 @@ class ElsewhereWatch:
     def __init__(self, store: Any, stream: ChangeStream) -> None:
         self.store, self.stream = store, stream
         self._lock = threading.Lock()
+        self._ids = self._document_ids()  # read whole again only when documents went elsewhere
         self._seen = self._look(())
         self.stop = stream.subscribe(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.origin != ELSEWHERE:  # this process's own: announced already, so seen
             with self._lock:
+                self._ids.update(changes.documents_added)
+                self._ids.difference_update(changes.documents_removed)
                 self._seen = self._look(tuple(self._seen.spans))
+
+    def _document_ids(self) -> set[int]:
+        with self.store._connect() as conn:
+            return set(conn.execute(sa.select(documents_table.c.id)).scalars())
 
     def poll(self, showing: Iterable[int] = ()) -> Changes | None:
         """Publish what moved since the last poll as one ``Changes``; None if nothing did.
@@ -85,7 +93,7 @@ class ElsewhereWatch:
         with self._lock:
             now = self._look(tuple(showing))
             before, self._seen = self._seen, now
-        changes = self._difference(before, now)
+            changes = self._difference(before, now)
         if not changes:
             return None
         self.stream.publish(changes)
@@ -94,7 +102,8 @@ class ElsewhereWatch:
     def _look(self, showing: tuple[int, ...]) -> _Look:
         d, h, m = decisions_table.c, history_table.c, meta_table.c
         with self.store._connect() as conn:
-            newest = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar() or 0
+            newest, documents = conn.execute(sa.select(sa.func.max(documents_table.c.id), sa.func.count())
+                                             .select_from(documents_table)).one()
             project = conn.execute(sa.select(m.value).where(m.key == "project")).scalar() or ""
             decisions = conn.execute(sa.select(d.kind, sa.func.count(), sa.func.max(d.created))
                                      .group_by(d.kind)).all()
@@ -104,7 +113,7 @@ class ElsewhereWatch:
                                    .order_by(h.seq.desc()).limit(HISTORY_WATCHED)).all()
         labels = tuple(self.store.label_schema.names) if project else ()
         return _Look(
-            newest_document=newest, project=_digest(project), labels=labels,
+            newest_document=newest or 0, documents=documents, project=_digest(project), labels=labels,
             decisions={row[0]: f"{row[1]}|{row[2]}" for row in decisions},
             facts=_digest([list(row) for row in facts]), measures=_digest(self.store.measures()),
             attributions=_digest(self.store.attributions()), entities=entities,
@@ -119,6 +128,12 @@ class ElsewhereWatch:
                 c = documents_table.c
                 changes.documents_added = list(conn.execute(
                     sa.select(c.id).where(c.id > before.newest_document).order_by(c.id)).scalars())
+        self._ids.update(changes.documents_added)
+        if now.documents != len(self._ids):  # documents went, or came back below the newest (an import undone, redone)
+            current = self._document_ids()
+            changes.documents_removed = sorted(self._ids - current)
+            changes.documents_added = sorted(set(changes.documents_added) | (current - self._ids))
+            self._ids = current
         if now.project != before.project and now.labels:
             changes.schema = True
             changes.relabelled = [name for name in before.labels if name not in now.labels]

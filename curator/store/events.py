@@ -20,6 +20,13 @@ class DocumentsAdded:
 
 
 @dataclass(frozen=True)
+class DocumentsRemoved:
+    """Documents went, with everything on them (an import undone)."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class DocumentChanged:
     """A document's metadata or an annotator's status for it changed."""
 
@@ -92,8 +99,8 @@ class RecommenderChanged:
 
 
 Event = (
-    DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | SchemaChanged | CategoriesChanged
+    DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged
+    | EntitiesChanged | SuggestionsChanged | ReviewsChanged | DecisionsChanged | SchemaChanged | CategoriesChanged
     | RecommenderChanged
 )
 Listener = Callable[[Event], None]

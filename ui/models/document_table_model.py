@@ -207,9 +207,12 @@ class DocumentTableModel(QAbstractTableModel):
     # -- following the session -----------------------------------------------------------
 
     def on_changes(self, changes: Changes) -> None:
-        """New documents become rows; rows whose details, status, spans or categories
-        (this annotator's) changed are read again."""
-        if changes.documents_added:
+        """New documents become rows, and documents that went (an import undone) leave;
+        rows whose details, status, spans or categories (this annotator's) changed are
+        read again."""
+        if changes.documents_removed:
+            self._reload()  # rare and whole: the rows after them move up
+        elif changes.documents_added:
             self._on_documents_added(changes.documents_added)
         touched = set(changes.documents) | changes.span_documents(self._annotator)
         touched |= {doc_id for doc_id, annotator in changes.categories if annotator == self._annotator}
@@ -220,7 +223,8 @@ class DocumentTableModel(QAbstractTableModel):
         ids = tuple(doc_id for doc_id in ids if doc_id not in self._row_of)  # announced twice: listed once
         if not ids:
             return
-        if self._sort == "id" and not self._descending and not self._search:
+        if (self._sort == "id" and not self._descending and not self._search
+                and (not self._ids or min(ids) > self._ids[-1])):  # (an undone import put back: anywhere)
             first = len(self._ids)
             self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
             for offset, doc_id in enumerate(ids):

@@ -317,12 +317,26 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.editing.on_entities_changed()
         if changes.schema:
             self._on_schema_changed(relabelled=bool(changes.relabelled))
+        if changes.documents_removed:
+            self._on_documents_removed(changes.documents_removed)
         if "documents" in changes.decisions:
             self.documents.reload_notes()  # a duplicate decision: the list's notes say it
         if changes.documents_added or changes.documents or changes.spans:
             self._update_counts()
         if self.document is not None and changes.touches(self.document.id):
             self._on_document_changes(changes, self.document.id)
+
+    def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
+        """Documents went (an import undone): the list dropped them; if the open one went,
+        the first document left is opened, or none."""
+        if self.document is not None and self.document.id in set(ids):
+            self.document = None
+            self.article.set_text("")
+            self.article.set_spans([], paint=False)
+            self.select_row(0)
+        elif self.document is not None:
+            self.select_document(self.document.id)
+        self._update_counts()
 
     def _on_document_changes(self, changes: Changes, doc_id: int) -> None:
         """The open document's spans, suggestions, categories, details or status changed,
