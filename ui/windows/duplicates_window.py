@@ -375,7 +375,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
             self._mark_stale("facts")
         if changes.spans or changes.reviews:
             self._mark_stale("facts")
-        if changes.documents_added:
+        if changes.documents_added or changes.documents_removed:
             self._mark_stale("documents", "entities", "facts")
         if changes.schema:  # colours and labels as they are now
             for view in (self.left_view, self.right_view):
