@@ -87,18 +87,18 @@ class Changes:
     complete: bool = True
 
     def __bool__(self) -> bool:
-        return any((self.documents_added, self.documents_removed, self.documents, self.spans, self.schema, self.entities, self.facts,
-                    self.decisions, self.measures, self.categories, self.suggestions, self.reviews,
-                    self.recommenders, self.history))
+        return any((self.documents_added, self.documents_removed, self.documents, self.spans, self.schema,
+                    self.entities, self.facts, self.decisions, self.measures, self.categories, self.suggestions,
+                    self.reviews, self.recommenders, self.history))
 
     @property
     def elsewhere(self) -> bool:
         return self.origin == ELSEWHERE
 
     def touches(self, doc_id: int) -> bool:
-        """Whether anything of document ``doc_id`` changed (or it was added)."""
+        """Whether anything of document ``doc_id`` changed (or it was added or went)."""
         return (doc_id in self.spans or doc_id in self.documents or doc_id in self.suggestions
-                or doc_id in self.reviews or doc_id in self.documents_added
+                or doc_id in self.reviews or doc_id in self.documents_added or doc_id in self.documents_removed
                 or any(doc == doc_id for doc, _annotator in self.categories))
 
     def span_edits(self, doc_id: int | None = None, annotator: str | None = None) -> list[SpanEdit]:
