@@ -108,3 +108,26 @@ def test_an_import_reaches_the_windows_as_one_change_when_it_ends(window, qtbot,
     [(changes, thread)] = heard
     assert changes.origin == "import" and len(changes.documents_added) == 3 and thread is window.thread()
     assert window.documents.rowCount() == 8 and "8 documents" in window.counts_label.text()
+
+
+def test_an_import_and_its_undo_reach_every_open_window(open_window, annotated_project, settings, tmp_path, qtbot):
+    main, review, duplicates, labels, _measures = open_every_window(open_window, annotated_project, settings, qtbot)
+    windows = (main, review, duplicates, labels)
+    for number in range(2):
+        (tmp_path / f"new{number}.txt").write_text(f"Article {number}, new today.", encoding="utf-8")
+
+    def every_window_followed(text: str) -> None:
+        assert {window.history.undo_action.text() for window in windows} == {text}
+        qtbot.waitUntil(lambda: "changed elsewhere" in review.statusBar().currentMessage(), timeout=10_000)
+        qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
+        for window in (review, duplicates):
+            window.statusBar().clearMessage()
+
+    with qtbot.waitSignal(main.import_paths(sorted(tmp_path.glob("new*.txt"))).finished, timeout=20_000):
+        pass
+    assert main.documents.rowCount() == 7
+    every_window_followed("&Undo Import 2 documents")
+    main.history.undo()
+    assert main.documents.rowCount() == 5 and "5 documents" in main.counts_label.text()
+    assert labels.message.text() == "Undone elsewhere: Import 2 documents"
+    every_window_followed("&Undo")
