@@ -7,13 +7,13 @@ import threading
 
 import pytest
 
+from curator.domain.jobs import WriteBehind
 from curator.domain.models import Annotation, Document
 from curator.errors import DuplicateError
-from curator.jobs import WriteBehind
-from curator.project import create_sample_project
 from curator.session import Session
 from curator.session.commands import AddSpan, Batch, SetMeasures
-from curator.session.labels import rename_label
+from curator.session.label_edits import rename_label
+from curator.session.project import create_sample_project
 from curator.store import Store
 
 

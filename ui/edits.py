@@ -15,7 +15,7 @@ from curator.errors import ConflictError, CuratorError
 from curator.session import Session, Step
 from curator.session.changes import Changes
 from curator.session.commands import Command, EditSpan
-from ui.changes import SessionChanges
+from ui.change_signals import SessionChanges
 
 
 def show_error(parent: QWidget, message: str) -> None:

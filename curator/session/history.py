@@ -25,9 +25,9 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 
+from curator.domain.jobs import Job
 from curator.domain.models import utc_now
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.session.changes import (
     EDIT,
     REDO,

@@ -23,12 +23,12 @@ from curator.analysis.near_duplicates import (
     search_near_duplicates,
     shared_passages,
 )
-from curator.jobs import Job
-from curator.project import Settings
+from curator.domain.jobs import Job
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
-from ui.changes import FollowsChanges, after_burst
+from curator.store.user_settings import Settings
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.article_view import ArticleView

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from curator.domain.schema import CategorySet, Label, LabelKind
 from curator.errors import CuratorError
 from curator.session import Session
-from curator.session import labels as schema_edits
+from curator.session import label_edits as schema_edits
 from curator.session.changes import Changes
-from ui.changes import FollowsChanges, after_burst
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions
 from ui.models.label_table_model import LabelTableModel
 from ui.widgets.category_sets_editor import CategorySetsEditor
@@ -218,7 +218,7 @@ class LabelEditor(FollowsChanges, QDialog):
     # -- doing a change -------------------------------------------------------------
 
     def _do(self, make, *args, **kwargs) -> bool:
-        """Build a command with one of ``curator.session.labels``' rules and do it; a
+        """Build a command with one of ``curator.session.label_edits``' rules and do it; a
         refusal is said in the message line."""
         before = self.store.label_schema
         self._saying = True

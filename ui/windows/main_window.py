@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Document
 from curator.errors import CuratorError
-from curator.project import Settings
 from curator.session import Changes, Session, ShowRequested, Step
 from curator.session.changes import REDO, UNDO
 from curator.session.commands import Command
-from curator.session.labels import key_changes
+from curator.session.label_edits import key_changes
 from curator.store import Store
-from ui.changes import FollowsChanges
+from curator.store.user_settings import Settings
+from ui.change_signals import FollowsChanges
 from ui.edits import HistoryActions, apply_command, show_error
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.document_table_model import DocumentTableModel

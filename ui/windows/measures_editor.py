@@ -19,7 +19,7 @@ from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import SetMeasures
-from ui.changes import FollowsChanges
+from ui.change_signals import FollowsChanges
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table, share_columns

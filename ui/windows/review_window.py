@@ -24,25 +24,27 @@ from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import (
     GOLD,
     ReviewItem,
-    accept_agreements,
-    accept_single,
-    accept_version,
     category_items,
     items_for,
     iter_items,
-    merge_versions,
-    reject_item,
-    settle_category,
-    settle_with,
     span_differences,
 )
 from curator.domain.models import Annotation
 from curator.domain.text import snap_to_words
-from curator.project import Settings
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
-from ui.changes import FollowsChanges, after_burst
+from curator.session.review_decisions import (
+    accept_agreements,
+    accept_single,
+    accept_version,
+    merge_versions,
+    reject_item,
+    settle_category,
+    settle_with,
+)
+from curator.store.user_settings import Settings
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.review_item_table_model import ReviewItemTableModel
 from ui.widgets.article_view import ArticleView

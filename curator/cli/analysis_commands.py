@@ -9,7 +9,7 @@ import sys
 
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
-from curator.project import acting_annotator, open_project
+from curator.session.project import acting_annotator, open_project
 
 
 def _err(message: object) -> None:
@@ -19,14 +19,14 @@ def _err(message: object) -> None:
 def cmd_suggest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from curator.analysis.suggest import bulk_accept, suggest_project
-    from curator.jobs import Job
+    from curator.analysis.suggest import suggest_project
+    from curator.cli import learning_commands
+    from curator.domain.jobs import Job
     from curator.session import Session
+    from curator.session.suggestion_decisions import bulk_accept
 
-    from curator import cli_learning
-
-    if cli_learning.wants_more(args):
-        return cli_learning.cmd_suggest_more(args)
+    if learning_commands.wants_more(args):
+        return learning_commands.cmd_suggest_more(args)
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)
@@ -123,8 +123,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     import json
 
     from curator.analysis.duplicates import duplicate_report
-    from curator.cli_labels import fact_lines
-    from curator.jobs import Job
+    from curator.cli.label_commands import fact_lines
+    from curator.domain.jobs import Job
 
     job = Job()
     with open_project(args.project) as store:
