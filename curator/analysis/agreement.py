@@ -31,6 +31,7 @@ import numpy as np
 
 from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import GOLD, Annotation, DocumentStatus
+from curator.domain.scores import figure_text  # noqa: F401 - where callers found it
 from curator.domain.text import one_character_clusters, token_spans
 from curator.store import Store
 
@@ -443,15 +444,6 @@ def category_agreement(store: Store, names: list[str]) -> list[dict]:
                       "documents": sum(1 for by in chosen.values() if len(by) >= 2),
                       "kappa": float(np.mean(defined)) if defined else None, "alpha": nominal_alpha(coincidence)})
     return found
-
-
-def figure_text(value: float | None, missing: str = "–") -> str:
-    """An agreement figure as people read it: three decimals, ``missing`` when undefined,
-    and never "-0.000" (a figure a hair below zero is chance agreement, 0.000)."""
-    if value is None:
-        return missing
-    text = f"{value:.3f}"
-    return "0.000" if text == "-0.000" else text
 
 
 EXPLANATIONS = {

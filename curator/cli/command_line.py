@@ -16,13 +16,13 @@ from curator.cli.terminal import terminal_streams
 from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
-from curator.formats import FORMATS, TOOL_FORMATS
+from curator.formats import IMPORT_FORMATS
+from curator.session.exporting import FORMAT_NAMES, LAYER_HELP
 from curator.session.project import (
     acting_annotator,
     create_sample_project,
     known_layer,
     open_project,
-    resolve_layer,
 )
 from curator.store.user_settings import Settings
 
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
     imp.add_argument("project")
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--format", choices=(*TOOL_FORMATS, "curator"),
+    imp.add_argument("--format", choices=IMPORT_FORMATS,
                      help="read annotated files of this tool (detected when not given)")
     imp.add_argument("--add-labels", action="store_true",
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
@@ -59,13 +59,11 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
-    exp.add_argument("--format", choices=(*FORMATS, *TOOL_FORMATS),
-                     help="default: from the output file's suffix")
+    exp.add_argument("--format", choices=FORMAT_NAMES, help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=_output_file)
     exp.add_argument("--clean", action="store_true",
                      help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
-    exp.add_argument("--layer", "--annotator", dest="layer",
-                     help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
+    exp.add_argument("--layer", "--annotator", dest="layer", help=LAYER_HELP)
     exp.add_argument("--verbose", action="store_true", help="list every warning, not a summary of them")
 
     val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
@@ -196,42 +194,21 @@ def _reason(problem: Any) -> str:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     # Each command imports what only it needs: the others start faster.
-    from curator.session.exporting import export, gold_left_out
+    from curator.session.exporting import export
 
     with open_project(args.project) as store:
-        layer = resolve_layer(store, args.layer)
-        counts = store.spans_per_layer()
-        left_out = gold_left_out(store) if layer == "gold" else None
-        if args.format == "conll" and layer is None:
-            raise CuratorError("CoNLL holds one layer: choose it with --layer NAME (or --layer gold)")
-        if args.format in TOOL_FORMATS:
-            from curator.formats.interop import export_interop
-
-            export_interop(store, args.output, args.format, layer)
-            warnings = []
-        else:
-            warnings = export(store, args.output, args.format, layer, clean=args.clean)
-    _say_layers(layer, counts, args.layer is None)
-    if left_out:
-        _err(f"warning: {left_out} (--layer all exports every layer)")
-    _say_warnings(warnings, args.verbose)
+        report = export(store, args.output, args.format, args.layer, clean=args.clean)
+    held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(report.spans_per_layer.items()))
+    what = ("every layer" if report.layer is None
+            else f"layer {printable(repr(report.layer))} ({report.spans_per_layer.get(report.layer, 0):,} spans)")
+    print(f"Exported {what}{' (the default)' if report.chosen_for_you else ''}; spans per layer: {held or 'none'}")
+    if report.left_out:
+        _err(f"warning: {report.left_out} (--layer all exports every layer)")
+    if report.thin_gold:
+        _err(f"warning: {report.thin_gold}")
+    _say_warnings(report.warnings, args.verbose)
     print(f"Exported to {printable(str(args.output), keep='')}")
     return 0
-
-
-def _say_layers(layer: str | None, counts: dict[str, int], chosen_for_you: bool) -> None:
-    """Which layer went out and what each layer holds; a warning when the gold layer, the
-    default once it exists, is a small part of the work."""
-    held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(counts.items())) or "none"
-    what = "every layer" if layer is None else f"layer {printable(repr(layer))} ({counts.get(layer, 0):,} spans)"
-    print(f"Exported {what}{' (the default)' if chosen_for_you else ''}; spans per layer: {held}")
-    others = {name: count for name, count in counts.items() if name != "gold"}
-    if layer == "gold" and others:
-        biggest = max(others, key=others.get)
-        if counts.get("gold", 0) < others[biggest] / 2:
-            _err(f"warning: the gold layer holds {counts.get('gold', 0):,} spans, against {others[biggest]:,} in "
-                 f"{printable(biggest)}'s layer: most of the work is not in this export (--layer all or --layer "
-                 "NAME exports it; settle more in review to fill gold)")
 
 
 def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Callable[[Any], str] | None = None,

@@ -22,6 +22,7 @@ from pydantic import (
 from curator.domain.json_values import bad_value
 from curator.domain.models import Entity
 from curator.domain.schema import LabelSchema
+from curator.domain.text import span_problem
 from curator.domain.values import parse_value
 
 FORMAT_VERSION = 1
@@ -103,16 +104,9 @@ class ExportDocument(BaseModel):
     def _spans_match_text(self) -> "ExportDocument":
         problems = []
         for index, span in enumerate(self.annotations):
-            if span.end > len(self.text) or span.start >= span.end:
-                problems.append(
-                    f"annotations.{index}: span {span.start}-{span.end} is outside the text "
-                    f"(length {len(self.text)})"
-                )
-            elif self.text[span.start : span.end] != span.text:
-                problems.append(
-                    f"annotations.{index}: span {span.start}-{span.end} text {span.text!r} differs from "
-                    f"the document text {self.text[span.start:span.end]!r}"
-                )
+            problem = span_problem(self.text, span.start, span.end, span.text)
+            if problem:
+                problems.append(f"annotations.{index}: span {span.start}-{span.end} {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from curator.domain.json_values import bad_text
 from curator.domain.schema import LabelSchema
-from curator.domain.text import nfc
+from curator.domain.text import fold, nfc
 from curator.domain.values import finite_decimal
 
 GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
@@ -140,10 +141,21 @@ class Entity(BaseModel):
         return [self.name, *[alias for alias in self.aliases if alias != self.name]]
 
 
+def known_entity(entities: Iterable[Entity], mention: str, label: str) -> Entity | None:
+    """The one entity of type ``label`` that ``mention`` names exactly (its name or an
+    alias, in any case), or None if none or several do."""
+    key = fold(mention.strip())
+    found = [e for e in entities if e.type == label and key in {fold(name) for name in e.names}]
+    return found[0] if len(found) == 1 else None
+
+
 class SuggestionStatus(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+
+
+LEARNED = "learned"  # the source of the learned recommender's suggestions (and the recommender's name)
 
 
 class Suggestion(BaseModel):

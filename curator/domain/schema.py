@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES named here as well, where they always were
     TEMPLATE_LABELS,
@@ -180,3 +180,11 @@ def choice_from_text(text: str) -> dict | None:
     if not match or not match["name"]:
         return None
     return {"name": match["name"], "key": match["bracketed"] or match["colon"]}
+
+
+def reason(exc: ValueError) -> str:
+    """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
+                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
+    return str(exc)

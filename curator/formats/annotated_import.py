@@ -24,6 +24,7 @@ from curator.domain.models import (
     utc_now,
 )
 from curator.domain.names import check_annotator, printable
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -132,8 +133,9 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             if odd:
                 report.skip(where, span_record, f"{odd}; span skipped")
                 continue
-            if not (0 <= start < end <= len(document.text)):
-                report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
+            problem = span_problem(document.text, start, end)
+            if problem:
+                report.skip(where, span_record, f"span {problem}")
                 continue
             if label not in labels:
                 report.skip(where, span_record, f"unknown label {label[:40]!r}")
@@ -266,8 +268,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
         held = {(s.start, s.end, s.label) for s in store.suggestions_for(existing.id, layer)} if existing else set()
         for start, end, label, model in document.suggestions:
             record = f"document {document.uid!r} [{start}:{end}]"
-            if not (0 <= start < end <= len(document.text)):
-                report.skip(where, record, f"suggestion is outside the text (length {len(document.text)})")
+            problem = span_problem(document.text, start, end)
+            if problem:
+                report.skip(where, record, f"suggestion {problem}")
             elif label not in labels:
                 report.skip(where, record, f"unknown label {label[:40]!r} (a suggestion)")
                 report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
@@ -283,7 +286,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
 
 def _importing_user() -> str:
     """Whose suggestion layer a file's pre-annotations go to when no one is named: the user's."""
-    from curator.store.user_settings import Settings  # (only when a file has suggestions)
+    from curator.store.user_settings import (
+        Settings,  # (only when a file has suggestions)
+    )
 
     return Settings().annotator
 

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
 from curator.domain.models import DocumentStatus, Entity, Fact, utc
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -171,10 +172,9 @@ def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedD
         where, message = first_error(exc)
         record.bad(f"{field}.{where}", message)
         return None
-    if document is not None and 0 <= span.start < span.end <= len(document.text) and \
-            document.text[span.start : span.end] != span.text:
-        record.bad(f"{field}.text", f"{span.text[:40]!r} differs from the document text "
-                                    f"{document.text[span.start:span.end][:40]!r}")
+    problem = span_problem(document.text, span.start, span.end, span.text) if document is not None else None
+    if problem:
+        record.bad(field, f"span {span.start}-{span.end} {problem}")
         return None
     if not span.id or not span.annotator or not span.label:
         record.bad(field, "id, label and annotator must not be empty")

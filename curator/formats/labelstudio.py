@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.domain.models import Annotation
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -94,7 +95,7 @@ def _spans_fit(task: dict, text: str) -> bool:
                 value = result.get("value") if isinstance(result, dict) else None
                 if isinstance(value, dict) and isinstance(value.get("text"), str) and \
                         type(value.get("start")) is int and type(value.get("end")) is int:
-                    if text[value["start"]:value["end"]] != value["text"]:
+                    if span_problem(text, value["start"], value["end"], value["text"]):
                         return False
                     found = True
     return found

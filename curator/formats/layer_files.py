@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation
 from curator.domain.models import GOLD, Annotation, DocumentStatus, Entity, utc, utc_now
 from curator.domain.names import check_annotator
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import fitting_categories, refuse_invalid
 from curator.formats.boundary import (
@@ -381,12 +382,9 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         report.skip(file, f"{record} [{raw.get('start')}:{raw.get('end')}]",
                     f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
         return None
-    if checked.end > len(text) or checked.start >= checked.end:
-        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span is outside the text (length {len(text)})")
-        return None
-    if "text" in raw and raw["text"] != text[checked.start : checked.end]:
-        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span text {raw['text'][:80]!r} differs "
-                    f"from the document text {text[checked.start:checked.end][:80]!r}")
+    problem = span_problem(text, checked.start, checked.end, raw.get("text"))
+    if problem:
+        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span {problem}")
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
             "value": checked.value, "entity_id": checked.entity_id,

@@ -22,6 +22,7 @@ from curator.domain.jobs import Job, reason_of, stops_the_batch
 from curator.domain.json_values import bad_value
 from curator.domain.models import GOLD, DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
+from curator.domain.text import span_problem
 from curator.domain.values import parse_value
 from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
 
@@ -171,14 +172,13 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     if not (text and document.uid) or (published is not None and type(published) is not date) \
             or type(extra) is not dict or (extra and bad_value(extra)):
         return None
-    length = len(text)
     if valued is None:
         valued = _valued(labels)
     seen: set[tuple] = set()
     warned = False
     annotations = []
     for span_id, start, end, label, annotator, entity, created, updated, value in map(_ROW, rows):
-        if not (0 <= start < end <= length and label in labels and (entity is None or entity in entities)):
+        if span_problem(text, start, end) or label not in labels or (entity is not None and entity not in entities):
             return None
         if entity is not None and isinstance(entities, dict) and entities[entity][0] != label:
             warned = True  # linked to an entity of another type

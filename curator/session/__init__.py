@@ -2,11 +2,15 @@
 command, jobs), what each operation changed (``changes``: one ``Changes`` value per
 operation, followed by every window), the edit commands (``commands``) and what a
 curator's gestures mean as commands (``editing``, ``review_decisions``,
-``suggestion_decisions``, ``label_edits``); opening a project (``project``) and exporting it (``exporting``).
-Every window and the command line work through it.
+``suggestion_decisions``, ``label_edits``); opening a project (``project``) and
+exporting it (``exporting``). Every window and the command line work through it, and
+the windows through the activities facades beside it (``exporting``, ``importing``,
+``validating``, ``suggesting``, ``reviewing``, ``deduplicating``, ``fact_finding``,
+``document_list``).
 
 The names below are imported on first use (PEP 562): ``curator init`` opens no session
-and must not pay for SQLAlchemy, which the history needs.
+and must not pay for SQLAlchemy, which the history needs; the command line reads the
+export formats from ``session.exporting`` for every command.
 """
 
 from __future__ import annotations

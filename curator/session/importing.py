@@ -51,3 +51,11 @@ def record_import(session: Session, report: ImportReport) -> None:
         parts.append(f"{spans:,} span{'s' if spans != 1 else ''}")
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
                                  list(report.spans_on_known)))
+
+
+def import_suffixes() -> tuple[str, ...]:
+    """Every extension an import reads, articles' and the other tools' files' (one list,
+    the formats' own): the import dialog's filter lists them."""
+    from curator.formats.interop import IMPORT_SUFFIXES
+
+    return IMPORT_SUFFIXES

@@ -6,18 +6,10 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from curator.analysis.review import annotators_and_finished, items_for, worked_on
-from curator.domain.schema import CategorySet, Label, LabelSchema
+from curator.domain.schema import CategorySet, Label, LabelSchema, reason
 from curator.errors import CuratorError
 from curator.session.schema_commands import ChangeSchema, MoveLabel
 from curator.store import Store
-
-
-def reason(exc: ValueError) -> str:
-    """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
-    if isinstance(exc, ValidationError):
-        return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
-                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
-    return str(exc)
 
 
 def _checked(change, *args) -> LabelSchema:

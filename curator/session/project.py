@@ -36,18 +36,6 @@ def open_project(target: str | Path, create: bool = False) -> Store:
     return Store.create(target, Project(name=Path(str(target)).name or "Curator project"))
 
 
-def resolve_layer(store: Store, layer: str | None) -> str | None:
-    """The annotator whose layer an export holds: None for all layers.
-
-    With no choice, the gold layer once it has spans, else every layer.
-    """
-    if layer == "all":
-        return None
-    if layer:
-        return layer if layer == "gold" else known_layer(store, layer)
-    return "gold" if "gold" in store.annotators() else None
-
-
 def known_layer(store: Store, name: str, where: str = "") -> str:
     """``name`` (in its one spelling, see ``check_annotator``) if the project has a layer of
     that annotator (spans, statuses or categories); else a CuratorError listing the layers,

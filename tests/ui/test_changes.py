@@ -1,5 +1,5 @@
-"""One change description: every open window (main, review, duplicates with its facts,
-the label editor, the measures) and every Undo label follow whatever changed the project,
+"""One change description: every open window (main, review, duplicates, facts, the label
+editor, the measures) and every Undo label follow whatever changed the project,
 whoever changed it: an undo in one window, a label edit in another, and a measure added
 by another process on the command line, seen at the session's next look."""
 
@@ -25,16 +25,18 @@ def open_every_window(open_window, location, settings, qtbot):
     qtbot.addWidget(duplicates)
     with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
         pass
-    duplicates.tabs.setCurrentIndex(2)  # the Facts tab
+    facts = main.open_facts()
+    qtbot.addWidget(facts)
     labels = main.open_label_editor()
-    measures = duplicates.open_measures()
-    return main, review, duplicates, labels, measures
+    measures = facts.open_measures()
+    return main, review, duplicates, facts, labels, measures
 
 
 def test_every_open_window_and_the_undo_label_follow_an_undo_a_label_edit_and_a_measure_made_elsewhere(
         open_window, annotated_project, settings, tmp_path, qtbot):
-    main, review, duplicates, labels, measures = open_every_window(open_window, annotated_project, settings, qtbot)
-    windows = {"main": main, "review": review, "duplicates": duplicates, "labels": labels}
+    main, review, duplicates, facts, labels, measures = open_every_window(open_window, annotated_project, settings,
+                                                                           qtbot)
+    windows = {"main": main, "review": review, "duplicates": duplicates, "facts": facts, "labels": labels}
 
     def undo_labels() -> dict[str, str]:
         return {name: window.history.undo_action.text() for name, window in windows.items()}
@@ -43,11 +45,11 @@ def test_every_open_window_and_the_undo_label_follow_an_undo_a_label_edit_and_a_
         return dict.fromkeys(windows, text)
 
     def facts_reread() -> None:
-        qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
-        duplicates.statusBar().clearMessage()
+        qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=10_000)
+        facts.statusBar().clearMessage()
 
     def why(text: str) -> str:
-        return next(reason for mention, reason in duplicates.facts.left if mention.text == text)
+        return next(reason for mention, reason in facts.facts.left if mention.text == text)
 
     # 1. A disagreement settled in review, then undone from the main window.
     assert undo_labels() == everywhere("&Undo")
@@ -111,16 +113,18 @@ def test_an_import_reaches_the_windows_as_one_change_when_it_ends(window, qtbot,
 
 
 def test_an_import_and_its_undo_reach_every_open_window(open_window, annotated_project, settings, tmp_path, qtbot):
-    main, review, duplicates, labels, _measures = open_every_window(open_window, annotated_project, settings, qtbot)
-    windows = (main, review, duplicates, labels)
+    main, review, duplicates, facts, labels, _measures = open_every_window(open_window, annotated_project, settings,
+                                                                            qtbot)
+    windows = (main, review, duplicates, facts, labels)
     for number in range(2):
         (tmp_path / f"new{number}.txt").write_text(f"Article {number}, new today.", encoding="utf-8")
 
     def every_window_followed(text: str) -> None:
         assert {window.history.undo_action.text() for window in windows} == {text}
         qtbot.waitUntil(lambda: "changed elsewhere" in review.statusBar().currentMessage(), timeout=10_000)
-        qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
-        for window in (review, duplicates):
+        for window in (duplicates, facts):
+            qtbot.waitUntil(lambda: "changes made elsewhere" in window.statusBar().currentMessage(), timeout=10_000)
+        for window in (review, duplicates, facts):
             window.statusBar().clearMessage()
 
     with qtbot.waitSignal(main.import_paths(sorted(tmp_path.glob("new*.txt"))).finished, timeout=20_000):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -11,8 +11,10 @@ from PySide6.QtGui import QBrush, QColor
 from curator.domain.models import Annotation
 from curator.domain.schema import LabelSchema
 from curator.domain.values import describe
-from curator.session.changes import Changes
 from ui.models.rows_table_model import RowsTableModel
+
+if TYPE_CHECKING:  # given the session's changes, it asks them for the span edits, and imports no session
+    from curator.session.changes import Changes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -24,7 +26,7 @@ def _key(annotation: Annotation) -> tuple[int, int, str]:
 class AnnotationTableModel(RowsTableModel):
     """One annotator's spans in one document, in text order.
 
-    Store events insert, remove or update single rows, so a view's selection and
+    The session's changes insert, remove or update single rows, so a view's selection and
     scroll position survive edits. UI thread only.
     """
 

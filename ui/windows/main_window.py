@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -22,9 +23,9 @@ from curator.errors import CuratorError
 from curator.session import Changes, Session, ShowRequested, Step
 from curator.session.changes import REDO, UNDO
 from curator.session.commands import Command
+from curator.session.document_list import DocumentList
 from curator.session.label_edits import key_changes
-from curator.store import Store
-from curator.store.user_settings import Settings
+from curator.session.project import Settings
 from ui.change_signals import FollowsChanges
 from ui.edits import HistoryActions, apply_command, show_error
 from ui.models.annotation_table_model import AnnotationTableModel
@@ -41,6 +42,9 @@ from ui.windows.main_menus import build_menus, build_schema_actions
 from ui.windows.span_editing import SpanEditing
 from ui.windows.suggestion_controller import SuggestionController
 from ui.workers import BackgroundTask, run_task
+
+if TYPE_CHECKING:
+    from curator.store import Store  # (given by the app, handed to the session)
 
 
 class MainWindow(FollowsChanges, QMainWindow):
@@ -61,7 +65,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.schema = store.label_schema
         self.document: Document | None = None
         self.session = Session(store, self.annotator)
-        self.documents = DocumentTableModel(store, self.annotator, self)
+        self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
         self.follow(self.session).show_requested.connect(self.show_requested)
@@ -82,6 +86,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.import_dialog, self.import_paths = self.imports.import_dialog, self.imports.import_paths
         self.export_dialog, self.export_to = self.exports.export_dialog, self.exports.export_to
         self.open_review, self.open_duplicates = self.companions.open_review, self.companions.open_duplicates
+        self.open_facts = self.companions.open_facts
         self.open_label_editor, self.show_help = self.companions.open_label_editor, self.companions.show_help
         self.show_problems, self.validate_project = self.companions.show_problems, self.companions.validate_project
         self.editing.on_entities_changed()
@@ -221,6 +226,8 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.select_row(row)
 
     def go_to_relative(self, step: int) -> None:
+        if step > 0 and self.suggestion_control.learning.go_to_least_sure():  # an option, off unless chosen
+            return
         current = self.document_table.currentIndex().row()
         self.select_row(max(0, min(self.documents.rowCount() - 1, current + step)))
 

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.facts import measures_with, project_measures
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import SetMeasures
+from curator.session.fact_finding import measures_with, project_measures
 from ui.change_signals import FollowsChanges
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel

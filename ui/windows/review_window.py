@@ -20,30 +20,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import (
-    GOLD,
-    ReviewItem,
-    category_items,
-    items_for,
-    iter_items,
-    span_differences,
-)
-from curator.domain.models import Annotation
+from curator.domain.models import GOLD, Annotation
 from curator.domain.text import snap_to_words
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
-from curator.session.review_decisions import (
+from curator.session.project import Settings
+from curator.session.reviewing import (
+    ReviewItem,
     accept_agreements,
     accept_single,
     accept_version,
+    category_items,
+    compute_agreement,
+    items_for,
+    iter_items,
     merge_versions,
     reject_item,
     settle_category,
     settle_with,
+    span_differences,
 )
-from curator.store.user_settings import Settings
 from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.review_item_table_model import ReviewItemTableModel
