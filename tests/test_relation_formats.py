@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from curator.domain.models import GOLD, Annotation, Document, Project, Relation
 from curator.domain.schema import template
 from curator.errors import CuratorError
-from curator.session.exporting import export
 from curator.formats.interop import export_interop, import_annotated
 from curator.formats.layer_files import export_layer, import_layer
 from curator.formats.schema_files import read_schema
+from curator.session.exporting import export
 from curator.session.relation_commands import AddRelation, DeleteRelation
 from curator.store import Store
 

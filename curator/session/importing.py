@@ -8,6 +8,7 @@ from pathlib import Path
 
 from curator.domain.jobs import Job
 from curator.formats.reports import ImportReport
+from curator.session.changes import IMPORT
 from curator.session.history import Session
 from curator.session.import_commands import TakeOutImport
 from curator.store.removals import id_ranges
@@ -19,10 +20,15 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
     by content) and record the import as one step of ``session``'s user's history.
     ``annotated_only``: only the files of annotations among them (an import again, once
     the project has the labels it lacked)."""
+    with session.operation(IMPORT):  # one change for every window, when it ends
+        return _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only)
+
+
+def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
+            annotated_only: bool) -> ImportReport:
     from curator.formats.interop import detect, import_annotated
     from curator.formats.interop import import_paths as read_paths
 
-    paths = [Path(p) for p in paths]
     if annotated_only:
         paths = [p for p in paths if p.is_file() and detect(p)]
     if fmt:

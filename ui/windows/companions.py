@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
 from curator.domain.models import GOLD
-from curator.store.events import ShowRequested
+from curator.session import ShowRequested
 from ui.windows.help_sheet import HelpSheet, menu_sections
 from ui.windows.label_editor import LabelEditor
 from ui.windows.validation_dialog import ValidationDialog

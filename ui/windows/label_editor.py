@@ -28,16 +28,10 @@ from curator.domain.schema import CategorySet, Label, LabelKind
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session import label_edits as schema_edits
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationRemoved,
-    Event,
-    HistoryChanged,
-    SchemaChanged,
-)
+from curator.session.changes import Changes
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions
 from ui.models.label_table_model import LabelTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.category_sets_editor import CategorySetsEditor
 from ui.widgets.relation_labels_editor import RelationLabelsEditor
 
@@ -51,11 +45,11 @@ def _is_schema_edit(kind: str | None) -> bool:
     return kind in SCHEMA_EDITS
 
 
-class LabelEditor(QDialog):
+class LabelEditor(FollowsChanges, QDialog):
     """A window beside the work (not modal) that edits the project's labels and category
     sets. Every change is a command done through the session, so it is stored with its
     history entry and undone with Ctrl+Z here or in any window; a refusal is said in the
-    window's message line. It follows the schema's events, whoever changed it.
+    window's message line. It follows the schema's changes, whoever made them.
 
     Deleting a label in use asks, inline, whether its spans move to another label of its
     kind or go with it (``request_delete`` then ``answer_delete``). UI thread only.
@@ -66,11 +60,10 @@ class LabelEditor(QDialog):
         self.session, self.store = session, session.store
         self.setWindowTitle("Labels and categories — Curator")
         self.setModal(False)
-        self.events = StoreEvents(session, self)
-        self.events.changed.connect(self._on_store_changed)
+        self.follow(session)
         # Ctrl+Z here undoes label edits only: an edit made in another window (a category
         # chosen for a document) is undone there, never from here by surprise.
-        self.history = HistoryActions(session, self, self.events, accepts=_is_schema_edit,
+        self.history = HistoryActions(session, self, self.changes, accepts=_is_schema_edit,
                                       elsewhere="not a label edit: Ctrl+Z in the window where it was made undoes it")
         self.addActions([self.history.undo_action, self.history.redo_action])
         self._saying = False  # while this editor says what it did (its own step's events pass)
@@ -431,13 +424,14 @@ class LabelEditor(QDialog):
         self.categories.set_categories(self.store.label_schema.categories)
         self.relations.set_relations(self.store.label_schema.relations)
 
-    def _on_store_changed(self, event: Event) -> None:
-        if isinstance(event, HistoryChanged) and event.moved and not self._saying:
+    def on_changes(self, changes: Changes) -> None:
+        moved = changes.history.moved if changes.history is not None else None
+        if moved and not self._saying:
             # The history moved elsewhere (an edit, an undo): "Ctrl+Z undoes it" no longer holds.
-            self.say(f"{event.moved} elsewhere: {event.label}" if event.moved != "Done" else "")
-        if isinstance(event, SchemaChanged):
+            self.say(f"{moved} elsewhere: {changes.history.label}" if moved != "Done" else "")
+        if changes.schema:
             self._on_schema_changed()
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)) and self.isVisible():
+        elif changes.spans and self.isVisible():
             self._recount.start()
 
     def showEvent(self, event: QShowEvent) -> None:

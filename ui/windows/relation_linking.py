@@ -22,12 +22,6 @@ from curator.session.relation_commands import (
     SetRelationSuggestionStatus,
 )
 from curator.session.suggesting import suggest_relations
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    RelationsChanged,
-)
 from ui.models.relation_table_model import RelationTableModel
 from ui.widgets.relation_arcs import RelationArcs
 from ui.widgets.table_views import make_table
@@ -100,7 +94,7 @@ class RelationLinking(QObject):
         self._viewport = window.article.viewport()
         window.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
-        window.events.changed.connect(self._on_store_changed)
+        window.changes.changed.connect(self.on_changes)
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -152,22 +146,19 @@ class RelationLinking(QObject):
         self.arcs.set_schema(schema)
         self.show_document()
 
-    def _on_store_changed(self, event: Any) -> None:
+    def on_changes(self, changes: Any) -> None:
+        """The open document's relations or spans changed (here, in another window, by an
+        undo or another process): shown again; a relation being made starts again if its
+        spans changed under it."""
         document = self.window.document
         if document is None:
             return
-        if isinstance(event, RelationsChanged):
-            touched = event.doc_id == document.id and event.annotator == self.window.annotator
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
-            touched = event.annotation.doc_id == document.id
-        elif isinstance(event, AnnotationChanged):
-            touched = event.after.doc_id == document.id
-        else:
-            touched = False
-        if touched:
+        relations = (document.id, self.window.annotator) in changes.relations
+        spans = document.id in changes.spans or document.id in changes.documents_removed
+        if relations or spans or not changes.complete and changes.elsewhere:
             linking = self.linking
             self.show_document()
-            if linking is not None and event is not None and not isinstance(event, RelationsChanged):
+            if linking is not None and spans:
                 self.window.statusBar().showMessage("The spans changed: start the relation again", 4000)
 
     # -- making one from the keyboard ---------------------------------------------------

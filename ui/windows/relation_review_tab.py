@@ -17,14 +17,8 @@ from curator.session.reviewing import (
     relation_items,
     settle_relation,
 )
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationRemoved,
-    DecisionsChanged,
-    RelationsChanged,
-)
+from ui.change_signals import SessionChanges, after_burst
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.table_views import make_table, select_row
 
 COLUMNS = [("document", "Document", ""), ("relation", "Relation", "Its first span, its label, its second span"),
@@ -66,8 +60,8 @@ class RelationReviewTab(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._soon = after_burst(self, 200, self.refresh)
-        self.events = StoreEvents(session, self)
-        self.events.changed.connect(self._on_store_changed)
+        self.changes = SessionChanges(session, self)
+        self.changes.changed.connect(self.on_changes)
         self.refresh()
 
     def refresh(self) -> None:
@@ -121,6 +115,7 @@ class RelationReviewTab(QWidget):
         self.message.setStyleSheet("color: #b00020" if error else "color: #2e7d32")
         self.message.setText(text)
 
-    def _on_store_changed(self, event: Any) -> None:
-        if isinstance(event, (RelationsChanged, DecisionsChanged, AnnotationAdded, AnnotationRemoved)):
+    def on_changes(self, changes: Any) -> None:
+        if (changes.relations or changes.spans or changes.reviews or changes.decisions or changes.documents_removed
+                or changes.elsewhere):
             self._soon.start()
