@@ -135,3 +135,42 @@ def test_a_shared_module_name_is_found(tmp_path):
         (tmp_path / path).write_text("", encoding="utf-8")
     assert module_names_shared(tmp_path / "curator", tmp_path / "ui") == {
         "labels.py": ["curator/session/labels.py", "curator/store/labels.py", "ui/labels.py"]}
+
+
+# The launchers own the project's lifetime (they open it, hand it to the main window and
+# close it) and the screenshot script seeds its sample: they may hold the store itself.
+STORE_HOLDERS = {"ui/app.py", "ui/screenshot.py"}
+
+
+def store_reaches(source: str) -> list[tuple[int, str]]:
+    """Where ``source`` reaches the store past the session: an attribute named ``store``
+    (``self.store``, ``window.session.store``) or an attribute of a name ``store``."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and (
+                node.attr == "store" or (isinstance(node.value, ast.Name) and node.value.id == "store")):
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_windows_ask_the_session_never_the_store():
+    """Windows, widgets and models talk to the session and its queries and commands
+    (``Annotating``, ``Reviewing``, ``Deduplicating``, ``FactFinding``, ``LabelEdits``,
+    ``Exports``...); none reads or writes through the store."""
+    reaches = {f"{path.relative_to(ROOT).as_posix()}:{line}": text
+               for path in sorted((ROOT / "ui").rglob("*.py"))
+               if path.relative_to(ROOT).as_posix() not in STORE_HOLDERS
+               for line, text in store_reaches(path.read_text(encoding="utf-8"))}
+    assert reaches == {}
+
+
+def test_a_window_reaching_the_store_is_found():
+    source = ("class W:\n"
+              "    def __init__(self, session, store):\n"
+              "        self.store = session.store\n"
+              "        self.spans = self.store.annotations_for(1)\n"
+              "        self.session = Session(store, 'a')\n"
+              "        store.close()\n")
+    assert [line for line, _text in store_reaches(source)] == [3, 3, 4, 6]
