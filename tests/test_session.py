@@ -94,7 +94,7 @@ def test_undo_survives_a_restart_and_is_per_user(session):
     assert reopened.undo_text == "Add PERSON"
     reopened.undo()
     assert spans(store, doc_id) == [(15, 22, "PERSON", None)]  # bob's edit is bob's to undo
-    reopened.session.store.close()
+    reopened.store.close()
 
 
 def test_an_edit_that_can_no_longer_be_undone_leaves_the_history_with_a_message(session):
