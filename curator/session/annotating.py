@@ -19,7 +19,7 @@ from curator.domain.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from curator.domain.jobs import Job
     from curator.formats.validate import Problem
@@ -123,7 +123,7 @@ class Annotating:
         return suggest_project(self._store, annotator, job)
 
     def bulk(self, make: Callable[..., Command | None], doc_id: int, label: str | None,
-             shown: list[str]) -> Command | None:
+             shown: Collection[str]) -> Command | None:
         """The one command of a bulk accept or reject (``suggesting.bulk_accept`` or
         ``bulk_reject``) of the suggestions ``shown``."""
         return make(self._store, doc_id, self._annotator, label, shown)
