@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from curator import cli_analysis, cli_labels, cli_learning
 from curator.domain.names import file_stem, printable
@@ -25,9 +25,6 @@ from curator.project import (
     resolve_layer,
 )
 from curator.terminal import terminal_streams
-
-if TYPE_CHECKING:
-    from curator.store import Store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -158,24 +155,15 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_once(store: Store, args: argparse.Namespace, annotated_only: bool = False):
-    from curator.formats.interop import detect, import_annotated, import_paths
-    from curator.formats.reports import ImportReport
-
-    if not args.format:
-        return import_paths(store, [p for p in args.files if not annotated_only or (p.is_file() and detect(p))])
-    report = ImportReport()  # every file in the named tool's format
-    for path in args.files:
-        report.merge(import_annotated(store, path, args.format))
-    return report
-
-
 def _cmd_import(args: argparse.Namespace) -> int:
+    from curator.session import Session
+    from curator.session.importing import import_paths
+
     with open_project(args.project) as store:
-        report = _import_once(store, args)
+        session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
+        report = import_paths(session, args.files, fmt=args.format)
         missing = report.missing_labels
         if missing and args.add_labels:
-            from curator.session import Session
             from curator.session.labels import add_found_labels, unusable_labels
 
             unusable = unusable_labels(list(missing))
@@ -185,9 +173,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
                      + "; rename them in the file")
             command = add_found_labels(store, list(missing))
             if command is not None:
-                Session(store, Settings().annotator).do(command)
+                session.do(command)
                 print(command.text)
-            again = _import_once(store, args, annotated_only=True)  # their spans, now the project has the labels
+            again = import_paths(session, args.files, fmt=args.format, annotated_only=not args.format)  # their spans, now the project has the labels
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added

@@ -124,7 +124,7 @@ def test_the_history_keeps_its_newest_entries(store):
 def test_every_edit_is_a_command_of_the_one_room_and_kept_by_the_history():
     """Commands live in the session's command modules (the labels' in one of their own); a
     command the history could not keep could not be undone from the command line."""
-    from curator.session import schema_commands
+    from curator.session import import_commands, schema_commands
 
     registered = set(_command_classes().values())
     assert {"AddSpan", "Settle", "SetDecision", "MergeEntities", "SplitEntity", "SaveFact",
@@ -133,7 +133,7 @@ def test_every_edit_is_a_command_of_the_one_room_and_kept_by_the_history():
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             assert not (hasattr(cls, "apply") and cls.__module__ == module.__name__), cls
     for cls in registered:
-        assert cls.__module__ in (commands.__name__, schema_commands.__name__)
+        assert cls.__module__ in (commands.__name__, schema_commands.__name__, import_commands.__name__)
 
 
 def test_commands_round_trip_through_the_history_codec(session):

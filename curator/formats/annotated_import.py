@@ -238,7 +238,12 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
     report.added += [ids[uid] for uid in uids]
+    added = set(ids.values())
     report.spans_added += len(written)
+    if checked.plain:
+        report.spans_on_known += [row["id"] for row in written if row["doc_id"] not in added]
+    else:
+        report.spans_on_known += [span.id for span in written if span.doc_id not in added]
 
 
 

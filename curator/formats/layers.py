@@ -264,6 +264,7 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)
+    report.spans_on_known += [span.id for span in plan.new]
     for doc_id, status, updated in plan.statuses:  # kept as of when the other copy set it (at most now)
         store.set_status(doc_id, annotator, status, updated)
     for doc_id, set_name, choices, updated in plan.categories:

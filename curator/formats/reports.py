@@ -75,6 +75,7 @@ class ImportReport:
     undated: list[str] = field(default_factory=list)  # uids of documents added with no date found
     read_as: list[tuple[str, str]] = field(default_factory=list)  # (file, what it was taken for)
     annotator: str = ""
+    spans_on_known: list[str] = field(default_factory=list)  # ids of spans added to documents already there
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
 
@@ -96,6 +97,7 @@ class ImportReport:
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.undated += other.undated
+        self.spans_on_known += other.spans_on_known
         self.problems += other.problems
         self.warnings += other.warnings
 

@@ -57,9 +57,9 @@ def _command_classes() -> dict[str, type]:
     import dataclasses
     import inspect
 
-    from curator.session import commands, schema_commands
+    from curator.session import commands, import_commands, schema_commands
 
-    return {name: cls for module in (commands, schema_commands)
+    return {name: cls for module in (commands, schema_commands, import_commands)
             for name, cls in inspect.getmembers(module, inspect.isclass)
             if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__ and hasattr(cls, "apply")
             and cls is not commands.Batch}
@@ -133,6 +133,14 @@ class Session:
         redone whole: ``with session.one_step("Accept suggestions") as step: step.do(part)``.
         A project-wide command is one undo, whatever its size."""
         return StepInParts(self, label, doc_id)
+
+    def record(self, undo: Command) -> Step:
+        """Record, as done, an edit already written in parts of its own (an import, committed
+        batch by batch): ``undo`` takes it back, and what that returns redoes it."""
+        with self._database_errors(), self.store.transaction() as conn:
+            self._record(conn, undo.text, undo.doc_id, encode(undo), {"type": "Written"})
+        self._announce("Done", undo.text, undo.doc_id)
+        return Step(undo.text, undo.doc_id)
 
     def _record(self, conn: sa.Connection, label: str, doc_id: int, undo: Any, redo: Any) -> int:
         """A new entry of this user's history (what was undone and not redone goes); its seq."""

@@ -18,6 +18,13 @@ class DocumentsAdded:
 
 
 @dataclass(frozen=True)
+class DocumentsRemoved:
+    """Documents went, with everything on them (an import undone)."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class DocumentChanged:
     """A document's metadata or an annotator's status for it changed."""
 
@@ -112,7 +119,7 @@ class RecommenderChanged:
 
 
 Event = (
-    DocumentsAdded | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
+    DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
     | CategoriesChanged | RecommenderChanged
 )

@@ -24,12 +24,13 @@ from curator.store.labels import LabelStore
 from curator.store.layers import EntityStore
 from curator.store.migrate import upgrade
 from curator.store.recommenders import RecommenderStore
+from curator.store.removals import RemovalStore
 from curator.store.review_items import ReviewItemStore
 from curator.store.tables import meta_table
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewItemStore, LabelStore, CategoryStore,
-            RecommenderStore):
+            RecommenderStore, RemovalStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

@@ -146,3 +146,26 @@ def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done
     suggested = [doc_id for doc_id in window.store.document_ids() if window.store.suggestions_for(doc_id, "tester")]
     assert len(suggested) == 4
     box.close()
+
+
+def test_an_import_is_undone_and_redone_with_the_keyboard(window, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    (tmp_path / "new.jsonl").write_text("".join(
+        json.dumps({"id": f"n{n}", "title": f"New {n}", "text": f"New article {n}."}) + "\n" for n in range(2)),
+        encoding="utf-8")
+    task = window.import_paths([tmp_path / "new.jsonl"])
+    with qtbot.waitSignal(task.finished, timeout=10_000):
+        pass
+    assert window.documents.rowCount() == 7
+    window.select_row(6)  # the last new article is open when its import is undone
+    assert window.document.title == "New 1"
+    qtbot.wait(50)  # the history's event comes from the import's thread
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.documents.rowCount() == 5
+    assert window.document is not None and window.document.title != "New 1"
+    assert "Undone: Import 2 documents" in window.saved_label.text()
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.documents.rowCount() == 7
+    new = [window.store.document_by_uid(f"n{n}").id for n in range(2)]
+    assert all(window.documents.row_of(doc_id) is not None for doc_id in new)

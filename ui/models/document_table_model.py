@@ -227,7 +227,8 @@ class DocumentTableModel(QAbstractTableModel):
     def _on_documents_added(self, event: DocumentsAdded) -> None:
         if not event.ids:
             return
-        if self._sort == "id" and not self._descending and not self._search:
+        if (self._sort == "id" and not self._descending and not self._search
+                and (not self._ids or min(event.ids) > self._ids[-1])):  # (an undone import put back: anywhere)
             first = len(self._ids)
             self.beginInsertRows(QModelIndex(), first, first + len(event.ids) - 1)
             for offset, doc_id in enumerate(event.ids):

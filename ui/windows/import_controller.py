@@ -36,10 +36,10 @@ class ImportController(QObject):
 
     def import_paths(self, paths: list[Path]) -> BackgroundTask:
         # The readers and writers of files are imported when first used, not while the window starts.
-        from curator.formats.interop import import_paths
+        from curator.session.importing import import_paths
 
         w = self.window
-        return w.run_task("Importing", lambda job: import_paths(w.store, paths, job),
+        return w.run_task("Importing", lambda job: import_paths(w.session, paths, job),
                           lambda report: self._on_imported(report, paths))
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
@@ -57,7 +57,7 @@ class ImportController(QObject):
             if button != QMessageBox.StandardButton.Yes:
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
-            from curator.formats.interop import detect, import_paths
+            from curator.session.importing import import_paths
 
             unusable = unusable_labels(list(missing))
             if unusable:
@@ -65,8 +65,8 @@ class ImportController(QObject):
                                           "not usable as label names", 8000)
             command = add_found_labels(w.store, list(missing))
             if command is not None and w.apply(command):
-                annotated = [path for path in paths if path.is_file() and detect(path)]
-                w.run_task("Importing", lambda job: import_paths(w.store, annotated, job), self._on_imported)
+                w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
+                           self._on_imported)
 
         box.finished.connect(answered)
         box.open()

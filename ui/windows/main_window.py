@@ -31,6 +31,7 @@ from curator.store.events import (
     AnnotationRemoved,
     CategoriesChanged,
     DecisionsChanged,
+    DocumentsRemoved,
     EntitiesChanged,
     Event,
     HistoryChanged,
@@ -352,10 +353,25 @@ class MainWindow(QMainWindow):
             self.editing.on_entities_changed()
         elif isinstance(event, SchemaChanged):
             self._on_schema_changed(relabelled=bool(event.relabelled))
+        elif isinstance(event, DocumentsRemoved):
+            self._on_documents_removed(event.ids)
         elif isinstance(event, DecisionsChanged) and event.key.startswith("documents:"):
             self.documents.reload_notes()  # a duplicate decision: the list's notes say it
         elif self.document is not None:
             self._on_document_event(event)
+
+    def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
+        """Documents went (an import undone): the list drops them; if the open one went,
+        the first document left is opened, or none."""
+        self.documents.reload()
+        if self.document is not None and self.document.id in set(ids):
+            self.document = None
+            self.article.set_text("")
+            self.article.set_spans([], paint=False)
+            self.select_row(0)
+        elif self.document is not None:
+            self.select_document(self.document.id)
+        self._update_counts()
 
     def _on_document_event(self, event: Event) -> None:
         """An event that may concern the open document: its spans, suggestions, categories,

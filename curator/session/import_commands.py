@@ -1,0 +1,90 @@
+"""An import as one step of its user's history: undoing it takes out what it added (its new
+documents, with everything on them, and the spans it added to documents already there);
+redoing it puts that back.
+
+The import itself is not a command: it writes in batches, each committed, so that a run
+killed half-way keeps what it did. Once it ends (or is cancelled) its step is recorded,
+already done, and undo and redo work on what it wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from curator.domain.models import utc_now
+from curator.errors import CuratorError
+from curator.store import Store
+
+# An undone import bigger than this cannot be redone: its rows would go into the history.
+# It is undone all the same (its documents go); to have them again, import the file again.
+REDO_LIMIT = 20_000
+
+
+@dataclass
+class TakeOutImport:
+    """Undoes an import: its documents (by id runs) and its spans on older documents go."""
+
+    label: str
+    ranges: list[tuple[int, int]]
+    span_ids: list[str] = field(default_factory=list)
+    since: datetime = field(default_factory=utc_now)  # when the import ended: later work is not its
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> "PutBackImport | ImportNotRedoable":
+        with store.transaction():
+            later = store.work_since(self.ranges, self.since)
+            if later:  # someone's work on these documents would go with them
+                raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
+                                   "if they are to go")
+            keep = store.documents_in(self.ranges) <= REDO_LIMIT
+            spans = store.take_out_annotations(self.span_ids)
+            rows = store.take_out_documents(self.ranges, keep=keep)
+        if not keep:
+            return ImportNotRedoable(self.label, self.doc_id)
+        return PutBackImport(self.label, rows, spans, self.doc_id)
+
+
+@dataclass
+class PutBackImport:
+    """Redoes an import: puts back the rows its undo took out."""
+
+    label: str
+    rows: dict[str, list[dict[str, Any]]]
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> TakeOutImport:
+        from curator.store.removals import id_ranges
+
+        uids = [row["uid"] for row in self.rows.get("documents", [])]
+        with store.transaction():
+            again = store.existing_uids(uids)
+            if again:
+                raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
+                                   f"{next(iter(again))!r})")
+            ids = store.put_back_documents(self.rows)
+            store.put_back_annotations(self.spans)
+        return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id)
+
+
+@dataclass
+class ImportNotRedoable:
+    label: str
+    doc_id: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> TakeOutImport:
+        raise CuratorError(f"an import of more than {REDO_LIMIT:,} documents cannot be redone once undone: "
+                           "import its files again")

@@ -1,0 +1,47 @@
+"""Importing into a project as its user's one step of history: the articles and annotated
+files the readers take in (``formats.interop``), then the step that undoes it all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from curator.formats.reports import ImportReport
+from curator.jobs import Job
+from curator.session.history import Session
+from curator.session.import_commands import TakeOutImport
+from curator.store.removals import id_ranges
+
+
+def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None = None, fmt: str | None = None,
+                 suggestion_layer: str | None = None, annotated_only: bool = False) -> ImportReport:
+    """Import files and folders (``fmt``: every file in that tool's format; else detected
+    by content) and record the import as one step of ``session``'s user's history.
+    ``annotated_only``: only the files of annotations among them (an import again, once
+    the project has the labels it lacked)."""
+    from curator.formats.interop import detect, import_annotated
+    from curator.formats.interop import import_paths as read_paths
+
+    paths = [Path(p) for p in paths]
+    if annotated_only:
+        paths = [p for p in paths if p.is_file() and detect(p)]
+    if fmt:
+        report = ImportReport()
+        for path in paths:
+            report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer))
+    else:
+        report = read_paths(session.store, paths, job, suggestion_layer=suggestion_layer)
+    record_import(session, report)
+    return report
+
+
+def record_import(session: Session, report: ImportReport) -> None:
+    """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
+    documents, spans = len(report.added), len(report.spans_on_known)
+    if not documents and not spans:
+        return
+    parts = [f"{documents:,} document{'s' if documents != 1 else ''}"] if documents else []
+    if spans:
+        parts.append(f"{spans:,} span{'s' if spans != 1 else ''}")
+    session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
+                                 list(report.spans_on_known)))

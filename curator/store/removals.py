@@ -1,0 +1,132 @@
+"""Taking what an import added out of a project, and putting it back: the store's half of
+undoing and redoing an import.
+
+What is taken out is kept, as JSON-ready rows, by the caller (the history's redo entry),
+never by the store: the project holds no hidden copies of removed documents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from curator.domain.models import Annotation
+from curator.store.events import AnnotationRemoved, DocumentsAdded, DocumentsRemoved
+from curator.store.rows import _chunks, _insert_many
+from curator.store.tables import (
+    annotations_table,
+    categories_table,
+    documents_table,
+    progress_table,
+    review_items_table,
+    reviews_table,
+    suggestions_table,
+)
+
+# Every table of rows that belong to a document, the documents first (put back first).
+DOCUMENT_TABLES: tuple[sa.Table, ...] = (documents_table, annotations_table, progress_table, suggestions_table,
+                                         reviews_table, review_items_table, categories_table)
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def _to_json(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.isoformat() if isinstance(value, (date, datetime)) else value for key, value in row.items()}
+
+
+def _from_json(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        kind = table.c[key].type
+        if value is not None and isinstance(kind, sa.DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(kind, sa.Date):
+            value = date.fromisoformat(value)
+        out[key] = value
+    return out
+
+
+def id_ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted ids as (first, last) runs: an import's ids are mostly one run, however many."""
+    ranges: list[tuple[int, int]] = []
+    for doc_id in sorted(set(ids)):
+        if ranges and ranges[-1][1] == doc_id - 1:
+            ranges[-1] = (ranges[-1][0], doc_id)
+        else:
+            ranges.append((doc_id, doc_id))
+    return ranges
+
+
+def _in_ranges(column: sa.ColumnElement, ranges: Sequence[tuple[int, int]]) -> sa.ColumnElement:
+    return sa.or_(*(column.between(first, last) for first, last in ranges)) if ranges else sa.false()
+
+
+class RemovalStore:
+    """Part of ``Store``: whole documents, and single spans, taken out and put back."""
+
+    def documents_in(self, ranges: Sequence[tuple[int, int]]) -> int:
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(documents_table)
+                                .where(_in_ranges(documents_table.c.id, ranges))).scalar_one()
+
+    def work_since(self, ranges: Sequence[tuple[int, int]], since: datetime) -> str | None:
+        """What was done on the documents in ``ranges`` after ``since`` (spans, statuses,
+        categories, review decisions), in a few words; None if nothing was."""
+        checks = ((annotations_table, annotations_table.c.updated, "span"),
+                  (progress_table, progress_table.c.updated, "status"),
+                  (categories_table, categories_table.c.updated, "category choice"),
+                  (reviews_table, reviews_table.c.created, "review decision"))
+        found = []
+        with self._connect() as conn:
+            for table, when, noun in checks:
+                count = conn.execute(sa.select(sa.func.count()).select_from(table).where(
+                    _in_ranges(table.c.doc_id, ranges), when > since)).scalar_one()
+                if count:
+                    found.append(f"{count:,} {noun}{'s' if count != 1 else ''}")
+        return ", ".join(found) or None
+
+    def take_out_documents(self, ranges: Sequence[tuple[int, int]], keep: bool = True) -> Rows:
+        """Delete the documents whose ids lie in ``ranges`` with every row that belongs to
+        them; their rows, JSON-ready, to put back (none if not ``keep``)."""
+        taken: Rows = {}
+        ranges = [tuple(pair) for pair in ranges]
+        with self._begin() as conn:
+            ids = list(conn.execute(sa.select(documents_table.c.id)
+                                    .where(_in_ranges(documents_table.c.id, ranges))).scalars())
+            for table in reversed(DOCUMENT_TABLES):
+                column = table.c.id if table is documents_table else table.c.doc_id
+                if keep:
+                    rows = conn.execute(sa.select(table).where(_in_ranges(column, ranges))).mappings()
+                    taken[table.name] = [_to_json(table, dict(row)) for row in rows]
+                conn.execute(table.delete().where(_in_ranges(column, ranges)))
+        if ids:
+            self._emit(DocumentsRemoved(tuple(ids)))
+        return taken
+
+    def put_back_documents(self, rows: Rows) -> list[int]:
+        """Insert rows that ``take_out_documents`` took (documents first); their ids."""
+        ids: list[int] = []
+        with self._begin() as conn:
+            for table in DOCUMENT_TABLES:
+                taken = [_from_json(table, row) for row in rows.get(table.name, [])]
+                for chunk in _chunks(taken, 2000):
+                    _insert_many(conn, table, chunk)
+                if table is documents_table:
+                    ids = [row["id"] for row in taken]
+        if ids:
+            self._emit(DocumentsAdded(tuple(ids)))
+        return ids
+
+    def take_out_annotations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Delete spans by id (those still there); the spans, JSON-ready, to put back."""
+        with self._begin() as conn:
+            spans = list(self.annotations_by_id(ids).values())
+            for chunk in _chunks([span.id for span in spans], 500):
+                conn.execute(annotations_table.delete().where(annotations_table.c.id.in_(chunk)))
+        for span in spans:
+            self._emit(AnnotationRemoved(span))
+        return [span.model_dump(mode="json") for span in spans]
+
+    def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.add_annotations([Annotation.model_validate(row) for row in rows], labels_checked=False)

@@ -1,0 +1,151 @@
+"""An import is one step of its user's history: undo takes out what it added (its documents
+with everything on them, its spans on documents already there), redo puts it back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from curator.cli import main
+from curator.domain.models import Annotation
+from curator.errors import CuratorError
+from curator.session.history import Session
+from curator.session.import_commands import PutBackImport
+from curator.session.importing import import_paths
+from curator.store import Store
+from curator.store.events import DocumentsAdded, DocumentsRemoved
+
+
+def _articles(path, count, prefix="a"):
+    path.write_text("".join(json.dumps({"id": f"{prefix}{n}", "title": f"Title {n}",
+                                        "text": f"Article {n} says that prices rose 3% in May."}) + "\n"
+                            for n in range(count)), encoding="utf-8")
+    return path
+
+
+def _layer(path, uid, annotator="bob"):
+    """A Label Studio task for an article already in the project: spans on an old document."""
+    text = "Article 0 says that prices rose 3% in May."
+    start = text.index("3%")
+    path.write_text(json.dumps([{"data": {"text": text, "meta": {"uid": uid}}, "annotations": [
+        {"completed_by": annotator, "result": [{"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+                                               "value": {"start": start, "end": start + 2, "text": "3%",
+                                                         "labels": ["PERCENT"]}}]}]}]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def session(store):
+    session = Session(store, "alice")
+    yield session
+
+
+def test_an_import_is_one_undo_and_its_redo_puts_back_every_row(session, tmp_path):
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "first.jsonl", 2, "old")])
+    tasks = [json.loads(_layer(tmp_path / f"t{n}.json", f"new{n}").read_text())[0] for n in range(3)]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    report = import_paths(session, [tmp_path / "tasks.json"])
+    new = report.added
+    assert len(new) == 3 and report.spans_added == 3 and not report.spans_on_known
+    assert session.undo_text == "Import 3 documents"
+    before = {doc_id: (store.get_document(doc_id), store.annotations_for(doc_id)) for doc_id in new}
+
+    seen = []
+    store.events.subscribe(seen.append)
+    assert session.undo().label == "Import 3 documents"
+    assert store.document_count() == 2 and all(store.document_by_uid(f"new{n}") is None for n in range(3))
+    assert store.annotation_count() == 0
+    assert any(isinstance(e, DocumentsRemoved) and set(e.ids) == set(new) for e in seen)
+    assert session.redo_text == "Import 3 documents"
+
+    assert session.redo().label == "Import 3 documents"
+    assert store.document_count() == 5
+    for doc_id, (document, spans) in before.items():
+        again = store.get_document(doc_id)
+        assert (again.uid, again.title, again.text, again.published, again.extra) == (
+            document.uid, document.title, document.text, document.published, document.extra)
+        assert store.annotations_for(doc_id) == spans
+    assert any(isinstance(e, DocumentsAdded) and set(e.ids) == set(new) for e in seen)
+    assert session.undo_text == "Import 3 documents"
+
+
+def test_undo_takes_back_the_spans_an_import_added_to_documents_already_there(session, tmp_path):
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    report = import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    assert report.spans_added == 1 and not report.added, report.summary()
+    assert session.undo_text == "Import 1 span"
+    assert [a.label for a in store.annotations_for(doc_id, "bob")] == ["PERCENT"]
+    session.undo()
+    assert store.annotations_for(doc_id, "bob") == [] and store.document_count() == 1
+    session.redo()
+    assert [a.label for a in store.annotations_for(doc_id, "bob")] == ["PERCENT"]
+
+
+def test_undo_refuses_to_take_someone_elses_later_work_with_the_documents(session, tmp_path):
+    store = session.store
+    report = import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    later = Annotation(doc_id=report.added[0], start=0, end=7, label="PERSON", annotator="bob")
+    store.add_annotation(later)  # Bob tags an imported article afterwards
+    with pytest.raises(CuratorError, match="worked on since \\(1 span\\)"):
+        session.undo()
+    assert store.document_count() == 2 and store.annotations_for(report.added[0], "bob")
+
+
+def test_a_redo_is_refused_when_the_same_documents_were_imported_again(session, tmp_path):
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    session.undo()
+    import_paths(Session(store, "bob"), [tmp_path / "a.jsonl"])  # another user imports the same file
+    with pytest.raises(CuratorError, match="imported again since"):
+        session.redo()
+    assert store.document_count() == 2
+
+
+def test_a_huge_undone_import_cannot_be_redone_and_says_so(session, tmp_path, monkeypatch):
+    from curator.session import import_commands
+
+    monkeypatch.setattr(import_commands, "REDO_LIMIT", 2)
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 3)])
+    session.undo()
+    assert session.store.document_count() == 0
+    with pytest.raises(CuratorError, match="cannot be redone once undone: import its files again"):
+        session.redo()
+    assert session.redo_text is None  # taken off the history
+
+
+def test_an_import_that_added_nothing_leaves_no_step(session, tmp_path):
+    path = _articles(tmp_path / "a.jsonl", 1)
+    import_paths(session, [path])
+    session.undo()
+    session.redo()
+    import_paths(session, [path])  # the same file again: everything already there
+    assert session.history(5)[0] == ("Import 1 document", True) and len(session.history(5)) == 1
+
+
+def test_the_history_keeps_the_import_steps_across_processes(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "p"
+    assert main(["sample", str(project)]) == 0
+    with Store.open(project) as store:
+        before = store.document_count()
+    assert main(["import", str(project), str(_articles(tmp_path / "a.jsonl", 4))]) == 0
+    assert main(["undo", str(project)]) == 0
+    assert "Undone: Import 4 documents" in capsys.readouterr().out
+    with Store.open(project) as store:
+        assert store.document_count() == before
+    assert main(["redo", str(project)]) == 0
+    with Store.open(project) as store:
+        assert store.document_count() == before + 4
+
+
+def test_put_back_rows_round_trip_through_the_history_codec(session, tmp_path):
+    from curator.session.history import decode, encode
+
+    report = import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    rows = session.store.take_out_documents([(min(report.added), max(report.added))])
+    command = decode(encode(PutBackImport("Import 2 documents", rows)))
+    command.apply(session.store)
+    assert {session.store.get_document(i).uid for i in report.added} == {"a0", "a1"}
