@@ -16,6 +16,7 @@ from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS
+from curator.progress import PROGRESS_HELP, add_progress_option, shown_progress
 from curator.project import (
     Settings,
     acting_annotator,
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Curate annotated news-text datasets. With no command, opens the GUI on the sample project.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the GUI on a project (the sample project if none is given)")
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
                           "then import their spans too")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
+    add_progress_option(imp)
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
@@ -67,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--layer", "--annotator", dest="layer",
                      help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
     exp.add_argument("--verbose", action="store_true", help="list every warning, not a summary of them")
+    add_progress_option(exp)
 
     val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
     val.add_argument("project")
@@ -78,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
     cli_learning.add_suggest_options(sug)
+    add_progress_option(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
     agr.add_argument("project")
@@ -88,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     dup.add_argument("--json", action="store_true", help="print everything as JSON")
     dup.add_argument("--threshold", type=_fraction, default=0.5,
                      help="document similarity threshold, from 0 to 1 (default 0.5)")
+    add_progress_option(dup)
 
     layer = commands.add_parser("layer", help="export or import an annotator's layer file")
     layer_commands = layer.add_subparsers(dest="layer_command", metavar="ACTION", required=True)
@@ -161,7 +167,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
-        report = import_paths(session, args.files, fmt=args.format)
+        with shown_progress(args.progress) as job:
+            report = import_paths(session, args.files, job, fmt=args.format)
         missing = report.missing_labels
         if missing and args.add_labels:
             from curator.session.labels import add_found_labels, unusable_labels
@@ -175,7 +182,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             if command is not None:
                 session.do(command)
                 print(command.text)
-            again = import_paths(session, args.files, fmt=args.format, annotated_only=not args.format)  # their spans, now the project has the labels
+            with shown_progress(args.progress) as job:  # their spans, now the project has the labels
+                again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
@@ -210,7 +218,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             export_interop(store, args.output, args.format, layer)
             warnings = []
         else:
-            warnings = export(store, args.output, args.format, layer, clean=args.clean)
+            with shown_progress(args.progress) as job:
+                warnings = export(store, args.output, args.format, layer, job=job, clean=args.clean)
     _say_layers(layer, counts, args.layer is None)
     if left_out:
         _err(f"warning: {left_out} (--layer all exports every layer)")

@@ -9,6 +9,7 @@ import sys
 
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
+from curator.progress import shown_progress
 from curator.project import acting_annotator, open_project
 
 
@@ -19,11 +20,9 @@ def _err(message: object) -> None:
 def cmd_suggest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from curator.analysis.suggest import bulk_accept, suggest_project
-    from curator.jobs import Job
-    from curator.session import Session
-
     from curator import cli_learning
+    from curator.analysis.suggest import bulk_accept, suggest_project
+    from curator.session import Session
 
     if cli_learning.wants_more(args):
         return cli_learning.cmd_suggest_more(args)
@@ -54,8 +53,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 return
             accepted += len(batch.commands)
 
-        job = Job()
-        with step:
+        with step, shown_progress(args.progress) as job:
             suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
             step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
@@ -124,10 +122,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
     from curator.analysis.duplicates import duplicate_report
     from curator.cli_labels import fact_lines
-    from curator.jobs import Job
 
-    job = Job()
-    with open_project(args.project) as store:
+    with open_project(args.project) as store, shown_progress(args.progress) as job:
         report = duplicate_report(store, args.threshold, job)
     if args.json:
         print(json.dumps(report, indent=1, default=str))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
+from curator.progress import add_progress_option, shown_progress
 from curator.project import acting_annotator, open_project
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "learn", help="train the project's recommender on its own annotations and report how well it does; "
                       "or change its settings")
     learn.add_argument("project")
+    add_progress_option(learn)
     switch = learn.add_mutually_exclusive_group()
     switch.add_argument("--off", action="store_true", help="turn learning off: nothing trained or suggested by it")
     switch.add_argument("--on", action="store_true", help="turn learning on again")
@@ -107,7 +109,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
             return 0
         if args.least_sure is not None:
             return _least_sure(store, args)
-        report = train_project(store)
+        with shown_progress(args.progress) as job:
+            report = train_project(store, job)
         print(f"Trained on {report.documents} document(s) ({_layers(report.info)}) and "
               f"{sum(report.spans.values())} span(s) ({', '.join(f'{k} {v}' for k, v in sorted(report.spans.items()))})"
               f" in {report.seconds:.1f} s; the model is kept in the project")
