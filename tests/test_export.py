@@ -398,3 +398,18 @@ def test_a_json_export_imports_no_workbook_code_no_numpy_and_no_process_pool(tmp
     out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "sample"), str(tmp_path / "out.json")],
                          capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
+
+
+def test_an_export_of_a_project_without_facts_compiles_no_attribution_patterns(tmp_path):
+    """Who a fact comes from is found by patterns that take tens of milliseconds to
+    compile: an export compiles them when it has a fact to attribute, not at its start."""
+    import subprocess
+
+    from curator.cli import main as run
+
+    run(["init", str(tmp_path / "p")])
+    script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
+              "from curator.domain import attribution; print(attribution._attributions.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p"), str(tmp_path / "out.json")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0" and (tmp_path / "out.json").exists()
