@@ -13,8 +13,8 @@ _AUTHORITY = (r"(?P<who>(?:[A-Z][\w’'-]*\s+){1,4}(?:customs|statistics|statist
 
 @functools.cache
 def _attributions() -> tuple[re.Pattern[str], ...]:
-    """The patterns, compiled when first used: compiling them takes tens of milliseconds,
-    which every export would otherwise pay at start, facts or not."""
+    """The patterns, compiled when first used: every export would otherwise compile them
+    at its start (a few milliseconds), facts or not."""
     return (
         re.compile(rf"\b(?i:according to) {_NAME}"),
         re.compile(rf"\b(?i:citing|cited by|data from|figures from|statistics from|data of) {_NAME}"),
