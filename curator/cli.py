@@ -219,6 +219,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             warnings = []
         else:
             with shown_progress(args.progress) as job:
+                job.set_status(f"Exporting to {args.output.name}")
                 warnings = export(store, args.output, args.format, layer, job=job, clean=args.clean)
     _say_layers(layer, counts, args.layer is None)
     if left_out:

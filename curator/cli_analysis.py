@@ -54,6 +54,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             accepted += len(batch.commands)
 
         with step, shown_progress(args.progress) as job:
+            job.set_status("Suggesting")
             suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
             step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"

@@ -46,11 +46,13 @@ class TerminalProgress(Job):
         self.clock = clock
         self.live = bool(getattr(stream, "isatty", lambda: False)())
         self.interval = TERMINAL_INTERVAL if self.live else LOG_INTERVAL
-        self._started = clock()
+        self._started = self._stage_started = clock()  # the work's, and its stage's (its status)
         self._first: tuple[float, int, int] | None = None  # (when, done, total) of the first progress
         self._shown_at: float | None = None
         self._width = 0  # of the line on the terminal now
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
 
     def set_progress(self, done: int, total: int) -> None:
         super().set_progress(done, total)
@@ -61,23 +63,26 @@ class TerminalProgress(Job):
     def set_status(self, status: str) -> None:
         """A new stage of the work: until it reports its own progress, its time so far is
         shown, not the share of the stage before."""
-        changed = status != self.status
+        before = self.status
         super().set_status(status)
-        if changed:
+        if status != before:
+            if before:
+                self._stage_started = self.clock()
             self.done = self.total = 0
             self._first = None
-        self._show(force=changed)
+        self._show(force=status != before)
 
     def line(self, now: float) -> str:
         """What is shown now: the status, the share done and the time left, or the time spent."""
         status = self.status or "Working"
         done, total = self.done, self.total
+        so_far = f"{duration(now - self._stage_started)} so far"
         if total <= 0 or not 0 <= done <= total:
-            return f"{status}: {duration(now - self._started)} so far"
+            return f"{status}: {so_far}"
         share = f"{100 * done / total:.0f}%"
         first = self._first
         if first is None or done <= first[1] or now <= first[0]:
-            return f"{status}: {share}"
+            return f"{status}: {share}, {so_far}"
         left = (now - first[0]) * (total - done) / (done - first[1])
         return f"{status}: {share}, " + (f"about {duration(left)} left" if left >= 0.5 else "almost done")
 
@@ -110,9 +115,22 @@ class TerminalProgress(Job):
         else:
             self.stream.write("\r" + text)
 
+    def start_ticking(self) -> None:
+        """Show the progress now and then even when the work reports none for a while (a
+        stage without steps: one large file read whole), with the time it has taken."""
+        self._ticker = threading.Thread(target=self._tick, name="curator-progress", daemon=True)
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(min(max(self.interval, 0.1), 0.5)):  # (shown at most every interval)
+            self._show()
+
     def finish(self) -> None:
-        """Clear the terminal's line, if progress was shown on it, so that the command's
-        own messages start on a clean line."""
+        """Stop ticking and clear the terminal's line, if progress was shown on it, so that
+        the command's own messages start on a clean line."""
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
         with self._lock:
             if self.live and self._width:
                 self._overwrite(" " * self._width)
@@ -133,6 +151,8 @@ def progress_job(stream: TextIO, asked: bool) -> Job:
 def shown_progress(asked: bool) -> Iterator[Job]:
     """``progress_job`` on standard error for the block, its line cleared at the end."""
     job = progress_job(sys.stderr, asked)
+    if isinstance(job, TerminalProgress):
+        job.start_ticking()
     try:
         yield job
     finally:

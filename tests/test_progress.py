@@ -129,4 +129,22 @@ def test_a_new_stage_shows_its_own_time_not_the_share_of_the_stage_before():
     job.set_progress(10, 10)
     clock.now += 0.1
     job.set_status("Comparing candidates")
-    assert out.getvalue().splitlines() == ["Hashing documents: 100%, almost done", "Comparing candidates: 3 s so far"]
+    clock.now += 4
+    job.set_progress(0, 0)
+    clock.now += progress.LOG_INTERVAL
+    job.set_progress(0, 0)
+    assert out.getvalue().splitlines() == ["Hashing documents: 100%, almost done", "Comparing candidates: 0 s so far",
+                                           "Comparing candidates: 9 s so far"]
+
+
+def test_another_tools_file_is_named_in_the_progress_of_its_import(tmp_path, capsys, no_delay):
+    project = tmp_path / "p"
+    main(["init", str(project)])
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"text": "Astana and Beijing signed a deal."}, "annotations": [{"result": [
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 6, "labels": ["LOCATION"]}}]}]}]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(project), str(tasks), "--progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "Reading tasks.json: 0%" in err and "1 document(s) imported" in out
