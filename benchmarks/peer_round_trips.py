@@ -49,7 +49,7 @@ from peers import (
 
 from curator.domain.schema import CategorySet, Choice
 from curator.formats.interop import export_interop, import_annotated
-from curator.project import create_sample_project
+from curator.session.project import create_sample_project
 from curator.store import Store
 
 TOPICS = ("trade", "energy", "politics")

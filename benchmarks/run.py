@@ -234,7 +234,7 @@ def bench_gui(project: Path) -> list[Row]:
                     comparison=f"{len(painted)} runs: {seconds(painted[0])}-{seconds(painted[-1])}; until the "
                                f"process ended: {seconds(median_of(ended))}"))]
 
-    from curator.project import Settings
+    from curator.store.user_settings import Settings
     from ui.app import settle_heap
     from ui.windows.main_window import MainWindow
 

@@ -84,7 +84,7 @@ def import_in_process(project: Path, path: Path) -> tuple[float, int]:
     """Seconds to read the file and adopt its labels as one recorded command; the labels the project has then."""
     from curator.formats import schema_files
     from curator.session import Session
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
     from curator.store import Store
 
     with Store.open(project) as store:
@@ -99,7 +99,7 @@ def add_in_process(project: Path, name: str) -> tuple[float, int]:
     """Seconds to add one label as a recorded command; the labels the project has then."""
     from curator.domain.schema import Label
     from curator.session import Session
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
     from curator.store import Store
 
     with Store.open(project) as store:

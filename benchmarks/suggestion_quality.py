@@ -42,7 +42,7 @@ from curator.domain.metadata import detect_metadata  # noqa: E402
 from curator.domain.models import Document  # noqa: E402
 from curator.domain.schema import LabelSchema  # noqa: E402
 from curator.domain.values import parse_value  # noqa: E402
-from curator.project import create_sample_project  # noqa: E402
+from curator.session.project import create_sample_project  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval"
 HALVES = ("dev", "test")

@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from curator.project import Settings, open_project
+from curator.session.project import open_project
+from curator.store.user_settings import Settings
 from ui.app import create_app
 from ui.windows.main_window import MainWindow
 app = create_app()

@@ -23,17 +23,17 @@ _HOME = {
     "LabelKind": "curator.domain.schema",
     "LabelSchema": "curator.domain.schema",
     "CuratorError": "curator.errors",
-    "export": "curator.exporting",
+    "export": "curator.session.exporting",
     "import_files": "curator.formats.articles",
     "export_xlsx": "curator.formats.excel",
     "ExportRefused": "curator.formats.export",
     "export_json": "curator.formats.export",
     "ImportReport": "curator.formats.reports",
-    "create_sample_project": "curator.project",
-    "open_project": "curator.project",
+    "create_sample_project": "curator.session.project",
+    "open_project": "curator.session.project",
     "Store": "curator.store",
-    "DatasetTables": "curator.tables_api",
-    "open_dataset": "curator.tables_api",
+    "DatasetTables": "curator.analysis.dataset_tables",
+    "open_dataset": "curator.analysis.dataset_tables",
     "Problem": "curator.formats.validate",
     "Severity": "curator.formats.validate",
     "validate_project": "curator.formats.validate",
@@ -47,6 +47,8 @@ __getattr__, __dir__ = lazy_names(globals(), _HOME, _ALIASES)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from curator.analysis.dataset_tables import DatasetTables, open_dataset  # noqa: F401
+    from curator.analysis.dataset_tables import open_dataset as open  # noqa: F401, A001
     from curator.domain.models import (  # noqa: F401
         Annotation,
         Document,
@@ -56,13 +58,11 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     )
     from curator.domain.schema import Label, LabelKind, LabelSchema  # noqa: F401
     from curator.errors import CuratorError  # noqa: F401
-    from curator.exporting import export  # noqa: F401
     from curator.formats.articles import import_files  # noqa: F401
     from curator.formats.excel import export_xlsx  # noqa: F401
     from curator.formats.export import ExportRefused, export_json  # noqa: F401
     from curator.formats.reports import ImportReport  # noqa: F401
     from curator.formats.validate import Problem, Severity, validate_project  # noqa: F401
-    from curator.project import create_sample_project, open_project  # noqa: F401
+    from curator.session.exporting import export  # noqa: F401
+    from curator.session.project import create_sample_project, open_project  # noqa: F401
     from curator.store import Store  # noqa: F401
-    from curator.tables_api import DatasetTables, open_dataset  # noqa: F401
-    from curator.tables_api import open_dataset as open  # noqa: F401, A001

@@ -12,7 +12,7 @@ if os.environ["QT_QPA_PLATFORM"] == "offscreen":
     SCREENS = Path(__file__).resolve().parent / "ui" / "screens"
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1920x1080.json'}"
 
-from curator.project import create_sample_project  # noqa: E402
+from curator.session.project import create_sample_project  # noqa: E402
 from curator.store import Store  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "sample_docs"

@@ -161,7 +161,7 @@ def test_the_column_tokenizer_finds_exactly_the_token_pattern_matches():
 
 def test_agreement_can_be_cancelled_between_batches(store):
     from curator.analysis.agreement import compute_agreement
-    from curator.jobs import Cancelled, Job
+    from curator.domain.jobs import Cancelled, Job
 
     ids = store.add_documents([Document(uid=f"d{i}", text=TEXT) for i in range(3)])
     store.add_annotations([span(doc_id, "Tokayev", "PERSON", who) for doc_id in ids for who in "ab"])

@@ -73,3 +73,30 @@ def test_the_ui_is_laid_out_in_small_modules_and_classes():
                 if isinstance(node, ast.ClassDef):
                     methods = [item for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
                     assert len(methods) <= 40, f"{path.relative_to(ROOT)}: {node.name} has {len(methods)} methods"
+
+
+def module_names_shared(*folders: Path) -> dict[str, list[str]]:
+    """Every module file name (``__init__`` and ``__main__`` aside) that more than one
+    module under ``folders`` has, with the paths of those modules."""
+    seen: dict[str, list[str]] = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            if path.stem not in ("__init__", "__main__") and "migrations" not in path.parts:
+                seen.setdefault(path.name, []).append(path.relative_to(folder.parent).as_posix())
+    return {name: paths for name, paths in seen.items() if len(paths) > 1}
+
+
+def test_no_two_modules_share_a_name():
+    """A module is named for its concept, and one name means one module: a reader who
+    meets ``labels`` in a traceback or an import knows which file it is."""
+    assert module_names_shared(ROOT / "curator", ROOT / "ui") == {}
+
+
+def test_a_shared_module_name_is_found(tmp_path):
+    for path in ("curator/store/labels.py", "curator/session/labels.py", "ui/labels.py", "curator/store/rows.py",
+                 "curator/store/migrations/versions/0001_baseline.py", "curator/session/__init__.py",
+                 "ui/__init__.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("", encoding="utf-8")
+    assert module_names_shared(tmp_path / "curator", tmp_path / "ui") == {
+        "labels.py": ["curator/session/labels.py", "curator/store/labels.py", "ui/labels.py"]}

@@ -13,9 +13,9 @@ from curator.errors import CuratorError
 from curator.formats.articles import import_files
 from curator.formats.export import ExportRefused
 from curator.formats.interop import export_interop, import_annotated, import_paths
-from curator.formats.layers import export_layer, import_layer
+from curator.formats.layer_files import export_layer, import_layer
 from curator.formats.schema_files import read_schema
-from curator.project import create_sample_project
+from curator.session.project import create_sample_project
 from curator.store import DB_FILENAME, Store
 
 

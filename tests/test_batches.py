@@ -10,8 +10,8 @@ import json
 import pytest
 
 from curator.cli import main
+from curator.domain.jobs import Job
 from curator.domain.models import Annotation, Document, Entity
-from curator.jobs import Job
 from curator.store import Store
 
 COUNT, POISONED = 1000, "doc-0500"
@@ -89,7 +89,7 @@ def test_a_cancel_or_a_database_error_still_stops_the_batch(project, monkeypatch
     import sqlite3
 
     from curator.analysis import suggest
-    from curator.jobs import Cancelled
+    from curator.domain.jobs import Cancelled
 
     for error in (Cancelled(), sqlite3.OperationalError("disk I/O error"), OSError(28, "No space left")):
         def failing(*_args, error=error, **_kwargs):

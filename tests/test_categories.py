@@ -11,9 +11,9 @@ import pytest
 
 from curator.domain.models import Annotation, Document
 from curator.domain.schema import CategorySet, Choice, LabelSchema
-from curator.exporting import export
 from curator.formats.boundary import FileRefused
 from curator.formats.interop import export_interop, import_annotated
+from curator.session.exporting import export
 from curator.store import Store
 
 TEXT = "Kazakhstan and China signed a trade protocol in Astana."
@@ -161,13 +161,9 @@ def test_agreement_per_category_set_equals_the_reference_libraries(tmp_path):
 
 def test_category_disagreements_are_reviewed_into_gold_and_block_a_clean_export(classified, tmp_path):
     from curator.analysis.clean import clean_check
-    from curator.analysis.review import (
-        GOLD,
-        accept_agreements,
-        category_items,
-        settle_category,
-    )
+    from curator.analysis.review import GOLD, category_items
     from curator.session import Session
+    from curator.session.review_decisions import accept_agreements, settle_category
 
     items = category_items(classified)
     assert [(i.set_name, i.single, i.agreed, i.settled) for i in items] == [
@@ -194,7 +190,7 @@ def test_categories_travel_in_layer_files_and_the_later_choice_wins(classified, 
     """A layer file carries its annotator's choices with when they were made: importing it
     adds them, importing it again changes nothing, and where both sides chose, the later
     choice is kept."""
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     target = tmp_path / "a.json"
     export_layer(classified, "a", target)
@@ -218,7 +214,7 @@ def test_categories_travel_in_layer_files_and_the_later_choice_wins(classified, 
 
 
 def test_a_layer_files_choices_that_do_not_fit_the_project_are_reported_and_skipped(classified, tmp_path):
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     target = tmp_path / "a.json"
     export_layer(classified, "a", target)

@@ -3,9 +3,9 @@ import json
 import jsonschema
 
 import curator
-from curator.analysis.review import accept_agreements
 from curator.cli import main
 from curator.formats.export import SCHEMA_NAME, export_json, export_jsonl
+from curator.session.review_decisions import accept_agreements
 
 
 def test_json_export_ships_a_schema_it_validates_against(annotated_sample, tmp_path):
@@ -62,11 +62,12 @@ def test_clean_export_refuses_open_disagreements_and_duplicates(annotated_sample
 
     from curator.analysis.duplicates import pair_key
     from curator.analysis.near_duplicates import search_near_duplicates
-    from curator.analysis.review import iter_items, merge_versions
-    from curator.exporting import export
+    from curator.analysis.review import iter_items
     from curator.formats.articles import import_files
     from curator.formats.export import ExportRefused
     from curator.session.commands import SetDecision
+    from curator.session.exporting import export
+    from curator.session.review_decisions import merge_versions
 
     copy = tmp_path / "copy.txt"
     copy.write_text(annotated_sample.document_by_uid("002_dbc77deba9cd34d7").text + "\nShared.", encoding="utf-8")
@@ -98,8 +99,9 @@ def test_a_clean_export_reads_the_stored_search_and_hashes_nothing(annotated_sam
     """Export writes decided data: the near-duplicate pairs are those the last search
     found and kept, not found again by hashing every article at export."""
     from curator.analysis import near_duplicates
-    from curator.analysis.review import iter_items, merge_versions
-    from curator.exporting import export
+    from curator.analysis.review import iter_items
+    from curator.session.exporting import export
+    from curator.session.review_decisions import merge_versions
 
     near_duplicates.search_near_duplicates(annotated_sample, workers=1)
     for item in iter_items(annotated_sample):

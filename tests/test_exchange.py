@@ -5,8 +5,8 @@ import pytest
 from curator.cli import main
 from curator.domain.models import Annotation, DocumentStatus, Entity
 from curator.errors import CuratorError
-from curator.formats.layers import export_layer, import_layer
-from curator.project import create_sample_project
+from curator.formats.layer_files import export_layer, import_layer
+from curator.session.project import create_sample_project
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_a_status_brought_by_an_older_file_keeps_its_time_so_a_later_change_stil
     own latest change: B keeps Monday's status as of Monday, not as of Wednesday."""
     import time
 
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
     a, b = _two_copies(tmp_path)
     d = a.document_by_uid("d1").id
     a.set_status(d, "ann", DocumentStatus.DONE)
@@ -63,7 +63,7 @@ def test_a_status_brought_by_an_older_file_keeps_its_time_so_a_later_change_stil
 def test_a_choice_brought_by_an_older_file_keeps_its_time_so_a_later_choice_still_wins(tmp_path):
     import time
 
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
     a, b = _two_copies(tmp_path)
     d = a.document_by_uid("d1").id
     a.set_categories(d, "ann", "topic", ["economy"])
@@ -125,8 +125,9 @@ def _state(store):
 
 
 def test_two_stale_decisions_replaced_by_one_settle_undo_redo_through_a_fresh_session(tmp_path):
-    from curator.analysis.review import accept_version, iter_items, merge_versions
+    from curator.analysis.review import iter_items
     from curator.session import Session
+    from curator.session.review_decisions import accept_version, merge_versions
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     money = {"type": "figure", "amount": "24000000000", "unit": "USD"}
@@ -165,8 +166,9 @@ def test_two_stale_decisions_replaced_by_one_settle_undo_redo_through_a_fresh_se
 
 
 def test_accept_agreements_replacing_a_stale_decision_undo_redo(tmp_path):
-    from curator.analysis.review import accept_agreements, iter_items, reject_item
+    from curator.analysis.review import iter_items
     from curator.session import Session
+    from curator.session.review_decisions import accept_agreements, reject_item
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     _span(store, "Astana", "LOCATION", "a")
@@ -235,8 +237,8 @@ def test_done_by_names_that_cannot_be_annotators_are_reported(tmp_path):
 
 
 def test_a_region_settled_changed_settled_reverted_settled_again_undo_redo(tmp_path):
-    from curator.analysis.review import accept_version, reject_item
     from curator.session import Session
+    from curator.session.review_decisions import accept_version, reject_item
     store = Store.create(tmp_path / "p")
     store.add_documents([Document(uid="d", text=RTEXT)])
     _span(store, "Astana", "LOCATION", "a")
@@ -278,7 +280,7 @@ def _layer_file(path, status, status_updated, categories=None):
 def test_a_layer_time_from_the_future_is_kept_as_now_so_every_later_change_still_wins(tmp_path):
     """A file saying 2999 (a clock ahead, a file edited) is the later once, and is kept as
     of now: a change made after that in either copy wins over it."""
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     a, b = _two_copies(tmp_path)
     future = _layer_file(tmp_path / "future.json", "done", "2999-01-01T00:00:00+00:00",
@@ -300,7 +302,7 @@ def test_a_project_holding_a_time_ahead_of_the_clock_still_exchanges_its_layer(t
     from datetime import timedelta
 
     from curator.domain.models import utc_now
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     a, b = _two_copies(tmp_path)
     a.set_status(1, "ann", DocumentStatus.DONE, utc_now() + timedelta(days=2))
@@ -318,7 +320,7 @@ def test_a_project_holding_a_time_ahead_of_the_clock_still_exchanges_its_layer(t
 @pytest.mark.parametrize("stamp", ["9999-12-31T23:30:00-05:00", "0001-01-01T00:30:00+05:00"])
 def test_a_layer_time_outside_what_a_date_can_hold_is_refused_by_name(tmp_path, stamp):
     from curator.errors import CuratorError
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
 
     a, _b = _two_copies(tmp_path)
     for path in (_layer_file(tmp_path / "edge.json", "done", stamp),
@@ -333,7 +335,7 @@ def test_a_layer_time_outside_what_a_date_can_hold_is_refused_by_name(tmp_path, 
 def test_a_layer_span_time_with_an_offset_is_kept_as_the_same_instant(tmp_path):
     from datetime import datetime, timezone
 
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
 
     a, _b = _two_copies(tmp_path)
     path = tmp_path / "spans.json"

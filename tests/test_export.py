@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from curator.domain.models import Annotation, Document
 from curator.errors import DuplicateError
-from curator.exporting import export
 from curator.formats.excel import export_xlsx
 from curator.formats.export import ExportRefused, export_json
 from curator.formats.validate import Severity, check_document, validate_project
 from curator.formats.xlsx_writer import EXCEL_MAX_CELL
+from curator.session.exporting import export
 from curator.store import annotations_table
 
 TEXT = "=SUM(A1) Kazakhstan traded US$24.2 billion with China."
@@ -233,9 +233,9 @@ def test_the_quick_checks_give_exactly_what_the_dataset_model_gives(store):
 
     from curator.domain.models import DocumentStatus
     from curator.formats.articles import import_files
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
     from curator.formats.validate import export_document, exported_quickly
-    from curator.project import SAMPLE_ANNOTATIONS, sample_docs_dir
+    from curator.session.project import SAMPLE_ANNOTATIONS, sample_docs_dir
 
     import_files(store, [sample_docs_dir()])
     for layer in sorted(SAMPLE_ANNOTATIONS.glob("*.json")):
@@ -388,7 +388,7 @@ def test_a_json_export_imports_no_workbook_code_no_numpy_and_no_process_pool(tmp
     multiprocessing and its pool (milliseconds of every export's start)."""
     import subprocess
 
-    from curator.project import create_sample_project
+    from curator.session.project import create_sample_project
 
     store, _ = create_sample_project(tmp_path / "sample")
     store.close()

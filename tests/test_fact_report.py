@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from curator.analysis.fact_report import fact_report
 from curator.analysis.facts import fact_from, propose_facts
-from curator.analysis.review import accept_agreements
 from curator.cli import main
 from curator.session import Session
 from curator.session.commands import SaveFact, SetDecision
+from curator.session.review_decisions import accept_agreements
 
 
 def _turnover_2022(rows):

@@ -47,7 +47,7 @@ def test_facts_are_linked_moved_split_and_merged_each_undoable(store):
     from curator.domain.models import Entity, Fact
     from curator.errors import CuratorError
     from curator.session import Session
-    from curator.session import facts as edit
+    from curator.session import fact_edits as edit
 
     kz = store.add_entity(Entity(name="Kazakhstan", type="LOCATION"))
     cn = store.add_entity(Entity(name="China", type="LOCATION"))
@@ -104,7 +104,7 @@ def test_the_exports_list_each_facts_entities_attribution_and_each_mentions_attr
     import openpyxl
 
     from curator.analysis.facts import fact_from
-    from curator.exporting import export
+    from curator.session.exporting import export
 
     proposal = next(p for p in propose_facts(annotated_sample) if p.period_start.year == 2022)
     fact = fact_from(proposal, "KZ-CN", "24100000000", "weights", attribution="National statistics")

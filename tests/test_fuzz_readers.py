@@ -20,8 +20,8 @@ from curator.formats.articles import import_files
 from curator.formats.export import export_json, export_jsonl
 from curator.formats.interop import READERS as TOOL_READERS
 from curator.formats.interop import detect, export_interop, import_annotated
+from curator.formats.layer_files import export_layer, import_layer
 from curator.formats.sniffing import Sniffed
-from curator.formats.layers import export_layer, import_layer
 from curator.store import Store
 
 FUZZ = settings(max_examples=60, deadline=None, print_blob=True,

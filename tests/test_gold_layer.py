@@ -8,17 +8,10 @@ import json
 
 import openpyxl
 
-from curator.analysis.review import (
-    GOLD,
-    accept_agreements,
-    accept_single,
-    category_items,
-    iter_items,
-    open_work,
-    stored_items,
-)
+from curator.analysis.review import GOLD, category_items, iter_items, open_work, stored_items
 from curator.cli import main
 from curator.session import Session
+from curator.session.review_decisions import accept_agreements, accept_single
 
 
 def _settle_agreements(store) -> None:
@@ -102,7 +95,7 @@ def test_work_one_annotator_did_alone_is_listed_for_review_and_accepted_into_gol
 def test_a_category_only_one_annotator_chose_is_single_work_too(annotated_sample):
     from curator.domain.schema import CategorySet
     from curator.session.commands import SetCategories
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
 
     store = annotated_sample
     session = Session(store, "aigerim")
@@ -141,7 +134,7 @@ def test_a_gold_export_says_what_work_it_leaves_out_until_the_reviewer_accepts_i
 def test_the_name_typed_decides_the_export_format_over_the_filter_left_on():
     from pathlib import Path
 
-    from curator.exporting import export_target
+    from curator.session.exporting import export_target
 
     assert export_target("out/gold3.json", "xlsx") == (Path("out/gold3.json"), "json")
     assert export_target("gold3.xlsx", "json") == (Path("gold3.xlsx"), "xlsx")

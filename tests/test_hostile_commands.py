@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curator import cli
+from curator.cli import command_line as cli
 from curator.cli import main
 from curator.domain.names import _invisible, _unprintable, check_annotator, file_stem, printable
 from curator.errors import CuratorError
@@ -269,7 +269,7 @@ def test_two_imports_of_one_file_at_once_end_cleanly(tmp_path, capsys):
 
 
 def test_remembered_choices_survive_a_restart_and_tampering_is_ignored(tmp_path):
-    from curator.project import Settings
+    from curator.store.user_settings import Settings
 
     settings = Settings(tmp_path / "settings.json")
     assert not settings.has_annotator and settings.recall("folder.export") is None
@@ -386,7 +386,7 @@ def test_an_output_that_cannot_hold_utf8_gets_escapes_not_an_internal_error(tmp_
 def test_the_terminal_gate_never_fails_and_never_lets_a_control_through(text, encoding):
     import io
 
-    from curator.terminal import TerminalText
+    from curator.cli.terminal import TerminalText
 
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
@@ -403,7 +403,7 @@ SECRET = "S3cretPW"
 def test_a_database_password_is_never_printed(tmp_path, capsys):
     import io
 
-    from curator.terminal import TerminalText
+    from curator.cli.terminal import TerminalText
 
     url = f"postgresql+psycopg://cur:{SECRET}@127.0.0.1:1/nothing"  # nobody listens on port 1
     for argv in (["undo", url], ["validate", url], ["export", url, "-o", tmp_path / "x.json"], ["init", url],
@@ -482,7 +482,7 @@ def test_an_unknown_annotator_is_refused_not_read_as_an_empty_layer(tmp_path, ca
 
 
 def test_a_layer_file_claiming_the_gold_layer_does_not_write_into_gold_unasked(tmp_path, capsys):
-    from curator.project import create_sample_project
+    from curator.session.project import create_sample_project
 
     project, other = tmp_path / "p", tmp_path / "q"
     run(capsys, "sample", project)

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from curator.domain.jobs import Cancelled, Job
 from curator.domain.models import Document
 from curator.formats.articles import import_files
-from curator.jobs import Cancelled, Job
 
 ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
 

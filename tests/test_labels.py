@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import accept_version, iter_items
+from curator.analysis.review import iter_items
 from curator.domain.models import Annotation, Document, Entity, Project, utc_now
 from curator.domain.schema import (
     CategorySet,
@@ -23,7 +23,8 @@ from curator.domain.schema import (
 from curator.domain.templates import TEMPLATES, new_project_json
 from curator.errors import CuratorError
 from curator.session import Session, decode, encode
-from curator.session import labels as edit
+from curator.session import label_edits as edit
+from curator.session.review_decisions import accept_version
 
 TEXT = "Tokayev met Ma Xingrui in Astana. The Akorda said trade reached $24 bn."
 
@@ -275,7 +276,7 @@ def test_suggestions_follow_a_merge_and_twins_become_one(project):
 
 def test_a_label_deleted_or_moved_says_which_keys_moved():
     from curator.domain.schema import template
-    from curator.session.labels import key_changes
+    from curator.session.label_edits import key_changes
 
     news = template("news")
     names = news.names

@@ -179,7 +179,7 @@ def test_add_labels_skips_a_name_that_cannot_be_a_label_and_adds_the_rest(projec
 
 def test_the_measures_facts_are_grouped_by_are_the_projects_to_edit(tmp_path, capsys, monkeypatch):
     from curator.analysis.facts import propose_facts
-    from curator.project import create_sample_project
+    from curator.session.project import create_sample_project
 
     monkeypatch.setenv("CURATOR_CONFIG", str(tmp_path / "config"))
     store, _ = create_sample_project(tmp_path / "sample")

@@ -8,12 +8,7 @@ import pytest
 from synthetic_news import SUGGESTED_FOR, build
 
 from curator.analysis.learning.active_learning import least_sure, next_least_sure
-from curator.analysis.learning.learned_suggestions import (
-    accept_as_new_entity,
-    by_confidence,
-    new_entity_for,
-    suggest_learned,
-)
+from curator.analysis.learning.learned_suggestions import by_confidence, new_entity_for, suggest_learned
 from curator.analysis.learning.recommender import Recommender
 from curator.analysis.learning.training import (
     RECOMMENDER,
@@ -28,6 +23,7 @@ from curator.errors import CuratorError
 from curator.formats.copying import copy_project
 from curator.session import Session
 from curator.session.commands import SetSuggestionStatus
+from curator.session.suggestion_decisions import accept_as_new_entity
 from curator.store import Store
 
 

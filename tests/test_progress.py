@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from curator import progress
-from curator.cli import main
-from curator.progress import TerminalProgress, duration
-from curator.terminal import TerminalText
+from curator.cli import main, progress
+from curator.cli.progress import TerminalProgress, duration
+from curator.cli.terminal import TerminalText
 
 
 class Clock:

@@ -118,7 +118,8 @@ def _older_project(target: str | Path) -> None:
                               "ALTER TABLE documents DROP COLUMN search", "DROP TABLE alembic_version",
                               "DROP TABLE history", "DROP TABLE review_items", "DROP TABLE categories",
                               "ALTER TABLE facts DROP COLUMN subjects", "ALTER TABLE facts DROP COLUMN attribution",
-                              "DROP TABLE recommenders", "ALTER TABLE suggestions DROP COLUMN confidence"):
+                              "DROP TABLE recommenders", "ALTER TABLE suggestions DROP COLUMN confidence",
+                              "DROP TABLE measures", "DROP TABLE attributions"):
                 conn.execute(sa.text(statement))
 
 
@@ -155,7 +156,7 @@ def _one_migrated_the_others_waited(results: list[subprocess.CompletedProcess]) 
     for result in results:
         assert result.returncode == 0 and "Traceback" not in result.stderr, (result.stdout, result.stderr)
     applied = sorted(result.stdout.split()[1] if len(result.stdout.split()) == 3 else "" for result in results)
-    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009" and applied[:-1] == [""] * (len(results) - 1)
+    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009,0010" and applied[:-1] == [""] * (len(results) - 1)
     assert all(result.stdout.split()[-1] == "300" for result in results)
 
 
@@ -186,7 +187,7 @@ def _org_layer(store: Store, path: Path, spans_per_document: int = 3) -> None:
     """A layer file of ORG spans over the project's documents (as another copy would write it)."""
     import json
 
-    from curator.formats.layers import FORMAT, FORMAT_VERSION, text_hash
+    from curator.formats.layer_files import FORMAT, FORMAT_VERSION, text_hash
 
     documents = []
     for document in store.iter_documents():
@@ -202,7 +203,7 @@ def _org_layer(store: Store, path: Path, spans_per_document: int = 3) -> None:
 
 def _remove_org(store: Store) -> None:
     from curator.session import Session
-    from curator.session.labels import remove_label
+    from curator.session.label_edits import remove_label
 
     Session(store, "admin").do(remove_label(store, "ORG"))
 
@@ -220,7 +221,7 @@ def test_a_label_removed_while_a_layer_file_is_imported_gets_no_spans(store, tmp
     before its spans are written: they are skipped, by name, and nothing else is lost."""
     import threading
 
-    from curator.formats import layers
+    from curator.formats import layer_files as layers
 
     store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
     _org_layer(store, tmp_path / "copy.json")
@@ -245,7 +246,7 @@ def test_a_label_removed_while_the_import_writes_waits_and_takes_the_new_spans_w
     for the write and then deletes the label with every span, those just written too."""
     import threading
 
-    from curator.formats import layers
+    from curator.formats import layer_files as layers
 
     store.add_documents([Document(uid=f"d{n}", text=f"Trade talks in Astana number {n} ended.") for n in range(40)])
     _org_layer(store, tmp_path / "copy.json")

@@ -5,20 +5,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import (
-    accept_agreements,
-    accept_version,
-    iter_items,
-    merge_versions,
-    reject_item,
-    settle_with,
-    span_differences,
-    stored_items,
-)
+from curator.analysis.review import iter_items, span_differences, stored_items
 from curator.domain.models import Annotation, Document, DocumentStatus
 from curator.errors import DuplicateError
 from curator.formats.export import export_json
 from curator.session import Session
+from curator.session.review_decisions import accept_agreements, accept_version, merge_versions, reject_item, settle_with
 from curator.store import Store
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."

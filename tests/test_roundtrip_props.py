@@ -16,7 +16,7 @@ from curator.domain.models import Annotation, Document
 from curator.domain.text import TOKEN
 from curator.formats.export import export_json, export_jsonl
 from curator.formats.interop import export_interop, import_annotated
-from curator.formats.layers import export_layer, import_layer
+from curator.formats.layer_files import export_layer, import_layer
 from curator.store import Store
 
 ROUND_TRIP = settings(max_examples=25, deadline=None, print_blob=True,

@@ -189,14 +189,14 @@ def test_undo_and_redo_from_the_command_line(tmp_path, capsys, monkeypatch):
 def test_a_busy_database_keeps_the_history_entry_for_another_try(session, monkeypatch):
     import sqlalchemy as sa
 
-    from curator.store import layers
+    from curator.store import entities
 
     session.do(CreateEntity(Entity(name="Astana", type="LOCATION"), session.doc_id))
 
     def busy(*_args, **_kwargs):
         raise sa.exc.OperationalError("DELETE", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(layers.EntityStore, "delete_entity", busy)
+    monkeypatch.setattr(entities.EntityStore, "delete_entity", busy)
     with pytest.raises(CuratorError, match="the project is busy"):
         session.undo()
     assert session.undo_text == "Create entity Astana"  # still there, to undo when the lock is gone

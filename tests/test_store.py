@@ -251,7 +251,7 @@ def test_opening_an_older_project_applies_the_migrations(store):
     from curator.store.migrate import HEAD, current, head
 
     with store.engine.connect() as conn:
-        assert current(conn) == head() == HEAD == "0009"  # HEAD spares opening projects Alembic's import
+        assert current(conn) == head() == HEAD == "0010"  # HEAD spares opening projects Alembic's import
     # Make it look like a project from before migration 0002 (and before Alembic at all):
     # no search key, and one annotator's span stored twice, as concurrent accepts once did.
     doc_id = store.add_documents([Document(uid="u1", text="Kazakhstan über alles", title="ÜBER Қазақстан")])[0]
@@ -269,6 +269,9 @@ def test_opening_an_older_project_applies_the_migrations(store):
         conn.execute(sa.text("ALTER TABLE facts DROP COLUMN attribution"))
         conn.execute(sa.text("DROP TABLE recommenders"))
         conn.execute(sa.text("ALTER TABLE suggestions DROP COLUMN confidence"))
+        conn.execute(sa.text("DROP TABLE measures"))
+        conn.execute(sa.text("DROP TABLE attributions"))
+        conn.execute(meta_table.insert().values(key="state.facts.measures", value='{"gdp": ["gdp"]}'))
     for minute in (1, 2):
         when = datetime(2026, 1, 1, 0, minute, tzinfo=timezone.utc)
         with store.engine.begin() as conn:
@@ -276,13 +279,14 @@ def test_opening_an_older_project_applies_the_migrations(store):
                 id=f"copy{minute}", doc_id=doc_id, start=0, end=10, label="LOCATION", annotator="a",
                 created=when, updated=when, value=None, entity_id=None))
     again = Store.open(store.location)
-    assert again.migrations_applied == ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+    assert again.migrations_applied == ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
     assert [span.id for span in again.annotations_for(doc_id)] == ["copy2"]  # the newest copy stays
+    assert again.measures() == {"gdp": ["gdp"]}
     assert again.document_ids(search="über") == again.document_ids(search="қазақстан") == [doc_id]
     with again.engine.connect() as conn:
-        assert current(conn) == "0009"
+        assert current(conn) == "0010"
         assert sa.inspect(conn).has_table("history") and sa.inspect(conn).has_table("review_items")
-        assert sa.inspect(conn).has_table("recommenders")
+        assert sa.inspect(conn).has_table("recommenders") and sa.inspect(conn).has_table("attributions")
         assert "confidence" in {column["name"] for column in sa.inspect(conn).get_columns("suggestions")}
         indexes = {index["name"] for table in ("annotations", "documents")
                    for index in sa.inspect(conn).get_indexes(table)}
@@ -332,7 +336,7 @@ def test_a_transaction_committed_behind_commits_on_the_writers_thread_and_announ
     caller goes on; another connection sees it only then, and its events come after."""
     import threading
 
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     seen = []
     store.events.subscribe(lambda event: seen.append((type(event).__name__, threading.current_thread().name)))
@@ -348,7 +352,7 @@ def test_a_transaction_committed_behind_commits_on_the_writers_thread_and_announ
 
 
 def test_a_transaction_committed_behind_is_all_or_nothing(store):
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     seen = []
     store.events.subscribe(seen.append)
@@ -366,7 +370,7 @@ def test_a_transaction_committed_behind_is_all_or_nothing(store):
 
 
 def test_a_commit_that_fails_behind_is_raised_to_the_caller_and_writes_nothing(store):
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     def refuse(_connection):
         raise OSError("disk full")
@@ -475,7 +479,7 @@ def test_creating_and_opening_a_project_import_neither_alembic_nor_numpy(tmp_pat
 def test_write_behind_keeps_order_and_hands_a_writes_error_to_the_caller():
     import threading
 
-    from curator.jobs import WriteBehind
+    from curator.domain.jobs import WriteBehind
 
     done, release = [], threading.Event()
     with WriteBehind() as writer:

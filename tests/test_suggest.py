@@ -4,15 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.analysis.suggest import (
-    EntityMatcher,
-    bulk_accept,
-    bulk_reject,
-    propose,
-    suggest_document,
-    suggest_project,
-    visible,
-)
+from curator.analysis.suggest import EntityMatcher, propose, suggest_document, suggest_project, visible
 from curator.cli import main
 from curator.domain.header import find_header
 from curator.domain.models import Annotation, Document, Entity, SuggestionStatus
@@ -27,6 +19,7 @@ from curator.session.commands import (
     EditSpan,
     SetSuggestionStatus,
 )
+from curator.session.suggestion_decisions import bulk_accept, bulk_reject
 from curator.store import annotations_table
 
 GOLD = json.loads((Path(__file__).parent / "data" / "sample_gold.json").read_text(encoding="utf-8"))["documents"]

@@ -21,8 +21,8 @@ from curator.analysis.learning.training import (
     load_recommender,
     train_project,
 )
+from curator.domain.jobs import Cancelled, Job
 from curator.domain.models import Annotation
-from curator.jobs import Cancelled, Job
 from curator.session import Session
 from curator.session.commands import AddSpan
 from curator.store import Store
@@ -169,7 +169,7 @@ def test_one_training_at_a_time(tmp_path, monkeypatch):
 DRIVER = """
 import sys
 from curator.analysis.learning.training import train_project
-from curator.jobs import Job
+from curator.domain.jobs import Job
 from curator.store import Store
 
 class Told(Job):

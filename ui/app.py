@@ -8,7 +8,7 @@ import sys
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from curator.project import open_project, open_sample_project
+from curator.session.project import open_project, open_sample_project
 from ui.windows.main_window import MainWindow
 
 

@@ -72,8 +72,9 @@ def shoot(folder: Path, size: tuple[int, int]) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from curator.domain.schema import CategorySet
-    from curator.project import Settings, create_sample_project
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
+    from curator.session.project import create_sample_project
+    from curator.store.user_settings import Settings
     from ui.app import create_app
     from ui.windows.main_window import MainWindow
 

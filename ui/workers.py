@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from curator.jobs import Cancelled, Job
+from curator.domain.jobs import Cancelled, Job
 
 
 class _Signals(QObject):

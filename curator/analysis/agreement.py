@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import GOLD, Annotation, DocumentStatus
 from curator.domain.text import one_character_clusters, token_spans
-from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 WORD = re.compile(r"\w")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from curator.analysis.duplicates import not_kept, pair_key
 from curator.analysis.near_duplicates import stored_near_duplicates
 from curator.analysis.review import category_items, stored_items
+from curator.domain.jobs import Job
 from curator.formats.validate import Problem, Severity
-from curator.jobs import Job
 from curator.store import Store
 
 

@@ -14,9 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from curator.domain.jobs import Job
 from curator.domain.models import Entity
 from curator.domain.text import fold
-from curator.jobs import Job
 from curator.store import Store
 
 STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "to"}

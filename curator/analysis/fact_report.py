@@ -21,8 +21,8 @@ from curator.analysis.facts import (
     group_figures,
     proposed_values,
 )
+from curator.domain.jobs import Job
 from curator.domain.models import Fact
-from curator.jobs import Job
 from curator.store import Store
 
 

@@ -18,10 +18,10 @@ from datetime import date
 from decimal import Decimal
 
 from curator.domain.attribution import attribution_of, cited_outlet
+from curator.domain.jobs import Job
 from curator.domain.models import GOLD, Annotation, Document, Fact
 from curator.domain.text import paragraph_bounds, sentence_around, sentence_bounds
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.store import Store
 
 MEASURES = {  # the list a project starts with; ``curator measures`` edits the project's own

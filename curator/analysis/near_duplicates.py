@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from curator.domain.jobs import DocumentFailure, Job, reason_of, stops_the_batch
 from curator.domain.text import word_spans
-from curator.jobs import DocumentFailure, Job, reason_of, stops_the_batch
 from curator.store import Store
 
 BATCH = 500  # articles hashed together

@@ -9,7 +9,10 @@ into the ``gold`` layer and records the decision; both are undone together.
 
 A document only one annotator worked on has items too, each with that one version
 (``single``): nothing to compare, but work that reaches gold only when a reviewer
-accepts it, one by one or all at once (``accept_single``), never by itself.
+accepts it, one by one or all at once, never by itself.
+
+This module finds the items; what settling one means, as a command, is the
+session's (``curator.session.review_decisions``).
 
 An item's key includes a digest of its versions, so if an annotator later
 changes a span in a settled region, the region comes back as a new open item.
@@ -19,12 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from curator.domain.models import GOLD, Annotation, DocumentStatus, new_id
-from curator.jobs import Job
-from curator.session.commands import Batch, SetCategories, Settle
+from curator.domain.jobs import Job
+from curator.domain.models import GOLD, Annotation, DocumentStatus
 from curator.store import Store
 
 
@@ -143,13 +145,13 @@ def _finished(store: Store, names: list[str]) -> dict[str, set[int]]:
     return {n: {d for d, st in store.statuses(n).items() if st is DocumentStatus.DONE} for n in names}
 
 
-def _annotators_and_finished(store: Store) -> tuple[list[str], dict[str, set[int]]]:
+def annotators_and_finished(store: Store) -> tuple[list[str], dict[str, set[int]]]:
     """Every annotator but gold, and the documents each marked done."""
     names = sorted(set(store.annotators()) - {GOLD})
     return names, _finished(store, names)
 
 
-def _worked(doc_id: int, spans: list[Annotation], names: list[str], done: dict[str, set[int]]) -> list[str]:
+def worked_on(doc_id: int, spans: list[Annotation], names: list[str], done: dict[str, set[int]]) -> list[str]:
     """The annotators who worked on a document: those with a span in it or who marked it done."""
     present = {s.annotator for s in spans}
     return [n for n in names if n in present or doc_id in done[n]]
@@ -165,7 +167,7 @@ def iter_items(store: Store, annotators: list[str] | None = None, job: Job | Non
         if index % 200 == 0:
             job.check()
             job.set_progress(index, total)
-        worked = _worked(document.id, spans, names, done)
+        worked = worked_on(document.id, spans, names, done)
         if worked:
             yield from items_for(document.id, document.uid, spans, worked)
 
@@ -207,12 +209,12 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
     dropped = [doc_id for doc_id in stored if doc_id not in fingerprints]
     fresh: dict[int, tuple[str, dict]] = {}
     if stale:
-        names, done = _annotators_and_finished(store)
+        names, done = annotators_and_finished(store)
         for index, (document, spans) in enumerate(store.documents_with_annotations(stale)):
             if index % 200 == 0:
                 job.check()
                 job.set_progress(index, len(stale))
-            worked = _worked(document.id, spans, names, done)
+            worked = worked_on(document.id, spans, names, done)
             items = items_for(document.id, document.uid, spans, worked) if worked else []
             fresh[document.id] = (fingerprints[document.id], {"uid": document.uid, "items": [
                 [i.start, i.end, i.key, i.agreed, i.kinds(), sorted(i.versions)] for i in items]})
@@ -225,102 +227,19 @@ def stored_items(store: Store, job: Job | None = None) -> list[StoredItem]:
             for start, end, key, agreed, kinds, annotators in payload["items"]]
 
 
-def relabel_keys(store: Store, source: str, target: str | None) -> dict[str, str]:
-    """The new keys of settled items once every ``source`` span becomes a ``target`` span
-    (or goes, with ``target`` None), so that a rename or merge of labels keeps the
-    review decisions on the items they were made on. Items are matched by region."""
+def open_items(store: Store, wanted: Callable[[StoredItem], bool],
+               job: Job | None = None) -> list[ReviewItem]:
+    """The open (not yet settled) review items ``wanted`` picks among the stored ones,
+    built in full (with their versions); only the documents they are in are read."""
     settled = store.reviews()
-    if not settled:
-        return {}
-    names, done = _annotators_and_finished(store)
-    affected = {review.doc_id for review in settled.values()}
-    keys: dict[str, str] = {}
-    for document, spans in store.documents_with_annotations(affected):
-        if not any(span.label == source for span in spans):
-            continue
-        worked = _worked(document.id, spans, names, done)
-        before = {(i.start, i.end): i.key for i in items_for(document.id, document.uid, spans, worked)}
-        taken = {(s.annotator, s.start, s.end) for s in spans if s.label == target}
-        after_spans = [s.model_copy(update={"label": target}) if s.label == source else s for s in spans
-                       if not (s.label == source and (target is None or (s.annotator, s.start, s.end) in taken))]
-        for item in items_for(document.id, document.uid, after_spans, _worked(document.id, after_spans, names, done)):
-            old = before.get((item.start, item.end))
-            if old in settled and old != item.key:
-                keys[old] = item.key
-    return keys
-
-
-def gold_copy(spans: list[Annotation] | tuple[Annotation, ...], reviewer: str) -> list[Annotation]:
-    """Gold-layer copies of spans (new ids; values and links kept), without duplicates."""
-    seen: set[tuple] = set()
-    copies = []
-    for span in spans:
-        key = (span.start, span.end, span.label)
-        if key in seen:
-            continue
-        seen.add(key)
-        copies.append(Annotation(doc_id=span.doc_id, start=span.start, end=span.end, label=span.label,
-                                 annotator=GOLD, value=span.value, entity_id=span.entity_id))
-    return copies
-
-
-def accept_version(item: ReviewItem, annotator: str, reviewer: str) -> Settle:
-    return Settle(item.key, item.doc_id, item.start, item.end, f"accepted:{annotator}",
-                  gold_copy(item.versions[annotator], reviewer), reviewer)
-
-
-def merge_versions(item: ReviewItem, reviewer: str) -> Settle:
-    """Every distinct span of every version (the first annotator's value where bounds and label agree)."""
-    spans = [s for name in sorted(item.versions) for s in item.versions[name]]
-    return Settle(item.key, item.doc_id, item.start, item.end, "merged", gold_copy(spans, reviewer), reviewer)
-
-
-def reject_item(item: ReviewItem, reviewer: str) -> Settle:
-    return Settle(item.key, item.doc_id, item.start, item.end, "rejected", [], reviewer)
-
-
-def settle_with(item: ReviewItem, spans: list[Annotation], reviewer: str) -> Settle:
-    """Settle with spans the reviewer wrote themselves (the "edit" decision)."""
-    gold = [Annotation(doc_id=item.doc_id, start=s.start, end=s.end, label=s.label, annotator=GOLD, value=s.value,
-                       entity_id=s.entity_id, id=new_id()) for s in spans]
-    return Settle(item.key, item.doc_id, item.start, item.end, "edited", gold, reviewer)
-
-
-SINGLE = "single annotator"  # the decision that accepts the work of a document's only annotator
-
-
-def accept_agreements(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
-    """One command settling every open item on which two or more annotators agree, or
-    None (found among the stored items; only their documents' items are built in full)."""
-    return _accept_open(store, reviewer, lambda item: item.agreed and not item.single, "agreed", job,
-                        "Accept {} agreed items into gold")
-
-
-def accept_single(store: Store, reviewer: str, job: Job | None = None) -> Batch | None:
-    """One command accepting into gold every open item of a document only one annotator
-    worked on (and every category set only one annotator chose in), or None."""
-    return _accept_open(store, reviewer, lambda item: item.single, SINGLE, job,
-                        "Accept {} single-annotator items into gold")
-
-
-def _accept_open(store: Store, reviewer: str, wanted, decision: str, job: Job | None, label: str) -> Batch | None:
-    settled = store.reviews()
-    chosen = [item for item in stored_items(store, job) if wanted(item) and item.key not in settled]
-    keys = {item.key for item in chosen}
-    names, done = _annotators_and_finished(store)
-    commands = []
-    for document, spans in store.documents_with_annotations({item.doc_id for item in chosen}):
-        for item in items_for(document.id, document.uid, spans, _worked(document.id, spans, names, done)):
-            if item.key in keys:
-                first = sorted(item.versions)[0]
-                command = accept_version(item, first, reviewer)
-                command.decision = decision
-                commands.append(command)
-    commands += [settle_category(item, item.versions[sorted(item.versions)[0]])
-                 for item in category_items(store) if wanted(item) and item.agreed and not item.settled]
-    if not commands:
-        return None
-    return Batch(commands, label.format(len(commands)), commands[0].doc_id)
+    open_ones = [item for item in stored_items(store, job) if wanted(item) and item.key not in settled]
+    keys = {item.key for item in open_ones}
+    names, done = annotators_and_finished(store)
+    chosen = []
+    for document, spans in store.documents_with_annotations({item.doc_id for item in open_ones}):
+        worked = worked_on(document.id, spans, names, done)
+        chosen += [item for item in items_for(document.id, document.uid, spans, worked) if item.key in keys]
+    return chosen
 
 
 def open_work(store: Store, job: Job | None = None) -> dict[str, int]:
@@ -386,8 +305,3 @@ def category_items(store: Store) -> list[CategoryItem]:
         if versions:
             items.append(CategoryItem(doc_id, uid_of[doc_id], set_name, versions, gold))
     return items
-
-
-def settle_category(item: CategoryItem, choices: Iterable[str]) -> SetCategories:
-    """Write ``choices`` as the gold choices of the item's set (undone by the command's inverse)."""
-    return SetCategories(item.doc_id, GOLD, item.set_name, list(choices))

@@ -19,6 +19,7 @@ from curator.domain.dates import find_dates
 from curator.domain.figures import find_figures
 from curator.domain.furniture import noise_spans
 from curator.domain.header import find_header
+from curator.domain.jobs import Job
 from curator.domain.models import (
     Annotation,
     Document,
@@ -28,8 +29,6 @@ from curator.domain.models import (
 )
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import composed_with_offsets, nfc
-from curator.jobs import Job
-from curator.session.commands import AcceptSuggestion, Batch, SetSuggestionStatus
 from curator.store import Store
 
 
@@ -199,28 +198,3 @@ def suggest_project(store: Store, annotator: str, job: Job | None = None, ids: l
                 accept(doc_id)
     job.set_progress(len(ids), len(ids))
     return added
-
-
-def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command accepting every visible suggestion (of one label, if given), or None.
-
-    Suggestions that overlap one accepted earlier in the same batch are left open.
-    """
-    chosen: list[Suggestion] = []
-    for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
-                              label):
-        if all(not suggestion.overlaps(c.start, c.end) for c in chosen):
-            chosen.append(suggestion)
-    if not chosen:
-        return None
-    what = f"{label} suggestions" if label else "suggestions"
-    return Batch([AcceptSuggestion(s.id, doc_id) for s in chosen], f"Accept {len(chosen)} {what}", doc_id)
-
-
-def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command rejecting every visible suggestion (of one label, if given), or None."""
-    chosen = visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator), label)
-    if not chosen:
-        return None
-    return Batch([SetSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED) for s in chosen],
-                 f"Reject {len(chosen)} suggestions", doc_id)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.jobs import Job, WriteBehind, collector_paused
 from curator.domain.models import Document
 from curator.domain.text import nfc
 from curator.formats.article_files import (
@@ -35,7 +36,6 @@ from curator.formats.boundary import (
     read_input,
 )
 from curator.formats.reports import ImportProblem, ImportReport
-from curator.jobs import Job, WriteBehind, collector_paused
 from curator.store import Store
 
 # Documents per transaction. Each commit waits for the disk, but the batch is written on a

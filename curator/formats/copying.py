@@ -15,9 +15,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from curator.domain.jobs import Job
 from curator.errors import CuratorError
 from curator.formats.outputs import atomic_folder, check_folder_target
-from curator.jobs import Job
 from curator.store import DB_FILENAME, Store, is_url
 from curator.store.engine import make_engine, shown
 from curator.store.migrate import stamp_head

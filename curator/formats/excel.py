@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from curator.domain.jobs import Job
 from curator.errors import CuratorError
 from curator.formats.export import (
     NOTHING_DECIDED,
@@ -27,7 +28,6 @@ from curator.formats.xlsx_writer import (
     Workbook,
     excel_parts,
 )
-from curator.jobs import Job
 from curator.store import Store
 
 # -- Excel ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ import orjson
 import sqlalchemy as sa
 
 from curator.domain.dataset import FORMAT_VERSION
+from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS  # noqa: F401 - named here as well, where they always were
@@ -36,7 +37,6 @@ from curator.formats.validate import (
     fact_problems,
     iter_export_documents,
 )
-from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 SCHEMA_NAME = f"curator-dataset-v{FORMAT_VERSION}.schema.json"
@@ -91,7 +91,7 @@ def _json_default(value: Any) -> Any:
 @dataclass(frozen=True)
 class Decided:
     """What an export takes as decided before it starts writing, worked out by whoever
-    asks for the export (``curator.exporting``): the writers only write. ``skip``:
+    asks for the export (``curator.session.exporting``): the writers only write. ``skip``:
     documents left out (duplicates not kept, for a clean export); ``problems``: what
     blocks the export (disagreements or duplicates still open); ``agreement``: the
     agreement tables for a workbook."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from curator.domain.jobs import Job, collector_paused
 from curator.errors import CuratorError
 from curator.formats import TOOL_FORMATS
 from curator.formats.annotated import (
@@ -42,7 +43,6 @@ from curator.formats.reports import ImportProblem, ImportReport
 from curator.formats.sniffing import Sniffed, sniff
 from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
 from curator.formats.webanno_tsv import export_webanno, read_webanno, read_webanno_zip
-from curator.jobs import Job, collector_paused
 from curator.store import Store
 
 FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads (--format)
@@ -133,7 +133,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
         if found.fmt == "curator":
             report = import_curator_export(store, path)
         elif found.fmt == "layer":
-            from curator.formats.layers import import_layer
+            from curator.formats.layer_files import import_layer
 
             report = import_layer(store, path)
         elif found.fmt == "labelstudio-config":

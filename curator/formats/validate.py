@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation, ExportDocument
+from curator.domain.jobs import Job, reason_of, stops_the_batch
 from curator.domain.json_values import bad_value
 from curator.domain.models import GOLD, DocumentStatus
 from curator.domain.schema import CategorySet, LabelKind
 from curator.domain.values import parse_value
-from curator.jobs import Job, reason_of, stops_the_batch
 from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
 
 

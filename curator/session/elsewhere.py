@@ -15,10 +15,8 @@ import json
 
 import sqlalchemy as sa
 
-from curator.store.events import DecisionsChanged, Event
-from curator.store.tables import decisions_table, facts_table, meta_table
-
-_FACT_STATE = ("state.facts.measures", "state.facts.attributions")
+from curator.store.events import AttributionsChanged, DecisionsChanged, Event, MeasuresChanged
+from curator.store.tables import decisions_table, facts_table
 
 
 class ElsewhereWatch:
@@ -33,18 +31,17 @@ class ElsewhereWatch:
 
     def _on_event(self, event: Event) -> None:
         # This process's own edits were announced by their own events: taken as seen.
-        if isinstance(event, DecisionsChanged) and not self._announcing:
+        if isinstance(event, (DecisionsChanged, MeasuresChanged, AttributionsChanged)) and not self._announcing:
             self._seen = self._fingerprints()
 
     def _fingerprints(self) -> dict[str, str]:
         store = self.session.store
-        d, f, m = decisions_table.c, facts_table.c, meta_table.c
+        d, f = decisions_table.c, facts_table.c
         with store._connect() as conn:
             decisions = conn.execute(sa.select(sa.func.count(), sa.func.max(sa.type_coerce(d.created, sa.Text)))).one()
             facts = conn.execute(sa.select(facts_table).order_by(f.id)).all()
-            state = dict(conn.execute(sa.select(m.key, m.value).where(m.key.in_(_FACT_STATE))).all())
         digest = hashlib.sha1(json.dumps([list(map(str, row)) for row in facts]).encode()).hexdigest()
-        return {"measures": state.get("state.facts.measures", ""), "attributions": state.get(_FACT_STATE[1], ""),
+        return {"measures": json.dumps(store.measures()), "attributions": json.dumps(store.attributions()),
                 "facts": digest, "decisions": f"{decisions[0]}|{decisions[1]}"}
 
     def poll(self) -> list[Event]:
@@ -54,8 +51,10 @@ class ElsewhereWatch:
         self._seen = now
         events: list[Event] = []
         if "measures" in moved:
-            events.append(DecisionsChanged("measures"))
-        if moved & {"facts", "attributions"}:
+            events.append(MeasuresChanged())
+        if "attributions" in moved:
+            events.append(AttributionsChanged())
+        if "facts" in moved:
             events.append(DecisionsChanged("fact:elsewhere"))
         if "decisions" in moved:
             events += [DecisionsChanged("documents:elsewhere"), DecisionsChanged("entities:elsewhere")]

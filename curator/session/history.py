@@ -24,9 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import TypeAdapter, ValidationError
 
+from curator.domain.jobs import Job
 from curator.domain.models import utc_now
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.session.commands import Batch, Command
 from curator.store import Store, database_problem
 from curator.store.events import EventHub, HistoryChanged, ShowRequested

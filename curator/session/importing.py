@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from curator.domain.jobs import Job
 from curator.formats.reports import ImportReport
-from curator.jobs import Job
 from curator.session.history import Session
 from curator.session.import_commands import TakeOutImport
 from curator.store.removals import id_ranges

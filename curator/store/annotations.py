@@ -23,7 +23,7 @@ from curator.store.events import (
     AnnotationChanged,
     AnnotationRemoved,
 )
-from curator.store.labels import refuse_labels_gone
+from curator.store.label_rows import refuse_labels_gone
 from curator.store.rows import (
     _ANNOTATIONS,
     _EXPORTED_DOCUMENT_COLUMNS,

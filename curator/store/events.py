@@ -74,6 +74,20 @@ class DecisionsChanged:
 
 
 @dataclass(frozen=True)
+class MeasuresChanged:
+    """The measures facts are grouped by changed (edited, or back to the list to start from)."""
+
+
+@dataclass(frozen=True)
+class AttributionsChanged:
+    """Whom figures are attributed to changed: a curator's override of what a figure's
+    sentence says was set or cleared, for the spans of ``annotation_ids`` (none named:
+    any span, as when another process changed them)."""
+
+    annotation_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HistoryChanged:
     """A user's history of edits moved: something was done, undone or redone (``moved``:
     "Done", "Undone" or "Redone", with the edit's label and document), or was cleared."""
@@ -121,7 +135,7 @@ class RecommenderChanged:
 Event = (
     DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
     | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
-    | CategoriesChanged | RecommenderChanged
+    | CategoriesChanged | RecommenderChanged | MeasuresChanged | AttributionsChanged
 )
 Listener = Callable[[Event], None]
 

@@ -4,9 +4,14 @@ them from the tables (``tables.py``, and Alembic's version table), at revision R
 Written by ``python -m curator.store.create``, which writes it again after the tables
 change; a test holds it to them. Not to be edited by hand."""
 
-REVISION = '0009'
+REVISION = '0010'
 
 STATEMENTS = (
+    ('CREATE TABLE attributions (\n'
+     '\tannotation_id VARCHAR(64) NOT NULL, \n'
+     '\tattribution TEXT NOT NULL, \n'
+     '\tPRIMARY KEY (annotation_id)\n'
+     ')'),
     ('CREATE TABLE decisions (\n'
      '\t"key" VARCHAR(300) NOT NULL, \n'
      '\tkind VARCHAR(20) NOT NULL, \n'
@@ -70,6 +75,12 @@ STATEMENTS = (
      '\tPRIMARY KEY (seq)\n'
      ')'),
     'CREATE INDEX ix_history_annotator_seq ON history (annotator, done, seq)',
+    ('CREATE TABLE measures (\n'
+     '\tname VARCHAR(200) NOT NULL, \n'
+     '\tposition INTEGER NOT NULL, \n'
+     '\twords JSON NOT NULL, \n'
+     '\tPRIMARY KEY (name)\n'
+     ')'),
     ('CREATE TABLE meta (\n'
      '\t"key" VARCHAR(200) NOT NULL, \n'
      '\tvalue TEXT NOT NULL, \n'

@@ -194,3 +194,27 @@ recommenders_table = sa.Table(
     sa.Column("info", sa.JSON, nullable=False),
     sa.Column("model", sa.LargeBinary, nullable=False),
 )
+
+
+measures_table = sa.Table(
+    "measures",
+    metadata,
+    # The measures facts are grouped by, each with the words that name it, in the curators'
+    # order (migration 0010; they were a JSON value in meta). No row: the project keeps no
+    # list of its own and the analysis starts from its own; a list of its own left empty
+    # keeps one row with no name (``fact_rows.EMPTY_LIST``).
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("words", sa.JSON, nullable=False),
+)
+
+
+attributions_table = sa.Table(
+    "attributions",
+    metadata,
+    # Whom a curator attributed a figure to, by its annotation's id, overriding what its
+    # sentence says (migration 0010; they were a JSON value in meta). No foreign key: a span
+    # undone and redone comes back with its id, and its attribution with it.
+    sa.Column("annotation_id", sa.String(64), primary_key=True),
+    sa.Column("attribution", sa.Text, nullable=False),
+)

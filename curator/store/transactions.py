@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from curator.jobs import WriteBehind
+from curator.domain.jobs import WriteBehind
 from curator.store.events import EventHub
 
 

@@ -4,8 +4,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from curator.project import Settings, create_sample_project  # noqa: E402
+from curator.session.project import create_sample_project  # noqa: E402
 from curator.store import Store  # noqa: E402
+from curator.store.user_settings import Settings  # noqa: E402
 
 
 @pytest.fixture

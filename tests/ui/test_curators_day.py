@@ -271,8 +271,8 @@ def test_file_dialogs_offer_the_last_folder_and_format(window, qtbot, tmp_path, 
 def test_a_first_start_asks_the_annotator_name(project, tmp_path, qtbot):
     from PySide6.QtWidgets import QInputDialog
 
-    from curator.project import Settings
     from curator.store import Store
+    from curator.store.user_settings import Settings
     from ui.windows.main_window import MainWindow
 
     settings = Settings(tmp_path / "new-user.json")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from curator.domain.schema import LabelKind
 from curator.session import Session
-from curator.session.labels import rename_label, set_category
+from curator.session.label_edits import rename_label, set_category
 from curator.store import Store
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -107,7 +107,7 @@ def test_a_renamed_entity_shows_in_the_versions_under_review(windows, qtbot):
 
 
 def test_a_label_renamed_anywhere_shows_in_review_and_duplicates(windows, qtbot):
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
 
     main, review, duplicates = windows
     main.session.do(edit.rename_label(main.store, "LOCATION", "PLACE"))

@@ -5,7 +5,7 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from curator.domain.values import describe
-from curator.exporting import export_agreement
+from curator.session.exporting import export_agreement
 from ui.models.review_item_table_model import ReviewItemTableModel
 from ui.widgets.version_panel import DIFFERS_STYLE
 

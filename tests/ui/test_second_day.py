@@ -108,8 +108,8 @@ def test_a_clean_export_is_checked_before_it_asks_for_a_file(open_window, annota
 
 def test_a_gold_export_from_the_window_says_what_work_it_leaves_out(open_window, annotated_project, qtbot,
                                                                       tmp_path, monkeypatch):
-    from curator.analysis.review import accept_agreements
     from curator.session import Session
+    from curator.session.review_decisions import accept_agreements
     from curator.store import Store
 
     with Store.open(annotated_project) as store:
@@ -180,7 +180,7 @@ def test_the_document_list_shows_categories_and_duplicate_decisions(window, qtbo
     from curator.analysis.duplicates import pair_key
     from curator.domain.schema import CategorySet
     from curator.session.commands import SetCategories, SetDecision
-    from curator.session.labels import set_category
+    from curator.session.label_edits import set_category
 
     window.apply(set_category(window.store, CategorySet(name="topic", choices=[{"name": "economy"}])))
     window.apply(SetCategories(window.document.id, "tester", "topic", ["economy"]))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from curator.domain.schema import CategorySet, choice_from_text
-from curator.session.labels import reason
+from curator.session.label_edits import reason
 
 
 def parse_choices(text: str) -> list[dict]:

@@ -23,21 +23,23 @@ from curator.analysis.near_duplicates import (
     search_near_duplicates,
     shared_passages,
 )
-from curator.jobs import Job
-from curator.project import Settings
+from curator.domain.jobs import Job
 from curator.session import Session
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
     AnnotationRemoved,
+    AttributionsChanged,
     DecisionsChanged,
     DocumentsAdded,
     EntitiesChanged,
     Event,
+    MeasuresChanged,
     ReviewsChanged,
     SchemaChanged,
 )
+from curator.store.user_settings import Settings
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents, after_burst
@@ -383,6 +385,8 @@ class DuplicatesWindow(QMainWindow):
                 self._show_entities()
             else:
                 self._show_facts()
+        elif isinstance(event, (MeasuresChanged, AttributionsChanged)):
+            self._show_facts()
         elif isinstance(event, EntitiesChanged):
             self._show_entities()
             self._mark_stale("facts")

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from curator.exporting import FORMAT_SUFFIXES, export_target
+from curator.session.exporting import FORMAT_SUFFIXES, export_target
 from ui.workers import BackgroundTask
 
 # The file dialog's type filters and the format each names.
@@ -92,9 +92,9 @@ class ExportController(QObject):
                   clean: bool = False) -> BackgroundTask:
         """Export in the background; when written, say so with the format, the layer, and
         any notes (work the gold layer leaves out, warnings) in a box beside the window."""
-        from curator.exporting import export, gold_left_out
         from curator.formats.export import TOOL_FORMATS, ExportRefused, dataset_format
         from curator.formats.interop import export_interop
+        from curator.session.exporting import export, gold_left_out
 
         w = self.window
         fmt = fmt or dataset_format(target)

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from curator.analysis.fact_report import FactRow, amount_text, facts_and_figures_left
 from curator.analysis.facts import FactProposal, fact_from, parse_accepted, parse_period
+from curator.domain.jobs import Job
 from curator.errors import CuratorError
-from curator.jobs import Job
 from curator.session import Session
-from curator.session import facts as fact_edits
+from curator.session import fact_edits as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table, select_row, share_columns

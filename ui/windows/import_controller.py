@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from curator.formats.article_files import SUPPORTED_SUFFIXES
-from curator.session.labels import add_found_labels, unusable_labels
+from curator.session.label_edits import add_found_labels, unusable_labels
 from ui.workers import BackgroundTask
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from curator.domain.schema import CategorySet, Label, LabelKind
 from curator.errors import CuratorError
 from curator.session import Session
-from curator.session import labels as schema_edits
+from curator.session import label_edits as schema_edits
 from curator.store.events import (
     AnnotationAdded,
     AnnotationRemoved,
@@ -225,7 +225,7 @@ class LabelEditor(QDialog):
     # -- doing a change -------------------------------------------------------------
 
     def _do(self, make, *args, **kwargs) -> bool:
-        """Build a command with one of ``curator.session.labels``' rules and do it; a
+        """Build a command with one of ``curator.session.label_edits``' rules and do it; a
         refusal is said in the message line."""
         before = self.store.label_schema
         self._saying = True

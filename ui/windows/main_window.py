@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Document
 from curator.errors import CuratorError
-from curator.project import Settings
 from curator.session import Session, Step
 from curator.session.commands import Command
 from curator.session.elsewhere import ElsewhereWatch
-from curator.session.labels import key_changes
+from curator.session.label_edits import key_changes
 from curator.store import Store
 from curator.store.events import (
     AnnotationAdded,
@@ -39,6 +38,7 @@ from curator.store.events import (
     ShowRequested,
     SuggestionsChanged,
 )
+from curator.store.user_settings import Settings
 from ui.edits import HistoryActions, apply_command, show_error
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.document_table_model import DocumentTableModel

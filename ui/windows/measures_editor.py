@@ -18,7 +18,7 @@ from curator.analysis.facts import measures_with, project_measures
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.commands import SetMeasures
-from curator.store.events import DecisionsChanged, Event
+from curator.store.events import Event, MeasuresChanged
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.store_events import StoreEvents
@@ -99,5 +99,5 @@ class MeasuresEditor(QDialog):
         return True
 
     def _on_store_changed(self, event: Event) -> None:
-        if isinstance(event, DecisionsChanged) and event.key == "measures":
+        if isinstance(event, MeasuresChanged):
             self.show_measures()

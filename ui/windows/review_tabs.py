@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from curator.analysis.agreement import EXPLANATIONS, AgreementReport, figure_text
 from curator.analysis.review import CategoryItem
-from curator.exporting import export_agreement
+from curator.session.exporting import export_agreement
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.table_views import make_table, select_row

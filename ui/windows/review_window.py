@@ -21,26 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import (
-    GOLD,
-    ReviewItem,
+from curator.analysis.review import GOLD, ReviewItem, category_items, items_for, iter_items, span_differences
+from curator.domain.models import Annotation
+from curator.domain.text import snap_to_words
+from curator.session import Session
+from curator.session.commands import AddSpan, DeleteSpan, Unsettle
+from curator.session.review_decisions import (
     accept_agreements,
     accept_single,
     accept_version,
-    category_items,
-    items_for,
-    iter_items,
     merge_versions,
     reject_item,
     settle_category,
     settle_with,
-    span_differences,
 )
-from curator.domain.models import Annotation
-from curator.domain.text import snap_to_words
-from curator.project import Settings
-from curator.session import Session
-from curator.session.commands import AddSpan, DeleteSpan, Unsettle
 from curator.store.events import (
     AnnotationAdded,
     AnnotationChanged,
@@ -52,6 +46,7 @@ from curator.store.events import (
     ReviewsChanged,
     SchemaChanged,
 )
+from curator.store.user_settings import Settings
 from ui.edits import HistoryActions, apply_command
 from ui.models.review_item_table_model import ReviewItemTableModel
 from ui.store_events import StoreEvents, after_burst

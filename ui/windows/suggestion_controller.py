@@ -7,15 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from curator.analysis.suggest import (
-    bulk_accept,
-    bulk_reject,
-    suggest_document,
-    suggest_project,
-    visible,
-)
+from curator.analysis.suggest import suggest_document, suggest_project, visible
 from curator.domain.models import Suggestion, SuggestionStatus
 from curator.session.commands import AcceptSuggestion, SetSuggestionStatus
+from curator.session.suggestion_decisions import bulk_accept, bulk_reject
 from ui.workers import BackgroundTask
 
 

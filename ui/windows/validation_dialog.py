@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from curator.formats.validate import Problem, Severity
-from curator.project import Settings
 from curator.session import Session
+from curator.store.user_settings import Settings
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table
 from ui.windows.geometry import RememberedLayout

@@ -25,7 +25,6 @@ _HOME = {
     "settings_of": "curator.analysis.learning.training",
     "train_project": "curator.analysis.learning.training",
     "LearningSettings": "curator.analysis.learning.learning_settings",
-    "accept_as_new_entity": "curator.analysis.learning.learned_suggestions",
     "by_confidence": "curator.analysis.learning.learned_suggestions",
     "new_entity_for": "curator.analysis.learning.learned_suggestions",
     "suggest_learned": "curator.analysis.learning.learned_suggestions",
@@ -42,7 +41,6 @@ __getattr__, __dir__ = lazy_names(globals(), _HOME)
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from curator.analysis.learning.active_learning import least_sure, next_least_sure  # noqa: F401
     from curator.analysis.learning.learned_suggestions import (  # noqa: F401
-        accept_as_new_entity,
         by_confidence,
         new_entity_for,
         suggest_learned,

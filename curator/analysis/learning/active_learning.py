@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from curator.analysis.learning.recommender import Recommender
 from curator.analysis.learning.training import load_recommender
 from curator.domain.header import find_header
+from curator.domain.jobs import Job
 from curator.domain.models import DocumentStatus
-from curator.jobs import Job
 from curator.store import Store
 
 LIMIT = 300

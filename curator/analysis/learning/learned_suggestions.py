@@ -5,7 +5,7 @@ of source ``learned`` with its confidence, unless it overlaps the annotator's ow
 spans, or a suggestion of the rules or of another source that is still open or was
 accepted (those come first: they carry values and links). A mention whose text is a
 known entity's name or alias (of the label's type) comes linked to it; an unknown one
-can be accepted as a new entity (``accept_as_new_entity``). Suggesting again refreshes
+can be accepted as a new entity (``curator.session.suggestion_decisions.accept_as_new_entity``). Suggesting again refreshes
 the recommender's open suggestions; decided ones stay, and a rejected one is never
 proposed again (``Store.refresh_suggestions``).
 
@@ -27,12 +27,11 @@ from curator.analysis.learning.training import (
 )
 from curator.analysis.learning.training_data import learnable_labels
 from curator.domain.header import find_header
+from curator.domain.jobs import Cancelled, Job
 from curator.domain.models import Entity, Suggestion, SuggestionStatus
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import fold
 from curator.errors import CuratorError
-from curator.jobs import Cancelled, Job
-from curator.session.commands import AcceptSuggestion, Batch, CreateEntity
 from curator.store import Store
 
 
@@ -163,14 +162,3 @@ def new_entity_for(store: Store, suggestion: Suggestion) -> Entity | None:
         return None
     text = store.get_document(suggestion.doc_id).text
     return Entity(name=" ".join(text[suggestion.start:suggestion.end].split())[:300], type=suggestion.label)
-
-
-def accept_as_new_entity(store: Store, suggestion_id: str) -> Batch:
-    """One command: create the entity the suggestion offers and accept it linked to it."""
-    suggestion = store.get_suggestion(suggestion_id)
-    entity = new_entity_for(store, suggestion)
-    if entity is None:
-        raise CuratorError("this suggestion is linked to a known entity already, or its label is not an entity's")
-    return Batch([CreateEntity(entity, suggestion.doc_id),
-                  AcceptSuggestion(suggestion.id, suggestion.doc_id, entity_id=entity.id)],
-                 f"Accept {entity.name} as a new entity", suggestion.doc_id)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curator.analysis.learning.learned_suggestions import EntityIndex
+from curator.domain.jobs import Job
 from curator.domain.models import Suggestion
 from curator.domain.schema import LabelKind
 from curator.errors import CuratorError
@@ -27,7 +28,6 @@ from curator.formats.span_predictions import (
     PredictedSpan,
     read_span_predictions,
 )
-from curator.jobs import Job
 from curator.store import Store
 
 SOURCE_WIDTH = 40  # the store's column for a suggestion's source

@@ -36,8 +36,8 @@ from curator.analysis.learning.training_data import (
     learnable_labels,
     project_text,
 )
+from curator.domain.jobs import Cancelled, Job
 from curator.errors import CuratorError
-from curator.jobs import Cancelled, Job
 from curator.store import Store
 
 RECOMMENDER = "learned"  # the name of the project's learned recommender, and its suggestions' source

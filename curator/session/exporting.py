@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curator.domain.jobs import Job
 from curator.domain.models import GOLD
 from curator.formats.export import Decided, dataset_format
 from curator.formats.export import export as write_dataset
 from curator.formats.validate import Problem
-from curator.jobs import Job
 from curator.store import Store
 
 

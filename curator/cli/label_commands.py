@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from curator.domain.names import printable
 from curator.domain.templates import LabelKind
 from curator.errors import CuratorError, DataError
-from curator.project import acting_annotator, open_project
+from curator.session.project import acting_annotator, open_project
 
 if TYPE_CHECKING:
     from curator.domain.schema import Choice
@@ -108,7 +108,7 @@ def _do(store, args, command) -> int:
 
 def cmd_labels(args: argparse.Namespace) -> int:
     from curator.domain.schema import Label
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
 
     with open_project(args.project) as store:
         action = args.labels_command or "list"
@@ -157,7 +157,7 @@ def _choice(text: str) -> Choice:
 
 def cmd_categories(args: argparse.Namespace) -> int:
     from curator.domain.schema import CategorySet
-    from curator.session import labels as edit
+    from curator.session import label_edits as edit
 
     with open_project(args.project) as store:
         action = args.categories_command or "list"
@@ -262,7 +262,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
             print(f"Wrote {len(store.label_schema.labels)} label(s) and {len(store.label_schema.categories)} "
                   f"category set(s) to {args.file}")
             return 0
-        from curator.session import labels as edit
+        from curator.session import label_edits as edit
 
         schema, what = schema_files.read_schema(args.file)
         if what == "Label Studio labeling config":  # its text field, for the tasks imported later

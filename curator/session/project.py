@@ -1,4 +1,4 @@
-"""Opening projects, the bundled sample project, and the user's own settings.
+"""Opening projects, the bundled sample project, and whose edits a command makes.
 
 The store and the models are imported where a project is opened: the command line
 imports this module for every command, ``curator init`` too, which needs neither.
@@ -6,20 +6,19 @@ imports this module for every command, ``curator init`` too, which needs neither
 
 from __future__ import annotations
 
-import getpass
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curator.domain.names import check_annotator
 from curator.errors import CuratorError
+from curator.store.user_settings import Settings, is_gold
 
 if TYPE_CHECKING:
     from curator.formats.reports import ImportReport
     from curator.store import Store
 
-SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent.parent / "sample_docs"
 SAMPLE_ANNOTATIONS = SAMPLE_DOCS.parent / "annotations"
 
 
@@ -72,7 +71,7 @@ def create_sample_project(target: str | Path, annotations: bool = True) -> tuple
     """A new project holding the sample articles with their metadata and, unless told
     otherwise, the bundled annotator layers (so that review has content at once)."""
     from curator.domain.models import Project
-    from curator.formats.layers import import_layer
+    from curator.formats.layer_files import import_layer
     from curator.store import Store
 
     store = Store.create(target, Project(name="Kazakhstan-China sample"))
@@ -109,77 +108,6 @@ def open_sample_project() -> Store:
     return store
 
 
-class Settings:
-    """The user's own settings (annotator name), kept in the user's config folder."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        from platformdirs import user_config_dir
-
-        base = Path(os.environ.get("CURATOR_CONFIG", user_config_dir("curator", appauthor=False)))
-        self.path = path or base / "settings.json"
-
-    def _load(self) -> dict:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
-            return {}
-
-    @property
-    def has_annotator(self) -> bool:
-        """Whether the user has chosen a name (else it is the login's, until they do)."""
-        return isinstance(self._load().get("annotator"), str)
-
-    def recall(self, key: str) -> str | None:
-        """A remembered choice (the last folder of a file dialog, a format), if any."""
-        value = self._load().get("remembered", {})
-        value = value.get(key) if isinstance(value, dict) else None
-        return value if isinstance(value, str) else None
-
-    def remember(self, key: str, value: str) -> None:
-        remembered = self._load().get("remembered")
-        remembered = remembered if isinstance(remembered, dict) else {}
-        self._save("remembered", {**remembered, key: value})
-
-    @property
-    def annotator(self) -> str:
-        name = self._load().get("annotator")
-        if name is not None:
-            return check_annotator(name, f"{self.path}: annotator")
-        try:
-            return getpass.getuser() or "annotator"
-        except (KeyError, OSError):
-            return "annotator"
-
-    @annotator.setter
-    def annotator(self, name: str) -> None:
-        name = check_annotator(name)
-        if is_gold(name):
-            raise CuratorError(f"{name!r} is the reviewed layer's name ('gold'), not an annotator name")
-        self._save("annotator", name)
-
-    @property
-    def reviewer(self) -> bool:
-        """Whether the user works as a reviewer (sees every layer) rather than blind."""
-        return bool(self._load().get("reviewer", False))
-
-    @reviewer.setter
-    def reviewer(self, value: bool) -> None:
-        self._save("reviewer", bool(value))
-
-    def _save(self, key: str, value: object) -> None:
-        data = self._load()
-        data[key] = value
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        temp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        os.replace(temp, self.path)
-
-
-def is_gold(name: str) -> bool:
-    """Whether a name is the reviewed layer's, in any case (``Gold`` would print as it)."""
-    return name.casefold() == "gold"
-
-
 def acting_annotator(given: str | None) -> str:
     """Whose edits a command makes: the name given (``--annotator``), checked, or the user's.
     Never the gold layer's: it is written by settling disagreements in review, not by a
@@ -187,7 +115,7 @@ def acting_annotator(given: str | None) -> str:
     if not given:
         return Settings().annotator
     name = check_annotator(given, "--annotator")
-    if is_gold(name):  # (the models' GOLD: this module loads no models)
+    if is_gold(name):
         raise CuratorError("--annotator: 'gold' is the reviewed layer, written by settling disagreements in "
                            "review; name an annotator")
     return name

@@ -10,10 +10,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from curator.cli.progress import add_progress_option, shown_progress
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
-from curator.progress import add_progress_option, shown_progress
-from curator.project import acting_annotator, open_project
+from curator.session.project import acting_annotator, open_project
 
 if TYPE_CHECKING:
     from curator.analysis.learning.evaluation import Evaluation
@@ -183,8 +183,9 @@ def _least_sure(store: Store, args: argparse.Namespace) -> int:
 def cmd_suggest_more(args: argparse.Namespace) -> int:
     """``curator suggest`` with ``--learned``, ``--spans`` or ``--spacy``: the rules first,
     then each source asked for; a document that fails is reported and the others go on."""
-    from curator.analysis.suggest import bulk_accept, suggest_document
+    from curator.analysis.suggest import suggest_document
     from curator.session import Session
+    from curator.session.suggestion_decisions import bulk_accept
 
     annotator = acting_annotator(args.annotator)
     failed: list[tuple[str, str]] = []

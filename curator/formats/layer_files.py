@@ -38,7 +38,7 @@ from curator.formats.boundary import (
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportReport
 from curator.store import Store
-from curator.store.labels import schema_labels
+from curator.store.label_rows import schema_labels
 
 FORMAT = "curator-annotations"
 FORMAT_VERSION = 1

@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from curator.cli.progress import shown_progress
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
-from curator.progress import shown_progress
-from curator.project import acting_annotator, open_project
+from curator.session.project import acting_annotator, open_project
 
 
 def _err(message: object) -> None:
@@ -20,12 +20,13 @@ def _err(message: object) -> None:
 def cmd_suggest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from curator import cli_learning
-    from curator.analysis.suggest import bulk_accept, suggest_project
+    from curator.analysis.suggest import suggest_project
+    from curator.cli import learning_commands
     from curator.session import Session
+    from curator.session.suggestion_decisions import bulk_accept
 
-    if cli_learning.wants_more(args):
-        return cli_learning.cmd_suggest_more(args)
+    if learning_commands.wants_more(args):
+        return learning_commands.cmd_suggest_more(args)
     annotator = acting_annotator(args.annotator)
     with open_project(args.project) as store:
         session = Session(store, annotator)
@@ -122,7 +123,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     import json
 
     from curator.analysis.duplicates import duplicate_report
-    from curator.cli_labels import fact_lines
+    from curator.cli.label_commands import fact_lines
 
     with open_project(args.project) as store, shown_progress(args.progress) as job:
         report = duplicate_report(store, args.threshold, job)

@@ -11,21 +11,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from curator import cli_analysis, cli_labels, cli_learning
+from curator.cli import analysis_commands, label_commands, learning_commands
+from curator.cli.progress import PROGRESS_HELP, add_progress_option, shown_progress
+from curator.cli.terminal import terminal_streams
 from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
 from curator.formats import FORMATS, TOOL_FORMATS
-from curator.progress import PROGRESS_HELP, add_progress_option, shown_progress
-from curator.project import (
-    Settings,
+from curator.session.project import (
     acting_annotator,
     create_sample_project,
     known_layer,
     open_project,
     resolve_layer,
 )
-from curator.terminal import terminal_streams
+from curator.store.user_settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
-    cli_learning.add_suggest_options(sug)
+    learning_commands.add_suggest_options(sug)
     add_progress_option(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
@@ -114,8 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("project")
     backup.add_argument("output")
 
-    cli_labels.add_parsers(commands)
-    cli_learning.add_parsers(commands)
+    label_commands.add_parsers(commands)
+    learning_commands.add_parsers(commands)
 
     for name, what in (("undo", "undo your last edit (made here or in the window)"),
                        ("redo", "redo your last undone edit"), ("history", "list your latest edits")):
@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-format_agreement = cli_analysis.format_agreement  # (where it always was)
+format_agreement = analysis_commands.format_agreement  # (where it always was)
 
 
 def _err(message: object) -> None:
@@ -171,7 +171,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             report = import_paths(session, args.files, job, fmt=args.format)
         missing = report.missing_labels
         if missing and args.add_labels:
-            from curator.session.labels import add_found_labels, unusable_labels
+            from curator.session.label_edits import add_found_labels, unusable_labels
 
             unusable = unusable_labels(list(missing))
             if unusable:
@@ -204,7 +204,7 @@ def _reason(problem: Any) -> str:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     # Each command imports what only it needs: the others start faster.
-    from curator.exporting import export, gold_left_out
+    from curator.session.exporting import export, gold_left_out
 
     with open_project(args.project) as store:
         layer = resolve_layer(store, args.layer)
@@ -307,7 +307,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_layer(args: argparse.Namespace) -> int:
-    from curator.formats.layers import export_layer, import_layer
+    from curator.formats.layer_files import export_layer, import_layer
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
@@ -387,16 +387,16 @@ def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
         "import": _cmd_import,
         "export": _cmd_export,
         "validate": _cmd_validate,
-        "suggest": cli_analysis.cmd_suggest,
-        "agreement": cli_analysis.cmd_agreement,
+        "suggest": analysis_commands.cmd_suggest,
+        "agreement": analysis_commands.cmd_agreement,
         "layer": _cmd_layer,
-        "duplicates": cli_analysis.cmd_duplicates,
-        "labels": cli_labels.cmd_labels,
-        "categories": cli_labels.cmd_categories,
-        "schema": cli_labels.cmd_schema,
-        "measures": cli_labels.cmd_measures,
-        "facts": cli_labels.cmd_facts,
-        "learn": cli_learning.cmd_learn,
+        "duplicates": analysis_commands.cmd_duplicates,
+        "labels": label_commands.cmd_labels,
+        "categories": label_commands.cmd_categories,
+        "schema": label_commands.cmd_schema,
+        "measures": label_commands.cmd_measures,
+        "facts": label_commands.cmd_facts,
+        "learn": learning_commands.cmd_learn,
     }
     return handlers[args.command](args)
 

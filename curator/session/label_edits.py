@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from curator.analysis.review import relabel_keys
+from curator.analysis.review import annotators_and_finished, items_for, worked_on
 from curator.domain.schema import CategorySet, Label, LabelSchema
 from curator.errors import CuratorError
 from curator.session.schema_commands import ChangeSchema, MoveLabel
@@ -166,3 +166,28 @@ def key_changes(before: LabelSchema, after: LabelSchema) -> str | None:
         if label.name in before and old != new:
             moved.append(f"{label.name} {old or 'no key'} → {new or 'no key'}")
     return f"keys moved: {', '.join(moved)}" if moved else None
+
+
+def relabel_keys(store: Store, source: str, target: str | None) -> dict[str, str]:
+    """The new keys of settled items once every ``source`` span becomes a ``target`` span
+    (or goes, with ``target`` None), so that a rename or merge of labels keeps the
+    review decisions on the items they were made on. Items are matched by region."""
+    settled = store.reviews()
+    if not settled:
+        return {}
+    names, done = annotators_and_finished(store)
+    affected = {review.doc_id for review in settled.values()}
+    keys: dict[str, str] = {}
+    for document, spans in store.documents_with_annotations(affected):
+        if not any(span.label == source for span in spans):
+            continue
+        worked = worked_on(document.id, spans, names, done)
+        before = {(i.start, i.end): i.key for i in items_for(document.id, document.uid, spans, worked)}
+        taken = {(s.annotator, s.start, s.end) for s in spans if s.label == target}
+        after_spans = [s.model_copy(update={"label": target}) if s.label == source else s for s in spans
+                       if not (s.label == source and (target is None or (s.annotator, s.start, s.end) in taken))]
+        for item in items_for(document.id, document.uid, after_spans, worked_on(document.id, after_spans, names, done)):
+            old = before.get((item.start, item.end))
+            if old in settled and old != item.key:
+                keys[old] = item.key
+    return keys

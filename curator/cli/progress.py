@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from curator.jobs import Job
+from curator.domain.jobs import Job
 
 DELAY = 2.0  # seconds of work before progress is shown
 TERMINAL_INTERVAL = 0.2  # seconds between two rewrites of a terminal's line

@@ -1,0 +1,84 @@
+"""The store's suggestion layer: pre-annotations kept per annotator, each open,
+accepted or rejected (mixed into ``Store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from curator.domain.models import Suggestion, SuggestionStatus
+from curator.errors import CuratorError
+from curator.store.events import EventHub, SuggestionsChanged
+from curator.store.label_rows import refuse_labels_gone
+from curator.store.tables import suggestions_table
+from curator.store.transactions import Transactional
+
+
+class SuggestionStore(Transactional):
+    """Part of ``Store``: the suggestions of each document and annotator, and their status."""
+
+    engine: Engine
+    events: EventHub
+
+    def add_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
+        if not suggestions:
+            return
+        # A suggestion another process stored meanwhile (two 'suggest' runs at once) is
+        # already there: it is kept, not doubled.
+        if self.engine.dialect.name in ("sqlite", "postgresql"):
+            from importlib import import_module
+
+            insert = import_module(f"sqlalchemy.dialects.{self.engine.dialect.name}").insert
+            statement = insert(suggestions_table).on_conflict_do_nothing()
+        else:
+            statement = suggestions_table.insert()
+        with self._begin() as conn:
+            conn.execute(statement, [s.model_dump() for s in suggestions])
+            refuse_labels_gone(conn, {s.label for s in suggestions})
+        for doc_id in sorted({s.doc_id for s in suggestions}):
+            self._emit(SuggestionsChanged(doc_id))
+
+    def suggestions_for(self, doc_id: int, annotator: str, status: SuggestionStatus | None = None) -> list[Suggestion]:
+        query = sa.select(suggestions_table).where(
+            suggestions_table.c.doc_id == doc_id, suggestions_table.c.annotator == annotator
+        )
+        if status is not None:
+            query = query.where(suggestions_table.c.status == status.value)
+        query = query.order_by(suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
+        with self._connect() as conn:
+            return [Suggestion(**row._mapping) for row in conn.execute(query)]
+
+    def document_suggestions(self, doc_id: int) -> list[Suggestion]:
+        """Every annotator's suggestions for one document."""
+        query = sa.select(suggestions_table).where(suggestions_table.c.doc_id == doc_id).order_by(
+            suggestions_table.c.annotator, suggestions_table.c.start, suggestions_table.c.end, suggestions_table.c.label)
+        with self._connect() as conn:
+            return [Suggestion(**row._mapping) for row in conn.execute(query)]
+
+    def set_suggestion_value(self, suggestion_id: str, value: dict[str, Any] | None) -> Suggestion:
+        """Change a suggestion's normalized value; returns it as it was."""
+        before = self.get_suggestion(suggestion_id)
+        with self._begin() as conn:
+            conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id).values(value=value))
+        self._emit(SuggestionsChanged(before.doc_id))
+        return before
+
+    def get_suggestion(self, suggestion_id: str) -> Suggestion:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()
+        if row is None:
+            raise CuratorError(f"no suggestion with id {suggestion_id}")
+        return Suggestion(**row._mapping)
+
+    def set_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,
+                              annotation_id: str | None = None) -> Suggestion:
+        """Change a suggestion's status (and accepted annotation); returns it as it was."""
+        before = self.get_suggestion(suggestion_id)
+        with self._begin() as conn:
+            conn.execute(suggestions_table.update().where(suggestions_table.c.id == suggestion_id)
+                         .values(status=status.value, annotation_id=annotation_id))
+        self._emit(SuggestionsChanged(before.doc_id))
+        return before
