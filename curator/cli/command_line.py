@@ -329,8 +329,8 @@ def _cmd_layer(args: argparse.Namespace) -> int:
         return 1 if failed else 0
 
 
-# The commands that open no project (the window loads what it needs itself).
-_NO_PROJECT = {None, "gui", "init", "whoami", "iam"}
+# The commands that open no project (the window opens one: it starts with the store too).
+_NO_PROJECT = {"init", "whoami", "iam"}
 _WHOLE_PROCESS = False  # whether the command is the process's (``process_main``), not a caller's call
 
 
