@@ -271,3 +271,50 @@ def test_jsonl_lines_whose_entities_disagree_are_refused_by_line(tmp_path, capsy
     code, _, err = run(capsys, "import", str(tmp_path / "q"), str(bad))
     assert code != 0 and "bad.jsonl" in err and "document 2" in err and "'e1' differs" in err
     assert Store.open(tmp_path / "q").document_count() == 0
+
+
+def test_a_command_does_not_search_the_installed_distributions_for_pydantic_plugins(tmp_path):
+    """Pydantic looks for its plugins in the metadata of every installed distribution the
+    first time it builds a model (about 40 ms of a command's start); the ``curator``
+    process uses none and skips the search, unless PYDANTIC_DISABLE_PLUGINS says otherwise."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import importlib.metadata as m, sys\n"
+              "searched = []\n"
+              "real = m.entry_points\n"
+              "m.entry_points = lambda *a, **k: searched.append(k) or real(*a, **k)\n"
+              "from ui.launch import main\n"
+              "assert main(['history', sys.argv[1]]) == 0\n"
+              "print(len(searched))\n")
+    main(["init", str(tmp_path / "p")])
+    root = Path(__file__).resolve().parent.parent
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True, cwd=root, env=env).stdout
+    assert out.strip().splitlines()[-1] == "0"
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True, cwd=root, env={**env, "PYDANTIC_DISABLE_PLUGINS": ""}).stdout
+    assert int(out.strip().splitlines()[-1]) >= 1  # the user's setting decides
+
+
+def test_loading_the_store_sets_off_no_full_collection(tmp_path):
+    """A command that opens a project loads the store's modules (SQLAlchemy, pydantic, the
+    models) with the cyclic collector paused and then freezes them: loading them used to
+    set off a hundred collections, one of them over the whole heap (50-70 ms of a start)."""
+    import subprocess
+    import sys
+
+    script = ("import gc, sys\n"
+              "runs = {0: 0, 1: 0, 2: 0}\n"
+              "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.__setitem__("
+              "info['generation'], runs[info['generation']] + 1))\n"
+              "from ui.launch import main\n"
+              "assert main(['history', sys.argv[1]]) == 0\n"
+              "print(runs[0], runs[1], runs[2])\n")
+    main(["init", str(tmp_path / "p")])
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p")], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    young, middle, full = map(int, out.strip().splitlines()[-1].split())
+    assert full == 0 and middle <= 2 and young < 50, (young, middle, full)

@@ -456,3 +456,18 @@ def test_a_gold_export_says_when_gold_holds_a_small_part_of_the_work(filled, tmp
     assert report.thin_gold.startswith("the gold layer holds 1 spans, against 3 in ann's layer")
     assert main(["export", str(filled.location), "-o", str(tmp_path / "again.json")]) == 0
     assert report.thin_gold in capsys.readouterr().err
+
+
+def test_an_export_of_a_project_without_facts_compiles_no_attribution_patterns(tmp_path):
+    """Who a fact comes from is found by patterns that take tens of milliseconds to
+    compile: an export compiles them when it has a fact to attribute, not at its start."""
+    import subprocess
+
+    from curator.cli import main as run
+
+    run(["init", str(tmp_path / "p")])
+    script = ("import sys; from curator.cli import main; main(['export', sys.argv[1], '-o', sys.argv[2]]); "
+              "from curator.domain import attribution; print(attribution._attributions.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p"), str(tmp_path / "out.json")],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0" and (tmp_path / "out.json").exists()

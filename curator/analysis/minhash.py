@@ -28,6 +28,7 @@ from curator.domain.text import fold
 NUM_PERM = 256
 ROWS, BANDS = 5, 51  # 255 of the 256 bins are banded; all 256 estimate the similarity
 EMPTY = np.uint32(0xFFFFFFFF)  # a bin no shingle fell into (a real value is at most EMPTY - 1)
+FINGERPRINT_BITS = 8  # of each bin, kept by a search to estimate a candidate pair's similarity
 
 _U64 = np.uint64
 _P = 0x100000001B3  # the polynomial's base (odd, so it has an inverse modulo 2**64)
@@ -134,15 +135,48 @@ def similarity(rows: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 200_
     return result
 
 
+def band_keys(rows: np.ndarray) -> np.ndarray:
+    """Each row's ``BANDS`` band keys (one 64-bit value per band of ``ROWS`` bins): two rows
+    agree on a band when their keys for it are equal."""
+    bands = rows[:, :BANDS * ROWS].reshape(len(rows), BANDS, ROWS).astype(np.uint64)
+    return (bands * _BAND_WEIGHTS).sum(axis=2, dtype=np.uint64)
+
+
+def fingerprints(rows: np.ndarray) -> np.ndarray:
+    """Each row's fingerprint: the lowest ``FINGERPRINT_BITS`` bits of every bin (b-bit
+    MinHash, Li and König 2010), a quarter of the signature's size. Two bins of unequal
+    values agree on them by chance one time in 2**bits; ``fingerprint_similarity`` takes
+    that out."""
+    return (rows & np.uint32((1 << FINGERPRINT_BITS) - 1)).astype(np.uint8)
+
+
+def fingerprint_similarity(prints: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """The estimated Jaccard similarity of the pairs ``(a[i], b[i])`` from fingerprints:
+    the share of equal bins less the share that agree by chance; 1.0 for equal prints."""
+    chance = 1.0 / (1 << FINGERPRINT_BITS)
+    result = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), chunk):
+        part = slice(start, start + chunk)
+        share = (prints[a[part]] == prints[b[part]]).mean(axis=1)
+        result[part] = np.clip((share - chance) / (1.0 - chance), 0.0, 1.0)
+    return result
+
+
 def candidate_pairs(rows: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Row index pairs ``(a, b)`` with ``a < b`` that agree on a whole band, band by band
     (a pair may come from several bands). Rows that are all ``EMPTY`` are never candidates."""
-    usable = np.flatnonzero((rows != EMPTY).any(axis=1))
+    yield from keyed_candidate_pairs(band_keys(rows), (rows != EMPTY).any(axis=1))
+
+
+def keyed_candidate_pairs(keys: np.ndarray, usable: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``candidate_pairs`` from the rows' band keys (``band_keys``), of the rows ``usable``
+    says have words: what a search keeps of each article instead of its signature."""
+    usable = np.flatnonzero(usable)
     for band in range(BANDS):
-        columns = rows[usable, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
-        keys = (columns * _BAND_WEIGHTS).sum(axis=1, dtype=np.uint64)
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
+        keys_of_band = keys[usable, band]
+        order = np.argsort(keys_of_band, kind="stable")
+        ordered = keys_of_band[order]
+        del keys_of_band
         same = ordered[1:] == ordered[:-1]
         if not same.any():
             continue

@@ -91,29 +91,55 @@ THRESHOLD = 0.5  # the estimated Jaccard similarity of word shingles from which 
 
 def find_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | None = None,
                          workers: int = 2) -> list[DuplicatePair]:
-    """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``."""
+    """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``.
+
+    Streamed: the texts and signatures of one batch at a time are in memory. Of each
+    article the search keeps its band keys, which find the candidate pairs, and its
+    fingerprint (``minhash.fingerprints``: 256 bytes), which screens them: about 660
+    bytes an article, a third of the signatures it kept before (and a sixth at their
+    peak, when they were joined into one array)."""
     import numpy as np
 
-    from curator.analysis.minhash import candidate_pairs, similarity
+    from curator.analysis.minhash import (
+        BANDS,
+        EMPTY,
+        NUM_PERM,
+        band_keys,
+        fingerprint_similarity,
+        fingerprints,
+        keyed_candidate_pairs,
+    )
 
     job = job or Job()
     job.set_status("Hashing documents")
-    ids: list[int] = []
-    blocks = []
+    room = store.document_count()
+    ids = np.empty(room, np.int64)
+    keys = np.empty((room, BANDS), np.uint64)
+    prints = np.empty((room, NUM_PERM), np.uint8)
+    usable = np.empty(room, bool)
+    filled = 0
     for batch_ids, rows in all_signatures(store, job, workers):
-        ids.extend(batch_ids)
-        blocks.append(rows)
-    if not ids:
+        end = filled + len(batch_ids)
+        if end > room:  # articles added while the search ran: room for them too
+            room = max(end, room + room // 2)
+            ids, keys, prints, usable = (np.resize(part, (room, *part.shape[1:]))
+                                         for part in (ids, keys, prints, usable))
+        ids[filled:end] = batch_ids
+        keys[filled:end] = band_keys(rows)
+        prints[filled:end] = fingerprints(rows)
+        usable[filled:end] = (rows != EMPTY).any(axis=1)
+        filled = end
+    if not filled:
         return []
-    rows = np.concatenate(blocks)
-    del blocks
+    ids, keys, prints, usable = ids[:filled], keys[:filled], prints[:filled], usable[:filled]
     job.set_status("Comparing candidates")
     found: dict[tuple[int, int], float] = {}
-    for a, b in candidate_pairs(rows):
+    for a, b in keyed_candidate_pairs(keys, usable):
         job.check()
-        estimate = similarity(rows, a, b)
+        estimate = fingerprint_similarity(prints, a, b)
         keep = estimate >= threshold
         found.update(zip(zip(a[keep].tolist(), b[keep].tolist()), estimate[keep].tolist()))
+    ids = ids.tolist()
     pairs = [DuplicatePair(ids[i], ids[j], value) if ids[i] < ids[j] else DuplicatePair(ids[j], ids[i], value)
              for (i, j), value in found.items()]
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from curator.cli.progress import shown_progress
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
 from curator.session.project import acting_annotator, open_project
@@ -21,7 +22,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
     from curator.analysis.suggest import suggest_project
     from curator.cli import learning_commands
-    from curator.domain.jobs import Job
     from curator.session import Session
     from curator.session.suggestion_decisions import bulk_accept
 
@@ -54,9 +54,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 return
             accepted += len(batch.commands)
 
-        job = Job()
         related = linked = 0
-        with step:
+        with step, shown_progress(args.progress) as job:
+            job.set_status("Suggesting")
             suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
             if getattr(args, "relations", False):
                 from curator.analysis.relation_suggest import (
@@ -146,10 +146,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
     from curator.analysis.duplicates import duplicate_report
     from curator.cli.label_commands import fact_lines
-    from curator.domain.jobs import Job
 
-    job = Job()
-    with open_project(args.project) as store:
+    with open_project(args.project) as store, shown_progress(args.progress) as job:
         report = duplicate_report(store, args.threshold, job)
     if args.json:
         print(json.dumps(report, indent=1, default=str))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.cli import analysis_commands, label_commands, learning_commands
+from curator.cli.progress import PROGRESS_HELP, add_progress_option, shown_progress
 from curator.cli.terminal import terminal_streams
 from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Curate annotated news-text datasets. With no command, opens the GUI on the sample project.",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
+    parser.add_argument("--progress", action="store_true", help=PROGRESS_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the GUI on a project (the sample project if none is given)")
@@ -56,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
                           "then import their spans too")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
+    add_progress_option(imp)
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
@@ -65,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
     exp.add_argument("--layer", "--annotator", dest="layer", help=LAYER_HELP)
     exp.add_argument("--verbose", action="store_true", help="list every warning, not a summary of them")
+    add_progress_option(exp)
 
     val = commands.add_parser("validate", help="check the project's data; exit 1 if there are errors")
     val.add_argument("project")
@@ -79,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also propose relations the text makes plain between the annotator's spans "
                           "(according to X, X said, between A and B); with --accept, store them too")
     learning_commands.add_suggest_options(sug)
+    add_progress_option(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
     agr.add_argument("project")
@@ -89,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     dup.add_argument("--json", action="store_true", help="print everything as JSON")
     dup.add_argument("--threshold", type=_fraction, default=0.5,
                      help="document similarity threshold, from 0 to 1 (default 0.5)")
+    add_progress_option(dup)
 
     layer = commands.add_parser("layer", help="export or import an annotator's layer file")
     layer_commands = layer.add_subparsers(dest="layer_command", metavar="ACTION", required=True)
@@ -162,7 +168,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
-        report = import_paths(session, args.files, fmt=args.format)
+        with shown_progress(args.progress) as job:
+            report = import_paths(session, args.files, job, fmt=args.format)
         missing = report.missing_labels
         if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session.label_edits import (
@@ -181,7 +188,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 if command is not None:
                     session.do(command)
                     print(command.text)
-            again = import_paths(session, args.files, fmt=args.format, annotated_only=not args.format)  # their spans, now the project has the labels
+            with shown_progress(args.progress) as job:  # their spans, now the project has the labels
+                again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
@@ -210,7 +218,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from curator.session.exporting import export
 
     with open_project(args.project) as store:
-        report = export(store, args.output, args.format, args.layer, clean=args.clean)
+        with shown_progress(args.progress) as job:
+            job.set_status(f"Exporting to {args.output.name}")
+            report = export(store, args.output, args.format, args.layer, job=job, clean=args.clean)
     held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(report.spans_per_layer.items()))
     what = ("every layer" if report.layer is None
             else f"layer {printable(repr(report.layer))} ({report.spans_per_layer.get(report.layer, 0):,} spans)")
@@ -309,7 +319,31 @@ def _cmd_layer(args: argparse.Namespace) -> int:
         return 1 if failed else 0
 
 
+# The commands that open no project (the window opens one: it starts with the store too).
+_NO_PROJECT = {"init", "whoami", "iam"}
+_WHOLE_PROCESS = False  # whether the command is the process's (``process_main``), not a caller's call
+
+
+def _load_the_store() -> None:
+    """Import the store's modules (SQLAlchemy, pydantic and the domain's models, most of a
+    command's start) with the cyclic garbage collector paused, then freeze them out of
+    its reach: they live as long as the process, yet loading them set off a hundred
+    collections that scanned them again and again (50-70 ms of every command's start)."""
+    if not _WHOLE_PROCESS or "curator.store.store" in sys.modules:
+        return  # (a test's ``main`` shares its process: what is frozen there stays for good)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import curator.store.store  # noqa: F401
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def _dispatch(args: argparse.Namespace, gui: GuiRunner) -> int:
+    if args.command not in _NO_PROJECT:
+        _load_the_store()
     if args.command is None:
         return gui(None)
     if args.command == "gui":
@@ -400,7 +434,16 @@ def process_main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) ->
     frozen out of the cyclic garbage collector, so the interpreter's final collection
     skips it: a pass over the whole heap that would free nothing the operating system
     does not free anyway (30-60 ms after a JSON export of 20,000 documents). By then every
-    command has closed what it opened: projects, files, worker processes."""
+    command has closed what it opened: projects, files, worker processes.
+
+    Pydantic's plugins are not looked for: finding them reads the metadata of every
+    installed distribution (about 40 ms of every command that opens a project, on a
+    machine with a few hundred), and Curator uses none. This is the process's choice,
+    not the library's (``import curator`` leaves it alone); setting
+    ``PYDANTIC_DISABLE_PLUGINS`` to anything, even empty, decides instead."""
+    global _WHOLE_PROCESS
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _WHOLE_PROCESS = True
     status = main(argv, gui)
     gc.freeze()
     return status

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from curator.cli.progress import add_progress_option, shown_progress
 from curator.domain.jobs import Job
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
@@ -26,6 +27,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "learn", help="train the project's recommender on its own annotations and report how well it does; "
                       "or change its settings")
     learn.add_argument("project")
+    add_progress_option(learn)
     switch = learn.add_mutually_exclusive_group()
     switch.add_argument("--off", action="store_true", help="turn learning off: nothing trained or suggested by it")
     switch.add_argument("--on", action="store_true", help="turn learning on again")
@@ -130,7 +132,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
             return 0
         if args.least_sure is not None:
             return _least_sure(store, args)
-        report = train_project(store, _WaitingSaid(), wait=not args.no_wait)
+        with shown_progress(args.progress) as job:  # silent, but for saying that it waits, unless shown
+            report = train_project(store, _WaitingSaid() if type(job) is Job else job, wait=not args.no_wait)
         print(f"Trained on {report.documents} document(s) ({_layers(report.info)}) and "
               f"{sum(report.spans.values())} span(s) ({', '.join(f'{k} {v}' for k, v in sorted(report.spans.items()))})"
               f" in {report.seconds:.1f} s; the model is kept in the project")

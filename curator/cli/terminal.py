@@ -48,6 +48,12 @@ class TerminalText(io.TextIOBase):
         self.stream.write(text)
         return len(text)
 
+    def overwrite_line(self, text: str) -> None:
+        """Back to the start of the line, then ``text`` (escaped as ``write`` escapes it):
+        the one control character the command line writes, for its progress line."""
+        self.stream.write("\r")
+        self.write(text)
+
     def flush(self) -> None:
         self.stream.flush()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -145,26 +145,43 @@ def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warn
 
 
 class _UidAllocator:
-    """Gives each new document a uid that is unique in the project and the batch."""
+    """Gives each new document a uid that is unique in the project and the batch.
 
-    def __init__(self, store: Store) -> None:
+    It remembers each uid it has given with its text's hash, not the text: an import
+    of a million articles holds the texts of one batch, not of all. When a later record
+    has a uid and a hash seen before, the text stored in the project decides (``settle``
+    first waits for the batch being written)."""
+
+    def __init__(self, store: Store, settle: Callable[[], None]) -> None:
         self.store = store
-        self.taken: dict[str, str] = {}
+        self.settle = settle
+        self.taken: dict[str, int] = {}  # uid -> hash of its text
 
     def resolve(self, batch: list[_Candidate]) -> tuple[list[_Candidate], list[_Candidate]]:
         """Split into (new documents with free uids, documents already present)."""
-        self.taken.update(self.store.existing_uids(c.uid for c in batch if c.uid not in self.taken))
+        texts = self.store.existing_uids(c.uid for c in batch if c.uid not in self.taken)
+        self.taken.update((uid, hash(text)) for uid, text in texts.items())
         new, present = [], []
         for candidate in batch:
-            existing = self.taken.get(candidate.uid)
-            if existing is not None and existing == candidate.text:
+            if self._present(candidate, texts):
                 present.append(candidate)
                 continue
-            if existing is not None:
+            if candidate.uid in self.taken:
                 candidate.uid = self._free(candidate.uid)
-            self.taken[candidate.uid] = candidate.text
+            self.taken[candidate.uid] = hash(candidate.text)
+            texts[candidate.uid] = candidate.text  # for the rest of this batch
             new.append(candidate)
         return new, present
+
+    def _present(self, candidate: _Candidate, texts: dict[str, str]) -> bool:
+        """Whether the candidate's uid is already taken by this very text."""
+        known = self.taken.get(candidate.uid)
+        if known is None or known != hash(candidate.text):
+            return False
+        if candidate.uid not in texts:  # an earlier batch's: in the project once that batch is written
+            self.settle()
+            texts.update(self.store.existing_uids([candidate.uid]))
+        return texts.get(candidate.uid) == candidate.text
 
     def _free(self, uid: str) -> str:
         suffix = 2
@@ -198,10 +215,10 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 sidecars[path.parent] = load_sidecar(path)
             except Skipped as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
-    allocator = _UidAllocator(store)
+    writer = WriteBehind()
+    allocator = _UidAllocator(store, writer.wait)
     used: set[tuple[Path, str]] = set()  # the files a sidecar's entries may name
     pending: list[_Candidate] = []
-    writer = WriteBehind()
 
     def flush() -> None:
         job.check()  # between batches: each batch is one transaction, so the project stays whole

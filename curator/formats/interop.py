@@ -212,7 +212,10 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 continue
             annotated.append((path, found))
         annotated.sort(key=lambda item: item[1].fmt != "labelstudio-config")
-        for path, found in annotated:
+        for index, (path, found) in enumerate(annotated):
+            if job is not None:
+                job.set_status(f"Reading {path.name}")
+                job.set_progress(index, len(annotated))
             try:
                 report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found))
             except FileRefused as exc:
