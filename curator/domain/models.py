@@ -155,6 +155,9 @@ class SuggestionStatus(StrEnum):
     REJECTED = "rejected"
 
 
+LEARNED = "learned"  # the source of the learned recommender's suggestions (and the recommender's name)
+
+
 class Suggestion(BaseModel):
     """A proposed span (pre-annotation) the curator accepts or rejects.
 

@@ -286,7 +286,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
 
 def _importing_user() -> str:
     """Whose suggestion layer a file's pre-annotations go to when no one is named: the user's."""
-    from curator.store.user_settings import Settings  # (only when a file has suggestions)
+    from curator.store.user_settings import (
+        Settings,  # (only when a file has suggestions)
+    )
 
     return Settings().annotator
 

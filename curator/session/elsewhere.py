@@ -15,7 +15,12 @@ import json
 
 import sqlalchemy as sa
 
-from curator.store.events import AttributionsChanged, DecisionsChanged, Event, MeasuresChanged
+from curator.store.events import (
+    AttributionsChanged,
+    DecisionsChanged,
+    Event,
+    MeasuresChanged,
+)
 from curator.store.tables import decisions_table, facts_table
 
 

@@ -19,7 +19,14 @@ from curator.store.categories import CategoryStore
 from curator.store.create import create_database
 from curator.store.decisions import DecisionStore
 from curator.store.documents import DocumentStore
-from curator.store.engine import DB_FILENAME, SCHEMA_VERSION, hide_passwords, is_url, make_engine, shown
+from curator.store.engine import (
+    DB_FILENAME,
+    SCHEMA_VERSION,
+    hide_passwords,
+    is_url,
+    make_engine,
+    shown,
+)
 from curator.store.entities import EntityStore
 from curator.store.events import EventHub
 from curator.store.fact_rows import FactStore

@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
             self.select_row(row)
 
     def go_to_relative(self, step: int) -> None:
+        if step > 0 and self.suggestion_control.learning.go_to_least_sure():  # an option, off unless chosen
+            return
         current = self.document_table.currentIndex().row()
         self.select_row(max(0, min(self.documents.rowCount() - 1, current + step)))
 
