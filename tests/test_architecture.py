@@ -141,17 +141,32 @@ def test_a_shared_module_name_is_found(tmp_path):
 # -- docs/architecture.md names only what exists ----------------------------------------------
 
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
-# The one change description (``Changes``) is described as its branch has it; until
-# ``curator/session/changes.py`` lands, these names may be ahead of the code. Once it
-# lands they are checked like every other name.
-LANDING = {"curator/session/changes.py", "ui/change_signals.py", "tests/test_session_changes.py"}
 _PATH = re.compile(r"(?:curator|ui|tests)(?:/[\w.-]+)*/?")
 _DOTTED = re.compile(r"(?:curator|ui)(?:\.\w+)+")
+_MEMBER = re.compile(r"([A-Z]\w*)\.(\w+)(?:\(\w*\))?")  # ``Session.do``, ``Session.do(command)``
+
+
+def _class_names(node) -> set[str]:
+    """What a class defines: methods, class attributes, and attributes its methods set on ``self``."""
+    import ast
+
+    names = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(item.name)
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            for target in item.targets if isinstance(item, ast.Assign) else [item.target]:
+                names |= {name.id for name in ast.walk(target) if isinstance(name, ast.Name)}
+    for inner in ast.walk(node):
+        if (isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Store)
+                and isinstance(inner.value, ast.Name) and inner.value.id == "self"):
+            names.add(inner.attr)
+    return names
 
 
 def _top_level_names(path: Path) -> dict[str, set[str]]:
     """The names a module defines (functions, classes, assignments, imports, lazily
-    imported names), each with the names its class defines (methods and fields)."""
+    imported names), each with the names its class defines."""
     import ast
 
     names: dict[str, set[str]] = {}
@@ -161,26 +176,42 @@ def _top_level_names(path: Path) -> dict[str, set[str]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 names[node.name] = set()
             elif isinstance(node, ast.ClassDef):
-                names[node.name] = {item.name for item in node.body
-                                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-                names[node.name] |= {target.id for item in node.body if isinstance(item, ast.AnnAssign)
-                                     for target in [item.target] if isinstance(target, ast.Name)}
+                names[node.name] = _class_names(node)
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name):
-                            names[name.id] = set()
+                    names.update({name.id: set() for name in ast.walk(target) if isinstance(name, ast.Name)})
                 if isinstance(node.value, ast.Dict) and any(
                         isinstance(t, ast.Name) and t.id in ("_HOME", "_ALIASES") for t in targets):
                     names.update({key.value: set() for key in node.value.keys if isinstance(key, ast.Constant)})
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 names.update({(alias.asname or alias.name).split(".")[0]: set() for alias in node.names})
             elif isinstance(node, (ast.If, ast.Try)):
-                visit(node.body + getattr(node, "orelse", []) + [n for h in getattr(node, "handlers", []) for n in h.body])
+                visit(node.body + node.orelse + [n for h in getattr(node, "handlers", []) for n in h.body])
 
     visit(ast.parse(path.read_text(encoding="utf-8")).body)
     return names
+
+
+def _classes(root: Path) -> dict[str, list[tuple[set[str], list[str]]]]:
+    """Every class of the core and the UI by name: what it defines, and its bases' names."""
+    import ast
+
+    found: dict[str, list[tuple[set[str], list[str]]]] = {}
+    for folder in ("curator", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    bases = [base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+                             for base in node.bases]
+                    found.setdefault(node.name, []).append((_class_names(node), bases))
+    return found
+
+
+def _has_member(classes: dict, name: str, member: str, seen: frozenset = frozenset()) -> bool:
+    return any(member in names or any(_has_member(classes, base, member, seen | {name})
+                                      for base in bases if base not in seen)
+               for names, bases in classes.get(name, []))
 
 
 def _module_file(parts: list[str], root: Path) -> Path | None:
@@ -191,11 +222,14 @@ def _module_file(parts: list[str], root: Path) -> Path | None:
 
 
 def unresolved_names(text: str, root: Path = ROOT) -> list[str]:
-    """Every module path (``curator/session/exporting.py``, ``ui/windows/``) and dotted
+    """Every name written in backticks in ``text`` that names nothing: a module path
+    (``curator/session/exporting.py``, ``ui/windows/``) with no file or folder, a dotted
     name (``curator.session.exporting``, ``curator.session.exporting.export``,
-    ``ui.edits.HistoryActions.update``) written in backticks in ``text`` that names no
-    file, folder, module, or name defined in its module."""
+    ``ui.edits.HistoryActions.update``) with no module or no such name in it, or a
+    ``Class.member`` (``Session.do``) that no class of that name in the core or the UI
+    defines or inherits."""
     missing = []
+    classes = None
     for token in re.findall(r"`([^`\n]+)`", text):
         if _PATH.fullmatch(token):
             if not (root / token).exists():
@@ -213,34 +247,37 @@ def unresolved_names(text: str, root: Path = ROOT) -> list[str]:
             names = _top_level_names(module)
             if rest and (rest[0] not in names or (len(rest) == 2 and rest[1] not in names[rest[0]])):
                 missing.append(token)
+        elif _MEMBER.fullmatch(token):
+            classes = _classes(root) if classes is None else classes
+            if not _has_member(classes, *_MEMBER.fullmatch(token).groups()):
+                missing.append(token)
     return missing
 
 
-def test_the_architecture_document_names_only_modules_that_exist():
-    """A module renamed or moved fails here with the name to fix in docs/architecture.md."""
+def test_the_architecture_document_names_only_what_exists():
+    """A module, function or method renamed or moved fails here with the name to fix in
+    docs/architecture.md; the README points to the document."""
     text = ARCHITECTURE.read_text(encoding="utf-8")
-    missing = unresolved_names(text)
-    if not (ROOT / "curator" / "session" / "changes.py").exists():  # (see LANDING)
-        missing = [name for name in missing if not any(name.startswith(prefix) for prefix in (
-            "curator.session.changes", "ui.change_signals", *LANDING))]
-    assert missing == []
-    assert {*LANDING} <= set(re.findall(r"`([^`\n]+)`", text))  # (none of LANDING is left over)
+    assert unresolved_names(text) == []
     assert len(set(re.findall(r"`((?:curator|ui)/[\w/.-]+\.py)`", text))) >= 60  # it names the rooms
     assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_a_name_the_document_gets_wrong_is_found(tmp_path):
-    for path in ("curator/session/exporting.py", "ui/edits.py", "curator/store/__init__.py"):
+    files = {"curator/session/exporting.py": "def export():\n    pass\n",
+             "ui/edits.py": ("class Base:\n    def update(self):\n        self.label = 1\n"
+                             "class HistoryActions(Base):\n    changed = 1\n"),
+             "curator/store/__init__.py": '_HOME = {"Store": "curator.store.store"}\n'}
+    for path, source in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "curator/session/exporting.py").write_text("def export():\n    pass\n", encoding="utf-8")
-    (tmp_path / "ui/edits.py").write_text("class HistoryActions:\n    def update(self):\n        pass\n",
-                                          encoding="utf-8")
-    (tmp_path / "curator/store/__init__.py").write_text('_HOME = {"Store": "curator.store.store"}\n',
-                                                        encoding="utf-8")
+        (tmp_path / path).write_text(source, encoding="utf-8")
     text = ("`curator/session/exporting.py` `curator/session/` `curator.session.exporting.export` "
-            "`ui.edits.HistoryActions.update` `curator.store.Store` `curator export -o x` `Session.do` "
+            "`ui.edits.HistoryActions.changed` `curator.store.Store` `curator export -o x` `report.summary()` "
+            "`HistoryActions.update` `HistoryActions.label` `Base.update(self)` "
             "`curator/session/exported.py` `curator.session.exporter` `curator.session.exporting.report` "
-            "`ui.edits.HistoryActions.undo` `ui/window/` `curator.store.Store.open.now`")
+            "`ui.edits.HistoryActions.undo` `ui/window/` `curator.store.Store.open.now` `HistoryActions.undo` "
+            "`Session.do`")
     assert unresolved_names(text, tmp_path) == [
         "curator/session/exported.py", "curator.session.exporter", "curator.session.exporting.report",
-        "ui.edits.HistoryActions.undo", "ui/window/", "curator.store.Store.open.now"]
+        "ui.edits.HistoryActions.undo", "ui/window/", "curator.store.Store.open.now", "HistoryActions.undo",
+        "Session.do"]

@@ -33,7 +33,7 @@ def test_a_burst_of_edits_calls_for_a_retraining_by_the_settings(project):
     session = Session(store, "tester")
     learning = Learning(store, "tester")
     told = []
-    store.events.subscribe(lambda event: told.append(learning.note(event)))
+    session.changes.subscribe(lambda changes: told.append(learning.note(changes)))
     settings = learning.settings
     settings.retrain_after_spans, settings.retrain_after_documents = 3, 2
     learning.save_settings(settings)
@@ -47,7 +47,7 @@ def test_a_burst_of_edits_calls_for_a_retraining_by_the_settings(project):
 
     learning = Learning(store, "tester")  # counts start again (as after a training)
     told.clear()
-    store.events.subscribe(lambda event: told.append(learning.note(event)))
+    session.changes.subscribe(lambda changes: told.append(learning.note(changes)))
     session.do(SetStatus(todo[0], "tester", DocumentStatus.DONE))
     session.do(SetStatus(todo[0], "tester", DocumentStatus.TODO))
     session.do(SetStatus(todo[0], "tester", DocumentStatus.DONE))  # one document, however often

@@ -121,14 +121,20 @@ def show_failures(parent: QWidget, job: Job) -> QMessageBox | None:
 
 
 def run_task(parent: QWidget, session: Any, title: str, work: Callable[[Job], Any],
-             on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None
-             ) -> BackgroundTask:
+             on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None,
+             origin: str = "job") -> BackgroundTask:
     """Run ``work(job)`` in the background for a window; the session cancels it when it
-    closes. Failures are shown in a message box unless ``on_failure`` says otherwise."""
+    closes. What it writes is one operation of ``origin`` ("job", "import"): every window
+    hears of it once, when it ends. Failures are shown in a message box unless
+    ``on_failure`` says otherwise."""
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "Curator", str(exc))
 
-    task = BackgroundTask(parent, title, work, on_success, on_failure or failed)
+    def operation(job: Job) -> Any:
+        with session.operation(origin):
+            return work(job)
+
+    task = BackgroundTask(parent, title, operation, on_success, on_failure or failed)
     release = session.adopt(task.job)
     task.finished.connect(release)
     return task.start()

@@ -135,6 +135,7 @@ class AgreementReport:
     labels: list[dict] = field(default_factory=list)
     per_document: list[dict] = field(default_factory=list)
     categories: list[dict] = field(default_factory=list)  # one row per category set
+    relations: dict = field(default_factory=dict)  # relation agreement (``relation_agreement``), if any relations
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -395,6 +396,10 @@ def _compute_agreement(store: Store, annotators: Iterable[str] | None, job: Job,
     job.set_progress(len(shared), len(shared))
     report = accumulator.report()
     report.categories = category_agreement(store, names)
+    if store.relation_counts():
+        from curator.analysis.relation_agreement import relation_agreement
+
+        report.relations = relation_agreement(store, names)
     return report
 
 
@@ -467,4 +472,6 @@ def agreement_tables(report: AgreementReport) -> dict[str, list[dict]]:
         "labels": report.labels,
         "documents": [{**row, "annotators": ", ".join(row["annotators"])} for row in report.per_document],
         **({"categories": report.categories} if report.categories else {}),
+        **({"relations": report.relations["labels"], "relation pairs": report.relations["pairs"],
+            "relation documents": report.relations["documents"]} if report.relations else {}),
     }

@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+    sug.add_argument("--relations", action="store_true",
+                     help="also propose relations the text makes plain between the annotator's spans "
+                          "(according to X, X said, between A and B); with --accept, store them too")
     learning_commands.add_suggest_options(sug)
 
     agr = commands.add_parser("agreement", help="inter-annotator agreement figures")
@@ -161,27 +164,37 @@ def _cmd_import(args: argparse.Namespace) -> int:
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
         report = import_paths(session, args.files, fmt=args.format)
         missing = report.missing_labels
-        if missing and args.add_labels:
-            from curator.session.label_edits import add_found_labels, unusable_labels
+        if (missing or report.missing_relation_labels) and args.add_labels:
+            from curator.session.label_edits import (
+                add_found_labels,
+                add_found_relation_labels,
+                unusable_labels,
+            )
 
             unusable = unusable_labels(list(missing))
             if unusable:
                 _err("labels that cannot be a project's, their spans skipped: " + "; ".join(
                     f"{printable(name)} ({missing[name]:,}): {printable(why)}" for name, why in unusable.items())
                      + "; rename them in the file")
-            command = add_found_labels(store, list(missing))
-            if command is not None:
-                session.do(command)
-                print(command.text)
+            for command in (add_found_labels(store, list(missing)),
+                            add_found_relation_labels(store, list(report.missing_relation_labels))):
+                if command is not None:
+                    session.do(command)
+                    print(command.text)
             again = import_paths(session, args.files, fmt=args.format, annotated_only=not args.format)  # their spans, now the project has the labels
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
+            again.relations_added += report.relations_added
             report = again
-        elif missing:
-            _err("labels the project lacks, their spans skipped: " + ", ".join(
-                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))
-                 + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
+        elif missing or report.missing_relation_labels:
+            said = ["labels the project lacks, their spans skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))] if missing else []
+            said += ["relation labels the project lacks, their relations skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(report.missing_relation_labels.items()))
+                ] if report.missing_relation_labels else []
+            _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME"
+                 + (", or relation NAME)" if report.missing_relation_labels else ")"))
     print(report.summary())  # one line for everything read, articles and annotated files alike
     _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
     _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")

@@ -77,6 +77,17 @@ class ExportCategory(BaseModel):
     choices: list[str] = Field(min_length=1)
 
 
+class ExportRelation(BaseModel):
+    """A relation as exported: the ids of the two spans it links (annotations of the same
+    document and annotator), its relation label and who drew it."""
+
+    id: str
+    source_id: str
+    target_id: str
+    label: str
+    annotator: str
+
+
 class ExportDocument(BaseModel):
     """One document as exported, with its annotations in text order."""
 
@@ -91,6 +102,7 @@ class ExportDocument(BaseModel):
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)
     categories: list[ExportCategory] = Field(default_factory=list)
+    relations: list[ExportRelation] = Field(default_factory=list)
 
     @field_validator("extra")
     @classmethod

@@ -25,8 +25,8 @@ from curator.analysis.learning.learning_settings import (
 )
 from curator.domain.jobs import DocumentFailure, Job
 from curator.domain.models import DocumentStatus, Suggestion
+from curator.session.changes import Changes
 from curator.store import Store
-from curator.store.events import AnnotationAdded, DocumentChanged, Event
 
 if TYPE_CHECKING:
     from curator.analysis.learning.recommender import Recommender
@@ -203,22 +203,22 @@ class Learning:
 
     # -- retraining after a burst of edits ---------------------------------------------------------
 
-    def note(self, event: Event) -> bool:
-        """Count an edit that may teach the model (a span of a learned label added, a
-        document marked done); whether enough came since the last training that a
-        retraining is due (``LearningSettings.retrain_after_spans`` and
-        ``retrain_after_documents``; 0 turns each off, as does turning learning off)."""
-        if not isinstance(event, (AnnotationAdded, DocumentChanged)):
+    def note(self, changes: Changes) -> bool:
+        """Count the edits of one change that may teach the model (spans of a learned label
+        added to the user's layer, documents marked done); whether enough came since the
+        last training that a retraining is due (``LearningSettings.retrain_after_spans``
+        and ``retrain_after_documents``; 0 turns each off, as does turning learning off)."""
+        spans = changes.spans_added(annotator=self.annotator)
+        if not spans and not changes.documents:
             return False
         settings = self.settings
         if not settings.enabled:
             return False
-        if isinstance(event, AnnotationAdded):
-            span = event.annotation
-            if span.annotator == self.annotator and span.label in self.learnable(settings):
-                self._spans += 1
-        elif event.id not in self._finished and self.store.status(event.id, self.annotator) is DocumentStatus.DONE:
-            self._finished.add(event.id)
+        learnable = self.learnable(settings)
+        self._spans += sum(1 for span in spans if span.label in learnable)
+        for doc_id in changes.documents - self._finished:
+            if self.store.status(doc_id, self.annotator) is DocumentStatus.DONE:
+                self._finished.add(doc_id)
         return (0 < settings.retrain_after_spans <= self._spans
                 or 0 < settings.retrain_after_documents <= len(self._finished))
 

@@ -59,10 +59,11 @@ def create_sample_project(target: str | Path, annotations: bool = True) -> tuple
     """A new project holding the sample articles with their metadata and, unless told
     otherwise, the bundled annotator layers (so that review has content at once)."""
     from curator.domain.models import Project
+    from curator.domain.schema import template
     from curator.formats.layer_files import import_layer
     from curator.store import Store
 
-    store = Store.create(target, Project(name="Kazakhstan-China sample"))
+    store = Store.create(target, Project(name="Kazakhstan-China sample", label_schema=template("news")))
     # Imported here: every command opens projects, few import articles.
     from curator.formats.articles import import_files
 

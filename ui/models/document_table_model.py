@@ -8,16 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from curator.domain.models import DocumentStatus
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationRemoved,
-    CategoriesChanged,
-    DocumentChanged,
-    DocumentsAdded,
-    Event,
-)
 
 if TYPE_CHECKING:
+    from curator.session.changes import Changes
     from curator.session.document_list import DocumentList
     from curator.store import DocumentRow
 
@@ -190,29 +183,32 @@ class DocumentTableModel(QAbstractTableModel):
         self._sort, self._descending = sort, descending
         self._reload()
 
-    # -- store events -----------------------------------------------------------------
+    # -- following the session -----------------------------------------------------------
 
-    def on_store_changed(self, event: Event) -> None:
-        if isinstance(event, DocumentsAdded):
-            self._on_documents_added(event)
-        elif isinstance(event, DocumentChanged):
-            self._refresh(event.id)
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
-            if event.annotation.annotator == self._annotator:
-                self._refresh(event.annotation.doc_id)
-        elif isinstance(event, CategoriesChanged) and event.annotator == self._annotator:
-            self._refresh(event.doc_id)
+    def on_changes(self, changes: Changes) -> None:
+        """New documents become rows, and documents that went (an import undone) leave;
+        rows whose details, status, spans or categories (this annotator's) changed are
+        read again."""
+        if changes.documents_removed:
+            self._reload()  # rare and whole: the rows after them move up
+        elif changes.documents_added:
+            self._on_documents_added(changes.documents_added)
+        touched = set(changes.documents) | changes.span_documents(self._annotator)
+        touched |= {doc_id for doc_id, annotator in changes.categories if annotator == self._annotator}
+        for doc_id in touched:
+            self._refresh(doc_id)
 
-    def _on_documents_added(self, event: DocumentsAdded) -> None:
-        if not event.ids:
+    def _on_documents_added(self, ids: tuple[int, ...]) -> None:
+        ids = tuple(doc_id for doc_id in ids if doc_id not in self._row_of)  # announced twice: listed once
+        if not ids:
             return
         if (self._sort == "id" and not self._descending and not self._search
-                and (not self._ids or min(event.ids) > self._ids[-1])):  # (an undone import put back: anywhere)
+                and (not self._ids or min(ids) > self._ids[-1])):  # (an undone import put back: anywhere)
             first = len(self._ids)
-            self.beginInsertRows(QModelIndex(), first, first + len(event.ids) - 1)
-            for offset, doc_id in enumerate(event.ids):
+            self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+            for offset, doc_id in enumerate(ids):
                 self._row_of[doc_id] = first + offset
-            self._ids.extend(event.ids)
+            self._ids.extend(ids)
             self.endInsertRows()
         else:
             self._reload()

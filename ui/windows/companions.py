@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
 from curator.domain.models import GOLD
-from curator.store.events import ShowRequested
+from curator.session import ShowRequested
 from ui.windows.help_sheet import HelpSheet, menu_sections
 from ui.windows.label_editor import LabelEditor
 from ui.windows.validation_dialog import ValidationDialog
@@ -48,6 +48,10 @@ class Companions(QObject):
 
             self.review_window = ReviewWindow(w.session, w, w.settings)
             self.review_window.duplicates_requested.connect(self.open_duplicates)
+            from ui.windows.relation_review_tab import RelationReviewTab
+
+            self.review_window.relations_tab = RelationReviewTab(w.session, self.review_window)
+            self.review_window.tabs.addTab(self.review_window.relations_tab, "Relations")
         self.review_window.show()
         self.review_window.raise_()
         if doc_id is not None:

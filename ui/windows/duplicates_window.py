@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from curator.domain.jobs import Job
 from curator.session import Session
+from curator.session.changes import Changes
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.session.deduplicating import (
     THRESHOLD,
@@ -29,16 +30,9 @@ from curator.session.deduplicating import (
     shared_passages,
 )
 from curator.session.project import Settings
-from curator.store.events import (
-    DecisionsChanged,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    SchemaChanged,
-)
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.windows.geometry import RememberedLayout
@@ -46,7 +40,7 @@ from ui.windows.help_sheet import HelpSheet, action_sections
 from ui.workers import run_task, show_failures
 
 
-class DuplicatesWindow(QMainWindow):
+class DuplicatesWindow(FollowsChanges, QMainWindow):
     """Two lists of duplicate candidates (articles, entities) with their open-decision counts.
 
     The near-duplicate search runs in the background; every decision is a core
@@ -58,8 +52,7 @@ class DuplicatesWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.store = session.store
-        self.events = StoreEvents(session, self)
-        self.history = HistoryActions(session, self, self.events)
+        self.history = HistoryActions(session, self, self.follow(session))
         self.pairs: list[dict] = []
         self.entities: list = []
         self._searching = False
@@ -76,7 +69,6 @@ class DuplicatesWindow(QMainWindow):
         self.layout_memory = RememberedLayout(self, settings, "duplicates", (1400, 860),
                                               {"articles": self.articles_splitter})
         self._build_actions()
-        self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
     def show_help(self) -> HelpSheet:
@@ -335,22 +327,19 @@ class DuplicatesWindow(QMainWindow):
     def _apply(self, command) -> bool:
         return apply_command(self, self.session, command) is not None
 
-    def _on_store_changed(self, event: Event) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Keep both lists current with edits made anywhere: a pair or entity decision
-        updates its row at once; new documents mean a new search."""
-        if isinstance(event, DecisionsChanged):
-            if event.key.startswith("documents:"):
-                self._show_pairs()
-            elif event.key.startswith("entities:"):
-                self._show_entities()
-        elif isinstance(event, EntitiesChanged):
+        updates its list at once; new documents (or documents gone) mean a new search."""
+        if "documents" in changes.decisions:
+            self._show_pairs()
+        if "entities" in changes.decisions or changes.entities:
             self._show_entities()
-        elif isinstance(event, DocumentsAdded):
+        if changes.documents_added or changes.documents_removed:
             self._mark_stale("documents", "entities")
-        elif isinstance(event, SchemaChanged):  # colours and labels as they are now
+        if changes.schema:  # colours and labels as they are now
             for view in (self.left_view, self.right_view):
                 view.set_schema(self.store.label_schema)
-            if event.relabelled:
+            if changes.relabelled:
                 self._mark_stale("entities")
 
     def _mark_stale(self, *parts: str) -> None:

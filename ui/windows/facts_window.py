@@ -8,22 +8,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from curator.session import Session
+from curator.session.changes import Changes
 from curator.session.project import Settings
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    AttributionsChanged,
-    DecisionsChanged,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    MeasuresChanged,
-    ReviewsChanged,
-    SchemaChanged,
-)
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.table_views import select_row
 from ui.windows.facts_tab import FactsTab
 from ui.windows.geometry import RememberedLayout
@@ -36,7 +24,7 @@ PARTS = ("proposal_model", "proposal_table", "mention_model", "mention_table", "
          "record_fact", "split_fact", "merge_fact", "move_mention")
 
 
-class FactsWindow(QMainWindow):
+class FactsWindow(FollowsChanges, QMainWindow):
     """Facts across sources in a window of their own, given the session: every edit (record,
     split, merge, move, attribute) is a core command done through it, on the one undo
     history. The lists follow edits made anywhere (spans, review decisions, entities,
@@ -46,8 +34,7 @@ class FactsWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.store = session.store
-        self.events = StoreEvents(session, self)
-        self.history = HistoryActions(session, self, self.events)
+        self.history = HistoryActions(session, self, self.follow(session))
         self.help_sheet: HelpSheet | None = None
         self.measures_editor: MeasuresEditor | None = None
         self._stale = False
@@ -63,7 +50,6 @@ class FactsWindow(QMainWindow):
         self.layout_memory = RememberedLayout(self, settings, "facts", (1300, 820),
                                               {"facts": self.facts.splitter, "facts_bottom": self.facts.bottom})
         self._build_actions()
-        self.events.changed.connect(self._on_store_changed)
         self.show_facts()
 
     @property
@@ -118,17 +104,14 @@ class FactsWindow(QMainWindow):
     def _apply(self, command) -> bool:
         return apply_command(self, self.session, command) is not None
 
-    def _on_store_changed(self, event: Event) -> None:
-        """Facts follow every edit that changes them: a fact, measure or attribution at once; spans, review decisions, entities, new documents and relabels
-        after the burst they come in."""
-        if isinstance(event, DecisionsChanged):
-            if not event.key.startswith(("documents:", "entities:")):
-                self.show_facts()
-        elif isinstance(event, (MeasuresChanged, AttributionsChanged)):
+    def on_changes(self, changes: Changes) -> None:
+        """Facts follow every change that moves them: a fact, measure or attribution at
+        once; spans, review decisions, entities, documents and relabels after the burst
+        they come in."""
+        if changes.facts or changes.measures:
             self.show_facts()
-        elif isinstance(event, (EntitiesChanged, AnnotationAdded, AnnotationRemoved, AnnotationChanged,
-                                ReviewsChanged, DocumentsAdded)) or (
-                isinstance(event, SchemaChanged) and event.relabelled):
+        elif (changes.entities or changes.spans or changes.reviews or changes.documents_added
+              or changes.documents_removed or changes.relabelled):
             self._mark_stale()
 
     def _mark_stale(self) -> None:

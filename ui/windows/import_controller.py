@@ -49,7 +49,7 @@ class ImportController(QObject):
 
         w = self.window
         return w.run_task("Importing", lambda job: import_paths(w.session, paths, job),
-                          lambda report: self._on_imported(report, paths))
+                          lambda report: self._on_imported(report, paths), origin="import")
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
         """The files use labels the project lacks: add them and import their spans, or not."""
@@ -75,7 +75,7 @@ class ImportController(QObject):
             command = add_found_labels(w.store, list(missing))
             if command is not None and w.apply(command):
                 w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
-                           self._on_imported)
+                           self._on_imported, origin="import")
 
         box.finished.connect(answered)
         box.open()

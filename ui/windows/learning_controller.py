@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QToolButton
 
 from curator.errors import CuratorError
+from curator.session.changes import Changes
 from curator.session.learning import Learning, Trained
-from curator.store.events import Event
+from ui.change_signals import after_burst
 from ui.edits import show_error
-from ui.store_events import after_burst
 from ui.workers import BackgroundTask
 
 QUIET_MS = 1500  # a retraining after a burst of edits waits for this pause in them
@@ -39,7 +39,7 @@ class LearningController(QObject):
         self._due = False
         self._automatic = False
         self.quiet = after_burst(self, QUIET_MS, self._on_quiet)
-        window.events.changed.connect(self._on_store_changed)
+        window.changes.changed.connect(self._on_changes)
         # Made when a training first starts: the status bar stays as it was until then.
         self.progress: QProgressBar | None = None
         self.cancel_button: QToolButton | None = None
@@ -144,8 +144,8 @@ class LearningController(QObject):
 
     # -- retraining after a burst of edits ----------------------------------------------------------------
 
-    def _on_store_changed(self, event: Event) -> None:
-        if self.learning.note(event):
+    def _on_changes(self, changes: Changes) -> None:
+        if self.learning.note(changes):
             self._due = True
             self.quiet.start()  # (again): the training waits for a pause in the edits
 

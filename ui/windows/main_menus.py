@@ -127,6 +127,12 @@ def build_schema_actions(w: Any) -> None:
     for label in w.schema.labels:
         action = add(label.name, w.schema.key_of(label.name), lambda _=False, name=label.name: w.apply_label(name))
         action.setToolTip(label.description or label.name)
+    if w.schema.relations:  # Shift and a relation's key: link the selected span (then Tab, Enter)
+        add("")
+        for kind in w.schema.relations:
+            action = add(f"Link: {kind.name}", f"Shift+{kind.key}" if kind.key else None,
+                         lambda _=False, name=kind.name: w.relations.key_pressed(name))
+            action.setToolTip(kind.description or kind.name)
     for category in w.schema.categories:
         add("")  # a separator before each set
         for choice in category.choices:
