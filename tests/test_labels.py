@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import iter_items
-from curator.domain.models import Annotation, Document, Entity, Project, utc_now
+from curator.domain.models import (
+    Annotation,
+    Document,
+    Entity,
+    Project,
+    Relation,
+    utc_now,
+)
 from curator.domain.schema import (
     CategorySet,
     Choice,
@@ -87,6 +94,25 @@ def test_deleting_a_label_in_use_moves_its_spans_or_deletes_them_and_undo_brings
     assert labels_of(project) == before
     with pytest.raises(CuratorError, match="different kinds"):
         edit.remove_label(project, "LOCATION", move_to="MONEY")
+
+
+def test_undoing_a_label_deleted_with_its_spans_brings_their_relations_back(project):
+    session = Session(project, "curator")
+    spans = {(TEXT[s.start:s.end], s.annotator): s.id for s in project.annotations_for(1)}
+    kept = Relation(doc_id=1, source_id=spans["Tokayev", "a"], target_id=spans["Akorda", "a"], label="about",
+                    annotator="a")
+    on_location = Relation(doc_id=1, source_id=spans["Tokayev", "a"], target_id=spans["Astana", "a"],
+                           label="about", annotator="a")
+    project.add_relations([kept, on_location])
+    session.do(edit.remove_label(project, "LOCATION"))  # Astana (a) goes, and its relation with it
+    assert [r.id for r in project.relations_for(1)] == [kept.id]
+    session.undo()
+    assert sorted(r.id for r in project.relations_for(1)) == sorted([kept.id, on_location.id])
+    assert project.get_relation(on_location.id).target_id == spans["Astana", "a"]
+    session.redo()
+    assert [r.id for r in project.relations_for(1)] == [kept.id]
+    session.undo()  # and the undo kept in the history (encoded) brings it back again
+    assert len(project.relations_for(1)) == 2
 
 
 def test_a_merge_keeps_agreement_figures_right(project, tmp_path):

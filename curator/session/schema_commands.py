@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, Relation
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store import Store
@@ -72,18 +72,22 @@ class MoveLabel:
                 raise CuratorError(f"no label {self.source!r}")
             if self.target is not None and (new is None or new.kind != old.kind):
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
+            # The relations on the spans that go go with them (the database's cascade): kept to be undone.
+            relations = store.relations_touching(store.span_ids_labelled(self.source))
             moved, deleted, entities = store.move_label(self.source, self.target)
+            gone = {span.id for span in deleted}
+            relations = [r for r in relations if r.source_id in gone or r.target_id in gone]
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
                             {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
-                            expected=self.schema)
+                            expected=self.schema, relations=relations)
 
 
 @dataclass
 class RestoreLabel:
     """Undo ``MoveLabel``: the schema as it was, the moved spans back to ``source``, the
-    deleted spans back."""
+    deleted spans back with the relations they took with them."""
 
     source: str
     target: str | None
@@ -95,6 +99,7 @@ class RestoreLabel:
     rekeyed: dict[str, str] = field(default_factory=dict)
     doc_id: int = 0
     expected: LabelSchema | None = None  # the labels the move left: as ``ChangeSchema``'s
+    relations: list[Relation] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -104,6 +109,7 @@ class RestoreLabel:
         with store.transaction():
             after = _schema_as_expected(store, self.expected)
             store.restore_label(self.source, self.moved, self.deleted, self.entities)
+            store.add_relations(self.relations)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,

@@ -160,6 +160,12 @@ class RelationStore(Transactional):
                 found.update((relation.id, relation) for relation in _relations(conn.execute(query).all()))
         return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
 
+    def span_ids_labelled(self, label: str) -> list[str]:
+        """The ids of every span (every layer) with ``label``."""
+        a = annotations_table.c
+        with self._connect() as conn:
+            return list(conn.execute(sa.select(a.id).where(a.label == label)).scalars())
+
     def relation_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
                       ) -> list[Relation]:
         """Every relation (of these annotators, in these documents), for exports and agreement."""
