@@ -50,9 +50,10 @@ def relations_of(store):
 
 
 @pytest.fixture
-def related(tmp_path):
-    """Two documents, two annotators and gold, with attributions and a deal between two parties."""
-    store = Store.create(tmp_path / "source", Project(label_schema=template("news")))
+def related(store):
+    """Two documents, two annotators and gold, with attributions and a deal between two
+    parties, on SQLite and on PostgreSQL (the projects it is exported into are SQLite's)."""
+    store.save_schema(template("news"))
     ids = dict(zip(TEXTS, store.add_documents([Document(uid=uid, text=text) for uid, text in TEXTS.items()])))
     for who in ("ana", "ben", GOLD):
         text = TEXTS["kz-1"]
@@ -65,8 +66,7 @@ def related(tmp_path):
         if who != "ben":
             link(store, rail, freight, "deal_between")
         tag(store, ids["kz-2"], text, "Dana Ermekova", "PERSON", who)
-    yield store
-    store.close()
+    return store
 
 
 def fresh(tmp_path, name="target"):
