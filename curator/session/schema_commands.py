@@ -73,7 +73,7 @@ class MoveLabel:
             if self.target is not None and (new is None or new.kind != old.kind):
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
             # The relations on the spans that go go with them (the database's cascade): kept to be undone.
-            relations = store.relations_touching(store.span_ids_labelled(self.source))
+            relations = store.relations_on_label(self.source)
             moved, deleted, entities = store.move_label(self.source, self.target)
             gone = {span.id for span in deleted}
             relations = [r for r in relations if r.source_id in gone or r.target_id in gone]

@@ -160,11 +160,13 @@ class RelationStore(Transactional):
                 found.update((relation.id, relation) for relation in _relations(conn.execute(query).all()))
         return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
 
-    def span_ids_labelled(self, label: str) -> list[str]:
-        """The ids of every span (every layer) with ``label``."""
-        a = annotations_table.c
+    def relations_on_label(self, label: str) -> list[Relation]:
+        """The relations with an end among the spans (every layer) of ``label``."""
+        a, r = annotations_table.c, relations_table.c
+        spans = sa.select(a.id).where(a.label == label)
+        query = sa.select(*_RELATION_COLUMNS).where(r.source_id.in_(spans) | r.target_id.in_(spans))
         with self._connect() as conn:
-            return list(conn.execute(sa.select(a.id).where(a.label == label)).scalars())
+            return _relations(conn.execute(query.order_by(r.created, r.id)).all())
 
     def relation_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
                       ) -> list[Relation]:
