@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
-from curator.domain.schema import RelationLabel, reason
+from curator.domain.schema import RelationLabel
+from ui.widgets.named_items_editor import NamedItemsEditor
 
 
 def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-class RelationLabelsEditor(QWidget):
+class RelationLabelsEditor(NamedItemsEditor):
     """The list of relation labels and a form for one: name, direction, the span labels or
     kinds allowed at each end, colour, key (pressed with Shift) and guideline. It changes
     nothing itself: it asks, with ``save_requested(RelationLabel)`` and
     ``delete_requested(name)``, and says a form that is no relation label with
     ``refused(reason)``. UI thread only."""
 
-    save_requested = Signal(object)
-    delete_requested = Signal(str)
-    refused = Signal(str)
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._relations: list[RelationLabel] = []
-        row = QHBoxLayout(self)
-        left = QVBoxLayout()
-        self.names = QStringListModel(self)
-        self.list = QListView(self)
-        self.list.setObjectName("relation_label_list")
-        self.list.setModel(self.names)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        left.addWidget(self.list)
-        left.addWidget(self._button("New relation label", self.new_relation))
-        row.addLayout(left, stretch=1)
+        super().__init__(parent, title="Relation label", list_name="relation_label_list",
+                         name_field="relation_name", name_placeholder="e.g. attributed_to",
+                         new_text="New relation label", save_text="Save relation label",
+                         delete_text="Delete relation label",
+                         hint="In the window, select a span and press Shift and the key: Tab walks the spans "
+                              "it may link, Enter links, Esc cancels.")
 
-        box = QGroupBox("Relation label", self)
-        form = QFormLayout(box)
-        self.name = QLineEdit(box)
-        self.name.setObjectName("relation_name")
-        self.name.setPlaceholderText("e.g. attributed_to")
-        form.addRow("Name", self.name)
+    def _add_fields(self, box: QGroupBox, form: QFormLayout) -> None:
         self.directed = QCheckBox("From the first span to the second (else either way round)", box)
         self.directed.setChecked(True)
         form.addRow("", self.directed)
@@ -75,62 +47,19 @@ class RelationLabelsEditor(QWidget):
         self.description = QLineEdit(box)
         self.description.setPlaceholderText("When to draw it")
         form.addRow("Guideline", self.description)
-        hint = QLabel("In the window, select a span and press Shift and the key: Tab walks the spans it may "
-                      "link, Enter links, Esc cancels.", box)
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #666")
-        form.addRow(hint)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self._button("Save relation label", self.save))
-        buttons.addWidget(self._button("Delete relation label", self.delete))
-        form.addRow(buttons)
-        row.addWidget(box, stretch=2)
-
-    def _button(self, text: str, slot) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
 
     def set_relations(self, relations: list[RelationLabel]) -> None:
         """Show these relation labels, keeping the one in the form if it is still there."""
-        current = self.name.text().strip()
-        self._relations = list(relations)
-        self.names.setStringList([relation.name for relation in relations])
-        self.select(current if any(r.name == current for r in relations) else None)
-
-    def select(self, name: str | None) -> None:
-        names = self.names.stringList()
-        if name in names:
-            self.list.setCurrentIndex(self.names.index(names.index(name)))
-            self._show(self._relations[names.index(name)])
-        else:
-            self.list.clearSelection()
-            self._show(None)
+        self.set_items(relations)
 
     def new_relation(self) -> None:
-        self.select(None)
-        self.name.setFocus()
+        self.new_item()
 
-    def save(self) -> None:
-        try:
-            relation = RelationLabel(name=self.name.text().strip(), directed=self.directed.isChecked(),
-                                     color=self.color.text().strip() or "#636363", key=self.key.text().strip() or None,
-                                     description=self.description.text().strip(),
-                                     source=_names(self.source.text()), target=_names(self.target.text()))
-        except ValueError as exc:
-            self.refused.emit(f"Relation label: {reason(exc)}")
-            return
-        self.save_requested.emit(relation)
-
-    def delete(self) -> None:
-        name = self.name.text().strip()
-        if name:
-            self.delete_requested.emit(name)
-
-    def _on_current_changed(self, current, _previous) -> None:
-        if 0 <= current.row() < len(self._relations):
-            self._show(self._relations[current.row()])
+    def _entry(self) -> RelationLabel:
+        return RelationLabel(name=self.name.text().strip(), directed=self.directed.isChecked(),
+                             color=self.color.text().strip() or "#636363", key=self.key.text().strip() or None,
+                             description=self.description.text().strip(),
+                             source=_names(self.source.text()), target=_names(self.target.text()))
 
     def _show(self, relation: RelationLabel | None) -> None:
         self.name.setText(relation.name if relation else "")
