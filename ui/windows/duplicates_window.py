@@ -4,13 +4,11 @@ across sources have a window of their own, ``facts_window``.)"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMainWindow,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -27,17 +25,15 @@ from curator.session.deduplicating import (
     Deduplicating,
 )
 from curator.session.project import Settings
-from ui.change_signals import FollowsChanges, after_burst
-from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.windows.geometry import RememberedLayout
-from ui.windows.help_sheet import HelpSheet, action_sections
+from ui.windows.side_window import SideWindow
 from ui.workers import run_task, show_failures
 
 
-class DuplicatesWindow(FollowsChanges, QMainWindow):
+class DuplicatesWindow(SideWindow):
     """Two lists of duplicate candidates (articles, entities) with their open-decision counts.
 
     The near-duplicate search runs in the background; every decision is a core
@@ -45,19 +41,17 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
     UI thread only.
     """
 
+    help_heading = "Duplicates"
+    help_title = "Keyboard — Duplicates across sources"
+
     def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
+        # lists they change are recomputed once, after the burst (SideWindow).
+        super().__init__(session, parent)
         self.deduplicating = Deduplicating(session)
-        self.history = HistoryActions(session, self, self.follow(session))
         self.pairs: list[dict] = []
         self.entities: list = []
         self._searching = False
-        self.help_sheet: HelpSheet | None = None
-        # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
-        # lists they change are recomputed once, after the burst.
-        self._stale: set[str] = set()
-        self._refresh_soon = after_burst(self, 150, self._refresh_stale)
         self.setWindowTitle(f"Duplicates — {session.project_name}")
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_documents_tab(), "Articles")
@@ -67,14 +61,6 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
                                               {"articles": self.articles_splitter})
         self._build_actions()
         self.refresh()
-
-    def show_help(self) -> HelpSheet:
-        """F1: every key of this window."""
-        if self.help_sheet is None:
-            self.help_sheet = HelpSheet(lambda: action_sections("Duplicates", self.actions()), None, self,
-                                        "Keyboard — Duplicates across sources")
-        self.help_sheet.show_sheet()
-        return self.help_sheet
 
     # -- articles ------------------------------------------------------------------------
 
@@ -267,11 +253,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
     # -- plumbing ------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        def action(key: str, text: str, slot) -> None:
-            act = QAction(text, self)  # the text is what F1 lists
-            act.setShortcut(QKeySequence(key))
-            act.triggered.connect(slot)
-            self.addAction(act)
+        action = self._key
 
         def on_tab(index: int, slot):
             return lambda: slot() if self.tabs.currentIndex() == index else None
@@ -288,8 +270,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
         action("P", "Previous in the list", lambda: self._step(-1))
         action("F5", "Search again", self.refresh)
         action("F1", "Keyboard", self.show_help)
-        self.addAction(self.history.undo_action)
-        self.addAction(self.history.redo_action)
+        self._add_history_keys()
 
     def _step(self, step: int) -> None:
         table = (self.pair_table, self.candidate_table)[self.tabs.currentIndex()]
@@ -310,9 +291,6 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
         self.pairs = pairs
         self._show_pairs()
 
-    def _apply(self, command) -> bool:
-        return apply_command(self, self.session, command) is not None
-
     def on_changes(self, changes: Changes) -> None:
         """Keep both lists current with edits made anywhere: a pair or entity decision
         updates its list at once; new documents (or documents gone) mean a new search."""
@@ -328,21 +306,8 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
             if changes.relabelled:
                 self._mark_stale("entities")
 
-    def _mark_stale(self, *parts: str) -> None:
-        self._stale.update(parts)
-        if self.isVisible():
-            self._refresh_soon.start()
-
-    def showEvent(self, event) -> None:  # reopened after edits made while it was closed
-        super().showEvent(event)
-        if self._stale:
-            self._refresh_soon.start()
-
-    def _refresh_stale(self) -> None:
-        stale, self._stale = self._stale, set()
-        if "documents" in stale:
+    def _refresh_parts(self, parts: set[str]) -> None:
+        if "documents" in parts:
             self.refresh()
-        elif "entities" in stale:
+        elif "entities" in parts:
             self._show_entities()
-        self.statusBar().showMessage("Updated with changes made elsewhere", 4000)
-
