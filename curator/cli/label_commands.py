@@ -17,11 +17,20 @@ if TYPE_CHECKING:
     from curator.domain.schema import Choice
 
 
+ANNOTATOR_HELP = "whose history the change goes into (default: your name)"
+
+
+def _editing(commands: argparse._SubParsersAction, name: str, what: str) -> argparse._SubParsersAction:
+    """A command on a project whose actions are undoable edits: ``<name> PROJECT
+    [--annotator NAME] ACTION``, the action in ``<name>_command``."""
+    parser = commands.add_parser(name, help=what)
+    parser.add_argument("project")
+    parser.add_argument("--annotator", help=ANNOTATOR_HELP)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION")
+
+
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    labels = commands.add_parser("labels", help="list and edit the project's span labels (each change undoable)")
-    labels.add_argument("project")
-    labels.add_argument("--annotator", help="whose history the change goes into (default: your name)")
-    actions = labels.add_subparsers(dest="labels_command", metavar="ACTION")
+    actions = _editing(commands, "labels", "list and edit the project's span labels (each change undoable)")
     actions.add_parser("list", help="the labels with their keys, kinds, colours, spans and guidelines")
     add = actions.add_parser("add", help="add a label")
     add.add_argument("name")
@@ -61,10 +70,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     unrelate = actions.add_parser("remove-relation", help="delete a relation label (none of its relations left)")
     unrelate.add_argument("name")
 
-    categories = commands.add_parser("categories", help="list and edit the document category sets")
-    categories.add_argument("project")
-    categories.add_argument("--annotator", help="whose history the change goes into (default: your name)")
-    sets = categories.add_subparsers(dest="categories_command", metavar="ACTION")
+    sets = _editing(commands, "categories", "list and edit the document category sets")
     sets.add_parser("list", help="the category sets and their choices")
     add_set = sets.add_parser("add", help="add (or replace) a category set: choices as NAME or NAME:KEY")
     add_set.add_argument("name")
@@ -101,7 +107,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     imported.add_argument("file", type=Path)
     imported.add_argument("--replace", action="store_true",
                           help="the file's schema replaces the project's (default: add what the project lacks)")
-    imported.add_argument("--annotator", help="whose history the change goes into (default: your name)")
+    imported.add_argument("--annotator", help=ANNOTATOR_HELP)
     files.add_parser("json-schema", help="print the JSON Schema of the schema file")
     files.add_parser("dataset", help="print the JSON Schema of the JSON export")
 
