@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -190,9 +191,9 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
             problems.add(record, "status", f"{str(entry['status'])[:40]!r} is not todo or done")
         elif entry.get("status_updated") is not None and _time_problem(entry["status_updated"]):
             problems.add(record, "status_updated", _time_problem(entry["status_updated"]))
-        elif _malformed_categories(entry.get("categories"), record, problems):
+        elif _malformed_list(entry.get("categories"), "categories", record, problems, _category_problem):
             continue
-        elif _malformed_relations(entry.get("relations"), record, problems):
+        elif _malformed_list(entry.get("relations"), "relations", record, problems, _relation_problem):
             continue
         else:
             entries.append(entry)
@@ -294,20 +295,28 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
                             report, report.annotator or annotator)
 
 
-def _malformed_relations(relations: Any, record: str, problems: Problems) -> bool:
-    """Whether a document's ``relations`` are not a list of {source_id, target_id, label} (told to ``problems``)."""
-    if relations is None:
+def _malformed_list(value: Any, field: str, record: str, problems: Problems,
+                    entry_problem: Callable[[Any], tuple[str, str] | None]) -> bool:
+    """Whether a document's ``field`` (optional) is not a list, or holds an entry
+    ``entry_problem`` finds wrong: (where in the entry, why). The first is told to ``problems``."""
+    if value is None:
         return False
-    if not isinstance(relations, list):
-        problems.add(record, "relations", f"is {describe(relations)}, not a list")
+    if not isinstance(value, list):
+        problems.add(record, field, f"is {describe(value)}, not a list")
         return True
-    for number, entry in enumerate(relations):
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) and entry[key]
-                                                  for key in ("source_id", "target_id", "label")):
-            problems.add(record, f"relations.{number}", "expected an object with 'source_id', 'target_id' (span ids "
-                                                        "of this document) and 'label'")
+    for number, entry in enumerate(value):
+        if found := entry_problem(entry):
+            problems.add(record, f"{field}.{number}{found[0]}", found[1])
             return True
     return False
+
+
+def _relation_problem(entry: Any) -> tuple[str, str] | None:
+    """Why an entry of ``relations`` is no {source_id, target_id, label}, or None."""
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) and entry[key]
+                                              for key in ("source_id", "target_id", "label")):
+        return "", "expected an object with 'source_id', 'target_id' (span ids of this document) and 'label'"
+    return None
 
 
 def _relations_by_place(entry: dict, uid: str, text: str, annotator: str, report: ImportReport, file: str,
@@ -328,25 +337,15 @@ def _relations_by_place(entry: dict, uid: str, text: str, annotator: str, report
     return document
 
 
-def _malformed_categories(categories: Any, record: str, problems: Problems) -> bool:
-    """Whether a document's ``categories`` are not a list of {set, choices, updated} (told to ``problems``)."""
-    if categories is None:
-        return False
-    if not isinstance(categories, list):
-        problems.add(record, "categories", f"is {describe(categories)}, not a list")
-        return True
-    for number, entry in enumerate(categories):
-        field_name = f"categories.{number}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("set"), str) or not entry["set"]:
-            problems.add(record, field_name, "expected an object with 'set' (a name) and 'choices'")
-        elif not isinstance(entry.get("choices"), list) or not all(isinstance(c, str) and c for c in entry["choices"]):
-            problems.add(record, f"{field_name}.choices", f"is {describe(entry.get('choices'))}, not a list of names")
-        elif entry.get("updated") is not None and _time_problem(entry["updated"]):
-            problems.add(record, f"{field_name}.updated", _time_problem(entry["updated"]))
-        else:
-            continue
-        return True
-    return False
+def _category_problem(entry: Any) -> tuple[str, str] | None:
+    """Why an entry of ``categories`` is no {set, choices, updated}, or None."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("set"), str) or not entry["set"]:
+        return "", "expected an object with 'set' (a name) and 'choices'"
+    if not isinstance(entry.get("choices"), list) or not all(isinstance(c, str) and c for c in entry["choices"]):
+        return ".choices", f"is {describe(entry.get('choices'))}, not a list of names"
+    if entry.get("updated") is not None and (why := _time_problem(entry["updated"])):
+        return ".updated", why
+    return None
 
 
 def _time_problem(value: Any) -> str | None:
