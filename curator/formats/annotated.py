@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,15 @@ class FieldReader:
             self.bad(field, f"is {describe(value)}, not a list")
             return []
         return value
+
+    def objects(self, value: Any, field: str) -> Iterator[tuple[str, dict]]:
+        """The objects of a list (``items``), each with its field (``field.N``); an entry that
+        is no object is reported when it is reached, and passed over."""
+        for number, entry in enumerate(self.items(value, field)):
+            if isinstance(entry, dict):
+                yield f"{field}.{number}", entry
+            else:
+                self.bad(f"{field}.{number}", f"is {describe(entry)}, not an object")
 
     def mapping(self, value: Any, field: str, *, required: bool = False) -> dict | None:
         if value is None and not required:

@@ -104,11 +104,7 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
                                     "created": utc(checked.created), "updated": utc(checked.updated)}))
         if document is not None:
             _read_relations(record, raw.get("relations"), document)
-        for number, entry in enumerate(record.items(raw.get("categories"), "categories")):
-            field = f"categories.{number}"
-            if not isinstance(entry, dict):
-                record.bad(field, f"is {describe(entry)}, not an object")
-                continue
+        for field, entry in record.objects(raw.get("categories"), "categories"):
             who = record.text(entry.get("annotator"), f"{field}.annotator")
             set_name = record.text(entry.get("set"), f"{field}.set")
             choices = read_choices(record, entry.get("choices"), f"{field}.choices")
@@ -160,11 +156,7 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
 def _read_relations(record: FieldReader, raw: Any, document: AnnotatedDocument) -> None:
     """A document's relations, each joining two of its annotations by id (of one annotator)."""
     spans = {extra["id"]: (start, end, label, who) for start, end, label, who, extra in document.spans}
-    for number, entry in enumerate(record.items(raw, "relations")):
-        field = f"relations.{number}"
-        if not isinstance(entry, dict):
-            record.bad(field, f"is {describe(entry)}, not an object")
-            continue
+    for field, entry in record.objects(raw, "relations"):
         label = record.text(entry.get("label"), f"{field}.label")
         who = record.text(entry.get("annotator"), f"{field}.annotator")
         ends = [spans.get(entry.get(key)) for key in ("source_id", "target_id")]

@@ -96,11 +96,7 @@ def _document(record: FieldReader, raw: dict, path: Path, number: int) -> Annota
 
 def _read_example(record: FieldReader, raw: dict, document: AnnotatedDocument, who: str, found: ReadFile) -> None:
     placer = SpanPlacer(document.text)
-    for index, span in enumerate(record.items(raw.get("spans"), "spans")):
-        field = f"spans.{index}"
-        if not isinstance(span, dict):
-            record.bad(field, f"is {describe(span)}, not an object")
-            continue
+    for field, span in record.objects(raw.get("spans"), "spans"):
         offsets = record.offsets(span.get("start"), span.get("end"), (f"{field}.start", f"{field}.end"))
         label = span.get("label")
         if label is None:  # a span a binary recipe asked about, with the example's label
