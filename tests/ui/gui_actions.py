@@ -18,3 +18,14 @@ def select_text(window, qtbot, fragment: str, shrink: int = 0) -> None:
 def stored(window):
     return [(window.document.text[a.start : a.end], a.label)
             for a in window.session.store.annotations_for(window.document.id, "tester")]
+
+
+def open_loaded_review(open_window, location, settings, qtbot):
+    """The main window on ``location`` as a reviewer, and its review window once loaded."""
+    settings.reviewer = True
+    main = open_window(location)
+    review = main.open_review()
+    qtbot.addWidget(review)
+    with qtbot.waitSignal(review.task.finished, timeout=20_000):
+        pass
+    return main, review

@@ -9,18 +9,14 @@ import os
 import subprocess
 import sys
 
+from gui_actions import open_loaded_review
 from PySide6.QtCore import Qt
 
 WHY_BEFORE, WHY_AFTER = "no measure word", "the only article with invested capital"
 
 
 def open_every_window(open_window, location, settings, qtbot):
-    settings.reviewer = True
-    main = open_window(location)
-    review = main.open_review()
-    qtbot.addWidget(review)
-    with qtbot.waitSignal(review.task.finished, timeout=20_000):
-        pass
+    main, review = open_loaded_review(open_window, location, settings, qtbot)
     duplicates = main.open_duplicates()
     qtbot.addWidget(duplicates)
     with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):

@@ -5,6 +5,7 @@ as recorded, and changes made elsewhere show."""
 from __future__ import annotations
 
 import pytest
+from gui_actions import open_loaded_review
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 
@@ -38,12 +39,7 @@ def add_annotators(location, names=("bota", "dana")) -> None:
 
 
 def open_review(open_window, location, settings, qtbot):
-    settings.reviewer = True
-    main = open_window(location)
-    review = main.open_review()
-    qtbot.addWidget(review)
-    with qtbot.waitSignal(review.task.finished, timeout=20_000):
-        pass
+    main, review = open_loaded_review(open_window, location, settings, qtbot)
     with qtbot.waitActive(review):
         review.activateWindow()
     review.item_table.setFocus()
