@@ -55,6 +55,11 @@ def refuse_labels_gone(conn: sa.Connection, labels: set[str]) -> None:
                            "was prepared, or never added); nothing of this write was saved")
 
 
+def _counts(conn: sa.Connection, label: sa.ColumnElement, names: list[str]) -> dict[str, int]:
+    """How many rows hold each of these ``names`` in the ``label`` column (those that hold none are left out)."""
+    return dict(conn.execute(sa.select(label, sa.func.count()).where(label.in_(names)).group_by(label)).all())
+
+
 class LabelStore(Transactional):
     """Part of ``Store``: labels."""
 
@@ -69,18 +74,14 @@ class LabelStore(Transactional):
             project = self.project  # type: ignore[attr-defined]
             dropped = sorted(set(project.label_schema.names) - set(schema.names))
             if dropped:
-                a = annotations_table.c
-                held = dict(conn.execute(sa.select(a.label, sa.func.count()).where(a.label.in_(dropped))
-                                         .group_by(a.label)).all())
+                held = _counts(conn, annotations_table.c.label, dropped)
                 if held:
                     raise CuratorError("spans still have the label(s) " + ", ".join(
                         f"{name} ({count:,} span{'s' if count != 1 else ''})" for name, count in sorted(held.items()))
                         + ": move or delete them first")
             gone = sorted({r.name for r in project.label_schema.relations} - {r.name for r in schema.relations})
             if gone:
-                r = relations_table.c
-                held = dict(conn.execute(sa.select(r.label, sa.func.count()).where(r.label.in_(gone))
-                                         .group_by(r.label)).all())
+                held = _counts(conn, relations_table.c.label, gone)
                 if held:
                     raise CuratorError("relations still have the relation label(s) " + ", ".join(
                         f"{name} ({count:,})" for name, count in sorted(held.items())) + ": delete them first")
