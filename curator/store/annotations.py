@@ -113,10 +113,8 @@ class AnnotationStore(Transactional):
                 self._emit(AnnotationAdded(Annotation.model_construct(**row)))
 
     def get_annotation(self, annotation_id: str) -> Annotation:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id)).first()
-        if row is None:
-            raise CuratorError(f"no annotation with id {annotation_id}")
+        row = self._row(sa.select(*_SPAN_COLUMNS).where(annotations_table.c.id == annotation_id),
+                        f"no annotation with id {annotation_id}")
         return self._annotation(row)
 
     def annotations_by_id(self, ids: Iterable[str]) -> dict[str, Annotation]:

@@ -139,10 +139,8 @@ class DocumentStore(Transactional):
         )
 
     def get_document(self, doc_id: int) -> Document:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(documents_table).where(documents_table.c.id == doc_id)).first()
-        if row is None:
-            raise CuratorError(f"no document with id {doc_id}")
+        row = self._row(sa.select(documents_table).where(documents_table.c.id == doc_id),
+                        f"no document with id {doc_id}")
         return self._document(row)
 
     def document_by_uid(self, uid: str) -> Document | None:

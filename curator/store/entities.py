@@ -28,10 +28,8 @@ class EntityStore(Transactional):
         return entity
 
     def get_entity(self, entity_id: str) -> Entity:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(entities_table).where(entities_table.c.id == entity_id)).first()
-        if row is None:
-            raise CuratorError(f"no entity with id {entity_id}")
+        row = self._row(sa.select(entities_table).where(entities_table.c.id == entity_id),
+                        f"no entity with id {entity_id}")
         return Entity(**row._mapping)
 
     def entities(self, type: str | None = None) -> list[Entity]:

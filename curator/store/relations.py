@@ -110,10 +110,8 @@ class RelationStore(Transactional):
         return span, relations
 
     def get_relation(self, relation_id: str) -> Relation:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(*_RELATION_COLUMNS).where(relations_table.c.id == relation_id)).first()
-        if row is None:
-            raise CuratorError(f"no relation with id {relation_id}")
+        row = self._row(sa.select(*_RELATION_COLUMNS).where(relations_table.c.id == relation_id),
+                        f"no relation with id {relation_id}")
         return _relation(row)
 
     def delete_relation(self, relation_id: str) -> Relation:
@@ -266,10 +264,8 @@ class RelationStore(Transactional):
 
     def get_relation_suggestion(self, suggestion_id: str) -> RelationSuggestion:
         s = relation_suggestions_table.c
-        with self._connect() as conn:
-            row = conn.execute(sa.select(*_PROPOSAL_COLUMNS).where(s.id == suggestion_id)).first()
-        if row is None:
-            raise CuratorError(f"no relation suggestion with id {suggestion_id}")
+        row = self._row(sa.select(*_PROPOSAL_COLUMNS).where(s.id == suggestion_id),
+                        f"no relation suggestion with id {suggestion_id}")
         return _proposal(row)
 
     def set_relation_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,

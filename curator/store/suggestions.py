@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.domain.models import Suggestion, SuggestionStatus
-from curator.errors import CuratorError
 from curator.store.events import EventHub, SuggestionsChanged
 from curator.store.label_rows import refuse_labels_gone
 from curator.store.tables import suggestions_table
@@ -67,10 +66,8 @@ class SuggestionStore(Transactional):
         return before
 
     def get_suggestion(self, suggestion_id: str) -> Suggestion:
-        with self._connect() as conn:
-            row = conn.execute(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id)).first()
-        if row is None:
-            raise CuratorError(f"no suggestion with id {suggestion_id}")
+        row = self._row(sa.select(suggestions_table).where(suggestions_table.c.id == suggestion_id),
+                        f"no suggestion with id {suggestion_id}")
         return Suggestion(**row._mapping)
 
     def set_suggestion_status(self, suggestion_id: str, status: SuggestionStatus,

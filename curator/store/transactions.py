@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from curator.domain.jobs import WriteBehind
+from curator.errors import CuratorError
 from curator.store.events import EventHub
 
 
@@ -112,6 +113,14 @@ class Transactional:
             return
         with self.engine.connect() as conn:
             yield conn
+
+    def _row(self, query: sa.Select, missing: str) -> sa.Row:
+        """The first row ``query`` finds; a CuratorError saying ``missing`` when it finds none."""
+        with self._connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise CuratorError(missing)
+        return row
 
     def _emit(self, event: Any) -> None:
         held = getattr(self._current, "held", None)
