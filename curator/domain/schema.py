@@ -140,19 +140,10 @@ class LabelSchema(BaseModel):
 
     def with_relation(self, relation: RelationLabel) -> "LabelSchema":
         """``relation`` added, or replacing the relation label of its name (in place)."""
-        relations = [r.model_dump() for r in self.relations]
-        index = next((i for i, r in enumerate(self.relations) if r.name == relation.name), None)
-        if index is None:
-            relations.append(relation.model_dump())
-        else:
-            relations[index] = relation.model_dump()
-        return self.model_validate({**self.model_dump(), "relations": relations})
+        return self._with_named("relations", relation)
 
     def without_relation(self, name: str) -> "LabelSchema":
-        if self.relation(name) is None:
-            raise ValueError(f"no relation label {name!r}")
-        return self.model_validate({**self.model_dump(), "relations": [
-            r.model_dump() for r in self.relations if r.name != name]})
+        return self._without_named("relations", name, f"no relation label {name!r}")
 
     def category(self, name: str) -> CategorySet | None:
         return next((category for category in self.categories if category.name == name), None)
@@ -186,19 +177,28 @@ class LabelSchema(BaseModel):
 
     def with_category(self, category: CategorySet) -> "LabelSchema":
         """``category`` added, or replacing the set of its name (in place)."""
-        sets = [c.model_dump() for c in self.categories]
-        index = next((i for i, c in enumerate(self.categories) if c.name == category.name), None)
-        if index is None:
-            sets.append(category.model_dump())
-        else:
-            sets[index] = category.model_dump()
-        return self.model_validate({**self.model_dump(), "categories": sets})
+        return self._with_named("categories", category)
 
     def without_category(self, name: str) -> "LabelSchema":
-        if self.category(name) is None:
-            raise ValueError(f"no category set {name!r}")
-        return self.model_validate({**self.model_dump(), "categories": [
-            c.model_dump() for c in self.categories if c.name != name]})
+        return self._without_named("categories", name, f"no category set {name!r}")
+
+    def _with_named(self, field: str, entry: CategorySet | RelationLabel) -> "LabelSchema":
+        """``entry`` added to the list ``field``, or replacing the entry of its name there (in place)."""
+        current = getattr(self, field)
+        entries = [e.model_dump() for e in current]
+        index = next((i for i, e in enumerate(current) if e.name == entry.name), None)
+        if index is None:
+            entries.append(entry.model_dump())
+        else:
+            entries[index] = entry.model_dump()
+        return self.model_validate({**self.model_dump(), field: entries})
+
+    def _without_named(self, field: str, name: str, missing: str) -> "LabelSchema":
+        """The entry named ``name`` taken out of the list ``field``; ValueError(``missing``) if none is."""
+        current = getattr(self, field)
+        if not any(e.name == name for e in current):
+            raise ValueError(missing)
+        return self.model_validate({**self.model_dump(), field: [e.model_dump() for e in current if e.name != name]})
 
     def _label(self, name: str) -> Label:
         label = self.get(name)
