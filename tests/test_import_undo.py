@@ -149,3 +149,23 @@ def test_put_back_rows_round_trip_through_the_history_codec(session, tmp_path):
     command = decode(encode(PutBackImport("Import 2 documents", rows)))
     command.apply(session.store)
     assert {session.store.get_document(i).uid for i in report.added} == {"a0", "a1"}
+
+
+def test_undoing_an_import_keeps_a_relation_made_later_on_one_of_its_spans(session, tmp_path):
+    """A relation Bob drew afterwards from an imported span went with the span (the
+    database's cascade) and no redo brought it back."""
+    from curator.domain.models import Relation
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    later = Relation(doc_id=doc_id, source_id=imported.id, target_id=own.id, label="attributed_to",
+                     annotator="bob")
+    store.add_relations([later])
+    session.undo()
+    session.redo()
+    assert [r.id for r in store.relations_for(doc_id, "bob")] == [later.id]

@@ -43,7 +43,10 @@ class TakeOutImport:
                 raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
                                    "if they are to go")
             keep = store.documents_in(self.ranges) <= REDO_LIMIT
-            relations = store.take_out_relations(self.relation_ids)  # (before their spans take them along)
+            # Its relations, and any drawn since from or to its spans on older documents
+            # (taken out before the spans' cascade would delete them for good).
+            touching = [relation.id for relation in store.relations_touching(self.span_ids)]
+            relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             spans = store.take_out_annotations(self.span_ids)
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
