@@ -169,3 +169,22 @@ def test_undoing_an_import_keeps_a_relation_made_later_on_one_of_its_spans(sessi
     session.undo()
     session.redo()
     assert [r.id for r in store.relations_for(doc_id, "bob")] == [later.id]
+
+
+def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhile(session, tmp_path):
+    from curator.domain.models import Relation
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    store.add_relations([Relation(doc_id=doc_id, source_id=imported.id, target_id=own.id, label="attributed_to",
+                                  annotator="bob")])
+    session.undo()
+    store.delete_annotation(own.id)  # Bob's own span goes while the import is undone
+    session.redo()
+    assert [a.id for a in store.annotations_for(doc_id, "bob")] == [imported.id]
+    assert store.relations_for(doc_id, "bob") == []
