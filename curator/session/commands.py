@@ -60,7 +60,7 @@ class AddSpan:
     def apply(self, store: Store) -> "DeleteSpan":
         with store.transaction():
             store.add_annotation(self.annotation)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
         return DeleteSpan(self.annotation.id, self.annotation.doc_id, self.annotation.label)
 
 
@@ -330,7 +330,7 @@ class Settle:
             earlier = store.reviews_overlapping(self.doc_id, self.start, self.end) if self.replaces else []
             replaced = [Unsettle(key, self.doc_id).apply(store) for key in earlier if key != self.item_key]
             store.add_annotations(self.gold)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
             store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
                                     decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
                                     created=utc_now()))

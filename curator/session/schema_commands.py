@@ -140,7 +140,7 @@ class RestoreLabel:
                 with suppress(CuratorError):  # (deleted since: nothing to take back)
                     store.delete_relation(relation_id)
             store.restore_label(self.source, self.moved, self.deleted, self.entities)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,

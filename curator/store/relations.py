@@ -75,6 +75,16 @@ class RelationStore(Transactional):
         for doc_id, annotator in sorted({(r.doc_id, r.annotator) for r in relations}):
             self._emit(RelationsChanged(doc_id, annotator))
 
+    def restore_relations(self, relations: Sequence[Relation]) -> list[Relation]:
+        """Put back relations that went with their spans (an undo, a redo): one whose other
+        end was deleted since stays out, as that deletion would have taken it along had it
+        been there. Returns those put back."""
+        owners = self.span_owners({i for r in relations for i in (r.source_id, r.target_id)})
+        kept = [r for r in relations
+                if owners.get(r.source_id) == (r.doc_id, r.annotator) == owners.get(r.target_id)]
+        self.add_relations(kept)
+        return kept
+
     def wrong_ends(self, relations: Sequence[Relation]) -> list[str]:
         """What is wrong with the ends of ``relations`` as the project holds its spans now:
         a missing span, or one of another document or annotator."""

@@ -144,8 +144,7 @@ class RemovalStore:
     def put_back_relations(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert relations taken out; one whose end went since stays out, as the span's
         deletion would have taken it along had it been there."""
-        relations = [Relation.model_validate(row) for row in rows]
-        self.add_relations([r for r in relations if not self.wrong_ends([r])])  # type: ignore[attr-defined]
+        self.restore_relations([Relation.model_validate(row) for row in rows])  # type: ignore[attr-defined]
 
     def take_out_annotations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Delete spans by id (those still there); the spans, JSON-ready, to put back."""
