@@ -188,3 +188,17 @@ def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhil
     session.redo()
     assert [a.id for a in store.annotations_for(doc_id, "bob")] == [imported.id]
     assert store.relations_for(doc_id, "bob") == []
+
+
+def test_a_redo_says_why_when_another_import_took_its_documents_ids_meanwhile(store, tmp_path):
+    """On SQLite a document id freed by an undo is given again to the next import: the
+    redo failed with the database's own error, and stayed on the history to fail again."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's sequences never give an id twice")
+    alice, bob = Session(store, "alice"), Session(store, "bob")
+    import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")])
+    alice.undo()
+    import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")])
+    with pytest.raises(CuratorError, match="import its files again"):
+        alice.redo()
+    assert alice.redo_text is None and store.document_count() == 2

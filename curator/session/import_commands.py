@@ -77,6 +77,10 @@ class PutBackImport:
             if again:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
+            taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
+            if taken:  # (SQLite gives a freed id again)
+                raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
+                                   "files again")
             ids = store.put_back_documents(self.rows)
             store.put_back_annotations(self.spans)
             store.put_back_relations(self.relations)
