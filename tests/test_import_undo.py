@@ -202,3 +202,26 @@ def test_a_redo_says_why_when_another_import_took_its_documents_ids_meanwhile(st
     with pytest.raises(CuratorError, match="import its files again"):
         alice.redo()
     assert alice.redo_text is None and store.document_count() == 2
+
+
+def test_a_cancelled_import_is_one_undo_for_the_batches_it_kept(session, tmp_path, monkeypatch):
+    """A cancelled import keeps the batches it committed; it left no step to undo them."""
+    from curator.domain.jobs import Cancelled, Job
+    from curator.formats import articles
+
+    monkeypatch.setattr(articles, "_BATCH", 2)
+    first, second = _articles(tmp_path / "a.jsonl", 5, "a"), _articles(tmp_path / "b.jsonl", 5, "b")
+
+    class CancelOnSecondFile(Job):
+        def set_status(self, text):
+            super().set_status(text)
+            if "b.jsonl" in text:
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        import_paths(session, [first, second], CancelOnSecondFile())
+    kept = session.store.document_count()
+    assert kept >= 2
+    assert session.undo_text == f"Import {kept} documents"
+    session.undo()
+    assert session.store.document_count() == 0
