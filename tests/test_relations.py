@@ -275,3 +275,24 @@ def test_undoing_a_span_deletion_works_when_its_relations_other_end_went_since(p
     store.delete_annotation(bureau.id)
     session.undo()
     assert list(store.annotations_by_id([figure.id])) == [figure.id] and store.relations_for(doc_id) == []
+
+
+def test_undoing_a_span_deletion_puts_back_the_relations_proposed_on_it_with_their_status(project):
+    """The proposals on a deleted span went with it (the cascade) and no undo brought
+    them back: a rejected one would be proposed again."""
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=figure.id, target_id=bureau.id,
+                                                       label="attributed_to", annotator="ann",
+                                                       status=SuggestionStatus.REJECTED)])
+    session = Session(store, "ann")
+    session.do(DeleteSpan(figure.id, doc_id, "MONEY"))
+    assert store.relation_suggestions_for(doc_id) == []
+    session.undo()
+    [back] = store.relation_suggestions_for(doc_id)
+    assert back.status is SuggestionStatus.REJECTED and back.source_id == figure.id
+    session.redo()
+    session.undo()  # through the history's codec again
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]

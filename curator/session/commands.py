@@ -21,6 +21,7 @@ from curator.domain.models import (
     Entity,
     Fact,
     Relation,
+    RelationSuggestion,
     Review,
     SuggestionStatus,
     new_id,
@@ -48,6 +49,7 @@ class AddSpan:
 
     annotation: Annotation
     relations: list[Relation] = field(default_factory=list)
+    proposals: list[RelationSuggestion] = field(default_factory=list)  # relations proposed on it, as they were
 
     @property
     def doc_id(self) -> int:
@@ -61,6 +63,7 @@ class AddSpan:
         with store.transaction():
             store.add_annotation(self.annotation)
             store.restore_relations(self.relations)  # (one whose other end went since stays out)
+            store.restore_relation_suggestions(self.proposals)
         return DeleteSpan(self.annotation.id, self.annotation.doc_id, self.annotation.label)
 
 
@@ -77,7 +80,9 @@ class DeleteSpan:
         return f"Delete {self.label}".strip()
 
     def apply(self, store: Store) -> AddSpan:
-        return AddSpan(*store.delete_span_and_relations(self.annotation_id))
+        with store.transaction():
+            proposals = store.relation_suggestions_touching([self.annotation_id])  # (the cascade deletes them)
+            return AddSpan(*store.delete_span_and_relations(self.annotation_id), proposals)
 
 
 @dataclass

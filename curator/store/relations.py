@@ -261,6 +261,23 @@ class RelationStore(Transactional):
             self._emit(RelationsChanged(doc_id, annotator))
         return len(new)
 
+    def relation_suggestions_touching(self, span_ids: Iterable[str]) -> list[RelationSuggestion]:
+        """The proposals with an end among ``span_ids``: what deleting them deletes."""
+        s = relation_suggestions_table.c
+        found: dict[str, RelationSuggestion] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(set(span_ids)), 500):
+                query = sa.select(*_PROPOSAL_COLUMNS).where(s.source_id.in_(chunk) | s.target_id.in_(chunk))
+                found.update((row.id, _proposal(row)) for row in conn.execute(query))
+        return list(found.values())
+
+    def restore_relation_suggestions(self, proposals: Sequence[RelationSuggestion]) -> None:
+        """Put back proposals that went with a span, their status kept (a rejected one is
+        not proposed again); one whose other end went since stays out."""
+        owners = self.span_owners({i for p in proposals for i in (p.source_id, p.target_id)})
+        self.add_relation_suggestions([p for p in proposals
+                                       if owners.get(p.source_id) == (p.doc_id, p.annotator) == owners.get(p.target_id)])
+
     def relation_suggestions_for(self, doc_id: int | None = None, annotator: str | None = None,
                                  status: SuggestionStatus | None = None) -> list[RelationSuggestion]:
         s = relation_suggestions_table.c
