@@ -296,3 +296,19 @@ def test_undoing_a_span_deletion_puts_back_the_relations_proposed_on_it_with_the
     session.redo()
     session.undo()  # through the history's codec again
     assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]
+
+
+def test_undoing_a_label_deletion_puts_back_the_relations_proposed_on_its_spans(project):
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+    from curator.session.label_edits import remove_label
+
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=figure.id, target_id=bureau.id,
+                                                       label="attributed_to", annotator="ann",
+                                                       status=SuggestionStatus.REJECTED)])
+    session = Session(store, "ann")
+    session.do(remove_label(store, "MONEY"))
+    assert store.relation_suggestions_for(doc_id) == []
+    session.undo()
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]

@@ -271,6 +271,14 @@ class RelationStore(Transactional):
                 found.update((row.id, _proposal(row)) for row in conn.execute(query))
         return list(found.values())
 
+    def relation_suggestions_on_label(self, label: str) -> list[RelationSuggestion]:
+        """The proposals with an end among the spans (every layer) of ``label``."""
+        a, s = annotations_table.c, relation_suggestions_table.c
+        spans = sa.select(a.id).where(a.label == label)
+        query = sa.select(*_PROPOSAL_COLUMNS).where(s.source_id.in_(spans) | s.target_id.in_(spans))
+        with self._connect() as conn:
+            return [_proposal(row) for row in conn.execute(query.order_by(s.doc_id, s.id))]
+
     def restore_relation_suggestions(self, proposals: Sequence[RelationSuggestion]) -> None:
         """Put back proposals that went with a span, their status kept (a rejected one is
         not proposed again); one whose other end went since stays out."""
