@@ -225,3 +225,21 @@ def test_a_cancelled_import_is_one_undo_for_the_batches_it_kept(session, tmp_pat
     assert session.undo_text == f"Import {kept} documents"
     session.undo()
     assert session.store.document_count() == 0
+
+
+def test_undoing_and_redoing_an_import_keeps_the_relations_proposed_on_its_spans(session, tmp_path):
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=imported.id, target_id=own.id,
+                                                       label="attributed_to", annotator="bob",
+                                                       status=SuggestionStatus.REJECTED)])
+    session.undo()
+    session.redo()
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]
