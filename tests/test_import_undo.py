@@ -4,6 +4,7 @@ with everything on them, its spans on documents already there), redo puts it bac
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -243,3 +244,19 @@ def test_undoing_and_redoing_an_import_keeps_the_relations_proposed_on_its_spans
     session.undo()
     session.redo()
     assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]
+
+
+def test_an_import_whose_ids_are_a_thousand_runs_can_be_undone_and_redone(store):
+    """An import interleaved with another's has its ids in many runs: SQLite refused the
+    one expression of a thousand ORs that took them out."""
+    from curator.domain.models import Document
+    from curator.session.import_commands import TakeOutImport
+    from curator.store.removals import id_ranges
+
+    ids = store.add_documents([Document(uid=f"d{n}", text=f"Article {n}.") for n in range(2400)])
+    mine = ids[::2]  # every other document: 1,200 runs
+    assert len(id_ranges(mine)) == 1200
+    redo = TakeOutImport("Import", id_ranges(mine), since=datetime.now(timezone.utc)).apply(store)
+    assert store.document_count() == 1200 and len(redo.rows["documents"]) == 1200
+    redo.apply(store)
+    assert store.document_count() == 2400
