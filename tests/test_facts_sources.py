@@ -188,3 +188,18 @@ def test_one_span_per_place_is_what_a_pass_over_every_chosen_span_gives(raw):
         if not any(c.label == span.label and c.start < span.end and span.start < c.end for c in expected):
             expected.append(span)
     assert _one_per_place(spans) == sorted(expected, key=lambda s: (s.start, s.end))
+
+
+def test_saving_a_fact_reads_that_fact_only_not_every_fact_of_the_project(store, monkeypatch):
+    """Each save read every fact to find the one it replaced: an import of many facts took
+    time growing with the square of their number."""
+    from curator.domain.models import Fact
+
+    first = Fact(subject="KZ-CN", measure="trade turnover", unit="USD", mentions=["m1"])
+    store.save_fact(first)
+    monkeypatch.setattr(type(store), "facts", lambda self: pytest.fail("every fact read for one save"))
+    changed = first.model_copy(update={"mentions": ["m1", "m2"]})
+    assert store.save_fact(changed).mentions == ["m1"]
+    assert store.delete_fact(first.id).mentions == ["m1", "m2"]
+    monkeypatch.undo()
+    assert store.facts() == {}

@@ -4,6 +4,7 @@ with everything on them, its spans on documents already there), redo puts it bac
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -149,3 +150,113 @@ def test_put_back_rows_round_trip_through_the_history_codec(session, tmp_path):
     command = decode(encode(PutBackImport("Import 2 documents", rows)))
     command.apply(session.store)
     assert {session.store.get_document(i).uid for i in report.added} == {"a0", "a1"}
+
+
+def test_undoing_an_import_keeps_a_relation_made_later_on_one_of_its_spans(session, tmp_path):
+    """A relation Bob drew afterwards from an imported span went with the span (the
+    database's cascade) and no redo brought it back."""
+    from curator.domain.models import Relation
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    later = Relation(doc_id=doc_id, source_id=imported.id, target_id=own.id, label="attributed_to",
+                     annotator="bob")
+    store.add_relations([later])
+    session.undo()
+    session.redo()
+    assert [r.id for r in store.relations_for(doc_id, "bob")] == [later.id]
+
+
+def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhile(session, tmp_path):
+    from curator.domain.models import Relation
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    store.add_relations([Relation(doc_id=doc_id, source_id=imported.id, target_id=own.id, label="attributed_to",
+                                  annotator="bob")])
+    session.undo()
+    store.delete_annotation(own.id)  # Bob's own span goes while the import is undone
+    session.redo()
+    assert [a.id for a in store.annotations_for(doc_id, "bob")] == [imported.id]
+    assert store.relations_for(doc_id, "bob") == []
+
+
+def test_a_redo_says_why_when_another_import_took_its_documents_ids_meanwhile(store, tmp_path):
+    """On SQLite a document id freed by an undo is given again to the next import: the
+    redo failed with the database's own error, and stayed on the history to fail again."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's sequences never give an id twice")
+    alice, bob = Session(store, "alice"), Session(store, "bob")
+    import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")])
+    alice.undo()
+    import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")])
+    with pytest.raises(CuratorError, match="import its files again"):
+        alice.redo()
+    assert alice.redo_text is None and store.document_count() == 2
+
+
+def test_a_cancelled_import_is_one_undo_for_the_batches_it_kept(session, tmp_path, monkeypatch):
+    """A cancelled import keeps the batches it committed; it left no step to undo them."""
+    from curator.domain.jobs import Cancelled, Job
+    from curator.formats import articles
+
+    monkeypatch.setattr(articles, "_BATCH", 2)
+    first, second = _articles(tmp_path / "a.jsonl", 5, "a"), _articles(tmp_path / "b.jsonl", 5, "b")
+
+    class CancelOnSecondFile(Job):
+        def set_status(self, text):
+            super().set_status(text)
+            if "b.jsonl" in text:
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        import_paths(session, [first, second], CancelOnSecondFile())
+    kept = session.store.document_count()
+    assert kept >= 2
+    assert session.undo_text == f"Import {kept} documents"
+    session.undo()
+    assert session.store.document_count() == 0
+
+
+def test_undoing_and_redoing_an_import_keeps_the_relations_proposed_on_its_spans(session, tmp_path):
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    own = Annotation(doc_id=doc_id, start=0, end=7, label="ORG", annotator="bob")
+    store.add_annotation(own)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=imported.id, target_id=own.id,
+                                                       label="attributed_to", annotator="bob",
+                                                       status=SuggestionStatus.REJECTED)])
+    session.undo()
+    session.redo()
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]
+
+
+def test_an_import_whose_ids_are_a_thousand_runs_can_be_undone_and_redone(store):
+    """An import interleaved with another's has its ids in many runs: SQLite refused the
+    one expression of a thousand ORs that took them out."""
+    from curator.domain.models import Document
+    from curator.session.import_commands import TakeOutImport
+    from curator.store.removals import id_ranges
+
+    ids = store.add_documents([Document(uid=f"d{n}", text=f"Article {n}.") for n in range(2400)])
+    mine = ids[::2]  # every other document: 1,200 runs
+    assert len(id_ranges(mine)) == 1200
+    redo = TakeOutImport("Import", id_ranges(mine), since=datetime.now(timezone.utc)).apply(store)
+    assert store.document_count() == 1200 and len(redo.rows["documents"]) == 1200
+    redo.apply(store)
+    assert store.document_count() == 2400

@@ -246,3 +246,69 @@ def test_relation_problems_lists_every_problem_at_once():
     assert len(problems) == 2 and "does not link MONEY to DATE" in problems[0] and "already" in problems[1]
     assert relation_problems(relation, {}, schema) == ["its source span f does not exist",
                                                        "its target span d does not exist"]
+
+
+def test_undoing_a_label_deletion_brings_its_spans_back_when_a_relations_other_end_went_since(project):
+    """Undoing the deletion put back every relation its spans took along, and refused
+    whole (and left the history) when one's other end had been deleted meanwhile: the
+    label's spans were lost for good."""
+    from curator.session.label_edits import remove_label
+
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relations([link(store, doc_id, figure, bureau)])
+    session = Session(store, "ann")
+    session.do(remove_label(store, "MONEY"))
+    assert store.annotations_by_id([figure.id]) == {}
+    store.delete_annotation(bureau.id)  # someone deletes the other end meanwhile
+    session.undo()
+    assert list(store.annotations_by_id([figure.id])) == [figure.id]
+    assert store.relations_for(doc_id) == []
+
+
+def test_undoing_a_span_deletion_works_when_its_relations_other_end_went_since(project):
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relations([link(store, doc_id, figure, bureau)])
+    session = Session(store, "ann")
+    session.do(DeleteSpan(figure.id, doc_id, "MONEY"))
+    store.delete_annotation(bureau.id)
+    session.undo()
+    assert list(store.annotations_by_id([figure.id])) == [figure.id] and store.relations_for(doc_id) == []
+
+
+def test_undoing_a_span_deletion_puts_back_the_relations_proposed_on_it_with_their_status(project):
+    """The proposals on a deleted span went with it (the cascade) and no undo brought
+    them back: a rejected one would be proposed again."""
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=figure.id, target_id=bureau.id,
+                                                       label="attributed_to", annotator="ann",
+                                                       status=SuggestionStatus.REJECTED)])
+    session = Session(store, "ann")
+    session.do(DeleteSpan(figure.id, doc_id, "MONEY"))
+    assert store.relation_suggestions_for(doc_id) == []
+    session.undo()
+    [back] = store.relation_suggestions_for(doc_id)
+    assert back.status is SuggestionStatus.REJECTED and back.source_id == figure.id
+    session.redo()
+    session.undo()  # through the history's codec again
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]
+
+
+def test_undoing_a_label_deletion_puts_back_the_relations_proposed_on_its_spans(project):
+    from curator.domain.models import RelationSuggestion, SuggestionStatus
+    from curator.session.label_edits import remove_label
+
+    store, doc_id = project
+    figure, bureau, _person = spans(store, doc_id)
+    store.add_relation_suggestions([RelationSuggestion(doc_id=doc_id, source_id=figure.id, target_id=bureau.id,
+                                                       label="attributed_to", annotator="ann",
+                                                       status=SuggestionStatus.REJECTED)])
+    session = Session(store, "ann")
+    session.do(remove_label(store, "MONEY"))
+    assert store.relation_suggestions_for(doc_id) == []
+    session.undo()
+    assert [p.status for p in store.relation_suggestions_for(doc_id)] == [SuggestionStatus.REJECTED]

@@ -161,3 +161,20 @@ def test_an_import_is_one_changes_and_its_undo_elsewhere_says_which_documents_we
     session.undo()  # this process's own: one Changes of the undo, and nothing left for the poll
     assert seen[-1].origin == "undo" and seen[-1].documents_removed == added
     assert session.poll() is None
+
+
+def test_an_edit_here_between_two_polls_does_not_hide_what_another_process_changed(project):
+    """This process's own edit took the whole project, as it was then, as seen: a
+    teammate's change just before it (labels, measures, their history) was never
+    published."""
+    session = Session(project, "ann")
+    session.changes.subscribe(lambda changes: None)
+    doc_id = project.document_ids()[0]
+    session.poll([doc_id])
+    with Store.open(project.location) as other:
+        Session(other, "bob").do(rename_label(other, "PERSON", "PEOPLE"))
+        Session(other, "bob").do(SetMeasures({"trade": ["turnover"]}))
+    session.do(AddSpan(span(doc_id, label="ORG")))  # our own edit, before the next poll
+    changes = session.poll([doc_id])
+    assert changes is not None and changes.schema and changes.relabelled == ("PERSON",) and changes.measures
+    assert changes.history.annotator == "bob"

@@ -196,17 +196,18 @@ def _file_progress(job: Job, index: int, files: int, fraction: float) -> None:
     job.set_progress(index * 1000 + int(fraction * 1000), files * 1000)
 
 
-def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = None) -> ImportReport:
+def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = None,
+                 report: ImportReport | None = None) -> ImportReport:
     """Import every supported file in ``paths`` (folders are searched recursively).
 
     A ``metadata.json`` sidecar in a folder supplies metadata for the files named
     in it. Bad files and records become problems in the report; the rest is added.
     Documents are added in batches of ``_BATCH``, each in one transaction, written while
     the next batch is read; a cancelled ``job`` stops before the next batch and keeps the
-    ones already added.
+    ones already added (in ``report``, if given: what a cancelled import added).
     """
     job = job or Job()
-    report = ImportReport()
+    report = report if report is not None else ImportReport()
     files = _expand((Path(p).expanduser() for p in paths), report)
     sidecars: dict[Path, dict[str, dict[str, Any]]] = {}
     for path in files:

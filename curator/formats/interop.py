@@ -190,11 +190,12 @@ def _files(paths: list[Path], report: ImportReport) -> list[tuple[Path, bool]]:
 
 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
-                 suggestion_layer: str | None = None) -> ImportReport:
+                 suggestion_layer: str | None = None, report: ImportReport | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
     folders too) go through the readers above, the rest through the article importer. A
-    Label Studio labeling config among them is read first. One report for all."""
-    report = ImportReport()
+    Label Studio labeling config among them is read first. One report for all (``report``,
+    if given: it holds what was added even when the import is cancelled or fails)."""
+    report = report if report is not None else ImportReport()
     articles: list[Path] = []
     annotated: list[tuple[Path, Sniffed]] = []
     seen: set[Path] = set()
@@ -223,7 +224,11 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
             except CuratorError as exc:
                 report.problems.append(ImportProblem(str(path), str(exc)))
             found.parsed = None
-    report.merge(import_files(store, articles, job))
+    read = ImportReport()
+    try:
+        import_files(store, articles, job, report=read)
+    finally:  # (a cancelled import keeps the batches it added)
+        report.merge(read)
     return report
 
 

@@ -21,6 +21,7 @@ from curator.domain.models import (
     Entity,
     Fact,
     Relation,
+    RelationSuggestion,
     Review,
     SuggestionStatus,
     new_id,
@@ -48,6 +49,7 @@ class AddSpan:
 
     annotation: Annotation
     relations: list[Relation] = field(default_factory=list)
+    proposals: list[RelationSuggestion] = field(default_factory=list)  # relations proposed on it, as they were
 
     @property
     def doc_id(self) -> int:
@@ -60,7 +62,8 @@ class AddSpan:
     def apply(self, store: Store) -> "DeleteSpan":
         with store.transaction():
             store.add_annotation(self.annotation)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
+            store.restore_relation_suggestions(self.proposals)
         return DeleteSpan(self.annotation.id, self.annotation.doc_id, self.annotation.label)
 
 
@@ -77,7 +80,9 @@ class DeleteSpan:
         return f"Delete {self.label}".strip()
 
     def apply(self, store: Store) -> AddSpan:
-        return AddSpan(*store.delete_span_and_relations(self.annotation_id))
+        with store.transaction():
+            proposals = store.relation_suggestions_touching([self.annotation_id])  # (the cascade deletes them)
+            return AddSpan(*store.delete_span_and_relations(self.annotation_id), proposals)
 
 
 @dataclass
@@ -330,7 +335,7 @@ class Settle:
             earlier = store.reviews_overlapping(self.doc_id, self.start, self.end) if self.replaces else []
             replaced = [Unsettle(key, self.doc_id).apply(store) for key in earlier if key != self.item_key]
             store.add_annotations(self.gold)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
             store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
                                     decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
                                     created=utc_now()))

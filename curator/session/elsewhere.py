@@ -15,7 +15,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +55,7 @@ class _Look:
     entities: int = 0
     history: dict[int, tuple[bool, int, str, str]] = field(default_factory=dict)  # seq: done, doc, who, label
     spans: dict[int, tuple] = field(default_factory=dict)  # a shown document's: count, latest edit
+    history_floor: int = 0  # entries at or below it were out of view (the window was full)
 
 
 def _digest(value: Any) -> str:
@@ -78,7 +79,7 @@ class ElsewhereWatch:
             with self._lock:
                 self._ids.update(changes.documents_added)
                 self._ids.difference_update(changes.documents_removed)
-                self._seen = self._look(tuple(self._seen.spans))
+                self._seen = _absorbed(self._seen, self._look(tuple(self._seen.spans)), changes)
 
     def _document_ids(self) -> set[int]:
         with self.store._connect() as conn:
@@ -118,6 +119,7 @@ class ElsewhereWatch:
             facts=_digest([list(row) for row in facts]), measures=_digest(self.store.measures()),
             attributions=_digest(self.store.attributions()), entities=entities,
             history={row.seq: (bool(row.done), row.doc_id or 0, row.annotator, row.label) for row in history},
+            history_floor=min(row.seq for row in history) if len(history) >= HISTORY_WATCHED else 0,
             spans={doc_id: self.store.revision(doc_id)[1:] for doc_id in showing})
 
     def _difference(self, before: _Look, now: _Look) -> Changes:
@@ -152,9 +154,8 @@ class ElsewhereWatch:
         """Entries done, undone or redone elsewhere: the documents they were in changed
         (spans, details, categories, reviews), or, for a project-wide step, the entities;
         the newest is the history's move the Undo and Redo labels follow."""
-        newest_seen = max(before.history, default=0)
         moved = [(seq, entry) for seq, entry in sorted(now.history.items())
-                 if (seq > newest_seen and seq not in before.history)
+                 if (seq > before.history_floor and seq not in before.history)
                  or (seq in before.history and before.history[seq][0] != entry[0])]
         for seq, (done, doc_id, who, label) in moved:
             if doc_id:
@@ -168,3 +169,41 @@ class ElsewhereWatch:
             if not who.startswith(_PARTS_OWNER):
                 step = ("Done" if seq not in before.history else "Redone") if done else "Undone"
                 changes.history = HistoryChanged(who, step, label, doc_id)
+
+
+def _absorbed(seen: _Look, now: _Look, changes: Changes) -> _Look:
+    """``seen`` with the parts this process's own ``changes`` touched taken from ``now``
+    (announced already); the rest stays as last polled, so that the next poll still finds
+    what another process changed there meanwhile."""
+    fields: dict[str, Any] = {}
+    if changes.documents_added or changes.documents_removed:
+        fields.update(newest_document=now.newest_document, documents=now.documents)
+    if changes.schema or now.labels == seen.labels:
+        fields.update(project=now.project, labels=now.labels)
+    fields["decisions"] = {kind: (now if kind in changes.decisions else seen).decisions.get(kind)
+                           for kind in {*seen.decisions, *now.decisions}
+                           if (now if kind in changes.decisions else seen).decisions.get(kind) is not None}
+    if changes.facts:
+        fields.update(facts=now.facts, attributions=now.attributions)
+    if changes.measures:
+        fields["measures"] = now.measures
+    if changes.entities:
+        fields["entities"] = now.entities
+    fields["spans"] = {doc_id: now.spans.get(doc_id, look) if doc_id in changes.spans else look
+                       for doc_id, look in seen.spans.items()}
+    own = changes.history.annotator if changes.history else None
+
+    def mine(who: str) -> bool:
+        if who.startswith(_PARTS_OWNER):  # a part: its step's owner's
+            step = now.history.get(int(who[1:])) if who[1:].isdigit() else None
+            return step is None or step[2] == own
+        return who == own
+
+    history = {}
+    for seq, entry in now.history.items():
+        if entry == seen.history.get(seq) or mine(entry[2]):
+            history[seq] = entry
+        elif seq in seen.history:  # another's entry undone or redone: still to be found
+            history[seq] = seen.history[seq]
+    fields["history"] = history
+    return replace(seen, **fields)

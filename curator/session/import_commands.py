@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from curator.domain.models import utc_now
+from curator.domain.models import RelationSuggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
 
@@ -43,12 +43,16 @@ class TakeOutImport:
                 raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
                                    "if they are to go")
             keep = store.documents_in(self.ranges) <= REDO_LIMIT
-            relations = store.take_out_relations(self.relation_ids)  # (before their spans take them along)
+            # Its relations, and any drawn since from or to its spans on older documents
+            # (taken out before the spans' cascade would delete them for good).
+            touching = [relation.id for relation in store.relations_touching(self.span_ids)]
+            relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
+            proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
-        return PutBackImport(self.label, rows, spans, self.doc_id, relations)
+        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class PutBackImport:
     spans: list[dict[str, Any]] = field(default_factory=list)
     doc_id: int = 0
     relations: list[dict[str, Any]] = field(default_factory=list)
+    proposals: list[dict[str, Any]] = field(default_factory=list)  # relations proposed on its spans on older documents
 
     @property
     def text(self) -> str:
@@ -74,9 +79,14 @@ class PutBackImport:
             if again:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
+            taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
+            if taken:  # (SQLite gives a freed id again)
+                raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
+                                   "files again")
             ids = store.put_back_documents(self.rows)
             store.put_back_annotations(self.spans)
             store.put_back_relations(self.relations)
+            store.restore_relation_suggestions([RelationSuggestion.model_validate(p) for p in self.proposals])
         return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
 

@@ -31,13 +31,15 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
 
     if annotated_only:
         paths = [p for p in paths if p.is_file() and detect(p)]
-    if fmt:
-        report = ImportReport()
-        for path in paths:
-            report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer))
-    else:
-        report = read_paths(session.store, paths, job, suggestion_layer=suggestion_layer)
-    record_import(session, report)
+    report = ImportReport()
+    try:
+        if fmt:
+            for path in paths:
+                report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer))
+        else:
+            read_paths(session.store, paths, job, suggestion_layer=suggestion_layer, report=report)
+    finally:  # cancelled or failed part-way: what its committed batches added is one step too
+        record_import(session, report)
     return report
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from curator.domain.models import Annotation, Relation
+from curator.domain.models import Annotation, Relation, RelationSuggestion
 from curator.domain.relation_rules import relation_problems
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
@@ -76,15 +76,17 @@ class MoveLabel:
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
             # The relations on the spans that go go with them (the database's cascade): kept to be undone.
             relations = store.relations_on_label(self.source)
+            proposals = store.relation_suggestions_on_label(self.source)
             moved, deleted, entities = store.move_label(self.source, self.target)
             gone = {span.id for span in deleted}
             relations = [r for r in relations if r.source_id in gone or r.target_id in gone]
+            proposals = [p for p in proposals if p.source_id in gone or p.target_id in gone]
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
             carried = _carry_to_twins(store, relations, deleted, self.target, self.schema) if self.target else []
         return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
                             {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
-                            expected=self.schema, relations=relations, carried=carried)
+                            expected=self.schema, relations=relations, carried=carried, proposals=proposals)
 
 
 def _carry_to_twins(store: Store, relations: list[Relation], deleted: list[Annotation], target: str,
@@ -128,6 +130,7 @@ class RestoreLabel:
     expected: LabelSchema | None = None  # the labels the move left: as ``ChangeSchema``'s
     relations: list[Relation] = field(default_factory=list)  # as they were before the move
     carried: list[str] = field(default_factory=list)  # the ids of those the move gave to a twin span
+    proposals: list[RelationSuggestion] = field(default_factory=list)  # relations proposed on the deleted spans
 
     @property
     def text(self) -> str:
@@ -140,7 +143,8 @@ class RestoreLabel:
                 with suppress(CuratorError):  # (deleted since: nothing to take back)
                     store.delete_relation(relation_id)
             store.restore_label(self.source, self.moved, self.deleted, self.entities)
-            store.add_relations(self.relations)
+            store.restore_relations(self.relations)  # (one whose other end went since stays out)
+            store.restore_relation_suggestions(self.proposals)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,

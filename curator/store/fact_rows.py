@@ -29,21 +29,26 @@ class FactStore(Transactional):
 
     def save_fact(self, fact: Fact) -> Fact | None:
         """Insert or replace a fact; returns the previous version, if any."""
-        before = self.facts().get(fact.id)
-        with self._begin() as conn:
+        with self.transaction() as conn:  # read and write as one
+            before = self._fact_by_id(conn, fact.id)
             conn.execute(facts_table.delete().where(facts_table.c.id == fact.id))
             conn.execute(facts_table.insert().values(**fact.model_dump()))
         self._emit(DecisionsChanged(f"fact:{fact.id}"))
         return before
 
     def delete_fact(self, fact_id: str) -> Fact:
-        before = self.facts().get(fact_id)
-        if before is None:
-            raise CuratorError(f"no fact with id {fact_id}")
-        with self._begin() as conn:
+        with self.transaction() as conn:
+            before = self._fact_by_id(conn, fact_id)
+            if before is None:
+                raise CuratorError(f"no fact with id {fact_id}")
             conn.execute(facts_table.delete().where(facts_table.c.id == fact_id))
         self._emit(DecisionsChanged(f"fact:{fact_id}"))
         return before
+
+    @staticmethod
+    def _fact_by_id(conn: sa.Connection, fact_id: str) -> Fact | None:
+        row = conn.execute(sa.select(facts_table).where(facts_table.c.id == fact_id)).first()
+        return _fact(row._mapping) if row is not None else None
 
     def attributions(self) -> dict[str, str]:
         """Whom curators attributed figures to, by annotation id (overriding the text's rules)."""

@@ -75,6 +75,16 @@ class RelationStore(Transactional):
         for doc_id, annotator in sorted({(r.doc_id, r.annotator) for r in relations}):
             self._emit(RelationsChanged(doc_id, annotator))
 
+    def restore_relations(self, relations: Sequence[Relation]) -> list[Relation]:
+        """Put back relations that went with their spans (an undo, a redo): one whose other
+        end was deleted since stays out, as that deletion would have taken it along had it
+        been there. Returns those put back."""
+        owners = self.span_owners({i for r in relations for i in (r.source_id, r.target_id)})
+        kept = [r for r in relations
+                if owners.get(r.source_id) == (r.doc_id, r.annotator) == owners.get(r.target_id)]
+        self.add_relations(kept)
+        return kept
+
     def wrong_ends(self, relations: Sequence[Relation]) -> list[str]:
         """What is wrong with the ends of ``relations`` as the project holds its spans now:
         a missing span, or one of another document or annotator."""
@@ -248,6 +258,31 @@ class RelationStore(Transactional):
         for doc_id, annotator in sorted({(p.doc_id, p.annotator) for p in new}):
             self._emit(RelationsChanged(doc_id, annotator))
         return len(new)
+
+    def relation_suggestions_touching(self, span_ids: Iterable[str]) -> list[RelationSuggestion]:
+        """The proposals with an end among ``span_ids``: what deleting them deletes."""
+        s = relation_suggestions_table.c
+        found: dict[str, RelationSuggestion] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(set(span_ids)), 500):
+                query = sa.select(*_PROPOSAL_COLUMNS).where(s.source_id.in_(chunk) | s.target_id.in_(chunk))
+                found.update((row.id, _proposal(row)) for row in conn.execute(query))
+        return list(found.values())
+
+    def relation_suggestions_on_label(self, label: str) -> list[RelationSuggestion]:
+        """The proposals with an end among the spans (every layer) of ``label``."""
+        a, s = annotations_table.c, relation_suggestions_table.c
+        spans = sa.select(a.id).where(a.label == label)
+        query = sa.select(*_PROPOSAL_COLUMNS).where(s.source_id.in_(spans) | s.target_id.in_(spans))
+        with self._connect() as conn:
+            return [_proposal(row) for row in conn.execute(query.order_by(s.doc_id, s.id))]
+
+    def restore_relation_suggestions(self, proposals: Sequence[RelationSuggestion]) -> None:
+        """Put back proposals that went with a span, their status kept (a rejected one is
+        not proposed again); one whose other end went since stays out."""
+        owners = self.span_owners({i for p in proposals for i in (p.source_id, p.target_id)})
+        self.add_relation_suggestions([p for p in proposals
+                                       if owners.get(p.source_id) == (p.doc_id, p.annotator) == owners.get(p.target_id)])
 
     def relation_suggestions_for(self, doc_id: int | None = None, annotator: str | None = None,
                                  status: SuggestionStatus | None = None) -> list[RelationSuggestion]:

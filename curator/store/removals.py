@@ -71,13 +71,21 @@ def _in_ranges(column: sa.ColumnElement, ranges: Sequence[tuple[int, int]]) -> s
     return sa.or_(*(column.between(first, last) for first, last in ranges)) if ranges else sa.false()
 
 
+def _range_chunks(ranges: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Runs of ids a few hundred at a time: SQLite refuses an expression of a thousand
+    ORs (its tree's depth), which an import interleaved with others' can have."""
+    ranges = [tuple(pair) for pair in ranges]  # type: ignore[misc]
+    return [ranges[i:i + 300] for i in range(0, len(ranges), 300)] or [[]]
+
+
 class RemovalStore:
     """Part of ``Store``: whole documents, and single spans, taken out and put back."""
 
     def documents_in(self, ranges: Sequence[tuple[int, int]]) -> int:
         with self._connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(documents_table)
-                                .where(_in_ranges(documents_table.c.id, ranges))).scalar_one()
+            return sum(conn.execute(sa.select(sa.func.count()).select_from(documents_table)
+                                    .where(_in_ranges(documents_table.c.id, chunk))).scalar_one()
+                       for chunk in _range_chunks(ranges))
 
     def work_since(self, ranges: Sequence[tuple[int, int]], since: datetime) -> str | None:
         """What was done on the documents in ``ranges`` after ``since`` (spans, statuses,
@@ -90,8 +98,8 @@ class RemovalStore:
         found = []
         with self._connect() as conn:
             for table, when, noun in checks:
-                count = conn.execute(sa.select(sa.func.count()).select_from(table).where(
-                    _in_ranges(table.c.doc_id, ranges), when > since)).scalar_one()
+                count = sum(conn.execute(sa.select(sa.func.count()).select_from(table).where(
+                    _in_ranges(table.c.doc_id, chunk), when > since)).scalar_one() for chunk in _range_chunks(ranges))
                 if count:
                     found.append(f"{count:,} {noun}{'s' if count != 1 else ''}")
         return ", ".join(found) or None
@@ -100,16 +108,17 @@ class RemovalStore:
         """Delete the documents whose ids lie in ``ranges`` with every row that belongs to
         them; their rows, JSON-ready, to put back (none if not ``keep``)."""
         taken: Rows = {}
-        ranges = [tuple(pair) for pair in ranges]
+        chunks = _range_chunks(ranges)
         with self._begin() as conn:
-            ids = list(conn.execute(sa.select(documents_table.c.id)
-                                    .where(_in_ranges(documents_table.c.id, ranges))).scalars())
+            ids = [doc_id for chunk in chunks for doc_id in conn.execute(
+                sa.select(documents_table.c.id).where(_in_ranges(documents_table.c.id, chunk))).scalars()]
             for table in reversed(DOCUMENT_TABLES):
                 column = table.c.id if table is documents_table else table.c.doc_id
-                if keep:
-                    rows = conn.execute(sa.select(table).where(_in_ranges(column, ranges))).mappings()
-                    taken[table.name] = [_to_json(table, dict(row)) for row in rows]
-                conn.execute(table.delete().where(_in_ranges(column, ranges)))
+                for chunk in chunks:
+                    if keep:
+                        rows = conn.execute(sa.select(table).where(_in_ranges(column, chunk))).mappings()
+                        taken.setdefault(table.name, []).extend(_to_json(table, dict(row)) for row in rows)
+                    conn.execute(table.delete().where(_in_ranges(column, chunk)))
         if ids:
             self._emit(DocumentsRemoved(tuple(ids)))
         return taken
@@ -142,7 +151,9 @@ class RemovalStore:
         return taken
 
     def put_back_relations(self, rows: Sequence[dict[str, Any]]) -> None:
-        self.add_relations([Relation.model_validate(row) for row in rows])  # type: ignore[attr-defined]
+        """Insert relations taken out; one whose end went since stays out, as the span's
+        deletion would have taken it along had it been there."""
+        self.restore_relations([Relation.model_validate(row) for row in rows])  # type: ignore[attr-defined]
 
     def take_out_annotations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Delete spans by id (those still there); the spans, JSON-ready, to put back."""
