@@ -75,6 +75,41 @@ def test_the_ui_is_laid_out_in_small_modules_and_classes():
                     assert len(methods) <= 40, f"{path.relative_to(ROOT)}: {node.name} has {len(methods)} methods"
 
 
+def _plain_strings(path: Path) -> list[tuple[int, str]]:
+    """The string constants of a module but the pieces of f-strings (a file name built
+    from a name, say): a table of formats is written with plain strings."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    pieces = {id(value) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for value in node.values}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in pieces]
+
+
+def test_export_rules_live_in_the_core_alone():
+    """One home per export rule (``curator.session.exporting``): no format table, file
+    filter or extension list in the windows or the command line, and no layer default in
+    the export's and import's window parts or the command line. A table that comes back
+    there fails here."""
+    import re
+
+    from curator.formats.interop import IMPORT_SUFFIXES
+    from curator.session.exporting import ALL_LAYERS, DEFAULT_LAYER, EXPORT_FORMATS
+
+    names = {fmt.name for fmt in EXPORT_FORMATS} | {"excel", "bio"}
+    extensions = {extension for fmt in EXPORT_FORMATS for extension in fmt.extensions} | set(IMPORT_SUFFIXES)
+    command_line = [ROOT / "curator" / "cli" / "command_line.py"]  # (where import and export are)
+    layer_rules = {*command_line, ROOT / "ui" / "windows" / "export_controller.py",
+                   ROOT / "ui" / "windows" / "import_controller.py"}
+    found = []
+    for path in [*(ROOT / "ui").rglob("*.py"), *command_line]:
+        for line, text in _plain_strings(path):
+            if (text.lower() in names or text.lower() in extensions or re.search(r"\*\.\w", text)
+                    or (path in layer_rules and text in (DEFAULT_LAYER, ALL_LAYERS))):
+                found.append(f"{path.relative_to(ROOT)}:{line}: {text!r}")
+    assert found == []
+
+
 def module_names_shared(*folders: Path) -> dict[str, list[str]]:
     """Every module file name (``__init__`` and ``__main__`` aside) that more than one
     module under ``folders`` has, with the paths of those modules."""

@@ -242,6 +242,28 @@ def test_unreadable_annotation_files(project, tmp_path, name, content, reason):
     assert fingerprint(project) == before
 
 
+@pytest.mark.parametrize(("offset", "value", "reason"), [
+    (8, b"\x01\x00", "password required"),  # the member says it is encrypted
+    (10, b"\x63\x00", "compression method is not supported"),  # a method Python cannot unpack
+])
+def test_a_zip_whose_member_cannot_be_unpacked_is_refused_by_name(project, tmp_path, offset, value, reason):
+    """Found by fuzzing: a doccano zip whose member is encrypted, or packed by a method the
+    zip reader lacks, is refused naming the file and the member, and changes nothing."""
+    path = tmp_path / "doccano.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("alice.jsonl", json.dumps({"text": "Prices rose.", "label": [[0, 6, "MONEY"]]}) + "\n")
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + offset : central + offset + 2] = value
+    path.write_bytes(bytes(data))
+    before = fingerprint(project)
+    store = Store.open(project)
+    with pytest.raises(CuratorError, match=f"doccano.zip: alice.jsonl: cannot be unpacked .*{reason}"):
+        import_annotated(store, path, "doccano")
+    store.close()
+    assert fingerprint(project) == before
+
+
 def test_duplicate_document_ids_in_one_file_are_kept_apart(project, tmp_path):
     path = tmp_path / "dups.json"
     path.write_text(json.dumps([{"id": "same", "text": "First."}, {"id": "same", "text": "Second."}]))

@@ -295,3 +295,11 @@ def test_run_py_measures_two_sizes_and_writes_the_result_and_plot(tmp_path):
     assert list(tmp_path.glob("curator-bench-*")) == []  # each size's folder is removed
     if "plot written" in result.stdout:
         assert (tmp_path / "r.png").stat().st_size > 1000
+
+
+def test_the_relations_benchmark_runs_at_a_tiny_size_and_loses_nothing(capsys):
+    import relations
+
+    relations.main(["--spans", "40", "--relations", "30", "--runs", "2"])
+    out = capsys.readouterr().out
+    assert "40 spans, 30 relations" in out and "open: text, spans and relations read" in out

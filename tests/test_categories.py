@@ -66,7 +66,7 @@ def test_the_json_export_carries_the_schema_and_each_layers_categories(classifie
         {"annotator": "a", "set": "issues", "choices": ["trade", "energy"]},
         {"annotator": "a", "set": "topic", "choices": ["economy"]},
         {"annotator": "b", "set": "topic", "choices": ["politics"]}]
-    export(classified, tmp_path / "b.json", annotator="b")
+    export(classified, tmp_path / "b.json", layer="b")
     data = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert data["documents"][0]["categories"] == [{"annotator": "b", "set": "topic", "choices": ["politics"]}]
 
@@ -84,7 +84,7 @@ def test_the_workbook_has_categories_and_labels_sheets(classified, tmp_path):
 
 def test_categories_the_schema_no_longer_has_are_left_out_with_a_warning(classified, tmp_path):
     classified.save_schema(LabelSchema(categories=[SCHEMA.categories[0]]))  # "issues" deleted
-    problems = export(classified, tmp_path / "out.json")
+    problems = export(classified, tmp_path / "out.json").warnings
     assert any("'issues' is no longer in the schema" in p.message for p in problems)
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert {c["set"] for c in data["documents"][0]["categories"]} == {"topic"}
@@ -175,7 +175,7 @@ def test_category_disagreements_are_reviewed_into_gold_and_block_a_clean_export(
     session.do(settle_category(items[0], ["economy"]))
     assert category_items(classified)[1].gold == ("economy",)
     assert not [p for p in clean_check(classified)[0] if "topic" in p.message]
-    export(classified, tmp_path / "gold.json", annotator=GOLD)
+    export(classified, tmp_path / "gold.json", layer=GOLD)
     data = json.loads((tmp_path / "gold.json").read_text(encoding="utf-8"))
     assert data["documents"][0]["categories"] == [{"annotator": "gold", "set": "topic", "choices": ["economy"]}]
     session.undo()

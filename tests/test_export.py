@@ -400,9 +400,67 @@ def test_a_json_export_imports_no_workbook_code_no_numpy_and_no_process_pool(tmp
     assert out.strip().splitlines()[-1] == "[]" and (tmp_path / "out.json").exists()
 
 
+def test_every_writer_curator_has_is_in_the_one_list_of_export_formats():
+    from curator.formats.interop import WRITERS
+    from curator.session.exporting import EXPORT_FORMATS, FORMAT_NAMES
+
+    assert set(FORMAT_NAMES) == {"json", "jsonl", "xlsx"} | set(WRITERS)
+    assert {fmt.name for fmt in EXPORT_FORMATS if fmt.one_layer} == {"conll", "webanno"}
+    assert {fmt.name for fmt in EXPORT_FORMATS if fmt.dataset} == {"json", "jsonl", "xlsx"}
+
+
+def test_the_format_comes_from_the_name_typed_when_none_is_chosen(tmp_path):
+    from curator.errors import CuratorError
+    from curator.session.exporting import format_of
+
+    assert [format_of(name).name for name in ("a.json", "a.JSONL", "a.xlsx", "a.conll", "a.bio", "a.spacy",
+                                              "a.zip", "a.tsv")] == [
+        "json", "jsonl", "xlsx", "conll", "conll", "spacy", "webanno", "webanno"]
+    assert format_of("a.json", "prodigy").name == "prodigy" and format_of("a.x", "excel").name == "xlsx"
+    with pytest.raises(CuratorError, match="unknown export format"):
+        format_of("a.txt")
+
+
+def test_one_export_call_says_what_it_wrote_and_refuses_every_layer_in_a_one_layer_format(filled, tmp_path):
+    from curator.errors import CuratorError
+    from curator.session.exporting import export
+
+    report = export(filled, tmp_path / "out.conll", layer="ann")
+    assert (report.format.name, report.layer, report.chosen_for_you) == ("conll", "ann", False)
+    assert report.spans_per_layer == {"ann": 2, "other": 1} and report.left_out is None
+    assert report.summary() == f"Exported CoNLL BIO, layer ann, to {tmp_path / 'out.conll'}"
+    for name in ("all.conll", "all.zip"):
+        with pytest.raises(CuratorError, match="holds one layer"):
+            export(filled, tmp_path / name, layer="all")
+    with pytest.raises(CuratorError, match="clean export"):
+        export(filled, tmp_path / "out.jsonl", "prodigy", "all", clean=True)
+    report = export(filled, tmp_path / "all.jsonl", "prodigy")  # no gold yet: every layer, the default
+    assert report.layer is None and report.chosen_for_you and report.layer_text == "every layer"
+
+
+def test_a_gold_export_says_when_gold_holds_a_small_part_of_the_work(filled, tmp_path, capsys):
+    """The default layer is gold once it exists; an export of it says what it leaves out,
+    the same words on the command line as in the window's note."""
+    from curator.cli import main
+    from curator.domain.models import GOLD
+    from curator.session.exporting import export
+
+    [document] = filled.iter_documents()
+    china = TEXT.index("China")
+    filled.add_annotation(Annotation(doc_id=document.id, start=china, end=china + 5, label="LOCATION",
+                                     annotator="ann"))
+    filled.add_annotation(Annotation(doc_id=document.id, start=china, end=china + 5, label="LOCATION",
+                                     annotator=GOLD))
+    report = export(filled, tmp_path / "gold.json")
+    assert (report.layer, report.chosen_for_you) == (GOLD, True)
+    assert report.thin_gold.startswith("the gold layer holds 1 spans, against 3 in ann's layer")
+    assert main(["export", str(filled.location), "-o", str(tmp_path / "again.json")]) == 0
+    assert report.thin_gold in capsys.readouterr().err
+
+
 def test_an_export_of_a_project_without_facts_compiles_no_attribution_patterns(tmp_path):
-    """Who a fact comes from is found by patterns that take tens of milliseconds to
-    compile: an export compiles them when it has a fact to attribute, not at its start."""
+    """Who a fact comes from is found by patterns an export compiles when it has a fact to
+    attribute, not at its start."""
     import subprocess
 
     from curator.cli import main as run

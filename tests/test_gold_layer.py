@@ -8,7 +8,13 @@ import json
 
 import openpyxl
 
-from curator.analysis.review import GOLD, category_items, iter_items, open_work, stored_items
+from curator.analysis.review import (
+    GOLD,
+    category_items,
+    iter_items,
+    open_work,
+    stored_items,
+)
 from curator.cli import main
 from curator.session import Session
 from curator.session.review_decisions import accept_agreements, accept_single
@@ -134,7 +140,11 @@ def test_a_gold_export_says_what_work_it_leaves_out_until_the_reviewer_accepts_i
 def test_the_name_typed_decides_the_export_format_over_the_filter_left_on():
     from pathlib import Path
 
-    from curator.session.exporting import export_target
+    from curator.session.exporting import export_target as chosen
+
+    def export_target(name, filter_left_on):
+        path, fmt = chosen(name, filter_left_on)
+        return path, fmt.name
 
     assert export_target("out/gold3.json", "xlsx") == (Path("out/gold3.json"), "json")
     assert export_target("gold3.xlsx", "json") == (Path("gold3.xlsx"), "xlsx")

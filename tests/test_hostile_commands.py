@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from curator.cli import command_line as cli
 from curator.cli import main
-from curator.domain.names import _invisible, _unprintable, check_annotator, file_stem, printable
+from curator.domain.names import (
+    _invisible,
+    _unprintable,
+    check_annotator,
+    file_stem,
+    printable,
+)
 from curator.errors import CuratorError
 from curator.store import Store, is_url
 from curator.store import engine as store_module

@@ -204,7 +204,10 @@ def test_label_commands_round_trip_through_the_history(project):
 
 
 def test_templates():
-    assert template("news") == LabelSchema() and template("empty").labels == []
+    # A bare schema has the news labels but no relation labels: one read from elsewhere gains none.
+    assert template("news").labels == LabelSchema().labels and template("empty").labels == []
+    assert [r.name for r in template("news").relations] == ["attributed_to", "about", "deal_between"]
+    assert LabelSchema().relations == template("empty").relations == []
     with pytest.raises(ValueError, match="no template"):
         template("legal")
 

@@ -8,7 +8,11 @@ import pytest
 from synthetic_news import SUGGESTED_FOR, build
 
 from curator.analysis.learning.active_learning import least_sure, next_least_sure
-from curator.analysis.learning.learned_suggestions import by_confidence, new_entity_for, suggest_learned
+from curator.analysis.learning.learned_suggestions import (
+    by_confidence,
+    new_entity_for,
+    suggest_learned,
+)
 from curator.analysis.learning.recommender import Recommender
 from curator.analysis.learning.training import (
     RECOMMENDER,

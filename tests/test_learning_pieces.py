@@ -117,3 +117,43 @@ def test_the_package_names_its_public_calls_and_imports_them_on_first_use():
               "print('pycrfsuite' in sys.modules, 'numpy' in sys.modules)")
     light = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert light.stdout.split() == ["False", "False"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_the_squeezed_shape_is_the_shape_with_every_run_made_one(word):
+    from itertools import groupby
+
+    assert short_shape(word) == "".join(char for char, _run in groupby(shape(word)))
+
+
+def test_a_blob_keeps_the_features_its_model_weighs_so_reading_it_does_not_dump_the_model(monkeypatch):
+    import io
+    import zipfile
+
+    import orjson
+    import pycrfsuite
+
+    texts = [TrainingText("Arman Tulegenov visited Karatobe.", ((0, 15, "PERSON"), (24, 32, "LOCATION"))),
+             TrainingText("Dana Amanova left Ushkonyr.", ((0, 12, "PERSON"), (18, 26, "LOCATION")))]
+    recommender = fit(texts, check=False)
+    blob = recommender.to_bytes()
+    text = "Arman Tulegenov went to Ushkonyr."
+    expected = recommender.predict(text)
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:  # as written before the features were kept
+        meta = orjson.loads(archive.read("recommender.json"))
+        model = archive.read("model.crfsuite")
+    assert set(meta.pop("attributes")) == recommender.attributes and recommender.attributes
+    older = io.BytesIO()
+    with zipfile.ZipFile(older, "w") as archive:
+        archive.writestr("recommender.json", orjson.dumps(meta))
+        archive.writestr("model.crfsuite", model)
+    from_older = Recommender.from_bytes(older.getvalue())  # read from the model, as before
+    assert from_older.attributes == recommender.attributes and from_older.predict(text) == expected
+
+    class NoDump(pycrfsuite.Tagger):
+        def info(self):
+            raise AssertionError("the model was dumped to find its features")
+
+    monkeypatch.setattr(pycrfsuite, "Tagger", NoDump)
+    assert Recommender.from_bytes(blob).predict(text) == expected

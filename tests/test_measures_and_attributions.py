@@ -20,10 +20,12 @@ MEASURES = {"trade turnover": ["trade turnover", "bilateral trade"], "fdi": ["fo
 
 def _as_revision_0009(store: Store, measures: object, attributions: object) -> None:
     """Make ``store`` look as Curator 0009 left it: measures and attributions as JSON
-    values in the meta table, no tables of their own."""
+    values in the meta table, no tables of their own (and no relations, from 0011)."""
     with store.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE measures"))
         conn.execute(sa.text("DROP TABLE attributions"))
+        conn.execute(sa.text("DROP TABLE relation_suggestions"))
+        conn.execute(sa.text("DROP TABLE relations"))
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0009'"))
         for key, value in (("state.facts.measures", measures), ("state.facts.attributions", attributions)):
             if value is not None:
@@ -43,7 +45,7 @@ def test_an_older_project_keeps_its_measures_and_attributions(store):
     store.close()
     again = Store.open(location)
     try:
-        assert again.migrations_applied == ["0010"]
+        assert again.migrations_applied == ["0010", "0011"]
         assert again.measures() == MEASURES and list(again.measures()) == list(MEASURES)  # in the curators' order
         assert again.attributions() == {span.id: "Ministry of Trade", "gone-span": "Tengri"}
         assert not {"state.facts.measures", "state.facts.attributions"} & _meta_keys(again)  # moved, not copied
@@ -60,7 +62,7 @@ def test_the_migration_reads_the_old_values_as_the_store_did(tmp_path, measures,
     _as_revision_0009(store, measures, None)
     store.close()
     with Store.open(tmp_path / "p") as again:
-        assert again.migrations_applied == ["0010"]
+        assert again.migrations_applied == ["0010", "0011"]
         assert again.measures() == expected
         assert again.attributions() == {}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.domain.schema import CategorySet, Choice, LabelSchema
+from curator.domain.schema import CategorySet, Choice, LabelSchema, RelationLabel
 from curator.formats.interop import import_paths
 from curator.formats.schema_files import label_named
 from curator.store import Store
@@ -25,7 +25,8 @@ def project_for(location: Path, expected: dict) -> Store:
         labels=[label_named(name, index) for index, name in enumerate(expected["labels"])],
         categories=[CategorySet(name=name, multiple=expected.get("multiple", False),
                                 choices=[Choice(name=choice) for choice in choices])
-                    for name, choices in expected.get("categories", {}).items()]))
+                    for name, choices in expected.get("categories", {}).items()],
+        relations=[RelationLabel(name=name) for name in expected.get("relation_labels", [])]))
     return store
 
 
@@ -37,8 +38,14 @@ def found_in(store: Store) -> dict:
                      for doc_id, who, name, chosen in store.category_rows(None))
     suggestions = sorted((d.uid, d.text[s.start:s.end], s.label, s.source)
                          for d in documents.values() for s in store.suggestions_for(d.id, "tester"))
+    relations = []
+    for document in documents.values():
+        ends = {a.id: document.text[a.start:a.end] for a in store.annotations_for(document.id)}
+        relations += [(document.uid, ends[r.source_id], ends[r.target_id], r.label, r.annotator)
+                      for r in store.relations_for(document.id)]
     return {"documents": sorted(d.uid for d in documents.values()), "spans": spans, "choices": choices,
-            "suggestions": suggestions, "by_uid": {d.uid: d for d in documents.values()}}
+            "suggestions": suggestions, "by_uid": {d.uid: d for d in documents.values()},
+            "relations": sorted(relations)}
 
 
 def said_once(reasons: list[str], expected: list[str]) -> None:
@@ -61,6 +68,7 @@ def test_a_peers_file_imports_as_counted_by_hand(tmp_path, name):
     assert found["spans"] == sorted(tuple(span) for span in expected["spans"])
     assert found["choices"] == sorted(tuple(choice) for choice in expected.get("choices", []))
     assert found["suggestions"] == sorted(tuple(s) for s in expected.get("suggestions", []))
+    assert found["relations"] == sorted(tuple(r) for r in expected.get("relations", []))
     for uid, text in expected.get("texts", {}).items():
         assert found["by_uid"][uid].text == text
     for uid, extra in expected.get("extra", {}).items():
@@ -72,7 +80,8 @@ def test_a_peers_file_imports_as_counted_by_hand(tmp_path, name):
     assert not report.missing_labels
     again = import_paths(store, [path], suggestion_layer="tester")  # a second time: nothing new
     assert again.spans_added == 0 and again.suggestions_added == 0 and again.added == []
-    assert found_in(store)["spans"] == found["spans"]
+    assert again.relations_added == 0 and again.relations_present == len(found["relations"])
+    assert found_in(store)["spans"] == found["spans"] and found_in(store)["relations"] == found["relations"]
     store.close()
 
 

@@ -119,7 +119,8 @@ def _older_project(target: str | Path) -> None:
                               "DROP TABLE history", "DROP TABLE review_items", "DROP TABLE categories",
                               "ALTER TABLE facts DROP COLUMN subjects", "ALTER TABLE facts DROP COLUMN attribution",
                               "DROP TABLE recommenders", "ALTER TABLE suggestions DROP COLUMN confidence",
-                              "DROP TABLE measures", "DROP TABLE attributions"):
+                              "DROP TABLE measures", "DROP TABLE attributions",
+                              "DROP TABLE relations", "DROP TABLE relation_suggestions"):
                 conn.execute(sa.text(statement))
 
 
@@ -156,7 +157,7 @@ def _one_migrated_the_others_waited(results: list[subprocess.CompletedProcess]) 
     for result in results:
         assert result.returncode == 0 and "Traceback" not in result.stderr, (result.stdout, result.stderr)
     applied = sorted(result.stdout.split()[1] if len(result.stdout.split()) == 3 else "" for result in results)
-    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009,0010" and applied[:-1] == [""] * (len(results) - 1)
+    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009,0010,0011" and applied[:-1] == [""] * (len(results) - 1)
     assert all(result.stdout.split()[-1] == "300" for result in results)
 
 

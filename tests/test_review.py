@@ -10,7 +10,13 @@ from curator.domain.models import Annotation, Document, DocumentStatus
 from curator.errors import DuplicateError
 from curator.formats.export import export_json
 from curator.session import Session
-from curator.session.review_decisions import accept_agreements, accept_version, merge_versions, reject_item, settle_with
+from curator.session.review_decisions import (
+    accept_agreements,
+    accept_version,
+    merge_versions,
+    reject_item,
+    settle_with,
+)
 from curator.store import Store
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 28 March 2023 and trade reached $24 bn."

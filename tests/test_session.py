@@ -12,7 +12,7 @@ from curator.analysis import duplicates, facts, review
 from curator.cli import main
 from curator.domain.models import Annotation, Document, DocumentStatus, Entity, Fact
 from curator.errors import CuratorError, DuplicateError
-from curator.session import commands
+from curator.session import ShowRequested, commands
 from curator.session.commands import (
     AddSpan,
     Batch,
@@ -23,7 +23,6 @@ from curator.session.commands import (
 )
 from curator.session.history import Session, _command_classes, decode, encode
 from curator.store import Store
-from curator.store.events import HistoryChanged, ShowRequested
 
 TEXT = "Ma Xingrui met Tokayev in Astana on 4 November 2023; trade reached US$24.2 billion."
 
@@ -63,10 +62,10 @@ def test_do_undo_redo_with_labels(session):
     assert [label for label, _done in session.history()] == ["Edit title", "Add PERSON"]
 
 
-def test_a_batch_is_one_transaction_one_step_and_its_events_come_after_commit(session):
+def test_a_batch_is_one_transaction_one_step_and_its_changes_come_after_commit(session):
     store, doc_id = session.store, session.doc_id
     events = []
-    store.events.subscribe(events.append)
+    session.changes.subscribe(events.append)
     entity = Entity(name="Ma Xingrui", type="PERSON")
     first = span(doc_id)
     session.do(AddSpan(first))
@@ -80,9 +79,10 @@ def test_a_batch_is_one_transaction_one_step_and_its_events_come_after_commit(se
     session.do(Batch([CreateEntity(entity, doc_id), EditSpan(first.id, doc_id, {"entity_id": entity.id})],
                      "Link to new entity", doc_id))
     assert spans(store, doc_id) == [(0, 10, "PERSON", entity.id)]
-    session.undo()  # one step undoes the whole batch
+    session.undo()  # one step undoes the whole batch: one Changes says all it did
     assert spans(store, doc_id) == [(0, 10, "PERSON", None)] and store.entities() == []
-    assert isinstance(events[-1], HistoryChanged)
+    assert [(c.origin, c.history.moved, c.spans, c.entities) for c in events] == [
+        ("edit", "Done", {doc_id}, True), ("undo", "Undone", {doc_id}, True)]
 
 
 def test_undo_survives_a_restart_and_is_per_user(session):
@@ -124,16 +124,17 @@ def test_the_history_keeps_its_newest_entries(store):
 def test_every_edit_is_a_command_of_the_one_room_and_kept_by_the_history():
     """Commands live in the session's command modules (the labels' in one of their own); a
     command the history could not keep could not be undone from the command line."""
-    from curator.session import import_commands, schema_commands
+    from curator.session import import_commands, relation_commands, schema_commands
 
     registered = set(_command_classes().values())
     assert {"AddSpan", "Settle", "SetDecision", "MergeEntities", "SplitEntity", "SaveFact",
-            "ChangeSchema", "MoveLabel", "RestoreLabel"} <= set(_command_classes())
+            "ChangeSchema", "MoveLabel", "RestoreLabel", "AddRelation", "DeleteRelation"} <= set(_command_classes())
     for module in (duplicates, facts, review):  # the analysis proposes edits; it defines none
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             assert not (hasattr(cls, "apply") and cls.__module__ == module.__name__), cls
     for cls in registered:
-        assert cls.__module__ in (commands.__name__, schema_commands.__name__, import_commands.__name__)
+        assert cls.__module__ in (commands.__name__, schema_commands.__name__, import_commands.__name__,
+                                  relation_commands.__name__)
 
 
 def test_commands_round_trip_through_the_history_codec(session):
@@ -157,7 +158,7 @@ def test_commands_round_trip_through_the_history_codec(session):
 
 def test_show_requests_reach_every_listener(session):
     seen = []
-    session.events.subscribe(seen.append)
+    session.changes.subscribe_show(seen.append)
     session.show(session.doc_id, "span-1")
     assert seen == [ShowRequested(session.doc_id, "span-1")]
 

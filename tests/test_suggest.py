@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from curator.analysis.suggest import EntityMatcher, propose, suggest_document, suggest_project, visible
+from curator.analysis.suggest import (
+    EntityMatcher,
+    propose,
+    suggest_document,
+    suggest_project,
+    visible,
+)
 from curator.cli import main
 from curator.domain.header import find_header
 from curator.domain.models import Annotation, Document, Entity, SuggestionStatus

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from curator.errors import ConflictError, CuratorError
 from curator.session import Session, Step
+from curator.session.changes import Changes
 from curator.session.commands import Command, EditSpan
-from curator.store.events import Event, HistoryChanged
-from ui.store_events import StoreEvents
+from ui.change_signals import SessionChanges
 
 
 def show_error(parent: QWidget, message: str) -> None:
@@ -47,10 +47,10 @@ def apply_command(parent: QWidget, session: Session, command: Command,
 
 class HistoryActions(QObject):
     """Undo and Redo for one window, named after the edit they would undo or redo and
-    kept current from the session's events (whichever window, or the command line,
-    moved the history). UI thread only."""
+    kept current from every ``Changes`` that moved the history (whichever window, or
+    the command line, moved it). UI thread only."""
 
-    def __init__(self, session: Session, window: QWidget, events: StoreEvents,
+    def __init__(self, session: Session, window: QWidget, changes: SessionChanges,
                  accepts: Callable[[str | None], bool] | None = None, elsewhere: str = "") -> None:
         """``accepts``: which kinds of command (``Session.next_kind``) this window's undo and
         redo take back; another kind is refused with ``elsewhere`` said in the window."""
@@ -63,7 +63,7 @@ class HistoryActions(QObject):
         self.redo_action = QAction("&Redo", window)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo_action.triggered.connect(self.redo)
-        events.changed.connect(self._on_event)
+        changes.changed.connect(self._on_changes)
         self.update()
 
     def undo(self) -> Step | None:
@@ -93,6 +93,6 @@ class HistoryActions(QObject):
         self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
         self.redo_action.setEnabled(redo is not None)
 
-    def _on_event(self, event: Event) -> None:
-        if isinstance(event, HistoryChanged):
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.history is not None:
             self.update()

@@ -96,8 +96,10 @@ def shoot(folder: Path, size: tuple[int, int]) -> dict:
         review.go(2)
         duplicates = main.open_duplicates()
         _settle()
-        duplicates.tabs.setCurrentIndex(2)
-        duplicates.proposal_table.selectRow(0)
+        duplicates.tabs.setCurrentIndex(1)  # the entity variants (the sample has no near-duplicate articles)
+        facts = main.open_facts()
+        _settle()
+        facts.proposal_table.selectRow(0)
         # Two things for validation to report: a figure left without its value, and a span
         # relabelled outside Curator while linked to an entity of its old type.
         from curator.domain.models import Annotation
@@ -114,7 +116,7 @@ def shoot(folder: Path, size: tuple[int, int]) -> dict:
         validation = main.validate_project()
         _settle()
         help_sheet = main.show_help()
-        shots = {"screenshot": main, "review": review, "duplicates": duplicates, "label-editor": editor,
+        shots = {"screenshot": main, "review": review, "duplicates": duplicates, "facts": facts, "label-editor": editor,
                  "validation": main.companions.validation_dialog, "help": help_sheet}
         available = QApplication.primaryScreen().availableGeometry()
         for name, window in shots.items():
@@ -128,7 +130,7 @@ def shoot(folder: Path, size: tuple[int, int]) -> dict:
                                                                             and frame.height() <= available.height()),
                                       "clipped": clipped_buttons(window)}
         del validation
-        for window in (help_sheet, editor, duplicates, review, main):
+        for window in (help_sheet, editor, facts, duplicates, review, main):
             window.close()
         store.close()
     return found

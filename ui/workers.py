@@ -45,13 +45,17 @@ class BackgroundTask(QObject):
 
     ``work(job)`` runs on a worker thread and must not touch widgets; it reports
     through ``job`` and may raise ``Cancelled``. ``on_success(result)`` and
-    ``on_failure(exc)`` run on the UI thread. Create from the UI thread.
+    ``on_failure(exc)`` run on the UI thread. Create from the UI thread. With ``dialog``
+    False no dialog shows: the caller shows ``progressed(done, total, status)`` where
+    it does not stand in the way (work that runs beside the curator's, a training).
     """
 
     finished = Signal()
+    progressed = Signal(int, int, str)
 
     def __init__(self, parent: QWidget, title: str, work: Callable[[Job], Any],
-                 on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None]) -> None:
+                 on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None],
+                 dialog: bool = True) -> None:
         super().__init__(parent)
         self.job = Job()
         self._on_success, self._on_failure = on_success, on_failure
@@ -59,10 +63,12 @@ class BackgroundTask(QObject):
         self._signals.succeeded.connect(self._succeeded)
         self._signals.failed.connect(self._failed)
         self._signals.cancelled.connect(self._done)
-        self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
-        self.dialog.setWindowTitle(title)
-        self.dialog.setMinimumDuration(400)
-        self.dialog.canceled.connect(self.job.cancel)
+        self.dialog: QProgressDialog | None = None
+        if dialog:
+            self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+            self.dialog.setWindowTitle(title)
+            self.dialog.setMinimumDuration(400)
+            self.dialog.canceled.connect(self.job.cancel)
         self._timer = QTimer(self)
         self._timer.setInterval(100)  # progress is polled, so workers never wait on the UI
         self._timer.timeout.connect(self._show_progress)
@@ -74,6 +80,9 @@ class BackgroundTask(QObject):
         return self
 
     def _show_progress(self) -> None:
+        self.progressed.emit(self.job.done, self.job.total, self.job.status)
+        if self.dialog is None:
+            return
         self.dialog.setMaximum(max(self.job.total, 0))
         self.dialog.setValue(min(self.job.done, self.job.total) if self.job.total else 0)
         if self.job.status:
@@ -90,8 +99,9 @@ class BackgroundTask(QObject):
 
     def _done(self) -> None:
         self._timer.stop()
-        self.dialog.reset()
-        self.dialog.hide()
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.hide()
         self.finished.emit()
         self.deleteLater()
 
@@ -111,14 +121,20 @@ def show_failures(parent: QWidget, job: Job) -> QMessageBox | None:
 
 
 def run_task(parent: QWidget, session: Any, title: str, work: Callable[[Job], Any],
-             on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None
-             ) -> BackgroundTask:
+             on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None = None,
+             origin: str = "job") -> BackgroundTask:
     """Run ``work(job)`` in the background for a window; the session cancels it when it
-    closes. Failures are shown in a message box unless ``on_failure`` says otherwise."""
+    closes. What it writes is one operation of ``origin`` ("job", "import"): every window
+    hears of it once, when it ends. Failures are shown in a message box unless
+    ``on_failure`` says otherwise."""
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "Curator", str(exc))
 
-    task = BackgroundTask(parent, title, work, on_success, on_failure or failed)
+    def operation(job: Job) -> Any:
+        with session.operation(origin):
+            return work(job)
+
+    task = BackgroundTask(parent, title, operation, on_success, on_failure or failed)
     release = session.adopt(task.job)
     task.finished.connect(release)
     return task.start()

@@ -31,6 +31,7 @@ import numpy as np
 
 from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import GOLD, Annotation, DocumentStatus
+from curator.domain.scores import figure_text  # noqa: F401 - where callers found it
 from curator.domain.text import one_character_clusters, token_spans
 from curator.store import Store
 
@@ -134,6 +135,7 @@ class AgreementReport:
     labels: list[dict] = field(default_factory=list)
     per_document: list[dict] = field(default_factory=list)
     categories: list[dict] = field(default_factory=list)  # one row per category set
+    relations: dict = field(default_factory=dict)  # relation agreement (``relation_agreement``), if any relations
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -394,6 +396,10 @@ def _compute_agreement(store: Store, annotators: Iterable[str] | None, job: Job,
     job.set_progress(len(shared), len(shared))
     report = accumulator.report()
     report.categories = category_agreement(store, names)
+    if store.relation_counts():
+        from curator.analysis.relation_agreement import relation_agreement
+
+        report.relations = relation_agreement(store, names)
     return report
 
 
@@ -445,15 +451,6 @@ def category_agreement(store: Store, names: list[str]) -> list[dict]:
     return found
 
 
-def figure_text(value: float | None, missing: str = "–") -> str:
-    """An agreement figure as people read it: three decimals, ``missing`` when undefined,
-    and never "-0.000" (a figure a hair below zero is chance agreement, 0.000)."""
-    if value is None:
-        return missing
-    text = f"{value:.3f}"
-    return "0.000" if text == "-0.000" else text
-
-
 EXPLANATIONS = {
     "f1_exact": "Span F1 where a match needs the same start, end and label.",
     "f1_overlap": "Span F1 where a match needs the same label and at least one shared character.",
@@ -475,4 +472,6 @@ def agreement_tables(report: AgreementReport) -> dict[str, list[dict]]:
         "labels": report.labels,
         "documents": [{**row, "annotators": ", ".join(row["annotators"])} for row in report.per_document],
         **({"categories": report.categories} if report.categories else {}),
+        **({"relations": report.relations["labels"], "relation pairs": report.relations["pairs"],
+            "relation documents": report.relations["documents"]} if report.relations else {}),
     }

@@ -183,9 +183,11 @@ def group_figures(store: Store, min_documents: int = 2, job: Job | None = None
     left: list[tuple[Mention, str]] = []
     measures = project_measures(store)
     attributed = store.attributions()  # what curators said, over what the rules read
+    related = store.attributions_by_relation()  # what curators drew, over what the rules read
+    about = store.subjects_by_relation()
     for document, spans in mentions_by_document(store):
         with job.per_document(document.uid, "fact proposal"):
-            found, unfit = _document_mentions(document, spans, measures, attributed)
+            found, unfit = _document_mentions(document, spans, measures, attributed, related, about)
             for key, mention in found:
                 groups.setdefault(key, FactProposal(*key)).mentions.append(mention)
             left += unfit
@@ -200,11 +202,20 @@ def group_figures(store: Store, min_documents: int = 2, job: Job | None = None
     return sorted(proposals, key=lambda p: (p.measure, p.period_start or date.min)), left
 
 
-def _document_mentions(document: Document, spans: list[Annotation], measures: dict, attributed: dict
+def _document_mentions(document: Document, spans: list[Annotation], measures: dict, attributed: dict,
+                       related: dict | None = None, about: dict | None = None
                        ) -> tuple[list[tuple[tuple, Mention]], list[tuple[Mention, str]]]:
     """One document's figures: those that report a measure for a period, each with its
     (measure, unit, start, end) key, and the others with why not. Read whole before any
-    is added, so that a document that fails adds nothing."""
+    is added, so that a document that fails adds nothing.
+
+    A figure's attribution is, first to last: the one a curator set on it
+    (``SetAttribution``), the span an ``attributed_to`` relation from it links
+    (``related``, by the figure's place), whom its sentence quotes, the outlet its
+    article cites. The quoted span's entity is never one of its subjects. Its subjects are
+    the entities its ``about`` relations link (``about``, by its place), else those its
+    sentence names, else its paragraph's."""
+    related, about = related or {}, about or {}
     found: list[tuple[tuple, Mention]] = []
     left: list[tuple[Mention, str]] = []
     dates = [s for s in spans if (s.value or {}).get("type") == "date" and s.value.get("start")]
@@ -226,20 +237,25 @@ def _document_mentions(document: Document, spans: list[Annotation], measures: di
         start = date.fromisoformat(period.value["start"])
         end = date.fromisoformat(period.value["end"])
         sentence = document.text[lo:hi]
+        linked = related.get((document.id, span.start, span.end))
         said = attribution_of(sentence)
         chosen = attributed.get(span.id)
-        # The subjects are the entities the sentence names, but not who it quotes.
+        # The subjects are the entities the sentence names, but not who it quotes (by rule or relation).
         at = lo + sentence.find(said) if said else -1
+        quoted = (linked[1], linked[2]) if linked else (-1, -1)
         def named(first: int, last: int) -> tuple[str, ...]:
             return tuple(dict.fromkeys(
                 s.entity_id for s in spans if s.entity_id and first <= s.start < last
-                and not (at >= 0 and at <= s.start and s.end <= at + len(said))))
+                and not (at >= 0 and at <= s.start and s.end <= at + len(said))
+                and not (quoted[0] <= s.start and s.end <= quoted[1])))
 
-        # The entities the sentence names; if it names none, those of its paragraph.
-        subjects = named(lo, hi) or named(*paragraph_bounds(document.text, span.start))
+        # What its about relations link; else the entities the sentence names; else its paragraph's.
+        subjects = (about.get((document.id, span.start, span.end)) or named(lo, hi)
+                    or named(*paragraph_bounds(document.text, span.start)))
         found.append(((measure, value.get("unit"), start, end),
                       Mention(span, document, document.text[span.start : span.end], Decimal(value["amount"]),
-                              value.get("unit"), chosen or said or cited_outlet(document.source), subjects)))
+                              value.get("unit"), chosen or (linked[0] if linked else None) or said
+                              or cited_outlet(document.source), subjects)))
     return found, left
 
 

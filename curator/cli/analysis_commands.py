@@ -54,12 +54,28 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                 return
             accepted += len(batch.commands)
 
+        related = linked = 0
         with step, shown_progress(args.progress) as job:
             job.set_status("Suggesting")
             suggest_project(store, annotator, job, ids, accept if args.accept else None, counts)
-            step.relabel(f"Accept {accepted:,} suggestion(s) in {step.parts:,} document(s)")
+            if getattr(args, "relations", False):
+                from curator.analysis.relation_suggest import (
+                    suggest_relations_everywhere,
+                )
+                from curator.session.relation_decisions import accept_all_relations
+
+                related = suggest_relations_everywhere(store, annotator, job, ids)
+                for doc_id in ids if args.accept else []:
+                    batch = accept_all_relations(store, doc_id, annotator)
+                    if batch is not None:
+                        step.do(batch)
+                        linked += len(batch.commands)
+            step.relabel(f"Accept {accepted:,} suggestion(s)" + (f" and {linked:,} relation(s)" if linked else "")
+                         + f" in {step.parts:,} document(s)")
     summary = ", ".join(f"{label} {n}" for label, n in sorted(counts.items())) or "none"
     print(f"{sum(counts.values())} new suggestion(s) in {len(ids) - job.failed} document(s): {summary}")
+    if getattr(args, "relations", False):
+        print(f"{related} new relation suggestion(s)" + (f", {linked} accepted" if args.accept else ""))
     if args.accept:
         print(f"{accepted} suggestion(s) accepted as annotations of {printable(repr(annotator))}")
         if raced:
@@ -116,6 +132,12 @@ def format_agreement(report) -> str:
     for row in report.labels:
         lines.append(f"{name(row['label']):<14}{row['spans']:>6}{num(row['f1_exact']):>10}{num(row['f1_overlap']):>12}"
                      f"{num(row['kappa']):>8}{num(row['alpha']):>8}")
+    if report.relations:
+        lines += ["", "Relations (F1: both ends and label match; kappa: over the span pairs both marked)",
+                  f"{'relation label':<20}{'relations':>10}{'matched':>9}{'F1':>8}{'kappa':>8}"]
+        for row in [*report.relations["labels"], {**report.relations["overall"], "label": "all"}]:
+            lines.append(f"{name(row['label']):<20}{row['relations']:>10}{row['matched']:>9}{num(row['f1']):>8}"
+                         f"{num(row['kappa']):>8}")
     return "\n".join(lines)
 
 

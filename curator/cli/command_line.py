@@ -17,13 +17,13 @@ from curator.cli.terminal import terminal_streams
 from curator.domain.names import file_stem, printable
 from curator.domain.templates import TEMPLATES
 from curator.errors import CuratorError, DataError
-from curator.formats import FORMATS, TOOL_FORMATS
+from curator.formats import IMPORT_FORMATS
+from curator.session.exporting import FORMAT_NAMES, LAYER_HELP
 from curator.session.project import (
     acting_annotator,
     create_sample_project,
     known_layer,
     open_project,
-    resolve_layer,
 )
 from curator.store.user_settings import Settings
 
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
     imp.add_argument("project")
     imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--format", choices=(*TOOL_FORMATS, "curator"),
+    imp.add_argument("--format", choices=IMPORT_FORMATS,
                      help="read annotated files of this tool (detected when not given)")
     imp.add_argument("--add-labels", action="store_true",
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
@@ -62,13 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="validate and export the dataset")
     exp.add_argument("project")
-    exp.add_argument("--format", choices=(*FORMATS, *TOOL_FORMATS),
-                     help="default: from the output file's suffix")
+    exp.add_argument("--format", choices=FORMAT_NAMES, help="default: from the output file's suffix")
     exp.add_argument("-o", "--output", required=True, type=_output_file)
     exp.add_argument("--clean", action="store_true",
                      help="refuse while disagreements or duplicates are undecided; leave out duplicates not kept")
-    exp.add_argument("--layer", "--annotator", dest="layer",
-                     help="an annotator's name, 'gold' or 'all' (default: gold once it exists, else all)")
+    exp.add_argument("--layer", "--annotator", dest="layer", help=LAYER_HELP)
     exp.add_argument("--verbose", action="store_true", help="list every warning, not a summary of them")
     add_progress_option(exp)
 
@@ -81,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     sug.add_argument("--doc", help="only this document (its id)")
     sug.add_argument("--annotator", help="whose suggestion layer (default: your annotator name)")
     sug.add_argument("--accept", action="store_true", help="store every suggestion as an annotation")
+    sug.add_argument("--relations", action="store_true",
+                     help="also propose relations the text makes plain between the annotator's spans "
+                          "(according to X, X said, between A and B); with --accept, store them too")
     learning_commands.add_suggest_options(sug)
     add_progress_option(sug)
 
@@ -170,28 +171,38 @@ def _cmd_import(args: argparse.Namespace) -> int:
         with shown_progress(args.progress) as job:
             report = import_paths(session, args.files, job, fmt=args.format)
         missing = report.missing_labels
-        if missing and args.add_labels:
-            from curator.session.label_edits import add_found_labels, unusable_labels
+        if (missing or report.missing_relation_labels) and args.add_labels:
+            from curator.session.label_edits import (
+                add_found_labels,
+                add_found_relation_labels,
+                unusable_labels,
+            )
 
             unusable = unusable_labels(list(missing))
             if unusable:
                 _err("labels that cannot be a project's, their spans skipped: " + "; ".join(
                     f"{printable(name)} ({missing[name]:,}): {printable(why)}" for name, why in unusable.items())
                      + "; rename them in the file")
-            command = add_found_labels(store, list(missing))
-            if command is not None:
-                session.do(command)
-                print(command.text)
+            for command in (add_found_labels(store, list(missing)),
+                            add_found_relation_labels(store, list(report.missing_relation_labels))):
+                if command is not None:
+                    session.do(command)
+                    print(command.text)
             with shown_progress(args.progress) as job:  # their spans, now the project has the labels
                 again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
+            again.relations_added += report.relations_added
             report = again
-        elif missing:
-            _err("labels the project lacks, their spans skipped: " + ", ".join(
-                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))
-                 + "; --add-labels adds them (or: curator labels PROJECT add NAME)")
+        elif missing or report.missing_relation_labels:
+            said = ["labels the project lacks, their spans skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(missing.items()))] if missing else []
+            said += ["relation labels the project lacks, their relations skipped: " + ", ".join(
+                f"{printable(name)} ({count:,})" for name, count in sorted(report.missing_relation_labels.items()))
+                ] if report.missing_relation_labels else []
+            _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME"
+                 + (", or relation NAME)" if report.missing_relation_labels else ")"))
     print(report.summary())  # one line for everything read, articles and annotated files alike
     _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
     _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")
@@ -204,44 +215,23 @@ def _reason(problem: Any) -> str:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     # Each command imports what only it needs: the others start faster.
-    from curator.session.exporting import export, gold_left_out
+    from curator.session.exporting import export
 
     with open_project(args.project) as store:
-        layer = resolve_layer(store, args.layer)
-        counts = store.spans_per_layer()
-        left_out = gold_left_out(store) if layer == "gold" else None
-        if args.format == "conll" and layer is None:
-            raise CuratorError("CoNLL holds one layer: choose it with --layer NAME (or --layer gold)")
-        if args.format in TOOL_FORMATS:
-            from curator.formats.interop import export_interop
-
-            export_interop(store, args.output, args.format, layer)
-            warnings = []
-        else:
-            with shown_progress(args.progress) as job:
-                job.set_status(f"Exporting to {args.output.name}")
-                warnings = export(store, args.output, args.format, layer, job=job, clean=args.clean)
-    _say_layers(layer, counts, args.layer is None)
-    if left_out:
-        _err(f"warning: {left_out} (--layer all exports every layer)")
-    _say_warnings(warnings, args.verbose)
+        with shown_progress(args.progress) as job:
+            job.set_status(f"Exporting to {args.output.name}")
+            report = export(store, args.output, args.format, args.layer, job=job, clean=args.clean)
+    held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(report.spans_per_layer.items()))
+    what = ("every layer" if report.layer is None
+            else f"layer {printable(repr(report.layer))} ({report.spans_per_layer.get(report.layer, 0):,} spans)")
+    print(f"Exported {what}{' (the default)' if report.chosen_for_you else ''}; spans per layer: {held or 'none'}")
+    if report.left_out:
+        _err(f"warning: {report.left_out} (--layer all exports every layer)")
+    if report.thin_gold:
+        _err(f"warning: {report.thin_gold}")
+    _say_warnings(report.warnings, args.verbose)
     print(f"Exported to {printable(str(args.output), keep='')}")
     return 0
-
-
-def _say_layers(layer: str | None, counts: dict[str, int], chosen_for_you: bool) -> None:
-    """Which layer went out and what each layer holds; a warning when the gold layer, the
-    default once it exists, is a small part of the work."""
-    held = ", ".join(f"{printable(name)} {count:,}" for name, count in sorted(counts.items())) or "none"
-    what = "every layer" if layer is None else f"layer {printable(repr(layer))} ({counts.get(layer, 0):,} spans)"
-    print(f"Exported {what}{' (the default)' if chosen_for_you else ''}; spans per layer: {held}")
-    others = {name: count for name, count in counts.items() if name != "gold"}
-    if layer == "gold" and others:
-        biggest = max(others, key=others.get)
-        if counts.get("gold", 0) < others[biggest] / 2:
-            _err(f"warning: the gold layer holds {counts.get('gold', 0):,} spans, against {others[biggest]:,} in "
-                 f"{printable(biggest)}'s layer: most of the work is not in this export (--layer all or --layer "
-                 "NAME exports it; settle more in review to fill gold)")
 
 
 def _say_warnings(warnings: list, verbose: bool, prefix: str = "", message: Callable[[Any], str] | None = None,

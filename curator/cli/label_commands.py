@@ -48,6 +48,18 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     choice = remove.add_mutually_exclusive_group()
     choice.add_argument("--move-to", help="give its spans this label")
     choice.add_argument("--delete-spans", action="store_true", help="delete its spans with it")
+    relation = actions.add_parser("relation", help="add or change a relation label (a link between two spans)")
+    relation.add_argument("name")
+    relation.add_argument("--from", dest="source", default="",
+                          help="span labels or kinds allowed at its start, comma-separated (default: any)")
+    relation.add_argument("--to", dest="target", default="",
+                          help="span labels or kinds allowed at its end, comma-separated (default: any)")
+    relation.add_argument("--undirected", action="store_true", help="its two ends are alike (between A and B)")
+    relation.add_argument("--color", default="#636363", help="#rrggbb")
+    relation.add_argument("--key", help="the letter that makes it in the window")
+    relation.add_argument("--description", default="", help="the annotation guideline")
+    unrelate = actions.add_parser("remove-relation", help="delete a relation label (none of its relations left)")
+    unrelate.add_argument("name")
 
     categories = commands.add_parser("categories", help="list and edit the document category sets")
     categories.add_argument("project")
@@ -122,7 +134,27 @@ def cmd_labels(args: argparse.Namespace) -> int:
             if unknown:
                 print(f"spans with labels the schema lacks: {', '.join(map(printable, unknown))}")
             print(f"{len(schema.labels)} label(s)")
+            relation_counts = store.relation_counts()
+            for kind in schema.relations:
+                arrow = "->" if kind.directed else "<->"
+                print(f"{kind.key or '-':>2}  {kind.name:<16}{'/'.join(kind.source) or 'any'} {arrow} "
+                      f"{'/'.join(kind.target) or 'any'}  {kind.color}  {relation_counts.get(kind.name, 0):>7,} "
+                      f"relation(s)  {printable(kind.description)}")
+            if schema.relations:
+                print(f"{len(schema.relations)} relation label(s)")
             return 0
+        if action == "relation":
+            from curator.domain.schema import RelationLabel
+
+            try:
+                kind = RelationLabel(name=args.name, directed=not args.undirected, color=args.color, key=args.key,
+                                     description=args.description, source=_names(args.source),
+                                     target=_names(args.target))
+            except ValueError as exc:
+                raise DataError(f"relation label {printable(args.name)!r}: {edit.reason(exc)}") from exc
+            return _do(store, args, edit.set_relation_label(store, kind))
+        if action == "remove-relation":
+            return _do(store, args, edit.remove_relation_label(store, args.name))
         if action == "add":
             try:
                 label = Label(name=args.name, kind=args.kind, color=args.color, description=args.description)
@@ -147,6 +179,10 @@ def cmd_labels(args: argparse.Namespace) -> int:
             raise DataError(f"label {printable(args.name)} has {in_use:,} span(s): --move-to LABEL gives them "
                             "another label, --delete-spans deletes them with it")
         return _do(store, args, edit.remove_label(store, args.name, args.move_to))
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def _choice(text: str) -> Choice:

@@ -6,11 +6,13 @@ settings) and the sources ``curator suggest`` takes besides the rules (``--learn
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curator.cli.progress import add_progress_option, shown_progress
+from curator.domain.jobs import Job
 from curator.domain.names import printable
 from curator.errors import CuratorError, DuplicateError
 from curator.session.project import acting_annotator, open_project
@@ -33,11 +35,17 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="the confidence a learned suggestion needs to be shown (all labels, or one)")
     learn.add_argument("--skip", action="append", default=[], metavar="LABEL", help="never learn nor suggest LABEL")
     learn.add_argument("--unskip", action="append", default=[], metavar="LABEL", help="learn LABEL again")
+    learn.add_argument("--retrain-after-spans", type=_count, metavar="N",
+                       help="the window retrains by itself after N spans added since the last training (0: never)")
+    learn.add_argument("--retrain-after-documents", type=_count, metavar="N",
+                       help="... or after N documents marked done since the last training (0: never)")
     learn.add_argument("--forget", action="store_true", help="delete the trained model from the project")
     learn.add_argument("--show", action="store_true", help="show the settings and the trained model; train nothing")
     learn.add_argument("--least-sure", type=int, metavar="N",
                        help="list the N documents still to do that the model is least sure of; train nothing")
     learn.add_argument("--annotator", help="whose documents still to do (--least-sure; default: your name)")
+    learn.add_argument("--no-wait", action="store_true",
+                       help="if another training of the project is running, say so and stop rather than wait for it")
 
 
 def add_suggest_options(suggest: argparse.ArgumentParser) -> None:
@@ -67,6 +75,16 @@ def _threshold(text: str) -> tuple[str | None, float]:
     return label or None, number
 
 
+def _count(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number from 0 up is needed")
+    return number
+
+
 def _mapping(text: str) -> tuple[str, str]:
     theirs, equals, ours = text.partition("=")
     if not equals or not theirs or not ours:
@@ -87,7 +105,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as store:
         settings = settings_of(store)
-        changed = args.on or args.off or args.threshold or args.skip or args.unskip
+        changed = args.on or args.off or args.threshold or args.skip or args.unskip \
+            or args.retrain_after_spans is not None or args.retrain_after_documents is not None
         if changed:
             labels = {label.name for label in store.label_schema.labels}
             for name in [*args.skip, *args.unskip, *(label for label, _v in args.threshold if label)]:
@@ -100,6 +119,10 @@ def cmd_learn(args: argparse.Namespace) -> int:
                 else:
                     settings.thresholds[label] = value
             settings.labels_off = sorted((set(settings.labels_off) | set(args.skip)) - set(args.unskip))
+            if args.retrain_after_spans is not None:
+                settings.retrain_after_spans = args.retrain_after_spans
+            if args.retrain_after_documents is not None:
+                settings.retrain_after_documents = args.retrain_after_documents
             save_settings(store, settings)
         if args.forget:
             gone = store.delete_recommender(RECOMMENDER)
@@ -109,8 +132,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
             return 0
         if args.least_sure is not None:
             return _least_sure(store, args)
-        with shown_progress(args.progress) as job:
-            report = train_project(store, job)
+        with shown_progress(args.progress, quiet=_WaitingSaid) as job:
+            report = train_project(store, job, wait=not args.no_wait)
         print(f"Trained on {report.documents} document(s) ({_layers(report.info)}) and "
               f"{sum(report.spans.values())} span(s) ({', '.join(f'{k} {v}' for k, v in sorted(report.spans.items()))})"
               f" in {report.seconds:.1f} s; the model is kept in the project")
@@ -154,6 +177,11 @@ def _say_settings(store: Store) -> None:
           + "".join(f", {printable(k)} {v:.2f}" for k, v in sorted(settings.thresholds.items())))
     print(f"Labels learned: {', '.join(learnable_labels(store.label_schema, settings)) or 'none'}"
           + (f"; skipped: {', '.join(settings.labels_off)}" if settings.labels_off else ""))
+    spans, documents = settings.retrain_after_spans, settings.retrain_after_documents
+    print("The window retrains by itself after "
+          + (" or ".join(part for part in (f"{spans} span(s) added" if spans else "",
+                                           f"{documents} document(s) marked done" if documents else "") if part)
+             + " since the last training" if spans or documents else "nothing: only when asked"))
     stored = store.recommender(RECOMMENDER, with_model=False)
     if stored is None:
         print("No trained model ('curator learn PROJECT' trains one)")
@@ -161,6 +189,21 @@ def _say_settings(store: Store) -> None:
         info = stored.info
         print(f"Trained model of {info.get('trained', '?')}: {info.get('documents', '?')} document(s) "
               f"({_layers(info)}), labels {', '.join(info.get('labels') or [])}")
+
+
+class _WaitingSaid(Job):
+    """A training's job on the command line: silent, but for saying once that it waits
+    for another training of the project (and how to stop waiting)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._said = False
+
+    def set_status(self, status: str) -> None:
+        super().set_status(status)
+        if status.startswith("Waiting") and not self._said:
+            self._said = True
+            print(f"{printable(status)} (Ctrl+C stops waiting; --no-wait does not wait)", file=sys.stderr, flush=True)
 
 
 def _least_sure(store: Store, args: argparse.Namespace) -> int:

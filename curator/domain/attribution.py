@@ -37,6 +37,19 @@ def attribution_of(sentence: str) -> str | None:
     return None
 
 
+ATTRIBUTED_TO = "attributed_to"  # the relation label that says whom a figure comes from
+ABOUT = "about"  # the relation label that says what a figure is about (its subjects)
+
+
+def authority_name(text: str) -> str | None:
+    """A quoted authority as attributions name it: a span's text without a leading "the"
+    and trailing punctuation, capitalized ("the ministry" → "Ministry")."""
+    who = text.strip(" .,;:")
+    if who[:4].lower() == "the ":
+        who = who[4:].lstrip()
+    return who[:1].upper() + who[1:] if who else None
+
+
 def cited_outlet(source: str | None) -> str | None:
     """The outlet an article's source line says it cites: "Trend (citing TurkicWorld)"."""
     match = _CITING.search(source or "")

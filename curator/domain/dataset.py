@@ -22,6 +22,7 @@ from pydantic import (
 from curator.domain.json_values import bad_value
 from curator.domain.models import Entity
 from curator.domain.schema import LabelSchema
+from curator.domain.text import span_problem
 from curator.domain.values import parse_value
 
 FORMAT_VERSION = 1
@@ -76,6 +77,17 @@ class ExportCategory(BaseModel):
     choices: list[str] = Field(min_length=1)
 
 
+class ExportRelation(BaseModel):
+    """A relation as exported: the ids of the two spans it links (annotations of the same
+    document and annotator), its relation label and who drew it."""
+
+    id: str
+    source_id: str
+    target_id: str
+    label: str
+    annotator: str
+
+
 class ExportDocument(BaseModel):
     """One document as exported, with its annotations in text order."""
 
@@ -90,6 +102,7 @@ class ExportDocument(BaseModel):
     text: str = Field(min_length=1)
     annotations: list[ExportAnnotation] = Field(default_factory=list)
     categories: list[ExportCategory] = Field(default_factory=list)
+    relations: list[ExportRelation] = Field(default_factory=list)
 
     @field_validator("extra")
     @classmethod
@@ -103,16 +116,9 @@ class ExportDocument(BaseModel):
     def _spans_match_text(self) -> "ExportDocument":
         problems = []
         for index, span in enumerate(self.annotations):
-            if span.end > len(self.text) or span.start >= span.end:
-                problems.append(
-                    f"annotations.{index}: span {span.start}-{span.end} is outside the text "
-                    f"(length {len(self.text)})"
-                )
-            elif self.text[span.start : span.end] != span.text:
-                problems.append(
-                    f"annotations.{index}: span {span.start}-{span.end} text {span.text!r} differs from "
-                    f"the document text {self.text[span.start:span.end]!r}"
-                )
+            problem = span_problem(self.text, span.start, span.end, span.text)
+            if problem:
+                problems.append(f"annotations.{index}: span {span.start}-{span.end} {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

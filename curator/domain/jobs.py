@@ -8,6 +8,7 @@ progress bar and sets ``cancelled`` when the user presses Cancel.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import gc
 import threading
 from collections.abc import Callable, Iterator
@@ -131,7 +132,10 @@ class WriteBehind:
 
     def submit(self, write: Callable[[], object]) -> None:
         self.wait()
-        self._thread = threading.Thread(target=self._run, args=(write,), name="curator-write-behind", daemon=True)
+        # In the caller's context: what the write announces belongs to the caller's operation.
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._run, write), name="curator-write-behind",
+                                        daemon=True)
         self._thread.start()
 
     def _run(self, write: Callable[[], object]) -> None:

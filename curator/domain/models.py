@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from curator.domain.json_values import bad_text
 from curator.domain.schema import LabelSchema
-from curator.domain.text import nfc
+from curator.domain.text import fold, nfc
 from curator.domain.values import finite_decimal
 
 GOLD = "gold"  # the annotator name of the reviewed layer that settles disagreements
@@ -119,6 +120,48 @@ class Annotation(BaseModel):
         return self.start < end and start < self.end
 
 
+class SuggestionStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Relation(BaseModel):
+    """A labelled link from one span to another of the same annotator's layer of one
+    document, e.g. a figure ``attributed_to`` the organisation that stated it. For a
+    relation label without direction, ``source`` and ``target`` are just its two ends."""
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    doc_id: int
+    source_id: str = Field(min_length=1, description="The id of the span it goes from")
+    target_id: str = Field(min_length=1, description="The id of the span it goes to")
+    label: str = Field(min_length=1)
+    annotator: str = Field(min_length=1)
+    created: datetime = Field(default_factory=utc_now)
+
+    @model_validator(mode="after")
+    def _two_ends(self) -> "Relation":
+        if self.source_id == self.target_id:
+            raise ValueError("a relation links two spans, not a span to itself")
+        return self
+
+
+class RelationSuggestion(BaseModel):
+    """A proposed relation between two spans of an annotator's layer (the text says
+    "according to X", "X said", "between A and B"), accepted or rejected like a span
+    suggestion; accepting makes the relation ``relation_id``."""
+
+    id: str = Field(default_factory=new_id)
+    doc_id: int
+    source_id: str
+    target_id: str
+    label: str
+    annotator: str
+    source: str = Field(default="relations", description="What proposed it")
+    status: SuggestionStatus = SuggestionStatus.OPEN
+    relation_id: str | None = None
+
+
 class Project(BaseModel):
     """A project's own settings: its name and label schema."""
 
@@ -140,10 +183,15 @@ class Entity(BaseModel):
         return [self.name, *[alias for alias in self.aliases if alias != self.name]]
 
 
-class SuggestionStatus(StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
+def known_entity(entities: Iterable[Entity], mention: str, label: str) -> Entity | None:
+    """The one entity of type ``label`` that ``mention`` names exactly (its name or an
+    alias, in any case), or None if none or several do."""
+    key = fold(mention.strip())
+    found = [e for e in entities if e.type == label and key in {fold(name) for name in e.names}]
+    return found[0] if len(found) == 1 else None
+
+
+LEARNED = "learned"  # the source of the learned recommender's suggestions (and the recommender's name)
 
 
 class Suggestion(BaseModel):

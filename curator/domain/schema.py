@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES named here as well, where they always were
     TEMPLATE_LABELS,
+    TEMPLATE_RELATIONS,
     TEMPLATES,
     LabelKind,
     check_template,
@@ -74,12 +75,41 @@ class CategorySet(BaseModel):
         return [choice.name for choice in self.choices]
 
 
+class RelationLabel(BaseModel):
+    """One kind of link a curator can draw from a span to another, e.g. ``attributed_to``
+    (a figure to the PERSON or ORG that stated it). ``directed``: from the first span to
+    the second (else the two ends are alike, as ``deal_between``). ``source`` and
+    ``target`` name the span labels or label kinds allowed at each end (none: any span).
+    ``key`` is the letter that makes it in the window (with Shift); ``description`` its guideline."""
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-:.]{0,39}$")  # (Label Studio's are "org:founded_by")
+    directed: bool = True
+    color: str = Field(default="#636363", pattern=r"^#[0-9a-fA-F]{6}$")
+    key: str | None = Field(default=None, pattern=r"^[A-Za-z]$")
+    description: str = ""
+    source: list[str] = Field(default_factory=list)
+    target: list[str] = Field(default_factory=list)
+
+    @field_validator("key")
+    @classmethod
+    def _upper(cls, key: str | None) -> str | None:
+        return key.upper() if key else None
+
+    def allows(self, end: str, label: Label | None) -> bool:
+        """Whether a span of ``label`` may be at ``end`` ("source" or "target")."""
+        allowed = self.source if end == "source" else self.target
+        return not allowed or (label is not None and (label.name in allowed or label.kind.value in allowed))
+
+
 class LabelSchema(BaseModel):
-    """The ordered labels of a project (the first nine get the number keys 1-9) and its
-    document category sets."""
+    """The ordered labels of a project (the first nine get the number keys 1-9), its
+    document category sets and its relation labels."""
 
     labels: list[Label] = Field(default_factory=lambda: [label.model_copy() for label in DEFAULT_LABELS])
     categories: list[CategorySet] = Field(default_factory=list)
+    # None unless given: a schema read from elsewhere, or saved before relations existed, has none.
+    # (``template("news")``, what ``curator init`` and the sample project start from, has the news ones.)
+    relations: list[RelationLabel] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_names(self) -> "LabelSchema":
@@ -94,7 +124,35 @@ class LabelSchema(BaseModel):
         keys = [choice.key for category in self.categories for choice in category.choices if choice.key]
         if len(set(keys)) != len(keys):
             raise ValueError("two category choices share a key")
+        names = [relation.name for relation in self.relations]
+        if len(set(names)) != len(names):
+            raise ValueError("a relation label is defined twice")
+        relation_keys = [relation.key for relation in self.relations if relation.key]
+        if len(set(relation_keys)) != len(relation_keys):
+            raise ValueError("two relation labels share a key")
+        for key in relation_keys:  # (pressed with Shift, so a category choice may have the same letter)
+            if key in RESERVED_KEYS:
+                raise ValueError(f"relation key {key!r} is taken by the window (Shift+{key})")
         return self
+
+    def relation(self, name: str) -> RelationLabel | None:
+        return next((relation for relation in self.relations if relation.name == name), None)
+
+    def with_relation(self, relation: RelationLabel) -> "LabelSchema":
+        """``relation`` added, or replacing the relation label of its name (in place)."""
+        relations = [r.model_dump() for r in self.relations]
+        index = next((i for i, r in enumerate(self.relations) if r.name == relation.name), None)
+        if index is None:
+            relations.append(relation.model_dump())
+        else:
+            relations[index] = relation.model_dump()
+        return self.model_validate({**self.model_dump(), "relations": relations})
+
+    def without_relation(self, name: str) -> "LabelSchema":
+        if self.relation(name) is None:
+            raise ValueError(f"no relation label {name!r}")
+        return self.model_validate({**self.model_dump(), "relations": [
+            r.model_dump() for r in self.relations if r.name != name]})
 
     def category(self, name: str) -> CategorySet | None:
         return next((category for category in self.categories if category.name == name), None)
@@ -113,7 +171,9 @@ class LabelSchema(BaseModel):
         self._label(old)
         if new in self and new != old:
             raise ValueError(f"there is already a label {new!r}")
-        return self.model_validate({**self.model_dump(), "labels": [
+        relations = [{**r.model_dump(), "source": [new if n == old else n for n in r.source],
+                      "target": [new if n == old else n for n in r.target]} for r in self.relations]
+        return self.model_validate({**self.model_dump(), "relations": relations, "labels": [
             {**x.model_dump(), "name": new} if x.name == old else x.model_dump() for x in self.labels]})
 
     def without(self, name: str) -> "LabelSchema":
@@ -167,7 +227,8 @@ class LabelSchema(BaseModel):
 def template(name: str) -> LabelSchema:
     """The schema a new project starts from (``TEMPLATES`` names them)."""
     check_template(name)
-    return LabelSchema(labels=[Label(**fields) for fields in TEMPLATE_LABELS[name]])
+    return LabelSchema(labels=[Label(**fields) for fields in TEMPLATE_LABELS[name]],
+                       relations=[RelationLabel(**fields) for fields in TEMPLATE_RELATIONS[name]])
 
 
 _CHOICE_TEXT = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<bracketed>[^()\s])\)|:(?P<colon>[^:\s]))?\s*$")
@@ -180,3 +241,11 @@ def choice_from_text(text: str) -> dict | None:
     if not match or not match["name"]:
         return None
     return {"name": match["name"], "key": match["bracketed"] or match["colon"]}
+
+
+def reason(exc: ValueError) -> str:
+    """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
+                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
+    return str(exc)

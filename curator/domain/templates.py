@@ -49,6 +49,21 @@ TEMPLATES = {
 }
 TEMPLATE_LABELS: dict[str, tuple[dict[str, str], ...]] = {"news": NEWS_LABELS, "empty": ()}
 
+# The relation labels of each template, fields in the model's order (``schema.RelationLabel``).
+NEWS_RELATIONS: tuple[dict, ...] = (
+    {"name": "attributed_to", "directed": True, "color": "#636363", "key": "T",
+     "description": "A figure to the person or organisation that stated it (according to ..., ... said)",
+     "source": [LabelKind.FIGURE.value], "target": ["PERSON", "ORG"]},
+    {"name": "about", "directed": True, "color": "#31a354", "key": "S",
+     "description": "A figure to what it measures: the country, organisation or programme it is about "
+                    "(its subjects in facts)",
+     "source": [LabelKind.FIGURE.value], "target": [LabelKind.ENTITY.value]},
+    {"name": "deal_between", "directed": False, "color": "#3182bd", "key": "B",
+     "description": "Two parties to an agreement, deal or talks (between A and B)",
+     "source": ["PERSON", "ORG", "LOCATION"], "target": ["PERSON", "ORG", "LOCATION"]},
+)
+TEMPLATE_RELATIONS: dict[str, tuple[dict, ...]] = {"news": NEWS_RELATIONS, "empty": ()}
+
 
 def check_template(name: str) -> None:
     if name not in TEMPLATES:
@@ -69,7 +84,8 @@ def new_project_json(name: str, template: str, created: datetime | None = None) 
         project = Project(name=name, label_schema=schema_template(template))
         return (project.model_copy(update={"created": created}) if created else project).model_dump_json()
     created = created or datetime.now(timezone.utc)
-    settings = {"name": name, "label_schema": {"labels": list(TEMPLATE_LABELS[template]), "categories": []},
+    settings = {"name": name, "label_schema": {"labels": list(TEMPLATE_LABELS[template]), "categories": [],
+                                                    "relations": list(TEMPLATE_RELATIONS[template])},
                 # as pydantic writes a time in UTC: with "Z", and microseconds only when there are some
                 "created": created.isoformat().removesuffix("+00:00") + "Z"}
     return json.dumps(settings, ensure_ascii=False, separators=(",", ":"))

@@ -1,4 +1,5 @@
-"""Text helpers: snapping a selection to whole words, tokens, folding.
+"""Text helpers: snapping a selection to whole words, tokens, folding, and the rule of a
+span lying inside its text (``span_problem``).
 
 Words and tokens are made of grapheme clusters (what a reader sees as one character):
 ``Köln`` written with a combining diaeresis, ``दिल्ली`` with its vowel signs and
@@ -149,6 +150,19 @@ class _Tokens:
 
 
 TOKEN = _Tokens()
+
+
+def span_problem(text: str, start: int, end: int, written: str | None = None) -> str | None:
+    """What is wrong with the span of ``text`` from ``start`` to ``end`` (code points, end
+    exclusive), as the end of a sentence that names it ("span ...", "suggestion ..."), or
+    None if nothing is. A span lies inside its text and starts before it ends; one that
+    carries the text it covers (``written``) covers exactly that text. Every reader and
+    writer of spans asks this one rule; none writes it out again."""
+    if not (0 <= start < end <= len(text)):
+        return f"is outside the text (length {len(text)})"
+    if written is not None and text[start:end] != written:
+        return f"text {written[:80]!r} differs from the document text {text[start:end][:80]!r}"
+    return None
 
 
 def grapheme_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -6,5 +6,7 @@ text, JSON, JSONL, CSV, Excel), Curator's dataset (``export``, ``dataset_reader`
 Readers trust nothing (``boundary``); writers write only where a file belongs
 (``outputs``). Imports no analysis."""
 
-FORMATS = ("json", "jsonl", "xlsx")  # Curator's own exports
-TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy", "prodigy", "webanno")  # other tools' formats (curator.formats.interop)
+# Other tools' formats, read and written (``interop``); what each export format is, and its
+# rules, is said once in ``curator.session.exporting``.
+TOOL_FORMATS = ("labelstudio", "doccano", "conll", "spacy", "prodigy", "webanno")
+IMPORT_FORMATS = (*TOOL_FORMATS, "curator")  # what an import of annotated files reads (--format)

@@ -36,8 +36,8 @@ SpanKey = tuple[int, int, str]  # (start, end, label): a span of one document
 @dataclass(frozen=True)
 class FoundRelation:
     """A relation between two spans of a document, as a file holds it: the spans it joins
-    by offsets and label, its type and who drew it. The project has no relation labels
-    yet: the import reports them; a relations feature will store them."""
+    by offsets and label, its type and who drew it. The import writes it as a relation
+    of that annotator between those spans (``relation_import``)."""
 
     annotator: str
     source: SpanKey
@@ -76,7 +76,6 @@ class ReadFile:
     left_out: Counter = field(default_factory=Counter)
     warnings: list[ImportProblem] = field(default_factory=list)
     skipped: list[ImportProblem] = field(default_factory=list)
-    relations_word: str = "relation(s)"  # what the file calls its relations, for the report
 
     def leave_out(self, what: str, count: int = 1) -> None:
         """Count ``count`` more of something the file holds and the import leaves out."""

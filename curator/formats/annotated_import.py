@@ -1,8 +1,9 @@
 """Writing what a reader found in another tool's file into a project: documents (one per
 id: doccano writes a line per annotator), spans, statuses, categories and a model's
 suggestions, checked whole against the project before anything is written; what does not
-fit is reported and skipped. Relations are reported until the project has relation
-labels; what the file holds that Curator leaves out is reported by kind and count."""
+fit is reported and skipped. Relations between the spans are written with them
+(``relation_import``); what the file holds that Curator leaves out is reported by kind
+and count."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from curator.domain.models import (
     utc_now,
 )
 from curator.domain.names import check_annotator, printable
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -34,8 +36,6 @@ from curator.formats.annotated import (
 from curator.formats.boundary import Problems, too_wide
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.store import Store
-
-RELATIONS_NOTE = "not imported: this project has no relation labels"
 
 
 def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
@@ -132,8 +132,9 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             if odd:
                 report.skip(where, span_record, f"{odd}; span skipped")
                 continue
-            if not (0 <= start < end <= len(document.text)):
-                report.skip(where, span_record, f"span is outside the text (length {len(document.text)})")
+            problem = span_problem(document.text, start, end)
+            if problem:
+                report.skip(where, span_record, f"span {problem}")
                 continue
             if label not in labels:
                 report.skip(where, span_record, f"unknown label {label[:40]!r}")
@@ -235,6 +236,11 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
         store.add_suggestions([s.model_copy(update={"doc_id": ids[uid]}) if uid in ids else s
                                for uid, s in suggestions])
+        if any(document.relations for document in documents):
+            from curator.formats.relation_import import add_found_relations
+
+            doc_ids = {**{uid: known.id for uid, known in checked.known.items()}, **ids}
+            add_found_relations(store, documents, doc_ids, report, where, set(ids.values()))
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
     report.added += [ids[uid] for uid in uids]
@@ -266,8 +272,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
         held = {(s.start, s.end, s.label) for s in store.suggestions_for(existing.id, layer)} if existing else set()
         for start, end, label, model in document.suggestions:
             record = f"document {document.uid!r} [{start}:{end}]"
-            if not (0 <= start < end <= len(document.text)):
-                report.skip(where, record, f"suggestion is outside the text (length {len(document.text)})")
+            problem = span_problem(document.text, start, end)
+            if problem:
+                report.skip(where, record, f"suggestion {problem}")
             elif label not in labels:
                 report.skip(where, record, f"unknown label {label[:40]!r} (a suggestion)")
                 report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
@@ -283,7 +290,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
 
 def _importing_user() -> str:
     """Whose suggestion layer a file's pre-annotations go to when no one is named: the user's."""
-    from curator.store.user_settings import Settings  # (only when a file has suggestions)
+    from curator.store.user_settings import (
+        Settings,  # (only when a file has suggestions)
+    )
 
     return Settings().annotator
 
@@ -292,9 +301,6 @@ def report_read(found: ReadFile, report: ImportReport, where: str, documents: li
     """What a reader says beside its documents, into the report: what the file was taken for,
     what it holds that was left out (by kind and count), caveats and skipped records."""
     report.read_as.append((where, found.kind))
-    relations = sum(len(document.relations) for document in documents)
-    if relations:
-        report.warnings.append(ImportProblem(where, f"{relations:,} {found.relations_word} {RELATIONS_NOTE}"))
     for what, count in sorted(found.left_out.items(), key=lambda item: -item[1]):
         report.warnings.append(ImportProblem(where, f"{count:,} {what}"))
     report.warnings += found.warnings

@@ -36,8 +36,11 @@ def members(path: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
                 raise CuratorError(f"{path}: refused: its files would unpack to {total / 1e9:.1f} GB, more than "
                                    f"the {MAX_INPUT_BYTES / 1e9:.0f} GB limit")
             for info in wanted:
-                with archive.open(info) as member:
-                    data = member.read(info.file_size + 1)
+                try:
+                    with archive.open(info) as member:
+                        data = member.read(info.file_size + 1)
+                except (NotImplementedError, RuntimeError) as exc:  # a compression method, a password
+                    raise CuratorError(f"{path}: {info.filename}: cannot be unpacked ({exc})") from exc
                 if len(data) > info.file_size:
                     raise CuratorError(f"{path}: {info.filename}: unpacks to more than the size it declares")
                 try:

@@ -10,10 +10,12 @@ from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
 from curator.domain.models import DocumentStatus, Entity, Fact, utc
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
+    FoundRelation,
     first_error,
     load_json,
     new_document,
@@ -100,6 +102,8 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
             document.spans.append((checked.start, checked.end, checked.label, checked.annotator,
                                    {"id": checked.id, "value": checked.value, "entity_id": checked.entity_id,
                                     "created": utc(checked.created), "updated": utc(checked.updated)}))
+        if document is not None:
+            _read_relations(record, raw.get("relations"), document)
         for number, entry in enumerate(record.items(raw.get("categories"), "categories")):
             field = f"categories.{number}"
             if not isinstance(entry, dict):
@@ -153,6 +157,27 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
     return entities, documents, facts
 
 
+def _read_relations(record: FieldReader, raw: Any, document: AnnotatedDocument) -> None:
+    """A document's relations, each joining two of its annotations by id (of one annotator)."""
+    spans = {extra["id"]: (start, end, label, who) for start, end, label, who, extra in document.spans}
+    for number, entry in enumerate(record.items(raw, "relations")):
+        field = f"relations.{number}"
+        if not isinstance(entry, dict):
+            record.bad(field, f"is {describe(entry)}, not an object")
+            continue
+        label = record.text(entry.get("label"), f"{field}.label")
+        who = record.text(entry.get("annotator"), f"{field}.annotator")
+        ends = [spans.get(entry.get(key)) for key in ("source_id", "target_id")]
+        if label is None or who is None:
+            continue
+        if None in ends:
+            record.bad(field, "source_id and target_id must name annotations of this document")
+        elif ends[0][3] != who or ends[1][3] != who:
+            record.bad(field, f"links spans of another annotator than {who!r}")
+        else:
+            document.relations.append(FoundRelation(who, ends[0][:3], ends[1][:3], label))
+
+
 def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedDocument | None,
                  entities: set[str] | None) -> ExportAnnotation | None:
     """One annotation of a Curator export, checked as strictly as the export wrote it."""
@@ -171,10 +196,9 @@ def _export_span(record: FieldReader, field: str, raw: Any, document: AnnotatedD
         where, message = first_error(exc)
         record.bad(f"{field}.{where}", message)
         return None
-    if document is not None and 0 <= span.start < span.end <= len(document.text) and \
-            document.text[span.start : span.end] != span.text:
-        record.bad(f"{field}.text", f"{span.text[:40]!r} differs from the document text "
-                                    f"{document.text[span.start:span.end][:40]!r}")
+    problem = span_problem(document.text, span.start, span.end, span.text) if document is not None else None
+    if problem:
+        record.bad(field, f"span {span.start}-{span.end} {problem}")
         return None
     if not span.id or not span.annotator or not span.label:
         record.bad(field, "id, label and annotator must not be empty")

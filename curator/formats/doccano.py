@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, Relation
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
@@ -202,6 +202,9 @@ def export_doccano(store: Store, target: Path, annotator: str | None = None) -> 
     refuse_invalid(store, Path(target), annotator)
     categories = categories_by_document(store, annotator)
     named = peer_category_names(store.label_schema.categories)
+    relations: dict[tuple[int, str], list[Relation]] = {}
+    for relation in store.relation_rows(None if annotator is None else [annotator]):
+        relations.setdefault((relation.doc_id, relation.annotator), []).append(relation)
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
         for document, spans in store.iter_documents_with_annotations(annotator):
             by_annotator: dict[str, list[Annotation]] = {}
@@ -214,11 +217,24 @@ def export_doccano(store: Store, target: Path, annotator: str | None = None) -> 
                     for key in ("title", "source", "url", "published")
                     if (value := getattr(document, key)) is not None}
             for name, layer in by_annotator.items() or [("", [])]:
-                record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None,
-                          "label": [[s.start, s.end, s.label] for s in layer]}
+                record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None}
+                if relations:  # doccano's relation extraction shape, entities with ids, for the whole file
+                    record.update(_with_relations(layer, relations.get((document.id, name), [])))
+                else:
+                    record["label"] = [[s.start, s.end, s.label] for s in layer]
                 if name in chosen:  # categories by name, "set:choice" where two sets share the name
                     record["cats"] = [named.get((set_name, choice), f"{set_name}:{choice}")
                                       for set_name, choices in chosen[name].items() for choice in choices]
                 # ASCII-escaped: a raw U+2028 or U+0085 would end the line for readers that
                 # split lines on every Unicode line break.
                 out.write(json.dumps(record) + "\n")
+
+
+def _with_relations(layer: list[Annotation], relations: list[Relation]) -> dict:
+    """A layer as doccano's relation extraction writes it: entities numbered 1, 2, ...,
+    relations joining them by those numbers (``from_id``, ``to_id``, ``type``)."""
+    numbers = {span.id: number for number, span in enumerate(layer, start=1)}
+    return {"entities": [{"id": numbers[s.id], "label": s.label, "start_offset": s.start, "end_offset": s.end}
+                         for s in layer],
+            "relations": [{"id": number, "from_id": numbers[r.source_id], "to_id": numbers[r.target_id],
+                           "type": r.label} for number, r in enumerate(relations, start=1)]}

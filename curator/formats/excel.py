@@ -74,6 +74,9 @@ FACT_COLUMNS = [("fact", 34), ("subject", 24), ("subjects", 24), ("measure", 16)
 ENTITY_COLUMNS = [("id", 34), ("name", 30), ("type", 12), ("aliases", 50), ("mentions", 10)]
 CATEGORY_COLUMNS = [("document", 24), ("annotator", 14), ("set", 16), ("choices", 40)]
 LABEL_COLUMNS = [("key", 5), ("label", 16), ("kind", 8), ("color", 9), ("description", 60)]
+RELATION_COLUMNS = [("document", 24), ("id", 34), ("label", 16), ("annotator", 14), ("source_id", 34),
+                    ("source_text", 30), ("source_label", 12), ("target_id", 34), ("target_text", 30),
+                    ("target_label", 12)]
 
 
 def _number(amount: str | None) -> float | str | None:
@@ -128,9 +131,12 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             documents = _SheetStream(book, "documents", DOCUMENT_COLUMNS, max_rows)
             annotations = _SheetStream(book, "annotations", ANNOTATION_COLUMNS, max_rows)
             categories: list[list] = []  # few: one row per document and set, kept for their own sheet
+            relations: list[list] = []  # fewer than spans: kept for their own sheet
             for document in collect(store, annotator, job, problems, decided):
                 categories.extend([document["id"], entry["annotator"], entry["set"], "; ".join(entry["choices"])]
                                   for entry in document["categories"])
+                if document["relations"]:
+                    relations.extend(_relation_cells(document))
                 uid, published = document["id"], document["published"]
                 documents.write([uid, document["title"], document["source"], document["url"],
                                  date.fromisoformat(published) if published else None, document["status"],
@@ -151,6 +157,11 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
                 for row in categories:
                     category_sheet.write(row)
                 category_sheet.close()
+            if schema.relations or relations:
+                relation_sheet = _SheetStream(book, "relations", RELATION_COLUMNS, max_rows)
+                for row in relations:
+                    relation_sheet.write(row)
+                relation_sheet.close()
             entity_sheet = _SheetStream(book, "entities", ENTITY_COLUMNS, max_rows)
             for entity in entities.values():
                 entity_sheet.write([entity.id, entity.name, entity.type, "; ".join(entity.aliases),
@@ -168,6 +179,10 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             for category in schema.categories:
                 label_sheet.write([None, category.name, "category, " + ("several" if category.multiple else "one"),
                                    None, "; ".join(c.name + (f" [{c.key}]" if c.key else "") for c in category.choices)])
+            for kind in schema.relations:
+                ends = f"{'/'.join(kind.source) or 'any'} {'->' if kind.directed else '<->'} {'/'.join(kind.target) or 'any'}"
+                label_sheet.write([kind.key, kind.name, "relation", kind.color,
+                                   f"{ends}: {kind.description}" if kind.description else ends])
             label_sheet.close()
             if decided.agreement:  # worked out by whoever asked, when two or more annotators worked
                 write_agreement_sheets(book, decided.agreement, prefix="agreement ")
@@ -176,6 +191,17 @@ def export_xlsx(store: Store, target: str | Path, annotator: str | None = None, 
             _refuse_on_errors(target, problems)
             book.close()
     return problems
+
+
+def _relation_cells(document: dict) -> list[list]:
+    """A document's relations as rows of the relations sheet, each end with its text and label."""
+    spans = {span["id"]: span for span in document["annotations"]}
+    rows = []
+    for relation in document["relations"]:
+        source, target = spans[relation["source_id"]], spans[relation["target_id"]]
+        rows.append([document["id"], relation["id"], relation["label"], relation["annotator"], source["id"],
+                     source["text"], source["label"], target["id"], target["text"], target["label"]])
+    return rows
 
 
 def _write_overflow(book: Workbook, rows: list[tuple[str, int, str, str]], max_rows: int) -> None:

@@ -28,7 +28,6 @@ from curator.domain.dataset import FORMAT_VERSION
 from curator.domain.jobs import Job, collector_paused
 from curator.domain.models import utc_now
 from curator.errors import CuratorError, DataError
-from curator.formats import FORMATS, TOOL_FORMATS  # noqa: F401 - named here as well, where they always were
 from curator.formats.fact_table import fact_rows
 from curator.formats.outputs import atomic_path, check_file_target, parts_folder
 from curator.formats.validate import (
@@ -373,28 +372,3 @@ def _facts_json(store: Store) -> list[dict]:
 def _refuse_on_errors(target: Path, problems: list[Problem]) -> None:
     if any(p.severity is Severity.ERROR for p in problems):
         raise ExportRefused(target, problems)
-
-
-def dataset_format(target: str | Path, fmt: str | None = None) -> str:
-    """The dataset format asked for, or the one the target's suffix names."""
-    fmt = (fmt or Path(target).suffix.lstrip(".")).lower()
-    fmt = "xlsx" if fmt == "excel" else fmt
-    if fmt not in FORMATS:
-        raise CuratorError(f"{target}: unknown export format {fmt!r} (use one of {', '.join(FORMATS)})")
-    return fmt
-
-
-def export(store: Store, target: str | Path, fmt: str | None = None, annotator: str | None = None,
-           job: Job | None = None, decided: Decided = NOTHING_DECIDED) -> list[Problem]:
-    """Write the dataset in the format given, or the one the target's suffix names."""
-    fmt = dataset_format(target, fmt)
-    if fmt == "xlsx":
-        from curator.formats.excel import (
-            export_xlsx,  # the workbook code, only for a workbook
-        )
-
-        return export_xlsx(store, Path(target), annotator, job, decided=decided)
-    writer = {"json": export_json, "jsonl": export_jsonl}[fmt]
-    return writer(store, Path(target), annotator, job, decided=decided)
-
-

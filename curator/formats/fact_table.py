@@ -16,6 +16,7 @@ def fact_rows(store: Store) -> list[dict]:
     found = store.annotations_by_id([m for fact in facts for m in fact.mentions])
     documents = {doc_id: store.get_document(doc_id) for doc_id in {a.doc_id for a in found.values()}}
     spans = {annotation_id: (documents[a.doc_id], a) for annotation_id, a in found.items()}
+    related = store.attributions_by_relation() if found else {}
     rows = []
     for fact in facts:
         for mention_id in fact.mentions or [None]:
@@ -33,7 +34,14 @@ def fact_rows(store: Store) -> list[dict]:
                 "text": document.text[span.start : span.end] if span else None,
                 "amount": (span.value or {}).get("amount") if span else None,
                 "annotator": span.annotator if span else None,
-                "attributed_to": (attribution_of(sentence_around(document.text, span.start))
+                "attributed_to": (_related_name(related, span) or attribution_of(sentence_around(document.text,
+                                                                                                span.start))
                                   or cited_outlet(document.source)) if span else None,
             })
     return rows
+
+
+def _related_name(related: dict, span) -> str | None:
+    """Whom an ``attributed_to`` relation from the figure at ``span``'s place names."""
+    linked = related.get((span.doc_id, span.start, span.end))
+    return linked[0] if linked else None

@@ -21,7 +21,7 @@ from typing import Any
 
 from curator.domain.jobs import Job, collector_paused
 from curator.errors import CuratorError
-from curator.formats import TOOL_FORMATS
+from curator.formats import IMPORT_FORMATS
 from curator.formats.annotated import (
     AnnotatedDocument,
     ReadFile,
@@ -45,10 +45,15 @@ from curator.formats.spacy_docbin import SPAN_KEY, export_docbin, read_docbin
 from curator.formats.webanno_tsv import export_webanno, read_webanno, read_webanno_zip
 from curator.store import Store
 
-FORMATS = (*TOOL_FORMATS, "curator")  # what import_annotated reads (--format)
+FORMATS = IMPORT_FORMATS  # what import_annotated reads (--format)
 # A file's suffix, when its content did not tell: a damaged file still reaches its reader,
 # which says what is wrong with it.
 _BY_SUFFIX = {".conll": "conll", ".bio": "conll", ".iob": "conll", ".spacy": "spacy"}
+# The extensions of every file an import reads: articles, and the other tools' files (told
+# by content whatever their name; these are the names they usually have): the import
+# dialog's filter lists them.
+ANNOTATED_SUFFIXES = frozenset({*_BY_SUFFIX, ".testa", ".testb", ".tsv", ".zip", ".xml"})
+IMPORT_SUFFIXES = tuple(sorted(SUPPORTED_SUFFIXES | ANNOTATED_SUFFIXES))
 
 
 def _sets(store: Store) -> dict:
@@ -153,28 +158,23 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
 # -- writers --------------------------------------------------------------------------------
 
 
+WRITERS: dict[str, Callable[..., None]] = {
+    "labelstudio": export_labelstudio,
+    "doccano": export_doccano,
+    "conll": export_conll,
+    "spacy": export_docbin,
+    "prodigy": export_prodigy,
+    "webanno": export_webanno,
+}
+
+
 def export_interop(store: Store, target: str | Path, fmt: str, annotator: str | None = None) -> None:
-    """Write one layer (or all) in another tool's format; each writer validates first."""
-    target = Path(target)
-    if fmt not in TOOL_FORMATS:
+    """Write one layer (or all) in another tool's format; each writer validates first.
+    Which layers a format may hold is the export's rule (``curator.session.exporting``),
+    checked before this is called."""
+    if fmt not in WRITERS:
         raise CuratorError(f"unknown format {fmt!r}")
-    if fmt in ("conll", "webanno") and annotator is None:
-        name = "CoNLL" if fmt == "conll" else "WebAnno TSV"
-        raise CuratorError(f"{name} holds one layer: choose one annotator's layer, or gold, instead of every layer")
-    if fmt == "labelstudio":
-        export_labelstudio(store, target, annotator)
-    elif fmt == "doccano":
-        export_doccano(store, target, annotator)
-    elif fmt == "spacy":
-        export_docbin(store, target, annotator)
-    elif fmt == "conll":
-        export_conll(store, target, annotator)
-    elif fmt == "prodigy":
-        export_prodigy(store, target, annotator)
-    elif fmt == "webanno":
-        export_webanno(store, target, annotator)
-    else:
-        raise CuratorError(f"unknown format {fmt!r}")
+    WRITERS[fmt](store, Path(target), annotator)
 
 
 def _files(paths: list[Path], report: ImportReport) -> list[tuple[Path, bool]]:
@@ -227,5 +227,5 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
     return report
 
 
-__all__ = ["FORMATS", "READERS", "SPAN_KEY", "AnnotatedDocument", "ImportReport", "detect", "export_docbin",
-           "export_interop", "import_annotated", "import_paths", "read_docbin", "refuse_invalid"]
+__all__ = ["FORMATS", "IMPORT_SUFFIXES", "READERS", "SPAN_KEY", "WRITERS", "AnnotatedDocument", "ImportReport",
+           "detect", "export_docbin", "export_interop", "import_annotated", "import_paths", "read_docbin", "refuse_invalid"]

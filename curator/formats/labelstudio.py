@@ -20,7 +20,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, Relation
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -94,7 +95,7 @@ def _spans_fit(task: dict, text: str) -> bool:
                 value = result.get("value") if isinstance(result, dict) else None
                 if isinstance(value, dict) and isinstance(value.get("text"), str) and \
                         type(value.get("start")) is int and type(value.get("end")) is int:
-                    if text[value["start"]:value["end"]] != value["text"]:
+                    if span_problem(text, value["start"], value["end"], value["text"]):
                         return False
                     found = True
     return found
@@ -134,8 +135,7 @@ def read_labelstudio(path: Path, payload: Any = None, fields: TextFields | None 
     if not isinstance(tasks, list):
         raise CuratorError(f"{path}: a Label Studio export is a list of tasks (or one task), not {describe(payload)}")
     problems = Problems(str(path))
-    found = ReadFile([], "a single Label Studio task" if single else "a Label Studio JSON export",
-                     relations_word="relation result(s)")
+    found = ReadFile([], "a single Label Studio task" if single else "a Label Studio JSON export")
     chosen: dict[str, int] = {}
     for number, task in enumerate(tasks, start=1):
         record = FieldReader(problems, names[number - 1] if names else f"task {number}")
@@ -208,6 +208,10 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
     refuse_invalid(store, Path(target), annotator)
     tasks = []
     categories = categories_by_document(store, annotator)
+    relations: dict[int, list[Relation]] = {}
+    for relation in store.relation_rows(None if annotator is None else [annotator]):
+        relations.setdefault(relation.doc_id, []).append(relation)
+    undirected = {kind.name for kind in store.label_schema.relations if not kind.directed}
     for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
@@ -226,7 +230,11 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
                            "labels": [span.label]}, "meta": {ANNOTATOR_KEY: name}} for span in layer] + [
                 {"from_name": set_name, "to_name": "text", "type": "choices", "value": {"choices": choices},
                  "meta": {ANNOTATOR_KEY: name}}
-                for set_name, choices in chosen.get(name, {}).items()]}
+                for set_name, choices in chosen.get(name, {}).items()] + [
+                # A relation joins two regions of its annotation by their ids (a span's id, cut as above).
+                {"from_id": r.source_id[:10], "to_id": r.target_id[:10], "type": "relation",
+                 "direction": "bi" if r.label in undirected else "right", "labels": [r.label]}
+                for r in relations.get(document.id, []) if r.annotator == name]}
                 for name, layer in by_annotator.items()],
         })
     with atomic_path(target) as temp:

@@ -30,6 +30,10 @@ NO_OFFSETS = {  # span-like results Curator cannot place in the text
 }
 
 
+# A relation drawn without a label (Label Studio allows one) takes this relation label.
+UNLABELLED = "related"
+
+
 class ResultReader:
     """Reads the results of a task's annotations and predictions into its document."""
 
@@ -45,6 +49,7 @@ class ResultReader:
     def read(self, results: Any, where: str, annotator: str | None, model: str | None = None) -> None:
         """One annotation's results (``annotator``), or one prediction's (``model``)."""
         spans: dict[str, list[SpanKey]] = {}  # result id -> its spans, for the relations
+        owners: dict[str, str | None] = {}  # result id -> who drew it
         relations = []
         for number, result in enumerate(self.record.items(results, where)):
             field = f"{where}.{number}"
@@ -70,13 +75,14 @@ class ResultReader:
                 placed = self._span(result, value, field, who, model)
                 if isinstance(result.get("id"), str) and placed:
                     spans.setdefault(result["id"], []).extend(placed)
+                    owners[result["id"]] = who
             elif kind in NO_OFFSETS:
                 self.found.leave_out(NO_OFFSETS[kind])
             else:
                 self.found.leave_out(f"{kind[:40] if kind else 'untyped'} result(s) not imported: not a span or a "
                                      "category of the text")
-        for relation in relations:
-            self._relation(relation, spans, annotator, model)
+        for relation in relations:  # drawn by whoever drew the region it starts from (Curator names them)
+            self._relation(relation, spans, owners.get(relation.get("from_id")) or annotator, model)
 
     def _annotator(self, result: dict, annotator: str | None) -> str | None:
         meta = result.get("meta")
@@ -128,11 +134,13 @@ class ResultReader:
     def _relation(self, result: dict, spans: dict[str, list[SpanKey]], annotator: str | None,
                   model: str | None) -> None:
         if model is not None:
-            self.found.leave_out("relation prediction(s) not imported: this project has no relation labels")
+            self.found.leave_out("relation prediction(s) not imported: a model's relations are not suggestions here")
             return
         ends = spans.get(result.get("from_id")), spans.get(result.get("to_id"))
+        if result.get("direction") == "left":  # drawn from its to_id to its from_id
+            ends = ends[1], ends[0]
         labels = result.get("labels") if isinstance(result.get("labels"), list) else []
-        label = next((item for item in labels if isinstance(item, str)), "")
+        label = next((item for item in labels if isinstance(item, str)), UNLABELLED)
         if self.document and ends[0] and ends[1] and annotator:
             self.document.relations.append(FoundRelation(annotator, ends[0][0], ends[1][0], label))
         else:  # (the import reports the relations it finds; these it could not even place)

@@ -22,8 +22,14 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation
 from curator.domain.models import GOLD, Annotation, DocumentStatus, Entity, utc, utc_now
 from curator.domain.names import check_annotator
+from curator.domain.text import span_problem
 from curator.errors import CuratorError
-from curator.formats.annotated import fitting_categories, refuse_invalid
+from curator.formats.annotated import (
+    AnnotatedDocument,
+    FoundRelation,
+    fitting_categories,
+    refuse_invalid,
+)
 from curator.formats.boundary import (
     TIME_EXPECTED,
     BadJSON,
@@ -73,6 +79,10 @@ def export_layer(store: Store, annotator: str, target: str | Path) -> int:
         if categories:
             entry["categories"] = [{"set": name, "choices": choices, "updated": updated.isoformat()}
                                    for name, (choices, updated) in categories.items()]
+        relations = store.relations_for(document.id, annotator) if spans else []
+        if relations:
+            entry["relations"] = [{"id": r.id, "source_id": r.source_id, "target_id": r.target_id, "label": r.label,
+                                   "created": r.created.isoformat()} for r in relations]
         documents.append(entry)
     payload = {
         "format": FORMAT,
@@ -127,6 +137,7 @@ class _Plan:
     updates: list[Annotation] = field(default_factory=list)
     statuses: list[tuple[int, DocumentStatus, datetime | None]] = field(default_factory=list)  # with the file's time
     categories: list[tuple[int, str, list[str], datetime | None]] = field(default_factory=list)
+    relations: list[AnnotatedDocument] = field(default_factory=list)  # each document's, ends by place
 
 
 def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> ImportReport:
@@ -181,6 +192,8 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
             problems.add(record, "status_updated", _time_problem(entry["status_updated"]))
         elif _malformed_categories(entry.get("categories"), record, problems):
             continue
+        elif _malformed_relations(entry.get("relations"), record, problems):
+            continue
         else:
             entries.append(entry)
     ids = [raw.get("id") for entry in entries for raw in entry["annotations"] if isinstance(raw, dict)]
@@ -232,6 +245,9 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
             plan.statuses.append((document.id, status, _kept_time(_file_time(entry.get("status_updated")))))
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
+        if entry.get("relations"):
+            plan.relations.append(_relations_by_place(entry, document.uid, document.text, annotator, report,
+                                                      path.name, record))
     problems.refuse_if_any()
     _apply(store, plan, annotator, report, path.name)
     return report
@@ -270,6 +286,46 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     for doc_id, set_name, choices, updated in plan.categories:
         store.set_categories(doc_id, annotator, set_name, choices, updated)
     report.categories_added = len(plan.categories)
+    if plan.relations:
+        from curator.formats.relation_import import add_found_relations
+
+        uids = {document.uid for document in plan.relations}
+        add_found_relations(store, plan.relations, {d.uid: d.id for d in store.documents_by_uid(uids).values()},
+                            report, report.annotator or annotator)
+
+
+def _malformed_relations(relations: Any, record: str, problems: Problems) -> bool:
+    """Whether a document's ``relations`` are not a list of {source_id, target_id, label} (told to ``problems``)."""
+    if relations is None:
+        return False
+    if not isinstance(relations, list):
+        problems.add(record, "relations", f"is {describe(relations)}, not a list")
+        return True
+    for number, entry in enumerate(relations):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) and entry[key]
+                                                  for key in ("source_id", "target_id", "label")):
+            problems.add(record, f"relations.{number}", "expected an object with 'source_id', 'target_id' (span ids "
+                                                        "of this document) and 'label'")
+            return True
+    return False
+
+
+def _relations_by_place(entry: dict, uid: str, text: str, annotator: str, report: ImportReport, file: str,
+                        record: str) -> AnnotatedDocument:
+    """A document's relations from the file with each end as (start, end, label): a span the
+    file names by an id this project knows under another is the same span, found by place."""
+    places = {raw["id"]: (raw["start"], raw["end"], raw["label"]) for raw in entry["annotations"]
+              if isinstance(raw, dict) and isinstance(raw.get("id"), str) and integer(raw.get("start")) is not None
+              and integer(raw.get("end")) is not None and isinstance(raw.get("label"), str)}
+    document = AnnotatedDocument(uid, text)
+    for relation in entry["relations"]:
+        ends = places.get(relation["source_id"]), places.get(relation["target_id"])
+        if None in ends:
+            report.skip(file, record, f"relation {relation['label'][:40]!r} links a span the file does not hold; "
+                                      "skipped")
+        else:
+            document.relations.append(FoundRelation(annotator, ends[0], ends[1], relation["label"]))
+    return document
 
 
 def _malformed_categories(categories: Any, record: str, problems: Problems) -> bool:
@@ -381,12 +437,9 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
         report.skip(file, f"{record} [{raw.get('start')}:{raw.get('end')}]",
                     f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
         return None
-    if checked.end > len(text) or checked.start >= checked.end:
-        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span is outside the text (length {len(text)})")
-        return None
-    if "text" in raw and raw["text"] != text[checked.start : checked.end]:
-        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span text {raw['text'][:80]!r} differs "
-                    f"from the document text {text[checked.start:checked.end][:80]!r}")
+    problem = span_problem(text, checked.start, checked.end, raw.get("text"))
+    if problem:
+        report.skip(file, f"{record} [{checked.start}:{checked.end}]", f"span {problem}")
         return None
     return {"id": checked.id, "start": checked.start, "end": checked.end, "label": checked.label,
             "value": checked.value, "entity_id": checked.entity_id,

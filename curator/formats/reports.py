@@ -72,6 +72,10 @@ class ImportReport:
     categories_added: int = 0
     suggestions_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
+    relations_added: int = 0
+    relations_on_known: list[str] = field(default_factory=list)  # ids of relations added to documents already there
+    relations_present: int = 0
+    missing_relation_labels: dict[str, int] = field(default_factory=dict)  # relations skipped for want of them
     undated: list[str] = field(default_factory=list)  # uids of documents added with no date found
     read_as: list[tuple[str, str]] = field(default_factory=list)  # (file, what it was taken for)
     annotator: str = ""
@@ -96,6 +100,11 @@ class ImportReport:
         self.read_as += other.read_as
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
+        self.relations_added += other.relations_added
+        self.relations_on_known += other.relations_on_known
+        self.relations_present += other.relations_present
+        for label, count in other.missing_relation_labels.items():
+            self.missing_relation_labels[label] = self.missing_relation_labels.get(label, 0) + count
         self.undated += other.undated
         self.spans_on_known += other.spans_on_known
         self.problems += other.problems
@@ -119,6 +128,9 @@ class ImportReport:
             parts.append(f"{self.categories_added} document categor(ies) set")
         if self.suggestions_added:
             parts.append(f"{self.suggestions_added} suggestion(s) added")
+        if self.relations_added or self.relations_present:
+            parts.append(f"{self.relations_added} relation(s) added"
+                         + (f", {self.relations_present} already present" if self.relations_present else ""))
         if self.undated:
             names = ", ".join(self.undated[:3]) + (f" and {len(self.undated) - 3:,} more" if len(self.undated) > 3 else "")
             parts.append(f"{len(self.undated):,} without a date ({names}): relative dates in them stay unresolved "

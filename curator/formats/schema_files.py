@@ -1,6 +1,7 @@
 """Label schemas as files: Curator's own schema file (JSON, with its own JSON Schema),
 and the schemas of other tools read into one: a Label Studio labeling config (XML,
-``<Labels>`` and ``<Choices>``) and doccano's label export (JSON)."""
+``<Labels>``, ``<Choices>`` and ``<Relations>``) and doccano's label export (JSON, its
+relation types too)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curator.domain.schema import RESERVED_KEYS, Label, LabelKind, LabelSchema
+from curator.domain.schema import (
+    RESERVED_KEYS,
+    Label,
+    LabelKind,
+    LabelSchema,
+    RelationLabel,
+)
 from curator.errors import DataError
 from curator.formats.boundary import BadJSON, check_input, loads
 from curator.formats.outputs import atomic_path
@@ -101,11 +108,16 @@ def read_doccano_labels(path: Path, data: list) -> LabelSchema:
     """doccano's label export: ``[{"text": "PER", "background_color": "#...", "suffix_key": "p"}, ...]``.
     Labels whose ``task_type`` is ``Category`` (a classification's) are the choices of a
     category set named ``category`` (several may be chosen, as doccano allows by default)."""
-    labels, choices = [], []
+    labels, choices, relations = [], [], []
+    relation_keys: set[str] = set()
     for index, raw in enumerate(data):
         name = raw.get("text") if isinstance(raw, dict) else None
         if not isinstance(name, str):
             raise DataError(f"{path}: label {index + 1}: no \"text\" naming it")
+        if str(raw.get("task_type") or "").lower() in ("relation", "relationtype"):
+            relations.append(_relation_named(path, name, len(relations), raw.get("background_color"),
+                                             raw.get("suffix_key"), relation_keys))
+            continue
         if raw.get("task_type") == "Category":
             key = raw.get("suffix_key")
             key = key.upper() if isinstance(key, str) and len(key) == 1 and key.upper() not in RESERVED_KEYS else None
@@ -117,7 +129,8 @@ def read_doccano_labels(path: Path, data: list) -> LabelSchema:
             raise DataError(f"{path}: label {name[:40]!r}: not a usable label name (a letter, then letters, digits, "
                             "_ or -, at most 40)") from exc
     categories = [{"name": "category", "multiple": True, "choices": choices}] if choices else []
-    return _model(path, {"labels": [label.model_dump() for label in labels], "categories": categories})
+    return _model(path, {"labels": [label.model_dump() for label in labels], "categories": categories,
+                         "relations": relations})
 
 
 def read_label_studio_config(path: Path, text: str) -> LabelSchema:
@@ -131,6 +144,8 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
         raise DataError(f"{path}: not well-formed XML ({exc})") from exc
     labels: list[dict] = []
     categories: list[dict] = []
+    relations: list[dict] = []
+    relation_keys: set[str] = set()
     seen: set[str] = set()
     for element in root.iter():
         if element.tag in ("Labels", "ParagraphLabels", "HyperTextLabels"):
@@ -144,6 +159,12 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
                     except ValidationError as exc:
                         raise DataError(f"{path}: <Label value={name[:40]!r}>: not a usable label name (a letter, "
                                         "then letters, digits, _ or -, at most 40)") from exc
+        elif element.tag == "Relations":  # each <Relation value> a relation label, drawn with a direction
+            for child in element.iter("Relation"):
+                name = child.get("value") or ""
+                if name and all(r["name"] != name for r in relations):
+                    relations.append(_relation_named(path, name, len(relations), child.get("background"),
+                                                     child.get("hotkey"), relation_keys))
         elif element.tag == "Choices":
             choices = [{"name": choice.get("value") or "",
                         "key": key.upper() if (key := choice.get("hotkey") or "") and len(key) == 1
@@ -153,5 +174,21 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
                                "multiple": element.get("choice") == "multiple", "choices": choices})
     if not labels and not categories:
         raise DataError(f"{path}: the config has no <Labels> or <Choices>")
-    return _model(path, {"labels": labels, "categories": categories})
+    return _model(path, {"labels": labels, "categories": categories, "relations": relations})
+
+
+def _relation_named(path: Path, name: str, index: int, color: str | None, key: Any, taken: set[str]) -> dict:
+    """A relation label for a name found in another tool's config: directed, any span at
+    either end (the tools do not say), its colour and key where usable (one the window
+    keeps, or an earlier relation took, is left out)."""
+    shown = color if color and re.fullmatch(r"#[0-9a-fA-F]{6}", color) else _PALETTE[(index + 6) % len(_PALETTE)]
+    usable_key = (key.upper() if isinstance(key, str) and len(key) == 1 and key.isalpha()
+                  and key.upper() not in RESERVED_KEYS and key.upper() not in taken else None)
+    if usable_key:
+        taken.add(usable_key)
+    try:
+        return RelationLabel(name=name, color=shown, key=usable_key).model_dump()
+    except ValidationError as exc:
+        raise DataError(f"{path}: relation {name[:40]!r}: not a usable relation label name (a letter, then letters, "
+                        "digits, _, -, : or ., at most 40)") from exc
 

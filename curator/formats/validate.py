@@ -20,8 +20,10 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.jobs import Job, reason_of, stops_the_batch
 from curator.domain.json_values import bad_value
-from curator.domain.models import GOLD, DocumentStatus
-from curator.domain.schema import CategorySet, LabelKind
+from curator.domain.models import GOLD, Annotation, DocumentStatus, Relation
+from curator.domain.relation_rules import link_counts, relation_problems
+from curator.domain.schema import CategorySet, LabelKind, LabelSchema
+from curator.domain.text import span_problem
 from curator.domain.values import parse_value
 from curator.store import SPAN_ROW_FIELDS, Store, stored_json, utc_text
 
@@ -171,14 +173,13 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     if not (text and document.uid) or (published is not None and type(published) is not date) \
             or type(extra) is not dict or (extra and bad_value(extra)):
         return None
-    length = len(text)
     if valued is None:
         valued = _valued(labels)
     seen: set[tuple] = set()
     warned = False
     annotations = []
     for span_id, start, end, label, annotator, entity, created, updated, value in map(_ROW, rows):
-        if not (0 <= start < end <= length and label in labels and (entity is None or entity in entities)):
+        if span_problem(text, start, end) or label not in labels or (entity is not None and entity not in entities):
             return None
         if entity is not None and isinstance(entities, dict) and entities[entity][0] != label:
             warned = True  # linked to an entity of another type
@@ -199,7 +200,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
                             "entity_id": entity})
     return {"id": document.uid, "title": document.title, "source": document.source, "url": document.url,
             "published": published.isoformat() if published else None, "extra": extra, "status": status,
-            "done_by": [], "text": text, "annotations": annotations, "categories": []}, warned
+            "done_by": [], "text": text, "annotations": annotations, "categories": [], "relations": []}, warned
 
 
 def _valued(labels: dict[str, LabelKind] | set[str]) -> set[str]:
@@ -330,6 +331,10 @@ def iter_export_documents(
     scope = None if first is None or last is None else range(first, last + 1)
     for doc_id, who, name, choices in store.category_rows(None if annotator is None else [annotator], scope):
         categories.setdefault(doc_id, []).append((who, name, choices))
+    schema = store.label_schema
+    relations: dict[int, list[Relation]] = {}
+    for relation in store.relation_rows(None if annotator is None else [annotator], scope):
+        relations.setdefault(relation.doc_id, []).append(relation)
     documents = store.iter_documents_with_span_rows(annotator, first=first, last=last)
     for index, (document, spans) in enumerate(documents):
         if index % 200 == 0:
@@ -350,6 +355,9 @@ def iter_export_documents(
                 exported["done_by"] = done_by.get(document.id, [])
                 exported["categories"], wrong = category_entries(exported, document.id,
                                                                  categories.get(document.id, []), sets)
+                problems = problems + wrong if wrong else problems
+                exported["relations"], wrong = relation_entries(exported, document.id, relations.get(document.id, []),
+                                                                schema)
                 problems = problems + wrong if wrong else problems
         except Exception as exc:  # one document the checks fail on: reported by name, the others go on
             if stops_the_batch(exc):
@@ -383,6 +391,26 @@ def category_entries(document: dict, doc_id: int, rows: list[tuple[str, str, lis
             kept = kept[:1]
         if kept:
             entries.append({"annotator": annotator, "set": name, "choices": kept})
+    return entries, problems
+
+
+def relation_entries(document: dict, doc_id: int, relations: list[Relation], schema: LabelSchema
+                     ) -> tuple[list[dict], list[Problem]]:
+    """A document's relations as exported (ids of both spans, label, annotator) and what
+    is wrong with them (``relation_problems``): each wrong one an error, left out."""
+    spans = {a["id"]: Annotation.model_construct(id=a["id"], doc_id=doc_id, label=a["label"],
+                                                 annotator=a["annotator"], start=a["start"], end=a["end"])
+             for a in document["annotations"]}
+    entries, problems = [], []
+    counts = link_counts(relations, schema)
+    for relation in relations:
+        wrong = relation_problems(relation, spans, schema, counts=counts)
+        if wrong:
+            problems.append(Problem(Severity.ERROR, document["id"], f"{relation.annotator}'s {relation.label} relation "
+                                    f"{relation.id}: {'; '.join(wrong)}", doc_id=doc_id, annotator=relation.annotator))
+            continue
+        entries.append({"id": relation.id, "source_id": relation.source_id, "target_id": relation.target_id,
+                        "label": relation.label, "annotator": relation.annotator})
     return entries, problems
 
 

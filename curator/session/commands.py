@@ -20,6 +20,7 @@ from curator.domain.models import (
     DocumentStatus,
     Entity,
     Fact,
+    Relation,
     Review,
     SuggestionStatus,
     new_id,
@@ -43,7 +44,10 @@ class Command(Protocol):
 
 @dataclass
 class AddSpan:
+    """Add a span (and, when it undoes a deletion, the relations that went with it)."""
+
     annotation: Annotation
+    relations: list[Relation] = field(default_factory=list)
 
     @property
     def doc_id(self) -> int:
@@ -54,12 +58,16 @@ class AddSpan:
         return f"Add {self.annotation.label}"
 
     def apply(self, store: Store) -> "DeleteSpan":
-        store.add_annotation(self.annotation)
+        with store.transaction():
+            store.add_annotation(self.annotation)
+            store.add_relations(self.relations)
         return DeleteSpan(self.annotation.id, self.annotation.doc_id, self.annotation.label)
 
 
 @dataclass
 class DeleteSpan:
+    """Delete a span and the relations it is an end of; the undo restores both."""
+
     annotation_id: str
     doc_id: int
     label: str = ""
@@ -69,7 +77,7 @@ class DeleteSpan:
         return f"Delete {self.label}".strip()
 
     def apply(self, store: Store) -> AddSpan:
-        return AddSpan(store.delete_annotation(self.annotation_id))
+        return AddSpan(*store.delete_span_and_relations(self.annotation_id))
 
 
 @dataclass
@@ -311,6 +319,7 @@ class Settle:
     gold: list[Annotation]
     reviewer: str
     replaces: bool = True
+    relations: list[Relation] = field(default_factory=list)  # gold relations of these spans, when put back
 
     @property
     def text(self) -> str:
@@ -321,6 +330,7 @@ class Settle:
             earlier = store.reviews_overlapping(self.doc_id, self.start, self.end) if self.replaces else []
             replaced = [Unsettle(key, self.doc_id).apply(store) for key in earlier if key != self.item_key]
             store.add_annotations(self.gold)
+            store.add_relations(self.relations)
             store.add_review(Review(key=self.item_key, doc_id=self.doc_id, start=self.start, end=self.end,
                                     decision=self.decision, gold_ids=[g.id for g in self.gold], reviewer=self.reviewer,
                                     created=utc_now()))
@@ -343,6 +353,7 @@ class Unsettle:
     def apply(self, store: Store) -> Settle:
         with store.transaction():  # one command, one transaction
             review = store.delete_review(self.item_key)
+            relations = store.relations_touching(review.gold_ids)  # they go with their spans, and come back
             gold = []
             for gold_id in review.gold_ids:
                 try:
@@ -351,7 +362,8 @@ class Unsettle:
                     pass  # the reviewer deleted this gold span already
             for earlier in self.restores:
                 replace(earlier, replaces=False).apply(store)
-            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer)
+            return Settle(review.key, review.doc_id, review.start, review.end, review.decision, gold, review.reviewer,
+                          relations=relations)
 
 
 # -- duplicates: decisions, merging and splitting entities ------------------------------

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from curator.domain.models import Annotation, Document, Entity
+from curator.domain.models import Annotation, Document, Entity, known_entity
 from curator.domain.normalize import value_for
 from curator.domain.schema import LabelKind, LabelSchema
-from curator.domain.text import fold, snap_to_words
+from curator.domain.text import snap_to_words
 from curator.session.commands import AddSpan, Batch, Command, CreateEntity, EditSpan
 
 
@@ -32,14 +32,6 @@ def relabel(schema: LabelSchema, document: Document, span: Annotation, label: st
             known = known_entity(entities, document.text[span.start : span.end], label)
             changes["entity_id"] = known.id if known else None
     return EditSpan(span.id, span.doc_id, changes, expected=span.updated)
-
-
-def known_entity(entities: Iterable[Entity], mention: str, label: str) -> Entity | None:
-    """The one entity of type ``label`` that ``mention`` names exactly (its name or an
-    alias, in any case), or None if none or several do."""
-    key = fold(mention.strip())
-    found = [e for e in entities if e.type == label and key in {fold(name) for name in e.names}]
-    return found[0] if len(found) == 1 else None
 
 
 def tag(schema: LabelSchema, document: Document, start: int, end: int, label: str, annotator: str,

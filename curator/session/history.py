@@ -5,8 +5,9 @@ labels, stored with the project so that ``curator undo`` and a restarted window 
 it too), one transaction per command (batches included: the command, its history
 entry and its events are committed together or not at all), the conflict policy
 (database errors become Curator's own errors; an edit that lost a race raises
-``ConflictError`` for the caller to decide), the running jobs, and one event stream
-(``session.events``) that every view follows.
+``ConflictError`` for the caller to decide), the running jobs, and one stream of
+``Changes`` (``session.changes``: one value per operation, changes made by other
+processes included, see ``poll``) that every view follows.
 
 After glue's ``CommandStack`` over a session, and Anki's collection-level undo.
 """
@@ -27,9 +28,18 @@ from pydantic import TypeAdapter, ValidationError
 from curator.domain.jobs import Job
 from curator.domain.models import utc_now
 from curator.errors import CuratorError
+from curator.session.changes import (
+    EDIT,
+    REDO,
+    UNDO,
+    Changes,
+    ChangeStream,
+    HistoryChanged,
+    ShowRequested,
+    stream_of,
+)
 from curator.session.commands import Batch, Command
 from curator.store import Store, database_problem
-from curator.store.events import EventHub, HistoryChanged, ShowRequested
 from curator.store.tables import history_table
 
 HISTORY_LIMIT = 1000  # entries kept per user; the oldest go first
@@ -57,9 +67,14 @@ def _command_classes() -> dict[str, type]:
     import dataclasses
     import inspect
 
-    from curator.session import commands, import_commands, schema_commands
+    from curator.session import (
+        commands,
+        import_commands,
+        relation_commands,
+        schema_commands,
+    )
 
-    return {name: cls for module in (commands, schema_commands, import_commands)
+    return {name: cls for module in (commands, schema_commands, import_commands, relation_commands)
             for name, cls in inspect.getmembers(module, inspect.isclass)
             if dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__ and hasattr(cls, "apply")
             and cls is not commands.Batch}
@@ -111,20 +126,36 @@ class Session:
         self.history_limit = history_limit
         self._jobs: set[Job] = set()
         self._lock = threading.Lock()
+        self.changes: ChangeStream = stream_of(store)
+        self._elsewhere: Any = None  # the watch on other processes' changes, made at the first poll
 
-    @property
-    def events(self) -> EventHub:
-        return self.store.events
+    def operation(self, origin: str = EDIT):
+        """The store's writes in the block are one ``Changes`` of ``origin``, published at
+        its end (``with session.operation("import"): ...``); see ``ChangeStream.operation``."""
+        return self.changes.operation(origin)
+
+    def poll(self, showing: tuple[int, ...] | list[int] = ()) -> Changes | None:
+        """Publish what other processes (the command line, another window on this
+        project, a teammate on the same server) changed since the last poll, as one
+        ``Changes`` of origin "elsewhere"; returns it, or None if nothing changed.
+        ``showing``: documents whose spans are compared too (the open one). Cheap: a
+        window's timer calls it every few seconds."""
+        if self._elsewhere is None:
+            from curator.session.elsewhere import ElsewhereWatch
+
+            self._elsewhere = ElsewhereWatch(self.store, self.changes)
+        return self._elsewhere.poll(showing)
 
     # -- do, undo, redo ---------------------------------------------------------------
 
     def do(self, command: Command) -> Step:
         """Apply an edit and record it: one transaction. Raises ``ConflictError`` when
         someone else changed the item first (nothing is applied), or ``CuratorError``."""
-        with self._database_errors(), self.store.transaction() as conn:
-            inverse = command.apply(self.store)
-            self._record(conn, command.text, command.doc_id, encode(inverse), encode(command))
-        self._announce("Done", command.text, command.doc_id)
+        with self.operation(EDIT):
+            with self._database_errors(), self.store.transaction() as conn:
+                inverse = command.apply(self.store)
+                self._record(conn, command.text, command.doc_id, encode(inverse), encode(command))
+            self._announce("Done", command.text, command.doc_id)
         return Step(command.text, command.doc_id)
 
     def one_step(self, label: str, doc_id: int = 0) -> "StepInParts":
@@ -229,6 +260,10 @@ class Session:
             return read.execute(query).first()
 
     def _step(self, done: bool) -> Step | None:
+        with self.operation(UNDO if done else REDO):
+            return self._move(done)
+
+    def _move(self, done: bool) -> Step | None:
         what = "undo" if done else "redo"
         row = None
         try:
@@ -266,7 +301,9 @@ class Session:
             self._delete_entries(conn, h.annotator == self.annotator, h.seq < oldest_kept)
 
     def _announce(self, moved: str | None = None, label: str = "", doc_id: int = 0) -> None:
-        self.events.emit(HistoryChanged(self.annotator, moved, label, doc_id))
+        """The history moved: part of the operation open, or a ``Changes`` of its own."""
+        with self.operation(EDIT) as changes:
+            changes.moved(HistoryChanged(self.annotator, moved, label, doc_id))
 
     @contextlib.contextmanager
     def _database_errors(self) -> Iterator[None]:
@@ -300,10 +337,17 @@ class Session:
         """Ask the views to show a document (and a span, or a stretch of text, in it, of
         ``annotator``'s layer if given): a problem double-clicked in a list, an item chosen
         in review. Whoever shows documents follows this; no window reaches into another."""
-        self.events.emit(ShowRequested(doc_id, annotation_id, start, end, annotator))
+        self.changes.show(ShowRequested(doc_id, annotation_id, start, end, annotator))
+
+    def stop_polling(self) -> None:
+        """Stop watching what other processes change (a window that polled is closing)."""
+        if self._elsewhere is not None:
+            self._elsewhere.stop()
+            self._elsewhere = None
 
     def close(self) -> None:
         self.cancel_jobs()
+        self.stop_polling()
         self.store.close()
 
 
@@ -316,6 +360,7 @@ class StepInParts:
         self.session, self.label, self.doc_id = session, label, doc_id
         self.seq: int | None = None
         self.parts = 0
+        self._operation = session.operation(EDIT)  # every part, one Changes at the end
 
     def do(self, command: Command) -> None:
         """Apply ``command`` as the next part; raises as ``Session.do`` does (nothing of
@@ -338,11 +383,15 @@ class StepInParts:
                 conn.execute(history_table.update().where(history_table.c.seq == self.seq).values(label=label[:300]))
 
     def __enter__(self) -> "StepInParts":
+        self._operation.__enter__()
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        if self.seq is not None:
-            self.session._announce("Done", self.label, self.doc_id)
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self.seq is not None:
+                self.session._announce("Done", self.label, self.doc_id)
+        finally:
+            self._operation.__exit__(*exc)
 
 
 def open_session(location: str, annotator: str) -> Session:

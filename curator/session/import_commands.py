@@ -30,6 +30,7 @@ class TakeOutImport:
     span_ids: list[str] = field(default_factory=list)
     since: datetime = field(default_factory=utc_now)  # when the import ended: later work is not its
     doc_id: int = 0
+    relation_ids: list[str] = field(default_factory=list)  # its relations on older documents
 
     @property
     def text(self) -> str:
@@ -42,11 +43,12 @@ class TakeOutImport:
                 raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
                                    "if they are to go")
             keep = store.documents_in(self.ranges) <= REDO_LIMIT
+            relations = store.take_out_relations(self.relation_ids)  # (before their spans take them along)
             spans = store.take_out_annotations(self.span_ids)
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
-        return PutBackImport(self.label, rows, spans, self.doc_id)
+        return PutBackImport(self.label, rows, spans, self.doc_id, relations)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class PutBackImport:
     rows: dict[str, list[dict[str, Any]]]
     spans: list[dict[str, Any]] = field(default_factory=list)
     doc_id: int = 0
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -73,7 +76,9 @@ class PutBackImport:
                                    f"{next(iter(again))!r})")
             ids = store.put_back_documents(self.rows)
             store.put_back_annotations(self.spans)
-        return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id)
+            store.put_back_relations(self.relations)
+        return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
+                             relation_ids=[relation["id"] for relation in self.relations])
 
 
 @dataclass

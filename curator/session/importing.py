@@ -8,6 +8,7 @@ from pathlib import Path
 
 from curator.domain.jobs import Job
 from curator.formats.reports import ImportReport
+from curator.session.changes import IMPORT
 from curator.session.history import Session
 from curator.session.import_commands import TakeOutImport
 from curator.store.removals import id_ranges
@@ -19,10 +20,15 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
     by content) and record the import as one step of ``session``'s user's history.
     ``annotated_only``: only the files of annotations among them (an import again, once
     the project has the labels it lacked)."""
+    with session.operation(IMPORT):  # one change for every window, when it ends
+        return _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only)
+
+
+def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
+            annotated_only: bool) -> ImportReport:
     from curator.formats.interop import detect, import_annotated
     from curator.formats.interop import import_paths as read_paths
 
-    paths = [Path(p) for p in paths]
     if annotated_only:
         paths = [p for p in paths if p.is_file() and detect(p)]
     if fmt:
@@ -38,10 +44,21 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     documents, spans = len(report.added), len(report.spans_on_known)
-    if not documents and not spans:
+    relations = len(report.relations_on_known)
+    if not documents and not spans and not relations:
         return
     parts = [f"{documents:,} document{'s' if documents != 1 else ''}"] if documents else []
     if spans:
         parts.append(f"{spans:,} span{'s' if spans != 1 else ''}")
+    if relations:
+        parts.append(f"{relations:,} relation{'s' if relations != 1 else ''}")
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
-                                 list(report.spans_on_known)))
+                                 list(report.spans_on_known), relation_ids=list(report.relations_on_known)))
+
+
+def import_suffixes() -> tuple[str, ...]:
+    """Every extension an import reads, articles' and the other tools' files' (one list,
+    the formats' own): the import dialog's filter lists them."""
+    from curator.formats.interop import IMPORT_SUFFIXES
+
+    return IMPORT_SUFFIXES

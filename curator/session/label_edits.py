@@ -6,18 +6,10 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from curator.analysis.review import annotators_and_finished, items_for, worked_on
-from curator.domain.schema import CategorySet, Label, LabelSchema
+from curator.domain.schema import CategorySet, Label, LabelSchema, RelationLabel, reason
 from curator.errors import CuratorError
 from curator.session.schema_commands import ChangeSchema, MoveLabel
 from curator.store import Store
-
-
-def reason(exc: ValueError) -> str:
-    """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
-    if isinstance(exc, ValidationError):
-        return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
-                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
-    return str(exc)
 
 
 def _checked(change, *args) -> LabelSchema:
@@ -97,10 +89,27 @@ def remove_category(store: Store, name: str) -> ChangeSchema:
     return ChangeSchema(_checked(store.label_schema.without_category, name), f"Delete category set {name}")
 
 
+def set_relation_label(store: Store, relation: RelationLabel) -> ChangeSchema:
+    """Add a relation label, or change one (its direction, ends, colour, key, guideline)."""
+    new = store.label_schema.relation(relation.name) is None
+    return ChangeSchema(_checked(store.label_schema.with_relation, relation),
+                        f"{'Add' if new else 'Edit'} relation label {relation.name}")
+
+
+def remove_relation_label(store: Store, name: str) -> ChangeSchema:
+    """Delete a relation label; refused while relations have it (``save_schema``)."""
+    in_use = store.relation_counts().get(name, 0)
+    if in_use:
+        raise CuratorError(f"relation label {name} has {in_use:,} relation(s): delete them first")
+    return ChangeSchema(_checked(store.label_schema.without_relation, name), f"Delete relation label {name}")
+
+
 def replace_schema(store: Store, schema: LabelSchema) -> ChangeSchema:
     """Take a whole schema (from a schema file or another tool's config). Labels in use
     must stay: a schema that drops one is refused, naming it."""
     missing = sorted(name for name, count in store.label_counts().items() if count and name not in schema)
+    missing += sorted(name for name, count in store.relation_counts().items()
+                      if count and schema.relation(name) is None)
     if missing:
         raise CuratorError(f"the schema lacks labels the project's spans use: {', '.join(missing)} "
                            "(rename, merge or delete them first)")
@@ -114,14 +123,17 @@ def adopt_schema(store: Store, schema: LabelSchema) -> ChangeSchema | None:
     have_labels, have_sets = set(current.names), {category.name for category in current.categories}
     labels = [label for label in schema.labels if label.name not in have_labels]
     categories = [category for category in schema.categories if category.name not in have_sets]
-    if not labels and not categories:
+    relations = [relation for relation in schema.relations if current.relation(relation.name) is None]
+    if not labels and not categories and not relations:
         return None
     # One schema, checked once (each label and set added last, as ``with_label`` and
     # ``with_category`` add a new one): a config of thousands of labels takes linear time.
     merged = _checked(LabelSchema.model_validate, {
         "labels": [label.model_dump() for label in (*current.labels, *labels)],
-        "categories": [category.model_dump() for category in (*current.categories, *categories)]})
-    names = [label.name for label in labels] + [category.name for category in categories]
+        "categories": [category.model_dump() for category in (*current.categories, *categories)],
+        "relations": [relation.model_dump() for relation in (*current.relations, *relations)]})
+    names = ([label.name for label in labels] + [category.name for category in categories]
+             + [relation.name for relation in relations])
     return ChangeSchema(merged, f"Add {', '.join(names)}"[:300])
 
 
@@ -140,6 +152,22 @@ def add_found_labels(store: Store, names: list[str]) -> ChangeSchema | None:
     command = adopt_schema(store, LabelSchema(labels=wanted))
     if command is not None:
         command.label = f"Add labels {', '.join(f'{label.name} ({label.kind.value})' for label in wanted)}"[:300]
+    return command
+
+
+def add_found_relation_labels(store: Store, names: list[str]) -> ChangeSchema | None:
+    """Relation labels named in an imported file that the project lacks, added (with a
+    direction, any span at either end, a colour of the palette); None if it lacks none.
+    Names that cannot be relation labels are left out: their relations stay skipped."""
+    wanted = []
+    for name in sorted(set(names)):
+        try:
+            wanted.append(RelationLabel(name=name))
+        except ValidationError:
+            continue
+    command = adopt_schema(store, store.label_schema.model_copy(update={"relations": wanted}))
+    if command is not None:
+        command.label = f"Add relation labels {', '.join(r.name for r in wanted)}"[:300]
     return command
 
 

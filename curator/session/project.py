@@ -36,18 +36,6 @@ def open_project(target: str | Path, create: bool = False) -> Store:
     return Store.create(target, Project(name=Path(str(target)).name or "Curator project"))
 
 
-def resolve_layer(store: Store, layer: str | None) -> str | None:
-    """The annotator whose layer an export holds: None for all layers.
-
-    With no choice, the gold layer once it has spans, else every layer.
-    """
-    if layer == "all":
-        return None
-    if layer:
-        return layer if layer == "gold" else known_layer(store, layer)
-    return "gold" if "gold" in store.annotators() else None
-
-
 def known_layer(store: Store, name: str, where: str = "") -> str:
     """``name`` (in its one spelling, see ``check_annotator``) if the project has a layer of
     that annotator (spans, statuses or categories); else a CuratorError listing the layers,
@@ -71,10 +59,11 @@ def create_sample_project(target: str | Path, annotations: bool = True) -> tuple
     """A new project holding the sample articles with their metadata and, unless told
     otherwise, the bundled annotator layers (so that review has content at once)."""
     from curator.domain.models import Project
+    from curator.domain.schema import template
     from curator.formats.layer_files import import_layer
     from curator.store import Store
 
-    store = Store.create(target, Project(name="Kazakhstan-China sample"))
+    store = Store.create(target, Project(name="Kazakhstan-China sample", label_schema=template("news")))
     # Imported here: every command opens projects, few import articles.
     from curator.formats.articles import import_files
 

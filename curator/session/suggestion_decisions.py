@@ -6,22 +6,33 @@ command, undone as one step."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from curator.analysis.learning.learned_suggestions import new_entity_for
 from curator.analysis.suggest import visible
 from curator.domain.models import Suggestion, SuggestionStatus
 from curator.errors import CuratorError
-from curator.session.commands import AcceptSuggestion, Batch, CreateEntity, SetSuggestionStatus
+from curator.session.commands import (
+    AcceptSuggestion,
+    Batch,
+    CreateEntity,
+    SetSuggestionStatus,
+)
 from curator.store import Store
 
 
-def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command accepting every visible suggestion (of one label, if given), or None.
+def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = None,
+                only: Collection[str] | None = None) -> Batch | None:
+    """One command accepting every visible suggestion (of one label, if given; of the ids
+    ``only``, if given: those a window shows), or None.
 
     Suggestions that overlap one accepted earlier in the same batch are left open.
     """
     chosen: list[Suggestion] = []
     for suggestion in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
                               label):
+        if only is not None and suggestion.id not in only:
+            continue
         if all(not suggestion.overlaps(c.start, c.end) for c in chosen):
             chosen.append(suggestion)
     if not chosen:
@@ -30,9 +41,12 @@ def bulk_accept(store: Store, doc_id: int, annotator: str, label: str | None = N
     return Batch([AcceptSuggestion(s.id, doc_id) for s in chosen], f"Accept {len(chosen)} {what}", doc_id)
 
 
-def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None) -> Batch | None:
-    """One command rejecting every visible suggestion (of one label, if given), or None."""
-    chosen = visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator), label)
+def bulk_reject(store: Store, doc_id: int, annotator: str, label: str | None = None,
+                only: Collection[str] | None = None) -> Batch | None:
+    """One command rejecting every visible suggestion (of one label, if given; of the ids
+    ``only``, if given), or None."""
+    chosen = [s for s in visible(store.suggestions_for(doc_id, annotator), store.annotations_for(doc_id, annotator),
+                                 label) if only is None or s.id in only]
     if not chosen:
         return None
     return Batch([SetSuggestionStatus(s.id, doc_id, SuggestionStatus.REJECTED) for s in chosen],

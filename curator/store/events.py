@@ -1,7 +1,9 @@
 """Change events the store publishes after each committed write.
 
-Views subscribe to these to update one row at a time instead of reloading
-everything. Events are delivered synchronously, in the thread that wrote.
+The session folds the events of one operation into one ``Changes`` value
+(``curator.session.changes``), which views follow; the events stay inside it for the
+models that update one row at a time. Events are delivered synchronously, in the
+thread that wrote (or committed).
 """
 
 from __future__ import annotations
@@ -88,28 +90,6 @@ class AttributionsChanged:
 
 
 @dataclass(frozen=True)
-class HistoryChanged:
-    """A user's history of edits moved: something was done, undone or redone (``moved``:
-    "Done", "Undone" or "Redone", with the edit's label and document), or was cleared."""
-
-    annotator: str
-    moved: str | None = None
-    label: str = ""
-    doc_id: int = 0
-
-
-@dataclass(frozen=True)
-class ShowRequested:
-    """Someone asked the views to show a document (and a span in it)."""
-
-    doc_id: int
-    annotation_id: str | None = None
-    start: int | None = None  # or a stretch of its text to select
-    end: int | None = None
-    annotator: str | None = None  # whose layer holds what is to be shown, if one does
-
-
-@dataclass(frozen=True)
 class CategoriesChanged:
     """An annotator's categories of a document changed."""
 
@@ -126,6 +106,14 @@ class SchemaChanged:
 
 
 @dataclass(frozen=True)
+class RelationsChanged:
+    """An annotator's relations in a document (or the relations proposed to them) changed."""
+
+    doc_id: int
+    annotator: str
+
+
+@dataclass(frozen=True)
 class RecommenderChanged:
     """A learned recommender was trained (its model stored) or removed."""
 
@@ -133,9 +121,9 @@ class RecommenderChanged:
 
 
 Event = (
-    DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged | EntitiesChanged
-    | SuggestionsChanged | ReviewsChanged | DecisionsChanged | HistoryChanged | ShowRequested | SchemaChanged
-    | CategoriesChanged | RecommenderChanged | MeasuresChanged | AttributionsChanged
+    DocumentsAdded | DocumentsRemoved | DocumentChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged
+    | EntitiesChanged | SuggestionsChanged | ReviewsChanged | DecisionsChanged | SchemaChanged | CategoriesChanged
+    | RecommenderChanged | MeasuresChanged | AttributionsChanged | RelationsChanged
 )
 Listener = Callable[[Event], None]
 

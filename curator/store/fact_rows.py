@@ -11,7 +11,12 @@ from sqlalchemy.engine import Engine
 
 from curator.domain.models import Fact
 from curator.errors import CuratorError
-from curator.store.events import AttributionsChanged, DecisionsChanged, EventHub, MeasuresChanged
+from curator.store.events import (
+    AttributionsChanged,
+    DecisionsChanged,
+    EventHub,
+    MeasuresChanged,
+)
 from curator.store.tables import attributions_table, facts_table, measures_table
 from curator.store.transactions import Transactional
 

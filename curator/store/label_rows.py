@@ -24,6 +24,7 @@ from curator.store.tables import (
     annotations_table,
     entities_table,
     meta_table,
+    relations_table,
     reviews_table,
     suggestions_table,
 )
@@ -75,6 +76,14 @@ class LabelStore(Transactional):
                     raise CuratorError("spans still have the label(s) " + ", ".join(
                         f"{name} ({count:,} span{'s' if count != 1 else ''})" for name, count in sorted(held.items()))
                         + ": move or delete them first")
+            gone = sorted({r.name for r in project.label_schema.relations} - {r.name for r in schema.relations})
+            if gone:
+                r = relations_table.c
+                held = dict(conn.execute(sa.select(r.label, sa.func.count()).where(r.label.in_(gone))
+                                         .group_by(r.label)).all())
+                if held:
+                    raise CuratorError("relations still have the relation label(s) " + ", ".join(
+                        f"{name} ({count:,})" for name, count in sorted(held.items())) + ": delete them first")
             self.save_project(project.model_copy(update={"label_schema": schema}))  # type: ignore[attr-defined]
         self._emit(SchemaChanged(tuple(relabelled)))
 

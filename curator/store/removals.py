@@ -12,22 +12,31 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from curator.domain.models import Annotation
-from curator.store.events import AnnotationRemoved, DocumentsAdded, DocumentsRemoved
+from curator.domain.models import Annotation, Relation
+from curator.store.events import (
+    AnnotationRemoved,
+    DocumentsAdded,
+    DocumentsRemoved,
+    RelationsChanged,
+)
 from curator.store.rows import _chunks, _insert_many
 from curator.store.tables import (
     annotations_table,
     categories_table,
     documents_table,
     progress_table,
+    relation_suggestions_table,
+    relations_table,
     review_items_table,
     reviews_table,
     suggestions_table,
 )
 
-# Every table of rows that belong to a document, the documents first (put back first).
+# Every table of rows that belong to a document, the documents first (put back first), the
+# relations after the spans they join.
 DOCUMENT_TABLES: tuple[sa.Table, ...] = (documents_table, annotations_table, progress_table, suggestions_table,
-                                         reviews_table, review_items_table, categories_table)
+                                         reviews_table, review_items_table, categories_table, relations_table,
+                                         relation_suggestions_table)
 Rows = dict[str, list[dict[str, Any]]]
 
 
@@ -76,7 +85,8 @@ class RemovalStore:
         checks = ((annotations_table, annotations_table.c.updated, "span"),
                   (progress_table, progress_table.c.updated, "status"),
                   (categories_table, categories_table.c.updated, "category choice"),
-                  (reviews_table, reviews_table.c.created, "review decision"))
+                  (reviews_table, reviews_table.c.created, "review decision"),
+                  (relations_table, relations_table.c.created, "relation"))
         found = []
         with self._connect() as conn:
             for table, when, noun in checks:
@@ -117,6 +127,22 @@ class RemovalStore:
         if ids:
             self._emit(DocumentsAdded(tuple(ids)))
         return ids
+
+    def take_out_relations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Delete relations by id (those still there); the relations, JSON-ready, to put back."""
+        r = relations_table.c
+        with self._begin() as conn:
+            taken = []
+            for chunk in _chunks(list(ids), 500):
+                taken += [_to_json(relations_table, dict(row)) for row in
+                          conn.execute(sa.select(relations_table).where(r.id.in_(chunk))).mappings()]
+                conn.execute(relations_table.delete().where(r.id.in_(chunk)))
+        for doc_id, annotator in sorted({(row["doc_id"], row["annotator"]) for row in taken}):
+            self._emit(RelationsChanged(doc_id, annotator))
+        return taken
+
+    def put_back_relations(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.add_relations([Relation.model_validate(row) for row in rows])  # type: ignore[attr-defined]
 
     def take_out_annotations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Delete spans by id (those still there); the spans, JSON-ready, to put back."""

@@ -4,7 +4,7 @@ them from the tables (``tables.py``, and Alembic's version table), at revision R
 Written by ``python -m curator.store.create``, which writes it again after the tables
 change; a test holds it to them. Not to be edited by hand."""
 
-REVISION = '0010'
+REVISION = '0011'
 
 STATEMENTS = (
     ('CREATE TABLE attributions (\n'
@@ -165,6 +165,40 @@ STATEMENTS = (
      ')'),
     'CREATE INDEX ix_suggestions_doc_annotator ON suggestions (doc_id, annotator)',
     'CREATE UNIQUE INDEX ux_suggestions_span ON suggestions (doc_id, annotator, start, "end", label)',
+    ('CREATE TABLE relation_suggestions (\n'
+     '\tid VARCHAR(64) NOT NULL, \n'
+     '\tdoc_id INTEGER NOT NULL, \n'
+     '\tsource_id VARCHAR(64) NOT NULL, \n'
+     '\ttarget_id VARCHAR(64) NOT NULL, \n'
+     '\tlabel VARCHAR(40) NOT NULL, \n'
+     '\tannotator VARCHAR(100) NOT NULL, \n'
+     '\tsource VARCHAR(40) NOT NULL, \n'
+     '\tstatus VARCHAR(20) NOT NULL, \n'
+     '\trelation_id VARCHAR(64), \n'
+     '\tPRIMARY KEY (id), \n'
+     '\tFOREIGN KEY(doc_id) REFERENCES documents (id) ON DELETE CASCADE, \n'
+     '\tFOREIGN KEY(source_id) REFERENCES annotations (id) ON DELETE CASCADE, \n'
+     '\tFOREIGN KEY(target_id) REFERENCES annotations (id) ON DELETE CASCADE\n'
+     ')'),
+    'CREATE INDEX ix_relation_suggestions_doc_annotator ON relation_suggestions (doc_id, annotator)',
+    'CREATE INDEX ix_relation_suggestions_target ON relation_suggestions (target_id)',
+    'CREATE UNIQUE INDEX ux_relation_suggestions_link ON relation_suggestions (source_id, target_id, label)',
+    ('CREATE TABLE relations (\n'
+     '\tid VARCHAR(64) NOT NULL, \n'
+     '\tdoc_id INTEGER NOT NULL, \n'
+     '\tsource_id VARCHAR(64) NOT NULL, \n'
+     '\ttarget_id VARCHAR(64) NOT NULL, \n'
+     '\tlabel VARCHAR(40) NOT NULL, \n'
+     '\tannotator VARCHAR(100) NOT NULL, \n'
+     '\tcreated DATETIME NOT NULL, \n'
+     '\tPRIMARY KEY (id), \n'
+     '\tFOREIGN KEY(doc_id) REFERENCES documents (id) ON DELETE CASCADE, \n'
+     '\tFOREIGN KEY(source_id) REFERENCES annotations (id) ON DELETE CASCADE, \n'
+     '\tFOREIGN KEY(target_id) REFERENCES annotations (id) ON DELETE CASCADE\n'
+     ')'),
+    'CREATE INDEX ix_relations_doc_annotator ON relations (doc_id, annotator)',
+    'CREATE INDEX ix_relations_target ON relations (target_id)',
+    'CREATE UNIQUE INDEX ux_relations_link ON relations (source_id, target_id, label)',
     ('CREATE TABLE alembic_version (\n'
      '\tversion_num VARCHAR(32) NOT NULL, \n'
      '\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n'

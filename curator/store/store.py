@@ -19,13 +19,21 @@ from curator.store.categories import CategoryStore
 from curator.store.create import create_database
 from curator.store.decisions import DecisionStore
 from curator.store.documents import DocumentStore
-from curator.store.engine import DB_FILENAME, SCHEMA_VERSION, hide_passwords, is_url, make_engine, shown
+from curator.store.engine import (
+    DB_FILENAME,
+    SCHEMA_VERSION,
+    hide_passwords,
+    is_url,
+    make_engine,
+    shown,
+)
 from curator.store.entities import EntityStore
 from curator.store.events import EventHub
 from curator.store.fact_rows import FactStore
 from curator.store.label_rows import LabelStore
 from curator.store.migrate import upgrade
 from curator.store.recommenders import RecommenderStore
+from curator.store.relations import RelationStore
 from curator.store.removals import RemovalStore
 from curator.store.review_items import ReviewItemStore
 from curator.store.reviews import ReviewStore
@@ -34,7 +42,7 @@ from curator.store.tables import meta_table
 
 
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, SuggestionStore, DecisionStore, FactStore,
-            ReviewItemStore, LabelStore, CategoryStore, RecommenderStore, RemovalStore):
+            ReviewItemStore, LabelStore, CategoryStore, RecommenderStore, RelationStore, RemovalStore):
     """The project's data: documents, annotations, progress and settings.
 
     Every public write is one transaction and publishes an event on ``events``

@@ -218,3 +218,40 @@ attributions_table = sa.Table(
     sa.Column("annotation_id", sa.String(64), primary_key=True),
     sa.Column("attribution", sa.Text, nullable=False),
 )
+
+
+relations_table = sa.Table(
+    "relations",
+    metadata,
+    # Each annotator's links between two of their spans (0011); a span deleted takes its relations along.
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source_id", sa.String(64), sa.ForeignKey("annotations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target_id", sa.String(64), sa.ForeignKey("annotations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_relations_doc_annotator", "doc_id", "annotator"),
+    sa.Index("ix_relations_target", "target_id"),
+    # One relation of a label between two spans, however many processes make it.
+    sa.Index("ux_relations_link", "source_id", "target_id", "label", unique=True),
+)
+
+
+relation_suggestions_table = sa.Table(
+    "relation_suggestions",
+    metadata,
+    # Relations the text makes plain, proposed to an annotator between two of their spans (0011).
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("doc_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source_id", sa.String(64), sa.ForeignKey("annotations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("target_id", sa.String(64), sa.ForeignKey("annotations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("label", sa.String(40), nullable=False),
+    sa.Column("annotator", sa.String(100), nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("relation_id", sa.String(64)),
+    sa.Index("ix_relation_suggestions_doc_annotator", "doc_id", "annotator"),
+    sa.Index("ix_relation_suggestions_target", "target_id"),
+    sa.Index("ux_relation_suggestions_link", "source_id", "target_id", "label", unique=True),
+)

@@ -1,5 +1,6 @@
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from curator.domain.models import Entity
 from curator.formats.articles import import_files
@@ -22,6 +23,33 @@ def duplicates(open_window, annotated_project, qtbot, tmp_path):
     with qtbot.waitActive(view):
         view.activateWindow()
     return view
+
+
+@pytest.fixture
+def facts_window(open_window, annotated_project, qtbot):
+    view = open_window(annotated_project).open_facts()
+    qtbot.addWidget(view)
+    with qtbot.waitActive(view):
+        view.activateWindow()
+    return view
+
+
+def test_facts_have_a_window_of_their_own_opened_from_the_menu(open_window, annotated_project, qtbot):
+    """Review → Facts across sources (Ctrl+Shift+F): facts are no tab of the duplicates window."""
+    window = open_window(annotated_project)
+    action = next(a for a in window.findChildren(QAction) if a.text() == "&Facts across sources…")
+    assert action.shortcut().toString() == "Ctrl+Shift+F"
+    action.trigger()
+    facts = window.companions.facts_window
+    qtbot.addWidget(facts)
+    assert facts.isVisible() and facts.windowTitle().startswith("Facts across sources (2 open)")
+    assert facts.proposal_model.rowCount() == 2
+    duplicates = window.open_duplicates()
+    qtbot.addWidget(duplicates)
+    assert [duplicates.tabs.tabText(i).split(" (")[0] for i in range(duplicates.tabs.count())] == ["Articles",
+                                                                                                    "Entities"]
+    with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
+        pass
 
 
 def test_article_pairs_with_shared_passages_and_decisions(duplicates, qtbot):
@@ -52,24 +80,23 @@ def test_entity_variant_is_proposed_and_merged(duplicates, qtbot):
     assert all(candidate.b.id not in (c.a.id, c.b.id) for c in duplicates.candidates)
 
 
-def test_facts_are_listed_with_sources_and_recorded(duplicates, qtbot):
-    duplicates.tabs.setCurrentIndex(2)
-    rows = [duplicates.proposal_model.row(r) for r in range(duplicates.proposal_model.rowCount())]
+def test_facts_are_listed_with_sources_and_recorded(facts_window, qtbot):
+    rows = [facts_window.proposal_model.row(r) for r in range(facts_window.proposal_model.rowCount())]
     assert [r["status"] for r in rows] == ["CONFLICT", "CONFLICT"]
-    duplicates.proposal_table.selectRow(0)
-    assert duplicates.mention_model.rowCount() == 3
-    duplicates.fact_subject.setText("Kazakhstan-China")
-    duplicates.fact_note.setText("customs figure")
+    facts_window.proposal_table.selectRow(0)
+    assert facts_window.mention_model.rowCount() == 3
+    facts_window.fact_subject.setText("Kazakhstan-China")
+    facts_window.fact_note.setText("customs figure")
     for refused in ("=1+1", "Infinity", "24.1 per cent"):  # the form keeps a figure or nothing
-        duplicates.fact_value.setText(refused)
-        qtbot.keyClick(duplicates.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        assert duplicates.store.facts() == {} and refused in duplicates.fact_error.text()
-    duplicates.fact_value.setText("US$24.1 billion")  # as written in the list of values
-    qtbot.keyClick(duplicates.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert duplicates.fact_error.text() == ""
-    [fact] = duplicates.store.facts().values()
+        facts_window.fact_value.setText(refused)
+        qtbot.keyClick(facts_window.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert facts_window.store.facts() == {} and refused in facts_window.fact_error.text()
+    facts_window.fact_value.setText("US$24.1 billion")  # as written in the list of values
+    qtbot.keyClick(facts_window.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert facts_window.fact_error.text() == ""
+    [fact] = facts_window.store.facts().values()
     assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
-    assert duplicates.proposal_model.row(0)["status"] == "recorded: 24,100,000,000 USD"
+    assert facts_window.proposal_model.row(0)["status"] == "recorded: 24,100,000,000 USD"
 
 
 def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qtbot):
@@ -85,85 +112,81 @@ def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qt
     assert key not in duplicates.store.decisions("entities")
 
 
-def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(duplicates, qtbot):
-    duplicates.tabs.setCurrentIndex(2)
-    model = duplicates.proposal_model
+def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(facts_window, qtbot):
+    model = facts_window.proposal_model
     row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022"))
-    duplicates.proposal_table.selectRow(row)
+    facts_window.proposal_table.selectRow(row)
     proposed = model.row(row)["proposed"]
     assert proposed in ("24,100,000,000", "24,200,000,000")
-    assert duplicates.fact_value.text() == proposed  # offered to accept or override
-    mentions = {duplicates.mention_model.row(r)["text"]: duplicates.mention_model.row(r)
-                for r in range(duplicates.mention_model.rowCount())}
+    assert facts_window.fact_value.text() == proposed  # offered to accept or override
+    mentions = {facts_window.mention_model.row(r)["text"]: facts_window.mention_model.row(r)
+                for r in range(facts_window.mention_model.rowCount())}
     assert "rounded figure, consistent" in mentions["$24 billion"]["why"]
     assert mentions["US$24.2 billion"]["attribution"] == "Smailov"
     assert all(m["weight"] is not None for m in mentions.values())
-    duplicates.activateWindow()
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = duplicates.store.facts().values()
+    facts_window.activateWindow()
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = facts_window.store.facts().values()
     assert f"{int(fact.accepted_amount):,}" == proposed and fact.mentions
 
 
-def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(duplicates, qtbot):
-    duplicates.tabs.setCurrentIndex(2)
-    duplicates.activateWindow()
-    model = duplicates.proposal_model
+def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(facts_window, qtbot):
+    facts_window.activateWindow()
+    model = facts_window.proposal_model
     row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023"))
-    duplicates.proposal_table.selectRow(row)
-    duplicates.fact_subjects.setText("Kazakhstan; Atlantis")
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert "no entity named 'Atlantis'" in duplicates.fact_error.text() and not duplicates.store.facts()
-    duplicates.fact_subjects.setText("Kazakhstan")
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = duplicates.store.facts().values()
-    kazakhstan = next(e for e in duplicates.store.entities() if e.name == "Kazakhstan")
+    facts_window.proposal_table.selectRow(row)
+    facts_window.fact_subjects.setText("Kazakhstan; Atlantis")
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "no entity named 'Atlantis'" in facts_window.fact_error.text() and not facts_window.store.facts()
+    facts_window.fact_subjects.setText("Kazakhstan")
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = facts_window.store.facts().values()
+    kazakhstan = next(e for e in facts_window.store.entities() if e.name == "Kazakhstan")
     assert fact.subjects == [kazakhstan.id] and len(fact.mentions) == 2
-    daryo = next(r for r in range(duplicates.mention_model.rowCount())
-                 if duplicates.mention_model.row(r)["source"].startswith("Daryo"))
-    duplicates.mention_table.selectRow(daryo)
-    qtbot.keyClick(duplicates.mention_table, Qt.Key.Key_S)  # split off the MFA's figure: a second fact
-    facts = sorted(duplicates.store.facts().values(), key=lambda f: f.created)
+    daryo = next(r for r in range(facts_window.mention_model.rowCount())
+                 if facts_window.mention_model.row(r)["source"].startswith("Daryo"))
+    facts_window.mention_table.selectRow(daryo)
+    qtbot.keyClick(facts_window.mention_table, Qt.Key.Key_S)  # split off the MFA's figure: a second fact
+    facts = sorted(facts_window.store.facts().values(), key=lambda f: f.created)
     assert [len(f.mentions) for f in facts] == [1, 1] and facts[1].attribution == "MFA of Kazakhstan"
     assert sum(1 for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023")) == 2
-    duplicates.proposal_table.selectRow(row)  # the first fact again: merge the split one back into it
-    second = next(r for r in range(model.rowCount()) if duplicates.recorded[r] and
-                  duplicates.recorded[r].id == facts[1].id)
-    duplicates.proposal_table.selectRow(second)
-    duplicates.other_fact.setCurrentIndex(duplicates.other_fact.findData(facts[0].id))
-    duplicates.merge_fact()
-    assert list(duplicates.store.facts()) == [facts[0].id]
-    assert len(duplicates.store.facts()[facts[0].id].mentions) == 2
-    duplicates.history.undo()
-    duplicates.history.undo()
-    assert [len(f.mentions) for f in duplicates.store.facts().values()] == [2]
+    facts_window.proposal_table.selectRow(row)  # the first fact again: merge the split one back into it
+    second = next(r for r in range(model.rowCount()) if facts_window.recorded[r] and
+                  facts_window.recorded[r].id == facts[1].id)
+    facts_window.proposal_table.selectRow(second)
+    facts_window.other_fact.setCurrentIndex(facts_window.other_fact.findData(facts[0].id))
+    facts_window.merge_fact()
+    assert list(facts_window.store.facts()) == [facts[0].id]
+    assert len(facts_window.store.facts()[facts[0].id].mentions) == 2
+    facts_window.history.undo()
+    facts_window.history.undo()
+    assert [len(f.mentions) for f in facts_window.store.facts().values()] == [2]
 
 
-def test_a_facts_period_is_edited_in_the_form(duplicates, qtbot):
-    duplicates.tabs.setCurrentIndex(2)
-    duplicates.activateWindow()
-    duplicates.proposal_table.selectRow(0)
-    assert duplicates.fact_period.text().endswith("-12-31")
-    duplicates.fact_period.setText("2022-01-01 – 2022-09-30")  # the first nine months: another period
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = duplicates.store.facts().values()
+def test_a_facts_period_is_edited_in_the_form(facts_window, qtbot):
+    facts_window.activateWindow()
+    facts_window.proposal_table.selectRow(0)
+    assert facts_window.fact_period.text().endswith("-12-31")
+    facts_window.fact_period.setText("2022-01-01 – 2022-09-30")  # the first nine months: another period
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [fact] = facts_window.store.facts().values()
     assert str(fact.period_end) == "2022-09-30"
-    duplicates.fact_period.setText("soon")
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert "YYYY-MM-DD" in duplicates.fact_error.text()
+    facts_window.fact_period.setText("soon")
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "YYYY-MM-DD" in facts_window.fact_error.text()
 
 
-def test_a_figures_attribution_is_corrected_and_the_proposal_follows(duplicates, qtbot):
-    duplicates.tabs.setCurrentIndex(2)
-    model = duplicates.proposal_model
+def test_a_figures_attribution_is_corrected_and_the_proposal_follows(facts_window, qtbot):
+    model = facts_window.proposal_model
     row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023"))
-    duplicates.proposal_table.selectRow(row)
-    akorda = next(r for r in range(duplicates.mention_model.rowCount())
-                  if duplicates.mention_model.row(r)["source"].startswith("Akorda"))
-    duplicates.mention_table.selectRow(akorda)
-    assert duplicates.mention_attribution.text() == ""
-    duplicates.mention_attribution.setText("Bureau of National Statistics")
-    qtbot.keyClick(duplicates.mention_attribution, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "·" in duplicates.proposal_model.row(row)["proposed"], timeout=5_000)
-    assert duplicates.proposal_model.row(row)["status"] == "2 authorities: one fact each"  # not a conflict
-    duplicates.history.undo()
-    qtbot.waitUntil(lambda: duplicates.proposal_model.row(row)["status"] == "CONFLICT", timeout=5_000)
+    facts_window.proposal_table.selectRow(row)
+    akorda = next(r for r in range(facts_window.mention_model.rowCount())
+                  if facts_window.mention_model.row(r)["source"].startswith("Akorda"))
+    facts_window.mention_table.selectRow(akorda)
+    assert facts_window.mention_attribution.text() == ""
+    facts_window.mention_attribution.setText("Bureau of National Statistics")
+    qtbot.keyClick(facts_window.mention_attribution, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "·" in facts_window.proposal_model.row(row)["proposed"], timeout=5_000)
+    assert facts_window.proposal_model.row(row)["status"] == "2 authorities: one fact each"  # not a conflict
+    facts_window.history.undo()
+    qtbot.waitUntil(lambda: facts_window.proposal_model.row(row)["status"] == "CONFLICT", timeout=5_000)

@@ -27,8 +27,8 @@ def windows(open_window, annotated_project, settings, qtbot):
     return main, review, duplicates
 
 
-def fact_rows(duplicates):
-    model = duplicates.proposal_model
+def fact_rows(facts):
+    model = facts.proposal_model
     return [(model.row(r)["measure"], model.row(r)["values"], model.row(r)["status"]) for r in range(model.rowCount())]
 
 
@@ -36,27 +36,28 @@ def entity_items(review):
     return sum(1 for item in review._items if "entity" in item.kinds())
 
 
-def test_a_review_decision_appears_in_duplicates_and_recorded_facts_stay(windows, qtbot):
-    main, review, duplicates = windows
-    duplicates.tabs.setCurrentIndex(2)
-    duplicates.proposal_table.selectRow(0)
-    proposal = duplicates.proposals[0]
+def test_a_review_decision_appears_in_the_facts_window_and_recorded_facts_stay(windows, qtbot):
+    main, review, _duplicates = windows
+    facts = main.open_facts()
+    qtbot.addWidget(facts)
+    facts.proposal_table.selectRow(0)
+    proposal = facts.proposals[0]
     assert len(proposal.mentions) == 3
-    duplicates.fact_value.setText(str(proposal.mentions[0].amount))
-    duplicates.record_fact()
-    assert fact_rows(duplicates)[0][2].startswith("recorded")
-    before = fact_rows(duplicates)
+    facts.fact_value.setText(str(proposal.mentions[0].amount))
+    facts.record_fact()
+    assert fact_rows(facts)[0][2].startswith("recorded")
+    before = fact_rows(facts)
     # The reviewer settles a gold span in one of the fact's articles, from the review window:
     # that article's proposals now come from gold, where this figure is not (yet); the
     # recorded fact keeps its sources all the same.
     document = proposal.mentions[-1].document
-    duplicates.statusBar().clearMessage()
+    facts.statusBar().clearMessage()
     assert review._apply(AddSpan(Annotation(doc_id=document.id, start=0, end=4, label="LOCATION", annotator=GOLD)))
-    qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=5_000)
-    assert fact_rows(duplicates) == before  # still recorded, with every figure it was recorded with
+    qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=5_000)
+    assert fact_rows(facts) == before  # still recorded, with every figure it was recorded with
     assert [(p.measure, len(p.mentions)) for p, _ in facts_overview(main.store)][0] == (before[0][0], 3)
     main.history.undo()  # and back, the same way
-    qtbot.waitUntil(lambda: fact_rows(duplicates) == before, timeout=5_000)
+    qtbot.waitUntil(lambda: fact_rows(facts) == before, timeout=5_000)
 
 
 def test_a_merge_of_entities_appears_in_review(windows, qtbot):

@@ -174,9 +174,7 @@ def test_edits_made_elsewhere_appear_without_a_restart(window, qtbot):
 
     select_text(window, qtbot, "Li Qiang")
     qtbot.keyClick(window.article, Qt.Key.Key_1)
-    own_revision = window._revision
-    window.poll_changes()
-    assert window._revision == own_revision  # our own edit is not news
+    assert window.session.poll([window.document.id]) is None  # our own edit is not news
     elsewhere = Store.open(window.store.location)  # the same annotator's other app, or a team server
     text = window.document.text
     start = text.index("Shanghai")
@@ -198,15 +196,16 @@ def test_export_dialog_adds_the_chosen_formats_suffix(window, monkeypatch, tmp_p
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("all", True))
     monkeypatch.setattr(window.exports, "export_to",
                         lambda target, layer, fmt, clean: chosen.append((target.name, fmt)))
-    for name in ("JSON lines (*.jsonl)", "Excel workbook (*.xlsx)", "Label Studio tasks (*.json)",
-                 "CoNLL BIO, one layer (*.conll)", "spaCy DocBin (*.spacy)"):
+    from curator.session.exporting import export_format
+
+    for name in [export_format(fmt).file_filter for fmt in ("jsonl", "xlsx", "labelstudio", "conll", "spacy")]:
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, name=name: (str(tmp_path / "out"), name))
         window.export_dialog()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "mine.txt"), ""))
     window.export_dialog()
     assert chosen == [("out.jsonl", "jsonl"), ("out.xlsx", "xlsx"), ("out.json", "labelstudio"),
                       ("out.spacy", "spacy"), ("mine.txt.json", "json")]  # CoNLL of no layer: not offered
-    assert "CoNLL holds one layer" in window.statusBar().currentMessage()
+    assert "CoNLL BIO holds one layer" in window.statusBar().currentMessage()
 
 
 def test_a_conll_export_of_every_layer_asks_for_one_layer_instead(open_window, annotated_project, monkeypatch,
@@ -221,9 +220,11 @@ def test_a_conll_export_of_every_layer_asks_for_one_layer_instead(open_window, a
         return ("all", True) if len(asked) == 1 else (items[0], True)
 
     monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    from curator.session.exporting import export_format
+
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *args: (str(tmp_path / "out"), "CoNLL BIO, one layer (*.conll)"))
+                        lambda *args: (str(tmp_path / "out"), export_format("conll").file_filter))
     monkeypatch.setattr(window.exports, "export_to", lambda target, layer, fmt, clean: chosen.append((layer, fmt)))
     window.export_dialog()
-    assert asked[1][0] == "Export CoNLL" and "all" not in asked[1][1]
+    assert asked[1][0] == "Export CoNLL BIO" and "all" not in asked[1][1]
     assert chosen == [("aigerim", "conll")]

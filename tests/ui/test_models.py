@@ -4,6 +4,8 @@ from PySide6.QtCore import Qt
 
 from curator.domain.models import Annotation, Document
 from curator.domain.schema import LabelSchema
+from curator.session.changes import stream_of
+from curator.session.document_list import DocumentList
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.document_table_model import DocumentTableModel
 from ui.widgets.article_view import ArticleView, TextOffsets, display_text
@@ -11,7 +13,7 @@ from ui.widgets.article_view import ArticleView, TextOffsets, display_text
 
 def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmodeltester):
     store.add_documents([Document(uid=f"doc-{i:05d}", text=f"Article {i}", title=f"Title {i}") for i in range(5000)])
-    model = DocumentTableModel(store, "ann")
+    model = DocumentTableModel(DocumentList(store), "ann")
     assert model.rowCount() == 5000
     assert model.rows_fetched == 0
     assert model.index(4321, 0).data() == "Title 4321"
@@ -24,25 +26,25 @@ def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmo
 
 
 def test_document_model_passes_qt_model_checks(sample_store, qtmodeltester):
-    model = DocumentTableModel(sample_store, "ann")
+    model = DocumentTableModel(DocumentList(sample_store), "ann")
     qtmodeltester.check(model)  # raises on any violation of Qt's model contract
     assert model.rowCount() == 5
 
 
 def test_document_model_inserts_rows_for_new_documents(store, qtbot):
-    model = DocumentTableModel(store, "ann")
-    store.events.subscribe(model.on_store_changed)
+    model = DocumentTableModel(DocumentList(store), "ann")
+    stream_of(store).subscribe(model.on_changes)
     with qtbot.waitSignal(model.rowsInserted) as inserted:
         store.add_documents([Document(uid="a", text="A"), Document(uid="b", text="B")])
     assert inserted.args[1:] == [0, 1]
     assert model.rowCount() == 2
 
 
-def test_annotation_model_follows_store_events_row_by_row(store, qtbot, qtmodeltester):
+def test_annotation_model_follows_changes_row_by_row(store, qtbot, qtmodeltester):
     doc_id = store.add_documents([Document(uid="d", text="Alpha beta gamma delta")])[0]
     model = AnnotationTableModel(LabelSchema())
     model.set_document(doc_id, "Alpha beta gamma delta", "ann", [])
-    store.events.subscribe(model.on_store_changed)
+    stream_of(store).subscribe(model.on_changes)
     late = store.add_annotation(Annotation(doc_id=doc_id, start=17, end=22, label="ORG", annotator="ann"))
     with qtbot.waitSignal(model.rowsInserted) as inserted:
         early = store.add_annotation(Annotation(doc_id=doc_id, start=0, end=5, label="PERSON", annotator="ann"))

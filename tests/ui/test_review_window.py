@@ -276,3 +276,14 @@ def test_an_empty_review_list_says_why(open_window, project, settings, qtbot):
     qtbot.waitUntil(lambda: review.report is not None, timeout=20_000)
     assert review.item_model.rowCount() == 0
     assert review.item_table.empty_text() == "Nothing to review: nobody has annotated yet"
+
+
+def test_a_versions_parts_are_said_in_the_order_versions_are_compared():
+    """The version panel is given spans and says their parts in the review's own order of
+    comparison (bounds, label, value, entity) without asking the review for it."""
+    from curator.analysis.review import DIFFERENCES
+    from curator.domain.models import Annotation
+    from ui.widgets.version_panel import span_parts
+
+    span = Annotation(doc_id=1, start=0, end=5, label="MONEY", annotator="a")
+    assert tuple(span_parts(span, "Sixty tenge", {}, differs=("value", "entity"))) == DIFFERENCES

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WINDOWS = {"screenshot", "review", "duplicates", "label-editor", "validation", "help"}
+WINDOWS = {"screenshot", "review", "duplicates", "facts", "label-editor", "validation", "help"}
 
 
 def test_every_window_fits_the_screen_and_no_button_text_is_cut(tmp_path):

@@ -170,7 +170,7 @@ def test_annotators_are_numbered_alike_in_every_tab_and_the_list_filters_by_docu
     assert 0 < len(shown) < everything and {item.doc_id for item in shown} == {first}
 
 
-def test_f1_shows_the_keys_of_the_review_and_duplicates_windows(open_window, annotated_project, settings, qtbot):
+def test_f1_shows_the_keys_of_the_review_duplicates_and_facts_windows(open_window, annotated_project, settings, qtbot):
     main, review = open_review(open_window, annotated_project, settings, qtbot)
     qtbot.keyClick(review.item_table, Qt.Key.Key_F1)
     text = review.help_sheet.text.toPlainText()
@@ -185,28 +185,32 @@ def test_f1_shows_the_keys_of_the_review_and_duplicates_windows(open_window, ann
         duplicates.activateWindow()
     qtbot.keyClick(duplicates.tabs, Qt.Key.Key_F1)
     text = duplicates.help_sheet.text.toPlainText()
-    assert "Articles: duplicate, keep A" in text and "Facts: record the fact" in text
+    assert "Articles: duplicate, keep A" in text and "Entities: merge into A" in text
+    duplicates.help_sheet.close()
+    duplicates.close()
+    facts = main.open_facts()
+    qtbot.addWidget(facts)
+    qtbot.waitUntil(facts.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(facts.proposal_table, Qt.Key.Key_F1)
+    assert "Record the fact" in facts.help_sheet.text.toPlainText()
 
 
 @pytest.fixture
 def facts_window(open_window, annotated_project, settings, qtbot):
     settings.reviewer = True
     main = open_window(annotated_project)
-    duplicates = main.open_duplicates()
-    qtbot.addWidget(duplicates)
-    with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
-        pass
-    duplicates.tabs.setCurrentIndex(2)
-    return main, duplicates
+    facts = main.open_facts()
+    qtbot.addWidget(facts)
+    return main, facts
 
 
 def test_a_recorded_fact_stays_as_recorded_after_accept_all_in_review(facts_window, qtbot):
-    main, duplicates = facts_window
-    model = duplicates.proposal_model
+    main, facts = facts_window
+    model = facts.proposal_model
     row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022"))
-    duplicates.proposal_table.selectRow(row)
-    duplicates.fact_value.setText("24.1 billion")
-    duplicates.record_fact()
+    facts.proposal_table.selectRow(row)
+    facts.fact_value.setText("24.1 billion")
+    facts.record_fact()
     before = model.row(row)
     assert before["status"] == "recorded: 24,100,000,000 USD" and before["values"].count(";") == 2
     review = main.open_review()
@@ -214,21 +218,21 @@ def test_a_recorded_fact_stays_as_recorded_after_accept_all_in_review(facts_wind
     with qtbot.waitSignal(review.task.finished, timeout=20_000):
         pass
     review.accept_all_agreements()
-    qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
+    qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=10_000)
     rows = [model.row(r) for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022")]
     assert rows == [before]  # the same figures, Trend's among them, the same proposal, still recorded
     assert "$24.1 billion" in before["values"]
 
 
-def test_a_measure_added_on_the_command_line_reaches_the_open_facts_tab(facts_window, annotated_project, qtbot):
+def test_a_measure_added_on_the_command_line_reaches_the_open_facts_window(facts_window, annotated_project, qtbot):
     from curator.cli import main as command_line
 
-    main, duplicates = facts_window
-    editor = duplicates.open_measures()
+    main, facts = facts_window
+    editor = facts.open_measures()
     qtbot.addWidget(editor)
 
     def why(text: str) -> str:
-        return next(w for m, w in duplicates.facts.left if m.text == text)
+        return next(w for m, w in facts.facts.left if m.text == text)
 
     assert why("$23 billion").startswith("no measure word")
     assert command_line(["measures", str(annotated_project), "add", "invested capital", "invested"]) == 0
@@ -238,33 +242,33 @@ def test_a_measure_added_on_the_command_line_reaches_the_open_facts_tab(facts_wi
 
 
 def test_measures_are_edited_in_the_window_and_the_facts_follow(facts_window, qtbot):
-    main, duplicates = facts_window
-    editor = duplicates.open_measures()
+    main, facts = facts_window
+    editor = facts.open_measures()
     qtbot.addWidget(editor)
     editor.name.setText("invested capital")
     editor.words.setText("invested")
     assert editor.add_measure()
-    assert next(w for m, w in duplicates.facts.left if m.text == "$23 billion").startswith("the only article")
-    assert duplicates.facts.lists.tabText(1).startswith("Figures not grouped (")
-    duplicates.history.undo()
-    assert next(w for m, w in duplicates.facts.left if m.text == "$23 billion").startswith("no measure word")
+    assert next(w for m, w in facts.facts.left if m.text == "$23 billion").startswith("the only article")
+    assert facts.facts.lists.tabText(1).startswith("Figures not grouped (")
+    facts.history.undo()
+    assert next(w for m, w in facts.facts.left if m.text == "$23 billion").startswith("no measure word")
 
 
 def test_the_fact_form_does_not_jump_when_an_error_line_appears(facts_window, qtbot):
-    main, duplicates = facts_window
-    duplicates.proposal_table.selectRow(0)
+    main, facts = facts_window
+    facts.proposal_table.selectRow(0)
     QApplication.processEvents()
-    before = [field.geometry() for field in (duplicates.fact_value, duplicates.fact_note)]
-    duplicates.fact_value.setText("=1+1")
-    duplicates.record_fact()
+    before = [field.geometry() for field in (facts.fact_value, facts.fact_note)]
+    facts.fact_value.setText("=1+1")
+    facts.record_fact()
     QApplication.processEvents()
-    assert duplicates.fact_error.text() and duplicates.store.facts() == {}
-    assert [field.geometry() for field in (duplicates.fact_value, duplicates.fact_note)] == before
+    assert facts.fact_error.text() and facts.store.facts() == {}
+    assert [field.geometry() for field in (facts.fact_value, facts.fact_note)] == before
 
 
-def test_documents_are_named_by_title_in_the_duplicates_window(facts_window, qtbot):
-    main, duplicates = facts_window
+def test_documents_are_named_by_title_in_the_facts_window(facts_window, qtbot):
+    main, facts = facts_window
     titles = {d.title for d in main.store.iter_documents()}
-    duplicates.proposal_table.selectRow(0)
-    model = duplicates.mention_model
+    facts.proposal_table.selectRow(0)
+    model = facts.mention_model
     assert {model.row(r)["document"] for r in range(model.rowCount())} <= titles

@@ -85,21 +85,25 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     assert len(main.store.entities()) == entities_before - 1
     qtbot.waitUntil(lambda: sum(1 for i in review._items if "entity" in i.kinds()) < entity_items, timeout=20_000)
     qtbot.waitUntil(lambda: not duplicates._refresh_soon.isActive(), timeout=5_000)  # the merge's refresh is over
-    duplicates.tabs.setCurrentIndex(2)
-    duplicates.proposal_table.selectRow(0)
-    proposal = duplicates.proposals[0]
-    duplicates.activateWindow()  # the curator is in this window (its keys are its own)
-    qtbot.waitUntil(duplicates.isActiveWindow, timeout=5_000)
-    duplicates.fact_value.setFocus()
-    assert duplicates.fact_value.text() == duplicates.proposal_model.row(0)["proposed"]  # offered, to accept
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(duplicates.fact_value, "US$24.2 billion")  # overridden, typed as an article writes it
-    qtbot.keyClick(duplicates.fact_value, Qt.Key.Key_Return, CTRL)
-    assert duplicates.fact_error.text() == ""
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(main.document_table, Qt.Key.Key_F, CTRL | SHIFT)  # Review → Facts across sources
+    facts_window = main.companions.facts_window
+    qtbot.addWidget(facts_window)
+    facts_window.proposal_table.selectRow(0)
+    proposal = facts_window.proposals[0]
+    facts_window.activateWindow()  # the curator is in this window (its keys are its own)
+    qtbot.waitUntil(facts_window.isActiveWindow, timeout=5_000)
+    facts_window.fact_value.setFocus()
+    assert facts_window.fact_value.text() == facts_window.proposal_model.row(0)["proposed"]  # offered, to accept
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(facts_window.fact_value, "US$24.2 billion")  # overridden, typed as an article writes it
+    qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, CTRL)
+    assert facts_window.fact_error.text() == ""
     [fact] = main.store.facts().values()
     assert fact.accepted_amount is not None and float(fact.accepted_amount) == 24.2e9
-    assert duplicates.proposal_model.row(0)["status"].startswith("recorded")
-    assert proposal.measure == duplicates.proposal_model.row(0)["measure"]
+    assert facts_window.proposal_model.row(0)["status"].startswith("recorded")
+    assert proposal.measure == facts_window.proposal_model.row(0)["measure"]
 
     # 4. Export Excel and JSON, through the dialogs (the gold layer the review wrote).
     answers = [(str(tmp_path / "day.xlsx"), "Excel workbook (*.xlsx)"), (str(tmp_path / "day.json"), "JSON (*.json)")]
@@ -122,7 +126,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     book.close()
 
     # 5. Close everything and start again: the work is there, and so is the undo history.
-    for window in (duplicates, review, main):
+    for window in (facts_window, duplicates, review, main):
         window.close()
     again = open_window(annotated_project)
     assert again.document.uid == main.document.uid and again.documents.index(0, 3).data() == "✓"
@@ -174,15 +178,13 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
     qtbot.waitUntil(lambda: any(item.single for item in review._items), timeout=20_000)
     singles = [item for item in review._items if item.single]
     assert {item.doc_id for item in singles} == {d.id for d in lone} and len(singles) == 6
-    duplicates = main.open_duplicates()
-    qtbot.addWidget(duplicates)
-    qtbot.waitUntil(lambda: not duplicates._searching, timeout=20_000)
-    duplicates.tabs.setCurrentIndex(2)
-    model = duplicates.proposal_model
+    facts = main.open_facts()
+    qtbot.addWidget(facts)
+    model = facts.proposal_model
     row = next(r for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022"))
-    duplicates.proposal_table.selectRow(row)
-    duplicates.fact_value.setText("US$24.1 billion")
-    duplicates.record_fact()
+    facts.proposal_table.selectRow(row)
+    facts.fact_value.setText("US$24.1 billion")
+    facts.record_fact()
     recorded = model.row(row)
     assert recorded["status"] == "recorded: 24,100,000,000 USD" and "$24.1 billion" in recorded["values"]
 
@@ -201,12 +203,12 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
     assert all(main.store.annotations_for(d.id, "gold") == [] for d in lone)
     qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL | SHIFT)
     assert [len(main.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
-    qtbot.waitUntil(lambda: "changes made elsewhere" in duplicates.statusBar().currentMessage(), timeout=10_000)
+    qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=10_000)
     assert [model.row(r) for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022")] == [recorded]
 
-    # 4. A measure added on the command line reaches the open Facts tab.
+    # 4. A measure added on the command line reaches the open Facts window.
     def why(text: str) -> str:
-        return next((w for m, w in duplicates.facts.left if m.text == text), "")
+        return next((w for m, w in facts.facts.left if m.text == text), "")
 
     assert why("$23 billion").startswith("no measure word")
     assert command_line(["measures", str(annotated_project), "add", "invested capital", "invested"]) == 0
@@ -230,5 +232,5 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
     assert documents["000_14e10f92779dfa8b"]["done_by"] == ["aigerim", "daniyar"]
     notes = main.exports.notes
     assert notes is not None and "still in disagreement" in notes.text() and "only one annotator" not in notes.text()
-    for window in (duplicates, review, main):
+    for window in (facts, review, main):
         window.close()

@@ -1,9 +1,9 @@
-"""The spans of the open document, as a table model that follows store events."""
+"""The spans of the open document, as a table model that follows the session's changes."""
 
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -11,13 +11,10 @@ from PySide6.QtGui import QBrush, QColor
 from curator.domain.models import Annotation
 from curator.domain.schema import LabelSchema
 from curator.domain.values import describe
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    Event,
-)
 from ui.models.rows_table_model import RowsTableModel
+
+if TYPE_CHECKING:  # given the session's changes, it asks them for the span edits, and imports no session
+    from curator.session.changes import Changes
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,7 +26,7 @@ def _key(annotation: Annotation) -> tuple[int, int, str]:
 class AnnotationTableModel(RowsTableModel):
     """One annotator's spans in one document, in text order.
 
-    Store events insert, remove or update single rows, so a view's selection and
+    The session's changes insert, remove or update single rows, so a view's selection and
     scroll position survive edits. UI thread only.
     """
 
@@ -107,24 +104,29 @@ class AnnotationTableModel(RowsTableModel):
                     f"offsets {span.start}-{span.end}\n{describe(span.value)}")
         return None
 
-    # -- store events -----------------------------------------------------------------
+    # -- following the session -----------------------------------------------------------
 
-    def _mine(self, annotation: Annotation) -> bool:
-        return annotation.doc_id == self._doc_id and annotation.annotator == self._annotator
+    def on_changes(self, changes: Changes) -> None:
+        """Apply the span edits of the open document's layer, row by row. Changes without
+        their events (made elsewhere) are for the window to read again (``set_document``)."""
+        if self._doc_id is None or self._doc_id not in changes.spans:
+            return
+        for kind, before, after in changes.span_edits(self._doc_id, self._annotator):
+            if kind == "added":
+                self._insert(after)
+            elif kind == "removed":
+                self._remove(before.id)
+            else:
+                self._change(before, after)
 
-    def on_store_changed(self, event: Event) -> None:
-        if isinstance(event, AnnotationAdded) and self._mine(event.annotation):
-            self._insert(event.annotation)
-        elif isinstance(event, AnnotationRemoved) and self._mine(event.annotation):
-            self._remove(event.annotation.id)
-        elif isinstance(event, AnnotationChanged) and self._mine(event.after):
-            row = self.row_of(event.after.id)
-            if row is None:
-                return
-            self._rows[row] = event.after
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-            if _key(event.before) != _key(event.after):
-                self._move(row)
+    def _change(self, before: Annotation, after: Annotation) -> None:
+        row = self.row_of(after.id)
+        if row is None:
+            return
+        self._rows[row] = after
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if _key(before) != _key(after):
+            self._move(row)
 
     def _insert(self, annotation: Annotation) -> None:
         row = bisect.bisect_left([_key(span) for span in self._rows], _key(annotation))

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from curator.domain.models import DocumentStatus
-from curator.store import DocumentRow, Store
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationRemoved,
-    CategoriesChanged,
-    DocumentChanged,
-    DocumentsAdded,
-    Event,
-)
+
+if TYPE_CHECKING:
+    from curator.session.changes import Changes
+    from curator.session.document_list import DocumentList
+    from curator.store import DocumentRow
 
 Index = QModelIndex | QPersistentModelIndex
 UNDATED = "undated"  # the date column of a document with no date
@@ -38,9 +34,9 @@ class DocumentTableModel(QAbstractTableModel):
     PAGE = 200
     IdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, store: Store, annotator: str, parent: Any = None) -> None:
+    def __init__(self, documents: DocumentList, annotator: str, parent: Any = None) -> None:
         super().__init__(parent)
-        self._store = store
+        self._documents = documents
         self._annotator = annotator
         self._sort = "id"
         self._descending = False
@@ -48,8 +44,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._cache: dict[int, DocumentRow] = {}
-        self._notes: dict[int, str] = {}  # the annotator's categories and the duplicate decision, per row read
-        self._duplicates: dict[int, tuple[str, str]] | None = None  # read with the first page
+        self._notes: dict[int, tuple[str, str]] = {}  # categories and duplicate decision, short and long, per row
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
         self._reload()
 
@@ -57,18 +52,16 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _reload(self) -> None:
         self.beginResetModel()
-        self._ids = self._store.document_ids(
-            annotator=self._annotator, sort=self._sort, descending=self._descending, search=self._search
-        )
+        self._ids = self._documents.ids(self._annotator, self._sort, self._descending, self._search)
         self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
         self._cache.clear()
         self._notes.clear()
-        self._duplicates = None
+        self._documents.forget_notes()
         self.endResetModel()
 
     def reload_notes(self) -> None:
         """A duplicate decision changed: the notes are read again, as rows are shown."""
-        self._duplicates = None
+        self._documents.forget_notes()
         self._notes.clear()
         if self._ids:
             column = len(self.COLUMNS) - 1
@@ -93,31 +86,15 @@ class DocumentTableModel(QAbstractTableModel):
         if cached is None:
             start = row - row % self.PAGE
             page = [i for i in self._ids[start : start + self.PAGE] if i not in self._cache]
-            fetched = self._store.document_rows(page, self._annotator)
+            fetched = self._documents.rows(page, self._annotator)
             self.rows_fetched += len(fetched)
             self._cache.update(fetched)
             cached = self._cache.get(doc_id)
         if doc_id not in self._notes:
             start = row - row % self.PAGE
-            self._read_notes([i for i in self._ids[start : start + self.PAGE] if i not in self._notes])
+            self._notes.update(self._documents.notes([i for i in self._ids[start : start + self.PAGE]
+                                                      if i not in self._notes], self._annotator))
         return cached
-
-    def _read_notes(self, page: list[int]) -> None:
-        """The notes of a page of rows: the annotator's category choices, and what the
-        duplicate decisions made of the article."""
-        if self._duplicates is None:
-            from curator.analysis.duplicates import (
-                duplicate_roles,  # only decisions: no search
-            )
-
-            self._duplicates = duplicate_roles(self._store)
-        chosen: dict[int, list[str]] = {}
-        for doc_id, _who, _set_name, choices in self._store.category_rows([self._annotator], page):
-            chosen.setdefault(doc_id, []).extend(choices)
-        for doc_id in page:
-            role = self._duplicates.get(doc_id)
-            duplicate = {"duplicate": "duplicate, not kept", "kept": "kept over a duplicate"}[role[0]] if role else ""
-            self._notes[doc_id] = " · ".join(part for part in (", ".join(chosen.get(doc_id, [])), duplicate) if part)
 
     # -- lookups the window uses ---------------------------------------------------
 
@@ -129,8 +106,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def summary(self) -> tuple[int, int]:
         """(documents shown, of them done by the annotator)."""
-        done = sum(1 for status in self._store.statuses(self._annotator).values() if status is DocumentStatus.DONE)
-        return len(self._ids), done
+        return len(self._ids), self._documents.done(self._annotator)
 
     # -- Qt model interface ---------------------------------------------------------
 
@@ -168,17 +144,13 @@ class DocumentTableModel(QAbstractTableModel):
         if column == "spans":
             return row.spans
         if column == "notes":
-            return self._notes.get(row.id, "")
+            return self._notes.get(row.id, ("", ""))[0]
         return getattr(row, column) or ""
 
     def _tooltip(self, row: DocumentRow, column: str) -> str:
         done = "done" if row.status is DocumentStatus.DONE else "to do"
         undated = "\nundated: Ctrl+Shift+D sets its date" if row.published is None else ""
-        notes = self._notes.get(row.id, "")
-        role = (self._duplicates or {}).get(row.id)
-        if role:
-            notes = notes.replace("duplicate, not kept", f"a duplicate of {role[1]}, which is kept").replace(
-                "kept over a duplicate", f"kept over its duplicate {role[1]}")
+        notes = self._notes.get(row.id, ("", ""))[1]
         return f"{row.title or row.uid}\n{row.source or 'outlet unknown'} · {done}\nid: {row.uid}{undated}" + (
             f"\n{notes}" if notes else "")
 
@@ -211,29 +183,32 @@ class DocumentTableModel(QAbstractTableModel):
         self._sort, self._descending = sort, descending
         self._reload()
 
-    # -- store events -----------------------------------------------------------------
+    # -- following the session -----------------------------------------------------------
 
-    def on_store_changed(self, event: Event) -> None:
-        if isinstance(event, DocumentsAdded):
-            self._on_documents_added(event)
-        elif isinstance(event, DocumentChanged):
-            self._refresh(event.id)
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
-            if event.annotation.annotator == self._annotator:
-                self._refresh(event.annotation.doc_id)
-        elif isinstance(event, CategoriesChanged) and event.annotator == self._annotator:
-            self._refresh(event.doc_id)
+    def on_changes(self, changes: Changes) -> None:
+        """New documents become rows, and documents that went (an import undone) leave;
+        rows whose details, status, spans or categories (this annotator's) changed are
+        read again."""
+        if changes.documents_removed:
+            self._reload()  # rare and whole: the rows after them move up
+        elif changes.documents_added:
+            self._on_documents_added(changes.documents_added)
+        touched = set(changes.documents) | changes.span_documents(self._annotator)
+        touched |= {doc_id for doc_id, annotator in changes.categories if annotator == self._annotator}
+        for doc_id in touched:
+            self._refresh(doc_id)
 
-    def _on_documents_added(self, event: DocumentsAdded) -> None:
-        if not event.ids:
+    def _on_documents_added(self, ids: tuple[int, ...]) -> None:
+        ids = tuple(doc_id for doc_id in ids if doc_id not in self._row_of)  # announced twice: listed once
+        if not ids:
             return
         if (self._sort == "id" and not self._descending and not self._search
-                and (not self._ids or min(event.ids) > self._ids[-1])):  # (an undone import put back: anywhere)
+                and (not self._ids or min(ids) > self._ids[-1])):  # (an undone import put back: anywhere)
             first = len(self._ids)
-            self.beginInsertRows(QModelIndex(), first, first + len(event.ids) - 1)
-            for offset, doc_id in enumerate(event.ids):
+            self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
+            for offset, doc_id in enumerate(ids):
                 self._row_of[doc_id] = first + offset
-            self._ids.extend(event.ids)
+            self._ids.extend(ids)
             self.endInsertRows()
         else:
             self._reload()

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from curator.analysis.agreement import figure_text
+from curator.domain.scores import figure_text
 
 Index = QModelIndex | QPersistentModelIndex
 

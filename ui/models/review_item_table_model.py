@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from curator.analysis.review import ReviewItem
 from curator.domain.models import Review
 from ui.models.row_sync import sync_rows
 from ui.models.rows_table_model import RowsTableModel
+
+if TYPE_CHECKING:
+    from curator.analysis.review import ReviewItem  # the rows it is given
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -369,6 +369,22 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.clearSelection()
         self.setTextCursor(cursor)
+
+    def offset_rect(self, offset: int) -> QRect:
+        """Where the character at ``offset`` is drawn, in the viewport's coordinates."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_qt(min(offset, len(self._text))))
+        return self.cursorRect(cursor)
+
+    def visible_offset_at(self, point) -> int:
+        """The offset of the text at ``point`` of the viewport."""
+        return self._offsets.from_qt(self.cursorForPosition(point).position())
+
+    def visible_range(self) -> tuple[int, int]:
+        """The offsets of the first and last characters in view."""
+        corner = self.viewport().rect().bottomRight()
+        return (self._offsets.from_qt(self.cursorForPosition(self.viewport().rect().topLeft()).position()),
+                self._offsets.from_qt(self.cursorForPosition(corner).position()))
 
     def spans_at(self, offset: int) -> list[Annotation]:
         return [span for span in self._spans if span.start <= offset < span.end]

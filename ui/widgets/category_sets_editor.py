@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.domain.schema import CategorySet, choice_from_text
-from curator.session.label_edits import reason
+from curator.domain.schema import CategorySet, choice_from_text, reason
 
 
 def parse_choices(text: str) -> list[dict]:

@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.domain.models import Annotation, Entity, Suggestion
+from curator.domain.models import Annotation, Entity, Suggestion, known_entity
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import fold
 from curator.domain.values import Change, Granularity, Qualifier
-from curator.session.editing import known_entity
 
 _INVALID = "background: #ffd6d6"
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from curator.analysis.review import DIFFERENCES, ReviewItem
 from curator.domain.models import Annotation
 from curator.domain.schema import LabelSchema
 from curator.domain.values import describe
 from ui.widgets.article_view import ArticleView
+
+if TYPE_CHECKING:
+    from curator.analysis.review import ReviewItem  # the item it is given to show
 
 DIFFERS_STYLE = "background-color:#ffd8a8; color:#7a2e00; font-weight:600"
 MOST_LINES = 5  # a region of many nested spans is summed up, not allowed to crowd out the article
@@ -63,7 +66,7 @@ def version_html(spans: tuple[Annotation, ...], text: str, entity_names: dict[st
         differs = differences.get(span.id, ())
         parts = span_parts(span, text, entity_names, differs)
         lines.append(" · ".join(f"<span style='{DIFFERS_STYLE}'>{escape(parts[part])}</span>" if part in differs
-                                else escape(parts[part]) for part in DIFFERENCES if part in parts))
+                                else escape(parts[part]) for part in parts))  # (in the order versions are compared)
     if len(spans) > MOST_LINES:
         lines.append(f"… and {len(spans) - MOST_LINES} more spans")
     return "<br>".join(lines)

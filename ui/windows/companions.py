@@ -1,4 +1,4 @@
-"""The windows beside the annotation window (review, duplicates, labels, help, the
+"""The windows beside the annotation window (review, duplicates, facts, labels, help, the
 validation list) and the annotator's name, opened for the main window, given it (never
 imported by it). Each window is given the session, not the main window."""
 
@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog
 
-from curator.store.events import ShowRequested
+from curator.domain.models import GOLD
+from curator.session import ShowRequested
 from ui.windows.help_sheet import HelpSheet, menu_sections
 from ui.windows.label_editor import LabelEditor
 from ui.windows.validation_dialog import ValidationDialog
@@ -22,7 +23,7 @@ class Companions(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.review_window = self.duplicates_window = self.help_sheet = self.label_editor = None
+        self.review_window = self.duplicates_window = self.facts_window = self.help_sheet = self.label_editor = None
         self.validation_dialog: ValidationDialog | None = None
 
     def on_reviewer_toggled(self, checked: bool) -> None:
@@ -47,6 +48,10 @@ class Companions(QObject):
 
             self.review_window = ReviewWindow(w.session, w, w.settings)
             self.review_window.duplicates_requested.connect(self.open_duplicates)
+            from ui.windows.relation_review_tab import RelationReviewTab
+
+            self.review_window.relations_tab = RelationReviewTab(w.session, self.review_window)
+            self.review_window.tabs.addTab(self.review_window.relations_tab, "Relations")
         self.review_window.show()
         self.review_window.raise_()
         if doc_id is not None:
@@ -54,7 +59,7 @@ class Companions(QObject):
         return self.review_window
 
     def open_duplicates(self):
-        """The Duplicates area: articles, entities and facts reported by several sources."""
+        """The Duplicates area: articles and entities reported by several sources."""
         if self.duplicates_window is None:
             from ui.windows.duplicates_window import (
                 DuplicatesWindow,  # when first opened
@@ -65,6 +70,18 @@ class Companions(QObject):
         self.duplicates_window.raise_()
         self.duplicates_window.activateWindow()
         return self.duplicates_window
+
+    def open_facts(self):
+        """Facts across sources: the same measure reported by several articles, the value to
+        accept, with its sources (a window of its own)."""
+        if self.facts_window is None:
+            from ui.windows.facts_window import FactsWindow  # when first opened
+
+            self.facts_window = FactsWindow(self.window.session, self.window, self.window.settings)
+        self.facts_window.show()
+        self.facts_window.raise_()
+        self.facts_window.activateWindow()
+        return self.facts_window
 
     def open_label_editor(self) -> LabelEditor:
         """Labels → Edit labels and categories: a window beside the work."""
@@ -90,10 +107,10 @@ class Companions(QObject):
 
     def validate_project(self) -> BackgroundTask:
         """Check the whole project in the background and list what is wrong."""
-        from curator.formats.validate import validate_project
+        from curator.session.validating import validate
 
         w = self.window
-        return w.run_task("Validating", lambda job: validate_project(w.store, job=job),
+        return w.run_task("Validating", lambda job: validate(w.store, job=job),
                           lambda problems: self.show_problems(problems, "Validation"))
 
     def open_layer_of(self, event: ShowRequested) -> bool:
@@ -103,7 +120,7 @@ class Companions(QObject):
         w = self.window
         if event.annotator is None or event.annotator == w.annotator:
             return True
-        if event.annotator == "gold":
+        if event.annotator == GOLD:
             if not w.settings.reviewer:
                 w.reviewer_action.setChecked(True)  # the gold layer is the reviewer's
             self.open_review(event.doc_id)

@@ -1,4 +1,5 @@
-"""The Duplicates area: near-duplicate articles, entity variants, and facts across sources."""
+"""The Duplicates area: near-duplicate articles and entity variants across sources. (Facts
+across sources have a window of their own, ``facts_window``.)"""
 
 from __future__ import annotations
 
@@ -17,43 +18,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.duplicates import entity_candidates, pair_key
-from curator.analysis.near_duplicates import (
+from curator.domain.jobs import Job
+from curator.session import Session
+from curator.session.changes import Changes
+from curator.session.commands import MergeEntities, SetDecision, SplitEntity
+from curator.session.deduplicating import (
     THRESHOLD,
+    entity_candidates,
+    pair_key,
     search_near_duplicates,
     shared_passages,
 )
-from curator.domain.jobs import Job
-from curator.session import Session
-from curator.session.commands import MergeEntities, SetDecision, SplitEntity
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    AttributionsChanged,
-    DecisionsChanged,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    MeasuresChanged,
-    ReviewsChanged,
-    SchemaChanged,
-)
-from curator.store.user_settings import Settings
+from curator.session.project import Settings
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
-from ui.windows.facts_tab import FactsTab
 from ui.windows.geometry import RememberedLayout
 from ui.windows.help_sheet import HelpSheet, action_sections
-from ui.windows.measures_editor import MeasuresEditor
 from ui.workers import run_task, show_failures
 
 
-class DuplicatesWindow(QMainWindow):
-    """Three lists of duplicate candidates with their open-decision counts.
+class DuplicatesWindow(FollowsChanges, QMainWindow):
+    """Two lists of duplicate candidates (articles, entities) with their open-decision counts.
 
     The near-duplicate search runs in the background; every decision is a core
     command applied through the main window (same undo stack, stored at once).
@@ -64,13 +52,11 @@ class DuplicatesWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.store = session.store
-        self.events = StoreEvents(session, self)
-        self.history = HistoryActions(session, self, self.events)
+        self.history = HistoryActions(session, self, self.follow(session))
         self.pairs: list[dict] = []
         self.entities: list = []
         self._searching = False
         self.help_sheet: HelpSheet | None = None
-        self.measures_editor: MeasuresEditor | None = None
         # Edits elsewhere (a review decision, a span, new documents) come in bursts: the
         # lists they change are recomputed once, after the burst.
         self._stale: set[str] = set()
@@ -79,41 +65,11 @@ class DuplicatesWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_documents_tab(), "Articles")
         self.tabs.addTab(self._build_entities_tab(), "Entities")
-        self.facts = FactsTab(session, self)
-        self.facts.command.connect(self._apply)
-        self.facts.measures_requested.connect(self.open_measures)
-        self.tabs.addTab(self.facts, "Facts")
         self.setCentralWidget(self.tabs)
-        # The Facts tab's parts, by the names the rest of the window (and its tests) use.
-        for name in ("proposal_model", "proposal_table", "mention_model", "mention_table", "mention_attribution",
-                     "other_fact", "fact_subject", "fact_value", "fact_note", "fact_subjects", "fact_attribution",
-                     "fact_period", "fact_error", "record_fact", "split_fact", "merge_fact", "move_mention"):
-            setattr(self, name, getattr(self.facts, name))
         self.layout_memory = RememberedLayout(self, settings, "duplicates", (1400, 860),
-                                              {"articles": self.articles_splitter, "facts": self.facts.splitter,
-                                               "facts_bottom": self.facts.bottom})
+                                              {"articles": self.articles_splitter})
         self._build_actions()
-        self.events.changed.connect(self._on_store_changed)
         self.refresh()
-
-    @property
-    def proposals(self) -> list:
-        return self.facts.proposals
-
-    @property
-    def recorded(self) -> list:
-        return self.facts.recorded
-
-    def _show_facts(self) -> None:
-        open_count = self.facts.show_facts()
-        self.tabs.setTabText(2, f"Facts ({open_count} open)")
-
-    def open_measures(self) -> MeasuresEditor:
-        if self.measures_editor is None:
-            self.measures_editor = MeasuresEditor(self.session, self)
-        self.measures_editor.show()
-        self.measures_editor.raise_()
-        return self.measures_editor
 
     def show_help(self) -> HelpSheet:
         """F1: every key of this window."""
@@ -333,8 +289,6 @@ class DuplicatesWindow(QMainWindow):
         action("U", "Articles, entities: reopen", lambda: self.decide_pair(None, None)
                if self.tabs.currentIndex() == 0 else self.reopen_entities() if self.tabs.currentIndex() == 1 else None)
         action("M", "Entities: merge into A", on_tab(1, lambda: self.merge(0)))
-        action("Ctrl+Return", "Facts: record the fact", on_tab(2, self.record_fact))
-        action("S", "Facts: split the selected figure off", on_tab(2, self.split_fact))
         action("N", "Next in the list", lambda: self._step(1))
         action("P", "Previous in the list", lambda: self._step(-1))
         action("F5", "Search again", self.refresh)
@@ -343,11 +297,11 @@ class DuplicatesWindow(QMainWindow):
         self.addAction(self.history.redo_action)
 
     def _step(self, step: int) -> None:
-        table = (self.pair_table, self.candidate_table, self.facts.proposal_table)[self.tabs.currentIndex()]
+        table = (self.pair_table, self.candidate_table)[self.tabs.currentIndex()]
         select_row(table, table.currentIndex().row() + step)
 
     def refresh(self) -> None:
-        """Search near-duplicate articles in the background, then fill all three lists."""
+        """Search near-duplicate articles in the background, then fill both lists."""
         def work(job):
             uid = self.store.uids()
             pairs = search_near_duplicates(self.store, job=job)
@@ -361,7 +315,6 @@ class DuplicatesWindow(QMainWindow):
         self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
         self.task.finished.connect(self._searched)
         self._show_entities()
-        self._show_facts()
 
     def _searched(self) -> None:
         self._searching = False
@@ -374,31 +327,20 @@ class DuplicatesWindow(QMainWindow):
     def _apply(self, command) -> bool:
         return apply_command(self, self.session, command) is not None
 
-    def _on_store_changed(self, event: Event) -> None:
-        """Keep every list current with edits made anywhere: a pair or entity decision
-        updates its row at once; spans, review decisions and entities change the facts;
-        new documents mean a new search."""
-        if isinstance(event, DecisionsChanged):
-            if event.key.startswith("documents:"):
-                self._show_pairs()
-            elif event.key.startswith("entities:"):
-                self._show_entities()
-            else:
-                self._show_facts()
-        elif isinstance(event, (MeasuresChanged, AttributionsChanged)):
-            self._show_facts()
-        elif isinstance(event, EntitiesChanged):
+    def on_changes(self, changes: Changes) -> None:
+        """Keep both lists current with edits made anywhere: a pair or entity decision
+        updates its list at once; new documents (or documents gone) mean a new search."""
+        if "documents" in changes.decisions:
+            self._show_pairs()
+        if "entities" in changes.decisions or changes.entities:
             self._show_entities()
-            self._mark_stale("facts")
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved, AnnotationChanged, ReviewsChanged)):
-            self._mark_stale("facts")
-        elif isinstance(event, DocumentsAdded):
-            self._mark_stale("documents", "entities", "facts")
-        elif isinstance(event, SchemaChanged):  # colours and labels as they are now
+        if changes.documents_added or changes.documents_removed:
+            self._mark_stale("documents", "entities")
+        if changes.schema:  # colours and labels as they are now
             for view in (self.left_view, self.right_view):
                 view.set_schema(self.store.label_schema)
-            if event.relabelled:
-                self._mark_stale("entities", "facts")
+            if changes.relabelled:
+                self._mark_stale("entities")
 
     def _mark_stale(self, *parts: str) -> None:
         self._stale.update(parts)
@@ -414,10 +356,7 @@ class DuplicatesWindow(QMainWindow):
         stale, self._stale = self._stale, set()
         if "documents" in stale:
             self.refresh()
-        else:
-            if "entities" in stale:
-                self._show_entities()
-            if "facts" in stale:
-                self._show_facts()
+        elif "entities" in stale:
+            self._show_entities()
         self.statusBar().showMessage("Updated with changes made elsewhere", 4000)
 

@@ -10,14 +10,18 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from curator.session.exporting import FORMAT_SUFFIXES, export_target
+from curator.session.exporting import (
+    ALL_LAYERS,
+    EXPORT_FORMATS,
+    ExportReport,
+    clean_problems,
+    export_target,
+    layer_choices,
+)
 from ui.workers import BackgroundTask
 
-# The file dialog's type filters and the format each names.
-KINDS = {"JSON (*.json)": "json", "JSON lines (*.jsonl)": "jsonl", "Excel workbook (*.xlsx)": "xlsx",
-         "Label Studio tasks (*.json)": "labelstudio", "doccano JSONL (*.jsonl)": "doccano",
-         "CoNLL BIO, one layer (*.conll)": "conll", "spaCy DocBin (*.spacy)": "spacy"}
-NAMES = {fmt: title.split(" (")[0] for title, fmt in KINDS.items()}
+# The file dialog's type filters, each the format's own (said once, in the core).
+FILTERS = {fmt.file_filter: fmt for fmt in EXPORT_FORMATS}
 
 
 class ExportController(QObject):
@@ -34,10 +38,8 @@ class ExportController(QObject):
 
     def export_dialog(self, clean: bool = False) -> BackgroundTask | None:
         if clean:  # checked first: a refused export asks for no file name
-            from curator.analysis.clean import clean_check
-
             w = self.window
-            return w.run_task("Checking the clean export", lambda job: clean_check(w.store, job)[0],
+            return w.run_task("Checking the clean export", lambda job: clean_problems(w.store, job),
                               lambda problems: self._after_clean_check(problems))
         return self._ask(clean=False)
 
@@ -49,62 +51,47 @@ class ExportController(QObject):
             return
         self._ask(clean=True)
 
-    def _layers(self) -> list[str]:
-        """The layers to choose from, the default first, each with its span count."""
-        counts = self.window.store.spans_per_layer()
-        layers = sorted(counts) if counts else self.window.store.annotators()
-        default = "gold" if "gold" in layers else "all"
-        names = [default, *[name for name in ["all", *layers] if name != default]]
-        total = sum(counts.values())
-        return [f"{name} ({total if name == 'all' else counts.get(name, 0):,} spans)" for name in names]
-
     def _ask(self, clean: bool) -> BackgroundTask | None:
         w = self.window
-        choices = self._layers()
+        choices = [str(choice) for choice in layer_choices(w.store)]
         chosen_layer, ok = QInputDialog.getItem(w, "Export clean dataset" if clean else "Export dataset",
                                                 "Layer to export (gold: what the review settled):", choices, 0, False)
         if not ok:
             return None
         layer = chosen_layer.split(" (")[0]
+        filters = {title: fmt for title, fmt in FILTERS.items() if fmt.dataset or not clean}
         last = w.settings.recall("format.export")
-        last = last if last in KINDS else "JSON (*.json)"
-        name = f"{w.store.project.name}{FORMAT_SUFFIXES[KINDS[last]]}"
-        suggested = Path(w.settings.recall("folder.export") or "") / name
-        target, chosen = QFileDialog.getSaveFileName(w, "Export dataset", str(suggested), ";;".join(KINDS), last)
+        last = last if last in filters else next(iter(filters))
+        suggested = Path(w.settings.recall("folder.export") or "") / f"{w.store.project.name}{filters[last].suffix}"
+        target, chosen = QFileDialog.getSaveFileName(w, "Export dataset", str(suggested), ";;".join(filters), last)
         if not target:
             return None
         w.settings.remember("folder.export", str(Path(target).parent))
-        if chosen in KINDS:
+        if chosen in filters:
             w.settings.remember("format.export", chosen)
-        path, fmt = export_target(target, KINDS.get(chosen, "json"))
-        if fmt == "conll" and layer == "all":  # CoNLL holds one layer: ask which, here and now
-            single = [choice.split(" (")[0] for choice in choices if not choice.startswith("all ")]
+        path, fmt = export_target(target, filters.get(chosen, EXPORT_FORMATS[0]).name)
+        if fmt.one_layer and layer == ALL_LAYERS:  # a format of one layer: ask which, here and now
+            single = [str(choice) for choice in layer_choices(w.store, fmt)]
             if not single:
-                w.statusBar().showMessage("CoNLL holds one layer, and this project has no annotations yet", 6000)
+                w.statusBar().showMessage(f"{fmt.title} holds one layer, and this project has no annotations yet",
+                                          6000)
                 return None
-            layer, ok = QInputDialog.getItem(w, "Export CoNLL", "CoNLL holds one layer. Layer to export:",
-                                             single, 0, False)
+            layer, ok = QInputDialog.getItem(w, f"Export {fmt.title}", f"{fmt.title} holds one layer. Layer to "
+                                             "export:", single, 0, False)
             if not ok:
                 return None
-        return self.export_to(path, None if layer == "all" else layer, fmt, clean)
+            layer = layer.split(" (")[0]
+        return self.export_to(path, layer, fmt.name, clean)
 
-    def export_to(self, target: Path, annotator: str | None = None, fmt: str | None = None,
+    def export_to(self, target: Path, layer: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
-        """Export in the background; when written, say so with the format, the layer, and
-        any notes (work the gold layer leaves out, warnings) in a box beside the window."""
-        from curator.formats.export import TOOL_FORMATS, ExportRefused, dataset_format
-        from curator.formats.interop import export_interop
-        from curator.session.exporting import export, gold_left_out
+        """Export ``layer`` (a name; None or ``all`` for every layer) in the background,
+        through the export the command line calls; when written, say so with the format, the
+        layer, and any notes (work the gold layer leaves out, warnings) in a box beside
+        the window."""
+        from curator.session.exporting import ExportRefused, export
 
         w = self.window
-        fmt = fmt or dataset_format(target)
-
-        def work(job):
-            left_out = gold_left_out(w.store, job) if annotator == "gold" else None
-            if fmt in TOOL_FORMATS:
-                export_interop(w.store, target, fmt, annotator)
-                return left_out, []
-            return left_out, export(w.store, target, fmt, annotator, job, clean=clean)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ExportRefused):
@@ -112,20 +99,22 @@ class ExportController(QObject):
             else:
                 w._show_error(str(exc))
 
-        def written(result) -> None:
-            left_out, warnings = result
-            layer = "every layer" if annotator is None else f"layer {annotator}"
-            w._mark_saved(f"Exported {NAMES.get(fmt, fmt)}, {layer}, to {target}")
-            if (left_out or warnings) and w.isVisible():  # (a window closed meanwhile has nobody to tell)
-                self._show_notes(target, left_out, warnings)
+        def written(report: ExportReport) -> None:
+            w._mark_saved(report.summary())
+            if (report.left_out or report.thin_gold or report.warnings) and w.isVisible():  # (a window closed meanwhile has nobody to tell)
+                self._show_notes(report)
 
-        return w.run_task("Exporting", work, written, failed)
+        return w.run_task("Exporting", lambda job: export(w.store, target, fmt, layer or ALL_LAYERS, job, clean=clean),
+                          written, failed)
 
-    def _show_notes(self, target: Path, left_out: str | None, warnings: list) -> None:
+    def _show_notes(self, report: ExportReport) -> None:
+        target, left_out, warnings = report.target, report.left_out, report.warnings
         lines = []
         if left_out:
             lines.append(f"Note: {left_out[0].upper()}{left_out[1:]}. Accept or settle them in the review window, "
                          "or export the layer “all” to keep every annotator's work.")
+        if report.thin_gold:
+            lines.append(f"Note: {report.thin_gold[0].upper()}{report.thin_gold[1:]}.")
         if warnings:
             lines.append(f"{len(warnings):,} warning(s): File → Validate lists them, each with its document.")
         box = QMessageBox(QMessageBox.Icon.Information, "Exported", f"Exported to {target}.\n\n" + "\n\n".join(lines),

@@ -1,4 +1,4 @@
-"""The Facts tab of the duplicates window: facts reported by several sources, the value
+"""The facts panel of the Facts window (``facts_window``): facts reported by several sources, the value
 proposed from the sources' weights, and the form that records one; the figures no fact
 groups, each with why; the measures facts are grouped by."""
 
@@ -19,13 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.fact_report import FactRow, amount_text, facts_and_figures_left
-from curator.analysis.facts import FactProposal, fact_from, parse_accepted, parse_period
 from curator.domain.jobs import Job
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session import fact_edits as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
+from curator.session.fact_finding import (
+    FactProposal,
+    FactRow,
+    amount_text,
+    fact_from,
+    facts_and_figures_left,
+    parse_accepted,
+    parse_period,
+)
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table, select_row, share_columns
 from ui.workers import show_failures

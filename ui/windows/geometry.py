@@ -6,7 +6,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from curator.store.user_settings import Settings
+from curator.session.project import Settings
 
 
 def fitted(preferred: QSize, available: QRect) -> QSize:

@@ -10,9 +10,20 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from curator.formats.article_files import SUPPORTED_SUFFIXES
 from curator.session.label_edits import add_found_labels, unusable_labels
 from ui.workers import BackgroundTask
+
+
+def import_filter() -> str:
+    """The import dialog's type filter: every extension the importers read, then all files
+    (a file of annotations is told by its content, whatever its name)."""
+    from curator.session.importing import (
+        import_suffixes,  # (the readers load when first used)
+    )
+
+    patterns = " ".join(f"*{suffix}" for suffix in import_suffixes())
+    return (f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL, spaCy, Prodigy, WebAnno TSV "
+            f"({patterns});;All files (*)")
 
 
 class ImportController(QObject):
@@ -25,10 +36,8 @@ class ImportController(QObject):
 
     def import_dialog(self) -> BackgroundTask | None:
         w = self.window
-        patterns = " ".join(f"*{suffix}" for suffix in sorted(SUPPORTED_SUFFIXES | {".conll", ".bio"}))
         files, _ = QFileDialog.getOpenFileNames(
-            w, "Import articles or annotated files", w.settings.recall("folder.import") or "",
-            f"Articles and annotated files: Curator, Label Studio, doccano, CoNLL ({patterns})")
+            w, "Import articles or annotated files", w.settings.recall("folder.import") or "", import_filter())
         if files:
             w.settings.remember("folder.import", str(Path(files[0]).parent))
             return self.import_paths([Path(f) for f in files])
@@ -40,7 +49,7 @@ class ImportController(QObject):
 
         w = self.window
         return w.run_task("Importing", lambda job: import_paths(w.session, paths, job),
-                          lambda report: self._on_imported(report, paths))
+                          lambda report: self._on_imported(report, paths), origin="import")
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
         """The files use labels the project lacks: add them and import their spans, or not."""
@@ -66,7 +75,7 @@ class ImportController(QObject):
             command = add_found_labels(w.store, list(missing))
             if command is not None and w.apply(command):
                 w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
-                           self._on_imported)
+                           self._on_imported, origin="import")
 
         box.finished.connect(answered)
         box.open()

@@ -28,17 +28,12 @@ from curator.domain.schema import CategorySet, Label, LabelKind
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session import label_edits as schema_edits
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationRemoved,
-    Event,
-    HistoryChanged,
-    SchemaChanged,
-)
+from curator.session.changes import Changes
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions
 from ui.models.label_table_model import LabelTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.category_sets_editor import CategorySetsEditor
+from ui.widgets.relation_labels_editor import RelationLabelsEditor
 
 # Readable behind black text; a new label takes the first one no label has yet.
 _NEW_COLORS = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a",
@@ -50,11 +45,11 @@ def _is_schema_edit(kind: str | None) -> bool:
     return kind in SCHEMA_EDITS
 
 
-class LabelEditor(QDialog):
+class LabelEditor(FollowsChanges, QDialog):
     """A window beside the work (not modal) that edits the project's labels and category
     sets. Every change is a command done through the session, so it is stored with its
     history entry and undone with Ctrl+Z here or in any window; a refusal is said in the
-    window's message line. It follows the schema's events, whoever changed it.
+    window's message line. It follows the schema's changes, whoever made them.
 
     Deleting a label in use asks, inline, whether its spans move to another label of its
     kind or go with it (``request_delete`` then ``answer_delete``). UI thread only.
@@ -65,11 +60,10 @@ class LabelEditor(QDialog):
         self.session, self.store = session, session.store
         self.setWindowTitle("Labels and categories — Curator")
         self.setModal(False)
-        self.events = StoreEvents(session, self)
-        self.events.changed.connect(self._on_store_changed)
+        self.follow(session)
         # Ctrl+Z here undoes label edits only: an edit made in another window (a category
         # chosen for a document) is undone there, never from here by surprise.
-        self.history = HistoryActions(session, self, self.events, accepts=_is_schema_edit,
+        self.history = HistoryActions(session, self, self.changes, accepts=_is_schema_edit,
                                       elsewhere="not a label edit: Ctrl+Z in the window where it was made undoes it")
         self.addActions([self.history.undo_action, self.history.redo_action])
         self._saying = False  # while this editor says what it did (its own step's events pass)
@@ -81,6 +75,7 @@ class LabelEditor(QDialog):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_labels_page(), "Span labels")
         self.tabs.addTab(self._build_categories_page(), "Document categories")
+        self.tabs.addTab(self._build_relations_page(), "Relations")
         layout.addWidget(self.tabs, stretch=1)
         bottom = QHBoxLayout()
         self.message = QLabel(self)
@@ -201,6 +196,20 @@ class LabelEditor(QDialog):
         self.categories.delete_requested.connect(lambda name: self._do(schema_edits.remove_category, name))
         self.categories.refused.connect(lambda text: self.say(text, error=True))
         return self.categories
+
+    def _build_relations_page(self) -> QWidget:
+        self.relations = RelationLabelsEditor(self)
+        self.relations.save_requested.connect(self.save_relation)
+        self.relations.delete_requested.connect(lambda name: self._do(schema_edits.remove_relation_label, name))
+        self.relations.refused.connect(lambda text: self.say(text, error=True))
+        return self.relations
+
+    def save_relation(self, relation) -> bool:
+        """Add ``relation``, or change the relation label of its name."""
+        if self._do(schema_edits.set_relation_label, relation):
+            self.relations.select(relation.name)
+            return True
+        return False
 
     def _button(self, text: str, slot, layout, tip: str = "") -> QPushButton:
         button = QPushButton(text, self)
@@ -413,14 +422,16 @@ class LabelEditor(QDialog):
     def _on_schema_changed(self) -> None:
         self._refresh_labels()
         self.categories.set_categories(self.store.label_schema.categories)
+        self.relations.set_relations(self.store.label_schema.relations)
 
-    def _on_store_changed(self, event: Event) -> None:
-        if isinstance(event, HistoryChanged) and event.moved and not self._saying:
+    def on_changes(self, changes: Changes) -> None:
+        moved = changes.history.moved if changes.history is not None else None
+        if moved and not self._saying:
             # The history moved elsewhere (an edit, an undo): "Ctrl+Z undoes it" no longer holds.
-            self.say(f"{event.moved} elsewhere: {event.label}" if event.moved != "Done" else "")
-        if isinstance(event, SchemaChanged):
+            self.say(f"{moved} elsewhere: {changes.history.label}" if moved != "Done" else "")
+        if changes.schema:
             self._on_schema_changed()
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)) and self.isVisible():
+        elif changes.spans and self.isVisible():
             self._recount.start()
 
     def showEvent(self, event: QShowEvent) -> None:

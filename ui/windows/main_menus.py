@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.windows.learning_dialog import open_learning_settings
+
 
 def _action(window: Any, text: str, shortcut: QKeySequence | str | list | None, slot, menu) -> QAction:
     action = QAction(text, window)
@@ -17,6 +19,15 @@ def _action(window: Any, text: str, shortcut: QKeySequence | str | list | None, 
     elif shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+def _toggle(window: Any, text: str, checked: bool, slot, menu) -> QAction:
+    action = QAction(text, window)
+    action.setCheckable(True)
+    action.setChecked(checked)
+    action.toggled.connect(slot)
     menu.addAction(action)
     return action
 
@@ -44,15 +55,17 @@ def build_menus(w: Any) -> None:
     _action(w, "&Find document", QKeySequence.StandardKey.Find, w.focus_search, edit_menu)
     _action(w, "&Link span to an entity", "L", w.editing.focus_entity_box, edit_menu)
 
+    s = w.suggestion_control
     doc_menu = bar.addMenu("&Document")
     _action(w, "&Next document", "Ctrl+PgDown", lambda: w.go_to_relative(1), doc_menu)
     _action(w, "&Previous document", "Ctrl+PgUp", lambda: w.go_to_relative(-1), doc_menu)
+    _toggle(w, "Next goes to the document the model is &least sure of", s.learning.least_sure_next,
+            s.learning.set_least_sure_next, doc_menu)
     doc_menu.addSeparator()
     _action(w, "Toggle &done", "Ctrl+D", w.toggle_done, doc_menu)
     _action(w, "Done and ne&xt", "Ctrl+Return", w.editing.done_and_next, doc_menu)
     _action(w, "Set the &date…", "Ctrl+Shift+D", lambda: w.panel.edit_date(), doc_menu)
 
-    s = w.suggestion_control
     suggest_menu = bar.addMenu("&Suggestions")
     _action(w, "&Suggest for this document", "Ctrl+G", s.suggest_for_document, suggest_menu)
     _action(w, "Suggest for the whole &project", None, s.suggest_for_project, suggest_menu)
@@ -63,6 +76,12 @@ def build_menus(w: Any) -> None:
     _action(w, "Pre&vious suggestion", "Shift+N", lambda: s.go_to_suggestion(-1), suggest_menu)
     _action(w, "Accept &all shown", "Ctrl+Shift+A", s.accept_all_suggestions, suggest_menu)
     _action(w, "Reject all shown", None, s.reject_all_suggestions, suggest_menu)
+    _toggle(w, "Sort by &confidence (the surest first)", s.by_confidence, s.set_by_confidence, suggest_menu)
+    suggest_menu.addSeparator()
+    _action(w, "&Train the recommender on the finished documents", "Ctrl+Shift+T", lambda: s.learning.train(),
+            suggest_menu)
+    _action(w, "Cancel the training", "Ctrl+Shift+Y", lambda: s.learning.cancel(), suggest_menu)
+    _action(w, "&Learning settings…", None, lambda: open_learning_settings(w, s.learning.learning), suggest_menu)
 
     review_menu = bar.addMenu("&Review")
     w.reviewer_action = QAction("Work as &reviewer (see every annotator)", w)
@@ -73,6 +92,7 @@ def build_menus(w: Any) -> None:
     w.review_action = _action(w, "Open &review…", "Ctrl+R", w.open_review, review_menu)
     w.review_action.setEnabled(w.settings.reviewer)
     _action(w, "&Duplicates across sources…", "Ctrl+U", w.open_duplicates, review_menu)
+    _action(w, "&Facts across sources…", "Ctrl+Shift+F", w.open_facts, review_menu)
 
     w.label_menu = bar.addMenu("&Labels")
     w.schema_actions_end = w.label_menu.addSeparator()
@@ -107,6 +127,12 @@ def build_schema_actions(w: Any) -> None:
     for label in w.schema.labels:
         action = add(label.name, w.schema.key_of(label.name), lambda _=False, name=label.name: w.apply_label(name))
         action.setToolTip(label.description or label.name)
+    if w.schema.relations:  # Shift and a relation's key: link the selected span (then Tab, Enter)
+        add("")
+        for kind in w.schema.relations:
+            action = add(f"Link: {kind.name}", f"Shift+{kind.key}" if kind.key else None,
+                         lambda _=False, name=kind.name: w.relations.key_pressed(name))
+            action.setToolTip(kind.description or kind.name)
     for category in w.schema.categories:
         add("")  # a separator before each set
         for choice in category.choices:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -19,31 +20,17 @@ from PySide6.QtWidgets import (
 
 from curator.domain.models import Document
 from curator.errors import CuratorError
-from curator.session import Session, Step
+from curator.session import Changes, Session, ShowRequested, Step
+from curator.session.changes import REDO, UNDO
 from curator.session.commands import Command
-from curator.session.elsewhere import ElsewhereWatch
+from curator.session.document_list import DocumentList
 from curator.session.label_edits import key_changes
-from curator.store import Store
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    CategoriesChanged,
-    DecisionsChanged,
-    DocumentsRemoved,
-    EntitiesChanged,
-    Event,
-    HistoryChanged,
-    SchemaChanged,
-    ShowRequested,
-    SuggestionsChanged,
-)
-from curator.store.user_settings import Settings
+from curator.session.project import Settings
+from ui.change_signals import FollowsChanges
 from ui.edits import HistoryActions, apply_command, show_error
 from ui.models.annotation_table_model import AnnotationTableModel
 from ui.models.document_table_model import DocumentTableModel
 from ui.models.suggestion_table_model import SuggestionTableModel
-from ui.store_events import StoreEvents
 from ui.widgets.annotation_panel import AnnotationPanel
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import ListTable, share_columns
@@ -52,12 +39,16 @@ from ui.windows.export_controller import ExportController
 from ui.windows.geometry import RememberedLayout
 from ui.windows.import_controller import ImportController
 from ui.windows.main_menus import build_menus, build_schema_actions
+from ui.windows.relation_linking import RelationLinking
 from ui.windows.span_editing import SpanEditing
 from ui.windows.suggestion_controller import SuggestionController
 from ui.workers import BackgroundTask, run_task
 
+if TYPE_CHECKING:
+    from curator.store import Store  # (given by the app, handed to the session)
 
-class MainWindow(QMainWindow):
+
+class MainWindow(FollowsChanges, QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
 
     Every edit goes through ``apply`` as a core command done by the session, which
@@ -75,19 +66,16 @@ class MainWindow(QMainWindow):
         self.schema = store.label_schema
         self.document: Document | None = None
         self.session = Session(store, self.annotator)
-        self.events = StoreEvents(self.session, self)
-        self.history = HistoryActions(self.session, self, self.events)
-
-        self.documents = DocumentTableModel(store, self.annotator, self)
+        self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
-        self.events.changed.connect(self.documents.on_store_changed)
-        self.events.changed.connect(self.spans.on_store_changed)
-        self.events.changed.connect(self._on_store_changed)
+        self.follow(self.session).show_requested.connect(self.show_requested)
+        self.history = HistoryActions(self.session, self, self.changes)
         self.schema_actions: list[QAction] = []
 
         self._build_widgets()
         self.editing = SpanEditing(self)
+        self.relations = RelationLinking(self)
         self.suggestion_control = SuggestionController(self)
         self.imports, self.exports, self.companions = ImportController(self), ExportController(self), Companions(self)
         # What tests, scripts and the menus call, where it now lives.
@@ -100,6 +88,7 @@ class MainWindow(QMainWindow):
         self.import_dialog, self.import_paths = self.imports.import_dialog, self.imports.import_paths
         self.export_dialog, self.export_to = self.exports.export_dialog, self.exports.export_to
         self.open_review, self.open_duplicates = self.companions.open_review, self.companions.open_duplicates
+        self.open_facts = self.companions.open_facts
         self.open_label_editor, self.show_help = self.companions.open_label_editor, self.companions.show_help
         self.show_problems, self.validate_project = self.companions.show_problems, self.companions.validate_project
         self.editing.on_entities_changed()
@@ -108,10 +97,9 @@ class MainWindow(QMainWindow):
         self.layout_memory = RememberedLayout(self, self.settings, "main", (1400, 860), {"panes": self.splitter})
         self._restore_last_document()
         self.article.setFocus()  # ready for keyboard selection and number keys at once
-        # Others (another app on this project, or a team on one server) may edit too:
-        # a cheap fingerprint is polled and what changed is reloaded.
-        self._revision = self.store.revision(self.document.id if self.document else None)
-        self.elsewhere = ElsewhereWatch(self.session)
+        # Others (another app on this project, or a team on one server) may edit too: the
+        # session looks now and then, and what they changed comes as every change does.
+        self.poll_changes()  # what the project is now: the next look compares with it
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setInterval(2000)
         self.refresh_timer.timeout.connect(self.poll_changes)
@@ -188,6 +176,7 @@ class MainWindow(QMainWindow):
         self.suggestions.set_schema(self.schema)
         self.panel.value_editor.set_schema(self.schema)
         self.panel.set_schema(self.schema)
+        self.relations.set_schema(self.schema)
         build_schema_actions(self)
         if self.companions.help_sheet is not None:
             self.companions.help_sheet.set_schema(self.schema)
@@ -240,6 +229,8 @@ class MainWindow(QMainWindow):
             self.select_row(row)
 
     def go_to_relative(self, step: int) -> None:
+        if step > 0 and self.suggestion_control.learning.go_to_least_sure():  # an option, off unless chosen
+            return
         current = self.document_table.currentIndex().row()
         self.select_row(max(0, min(self.documents.rowCount() - 1, current + step)))
 
@@ -260,8 +251,8 @@ class MainWindow(QMainWindow):
         self.panel.details.show_document(self.document)
         self.panel.show_status(self.store.status(doc_id, self.annotator))
         self.editing.show_categories()
+        self.relations.show_document()
         self.store.set_state(f"last_document.{self.annotator}", doc_id)
-        self._revision = self.store.revision(doc_id)
 
     def _no_documents(self) -> str:
         search = self.search.text().strip()
@@ -292,25 +283,9 @@ class MainWindow(QMainWindow):
         return True
 
     def poll_changes(self) -> None:
-        """Reload the list and the open document if someone else changed them, and tell
-        every window what else others changed (measures, facts, decisions)."""
-        doc_id = self.document.id if self.document else None
-        if self.store.label_schema != self.schema:  # changed elsewhere (a relabel moves spans too: below)
-            self._on_schema_changed()
-        self.editing.show_categories()
-        self.elsewhere.poll()
-        revision = self.store.revision(doc_id)
-        if revision == self._revision:
-            return
-        previous, self._revision = self._revision, revision
-        if previous[0] != revision[0]:  # documents were added elsewhere
-            self.documents.reload()
-            self._update_counts()
-        if doc_id is not None:
-            selected = self.panel.selected_span_id()
-            self.open_document(doc_id)
-            self.panel.select_span(selected)
-            self.statusBar().showMessage("Updated with changes made elsewhere", 3000)
+        """Ask the session what others changed (the open document's spans compared too):
+        every window follows what it publishes."""
+        self.session.poll([self.document.id] if self.document else [])
 
     def _show_stored(self) -> None:
         if self.document is not None:
@@ -340,30 +315,31 @@ class MainWindow(QMainWindow):
         self.raise_()
 
     def _mark_saved(self, what: str) -> None:
-        self._revision = self.store.revision(self.document.id if self.document else None)
         self.saved_label.setText(f"✓ Saved {datetime.now():%H:%M:%S} · {what}")
 
-    def _on_store_changed(self, event: Event) -> None:
-        if isinstance(event, ShowRequested):
-            self.show_requested(event)
-        elif isinstance(event, HistoryChanged):
-            if event.moved in ("Undone", "Redone"):
-                self._on_stepped(Step(event.label, event.doc_id), event.moved)
-        elif isinstance(event, EntitiesChanged):
+    def on_changes(self, changes: Changes) -> None:
+        """Whatever changed, here, in another window, by a job or elsewhere: the lists and
+        the open document follow; after an undo or redo, its document is shown."""
+        self.documents.on_changes(changes)
+        self.spans.on_changes(changes)
+        if changes.origin in (UNDO, REDO) and changes.history is not None and changes.history.moved:
+            self._on_stepped(Step(changes.history.label, changes.history.doc_id), changes.history.moved)
+        if changes.entities:
             self.editing.on_entities_changed()
-        elif isinstance(event, SchemaChanged):
-            self._on_schema_changed(relabelled=bool(event.relabelled))
-        elif isinstance(event, DocumentsRemoved):
-            self._on_documents_removed(event.ids)
-        elif isinstance(event, DecisionsChanged) and event.key.startswith("documents:"):
+        if changes.schema:
+            self._on_schema_changed(relabelled=bool(changes.relabelled))
+        if changes.documents_removed:
+            self._on_documents_removed(changes.documents_removed)
+        if "documents" in changes.decisions:
             self.documents.reload_notes()  # a duplicate decision: the list's notes say it
-        elif self.document is not None:
-            self._on_document_event(event)
+        if changes.documents_added or changes.documents or changes.spans:
+            self._update_counts()
+        if self.document is not None and changes.touches(self.document.id):
+            self._on_document_changes(changes, self.document.id)
 
     def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
-        """Documents went (an import undone): the list drops them; if the open one went,
+        """Documents went (an import undone): the list dropped them; if the open one went,
         the first document left is opened, or none."""
-        self.documents.reload()
         if self.document is not None and self.document.id in set(ids):
             self.document = None
             self.article.set_text("")
@@ -373,42 +349,41 @@ class MainWindow(QMainWindow):
             self.select_document(self.document.id)
         self._update_counts()
 
-    def _on_document_event(self, event: Event) -> None:
-        """An event that may concern the open document: its spans, suggestions, categories,
-        details or status, changed here, in another window or by the command line."""
-        if isinstance(event, CategoriesChanged):
-            if event.doc_id == self.document.id and event.annotator == self.annotator:
-                self.editing.show_categories()
-            return
-        if isinstance(event, SuggestionsChanged):
-            if event.doc_id == self.document.id:
+    def _on_document_changes(self, changes: Changes, doc_id: int) -> None:
+        """The open document's spans, suggestions, categories, details or status changed,
+        here, in another window, by the command line or by someone else."""
+        if (doc_id, self.annotator) in changes.categories:
+            self.editing.show_categories()
+        if doc_id in changes.documents:  # its details or status
+            self.document = self.store.get_document(doc_id)
+            self.panel.details.show_document(self.document)
+            self.panel.show_status(self.store.status(doc_id, self.annotator))
+        if not changes.spans_of(doc_id, self.annotator):
+            if doc_id in changes.suggestions:
                 self.suggestion_control.refresh()
             return
-        if isinstance(event, (AnnotationAdded, AnnotationRemoved)):
-            touched = event.annotation
-        elif isinstance(event, AnnotationChanged):
-            touched = event.after
-        else:
-            if getattr(event, "id", None) == self.document.id:  # its details or status, changed anywhere
-                self.document = self.store.get_document(self.document.id)
-                self.panel.details.show_document(self.document)
-                self.panel.show_status(self.store.status(self.document.id, self.annotator))
-            self._update_counts()
+        if not changes.complete:  # changed elsewhere: what is stored now is read again
+            selected = self.panel.selected_span_id()
+            self.open_document(doc_id)
+            self.panel.select_span(selected)
+            if changes.elsewhere:
+                self.statusBar().showMessage("Updated with changes made elsewhere", 3000)
             return
-        if touched.doc_id == self.document.id and touched.annotator == self.annotator:
-            self.article.set_spans(self.spans.spans, self.panel.selected_span_id())
-            self.suggestion_control.refresh()
-            selected = self.editing.selected_span()
-            if selected is not None and selected.id == touched.id:
-                self.panel.value_editor.show_span(selected, self.document.text)
-            self.panel.show_counts()
+        self.article.set_spans(self.spans.spans, self.panel.selected_span_id())
+        self.suggestion_control.refresh()
+        selected = self.editing.selected_span()
+        if selected is not None and selected.id in {after.id for _kind, _before, after
+                                                    in changes.span_edits(doc_id, self.annotator) if after}:
+            self.panel.value_editor.show_span(selected, self.document.text)
+        self.panel.show_counts()
 
     # -- background work, the annotator, other projects ------------------------------
 
-    def run_task(self, title: str, work, on_success, on_failure=None) -> BackgroundTask:
-        """Run ``work(job)`` in the background; results come back on the UI thread."""
+    def run_task(self, title: str, work, on_success, on_failure=None, origin: str = "job") -> BackgroundTask:
+        """Run ``work(job)`` in the background, as one operation of ``origin``; results come
+        back on the UI thread."""
         return run_task(self, self.session, title, work, on_success,
-                        on_failure or (lambda exc: self._show_error(str(exc))))
+                        on_failure or (lambda exc: self._show_error(str(exc))), origin)
 
     def set_annotator(self, name: str) -> None:
         try:
@@ -446,8 +421,8 @@ class MainWindow(QMainWindow):
         self.session.cancel_jobs()
         # Let background jobs stop (they were asked to) before the store closes.
         QThreadPool.globalInstance().waitForDone(5000)
-        self.elsewhere.stop()
-        self.events.detach()
+        self.session.stop_polling()
+        self.changes.detach()
         if self.exports.notes is not None:  # a note on this project's export goes with it
             self.exports.notes.accept()
         super().closeEvent(event)

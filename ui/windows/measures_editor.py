@@ -14,18 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.facts import measures_with, project_measures
 from curator.errors import CuratorError
 from curator.session import Session
+from curator.session.changes import Changes
 from curator.session.commands import SetMeasures
-from curator.store.events import Event, MeasuresChanged
+from curator.session.fact_finding import measures_with, project_measures
+from ui.change_signals import FollowsChanges
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel
-from ui.store_events import StoreEvents
 from ui.widgets.table_views import make_table, share_columns
 
 
-class MeasuresEditor(QDialog):
+class MeasuresEditor(FollowsChanges, QDialog):
     """A window beside the work (not modal) listing the project's measures; adds one (or
     replaces its words) and removes the one selected, each an undoable command done
     through the session. It follows the measures wherever they change. UI thread only."""
@@ -64,8 +64,7 @@ class MeasuresEditor(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.events = StoreEvents(session, self)
-        self.events.changed.connect(self._on_store_changed)
+        self.follow(session)
         self.resize(720, 420)
         self.show_measures()
 
@@ -98,6 +97,6 @@ class MeasuresEditor(QDialog):
         self.message.setText(f"✓ Measure {name} removed (Ctrl+Z in the Duplicates window undoes it)")
         return True
 
-    def _on_store_changed(self, event: Event) -> None:
-        if isinstance(event, MeasuresChanged):
+    def on_changes(self, changes: Changes) -> None:
+        if changes.measures:
             self.show_measures()

@@ -17,9 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import EXPLANATIONS, AgreementReport, figure_text
-from curator.analysis.review import CategoryItem
-from curator.session.exporting import export_agreement
+from curator.session.exporting import AGREEMENT_FILE, AGREEMENT_FILTER, export_agreement
+from curator.session.reviewing import (
+    EXPLANATIONS,
+    AgreementReport,
+    CategoryItem,
+    figure_text,
+)
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.agreement_chart import LabelBarChart
 from ui.widgets.table_views import make_table, select_row
@@ -92,8 +96,7 @@ class AgreementTab(QWidget):
         self.chart.set_rows(report.labels)
 
     def export_dialog(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Export agreement", "agreement.xlsx",
-                                                "Excel workbook (*.xlsx);;JSON (*.json)")
+        target, _ = QFileDialog.getSaveFileName(self, "Export agreement", AGREEMENT_FILE, AGREEMENT_FILTER)
         if target and self.report is not None:
             export_agreement(self.report, Path(target))
 

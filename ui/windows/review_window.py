@@ -20,36 +20,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.analysis.agreement import compute_agreement
-from curator.analysis.review import GOLD, ReviewItem, category_items, items_for, iter_items, span_differences
-from curator.domain.models import Annotation
+from curator.domain.models import GOLD, Annotation
 from curator.domain.text import snap_to_words
 from curator.session import Session
+from curator.session.changes import Changes
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
-from curator.session.review_decisions import (
+from curator.session.project import Settings
+from curator.session.reviewing import (
+    ReviewItem,
     accept_agreements,
     accept_single,
     accept_version,
+    category_items,
+    compute_agreement,
+    items_for,
+    iter_items,
     merge_versions,
     reject_item,
     settle_category,
     settle_with,
+    span_differences,
 )
-from curator.store.events import (
-    AnnotationAdded,
-    AnnotationChanged,
-    AnnotationRemoved,
-    CategoriesChanged,
-    DocumentsAdded,
-    EntitiesChanged,
-    Event,
-    ReviewsChanged,
-    SchemaChanged,
-)
-from curator.store.user_settings import Settings
+from ui.change_signals import FollowsChanges, after_burst
 from ui.edits import HistoryActions, apply_command
 from ui.models.review_item_table_model import ReviewItemTableModel
-from ui.store_events import StoreEvents, after_burst
 from ui.widgets.article_view import ArticleView
 from ui.widgets.table_views import make_table, select_row
 from ui.widgets.version_panel import VersionPanel
@@ -69,7 +63,7 @@ FILTERS: tuple[tuple[str, Callable[[ReviewItem, bool], bool]], ...] = (
 )
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(FollowsChanges, QMainWindow):
     """Agreement figures and the walk through annotators' work, into gold.
 
     Annotators are numbered alike in every tab (1 is the first by name), and a number
@@ -77,7 +71,7 @@ class ReviewWindow(QMainWindow):
     document have a panel beside it, so four fit a 1280-pixel screen. Work only one
     annotator did is listed too ("Single annotator") and accepted all at once with
     Ctrl+Shift+S. Decisions are core commands done by the session, stored at once, in
-    one history with every other window; the items follow the session's events. Emits
+    one history with every other window; the items follow the session's changes. Emits
     ``duplicates_requested`` for Ctrl+U. UI thread only.
     """
 
@@ -88,8 +82,7 @@ class ReviewWindow(QMainWindow):
         self.session = session
         self.store = session.store
         self.reviewer = session.annotator
-        self.events = StoreEvents(session, self)
-        self.history = HistoryActions(session, self, self.events)
+        self.history = HistoryActions(session, self, self.follow(session))
         self._refresh_soon = after_burst(self, 150, self._refresh_after_changes)
         # Agreement is counted again, in the background, once a burst of span edits is over.
         self._agreement_soon = after_burst(self, 600, self._recount_agreement)
@@ -118,7 +111,6 @@ class ReviewWindow(QMainWindow):
         self.layout_memory = RememberedLayout(self, settings, "review", (1400, 860), {"items": self.splitter})
         self._show_categories()
         self._build_actions()
-        self.events.changed.connect(self._on_store_changed)
         self.refresh()
 
     def numbered(self, name: str) -> str:
@@ -537,52 +529,48 @@ class ReviewWindow(QMainWindow):
 
     # -- following the session -----------------------------------------------------------
 
-    def _on_store_changed(self, event: Event) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Keep one document's items current when spans or decisions change; recompute
         everything when what the items are made of changed across documents (entities
         merged or split, documents added)."""
-        if isinstance(event, SchemaChanged):  # labels renamed, recoloured, merged...: shown as they are now
+        if changes.schema:  # labels renamed, recoloured, merged...: shown as they are now
             schema = self.store.label_schema
             for view in [self.gold_view, *(panel.view for panel in self.version_panels.values())]:
                 view.set_schema(schema)
             self.gold_label.clear()
             self.gold_label.addItems(schema.names)
-            if event.relabelled:
+            if changes.relabelled:
                 self._refresh_soon.start()  # the spans moved between labels: items and agreement change
             else:
                 self._show_item()
-        if isinstance(event, (CategoriesChanged, SchemaChanged)):
+        if changes.schema or changes.categories:
             self._show_categories()
-            if isinstance(event, CategoriesChanged) and event.annotator != GOLD:
+            if any(annotator != GOLD for _doc_id, annotator in changes.categories):
                 self._agreement_soon.start()
-            return
-        if isinstance(event, (EntitiesChanged, DocumentsAdded)):
+        if changes.entities or changes.documents_added or changes.documents_removed:
             self._refresh_soon.start()
             return
-        if isinstance(event, ReviewsChanged):
-            doc_id = event.doc_id
-        elif isinstance(event, (AnnotationAdded, AnnotationRemoved)):
-            doc_id = event.annotation.doc_id
-        elif isinstance(event, AnnotationChanged):
-            doc_id = event.after.doc_id
-        else:
-            return
-        spans = (event.after,) if isinstance(event, AnnotationChanged) else (getattr(event, "annotation", None),)
-        changed_by = {span.annotator for span in spans if span is not None}
-        if changed_by - {GOLD}:
-            self._agreement_soon.start()  # an annotator's span: the agreement figures move
-        if doc_id not in self._texts and changed_by - {GOLD} and self.report is not None:
-            self._refresh_soon.start()  # a document newly worked on: it has items now
-            return
-        if doc_id not in self._texts or not self.annotators:
+        layers = changes.span_layers()  # whose spans changed, by document (None: not known)
+        touched = []
+        for doc_id in sorted(changes.spans | changes.reviews):
+            changed_by = (layers.get(doc_id, set()) if layers is not None else {"?"}) - {GOLD}
+            if changed_by:
+                self._agreement_soon.start()  # an annotator's span: the agreement figures move
+            if doc_id not in self._texts and changed_by and self.report is not None:
+                self._refresh_soon.start()  # a document newly worked on: it has items now
+                return
+            if doc_id in self._texts and self.annotators:
+                touched.append(doc_id)
+        if not touched:
             return
         if self._touched is not None:
-            self._touched.add(doc_id)
+            self._touched.update(touched)
             return
-        self._reload_document(doc_id)
+        for doc_id in touched:
+            self._reload_document(doc_id)
         self._show_items()
         current = self.current_item()
-        if current is not None and current.doc_id == doc_id:
+        if current is not None and current.doc_id in touched:
             self._show_item()
 
     def _reload_document(self, doc_id: int) -> None:

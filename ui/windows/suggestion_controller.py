@@ -7,17 +7,28 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from curator.analysis.suggest import suggest_document, suggest_project, visible
 from curator.domain.models import Suggestion, SuggestionStatus
+from curator.errors import CuratorError
 from curator.session.commands import AcceptSuggestion, SetSuggestionStatus
-from curator.session.suggestion_decisions import bulk_accept, bulk_reject
+from curator.session.suggesting import (
+    bulk_accept,
+    bulk_reject,
+    suggest_document,
+    suggest_project,
+    visible,
+)
+from ui.windows.learning_controller import LearningController
 from ui.workers import BackgroundTask
+
+BY_CONFIDENCE = "suggestions.by_confidence"  # the user's choice: the surest suggestions first
 
 
 class SuggestionController(QObject):
     """Suggestions of the open document, for ``window`` (the main window: its store,
     annotator, panel, article and ``apply``). The Value box shows the suggestion walked
-    to, read-only, and is cleared once that suggestion is decided. UI thread only."""
+    to, read-only, and is cleared once that suggestion is decided. The learned
+    recommender's suggestions show at or above their label's threshold, in text order or
+    the surest first; ``learning`` trains it. UI thread only."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -31,13 +42,23 @@ class SuggestionController(QObject):
         panel.accept_all_button.clicked.connect(self.accept_all_suggestions)
         panel.reject_all_button.clicked.connect(self.reject_all_suggestions)
         window.article.suggestion_clicked.connect(self._on_suggestion_clicked)
+        self.learning = LearningController(window)
+
+    @property
+    def by_confidence(self) -> bool:
+        return self.window.settings.recall(BY_CONFIDENCE) == "on"
+
+    def set_by_confidence(self, on: bool) -> None:
+        self.window.settings.remember(BY_CONFIDENCE, "on" if on else "off")
+        self.refresh()
 
     def refresh(self) -> None:
         w = self.window
         if w.document is None:
             return
-        shown = visible(w.store.suggestions_for(w.document.id, w.annotator), w.spans.spans,
-                        w.panel.bulk_label.currentData())
+        shown = self.learning.learning.shown(visible(w.store.suggestions_for(w.document.id, w.annotator),
+                                                     w.spans.spans, w.panel.bulk_label.currentData()),
+                                             self.by_confidence)
         w.suggestions.set_suggestions(w.document.id, w.document.text, shown)
         w.article.set_suggestions(shown)
         w.panel.show_counts()
@@ -50,6 +71,10 @@ class SuggestionController(QObject):
         if w.document is None:
             return
         added = suggest_document(w.store, w.document.id, w.annotator)
+        try:  # and the learned recommender's, if it was trained
+            added += self.learning.learning.suggest(w.document.id)
+        except CuratorError as exc:
+            w.statusBar().showMessage(f"No learned suggestions: {exc}", 4000)
         self.refresh()
         w.panel.tabs.setCurrentIndex(1)
         w.statusBar().showMessage(f"{len(added)} new suggestion(s)", 4000)
@@ -59,7 +84,12 @@ class SuggestionController(QObject):
     def suggest_for_project(self) -> BackgroundTask:
         w = self.window
         annotator = w.annotator
-        return w.run_task("Suggesting", lambda job: suggest_project(w.store, annotator, job),
+        learning = self.learning.for_annotator()
+
+        def work(job) -> int:  # the rules, then the trained model if there is one
+            return suggest_project(w.store, annotator, job) + learning.suggest_everywhere(job)
+
+        return w.run_task("Suggesting", work,
                           lambda added: w.statusBar().showMessage(f"{added} new suggestion(s)", 6000))
 
     def _current(self) -> Suggestion | None:
@@ -106,7 +136,8 @@ class SuggestionController(QObject):
     def _all(self, make) -> None:
         w = self.window
         if w.document is not None:
-            batch = make(w.store, w.document.id, w.annotator, w.panel.bulk_label.currentData())
+            shown = {s.id for s in w.suggestions.suggestions}  # what the list shows: not those under a threshold
+            batch = make(w.store, w.document.id, w.annotator, w.panel.bulk_label.currentData(), shown)
             if batch is not None and w.apply(batch):
                 w.panel.value_editor.show_span(None, "")  # the suggestion it showed is decided
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from curator.formats.validate import Problem, Severity
 from curator.session import Session
-from curator.store.user_settings import Settings
+from curator.session.project import Settings
+from curator.session.validating import Problem, Severity
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table
 from ui.windows.geometry import RememberedLayout

@@ -19,6 +19,8 @@ from curator.lazy import lazy_names
 _HOME = {
     "RECOMMENDER": "curator.analysis.learning.training",
     "TrainingReport": "curator.analysis.learning.training",
+    "TrainingRunning": "curator.analysis.learning.training",
+    "training_running": "curator.analysis.learning.training",
     "is_stale": "curator.analysis.learning.training",
     "load_recommender": "curator.analysis.learning.training",
     "save_settings": "curator.analysis.learning.training",
@@ -53,9 +55,11 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from curator.analysis.learning.training import (  # noqa: F401
         RECOMMENDER,
         TrainingReport,
+        TrainingRunning,
         is_stale,
         load_recommender,
         save_settings,
         settings_of,
         train_project,
+        training_running,
     )

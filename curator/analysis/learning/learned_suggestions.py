@@ -68,16 +68,21 @@ def _clear(span: PredictedSpan, taken: Sequence[tuple[int, int]]) -> bool:
 
 def learned_suggestions(recommender: Recommender, text: str, doc_id: int, annotator: str, schema: LabelSchema,
                         settings: LearningSettings, entities: EntityIndex,
-                        taken: Sequence[tuple[int, int]] = ()) -> list[Suggestion]:
+                        taken: Sequence[tuple[int, int]] = (), unsure: dict[int, float] | None = None
+                        ) -> list[Suggestion]:
     """The suggestions the recommender makes for one text (not yet filtered against the
     suggestions stored): spans of learnable labels, at or above their thresholds, clear
-    of ``taken`` (the annotator's spans, other sources' suggestions), outside the header."""
+    of ``taken`` (the annotator's spans, other sources' suggestions), outside the header.
+    ``unsure``, if given, gets how unsure the recommender is of the text."""
     header = find_header(text)
     body = header.end if header is not None else 0
     labels = set(learnable_labels(schema, settings))
     kinds = {label.name: label.kind for label in schema.labels}
     found = []
-    for span in recommender.predict(text, body).spans:
+    prediction = recommender.predict(text, body)
+    if unsure is not None:
+        unsure[doc_id] = prediction.uncertainty
+    for span in prediction.spans:
         if span.label not in labels or span.confidence < settings.threshold_for(span.label) or not _clear(span, taken):
             continue
         entity_id = entities.find(span.label, text[span.start:span.end]) if kinds[span.label] is LabelKind.ENTITY \
@@ -89,10 +94,11 @@ def learned_suggestions(recommender: Recommender, text: str, doc_id: int, annota
 
 
 def suggest_learned(store: Store, annotator: str, ids: Sequence[int] | None = None, job: Job | None = None,
-                    recommender: Recommender | None = None) -> SuggestReport:
+                    recommender: Recommender | None = None, unsure: dict[int, float] | None = None
+                    ) -> SuggestReport:
     """Suggest with the project's trained recommender for ``ids`` (every document if None),
-    refreshing its open suggestions there. CuratorError if learning is off or nothing
-    is trained yet."""
+    refreshing its open suggestions there; ``unsure``, if given, gets how unsure it is of
+    each document. CuratorError if learning is off or nothing is trained yet."""
     job = job or Job()
     settings = settings_of(store)
     if not settings.enabled:
@@ -110,7 +116,7 @@ def suggest_learned(store: Store, annotator: str, ids: Sequence[int] | None = No
             job.set_progress(index, len(ids))
         try:
             report.added.update(s.label for s in suggest_one(store, doc_id, annotator, recommender, schema,
-                                                             settings, entities))
+                                                             settings, entities, unsure))
         except Cancelled:
             raise
         except Exception as exc:  # noqa: BLE001 - a document that fails is reported; the others go on
@@ -121,13 +127,15 @@ def suggest_learned(store: Store, annotator: str, ids: Sequence[int] | None = No
 
 
 def suggest_one(store: Store, doc_id: int, annotator: str, recommender: Recommender, schema: LabelSchema,
-                settings: LearningSettings, entities: EntityIndex) -> list[Suggestion]:
+                settings: LearningSettings, entities: EntityIndex, unsure: dict[int, float] | None = None
+                ) -> list[Suggestion]:
     """Refresh the recommender's suggestions in one document; returns those added."""
     document = store.get_document(doc_id)
     taken = [(a.start, a.end) for a in store.annotations_for(doc_id, annotator)]
     taken += [(s.start, s.end) for s in store.suggestions_for(doc_id, annotator)
               if s.source != RECOMMENDER and s.status is not SuggestionStatus.REJECTED]
-    proposed = learned_suggestions(recommender, document.text, doc_id, annotator, schema, settings, entities, taken)
+    proposed = learned_suggestions(recommender, document.text, doc_id, annotator, schema, settings, entities, taken,
+                                   unsure)
     return store.refresh_suggestions(doc_id, annotator, RECOMMENDER, proposed)
 
 

@@ -168,13 +168,21 @@ class Recommender:
     info: dict[str, Any] = field(default_factory=dict)
     calibration: Calibration = field(default_factory=Calibration)
     check: CrossCheck | None = None
+    # The features the model weighs (``SequenceTagger.attributes``), worked out once, when
+    # it is trained, and kept with it: reading them from the model again took most of a second.
+    attributes: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _tagger: sequence_tagger.SequenceTagger | None = field(default=None, repr=False, compare=False)
     _featurizer: Featurizer | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.attributes is None:  # a model just trained (a blob read hands them in)
+            self._tagger = sequence_tagger.SequenceTagger(self.model)
+            self.attributes = self._tagger.attributes
 
     def predict(self, text: str, start: int = 0, end: int | None = None) -> Prediction:
         """The spans found in ``text[start:end]``, in text order, and the text's uncertainty."""
         if self._tagger is None:
-            self._tagger = sequence_tagger.SequenceTagger(self.model)
+            self._tagger = sequence_tagger.SequenceTagger(self.model, self.attributes)
         if self._featurizer is None:
             self._featurizer = Featurizer(self.knowledge, self.gazetteer, self._tagger.attributes)
         found = sentences(text, start, end)
@@ -197,7 +205,8 @@ class Recommender:
                 "calibration": list(self.calibration.points),
                 "check": self.check.as_dict() if self.check is not None else None,
                 "clusters": self.knowledge.clusters,
-                "names": [[*words, label] for words, label in self.gazetteer.names.items()]}
+                "names": [[*words, label] for words, label in self.gazetteer.names.items()],
+                "attributes": sorted(self.attributes or ())}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("recommender.json", orjson.dumps(meta))
@@ -218,10 +227,13 @@ class Recommender:
                                       {str(k): tuple(int(c) for c in v) for k, v in meta["clusters"].items()})
             gazetteer = Gazetteer({tuple(str(w) for w in entry[:-1]): str(entry[-1]) for entry in meta["names"]})
             check = CrossCheck.from_dict(meta["check"]) if meta.get("check") else None
+            # A blob written before the attributes were kept beside the model: read from it.
+            kept = frozenset(str(a) for a in meta["attributes"]) if isinstance(meta.get("attributes"), list) else None
+            tagger = sequence_tagger.SequenceTagger(model, kept)  # a damaged model fails here, not later
             recommender = cls([str(label) for label in meta["labels"]], knowledge, gazetteer, model,
                               dict(meta.get("info") or {}), Calibration(tuple(float(p) for p in meta["calibration"])),
-                              check)
-            recommender._tagger = sequence_tagger.SequenceTagger(model)  # a damaged model fails here, not later
+                              check, tagger.attributes)
+            recommender._tagger = tagger
             return recommender
         except CuratorError:
             raise

@@ -93,12 +93,15 @@ def train(sequences: Iterable[tuple[list[list[str]], list[str]]],
 class SequenceTagger:
     """A trained model, ready to tag sentences. Not thread-safe: one per thread."""
 
-    def __init__(self, model: bytes) -> None:
+    def __init__(self, model: bytes, attributes: Iterable[str] | None = None) -> None:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
         self.labels = sorted({tag[2:] for tag in self._tagger.labels() if tag != OUTSIDE})
         # The features the model gives a weight: the others cost time and change nothing.
-        self.attributes = frozenset(attribute for attribute, _tag in self._tagger.info().state_features)
+        # Read from the model they cost most of a second (CRFsuite dumps it as text, parsed
+        # in Python): a recommender keeps them beside its model and hands them in.
+        self.attributes = frozenset(attributes) if attributes is not None else \
+            frozenset(attribute for attribute, _tag in self._tagger.info().state_features)
 
     def tag(self, features: list[list[str]]) -> tuple[list[TaggedSpan], float]:
         """The spans of one sentence, each with its confidence, and how unsure the model is

@@ -6,7 +6,10 @@ worked out in a child process, at a lower priority, which reports its progress
 through a pipe and is ended at once when the job is cancelled. The parent reads the
 project and, at the end, keeps the model in it in one transaction: a training
 cancelled, failed or killed at any point leaves the project as it was, with the model
-before it. One training runs at a time in a program: a second one waits for the first.
+before it. One training runs at a time: in a program, and on a project across programs
+(``curator.store.project_lock``, let go by the system when its holder ends, however it
+ends); a second one waits for the first, saying so, or is refused at once if asked not
+to wait.
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from typing import Any
 
 from curator.analysis.learning.evaluation import CrossCheck, Evaluation, score
 from curator.analysis.learning.learning_settings import (
-    STATE_KEY,
-    LearningSettings,
-    read_settings,
+    RECOMMENDER,
+    save_settings,
+    settings_of,
 )
 from curator.analysis.learning.recommender import Recommender, TrainingText, fit
 from curator.analysis.learning.training_data import (
@@ -39,9 +42,15 @@ from curator.analysis.learning.training_data import (
 from curator.domain.jobs import Cancelled, Job
 from curator.errors import CuratorError
 from curator.store import Store
+from curator.store.project_lock import ProjectLock
 
-RECOMMENDER = "learned"  # the name of the project's learned recommender, and its suggestions' source
 _ONE_AT_A_TIME = threading.Lock()
+LOCK = "training"  # the project lock a training holds
+WAITING = "Waiting for the training running"  # how a waiting training's status begins
+
+
+class TrainingRunning(CuratorError):
+    """Another training of this project is running, and this one was asked not to wait."""
 
 
 @dataclass
@@ -58,28 +67,55 @@ class TrainingReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # documents left out: (uid, reason)
 
 
-def settings_of(store: Store) -> LearningSettings:
-    return read_settings(store.get_state(STATE_KEY))
-
-
-def save_settings(store: Store, settings: LearningSettings) -> None:
-    store.set_state(STATE_KEY, settings.model_dump(mode="json"))
-
-
-def train_project(store: Store, job: Job | None = None, in_process: bool = False) -> TrainingReport:
+def train_project(store: Store, job: Job | None = None, in_process: bool = False,
+                  wait: bool = True) -> TrainingReport:
     """Train the project's recommender from its annotations (``training_data``), checking
     itself on them as it goes (``evaluation``), and keep it in the project.
     ``in_process`` trains in this process (for tests; the window and the command line
-    use a child process). Raises ``Cancelled`` if the job is cancelled, ``CuratorError``
+    use a child process). While another training of the project runs (here or in another
+    program) it waits, its job's status saying so, or, if not ``wait``, raises
+    ``TrainingRunning``. Raises ``Cancelled`` if the job is cancelled, ``CuratorError``
     if there is nothing to learn or learning is turned off."""
     job = job or Job()
+    lock = ProjectLock(store.engine, LOCK)
+    with _one_at_a_time(lock, job, wait):
+        return _train(store, job, in_process)
+
+
+@contextlib.contextmanager
+def _one_at_a_time(lock: ProjectLock, job: Job, wait: bool) -> Iterator[None]:
+    """This program's one training at a time, then the project's."""
     while not _ONE_AT_A_TIME.acquire(timeout=0.2):
+        if not wait:
+            raise TrainingRunning("a training is running in this program already; try again when it ends")
         job.set_status("Waiting for the training before it to end")
         job.check()
     try:
-        return _train(store, job, in_process)
+        while not lock.acquire():
+            holder = lock.holder()
+            if not wait:
+                raise TrainingRunning(f"another training of this project is running ({holder or 'another program'});"
+                                      " try again when it ends")
+            job.set_status(f"{WAITING} in {holder or 'another program'} to end")
+            job.check()
+            time.sleep(0.25)
+        try:
+            yield
+        finally:
+            lock.release()
     finally:
         _ONE_AT_A_TIME.release()
+
+
+def training_running(store: Store) -> str | None:
+    """Whether a training of this project runs now (in any program): who runs it, or None."""
+    if _ONE_AT_A_TIME.locked():
+        return "this program"
+    lock = ProjectLock(store.engine, LOCK)
+    if lock.acquire():
+        lock.release()
+        return None
+    return str(lock.holder() or "another program")
 
 
 def _train(store: Store, job: Job, in_process: bool) -> TrainingReport:
@@ -244,5 +280,5 @@ def load_recommender(store: Store) -> Recommender | None:
     return recommender
 
 
-__all__ = ["RECOMMENDER", "Cancelled", "TrainingReport", "is_stale", "load_recommender", "save_settings",
-           "settings_of", "train_project"]
+__all__ = ["LOCK", "RECOMMENDER", "Cancelled", "TrainingReport", "TrainingRunning", "is_stale", "load_recommender",
+           "save_settings", "settings_of", "train_project", "training_running"]

@@ -1,0 +1,163 @@
+"""One change description per operation: what a do, undo, redo, a step done in parts, an
+import and a change made by another process changed, and who started it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from curator.domain.jobs import WriteBehind
+from curator.domain.models import Annotation, Document
+from curator.errors import DuplicateError
+from curator.session import Session
+from curator.session.commands import AddSpan, Batch, SetMeasures
+from curator.session.label_edits import rename_label
+from curator.session.project import create_sample_project
+from curator.store import Store
+
+
+@pytest.fixture
+def project(tmp_path):
+    store, _report = create_sample_project(tmp_path / "p", annotations=False)
+    yield store
+    store.close()
+
+
+def span(doc_id: int, start: int = 0, end: int = 5, label: str = "PERSON", annotator: str = "ann") -> Annotation:
+    return Annotation(doc_id=doc_id, start=start, end=end, label=label, annotator=annotator)
+
+
+def test_each_do_undo_and_redo_is_one_changes_naming_what_moved_and_who(project):
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    doc_id = project.document_ids()[0]
+    session.do(Batch([AddSpan(span(doc_id)), AddSpan(span(doc_id, 6, 9))], "Add two", doc_id))
+    session.undo()
+    session.redo()
+    assert [(c.origin, c.history.moved, c.spans, len(c.spans_added(doc_id, "ann")), len(c.spans_removed()))
+            for c in seen] == [("edit", "Done", {doc_id}, 2, 0), ("undo", "Undone", {doc_id}, 0, 2),
+                               ("redo", "Redone", {doc_id}, 2, 0)]
+    assert all(c.complete and not c.schema and not c.measures for c in seen)
+    assert seen[0].span_documents("someone else") == set() and seen[0].spans_of(doc_id, "ann")
+
+
+def test_a_refused_edit_announces_nothing_and_a_step_in_parts_is_one_changes(project):
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    first, second = project.document_ids()[:2]
+    session.do(AddSpan(span(first)))
+    seen.clear()
+    with pytest.raises(DuplicateError):
+        session.do(AddSpan(span(first)))
+    assert seen == []
+    with session.one_step("Accept everywhere") as step:
+        step.do(AddSpan(span(first, 6, 9)))
+        step.do(AddSpan(span(second)))
+    [changes] = seen
+    assert changes.spans == {first, second} and changes.history.label == "Accept everywhere"
+
+
+def test_an_import_committed_behind_on_another_thread_is_one_changes(project):
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(lambda changes: seen.append((changes, threading.current_thread().name)))
+    with session.operation("import"), WriteBehind() as writer:
+        for uid in ("a", "b", "c"):
+            with project.transaction_committed_behind(writer):
+                project.add_documents([Document(uid=uid, text=f"Article {uid}.")])
+        assert seen == []  # nothing is announced before the import ends
+    [(changes, _thread)] = seen
+    assert changes.origin == "import" and len(changes.documents_added) == 3
+
+
+def test_a_write_outside_any_operation_is_announced_at_once_and_nobody_listening_costs_nothing(project):
+    session = Session(project, "ann")
+    assert not project.events.listening()  # the command line: no events are built
+    seen = []
+    stop = session.changes.subscribe(seen.append)
+    assert Session(project, "other").changes is session.changes  # one stream per store
+    project.add_documents([Document(uid="z", text="Zed.")])
+    assert [c.documents_added for c in seen] == [(project.document_by_uid("z").id,)]
+    stop()
+    assert not project.events.listening()
+
+
+def test_poll_publishes_what_another_process_changed_once_and_not_this_ones_own(project):
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    doc_id = project.document_ids()[0]
+    assert session.poll([doc_id]) is None  # the first look: what the project is now
+    session.do(AddSpan(span(doc_id)))
+    assert session.poll([doc_id]) is None  # our own edit was announced by its own Changes
+    with Store.open(project.location) as other:  # another process, or a teammate
+        elsewhere = Session(other, "ann")
+        elsewhere.do(AddSpan(span(doc_id, 6, 9)))
+        elsewhere.do(rename_label(other, "PERSON", "PEOPLE"))
+        elsewhere.do(SetMeasures({"trade": ["turnover"]}))
+        [added] = other.add_documents([Document(uid="new", text="New.")])
+        other.add_annotation(span(doc_id, 10, 14, "ORG", "someone"))  # no history: seen by the open document
+    changes = session.poll([doc_id])
+    assert changes is seen[-1] and changes.origin == "elsewhere" and not changes.complete
+    assert changes.documents_added == (added,) and doc_id in changes.spans and changes.schema
+    assert changes.relabelled == ("PERSON",) and changes.measures
+    assert changes.history.annotator == "ann" and changes.history.moved == "Done"
+    assert session.poll([doc_id]) is None
+    with Store.open(project.location) as other:
+        Session(other, "ann").undo()
+    changes = session.poll([doc_id])
+    assert changes.history.moved == "Undone" and changes.measures and not changes.schema
+
+
+def test_poll_waits_while_an_operation_of_this_process_is_under_way(project):
+    session = Session(project, "ann")
+    session.changes.subscribe(lambda changes: None)
+    session.poll()
+    with session.operation("job"):
+        project.add_documents([Document(uid="mine", text="Mine.")])
+        assert session.poll() is None  # our own job's, announced when it ends
+    assert session.poll() is None
+
+
+def test_a_very_large_operation_keeps_its_flags_but_not_every_event(project, monkeypatch):
+    from curator.session import changes as changes_module
+
+    monkeypatch.setattr(changes_module, "EVENTS_KEPT", 2)
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    first, second = project.document_ids()[:2]
+    with session.operation("import"):
+        project.add_annotations([span(first), span(first, 6, 9), span(second)])
+    [changes] = seen
+    assert not changes.complete and changes.events == () and changes.spans == {first, second}
+    assert changes.span_documents("ann") == {first, second} and changes.span_layers() is None
+
+
+def test_an_import_is_one_changes_and_its_undo_elsewhere_says_which_documents_went(project, tmp_path):
+    from curator.session.importing import import_paths
+
+    session = Session(project, "ann")
+    seen = []
+    session.changes.subscribe(seen.append)
+    session.poll()
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text(f"The {name} article.", encoding="utf-8")
+    with Store.open(project.location) as other:
+        import_paths(Session(other, "ann"), [tmp_path / "one.txt", tmp_path / "two.txt"])
+    added = session.poll().documents_added
+    assert len(added) == 2
+    with Store.open(project.location) as other:
+        Session(other, "ann").undo()
+    changes = session.poll()
+    assert changes.documents_removed == added and changes.history.moved == "Undone"
+    with Store.open(project.location) as other:
+        Session(other, "ann").redo()  # back, with the ids they had: below the newest no more
+    assert session.poll().documents_added == added
+    import_paths(session, [tmp_path / "one.txt"])  # already there: nothing added, nothing recorded
+    session.undo()  # this process's own: one Changes of the undo, and nothing left for the poll
+    assert seen[-1].origin == "undo" and seen[-1].documents_removed == added
+    assert session.poll() is None
