@@ -223,8 +223,10 @@ def _label_studio_extras(port: int, auth: dict, as_json: dict, project: int, sto
                {"id": "r2", "from_name": "label", "to_name": "text", "type": "labels",
                 "value": {"start": second, "end": second + 5, "text": "China", "labels": ["LOCATION"]}}]
     relation = {"from_id": "r1", "to_id": "r2", "type": "relation", "direction": "right", "labels": ["founded_by"]}
+    # Drawn the other way round in its editor: from the region to_id names to the one from_id names.
+    reverse = {"from_id": "r1", "to_id": "r2", "type": "relation", "direction": "left", "labels": ["based_in"]}
     status, answer = request(port, "POST", f"/api/tasks/{task['id']}/annotations", as_json,
-                             json.dumps({"result": [*regions, relation]}).encode())
+                             json.dumps({"result": [*regions, relation, reverse]}).encode())
     checks.add("Label Studio", "an annotation with a relation is made through its API", status == 201,
                f"answered {status}")
     status, answer = request(port, "POST", "/api/predictions", as_json, json.dumps(
@@ -246,11 +248,14 @@ def _label_studio_extras(port: int, auth: dict, as_json: dict, project: int, sto
     path.write_bytes(answer)
     other, report = import_into(store, path, folder / "back-relations")
     warnings = [str(w.reason) for w in report.warnings]
-    founded = [r for r in other.relation_rows() if r.label == "founded_by"]
+    found = {r.label: r for r in other.relation_rows() if r.label in ("founded_by", "based_in")}
+    ends = {a.id: (a.start, a.label) for doc_id in other.document_ids() for a in other.annotations_for(doc_id)}
+    drawn = {label: (ends[r.source_id][0], ends[r.target_id][0]) for label, r in found.items()}
     suggestions = sum(len(other.suggestions_for(doc_id, "curator")) for doc_id in other.document_ids())
     predictions_given = any(isinstance(p, dict) for t in json.loads(answer) for p in t.get("predictions", []))
-    checks.add("Label Studio", "its export with a relation drawn in it imports with the relation",
-               len(founded) == 1 and not report.problems, said(report))
+    checks.add("Label Studio", "its export with relations drawn in it imports with them, each its way round",
+               drawn == {"founded_by": (first, second), "based_in": (second, first)} and not report.problems,
+               said(report))
     checks.add("Label Studio", "its prediction becomes suggestions named after model_version"
                if predictions_given else "its JSON export names predictions by id only: reported",
                (suggestions == 2) if predictions_given else any("by id only" in w for w in warnings),
@@ -296,6 +301,9 @@ def doccano(folder: Path, store: Store, checks: Checks) -> None:
         relations = {r[:4] for r in expected["relations"] if r[4] == "aigerim"}
         checks.add("doccano", "its export of Curator's file gives back every relation",
                    bool(relations) and relations == {r[:4] for r in contents(other)["relations"]}, said(report))
+        categories = {c[0::2] for c in expected["categories"] if c[1] == "aigerim"}
+        checks.add("doccano", "its export of Curator's file gives back every category",
+                   bool(categories) and categories == {c[0::2] for c in contents(other)["categories"]}, said(report))
         _doccano_kinds(session, store, folder, checks)
     finally:
         server.stop()
@@ -356,10 +364,14 @@ def _doccano_kinds(session: _Doccano, store: Store, folder: Path, checks: Checks
         "IntentDetectionAndSlotFilling": ("intent.jsonl", "JSONL", "".join(json.dumps(
             {"text": text, "entities": [[0, 5, "ORG"]], "cats": [TOPICS[n]]}) + "\n" for n, text in enumerate(texts)),
             {}),
+        # In the shape of doccano's own relation extraction example: entities numbered from 0,
+        # relations without ids, two of one type from the same entity.
         "SequenceLabeling": ("relations.jsonl", "JSONL", "".join(json.dumps(
-            {"text": text, "entities": [{"id": 1, "start_offset": 0, "end_offset": 5, "label": "ORG"},
-                                        {"id": 2, "start_offset": 6, "end_offset": 10, "label": "LOCATION"}],
-             "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "based_in"}]}) + "\n" for text in texts),
+            {"text": text, "entities": [{"id": 0, "start_offset": 0, "end_offset": 5, "label": "ORG"},
+                                        {"id": 1, "start_offset": 6, "end_offset": 10, "label": "LOCATION"},
+                                        {"id": 2, "start_offset": 11, "end_offset": 15, "label": "LOCATION"}],
+             "relations": [{"from_id": 0, "to_id": 1, "type": "based_in"},
+                           {"from_id": 0, "to_id": 2, "type": "based_in"}]}) + "\n" for text in texts),
             {"use_relation": True}),
     }
     for kind, (name, fmt, content, extra) in cases.items():
@@ -375,7 +387,7 @@ def _doccano_kinds(session: _Doccano, store: Store, folder: Path, checks: Checks
         elif kind == "IntentDetectionAndSlotFilling":
             ok = len(got["categories"]) == len(texts) and len(got["spans"]) == len(texts)
         else:
-            ok = len(got["spans"]) == 2 * len(texts) and len(got["relations"]) == len(texts)
+            ok = len(got["spans"]) == 3 * len(texts) and len(got["relations"]) == 2 * len(texts)
         checks.add("doccano", f"its {kind} export ({fmt} in) imports", ok and not error and not report.problems,
                    error or said(report))
 

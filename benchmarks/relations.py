@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from curator.domain.models import Annotation, Document, Project, Relation, new_ids  # noqa: E402
 from curator.domain.schema import template  # noqa: E402
-from curator.session.exporting import export  # noqa: E402
 from curator.session import Session  # noqa: E402
 from curator.session.commands import DeleteSpan  # noqa: E402
+from curator.session.exporting import export  # noqa: E402
 from curator.session.relation_commands import AddRelation  # noqa: E402
 from curator.store import Store  # noqa: E402
 

@@ -1,6 +1,7 @@
 """The core must never need Qt: it is imported here with Qt made unimportable."""
 
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,187 @@ def test_a_shared_module_name_is_found(tmp_path):
         (tmp_path / path).write_text("", encoding="utf-8")
     assert module_names_shared(tmp_path / "curator", tmp_path / "ui") == {
         "labels.py": ["curator/session/labels.py", "curator/store/labels.py", "ui/labels.py"]}
+
+
+# The launchers own the project's lifetime (they open it, hand it to the main window and
+# close it) and the screenshot script seeds its sample: they may hold the store itself.
+STORE_HOLDERS = {"ui/app.py", "ui/screenshot.py"}
+
+
+def store_reaches(source: str) -> list[tuple[int, str]]:
+    """Where ``source`` reaches the store past the session: an attribute named ``store``
+    (``self.store``, ``window.session.store``) or an attribute of a name ``store``."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and (
+                node.attr == "store" or (isinstance(node.value, ast.Name) and node.value.id == "store")):
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def test_windows_ask_the_session_never_the_store():
+    """Windows, widgets and models talk to the session and its queries and commands
+    (``Annotating``, ``Reviewing``, ``Deduplicating``, ``FactFinding``, ``LabelEdits``,
+    ``Exports``...); none reads or writes through the store."""
+    reaches = {f"{path.relative_to(ROOT).as_posix()}:{line}": text
+               for path in sorted((ROOT / "ui").rglob("*.py"))
+               if path.relative_to(ROOT).as_posix() not in STORE_HOLDERS
+               for line, text in store_reaches(path.read_text(encoding="utf-8"))}
+    assert reaches == {}
+
+
+def test_a_window_reaching_the_store_is_found():
+    source = ("class W:\n"
+              "    def __init__(self, session, store):\n"
+              "        self.store = session.store\n"
+              "        self.spans = self.store.annotations_for(1)\n"
+              "        self.session = Session(store, 'a')\n"
+              "        store.close()\n")
+    assert [line for line, _text in store_reaches(source)] == [3, 3, 4, 6]
+
+
+# -- docs/architecture.md names only what exists ----------------------------------------------
+
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+_PATH = re.compile(r"(?:curator|ui|tests)(?:/[\w.-]+)*/?")
+_DOTTED = re.compile(r"(?:curator|ui)(?:\.\w+)+")
+_MEMBER = re.compile(r"([A-Z]\w*)\.(\w+)(?:\(\w*\))?")  # ``Session.do``, ``Session.do(command)``
+
+
+def _class_names(node) -> set[str]:
+    """What a class defines: methods, class attributes, and attributes its methods set on ``self``."""
+    import ast
+
+    names = set()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(item.name)
+        elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+            for target in item.targets if isinstance(item, ast.Assign) else [item.target]:
+                names |= {name.id for name in ast.walk(target) if isinstance(name, ast.Name)}
+    for inner in ast.walk(node):
+        if (isinstance(inner, ast.Attribute) and isinstance(inner.ctx, ast.Store)
+                and isinstance(inner.value, ast.Name) and inner.value.id == "self"):
+            names.add(inner.attr)
+    return names
+
+
+def _top_level_names(path: Path) -> dict[str, set[str]]:
+    """The names a module defines (functions, classes, assignments, imports, lazily
+    imported names), each with the names its class defines."""
+    import ast
+
+    names: dict[str, set[str]] = {}
+
+    def visit(body: list) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names[node.name] = set()
+            elif isinstance(node, ast.ClassDef):
+                names[node.name] = _class_names(node)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    names.update({name.id: set() for name in ast.walk(target) if isinstance(name, ast.Name)})
+                if isinstance(node.value, ast.Dict) and any(
+                        isinstance(t, ast.Name) and t.id in ("_HOME", "_ALIASES") for t in targets):
+                    names.update({key.value: set() for key in node.value.keys if isinstance(key, ast.Constant)})
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update({(alias.asname or alias.name).split(".")[0]: set() for alias in node.names})
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(node.body + node.orelse + [n for h in getattr(node, "handlers", []) for n in h.body])
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return names
+
+
+def _classes(root: Path) -> dict[str, list[tuple[set[str], list[str]]]]:
+    """Every class of the core and the UI by name: what it defines, and its bases' names."""
+    import ast
+
+    found: dict[str, list[tuple[set[str], list[str]]]] = {}
+    for folder in ("curator", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    bases = [base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
+                             for base in node.bases]
+                    found.setdefault(node.name, []).append((_class_names(node), bases))
+    return found
+
+
+def _has_member(classes: dict, name: str, member: str, seen: frozenset = frozenset()) -> bool:
+    return any(member in names or any(_has_member(classes, base, member, seen | {name})
+                                      for base in bases if base not in seen)
+               for names, bases in classes.get(name, []))
+
+
+def _module_file(parts: list[str], root: Path) -> Path | None:
+    for candidate in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def unresolved_names(text: str, root: Path = ROOT) -> list[str]:
+    """Every name written in backticks in ``text`` that names nothing: a module path
+    (``curator/session/exporting.py``, ``ui/windows/``) with no file or folder, a dotted
+    name (``curator.session.exporting``, ``curator.session.exporting.export``,
+    ``ui.edits.HistoryActions.update``) with no module or no such name in it, or a
+    ``Class.member`` (``Session.do``) that no class of that name in the core or the UI
+    defines or inherits."""
+    missing = []
+    classes = None
+    for token in re.findall(r"`([^`\n]+)`", text):
+        if _PATH.fullmatch(token):
+            if not (root / token).exists():
+                missing.append(token)
+        elif _DOTTED.fullmatch(token):
+            parts = token.split(".")
+            for cut in range(len(parts), 0, -1):
+                module = _module_file(parts[:cut], root)
+                if module is not None:
+                    break
+            rest = parts[cut:]
+            if module is None or len(rest) > 2:
+                missing.append(token)
+                continue
+            names = _top_level_names(module)
+            if rest and (rest[0] not in names or (len(rest) == 2 and rest[1] not in names[rest[0]])):
+                missing.append(token)
+        elif _MEMBER.fullmatch(token):
+            classes = _classes(root) if classes is None else classes
+            if not _has_member(classes, *_MEMBER.fullmatch(token).groups()):
+                missing.append(token)
+    return missing
+
+
+def test_the_architecture_document_names_only_what_exists():
+    """A module, function or method renamed or moved fails here with the name to fix in
+    docs/architecture.md; the README points to the document."""
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    assert unresolved_names(text) == []
+    assert len(set(re.findall(r"`((?:curator|ui)/[\w/.-]+\.py)`", text))) >= 60  # it names the rooms
+    assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_name_the_document_gets_wrong_is_found(tmp_path):
+    files = {"curator/session/exporting.py": "def export():\n    pass\n",
+             "ui/edits.py": ("class Base:\n    def update(self):\n        self.label = 1\n"
+                             "class HistoryActions(Base):\n    changed = 1\n"),
+             "curator/store/__init__.py": '_HOME = {"Store": "curator.store.store"}\n'}
+    for path, source in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(source, encoding="utf-8")
+    text = ("`curator/session/exporting.py` `curator/session/` `curator.session.exporting.export` "
+            "`ui.edits.HistoryActions.changed` `curator.store.Store` `curator export -o x` `report.summary()` "
+            "`HistoryActions.update` `HistoryActions.label` `Base.update(self)` "
+            "`curator/session/exported.py` `curator.session.exporter` `curator.session.exporting.report` "
+            "`ui.edits.HistoryActions.undo` `ui/window/` `curator.store.Store.open.now` `HistoryActions.undo` "
+            "`Session.do`")
+    assert unresolved_names(text, tmp_path) == [
+        "curator/session/exported.py", "curator.session.exporter", "curator.session.exporting.report",
+        "ui.edits.HistoryActions.undo", "ui/window/", "curator.store.Store.open.now", "HistoryActions.undo",
+        "Session.do"]

@@ -11,13 +11,21 @@ from hypothesis import strategies as st
 
 from curator.analysis.agreement import compute_agreement
 from curator.analysis.review import iter_items
-from curator.domain.models import Annotation, Document, Entity, Project, utc_now
+from curator.domain.models import (
+    Annotation,
+    Document,
+    Entity,
+    Project,
+    Relation,
+    utc_now,
+)
 from curator.domain.schema import (
     CategorySet,
     Choice,
     Label,
     LabelKind,
     LabelSchema,
+    RelationLabel,
     template,
 )
 from curator.domain.templates import TEMPLATES, new_project_json
@@ -87,6 +95,42 @@ def test_deleting_a_label_in_use_moves_its_spans_or_deletes_them_and_undo_brings
     assert labels_of(project) == before
     with pytest.raises(CuratorError, match="different kinds"):
         edit.remove_label(project, "LOCATION", move_to="MONEY")
+
+
+def test_undoing_a_label_deleted_with_its_spans_brings_their_relations_back(project):
+    session = Session(project, "curator")
+    spans = {(TEXT[s.start:s.end], s.annotator): s.id for s in project.annotations_for(1)}
+    kept = Relation(doc_id=1, source_id=spans["Tokayev", "a"], target_id=spans["Akorda", "a"], label="about",
+                    annotator="a")
+    on_location = Relation(doc_id=1, source_id=spans["Tokayev", "a"], target_id=spans["Astana", "a"],
+                           label="about", annotator="a")
+    project.add_relations([kept, on_location])
+    session.do(edit.remove_label(project, "LOCATION"))  # Astana (a) goes, and its relation with it
+    assert [r.id for r in project.relations_for(1)] == [kept.id]
+    session.undo()
+    assert sorted(r.id for r in project.relations_for(1)) == sorted([kept.id, on_location.id])
+    assert project.get_relation(on_location.id).target_id == spans["Astana", "a"]
+    session.redo()
+    assert [r.id for r in project.relations_for(1)] == [kept.id]
+    session.undo()  # and the undo kept in the history (encoded) brings it back again
+    assert len(project.relations_for(1)) == 2
+
+
+def test_a_merge_gives_the_relations_of_a_span_it_folds_into_its_twin_and_undo_takes_them_back(project):
+    project.save_schema(project.label_schema.model_copy(update={"relations": [RelationLabel(name="linked")]}))
+    twin = tag(project, 1, "Akorda", "ORG", "b")  # b marked Akorda both ORG and INITIATIVE
+    spans = {(TEXT[s.start:s.end], s.label, s.annotator): s.id for s in project.annotations_for(1)}
+    folded = Relation(doc_id=1, source_id=spans["Tokayev", "PERSON", "b"],
+                      target_id=spans["Akorda", "INITIATIVE", "b"], label="linked", annotator="b")
+    project.add_relations([folded])
+    session = Session(project, "curator")
+    session.do(edit.merge_labels(project, "INITIATIVE", "ORG"))  # the INITIATIVE span meets its twin: it goes
+    assert [(r.source_id, r.target_id) for r in project.relations_for(1)] == [(spans["Tokayev", "PERSON", "b"],
+                                                                             twin.id)]
+    session.undo()
+    assert [(r.id, r.target_id) for r in project.relations_for(1)] == [(folded.id, folded.target_id)]
+    session.redo()
+    assert [r.target_id for r in project.relations_for(1)] == [twin.id]
 
 
 def test_a_merge_keeps_agreement_figures_right(project, tmp_path):

@@ -7,13 +7,12 @@ from curator.analysis.agreement import agreement_tables, compute_agreement
 from curator.analysis.relation_agreement import relation_agreement
 from curator.analysis.relation_review import open_relation_work, relation_items
 from curator.cli import main
-from curator.domain.models import GOLD, Annotation, Document, Project, Relation
+from curator.domain.models import GOLD, Annotation, Document, Relation
 from curator.domain.schema import template
 from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.relation_commands import AddRelation
 from curator.session.relation_decisions import accept_agreed_relations, settle_relation
-from curator.store import Store
 
 TEXT = ("Exports rose 5% in 2022, the ministry said, and trade grew 10%, according to the bureau. "
         "Talks went on.")
@@ -31,14 +30,14 @@ def link(store, source, target, label="attributed_to"):
 
 
 @pytest.fixture
-def worked(tmp_path):
+def worked(store):
     """Ana and Ben marked the same four spans; they agree that 5% is the ministry's, and
     disagree on whose 10% is; Ben also says the talks were between ministry and bureau.
 
         attributed_to: Ana {5%→ministry, 10%→bureau}, Ben {5%→ministry, 10%→ministry}
         deal_between:  Ana {},                        Ben {ministry–bureau}
     """
-    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    store.save_schema(template("news"))
     doc_id = store.add_documents([Document(uid="d1", text=TEXT)])[0]
     spans = {}
     for who in ("ana", "ben"):
@@ -50,8 +49,7 @@ def worked(tmp_path):
     link(store, ben["5%"], ben["the ministry"])
     link(store, ben["10%"], ben["the ministry"])
     link(store, ben["the ministry"], ben["the bureau"], "deal_between")
-    yield store, doc_id
-    store.close()
+    return store, doc_id
 
 
 def test_relation_agreement_equals_the_hand_worked_example(worked):

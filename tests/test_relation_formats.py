@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.domain.models import GOLD, Annotation, Document, Project, Relation
-from curator.domain.schema import template
+from curator.domain.schema import RelationLabel, template
 from curator.errors import CuratorError
 from curator.formats.interop import export_interop, import_annotated
 from curator.formats.layer_files import export_layer, import_layer
@@ -50,9 +50,10 @@ def relations_of(store):
 
 
 @pytest.fixture
-def related(tmp_path):
-    """Two documents, two annotators and gold, with attributions and a deal between two parties."""
-    store = Store.create(tmp_path / "source", Project(label_schema=template("news")))
+def related(store):
+    """Two documents, two annotators and gold, with attributions and a deal between two
+    parties, on SQLite and on PostgreSQL (the projects it is exported into are SQLite's)."""
+    store.save_schema(template("news"))
     ids = dict(zip(TEXTS, store.add_documents([Document(uid=uid, text=text) for uid, text in TEXTS.items()])))
     for who in ("ana", "ben", GOLD):
         text = TEXTS["kz-1"]
@@ -65,8 +66,7 @@ def related(tmp_path):
         if who != "ben":
             link(store, rail, freight, "deal_between")
         tag(store, ids["kz-2"], text, "Dana Ermekova", "PERSON", who)
-    yield store
-    store.close()
+    return store
 
 
 def fresh(tmp_path, name="target"):
@@ -306,3 +306,41 @@ def test_an_imports_undo_takes_its_relations_out_and_its_redo_puts_them_back(rel
     session.redo()
     assert relations_of(back) == expected
     back.close()
+
+
+_WORDS = "Nura Steel signed with Aral Port and Kemer Bank in Taraz on Monday".split()
+
+
+@given(first_id=st.integers(0, 3), picks=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=6),
+       indent=st.sampled_from([1, 2, 4]))
+@settings(max_examples=25, deadline=None)
+def test_a_doccano_example_imports_alike_on_one_line_over_several_lines_or_alone_in_json(first_id, picks, indent):
+    """doccano's relation extraction example, however it is written out: a JSON line, the
+    record spread over lines as its export dialog shows it (in a .jsonl file), or one
+    object alone in a .json file; entities numbered from any id, relations without ids."""
+    import tempfile
+
+    text = " ".join(_WORDS)
+    chosen = ["Nura Steel", "Aral Port", "Kemer Bank", "Taraz", "Monday"]
+    entities = [{"id": first_id + n, "start_offset": text.index(w), "end_offset": text.index(w) + len(w),
+                 "label": "ORG" if n < 3 else ("LOCATION" if n == 3 else "DATE")} for n, w in enumerate(chosen)]
+    pairs = sorted({(a, b) for a, b in picks if a != b})
+    record = {"text": text, "entities": entities,
+              "relations": [{"from_id": first_id + a, "to_id": first_id + b, "type": "linked"} for a, b in pairs]}
+    with tempfile.TemporaryDirectory() as folder:
+        schema = template("news")
+        store = Store.create(Path(folder) / "p", Project(label_schema=schema.model_copy(update={
+            "relations": [*schema.relations, RelationLabel(name="linked")]})))
+        writings = {"line.jsonl": json.dumps(record), "spread.jsonl": json.dumps(record, indent=indent),
+                    "alone.json": json.dumps(record, indent=indent)}
+        for name, content in writings.items():
+            (Path(folder) / name).write_text(content + "\n", encoding="utf-8")
+            report = import_annotated(store, Path(folder) / name)
+            assert report.read_as[0][1].startswith("doccano JSON") and not report.problems, report.summary()
+        found = {}
+        for row in relations_of(store):
+            found.setdefault(row[0], []).append(row[1:])
+        assert len(found) == (3 if pairs else 0)
+        assert all(rows == found["line-1"] for rows in found.values())
+        assert len(found.get("line-1", [])) == len(pairs)
+        store.close()

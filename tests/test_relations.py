@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from curator.cli import main
-from curator.domain.models import Annotation, Document, Project, Relation
+from curator.domain.models import Annotation, Document, Relation
 from curator.domain.relation_rules import relation_problems
 from curator.domain.schema import LabelSchema, RelationLabel, template
 from curator.errors import CuratorError
@@ -24,11 +24,11 @@ TEXT = "Trade reached $24.2 billion in 2022, according to the Bureau of National
 
 
 @pytest.fixture
-def project(tmp_path):
-    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+def project(store):
+    """A news project with one article, on SQLite and on PostgreSQL."""
+    store.save_schema(template("news"))
     doc_id = store.add_documents([Document(uid="d1", text=TEXT)])[0]
-    yield store, doc_id
-    store.close()
+    return store, doc_id
 
 
 def tag(store, doc_id, words, label, annotator="ann"):

@@ -49,7 +49,11 @@ def _settle() -> None:
 
 
 def _annotate(window) -> None:
-    """A new annotator's first minutes: a few entities tagged, figures and dates accepted."""
+    """A new annotator's first minutes: a few entities tagged, figures and dates accepted,
+    a figure linked to who announced it."""
+    from curator.domain.models import Relation
+    from curator.session.relation_commands import AddRelation
+
     text = window.document.text
     for fragment, label in TAGS:
         start = text.index(fragment)
@@ -64,6 +68,10 @@ def _annotate(window) -> None:
     window.go_to_suggestion(1)
     window.panel.tabs.setCurrentIndex(0)
     money = next(span for span in window.spans.spans if span.label == "MONEY")
+    # Who announced the figure: a relation from it to the minister, drawn as an arc.
+    minister = next(span for span in window.spans.spans if text[span.start:span.end] == "Alikhan Smailov")
+    window.apply(AddRelation(Relation(doc_id=window.document.id, source_id=money.id, target_id=minister.id,
+                                      label="attributed_to", annotator=window.annotator)))
     window.panel.select_span(money.id)
 
 

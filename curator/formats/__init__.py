@@ -2,7 +2,7 @@
 text, JSON, JSONL, CSV, Excel), Curator's dataset (``export``, ``dataset_reader``,
 ``validate``), the other tools' formats (``labelstudio``, ``doccano``, ``conll``,
 ``spacy_docbin``, ``prodigy``, ``webanno_tsv``: told apart by ``sniffing``, dispatched by
-``interop``) and annotator layer files (``layers``).
+``interop``) and annotator layer files (``layer_files``).
 Readers trust nothing (``boundary``); writers write only where a file belongs
 (``outputs``). Imports no analysis."""
 

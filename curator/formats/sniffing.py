@@ -115,7 +115,12 @@ def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
             listed = stripped.split("\n")
             if not whole:
                 listed = listed[:-1]  # (the last may be cut)
-            return _records([_parse(line) for line in listed[:50] if line.strip()])
+            try:
+                return _records([_parse(line) for line in listed[:50] if line.strip()])
+            except BadJSON:
+                if _whole_value(first):
+                    raise
+                # One record written over several lines, as doccano's export dialog shows its example.
         from curator.formats.annotated import read_text
 
         payload = _parse(read_text(path) if not whole else stripped)
@@ -137,6 +142,9 @@ def _document(payload: Any) -> Sniffed | None:
                        else "a Label Studio JSON export", payload)
     if looks_like_min(payload):
         return Sniffed("labelstudio-min", "a Label Studio JSON_MIN export", payload)
+    if isinstance(payload, dict) and "text" in payload and set(payload) <= _DOCCANO_FIELDS and \
+            any(isinstance(payload.get(key), list) for key in ("entities", "relations")):
+        payload = [payload]  # one doccano example, as its import and export dialogs show one
     records = [item for item in payload[:50] if isinstance(item, dict)] if isinstance(payload, list) else []
     # doccano's JSON export holds only its own fields: a list of articles may have a "label" of its own.
     if records and all(set(record) <= _DOCCANO_FIELDS for record in records):
@@ -174,6 +182,15 @@ def _records(records: list) -> Sniffed | None:
             all(isinstance(r.get("label"), list) for r in records if "text" in r):
         return Sniffed("doccano", "doccano JSONL")
     return None
+
+
+def _whole_value(line: str) -> bool:
+    """Whether ``line`` holds a JSON value of its own (a JSON Lines file's), not the start of one."""
+    try:
+        _parse(line)
+    except BadJSON:
+        return False
+    return True
 
 
 def _listed(value: Any, keys: tuple[str, ...]) -> bool:

@@ -6,7 +6,9 @@ curator's gestures mean as commands (``editing``, ``review_decisions``,
 exporting it (``exporting``). Every window and the command line work through it, and
 the windows through the activities facades beside it (``exporting``, ``importing``,
 ``validating``, ``suggesting``, ``reviewing``, ``deduplicating``, ``fact_finding``,
-``document_list``).
+``document_list``, ``annotating``): their query objects (``Annotating``, ``Reviewing``,
+``Deduplicating``, ``FactFinding``, ``LabelEdits``, ``Exports``) answer what a window
+shows in one call, so no window reaches the store.
 
 The names below are imported on first use (PEP 562): ``curator init`` opens no session
 and must not pay for SQLAlchemy, which the history needs; the command line reads the

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from curator.domain.jobs import Job
     from curator.formats.export import Decided
     from curator.formats.validate import Problem
+    from curator.session.history import Session
     from curator.store import Store
 
 ALL_LAYERS = "all"  # the choice of every layer at once (the command line's --layer all)
@@ -314,3 +315,25 @@ def export_agreement(report, target: str | Path) -> None:
     )
 
     write_agreement(report.to_dict(), agreement_tables(report), target)
+
+
+class Exports:
+    """What the export dialog asks of ``session``'s project: the check a clean export
+    makes first, the layers to offer, the file name to suggest, and the export itself."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def clean_problems(self, job: Job | None = None) -> list[Problem]:
+        return clean_problems(self.session.store, job)
+
+    def layer_choices(self, fmt: ExportFormat | None = None) -> list[LayerChoice]:
+        return layer_choices(self.session.store, fmt)
+
+    def file_name(self, fmt: ExportFormat) -> str:
+        """The file name an export in ``fmt`` is offered: the project's name."""
+        return f"{self.session.project_name}{fmt.suffix}"
+
+    def export(self, target: str | Path, fmt: str | None = None, layer: str | None = None,
+               job: Job | None = None, clean: bool = False) -> ExportReport:
+        return export(self.session.store, target, fmt, layer, job, clean)

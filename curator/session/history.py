@@ -129,6 +129,19 @@ class Session:
         self.changes: ChangeStream = stream_of(store)
         self._elsewhere: Any = None  # the watch on other processes' changes, made at the first poll
 
+    @property
+    def schema(self):
+        """The project's label schema as stored now (labels, category sets, relations)."""
+        return self.store.label_schema
+
+    @property
+    def project_name(self) -> str:
+        return self.store.project.name
+
+    def entities(self) -> list:
+        """The project's entities, as stored now."""
+        return self.store.entities()
+
     def operation(self, origin: str = EDIT):
         """The store's writes in the block are one ``Changes`` of ``origin``, published at
         its end (``with session.operation("import"): ...``); see ``ChangeStream.operation``."""

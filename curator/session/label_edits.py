@@ -3,6 +3,9 @@ the command line and schema files ask these rules; none restates them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from pydantic import ValidationError
 
 from curator.analysis.review import annotators_and_finished, items_for, worked_on
@@ -10,6 +13,9 @@ from curator.domain.schema import CategorySet, Label, LabelSchema, RelationLabel
 from curator.errors import CuratorError
 from curator.session.schema_commands import ChangeSchema, MoveLabel
 from curator.store import Store
+
+if TYPE_CHECKING:
+    from curator.session.history import Session, Step
 
 
 def _checked(change, *args) -> LabelSchema:
@@ -219,3 +225,24 @@ def relabel_keys(store: Store, source: str, target: str | None) -> dict[str, str
             if old in settled and old != item.key:
                 keys[old] = item.key
     return keys
+
+
+class LabelEdits:
+    """What the label editor asks of ``session``'s project: how many spans carry each
+    label, and a label edit (one of the rules above) done through the session, with the
+    number keys it moved."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def counts(self) -> dict[str, int]:
+        """How many spans carry each label."""
+        return self.session.store.label_counts()
+
+    def do(self, make: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Step, str | None]:
+        """Build the command with ``make(store, *args, **kwargs)`` (a rule of this module)
+        and do it; the step and the number keys it moved (``key_changes``). A refusal
+        raises ``CuratorError``."""
+        before = self.session.schema
+        step = self.session.do(make(self.session.store, *args, **kwargs))
+        return step, key_changes(before, self.session.schema)

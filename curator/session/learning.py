@@ -31,6 +31,7 @@ from curator.store import Store
 if TYPE_CHECKING:
     from curator.analysis.learning.recommender import Recommender
     from curator.analysis.learning.training import TrainingReport
+    from curator.session.history import Session
 
 __all__ = ["RECOMMENDER", "Learning", "LearningSettings", "Trained"]
 
@@ -70,6 +71,11 @@ class Learning:
         self.uncertainty: dict[int, float] = {}
         self._finished: set[int] = set()
         self._spans = 0
+
+    @classmethod
+    def of(cls, session: Session) -> Learning:
+        """The learned recommender of ``session``'s project, for its annotator now."""
+        return cls(session.store, session.annotator)
 
     # -- settings ----------------------------------------------------------------------------
 

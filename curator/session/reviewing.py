@@ -5,6 +5,9 @@ agreements or single annotators' work), and the agreement figures with what each
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from curator.analysis.agreement import (
     EXPLANATIONS,
     AgreementReport,
@@ -32,7 +35,80 @@ from curator.session.review_decisions import (
     settle_with,
 )
 
-__all__ = ["EXPLANATIONS", "AgreementReport", "CategoryItem", "RelationItem", "ReviewItem", "accept_agreed_relations",
+if TYPE_CHECKING:
+    from curator.domain.jobs import Job
+    from curator.domain.models import Annotation, Document, Review
+    from curator.session.commands import Command
+    from curator.session.history import Session
+
+__all__ = ["EXPLANATIONS", "AgreementReport", "Reviewing", "CategoryItem", "RelationItem", "ReviewItem", "accept_agreed_relations",
            "accept_agreements", "accept_single", "accept_version", "category_items", "compute_agreement", "figure_text",
            "items_for", "iter_items", "merge_versions", "reject_item", "relation_agreement", "relation_items",
            "settle_category", "settle_relation", "settle_with", "span_differences"]
+
+
+class Reviewing:
+    """What the review window asks of ``session``'s project, grouped by what it shows:
+    the agreement with every item to review (a job's work), the documents of the items,
+    the decisions taken, one document's items again, the category items with their
+    titles, and the relation items with their agreement; and the commands that settle
+    everything agreed or single at once. The reviewer is the session's annotator."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _store(self):
+        return self.session.store
+
+    def load(self, job: Job | None = None) -> tuple[AgreementReport, list[ReviewItem], dict[str, str]]:
+        """The agreement figures, every item to review, and the entities' names by id."""
+        report = compute_agreement(self._store, job=job)
+        entity_names = {entity.id: entity.name for entity in self._store.entities()}
+        return report, list(iter_items(self._store, job=job)), entity_names
+
+    def agreement(self, job: Job | None = None) -> AgreementReport:
+        return compute_agreement(self._store, job=job)
+
+    def documents(self, ids: Iterable[int]) -> list[Document]:
+        """The documents of ``ids``, in that order."""
+        return [self._store.get_document(doc_id) for doc_id in ids]
+
+    def decisions(self) -> dict[str, Review]:
+        """The review decisions taken, by item key."""
+        return self._store.reviews()
+
+    def spans(self, doc_id: int, layer: str | None = None) -> list[Annotation]:
+        """The document's spans, every annotator's (or one layer's, say gold)."""
+        return self._store.annotations_for(doc_id, layer)
+
+    def items_of(self, doc_id: int, annotators: list[str]) -> list[ReviewItem]:
+        """The document's items as they are now, among ``annotators``' versions."""
+        document = self._store.get_document(doc_id)
+        return items_for(doc_id, document.uid, self._store.annotations_for(doc_id), annotators)
+
+    def categories(self, titles: dict[int, str]) -> tuple[list[CategoryItem], dict[int, str]]:
+        """The category items, and each item's document title (``titles`` first, else
+        the document's title, else its uid)."""
+        items = category_items(self._store)
+        named = {doc_id: titles.get(doc_id) or self._store.get_document(doc_id).title or uid
+                 for doc_id, uid in {(i.doc_id, i.doc_uid) for i in items}}
+        return items, named
+
+    def accept_agreements(self, reviewer: str) -> Command | None:
+        """Every open agreement into gold, as one command (None: nothing open)."""
+        return accept_agreements(self._store, reviewer)
+
+    def accept_single(self, reviewer: str) -> Command | None:
+        """Single annotators' work outside gold into gold, as one command (None: none left)."""
+        return accept_single(self._store, reviewer)
+
+    def relations(self) -> tuple[list[RelationItem], dict]:
+        """The relation items and the agreement on relations."""
+        return relation_items(self._store), relation_agreement(self._store)
+
+    def settle_relation(self, item: RelationItem, accept: bool) -> Command | None:
+        return settle_relation(self._store, item, accept, self.session.annotator)
+
+    def accept_agreed_relations(self) -> Command | None:
+        return accept_agreed_relations(self._store, self.session.annotator)

@@ -4,9 +4,11 @@ history as they are)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, Relation
+from curator.domain.relation_rules import relation_problems
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store import Store
@@ -72,18 +74,47 @@ class MoveLabel:
                 raise CuratorError(f"no label {self.source!r}")
             if self.target is not None and (new is None or new.kind != old.kind):
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
+            # The relations on the spans that go go with them (the database's cascade): kept to be undone.
+            relations = store.relations_on_label(self.source)
             moved, deleted, entities = store.move_label(self.source, self.target)
+            gone = {span.id for span in deleted}
+            relations = [r for r in relations if r.source_id in gone or r.target_id in gone]
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
+            carried = _carry_to_twins(store, relations, deleted, self.target, self.schema) if self.target else []
         return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
                             {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
-                            expected=self.schema)
+                            expected=self.schema, relations=relations, carried=carried)
+
+
+def _carry_to_twins(store: Store, relations: list[Relation], deleted: list[Annotation], target: str,
+                    schema: LabelSchema) -> list[str]:
+    """In a merge, a span that met a ``target`` span of its annotator at its bounds was
+    deleted (the two became one): its relations go over to that span, where they are
+    still valid and not there already. Returns their ids (each keeps its own)."""
+    doomed = {span.id: span for span in deleted}
+    carried: list[Relation] = []
+    for doc_id in sorted({relation.doc_id for relation in relations}):
+        spans = {span.id: span for span in store.annotations_for(doc_id)}
+        twins = {(s.annotator, s.start, s.end): s.id for s in spans.values() if s.label == target}
+        others = store.relations_for(doc_id)
+        for relation in (r for r in relations if r.doc_id == doc_id):
+            ends = [twins.get((doomed[end].annotator, doomed[end].start, doomed[end].end)) if end in doomed else end
+                    for end in (relation.source_id, relation.target_id)]
+            if ends[0] is None or ends[1] is None or ends[0] == ends[1]:
+                continue
+            moved = relation.model_copy(update={"source_id": ends[0], "target_id": ends[1]})
+            if not relation_problems(moved, spans, schema, [*others, *carried]):
+                carried.append(moved)
+    store.add_relations(carried)
+    return [relation.id for relation in carried]
 
 
 @dataclass
 class RestoreLabel:
     """Undo ``MoveLabel``: the schema as it was, the moved spans back to ``source``, the
-    deleted spans back."""
+    deleted spans back with the relations they took with them (or gave to the span they
+    were merged into)."""
 
     source: str
     target: str | None
@@ -95,6 +126,8 @@ class RestoreLabel:
     rekeyed: dict[str, str] = field(default_factory=dict)
     doc_id: int = 0
     expected: LabelSchema | None = None  # the labels the move left: as ``ChangeSchema``'s
+    relations: list[Relation] = field(default_factory=list)  # as they were before the move
+    carried: list[str] = field(default_factory=list)  # the ids of those the move gave to a twin span
 
     @property
     def text(self) -> str:
@@ -103,7 +136,11 @@ class RestoreLabel:
     def apply(self, store: Store) -> MoveLabel:
         with store.transaction():
             after = _schema_as_expected(store, self.expected)
+            for relation_id in self.carried:  # (put back on the span they were on, below)
+                with suppress(CuratorError):  # (deleted since: nothing to take back)
+                    store.delete_relation(relation_id)
             store.restore_label(self.source, self.moved, self.deleted, self.entities)
+            store.add_relations(self.relations)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
         return MoveLabel(self.source, self.target, after, self.label,

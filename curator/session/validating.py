@@ -9,6 +9,7 @@ from curator.formats.validate import Problem, Severity, validate_project
 
 if TYPE_CHECKING:
     from curator.domain.jobs import Job
+    from curator.session.history import Session
     from curator.store import Store
 
 
@@ -17,4 +18,10 @@ def validate(store: Store, layer: str | None = None, job: Job | None = None) -> 
     return validate_project(store, layer, job=job)
 
 
-__all__ = ["Problem", "Severity", "validate"]
+def document_titles(session: Session, ids: list[int]) -> dict[int, str]:
+    """The title (else the uid) of each document of ``ids``, to name where a problem is."""
+    rows = session.store.document_rows(ids, session.annotator) if ids else {}
+    return {doc_id: row.title or row.uid for doc_id, row in rows.items()}
+
+
+__all__ = ["Problem", "Severity", "document_titles", "validate"]

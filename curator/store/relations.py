@@ -160,6 +160,14 @@ class RelationStore(Transactional):
                 found.update((relation.id, relation) for relation in _relations(conn.execute(query).all()))
         return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
 
+    def relations_on_label(self, label: str) -> list[Relation]:
+        """The relations with an end among the spans (every layer) of ``label``."""
+        a, r = annotations_table.c, relations_table.c
+        spans = sa.select(a.id).where(a.label == label)
+        query = sa.select(*_RELATION_COLUMNS).where(r.source_id.in_(spans) | r.target_id.in_(spans))
+        with self._connect() as conn:
+            return _relations(conn.execute(query.order_by(r.created, r.id)).all())
+
     def relation_rows(self, annotators: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None
                       ) -> list[Relation]:
         """Every relation (of these annotators, in these documents), for exports and agreement."""

@@ -17,4 +17,4 @@ def select_text(window, qtbot, fragment: str, shrink: int = 0) -> None:
 
 def stored(window):
     return [(window.document.text[a.start : a.end], a.label)
-            for a in window.store.annotations_for(window.document.id, "tester")]
+            for a in window.session.store.annotations_for(window.document.id, "tester")]

@@ -28,7 +28,7 @@ def test_an_undated_document_gets_its_date_with_one_key_and_its_values_follow(op
                                       value=value_for(LabelSchema(), "DATE", TEXT, start, start + 8, None))])
     store.close()
     window = open_window(tmp_path / "p")
-    assert thursday(window.store)["reason"] == "no_anchor"
+    assert thursday(window.session.store)["reason"] == "no_anchor"
 
     # The list and the Document tab say the document is undated.
     assert window.documents.index(0, 2).data() == UNDATED
@@ -43,8 +43,8 @@ def test_an_undated_document_gets_its_date_with_one_key_and_its_values_follow(op
     qtbot.keyClicks(editor, "2024-03-08")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
-    assert window.store.get_document(doc_id).published == date(2024, 3, 8)
-    assert thursday(window.store) == {"type": "date", "start": "2024-03-07", "end": "2024-03-07",
+    assert window.session.store.get_document(doc_id).published == date(2024, 3, 8)
+    assert thursday(window.session.store) == {"type": "date", "start": "2024-03-07", "end": "2024-03-07",
                                       "granularity": "day", "inferred": True}
     assert "(1 date value re-resolved)" in window.saved_label.text()
     assert window.documents.index(0, 2).data() == "2024-03-08"
@@ -53,6 +53,6 @@ def test_an_undated_document_gets_its_date_with_one_key_and_its_values_follow(op
 
     # One undo puts the date and the value back.
     window.history.undo()
-    assert window.store.get_document(doc_id).published is None
-    assert thursday(window.store)["reason"] == "no_anchor"
+    assert window.session.store.get_document(doc_id).published is None
+    assert thursday(window.session.store)["reason"] == "no_anchor"
     assert window.documents.index(0, 2).data() == UNDATED

@@ -55,7 +55,7 @@ def test_the_header_can_still_be_tagged_by_hand(window, qtbot):
     drawn = formats(window)
     assert drawn["date "].fontItalic() and drawn["date "].toolTip() == TOOLTIP
     assert drawn["2023-11-07"].toolTip() == "DATE"  # the span is drawn over the header
-    assert drawn["2023-11-07"].background().color() == QColor(window.store.label_schema.get("DATE").color)
+    assert drawn["2023-11-07"].background().color() == QColor(window.session.store.label_schema.get("DATE").color)
 
 
 def test_a_text_without_a_header_shows_none(window):

@@ -30,8 +30,8 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     from curator.domain.models import Annotation
     from curator.store import annotations_table
 
-    window.store.add_annotation(Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="x"))
-    with window.store.engine.begin() as conn:
+    window.session.store.add_annotation(Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="x"))
+    with window.session.store.engine.begin() as conn:
         conn.execute(annotations_table.update().values(end=10**6))
     target = tmp_path / "refused.xlsx"
     task = window.export_to(target)
@@ -41,7 +41,7 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     dialog = window.companions.validation_dialog
     assert dialog.windowTitle() == "Export refused" and dialog.isVisible()
     row = dialog.model.row(0)
-    title = window.store.document_by_uid("000_14e10f92779dfa8b").title
+    title = window.session.store.document_by_uid("000_14e10f92779dfa8b").title
     assert (row["document"], row["annotator"], row["offsets"], row["severity"]) == (title, "x", "1-1000000", "error")
     assert "000_14e10f92779dfa8b [1:1000000]" in dialog.whole.text()  # the whole problem, under the list
     window.select_row(2)
@@ -69,8 +69,8 @@ def test_import_and_export_other_tools_formats_from_the_window(window, qtbot, tm
     task = window.import_paths([tmp_path / "tasks.json"])
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
-    document = window.store.document_by_uid("ls-1")
-    [span] = window.store.annotations_for(document.id)
+    document = window.session.store.document_by_uid("ls-1")
+    [span] = window.session.store.annotations_for(document.id)
     assert (span.label, span.annotator) == ("PERSON", "ann@example.org")
     assert "1 span(s) added" in window.saved_label.text()
     task = window.export_to(tmp_path / "out.jsonl", None, "doccano")
@@ -88,7 +88,7 @@ def test_an_edit_the_database_refuses_is_reported_not_dropped(window, monkeypatc
     def locked(_annotation):
         raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(window.store, "add_annotation", locked)
+    monkeypatch.setattr(window.session.store, "add_annotation", locked)
     monkeypatch.setattr("ui.edits.QMessageBox.warning", lambda *args: None)
     span = Annotation(doc_id=window.document.id, start=1, end=5, label="DATE", annotator="tester")
     assert window.apply(AddSpan(span)) is False
@@ -131,7 +131,7 @@ def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done
     original = suggest.propose
 
     def poisoned(document, *args, **kwargs):
-        if document.uid == window.store.uids()[window.store.document_ids()[2]]:
+        if document.uid == window.session.store.uids()[window.session.store.document_ids()[2]]:
             raise ValueError("max() arg is an empty sequence")
         return original(document, *args, **kwargs)
 
@@ -140,10 +140,10 @@ def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
     box = window.findChild(QMessageBox, "document_failures")
-    poisoned_uid = window.store.uids()[window.store.document_ids()[2]]
+    poisoned_uid = window.session.store.uids()[window.session.store.document_ids()[2]]
     assert box is not None and box.isVisible() and "1 document(s) could not be done" in box.text()
     assert f"{poisoned_uid}: suggest failed (ValueError: max() arg is an empty sequence)" in box.detailedText()
-    suggested = [doc_id for doc_id in window.store.document_ids() if window.store.suggestions_for(doc_id, "tester")]
+    suggested = [doc_id for doc_id in window.session.store.document_ids() if window.session.store.suggestions_for(doc_id, "tester")]
     assert len(suggested) == 4
     box.close()
 
@@ -167,5 +167,5 @@ def test_an_import_is_undone_and_redone_with_the_keyboard(window, qtbot, tmp_pat
     assert "Undone: Import 2 documents" in window.saved_label.text()
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.documents.rowCount() == 7
-    new = [window.store.document_by_uid(f"n{n}").id for n in range(2)]
+    new = [window.session.store.document_by_uid(f"n{n}").id for n in range(2)]
     assert all(window.documents.row_of(doc_id) is not None for doc_id in new)

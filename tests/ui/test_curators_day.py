@@ -92,7 +92,7 @@ def test_walking_suggestions_shows_each_ones_value_read_only(window, qtbot):
         assert "suggested" in editor.title() and not editor.figure_page.isEnabled()
     assert len(set(seen)) >= 2  # the panel followed, not stuck on the first
     qtbot.keyClick(window.article, Qt.Key.Key_A)
-    span = window.store.annotations_for(window.document.id, "tester")[0]
+    span = window.session.store.annotations_for(window.document.id, "tester")[0]
     window.panel.select_span(span.id)
     assert editor.title() == "Value" and editor.pages.currentWidget().isEnabled()  # a span's value: editable
 
@@ -109,27 +109,27 @@ def test_entities_are_linked_and_created_from_the_keyboard_and_known_names_come_
     assert editor.entity_box.lineEdit().hasFocus()
     qtbot.keyClicks(editor.entity_box.lineEdit(), "Smailov, Alikhan")
     qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)  # no such entity: Enter creates it
-    [entity] = window.store.entities()
+    [entity] = window.session.store.entities()
     assert entity.name == "Smailov, Alikhan" and entity.type == "PERSON"
-    assert window.store.annotations_for(window.document.id)[0].entity_id == entity.id
+    assert window.session.store.annotations_for(window.document.id)[0].entity_id == entity.id
     assert window.article.hasFocus()  # the next digit tags, it does not type into the box
-    window.store.update_entity(entity.id, aliases=["Smailov"])
+    window.session.store.update_entity(entity.id, aliases=["Smailov"])
     second = window.document.text.index("Smailov said")
     window.article.set_selection(second, second + len("Smailov"))
     qtbot.keyClick(window.article, Qt.Key.Key_1)  # a known alias: linked as it is tagged
-    linked = {window.document.text[a.start:a.end]: a.entity_id for a in window.store.annotations_for(window.document.id)}
+    linked = {window.document.text[a.start:a.end]: a.entity_id for a in window.session.store.annotations_for(window.document.id)}
     assert linked == {"Alikhan Smailov": entity.id, "Smailov": entity.id}
     assert editor.entity_box.currentData() == entity.id
     select_text(window, qtbot, "Li Qiang")
     qtbot.keyClick(window.article, Qt.Key.Key_1)
     qtbot.keyClick(window.article, Qt.Key.Key_L)
     qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)  # nothing typed: named after the mention
-    assert {e.name for e in window.store.entities()} == {"Smailov, Alikhan", "Li Qiang"}
+    assert {e.name for e in window.session.store.entities()} == {"Smailov, Alikhan", "Li Qiang"}
     qtbot.keyClick(window.article, Qt.Key.Key_L)
     qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Escape)
     assert window.article.hasFocus()
     window.history.undo()
-    assert {e.name for e in window.store.entities()} == {"Smailov, Alikhan"}
+    assert {e.name for e in window.session.store.entities()} == {"Smailov, Alikhan"}
 
 
 # -- layout: nothing clipped at 1280×720, lists of useful height, nothing reflows -----------------
@@ -253,7 +253,7 @@ def test_file_dialogs_offer_the_last_folder_and_format(window, qtbot, tmp_path, 
     answers.append(("", ""))
     window.export_dialog()
     _parent, _title, suggested, _filters, chosen = asked[-1]
-    assert (suggested, chosen) == (str(tmp_path / "out" / f"{window.store.project.name}.xlsx"),
+    assert (suggested, chosen) == (str(tmp_path / "out" / f"{window.session.store.project.name}.xlsx"),
                                    "Excel workbook (*.xlsx)")
 
     (tmp_path / "inbox").mkdir()
@@ -313,7 +313,7 @@ def test_an_import_with_labels_the_project_lacks_asks_and_adds_them(window, qtbo
     box.button(QMessageBox.StandardButton.Yes).click()
     # A name that cannot be a label is said, and its span left out; the rest comes in.
     assert "Head of state" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: "GPE" in window.store.label_schema and window.store.annotation_count() == 2,
+    qtbot.waitUntil(lambda: "GPE" in window.session.store.label_schema and window.session.store.annotation_count() == 2,
                     timeout=20_000)
-    assert "Head of state" not in window.store.label_schema
-    assert window.store.label_schema.get("GPE").kind.value == "entity"
+    assert "Head of state" not in window.session.store.label_schema
+    assert window.session.store.label_schema.get("GPE").kind.value == "entity"

@@ -59,11 +59,11 @@ def test_article_pairs_with_shared_passages_and_decisions(duplicates, qtbot):
     shaded = [text for text, fmt in duplicates.left_view.highlights() if fmt.background().color().name() == "#fff3b0"]
     assert shaded and any("Kazakhstan" in text for text in shaded)  # a shared passage, paragraph by paragraph
     qtbot.keyClick(duplicates.pair_table, Qt.Key.Key_L)
-    decision = next(iter(duplicates.store.decisions("documents").values()))
+    decision = next(iter(duplicates.session.store.decisions("documents").values()))
     assert decision.decision == "duplicate" and decision.keep == duplicates.pair_model.row(0)["a"]
     assert "0 open" in duplicates.documents_status.text()
     qtbot.keyClick(duplicates.pair_table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert duplicates.store.decisions("documents") == {}
+    assert duplicates.session.store.decisions("documents") == {}
     assert "1 open" in duplicates.documents_status.text()
 
 
@@ -74,7 +74,7 @@ def test_entity_variant_is_proposed_and_merged(duplicates, qtbot):
     duplicates.candidate_table.selectRow(row)
     candidate = duplicates.candidates[row]
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_M)  # merge into A
-    remaining = [e for e in duplicates.store.entities() if e.id in (candidate.a.id, candidate.b.id)]
+    remaining = [e for e in duplicates.session.store.entities() if e.id in (candidate.a.id, candidate.b.id)]
     assert [e.id for e in remaining] == [candidate.a.id]
     assert {candidate.a.name, candidate.b.name} <= set(remaining[0].names)
     assert all(candidate.b.id not in (c.a.id, c.b.id) for c in duplicates.candidates)
@@ -90,11 +90,11 @@ def test_facts_are_listed_with_sources_and_recorded(facts_window, qtbot):
     for refused in ("=1+1", "Infinity", "24.1 per cent"):  # the form keeps a figure or nothing
         facts_window.fact_value.setText(refused)
         qtbot.keyClick(facts_window.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        assert facts_window.store.facts() == {} and refused in facts_window.fact_error.text()
+        assert facts_window.session.store.facts() == {} and refused in facts_window.fact_error.text()
     facts_window.fact_value.setText("US$24.1 billion")  # as written in the list of values
     qtbot.keyClick(facts_window.proposal_table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert facts_window.fact_error.text() == ""
-    [fact] = facts_window.store.facts().values()
+    [fact] = facts_window.session.store.facts().values()
     assert (fact.subject, fact.accepted_amount, len(fact.mentions)) == ("Kazakhstan-China", "24100000000", 3)
     assert facts_window.proposal_model.row(0)["status"] == "recorded: 24,100,000,000 USD"
 
@@ -104,12 +104,12 @@ def test_entities_marked_distinct_stay_listed_and_can_be_reopened(duplicates, qt
     duplicates.candidate_table.selectRow(0)
     key = duplicates.candidates[0].key
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_D)
-    assert duplicates.store.decisions("entities")[key].decision == "distinct"
+    assert duplicates.session.store.decisions("entities")[key].decision == "distinct"
     row = next(r for r, c in enumerate(duplicates.candidates) if c.key == key)
     assert duplicates.candidate_model.row(row)["status"] == "distinct"
     duplicates.candidate_table.selectRow(row)
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_U)
-    assert key not in duplicates.store.decisions("entities")
+    assert key not in duplicates.session.store.decisions("entities")
 
 
 def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(facts_window, qtbot):
@@ -126,7 +126,7 @@ def test_the_facts_view_proposes_a_value_with_each_sources_weight_and_why(facts_
     assert all(m["weight"] is not None for m in mentions.values())
     facts_window.activateWindow()
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = facts_window.store.facts().values()
+    [fact] = facts_window.session.store.facts().values()
     assert f"{int(fact.accepted_amount):,}" == proposed and fact.mentions
 
 
@@ -137,17 +137,17 @@ def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(facts_
     facts_window.proposal_table.selectRow(row)
     facts_window.fact_subjects.setText("Kazakhstan; Atlantis")
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert "no entity named 'Atlantis'" in facts_window.fact_error.text() and not facts_window.store.facts()
+    assert "no entity named 'Atlantis'" in facts_window.fact_error.text() and not facts_window.session.store.facts()
     facts_window.fact_subjects.setText("Kazakhstan")
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = facts_window.store.facts().values()
-    kazakhstan = next(e for e in facts_window.store.entities() if e.name == "Kazakhstan")
+    [fact] = facts_window.session.store.facts().values()
+    kazakhstan = next(e for e in facts_window.session.store.entities() if e.name == "Kazakhstan")
     assert fact.subjects == [kazakhstan.id] and len(fact.mentions) == 2
     daryo = next(r for r in range(facts_window.mention_model.rowCount())
                  if facts_window.mention_model.row(r)["source"].startswith("Daryo"))
     facts_window.mention_table.selectRow(daryo)
     qtbot.keyClick(facts_window.mention_table, Qt.Key.Key_S)  # split off the MFA's figure: a second fact
-    facts = sorted(facts_window.store.facts().values(), key=lambda f: f.created)
+    facts = sorted(facts_window.session.store.facts().values(), key=lambda f: f.created)
     assert [len(f.mentions) for f in facts] == [1, 1] and facts[1].attribution == "MFA of Kazakhstan"
     assert sum(1 for r in range(model.rowCount()) if model.row(r)["period"].startswith("2023")) == 2
     facts_window.proposal_table.selectRow(row)  # the first fact again: merge the split one back into it
@@ -156,11 +156,11 @@ def test_facts_are_linked_to_entities_split_by_authority_moved_and_merged(facts_
     facts_window.proposal_table.selectRow(second)
     facts_window.other_fact.setCurrentIndex(facts_window.other_fact.findData(facts[0].id))
     facts_window.merge_fact()
-    assert list(facts_window.store.facts()) == [facts[0].id]
-    assert len(facts_window.store.facts()[facts[0].id].mentions) == 2
+    assert list(facts_window.session.store.facts()) == [facts[0].id]
+    assert len(facts_window.session.store.facts()[facts[0].id].mentions) == 2
     facts_window.history.undo()
     facts_window.history.undo()
-    assert [len(f.mentions) for f in facts_window.store.facts().values()] == [2]
+    assert [len(f.mentions) for f in facts_window.session.store.facts().values()] == [2]
 
 
 def test_a_facts_period_is_edited_in_the_form(facts_window, qtbot):
@@ -169,7 +169,7 @@ def test_a_facts_period_is_edited_in_the_form(facts_window, qtbot):
     assert facts_window.fact_period.text().endswith("-12-31")
     facts_window.fact_period.setText("2022-01-01 – 2022-09-30")  # the first nine months: another period
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    [fact] = facts_window.store.facts().values()
+    [fact] = facts_window.session.store.facts().values()
     assert str(fact.period_end) == "2022-09-30"
     facts_window.fact_period.setText("soon")
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -188,7 +188,7 @@ def test_a_category_set_added_in_the_editor_is_set_with_its_keys(window, qtbot):
     doc = window.document.id
 
     def mine():
-        return window.store.categories_for(doc, "tester").get("tester", {})
+        return window.session.store.categories_for(doc, "tester").get("tester", {})
 
     qtbot.keyClick(window.article, Qt.Key.Key_E)
     assert mine() == {"topic": ["economy"]} and buttons[("topic", "economy")].isChecked()
@@ -234,7 +234,7 @@ def test_a_schema_change_made_elsewhere_shows_after_the_refresh(window, project,
     assert ("topic", "economy") in window.panel.category_buttons
     _back_to(window, qtbot)
     qtbot.keyClick(window.article, Qt.Key.Key_E)
-    assert window.store.categories_for(window.document.id, "tester") == {"tester": {"topic": ["economy"]}}
+    assert window.session.store.categories_for(window.document.id, "tester") == {"tester": {"topic": ["economy"]}}
 
 
 def _topic():
@@ -254,8 +254,8 @@ def test_the_guideline_of_the_label_used_shows_under_the_buttons(window, qtbot):
 def test_at_1280_by_720_category_sets_leave_the_span_list_its_height(window, qtbot):
     from curator.domain.schema import CategorySet
 
-    window.session.do(set_category(window.store, _topic()))
-    window.session.do(set_category(window.store, CategorySet(
+    window.session.do(set_category(window.session.store, _topic()))
+    window.session.do(set_category(window.session.store, CategorySet(
         name="issues", multiple=True, choices=[{"name": n} for n in ("trade", "visas", "energy", "debt")])))
     window.resize(1280, 720)
     QApplication.processEvents()

@@ -65,12 +65,12 @@ def test_after_two_articles_the_model_suggests_entities_no_rule_and_no_register_
         open_window, project, qtbot, entities_of):
     window = open_window(project)
     learning = window.suggestion_control.learning
-    uids = window.store.uids()
+    uids = window.session.store.uids()
     first = window.document.id
     for _article in range(2):
         for start, end, label in entities_of[uids[window.document.id]]:
             _tag(window, qtbot, start, end, label)
-        assert {(a.start, a.end, a.label) for a in window.store.annotations_for(window.document.id, "tester")} >= \
+        assert {(a.start, a.end, a.label) for a in window.session.store.annotations_for(window.document.id, "tester")} >= \
             set(entities_of[uids[window.document.id]])
         if _article == 1:  # the second article finished: the window retrains by itself, in the background
             with qtbot.waitSignal(learning.trained, timeout=180_000) as trained:
@@ -79,17 +79,17 @@ def test_after_two_articles_the_model_suggests_entities_no_rule_and_no_register_
             qtbot.keyClick(window.article, Qt.Key.Key_Return, CTRL)
     report = trained.args[0].report
     assert report is not None and report.documents == 2
-    assert window.store.recommender(RECOMMENDER) is not None  # kept in the project
+    assert window.session.store.recommender(RECOMMENDER) is not None  # kept in the project
     assert window.document.id not in (first, first + 1)
-    assert window.store.status(first, "tester") is DocumentStatus.DONE
+    assert window.session.store.status(first, "tester") is DocumentStatus.DONE
 
-    register = {name.casefold() for entity in window.store.entities() for name in entity.names}
+    register = {name.casefold() for entity in window.session.store.entities() for name in entity.names}
     unknown = []
-    for doc_id in window.store.document_ids():
-        if window.store.status(doc_id, "tester") is DocumentStatus.DONE:
+    for doc_id in window.session.store.document_ids():
+        if window.session.store.status(doc_id, "tester") is DocumentStatus.DONE:
             continue
         window.select_document(doc_id)
-        rules = {(s.start, s.end) for s in suggest_document(window.store, doc_id, "tester")}
+        rules = {(s.start, s.end) for s in suggest_document(window.session.store, doc_id, "tester")}
         learned = _learned(window)
         assert all(s.confidence is not None and s.confidence >= 0.7 for s in learned)
         text = window.document.text
@@ -102,11 +102,11 @@ def test_after_two_articles_the_model_suggests_entities_no_rule_and_no_register_
     assert len(unknown) >= 5 and len(set(unknown)) >= 3, unknown
 
     # Accepted as a rule's suggestion is: A takes the one walked to, into the curator's layer.
-    window.select_document(window.store.document_ids()[-1])
-    before = len(window.store.annotations_for(window.document.id, "tester"))
+    window.select_document(window.session.store.document_ids()[-1])
+    before = len(window.session.store.annotations_for(window.document.id, "tester"))
     qtbot.keyClick(window.article, Qt.Key.Key_N)
     qtbot.keyClick(window.article, Qt.Key.Key_A)
-    assert len(window.store.annotations_for(window.document.id, "tester")) == before + 1
+    assert len(window.session.store.annotations_for(window.document.id, "tester")) == before + 1
 
 
 def test_suggestions_sort_by_confidence_and_hide_below_a_label_threshold(open_window, tmp_path, qtbot):
@@ -130,11 +130,11 @@ def test_suggestions_sort_by_confidence_and_hide_below_a_label_threshold(open_wi
     learning.learning.save_settings(settings)
     window.suggestion_control.refresh()
     assert not [s for s in _learned(window) if s.label == label]
-    hidden = [s for s in window.store.suggestions_for(todo[0], "tester") if s.source == RECOMMENDER
+    hidden = [s for s in window.session.store.suggestions_for(todo[0], "tester") if s.source == RECOMMENDER
               and s.label == label]
     qtbot.keyClick(window.article, Qt.Key.Key_A, CTRL | SHIFT)  # accept all shown: not the hidden ones
-    assert window.store.annotations_for(todo[0], "tester")
-    still = {s.id: s.status.value for s in window.store.suggestions_for(todo[0], "tester")}
+    assert window.session.store.annotations_for(todo[0], "tester")
+    still = {s.id: s.status.value for s in window.session.store.suggestions_for(todo[0], "tester")}
     assert hidden and all(still[s.id] == "open" for s in hidden)
     settings.enabled = False  # learning turned off: none show
     learning.learning.save_settings(settings)
@@ -194,9 +194,9 @@ def test_the_curator_edits_while_a_training_runs_and_the_window_responds(open_wi
         slowest = max(slowest, time.monotonic() - started)
     assert learning.running, "the training ended before the edits were measured"
     assert slowest < 1.0, f"a tag waited {slowest:.2f} s for the training"
-    assert len(window.store.annotations_for(todo[0], "tester")) == len(words)
+    assert len(window.session.store.annotations_for(todo[0], "tester")) == len(words)
     qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)  # undo works as ever
-    assert len(window.store.annotations_for(todo[0], "tester")) == len(words) - 1
+    assert len(window.session.store.annotations_for(todo[0], "tester")) == len(words) - 1
     ticks = [time.monotonic()]  # the window's event loop, beating while the training ends
     beat = QTimer(window)
     beat.timeout.connect(lambda: ticks.append(time.monotonic()))
@@ -205,7 +205,7 @@ def test_the_curator_edits_while_a_training_runs_and_the_window_responds(open_wi
     beat.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(gaps) > 5 and max(gaps) < 0.5, f"the window stood still for {max(gaps):.2f} s"
-    assert window.store.recommender(RECOMMENDER) is not None
+    assert window.session.store.recommender(RECOMMENDER) is not None
 
 
 def test_a_training_is_cancelled_from_the_keyboard_and_the_model_before_it_stays(open_window, big, qtbot):
@@ -222,7 +222,7 @@ def test_a_training_is_cancelled_from_the_keyboard_and_the_model_before_it_stays
     with qtbot.waitSignal(learning.training_ended, timeout=30_000):
         qtbot.keyClick(window.article, Qt.Key.Key_Y, CTRL | SHIFT)
     assert not learning.running and not learning.progress.isVisible()
-    assert window.store.recommender(RECOMMENDER).model == b"the model before"
+    assert window.session.store.recommender(RECOMMENDER).model == b"the model before"
 
 
 def test_the_learning_settings_are_set_in_a_dialog_and_kept_in_the_project(open_window, project, qtbot):
@@ -259,7 +259,7 @@ def test_the_window_waits_for_a_training_in_another_program_and_not_for_one_kill
         assert learning.progress.format().startswith("Waiting for the training running in")
         with qtbot.waitSignal(learning.trained, timeout=180_000):
             os.kill(holder.pid, signal.SIGKILL)  # killed as it trains: the window goes on at once
-        assert window.store.recommender(RECOMMENDER) is not None
+        assert window.session.store.recommender(RECOMMENDER) is not None
     finally:
         if holder.poll() is None:
             os.kill(holder.pid, signal.SIGKILL)
@@ -285,9 +285,9 @@ def test_suggest_for_the_whole_project_also_suggests_with_the_trained_model(open
     location = store.location
     store.close()
     window = open_window(location)
-    assert not any(window.store.suggestions_for(doc_id, "tester") for doc_id in todo)
+    assert not any(window.session.store.suggestions_for(doc_id, "tester") for doc_id in todo)
     task = window.suggestion_control.suggest_for_project()
     with qtbot.waitSignal(task.finished, timeout=60_000):
         pass
     for doc_id in todo:
-        assert [s for s in window.store.suggestions_for(doc_id, "tester") if s.source == RECOMMENDER]
+        assert [s for s in window.session.store.suggestions_for(doc_id, "tester") if s.source == RECOMMENDER]

@@ -55,7 +55,7 @@ def test_a_review_decision_appears_in_the_facts_window_and_recorded_facts_stay(w
     assert review._apply(AddSpan(Annotation(doc_id=document.id, start=0, end=4, label="LOCATION", annotator=GOLD)))
     qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=5_000)
     assert fact_rows(facts) == before  # still recorded, with every figure it was recorded with
-    assert [(p.measure, len(p.mentions)) for p, _ in facts_overview(main.store)][0] == (before[0][0], 3)
+    assert [(p.measure, len(p.mentions)) for p, _ in facts_overview(main.session.store)][0] == (before[0][0], 3)
     main.history.undo()  # and back, the same way
     qtbot.waitUntil(lambda: fact_rows(facts) == before, timeout=5_000)
 
@@ -80,7 +80,7 @@ def test_undo_in_one_window_is_undo_in_all(windows, qtbot):
     duplicates.mark_entities_distinct()
     assert main.undo_action.text() == review.history.undo_action.text() == "&Undo Mark distinct"
     review.history.undo()
-    assert duplicates.store.decisions("entities") == {}
+    assert duplicates.session.store.decisions("entities") == {}
     assert main.redo_action.text() == "&Redo Mark distinct" and "Undone: Mark distinct" in main.saved_label.text()
 
 
@@ -111,7 +111,7 @@ def test_a_label_renamed_anywhere_shows_in_review_and_duplicates(windows, qtbot)
     from curator.session import label_edits as edit
 
     main, review, duplicates = windows
-    main.session.do(edit.rename_label(main.store, "LOCATION", "PLACE"))
+    main.session.do(edit.rename_label(main.session.store, "LOCATION", "PLACE"))
     assert [review.gold_label.itemText(i) for i in range(review.gold_label.count())][2] == "PLACE"
     qtbot.waitUntil(lambda: any(s.label == "PLACE" for item in review._items for spans in item.versions.values()
                                 for s in spans), timeout=20_000)

@@ -78,7 +78,7 @@ def test_delete_key_removes_the_selected_span_and_undo_restores_it(window, qtbot
     qtbot.keyClick(window.article, Qt.Key.Key_Delete)
     assert stored(window) == [] and window.spans.rowCount() == 0
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert [a.id for a in window.store.annotations_for(window.document.id)] == [span_id]
+    assert [a.id for a in window.session.store.annotations_for(window.document.id)] == [span_id]
 
 
 def test_clicking_a_highlight_selects_the_span_in_the_panel(window, qtbot):
@@ -97,7 +97,7 @@ def test_clicking_a_highlight_selects_the_span_in_the_panel(window, qtbot):
 def test_done_and_next_document_shortcuts(window, qtbot):
     first = window.document.id
     qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.status(first, "tester") is DocumentStatus.DONE
+    assert window.session.store.status(first, "tester") is DocumentStatus.DONE
     assert window.panel.done_box.isChecked()
     assert window.documents.index(0, 3).data() == "✓"
     assert "1 done" in window.counts_label.text()
@@ -106,11 +106,11 @@ def test_done_and_next_document_shortcuts(window, qtbot):
     assert not window.panel.done_box.isChecked()
     qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.document.uid == "002_dbc77deba9cd34d7"
-    assert window.store.status(window.documents.doc_id(1), "tester") is DocumentStatus.DONE
+    assert window.session.store.status(window.documents.doc_id(1), "tester") is DocumentStatus.DONE
     qtbot.keyClick(window.article, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert window.document.uid == "001_7f242fc889ef2bf1"
     qtbot.keyClick(window.article, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo "done"
-    assert window.store.status(window.document.id, "tester") is DocumentStatus.TODO
+    assert window.session.store.status(window.document.id, "tester") is DocumentStatus.TODO
     assert not window.panel.done_box.isChecked()
 
 
@@ -123,7 +123,7 @@ def test_reopening_shows_exactly_what_was_there(open_window, project, qtbot):
     qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     before = (window.document.uid, stored(window), highlighted(window))
     window.close()
-    window.store.close()
+    window.session.store.close()
 
     again = open_window(project)
     assert (again.document.uid, stored(again), highlighted(again)) == before
@@ -135,7 +135,7 @@ def test_number_keys_type_into_the_search_box_instead_of_labelling(window, qtbot
     window.search.setFocus()
     qtbot.keyClicks(window.search, "00")
     assert window.search.text() == "00"
-    assert window.store.annotation_count() == 0
+    assert window.session.store.annotation_count() == 0
     assert window.documents.rowCount() == 5  # every sample uid starts with 00
     window.search.clear()
     qtbot.keyClicks(window.search, "TDI")
@@ -149,15 +149,15 @@ def test_editing_document_details_is_stored_and_undoable(window, qtbot):
     editor.selectAll()
     qtbot.keyClicks(editor, "News Central Asia")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert window.store.get_document(window.document.id).source == "News Central Asia"
+    assert window.session.store.get_document(window.document.id).source == "News Central Asia"
     assert window.documents.index(0, 1).data() == "News Central Asia"
     date_editor = window.panel.details.editors["published"]
     date_editor.setText("not a date")
     date_editor.editingFinished.emit()
-    assert window.store.get_document(window.document.id).published == date(2023, 11, 7)  # refused, kept
+    assert window.session.store.get_document(window.document.id).published == date(2023, 11, 7)  # refused, kept
     assert "ffd6d6" in date_editor.styleSheet()
     window.history.undo()
-    assert window.store.get_document(window.document.id).source == "nCa (News Central Asia)"
+    assert window.session.store.get_document(window.document.id).source == "nCa (News Central Asia)"
     assert editor.text() == "nCa (News Central Asia)"
 
 
@@ -175,7 +175,7 @@ def test_edits_made_elsewhere_appear_without_a_restart(window, qtbot):
     select_text(window, qtbot, "Li Qiang")
     qtbot.keyClick(window.article, Qt.Key.Key_1)
     assert window.session.poll([window.document.id]) is None  # our own edit is not news
-    elsewhere = Store.open(window.store.location)  # the same annotator's other app, or a team server
+    elsewhere = Store.open(window.session.store.location)  # the same annotator's other app, or a team server
     text = window.document.text
     start = text.index("Shanghai")
     elsewhere.add_annotation(Annotation(doc_id=window.document.id, start=start, end=start + 8, label="LOCATION",

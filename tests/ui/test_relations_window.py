@@ -33,7 +33,7 @@ def tag(qtbot, window, words, key):
 
 
 def relations(window):
-    return window.store.relations_for(window.document.id, window.annotator)
+    return window.session.store.relations_for(window.document.id, window.annotator)
 
 
 def test_a_figure_is_linked_to_its_source_in_two_keystrokes_once_the_source_is_tagged(qtbot, related_window):
@@ -122,13 +122,13 @@ def test_a_category_choice_may_share_a_relation_keys_letter(qtbot, related_windo
     from curator.domain.schema import CategorySet, Choice
 
     window = related_window
-    window.store.save_schema(window.store.label_schema.with_category(
+    window.session.store.save_schema(window.session.store.label_schema.with_category(
         CategorySet(name="topic", choices=[Choice(name="trade", key="T")])))
     window.poll_changes()
     tag(qtbot, window, "$4.2 billion", Qt.Key.Key_5)
     tag(qtbot, window, "the Bureau of National Statistics", Qt.Key.Key_2)
     qtbot.keyClick(window.article, Qt.Key.Key_T)
-    assert window.store.categories_for(window.document.id, "tester") == {"tester": {"topic": ["trade"]}}
+    assert window.session.store.categories_for(window.document.id, "tester") == {"tester": {"topic": ["trade"]}}
     assert window.relations.linking is None
     qtbot.keyClick(window.article, Qt.Key.Key_T, SHIFT)
     qtbot.keyClick(window.article, Qt.Key.Key_Return)
@@ -169,7 +169,7 @@ def test_relation_labels_are_edited_in_the_label_editor_and_the_window_follows(q
 
     click("Save relation label")
     assert "✓ Add relation label quoted_in" in editor.message.text()
-    assert window.store.label_schema.relation("quoted_in").key == "Q"
+    assert window.session.store.label_schema.relation("quoted_in").key == "Q"
     assert any(a.text() == "Link: quoted_in" and a.shortcut().toString() == "Shift+Q"
                for a in window.label_menu.actions())  # the window's keys follow
     form.key.setText("a")  # A accepts a suggestion
@@ -177,7 +177,7 @@ def test_relation_labels_are_edited_in_the_label_editor_and_the_window_follows(q
     assert "taken by the window" in editor.message.text()
     form.select("quoted_in")
     click("Delete relation label")
-    assert window.store.label_schema.relation("quoted_in") is None
+    assert window.session.store.label_schema.relation("quoted_in") is None
     editor.close()
 
 
@@ -218,12 +218,12 @@ def test_the_review_windows_relations_tab_settles_relations_into_gold(qtbot, ope
     assert tab.settle(False)  # ana's 6% one: rejected
     assert [row["state"] for row in (tab.model.row(n) for n in range(tab.model.rowCount()))] == [
         "accepted", "rejected"]
-    gold = window.store.relations_for(doc_id, GOLD)
+    gold = window.session.store.relations_for(doc_id, GOLD)
     assert [r.label for r in gold] == ["attributed_to"]
     window.session.undo()
     window.session.undo()
     tab.refresh()
-    assert window.store.relations_for(doc_id, GOLD) == [] and "2 open" in tab.figures.text()
+    assert window.session.store.relations_for(doc_id, GOLD) == [] and "2 open" in tab.figures.text()
 
 
 def test_suggested_relations_are_proposed_accepted_and_rejected_in_the_panel(qtbot, related_window):

@@ -57,8 +57,8 @@ def hover(view, offset):
 
 
 def gold(review):
-    return [(s.doc_id, s.start, s.end, s.label) for d in review.store.iter_documents()
-            for s in review.store.annotations_for(d.id, "gold")]
+    return [(s.doc_id, s.start, s.end, s.label) for d in review.session.store.iter_documents()
+            for s in review.session.store.annotations_for(d.id, "gold")]
 
 
 def test_annotators_work_blind_until_they_choose_to_review(window):
@@ -85,9 +85,9 @@ def test_walking_through_disagreements_with_the_keyboard(review, qtbot):
     assert review.current_item().key != first.key  # moved on to the next open item
     second = review.current_item()
     press(review, qtbot, Qt.Key.Key_R)  # reject
-    assert second.key in review.store.reviews()
+    assert second.key in review.session.store.reviews()
     press(review, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the reject
-    assert second.key not in review.store.reviews()
+    assert second.key not in review.session.store.reviews()
     press(review, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the accept
     assert gold(review) == [] and review.item_model.rowCount() == total_open
     assert f"{total_open} of {total_open} disagreements open" in review.progress.text()
@@ -112,7 +112,7 @@ def test_editing_gold_directly_and_settling_as_edited(review, qtbot):
     press(review, qtbot, Qt.Key.Key_G)
     assert [(s[1], s[2], s[3]) for s in gold(review)] == [(item.start, item.end, "ORG")] or text[item.start] in " ."
     press(review, qtbot, Qt.Key.Key_E)
-    assert review.store.reviews()[item.key].decision == "edited"
+    assert review.session.store.reviews()[item.key].decision == "edited"
 
 
 def test_agreement_export(review, tmp_path):
@@ -124,7 +124,7 @@ def test_agreement_export(review, tmp_path):
 
 
 def test_each_version_shows_its_value_and_entity_and_marks_what_differs(review, qtbot):
-    names = {entity.id: entity.name for entity in review.store.entities()}
+    names = {entity.id: entity.name for entity in review.session.store.entities()}
     item = walk_to(review, qtbot, "entity")
     linked = {name: spans[0] for name, spans in item.versions.items()}
     assert len({span.entity_id for span in linked.values()}) == 2
@@ -152,7 +152,7 @@ def test_each_version_shows_its_value_and_entity_and_marks_what_differs(review, 
 
 def test_the_list_names_documents_by_title(review):
     model = review.item_model
-    titles = {d.id: d.title for d in review.store.iter_documents()}
+    titles = {d.id: d.title for d in review.session.store.iter_documents()}
     assert all(titles.values())  # the sample's articles have titles
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == \
         [titles[model.item(r).doc_id] for r in range(model.rowCount())]
@@ -189,7 +189,7 @@ def test_ctrl_u_opens_the_duplicates_from_review(review, qtbot):
     with qtbot.waitSignal(duplicates.task.finished, timeout=20_000):
         pass
     assert duplicates.isVisible()
-    assert review.store.reviews() == {}  # Ctrl+U is not U (reopen) nor anything else
+    assert review.session.store.reviews() == {}  # Ctrl+U is not U (reopen) nor anything else
     with qtbot.waitActive(review):
         review.activateWindow()
     with qtbot.waitActive(duplicates):  # already open: brought forward
@@ -214,7 +214,7 @@ def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
 
     choose_filter(review, qtbot, "Everything")
     listed = review.item_model.keys()
-    while review.current_item().key in review.store.reviews():
+    while review.current_item().key in review.session.store.reviews():
         press(review, qtbot, Qt.Key.Key_J)
     row = review.item_table.currentIndex().row()
     press(review, qtbot, Qt.Key.Key_R)
@@ -225,7 +225,7 @@ def test_every_decision_moves_on_to_the_next_item_in_every_list(review, qtbot):
     settled = review.item_model.keys()
     assert len(settled) == 3 and rejected in settled and accepted in settled
     assert [review.item_model.index(r, 3).data() for r in range(3)] == \
-        [review.store.reviews()[key].decision for key in settled]
+        [review.session.store.reviews()[key].decision for key in settled]
     press(review, qtbot, Qt.Key.Key_U)  # reopened: it leaves the settled list
     assert review.item_model.keys() == settled[1:] and review.current_item().key == settled[1]
 
@@ -261,7 +261,7 @@ def test_category_disagreements_are_settled_from_the_keyboard(open_window, annot
     assert rows["topic"]["documents"] == 2  # agreement per category set, in the Agreement tab
     review.category_table.setFocus()
     qtbot.keyClick(review.category_table, Qt.Key.Key_2)  # daniyar's choice into gold
-    assert main.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
+    assert main.session.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
     assert review.category_model.row(0)["status"] == "settled" and review.tabs.tabText(2) == "Categories (0 open)"
     assert review.category_table.currentIndex().row() == 1  # on to the next
     main.history.undo()

@@ -141,16 +141,16 @@ def test_the_label_editors_hint_and_ctrl_z_follow_the_history(window, qtbot):
     window.activateWindow()
     window.article.setFocus()
     qtbot.keyClick(window.article, Qt.Key.Key_E)  # a choice on the open document, in the main window
-    chosen = window.store.categories_for(window.document.id, "tester")
+    chosen = window.session.store.categories_for(window.document.id, "tester")
     assert chosen == {"tester": {"topic": ["economy"]}}
     assert "Ctrl+Z undoes it" not in editor.message.text()  # no longer true: the last edit is not its
     editor.history.undo()  # Ctrl+Z in the editor: not the document's category, by surprise
-    assert window.store.categories_for(window.document.id, "tester") == chosen
+    assert window.session.store.categories_for(window.document.id, "tester") == chosen
     assert "not a label edit" in editor.message.text() and "Set topic: economy" in editor.message.text()
     window.history.undo()  # where it was made
-    assert window.store.categories_for(window.document.id, "tester") == {}
+    assert window.session.store.categories_for(window.document.id, "tester") == {}
     editor.history.undo()  # now the label edit is the last: the editor takes it back
-    assert window.store.label_schema.category("topic") is None
+    assert window.session.store.label_schema.category("topic") is None
 
 
 def test_deleting_a_label_says_which_keys_moved(window, qtbot):
@@ -182,12 +182,12 @@ def test_the_document_list_shows_categories_and_duplicate_decisions(window, qtbo
     from curator.session.commands import SetCategories, SetDecision
     from curator.session.label_edits import set_category
 
-    window.apply(set_category(window.store, CategorySet(name="topic", choices=[{"name": "economy"}])))
+    window.apply(set_category(window.session.store, CategorySet(name="topic", choices=[{"name": "economy"}])))
     window.apply(SetCategories(window.document.id, "tester", "topic", ["economy"]))
     notes = window.documents.COLUMNS.index(("notes", "Notes"))
     assert window.documents.index(0, notes).data() == "economy"
     first, second = (window.documents.doc_id(row) for row in (0, 1))
-    uids = window.store.uids()
+    uids = window.session.store.uids()
     window.apply(SetDecision(pair_key("documents", uids[first], uids[second]), "documents", "duplicate",
                              keep=uids[second]))
     assert window.documents.index(0, notes).data() == "economy · duplicate, not kept"

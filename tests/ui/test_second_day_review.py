@@ -69,7 +69,7 @@ def test_work_one_annotator_did_alone_is_listed_and_accepted_with_one_key(open_w
                                                                           settings, qtbot):
     add_lone_document(annotated_project)
     main, review = open_review(open_window, annotated_project, settings, qtbot)
-    lone = main.store.document_by_uid("lone")
+    lone = main.session.store.document_by_uid("lone")
     review.filter.setCurrentIndex(review.filter.findText("Single annotator, not in gold"))
     listed = [review.item_model.item(r) for r in range(review.item_model.rowCount())]
     assert len(listed) == 3 and all(item.doc_id == lone.id and item.single for item in listed)
@@ -77,20 +77,20 @@ def test_work_one_annotator_did_alone_is_listed_and_accepted_with_one_key(open_w
     assert [name for name, panel in review.version_panels.items() if panel.isVisible()] == ["aigerim"]
     assert "3 single-annotator items not yet in gold" in review.progress.text()
     qtbot.keyClick(review.item_table, Qt.Key.Key_A, CTRL | SHIFT)  # agreements: not the lone work
-    assert gold_of(main.store, lone.id) == []
+    assert gold_of(main.session.store, lone.id) == []
     qtbot.keyClick(review.item_table, Qt.Key.Key_S, CTRL | SHIFT)
-    assert gold_of(main.store, lone.id) == sorted((a.start, a.end, a.label)
-                                                  for a in main.store.annotations_for(lone.id, "aigerim"))
+    assert gold_of(main.session.store, lone.id) == sorted((a.start, a.end, a.label)
+                                                  for a in main.session.store.annotations_for(lone.id, "aigerim"))
     assert "0 single-annotator items not yet in gold" in review.progress.text()
     assert review.item_model.rowCount() == 0 and "single annotator" in review.item_table.empty_text()
     qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL)  # one step, taken back whole
-    assert gold_of(main.store, lone.id) == []
+    assert gold_of(main.session.store, lone.id) == []
 
 
 def test_a_document_first_worked_on_while_the_review_is_open_shows_its_items(open_window, annotated_project,
                                                                             settings, qtbot):
     main, review = open_review(open_window, annotated_project, settings, qtbot)
-    [doc_id] = main.store.add_documents([Document(uid="later", text=LONE)])
+    [doc_id] = main.session.store.add_documents([Document(uid="later", text=LONE)])
     from curator.session.commands import AddSpan
 
     main.session.do(AddSpan(Annotation(doc_id=doc_id, start=8, end=20, label="DATE", annotator="aigerim")))
@@ -153,15 +153,15 @@ def test_annotators_are_numbered_alike_in_every_tab_and_the_list_filters_by_docu
     assert review.pair_model.row(0)["annotator_a"] == "1. aigerim"
     assert review.pair_model.row(0)["annotator_b"] == "2. daniyar"
     assert review.version_panels["daniyar"].title() == "2: daniyar"
-    titles = {d.uid: d.title for d in main.store.iter_documents()}
+    titles = {d.uid: d.title for d in main.session.store.iter_documents()}
     assert {review.document_model.row(r)["document"] for r in range(5)} == set(titles.values())  # titles, not ids
     review.tabs.setCurrentIndex(2)
     assert review.category_model.row(0)["versions"] == "2. daniyar: politics"  # number 2 here too
     assert review.category_model.row(0)["status"] == "single annotator"
     qtbot.keyClick(review.category_table, Qt.Key.Key_1)  # aigerim chose nothing here
-    assert main.store.categories_for(first, "gold") == {}
+    assert main.session.store.categories_for(first, "gold") == {}
     qtbot.keyClick(review.category_table, Qt.Key.Key_2)
-    assert main.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
+    assert main.session.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
     review.tabs.setCurrentIndex(1)
     review.filter.setCurrentIndex(review.filter.findText("Everything"))
     everything = review.item_model.rowCount()
@@ -262,13 +262,13 @@ def test_the_fact_form_does_not_jump_when_an_error_line_appears(facts_window, qt
     facts.fact_value.setText("=1+1")
     facts.record_fact()
     QApplication.processEvents()
-    assert facts.fact_error.text() and facts.store.facts() == {}
+    assert facts.fact_error.text() and facts.session.store.facts() == {}
     assert [field.geometry() for field in (facts.fact_value, facts.fact_note)] == before
 
 
 def test_documents_are_named_by_title_in_the_facts_window(facts_window, qtbot):
     main, facts = facts_window
-    titles = {d.title for d in main.store.iter_documents()}
+    titles = {d.title for d in main.session.store.iter_documents()}
     facts.proposal_table.selectRow(0)
     model = facts.mention_model
     assert {model.row(r)["document"] for r in range(model.rowCount())} <= titles

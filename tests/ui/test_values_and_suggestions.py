@@ -17,7 +17,7 @@ def test_tagging_a_figure_or_date_fills_its_value(window, qtbot):
     press(window, qtbot, Qt.Key.Key_5)
     select_text(window, qtbot, "the first half of 2023")
     press(window, qtbot, Qt.Key.Key_9)
-    values = {window.document.text[a.start : a.end]: a.value for a in window.store.annotations_for(window.document.id)}
+    values = {window.document.text[a.start : a.end]: a.value for a in window.session.store.annotations_for(window.document.id)}
     assert values["nearly US$750 million"] == {"type": "figure", "amount": "750000000", "unit": "USD",
                                                "scale": "million", "qualifier": "approximate", "change": "level"}
     assert values["the first half of 2023"] == {"type": "date", "start": "2023-01-01", "end": "2023-06-30",
@@ -43,7 +43,7 @@ def test_keyboard_suggestion_review(window, qtbot):
     press(window, qtbot, Qt.Key.Key_A)  # accept "30%"
     assert stored(window) == [("US$24 billion", "MONEY"), ("30%", "PERCENT")]
     assert window.suggestions.rowCount() == total - 3
-    rejected = [s for s in window.store.suggestions_for(window.document.id, "tester")
+    rejected = [s for s in window.session.store.suggestions_for(window.document.id, "tester")
                 if s.status is SuggestionStatus.REJECTED]
     assert [window.document.text[s.start : s.end] for s in rejected] == ["the past 18 years"]
     press(window, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -74,15 +74,15 @@ def test_editing_a_normalized_value(window, qtbot):
     qtbot.keyClick(editor.amount, Qt.Key.Key_Return)
     editor.qualifier.setCurrentText("approximate")
     editor.qualifier.activated.emit(editor.qualifier.currentIndex())
-    [span] = window.store.annotations_for(window.document.id)
+    [span] = window.session.store.annotations_for(window.document.id)
     assert (span.value["amount"], span.value["qualifier"]) == ("24100000000", "approximate")
     editor.amount.setText("lots")
     editor.amount.editingFinished.emit()
     assert "ffd6d6" in editor.amount.styleSheet()
-    assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24100000000"
+    assert window.session.store.annotations_for(window.document.id)[0].value["amount"] == "24100000000"
     window.history.undo()
     window.history.undo()
-    assert window.store.annotations_for(window.document.id)[0].value["amount"] == "24200000000"
+    assert window.session.store.annotations_for(window.document.id)[0].value["amount"] == "24200000000"
     assert editor.amount.text() == "24200000000"
 
 
@@ -92,16 +92,16 @@ def test_linking_mentions_to_an_entity_shows_in_the_export(window, qtbot, tmp_pa
     editor = window.panel.value_editor
     assert editor.pages.currentWidget() is editor.entity_page
     qtbot.mouseClick(editor.new_entity, Qt.MouseButton.LeftButton)
-    [entity] = window.store.entities()
+    [entity] = window.session.store.entities()
     assert (entity.name, entity.type) == ("Alikhan Smailov", "PERSON")
     editor.aliases.setText("Smailov; A. Smailov")
     editor.aliases.editingFinished.emit()
-    assert window.store.get_entity(entity.id).aliases == ["Smailov", "A. Smailov"]
+    assert window.session.store.get_entity(entity.id).aliases == ["Smailov", "A. Smailov"]
     second = window.document.text.index("Smailov said")
     window.article.set_selection(second, second + 7)
     press(window, qtbot, Qt.Key.Key_1)  # "Smailov" is a known alias now: linked as it is tagged
     assert editor.entity_box.count() == 1 and editor.entity_box.currentIndex() == 0
-    spans = window.store.annotations_for(window.document.id)
+    spans = window.session.store.annotations_for(window.document.id)
     assert [s.entity_id for s in spans] == [entity.id, entity.id]
     assert window.spans.index(1, 2).data() == "Alikhan Smailov"
 
@@ -121,8 +121,8 @@ def test_an_edit_that_meets_someone_elses_change_asks_first(window, qtbot, monke
 
     select_text(window, qtbot, "US$24.2 billion")
     press(window, qtbot, Qt.Key.Key_5)
-    [span] = window.store.annotations_for(window.document.id)
-    other = Store.open(window.store.location)  # another annotator's app on the same project
+    [span] = window.session.store.annotations_for(window.document.id)
+    other = Store.open(window.session.store.location)  # another annotator's app on the same project
     other.update_annotation(span.id, value={**span.value, "qualifier": "approximate"})
     other.close()
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
@@ -130,20 +130,20 @@ def test_an_edit_that_meets_someone_elses_change_asks_first(window, qtbot, monke
     editor = window.panel.value_editor
     editor.amount.setText("24100000000")
     editor.amount.editingFinished.emit()  # "No": theirs stays and is shown
-    assert window.store.get_annotation(span.id).value["qualifier"] == "approximate"
-    assert window.store.get_annotation(span.id).value["amount"] == "24200000000"
+    assert window.session.store.get_annotation(span.id).value["qualifier"] == "approximate"
+    assert window.session.store.get_annotation(span.id).value["amount"] == "24200000000"
     window.panel.select_span(span.id)
     editor.amount.setText("24100000000")
     editor.qualifier.setCurrentText("exact")
     editor.amount.editingFinished.emit()  # no conflict now: they were shown the new version
-    assert window.store.get_annotation(span.id).value["amount"] == "24100000000"
+    assert window.session.store.get_annotation(span.id).value["amount"] == "24100000000"
     assert answers == [QMessageBox.StandardButton.Yes]
-    other = Store.open(window.store.location)
+    other = Store.open(window.session.store.location)
     other.update_annotation(span.id, value={**span.value, "amount": "1"})
     other.close()
     editor.amount.setText("24300000000")
     editor.amount.editingFinished.emit()  # "Yes": the user chose to overwrite theirs
-    assert window.store.get_annotation(span.id).value["amount"] == "24300000000" and answers == []
+    assert window.session.store.get_annotation(span.id).value["amount"] == "24300000000" and answers == []
 
 
 def test_a_span_relinked_by_a_merge_is_edited_as_it_is_now_without_a_conflict(window, qtbot, monkeypatch):
@@ -155,13 +155,13 @@ def test_a_span_relinked_by_a_merge_is_edited_as_it_is_now_without_a_conflict(wi
     select_text(window, qtbot, "Alikhan Smailov")
     press(window, qtbot, Qt.Key.Key_1)
     qtbot.mouseClick(window.panel.value_editor.new_entity, Qt.MouseButton.LeftButton)
-    [linked] = window.store.entities()
-    kept = window.store.add_entity(Entity(name="Smailov", type="PERSON"))
+    [linked] = window.session.store.entities()
+    kept = window.session.store.add_entity(Entity(name="Smailov", type="PERSON"))
     window.session.do(MergeEntities(kept.id, [linked.id]))  # as the duplicates window does
-    [span] = window.store.annotations_for(window.document.id)
+    [span] = window.session.store.annotations_for(window.document.id)
     assert span.entity_id == kept.id and window.spans.annotation(0).entity_id == kept.id
     assert window.spans.annotation(0).updated == span.updated  # the window holds the span as stored
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked about a conflict"))
     window.panel.value_editor.entity_box.setCurrentIndex(-1)
     window._on_entity_chosen("")  # unlink it again
-    assert window.store.get_annotation(span.id).entity_id is None
+    assert window.session.store.get_annotation(span.id).entity_id is None

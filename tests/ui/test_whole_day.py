@@ -15,7 +15,7 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 
 
 def spans_of(window):
-    return {window.document.text[s.start:s.end]: s for s in window.store.annotations_for(window.document.id, "tester")}
+    return {window.document.text[s.start:s.end]: s for s in window.session.store.annotations_for(window.document.id, "tester")}
 
 
 def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeypatch):
@@ -29,7 +29,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     qtbot.keyClicks(editor.entity_box.lineEdit(), "Alikhan Smailov")
     qtbot.keyClick(editor.entity_box.lineEdit(), Qt.Key.Key_Return)
     smailov = spans_of(main)["Alikhan Smailov"]
-    entity = main.store.get_entity(smailov.entity_id)
+    entity = main.session.store.get_entity(smailov.entity_id)
     assert "Smailov" in entity.name and main.article.hasFocus()
     assert main.spans.index(0, 2).data() == entity.name  # the spans list names the linked entity
 
@@ -61,11 +61,11 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     open_before = sum(1 for item in review._items if not item.agreed)
     first = review.current_item()
     qtbot.keyClick(review.item_table, Qt.Key.Key_1)  # accept the first version
-    assert first.key in main.store.reviews()
+    assert first.key in main.session.store.reviews()
     assert review.current_item() is not None and review.current_item().key != first.key  # moved on
-    gold = main.store.annotations_for(first.doc_id, "gold")
+    gold = main.session.store.annotations_for(first.doc_id, "gold")
     assert gold and all(first.start <= g.start and g.end <= first.end for g in gold)
-    qtbot.waitUntil(lambda: sum(1 for i in review._items if not i.agreed and i.key not in main.store.reviews())
+    qtbot.waitUntil(lambda: sum(1 for i in review._items if not i.agreed and i.key not in main.session.store.reviews())
                     == open_before - 1, timeout=5_000)
 
     # 3. Duplicates across sources (Ctrl+U, from the review window): merge an entity, record a fact.
@@ -79,10 +79,10 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     model = duplicates.candidate_model
     row = next(r for r in range(model.rowCount()) if "Ma Xingruy" in (model.row(r)["a"], model.row(r)["b"]))
     duplicates.candidate_table.selectRow(row)
-    entities_before = len(main.store.entities())
+    entities_before = len(main.session.store.entities())
     duplicates.activateWindow()
     qtbot.keyClick(duplicates.candidate_table, Qt.Key.Key_M)
-    assert len(main.store.entities()) == entities_before - 1
+    assert len(main.session.store.entities()) == entities_before - 1
     qtbot.waitUntil(lambda: sum(1 for i in review._items if "entity" in i.kinds()) < entity_items, timeout=20_000)
     qtbot.waitUntil(lambda: not duplicates._refresh_soon.isActive(), timeout=5_000)  # the merge's refresh is over
     main.activateWindow()
@@ -100,7 +100,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
     qtbot.keyClicks(facts_window.fact_value, "US$24.2 billion")  # overridden, typed as an article writes it
     qtbot.keyClick(facts_window.fact_value, Qt.Key.Key_Return, CTRL)
     assert facts_window.fact_error.text() == ""
-    [fact] = main.store.facts().values()
+    [fact] = main.session.store.facts().values()
     assert fact.accepted_amount is not None and float(fact.accepted_amount) == 24.2e9
     assert facts_window.proposal_model.row(0)["status"].startswith("recorded")
     assert proposal.measure == facts_window.proposal_model.row(0)["measure"]
@@ -116,7 +116,7 @@ def test_a_curators_day(open_window, annotated_project, qtbot, tmp_path, monkeyp
                         and target in main.saved_label.text(), timeout=30_000)
     data = json.loads((tmp_path / "day.json").read_text(encoding="utf-8"))
     exported = {(d["id"], a["start"], a["end"]) for d in data["documents"] for a in d["annotations"]}
-    assert {(main.store.get_document(g.doc_id).uid, g.start, g.end) for g in gold} <= exported
+    assert {(main.session.store.get_document(g.doc_id).uid, g.start, g.end) for g in gold} <= exported
     assert {a["annotator"] for d in data["documents"] for a in d["annotations"]} == {"gold"}
     book = openpyxl.load_workbook(tmp_path / "day.xlsx", read_only=True)
     assert {"documents", "annotations"} <= set(book.sheetnames)
@@ -159,7 +159,7 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
     with qtbot.waitSignal(main.import_paths([tmp_path / f"{title}.txt" for title in ARTICLES]).finished,
                           timeout=20_000):
         pass
-    lone = [main.store.document_by_uid(title) for title in ARTICLES]
+    lone = [main.session.store.document_by_uid(title) for title in ARTICLES]
     for document, tags in zip(lone, ([("Kazakhstan Temir Zholy", Qt.Key.Key_2), ("China", Qt.Key.Key_3),
                                       ("$41 billion", Qt.Key.Key_5), ("2023", Qt.Key.Key_9)],
                                      [("China", Qt.Key.Key_3), ("the first half of the season", Qt.Key.Key_9)])):
@@ -168,7 +168,7 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
             select_text(main, qtbot, fragment)
             qtbot.keyClick(main.article, key)
         qtbot.keyClick(main.article, Qt.Key.Key_Return, CTRL)  # done, and on to the next
-    assert all(main.store.status(d.id, "aigerim").value == "done" for d in lone)
+    assert all(main.session.store.status(d.id, "aigerim").value == "done" for d in lone)
 
     # 2. The reviewer: the lone work is listed on its own; a fact is recorded first.
     main.set_annotator("reviewer")
@@ -195,14 +195,14 @@ def test_the_second_day(open_window, annotated_project, settings, qtbot, tmp_pat
     agreed = sum(1 for item in review._items if item.agreed and not item.single)
     qtbot.keyClick(review.item_table, Qt.Key.Key_A, CTRL | SHIFT)
 
-    assert len(main.store.reviews()) >= agreed > 0
-    assert all(main.store.annotations_for(d.id, "gold") == [] for d in lone)  # agreements are not lone work
+    assert len(main.session.store.reviews()) >= agreed > 0
+    assert all(main.session.store.annotations_for(d.id, "gold") == [] for d in lone)  # agreements are not lone work
     qtbot.keyClick(review.item_table, Qt.Key.Key_S, CTRL | SHIFT)
-    assert [len(main.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
+    assert [len(main.session.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
     qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL)
-    assert all(main.store.annotations_for(d.id, "gold") == [] for d in lone)
+    assert all(main.session.store.annotations_for(d.id, "gold") == [] for d in lone)
     qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert [len(main.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
+    assert [len(main.session.store.annotations_for(d.id, "gold")) for d in lone] == [4, 2]
     qtbot.waitUntil(lambda: "changes made elsewhere" in facts.statusBar().currentMessage(), timeout=10_000)
     assert [model.row(r) for r in range(model.rowCount()) if model.row(r)["period"].startswith("2022")] == [recorded]
 

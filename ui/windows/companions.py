@@ -107,10 +107,8 @@ class Companions(QObject):
 
     def validate_project(self) -> BackgroundTask:
         """Check the whole project in the background and list what is wrong."""
-        from curator.session.validating import validate
-
         w = self.window
-        return w.run_task("Validating", lambda job: validate(w.store, job=job),
+        return w.run_task("Validating", lambda job: w.queries.validate(job),
                           lambda problems: self.show_problems(problems, "Validation"))
 
     def open_layer_of(self, event: ShowRequested) -> bool:

@@ -24,10 +24,7 @@ from curator.session.changes import Changes
 from curator.session.commands import MergeEntities, SetDecision, SplitEntity
 from curator.session.deduplicating import (
     THRESHOLD,
-    entity_candidates,
-    pair_key,
-    search_near_duplicates,
-    shared_passages,
+    Deduplicating,
 )
 from curator.session.project import Settings
 from ui.change_signals import FollowsChanges, after_burst
@@ -51,7 +48,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.store = session.store
+        self.deduplicating = Deduplicating(session)
         self.history = HistoryActions(session, self, self.follow(session))
         self.pairs: list[dict] = []
         self.entities: list = []
@@ -61,7 +58,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
         # lists they change are recomputed once, after the burst.
         self._stale: set[str] = set()
         self._refresh_soon = after_burst(self, 150, self._refresh_stale)
-        self.setWindowTitle(f"Duplicates — {self.store.project.name}")
+        self.setWindowTitle(f"Duplicates — {session.project_name}")
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_documents_tab(), "Articles")
         self.tabs.addTab(self._build_entities_tab(), "Entities")
@@ -97,7 +94,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
         row = QHBoxLayout(views)
         self.left_view, self.right_view = ArticleView(views), ArticleView(views)
         for view in (self.left_view, self.right_view):
-            view.set_schema(self.store.label_schema)
+            view.set_schema(self.session.schema)
             row.addWidget(view)
         splitter.addWidget(self.pair_table)
         splitter.addWidget(views)
@@ -117,11 +114,11 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
     def _no_pairs(self) -> str:
         if self._searching:
             return "Searching for near-duplicate articles…"
-        return (f"No near-duplicate articles among {self.store.document_count():,} "
+        return (f"No near-duplicate articles among {self.deduplicating.document_count():,} "
                 f"(similarity threshold {THRESHOLD})")
 
     def _pair_rows(self) -> list[dict]:
-        decisions = self.store.decisions("documents")
+        decisions = self.deduplicating.decisions("documents")
         rows = []
         for pair in self.pairs:
             decision = decisions.get(pair["key"])
@@ -146,10 +143,9 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
         if row < 0:
             return
         pair = self.pair_model.row(row)
-        a, b = self.store.document_by_uid(pair["a"]), self.store.document_by_uid(pair["b"])
-        passages = shared_passages(a.text, b.text)
-        self.left_view.set_text(a.text)
-        self.right_view.set_text(b.text)
+        text_a, text_b, passages = self.deduplicating.compare(pair["a"], pair["b"])
+        self.left_view.set_text(text_a)
+        self.right_view.set_text(text_b)
         self.left_view.set_regions([(p[0], p[1]) for p in passages])
         self.right_view.set_regions([(p[2], p[3]) for p in passages])
 
@@ -206,15 +202,14 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
 
     def _show_entities(self) -> None:
         row = self.candidate_table.currentIndex().row()
-        self.candidates = entity_candidates(self.store, include_distinct=True, job=(job := Job()))
+        self.candidates, distinct, entities = self.deduplicating.entities(job := Job())
         show_failures(self, job)  # a pair the rules failed on, named
-        distinct = self.store.decisions("entities")
         self.candidate_model.set_rows([{"score": c.score, "a": c.a.name, "b": c.b.name, "type": c.a.type,
                                         "reason": c.reason, "names": " ~ ".join(c.names),
                                         "status": "distinct" if c.key in distinct else "open"}
                                        for c in self.candidates])
         open_count = sum(1 for c in self.candidates if c.key not in distinct)
-        self.entities = self.store.entities()
+        self.entities = entities
         self.entity_model.set_rows([{"name": e.name, "type": e.type, "aliases": "; ".join(e.aliases)}
                                     for e in self.entities])
         self.entities_status.setText(f"{len(self.candidates)} candidate merge(s), {open_count} open; "
@@ -239,7 +234,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
 
     def reopen_entities(self) -> None:
         candidate = self._candidate()
-        if candidate is not None and candidate.key in self.store.decisions("entities"):
+        if candidate is not None and candidate.key in self.deduplicating.decisions("entities"):
             self._apply(SetDecision(candidate.key, "entities", None))
 
     def _selected_entity(self):
@@ -302,17 +297,8 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
 
     def refresh(self) -> None:
         """Search near-duplicate articles in the background, then fill both lists."""
-        def work(job):
-            uid = self.store.uids()
-            pairs = search_near_duplicates(self.store, job=job)
-            rows = self.store.document_rows(sorted({d for p in pairs for d in (p.a, p.b)}), self.session.annotator)
-            titles = {doc_id: row.title or row.uid for doc_id, row in rows.items()}
-            return [{"a": uid[p.a], "b": uid[p.b], "title_a": titles[p.a], "title_b": titles[p.b],
-                     "similarity": p.similarity, "key": pair_key("documents", uid[p.a], uid[p.b])}
-                    for p in pairs]
-
         self._searching = True
-        self.task = run_task(self, self.session, "Searching duplicates", work, self._loaded)
+        self.task = run_task(self, self.session, "Searching duplicates", self.deduplicating.pairs, self._loaded)
         self.task.finished.connect(self._searched)
         self._show_entities()
 
@@ -338,7 +324,7 @@ class DuplicatesWindow(FollowsChanges, QMainWindow):
             self._mark_stale("documents", "entities")
         if changes.schema:  # colours and labels as they are now
             for view in (self.left_view, self.right_view):
-                view.set_schema(self.store.label_schema)
+                view.set_schema(self.session.schema)
             if changes.relabelled:
                 self._mark_stale("entities")
 

@@ -14,9 +14,8 @@ from curator.session.exporting import (
     ALL_LAYERS,
     EXPORT_FORMATS,
     ExportReport,
-    clean_problems,
+    Exports,
     export_target,
-    layer_choices,
 )
 from ui.workers import BackgroundTask
 
@@ -25,7 +24,7 @@ FILTERS = {fmt.file_filter: fmt for fmt in EXPORT_FORMATS}
 
 
 class ExportController(QObject):
-    """Exports for ``window`` (the main window: its store, session, settings, status bar
+    """Exports for ``window`` (the main window: its exports, session, settings, status bar
     and ``run_task``). The layer list says what each layer holds; the format is the one
     the typed name's suffix names, else the chosen filter's; a clean export is checked
     before a file name is asked for; the export's notes (work the gold layer leaves
@@ -34,12 +33,13 @@ class ExportController(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self.project = Exports(window.session)
         self.notes: QMessageBox | None = None
 
     def export_dialog(self, clean: bool = False) -> BackgroundTask | None:
         if clean:  # checked first: a refused export asks for no file name
             w = self.window
-            return w.run_task("Checking the clean export", lambda job: clean_problems(w.store, job),
+            return w.run_task("Checking the clean export", lambda job: self.project.clean_problems(job),
                               lambda problems: self._after_clean_check(problems))
         return self._ask(clean=False)
 
@@ -53,7 +53,7 @@ class ExportController(QObject):
 
     def _ask(self, clean: bool) -> BackgroundTask | None:
         w = self.window
-        choices = [str(choice) for choice in layer_choices(w.store)]
+        choices = [str(choice) for choice in self.project.layer_choices()]
         chosen_layer, ok = QInputDialog.getItem(w, "Export clean dataset" if clean else "Export dataset",
                                                 "Layer to export (gold: what the review settled):", choices, 0, False)
         if not ok:
@@ -62,7 +62,7 @@ class ExportController(QObject):
         filters = {title: fmt for title, fmt in FILTERS.items() if fmt.dataset or not clean}
         last = w.settings.recall("format.export")
         last = last if last in filters else next(iter(filters))
-        suggested = Path(w.settings.recall("folder.export") or "") / f"{w.store.project.name}{filters[last].suffix}"
+        suggested = Path(w.settings.recall("folder.export") or "") / self.project.file_name(filters[last])
         target, chosen = QFileDialog.getSaveFileName(w, "Export dataset", str(suggested), ";;".join(filters), last)
         if not target:
             return None
@@ -71,7 +71,7 @@ class ExportController(QObject):
             w.settings.remember("format.export", chosen)
         path, fmt = export_target(target, filters.get(chosen, EXPORT_FORMATS[0]).name)
         if fmt.one_layer and layer == ALL_LAYERS:  # a format of one layer: ask which, here and now
-            single = [str(choice) for choice in layer_choices(w.store, fmt)]
+            single = [str(choice) for choice in self.project.layer_choices(fmt)]
             if not single:
                 w.statusBar().showMessage(f"{fmt.title} holds one layer, and this project has no annotations yet",
                                           6000)
@@ -89,7 +89,7 @@ class ExportController(QObject):
         through the export the command line calls; when written, say so with the format, the
         layer, and any notes (work the gold layer leaves out, warnings) in a box beside
         the window."""
-        from curator.session.exporting import ExportRefused, export
+        from curator.session.exporting import ExportRefused
 
         w = self.window
 
@@ -104,7 +104,7 @@ class ExportController(QObject):
             if (report.left_out or report.thin_gold or report.warnings) and w.isVisible():  # (a window closed meanwhile has nobody to tell)
                 self._show_notes(report)
 
-        return w.run_task("Exporting", lambda job: export(w.store, target, fmt, layer or ALL_LAYERS, job, clean=clean),
+        return w.run_task("Exporting", lambda job: self.project.export(target, fmt, layer or ALL_LAYERS, job, clean=clean),
                           written, failed)
 
     def _show_notes(self, report: ExportReport) -> None:

@@ -25,11 +25,11 @@ from curator.session import Session
 from curator.session import fact_edits as fact_edits
 from curator.session.commands import SaveFact, SetAttribution
 from curator.session.fact_finding import (
+    FactFinding,
     FactProposal,
     FactRow,
     amount_text,
     fact_from,
-    facts_and_figures_left,
     parse_accepted,
     parse_period,
 )
@@ -53,7 +53,7 @@ class FactsTab(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.store = session, session.store
+        self.session, self.finding = session, FactFinding(session)
         self.rows: list[FactRow] = []
         self.left: list = []
         layout = QVBoxLayout(self)
@@ -186,7 +186,7 @@ class FactsTab(QWidget):
     def show_facts(self) -> int:
         """Read the facts again and show them; returns how many are open (not recorded)."""
         row = self.proposal_table.currentIndex().row()
-        self.rows, self.left = facts_and_figures_left(self.store, job := Job())
+        self.rows, self.left = self.finding.rows(job := Job())
         show_failures(self, job)  # a document whose figures the rules failed on, named
         self.proposal_model.set_rows([{"measure": r.proposal.measure,
                                        "period": f"{r.proposal.period_start} – {r.proposal.period_end}",
@@ -218,7 +218,7 @@ class FactsTab(QWidget):
             "why": current.votes[m.annotation.id].why if m.annotation.id in current.votes else "",
             "document": m.document.title or m.document.uid, "published": m.document.published}
             for m in proposal.mentions])
-        names = {entity.id: entity.name for entity in self.store.entities()}
+        names = {entity.id: entity.name for entity in self.session.entities()}
         held = fact or proposal
         self.fact_period.setText(f"{held.period_start} – {held.period_end}" if held.period_start else "")
         self.other_fact.clear()
@@ -261,8 +261,7 @@ class FactsTab(QWidget):
             return
         subjects = []
         for name in (part.strip() for part in self.fact_subjects.text().split(";")):
-            entity = next((e for e in self.store.entities() if name and name.casefold() in
-                           {n.casefold() for n in e.names}), None)
+            entity = self.finding.entity_named(name)
             if name and entity is None:
                 self._refuse(f"no entity named {name!r} in the register (the Entities tab lists them)",
                              self.fact_subjects)
@@ -303,13 +302,12 @@ class FactsTab(QWidget):
     def split_fact(self) -> None:
         fact, mention = self._recorded(), self._selected_mention()
         if fact is not None and mention is not None:
-            self._edit(lambda: fact_edits.split_fact(self.store, fact.id, [mention.annotation.id],
-                                                     mention.attribution))
+            self._edit(lambda: self.finding.split(fact.id, [mention.annotation.id], mention.attribution))
 
     def move_mention(self) -> None:
         fact, mention, target = self._recorded(), self._selected_mention(), self.other_fact.currentData()
         if fact is not None and mention is not None and target:
-            self._edit(lambda: fact_edits.move_mention(self.store, mention.annotation.id, fact.id, target))
+            self._edit(lambda: self.finding.move_mention(mention.annotation.id, fact.id, target))
 
     def attribute_mention(self) -> None:
         """Correct whom the selected figure is attributed to (empty: as its sentence says)."""
@@ -321,4 +319,4 @@ class FactsTab(QWidget):
     def merge_fact(self) -> None:
         fact, target = self._recorded(), self.other_fact.currentData()
         if fact is not None and target:
-            self._edit(lambda: fact_edits.merge_facts(self.store, target, fact.id))
+            self._edit(lambda: self.finding.merge(target, fact.id))

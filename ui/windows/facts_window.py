@@ -33,13 +33,12 @@ class FactsWindow(FollowsChanges, QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.store = session.store
         self.history = HistoryActions(session, self, self.follow(session))
         self.help_sheet: HelpSheet | None = None
         self.measures_editor: MeasuresEditor | None = None
         self._stale = False
         self._refresh_soon = after_burst(self, 150, self._refresh_stale)
-        self.setWindowTitle(f"Facts across sources — {self.store.project.name}")
+        self.setWindowTitle(f"Facts across sources — {self.session.project_name}")
         self.facts = FactsTab(session, self)
         self.facts.setObjectName("facts")
         self.facts.command.connect(self._apply)
@@ -63,7 +62,7 @@ class FactsWindow(FollowsChanges, QMainWindow):
     def show_facts(self) -> int:
         """Read the facts again and show them; returns how many are open."""
         open_count = self.facts.show_facts()
-        self.setWindowTitle(f"Facts across sources ({open_count} open) — {self.store.project.name}")
+        self.setWindowTitle(f"Facts across sources ({open_count} open) — {self.session.project_name}")
         return open_count
 
     def open_measures(self) -> MeasuresEditor:

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from curator.session.label_edits import add_found_labels, unusable_labels
+from curator.session.label_edits import unusable_labels
 from ui.workers import BackgroundTask
 
 
@@ -27,7 +27,7 @@ def import_filter() -> str:
 
 
 class ImportController(QObject):
-    """Imports for ``window`` (the main window: its store, settings, status bar, document
+    """Imports for ``window`` (the main window: its queries, settings, status bar, document
     list and ``run_task``). UI thread only."""
 
     def __init__(self, window: Any) -> None:
@@ -72,7 +72,7 @@ class ImportController(QObject):
             if unusable:
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(unusable))} were not imported: "
                                           "not usable as label names", 8000)
-            command = add_found_labels(w.store, list(missing))
+            command = w.queries.add_found_labels(list(missing))
             if command is not None and w.apply(command):
                 w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
                            self._on_imported, origin="import")

@@ -57,7 +57,7 @@ class LabelEditor(FollowsChanges, QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.store = session, session.store
+        self.session, self.edits = session, schema_edits.LabelEdits(session)
         self.setWindowTitle("Labels and categories — Curator")
         self.setModal(False)
         self.follow(session)
@@ -236,16 +236,14 @@ class LabelEditor(FollowsChanges, QDialog):
     def _do(self, make, *args, **kwargs) -> bool:
         """Build a command with one of ``curator.session.label_edits``' rules and do it; a
         refusal is said in the message line."""
-        before = self.store.label_schema
         self._saying = True
         try:
-            step = self.session.do(make(self.store, *args, **kwargs))
+            step, moved = self.edits.do(make, *args, **kwargs)
         except CuratorError as exc:
             self.say(str(exc), error=True)
             return False
         finally:
             self._saying = False
-        moved = schema_edits.key_changes(before, self.store.label_schema)
         self.say(f"✓ {step.label} (Ctrl+Z undoes it)" + (f"; {moved}" if moved else ""))
         return True
 
@@ -257,7 +255,7 @@ class LabelEditor(FollowsChanges, QDialog):
 
     @property
     def selected(self) -> Label | None:
-        return self.store.label_schema.get(self._selected) if self._selected else None
+        return self.session.schema.get(self._selected) if self._selected else None
 
     def select_label(self, name: str | None) -> None:
         row = self.labels.row_of(name)
@@ -269,7 +267,7 @@ class LabelEditor(FollowsChanges, QDialog):
             self._show_label(self.labels.label(row))
 
     def add_label(self, name: str, kind: LabelKind = LabelKind.ENTITY) -> bool:
-        used = {label.color for label in self.store.label_schema.labels}
+        used = {label.color for label in self.session.schema.labels}
         color = next((c for c in _NEW_COLORS if c not in used), _NEW_COLORS[0])
         try:
             label = Label(name=name, kind=kind, color=color)
@@ -319,14 +317,14 @@ class LabelEditor(FollowsChanges, QDialog):
         """Delete a label; one in use asks first, inline, what becomes of its spans
         (False: the question is shown, ``answer_delete`` gives the answer)."""
         name = name or self._selected
-        label = self.store.label_schema.get(name) if name else None
+        label = self.session.schema.get(name) if name else None
         if label is None:
             return False
-        count = self.store.label_counts().get(name, 0)
+        count = self.edits.counts().get(name, 0)
         if not count:
             return self._do(schema_edits.remove_label, name)
         self._pending_delete = name
-        same_kind = [x.name for x in self.store.label_schema.labels if x.kind == label.kind and x.name != name]
+        same_kind = [x.name for x in self.session.schema.labels if x.kind == label.kind and x.name != name]
         self.move_target.clear()
         for other in same_kind:
             self.move_target.addItem(other, other)
@@ -390,7 +388,7 @@ class LabelEditor(FollowsChanges, QDialog):
         self.description.setPlainText(label.description if label else "")
         self.merge_target.clear()
         if label is not None:
-            for other in self.store.label_schema.labels:
+            for other in self.session.schema.labels:
                 if other.kind == label.kind and other.name != label.name:
                     self.merge_target.addItem(other.name, other.name)
         self.merge_target.setEnabled(self.merge_target.count() > 0)
@@ -399,14 +397,14 @@ class LabelEditor(FollowsChanges, QDialog):
         self.down_button.setEnabled(row is not None and row + 1 < self.labels.rowCount())
 
     def _refresh_labels(self) -> None:
-        schema = self.store.label_schema
+        schema = self.session.schema
         if self._selected not in schema:
             self._selected = schema.labels[0].name if schema.labels else None
-        self.labels.set_schema(schema, self.store.label_counts())
+        self.labels.set_schema(schema, self.edits.counts())
         self.select_label(self._selected)
 
     def _update_counts(self) -> None:
-        self.labels.set_counts(self.store.label_counts())
+        self.labels.set_counts(self.edits.counts())
 
     # -- category sets ---------------------------------------------------------------------
 
@@ -421,8 +419,8 @@ class LabelEditor(FollowsChanges, QDialog):
 
     def _on_schema_changed(self) -> None:
         self._refresh_labels()
-        self.categories.set_categories(self.store.label_schema.categories)
-        self.relations.set_relations(self.store.label_schema.relations)
+        self.categories.set_categories(self.session.schema.categories)
+        self.relations.set_relations(self.session.schema.relations)
 
     def on_changes(self, changes: Changes) -> None:
         moved = changes.history.moved if changes.history is not None else None

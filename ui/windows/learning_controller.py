@@ -34,7 +34,7 @@ class LearningController(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.learning = Learning(window.store, window.annotator)
+        self.learning = Learning.of(window.session)
         self.task: BackgroundTask | None = None
         self._due = False
         self._automatic = False

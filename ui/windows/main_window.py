@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from curator.domain.models import Document
 from curator.errors import CuratorError
 from curator.session import Changes, Session, ShowRequested, Step
+from curator.session.annotating import Annotating
 from curator.session.changes import REDO, UNDO
 from curator.session.commands import Command
 from curator.session.document_list import DocumentList
 from curator.session.label_edits import key_changes
-from curator.session.project import Settings
+from curator.session.project import Settings, open_project
 from ui.change_signals import FollowsChanges
 from ui.edits import HistoryActions, apply_command, show_error
 from ui.models.annotation_table_model import AnnotationTableModel
@@ -60,12 +61,12 @@ class MainWindow(FollowsChanges, QMainWindow):
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         super().__init__()
-        self.store = store
         self.settings = settings or Settings()
         self.annotator = self.settings.annotator
-        self.schema = store.label_schema
-        self.document: Document | None = None
         self.session = Session(store, self.annotator)
+        self.queries = Annotating(self.session)
+        self.schema = self.session.schema
+        self.document: Document | None = None
         self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
@@ -167,7 +168,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         """The project's labels or category sets changed (here, in another window, or
         elsewhere): everything that shows them follows; a relabel reloads the spans; a
         label deleted or moved says which number keys moved."""
-        before, self.schema = self.schema, self.store.label_schema
+        before, self.schema = self.schema, self.session.schema
         moved = key_changes(before, self.schema)
         if moved:
             self.statusBar().showMessage(f"Labels changed, {moved}", 10000)
@@ -191,7 +192,7 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.editing.show_categories()
 
     def update_title(self) -> None:
-        self.setWindowTitle(f"{self.store.project.name} — Curator")
+        self.setWindowTitle(f"{self.session.project_name} — Curator")
         role = "reviewer" if self.settings.reviewer else "annotator, blind"
         self.annotator_label.setText(f"Annotator: {self.annotator} ({role})")
 
@@ -199,7 +200,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         shown, done = self.documents.summary()
         search = self.search.text().strip()
         if search:  # a filter on: say so, and how many it leaves out
-            total = self.store.document_count()
+            total = self.queries.document_count()
             self.counts_label.setText(f"{shown} of {total} documents match “{search}” · {done} done")
         else:
             self.counts_label.setText(f"{shown} documents · {done} done")
@@ -207,7 +208,7 @@ class MainWindow(FollowsChanges, QMainWindow):
     # -- documents ----------------------------------------------------------------
 
     def _restore_last_document(self) -> None:
-        last = self.store.get_state(f"last_document.{self.annotator}")
+        last = self.queries.last_document()
         row = self.documents.row_of(last) if last is not None else None
         self.select_row(row if row is not None else 0)
 
@@ -241,18 +242,17 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.open_document(doc_id)
 
     def open_document(self, doc_id: int) -> None:
-        self.document = self.store.get_document(doc_id)
-        spans = self.store.annotations_for(doc_id, self.annotator)
+        opened = self.queries.open(doc_id)
+        self.document, spans = opened.document, opened.spans
         self.article.set_text(self.document.text)
         self.article.set_spans(spans, paint=False)  # painted once, with the suggestions, below
         self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
         self.suggestion_control.refresh()
         self.panel.value_editor.show_span(None, "")
         self.panel.details.show_document(self.document)
-        self.panel.show_status(self.store.status(doc_id, self.annotator))
+        self.panel.show_status(opened.status)
         self.editing.show_categories()
         self.relations.show_document()
-        self.store.set_state(f"last_document.{self.annotator}", doc_id)
 
     def _no_documents(self) -> str:
         search = self.search.text().strip()
@@ -355,9 +355,9 @@ class MainWindow(FollowsChanges, QMainWindow):
         if (doc_id, self.annotator) in changes.categories:
             self.editing.show_categories()
         if doc_id in changes.documents:  # its details or status
-            self.document = self.store.get_document(doc_id)
+            self.document, status = self.queries.header(doc_id)
             self.panel.details.show_document(self.document)
-            self.panel.show_status(self.store.status(doc_id, self.annotator))
+            self.panel.show_status(status)
         if not changes.spans_of(doc_id, self.annotator):
             if doc_id in changes.suggestions:
                 self.suggestion_control.refresh()
@@ -406,7 +406,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open project folder")
         if folder:
             try:
-                store = Store.open(folder)
+                store = open_project(folder)
             except CuratorError as exc:
                 self._show_error(str(exc))
                 return

@@ -18,7 +18,7 @@ from curator.errors import CuratorError
 from curator.session import Session
 from curator.session.changes import Changes
 from curator.session.commands import SetMeasures
-from curator.session.fact_finding import measures_with, project_measures
+from curator.session.fact_finding import FactFinding, measures_with
 from ui.change_signals import FollowsChanges
 from ui.edits import apply_command
 from ui.models.record_table_model import RecordTableModel
@@ -32,7 +32,7 @@ class MeasuresEditor(FollowsChanges, QDialog):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.store = session, session.store
+        self.session, self.finding = session, FactFinding(session)
         self.setWindowTitle("Measures — Curator")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("A figure is grouped into a fact by the measure word nearest it in its sentence, "
@@ -69,7 +69,7 @@ class MeasuresEditor(FollowsChanges, QDialog):
         self.show_measures()
 
     def show_measures(self) -> None:
-        self.measures = project_measures(self.store)
+        self.measures = self.finding.measures()
         self.model.set_rows([{"name": name, "words": ", ".join(words)} for name, words in self.measures.items()])
 
     def add_measure(self) -> bool:

@@ -21,7 +21,6 @@ from curator.session.relation_commands import (
     DeleteRelation,
     SetRelationSuggestionStatus,
 )
-from curator.session.suggesting import suggest_relations
 from ui.models.relation_table_model import RelationTableModel
 from ui.widgets.relation_arcs import RelationArcs
 from ui.widgets.table_views import make_table
@@ -103,13 +102,11 @@ class RelationLinking(QObject):
         w = self.window
         self.cancel()
         document = w.document
-        relations = w.store.relations_for(document.id, w.annotator) if document is not None else []
+        relations, proposed = w.queries.relations(document.id) if document is not None else ([], [])
         spans = w.spans.spans if document is not None else []
         self.model.set_relations(document.id if document else None, document.text if document else "", spans,
                                  relations)
         self.arcs.set_relations(spans, relations)
-        proposed = (w.store.relation_suggestions_for(document.id, w.annotator, SuggestionStatus.OPEN)
-                    if document is not None else [])
         self.suggested.set_relations(document.id if document else None, document.text if document else "", spans,
                                      proposed)
 
@@ -120,7 +117,7 @@ class RelationLinking(QObject):
         w = self.window
         if w.document is None:
             return 0
-        added = suggest_relations(w.store, w.document.id, w.annotator)
+        added = w.queries.suggest_relations(w.document.id)
         self.show_document()
         w.statusBar().showMessage(f"{added} new relation suggestion(s)", 4000)
         return added

@@ -11,11 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from curator.errors import CuratorError
 from curator.session.reviewing import (
     RelationItem,
-    accept_agreed_relations,
+    Reviewing,
     figure_text,
-    relation_agreement,
-    relation_items,
-    settle_relation,
 )
 from ui.change_signals import SessionChanges, after_burst
 from ui.models.record_table_model import RecordTableModel
@@ -37,7 +34,7 @@ class RelationReviewTab(QWidget):
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session, self.store = session, session.store
+        self.session, self.reviewing = session, Reviewing(session)
         self.items: list[RelationItem] = []
         layout = QVBoxLayout(self)
         self.figures = QLabel(self)
@@ -66,7 +63,7 @@ class RelationReviewTab(QWidget):
 
     def refresh(self) -> None:
         current = self.table.currentIndex().row()
-        self.items = relation_items(self.store)
+        self.items, report = self.reviewing.relations()
         titles = {}
         for item in self.items:
             titles.setdefault(item.doc_id, item.doc_uid)
@@ -76,7 +73,6 @@ class RelationReviewTab(QWidget):
                               "state": _state(item)} for item in self.items])
         if self.items:
             select_row(self.table, max(0, current))
-        report = relation_agreement(self.store)
         rows = [f"{row['label']}: F1 {figure_text(row['f1'])}, κ {figure_text(row['kappa'])} "
                 f"({row['relations']} relations)" for row in report["labels"]]
         open_count = sum(1 for item in self.items if not item.settled)
@@ -92,10 +88,10 @@ class RelationReviewTab(QWidget):
         if item is None:
             self.say("Choose a relation in the list first", error=True)
             return False
-        return self._do(lambda: settle_relation(self.store, item, accept, self.session.annotator))
+        return self._do(lambda: self.reviewing.settle_relation(item, accept))
 
     def accept_agreed(self) -> bool:
-        return self._do(lambda: accept_agreed_relations(self.store, self.session.annotator))
+        return self._do(self.reviewing.accept_agreed_relations)
 
     def _do(self, make) -> bool:
         try:

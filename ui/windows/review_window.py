@@ -27,14 +27,9 @@ from curator.session.changes import Changes
 from curator.session.commands import AddSpan, DeleteSpan, Unsettle
 from curator.session.project import Settings
 from curator.session.reviewing import (
+    Reviewing,
     ReviewItem,
-    accept_agreements,
-    accept_single,
     accept_version,
-    category_items,
-    compute_agreement,
-    items_for,
-    iter_items,
     merge_versions,
     reject_item,
     settle_category,
@@ -80,7 +75,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None, settings: Settings | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.store = session.store
+        self.reviewing = Reviewing(session)
         self.reviewer = session.annotator
         self.history = HistoryActions(session, self, self.follow(session))
         self._refresh_soon = after_burst(self, 150, self._refresh_after_changes)
@@ -94,7 +89,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         self.annotators: list[str] = []
         self._touched: set[int] | None = None  # documents changed while a decision is applied
         self.help_sheet: HelpSheet | None = None
-        self.setWindowTitle(f"Review — {self.store.project.name}")
+        self.setWindowTitle(f"Review — {session.project_name}")
         self.tabs = QTabWidget(self)
         self.agreement_tab = AgreementTab(self)
         self.agreement_tab.refresh_requested.connect(self.refresh)
@@ -169,12 +164,12 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         gold_box = QGroupBox("Gold", right)
         gold_layout = QVBoxLayout(gold_box)
         self.gold_view = ArticleView(gold_box)
-        self.gold_view.set_schema(self.store.label_schema)
+        self.gold_view.set_schema(self.session.schema)
         self.gold_view.span_clicked.connect(lambda span_id: setattr(self, "_gold_selected", span_id))
         gold_layout.addWidget(self.gold_view)
         edit_row = QHBoxLayout()
         self.gold_label = QComboBox(gold_box)
-        self.gold_label.addItems(self.store.label_schema.names)
+        self.gold_label.addItems(self.session.schema.names)
         add_gold = QPushButton("Add selection  (G)", gold_box)
         add_gold.setToolTip("Add the words selected in the gold text, with the label chosen, to gold")
         add_gold.clicked.connect(self.add_gold_span)
@@ -233,7 +228,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
     def show_help(self) -> HelpSheet:
         """F1: every key of this window, and the labels."""
         if self.help_sheet is None:
-            self.help_sheet = HelpSheet(lambda: action_sections("Review", self.actions()), self.store.label_schema,
+            self.help_sheet = HelpSheet(lambda: action_sections("Review", self.actions()), self.session.schema,
                                         self, "Keyboard — Review")
         self.help_sheet.show_sheet()
         return self.help_sheet
@@ -242,18 +237,13 @@ class ReviewWindow(FollowsChanges, QMainWindow):
 
     def refresh(self) -> None:
         """Recompute agreement and items (in the background; results arrive on this thread)."""
-        def work(job):
-            report = compute_agreement(self.store, job=job)
-            entity_names = {entity.id: entity.name for entity in self.store.entities()}
-            return report, list(iter_items(self.store, job=job)), entity_names
-
-        self.task = run_task(self, self.session, "Computing agreement", work, self._loaded)
+        self.task = run_task(self, self.session, "Computing agreement", self.reviewing.load, self._loaded)
 
     def _loaded(self, result) -> None:
         report, items, self._entity_names = result
         self.annotators = sorted({*report.annotators, *(name for item in items for name in item.versions)})
         self._items = items
-        documents = [self.store.get_document(doc_id) for doc_id in sorted({i.doc_id for i in items})]
+        documents = self.reviewing.documents(sorted({i.doc_id for i in items}))
         self._texts = {document.id: document.text for document in documents}
         self._titles = {document.id: document.title or document.uid for document in documents}
         self._show_report(report)
@@ -286,7 +276,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
             if name in self.version_panels:
                 self.version_panels[name].setTitle(f"{index + 1}: {name}")
                 continue
-            panel = VersionPanel(f"{index + 1}: {name}", self.store.label_schema, self, str(index + 1))
+            panel = VersionPanel(f"{index + 1}: {name}", self.session.schema, self, str(index + 1))
             panel.accept_button.clicked.connect(lambda _=False, who=name: self.accept(self.annotators.index(who)))
             self.versions_row.addWidget(panel)
             self.version_panels[name] = panel
@@ -297,7 +287,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         self.version_views = {name: panel.view for name, panel in self.version_panels.items()}
 
     def _show_items(self) -> None:
-        reviews = self.store.reviews()
+        reviews = self.reviewing.decisions()
         _name, visible = FILTERS[self.filter.currentIndex()]
         document = self.document_filter.currentData()
         shown = [item for item in self._items if visible(item, item.key in reviews)
@@ -348,7 +338,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         why = f"only {', '.join(item.versions)}" if item.single else ', '.join(item.kinds()) or 'agreed'
         self.item_heading.setText(f"{self._titles.get(item.doc_id) or item.doc_uid}  ·  {item.doc_uid}  ·  "
                                   f"{why}  ·  {review.decision if review else 'open'}")
-        spans = self.store.annotations_for(item.doc_id)
+        spans = self.reviewing.spans(item.doc_id)
         differences = span_differences(item)
         for name, panel in self.version_panels.items():
             panel.setVisible(name in item.versions)  # no room for those who did not work on it
@@ -412,7 +402,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         item = self.current_item()
         if item is None:
             return None
-        if item.key in self.store.reviews():
+        if item.key in self.reviewing.decisions():
             self.statusBar().showMessage("Already settled: press U to reopen it first", 4000)
             return None
         return item
@@ -458,14 +448,14 @@ class ReviewWindow(FollowsChanges, QMainWindow):
                 self._decide_category(settle_category(category, []), advance=False)
             return
         item = self.current_item()
-        if item is not None and item.key in self.store.reviews():
+        if item is not None and item.key in self.reviewing.decisions():
             self._decide(Unsettle(item.key, item.doc_id), advance=False)
 
     def accept_all_agreements(self) -> None:
-        self._accept_all(accept_agreements(self.store, self.reviewer), "No open agreements")
+        self._accept_all(self.reviewing.accept_agreements(self.reviewer), "No open agreements")
 
     def accept_single_work(self) -> None:
-        self._accept_all(accept_single(self.store, self.reviewer), "No single-annotator work left outside gold")
+        self._accept_all(self.reviewing.accept_single(self.reviewer), "No single-annotator work left outside gold")
 
     def _accept_all(self, batch, nothing: str) -> None:
         if batch is None:
@@ -494,7 +484,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         span_id = self._gold_selected
         if item is None or span_id is None:
             return
-        gold = {s.id: s for s in self.store.annotations_for(item.doc_id, GOLD)}
+        gold = {s.id: s for s in self.reviewing.spans(item.doc_id, GOLD)}
         if span_id in gold and self._apply(DeleteSpan(span_id, item.doc_id, gold[span_id].label)):
             self._gold_selected = None
             self._show_item()
@@ -506,7 +496,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         if self.report is None:
             return
         self.agreement_task = run_task(self, self.session, "Counting agreement",
-                                       lambda job: compute_agreement(self.store, job=job), self._show_report)
+                                       self.reviewing.agreement, self._show_report)
 
     def _refresh_after_changes(self) -> None:
         self.statusBar().showMessage("Updated: entities or documents changed elsewhere", 5000)
@@ -515,9 +505,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
     # -- categories ---------------------------------------------------------------------
 
     def _show_categories(self) -> None:
-        items = category_items(self.store)
-        titles = {doc_id: self._titles.get(doc_id) or self.store.get_document(doc_id).title or uid
-                  for doc_id, uid in {(i.doc_id, i.doc_uid) for i in items}}
+        items, titles = self.reviewing.categories(self._titles)
         open_count = self.categories_tab.show_items(items, titles, self.numbered)
         self.tabs.setTabText(2, f"Categories ({open_count} open)")
 
@@ -534,7 +522,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         everything when what the items are made of changed across documents (entities
         merged or split, documents added)."""
         if changes.schema:  # labels renamed, recoloured, merged...: shown as they are now
-            schema = self.store.label_schema
+            schema = self.session.schema
             for view in [self.gold_view, *(panel.view for panel in self.version_panels.values())]:
                 view.set_schema(schema)
             self.gold_label.clear()
@@ -574,9 +562,8 @@ class ReviewWindow(FollowsChanges, QMainWindow):
             self._show_item()
 
     def _reload_document(self, doc_id: int) -> None:
-        document = self.store.get_document(doc_id)
         worked = sorted({i_name for item in self._items if item.doc_id == doc_id for i_name in item.versions})
-        fresh = items_for(doc_id, document.uid, self.store.annotations_for(doc_id), worked or self.annotators)
+        fresh = self.reviewing.items_of(doc_id, worked or self.annotators)
         first = next((n for n, item in enumerate(self._items) if item.doc_id == doc_id), len(self._items))
         self._items = [item for item in self._items if item.doc_id != doc_id]
         self._items[first:first] = fresh

@@ -13,7 +13,6 @@ from curator.domain.models import Annotation, DocumentStatus
 from curator.domain.schema import LabelKind
 from curator.domain.text import snap_to_words
 from curator.session import editing
-from curator.session.article_date import redate
 from curator.session.commands import (
     AddSpan,
     DeleteSpan,
@@ -138,11 +137,11 @@ class SpanEditing(QObject):
 
     def on_entities_changed(self) -> None:
         w = self.window
-        entities = w.store.entities()
+        entities = w.session.entities()
         w.panel.value_editor.set_entities(entities)
         w.spans.set_entity_names({entity.id: entity.name for entity in entities})
         if w.document is not None:  # relinked spans are changed spans: edit them as they are now
-            w.spans.refresh(w.store.annotations_for(w.document.id, w.annotator))
+            w.spans.refresh(w.queries.spans(w.document.id))
 
     # -- the document: categories, done, details ------------------------------------------
 
@@ -153,7 +152,7 @@ class SpanEditing(QObject):
         category = w.schema.category(set_name)
         if w.document is None or category is None:
             return
-        mine = w.store.categories_for(w.document.id, w.annotator).get(w.annotator, {})
+        mine = w.queries.categories(w.document.id)
         current = mine.get(set_name, [])
         if category.multiple:
             choices = [name for name in category.names if (name in current) != (name == choice)]
@@ -165,7 +164,7 @@ class SpanEditing(QObject):
     def show_categories(self) -> None:
         w = self.window
         if w.document is not None:
-            mine = w.store.categories_for(w.document.id, w.annotator).get(w.annotator, {})
+            mine = w.queries.categories(w.document.id)
             w.panel.show_categories(mine)
 
     def toggle_done(self) -> None:
@@ -180,12 +179,12 @@ class SpanEditing(QObject):
         w = self.window
         if w.document is None:
             return
-        if w.store.status(w.document.id, w.annotator) is not DocumentStatus.DONE:
+        if w.queries.status(w.document.id) is not DocumentStatus.DONE:
             w.apply(SetStatus(w.document.id, w.annotator, DocumentStatus.DONE))
         w.go_to_relative(1)
 
     def _on_document_field_edited(self, field: str, value: object) -> None:
         document = self.window.document
         if document is not None:  # a new date re-resolves the values computed from the old one
-            self.window.apply(redate(self.window.store, document.id, value).command if field == "published"
+            self.window.apply(self.window.queries.redate(document.id, value).command if field == "published"
                               else EditDocument(document.id, {field: value}))

@@ -13,8 +13,6 @@ from curator.session.commands import AcceptSuggestion, SetSuggestionStatus
 from curator.session.suggesting import (
     bulk_accept,
     bulk_reject,
-    suggest_document,
-    suggest_project,
     visible,
 )
 from ui.windows.learning_controller import LearningController
@@ -24,7 +22,7 @@ BY_CONFIDENCE = "suggestions.by_confidence"  # the user's choice: the surest sug
 
 
 class SuggestionController(QObject):
-    """Suggestions of the open document, for ``window`` (the main window: its store,
+    """Suggestions of the open document, for ``window`` (the main window: its queries,
     annotator, panel, article and ``apply``). The Value box shows the suggestion walked
     to, read-only, and is cleared once that suggestion is decided. The learned
     recommender's suggestions show at or above their label's threshold, in text order or
@@ -56,7 +54,7 @@ class SuggestionController(QObject):
         w = self.window
         if w.document is None:
             return
-        shown = self.learning.learning.shown(visible(w.store.suggestions_for(w.document.id, w.annotator),
+        shown = self.learning.learning.shown(visible(w.queries.suggestions(w.document.id),
                                                      w.spans.spans, w.panel.bulk_label.currentData()),
                                              self.by_confidence)
         w.suggestions.set_suggestions(w.document.id, w.document.text, shown)
@@ -70,7 +68,7 @@ class SuggestionController(QObject):
         w = self.window
         if w.document is None:
             return
-        added = suggest_document(w.store, w.document.id, w.annotator)
+        added = w.queries.suggest(w.document.id)
         try:  # and the learned recommender's, if it was trained
             added += self.learning.learning.suggest(w.document.id)
         except CuratorError as exc:
@@ -87,7 +85,7 @@ class SuggestionController(QObject):
         learning = self.learning.for_annotator()
 
         def work(job) -> int:  # the rules, then the trained model if there is one
-            return suggest_project(w.store, annotator, job) + learning.suggest_everywhere(job)
+            return w.queries.suggest_everywhere(annotator, job) + learning.suggest_everywhere(job)
 
         return w.run_task("Suggesting", work,
                           lambda added: w.statusBar().showMessage(f"{added} new suggestion(s)", 6000))
@@ -137,7 +135,7 @@ class SuggestionController(QObject):
         w = self.window
         if w.document is not None:
             shown = {s.id for s in w.suggestions.suggestions}  # what the list shows: not those under a threshold
-            batch = make(w.store, w.document.id, w.annotator, w.panel.bulk_label.currentData(), shown)
+            batch = w.queries.bulk(make, w.document.id, w.panel.bulk_label.currentData(), shown)
             if batch is not None and w.apply(batch):
                 w.panel.value_editor.show_span(None, "")  # the suggestion it showed is decided
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from curator.session import Session
 from curator.session.project import Settings
-from curator.session.validating import Problem, Severity
+from curator.session.validating import Problem, Severity, document_titles
 from ui.models.record_table_model import RecordTableModel
 from ui.widgets.table_views import make_table
 from ui.windows.geometry import RememberedLayout
@@ -73,8 +73,7 @@ class ValidationDialog(QDialog):
 
     def _titles(self) -> dict[int, str]:
         ids = sorted({p.doc_id for p in self.problems if p.doc_id is not None})
-        rows = self.session.store.document_rows(ids, self.session.annotator) if ids else {}
-        return {doc_id: row.title or row.uid for doc_id, row in rows.items()}
+        return document_titles(self.session, ids)
 
     def _show_whole(self, row: int) -> None:
         if 0 <= row < len(self.problems):
