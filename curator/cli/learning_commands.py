@@ -132,8 +132,8 @@ def cmd_learn(args: argparse.Namespace) -> int:
             return 0
         if args.least_sure is not None:
             return _least_sure(store, args)
-        with shown_progress(args.progress) as job:  # silent, but for saying that it waits, unless shown
-            report = train_project(store, _WaitingSaid() if type(job) is Job else job, wait=not args.no_wait)
+        with shown_progress(args.progress, quiet=_WaitingSaid) as job:
+            report = train_project(store, job, wait=not args.no_wait)
         print(f"Trained on {report.documents} document(s) ({_layers(report.info)}) and "
               f"{sum(report.spans.values())} span(s) ({', '.join(f'{k} {v}' for k, v in sorted(report.spans.items()))})"
               f" in {report.seconds:.1f} s; the model is kept in the project")

@@ -139,18 +139,18 @@ class TerminalProgress(Job):
                 self._width = 0
 
 
-def progress_job(stream: TextIO, asked: bool) -> Job:
+def progress_job(stream: TextIO, asked: bool, quiet: Callable[[], Job] = Job) -> Job:
     """The job a command's long work reports to: shown on ``stream`` when it is a
-    terminal or when ``asked`` (``--progress``), silent otherwise."""
+    terminal or when ``asked`` (``--progress``), else ``quiet()`` (silent)."""
     if asked or getattr(stream, "isatty", lambda: False)():
         return TerminalProgress(stream)
-    return Job()
+    return quiet()
 
 
 @contextlib.contextmanager
-def shown_progress(asked: bool) -> Iterator[Job]:
+def shown_progress(asked: bool, quiet: Callable[[], Job] = Job) -> Iterator[Job]:
     """``progress_job`` on standard error for the block, its line cleared at the end."""
-    job = progress_job(sys.stderr, asked)
+    job = progress_job(sys.stderr, asked, quiet)
     if isinstance(job, TerminalProgress):
         job.start_ticking()
     try:

@@ -398,6 +398,8 @@ def relation_entries(document: dict, doc_id: int, relations: list[Relation], sch
                      ) -> tuple[list[dict], list[Problem]]:
     """A document's relations as exported (ids of both spans, label, annotator) and what
     is wrong with them (``relation_problems``): each wrong one an error, left out."""
+    if not relations:  # (most documents: their spans are not made models for nothing)
+        return [], []
     spans = {a["id"]: Annotation.model_construct(id=a["id"], doc_id=doc_id, label=a["label"],
                                                  annotator=a["annotator"], start=a["start"], end=a["end"])
              for a in document["annotations"]}
