@@ -178,3 +178,22 @@ def test_an_edit_here_between_two_polls_does_not_hide_what_another_process_chang
     changes = session.poll([doc_id])
     assert changes is not None and changes.schema and changes.relabelled == ("PERSON",) and changes.measures
     assert changes.history.annotator == "bob"
+
+
+def test_a_project_that_cannot_be_read_makes_the_poll_say_so_in_the_users_words(project, monkeypatch):
+    """A poll on a project that cannot be read now (its folder gone, its server down) is a
+    CuratorError naming what happened, never the database driver's own exception."""
+    import sqlite3
+
+    from curator.errors import CuratorError
+    from curator.session.elsewhere import ElsewhereWatch
+
+    session = Session(project, "ana")
+    session.poll()
+
+    def unreadable(*_args, **_kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(ElsewhereWatch, "poll", unreadable)
+    with pytest.raises(CuratorError, match="Could not look for changes made elsewhere: .*unable to open"):
+        session.poll()

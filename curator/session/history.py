@@ -153,11 +153,14 @@ class Session:
         ``Changes`` of origin "elsewhere"; returns it, or None if nothing changed.
         ``showing``: documents whose spans are compared too (the open one). Cheap: a
         window's timer calls it every few seconds."""
-        if self._elsewhere is None:
-            from curator.session.elsewhere import ElsewhereWatch
+        try:
+            if self._elsewhere is None:
+                from curator.session.elsewhere import ElsewhereWatch
 
-            self._elsewhere = ElsewhereWatch(self.store, self.changes)
-        return self._elsewhere.poll(showing)
+                self._elsewhere = ElsewhereWatch(self.store, self.changes)
+            return self._elsewhere.poll(showing)
+        except (sa.exc.DBAPIError, sqlite3.Error) as exc:  # the project cannot be read now (gone, locked, down)
+            raise DatabaseRefused(f"Could not look for changes made elsewhere: {database_problem(exc)}") from exc
 
     # -- do, undo, redo ---------------------------------------------------------------
 

@@ -228,3 +228,16 @@ def test_a_conll_export_of_every_layer_asks_for_one_layer_instead(open_window, a
     window.export_dialog()
     assert asked[1][0] == "Export CoNLL BIO" and "all" not in asked[1][1]
     assert chosen == [("aigerim", "conll")]
+
+
+def test_a_poll_that_cannot_read_the_project_is_said_in_the_status_bar(window, monkeypatch):
+    """The window's timer asks for changes every few seconds: a project it cannot read at
+    that moment is said in the status bar, not raised out of the timer."""
+    from curator.session.history import DatabaseRefused
+
+    def refused(*_args, **_kwargs):
+        raise DatabaseRefused("Could not look for changes made elsewhere: the database is locked")
+
+    monkeypatch.setattr(window.session, "poll", refused)
+    window.poll_changes()
+    assert "Could not look for changes made elsewhere" in window.statusBar().currentMessage()

@@ -284,8 +284,12 @@ class MainWindow(FollowsChanges, QMainWindow):
 
     def poll_changes(self) -> None:
         """Ask the session what others changed (the open document's spans compared too):
-        every window follows what it publishes."""
-        self.session.poll([self.document.id] if self.document else [])
+        every window follows what it publishes. A project that cannot be read now (its
+        server down, its folder gone) is said in the status bar; the next tick tries again."""
+        try:
+            self.session.poll([self.document.id] if self.document else [])
+        except CuratorError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
 
     def _show_stored(self) -> None:
         if self.document is not None:
