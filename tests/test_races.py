@@ -176,6 +176,8 @@ def test_several_programs_opening_an_older_postgresql_project_at_once(tmp_path):
     try:
         _older_project(POSTGRES)
         _one_migrated_the_others_waited(_open_at_once(POSTGRES, tmp_path))
+        with Store.open(POSTGRES) as store:
+            assert store.migrations_applied == []  # migrated once, by one of them: nothing left to do
     finally:
         engine = sa.create_engine(POSTGRES)
         _drop_everything(engine)
