@@ -128,6 +128,22 @@ def read_lines(path: Path) -> list[str]:
     return read_text(path).split("\n")
 
 
+def jsonl_records(path: Path, problems: Problems) -> Iterator[tuple[int, "FieldReader", Any]]:
+    """Each non-blank line of a JSONL file: its number, a reader of its fields that names
+    the line, and its parsed JSON; a line that is no JSON is reported to ``problems`` and
+    skipped."""
+    for number, line in enumerate(read_lines(path), start=1):
+        if not line.strip():
+            continue
+        record = FieldReader(problems, f"line {number}")
+        try:
+            raw = loads(line)
+        except BadJSON as exc:
+            record.bad(None, str(exc))
+            continue
+        yield number, record, raw
+
+
 class FieldReader:
     """One record of a file being read: its name for problems, and typed field access
     that reports a field of the wrong type instead of raising."""

@@ -28,13 +28,13 @@ from curator.formats.annotated import (
     ReadFile,
     categories_by_document,
     category_entry,
+    jsonl_records,
     new_document,
     peer_category_names,
-    read_lines,
     refuse_invalid,
 )
 from curator.formats.article_files import parse_date
-from curator.formats.boundary import BadJSON, Problems, describe, loads
+from curator.formats.boundary import Problems, describe
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
 from curator.formats.span_offsets import SpanPlacer, disagreement
@@ -49,15 +49,7 @@ def read_prodigy(path: Path) -> ReadFile:
     """Prodigy JSONL; raises ``FileRefused`` if any line is malformed."""
     problems = Problems(str(path))
     found = ReadFile([], "Prodigy annotations (JSONL)")
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        record = FieldReader(problems, f"line {number}")
-        try:
-            raw = loads(line)
-        except BadJSON as exc:
-            record.bad(None, str(exc))
-            continue
+    for number, record, raw in jsonl_records(path, problems):
         if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
             record.bad("text", "no 'text' (a string)")
             continue

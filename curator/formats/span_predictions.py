@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curator.formats.annotated import FieldReader, read_lines
-from curator.formats.boundary import BadJSON, Problems, describe, loads
+from curator.formats.annotated import FieldReader, jsonl_records
+from curator.formats.boundary import Problems, describe
 
 MAX_SPANS = 100_000  # on one line: more is not a document's pre-annotation
 
@@ -50,15 +50,7 @@ def read_span_predictions(path: Path) -> list[PredictedDocument]:
     field (nothing is read from a file with any), ``CuratorError`` if it cannot be read."""
     problems = Problems(str(path))
     found = []
-    for number, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        record = FieldReader(problems, f"line {number}")
-        try:
-            raw = loads(line)
-        except BadJSON as exc:
-            record.bad(None, str(exc))
-            continue
+    for number, record, raw in jsonl_records(path, problems):
         if not isinstance(raw, dict):
             record.bad(None, f"is {describe(raw)}, not an object")
             continue
