@@ -244,8 +244,7 @@ class MainWindow(FollowsChanges, QMainWindow):
     def open_document(self, doc_id: int) -> None:
         opened = self.queries.open(doc_id)
         self.document, spans = opened.document, opened.spans
-        self.article.set_text(self.document.text)
-        self.article.set_spans(spans, paint=False)  # painted once, with the suggestions, below
+        self.article.set_text(self.document.text, spans)  # laid out once, with its spans
         self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
         self.suggestion_control.refresh()
         self.panel.value_editor.show_span(None, "")
