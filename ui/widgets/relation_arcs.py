@@ -87,16 +87,21 @@ class RelationArcs(QWidget):
     def relations_of(self, span_id: str) -> list[Relation]:
         return [r for r in self._relations if span_id in (r.source_id, r.target_id)]
 
-    def describe(self, relation: Relation) -> str:
-        """A relation's label and the words at its two ends, as its tooltip says it."""
+    def describe(self, relation: Relation, seen_from: str | None = None) -> str:
+        """A relation's label and the words at its two ends, as its tooltip says it; seen
+        from one of its spans (by id), its label and the words at the other end."""
         kind = self._schema.relation(relation.label)
-        arrow = "→" if kind is None or kind.directed else "↔"
-        source, target = self._spans.get(relation.source_id), self._spans.get(relation.target_id)
+        directed = kind is None or kind.directed
+        source, target = self._words(relation.source_id), self._words(relation.target_id)
+        if seen_from == relation.source_id:
+            return f"{relation.label} {'→' if directed else '↔'} {target}"
+        if seen_from == relation.target_id:
+            return f"{relation.label} {'←' if directed else '↔'} {source}"
+        return f"{relation.label}: {source} {'→' if directed else '↔'} {target}"
 
-        def words(span: Annotation | None) -> str:
-            return self._text[span.start : span.end].replace("\n", " ") if span is not None else "?"
-
-        return f"{relation.label}: {words(source)} {arrow} {words(target)}"
+    def _words(self, span_id: str) -> str:
+        span = self._spans.get(span_id)
+        return self._text[span.start : span.end].replace("\n", " ") if span is not None else "?"
 
     def relation_at(self, point: QPointF) -> Relation | None:
         """The relation whose arc (as drawn last) passes within a few pixels of ``point``."""

@@ -109,9 +109,9 @@ class RelationLinking(QObject):
         self._emphasise(span_id)
         linked = self.arcs.relations_of(span_id)
         if linked and self.linking is None:
-            said = "; ".join(self.arcs.describe(r) for r in linked[:3])
+            said = "; ".join(self.arcs.describe(r, span_id) for r in linked[:3])
             more = f" and {len(linked) - 3} more" if len(linked) > 3 else ""
-            self.window.statusBar().showMessage(f"Relations: {said}{more}", 8000)
+            self.window.statusBar().showMessage(f"{said}{more}", 8000)
 
     def _on_relation_row(self, current, _previous) -> None:
         relation = self.model.relation(current.row())
