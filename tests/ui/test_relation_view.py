@@ -53,6 +53,7 @@ def test_a_long_document_shows_its_text_first_and_its_suggestions_and_relations_
     window, long, spans = long_window
     window.open_document(long)
     assert window.article.text == TEXT and len(window.spans.spans) == 4  # the text and its spans at once
+    assert window.suggestions.rowCount() == 0 and window.relations.model.rowCount() == 0  # the rest: once drawn
     qtbot.waitUntil(lambda: window.suggestions.rowCount() == 1 and window.relations.model.rowCount() == 2)
     top = window.relations.model.relation(0)
     assert window.relations.arcs.drawn() == [top.id]  # only the relation whose spans are in view
@@ -68,6 +69,9 @@ def test_a_span_far_below_is_highlighted_and_its_arc_drawn_once_scrolled_to(qtbo
     assert shown[-3:] == ["town 299", "$1.299 million", "Harbour Trust 299"]  # the suggestion, then the spans
     bottom = window.relations.model.relation(1)
     assert window.relations.arcs.drawn() == [bottom.id]
+    for step in (3, -40):  # scrolled a little (the view moves what is over it with the text): still over the text
+        window.article.verticalScrollBar().setValue(window.article.verticalScrollBar().value() + step)
+        assert window.relations.arcs.geometry() == window.article.viewport().rect()
 
 
 def test_an_inner_span_is_drawn_over_the_outer_one_around_it(qtbot, long_window):

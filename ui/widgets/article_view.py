@@ -196,6 +196,7 @@ class ArticleView(QPlainTextEdit):
 
     span_clicked = Signal(str)
     suggestion_clicked = Signal(str)
+    text_drawn = Signal()  # new text was drawn for the first time
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -222,6 +223,7 @@ class ArticleView(QPlainTextEdit):
         self._colors: dict[str, QColor] = {}
         self._highlighter = _Highlighter(self.document())
         self._restyled = False
+        self._undrawn = False
 
     # -- content -----------------------------------------------------------------
 
@@ -237,6 +239,7 @@ class ArticleView(QPlainTextEdit):
         self._header = find_header(text)
         self._highlighter.set_layers(*self._layers())
         self._replace_text(display_text(text))
+        self._undrawn = True
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _replace_text(self, text: str) -> None:
@@ -402,6 +405,12 @@ class ArticleView(QPlainTextEdit):
         within = position - block.position()
         return next((part.format.toolTip() for part in block.layout().formats()
                      if part.start <= within < part.start + part.length), "")
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._undrawn:
+            self._undrawn = False
+            self.text_drawn.emit()
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # The text control shows only the document's own formats' tooltips, not those of

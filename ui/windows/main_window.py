@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from curator.store import Store  # (given by the app, handed to the session)
 
 
+REST_AT_LATEST_MS = 40  # an opened document's suggestions and relations, if its text is not drawn sooner (hidden)
+
+
 class MainWindow(FollowsChanges, QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
 
@@ -76,7 +79,6 @@ class MainWindow(FollowsChanges, QMainWindow):
 
         self._rest_timer = QTimer(self)  # an opened document's suggestions and relations, once its text is drawn
         self._rest_timer.setSingleShot(True)
-        self._rest_timer.setInterval(0)
         self._rest_timer.timeout.connect(self._show_rest)
         self._build_widgets()
         self.editing = SpanEditing(self)
@@ -147,6 +149,7 @@ class MainWindow(FollowsChanges, QMainWindow):
 
         self.article = ArticleView(self)
         self.article.setObjectName("article")
+        self.article.text_drawn.connect(self._on_text_drawn)
         self.article.set_schema(self.schema)
         self.panel = AnnotationPanel(self.schema, self.spans, self.suggestions, self)
 
@@ -258,7 +261,11 @@ class MainWindow(FollowsChanges, QMainWindow):
         # the document before are gone now); passing over documents quickly reads none.
         self.suggestion_control.clear()
         self.relations.clear()
-        self._rest_timer.start()
+        self._rest_timer.start(REST_AT_LATEST_MS)  # sooner once the text is drawn: ``_on_text_drawn``
+
+    def _on_text_drawn(self) -> None:
+        if self._rest_timer.isActive():
+            self._rest_timer.start(0)  # as soon as the window is idle, the first frame shown
 
     def settle(self) -> None:
         """Show now the open document's suggestions and relations, if they are still to
