@@ -43,11 +43,13 @@ from curator.store import Store  # noqa: E402
 OPEN_TARGET_MS = 50.0  # as for a document of 1,000 spans shown
 
 
-def build(folder: Path, spans: int, relations: int) -> tuple[Store, int, list[Annotation]]:
-    """A project with one document of ``spans`` tagged spans and ``relations`` relations."""
+def build(folder: Path, spans: int, relations: int, per_paragraph: int = 0) -> tuple[Store, int, list[Annotation]]:
+    """A project with one document of ``spans`` tagged spans and ``relations`` relations, in
+    one paragraph, or in paragraphs of ``per_paragraph`` sentences."""
     sentences = [f"Exports of unit {n} reached ${n + 1}.{n % 10} million in 2023, according to Trade Office {n}."
                  for n in range((spans + 1) // 2)]
-    text = " ".join(sentences)
+    text = "".join(sentence + ("\n" if per_paragraph and (n + 1) % per_paragraph == 0 else " ")
+                   for n, sentence in enumerate(sentences))[:-1]
     store = Store.create(folder, Project(label_schema=template("news")))
     doc_id = store.add_documents([Document(uid="long", text=text)])[0]
     marked: list[Annotation] = []
@@ -158,13 +160,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--relations", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--window", action="store_true", help="also the window (offscreen): switch and scroll")
+    parser.add_argument("--per-paragraph", type=int, default=0,
+                        help="sentences a paragraph (default: the whole article one paragraph, the slowest to lay out)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         began = time.perf_counter()
-        store, doc_id, marked = build(Path(folder) / "project", args.spans, args.relations)
+        store, doc_id, marked = build(Path(folder) / "project", args.spans, args.relations, args.per_paragraph)
         built = time.perf_counter() - began
         spans, relations = len(store.annotations_for(doc_id)), len(store.relations_for(doc_id))
-        print(f"One document: {len(store.get_document(doc_id).text):,} characters, {spans:,} spans, "
+        text = store.get_document(doc_id).text
+        print(f"One document: {len(text):,} characters in {text.count(chr(10)) + 1:,} paragraph(s), {spans:,} spans, "
               f"{relations:,} relations (built in {built:.1f} s)")
 
         def open_document() -> None:
