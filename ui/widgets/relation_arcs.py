@@ -70,6 +70,9 @@ class RelationArcs(QWidget):
 
     def set_relations(self, spans: list[Annotation], relations: list[Relation], text: str = "") -> None:
         """Draw these relations between these spans (of ``text``, which the tooltips quote)."""
+        if not relations and not self._relations:
+            self._spans, self._text = {span.id: span for span in spans}, text
+            return  # none before, none now: nothing to draw again
         self._spans = {span.id: span for span in spans}
         self._text = text
         self._relations = [r for r in relations if r.source_id in self._spans and r.target_id in self._spans]
