@@ -191,18 +191,21 @@ def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhil
     assert store.relations_for(doc_id, "bob") == []
 
 
-def test_a_redo_says_why_when_another_import_took_its_documents_ids_meanwhile(store, tmp_path):
-    """On SQLite a document id freed by an undo is given again to the next import: the
-    redo failed with the database's own error, and stayed on the history to fail again."""
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's sequences never give an id twice")
+def test_an_undone_imports_ids_are_never_given_to_the_next_import(store, tmp_path):
+    """SQLite gave a document id freed by an undo again to the next import, and the first
+    import's redo was then refused; now no backend gives an id twice (migration 0012)."""
     alice, bob = Session(store, "alice"), Session(store, "bob")
-    import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")])
+    first = import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")]).added
     alice.undo()
-    import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")])
-    with pytest.raises(CuratorError, match="import its files again"):
-        alice.redo()
-    assert alice.redo_text is None and store.document_count() == 2
+    second = import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")]).added
+    assert not set(first) & set(second) and min(second) > max(first)
+    assert alice.redo().label == "Import 2 documents"
+    assert sorted(store.document_ids()) == sorted([*first, *second]) and store.document_by_uid("a0").id in first
+    alice.undo()
+    bob.undo()
+    third = import_paths(bob, [_articles(tmp_path / "c.jsonl", 1, "c")]).added
+    assert min(third) > max(second)  # the newest freed id too
+    assert alice.redo() and bob.redo_text is None and store.document_count() == 3
 
 
 def test_a_cancelled_import_is_one_undo_for_the_batches_it_kept(session, tmp_path, monkeypatch):
