@@ -263,3 +263,69 @@ def test_an_import_whose_ids_are_a_thousand_runs_can_be_undone_and_redone(store)
     assert store.document_count() == 1200 and len(redo.rows["documents"]) == 1200
     redo.apply(store)
     assert store.document_count() == 2400
+
+
+def _kept_redo(store):
+    import sqlalchemy as sa
+
+    from curator.store.tables import history_table
+
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(history_table.c.seq, history_table.c.redo)
+                           .where(history_table.c.done.is_(False)).order_by(history_table.c.seq).limit(1)).one()
+    return row.seq, row.redo
+
+
+def _keep_redo(store, seq, redo):
+    from curator.store.tables import history_table
+
+    with store.engine.begin() as conn:
+        conn.execute(history_table.update().where(history_table.c.seq == seq).values(redo=redo))
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ("renamed", "row 1 of documents it keeps has column 'headline', which the table no longer has"),
+    ("new column", "row 1 of documents it keeps has no 'language', which the table now needs"),
+    ("table gone", "it keeps rows of document_notes, a table the project no longer has"),
+    ("span", "a span it keeps no longer fits"),
+])
+def test_a_redo_whose_kept_rows_the_tables_no_longer_fit_is_refused_and_stays(session, tmp_path, monkeypatch,
+                                                                               change, reason):
+    """The rows an undone step keeps are read back by column name: after an upgrade that
+    renamed or dropped a column, its redo failed with an internal error. Now it is refused,
+    naming the step and the reason; nothing is written and the step stays to redo."""
+    import sqlalchemy as sa
+
+    from curator.errors import StepOutdated
+    from curator.store import removals
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    import_paths(session, [_articles(tmp_path / "b.jsonl", 2, "b")])
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    session.undo()
+    session.undo()
+    seq, redo = _kept_redo(store)
+    if change == "renamed":  # an upgrade renamed title to headline
+        for row in redo["fields"]["rows"]["documents"]:
+            row["headline"] = row.pop("title")
+    elif change == "table gone":
+        redo["fields"]["rows"]["document_notes"] = [{"doc_id": 1, "note": "x"}]
+    elif change == "new column":  # an upgrade added a column every document must have
+        table = sa.Table("documents", sa.MetaData(), *(column.copy() for column in removals.documents_table.columns),
+                         sa.Column("language", sa.String(10), nullable=False))
+        monkeypatch.setattr(removals, "DOCUMENT_TABLES", (table, *removals.DOCUMENT_TABLES[1:]))
+    _keep_redo(store, seq, redo)
+    if change == "span":  # the spans on documents already there, with a field the model now lacks
+        session.redo()  # the documents; the span is next
+        seq, redo = _kept_redo(store)
+        redo["fields"]["spans"][0]["start"] = "the beginning"
+        _keep_redo(store, seq, redo)
+        label = "Import 1 span"
+    else:
+        label = "Import 2 documents"
+    documents = store.document_count()
+    with pytest.raises(StepOutdated, match=f"could not redo '{label}': {reason}.*stays on the history"):
+        session.redo()
+    assert store.document_count() == documents and session.redo_text == label
+    assert _kept_redo(store) == (seq, redo)  # the history as it was

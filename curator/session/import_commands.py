@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from curator.domain.models import RelationSuggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
@@ -71,7 +73,7 @@ class PutBackImport:
         return self.label
 
     def apply(self, store: Store) -> TakeOutImport:
-        from curator.store.removals import id_ranges
+        from curator.store.removals import id_ranges, outdated
 
         uids = [row["uid"] for row in self.rows.get("documents", [])]
         with store.transaction():
@@ -86,7 +88,11 @@ class PutBackImport:
             ids = store.put_back_documents(self.rows)
             store.put_back_annotations(self.spans)
             store.put_back_relations(self.relations)
-            store.restore_relation_suggestions([RelationSuggestion.model_validate(p) for p in self.proposals])
+            try:
+                proposals = [RelationSuggestion.model_validate(p) for p in self.proposals]
+            except ValidationError as exc:
+                raise outdated("a relation proposed", exc) from exc
+            store.restore_relation_suggestions(proposals)
         return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
 
