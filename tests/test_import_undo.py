@@ -96,6 +96,22 @@ def test_undo_refuses_to_take_someone_elses_later_work_with_the_documents(sessio
     assert store.document_count() == 2 and store.annotations_for(report.added[0], "bob")
 
 
+def test_undo_refuses_to_take_spans_it_added_to_older_documents_once_they_were_edited(session, tmp_path):
+    """The spans an import added to documents already there went with its undo even after
+    someone corrected them; now the undo is refused, as for work on its own documents."""
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    store.update_annotation(imported.id, label="MONEY")  # Bob corrects the imported span
+    with pytest.raises(CuratorError, match="could not undo 'Import 1 span': 1 of the spans it added to documents "
+                                           "already in the project was edited since \(such as bob's MONEY at "):
+        session.undo()
+    assert [(a.id, a.label) for a in store.annotations_for(doc_id, "bob")] == [(imported.id, "MONEY")]
+    assert session.undo_text == "Import 1 document"  # the earlier steps stay reachable
+
+
 def test_a_redo_is_refused_when_the_same_documents_were_imported_again(session, tmp_path):
     store = session.store
     import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])

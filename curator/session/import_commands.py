@@ -44,6 +44,14 @@ class TakeOutImport:
             if later:  # someone's work on these documents would go with them
                 raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
                                    "if they are to go")
+            edited = [span for span in store.annotations_by_id(self.span_ids).values() if span.updated > self.since]
+            if edited:  # its spans on documents already there, corrected since: that work would go
+                first = edited[0]
+                uid = store.get_document(first.doc_id).uid
+                raise CuratorError(f"{len(edited):,} of the spans it added to documents already in the project "
+                                   f"{'were' if len(edited) != 1 else 'was'} edited since (such as {first.annotator}'s "
+                                   f"{first.label} at {first.start}-{first.end} in {uid!r}); delete them one by one "
+                                   "if they are to go")
             keep = store.documents_in(self.ranges) <= REDO_LIMIT
             # Its relations, and any drawn since from or to its spans on older documents
             # (taken out before the spans' cascade would delete them for good).
