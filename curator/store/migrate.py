@@ -107,11 +107,13 @@ def upgrade(engine: sa.Engine) -> list[str]:
                         with contextlib.suppress(Exception):  # (the connection's own error goes on)
                             connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
-            if sqlite:  # the connection goes back to the pool as every other is
-                with contextlib.suppress(Exception):
+            if sqlite:  # the connection goes back to the pool as every other is, or not at all
+                try:
                     connection.rollback()
                     connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                     connection.commit()
+                except Exception:  # (the migration's own error goes on)
+                    connection.invalidate()
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
