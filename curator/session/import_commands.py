@@ -90,7 +90,7 @@ class PutBackImport:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
             taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
-            if taken:  # (SQLite gives a freed id again)
+            if taken:  # (a project copied by an older Curator, or ids set by hand: no backend gives one twice)
                 raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
                                    "files again")
             ids = store.put_back_documents(self.rows)
