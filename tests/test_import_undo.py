@@ -345,3 +345,32 @@ def test_a_redo_whose_kept_rows_the_tables_no_longer_fit_is_refused_and_stays(se
         session.redo()
     assert store.document_count() == documents and session.redo_text == label
     assert _kept_redo(store) == (seq, redo)  # the history as it was
+
+
+def test_kept_rows_are_read_for_the_tables_or_refused_naming_table_and_row():
+    """Fuzz (bounded): whatever a history entry's kept rows hold, reading them for the
+    tables gives rows of the tables' columns, or ``StepOutdated`` naming the table and row."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from curator.errors import StepOutdated
+    from curator.store.removals import DOCUMENT_TABLES, _fitting
+
+    names = sorted({column.name for table in DOCUMENT_TABLES for column in table.columns} | {"headline", "x"})
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10 ** 12), st.text(max_size=30),
+                        st.sampled_from(["2024-02-30", "2025-01-01", "2025-01-01T10:00:00+00:00", "T"]))
+    row = st.dictionaries(st.sampled_from(names), scalars, max_size=12)
+    tables = st.sampled_from([table.name for table in DOCUMENT_TABLES] + ["gone"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.dictionaries(tables, st.lists(row, max_size=3), max_size=3))
+    def read(rows):
+        try:
+            fitting = _fitting(rows)
+        except StepOutdated as exc:
+            assert " of " in str(exc) or "no longer has" in str(exc)
+            return
+        for table, kept in fitting.items():
+            assert all(set(one) <= set(table.c.keys()) for one in kept)
+
+    read()
