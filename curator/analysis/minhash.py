@@ -162,35 +162,78 @@ def fingerprint_similarity(prints: np.ndarray, a: np.ndarray, b: np.ndarray, chu
     return result
 
 
+BUCKET_CAP = 64  # a band bucket with more members than this is narrowed by the next band
+NARROWINGS = 2  # at most this many further bands narrow a crowded bucket; what is left is paired whole
+
+
 def candidate_pairs(rows: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Row index pairs ``(a, b)`` with ``a < b`` that agree on a whole band, band by band
-    (a pair may come from several bands). Rows that are all ``EMPTY`` are never candidates."""
+    (a pair may come from several bands). Rows that are all ``EMPTY`` are never candidates.
+    In a crowded bucket (see ``keyed_candidate_pairs``) a pair must agree on more bands."""
     yield from keyed_candidate_pairs(band_keys(rows), (rows != EMPTY).any(axis=1))
 
 
-def keyed_candidate_pairs(keys: np.ndarray, usable: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def _local(counts: np.ndarray) -> np.ndarray:
+    """``0, 1, ..., count - 1`` for each of ``counts``, joined."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def pairs_in_runs(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position pair ``(i, j)``, ``start <= i < j < start + length``, of each run."""
+    firsts = lengths - 1
+    local = _local(firsts)
+    first = np.repeat(starts, firsts) + local
+    partners = np.repeat(lengths, firsts) - 1 - local
+    a = np.repeat(first, partners)
+    return a, a + 1 + _local(partners)
+
+
+def _runs(same: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The starts and lengths of the runs of two or more rows, given whether each row of a
+    sorted array equals the one before it (``same``, one shorter than the array)."""
+    start = np.flatnonzero(np.concatenate(([True], ~same)))
+    length = np.diff(np.concatenate((start, [len(same) + 1])))
+    several = length > 1
+    return start[several], length[several]
+
+
+def keyed_candidate_pairs(keys: np.ndarray, usable: np.ndarray, cap: int = BUCKET_CAP,
+                          narrowed: list[int] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """``candidate_pairs`` from the rows' band keys (``band_keys``), of the rows ``usable``
-    says have words: what a search keeps of each article instead of its signature."""
+    says have words: what a search keeps of each article instead of its signature.
+
+    A band's rows are sorted by key and every pair within a run of equal keys is a
+    candidate. A run of more than ``cap`` rows is crowded: unrelated articles that share
+    stock phrases (a template, a sign-off) fall into one bucket, and the bucket grows with
+    the project, so pairing it whole makes the search quadratic. Its rows are sorted again
+    by the next band's key too, and only rows agreeing on both are paired (up to
+    ``NARROWINGS`` bands further; what is still crowded then, such as many copies of one
+    article, is paired whole). A near copy agrees on many bands, so it is still found.
+    ``narrowed`` (if given) gets the number of rows of each crowded bucket narrowed."""
     usable = np.flatnonzero(usable)
     for band in range(BANDS):
-        keys_of_band = keys[usable, band]
-        order = np.argsort(keys_of_band, kind="stable")
-        ordered = keys_of_band[order]
-        del keys_of_band
-        same = ordered[1:] == ordered[:-1]
-        if not same.any():
-            continue
-        # Runs of equal keys: every pair within a run.
-        run_start = np.flatnonzero(np.concatenate(([True], ~same)))
-        run_length = np.diff(np.concatenate((run_start, [len(ordered)])))
-        pairs_a, pairs_b = [], []
-        for gap in range(1, int(run_length.max())):
-            # Members i and i + gap of every run long enough, for each i that fits.
-            longer = run_length > gap
-            counts = run_length[longer] - gap
-            first = (np.repeat(run_start[longer], counts) + np.arange(counts.sum())
-                     - np.repeat(np.cumsum(counts) - counts, counts))
-            pairs_a.append(order[first])
-            pairs_b.append(order[first + gap])
-        a, b = usable[np.concatenate(pairs_a)], usable[np.concatenate(pairs_b)]
-        yield np.minimum(a, b), np.maximum(a, b)
+        members, key, group = usable, keys[usable, band], None
+        found_a, found_b = [], []
+        for depth in range(NARROWINGS + 1):
+            # Sorted by key (within the crowded bucket each row came from, once narrowing).
+            order = np.argsort(key) if group is None else np.lexsort((key, group))
+            ordered = key[order]
+            same = ordered[1:] == ordered[:-1]
+            if group is not None:
+                same &= group[order[1:]] == group[order[:-1]]
+            starts, lengths = _runs(same)
+            crowded = lengths > cap if depth < NARROWINGS else np.zeros(len(lengths), bool)
+            a, b = pairs_in_runs(starts[~crowded], lengths[~crowded])
+            found_a.append(members[order[a]])
+            found_b.append(members[order[b]])
+            if not crowded.any():
+                break
+            if narrowed is not None:
+                narrowed.extend(lengths[crowded].tolist())
+            inside = order[np.repeat(starts[crowded], lengths[crowded]) + _local(lengths[crowded])]
+            group = np.repeat(np.arange(int(crowded.sum())), lengths[crowded])
+            members = members[inside]
+            key = keys[members, (band + depth + 1) % BANDS]
+        a, b = np.concatenate(found_a), np.concatenate(found_b)
+        if len(a):
+            yield np.minimum(a, b), np.maximum(a, b)

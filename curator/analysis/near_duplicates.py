@@ -134,11 +134,15 @@ def find_near_duplicates(store: Store, threshold: float = THRESHOLD, job: Job | 
     ids, keys, prints, usable = ids[:filled], keys[:filled], prints[:filled], usable[:filled]
     job.set_status("Comparing candidates")
     found: dict[tuple[int, int], float] = {}
-    for a, b in keyed_candidate_pairs(keys, usable):
+    narrowed: list[int] = []  # the sizes of crowded band buckets (stock phrases), narrowed by further bands
+    for a, b in keyed_candidate_pairs(keys, usable, narrowed=narrowed):
         job.check()
         estimate = fingerprint_similarity(prints, a, b)
         keep = estimate >= threshold
         found.update(zip(zip(a[keep].tolist(), b[keep].tolist()), estimate[keep].tolist()))
+    if narrowed:
+        job.set_status(f"Compared candidates: {len(narrowed):,} crowded band buckets (up to {max(narrowed):,} "
+                       "articles sharing stock phrases) were narrowed by further bands")
     ids = ids.tolist()
     pairs = [DuplicatePair(ids[i], ids[j], value) if ids[i] < ids[j] else DuplicatePair(ids[j], ids[i], value)
              for (i, j), value in found.items()]
