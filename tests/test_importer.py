@@ -4,10 +4,14 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from curator.domain.jobs import Cancelled, Job
-from curator.domain.models import Document
+from curator.domain.models import Document, plain_document_row
 from curator.formats.articles import import_files
+from curator.store import Store
 
 ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
 
@@ -254,14 +258,14 @@ def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp
     monkeypatch.setattr("curator.formats.articles._BATCH", 100)
     lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
     job = Job()
-    add = store.add_documents
+    add = store.add_document_rows
 
     def add_then_cancel(documents):
         ids = add(documents)
         job.cancel()  # the user presses Cancel while the first batch is written
         return ids
 
-    monkeypatch.setattr(store, "add_documents", add_then_cancel)
+    monkeypatch.setattr(store, "add_document_rows", add_then_cancel)
     with pytest.raises(Cancelled):
         import_files(store, [write(tmp_path / "feed.jsonl", lines)], job)
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(100))
@@ -272,7 +276,7 @@ def test_a_batch_the_database_refuses_stops_the_import_and_keeps_the_batches_bef
     that fails still stops the import with its error, and nothing after it is written."""
     monkeypatch.setattr("curator.formats.articles._BATCH", 100)
     lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
-    add, calls = store.add_documents, []
+    add, calls = store.add_document_rows, []
 
     def refuse_the_third(documents):
         calls.append(len(documents))
@@ -280,7 +284,7 @@ def test_a_batch_the_database_refuses_stops_the_import_and_keeps_the_batches_bef
             raise OSError("disk full")
         return add(documents)
 
-    monkeypatch.setattr(store, "add_documents", refuse_the_third)
+    monkeypatch.setattr(store, "add_document_rows", refuse_the_third)
     with pytest.raises(OSError, match="disk full"):
         import_files(store, [write(tmp_path / "feed.jsonl", lines)])
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(200))
@@ -384,3 +388,41 @@ def test_a_repeated_id_a_batch_later_is_told_apart_by_its_stored_text(store, tmp
     assert report.already_present == ["x", "y"] and len(report.added) == 4
     assert store.document_by_uid("x").text == "First text."
     assert store.document_by_uid("x-2").text == "A new text under an old id."
+
+
+_ROW = ("uid", "title", "source", "url", "published", "text", "origin", "extra")
+_VALUES = st.one_of(st.none(), st.text(max_size=5), st.integers(), st.dates(), st.datetimes(), st.booleans(),
+                    st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), st.integers(), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(uid=st.one_of(st.text(max_size=210), st.integers(), st.none(), st.just("e\u0301" * 100)),
+       text=st.one_of(st.text(max_size=5), st.none(), st.integers()),
+       origin=st.one_of(st.none(), st.text(max_size=5), st.integers()),
+       fields=st.dictionaries(st.sampled_from(["title", "source", "url", "published", "extra", "id", "other"]),
+                              _VALUES, max_size=4))
+def test_the_imports_plain_checks_store_what_the_document_model_would(uid, text, origin, fields):
+    """The bulk import checks each article without the model where plain checks vouch for
+    its values: whatever they pass, the model takes with the same values; whatever the
+    model refuses (then reported with the model's reason), they do not pass."""
+    row = plain_document_row(uid, text, origin, fields)
+    try:
+        document = Document(uid=uid, text=text, origin=origin, **fields)
+    except ValidationError:
+        assert row is None
+        return
+    if row is not None:
+        assert row == document.model_dump(include=set(_ROW))
+
+
+def test_an_import_stores_the_same_documents_with_or_without_the_plain_checks(store, tmp_path, monkeypatch):
+    lines = "".join(json.dumps(record) + "\n" for record in [
+        {"id": "e\u0301t\u00e9", "text": "One.", "title": "A title", "date": "2024-03-01", "topic": "x"},
+        {"id": "b", "text": "Two.", "source": "Outlet", "url": "https://example.org/b", "n": 3},
+        {"id": "x" * 201, "text": "Too long an id."}])
+    import_files(store, [write(tmp_path / "plain.jsonl", lines)])
+    plain = [d.model_dump(exclude={"id"}) for d in store.iter_documents()]
+    monkeypatch.setattr("curator.formats.articles.plain_document_row", lambda *_args: None)
+    import_files(other := Store.create(tmp_path / "other"), [write(tmp_path / "plain.jsonl", lines)])
+    assert [d.model_dump(exclude={"id"}) for d in other.iter_documents()] == plain and len(plain) == 2
+    other.close()
