@@ -4,12 +4,9 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from curator.domain.jobs import Cancelled, Job
-from curator.domain.models import Document, plain_document_row
+from curator.domain.models import Document
 from curator.formats.articles import import_files
 from curator.store import Store
 
@@ -390,31 +387,6 @@ def test_a_repeated_id_a_batch_later_is_told_apart_by_its_stored_text(store, tmp
     assert store.document_by_uid("x-2").text == "A new text under an old id."
 
 
-_ROW = ("uid", "title", "source", "url", "published", "text", "origin", "extra")
-_VALUES = st.one_of(st.none(), st.text(max_size=5), st.integers(), st.dates(), st.datetimes(), st.booleans(),
-                    st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), st.integers(), max_size=2))
-
-
-@settings(max_examples=300, deadline=None)
-@given(uid=st.one_of(st.text(max_size=210), st.integers(), st.none(), st.just("e\u0301" * 100)),
-       text=st.one_of(st.text(max_size=5), st.none(), st.integers()),
-       origin=st.one_of(st.none(), st.text(max_size=5), st.integers()),
-       fields=st.dictionaries(st.sampled_from(["title", "source", "url", "published", "extra", "id", "other"]),
-                              _VALUES, max_size=4))
-def test_the_imports_plain_checks_store_what_the_document_model_would(uid, text, origin, fields):
-    """The bulk import checks each article without the model where plain checks vouch for
-    its values: whatever they pass, the model takes with the same values; whatever the
-    model refuses (then reported with the model's reason), they do not pass."""
-    row = plain_document_row(uid, text, origin, fields)
-    try:
-        document = Document(uid=uid, text=text, origin=origin, **fields)
-    except ValidationError:
-        assert row is None
-        return
-    if row is not None:
-        assert row == document.model_dump(include=set(_ROW))
-
-
 def test_an_import_stores_the_same_documents_with_or_without_the_plain_checks(store, tmp_path, monkeypatch):
     lines = "".join(json.dumps(record) + "\n" for record in [
         {"id": "e\u0301t\u00e9", "text": "One.", "title": "A title", "date": "2024-03-01", "topic": "x"},
@@ -422,7 +394,7 @@ def test_an_import_stores_the_same_documents_with_or_without_the_plain_checks(st
         {"id": "x" * 201, "text": "Too long an id."}])
     import_files(store, [write(tmp_path / "plain.jsonl", lines)])
     plain = [d.model_dump(exclude={"id"}) for d in store.iter_documents()]
-    monkeypatch.setattr("curator.formats.articles.plain_document_row", lambda *_args: None)
+    monkeypatch.setattr("curator.formats.articles.plain_document", lambda *_args: None)
     import_files(other := Store.create(tmp_path / "other"), [write(tmp_path / "plain.jsonl", lines)])
     assert [d.model_dump(exclude={"id"}) for d in other.iter_documents()] == plain and len(plain) == 2
     other.close()

@@ -89,33 +89,6 @@ class Document(DocumentMeta):
         return first_line[:100]
 
 
-
-_TEXT_FIELDS = ("title", "source", "url")
-_DOCUMENT_FIELDS = {*_TEXT_FIELDS, "published", "extra"}
-
-
-def plain_document_row(uid: Any, text: Any, origin: Any, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """The fields of ``Document(uid=uid, text=text, origin=origin, **fields)`` as the store
-    takes them (``Store.add_document_rows``), found by plain checks, without the model: a
-    bulk import's path, a model per article being a tenth of its time. None whenever the
-    checks cannot vouch that the model takes the values unchanged (another type, an id too
-    long or empty, another field): then build the model, which says what is wrong."""
-    if (type(uid) is not str or not 1 <= len(uid) <= 200 or type(text) is not str or not text
-            or (origin is not None and type(origin) is not str) or not fields.keys() <= _DOCUMENT_FIELDS):
-        return None
-    row = {"uid": nfc(uid), "title": None, "source": None, "url": None, "published": None, "text": text,
-           "origin": origin, "extra": {}}
-    for name, value in fields.items():
-        if name == "extra":
-            fits = type(value) is dict and all(type(key) is str for key in value)
-        else:
-            fits = value is None or type(value) is (date if name == "published" else str)
-        if not fits:
-            return None
-        row[name] = value
-    return row
-
-
 class Annotation(BaseModel):
     """A labelled span of a document's text, made by one annotator.
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.jobs import Job, WriteBehind, collector_paused
-from curator.domain.models import Document, plain_document_row
+from curator.domain.models import Document, plain_document
 from curator.domain.text import nfc
 from curator.formats.article_files import (
     _FIELD_ALIASES,
@@ -231,7 +231,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         documents = []
         for candidate in new:
             # The model's checks by plain ones where they vouch for the values; else the model.
-            row = plain_document_row(candidate.uid, candidate.text, candidate.origin, candidate.fields)
+            row = plain_document(candidate.uid, candidate.text, candidate.origin, candidate.fields)
             if row is not None:
                 documents.append(row)
                 continue
