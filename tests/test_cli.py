@@ -190,29 +190,6 @@ def test_init_imports_neither_sqlalchemy_nor_pydantic(tmp_path):
         assert store.project.name == "Trade" and len(store.label_schema.labels) == 9
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="issue 33, not done: the store is SQLAlchemy Core, so every command that opens a project "
-                   "loads it (about 0.13 s of CPU, with asyncio under it) and the domain's pydantic models (about "
-                   "0.06 s); a SQLite path on the driver alone would make this pass")
-@pytest.mark.parametrize("command", ["import", "export"])
-def test_import_and_export_of_a_sqlite_project_load_no_sqlalchemy(tmp_path, command):
-    """The goal of issue 33: the command line's import and export of a SQLite project talk
-    to the database through Python's sqlite3 alone, as ``curator init`` does."""
-    import subprocess
-    import sys
-
-    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a1", "text": "Astana signed a deal."}) + "\n")
-    main(["init", str(tmp_path / "p")])
-    if command == "export":
-        main(["import", str(tmp_path / "p"), str(tmp_path / "a.jsonl")])
-    arguments = ([command, str(tmp_path / "p"), str(tmp_path / "a.jsonl")] if command == "import"
-                 else [command, str(tmp_path / "p"), "-o", str(tmp_path / "out.json")])
-    script = ("import sys; from ui.launch import main; assert main(sys.argv[1:]) == 0; "
-              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic', 'asyncio'}))")
-    out = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent).stdout
-    assert out.strip().splitlines()[-1] == "[]"
-
 def test_imports_load_neither_the_exports_code_nor_metadata_detection(tmp_path):
     """Importing articles or another tool's file needs neither the export's writers and
     validation (nor their worker processes) nor the patterns that find a text's dateline:
