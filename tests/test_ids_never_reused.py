@@ -176,3 +176,46 @@ def test_the_migration_refuses_to_run_with_foreign_keys_on(tmp_path):
             command.upgrade(_config(conn), "head")
     engine.dispose()
     assert _everything(tmp_path / "p") == before
+
+
+def _opened_with(monkeypatch, pragma: str) -> None:
+    """Every SQLite connection made from here on runs ``pragma`` once configured."""
+    from curator.store import engine as engine_module
+
+    configure = engine_module._configure_sqlite
+
+    def configured(connection, record):
+        configure(connection, record)
+        connection.execute(pragma)
+
+    monkeypatch.setattr(engine_module, "_configure_sqlite", configured)
+
+
+@pytest.mark.parametrize(("pragma", "reason"), [
+    ("PRAGMA max_page_count={pages}", "the disk is full"),  # the new tables cannot be written
+    ("PRAGMA query_only=ON", "cannot be written (read-only file or folder)"),
+])
+def test_a_full_disk_or_a_read_only_file_during_the_migration_is_a_plain_message(tmp_path, monkeypatch, pragma,
+                                                                                  reason):
+    """The user reads which project, why, and that nothing was lost; not the SQL statement."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db")) as db:
+        db.execute("VACUUM")  # no free page left: the database cannot grow by one
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    before = _everything(tmp_path / "p")
+    _opened_with(monkeypatch, pragma.format(pages=pages))
+    with pytest.raises(CuratorError) as refused:
+        Store.open(tmp_path / "p")
+    message = str(refused.value)
+    assert str(tmp_path / "p") in message and reason in message and "Nothing was changed" in message
+    assert "INSERT" not in message and "CREATE" not in message and "sqlalche.me" not in message
+    monkeypatch.undo()
+    assert _everything(tmp_path / "p") == before
+    with Store.open(tmp_path / "p") as store:  # room again: it migrates, every row kept
+        assert store.migrations_applied == ["0012"]
+    assert _everything(tmp_path / "p")["rows"] == before["rows"]

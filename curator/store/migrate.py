@@ -86,7 +86,19 @@ def _migration_lock(connection: sa.Connection) -> None:
 
 def upgrade(engine: sa.Engine) -> list[str]:
     """Apply missing revisions; returns the revisions applied (empty when up to date, also
-    when another program brought it up to date while this one waited)."""
+    when another program brought it up to date while this one waited). A database that
+    refuses (a full disk, a read-only file, a lock held too long) is a ``CuratorError``
+    saying so in the user's words: the migration's one transaction changed nothing."""
+    try:
+        return _upgrade(engine)
+    except sa.exc.DBAPIError as exc:
+        from curator.errors import CuratorError
+        from curator.store.engine import database_problem
+
+        raise CuratorError(database_problem(exc)) from exc
+
+
+def _upgrade(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
