@@ -207,6 +207,26 @@ def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhil
     assert store.relations_for(doc_id, "bob") == []
 
 
+
+def test_a_redo_still_works_when_an_older_document_it_had_spans_on_went_meanwhile(session, tmp_path):
+    """Its spans on a document deleted since stay out, as the deletion would have taken them
+    along; the rest comes back (it was refused as "FOREIGN KEY constraint failed", kept to
+    fail again at every redo)."""
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    gone, kept = store.document_by_uid("a0").id, store.document_by_uid("a1").id
+    tasks = [json.loads(_layer(tmp_path / f"t{n}.json", f"a{n}").read_text().replace("Article 0", f"Article {n}"))[0]
+             for n in range(2)]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    assert import_paths(session, [tmp_path / "tasks.json"]).spans_added == 2
+    session.undo()
+    store.take_out_documents([(gone, gone)], keep=False)  # someone deletes one of the older documents
+    assert session.redo().label == "Import 2 spans"
+    assert [a.label for a in store.annotations_for(kept, "bob")] == ["PERCENT"]
+    assert store.document_count() == 1 and store.annotation_count() == 1
+    assert session.undo().label == "Import 2 spans"  # and it can be undone again
+    assert store.annotation_count() == 0
+
 def test_an_undone_imports_ids_are_never_given_to_the_next_import(store, tmp_path):
     """SQLite gave a document id freed by an undo again to the next import, and the first
     import's redo was then refused; now no backend gives an id twice (migration 0012)."""

@@ -94,14 +94,14 @@ class PutBackImport:
                 raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
                                    "files again")
             ids = store.put_back_documents(self.rows)
-            store.put_back_annotations(self.spans)
+            span_ids = store.put_back_annotations(self.spans)  # (those on a document deleted since stay out)
             store.put_back_relations(self.relations)
             try:
                 proposals = [RelationSuggestion.model_validate(p) for p in self.proposals]
             except ValidationError as exc:
                 raise outdated("a relation proposed", exc) from exc
             store.restore_relation_suggestions(proposals)
-        return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
+        return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
 
 

@@ -205,9 +205,18 @@ class RemovalStore:
             self._emit(AnnotationRemoved(span))
         return [span.model_dump(mode="json") for span in spans]
 
-    def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> None:
+    def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert spans taken out; one whose document went since stays out, as the
+        document's deletion would have taken it along. The ids of those put back."""
         try:
             spans = [Annotation.model_validate(row) for row in rows]
         except ValidationError as exc:
             raise outdated("a span", exc) from exc
+        present: set[int] = set()
+        with self._begin() as conn:
+            for chunk in _chunks(sorted({span.doc_id for span in spans}), 500):
+                present.update(conn.execute(sa.select(documents_table.c.id)
+                                            .where(documents_table.c.id.in_(chunk))).scalars())
+        spans = [span for span in spans if span.doc_id in present]
         self.add_annotations(spans, labels_checked=False)  # type: ignore[attr-defined]
+        return [span.id for span in spans]
