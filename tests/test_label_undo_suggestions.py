@@ -66,3 +66,24 @@ def test_undoing_a_label_edit_brings_back_its_suggestions_with_their_status(stor
     session.redo()
     session.undo()
     assert _state(store, doc_id) == before
+
+
+@pytest.mark.parametrize("edit", ["delete", "merge"])
+def test_undoing_a_label_edit_after_a_document_went_brings_back_the_rest(store, edit):
+    """The label's suggestions and deleted spans on a document deleted since stay out (the
+    deletion would have taken them along); the undo was refused as "FOREIGN KEY constraint
+    failed", and kept to fail at every try."""
+    doc_id = _project(store)
+    [other] = store.add_documents([Document(uid="other", text=TEXT)])
+    store.add_suggestions([Suggestion(doc_id=other, start=TEXT.index("12%"), end=TEXT.index("12%") + 3,
+                                      label="PERCENT", annotator="ann", source="rules")])
+    for label in ("PERCENT", "MONEY"):  # merged, the PERCENT span is deleted: MONEY is there at its bounds
+        store.add_annotation(Annotation(doc_id=other, start=0, end=3, label=label, annotator="ann"))
+    session = Session(store, "ann")
+    before = _state(store, doc_id)
+    session.do(remove_label(store, "PERCENT") if edit == "delete" else merge_labels(store, "PERCENT", "MONEY"))
+    store.take_out_documents([(other, other)], keep=False)
+    assert session.undo()
+    assert _state(store, doc_id) == before and "PERCENT" in store.label_schema.names
+    assert session.redo() and session.undo()
+    assert _state(store, doc_id) == before

@@ -21,7 +21,7 @@ from curator.store.events import (
     DocumentsRemoved,
     RelationsChanged,
 )
-from curator.store.rows import _chunks, _insert_many
+from curator.store.rows import _chunks, _insert_many, documents_present
 from curator.store.tables import (
     annotations_table,
     categories_table,
@@ -212,11 +212,8 @@ class RemovalStore:
             spans = [Annotation.model_validate(row) for row in rows]
         except ValidationError as exc:
             raise outdated("a span", exc) from exc
-        present: set[int] = set()
         with self._begin() as conn:
-            for chunk in _chunks(sorted({span.doc_id for span in spans}), 500):
-                present.update(conn.execute(sa.select(documents_table.c.id)
-                                            .where(documents_table.c.id.in_(chunk))).scalars())
+            present = documents_present(conn, {span.doc_id for span in spans})
         spans = [span for span in spans if span.doc_id in present]
         self.add_annotations(spans, labels_checked=False)  # type: ignore[attr-defined]
         return [span.id for span in spans]
