@@ -134,6 +134,25 @@ def test_a_huge_undone_import_cannot_be_redone_and_says_so(session, tmp_path, mo
     assert session.redo_text is None  # taken off the history
 
 
+def test_the_redo_limit_counts_the_spans_an_import_added_to_older_documents(session, tmp_path, monkeypatch):
+    """Its spans on documents already there go into the history as its documents do: an
+    undone import of three such spans and no document is over a limit of two."""
+    from curator.session import import_commands
+
+    monkeypatch.setattr(import_commands, "REDO_LIMIT", 2)
+    store = session.store
+    import_paths(Session(store, "bob"), [_articles(tmp_path / "a.jsonl", 3)])
+    tasks = [json.loads(_layer(tmp_path / f"t{n}.json", f"a{n}").read_text().replace("Article 0", f"Article {n}"))[0]
+             for n in range(3)]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    assert import_paths(session, [tmp_path / "tasks.json"]).spans_added == 3
+    session.undo()
+    assert store.annotation_count() == 0 and store.document_count() == 3
+    with pytest.raises(CuratorError, match="more than 2 documents and spans on documents already in the project "
+                                           "cannot be redone once undone: import its files again"):
+        session.redo()
+    assert session.redo_text is None
+
 def test_an_import_that_added_nothing_leaves_no_step(session, tmp_path):
     path = _articles(tmp_path / "a.jsonl", 1)
     import_paths(session, [path])

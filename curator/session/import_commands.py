@@ -18,7 +18,8 @@ from curator.domain.models import RelationSuggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
 
-# An undone import bigger than this cannot be redone: its rows would go into the history.
+# An undone import bigger than this (its documents, and its spans on documents already
+# there) cannot be redone: its rows would go into the history.
 # It is undone all the same (its documents go); to have them again, import the file again.
 REDO_LIMIT = 20_000
 
@@ -52,13 +53,14 @@ class TakeOutImport:
                                    f"{'were' if len(edited) != 1 else 'was'} edited since (such as {first.annotator}'s "
                                    f"{first.label} at {first.start}-{first.end} in {uid!r}); delete them one by one "
                                    "if they are to go")
-            keep = store.documents_in(self.ranges) <= REDO_LIMIT
             # Its relations, and any drawn since from or to its spans on older documents
             # (taken out before the spans' cascade would delete them for good).
             touching = [relation.id for relation in store.relations_touching(self.span_ids)]
             relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
+            # Its spans on older documents go into the history with its documents' rows.
+            keep = store.documents_in(self.ranges) + len(spans) <= REDO_LIMIT
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
@@ -115,5 +117,5 @@ class ImportNotRedoable:
         return self.label
 
     def apply(self, store: Store) -> TakeOutImport:
-        raise CuratorError(f"an import of more than {REDO_LIMIT:,} documents cannot be redone once undone: "
-                           "import its files again")
+        raise CuratorError(f"an import of more than {REDO_LIMIT:,} documents and spans on documents already in the "
+                           "project cannot be redone once undone: import its files again")
