@@ -87,3 +87,25 @@ def test_undoing_a_label_edit_after_a_document_went_brings_back_the_rest(store, 
     assert _state(store, doc_id) == before and "PERCENT" in store.label_schema.names
     assert session.redo() and session.undo()
     assert _state(store, doc_id) == before
+
+
+def test_deleting_a_relation_label_takes_its_proposals_and_undo_brings_them_back(store):
+    """They stayed, of a label the project no longer has; now they go with it, and come back
+    with it, their status kept."""
+    from curator.domain.schema import RelationLabel
+    from curator.session.label_edits import remove_relation_label, set_relation_label
+
+    doc_id = _project(store)
+    session = Session(store, "ann")
+    session.do(set_relation_label(store, RelationLabel(name="attributed_to")))
+    before = _state(store, doc_id)
+    assert [p[3] for p in before[1]] == ["attributed_to"]
+    session.do(remove_relation_label(store, "attributed_to"))
+    assert store.label_schema.relation("attributed_to") is None
+    assert _state(store, doc_id) == (before[0], [])
+    assert session.undo().label == "Delete relation label attributed_to"
+    assert store.label_schema.relation("attributed_to") is not None and _state(store, doc_id) == before
+    session.redo()
+    assert _state(store, doc_id) == (before[0], [])
+    session.undo()
+    assert _state(store, doc_id) == before
