@@ -219,3 +219,26 @@ def test_a_full_disk_or_a_read_only_file_during_the_migration_is_a_plain_message
     with Store.open(tmp_path / "p") as store:  # room again: it migrates, every row kept
         assert store.migrations_applied == ["0012"]
     assert _everything(tmp_path / "p")["rows"] == before["rows"]
+
+
+def test_a_project_locked_by_another_program_all_through_the_wait_is_a_plain_message(tmp_path, monkeypatch):
+    """Another program holding the project's write lock for longer than the migration waits:
+    the message says it waited that long (not the 10 s of an ordinary write), and nothing changed."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+    from curator.store import migrate
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    before = _everything(tmp_path / "p")
+    monkeypatch.setattr(migrate, "_MIGRATION_WAIT_MS", 300)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db", isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another program writing, and writing on
+        with pytest.raises(CuratorError) as refused:
+            Store.open(tmp_path / "p")
+        other.execute("ROLLBACK")
+    message = str(refused.value)
+    assert str(tmp_path / "p") in message and "another program" in message and "0.3 s" in message, message
+    assert "Nothing was changed" in message and "10 s" not in message
+    assert _everything(tmp_path / "p") == before

@@ -95,6 +95,12 @@ def upgrade(engine: sa.Engine) -> list[str]:
         from curator.errors import CuratorError
         from curator.store.engine import database_problem
 
+        if "locked" in str(exc.orig).lower():  # (it waited longer than an ordinary write does)
+            ms = _MIGRATION_WAIT_MS
+            waited = f"{ms // 60_000} min" if ms % 60_000 == 0 else f"{ms / 1000:g} s"
+            raise CuratorError(f"the project is busy: another program held its lock for more than {waited} while "
+                               "this one waited to bring it up to date. Nothing was changed; open it again when "
+                               "the other is done") from exc
         raise CuratorError(database_problem(exc)) from exc
 
 
