@@ -242,3 +242,22 @@ def test_a_project_locked_by_another_program_all_through_the_wait_is_a_plain_mes
     assert str(tmp_path / "p") in message and "another program" in message and "0.3 s" in message, message
     assert "Nothing was changed" in message and "10 s" not in message
     assert _everything(tmp_path / "p") == before
+
+
+def test_a_column_added_by_hand_to_the_documents_table_is_never_dropped_by_the_rebuild(tmp_path):
+    """The rebuild copies the columns Curator knows: one added by hand (or by another
+    program) was dropped with its values. It is refused, naming the table and column."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db")) as db, db:
+        db.execute("ALTER TABLE documents ADD COLUMN notes TEXT")
+        db.execute("UPDATE documents SET notes = 'checked by the desk'")
+    before = _everything(tmp_path / "p")
+    with pytest.raises(CuratorError, match="the documents table, which has column\\(s\\) Curator does not know: "
+                                           "notes.*nothing was changed"):
+        Store.open(tmp_path / "p")
+    assert _everything(tmp_path / "p") == before

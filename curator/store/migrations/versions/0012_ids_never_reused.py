@@ -79,6 +79,12 @@ def _foreign_key_problems(connection: sa.Connection) -> int:
 def _rebuild(connection: sa.Connection, make: Any, name: str, indexes: tuple, autoincrement: bool) -> None:
     """Rebuild table ``name`` as ``make`` defines it, rows and indexes kept."""
     new = make(sa.MetaData(), f"_new_{name}", autoincrement)
+    unknown = sorted({row[1] for row in connection.exec_driver_sql(f'PRAGMA table_info("{name}")')}
+                     - {column.name for column in new.columns})
+    if unknown:  # (added by hand, or by another program): the rebuild would drop what they hold
+        raise RuntimeError(f"migration 0012 rebuilds the {name} table, which has column(s) Curator does not know: "
+                           f"{', '.join(unknown)}. Rebuilt, their values would be lost, so nothing was changed: "
+                           "keep what they hold elsewhere and drop them, then open the project again")
     new.create(connection)
     columns = ", ".join(f'"{column.name}"' for column in new.columns)
     connection.exec_driver_sql(f'INSERT INTO "{new.name}" ({columns}) SELECT {columns} FROM "{name}"')
