@@ -130,33 +130,40 @@ _KILLED_OPENER = textwrap.dedent("""
     import sqlalchemy as sa
     from curator.store import Store
 
-    run = sa.engine.Connection.exec_driver_sql
-
-    def slow(self, statement, *args, **kwargs):
-        if statement.startswith('ALTER TABLE "_new_documents" RENAME'):  # the old table dropped
-            print("DROPPED", flush=True)
+    @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+    def slow(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(sys.argv[2]):  # the migration got this far: killed here
+            print("HERE", flush=True)
             time.sleep(60)
-        return run(self, statement, *args, **kwargs)
 
-    sa.engine.Connection.exec_driver_sql = slow
     Store.open(sys.argv[1])
 """)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends SIGKILL")
-def test_a_migration_killed_after_dropping_the_old_table_leaves_the_project_whole(tmp_path):
+@pytest.mark.parametrize("point", [
+    'INSERT INTO "_new_documents"',  # the new table made, the rows being copied
+    'ALTER TABLE "_new_documents" RENAME',  # the old documents table dropped
+    'DROP TABLE "history"',  # the documents rebuilt, the history half-way
+    "INSERT INTO sqlite_sequence",  # both rebuilt, the counters being set
+    "UPDATE alembic_version",  # all done but the revision, and the commit
+])
+def test_a_migration_killed_at_any_point_leaves_the_project_whole(tmp_path, point):
     _project_at_0011(tmp_path / "p", tmp_path)
     before = _everything(tmp_path / "p")
-    process = subprocess.Popen([sys.executable, "-c", _KILLED_OPENER, str(tmp_path / "p")], cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_OPENER, str(tmp_path / "p"), point], cwd=ROOT,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert process.stdout.readline().strip() == "DROPPED", process.stderr.read()
+        assert process.stdout.readline().strip() == "HERE", process.stderr.read()
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
     assert _everything(tmp_path / "p") == before  # nothing of the migration was committed
     with Store.open(tmp_path / "p") as store:
         assert store.migrations_applied == ["0012"] and store.document_count() == 30
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert _everything(tmp_path / "p")["rows"] == before["rows"]
 
 
