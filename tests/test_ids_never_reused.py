@@ -268,3 +268,30 @@ def test_a_column_added_by_hand_to_the_documents_table_is_never_dropped_by_the_r
                                            "notes.*nothing was changed"):
         Store.open(tmp_path / "p")
     assert _everything(tmp_path / "p") == before
+
+
+def test_an_older_copy_on_postgresql_gets_its_counters_mended_by_the_migration(project_target, tmp_path):
+    """A project copied to PostgreSQL by an older Curator had its history's sequence at 1
+    (the next edit failed on a number in use) and its documents' at the largest id copied
+    (an undone import's ids went to the next import): migration 0012 sets them above every
+    id in use or kept. On SQLite the rebuild does it."""
+    from curator.store.migrate import downgrade
+
+    with Store.create(project_target) as store:
+        alice = Session(store, "alice")
+        import_paths(alice, [_articles(tmp_path / "kept.jsonl", 3, "k")])
+        undone = import_paths(alice, [_articles(tmp_path / "undone.jsonl", 2, "u")]).added
+        alice.undo()
+        downgrade(store.engine, "0011")
+        if store.engine.dialect.name == "postgresql":  # as the older copy left them
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('history', 'seq'), 1, false)")
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('documents', 'id'), "
+                                     "(SELECT max(id) FROM documents) + 1, false)")
+    with Store.open(project_target) as store:
+        assert store.migrations_applied == ["0012"]
+        bob = Session(store, "bob")
+        added = import_paths(bob, [_articles(tmp_path / "later.jsonl", 2, "l")]).added  # a history entry too
+        assert min(added) > max(undone)
+        assert Session(store, "alice").redo().label == "Import 2 documents"
+        assert store.document_count() == 7

@@ -6,8 +6,9 @@ documents' ids went to the next import, and the first import's redo was refused.
 numbers are now never reused, also those that rows kept by the history still hold: the
 counter starts above every document id the history keeps to put back.
 
-PostgreSQL needs nothing: a serial column's sequence never gives a value twice (rows put
-back with their ids take values it gave before).
+On PostgreSQL a serial column's sequence never gives a value twice (rows put back with
+their ids take values it gave before); only a project an older Curator copied there has
+its sequences behind (the history's at 1): they are set above every id in use or kept.
 
 The rebuild is SQLite's own recipe (a new table, the rows copied, the old one dropped,
 the new one renamed), in the migration's one transaction, with foreign keys off for it
@@ -146,9 +147,24 @@ def _sqlite(autoincrement: bool) -> None:
                                    (_largest_document_id(connection), history))
 
 
+def _postgresql() -> None:
+    """A project copied to PostgreSQL by an older Curator: the history's sequence left at 1
+    and the documents' at the largest id copied. Each is set above every id in use or kept
+    to put back, never lowered (a sequence never gives a value twice)."""
+    connection = op.get_bind()
+    history = connection.exec_driver_sql("SELECT max(seq) FROM history").scalar() or 0
+    for table, column, largest in (("documents", "id", _largest_document_id(connection)), ("history", "seq", history)):
+        sequence = f"pg_get_serial_sequence('{table}', '{column}')"
+        given = connection.exec_driver_sql(f"SELECT pg_sequence_last_value({sequence}::regclass)").scalar() or 0
+        if largest > given:
+            connection.exec_driver_sql(f"SELECT setval({sequence}, {int(largest)})")
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite(autoincrement=True)
+    elif op.get_bind().dialect.name == "postgresql":
+        _postgresql()
 
 
 def downgrade() -> None:
