@@ -413,3 +413,20 @@ def test_kept_rows_are_read_for_the_tables_or_refused_naming_table_and_row():
             assert all(set(one) <= set(table.c.keys()) for one in kept)
 
     read()
+
+
+def test_a_redo_is_refused_when_its_spans_label_was_deleted_meanwhile(session, tmp_path):
+    """Its spans came back with a label the project no longer had (counted, shown nowhere);
+    now the redo is refused, naming the label, and nothing is written."""
+    from curator.session.label_edits import remove_label
+
+    store = session.store
+    tasks = [json.loads(_layer(tmp_path / "t.json", "new0").read_text())[0]]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    import_paths(session, [tmp_path / "tasks.json"])
+    session.undo()
+    Session(store, "bob").do(remove_label(store, "PERCENT"))
+    with pytest.raises(CuratorError, match="could not redo 'Import 1 document': its spans have the label\\(s\\) "
+                                           "PERCENT, deleted since"):
+        session.redo()
+    assert store.document_count() == 0 and store.label_counts() == {}

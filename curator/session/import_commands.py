@@ -91,6 +91,10 @@ class PutBackImport:
             if again:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
+            gone = self._labels_gone(store)
+            if gone:  # they would come back with a label the project no longer has
+                raise CuratorError(f"its spans have the label(s) {', '.join(gone)}, deleted since; add them back "
+                                   "and import its files again")
             taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
             if taken:  # (a project copied by an older Curator, or ids set by hand: no backend gives one twice)
                 raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
@@ -105,6 +109,14 @@ class PutBackImport:
             store.restore_relation_suggestions(proposals)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
+
+
+    def _labels_gone(self, store: Store) -> list[str]:
+        """The labels of the spans it keeps that the project has no more (relations may
+        have labels the schema does not list: those of a file imported, say)."""
+        schema = store.label_schema
+        labels = {row.get("label") for row in [*self.rows.get("annotations", []), *self.spans]}
+        return sorted(label for label in labels if isinstance(label, str) and label not in schema)
 
 
 @dataclass
