@@ -148,9 +148,13 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
             with connection.begin():
                 command.downgrade(_config(connection), revision)
         finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+            if sqlite:  # back to the pool as every other connection is, or not at all
+                try:
+                    connection.rollback()
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+                except Exception:  # (the downgrade's own error goes on)
+                    connection.invalidate()
 
 
 def _upgrade_locked(connection: sa.Connection) -> list[str]:
