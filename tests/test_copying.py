@@ -154,3 +154,20 @@ def test_a_copy_gives_no_id_twice_the_history_keeps_or_uses(project_target, tmp_
         assert min(added) > max(undone)
         assert Session(copy, "alice").redo().label == "Import 2 documents"
         assert copy.document_count() == 6
+
+
+def test_a_copy_does_not_give_again_the_id_of_a_document_deleted_for_good(project_target, tmp_path):
+    """The copy's counters start where the project's own were, not at the largest id left:
+    a document deleted for good (nothing keeps it) had its id given again in the copy, as
+    the project itself never does."""
+    from curator.domain.models import Document
+
+    with Store.create(project_target) as source:
+        ids = source.add_documents([Document(uid=f"d{n}", text=f"Document {n}.") for n in range(3)])
+        source.take_out_documents([(ids[-1], ids[-1])], keep=False)  # deleted for good
+        [again] = source.add_documents([Document(uid="later", text="Later.")])
+        source.take_out_documents([(again, again)], keep=False)
+    copy_project(project_target, tmp_path / "copy")
+    with Store.open(tmp_path / "copy") as copy:
+        [new] = copy.add_documents([Document(uid="new", text="New.")])
+    assert new > again > ids[-1]

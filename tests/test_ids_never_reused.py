@@ -130,33 +130,40 @@ _KILLED_OPENER = textwrap.dedent("""
     import sqlalchemy as sa
     from curator.store import Store
 
-    run = sa.engine.Connection.exec_driver_sql
-
-    def slow(self, statement, *args, **kwargs):
-        if statement.startswith('ALTER TABLE "_new_documents" RENAME'):  # the old table dropped
-            print("DROPPED", flush=True)
+    @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+    def slow(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(sys.argv[2]):  # the migration got this far: killed here
+            print("HERE", flush=True)
             time.sleep(60)
-        return run(self, statement, *args, **kwargs)
 
-    sa.engine.Connection.exec_driver_sql = slow
     Store.open(sys.argv[1])
 """)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends SIGKILL")
-def test_a_migration_killed_after_dropping_the_old_table_leaves_the_project_whole(tmp_path):
+@pytest.mark.parametrize("point", [
+    'INSERT INTO "_new_documents"',  # the new table made, the rows being copied
+    'ALTER TABLE "_new_documents" RENAME',  # the old documents table dropped
+    'DROP TABLE "history"',  # the documents rebuilt, the history half-way
+    "INSERT INTO sqlite_sequence",  # both rebuilt, the counters being set
+    "UPDATE alembic_version",  # all done but the revision, and the commit
+])
+def test_a_migration_killed_at_any_point_leaves_the_project_whole(tmp_path, point):
     _project_at_0011(tmp_path / "p", tmp_path)
     before = _everything(tmp_path / "p")
-    process = subprocess.Popen([sys.executable, "-c", _KILLED_OPENER, str(tmp_path / "p")], cwd=ROOT, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_OPENER, str(tmp_path / "p"), point], cwd=ROOT,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert process.stdout.readline().strip() == "DROPPED", process.stderr.read()
+        assert process.stdout.readline().strip() == "HERE", process.stderr.read()
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
     assert _everything(tmp_path / "p") == before  # nothing of the migration was committed
     with Store.open(tmp_path / "p") as store:
         assert store.migrations_applied == ["0012"] and store.document_count() == 30
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     assert _everything(tmp_path / "p")["rows"] == before["rows"]
 
 
@@ -176,3 +183,115 @@ def test_the_migration_refuses_to_run_with_foreign_keys_on(tmp_path):
             command.upgrade(_config(conn), "head")
     engine.dispose()
     assert _everything(tmp_path / "p") == before
+
+
+def _opened_with(monkeypatch, pragma: str) -> None:
+    """Every SQLite connection made from here on runs ``pragma`` once configured."""
+    from curator.store import engine as engine_module
+
+    configure = engine_module._configure_sqlite
+
+    def configured(connection, record):
+        configure(connection, record)
+        connection.execute(pragma)
+
+    monkeypatch.setattr(engine_module, "_configure_sqlite", configured)
+
+
+@pytest.mark.parametrize(("pragma", "reason"), [
+    ("PRAGMA max_page_count={pages}", "the disk is full"),  # the new tables cannot be written
+    ("PRAGMA query_only=ON", "cannot be written (read-only file or folder)"),
+])
+def test_a_full_disk_or_a_read_only_file_during_the_migration_is_a_plain_message(tmp_path, monkeypatch, pragma,
+                                                                                  reason):
+    """The user reads which project, why, and that nothing was lost; not the SQL statement."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db")) as db:
+        db.execute("VACUUM")  # no free page left: the database cannot grow by one
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    before = _everything(tmp_path / "p")
+    _opened_with(monkeypatch, pragma.format(pages=pages))
+    with pytest.raises(CuratorError) as refused:
+        Store.open(tmp_path / "p")
+    message = str(refused.value)
+    assert str(tmp_path / "p") in message and reason in message and "Nothing was changed" in message
+    assert "INSERT" not in message and "CREATE" not in message and "sqlalche.me" not in message
+    monkeypatch.undo()
+    assert _everything(tmp_path / "p") == before
+    with Store.open(tmp_path / "p") as store:  # room again: it migrates, every row kept
+        assert store.migrations_applied == ["0012"]
+    assert _everything(tmp_path / "p")["rows"] == before["rows"]
+
+
+def test_a_project_locked_by_another_program_all_through_the_wait_is_a_plain_message(tmp_path, monkeypatch):
+    """Another program holding the project's write lock for longer than the migration waits:
+    the message says it waited that long (not the 10 s of an ordinary write), and nothing changed."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+    from curator.store import migrate
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    before = _everything(tmp_path / "p")
+    monkeypatch.setattr(migrate, "_MIGRATION_WAIT_MS", 300)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db", isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another program writing, and writing on
+        with pytest.raises(CuratorError) as refused:
+            Store.open(tmp_path / "p")
+        other.execute("ROLLBACK")
+    message = str(refused.value)
+    assert str(tmp_path / "p") in message and "another program" in message and "0.3 s" in message, message
+    assert "Nothing was changed" in message and "10 s" not in message
+    assert _everything(tmp_path / "p") == before
+
+
+def test_a_column_added_by_hand_to_the_documents_table_is_never_dropped_by_the_rebuild(tmp_path):
+    """The rebuild copies the columns Curator knows: one added by hand (or by another
+    program) was dropped with its values. It is refused, naming the table and column."""
+    import sqlite3
+    from contextlib import closing
+
+    from curator.errors import CuratorError
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    with closing(sqlite3.connect(tmp_path / "p" / "curator.db")) as db, db:
+        db.execute("ALTER TABLE documents ADD COLUMN notes TEXT")
+        db.execute("UPDATE documents SET notes = 'checked by the desk'")
+    before = _everything(tmp_path / "p")
+    with pytest.raises(CuratorError, match="the documents table, which has column\\(s\\) Curator does not know: "
+                                           "notes.*nothing was changed"):
+        Store.open(tmp_path / "p")
+    assert _everything(tmp_path / "p") == before
+
+
+def test_an_older_copy_on_postgresql_gets_its_counters_mended_by_the_migration(project_target, tmp_path):
+    """A project copied to PostgreSQL by an older Curator had its history's sequence at 1
+    (the next edit failed on a number in use) and its documents' at the largest id copied
+    (an undone import's ids went to the next import): migration 0012 sets them above every
+    id in use or kept. On SQLite the rebuild does it."""
+    from curator.store.migrate import downgrade
+
+    with Store.create(project_target) as store:
+        alice = Session(store, "alice")
+        import_paths(alice, [_articles(tmp_path / "kept.jsonl", 3, "k")])
+        undone = import_paths(alice, [_articles(tmp_path / "undone.jsonl", 2, "u")]).added
+        alice.undo()
+        downgrade(store.engine, "0011")
+        if store.engine.dialect.name == "postgresql":  # as the older copy left them
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('history', 'seq'), 1, false)")
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('documents', 'id'), "
+                                     "(SELECT max(id) FROM documents) + 1, false)")
+    with Store.open(project_target) as store:
+        assert store.migrations_applied == ["0012"]
+        bob = Session(store, "bob")
+        added = import_paths(bob, [_articles(tmp_path / "later.jsonl", 2, "l")]).added  # a history entry too
+        assert min(added) > max(undone)
+        assert Session(store, "alice").redo().label == "Import 2 documents"
+        assert store.document_count() == 7

@@ -134,6 +134,25 @@ def test_a_huge_undone_import_cannot_be_redone_and_says_so(session, tmp_path, mo
     assert session.redo_text is None  # taken off the history
 
 
+def test_the_redo_limit_counts_the_spans_an_import_added_to_older_documents(session, tmp_path, monkeypatch):
+    """Its spans on documents already there go into the history as its documents do: an
+    undone import of three such spans and no document is over a limit of two."""
+    from curator.session import import_commands
+
+    monkeypatch.setattr(import_commands, "REDO_LIMIT", 2)
+    store = session.store
+    import_paths(Session(store, "bob"), [_articles(tmp_path / "a.jsonl", 3)])
+    tasks = [json.loads(_layer(tmp_path / f"t{n}.json", f"a{n}").read_text().replace("Article 0", f"Article {n}"))[0]
+             for n in range(3)]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    assert import_paths(session, [tmp_path / "tasks.json"]).spans_added == 3
+    session.undo()
+    assert store.annotation_count() == 0 and store.document_count() == 3
+    with pytest.raises(CuratorError, match="more than 2 documents and spans on documents already in the project "
+                                           "cannot be redone once undone: import its files again"):
+        session.redo()
+    assert session.redo_text is None
+
 def test_an_import_that_added_nothing_leaves_no_step(session, tmp_path):
     path = _articles(tmp_path / "a.jsonl", 1)
     import_paths(session, [path])
@@ -206,6 +225,26 @@ def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhil
     assert [a.id for a in store.annotations_for(doc_id, "bob")] == [imported.id]
     assert store.relations_for(doc_id, "bob") == []
 
+
+
+def test_a_redo_still_works_when_an_older_document_it_had_spans_on_went_meanwhile(session, tmp_path):
+    """Its spans on a document deleted since stay out, as the deletion would have taken them
+    along; the rest comes back (it was refused as "FOREIGN KEY constraint failed", kept to
+    fail again at every redo)."""
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    gone, kept = store.document_by_uid("a0").id, store.document_by_uid("a1").id
+    tasks = [json.loads(_layer(tmp_path / f"t{n}.json", f"a{n}").read_text().replace("Article 0", f"Article {n}"))[0]
+             for n in range(2)]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    assert import_paths(session, [tmp_path / "tasks.json"]).spans_added == 2
+    session.undo()
+    store.take_out_documents([(gone, gone)], keep=False)  # someone deletes one of the older documents
+    assert session.redo().label == "Import 2 spans"
+    assert [a.label for a in store.annotations_for(kept, "bob")] == ["PERCENT"]
+    assert store.document_count() == 1 and store.annotation_count() == 1
+    assert session.undo().label == "Import 2 spans"  # and it can be undone again
+    assert store.annotation_count() == 0
 
 def test_an_undone_imports_ids_are_never_given_to_the_next_import(store, tmp_path):
     """SQLite gave a document id freed by an undo again to the next import, and the first
@@ -374,3 +413,20 @@ def test_kept_rows_are_read_for_the_tables_or_refused_naming_table_and_row():
             assert all(set(one) <= set(table.c.keys()) for one in kept)
 
     read()
+
+
+def test_a_redo_is_refused_when_its_spans_label_was_deleted_meanwhile(session, tmp_path):
+    """Its spans came back with a label the project no longer had (counted, shown nowhere);
+    now the redo is refused, naming the label, and nothing is written."""
+    from curator.session.label_edits import remove_label
+
+    store = session.store
+    tasks = [json.loads(_layer(tmp_path / "t.json", "new0").read_text())[0]]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    import_paths(session, [tmp_path / "tasks.json"])
+    session.undo()
+    Session(store, "bob").do(remove_label(store, "PERCENT"))
+    with pytest.raises(CuratorError, match="could not redo 'Import 1 document': its spans have the label\\(s\\) "
+                                           "PERCENT, deleted since"):
+        session.redo()
+    assert store.document_count() == 0 and store.label_counts() == {}

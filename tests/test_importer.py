@@ -8,6 +8,7 @@ import xlsxwriter
 from curator.domain.jobs import Cancelled, Job
 from curator.domain.models import Document
 from curator.formats.articles import import_files
+from curator.store import Store
 
 ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
 
@@ -254,14 +255,14 @@ def test_cancelled_import_keeps_whole_batches_and_stops_inside_a_file(store, tmp
     monkeypatch.setattr("curator.formats.articles._BATCH", 100)
     lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
     job = Job()
-    add = store.add_documents
+    add = store.add_document_rows
 
     def add_then_cancel(documents):
         ids = add(documents)
         job.cancel()  # the user presses Cancel while the first batch is written
         return ids
 
-    monkeypatch.setattr(store, "add_documents", add_then_cancel)
+    monkeypatch.setattr(store, "add_document_rows", add_then_cancel)
     with pytest.raises(Cancelled):
         import_files(store, [write(tmp_path / "feed.jsonl", lines)], job)
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(100))
@@ -272,7 +273,7 @@ def test_a_batch_the_database_refuses_stops_the_import_and_keeps_the_batches_bef
     that fails still stops the import with its error, and nothing after it is written."""
     monkeypatch.setattr("curator.formats.articles._BATCH", 100)
     lines = "".join(json.dumps({"id": f"c{i}", "text": f"Article {i}."}) + "\n" for i in range(1_000))
-    add, calls = store.add_documents, []
+    add, calls = store.add_document_rows, []
 
     def refuse_the_third(documents):
         calls.append(len(documents))
@@ -280,7 +281,7 @@ def test_a_batch_the_database_refuses_stops_the_import_and_keeps_the_batches_bef
             raise OSError("disk full")
         return add(documents)
 
-    monkeypatch.setattr(store, "add_documents", refuse_the_third)
+    monkeypatch.setattr(store, "add_document_rows", refuse_the_third)
     with pytest.raises(OSError, match="disk full"):
         import_files(store, [write(tmp_path / "feed.jsonl", lines)])
     assert sorted(d.uid for d in store.iter_documents()) == sorted(f"c{i}" for i in range(200))
@@ -384,3 +385,27 @@ def test_a_repeated_id_a_batch_later_is_told_apart_by_its_stored_text(store, tmp
     assert report.already_present == ["x", "y"] and len(report.added) == 4
     assert store.document_by_uid("x").text == "First text."
     assert store.document_by_uid("x-2").text == "A new text under an old id."
+
+
+def test_an_import_stores_the_same_documents_with_or_without_the_plain_checks(store, tmp_path, monkeypatch):
+    lines = "".join(json.dumps(record) + "\n" for record in [
+        {"id": "e\u0301t\u00e9", "text": "One.", "title": "A title", "date": "2024-03-01", "topic": "x"},
+        {"id": "b", "text": "Two.", "source": "Outlet", "url": "https://example.org/b", "n": 3},
+        {"id": "x" * 201, "text": "Too long an id."}])
+    import_files(store, [write(tmp_path / "plain.jsonl", lines)])
+    plain = [d.model_dump(exclude={"id"}) for d in store.iter_documents()]
+    monkeypatch.setattr("curator.formats.articles.plain_document", lambda *_args: None)
+    import_files(other := Store.create(tmp_path / "other"), [write(tmp_path / "plain.jsonl", lines)])
+    assert [d.model_dump(exclude={"id"}) for d in other.iter_documents()] == plain and len(plain) == 2
+    other.close()
+
+
+def test_clean_articles_are_imported_without_a_model_per_article(store, tmp_path, monkeypatch):
+    """The bulk path checks clean articles by the domain's plain checks; the model (its
+    cost a tenth of the import) is built only for what they are not sure of."""
+    built = []
+    monkeypatch.setattr("curator.formats.articles.Document", lambda **fields: built.append(fields))
+    lines = "".join(json.dumps({"id": f"a{i}", "text": f"Article {i}.", "date": "2024-03-01", "n": i}) + "\n"
+                    for i in range(50))
+    report = import_files(store, [write(tmp_path / "clean.jsonl", lines)])
+    assert len(report.added) == 50 and built == []

@@ -66,3 +66,46 @@ def test_undoing_a_label_edit_brings_back_its_suggestions_with_their_status(stor
     session.redo()
     session.undo()
     assert _state(store, doc_id) == before
+
+
+@pytest.mark.parametrize("edit", ["delete", "merge"])
+def test_undoing_a_label_edit_after_a_document_went_brings_back_the_rest(store, edit):
+    """The label's suggestions and deleted spans on a document deleted since stay out (the
+    deletion would have taken them along); the undo was refused as "FOREIGN KEY constraint
+    failed", and kept to fail at every try."""
+    doc_id = _project(store)
+    [other] = store.add_documents([Document(uid="other", text=TEXT)])
+    store.add_suggestions([Suggestion(doc_id=other, start=TEXT.index("12%"), end=TEXT.index("12%") + 3,
+                                      label="PERCENT", annotator="ann", source="rules")])
+    for label in ("PERCENT", "MONEY"):  # merged, the PERCENT span is deleted: MONEY is there at its bounds
+        store.add_annotation(Annotation(doc_id=other, start=0, end=3, label=label, annotator="ann"))
+    session = Session(store, "ann")
+    before = _state(store, doc_id)
+    session.do(remove_label(store, "PERCENT") if edit == "delete" else merge_labels(store, "PERCENT", "MONEY"))
+    store.take_out_documents([(other, other)], keep=False)
+    assert session.undo()
+    assert _state(store, doc_id) == before and "PERCENT" in store.label_schema.names
+    assert session.redo() and session.undo()
+    assert _state(store, doc_id) == before
+
+
+def test_deleting_a_relation_label_takes_its_proposals_and_undo_brings_them_back(store):
+    """They stayed, of a label the project no longer has; now they go with it, and come back
+    with it, their status kept."""
+    from curator.domain.schema import RelationLabel
+    from curator.session.label_edits import remove_relation_label, set_relation_label
+
+    doc_id = _project(store)
+    session = Session(store, "ann")
+    session.do(set_relation_label(store, RelationLabel(name="attributed_to")))
+    before = _state(store, doc_id)
+    assert [p[3] for p in before[1]] == ["attributed_to"]
+    session.do(remove_relation_label(store, "attributed_to"))
+    assert store.label_schema.relation("attributed_to") is None
+    assert _state(store, doc_id) == (before[0], [])
+    assert session.undo().label == "Delete relation label attributed_to"
+    assert store.label_schema.relation("attributed_to") is not None and _state(store, doc_id) == before
+    session.redo()
+    assert _state(store, doc_id) == (before[0], [])
+    session.undo()
+    assert _state(store, doc_id) == before

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.jobs import Job, WriteBehind, collector_paused
-from curator.domain.models import Document
+from curator.domain.models import Document, plain_document
 from curator.domain.text import nfc
 from curator.formats.article_files import (
     _FIELD_ALIASES,
@@ -192,6 +192,9 @@ class _UidAllocator:
             suffix += 1
 
 
+_ROW_FIELDS = {"uid", "title", "source", "url", "published", "text", "origin", "extra"}
+
+
 def _file_progress(job: Job, index: int, files: int, fraction: float) -> None:
     job.set_progress(index * 1000 + int(fraction * 1000), files * 1000)
 
@@ -227,17 +230,23 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
         report.already_present.extend(c.uid for c in present)
         documents = []
         for candidate in new:
+            # The model's checks by plain ones where they vouch for the values; else the model.
+            row = plain_document(candidate.uid, candidate.text, candidate.origin, candidate.fields)
+            if row is not None:
+                documents.append(row)
+                continue
             try:
-                documents.append(
-                    Document(uid=candidate.uid, text=candidate.text, origin=candidate.origin, **candidate.fields)
-                )
+                document = Document(uid=candidate.uid, text=candidate.text, origin=candidate.origin,
+                                    **candidate.fields)
             except ValidationError as exc:
                 reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
                 file, _, record = candidate.origin.partition("#")
                 report.problems.append(ImportProblem(file, reason, record or None))
+                continue
+            documents.append(document.model_dump(include=_ROW_FIELDS))
         with store.transaction_committed_behind(writer):
-            report.added.extend(store.add_documents(documents))
-        report.undated.extend(document.uid for document in documents if document.published is None)
+            report.added.extend(store.add_document_rows(documents))
+        report.undated.extend(document["uid"] for document in documents if document["published"] is None)
         pending.clear()
 
     documents_files = [p for p in files if p.name != SIDECAR_NAME]

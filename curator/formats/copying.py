@@ -20,7 +20,7 @@ from curator.errors import CuratorError
 from curator.formats.outputs import atomic_folder, check_folder_target
 from curator.store import DB_FILENAME, Store, is_url
 from curator.store.engine import make_engine, shown
-from curator.store.id_counters import set_id_counters
+from curator.store.id_counters import ids_given, set_id_counters
 from curator.store.migrate import stamp_head
 from curator.store.tables import metadata
 
@@ -75,7 +75,7 @@ def _copy_into(src: Store, target: str | sa.engine.URL, job: Job) -> dict[str, i
             # Inserting explicit ids does not move PostgreSQL's sequences, and SQLite's counter
             # only to the largest id copied: new documents and history entries must not take
             # an id in use or one the history keeps to put back.
-            set_id_counters(write)
+            set_id_counters(write, ids_given(read))  # (also those of documents deleted for good)
     finally:
         engine.dispose()
     return counts

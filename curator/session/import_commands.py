@@ -18,7 +18,8 @@ from curator.domain.models import RelationSuggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
 
-# An undone import bigger than this cannot be redone: its rows would go into the history.
+# An undone import bigger than this (its documents, and its spans on documents already
+# there) cannot be redone: its rows would go into the history.
 # It is undone all the same (its documents go); to have them again, import the file again.
 REDO_LIMIT = 20_000
 
@@ -52,13 +53,14 @@ class TakeOutImport:
                                    f"{'were' if len(edited) != 1 else 'was'} edited since (such as {first.annotator}'s "
                                    f"{first.label} at {first.start}-{first.end} in {uid!r}); delete them one by one "
                                    "if they are to go")
-            keep = store.documents_in(self.ranges) <= REDO_LIMIT
             # Its relations, and any drawn since from or to its spans on older documents
             # (taken out before the spans' cascade would delete them for good).
             touching = [relation.id for relation in store.relations_touching(self.span_ids)]
             relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
+            # Its spans on older documents go into the history with its documents' rows.
+            keep = store.documents_in(self.ranges) + len(spans) <= REDO_LIMIT
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
@@ -89,20 +91,32 @@ class PutBackImport:
             if again:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
+            gone = self._labels_gone(store)
+            if gone:  # they would come back with a label the project no longer has
+                raise CuratorError(f"its spans have the label(s) {', '.join(gone)}, deleted since; add them back "
+                                   "and import its files again")
             taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
             if taken:  # (a project copied by an older Curator, or ids set by hand: no backend gives one twice)
                 raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
                                    "files again")
             ids = store.put_back_documents(self.rows)
-            store.put_back_annotations(self.spans)
+            span_ids = store.put_back_annotations(self.spans)  # (those on a document deleted since stay out)
             store.put_back_relations(self.relations)
             try:
                 proposals = [RelationSuggestion.model_validate(p) for p in self.proposals]
             except ValidationError as exc:
                 raise outdated("a relation proposed", exc) from exc
             store.restore_relation_suggestions(proposals)
-        return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
+        return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
+
+
+    def _labels_gone(self, store: Store) -> list[str]:
+        """The labels of the spans it keeps that the project has no more (relations may
+        have labels the schema does not list: those of a file imported, say)."""
+        schema = store.label_schema
+        labels = {row.get("label") for row in [*self.rows.get("annotations", []), *self.spans]}
+        return sorted(label for label in labels if isinstance(label, str) and label not in schema)
 
 
 @dataclass
@@ -115,5 +129,5 @@ class ImportNotRedoable:
         return self.label
 
     def apply(self, store: Store) -> TakeOutImport:
-        raise CuratorError(f"an import of more than {REDO_LIMIT:,} documents cannot be redone once undone: "
-                           "import its files again")
+        raise CuratorError(f"an import of more than {REDO_LIMIT:,} documents and spans on documents already in the "
+                           "project cannot be redone once undone: import its files again")

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from curator.analysis.review import annotators_and_finished, items_for, worked_on
 from curator.domain.schema import CategorySet, Label, LabelSchema, RelationLabel, reason
 from curator.errors import CuratorError
-from curator.session.schema_commands import ChangeSchema, MoveLabel
+from curator.session.schema_commands import ChangeSchema, MoveLabel, RemoveRelationLabel
 from curator.store import Store
 
 if TYPE_CHECKING:
@@ -102,12 +102,14 @@ def set_relation_label(store: Store, relation: RelationLabel) -> ChangeSchema:
                         f"{'Add' if new else 'Edit'} relation label {relation.name}")
 
 
-def remove_relation_label(store: Store, name: str) -> ChangeSchema:
-    """Delete a relation label; refused while relations have it (``save_schema``)."""
+def remove_relation_label(store: Store, name: str) -> RemoveRelationLabel:
+    """Delete a relation label with the relations proposed of it (undo brings them back);
+    refused while relations have it (``save_schema``)."""
     in_use = store.relation_counts().get(name, 0)
     if in_use:
         raise CuratorError(f"relation label {name} has {in_use:,} relation(s): delete them first")
-    return ChangeSchema(_checked(store.label_schema.without_relation, name), f"Delete relation label {name}")
+    return RemoveRelationLabel(name, _checked(store.label_schema.without_relation, name),
+                               f"Delete relation label {name}")
 
 
 def replace_schema(store: Store, schema: LabelSchema) -> ChangeSchema:

@@ -37,6 +37,54 @@ class ChangeSchema:
         return ChangeSchema(before, self.label, self.doc_id, expected=self.schema)
 
 
+@dataclass
+class RemoveRelationLabel:
+    """Delete relation label ``name`` (the labels become ``schema``) with the relations
+    proposed of it; refused while relations have it (``save_schema``)."""
+
+    name: str
+    schema: LabelSchema
+    label: str
+    doc_id: int = 0
+    expected: LabelSchema | None = None
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> "RestoreRelationLabel":
+        with store.transaction():
+            before = _schema_as_expected(store, self.expected)
+            proposals = store.take_out_relation_suggestions_labelled(self.name)
+            store.save_schema(self.schema)
+        return RestoreRelationLabel(self.name, before, self.label, self.doc_id, expected=self.schema,
+                                    proposals=proposals)
+
+
+@dataclass
+class RestoreRelationLabel:
+    """Undo ``RemoveRelationLabel``: the label back, and its proposals as they were (their
+    status kept: a rejected one is not proposed again)."""
+
+    name: str
+    schema: LabelSchema
+    label: str
+    doc_id: int = 0
+    expected: LabelSchema | None = None
+    proposals: list[RelationSuggestion] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.label
+
+    def apply(self, store: Store) -> RemoveRelationLabel:
+        with store.transaction():
+            current = _schema_as_expected(store, self.expected)
+            store.save_schema(self.schema)
+            store.restore_relation_suggestions(self.proposals)  # (those whose spans went since stay out)
+        return RemoveRelationLabel(self.name, current, self.label, self.doc_id, expected=self.schema)
+
+
 def _schema_as_expected(store: Store, expected: LabelSchema | None) -> LabelSchema:
     """The project's labels now; CuratorError if they are not ``expected`` (when given)."""
     current = store.label_schema

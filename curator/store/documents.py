@@ -67,6 +67,18 @@ def _spellings(uids: Iterable[str]) -> Iterator[tuple[list[str], dict[str, list[
         yield spellings[start:start + 500], asked
 
 
+
+def _by_uid(conn: sa.Connection, column: str, uids: list[str]) -> Iterable[tuple[str, Any]]:
+    """(uid, ``column``) of the documents with these uids: on SQLite as plain SQL to the
+    driver (compiling the statement for every 500 uids of an import took longer than the
+    database's lookups), elsewhere through SQLAlchemy."""
+    if conn.dialect.name == "sqlite":
+        return conn.exec_driver_sql(f"SELECT uid, {column} FROM documents WHERE uid IN "
+                                    f"({', '.join('?' * len(uids))})", tuple(uids)).all()
+    return conn.execute(sa.select(documents_table.c.uid, documents_table.c[column])
+                        .where(documents_table.c.uid.in_(uids))).all()
+
+
 class DocumentStore(Transactional):
     """Part of ``Store``: documents and progress."""
 
@@ -101,8 +113,7 @@ class DocumentStore(Transactional):
             _insert_many(conn, documents_table, rows)
             id_of: dict[str, int] = {}
             for chunk in _chunks([row["uid"] for row in rows], 500):
-                id_of.update(conn.execute(sa.select(documents_table.c.uid, documents_table.c.id)
-                                          .where(documents_table.c.uid.in_(chunk))).all())
+                id_of.update(_by_uid(conn, "id", chunk))
             ids = [id_of[row["uid"]] for row in rows]
         self._emit(DocumentsAdded(tuple(ids)))
         return ids
@@ -113,9 +124,7 @@ class DocumentStore(Transactional):
         found: dict[str, str] = {}
         with self._connect() as conn:
             for chunk, asked in _spellings(uids):
-                for uid, text in conn.execute(
-                    sa.select(documents_table.c.uid, documents_table.c.text).where(documents_table.c.uid.in_(chunk))
-                ):
+                for uid, text in _by_uid(conn, "text", chunk):
                     for given in asked[uid]:
                         found[given] = text
         return found

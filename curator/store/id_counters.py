@@ -38,15 +38,35 @@ def largest_document_id(conn: sa.Connection) -> int:
     return largest
 
 
-def set_id_counters(conn: sa.Connection) -> None:
-    """Make the next document id and history number larger than any in use or kept."""
-    documents = largest_document_id(conn)
-    history = conn.execute(sa.select(sa.func.max(history_table.c.seq))).scalar() or 0
+_COUNTED = (("documents", "id"), ("history", "seq"))
+
+
+def ids_given(conn: sa.Connection) -> dict[str, int]:
+    """The largest document id and history number a project's database ever gave, by
+    table (0: none): ids of rows deleted for good count, which the rows left do not show."""
+    given = {table: 0 for table, _column in _COUNTED}
+    if conn.dialect.name == "sqlite":
+        if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+            given.update({name: seq for name, seq in conn.exec_driver_sql(
+                "SELECT name, seq FROM sqlite_sequence WHERE name IN ('documents', 'history')")})
+    elif conn.dialect.name == "postgresql":
+        for table, column in _COUNTED:  # (NULL: the sequence never gave a value)
+            given[table] = conn.execute(sa.text(f"SELECT pg_sequence_last_value(pg_get_serial_sequence("
+                                                f"'{table}', '{column}')::regclass)")).scalar() or 0
+    return {table: int(value or 0) for table, value in given.items()}
+
+
+def set_id_counters(conn: sa.Connection, given: dict[str, int] | None = None) -> None:
+    """Make the next document id and history number larger than any in use or kept, and
+    than any ``given`` before (``ids_given`` of the project copied)."""
+    given = given or {}
+    documents = max(largest_document_id(conn), given.get("documents", 0))
+    history = max(conn.execute(sa.select(sa.func.max(history_table.c.seq))).scalar() or 0, given.get("history", 0))
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name IN ('documents', 'history')")
         conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES ('documents', ?), ('history', ?)",
                              (documents, history))
     elif conn.dialect.name == "postgresql":
-        for table, column, largest in (("documents", "id", documents), ("history", "seq", history)):
+        for (table, column), largest in zip(_COUNTED, (documents, history), strict=True):
             conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), :next, false)"),
                          {"next": largest + 1})

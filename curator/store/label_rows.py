@@ -19,7 +19,7 @@ from curator.domain.models import Annotation, utc_now
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store.events import SchemaChanged
-from curator.store.rows import _SPAN_COLUMNS, _chunks
+from curator.store.rows import _SPAN_COLUMNS, _chunks, documents_present
 from curator.store.tables import (
     annotations_table,
     entities_table,
@@ -140,16 +140,19 @@ class LabelStore(Transactional):
     def restore_label(self, source: str, moved: Sequence[str], deleted: Sequence[Annotation],
                       entities: Sequence[str]) -> None:
         """Undo ``move_label``: the moved spans and retyped entities get ``source`` back
-        and the deleted spans come back (the label's suggestions: ``restore_suggestions``)."""
+        and the deleted spans come back, but for those on a document deleted since (the
+        label's suggestions: ``restore_suggestions``)."""
         a, e = annotations_table.c, entities_table.c
         with self._begin() as conn:
+            documents = documents_present(conn, {span.doc_id for span in deleted})
             for chunk in _chunks(list(moved), 500):
                 conn.execute(annotations_table.update().where(a.id.in_(chunk)).values(label=source,
                                                                                     updated=utc_now()))
             for chunk in _chunks(list(entities), 500):
                 conn.execute(entities_table.update().where(e.id.in_(chunk)).values(type=source))
         # Their label comes back with the schema saved in the same transaction (``RestoreLabel``).
-        self.add_annotations(list(deleted), labels_checked=False)  # type: ignore[call-arg]
+        self.add_annotations([span for span in deleted if span.doc_id in documents],  # type: ignore[call-arg]
+                             labels_checked=False)
 
     def rekey_reviews(self, keys: dict[str, str]) -> None:
         """Give review decisions new keys (their items' versions were relabelled)."""

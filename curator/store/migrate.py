@@ -86,7 +86,25 @@ def _migration_lock(connection: sa.Connection) -> None:
 
 def upgrade(engine: sa.Engine) -> list[str]:
     """Apply missing revisions; returns the revisions applied (empty when up to date, also
-    when another program brought it up to date while this one waited)."""
+    when another program brought it up to date while this one waited). A database that
+    refuses (a full disk, a read-only file, a lock held too long) is a ``CuratorError``
+    saying so in the user's words: the migration's one transaction changed nothing."""
+    try:
+        return _upgrade(engine)
+    except sa.exc.DBAPIError as exc:
+        from curator.errors import CuratorError
+        from curator.store.engine import database_problem
+
+        if "locked" in str(exc.orig).lower():  # (it waited longer than an ordinary write does)
+            ms = _MIGRATION_WAIT_MS
+            waited = f"{ms // 60_000} min" if ms % 60_000 == 0 else f"{ms / 1000:g} s"
+            raise CuratorError(f"the project is busy: another program held its lock for more than {waited} while "
+                               "this one waited to bring it up to date. Nothing was changed; open it again when "
+                               "the other is done") from exc
+        raise CuratorError(database_problem(exc)) from exc
+
+
+def _upgrade(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
@@ -130,9 +148,13 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
             with connection.begin():
                 command.downgrade(_config(connection), revision)
         finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+            if sqlite:  # back to the pool as every other connection is, or not at all
+                try:
+                    connection.rollback()
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+                except Exception:  # (the downgrade's own error goes on)
+                    connection.invalidate()
 
 
 def _upgrade_locked(connection: sa.Connection) -> list[str]:

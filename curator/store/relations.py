@@ -277,6 +277,18 @@ class RelationStore(Transactional):
         with self._connect() as conn:
             return [_proposal(row) for row in conn.execute(query.order_by(s.doc_id, s.id))]
 
+    def take_out_relation_suggestions_labelled(self, label: str) -> list[RelationSuggestion]:
+        """Delete the proposals of relation label ``label`` (the label goes): them, as they
+        were, to put back (``restore_relation_suggestions``)."""
+        s = relation_suggestions_table.c
+        with self._begin() as conn:
+            found = [_proposal(row) for row in conn.execute(sa.select(*_PROPOSAL_COLUMNS).where(s.label == label)
+                                                            .order_by(s.doc_id, s.id))]
+            conn.execute(relation_suggestions_table.delete().where(s.label == label))
+        for doc_id, annotator in sorted({(p.doc_id, p.annotator) for p in found}):
+            self._emit(RelationsChanged(doc_id, annotator))
+        return found
+
     def restore_relation_suggestions(self, proposals: Sequence[RelationSuggestion]) -> None:
         """Put back proposals that went with a span, their status kept (a rejected one is
         not proposed again); one whose other end went since stays out."""

@@ -21,7 +21,7 @@ from curator.store.events import (
     DocumentsRemoved,
     RelationsChanged,
 )
-from curator.store.rows import _chunks, _insert_many
+from curator.store.rows import _chunks, _insert_many, documents_present
 from curator.store.tables import (
     annotations_table,
     categories_table,
@@ -205,9 +205,15 @@ class RemovalStore:
             self._emit(AnnotationRemoved(span))
         return [span.model_dump(mode="json") for span in spans]
 
-    def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> None:
+    def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Insert spans taken out; one whose document went since stays out, as the
+        document's deletion would have taken it along. The ids of those put back."""
         try:
             spans = [Annotation.model_validate(row) for row in rows]
         except ValidationError as exc:
             raise outdated("a span", exc) from exc
+        with self._begin() as conn:
+            present = documents_present(conn, {span.doc_id for span in spans})
+        spans = [span for span in spans if span.doc_id in present]
         self.add_annotations(spans, labels_checked=False)  # type: ignore[attr-defined]
+        return [span.id for span in spans]

@@ -148,3 +148,13 @@ def _chunks(items: list, size: int) -> Iterator[list]:
     for index in range(0, len(items), size):
         yield items[index : index + size]
 
+
+
+def documents_present(conn: sa.Connection, doc_ids: Iterator[int] | Sequence[int] | set[int]) -> set[int]:
+    """Those of ``doc_ids`` whose document is still there: rows put back by an undo or a
+    redo leave out those whose document was deleted since (its deletion would have taken
+    them along), rather than fail on the foreign key."""
+    present: set[int] = set()
+    for chunk in _chunks(sorted(set(doc_ids)), 500):
+        present.update(conn.execute(sa.select(documents_table.c.id).where(documents_table.c.id.in_(chunk))).scalars())
+    return present

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from curator.domain.models import Suggestion, SuggestionStatus
 from curator.store.events import EventHub, SuggestionsChanged
 from curator.store.label_rows import refuse_labels_gone
-from curator.store.rows import _chunks
+from curator.store.rows import _chunks, documents_present
 from curator.store.tables import suggestions_table
 from curator.store.transactions import Transactional
 
@@ -92,13 +92,15 @@ class SuggestionStore(Transactional):
         """Undo what moving label ``label`` did to its suggestions: those it relabelled get
         ``label`` back (their status as it is now), those it deleted come back as they were,
         their status kept (a rejected one is not proposed again); one whose place was taken
-        since stays out."""
+        since stays out, and one whose document was deleted since (it would have gone with it)."""
         s = suggestions_table.c
         present: set[str] = set()
         with self._begin() as conn:
             for chunk in _chunks([suggestion.id for suggestion in suggestions], 500):
                 present.update(conn.execute(sa.select(s.id).where(s.id.in_(chunk))).scalars())
                 conn.execute(suggestions_table.update().where(s.id.in_(chunk)).values(label=label))
-        self.add_suggestions([suggestion for suggestion in suggestions if suggestion.id not in present])
+            documents = documents_present(conn, {suggestion.doc_id for suggestion in suggestions})
+        self.add_suggestions([suggestion for suggestion in suggestions
+                              if suggestion.id not in present and suggestion.doc_id in documents])
         for doc_id in sorted({suggestion.doc_id for suggestion in suggestions if suggestion.id in present}):
             self._emit(SuggestionsChanged(doc_id))

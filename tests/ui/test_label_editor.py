@@ -275,3 +275,19 @@ def test_a_guideline_written_in_the_editor_is_the_buttons_tooltip(window, qtbot)
     editor.kind.setCurrentIndex(editor.kind.findData(LabelKind.PLAIN))
     editor.kind.activated.emit(editor.kind.currentIndex())
     assert window.schema.get("COUNT").kind is LabelKind.PLAIN
+
+
+def test_a_relation_label_deleted_in_the_editor_is_undone_there_with_ctrl_z(window, qtbot):
+    """Its deletion (which takes its proposals along) is a label edit: Ctrl+Z in the editor
+    undoes it, not 'not a label edit'."""
+    from curator.domain.schema import RelationLabel
+    from curator.session.label_edits import set_relation_label
+
+    window.session.do(set_relation_label(window.session.store, RelationLabel(name="said_by")))
+    editor = _editor(window, qtbot)
+    editor.relations.delete_requested.emit("said_by")
+    assert "✓ Delete relation label said_by" in editor.message.text()
+    assert window.session.store.label_schema.relation("said_by") is None
+    qtbot.keyClick(editor.table, Qt.Key.Key_Z, CTRL)
+    assert window.session.store.label_schema.relation("said_by") is not None
+    assert "not a label edit" not in editor.message.text()

@@ -38,7 +38,8 @@ from ui.widgets.relation_labels_editor import RelationLabelsEditor
 # Readable behind black text; a new label takes the first one no label has yet.
 _NEW_COLORS = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a",
                "#bcbddc", "#fee391", "#c6dbef", "#d9d9d9")
-SCHEMA_EDITS = {"ChangeSchema", "MoveLabel", "RestoreLabel"}  # the commands (and inverses) of label edits
+SCHEMA_EDITS = {"ChangeSchema", "MoveLabel", "RestoreLabel",  # the commands (and inverses) of label edits
+                "RemoveRelationLabel", "RestoreRelationLabel"}
 
 
 def _is_schema_edit(kind: str | None) -> bool:

@@ -6,8 +6,9 @@ documents' ids went to the next import, and the first import's redo was refused.
 numbers are now never reused, also those that rows kept by the history still hold: the
 counter starts above every document id the history keeps to put back.
 
-PostgreSQL needs nothing: a serial column's sequence never gives a value twice (rows put
-back with their ids take values it gave before).
+On PostgreSQL a serial column's sequence never gives a value twice (rows put back with
+their ids take values it gave before); only a project an older Curator copied there has
+its sequences behind (the history's at 1): they are set above every id in use or kept.
 
 The rebuild is SQLite's own recipe (a new table, the rows copied, the old one dropped,
 the new one renamed), in the migration's one transaction, with foreign keys off for it
@@ -79,6 +80,12 @@ def _foreign_key_problems(connection: sa.Connection) -> int:
 def _rebuild(connection: sa.Connection, make: Any, name: str, indexes: tuple, autoincrement: bool) -> None:
     """Rebuild table ``name`` as ``make`` defines it, rows and indexes kept."""
     new = make(sa.MetaData(), f"_new_{name}", autoincrement)
+    unknown = sorted({row[1] for row in connection.exec_driver_sql(f'PRAGMA table_info("{name}")')}
+                     - {column.name for column in new.columns})
+    if unknown:  # (added by hand, or by another program): the rebuild would drop what they hold
+        raise RuntimeError(f"migration 0012 rebuilds the {name} table, which has column(s) Curator does not know: "
+                           f"{', '.join(unknown)}. Rebuilt, their values would be lost, so nothing was changed: "
+                           "keep what they hold elsewhere and drop them, then open the project again")
     new.create(connection)
     columns = ", ".join(f'"{column.name}"' for column in new.columns)
     connection.exec_driver_sql(f'INSERT INTO "{new.name}" ({columns}) SELECT {columns} FROM "{name}"')
@@ -140,9 +147,24 @@ def _sqlite(autoincrement: bool) -> None:
                                    (_largest_document_id(connection), history))
 
 
+def _postgresql() -> None:
+    """A project copied to PostgreSQL by an older Curator: the history's sequence left at 1
+    and the documents' at the largest id copied. Each is set above every id in use or kept
+    to put back, never lowered (a sequence never gives a value twice)."""
+    connection = op.get_bind()
+    history = connection.exec_driver_sql("SELECT max(seq) FROM history").scalar() or 0
+    for table, column, largest in (("documents", "id", _largest_document_id(connection)), ("history", "seq", history)):
+        sequence = f"pg_get_serial_sequence('{table}', '{column}')"
+        given = connection.exec_driver_sql(f"SELECT pg_sequence_last_value({sequence}::regclass)").scalar() or 0
+        if largest > given:
+            connection.exec_driver_sql(f"SELECT setval({sequence}, {int(largest)})")
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _sqlite(autoincrement=True)
+    elif op.get_bind().dialect.name == "postgresql":
+        _postgresql()
 
 
 def downgrade() -> None:
