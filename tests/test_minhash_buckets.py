@@ -106,3 +106,31 @@ def test_a_search_pairs_every_copy_of_a_much_copied_article_and_says_buckets_wer
         frozenset((f"copy{i}", f"copy{j}")) for i, j in itertools.combinations(range(70), 2)}
     assert all(p.similarity == 1.0 for p in pairs)
     assert "crowded band buckets (up to 70 articles" in job.status
+
+
+class _CountingStore:
+    """Enough of a store for ``all_signatures``: batches of texts, counted as they are read."""
+
+    def __init__(self, batches):
+        self.batches, self.read = batches, 0
+
+    def document_count(self):
+        return self.batches * 500
+
+    def iter_texts(self, batch):
+        for number in range(self.batches):
+            self.read += 1
+            yield [(number * batch + i, f"text {number} {i} of some words") for i in range(batch)]
+
+
+def test_the_hashing_workers_are_handed_a_few_batches_not_the_whole_project():
+    """``pool.map`` read every text of the project before the first signature came back
+    (4 GB held at a million articles); the workers now get a few batches ahead."""
+    from curator.analysis.near_duplicates import AHEAD, all_signatures
+
+    store = _CountingStore(24)
+    batches = all_signatures(store, workers=2)
+    ids, rows = next(batches)
+    assert ids == list(range(500)) and rows.shape == (500, 256)
+    assert store.read <= AHEAD * 2 + 1
+    assert sum(len(ids) for ids, _ in batches) == 23 * 500 and store.read == 24

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 import multiprocessing
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from curator.domain.text import word_spans
 from curator.store import Store
 
 BATCH = 500  # articles hashed together
+AHEAD = 4  # batches handed to each worker process ahead of the one being read
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,18 @@ def _signatures(batch: list[tuple[int, str]]) -> tuple[list[int], object, list[t
     return ids, np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), np.uint32), failed
 
 
+def _in_order(pool: ProcessPoolExecutor, work: Callable, items: Iterable, ahead: int) -> Iterator:
+    """``work`` of each item, in order, with at most ``ahead`` items handed out at once.
+    (``pool.map`` takes every item at once: the texts of a whole project held in memory.)"""
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(work, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> Iterator[tuple[list[int], object]]:
     """Every document's signature, a batch at a time: (ids, a numpy array of one row per id).
     A document that cannot be hashed is left out and reported in ``job.failures``."""
@@ -69,7 +83,7 @@ def all_signatures(store: Store, job: Job | None = None, workers: int = 2) -> It
     else:
         # Spawned, not forked: the window runs this from a thread, and forking a threaded process is unsafe.
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        results = pool.map(_signatures, store.iter_texts(BATCH), chunksize=1)
+        results = _in_order(pool, _signatures, store.iter_texts(BATCH), AHEAD * workers)
     uids: dict[int, str] | None = None
     try:
         for ids, rows, failed in results:
