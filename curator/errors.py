@@ -22,3 +22,9 @@ class ConflictError(CuratorError):
     def __init__(self, message: str, current: object = None) -> None:
         super().__init__(message)
         self.current = current
+
+
+class StepOutdated(CuratorError):
+    """A step of the history keeps rows that the project's tables no longer fit (an upgrade
+    renamed or dropped a column since): it cannot be applied, nothing was changed, and the
+    step stays on the history."""

@@ -29,6 +29,37 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 POSTGRES = os.environ.get("CURATOR_TEST_POSTGRES")
 
 
+def _drop_everything(engine) -> None:
+    import sqlalchemy as sa
+
+    from curator.store.tables import metadata
+
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def project_target(request, tmp_path):
+    """Where a test creates its project, on each backend: a new folder, and the PostgreSQL
+    database (when ``CURATOR_TEST_POSTGRES`` names one) emptied before and after the test.
+    For a test that creates its project itself (a template, the sample project)."""
+    if request.param == "sqlite":
+        yield tmp_path / "project"
+        return
+    if not POSTGRES:
+        pytest.skip("no PostgreSQL server (set CURATOR_TEST_POSTGRES, as scripts/test does)")
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(POSTGRES)
+    _drop_everything(engine)  # whatever an interrupted run left
+    try:
+        yield POSTGRES
+    finally:
+        _drop_everything(engine)
+        engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
     """An empty project on each backend: a SQLite folder, and a real PostgreSQL database
@@ -42,19 +73,12 @@ def store(request, tmp_path):
         pytest.skip("no PostgreSQL server (set CURATOR_TEST_POSTGRES, as scripts/test does)")
     import sqlalchemy as sa
 
-    from curator.store.tables import metadata
-
-    def drop_everything(engine: sa.Engine) -> None:
-        metadata.drop_all(engine)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-
     engine = sa.create_engine(POSTGRES)
-    drop_everything(engine)  # whatever an interrupted run left
+    _drop_everything(engine)  # whatever an interrupted run left
     engine.dispose()
     store = Store.create(POSTGRES)
     yield store
-    drop_everything(store.engine)
+    _drop_everything(store.engine)
     store.close()
 
 
@@ -63,6 +87,14 @@ def sample_store(tmp_path):
     """The sample documents without the bundled annotator layers."""
     store, report = create_sample_project(tmp_path / "sample", annotations=False)
     assert not report.problems
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def annotated_sample_on_each_backend(project_target):
+    """The sample project as a new user gets it, on SQLite and on PostgreSQL."""
+    store, _report = create_sample_project(project_target)
     yield store
     store.close()
 

@@ -126,3 +126,31 @@ def test_copy_to_postgresql_and_back(annotated_sample, tmp_path):
         engine = sa.create_engine(url)
         metadata.drop_all(engine)
         engine.dispose()
+
+
+def test_a_copy_gives_no_id_twice_the_history_keeps_or_uses(project_target, tmp_path):
+    """A copy's counters started at the largest id copied: on PostgreSQL the history's
+    numbers started at 1 again (the next edit failed), and on both the documents of an
+    undone import lost their ids to the next import, whose redo was refused."""
+    import json
+
+    from curator.session.history import Session
+    from curator.session.importing import import_paths
+
+    def articles(name, prefix):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"id": f"{prefix}{n}", "text": f"Article {n} of {prefix}."}) + "\n"
+                                for n in range(2)), encoding="utf-8")
+        return path
+
+    with Store.create(tmp_path / "source") as source:
+        alice = Session(source, "alice")
+        import_paths(alice, [articles("a.jsonl", "a")])
+        undone = import_paths(alice, [articles("b.jsonl", "b")]).added
+        alice.undo()
+    copy_project(tmp_path / "source", project_target)
+    with Store.open(project_target) as copy:
+        added = import_paths(Session(copy, "bob"), [articles("c.jsonl", "c")]).added  # a history entry too
+        assert min(added) > max(undone)
+        assert Session(copy, "alice").redo().label == "Import 2 documents"
+        assert copy.document_count() == 6

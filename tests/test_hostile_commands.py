@@ -509,3 +509,27 @@ def test_a_layer_file_claiming_the_gold_layer_does_not_write_into_gold_unasked(t
         assert store.spans_per_layer()["gold"] > 0 and "GOLD" not in store.annotators()
     code, _, err = run(capsys, "iam", "Gold")
     assert code == 2 and "reviewed layer" in err
+
+
+
+def test_two_programs_saving_settings_at_once_neither_fails_nor_leaves_a_torn_file(tmp_path):
+    """A window and a command saving the user's settings at the same moment each write a
+    temporary file of their own: neither moves the other's away (which failed with "no
+    such file"), and the file is whole JSON after every save."""
+    from curator.store.user_settings import Settings
+
+    path = tmp_path / "settings.json"
+    script = (
+        "import sys; from pathlib import Path; from curator.store.user_settings import Settings\n"
+        "settings = Settings(Path(sys.argv[1]))\n"
+        "for number in range(200): settings.remember(sys.argv[2] + '.' + str(number), str(number))\n"
+    )
+    programs = [subprocess.Popen([sys.executable, "-c", script, str(path), who], stderr=subprocess.PIPE, text=True)
+                for who in ("window", "command")]
+    errors = [program.communicate(timeout=120)[1] for program in programs]
+    assert [program.returncode for program in programs] == [0, 0], errors
+    remembered = json.loads(path.read_text(encoding="utf-8"))["remembered"]
+    assert remembered and all(key.split(".")[0] in ("window", "command") for key in remembered)
+    assert not list(tmp_path.glob("*.tmp"))  # no temporary file left behind
+    key = next(iter(remembered))
+    assert Settings(path).recall(key) == remembered[key]

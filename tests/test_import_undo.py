@@ -96,6 +96,22 @@ def test_undo_refuses_to_take_someone_elses_later_work_with_the_documents(sessio
     assert store.document_count() == 2 and store.annotations_for(report.added[0], "bob")
 
 
+def test_undo_refuses_to_take_spans_it_added_to_older_documents_once_they_were_edited(session, tmp_path):
+    """The spans an import added to documents already there went with its undo even after
+    someone corrected them; now the undo is refused, as for work on its own documents."""
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    doc_id = store.document_by_uid("a0").id
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    imported = store.annotations_for(doc_id, "bob")[0]
+    store.update_annotation(imported.id, label="MONEY")  # Bob corrects the imported span
+    with pytest.raises(CuratorError, match="could not undo 'Import 1 span': 1 of the spans it added to documents "
+                                           "already in the project was edited since \(such as bob's MONEY at "):
+        session.undo()
+    assert [(a.id, a.label) for a in store.annotations_for(doc_id, "bob")] == [(imported.id, "MONEY")]
+    assert session.undo_text == "Import 1 document"  # the earlier steps stay reachable
+
+
 def test_a_redo_is_refused_when_the_same_documents_were_imported_again(session, tmp_path):
     store = session.store
     import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
@@ -191,18 +207,21 @@ def test_a_redo_still_works_when_the_other_end_of_a_later_relation_went_meanwhil
     assert store.relations_for(doc_id, "bob") == []
 
 
-def test_a_redo_says_why_when_another_import_took_its_documents_ids_meanwhile(store, tmp_path):
-    """On SQLite a document id freed by an undo is given again to the next import: the
-    redo failed with the database's own error, and stayed on the history to fail again."""
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's sequences never give an id twice")
+def test_an_undone_imports_ids_are_never_given_to_the_next_import(store, tmp_path):
+    """SQLite gave a document id freed by an undo again to the next import, and the first
+    import's redo was then refused; now no backend gives an id twice (migration 0012)."""
     alice, bob = Session(store, "alice"), Session(store, "bob")
-    import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")])
+    first = import_paths(alice, [_articles(tmp_path / "a.jsonl", 2, "a")]).added
     alice.undo()
-    import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")])
-    with pytest.raises(CuratorError, match="import its files again"):
-        alice.redo()
-    assert alice.redo_text is None and store.document_count() == 2
+    second = import_paths(bob, [_articles(tmp_path / "b.jsonl", 2, "b")]).added
+    assert not set(first) & set(second) and min(second) > max(first)
+    assert alice.redo().label == "Import 2 documents"
+    assert sorted(store.document_ids()) == sorted([*first, *second]) and store.document_by_uid("a0").id in first
+    alice.undo()
+    bob.undo()
+    third = import_paths(bob, [_articles(tmp_path / "c.jsonl", 1, "c")]).added
+    assert min(third) > max(second)  # the newest freed id too
+    assert alice.redo() and bob.redo_text is None and store.document_count() == 3
 
 
 def test_a_cancelled_import_is_one_undo_for_the_batches_it_kept(session, tmp_path, monkeypatch):
@@ -260,3 +279,98 @@ def test_an_import_whose_ids_are_a_thousand_runs_can_be_undone_and_redone(store)
     assert store.document_count() == 1200 and len(redo.rows["documents"]) == 1200
     redo.apply(store)
     assert store.document_count() == 2400
+
+
+def _kept_redo(store):
+    import sqlalchemy as sa
+
+    from curator.store.tables import history_table
+
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(history_table.c.seq, history_table.c.redo)
+                           .where(history_table.c.done.is_(False)).order_by(history_table.c.seq).limit(1)).one()
+    return row.seq, row.redo
+
+
+def _keep_redo(store, seq, redo):
+    from curator.store.tables import history_table
+
+    with store.engine.begin() as conn:
+        conn.execute(history_table.update().where(history_table.c.seq == seq).values(redo=redo))
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ("renamed", "row 1 of documents it keeps has column 'headline', which the table no longer has"),
+    ("new column", "row 1 of documents it keeps has no 'language', which the table now needs"),
+    ("table gone", "it keeps rows of document_notes, a table the project no longer has"),
+    ("span", "a span it keeps no longer fits"),
+])
+def test_a_redo_whose_kept_rows_the_tables_no_longer_fit_is_refused_and_stays(session, tmp_path, monkeypatch,
+                                                                               change, reason):
+    """The rows an undone step keeps are read back by column name: after an upgrade that
+    renamed or dropped a column, its redo failed with an internal error. Now it is refused,
+    naming the step and the reason; nothing is written and the step stays to redo."""
+    import sqlalchemy as sa
+
+    from curator.errors import StepOutdated
+    from curator.store import removals
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 1)])
+    import_paths(session, [_articles(tmp_path / "b.jsonl", 2, "b")])
+    import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
+    session.undo()
+    session.undo()
+    seq, redo = _kept_redo(store)
+    if change == "renamed":  # an upgrade renamed title to headline
+        for row in redo["fields"]["rows"]["documents"]:
+            row["headline"] = row.pop("title")
+    elif change == "table gone":
+        redo["fields"]["rows"]["document_notes"] = [{"doc_id": 1, "note": "x"}]
+    elif change == "new column":  # an upgrade added a column every document must have
+        table = sa.Table("documents", sa.MetaData(), *(column.copy() for column in removals.documents_table.columns),
+                         sa.Column("language", sa.String(10), nullable=False))
+        monkeypatch.setattr(removals, "DOCUMENT_TABLES", (table, *removals.DOCUMENT_TABLES[1:]))
+    _keep_redo(store, seq, redo)
+    if change == "span":  # the spans on documents already there, with a field the model now lacks
+        session.redo()  # the documents; the span is next
+        seq, redo = _kept_redo(store)
+        redo["fields"]["spans"][0]["start"] = "the beginning"
+        _keep_redo(store, seq, redo)
+        label = "Import 1 span"
+    else:
+        label = "Import 2 documents"
+    documents = store.document_count()
+    with pytest.raises(StepOutdated, match=f"could not redo '{label}': {reason}.*stays on the history"):
+        session.redo()
+    assert store.document_count() == documents and session.redo_text == label
+    assert _kept_redo(store) == (seq, redo)  # the history as it was
+
+
+def test_kept_rows_are_read_for_the_tables_or_refused_naming_table_and_row():
+    """Fuzz (bounded): whatever a history entry's kept rows hold, reading them for the
+    tables gives rows of the tables' columns, or ``StepOutdated`` naming the table and row."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from curator.errors import StepOutdated
+    from curator.store.removals import DOCUMENT_TABLES, _fitting
+
+    names = sorted({column.name for table in DOCUMENT_TABLES for column in table.columns} | {"headline", "x"})
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10 ** 12), st.text(max_size=30),
+                        st.sampled_from(["2024-02-30", "2025-01-01", "2025-01-01T10:00:00+00:00", "T"]))
+    row = st.dictionaries(st.sampled_from(names), scalars, max_size=12)
+    tables = st.sampled_from([table.name for table in DOCUMENT_TABLES] + ["gone"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.dictionaries(tables, st.lists(row, max_size=3), max_size=3))
+    def read(rows):
+        try:
+            fitting = _fitting(rows)
+        except StepOutdated as exc:
+            assert " of " in str(exc) or "no longer has" in str(exc)
+            return
+        for table, kept in fitting.items():
+            assert all(set(one) <= set(table.c.keys()) for one in kept)
+
+    read()

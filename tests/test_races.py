@@ -157,7 +157,7 @@ def _one_migrated_the_others_waited(results: list[subprocess.CompletedProcess]) 
     for result in results:
         assert result.returncode == 0 and "Traceback" not in result.stderr, (result.stdout, result.stderr)
     applied = sorted(result.stdout.split()[1] if len(result.stdout.split()) == 3 else "" for result in results)
-    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009,0010,0011" and applied[:-1] == [""] * (len(results) - 1)
+    assert applied[-1] == "0002,0003,0004,0005,0006,0007,0008,0009,0010,0011,0012" and applied[:-1] == [""] * (len(results) - 1)
     assert all(result.stdout.split()[-1] == "300" for result in results)
 
 

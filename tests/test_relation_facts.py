@@ -17,12 +17,13 @@ def trade_2023(store):
     return next(f for f in report_json(fact_report(store)) if f["period"] == "2023-01-01/2023-12-31")
 
 
-def test_on_the_sample_project_attributing_a_figure_by_relation_splits_the_2023_fact(annotated_sample):
+def test_on_the_sample_project_attributing_a_figure_by_relation_splits_the_2023_fact(
+        annotated_sample_on_each_backend):
     """The README's example: the $31.5 billion of the Akorda's report is linked to the
     "Akorda press service" span daniyar tagged. The 2023 trade turnover was one fact in
     conflict ($31.5 billion against $41 bn, spread 23%); the two figures now come from two
     authorities, so it is split by authority, each value proposed with full confidence."""
-    store = annotated_sample
+    store = annotated_sample_on_each_backend
     before = trade_2023(store)
     assert before["status"] == "conflict" and len(before["proposed"]) == 1
     assert [m["attribution"] for m in before["mentions"]] == [None, "MFA of Kazakhstan"]
@@ -45,10 +46,10 @@ TEXT = ("Exports reached $2.0 billion in 2023, Aliya Sarsen said. The Customs Co
         "Trade turnover reached $2.1 billion in 2023, the Ministry of Trade reported.")
 
 
-def test_a_relation_overrides_the_sentence_and_keeps_its_authority_out_of_the_subjects(tmp_path):
+def test_a_relation_overrides_the_sentence_and_keeps_its_authority_out_of_the_subjects(project_target):
     from curator.domain.models import Entity
 
-    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    store = Store.create(project_target, Project(label_schema=template("news")))
     first = store.add_documents([Document(uid="a", text=TEXT, source="Outlet A")])[0]
     store.add_entity(Entity(id="committee", name="Customs Committee", type="ORG"))
     year = {"type": "date", "start": "2023-01-01", "end": "2023-12-31", "granularity": "year"}
@@ -78,11 +79,11 @@ def test_a_relation_overrides_the_sentence_and_keeps_its_authority_out_of_the_su
     store.close()
 
 
-def test_the_facts_table_names_the_related_authority(annotated_sample):
+def test_the_facts_table_names_the_related_authority(annotated_sample_on_each_backend):
     from curator.analysis.facts import fact_from, propose_facts
     from curator.session.commands import SaveFact
 
-    store = annotated_sample
+    store = annotated_sample_on_each_backend
     document = store.document_by_uid("001_7f242fc889ef2bf1")
     layer = {document.text[a.start:a.end]: a for a in store.annotations_for(document.id, "aigerim")}
     org = store.add_annotation(Annotation(doc_id=document.id, start=document.text.index("Akorda press service"),
@@ -96,11 +97,11 @@ def test_the_facts_table_names_the_related_authority(annotated_sample):
     assert rows["$31.5 billion"]["attributed_to"] == "Akorda press service"
 
 
-def test_about_relations_set_a_figures_subjects_over_its_paragraph(tmp_path):
+def test_about_relations_set_a_figures_subjects_over_its_paragraph(project_target):
     from curator.domain.models import Entity
 
     text = "Turnover reached $2.1 billion in 2023, the Ministry of Trade reported. Kazakhstan and China agreed."
-    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    store = Store.create(project_target, Project(label_schema=template("news")))
     doc_id = store.add_documents([Document(uid="a", text=text)])[0]
     for entity_id, name in (("kz", "Kazakhstan"), ("cn", "China")):
         store.add_entity(Entity(id=entity_id, name=name, type="LOCATION"))

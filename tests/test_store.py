@@ -251,7 +251,7 @@ def test_opening_an_older_project_applies_the_migrations(store):
     from curator.store.migrate import HEAD, current, head
 
     with store.engine.connect() as conn:
-        assert current(conn) == head() == HEAD == "0011"  # HEAD spares opening projects Alembic's import
+        assert current(conn) == head() == HEAD == "0012"  # HEAD spares opening projects Alembic's import
     # Make it look like a project from before migration 0002 (and before Alembic at all):
     # no search key, and one annotator's span stored twice, as concurrent accepts once did.
     doc_id = store.add_documents([Document(uid="u1", text="Kazakhstan über alles", title="ÜBER Қазақстан")])[0]
@@ -281,12 +281,12 @@ def test_opening_an_older_project_applies_the_migrations(store):
                 id=f"copy{minute}", doc_id=doc_id, start=0, end=10, label="LOCATION", annotator="a",
                 created=when, updated=when, value=None, entity_id=None))
     again = Store.open(store.location)
-    assert again.migrations_applied == ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+    assert again.migrations_applied == ["0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
     assert [span.id for span in again.annotations_for(doc_id)] == ["copy2"]  # the newest copy stays
     assert again.measures() == {"gdp": ["gdp"]}
     assert again.document_ids(search="über") == again.document_ids(search="қазақстан") == [doc_id]
     with again.engine.connect() as conn:
-        assert current(conn) == "0011"
+        assert current(conn) == "0012"
         assert sa.inspect(conn).has_table("history") and sa.inspect(conn).has_table("review_items")
         assert sa.inspect(conn).has_table("recommenders") and sa.inspect(conn).has_table("attributions")
         assert sa.inspect(conn).has_table("relations") and sa.inspect(conn).has_table("relation_suggestions")

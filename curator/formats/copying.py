@@ -20,6 +20,7 @@ from curator.errors import CuratorError
 from curator.formats.outputs import atomic_folder, check_folder_target
 from curator.store import DB_FILENAME, Store, is_url
 from curator.store.engine import make_engine, shown
+from curator.store.id_counters import set_id_counters
 from curator.store.migrate import stamp_head
 from curator.store.tables import metadata
 
@@ -71,10 +72,10 @@ def _copy_into(src: Store, target: str | sa.engine.URL, job: Job) -> dict[str, i
                     write.execute(table.insert(), [dict(row._mapping) for row in rows])
                     counts[table.name] += len(rows)
                 job.set_status(f"Copied {table.name}")
-            if write.dialect.name == "postgresql":
-                # Inserting explicit ids does not move the sequence; new documents must not collide.
-                write.exec_driver_sql("SELECT setval(pg_get_serial_sequence('documents', 'id'), "
-                                      "COALESCE((SELECT MAX(id) FROM documents), 0) + 1, false)")
+            # Inserting explicit ids does not move PostgreSQL's sequences, and SQLite's counter
+            # only to the largest id copied: new documents and history entries must not take
+            # an id in use or one the history keeps to put back.
+            set_id_counters(write)
     finally:
         engine.dispose()
     return counts

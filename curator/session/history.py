@@ -27,7 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from curator.domain.jobs import Job
 from curator.domain.models import utc_now
-from curator.errors import CuratorError
+from curator.errors import CuratorError, StepOutdated
 from curator.session.changes import (
     EDIT,
     REDO,
@@ -297,6 +297,11 @@ class Session:
                 conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
         except DatabaseRefused:  # busy, full, read-only: the entry stays, to try again
             raise
+        except StepOutdated as exc:  # it keeps rows the tables no longer fit: it stays, as it was
+            label = repr(row.label) if row is not None else "the last edit"
+            raise StepOutdated(f"could not {what} {label}: {exc}. The project's tables changed since the step "
+                               f"was {'done' if done else 'undone'} (a newer Curator upgraded it); nothing was "
+                               "changed, and the step stays on the history") from exc
         except CuratorError as exc:  # ConflictError too: someone else changed what it touched
             # The edit can no longer be undone as recorded (what it touched was changed or
             # removed since): it leaves the history, so the entries before it stay reachable.

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from curator.domain.models import RelationSuggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
@@ -42,6 +44,14 @@ class TakeOutImport:
             if later:  # someone's work on these documents would go with them
                 raise CuratorError(f"its documents were worked on since ({later}); delete them one by one "
                                    "if they are to go")
+            edited = [span for span in store.annotations_by_id(self.span_ids).values() if span.updated > self.since]
+            if edited:  # its spans on documents already there, corrected since: that work would go
+                first = edited[0]
+                uid = store.get_document(first.doc_id).uid
+                raise CuratorError(f"{len(edited):,} of the spans it added to documents already in the project "
+                                   f"{'were' if len(edited) != 1 else 'was'} edited since (such as {first.annotator}'s "
+                                   f"{first.label} at {first.start}-{first.end} in {uid!r}); delete them one by one "
+                                   "if they are to go")
             keep = store.documents_in(self.ranges) <= REDO_LIMIT
             # Its relations, and any drawn since from or to its spans on older documents
             # (taken out before the spans' cascade would delete them for good).
@@ -71,7 +81,7 @@ class PutBackImport:
         return self.label
 
     def apply(self, store: Store) -> TakeOutImport:
-        from curator.store.removals import id_ranges
+        from curator.store.removals import id_ranges, outdated
 
         uids = [row["uid"] for row in self.rows.get("documents", [])]
         with store.transaction():
@@ -80,13 +90,17 @@ class PutBackImport:
                 raise CuratorError(f"{len(again):,} of its documents were imported again since (such as "
                                    f"{next(iter(again))!r})")
             taken = store.documents_in(id_ranges([row["id"] for row in self.rows.get("documents", [])]))
-            if taken:  # (SQLite gives a freed id again)
+            if taken:  # (a project copied by an older Curator, or ids set by hand: no backend gives one twice)
                 raise CuratorError(f"{taken:,} of its documents' ids went to documents added since; import its "
                                    "files again")
             ids = store.put_back_documents(self.rows)
             store.put_back_annotations(self.spans)
             store.put_back_relations(self.relations)
-            store.restore_relation_suggestions([RelationSuggestion.model_validate(p) for p in self.proposals])
+            try:
+                proposals = [RelationSuggestion.model_validate(p) for p in self.proposals]
+            except ValidationError as exc:
+                raise outdated("a relation proposed", exc) from exc
+            store.restore_relation_suggestions(proposals)
         return TakeOutImport(self.label, id_ranges(ids), [span["id"] for span in self.spans], doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations])
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from curator.domain.models import Annotation, Relation, RelationSuggestion
+from curator.domain.models import Annotation, Relation, RelationSuggestion, Suggestion
 from curator.domain.relation_rules import relation_problems
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
@@ -77,6 +77,7 @@ class MoveLabel:
             # The relations on the spans that go go with them (the database's cascade): kept to be undone.
             relations = store.relations_on_label(self.source)
             proposals = store.relation_suggestions_on_label(self.source)
+            suggestions = store.suggestions_on_label(self.source)  # relabelled or deleted: kept to be undone
             moved, deleted, entities = store.move_label(self.source, self.target)
             gone = {span.id for span in deleted}
             relations = [r for r in relations if r.source_id in gone or r.target_id in gone]
@@ -86,7 +87,8 @@ class MoveLabel:
             carried = _carry_to_twins(store, relations, deleted, self.target, self.schema) if self.target else []
         return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
                             {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
-                            expected=self.schema, relations=relations, carried=carried, proposals=proposals)
+                            expected=self.schema, relations=relations, carried=carried, proposals=proposals,
+                            suggestions=suggestions)
 
 
 def _carry_to_twins(store: Store, relations: list[Relation], deleted: list[Annotation], target: str,
@@ -131,6 +133,7 @@ class RestoreLabel:
     relations: list[Relation] = field(default_factory=list)  # as they were before the move
     carried: list[str] = field(default_factory=list)  # the ids of those the move gave to a twin span
     proposals: list[RelationSuggestion] = field(default_factory=list)  # relations proposed on the deleted spans
+    suggestions: list[Suggestion] = field(default_factory=list)  # the label's suggestions, as they were
 
     @property
     def text(self) -> str:
@@ -147,6 +150,7 @@ class RestoreLabel:
             store.restore_relation_suggestions(self.proposals)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
+            store.restore_suggestions(self.suggestions, self.source)  # (once their label is back)
         return MoveLabel(self.source, self.target, after, self.label,
                          {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
                          expected=self.schema)

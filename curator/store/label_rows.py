@@ -140,8 +140,7 @@ class LabelStore(Transactional):
     def restore_label(self, source: str, moved: Sequence[str], deleted: Sequence[Annotation],
                       entities: Sequence[str]) -> None:
         """Undo ``move_label``: the moved spans and retyped entities get ``source`` back
-        and the deleted spans come back. (Suggestions are not restored: suggesting
-        again brings them back.)"""
+        and the deleted spans come back (the label's suggestions: ``restore_suggestions``)."""
         a, e = annotations_table.c, entities_table.c
         with self._begin() as conn:
             for chunk in _chunks(list(moved), 500):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 BASELINE = "0001"
-HEAD = "0011"  # the newest revision; a test holds it to the scripts
+HEAD = "0012"  # the newest revision; a test holds it to the scripts
 _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 
 # Alembic is imported only when a project needs upgrading or stamping: opening an
@@ -90,16 +90,49 @@ def upgrade(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
-    with engine.begin() as connection:
-        _migration_lock(connection)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # (a migration that rebuilds a table must not cascade its drop; see 0012)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction, or it does nothing
+            connection.commit()
         try:
-            return _upgrade_locked(connection)
-        finally:
-            if connection.dialect.name == "sqlite":
-                from curator.store.engine import BUSY_TIMEOUT_MS
+            with connection.begin():
+                _migration_lock(connection)
+                try:
+                    return _upgrade_locked(connection)
+                finally:
+                    if sqlite:
+                        from curator.store.engine import BUSY_TIMEOUT_MS
 
-                with contextlib.suppress(Exception):  # (the connection's own error goes on)
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                        with contextlib.suppress(Exception):  # (the connection's own error goes on)
+                            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            if sqlite:  # the connection goes back to the pool as every other is, or not at all
+                try:
+                    connection.rollback()
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+                except Exception:  # (the migration's own error goes on)
+                    connection.invalidate()
+
+
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Take a project's schema back to ``revision`` (tests; by hand), SQLite's foreign keys
+    off for it as for an upgrade."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                command.downgrade(_config(connection), revision)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def _upgrade_locked(connection: sa.Connection) -> list[str]:

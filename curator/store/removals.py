@@ -11,8 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from curator.domain.models import Annotation, Relation
+from curator.errors import StepOutdated
 from curator.store.events import (
     AnnotationRemoved,
     DocumentsAdded,
@@ -54,6 +56,39 @@ def _from_json(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
             value = date.fromisoformat(value)
         out[key] = value
     return out
+
+
+def _fitting(rows: Rows) -> dict[sa.Table, list[dict[str, Any]]]:
+    """Rows kept to put back, read for the tables as they are now; ``StepOutdated`` naming
+    the table, row and column when the tables changed since (a column renamed or dropped,
+    one added that a row must have, a table gone): the history reads rows by column name."""
+    known = {table.name: table for table in DOCUMENT_TABLES}
+    gone = sorted(set(rows) - set(known))
+    if gone:
+        raise StepOutdated(f"it keeps rows of {', '.join(gone)}, a table the project no longer has")
+    fitting = {}
+    for table in DOCUMENT_TABLES:
+        needed = {column.name for column in table.columns
+                  if not column.nullable and column.default is None and column.server_default is None}
+        fitting[table] = []
+        for number, row in enumerate(rows.get(table.name, []), 1):
+            unknown, missing = sorted(set(row) - set(table.c.keys())), sorted(needed - set(row))
+            if unknown or missing:
+                why = (f"column {', '.join(map(repr, unknown))}, which the table no longer has" if unknown else
+                       f"no {', '.join(map(repr, missing))}, which the table now needs")
+                raise StepOutdated(f"row {number:,} of {table.name} it keeps has {why}")
+            try:
+                fitting[table].append(_from_json(table, row))
+            except (TypeError, ValueError) as exc:
+                raise StepOutdated(f"row {number:,} of {table.name} it keeps cannot be read ({exc})") from exc
+    return fitting
+
+
+def outdated(what: str, exc: ValidationError) -> StepOutdated:
+    """A kept row the domain's model no longer reads, as ``StepOutdated``."""
+    problem = exc.errors()[0]
+    where = ".".join(str(part) for part in problem.get("loc", ())) or "a field"
+    return StepOutdated(f"{what} it keeps no longer fits ({where}: {problem.get('msg', exc)})")
 
 
 def id_ranges(ids: Sequence[int]) -> list[tuple[int, int]]:
@@ -126,9 +161,10 @@ class RemovalStore:
     def put_back_documents(self, rows: Rows) -> list[int]:
         """Insert rows that ``take_out_documents`` took (documents first); their ids."""
         ids: list[int] = []
+        fitting = _fitting(rows)  # (before anything is written)
         with self._begin() as conn:
             for table in DOCUMENT_TABLES:
-                taken = [_from_json(table, row) for row in rows.get(table.name, [])]
+                taken = fitting[table]
                 for chunk in _chunks(taken, 2000):
                     _insert_many(conn, table, chunk)
                 if table is documents_table:
@@ -153,7 +189,11 @@ class RemovalStore:
     def put_back_relations(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert relations taken out; one whose end went since stays out, as the span's
         deletion would have taken it along had it been there."""
-        self.restore_relations([Relation.model_validate(row) for row in rows])  # type: ignore[attr-defined]
+        try:
+            relations = [Relation.model_validate(row) for row in rows]
+        except ValidationError as exc:
+            raise outdated("a relation", exc) from exc
+        self.restore_relations(relations)  # type: ignore[attr-defined]
 
     def take_out_annotations(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """Delete spans by id (those still there); the spans, JSON-ready, to put back."""
@@ -166,4 +206,8 @@ class RemovalStore:
         return [span.model_dump(mode="json") for span in spans]
 
     def put_back_annotations(self, rows: Sequence[dict[str, Any]]) -> None:
-        self.add_annotations([Annotation.model_validate(row) for row in rows], labels_checked=False)
+        try:
+            spans = [Annotation.model_validate(row) for row in rows]
+        except ValidationError as exc:
+            raise outdated("a span", exc) from exc
+        self.add_annotations(spans, labels_checked=False)  # type: ignore[attr-defined]

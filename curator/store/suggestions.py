@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from curator.domain.models import Suggestion, SuggestionStatus
 from curator.store.events import EventHub, SuggestionsChanged
 from curator.store.label_rows import refuse_labels_gone
+from curator.store.rows import _chunks
 from curator.store.tables import suggestions_table
 from curator.store.transactions import Transactional
 
@@ -79,3 +80,25 @@ class SuggestionStore(Transactional):
                          .values(status=status.value, annotation_id=annotation_id))
         self._emit(SuggestionsChanged(before.doc_id))
         return before
+
+    def suggestions_on_label(self, label: str) -> list[Suggestion]:
+        """Every annotator's suggestions of ``label``: what moving or deleting it changes."""
+        with self._connect() as conn:
+            return [Suggestion(**row._mapping) for row in conn.execute(
+                sa.select(suggestions_table).where(suggestions_table.c.label == label)
+                .order_by(suggestions_table.c.doc_id, suggestions_table.c.id))]
+
+    def restore_suggestions(self, suggestions: Sequence[Suggestion], label: str) -> None:
+        """Undo what moving label ``label`` did to its suggestions: those it relabelled get
+        ``label`` back (their status as it is now), those it deleted come back as they were,
+        their status kept (a rejected one is not proposed again); one whose place was taken
+        since stays out."""
+        s = suggestions_table.c
+        present: set[str] = set()
+        with self._begin() as conn:
+            for chunk in _chunks([suggestion.id for suggestion in suggestions], 500):
+                present.update(conn.execute(sa.select(s.id).where(s.id.in_(chunk))).scalars())
+                conn.execute(suggestions_table.update().where(s.id.in_(chunk)).values(label=label))
+        self.add_suggestions([suggestion for suggestion in suggestions if suggestion.id not in present])
+        for doc_id in sorted({suggestion.doc_id for suggestion in suggestions if suggestion.id in present}):
+            self._emit(SuggestionsChanged(doc_id))

@@ -34,6 +34,9 @@ documents_table = sa.Table(
     sa.Index("ix_documents_published", "published"),
     # What the list's filter searches, small enough to scan instead of the texts (migration 0004).
     sa.Index("ix_documents_search", "search"),
+    # An id is never given twice, even once its document is gone: an undone import's
+    # documents come back with theirs (migration 0012; PostgreSQL's sequences never reuse).
+    sqlite_autoincrement=True,
 )
 
 annotations_table = sa.Table(
@@ -159,6 +162,7 @@ history_table = sa.Table(
     sa.Column("done", sa.Boolean, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_history_annotator_seq", "annotator", "done", "seq"),
+    sqlite_autoincrement=True,  # an entry's number is never another's (migration 0012)
 )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from curator.domain.names import check_annotator
@@ -74,9 +75,16 @@ class Settings:
         data = self._load()
         data[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        temp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        os.replace(temp, self.path)
+        # A temporary file of this write's own: two programs saving at once (a window and
+        # a command) must not write into, or move away, each other's half-written file.
+        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(json.dumps(data, indent=2))
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
 
 
 def is_gold(name: str) -> bool:
