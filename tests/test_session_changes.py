@@ -206,13 +206,13 @@ def test_the_ids_seen_are_kept_as_a_run_until_one_goes(tmp_path):
 
     store = Store.create(tmp_path / "p")
     ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
-    known = KnownIds.of(store)
+    known = KnownIds.of(store, 6, ids[-1])
     assert known._set is None and len(known) == 6
     known.update([ids[-1] + 2, ids[-1] + 1])  # the next ones, in any order: still a run
     assert known._set is None and len(known) == 8
     known.difference_update([ids[2]])
     assert known.whole() == set(ids) - {ids[2]} | {ids[-1] + 1, ids[-1] + 2}
     store.take_out_documents([(ids[1], ids[1])])
-    gapped = KnownIds.of(store)
+    gapped = KnownIds.of(store, 5, ids[-1])
     assert gapped.whole() == set(ids) - {ids[1]} and len(gapped) == 5
     store.close()

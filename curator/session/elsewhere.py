@@ -72,8 +72,10 @@ class KnownIds:
         self._run, self._set = run, ids if run is None else None
 
     @classmethod
-    def of(cls, store: Any) -> KnownIds:
-        count, low, high = store.document_id_range()
+    def of(cls, store: Any, count: int, high: int) -> KnownIds:
+        """Of a project of ``count`` documents, the newest ``high``."""
+        with store._connect() as conn:
+            low = conn.execute(sa.select(sa.func.min(documents_table.c.id))).scalar() or 0
         if count and high - low + 1 == count:
             return cls(run=(low, high))
         with store._connect() as conn:
@@ -109,8 +111,9 @@ class ElsewhereWatch:
     def __init__(self, store: Any, stream: ChangeStream) -> None:
         self.store, self.stream = store, stream
         self._lock = threading.Lock()
-        self._ids = KnownIds.of(store)  # read whole again only when documents went elsewhere
         self._seen = self._look(())
+        # Read whole again only when documents went elsewhere.
+        self._ids = KnownIds.of(store, self._seen.documents, self._seen.newest_document)
         self.stop = stream.subscribe(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
