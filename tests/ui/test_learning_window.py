@@ -89,6 +89,7 @@ def test_after_two_articles_the_model_suggests_entities_no_rule_and_no_register_
         if window.session.store.status(doc_id, "tester") is DocumentStatus.DONE:
             continue
         window.select_document(doc_id)
+        window.settle()  # its suggestions, which come just after its text
         rules = {(s.start, s.end) for s in suggest_document(window.session.store, doc_id, "tester")}
         learned = _learned(window)
         assert all(s.confidence is not None and s.confidence >= 0.7 for s in learned)
@@ -118,6 +119,7 @@ def test_suggestions_sort_by_confidence_and_hide_below_a_label_threshold(open_wi
     with qtbot.waitSignal(learning.trained, timeout=180_000):
         qtbot.keyClick(window.article, Qt.Key.Key_T, CTRL | SHIFT)
     window.select_document(todo[0])
+    qtbot.waitUntil(lambda: bool(_learned(window)))  # its suggestions come just after its text
     learned = _learned(window)
     assert learned and [s.start for s in window.suggestions.suggestions] == \
         sorted(s.start for s in window.suggestions.suggestions)  # text order first

@@ -146,7 +146,7 @@ def test_the_relations_benchmarks_window_rows_run_at_a_tiny_size(qtbot, tmp_path
     store.close()
     rows = benchmark.window_rows(tmp_path / "project", doc_id, 3)
     assert [row[0].split(",")[0] for row in rows] == [
-        "window: switch to it", "  the same", "window: scroll a page"]
+        "window: switch to it", "window: switch to it", "  the same", "window: scroll a page"]
 
 
 def test_relation_labels_are_edited_in_the_label_editor_and_the_window_follows(qtbot, related_window):

@@ -4,6 +4,7 @@ its header (leading metadata such as ``date 2023-11-07``) muted."""
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
@@ -13,11 +14,12 @@ from PySide6.QtGui import (
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
-    QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -64,18 +66,52 @@ HEADER_COLOR = "#8a8a8a"
 _Range = tuple[int, int, tuple]  # Qt start, Qt end, the key of its format
 
 
-class _Highlighter(QSyntaxHighlighter):
-    """Lays out layers of formatted ranges with the text, later layers over earlier."""
+def _flatten(ranges: list[tuple[int, int, int, tuple]]) -> list[tuple[int, int, tuple]]:
+    """Ranges ``(start, end, order, key)`` that may overlap as non-overlapping pieces, the
+    range of the highest ``order`` winning where several cover a character (a span over
+    a suggestion, an inner span over an outer one); neighbouring pieces of one key join."""
+    if all(a[1] <= b[0] for a, b in zip(ranges, ranges[1:])):  # sorted and apart: the usual case
+        return [(start, end, key) for start, end, _order, key in ranges if end > start]
+    points = sorted({point for start, end, _order, _key in ranges for point in (start, end)})
+    starting: dict[int, list[tuple[int, int, tuple]]] = {}
+    for start, end, order, key in ranges:
+        starting.setdefault(start, []).append((-order, end, key))
+    active: list[tuple[int, int, tuple]] = []  # a heap: the highest order on top
+    pieces: list[tuple[int, int, tuple]] = []
+    for here, there in zip(points, points[1:]):
+        for item in starting.get(here, ()):
+            heapq.heappush(active, item)
+        while active and active[0][1] <= here:  # ended: dropped once on top
+            heapq.heappop(active)
+        if active:
+            key = active[0][2]
+            if pieces and pieces[-1][1] == here and pieces[-1][2] == key:
+                pieces[-1] = (pieces[-1][0], there, key)
+            else:
+                pieces.append((here, there, key))
+    return pieces
+
+
+class _Highlighter:
+    """Lays out layers of formatted ranges with the text, later layers over earlier: each
+    paragraph's ranges are given to its lay-out directly (as a syntax highlighter would,
+    without its copy of a format for every character), before the paragraph is laid out
+    when the text is new, so that a long paragraph is laid out once, not again for its spans."""
 
     def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+        self._document = document
         self.layers: list[list[_Range]] = []
         self.formats: dict[tuple, QTextCharFormat] = {}
         self._index: list[tuple[list[int], list[int]]] = []
 
+    def document(self) -> QTextDocument:
+        return self._document
+
+    def set_document(self, document: QTextDocument) -> None:
+        self._document = document
+
     def set_layers(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat]) -> None:
-        """Take these layers for the next lay-out, without laying anything out now (as
-        before new text, which is laid out anyway)."""
+        """Take these layers for the next lay-out, without laying anything out now."""
         self.layers = [sorted(layer, key=lambda r: (r[0], -r[1])) for layer in layers]
         self.formats = formats
         self._index = []
@@ -86,6 +122,13 @@ class _Highlighter(QSyntaxHighlighter):
                 reach.append(furthest)
             self._index.append(([start for start, _end, _key in layer], reach))
 
+    def format_all(self) -> None:
+        """Give every paragraph its ranges, laying nothing out (new text, not laid out yet)."""
+        block = self._document.begin()
+        while block.isValid():
+            self._format(block)
+            block = block.next()
+
     def update(self, layers: list[list[_Range]], formats: dict[tuple, QTextCharFormat], restyled: bool) -> None:
         """Show these layers, laying out again only the paragraphs whose ranges changed
         (all of them if the formats were ``restyled``)."""
@@ -93,7 +136,9 @@ class _Highlighter(QSyntaxHighlighter):
         self.set_layers(layers, formats)
         after = {(i, *r) for i, layer in enumerate(self.layers) for r in layer}
         changed = before ^ after
-        document = self.document()
+        if not changed and not restyled:
+            return
+        document = self._document
         if restyled or len(changed) > 200 or document.blockCount() < 50:
             self.rehighlight()
             return
@@ -106,16 +151,33 @@ class _Highlighter(QSyntaxHighlighter):
         for number in sorted(blocks):
             self.rehighlightBlock(document.findBlockByNumber(number))
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
-        block = self.currentBlock()
-        first, last = block.position(), block.position() + block.length()
-        for layer, (starts, reach) in zip(self.layers, self._index):
+    def rehighlight(self) -> None:
+        self.format_all()
+        self._document.markContentsDirty(0, self._document.characterCount())
+
+    def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 - as QSyntaxHighlighter names it
+        self._format(block)
+        self._document.markContentsDirty(block.position(), block.length())
+
+    def _format(self, block: QTextBlock) -> None:
+        self.format_text(block, block.position(), block.position() + block.length())
+
+    def format_text(self, block: QTextBlock, first: int, last: int) -> None:
+        """Give ``block``'s lay-out the ranges of the text from ``first`` to ``last``."""
+        found = []
+        for number, (layer, (starts, reach)) in enumerate(zip(self.layers, self._index)):
             # Ranges that start before the paragraph ends and reach into it.
             for index in range(bisect.bisect_right(reach, first), bisect.bisect_left(starts, last)):
                 start, end, key = layer[index]
                 if end > first:
-                    begin = max(start, first) - first
-                    self.setFormat(begin, min(end, last) - first - begin, self.formats[key])
+                    found.append((max(start, first) - first, min(end, last - 1) - first, number * 1_000_000 + index,
+                                  key))
+        ranges = []
+        for start, end, key in _flatten(found):
+            piece = QTextLayout.FormatRange()
+            piece.start, piece.length, piece.format = start, end - start, self.formats[key]
+            ranges.append(piece)
+        block.layout().setFormats(ranges)
 
 
 class ArticleView(QPlainTextEdit):
@@ -134,6 +196,7 @@ class ArticleView(QPlainTextEdit):
 
     span_clicked = Signal(str)
     suggestion_clicked = Signal(str)
+    text_drawn = Signal()  # new text was drawn for the first time
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +210,7 @@ class ArticleView(QPlainTextEdit):
         font.setPointSizeF(12.5)
         self.setFont(font)
         self.document().setDocumentMargin(18)
+        self.document().setUndoRedoEnabled(False)  # read-only: the text is only ever replaced whole
         self.setPlaceholderText("No document open")
         self._text = ""
         self._offsets = TextOffsets("")
@@ -159,20 +223,38 @@ class ArticleView(QPlainTextEdit):
         self._colors: dict[str, QColor] = {}
         self._highlighter = _Highlighter(self.document())
         self._restyled = False
+        self._undrawn = False
 
     # -- content -----------------------------------------------------------------
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, spans: Iterable[Annotation] = ()) -> None:
+        """Show ``text`` with ``spans`` highlighted, laid out once: a long paragraph's lay-out
+        is most of what showing it costs, and spans set afterwards would lay it out again."""
         self._text = text
         self._offsets = TextOffsets(text)
-        self._spans = []
+        self._spans = sorted(spans, key=lambda s: (s.start, -s.end))
         self._suggestions = []
         self._selected_id = None
         self._regions = []
         self._header = find_header(text)
-        self._highlighter.set_layers(*self._layers())  # laid out with the new text
-        self.setPlainText(display_text(text))
+        self._highlighter.set_layers(*self._layers())
+        self._replace_text(display_text(text))
+        self._undrawn = True
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _replace_text(self, text: str) -> None:
+        """Put ``text`` in place of the document's, each paragraph given its ranges before it
+        is laid out. New text of one paragraph in place of one is laid out at once: so its
+        ranges go to the first paragraph's lay-out before, which the text replaced keeps."""
+        document = self.document()
+        first = document.firstBlock()
+        if "\n" not in text and "\u2029" not in text:
+            self._highlighter.format_text(first, 0, len(text) + 1)  # as long as the paragraph with its end
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text, QTextCharFormat())
+        if "\n" in text or "\u2029" in text:
+            self._highlighter.format_all()  # several paragraphs wait to be shown to be laid out
 
     def set_schema(self, schema: LabelSchema) -> None:
         self._colors = {label.name: QColor(label.color) for label in schema.labels}
@@ -205,7 +287,10 @@ class ArticleView(QPlainTextEdit):
         self.centerCursor()
 
     def set_suggestions(self, suggestions: Iterable[Suggestion]) -> None:
-        self._suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
+        suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
+        if not suggestions and not self._suggestions and not self._restyled:
+            return  # none before, none now: nothing to lay out or outline again
+        self._suggestions = suggestions
         self._paint()
 
     def select_span(self, annotation_id: str | None) -> None:
@@ -320,6 +405,12 @@ class ArticleView(QPlainTextEdit):
         within = position - block.position()
         return next((part.format.toolTip() for part in block.layout().formats()
                      if part.start <= within < part.start + part.length), "")
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._undrawn:
+            self._undrawn = False
+            self.text_drawn.emit()
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # The text control shows only the document's own formats' tooltips, not those of

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
     from curator.store import Store  # (given by the app, handed to the session)
 
 
+REST_AT_LATEST_MS = 40  # an opened document's suggestions and relations, if its text is not drawn sooner (hidden)
+
+
 class MainWindow(FollowsChanges, QMainWindow):
     """One open project: documents on the left, the article in the middle, spans on the right.
 
@@ -74,6 +77,9 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.history = HistoryActions(self.session, self, self.changes)
         self.schema_actions: list[QAction] = []
 
+        self._rest_timer = QTimer(self)  # an opened document's suggestions and relations, once its text is drawn
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.timeout.connect(self._show_rest)
         self._build_widgets()
         self.editing = SpanEditing(self)
         self.relations = RelationLinking(self)
@@ -143,6 +149,7 @@ class MainWindow(FollowsChanges, QMainWindow):
 
         self.article = ArticleView(self)
         self.article.setObjectName("article")
+        self.article.text_drawn.connect(self._on_text_drawn)
         self.article.set_schema(self.schema)
         self.panel = AnnotationPanel(self.schema, self.spans, self.suggestions, self)
 
@@ -244,15 +251,33 @@ class MainWindow(FollowsChanges, QMainWindow):
     def open_document(self, doc_id: int) -> None:
         opened = self.queries.open(doc_id)
         self.document, spans = opened.document, opened.spans
-        self.article.set_text(self.document.text)
-        self.article.set_spans(spans, paint=False)  # painted once, with the suggestions, below
+        self.article.set_text(self.document.text, spans)  # laid out once, with its spans
         self.spans.set_document(doc_id, self.document.text, self.annotator, spans)
-        self.suggestion_control.refresh()
         self.panel.value_editor.show_span(None, "")
         self.panel.details.show_document(self.document)
         self.panel.show_status(opened.status)
         self.editing.show_categories()
-        self.relations.show_document()
+        # Its suggestions and relations come just after the text is first drawn (those of
+        # the document before are gone now); passing over documents quickly reads none.
+        self.suggestion_control.clear()
+        self.relations.clear()
+        self._rest_timer.start(REST_AT_LATEST_MS)  # sooner once the text is drawn: ``_on_text_drawn``
+
+    def _on_text_drawn(self) -> None:
+        if self._rest_timer.isActive():
+            self._rest_timer.start(0)  # as soon as the window is idle, the first frame shown
+
+    def settle(self) -> None:
+        """Show now the open document's suggestions and relations, if they are still to
+        come (``open_document`` shows them as soon as the window is idle)."""
+        if self._rest_timer.isActive():
+            self._rest_timer.stop()
+            self._show_rest()
+
+    def _show_rest(self) -> None:
+        if self.document is not None:
+            self.suggestion_control.refresh()
+            self.relations.show_document()
 
     def _no_documents(self) -> str:
         search = self.search.text().strip()

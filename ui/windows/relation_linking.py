@@ -94,6 +94,31 @@ class RelationLinking(QObject):
         window.article.installEventFilter(self)
         self._viewport.installEventFilter(self)
         window.changes.changed.connect(self.on_changes)
+        window.panel.span_selected.connect(self._on_span_selected)
+        window.panel.span_unselected.connect(lambda: self._emphasise(None))
+        self.table.selectionModel().currentRowChanged.connect(self._on_relation_row)
+
+    # -- the labels of the selected span's relations ------------------------------------
+
+    def _emphasise(self, span_id: str | None, relation_id: str | None = None) -> None:
+        self.arcs.set_emphasis({i for i in (span_id, relation_id) if i is not None})
+
+    def _on_span_selected(self, span_id: str) -> None:
+        """A span selected: its arcs drawn bolder and their labels said in the status bar
+        (an arc has no caption, which would hide words)."""
+        self._emphasise(span_id)
+        linked = self.arcs.relations_of(span_id)
+        if linked and self.linking is None:
+            said = "; ".join(self.arcs.describe(r, span_id) for r in linked[:3])
+            more = f" and {len(linked) - 3} more" if len(linked) > 3 else ""
+            self.window.statusBar().showMessage(f"{said}{more}", 8000)
+
+    def _on_relation_row(self, current, _previous) -> None:
+        relation = self.model.relation(current.row())
+        if relation is None:
+            return
+        self._emphasise(None, relation.id)
+        self.window.statusBar().showMessage(self.arcs.describe(relation), 8000)
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -106,9 +131,17 @@ class RelationLinking(QObject):
         spans = w.spans.spans if document is not None else []
         self.model.set_relations(document.id if document else None, document.text if document else "", spans,
                                  relations)
-        self.arcs.set_relations(spans, relations)
+        self.arcs.set_relations(spans, relations, document.text if document else "")
+        self._emphasise(w.panel.selected_span_id() if document is not None else None)
         self.suggested.set_relations(document.id if document else None, document.text if document else "", spans,
                                      proposed)
+
+    def clear(self) -> None:
+        """None shown (a document just opened: its own come with ``show_document``)."""
+        self.cancel()
+        for model in (self.model, self.suggested):
+            model.set_relations(None, "", [], [])  # no document: the next one's come whole, not row by row
+        self.arcs.set_relations([], [])
 
     # -- suggested relations ---------------------------------------------------------------
 
@@ -123,6 +156,7 @@ class RelationLinking(QObject):
         return added
 
     def _suggested_one(self):
+        self.window.settle()
         proposal = self.suggested.relation(self.suggested_table.currentIndex().row())
         if proposal is None:
             self.window.statusBar().showMessage("Select a suggested relation first", 3000)
@@ -227,6 +261,7 @@ class RelationLinking(QObject):
         self.window.statusBar().clearMessage()
 
     def delete_selected(self) -> None:
+        self.window.settle()
         relation = self.model.relation(self.table.currentIndex().row())
         if relation is None:
             self.window.statusBar().showMessage("Select a relation in the list to delete it", 3000)

@@ -64,6 +64,13 @@ class SuggestionController(QObject):
         if editor.suggestion_id is not None and editor.suggestion_id not in {s.id for s in shown}:
             editor.show_span(None, "")  # decided (here, by accept-all, or elsewhere): its value is no more
 
+    def clear(self) -> None:
+        """No suggestions shown (a document just opened: its own come with ``refresh``)."""
+        w = self.window
+        w.suggestions.set_suggestions(None, "", [])  # no document: the next one's come whole, not row by row
+        w.article.set_suggestions([])
+        w.panel.show_counts()
+
     def suggest_for_document(self) -> None:
         w = self.window
         if w.document is None:
@@ -91,11 +98,13 @@ class SuggestionController(QObject):
                           lambda added: w.statusBar().showMessage(f"{added} new suggestion(s)", 6000))
 
     def _current(self) -> Suggestion | None:
+        self.window.settle()
         row = self.window.panel.suggestion_table.currentIndex().row()
         return self.window.suggestions.suggestion(row if row >= 0 else 0)
 
     def go_to_suggestion(self, step: int) -> None:
         w = self.window
+        w.settle()
         count = w.suggestions.rowCount()
         if not count:
             w.statusBar().showMessage("No suggestions: press Ctrl+G to suggest", 3000)
@@ -133,6 +142,7 @@ class SuggestionController(QObject):
 
     def _all(self, make) -> None:
         w = self.window
+        w.settle()
         if w.document is not None:
             shown = {s.id for s in w.suggestions.suggestions}  # what the list shows: not those under a threshold
             batch = w.queries.bulk(make, w.document.id, w.panel.bulk_label.currentData(), shown)
@@ -141,6 +151,7 @@ class SuggestionController(QObject):
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
         w = self.window
+        w.settle()
         w.article.select_span(suggestion_id)
         suggestion = next((s for s in w.suggestions.suggestions if s.id == suggestion_id), None)
         if suggestion is not None and w.document is not None:
