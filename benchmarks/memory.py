@@ -52,14 +52,26 @@ def tree(pid: int) -> list[int]:
 
 def pss_kb(pid: int) -> int | None:
     """The process's proportional set size in kB, or None if it has ended (or cannot be read)."""
+    parts = pss_parts_kb(pid)
+    return None if parts is None else parts[0]
+
+
+def pss_parts_kb(pid: int) -> tuple[int, int] | None:
+    """The process's PSS in kB and, of it, the files mapped into memory (``Pss_File``: a
+    SQLite database read through ``mmap_size`` counts there, page by page as it is read,
+    though those pages are the system's file cache, not memory the process allocated);
+    None if it has ended (or cannot be read)."""
     try:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return None
+    total = mapped = None
     for line in rollup.splitlines():
         if line.startswith("Pss:"):
-            return int(line.split()[1])
-    return None
+            total = int(line.split()[1])
+        elif line.startswith("Pss_File:"):
+            mapped = int(line.split()[1])
+    return None if total is None else (total, mapped or 0)
 
 
 def tree_pss(pid: int) -> float:
@@ -81,6 +93,7 @@ class PeakSampler:
         self.pids = list(pids)
         self.interval = interval
         self.peak = 0.0
+        self.peak_file = 0.0  # of the peak, files mapped into memory (MB; see ``pss_parts_kb``)
         self.samples = 0
         self.largest_tree = 0  # the most processes one reading summed
         self._stop = threading.Event()
@@ -96,9 +109,10 @@ class PeakSampler:
     def sample(self) -> float:
         """Read the trees' sum now (also called by the thread), updating the peak."""
         members = {member for root in self.pids for member in tree(root)}
-        readings = [kb for kb in map(pss_kb, members) if kb is not None]  # None: it has ended
-        now = sum(readings) / 1024
-        self.peak = max(self.peak, now)
+        readings = [parts for parts in map(pss_parts_kb, members) if parts is not None]  # None: it has ended
+        now = sum(total for total, _mapped in readings) / 1024
+        if now > self.peak:
+            self.peak, self.peak_file = now, sum(mapped for _total, mapped in readings) / 1024
         self.largest_tree = max(self.largest_tree, len(readings))
         self.samples += 1
         return now

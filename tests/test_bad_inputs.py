@@ -508,6 +508,22 @@ def test_a_json_file_over_the_size_limit_is_refused_before_it_is_read(project, t
     assert reads == []  # refused on its size, not after reading it whole
 
 
+def test_json_lines_and_csv_over_the_size_limit_are_read_a_line_at_a_time(project, tmp_path, monkeypatch):
+    """The limit guards files read whole: articles read a line at a time import at any size
+    (a million articles of JSON Lines are some 4 GB)."""
+    monkeypatch.setattr("curator.formats.boundary.MAX_INPUT_BYTES", 1_000)
+    lines = tmp_path / "big.jsonl"
+    lines.write_text("".join(json.dumps({"id": f"j{i}", "text": "word " * 40}) + "\n" for i in range(20)))
+    table = tmp_path / "big.csv"
+    table.write_text("id,text\n" + "".join(f"c{i},{'word ' * 40}\n" for i in range(20)))
+    store = Store.open(project)
+    before = store.document_count()
+    report = import_paths(store, [lines, table])
+    count = store.document_count() - before
+    store.close()
+    assert (report.problems, count) == ([], 40)
+
+
 def test_a_docbin_that_unpacks_beyond_the_limit_is_refused(project, tmp_path, monkeypatch):
     import zlib
 

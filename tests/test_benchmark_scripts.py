@@ -172,6 +172,33 @@ def test_a_forked_trees_memory_counts_shared_pages_once():
         process.wait()
 
 
+_MAPS = """
+import mmap, sys
+with open(sys.argv[1], "rb") as file:
+    mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    sum(mapped[i] for i in range(0, len(mapped), 4096))  # every page read, as SQLite's memory map reads them
+    print("ready", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_file_read_through_a_memory_map_is_told_apart_in_the_peak(tmp_path):
+    """The export's peak PSS was mostly the project's file, mapped: the sampler says how much."""
+    data = tmp_path / "data"
+    data.write_bytes(b"x" * 40_000_000)
+    process = subprocess.Popen([sys.executable, "-c", _MAPS, str(data)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert process.stdout.readline() == b"ready\n"
+        with memory.PeakSampler(process.pid, interval=0.01) as sampler:
+            time.sleep(0.05)
+        assert 35 < sampler.peak_file < sampler.peak
+        assert memory.pss_parts_kb(2**22 + 12345) is None
+    finally:
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
 # -- the peers' report ----------------------------------------------------------------------
 
 

@@ -131,8 +131,8 @@ def test_the_bulk_path_stores_and_reports_what_the_models_path_does(tmp_path, mo
     outcomes, paths = [], []
     check = annotated_import._check
 
-    def spied(*args, plain):
-        checked = check(*args, plain=plain)
+    def spied(*args, plain, **options):
+        checked = check(*args, plain=plain, **options)
         paths.append((side, plain, checked is not None))
         return checked
 

@@ -147,3 +147,35 @@ def test_another_tools_file_is_named_in_the_progress_of_its_import(tmp_path, cap
     assert main(["import", str(project), str(tasks), "--progress"]) == 0
     out, err = capsys.readouterr()
     assert "Reading tasks.json: 0%" in err and "1 document(s) imported" in out
+
+
+def test_a_large_file_of_another_tool_shows_how_many_of_its_documents_are_checked_then_written(
+        tmp_path, monkeypatch):
+    """A Label Studio file is read whole; then its documents are counted as they are
+    checked and written, so the line says a share and a time left, not only the time taken."""
+    from curator.formats import annotated_import
+    from curator.formats.interop import import_paths
+    from curator.store import Store
+
+    monkeypatch.setattr(annotated_import, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(annotated_import, "WRITE_BATCH", 10)
+    store = Store.create(tmp_path / "p")
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"text": f"Astana and Beijing signed deal {i}."}, "annotations": [
+        {"result": [{"from_name": "label", "to_name": "text", "type": "labels",
+                     "value": {"start": 0, "end": 6, "labels": ["LOCATION"]}}]}]} for i in range(35)]),
+                     encoding="utf-8")
+    seen = []
+
+    class Watched(TerminalProgress):
+        def set_progress(self, done: int, total: int) -> None:
+            seen.append((self.status, done, total))
+            super().set_progress(done, total)
+
+    report = import_paths(store, [tasks], Watched(io.StringIO()))
+    store.close()
+    assert len(report.added) == 35
+    checking = [(done, total) for status, done, total in seen if status.startswith("Checking 35 documents of tasks")]
+    writing = [(done, total) for status, done, total in seen if status.startswith("Writing 35 documents of tasks")]
+    assert checking == [(0, 35), (10, 35), (20, 35), (30, 35)]
+    assert writing[:4] == [(0, 35), (10, 35), (20, 35), (30, 35)]

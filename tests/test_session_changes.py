@@ -197,3 +197,22 @@ def test_a_project_that_cannot_be_read_makes_the_poll_say_so_in_the_users_words(
     monkeypatch.setattr(ElsewhereWatch, "poll", unreadable)
     with pytest.raises(CuratorError, match="Could not look for changes made elsewhere: .*unable to open"):
         session.poll()
+
+
+def test_the_ids_seen_are_kept_as_a_run_until_one_goes(tmp_path):
+    """The watch of other processes keeps a project's ids as the ends of their run (a
+    million of them were read at every window's start); a gap makes them a set, rightly."""
+    from curator.session.elsewhere import KnownIds
+
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
+    known = KnownIds.of(store, 6, ids[-1])
+    assert known._set is None and len(known) == 6
+    known.update([ids[-1] + 2, ids[-1] + 1])  # the next ones, in any order: still a run
+    assert known._set is None and len(known) == 8
+    known.difference_update([ids[2]])
+    assert known.whole() == set(ids) - {ids[2]} | {ids[-1] + 1, ids[-1] + 2}
+    store.take_out_documents([(ids[1], ids[1])])
+    gapped = KnownIds.of(store, 5, ids[-1])
+    assert gapped.whole() == set(ids) - {ids[1]} and len(gapped) == 5
+    store.close()

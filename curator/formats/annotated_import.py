@@ -8,10 +8,12 @@ and count."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.jobs import Job
 from curator.domain.models import (
     Annotation,
     Document,
@@ -36,6 +38,9 @@ from curator.formats.annotated import (
 from curator.formats.boundary import Problems, too_wide
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.store import Store
+
+PROGRESS_EVERY = 500  # documents checked between two reports of progress
+WRITE_BATCH = 5000  # documents written between two reports of progress (one transaction still)
 
 
 def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str) -> list[AnnotatedDocument]:
@@ -74,7 +79,7 @@ class _Checked:
 
 
 def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
-           plain: bool) -> _Checked | None:
+           plain: bool, job: Job | None = None) -> _Checked | None:
     """Check every document and span of a file against the project; nothing is written.
 
     ``plain``: without models, by the models' checks written out by hand
@@ -93,7 +98,9 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     held = {document.id: spans for document, spans in
             store.documents_with_annotations([document.id for document in known.values()])}
     now = utc_now()
-    for document in documents:
+    for number, document in enumerate(documents):
+        if job is not None and not number % PROGRESS_EVERY:
+            job.set_progress(number, len(documents))
         record = f"document {document.uid!r}"
         for note in document.notes:
             report.skip(where, record, note)
@@ -193,17 +200,22 @@ def _annotator_name(name: str) -> tuple[str, str | None]:
 
 
 def add_documents(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
-                  entities: list[Entity] = (), facts: list[Fact] = (), suggestion_layer: str | None = None) -> None:
+                  entities: list[Entity] = (), facts: list[Fact] = (), suggestion_layer: str | None = None,
+                  job: Job | None = None) -> None:
     """Check every document and span of a file, then write them: nothing is written if a
     record is malformed (``FileRefused``); records that do not fit the project are reported.
+    ``job`` is told how many documents are checked, then written, of how many.
 
     Records are checked without models first (a file of 40,000 spans took most of its
     import building them); anything those checks are not sure of sends the whole file
     through the models, so that every problem is found and worded by them."""
     documents = _merged(documents, report, where)
-    checked = _check(store, documents, where, entities, plain=True)
+    name = Path(where).name
+    if job is not None:  # the file is read: its records are counted as they are checked, then written
+        job.set_status(f"Checking {len(documents):,} documents of {name}")
+    checked = _check(store, documents, where, entities, plain=True, job=job)
     if checked is None:
-        checked = _check(store, documents, where, entities, plain=False)
+        checked = _check(store, documents, where, entities, plain=False, job=job)
     checked.problems.refuse_if_any()
     report.merge(checked.report)
     suggestions = _suggestions(store, documents, checked, report, where, suggestion_layer)
@@ -214,8 +226,15 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     with store.transaction():  # the whole file, or (killed, refused by the database) none of it
         for entity in entities:
             store.add_entity(entity)
+        if job is not None:
+            job.set_status(f"Writing {len(uids):,} documents of {name}")
         if checked.plain:
-            ids = dict(zip(uids, store.add_document_rows(checked.documents)))
+            ids: dict[str, int] = {}
+            for first in range(0, len(uids), WRITE_BATCH):  # in parts, to say how far the writing is
+                if job is not None:
+                    job.set_progress(first, len(uids))
+                ids.update(zip(uids[first:first + WRITE_BATCH],
+                               store.add_document_rows(checked.documents[first:first + WRITE_BATCH])))
             written = []
             for (uid, row), span_id in zip(checked.spans, new_ids(len(checked.spans))):
                 row["id"] = span_id

@@ -242,7 +242,7 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     """Records from a JSON Lines file, read a line at a time: memory stays flat however
     large the file. Lines end at "\\n" only (a record's text may hold other line breaks)."""
     try:
-        check_input(path)
+        check_input(path, streamed=True)
         file = path.open("rb")
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
@@ -375,7 +375,7 @@ def _read_csv(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate 
     """Records from a CSV file, read a line at a time (checked for its encoding first): memory
     stays bounded by the size of a record, not by the file's."""
     try:
-        check_input(path)
+        check_input(path, streamed=True)
         file = path.open("rb")
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc

@@ -35,15 +35,16 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check_input(path: Path) -> int:
+def check_input(path: Path, streamed: bool = False) -> int:
     """The size of the file ``path`` names (through links), if Curator may read it: a
     regular file (a device would be read without end, a named pipe would block) of at most
-    ``MAX_INPUT_BYTES``. Raises ``OSError`` with the reason otherwise, before anything is
-    read."""
+    ``MAX_INPUT_BYTES``, unless it is ``streamed`` (read a line or a head at a time, its
+    memory bounded by a record: a million articles of JSON Lines are some 4 GB). Raises
+    ``OSError`` with the reason otherwise, before anything is read."""
     found = os.stat(path)
     if not stat.S_ISREG(found.st_mode):
         raise OSError(errno.EINVAL, f"refused: {file_kind(found.st_mode)}, not a file to read")
-    if found.st_size > MAX_INPUT_BYTES:
+    if found.st_size > MAX_INPUT_BYTES and not streamed:
         raise OSError(errno.EFBIG, f"file is {found.st_size / 1e9:.1f} GB, larger than the "
                                    f"{MAX_INPUT_BYTES / 1e9:.0f} GB limit")
     return found.st_size

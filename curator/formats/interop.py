@@ -113,7 +113,8 @@ def import_curator_export(store: Store, path: Path) -> ImportReport:
 
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
-                     suggestion_layer: str | None = None, sniffed: Sniffed | None = None) -> ImportReport:
+                     suggestion_layer: str | None = None, sniffed: Sniffed | None = None,
+                     job: Job | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -121,7 +122,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
     but do not fit this project are reported in the result and skipped. ``fmt``: a tool
     (``--format``), whose kind of file the content still tells; ``parsed``: the file's JSON
     as sniffing read it, not to parse it twice; ``suggestion_layer``: whose suggestions a
-    model's pre-annotations become (the user's when not given)."""
+    model's pre-annotations become (the user's when not given); ``job``: told how many
+    of the file's documents are checked, then written, once it is read."""
     path = Path(path)
     # A file's records, read whole, are millions of objects that make no reference cycles:
     # the collector's full passes over them, again and again, were up to a fifth of the import.
@@ -147,7 +149,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
         elif found.fmt in READERS:
             read = READERS[found.fmt](path, found.parsed, store)
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
-            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer)
+            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job)
             return report
         else:
             raise CuratorError(f"{path}: not a {found.fmt} file Curator reads")
@@ -218,7 +220,7 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 job.set_status(f"Reading {path.name}")
                 job.set_progress(index, len(annotated))
             try:
-                report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found))
+                report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job))
             except FileRefused as exc:
                 report.problems += exc.problems
             except CuratorError as exc:

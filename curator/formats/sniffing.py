@@ -39,7 +39,7 @@ class Sniffed:
 def sniff(path: Path) -> Sniffed | None:
     """What ``path`` holds, or None for a file of articles (or one that cannot be read)."""
     try:
-        check_input(path)
+        check_input(path, streamed=True)  # its head: a reader of the whole checks the size again
         with path.open("rb") as file:
             head = file.read(HEAD_BYTES)
             whole = len(head) < HEAD_BYTES

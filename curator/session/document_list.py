@@ -5,9 +5,10 @@ duplicate decisions made of the article)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from curator.domain.models import DocumentStatus
+from curator.store.documents import PAGED_SORTS
 
 if TYPE_CHECKING:
     from curator.store import DocumentRow, Store
@@ -20,9 +21,41 @@ class DocumentList:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._duplicates: dict[int, tuple[str, str]] | None = None
+        self._range: tuple[int, int | None, int | None] | None = None  # count, lowest and highest id
+        self._missing: dict[str, int] = {}  # of a column: how many documents have no value
+
+    def forget_counts(self) -> None:
+        """Documents were added, removed or changed: they are counted again when next asked."""
+        self._range = None
+        self._missing.clear()
+
+    def id_range(self) -> tuple[int, int | None, int | None]:
+        """How many documents, their lowest and highest id: counted once (a million
+        documents take some 15-40 ms), until ``forget_counts``."""
+        if self._range is None:
+            self._range = self.store.document_id_range()
+        return self._range
+
+    def missing(self, sort: str) -> int:
+        """How many documents have no value in the column ``sort`` (counted once, as above)."""
+        if sort not in self._missing:
+            self._missing[sort] = self.store.documents_missing(sort)
+        return self._missing[sort]
 
     def ids(self, annotator: str, sort: str = "id", descending: bool = False, search: str = "") -> list[int]:
         return self.store.document_ids(annotator=annotator, sort=sort, descending=descending, search=search)
+
+    def order(self, annotator: str, sort: str = "id", descending: bool = False, search: str = "") -> ListOrder:
+        """The list's ids in this order, to be read as rows are shown: a page at a time
+        when the database can walk an index in that order (no filter; by id, title, outlet
+        or date), which keeps the list's every step near constant at a million documents;
+        else all of them at once (a filter, which matches every document's key anyway, or
+        the annotator's status)."""
+        if not search and (sort == "id" or sort in PAGED_SORTS):
+            paged = PagedIds(self, sort, descending)
+            if paged.usable:
+                return paged
+        return ListedIds(self.ids(annotator, sort, descending, search))
 
     def rows(self, ids: list[int], annotator: str) -> dict[int, DocumentRow]:
         return self.store.document_rows(ids, annotator)
@@ -59,3 +92,134 @@ class DocumentList:
             found[doc_id] = (" · ".join(part for part in (categories, short) if part),
                              " · ".join(part for part in (categories, long) if part))
         return found
+
+
+class ListOrder(Protocol):
+    """The list's document ids in display order, as the table model reads them."""
+
+    def __len__(self) -> int: ...
+
+    def page(self, start: int, stop: int) -> list[int]:
+        """The ids of rows ``start`` to ``stop`` (fewer at the end)."""
+
+    def index(self, doc_id: int) -> int | None:
+        """The row of ``doc_id``, or None if it is not in the list."""
+
+    def known_index(self, doc_id: int) -> int | None:
+        """The row of ``doc_id`` if it was read (a page shown), without asking the store."""
+
+    def goes_at_end(self, ids: tuple[int, ...]) -> bool:
+        """Whether documents just added go at the end in this order (else it is read again)."""
+
+    def append(self, ids: tuple[int, ...]) -> None:
+        """Put documents just added at the end (``goes_at_end``)."""
+
+
+class ListedIds:
+    """Every id at once, in a list."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self._ids = ids
+        self._row_of: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def page(self, start: int, stop: int) -> list[int]:
+        return self._ids[start:stop]
+
+    def index(self, doc_id: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        return self._row_of.get(doc_id)
+
+    known_index = index
+
+    def goes_at_end(self, ids: tuple[int, ...]) -> bool:
+        return False
+
+    def append(self, ids: tuple[int, ...]) -> None:
+        self._ids.extend(ids)
+        self._row_of = None
+
+
+class PagedIds:
+    """The ids in an order an index gives (by id, or by a column of ``PAGED_SORTS`` with
+    the documents without a value last), no filter: the count is read once, the ids a
+    page at a time as rows are asked for. By id, while the ids have no gaps (no import was
+    undone), a row's id is found by arithmetic; ``usable`` is False when they have gaps."""
+
+    PAGE = 200
+
+    def __init__(self, documents: DocumentList, sort: str, descending: bool) -> None:
+        self._documents, self._store = documents, documents.store
+        self._sort, self._descending = sort, descending
+        self._count, low, high = documents.id_range()
+        self._low, self._high = low or 0, high or 0
+        self.usable = sort != "id" or self._count == 0 or self._high - self._low + 1 == self._count
+        self._pages: dict[int, list[int]] = {}
+        self._row_of: dict[int, int] = {}
+        self._valued: int | None = None  # of a column: how many have a value (shown before the rest)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def page(self, start: int, stop: int) -> list[int]:
+        start, stop = max(0, start), min(stop, self._count)
+        if stop <= start:
+            return []
+        if self._sort == "id":  # no gaps: the ids themselves
+            return (list(range(self._high - start, self._high - stop, -1)) if self._descending
+                    else list(range(self._low + start, self._low + stop)))
+        ids: list[int] = []
+        for number in range(start // self.PAGE, (stop - 1) // self.PAGE + 1):
+            if number not in self._pages:
+                self._read(number)
+            first = number * self.PAGE
+            ids += self._pages[number][max(0, start - first):stop - first]
+        return ids
+
+    def _read(self, number: int) -> None:
+        first = number * self.PAGE
+        found: list[int] = []
+        if self._valued is None or first < self._valued:
+            found = self._store.document_id_page(self._sort, first, self.PAGE, descending=self._descending)
+            if len(found) < self.PAGE:  # the documents with a value end here
+                self._valued = first + len(found) if found or not first else self._count_valued()
+        if len(found) < self.PAGE and self._valued is not None:
+            found += self._store.document_id_page(self._sort, max(0, first + len(found) - self._valued),
+                                                  self.PAGE - len(found), descending=self._descending,
+                                                  missing=True)
+        self._pages[number] = found
+        self._row_of.update((doc_id, first + offset) for offset, doc_id in enumerate(found))
+
+    def _count_valued(self) -> int:
+        if self._valued is None:
+            self._valued = self._count - self._documents.missing(self._sort)
+        return self._valued
+
+    def index(self, doc_id: int) -> int | None:
+        known = self.known_index(doc_id)
+        if known is not None or self._sort == "id":
+            return known
+        position = self._store.document_position(doc_id, self._sort, self._descending)
+        if position is None:
+            return None
+        before, missing = position
+        return before + (self._count_valued() if missing else 0)
+
+    def known_index(self, doc_id: int) -> int | None:
+        if self._sort == "id":
+            row = self._high - doc_id if self._descending else doc_id - self._low
+            return row if self._count and 0 <= row < self._count else None
+        return self._row_of.get(doc_id)
+
+    def goes_at_end(self, ids: tuple[int, ...]) -> bool:
+        """By id, ascending, the next ids with no gap."""
+        return (self._sort == "id" and not self._descending and bool(ids)
+                and list(ids) == list(range(self._high + 1 if self._count else ids[0], ids[0] + len(ids))))
+
+    def append(self, ids: tuple[int, ...]) -> None:
+        if not self._count:
+            self._low = ids[0]
+        self._high, self._count = ids[-1], self._count + len(ids)

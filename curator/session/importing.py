@@ -35,7 +35,9 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
     try:
         if fmt:
             for path in paths:
-                report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer))
+                if job is not None:
+                    job.set_status(f"Reading {path.name}")
+                report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer, job=job))
         else:
             read_paths(session.store, paths, job, suggestion_layer=suggestion_layer, report=report)
     finally:  # cancelled or failed part-way: what its committed batches added is one step too

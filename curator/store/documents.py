@@ -18,7 +18,7 @@ from curator.domain.models import (
     utc,
     utc_now,
 )
-from curator.domain.text import like_pattern, nfc, search_key
+from curator.domain.text import fold, like_pattern, nfc, search_key
 from curator.errors import CuratorError
 from curator.store.events import (
     DocumentChanged,
@@ -32,6 +32,8 @@ from curator.store.tables import (
     progress_table,
 )
 from curator.store.transactions import Transactional
+
+PAGED_SORTS = ("title", "source", "published", "uid")  # each has an index: read a page at a time
 
 
 @dataclass(frozen=True)
@@ -227,9 +229,16 @@ class DocumentStore(Transactional):
             # as SQLite's LIKE would); the pattern is folded and its wildcards escaped. Matched
             # in a subquery, which reads the small index of the key (ix_documents_search)
             # rather than the table with every text.
-            query = query.where(d.id.in_(sa.select(d.id).where(d.search.like(like_pattern(search), escape="\\"))))
+            # SQLite finds the folded text with instr, twice as fast as the same LIKE (a
+            # million keys: 0.11 s against 0.22 s); a million keys are read either way.
+            matches = (sa.func.instr(d.search, fold(search)) > 0 if self.engine.dialect.name == "sqlite"
+                       else d.search.like(like_pattern(search), escape="\\"))
+            query = query.where(d.id.in_(sa.select(d.id).where(matches)))
         ordering = column.desc() if descending else column.asc()
-        query = query.order_by(ordering.nulls_last(), documents_table.c.id)
+        # Descending is ascending reversed, but for the documents without a value: last
+        # either way (by id, in the direction asked), as ``document_id_page`` reads them.
+        query = query.order_by(ordering.nulls_last(),
+                               documents_table.c.id.desc() if descending else documents_table.c.id)
         with self._connect() as conn:  # fetched at once: a row at a time took 0.2 s for 100,000
             if sort == "id" and not search and conn.dialect.name == "sqlite":
                 # The list's first read when a window opens. Every index holds the ids: read
@@ -242,6 +251,69 @@ class DocumentStore(Transactional):
                 except sa.exc.OperationalError:  # no such index
                     pass
             return _ids(conn.execute(query))
+
+    def document_id_range(self) -> tuple[int, int | None, int | None]:
+        """How many documents there are, and their lowest and highest id (None if none)."""
+        d = documents_table.c
+        with self._connect() as conn:  # each its own query: together, SQLite reads every row for them
+            count = conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+            low = conn.execute(sa.select(sa.func.min(d.id))).scalar_one()
+            high = conn.execute(sa.select(sa.func.max(d.id))).scalar_one()
+        return count, low, high
+
+    def document_ids_from(self, first: int, limit: int, descending: bool = False) -> list[int]:
+        """Up to ``limit`` ids in id order from ``first`` on (down from it if ``descending``)."""
+        d = documents_table.c
+        query = (sa.select(d.id).where(d.id <= first).order_by(d.id.desc()) if descending
+                 else sa.select(d.id).where(d.id >= first).order_by(d.id))
+        with self._connect() as conn:
+            return _ids(conn.execute(query.limit(limit)))
+
+    def _page_column(self, sort: str) -> sa.ColumnElement:
+        if sort not in PAGED_SORTS:
+            raise CuratorError(f"cannot read documents a page at a time by {sort!r}")
+        return SORT_COLUMNS[sort]
+
+    def document_id_page(self, sort: str, offset: int, limit: int, *, descending: bool = False,
+                         missing: bool = False) -> list[int]:
+        """``limit`` ids from ``offset`` on in the list's order by ``sort`` (a column with an
+        index: ``PAGED_SORTS``), of the documents with a value (by it, then by id), or with
+        ``missing`` of those without one (by id), which the list shows after them. The
+        column's index is walked, not the table: a page 900,000 rows in takes some 20 ms."""
+        column, d = self._page_column(sort), documents_table.c
+        if missing:
+            query = sa.select(d.id).where(column.is_(None)).order_by(d.id.desc() if descending else d.id)
+        else:
+            query = sa.select(d.id).where(column.is_not(None)).order_by(
+                *((column.desc(), d.id.desc()) if descending else (column, d.id)))
+        with self._connect() as conn:
+            return _ids(conn.execute(query.limit(limit).offset(offset)))
+
+    def documents_missing(self, sort: str) -> int:
+        """How many documents have no value in the column ``sort`` (``PAGED_SORTS``)."""
+        column = self._page_column(sort)
+        with self._connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(documents_table)
+                                .where(column.is_(None))).scalar_one()
+
+    def document_position(self, doc_id: int, sort: str, descending: bool = False) -> tuple[int, bool] | None:
+        """Where document ``doc_id`` is in the order of ``document_id_page``: how many come
+        before it in its part, and whether its part is that of the documents without a
+        value; None if there is no such document."""
+        column, d = self._page_column(sort), documents_table.c
+        with self._connect() as conn:
+            found = conn.execute(sa.select(column).where(d.id == doc_id)).first()
+            if found is None:
+                return None
+            value = found[0]
+            before = d.id > doc_id if descending else d.id < doc_id
+            if value is None:
+                where = sa.and_(column.is_(None), before)
+            else:
+                beyond = column > value if descending else column < value
+                where = sa.and_(column.is_not(None), sa.or_(beyond, sa.and_(column == value, before)))
+            count = conn.execute(sa.select(sa.func.count()).select_from(documents_table).where(where)).scalar_one()
+        return count, value is None
 
     def document_rows(self, ids: Sequence[int], annotator: str) -> dict[int, DocumentRow]:
         """The list rows for ``ids`` (status and span count are the annotator's)."""

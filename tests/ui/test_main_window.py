@@ -241,3 +241,23 @@ def test_a_poll_that_cannot_read_the_project_is_said_in_the_status_bar(window, m
     monkeypatch.setattr(window.session, "poll", refused)
     window.poll_changes()
     assert "Could not look for changes made elsewhere" in window.statusBar().currentMessage()
+
+
+def test_a_closed_window_stops_looking_at_the_project_and_starts_no_training(open_window, project, qtbot,
+                                                                            monkeypatch):
+    """A closed window is not yet deleted: its timers went on, and read the project after
+    its store was closed (and its folder gone)."""
+    from PySide6.QtCore import QTimer
+
+    window = open_window(project)
+    qtbot.keyClick(window.article, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    select_text(window, qtbot, "Erkin Tuniyaz")
+    qtbot.keyClick(window.article, Qt.Key.Key_1)  # an edit: a retraining waits for a pause in them
+    assert window.refresh_timer.isActive()
+    asked = []
+    monkeypatch.setattr(window.session, "poll", lambda *a, **k: asked.append("poll"))
+    monkeypatch.setattr(window.suggestion_control.learning, "train", lambda *a, **k: asked.append("train"))
+    window.close()
+    assert not any(timer.isActive() for timer in window.findChildren(QTimer))
+    qtbot.wait(2300)  # past the look's interval (2 s) and the pause before a retraining (1.5 s)
+    assert asked == []

@@ -25,6 +25,26 @@ def test_document_model_over_many_documents_reads_only_what_is_shown(store, qtmo
     assert model.rows_fetched < 1000
 
 
+def test_document_model_reads_a_sort_a_page_at_a_time_in_the_order_of_the_whole(store, monkeypatch):
+    """A sort reads none of the ids until rows are shown, then only their page; every row
+    is where the general query puts it, and a document's row is found far down."""
+    store.add_documents([Document(uid=f"d{i:04d}", text="x", title=None if i % 5 == 0 else f"T{i % 17}",
+                                  source=["TDI", "nCa", None][i % 3]) for i in range(1200)])
+    asked = []
+    original = store.document_id_page
+    monkeypatch.setattr(store, "document_id_page", lambda *a, **k: asked.append(a) or original(*a, **k))
+    model = DocumentTableModel(DocumentList(store), "ann")
+    for column, sort in ((0, "title"), (1, "source")):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            asked.clear()
+            whole = store.document_ids(sort=sort, descending=order == Qt.SortOrder.DescendingOrder)
+            assert model.rowCount() == 1200 and asked == []
+            assert [model.doc_id(row) for row in range(1000, 1010)] == whole[1000:1010]
+            assert len(asked) <= 2  # the page of row 1000 (and the part without a value)
+            assert model.row_of(whole[1150]) == 1150 and model.row_of(whole[3]) == 3
+
+
 def test_document_model_passes_qt_model_checks(sample_store, qtmodeltester):
     model = DocumentTableModel(DocumentList(sample_store), "ann")
     qtmodeltester.check(model)  # raises on any violation of Qt's model contract

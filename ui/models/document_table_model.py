@@ -11,7 +11,7 @@ from curator.domain.models import DocumentStatus
 
 if TYPE_CHECKING:
     from curator.session.changes import Changes
-    from curator.session.document_list import DocumentList
+    from curator.session.document_list import DocumentList, ListOrder
     from curator.store import DocumentRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,10 +21,11 @@ UNDATED = "undated"  # the date column of a document with no date
 class DocumentTableModel(QAbstractTableModel):
     """Document ids in display order, with rows fetched a page at a time.
 
-    Only the ids of the current sort and filter are held (a few MB for 100,000
-    documents); titles, outlets, dates and statuses are read from the store for
-    the rows a view asks for, and cached. Sorting and searching are done by the
-    database, which is what keeps a 100k-document list fast. UI thread only.
+    The ids of the current sort and filter are read as rows are shown, a page at a
+    time where an index gives the order (``DocumentList.order``); titles, outlets,
+    dates and statuses are read from the store for the rows a view asks for, and
+    cached. Sorting and searching are done by the database, which is what keeps a
+    million-document list fast. UI thread only.
     """
 
     COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
@@ -41,8 +42,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._sort = "id"
         self._descending = False
         self._search = ""
-        self._ids: list[int] = []
-        self._row_of: dict[int, int] = {}
+        self._ids: ListOrder  # read by _reload, below
         self._cache: dict[int, DocumentRow] = {}
         self._notes: dict[int, tuple[str, str]] = {}  # categories and duplicate decision, short and long, per row
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
@@ -52,8 +52,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _reload(self) -> None:
         self.beginResetModel()
-        self._ids = self._documents.ids(self._annotator, self._sort, self._descending, self._search)
-        self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
+        self._ids = self._documents.order(self._annotator, self._sort, self._descending, self._search)
         self._cache.clear()
         self._notes.clear()
         self._documents.forget_notes()
@@ -63,12 +62,13 @@ class DocumentTableModel(QAbstractTableModel):
         """A duplicate decision changed: the notes are read again, as rows are shown."""
         self._documents.forget_notes()
         self._notes.clear()
-        if self._ids:
+        if len(self._ids):
             column = len(self.COLUMNS) - 1
             self.dataChanged.emit(self.index(0, column), self.index(len(self._ids) - 1, column))
 
     def reload(self) -> None:
         """Read the ids again (documents were added elsewhere)."""
+        self._documents.forget_counts()
         self._reload()
 
     def set_search(self, text: str) -> None:
@@ -81,28 +81,27 @@ class DocumentTableModel(QAbstractTableModel):
         self._reload()
 
     def _row(self, row: int) -> DocumentRow | None:
-        doc_id = self._ids[row]
+        start = row - row % self.PAGE
+        ids = self._ids.page(start, start + self.PAGE)
+        doc_id = ids[row - start]
         cached = self._cache.get(doc_id)
         if cached is None:
-            start = row - row % self.PAGE
-            page = [i for i in self._ids[start : start + self.PAGE] if i not in self._cache]
+            page = [i for i in ids if i not in self._cache]
             fetched = self._documents.rows(page, self._annotator)
             self.rows_fetched += len(fetched)
             self._cache.update(fetched)
             cached = self._cache.get(doc_id)
         if doc_id not in self._notes:
-            start = row - row % self.PAGE
-            self._notes.update(self._documents.notes([i for i in self._ids[start : start + self.PAGE]
-                                                      if i not in self._notes], self._annotator))
+            self._notes.update(self._documents.notes([i for i in ids if i not in self._notes], self._annotator))
         return cached
 
     # -- lookups the window uses ---------------------------------------------------
 
     def doc_id(self, row: int) -> int | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
+        return self._ids.page(row, row + 1)[0] if 0 <= row < len(self._ids) else None
 
     def row_of(self, doc_id: int) -> int | None:
-        return self._row_of.get(doc_id)
+        return self._ids.index(doc_id)
 
     def summary(self) -> tuple[int, int]:
         """(documents shown, of them done by the annotator)."""
@@ -127,7 +126,7 @@ class DocumentTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role == self.IdRole:
-            return self._ids[index.row()]
+            return self.doc_id(index.row())
         handler = self._ROLE_HANDLERS.get(role)
         if handler is None:
             return None
@@ -189,6 +188,8 @@ class DocumentTableModel(QAbstractTableModel):
         """New documents become rows, and documents that went (an import undone) leave;
         rows whose details, status, spans or categories (this annotator's) changed are
         read again."""
+        if changes.documents_added or changes.documents_removed or changes.documents:
+            self._documents.forget_counts()  # (a title, outlet or date set or cleared moves a row between parts)
         if changes.documents_removed:
             self._reload()  # rare and whole: the rows after them move up
         elif changes.documents_added:
@@ -199,16 +200,13 @@ class DocumentTableModel(QAbstractTableModel):
             self._refresh(doc_id)
 
     def _on_documents_added(self, ids: tuple[int, ...]) -> None:
-        ids = tuple(doc_id for doc_id in ids if doc_id not in self._row_of)  # announced twice: listed once
+        ids = tuple(doc_id for doc_id in ids if self._ids.known_index(doc_id) is None)  # announced twice: once
         if not ids:
             return
-        if (self._sort == "id" and not self._descending and not self._search
-                and (not self._ids or min(ids) > self._ids[-1])):  # (an undone import put back: anywhere)
+        if self._ids.goes_at_end(ids):  # in id order (an undone import put back goes anywhere)
             first = len(self._ids)
             self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
-            for offset, doc_id in enumerate(ids):
-                self._row_of[doc_id] = first + offset
-            self._ids.extend(ids)
+            self._ids.append(ids)
             self.endInsertRows()
         else:
             self._reload()
@@ -216,6 +214,6 @@ class DocumentTableModel(QAbstractTableModel):
     def _refresh(self, doc_id: int) -> None:
         self._cache.pop(doc_id, None)
         self._notes.pop(doc_id, None)
-        row = self._row_of.get(doc_id)
+        row = self._ids.known_index(doc_id)  # a row never read is read afresh when shown
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))

@@ -447,6 +447,11 @@ class MainWindow(FollowsChanges, QMainWindow):
         show_error(self, message)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Nothing the window set going starts again once it is closed: its look at what
+        # others changed, a retraining after a pause in the edits. (A closed window lives on
+        # until it is deleted; its timers went on firing and read a project closed by then.)
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         self.session.cancel_jobs()
         # Let background jobs stop (they were asked to) before the store closes.
         QThreadPool.globalInstance().waitForDone(5000)

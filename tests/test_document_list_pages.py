@@ -1,0 +1,139 @@
+"""The document list read a page at a time: every order, page by page, is the order a plain
+sort of the same rows gives (and the one the general query gives), and a document's row
+is found without reading the pages before it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curator.domain.models import Document
+from curator.session.document_list import DocumentList, ListedIds, PagedIds
+from curator.store import Store
+
+TITLES = ["Beta", "alpha", None, "Gamma", "beta", None, "Alpha"]
+SOURCES = ["TDI", None, "nCa", "TDI", "Trend"]
+DATES = [date(2023, 5, 1), None, date(2021, 1, 1), date(2023, 5, 1)]
+
+
+def add(store: Store, count: int) -> list[int]:
+    return store.add_documents([
+        Document(uid=f"u{(i * 7) % count:03d}", text="some text", title=TITLES[i % len(TITLES)],
+                 source=SOURCES[i % len(SOURCES)], published=DATES[i % len(DATES)])
+        for i in range(count)])
+
+
+def expected(store: Store, sort: str, descending: bool) -> list[int]:
+    """The list's order by a plain Python sort: by the column, ties by id, documents
+    without a value last (by id, in the same direction)."""
+    rows = [(doc.id, getattr(doc, sort)) for doc in store.iter_documents()]
+    valued = sorted(((value, doc_id) for doc_id, value in rows if value is not None), reverse=descending)
+    missing = sorted((doc_id for doc_id, value in rows if value is None), reverse=descending)
+    return [doc_id for _, doc_id in valued] + missing
+
+
+def read_all(order, page: int = 3) -> list[int]:
+    """The whole order as a view would read it, a few rows at a time from the top."""
+    ids: list[int] = []
+    for start in range(0, len(order), page):
+        ids += order.page(start, start + page)
+    return ids
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(PagedIds, "PAGE", 4)  # many pages, and the pages across the documents without a value
+
+
+@pytest.mark.parametrize("sort", ["id", "title", "source", "published", "uid"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_each_order_read_a_page_at_a_time_is_a_plain_sort(store, small_pages, sort, descending):
+    add(store, 29)
+    order = DocumentList(store).order("ann", sort, descending)
+    assert isinstance(order, PagedIds)
+    assert len(order) == 29
+    general = store.document_ids(annotator="ann", sort=sort, descending=descending)
+    assert read_all(order) == general
+    if store.engine.dialect.name == "sqlite":  # PostgreSQL compares text by its collation, not code points
+        assert general == expected(store, sort, descending)
+    assert order.page(27, 40) == general[27:]  # fewer at the end
+    assert order.page(5, 5) == []
+
+
+@pytest.mark.parametrize("sort", ["id", "title", "source", "published"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_documents_row_is_found_without_reading_the_pages_before_it(store, small_pages, sort, descending):
+    add(store, 23)
+    general = store.document_ids(sort=sort, descending=descending)
+    for row, doc_id in enumerate(general):
+        order = DocumentList(store).order("ann", sort, descending)  # nothing read yet
+        assert order.index(doc_id) == row
+        assert order.page(row, row + 1) == [doc_id]
+        assert order.known_index(doc_id) == row
+    assert DocumentList(store).order("ann", sort, descending).index(10_000) is None
+
+
+def test_pages_are_read_as_rows_are_asked_for_not_before(store, small_pages, monkeypatch):
+    add(store, 40)
+    asked = []
+    original = Store.document_id_page
+    monkeypatch.setattr(Store, "document_id_page", lambda self, *a, **k: asked.append(a) or original(self, *a, **k))
+    order = DocumentList(store).order("ann", "title")
+    assert asked == []
+    assert len(order.page(20, 22)) == 2
+    assert len(asked) == 1  # one page, 20 rows in: not the five before it
+
+
+def test_a_filter_or_the_status_order_reads_every_id(store):
+    add(store, 10)
+    assert isinstance(DocumentList(store).order("ann", "title", search="alpha"), ListedIds)
+    assert isinstance(DocumentList(store).order("ann", "status"), ListedIds)
+    assert read_all(DocumentList(store).order("ann", "title", search="alpha")) == store.document_ids(
+        sort="title", search="alpha")
+
+
+def test_ids_with_a_gap_are_read_whole_and_in_order(store):
+    ids = add(store, 12)
+    store.take_out_documents([(ids[4], ids[6])])  # an import undone: the ids have a gap
+    order = DocumentList(store).order("ann", "id")
+    assert isinstance(order, ListedIds)
+    assert read_all(order) == ids[:4] + ids[7:]
+    assert order.index(ids[5]) is None and order.index(ids[7]) == 4
+
+
+def test_documents_added_at_the_end_extend_the_order_by_id(store):
+    ids = add(store, 5)
+    order = DocumentList(store).order("ann", "id")
+    more = store.add_documents([Document(uid=f"new{i}", text="x") for i in range(3)])
+    assert order.goes_at_end(tuple(more))
+    order.append(tuple(more))
+    assert read_all(order) == ids + more and order.index(more[-1]) == 7
+    assert not order.goes_at_end((more[-1] + 5,))  # a gap: read again
+    assert not DocumentList(store).order("ann", "title").goes_at_end((more[-1] + 1,))
+    assert not DocumentList(store).order("ann", "id", descending=True).goes_at_end((more[-1] + 1,))
+
+
+def test_an_empty_project_has_an_empty_order(store):
+    for sort in ("id", "title"):
+        order = DocumentList(store).order("ann", sort)
+        assert len(order) == 0 and order.page(0, 10) == [] and order.index(1) is None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titles=st.lists(st.one_of(st.none(), st.sampled_from(["a", "B", "b", "é", "a b", ""])), max_size=25),
+       descending=st.booleans(), page=st.integers(1, 7), start=st.integers(0, 30))
+def test_any_titles_in_pages_of_any_size(tmp_path_factory, monkeypatch, titles, descending, page, start):
+    store = Store.create(tmp_path_factory.mktemp("pages") / "project")
+    try:
+        if titles:
+            store.add_documents([Document(uid=f"d{i}", text="x", title=title) for i, title in enumerate(titles)])
+        monkeypatch.setattr(PagedIds, "PAGE", page)
+        order = DocumentList(store).order("ann", "title", descending)
+        want = expected(store, "title", descending)
+        assert order.page(start, start + page + 2) == want[start:start + page + 2]
+        assert read_all(order, page + 1) == want
+    finally:
+        store.close()
