@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from curator.domain.models import DocumentStatus
+from ui.workers import BackgroundTask
 
 if TYPE_CHECKING:
     from curator.session.changes import Changes
@@ -26,13 +33,24 @@ class DocumentTableModel(QAbstractTableModel):
     dates and statuses are read from the store for the rows a view asks for, and
     cached. Sorting and searching are done by the database, which is what keeps a
     million-document list fast. UI thread only.
+
+    A search (and a sort while a search is on) in a project of ``BACKGROUND_FROM``
+    documents or more is read on a worker thread: a million search keys take the
+    database some 0.15 s, a frame too many. Until its ids come the list shows the rows
+    it had (``filtering`` is True); a newer search, sort or reload supersedes it (a late
+    result is dropped), and ``filtered`` is emitted once the search's rows are shown
+    (at once in a small project).
     """
+
+    filtered = Signal()  # a search's rows are shown
+    filter_failed = Signal(str)  # a search read on a worker thread failed: why
 
     COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
                ("spans", "Spans"), ("notes", "Notes"))
     TIPS = {"status": "Done: marked done by you", "spans": "Your spans in it",
             "notes": "Your categories, and what the duplicate decisions made of it"}
     PAGE = 200
+    BACKGROUND_FROM = 20_000  # documents: a search of fewer takes a few milliseconds, done at once
     IdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, documents: DocumentList, annotator: str, parent: Any = None) -> None:
@@ -46,17 +64,70 @@ class DocumentTableModel(QAbstractTableModel):
         self._cache: dict[int, DocumentRow] = {}
         self._notes: dict[int, tuple[str, str]] = {}  # categories and duplicate decision, short and long, per row
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
+        self._generation = 0  # of the latest reload asked for: an older one's ids are dropped
+        self._task: BackgroundTask | None = None  # a search read on a worker thread, until its ids are shown
+        self._stopped = False
         self._reload()
 
     # -- queries ----------------------------------------------------------------
 
-    def _reload(self) -> None:
+    @property
+    def filtering(self) -> bool:
+        """Whether a search is being read on a worker thread (the rows shown are the previous ones)."""
+        return self._task is not None
+
+    def _reload(self, background: bool = False, announce: bool = False) -> None:
+        """Read the ids of the current sort and search and show them; with ``background``,
+        a search in a large project is read on a worker thread. ``announce``: emit
+        ``filtered`` once shown."""
+        self._generation += 1
+        if self._task is not None:  # superseded: if it has not started it never will
+            self._task.job.cancel()
+            self._task = None
+        if self._stopped:
+            return
+        if background and self._search and self._documents.id_range()[0] >= self.BACKGROUND_FROM:
+            self._read_in_background(announce)
+            return
+        self._show(self._generation, self._documents.order(self._annotator, self._sort, self._descending,
+                                                           self._search), announce)
+
+    def _read_in_background(self, announce: bool) -> None:
+        generation, order = self._generation, self._documents.order
+        asked = (self._annotator, self._sort, self._descending, self._search)
+
+        def work(job: Any) -> ListOrder:
+            job.check()  # superseded or stopped before it started: the store is not read
+            return order(*asked)
+
+        self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids, announce),
+                                    lambda exc: self._failed(generation, exc), dialog=False).start()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation and not self._stopped:
+            self._task = None
+            self.filter_failed.emit(str(exc))
+
+    def stop(self) -> None:
+        """The window closes: a search still being read is dropped, and no other starts."""
+        self._stopped = True
+        self._generation += 1
+        if self._task is not None:
+            self._task.job.cancel()
+            self._task = None
+
+    def _show(self, generation: int, ids: ListOrder, announce: bool) -> None:
+        if generation != self._generation or self._stopped:
+            return  # an older search, finished after a newer one was asked for
+        self._task = None
         self.beginResetModel()
-        self._ids = self._documents.order(self._annotator, self._sort, self._descending, self._search)
+        self._ids = ids
         self._cache.clear()
         self._notes.clear()
         self._documents.forget_notes()
         self.endResetModel()
+        if announce:
+            self.filtered.emit()
 
     def reload_notes(self) -> None:
         """A duplicate decision changed: the notes are read again, as rows are shown."""
@@ -72,9 +143,11 @@ class DocumentTableModel(QAbstractTableModel):
         self._reload()
 
     def set_search(self, text: str) -> None:
+        """Filter by ``text`` (title, outlet or id); ``filtered`` is emitted once its rows
+        are shown: now, or in a large project when the worker thread has read them."""
         if text != self._search:
             self._search = text
-            self._reload()
+            self._reload(background=True, announce=True)
 
     def set_annotator(self, annotator: str) -> None:
         self._annotator = annotator
@@ -106,6 +179,10 @@ class DocumentTableModel(QAbstractTableModel):
     def summary(self) -> tuple[int, int]:
         """(documents shown, of them done by the annotator)."""
         return len(self._ids), self._documents.done(self._annotator)
+
+    def total(self) -> int:
+        """How many documents the project has (counted once, until documents change)."""
+        return self._documents.id_range()[0]
 
     # -- Qt model interface ---------------------------------------------------------
 
@@ -180,7 +257,7 @@ class DocumentTableModel(QAbstractTableModel):
         if (sort, descending) == (self._sort, self._descending):
             return  # the view asks again as it is set up (indicator, then sorting on): the ids are read
         self._sort, self._descending = sort, descending
-        self._reload()
+        self._reload(background=True)  # filtered: in a large project, on a worker thread
 
     # -- following the session -----------------------------------------------------------
 

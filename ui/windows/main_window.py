@@ -71,6 +71,8 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.schema = self.session.schema
         self.document: Document | None = None
         self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
+        self.documents.filtered.connect(self._on_filtered)
+        self.documents.filter_failed.connect(self._on_filter_failed)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
         self.follow(self.session).show_requested.connect(self.show_requested)
@@ -206,8 +208,10 @@ class MainWindow(FollowsChanges, QMainWindow):
     def _update_counts(self) -> None:
         shown, done = self.documents.summary()
         search = self.search.text().strip()
-        if search:  # a filter on: say so, and how many it leaves out
-            total = self.queries.document_count()
+        if self.documents.filtering:  # a large project's search, read on a worker thread
+            self.counts_label.setText(f"Filtering for “{search}”…")
+        elif search:  # a filter on: say so, and how many it leaves out
+            total = self.documents.total()
             self.counts_label.setText(f"{shown} of {total} documents match “{search}” · {done} done")
         else:
             self.counts_label.setText(f"{shown} documents · {done} done")
@@ -281,17 +285,31 @@ class MainWindow(FollowsChanges, QMainWindow):
 
     def _no_documents(self) -> str:
         search = self.search.text().strip()
+        if self.documents.filtering:
+            return f"Filtering for “{search}”…"
         if search:
             return f"No document's title, outlet or id contains “{search}” (Esc clears the filter)"
         return "No articles yet: File → Import files (Ctrl+I) adds text, CSV, JSON or Excel articles"
 
     def _on_search_changed(self, text: str) -> None:
-        current = self.document.id if self.document else None
+        """The search box changed: the list is filtered, at once in a small project, else
+        on a worker thread while the window goes on (``_on_filtered`` shows the result)."""
         self.documents.set_search(text.strip())
+        if self.documents.filtering:  # the rows shown are the previous search's until then
+            self._update_counts()
+            self.document_table.viewport().update()
+
+    def _on_filtered(self) -> None:
+        """A search's rows are shown: the open document stays selected if it is among them."""
+        current = self.document.id if self.document else None
         row = self.documents.row_of(current) if current is not None else None
         if row is not None:
             self.select_row(row)
         self._update_counts()
+
+    def _on_filter_failed(self, reason: str) -> None:
+        self._update_counts()
+        self.statusBar().showMessage(f"Could not filter the list: {reason}", 10000)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -452,6 +470,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         # until it is deleted; its timers went on firing and read a project closed by then.)
         for timer in self.findChildren(QTimer):
             timer.stop()
+        self.documents.stop()  # a search still being read is dropped: its rows would read a closed project
         self.session.cancel_jobs()
         # Let background jobs stop (they were asked to) before the store closes.
         QThreadPool.globalInstance().waitForDone(5000)

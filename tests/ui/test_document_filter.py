@@ -1,0 +1,132 @@
+"""The search box of a large project filters on a worker thread: the window goes on
+while the database reads, the previous rows stay shown, a newer search wins, and a
+closed window's search reads nothing. (The sample project is small: these tests make
+every project count as large.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui.models.document_table_model import DocumentTableModel
+
+
+@pytest.fixture
+def large(monkeypatch):
+    monkeypatch.setattr(DocumentTableModel, "BACKGROUND_FROM", 0)
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(max(threads, 3))  # a blocked search and the next, side by side
+    yield
+    pool.waitForDone(10_000)
+    pool.setMaxThreadCount(threads)
+
+
+def gated(monkeypatch, store, gates: dict[str, threading.Event], asked: list[str]):
+    """``store.document_ids`` that, for a search in ``gates``, waits for its event first."""
+    original = store.document_ids
+
+    def document_ids(**kwargs):
+        search = kwargs.get("search", "")
+        asked.append(search)
+        if search in gates:
+            assert gates[search].wait(10), "the test never let the search go on"
+        return original(**kwargs)
+
+    monkeypatch.setattr(store, "document_ids", document_ids)
+
+
+def uids(window) -> list[str]:
+    return [window.documents.index(row, 0).data(window.documents.IdRole) for row in
+            range(window.documents.rowCount())]
+
+
+def test_typing_a_search_shows_its_rows_once_read(window, qtbot, large):
+    qtbot.keyClick(window.article, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search, "TDI")
+    qtbot.waitUntil(lambda: not window.documents.filtering and window.documents.rowCount() == 1)
+    assert window.documents.index(0, 1).data() == "TDI"
+    assert window.counts_label.text().startswith("1 of 5 documents match “TDI”")
+    window.search.setText("no such outlet")
+    qtbot.waitUntil(lambda: not window.documents.filtering and window.documents.rowCount() == 0)
+    assert "“no such outlet”" in window.document_table.empty_text()
+    window.search.clear()  # no search: every row, at once
+    assert window.documents.rowCount() == 5 and not window.documents.filtering
+
+
+def test_a_slow_search_leaves_the_window_free_and_the_rows_shown(window, qtbot, large, monkeypatch):
+    release = threading.Event()
+    gated(monkeypatch, window.session.store, {"TDI": release}, asked := [])
+    before = uids(window)
+    opened = window.document.id
+    ticks = []
+    timer = QTimer(window)
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(1))
+    try:
+        window.search.setText("TDI")
+        assert window.documents.filtering
+        timer.start()
+        qtbot.waitUntil(lambda: len(ticks) >= 5 and asked == ["TDI"])  # the window goes on while it reads
+        assert window.documents.filtering
+        assert uids(window) == before  # the previous rows, still shown
+        assert window.counts_label.text() == "Filtering for “TDI”…"
+    finally:
+        release.set()
+        timer.stop()
+    qtbot.waitUntil(lambda: not window.documents.filtering)
+    assert window.documents.rowCount() == 1 and window.documents.index(0, 1).data() == "TDI"
+    assert window.counts_label.text().startswith("1 of 5 documents match “TDI”")
+    assert window.document.id == opened  # filtering opens no other document
+
+
+def test_the_open_document_stays_selected_when_the_search_keeps_it(window, qtbot, large):
+    window.select_row(2)  # the sample's third article: Tokayev's, in TDI
+    opened = window.document.id
+    window.search.setText("Tokayev")
+    qtbot.waitUntil(lambda: not window.documents.filtering)
+    assert window.documents.rowCount() == 2
+    assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened
+
+
+def test_the_last_search_typed_wins_even_if_an_earlier_one_ends_last(window, qtbot, large, monkeypatch):
+    first = threading.Event()
+    gated(monkeypatch, window.session.store, {"Tokayev": first}, asked := [])
+    try:
+        window.search.setText("Tokayev")
+        qtbot.waitUntil(lambda: "Tokayev" in asked)  # being read, held back
+        window.search.setText("TDI")
+        qtbot.waitUntil(lambda: not window.documents.filtering)
+        assert window.documents.rowCount() == 1 and window.documents.index(0, 1).data() == "TDI"
+    finally:
+        first.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()  # the earlier search's ids arrive now, and are dropped
+    assert window.documents.rowCount() == 1 and window.documents.index(0, 1).data() == "TDI"
+    assert window.counts_label.text().startswith("1 of 5 documents match “TDI”")
+
+
+def test_a_closed_windows_search_reads_nothing(window, qtbot, large, monkeypatch):
+    store = window.session.store
+    gated(monkeypatch, store, {}, asked := [])
+    read = []
+    original_rows = store.document_rows
+    monkeypatch.setattr(store, "document_rows", lambda *a, **k: read.append(a) or original_rows(*a, **k))
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(1)  # one worker, kept busy: the search waits its turn
+    busy, started = threading.Event(), threading.Event()
+    pool.start(lambda: (started.set(), busy.wait(10)))
+    assert started.wait(10)
+    window.search.setText("TDI")
+    assert window.documents.filtering
+    threading.Timer(0.2, busy.set).start()  # the window waits for the worker as it closes
+    window.close()
+    store.close()
+    read.clear()
+    assert pool.waitForDone(10_000)
+    QApplication.processEvents()
+    assert asked == [] and read == []  # never read: the project is closed
+    assert window.documents.rowCount() == 5  # nothing shown either
