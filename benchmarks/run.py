@@ -230,6 +230,31 @@ def window_start(project: Path, runs: int = 3) -> tuple[list[float], list[float]
     return sorted(painted), sorted(ended)
 
 
+def filtered(app, window, text: str) -> tuple[float, float]:
+    """Type ``text`` into the window's search box as one edit: the worst gap between the
+    ticks of a 10 ms timer on the GUI thread until the filtered rows are shown (what the
+    user feels as a stuck window; a large project's search is read on a worker thread),
+    and the seconds until they are shown."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    app.processEvents()
+    start = time.perf_counter()
+    ticks.append(start)
+    window.search.setText(text)
+    while window.documents.filtering:
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    app.processEvents()  # the rows painted
+    shown = time.perf_counter() - start
+    ticks.append(time.perf_counter())
+    timer.stop()
+    return max(later - earlier for earlier, later in zip(ticks, ticks[1:])), shown
+
+
 def bench_gui(project: Path) -> list[Row]:
     from PySide6.QtWidgets import QApplication
 
@@ -289,12 +314,13 @@ def bench_gui(project: Path) -> list[Row]:
                 model.index(r, c).data()
         frames.append(time.perf_counter() - t)
     _, sort_time = timed(model.sort, 0)
-    _, filter_time = timed(model.set_search, "trade")
-    _, clear_time = timed(model.set_search, "")
-    worst = max(max(frames), sort_time, filter_time, clear_time)
+    filter_frame, filter_shown = filtered(app, window, "trade")
+    _, clear_time = timed(window.search.setText, "")
+    worst = max(max(frames), sort_time, filter_frame, clear_time)
     rows.append(say(Row("list", "filter / sort / scroll the document list: the worst frame", worst, seconds(worst),
-                        comparison=f"scroll {seconds(max(frames))} / sort {seconds(sort_time)} / filter "
-                                   f"{seconds(filter_time)} / clear {seconds(clear_time)}; rows read: "
+                        comparison=f"scroll {seconds(max(frames))} / sort {seconds(sort_time)} / filter: worst "
+                                   f"frame {seconds(filter_frame)} / rows shown after {seconds(filter_shown)} / "
+                                   f"clear {seconds(clear_time)}; rows read: "
                                    f"{model.rows_fetched:,} of {model.rowCount():,}")))
     window.close()
     store.close()
