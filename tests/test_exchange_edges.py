@@ -395,3 +395,33 @@ def test_a_curator_export_span_time_with_an_offset_is_kept_as_the_same_instant(t
     import_annotated(target, path)
     [kept] = target.annotations_for(1, "a")
     assert kept.created == kept.updated == datetime(2025, 1, 1, 0, 0, tzinfo=timezone.utc)
+
+
+def test_an_entity_id_given_twice_in_an_export_is_taken_once_or_refused_naming_the_entity(tmp_path):
+    """Two entities under one id in a Curator JSON export: the same one twice is taken
+    once; two that differ are refused naming both, never an internal error on the
+    project's unique ids (found by the fuzzer)."""
+    from curator.domain.models import Entity
+    from curator.formats.boundary import FileRefused
+    from curator.formats.interop import import_annotated
+
+    source = Store.create(tmp_path / "src")
+    source.add_documents([Document(uid="d1", text="Astana hosted the talks.")])
+    source.add_entity(Entity(id="e1", name="Astana", type="LOCATION"))
+    export_json(source, tmp_path / "export.json")
+    exported = json.loads((tmp_path / "export.json").read_text())
+    [astana] = exported["entities"]
+
+    exported["entities"] = [astana, dict(astana)]
+    (tmp_path / "export.json").write_text(json.dumps(exported))
+    target = Store.create(tmp_path / "same")
+    import_annotated(target, tmp_path / "export.json")
+    assert [(e.id, e.name) for e in target.entities()] == [("e1", "Astana")]
+
+    exported["entities"] = [astana, {**astana, "name": "Nur-Sultan"}]
+    (tmp_path / "export.json").write_text(json.dumps(exported))
+    other = Store.create(tmp_path / "differing")
+    with pytest.raises(FileRefused) as refused:
+        import_annotated(other, tmp_path / "export.json")
+    assert "entity 2" in str(refused.value) and "entity 1" in str(refused.value), str(refused.value)
+    assert other.entities() == [] and other.document_count() == 0

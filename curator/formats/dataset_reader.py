@@ -60,10 +60,15 @@ def read_curator_export(store: Store, path: Path) -> tuple[list[Entity], list[An
             entities.append(Entity.model_validate(raw))
         except ValidationError as exc:
             FieldReader(problems, f"entity {index}").bad(*first_error(exc))
+    first_of: dict[str, int] = {}
     for index, entity in enumerate(entities, start=1):
+        first = first_of.setdefault(entity.id, index)
+        if first != index and entity != entities[first - 1]:  # (the same entity twice is taken once)
+            problems.add(f"entity {index}", None, f"its id {entity.id[:40]!r} is entity {first}'s, which differs")
         wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
         if wide:
             problems.add(f"entity {index}", None, wide)
+    entities = [entities[first - 1] for first in first_of.values()]
     # A JSONL export from before its lines carried their entities: links are checked
     # against the project in _add.
     known = None if "entities" not in payload else {e.id for e in store.entities()} | {e.id for e in entities}
