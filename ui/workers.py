@@ -40,6 +40,9 @@ class _Runnable(QRunnable):
             pass
 
 
+POOL_THREADS = 8  # at least: long jobs must not hold back short ones
+
+
 class BackgroundTask(QObject):
     """One job on the global thread pool, with a cancellable progress dialog.
 
@@ -76,7 +79,12 @@ class BackgroundTask(QObject):
 
     def start(self) -> "BackgroundTask":
         self._timer.start()
-        QThreadPool.globalInstance().start(self._runnable)
+        pool = QThreadPool.globalInstance()
+        # Qt's pool has a thread per core: on two cores a training and a near-duplicate
+        # search held every thread, and the short reads windows do in the background (the
+        # review's recount after a merge, a filter) waited behind them for minutes.
+        pool.setMaxThreadCount(max(pool.maxThreadCount(), POOL_THREADS))
+        pool.start(self._runnable)
         return self
 
     def _show_progress(self) -> None:

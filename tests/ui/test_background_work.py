@@ -169,3 +169,30 @@ def test_an_import_is_undone_and_redone_with_the_keyboard(window, qtbot, tmp_pat
     assert window.documents.rowCount() == 7
     new = [window.session.store.document_by_uid(f"n{n}").id for n in range(2)]
     assert all(window.documents.row_of(doc_id) is not None for doc_id in new)
+
+
+def test_long_jobs_do_not_hold_back_a_short_one(qtbot):
+    """Two long jobs (a training, a near-duplicate search) running at once leave room for
+    a window's short background read: it ends while they still run, on a machine of any
+    number of cores (Qt's pool had one thread a core, so on two it waited for them)."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QWidget
+
+    from ui.workers import BackgroundTask
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    release = threading.Event()
+    QThreadPool.globalInstance().setMaxThreadCount(2)  # as on a two-core machine
+    long_ones = [BackgroundTask(parent, "long", lambda job: release.wait(30), lambda _r: None, lambda _e: None,
+                                dialog=False).start() for _ in range(2)]
+    results = []
+    BackgroundTask(parent, "short", lambda job: "read", results.append, lambda _e: None, dialog=False).start()
+    try:
+        qtbot.waitUntil(lambda: results == ["read"], timeout=10_000)
+        assert not release.is_set() and len(long_ones) == 2  # the long ones still run
+    finally:
+        release.set()
+        QThreadPool.globalInstance().waitForDone(10_000)
