@@ -115,11 +115,14 @@ def test_a_closed_windows_search_reads_nothing(window, qtbot, large, monkeypatch
     read = []
     original_rows = store.document_rows
     monkeypatch.setattr(store, "document_rows", lambda *a, **k: read.append(a) or original_rows(*a, **k))
+    from ui.workers import POOL_THREADS
+
     pool = QThreadPool.globalInstance()
-    pool.setMaxThreadCount(1)  # one worker, kept busy: the search waits its turn
-    busy, started = threading.Event(), threading.Event()
-    pool.start(lambda: (started.set(), busy.wait(10)))
-    assert started.wait(10)
+    pool.setMaxThreadCount(POOL_THREADS)  # every worker kept busy: the search waits its turn
+    busy, started = threading.Event(), threading.Semaphore(0)
+    for _ in range(POOL_THREADS):
+        pool.start(lambda: (started.release(), busy.wait(10)))
+    assert all(started.acquire(timeout=10) for _ in range(POOL_THREADS))
     window.search.setText("TDI")
     assert window.documents.filtering
     threading.Timer(0.2, busy.set).start()  # the window waits for the worker as it closes
