@@ -11,6 +11,7 @@ date and open it.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,30 +109,18 @@ def _upgrade(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
-    with engine.connect() as connection:
+    with engine.connect() as connection, _foreign_keys_off(connection):
         sqlite = connection.dialect.name == "sqlite"
-        if sqlite:  # (a migration that rebuilds a table must not cascade its drop; see 0012)
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction, or it does nothing
-            connection.commit()
-        try:
-            with connection.begin():
-                _migration_lock(connection)
-                try:
-                    return _upgrade_locked(connection)
-                finally:
-                    if sqlite:
-                        from curator.store.engine import BUSY_TIMEOUT_MS
+        with connection.begin():
+            _migration_lock(connection)
+            try:
+                return _upgrade_locked(connection)
+            finally:
+                if sqlite:
+                    from curator.store.engine import BUSY_TIMEOUT_MS
 
-                        with contextlib.suppress(Exception):  # (the connection's own error goes on)
-                            connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        finally:
-            if sqlite:  # the connection goes back to the pool as every other is, or not at all
-                try:
-                    connection.rollback()
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    connection.commit()
-                except Exception:  # (the migration's own error goes on)
-                    connection.invalidate()
+                    with contextlib.suppress(Exception):  # (the connection's own error goes on)
+                        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
@@ -139,22 +128,30 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
     off for it as for an upgrade."""
     from alembic import command
 
-    with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
+        command.downgrade(_config(connection), revision)
+
+
+@contextlib.contextmanager
+def _foreign_keys_off(connection: sa.Connection) -> Iterator[None]:
+    """SQLite's foreign keys off while a migration runs on ``connection`` (one that rebuilds
+    a table must not cascade its drop; see 0012), then on again before the connection goes
+    back to the pool as every other is, or it is not given back at all. Other databases:
+    nothing to do."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before the transaction, or it does nothing
+    connection.commit()
+    try:
+        yield
+    finally:
         try:
-            with connection.begin():
-                command.downgrade(_config(connection), revision)
-        finally:
-            if sqlite:  # back to the pool as every other connection is, or not at all
-                try:
-                    connection.rollback()
-                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    connection.commit()
-                except Exception:  # (the downgrade's own error goes on)
-                    connection.invalidate()
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+        except Exception:  # (the migration's own error goes on)
+            connection.invalidate()
 
 
 def _upgrade_locked(connection: sa.Connection) -> list[str]:
