@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,13 +52,18 @@ class _Source:
         self.surrogates = _Surrogates()
         self.shown = -1
         self.checked = False  # the second pass: the first found nothing to refuse
+        self.pending = ""  # a problem found in the bytes ahead of the parser
+        self.digits = 0  # the digits that end the bytes read so far
+        self.long_digits = False  # read by the Python parser: digits beyond the integer limit are safe
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:
             return b""
+        if self.pending:  # the parser has read up to it: ``record`` is the record it is in
+            raise _refusal(self.record, self.pending)
         chunk = self.file.read(CHUNK)
         if not self.checked:
-            self._check(chunk)
+            chunk = self._check(chunk)
         self.offset += len(chunk)
         shown = self.offset * 100 // self.size if self.size else 100
         if shown != self.shown:
@@ -65,20 +71,30 @@ class _Source:
             self.progress(min(self.offset / self.size, 1.0) if self.size else 1.0)
         return chunk
 
-
-    def _check(self, chunk: bytes) -> None:
+    def _check(self, chunk: bytes) -> bytes:
+        """``chunk``, or the part of it before the first byte yajl would misread; the reason
+        is then ``pending``, raised once the parser has read up to it."""
         if self.offset - self.event_offset > self.cap:
             raise _refusal(self.record, f"a single value longer than {self.cap:,} bytes, more than a record can "
                                         "take; not read")
-        for byte in (b"\x0b", b"\x0c"):
-            where = chunk.find(byte)
-            if where >= 0:
-                raise _refusal(self.record, f"malformed JSON at byte {self.offset + where:,}: the control character "
-                                            f"0x{byte[0]:02x} is allowed neither between values nor in a string")
+        if _LONG_DIGITS and not self.long_digits:
+            if self.digits + len(chunk) - len(chunk.lstrip(_DIGITS)) > _MAX_DIGITS or _LONG_DIGITS.search(chunk):
+                raise _LongDigits()
+            trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
+            self.digits = self.digits + trailing if trailing == len(chunk) else trailing
+        found = [(where, f"malformed JSON at byte {self.offset + where:,}: the control character 0x{byte[0]:02x} "
+                         "is allowed neither between values nor in a string")
+                 for byte in (b"\x0b", b"\x0c") if (where := chunk.find(byte)) >= 0]
         lone = self.surrogates.feed(chunk, self.offset, final=not chunk)
         if lone is not None:
-            raise _refusal(self.record, f"a string holds a lone surrogate (the escape at byte {lone:,}), not a "
-                                        "Unicode character")
+            found.append((max(lone - self.offset, 0), f"a string holds a lone surrogate (the escape at byte {lone:,}), "
+                                                      "not a Unicode character"))
+        if not found:
+            return chunk
+        where, self.pending = min(found)
+        if where == 0:
+            raise _refusal(self.record, self.pending)
+        return chunk[:where]
 
 
 class _Utf8:
@@ -90,6 +106,17 @@ class _Utf8:
     def read(self, size: int = -1) -> bytes:
         chunk = self.file.read(size)
         return self.decoder.decode(chunk, final=not chunk).encode("utf-8")
+
+
+_DIGITS = b"0123456789"
+_MAX_DIGITS = sys.get_int_max_str_digits()  # the most digits Python turns into an integer (0: no limit)
+_LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (_MAX_DIGITS + 1)) if _MAX_DIGITS else None
+
+
+class _LongDigits(Exception):
+    """More digits in a row than Python turns into an integer: yajl's reader mishandles the
+    failure (it may crash the process), so the file is read again by ijson's Python parser,
+    which words it as the standard reader does (the digits may also be inside a string)."""
 
 
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -109,8 +136,6 @@ class _Surrogates:
     def feed(self, chunk: bytes, offset: int, final: bool) -> int | None:
         """Where the first lone surrogate escape is (a byte offset), or None; ``offset`` is
         where ``chunk`` starts in the file."""
-        if not self.tail and not final and b"\\u" not in chunk:
-            return None
         buffer, base = self.tail + chunk, offset - len(self.tail)
         limit = len(buffer) if final else max(len(buffer) - 12, 0)
         for match in _SURROGATE.finditer(buffer, 0, limit + 6):
@@ -157,13 +182,17 @@ def _value(event: str, value: Any) -> Any:
     return value
 
 
-def _events(source: _Source) -> Iterator[tuple[str, Any]]:
-    """The parser's events, its failures worded as ``BadJSON`` naming the record."""
+def _events(source: _Source, parser: Any) -> Iterator[tuple[str, Any]]:
+    """The events of ``parser`` (an ijson backend), its failures worded as ``BadJSON``
+    naming the record."""
     try:
-        yield from ijson.basic_parse(source, buf_size=CHUNK)
+        yield from parser.basic_parse(source, buf_size=CHUNK)
     except BadJSON:  # refused by ``_Source`` as it read
         raise
     except ijson.JSONError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, ValueError) and not isinstance(cause, ijson.JSONError):  # too many digits
+            raise _refusal(source.record, str(cause)) from exc
         raise _refusal(source.record, _worded(str(exc), source.offset)) from exc
     except (SystemError, ValueError) as exc:  # an integer of more than 4,300 digits
         cause = exc.__cause__ or exc.__context__ or exc
@@ -309,8 +338,15 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
             file.seek(0)
         return _Source(raw, size, lambda fraction: progress(done + fraction / 2), cap)
 
-    source = opened(0.0)
-    shape = _check(_events(source), source)
+    parser: Any = ijson  # its fastest backend: yajl2_c where it is built
+    try:
+        source = opened(0.0)
+        shape = _check(_events(source, parser), source)
+    except _LongDigits:
+        parser = ijson.get_backend("python")
+        source = opened(0.0)
+        source.long_digits = True
+        shape = _check(_events(source, parser), source)
     documents = shape.documents[-1] if shape.documents else None
     if shape.top == "start_map" and shape.documents and not isinstance(documents, list):
         raise BadJSON(f"'documents' is {describe(documents)}, not a list of records")
@@ -319,7 +355,7 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
         raise BadJSON("expected a list of records, an object with 'documents', or one record with 'text'")
     source = opened(0.5)
     source.checked = True
-    events = _events(source)
+    events = _events(source, parser)
     if shape.top == "start_map" and not shape.documents:  # one record: the whole object
         yield 1, too_long if size > cap else _build(*next(events), events)
         return
