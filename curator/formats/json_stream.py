@@ -9,10 +9,11 @@ list; the list under ``documents``; one object with a text), so that a file refu
 refused before any record of it is imported; the second pass builds one record at a time.
 Memory stays bounded by the largest record, not by the file.
 
-yajl is laxer than the strict reader in three ways, each closed here: it takes a form feed
-or a vertical tab for a space, reads a lone surrogate escape as "?" (or joins it to the next
-escape), and reads numbers too large for a float as they are; ``_Source`` refuses the first
-two from the bytes, the first pass the third.
+yajl differs from the strict reader in four ways, each closed here: it takes a form feed or
+a vertical tab for a space, reads a lone surrogate escape as "?" (or joins it to the next
+escape), fails badly on an integer of more digits than Python reads (4,300), and reads
+numbers too large for a float as they are. ``_Source`` refuses the first three from the
+bytes, before yajl sees them; the first pass refuses the fourth.
 """
 
 from __future__ import annotations
@@ -40,61 +41,64 @@ _SAMPLES = {"start_map": {}, "start_array": [], "string": "", "boolean": True, "
 
 class _Source:
     """The file as the parser reads it: counts the bytes handed over (for progress and for
-    the size of a record), and refuses what yajl would let through but the strict reader
-    does not: a form feed or vertical tab, a lone surrogate escape, a value longer than
-    ``cap`` bytes (yajl would hold it whole before handing it over)."""
+    the size of a record), and refuses what yajl would misread before it sees it: a form
+    feed or vertical tab, a lone surrogate escape (the last bytes read are held back until
+    the next are read: an escape and its pair take twelve), an integer of more digits than
+    Python reads, a value longer than ``cap`` bytes (yajl would hold it whole)."""
 
     def __init__(self, file: BinaryIO, size: int, progress: Callable[[float], None], cap: int) -> None:
         self.file, self.size, self.progress, self.cap = file, size, progress, cap
         self.offset = 0  # bytes handed to the parser
+        self.held = b""  # bytes read, not yet handed over
         self.event_offset = 0  # ``offset`` when the parser last handed over an event
         self.record = 0  # the record being read, for a problem's wording
-        self.surrogates = _Surrogates()
+        self.surrogates, self.numbers = _Surrogates(), _LongNumbers()
         self.shown = -1
         self.checked = False  # the second pass: the first found nothing to refuse
         self.pending = ""  # a problem found in the bytes ahead of the parser
-        self.digits = 0  # the digits that end the bytes read so far
-        self.long_digits = False  # read by the Python parser: digits beyond the integer limit are safe
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:
             return b""
-        if self.pending:  # the parser has read up to it: ``record`` is the record it is in
-            raise _refusal(self.record, self.pending)
-        chunk = self.file.read(CHUNK)
-        if not self.checked:
-            chunk = self._check(chunk)
-        self.offset += len(chunk)
+        while True:
+            if self.pending:  # the parser has read up to it: ``record`` is the record it is in
+                raise _refusal(self.record, self.pending)
+            if not self.checked and self.offset - self.event_offset > self.cap:
+                raise _refusal(self.record, f"a single value longer than {self.cap:,} bytes, more than a record "
+                                            "can take; not read")
+            chunk = self.file.read(CHUNK)
+            data, self.held = self.held + chunk, b""
+            end = len(data) if self.checked or not chunk else max(len(data) - 12, 0)
+            if not self.checked:
+                end = max(min(end, self._check(chunk, self.offset + len(data) - len(chunk)) - self.offset), 0)
+            handed, self.held = data[:end], data[end:]
+            if handed or not chunk and not self.pending:  # b"" tells the parser the file ends
+                break
+        self.offset += len(handed)
         shown = self.offset * 100 // self.size if self.size else 100
         if shown != self.shown:
             self.shown = shown
             self.progress(min(self.offset / self.size, 1.0) if self.size else 1.0)
-        return chunk
+        return handed
 
-    def _check(self, chunk: bytes) -> bytes:
-        """``chunk``, or the part of it before the first byte yajl would misread; the reason
-        is then ``pending``, raised once the parser has read up to it."""
-        if self.offset - self.event_offset > self.cap:
-            raise _refusal(self.record, f"a single value longer than {self.cap:,} bytes, more than a record can "
-                                        "take; not read")
-        if _LONG_DIGITS and not self.long_digits:
-            if self.digits + len(chunk) - len(chunk.lstrip(_DIGITS)) > _MAX_DIGITS or _LONG_DIGITS.search(chunk):
-                raise _LongDigits()
-            trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
-            self.digits = self.digits + trailing if trailing == len(chunk) else trailing
-        found = [(where, f"malformed JSON at byte {self.offset + where:,}: the control character 0x{byte[0]:02x} "
-                         "is allowed neither between values nor in a string")
+    def _check(self, chunk: bytes, at: int) -> int | float:
+        """Where (a byte offset) the first byte yajl would misread is in ``chunk`` (read at
+        byte ``at``), with its reason in ``pending``; infinity if none is."""
+        found = [(at + where, f"malformed JSON at byte {at + where:,}: the control character 0x{byte[0]:02x} "
+                              "is allowed neither between values nor in a string")
                  for byte in (b"\x0b", b"\x0c") if (where := chunk.find(byte)) >= 0]
-        lone = self.surrogates.feed(chunk, self.offset, final=not chunk)
+        long = self.numbers.feed(chunk, at)
+        if long is not None:
+            found.append((long, f"a number of more than {_MAX_DIGITS:,} digits (at byte {long:,}), more than "
+                                "Python reads"))
+        lone = self.surrogates.feed(chunk, at, final=not chunk)
         if lone is not None:
-            found.append((max(lone - self.offset, 0), f"a string holds a lone surrogate (the escape at byte {lone:,}), "
-                                                      "not a Unicode character"))
+            found.append((lone, f"a string holds a lone surrogate (the escape at byte {lone:,}), not a Unicode "
+                                "character"))
         if not found:
-            return chunk
+            return math.inf
         where, self.pending = min(found)
-        if where == 0:
-            raise _refusal(self.record, self.pending)
-        return chunk[:where]
+        return where
 
 
 class _Utf8:
@@ -109,14 +113,47 @@ class _Utf8:
 
 
 _DIGITS = b"0123456789"
-_MAX_DIGITS = sys.get_int_max_str_digits()  # the most digits Python turns into an integer (0: no limit)
-_LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (_MAX_DIGITS + 1)) if _MAX_DIGITS else None
+_MAX_DIGITS = sys.get_int_max_str_digits() or 1 << 62  # the most digits Python turns into an integer
+_LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (_MAX_DIGITS + 1)) if _MAX_DIGITS < 1 << 62 else re.compile(rb"(?!)")
+_BEFORE_A_VALUE = b" \t\r\n[,:"
 
 
-class _LongDigits(Exception):
-    """More digits in a row than Python turns into an integer: yajl's reader mishandles the
-    failure (it may crash the process), so the file is read again by ijson's Python parser,
-    which words it as the standard reader does (the digits may also be inside a string)."""
+class _LongNumbers:
+    """Finds a number of more digits than Python turns into an integer, in JSON bytes fed a
+    chunk at a time: yajl mishandles the failure (it may crash the process). A run of digits
+    right after what may come before a value (a space, "[", ",", ":", perhaps and a "-") is
+    taken for a number; the same digits in a string are taken for one too, a rare text."""
+
+    def __init__(self) -> None:
+        self.run = 0  # the digits that end the bytes fed so far
+        self.number = False  # whether that run stands where a number may
+        self.last = b""  # the last two bytes fed
+
+    def feed(self, chunk: bytes, offset: int) -> int | None:
+        """Where the first long number starts (a byte offset, perhaps in an earlier chunk), or None."""
+        leading = len(chunk) - len(chunk.lstrip(_DIGITS))
+        if self.run and self.number and self.run + leading > _MAX_DIGITS:
+            return offset - self.run
+        for match in _LONG_DIGITS.finditer(chunk):
+            if match.start() > 0 or not self.run:  # (a run from the last chunk is judged above)
+                if self._at_value(chunk, match.start()):
+                    return offset + match.start()
+        trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
+        if trailing == len(chunk):
+            self.number = self.number if self.run else self._at_value(chunk, 0)
+            self.run += trailing
+        elif trailing:
+            self.run, self.number = trailing, self._at_value(chunk, len(chunk) - trailing)
+        else:
+            self.run = 0
+        self.last = (self.last + chunk[-2:])[-2:]
+        return None
+
+    def _at_value(self, chunk: bytes, start: int) -> bool:
+        before = (self.last + chunk[max(start - 2, 0):start])[-2:]
+        if before.endswith(b"-"):
+            before = before[:-1]
+        return not before or before[-1] in _BEFORE_A_VALUE
 
 
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -182,21 +219,15 @@ def _value(event: str, value: Any) -> Any:
     return value
 
 
-def _events(source: _Source, parser: Any) -> Iterator[tuple[str, Any]]:
-    """The events of ``parser`` (an ijson backend), its failures worded as ``BadJSON``
-    naming the record."""
+def _events(source: _Source) -> Iterator[tuple[str, Any]]:
+    """The parser's events (ijson's fastest backend: yajl2_c where it is built), its failures
+    worded as ``BadJSON`` naming the record."""
     try:
-        yield from parser.basic_parse(source, buf_size=CHUNK)
+        yield from ijson.basic_parse(source, buf_size=CHUNK)
     except BadJSON:  # refused by ``_Source`` as it read
         raise
     except ijson.JSONError as exc:
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, ValueError) and not isinstance(cause, ijson.JSONError):  # too many digits
-            raise _refusal(source.record, str(cause)) from exc
         raise _refusal(source.record, _worded(str(exc), source.offset)) from exc
-    except (SystemError, ValueError) as exc:  # an integer of more than 4,300 digits
-        cause = exc.__cause__ or exc.__context__ or exc
-        raise _refusal(source.record, str(cause)) from exc
 
 
 def _worded(message: str, offset: int) -> str:
@@ -338,15 +369,8 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
             file.seek(0)
         return _Source(raw, size, lambda fraction: progress(done + fraction / 2), cap)
 
-    parser: Any = ijson  # its fastest backend: yajl2_c where it is built
-    try:
-        source = opened(0.0)
-        shape = _check(_events(source, parser), source)
-    except _LongDigits:
-        parser = ijson.get_backend("python")
-        source = opened(0.0)
-        source.long_digits = True
-        shape = _check(_events(source, parser), source)
+    source = opened(0.0)
+    shape = _check(_events(source), source)
     documents = shape.documents[-1] if shape.documents else None
     if shape.top == "start_map" and shape.documents and not isinstance(documents, list):
         raise BadJSON(f"'documents' is {describe(documents)}, not a list of records")
@@ -355,7 +379,7 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
         raise BadJSON("expected a list of records, an object with 'documents', or one record with 'text'")
     source = opened(0.5)
     source.checked = True
-    events = _events(source, parser)
+    events = _events(source)
     if shape.top == "start_map" and not shape.documents:  # one record: the whole object
         yield 1, too_long if size > cap else _build(*next(events), events)
         return
