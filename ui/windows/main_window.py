@@ -300,7 +300,9 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.document_table.viewport().update()
 
     def _on_filtered(self) -> None:
-        """A search's rows are shown: the open document stays selected if it is among them."""
+        """The list's rows were read anew (a search, a sort, documents added or removed):
+        the open document stays selected if it is among them, and the count says what is
+        shown now."""
         current = self.document.id if self.document else None
         row = self.documents.row_of(current) if current is not None else None
         if row is not None:
@@ -393,7 +395,9 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.article.set_spans([], paint=False)
             self.select_row(0)
         elif self.document is not None:
-            self.select_document(self.document.id)
+            row = self.documents.row_of(self.document.id)
+            if row is not None:  # (a filter it is not in stays on: others' documents going do not clear it)
+                self.select_row(row)
         self._update_counts()
 
     def _on_document_changes(self, changes: Changes, doc_id: int) -> None:
@@ -441,8 +445,8 @@ class MainWindow(FollowsChanges, QMainWindow):
         name = self.settings.annotator
         self.annotator = name
         self.session.set_annotator(name)  # their history, their layer
+        self.document = None  # (first: the list read again for them selects no row, their last is opened below)
         self.documents.set_annotator(name)
-        self.document = None
         self.saved_label.clear()  # what was saved was the previous annotator's
         self.statusBar().clearMessage()
         self.update_title()
