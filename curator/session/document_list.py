@@ -235,4 +235,5 @@ class PagedIds:
     def without(self, ids: tuple[int, ...]) -> ListOrder:
         """Read again: a count, then pages as they are shown (with gaps in the ids, by id,
         every id at once). (The annotator's is not asked: no sort of theirs is paged.)"""
+        self._documents.forget_counts()
         return self._documents.order("", self._sort, self._descending)
