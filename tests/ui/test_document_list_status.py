@@ -237,3 +237,19 @@ def test_documents_removed_while_a_search_is_read_are_not_shown(window, qtbot, l
     assert window.documents.rowCount() == 0  # the read made before they went is not shown
     assert window.counts_label.text() == expected_label(window) == "0 of 5 documents match “zebra” · 0 done"
     assert reads.on_ui_thread() == []
+
+
+def test_an_import_undone_under_a_filter_leaves_the_filter_on(window, qtbot, large, monkeypatch, tmp_path):
+    for number in range(2):
+        (tmp_path / f"zebra{number}.txt").write_text(f"Zebra crossings, part {number}.", encoding="utf-8")
+    window.search.setText("zebra")
+    settle(window, qtbot)
+    with qtbot.waitSignal(window.import_paths(sorted(tmp_path.glob("zebra*.txt"))).finished, timeout=20_000):
+        pass
+    settle(window, qtbot)
+    reads = Reads(monkeypatch, window.session.store)
+    window.history.undo()  # the documents it added go: there is none of them to show
+    settle(window, qtbot)
+    assert window.search.text() == "zebra" and window.documents.rowCount() == 0
+    assert window.counts_label.text() == expected_label(window) == "0 of 5 documents match “zebra” · 0 done"
+    assert reads.asked == []  # their rows went without a read
