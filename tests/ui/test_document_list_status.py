@@ -253,3 +253,30 @@ def test_an_import_undone_under_a_filter_leaves_the_filter_on(window, qtbot, lar
     assert window.search.text() == "zebra" and window.documents.rowCount() == 0
     assert window.counts_label.text() == expected_label(window) == "0 of 5 documents match “zebra” · 0 done"
     assert reads.asked == []  # their rows went without a read
+
+
+def open_row_in_view(window) -> bool:
+    table = window.document_table
+    return table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
+
+
+def test_documents_added_elsewhere_leave_the_list_where_the_curator_scrolled_it(window, qtbot, large):
+    add_zebras(window, 80)
+    window.search.setText("zebra")
+    settle(window, qtbot)
+    window.select_row(0)
+    opened = window.document.id
+    bar = window.document_table.verticalScrollBar()
+    bar.setValue(bar.maximum())  # looking down the list, the open document out of view
+    where = bar.value()
+    assert where > 0 and not open_row_in_view(window)
+    add_elsewhere(window, Document(uid="zebra-late", text="One more crossing."))
+    window.poll_changes()
+    settle(window, qtbot)
+    assert window.documents.rowCount() == 81
+    assert bar.value() == where and not open_row_in_view(window)  # not brought back to the open document
+    assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened  # which stays selected
+    window.document_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # asked for: the open one is shown
+    settle(window, qtbot)
+    assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened
+    assert open_row_in_view(window)

@@ -45,7 +45,8 @@ class DocumentTableModel(QAbstractTableModel):
     ended it.
     """
 
-    filtered = Signal()  # the rows of the current sort and search are shown, read anew
+    filtered = Signal(bool)  # the rows of the current sort and search are shown, read anew; asked by the
+    # curator (a search, a sort: True), or after documents changed (False: the view stays where it is)
     filter_failed = Signal(str)  # a search read on a worker thread failed: why
 
     COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
@@ -69,6 +70,7 @@ class DocumentTableModel(QAbstractTableModel):
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
         self._generation = 0  # of the latest reload asked for: an older one's ids are dropped
         self._task: BackgroundTask | None = None  # a search read on a worker thread, until its ids are shown
+        self._task_asked = False  # whether the curator asked for it (a search, a sort), not a change
         self._stopped = False
         self._reload()
 
@@ -79,31 +81,34 @@ class DocumentTableModel(QAbstractTableModel):
         """Whether a search is being read on a worker thread (the rows shown are the previous ones)."""
         return self._task is not None
 
-    def _reload(self, background: bool = False) -> None:
+    def _reload(self, background: bool = False, asked: bool = True) -> None:
         """Read the ids of the current sort and search and show them (``filtered`` says
-        so); with ``background``, a search in a large project is read on a worker thread."""
+        so); with ``background``, a search in a large project is read on a worker thread.
+        ``asked``: by the curator, not after documents changed."""
         self._generation += 1
         if self._task is not None:  # superseded: if it has not started it never will
+            asked = asked or self._task_asked  # (a search read again after a change is still the curator's)
             self._task.job.cancel()
             self._task = None
         if self._stopped:
             return
         if background and self._search and self._documents.id_range()[0] >= self.BACKGROUND_FROM:
-            self._read_in_background()
+            self._read_in_background(asked)
             return
         self._show(self._generation, self._documents.order(self._annotator, self._sort, self._descending,
-                                                           self._search))
+                                                           self._search), asked)
 
-    def _read_in_background(self) -> None:
+    def _read_in_background(self, asked: bool) -> None:
         generation, order = self._generation, self._documents.order
-        asked = (self._annotator, self._sort, self._descending, self._search)
+        wanted = (self._annotator, self._sort, self._descending, self._search)
 
         def work(job: Any) -> ListOrder:
             job.check()  # superseded or stopped before it started: the store is not read
-            return order(*asked)
+            return order(*wanted)
 
-        self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids),
+        self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids, asked),
                                     lambda exc: self._failed(generation, exc), dialog=False).start()
+        self._task_asked = asked
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation and not self._stopped:
@@ -118,14 +123,14 @@ class DocumentTableModel(QAbstractTableModel):
             self._task.job.cancel()
             self._task = None
 
-    def _show(self, generation: int, ids: ListOrder) -> None:
+    def _show(self, generation: int, ids: ListOrder, asked: bool) -> None:
         if generation != self._generation or self._stopped:
             return  # an older search, finished after a newer one was asked for
         self._task = None
-        self._replace(ids)
+        self._replace(ids, asked)
         self._documents.forget_notes()
 
-    def _replace(self, ids: ListOrder) -> None:
+    def _replace(self, ids: ListOrder, asked: bool) -> None:
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
@@ -134,7 +139,7 @@ class DocumentTableModel(QAbstractTableModel):
         # Every read ends here, whether a search, a sort or a change asked for it, and
         # whichever supersedes which: what shows the count is told each time. (It was told
         # of searches alone, and a sort that superseded one left it saying "Filtering".)
-        self.filtered.emit()
+        self.filtered.emit(asked)
 
     def reload_notes(self) -> None:
         """A duplicate decision changed: the notes are read again, as rows are shown."""
@@ -147,7 +152,7 @@ class DocumentTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the ids again (documents were added elsewhere)."""
         self._documents.forget_counts()
-        self._reload()
+        self._reload(asked=False)
 
     def set_search(self, text: str) -> None:
         """Filter by ``text`` (title, outlet or id); ``filtered`` is emitted once its rows
@@ -287,13 +292,13 @@ class DocumentTableModel(QAbstractTableModel):
         # Their rows leave; filtered, with no read: the documents left still match (a read
         # of a million search keys held the window). Unfiltered, by pages: a count, arithmetic.
         self._documents.forget_notes()
-        self._replace(self._ids.without(ids))
+        self._replace(self._ids.without(ids), False)
         if self._task is not None:  # a read begun before they went may list them: read again
-            self._reload(background=True)
+            self._reload(background=True, asked=False)
 
     def _on_documents_added(self, ids: tuple[int, ...]) -> None:
         if self._search:  # whether they match is the database's to say: it is asked again,
-            self._reload(background=True)  # in a large project on a worker thread, the rows staying
+            self._reload(background=True, asked=False)  # in a large project on a worker thread, the rows staying
             return
         ids = tuple(doc_id for doc_id in ids if self._ids.known_index(doc_id) is None)  # announced twice: once
         if not ids:
@@ -304,7 +309,7 @@ class DocumentTableModel(QAbstractTableModel):
             self._ids.append(ids)
             self.endInsertRows()
         else:
-            self._reload()
+            self._reload(asked=False)
 
     def _refresh(self, doc_id: int) -> None:
         self._cache.pop(doc_id, None)

@@ -223,14 +223,20 @@ class MainWindow(FollowsChanges, QMainWindow):
         row = self.documents.row_of(last) if last is not None else None
         self.select_row(row if row is not None else 0)
 
-    def select_row(self, row: int) -> None:
+    def select_row(self, row: int, scroll: bool = True) -> None:
         if not 0 <= row < self.documents.rowCount():
             return
         index = self.documents.index(row, 0)
-        self.document_table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.document_table.scrollTo(index)
+        table = self.document_table
+        table.setAutoScroll(scroll)  # (the view brings a new current row into view unless told not to)
+        try:
+            table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            table.setAutoScroll(True)
+        if scroll:
+            table.scrollTo(index)
 
     def select_document(self, doc_id: int) -> None:
         row = self.documents.row_of(doc_id)
@@ -299,14 +305,15 @@ class MainWindow(FollowsChanges, QMainWindow):
             self._update_counts()
             self.document_table.viewport().update()
 
-    def _on_filtered(self) -> None:
+    def _on_filtered(self, asked: bool = True) -> None:
         """The list's rows were read anew (a search, a sort, documents added or removed):
-        the open document stays selected if it is among them, and the count says what is
-        shown now."""
+        the open document stays selected if it is among them (brought into view if the
+        curator ``asked`` for the read: not when documents came or went, perhaps someone
+        else's, while they look down the list), and the count says what is shown now."""
         current = self.document.id if self.document else None
         row = self.documents.row_of(current) if current is not None else None
         if row is not None:
-            self.select_row(row)
+            self.select_row(row, scroll=asked)
         self._update_counts()
 
     def _on_filter_failed(self, reason: str) -> None:
