@@ -260,7 +260,7 @@ def open_row_in_view(window) -> bool:
     return table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
 
 
-def test_documents_added_elsewhere_leave_the_list_where_the_curator_scrolled_it(window, qtbot, large):
+def test_documents_added_or_removed_elsewhere_leave_the_list_where_the_curator_scrolled_it(window, qtbot, large):
     add_zebras(window, 80)
     window.search.setText("zebra")
     settle(window, qtbot)
@@ -276,6 +276,11 @@ def test_documents_added_elsewhere_leave_the_list_where_the_curator_scrolled_it(
     assert window.documents.rowCount() == 81
     assert bar.value() == where and not open_row_in_view(window)  # not brought back to the open document
     assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened  # which stays selected
+    take_out_elsewhere(window, "zebra-late")  # and out again
+    window.poll_changes()
+    settle(window, qtbot)
+    assert window.documents.rowCount() == 80 and bar.value() == where and not open_row_in_view(window)
+    assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened
     window.document_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # asked for: the open one is shown
     settle(window, qtbot)
     assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened

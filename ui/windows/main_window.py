@@ -394,17 +394,14 @@ class MainWindow(FollowsChanges, QMainWindow):
             self._on_document_changes(changes, self.document.id)
 
     def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
-        """Documents went (an import undone): the list dropped them; if the open one went,
-        the first document left is opened, or none."""
+        """Documents went (an import undone): the list dropped them (and kept the open
+        document selected, ``_on_filtered``, with a filter it is not in left on); if the
+        open one went, the first document left is opened, or none."""
         if self.document is not None and self.document.id in set(ids):
             self.document = None
             self.article.set_text("")
             self.article.set_spans([], paint=False)
             self.select_row(0)
-        elif self.document is not None:
-            row = self.documents.row_of(self.document.id)
-            if row is not None:  # (a filter it is not in stays on: others' documents going do not clear it)
-                self.select_row(row)
         self._update_counts()
 
     def _on_document_changes(self, changes: Changes, doc_id: int) -> None:
