@@ -114,7 +114,8 @@ class _Utf8:
 
 _DIGITS = b"0123456789"
 _MAX_DIGITS = sys.get_int_max_str_digits() or 1 << 62  # the most digits Python turns into an integer
-_LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (_MAX_DIGITS + 1)) if _MAX_DIGITS < 1 << 62 else re.compile(rb"(?!)")
+_AS_ZEROS = bytes.maketrans(_DIGITS, b"0" * 10)
+_LONG_RUN = b"0" * (_MAX_DIGITS + 1) if _MAX_DIGITS < 1 << 62 else b"\xff"  # (0xff: never in UTF-8)
 _BEFORE_A_VALUE = b" \t\r\n[,:"
 
 
@@ -134,10 +135,13 @@ class _LongNumbers:
         leading = len(chunk) - len(chunk.lstrip(_DIGITS))
         if self.run and self.number and self.run + leading > _MAX_DIGITS:
             return offset - self.run
-        for match in _LONG_DIGITS.finditer(chunk):
-            if match.start() > 0 or not self.run:  # (a run from the last chunk is judged above)
-                if self._at_value(chunk, match.start()):
-                    return offset + match.start()
+        zeros = chunk.translate(_AS_ZEROS)  # every digit a "0": a long run is found by a fast search
+        start = zeros.find(_LONG_RUN)
+        while start >= 0:
+            if (start > 0 or not self.run) and self._at_value(chunk, start):  # (a run from the last chunk: above)
+                return offset + start
+            end = len(zeros) - len(zeros[start:].lstrip(b"0"))
+            start = zeros.find(_LONG_RUN, end)
         trailing = len(chunk) - len(chunk.rstrip(_DIGITS))
         if trailing == len(chunk):
             self.number = self.number if self.run else self._at_value(chunk, 0)
