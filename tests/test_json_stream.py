@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from curator.domain.jobs import Job
 from curator.formats import json_stream
-from curator.formats.article_files import Skipped, read_file
+from curator.formats.article_files import TEXT_COLUMNS, Skipped, read_file
 from curator.formats.articles import import_files
 from curator.formats.json_stream import _LongNumbers, _Surrogates
 
@@ -193,11 +193,22 @@ def test_a_single_value_longer_than_the_cap_is_refused_without_holding_it(tmp_pa
     assert refused == "refused" and reason.startswith("record 2: a single value longer than 400 bytes")
 
 
-def test_a_utf16_file_streams_as_it_reads_whole(tmp_path):
-    path = write(tmp_path / "wide.json", json.dumps([{"text": "Ürümqi and Astana \U0001F600."}],
-                                                    ensure_ascii=False).encode("utf-16"))
-    assert outcome(path, stream=True) == outcome(path, stream=False)
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_file_with_a_byte_order_mark_streams_as_it_reads_whole(tmp_path, encoding):
+    path = write(tmp_path / "wide.json", json.dumps([{"text": "Ürümqi and Astana \U0001F600."}] * 3,
+                                                    ensure_ascii=False).encode(encoding))
+    for chunk in (1, 3, 4, 5, 65_536):
+        assert outcome(path, stream=True, chunk=chunk) == outcome(path, stream=False)
     assert outcome(path, stream=True)[0][0][1] == "Ürümqi and Astana \U0001F600."
+
+
+def test_the_fields_a_text_may_be_in_are_the_article_readers():
+    assert json_stream.TEXT_KEYS == TEXT_COLUMNS  # (kept twice: the article reader imports this module)
+
+
+def test_a_problem_after_the_records_names_no_record(tmp_path):
+    path = write(tmp_path / "after.json", b'{"documents": [{"text": "a"}, {"text": "b"}], "meta": NaN}')
+    assert outcome(path, stream=True) == ("refused", "NaN is not a number JSON allows")
 
 
 def test_the_import_progress_advances_with_the_bytes_read(store, tmp_path):
@@ -254,3 +265,14 @@ def test_fuzz_the_streamed_reader_reads_what_the_whole_one_reads(tmp_path_factor
         assert mutation and mutation[0] == "insert" and mutation[2].endswith(b"7" * 4_301)
     else:
         assert streamed == whole
+
+
+@pytest.mark.parametrize("chunk", [1, 100, 65_536])
+@pytest.mark.parametrize("bad", [b'{"text": "x", "n": NaN}', b'{"text": "x" "n": 1}', b'{"text": "x\\u0000"}',
+                                 b'{"text": "\\udc00"}', b'{"text": "x", "n": ' + b"9" * 4_400 + b"}"])
+def test_the_record_named_is_the_one_the_problem_is_in_whatever_the_reads(tmp_path, chunk, bad):
+    records = [json.dumps({"id": f"n{i}", "text": f"Article {i}."}).encode() for i in range(100)]
+    records[49] = bad
+    path = write(tmp_path / "many.json", b"[" + b",\n".join(records) + b"]")
+    refused, reason = outcome(path, stream=True, chunk=chunk)
+    assert refused == "refused" and reason.startswith("record 50: "), reason

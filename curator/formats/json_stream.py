@@ -108,8 +108,11 @@ class _Utf8:
         self.file, self.decoder = file, codecs.getincrementaldecoder(encoding)()
 
     def read(self, size: int = -1) -> bytes:
-        chunk = self.file.read(size)
-        return self.decoder.decode(chunk, final=not chunk).encode("utf-8")
+        while True:  # (a read that ends inside a character, or holds only the byte order mark, decodes to "")
+            chunk = self.file.read(size)
+            text = self.decoder.decode(chunk, final=not chunk)
+            if text or not chunk:
+                return text.encode("utf-8")
 
 
 _DIGITS = b"0123456789"
@@ -255,8 +258,8 @@ def _check(events: Iterator[tuple[str, Any]], source: _Source) -> _Shape:
     for event, value in events:
         source.event_offset = source.offset
         if event == "map_key":
-            if depth == 1:
-                key = value
+            if depth == 1:  # a key of the top object: no record is being read
+                key, record, source.record = value, 0, 0
                 shape.text_key = shape.text_key or key in TEXT_KEYS
             if "\x00" in value:
                 raise _refusal(record, bad_value(value) or "")
@@ -266,7 +269,7 @@ def _check(events: Iterator[tuple[str, Any]], source: _Source) -> _Shape:
         elif depth == 1 and shape.top == "start_map" and event not in _ENDS:
             if key == "documents":
                 shape.documents.append(_SAMPLES.get(event, _value(event, value)))
-            records_at, record = (2 if key == "documents" and event == "start_array" else 1), 0
+            records_at = 2 if key == "documents" and event == "start_array" else 1
         if depth == records_at and event not in _ENDS and (shape.top == "start_array" or records_at == 2):
             record = source.record = record + 1
             started = source.offset
