@@ -276,3 +276,26 @@ def test_the_record_named_is_the_one_the_problem_is_in_whatever_the_reads(tmp_pa
     path = write(tmp_path / "many.json", b"[" + b",\n".join(records) + b"]")
     refused, reason = outcome(path, stream=True, chunk=chunk)
     assert refused == "refused" and reason.startswith("record 50: "), reason
+
+
+JSONISH = st.text(alphabet='[]{},:"\\ \t\n\r\x0b\x0c0123456789.eE+-truefalsnNIiybdcu/\x00\u00e9\U0001F600', max_size=60)
+
+
+@FUZZ
+@given(text=st.one_of(JSONISH, JSONISH.map(lambda tail: '[{"text": "a"}, ' + tail)), chunk=st.sampled_from([1, 5, 64]))
+def test_fuzz_json_like_bytes_are_accepted_or_refused_as_when_read_whole(tmp_path_factory, text, chunk):
+    path = write(tmp_path_factory.mktemp("fuzz") / "tokens.json", text.encode("utf-8"))
+    whole, streamed = outcome(path, stream=False), outcome(path, stream=True, chunk=chunk)
+    assert (whole[0] == "refused") == (streamed[0] == "refused"), (whole, streamed)
+    if whole[0] != "refused":
+        assert streamed == whole
+
+
+@FUZZ
+@given(data=st.binary(max_size=80), chunk=st.sampled_from([1, 7, 65_536]))
+def test_fuzz_arbitrary_bytes_are_accepted_or_refused_as_when_read_whole(tmp_path_factory, data, chunk):
+    path = write(tmp_path_factory.mktemp("fuzz") / "bytes.json", data)
+    whole, streamed = outcome(path, stream=False), outcome(path, stream=True, chunk=chunk)
+    assert (whole[0] == "refused") == (streamed[0] == "refused"), (whole, streamed)
+    if whole[0] != "refused":
+        assert streamed == whole
