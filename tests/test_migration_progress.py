@@ -131,3 +131,46 @@ def test_a_project_opened_without_a_job_reports_to_the_one_the_caller_around_sho
     assert REBUILDING in job.statuses() and closed == [f"{UPDATING}: saving the changes"]
     with Store.open(tmp_path / "p") as store:  # outside the block: nobody is told (and it is up to date)
         assert store.migrations_applied == []
+
+
+# -- on the command line ------------------------------------------------------------------
+
+@pytest.fixture
+def no_delay(monkeypatch):
+    """Progress from the first report on, every report a line (the migrations here are quick)."""
+    from curator.cli import progress
+    from curator.store import migration_progress
+
+    monkeypatch.setattr(progress.TerminalProgress.__init__, "__defaults__", (0.0, progress.time.monotonic))
+    monkeypatch.setattr(progress, "LOG_INTERVAL", 0.0)
+    monkeypatch.setattr(migration_progress, "ROWS_AT_ONCE", 7)
+
+
+def test_any_command_opening_an_older_project_shows_the_migration_on_standard_error(tmp_path, capsys, no_delay):
+    import json
+
+    from curator.cli.command_line import main
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    assert main(["--progress", "agreement", str(tmp_path / "p"), "--json"]) == 0
+    out, err = capsys.readouterr()
+    json.loads(out)  # standard output is the command's alone
+    assert f"{REBUILDING}: 0%" in err and f"{REBUILDING}: 100%" in err, err
+    assert f"{UPDATING}: saving the changes" in err
+    _project_at_0011(tmp_path / "q", tmp_path)  # a project opened deep inside a command's own work
+    assert main(["--progress", "copy", str(tmp_path / "q"), str(tmp_path / "copied")]) == 0
+    assert f"{REBUILDING}: 100%" in capsys.readouterr().err
+
+
+def test_the_command_line_shows_a_migration_by_the_rules_of_other_long_work(tmp_path, capsys, no_delay):
+    """Not asked for and standard error not a terminal: nothing (a log stays clean). A
+    project up to date: nothing, even when asked."""
+    from curator.cli.command_line import main
+
+    _project_at_0011(tmp_path / "p", tmp_path)
+    assert main(["agreement", str(tmp_path / "p")]) == 0
+    assert UPDATING not in capsys.readouterr().err
+    with Store.open(tmp_path / "p") as store:
+        assert store.migrations_applied == []  # it was brought up to date, silently
+    assert main(["--progress", "agreement", str(tmp_path / "p")]) == 0
+    assert capsys.readouterr().err == ""
