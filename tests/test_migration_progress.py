@@ -62,14 +62,16 @@ def test_the_rebuild_reports_its_step_and_the_rows_copied_of_all_a_batch_at_a_ti
     job = Recorded()
     with Store.open(tmp_path / "p", job) as store:
         assert store.migrations_applied == ["0012"] and store.document_count() == 30
-    assert job.statuses()[1:] == [REBUILDING, f"{UPDATING}: indexing and checking the rebuilt tables",
-                                  f"{UPDATING}: saving the changes"]
+    assert job.statuses()[1:] == [REBUILDING, f"{UPDATING}: removing the old tables",
+                                  f"{UPDATING}: indexing the rebuilt tables",
+                                  f"{UPDATING}: checking that every row was kept", f"{UPDATING}: saving the changes"]
     assert job.statuses()[0].startswith(f"{UPDATING}: waiting")  # (for the lock another program may hold)
     copied = [done for done, total in job.progress_in(REBUILDING) if total]
     assert {total for _done, total in job.progress_in(REBUILDING) if total} == {rows}
     assert copied[0] == 0 and copied[-1] == rows and copied == sorted(copied)
     assert len(copied) >= rows // 7 and all(b - a <= 7 for a, b in zip(copied, copied[1:]))
-    assert job.progress_in(f"{UPDATING}: saving the changes") == [(0, 0)]  # no share left over from the copy
+    assert job.progress_in(f"{UPDATING}: indexing the rebuilt tables") == [(n, 5) for n in range(6)]  # 4 + 1
+    assert job.progress_in(f"{UPDATING}: saving the changes") == [(0, 0)]  # no share left over from a step before
 
 
 def test_each_of_several_steps_says_what_it_does_and_which_it_is(project_target, tmp_path):

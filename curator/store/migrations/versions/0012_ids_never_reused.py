@@ -114,13 +114,22 @@ def _copy_rows(connection: sa.Connection, new: sa.Table, name: str, copied: Call
         last = connection.exec_driver_sql(f'SELECT max({key}) FROM "{new.name}"').scalar()
 
 
-def _replace(connection: sa.Connection, make: Any, name: str, indexes: tuple, autoincrement: bool) -> None:
-    """The old table ``name`` dropped, its copy renamed to it, and its indexes made again."""
-    connection.exec_driver_sql(f'DROP TABLE "{name}"')  # (its indexes go with it)
-    connection.exec_driver_sql(f'ALTER TABLE "_new_{name}" RENAME TO "{name}"')
-    table = make(sa.MetaData(), name, autoincrement)
-    for index_name, index_columns in indexes:
+def _replace(connection: sa.Connection, tables: dict[str, tuple[Any, tuple]], autoincrement: bool) -> None:
+    """Each old table dropped and its copy renamed to it (long: every page of the old one is
+    freed), then their indexes made again, each step told to the migration's job."""
+    job = migration_job()
+    job.set_status(f"{UPDATING}: removing the old tables")
+    job.set_progress(0, 0)
+    for name in tables:
+        connection.exec_driver_sql(f'DROP TABLE "{name}"')  # (its indexes go with it)
+        connection.exec_driver_sql(f'ALTER TABLE "_new_{name}" RENAME TO "{name}"')
+    indexes = [(make(sa.MetaData(), name, autoincrement), index) for name, (make, made) in tables.items()
+               for index in made]
+    job.set_status(f"{UPDATING}: indexing the rebuilt tables")
+    for number, (table, (index_name, index_columns)) in enumerate(indexes):
+        job.set_progress(number, len(indexes))
         sa.Index(index_name, *(table.c[column] for column in index_columns)).create(connection)
+    job.set_progress(len(indexes), len(indexes))
 
 
 def _document_ids_kept(value: Any, under_documents: bool = False) -> list[int]:
@@ -172,10 +181,9 @@ def _sqlite(autoincrement: bool) -> None:
     job.set_progress(0, total)
     for name, new in news.items():
         _copy_rows(connection, new, name, copied)
-    job.set_status(f"{UPDATING}: indexing and checking the rebuilt tables")
+    _replace(connection, tables, autoincrement)
+    job.set_status(f"{UPDATING}: checking that every row was kept")
     job.set_progress(0, 0)
-    for name, (make, indexes) in tables.items():
-        _replace(connection, make, name, indexes, autoincrement)
     for name, count in counts.items():
         if connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() != count:
             raise RuntimeError(f"migration 0012 lost rows of {name}; nothing was changed")
