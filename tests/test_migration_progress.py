@@ -176,3 +176,15 @@ def test_the_command_line_shows_a_migration_by_the_rules_of_other_long_work(tmp_
         assert store.migrations_applied == []  # it was brought up to date, silently
     assert main(["--progress", "agreement", str(tmp_path / "p")]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_step_without_a_summary_is_told_by_its_docstring_first_clause():
+    """A migration written without ``summary`` still says something a user can read."""
+    from types import SimpleNamespace
+
+    from curator.store.migrate import _what_it_does
+
+    script = SimpleNamespace(module=SimpleNamespace(), revision="0099",
+                             doc="Relations between spans: each annotator's links.\n\nRevision ID: 0099")
+    assert _what_it_does(script) == "relations between spans"
+    assert _what_it_does(SimpleNamespace(module=SimpleNamespace(), revision="0099", doc="")) == "applying revision 0099"
