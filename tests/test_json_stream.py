@@ -299,3 +299,9 @@ def test_fuzz_arbitrary_bytes_are_accepted_or_refused_as_when_read_whole(tmp_pat
     assert (whole[0] == "refused") == (streamed[0] == "refused"), (whole, streamed)
     if whole[0] != "refused":
         assert streamed == whole
+
+
+def test_without_the_c_parser_json_files_are_read_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(json_stream, "_PARSER", None)  # (ijson's Python parser is laxer: "+1" is a number to it)
+    path = write(tmp_path / "whole.json", b'[{"text": "a"}, {"text": "b", "n": NaN}]')
+    assert outcome(path, stream=True) == ("refused", "NaN is not a number JSON allows")  # (streamed: "record 2: ...")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curator.domain.text import nfc
-from curator.formats import boundary, json_stream, sheet_limits, sheet_numbers
+from curator.formats import json_stream, sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -247,7 +247,7 @@ def _read_json_file(path: Path, warnings: list[ImportProblem],
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
     with file:
-        if size <= min(json_stream.WHOLE_JSON_BYTES, boundary.MAX_INPUT_BYTES):
+        if json_stream.read_whole(size):
             yield from _read_json(path, file.read(), warnings)
             return
         records = json_stream.stream_json(file, _check_encoding(file), size, line_cap(), progress, Skipped)

@@ -29,9 +29,14 @@ from typing import Any, BinaryIO
 
 import ijson
 
+from curator.formats import boundary
 from curator.formats.boundary import MAX_DEPTH, BadJSON, bad_value, describe
 
 WHOLE_JSON_BYTES = 16_000_000  # a JSON file up to this size is read whole (``loads``); a larger one streams
+try:  # ijson's C backend: its pure Python one is ten times slower, and laxer ("+1" is a number to it)
+    _PARSER: Any = ijson.get_backend("yajl2_c")
+except ImportError:  # (no wheel for this platform: JSON files are read whole, up to the limit of such files)
+    _PARSER = None
 CHUNK = 1 << 16
 TEXT_KEYS = ("text", "content", "body", "article")  # the fields a record's text may be in (``TEXT_COLUMNS``)
 _STARTS = {"start_map": dict, "start_array": list}
@@ -220,6 +225,11 @@ class _Shape:
     oversized: set[int] = field(default_factory=set)  # records longer than the cap, skipped unread
 
 
+def read_whole(size: int) -> bool:
+    """Whether a JSON file of ``size`` bytes is read whole (``loads``) rather than streamed."""
+    return size <= min(WHOLE_JSON_BYTES, boundary.MAX_INPUT_BYTES) or _PARSER is None
+
+
 def _value(event: str, value: Any) -> Any:
     if type(value) is Decimal:
         return float(value)  # the double nearest the number, as the standard reader makes it
@@ -227,10 +237,9 @@ def _value(event: str, value: Any) -> Any:
 
 
 def _events(source: _Source) -> Iterator[tuple[str, Any]]:
-    """The parser's events (ijson's fastest backend: yajl2_c where it is built), its failures
-    worded as ``BadJSON`` naming the record."""
+    """The parser's events, its failures worded as ``BadJSON`` naming the record."""
     try:
-        yield from ijson.basic_parse(source, buf_size=CHUNK)
+        yield from _PARSER.basic_parse(source, buf_size=CHUNK)
     except BadJSON:  # refused by ``_Source`` as it read
         raise
     except ijson.JSONError as exc:
