@@ -305,3 +305,33 @@ def test_without_the_c_parser_json_files_are_read_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(json_stream, "_PARSER", None)  # (ijson's Python parser is laxer: "+1" is a number to it)
     path = write(tmp_path / "whole.json", b'[{"text": "a"}, {"text": "b", "n": NaN}]')
     assert outcome(path, stream=True) == ("refused", "NaN is not a number JSON allows")  # (streamed: "record 2: ...")
+
+
+# -- a preview of a large file: its start, to tell what it holds ---------------------------------
+
+
+def test_a_preview_keeps_the_first_items_of_each_list_and_reads_no_further_into_a_top_list(tmp_path):
+    records = [{"id": f"r{i}", "text": f"Article {i}.", "tags": list(range(100))} for i in range(1_000)]
+    path = write(tmp_path / "list.json", b"\xef\xbb\xbf" + json.dumps(records).encode() + b" ]]] broken later")
+    with path.open("rb") as file:
+        shown = json_stream.preview(file, items=3)
+        assert file.tell() <= 3 + json_stream.CHUNK < path.stat().st_size  # one read, of the 440 kB
+    assert shown == [{**record, "tags": [0, 1, 2]} for record in records[:3]]
+
+
+def test_a_preview_of_an_object_reads_it_to_its_end(tmp_path):
+    content = {"documents": [{"text": f"Article {i}."} for i in range(500)], "format": "curator-dataset",
+               "nested": {"deep": [[1, 2, 3, 4], 5.5]}}
+    path = write(tmp_path / "export.json", json.dumps(content))
+    with path.open("rb") as file:
+        shown = json_stream.preview(file, items=2)
+    assert shown == {"documents": content["documents"][:2], "format": "curator-dataset",
+                     "nested": {"deep": [[1, 2], 5.5]}}
+
+
+@pytest.mark.parametrize("content", [b'[{"text": "a"}, {"text": NaN}]', b'[{"text": "\\ud800"}]', b'{"a": 1',
+                                     b"[" * 100 + b"]" * 100, b'{"n": ' + b"9" * 5_000 + b"}"])
+def test_a_preview_refuses_what_it_reads_that_the_strict_reader_refuses(tmp_path, content):
+    path = write(tmp_path / "bad.json", content)
+    with path.open("rb") as file, pytest.raises(json_stream.BadJSON):
+        json_stream.preview(file)

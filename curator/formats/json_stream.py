@@ -400,3 +400,57 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
         yield 1, too_long if size > cap else _build(*next(events), events)
         return
     yield from _records(events, shape, too_long)
+
+
+def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27) -> Any:
+    """The JSON value in ``file`` (UTF-8) with every list cut to its first ``items`` elements,
+    read a chunk at a time: enough of a large file to tell what it holds (its format) in
+    memory bounded by those elements. A top-level list is read no further than its first
+    ``items``; an object is read to its end (a long list in it read through, not kept).
+    What is read is refused (``BadJSON``) as the first pass refuses it; what is not read is
+    not checked. ``None`` where ijson's C parser is not built."""
+    if _PARSER is None:
+        return None
+    if file.read(3) != codecs.BOM_UTF8:
+        file.seek(-min(file.tell(), 3), 1)
+    source = _Source(file, 0, lambda _fraction: None, cap)
+
+    def tracked() -> Iterator[tuple[str, Any]]:
+        for event in _events(source):
+            source.event_offset = source.offset
+            yield event
+
+    events = tracked()
+    event, value = next(events)
+    if event not in _STARTS:
+        return _value(event, value)
+    top = _STARTS[event]()
+    stack: list[Any] = [top]
+    keys: list[Any] = []
+    key: Any = None
+    for event, value in events:
+        if event == "map_key":
+            key = value
+            continue
+        if event in _ENDS:
+            stack.pop()
+            if not stack:
+                return top
+            key = keys.pop()
+            continue
+        if type(stack[-1]) is list and len(stack[-1]) >= items:
+            if len(stack) == 1:
+                return top  # the rest of a top-level list is not read
+            _skip(event, events)
+            continue
+        item = _STARTS[event]() if event in _STARTS else _value(event, value)
+        if type(stack[-1]) is list:
+            stack[-1].append(item)
+        else:
+            stack[-1][key] = item
+        if event in _STARTS:
+            if len(stack) >= MAX_DEPTH:
+                raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
+            stack.append(item)
+            keys.append(key)
+    raise BadJSON("the file ends before its JSON does")
