@@ -335,3 +335,57 @@ def test_a_preview_refuses_what_it_reads_that_the_strict_reader_refuses(tmp_path
     path = write(tmp_path / "bad.json", content)
     with path.open("rb") as file, pytest.raises(json_stream.BadJSON):
         json_stream.preview(file)
+
+
+def test_a_preview_can_keep_the_lists_inside_its_first_items_whole(tmp_path):
+    records = [{"id": f"r{i}", "tags": list(range(100))} for i in range(1_000)]
+    path = write(tmp_path / "list.json", json.dumps(records))
+    with path.open("rb") as file:
+        assert json_stream.preview(file, items=3, inner=1 << 30) == records[:3]
+
+
+# -- telling a large file's format by its first records --------------------------------------------
+
+
+def test_a_large_list_of_articles_is_told_by_its_first_records_and_imported_a_record_at_a_time(tmp_path,
+                                                                                               monkeypatch):
+    from curator.formats import annotated, sniffing
+    from curator.formats.interop import import_paths
+    from curator.store import Store
+
+    records = [{"id": f"a{i}", "title": f"Title {i}", "text": f"Article number {i} says the port reopened. " * 5}
+               for i in range(600)]
+    path = write(tmp_path / "articles.json", json.dumps(records))
+    assert path.stat().st_size > sniffing.HEAD_BYTES
+    monkeypatch.setattr(json_stream, "WHOLE_JSON_BYTES", 10_000)  # (a large file, made small)
+
+    def whole(_path):
+        raise AssertionError("a large list of articles was parsed whole to tell its format")
+
+    monkeypatch.setattr(annotated, "read_text", whole)
+    assert sniffing.sniff(path) is None  # articles: no other tool's file
+    store = Store.create(tmp_path / "project")
+    report = import_paths(store, [path])
+    assert len(report.added) == 600 and store.document_count() == 600
+    store.close()
+
+
+def test_a_large_label_studio_list_is_still_told_and_parsed_whole_for_its_reader(tmp_path, monkeypatch):
+    from curator.formats import sniffing
+
+    tasks = [{"data": {"text": f"Task {i} text about a port."}, "annotations": []} for i in range(2_000)]
+    path = write(tmp_path / "tasks.json", json.dumps(tasks))
+    monkeypatch.setattr(json_stream, "WHOLE_JSON_BYTES", 10_000)
+    found = sniffing.sniff(path)
+    assert found is not None and found.fmt == "labelstudio" and len(found.parsed) == 2_000
+
+
+def test_a_large_doccano_list_told_by_a_label_past_the_fiftieth_of_a_record_is_doccano(tmp_path, monkeypatch):
+    from curator.formats import sniffing
+
+    text = "Word " * 80
+    records = [{"text": text, "label": [[5 * k, 5 * k + 4, "ORG"] for k in range(60)]} for _ in range(500)]
+    path = write(tmp_path / "doccano.json", json.dumps(records))
+    monkeypatch.setattr(json_stream, "WHOLE_JSON_BYTES", 10_000)
+    found = sniffing.sniff(path)
+    assert found is not None and found.fmt == "doccano"

@@ -402,13 +402,14 @@ def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Cal
     yield from _records(events, shape, too_long)
 
 
-def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27) -> Any:
+def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27, inner: int | None = None) -> Any:
     """The JSON value in ``file`` (UTF-8) with every list cut to its first ``items`` elements,
     read a chunk at a time: enough of a large file to tell what it holds (its format) in
     memory bounded by those elements. A top-level list is read no further than its first
     ``items``; an object is read to its end (a long list in it read through, not kept).
     What is read is refused (``BadJSON``) as the first pass refuses it; what is not read is
-    not checked. ``None`` where ijson's C parser is not built."""
+    not checked. ``inner``: how many elements of a list inside the value are kept
+    (``items`` if not given). ``None`` where ijson's C parser is not built."""
     if _PARSER is None:
         return None
     if file.read(3) != codecs.BOM_UTF8:
@@ -438,7 +439,7 @@ def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27) -> Any:
                 return top
             key = keys.pop()
             continue
-        if type(stack[-1]) is list and len(stack[-1]) >= items:
+        if type(stack[-1]) is list and len(stack[-1]) >= (items if len(stack) == 1 or inner is None else inner):
             if len(stack) == 1:
                 return top  # the rest of a top-level list is not read
             _skip(event, events)
