@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curator.domain.text import nfc
-from curator.formats import json_stream, sheet_limits, sheet_numbers
+from curator.formats import sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -36,8 +36,7 @@ TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
 
 _FIELD_ALIASES = {
-    "id": "uid",
-    "uid": "uid",
+    "id": "uid", "uid": "uid",
     "doc_id": "uid",
     "title": "title",
     "headline": "title",
@@ -239,8 +238,9 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
 
 def _read_json_file(path: Path, warnings: list[ImportProblem],
                     progress: Callable[[float], None]) -> Iterator[_Candidate | ImportProblem]:
-    """A JSON file: read whole up to ``json_stream.WHOLE_JSON_BYTES``, a record at a time
-    above it (memory bounded by a record, at any size); both read the same records."""
+    """A JSON file: read whole up to ``json_stream.WHOLE_JSON_BYTES`` (ijson loaded only for
+    one), a record at a time above it (memory bounded by a record); both give the same."""
+    from curator.formats import json_stream
     try:
         size = check_input(path, streamed=True)
         file = path.open("rb")
