@@ -71,6 +71,69 @@ assert len(records) == len(rows), (len(records), len(rows))
 print(inside, floor)
 """
 
+# The Label Studio import in process, and the floor's, each in three phases: Curator's
+# told by the import's own progress (the moments it says "Checking" and "Writing"):
+# detect and parse the file and read its tasks; check them against the project; write
+# and commit. The floor's: parse; make the rows; insert and commit. What Curator's
+# reading and checks cost beyond the floor, without the process start. Prints the six
+# phases' seconds, Curator's first.
+LABELSTUDIO_PHASES_SCRIPT = """
+import os, sqlite3, sys, time, uuid
+from datetime import datetime, timezone
+import orjson
+from curator.domain.jobs import Job
+from curator.formats.interop import import_annotated
+from curator.store import Store
+
+class Phases(Job):
+    def __init__(self):
+        super().__init__()
+        self.marks = {}
+
+    def set_status(self, status):
+        super().set_status(status)
+        self.marks.setdefault(status.split()[0], time.perf_counter())
+
+path, imported, empty = sys.argv[1:4]
+store = Store.open(imported)
+job = Phases()
+os.sync()
+start = time.perf_counter()
+report = import_annotated(store, path, job=job)
+end = time.perf_counter()
+store.close()
+assert report.spans_added, "nothing imported"
+ours = (job.marks["Checking"] - start, job.marks["Writing"] - job.marks["Checking"], end - job.marks["Writing"])
+db = sqlite3.connect(empty + "/curator.db", isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL")
+db.execute("PRAGMA synchronous=FULL")
+os.sync()
+start = time.perf_counter()
+with open(path, "rb") as source:
+    tasks = orjson.loads(source.read())
+parsed = time.perf_counter()
+now = datetime.now(timezone.utc).isoformat()
+rows = [(t["data"]["meta"]["uid"], None, t["data"]["meta"].get("source"), None, None, t["data"]["text"], path, "{}",
+         now, t["data"]["meta"]["uid"]) for t in tasks]
+written = time.perf_counter()
+db.execute("BEGIN")
+db.executemany("INSERT INTO documents (uid, title, source, url, published, text, origin, extra, created, search) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+ids = dict(db.execute("SELECT uid, id FROM documents"))
+spans_made = time.perf_counter()
+spans = [(uuid.uuid4().hex, ids[t["data"]["meta"]["uid"]], r["value"]["start"], r["value"]["end"],
+          r["value"]["labels"][0], "label-studio", now, now, None, None)
+         for t in tasks for a in t["annotations"] for r in a["result"]]
+span_rows = time.perf_counter() - spans_made
+db.executemany("INSERT INTO annotations (id, doc_id, start, \\"end\\", label, annotator, created, updated, value, "
+               "entity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
+db.execute("COMMIT")
+end = time.perf_counter()
+floor = (parsed - start, written - parsed + span_rows, end - written - span_rows)
+assert len(spans) == report.spans_added, (len(spans), report.spans_added)
+print(*ours, *floor)
+"""
+
 # What the command-line goals ask of any Python program, timed like the ``curator``
 # commands from process start: a bare script with Python's sqlite3 and orjson and no
 # checks, models or project. Its import writes each line's fields into a documents table

@@ -244,6 +244,25 @@ def test_the_floor_table_pairs_runs_and_says_which_rows_miss_the_goal():
     assert "| 1.24x (1.17-1.25) | <= 1.3x | met |" in export
 
 
+def test_the_floor_table_says_where_the_time_goes_without_a_goal_of_its_own():
+    phases = {"phase read": [0.5, 0.6, 0.55], "phase check": [0.2, 0.2, 0.2], "phase write": [0.9, 1.0, 0.95]}
+    ours = _figures("Curator", import_labelstudio_in_process=[1.6, 1.8, 1.7])
+    floor = _figures("floor", import_labelstudio_in_process=[1.2, 1.3, 1.25])
+    for side, scale in ((ours, 1.0), (floor, 0.5)):
+        for operation, values in phases.items():
+            for value in values:
+                side.add(operation, value * scale)
+        for value in (0.35, 0.3, 0.4):
+            side.add("start-up", value * scale)
+    lines = peers.floor_table(ours, floor).splitlines()
+    start = next(line for line in lines if line.startswith("| start-up"))
+    assert start.endswith("| 350.0 ms (300.0-400.0) | 175.0 ms (150.0-200.0) | 2.00x (2.00-2.00) | - | - | - / - |")  # says the cost; no goal, so no verdict
+    inside = next(line for line in lines if line.startswith("| the Label Studio import in process"))
+    assert "| - | - |" in inside and "missed" not in inside
+    read = next(line for line in lines if line.startswith("| detect and parse the file"))
+    assert read.endswith("| 2.00x (2.00-2.00) |")  # phase by phase, Curator's over the floor's
+
+
 def test_doccanos_export_zip_is_counted_by_lines_and_spans():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as out:

@@ -116,6 +116,25 @@ def test_documents_added_at_the_end_extend_the_order_by_id(store):
     assert not DocumentList(store).order("ann", "id", descending=True).goes_at_end((more[-1] + 1,))
 
 
+@pytest.mark.parametrize("sort", ["id", "title", "status"])
+@pytest.mark.parametrize("search", ["", "alpha"])
+def test_documents_taken_out_leave_an_order_as_a_fresh_read_gives_it(store, small_pages, monkeypatch, sort, search):
+    """A filtered (or status) order drops them without asking the store; a paged one is
+    read again, by a count and its pages."""
+    ids = add(store, 23)
+    order = DocumentList(store).order("ann", sort, search=search)
+    read_all(order)
+    gone = tuple(ids[3:9]) + (ids[-1],)
+    store.take_out_documents([(ids[3], ids[8]), (ids[-1], ids[-1])])
+    documents = DocumentList(store)
+    if isinstance(order, ListedIds):
+        monkeypatch.setattr(Store, "document_ids", lambda *a, **k: pytest.fail("the store was asked"))
+    left = order.without(gone)
+    monkeypatch.undo()
+    assert read_all(left) == read_all(documents.order("ann", sort, search=search))
+    assert left.index(ids[4]) is None and len(left) == len(read_all(left))
+
+
 def test_an_empty_project_has_an_empty_order(store):
     for sort in ("id", "title"):
         order = DocumentList(store).order("ann", sort)

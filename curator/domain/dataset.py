@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import (
-    BaseModel,
     Field,
     ValidationError,
     ValidationInfo,
@@ -20,6 +19,7 @@ from pydantic import (
 )
 
 from curator.domain.json_values import bad_value
+from curator.domain.model_base import Model
 from curator.domain.models import Entity
 from curator.domain.schema import LabelSchema
 from curator.domain.text import span_problem
@@ -28,7 +28,7 @@ from curator.domain.values import parse_value
 FORMAT_VERSION = 1
 
 
-class ExportAnnotation(BaseModel):
+class ExportAnnotation(Model):
     """One span as exported: offsets into the document text and the text itself."""
 
     id: str
@@ -69,7 +69,7 @@ class ExportAnnotation(BaseModel):
         return label
 
 
-class ExportCategory(BaseModel):
+class ExportCategory(Model):
     """An annotator's choices in one of the project's category sets, for a document."""
 
     annotator: str
@@ -77,7 +77,7 @@ class ExportCategory(BaseModel):
     choices: list[str] = Field(min_length=1)
 
 
-class ExportRelation(BaseModel):
+class ExportRelation(Model):
     """A relation as exported: the ids of the two spans it links (annotations of the same
     document and annotator), its relation label and who drew it."""
 
@@ -88,7 +88,7 @@ class ExportRelation(BaseModel):
     annotator: str
 
 
-class ExportDocument(BaseModel):
+class ExportDocument(Model):
     """One document as exported, with its annotations in text order."""
 
     id: str = Field(min_length=1)
@@ -124,7 +124,7 @@ class ExportDocument(BaseModel):
         return self
 
 
-class Dataset(BaseModel):
+class Dataset(Model):
     """A whole export: what produced it, the label schema, and the documents."""
 
     format: str = "curator-dataset"

@@ -13,9 +13,10 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from curator.domain.json_values import bad_text
+from curator.domain.model_base import Model
 from curator.domain.schema import LabelSchema
 from curator.domain.text import fold, nfc
 from curator.domain.values import finite_decimal
@@ -53,7 +54,7 @@ class DocumentStatus(StrEnum):
     DONE = "done"
 
 
-class DocumentMeta(BaseModel):
+class DocumentMeta(Model):
     """The editable metadata of an article: where and when it was published."""
 
     title: str | None = None
@@ -89,7 +90,7 @@ class Document(DocumentMeta):
         return first_line[:100]
 
 
-class Annotation(BaseModel):
+class Annotation(Model):
     """A labelled span of a document's text, made by one annotator.
 
     ``start`` and ``end`` are offsets in Python characters (code points) into the
@@ -126,7 +127,7 @@ class SuggestionStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class Relation(BaseModel):
+class Relation(Model):
     """A labelled link from one span to another of the same annotator's layer of one
     document, e.g. a figure ``attributed_to`` the organisation that stated it. For a
     relation label without direction, ``source`` and ``target`` are just its two ends."""
@@ -146,7 +147,7 @@ class Relation(BaseModel):
         return self
 
 
-class RelationSuggestion(BaseModel):
+class RelationSuggestion(Model):
     """A proposed relation between two spans of an annotator's layer (the text says
     "according to X", "X said", "between A and B"), accepted or rejected like a span
     suggestion; accepting makes the relation ``relation_id``."""
@@ -162,7 +163,7 @@ class RelationSuggestion(BaseModel):
     relation_id: str | None = None
 
 
-class Project(BaseModel):
+class Project(Model):
     """A project's own settings: its name and label schema."""
 
     name: str = "Untitled project"
@@ -170,7 +171,7 @@ class Project(BaseModel):
     created: datetime = Field(default_factory=utc_now)
 
 
-class Entity(BaseModel):
+class Entity(Model):
     """A canonical thing that mentions link to: a person, organisation, place or initiative."""
 
     id: str = Field(default_factory=new_id, min_length=1)
@@ -194,7 +195,7 @@ def known_entity(entities: Iterable[Entity], mention: str, label: str) -> Entity
 LEARNED = "learned"  # the source of the learned recommender's suggestions (and the recommender's name)
 
 
-class Suggestion(BaseModel):
+class Suggestion(Model):
     """A proposed span (pre-annotation) the curator accepts or rejects.
 
     Suggestions live in their own layer per annotator; accepting one creates a
@@ -221,7 +222,7 @@ class Suggestion(BaseModel):
         return self.start < end and start < self.end
 
 
-class Review(BaseModel):
+class Review(Model):
     """A reviewer's decision on one disagreement (or agreement), and the gold spans it made."""
 
     key: str
@@ -234,7 +235,7 @@ class Review(BaseModel):
     created: datetime = Field(default_factory=utc_now)
 
 
-class Decision(BaseModel):
+class Decision(Model):
     """A curator's decision on a duplicate candidate: documents or entities that look alike."""
 
     key: str
@@ -245,7 +246,7 @@ class Decision(BaseModel):
     created: datetime = Field(default_factory=utc_now)
 
 
-class Fact(BaseModel):
+class Fact(Model):
     """One measure for one period (e.g. Kazakhstan-China trade turnover in 2022), with the
     figure mentions that report it and the value the curator accepted."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from curator.domain.model_base import Model
 from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES named here as well, where they always were
     TEMPLATE_LABELS,
     TEMPLATE_RELATIONS,
@@ -18,7 +19,7 @@ from curator.domain.text import nfc
 _NAME = r"^[A-Za-z][A-Za-z0-9_\-]{0,39}$"  # a label or category set name
 
 
-class Label(BaseModel):
+class Label(Model):
     """One label a curator can give a span, e.g. ``MONEY`` (a figure) shown in green."""
 
     name: str = Field(pattern=_NAME)
@@ -35,7 +36,7 @@ DEFAULT_LABELS: tuple[Label, ...] = tuple(Label(**fields) for fields in TEMPLATE
 RESERVED_KEYS = frozenset("AXNL?0123456789")
 
 
-class Choice(BaseModel):
+class Choice(Model):
     """One value of a category set, e.g. ``economy``, with an optional key (one letter)."""
 
     name: str = Field(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")
@@ -54,7 +55,7 @@ class Choice(BaseModel):
         return key.upper() if key else None
 
 
-class CategorySet(BaseModel):
+class CategorySet(Model):
     """A way of classifying whole documents, e.g. ``topic`` (one of its choices) or
     ``issues`` (``multiple``: any of them)."""
 
@@ -75,7 +76,7 @@ class CategorySet(BaseModel):
         return [choice.name for choice in self.choices]
 
 
-class RelationLabel(BaseModel):
+class RelationLabel(Model):
     """One kind of link a curator can draw from a span to another, e.g. ``attributed_to``
     (a figure to the PERSON or ORG that stated it). ``directed``: from the first span to
     the second (else the two ends are alike, as ``deal_between``). ``source`` and
@@ -101,7 +102,7 @@ class RelationLabel(BaseModel):
         return not allowed or (label is not None and (label.name in allowed or label.kind.value in allowed))
 
 
-class LabelSchema(BaseModel):
+class LabelSchema(Model):
     """The ordered labels of a project (the first nine get the number keys 1-9), its
     document category sets and its relation labels."""
 

@@ -20,13 +20,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     Field,
     TypeAdapter,
     field_validator,
     model_serializer,
     model_validator,
 )
+
+from curator.domain.model_base import DEFERRED, Model
 
 
 class Qualifier(StrEnum):
@@ -71,7 +72,7 @@ def decimal_text(value: Decimal) -> str:
     return text or "0"
 
 
-class FigureValue(BaseModel):
+class FigureValue(Model):
     """A money amount, percentage, count or quantity, e.g. 750000000 USD, approximate."""
 
     type: Literal["figure"] = "figure"
@@ -128,7 +129,7 @@ def finite_decimal(amount: Any) -> str:
     return text
 
 
-class DateValue(BaseModel):
+class DateValue(Model):
     """An ISO date or interval, or an explicit note that the text could not be resolved."""
 
     type: Literal["date"] = "date"
@@ -154,7 +155,7 @@ class DateValue(BaseModel):
 
 
 Value = Annotated[FigureValue | DateValue, Field(discriminator="type")]
-_VALUE = TypeAdapter(Value)
+_VALUE = TypeAdapter(Value, config=DEFERRED)
 
 
 def parse_value(raw: dict[str, Any]) -> FigureValue | DateValue:

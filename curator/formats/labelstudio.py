@@ -38,7 +38,7 @@ from curator.formats.labelstudio_config import TextFields
 from curator.formats.labelstudio_results import ANNOTATOR_KEY, ResultReader
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
-from curator.formats.span_offsets import UTF16, UTF16_NOTE
+from curator.formats.span_offsets import UTF16_NOTE
 from curator.store import Store
 
 DEFAULT_ANNOTATOR = "label-studio"
@@ -166,7 +166,8 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
     meta = record.mapping(data.get("meta"), "data.meta")
     if meta is None:
         return None
-    uid = record.uid(meta.get("uid") or data.get("id") or task.get("id"), "data.meta.uid", f"{path.stem}-{number}")
+    given = meta.get("uid") or data.get("id") or task.get("id")
+    uid = record.uid(given, "data.meta.uid", f"{path.stem}-{number}" if given is None or given == "" else "")
     fields_: dict[str, Any] = {name: record.text(meta.get(name), f"data.meta.{name}", required=False)
                                for name in ("title", "source", "url") if meta.get(name) is not None}
     # Anything else in the task's data or meta is kept as extra metadata.
@@ -197,8 +198,8 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
         model = prediction.get("model_version")
         model = model.strip() if isinstance(model, str) and model.strip() else DEFAULT_ANNOTATOR
         results.read(prediction.get("result"), f"predictions.{index}.result", None, model)
-    if results.placer and results.placer.counts[UTF16]:
-        found.warnings.append(ImportProblem(str(path), f"{results.placer.counts[UTF16]:,} {UTF16_NOTE}", record.name))
+    if results.converted:
+        found.warnings.append(ImportProblem(str(path), f"{results.converted:,} {UTF16_NOTE}", record.name))
     if isinstance(task.get("drafts"), list) and task["drafts"]:
         found.leave_out("draft(s) not imported: only submitted annotations are", len(task["drafts"]))
     return document

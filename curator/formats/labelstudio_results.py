@@ -20,7 +20,7 @@ from curator.formats.annotated import (
 from curator.formats.boundary import describe
 from curator.formats.labelstudio_config import TextFields
 from curator.formats.reports import ImportProblem
-from curator.formats.span_offsets import SpanPlacer, disagreement
+from curator.formats.span_offsets import UTF16, SpanPlacer, disagreement
 
 ANNOTATOR_KEY = "curator_annotator"  # where Curator's export names a result's annotator (result.meta)
 SPAN_TYPES = ("labels",)
@@ -44,7 +44,18 @@ class ResultReader:
         self.found = found
         self.fields = fields
         self.text_field = text_field
-        self.placer = SpanPlacer(document.text) if document else None
+        self._placer: SpanPlacer | None = None  # made for the first span: most tasks of a file have none
+
+    @property
+    def placer(self) -> SpanPlacer:
+        if self._placer is None:
+            self._placer = SpanPlacer(self.document.text)
+        return self._placer
+
+    @property
+    def converted(self) -> int:
+        """How many spans were placed by converting their offsets from UTF-16."""
+        return self._placer.counts[UTF16] if self._placer else 0
 
     def read(self, results: Any, where: str, annotator: str | None, model: str | None = None) -> None:
         """One annotation's results (``annotator``), or one prediction's (``model``)."""

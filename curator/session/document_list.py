@@ -114,6 +114,9 @@ class ListOrder(Protocol):
     def append(self, ids: tuple[int, ...]) -> None:
         """Put documents just added at the end (``goes_at_end``)."""
 
+    def without(self, ids: tuple[int, ...]) -> ListOrder:
+        """The list with documents that went (removed) left out, in the same order."""
+
 
 class ListedIds:
     """Every id at once, in a list."""
@@ -141,6 +144,11 @@ class ListedIds:
     def append(self, ids: tuple[int, ...]) -> None:
         self._ids.extend(ids)
         self._row_of = None
+
+    def without(self, ids: tuple[int, ...]) -> ListedIds:
+        """No read: the ids left keep their order (a search's still match it)."""
+        gone = set(ids)
+        return ListedIds([doc_id for doc_id in self._ids if doc_id not in gone])
 
 
 class PagedIds:
@@ -223,3 +231,9 @@ class PagedIds:
         if not self._count:
             self._low = ids[0]
         self._high, self._count = ids[-1], self._count + len(ids)
+
+    def without(self, ids: tuple[int, ...]) -> ListOrder:
+        """Read again: a count, then pages as they are shown (with gaps in the ids, by id,
+        every id at once). (The annotator's is not asked: no sort of theirs is paged.)"""
+        self._documents.forget_counts()
+        return self._documents.order("", self._sort, self._descending)

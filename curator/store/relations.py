@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 
 from curator.domain.attribution import ABOUT, ATTRIBUTED_TO, authority_name
+from curator.domain.model_base import DEFERRED
 from curator.domain.models import GOLD, Relation, RelationSuggestion, SuggestionStatus
 from curator.errors import CuratorError
 from curator.store.events import RelationsChanged
@@ -29,7 +30,7 @@ from curator.store.transactions import Transactional
 _RELATION_COLUMNS = (*(column for column in relations_table.c if column.name != "created"),
                      sa.type_coerce(relations_table.c.created, sa.Text).label("created"))
 _RELATION_FIELDS = tuple(column.name for column in _RELATION_COLUMNS)
-_RELATIONS = TypeAdapter(list[Relation])
+_RELATIONS = TypeAdapter(list[Relation], config=DEFERRED)
 _PROPOSAL_COLUMNS = tuple(relation_suggestions_table.c)
 
 

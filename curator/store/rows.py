@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 
+from curator.domain.model_base import DEFERRED
 from curator.domain.models import (
     Annotation,
 )
@@ -66,7 +67,7 @@ _SPAN_COLUMNS = (
 SPAN_ROW_FIELDS = tuple(column.name for column in _SPAN_COLUMNS)
 
 
-_ANNOTATIONS = TypeAdapter(list[Annotation])
+_ANNOTATIONS = TypeAdapter(list[Annotation], config=DEFERRED)
 
 
 def utc_text(stamp: Any) -> Any:

@@ -34,15 +34,19 @@ class DocumentTableModel(QAbstractTableModel):
     cached. Sorting and searching are done by the database, which is what keeps a
     million-document list fast. UI thread only.
 
-    A search (and a sort while a search is on) in a project of ``BACKGROUND_FROM``
-    documents or more is read on a worker thread: a million search keys take the
-    database some 0.15 s, a frame too many. Until its ids come the list shows the rows
-    it had (``filtering`` is True); a newer search, sort or reload supersedes it (a late
-    result is dropped), and ``filtered`` is emitted once the search's rows are shown
-    (at once in a small project).
+    A search (and a sort, or documents added, while a search is on) in a project of
+    ``BACKGROUND_FROM`` documents or more is read on a worker thread: a million search
+    keys take the database some 0.15 s, a frame too many. Until its ids come the list
+    shows the rows it had (``filtering`` is True); a newer search, sort or reload
+    supersedes it (a late result is dropped). Documents removed while a search is on
+    leave the rows at once, with no read: the others still match. ``filtered`` is
+    emitted whenever the rows shown are read anew (at once in a small project), so
+    whoever shows their count or selects one of them follows every read, whichever
+    ended it.
     """
 
-    filtered = Signal()  # a search's rows are shown
+    filtered = Signal(bool)  # the rows of the current sort and search are shown, read anew; asked by the
+    # curator (a search, a sort: True), or after documents changed (False: the view stays where it is)
     filter_failed = Signal(str)  # a search read on a worker thread failed: why
 
     COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
@@ -66,6 +70,7 @@ class DocumentTableModel(QAbstractTableModel):
         self.rows_fetched = 0  # how many rows were read from the store (tests check laziness)
         self._generation = 0  # of the latest reload asked for: an older one's ids are dropped
         self._task: BackgroundTask | None = None  # a search read on a worker thread, until its ids are shown
+        self._task_asked = False  # whether the curator asked for it (a search, a sort), not a change
         self._stopped = False
         self._reload()
 
@@ -76,32 +81,34 @@ class DocumentTableModel(QAbstractTableModel):
         """Whether a search is being read on a worker thread (the rows shown are the previous ones)."""
         return self._task is not None
 
-    def _reload(self, background: bool = False, announce: bool = False) -> None:
-        """Read the ids of the current sort and search and show them; with ``background``,
-        a search in a large project is read on a worker thread. ``announce``: emit
-        ``filtered`` once shown."""
+    def _reload(self, background: bool = False, asked: bool = True) -> None:
+        """Read the ids of the current sort and search and show them (``filtered`` says
+        so); with ``background``, a search in a large project is read on a worker thread.
+        ``asked``: by the curator, not after documents changed."""
         self._generation += 1
         if self._task is not None:  # superseded: if it has not started it never will
+            asked = asked or self._task_asked  # (a search read again after a change is still the curator's)
             self._task.job.cancel()
             self._task = None
         if self._stopped:
             return
         if background and self._search and self._documents.id_range()[0] >= self.BACKGROUND_FROM:
-            self._read_in_background(announce)
+            self._read_in_background(asked)
             return
         self._show(self._generation, self._documents.order(self._annotator, self._sort, self._descending,
-                                                           self._search), announce)
+                                                           self._search), asked)
 
-    def _read_in_background(self, announce: bool) -> None:
+    def _read_in_background(self, asked: bool) -> None:
         generation, order = self._generation, self._documents.order
-        asked = (self._annotator, self._sort, self._descending, self._search)
+        wanted = (self._annotator, self._sort, self._descending, self._search)
 
         def work(job: Any) -> ListOrder:
             job.check()  # superseded or stopped before it started: the store is not read
-            return order(*asked)
+            return order(*wanted)
 
-        self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids, announce),
+        self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids, asked),
                                     lambda exc: self._failed(generation, exc), dialog=False).start()
+        self._task_asked = asked
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation and not self._stopped:
@@ -116,18 +123,23 @@ class DocumentTableModel(QAbstractTableModel):
             self._task.job.cancel()
             self._task = None
 
-    def _show(self, generation: int, ids: ListOrder, announce: bool) -> None:
+    def _show(self, generation: int, ids: ListOrder, asked: bool) -> None:
         if generation != self._generation or self._stopped:
             return  # an older search, finished after a newer one was asked for
         self._task = None
+        self._replace(ids, asked)
+        self._documents.forget_notes()
+
+    def _replace(self, ids: ListOrder, asked: bool) -> None:
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
         self._notes.clear()
-        self._documents.forget_notes()
         self.endResetModel()
-        if announce:
-            self.filtered.emit()
+        # Every read ends here, whether a search, a sort or a change asked for it, and
+        # whichever supersedes which: what shows the count is told each time. (It was told
+        # of searches alone, and a sort that superseded one left it saying "Filtering".)
+        self.filtered.emit(asked)
 
     def reload_notes(self) -> None:
         """A duplicate decision changed: the notes are read again, as rows are shown."""
@@ -140,14 +152,14 @@ class DocumentTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the ids again (documents were added elsewhere)."""
         self._documents.forget_counts()
-        self._reload()
+        self._reload(asked=False)
 
     def set_search(self, text: str) -> None:
         """Filter by ``text`` (title, outlet or id); ``filtered`` is emitted once its rows
         are shown: now, or in a large project when the worker thread has read them."""
         if text != self._search:
             self._search = text
-            self._reload(background=True, announce=True)
+            self._reload(background=True)
 
     def set_annotator(self, annotator: str) -> None:
         self._annotator = annotator
@@ -268,7 +280,7 @@ class DocumentTableModel(QAbstractTableModel):
         if changes.documents_added or changes.documents_removed or changes.documents:
             self._documents.forget_counts()  # (a title, outlet or date set or cleared moves a row between parts)
         if changes.documents_removed:
-            self._reload()  # rare and whole: the rows after them move up
+            self._on_documents_removed(changes.documents_removed)
         elif changes.documents_added:
             self._on_documents_added(changes.documents_added)
         touched = set(changes.documents) | changes.span_documents(self._annotator)
@@ -276,7 +288,18 @@ class DocumentTableModel(QAbstractTableModel):
         for doc_id in touched:
             self._refresh(doc_id)
 
+    def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
+        # Their rows leave; filtered, with no read: the documents left still match (a read
+        # of a million search keys held the window). Unfiltered, by pages: a count, arithmetic.
+        self._documents.forget_notes()
+        self._replace(self._ids.without(ids), False)
+        if self._task is not None:  # a read begun before they went may list them: read again
+            self._reload(background=True, asked=False)
+
     def _on_documents_added(self, ids: tuple[int, ...]) -> None:
+        if self._search:  # whether they match is the database's to say: it is asked again,
+            self._reload(background=True, asked=False)  # in a large project on a worker thread, the rows staying
+            return
         ids = tuple(doc_id for doc_id in ids if self._ids.known_index(doc_id) is None)  # announced twice: once
         if not ids:
             return
@@ -286,7 +309,7 @@ class DocumentTableModel(QAbstractTableModel):
             self._ids.append(ids)
             self.endInsertRows()
         else:
-            self._reload()
+            self._reload(asked=False)
 
     def _refresh(self, doc_id: int) -> None:
         self._cache.pop(doc_id, None)

@@ -223,14 +223,20 @@ class MainWindow(FollowsChanges, QMainWindow):
         row = self.documents.row_of(last) if last is not None else None
         self.select_row(row if row is not None else 0)
 
-    def select_row(self, row: int) -> None:
+    def select_row(self, row: int, scroll: bool = True) -> None:
         if not 0 <= row < self.documents.rowCount():
             return
         index = self.documents.index(row, 0)
-        self.document_table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.document_table.scrollTo(index)
+        table = self.document_table
+        table.setAutoScroll(scroll)  # (the view brings a new current row into view unless told not to)
+        try:
+            table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            table.setAutoScroll(True)
+        if scroll:
+            table.scrollTo(index)
 
     def select_document(self, doc_id: int) -> None:
         row = self.documents.row_of(doc_id)
@@ -299,12 +305,15 @@ class MainWindow(FollowsChanges, QMainWindow):
             self._update_counts()
             self.document_table.viewport().update()
 
-    def _on_filtered(self) -> None:
-        """A search's rows are shown: the open document stays selected if it is among them."""
+    def _on_filtered(self, asked: bool = True) -> None:
+        """The list's rows were read anew (a search, a sort, documents added or removed):
+        the open document stays selected if it is among them (brought into view if the
+        curator ``asked`` for the read: not when documents came or went, perhaps someone
+        else's, while they look down the list), and the count says what is shown now."""
         current = self.document.id if self.document else None
         row = self.documents.row_of(current) if current is not None else None
         if row is not None:
-            self.select_row(row)
+            self.select_row(row, scroll=asked)
         self._update_counts()
 
     def _on_filter_failed(self, reason: str) -> None:
@@ -385,15 +394,14 @@ class MainWindow(FollowsChanges, QMainWindow):
             self._on_document_changes(changes, self.document.id)
 
     def _on_documents_removed(self, ids: tuple[int, ...]) -> None:
-        """Documents went (an import undone): the list dropped them; if the open one went,
-        the first document left is opened, or none."""
+        """Documents went (an import undone): the list dropped them (and kept the open
+        document selected, ``_on_filtered``, with a filter it is not in left on); if the
+        open one went, the first document left is opened, or none."""
         if self.document is not None and self.document.id in set(ids):
             self.document = None
             self.article.set_text("")
             self.article.set_spans([], paint=False)
             self.select_row(0)
-        elif self.document is not None:
-            self.select_document(self.document.id)
         self._update_counts()
 
     def _on_document_changes(self, changes: Changes, doc_id: int) -> None:
@@ -441,8 +449,8 @@ class MainWindow(FollowsChanges, QMainWindow):
         name = self.settings.annotator
         self.annotator = name
         self.session.set_annotator(name)  # their history, their layer
+        self.document = None  # (first: the list read again for them selects no row, their last is opened below)
         self.documents.set_annotator(name)
-        self.document = None
         self.saved_label.clear()  # what was saved was the previous annotator's
         self.statusBar().clearMessage()
         self.update_title()

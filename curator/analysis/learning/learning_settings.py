@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from curator.domain.model_base import Model
 from curator.domain.models import LEARNED
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ STATE_KEY = "learning.settings"
 RECOMMENDER = LEARNED  # the name of the project's learned recommender, and its suggestions' source
 
 
-class LearningSettings(BaseModel):
+class LearningSettings(Model):
     """``enabled`` off: nothing is trained or suggested by the learned recommender (the
     rules and the entity register still suggest). ``thresholds`` override
     ``threshold`` per label; ``labels_off`` are never learned nor suggested; the window
