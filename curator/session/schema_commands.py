@@ -131,8 +131,8 @@ class MoveLabel:
             if self.target is not None and (new is None or new.kind != old.kind):
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
             # The relations on the spans that go go with them (the database's cascade): kept to be undone.
-            relations = store.relations_on_label(self.source)
-            proposals = store.relation_suggestions_on_label(self.source)
+            relations = store.relations_on_label(self.source, self.target)  # (of the spans it deletes)
+            proposals = store.relation_suggestions_on_label(self.source, self.target)
             done = store.move_label(self.source, self.target)  # (the rows it deleted, as columns)
             gone = set(done.deleted.get("id", ()))
             relations = [r for r in relations if r.source_id in gone or r.target_id in gone]

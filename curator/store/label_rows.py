@@ -26,6 +26,7 @@ from curator.store.rows import (
     _chunks,
     documents_present,
     fitting_columns,
+    going_with_label,
     insert_columns,
     kept_columns,
     read_columns,
@@ -87,12 +88,7 @@ def _take_out(conn: sa.Connection, table: sa.Table, columns: Sequence[sa.ColumnE
     them (``target`` None), deleting instead those that meet a ``target`` row of their
     annotator at their bounds: the ids of those moved, and the rows deleted."""
     c = table.c
-    going = c.label == source
-    if target is not None:
-        twin = table.alias("twin")
-        going = going & sa.exists().where(twin.c.label == target, twin.c.doc_id == c.doc_id,
-                                          twin.c.annotator == c.annotator, twin.c.start == c.start,
-                                          twin.c.end == c.end)
+    going = going_with_label(table, source, target)
     deleted = read_columns(conn.execute(sa.select(*columns).where(going).order_by(c.id)),
                            times=("created", "updated"), documents=("value",))
     for chunk in _chunks(deleted["id"], _IDS):  # (by id: the rows read, whatever their twins do meanwhile)

@@ -202,6 +202,19 @@ def read_columns(result: sa.Result, times: Sequence[str] = (), documents: Sequen
     return columns
 
 
+def going_with_label(table: sa.Table, source: str, target: str | None) -> sa.ColumnElement:
+    """The rows (spans or suggestions) of label ``source`` that moving it to ``target``
+    deletes: all of them (``target`` None: the label deleted), else those that meet a
+    ``target`` row of their annotator at their bounds (the two become one)."""
+    c = table.c
+    going = c.label == source
+    if target is None:
+        return going
+    twin = table.alias("twin")
+    return going & sa.exists().where(twin.c.label == target, twin.c.doc_id == c.doc_id,
+                                     twin.c.annotator == c.annotator, twin.c.start == c.start, twin.c.end == c.end)
+
+
 def column_count(columns: Columns) -> int:
     return len(next(iter(columns.values()), []))
 
