@@ -18,6 +18,7 @@ from curator.domain.models import (
 )
 from curator.errors import StepOutdated
 from curator.session import Session
+from curator.session.history import decode, encode
 from curator.session.label_edits import merge_labels, remove_label, rename_label
 from curator.store.tables import annotations_table, history_table, suggestions_table
 
@@ -179,3 +180,31 @@ def test_an_entry_whose_rows_no_longer_fit_the_table_stays_and_says_why(store):
     with pytest.raises(StepOutdated, match="suggestions it keeps have column 'weight'"):
         session.undo()
     assert session.undo_text == "Delete label PERCENT and its spans"
+
+
+def test_a_label_deleted_leaves_nothing_of_its_rows_in_memory(store):
+    """The history's statements took the entry's values into the statement, and the
+    database library's cache of statements kept the first one of each shape, values and
+    all: a label's 100,000 rows stayed in memory as long as the project was open."""
+    import gc
+    import json
+    import tracemalloc
+
+    _project(store)
+    session = Session(store, "ann")
+    for edit in (lambda: rename_label(store, "MONEY", "FIGURE"), lambda: remove_label(store, "LOCATION")):
+        undo = edit().apply(store)  # the statements and encoders met once (built, cached), outside the history
+        decode(encode(undo)).apply(store)
+    session.history()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        session.do(remove_label(store, "PERCENT"))
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    entry = len(json.dumps(_entry(store)[1]))
+    # (the rows as Python objects are several times their JSON; a statement's first compile, a few kB)
+    assert kept < entry, f"{kept:,} bytes kept after an entry of {entry:,}"

@@ -101,6 +101,14 @@ def encode(command: Command) -> dict[str, Any]:
     return {"type": name, "fields": _adapter(type(command)).dump_python(command, mode="json")}
 
 
+def _entry(**values: Any) -> dict[str, Any]:
+    """A history row's values, given to ``execute`` as its parameters, never built into
+    the statement (``.values(...)``): SQLAlchemy's cache of compiled statements keeps the
+    first statement of each shape with the values built into it, so the first entry that
+    kept a label's 100,000 rows stayed in memory as long as the project was open."""
+    return values
+
+
 def decode(data: Any) -> Command:
     """The command ``encode`` described; CuratorError for anything else."""
     try:
@@ -193,7 +201,7 @@ class Session:
         """A new entry of this user's history (what was undone and not redone goes); its seq."""
         h = history_table.c
         self._delete_entries(conn, h.annotator == self.annotator, h.done.is_(False))
-        seq = conn.execute(history_table.insert().values(
+        seq = conn.execute(history_table.insert(), _entry(
             annotator=self.annotator, label=label[:300], doc_id=doc_id, undo=undo, redo=redo, done=True,
             created=utc_now())).inserted_primary_key[0]
         self._trim(conn)
@@ -216,7 +224,7 @@ class Session:
                              .where(h.annotator == _owner(seq)).order_by(h.seq.desc() if undo else h.seq.asc())).all()
         for part in parts:
             inverse = decode(part.data).apply(self.store)
-            conn.execute(history_table.update().where(h.seq == part.seq).values(
+            conn.execute(history_table.update().where(h.seq == part.seq), _entry(
                 done=not undo, **{"redo" if undo else "undo": encode(inverse)}))
 
     def undo(self) -> Step | None:
@@ -298,7 +306,7 @@ class Session:
                     command = decode(row.data)
                     inverse = command.apply(self.store)
                     values = {"done": not done, "redo" if done else "undo": encode(inverse)}
-                conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
+                conn.execute(history_table.update().where(history_table.c.seq == row.seq), _entry(**values))
         except DatabaseRefused:  # busy, full, read-only: the entry stays, to try again
             raise
         except StepOutdated as exc:  # it keeps rows the tables no longer fit: it stays, as it was
@@ -395,7 +403,7 @@ class StepInParts:
             inverse = command.apply(session.store)
             if self.seq is None:
                 self.seq = session._record(conn, self.label, self.doc_id or command.doc_id, PARTS, PARTS)
-            conn.execute(history_table.insert().values(
+            conn.execute(history_table.insert(), _entry(
                 annotator=_owner(self.seq), label="", doc_id=command.doc_id, undo=encode(inverse),
                 redo=encode(command), done=True, created=utc_now()))
         self.parts += 1

@@ -91,10 +91,11 @@ def _take_out(conn: sa.Connection, table: sa.Table, columns: Sequence[sa.ColumnE
     going = going_with_label(table, source, target)
     deleted = read_columns(conn.execute(sa.select(*columns).where(going).order_by(c.id)),
                            times=("created", "updated"), documents=("value",))
-    for chunk in _chunks(deleted["id"], _IDS):  # (by id: the rows read, whatever their twins do meanwhile)
-        conn.execute(table.delete().where(c.id.in_(chunk)))
-    if target is None:
+    if target is None:  # all of the label's: no writer adds one meanwhile (they wait for the schema's lock)
+        conn.execute(table.delete().where(going))
         return [], deleted
+    for chunk in _chunks(deleted["id"], _IDS):  # the twins read, whatever becomes of theirs meanwhile
+        conn.execute(table.delete().where(c.id.in_(chunk)))
     moved = list(conn.execute(sa.select(c.id).where(c.label == source).order_by(c.id)).scalars())
     values = {"label": target, **({"updated": utc_now()} if "updated" in c else {})}
     conn.execute(table.update().where(c.label == source).values(**values))
