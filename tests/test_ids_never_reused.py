@@ -143,8 +143,9 @@ _KILLED_OPENER = textwrap.dedent("""
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sends SIGKILL")
 @pytest.mark.parametrize("point", [
     'INSERT INTO "_new_documents"',  # the new table made, the rows being copied
+    'INSERT INTO "_new_history"',  # the documents' rows copied, the history's being copied
     'ALTER TABLE "_new_documents" RENAME',  # the old documents table dropped
-    'DROP TABLE "history"',  # the documents rebuilt, the history half-way
+    'DROP TABLE "history"',  # both copied, the old documents table replaced by its copy, the history not yet
     "INSERT INTO sqlite_sequence",  # both rebuilt, the counters being set
     "UPDATE alembic_version",  # all done but the revision, and the commit
 ])

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from curator.session.project import open_project, open_sample_project
 from ui.windows.main_window import MainWindow
+from ui.windows.migration_dialog import open_bringing_up_to_date
 
 
 def create_app() -> QApplication:
@@ -33,7 +34,8 @@ def settle_heap() -> None:
 def run(project: str | None) -> int:
     """Open the GUI on ``project`` (folder or database URL), or on the sample project."""
     app = create_app()
-    store = open_sample_project() if project is None else open_project(project)
+    store = open_bringing_up_to_date(  # (an older project shows its migration's progress)
+        None, lambda job: open_sample_project(job) if project is None else open_project(project, job=job))
     window = MainWindow(store)
     window.show()
     settle_heap()

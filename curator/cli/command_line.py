@@ -405,7 +405,7 @@ def _main(argv: Sequence[str] | None, gui: GuiRunner) -> int:
     args = _parser().parse_args(argv)
     debug = args.debug or bool(os.environ.get("CURATOR_DEBUG"))
     try:
-        status = _dispatch(args, gui)
+        status = _dispatch_showing_migrations(args, gui)
         sys.stdout.flush()  # a closed pipe shows here, inside the boundary
         return status
     except BrokenPipeError:
@@ -425,6 +425,15 @@ def _main(argv: Sequence[str] | None, gui: GuiRunner) -> int:
         status, message, internal = _describe(exc, args)
         _err(f"{message} (run 'curator --debug ...' for the traceback)" if internal and not debug else message)
         return status
+
+
+def _dispatch_showing_migrations(args: argparse.Namespace, gui: GuiRunner) -> int:
+    """``_dispatch``; a project it opens that must first be brought up to date shows how
+    far that is on standard error, as long work does (``--progress``)."""
+    from curator.cli.progress import migrations_shown_on_stderr
+
+    with migrations_shown_on_stderr(args.progress):
+        return _dispatch(args, gui)
 
 
 def process_main(argv: Sequence[str] | None = None, gui: GuiRunner = _no_gui) -> int:

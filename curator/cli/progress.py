@@ -4,7 +4,8 @@ about how long is left, on standard error.
 Nothing is shown for work that ends within ``DELAY`` seconds. On a terminal the one
 line is rewritten in place (at most a few times a second) and cleared at the end; on
 anything else (a log file, a pipe, when ``--progress`` asks for it) a whole line is
-written now and then. Standard output is never touched, so ``--json`` stays JSON.
+written now and then. Standard output is never touched, so ``--json`` stays JSON. A
+project brought up to date on opening shows its progress the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from curator.domain.jobs import Job
+from curator.store.migration_progress import migrations_shown
 
 DELAY = 2.0  # seconds of work before progress is shown
 TERMINAL_INTERVAL = 0.2  # seconds between two rewrites of a terminal's line
@@ -158,6 +160,15 @@ def shown_progress(asked: bool, quiet: Callable[[], Job] = Job) -> Iterator[Job]
     finally:
         if isinstance(job, TerminalProgress):
             job.finish()
+
+
+@contextlib.contextmanager
+def migrations_shown_on_stderr(asked: bool) -> Iterator[None]:
+    """Within the block, a project a command opens that must first be brought up to date
+    (a migration: minutes at a million articles) shows how far that is as ``shown_progress``
+    shows long work, by the same rules; nothing is shown, nor made, for a project up to date."""
+    with migrations_shown(lambda: shown_progress(asked)):
+        yield
 
 
 PROGRESS_HELP = ("show the progress of long work, with the time left, on standard error even when it is not a "

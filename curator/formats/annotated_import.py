@@ -98,6 +98,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     held = {document.id: spans for document, spans in
             store.documents_with_annotations([document.id for document in known.values()])}
     now = utc_now()
+    names: dict[str, tuple[str, str | None]] = {}  # an annotator as the file names them -> ``_annotator_name``
     for number, document in enumerate(documents):
         if job is not None and not number % PROGRESS_EVERY:
             job.set_progress(number, len(documents))
@@ -130,33 +131,35 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
         else:
             present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
         for start, end, label, annotator, extra in document.spans:
-            span_record = f"{record} [{start}:{end}]"
+            # (A span's name in a problem, "document 'x' [3:9]", is made only for a problem.)
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
             if wide:
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
-            annotator, odd = _annotator_name(annotator)
+            if annotator not in names:  # a file's few annotators, checked once each
+                names[annotator] = _annotator_name(annotator)
+            annotator, odd = names[annotator]
             if odd:
-                report.skip(where, span_record, f"{odd}; span skipped")
+                report.skip(where, f"{record} [{start}:{end}]", f"{odd}; span skipped")
                 continue
             problem = span_problem(document.text, start, end)
             if problem:
-                report.skip(where, span_record, f"span {problem}")
+                report.skip(where, f"{record} [{start}:{end}]", f"span {problem}")
                 continue
             if label not in labels:
-                report.skip(where, span_record, f"unknown label {label[:40]!r}")
+                report.skip(where, f"{record} [{start}:{end}]", f"unknown label {label[:40]!r}")
                 report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
                 continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
                 continue
             if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
-                report.skip(where, span_record, f"linked to entity {extra['entity_id']!r}, which is not in "
+                report.skip(where, f"{record} [{start}:{end}]", f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
-                report.skip(where, span_record, f"span id {old.id!r} is already used by another span in "
+                report.skip(where, f"{record} [{start}:{end}]", f"span id {old.id!r} is already used by another span in "
                                        "the project; skipped")
                 continue
             present.add((start, end, label, annotator))

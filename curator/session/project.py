@@ -15,6 +15,7 @@ from curator.errors import CuratorError
 from curator.store.user_settings import Settings, is_gold
 
 if TYPE_CHECKING:
+    from curator.domain.jobs import Job
     from curator.formats.reports import ImportReport
     from curator.store import Store
 
@@ -22,12 +23,13 @@ SAMPLE_DOCS = Path(__file__).resolve().parent.parent.parent / "sample_docs"
 SAMPLE_ANNOTATIONS = SAMPLE_DOCS.parent / "annotations"
 
 
-def open_project(target: str | Path, create: bool = False) -> Store:
-    """Open the project at a folder path or database URL (creating it if asked)."""
+def open_project(target: str | Path, create: bool = False, job: Job | None = None) -> Store:
+    """Open the project at a folder path or database URL (creating it if asked). An older
+    project is brought up to date first, telling ``job`` each step and how far it is."""
     from curator.store import Store
 
     try:
-        return Store.open(target)
+        return Store.open(target, job)
     except CuratorError:
         if not create:
             raise
@@ -83,13 +85,14 @@ def default_sample_location() -> Path:
     return Path(os.environ.get("CURATOR_HOME", user_data_dir("curator", appauthor=False))) / "sample-project"
 
 
-def open_sample_project() -> Store:
-    """The sample project in the user's data folder, created on first use."""
+def open_sample_project(job: Job | None = None) -> Store:
+    """The sample project in the user's data folder, created on first use (brought up to
+    date first, like ``open_project``, when an older Curator made it)."""
     from curator.store import Store
 
     location = default_sample_location()
     try:
-        return Store.open(location)
+        return Store.open(location, job)
     except CuratorError:
         if location.exists() and any(location.iterdir()):
             raise

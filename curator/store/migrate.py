@@ -6,6 +6,10 @@ Projects made before migrations existed count as the baseline revision. When sev
 programs open an older project at once, one migrates while the others wait for it (a
 write lock taken first on SQLite, an advisory lock on PostgreSQL), then find it up to
 date and open it.
+
+While a migration runs it reports to a ``Job`` (see ``migration_progress``): each revision's
+step (``summary`` in its script), and, where one copies rows, how many of all it has
+copied. Opening an up-to-date project reports nothing and asks nothing more.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from curator.domain.jobs import Job
+from curator.store.migration_progress import UPDATING, reported_to, step_status
+
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import Script
 
 BASELINE = "0001"
 HEAD = "0012"  # the newest revision; a test holds it to the scripts
@@ -28,13 +36,33 @@ _SCRIPTS = Path(__file__).resolve().parent / "migrations"
 # up-to-date project (every command, every export worker) reads the version row alone.
 
 
-def _config(connection: sa.Connection) -> Config:
+def _config(connection: sa.Connection, job: Job | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(_SCRIPTS))
     config.attributes["connection"] = connection
+    config.attributes["job"] = job or Job()
     return config
+
+
+def migration_job() -> Job:
+    """For a migration's script, while it runs: the job its upgrade reports to (a silent
+    one when it is run another way)."""
+    from alembic import op
+
+    config = op.get_context().config
+    job = config.attributes.get("job") if config is not None else None
+    return job if isinstance(job, Job) else Job()
+
+
+def _what_it_does(script: Script) -> str:
+    """A revision's step in the user's words: its ``summary``, else its docstring's first clause."""
+    summary = getattr(script.module, "summary", None)
+    if isinstance(summary, str) and summary.strip():
+        return summary.strip()
+    first = " ".join((script.doc or "").split()).split(". ")[0].split(": ")[0].rstrip(".")
+    return (first[:1].lower() + first[1:]) if first else f"applying revision {script.revision}"
 
 
 def head() -> str:
@@ -85,13 +113,15 @@ def _migration_lock(connection: sa.Connection) -> None:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
-def upgrade(engine: sa.Engine) -> list[str]:
+def upgrade(engine: sa.Engine, job: Job | None = None) -> list[str]:
     """Apply missing revisions; returns the revisions applied (empty when up to date, also
-    when another program brought it up to date while this one waited). A database that
+    when another program brought it up to date while this one waited). While they run,
+    ``job`` (or the one ``migrations_shown`` asks for) is told each step and how far it is;
+    it cannot be cancelled (it is one transaction). A database that
     refuses (a full disk, a read-only file, a lock held too long) is a ``CuratorError``
     saying so in the user's words: the migration's one transaction changed nothing."""
     try:
-        return _upgrade(engine)
+        return _upgrade(engine, job)
     except sa.exc.DBAPIError as exc:
         from curator.errors import CuratorError
         from curator.store.engine import database_problem
@@ -105,16 +135,21 @@ def upgrade(engine: sa.Engine) -> list[str]:
         raise CuratorError(database_problem(exc)) from exc
 
 
-def _upgrade(engine: sa.Engine) -> list[str]:
+def _upgrade(engine: sa.Engine, job: Job | None) -> list[str]:
     with engine.connect() as connection:
         if current(connection) == HEAD:  # (every open but the first after an upgrade: no lock)
             return []
-    with engine.connect() as connection, _foreign_keys_off(connection):
+    with reported_to(job) as reported, engine.connect() as connection, _foreign_keys_off(connection):
         sqlite = connection.dialect.name == "sqlite"
+        reported.set_status(f"{UPDATING}: waiting until no other program is writing to it")
         with connection.begin():
             _migration_lock(connection)
             try:
-                return _upgrade_locked(connection)
+                applied = _upgrade_locked(connection, reported)
+                if applied:  # (the commit writes every page the steps changed: long after a rebuild)
+                    reported.set_status(f"{UPDATING}: saving the changes")
+                    reported.set_progress(0, 0)
+                return applied
             finally:
                 if sqlite:
                     from curator.store.engine import BUSY_TIMEOUT_MS
@@ -154,7 +189,7 @@ def _foreign_keys_off(connection: sa.Connection) -> Iterator[None]:
             connection.invalidate()
 
 
-def _upgrade_locked(connection: sa.Connection) -> list[str]:
+def _upgrade_locked(connection: sa.Connection, job: Job) -> list[str]:
     before = current(connection)
     if before == HEAD:
         return []
@@ -172,6 +207,10 @@ def _upgrade_locked(connection: sa.Connection) -> list[str]:
 
         raise CuratorError(f"its schema is at revision {before!r}, which this Curator does not know: a newer "
                            "Curator made or upgraded it. Upgrade Curator; nothing was changed")
-    pending = [r.revision for r in script.iterate_revisions(head(), before)]
-    command.upgrade(_config(connection), "head")
-    return list(reversed(pending))
+    pending = list(reversed([r.revision for r in script.iterate_revisions(head(), before)]))
+    config = _config(connection, job)
+    for number, revision in enumerate(pending, 1):  # one at a time: each step told before it runs
+        job.set_status(step_status(_what_it_does(script.get_revision(revision)), number, len(pending)))
+        job.set_progress(0, 0)
+        command.upgrade(config, revision)
+    return pending

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from curator.domain.jobs import Job
 from curator.domain.models import Project
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
@@ -70,8 +71,10 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
         return cls(cls._engine(target), str(target))
 
     @classmethod
-    def open(cls, target: str | Path) -> "Store":
-        """Open an existing project; a clear error if there is none or it is too new."""
+    def open(cls, target: str | Path, job: Job | None = None) -> "Store":
+        """Open an existing project; a clear error if there is none or it is too new. If
+        its schema is older, it is brought up to date first, telling ``job`` (see
+        ``migration_progress``) each step and how far it is."""
         if not is_url(target):
             folder = Path(target).expanduser()
             if not (folder / DB_FILENAME).is_file():
@@ -105,7 +108,7 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
             )
         store = cls(engine, str(target))
         try:
-            store.migrations_applied = upgrade(engine)
+            store.migrations_applied = upgrade(engine, job)
         except Exception as exc:
             engine.dispose()
             raise CuratorError(hide_passwords(f"{shown(target)}: could not bring the project's schema up to date "

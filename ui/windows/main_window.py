@@ -40,6 +40,7 @@ from ui.windows.export_controller import ExportController
 from ui.windows.geometry import RememberedLayout
 from ui.windows.import_controller import ImportController
 from ui.windows.main_menus import build_menus, build_schema_actions
+from ui.windows.migration_dialog import open_bringing_up_to_date
 from ui.windows.relation_linking import RelationLinking
 from ui.windows.span_editing import SpanEditing
 from ui.windows.suggestion_controller import SuggestionController
@@ -460,8 +461,8 @@ class MainWindow(FollowsChanges, QMainWindow):
     def open_project_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open project folder")
         if folder:
-            try:
-                store = open_project(folder)
+            try:  # (off the UI thread: an older project is brought up to date, which can take minutes)
+                store = open_bringing_up_to_date(self, lambda job: open_project(folder, job=job))
             except CuratorError as exc:
                 self._show_error(str(exc))
                 return

@@ -8,6 +8,7 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+summary = "creating the first tables"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

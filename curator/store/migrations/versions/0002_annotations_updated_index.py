@@ -10,6 +10,7 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+summary = "indexing annotations by their last edit"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

@@ -11,6 +11,7 @@ revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
+summary = "indexing what the document list's filter searches"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

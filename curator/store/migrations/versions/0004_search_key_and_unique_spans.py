@@ -15,6 +15,7 @@ revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+summary = "folding the search keys and removing copies of the same span"  # the step as the user reads it while it runs
 
 _SPAN = ["doc_id", "annotator", "start", "end", "label"]
 

@@ -12,6 +12,7 @@ revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
+summary = "adding each user's edit history"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

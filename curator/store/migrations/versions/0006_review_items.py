@@ -13,6 +13,7 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+summary = "adding the review items of each document"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

@@ -11,6 +11,7 @@ revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+summary = "adding document categories"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

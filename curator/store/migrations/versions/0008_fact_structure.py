@@ -12,6 +12,7 @@ revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+summary = "adding the entities and authorities of facts"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

@@ -12,6 +12,7 @@ revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
+summary = "adding learned recommenders"  # the step as the user reads it while it runs
 
 
 def upgrade() -> None:

@@ -15,6 +15,7 @@ revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
+summary = "moving measures and attributions into tables of their own"  # the step as the user reads it while it runs
 
 MEASURES_KEY = "state.facts.measures"
 ATTRIBUTIONS_KEY = "state.facts.attributions"

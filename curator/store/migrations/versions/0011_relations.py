@@ -12,6 +12,7 @@ revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
+summary = "adding relations between spans"  # the step as the user reads it while it runs
 
 
 def _ends() -> list[sa.Column]:

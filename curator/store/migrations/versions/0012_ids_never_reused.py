@@ -14,21 +14,29 @@ The rebuild is SQLite's own recipe (a new table, the rows copied, the old one dr
 the new one renamed), in the migration's one transaction, with foreign keys off for it
 (``migrate.upgrade`` turns them off before the transaction begins): with them on,
 dropping the old documents table would delete every row that belongs to a document.
+Both tables' rows are copied first, a batch at a time, and the rows copied of rows in
+all reported after each batch: at a million articles the copy takes minutes.
 
 Revision ID: 0012
 Revises: 0011
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+from curator.store import migration_progress
+from curator.store.migrate import migration_job
+from curator.store.migration_progress import UPDATING
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
+summary = "rebuilding the documents and history tables"  # the step as the user reads it while it runs
 
 
 def _documents(metadata: sa.MetaData, name: str, autoincrement: bool) -> sa.Table:
@@ -77,8 +85,8 @@ def _foreign_key_problems(connection: sa.Connection) -> int:
     return len(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
 
 
-def _rebuild(connection: sa.Connection, make: Any, name: str, indexes: tuple, autoincrement: bool) -> None:
-    """Rebuild table ``name`` as ``make`` defines it, rows and indexes kept."""
+def _new_table(connection: sa.Connection, make: Any, name: str, autoincrement: bool) -> sa.Table:
+    """Table ``name`` as ``make`` defines it, made empty beside the old one as ``_new_<name>``."""
     new = make(sa.MetaData(), f"_new_{name}", autoincrement)
     unknown = sorted({row[1] for row in connection.exec_driver_sql(f'PRAGMA table_info("{name}")')}
                      - {column.name for column in new.columns})
@@ -87,13 +95,41 @@ def _rebuild(connection: sa.Connection, make: Any, name: str, indexes: tuple, au
                            f"{', '.join(unknown)}. Rebuilt, their values would be lost, so nothing was changed: "
                            "keep what they hold elsewhere and drop them, then open the project again")
     new.create(connection)
+    return new
+
+
+def _copy_rows(connection: sa.Connection, new: sa.Table, name: str, copied: Callable[[int], None]) -> None:
+    """Every row of ``name`` into ``new``, in order of their key, a batch at a time,
+    telling ``copied`` how many each batch copied."""
+    key = f'"{next(iter(new.primary_key)).name}"'
     columns = ", ".join(f'"{column.name}"' for column in new.columns)
-    connection.exec_driver_sql(f'INSERT INTO "{new.name}" ({columns}) SELECT {columns} FROM "{name}"')
-    connection.exec_driver_sql(f'DROP TABLE "{name}"')  # (its indexes go with it)
-    connection.exec_driver_sql(f'ALTER TABLE "{new.name}" RENAME TO "{name}"')
-    table = make(sa.MetaData(), name, autoincrement)
-    for index_name, index_columns in indexes:
+    last, at_once = None, int(migration_progress.ROWS_AT_ONCE)
+    while True:
+        after = "" if last is None else f"WHERE {key} > {int(last)} "
+        count = connection.exec_driver_sql(f'INSERT INTO "{new.name}" ({columns}) SELECT {columns} FROM "{name}" '
+                                           f"{after}ORDER BY {key} LIMIT {at_once}").rowcount
+        if count <= 0:
+            return
+        copied(count)
+        last = connection.exec_driver_sql(f'SELECT max({key}) FROM "{new.name}"').scalar()
+
+
+def _replace(connection: sa.Connection, tables: dict[str, tuple[Any, tuple]], autoincrement: bool) -> None:
+    """Each old table dropped and its copy renamed to it (long: every page of the old one is
+    freed), then their indexes made again, each step told to the migration's job."""
+    job = migration_job()
+    job.set_status(f"{UPDATING}: removing the old tables")
+    job.set_progress(0, 0)
+    for name in tables:
+        connection.exec_driver_sql(f'DROP TABLE "{name}"')  # (its indexes go with it)
+        connection.exec_driver_sql(f'ALTER TABLE "_new_{name}" RENAME TO "{name}"')
+    indexes = [(make(sa.MetaData(), name, autoincrement), index) for name, (make, made) in tables.items()
+               for index in made]
+    job.set_status(f"{UPDATING}: indexing the rebuilt tables")
+    for number, (table, (index_name, index_columns)) in enumerate(indexes):
+        job.set_progress(number, len(indexes))
         sa.Index(index_name, *(table.c[column] for column in index_columns)).create(connection)
+    job.set_progress(len(indexes), len(indexes))
 
 
 def _document_ids_kept(value: Any, under_documents: bool = False) -> list[int]:
@@ -130,11 +166,24 @@ def _sqlite(autoincrement: bool) -> None:
     if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
         raise RuntimeError("migration 0012 rebuilds the documents table: it must run with SQLite's foreign keys "
                            "off (as Curator's upgrade runs it), or every row that belongs to a document would go")
+    job = migration_job()
     problems = _foreign_key_problems(connection)
-    counts = {name: connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar()
-              for name in ("documents", "history")}
-    _rebuild(connection, _documents, "documents", _DOCUMENT_INDEXES, autoincrement)
-    _rebuild(connection, _history, "history", _HISTORY_INDEXES, autoincrement)
+    tables = {"documents": (_documents, _DOCUMENT_INDEXES), "history": (_history, _HISTORY_INDEXES)}
+    counts = {name: connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() for name in tables}
+    news = {name: _new_table(connection, make, name, autoincrement) for name, (make, _indexes) in tables.items()}
+    done, total = 0, sum(counts.values())
+
+    def copied(rows: int) -> None:
+        nonlocal done
+        done += rows
+        job.set_progress(done, total)
+
+    job.set_progress(0, total)
+    for name, new in news.items():
+        _copy_rows(connection, new, name, copied)
+    _replace(connection, tables, autoincrement)
+    job.set_status(f"{UPDATING}: checking that every row was kept")
+    job.set_progress(0, 0)
     for name, count in counts.items():
         if connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() != count:
             raise RuntimeError(f"migration 0012 lost rows of {name}; nothing was changed")
