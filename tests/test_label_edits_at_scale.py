@@ -208,3 +208,28 @@ def test_a_label_deleted_leaves_nothing_of_its_rows_in_memory(store):
     entry = len(json.dumps(_entry(store)[1]))
     # (the rows as Python objects are several times their JSON; a statement's first compile, a few kB)
     assert kept < entry, f"{kept:,} bytes kept after an entry of {entry:,}"
+
+
+def test_a_label_edit_gives_sqlite_a_roomy_cache_and_takes_it_back(store, monkeypatch):
+    """A label's rows touch every page of their tables' indexes: SQLite keeps more of them
+    in memory while the edit runs (a third faster at 100,000), and as few as before after."""
+    if store.engine.dialect.name != "sqlite":
+        with store.transaction(), store.roomy_cache():
+            return  # (PostgreSQL's own settings are left alone)
+    seen = []
+    original = type(store).move_label
+
+    def move_label(self, source, target):
+        with self._connect() as conn:
+            seen.append(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+        return original(self, source, target)
+
+    monkeypatch.setattr(type(store), "move_label", move_label)
+    _project(store)
+    session = Session(store, "ann")
+    with store.transaction() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    session.do(remove_label(store, "PERCENT"))
+    assert seen == [-64 * 1024]
+    with store.transaction() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before

@@ -122,7 +122,7 @@ class MoveLabel:
         return self.label
 
     def apply(self, store: Store) -> "RestoreLabel":
-        with store.transaction():
+        with store.transaction(), store.roomy_cache():
             before = _schema_as_expected(store, self.expected)
             old = before.get(self.source)
             new = self.schema.get(self.target) if self.target is not None else None
@@ -206,7 +206,7 @@ class RestoreLabel:
         return self.label
 
     def apply(self, store: Store) -> MoveLabel:
-        with store.transaction():
+        with store.transaction(), store.roomy_cache():
             after = _schema_as_expected(store, self.expected)
             for relation_id in self.carried:  # (put back on the span they were on, below)
                 with suppress(CuratorError):  # (deleted since: nothing to take back)
