@@ -91,14 +91,14 @@ def _take_out(conn: sa.Connection, table: sa.Table, columns: Sequence[sa.ColumnE
     annotator at their bounds: the ids of those moved, and the rows deleted."""
     c = table.c
     going = going_with_label(table, source, target)
-    deleted = read_columns(conn.execute(sa.select(*columns).where(going).order_by(c.id)),
+    deleted = read_columns(conn.execute(sa.select(*columns).where(going)),  # (in no order: no sort)
                            times=("created", "updated"), documents=("value",))
     if target is None:  # all of the label's: no writer adds one meanwhile (they wait for the schema's lock)
         conn.execute(table.delete().where(going))
         return [], deleted
     for chunk in _chunks(deleted["id"], _IDS):  # the twins read, whatever becomes of theirs meanwhile
         conn.execute(table.delete().where(c.id.in_(chunk)))
-    moved = list(conn.execute(sa.select(c.id).where(c.label == source).order_by(c.id)).scalars())
+    moved = list(conn.execute(sa.select(c.id).where(c.label == source)).scalars())
     values = {"label": target, **({"updated": utc_now()} if "updated" in c else {})}
     conn.execute(table.update().where(c.label == source).values(**values))
     return moved, deleted
