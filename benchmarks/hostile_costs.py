@@ -11,7 +11,13 @@
   size), where reading them whole took 3.96 GB for the JSON Lines and 1.99 GB for the
   text.
 
-Run: ``python benchmarks/hostile_costs.py [--size-mb N] [--labels 2000,4000,8000,10000,85000]``.
+- **Peak memory** of importing a JSON list of ``--json-articles`` articles (600 words
+  each; that row alone is run when it is given): read whole, as every JSON file was before
+  large ones streamed, and streamed a record at a time (each ``import_files`` in a process
+  of its own), and through ``curator import``.
+
+Run: ``python benchmarks/hostile_costs.py [--size-mb N] [--labels 2000,4000,8000,10000,85000]``
+or ``python benchmarks/hostile_costs.py --json-articles 50000``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -30,10 +37,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def curator(*argv: str) -> tuple[float, float, subprocess.CompletedProcess]:
     """Run ``curator ARGV`` in a process of its own: (seconds, its peak resident MB, the result)."""
+    return measured("-m", "curator", *argv)
+
+
+def measured(*argv: str) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run ``python ARGV`` in a process of its own: (seconds, its peak resident MB, the result)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "curator", *argv], cwd=ROOT, stdout=out, stderr=err,
-                                   text=True)
+        process = subprocess.Popen([sys.executable, *argv], cwd=ROOT, stdout=out, stderr=err, text=True)
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -90,13 +101,64 @@ def huge_inputs(folder: Path, size: int) -> list[tuple[str, float, float, str]]:
     return rows
 
 
+IMPORT_JSON = """
+import sys
+from curator.formats import json_stream
+from curator.formats.articles import import_files
+from curator.store import Store
+# every JSON file read whole, as before large ones streamed, or every one streamed
+json_stream.WHOLE_JSON_BYTES = 1 << 62 if sys.argv[3] == "whole" else -1
+store = Store.create(sys.argv[1])
+report = import_files(store, [sys.argv[2]])
+print(len(report.added), len(report.problems))
+store.close()
+"""
+
+
+def json_articles(folder: Path, count: int) -> tuple[int, list[tuple[str, float, float, str]]]:
+    """Import a JSON list of ``count`` articles read whole, streamed, and by ``curator import``:
+    the file's size, and (how, seconds, peak MB, documents added) for each."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import article
+
+    path, rng = folder / "articles.json", random.Random(1)
+    with path.open("w", encoding="utf-8") as out:  # written as it is made: a record at a time
+        out.write("[")
+        for index in range(count):
+            record = {"id": f"doc-{index:06d}", "text": article(rng)[0], "source": "TDI", "date": "2023-03-28"}
+            out.write(("," if index else "") + "\n" + json.dumps(record))
+        out.write("]\n")
+    rows = []
+    for how in ("whole", "streamed"):
+        seconds, peak, result = measured("-c", IMPORT_JSON, str(folder / f"project-{how}"), str(path), how)
+        if result.returncode:
+            raise SystemExit(f"import read {how} failed: {result.stderr[-2000:]}")
+        rows.append((f"import_files, read {how}", seconds, peak, result.stdout.split()[0]))
+    project = folder / "project-cli"
+    subprocess.run([sys.executable, "-m", "curator", "init", str(project)], cwd=ROOT, check=True, capture_output=True)
+    seconds, peak, result = curator("import", str(project), str(path))
+    rows.append(("curator import", seconds, peak, result.stdout.strip().splitlines()[-1][:60]
+                 if result.stdout.strip() else result.stderr[-200:]))
+    return path.stat().st_size, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024, help="size of each huge input file")
     parser.add_argument("--labels", default="2000,4000,8000,10000,85000", help="label counts to import")
+    parser.add_argument("--json-articles", type=int, help="only the peak memory of importing a JSON list of this "
+                                                          "many articles, read whole and streamed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="curator-hostile-") as temp:
         folder = Path(temp)
+        if args.json_articles:
+            size, rows = json_articles(folder, args.json_articles)
+            print(f"| JSON list of {args.json_articles:,} articles ({size / 1e6:,.0f} MB) | seconds | peak memory "
+                  "(process) | added |")
+            print("|---|---|---|---|")
+            for how, seconds, peak, added in rows:
+                print(f"| {how} | {seconds:.1f} s | {peak:,.0f} MB | {added} |")
+            return
         print("| labels | config bytes | curator schema import |")
         print("|---|---|---|")
         for count, seconds, size in schema_import(folder, [int(n) for n in args.labels.split(",")]):

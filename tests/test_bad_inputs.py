@@ -495,17 +495,21 @@ def test_every_reader_refuses_a_device_or_a_pipe_before_reading(project, tmp_pat
     assert fingerprint(project) == before
 
 
-def test_a_json_file_over_the_size_limit_is_refused_before_it_is_read(project, tmp_path, monkeypatch):
+def test_a_json_file_over_the_size_limit_imports_a_record_at_a_time(project, tmp_path, monkeypatch):
+    """A JSON list of articles larger than the limit of files read whole streams, as JSON
+    Lines do: it imports, and is never read whole."""
     monkeypatch.setattr("curator.formats.boundary.MAX_INPUT_BYTES", 1_000)
     path = tmp_path / "big.json"
-    path.write_text(json.dumps([{"text": "x" * 2_000}]))
+    path.write_text(json.dumps([{"id": "big-1", "text": "x" * 2_000}, {"id": "big-2", "text": "y " * 500}]))
     reads = []
     monkeypatch.setattr(type(path), "read_bytes", lambda self: reads.append(self) or b"")
     store = Store.open(project)
     report = import_paths(store, [path])
+    texts = [store.document_by_uid(uid).text for uid in ("big-1", "big-2")]
     store.close()
-    assert ["larger than the 0 GB limit" in str(problem) for problem in report.problems] == [True]
-    assert reads == []  # refused on its size, not after reading it whole
+    assert report.problems == []
+    assert texts == ["x" * 2_000, "y " * 500]
+    assert reads == []  # read a chunk at a time, never whole
 
 
 def test_json_lines_and_csv_over_the_size_limit_are_read_a_line_at_a_time(project, tmp_path, monkeypatch):

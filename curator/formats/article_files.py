@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curator.domain.text import nfc
-from curator.formats import sheet_limits, sheet_numbers
+from curator.formats import json_stream, sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -237,6 +237,23 @@ def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterat
     yield from _records(path, enumerate(records, start=1), "record", warnings)
 
 
+def _read_json_file(path: Path, warnings: list[ImportProblem],
+                    progress: Callable[[float], None]) -> Iterator[_Candidate | ImportProblem]:
+    """A JSON file: read whole up to ``json_stream.WHOLE_JSON_BYTES``, a record at a time
+    above it (memory bounded by a record, at any size); both read the same records."""
+    try:
+        size = check_input(path, streamed=True)
+        file = path.open("rb")
+    except OSError as exc:
+        raise Skipped(exc.strerror or str(exc)) from exc
+    with file:
+        if json_stream.read_whole(size):
+            yield from _read_json(path, file.read(), warnings)
+            return
+        records = json_stream.stream_json(file, _check_encoding(file), size, line_cap(), progress, Skipped)
+        yield from _records(path, records, "record", warnings)
+
+
 def _read_jsonl(path: Path, warnings: list[ImportProblem],
                 progress: Callable[[float], None]) -> Iterator[_Candidate | ImportProblem]:
     """Records from a JSON Lines file, read a line at a time: memory stays flat however
@@ -247,20 +264,22 @@ def _read_jsonl(path: Path, warnings: list[ImportProblem],
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
     with file:
-        head = file.read(4)
-        wide = next((encoding for bom, encoding in _WIDE_BOMS if head.startswith(bom)), None)
-        file.seek(0)
-        if wide:  # UTF-16/32: decoded a chunk at a time, checked whole first
-            _check_wide(file, wide)
-            file.seek(0)
-            numbered: Iterator[tuple[int, Any]] = _decoded_lines(file, wide)
-        else:
-            _check_utf8(file)
-            file.seek(0)
-            numbered = _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
+        wide = _check_encoding(file)  # UTF-16/32: decoded a chunk at a time, checked whole first
+        numbered: Iterator[tuple[int, Any]] = _decoded_lines(file, wide) if wide else \
+            _numbered_lines(file, os.fstat(file.fileno()).st_size, progress)
         yield from _records(path, ((n, line if isinstance(line, Skipped) else _parse_json_line(line))
                                    for n, line in numbered if isinstance(line, Skipped) or line and not line.isspace()),
                             "line", warnings)
+
+
+def _check_encoding(file: BinaryIO) -> str | None:
+    """The file's wide encoding (UTF-16/32, by its byte order mark) or None (UTF-8), all of it checked to decode."""
+    head = file.read(4)
+    wide = next((encoding for bom, encoding in _WIDE_BOMS if head.startswith(bom)), None)
+    file.seek(0)
+    _check_wide(file, wide) if wide else _check_utf8(file)
+    file.seek(0)
+    return wide
 
 
 def _check_wide(file: BinaryIO, encoding: str) -> None:
@@ -380,14 +399,7 @@ def _read_csv(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidate 
     except OSError as exc:
         raise Skipped(exc.strerror or str(exc)) from exc
     with file:
-        head = file.read(4)
-        encoding = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
-        file.seek(0)
-        if encoding:
-            _check_wide(file, encoding)
-        else:
-            _check_utf8(file)
-        file.seek(0)
+        encoding = _check_encoding(file)
         text = io.TextIOWrapper(file, encoding=encoding or "utf-8-sig", newline="")
         try:
             yield from _csv_records(path, text, warnings)
@@ -577,13 +589,11 @@ def read_file(path: Path, warnings: list[ImportProblem],
     if suffix == ".csv":
         yield from _read_csv(path, warnings)
         return
-    if suffix in TEXT_SUFFIXES:
-        _text_fits(path)
-    data = _read_bytes(path)
-    if suffix in TEXT_SUFFIXES:
-        yield from _read_text_file(path, data)
-    else:
-        yield from _read_json(path, data, warnings)
+    if suffix == ".json":
+        yield from _read_json_file(path, warnings, progress)
+        return
+    _text_fits(path)
+    yield from _read_text_file(path, _read_bytes(path))
 
 
 # -- metadata sidecars -------------------------------------------------------

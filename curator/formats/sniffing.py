@@ -121,12 +121,32 @@ def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
                 if _whole_value(first):
                     raise
                 # One record written over several lines, as doccano's export dialog shows its example.
+        if not whole and stripped[:1] == "[" and _no_tools_list(path):
+            return None  # (a large list of articles: the article import reads it a record at a time)
         from curator.formats.annotated import read_text
 
         payload = _parse(read_text(path) if not whole else stripped)
     except (BadJSON, ValueError, OSError, UnicodeDecodeError, CuratorError):
         return None  # (the article import words what is wrong with it)
     return _document(payload)
+
+
+def _no_tools_list(path: Path) -> bool:
+    """Whether a JSON list too large to be read whole by the article import is no other
+    tool's file, told by its first records (``json_stream.preview``, each kept whole), as
+    ``_document`` tells a whole file by its first records: a list of articles is then not
+    parsed whole here only to be told apart (it took the whole file's parsed size in
+    memory). False when that cannot be told so (the whole file is read, as for any other)."""
+    from curator.formats import json_stream
+
+    try:
+        if json_stream.read_whole(path.stat().st_size):
+            return False
+        with path.open("rb") as file:
+            head = json_stream.preview(file, items=50, inner=1 << 30)
+    except (BadJSON, OSError, ValueError):
+        return False
+    return isinstance(head, list) and _document(head) is None
 
 
 def _document(payload: Any) -> Sniffed | None:
