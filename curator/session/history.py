@@ -101,6 +101,14 @@ def encode(command: Command) -> dict[str, Any]:
     return {"type": name, "fields": _adapter(type(command)).dump_python(command, mode="json")}
 
 
+def _entry(**values: Any) -> dict[str, Any]:
+    """A history row's values, given to ``execute`` as its parameters, never built into
+    the statement (``.values(...)``): SQLAlchemy's cache of compiled statements keeps the
+    first statement of each shape with the values built into it, so the first entry that
+    kept a label's 100,000 rows stayed in memory as long as the project was open."""
+    return values
+
+
 def decode(data: Any) -> Command:
     """The command ``encode`` described; CuratorError for anything else."""
     try:
@@ -193,7 +201,7 @@ class Session:
         """A new entry of this user's history (what was undone and not redone goes); its seq."""
         h = history_table.c
         self._delete_entries(conn, h.annotator == self.annotator, h.done.is_(False))
-        seq = conn.execute(history_table.insert().values(
+        seq = conn.execute(history_table.insert(), _entry(
             annotator=self.annotator, label=label[:300], doc_id=doc_id, undo=undo, redo=redo, done=True,
             created=utc_now())).inserted_primary_key[0]
         self._trim(conn)
@@ -212,11 +220,11 @@ class Session:
     def _apply_parts(self, conn: sa.Connection, seq: int, undo: bool) -> None:
         """Undo (newest part first) or redo (oldest first) every part of a step done in parts."""
         h = history_table.c
-        parts = conn.execute(sa.select(h.seq, h.undo, h.redo).where(h.annotator == _owner(seq))
-                             .order_by(h.seq.desc() if undo else h.seq.asc())).all()
+        parts = conn.execute(sa.select(h.seq, (h.undo if undo else h.redo).label("data"))
+                             .where(h.annotator == _owner(seq)).order_by(h.seq.desc() if undo else h.seq.asc())).all()
         for part in parts:
-            inverse = decode(part.undo if undo else part.redo).apply(self.store)
-            conn.execute(history_table.update().where(h.seq == part.seq).values(
+            inverse = decode(part.data).apply(self.store)
+            conn.execute(history_table.update().where(h.seq == part.seq), _entry(
                 done=not undo, **{"redo" if undo else "undo": encode(inverse)}))
 
     def undo(self) -> Step | None:
@@ -229,23 +237,20 @@ class Session:
 
     @property
     def undo_text(self) -> str | None:
-        row = self._next(done=True)
+        row = self._next(done=True, read="label")
         return row.label if row is not None else None
 
     @property
     def redo_text(self) -> str | None:
-        row = self._next(done=False)
+        row = self._next(done=False, read="label")
         return row.label if row is not None else None
 
     def next_kind(self, undo: bool = True) -> str | None:
         """The kind of command the next undo (or redo) applies, by its class name
         ("ChangeSchema", "Batch", "Parts" for a step done in parts...), or None: a window
         that undoes only its own kind of edits asks this first."""
-        row = self._next(done=undo)
-        if row is None:
-            return None
-        data = row.undo if undo else row.redo
-        return str(data.get("type")) if isinstance(data, dict) else None
+        row = self._next(done=undo, read="kind")
+        return str(row.kind) if row is not None and row.kind is not None else None
 
     def history(self, limit: int = 20) -> list[tuple[str, bool]]:
         """This user's latest entries, newest first: (label, still done)."""
@@ -265,10 +270,17 @@ class Session:
         self.annotator = annotator
         self._announce()
 
-    def _next(self, done: bool, conn: sa.Connection | None = None) -> Any:
+    def _next(self, done: bool, conn: sa.Connection | None = None, read: str = "command") -> Any:
+        """The entry the next undo (``done``) or redo takes, or None: its seq, label and
+        doc_id, with ``read`` "command" the data that undoes (or redoes) it as ``data``,
+        "kind" only that data's type as ``kind``, "label" nothing more. The data of a
+        label of 100,000 spans is megabytes: the label shown on a menu reads none of it."""
         h = history_table.c
+        column = h.undo if done else h.redo
+        extra = {"command": [column.label("data")], "kind": [column["type"].as_string().label("kind")],
+                 "label": []}[read]
         # Undo takes the newest done entry; redo the oldest undone one (all newer were undone after it).
-        query = (sa.select(history_table).where(h.annotator == self.annotator, h.done.is_(done))
+        query = (sa.select(h.seq, h.label, h.doc_id, *extra).where(h.annotator == self.annotator, h.done.is_(done))
                  .order_by(h.seq.desc() if done else h.seq.asc()).limit(1))
         if conn is not None:
             return conn.execute(query).first()
@@ -287,14 +299,14 @@ class Session:
                 row = self._next(done, conn)
                 if row is None:
                     return None
-                if (row.undo if done else row.redo) == PARTS:
+                if row.data == PARTS:
                     self._apply_parts(conn, row.seq, undo=done)
                     values = {"done": not done}
                 else:
-                    command = decode(row.undo if done else row.redo)
+                    command = decode(row.data)
                     inverse = command.apply(self.store)
                     values = {"done": not done, "redo" if done else "undo": encode(inverse)}
-                conn.execute(history_table.update().where(history_table.c.seq == row.seq).values(**values))
+                conn.execute(history_table.update().where(history_table.c.seq == row.seq), _entry(**values))
         except DatabaseRefused:  # busy, full, read-only: the entry stays, to try again
             raise
         except StepOutdated as exc:  # it keeps rows the tables no longer fit: it stays, as it was
@@ -391,7 +403,7 @@ class StepInParts:
             inverse = command.apply(session.store)
             if self.seq is None:
                 self.seq = session._record(conn, self.label, self.doc_id or command.doc_id, PARTS, PARTS)
-            conn.execute(history_table.insert().values(
+            conn.execute(history_table.insert(), _entry(
                 annotator=_owner(self.seq), label="", doc_id=command.doc_id, undo=encode(inverse),
                 redo=encode(command), done=True, created=utc_now()))
         self.parts += 1

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
 
 from curator.domain.models import Annotation, Relation, RelationSuggestion, Suggestion
 from curator.domain.relation_rules import relation_problems
 from curator.domain.schema import LabelSchema
 from curator.errors import CuratorError
 from curator.store import Store
+from curator.store.rows import column_rows
+
+
+def _as_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows (dicts of the same keys) as columns."""
+    return {name: [row[name] for row in rows] for name in rows[0]} if rows else {}
 
 
 @dataclass
@@ -114,7 +122,7 @@ class MoveLabel:
         return self.label
 
     def apply(self, store: Store) -> "RestoreLabel":
-        with store.transaction():
+        with store.transaction(), store.roomy_cache():
             before = _schema_as_expected(store, self.expected)
             old = before.get(self.source)
             new = self.schema.get(self.target) if self.target is not None else None
@@ -123,28 +131,31 @@ class MoveLabel:
             if self.target is not None and (new is None or new.kind != old.kind):
                 raise CuratorError(f"the spans of {self.source} can only move to a label of its kind ({old.kind})")
             # The relations on the spans that go go with them (the database's cascade): kept to be undone.
-            relations = store.relations_on_label(self.source)
-            proposals = store.relation_suggestions_on_label(self.source)
-            suggestions = store.suggestions_on_label(self.source)  # relabelled or deleted: kept to be undone
-            moved, deleted, entities = store.move_label(self.source, self.target)
-            gone = {span.id for span in deleted}
+            relations = store.relations_on_label(self.source, self.target)  # (of the spans it deletes)
+            proposals = store.relation_suggestions_on_label(self.source, self.target)
+            done = store.move_label(self.source, self.target)  # (the rows it deleted, as columns)
+            gone = set(done.deleted.get("id", ()))
             relations = [r for r in relations if r.source_id in gone or r.target_id in gone]
             proposals = [p for p in proposals if p.source_id in gone or p.target_id in gone]
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
-            carried = _carry_to_twins(store, relations, deleted, self.target, self.schema) if self.target else []
-        return RestoreLabel(self.source, self.target, before, self.label, moved, deleted, entities,
+            carried = _carry_to_twins(store, relations, done.deleted, self.target, self.schema) if self.target else []
+        return RestoreLabel(self.source, self.target, before, self.label, done.moved, [], done.entities,
                             {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
                             expected=self.schema, relations=relations, carried=carried, proposals=proposals,
-                            suggestions=suggestions)
+                            deleted_rows=done.deleted, suggestions_moved=done.suggestions_moved,
+                            suggestions_deleted=done.suggestions_deleted)
 
 
-def _carry_to_twins(store: Store, relations: list[Relation], deleted: list[Annotation], target: str,
+def _carry_to_twins(store: Store, relations: list[Relation], deleted: dict[str, list[Any]], target: str,
                     schema: LabelSchema) -> list[str]:
     """In a merge, a span that met a ``target`` span of its annotator at its bounds was
     deleted (the two became one): its relations go over to that span, where they are
     still valid and not there already. Returns their ids (each keeps its own)."""
-    doomed = {span.id: span for span in deleted}
+    if not relations:
+        return []
+    ends = {end for relation in relations for end in (relation.source_id, relation.target_id)}
+    doomed = {row["id"]: SimpleNamespace(**row) for row in column_rows(deleted) if row["id"] in ends}
     carried: list[Relation] = []
     for doc_id in sorted({relation.doc_id for relation in relations}):
         spans = {span.id: span for span in store.annotations_for(doc_id)}
@@ -181,24 +192,33 @@ class RestoreLabel:
     relations: list[Relation] = field(default_factory=list)  # as they were before the move
     carried: list[str] = field(default_factory=list)  # the ids of those the move gave to a twin span
     proposals: list[RelationSuggestion] = field(default_factory=list)  # relations proposed on the deleted spans
-    suggestions: list[Suggestion] = field(default_factory=list)  # the label's suggestions, as they were
+    # Entries written before the history kept rows as columns hold models here (``deleted``
+    # the spans, this the label's suggestions, relabelled or deleted), and are still undone
+    # as they were; a newer entry leaves both empty and holds the rows below instead, as
+    # ``Columns`` (``curator.store.rows``): a label of 100,000 spans is a dozen lists.
+    suggestions: list[Suggestion] = field(default_factory=list)
+    deleted_rows: dict[str, list[Any]] = field(default_factory=dict)  # the spans deleted, as they were
+    suggestions_moved: list[str] = field(default_factory=list)  # the ids of the suggestions relabelled
+    suggestions_deleted: dict[str, list[Any]] = field(default_factory=dict)  # those deleted, as they were
 
     @property
     def text(self) -> str:
         return self.label
 
     def apply(self, store: Store) -> MoveLabel:
-        with store.transaction():
+        with store.transaction(), store.roomy_cache():
             after = _schema_as_expected(store, self.expected)
             for relation_id in self.carried:  # (put back on the span they were on, below)
                 with suppress(CuratorError):  # (deleted since: nothing to take back)
                     store.delete_relation(relation_id)
-            store.restore_label(self.source, self.moved, self.deleted, self.entities)
+            deleted = self.deleted_rows or _as_columns([span.model_dump(mode="json") for span in self.deleted])
+            store.restore_label(self.source, self.moved, deleted, self.entities)
             store.restore_relations(self.relations)  # (one whose other end went since stays out)
             store.restore_relation_suggestions(self.proposals)
             store.rekey_reviews(self.rekeyed)
             store.save_schema(self.schema, (self.source, *([self.target] if self.target else [])))
-            store.restore_suggestions(self.suggestions, self.source)  # (once their label is back)
+            store.restore_suggestions(self.suggestions, self.source)  # (once their label is back; an older entry's)
+            store.restore_label_suggestions(self.source, self.suggestions_moved, self.suggestions_deleted)
         return MoveLabel(self.source, self.target, after, self.label,
                          {new_key: old_key for old_key, new_key in self.rekeyed.items()}, self.doc_id,
                          expected=self.schema)

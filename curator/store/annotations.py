@@ -29,6 +29,7 @@ from curator.store.rows import (
     _EXPORTED_DOCUMENT_COLUMNS,
     _SPAN_COLUMNS,
     SPAN_ROW_FIELDS,
+    Columns,
     ExportedDocumentRow,
     _by_document,
     _chunks,
@@ -38,6 +39,8 @@ from curator.store.rows import (
     _stored_date,
     _stored_extra,
     _unique,
+    column_rows,
+    insert_columns,
     stored_json,
     utc_text,
 )
@@ -111,6 +114,21 @@ class AnnotationStore(Transactional):
             refuse_labels_gone(conn, {row["label"] for row in rows})
         if self.events.listening():
             for row in rows:
+                self._emit(AnnotationAdded(Annotation.model_construct(**row)))
+
+    def add_annotation_columns(self, columns: Columns) -> None:
+        """Put back spans kept as ``Columns`` (their times ISO text, as ``read_columns``
+        gives them) by an undo that puts their label back in the same transaction. One
+        ``AnnotationAdded`` each, as ``add_annotation_rows`` gives."""
+        if not columns or not columns.get("id"):
+            return
+        columns = {**columns, **{name: [_parse_time(utc_text(stamp)) for stamp in columns[name]]
+                                 for name in ("created", "updated") if name in columns}}
+        first = Annotation.model_construct(**{name: values[0] for name, values in columns.items()})
+        with self._begin() as conn, _unique(_same_span(first, several=True)):
+            insert_columns(conn, annotations_table, columns)
+        if self.events.listening():
+            for row in column_rows(columns):
                 self._emit(AnnotationAdded(Annotation.model_construct(**row)))
 
     def get_annotation(self, annotation_id: str) -> Annotation:

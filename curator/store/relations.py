@@ -16,7 +16,14 @@ from curator.domain.model_base import DEFERRED
 from curator.domain.models import GOLD, Relation, RelationSuggestion, SuggestionStatus
 from curator.errors import CuratorError
 from curator.store.events import RelationsChanged
-from curator.store.rows import _chunks, _insert_many, _parse_time, _unique, utc_text
+from curator.store.rows import (
+    _chunks,
+    _insert_many,
+    _parse_time,
+    _unique,
+    going_with_label,
+    utc_text,
+)
 from curator.store.tables import (
     annotations_table,
     documents_table,
@@ -169,10 +176,12 @@ class RelationStore(Transactional):
                 found.update((relation.id, relation) for relation in _relations(conn.execute(query).all()))
         return sorted(found.values(), key=lambda relation: (relation.created, relation.id))
 
-    def relations_on_label(self, label: str) -> list[Relation]:
-        """The relations with an end among the spans (every layer) of ``label``."""
-        a, r = annotations_table.c, relations_table.c
-        spans = sa.select(a.id).where(a.label == label)
+    def relations_on_label(self, label: str, merged_into: str | None = None) -> list[Relation]:
+        """The relations with an end among the spans (every layer) of ``label`` (with
+        ``merged_into``, among those that merging it into that label deletes: a rename
+        deletes none, and reads no relation)."""
+        r = relations_table.c
+        spans = sa.select(annotations_table.c.id).where(going_with_label(annotations_table, label, merged_into))
         query = sa.select(*_RELATION_COLUMNS).where(r.source_id.in_(spans) | r.target_id.in_(spans))
         with self._connect() as conn:
             return _relations(conn.execute(query.order_by(r.created, r.id)).all())
@@ -270,10 +279,11 @@ class RelationStore(Transactional):
                 found.update((row.id, _proposal(row)) for row in conn.execute(query))
         return list(found.values())
 
-    def relation_suggestions_on_label(self, label: str) -> list[RelationSuggestion]:
-        """The proposals with an end among the spans (every layer) of ``label``."""
-        a, s = annotations_table.c, relation_suggestions_table.c
-        spans = sa.select(a.id).where(a.label == label)
+    def relation_suggestions_on_label(self, label: str, merged_into: str | None = None) -> list[RelationSuggestion]:
+        """The proposals with an end among the spans (every layer) of ``label`` (with
+        ``merged_into``: as ``relations_on_label``'s)."""
+        s = relation_suggestions_table.c
+        spans = sa.select(annotations_table.c.id).where(going_with_label(annotations_table, label, merged_into))
         query = sa.select(*_PROPOSAL_COLUMNS).where(s.source_id.in_(spans) | s.target_id.in_(spans))
         with self._connect() as conn:
             return [_proposal(row) for row in conn.execute(query.order_by(s.doc_id, s.id))]

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import operator
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
@@ -18,7 +19,7 @@ from curator.domain.model_base import DEFERRED
 from curator.domain.models import (
     Annotation,
 )
-from curator.errors import DuplicateError
+from curator.errors import DuplicateError, StepOutdated
 from curator.store.tables import (
     annotations_table,
     documents_table,
@@ -97,23 +98,48 @@ def _by_document(rows: list, names: Sequence[str]) -> dict[int, list]:
     return {key: list(group) for key, group in itertools.groupby(rows, operator.itemgetter(names.index("doc_id")))}
 
 
-def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all have the same keys. On SQLite the values go straight to the
-    driver's executemany, converted by the columns' own types: SQLAlchemy's per-row
+def _insert_many(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], skip_taken: bool = False) -> None:
+    """Insert rows that all have the same keys (``skip_taken``: a row whose key or unique
+    place another row has is left out, not refused). On SQLite the values go straight to
+    the driver's executemany, converted by the columns' own types: SQLAlchemy's per-row
     parameter handling took longer than SQLite's insert."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), rows)
+        _insert_rows(conn, table, rows, skip_taken)
         return
-    keys = list(rows[0])
-    converters = [(key, table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for key in keys]
+    insert_columns(conn, table, {key: [row[key] for row in rows] for key in rows[0]}, skip_taken)
+
+
+def _insert_rows(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], skip_taken: bool) -> None:
+    if skip_taken and conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        conn.execute(insert(table).on_conflict_do_nothing(), rows)
+    else:
+        conn.execute(table.insert(), rows)
+
+
+def insert_columns(conn: sa.Connection, table: sa.Table, columns: Columns, skip_taken: bool = False) -> None:
+    """``_insert_many`` for rows given as ``Columns`` (of equal length): on SQLite no row
+    is ever a dict."""
+    if not columns or not next(iter(columns.values())):
+        return
+    if conn.dialect.name != "sqlite":
+        count = len(next(iter(columns.values())))
+        for first in range(0, count, 5000):  # (a few thousand rows as dicts at a time)
+            _insert_rows(conn, table, column_rows({name: values[first:first + 5000]
+                                                   for name, values in columns.items()}), skip_taken)
+        return
+    keys = list(columns)
     quote = conn.dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, keys))}) "
-           f"VALUES ({', '.join('?' * len(keys))})")
-    columns = [[row[key] for row in rows] if convert is None else _converted([row[key] for row in rows], convert)
-               for key, convert in converters]
-    conn.exec_driver_sql(sql, list(zip(*columns)))
+           f"VALUES ({', '.join('?' * len(keys))}){' ON CONFLICT DO NOTHING' if skip_taken else ''}")
+    converted = []
+    for key in keys:
+        convert = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        converted.append(columns[key] if convert is None else _converted(columns[key], convert))
+    conn.exec_driver_sql(sql, list(zip(*converted)))
 
 
 def _converted(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
@@ -149,6 +175,78 @@ def _chunks(items: list, size: int) -> Iterator[list]:
     for index in range(0, len(items), size):
         yield items[index : index + size]
 
+
+
+# A table's rows kept by the history, one JSON-ready list per column (a label's spans or
+# suggestions, to put back on undo): a hundred thousand rows are a dozen lists, not a
+# hundred thousand models or dicts, and encode and decode at C speed.
+Columns = dict[str, list[Any]]
+_REPEATED = frozenset({"label", "annotator", "source", "status"})  # few values, each kept once
+
+
+def read_columns(result: sa.Result, times: Sequence[str] = (), documents: Sequence[str] = ()) -> Columns:
+    """The rows of ``result`` as ``Columns``, read a batch at a time: ``times`` (read as
+    text or datetimes) become ISO text, ``documents`` (JSON read as text or decoded) are
+    decoded; the few values of a repeated column (a label, an annotator) are kept once."""
+    names = list(result.keys())
+    columns: Columns = {name: [] for name in names}
+    for part in result.partitions(10_000):
+        for name, values in zip(names, zip(*part)):
+            if name in times:
+                values = tuple(v.isoformat() if isinstance(v, datetime) else v for v in values)
+            elif name in documents:
+                values = tuple(map(stored_json, values))
+            elif name in _REPEATED:
+                values = tuple(sys.intern(v) if isinstance(v, str) else v for v in values)
+            columns[name].extend(values)
+    return columns
+
+
+def going_with_label(table: sa.Table, source: str, target: str | None) -> sa.ColumnElement:
+    """The rows (spans or suggestions) of label ``source`` that moving it to ``target``
+    deletes: all of them (``target`` None: the label deleted), else those that meet a
+    ``target`` row of their annotator at their bounds (the two become one)."""
+    c = table.c
+    going = c.label == source
+    if target is None:
+        return going
+    twin = table.alias("twin")
+    return going & sa.exists().where(twin.c.label == target, twin.c.doc_id == c.doc_id,
+                                     twin.c.annotator == c.annotator, twin.c.start == c.start, twin.c.end == c.end)
+
+
+def column_count(columns: Columns) -> int:
+    return len(next(iter(columns.values()), []))
+
+
+def fitting_columns(table: sa.Table, columns: Columns, what: str) -> Columns:
+    """Kept ``columns`` checked against ``table`` as it is now: ``StepOutdated`` naming the
+    column when the table lost one the rows have, or gained one they lack and must have."""
+    unknown = sorted(set(columns) - set(table.c.keys()))
+    needed = {column.name for column in table.columns
+              if not column.nullable and column.default is None and column.server_default is None}
+    missing = sorted(needed - set(columns)) if columns else []
+    if unknown or missing:
+        why = (f"column {', '.join(map(repr, unknown))}, which the table no longer has" if unknown else
+               f"no {', '.join(map(repr, missing))}, which the table now needs")
+        raise StepOutdated(f"the {what} it keeps have {why}")
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) > 1:
+        raise StepOutdated(f"the {what} it keeps are damaged (columns of {', '.join(map(str, sorted(lengths)))} rows)")
+    return columns
+
+
+def column_rows(columns: Columns) -> list[dict[str, Any]]:
+    """``Columns`` as rows (dicts)."""
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
+
+
+def kept_columns(columns: Columns, keep: Sequence[bool]) -> Columns:
+    """The rows of ``columns`` that ``keep`` says, as ``Columns`` (the same when all are)."""
+    if all(keep):
+        return columns
+    return {name: [value for value, kept in zip(values, keep) if kept] for name, values in columns.items()}
 
 
 def documents_present(conn: sa.Connection, doc_ids: Iterator[int] | Sequence[int] | set[int]) -> set[int]:
