@@ -249,7 +249,17 @@ def changed_elsewhere(app, window, project: Path) -> tuple[float, float]:
                                                  title="Trade news from elsewhere")])
     added = until_listed(app, window, window.poll_changes)
     elsewhere.take_out_documents([(doc_id, doc_id)], keep=False)
-    removed = until_listed(app, window, window.poll_changes)
+
+    def until_gone() -> None:  # (a large project finds which went on a thread: told at a later poll)
+        from PySide6.QtCore import QEventLoop
+
+        window.poll_changes()
+        deadline = time.perf_counter() + 60
+        while window.documents.row_of(doc_id) is not None and time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            window.poll_changes()
+
+    removed = until_listed(app, window, until_gone)
     elsewhere.close()
     return max(added[0], removed[0]), max(added[1], removed[1])
 

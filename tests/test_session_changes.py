@@ -216,3 +216,77 @@ def test_the_ids_seen_are_kept_as_a_run_until_one_goes(tmp_path):
     gapped = KnownIds.of(store, 5, ids[-1])
     assert gapped.whole() == set(ids) - {ids[1]} and len(gapped) == 5
     store.close()
+
+
+def test_in_a_large_project_the_ids_of_documents_gone_elsewhere_are_read_apart(tmp_path, monkeypatch):
+    """Finding which documents another process took out reads every id: in a large
+    project on a thread of its own (it held a million-document window 0.7 s), the removal
+    told at the next poll; an article added meanwhile is not taken for one gone."""
+    import threading
+
+    from curator.session import elsewhere
+
+    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 0)  # (a large project, made small)
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
+    session = Session(store, "ana")
+    session.poll()
+    other = Store.open(tmp_path / "p")
+    other.take_out_documents([(ids[1], ids[1])], keep=False)
+    gate, readers = threading.Event(), []
+    read = elsewhere.ElsewhereWatch._document_ids
+
+    def held(watch):
+        readers.append(threading.current_thread().name)
+        assert gate.wait(10)
+        return read(watch)
+
+    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
+    first = session.poll()  # returns at once: the read waits for the gate on its own thread
+    assert first is None or not first.documents_removed
+    assert readers == ["curator-elsewhere-ids"]
+    session.poll()  # a poll while it reads starts no second read
+    assert readers == ["curator-elsewhere-ids"]
+    [late] = other.add_documents([Document(uid="late", text="y")])  # after the read began
+    gate.set()
+    assert session._elsewhere._reading.done.wait(10)
+    second = session.poll()
+    assert second is not None and list(second.documents_removed) == [ids[1]]
+    assert late in second.documents_added
+    assert session.poll() is None  # the ids are known again: nothing more to tell
+    other.close()
+    store.close()
+
+
+def test_a_read_of_the_ids_begun_before_a_change_of_this_process_is_read_again(tmp_path, monkeypatch):
+    import threading
+
+    from curator.session import elsewhere
+
+    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 0)
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
+    session = Session(store, "ana")
+    session.poll()
+    with Store.open(tmp_path / "p") as other:
+        other.take_out_documents([(ids[1], ids[1])], keep=False)
+    gate, readers = threading.Event(), []
+    read = elsewhere.ElsewhereWatch._document_ids
+
+    def held(watch):
+        readers.append(threading.current_thread().name)
+        assert gate.wait(10)
+        return read(watch)
+
+    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
+    session.poll()
+    with session.operation("import"):
+        [mine] = store.add_documents([Document(uid="mine", text="z")])  # this process's own, while it reads
+    gate.set()
+    assert session._elsewhere._reading.done.wait(10)
+    stale = session.poll()  # the read began before it: read again, nothing told from it
+    assert (stale is None or not stale.documents_removed) and len(readers) == 2
+    assert session._elsewhere._reading.done.wait(10)
+    told = session.poll()
+    assert list(told.documents_removed) == [ids[1]] and mine not in told.documents_added
+    store.close()

@@ -37,6 +37,10 @@ from curator.store.tables import (
 )
 
 HISTORY_WATCHED = 300  # the newest history entries compared (any user's, parts included)
+# From this many documents seen, the ids read to find which went elsewhere are read on a
+# thread of their own, and the removal is told at the next poll: at a million documents
+# the read held the window's thread 0.5-0.7 s.
+READ_APART_FROM = 50_000
 _PARTS_OWNER = "\x1f"  # the history's owner of a step's parts (``history._OWNER``)
 
 
@@ -103,6 +107,26 @@ class KnownIds:
             self.whole().difference_update(ids)
 
 
+class _IdRead:
+    """Every document id, read on a thread of its own for a poll to come."""
+
+    def __init__(self, read: Any, newest: int, generation: int) -> None:
+        self.newest, self.generation = newest, generation  # the newest id seen when it began
+        self.ids: set[int] | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self._read = read
+        threading.Thread(target=self._run, name="curator-elsewhere-ids", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.ids = self._read()
+        except BaseException as exc:  # (given to the poll that takes the result: raised there)
+            self.error = exc
+        finally:
+            self.done.set()
+
+
 class ElsewhereWatch:
     """Fingerprints of what other processes change, and the ``Changes`` their changes
     make. Polled from one thread (the UI's); this process's changes may be published on
@@ -114,14 +138,36 @@ class ElsewhereWatch:
         self._seen = self._look(())
         # Read whole again only when documents went elsewhere.
         self._ids = KnownIds.of(store, self._seen.documents, self._seen.newest_document)
+        self._reading: _IdRead | None = None  # the ids of a large project being read apart
+        self._generation = 0  # of this process's own changes to the ids: a read begun before one is stale
         self.stop = stream.subscribe(self._on_changes)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.origin != ELSEWHERE:  # this process's own: announced already, so seen
             with self._lock:
+                if changes.documents_added or changes.documents_removed:
+                    self._generation += 1
                 self._ids.update(changes.documents_added)
                 self._ids.difference_update(changes.documents_removed)
                 self._seen = _absorbed(self._seen, self._look(tuple(self._seen.spans)), changes)
+
+    def _current_ids(self, newest: int) -> tuple[set[int], int] | None:
+        """Every document id now, with ``newest``, the highest id seen when they were read
+        (an id above it was given after: ids are never given twice); in a large
+        project (``READ_APART_FROM``) read on a thread of its own and given to a later
+        poll: None until then (this poll tells no removal)."""
+        if len(self._ids) < READ_APART_FROM:
+            return self._document_ids(), newest
+        reading = self._reading
+        if reading is None or reading.generation != self._generation:  # none yet, or begun before this
+            self._reading = _IdRead(self._document_ids, newest, self._generation)  # process's own change
+            return None
+        if not reading.done.is_set():
+            return None
+        self._reading = None
+        if reading.error is not None:
+            raise reading.error
+        return reading.ids, reading.newest
 
     def _document_ids(self) -> set[int]:
         with self.store._connect() as conn:
@@ -176,10 +222,14 @@ class ElsewhereWatch:
                     sa.select(c.id).where(c.id > before.newest_document).order_by(c.id)).scalars())
         self._ids.update(changes.documents_added)
         if now.documents != len(self._ids):  # documents went, or came back below the newest (an import undone, redone)
-            current, seen = self._document_ids(), self._ids.whole()
-            changes.documents_removed = sorted(seen - current)
-            changes.documents_added = sorted(set(changes.documents_added) | (current - seen))
-            self._ids = KnownIds(ids=current)
+            read = self._current_ids(max(before.newest_document, now.newest_document))
+            if read is not None:
+                current, newest = read
+                seen = self._ids.whole()
+                # (ids above the newest when the read began came after it: not gone)
+                changes.documents_removed = sorted(doc_id for doc_id in seen - current if doc_id <= newest)
+                changes.documents_added = sorted(set(changes.documents_added) | (current - seen))
+                self._ids = KnownIds(ids=current | {doc_id for doc_id in seen if doc_id > newest})
         if now.project != before.project and now.labels:
             changes.schema = True
             changes.relabelled = [name for name in before.labels if name not in now.labels]
