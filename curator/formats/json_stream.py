@@ -298,9 +298,14 @@ def _check(events: Iterator[tuple[str, Any]], source: _Source) -> _Shape:
     return shape
 
 
-def _build(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
+def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], items: int | None = None,
+           inner: int | None = None) -> Any:
     """The value that starts with ``event``, built from the events that follow it. A key
-    met twice keeps its first place and its last value, as the standard reader does."""
+    met twice keeps its first place and its last value, as the standard reader does.
+    ``items``: a list keeps its first ``items`` elements (a list inside the value its first
+    ``inner``, if given) and the rest is read past, not kept; a top-level list is not read
+    past them at all. Nesting deeper than ``MAX_DEPTH`` is refused (the streamed records
+    were checked for it by the first pass; a preview was not)."""
     if event not in _STARTS:
         return _value(event, value)
     top = _STARTS[event]()
@@ -310,21 +315,30 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
     for event, value in events:
         if event == "map_key":
             key = value
-        elif event in _ENDS:
+            continue
+        if event in _ENDS:
             stack.pop()
             if not stack:
                 return top
             key = keys.pop()
+            continue
+        if items is not None and type(stack[-1]) is list and \
+                len(stack[-1]) >= (items if len(stack) == 1 or inner is None else inner):
+            if len(stack) == 1:
+                return top  # the rest of a top-level list is not read
+            _skip(event, events)
+            continue
+        item = _STARTS[event]() if event in _STARTS else _value(event, value)
+        if type(stack[-1]) is list:
+            stack[-1].append(item)
         else:
-            item = _STARTS[event]() if event in _STARTS else _value(event, value)
-            if type(stack[-1]) is list:
-                stack[-1].append(item)
-            else:
-                stack[-1][key] = item
-            if event in _STARTS:
-                stack.append(item)
-                keys.append(key)
-    raise BadJSON("the file ends before its JSON does")  # not after the first pass read it whole
+            stack[-1][key] = item
+        if event in _STARTS:
+            if len(stack) >= MAX_DEPTH:
+                raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
+            stack.append(item)
+            keys.append(key)
+    raise BadJSON("the file ends before its JSON does")
 
 
 def _skip(event: str, events: Iterator[tuple[str, Any]]) -> None:
@@ -422,36 +436,4 @@ def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27, inner: int | No
             yield event
 
     events = tracked()
-    event, value = next(events)
-    if event not in _STARTS:
-        return _value(event, value)
-    top = _STARTS[event]()
-    stack: list[Any] = [top]
-    keys: list[Any] = []
-    key: Any = None
-    for event, value in events:
-        if event == "map_key":
-            key = value
-            continue
-        if event in _ENDS:
-            stack.pop()
-            if not stack:
-                return top
-            key = keys.pop()
-            continue
-        if type(stack[-1]) is list and len(stack[-1]) >= (items if len(stack) == 1 or inner is None else inner):
-            if len(stack) == 1:
-                return top  # the rest of a top-level list is not read
-            _skip(event, events)
-            continue
-        item = _STARTS[event]() if event in _STARTS else _value(event, value)
-        if type(stack[-1]) is list:
-            stack[-1].append(item)
-        else:
-            stack[-1][key] = item
-        if event in _STARTS:
-            if len(stack) >= MAX_DEPTH:
-                raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
-            stack.append(item)
-            keys.append(key)
-    raise BadJSON("the file ends before its JSON does")
+    return _build(*next(events), events, items, inner)
