@@ -222,26 +222,10 @@ def test_in_a_large_project_the_ids_of_documents_gone_elsewhere_are_read_apart(t
     """Finding which documents another process took out reads every id: in a large
     project on a thread of its own (it held a million-document window 0.7 s), the removal
     told at the next poll; an article added meanwhile is not taken for one gone."""
-    import threading
 
-    from curator.session import elsewhere
 
-    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 0)  # (a large project, made small)
-    store = Store.create(tmp_path / "p")
-    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
-    session = Session(store, "ana")
-    session.poll()
-    other = Store.open(tmp_path / "p")
-    other.take_out_documents([(ids[1], ids[1])], keep=False)
-    gate, readers = threading.Event(), []
-    read = elsewhere.ElsewhereWatch._document_ids
-
-    def held(watch):
-        readers.append(threading.current_thread().name)
-        assert gate.wait(10)
-        return read(watch)
-
-    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    gate, readers = _reads_held(monkeypatch)
     first = session.poll()  # returns at once: the read waits for the gate on its own thread
     assert first is None or not first.documents_removed
     assert readers == ["curator-elsewhere-ids"]
@@ -259,26 +243,11 @@ def test_in_a_large_project_the_ids_of_documents_gone_elsewhere_are_read_apart(t
 
 
 def test_a_read_of_the_ids_begun_before_a_change_of_this_process_is_read_again(tmp_path, monkeypatch):
-    import threading
 
-    from curator.session import elsewhere
 
-    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 0)
-    store = Store.create(tmp_path / "p")
-    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
-    session = Session(store, "ana")
-    session.poll()
-    with Store.open(tmp_path / "p") as other:
-        other.take_out_documents([(ids[1], ids[1])], keep=False)
-    gate, readers = threading.Event(), []
-    read = elsewhere.ElsewhereWatch._document_ids
-
-    def held(watch):
-        readers.append(threading.current_thread().name)
-        assert gate.wait(10)
-        return read(watch)
-
-    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    other.close()
+    gate, readers = _reads_held(monkeypatch)
     session.poll()
     with session.operation("import"):
         [mine] = store.add_documents([Document(uid="mine", text="z")])  # this process's own, while it reads
@@ -290,3 +259,36 @@ def test_a_read_of_the_ids_begun_before_a_change_of_this_process_is_read_again(t
     told = session.poll()
     assert list(told.documents_removed) == [ids[1]] and mine not in told.documents_added
     store.close()
+
+
+def _one_gone_elsewhere(tmp_path, monkeypatch):
+    """A large project (made small) of six documents seen by a session, one of which
+    another process has just taken out: (store, session, the other's store, ids)."""
+    from curator.session import elsewhere
+
+    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 0)
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
+    session = Session(store, "ana")
+    session.poll()
+    other = Store.open(tmp_path / "p")
+    other.take_out_documents([(ids[1], ids[1])], keep=False)
+    return store, session, other, ids
+
+
+def _reads_held(monkeypatch):
+    """Every read of the ids waits for the gate returned, and names its thread in the list."""
+    import threading
+
+    from curator.session import elsewhere
+
+    gate, readers = threading.Event(), []
+    read = elsewhere.ElsewhereWatch._document_ids
+
+    def held(watch):
+        readers.append(threading.current_thread().name)
+        assert gate.wait(10)
+        return read(watch)
+
+    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
+    return gate, readers
