@@ -292,3 +292,27 @@ def _reads_held(monkeypatch):
 
     monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", held)
     return gate, readers
+
+
+def test_the_ids_read_apart_are_compared_with_those_known_on_the_reading_thread(tmp_path, monkeypatch):
+    """At a million documents the comparison of the ids read with those known (set
+    differences in Python) held the window's thread 0.2 s after the read itself moved."""
+    import threading
+
+    from curator.session import elsewhere
+
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    compared = []
+    of = elsewhere._Gone.of.__func__
+
+    def recorded(cls, *args):
+        compared.append(threading.current_thread().name)
+        return of(cls, *args)
+
+    monkeypatch.setattr(elsewhere._Gone, "of", classmethod(recorded))
+    session.poll()
+    assert session._elsewhere._reading.done.wait(10)
+    told = session.poll()
+    assert list(told.documents_removed) == [ids[1]] and compared == ["curator-elsewhere-ids"]
+    other.close()
+    store.close()

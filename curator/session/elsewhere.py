@@ -85,6 +85,9 @@ class KnownIds:
         with store._connect() as conn:
             return cls(ids=set(conn.execute(sa.select(documents_table.c.id)).scalars()) if count else set())
 
+    def copy(self) -> KnownIds:
+        return KnownIds(run=self._run) if self._run is not None else KnownIds(ids=set(self._set))
+
     def whole(self) -> set[int]:
         if self._set is None:
             low, high = self._run
@@ -107,20 +110,40 @@ class KnownIds:
             self.whole().difference_update(ids)
 
 
-class _IdRead:
-    """Every document id, read on a thread of its own for a poll to come."""
+@dataclass
+class _Gone:
+    """What a read of every document id found against the ids known when it began: the
+    documents gone (at or below ``newest``, the highest id seen then: ids are never given
+    twice, so one above it came after), those back below the newest (an import undone,
+    then redone), and the ids known from now on."""
 
-    def __init__(self, read: Any, newest: int, generation: int) -> None:
-        self.newest, self.generation = newest, generation  # the newest id seen when it began
-        self.ids: set[int] | None = None
+    removed: list[int]
+    back: list[int]
+    known: set[int]
+
+    @classmethod
+    def of(cls, current: set[int], known: KnownIds, newest: int) -> _Gone:
+        seen = known.whole()
+        return cls(sorted(doc_id for doc_id in seen - current if doc_id <= newest), sorted(current - seen),
+                   current | {doc_id for doc_id in seen if doc_id > newest})
+
+
+class _IdRead:
+    """Every document id, read and compared with those known on a thread of its own,
+    for a poll to come; ``later``: ids added meanwhile (above the newest it knew)."""
+
+    def __init__(self, read: Any, known: KnownIds, newest: int, generation: int) -> None:
+        self.generation = generation
+        self.later: list[int] = []
+        self.gone: _Gone | None = None
         self.error: BaseException | None = None
         self.done = threading.Event()
-        self._read = read
-        threading.Thread(target=self._run, name="curator-elsewhere-ids", daemon=True).start()
+        threading.Thread(target=self._run, args=(read, known, newest), name="curator-elsewhere-ids",
+                         daemon=True).start()
 
-    def _run(self) -> None:
+    def _run(self, read: Any, known: KnownIds, newest: int) -> None:
         try:
-            self.ids = self._read()
+            self.gone = _Gone.of(read(), known, newest)
         except BaseException as exc:  # (given to the poll that takes the result: raised there)
             self.error = exc
         finally:
@@ -151,23 +174,25 @@ class ElsewhereWatch:
                 self._ids.difference_update(changes.documents_removed)
                 self._seen = _absorbed(self._seen, self._look(tuple(self._seen.spans)), changes)
 
-    def _current_ids(self, newest: int) -> tuple[set[int], int] | None:
-        """Every document id now, with ``newest``, the highest id seen when they were read
-        (an id above it was given after: ids are never given twice); in a large
-        project (``READ_APART_FROM``) read on a thread of its own and given to a later
-        poll: None until then (this poll tells no removal)."""
+    def _gone(self, newest: int) -> _Gone | None:
+        """Which documents went (and came back) since the ids were last known, ``newest``
+        the highest id seen; in a large project (``READ_APART_FROM``) read and compared
+        on a thread of its own and given to a later poll: None until then (this poll
+        tells no removal)."""
         if len(self._ids) < READ_APART_FROM:
-            return self._document_ids(), newest
+            return _Gone.of(self._document_ids(), self._ids, newest)
         reading = self._reading
         if reading is None or reading.generation != self._generation:  # none yet, or begun before this
-            self._reading = _IdRead(self._document_ids, newest, self._generation)  # process's own change
+            known = self._ids.copy()  # (the reading thread's own: this one's changes as it reads)
+            self._reading = _IdRead(self._document_ids, known, newest, self._generation)  # process's change
             return None
         if not reading.done.is_set():
             return None
         self._reading = None
         if reading.error is not None:
             raise reading.error
-        return reading.ids, reading.newest
+        reading.gone.known.update(reading.later)
+        return reading.gone
 
     def _document_ids(self) -> set[int]:
         with self.store._connect() as conn:
@@ -221,15 +246,16 @@ class ElsewhereWatch:
                 changes.documents_added = list(conn.execute(
                     sa.select(c.id).where(c.id > before.newest_document).order_by(c.id)).scalars())
         self._ids.update(changes.documents_added)
+        if self._reading is not None:  # (added while the ids are read: above the newest it knew)
+            self._reading.later.extend(changes.documents_added)
         if now.documents != len(self._ids):  # documents went, or came back below the newest (an import undone, redone)
-            read = self._current_ids(max(before.newest_document, now.newest_document))
-            if read is not None:
-                current, newest = read
-                seen = self._ids.whole()
-                # (ids above the newest when the read began came after it: not gone)
-                changes.documents_removed = sorted(doc_id for doc_id in seen - current if doc_id <= newest)
-                changes.documents_added = sorted(set(changes.documents_added) | (current - seen))
-                self._ids = KnownIds(ids=current | {doc_id for doc_id in seen if doc_id > newest})
+            gone = self._gone(max(before.newest_document, now.newest_document))
+            if gone is not None:
+                changes.documents_removed = gone.removed
+                changes.documents_added = sorted(set(changes.documents_added) | set(gone.back))
+                self._ids = KnownIds(ids=gone.known)
+        elif self._reading is not None:  # (the count agrees again: what a read would find is known)
+            self._reading = None
         if now.project != before.project and now.labels:
             changes.schema = True
             changes.relabelled = [name for name in before.labels if name not in now.labels]
