@@ -1,6 +1,7 @@
 """What a curator does in the window, for the GUI tests."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 
 def select_text(window, qtbot, fragment: str, shrink: int = 0) -> None:
@@ -29,3 +30,13 @@ def open_loaded_review(open_window, location, settings, qtbot):
     with qtbot.waitSignal(review.task.finished, timeout=20_000):
         pass
     return main, review
+
+
+def press(widget, qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """``key`` to ``widget``, its window made the active one first: a window's shortcuts fire
+    only while it is active, and a window shown earlier may take activation back late."""
+    window = widget.window()
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    qtbot.keyClick(widget, key, modifiers)

@@ -5,7 +5,7 @@ as recorded, and changes made elsewhere show."""
 from __future__ import annotations
 
 import pytest
-from gui_actions import open_loaded_review
+from gui_actions import open_loaded_review, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 
@@ -72,14 +72,14 @@ def test_work_one_annotator_did_alone_is_listed_and_accepted_with_one_key(open_w
     assert review.item_model.index(0, 2).data() == "only aigerim"
     assert [name for name, panel in review.version_panels.items() if panel.isVisible()] == ["aigerim"]
     assert "3 single-annotator items not yet in gold" in review.progress.text()
-    qtbot.keyClick(review.item_table, Qt.Key.Key_A, CTRL | SHIFT)  # agreements: not the lone work
+    press(review.item_table, qtbot, Qt.Key.Key_A, CTRL | SHIFT)  # agreements: not the lone work
     assert gold_of(main.session.store, lone.id) == []
-    qtbot.keyClick(review.item_table, Qt.Key.Key_S, CTRL | SHIFT)
+    press(review.item_table, qtbot, Qt.Key.Key_S, CTRL | SHIFT)
     assert gold_of(main.session.store, lone.id) == sorted((a.start, a.end, a.label)
                                                   for a in main.session.store.annotations_for(lone.id, "aigerim"))
     assert "0 single-annotator items not yet in gold" in review.progress.text()
     assert review.item_model.rowCount() == 0 and "single annotator" in review.item_table.empty_text()
-    qtbot.keyClick(review.item_table, Qt.Key.Key_Z, CTRL)  # one step, taken back whole
+    press(review.item_table, qtbot, Qt.Key.Key_Z, CTRL)  # one step, taken back whole
     assert gold_of(main.session.store, lone.id) == []
 
 
@@ -114,11 +114,11 @@ def test_four_annotators_fit_a_1280_pixel_screen_before_and_after_accept_all(ope
     for _ in range(review.item_model.rowCount()):
         check()
         seen.add(len(review.current_item().versions))
-        qtbot.keyClick(review.item_table, Qt.Key.Key_J)
+        press(review.item_table, qtbot, Qt.Key.Key_J)
     assert seen == {2, 4}  # items with four panels and with two were both checked
     panel = review.version_panels["daniyar"]
     assert panel.title() == "4: daniyar" and panel.accept_button.text() == "Accept  (4)"
-    qtbot.keyClick(review.item_table, Qt.Key.Key_A, CTRL | SHIFT)
+    press(review.item_table, qtbot, Qt.Key.Key_A, CTRL | SHIFT)
     review.filter.setCurrentIndex(0)
     check()
 
@@ -154,9 +154,10 @@ def test_annotators_are_numbered_alike_in_every_tab_and_the_list_filters_by_docu
     review.tabs.setCurrentIndex(2)
     assert review.category_model.row(0)["versions"] == "2. daniyar: politics"  # number 2 here too
     assert review.category_model.row(0)["status"] == "single annotator"
-    qtbot.keyClick(review.category_table, Qt.Key.Key_1)  # aigerim chose nothing here
+    press(review.category_table, qtbot, Qt.Key.Key_1)  # aigerim chose nothing here
+    assert review.statusBar().currentMessage() == "Annotator 1 did not choose in this set"
     assert main.session.store.categories_for(first, "gold") == {}
-    qtbot.keyClick(review.category_table, Qt.Key.Key_2)
+    press(review.category_table, qtbot, Qt.Key.Key_2)
     assert main.session.store.categories_for(first, "gold") == {"gold": {"topic": ["politics"]}}
     review.tabs.setCurrentIndex(1)
     review.filter.setCurrentIndex(review.filter.findText("Everything"))
@@ -168,7 +169,7 @@ def test_annotators_are_numbered_alike_in_every_tab_and_the_list_filters_by_docu
 
 def test_f1_shows_the_keys_of_the_review_duplicates_and_facts_windows(open_window, annotated_project, settings, qtbot):
     main, review = open_review(open_window, annotated_project, settings, qtbot)
-    qtbot.keyClick(review.item_table, Qt.Key.Key_F1)
+    press(review.item_table, qtbot, Qt.Key.Key_F1)
     text = review.help_sheet.text.toPlainText()
     assert review.help_sheet.isVisible()
     for expected in ("Ctrl+Shift+S", "Accept all single-annotator work into gold", "Settle as edited", "F5"):
@@ -179,7 +180,7 @@ def test_f1_shows_the_keys_of_the_review_duplicates_and_facts_windows(open_windo
         pass
     with qtbot.waitActive(duplicates):
         duplicates.activateWindow()
-    qtbot.keyClick(duplicates.tabs, Qt.Key.Key_F1)
+    press(duplicates.tabs, qtbot, Qt.Key.Key_F1)
     text = duplicates.help_sheet.text.toPlainText()
     assert "Articles: duplicate, keep A" in text and "Entities: merge into A" in text
     duplicates.help_sheet.close()
@@ -187,7 +188,7 @@ def test_f1_shows_the_keys_of_the_review_duplicates_and_facts_windows(open_windo
     facts = main.open_facts()
     qtbot.addWidget(facts)
     qtbot.waitUntil(facts.isActiveWindow, timeout=5_000)
-    qtbot.keyClick(facts.proposal_table, Qt.Key.Key_F1)
+    press(facts.proposal_table, qtbot, Qt.Key.Key_F1)
     assert "Record the fact" in facts.help_sheet.text.toPlainText()
 
 
