@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.domain.jobs import Job
+from curator.domain.jobs import Cancelled, Job
 from curator.formats import json_stream
 from curator.formats.article_files import TEXT_COLUMNS, Skipped, read_file
 from curator.formats.articles import import_files
@@ -389,3 +389,21 @@ def test_a_large_doccano_list_told_by_a_label_past_the_fiftieth_of_a_record_is_d
     monkeypatch.setattr(json_stream, "WHOLE_JSON_BYTES", 10_000)
     found = sniffing.sniff(path)
     assert found is not None and found.fmt == "doccano"
+
+
+def test_a_cancel_during_the_first_pass_stops_it_there_and_adds_nothing(store, tmp_path):
+    """The first pass yields no record (it checks the whole file first): a cancel must not
+    wait for it to end."""
+    path = write(tmp_path / "big.json", json.dumps([{"id": f"c{i}", "text": f"Article {i}."} for i in range(2_000)]))
+    seen = []
+
+    class CancelledEarly(Job):
+        def set_progress(self, done, total):
+            seen.append(done)
+            if done > 50:  # (the first pass is the first half of the file's thousand)
+                self.cancel()
+
+    with streaming(chunk=4096), pytest.raises(Cancelled):
+        import_files(store, [path], CancelledEarly())
+    assert store.document_count() == 0
+    assert max(seen) < 200  # stopped where it was, in the first pass
