@@ -18,7 +18,8 @@ from curator.domain.jobs import Cancelled, Job
 from curator.formats import json_stream
 from curator.formats.article_files import TEXT_COLUMNS, Skipped, read_file
 from curator.formats.articles import import_files
-from curator.formats.json_stream import _LongNumbers, _Surrogates
+from curator.formats.json_stream import _LongNumbers, _Strings, _Surrogates
+from curator.formats.json_stream import _Reread as Reread
 
 FUZZ = settings(max_examples=80, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -159,10 +160,13 @@ def test_numbers_of_more_digits_than_python_reads_are_found_across_any_chunking(
     digits = b"7" * 4_301
     cases = {b'[' + digits + b']': 1, b'{"n": -' + digits + b'}': 7, b'{"n":\n  ' + digits + b'}': 8,
              b'["a' + digits + b'"]': None, b'[1.' + digits + b']': None, b'[' + digits[1:] + b']': None,
-             digits: 0}
+             digits: 0,
+             # in a string, after what may come before a value: not a number
+             b'["a, ' + digits + b'"]': None, b'{"a [' + digits + b'": 1}': None,
+             b'["\\"", ' + digits + b']': 7, b'["\\\\", ' + digits + b']': 7, b'["\\\\\\", ' + digits + b'"]': None}
     for data, long in cases.items():
         for size in (1, 2, 3, 1000, 4_300, 4_301, len(data)):
-            finder, found = _LongNumbers(), None
+            finder, found = _LongNumbers(inside_strings(data).__getitem__), None
             for start in range(0, len(data), size):
                 found = finder.feed(data[start:start + size], start)
                 if found is not None:
@@ -170,10 +174,59 @@ def test_numbers_of_more_digits_than_python_reads_are_found_across_any_chunking(
             assert found == long, (data[:12], size)
 
 
-def test_a_string_of_many_digits_streams_as_it_reads_whole(tmp_path):
-    path = write(tmp_path / "digits.json", json.dumps([{"text": "Code A" + "7" * 5_000, "n": 1.5}]))
+@pytest.mark.parametrize("text", ["Code A" + "7" * 5_000, "Code: " + "7" * 5_000, "[\\" + "7" * 5_000,
+                                  'a "quoted", ' + "7" * 5_000])
+def test_a_string_of_many_digits_streams_as_it_reads_whole(tmp_path, text):
+    path = write(tmp_path / "digits.json", json.dumps([{"text": text, "n": 1.5}]))
     for chunk in (7, 4_096, 65_536):
         assert outcome(path, stream=True, chunk=chunk) == outcome(path, stream=False)
+    assert outcome(path, stream=True)[0][0][1] == text
+
+
+def inside_strings(data: bytes) -> list[bool]:
+    """Whether each place of ``data`` (before each byte, and at its end) is inside a string,
+    read a byte at a time, up to a backslash outside every string (where a parser stops)."""
+    inside, escaped, places = False, False, []
+    for byte in data:
+        if byte == ord("\\") and not inside:
+            return places
+        places.append(inside)
+        if escaped:
+            escaped = False
+        elif byte == ord("\\"):
+            escaped = True
+        elif byte == ord('"'):
+            inside = not inside
+    return [*places, inside]
+
+
+@FUZZ
+@given(data=st.lists(st.sampled_from([b'"', b"\\", b"a", b" ", b"7", b"\\u0041"]), max_size=40).map(b"".join),
+       cuts=st.lists(st.integers(1, 6), min_size=1, max_size=8))
+def test_fuzz_whether_a_place_is_in_a_string_is_told_across_any_chunking(data, cuts):
+    expected, strings, start = inside_strings(data), _Strings(), 0
+    for size in cuts * (len(data) + 1):
+        if start >= len(expected):
+            break
+        assert strings.open == expected[start], (data, start)
+        strings.feed(data[start:start + size])
+        start += size
+
+
+def test_a_long_run_of_digits_is_told_from_a_number_by_reading_the_file_again(tmp_path):
+    """The places asked come from the stream as the parser reads it; reading them again
+    leaves the parser's place in the file as it was."""
+    digits = b"7" * 4_301
+    data = b'[{"text": "a, ' + digits + b'"}, {"text": "b \\" ' + digits + b'"}, ' + digits + b']'
+    path = write(tmp_path / "runs.json", data)
+    with path.open("rb") as file:
+        file.seek(10)
+        again = Reread(file, lambda: (file.seek(0), file)[1])
+        told = [again.inside(place) for place in (data.index(b"7"), data.index(b"7", 4_400), data.rindex(b" ") + 1)]
+        assert told == [True, True, False] and file.tell() == 10
+    streamed = outcome(path, stream=True, chunk=4_096)
+    assert streamed[0] == "refused" and "more than 4,300 digits" in streamed[1] and \
+        f"at byte {data.rindex(b' ') + 1:,}" in streamed[1]
 
 
 def test_a_record_longer_than_the_cap_is_skipped_unread_and_the_rest_imports(tmp_path, monkeypatch):
@@ -407,3 +460,13 @@ def test_a_cancel_during_the_first_pass_stops_it_there_and_adds_nothing(store, t
         import_files(store, [path], CancelledEarly())
     assert store.document_count() == 0
     assert max(seen) < 200  # stopped where it was, in the first pass
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_digits_in_a_string_and_a_long_number_are_told_apart_in_every_encoding(tmp_path, encoding):
+    text = "Pi, " + "3" * 4_400
+    kept = write(tmp_path / "kept.json", json.dumps([{"text": text}, {"text": "b"}]).encode(encoding))
+    assert outcome(kept, stream=True, chunk=1_000) == outcome(kept, stream=False)
+    assert outcome(kept, stream=True, chunk=1_000)[0][0][1] == text
+    refused = write(tmp_path / "refused.json", ('[{"text": "' + text + '", "n": ' + "3" * 4_400 + "}]").encode(encoding))
+    assert outcome(refused, stream=True, chunk=1_000)[0] == "refused" == outcome(refused, stream=False)[0]

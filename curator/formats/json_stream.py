@@ -13,7 +13,9 @@ yajl differs from the strict reader in four ways, each closed here: it takes a f
 a vertical tab for a space, reads a lone surrogate escape as "?" (or joins it to the next
 escape), fails badly on an integer of more digits than Python reads (4,300), and reads
 numbers too large for a float as they are. ``_Source`` refuses the first three from the
-bytes, before yajl sees them; the first pass refuses the fourth.
+bytes, before yajl sees them (a long run of digits in a string is no number: the file is
+read again up to it to tell, which only a file with such a run pays); the first pass
+refuses the fourth.
 """
 
 from __future__ import annotations
@@ -51,13 +53,14 @@ class _Source:
     the next are read: an escape and its pair take twelve), an integer of more digits than
     Python reads, a value longer than ``cap`` bytes (yajl would hold it whole)."""
 
-    def __init__(self, file: BinaryIO, size: int, progress: Callable[[float], None], cap: int) -> None:
+    def __init__(self, file: BinaryIO, size: int, progress: Callable[[float], None], cap: int,
+                 again: Callable[[], Any] | None = None) -> None:
         self.file, self.size, self.progress, self.cap = file, size, progress, cap
         self.offset = 0  # bytes handed to the parser
         self.held = b""  # bytes read, not yet handed over
         self.event_offset = 0  # ``offset`` when the parser last handed over an event
         self.record = 0  # the record being read, for a problem's wording
-        self.surrogates, self.numbers = _Surrogates(), _LongNumbers()
+        self.surrogates, self.numbers = _Surrogates(), _LongNumbers(_Reread(file, again).inside if again else None)
         self.shown = -1
         self.checked = False  # the second pass: the first found nothing to refuse
         self.pending = ""  # a problem found in the bytes ahead of the parser
@@ -112,6 +115,14 @@ class _Utf8:
     def __init__(self, file: BinaryIO, encoding: str) -> None:
         self.file, self.decoder = file, codecs.getincrementaldecoder(encoding)()
 
+    def tell(self) -> int:
+        """Where the file stands (its bytes, not the text's): a reader of the same file may
+        move it and put it back (``_Reread``)."""
+        return self.file.tell()
+
+    def seek(self, position: int) -> int:
+        return self.file.seek(position)
+
     def read(self, size: int = -1) -> bytes:
         while True:  # (a read that ends inside a character, or holds only the byte order mark, decodes to "")
             chunk = self.file.read(size)
@@ -127,26 +138,89 @@ _LONG_RUN = b"0" * (_MAX_DIGITS + 1) if _MAX_DIGITS < 1 << 62 else b"\xff"  # (0
 _BEFORE_A_VALUE = b" \t\r\n[,:"
 
 
+class _Strings:
+    """Whether the JSON bytes fed so far, a chunk at a time, end inside a string: the parity
+    of the quotes no backslash escapes, counted by the bytes' own searches (a backslash pair
+    is an escaped backslash; a backslash left before a quote escapes it). Exact for every
+    valid prefix of a file, which is all yajl reads: it stops at the first byte it cannot."""
+
+    def __init__(self) -> None:
+        self.open = False  # whether the bytes fed so far end inside a string
+        self.escaped = False  # whether they end with a backslash that escapes the next byte
+
+    def feed(self, data: bytes) -> None:
+        if self.escaped and data:
+            data, self.escaped = data[1:], False
+        if b"\\" in data:
+            data = data.replace(b"\\\\", b"")  # escaped backslashes, paired from the left as yajl reads them
+            quotes = data.count(b'"') - data.count(b'\\"')
+            self.escaped = data.endswith(b"\\")
+        else:
+            quotes = data.count(b'"')
+        self.open ^= quotes % 2 == 1
+
+
+class _Reread:
+    """Whether a place in the stream the parser reads is inside a string, told by reading the
+    stream again from its start (``again`` rewinds ``file`` and gives the reader of it) up to
+    that place, and on from there for a later place. Asked only for a run of digits too long
+    to be a number, which is rare: a file without one is read once, as before."""
+
+    def __init__(self, file: BinaryIO, again: Callable[[], Any]) -> None:
+        self.file, self.again = file, again
+        self.reader: Any = None
+        self.position = 0  # where ``file`` stood after this reader's last read
+        self.fed = 0  # the bytes of the stream fed to ``strings``
+        self.held = b""  # bytes read after those
+        self.strings = _Strings()
+
+    def inside(self, place: int) -> bool:
+        if place < self.fed:  # (an earlier place: read again from the start)
+            self.reader, self.fed, self.held, self.strings = None, 0, b"", _Strings()
+        parser_at = self.file.tell()
+        try:  # the parser's reader and this one share the file: each finds it where it left it
+            if self.reader is None:
+                self.reader = self.again()
+            else:
+                self.file.seek(self.position)
+            while self.fed + len(self.held) < place:
+                chunk = self.reader.read(CHUNK)
+                if not chunk:
+                    break
+                self.held += chunk
+            self.position = self.file.tell()
+        finally:
+            self.file.seek(parser_at)
+        take = place - self.fed
+        self.strings.feed(self.held[:take])
+        self.fed, self.held = place, self.held[take:]
+        return self.strings.open
+
+
 class _LongNumbers:
     """Finds a number of more digits than Python turns into an integer, in JSON bytes fed a
     chunk at a time: yajl mishandles the failure (it may crash the process). A run of digits
     right after what may come before a value (a space, "[", ",", ":", perhaps and a "-") is
-    taken for a number; the same digits in a string are taken for one too, a rare text."""
+    taken for a number, unless ``inside`` (given a byte offset) says it is in a string."""
 
-    def __init__(self) -> None:
+    def __init__(self, inside: Callable[[int], bool] | None = None) -> None:
         self.run = 0  # the digits that end the bytes fed so far
         self.number = False  # whether that run stands where a number may
         self.last = b""  # the last two bytes fed
+        self.inside = inside or (lambda _place: False)
 
     def feed(self, chunk: bytes, offset: int) -> int | None:
         """Where the first long number starts (a byte offset, perhaps in an earlier chunk), or None."""
         leading = len(chunk) - len(chunk.lstrip(_DIGITS))
         if self.run and self.number and self.run + leading > _MAX_DIGITS:
-            return offset - self.run
+            if not self.inside(offset - self.run):
+                return offset - self.run
+            self.number = False  # digits in a string
         zeros = chunk.translate(_AS_ZEROS)  # every digit a "0": a long run is found by a fast search
         start = zeros.find(_LONG_RUN)
         while start >= 0:
-            if (start > 0 or not self.run) and self._at_value(chunk, start):  # (a run from the last chunk: above)
+            # (a run from the last chunk: above)
+            if (start > 0 or not self.run) and self._at_value(chunk, start) and not self.inside(offset + start):
                 return offset + start
             end = len(zeros) - len(zeros[start:].lstrip(b"0"))
             start = zeros.find(_LONG_RUN, end)
@@ -392,12 +466,17 @@ def stream_json(file: BinaryIO, wide: str | None, size: int, cap: int, progress:
 
 def _stream(file: BinaryIO, wide: str | None, size: int, cap: int, progress: Callable[[float], None],
             too_long: Exception) -> Iterator[tuple[int, Any]]:
-    def opened(done: float) -> _Source:
+    def rewound() -> Any:
+        """A reader of ``file``'s text as UTF-8 from its start."""
         file.seek(0)
-        raw: Any = _Utf8(file, wide) if wide else file
-        if not wide and file.read(3) != codecs.BOM_UTF8:
+        if wide:
+            return _Utf8(file, wide)
+        if file.read(3) != codecs.BOM_UTF8:
             file.seek(0)
-        return _Source(raw, size, lambda fraction: progress(done + fraction / 2), cap)
+        return file
+
+    def opened(done: float) -> _Source:
+        return _Source(rewound(), size, lambda fraction: progress(done + fraction / 2), cap, rewound)
 
     source = opened(0.0)
     shape = _check(_events(source), source)
@@ -426,9 +505,15 @@ def preview(file: BinaryIO, items: int = 50, cap: int = 1 << 27, inner: int | No
     (``items`` if not given). ``None`` where ijson's C parser is not built."""
     if _PARSER is None:
         return None
-    if file.read(3) != codecs.BOM_UTF8:
-        file.seek(-min(file.tell(), 3), 1)
-    source = _Source(file, 0, lambda _fraction: None, cap)
+    start = file.tell()
+
+    def rewound() -> BinaryIO:
+        file.seek(start)
+        if file.read(3) != codecs.BOM_UTF8:
+            file.seek(start)
+        return file
+
+    source = _Source(rewound(), 0, lambda _fraction: None, cap, rewound)
 
     def tracked() -> Iterator[tuple[str, Any]]:
         for event in _events(source):
