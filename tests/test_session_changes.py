@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curator.domain.jobs import WriteBehind
 from curator.domain.models import Annotation, Document
@@ -199,23 +201,52 @@ def test_a_project_that_cannot_be_read_makes_the_poll_say_so_in_the_users_words(
         session.poll()
 
 
-def test_the_ids_seen_are_kept_as_a_run_until_one_goes(tmp_path):
-    """The watch of other processes keeps a project's ids as the ends of their run (a
-    million of them were read at every window's start); a gap makes them a set, rightly."""
+def test_the_ids_seen_are_kept_as_a_run_and_what_it_misses(tmp_path):
+    """The watch of other processes keeps a project's ids as the ends of their runs (a
+    million of them were read at every window's start)."""
     from curator.session.elsewhere import KnownIds
 
     store = Store.create(tmp_path / "p")
     ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
     known = KnownIds.of(store, 6, ids[-1])
-    assert known._set is None and len(known) == 6
+    assert known.runs == [(ids[0], ids[-1])] and len(known) == 6
     known.update([ids[-1] + 2, ids[-1] + 1])  # the next ones, in any order: still a run
-    assert known._set is None and len(known) == 8
+    assert known.runs == [(ids[0], ids[-1] + 2)] and len(known) == 8
     known.difference_update([ids[2]])
-    assert known.whole() == set(ids) - {ids[2]} | {ids[-1] + 1, ids[-1] + 2}
+    assert known.runs == [(ids[0], ids[1]), (ids[3], ids[-1] + 2)]
+    assert known.whole() == set(ids) - {ids[2]} | {ids[-1] + 1, ids[-1] + 2} and len(known) == 7
     store.take_out_documents([(ids[1], ids[1])])
     gapped = KnownIds.of(store, 5, ids[-1])
     assert gapped.whole() == set(ids) - {ids[1]} and len(gapped) == 5
     store.close()
+
+
+IDS = st.sets(st.integers(1, 60), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=IDS, steps=st.lists(st.tuples(st.booleans(), IDS), max_size=6), current=IDS, newest=st.integers(0, 70))
+def test_fuzz_the_ids_known_and_what_a_read_finds_agree_with_plain_sets(start, steps, current, newest):
+    """``KnownIds`` and the comparison with the runs a read found say what the same work
+    on plain sets says."""
+    from curator.session.elsewhere import KnownIds, _Gone, runs_of
+
+    known, reference = KnownIds(runs_of(start)), set(start)
+    for adding, ids in steps:
+        if adding:
+            known.update(ids)
+            reference |= ids
+        else:
+            known.difference_update(ids)
+            reference -= ids
+        assert known.whole() == reference and len(known) == len(reference)
+        assert all((doc_id in known) == (doc_id in reference) for doc_id in range(0, 70))
+        assert known.runs == runs_of(reference)  # (kept as few runs as there can be)
+    gone = _Gone.of(runs_of(current), known, newest)
+    assert gone.removed == sorted(doc_id for doc_id in reference - current if doc_id <= newest)
+    assert gone.back == sorted(current - reference)
+    assert gone.known.whole() == current | {doc_id for doc_id in reference if doc_id > newest}
+    assert gone.known.runs == runs_of(gone.known.whole())
 
 
 def test_in_a_large_project_the_ids_of_documents_gone_elsewhere_are_read_apart(tmp_path, monkeypatch):
@@ -258,6 +289,41 @@ def test_a_read_of_the_ids_begun_before_a_change_of_this_process_is_read_again(t
     assert session._elsewhere._reading.done.wait(10)
     told = session.poll()
     assert list(told.documents_removed) == [ids[1]] and mine not in told.documents_added
+    store.close()
+
+
+def test_a_large_project_with_gaps_has_its_ids_read_apart_at_the_first_poll_telling_nothing(tmp_path, monkeypatch):
+    """Its runs of ids took a second of the window's start at a million documents."""
+    import threading
+
+    from curator.session import elsewhere
+
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(6)])
+    store.take_out_documents([(ids[2], ids[2])])
+    monkeypatch.setattr(elsewhere, "READ_APART_FROM", 3)
+    readers = []
+    runs = Store.document_id_runs
+
+    def recorded(self):
+        readers.append(threading.current_thread().name)
+        return runs(self)
+
+    monkeypatch.setattr(Store, "document_id_runs", recorded)
+    session = Session(store, "ana")
+    assert session.poll() is None and readers == ["curator-elsewhere-ids"]  # told nothing: nothing is known yet
+    with session.operation("edit"):
+        [mine] = store.add_documents([Document(uid="mine", text="z")])  # this process's own, while it reads
+    assert session._elsewhere._reading.done.wait(10)
+    assert session.poll() is None  # (the read began before this process's change: read again)
+    assert session._elsewhere._reading.done.wait(10)
+    assert session.poll() is None and session._elsewhere._ids.whole() == set(ids) - {ids[2]} | {mine}
+    other = Store.open(tmp_path / "p")
+    other.take_out_documents([(ids[4], ids[4])], keep=False)
+    session.poll()
+    assert session._elsewhere._reading.done.wait(10)
+    assert list(session.poll().documents_removed) == [ids[4]]
+    other.close()
     store.close()
 
 

@@ -502,3 +502,12 @@ def test_write_behind_keeps_order_and_hands_a_writes_error_to_the_caller():
         raise KeyError("the caller's")
     assert done == [1, 2, 4]
     assert raised.value.__notes__ == ["and the write in flight failed too: ZeroDivisionError('division by zero')"]
+
+
+def test_the_runs_of_document_ids_are_found_whatever_went(store):
+    ids = store.add_documents([Document(uid=f"r{i}", text="x") for i in range(10)])
+    assert store.document_id_runs() == [(ids[0], ids[-1])]
+    store.take_out_documents([(ids[0], ids[0]), (ids[3], ids[4]), (ids[9], ids[9])])
+    assert store.document_id_runs() == [(ids[1], ids[2]), (ids[5], ids[8])]
+    store.take_out_documents([(ids[1], ids[8])])
+    assert store.document_id_runs() == []

@@ -11,8 +11,10 @@ follows these too. This process's own changes are taken as seen when they are pu
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -66,66 +68,124 @@ def _digest(value: Any) -> str:
     return hashlib.sha1(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class KnownIds:
-    """The ids of the documents as last seen. While they run without a gap (the usual
-    project: no import undone) only the run's ends are kept, as a window opens in no time
-    at a million documents (reading the ids took 1.6 s); a set from the first change that
-    is not the run's continuation."""
+Runs = list[tuple[int, int]]  # runs of consecutive ids (first, last), in order, apart
 
-    def __init__(self, run: tuple[int, int] | None = None, ids: set[int] | None = None) -> None:
-        self._run, self._set = run, ids if run is None else None
+
+def runs_of(ids: Iterable[int]) -> Runs:
+    """The runs ``ids`` make."""
+    ids = sorted(set(ids))
+    if ids and ids[-1] - ids[0] + 1 == len(ids):  # (the usual: one run)
+        return [(ids[0], ids[-1])]
+    runs: Runs = []
+    for doc_id in ids:
+        if runs and runs[-1][1] == doc_id - 1:
+            runs[-1] = (runs[-1][0], doc_id)
+        else:
+            runs.append((doc_id, doc_id))
+    return runs
+
+
+def _union(a: Runs, b: Runs) -> Runs:
+    runs: Runs = []
+    for low, high in sorted(a + b):
+        if runs and low <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], high))
+        else:
+            runs.append((low, high))
+    return runs
+
+
+def _minus(a: Runs, b: Runs) -> Runs:
+    runs: Runs = []
+    for low, high in a:
+        for cut_low, cut_high in b[max(bisect.bisect_left(b, (low,)) - 1, 0):]:
+            if cut_low > high:
+                break
+            if cut_high < low:
+                continue
+            if cut_low > low:
+                runs.append((low, cut_low - 1))
+            low = cut_high + 1
+            if low > high:
+                break
+        if low <= high:
+            runs.append((low, high))
+    return runs
+
+
+def _clipped(runs: Runs, low: int, high: int) -> Runs:
+    return [(max(a, low), min(b, high)) for a, b in runs if b >= low and a <= high]
+
+
+def _expanded(runs: Runs) -> list[int]:
+    return [doc_id for low, high in runs for doc_id in range(low, high + 1)]
+
+
+class KnownIds:
+    """The ids of the documents as last seen, as runs of consecutive ids. A project's ids
+    run with few gaps (an id is never given twice; a gap is an import undone), so a million
+    of them are a few numbers: the window opens without reading them (that took 1.6 s at a
+    million), and a change or a comparison works on runs, never on a set of every id (each
+    step on such a set held the interpreter's lock, and so the window, 50 ms or more)."""
+
+    def __init__(self, runs: Runs = (), unknown: bool = False) -> None:
+        self.runs = list(runs)
+        self._count = sum(high - low + 1 for low, high in self.runs)
+        self.unknown = unknown  # not read yet: the first read tells nothing
 
     @classmethod
     def of(cls, store: Any, count: int, high: int) -> KnownIds:
-        """Of a project of ``count`` documents, the newest ``high``."""
+        """Of a project of ``count`` documents, the newest ``high``. A large project with gaps
+        is read apart, as a removal is, at the first poll (the runs took a second of the
+        window's start at a million)."""
         with store._connect() as conn:
             low = conn.execute(sa.select(sa.func.min(documents_table.c.id))).scalar() or 0
         if count and high - low + 1 == count:
-            return cls(run=(low, high))
-        with store._connect() as conn:
-            return cls(ids=set(conn.execute(sa.select(documents_table.c.id)).scalars()) if count else set())
+            return cls([(low, high)])
+        if count >= READ_APART_FROM:
+            return cls(unknown=True)
+        return cls(store.document_id_runs() if count else [])
 
     def copy(self) -> KnownIds:
-        return KnownIds(run=self._run) if self._run is not None else KnownIds(ids=set(self._set))
-
-    def whole(self) -> set[int]:
-        if self._set is None:
-            low, high = self._run
-            self._set, self._run = set(range(low, high + 1)), None
-        return self._set
+        return KnownIds(self.runs, self.unknown)
 
     def __len__(self) -> int:
-        return self._run[1] - self._run[0] + 1 if self._run is not None else len(self._set)
+        return self._count
+
+    def __contains__(self, doc_id: int) -> bool:
+        at = bisect.bisect_right(self.runs, (doc_id, math.inf)) - 1
+        return at >= 0 and self.runs[at][0] <= doc_id <= self.runs[at][1]
+
+    def whole(self) -> set[int]:
+        return set(_expanded(self.runs))
 
     def update(self, ids: Iterable[int]) -> None:
-        ids = sorted(ids)
-        if self._run is not None and ids == list(range(self._run[1] + 1, self._run[1] + 1 + len(ids))):
-            self._run = (self._run[0], self._run[1] + len(ids))
-        elif ids:
-            self.whole().update(ids)
+        self.__init__(_union(self.runs, runs_of(ids)), self.unknown)
 
     def difference_update(self, ids: Iterable[int]) -> None:
-        ids = list(ids)
-        if ids:
-            self.whole().difference_update(ids)
+        self.__init__(_minus(self.runs, runs_of(ids)), self.unknown)
 
 
 @dataclass
 class _Gone:
-    """What a read of every document id found against the ids known when it began: the
+    """What the runs of ids read found against the ids known when the read began: the
     documents gone (at or below ``newest``, the highest id seen then: ids are never given
-    twice, so one above it came after), those back below the newest (an import undone,
-    then redone), and the ids known from now on."""
+    twice, so one above it came after), those back (an import undone, then redone), and
+    the ids known from now on."""
 
     removed: list[int]
     back: list[int]
-    known: set[int]
+    known: KnownIds
 
     @classmethod
-    def of(cls, current: set[int], known: KnownIds, newest: int) -> _Gone:
-        seen = known.whole()
-        return cls(sorted(doc_id for doc_id in seen - current if doc_id <= newest), sorted(current - seen),
-                   current | {doc_id for doc_id in seen if doc_id > newest})
+    def of(cls, current: Runs, known: KnownIds, newest: int) -> _Gone:
+        if known.unknown:
+            return cls([], [], KnownIds(current))
+        if not known.runs:
+            return cls([], _expanded(current), KnownIds(current))
+        removed = _minus(_clipped(known.runs, known.runs[0][0], newest), current)
+        later = _clipped(known.runs, newest + 1, max(known.runs[-1][1], newest + 1))
+        return cls(_expanded(removed), _expanded(_minus(current, known.runs)), KnownIds(_union(current, later)))
 
 
 class _IdRead:
@@ -179,7 +239,7 @@ class ElsewhereWatch:
         the highest id seen; in a large project (``READ_APART_FROM``) read and compared
         on a thread of its own and given to a later poll: None until then (this poll
         tells no removal)."""
-        if len(self._ids) < READ_APART_FROM:
+        if len(self._ids) < READ_APART_FROM and not self._ids.unknown:
             return _Gone.of(self._document_ids(), self._ids, newest)
         reading = self._reading
         if reading is None or reading.generation != self._generation:  # none yet, or begun before this
@@ -194,9 +254,8 @@ class ElsewhereWatch:
         reading.gone.known.update(reading.later)
         return reading.gone
 
-    def _document_ids(self) -> set[int]:
-        with self.store._connect() as conn:
-            return set(conn.execute(sa.select(documents_table.c.id)).scalars())
+    def _document_ids(self) -> Runs:
+        return self.store.document_id_runs()
 
     def poll(self, showing: Iterable[int] = ()) -> Changes | None:
         """Publish what moved since the last poll as one ``Changes``; None if nothing did.
@@ -253,7 +312,7 @@ class ElsewhereWatch:
             if gone is not None:
                 changes.documents_removed = gone.removed
                 changes.documents_added = sorted(set(changes.documents_added) | set(gone.back))
-                self._ids = KnownIds(ids=gone.known)
+                self._ids = gone.known
         elif self._reading is not None:  # (the count agrees again: what a read would find is known)
             self._reading = None
         if now.project != before.project and now.labels:
