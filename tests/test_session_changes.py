@@ -382,3 +382,26 @@ def test_the_ids_read_apart_are_compared_with_those_known_on_the_reading_thread(
     assert list(told.documents_removed) == [ids[1]] and compared == ["curator-elsewhere-ids"]
     other.close()
     store.close()
+
+
+def test_an_edit_of_this_process_counts_no_documents_to_be_taken_as_seen(tmp_path):
+    """Taking this process's own edit as seen read the documents' count (7 ms of every
+    edit at a million documents); only a change of the documents needs it."""
+    import sqlalchemy as sa
+
+    store = Store.create(tmp_path / "p")
+    [doc_id] = store.add_documents([Document(uid="d", text="Astana and Almaty")])
+    session = Session(store, "ana")
+    session.poll()
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    session.do(AddSpan(Annotation(doc_id=doc_id, start=0, end=6, label="LOCATION", annotator="ana")))
+    assert statements and not [sql for sql in statements if "count(*)" in sql and "FROM documents" in sql]
+    with session.operation("import"):
+        store.add_documents([Document(uid="e", text="Shymkent")])
+    assert any("count(*)" in sql and "FROM documents" in sql for sql in statements)
+    other = Store.open(tmp_path / "p")
+    other.take_out_documents([(doc_id, doc_id)], keep=False)
+    assert list(session.poll().documents_removed) == [doc_id]  # (what it saw is still right)
+    other.close()
+    store.close()

@@ -232,7 +232,10 @@ class ElsewhereWatch:
                     self._generation += 1
                 self._ids.update(changes.documents_added)
                 self._ids.difference_update(changes.documents_removed)
-                self._seen = _absorbed(self._seen, self._look(tuple(self._seen.spans)), changes)
+                # (the documents' count and newest id are taken only if documents came or went:
+                # ``_absorbed`` keeps the rest as seen, and the count read a million rows' index)
+                documents = bool(changes.documents_added or changes.documents_removed)
+                self._seen = _absorbed(self._seen, self._look(tuple(self._seen.spans), documents), changes)
 
     def _gone(self, newest: int) -> _Gone | None:
         """Which documents went (and came back) since the ids were last known, ``newest``
@@ -272,13 +275,18 @@ class ElsewhereWatch:
         self.stream.publish(changes)
         return changes
 
-    def _look(self, showing: tuple[int, ...]) -> _Look:
+    def _look(self, showing: tuple[int, ...], documents: bool = True) -> _Look:
+        """The project now; without ``documents``, its documents' count and newest id are
+        those last seen."""
         d, h, m = decisions_table.c, history_table.c, meta_table.c
         with self.store._connect() as conn:
             # Each its own query: together, SQLite read every row, texts and all, for them (a
             # million articles: seconds every poll); alone, the count reads the smallest index.
-            newest = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar()
-            documents = conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+            if documents:
+                newest = conn.execute(sa.select(sa.func.max(documents_table.c.id))).scalar()
+                count = conn.execute(sa.select(sa.func.count()).select_from(documents_table)).scalar_one()
+            else:
+                newest, count = self._seen.newest_document, self._seen.documents
             project = conn.execute(sa.select(m.value).where(m.key == "project")).scalar() or ""
             decisions = conn.execute(sa.select(d.kind, sa.func.count(), sa.func.max(d.created))
                                      .group_by(d.kind)).all()
@@ -288,7 +296,7 @@ class ElsewhereWatch:
                                    .order_by(h.seq.desc()).limit(HISTORY_WATCHED)).all()
         labels = tuple(self.store.label_schema.names) if project else ()
         return _Look(
-            newest_document=newest or 0, documents=documents, project=_digest(project), labels=labels,
+            newest_document=newest or 0, documents=count, project=_digest(project), labels=labels,
             decisions={row[0]: f"{row[1]}|{row[2]}" for row in decisions},
             facts=_digest([list(row) for row in facts]), measures=_digest(self.store.measures()),
             attributions=_digest(self.store.attributions()), entities=entities,
