@@ -382,3 +382,18 @@ def test_the_ids_read_apart_are_compared_with_those_known_on_the_reading_thread(
     assert list(told.documents_removed) == [ids[1]] and compared == ["curator-elsewhere-ids"]
     other.close()
     store.close()
+
+
+def test_ids_with_many_gaps_are_compared_in_a_moment():
+    """A project with many gaps (every other document taken out) is many runs: comparing
+    them took each run of one through the rest of the other, minutes of the window."""
+    import time
+
+    from curator.session.elsewhere import KnownIds, _Gone, runs_of
+
+    known = KnownIds(runs_of(range(1, 240_000, 2)))  # 120,000 runs of one id
+    started = time.perf_counter()
+    known.difference_update(range(1, 240_000, 4))
+    gone = _Gone.of(runs_of(range(3, 240_000, 8)), known, 240_000)
+    assert time.perf_counter() - started < 2  # (a quarter of a second on a slow machine; it took minutes)
+    assert len(known) == 60_000 and len(gone.removed) == 30_000 and gone.back == []

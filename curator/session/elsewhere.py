@@ -96,18 +96,22 @@ def _union(a: Runs, b: Runs) -> Runs:
 
 
 def _minus(a: Runs, b: Runs) -> Runs:
+    # One walk along both (each in order): a slice of ``b`` for each run of ``a`` made a
+    # project with many gaps (a hundred thousand) quadratic, minutes of the window.
     runs: Runs = []
+    at = 0  # the first run of ``b`` that ends at or after the run of ``a`` at hand
     for low, high in a:
-        for cut_low, cut_high in b[max(bisect.bisect_left(b, (low,)) - 1, 0):]:
-            if cut_low > high:
-                break
-            if cut_high < low:
-                continue
+        while at < len(b) and b[at][1] < low:
+            at += 1
+        cut = at
+        while cut < len(b) and b[cut][0] <= high:
+            cut_low, cut_high = b[cut]
             if cut_low > low:
                 runs.append((low, cut_low - 1))
             low = cut_high + 1
             if low > high:
                 break
+            cut += 1
         if low <= high:
             runs.append((low, high))
     return runs
