@@ -243,9 +243,11 @@ def test_fuzz_the_ids_known_and_what_a_read_finds_agree_with_plain_sets(start, s
         assert all((doc_id in known) == (doc_id in reference) for doc_id in range(0, 70))
         assert known.runs == runs_of(reference)  # (kept as few runs as there can be)
     gone = _Gone.of(runs_of(current), known, newest)
-    assert gone.removed == sorted(doc_id for doc_id in reference - current if doc_id <= newest)
-    assert gone.back == sorted(current - reference)
-    assert gone.known.whole() == current | {doc_id for doc_id in reference if doc_id > newest}
+    # Every id known was there before the read: the read says which went. One above the
+    # newest came after the read began (the polls tell it), so it is no id back.
+    assert gone.removed == sorted(reference - current)
+    assert gone.back == sorted(doc_id for doc_id in current - reference if doc_id <= newest)
+    assert gone.known.whole() == {doc_id for doc_id in current if doc_id <= newest or doc_id in reference}
     assert gone.known.runs == runs_of(gone.known.whole())
 
 
@@ -397,3 +399,41 @@ def test_ids_with_many_gaps_are_compared_in_a_moment():
     gone = _Gone.of(runs_of(range(3, 240_000, 8)), known, 240_000)
     assert time.perf_counter() - started < 2  # (a quarter of a second on a slow machine; it took minutes)
     assert len(known) == 60_000 and len(gone.removed) == 30_000 and gone.back == []
+
+
+def test_a_document_added_elsewhere_while_the_ids_are_read_is_told_added_once(tmp_path, monkeypatch):
+    """A poll while the ids are read tells it; the read, which found it too, tells it again
+    no more (a list would show its row twice)."""
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    gate, _readers = _reads_held(monkeypatch)
+    session.poll()
+    [late] = other.add_documents([Document(uid="late", text="y")])
+    assert list(session.poll().documents_added) == [late]
+    gate.set()
+    assert session._elsewhere._reading.done.wait(10)
+    told = session.poll()
+    assert list(told.documents_removed) == [ids[1]] and list(told.documents_added) == []
+    other.close()
+    store.close()
+
+
+def test_a_document_added_and_taken_out_elsewhere_while_the_ids_are_read_is_told_gone(tmp_path, monkeypatch):
+    """The newest document went again before the read: it was taken for one added after the
+    read began, kept as there for good (the count never agreed again: a read at every
+    poll), and its removal never told."""
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    gate, _readers = _reads_held(monkeypatch)
+    session.poll()
+    [late] = other.add_documents([Document(uid="late", text="y")])
+    assert list(session.poll().documents_added) == [late]
+    other.take_out_documents([(late, late)], keep=False)
+    gate.set()
+    removed = []
+    for _ in range(6):
+        if session._elsewhere._reading is not None:
+            assert session._elsewhere._reading.done.wait(10)
+        told = session.poll()
+        removed += told.documents_removed if told else []
+    assert sorted(removed) == [ids[1], late] and session._elsewhere._reading is None
+    other.close()
+    store.close()

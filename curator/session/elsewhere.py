@@ -173,9 +173,11 @@ class KnownIds:
 @dataclass
 class _Gone:
     """What the runs of ids read found against the ids known when the read began: the
-    documents gone (at or below ``newest``, the highest id seen then: ids are never given
-    twice, so one above it came after), those back (an import undone, then redone), and
-    the ids known from now on."""
+    documents gone (every id known then: each was there before the read), those back (an
+    import undone, then redone) at or below ``newest``, the highest id seen then, and the
+    ids known from now on. An id above ``newest`` came after the read began (ids are never
+    given twice): the polls since tell it as added, and the read may have seen one since
+    gone, so it is neither told nor kept from the read."""
 
     removed: list[int]
     back: list[int]
@@ -183,13 +185,14 @@ class _Gone:
 
     @classmethod
     def of(cls, current: Runs, known: KnownIds, newest: int) -> _Gone:
+        told = _clipped(current, current[0][0], newest) if current else []
         if known.unknown:
-            return cls([], [], KnownIds(current))
+            return cls([], [], KnownIds(told))
         if not known.runs:
-            return cls([], _expanded(current), KnownIds(current))
-        removed = _minus(_clipped(known.runs, known.runs[0][0], newest), current)
-        later = _clipped(known.runs, newest + 1, max(known.runs[-1][1], newest + 1))
-        return cls(_expanded(removed), _expanded(_minus(current, known.runs)), KnownIds(_union(current, later)))
+            return cls([], _expanded(told), KnownIds(told))
+        removed = _minus(known.runs, current)
+        later = _minus(_clipped(known.runs, newest + 1, known.runs[-1][1]), removed)  # (known, and still there)
+        return cls(_expanded(removed), _expanded(_minus(told, known.runs)), KnownIds(_union(told, later)))
 
 
 class _IdRead:
