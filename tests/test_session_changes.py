@@ -437,3 +437,37 @@ def test_a_document_added_and_taken_out_elsewhere_while_the_ids_are_read_is_told
     assert sorted(removed) == [ids[1], late] and session._elsewhere._reading is None
     other.close()
     store.close()
+
+
+def test_a_read_of_the_ids_that_failed_keeps_what_its_poll_found_for_the_next(tmp_path, monkeypatch):
+    """The poll that takes a failed read says so; what it found besides (a document added
+    elsewhere) is told by the next poll, not lost."""
+    import sqlite3
+
+    from curator.errors import CuratorError
+    from curator.session import elsewhere
+
+    store, session, other, ids = _one_gone_elsewhere(tmp_path, monkeypatch)
+    read, failures = elsewhere.ElsewhereWatch._document_ids, [sqlite3.OperationalError("database is locked")]
+
+    def failing_once(watch):
+        if failures:
+            raise failures.pop()
+        return read(watch)
+
+    monkeypatch.setattr(elsewhere.ElsewhereWatch, "_document_ids", failing_once)
+    session.poll()
+    assert session._elsewhere._reading.done.wait(10)
+    [late] = other.add_documents([Document(uid="late", text="y")])
+    with pytest.raises(CuratorError, match="the project is busy"):
+        session.poll()
+    added, removed = [], []
+    for _ in range(4):
+        if session._elsewhere._reading is not None:
+            assert session._elsewhere._reading.done.wait(10)
+        told = session.poll()
+        added += told.documents_added if told else []
+        removed += told.documents_removed if told else []
+    assert added == [late] and removed == [ids[1]]
+    other.close()
+    store.close()

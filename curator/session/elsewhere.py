@@ -272,8 +272,9 @@ class ElsewhereWatch:
             return None
         with self._lock:
             now = self._look(tuple(showing))
-            before, self._seen = self._seen, now
-            changes = self._difference(before, now)
+            # (seen once told: a read that failed, raised here, leaves what moved for the next poll)
+            changes = self._difference(self._seen, now)
+            self._seen = now
         if not changes:
             return None
         self.stream.publish(changes)
