@@ -163,11 +163,25 @@ class KnownIds:
     def whole(self) -> set[int]:
         return set(_expanded(self.runs))
 
+    # A change redoes only the runs it reaches: every edit and poll changes them (most by
+    # nothing), and redoing all of them held the window 30 ms at 100,000 runs, 0.35 s at a million.
     def update(self, ids: Iterable[int]) -> None:
-        self.__init__(_union(self.runs, runs_of(ids)), self.unknown)
+        added = runs_of(ids)
+        if added:
+            first = max(bisect.bisect_left(self.runs, (added[0][0],)) - 1, 0)
+            self._redo(first, bisect.bisect_right(self.runs, (added[-1][1] + 1, math.inf)),
+                       lambda runs: _union(runs, added))
 
     def difference_update(self, ids: Iterable[int]) -> None:
-        self.__init__(_minus(self.runs, runs_of(ids)), self.unknown)
+        cut = runs_of(ids)
+        if cut:
+            first = max(bisect.bisect_left(self.runs, (cut[0][0],)) - 1, 0)
+            self._redo(first, bisect.bisect_right(self.runs, (cut[-1][1], math.inf)), lambda runs: _minus(runs, cut))
+
+    def _redo(self, first: int, last: int, change: Any) -> None:
+        runs = self.runs[first:last]
+        self.runs[first:last] = changed = change(runs)
+        self._count += sum(high - low + 1 for low, high in changed) - sum(high - low + 1 for low, high in runs)
 
 
 @dataclass
