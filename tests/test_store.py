@@ -511,3 +511,13 @@ def test_the_runs_of_document_ids_are_found_whatever_went(store):
     assert store.document_id_runs() == [(ids[1], ids[2]), (ids[5], ids[8])]
     store.take_out_documents([(ids[1], ids[8])])
     assert store.document_id_runs() == []
+
+
+def test_the_runs_of_document_ids_are_found_without_the_index_they_are_read_from(tmp_path):
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"r{i}", text="x") for i in range(5)])
+    store.take_out_documents([(ids[2], ids[2])])
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_documents_published")
+    assert store.document_id_runs() == [(ids[0], ids[1]), (ids[3], ids[4])]
+    store.close()
