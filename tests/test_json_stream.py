@@ -470,3 +470,22 @@ def test_digits_in_a_string_and_a_long_number_are_told_apart_in_every_encoding(t
     assert outcome(kept, stream=True, chunk=1_000)[0][0][1] == text
     refused = write(tmp_path / "refused.json", ('[{"text": "' + text + '", "n": ' + "3" * 4_400 + "}]").encode(encoding))
     assert outcome(refused, stream=True, chunk=1_000)[0] == "refused" == outcome(refused, stream=False)[0]
+
+
+def test_a_run_of_digits_in_a_string_far_into_a_large_file_is_told_in_the_memory_of_a_chunk(tmp_path):
+    """Telling it from a number reads the file again up to it: that read held every byte
+    before the run at once (copied again at each chunk: a run a hundred megabytes in took
+    minutes), where a streamed file is held no more than a record at a time."""
+    import tracemalloc
+
+    records = [{"text": f"Article {i}. " + "x" * 100_000} for i in range(60)] + [{"text": "a, " + "7" * 4_301}]
+    path = write(tmp_path / "far.json", json.dumps(records))
+    with path.open("rb") as file:
+        tracemalloc.start()
+        try:
+            read = sum(1 for _ in json_stream.stream_json(file, None, path.stat().st_size, 1 << 27,
+                                                          lambda _fraction: None, Skipped))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert read == 61 and peak < 2_500_000, peak  # (the file: 6 MB)

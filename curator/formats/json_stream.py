@@ -183,11 +183,11 @@ class _Reread:
                 self.reader = self.again()
             else:
                 self.file.seek(self.position)
-            while self.fed + len(self.held) < place:
-                chunk = self.reader.read(CHUNK)
-                if not chunk:
+            while self.fed + len(self.held) < place:  # (fed as read: a place far in held no more than a chunk)
+                self.strings.feed(self.held)
+                self.fed, self.held = self.fed + len(self.held), self.reader.read(CHUNK)
+                if not self.held:
                     break
-                self.held += chunk
             self.position = self.file.tell()
         finally:
             self.file.seek(parser_at)

@@ -96,18 +96,22 @@ def _union(a: Runs, b: Runs) -> Runs:
 
 
 def _minus(a: Runs, b: Runs) -> Runs:
+    # One walk along both (each in order): a slice of ``b`` for each run of ``a`` made it
+    # grow with the square of the runs, 0.5 s of the window at 40,000, 8 s at 120,000.
     runs: Runs = []
+    at = 0  # the first run of ``b`` that ends at or after the run of ``a`` at hand
     for low, high in a:
-        for cut_low, cut_high in b[max(bisect.bisect_left(b, (low,)) - 1, 0):]:
-            if cut_low > high:
-                break
-            if cut_high < low:
-                continue
+        while at < len(b) and b[at][1] < low:
+            at += 1
+        cut = at
+        while cut < len(b) and b[cut][0] <= high:
+            cut_low, cut_high = b[cut]
             if cut_low > low:
                 runs.append((low, cut_low - 1))
             low = cut_high + 1
             if low > high:
                 break
+            cut += 1
         if low <= high:
             runs.append((low, high))
     return runs
@@ -159,19 +163,35 @@ class KnownIds:
     def whole(self) -> set[int]:
         return set(_expanded(self.runs))
 
+    # A change redoes only the runs it reaches: every edit and poll changes them (most by
+    # nothing), and redoing all of them held the window 30 ms at 100,000 runs, 0.35 s at a million.
     def update(self, ids: Iterable[int]) -> None:
-        self.__init__(_union(self.runs, runs_of(ids)), self.unknown)
+        added = runs_of(ids)
+        if added:
+            first = max(bisect.bisect_left(self.runs, (added[0][0],)) - 1, 0)
+            self._redo(first, bisect.bisect_right(self.runs, (added[-1][1] + 1, math.inf)),
+                       lambda runs: _union(runs, added))
 
     def difference_update(self, ids: Iterable[int]) -> None:
-        self.__init__(_minus(self.runs, runs_of(ids)), self.unknown)
+        cut = runs_of(ids)
+        if cut:
+            first = max(bisect.bisect_left(self.runs, (cut[0][0],)) - 1, 0)
+            self._redo(first, bisect.bisect_right(self.runs, (cut[-1][1], math.inf)), lambda runs: _minus(runs, cut))
+
+    def _redo(self, first: int, last: int, change: Any) -> None:
+        runs = self.runs[first:last]
+        self.runs[first:last] = changed = change(runs)
+        self._count += sum(high - low + 1 for low, high in changed) - sum(high - low + 1 for low, high in runs)
 
 
 @dataclass
 class _Gone:
     """What the runs of ids read found against the ids known when the read began: the
-    documents gone (at or below ``newest``, the highest id seen then: ids are never given
-    twice, so one above it came after), those back (an import undone, then redone), and
-    the ids known from now on."""
+    documents gone (every id known then: each was there before the read), those back (an
+    import undone, then redone) at or below ``newest``, the highest id seen then, and the
+    ids known from now on. An id above ``newest`` came after the read began (ids are never
+    given twice): the polls since tell it as added, and the read may have seen one since
+    gone, so it is neither told nor kept from the read."""
 
     removed: list[int]
     back: list[int]
@@ -179,13 +199,14 @@ class _Gone:
 
     @classmethod
     def of(cls, current: Runs, known: KnownIds, newest: int) -> _Gone:
+        told = _clipped(current, current[0][0], newest) if current else []
         if known.unknown:
-            return cls([], [], KnownIds(current))
+            return cls([], [], KnownIds(told))
         if not known.runs:
-            return cls([], _expanded(current), KnownIds(current))
-        removed = _minus(_clipped(known.runs, known.runs[0][0], newest), current)
-        later = _clipped(known.runs, newest + 1, max(known.runs[-1][1], newest + 1))
-        return cls(_expanded(removed), _expanded(_minus(current, known.runs)), KnownIds(_union(current, later)))
+            return cls([], _expanded(told), KnownIds(told))
+        removed = _minus(known.runs, current)
+        later = _minus(_clipped(known.runs, newest + 1, known.runs[-1][1]), removed)  # (known, and still there)
+        return cls(_expanded(removed), _expanded(_minus(told, known.runs)), KnownIds(_union(told, later)))
 
 
 class _IdRead:
@@ -268,8 +289,9 @@ class ElsewhereWatch:
             return None
         with self._lock:
             now = self._look(tuple(showing))
-            before, self._seen = self._seen, now
-            changes = self._difference(before, now)
+            # (seen once told: a read that failed, raised here, leaves what moved for the next poll)
+            changes = self._difference(self._seen, now)
+            self._seen = now
         if not changes:
             return None
         self.stream.publish(changes)
