@@ -51,11 +51,16 @@ class DocumentList:
         or date), which keeps the list's every step near constant at a million documents;
         else all of them at once (a filter, which matches every document's key anyway, or
         the annotator's status)."""
-        if not search and (sort == "id" or sort in PAGED_SORTS):
-            paged = PagedIds(self, sort, descending)
-            if paged.usable:
-                return paged
+        if self.paged(sort, search):
+            return PagedIds(self, sort, descending)
         return ListedIds(self.ids(annotator, sort, descending, search))
+
+    def paged(self, sort: str, search: str = "") -> bool:
+        """Whether ``order`` reads this order a page at a time (else every id at once)."""
+        if search or sort != "id" and sort not in PAGED_SORTS:
+            return False
+        count, low, high = self.id_range()
+        return sort != "id" or not count or high - low + 1 == count  # (by id, with gaps: every id)
 
     def rows(self, ids: list[int], annotator: str) -> dict[int, DocumentRow]:
         return self.store.document_rows(ids, annotator)
@@ -154,8 +159,8 @@ class ListedIds:
 class PagedIds:
     """The ids in an order an index gives (by id, or by a column of ``PAGED_SORTS`` with
     the documents without a value last), no filter: the count is read once, the ids a
-    page at a time as rows are asked for. By id, while the ids have no gaps (no import was
-    undone), a row's id is found by arithmetic; ``usable`` is False when they have gaps."""
+    page at a time as rows are asked for. By id only while the ids have no gaps (no import
+    was undone, ``DocumentList.paged``): a row's id is found by arithmetic."""
 
     PAGE = 200
 
@@ -164,7 +169,6 @@ class PagedIds:
         self._sort, self._descending = sort, descending
         self._count, low, high = documents.id_range()
         self._low, self._high = low or 0, high or 0
-        self.usable = sort != "id" or self._count == 0 or self._high - self._low + 1 == self._count
         self._pages: dict[int, list[int]] = {}
         self._row_of: dict[int, int] = {}
         self._valued: int | None = None  # of a column: how many have a value (shown before the rest)

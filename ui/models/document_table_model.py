@@ -34,9 +34,10 @@ class DocumentTableModel(QAbstractTableModel):
     cached. Sorting and searching are done by the database, which is what keeps a
     million-document list fast. UI thread only.
 
-    A search (and a sort, or documents added, while a search is on) in a project of
+    A search (and a sort, or documents added, while a search is on), and a sort that is
+    not read a page at a time (by status, or by id once ids have gaps), in a project of
     ``BACKGROUND_FROM`` documents or more is read on a worker thread: a million search
-    keys take the database some 0.15 s, a frame too many. Until its ids come the list
+    keys take the database some 0.15 s, a frame too many, and a million statuses 0.9 s. Until its ids come the list
     shows the rows it had (``filtering`` is True); a newer search, sort or reload
     supersedes it (a late result is dropped). Documents removed while a search is on
     leave the rows at once, with no read: the others still match. ``filtered`` is
@@ -48,6 +49,7 @@ class DocumentTableModel(QAbstractTableModel):
     filtered = Signal(bool)  # the rows of the current sort and search are shown, read anew; asked by the
     # curator (a search, a sort: True), or after documents changed (False: the view stays where it is)
     filter_failed = Signal(str)  # a search read on a worker thread failed: why
+    reading = Signal()  # a search or sort is being read on a worker thread (``filtering``)
 
     COLUMNS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("status", "✓"),
                ("spans", "Spans"), ("notes", "Notes"))
@@ -92,7 +94,8 @@ class DocumentTableModel(QAbstractTableModel):
             self._task = None
         if self._stopped:
             return
-        if background and self._search and self._documents.id_range()[0] >= self.BACKGROUND_FROM:
+        if background and self._documents.id_range()[0] >= self.BACKGROUND_FROM and \
+                not self._documents.paged(self._sort, self._search):  # every id at once: a search, the status
             self._read_in_background(asked)
             return
         self._show(self._generation, self._documents.order(self._annotator, self._sort, self._descending,
@@ -109,6 +112,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._task = BackgroundTask(self, "Filtering", work, lambda ids: self._show(generation, ids, asked),
                                     lambda exc: self._failed(generation, exc), dialog=False).start()
         self._task_asked = asked
+        self.reading.emit()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation and not self._stopped:

@@ -74,6 +74,7 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
         self.documents.filtered.connect(self._on_filtered)
         self.documents.filter_failed.connect(self._on_filter_failed)
+        self.documents.reading.connect(self._update_counts)
         self.spans = AnnotationTableModel(self.schema, self)
         self.suggestions = SuggestionTableModel(self.schema, self)
         self.follow(self.session).show_requested.connect(self.show_requested)
@@ -209,8 +210,8 @@ class MainWindow(FollowsChanges, QMainWindow):
     def _update_counts(self) -> None:
         shown, done = self.documents.summary()
         search = self.search.text().strip()
-        if self.documents.filtering:  # a large project's search, read on a worker thread
-            self.counts_label.setText(f"Filtering for “{search}”…")
+        if self.documents.filtering:  # a large project's search or sort, read on a worker thread
+            self.counts_label.setText(self._reading_rows(search))
         elif search:  # a filter on: say so, and how many it leaves out
             total = self.documents.total()
             self.counts_label.setText(f"{shown} of {total} documents match “{search}” · {done} done")
@@ -290,10 +291,14 @@ class MainWindow(FollowsChanges, QMainWindow):
             self.suggestion_control.refresh()
             self.relations.show_document()
 
+    @staticmethod
+    def _reading_rows(search: str) -> str:
+        return f"Filtering for “{search}”…" if search else "Sorting…"
+
     def _no_documents(self) -> str:
         search = self.search.text().strip()
         if self.documents.filtering:
-            return f"Filtering for “{search}”…"
+            return self._reading_rows(search)
         if search:
             return f"No document's title, outlet or id contains “{search}” (Esc clears the filter)"
         return "No articles yet: File → Import files (Ctrl+I) adds text, CSV, JSON or Excel articles"
