@@ -119,16 +119,18 @@ def test_documents_added_at_the_end_extend_the_order_by_id(store):
 @pytest.mark.parametrize("sort", ["id", "title", "status"])
 @pytest.mark.parametrize("search", ["", "alpha"])
 def test_documents_taken_out_leave_an_order_as_a_fresh_read_gives_it(store, small_pages, monkeypatch, sort, search):
-    """A filtered (or status) order drops them without asking the store; a paged one is
-    read again, by a count and its pages."""
+    """A filtered (or status) order drops them without asking the store, and so does one
+    by id (its runs of ids less those); one paged by a column is read again, by a count
+    and its pages."""
     ids = add(store, 23)
     order = DocumentList(store).order("ann", sort, search=search)
     read_all(order)
     gone = tuple(ids[3:9]) + (ids[-1],)
     store.take_out_documents([(ids[3], ids[8]), (ids[-1], ids[-1])])
     documents = DocumentList(store)
-    if isinstance(order, ListedIds):
+    if isinstance(order, ListedIds) or sort == "id":  # (by id: the runs less those gone)
         monkeypatch.setattr(Store, "document_ids", lambda *a, **k: pytest.fail("the store was asked"))
+        monkeypatch.setattr(Store, "document_id_page", lambda *a, **k: pytest.fail("the store was asked"))
     left = order.without(gone)
     monkeypatch.undo()
     assert read_all(left) == read_all(documents.order("ann", sort, search=search))
@@ -154,5 +156,30 @@ def test_any_titles_in_pages_of_any_size(tmp_path_factory, monkeypatch, titles, 
         want = expected(store, "title", descending)
         assert order.page(start, start + page + 2) == want[start:start + page + 2]
         assert read_all(order, page + 1) == want
+    finally:
+        store.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(count=st.integers(0, 30), gone=st.lists(st.sets(st.integers(0, 29), max_size=12), max_size=3),
+       descending=st.booleans(), start=st.integers(0, 32), size=st.integers(1, 9), search=st.sampled_from(["", "d"]))
+def test_fuzz_an_order_by_id_less_the_documents_gone_is_the_list_left(tmp_path_factory, count, gone, descending,
+                                                                     start, size, search):
+    """Taken out a few at a time or many, an order by id (runs of ids) or a search's
+    (every id, each found by the list's own search or a map of them) keeps every row,
+    page and index of the ids left, without a read."""
+    store = Store.create(tmp_path_factory.mktemp("runs") / "project")
+    try:
+        ids = store.add_documents([Document(uid=f"d{i}", text="x") for i in range(count)]) if count else []
+        order = DocumentList(store).order("ann", "id", descending, search)
+        assert isinstance(order, ListedIds if search else PagedIds)
+        left = list(ids)
+        for places in gone:
+            out = tuple(ids[place] for place in places if place < len(ids))
+            order = order.without(out)
+            left = [doc_id for doc_id in left if doc_id not in out]
+        want = left[::-1] if descending else left
+        assert len(order) == len(want) and order.page(start, start + size) == want[start:start + size]
+        assert [order.index(doc_id) for doc_id in ids] == [want.index(d) if d in want else None for d in ids]
     finally:
         store.close()

@@ -229,7 +229,8 @@ IDS = st.sets(st.integers(1, 60), max_size=40)
 def test_fuzz_the_ids_known_and_what_a_read_finds_agree_with_plain_sets(start, steps, current, newest):
     """``KnownIds`` and the comparison with the runs a read found say what the same work
     on plain sets says."""
-    from curator.session.elsewhere import KnownIds, _Gone, runs_of
+    from curator.domain.id_runs import runs_of
+    from curator.session.elsewhere import KnownIds, _Gone
 
     known, reference = KnownIds(runs_of(start)), set(start)
     for adding, ids in steps:
@@ -414,7 +415,8 @@ def test_ids_with_many_gaps_are_compared_in_a_moment():
     them took each run of one through the rest of the other, minutes of the window."""
     import time
 
-    from curator.session.elsewhere import KnownIds, _Gone, runs_of
+    from curator.domain.id_runs import runs_of
+    from curator.session.elsewhere import KnownIds, _Gone
 
     known = KnownIds(runs_of(range(1, 240_000, 2)))  # 120,000 runs of one id
     started = time.perf_counter()
@@ -501,7 +503,8 @@ def test_an_edit_in_a_project_with_many_gaps_costs_the_ids_known_no_time():
     each redid every run, 30 ms of the window at 100,000 runs."""
     import time
 
-    from curator.session.elsewhere import KnownIds, runs_of
+    from curator.domain.id_runs import runs_of
+    from curator.session.elsewhere import KnownIds
 
     known = KnownIds(runs_of(range(1, 400_000, 2)))  # 200,000 runs of one id
     started = time.perf_counter()

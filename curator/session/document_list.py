@@ -5,8 +5,12 @@ duplicate decisions made of the article)."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 from typing import TYPE_CHECKING, Protocol
 
+from curator.domain.id_runs import Runs, minus, runs_of, union
 from curator.domain.models import DocumentStatus
 from curator.store.documents import PAGED_SORTS
 
@@ -126,9 +130,12 @@ class ListOrder(Protocol):
 class ListedIds:
     """Every id at once, in a list."""
 
+    SEARCHED = 8  # rows found by the list's own search before a map of every row is made
+
     def __init__(self, ids: list[int]) -> None:
         self._ids = ids
         self._row_of: dict[int, int] | None = None
+        self._searched = 0
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -137,6 +144,14 @@ class ListedIds:
         return self._ids[start:stop]
 
     def index(self, doc_id: int) -> int | None:
+        # The first few by the list's own search (a few ms at a million, outside Python); a map
+        # of every row after (a tenth of a second at a million, made again after every change).
+        if self._row_of is None and self._searched < self.SEARCHED:
+            self._searched += 1
+            try:
+                return self._ids.index(doc_id)
+            except ValueError:
+                return None
         if self._row_of is None:
             self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
         return self._row_of.get(doc_id)
@@ -151,24 +166,45 @@ class ListedIds:
         self._row_of = None
 
     def without(self, ids: tuple[int, ...]) -> ListedIds:
-        """No read: the ids left keep their order (a search's still match it)."""
+        """No read: the ids left keep their order (a search's still match it). A few are
+        found and cut by the list's own search; a pass in Python over a million ids took
+        a tenth of a second."""
         gone = set(ids)
-        return ListedIds([doc_id for doc_id in self._ids if doc_id not in gone])
+        if len(gone) > self.SEARCHED:
+            return ListedIds([doc_id for doc_id in self._ids if doc_id not in gone])
+        rows = sorted(({self._row_of.get(doc_id) for doc_id in gone} - {None}) if self._row_of is not None
+                      else (row for row in map(self._row, gone) if row is not None))
+        kept = self._ids.copy()
+        for row in reversed(rows):
+            del kept[row]
+        return ListedIds(kept)
+
+    def _row(self, doc_id: int) -> int | None:
+        try:
+            return self._ids.index(doc_id)
+        except ValueError:
+            return None
 
 
 class PagedIds:
     """The ids in an order an index gives (by id, or by a column of ``PAGED_SORTS`` with
     the documents without a value last), no filter: the count is read once, the ids a
-    page at a time as rows are asked for. By id only while the ids have no gaps (no import
-    was undone, ``DocumentList.paged``): a row's id is found by arithmetic."""
+    page at a time as rows are asked for. By id, the ids are ``runs`` (one, when read: the
+    order is paged only while the ids have no gaps, ``DocumentList.paged``), and a row's
+    id is found by arithmetic; documents taken out leave runs with gaps, read from no one."""
 
     PAGE = 200
 
-    def __init__(self, documents: DocumentList, sort: str, descending: bool) -> None:
+    def __init__(self, documents: DocumentList, sort: str, descending: bool, runs: Runs | None = None) -> None:
         self._documents, self._store = documents, documents.store
         self._sort, self._descending = sort, descending
-        self._count, low, high = documents.id_range()
-        self._low, self._high = low or 0, high or 0
+        if runs is None:
+            count, low, high = documents.id_range()
+            runs = [(low, high)] if count else []
+            self._runs(runs)
+            self._count = count  # (by a column: with gaps too)
+        else:
+            self._runs(runs)
         self._pages: dict[int, list[int]] = {}
         self._row_of: dict[int, int] = {}
         self._valued: int | None = None  # of a column: how many have a value (shown before the rest)
@@ -180,9 +216,10 @@ class PagedIds:
         start, stop = max(0, start), min(stop, self._count)
         if stop <= start:
             return []
-        if self._sort == "id":  # no gaps: the ids themselves
-            return (list(range(self._high - start, self._high - stop, -1)) if self._descending
-                    else list(range(self._low + start, self._low + stop)))
+        if self._sort == "id":  # the ids themselves, from the runs
+            rows = range(self._count - 1 - start, self._count - 1 - stop, -1) if self._descending else \
+                range(start, stop)
+            return [self._id_at(row) for row in rows]
         ids: list[int] = []
         for number in range(start // self.PAGE, (stop - 1) // self.PAGE + 1):
             if number not in self._pages:
@@ -222,22 +259,35 @@ class PagedIds:
 
     def known_index(self, doc_id: int) -> int | None:
         if self._sort == "id":
-            row = self._high - doc_id if self._descending else doc_id - self._low
-            return row if self._count and 0 <= row < self._count else None
+            at = bisect.bisect_right(self._ids, (doc_id, math.inf)) - 1
+            if at < 0 or doc_id > self._ids[at][1]:
+                return None
+            row = self._first_rows[at] + doc_id - self._ids[at][0]
+            return self._count - 1 - row if self._descending else row
         return self._row_of.get(doc_id)
 
     def goes_at_end(self, ids: tuple[int, ...]) -> bool:
         """By id, ascending, the next ids with no gap."""
         return (self._sort == "id" and not self._descending and bool(ids)
-                and list(ids) == list(range(self._high + 1 if self._count else ids[0], ids[0] + len(ids))))
+                and (not self._ids or ids[0] == self._ids[-1][1] + 1) and runs_of(ids) == [(ids[0], ids[-1])])
 
     def append(self, ids: tuple[int, ...]) -> None:
-        if not self._count:
-            self._low = ids[0]
-        self._high, self._count = ids[-1], self._count + len(ids)
+        self._runs(union(self._ids, [(ids[0], ids[-1])]))
 
     def without(self, ids: tuple[int, ...]) -> ListOrder:
-        """Read again: a count, then pages as they are shown (with gaps in the ids, by id,
-        every id at once). (The annotator's is not asked: no sort of theirs is paged.)"""
+        """By id, the runs less ``ids``: no read. Else read again: a count, then pages as
+        they are shown. (The annotator's is not asked: no sort of theirs is paged.)"""
         self._documents.forget_counts()
+        if self._sort == "id":
+            return PagedIds(self._documents, "id", self._descending, minus(self._ids, runs_of(ids)))
         return self._documents.order("", self._sort, self._descending)
+
+    def _runs(self, runs: Runs) -> None:
+        self._ids = runs
+        self._first_rows = list(itertools.accumulate((high - low + 1 for low, high in runs), initial=0))
+        self._count = self._first_rows[-1]
+
+    def _id_at(self, row: int) -> int:
+        """The id at ``row`` in id order (ascending)."""
+        at = bisect.bisect_right(self._first_rows, row) - 1
+        return self._ids[at][0] + row - self._first_rows[at]

@@ -312,8 +312,8 @@ class DocumentTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(ids) - 1)
             self._ids.append(ids)
             self.endInsertRows()
-        else:
-            self._reload(asked=False)
+        else:  # (in a large project, an order of every id is read on a worker thread)
+            self._reload(background=True, asked=False)
 
     def _refresh(self, doc_id: int) -> None:
         self._cache.pop(doc_id, None)
