@@ -468,7 +468,8 @@ def test_digits_in_a_string_and_a_long_number_are_told_apart_in_every_encoding(t
     kept = write(tmp_path / "kept.json", json.dumps([{"text": text}, {"text": "b"}]).encode(encoding))
     assert outcome(kept, stream=True, chunk=1_000) == outcome(kept, stream=False)
     assert outcome(kept, stream=True, chunk=1_000)[0][0][1] == text
-    refused = write(tmp_path / "refused.json", ('[{"text": "' + text + '", "n": ' + "3" * 4_400 + "}]").encode(encoding))
+    refused = write(tmp_path / "refused.json",
+                    ('[{"text": "' + text + '", "n": ' + "3" * 4_400 + "}]").encode(encoding))
     assert outcome(refused, stream=True, chunk=1_000)[0] == "refused" == outcome(refused, stream=False)[0]
 
 

@@ -37,13 +37,13 @@ class DocumentTableModel(QAbstractTableModel):
     A search (and a sort, or documents added, while a search is on), and a sort that is
     not read a page at a time (by status, or by id once ids have gaps), in a project of
     ``BACKGROUND_FROM`` documents or more is read on a worker thread: a million search
-    keys take the database some 0.15 s, a frame too many, and a million statuses 0.9 s. Until its ids come the list
-    shows the rows it had (``filtering`` is True); a newer search, sort or reload
-    supersedes it (a late result is dropped). Documents removed while a search is on
-    leave the rows at once, with no read: the others still match. ``filtered`` is
-    emitted whenever the rows shown are read anew (at once in a small project), so
-    whoever shows their count or selects one of them follows every read, whichever
-    ended it.
+    keys take the database some 0.15 s, a frame too many, and a million statuses 0.9 s.
+    Until its ids come the list shows the rows it had (``filtering`` is True); a newer
+    search, sort or reload supersedes it (a late result is dropped). Documents removed
+    while a search is on leave the rows at once, with no read: the others still match.
+    ``filtered`` is emitted whenever the rows shown are read anew (at once in a small
+    project), so whoever shows their count or selects one of them follows every read,
+    whichever ended it.
     """
 
     filtered = Signal(bool)  # the rows of the current sort and search are shown, read anew; asked by the
