@@ -148,10 +148,7 @@ class ListedIds:
         # of every row after (a tenth of a second at a million, made again after every change).
         if self._row_of is None and self._searched < self.SEARCHED:
             self._searched += 1
-            try:
-                return self._ids.index(doc_id)
-            except ValueError:
-                return None
+            return self._row(doc_id)
         if self._row_of is None:
             self._row_of = {doc_id: row for row, doc_id in enumerate(self._ids)}
         return self._row_of.get(doc_id)
