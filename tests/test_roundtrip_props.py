@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from curator.domain.models import Annotation, Document
@@ -134,6 +134,7 @@ def test_layer_files_round_trip_exactly(empty_project, tmp_path, docs):
 
 @ROUND_TRIP
 @given(docs=documents(aligned=True))
+@example(docs=[("0\x08\U0001F3FB", [(0, 3, "ORG", "aigerim")])])  # a token a space before it would join
 def test_conll_round_trips_tokens_and_labels(empty_project, tmp_path, docs):
     source = filled(empty_project, tmp_path / "source", docs)
     target = fresh(empty_project, tmp_path / "target")

@@ -119,6 +119,12 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return _spans(text, 0, len(text), _PLAIN_WORD, _CLASS_PLAIN_WORD)
 
 
+def joins_a_space(token: str) -> bool:
+    """Whether ``token`` starts with a character that would join a space before it into one
+    cluster (a combining mark, an emoji's skin tone): after a space it would be no token."""
+    return bool(token) and _joining().match(token) is not None and _cluster().match(" " + token).end() > 1
+
+
 def one_character_clusters(text: str) -> bool:
     """Whether every character of ``text`` is a cluster of its own: then tokens are the
     matches of ``\\w+|[^\\w\\s]`` over its characters (the fast path, which a caller

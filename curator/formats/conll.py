@@ -4,8 +4,9 @@ Read: a token a line with its tag last (BIO in IOB1 or IOB2, or BIOES/BILOU), bl
 lines between sentences. Documents are what ``-DOCSTART-`` lines separate; a file with
 none (WNUT, doccano) or with one at the top of Label Studio's export has one document a
 block, as those tools mean. A line that only looks blank (a stray byte order mark, a
-zero-width space) is read as blank and reported. The text is the tokens joined by spaces,
-sentences by new lines (CoNLL keeps no spacing); the columns between the token and its
+zero-width space) is read as blank and reported. The text is the tokens joined by spaces
+(by a tab before a token a space would join: one that starts with a combining mark or a
+skin tone), sentences by new lines (CoNLL keeps no spacing); the columns between the token and its
 tag (part of speech, chunk) are kept with the document (``extra["conll"]``), so that
 its export writes them back, and writes the tokens the file came with.
 
@@ -18,7 +19,7 @@ import re
 from pathlib import Path
 
 from curator.domain.models import Annotation, Document
-from curator.domain.text import INVISIBLE, TOKEN
+from curator.domain.text import INVISIBLE, TOKEN, joins_a_space
 from curator.formats.annotated import (
     AnnotatedDocument,
     ReadFile,
@@ -111,8 +112,8 @@ def _document(uid: str, sentences: list[list[Token]], annotator: str) -> Annotat
             pieces.append("\n")
             at += 1
         for position, (token, middle, tag) in enumerate(sentence):
-            if position:
-                pieces.append(" ")
+            if position:  # (a tab before a token a space would join: it stays a token of its own)
+                pieces.append("\t" if joins_a_space(token) else " ")
                 at += 1
             start, at = at, at + len(token)
             pieces.append(token)
