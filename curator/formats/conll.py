@@ -6,9 +6,10 @@ none (WNUT, doccano) or with one at the top of Label Studio's export has one doc
 block, as those tools mean. A line that only looks blank (a stray byte order mark, a
 zero-width space) is read as blank and reported. The text is the tokens joined by spaces
 (by a tab before a token a space would join: one that starts with a combining mark or a
-skin tone), sentences by new lines (CoNLL keeps no spacing); the columns between the token and its
-tag (part of speech, chunk) are kept with the document (``extra["conll"]``), so that
-its export writes them back, and writes the tokens the file came with.
+skin tone), sentences by new lines (CoNLL keeps no spacing); the columns between the
+token and its tag (part of speech, chunk) are kept with the document
+(``extra["conll"]``), so that its export writes them back, and writes the tokens the
+file came with.
 
 Written: one layer, one token a line with its tag, ``-DOCSTART-`` before each document.
 """

@@ -40,9 +40,9 @@ from curator.store.tables import (
 )
 
 HISTORY_WATCHED = 300  # the newest history entries compared (any user's, parts included)
-# From this many documents seen, the ids read to find which went elsewhere are read on a
-# thread of their own, and the removal is told at the next poll: at a million documents
-# the read held the window's thread 0.5-0.7 s.
+# From this many documents seen, the runs of ids read to find which went elsewhere are read
+# on a thread of their own (a second of the database's at a million documents), and the
+# removal is told at a later poll.
 READ_APART_FROM = 50_000
 _PARTS_OWNER = "\x1f"  # the history's owner of a step's parts (``history._OWNER``)
 
@@ -154,8 +154,8 @@ class _Gone:
 
 
 class _IdRead:
-    """Every document id, read and compared with those known on a thread of its own,
-    for a poll to come; ``later``: ids added meanwhile (above the newest it knew)."""
+    """The runs of every document id, read and compared with those known on a thread of
+    its own, for a poll to come; ``later``: ids added meanwhile (above the newest it knew)."""
 
     def __init__(self, read: Any, known: KnownIds, newest: int, generation: int) -> None:
         self.generation = generation

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from curator.domain.id_runs import Runs
 from curator.domain.json_values import bad_value
 from curator.domain.models import (
     Document,
@@ -283,12 +284,13 @@ class DocumentStore(Transactional):
             high = conn.execute(sa.select(sa.func.max(d.id))).scalar_one()
         return count, low, high
 
-    def document_id_runs(self) -> list[tuple[int, int]]:
+    def document_id_runs(self) -> Runs:
         """Every document's id, as the runs of consecutive ids (first, last) in order. Ids
         are never given twice and a gap is an import undone, so a million ids are a few
         runs; the database finds them (a second at a million, off the interpreter's lock),
         where reading every id and comparing them in Python held the window's thread."""
-        runs, start = [], None
+        runs: Runs = []
+        start = None
         with self._connect() as conn:
             for doc_id, prev, following in _run_ends(conn):
                 if prev is None or prev != doc_id - 1:
