@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from curator.domain.text import INVISIBLE
 from curator.errors import CuratorError
 from curator.formats.annotated import decode
-from curator.formats.boundary import BadJSON, check_input, loads, plain
+from curator.formats.boundary import BadJSON, check_input, loads
 
 HEAD_BYTES = 1 << 16  # what is read of a file to tell a text format
 _TAG = re.compile(r"O|[BIESLU]-\S+")
@@ -93,21 +91,13 @@ def _docbin(head: bytes) -> bool:
     return b"lengths" in inside[:512] or (b"attrs" in inside[:512] and b"tokens" in inside[:512])
 
 
-def _parse(text: str) -> Any:
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return loads(text)
-    return value if plain(value) else loads(text)
-
-
 def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
     suffix = path.suffix.lower()
     first, _newline, rest = stripped.partition("\n")
     lines = suffix in (".jsonl", ".ndjson")
     if not lines and suffix != ".json" and rest.strip():
         try:  # a JSON object a line, whatever the suffix
-            lines = isinstance(_parse(first), dict) and rest.lstrip()[:1] == "{"
+            lines = isinstance(loads(first), dict) and rest.lstrip()[:1] == "{"
         except BadJSON:
             lines = False
     try:
@@ -116,7 +106,7 @@ def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
             if not whole:
                 listed = listed[:-1]  # (the last may be cut)
             try:
-                return _records([_parse(line) for line in listed[:50] if line.strip()])
+                return _records([loads(line) for line in listed[:50] if line.strip()])
             except BadJSON:
                 if _whole_value(first):
                     raise
@@ -125,7 +115,7 @@ def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
             return None  # (a large list of articles: the article import reads it a record at a time)
         from curator.formats.annotated import read_text
 
-        payload = _parse(read_text(path) if not whole else stripped)
+        payload = loads(read_text(path) if not whole else stripped)
     except (BadJSON, ValueError, OSError, UnicodeDecodeError, CuratorError):
         return None  # (the article import words what is wrong with it)
     return _document(payload)
@@ -207,7 +197,7 @@ def _records(records: list) -> Sniffed | None:
 def _whole_value(line: str) -> bool:
     """Whether ``line`` holds a JSON value of its own (a JSON Lines file's), not the start of one."""
     try:
-        _parse(line)
+        loads(line)
     except BadJSON:
         return False
     return True
