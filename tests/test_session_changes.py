@@ -516,3 +516,55 @@ def test_an_edit_in_a_project_with_many_gaps_costs_the_ids_known_no_time():
         known.update([2_002 + 4 * step])  # a gap filled: three runs become one
     assert time.perf_counter() - started < 0.5  # (2 ms here; it took 7.6 s)
     assert len(known) == 200_050 and known.runs == runs_of(known.whole())
+
+
+def test_a_poll_when_nothing_was_committed_elsewhere_runs_no_query_and_misses_nothing(tmp_path):
+    """A poll's queries were 8 ms of the window's thread every poll at a million documents;
+    SQLite's count of commits by other connections now says when there is nothing to see."""
+    import sqlalchemy as sa
+
+    store = Store.create(tmp_path / "p")
+    first, second = store.add_documents([Document(uid="a", text="Astana and Almaty"),
+                                         Document(uid="b", text="Shymkent and Taraz")])
+    session = Session(store, "ana")
+    assert session.poll([first]) is None  # the first look
+    statements = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert session.poll([first]) is None and statements == []
+    other = Store.open(tmp_path / "p")  # another process
+    other.add_annotation(span(first, 0, 6, "LOCATION", "someone"))
+    assert session.poll([first]).spans == frozenset({first}) and statements
+    statements.clear()
+    assert session.poll([first]) is None and statements == []
+    # A document newly shown has its spans taken as they are, to compare with the next poll's.
+    assert session.poll([second]) is None and statements
+    other.add_annotation(span(second, 0, 8, "LOCATION", "someone"))
+    assert session.poll([second]).spans == frozenset({second})
+    # This process's own edit commits on another connection: looked at again, told by its own Changes.
+    session.do(AddSpan(span(second, 13, 18, "LOCATION", "ana")))
+    statements.clear()
+    assert session.poll([second]) is None and statements
+    other.take_out_documents([(first, first)], keep=False)
+    assert list(session.poll([second]).documents_removed) == [first]
+    other.close()
+    store.close()
+
+
+def test_the_count_of_commits_has_a_connection_of_its_own_closed_with_the_store(tmp_path):
+    import sqlite3
+
+    store = Store.create(tmp_path / "p")
+    counter = store.change_counter()
+    before = counter()
+    with Store.open(tmp_path / "p") as other:
+        other.add_documents([Document(uid="a", text="Astana")])
+    assert counter() != before
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        counter()
+    gone = Store.open(tmp_path / "p")
+    (tmp_path / "p" / "curator.db").rename(tmp_path / "elsewhere.db")
+    with pytest.raises(sqlite3.OperationalError):
+        gone.change_counter()  # the file went: an error, never an empty database made in its place
+    assert not (tmp_path / "p" / "curator.db").exists()
+    gone.close()

@@ -4,7 +4,9 @@ here, its reads and writes in the mixins it is made of (one module each)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,7 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
         self.events = EventHub()
         self._current = threading.local()
         self.migrations_applied: list[str] = []
+        self._watching: list[sqlite3.Connection] = []  # ``change_counter``'s, closed with the store
 
     # -- opening ---------------------------------------------------------------
 
@@ -116,7 +119,24 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
         return store
 
     def close(self) -> None:
+        for connection in self._watching:
+            connection.close()
         self.engine.dispose()
+
+    def change_counter(self) -> Callable[[], int] | None:
+        """A reader of a number that moves whenever another connection commits to the
+        project: SQLite's ``PRAGMA data_version`` on a connection of its own, which only
+        ever runs that (closed with the store). A look for changes made elsewhere skips its
+        queries while it stays. None for a database that keeps no such number (PostgreSQL,
+        or SQLite in memory)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return None
+        # (``mode=rw``: a project whose file went is an error here, never an empty file made)
+        connection = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=rw", uri=True,
+                                     check_same_thread=False)
+        self._watching.append(connection)
+        return lambda: connection.execute("PRAGMA data_version").fetchone()[0]
 
     def __enter__(self) -> "Store":
         return self
