@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from curator.domain.json_values import bad_value
-from curator.formats.boundary import BadJSON, loads, may_hold_nul, plain
+from curator.formats.boundary import BadJSON, loads, loads_bytes, may_hold_nul, plain
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -70,3 +70,36 @@ def test_the_strings_are_looked_into_only_when_the_text_may_hold_a_nul():
     assert not plain(value) and plain(value, strings=False)  # the text says whether to look
     assert not plain([2.0 ** 63], strings=False) and plain([2.0 ** 63 - 1024], strings=False)
     assert not plain(json.loads("[" * 65 + "]" * 65), strings=False)
+
+
+@FUZZ
+@given(text=TEXTS, bom=st.booleans(), damage=st.sampled_from([b"", b"\xff", b"\xed\xa0\x80", b"\x00"]),
+       at=st.floats(0, 1))
+@example(text='"\u00e9"', bom=True, damage=b"", at=0.0)
+def test_fuzz_a_files_bytes_read_undecoded_as_when_decoded_first(text, bom, damage, at):
+    """``loads_bytes`` skips the decoding where orjson reads the bytes itself: what it
+    accepts, and how it refuses (the decoder's own error), are those of decoding first."""
+    data = text.encode("utf-8")
+    cut = int(len(data) * at)
+    data = (b"\xef\xbb\xbf" if bom else b"") + data[:cut] + damage + data[cut:]
+
+    def first_decoded():
+        try:
+            return outcome(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            return "undecodable", exc.start
+
+    try:
+        fast = "read", loads_bytes(data)
+    except BadJSON:
+        fast = "refused", None
+    except UnicodeDecodeError as exc:
+        fast = "undecodable", exc.start
+    assert fast == first_decoded()
+
+
+def test_a_wide_file_goes_to_its_decoder():
+    data = json.dumps({"text": "Almaty \u00e9"}).encode("utf-16")  # with its BOM
+    assert loads_bytes(data, lambda raw: raw.decode("utf-16")) == {"text": "Almaty \u00e9"}
+    with pytest.raises(UnicodeDecodeError):
+        loads_bytes(data)  # (UTF-8 only, by default, as before)

@@ -25,6 +25,7 @@ from curator.formats.boundary import (
     describe,
     integer,
     loads,
+    loads_bytes,
     read_input,
     too_wide,
 )
@@ -90,7 +91,7 @@ def load_json(path: Path) -> Any:
     except OSError as exc:
         raise CuratorError(f"{path}: {exc.strerror or exc}") from exc
     try:
-        return loads(data.decode("utf-8-sig"))
+        return loads_bytes(data)
     except UnicodeDecodeError as exc:
         raise CuratorError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
     except BadJSON as exc:

@@ -23,6 +23,7 @@ from curator.formats.boundary import (
     check_input,
     describe,
     loads,
+    loads_bytes,
     read_input,
     too_wide,
 )
@@ -220,7 +221,7 @@ def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProb
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     try:
-        payload = loads(_decode(data))
+        payload = loads_bytes(data, _decode)
     except BadJSON as exc:
         raise Skipped(str(exc)) from exc
     if isinstance(payload, dict) and "documents" in payload and not isinstance(payload["documents"], list):

@@ -16,7 +16,13 @@ from typing import Any
 from curator.domain.text import INVISIBLE
 from curator.errors import CuratorError
 from curator.formats.annotated import decode
-from curator.formats.boundary import BadJSON, check_input, loads
+from curator.formats.boundary import (
+    BadJSON,
+    check_input,
+    loads,
+    loads_bytes,
+    read_input,
+)
 
 HEAD_BYTES = 1 << 16  # what is read of a file to tell a text format
 _TAG = re.compile(r"O|[BIESLU]-\S+")
@@ -113,9 +119,7 @@ def _json(path: Path, stripped: str, whole: bool) -> Sniffed | None:
                 # One record written over several lines, as doccano's export dialog shows its example.
         if not whole and stripped[:1] == "[" and _no_tools_list(path):
             return None  # (a large list of articles: the article import reads it a record at a time)
-        from curator.formats.annotated import read_text
-
-        payload = loads(read_text(path) if not whole else stripped)
+        payload = loads(stripped) if whole else loads_bytes(read_input(path), decode)
     except (BadJSON, ValueError, OSError, UnicodeDecodeError, CuratorError):
         return None  # (the article import words what is wrong with it)
     return _document(payload)
