@@ -564,7 +564,48 @@ def test_the_count_of_commits_has_a_connection_of_its_own_closed_with_the_store(
         counter()
     gone = Store.open(tmp_path / "p")
     (tmp_path / "p" / "curator.db").rename(tmp_path / "elsewhere.db")
-    with pytest.raises(sqlite3.OperationalError):
-        gone.change_counter()  # the file went: an error, never an empty database made in its place
-    assert not (tmp_path / "p" / "curator.db").exists()
+    assert gone.change_counter() is None  # the poll's look says the project went
+    assert not (tmp_path / "p" / "curator.db").exists()  # no empty database made in its place
     gone.close()
+
+
+def test_a_project_opened_by_a_sqlite_uri_is_watched_too(tmp_path):
+    """The count's connection is opened as the engine opens its own, a ``file:`` URI too."""
+    Store.create(tmp_path / "p").close()
+    store = Store.open(f"sqlite:///file:{tmp_path / 'p' / 'curator.db'}?uri=true")
+    assert store.change_counter() is not None
+    session = Session(store, "ana")
+    assert session.poll() is None
+    with Store.open(tmp_path / "p") as other:
+        [added] = other.add_documents([Document(uid="a", text="Astana")])
+    assert list(session.poll().documents_added) == [added]
+    store.close()
+
+
+def test_a_watch_stopped_or_that_could_not_start_closes_its_count_of_commits(project, monkeypatch):
+    import sqlite3
+
+    from curator.session.elsewhere import ElsewhereWatch
+    from curator.session.history import DatabaseRefused
+
+    made = []
+    counter_of = project.change_counter
+    monkeypatch.setattr(project, "change_counter", lambda: made.append(counter_of()) or made[-1])
+    session = Session(project, "ana")
+    session.poll()
+    session.stop_polling()
+    look = ElsewhereWatch._look
+
+    def locked(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ElsewhereWatch, "_look", locked)
+    for _ in range(3):  # every poll tries again, and leaves no connection open
+        with pytest.raises(DatabaseRefused):
+            session.poll()
+    monkeypatch.setattr(ElsewhereWatch, "_look", look)
+    assert session.poll() is None and len(made) == 5
+    for counter in made[:4]:
+        with pytest.raises(sqlite3.ProgrammingError):
+            counter()
+    assert made[4]() >= 0  # the watch in use keeps its own

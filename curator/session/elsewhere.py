@@ -183,15 +183,26 @@ class ElsewhereWatch:
     def __init__(self, store: Any, stream: ChangeStream) -> None:
         self.store, self.stream = store, stream
         self._lock = threading.Lock()
-        # (read before each look: a commit between the two makes the next poll look again)
-        self._counter = store.change_counter()
-        self._version = self._counter() if self._counter else None
-        self._seen = self._look(())
-        # Read whole again only when documents went elsewhere.
-        self._ids = KnownIds.of(store, self._seen.documents, self._seen.newest_document)
         self._reading: _IdRead | None = None  # the ids of a large project being read apart
         self._generation = 0  # of this process's own changes to the ids: a read begun before one is stale
-        self.stop = stream.subscribe(self._on_changes)
+        # (read before each look: a commit between the two makes the next poll look again)
+        self._counter = store.change_counter()
+        try:
+            self._version = self._counter() if self._counter else None
+            self._seen = self._look(())
+            # Read whole again only when documents went elsewhere.
+            self._ids = KnownIds.of(store, self._seen.documents, self._seen.newest_document)
+        except BaseException:  # (the project cannot be read now: the next poll makes a watch again)
+            if self._counter:
+                self._counter.close()
+            raise
+        self._unsubscribe = stream.subscribe(self._on_changes)
+
+    def stop(self) -> None:
+        """Stop following this process's changes, and close the count of commits."""
+        self._unsubscribe()
+        if self._counter:
+            self._counter.close()
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.origin != ELSEWHERE:  # this process's own: announced already, so seen

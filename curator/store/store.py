@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,20 @@ from curator.store.suggestions import SuggestionStore
 from curator.store.tables import meta_table
 
 
+class CommitCounter:
+    """SQLite's count of the commits that other connections made to a database (``PRAGMA
+    data_version``), read on a connection of its own that reads nothing else."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __call__(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, SuggestionStore, DecisionStore, FactStore,
             ReviewItemStore, LabelStore, CategoryStore, RecommenderStore, RelationStore, RemovalStore):
     """The project's data: documents, annotations, progress and settings.
@@ -59,7 +73,7 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
         self.events = EventHub()
         self._current = threading.local()
         self.migrations_applied: list[str] = []
-        self._watching: list[sqlite3.Connection] = []  # ``change_counter``'s, closed with the store
+        self._counters: weakref.WeakSet[CommitCounter] = weakref.WeakSet()  # open ones, closed with the store
 
     # -- opening ---------------------------------------------------------------
 
@@ -119,24 +133,28 @@ class Store(DocumentStore, AnnotationStore, EntityStore, ReviewStore, Suggestion
         return store
 
     def close(self) -> None:
-        for connection in self._watching:
-            connection.close()
+        for counter in list(self._counters):
+            counter.close()
         self.engine.dispose()
 
-    def change_counter(self) -> Callable[[], int] | None:
-        """A reader of a number that moves whenever another connection commits to the
-        project: SQLite's ``PRAGMA data_version`` on a connection of its own, which only
-        ever runs that (closed with the store). A look for changes made elsewhere skips its
-        queries while it stays. None for a database that keeps no such number (PostgreSQL,
-        or SQLite in memory)."""
-        database = self.engine.url.database
-        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    def change_counter(self) -> CommitCounter | None:
+        """A count of the commits other connections made to the project, read on a
+        connection of its own (closed with the store, or by its reader), opened as the
+        engine opens its own. A look for changes made elsewhere skips its queries while it
+        stays. None for a database that keeps no such count (PostgreSQL, SQLite in memory),
+        or when the connection cannot be made: the look then runs every time."""
+        if self.engine.dialect.name != "sqlite" or self.engine.url.database in (None, "", ":memory:"):
             return None
-        # (``mode=rw``: a project whose file went is an error here, never an empty file made)
-        connection = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=rw", uri=True,
-                                     check_same_thread=False)
-        self._watching.append(connection)
-        return lambda: connection.execute("PRAGMA data_version").fetchone()[0]
+        args, options = self.engine.dialect.create_connect_args(self.engine.url)
+        if not options.get("uri") and not Path(args[0]).is_file():
+            return None  # (gone: the look says so, and no empty database is made in its place)
+        try:
+            connection = sqlite3.connect(*args, **{**options, "check_same_thread": False})
+        except sqlite3.Error:
+            return None
+        counter = CommitCounter(connection)
+        self._counters.add(counter)
+        return counter
 
     def __enter__(self) -> "Store":
         return self
