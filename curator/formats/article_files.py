@@ -66,10 +66,8 @@ def _not_utf8(exc: UnicodeDecodeError, offset: int, line: int) -> Skipped:
     """The problem for bytes that are not UTF-8: where (``offset``/``line`` of the data
     ``exc`` was raised on) and what to do about it."""
     line += exc.object.count(b"\n", 0, exc.start)
-    return Skipped(
-        f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
-        "save the file as UTF-8 and import it again"
-    )
+    return Skipped(f"not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {offset + exc.start}, line {line}); "
+                   "save the file as UTF-8 and import it again")
 
 
 def _decode(data: bytes) -> str:
