@@ -58,6 +58,40 @@ def test_the_labeling_config_imported_beside_the_tasks_names_their_text_field(tm
     assert len(spans_of(store)) == 4
 
 
+def test_a_folder_of_label_studio_exports_holds_one_files_parsed_json_at_a_time(tmp_path, monkeypatch):
+    """Every file was told (parsed whole) before any was imported, and each one's JSON held
+    until its turn: a folder of large exports held them all at once. Each file's JSON is
+    now let go once its tasks are read, before they are written and before the next file."""
+    from curator.formats import interop
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(PEERS / "labelstudio/ner_config.xml", folder / "zz_config.xml")  # (listed last: read first)
+    for number in range(3):
+        (folder / f"tasks{number}.json").write_text(json.dumps([{"data": {"ner": f"Anna Berg {number} met Olaf."}, "annotations": [{"result": [
+            {"value": {"start": 0, "end": 9, "text": "Anna Berg", "labels": ["PER"]}, "from_name": "label",
+             "to_name": "text", "type": "labels"}]}]}]), encoding="utf-8")
+    told, held, sniff, add = [], [], interop._sniff, interop.add_documents
+
+    def sniffed(path):
+        held.append([found.fmt for found in told if found.parsed is not None])
+        found = sniff(path)
+        told.append(found)
+        return found
+
+    def added(*args, **kwargs):
+        held.append([found.fmt for found in told if found.parsed is not None])
+        return add(*args, **kwargs)
+
+    monkeypatch.setattr(interop, "_sniff", sniffed)
+    monkeypatch.setattr(interop, "add_documents", added)
+    store = project(tmp_path / "p")
+    report = import_paths(store, [folder])
+    assert [found.fmt for found in told] == ["labelstudio-config"] + ["labelstudio"] * 3
+    assert held == [[]] * 7  # nothing parsed held at a telling or a writing
+    assert len(report.added) == 3 and len(spans_of(store)) == 3  # each read with the config's field
+
+
 def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsys):
     """Two long text fields and no spans to tell them apart: skipped and said, until the
     project's labeling config names the field."""

@@ -148,6 +148,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             report.warnings.append(ImportProblem(str(path), said))
         elif found.fmt in READERS:
             read = READERS[found.fmt](path, found.parsed, store)
+            found.parsed = parsed = None  # (the file's JSON, read: not held while its documents are written)
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
             add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job)
             return report
@@ -199,13 +200,17 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
     if given: it holds what was added even when the import is cancelled or fails)."""
     report = report if report is not None else ImportReport()
     articles: list[Path] = []
-    annotated: list[tuple[Path, Sniffed]] = []
-    seen: set[Path] = set()
+    named_here: dict[Path, bool] = {}  # each file once: whether it was named itself
+    for path, named in _files([Path(p) for p in paths], report):
+        named_here.setdefault(path, named)
+    files = list(named_here.items())
+    # Labeling configs first: the files after them are read with their fields. Every other
+    # file is told and imported in turn, so that one file's parsed JSON is held at a time
+    # (told all first, a folder of Label Studio exports held them all at once).
+    configs = [item for item in files if item[0].is_file() and sniff(item[0], configs_only=True)]
+    files = configs + [item for item in files if item not in configs]
     with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
-        for path, named in _files([Path(p) for p in paths], report):
-            if path in seen:
-                continue
-            seen.add(path)
+        for index, (path, named) in enumerate(files):
             found = _sniff(path) if path.is_file() else None
             if found is None:
                 if named or path.suffix.lower() in SUPPORTED_SUFFIXES:
@@ -213,12 +218,9 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 else:
                     not_imported(path, report)
                 continue
-            annotated.append((path, found))
-        annotated.sort(key=lambda item: item[1].fmt != "labelstudio-config")
-        for index, (path, found) in enumerate(annotated):
             if job is not None:
                 job.set_status(f"Reading {path.name}")
-                job.set_progress(index, len(annotated))
+                job.set_progress(index, len(files))
             try:
                 report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job))
             except FileRefused as exc:

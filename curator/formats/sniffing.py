@@ -40,8 +40,10 @@ class Sniffed:
     parsed: Any = None
 
 
-def sniff(path: Path) -> Sniffed | None:
-    """What ``path`` holds, or None for a file of articles (or one that cannot be read)."""
+def sniff(path: Path, configs_only: bool = False) -> Sniffed | None:
+    """What ``path`` holds, or None for a file of articles (or one that cannot be read).
+    ``configs_only``: whether it is a Label Studio labeling config, told by its head alone;
+    None for anything else."""
     try:
         check_input(path, streamed=True)  # its head: a reader of the whole checks the size again
         with path.open("rb") as file:
@@ -49,9 +51,9 @@ def sniff(path: Path) -> Sniffed | None:
             whole = len(head) < HEAD_BYTES
     except OSError:
         return None
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04") and not configs_only:
         return _zip(path)
-    if _docbin(head) or (path.suffix.lower() == ".spacy" and head):
+    if (_docbin(head) or (path.suffix.lower() == ".spacy" and head)) and not configs_only:
         return Sniffed("spacy", "a spaCy DocBin")
     try:
         text = decode(head)
@@ -68,6 +70,8 @@ def sniff(path: Path) -> Sniffed | None:
 
     if is_config(stripped):
         return Sniffed("labelstudio-config", "a Label Studio labeling config")
+    if configs_only:
+        return None
     if stripped[:1] in ("[", "{"):
         return _json(path, stripped, whole)
     return _table(stripped) or _conll(text, whole)
