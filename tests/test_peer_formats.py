@@ -67,6 +67,7 @@ def test_a_folder_of_label_studio_exports_holds_one_files_parsed_json_at_a_time(
     folder = tmp_path / "exports"
     folder.mkdir()
     shutil.copy(PEERS / "labelstudio/ner_config.xml", folder / "zz_config.xml")  # (listed last: read first)
+    shutil.copy(PEERS / "webanno/irtysh.tsv", folder / "a_irtysh.tsv")  # (listed first: read in its turn)
     for number in range(3):
         (folder / f"tasks{number}.json").write_text(json.dumps([{"data": {"ner": f"Anna Berg {number} met Olaf."}, "annotations": [{"result": [
             {"value": {"start": 0, "end": 9, "text": "Anna Berg", "labels": ["PER"]}, "from_name": "label",
@@ -87,9 +88,12 @@ def test_a_folder_of_label_studio_exports_holds_one_files_parsed_json_at_a_time(
     monkeypatch.setattr(interop, "add_documents", added)
     store = project(tmp_path / "p")
     report = import_paths(store, [folder])
-    assert [found.fmt for found in told] == ["labelstudio-config"] + ["labelstudio"] * 3
-    assert held == [[]] * 7  # nothing parsed held at a telling or a writing
-    assert len(report.added) == 3 and len(spans_of(store)) == 3  # each read with the config's field
+    assert [found.fmt for found in told] == ["labelstudio-config", "webanno"] + ["labelstudio"] * 3
+    assert held == [[]] * 9  # nothing parsed held at a telling or a writing
+    assert [kind for _path, kind in report.read_as][:2] == ["a Label Studio labeling config",
+                                                             "a WebAnno TSV 3 file (INCEpTION)"]
+    assert len(report.added) == 4  # the Label Studio tasks each read with the config's field:
+    assert sum(label == "PER" and text.startswith("Anna") for _uid, text, label, _who in spans_of(store)) == 3
 
 
 def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsys):

@@ -42,8 +42,8 @@ class Sniffed:
 
 def sniff(path: Path, configs_only: bool = False) -> Sniffed | None:
     """What ``path`` holds, or None for a file of articles (or one that cannot be read).
-    ``configs_only``: whether it is a Label Studio labeling config, told by its head alone;
-    None for anything else."""
+    ``configs_only``: the labeling config it is, told by its head alone as in full (None
+    for anything else, whatever else it is)."""
     try:
         check_input(path, streamed=True)  # its head: a reader of the whole checks the size again
         with path.open("rb") as file:
@@ -51,10 +51,10 @@ def sniff(path: Path, configs_only: bool = False) -> Sniffed | None:
             whole = len(head) < HEAD_BYTES
     except OSError:
         return None
-    if head.startswith(b"PK\x03\x04") and not configs_only:
-        return _zip(path)
-    if (_docbin(head) or (path.suffix.lower() == ".spacy" and head)) and not configs_only:
-        return Sniffed("spacy", "a spaCy DocBin")
+    if head.startswith(b"PK\x03\x04"):
+        return None if configs_only else _zip(path)
+    if _docbin(head) or (path.suffix.lower() == ".spacy" and head):
+        return None if configs_only else Sniffed("spacy", "a spaCy DocBin")
     try:
         text = decode(head)
     except UnicodeDecodeError as exc:
@@ -65,7 +65,7 @@ def sniff(path: Path, configs_only: bool = False) -> Sniffed | None:
         return None
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("#FORMAT=WebAnno TSV 3"):
-        return Sniffed("webanno", "a WebAnno TSV 3 file (INCEpTION)")
+        return None if configs_only else Sniffed("webanno", "a WebAnno TSV 3 file (INCEpTION)")
     from curator.formats.labelstudio_config import is_config
 
     if is_config(stripped):
