@@ -107,13 +107,9 @@ def loads(text: str | bytes) -> Any:
     orjson reads first (several times faster on a file of articles); whatever it refuses or
     cannot be sure of (see ``plain``) goes to the strict standard reader, which words the
     problem, so both paths accept and refuse the same texts."""
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        pass
-    else:
-        if plain(value, may_hold_nul(text)):
-            return value
+    value = _vouched(text, text)
+    if value is not _UNSURE:
+        return value
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -140,14 +136,21 @@ def loads_bytes(data: bytes, decode: Callable[[bytes], str] = _utf8) -> Any:
     again, took a third of the parse of a file with accents or curly quotes. Whatever
     orjson refuses or is unsure of goes the way it went before: ``decode`` (which raises
     for bytes it cannot read, words and all) and ``loads``."""
+    value = _vouched(memoryview(data)[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data, data)
+    return loads(decode(data)) if value is _UNSURE else value
+
+
+_UNSURE = object()
+
+
+def _vouched(text: str | bytes | memoryview, written: str | bytes) -> Any:
+    """What orjson reads of ``text`` (``written``, or its part without a BOM) if it is
+    sure of it (``plain``); else ``_UNSURE``."""
     try:
-        value = orjson.loads(memoryview(data)[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data)
+        value = orjson.loads(text)
     except orjson.JSONDecodeError:
-        pass
-    else:
-        if plain(value, may_hold_nul(data)):
-            return value
-    return loads(decode(data))
+        return _UNSURE
+    return value if plain(value, may_hold_nul(written)) else _UNSURE
 
 
 def may_hold_nul(text: str | bytes) -> bool:
