@@ -150,9 +150,12 @@ def test_curator_learn_killed_while_it_trains_leaves_the_next_one_free(tmp_path)
     reopened = Store.open(location)
     try:
         deadline = time.monotonic() + 60
-        while training_running(reopened) is None and learn.poll() is None and time.monotonic() < deadline:
+        running = training_running(reopened)
+        # (Between taking the lock and writing who holds it, the holder is "another program".)
+        while not (running or "").startswith("process") and learn.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert training_running(reopened).startswith(f"process {learn.pid}")
+            running = training_running(reopened)
+        assert running.startswith(f"process {learn.pid}")
         _kill(learn)
         assert training_running(reopened) is None
         finished = subprocess.run([sys.executable, "-m", "curator", "learn", location, "--no-wait"],
