@@ -96,6 +96,32 @@ def test_a_folder_of_label_studio_exports_holds_one_files_parsed_json_at_a_time(
     assert sum(label == "PER" and text.startswith("Anna") for _uid, text, label, _who in spans_of(store)) == 3
 
 
+def test_files_told_after_an_annotated_file_are_not_shown_as_its_writing(tmp_path, monkeypatch):
+    """The status of an import of several files stayed on an annotated file's last
+    "Writing ... of X" while the files after it were told, which takes a moment each."""
+    from curator.domain.jobs import Job
+    from curator.formats import interop
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a_tasks.json").write_text(json.dumps([{"data": {"text": "Anna Berg met Olaf."}, "annotations": [
+        {"result": [{"value": {"start": 0, "end": 9, "text": "Anna Berg", "labels": ["PER"]}, "from_name": "label",
+                     "to_name": "text", "type": "labels"}]}]}]), encoding="utf-8")
+    for name in ("b_articles.jsonl", "c_articles.jsonl"):
+        (folder / name).write_text(json.dumps({"id": name, "text": "Olaf met Anna."}) + "\n", encoding="utf-8")
+    job, seen, sniff = Job(), [], interop._sniff
+
+    def told(path):
+        seen.append((path.name, job.status, job.done, job.total))
+        return sniff(path)
+
+    monkeypatch.setattr(interop, "_sniff", told)
+    report = import_paths(project(tmp_path / "p"), [folder], job=job)
+    assert len(report.added) == 3
+    assert seen == [("a_tasks.json", "Reading the files", 0, 3), ("b_articles.jsonl", "Reading the files", 1, 3),
+                    ("c_articles.jsonl", "Reading the files", 2, 3)]
+
+
 def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsys):
     """Two long text fields and no spans to tell them apart: skipped and said, until the
     project's labeling config names the field."""

@@ -192,6 +192,9 @@ def _files(paths: list[Path], report: ImportReport) -> list[tuple[Path, bool]]:
     return files
 
 
+READING_FILES = "Reading the files"  # what an import of several files says while it tells each one's format
+
+
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                  suggestion_layer: str | None = None, report: ImportReport | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
@@ -211,6 +214,9 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
     files = configs + [item for item in files if item not in configs]
     with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
         for index, (path, named) in enumerate(files):
+            if job is not None:  # (after an annotated file, not its last "Writing" while the next are told)
+                job.set_status(READING_FILES)
+                job.set_progress(index, len(files))
             found = _sniff(path) if path.is_file() else None
             if found is None:
                 if named or path.suffix.lower() in SUPPORTED_SUFFIXES:
