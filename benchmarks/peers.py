@@ -61,6 +61,7 @@ from timed_scripts import (  # noqa: E402
     BARE_IMPORT_SCRIPT,
     BARE_LABELSTUDIO_SCRIPT,
     CURATOR,
+    EXPORT_IN_PROCESS_SCRIPT,
     FLOOR_SCRIPT,
     LABELSTUDIO_PHASES_SCRIPT,
     SERVE_SCRIPT,
@@ -551,6 +552,15 @@ def curator(folder: Path, files: dict[str, Path], annotated: list[int]) -> tuple
         figures.did("export", json_export_holds(folder / "out.json"))
         bare("export", BARE_EXPORT_SCRIPT, [str(project), str(folder / "bare.json")])
         floor.did("export", json_export_holds(folder / "bare.json"))
+        # The same export in process, and what each side loads before it works.
+        _, _, output = run_timed([sys.executable, "-c", EXPORT_IN_PROCESS_SCRIPT, str(project),
+                                  str(folder / "inside.json"), str(folder / "bare-inside.json")], env)
+        values = [float(value) for value in output.split()[-4:]]
+        for side, load, inside in ((figures, values[0], values[2]), (floor, values[1], values[3])):
+            side.add("load", load)
+            side.add("export in process", inside)
+        figures.did("export in process", json_export_holds(folder / "inside.json"))
+        floor.did("export in process", json_export_holds(folder / "bare-inside.json"))
     for run in range(RUNS):
         seconds, peak, output = run_timed([sys.executable, "-c", WINDOW_SCRIPT, str(project),
                                            str(folder / "settings.json")], env)
@@ -616,10 +626,13 @@ FLOOR_ROWS = [
     ("import in process", "the article import in process (parse and insert only, no process start)"),
     ("import labelstudio in process", ("the Label Studio import in process (detect, parse, read, check and "
                                        "insert; no process start)")),
+    ("export in process", "the JSON export in process (as `curator export` makes it; no process start)"),
     ("start-up", "start-up: `curator import` of one article into a project, from process start"),
+    ("load", ("what the export loads before it works: the store's modules (SQLAlchemy, pydantic, the models) and "
+              "the export's / sqlite3 and orjson")),
 ]
 # Rows that say where the time goes, with no goal of their own.
-UNGOALED = {"import labelstudio in process", "start-up"}
+UNGOALED = {"import labelstudio in process", "start-up", "load"}
 # The Label Studio import's phases in process: Curator's (told by its progress) / the floor's.
 PHASES = ("read", "check", "write")
 PHASE_TITLES = {"read": "detect and parse the file, read its tasks / parse", "check": (

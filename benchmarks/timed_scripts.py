@@ -199,6 +199,39 @@ with open(target, "wb") as out:
     out.write(orjson.dumps({"documents": documents}))
 """
 
+# The JSON export in process beside the floor's, with what each loads first: Curator's
+# command (the store's modules, SQLAlchemy, pydantic and the models, loaded as the command
+# line loads them, then the export's), the floor's sqlite3 and orjson; then the export as
+# ``curator export`` makes it, and the bare export's own work, each without the process
+# start. Where the export's time goes: its start, or its work. Prints the four in seconds,
+# the loads first, Curator's before the floor's.
+EXPORT_IN_PROCESS_SCRIPT = """
+import gc, os, sys, time
+start = time.perf_counter()
+import sqlite3, orjson
+bare_load = time.perf_counter() - start
+start = time.perf_counter()
+gc.disable()
+import curator.store.store
+from curator.session.exporting import export
+from curator.session.project import open_project
+gc.freeze()
+gc.enable()
+load = time.perf_counter() - start
+project, target, bare_target = sys.argv[1:4]
+os.sync()
+start = time.perf_counter()
+with open_project(project) as store:
+    export(store, target)
+inside = time.perf_counter() - start
+sys.argv = [sys.argv[0], project, bare_target]
+os.sync()
+start = time.perf_counter()
+exec(BARE_EXPORT)
+bare_inside = time.perf_counter() - start
+print(load, bare_load, inside, bare_inside)
+""".replace("BARE_EXPORT", repr(BARE_EXPORT_SCRIPT))
+
 # Serves a document with its spans as JSON on loopback, for the like-for-like row only:
 # Curator has no server, so this is the same read the window makes behind Python's own
 # http.server, encoded as the JSON export encodes it.
