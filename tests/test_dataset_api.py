@@ -23,6 +23,25 @@ def test_json_export_ships_a_schema_it_validates_against(annotated_sample, tmp_p
         raise AssertionError("a broken export passed its schema")
 
 
+def test_the_shipped_schema_is_the_one_the_models_make():
+    """Exports copy the schema shipped beside the export code rather than make it each
+    time: it must be what the models make now. If this fails, the dataset's models
+    changed: write it again with
+    python -c "from curator.formats.export import *; SHIPPED_SCHEMA.write_text(schema_text(), encoding='utf-8')"
+    (and raise FORMAT_VERSION if a reader of an older export would be misled)."""
+    from curator.formats.export import SHIPPED_SCHEMA, schema_text
+
+    assert SHIPPED_SCHEMA.read_text(encoding="utf-8") == schema_text()
+
+
+def test_an_installation_without_the_shipped_schema_still_writes_it(annotated_sample, tmp_path, monkeypatch):
+    from curator.formats import export
+
+    monkeypatch.setattr(export, "SHIPPED_SCHEMA", tmp_path / "missing.json")
+    export_json(annotated_sample, tmp_path / "data.json")
+    assert (tmp_path / SCHEMA_NAME).read_text(encoding="utf-8") == export.schema_text()
+
+
 def test_jsonl_export_has_one_document_per_line(annotated_sample, tmp_path):
     export_jsonl(annotated_sample, tmp_path / "data.jsonl")
     lines = (tmp_path / "data.jsonl").read_text().splitlines()
