@@ -308,6 +308,9 @@ def _duplicate_warnings(document: dict, doc_id: int | None) -> Iterator[Problem]
         seen.add(key)
 
 
+_DONE, _TODO = DocumentStatus.DONE.value, DocumentStatus.TODO.value
+
+
 def iter_export_documents(
     store: Store, annotator: str | None = None, job: Job | None = None, skip: set[int] | frozenset = frozenset(),
     first: int | None = None, last: int | None = None,
@@ -342,23 +345,25 @@ def iter_export_documents(
             job.set_progress(index, total)
         if document.id in skip:
             continue
-        status = DocumentStatus.DONE if document.id in done_by else DocumentStatus.TODO
+        done = done_by.get(document.id)
+        status = DocumentStatus.DONE if done is not None else DocumentStatus.TODO
         try:
-            quick = exported_quickly(document, spans, status.value, labels, entities, valued)
+            quick = exported_quickly(document, spans, _DONE if done is not None else _TODO, labels, entities, valued)
             if quick is None:
                 exported, problems = check_document(export_document(document, spans, status), labels, document.id,
                                                     entities)
             else:
                 exported, warned = quick
                 problems = _warnings(exported, labels, document.id, entities) if warned else []
-            if exported is not None:
-                exported["done_by"] = done_by.get(document.id, [])
-                exported["categories"], wrong = category_entries(exported, document.id,
-                                                                 categories.get(document.id, []), sets)
-                problems = problems + wrong if wrong else problems
-                exported["relations"], wrong = relation_entries(exported, document.id, relations.get(document.id, []),
-                                                                schema)
-                problems = problems + wrong if wrong else problems
+            if exported is not None:  # (most documents have no categories or relations: nothing more to do)
+                exported["done_by"] = done or []
+                chosen, related = categories.get(document.id), relations.get(document.id)
+                if chosen:
+                    exported["categories"], wrong = category_entries(exported, document.id, chosen, sets)
+                    problems = problems + wrong if wrong else problems
+                if related:
+                    exported["relations"], wrong = relation_entries(exported, document.id, related, schema)
+                    problems = problems + wrong if wrong else problems
         except Exception as exc:  # one document the checks fail on: reported by name, the others go on
             if stops_the_batch(exc):
                 raise
