@@ -263,6 +263,27 @@ def test_the_floor_table_says_where_the_time_goes_without_a_goal_of_its_own():
     assert read.endswith("| 2.00x (2.00-2.00) |")  # phase by phase, Curator's over the floor's
 
 
+def test_the_export_in_process_script_times_both_sides_doing_the_same_work(tmp_path):
+    """The script behind the floor table's "export in process" and "load" rows runs, and
+    its two exports hold the same documents and spans (no figure is checked)."""
+    from timed_scripts import EXPORT_IN_PROCESS_SCRIPT
+
+    from curator.domain.models import Annotation, Document
+    from curator.store import Store
+
+    store = Store.create(tmp_path / "p")
+    ids = store.add_documents([Document(uid=f"d{n}", text=f"Anna Berg met Olaf {n} times.") for n in range(3)])
+    label = store.label_schema.names[0]
+    store.add_annotations([Annotation(doc_id=ids[0], start=0, end=9, label=label, annotator="alice")])
+    store.close()
+    output = subprocess.run([sys.executable, "-c", EXPORT_IN_PROCESS_SCRIPT, str(tmp_path / "p"),
+                             str(tmp_path / "ours.json"), str(tmp_path / "bare.json")], capture_output=True,
+                            text=True, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert all(float(value) >= 0 for value in output.split()[-4:]) and len(output.split()) == 4
+    assert peers.json_export_holds(tmp_path / "ours.json").endswith("3 documents, 1 spans")
+    assert peers.json_export_holds(tmp_path / "bare.json").endswith("3 documents, 1 spans")
+
+
 def test_doccanos_export_zip_is_counted_by_lines_and_spans():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as out:
