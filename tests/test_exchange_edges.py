@@ -439,10 +439,10 @@ _JSON_VALUES = st.recursive(
 @settings(max_examples=200, deadline=None)
 @given(extra=st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=4))
 def test_stored_extra_is_read_as_the_standard_reader_reads_it(extra):
-    """An export reads each document's stored extra without a parse where it is empty:
-    whatever the store wrote reads back as the standard reader reads it (orjson would
-    not: it reads an integer wider than 64 bits as a float), and each empty one is a
-    dict of its own."""
+    """An export reads each document's stored extra without a parse where it is empty,
+    and each empty one is a dict of its own; whatever the store wrote reads back as the
+    standard reader reads it, which a faster reader must keep (orjson would not: it
+    reads an integer wider than 64 bits as a float)."""
     from curator.store.rows import _stored_extra
 
     stored = json.dumps(extra)

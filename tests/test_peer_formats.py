@@ -118,8 +118,8 @@ def test_files_told_after_an_annotated_file_are_not_shown_as_its_writing(tmp_pat
     monkeypatch.setattr(interop, "_sniff", told)
     report = import_paths(project(tmp_path / "p"), [folder], job=job)
     assert len(report.added) == 3
-    assert seen == [("a_tasks.json", "Reading the files", 0, 3), ("b_articles.jsonl", "Reading the files", 1, 3),
-                    ("c_articles.jsonl", "Reading the files", 2, 3)]
+    assert seen == [("a_tasks.json", "Looking at the files", 0, 3), ("b_articles.jsonl", "Looking at the files", 1, 3),
+                    ("c_articles.jsonl", "Looking at the files", 2, 3)]
 
 
 def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsys):

@@ -192,7 +192,7 @@ def _files(paths: list[Path], report: ImportReport) -> list[tuple[Path, bool]]:
     return files
 
 
-READING_FILES = "Reading the files"  # what an import of several files says while it tells each one's format
+LOOKING = "Looking at the files"  # what an import of several files says while it tells each one's format
 
 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
@@ -215,7 +215,7 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
     with collector_paused():  # (as in import_annotated; the detection parses a Label Studio file)
         for index, (path, named) in enumerate(files):
             if job is not None:  # (after an annotated file, not its last "Writing" while the next are told)
-                job.set_status(READING_FILES)
+                job.set_status(LOOKING)
                 job.set_progress(index, len(files))
             found = _sniff(path) if path.is_file() else None
             if found is None:
