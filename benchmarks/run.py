@@ -347,13 +347,16 @@ def bench_gui(project: Path) -> list[Row]:
         frames.append(time.perf_counter() - t)
     status = [name for name, _title in model.COLUMNS].index("status")  # every id at once: on a worker
     status_frame, status_shown = until_listed(app, window, lambda: model.sort(status))
-    _, sort_time = timed(model.sort, 0)
+    # By title, the open document (a third of the way down) kept selected: its place is counted
+    # through the title's index, on a worker thread as the status's ids are read.
+    sort_frame, sort_shown = until_listed(app, window, lambda: model.sort(0))
     filter_frame, filter_shown = filtered(app, window, "trade")
     change_frame, change_shown = changed_elsewhere(app, window, project)
     _, clear_time = timed(window.search.setText, "")
-    worst = max(max(frames), sort_time, status_frame, filter_frame, change_frame, clear_time)
+    worst = max(max(frames), sort_frame, status_frame, filter_frame, change_frame, clear_time)
     rows.append(say(Row("list", "filter / sort / scroll the document list: the worst frame", worst, seconds(worst),
-                        comparison=f"scroll {seconds(max(frames))} / sort {seconds(sort_time)} / sort by status: "
+                        comparison=f"scroll {seconds(max(frames))} / sort by title: worst frame {seconds(sort_frame)}, rows "
+                                   f"shown after {seconds(sort_shown)} / sort by status: "
                                    f"worst frame {seconds(status_frame)}, rows shown after {seconds(status_shown)} "
                                    f"/ filter: worst "
                                    f"frame {seconds(filter_frame)} / rows shown after {seconds(filter_shown)} / "

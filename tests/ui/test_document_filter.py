@@ -136,10 +136,11 @@ def test_a_closed_windows_search_reads_nothing(window, qtbot, large, monkeypatch
     assert window.documents.rowCount() == 5  # nothing shown either
 
 
-def test_a_sort_by_status_of_a_large_project_is_read_apart_and_one_by_title_at_once(window, qtbot, large,
-                                                                                     monkeypatch):
+def test_a_sort_by_status_of_a_large_project_is_read_apart_and_one_by_title_a_page_at_a_time(window, qtbot, large,
+                                                                                              monkeypatch):
     """Every status of a million documents took 0.9 s of the window's thread; a sort by
-    title reads a page at a time, at once."""
+    title reads a page at a time, not every id (on the worker too: the open document's
+    place in it is counted there)."""
     release = threading.Event()
     store, asked = window.session.store, []
     original = store.document_ids
@@ -164,7 +165,8 @@ def test_a_sort_by_status_of_a_large_project_is_read_apart_and_one_by_title_at_o
     qtbot.waitUntil(lambda: not window.documents.filtering)
     assert uids(window)[0] == window.document.id  # the one done first
     assert window.counts_label.text().startswith("5 documents")
-    window.documents.sort(0)  # by title: a page at a time, no worker
-    assert not window.documents.filtering and asked == ["status"]
+    window.documents.sort(0)  # by title: a page at a time
+    qtbot.waitUntil(lambda: not window.documents.filtering)
+    assert asked == ["status"]  # not every id
     titles = [window.documents.index(row, 0).data() for row in range(window.documents.rowCount())]
     assert titles == sorted(d.title for d in store.iter_documents())

@@ -285,3 +285,69 @@ def test_documents_added_or_removed_elsewhere_leave_the_list_where_the_curator_s
     settle(window, qtbot)
     assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened
     assert open_row_in_view(window)
+
+
+class StoreReads:
+    """The list's reads of the store that walk an index (where a document is in an order, a
+    page of ids) and of rows, each recorded with whether the UI thread asked."""
+
+    NAMES = ("document_position", "document_id_page", "document_rows")
+
+    def __init__(self, monkeypatch, store) -> None:
+        self.asked: list[tuple[str, bool]] = []
+        for name in self.NAMES:
+            monkeypatch.setattr(store, name, self._recorded(name, getattr(store, name)))
+
+    def _recorded(self, name, read):
+        def recorded(*args, **kwargs):
+            self.asked.append((name, QThread.currentThread() is QApplication.instance().thread()))
+            return read(*args, **kwargs)
+        return recorded
+
+    def on_ui_thread(self) -> list[str]:
+        return [name for name, on_ui in self.asked if on_ui]
+
+
+@pytest.mark.parametrize("column", [0, 1, 2])
+def test_a_sort_by_a_column_finds_the_open_document_and_its_rows_off_the_ui_thread(window, qtbot, large, monkeypatch,
+                                                                                  column):
+    """A sort an index gives a page at a time began at once on the UI thread, but the
+    window's keeping the open document selected counted its place through the index and
+    read its page from there: 0.1-0.25 s at a million documents, for one halfway down.
+    Now the worker finds it and reads the rows around it; the window selects it with no
+    read of its own."""
+    add_zebras(window, 60)
+    settle(window, qtbot)
+    ids = window.session.store.document_ids()
+    window.open_document(ids[len(ids) // 2])
+    opened = window.document.id
+    window.document_table.viewport().repaint()  # the rows shown before the sort, read
+    reads = StoreReads(monkeypatch, window.session.store)
+    sort(window, column)
+    assert window.documents.filtering  # read on a worker thread, the rows staying meanwhile
+    settle(window, qtbot)
+    assert shown_ids(window) == window.session.store.document_ids(annotator="tester", sort=COLUMNS[column])
+    assert window.documents.doc_id(window.document_table.currentIndex().row()) == opened
+    assert open_row_in_view(window)
+    window.document_table.viewport().repaint()  # the rows around the open one, painted
+    assert ("document_position", False) in reads.asked and reads.on_ui_thread() == []
+
+
+@pytest.mark.parametrize("place", [0, 3, 4, 37, 38, 52, 59])
+def test_the_rows_read_with_a_sort_are_the_open_documents_page_and_the_one_it_is_nearer(store, qtbot, large,
+                                                                                      monkeypatch, place):
+    """Pages of 8 rows: the open document's page is read with the order, and the page
+    before it if it is in the first half of its own, else the page after it."""
+    from curator.session.document_list import DocumentList
+
+    store.add_documents([Document(uid=f"zebra{number:02d}", text=f"Zebra crossings, part {number}.",
+                                  title=f"Crossing {number:02d}") for number in range(60)])
+    monkeypatch.setattr(DocumentTableModel, "PAGE", 8)
+    order = store.document_ids(annotator="tester", sort="title")
+    model = DocumentTableModel(DocumentList(store), "tester", current=lambda: order[place])
+    model.sort(0)  # by title
+    qtbot.waitUntil(lambda: not model.filtering, timeout=10_000)
+    start = place - place % 8
+    first = start - 8 if start and place - start < 4 else start
+    assert set(model._cache) == set(order[first:first + 16])
+    assert model.row_of(order[place]) == place

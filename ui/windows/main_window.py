@@ -71,7 +71,8 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.queries = Annotating(self.session)
         self.schema = self.session.schema
         self.document: Document | None = None
-        self.documents = DocumentTableModel(DocumentList(store), self.annotator, self)
+        self.documents = DocumentTableModel(DocumentList(store), self.annotator, self,
+                                            current=lambda: self.document.id if self.document else None)
         self.documents.filtered.connect(self._on_filtered)
         self.documents.filter_failed.connect(self._on_filter_failed)
         self.documents.reading.connect(self._update_counts)
