@@ -352,8 +352,8 @@ def bench_gui(project: Path) -> list[Row]:
     sort_frame, sort_shown = until_listed(app, window, lambda: model.sort(0))
     filter_frame, filter_shown = filtered(app, window, "trade")
     change_frame, change_shown = changed_elsewhere(app, window, project)
-    _, clear_time = timed(window.search.setText, "")
-    worst = max(max(frames), sort_frame, status_frame, filter_frame, change_frame, clear_time)
+    clear_frame, clear_shown = until_listed(app, window, lambda: window.search.setText(""))  # (still by title)
+    worst = max(max(frames), sort_frame, status_frame, filter_frame, change_frame, clear_frame)
     rows.append(say(Row("list", "filter / sort / scroll the document list: the worst frame", worst, seconds(worst),
                         comparison=f"scroll {seconds(max(frames))} / sort by title: worst frame {seconds(sort_frame)}, rows "
                                    f"shown after {seconds(sort_shown)} / sort by status: "
@@ -362,7 +362,8 @@ def bench_gui(project: Path) -> list[Row]:
                                    f"frame {seconds(filter_frame)} / rows shown after {seconds(filter_shown)} / "
                                    f"an article added and taken out elsewhere, filtered: worst frame "
                                    f"{seconds(change_frame)}, rows shown after {seconds(change_shown)} / "
-                                   f"clear {seconds(clear_time)}; rows read: "
+                                   f"clear: worst frame {seconds(clear_frame)}, rows shown after "
+                                   f"{seconds(clear_shown)}; rows read: "
                                    f"{model.rows_fetched:,} of {model.rowCount():,}")))
     window.close()
     store.close()

@@ -183,3 +183,29 @@ def test_fuzz_an_order_by_id_less_the_documents_gone_is_the_list_left(tmp_path_f
         assert [order.index(doc_id) for doc_id in ids] == [want.index(d) if d in want else None for d in ids]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("count", ["id_range", "missing"])
+def test_a_count_made_while_the_counts_were_forgotten_is_not_kept(store, count):
+    """A sort is read on a worker thread, which counts the documents as it begins; if they
+    change meanwhile (the window forgets the counts), the count it made may be the old
+    one, and is not kept for the next read."""
+    add(store, 5)
+    documents = DocumentList(store)
+    asked = {"id_range": ("document_id_range", lambda: documents.id_range()),
+             "missing": ("documents_missing", lambda: documents.missing("title"))}
+    name, ask = asked[count]
+    original = getattr(store, name)
+
+    def counted_while_changed(*args):
+        found = original(*args)
+        store.add_documents([Document(uid="late", text="added as it was counted", title=None)])
+        documents.forget_counts()  # what the window does when it hears of them
+        return found
+
+    store.__dict__[name] = counted_while_changed
+    stale = ask()
+    del store.__dict__[name]
+    fresh = ask()
+    assert fresh != stale  # counted again: the count made meanwhile was not kept
+    assert fresh == (getattr(store, name)() if count == "id_range" else getattr(store, name)("title"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import threading
 from typing import TYPE_CHECKING, Protocol
 
 from curator.domain.id_runs import Runs, minus, runs_of, union
@@ -20,31 +21,47 @@ if TYPE_CHECKING:
 
 class DocumentList:
     """What the document list asks of a project. Holds the duplicate decisions once read
-    (``forget_notes`` when they change). Any thread that may read the store."""
+    (``forget_notes`` when they change), and the counts (``forget_counts``). Any thread
+    that may read the store: a count made on a worker thread while the documents changed
+    (``forget_counts`` on the window's) is not kept."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._duplicates: dict[int, tuple[str, str]] | None = None
         self._range: tuple[int, int | None, int | None] | None = None  # count, lowest and highest id
         self._missing: dict[str, int] = {}  # of a column: how many documents have no value
+        self._counted = 0  # how many times the counts were forgotten
+        self._keeping = threading.Lock()  # a count kept, or the counts forgotten: one at a time
 
     def forget_counts(self) -> None:
         """Documents were added, removed or changed: they are counted again when next asked."""
-        self._range = None
-        self._missing.clear()
+        with self._keeping:
+            self._counted += 1
+            self._range = None
+            self._missing.clear()
 
     def id_range(self) -> tuple[int, int | None, int | None]:
         """How many documents, their lowest and highest id: counted once (a million
         documents take some 15-40 ms), until ``forget_counts``."""
-        if self._range is None:
-            self._range = self.store.document_id_range()
-        return self._range
+        found = self._range
+        if found is None:
+            counted = self._counted
+            found = self.store.document_id_range()
+            with self._keeping:
+                if counted == self._counted:
+                    self._range = found
+        return found
 
     def missing(self, sort: str) -> int:
         """How many documents have no value in the column ``sort`` (counted once, as above)."""
-        if sort not in self._missing:
-            self._missing[sort] = self.store.documents_missing(sort)
-        return self._missing[sort]
+        found = self._missing.get(sort)
+        if found is None:
+            counted = self._counted
+            found = self.store.documents_missing(sort)
+            with self._keeping:
+                if counted == self._counted:
+                    self._missing[sort] = found
+        return found
 
     def ids(self, annotator: str, sort: str = "id", descending: bool = False, search: str = "") -> list[int]:
         return self.store.document_ids(annotator=annotator, sort=sort, descending=descending, search=search)
