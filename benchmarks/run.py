@@ -347,9 +347,10 @@ def bench_gui(project: Path) -> list[Row]:
         frames.append(time.perf_counter() - t)
     status = [name for name, _title in model.COLUMNS].index("status")  # every id at once: on a worker
     status_frame, status_shown = until_listed(app, window, lambda: model.sort(status))
-    # By title, the open document (a third of the way down) kept selected: its place is counted
-    # through the title's index, on a worker thread as the status's ids are read.
+    # By title, the open document (a third of the way down by id) kept selected: its place is
+    # counted through the title's index, on a worker thread.
     sort_frame, sort_shown = until_listed(app, window, lambda: model.sort(0))
+    assert model.doc_id(window.document_table.currentIndex().row()) == doc_id, "the open document unselected"
     filter_frame, filter_shown = filtered(app, window, "trade")
     change_frame, change_shown = changed_elsewhere(app, window, project)
     clear_frame, clear_shown = until_listed(app, window, lambda: window.search.setText(""))  # (still by title)

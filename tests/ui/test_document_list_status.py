@@ -333,21 +333,50 @@ def test_a_sort_by_a_column_finds_the_open_document_and_its_rows_off_the_ui_thre
     assert ("document_position", False) in reads.asked and reads.on_ui_thread() == []
 
 
+@pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("place", [0, 3, 4, 37, 38, 52, 59])
-def test_the_rows_read_with_a_sort_are_the_open_documents_page_and_the_one_it_is_nearer(store, qtbot, large,
-                                                                                      monkeypatch, place):
-    """Pages of 8 rows: the open document's page is read with the order, and the page
-    before it if it is in the first half of its own, else the page after it."""
+def test_the_rows_read_with_a_sort_are_those_around_the_open_document(store, qtbot, large, monkeypatch, place,
+                                                                     descending):
+    """Pages of 8 rows: whatever the open document's place, the rows read with the order
+    hold at least half a page on either side of it (within the list), two pages at most."""
     from curator.session.document_list import DocumentList
 
     store.add_documents([Document(uid=f"zebra{number:02d}", text=f"Zebra crossings, part {number}.",
-                                  title=f"Crossing {number:02d}") for number in range(60)])
+                                  title=f"Crossing {number:02d}" if number % 5 else None) for number in range(60)])
     monkeypatch.setattr(DocumentTableModel, "PAGE", 8)
-    order = store.document_ids(annotator="tester", sort="title")
+    order = store.document_ids(annotator="tester", sort="title", descending=descending)
     model = DocumentTableModel(DocumentList(store), "tester", current=lambda: order[place])
-    model.sort(0)  # by title
+    model.sort(0, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)  # by title
     qtbot.waitUntil(lambda: not model.filtering, timeout=10_000)
-    start = place - place % 8
-    first = start - 8 if start and place - start < 4 else start
-    assert set(model._cache) == set(order[first:first + 16])
+    assert set(order[max(0, place - 4):place + 5]) <= set(model._cache) and len(model._cache) <= 16
     assert model.row_of(order[place]) == place
+    assert QThreadPool.globalInstance().waitForDone(10_000)  # (its task ended before the model, which has no
+    QApplication.processEvents()  # window to outlive it, goes)
+
+
+def test_a_document_changed_while_a_sort_is_read_is_read_again_when_shown(window, qtbot, large, monkeypatch):
+    """The rows read with a sort on the worker were put in the list as read: the open
+    document marked done meanwhile kept its old status in the list until it changed again."""
+    ids = window.session.store.document_ids()
+    window.open_document(ids[2])
+    rows = window.session.store.document_rows
+    read, held = threading.Event(), threading.Event()
+
+    def rows_after_the_change(*args, **kwargs):
+        found = rows(*args, **kwargs)
+        if QThread.currentThread() is not QApplication.instance().thread():
+            read.set()
+            assert held.wait(10), "the test never let the read go on"
+        return found
+
+    monkeypatch.setattr(window.session.store, "document_rows", rows_after_the_change)
+    sort(window, 0)  # by title: the worker reads the rows around the open document, then waits
+    assert window.documents.filtering
+    assert read.wait(10)
+    window.toggle_done()  # marked done after the rows were read
+    held.set()
+    settle(window, qtbot)
+    row = window.document_table.currentIndex().row()
+    assert window.documents.doc_id(row) == window.document.id
+    status = [name for name, _title in window.documents.COLUMNS].index("status")
+    assert window.documents.index(row, status).data() == "✓"

@@ -42,7 +42,8 @@ class DocumentTableModel(QAbstractTableModel):
     outlet or date) is quick to begin, but the open document's place in it (``current``)
     is counted through the index, and its page read from there: 0.1-0.25 s at a million
     for a document halfway down. The worker finds that place and reads the rows around
-    it too, so that the window selects it with no read.
+    it too (those of documents changed meanwhile are read again when shown), so that the
+    window selects it in such an order with no read.
     Until its ids come the list shows the rows it had (``filtering`` is True); a newer
     search, sort or reload supersedes it (a late result is dropped). Documents removed
     while a search is on leave the rows at once, with no read: the others still match.
@@ -80,6 +81,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._generation = 0  # of the latest reload asked for: an older one's ids are dropped
         self._task: BackgroundTask | None = None  # a search read on a worker thread, until its ids are shown
         self._task_asked = False  # whether the curator asked for it (a search, a sort), not a change
+        self._touched: set[int] = set()  # documents changed while it is read: the rows it read of them are old
         self._stopped = False
         self._reload()
 
@@ -101,9 +103,10 @@ class DocumentTableModel(QAbstractTableModel):
             self._task = None
         if self._stopped:
             return
-        if background and self._documents.id_range()[0] >= self.BACKGROUND_FROM and \
-                (self._sort != "id" or not self._documents.paged(self._sort, self._search)):
-            self._read_in_background(asked)  # every id at once (a search, the status), or a place counted
+        if background and self._documents.id_range()[0] >= self.BACKGROUND_FROM and (
+                not self._documents.paged(self._sort, self._search)  # every id at once: a search, the status
+                or self._sort != "id" and self._current() is not None):  # the open document's place counted
+            self._read_in_background(asked)
             return
         self._show(self._generation, self._documents.order(self._annotator, self._sort, self._descending,
                                                            self._search), asked=asked)
@@ -111,6 +114,7 @@ class DocumentTableModel(QAbstractTableModel):
     def _read_in_background(self, asked: bool) -> None:
         generation, documents, current = self._generation, self._documents, self._current()
         annotator = self._annotator
+        self._touched.clear()
         wanted = (annotator, self._sort, self._descending, self._search)
 
         def work(job: Any) -> tuple[ListOrder, dict[int, DocumentRow]]:
@@ -149,7 +153,7 @@ class DocumentTableModel(QAbstractTableModel):
         if generation != self._generation or self._stopped:
             return  # an older search, finished after a newer one was asked for
         self._task = None
-        self._replace(ids, asked, rows)
+        self._replace(ids, asked, {doc_id: row for doc_id, row in (rows or {}).items() if doc_id not in self._touched})
         self._documents.forget_notes()
 
     def _replace(self, ids: ListOrder, asked: bool, rows: dict[int, DocumentRow] | None = None) -> None:
@@ -337,6 +341,8 @@ class DocumentTableModel(QAbstractTableModel):
             self._reload(background=True, asked=False)
 
     def _refresh(self, doc_id: int) -> None:
+        if self._task is not None:
+            self._touched.add(doc_id)
         self._cache.pop(doc_id, None)
         self._notes.pop(doc_id, None)
         row = self._ids.known_index(doc_id)  # a row never read is read afresh when shown
