@@ -35,15 +35,16 @@ class DocumentTableModel(QAbstractTableModel):
     cached. Sorting and searching are done by the database, which is what keeps a
     million-document list fast. UI thread only.
 
-    A search (and a sort, or documents added, while a search is on), and a sort by
-    anything but the id, in a project of ``BACKGROUND_FROM`` documents or more is read on
-    a worker thread: a million search keys take the database some 0.15 s, a frame too
-    many, and a million statuses 0.9 s. A sort an index gives a page at a time (by title,
-    outlet or date) is quick to begin, but the open document's place in it (``current``)
-    is counted through the index, and its page read from there: 0.1-0.25 s at a million
-    for a document halfway down. The worker finds that place and reads the rows around
-    it too (those of documents changed meanwhile are read again when shown), so that the
-    window selects it in such an order with no read.
+    A search (and a sort, or documents added, while a search is on), a sort by status (or
+    by id once ids have gaps), and with a document open a sort by title, outlet or date,
+    in a project of ``BACKGROUND_FROM`` documents or more is read on a worker thread: a
+    million search keys take the database some 0.15 s, a frame too many, and a million
+    statuses 0.9 s. A sort an index gives a page at a time (by title, outlet or date) is
+    quick to begin, but the open document's place in it (``current``) is counted through
+    the index, and its page read from there: 0.07-0.25 s at a million for a document
+    halfway down. The worker finds that place and reads the rows around it too (those of
+    documents changed meanwhile are read again when shown), so that the window selects
+    it in such an order with no read.
     Until its ids come the list shows the rows it had (``filtering`` is True); a newer
     search, sort or reload supersedes it (a late result is dropped). Documents removed
     while a search is on leave the rows at once, with no read: the others still match.
