@@ -380,3 +380,17 @@ def test_a_document_changed_while_a_sort_is_read_is_read_again_when_shown(window
     assert window.documents.doc_id(row) == window.document.id
     status = [name for name, _title in window.documents.COLUMNS].index("status")
     assert window.documents.index(row, status).data() == "✓"
+
+
+def test_while_a_read_is_on_the_worker_the_label_reads_no_statuses(window, qtbot, large, monkeypatch):
+    """The label's counts read every status of the annotator; while the rows are being
+    read on the worker it says so instead, and counts nothing."""
+    reads = Reads(monkeypatch, window.session.store)
+    statuses, asked = window.session.store.statuses, []
+    monkeypatch.setattr(window.session.store, "statuses", lambda *args: asked.append(args) or statuses(*args))
+    reads.hold()
+    window.search.setText("Tokayev")
+    assert window.counts_label.text() == "Filtering for “Tokayev”…" and asked == []
+    reads.release()
+    settle(window, qtbot)
+    assert window.counts_label.text() == expected_label(window) and asked

@@ -209,11 +209,12 @@ class MainWindow(FollowsChanges, QMainWindow):
         self.annotator_label.setText(f"Annotator: {self.annotator} ({role})")
 
     def _update_counts(self) -> None:
-        shown, done = self.documents.summary()
         search = self.search.text().strip()
         if self.documents.filtering:  # a large project's search or sort, read on a worker thread
             self.counts_label.setText(self._reading_rows(search))
-        elif search:  # a filter on: say so, and how many it leaves out
+            return  # (the counts, which read every status of the annotator, only once the rows are read)
+        shown, done = self.documents.summary()
+        if search:  # a filter on: say so, and how many it leaves out
             total = self.documents.total()
             self.counts_label.setText(f"{shown} of {total} documents match “{search}” · {done} done")
         else:
