@@ -9,7 +9,8 @@ import bisect
 import itertools
 import math
 import threading
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from curator.domain.id_runs import Runs, minus, runs_of, union
 from curator.domain.models import DocumentStatus
@@ -28,8 +29,9 @@ class DocumentList:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._duplicates: dict[int, tuple[str, str]] | None = None
-        self._range: tuple[int, int | None, int | None] | None = None  # count, lowest and highest id
-        self._missing: dict[str, int] = {}  # of a column: how many documents have no value
+        # The counts, once made: "range" (how many documents, their lowest and highest id),
+        # and by a column's name how many documents have no value in it.
+        self._counts: dict[str, Any] = {}
         self._counted = 0  # how many times the counts were forgotten
         self._keeping = threading.Lock()  # a count kept, or the counts forgotten: one at a time
 
@@ -37,30 +39,27 @@ class DocumentList:
         """Documents were added, removed or changed: they are counted again when next asked."""
         with self._keeping:
             self._counted += 1
-            self._range = None
-            self._missing.clear()
+            self._counts.clear()
 
     def id_range(self) -> tuple[int, int | None, int | None]:
         """How many documents, their lowest and highest id: counted once (a million
         documents take some 15-40 ms), until ``forget_counts``."""
-        found = self._range
-        if found is None:
-            counted = self._counted
-            found = self.store.document_id_range()
-            with self._keeping:
-                if counted == self._counted:
-                    self._range = found
-        return found
+        return self._count("range", self.store.document_id_range)
 
     def missing(self, sort: str) -> int:
         """How many documents have no value in the column ``sort`` (counted once, as above)."""
-        found = self._missing.get(sort)
+        return self._count(sort, lambda: self.store.documents_missing(sort))
+
+    def _count(self, key: str, count: Callable[[], Any]) -> Any:
+        """The count kept under ``key``, or ``count()``, kept unless the counts were
+        forgotten while it was made."""
+        found = self._counts.get(key)
         if found is None:
             counted = self._counted
-            found = self.store.documents_missing(sort)
+            found = count()
             with self._keeping:
                 if counted == self._counted:
-                    self._missing[sort] = found
+                    self._counts[key] = found
         return found
 
     def ids(self, annotator: str, sort: str = "id", descending: bool = False, search: str = "") -> list[int]:
