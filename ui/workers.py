@@ -108,8 +108,14 @@ class BackgroundTask(QObject):
     def _done(self) -> None:
         self._timer.stop()
         if self.dialog is not None:
+            # A progress dialog that was shown took the keyboard: give it back to the
+            # window the work was started from, or its shortcuts go dead until a click.
+            had_keyboard = self.dialog.isActiveWindow()
             self.dialog.reset()
             self.dialog.hide()
+            parent = self.parent()
+            if had_keyboard and isinstance(parent, QWidget) and parent.isVisible():
+                parent.window().activateWindow()
         self.finished.emit()
         self.deleteLater()
 

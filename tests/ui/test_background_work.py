@@ -125,6 +125,29 @@ def test_a_task_whose_window_closed_while_it_ran_ends_quietly(qtbot):
     assert told == []
 
 
+def test_the_window_has_the_keyboard_back_when_a_long_task_ends(window, qtbot):
+    """A task long enough to show its progress dialog takes the keyboard; when it ends, the
+    window it was started from has it again, so its shortcuts work without a click
+    (Ctrl+Return: done, and on to the next document)."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from ui.workers import BackgroundTask
+
+    release = threading.Event()
+    task = BackgroundTask(window, "Working", lambda _job: release.wait(10), lambda _r: None, lambda _e: None).start()
+    qtbot.waitUntil(lambda: task.dialog.isVisible() and task.dialog.isActiveWindow(), timeout=5_000)
+    assert not window.isActiveWindow()
+    with qtbot.waitSignal(task.finished, timeout=5_000):
+        release.set()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2_000)
+    first = window.document.id
+    qtbot.keyClick(window.article, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.store.status(first, window.annotator).value == "done"
+    assert window.document.id != first
+
+
 def test_a_document_a_background_batch_fails_on_is_named_and_the_others_are_done(window, qtbot, monkeypatch):
     from curator.analysis import suggest
 
