@@ -30,6 +30,7 @@ size (PSS) of each side's processes, summed over the process tree and sampled (s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import io
 import json
@@ -70,9 +71,9 @@ from timed_scripts import (  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "curator-benchmarks" / "peers"
 # The releases the scale issue compared against, and the pins their own loose requirements
-# now need to run at all (environs reads a marshmallow 3 attribute; pandas 1.5 is built
-# against numpy 1).
-PEERS = {"Label Studio": ("label-studio", "1.23.2", []),
+# now need to run at all (Label Studio passes sentry-sdk options that its 3.0 refuses at
+# start; environs reads a marshmallow 3 attribute; pandas 1.5 is built against numpy 1).
+PEERS = {"Label Studio": ("label-studio", "1.23.2", ["sentry-sdk<3"]),
          "doccano": ("doccano", "1.8.4", ["marshmallow<4", "numpy<2"])}
 LABELS = ("PERSON", "LOCATION", "ORG", "PERCENT", "DATE", "MONEY")
 RUNS = 3
@@ -197,11 +198,19 @@ def multipart(field_name: str, path: Path) -> tuple[bytes, str]:
     return body, f"multipart/form-data; boundary={boundary}"
 
 
+def installed_marker(name: str) -> Path:
+    """The file that says the peer is installed, with its release and pins: a new pin
+    installs it again."""
+    package, version, pins = PEERS[name]
+    pinned = hashlib.sha256(" ".join(pins).encode()).hexdigest()[:8]
+    return CACHE / package / f".installed-{version}-{pinned}"
+
+
 def install(name: str) -> Path:
     """The peer's virtual environment's bin folder, installed on first use."""
     package, version, pins = PEERS[name]
     venv = CACHE / package
-    marker = venv / f".installed-{version}"
+    marker = installed_marker(name)
     if marker.exists():
         return venv / "bin"
     print(f"installing {package}=={version} into {venv} ...", flush=True)

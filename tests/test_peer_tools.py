@@ -22,8 +22,8 @@ import peers
 def _installed(name: str) -> None:
     if os.environ.get("CURATOR_SKIP_PEER_TOOLS"):
         pytest.skip("CURATOR_SKIP_PEER_TOOLS is set")
-    package, version, _pins = peers.PEERS[name]
-    if not (peers.CACHE / package / f".installed-{version}").exists():
+    _package, version, _pins = peers.PEERS[name]
+    if not peers.installed_marker(name).exists():
         pytest.skip(f"{name} {version} is not installed in {peers.CACHE} (python benchmarks/peers.py installs it)")
 
 
