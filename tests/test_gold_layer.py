@@ -48,14 +48,14 @@ def test_a_gold_export_says_who_marked_each_document_done(annotated_sample, tmp_
 
 
 def test_a_workbook_of_the_earlier_layout_still_imports_its_articles_without_derived_columns():
-    from curator.formats.article_files import _derived_columns
+    from curator.formats.exported_sheets import derived_columns
 
     earlier = ["id", "title", "source", "url", "published", "status", "annotations", "text"]
-    assert _derived_columns("documents", earlier) == {"status", "annotations"}
+    assert derived_columns("documents", earlier) == {"status", "annotations"}
     from curator.formats.excel import DOCUMENT_COLUMNS
 
     now = [name for name, _width in DOCUMENT_COLUMNS]
-    assert _derived_columns("documents", now) == {"status", "done_by", "annotations"}
+    assert derived_columns("documents", now) == {"status", "done_by", "annotations"}
 
 
 LONE = "Astana, 5 March 2024 - Kazakhstan and China traded US$41 billion in 2023, Alikhan Smailov said."

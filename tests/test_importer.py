@@ -4,11 +4,15 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from curator.domain.jobs import Cancelled, Job
 from curator.domain.models import Document
 from curator.formats.articles import import_files
 from curator.store import Store
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ARTICLE = "Astana, 28 March 2023 (TDI): President Tokayev met Ma Xingrui.\n"
 
@@ -94,6 +98,45 @@ def test_csv_with_text_column_and_semicolons(store, tmp_path):
     assert store.document_by_uid("x1").text == "A text, with commas"
     assert store.document_by_uid("x1").published == date(2024, 5, 20)
     assert store.document_by_uid("b-2").source == "Daryo"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    # A quoted field holding the delimiter and a doubled quote, as spreadsheets write it.
+    ('id,title,text,date\nn1,Rail deal,"Kazakhstan and China signed a rail deal, officials said.",2024-03-04\n'
+     'n2,Record,"Trade grew 20%, the ministry said, calling it ""a record"".",2024-03-05\n'
+     "n3,Plain,Freight volumes rose 12% last year.,2024-03-06\n",
+     ["Kazakhstan and China signed a rail deal, officials said.",
+      'Trade grew 20%, the ministry said, calling it "a record".', "Freight volumes rose 12% last year."]),
+    # The doubled quote mid-text: the row was cut into the wrong number of fields.
+    ('id,text\nm1,"He called it ""a record""; trade grew, officials said."\nm2,Exports fell.\n',
+     ['He called it "a record"; trade grew, officials said.', "Exports fell."]),
+    ('id;text\ns1;"Text with ; semicolon and ""quotes"" in Aktobe."\ns2;Plain text.\n',
+     ['Text with ; semicolon and "quotes" in Aktobe.', "Plain text."]),
+])
+def test_csv_quotes_doubled_inside_a_quoted_field_are_one_quote(store, tmp_path, content, expected):
+    report = import_files(store, [write(tmp_path / "news.csv", content)])
+    assert report.problems == []
+    assert [d.text for d in store.iter_documents()] == expected
+
+
+_CSV_TEXT = st.text(st.sampled_from("abcXYZ019 ,;\t\"'.%$\né"), min_size=1, max_size=40).filter(
+    lambda text: not text[0].isspace() and not text.isspace())
+
+
+@FUZZ
+@given(delimiter=st.sampled_from([",", ";", "\t"]), texts=st.lists(_CSV_TEXT, min_size=1, max_size=6))
+def test_a_csv_as_pythons_writer_writes_it_is_read_back_as_written(tmp_path_factory, delimiter, texts):
+    import csv
+
+    folder = tmp_path_factory.mktemp("csv")
+    with (folder / "articles.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=delimiter)
+        writer.writerow(["id", "title", "text"])
+        writer.writerows([f"a{number}", f"Title {number}", text] for number, text in enumerate(texts))
+    with Store.create(folder / "project") as target:
+        report = import_files(target, [folder / "articles.csv"])
+        assert report.problems == []
+        assert [d.text for d in target.iter_documents()] == texts
 
 
 def test_csv_without_text_column_is_reported(store, tmp_path):

@@ -8,6 +8,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curator.domain.text import nfc
-from curator.formats import sheet_limits, sheet_numbers
+from curator.formats import exported_sheets, sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -35,6 +36,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 SIDECAR_NAME = "metadata.json"
 TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
+_CSV_DELIMITERS = (",", ";", "\t")
 
 _FIELD_ALIASES = {
     "id": "uid", "uid": "uid",
@@ -417,6 +419,22 @@ def _bounded_lines(text: io.TextIOBase) -> Iterator[str]:
         yield line
 
 
+def _csv_format(sample: str) -> dict[str, Any]:
+    """Excel's CSV (a quote doubled in a quoted field) with the delimiter that splits the
+    header into the most columns. (``csv.Sniffer`` guessed quotes were not doubled, which
+    cut or changed such texts, and found no delimiter in a small file of one quoted row.)"""
+    header = re.match(r"[^\r\n]*", sample).group()
+
+    def columns(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader([header], delimiter=delimiter)))
+        except csv.Error:
+            return 0
+
+    delimiter = max(_CSV_DELIMITERS, key=columns)  # (the first, a comma, where none splits it)
+    return {"delimiter": delimiter, "skipinitialspace": 0 < header.count(delimiter) == header.count(delimiter + " ")}
+
+
 def _csv_records(path: Path, text: io.TextIOBase, warnings: list[ImportProblem]
                  ) -> Iterator[_Candidate | ImportProblem]:
     csv.field_size_limit(MAX_TEXT_CHARS + 1)
@@ -424,11 +442,7 @@ def _csv_records(path: Path, text: io.TextIOBase, warnings: list[ImportProblem]
     if not sample.strip():
         raise Skipped("empty file")
     text.seek(0)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(_bounded_lines(text), dialect)
+    reader = csv.reader(_bounded_lines(text), csv.excel, **_csv_format(sample))
     try:
         header = next(reader)
     except StopIteration as exc:
@@ -475,7 +489,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         table = sheet.to_python(skip_empty_area=True)
-        continued = _overflow(workbook, workbook.sheet_names[0])
+        continued = exported_sheets.overflow(workbook, workbook.sheet_names[0])
         top, left = sheet.start or (0, 0)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise Skipped(f"not a readable spreadsheet ({type(exc).__name__}: {exc})") from exc
@@ -483,7 +497,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
         raise Skipped("the first sheet is empty")
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
-    derived = _derived_columns(workbook.sheet_names[0], header)
+    derived = exported_sheets.derived_columns(workbook.sheet_names[0], header)
     ids = [index for index, name in enumerate(header) if _FIELD_ALIASES.get(name.lower()) == "uid"]
     long_ids = {(top + number + 1, left + index + 1) for number, row in enumerate(table) for index in ids
                 if index < len(row) and sheet_numbers.inexact(row[index])}
@@ -507,46 +521,9 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
                         break
                     row[index] = exact
             else:
-                yield number, _sheet_record(header, row, derived, continued.get(number, {}))
+                yield number, exported_sheets.record(header, row, derived, continued.get(number, {}))
 
     yield from _records(path, rows(), "row", warnings)
-
-
-def _sheet_record(header: list[str], row: list, derived: set[str], continued: dict[str, str]) -> dict[str, Any]:
-    """A sheet's row as a record: its cells by column (a text longer than a cell continued)."""
-    record = {column: cell for column, cell in zip(header, row) if column not in derived}
-    for column, rest in continued.items():
-        if isinstance(record.get(column), str):  # a text longer than a cell: its cell, then the rest
-            record[column] += rest
-    return record
-
-
-def _derived_columns(sheet_name: str, header: list[str]) -> set[str]:
-    """The columns of a workbook Curator exported that describe the exporting project
-    (an annotator's status, a count of spans), not the article: left out on import."""
-    from curator.formats.excel import DERIVED_COLUMNS, EXPORTED_DOCUMENT_HEADERS
-
-    if sheet_name == "documents" and tuple(header) in EXPORTED_DOCUMENT_HEADERS:
-        return set(DERIVED_COLUMNS) & set(header)
-    return set()
-
-
-def _overflow(workbook: Any, sheet_name: str) -> dict[int, dict[str, str]]:
-    """The rest of each text too long for its cell, by row and column of ``sheet_name``,
-    from the ``overflow`` sheet of a workbook Curator exported (columns sheet, row,
-    column, part, text; parts from 2, in order); empty for any other workbook."""
-    if "overflow" not in workbook.sheet_names:
-        return {}
-    table = workbook.get_sheet_by_name("overflow").to_python(skip_empty_area=True)
-    if not table or [str(cell).strip() for cell in table[0][:5]] != ["sheet", "row", "column", "part", "text"]:
-        return {}
-    parts: dict[int, dict[str, list[tuple[float, str]]]] = {}
-    for row in table[1:]:
-        if len(row) >= 5 and row[0] == sheet_name and isinstance(row[1], (int, float)) \
-                and isinstance(row[3], (int, float)) and isinstance(row[4], str):
-            parts.setdefault(int(row[1]), {}).setdefault(str(row[2]), []).append((row[3], row[4]))
-    return {number: {column: "".join(text for _part, text in sorted(pieces)) for column, pieces in columns.items()}
-            for number, columns in parts.items()}
 
 
 def _require_text_column(header: list[str]) -> None:
