@@ -133,6 +133,43 @@ def test_a_merge_gives_the_relations_of_a_span_it_folds_into_its_twin_and_undo_t
     assert [r.target_id for r in project.relations_for(1)] == [twin.id]
 
 
+def test_a_merge_or_a_delete_carries_the_relation_ends_that_allow_the_label(project):
+    """attributed_to links a figure to the PERSON or ORG that stated it. PERSON merged into
+    INITIATIVE: its relations stay valid (the end allows INITIATIVE), and undo puts PERSON
+    back at the end. PERSON deleted: the end allows ORG alone. A label an end allows alone
+    is refused, or the end, empty, would allow any span."""
+    from curator.formats.validate import validate_project
+
+    stated = RelationLabel(name="attributed_to", source=["figure"], target=["PERSON", "ORG"])
+    project.save_schema(project.label_schema.model_copy(update={"relations": [stated]}))
+    money = tag(project, 1, "$24 bn", "MONEY", "a")
+    person = next(s for s in project.annotations_for(1) if s.label == "PERSON" and s.annotator == "a")
+    project.add_relations([Relation(doc_id=1, source_id=money.id, target_id=person.id, label="attributed_to",
+                                    annotator="a")])
+    session = Session(project, "curator")
+
+    session.do(edit.merge_labels(project, "PERSON", "INITIATIVE"))
+    assert project.label_schema.relation("attributed_to").target == ["INITIATIVE", "ORG"]
+    assert [(r.source_id, r.target_id) for r in project.relations_for(1)] == [(money.id, person.id)]
+    assert [p for p in validate_project(project) if p.severity == "error"] == []
+    session.undo()
+    assert project.label_schema.relation("attributed_to").target == ["PERSON", "ORG"]
+
+    session.do(edit.merge_labels(project, "PERSON", "ORG"))  # an end that allows both names the one kept once
+    assert project.label_schema.relation("attributed_to").target == ["ORG"]
+    assert [p for p in validate_project(project) if p.severity == "error"] == []
+    session.undo()
+    session.do(edit.remove_label(project, "PERSON"))  # its spans and their relations go with it
+    assert project.label_schema.relation("attributed_to").target == ["ORG"] and project.relations_for(1) == []
+    with pytest.raises(CuratorError, match="only label the target of relation 'attributed_to'"):
+        edit.remove_label(project, "ORG")
+    session.undo()
+    assert project.label_schema.relation("attributed_to").target == ["PERSON", "ORG"]
+    assert len(project.relations_for(1)) == 1
+    moved = project.label_schema.moved("PERSON", 0)  # moving a label is not deleting it
+    assert moved.relation("attributed_to").target == ["PERSON", "ORG"]
+
+
 def test_a_merge_keeps_agreement_figures_right(project, tmp_path):
     """After ORG and INITIATIVE are merged, agreement is what it would be had the
     annotators used one label from the start."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -163,18 +164,37 @@ class LabelSchema(Model):
         self._label(old)
         if new in self and new != old:
             raise ValueError(f"there is already a label {new!r}")
-        relations = [{**r.model_dump(), "source": [new if n == old else n for n in r.source],
-                      "target": [new if n == old else n for n in r.target]} for r in self.relations]
-        return self.model_validate({**self.model_dump(), "relations": relations, "labels": [
+        return self.model_validate({**self.model_dump(), "relations": self._ends_naming(old, new), "labels": [
             {**x.model_dump(), "name": new} if x.name == old else x.model_dump() for x in self.labels]})
 
-    def without(self, name: str) -> "LabelSchema":
+    def without(self, name: str, into: str | None = None) -> "LabelSchema":
+        """``name`` deleted, or merged ``into`` another label. A relation's end that allows
+        it allows ``into`` instead, or no longer names it; refused where it is the only
+        label an end allows (that end, left empty, would allow any span)."""
         self._label(name)
-        return self.model_validate({**self.model_dump(), "labels": [
+        if into is not None:
+            self._label(into)
+        relations = self._ends_naming(name, into)
+        for relation, before in zip(relations, self.relations):
+            for end in ("source", "target"):
+                if getattr(before, end) and not relation[end]:
+                    raise ValueError(f"label {name!r} is the only label the {end} of relation {before.name!r} "
+                                     "allows: change that relation label first")
+        return self.model_validate({**self.model_dump(), "relations": relations, "labels": [
             x.model_dump() for x in self.labels if x.name != name]})
 
+    def _ends_naming(self, old: str, new: str | None) -> list[dict[str, Any]]:
+        """The relation labels, ``old`` named ``new`` at their ends (once), or not at all if None."""
+        def named(ends: list[str]) -> list[str]:
+            changed = [new if end == old else end for end in ends]
+            return [end for index, end in enumerate(changed) if end is not None and end not in changed[:index]]
+
+        return [{**r.model_dump(), "source": named(r.source), "target": named(r.target)} for r in self.relations]
+
     def moved(self, name: str, position: int) -> "LabelSchema":
-        return self.without(name).with_label(self._label(name), position)
+        label = self._label(name)
+        rest = self.model_validate({**self.model_dump(), "labels": [x.model_dump() for x in self.labels if x.name != name]})
+        return rest.with_label(label, position)
 
     def with_category(self, category: CategorySet) -> "LabelSchema":
         """``category`` added, or replacing the set of its name (in place)."""

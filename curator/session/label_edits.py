@@ -70,7 +70,7 @@ def merge_labels(store: Store, source: str, target: str) -> MoveLabel:
     if a.kind != b.kind:
         raise CuratorError(f"{source} ({a.kind}) and {target} ({b.kind}) are of different kinds: "
                            "change the kind of one first")
-    return MoveLabel(source, target, schema.without(source), f"Merge label {source} into {target}",
+    return MoveLabel(source, target, _checked(schema.without, source, target), f"Merge label {source} into {target}",
                      relabel_keys(store, source, target))
 
 
