@@ -7,6 +7,7 @@ from curator.domain.models import Annotation, DocumentStatus, Entity
 from curator.errors import CuratorError
 from curator.formats.layer_files import export_layer, import_layer
 from curator.session.project import create_sample_project
+from curator.store import Store
 
 
 @pytest.fixture
@@ -125,6 +126,28 @@ def test_layer_and_agreement_and_export_commands(annotated, tmp_path, capsys, mo
     exported = json.loads((tmp_path / "s.json").read_text())
     assert {a["annotator"] for d in exported["documents"] for a in d["annotations"]} == {"someone"}
     assert main(["export", location, "--layer", "nobody", "-o", str(tmp_path / "n.json")]) == 2
+
+
+def test_a_layer_file_imported_on_the_command_line_is_one_undo_of_its_user(annotated, tmp_path, capsys):
+    """``curator layer import`` is recorded as ``curator import`` is: one step of the
+    history of the user who ran it, which undo takes out and redo puts back."""
+    from curator.store.user_settings import Settings
+
+    export_layer(annotated, "aigerim", tmp_path / "aigerim.json")
+    other = str(tmp_path / "copy")
+    create_sample_project(other, annotations=False)[0].close()
+    assert main(["layer", "import", other, str(tmp_path / "aigerim.json")]) == 0
+    capsys.readouterr()
+    assert main(["history", other]) == 0
+    assert "Import 2 spans" in capsys.readouterr().out
+
+    def spans() -> int:
+        with Store.open(other) as store:
+            return store.annotation_count()
+
+    assert spans() == 2
+    assert main(["undo", other, "--annotator", Settings().annotator]) == 0 and spans() == 0
+    assert main(["redo", other]) == 0 and spans() == 2
 
 
 def test_a_layer_made_in_another_copy_adds_no_second_copy_of_a_span(annotated, tmp_path):

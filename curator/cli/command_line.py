@@ -297,7 +297,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_layer(args: argparse.Namespace) -> int:
-    from curator.formats.layer_files import export_layer, import_layer
+    from curator.formats.layer_files import export_layer
+    from curator.session import Session
+    from curator.session.importing import import_layer_file
 
     with open_project(args.project) as store:
         if args.layer_command == "export":
@@ -310,8 +312,9 @@ def _cmd_layer(args: argparse.Namespace) -> int:
             print(f"Wrote {printable(annotator)}'s layer ({count} document(s)) to {printable(str(target))}")
             return 0
         failed = False
+        session = Session(store, Settings().annotator)  # each file one undo of its user's, as an import is
         for path in args.files:
-            report = import_layer(store, path, into_gold=args.gold)
+            report = import_layer_file(session, path, into_gold=args.gold)
             print(report.summary())
             for problem in report.problems:
                 _err(problem)

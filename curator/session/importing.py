@@ -45,6 +45,20 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
     return report
 
 
+def import_layer_file(session: Session, path: str | Path, into_gold: bool = False) -> ImportReport:
+    """One annotator's layer file (``formats.layer_files.import_layer``), recorded as one
+    step of ``session``'s user's history, as ``import_paths`` records one."""
+    from curator.formats.layer_files import import_layer
+
+    report = ImportReport()
+    with session.operation(IMPORT):
+        try:
+            report = import_layer(session.store, path, into_gold=into_gold)
+        finally:
+            record_import(session, report)
+    return report
+
+
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     documents, spans = len(report.added), len(report.spans_on_known)
