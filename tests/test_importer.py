@@ -174,6 +174,8 @@ def test_excel_sheet_with_dates(store, tmp_path):
         ("empty.txt", b"", "empty file"),
         ("blank.md", b"  \n\t\n", "empty file"),
         ("broken.json", b'{"text": "unterminated', "malformed JSON at line 1"),
+        ("tab.jsonl", b'{"text": "a raw\ttab"}', "line 1, column 16: Invalid control character U+0009 in a string "
+                                                 "(JSON writes a tab or a line break in a string as \\t or \\n)"),
         ("scalar.json", b"42", "expected a list of records"),
         ("fake.xlsx", b"this is not a zip file", "not a readable spreadsheet"),
         ("notes.pdf", b"%PDF-1.4", "unsupported file type"),

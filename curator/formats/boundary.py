@@ -100,6 +100,15 @@ def _no_constant(name: str) -> Any:
     raise BadJSON(f"{name} is not a number JSON allows")
 
 
+def _worded(exc: json.JSONDecodeError) -> str:
+    """The standard reader's reason, whole ("Invalid control character at" ends mid-sentence)."""
+    reason = exc.msg.removesuffix(" at")
+    if reason == "Invalid control character" and 0 <= exc.pos < len(exc.doc):
+        reason += (f" U+{ord(exc.doc[exc.pos]):04X} in a string (JSON writes a tab or a line break in a "
+                   "string as \\t or \\n)")
+    return reason
+
+
 def loads(text: str | bytes) -> Any:
     """Parse JSON strictly: no NaN/Infinity, no number that overflows a float, no lone
     surrogate or NUL character, at most ``MAX_DEPTH`` levels of nesting. Raises ``BadJSON``.
@@ -113,7 +122,7 @@ def loads(text: str | bytes) -> Any:
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise BadJSON(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        raise BadJSON(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {_worded(exc)}") from exc
     except RecursionError as exc:  # the C parser stops cleanly at the interpreter's recursion limit
         raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from exc
     except UnicodeDecodeError as exc:
