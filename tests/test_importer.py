@@ -220,6 +220,20 @@ def test_folders_are_searched_and_sidecars_apply(store, tmp_path):
     assert store.document_by_uid("one").published == date(2023, 1, 2)
 
 
+def test_a_sidecar_names_files_in_folders_below_it_by_their_path(store, tmp_path):
+    write(tmp_path / "in" / "sub" / "two.md", "Two.")
+    write(tmp_path / "in" / "sub" / "deeper" / "three.txt", "Three.")
+    write(tmp_path / "in" / "sub" / "metadata.json", json.dumps({"files": {"deeper/three.txt": {"title": "Near"}}}))
+    write(tmp_path / "in" / "metadata.json", json.dumps({"files": {
+        "sub/two.md": {"title": "The second"}, "sub\\deeper\\three.txt": {"title": "Far"}}}))
+    report = import_files(store, [tmp_path / "in"])
+    assert report.problems == [] and len(report.added) == 2
+    assert store.document_by_uid("two").title == "The second"
+    assert store.document_by_uid("three").title == "Near"  # the nearest sidecar that names it
+    assert [w.reason for w in report.warnings] == ["names 'sub/deeper/three.txt', which the metadata.json nearer "
+                                                   "to it names too; that one's metadata is used"]
+
+
 def test_bad_date_is_kept_as_extra_with_a_warning(store, tmp_path):
     report = import_files(store, [write(tmp_path / "d.json", json.dumps([{"id": "x", "text": "T", "date": "someday"}]))])
     assert store.document_by_uid("x").extra == {"date": "someday"}

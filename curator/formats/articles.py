@@ -11,7 +11,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
@@ -44,7 +44,9 @@ _BATCH = 2_500
 
 
 def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
-    """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``."""
+    """Read a ``metadata.json`` sidecar: ``{"files": {"name.txt": {"title": ...}}}``, a
+    file named by its path from the sidecar's folder (``sub/name.txt``; ``sub\\name.txt``
+    and ``./name.txt`` read the same)."""
     try:
         payload = loads(read_input(path).decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, BadJSON) as exc:
@@ -52,7 +54,17 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     files = payload.get("files") if isinstance(payload, dict) else None
     if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
         raise Skipped("a metadata sidecar must be an object with 'files': {file name: {field: value}}")
-    return files
+    return {PurePosixPath(name.replace("\\", "/")).as_posix(): entry for name, entry in files.items()}
+
+
+def _sidecars_naming(sidecars: dict[Path, dict[str, dict[str, Any]]], path: Path) -> list[tuple[Path, str]]:
+    """The sidecars (their folders) above ``path`` that name it, nearest first, with the name each gives."""
+    named = []
+    for folder in path.parents:
+        entries = sidecars.get(folder)
+        if entries is not None and (name := path.relative_to(folder).as_posix()) in entries:
+            named.append((folder, name))
+    return named
 
 
 def _expand(paths: Iterable[Path], report: ImportReport) -> list[Path]:
@@ -264,8 +276,13 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             if not path.exists():
                 report.problems.append(ImportProblem(str(path), "no such file"))
                 continue
-            entry = sidecars.get(path.parent, {}).get(path.name)  # the file's, not each record's
-            used.add((path.parent, path.name))
+            named = _sidecars_naming(sidecars, path) if sidecars else []
+            used.update(named)
+            entry = sidecars[named[0][0]][named[0][1]] if named else None  # the file's, not each record's
+            for folder, name in named[1:]:
+                report.warnings.append(ImportProblem(str(folder / SIDECAR_NAME), f"names {name!r}, which the "
+                                                     f"{SIDECAR_NAME} nearer to it names too; that one's metadata "
+                                                     "is used"))
             try:
                 progress = partial(_file_progress, job, index, len(documents_files))
                 for item in read_file(path, report.warnings, progress):
