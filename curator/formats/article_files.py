@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from curator.domain.text import nfc
-from curator.formats import exported_sheets, sheet_limits, sheet_numbers
+from curator.formats import exported_sheets, front_matter, sheet_limits, sheet_numbers
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -207,16 +207,35 @@ def _text_fits(path: Path) -> None:
                       f"{MAX_TEXT_CHARS:,}; not read")
 
 
-def _read_text_file(path: Path, data: bytes) -> Iterator[_Candidate | ImportProblem]:
-    text = _check_text(_decode(data))
-    markdown = path.suffix.lower() in {".md", ".markdown"}
+def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
+    """One article; a Markdown file's front matter (``front_matter``) gives its fields, and
+    what its text states (``detect_metadata``) the fields the front matter lacks."""
     from curator.domain.metadata import detect_metadata
 
-    found = detect_metadata(text, markdown=markdown)
-    fields = {k: v for k, v in found.model_dump(exclude={"extra"}).items() if v is not None}
-    if found.extra:  # what the detection says of the date (its year inferred from the article)
-        fields["extra"] = dict(found.extra)
-    yield _Candidate(uid=path.stem, text=text, fields=fields, origin=path.name, record=None)
+    text = _check_text(_decode(data))
+    markdown = path.suffix.lower() in {".md", ".markdown"}
+    stated = _Candidate(uid=path.stem, text=text, fields={"extra": {}}, origin=path.name, record=None)
+    try:
+        front = front_matter.split(text) if markdown else None
+    except front_matter.Unreadable as exc:  # (read as an article with no front matter)
+        warnings.append(ImportProblem(path.name, f"{exc}; it is kept in the text", "front matter"))
+        front = None
+    if front is not None:
+        try:
+            stated = record_to_candidate(front_matter.as_record(front), file=path.name, record_name="front matter",
+                                         default_uid=path.stem, warnings=warnings)
+        except Skipped as exc:
+            raise Skipped(f"its front matter: {exc}") from exc
+        stated.origin, stated.record = path.name, None
+    found = detect_metadata(stated.text, markdown=markdown)
+    for name, value in found.model_dump(exclude={"extra"}).items():
+        if value is not None and name not in stated.fields:
+            stated.fields[name] = value
+            if name == "published":  # what the detection says of its date (a year inferred from the article)
+                stated.fields["extra"].update(found.extra)
+    if not stated.fields["extra"]:
+        del stated.fields["extra"]
+    yield stated
 
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -569,7 +588,7 @@ def read_file(path: Path, warnings: list[ImportProblem],
         yield from _read_json_file(path, warnings, progress)
         return
     _text_fits(path)
-    yield from _read_text_file(path, _read_bytes(path))
+    yield from _read_text_file(path, _read_bytes(path), warnings)
 
 
 # -- metadata sidecars -------------------------------------------------------
