@@ -82,9 +82,22 @@ def test_a_field_front_matter_cannot_give_refuses_the_file_and_names_it(store, t
 
 def test_a_rule_that_opens_an_article_is_not_front_matter(store, tmp_path):
     for name, text in (("rule.md", "---\nNo closing rule: this is the article.\n"),
+                       ("heading.md", "---\n# The headline\n---\nThe article.\n"),
+                       ("prose.md", "---\nThe minister spoke about trade.\nIt grew.\n\n---\nMore.\n"),
                        ("plain.txt", "---\ntitle: x\n---\nA text file keeps its lines.\n")):
-        import_files(store, [write(tmp_path / name, text)])
-        assert store.document_by_uid(name.split(".")[0]).text == text
+        report = import_files(store, [write(tmp_path / name, text)])
+        assert store.document_by_uid(name.split(".")[0]).text == text and report.warnings == []
+
+
+def test_an_empty_block_and_windows_line_ends_are_front_matter_and_a_file_of_it_alone_is_named(store, tmp_path):
+    import_files(store, [write(tmp_path / "empty.md", "---\n---\nThe article.\n")])
+    (tmp_path / "crlf.md").write_bytes(b"---\r\ntitle: Line ends\r\n---\r\n\r\nThe article.\r\n")
+    import_files(store, [tmp_path / "crlf.md"])
+    assert store.document_by_uid("empty").text == "The article.\n"
+    assert (store.document_by_uid("crlf").title, store.document_by_uid("crlf").text) == ("Line ends", "The article.\r\n")
+    report = import_files(store, [write(tmp_path / "only.md", "---\ntitle: Nothing else\n---\n\n")])
+    [problem] = report.problems
+    assert problem.file.endswith("only.md") and problem.reason == "no article after its front matter"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

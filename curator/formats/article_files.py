@@ -221,6 +221,8 @@ def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> I
         warnings.append(ImportProblem(path.name, f"{exc}; it is kept in the text", "front matter"))
         front = None
     if front is not None:
+        if not front.body.strip():
+            raise Skipped("no article after its front matter")
         try:
             stated = record_to_candidate(front_matter.as_record(front), file=path.name, record_name="front matter",
                                          default_uid=path.stem, warnings=warnings)

@@ -15,6 +15,10 @@ from typing import Any
 MAX_CHARS = 64 * 1024  # a block longer than this is not front matter but an article that starts with a rule
 
 _OPENING = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\r?\n")
+# A line of YAML fields that starts at the line's start: a field (name: value), an item of
+# a list, a comment, or a line of an indented value. Prose between two thematic breaks has
+# lines that are none of them.
+_YAML_LINE = re.compile(r"""(?:\s|#|-(?:\s|$)|["']?[\w][\w .\-'"]{0,60}:(?:\s|$))""")
 _CLOSING = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M), "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M)}
 
 
@@ -45,11 +49,15 @@ def split(text: str) -> FrontMatter | None:
     if closing is None:
         return None
     block = text[opening.end():closing.start()]
+    if fence == "---" and not all(_YAML_LINE.match(line) for line in block.splitlines() if line.strip()):
+        return None  # (a thematic break and the article's first lines, not fields)
     try:
         fields = _yaml(block) if fence == "---" else _toml(block)
     except RecursionError as exc:
         raise Unreadable("its front matter is nested too deep") from exc
     if fields is None:
+        if block.strip():
+            return None  # (comments only: a Markdown heading, say, between two thematic breaks)
         fields = {}
     if not isinstance(fields, dict):
         raise Unreadable(f"its front matter is a {type(fields).__name__}, not a set of fields (name: value)")
