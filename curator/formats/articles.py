@@ -57,10 +57,13 @@ def load_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     return {PurePosixPath(name.replace("\\", "/")).as_posix(): entry for name, entry in files.items()}
 
 
-def _sidecars_naming(sidecars: dict[Path, dict[str, dict[str, Any]]], path: Path) -> list[tuple[Path, str]]:
-    """The sidecars (their folders) above ``path`` that name it, nearest first, with the name each gives."""
+def _sidecars_naming(sidecars: dict[Path, dict[str, dict[str, Any]]], path: Path, top: int) -> list[tuple[Path, str]]:
+    """The sidecars (their folders) above ``path`` that name it, nearest first, with the
+    name each gives; ``top``: the fewest parts a sidecar's folder has (none is above it)."""
     named = []
     for folder in path.parents:
+        if len(folder.parts) < top:
+            break
         entries = sidecars.get(folder)
         if entries is not None and (name := path.relative_to(folder).as_posix()) in entries:
             named.append((folder, name))
@@ -238,7 +241,8 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(str(path), str(exc)))
     writer = WriteBehind()
     allocator = _UidAllocator(store, writer.wait)
-    used: set[tuple[Path, str]] = set()  # the files a sidecar's entries may name
+    used: dict[Path, set[str]] = {}  # by sidecar (its folder), the names of its entries that named a file
+    top = min((len(folder.parts) for folder in sidecars), default=0)
     pending: list[_Candidate] = []
 
     def flush() -> None:
@@ -276,8 +280,9 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
             if not path.exists():
                 report.problems.append(ImportProblem(str(path), "no such file"))
                 continue
-            named = _sidecars_naming(sidecars, path) if sidecars else []
-            used.update(named)
+            named = _sidecars_naming(sidecars, path, top) if sidecars else []
+            for folder, name in named:
+                used.setdefault(folder, set()).add(name)
             entry = sidecars[named[0][0]][named[0][1]] if named else None  # the file's, not each record's
             for folder, name in named[1:]:
                 report.warnings.append(ImportProblem(str(folder / SIDECAR_NAME), f"names {name!r}, which the "
@@ -298,7 +303,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 report.problems.append(ImportProblem(str(path), str(exc)))
         flush()
     for folder, entries in sidecars.items():  # an entry for a file that is not there is no silent skip
-        for name in sorted(set(entries) - {file for parent, file in used if parent == folder}):
+        for name in sorted(set(entries) - used.get(folder, set())):
             report.warnings.append(ImportProblem(str(folder / SIDECAR_NAME), f"names {name!r}, which is not among "
                                                  "the files imported; its metadata is not used"))
     job.set_progress(len(documents_files) * 1000, len(documents_files) * 1000)

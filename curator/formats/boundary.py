@@ -101,12 +101,13 @@ def _no_constant(name: str) -> Any:
 
 
 def _worded(exc: json.JSONDecodeError) -> str:
-    """The standard reader's reason, whole ("Invalid control character at" ends mid-sentence)."""
-    reason = exc.msg.removesuffix(" at")
-    if reason == "Invalid control character" and 0 <= exc.pos < len(exc.doc):
-        reason += (f" U+{ord(exc.doc[exc.pos]):04X} in a string (JSON writes a tab or a line break in a "
-                   "string as \\t or \\n)")
-    return reason
+    """The standard reader's reason as a whole sentence: its "Unterminated string starting
+    at" ends where its own message goes on with the place, which ours says first."""
+    if exc.msg != "Invalid control character at" or not 0 <= exc.pos < len(exc.doc):
+        return exc.msg[:-3] + " there" if exc.msg.endswith(" at") else exc.msg
+    character = exc.doc[exc.pos]
+    escaped = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(character, f"\\u{ord(character):04x}")
+    return f"Invalid control character U+{ord(character):04X} in a string (JSON writes it {escaped})"
 
 
 def loads(text: str | bytes) -> Any:
