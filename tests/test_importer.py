@@ -112,6 +112,9 @@ def test_csv_with_text_column_and_semicolons(store, tmp_path):
      ['He called it "a record"; trade grew, officials said.', "Exports fell."]),
     ('id;text\ns1;"Text with ; semicolon and ""quotes"" in Aktobe."\ns2;Plain text.\n',
      ['Text with ; semicolon and "quotes" in Aktobe.', "Plain text."]),
+    # A space after the delimiter, then a quoted field: in rows only, or in the header too.
+    ('id,text\n1, "Quoted, with a comma."\n2, Plain.\n', ["Quoted, with a comma.", "Plain."]),
+    ('id, title, text\n1, "A, b", "Quoted, too."\n', ["Quoted, too."]),
 ])
 def test_csv_quotes_doubled_inside_a_quoted_field_are_one_quote(store, tmp_path, content, expected):
     report = import_files(store, [write(tmp_path / "news.csv", content)])
@@ -175,7 +178,9 @@ def test_excel_sheet_with_dates(store, tmp_path):
         ("blank.md", b"  \n\t\n", "empty file"),
         ("broken.json", b'{"text": "unterminated', "malformed JSON at line 1"),
         ("tab.jsonl", b'{"text": "a raw\ttab"}', "line 1, column 16: Invalid control character U+0009 in a string "
-                                                 "(JSON writes a tab or a line break in a string as \\t or \\n)"),
+                                                 "(JSON writes it \\t)"),
+        ("bell.json", b'[{"text": "a \x07"}]', "Invalid control character U+0007 in a string (JSON writes it \\u0007)"),
+        ("open.json", b'[{"text": "unterminated', "line 1, column 11: Unterminated string starting there"),
         ("scalar.json", b"42", "expected a list of records"),
         ("fake.xlsx", b"this is not a zip file", "not a readable spreadsheet"),
         ("notes.pdf", b"%PDF-1.4", "unsupported file type"),

@@ -216,7 +216,7 @@ def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> I
     markdown = path.suffix.lower() in {".md", ".markdown"}
     stated = _Candidate(uid=path.stem, text=text, fields={"extra": {}}, origin=path.name, record=None)
     try:
-        front = front_matter.split(text) if markdown else None
+        front = front_matter.split(text, _FIELD_ALIASES) if markdown else None
     except front_matter.Unreadable as exc:  # (read as an article with no front matter)
         warnings.append(ImportProblem(path.name, f"{exc}; it is kept in the text", "front matter"))
         front = None
@@ -442,18 +442,18 @@ def _bounded_lines(text: io.TextIOBase) -> Iterator[str]:
 
 def _csv_format(sample: str) -> dict[str, Any]:
     """Excel's CSV (a quote doubled in a quoted field) with the delimiter that splits the
-    header into the most columns. (``csv.Sniffer`` guessed quotes were not doubled, which
-    cut or changed such texts, and found no delimiter in a small file of one quoted row.)"""
+    header into the most columns, and spaces after a delimiter skipped (``1, "a, b"`` is
+    two fields). (``csv.Sniffer`` guessed quotes were not doubled, which cut or changed
+    such texts, and found no delimiter in a small file of one quoted row.)"""
     header = re.match(r"[^\r\n]*", sample).group()
 
     def columns(delimiter: str) -> int:
         try:
-            return len(next(csv.reader([header], delimiter=delimiter)))
+            return len(next(csv.reader([header], delimiter=delimiter, skipinitialspace=True)))
         except csv.Error:
             return 0
 
-    delimiter = max(_CSV_DELIMITERS, key=columns)  # (the first, a comma, where none splits it)
-    return {"delimiter": delimiter, "skipinitialspace": 0 < header.count(delimiter) == header.count(delimiter + " ")}
+    return {"delimiter": max(_CSV_DELIMITERS, key=columns), "skipinitialspace": True}  # (a comma where none splits it)
 
 
 def _csv_records(path: Path, text: io.TextIOBase, warnings: list[ImportProblem]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -15,17 +16,14 @@ from typing import Any
 MAX_CHARS = 64 * 1024  # a block longer than this is not front matter but an article that starts with a rule
 
 _OPENING = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\r?\n")
-# A line of YAML fields that starts at the line's start: a field (name: value), an item of
-# a list, a comment, or a line of an indented value. Prose between two thematic breaks has
-# lines that are none of them.
-_YAML_LINE = re.compile(r"""(?:\s|#|-(?:\s|$)|["']?[\w][\w .\-'"]{0,60}:(?:\s|$))""")
-_CLOSING = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M), "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M)}
-
+_CLOSING = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.M),
+            "+++": re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.M)}
 
 # Names front matter gives the fields a record names otherwise (an outlet, a date), as web
-# clippers and site generators write them.
+# clippers and site generators write them, and the fields only front matter has.
 _NAMES = {"publisher": "source", "site": "source", "site_name": "source", "pubdate": "published",
           "date_published": "published", "canonical_url": "url", "permalink": "url"}
+_ITS_OWN = {"author", "authors", "tags", "description"}
 
 
 class Unreadable(ValueError):
@@ -34,13 +32,16 @@ class Unreadable(ValueError):
 
 @dataclass
 class FrontMatter:
-    fields: dict[str, Any]  # by name as written; values as JSON holds them (dates as date)
+    fields: dict[str, Any]  # by name as written: YAML's values as written (text), TOML's typed
     body: str  # the text after the block, its blank lines before the first words left out
 
 
-def split(text: str) -> FrontMatter | None:
-    """The front matter ``text`` starts with and the text after it; None if it starts with
-    none. Raises ``Unreadable`` for a block that is not a set of fields."""
+def split(text: str, fields: Collection[str]) -> FrontMatter | None:
+    """The front matter ``text`` starts with and the text after it, or None where it starts
+    with none: no block, or one that is not a set of fields (a thematic break, then a list
+    or prose). A set of fields is front matter when it names one of ``fields`` (lower
+    case) or of the fields front matter gives an article (author, tags); else, and where
+    it cannot be read, ``Unreadable`` says why (the block is then the article's)."""
     opening = _OPENING.match(text)
     if opening is None:
         return None
@@ -49,20 +50,20 @@ def split(text: str) -> FrontMatter | None:
     if closing is None:
         return None
     block = text[opening.end():closing.start()]
-    if fence == "---" and not all(_YAML_LINE.match(line) for line in block.splitlines() if line.strip()):
-        return None  # (a thematic break and the article's first lines, not fields)
     try:
-        fields = _yaml(block) if fence == "---" else _toml(block)
+        found = _yaml(block) if fence == "---" else _toml(block)
     except RecursionError as exc:
         raise Unreadable("its front matter is nested too deep") from exc
-    if fields is None:
-        if block.strip():
-            return None  # (comments only: a Markdown heading, say, between two thematic breaks)
-        fields = {}
-    if not isinstance(fields, dict):
-        raise Unreadable(f"its front matter is a {type(fields).__name__}, not a set of fields (name: value)")
+    if found is None and not block.strip():
+        found = {}
+    if not isinstance(found, dict):
+        return None  # (a thematic break, then the article's first lines: a heading, a list, prose)
+    names = {str(name).strip().lower() for name in found}
+    if found and not names & {*fields, *_NAMES, *_ITS_OWN}:
+        raise Unreadable(f"the block at its start names none of the fields an article has (such as title, date, "
+                         f"source or url), only {', '.join(sorted(names))[:200]}")
     body = text[closing.end():]
-    return FrontMatter({str(name): _plain(value) for name, value in fields.items()},
+    return FrontMatter({str(name): _plain(value) for name, value in found.items()},
                        body[len(body) - len(body.lstrip("\r\n")):])
 
 
@@ -100,19 +101,20 @@ def _yaml(block: str) -> Any:
     import yaml  # (only for a file that has front matter)
 
     try:
-        return yaml.load(block, Loader=_loader())  # noqa: S506 - a SafeLoader
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # (a value of its tag it cannot be: 2024-13-45)
+        return yaml.load(block, Loader=_loader())  # noqa: S506 - it makes strings, lists and maps only
+    except yaml.YAMLError as exc:
         raise _unreadable("YAML", exc) from exc
 
 
 @cache
 def _loader() -> type:
+    """YAML's values as written: an id ``0123`` stays ``0123`` (YAML 1.1 reads an octal 83),
+    ``title: Yes`` a title (not true), a date the text the record's date is read from. No
+    aliases: front matter has no need of them, and a few nested ones stand for more values
+    than memory holds once each is read as a copy."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
-        """YAML without aliases: front matter has no need of them, and a few nested ones
-        stand for more values than memory holds once each is read as a copy."""
-
+    class Loader(yaml.BaseLoader):
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 raise yaml.composer.ComposerError(None, None, "it uses an alias (*name)",
@@ -123,8 +125,8 @@ def _loader() -> type:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON holds it: a date or time as its ISO text below the top level,
-    anything else JSON has no kind for (a YAML set, bytes) as its text."""
+    """``value`` (TOML's typed values) as JSON holds it: a date or time as its ISO text
+    below the top level, a number JSON has no way to write as its text."""
     if isinstance(value, (date, datetime)):
         return value  # (a field's date is read as the date it is; in extra, written as text)
     if isinstance(value, dict):
