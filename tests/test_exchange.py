@@ -139,15 +139,18 @@ def test_a_layer_file_imported_on_the_command_line_is_one_undo_of_its_user(annot
     assert main(["layer", "import", other, str(tmp_path / "aigerim.json")]) == 0
     capsys.readouterr()
     assert main(["history", other]) == 0
-    assert "Import 2 spans" in capsys.readouterr().out
+    assert "Import 2 spans and 1 status" in capsys.readouterr().out
 
-    def spans() -> int:
+    def spans_and_done() -> tuple[int, dict]:
         with Store.open(other) as store:
-            return store.annotation_count()
+            return store.annotation_count(), store.statuses("aigerim")
 
-    assert spans() == 2
-    assert main(["undo", other, "--annotator", Settings().annotator]) == 0 and spans() == 0
-    assert main(["redo", other]) == 0 and spans() == 2
+    with Store.open(other) as store:
+        done = {store.document_by_uid("002_dbc77deba9cd34d7").id: DocumentStatus.DONE}
+    assert spans_and_done() == (2, done)
+    assert main(["undo", other, "--annotator", Settings().annotator]) == 0
+    assert spans_and_done() == (0, {})  # the status it set goes too
+    assert main(["redo", other]) == 0 and spans_and_done() == (2, done)
 
 
 def test_a_layer_made_in_another_copy_adds_no_second_copy_of_a_span(annotated, tmp_path):

@@ -250,8 +250,11 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
             store.add_annotations(written)
         for uid, annotator in checked.statuses:
-            doc_id = ids.get(uid) or checked.known[uid].id
-            store.set_status(doc_id, annotator, DocumentStatus.DONE)
+            if uid in ids:
+                store.set_status(ids[uid], annotator, DocumentStatus.DONE)
+        report.statuses_before += store.set_statuses([  # (on documents already there: the undo puts them back)
+            (checked.known[uid].id, annotator, DocumentStatus.DONE.value, None)
+            for uid, annotator in checked.statuses if uid not in ids])
         for fact in facts:
             store.save_fact(fact)
         for uid, who, set_name, choices in checked.categories:

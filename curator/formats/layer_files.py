@@ -282,8 +282,9 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)
     report.spans_on_known += [span.id for span in plan.new]
-    for doc_id, status, updated in plan.statuses:  # kept as of when the other copy set it (at most now)
-        store.set_status(doc_id, annotator, status, updated)
+    # Kept as of when the other copy set them (at most now); what they were, for the import's undo.
+    report.statuses_before += store.set_statuses([(doc_id, annotator, status.value, updated)
+                                                  for doc_id, status, updated in plan.statuses])
     for doc_id, set_name, choices, updated in plan.categories:
         store.set_categories(doc_id, annotator, set_name, choices, updated)
     report.categories_added = len(plan.categories)

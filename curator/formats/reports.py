@@ -4,6 +4,7 @@ every reader (articles, other tools' files, Curator's exports, annotator layer f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class ImportProblem(str):
@@ -80,6 +81,8 @@ class ImportReport:
     read_as: list[tuple[str, str]] = field(default_factory=list)  # (file, what it was taken for)
     annotator: str = ""
     spans_on_known: list[str] = field(default_factory=list)  # ids of spans added to documents already there
+    # The statuses it set on documents already there, as they were before (``Store.set_statuses``): its undo puts them back.
+    statuses_before: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
 
@@ -98,6 +101,7 @@ class ImportReport:
         self.categories_added += other.categories_added
         self.suggestions_added += other.suggestions_added
         self.read_as += other.read_as
+        self.statuses_before += other.statuses_before
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.relations_added += other.relations_added

@@ -34,6 +34,8 @@ class TakeOutImport:
     since: datetime = field(default_factory=utc_now)  # when the import ended: later work is not its
     doc_id: int = 0
     relation_ids: list[str] = field(default_factory=list)  # its relations on older documents
+    # The statuses it set on older documents, as they were before it (``Store.set_statuses``).
+    statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -59,12 +61,14 @@ class TakeOutImport:
             relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
+            # Its statuses on older documents as they were before it; one set since stays.
+            statuses = store.set_statuses(self.statuses, kept_after=self.since)
             # Its spans on older documents go into the history with its documents' rows.
             keep = store.documents_in(self.ranges) + len(spans) <= REDO_LIMIT
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
-        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals)
+        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class PutBackImport:
     doc_id: int = 0
     relations: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # relations proposed on its spans on older documents
+    statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)  # as it set them
 
     @property
     def text(self) -> str:
@@ -107,8 +112,9 @@ class PutBackImport:
             except ValidationError as exc:
                 raise outdated("a relation proposed", exc) from exc
             store.restore_relation_suggestions(proposals)
+            statuses = store.set_statuses(self.statuses)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
-                             relation_ids=[relation["id"] for relation in self.relations])
+                             relation_ids=[relation["id"] for relation in self.relations], statuses=statuses)
 
 
     def _labels_gone(self, store: Store) -> list[str]:

@@ -61,17 +61,15 @@ def import_layer_file(session: Session, path: str | Path, into_gold: bool = Fals
 
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
-    documents, spans = len(report.added), len(report.spans_on_known)
-    relations = len(report.relations_on_known)
-    if not documents and not spans and not relations:
+    counts = {"document": len(report.added), "span": len(report.spans_on_known),
+              "relation": len(report.relations_on_known), "status": len(report.statuses_before)}
+    parts = [f"{count:,} {noun}{('es' if noun == 'status' else 's') if count != 1 else ''}"
+             for noun, count in counts.items() if count]
+    if not parts:
         return
-    parts = [f"{documents:,} document{'s' if documents != 1 else ''}"] if documents else []
-    if spans:
-        parts.append(f"{spans:,} span{'s' if spans != 1 else ''}")
-    if relations:
-        parts.append(f"{relations:,} relation{'s' if relations != 1 else ''}")
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
-                                 list(report.spans_on_known), relation_ids=list(report.relations_on_known)))
+                                 list(report.spans_on_known), relation_ids=list(report.relations_on_known),
+                                 statuses=list(report.statuses_before)))
 
 
 def import_suffixes() -> tuple[str, ...]:

@@ -34,6 +34,8 @@ from curator.store.tables import (
 )
 from curator.store.transactions import Transactional
 
+StatusRow = tuple[int, str, str | None, datetime | None]  # a document, an annotator, their status and when
+
 PAGED_SORTS = ("title", "source", "published", "uid")  # each has an index: read a page at a time
 
 
@@ -467,6 +469,33 @@ class DocumentStore(Transactional):
                 conn.execute(progress_table.update().where(*where).values(**values))
         self._emit(DocumentChanged(doc_id))
         return DocumentStatus(before) if before else DocumentStatus.TODO
+
+    def set_statuses(self, rows: Sequence[StatusRow], kept_after: datetime | None = None) -> list[StatusRow]:
+        """Set each ``(doc_id, annotator, status, updated)`` in one transaction (a status of
+        None: none set, as before any; ``updated`` None: now), except where the status
+        there was set after ``kept_after`` (later work, kept). Returns what each one set
+        was before, in the same form: given back, it puts them back."""
+        p = progress_table.c
+        before: list[StatusRow] = []
+        with self._begin() as conn:
+            for doc_id, annotator, status, updated in rows:
+                where = (p.doc_id == doc_id, p.annotator == annotator)
+                found = conn.execute(sa.select(p.status, p.updated).where(*where)).first()
+                was = (found[0], _parse_time(found[1])) if found else (None, None)
+                if kept_after is not None and was[1] is not None and was[1] > kept_after:
+                    continue
+                before.append((doc_id, annotator, *was))
+                if status is None:
+                    conn.execute(progress_table.delete().where(*where))
+                    continue
+                values = {"status": status, "updated": utc(updated) if updated else utc_now()}
+                if found is None:
+                    conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
+                else:
+                    conn.execute(progress_table.update().where(*where).values(**values))
+        for doc_id in dict.fromkeys(row[0] for row in before):
+            self._emit(DocumentChanged(doc_id))
+        return before
 
     def document_texts(self, ids: Sequence[int]) -> list[tuple[int, str, str]]:
         """``(id, uid, text)`` of the given documents, in id order."""
