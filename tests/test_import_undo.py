@@ -86,13 +86,17 @@ def test_undo_takes_back_the_spans_an_import_added_to_documents_already_there(se
     assert [a.label for a in store.annotations_for(doc_id, "bob")] == ["PERCENT"]
 
 
-def test_undo_puts_back_the_statuses_an_import_set_on_documents_already_there(session, tmp_path):
-    """A Curator export of the same articles says Bob finished them: undone, its import
-    leaves their statuses as they were; a status set after it is later work, kept."""
+def test_undo_puts_back_the_statuses_and_categories_an_import_set_on_documents_already_there(session, tmp_path):
+    """A Curator export of the same articles says Bob finished them and chose their topic:
+    undone, its import leaves their statuses and categories as they were; a status set
+    after it is later work, kept."""
     from curator.domain.models import DocumentStatus
+    from curator.domain.schema import CategorySet, Choice
     from curator.formats.export import export_json
 
     store = session.store
+    topic = CategorySet(name="topic", choices=[Choice(name="economy"), Choice(name="politics")])
+    store.save_schema(store.label_schema.with_category(topic))
     import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
     first, second = (store.document_by_uid(uid).id for uid in ("a0", "a1"))
     store.set_status(second, "bob", DocumentStatus.TODO)  # Bob had looked at it: a status of to-do, and when
@@ -100,18 +104,25 @@ def test_undo_puts_back_the_statuses_an_import_set_on_documents_already_there(se
     with Store.create(tmp_path / "elsewhere") as other:  # Bob's copy: the same articles, each done
         other_session = Session(other, "bob")
         import_paths(other_session, [tmp_path / "a.jsonl"])
+        other.save_schema(other.label_schema.with_category(topic))
         for doc_id in (1, 2):
             other.add_annotation(Annotation(doc_id=doc_id, start=0, end=7, label="PERSON", annotator="bob"))
             other.set_status(doc_id, "bob", DocumentStatus.DONE)
+        other.set_categories(1, "bob", "topic", ["economy"])
         export_json(other, tmp_path / "bob.json", annotator="bob")
+    store.set_categories(first, "bob", "topic", ["politics"])  # what Bob chose here before
+    chosen_here = store.categories_with_times("bob")
 
     import_paths(session, [tmp_path / "bob.json"])
-    assert session.undo_text == "Import 2 spans and 2 statuses"
+    assert session.undo_text == "Import 2 spans and 2 statuses and 1 set of categories"
     assert store.statuses("bob") == {first: DocumentStatus.DONE, second: DocumentStatus.DONE}
+    assert store.categories_for(first, "bob") == {"bob": {"topic": ["economy"]}}
     session.undo()
     assert store.statuses_with_times("bob") == {second: todo_since}  # none on the first, as before
+    assert store.categories_with_times("bob") == chosen_here
     session.redo()
     assert store.statuses("bob") == {first: DocumentStatus.DONE, second: DocumentStatus.DONE}
+    assert store.categories_for(first, "bob") == {"bob": {"topic": ["economy"]}}
     store.set_status(first, "bob", DocumentStatus.TODO)  # Bob opens it again, after the import
     session.undo()
     assert store.status(first, "bob") is DocumentStatus.TODO and first in store.statuses_with_times("bob")

@@ -258,7 +258,11 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
         for fact in facts:
             store.save_fact(fact)
         for uid, who, set_name, choices in checked.categories:
-            store.set_categories(ids.get(uid) or store.document_by_uid(uid).id, who, set_name, choices)
+            if uid in ids:
+                store.set_categories(ids[uid], who, set_name, choices)
+        report.categories_before += store.set_category_rows([  # (as the statuses above)
+            (store.document_by_uid(uid).id, who, set_name, choices, None)
+            for uid, who, set_name, choices in checked.categories if uid not in ids])
         store.add_suggestions([s.model_copy(update={"doc_id": ids[uid]}) if uid in ids else s
                                for uid, s in suggestions])
         if any(document.relations for document in documents):

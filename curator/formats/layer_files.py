@@ -285,8 +285,8 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     # Kept as of when the other copy set them (at most now); what they were, for the import's undo.
     report.statuses_before += store.set_statuses([(doc_id, annotator, status.value, updated)
                                                   for doc_id, status, updated in plan.statuses])
-    for doc_id, set_name, choices, updated in plan.categories:
-        store.set_categories(doc_id, annotator, set_name, choices, updated)
+    report.categories_before += store.set_category_rows([(doc_id, annotator, set_name, choices, updated)
+                                                         for doc_id, set_name, choices, updated in plan.categories])
     report.categories_added = len(plan.categories)
     if plan.relations:
         from curator.formats.relation_import import add_found_relations

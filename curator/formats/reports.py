@@ -83,6 +83,7 @@ class ImportReport:
     spans_on_known: list[str] = field(default_factory=list)  # ids of spans added to documents already there
     # The statuses it set on documents already there, as they were before (``Store.set_statuses``): its undo puts them back.
     statuses_before: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
+    categories_before: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
     problems: ProblemList = field(default_factory=ProblemList)
     warnings: ProblemList = field(default_factory=ProblemList)
 
@@ -102,6 +103,7 @@ class ImportReport:
         self.suggestions_added += other.suggestions_added
         self.read_as += other.read_as
         self.statuses_before += other.statuses_before
+        self.categories_before += other.categories_before
         for label, count in other.missing_labels.items():
             self.missing_labels[label] = self.missing_labels.get(label, 0) + count
         self.relations_added += other.relations_added

@@ -36,6 +36,7 @@ class TakeOutImport:
     relation_ids: list[str] = field(default_factory=list)  # its relations on older documents
     # The statuses it set on older documents, as they were before it (``Store.set_statuses``).
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
+    categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
 
     @property
     def text(self) -> str:
@@ -61,14 +62,15 @@ class TakeOutImport:
             relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
-            # Its statuses on older documents as they were before it; one set since stays.
+            # Its statuses and categories on older documents as they were before it; one set since stays.
             statuses = store.set_statuses(self.statuses, kept_after=self.since)
+            categories = store.set_category_rows(self.categories, kept_after=self.since)
             # Its spans on older documents go into the history with its documents' rows.
             keep = store.documents_in(self.ranges) + len(spans) <= REDO_LIMIT
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
-        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses)
+        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses, categories)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class PutBackImport:
     relations: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[dict[str, Any]] = field(default_factory=list)  # relations proposed on its spans on older documents
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)  # as it set them
+    categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
 
     @property
     def text(self) -> str:
@@ -113,8 +116,10 @@ class PutBackImport:
                 raise outdated("a relation proposed", exc) from exc
             store.restore_relation_suggestions(proposals)
             statuses = store.set_statuses(self.statuses)
+            categories = store.set_category_rows(self.categories)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
-                             relation_ids=[relation["id"] for relation in self.relations], statuses=statuses)
+                             relation_ids=[relation["id"] for relation in self.relations], statuses=statuses,
+                             categories=categories)
 
 
     def _labels_gone(self, store: Store) -> list[str]:

@@ -61,15 +61,16 @@ def import_layer_file(session: Session, path: str | Path, into_gold: bool = Fals
 
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
-    counts = {"document": len(report.added), "span": len(report.spans_on_known),
-              "relation": len(report.relations_on_known), "status": len(report.statuses_before)}
-    parts = [f"{count:,} {noun}{('es' if noun == 'status' else 's') if count != 1 else ''}"
-             for noun, count in counts.items() if count]
+    counts = {("document", "documents"): len(report.added), ("span", "spans"): len(report.spans_on_known),
+              ("relation", "relations"): len(report.relations_on_known),
+              ("status", "statuses"): len(report.statuses_before),
+              ("set of categories", "sets of categories"): len(report.categories_before)}
+    parts = [f"{count:,} {nouns[count != 1]}" for nouns, count in counts.items() if count]
     if not parts:
         return
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
                                  list(report.spans_on_known), relation_ids=list(report.relations_on_known),
-                                 statuses=list(report.statuses_before)))
+                                 statuses=list(report.statuses_before), categories=list(report.categories_before)))
 
 
 def import_suffixes() -> tuple[str, ...]:

@@ -14,6 +14,8 @@ from curator.store.rows import _chunks, _parse_time, stored_json
 from curator.store.tables import categories_table
 from curator.store.transactions import Transactional
 
+CategoryRow = tuple[int, str, str, list[str], datetime | None]  # a document, an annotator, a set, the choices, when
+
 
 class CategoryStore(Transactional):
     """Part of ``Store``: categories."""
@@ -48,6 +50,30 @@ class CategoryStore(Transactional):
                                                               updated=utc(updated) if updated else utc_now()))
         self._emit(CategoriesChanged(doc_id, annotator))
         return list(stored_json(before)) if before is not None else []
+
+    def set_category_rows(self, rows: Sequence[CategoryRow], kept_after: datetime | None = None) -> list[CategoryRow]:
+        """Make each ``(doc_id, annotator, set_name, choices, updated)`` so in one transaction
+        (no choices: none made; ``updated`` None: now), except where the choices there were
+        made after ``kept_after`` (later work, kept). Returns what each one made was before,
+        in the same form: given back, it puts them back."""
+        c = categories_table.c
+        before: list[CategoryRow] = []
+        with self._begin() as conn:
+            for doc_id, annotator, set_name, choices, updated in rows:
+                where = (c.doc_id == doc_id) & (c.annotator == annotator) & (c.set_name == set_name)
+                found = conn.execute(sa.select(c.choices, c.updated).where(where)).first()
+                was = (list(stored_json(found[0])), _parse_time(found[1])) if found else ([], None)
+                if kept_after is not None and was[1] is not None and was[1] > kept_after:
+                    continue
+                before.append((doc_id, annotator, set_name, *was))
+                conn.execute(categories_table.delete().where(where))
+                if choices:
+                    conn.execute(categories_table.insert().values(
+                        doc_id=doc_id, annotator=annotator, set_name=set_name, choices=list(choices),
+                        updated=utc(updated) if updated else utc_now()))
+        for doc_id, annotator in dict.fromkeys((row[0], row[1]) for row in before):
+            self._emit(CategoriesChanged(doc_id, annotator))
+        return before
 
     def categories_with_times(self, annotator: str) -> dict[int, dict[str, tuple[list[str], datetime]]]:
         """An annotator's choices: document id → set → (choices, when they were made)."""
