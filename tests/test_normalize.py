@@ -37,6 +37,13 @@ def figure(text: str) -> tuple[str, dict]:
         ("which is 34.1 percent more than", "34.1 percent", {"change": "change"}),
         ("China's share is 21.9 percent.", "21.9 percent", {"change": "level"}),
         ("more than $7 bn have", "more than $7 bn", {"qualifier": "lower_bound", "amount": "7000000000"}),
+        # A decimal comma, as much of Europe and Central Asia writes a figure.
+        ("The fund paid $1,5 billion for", "$1,5 billion", {"label": "MONEY", "amount": "1500000000", "unit": "USD"}),
+        ("Inflation slowed to 12,5% in", "12,5%", {"label": "PERCENT", "amount": "12.5"}),
+        ("cost 430,87 tenge a", "430,87 tenge", {"label": "MONEY", "amount": "430.87", "unit": "KZT"}),
+        ("it weighs 5,4 tonnes", "5,4 tonnes", {"label": "QUANTITY", "amount": "5.4"}),
+        ("between 2,5 and 3,5 percent", "between 2,5 and 3,5 percent", {"amount": "2.5", "amount_to": "3.5"}),
+        ("about 1,250 firms", "about 1,250", {"label": "COUNT", "amount": "1250"}),
     ],
 )
 def test_figure_grammar(text, span, expected):
@@ -47,10 +54,15 @@ def test_figure_grammar(text, span, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["In 2022 trade grew", "for 30 years", "Comments (0)", "version 2.0.1", "the top five investors", "item-3"],
+    ["In 2022 trade grew", "for 30 years", "Comments (0)", "version 2.0.1", "the top five investors", "item-3",
+     "items 3,4 of the list", "the vote was 5,4 in favour"],
 )
 def test_not_figures(text):
     assert find_figures(text) == []
+
+
+def test_a_selected_figure_with_a_decimal_comma_is_its_whole_amount():
+    assert normalize_figure("$1,5 billion", 0, 12).amount == "1500000000"  # (it was the $1 inside it)
 
 
 def test_selected_figure_uses_the_whole_selection_and_its_context():

@@ -80,7 +80,12 @@ def _alternation(words) -> str:
 
 
 _QUAL = rf"(?:(?P<qual>{_alternation(QUALIFIERS)})\s+)?"
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Thousands grouped by commas (1,500,000) or a plain or decimal-point number; with a currency,
+# a percent sign or a unit also a decimal comma (12,5% or $1,5 billion: one or two digits
+# after it, and no more groups). Not in a count: "items 3,4" lists two numbers.
+_WHOLE_OR_POINT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 _NUM = rf"(?P<num>{_NUMBER})"
 _SCALE_WORDS = _alternation(SCALES)
 _SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
@@ -129,7 +134,7 @@ _TIME_RATE = re.compile(r"[ \t]+(?:per[ \t]+(?P<per>day|week|month|year|annum)|a
 # number followed by a unit of time is a duration, and "(3)" alone is page clutter
 # (comment counts, list markers), so neither is a count; nor are times (14:20).
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,$€£¥₸₽₼₺(/:-]){_QUAL}{_NUM}(?:\s(?P<scale>thousand|million|billion|trillion)\b)?"
+    rf"(?<![\w.,$€£¥₸₽₼₺(/:-]){_QUAL}(?P<num>{_WHOLE_OR_POINT})(?:\s(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?![\w%$]|[.,/:]\d|-\w|\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries)\b)",
     re.IGNORECASE,
 )
@@ -173,7 +178,7 @@ class FoundFigure:
 
 
 def _number(raw: str) -> Decimal:
-    return Decimal(raw.replace(",", ""))
+    return Decimal(raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", ""))
 
 
 def _amount(match: re.Match[str]) -> tuple[Decimal, str | None]:
