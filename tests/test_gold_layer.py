@@ -155,3 +155,25 @@ def test_the_name_typed_decides_the_export_format_over_the_filter_left_on():
     assert export_target("data.2024", "json") == (Path("data.2024.json"), "json")
     assert export_target("tags.bio", "conll") == (Path("tags.bio"), "conll")
     assert export_target("GOLD.JSON", "xlsx") == (Path("GOLD.JSON"), "json")
+
+
+def test_another_tools_file_writes_into_gold_only_with_gold(annotated_sample, tmp_path, capsys):
+    """A Label Studio file whose annotator is gold (in any case) would skip review: its
+    spans and statuses are skipped, each said, unless ``--gold`` asks for them."""
+    store = annotated_sample
+    document = store.document_by_uid("000_14e10f92779dfa8b")
+    start = document.text.index("China")
+    task = {"data": {"text": document.text, "meta": {"uid": document.uid}}, "annotations": [
+        {"completed_by": "GOLD", "result": [{"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+                                            "value": {"start": start, "end": start + 5, "text": "China",
+                                                      "labels": ["LOCATION"]}}]}]}
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    before = store.annotations_for(document.id, GOLD)
+    assert main(["import", store.location, str(path), "--verbose"]) == 1
+    err = capsys.readouterr().err
+    assert "annotator 'GOLD' is the reviewed layer" in err and "--gold" in err and "tasks.json" in err
+    assert store.annotations_for(document.id, GOLD) == before and "GOLD" not in store.annotators()
+    assert main(["import", store.location, str(path), "--gold"]) == 0
+    assert [(a.start, a.label) for a in store.annotations_for(document.id, GOLD)] == [
+        *[(a.start, a.label) for a in before], (start, "LOCATION")]

@@ -91,9 +91,9 @@ def test_the_json_and_jsonl_exports_carry_relations_and_import_back(related, tmp
     assert spans[relation["source_id"]]["text"] == "$2.1 billion"
     assert spans[relation["target_id"]]["label"] == "ORG" and relation["label"] == "attributed_to"
     back = fresh(tmp_path)
-    report = import_annotated(back, target)
+    report = import_annotated(back, target, into_gold=True)  # (every layer, the reviewed one too)
     assert report.relations_added == 5 and relations_of(back) == relations_of(related)
-    again = import_annotated(back, target)  # twice: nothing new
+    again = import_annotated(back, target, into_gold=True)  # twice: nothing new
     assert again.relations_added == 0 and again.relations_present == 5
     back.close()
 
@@ -179,7 +179,7 @@ def test_label_studio_and_doccano_exports_carry_relations_and_import_back(relate
         numbers = {e["id"] for e in record["entities"]}
         assert all({r["from_id"], r["to_id"]} <= numbers and r["type"] for r in record["relations"])
     back = fresh(tmp_path)
-    report = import_annotated(back, target, fmt)
+    report = import_annotated(back, target, fmt, into_gold=True)  # (every layer, the reviewed one too)
     assert report.relations_added == 5 and relations_of(back) == relations_of(related)
     back.close()
 
@@ -287,7 +287,7 @@ def test_an_imports_undo_takes_its_relations_out_and_its_redo_puts_them_back(rel
     export(related, target, layer="all")
     back = fresh(tmp_path)
     session = Session(back, "alice")
-    report = import_paths(session, [target])
+    report = import_paths(session, [target], into_gold=True)
     assert report.relations_added == 5 and not report.relations_on_known
     expected = relations_of(back)
     session.undo()

@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--add-labels", action="store_true",
                      help="add the labels the files use and the project lacks (kinds guessed from their names), "
                           "then import their spans too")
+    imp.add_argument("--gold", action="store_true",
+                     help="take the files' spans of the reviewed (gold) layer into gold (skipped without this)")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
     add_progress_option(imp)
 
@@ -169,7 +171,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
         with shown_progress(args.progress) as job:
-            report = import_paths(session, args.files, job, fmt=args.format)
+            report = import_paths(session, args.files, job, fmt=args.format, into_gold=args.gold)
         missing = report.missing_labels
         if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session.label_edits import (
@@ -189,7 +191,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     session.do(command)
                     print(command.text)
             with shown_progress(args.progress) as job:  # their spans, now the project has the labels
-                again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format)
+                again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format,
+                                     into_gold=args.gold)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added

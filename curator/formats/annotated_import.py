@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from curator.domain.jobs import Job
 from curator.domain.models import (
+    GOLD,
     Annotation,
     Document,
     DocumentStatus,
@@ -79,8 +80,9 @@ class _Checked:
 
 
 def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
-           plain: bool, job: Job | None = None) -> _Checked | None:
+           plain: bool, job: Job | None = None, into_gold: bool = False) -> _Checked | None:
     """Check every document and span of a file against the project; nothing is written.
+    ``into_gold``: the reviewed layer's spans and statuses are taken (else skipped, said).
 
     ``plain``: without models, by the models' checks written out by hand
     (``plain_document``, ``plain_span``), giving rows; None at the first record they are
@@ -137,7 +139,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             if annotator not in names:  # a file's few annotators, checked once each
-                names[annotator] = _annotator_name(annotator)
+                names[annotator] = _annotator_name(annotator, into_gold)
             annotator, odd = names[annotator]
             if odd:
                 report.skip(where, f"{record} [{start}:{end}]", f"{odd}; span skipped")
@@ -182,7 +184,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
         for annotator, status in document.statuses.items():
             if status != DocumentStatus.DONE.value:
                 continue
-            name, odd = _annotator_name(annotator)
+            name, odd = _annotator_name(annotator, into_gold)
             odd = too_wide("annotator", name) or odd
             if odd:
                 report.skip(where, record, f"{odd}; the status 'done' of this annotator skipped")
@@ -193,20 +195,28 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     return checked
 
 
-def _annotator_name(name: str) -> tuple[str, str | None]:
+def _annotator_name(name: str, into_gold: bool = False) -> tuple[str, str | None]:
     """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
-    one, if it cannot (a control character would reach terminals and file names)."""
+    one, if it cannot (a control character would reach terminals and file names; the
+    reviewed layer, in any case, is written by settling disagreements, or knowingly)."""
     try:
-        return check_annotator(name, f"annotator {printable(repr(name))}"), None
+        name = check_annotator(name, f"annotator {printable(repr(name))}")
     except CuratorError as exc:
         return name, str(exc)
+    if name.casefold() == GOLD:
+        if into_gold:
+            return GOLD, None
+        return name, (f"annotator {printable(repr(name))} is the reviewed layer, which settling disagreements "
+                      "writes: a file's goes into gold only when asked (curator import PROJECT FILE --gold)")
+    return name, None
 
 
 def add_documents(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
                   entities: list[Entity] = (), facts: list[Fact] = (), suggestion_layer: str | None = None,
-                  job: Job | None = None) -> None:
+                  job: Job | None = None, into_gold: bool = False) -> None:
     """Check every document and span of a file, then write them: nothing is written if a
     record is malformed (``FileRefused``); records that do not fit the project are reported.
+    The reviewed layer's spans and statuses are written only ``into_gold``.
     ``job`` is told how many documents are checked, then written, of how many.
 
     Records are checked without models first (a file of 40,000 spans took most of its
@@ -216,9 +226,9 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     name = Path(where).name
     if job is not None:  # the file is read: its records are counted as they are checked, then written
         job.set_status(f"Checking {len(documents):,} documents of {name}")
-    checked = _check(store, documents, where, entities, plain=True, job=job)
+    checked = _check(store, documents, where, entities, plain=True, job=job, into_gold=into_gold)
     if checked is None:
-        checked = _check(store, documents, where, entities, plain=False, job=job)
+        checked = _check(store, documents, where, entities, plain=False, job=job, into_gold=into_gold)
     checked.problems.refuse_if_any()
     report.merge(checked.report)
     suggestions = _suggestions(store, documents, checked, report, where, suggestion_layer)

@@ -99,7 +99,7 @@ def _family(fmt: str) -> str:
 # -- readers -------------------------------------------------------------------------------
 
 
-def import_curator_export(store: Store, path: Path) -> ImportReport:
+def import_curator_export(store: Store, path: Path, into_gold: bool = False) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
     from curator.formats.dataset_reader import (
         read_curator_export,  # (the export's models: only for this)
@@ -108,13 +108,14 @@ def import_curator_export(store: Store, path: Path) -> ImportReport:
     entities, documents, facts = read_curator_export(store, path)
     report = ImportReport()
     known = {e.id for e in store.entities()}
-    add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts)
+    add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts,
+                  into_gold=into_gold)
     return report
 
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
                      suggestion_layer: str | None = None, sniffed: Sniffed | None = None,
-                     job: Job | None = None) -> ImportReport:
+                     job: Job | None = None, into_gold: bool = False) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -123,7 +124,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
     (``--format``), whose kind of file the content still tells; ``parsed``: the file's JSON
     as sniffing read it, not to parse it twice; ``suggestion_layer``: whose suggestions a
     model's pre-annotations become (the user's when not given); ``job``: told how many
-    of the file's documents are checked, then written, once it is read."""
+    of the file's documents are checked, then written, once it is read; ``into_gold``:
+    the reviewed layer's spans and statuses are taken (else skipped, each said)."""
     path = Path(path)
     # A file's records, read whole, are millions of objects that make no reference cycles:
     # the collector's full passes over them, again and again, were up to a fifth of the import.
@@ -138,11 +140,11 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             found.parsed = parsed
         report = ImportReport()
         if found.fmt == "curator":
-            report = import_curator_export(store, path)
+            report = import_curator_export(store, path, into_gold)
         elif found.fmt == "layer":
             from curator.formats.layer_files import import_layer
 
-            report = import_layer(store, path)
+            report = import_layer(store, path, into_gold=into_gold)
         elif found.fmt == "labelstudio-config":
             said = remember_config_file(store, path, read_text(path))
             report.warnings.append(ImportProblem(str(path), said))
@@ -150,7 +152,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             read = READERS[found.fmt](path, found.parsed, store)
             found.parsed = parsed = None  # (the file's JSON, read: not held while its documents are written)
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
-            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job)
+            add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job,
+                          into_gold=into_gold)
             return report
         else:
             raise CuratorError(f"{path}: not a {found.fmt} file Curator reads")
@@ -196,7 +199,8 @@ LOOKING = "Looking at the files"  # what an import of several files says while i
 
 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
-                 suggestion_layer: str | None = None, report: ImportReport | None = None) -> ImportReport:
+                 suggestion_layer: str | None = None, report: ImportReport | None = None,
+                 into_gold: bool = False) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
     folders too) go through the readers above, the rest through the article importer. A
     Label Studio labeling config among them is read first. One report for all (``report``,
@@ -228,7 +232,8 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 job.set_status(f"Reading {path.name}")
                 job.set_progress(index, len(files))
             try:
-                report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job))
+                report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job,
+                                              into_gold=into_gold))
             except FileRefused as exc:
                 report.problems += exc.problems
             except CuratorError as exc:
