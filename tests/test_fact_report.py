@@ -85,3 +85,26 @@ def test_every_figure_no_fact_groups_says_why(annotated_sample):
     assert any(why.startswith("no measure word") for why in reasons)
     assert any(why.startswith("a percentage") or why.startswith("a change") for why in reasons)
     assert all(m.annotation.value["type"] == "figure" for m, _why in left)
+
+
+def test_an_outlets_figure_said_twice_shows_each_of_its_votes(store):
+    """An outlet that gives its figure in the headline and again in the text has two votes,
+    the second discounted as its own repeat: the first is shown with its weight, not both
+    with the repeat's nothing (they were looked up by outlet and value, the last one kept)."""
+    from curator.domain.dates import find_dates
+    from curator.domain.figures import find_figures
+    from curator.domain.models import Annotation, Document
+
+    sentence = "Trade turnover between the two countries reached $41 billion in 2023, the ministry said."
+    ids = store.add_documents([Document(uid=outlet, source=outlet, text=f"{sentence}\n\n{sentence}")
+                               for outlet in ("Kazinform", "Trend")])
+    for doc_id in ids:
+        text = store.get_document(doc_id).text
+        found = [f for f in find_figures(text) if f.label == "MONEY"] + find_dates(text)
+        store.add_annotations([Annotation(doc_id=doc_id, start=f.start, end=f.end, label=getattr(f, "label", "DATE"),
+                                          value=f.value.model_dump(mode="json"), annotator="ana") for f in found])
+    [row] = [row for row in fact_report(store) if row.proposal.period_start.year == 2023]
+    assert len(row.proposal.mentions) == 4
+    for outlet in ("Kazinform", "Trend"):
+        votes = [row.votes[m.annotation.id] for m in row.proposal.mentions if m.outlet == outlet]
+        assert sorted(vote.weight > 0 for vote in votes) == [False, True], [vote.why for vote in votes]

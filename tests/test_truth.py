@@ -203,7 +203,7 @@ def test_degenerate_inputs():
                             Claim("f", "C", D(1))])
     assert twice.facts["f"].value == D(1)
     assert sorted(v.weight > 0 for v in twice.facts["f"].votes if v.source == "A") == [False, True]
-    assert any(v.reason == "repeats its own figure from another article; disagrees with the proposal"
+    assert any(v.reason == "repeats a figure its source gave already (counted once); disagrees with the proposal"
                for v in twice.facts["f"].votes)
 
 

@@ -103,13 +103,16 @@ def _rows(store: Store, overview: list) -> list[FactRow]:
     for proposal, fact in overview:
         found = truths.get(proposal.key, [])
         votes: dict[str, Vote] = {}
-        by_claim = {(vote.source, vote.value): vote for truth in found for vote in truth.votes}
+        # By the span each vote was read from: an outlet's figure in its headline and again in
+        # its text are two votes, the second discounted as its own repeat (by outlet and value,
+        # the last of them stood for both).
+        by_mention = {vote.mention: vote for truth in found for vote in truth.votes}
         for mention in proposal.mentions:
             kept = dropped.get(mention.document.id)
             if kept is not None:
                 votes[mention.annotation.id] = Vote(0.0, f"not counted: a duplicate of {kept}, which is kept")
                 continue
-            vote = by_claim.get((mention.outlet, mention.amount))
+            vote = by_mention.get(mention.annotation.id)
             if vote is not None:
                 votes[mention.annotation.id] = Vote(vote.weight, vote.reason, vote.consistent)
         rows.append(FactRow(proposal, fact, found, votes))

@@ -416,7 +416,7 @@ def claims_of(proposals: list[FactProposal], clusters: dict[int, int]) -> list:
             marker = "citing" if cites else "near-duplicate text" if cluster is not None else None
             claims.append(Claim(fact=proposal.key, source=mention.outlet, value=mention.amount,
                                 half_unit=half_unit(mention.text, mention.amount), group=group, copies=cites,
-                                marker=marker, attribution=mention.attribution))
+                                marker=marker, attribution=mention.attribution, mention=mention.annotation.id))
     return claims
 
 

@@ -68,6 +68,7 @@ class Claim:
     copies: str | None = None
     marker: str | None = None
     attribution: str | None = None
+    mention: str | None = None  # what the claim was read from (a span's id), carried to its vote
 
     @property
     def dependency(self) -> str:
@@ -86,6 +87,7 @@ class SourceVote:
     consistent: bool
     reason: str
     attribution: str | None = None
+    mention: str | None = None  # the claim's (``Claim.mention``): one source's two figures are two votes
 
 
 @dataclass(frozen=True)
@@ -334,7 +336,7 @@ def _reason(claim: Claim, leader: Claim | None, truth: Claim, consistent_now: bo
             source: SourceReliability, shared_wrong: dict[tuple[str, str], int]) -> str:
     parts = []
     if leader is not None and leader.source == claim.source:
-        parts.append("repeats its own figure from another article")
+        parts.append("repeats a figure its source gave already (counted once)")
     elif leader is not None and leader.dependency == claim.dependency:
         parts.append(f"copies {claim.copies or leader.source} ({claim.marker or 'same dependency group'})")
     elif leader is not None:
@@ -388,7 +390,7 @@ def discover_truth(claims: Iterable[Claim], split_attributions: bool = True,
             agrees = consistent(best.value, claim)
             votes.append(SourceVote(claim.source, claim.value, claim.half_unit, weight, agrees,
                                     _reason(claim, leader, best, agrees, sources[claim.source], state.shared_wrong),
-                                    claim.attribution))
+                                    claim.attribution, claim.mention))
         votes.sort(key=lambda v: (-v.weight, v.source, v.value))
         base, authority = split_from.get(fact, (None, None))
         facts[fact] = FactTruth(fact, best.value, best.half_unit, not all(v.consistent for v in votes),
