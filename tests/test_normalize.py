@@ -99,6 +99,12 @@ def date_of(text: str, anchor: date | None = ANCHOR) -> tuple[str, dict]:
         ("since October 2022 the", ANCHOR, "October 2022", "2022-10-01", "2022-10-31", "month"),
         ("in the past year alone", ANCHOR, "the past year", "2022-11-07", "2023-11-07", "period"),
         ("prices fell last month", date(2024, 1, 15), "last month", "2023-12-01", "2023-12-31", "month"),
+        # A month, day or quarter in a year told from the article's: one date, in that year.
+        ("the deal closed in January last year.", date(2024, 3, 7), "January last year", "2023-01-01", "2023-01-31", "month"),
+        ("will open in May this year", date(2024, 3, 7), "May this year", "2024-05-01", "2024-05-31", "month"),
+        ("signed on 5 March last year", date(2024, 3, 7), "5 March last year", "2023-03-05", "2023-03-05", "day"),
+        ("due on March 7 of next year", date(2024, 3, 7), "March 7 of next year", "2025-03-07", "2025-03-07", "day"),
+        ("output in Q1 of last year", date(2024, 3, 7), "Q1 of last year", "2023-01-01", "2023-03-31", "quarter"),
         ("Yesterday the minister", ANCHOR, "Yesterday", "2023-11-06", "2023-11-06", "day"),
         ("since 2005 it has", ANCHOR, "2005", "2005-01-01", "2005-12-31", "year"),
         ("on 29 February 2024", ANCHOR, "29 February 2024", "2024-02-29", "2024-02-29", "day"),

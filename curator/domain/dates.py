@@ -197,6 +197,27 @@ def _bare_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     return year(int(match.group(0)))
 
 
+def _in_relative_year(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """A month, day or quarter in a year told from the article's: ``January last year``,
+    ``5 March last year``, ``May this year``, ``Q1 of last year`` (each alone would be
+    the nearest January, March 5 or May, and "last year" a second date beside it)."""
+    y = ctx.year_of(match.group("yref"), match.start())
+    if y is None:
+        return no_anchor("relative year")
+    if match.group("q"):
+        first_month = (int(match.group("q")) - 1) * 3 + 1
+        return DateValue(start=date(y, first_month, 1), end=month_end(y, first_month + 2),
+                         granularity=Granularity.QUARTER)
+    m = month_number(match.group("m1") or match.group("m2") or match.group("m3"))
+    written_day = match.group("d1") or match.group("d2")
+    if written_day is None:
+        return month(y, m)
+    try:
+        return day(date(y, m, int(re.match(r"\d+", written_day).group())))
+    except ValueError:
+        return unresolved(f"not a calendar date: {match.group(0)!r}", Unresolved.INVALID)
+
+
 _PART = r"(?P<part>early|mid|late|end(?=-)|the\s+(?:beginning|start|middle|end)\s+of)"
 _SPLIT = r"\s*(?P<sep>[-–—/])\s*|\s+(?P<sep_word>to|through|and)\s+"
 
@@ -222,6 +243,9 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
      _part_of_year, ("quarter", "half")),
     (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
+    (rx(rf"\b(?:(?P<d1>{DAY})\s+(?P<m1>{MONTH})\.?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})|(?P<m3>{MONTH_NAME})"
+        rf"|(?-i:Q)(?P<q>[1-4])),?\s+(?:of\s+)?(?P<yref>(?:last|this|next|the\s+previous|the\s+current)\s+year)\b"),
+     _in_relative_year, ("year",)),
     (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
     (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
     (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
