@@ -106,9 +106,6 @@ def test_what_reads_as_a_headline():
         # A later date told as the future does not pull the year forward.
         (("BAKU, Azerbaijan, December 6. Output for January-November 2023 rose; new tariffs apply from "
          "1 January 2024.\n"), date(2023, 12, 6)),
-        # A period counts from its start: a forecast for a season is made as it begins.
-        ("MOSCOW, September 12. /TASS/. Grain exports may reach 50 million tonnes in the 2024/25 season.\n",
-         date(2024, 9, 12)),
     ],
 )
 def test_a_dateline_without_a_year_takes_it_from_the_articles_own_dates_marked_inferred(text, published):

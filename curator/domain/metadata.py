@@ -127,9 +127,8 @@ def _reporting_outlet(text: str) -> str | None:
 def _year_from_article(text: str, lines: list[HeadLine]) -> date | None:
     """The date of a dateline without its year (``BAKU, Azerbaijan, December 6.``), in
     the year that puts it after the most of the article's own dates written with their
-    year (days, months and periods, each from its start: a forecast for "the 2024/25
-    season" is made in 2024, not after the season), within a year of each, and nearest
-    them on a tie; None without such dates."""
+    year (days, months and periods), within a year of each, and nearest them on a tie;
+    None without such dates."""
     dateline = next((line for line in lines if line.kind == "dateline" and line.month_day), None)
     if dateline is None:
         return None
@@ -145,7 +144,7 @@ def _year_from_article(text: str, lines: list[HeadLine]) -> date | None:
                 or not re.search(r"(?:19|20)\d\d", text[found.start:found.end])
                 or any(s < found.end and found.start < e for s, e in taken)):
             continue
-        stated.append(found.value.start)
+        stated.append(found.value.end)
     month, day = dateline.month_day
     best, best_score = None, (0, 0)
     for year in sorted({d.year + shift for d in stated for shift in (0, 1)}):
