@@ -106,6 +106,9 @@ def test_what_reads_as_a_headline():
         # A later date told as the future does not pull the year forward.
         (("BAKU, Azerbaijan, December 6. Output for January-November 2023 rose; new tariffs apply from "
          "1 January 2024.\n"), date(2023, 12, 6)),
+        # A year's results are told once it has ended: a January dateline is of the year after.
+        ("BAKU, Azerbaijan, January 20. Trade turnover in January-December 2023 amounted to $50 billion.\n",
+         date(2024, 1, 20)),
     ],
 )
 def test_a_dateline_without_a_year_takes_it_from_the_articles_own_dates_marked_inferred(text, published):
