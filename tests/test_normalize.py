@@ -167,3 +167,10 @@ def test_gold_table_is_consistent_with_the_sample_texts():
         text = (root / f"{uid}.txt").read_text(encoding="utf-8")
         assert text[item["start"] : item["end"]] == item["text"]
         parse_value(item["value"])
+
+
+@pytest.mark.parametrize(("text", "first"), [("from March to May last year", "from March to May"),
+                                             ("early May last year", "early May"),
+                                             ("In March, last year's output fell", "March")])
+def test_a_range_or_part_of_a_month_keeps_its_months_before_a_relative_year(text, first):
+    assert text[find_dates(text, date(2024, 3, 7))[0].start:find_dates(text, date(2024, 3, 7))[0].end] == first

@@ -243,9 +243,6 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
      _part_of_year, ("quarter", "half")),
     (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
-    (rx(rf"\b(?:(?P<d1>{DAY})\s+(?P<m1>{MONTH})\.?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})|(?P<m3>{MONTH_NAME})"
-        rf"|(?-i:Q)(?P<q>[1-4])),?\s+(?:of\s+)?(?P<yref>(?:last|this|next|the\s+previous|the\s+current)\s+year)\b"),
-     _in_relative_year, ("year",)),
     (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
     (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
     (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
@@ -268,6 +265,10 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
      periods.next_n, ("next", "coming")),
     (rx(r"\b(?P<rel>last|this|next|the\s+previous|the\s+current|previous|current)\s+quarter\b"),
      periods.relative_quarter, ("quarter",)),
+    # (Below the ranges and parts of a month, which take their months first: "from March to May".)
+    (rx(rf"\b(?:(?P<d1>{DAY})\s+(?P<m1>{MONTH})\.?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})|(?P<m3>{MONTH_NAME})"
+        rf"|(?-i:Q)(?P<q>[1-4]))\s+(?:of\s+)?(?P<yref>(?:last|this|next|the\s+previous|the\s+current)\s+year)\b"),
+     _in_relative_year, ("year",)),
     (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
     (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
     (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month, ("month",)),
