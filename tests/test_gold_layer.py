@@ -177,3 +177,28 @@ def test_another_tools_file_writes_into_gold_only_with_gold(annotated_sample, tm
     assert main(["import", store.location, str(path), "--gold"]) == 0
     assert [(a.start, a.label) for a in store.annotations_for(document.id, GOLD)] == [
         *[(a.start, a.label) for a in before], (start, "LOCATION")]
+
+
+def test_a_curator_exports_gold_choices_go_into_gold_only_with_gold(annotated_sample, tmp_path):
+    """The reviewed layer's category choices in an export of every layer are taken only
+    when asked, as its spans are: they went in past review."""
+    from curator.domain.schema import CategorySet, Choice
+    from curator.formats.export import export_json
+    from curator.formats.interop import import_annotated
+    from curator.session.project import create_sample_project
+
+    topic = CategorySet(name="topic", choices=[Choice(name="economy"), Choice(name="politics")])
+    store = annotated_sample
+    store.save_schema(store.label_schema.with_category(topic))
+    document = store.document_by_uid("000_14e10f92779dfa8b")
+    store.set_categories(document.id, GOLD, "topic", ["economy"])
+    export_json(store, tmp_path / "all.json")  # (every layer)
+    copy, _report = create_sample_project(tmp_path / "copy", annotations=False)
+    with copy:
+        copy.save_schema(copy.label_schema.with_category(topic))
+        copied = copy.document_by_uid(document.uid).id
+        report = import_annotated(copy, tmp_path / "all.json")
+        assert copy.categories_for(copied, GOLD) == {}
+        assert any("the categories of this annotator skipped" in p.reason for p in report.problems)
+        import_annotated(copy, tmp_path / "all.json", into_gold=True)
+        assert copy.categories_for(copied, GOLD) == {GOLD: {"topic": ["economy"]}}

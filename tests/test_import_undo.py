@@ -129,6 +129,51 @@ def test_undo_puts_back_the_statuses_and_categories_an_import_set_on_documents_a
     assert store.statuses_with_times("bob")[second] == todo_since
 
 
+def _bob_done(tmp_path, name="bob.json"):
+    """Bob's copy of the articles a0 and a1, both done by him, as a Curator export."""
+    from curator.domain.models import DocumentStatus
+    from curator.formats.export import export_json
+
+    with Store.create(tmp_path / f"elsewhere-{name}") as other:
+        import_paths(Session(other, "bob"), [tmp_path / "a.jsonl"])
+        for doc_id in (1, 2):
+            other.add_annotation(Annotation(doc_id=doc_id, start=0, end=7, label="PERSON", annotator="bob"))
+            other.set_status(doc_id, "bob", DocumentStatus.DONE)
+        export_json(other, tmp_path / name, annotator="bob")
+    return tmp_path / name
+
+
+def test_statuses_an_import_sets_twice_or_on_documents_deleted_since_are_put_back_right(session, tmp_path):
+    """Two files of one import mark the same documents done: undone, they are as before
+    it, not as its first file left them. A document deleted since is passed over. The
+    same file again changes nothing and is no step. A status set between undo and redo stays."""
+    from curator.domain.models import DocumentStatus
+
+    store = session.store
+    import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])
+    first, second = (store.document_by_uid(uid).id for uid in ("a0", "a1"))
+    store.set_status(first, "bob", DocumentStatus.TODO)
+    before = store.statuses_with_times("bob")
+    files = [_bob_done(tmp_path), _bob_done(tmp_path, "copy.json")]
+    import_paths(session, files)
+    assert session.undo_text == "Import 2 spans and 2 statuses"  # (each span, document and annotator once)
+    session.undo()
+    assert store.statuses_with_times("bob") == before
+    session.redo()
+    undo_text = session.undo_text
+    import_paths(session, [files[0]])  # again: every span and status is there already
+    assert session.undo_text == undo_text
+    session.undo()
+    store.set_status(second, "bob", DocumentStatus.TODO)  # set after the undo: later work
+    session.redo()
+    assert store.status(second, "bob") is DocumentStatus.TODO and store.status(first, "bob") is DocumentStatus.DONE
+    from curator.store.removals import id_ranges
+
+    store.take_out_documents(id_ranges([first]))  # deleted since (by another program, say)
+    session.undo()  # its statuses on what is left are put back; the deleted one is passed over
+    assert store.statuses_with_times("bob") == {second: store.statuses_with_times("bob")[second]}
+
+
 def test_undo_refuses_to_take_someone_elses_later_work_with_the_documents(session, tmp_path):
     store = session.store
     report = import_paths(session, [_articles(tmp_path / "a.jsonl", 2)])

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.models import GOLD
+from curator.domain.names import check_annotator, printable
 from curator.domain.schema import CategorySet
 from curator.domain.text import nfc
 from curator.errors import CuratorError
@@ -311,3 +313,19 @@ def refuse_invalid(store: Store, target: Path, annotator: str | None) -> None:
     problems = validate_project(store, annotator)
     if any(p.severity is Severity.ERROR for p in problems):
         raise ExportRefused(target, problems)
+
+
+def file_annotator(name: str, into_gold: bool = False) -> tuple[str, str | None]:
+    """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
+    one, if it cannot (a control character would reach terminals and file names; the
+    reviewed layer, in any case, is written by settling disagreements, or knowingly)."""
+    try:
+        name = check_annotator(name, f"annotator {printable(repr(name))}")
+    except CuratorError as exc:
+        return name, str(exc)
+    if name.casefold() == GOLD:
+        if into_gold:
+            return GOLD, None
+        return name, (f"annotator {printable(repr(name))} is the reviewed layer, which settling disagreements "
+                      "writes: a file's goes into gold only when asked (curator import PROJECT FILE --gold)")
+    return name, None

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from curator.domain.jobs import Job
 from curator.domain.models import (
-    GOLD,
     Annotation,
     Document,
     DocumentStatus,
@@ -27,12 +26,11 @@ from curator.domain.models import (
     plain_span,
     utc_now,
 )
-from curator.domain.names import check_annotator, printable
 from curator.domain.text import span_problem
-from curator.errors import CuratorError
 from curator.formats.annotated import (
     AnnotatedDocument,
     ReadFile,
+    file_annotator,
     first_error,
     fitting_categories,
 )
@@ -139,7 +137,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 problems.add(f"{record} [{start}:{end}]", None, wide)
                 continue
             if annotator not in names:  # a file's few annotators, checked once each
-                names[annotator] = _annotator_name(annotator, into_gold)
+                names[annotator] = file_annotator(annotator, into_gold)
             annotator, odd = names[annotator]
             if odd:
                 report.skip(where, f"{record} [{start}:{end}]", f"{odd}; span skipped")
@@ -179,12 +177,17 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                                                                annotator=annotator, **fields)))
             except ValidationError as exc:
                 problems.add(f"{record} [{start}:{end}]", *first_error(exc))
-        checked.categories.extend((document.uid, *entry)
-                                  for entry in fitting_categories(document.categories, sets, report, where, record))
+        for who, *choice in fitting_categories(document.categories, sets, report, where, record):
+            name, odd = file_annotator(who, into_gold)
+            odd = too_wide("annotator", name) or odd
+            if odd:
+                report.skip(where, record, f"{odd}; the categories of this annotator skipped")
+            else:
+                checked.categories.append((document.uid, name, *choice))
         for annotator, status in document.statuses.items():
             if status != DocumentStatus.DONE.value:
                 continue
-            name, odd = _annotator_name(annotator, into_gold)
+            name, odd = file_annotator(annotator, into_gold)
             odd = too_wide("annotator", name) or odd
             if odd:
                 report.skip(where, record, f"{odd}; the status 'done' of this annotator skipped")
@@ -193,22 +196,6 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     if plain and problems.found:
         return None
     return checked
-
-
-def _annotator_name(name: str, into_gold: bool = False) -> tuple[str, str | None]:
-    """An annotator name from a file, stripped (``" alice"`` is alice), and why it cannot be
-    one, if it cannot (a control character would reach terminals and file names; the
-    reviewed layer, in any case, is written by settling disagreements, or knowingly)."""
-    try:
-        name = check_annotator(name, f"annotator {printable(repr(name))}")
-    except CuratorError as exc:
-        return name, str(exc)
-    if name.casefold() == GOLD:
-        if into_gold:
-            return GOLD, None
-        return name, (f"annotator {printable(repr(name))} is the reviewed layer, which settling disagreements "
-                      "writes: a file's goes into gold only when asked (curator import PROJECT FILE --gold)")
-    return name, None
 
 
 def add_documents(store: Store, documents: list[AnnotatedDocument], report: ImportReport, where: str,
@@ -271,7 +258,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             if uid in ids:
                 store.set_categories(ids[uid], who, set_name, choices)
         report.categories_before += store.set_category_rows([  # (as the statuses above)
-            (store.document_by_uid(uid).id, who, set_name, choices, None)
+            (checked.known[uid].id, who, set_name, choices, None)
             for uid, who, set_name, choices in checked.categories if uid not in ids])
         store.add_suggestions([s.model_copy(update={"doc_id": ids[uid]}) if uid in ids else s
                                for uid, s in suggestions])
@@ -279,7 +266,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             from curator.formats.relation_import import add_found_relations
 
             doc_ids = {**{uid: known.id for uid, known in checked.known.items()}, **ids}
-            add_found_relations(store, documents, doc_ids, report, where, set(ids.values()))
+            add_found_relations(store, documents, doc_ids, report, where, set(ids.values()), into_gold)
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
     report.added += [ids[uid] for uid in uids]

@@ -293,7 +293,7 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
 
         uids = {document.uid for document in plan.relations}
         add_found_relations(store, plan.relations, {d.uid: d.id for d in store.documents_by_uid(uids).values()},
-                            report, report.annotator or annotator)
+                            report, report.annotator or annotator, into_gold=True)  # (gold: asked for, or refused above)
 
 
 def _malformed_list(value: Any, field: str, record: str, problems: Problems,

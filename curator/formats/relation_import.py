@@ -7,20 +7,19 @@ not allowed, or that is there already, is reported and skipped."""
 from __future__ import annotations
 
 from curator.domain.models import Relation
-from curator.domain.names import check_annotator
 from curator.domain.relation_rules import link_counts, link_key, relation_problems
-from curator.errors import CuratorError
-from curator.formats.annotated import AnnotatedDocument
+from curator.formats.annotated import AnnotatedDocument, file_annotator
 from curator.formats.reports import ImportReport
 from curator.store import Store
 
 
 def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_ids: dict[str, int],
-                        report: ImportReport, where: str, new_documents: set[int] = frozenset()) -> int:
+                        report: ImportReport, where: str, new_documents: set[int] = frozenset(),
+                        into_gold: bool = False) -> int:
     """Write the relations of ``documents`` (already written, their ids by uid in
     ``doc_ids``); returns how many were added. Those on documents the import did not add
-    (not in ``new_documents``) are listed in the report, for the import's undo. Call
-    inside the import's transaction."""
+    (not in ``new_documents``) are listed in the report, for the import's undo; those of
+    the reviewed layer are written only ``into_gold``. Call inside the import's transaction."""
     schema = store.label_schema
     added: list[Relation] = []
     for document in documents:
@@ -33,10 +32,9 @@ def add_found_relations(store: Store, documents: list[AnnotatedDocument], doc_id
         counts = link_counts(store.relations_for(doc_id), schema)
         for found in document.relations:
             record = f"document {document.uid!r} relation {found.label[:40]!r}"
-            try:
-                annotator = check_annotator(found.annotator, "annotator")
-            except CuratorError as exc:
-                report.skip(where, record, f"{exc}; relation skipped")
+            annotator, odd = file_annotator(found.annotator, into_gold)
+            if odd:
+                report.skip(where, record, f"{odd}; relation skipped")
                 continue
             if schema.relation(found.label) is None:
                 report.missing_relation_labels[found.label] = report.missing_relation_labels.get(found.label, 0) + 1

@@ -85,6 +85,7 @@ class PutBackImport:
     proposals: list[dict[str, Any]] = field(default_factory=list)  # relations proposed on its spans on older documents
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)  # as it set them
     categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
+    since: datetime = field(default_factory=utc_now)  # when it was undone: a status or choice set later stays
 
     @property
     def text(self) -> str:
@@ -115,8 +116,8 @@ class PutBackImport:
             except ValidationError as exc:
                 raise outdated("a relation proposed", exc) from exc
             store.restore_relation_suggestions(proposals)
-            statuses = store.set_statuses(self.statuses)
-            categories = store.set_category_rows(self.categories)
+            statuses = store.set_statuses(self.statuses, kept_after=self.since)
+            categories = store.set_category_rows(self.categories, kept_after=self.since)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations], statuses=statuses,
                              categories=categories)

@@ -67,8 +67,8 @@ def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     counts = {("document", "documents"): len(report.added), ("span", "spans"): len(report.spans_on_known),
               ("relation", "relations"): len(report.relations_on_known),
-              ("status", "statuses"): len(report.statuses_before),
-              ("set of categories", "sets of categories"): len(report.categories_before)}
+              ("status", "statuses"): len({row[:2] for row in report.statuses_before}),
+              ("set of categories", "sets of categories"): len({row[:3] for row in report.categories_before})}
     parts = [f"{count:,} {nouns[count != 1]}" for nouns, count in counts.items() if count]
     if not parts:
         return

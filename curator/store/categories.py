@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from curator.domain.models import utc, utc_now
 from curator.store.events import CategoriesChanged
+from curator.store.row_swaps import swap_rows
 from curator.store.rows import _chunks, _parse_time, stored_json
 from curator.store.tables import categories_table
 from curator.store.transactions import Transactional
@@ -53,24 +54,12 @@ class CategoryStore(Transactional):
 
     def set_category_rows(self, rows: Sequence[CategoryRow], kept_after: datetime | None = None) -> list[CategoryRow]:
         """Make each ``(doc_id, annotator, set_name, choices, updated)`` so in one transaction
-        (no choices: none made; ``updated`` None: now), except where the choices there were
-        made after ``kept_after`` (later work, kept). Returns what each one made was before,
-        in the same form: given back, it puts them back."""
-        c = categories_table.c
-        before: list[CategoryRow] = []
+        (no choices: none made); returns what each changed was before, given back it puts
+        them back (``row_swaps.swap_rows``, which says what is left as it is)."""
         with self._begin() as conn:
-            for doc_id, annotator, set_name, choices, updated in rows:
-                where = (c.doc_id == doc_id) & (c.annotator == annotator) & (c.set_name == set_name)
-                found = conn.execute(sa.select(c.choices, c.updated).where(where)).first()
-                was = (list(stored_json(found[0])), _parse_time(found[1])) if found else ([], None)
-                if kept_after is not None and was[1] is not None and was[1] > kept_after:
-                    continue
-                before.append((doc_id, annotator, set_name, *was))
-                conn.execute(categories_table.delete().where(where))
-                if choices:
-                    conn.execute(categories_table.insert().values(
-                        doc_id=doc_id, annotator=annotator, set_name=set_name, choices=list(choices),
-                        updated=utc(updated) if updated else utc_now()))
+            before = swap_rows(conn, categories_table, ("doc_id", "annotator", "set_name"), "choices",
+                               [(*key, list(choices), updated) for *key, choices, updated in rows], [], kept_after,
+                               read=lambda stored: list(stored_json(stored)))
         for doc_id, annotator in dict.fromkeys((row[0], row[1]) for row in before):
             self._emit(CategoriesChanged(doc_id, annotator))
         return before

@@ -25,6 +25,7 @@ from curator.store.events import (
     DocumentChanged,
     DocumentsAdded,
 )
+from curator.store.row_swaps import swap_rows
 from curator.store.rows import _chunks, _insert_many, _parse_time, _unique
 from curator.store.tables import (
     SORT_COLUMNS,
@@ -472,27 +473,10 @@ class DocumentStore(Transactional):
 
     def set_statuses(self, rows: Sequence[StatusRow], kept_after: datetime | None = None) -> list[StatusRow]:
         """Set each ``(doc_id, annotator, status, updated)`` in one transaction (a status of
-        None: none set, as before any; ``updated`` None: now), except where the status
-        there was set after ``kept_after`` (later work, kept). Returns what each one set
-        was before, in the same form: given back, it puts them back."""
-        p = progress_table.c
-        before: list[StatusRow] = []
+        None: none set, as before any); returns what each changed was before, given back
+        it puts them back (``row_swaps.swap_rows``, which says what is left as it is)."""
         with self._begin() as conn:
-            for doc_id, annotator, status, updated in rows:
-                where = (p.doc_id == doc_id, p.annotator == annotator)
-                found = conn.execute(sa.select(p.status, p.updated).where(*where)).first()
-                was = (found[0], _parse_time(found[1])) if found else (None, None)
-                if kept_after is not None and was[1] is not None and was[1] > kept_after:
-                    continue
-                before.append((doc_id, annotator, *was))
-                if status is None:
-                    conn.execute(progress_table.delete().where(*where))
-                    continue
-                values = {"status": status, "updated": utc(updated) if updated else utc_now()}
-                if found is None:
-                    conn.execute(progress_table.insert().values(doc_id=doc_id, annotator=annotator, **values))
-                else:
-                    conn.execute(progress_table.update().where(*where).values(**values))
+            before = swap_rows(conn, progress_table, ("doc_id", "annotator"), "status", rows, None, kept_after)
         for doc_id in dict.fromkeys(row[0] for row in before):
             self._emit(DocumentChanged(doc_id))
         return before
