@@ -44,6 +44,7 @@ def figure(text: str) -> tuple[str, dict]:
         ("it weighs 5,4 tonnes", "5,4 tonnes", {"label": "QUANTITY", "amount": "5.4"}),
         ("between 2,5 and 3,5 percent", "between 2,5 and 3,5 percent", {"amount": "2.5", "amount_to": "3.5"}),
         ("about 1,250 firms", "about 1,250", {"label": "COUNT", "amount": "1250"}),
+        ("1,5 million people came", "1,5 million", {"label": "COUNT", "amount": "1500000"}),
     ],
 )
 def test_figure_grammar(text, span, expected):
@@ -55,7 +56,7 @@ def test_figure_grammar(text, span, expected):
 @pytest.mark.parametrize(
     "text",
     ["In 2022 trade grew", "for 30 years", "Comments (0)", "version 2.0.1", "the top five investors", "item-3",
-     "items 3,4 of the list", "the vote was 5,4 in favour"],
+     "items 3,4 of the list", "the vote was 5,4 in favour", "In 2023,5% of firms"],
 )
 def test_not_figures(text):
     assert find_figures(text) == []
@@ -148,6 +149,8 @@ def test_normalize_a_selected_date():
 
 def test_values_validate_and_describe():
     assert parse_value({"type": "figure", "amount": "7,000"}).amount == "7000"
+    assert parse_value({"type": "figure", "amount": "1,5"}).amount == "1.5"  # typed with a decimal comma: not 15
+    assert parse_value({"type": "figure", "amount": "-12,25"}).amount == "-12.25"
     assert describe(FigureValue(amount="750000000", unit="USD", qualifier="approximate").model_dump()) == "≈ 750,000,000 USD"
     assert describe(DateValue(start=date(2023, 1, 1), end=date(2023, 6, 30), granularity="half").model_dump()) == "2023-01-01/2023-06-30"
     with pytest.raises(ValueError):

@@ -81,11 +81,13 @@ def _alternation(words) -> str:
 
 _QUAL = rf"(?:(?P<qual>{_alternation(QUALIFIERS)})\s+)?"
 # Thousands grouped by commas (1,500,000) or a plain or decimal-point number; with a currency,
-# a percent sign or a unit also a decimal comma (12,5% or $1,5 billion: one or two digits
-# after it, and no more groups). Not in a count: "items 3,4" lists two numbers.
-_WHOLE_OR_POINT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?"
-_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+# a percent sign, a unit or a scale word also a decimal comma (12,5%, $1,5 billion: at most
+# three digits before it, one or two after, and no more groups; "In 2023,5% of firms" is a
+# year and a share). A count takes one only before its scale word: "items 3,4" lists two numbers.
+_DECIMAL = r"\d{1,3},\d{1,2}(?![\d,])"
+_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_DECIMAL}|\d+(?:\.\d+)?"
+_COUNT_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_DECIMAL}(?=\s(?:thousand|million|billion|trillion)\b)|\d+(?:\.\d+)?"
+_DECIMAL_COMMA = re.compile(_DECIMAL)
 _NUM = rf"(?P<num>{_NUMBER})"
 _SCALE_WORDS = _alternation(SCALES)
 _SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
@@ -134,7 +136,7 @@ _TIME_RATE = re.compile(r"[ \t]+(?:per[ \t]+(?P<per>day|week|month|year|annum)|a
 # number followed by a unit of time is a duration, and "(3)" alone is page clutter
 # (comment counts, list markers), so neither is a count; nor are times (14:20).
 _COUNT_RE = re.compile(
-    rf"(?<![\w.,$€£¥₸₽₼₺(/:-]){_QUAL}(?P<num>{_WHOLE_OR_POINT})(?:\s(?P<scale>thousand|million|billion|trillion)\b)?"
+    rf"(?<![\w.,$€£¥₸₽₼₺(/:-]){_QUAL}(?P<num>{_COUNT_NUMBER})(?:\s(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?![\w%$]|[.,/:]\d|-\w|\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries)\b)",
     re.IGNORECASE,
 )

@@ -14,6 +14,7 @@ Text that cannot be resolved carries ``unresolved``, the reason in words, and
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -114,11 +115,17 @@ class FigureValue(Model):
 MAX_AMOUNT_DIGITS = 40
 
 
+_DECIMAL_COMMA = re.compile(r"[-+]?\d{1,3},\d{1,2}")
+
+
 def finite_decimal(amount: Any) -> str:
     """An amount as exact decimal text (``24200000000``); ValueError unless it is a
-    finite number (never ``Infinity``, ``NaN``, a formula or a currency sign)."""
+    finite number (never ``Infinity``, ``NaN``, a formula or a currency sign). Commas
+    group thousands (``1,250``), but one with one or two digits after it and at most three
+    before is a decimal comma, as a figure in the text reads (``1,5`` is 1.5, not 15)."""
+    written = str(amount).strip()
     try:
-        value = Decimal(str(amount).replace(",", "").strip())
+        value = Decimal(written.replace(",", ".") if _DECIMAL_COMMA.fullmatch(written) else written.replace(",", ""))
     except InvalidOperation as exc:
         raise ValueError(f"amount {amount!r} is not a number") from exc
     if not value.is_finite():
