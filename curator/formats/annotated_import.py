@@ -246,20 +246,19 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             ids = dict(zip(uids, store.add_documents(checked.documents)))
             written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
             store.add_annotations(written)
-        for uid, annotator in checked.statuses:
-            if uid in ids:
-                store.set_status(ids[uid], annotator, DocumentStatus.DONE)
-        report.statuses_before += store.set_statuses([  # (on documents already there: the undo puts them back)
-            (checked.known[uid].id, annotator, DocumentStatus.DONE.value, None)
-            for uid, annotator in checked.statuses if uid not in ids])
+        def doc_id(uid: str) -> int:
+            return ids[uid] if uid in ids else checked.known[uid].id
+
+        # What the statuses and choices on documents already there were: the undo puts them back.
+        new = set(ids.values())
+        report.statuses_before += [row for row in store.set_statuses(
+            [(doc_id(uid), annotator, DocumentStatus.DONE.value, None) for uid, annotator in checked.statuses])
+            if row[0] not in new]
         for fact in facts:
             store.save_fact(fact)
-        for uid, who, set_name, choices in checked.categories:
-            if uid in ids:
-                store.set_categories(ids[uid], who, set_name, choices)
-        report.categories_before += store.set_category_rows([  # (as the statuses above)
-            (checked.known[uid].id, who, set_name, choices, None)
-            for uid, who, set_name, choices in checked.categories if uid not in ids])
+        report.categories_before += [row for row in store.set_category_rows(
+            [(doc_id(uid), who, set_name, choices, None) for uid, who, set_name, choices in checked.categories])
+            if row[0] not in new]
         store.add_suggestions([s.model_copy(update={"doc_id": ids[uid]}) if uid in ids else s
                                for uid, s in suggestions])
         if any(document.relations for document in documents):

@@ -1,6 +1,7 @@
 """An import as one step of its user's history: undoing it takes out what it added (its new
-documents, with everything on them, and the spans it added to documents already there);
-redoing it puts that back.
+documents, with everything on them, and the spans and relations it added to documents
+already there) and puts back the statuses and category choices it set on those as they
+were; redoing it does it all again.
 
 The import itself is not a command: it writes in batches, each committed, so that a run
 killed half-way keeps what it did. Once it ends (or is cancelled) its step is recorded,
