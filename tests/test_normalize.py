@@ -172,8 +172,13 @@ def test_gold_table_is_consistent_with_the_sample_texts():
         parse_value(item["value"])
 
 
-@pytest.mark.parametrize(("text", "first"), [("from March to May last year", "from March to May"),
-                                             ("early May last year", "early May"),
-                                             ("In March, last year's output fell", "March")])
-def test_a_range_or_part_of_a_month_keeps_its_months_before_a_relative_year(text, first):
-    assert text[find_dates(text, date(2024, 3, 7))[0].start:find_dates(text, date(2024, 3, 7))[0].end] == first
+@pytest.mark.parametrize(("text", "span", "start", "end"), [
+    ("from March to May last year", "from March to May last year", "2023-03-01", "2023-05-31"),
+    ("Jan-Mar last year", "Jan-Mar last year", "2023-01-01", "2023-03-31"),
+    ("early May last year", "early May last year", "2023-05-01", "2023-05-10"),
+    ("late December of last year", "late December of last year", "2023-12-21", "2023-12-31"),
+    ("In March, last year's output fell", "March", "2024-03-01", "2024-03-31"),  # (a comma ends it)
+])
+def test_a_range_or_part_of_a_month_takes_a_relative_year_after_it(text, span, start, end):
+    first = find_dates(text, date(2024, 3, 7))[0]
+    assert (text[first.start:first.end], str(first.value.start), str(first.value.end)) == (span, start, end)

@@ -77,10 +77,21 @@ def part_of_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     return _period(date(y, first, 1), month_end(y, last), Granularity.PART)
 
 
+def stated_year(match: re.Match[str], ctx: DateContext) -> int | None:
+    """The year written after a month or a span of months (``2024``), or told from the
+    article's (``last year``); None when none is, or the article has no date to tell it from."""
+    if match.group("y"):
+        return int(match.group("y"))
+    told = match.groupdict().get("yref")
+    return ctx.year_of(told, match.start()) if told else None
+
+
 def part_of_month(match: re.Match[str], ctx: DateContext) -> DateValue:
     m = month_number(match.group("m"))
-    if match.group("y"):
-        y = int(match.group("y"))
+    if match.group("y") or match.group("yref"):
+        y = stated_year(match, ctx)
+        if y is None:
+            return no_anchor("relative year")
     elif ctx.anchor is not None:
         y = nearest_month_year(ctx.anchor, m)
     else:
@@ -145,7 +156,7 @@ def month_range(match: re.Match[str], ctx: DateContext) -> DateValue:
     m1, m2 = month_number(match.group("m1")), month_number(match.group("m2"))
     if m2 <= m1:
         return unresolved(f"not a span of months: {match.group(0)!r}", Unresolved.INVALID)
-    y = int(match.group("y")) if match.group("y") else _latest_begun_year(ctx, match.start(), m1)
+    y = stated_year(match, ctx) if match.group("y") or match.group("yref") else _latest_begun_year(ctx, match.start(), m1)
     if y is None:
         return no_anchor("months without their year")
     return _period(date(y, m1, 1), month_end(y, m2))

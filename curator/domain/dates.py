@@ -218,6 +218,8 @@ def _in_relative_year(match: re.Match[str], ctx: DateContext) -> DateValue:
         return unresolved(f"not a calendar date: {match.group(0)!r}", Unresolved.INVALID)
 
 
+# A year told from the article's, after a month, a day, a quarter or a span of months.
+_REL_YEAR = r"(?P<yref>(?:last|this|next|the\s+previous|the\s+current)\s+year)\b"
 _PART = r"(?P<part>early|mid|late|end(?=-)|the\s+(?:beginning|start|middle|end)\s+of)"
 _SPLIT = r"\s*(?P<sep>[-–—/])\s*|\s+(?P<sep_word>to|through|and)\s+"
 
@@ -243,7 +245,8 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:the\s+)?(?P<which>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?P<part>quarter|half)\s+of\s+{YEAR_REF}\b"),
      _part_of_year, ("quarter", "half")),
     (rx(rf"\b{_PART}[-\s]+(?:{YEAR_REF}|(?P<the_year>the\s+year))\b"), periods.part_of_year, _PARTS),
-    (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b)?"), periods.part_of_month, _PARTS),
+    (rx(rf"\b{_PART}[-\s]+(?P<m>{MONTH_NAME})\b(?:\s+(?P<y>{YEAR})\b|\s+(?:of\s+)?{_REL_YEAR})?"),
+     periods.part_of_month, _PARTS),
     (rx(rf"\b(?P<code>Q[1-4]|H[12])\s+(?P<y>{YEAR})\b"), _short_part, ("q1", "q2", "q3", "q4", "h1", "h2")),
     (rx(rf"\b(?:(?P<nq>[1-4])Q|(?P<nh>[12])H|(?P<nm>\d{{1,2}})M)\s?(?P<y>{YEAR}|\d{{2}})\b"
         rf"|\b(?-i:Q)(?P<qq>[1-4])\s?'(?P<yy>\d{{2}})\b"), periods.coded_part, ()),
@@ -253,9 +256,9 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:in|over|for|during)\s+(?P<at>(?P<n>{N})\s+months)\b(?!\s+(?:of|ago|later|earlier|before|after"
         rf"|from|to\s+come)\b)"), counts.months_so_far, ("months",)),
     (rx(rf"\b(?:(?P<lead>between|from)\s+)?(?P<m1>{MONTH_NAME})\s*(?:[-–]|\s+(?P<word>and|to|through)\s+)"
-        rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b)?"), periods.month_range, _MONTHS),
+        rf"(?P<m2>{MONTH_NAME})\b(?:,?\s+(?P<y>{YEAR})\b|\s+(?:of\s+)?{_REL_YEAR})?"), periods.month_range, _MONTHS),
     # "Jan.-Nov.", "Jan-Nov 2023": abbreviated months joined by a dash.
-    (rx(rf"\b(?P<lead>)(?P<word>)(?P<m1>{MONTH_ABBR})\.?\s*[-–]\s*(?P<m2>{MONTH_ABBR})(?:\.|\b)(?:,?\s+(?P<y>{YEAR})\b)?"),
+    (rx(rf"\b(?P<lead>)(?P<word>)(?P<m1>{MONTH_ABBR})\.?\s*[-–]\s*(?P<m2>{MONTH_ABBR})(?:\.|\b)(?:,?\s+(?P<y>{YEAR})\b|\s+(?:of\s+)?{_REL_YEAR})?"),
      periods.month_range, _MONTHS),
     (rx(rf"\b(?:the\s+)?(?:past|last|previous)\s+(?P<n>{N})\s+(?P<unit>years|months|weeks|days|decades)\b"), _past_n,
      ("past", "last", "previous")),
@@ -267,7 +270,7 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
      periods.relative_quarter, ("quarter",)),
     # (Below the ranges and parts of a month, which take their months first: "from March to May".)
     (rx(rf"\b(?:(?P<d1>{DAY})\s+(?P<m1>{MONTH})\.?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})|(?P<m3>{MONTH_NAME})"
-        rf"|(?-i:Q)(?P<q>[1-4]))\s+(?:of\s+)?(?P<yref>(?:last|this|next|the\s+previous|the\s+current)\s+year)\b"),
+        rf"|(?-i:Q)(?P<q>[1-4]))\s+(?:of\s+)?{_REL_YEAR}"),
      _in_relative_year, ("year",)),
     (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
     (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
