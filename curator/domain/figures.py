@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from curator.domain.values import Change, FigureValue, Qualifier, decimal_text
+from curator.domain.values import (
+    Change,
+    FigureValue,
+    Qualifier,
+    decimal_text,
+    plain_number,
+)
 
 SCALES = {
     "thousand": Decimal(10) ** 3,
@@ -87,7 +93,6 @@ _QUAL = rf"(?:(?P<qual>{_alternation(QUALIFIERS)})\s+)?"
 _DECIMAL = r"\d{1,3},\d{1,2}(?![\d,])"
 _NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_DECIMAL}|\d+(?:\.\d+)?"
 _COUNT_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|{_DECIMAL}(?=\s(?:thousand|million|billion|trillion)\b)|\d+(?:\.\d+)?"
-_DECIMAL_COMMA = re.compile(_DECIMAL)
 _NUM = rf"(?P<num>{_NUMBER})"
 _SCALE_WORDS = _alternation(SCALES)
 _SCALE = rf"(?:\s?(?P<scale>{_SCALE_WORDS})\b)?"
@@ -180,7 +185,7 @@ class FoundFigure:
 
 
 def _number(raw: str) -> Decimal:
-    return Decimal(raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", ""))
+    return Decimal(plain_number(raw))
 
 
 def _amount(match: re.Match[str]) -> tuple[Decimal, str | None]:

@@ -118,14 +118,20 @@ MAX_AMOUNT_DIGITS = 40
 _DECIMAL_COMMA = re.compile(r"[-+]?\d{1,3},\d{1,2}")
 
 
+def plain_number(written: str) -> str:
+    """A number written with commas as ``Decimal`` reads it: commas group thousands
+    (``1,250`` is 1250), but one with one or two digits after it and at most three before
+    is a decimal comma (``1,5`` is 1.5, not 15)."""
+    written = written.strip()
+    return written.replace(",", ".") if _DECIMAL_COMMA.fullmatch(written) else written.replace(",", "")
+
+
 def finite_decimal(amount: Any) -> str:
     """An amount as exact decimal text (``24200000000``); ValueError unless it is a
-    finite number (never ``Infinity``, ``NaN``, a formula or a currency sign). Commas
-    group thousands (``1,250``), but one with one or two digits after it and at most three
-    before is a decimal comma, as a figure in the text reads (``1,5`` is 1.5, not 15)."""
-    written = str(amount).strip()
+    finite number (never ``Infinity``, ``NaN``, a formula or a currency sign). Its commas
+    are read as a figure in the text is (``plain_number``)."""
     try:
-        value = Decimal(written.replace(",", ".") if _DECIMAL_COMMA.fullmatch(written) else written.replace(",", ""))
+        value = Decimal(plain_number(str(amount)))
     except InvalidOperation as exc:
         raise ValueError(f"amount {amount!r} is not a number") from exc
     if not value.is_finite():
