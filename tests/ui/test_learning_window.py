@@ -11,7 +11,7 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ pytest.importorskip("pycrfsuite")
 
 from synthetic_news import build  # noqa: E402
 
+from curator.analysis.learning import learned_suggestions, training  # noqa: E402
 from curator.analysis.suggest import suggest_document  # noqa: E402
 from curator.domain.models import DocumentStatus  # noqa: E402
 from curator.session.learning import RECOMMENDER, Learning  # noqa: E402
@@ -180,8 +181,22 @@ def _wait_for_training(window, qtbot) -> None:
     assert learning.running, "the training ended before the edits could be made"
 
 
-def test_the_curator_edits_while_a_training_runs_and_the_window_responds(open_window, big, qtbot):
+def _threads_of(monkeypatch, *steps) -> dict[str, threading.Thread]:
+    """Record the thread each of ``steps`` ((module, name)) runs on, by its name."""
+    threads: dict[str, threading.Thread] = {}
+    for module, name in steps:
+        def recorded(*args, _original=getattr(module, name), _name=name, **kwargs):
+            threads[_name] = threading.current_thread()
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(module, name, recorded)
+    return threads
+
+
+def test_the_curator_edits_while_a_training_runs_and_the_window_responds(open_window, big, qtbot, monkeypatch):
+    """Whether the window waits is told by where the work runs and by the edits made while
+    it runs, not by a clock: a loaded machine may pause any thread now and then."""
     location, _done, todo, = big
+    threads = _threads_of(monkeypatch, (training, "train_project"), (learned_suggestions, "suggest_learned"))
     window = open_window(location)
     learning = window.suggestion_control.learning
     window.select_document(todo[0])
@@ -189,24 +204,22 @@ def test_the_curator_edits_while_a_training_runs_and_the_window_responds(open_wi
     assert learning.running and learning.progress.isVisible() and learning.cancel_button.isVisible()
     _wait_for_training(window, qtbot)
     words = [(m.start(), m.end()) for m in re.finditer(r"[A-Z][a-z]+", window.document.text)][:12]
-    slowest = 0.0
     for start, end in words:
-        started = time.monotonic()
         _tag(window, qtbot, start, end, "ORG")
-        slowest = max(slowest, time.monotonic() - started)
-    assert learning.running, "the training ended before the edits were measured"
-    assert slowest < 1.0, f"a tag waited {slowest:.2f} s for the training"
+    assert learning.running, "the training ended before the edits were made: the window waited for it"
     assert len(window.session.store.annotations_for(todo[0], "tester")) == len(words)
     qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)  # undo works as ever
     assert len(window.session.store.annotations_for(todo[0], "tester")) == len(words) - 1
-    ticks = [time.monotonic()]  # the window's event loop, beating while the training ends
+    beats = []  # the window's event loop, beating while the training ends
     beat = QTimer(window)
-    beat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    beat.timeout.connect(lambda: beats.append(learning.running))
     beat.start(20)
     qtbot.waitUntil(lambda: not learning.running, timeout=180_000)
     beat.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(gaps) > 5 and max(gaps) < 0.5, f"the window stood still for {max(gaps):.2f} s"
+    assert beats.count(True) > 5, "the window's event loop stood still while the training ended"
+    main = threading.main_thread()
+    assert set(threads) == {"train_project", "suggest_learned"}
+    assert all(thread is not main for thread in threads.values()), threads  # none of the work on the window's
     assert window.session.store.recommender(RECOMMENDER) is not None
 
 
