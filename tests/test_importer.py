@@ -73,6 +73,25 @@ def test_json_records_with_metadata_aliases(store, tmp_path):
     assert store.document_by_uid("batch-2").published == date(2023, 11, 6)
 
 
+def test_a_record_that_states_no_date_takes_what_its_text_states(store, tmp_path):
+    """A page saved as a record (a scraper's JSONL, a sheet of texts) often has its text
+    alone: the dateline, outlet and headline at its top fill the fields it lacks, as they
+    do for a text file. A record that states its date is taken as its fields say."""
+    saved = "Grain exports climb\n\nAstana, 28 March 2023 (TDI): Exports rose 5% last year.\n"
+    write(tmp_path / "saved.jsonl", "\n".join(json.dumps(record) for record in [
+        {"id": "bare", "text": ARTICLE},
+        {"id": "headed", "text": saved, "outlet": "Steppe Wire"},
+        {"id": "dated", "text": saved, "date": "2023-04-01"}]) + "\n")
+    write(tmp_path / "sheet.csv", f'id,text\ncsv-1,"{ARTICLE.strip()}"\n')
+    report = import_files(store, [tmp_path / "saved.jsonl", tmp_path / "sheet.csv"])
+    assert report.problems == [] and len(report.added) == 4
+    bare, headed, dated = (store.document_by_uid(uid) for uid in ("bare", "headed", "dated"))
+    assert (bare.published, bare.source) == (date(2023, 3, 28), "TDI")
+    assert (headed.title, headed.published, headed.source) == ("Grain exports climb", date(2023, 3, 28), "Steppe Wire")
+    assert (dated.title, dated.published, dated.source) == (None, date(2023, 4, 1), None)
+    assert store.document_by_uid("csv-1").published == date(2023, 3, 28)
+
+
 def test_json_object_forms(store, tmp_path):
     import_files(store, [write(tmp_path / "one.json", json.dumps({"text": "Just one.", "id": "solo"}))])
     import_files(store, [write(tmp_path / "export.json", json.dumps({"documents": [{"id": "d", "text": "From an export."}]}))])

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from curator.cli import main
 from curator.domain.models import Annotation, Document
 from curator.domain.schema import CategorySet, Choice, LabelSchema
+from curator.formats.annotated import stated_fields
+from curator.formats.article_files import FIELD_ALIASES
 from curator.formats.interop import (
     detect,
     export_interop,
@@ -145,7 +147,7 @@ def test_schema_import_of_a_config_is_remembered_for_later_tasks(tmp_path, capsy
     assert "text read from data.story, the field the labeling config names" in out.err
     with Store.open(tmp_path / "p") as again:
         [document] = again.iter_documents()
-        assert document.text.startswith("The new tram line") and document.extra["headline"].startswith("Steppe")
+        assert document.text.startswith("The new tram line") and document.title.startswith("Steppe")  # its title
 
 
 def test_the_spans_tell_which_of_two_long_fields_is_the_text(tmp_path):
@@ -375,3 +377,63 @@ def test_an_image_task_has_no_text_and_an_example_without_text_is_skipped(tmp_pa
     assert sorted(d.text for d in store.iter_documents()) == ["Semey", "The Tobol rose by two metres."]
     assert sorted((p.record, p.reason) for p in report.problems) == [
         ("line 2", "no 'text': the example is skipped"), ("task 1", "no text: its data holds no text field; skipped")]
+
+
+def test_a_label_studio_tasks_own_columns_give_the_articles_title_outlet_address_and_date(tmp_path):
+    """Label Studio keeps a task's data as the user imported it: flat columns, named as an
+    article file's are. Curator's own export writes them in data.meta, which comes first."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([
+        {"id": 1, "data": {"text": "Steppe Rail opened a tram line in Shymkent.", "Headline": "A tram for Shymkent",
+                           "outlet": "Steppe Wire", "link": "https://example.org/tram", "date": "2024-05-02",
+                           "pub_date": "2024-05-03", "section": "cities"}},
+        {"id": 2, "data": {"text": "The line carried its first riders.", "title": "From the data",
+                           "date": "the spring", "meta": {"title": "From the meta", "published": "2024-06-01"}}},
+        {"id": 3, "data": {"text": "A count of riders is due.", "title": 17, "date": "next week, perhaps"}}]))
+    store = project(tmp_path / "p")
+    import_annotated(store, tasks)
+    documents = {d.uid: d for d in store.iter_documents()}
+    first, second, third = documents["1"], documents["2"], documents["3"]
+    assert (first.title, first.source, first.url, str(first.published)) == \
+        ("A tram for Shymkent", "Steppe Wire", "https://example.org/tram", "2024-05-02")
+    assert first.extra == {"pub_date": "2024-05-03", "section": "cities"}  # a second date column stays as written
+    assert (second.title, str(second.published)) == ("From the meta", "2024-06-01")
+    assert second.extra == {"title": "From the data", "date": "the spring"}
+    assert third.title is None and third.published is None  # not text, or not a date: kept as written
+    assert third.extra == {"title": 17, "date": "next week, perhaps"}
+    store.close()
+
+
+def test_a_prodigy_examples_meta_names_the_articles_fields_as_an_article_file_may(tmp_path):
+    path = tmp_path / "examples.jsonl"
+    path.write_text(json.dumps({"text": "Steppe Rail opened a tram line.", "meta": {
+        "id": "tram-1", "headline": "A tram for Shymkent", "date": "2024-05-02", "feed": "cities"},
+        "spans": [], "answer": "accept"}) + "\n")
+    store = project(tmp_path / "p")
+    import_annotated(store, path)
+    [document] = store.iter_documents()
+    assert (document.uid, document.title, str(document.published)) == ("tram-1", "A tram for Shymkent", "2024-05-02")
+    assert document.extra == {"feed": "cities"}
+    store.close()
+
+
+field_values = st.one_of(st.none(), st.text(max_size=12), st.integers(), st.booleans(),
+                         st.lists(st.integers(), max_size=2), st.sampled_from(["2024-05-02", " 3 May 2024 ", "\x00"]))
+field_names = st.sampled_from(["title", "Headline", "date", "published", "pub_date", "url", "link", "source",
+                               "outlet", "id", "text", "section", " Date "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(field_names, field_values, max_size=8), st.dictionaries(field_names, field_values, max_size=8))
+def test_every_key_of_a_records_metadata_is_a_field_or_kept_as_written(exact, columns):
+    fields = stated_fields(exact, columns, skip=("text",))
+    extra = fields.pop("extra")
+    assert set(fields) <= {"title", "source", "url", "published"}
+    assert all(isinstance(value, str) and value == value.strip() and value for name, value in fields.items()
+               if name != "published")
+    for source in (exact, columns):
+        for key, value in source.items():
+            if key == "text" or value is None and key.strip().lower() in FIELD_ALIASES:
+                continue
+            assert key in extra or value is None or isinstance(value, str) and (
+                value.strip() in fields.values() or "published" in fields), (key, value, fields, extra)

@@ -1,11 +1,12 @@
-"""The normalized value a span gets when it is tagged, whatever its label kind."""
+"""The normalized value a span gets when it is tagged, whatever its label kind, and the
+values of many spans of one text (``TextValues``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from curator.domain.dates import normalize_date
+from curator.domain.dates import find_dates, normalize_date
 from curator.domain.figures import normalize_figure
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.values import DateValue, Unresolved
@@ -33,3 +34,34 @@ def value_for(schema: LabelSchema, label: str, text: str, start: int, end: int,
                 mode="json", exclude_none=True)
         return None
     return figure.model_dump(mode="json") if figure else None
+
+
+class TextValues:
+    """The values of many spans of one text, as ``value_for`` gives each, for an import of
+    another tool's spans: a date the rules find whole in the text before the last date
+    span (``until``) takes the value they give it there; any other span, the one tagging it
+    gives. A date is read with the text before it, once for all the dates of the text
+    (read again for each, an import of many dates took twice as long)."""
+
+    def __init__(self, schema: LabelSchema, text: str, anchor: date | None, until: int) -> None:
+        self.schema, self.text, self.anchor, self.until = schema, text, anchor, until
+        self._dates: dict[tuple[int, int], dict[str, Any]] | None = None
+
+    def value(self, label: str, start: int, end: int) -> dict[str, Any] | None:
+        definition = self.schema.get(label)
+        if definition is not None and definition.kind is LabelKind.DATE and end <= self.until:
+            fragment = self.text[start:end]
+            whole = (start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip()))
+            found = self._found_dates().get(whole)
+            if found is not None:
+                return found
+        return value_for(self.schema, label, self.text, start, end, self.anchor)
+
+    def _found_dates(self) -> dict[tuple[int, int], dict[str, Any]]:
+        if self._dates is None:
+            try:
+                self._dates = {(found.start, found.end): found.value.model_dump(mode="json", exclude_none=True)
+                               for found in find_dates(self.text[:self.until], self.anchor)}
+            except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError, RecursionError):
+                self._dates = {}  # (a rule that fails on the text: each date is read alone, as tagging it is)
+        return self._dates

@@ -19,7 +19,7 @@ from curator.domain.names import check_annotator, printable
 from curator.domain.schema import CategorySet
 from curator.domain.text import nfc
 from curator.errors import CuratorError
-from curator.formats.article_files import MAX_TEXT_CHARS
+from curator.formats.article_files import FIELD_ALIASES, MAX_TEXT_CHARS, parse_date
 from curator.formats.boundary import (
     MAX_ID_CHARS,
     BadJSON,
@@ -263,6 +263,44 @@ def new_document(record: FieldReader, uid: str | None, text: str | None, meta: d
         record.bad("text", f"has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
         return None
     return AnnotatedDocument(uid, text, meta or {})
+
+
+STATED = ("title", "source", "url", "published")  # the fields of an article a record may state
+
+
+def stated_fields(exact: dict, columns: dict, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An article's fields (title, source, url, published, and ``extra``) from a record of
+    another tool. ``exact`` names them as Curator's exports write them (a ``meta``), and
+    comes first; ``columns`` are the user's own, named as an article file's may be
+    (``headline``, ``outlet``, ``date``...). A field is text: a value of another type, a
+    second column of a field, and a date that is not one stay in ``extra`` as written,
+    as does every other key but ``skip`` (the text's, the id's)."""
+    fields: dict[str, Any] = {"extra": {}}
+    dates: list[tuple[str, str]] = []
+    for source, aliases in ((exact, None), (columns, FIELD_ALIASES)):
+        for key, value in source.items():
+            if key in skip:
+                continue
+            name = key if aliases is None else aliases.get(key.strip().lower()) if isinstance(key, str) else None
+            if name in STATED and value is None:  # (a field an export writes as null: none)
+                continue
+            if name in STATED and isinstance(value, str) and value.strip() and "\x00" not in value:
+                if name == "published":
+                    dates.append((key, value))
+                    continue
+                if name not in fields:
+                    fields[name] = value.strip()
+                    continue
+            fields["extra"].setdefault(key, value)
+    for key, value in dates:
+        try:
+            if "published" not in fields:
+                fields["published"] = parse_date(value)
+                continue
+        except ValueError:
+            pass
+        fields["extra"].setdefault(key, value)  # kept as it was written
+    return fields
 
 
 def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[str, CategorySet],

@@ -26,6 +26,8 @@ from curator.domain.models import (
     plain_span,
     utc_now,
 )
+from curator.domain.normalize import TextValues
+from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import span_problem
 from curator.formats.annotated import (
     AnnotatedDocument,
@@ -75,6 +77,7 @@ class _Checked:
     statuses: list[tuple[str, str]] = field(default_factory=list)
     categories: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
     known: dict[str, Document] = field(default_factory=dict)  # the file's documents already in the project
+    values: dict[str, TextValues] = field(default_factory=dict)  # each document's figures' and dates' values
 
 
 def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
@@ -88,8 +91,11 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     which decide and word every problem. Both give the same result where both answer."""
     checked = _Checked(plain, problems=Problems(where))
     report, problems = checked.report, checked.problems
-    labels = set(store.label_schema.names)
-    sets = {category.name: category for category in store.label_schema.categories}
+    schema = store.label_schema
+    labels = set(schema.names)
+    valued = _valued_labels(schema)
+    dated = {label.name for label in schema.labels if label.kind is LabelKind.DATE}
+    sets = {category.name: category for category in schema.categories}
     taken = store.annotations_by_id({s[4]["id"] for d in documents for s in d.spans if s[4].get("id")})
     entity_ids = {e.id for e in store.entities()} | {e.id for e in entities}
     # Looked up in batches, not a query per document: the documents already in the project
@@ -130,6 +136,12 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             present: set[tuple] = set()
         else:
             present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
+        if existing is not None:
+            anchor = existing.published
+        else:
+            anchor = checked.documents[-1]["published"] if plain else checked.documents[-1].published
+        until = max((end for _start, end, label, *_rest in document.spans if label in dated), default=0)
+        values = checked.values[document.uid] = TextValues(schema, document.text, anchor, until)
         for start, end, label, annotator, extra in document.spans:
             # (A span's name in a problem, "document 'x' [3:9]", is made only for a problem.)
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
@@ -164,14 +176,18 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 continue
             present.add((start, end, label, annotator))
             doc_id = existing.id if existing else 0
+            # A figure or date the file gives no value for gets the one tagging it would give.
+            value = values.value(label, start, end) if label in valued and extra.get("value") is None else None
             if plain:
                 if extra or not plain_span(start, end, label, annotator):
                     return None
                 checked.spans.append((document.uid, {"id": "", "doc_id": doc_id, "start": start, "end": end,
                                                      "label": label, "annotator": annotator, "created": now,
-                                                     "updated": now, "value": None, "entity_id": None}))
+                                                     "updated": now, "value": value, "entity_id": None}))
                 continue
             fields = {k: v for k, v in extra.items() if v is not None}
+            if value is not None:
+                fields["value"] = value
             try:
                 checked.spans.append((document.uid, Annotation(doc_id=doc_id, start=start, end=end, label=label,
                                                                annotator=annotator, **fields)))
@@ -290,7 +306,9 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
     if not wanted:
         return []
     layer = layer or _importing_user()
-    labels = set(store.label_schema.names)
+    schema = store.label_schema
+    labels = set(schema.names)
+    valued = _valued_labels(schema)
     found = []
     for document in wanted:
         existing = checked.known.get(document.uid)
@@ -308,9 +326,16 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
                                            "suggestion skipped")
             elif (start, end, label) not in held:
                 held.add((start, end, label))
+                values = checked.values.get(document.uid) or TextValues(schema, document.text, None, 0)
+                value = values.value(label, start, end) if label in valued else None
                 found.append((document.uid, Suggestion(doc_id=existing.id if existing else 0, start=start, end=end,
-                                                       label=label, annotator=layer, source=model)))
+                                                       label=label, annotator=layer, source=model, value=value)))
     return found
+
+
+def _valued_labels(schema: LabelSchema) -> set[str]:
+    """The labels whose spans get a normalized value: figures' and dates'."""
+    return {label.name for label in schema.labels if label.kind is not LabelKind.ENTITY}
 
 
 def _importing_user() -> str:

@@ -38,7 +38,7 @@ TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
 _CSV_DELIMITERS = (",", ";", "\t")
 
-_FIELD_ALIASES = {
+FIELD_ALIASES = {
     "id": "uid", "uid": "uid",
     "doc_id": "uid",
     "title": "title",
@@ -55,9 +55,6 @@ _FIELD_ALIASES = {
 
 class Skipped(Exception):
     """A file or record that cannot be imported; the message is the reason."""
-
-
-# -- reading files -----------------------------------------------------------
 
 
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -157,7 +154,7 @@ def record_to_candidate(
     fields: dict[str, Any] = {"extra": {}}
     uid = default_uid
     for key, value in lowered.items():
-        target = _FIELD_ALIASES.get(key)
+        target = FIELD_ALIASES.get(key)
         if value is None or (isinstance(value, str) and not value.strip()) or _is_nan(value):
             continue
         if target and isinstance(value, (list, dict, bool)):
@@ -209,14 +206,12 @@ def _text_fits(path: Path) -> None:
 
 def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     """One article; a Markdown file's front matter (``front_matter``) gives its fields, and
-    what its text states (``detect_metadata``) the fields the front matter lacks."""
-    from curator.domain.metadata import detect_metadata
-
+    what its text states the fields the front matter lacks."""
     text = _check_text(_decode(data))
     markdown = path.suffix.lower() in {".md", ".markdown"}
     stated = _Candidate(uid=path.stem, text=text, fields={"extra": {}}, origin=path.name, record=None)
     try:
-        front = front_matter.split(text, _FIELD_ALIASES) if markdown else None
+        front = front_matter.split(text, FIELD_ALIASES) if markdown else None
     except front_matter.Unreadable as exc:  # (read as an article with no front matter)
         warnings.append(ImportProblem(path.name, f"{exc}; it is kept in the text", "front matter"))
         front = None
@@ -229,15 +224,22 @@ def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> I
         except Skipped as exc:
             raise Skipped(f"its front matter: {exc}") from exc
         stated.origin, stated.record = path.name, None
-    found = detect_metadata(stated.text, markdown=markdown)
-    for name, value in found.model_dump(exclude={"extra"}).items():
-        if value is not None and name not in stated.fields:
-            stated.fields[name] = value
-            if name == "published":  # what the detection says of its date (a year inferred from the article)
-                stated.fields["extra"].update(found.extra)
+    _fill_stated(stated, markdown)
     if not stated.fields["extra"]:
         del stated.fields["extra"]
     yield stated
+
+
+def _fill_stated(candidate: _Candidate, markdown: bool = False) -> None:
+    """Fill the fields ``candidate`` lacks with what its text states (``detect_metadata``)."""
+    from curator.domain.metadata import detect_metadata
+
+    found = detect_metadata(candidate.text, markdown=markdown)
+    for name, value in found.model_dump(exclude={"extra"}).items():
+        if value is not None and name not in candidate.fields:
+            candidate.fields[name] = value
+            if name == "published":  # what the detection says of its date (a year inferred from the article)
+                candidate.fields["extra"].update(found.extra)
 
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -519,7 +521,7 @@ def _read_sheet(path: Path, warnings: list[ImportProblem]) -> Iterator[_Candidat
     header = [str(cell).strip() for cell in table[0]]
     _require_text_column(header)
     derived = exported_sheets.derived_columns(workbook.sheet_names[0], header)
-    ids = [index for index, name in enumerate(header) if _FIELD_ALIASES.get(name.lower()) == "uid"]
+    ids = [index for index, name in enumerate(header) if FIELD_ALIASES.get(name.lower()) == "uid"]
     long_ids = {(top + number + 1, left + index + 1) for number, row in enumerate(table) for index in ids
                 if index < len(row) and sheet_numbers.inexact(row[index])}
     written = sheet_numbers.written_numbers(path, long_ids) if long_ids else {}
@@ -564,8 +566,11 @@ def _records(
         try:
             if isinstance(record, Skipped):
                 raise record
-            yield record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
-                                       warnings=warnings)
+            candidate = record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
+                                            warnings=warnings)
+            if "published" not in candidate.fields:  # a page saved as a record: its text may say the rest
+                _fill_stated(candidate)
+            yield candidate
         except Skipped as exc:
             yield ImportProblem(str(path), str(exc), name)
 
@@ -591,7 +596,3 @@ def read_file(path: Path, warnings: list[ImportProblem],
         return
     _text_fits(path)
     yield from _read_text_file(path, _read_bytes(path), warnings)
-
-
-# -- metadata sidecars -------------------------------------------------------
-

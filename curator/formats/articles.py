@@ -20,7 +20,7 @@ from curator.domain.jobs import Job, WriteBehind, collector_paused
 from curator.domain.models import Document, plain_document
 from curator.domain.text import nfc
 from curator.formats.article_files import (
-    _FIELD_ALIASES,
+    FIELD_ALIASES,
     SIDECAR_NAME,
     SUPPORTED_SUFFIXES,
     Skipped,
@@ -142,10 +142,10 @@ def folder_files(folder: Path, report: ImportReport) -> list[Path]:
 
 def _apply_sidecar(candidate: _Candidate, entry: dict[str, Any], file: str, warnings: list[ImportProblem]) -> None:
     for key, value in entry.items():
-        if isinstance(value, (list, dict)) and _FIELD_ALIASES.get(key.lower()):
+        if isinstance(value, (list, dict)) and FIELD_ALIASES.get(key.lower()):
             warnings.append(ImportProblem(file, f"metadata sidecar: '{key}' is {describe(value)}, not text; ignored"))
             continue
-        target = _FIELD_ALIASES.get(key.lower())
+        target = FIELD_ALIASES.get(key.lower())
         if target == "uid":
             candidate.uid = nfc(str(value))
         elif target == "published":

@@ -31,8 +31,8 @@ from curator.formats.annotated import (
     load_json,
     new_document,
     refuse_invalid,
+    stated_fields,
 )
-from curator.formats.article_files import parse_date
 from curator.formats.boundary import Problems, describe
 from curator.formats.labelstudio_config import TextFields
 from curator.formats.labelstudio_results import ANNOTATOR_KEY, ResultReader
@@ -168,16 +168,10 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
         return None
     given = meta.get("uid") or data.get("id") or task.get("id")
     uid = record.uid(given, "data.meta.uid", f"{path.stem}-{number}" if given is None or given == "" else "")
-    fields_: dict[str, Any] = {name: record.text(meta.get(name), f"data.meta.{name}", required=False)
-                               for name in ("title", "source", "url") if meta.get(name) is not None}
-    # Anything else in the task's data or meta is kept as extra metadata.
-    fields_["extra"] = {**{k: v for k, v in data.items() if k not in (key, "meta", "id")},
-                        **{k: v for k, v in meta.items() if k not in ("uid", "title", "source", "url", "published")}}
-    if meta.get("published") is not None:  # as Curator's export writes it, or any date the import reads
-        try:
-            fields_["published"] = parse_date(meta["published"])
-        except ValueError:
-            fields_["extra"]["published"] = meta["published"]  # kept as it was written
+    # The task's data holds the user's own columns: a title, outlet, address or date among
+    # them, named as an article file's may be, is the article's (Curator's export writes
+    # them in data.meta, which comes first). Anything else is extra metadata.
+    fields_ = stated_fields(meta, data, skip=(key, "meta", "id", "uid"))
     document = new_document(record, uid, record.text(data[key], f"data.{key}"), fields_)
     results = ResultReader(record, document, found, fields, key)
     for list_key in _RESULT_LISTS:

@@ -32,8 +32,8 @@ from curator.formats.annotated import (
     new_document,
     peer_category_names,
     refuse_invalid,
+    stated_fields,
 )
-from curator.formats.article_files import parse_date
 from curator.formats.boundary import Problems, describe
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
@@ -42,7 +42,6 @@ from curator.formats.span_tokens import aligned_tokens, token_range
 from curator.store import Store
 
 DEFAULT_ANNOTATOR = "prodigy"
-_META_FIELDS = ("title", "source", "url")
 
 
 def read_prodigy(path: Path) -> ReadFile:
@@ -74,14 +73,7 @@ def _document(record: FieldReader, raw: dict, path: Path, number: int) -> Annota
     if meta is None:
         return None
     uid = meta.get("uid") or raw.get("id") or meta.get("id") or raw.get("_input_hash")
-    fields: dict[str, Any] = {name: record.text(meta.get(name), f"meta.{name}", required=False)
-                              for name in _META_FIELDS if meta.get(name) is not None}
-    fields["extra"] = {k: v for k, v in meta.items() if k not in ("uid", "id", *_META_FIELDS, "published")}
-    if meta.get("published") is not None:
-        try:
-            fields["published"] = parse_date(meta["published"])
-        except ValueError:
-            fields["extra"]["published"] = meta["published"]
+    fields = stated_fields({}, meta, skip=("uid", "id"))  # named as an article file's may be
     return new_document(record, record.uid(uid, "meta.uid", f"{path.stem}-{number}"),
                         record.text(raw["text"], "text"), fields)
 
