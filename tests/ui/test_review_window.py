@@ -4,6 +4,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from curator.domain.models import DocumentStatus
 from curator.domain.values import describe
 from curator.session.exporting import export_agreement
 from ui.models.review_item_table_model import ReviewItemTableModel
@@ -287,3 +288,18 @@ def test_a_versions_parts_are_said_in_the_order_versions_are_compared():
 
     span = Annotation(doc_id=1, start=0, end=5, label="MONEY", annotator="a")
     assert tuple(span_parts(span, "Sixty tenge", {}, differs=("value", "entity"))) == DIFFERENCES
+
+
+def test_the_review_follows_a_status_set_in_the_main_window(review, qtbot):
+    """An annotator marking a document done has worked on it, spans or none: the open
+    review lists them in its items at once, as a review opened now would."""
+    window = review.parent()
+    doc_id = review.current_item().doc_id
+    assert window.annotator not in {name for item in review._items for name in item.versions}
+    window.select_document(doc_id)
+    qtbot.mouseClick(window.panel.done_box, Qt.MouseButton.LeftButton)  # done, with no span
+    assert window.session.store.status(doc_id, window.annotator) is DocumentStatus.DONE
+    qtbot.waitUntil(lambda: any(window.annotator in item.versions for item in review._items if item.doc_id == doc_id),
+                    timeout=20_000)
+    qtbot.mouseClick(window.panel.done_box, Qt.MouseButton.LeftButton)  # to do again
+    qtbot.waitUntil(lambda: not any(window.annotator in item.versions for item in review._items), timeout=20_000)

@@ -535,7 +535,8 @@ class ReviewWindow(FollowsChanges, QMainWindow):
             self._show_categories()
             if any(annotator != GOLD for _doc_id, annotator in changes.categories):
                 self._agreement_soon.start()
-        if changes.entities or changes.documents_added or changes.documents_removed:
+        # (a document's status set or cleared, or its details: who worked on it, its title)
+        if changes.entities or changes.documents_added or changes.documents_removed or changes.documents:
             self._refresh_soon.start()
             return
         layers = changes.span_layers()  # whose spans changed, by document (None: not known)
