@@ -199,3 +199,42 @@ def test_a_layer_file_without_status_times_still_only_marks_documents_done(annot
     doc = annotated.document_by_uid("002_dbc77deba9cd34d7").id
     import_layer(annotated, target)
     assert annotated.status(doc, "aigerim") is DocumentStatus.DONE
+
+
+def test_a_document_whose_spans_were_not_all_imported_is_not_marked_done(annotated, tmp_path, capsys):
+    """Done says the layer of a document is whole: with a span skipped (a label this project
+    lacks), the status would make what is missing count as missed in review and agreement."""
+    target = tmp_path / "aigerim.json"
+    export_layer(annotated, "aigerim", target)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["annotator"] = "frank"
+    data["documents"][0]["annotations"][0]["label"] = "EVENT"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
+    report = import_layer(other, target)
+    doc = other.document_by_uid("002_dbc77deba9cd34d7")
+    assert report.spans_added == 1 and other.status(doc.id, "frank") is DocumentStatus.TODO
+    assert any("the status 'done' not set: some of its spans were skipped" in p.reason for p in report.problems)
+    assert "status(es) set" not in report.summary()
+    whole = tmp_path / "whole.json"
+    export_layer(annotated, "aigerim", whole)
+    fresh, _ = create_sample_project(tmp_path / "fresh", annotations=False)
+    assert "2 span(s) added, 0 updated, 0 already present, 1 entit(ies) added, 1 status(es) set" in \
+        import_layer(fresh, whole).summary()
+    assert fresh.status(fresh.document_by_uid(doc.uid).id, "aigerim") is DocumentStatus.DONE
+
+
+def test_a_curator_exports_done_is_not_set_where_its_spans_were_skipped(annotated, tmp_path):
+    from curator.formats.export import export_json
+    from curator.formats.interop import import_paths
+
+    export_json(annotated, tmp_path / "dataset.json", annotator="aigerim")
+    data = json.loads((tmp_path / "dataset.json").read_text(encoding="utf-8"))
+    (document,) = [d for d in data["documents"] if d["annotations"]]
+    document["annotations"][0]["label"] = "EVENT"
+    (tmp_path / "dataset.json").write_text(json.dumps(data), encoding="utf-8")
+    other, _ = create_sample_project(tmp_path / "copy", annotations=False)
+    report = import_paths(other, [tmp_path / "dataset.json"])
+    doc = other.document_by_uid(document["id"])
+    assert other.status(doc.id, "aigerim") is DocumentStatus.TODO
+    assert any("the status 'done' of 'aigerim' not set" in p.reason for p in report.problems)

@@ -142,7 +142,9 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             anchor = checked.documents[-1]["published"] if plain else checked.documents[-1].published
         until = max((end for _start, end, label, *_rest in document.spans if label in dated), default=0)
         values = checked.values[document.uid] = TextValues(schema, document.text, anchor, until)
+        short: set[str] = set()  # who, as the file names them, had a span of this document skipped
         for start, end, label, annotator, extra in document.spans:
+            raw = annotator
             # (A span's name in a problem, "document 'x' [3:9]", is made only for a problem.)
             wide = too_wide("annotator", annotator) or too_wide("span id", extra.get("id"))
             if wide:
@@ -152,13 +154,16 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 names[annotator] = file_annotator(annotator, into_gold)
             annotator, odd = names[annotator]
             if odd:
+                short.add(raw)
                 report.skip(where, f"{record} [{start}:{end}]", f"{odd}; span skipped")
                 continue
             problem = span_problem(document.text, start, end)
             if problem:
+                short.add(raw)
                 report.skip(where, f"{record} [{start}:{end}]", f"span {problem}")
                 continue
             if label not in labels:
+                short.add(raw)
                 report.skip(where, f"{record} [{start}:{end}]", f"unknown label {label[:40]!r}")
                 report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
                 continue
@@ -166,11 +171,13 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 report.spans_present += 1
                 continue
             if extra.get("entity_id") and extra["entity_id"] not in entity_ids:
+                short.add(raw)
                 report.skip(where, f"{record} [{start}:{end}]", f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
             old = taken.get(extra.get("id"))
             if old is not None:
+                short.add(raw)
                 report.skip(where, f"{record} [{start}:{end}]", f"span id {old.id!r} is already used by another span in "
                                        "the project; skipped")
                 continue
@@ -202,6 +209,10 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 checked.categories.append((document.uid, name, *choice))
         for annotator, status in document.statuses.items():
             if status != DocumentStatus.DONE.value:
+                continue
+            if annotator in short:  # done, said of spans not all here: it would count what is missing as missed
+                report.skip(where, record, f"the status 'done' of {str(annotator)[:40]!r} not set: some of their spans "
+                                           "here were skipped")
                 continue
             name, odd = file_annotator(annotator, into_gold)
             odd = too_wide("annotator", name) or odd
@@ -284,6 +295,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             add_found_relations(store, documents, doc_ids, report, where, set(ids.values()), into_gold)
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
+    report.statuses_set += len(checked.statuses)
     report.added += [ids[uid] for uid in uids]
     added = set(ids.values())
     report.spans_added += len(written)

@@ -219,6 +219,7 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
         # The annotator's spans already here, by place: the same span under another id (a layer
         # made in another copy of the project) is the same span, kept once.
         places = {(a.start, a.end, a.label) for a in store.annotations_for(document.id, annotator)}
+        skipped = report.problems.total
         for raw in entry["annotations"]:
             span = _check_span(raw, document.text, labels, known_entities, annotator, path.name, record, report,
                                problems)
@@ -242,7 +243,9 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
             else:
                 report.spans_present += 1  # ours is newer: keep it
         status = _later_status(entry, statuses.get(document.id))
-        if status is not None:
+        if status is DocumentStatus.DONE and report.problems.total > skipped:  # done, of spans not all here
+            report.skip(path.name, record, "the status 'done' not set: some of its spans were skipped")
+        elif status is not None:
             plan.statuses.append((document.id, status, _kept_time(_file_time(entry.get("status_updated")))))
         plan.categories.extend(_later_choices(entry, chosen.get(document.id, {}), annotator, sets, document.id,
                                               report, path.name, record))
@@ -285,6 +288,7 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     # Kept as of when the other copy set them (at most now); what they were, for the import's undo.
     report.statuses_before += store.set_statuses([(doc_id, annotator, status.value, updated)
                                                   for doc_id, status, updated in plan.statuses])
+    report.statuses_set = len(plan.statuses)
     report.categories_before += store.set_category_rows([(doc_id, annotator, set_name, choices, updated)
                                                          for doc_id, set_name, choices, updated in plan.categories])
     report.categories_added = len(plan.categories)

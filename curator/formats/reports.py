@@ -71,6 +71,7 @@ class ImportReport:
     spans_present: int = 0
     entities_added: int = 0
     categories_added: int = 0
+    statuses_set: int = 0  # documents marked done (or to do again)
     suggestions_added: int = 0
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     relations_added: int = 0
@@ -100,6 +101,7 @@ class ImportReport:
         self.spans_present += other.spans_present
         self.entities_added += other.entities_added
         self.categories_added += other.categories_added
+        self.statuses_set += other.statuses_set
         self.suggestions_added += other.suggestions_added
         self.read_as += other.read_as
         self.statuses_before += other.statuses_before
@@ -130,6 +132,8 @@ class ImportReport:
             parts.append(f"{self.spans_present} already present")
         if self.entities_added or self.annotator:
             parts.append(f"{self.entities_added} entit(ies) added")
+        if self.statuses_set:
+            parts.append(f"{self.statuses_set} status(es) set")
         if self.categories_added:
             parts.append(f"{self.categories_added} document categor(ies) set")
         if self.suggestions_added:
