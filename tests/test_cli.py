@@ -318,3 +318,21 @@ def test_loading_the_store_sets_off_no_full_collection(tmp_path):
                          check=True, cwd=Path(__file__).resolve().parent.parent).stdout
     young, middle, full = map(int, out.strip().splitlines()[-1].split())
     assert full == 0 and middle <= 2 and young < 50, (young, middle, full)
+
+
+def test_validate_names_the_layer_of_each_problem(tmp_path, capsys):
+    """The same span, unnormalized in two layers: two lines, told apart by their layer."""
+    from curator.domain.models import GOLD, Annotation, Document
+
+    project = tmp_path / "p"
+    store = Store.create(project)
+    store.add_documents([Document(uid="art-1", text="Output rose on Tuesday, officials said.")])
+    (doc,) = store.iter_documents()
+    start = doc.text.index("Tuesday")
+    store.add_annotations([Annotation(doc_id=doc.id, start=start, end=start + 7, label="DATE", annotator=who)
+                           for who in ("alice", GOLD)])
+    store.close()
+    code, _out, err = run(capsys, "validate", str(project))
+    assert code == 0
+    assert "art-1 [15:22] in alice's layer: date 'Tuesday' has no normalized value" in err
+    assert "art-1 [15:22] in the gold layer: date 'Tuesday' has no normalized value" in err

@@ -50,6 +50,8 @@ class Problem(NamedTuple):
         where = self.doc_uid
         if self.start is not None:
             where += f" [{self.start}:{self.end}]"
+        if self.annotator:  # (the same span in several layers: a line each, told apart)
+            where += " in the gold layer" if self.annotator == GOLD else f" in {self.annotator}'s layer"
         return f"{self.severity.value}: {where}: {self.message}"
 
 
