@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from curator.domain.models import (
+    GOLD,
     Annotation,
     Decision,
     DocumentStatus,
@@ -120,6 +121,8 @@ class SetStatus:
 
     @property
     def text(self) -> str:
+        if self.annotator == GOLD:  # the reviewer's mark
+            return "Mark reviewed" if self.status is DocumentStatus.DONE else "Mark not reviewed"
         return "Mark done" if self.status is DocumentStatus.DONE else "Mark to do"
 
     def apply(self, store: Store) -> "SetStatus":

@@ -24,6 +24,8 @@ from curator.analysis.review import (
     iter_items,
     span_differences,
 )
+from curator.domain.models import GOLD, DocumentStatus
+from curator.session.commands import SetStatus
 from curator.session.relation_decisions import accept_agreed_relations, settle_relation
 from curator.session.review_decisions import (
     accept_agreements,
@@ -86,6 +88,21 @@ class Reviewing:
         """The document's items as they are now, among ``annotators``' versions."""
         document = self._store.get_document(doc_id)
         return items_for(doc_id, document.uid, self._store.annotations_for(doc_id), annotators)
+
+    def done_by(self, doc_id: int) -> set[str]:
+        """The annotators who marked the document done (not the reviewed mark: gold's)."""
+        return set(self._store.done_by(None, doc_id, doc_id).get(doc_id, ())) - {GOLD}
+
+    def reviewed(self) -> set[int]:
+        """The documents marked reviewed: the gold layer's 'done', which the export of gold
+        takes as the document's status."""
+        return {doc_id for doc_id, status in self._store.statuses(GOLD).items() if status is DocumentStatus.DONE}
+
+    def mark_reviewed(self, doc_id: int, reviewed: bool) -> Command:
+        """The command that marks a document reviewed (or not): the gold layer's status, so
+        the reviewer joins no annotator's count (their own 'done' would make them one, with
+        every span missed)."""
+        return SetStatus(doc_id, GOLD, DocumentStatus.DONE if reviewed else DocumentStatus.TODO)
 
     def categories(self, titles: dict[int, str]) -> tuple[list[CategoryItem], dict[int, str]]:
         """The category items, and each item's document title (``titles`` first, else

@@ -303,3 +303,36 @@ def test_the_review_follows_a_status_set_in_the_main_window(review, qtbot):
                     timeout=20_000)
     qtbot.mouseClick(window.panel.done_box, Qt.MouseButton.LeftButton)  # to do again
     qtbot.waitUntil(lambda: not any(window.annotator in item.versions for item in review._items), timeout=20_000)
+
+
+def test_the_reviewer_marks_a_document_reviewed_and_joins_no_annotators_count(review, qtbot, tmp_path):
+    """Ctrl+D in review marks the item's document reviewed: the gold export's status of it.
+    The reviewer's own 'done' would have made them an annotator with every span missed."""
+    import json
+
+    from curator.domain.models import GOLD
+    from curator.session.exporting import export
+
+    doc_id = review.current_item().doc_id
+    annotators, agreement = list(review.annotators), review.report.annotators
+    assert "0 of" in review.progress.text().split(" · ")[-1]
+    store = review.session.store
+    for who in store.done_by()[doc_id]:  # the annotators' work, not marked done: gold exported as to do
+        store.set_status(doc_id, who, DocumentStatus.TODO)
+    uid, target = store.get_document(doc_id).uid, tmp_path / "gold.json"
+
+    def exported_status() -> str:
+        export(store, target, "json", GOLD)
+        return {d["id"]: d for d in json.loads(target.read_text(encoding="utf-8"))["documents"]}[uid]["status"]
+
+    assert exported_status() == "todo"
+    press(review, qtbot, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(doc_id, GOLD) is DocumentStatus.DONE
+    assert review.progress.text().split(" · ")[-1].startswith("1 of ")
+    qtbot.wait(500)  # (a refresh, had it come, would have started by now)
+    assert review.annotators == annotators and review.reviewing.agreement().annotators == agreement
+    assert not any(review.session.annotator in item.versions for item in review._items)
+    assert exported_status() == "done"
+    press(review, qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo takes it back
+    assert store.status(doc_id, GOLD) is DocumentStatus.TODO
+    qtbot.waitUntil(lambda: review.progress.text().split(" · ")[-1].startswith("0 of "), timeout=5_000)

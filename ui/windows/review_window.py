@@ -219,6 +219,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         action("Delete gold span", "Del", self.delete_gold_span)
         action("Accept all agreements into gold", "Ctrl+Shift+A", self.accept_all_agreements)
         action("Accept all single-annotator work into gold", "Ctrl+Shift+S", self.accept_single_work)
+        action("Mark the item's document reviewed (again: not reviewed)", "Ctrl+D", self.toggle_reviewed)
         action("Refresh", "F5", self.refresh)
         action("Duplicates across sources", "Ctrl+U", self.duplicates_requested.emit)
         action("Keyboard", "F1", self.show_help)
@@ -297,8 +298,24 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         open_count = sum(1 for i in disagreements if i.key not in reviews)
         agreed_open = sum(1 for i in self._items if i.agreed and not i.single and i.key not in reviews)
         single_open = sum(1 for i in self._items if i.single and i.key not in reviews)
+        reviewed = len(self.reviewing.reviewed() & self._texts.keys())
         self.progress.setText(f"{open_count} of {len(disagreements)} disagreements open · {agreed_open} agreements "
-                              f"not yet in gold · {single_open} single-annotator items not yet in gold")
+                              f"not yet in gold · {single_open} single-annotator items not yet in gold · "
+                              f"{reviewed} of {len(self._texts)} documents reviewed (Ctrl+D)")
+
+    def toggle_reviewed(self) -> None:
+        """Mark the current item's document reviewed, or not: the gold export's status of it
+        (the reviewer's own 'done' in the main window would count them as an annotator)."""
+        item = self.current_item()
+        if item is None:
+            self.statusBar().showMessage("No item: nothing to mark reviewed", 3000)
+            return
+        reviewed = item.doc_id not in self.reviewing.reviewed()
+        if self._apply(self.reviewing.mark_reviewed(item.doc_id, reviewed)):
+            title = self._titles.get(item.doc_id, item.doc_uid)
+            self.statusBar().showMessage(f"{title}: reviewed, done in the gold export" if reviewed else
+                                         f"{title}: not reviewed", 5000)
+            self._show_items()
 
     def _on_filter_changed(self) -> None:
         current = self.current_item()
@@ -535,10 +552,12 @@ class ReviewWindow(FollowsChanges, QMainWindow):
             self._show_categories()
             if any(annotator != GOLD for _doc_id, annotator in changes.categories):
                 self._agreement_soon.start()
-        # (a document's status set or cleared, or its details: who worked on it, its title)
-        if changes.entities or changes.documents_added or changes.documents_removed or changes.documents:
+        if changes.entities or changes.documents_added or changes.documents_removed or any(
+                self._worked_changed(doc_id) for doc_id in changes.documents):
             self._refresh_soon.start()
             return
+        if changes.documents:  # a document marked reviewed, or its details
+            self._show_items()
         layers = changes.span_layers()  # whose spans changed, by document (None: not known)
         touched = []
         for doc_id in sorted(changes.spans | changes.reviews):
@@ -561,6 +580,17 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         current = self.current_item()
         if current is not None and current.doc_id in touched:
             self._show_item()
+
+    def _worked_changed(self, doc_id: int) -> bool:
+        """Whether an annotator marked the document done, or to do again, since its items
+        were made (who worked on it: its items change)."""
+        if doc_id not in self._texts:
+            return bool(self.reviewing.done_by(doc_id))
+        versions = [item.versions for item in self._items if item.doc_id == doc_id]
+        shown = {name for version in versions for name in version}
+        with_spans = {name for version in versions for name, spans in version.items() if spans}
+        done = self.reviewing.done_by(doc_id)
+        return not done <= shown or not shown <= done | with_spans
 
     def _reload_document(self, doc_id: int) -> None:
         worked = sorted({i_name for item in self._items if item.doc_id == doc_id for i_name in item.versions})
