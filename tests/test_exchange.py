@@ -215,6 +215,7 @@ def test_a_document_whose_spans_were_not_all_imported_is_not_marked_done(annotat
     doc = other.document_by_uid("002_dbc77deba9cd34d7")
     assert report.spans_added == 1 and other.status(doc.id, "frank") is DocumentStatus.TODO
     assert any("the status 'done' not set: some of its spans were skipped" in p.reason for p in report.problems)
+    assert any(p.reason.startswith("label: unknown label 'EVENT' (the schema has") for p in report.problems)
     assert "status(es) set" not in report.summary()
     whole = tmp_path / "whole.json"
     export_layer(annotated, "aigerim", whole)

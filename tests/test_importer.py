@@ -92,6 +92,15 @@ def test_a_record_that_states_no_date_takes_what_its_text_states(store, tmp_path
     assert store.document_by_uid("csv-1").published == date(2023, 3, 28)
 
 
+def test_a_date_column_written_day_first_with_dots_is_read(store, tmp_path):
+    write(tmp_path / "dotted.csv", "id,date,text\nd1,14.03.2024,First.\nd2,31.02.2024,Second.\n")
+    report = import_files(store, [tmp_path / "dotted.csv"])
+    assert store.document_by_uid("d1").published == date(2024, 3, 14)
+    assert store.document_by_uid("d2").published is None  # no such day: kept as written, and said
+    assert store.document_by_uid("d2").extra == {"date": "31.02.2024"}
+    assert ["31.02.2024" in w.reason for w in report.warnings] == [True]
+
+
 def test_json_object_forms(store, tmp_path):
     import_files(store, [write(tmp_path / "one.json", json.dumps({"text": "Just one.", "id": "solo"}))])
     import_files(store, [write(tmp_path / "export.json", json.dumps({"documents": [{"id": "d", "text": "From an export."}]}))])

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from curator.domain.json_values import bad_value
-from curator.domain.model_base import Model
+from curator.domain.model_base import Model, error_text
 from curator.domain.models import Entity
 from curator.domain.schema import LabelSchema
 from curator.domain.text import span_problem
@@ -50,7 +50,7 @@ class ExportAnnotation(Model):
         try:
             return parse_value(value).model_dump(mode="json", exclude_none=value.get("type") == "date")
         except ValidationError as exc:
-            raise ValueError(f"invalid normalized value: {exc.errors()[0]['msg']}") from exc
+            raise ValueError(f"invalid normalized value: {error_text(exc.errors()[0])}") from exc
 
     @field_validator("entity_id")
     @classmethod

@@ -45,6 +45,7 @@ _MONTHS = {
     for name in names
 }
 _DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>(?:19|20)\d{2})")
+_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2})")
 _MONTH_DAY_YEAR = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})")
 _WRITTEN_DATE = r"(?P<date>\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+(?:19|20)\d{2}|[A-Za-z]{3,9}\.?\s+\d{1,2},\s+(?:19|20)\d{2})"
 
@@ -61,7 +62,14 @@ _MARKDOWN_TITLE = re.compile(r"\A\s*#\s+(?P<title>[^\n]{1,300})")
 
 
 def parse_written_date(written: str) -> date | None:
-    """``6 November 2023``, ``November 6, 2023`` or ``6 Nov. 2023`` as a date."""
+    """``6 November 2023``, ``November 6, 2023``, ``6 Nov. 2023`` or ``14.03.2024`` (day
+    first, as dots are written in Europe) as a date."""
+    dotted = _DOTTED.fullmatch(written.strip())
+    if dotted is not None:
+        try:
+            return date(int(dotted.group("year")), int(dotted.group("month")), int(dotted.group("day")))
+        except ValueError:
+            return None
     match = _DAY_MONTH_YEAR.fullmatch(written.strip()) or _MONTH_DAY_YEAR.fullmatch(written.strip())
     if match is None:
         return None

@@ -15,3 +15,9 @@ class Model(BaseModel):
 
 
 DEFERRED = ConfigDict(defer_build=True)  # for a module's ``TypeAdapter``, built on first use too
+
+
+def error_text(error: dict) -> str:
+    """What one of a ``ValidationError``'s errors says, in our words: a check of ours
+    ("unknown label 'EVENT'") without pydantic's "Value error, " before it."""
+    return str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from curator.domain.model_base import Model
+from curator.domain.model_base import Model, error_text
 from curator.domain.templates import (  # noqa: F401 - LabelKind and TEMPLATES named here as well, where they always were
     TEMPLATE_LABELS,
     TEMPLATE_RELATIONS,
@@ -268,5 +268,5 @@ def reason(exc: ValueError) -> str:
     """What a refused schema change did wrong, in a line (pydantic's errors, unwrapped)."""
     if isinstance(exc, ValidationError):
         return "; ".join((f"{'.'.join(map(str, error['loc']))}: " if error["loc"] else "")
-                         + error["msg"].removeprefix("Value error, ") for error in exc.errors())
+                         + error_text(error) for error in exc.errors())
     return str(exc)

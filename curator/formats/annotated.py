@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.model_base import error_text
 from curator.domain.models import GOLD
 from curator.domain.names import check_annotator, printable
 from curator.domain.schema import CategorySet
@@ -338,7 +339,7 @@ def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[
 
 def first_error(exc: ValidationError) -> tuple[str, str]:
     error = exc.errors()[0]
-    return ".".join(map(str, error["loc"])) or None, error["msg"]
+    return ".".join(map(str, error["loc"])) or None, error_text(error)
 
 
 def refuse_invalid(store: Store, target: Path, annotator: str | None) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.jobs import Job, WriteBehind, collector_paused
+from curator.domain.model_base import error_text
 from curator.domain.models import Document, plain_document
 from curator.domain.text import nfc
 from curator.formats.article_files import (
@@ -260,7 +261,7 @@ def import_files(store: Store, paths: Iterable[str | Path], job: Job | None = No
                 document = Document(uid=candidate.uid, text=candidate.text, origin=candidate.origin,
                                     **candidate.fields)
             except ValidationError as exc:
-                reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {error_text(e)}" for e in exc.errors())
                 file, _, record = candidate.origin.partition("#")
                 report.problems.append(ImportProblem(file, reason, record or None))
                 continue

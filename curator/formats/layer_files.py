@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curator.domain.dataset import ExportAnnotation
+from curator.domain.model_base import error_text
 from curator.domain.models import GOLD, Annotation, DocumentStatus, Entity, utc, utc_now
 from curator.domain.names import check_annotator
 from curator.domain.text import span_problem
@@ -169,7 +170,7 @@ def import_layer(store: Store, path: str | Path, into_gold: bool = False) -> Imp
             entity = Entity.model_validate(raw)
         except ValidationError as exc:
             error = exc.errors()[0]
-            problems.add(f"entity {number}", ".".join(map(str, error["loc"])) or None, error["msg"])
+            problems.add(f"entity {number}", ".".join(map(str, error["loc"])) or None, error_text(error))
             continue
         wide = too_wide("entity id", entity.id) or too_wide("entity type", entity.type)
         if wide:
@@ -439,7 +440,7 @@ def _check_span(raw: Any, text: str, labels: set[str], entities: set[str], annot
     except ValidationError as exc:
         error = exc.errors()[0]
         report.skip(file, f"{record} [{raw.get('start')}:{raw.get('end')}]",
-                    f"{'.'.join(map(str, error['loc']))}: {error['msg']}")
+                    f"{'.'.join(map(str, error['loc']))}: {error_text(error)}")
         return None
     problem = span_problem(text, checked.start, checked.end, raw.get("text"))
     if problem:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from curator.domain.model_base import error_text
 from curator.domain.schema import (
     RESERVED_KEYS,
     Label,
@@ -82,7 +83,7 @@ def _model(path: Path, data: Any) -> LabelSchema:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(part) for part in error["loc"]) or "schema"
-        raise DataError(f"{path}: {where}: {error['msg'].removeprefix('Value error, ')}") from exc
+        raise DataError(f"{path}: {where}: {error_text(error)}") from exc
 
 
 def read_schema(path: str | Path) -> tuple[LabelSchema, str]:

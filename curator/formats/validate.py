@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from curator.domain.dataset import ExportAnnotation, ExportDocument
 from curator.domain.jobs import Job, reason_of, stops_the_batch
 from curator.domain.json_values import bad_value
+from curator.domain.model_base import error_text
 from curator.domain.models import GOLD, Annotation, DocumentStatus, Relation
 from curator.domain.relation_rules import link_counts, relation_problems
 from curator.domain.schema import CategorySet, LabelKind, LabelSchema
@@ -442,7 +443,7 @@ def fact_problems(store: Store) -> list[Problem]:
         try:
             Fact.model_validate(fact.model_dump())
         except ValidationError as exc:
-            reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {error_text(e)}" for e in exc.errors())
             problems.append(Problem(Severity.ERROR, f"fact {fact.measure} ({fact.period_start} - {fact.period_end})",
                                     f"{reasons}; record the fact again with a number"))
     return problems
