@@ -123,7 +123,9 @@ def loads(text: str | bytes) -> Any:
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise BadJSON(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {_worded(exc)}") from exc
+        # (one line, of a JSONL file say, whose number the caller gives: its column only)
+        where = f"line {exc.lineno}, column {exc.colno}" if "\n" in exc.doc else f"column {exc.colno}"
+        raise BadJSON(f"malformed JSON at {where}: {_worded(exc)}") from exc
     except RecursionError as exc:  # the C parser stops cleanly at the interpreter's recursion limit
         raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from exc
     except UnicodeDecodeError as exc:
