@@ -73,7 +73,8 @@ def test_a_label_studio_files_figures_and_dates_get_their_values(store, tmp_path
 def test_without_the_articles_date_a_relative_date_says_why_it_has_none(store, tmp_path):
     path = tmp_path / "export.json"
     _label_studio(path, published=None)
-    import_paths(store, [path])
+    report = import_paths(store, [path])
+    assert report.undated == ["7"] and "1 without a date (7)" in report.summary()  # said, as for articles
     values = _values(store)
     assert values["Monday"]["reason"] == "no_anchor"  # flagged, as tagging it here is
     assert values["$1.5 billion"]["amount"] == "1500000000"

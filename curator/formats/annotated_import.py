@@ -297,6 +297,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     report.categories_added += len(checked.categories)
     report.statuses_set += len(checked.statuses)
     report.added += [ids[uid] for uid in uids]
+    report.undated += [uid for uid in uids if checked.values[uid].anchor is None]  # (said, as an article import does)
     added = set(ids.values())
     report.spans_added += len(written)
     if checked.plain:
