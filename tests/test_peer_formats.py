@@ -437,3 +437,61 @@ def test_every_key_of_a_records_metadata_is_a_field_or_kept_as_written(exact, co
                 continue
             assert key in extra or value is None or isinstance(value, str) and (
                 value.strip() in fields.values() or "published" in fields), (key, value, fields, extra)
+
+
+def test_each_annotators_conll_file_is_imported_as_their_layer(tmp_path, capsys):
+    """CoNLL names nobody: ``--annotator`` says whose file it is, and two annotators' files
+    of one article are two layers to compare, not one layer of both."""
+    def conll(place: str) -> str:
+        return f"-DOCSTART- -X- -X- O\n\nSteppe NNP B-NP B-ORG\nRail NNP I-NP I-ORG\nopened VBD B-VP O\n" \
+               f"a DT B-NP O\nline NN I-NP O\nin IN B-PP O\nShymkent NNP B-NP {place}\n. . O O\n"
+
+    (tmp_path / "alice.conll").write_text(conll("B-LOC"), encoding="utf-8")
+    (tmp_path / "bob.conll").write_text(conll("B-ORG"), encoding="utf-8")
+    project(tmp_path / "p").close()
+    assert main(["import", str(tmp_path / "p"), str(tmp_path / "alice.conll"), "--annotator", "alice"]) == 0
+    assert main(["import", str(tmp_path / "p"), str(tmp_path / "bob.conll"), "--annotator", "bob"]) == 0
+    with Store.open(tmp_path / "p") as store:
+        [document] = store.iter_documents()
+        layers = {who: sorted((document.text[a.start:a.end], a.label) for a in store.annotations_for(document.id, who))
+                  for who in ("alice", "bob", "conll")}
+    assert layers == {"alice": [("Shymkent", "LOC"), ("Steppe Rail", "ORG")],
+                      "bob": [("Shymkent", "ORG"), ("Steppe Rail", "ORG")], "conll": []}
+    capsys.readouterr()
+    tasks = tmp_path / "two.json"  # two annotators in one file: not merged into one
+    tasks.write_text(json.dumps([{"data": {"text": "Steppe Rail opened a line."}, "annotations": [
+        {"completed_by": who, "result": [{"from_name": "label", "to_name": "text", "type": "labels",
+                                          "value": {"start": 0, "end": 11, "labels": ["ORG"]}}]}
+        for who in (1, 2)]}]))
+    assert main(["import", str(tmp_path / "p"), str(tasks), "--annotator", "carol"]) == 1
+    assert "the file holds the work of 2 annotators" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["import", str(tmp_path / "p"), str(tasks), "--annotator", " "])
+    assert stopped.value.code == 2 and "argument --annotator: the name is empty" in capsys.readouterr().err
+
+
+def test_a_file_numbered_by_its_tool_lands_on_the_articles_already_here(tmp_path):
+    """doccano's example ids, Label Studio's task ids and a CoNLL file's places are the
+    tool's, not the article's: a document with the very text of an article of the project
+    is that article (its spans beside the other annotators'), never a copy of it."""
+    store = project(tmp_path / "p")
+    store.add_documents([Document(uid="d1", text="Veltora Bank hired 1,200 people."),
+                         Document(uid="1", text="Another article entirely.")])
+    doccano = tmp_path / "admin.jsonl"
+    doccano.write_text(json.dumps({"id": 1, "text": "Veltora Bank hired 1,200 people.", "label": [[0, 12, "ORG"]],
+                                   "Comments": []}) + "\n")
+    report = import_annotated(store, doccano)
+    assert sorted(d.uid for d in store.iter_documents()) == ["1", "d1"]  # no copy, and not skipped for its id
+    d1 = store.document_by_uid("d1")
+    assert [(a.start, a.end, a.label) for a in store.annotations_for(d1.id)] == [(0, 12, "ORG")]
+    assert ["matched by their text to the project's (e.g. '1' is 'd1')" in w.reason for w in report.warnings] == [True]
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([
+        {"id": 40, "data": {"text": "Veltora Bank hired 1,200 people."}, "annotations": [{"completed_by": 2, "result": [
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 12, "labels": ["LOC"]}}]}]},
+        {"id": 41, "data": {"id": "mine", "text": "Veltora Bank hired 1,200 people."}}]))
+    import_annotated(store, tasks)
+    assert sorted(d.uid for d in store.iter_documents()) == ["1", "d1", "mine"]  # an id of the user's own is kept
+    assert sorted(a.label for a in store.annotations_for(d1.id)) == ["LOC", "ORG"]
+    store.close()

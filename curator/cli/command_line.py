@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                           "then import their spans too")
     imp.add_argument("--gold", action="store_true",
                      help="take the files' spans of the reviewed (gold) layer into gold (skipped without this)")
+    imp.add_argument("--annotator", type=_annotator_name,
+                     help="whose work each annotated file is (a file of one annotator; CoNLL and a bare doccano "
+                          "file name nobody)")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
     add_progress_option(imp)
 
@@ -171,7 +174,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     with open_project(args.project) as store:
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
         with shown_progress(args.progress) as job:
-            report = import_paths(session, args.files, job, fmt=args.format, into_gold=args.gold)
+            report = import_paths(session, args.files, job, fmt=args.format, into_gold=args.gold,
+                                  annotator=args.annotator)
         missing = report.missing_labels
         if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session.label_edits import (
@@ -192,7 +196,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     print(command.text)
             with shown_progress(args.progress) as job:  # their spans, now the project has the labels
                 again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format,
-                                     into_gold=args.gold)
+                                     into_gold=args.gold, annotator=args.annotator)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
@@ -470,6 +474,16 @@ def _output_file(text: str) -> Path:
     if not text or text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"{text!r} is not a file name")
     return Path(text)
+
+
+def _annotator_name(text: str) -> str:
+    """An annotator's name, for argparse (which words the refusal)."""
+    from curator.domain.names import check_annotator
+
+    try:
+        return check_annotator(text, "--annotator")
+    except CuratorError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--annotator: ")) from exc
 
 
 def _fraction(text: str) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ class AnnotatedDocument:
     categories: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (annotator, set, choices)
     suggestions: list[tuple[int, int, str, str]] = field(default_factory=list)
     relations: list[FoundRelation] = field(default_factory=list)
+    # False where the id is the tool's own numbering (a task's, a line's, a file's position):
+    # an article of the project with the same text is this document.
+    own_id: bool = True
 
     def __post_init__(self) -> None:
         self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader
@@ -264,6 +267,24 @@ def new_document(record: FieldReader, uid: str | None, text: str | None, meta: d
         record.bad("text", f"has {len(text):,} characters, more than the limit of {MAX_TEXT_CHARS:,}")
         return None
     return AnnotatedDocument(uid, text, meta or {})
+
+
+def take_as(documents: list[AnnotatedDocument], name: str, where: str) -> None:
+    """Make every span, status, category choice and relation of a file's documents
+    ``name``'s (``curator import --annotator``): a tool that names nobody (CoNLL, a bare
+    doccano file) gives each file one made-up name. A file of several annotators is
+    refused, since their work would be merged into one layer."""
+    named = {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
+        | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
+    if len(named) > 1:
+        listed = ", ".join(sorted(map(str, named))[:5]) + (", ..." if len(named) > 5 else "")
+        raise CuratorError(f"{where}: the file holds the work of {len(named)} annotators ({listed}); "
+                           "--annotator names the one annotator of a file")
+    for document in documents:
+        document.spans = [(start, end, label, name, extra) for start, end, label, _who, extra in document.spans]
+        document.statuses = {name: status for status in document.statuses.values()}
+        document.categories = [(name, *choice) for _who, *choice in document.categories]
+        document.relations = [replace(relation, annotator=name) for relation in document.relations]
 
 
 STATED = ("title", "source", "url", "published")  # the fields of an article a record may state

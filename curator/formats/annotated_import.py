@@ -64,6 +64,30 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
     return list(by_uid.values())
 
 
+def _by_text(store: Store, documents: list[AnnotatedDocument], report: ImportReport,
+             where: str) -> list[AnnotatedDocument]:
+    """The file's documents, each the tool numbered its own way (``own_id`` False: a
+    task's id, a place in the file) named as the project's article with its very text,
+    if there is one and no article has that id with that text: a file annotated elsewhere
+    and read back is on the articles already here, not on copies of them."""
+    loose = [document for document in documents if not document.own_id]
+    if not loose:
+        return documents
+    known = store.documents_by_uid(document.uid for document in loose)
+    loose = [document for document in loose if document.uid not in known or known[document.uid].text != document.text]
+    same = store.documents_by_text(document.text for document in loose) if loose else {}
+    matched = []
+    for document in loose:
+        if document.text in same:
+            matched.append((document.uid, same[document.text][0].uid))
+            document.uid = same[document.text][0].uid
+    if matched:
+        report.warnings.append(ImportProblem(where, f"{len(matched):,} document(s) numbered by the tool matched by "
+                                                    f"their text to the project's (e.g. {matched[0][0]!r} is "
+                                                    f"{matched[0][1]!r})"))
+    return documents
+
+
 @dataclass
 class _Checked:
     """What a file's records come to once checked: the documents and spans to write (as
@@ -236,7 +260,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     Records are checked without models first (a file of 40,000 spans took most of its
     import building them); anything those checks are not sure of sends the whole file
     through the models, so that every problem is found and worded by them."""
-    documents = _merged(documents, report, where)
+    documents = _merged(_by_text(store, documents, report, where), report, where)
     name = Path(where).name
     if job is not None:  # the file is read: its records are counted as they are checked, then written
         job.set_status(f"Checking {len(documents):,} documents of {name}")

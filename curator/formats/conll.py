@@ -91,6 +91,7 @@ def read_conll(path: Path, annotator: str = DEFAULT_ANNOTATOR) -> ReadFile:
                                                        f"{_lines(invisible)}): read as blank, or as -DOCSTART-"))
     for index, sentences in enumerate((d for d in documents if any(d)), start=1):
         document = _document(f"{path.stem}-{index}", [s for s in sentences if s], annotator)
+        document.own_id = False  # (a place in the file: the same article in another file matches by its text)
         if len(document.text) > MAX_TEXT_CHARS:
             problems.add(f"document {index}", "text", f"has {len(document.text):,} characters, more than the "
                          f"limit of {MAX_TEXT_CHARS:,}")

@@ -193,6 +193,8 @@ def example_document(record: FieldReader, raw: dict, path: Path, number: int) ->
         record.bad(None, str(exc))
         return None
     document = new_document(record, candidate.uid, candidate.text, dict(candidate.fields))
+    if document is not None and "uid" not in raw:  # (an example's id is doccano's: Curator's export writes "uid")
+        document.own_id = False
     if document is not None:  # e.g. a date that is not a date, kept in the extra metadata
         document.notes.extend(f"{record.name}: {warning.reason}" for warning in warnings)
     return document

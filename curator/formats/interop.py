@@ -27,6 +27,7 @@ from curator.formats.annotated import (
     ReadFile,
     read_text,
     refuse_invalid,
+    take_as,
 )
 from curator.formats.annotated_import import add_documents, report_read
 from curator.formats.article_files import SUPPORTED_SUFFIXES
@@ -99,13 +100,17 @@ def _family(fmt: str) -> str:
 # -- readers -------------------------------------------------------------------------------
 
 
-def import_curator_export(store: Store, path: Path, into_gold: bool = False) -> ImportReport:
-    """Read a Curator JSON export (documents, annotations, entities, facts) into a project."""
+def import_curator_export(store: Store, path: Path, into_gold: bool = False,
+                          annotator: str | None = None) -> ImportReport:
+    """Read a Curator JSON export (documents, annotations, entities, facts) into a project
+    (every span ``annotator``'s, if given: ``take_as``)."""
     from curator.formats.dataset_reader import (
         read_curator_export,  # (the export's models: only for this)
     )
 
     entities, documents, facts = read_curator_export(store, path)
+    if annotator is not None:
+        take_as(documents, annotator, str(path))
     report = ImportReport()
     known = {e.id for e in store.entities()}
     add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts,
@@ -115,7 +120,7 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False) -> 
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
                      suggestion_layer: str | None = None, sniffed: Sniffed | None = None,
-                     job: Job | None = None, into_gold: bool = False) -> ImportReport:
+                     job: Job | None = None, into_gold: bool = False, annotator: str | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -125,7 +130,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
     as sniffing read it, not to parse it twice; ``suggestion_layer``: whose suggestions a
     model's pre-annotations become (the user's when not given); ``job``: told how many
     of the file's documents are checked, then written, once it is read; ``into_gold``:
-    the reviewed layer's spans and statuses are taken (else skipped, each said)."""
+    the reviewed layer's spans and statuses are taken (else skipped, each said);
+    ``annotator``: whose work the whole file is (``take_as``), a tool's made-up name else."""
     path = Path(path)
     # A file's records, read whole, are millions of objects that make no reference cycles:
     # the collector's full passes over them, again and again, were up to a fifth of the import.
@@ -140,10 +146,12 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             found.parsed = parsed
         report = ImportReport()
         if found.fmt == "curator":
-            report = import_curator_export(store, path, into_gold)
+            report = import_curator_export(store, path, into_gold, annotator)
         elif found.fmt == "layer":
             from curator.formats.layer_files import import_layer
 
+            if annotator is not None:
+                raise CuratorError(f"{path}: a layer file is its annotator's; --annotator is for other tools' files")
             report = import_layer(store, path, into_gold=into_gold)
         elif found.fmt == "labelstudio-config":
             said = remember_config_file(store, path, read_text(path))
@@ -152,6 +160,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             read = READERS[found.fmt](path, found.parsed, store)
             found.parsed = parsed = None  # (the file's JSON, read: not held while its documents are written)
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
+            if annotator is not None:
+                take_as(read.documents, annotator, str(path))
             add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job,
                           into_gold=into_gold)
             return report
@@ -200,11 +210,12 @@ LOOKING = "Looking at the files"  # what an import of several files says while i
 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                  suggestion_layer: str | None = None, report: ImportReport | None = None,
-                 into_gold: bool = False) -> ImportReport:
+                 into_gold: bool = False, annotator: str | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
     folders too) go through the readers above, the rest through the article importer. A
     Label Studio labeling config among them is read first. One report for all (``report``,
-    if given: it holds what was added even when the import is cancelled or fails)."""
+    if given: it holds what was added even when the import is cancelled or fails);
+    ``annotator``: whose work each annotated file is (``import_annotated``)."""
     report = report if report is not None else ImportReport()
     articles: list[Path] = []
     named_here: dict[Path, bool] = {}  # each file once: whether it was named itself
@@ -233,7 +244,7 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 job.set_progress(index, len(files))
             try:
                 report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job,
-                                              into_gold=into_gold))
+                                              into_gold=into_gold, annotator=annotator))
             except FileRefused as exc:
                 report.problems += exc.problems
             except CuratorError as exc:

@@ -173,6 +173,8 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
     # them in data.meta, which comes first). Anything else is extra metadata.
     fields_ = stated_fields(meta, data, skip=(key, "meta", "id", "uid"))
     document = new_document(record, uid, record.text(data[key], f"data.{key}"), fields_)
+    if document is not None:
+        document.own_id = bool(meta.get("uid") or data.get("id"))  # (a task's id is Label Studio's)
     results = ResultReader(record, document, found, fields, key)
     for list_key in _RESULT_LISTS:
         for index, annotation in enumerate(record.items(task.get(list_key), list_key)):

@@ -74,8 +74,11 @@ def _document(record: FieldReader, raw: dict, path: Path, number: int) -> Annota
         return None
     uid = meta.get("uid") or raw.get("id") or meta.get("id") or raw.get("_input_hash")
     fields = stated_fields({}, meta, skip=("uid", "id"))  # named as an article file's may be
-    return new_document(record, record.uid(uid, "meta.uid", f"{path.stem}-{number}"),
-                        record.text(raw["text"], "text"), fields)
+    document = new_document(record, record.uid(uid, "meta.uid", f"{path.stem}-{number}"),
+                            record.text(raw["text"], "text"), fields)
+    if document is not None:  # (an input hash, or a line's number, is Prodigy's)
+        document.own_id = bool(meta.get("uid") or raw.get("id") or meta.get("id"))
+    return document
 
 
 def _read_example(record: FieldReader, raw: dict, document: AnnotatedDocument, who: str, found: ReadFile) -> None:

@@ -196,6 +196,19 @@ class DocumentStore(Transactional):
                         found[given] = document
         return found
 
+    def documents_by_text(self, texts: Iterable[str]) -> dict[str, list[Document]]:
+        """The documents whose text is one of ``texts``, by text, in id order (a file's
+        documents named by the tool's own ids are matched by it). No index holds the
+        texts: each 500 asked read them all once."""
+        asked = sorted(set(texts))
+        found: dict[str, list[Document]] = {}
+        with self._connect() as conn:
+            for first in range(0, len(asked), 500):
+                query = sa.select(documents_table).where(documents_table.c.text.in_(asked[first:first + 500]))
+                for row in conn.execute(query.order_by(documents_table.c.id)):
+                    found.setdefault(row.text, []).append(self._document(row))
+        return found
+
     def _document_batches(self, batch: int, columns: tuple = (documents_table,), first: int | None = None,
                           last: int | None = None) -> Iterator[tuple[sa.Connection, list[sa.Row]]]:
         """Documents in id order (ids ``first``..``last`` if given), ``batch`` rows at a
