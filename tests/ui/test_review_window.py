@@ -299,6 +299,8 @@ def test_the_review_follows_a_status_set_in_the_main_window(review, qtbot):
     window.select_document(doc_id)
     qtbot.mouseClick(window.panel.done_box, Qt.MouseButton.LeftButton)  # done, with no span
     assert window.session.store.status(doc_id, window.annotator) is DocumentStatus.DONE
+    # (the reviewer is told what that means, and where a document is marked reviewed)
+    assert "To mark it reviewed, press Ctrl+D in the review window" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: any(window.annotator in item.versions for item in review._items if item.doc_id == doc_id),
                     timeout=20_000)
     qtbot.mouseClick(window.panel.done_box, Qt.MouseButton.LeftButton)  # to do again

@@ -174,6 +174,10 @@ class SpanEditing(QObject):
         w = self.window
         if w.document is not None:
             w.apply(SetStatus(w.document.id, w.annotator, DocumentStatus.DONE if checked else DocumentStatus.TODO))
+            if checked and w.settings.reviewer and not w.queries.spans(w.document.id):  # (done, no span: an annotator)
+                w.statusBar().showMessage(f"Marked done in {w.annotator}'s own layer, with no span: an annotator who "
+                                          "found nothing. To mark it reviewed, press Ctrl+D in the review window "
+                                          "(Ctrl+Z takes this back)", 10000)
 
     def done_and_next(self) -> None:
         w = self.window
