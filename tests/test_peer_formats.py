@@ -495,3 +495,39 @@ def test_a_file_numbered_by_its_tool_lands_on_the_articles_already_here(tmp_path
     assert sorted(d.uid for d in store.iter_documents()) == ["1", "d1", "mine"]  # an id of the user's own is kept
     assert sorted(a.label for a in store.annotations_for(d1.id)) == ["LOC", "ORG"]
     store.close()
+
+
+def test_a_label_studio_annotation_submitted_is_its_annotators_done_and_curators_export_says_who_is(tmp_path):
+    """In Label Studio a user submits an annotation when done with the task (a skipped one
+    is cancelled): that user's document is done, and the gold export says so. Curator's own
+    export writes one annotation per layer, submitted by nobody: its task says who is done."""
+    from curator.domain.models import DocumentStatus
+    from curator.formats.interop import export_interop
+
+    def region(start: int, end: int, label: str) -> dict:
+        return {"id": f"r{start}", "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
+                "value": {"start": start, "end": end, "labels": [label]}}
+
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([
+        {"id": 1, "data": {"id": "t1", "text": "Steppe Rail opened a line."}, "annotations": [
+            {"id": 11, "completed_by": 3, "was_cancelled": False, "result": [region(0, 11, "ORG")]},
+            {"id": 12, "completed_by": 4, "was_cancelled": False, "result": []},  # found nothing: done too
+            {"id": 13, "completed_by": 5, "was_cancelled": True, "result": []}]},
+        {"id": 2, "data": {"id": "t2", "text": "Aral Port grew."}, "annotations": [], "drafts": [
+            {"id": 14, "user": 3, "result": [region(0, 9, "ORG")]}]}]))
+    store = project(tmp_path / "p")
+    import_annotated(store, tasks)
+    t1, t2 = store.document_by_uid("t1"), store.document_by_uid("t2")
+    assert store.done_by() == {t1.id: ["3", "4"]}  # not the cancelled one, nor a draft's author
+    export_interop(store, tmp_path / "back.json", "labelstudio")
+    again = project(tmp_path / "again")
+    import_annotated(again, tmp_path / "back.json")
+    assert again.done_by() == {again.document_by_uid("t1").id: ["3", "4"]}
+    store.set_status(t1.id, "4", DocumentStatus.TODO)  # to do again, here: the export says only 3 is done
+    export_interop(store, tmp_path / "back.json", "labelstudio")
+    third = project(tmp_path / "third")
+    import_annotated(third, tmp_path / "back.json")
+    assert third.done_by() == {third.document_by_uid("t1").id: ["3"]} and t2 is not None
+    for opened in (store, again, third):
+        opened.close()

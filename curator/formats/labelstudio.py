@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from curator.domain.models import Annotation, Relation
+from curator.domain.models import Annotation, DocumentStatus, Relation
 from curator.domain.text import span_problem
 from curator.errors import CuratorError
 from curator.formats.annotated import (
@@ -151,6 +151,16 @@ def read_labelstudio(path: Path, payload: Any = None, fields: TextFields | None 
     return found
 
 
+def _submitted(annotation: dict) -> bool:
+    """Whether a user submitted the annotation in Label Studio (``completed_by``), so has
+    done the task: not Curator's export of a layer (whose regions name their annotator,
+    and whose task says who is done)."""
+    results = annotation.get("result") if isinstance(annotation.get("result"), list) else []
+    return annotation.get("completed_by") is not None and not any(
+        isinstance(result, dict) and isinstance(result.get("meta"), dict) and ANNOTATOR_KEY in result["meta"]
+        for result in results)
+
+
 def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFields | None, number: int,
                    found: ReadFile, chosen: dict[str, int]) -> AnnotatedDocument | None:
     data = _data_of(task)
@@ -171,7 +181,7 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
     # The task's data holds the user's own columns: a title, outlet, address or date among
     # them, named as an article file's may be, is the article's (Curator's export writes
     # them in data.meta, which comes first). Anything else is extra metadata.
-    fields_ = stated_fields(meta, data, skip=(key, "meta", "id", "uid"))
+    fields_ = stated_fields(meta, data, skip=(key, "meta", "id", "uid", "done_by"))
     document = new_document(record, uid, record.text(data[key], f"data.{key}"), fields_)
     if document is not None:
         document.own_id = bool(meta.get("uid") or data.get("id"))  # (a task's id is Label Studio's)
@@ -187,6 +197,8 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
                 continue
             annotator = _annotator_of(record, annotation.get("completed_by"), DEFAULT_ANNOTATOR)
             results.read(annotation.get("result"), f"{where}.result", annotator)
+            if document is not None and annotator and _submitted(annotation):
+                document.statuses[annotator] = DocumentStatus.DONE.value
     for index, prediction in enumerate(record.items(task.get("predictions"), "predictions")):
         if not isinstance(prediction, dict):  # an export names its predictions by id only
             found.leave_out("prediction(s) given by id only, without their results, not imported")
@@ -196,6 +208,9 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
         results.read(prediction.get("result"), f"predictions.{index}.result", None, model)
     if results.converted:
         found.warnings.append(ImportProblem(str(path), f"{results.converted:,} {UTF16_NOTE}", record.name))
+    done_by = meta.get("done_by")  # (Curator's export: who marked it done)
+    if document is not None and isinstance(done_by, list):
+        document.statuses.update({name: DocumentStatus.DONE.value for name in done_by if isinstance(name, str)})
     if isinstance(task.get("drafts"), list) and task["drafts"]:
         found.leave_out("draft(s) not imported: only submitted annotations are", len(task["drafts"]))
     return document
@@ -209,6 +224,7 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
     for relation in store.relation_rows(None if annotator is None else [annotator]):
         relations.setdefault(relation.doc_id, []).append(relation)
     undirected = {kind.name for kind in store.label_schema.relations if not kind.directed}
+    done_by = store.done_by(annotator)
     for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
@@ -220,7 +236,8 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             "id": number,
             "data": {"text": document.text, "meta": {
                 "uid": document.uid, "title": document.title, "source": document.source, "url": document.url,
-                "published": document.published.isoformat() if document.published else None}},
+                "published": document.published.isoformat() if document.published else None,
+                "done_by": done_by.get(document.id, [])}},
             "annotations": [{"result": [
                 {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
