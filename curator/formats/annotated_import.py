@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -26,7 +26,6 @@ from curator.domain.models import (
     plain_span,
     utc_now,
 )
-from curator.domain.normalize import TextValues
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import span_problem
 from curator.formats.annotated import (
@@ -39,6 +38,9 @@ from curator.formats.annotated import (
 from curator.formats.boundary import Problems, too_wide
 from curator.formats.reports import ImportProblem, ImportReport
 from curator.store import Store
+
+if TYPE_CHECKING:
+    from curator.domain.normalize import TextValues
 
 PROGRESS_EVERY = 500  # documents checked between two reports of progress
 WRITE_BATCH = 5000  # documents written between two reports of progress (one transaction still)
@@ -113,6 +115,9 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     (``plain_document``, ``plain_span``), giving rows; None at the first record they are
     not sure of, or if anything is malformed, and the caller checks again with the models,
     which decide and word every problem. Both give the same result where both answer."""
+    # (the rules of figures and dates, imported when a file is: they compile 50 ms of patterns)
+    from curator.domain.normalize import TextValues
+
     checked = _Checked(plain, problems=Problems(where))
     report, problems = checked.report, checked.problems
     schema = store.label_schema
@@ -342,6 +347,8 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
               and (d.uid not in checked.known or checked.known[d.uid].text == d.text)]
     if not wanted:
         return []
+    from curator.domain.normalize import TextValues
+
     layer = layer or _importing_user()
     schema = store.label_schema
     labels = set(schema.names)
