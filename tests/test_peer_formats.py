@@ -531,3 +531,27 @@ def test_a_label_studio_annotation_submitted_is_its_annotators_done_and_curators
     assert third.done_by() == {third.document_by_uid("t1").id: ["3"]} and t2 is not None
     for opened in (store, again, third):
         opened.close()
+
+
+def test_a_prodigy_answer_accepted_is_its_annotators_done_and_curators_export_says_whose(tmp_path):
+    from curator.domain.models import DocumentStatus
+    from curator.formats.interop import export_interop
+
+    path = tmp_path / "db-out.jsonl"
+    path.write_text("\n".join(json.dumps(example) for example in [
+        {"text": "Steppe Rail opened a line.", "meta": {"id": "p1"}, "answer": "accept", "_annotator_id": "news-ana",
+         "spans": [{"start": 0, "end": 11, "label": "ORG"}]},
+        {"text": "Aral Port grew.", "meta": {"id": "p2"}, "spans": [{"start": 0, "end": 9, "label": "ORG"}]},
+    ]) + "\n")
+    store = project(tmp_path / "p")
+    import_annotated(store, path)
+    p1 = store.document_by_uid("p1")
+    assert store.done_by() == {p1.id: ["news-ana"]}  # an example with no answer is not one done
+    store.set_status(p1.id, "news-ana", DocumentStatus.TODO)
+    store.set_status(store.document_by_uid("p2").id, "prodigy", DocumentStatus.DONE)
+    export_interop(store, tmp_path / "back.jsonl", "prodigy")
+    again = project(tmp_path / "again")
+    import_annotated(again, tmp_path / "back.jsonl")
+    assert again.done_by() == {again.document_by_uid("p2").id: ["prodigy"]}  # as the project said, not every line
+    store.close()
+    again.close()

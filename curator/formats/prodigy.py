@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, DocumentStatus
 from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
@@ -42,6 +42,7 @@ from curator.formats.span_tokens import aligned_tokens, token_range
 from curator.store import Store
 
 DEFAULT_ANNOTATOR = "prodigy"
+DONE_KEY = "_curator_done"  # where Curator's export says whether a line's annotator marked the document done
 
 
 def read_prodigy(path: Path) -> ReadFile:
@@ -63,6 +64,10 @@ def read_prodigy(path: Path) -> ReadFile:
         who = record.text(str(who) if type(who) is int else who, "_annotator_id")
         if document is not None and who:
             _read_example(record, raw, document, who, found)
+            # An answer given is the annotator done with the example; Curator's export, a line
+            # per layer, says whether its annotator is (``DONE_KEY``).
+            if raw[DONE_KEY] is True if DONE_KEY in raw else raw.get("answer") == "accept":
+                document.statuses[who] = DocumentStatus.DONE.value
             found.documents.append(document)
     problems.refuse_if_any()
     return found
@@ -138,6 +143,7 @@ def export_prodigy(store: Store, target: Path, annotator: str | None = None) -> 
     categories = categories_by_document(store, annotator)
     named = peer_category_names(store.label_schema.categories)
     options = [{"id": name, "text": name} for name in named.values()]
+    done_by = store.done_by(annotator)
     with atomic_path(target) as temp, temp.open("w", encoding="utf-8") as out:
         for document, spans in store.iter_documents_with_annotations(annotator):
             by_annotator: dict[str, list[Annotation]] = {}
@@ -158,6 +164,7 @@ def export_prodigy(store: Store, target: Path, annotator: str | None = None) -> 
                     "spans": [], "_view_id": "ner_manual"}
                 if name:
                     example.update(answer="accept", _annotator_id=name)
+                    example[DONE_KEY] = name in done_by.get(document.id, [])
                 for span in sorted(layer, key=lambda s: (s.start, s.end, s.label)):
                     first, last = token_range(tokens, span.start, span.end)
                     example["spans"].append({"start": span.start, "end": span.end, "text": document.text[
