@@ -107,7 +107,7 @@ def test_doccano_and_prodigy_spans_get_values(tmp_path):
         store = Store.create(tmp_path / path.stem)
         import_paths(store, [path])
         values = _values(store)
-        assert values["3,5%"]["amount"] == "3.5", path.name
+        assert values["3,5%"]["amount"] == "-3.5", path.name  # "fell": a fall
         assert (values["last year"]["start"], values["last year"]["end"]) == ("2024-01-01", "2024-12-31"), path.name
         store.close()
 

@@ -76,6 +76,26 @@ def test_selected_figure_uses_the_whole_selection_and_its_context():
     assert normalize_figure(text, 0, 5) is None  # "Trade" is no figure
 
 
+
+@pytest.mark.parametrize(("selected", "amount", "change"), [
+    ("3%", "-3", "change"),  # a fall: its sign, as the rules give it reading the text
+    ("fell by 3%", "-3", "change"),  # selected with its verb: still the change, not a level
+    ("grew by 35%", "35", "change"),
+    ("rose 34%", "34", "change"),
+    ("3 percent", "-3", "change"),
+    ("1.5 pp", "-1.5", "change"),
+])
+def test_a_selected_change_is_read_in_its_clause_as_the_rules_read_the_text(selected, amount, change):
+    text = "Exports grew by 35% in May. Imports fell by 3% in June. Prices rose 34% and shares fell 3 percent. " \
+           "Output fell 1.5 pp."
+    start = text.index(selected)
+    value = normalize_figure(text, start, start + len(selected))
+    assert (value.amount, value.change) == (amount, change)
+    found = {text[f.start:f.end]: f.value for f in find_figures(text)}
+    figure = selected.split()[-2:] if selected.endswith("percent") or selected.endswith("pp") else selected.split()[-1:]
+    assert found[" ".join(figure)].amount == amount  # what a suggestion of it says
+
+
 ANCHOR = date(2023, 11, 7)
 
 

@@ -401,6 +401,9 @@ def find_figures(text: str) -> list[FoundFigure]:
     return sorted(found, key=lambda f: f.start)
 
 
+_CONTEXT = 80  # characters around a selected figure its clause is read in
+
+
 def normalize_figure(text: str, start: int, end: int, label: str | None = None) -> FigureValue | None:
     """The value of the figure a curator selected at ``text[start:end]``, or None.
 
@@ -408,6 +411,17 @@ def normalize_figure(text: str, start: int, end: int, label: str | None = None) 
     the figure is a change (``grew by 35%``).
     """
     fragment = text[start:end]
+    first, last = start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip())
+    # Read in its clause, as the rules read the whole text: "shares fell 3 percent" is -3, a
+    # change, and so is "fell by 3%" selected with its verb.
+    near = max(0, first - _CONTEXT)
+    inside = [f for f in find_figures(text[near:last + _CONTEXT])
+              if first <= near + f.start and near + f.end <= last]
+    candidates = [f for f in inside if (near + f.start, near + f.end) == (first, last)] or \
+        sorted(inside, key=lambda f: f.start - f.end)[:1]
+    if candidates:
+        return next((f for f in candidates if f.label == label), candidates[0]).value
+    # Not a figure the rules find there (it runs on past the selection, say): the selection alone.
     candidates = [f for f in find_figures(fragment) if (f.start, f.end) == (0, len(fragment))]
     if not candidates:
         candidates = sorted(find_figures(fragment), key=lambda f: f.start - f.end)[:1]

@@ -8,8 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+)
 
+from curator.domain.names import check_annotator
+from curator.errors import CuratorError
 from curator.session.label_edits import unusable_labels
 from ui.workers import BackgroundTask
 
@@ -34,24 +45,66 @@ class ImportController(QObject):
         super().__init__(window)
         self.window = window
 
-    def import_dialog(self) -> BackgroundTask | None:
+    def import_dialog(self, annotator: str | None = None, into_gold: bool = False) -> BackgroundTask | None:
         w = self.window
         files, _ = QFileDialog.getOpenFileNames(
             w, "Import articles or annotated files", w.settings.recall("folder.import") or "", import_filter())
         if files:
             w.settings.remember("folder.import", str(Path(files[0]).parent))
-            return self.import_paths([Path(f) for f in files])
+            return self.import_paths([Path(f) for f in files], annotator, into_gold)
         return None
 
-    def import_paths(self, paths: list[Path]) -> BackgroundTask:
+    def options_dialog(self) -> QDialog:
+        """File → Import annotated files as…: whose work the files are (CoNLL and a bare
+        doccano file name nobody), and whether their gold layer goes into gold; then the
+        files, as ``import_dialog`` (``curator import --annotator NAME --gold``)."""
+        w = self.window
+        dialog = QDialog(w)
+        dialog.setObjectName("import_options")
+        dialog.setWindowTitle("Import annotated files as…")
+        form = QFormLayout(dialog)
+        who = QLineEdit(dialog)
+        who.setObjectName("import_annotator")
+        who.setPlaceholderText("as each file names them")
+        form.addRow("Whose work each file is:", who)
+        gold = QCheckBox("Take the files' gold layer into gold (the reviewed layer)", dialog)
+        gold.setObjectName("import_gold")
+        form.addRow(gold)
+        problem = QLabel(dialog)
+        problem.setObjectName("import_options_problem")
+        problem.setWordWrap(True)
+        form.addRow(problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose files…")
+        form.addRow(buttons)
+        chosen: dict[str, Any] = {}
+
+        def accept() -> None:
+            try:  # (a name, if one is given: the command line's check)
+                chosen["annotator"] = check_annotator(who.text(), "name") if who.text().strip() else None
+            except CuratorError as exc:
+                problem.setText(str(exc))
+                return
+            dialog.accept()
+
+        buttons.accepted.connect(accept)
+        buttons.rejected.connect(dialog.reject)
+        dialog.accepted.connect(lambda: self.import_dialog(chosen["annotator"], gold.isChecked()))
+        dialog.open()
+        return dialog
+
+    def import_paths(self, paths: list[Path], annotator: str | None = None,
+                     into_gold: bool = False) -> BackgroundTask:
         # The readers and writers of files are imported when first used, not while the window starts.
         from curator.session.importing import import_paths
 
         w = self.window
-        return w.run_task("Importing", lambda job: import_paths(w.session, paths, job),
-                          lambda report: self._on_imported(report, paths), origin="import")
+        return w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotator=annotator,
+                                                                into_gold=into_gold),
+                          lambda report: self._on_imported(report, paths, annotator, into_gold), origin="import")
 
-    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path]) -> QMessageBox:
+    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path], annotator: str | None = None,
+                          into_gold: bool = False) -> QMessageBox:
         """The files use labels the project lacks: add them and import their spans, or not."""
         w = self.window
         listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})"
@@ -74,19 +127,21 @@ class ImportController(QObject):
                                           "not usable as label names", 8000)
             command = w.queries.add_found_labels(list(missing))
             if command is not None and w.apply(command):
-                w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True),
+                w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True,
+                                                                  annotator=annotator, into_gold=into_gold),
                            self._on_imported, origin="import")
 
         box.finished.connect(answered)
         box.open()
         return box
 
-    def _on_imported(self, report, paths: list[Path] | None = None) -> None:
+    def _on_imported(self, report, paths: list[Path] | None = None, annotator: str | None = None,
+                     into_gold: bool = False) -> None:
         w = self.window
         w._update_counts()
         w._mark_saved(report.summary())
         if report.missing_labels and paths:
-            self.ask_to_add_labels(report.missing_labels, paths)
+            self.ask_to_add_labels(report.missing_labels, paths, annotator, into_gold)
             return
         if report.problems or report.warnings:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import", report.summary(), parent=w)
