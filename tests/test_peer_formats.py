@@ -555,3 +555,22 @@ def test_a_prodigy_answer_accepted_is_its_annotators_done_and_curators_export_sa
     assert again.done_by() == {again.document_by_uid("p2").id: ["prodigy"]}  # as the project said, not every line
     store.close()
     again.close()
+
+
+def test_a_users_file_in_doccanos_zip_is_that_users_work_whatever_its_annotator_field_says(tmp_path):
+    """Curator's doccano export names each line's annotator; doccano keeps that as metadata
+    and, once another user annotates the example, exports it in that user's file."""
+    import zipfile
+
+    line = {"id": 6, "text": "The Red Crescent said floods hit Dhaka.", "uid": "2", "annotator": "admin",
+            "label": [[4, 16, "ORG"], [33, 38, "LOC"]], "Comments": []}
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("dina.jsonl", json.dumps(line) + "\n")
+        out.writestr("admin.jsonl", json.dumps({**line, "label": [[4, 16, "ORG"]]}) + "\n")
+    store = project(tmp_path / "p")
+    import_annotated(store, archive)
+    [document] = store.iter_documents()
+    layers = {who: sorted(a.label for a in store.annotations_for(document.id, who)) for who in ("admin", "dina")}
+    assert layers == {"admin": ["ORG"], "dina": ["LOC", "ORG"]}
+    store.close()

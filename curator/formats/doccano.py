@@ -75,7 +75,9 @@ def read_doccano(path: Path, payload: Any = None, lines: list[str] | None = None
         if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
             record.bad("text", "no 'text' (a string)")
             continue
-        who = record.text(raw.get("annotator") or annotator or DEFAULT_ANNOTATOR, "annotator")
+        # A user's file of doccano's zip is that user's work, whoever its examples' "annotator"
+        # field (metadata Curator's export wrote, kept by doccano) names.
+        who = record.text(annotator or raw.get("annotator") or DEFAULT_ANNOTATOR, "annotator")
         document = example_document(record, raw, path, number)
         read_example(record, raw, document, who, found, kinds)
         if document:
