@@ -574,3 +574,24 @@ def test_a_users_file_in_doccanos_zip_is_that_users_work_whatever_its_annotator_
     layers = {who: sorted(a.label for a in store.annotations_for(document.id, who)) for who in ("admin", "dina")}
     assert layers == {"admin": ["ORG"], "dina": ["LOC", "ORG"]}
     store.close()
+
+
+def test_curators_label_studio_export_uses_the_names_of_the_projects_labeling_config(annotated_sample, tmp_path):
+    """Label Studio refuses a task without the field its config shows ('"body" key is
+    expected in task data') and shows no span drawn with another control's name."""
+    from curator.formats.interop import export_interop
+    from curator.formats.labelstudio_config import remember_config_file
+
+    config = ('<View><Header value="$title"/><Labels name="ner" toName="article"><Label value="ORG"/></Labels>'
+              '<Text name="article" value="$body"/></View>')
+    remember_config_file(annotated_sample, tmp_path / "config.xml", config)
+    export_interop(annotated_sample, tmp_path / "tasks.json", "labelstudio")
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    assert all("body" in task["data"] and "text" not in task["data"] for task in tasks)
+    names = {(r["from_name"], r["to_name"]) for task in tasks for a in task["annotations"] for r in a["result"]
+             if r.get("type") == "labels"}
+    assert names == {("ner", "article")}
+    again = project(tmp_path / "again", labels=annotated_sample.label_schema.names)
+    import_annotated(again, tmp_path / "tasks.json")
+    assert again.annotation_count() == annotated_sample.annotation_count()
+    again.close()

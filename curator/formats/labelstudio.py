@@ -34,7 +34,7 @@ from curator.formats.annotated import (
     stated_fields,
 )
 from curator.formats.boundary import Problems, describe
-from curator.formats.labelstudio_config import TextFields
+from curator.formats.labelstudio_config import TextFields, remembered
 from curator.formats.labelstudio_results import ANNOTATOR_KEY, ResultReader
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
@@ -225,6 +225,13 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
         relations.setdefault(relation.doc_id, []).append(relation)
     undirected = {kind.name for kind in store.label_schema.relations if not kind.directed}
     done_by = store.done_by(annotator)
+    # The names of the project's labeling config, if it read one (else Label Studio's template's):
+    # the field of the text, the object showing it and the control its labels are drawn with.
+    config = remembered(store)
+    text_key = (config.text_field if config else None) or "text"
+    to_name = next((name for name in ([config.labeled] if config.labeled else []) + list(config.objects)
+                    if config.field_of(name) == text_key), "text") if config else "text"
+    from_name = (config.control if config and config.control else None) or "label"
     for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
@@ -234,15 +241,15 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             by_annotator.setdefault(name, [])
         tasks.append({
             "id": number,
-            "data": {"text": document.text, "meta": {
+            "data": {text_key: document.text, "meta": {
                 "uid": document.uid, "title": document.title, "source": document.source, "url": document.url,
                 "published": document.published.isoformat() if document.published else None,
                 "done_by": done_by.get(document.id, [])}},
             "annotations": [{"result": [
-                {"id": span.id[:10], "from_name": "label", "to_name": "text", "type": "labels",
+                {"id": span.id[:10], "from_name": from_name, "to_name": to_name, "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],
                            "labels": [span.label]}, "meta": {ANNOTATOR_KEY: name}} for span in layer] + [
-                {"from_name": set_name, "to_name": "text", "type": "choices", "value": {"choices": choices},
+                {"from_name": set_name, "to_name": to_name, "type": "choices", "value": {"choices": choices},
                  "meta": {ANNOTATOR_KEY: name}}
                 for set_name, choices in chosen.get(name, {}).items()] + [
                 # A relation joins two regions of its annotation by their ids (a span's id, cut as above).

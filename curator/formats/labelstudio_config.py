@@ -29,6 +29,7 @@ class TextFields:
 
     objects: dict[str, tuple[str, str]] = field(default_factory=dict)
     labeled: str | None = None
+    control: str | None = None  # the name of the span labels' control (a result's ``from_name``)
 
     def field_of(self, to_name: str | None) -> str | None:
         """The data field of the text object ``to_name`` (None if it is not a text object)."""
@@ -44,7 +45,8 @@ class TextFields:
         return texts[0] if len(texts) == 1 else None
 
     def as_json(self) -> dict[str, Any]:
-        return {"objects": {name: list(pair) for name, pair in self.objects.items()}, "labeled": self.labeled}
+        return {"objects": {name: list(pair) for name, pair in self.objects.items()}, "labeled": self.labeled,
+                "control": self.control}
 
     @classmethod
     def from_json(cls, raw: Any) -> "TextFields | None":
@@ -54,7 +56,8 @@ class TextFields:
                    if isinstance(name, str) and isinstance(pair, list) and len(pair) == 2
                    and all(isinstance(part, str) for part in pair)}
         labeled = raw.get("labeled") if isinstance(raw.get("labeled"), str) else None
-        return cls(objects, labeled)
+        control = raw.get("control") if isinstance(raw.get("control"), str) else None
+        return cls(objects, labeled, control)
 
 
 def is_config(text: str) -> bool:
@@ -76,7 +79,7 @@ def text_fields(path: Path, text: str) -> TextFields:
         if element.tag in _TEXT_TAGS and element.get("name") and value.startswith("$"):
             found.objects[element.get("name")] = (element.tag, value[1:])
         elif element.tag in _SPAN_CONTROLS and found.labeled is None:
-            found.labeled = element.get("toName")
+            found.labeled, found.control = element.get("toName"), element.get("name")
     return found
 
 
