@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from curator.cli import main
-from curator.domain.models import Annotation
+from curator.domain.models import Annotation, DocumentStatus
 from curator.errors import CuratorError
 from curator.session.history import Session
 from curator.session.import_commands import PutBackImport
@@ -78,10 +78,12 @@ def test_undo_takes_back_the_spans_an_import_added_to_documents_already_there(se
     doc_id = store.document_by_uid("a0").id
     report = import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
     assert report.spans_added == 1 and not report.added, report.summary()
-    assert session.undo_text == "Import 1 span"
+    assert session.undo_text == "Import 1 span and 1 status"  # (Bob submitted it in Label Studio: done)
     assert [a.label for a in store.annotations_for(doc_id, "bob")] == ["PERCENT"]
+    assert store.status(doc_id, "bob") is DocumentStatus.DONE
     session.undo()
     assert store.annotations_for(doc_id, "bob") == [] and store.document_count() == 1
+    assert store.status(doc_id, "bob") is DocumentStatus.TODO
     session.redo()
     assert [a.label for a in store.annotations_for(doc_id, "bob")] == ["PERCENT"]
 
@@ -193,7 +195,7 @@ def test_undo_refuses_to_take_spans_it_added_to_older_documents_once_they_were_e
     import_paths(session, [_layer(tmp_path / "bob.json", "a0")])
     imported = store.annotations_for(doc_id, "bob")[0]
     store.update_annotation(imported.id, label="MONEY")  # Bob corrects the imported span
-    with pytest.raises(CuratorError, match=r"could not undo 'Import 1 span': 1 of the spans it added to documents "
+    with pytest.raises(CuratorError, match=r"could not undo 'Import 1 span and 1 status': 1 of the spans it added to documents "
                                            r"already in the project was edited since \(such as bob's MONEY at "):
         session.undo()
     assert [(a.id, a.label) for a in store.annotations_for(doc_id, "bob")] == [(imported.id, "MONEY")]
@@ -328,10 +330,10 @@ def test_a_redo_still_works_when_an_older_document_it_had_spans_on_went_meanwhil
     assert import_paths(session, [tmp_path / "tasks.json"]).spans_added == 2
     session.undo()
     store.take_out_documents([(gone, gone)], keep=False)  # someone deletes one of the older documents
-    assert session.redo().label == "Import 2 spans"
+    assert session.redo().label == "Import 2 spans and 2 statuses"
     assert [a.label for a in store.annotations_for(kept, "bob")] == ["PERCENT"]
     assert store.document_count() == 1 and store.annotation_count() == 1
-    assert session.undo().label == "Import 2 spans"  # and it can be undone again
+    assert session.undo().label == "Import 2 spans and 2 statuses"  # and it can be undone again
     assert store.annotation_count() == 0
 
 def test_an_undone_imports_ids_are_never_given_to_the_next_import(store, tmp_path):
@@ -464,7 +466,7 @@ def test_a_redo_whose_kept_rows_the_tables_no_longer_fit_is_refused_and_stays(se
         seq, redo = _kept_redo(store)
         redo["fields"]["spans"][0]["start"] = "the beginning"
         _keep_redo(store, seq, redo)
-        label = "Import 1 span"
+        label = "Import 1 span and 1 status"
     else:
         label = "Import 2 documents"
     documents = store.document_count()
