@@ -595,3 +595,32 @@ def test_curators_label_studio_export_uses_the_names_of_the_projects_labeling_co
     import_annotated(again, tmp_path / "tasks.json")
     assert again.annotation_count() == annotated_sample.annotation_count()
     again.close()
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "doccano", "prodigy"])
+def test_an_articles_metadata_goes_to_another_tool_and_comes_back_whole(tmp_path, fmt):
+    """Title, outlet, address, date and the extra metadata imported with an article: the
+    task's or record's own columns there (a config's <Header value="$title"/> shows the
+    title), and the same article when the file comes back."""
+    from datetime import date
+
+    from curator.formats.interop import export_interop
+
+    store = project(tmp_path / "p")
+    store.add_documents([Document(uid="a1", text="Steppe Rail opened a line.", title="A tram for Shymkent",
+                                  source="Steppe Wire", url="https://example.org/tram", published=date(2024, 5, 2),
+                                  extra={"section": "cities", "summary": "A new line", "date_note": "morning"})])
+    [document] = store.iter_documents()
+    store.add_annotations([Annotation(doc_id=document.id, start=0, end=11, label="ORG", annotator="dina")])
+    target = tmp_path / ("out.json" if fmt == "labelstudio" else "out.jsonl")
+    export_interop(store, target, fmt)
+    if fmt == "labelstudio":
+        data = json.loads(target.read_text(encoding="utf-8"))[0]["data"]
+        assert (data["title"], data["section"], data["published"]) == ("A tram for Shymkent", "cities", "2024-05-02")
+    again = project(tmp_path / "again")
+    import_annotated(again, target)
+    [back] = again.iter_documents()
+    assert (back.uid, back.title, back.source, back.url, back.published, back.extra) == (
+        "a1", document.title, document.source, document.url, document.published, document.extra)
+    store.close()
+    again.close()

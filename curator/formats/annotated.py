@@ -9,6 +9,7 @@ import codecs
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -323,6 +324,18 @@ def stated_fields(exact: dict, columns: dict, skip: tuple[str, ...] = ()) -> dic
             pass
         fields["extra"].setdefault(key, value)  # kept as it was written
     return fields
+
+
+def article_columns(document: Any, reserved: tuple[str, ...]) -> dict[str, Any]:
+    """A document's metadata as the columns of another tool's record: its title, outlet,
+    address and date (ISO), then its extra metadata as imported, each under its own name,
+    so that a tool keeps them and a reading back (``stated_fields``) finds them again.
+    ``reserved``: the record's own keys, which no extra field may take (nor an id's)."""
+    columns = {key: value.isoformat() if isinstance(value, date) else value
+               for key in STATED if (value := getattr(document, key)) is not None}
+    taken = {*reserved, *columns, "id", "uid", "doc_id"}
+    columns.update({key: value for key, value in document.extra.items() if key not in taken})
+    return columns
 
 
 def fitting_categories(categories: list[tuple[str, str, list[str]]], sets: dict[str, CategorySet],

@@ -15,7 +15,6 @@ article's metadata. Lines end at ``\\n`` only.
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from curator.formats.annotated import (
     FieldReader,
     FoundRelation,
     ReadFile,
+    article_columns,
     categories_by_document,
     category_entry,
     load_json,
@@ -217,9 +217,7 @@ def export_doccano(store: Store, target: Path, annotator: str | None = None) -> 
             chosen = categories.get(document.id, {})
             for name in chosen:
                 by_annotator.setdefault(name, [])
-            meta = {key: value.isoformat() if isinstance(value, date) else value
-                    for key in ("title", "source", "url", "published")
-                    if (value := getattr(document, key)) is not None}
+            meta = article_columns(document, ("text", *_ANNOTATION_KEYS))
             for name, layer in by_annotator.items() or [("", [])]:
                 record = {"uid": document.uid, "text": document.text, **meta, "annotator": name or None}
                 if relations:  # doccano's relation extraction shape, entities with ids, for the whole file

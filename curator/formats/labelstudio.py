@@ -27,6 +27,7 @@ from curator.formats.annotated import (
     AnnotatedDocument,
     FieldReader,
     ReadFile,
+    article_columns,
     categories_by_document,
     load_json,
     new_document,
@@ -241,10 +242,10 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
             by_annotator.setdefault(name, [])
         tasks.append({
             "id": number,
-            "data": {text_key: document.text, "meta": {
-                "uid": document.uid, "title": document.title, "source": document.source, "url": document.url,
-                "published": document.published.isoformat() if document.published else None,
-                "done_by": done_by.get(document.id, [])}},
+            # The article's fields and extra metadata as the task's own columns (a config's
+            # <Header value="$title"/> shows them); its id and who is done in its meta.
+            "data": {text_key: document.text, **article_columns(document, (text_key, "meta")),
+                     "meta": {"uid": document.uid, "done_by": done_by.get(document.id, [])}},
             "annotations": [{"result": [
                 {"id": span.id[:10], "from_name": from_name, "to_name": to_name, "type": "labels",
                  "value": {"start": span.start, "end": span.end, "text": document.text[span.start:span.end],

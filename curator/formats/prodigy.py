@@ -16,7 +16,6 @@ annotator as ``_annotator_id`` and the metadata in ``meta``; categories as ``acc
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from curator.formats.annotated import (
     FieldReader,
     FoundRelation,
     ReadFile,
+    article_columns,
     categories_by_document,
     category_entry,
     jsonl_records,
@@ -152,9 +152,7 @@ def export_prodigy(store: Store, target: Path, annotator: str | None = None) -> 
             chosen = categories.get(document.id, {})
             for name in chosen:
                 by_annotator.setdefault(name, [])
-            meta = {"uid": document.uid, **{key: value.isoformat() if isinstance(value, date) else value
-                                            for key in ("title", "source", "url", "published")
-                                            if (value := getattr(document, key)) is not None}}
+            meta = {"uid": document.uid, **article_columns(document, ())}
             # A document no one annotated goes out unanswered, as a task still to do.
             for name, layer in by_annotator.items() or [("", [])]:
                 tokens = aligned_tokens(document.text, [(s.start, s.end) for s in layer])
