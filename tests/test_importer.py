@@ -93,9 +93,11 @@ def test_a_record_that_states_no_date_takes_what_its_text_states(store, tmp_path
 
 
 def test_a_date_column_written_day_first_with_dots_is_read(store, tmp_path):
+    write(tmp_path / "stamped.csv", "id,published_at,text\ns1,2024-03-15T08:30:00Z,Stamped.\n")
     write(tmp_path / "dotted.csv", "id,date,text\nd1,14.03.2024,First.\nd2,31.02.2024,Second.\n")
-    report = import_files(store, [tmp_path / "dotted.csv"])
+    report = import_files(store, [tmp_path / "dotted.csv", tmp_path / "stamped.csv"])
     assert store.document_by_uid("d1").published == date(2024, 3, 14)
+    assert store.document_by_uid("s1").published == date(2024, 3, 15)  # a scraper's column name
     assert store.document_by_uid("d2").published is None  # no such day: kept as written, and said
     assert store.document_by_uid("d2").extra == {"date": "31.02.2024"}
     assert ["31.02.2024" in w.reason for w in report.warnings] == [True]

@@ -624,3 +624,21 @@ def test_an_articles_metadata_goes_to_another_tool_and_comes_back_whole(tmp_path
         "a1", document.title, document.source, document.url, document.published, document.extra)
     store.close()
     again.close()
+
+
+def test_a_region_drawn_in_label_studio_on_curators_export_of_a_layer_is_that_layers(tmp_path):
+    """Label Studio gives an imported annotation its importing user (completed_by) and keeps
+    each result's meta: a region drawn there has none, and is the layer's the others name."""
+    tasks = tmp_path / "edited.json"
+    tasks.write_text(json.dumps([{"id": 1, "data": {"text": "Aral Port grew on Tuesday.", "meta": {"uid": "a1"}},
+                                  "annotations": [{"id": 5, "completed_by": 1, "result": [
+        {"id": "x1", "from_name": "label", "to_name": "text", "type": "labels", "meta": {"curator_annotator": "bob"},
+         "value": {"start": 0, "end": 9, "text": "Aral Port", "labels": ["ORG"]}},
+        {"id": "x2", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 18, "end": 25, "text": "Tuesday", "labels": ["MISC"]}}]}]}]))
+    store = project(tmp_path / "p")
+    import_annotated(store, tasks)
+    [document] = store.iter_documents()
+    assert sorted((a.annotator, a.label) for a in store.annotations_for(document.id)) == [("bob", "MISC"), ("bob", "ORG")]
+    assert store.done_by() == {}  # who is done, Curator's export says in the task's meta: nobody here
+    store.close()

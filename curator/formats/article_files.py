@@ -49,7 +49,7 @@ FIELD_ALIASES = {
     "link": "url",
     "published": "published",
     "date": "published",
-    "pub_date": "published",
+    "pub_date": "published", "published_at": "published", "publication_date": "published", "publish_date": "published",
 }
 
 

@@ -152,14 +152,18 @@ def read_labelstudio(path: Path, payload: Any = None, fields: TextFields | None 
     return found
 
 
+def _layers_named(annotation: dict) -> set[str]:
+    """The annotators Curator's export named on an annotation's results (``ANNOTATOR_KEY``)."""
+    results = annotation.get("result") if isinstance(annotation.get("result"), list) else []
+    return {result["meta"][ANNOTATOR_KEY] for result in results if isinstance(result, dict)
+            and isinstance(result.get("meta"), dict) and isinstance(result["meta"].get(ANNOTATOR_KEY), str)}
+
+
 def _submitted(annotation: dict) -> bool:
     """Whether a user submitted the annotation in Label Studio (``completed_by``), so has
     done the task: not Curator's export of a layer (whose regions name their annotator,
     and whose task says who is done)."""
-    results = annotation.get("result") if isinstance(annotation.get("result"), list) else []
-    return annotation.get("completed_by") is not None and not any(
-        isinstance(result, dict) and isinstance(result.get("meta"), dict) and ANNOTATOR_KEY in result["meta"]
-        for result in results)
+    return annotation.get("completed_by") is not None and not _layers_named(annotation)
 
 
 def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFields | None, number: int,
@@ -197,6 +201,9 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
                 found.leave_out("cancelled (skipped) annotation(s) not imported")
                 continue
             annotator = _annotator_of(record, annotation.get("completed_by"), DEFAULT_ANNOTATOR)
+            layers = _layers_named(annotation)
+            if len(layers) == 1:  # Curator's export of a layer, edited in Label Studio: a region drawn there is that layer's
+                annotator = layers.pop()
             results.read(annotation.get("result"), f"{where}.result", annotator)
             if document is not None and annotator and _submitted(annotation):
                 document.statuses[annotator] = DocumentStatus.DONE.value
