@@ -336,3 +336,19 @@ def test_validate_names_the_layer_of_each_problem(tmp_path, capsys):
     assert code == 0
     assert "art-1 [15:22] in alice's layer: date 'Tuesday' has no normalized value" in err
     assert "art-1 [15:22] in the gold layer: date 'Tuesday' has no normalized value" in err
+
+
+def test_validate_warns_of_words_one_layer_gives_two_labels(tmp_path, capsys):
+    """A label corrected in another tool and imported again beside the old one."""
+    from curator.domain.models import Annotation, Document
+
+    project = tmp_path / "p"
+    store = Store.create(project)
+    store.add_documents([Document(uid="art-1", text="Floods reached Ohio on Monday.")])
+    (doc,) = store.iter_documents()
+    store.add_annotations([Annotation(doc_id=doc.id, start=15, end=19, label=label, annotator="dina")
+                           for label in ("LOCATION", "ORG")])
+    store.close()
+    code, _out, err = run(capsys, "validate", str(project))
+    assert code == 0
+    assert "art-1 [15:19] in dina's layer: 'Ohio' has two labels in one layer, LOCATION and ORG: keep one" in err

@@ -179,6 +179,7 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
     if valued is None:
         valued = _valued(labels)
     seen: set[tuple] = set()
+    labelled: dict[tuple, str] = {}
     warned = False
     annotations = []
     for span_id, start, end, label, annotator, entity, created, updated, value in map(_ROW, rows):
@@ -196,7 +197,8 @@ def exported_quickly(document: Any, rows: list, status: str, labels: dict[str, L
         else:
             value = None
         key = (start, end, label, annotator)
-        warned = warned or key in seen or (label in valued and (value is None or "unresolved" in value))
+        warned = warned or key in seen or (label in valued and (value is None or "unresolved" in value)) \
+            or labelled.setdefault((start, end, annotator), label) != label
         seen.add(key)
         annotations.append({"id": span_id, "start": start, "end": end, "text": text[start:end], "label": label,
                             "annotator": annotator, "created": created, "updated": updated, "value": value,
@@ -294,20 +296,22 @@ def _span_problem(raw: dict, doc_id: int | None, message: str) -> Problem:
 
 
 def _duplicate_warnings(document: dict, doc_id: int | None) -> Iterator[Problem]:
+    """A span tagged twice in one layer, and words one layer gives two labels (a label
+    corrected in another tool and imported again beside the old, versions merged in gold)."""
     seen: set[tuple] = set()
+    labelled: dict[tuple, str] = {}  # (start, end, annotator) -> the first label given
     for span in document["annotations"]:
         key = (span["start"], span["end"], span["label"], span["annotator"])
+        place = (span["start"], span["end"], span["annotator"])
         if key in seen:
-            yield Problem(
-                Severity.WARNING,
-                document["id"],
-                f"{span['annotator']} tagged the same {span['label']} span twice",
-                doc_id=doc_id,
-                annotation_id=span["id"],
-                start=span["start"],
-                end=span["end"],
-                annotator=span["annotator"],
-            )
+            message = f"{span['annotator']} tagged the same {span['label']} span twice"
+        elif labelled.setdefault(place, span["label"]) != span["label"]:
+            message = f"{span['text']!r} has two labels in one layer, {labelled[place]} and {span['label']}: keep one"
+        else:
+            message = None
+        if message:
+            yield Problem(Severity.WARNING, document["id"], message, doc_id=doc_id, annotation_id=span["id"],
+                          start=span["start"], end=span["end"], annotator=span["annotator"])
         seen.add(key)
 
 
