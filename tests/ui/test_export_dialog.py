@@ -8,7 +8,8 @@ import json
 import zipfile
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QLineEdit
 
 from curator.cli import main
 from curator.session.exporting import EXPORT_FORMATS, export_format
@@ -69,3 +70,29 @@ def test_the_window_and_the_command_line_export_the_same_file(open_window, annot
     qtbot.waitUntil(lambda: "Exported" in window.saved_label.text(), timeout=20_000)
     assert main(["export", str(annotated_project), "--format", fmt, "--layer", layer, "-o", str(by_cli)]) == 0
     assert comparable(by_window, fmt) == comparable(by_cli, fmt)
+
+
+def test_annotated_files_are_imported_as_an_annotators_work_from_the_file_menu(window, monkeypatch, qtbot, tmp_path):
+    """File → Import annotated files as…: what ``curator import --annotator NAME --gold``
+    does, asked before the files are chosen; a name that cannot be one is said there."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    conll = tmp_path / "ann.conll"
+    conll.write_text("-DOCSTART- -X- -X- O\n\nSteppe NNP B-NP B-ORG\nRail NNP I-NP I-ORG\nopened VBD B-VP O\n"
+                     ". . O O\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(conll)], ""))
+    [action] = [a for a in window.findChildren(type(window.undo_action)) if a.text() == "Import annotated files &as…"]
+    action.trigger()
+    dialog = window.findChild(QDialog, "import_options")
+    assert dialog is not None and dialog.isVisible()
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    dialog.findChild(QLineEdit, "import_annotator").setText("al\x07ice")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "control character" in dialog.findChild(QLabel, "import_options_problem").text()
+    dialog.findChild(QLineEdit, "import_annotator").setText("alice")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.session.store.annotations_for(
+        window.session.store.document_by_uid("ann-1").id if window.session.store.document_by_uid("ann-1") else 0,
+        "alice") != [], timeout=20_000)
+    document = window.session.store.document_by_uid("ann-1")
+    assert [(a.label, a.annotator) for a in window.session.store.annotations_for(document.id)] == [("ORG", "alice")]
