@@ -60,6 +60,19 @@ def test_the_labeling_config_imported_beside_the_tasks_names_their_text_field(tm
     assert len(spans_of(store)) == 4
 
 
+def test_a_labeling_config_naming_data_text_adds_no_warning(tmp_path):
+    from curator.formats.labelstudio_config import remember_config_file
+
+    store = project(tmp_path / "p")
+    remember_config_file(store, tmp_path / "c.xml", '<View><Labels name="label" toName="text"><Label value="ORG"/>'
+                                                    '</Labels><Text name="text" value="$text"/></View>')
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"text": "Steppe Rail opened a line."}}]))
+    report = import_paths(store, [tasks])
+    assert report.warnings == [] and store.document_count() == 1
+    store.close()
+
+
 def test_a_folder_of_label_studio_exports_holds_one_files_parsed_json_at_a_time(tmp_path, monkeypatch):
     """Every file was told (parsed whole) before any was imported, and each one's JSON held
     until its turn: a folder of large exports held them all at once. Each file's JSON is

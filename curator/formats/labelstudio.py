@@ -105,7 +105,7 @@ def _spans_fit(task: dict, text: str) -> bool:
 def choose_text_field(task: dict, data: dict, fields: TextFields | None) -> tuple[str | None, str]:
     """The data field holding the task's text, and why it was chosen (for the report)."""
     named = fields.text_field if fields else None
-    if named is not None and isinstance(data.get(named), str):
+    if named is not None and named != "text" and isinstance(data.get(named), str):  # (data.text: nothing to say)
         return named, f"text read from data.{named}, the field the labeling config names"
     if isinstance(data.get("text"), str):
         return "text", ""
