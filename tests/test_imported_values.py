@@ -38,7 +38,9 @@ def _label_studio(path, published: str | None = "2024-04-10") -> None:
             _ls_result(TEXT, "Astana Grain", "ORG"), _ls_result(TEXT, "12.5%", "PERCENT"),
             _ls_result(TEXT, "$1.5 billion", "MONEY"), _ls_result(TEXT, "Monday", "DATE"),
             _ls_result(TEXT, "March", "DATE")]}],
-        "predictions": [{"model_version": "ner-v2", "result": [_ls_result(TEXT, "$1.5 billion", "MONEY")]}],
+        "predictions": [{"model_version": "ner-v2", "score": 0.87, "result": [
+            _ls_result(TEXT, "$1.5 billion", "MONEY"), {**_ls_result(TEXT, "Astana Grain", "ORG"), "score": 0.4},
+            {**_ls_result(TEXT, "March", "DATE"), "score": "high"}]}],
     }]), encoding="utf-8")
 
 
@@ -66,8 +68,11 @@ def test_a_label_studio_files_figures_and_dates_get_their_values(store, tmp_path
     assert values["Monday"]["start"] == "2024-04-08"  # the Monday before the article's date
     assert (values["March"]["start"], values["March"]["end"]) == ("2024-03-01", "2024-03-31")
     (document,) = store.iter_documents()
-    (suggestion,) = store.suggestions_for(document.id, "reviewer")
-    assert suggestion.value["amount"] == "1500000000"  # a model's prediction gets one too
+    suggestions = {document.text[s.start:s.end]: s for s in store.suggestions_for(document.id, "reviewer")}
+    assert suggestions["$1.5 billion"].value["amount"] == "1500000000"  # a model's prediction gets one too
+    # how sure the model was: the prediction's score, or a result's own; none if not a number from 0 to 1
+    assert {words: s.confidence for words, s in suggestions.items()} == {"$1.5 billion": 0.87, "Astana Grain": 0.4,
+                                                                         "March": None}
 
 
 def test_without_the_articles_date_a_relative_date_says_why_it_has_none(store, tmp_path):

@@ -54,7 +54,8 @@ class FoundRelation:
 @dataclass
 class AnnotatedDocument:
     """A document read from another tool's file, with spans as (start, end, label, annotator, extra),
-    a model's pre-annotations as (start, end, label, model) and relations between spans."""
+    a model's pre-annotations as (start, end, label, model, confidence or None) and relations
+    between spans."""
 
     uid: str
     text: str
@@ -63,7 +64,7 @@ class AnnotatedDocument:
     statuses: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # reported with the import, not blocking it
     categories: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (annotator, set, choices)
-    suggestions: list[tuple[int, int, str, str]] = field(default_factory=list)
+    suggestions: list[tuple[int, int, str, str, float | None]] = field(default_factory=list)  # and how sure
     relations: list[FoundRelation] = field(default_factory=list)
     # False where the id is the tool's own numbering (a task's, a line's, a file's position):
     # an article of the project with the same text is this document.

@@ -357,7 +357,7 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
     for document in wanted:
         existing = checked.known.get(document.uid)
         held = {(s.start, s.end, s.label) for s in store.suggestions_for(existing.id, layer)} if existing else set()
-        for start, end, label, model in document.suggestions:
+        for start, end, label, model, sure in document.suggestions:
             record = f"document {document.uid!r} [{start}:{end}]"
             problem = span_problem(document.text, start, end)
             if problem:
@@ -373,7 +373,8 @@ def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Che
                 values = checked.values.get(document.uid) or TextValues(schema, document.text, None, 0)
                 value = values.value(label, start, end) if label in valued else None
                 found.append((document.uid, Suggestion(doc_id=existing.id if existing else 0, start=start, end=end,
-                                                       label=label, annotator=layer, source=model, value=value)))
+                                                       label=label, annotator=layer, source=model, value=value,
+                                                       confidence=sure)))
     return found
 
 

@@ -213,7 +213,7 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
             continue
         model = prediction.get("model_version")
         model = model.strip() if isinstance(model, str) and model.strip() else DEFAULT_ANNOTATOR
-        results.read(prediction.get("result"), f"predictions.{index}.result", None, model)
+        results.read(prediction.get("result"), f"predictions.{index}.result", None, model, prediction.get("score"))
     if results.converted:
         found.warnings.append(ImportProblem(str(path), f"{results.converted:,} {UTF16_NOTE}", record.name))
     done_by = meta.get("done_by")  # (Curator's export: who marked it done)

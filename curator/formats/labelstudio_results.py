@@ -44,6 +44,7 @@ class ResultReader:
         self.found = found
         self.fields = fields
         self.text_field = text_field
+        self.score: Any = None  # the prediction being read's
         self._placer: SpanPlacer | None = None  # made for the first span: most tasks of a file have none
 
     @property
@@ -57,8 +58,11 @@ class ResultReader:
         """How many spans were placed by converting their offsets from UTF-16."""
         return self._placer.counts[UTF16] if self._placer else 0
 
-    def read(self, results: Any, where: str, annotator: str | None, model: str | None = None) -> None:
-        """One annotation's results (``annotator``), or one prediction's (``model``)."""
+    def read(self, results: Any, where: str, annotator: str | None, model: str | None = None,
+             score: Any = None) -> None:
+        """One annotation's results (``annotator``), or one prediction's (``model``, sure of
+        them as its ``score`` says, unless a result says its own)."""
+        self.score = score
         spans: dict[str, list[SpanKey]] = {}  # result id -> its spans, for the relations
         owners: dict[str, str | None] = {}  # result id -> who drew it
         relations = []
@@ -133,7 +137,8 @@ class ResultReader:
                 self.document.text, *offsets, written), f"{self.record.name}: {field}"))
             return []
         if model is not None:
-            self.document.suggestions.extend((*placed, name, model) for name in names)
+            sure = _confidence(result.get("score", self.score))
+            self.document.suggestions.extend((*placed, name, model, sure) for name in names)
         elif who:
             self.document.spans.extend((*placed, name, who, {}) for name in names)
         return [(*placed, name) for name in names]
@@ -156,3 +161,10 @@ class ResultReader:
             self.document.relations.append(FoundRelation(annotator, ends[0][0], ends[1][0], label))
         else:  # (the import reports the relations it finds; these it could not even place)
             self.found.leave_out("relation result(s) not imported: a region it joins was not imported")
+
+
+def _confidence(score: Any) -> float | None:
+    """A prediction's score as a suggestion's confidence: a number from 0 to 1, else none."""
+    if type(score) in (int, float) and 0 <= score <= 1:
+        return float(score)
+    return None
