@@ -33,7 +33,8 @@ CATALOGUE = [
     "the second half", "Q3", "5 May", "March 26", "on February 29", "February 30, 2024", "Thursday", "last Tuesday",
     "next Monday", "in May", "since December", "to August", "today", "yesterday", "tomorrow", "the same day", "1997",
     "January last year", "5 March next year", "March 7 of this year", "Q1 of last year", "February 29 last year",
-    "early May last year", "Jan-Mar next year", "from March to May this year",
+    "early May last year", "Jan-Mar next year", "from March to May this year", "earlier this year",
+    "later this month",
 ]
 CONTEXTS = ["The ministry said on {} that exports rose.", "Talks will be held {}.", "{}, output fell 5%.",
             "Trade reached $5 billion in 2023 and {} it grew.", "{}"]

@@ -202,3 +202,15 @@ def test_gold_table_is_consistent_with_the_sample_texts():
 def test_a_range_or_part_of_a_month_takes_a_relative_year_after_it(text, span, start, end):
     first = find_dates(text, date(2024, 3, 7))[0]
     assert (text[first.start:first.end], str(first.value.start), str(first.value.end)) == (span, start, end)
+
+
+@pytest.mark.parametrize(("phrase", "start", "end"), [
+    ("Earlier this year", date(2023, 1, 1), ANCHOR), ("later this year", ANCHOR, date(2023, 12, 31)),
+    ("later in the year", ANCHOR, date(2023, 12, 31)), ("earlier this month", date(2023, 11, 1), ANCHOR),
+    ("later this month", ANCHOR, date(2023, 11, 30)),
+])
+def test_earlier_or_later_this_year_is_the_part_before_or_after_the_articles_date(phrase, start, end):
+    text = f"{phrase}, exports rose."
+    value = normalize_date(text, 0, len(phrase), ANCHOR)
+    assert (value.start, value.end, value.granularity) == (start, end, "period")
+    assert normalize_date(text, 0, len(phrase), None).reason == "no_anchor"  # (was 'invalid': not read at all)

@@ -143,6 +143,22 @@ def _relative_year(match: re.Match[str], ctx: DateContext) -> DateValue:
     return year(y) if y is not None else no_anchor("relative year")
 
 
+def _earlier_or_later(match: re.Match[str], ctx: DateContext) -> DateValue:
+    """"earlier this year" (or month): from its start to the article's date; "later this
+    year": from the article's date to its end."""
+    if ctx.anchor is None:
+        return no_anchor("'earlier' or 'later' this year or month")
+    anchor = ctx.anchor
+    if match.group("unit").lower() == "year":
+        first, last = anchor.replace(month=1, day=1), anchor.replace(month=12, day=31)
+    else:
+        first = anchor.replace(day=1)
+        last = shift_months(first, 1) - timedelta(days=1)
+    if match.group("side").lower() == "earlier":
+        return DateValue(start=first, end=anchor, granularity=Granularity.PERIOD)
+    return DateValue(start=anchor, end=last, granularity=Granularity.PERIOD)
+
+
 def _year_before(match: re.Match[str], ctx: DateContext) -> DateValue:
     """The year before the year of the last date named before it in its paragraph."""
     earlier = ctx.last_year_mentioned(match.start(), paragraph=True)
@@ -272,6 +288,8 @@ _RULES: list[tuple[re.Pattern[str], object, tuple[str, ...]]] = [
     (rx(rf"\b(?:(?P<d1>{DAY})\s+(?P<m1>{MONTH})\.?|(?P<m2>{MONTH})\.?\s+(?P<d2>{DAY})|(?P<m3>{MONTH_NAME})"
         rf"|(?-i:Q)(?P<q>[1-4]))\s+(?:of\s+)?{_REL_YEAR}"),
      _in_relative_year, ("year",)),
+    (rx(r"\b(?P<side>earlier|later)\s+(?:this|in\s+the)\s+(?P<unit>year|month)\b"), _earlier_or_later,
+     ("earlier", "later")),
     (rx(r"\b(?:a\s+year\s+(?:earlier|before)|the\s+year\s+before)\b"), _year_before, ("year",)),
     (rx(r"\b(?:last|this|next|the\s+previous|the\s+current)\s+year\b"), _relative_year, ("year",)),
     (rx(r"\b(?P<rel>last|this|next|previous|current)\s+month\b"), _relative_month, ("month",)),
