@@ -219,3 +219,24 @@ def test_a_window_fits_the_screen_and_opens_again_as_it_was_left(open_window, pr
     window.close()
     again = open_window(project)
     assert again.size() == QSize(1000, 720) and again.splitter.sizes() == sizes
+
+
+def test_delete_takes_the_span_the_selection_or_the_caret_is_on_not_the_one_tagged_last(window, qtbot):
+    """Tag Li Qiang, then 30%; select Li Qiang again (or put the caret in it) and press
+    Delete: Li Qiang goes, as a number key would relabel it, not the 30% the list holds."""
+    text = window.document.text
+    tag(window, qtbot, "Li Qiang", Qt.Key.Key_1)
+    tag(window, qtbot, "30%", Qt.Key.Key_6)
+    select_text(window, qtbot, "Li Qiang")
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
+    assert [words for words, _label in stored(window)] == ["30%"]
+    qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+    tag(window, qtbot, "Shanghai", Qt.Key.Key_3)
+    cursor = window.article.textCursor()  # the caret moved into Li Qiang with the keyboard
+    cursor.setPosition(text.index("Li Qiang") + 3)
+    window.article.setTextCursor(cursor)
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
+    assert sorted(words for words, _label in stored(window)) == ["30%", "Shanghai"]
+    tag(window, qtbot, "Smailov", Qt.Key.Key_1)
+    qtbot.keyClick(window.article, Qt.Key.Key_Delete)  # right after tagging: the span just tagged
+    assert sorted(words for words, _label in stored(window)) == ["30%", "Shanghai"]

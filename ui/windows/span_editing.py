@@ -35,6 +35,7 @@ class SpanEditing(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self._chosen_at: tuple[int, int] | None = None  # the article's selection when a span was chosen in the list
         panel, article = window.panel, window.article
         panel.label_requested.connect(self.apply_label)
         panel.category_toggled.connect(self.toggle_category)
@@ -83,12 +84,18 @@ class SpanEditing(QObject):
         return next((s for s in self.window.spans.spans if s.id == span_id), None)
 
     def delete_selected_span(self) -> None:
+        """Delete the span the article's selection or caret is on, as a number key relabels
+        it; the one selected in the list if the caret has not moved since it was chosen (a
+        span just tagged, a row picked), or is on no span."""
         w = self.window
         span_id = w.panel.selected_span_id()
-        if span_id is None and w.document is not None:
-            start, _end = w.article.selection_range()
-            hits = w.article.spans_at(start)
-            span_id = min(hits, key=lambda s: s.end - s.start).id if hits else None
+        start, end = w.article.selection_range()
+        if w.document is not None and (span_id is None or (start, end) != self._chosen_at):
+            mine = w.spans.spans
+            on = [s for s in mine if (s.start, s.end) == (start, end)] or \
+                [s for s in mine if s.start <= start and end <= s.end and (start < s.end)]
+            if on:
+                span_id = min(on, key=lambda s: s.end - s.start).id
         if span_id is None:
             w.statusBar().showMessage("Select a span to delete", 3000)
             return
@@ -99,6 +106,7 @@ class SpanEditing(QObject):
     def _on_span_selected(self, annotation_id: str) -> None:
         w = self.window
         w.article.select_span(annotation_id)
+        self._chosen_at = w.article.selection_range()  # (Delete takes this one while the caret stays)
         w.panel.value_editor.show_span(self.selected_span(), w.document.text if w.document else "")
 
     def _on_span_unselected(self) -> None:
