@@ -214,3 +214,21 @@ def test_earlier_or_later_this_year_is_the_part_before_or_after_the_articles_dat
     value = normalize_date(text, 0, len(phrase), ANCHOR)
     assert (value.start, value.end, value.granularity) == (start, end, "period")
     assert normalize_date(text, 0, len(phrase), None).reason == "no_anchor"  # (was 'invalid': not read at all)
+
+
+@pytest.mark.parametrize(("text", "figure", "amount", "change"), [
+    ("Renewables are to make up 52% of its power, up from 38 percent.", "52%", "52", "level"),  # not "up 52%"
+    ("Renewables are to make up 52% of its power, up from 38 percent.", "38 percent", "38", "level"),
+    ("Shares made up 12% of the index.", "12%", "12", "level"),
+    ("Prices went up 5% in May.", "5%", "5", "change"),
+    ("The company lost $1.5 billion last year.", "$1.5 billion", "1500000000", "level"),  # the loss
+    ("It posted a net loss of $1.5 billion.", "$1.5 billion", "1500000000", "level"),  # said the other way
+    ("The rouble lost 3% against the dollar.", "3%", "-3", "change"),  # a share lost: a fall
+])
+def test_what_a_word_before_a_figure_says_of_it(text, figure, amount, change):
+    found = {text[f.start:f.end]: f.value for f in find_figures(text)}
+    assert (found[figure].amount, found[figure].change) == (amount, change)
+    start = text.index(figure)
+    selected = normalize_figure(text, start, start + len(figure))
+    assert (selected.amount, selected.change) == (amount, change)
+

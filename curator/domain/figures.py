@@ -147,7 +147,8 @@ _COUNT_RE = re.compile(
 )
 
 _CHANGE_BEFORE = re.compile(
-    r"(?:\bby(?:\s+(?:another|a\s+further|an\s+additional))?|\b(?:up|down|rose|fell|grew|jumped|climbed|dropped|declined|gained|lost"
+    r"(?:\bby(?:\s+(?:another|a\s+further|an\s+additional))?|\b(?:(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up"
+    r"|down|rose|fell|grew|jumped|climbed|dropped|declined|gained|lost"
     r"|weakened|strengthened|slid|slumped|plunged|surged|soared|advanced|shed|added|dipped|tumbled|increased|decreased"
     r"|fallen|risen|grown|rise|rises|grow|grows|climb|climbs|expand|expands|expanded|add|adds|strengthens|weakens"
     r"|trims|trimmed)|\bgrowth\s+of|\bincrease\s+of"
@@ -167,10 +168,12 @@ _DIRECTION = re.compile(
     r"|weaken(?:ed|s)?|slid|slump(?:ed|s)?|plung(?:ed|es)|shr[ai]nk|shrunk|contract(?:ed|s)|cuts?|lower(?:ed|s)"
     r"|reduc(?:ed|es)|slipped|tumbled|sank|dipped|shed|halved|fallen|trim(?:s|med)?|decline\s+of|drop\s+of|fall\s+of"
     r"|decrease\s+of)\b"
-    r"|\b(?P<up>rose|rises?|rising|grew|grows?|increas(?:ed|es)|up|jumped|climbed|gained|raised|added|surged"
+    r"|\b(?P<up>rose|rises?|rising|grew|grows?|increas(?:ed|es)|(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)up|jumped|climbed|gained|raised|added|surged"
     r"|soared|expand(?:ed|s)?|strengthen(?:ed|s)?|advanced|risen|grown|climbs?|adds?|growth\s+of|increase\s+of|rise\s+of)\b",
     re.IGNORECASE,
 )
+_LOSS_BEFORE = re.compile(r"\b(?:lost|loses|losing|lose)\s+(?:(?:about|around|nearly|almost|over|some|roughly)\s+)?\Z",
+                          re.IGNORECASE)
 _DOWN_AFTER = re.compile(r"^\s+(?:less\s+than|lower|drop|decline|fall|decrease|down)\b", re.IGNORECASE)
 
 
@@ -355,6 +358,8 @@ def find_figures(text: str) -> list[FoundFigure]:
             start, change = start - 1, Change.CHANGE
             amount = -amount if sign == "-" else amount
         change = change or _change(text, start, end)
+        if label == "MONEY" and change is Change.CHANGE and _LOSS_BEFORE.search(text, max(0, start - 30), start):
+            change = Change.LEVEL  # "lost $1.5 billion": the loss, as "a loss of $1.5 billion" is
         if sign is None and change is Change.CHANGE and unit != "x" and _falls(text, start, end):  # a factor has no sign
             amount, amount_to = (-amount_to, -amount) if amount_to is not None else (-amount, None)
         try:
