@@ -49,7 +49,20 @@ def test_an_undated_document_gets_its_date_with_one_key_and_its_values_follow(op
     assert "(1 date value re-resolved)" in window.saved_label.text()
     assert window.documents.index(0, 2).data() == "2024-03-08"
     assert editor.styleSheet() == ""
+    qtbot.waitUntil(window.article.hasFocus)  # Enter: back to the article, whose keys are the next ones
     window.grab().save(str(tmp_path / "dated.png"))
+
+    # A date that is not one stays in the field, which says why.
+    qtbot.keyClick(window.article, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClicks(editor, "22024-03-08")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert editor.hasFocus() and "is not a date" in window.statusBar().currentMessage()
+    assert window.session.store.get_document(doc_id).published == date(2024, 3, 8)
+    editor.setText("2024-03-08")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.article.hasFocus)
 
     # One undo puts the date and the value back.
     window.history.undo()

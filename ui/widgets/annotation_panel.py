@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -61,6 +61,9 @@ def _select_row(table: QTableView, row: int | None) -> None:
         select_row(table, row)
 
 
+NOT_A_DATE = "Not a date: type it as YYYY-MM-DD"
+
+
 class DocumentDetails(QGroupBox):
     """Editable title, outlet, date and URL of the open document, and what its text's
     header (leading metadata such as ``date 2023-11-07``) says, if it has one.
@@ -70,6 +73,8 @@ class DocumentDetails(QGroupBox):
     """
 
     edited = Signal(str, object)
+    finished = Signal()  # Enter in a field whose value was taken: the curator goes back to the article
+    refused = Signal(str)  # why a field's value was not taken
 
     FIELDS = (("title", "Title"), ("source", "Outlet"), ("published", "Date"), ("url", "URL"))
 
@@ -83,6 +88,8 @@ class DocumentDetails(QGroupBox):
             editor = QLineEdit(self)
             editor.setObjectName(f"document_{name}")
             editor.editingFinished.connect(lambda name=name: self._on_field_edited(name))
+            # (after Qt's own handling of the key, which ends the editing first)
+            editor.returnPressed.connect(lambda name=name: QTimer.singleShot(0, lambda: self._after_return(name)))
             layout.addRow(title, editor)
             self.editors[name] = editor
         self.editors["published"].setPlaceholderText("YYYY-MM-DD")
@@ -133,6 +140,10 @@ class DocumentDetails(QGroupBox):
         editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
         editor.selectAll()
 
+    def _after_return(self, name: str) -> None:
+        if self.editors[name].toolTip() != NOT_A_DATE:
+            self.finished.emit()
+
     def _on_field_edited(self, name: str) -> None:
         editor = self.editors[name]
         raw = editor.text().strip()
@@ -142,7 +153,8 @@ class DocumentDetails(QGroupBox):
                 value = date.fromisoformat(raw)
             except ValueError:
                 editor.setStyleSheet("background: #ffd6d6")
-                editor.setToolTip("Not a date: use YYYY-MM-DD")
+                editor.setToolTip(NOT_A_DATE)
+                self.refused.emit(f"{raw[:40]!r} is {NOT_A_DATE.lower()}: the date stays as it was")
                 return
         editor.setStyleSheet("")
         editor.setToolTip("")

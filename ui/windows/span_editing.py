@@ -44,6 +44,8 @@ class SpanEditing(QObject):
         panel.span_selected.connect(self._on_span_selected)
         panel.span_unselected.connect(self._on_span_unselected)
         panel.details.edited.connect(self._on_document_field_edited)
+        panel.details.finished.connect(article.setFocus)  # (Enter in a field: the next key is the article's)
+        panel.details.refused.connect(lambda why: window.statusBar().showMessage(why, 6000))
         article.span_clicked.connect(panel.select_span)
         editor = panel.value_editor
         editor.value_edited.connect(self._on_value_edited)
