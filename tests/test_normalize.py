@@ -232,3 +232,21 @@ def test_what_a_word_before_a_figure_says_of_it(text, figure, amount, change):
     selected = normalize_figure(text, start, start + len(figure))
     assert (selected.amount, selected.change) == (amount, change)
 
+
+@pytest.mark.parametrize(("text", "figure", "amount", "unit", "qualifier"), [
+    ("Equinor will invest about NOK 800 million in the plant.", "about NOK 800 million", "800000000", "NOK",
+     "approximate"),
+    ("He paid CHF 2.5 million.", "CHF 2.5 million", "2500000", "CHF", "exact"),
+    ("It cost R$5 billion.", "R$5 billion", "5000000000", "BRL", "exact"),
+    ("Tokyo spent 300 million yen.", "300 million yen", "300000000", "JPY", "exact"),
+])
+def test_more_currencies_as_their_codes_and_signs_are_written(text, figure, amount, unit, qualifier):
+    found = {text[f.start:f.end]: f for f in find_figures(text)}
+    assert found[figure].label == "MONEY"
+    assert (found[figure].value.amount, found[figure].value.unit, found[figure].value.qualifier) == (
+        amount, unit, qualifier)
+
+
+def test_a_code_that_is_also_a_name_is_no_currency():
+    assert [f.label for f in find_figures("The PHP 7 release ran on AMD 5 chips.")] == ["COUNT", "COUNT"]
+

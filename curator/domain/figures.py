@@ -38,6 +38,13 @@ CURRENCY_BEFORE = {
     "us$": "USD", "u.s.$": "USD", "usd": "USD", "$": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
     "¥": "CNY", "rmb": "CNY", "cny": "CNY", "₸": "KZT", "kzt": "KZT", "₽": "RUB", "rub": "RUB",
     "azn": "AZN", "₼": "AZN", "kgs": "KGS", "uzs": "UZS", "try": "TRY", "₺": "TRY",
+    # Other currencies as their ISO codes and signs are written before an amount (codes that
+    # are also words or names, such as AMD or PHP, are left out).
+    **{code: code.upper() for code in ("nok", "sek", "dkk", "chf", "jpy", "inr", "krw", "brl", "mxn", "zar", "aud",
+                                       "cad", "nzd", "sgd", "hkd", "pln", "czk", "huf", "uah", "tjs", "tmt", "mnt",
+                                       "aed", "sar", "qar", "egp", "ils", "idr", "myr", "thb", "pkr", "ngn", "kes")},
+    "₹": "INR", "₩": "KRW", "₴": "UAH", "r$": "BRL", "c$": "CAD", "a$": "AUD", "hk$": "HKD", "s$": "SGD",
+    "nz$": "NZD",
 }
 # Written after the number. "som" is Kyrgyzstan's; Uzbekistan's is written sum, soum or so'm.
 CURRENCY_AFTER = {
@@ -47,6 +54,9 @@ CURRENCY_AFTER = {
     "tenge": "KZT", "kzt": "KZT", "rubles": "RUB", "roubles": "RUB", "ruble": "RUB", "rouble": "RUB", "rub": "RUB",
     "som": "KGS", "soms": "KGS", "kgs": "KGS", "sum": "UZS", "soums": "UZS", "soum": "UZS", "so'm": "UZS",
     "uzs": "UZS", "manat": "AZN", "azn": "AZN", "lira": "TRY", "liras": "TRY",
+    "norwegian kroner": "NOK", "swedish kronor": "SEK", "danish kroner": "DKK", "swiss francs": "CHF", "yen": "JPY",
+    "rupees": "INR", "rupee": "INR", "rand": "ZAR", "zloty": "PLN", "hryvnias": "UAH", "hryvnia": "UAH",
+    "dirhams": "AED", "riyals": "SAR", "lari": "GEL", "somoni": "TJS",
 }
 QUANTITY_UNITS = {
     "tonnes": "t", "tonne": "t", "tons": "t", "ton": "t", "t": "t", "metric tons": "t", "metric tonnes": "t",
