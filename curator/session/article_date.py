@@ -89,6 +89,10 @@ def redate(store: Store, doc_id: int, published: date | None) -> Redating:
             if value is not None:
                 commands.append(SetSuggestionValue(suggestion.id, doc_id, value))
     changed = len(commands) - 1
+    suggested = sum(isinstance(command, SetSuggestionValue) for command in commands)
+    spans = changed - suggested
     when = published.isoformat() if published else "none"
-    label = f"Set the date to {when} ({changed} date value{'s' if changed != 1 else ''} re-resolved)"
+    # (the suggestions' values are counted apart: an accepted one is out of sight)
+    also = f"; {suggested} suggestion{'s' if suggested != 1 else ''} too" if suggested else ""
+    label = f"Set the date to {when} ({spans} date value{'s' if spans != 1 else ''} re-resolved{also})"
     return Redating(Batch(commands, label, doc_id), changed)
