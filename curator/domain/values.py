@@ -15,7 +15,7 @@ Text that cannot be resolved carries ``unresolved``, the reason in words, and
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -54,6 +54,19 @@ class Granularity(StrEnum):
     FISCAL_YEAR = "fiscal_year"  # over the calendar years named; the months depend on who reports
     DECADE = "decade"
     PERIOD = "period"
+
+
+def fitting_granularity(start: date, end: date, chosen: str) -> str:
+    """The granularity of a date typed by hand from ``start`` to ``end``: the one chosen,
+    unless it cannot be (a day that runs over several); then a whole month or year, if it
+    is one, else a period."""
+    if chosen != Granularity.DAY or start == end:
+        return chosen
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
+        return Granularity.MONTH.value
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return Granularity.YEAR.value
+    return Granularity.PERIOD.value
 
 
 class Unresolved(StrEnum):

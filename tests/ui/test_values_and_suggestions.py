@@ -165,3 +165,20 @@ def test_a_span_relinked_by_a_merge_is_edited_as_it_is_now_without_a_conflict(wi
     window.panel.value_editor.entity_box.setCurrentIndex(-1)
     window._on_entity_chosen("")  # unlink it again
     assert window.session.store.get_annotation(span.id).entity_id is None
+
+
+def test_a_date_typed_over_several_days_is_not_a_day(window, qtbot):
+    """A date tagged as one day and corrected by hand to a range: its granularity follows
+    (a whole month, or a period), as validation and the export read it."""
+    select_text(window, qtbot, "4 November 2023")
+    press(window, qtbot, Qt.Key.Key_9)
+    editor = window.panel.value_editor
+    assert editor.granularity.currentText() == "day"
+    for start, end, granularity in (("2023-11-01", "2023-11-30", "month"), ("2023-11-01", "2023-11-12", "period")):
+        editor.date_start.setText(start)
+        editor.date_end.setText(end)
+        editor.date_end.editingFinished.emit()  # (Enter in the field)
+        [span] = [a for a in window.session.store.annotations_for(window.document.id)]
+        assert (span.value["start"], span.value["end"], span.value["granularity"]) == (start, end, granularity)
+        assert editor.granularity.currentText() == granularity
+        editor.granularity.setCurrentText("day")  # as the curator would leave it

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from curator.domain.models import Annotation, Entity, Suggestion, known_entity
 from curator.domain.schema import LabelKind, LabelSchema
 from curator.domain.text import fold
-from curator.domain.values import Change, Granularity, Qualifier
+from curator.domain.values import Change, Granularity, Qualifier, fitting_granularity
 
 _INVALID = "background: #ffd6d6"
 
@@ -285,8 +285,12 @@ class ValueEditor(QGroupBox):
         if parsed[1] < parsed[0]:
             self.date_end.setStyleSheet(_INVALID)
             return
-        value = {"type": "date", "start": parsed[0].isoformat(), "end": parsed[1].isoformat(),
-                 "granularity": self.granularity.currentText()}
+        chosen = fitting_granularity(parsed[0], parsed[1], self.granularity.currentText())
+        if chosen != self.granularity.currentText():  # (a day cannot run from one date to another)
+            self.granularity.blockSignals(True)
+            self.granularity.setCurrentText(chosen)
+            self.granularity.blockSignals(False)
+        value = {"type": "date", "start": parsed[0].isoformat(), "end": parsed[1].isoformat(), "granularity": chosen}
         if self._span is not None and value != self._span.value:
             self.value_edited.emit(value)
 
