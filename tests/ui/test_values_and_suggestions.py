@@ -182,3 +182,11 @@ def test_a_date_typed_over_several_days_is_not_a_day(window, qtbot):
         assert (span.value["start"], span.value["end"], span.value["granularity"]) == (start, end, granularity)
         assert editor.granularity.currentText() == granularity
         editor.granularity.setCurrentText("day")  # as the curator would leave it
+
+
+def test_accepting_or_rejecting_with_no_suggestion_says_so(window, qtbot):
+    for key, modifiers in ((Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier), (Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier),
+                           (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)):
+        window.statusBar().clearMessage()
+        press(window, qtbot, key, modifiers)
+        assert window.statusBar().currentMessage() == "No open suggestion in this document: Ctrl+G suggests"

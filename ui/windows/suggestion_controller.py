@@ -128,11 +128,18 @@ class SuggestionController(QObject):
         suggestion = self._current()
         if suggestion is not None:
             self._decide(AcceptSuggestion(suggestion.id, suggestion.doc_id))
+        else:
+            self._none_to_decide()
 
     def reject_suggestion(self) -> None:
         suggestion = self._current()
         if suggestion is not None:
             self._decide(SetSuggestionStatus(suggestion.id, suggestion.doc_id, SuggestionStatus.REJECTED))
+        else:
+            self._none_to_decide()
+
+    def _none_to_decide(self) -> None:
+        self.window.statusBar().showMessage("No open suggestion in this document: Ctrl+G suggests", 4000)
 
     def accept_all_suggestions(self) -> None:
         self._all(bulk_accept)
@@ -146,7 +153,9 @@ class SuggestionController(QObject):
         if w.document is not None:
             shown = {s.id for s in w.suggestions.suggestions}  # what the list shows: not those under a threshold
             batch = w.queries.bulk(make, w.document.id, w.panel.bulk_label.currentData(), shown)
-            if batch is not None and w.apply(batch):
+            if batch is None:
+                self._none_to_decide()
+            elif w.apply(batch):
                 w.panel.value_editor.show_span(None, "")  # the suggestion it showed is decided
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
