@@ -287,3 +287,14 @@ def test_the_samples_entity_variants_are_proposed(annotated_sample):
     for pair in [("Ma Xingrui", "Ma Xingruy"), ("Ma Xingrui", "Xingrui"),
                  ("Xinjiang Uygur Autonomous Region", "XUAR"), ("Belt and Road Initiative", "One Belt, One Road")]:
         assert frozenset(pair) in pairs, pair
+
+
+@pytest.mark.parametrize(("a", "b"), [("Veltrix Corp", "Veltrix Inc"), ("Veltrix Corp.", "Veltrix Inc."),
+                                      ("Nordvik Steel AG", "Nordvik Steel GmbH"), ("Kazmunaigas JSC", "KazMunaiGas PLC")])
+def test_one_company_written_with_two_legal_forms_is_a_candidate(a, b):
+    score, reason = name_score(a, b)
+    assert score >= 80 and reason == "the same name, another legal form"
+
+
+def test_two_companies_of_one_legal_form_are_not_one_for_it():
+    assert name_score("Veltrix Corp", "Nordvik Corp")[0] < 80

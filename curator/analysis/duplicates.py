@@ -24,6 +24,9 @@ STOPWORDS = {"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "to"}
 GENERIC = {"republic", "people's", "people’s", "party", "committee", "ministry", "state", "council", "region",
            "national", "international", "united", "bank", "company", "group", "university", "president", "city"}
 _WORD = re.compile(r"[\w']+")
+# A company's legal form at the end of its name, which two reports of one company may write differently.
+_LEGAL_FORM = re.compile(r"(?:[,\s]+(?:corp(?:oration)?|inc(?:orporated)?|ltd|limited|llc|plc|[cop]?jsc|llp|ag|gmbh"
+                         r"|s\.?a|n\.?v|b\.?v|co|company)\.?)+\s*$")
 
 
 def pair_key(kind: str, a: str, b: str) -> str:
@@ -101,6 +104,9 @@ def name_score(x: str, y: str) -> tuple[float, str]:
     wx, wy = _words(x), _words(y)
     if wx and wy and (wx <= wy or wy <= wx):
         return 90.0, "contained name"
+    bx, by = _LEGAL_FORM.sub("", cx), _LEGAL_FORM.sub("", cy)
+    if bx and bx == by and bx != cx:  # "Veltrix Corp" and "Veltrix Inc."
+        return 90.0, "the same name, another legal form"
     ratio = fuzz.ratio(cx, cy)
     common = (wx & wy) - GENERIC
     shared = len(common) / max(1, min(len(wx), len(wy)))
