@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gui_actions import stored
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
@@ -249,6 +251,8 @@ def test_file_dialogs_offer_the_last_folder_and_format(window, qtbot, tmp_path, 
     (tmp_path / "out").mkdir()
     answers.append((str(tmp_path / "out" / "day"), "Excel workbook (*.xlsx)"))  # no suffix typed
     window.export_dialog()
+    project_folder = Path(str(window.session.store.location))  # at first: beside the project's folder
+    assert Path(asked[-1][2]).parent == project_folder.parent
     qtbot.waitUntil(lambda: (tmp_path / "out" / "day.xlsx").exists(), timeout=20_000)
     answers.append(("", ""))
     window.export_dialog()

@@ -62,7 +62,7 @@ class ExportController(QObject):
         filters = {title: fmt for title, fmt in FILTERS.items() if fmt.dataset or not clean}
         last = w.settings.recall("format.export")
         last = last if last in filters else next(iter(filters))
-        suggested = Path(w.settings.recall("folder.export") or "") / self.project.file_name(filters[last])
+        suggested = self._export_folder() / self.project.file_name(filters[last])
         target, chosen = QFileDialog.getSaveFileName(w, "Export dataset", str(suggested), ";;".join(filters), last)
         if not target:
             return None
@@ -83,6 +83,15 @@ class ExportController(QObject):
             layer = layer.split(" (")[0]
         return self.export_to(path, layer, fmt.name, clean)
 
+
+    def _export_folder(self) -> Path:
+        """Where an export goes unless the curator says: the last export's folder; at first
+        the folder the project's folder is in (a project on a server: the home folder)."""
+        remembered = self.window.settings.recall("folder.export")
+        if remembered:
+            return Path(remembered)
+        location = Path(str(self.window.session.store.location))
+        return location.parent if location.is_dir() else Path.home()
     def export_to(self, target: Path, layer: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
         """Export ``layer`` (a name; None or ``all`` for every layer) in the background,
