@@ -250,3 +250,14 @@ def test_more_currencies_as_their_codes_and_signs_are_written(text, figure, amou
 def test_a_code_that_is_also_a_name_is_no_currency():
     assert [f.label for f in find_figures("The PHP 7 release ran on AMD 5 chips.")] == ["COUNT", "COUNT"]
 
+
+
+@pytest.mark.parametrize(("start", "end", "chosen", "fitting"), [
+    (date(2023, 11, 1), date(2023, 11, 30), "day", "month"), (date(2023, 11, 1), date(2023, 11, 12), "month", "period"),
+    (date(2023, 11, 4), date(2023, 11, 4), "period", "day"), (date(2023, 1, 1), date(2023, 12, 31), "day", "year"),
+    (date(2023, 1, 1), date(2023, 3, 31), "quarter", "quarter"), (date(9999, 12, 1), date(9999, 12, 31), "day", "month"),
+])
+def test_a_date_typed_by_hand_gets_a_granularity_it_can_have(start, end, chosen, fitting):
+    from curator.domain.values import fitting_granularity
+
+    assert fitting_granularity(start, end, chosen) == fitting

@@ -327,23 +327,27 @@ _RANGE_HINT = re.compile(r"\d(?:\s?(?:%|[a-z]{1,9}(?:\s+cent)?))?\s*(?:[-–—]
 _MULTIPLE_WORDS = ("fold", "times", "doubl", "tripl", "quadrupl", "halved", "half")
 
 
-def _ranges(text: str) -> list[re.Match[str]]:
+def _ranges(text: str, pos: int, endpos: int) -> list[re.Match[str]]:
     matches: dict[tuple[int, int], re.Match[str]] = {}
-    for hint in _RANGE_HINT.finditer(text):
+    for hint in _RANGE_HINT.finditer(text, pos, endpos):
         end = min(len(text), hint.end() + 120)
-        for match in _RANGE_RE.finditer(text, max(0, hint.start() - 60), end):
+        for match in _RANGE_RE.finditer(text, max(pos, hint.start() - 60), end):
             if match.end() <= end - 40 or end == len(text):  # not cut short by the window's end
                 matches.setdefault(match.span(), match)
     return [matches[span] for span in sorted(matches)]
 
 
-def find_figures(text: str) -> list[FoundFigure]:
-    """Every money amount, percentage, quantity and count in ``text``, without overlaps.
+def find_figures(text: str, within: tuple[int, int] | None = None) -> list[FoundFigure]:
+    """Every money amount, percentage, quantity and count in ``text``, without overlaps
+    (those from ``within``'s start, if given, to a little after its end: read in the whole
+    text, as the figures of a selection are).
 
     Ranges and multiples come first, then money and percentages, which win over
     quantities, which win over plain counts; a four-digit year is not a count (dates
     are found separately). A change that is a fall has a negative amount.
     """
+    # (a little after: what follows a figure, "years" after a count, decides what it is)
+    pos, endpos = (0, len(text)) if within is None else (max(0, within[0]), min(len(text), within[1] + 20))
     found: list[FoundFigure] = []
     taken = bytearray(len(text))  # 1 where a figure was found: a C-speed overlap test
 
@@ -390,33 +394,30 @@ def find_figures(text: str) -> list[FoundFigure]:
                 amount, scale = amount * UNIT_SCALES[unit_word], unit_word
             keep(start, end, label, amount, unit, scale, _qualifier(match), per=UNIT_PER.get(unit_word))
 
-    for match in _ranges(text):
+    for match in _ranges(text, pos, endpos):
         found_range = _range(match, text)
         if found_range and free(*match.span()):
             label, unit, low, high, scale = found_range
             keep(match.start(), match.end(), label, low, unit, scale, _qualifier(match), amount_to=high)
-    lowered = text.lower()
+    lowered = text[pos:endpos].lower()
     if any(word in lowered for word in _MULTIPLE_WORDS):
-        for match in _MULTIPLE_RE.finditer(text):
+        for match in _MULTIPLE_RE.finditer(text, pos, endpos):
             factor = _multiple(match, text)
             if factor is not None and free(*match.span()):
                 keep(match.start(), match.end(), "QUANTITY", factor, "x", None, _qualifier(match),
                      change=Change.CHANGE)
-    for match in _MONEY_BEFORE.finditer(text):
+    for match in _MONEY_BEFORE.finditer(text, pos, endpos):
         add(match, "MONEY", CURRENCY_BEFORE[match.group("cur_before").lower().replace(" ", "")])
-    for match in _MONEY_AFTER.finditer(text):
+    for match in _MONEY_AFTER.finditer(text, pos, endpos):
         add(match, "MONEY", CURRENCY_AFTER[" ".join(match.group("cur_after").lower().split())])
-    for match in _PERCENT_RE.finditer(text):
+    for match in _PERCENT_RE.finditer(text, pos, endpos):
         add(match, "PERCENT", PERCENT_UNITS[" ".join(match.group("pct").lower().split())])
-    for match in _QUANTITY_RE.finditer(text):
+    for match in _QUANTITY_RE.finditer(text, pos, endpos):
         add(match, "QUANTITY", QUANTITY_UNITS[" ".join(match.group("unit").lower().split())])
-    for match in _COUNT_RE.finditer(text):
+    for match in _COUNT_RE.finditer(text, pos, endpos):
         if not _is_year(match):
             add(match, "COUNT", None)
     return sorted(found, key=lambda f: f.start)
-
-
-_CONTEXT = 80  # characters around a selected figure its clause is read in
 
 
 def normalize_figure(text: str, start: int, end: int, label: str | None = None) -> FigureValue | None:
@@ -427,12 +428,10 @@ def normalize_figure(text: str, start: int, end: int, label: str | None = None) 
     """
     fragment = text[start:end]
     first, last = start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip())
-    # Read in its clause, as the rules read the whole text: "shares fell 3 percent" is -3, a
-    # change, and so is "fell by 3%" selected with its verb.
-    near = max(0, first - _CONTEXT)
-    inside = [f for f in find_figures(text[near:last + _CONTEXT])
-              if first <= near + f.start and near + f.end <= last]
-    candidates = [f for f in inside if (near + f.start, near + f.end) == (first, last)] or \
+    # Read in the text, as the rules read it: "shares fell 3 percent" is -3, a change, and so
+    # is "fell by 3%" selected with its verb.
+    inside = [f for f in find_figures(text, within=(first, last)) if first <= f.start and f.end <= last]
+    candidates = [f for f in inside if (f.start, f.end) == (first, last)] or \
         sorted(inside, key=lambda f: f.start - f.end)[:1]
     if candidates:
         return next((f for f in candidates if f.label == label), candidates[0]).value

@@ -14,8 +14,9 @@ Text that cannot be resolved carries ``unresolved``, the reason in words, and
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -57,16 +58,18 @@ class Granularity(StrEnum):
 
 
 def fitting_granularity(start: date, end: date, chosen: str) -> str:
-    """The granularity of a date typed by hand from ``start`` to ``end``: the one chosen,
-    unless it cannot be (a day that runs over several); then a whole month or year, if it
-    is one, else a period."""
-    if chosen != Granularity.DAY or start == end:
+    """The granularity of a date typed by hand from ``start`` to ``end``: the one chosen
+    where it can be; a day, a whole month or a whole year is told from the dates where it
+    cannot (a day over several, a month that is not one), else a period."""
+    whole_month = start.day == 1 and (start.year, start.month) == (end.year, end.month) \
+        and end.day == calendar.monthrange(end.year, end.month)[1]
+    whole_year = start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    fits = {Granularity.DAY: start == end, Granularity.MONTH: whole_month, Granularity.YEAR: whole_year}
+    if fits.get(chosen, start != end):  # (a week, a quarter... as chosen, unless it is one day)
         return chosen
-    if start.day == 1 and (end + timedelta(days=1)).day == 1 and (start.year, start.month) == (end.year, end.month):
-        return Granularity.MONTH.value
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        return Granularity.YEAR.value
-    return Granularity.PERIOD.value
+    if start == end:
+        return Granularity.DAY.value
+    return (Granularity.MONTH if whole_month else Granularity.YEAR if whole_year else Granularity.PERIOD).value
 
 
 class Unresolved(StrEnum):
