@@ -655,3 +655,20 @@ def test_a_region_drawn_in_label_studio_on_curators_export_of_a_layer_is_that_la
     assert sorted((a.annotator, a.label) for a in store.annotations_for(document.id)) == [("bob", "MISC"), ("bob", "ORG")]
     assert store.done_by() == {}  # who is done, Curator's export says in the task's meta: nobody here
     store.close()
+
+
+def test_an_annotator_whose_span_the_reader_could_not_place_is_not_done(tmp_path):
+    """A region whose written text is not the text at its offsets is skipped: its
+    annotator's submitted annotation is then not the whole of their work on the task."""
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"id": 1, "data": {"id": "t1", "text": "Steppe Rail opened a line in Shymkent."},
+                                  "annotations": [{"completed_by": 3, "result": [
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 11, "text": "Steppe Rail", "labels": ["ORG"]}},
+        {"from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 29, "end": 37, "text": "Astana", "labels": ["LOC"]}}]}]}]))
+    store = project(tmp_path / "p")
+    report = import_annotated(store, tasks)
+    assert store.annotation_count() == 1 and store.done_by() == {}
+    assert any("the status 'done' of '3' not set" in p.reason for p in report.problems)
+    store.close()

@@ -69,6 +69,7 @@ class AnnotatedDocument:
     # False where the id is the tool's own numbering (a task's, a line's, a file's position):
     # an article of the project with the same text is this document.
     own_id: bool = True
+    short: set[str] = field(default_factory=set)  # who had a span of it the reader could not place
 
     def __post_init__(self) -> None:
         self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader

@@ -63,6 +63,7 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
         first.categories.extend(document.categories)
         first.suggestions.extend(document.suggestions)
         first.relations.extend(document.relations)
+        first.short |= document.short
     return list(by_uid.values())
 
 
@@ -171,7 +172,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             anchor = checked.documents[-1]["published"] if plain else checked.documents[-1].published
         until = max((end for _start, end, label, *_rest in document.spans if label in dated), default=0)
         values = checked.values[document.uid] = TextValues(schema, document.text, anchor, until)
-        short: set[str] = set()  # who, as the file names them, had a span of this document skipped
+        short = set(document.short)  # who, as the file names them, had a span of this document skipped
         for start, end, label, annotator, extra in document.spans:
             raw = annotator
             # (A span's name in a problem, "document 'x' [3:9]", is made only for a problem.)

@@ -135,9 +135,11 @@ class ResultReader:
         if placed is None:
             self.found.skipped.append(ImportProblem(self.found_file, disagreement(
                 self.document.text, *offsets, written), f"{self.record.name}: {field}"))
+            if model is None and who:
+                self.document.short.add(who)  # (a span of theirs lost: they are not done with it here)
             return []
         if model is not None:
-            sure = _confidence(result.get("score", self.score))
+            sure = _confidence(result["score"] if result.get("score") is not None else self.score)
             self.document.suggestions.extend((*placed, name, model, sure) for name in names)
         elif who:
             self.document.spans.extend((*placed, name, who, {}) for name in names)
