@@ -87,8 +87,8 @@ class SpanEditing(QObject):
 
     def delete_selected_span(self) -> None:
         """Delete the span the article's selection or caret is on, as a number key relabels
-        it; the one selected in the list if the caret has not moved since it was chosen (a
-        span just tagged, a row picked), or is on no span."""
+        it, unless the caret has not moved since one was chosen in the list (a span just
+        tagged, a row picked); on no span, the one selected in the list."""
         w = self.window
         span_id = w.panel.selected_span_id()
         start, end = w.article.selection_range()
