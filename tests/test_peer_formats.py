@@ -672,3 +672,16 @@ def test_an_annotator_whose_span_the_reader_could_not_place_is_not_done(tmp_path
     assert store.annotation_count() == 1 and store.done_by() == {}
     assert any("the status 'done' of '3' not set" in p.reason for p in report.problems)
     store.close()
+
+
+def test_a_json_min_export_lands_on_the_articles_already_here(tmp_path):
+    """JSON_MIN flattens a task: its id is Label Studio's own, not the article's."""
+    store = project(tmp_path / "p")
+    store.add_documents([Document(uid="d1", text="Veltora Bank hired 1,200 people.")])
+    path = tmp_path / "min.json"
+    path.write_text(json.dumps([{"id": 7, "text": "Veltora Bank hired 1,200 people.", "annotator": 2,
+                                 "label": [{"start": 0, "end": 12, "text": "Veltora Bank", "labels": ["ORG"]}]}]))
+    import_annotated(store, path)
+    assert [d.uid for d in store.iter_documents()] == ["d1"]
+    assert [a.label for a in store.annotations_for(store.document_by_uid("d1").id)] == ["ORG"]
+    store.close()

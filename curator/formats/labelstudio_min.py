@@ -68,15 +68,19 @@ def _task(record: dict, sets: dict[str, CategorySet]) -> dict:
     """A flat record as a task of the JSON export, with one annotation."""
     data, results = {}, []
     for name, value in record.items():
-        if name in ANNOTATION_FIELDS:
+        if name in ANNOTATION_FIELDS or name == "id":  # (the task's id is Label Studio's, not the data's)
             continue
-        found = None if name == "id" else _results(name, value, sets)
+        found = _results(name, value, sets)
         if found is None:
             data[name.removeprefix("_data_")] = value
         else:
             results.extend(found)
-    annotation = {"completed_by": record.get("annotator"), "result": results}
-    return {"data": data, "annotations": [annotation] if "annotator" in record or results else []}
+    annotation = {"completed_by": record.get("annotator"), "result": results,
+                  "was_cancelled": record.get("was_cancelled") is True}
+    task = {"data": data, "annotations": [annotation] if "annotator" in record or results else []}
+    if "id" in record:
+        task["id"] = record["id"]
+    return task
 
 
 def read_labelstudio_min(path: Path, payload: Any = None, fields: TextFields | None = None,
