@@ -685,3 +685,15 @@ def test_a_json_min_export_lands_on_the_articles_already_here(tmp_path):
     assert [d.uid for d in store.iter_documents()] == ["d1"]
     assert [a.label for a in store.annotations_for(store.document_by_uid("d1").id)] == ["ORG"]
     store.close()
+
+
+def test_a_config_showing_a_column_named_as_a_field_keeps_the_text_there(annotated_sample, tmp_path):
+    """A headline-labelling config shows data.title: the text goes there, not the title."""
+    from curator.formats.interop import export_interop
+    from curator.formats.labelstudio_config import remember_config_file
+
+    remember_config_file(annotated_sample, tmp_path / "c.xml", '<View><Labels name="label" toName="t"><Label '
+                                                               'value="ORG"/></Labels><Text name="t" value="$title"/></View>')
+    export_interop(annotated_sample, tmp_path / "tasks.json", "labelstudio")
+    texts = {d.text for d in annotated_sample.iter_documents()}
+    assert {task["data"]["title"] for task in json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))} == texts

@@ -334,7 +334,7 @@ def article_columns(document: Any, reserved: tuple[str, ...]) -> dict[str, Any]:
     so that a tool keeps them and a reading back (``stated_fields``) finds them again.
     ``reserved``: the record's own keys, which no extra field may take (nor an id's)."""
     columns = {key: value.isoformat() if isinstance(value, date) else value
-               for key in STATED if (value := getattr(document, key)) is not None}
+               for key in STATED if key not in reserved and (value := getattr(document, key)) is not None}
     taken = {*reserved, *columns, "id", "uid", "doc_id"}
     columns.update({key: value for key, value in document.extra.items() if key not in taken})
     return columns
