@@ -622,7 +622,8 @@ def test_an_articles_metadata_goes_to_another_tool_and_comes_back_whole(tmp_path
     store = project(tmp_path / "p")
     store.add_documents([Document(uid="a1", text="Steppe Rail opened a line.", title="A tram for Shymkent",
                                   source="Steppe Wire", url="https://example.org/tram", published=date(2024, 5, 2),
-                                  extra={"section": "cities", "summary": "A new line", "date_note": "morning"})])
+                                  extra={"section": "cities", "Summary": "A new line", "date_note": "morning",
+                                         "pub_date": "2024-05-03"})])  # (a second date, kept as written)
     [document] = store.iter_documents()
     store.add_annotations([Annotation(doc_id=document.id, start=0, end=11, label="ORG", annotator="dina")])
     target = tmp_path / ("out.json" if fmt == "labelstudio" else "out.jsonl")

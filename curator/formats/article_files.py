@@ -147,6 +147,7 @@ def record_to_candidate(
     if not isinstance(record, dict):
         raise Skipped(f"is a {type(record).__name__}, not an object with a 'text' field")
     lowered = {str(key).strip().lower(): value for key, value in record.items()}
+    written = {str(key).strip().lower(): str(key) for key in record}  # (extra metadata keeps its keys as written)
     text_key = next((key for key in TEXT_COLUMNS if key in lowered), None)
     if text_key is None:
         raise Skipped(f"has no 'text' field (fields: {', '.join(map(str, record)) or 'none'})")
@@ -165,18 +166,18 @@ def record_to_candidate(
             uid = str(value).strip()
             if len(uid) > MAX_ID_CHARS:
                 raise Skipped(f"'{key}' has {len(uid):,} characters, more than the limit of {MAX_ID_CHARS}")
-        elif target == "published":
+        elif target == "published" and "published" not in fields:  # (the first date column; a second is extra)
             try:
                 fields["published"] = parse_date(value)
             except ValueError as exc:
-                fields["extra"][key] = str(value)
-                warnings.append(ImportProblem(file, f"{exc}; kept as '{key}' in extra metadata", record_name))
+                fields["extra"][written[key]] = str(value)
+                warnings.append(ImportProblem(file, f"{exc}; kept as '{written[key]}' in extra metadata", record_name))
         elif target and target not in fields:
             fields[target] = str(value).strip()
             if too_wide("source", fields.get("source")):
                 raise Skipped(f"'{key}': {too_wide('source', fields['source'])}")
         else:
-            fields["extra"][str(key)] = _jsonable(value)
+            fields["extra"][written[key]] = _jsonable(value)
     return _Candidate(uid=uid, text=text, fields=fields, origin=f"{file}#{record_name}", record=record_name)
 
 
