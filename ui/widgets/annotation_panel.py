@@ -61,7 +61,7 @@ def _select_row(table: QTableView, row: int | None) -> None:
         select_row(table, row)
 
 
-NOT_A_DATE = "Not a date: type it as YYYY-MM-DD"
+NOT_A_DATE = "Not a date: type it as YYYY-MM-DD"  # (the field's tooltip)
 
 
 class DocumentDetails(QGroupBox):
@@ -154,7 +154,7 @@ class DocumentDetails(QGroupBox):
             except ValueError:
                 editor.setStyleSheet("background: #ffd6d6")
                 editor.setToolTip(NOT_A_DATE)
-                self.refused.emit(f"{raw[:40]!r} is {NOT_A_DATE.lower()}: the date stays as it was")
+                self.refused.emit(f"{raw[:40]!r} is not a date (type it as YYYY-MM-DD); the date stays as it was")
                 return
         editor.setStyleSheet("")
         editor.setToolTip("")

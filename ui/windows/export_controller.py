@@ -83,7 +83,6 @@ class ExportController(QObject):
             layer = layer.split(" (")[0]
         return self.export_to(path, layer, fmt.name, clean)
 
-
     def _export_folder(self) -> Path:
         """Where an export goes unless the curator says: the last export's folder; at first
         the folder the project's folder is in (a project on a server: the home folder)."""
@@ -92,6 +91,7 @@ class ExportController(QObject):
             return Path(remembered)
         location = Path(str(self.window.session.store.location))
         return location.parent if location.is_dir() else Path.home()
+
     def export_to(self, target: Path, layer: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
         """Export ``layer`` (a name; None or ``all`` for every layer) in the background,

@@ -552,8 +552,8 @@ class ReviewWindow(FollowsChanges, QMainWindow):
             self._show_categories()
             if any(annotator != GOLD for _doc_id, annotator in changes.categories):
                 self._agreement_soon.start()
-        if changes.entities or changes.documents_added or changes.documents_removed or any(
-                self._worked_changed(doc_id) for doc_id in changes.documents):
+        if changes.entities or changes.documents_added or changes.documents_removed or len(changes.documents) > 20 \
+                or any(self._worked_changed(doc_id) for doc_id in changes.documents):  # (many: recomputed at once)
             self._refresh_soon.start()
             return
         if changes.documents:  # a document marked reviewed, or its details
