@@ -60,8 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--gold", action="store_true",
                      help="take the files' spans of the reviewed (gold) layer into gold (skipped without this)")
     imp.add_argument("--annotator", type=_annotator_name,
-                     help="whose work each annotated file is (a file of one annotator; CoNLL and a bare doccano "
-                          "file name nobody)")
+                     help="whose work every annotated file named is (each a file of one annotator; CoNLL and a "
+                          "bare doccano file name nobody)")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
     add_progress_option(imp)
 
