@@ -306,7 +306,7 @@ def _duplicate_warnings(document: dict, doc_id: int | None) -> Iterator[Problem]
         if key in seen:
             message = f"{span['annotator']} tagged the same {span['label']} span twice"
         elif labelled.setdefault(place, span["label"]) != span["label"]:
-            message = f"{span['text']!r} has two labels in one layer, {labelled[place]} and {span['label']}: keep one"
+            message = f"{span['text']!r} has two labels in one layer, {' and '.join(sorted((labelled[place], span['label'])))}: keep one"
         else:
             message = None
         if message:

@@ -334,6 +334,12 @@ class Exports:
         """The file name an export in ``fmt`` is offered: the project's name."""
         return f"{self.session.project_name}{fmt.suffix}"
 
+    def first_folder(self) -> Path:
+        """Where a first export is offered: the folder the project's folder is in (a
+        project on a server: the home folder)."""
+        location = Path(str(self.session.store.location))
+        return location.parent if location.is_dir() else Path.home()
+
     def export(self, target: str | Path, fmt: str | None = None, layer: str | None = None,
                job: Job | None = None, clean: bool = False) -> ExportReport:
         return export(self.session.store, target, fmt, layer, job, clean)

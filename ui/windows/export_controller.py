@@ -87,10 +87,7 @@ class ExportController(QObject):
         """Where an export goes unless the curator says: the last export's folder; at first
         the folder the project's folder is in (a project on a server: the home folder)."""
         remembered = self.window.settings.recall("folder.export")
-        if remembered:
-            return Path(remembered)
-        location = Path(str(self.window.session.store.location))
-        return location.parent if location.is_dir() else Path.home()
+        return Path(remembered) if remembered else self.project.first_folder()
 
     def export_to(self, target: Path, layer: str | None = None, fmt: str | None = None,
                   clean: bool = False) -> BackgroundTask:
