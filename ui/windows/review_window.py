@@ -314,8 +314,7 @@ class ReviewWindow(FollowsChanges, QMainWindow):
         if self._apply(self.reviewing.mark_reviewed(item.doc_id, reviewed)):
             title = self._titles.get(item.doc_id, item.doc_uid)
             self.statusBar().showMessage(f"{title}: reviewed, done in the gold export" if reviewed else
-                                         f"{title}: not reviewed", 5000)
-            self._show_items()
+                                         f"{title}: not reviewed", 5000)  # (the list follows the change)
 
     def _on_filter_changed(self) -> None:
         current = self.current_item()
