@@ -698,3 +698,26 @@ def test_a_metadata_sidecar_with_a_bom_is_read_and_an_entry_for_a_missing_file_i
     assert not report.problems and titles == {"One"}
     assert [w.reason for w in report.warnings] == ["names 'gone.txt', which is not among the files imported; its "
                                                    "metadata is not used"]
+
+
+def test_a_zip_of_a_version_python_cannot_unpack_is_refused_in_words(tmp_path):
+    """A zip whose central directory asks for a newer unpacker ('zip file version 6.4',
+    which a mutated file made) is refused as not readable, not a traceback."""
+    import io
+    import struct
+    import zipfile
+
+    from curator.errors import CuratorError
+    from curator.formats.archives import member_names, members
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.tsv", "#FORMAT=WebAnno TSV 3.3\n")
+    data = bytearray(buffer.getvalue())
+    directory = data.rindex(b"PK\x01\x02")
+    struct.pack_into("<H", data, directory + 6, 64)  # version needed to extract: 6.4
+    path = tmp_path / "new.zip"
+    path.write_bytes(bytes(data))
+    assert member_names(path) is None
+    with pytest.raises(CuratorError, match="not a readable zip"):
+        list(members(path, (".tsv",)))

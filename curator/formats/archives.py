@@ -20,7 +20,7 @@ def member_names(path: Path) -> list[str] | None:
         check_input(path)
         with zipfile.ZipFile(path) as archive:
             return [info.filename for info in archive.infolist() if not info.is_dir()]
-    except (OSError, zipfile.BadZipFile, ValueError):
+    except (OSError, zipfile.BadZipFile, ValueError, NotImplementedError):  # (a zip "version 6.4", say)
         return None
 
 
@@ -47,5 +47,5 @@ def members(path: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, str]]:
                     yield info.filename, decode(data)
                 except UnicodeDecodeError as exc:
                     raise CuratorError(f"{path}: {info.filename}: not valid UTF-8 (byte {exc.start})") from exc
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError, zlib.error) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, zlib.error, NotImplementedError) as exc:
         raise CuratorError(f"{path}: not a readable zip ({exc})") from exc
