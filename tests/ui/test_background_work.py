@@ -43,7 +43,8 @@ def test_refused_export_shows_the_problems_and_writes_nothing(window, qtbot, tmp
     row = dialog.model.row(0)
     title = window.session.store.document_by_uid("000_14e10f92779dfa8b").title
     assert (row["document"], row["annotator"], row["offsets"], row["severity"]) == (title, "x", "1-1000000", "error")
-    assert "000_14e10f92779dfa8b [1:1000000]" in dialog.whole.text()  # the whole problem, under the list
+    assert "000_14e10f92779dfa8b [1:1000000] in x's layer" in dialog.whole.text()  # the whole problem, under the list
+    assert dialog.whole.text().count("x's layer") == 1  # said once
     window.select_row(2)
     dialog.open_problem(0)  # double-click: back to the document, at the span, offering x's layer
     assert window.document.uid == "000_14e10f92779dfa8b"

@@ -77,9 +77,8 @@ class ValidationDialog(QDialog):
 
     def _show_whole(self, row: int) -> None:
         if 0 <= row < len(self.problems):
-            problem = self.problems[row]
-            layer = f" ({problem.annotator}'s layer)" if problem.annotator else ""
-            self.whole.setText(f"{self.model.row(row)['document']}{layer}: {problem}")
+            problem = self.problems[row]  # (which says its layer)
+            self.whole.setText(f"{self.model.row(row)['document']}: {problem}")
 
     def open_problem(self, row: int) -> None:
         problem = self.problems[row]
