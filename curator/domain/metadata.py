@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from curator.domain.datelines import HeadLine, find_head_lines, stated_metadata
 from curator.domain.header import find_header
@@ -120,6 +121,20 @@ def detect_metadata(text: str, *, markdown: bool = False) -> DocumentMeta:
             taken.append((header.start, header.end))
         found.title = find_headline(text, taken)
     return found
+
+
+def fill_stated(fields: dict[str, Any], text: str, markdown: bool = False) -> bool:
+    """Fill what ``fields`` lacks of the title, outlet, address and date with what ``text``
+    states (``detect_metadata``); whether it filled any. A date takes what the detection
+    says of it (a year inferred from the article) into ``fields["extra"]``."""
+    found = detect_metadata(text, markdown=markdown)
+    filled = False
+    for name, value in found.model_dump(exclude={"extra"}).items():
+        if value is not None and name not in fields:
+            fields[name], filled = value, True
+            if name == "published":
+                fields.setdefault("extra", {}).update(found.extra)
+    return filled
 
 
 # ", Trend reports": the outlet naming itself in its first sentence (one word only: a

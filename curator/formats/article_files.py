@@ -36,6 +36,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 SIDECAR_NAME = "metadata.json"
 TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
+UNSTATED = 200  # undated records whose text states nothing, in a row, before the rest are not read so
 _CSV_DELIMITERS = (",", ";", "\t")
 
 FIELD_ALIASES = {
@@ -225,22 +226,12 @@ def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> I
         except Skipped as exc:
             raise Skipped(f"its front matter: {exc}") from exc
         stated.origin, stated.record = path.name, None
-    _fill_stated(stated, markdown)
+    from curator.domain.metadata import fill_stated
+
+    fill_stated(stated.fields, stated.text, markdown)
     if not stated.fields["extra"]:
         del stated.fields["extra"]
     yield stated
-
-
-def _fill_stated(candidate: _Candidate, markdown: bool = False) -> None:
-    """Fill the fields ``candidate`` lacks with what its text states (``detect_metadata``)."""
-    from curator.domain.metadata import detect_metadata
-
-    found = detect_metadata(candidate.text, markdown=markdown)
-    for name, value in found.model_dump(exclude={"extra"}).items():
-        if value is not None and name not in candidate.fields:
-            candidate.fields[name] = value
-            if name == "published":  # what the detection says of its date (a year inferred from the article)
-                candidate.fields["extra"].update(found.extra)
 
 
 def _read_json(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
@@ -562,6 +553,7 @@ def _records(
     path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
 ) -> Iterator[_Candidate | ImportProblem]:
     file, stem = path.name, path.stem
+    quiet = 0  # undated records in a row whose text stated nothing: after UNSTATED, a file of bare texts
     for number, record in numbered:
         name = f"{unit} {number}"
         try:
@@ -569,8 +561,10 @@ def _records(
                 raise record
             candidate = record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
                                             warnings=warnings)
-            if "published" not in candidate.fields:  # a page saved as a record: its text may say the rest
-                _fill_stated(candidate)
+            if "published" not in candidate.fields and quiet < UNSTATED:  # a page saved as a record: its text
+                from curator.domain.metadata import fill_stated  # may say the rest
+
+                quiet = 0 if fill_stated(candidate.fields, candidate.text) else quiet + 1
             yield candidate
         except Skipped as exc:
             yield ImportProblem(str(path), str(exc), name)
