@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from curator.domain.text import stripped_bounds
 from curator.domain.values import (
     Change,
     FigureValue,
@@ -426,20 +427,22 @@ def normalize_figure(text: str, start: int, end: int, label: str | None = None) 
     The selection is matched as a whole; context outside it decides only whether
     the figure is a change (``grew by 35%``).
     """
-    fragment = text[start:end]
-    first, last = start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip())
+    first, last = stripped_bounds(text, start, end)
     # Read in the text, as the rules read it: "shares fell 3 percent" is -3, a change, and so
     # is "fell by 3%" selected with its verb.
     inside = [f for f in find_figures(text, within=(first, last)) if first <= f.start and f.end <= last]
-    candidates = [f for f in inside if (f.start, f.end) == (first, last)] or \
-        sorted(inside, key=lambda f: f.start - f.end)[:1]
-    if candidates:
-        return next((f for f in candidates if f.label == label), candidates[0]).value
+    preferred = _selected(inside, first, last, label)
+    if preferred is not None:
+        return preferred.value
     # Not a figure the rules find there (it runs on past the selection, say): the selection alone.
-    candidates = [f for f in find_figures(fragment) if (f.start, f.end) == (0, len(fragment))]
-    if not candidates:
-        candidates = sorted(find_figures(fragment), key=lambda f: f.start - f.end)[:1]
-    if not candidates:
-        return None
-    preferred = next((f for f in candidates if f.label == label), candidates[0])
-    return preferred.value.model_copy(update={"change": _change(text, start, end)})
+    fragment = text[start:end]
+    preferred = _selected(find_figures(fragment), 0, len(fragment), label)
+    return None if preferred is None else preferred.value.model_copy(update={"change": _change(text, start, end)})
+
+
+def _selected(found: list[FoundFigure], start: int, end: int, label: str | None) -> FoundFigure | None:
+    """The figure of ``found`` a selection of ``start``..``end`` is: the one that is the
+    whole of it (of ``label``, if two are), else the longest."""
+    candidates = [f for f in found if (f.start, f.end) == (start, end)] or \
+        sorted(found, key=lambda f: f.start - f.end)[:1]
+    return next((f for f in candidates if f.label == label), candidates[0]) if candidates else None

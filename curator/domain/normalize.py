@@ -9,6 +9,7 @@ from typing import Any
 from curator.domain.dates import find_dates, normalize_date
 from curator.domain.figures import normalize_figure
 from curator.domain.schema import LabelKind, LabelSchema
+from curator.domain.text import stripped_bounds
 from curator.domain.values import DateValue, Unresolved
 
 
@@ -50,9 +51,7 @@ class TextValues:
     def value(self, label: str, start: int, end: int) -> dict[str, Any] | None:
         definition = self.schema.get(label)
         if definition is not None and definition.kind is LabelKind.DATE and end <= self.until:
-            fragment = self.text[start:end]
-            whole = (start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip()))
-            found = self._found_dates().get(whole)
+            found = self._found_dates().get(stripped_bounds(self.text, start, end))
             if found is not None:
                 return found
         return value_for(self.schema, label, self.text, start, end, self.anchor)

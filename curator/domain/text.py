@@ -203,6 +203,12 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     return _trimmed(text, start, end)
 
 
+def stripped_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the whitespace at its edges: a selection's words."""
+    fragment = text[start:end]
+    return start + len(fragment) - len(fragment.lstrip()), end - len(fragment) + len(fragment.rstrip())
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``[start, end)`` without the space and punctuation at its edges (a mark joined to
     such a character goes with it), or None if nothing else is left."""
