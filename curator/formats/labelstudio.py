@@ -159,13 +159,6 @@ def _layers_named(annotation: dict) -> set[str]:
             and isinstance(result.get("meta"), dict) and isinstance(result["meta"].get(ANNOTATOR_KEY), str)}
 
 
-def _submitted(annotation: dict) -> bool:
-    """Whether a user submitted the annotation in Label Studio (``completed_by``), so has
-    done the task: not Curator's export of a layer (whose regions name their annotator,
-    and whose task says who is done)."""
-    return annotation.get("completed_by") is not None and not _layers_named(annotation)
-
-
 def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFields | None, number: int,
                    found: ReadFile, chosen: dict[str, int]) -> AnnotatedDocument | None:
     data = _data_of(task)
@@ -203,9 +196,11 @@ def _task_document(path: Path, record: FieldReader, task: dict, fields: TextFiel
             annotator = _annotator_of(record, annotation.get("completed_by"), DEFAULT_ANNOTATOR)
             layers = _layers_named(annotation)
             if len(layers) == 1:  # Curator's export of a layer, edited in Label Studio: a region drawn there is that layer's
-                annotator = layers.pop()
+                annotator = next(iter(layers))
             results.read(annotation.get("result"), f"{where}.result", annotator)
-            if document is not None and annotator and _submitted(annotation):
+            # A user submitted it (completed_by): done with the task. Not so Curator's export of a
+            # layer, whose regions name their annotator and whose task says who is done.
+            if document is not None and annotator and annotation.get("completed_by") is not None and not layers:
                 document.statuses[annotator] = DocumentStatus.DONE.value
     for index, prediction in enumerate(record.items(task.get("predictions"), "predictions")):
         if not isinstance(prediction, dict):  # an export names its predictions by id only

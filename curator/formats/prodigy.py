@@ -66,7 +66,8 @@ def read_prodigy(path: Path) -> ReadFile:
             _read_example(record, raw, document, who, found)
             # An answer given is the annotator done with the example; Curator's export, a line
             # per layer, says whether its annotator is (``DONE_KEY``).
-            if raw[DONE_KEY] is True if DONE_KEY in raw else raw.get("answer") == "accept":
+            done = raw[DONE_KEY] is True if DONE_KEY in raw else raw.get("answer") == "accept"
+            if done:
                 document.statuses[who] = DocumentStatus.DONE.value
             found.documents.append(document)
     problems.refuse_if_any()
