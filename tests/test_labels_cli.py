@@ -161,6 +161,35 @@ def test_an_import_names_the_labels_the_project_lacks_and_adds_them_when_asked(p
         assert sorted(a.label for a in store.annotations_for(1)) == ["Event", "GPE", "PER", "PER"]
 
 
+def test_an_import_maps_another_tools_labels_onto_the_projects(tmp_path, capsys):
+    """A spaCy or OntoNotes file's GPE and CARDINAL are the news template's LOCATION and
+    COUNT: the skipped labels' message says which --map takes them, and --map does, the
+    count with its value; a map to a label the project lacks, or of one label twice, is
+    refused before anything is read."""
+    project = tmp_path / "news"
+    assert main(["init", str(project)]) == 0
+    text = "Officials in Astana counted 3,000 Kazakh voters."
+    lines = tmp_path / "spans.jsonl"
+    lines.write_text(json.dumps({"id": "k1", "text": text, "label": [[13, 19, "GPE"], [28, 33, "CARDINAL"],
+                                                                    [34, 40, "NORP"]]}) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(project), str(lines)]) == 1
+    err = capsys.readouterr().err
+    assert "--map CARDINAL=COUNT --map GPE=LOCATION takes them as the project's" in err and "NORP=" not in err
+    for bad, said in ((["--map", "GPE=PLACE"], "the project has no label PLACE"),
+                      (["--map", "GPE=LOCATION", "--map", "GPE=ORG"], "--map names GPE twice")):
+        assert main(["import", str(project), str(lines), *bad]) == 2  # refused: nothing read
+        assert said in capsys.readouterr().err
+    assert main(["import", str(project), str(lines), "--map", "GPE=LOCATION", "--map", "CARDINAL=COUNT"]) == 1
+    assert "NORP (1)" in capsys.readouterr().err  # still not the project's, and said
+    with Store.open(project) as store:
+        document = store.document_by_uid("k1")
+        spans = {(a.label, text[a.start:a.end]): a.value for a in store.annotations_for(document.id)}
+        assert set(spans) == {("LOCATION", "Astana"), ("COUNT", "3,000")}
+        assert spans[("COUNT", "3,000")]["amount"] == "3000"
+        assert "GPE" not in store.label_schema and "CARDINAL" not in store.label_schema
+
+
 def test_add_labels_skips_a_name_that_cannot_be_a_label_and_adds_the_rest(project, tmp_path, capsys):
     lines = tmp_path / "spans.jsonl"
     lines.write_text(json.dumps({"id": "d9", "text": "Hello world from Astana",

@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--annotator", type=_annotator_name,
                      help="whose work every annotated file named is (each a file of one annotator; CoNLL and a "
                           "bare doccano file name nobody)")
+    imp.add_argument("--map", action="append", default=[], metavar="THEIRS=OURS", type=learning_commands.label_mapping,
+                     help="take the files' spans of a label as the project's label (e.g. GPE=LOCATION); again "
+                          "for each label")
     imp.add_argument("--verbose", action="store_true", help="list every skipped record, not a summary of them")
     add_progress_option(imp)
 
@@ -167,15 +170,39 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _label_map(store: Any, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """``--map``'s pairs, each naming a label of the project; a file's label named twice is refused."""
+    labels: dict[str, str] = {}
+    for theirs, ours in pairs:
+        if ours not in store.label_schema:
+            raise CuratorError(f"--map {printable(theirs)}={printable(ours)}: the project has no label "
+                               f"{printable(ours)} (curator labels PROJECT lists them)")
+        if labels.setdefault(theirs, ours) != ours:
+            raise CuratorError(f"--map names {printable(theirs)} twice: {printable(labels[theirs])} and "
+                               f"{printable(ours)}")
+    return labels
+
+
+def _map_hint(store: Any, missing: dict[str, int]) -> str:
+    """How ``--map`` takes the missing labels that are conventionally one of the project's."""
+    from curator.formats.schema_files import equivalent_label
+
+    names = [label.name for label in store.label_schema.labels]
+    pairs = [f"--map {printable(name)}={equivalent}" for name in sorted(missing)
+             if (equivalent := equivalent_label(name, names)) is not None]
+    return f"; {' '.join(pairs)} takes them as the project's" if pairs else ""
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from curator.session import Session
     from curator.session.importing import import_paths
 
     with open_project(args.project) as store:
+        labels = _label_map(store, args.map)
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
         with shown_progress(args.progress) as job:
             report = import_paths(session, args.files, job, fmt=args.format, into_gold=args.gold,
-                                  annotator=args.annotator)
+                                  annotator=args.annotator, labels=labels)
         missing = report.missing_labels
         if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session.label_edits import (
@@ -196,7 +223,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     print(command.text)
             with shown_progress(args.progress) as job:  # their spans, now the project has the labels
                 again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format,
-                                     into_gold=args.gold, annotator=args.annotator)
+                                     into_gold=args.gold, annotator=args.annotator, labels=labels)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
@@ -209,7 +236,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 f"{printable(name)} ({count:,})" for name, count in sorted(report.missing_relation_labels.items()))
                 ] if report.missing_relation_labels else []
             _err("; ".join(said) + "; --add-labels adds them (or: curator labels PROJECT add NAME"
-                 + (", or relation NAME)" if report.missing_relation_labels else ")"))
+                 + (", or relation NAME)" if report.missing_relation_labels else ")") + _map_hint(store, missing))
     print(report.summary())  # one line for everything read, articles and annotated files alike
     _say_warnings(report.warnings, args.verbose, "warning: ", _reason, "--verbose lists them")
     _say_warnings(report.problems, args.verbose, message=_reason, where="--verbose lists them", noun="problem(s)")

@@ -55,7 +55,7 @@ def add_suggest_options(suggest: argparse.ArgumentParser) -> None:
                          help="also suggest the spans of a JSONL file another tool wrote (its source named)")
     suggest.add_argument("--spacy", metavar="PIPELINE",
                          help="also suggest the entities of a spaCy pipeline (a saved folder or a package name)")
-    suggest.add_argument("--map", action="append", default=[], metavar="THEIRS=OURS", type=_mapping,
+    suggest.add_argument("--map", action="append", default=[], metavar="THEIRS=OURS", type=label_mapping,
                          help="give a label of --spacy or --spans one of the project's (e.g. GPE=LOCATION)")
 
 
@@ -85,7 +85,7 @@ def _count(text: str) -> int:
     return number
 
 
-def _mapping(text: str) -> tuple[str, str]:
+def label_mapping(text: str) -> tuple[str, str]:
     theirs, equals, ours = text.partition("=")
     if not equals or not theirs or not ours:
         raise argparse.ArgumentTypeError(f"{text!r} is not THEIRS=OURS")

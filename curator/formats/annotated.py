@@ -290,6 +290,22 @@ def take_as(documents: list[AnnotatedDocument], name: str, where: str) -> None:
         document.relations = [replace(relation, annotator=name) for relation in document.relations]
 
 
+def relabel(documents: list[AnnotatedDocument], labels: dict[str, str]) -> None:
+    """Give the spans, pre-annotations and relation ends of a file's documents the
+    project's labels for the file's (``curator import --map GPE=LOCATION``); a label not
+    named stays as it is."""
+    def ours(key: SpanKey) -> SpanKey:
+        return (key[0], key[1], labels.get(key[2], key[2]))
+
+    for document in documents:
+        document.spans = [(start, end, labels.get(label, label), who, extra)
+                          for start, end, label, who, extra in document.spans]
+        document.suggestions = [(start, end, labels.get(label, label), *rest)
+                                for start, end, label, *rest in document.suggestions]
+        document.relations = [replace(relation, source=ours(relation.source), target=ours(relation.target))
+                              for relation in document.relations]
+
+
 STATED = ("title", "source", "url", "published")  # the fields of an article a record may state
 
 

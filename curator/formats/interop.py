@@ -27,6 +27,7 @@ from curator.formats.annotated import (
     ReadFile,
     read_text,
     refuse_invalid,
+    relabel,
     take_as,
 )
 from curator.formats.annotated_import import add_documents, report_read
@@ -101,9 +102,9 @@ def _family(fmt: str) -> str:
 
 
 def import_curator_export(store: Store, path: Path, into_gold: bool = False,
-                          annotator: str | None = None) -> ImportReport:
+                          annotator: str | None = None, labels: dict[str, str] | None = None) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project
-    (every span ``annotator``'s, if given: ``take_as``)."""
+    (every span ``annotator``'s, if given: ``take_as``; ``labels``: ``relabel``)."""
     from curator.formats.dataset_reader import (
         read_curator_export,  # (the export's models: only for this)
     )
@@ -111,6 +112,8 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False,
     entities, documents, facts = read_curator_export(store, path)
     if annotator is not None:
         take_as(documents, annotator, str(path))
+    if labels:
+        relabel(documents, labels)
     report = ImportReport()
     known = {e.id for e in store.entities()}
     add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts,
@@ -120,7 +123,8 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False,
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
                      suggestion_layer: str | None = None, sniffed: Sniffed | None = None,
-                     job: Job | None = None, into_gold: bool = False, annotator: str | None = None) -> ImportReport:
+                     job: Job | None = None, into_gold: bool = False, annotator: str | None = None,
+                     labels: dict[str, str] | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -131,7 +135,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
     model's pre-annotations become (the user's when not given); ``job``: told how many
     of the file's documents are checked, then written, once it is read; ``into_gold``:
     the reviewed layer's spans and statuses are taken (else skipped, each said);
-    ``annotator``: whose work the whole file is (``take_as``), a tool's made-up name else."""
+    ``annotator``: whose work the whole file is (``take_as``), a tool's made-up name else;
+    ``labels``: the project's label for each of the file's it names (``relabel``)."""
     path = Path(path)
     # A file's records, read whole, are millions of objects that make no reference cycles:
     # the collector's full passes over them, again and again, were up to a fifth of the import.
@@ -146,7 +151,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             found.parsed = parsed
         report = ImportReport()
         if found.fmt == "curator":
-            report = import_curator_export(store, path, into_gold, annotator)
+            report = import_curator_export(store, path, into_gold, annotator, labels)
         elif found.fmt == "layer":
             from curator.formats.layer_files import import_layer
 
@@ -162,6 +167,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
             if annotator is not None:
                 take_as(read.documents, annotator, str(path))
+            if labels:
+                relabel(read.documents, labels)
             add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job,
                           into_gold=into_gold)
             return report
@@ -210,12 +217,14 @@ LOOKING = "Looking at the files"  # what an import of several files says while i
 
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                  suggestion_layer: str | None = None, report: ImportReport | None = None,
-                 into_gold: bool = False, annotator: str | None = None) -> ImportReport:
+                 into_gold: bool = False, annotator: str | None = None,
+                 labels: dict[str, str] | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
     folders too) go through the readers above, the rest through the article importer. A
     Label Studio labeling config among them is read first. One report for all (``report``,
     if given: it holds what was added even when the import is cancelled or fails);
-    ``annotator``: whose work each annotated file is (``import_annotated``)."""
+    ``annotator``, ``labels``: whose work each annotated file is, the project's labels for
+    its (``import_annotated``)."""
     report = report if report is not None else ImportReport()
     articles: list[Path] = []
     named_here: dict[Path, bool] = {}  # each file once: whether it was named itself
@@ -244,7 +253,7 @@ def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                 job.set_progress(index, len(files))
             try:
                 report.merge(import_annotated(store, path, suggestion_layer=suggestion_layer, sniffed=found, job=job,
-                                              into_gold=into_gold, annotator=annotator))
+                                              into_gold=into_gold, annotator=annotator, labels=labels))
             except FileRefused as exc:
                 report.problems += exc.problems
             except CuratorError as exc:

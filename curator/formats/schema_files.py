@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ _KINDS = {
     LabelKind.FIGURE: {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "COUNT", "ORDINAL", "NUMBER", "AMOUNT"},
     LabelKind.DATE: {"DATE", "TIME", "PERIOD"},
 }
+# Names other tools and corpora give the labels of the news template, each group one
+# label: a file's GPE spans are a project's LOCATION, its CARDINAL a project's COUNT.
+_EQUIVALENTS = (("PERSON", "PER", "PERS"), ("ORG", "ORGANIZATION", "ORGANISATION"),
+                ("LOCATION", "LOC", "GPE", "FAC", "FACILITY", "PLACE"), ("COUNT", "CARDINAL", "NUMBER"),
+                ("MONEY",), ("PERCENT", "PERCENTAGE"), ("QUANTITY",), ("DATE",))
 _PALETTE = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a", "#bcbddc",
             "#c6dbef", "#fcbba1", "#d9d9d9")
 
@@ -43,6 +49,15 @@ def guessed_kind(name: str) -> LabelKind:
     """The kind a label named ``name`` elsewhere most likely has (plain if no convention says)."""
     upper = name.upper()
     return next((kind for kind, names in _KINDS.items() if upper in names), LabelKind.PLAIN)
+
+
+def equivalent_label(name: str, labels: Iterable[str]) -> str | None:
+    """The label of ``labels`` (a project's) that a file's label ``name`` conventionally is
+    (GPE is a LOCATION, PER a PERSON, CARDINAL a COUNT), or None."""
+    upper = name.upper()
+    group = next((names for names in _EQUIVALENTS if upper in names), ())
+    by_upper = {label.upper(): label for label in labels}
+    return next((by_upper[other] for other in group if other != upper and other in by_upper), None)
 
 
 def label_named(name: str, index: int, color: str | None = None, description: str = "") -> Label:

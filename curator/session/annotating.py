@@ -141,3 +141,11 @@ class Annotating:
         from curator.session.label_edits import add_found_labels
 
         return add_found_labels(self._store, names)
+
+    def equivalent_labels(self, names: Collection[str]) -> dict[str, str | None]:
+        """For each label an import found that the project lacks, the project's label it
+        conventionally is (GPE a LOCATION), or None."""
+        from curator.formats.schema_files import equivalent_label
+
+        ours = [label.name for label in self._store.label_schema.labels]
+        return {name: equivalent_label(name, ours) for name in names}

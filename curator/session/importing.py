@@ -16,19 +16,22 @@ from curator.store.removals import id_ranges
 
 def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None = None, fmt: str | None = None,
                  suggestion_layer: str | None = None, annotated_only: bool = False,
-                 into_gold: bool = False, annotator: str | None = None) -> ImportReport:
+                 into_gold: bool = False, annotator: str | None = None,
+                 labels: dict[str, str] | None = None) -> ImportReport:
     """Import files and folders (``fmt``: every file in that tool's format; else detected
     by content) and record the import as one step of ``session``'s user's history.
     ``annotated_only``: only the files of annotations among them (an import again, once
     the project has the labels it lacked); ``into_gold``: the files' spans of the reviewed
-    layer are taken (else skipped, each said); ``annotator``: whose work each annotated file is."""
+    layer are taken (else skipped, each said); ``annotator``: whose work each annotated file is;
+    ``labels``: the project's label for each of the files' it names (``--map GPE=LOCATION``)."""
     with session.operation(IMPORT):  # one change for every window, when it ends
         return _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only, into_gold,
-                       annotator)
+                       annotator, labels)
 
 
 def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
-            annotated_only: bool, into_gold: bool, annotator: str | None) -> ImportReport:
+            annotated_only: bool, into_gold: bool, annotator: str | None,
+            labels: dict[str, str] | None) -> ImportReport:
     from curator.formats.interop import detect, import_annotated
     from curator.formats.interop import import_paths as read_paths
 
@@ -41,10 +44,10 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
                 if job is not None:
                     job.set_status(f"Reading {path.name}")
                 report.merge(import_annotated(session.store, path, fmt, suggestion_layer=suggestion_layer, job=job,
-                                              into_gold=into_gold, annotator=annotator))
+                                              into_gold=into_gold, annotator=annotator, labels=labels))
         else:
             read_paths(session.store, paths, job, suggestion_layer=suggestion_layer, report=report,
-                       into_gold=into_gold, annotator=annotator)
+                       into_gold=into_gold, annotator=annotator, labels=labels)
     finally:  # cancelled or failed part-way: what its committed batches added is one step too
         record_import(session, report)
     return report

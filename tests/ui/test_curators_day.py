@@ -303,21 +303,61 @@ def test_a_first_start_asks_the_annotator_name(project, tmp_path, qtbot):
 def test_an_import_with_labels_the_project_lacks_asks_and_adds_them(window, qtbot, tmp_path):
     import json as json_module
 
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel
 
     tasks = tmp_path / "ls.json"
     tasks.write_text(json_module.dumps([{"data": {"text": "Tokayev met Xi in Astana."}, "annotations": [{"result": [
         {"type": "labels", "value": {"start": 0, "end": 7, "labels": ["PERSON"]}},
         {"type": "labels", "value": {"start": 12, "end": 14, "labels": ["Head of state"]}},
-        {"type": "labels", "value": {"start": 18, "end": 24, "labels": ["GPE"]}}]}]}]), encoding="utf-8")
+        {"type": "labels", "value": {"start": 18, "end": 24, "labels": ["VENUE"]}}]}]}]), encoding="utf-8")
     with qtbot.waitSignal(window.import_paths([tasks]).finished, timeout=20_000):
         pass
-    box = window.findChild(QMessageBox, "missing_labels")
-    assert box is not None and box.isVisible() and "GPE (1 span)" in box.text()
-    box.button(QMessageBox.StandardButton.Yes).click()
-    # A name that cannot be a label is said, and its span left out; the rest comes in.
+    dialog = window.findChild(QDialog, "missing_labels")
+    assert dialog is not None and dialog.isVisible()
+    assert "VENUE (1 span)" in [label.text() for label in dialog.findChildren(QLabel)]
+    # A name no convention knows is added; one that cannot be a label name cannot be added.
+    venue = dialog.findChild(QComboBox, "missing_label_VENUE")
+    assert venue.currentText() == "a new label VENUE"
+    unusable = dialog.findChild(QComboBox, "missing_label_Head of state")
+    assert unusable.currentData() is None and unusable.findData("+") == -1
+    next(b for b in dialog.findChildren(QDialogButtonBox)[0].buttons() if b.text() == "Import their spans").click()
+    # The name that cannot be a label is said, and its span left out; the rest comes in.
     assert "Head of state" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: "GPE" in window.session.store.label_schema and window.session.store.annotation_count() == 2,
-                    timeout=20_000)
+    qtbot.waitUntil(lambda: "VENUE" in window.session.store.label_schema
+                    and window.session.store.annotation_count() == 2, timeout=20_000)
     assert "Head of state" not in window.session.store.label_schema
-    assert window.session.store.label_schema.get("GPE").kind.value == "entity"
+    assert window.session.store.label_schema.get("VENUE").kind.value == "plain"
+
+
+def test_an_import_takes_a_label_the_project_has_under_another_name(window, qtbot, tmp_path):
+    """spaCy's and OntoNotes' GPE and CARDINAL are the template's LOCATION and COUNT: the
+    question offers them first, and their spans come in under the project's labels, the
+    count with its value; a label left out stays out, and nothing is added to the schema."""
+    import json as json_module
+
+    from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox
+
+    text = "Officials in Astana counted 3,000 Kazakh voters."
+    tasks = tmp_path / "ls.json"
+    tasks.write_text(json_module.dumps([{"data": {"text": text}, "annotations": [{"result": [
+        {"type": "labels", "value": {"start": 13, "end": 19, "labels": ["GPE"]}},
+        {"type": "labels", "value": {"start": 28, "end": 33, "labels": ["CARDINAL"]}},
+        {"type": "labels", "value": {"start": 34, "end": 40, "labels": ["NORP"]}}]}]}]), encoding="utf-8")
+    labels_before = [label.name for label in window.session.schema.labels]
+    with qtbot.waitSignal(window.import_paths([tasks]).finished, timeout=20_000):
+        pass
+    dialog = window.findChild(QDialog, "missing_labels")
+    assert dialog.findChild(QComboBox, "missing_label_GPE").currentData() == "LOCATION"
+    assert dialog.findChild(QComboBox, "missing_label_CARDINAL").currentData() == "COUNT"
+    norp = dialog.findChild(QComboBox, "missing_label_NORP")
+    assert norp.currentData() == "+"
+    norp.setCurrentIndex(norp.findData(None))
+    next(b for b in dialog.findChildren(QDialogButtonBox)[0].buttons() if b.text() == "Import their spans").click()
+    assert "NORP" in window.statusBar().currentMessage()
+    store = window.session.store
+    qtbot.waitUntil(lambda: store.annotation_count() == 2, timeout=20_000)
+    spans = {(a.label, text[a.start:a.end]): a.value for doc_id in store.document_ids()
+             for a in store.annotations_for(doc_id)}
+    assert set(spans) == {("LOCATION", "Astana"), ("COUNT", "3,000")}
+    assert spans[("COUNT", "3,000")]["amount"] == "3000"
+    assert [label.name for label in window.session.schema.labels] == labels_before

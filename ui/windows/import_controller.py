@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -23,6 +24,9 @@ from curator.domain.names import check_annotator
 from curator.errors import CuratorError
 from curator.session.label_edits import unusable_labels
 from ui.workers import BackgroundTask
+
+
+ADD = "+"  # a missing label's choice: add it to the project (the other choices: a label's name, or None)
 
 
 def import_filter() -> str:
@@ -104,36 +108,65 @@ class ImportController(QObject):
                           lambda report: self._on_imported(report, paths, annotator, into_gold), origin="import")
 
     def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path], annotator: str | None = None,
-                          into_gold: bool = False) -> QMessageBox:
-        """The files use labels the project lacks: add them and import their spans, or not."""
+                          into_gold: bool = False) -> QDialog:
+        """The files use labels the project lacks: for each, add it, take its spans as one of
+        the project's labels (the one it conventionally is, first: GPE as LOCATION), or
+        leave them out; then import their spans (``curator import --add-labels --map``)."""
         w = self.window
-        listed = ", ".join(f"{name} ({count:,} span{'s' if count > 1 else ''})"
-                           for name, count in sorted(missing.items()))
-        box = QMessageBox(QMessageBox.Icon.Question, "Labels the project lacks",
-                          f"The imported files use labels this project does not have: {listed}.\n\nAdd them "
-                          "(Labels → Edit labels and categories changes them later) and import their spans?",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, w)
-        box.setObjectName("missing_labels")
+        dialog = QDialog(w)
+        dialog.setObjectName("missing_labels")
+        dialog.setWindowTitle("Labels the project lacks")
+        form = QFormLayout(dialog)
+        explained = QLabel("The imported files use labels this project does not have. What should each "
+                           "one's spans become? (Labels → Edit labels and categories changes labels later.)")
+        explained.setWordWrap(True)
+        form.addRow(explained)
+        unusable = unusable_labels(list(missing))
+        equivalents = w.queries.equivalent_labels(list(missing))
+        ours = [label.name for label in w.session.schema.labels]
+        choices: dict[str, QComboBox] = {}
+        for name, count in sorted(missing.items()):
+            choice = QComboBox(dialog)
+            choice.setObjectName(f"missing_label_{name}")
+            if name not in unusable:
+                choice.addItem(f"a new label {name}", ADD)
+            for label in ours:
+                choice.addItem(f"{label} spans", label)
+            choice.addItem("left out", None)
+            choice.setCurrentIndex(choice.findData(equivalents.get(name) or (ADD if name not in unusable else None)))
+            if name in unusable:
+                choice.setToolTip(f"Not usable as a label name: {unusable[name]}")
+            choices[name] = choice
+            form.addRow(f"{name} ({count:,} span{'s' if count > 1 else ''})", choice)
+        buttons = QDialogButtonBox(dialog)
+        buttons.addButton("Import their spans", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Leave them out", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
 
-        def answered(button: int) -> None:
-            if button != QMessageBox.StandardButton.Yes:
+        def answered(result: int) -> None:
+            chosen = {name: choice.currentData() for name, choice in choices.items()}
+            added = sorted(name for name, what in chosen.items() if what == ADD)
+            mapped = {name: what for name, what in chosen.items() if what not in (ADD, None)}
+            left = sorted(name for name, what in chosen.items() if what is None)
+            if result != QDialog.DialogCode.Accepted or not (added or mapped):
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
+                return
+            if left:
+                w.statusBar().showMessage(f"Spans with {', '.join(left)} were not imported", 8000)
+            command = w.queries.add_found_labels(added) if added else None
+            if command is not None and not w.apply(command):
                 return
             from curator.session.importing import import_paths
 
-            unusable = unusable_labels(list(missing))
-            if unusable:
-                w.statusBar().showMessage(f"Spans with {', '.join(sorted(unusable))} were not imported: "
-                                          "not usable as label names", 8000)
-            command = w.queries.add_found_labels(list(missing))
-            if command is not None and w.apply(command):
-                w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True,
-                                                                  annotator=annotator, into_gold=into_gold),
-                           self._on_imported, origin="import")
+            w.run_task("Importing", lambda job: import_paths(w.session, paths, job, annotated_only=True,
+                                                              annotator=annotator, into_gold=into_gold, labels=mapped),
+                       self._on_imported, origin="import")
 
-        box.finished.connect(answered)
-        box.open()
-        return box
+        dialog.finished.connect(answered)
+        dialog.open()
+        return dialog
 
     def _on_imported(self, report, paths: list[Path] | None = None, annotator: str | None = None,
                      into_gold: bool = False) -> None:

@@ -1,0 +1,48 @@
+"""An import that takes another tool's labels as the project's (``curator import --map``):
+spans, a model's pre-annotations and the ends of relations alike."""
+
+from __future__ import annotations
+
+import json
+
+from curator.domain.models import Project
+from curator.domain.schema import template
+from curator.formats.interop import import_paths
+from curator.store import Store
+
+TEXT = "Tokayev met Xi in Astana on Monday."
+
+
+def test_spans_predictions_and_relation_ends_take_the_projects_labels(tmp_path):
+    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    tasks = tmp_path / "ls.json"
+    tasks.write_text(json.dumps([{"id": 7, "data": {"text": TEXT}, "annotations": [{"completed_by": 1, "result": [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 7, "labels": ["PER"]}},
+        {"id": "b", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 18, "end": 24, "labels": ["GPE"]}},
+        {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right", "labels": ["deal_between"]}]}],
+        "predictions": [{"model_version": "ner-v1", "result": [
+            {"id": "p", "from_name": "label", "to_name": "text", "type": "labels", "score": 0.8,
+             "value": {"start": 12, "end": 14, "labels": ["PER"]}}]}]}]), encoding="utf-8")
+    report = import_paths(store, [tasks], suggestion_layer="model", labels={"PER": "PERSON", "GPE": "LOCATION"})
+    assert not report.missing_labels and not report.problems, report.problems
+    (doc_id,) = store.document_ids()
+    assert [(a.label, TEXT[a.start:a.end]) for a in store.annotations_for(doc_id)] == \
+        [("PERSON", "Tokayev"), ("LOCATION", "Astana")]
+    assert [(s.label, TEXT[s.start:s.end]) for s in store.suggestions_for(doc_id, "model")] == [("PERSON", "Xi")]
+    (relation,) = store.relations_for(doc_id)
+    assert relation.label == "deal_between"
+    store.close()
+
+
+def test_without_the_map_the_same_labels_are_skipped_and_named(tmp_path):
+    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    lines = tmp_path / "spans.jsonl"
+    lines.write_text(json.dumps({"id": "k1", "text": TEXT, "label": [[0, 7, "PER"], [18, 24, "GPE"]]}) + "\n",
+                     encoding="utf-8")
+    report = import_paths(store, [lines])
+    assert report.missing_labels == {"PER": 1, "GPE": 1} and report.spans_added == 0
+    again = import_paths(store, [lines], labels={"GPE": "LOCATION"})
+    assert again.missing_labels == {"PER": 1} and again.spans_added == 1
+    store.close()
