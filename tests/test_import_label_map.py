@@ -46,3 +46,24 @@ def test_without_the_map_the_same_labels_are_skipped_and_named(tmp_path):
     again = import_paths(store, [lines], labels={"GPE": "LOCATION"})
     assert again.missing_labels == {"PER": 1} and again.spans_added == 1
     store.close()
+
+
+def test_another_tools_undated_article_takes_its_datelines_date_and_its_dates_resolve(tmp_path):
+    """A news article saved in Label Studio or doccano has no date field: its dateline
+    states it, as an article file's undated record does, and a relative date tagged in
+    it resolves against it; a date the file gives is kept."""
+    store = Store.create(tmp_path / "p", Project(label_schema=template("news")))
+    text = "ASTANA, March 3, 2025 (Steppe Wire) - The ministry said on Monday that exports rose."
+    monday = text.index("Monday")
+    lines = tmp_path / "spans.jsonl"
+    lines.write_text("\n".join(json.dumps(record) for record in (
+        {"id": "wire", "text": text, "label": [[monday, monday + 6, "DATE"]]},
+        {"id": "dated", "text": text, "date": "2025-01-10", "label": [[monday, monday + 6, "DATE"]]})) + "\n",
+        encoding="utf-8")
+    report = import_paths(store, [lines])
+    assert report.undated == []
+    wire, dated = store.document_by_uid("wire"), store.document_by_uid("dated")
+    assert str(wire.published) == "2025-03-03" and str(dated.published) == "2025-01-10"
+    (span,) = store.annotations_for(wire.id)
+    assert span.value["start"] == "2025-03-03", span.value  # the Monday of the dateline's week: that day
+    store.close()

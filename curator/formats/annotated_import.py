@@ -117,6 +117,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     not sure of, or if anything is malformed, and the caller checks again with the models,
     which decide and word every problem. Both give the same result where both answer."""
     # (the rules of figures and dates, imported when a file is: they compile 50 ms of patterns)
+    from curator.domain.metadata import UndatedRecords
     from curator.domain.normalize import TextValues
 
     checked = _Checked(plain, problems=Problems(where))
@@ -135,6 +136,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             store.documents_with_annotations([document.id for document in known.values()])}
     now = utc_now()
     names: dict[str, tuple[str, str | None]] = {}  # an annotator as the file names them -> ``_annotator_name``
+    undated = UndatedRecords()
     for number, document in enumerate(documents):
         if job is not None and not number % PROGRESS_EVERY:
             job.set_progress(number, len(documents))
@@ -152,6 +154,7 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 continue
             fields = {k: v for k, v in document.meta.items() if v is not None
                       and k in ("title", "source", "url", "published", "extra")}
+            undated.fill(fields, document.text)  # its dateline's date: its relative dates resolve
             if plain:
                 row = plain_document(document.uid, document.text, where, fields)
                 if row is None:

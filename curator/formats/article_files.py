@@ -36,7 +36,6 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 SIDECAR_NAME = "metadata.json"
 TEXT_COLUMNS = ("text", "content", "body", "article")
 MAX_TEXT_CHARS = 10_000_000
-UNSTATED = 200  # undated records whose text states nothing, in a row, before the rest are not read so
 _CSV_DELIMITERS = (",", ";", "\t")
 
 FIELD_ALIASES = {
@@ -552,8 +551,10 @@ def _require_text_column(header: list[str]) -> None:
 def _records(
     path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
 ) -> Iterator[_Candidate | ImportProblem]:
+    from curator.domain.metadata import UndatedRecords
+
     file, stem = path.name, path.stem
-    quiet = 0  # undated records in a row whose text stated nothing: after UNSTATED, a file of bare texts
+    undated = UndatedRecords()
     for number, record in numbered:
         name = f"{unit} {number}"
         try:
@@ -561,10 +562,7 @@ def _records(
                 raise record
             candidate = record_to_candidate(record, file=file, record_name=name, default_uid=f"{stem}-{number}",
                                             warnings=warnings)
-            if "published" not in candidate.fields and quiet < UNSTATED:  # a page saved as a record: its text
-                from curator.domain.metadata import fill_stated  # may say the rest
-
-                quiet = 0 if fill_stated(candidate.fields, candidate.text) else quiet + 1
+            undated.fill(candidate.fields, candidate.text)
             yield candidate
         except Skipped as exc:
             yield ImportProblem(str(path), str(exc), name)

@@ -25,7 +25,6 @@ from curator.errors import CuratorError
 from curator.session.label_edits import unusable_labels
 from ui.workers import BackgroundTask
 
-
 ADD = "+"  # a missing label's choice: add it to the project (the other choices: a label's name, or None)
 
 
@@ -116,6 +115,7 @@ class ImportController(QObject):
         dialog = QDialog(w)
         dialog.setObjectName("missing_labels")
         dialog.setWindowTitle("Labels the project lacks")
+        dialog.setMinimumWidth(440)
         form = QFormLayout(dialog)
         explained = QLabel("The imported files use labels this project does not have. What should each "
                            "one's spans become? (Labels → Edit labels and categories changes labels later.)")
