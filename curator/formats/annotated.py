@@ -70,6 +70,9 @@ class AnnotatedDocument:
     # an article of the project with the same text is this document.
     own_id: bool = True
     short: set[str] = field(default_factory=set)  # who had a span of it the reader could not place
+    # The tool's own id of a span's region, (start, end, label, who) -> id: a region Curator
+    # exported carries its span's id, and the span corrected in the tool is that span.
+    regions: dict[tuple[int, int, str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.uid = nfc(self.uid)  # the one spelling ids are kept in, whatever the reader

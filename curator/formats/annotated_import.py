@@ -105,6 +105,9 @@ class _Checked:
     categories: list[tuple[str, str, str, list[str]]] = field(default_factory=list)
     known: dict[str, Document] = field(default_factory=dict)  # the file's documents already in the project
     values: dict[str, TextValues] = field(default_factory=dict)  # each document's figures' and dates' values
+    # Spans of the project corrected in the tool (a region Curator exported, its label or
+    # bounds changed there), with their new fields.
+    updates: list[tuple[Annotation, dict[str, Any]]] = field(default_factory=list)
 
 
 def _check(store: Store, documents: list[AnnotatedDocument], where: str, entities: list[Entity],
@@ -208,6 +211,16 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 report.skip(where, f"{record} [{start}:{end}]", f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
+            if existing is not None and document.regions:
+                corrected = _corrected(document.regions.get((start, end, label, raw)), held[existing.id], annotator,
+                                       checked.updates)
+                if corrected is not None:  # that span, not another beside it
+                    present.add((start, end, label, annotator))
+                    checked.updates.append((corrected, {
+                        "start": start, "end": end, "label": label,
+                        "value": values.value(label, start, end) if label in valued else None,
+                        "entity_id": corrected.entity_id if corrected.label == label else None}))
+                    continue
             old = taken.get(extra.get("id"))
             if old is not None:
                 short.add(raw)
@@ -306,6 +319,9 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             ids = dict(zip(uids, store.add_documents(checked.documents)))
             written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
             store.add_annotations(written)
+        report.spans_before += [store.update_annotation(before.id, **fields) for before, fields in checked.updates]
+        report.spans_updated += len(checked.updates)
+
         def doc_id(uid: str) -> int:
             return ids[uid] if uid in ids else checked.known[uid].id
 
@@ -339,6 +355,18 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
         report.spans_on_known += [span.id for span in written if span.doc_id not in added]
 
 
+
+
+def _corrected(region: str | None, spans: list[Annotation], annotator: str,
+               updates: list[tuple[Annotation, dict[str, Any]]]) -> Annotation | None:
+    """The span of ``annotator`` that a tool's region came from, if Curator exported it
+    (the region's id is the start of the span's, ten characters or more) and no other
+    region of the file corrects it."""
+    if region is None or len(region) < 10:
+        return None
+    done = {before.id for before, _fields in updates}
+    return next((span for span in spans if span.annotator == annotator and span.id.startswith(region)
+                 and span.id not in done), None)
 
 
 def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Checked, report: ImportReport,

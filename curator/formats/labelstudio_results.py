@@ -143,6 +143,8 @@ class ResultReader:
             self.document.suggestions.extend((*placed, name, model, sure) for name in names)
         elif who:
             self.document.spans.extend((*placed, name, who, {}) for name in names)
+            if len(names) == 1 and isinstance(result.get("id"), str):
+                self.document.regions[(*placed, names[0], who)] = result["id"]
         return [(*placed, name) for name in names]
 
     @property

@@ -279,9 +279,10 @@ def _write(store: Store, plan: _Plan, annotator: str, report: ImportReport) -> N
     for entity in plan.entities:
         store.add_entity(entity)
     report.entities_added = len(plan.entities)
-    for annotation in plan.updates:
-        store.update_annotation(annotation.id, start=annotation.start, end=annotation.end,
-                                label=annotation.label, value=annotation.value, entity_id=annotation.entity_id)
+    for annotation in plan.updates:  # (as they were, for the import's undo)
+        report.spans_before.append(store.update_annotation(
+            annotation.id, start=annotation.start, end=annotation.end, label=annotation.label,
+            value=annotation.value, entity_id=annotation.entity_id))
     report.spans_updated = len(plan.updates)
     store.add_annotations(plan.new)
     report.spans_added = len(plan.new)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class ImportProblem(str):
@@ -68,6 +69,7 @@ class ImportReport:
     already_present: list[str] = field(default_factory=list)
     spans_added: int = 0
     spans_updated: int = 0
+    spans_before: list[Any] = field(default_factory=list)  # the spans it changed, as they were: its undo puts them back
     spans_present: int = 0
     entities_added: int = 0
     categories_added: int = 0
@@ -115,6 +117,7 @@ class ImportReport:
             self.missing_relation_labels[label] = self.missing_relation_labels.get(label, 0) + count
         self.undated += other.undated
         self.spans_on_known += other.spans_on_known
+        self.spans_before += other.spans_before
         self.problems += other.problems
         self.warnings += other.warnings
 
@@ -127,7 +130,7 @@ class ImportReport:
         if self.spans_added or self.annotator:
             parts.append(f"{self.spans_added} span(s) added")
         if self.spans_updated or self.annotator:
-            parts.append(f"{self.spans_updated} updated")
+            parts.append(f"{self.spans_updated} {'updated' if parts and 'span(s)' in parts[-1] else 'span(s) updated'}")
         if self.spans_present or self.annotator:
             parts.append(f"{self.spans_present} already present")
         if self.entities_added or self.annotator:

@@ -1,7 +1,7 @@
 """An import as one step of its user's history: undoing it takes out what it added (its new
 documents, with everything on them, and the spans and relations it added to documents
-already there) and puts back the statuses and category choices it set on those as they
-were; redoing it does it all again.
+already there) and puts back the statuses and category choices it set on those, and the
+spans it corrected, as they were; redoing it does it all again.
 
 The import itself is not a command: it writes in batches, each committed, so that a run
 killed half-way keeps what it did. Once it ends (or is cancelled) its step is recorded,
@@ -38,6 +38,7 @@ class TakeOutImport:
     # The statuses it set on older documents, as they were before it (``Store.set_statuses``).
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
     categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
+    changed: list[dict[str, Any]] = field(default_factory=list)  # the spans it corrected, as they were
 
     @property
     def text(self) -> str:
@@ -63,6 +64,7 @@ class TakeOutImport:
             relations = store.take_out_relations(list(dict.fromkeys([*self.relation_ids, *touching])))
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
+            changed = set_spans(store, self.changed, self.since)
             # Its statuses and categories on older documents as they were before it; one set since stays.
             statuses = store.set_statuses(self.statuses, kept_after=self.since)
             categories = store.set_category_rows(self.categories, kept_after=self.since)
@@ -71,7 +73,8 @@ class TakeOutImport:
             rows = store.take_out_documents(self.ranges, keep=keep)
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
-        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses, categories)
+        return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses, categories,
+                             changed=changed)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class PutBackImport:
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)  # as it set them
     categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
     since: datetime = field(default_factory=utc_now)  # when it was undone: a status or choice set later stays
+    changed: list[dict[str, Any]] = field(default_factory=list)  # the spans it corrected, as it left them
 
     @property
     def text(self) -> str:
@@ -119,9 +123,10 @@ class PutBackImport:
             store.restore_relation_suggestions(proposals)
             statuses = store.set_statuses(self.statuses, kept_after=self.since)
             categories = store.set_category_rows(self.categories, kept_after=self.since)
+            changed = set_spans(store, self.changed, self.since)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations], statuses=statuses,
-                             categories=categories)
+                             categories=categories, changed=changed)
 
 
     def _labels_gone(self, store: Store) -> list[str]:
@@ -130,6 +135,27 @@ class PutBackImport:
         schema = store.label_schema
         labels = {row.get("label") for row in [*self.rows.get("annotations", []), *self.spans]}
         return sorted(label for label in labels if isinstance(label, str) and label not in schema)
+
+
+_EDITABLE = ("start", "end", "label", "value", "entity_id")
+
+
+def set_spans(store: Store, states: list[dict[str, Any]], since: datetime) -> list[dict[str, Any]]:
+    """Give spans an import corrected the fields of ``states`` (as they were before it, or
+    as it left them), unless one was edited ``since``: that work would be lost. Returns the
+    states they had, for the step back; a span deleted since stays deleted."""
+    spans = store.annotations_by_id({state["id"] for state in states})
+    edited = [span for span in spans.values() if span.updated > since]
+    if edited:
+        first = edited[0]
+        raise CuratorError(f"{len(edited):,} of the spans it corrected {'were' if len(edited) != 1 else 'was'} edited "
+                           f"since (such as {first.annotator}'s {first.label} at {first.start}-{first.end}); undo "
+                           "or change them by hand")
+    before = [spans[state["id"]].model_dump(mode="json") for state in states if state["id"] in spans]
+    for state in states:
+        if state["id"] in spans:
+            store.update_annotation(state["id"], **{name: state[name] for name in _EDITABLE})
+    return before
 
 
 @dataclass

@@ -70,6 +70,7 @@ def import_layer_file(session: Session, path: str | Path, into_gold: bool = Fals
 def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     counts = {("document", "documents"): len(report.added), ("span", "spans"): len(report.spans_on_known),
+              ("correction", "corrections"): len(report.spans_before),
               ("relation", "relations"): len(report.relations_on_known),
               ("status", "statuses"): len({row[:2] for row in report.statuses_before}),
               ("set of categories", "sets of categories"): len({row[:3] for row in report.categories_before})}
@@ -78,7 +79,8 @@ def record_import(session: Session, report: ImportReport) -> None:
         return
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
                                  list(report.spans_on_known), relation_ids=list(report.relations_on_known),
-                                 statuses=list(report.statuses_before), categories=list(report.categories_before)))
+                                 statuses=list(report.statuses_before), categories=list(report.categories_before),
+                                 changed=[span.model_dump(mode="json") for span in report.spans_before]))
 
 
 def import_suffixes() -> tuple[str, ...]:
