@@ -79,7 +79,7 @@ def test_a_peers_file_imports_as_counted_by_hand(tmp_path, name):
     said_once([p.reason for p in report.problems], expected.get("problems", []))
     assert not report.missing_labels
     again = import_paths(store, [path], suggestion_layer="tester")  # a second time: nothing new
-    assert again.spans_added == 0 and again.suggestions_added == 0 and again.added == []
+    assert again.spans_added == 0 and again.suggestions_added == 0 and again.added == [] and again.statuses_set == 0
     assert again.relations_added == 0 and again.relations_present == len(found["relations"])
     assert found_in(store)["spans"] == found["spans"] and found_in(store)["relations"] == found["relations"]
     store.close()

@@ -327,9 +327,9 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
 
         # What the statuses and choices on documents already there were: the undo puts them back.
         new = set(ids.values())
-        report.statuses_before += [row for row in store.set_statuses(
-            [(doc_id(uid), annotator, DocumentStatus.DONE.value, None) for uid, annotator in checked.statuses])
-            if row[0] not in new]
+        changed = store.set_statuses([(doc_id(uid), annotator, DocumentStatus.DONE.value, None)
+                                      for uid, annotator in checked.statuses])  # (one already done is not)
+        report.statuses_before += [row for row in changed if row[0] not in new]
         for fact in facts:
             store.save_fact(fact)
         report.categories_before += [row for row in store.set_category_rows(
@@ -344,7 +344,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             add_found_relations(store, documents, doc_ids, report, where, set(ids.values()), into_gold)
     report.suggestions_added += len(suggestions)
     report.categories_added += len(checked.categories)
-    report.statuses_set += len(checked.statuses)
+    report.statuses_set += len({row[:2] for row in changed})
     report.added += [ids[uid] for uid in uids]
     report.undated += [uid for uid in uids if checked.values[uid].anchor is None]  # (said, as an article import does)
     added = set(ids.values())
