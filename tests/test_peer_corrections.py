@@ -123,3 +123,23 @@ def test_a_layer_files_corrections_are_undone_with_its_import(project, tmp_path)
         assert store.annotations_by_id([span["id"]])[span["id"]].label == "PERSON"
         session.undo()
     assert spans_of(project) == before
+
+
+def test_a_models_predictions_on_an_article_go_with_the_imports_undo(project, tmp_path):
+    """A file of a model's predictions for an article already in the project adds
+    suggestions; undoing the import takes them out, and redoing it puts them back."""
+    xi = TEXT.index("Xi")
+    predictions = tmp_path / "predicted.json"
+    predictions.write_text(json.dumps([{"data": {"text": TEXT}, "predictions": [{"model_version": "ner-v2", "result": [
+        {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels", "score": 0.9,
+         "value": {"start": xi, "end": xi + 2, "text": "Xi", "labels": ["PERSON"]}}]}]}]), encoding="utf-8")
+    with Store.open(project) as store:
+        session = Session(store, "ana")
+        doc_id = store.document_by_uid("a1").id
+        report = import_paths(session, [predictions])
+        assert report.suggestions_added == 1 and report.added == []
+        assert [(s.label, s.start) for s in store.suggestions_for(doc_id, "ana")] == [("PERSON", xi)]
+        assert session.undo() is not None
+        assert store.suggestions_for(doc_id, "ana") == []
+        session.redo()
+        assert [(s.label, s.start) for s in store.suggestions_for(doc_id, "ana")] == [("PERSON", xi)]

@@ -343,6 +343,7 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             doc_ids = {**{uid: known.id for uid, known in checked.known.items()}, **ids}
             add_found_relations(store, documents, doc_ids, report, where, set(ids.values()), into_gold)
     report.suggestions_added += len(suggestions)
+    report.suggestions_on_known += [s.id for uid, s in suggestions if uid not in ids]
     report.categories_added += len(checked.categories)
     report.statuses_set += len({row[:2] for row in changed})
     report.added += [ids[uid] for uid in uids]

@@ -75,6 +75,7 @@ class ImportReport:
     categories_added: int = 0
     statuses_set: int = 0  # documents marked done (or to do again)
     suggestions_added: int = 0
+    suggestions_on_known: list[str] = field(default_factory=list)  # ids of those added to documents already there
     missing_labels: dict[str, int] = field(default_factory=dict)  # labels the project lacks: spans skipped
     relations_added: int = 0
     relations_on_known: list[str] = field(default_factory=list)  # ids of relations added to documents already there
@@ -118,6 +119,7 @@ class ImportReport:
         self.undated += other.undated
         self.spans_on_known += other.spans_on_known
         self.spans_before += other.spans_before
+        self.suggestions_on_known += other.suggestions_on_known
         self.problems += other.problems
         self.warnings += other.warnings
 

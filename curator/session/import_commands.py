@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from curator.domain.models import RelationSuggestion, utc_now
+from curator.domain.models import RelationSuggestion, Suggestion, utc_now
 from curator.errors import CuratorError
 from curator.store import Store
 
@@ -39,6 +39,7 @@ class TakeOutImport:
     statuses: list[tuple[int, str, str | None, datetime | None]] = field(default_factory=list)
     categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
     changed: list[dict[str, Any]] = field(default_factory=list)  # the spans it corrected, as they were
+    suggestion_ids: list[str] = field(default_factory=list)  # its suggestions on older documents
 
     @property
     def text(self) -> str:
@@ -65,6 +66,7 @@ class TakeOutImport:
             proposals = [p.model_dump(mode="json") for p in store.relation_suggestions_touching(self.span_ids)]
             spans = store.take_out_annotations(self.span_ids)
             changed = set_spans(store, self.changed, self.since)
+            suggestions = [s.model_dump(mode="json") for s in store.take_out_suggestions(self.suggestion_ids)]
             # Its statuses and categories on older documents as they were before it; one set since stays.
             statuses = store.set_statuses(self.statuses, kept_after=self.since)
             categories = store.set_category_rows(self.categories, kept_after=self.since)
@@ -74,7 +76,7 @@ class TakeOutImport:
         if not keep:
             return ImportNotRedoable(self.label, self.doc_id)
         return PutBackImport(self.label, rows, spans, self.doc_id, relations, proposals, statuses, categories,
-                             changed=changed)
+                             changed=changed, suggestions=suggestions)
 
 
 @dataclass
@@ -91,6 +93,7 @@ class PutBackImport:
     categories: list[tuple[int, str, str, list[str], datetime | None]] = field(default_factory=list)  # the same
     since: datetime = field(default_factory=utc_now)  # when it was undone: a status or choice set later stays
     changed: list[dict[str, Any]] = field(default_factory=list)  # the spans it corrected, as it left them
+    suggestions: list[dict[str, Any]] = field(default_factory=list)  # its suggestions on older documents
 
     @property
     def text(self) -> str:
@@ -124,9 +127,15 @@ class PutBackImport:
             statuses = store.set_statuses(self.statuses, kept_after=self.since)
             categories = store.set_category_rows(self.categories, kept_after=self.since)
             changed = set_spans(store, self.changed, self.since)
+            try:
+                suggestions = [Suggestion.model_validate(s) for s in self.suggestions]
+            except ValidationError as exc:
+                raise outdated("a suggestion", exc) from exc
+            suggestion_ids = store.put_back_suggestions(suggestions)
         return TakeOutImport(self.label, id_ranges(ids), span_ids, doc_id=self.doc_id,
                              relation_ids=[relation["id"] for relation in self.relations], statuses=statuses,
-                             categories=categories, changed=changed)
+                             categories=categories, changed=changed,
+                             suggestion_ids=suggestion_ids)
 
 
     def _labels_gone(self, store: Store) -> list[str]:

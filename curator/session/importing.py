@@ -37,6 +37,7 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
 
     if annotated_only:
         paths = [p for p in paths if p.is_file() and detect(p)]
+    suggestion_layer = suggestion_layer or session.annotator  # a model's predictions: its user's to decide
     report = ImportReport()
     try:
         if fmt:
@@ -71,6 +72,7 @@ def record_import(session: Session, report: ImportReport) -> None:
     """The step that undoes what ``report``'s import added, recorded as done (if it added anything)."""
     counts = {("document", "documents"): len(report.added), ("span", "spans"): len(report.spans_on_known),
               ("correction", "corrections"): len(report.spans_before),
+              ("suggestion", "suggestions"): len(report.suggestions_on_known),
               ("relation", "relations"): len(report.relations_on_known),
               ("status", "statuses"): len({row[:2] for row in report.statuses_before}),
               ("set of categories", "sets of categories"): len({row[:3] for row in report.categories_before})}
@@ -80,7 +82,8 @@ def record_import(session: Session, report: ImportReport) -> None:
     session.record(TakeOutImport(f"Import {' and '.join(parts)}", id_ranges(report.added),
                                  list(report.spans_on_known), relation_ids=list(report.relations_on_known),
                                  statuses=list(report.statuses_before), categories=list(report.categories_before),
-                                 changed=[span.model_dump(mode="json") for span in report.spans_before]))
+                                 changed=[span.model_dump(mode="json") for span in report.spans_before],
+                                 suggestion_ids=list(report.suggestions_on_known)))
 
 
 def import_suffixes() -> tuple[str, ...]:

@@ -81,6 +81,29 @@ class SuggestionStore(Transactional):
         self._emit(SuggestionsChanged(before.doc_id))
         return before
 
+    def take_out_suggestions(self, ids: Sequence[str]) -> list[Suggestion]:
+        """Delete the suggestions of these ids (an import undone); returns them as they were,
+        for ``add_suggestions`` to put back."""
+        s = suggestions_table.c
+        taken: list[Suggestion] = []
+        with self._begin() as conn:
+            for chunk in _chunks(list(ids), 500):
+                taken += [Suggestion(**row._mapping) for row in conn.execute(
+                    sa.select(suggestions_table).where(s.id.in_(chunk)))]
+                conn.execute(suggestions_table.delete().where(s.id.in_(chunk)))
+        for doc_id in sorted({suggestion.doc_id for suggestion in taken}):
+            self._emit(SuggestionsChanged(doc_id))
+        return taken
+
+    def put_back_suggestions(self, suggestions: Sequence[Suggestion]) -> list[str]:
+        """Put back suggestions ``take_out_suggestions`` gave (an import redone), but for
+        those whose document was deleted since; returns the ids of those put back."""
+        with self.transaction() as conn:
+            documents = documents_present(conn, {suggestion.doc_id for suggestion in suggestions})
+            kept = [suggestion for suggestion in suggestions if suggestion.doc_id in documents]
+            self.add_suggestions(kept)
+        return [suggestion.id for suggestion in kept]
+
     def suggestions_on_label(self, label: str) -> list[Suggestion]:
         """Every annotator's suggestions of ``label``: what moving or deleting it changes."""
         with self._connect() as conn:
