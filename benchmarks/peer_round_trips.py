@@ -50,6 +50,7 @@ from peers import (
 from curator.domain.models import Relation
 from curator.domain.schema import CategorySet, Choice, RelationLabel
 from curator.formats.interop import export_interop, import_annotated
+from curator.formats.labelstudio import config_beside
 from curator.session.project import create_sample_project
 from curator.session.relation_commands import AddRelation
 from curator.store import Store
@@ -142,16 +143,6 @@ def said(report) -> str:
 # -- Label Studio ---------------------------------------------------------------------------
 
 
-def label_config(store: Store) -> str:
-    labels = "".join(f'<Label value="{label.name}"/>' for label in store.label_schema.labels)
-    choices = "".join(f'<Choices name="{c.name}" toName="text" choice="{"multiple" if c.multiple else "single"}">'
-                      + "".join(f'<Choice value="{choice}"/>' for choice in c.names) + "</Choices>"
-                      for c in store.label_schema.categories)
-    relations = "".join(f'<Relation value="{relation.name}"/>' for relation in store.label_schema.relations)
-    return (f'<View><Labels name="label" toName="text">{labels}</Labels><Text name="text" value="$text"/>'
-            f'<Relations>{relations}</Relations>{choices}</View>')
-
-
 def label_studio(folder: Path, store: Store, checks: Checks) -> None:
     bin_dir = install("Label Studio")
     token = secrets.token_hex(20)
@@ -166,13 +157,15 @@ def label_studio(folder: Path, store: Store, checks: Checks) -> None:
         server.start([str(bin_dir / "label-studio"), "start", "--no-browser", "--port", str(port),
                       "--internal-host", "127.0.0.1", "--data-dir", str(folder / "data")], env, folder)
         wait_ready(port, "/health", server)
-        status, answer = request(port, "POST", "/api/projects", as_json, json.dumps(
-            {"title": "round trip", "label_config": label_config(store)}).encode())
-        if status != 201:
-            raise PeerUnavailable(f"creating a project answered {status}: {answer[:300]!r}")
-        project = json.loads(answer)["id"]
         ours = folder / "curator-labelstudio.json"
-        export_interop(store, ours, "labelstudio")
+        export_interop(store, ours, "labelstudio")  # with the labeling config it writes beside
+        status, answer = request(port, "POST", "/api/projects", as_json, json.dumps(
+            {"title": "round trip", "label_config": config_beside(ours).read_text(encoding="utf-8")}).encode())
+        checks.add("Label Studio", "it takes the labeling config Curator writes beside its export", status == 201,
+                   f"answered {status}" + ("" if status == 201 else f": {answer[:300]!r}"))
+        if status != 201:
+            return
+        project = json.loads(answer)["id"]
         body, content_type = multipart("file", ours)
         status, answer = request(port, "POST", f"/api/projects/{project}/import", {**auth,
                                                                                    "Content-Type": content_type}, body)

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -611,6 +612,32 @@ def test_curators_label_studio_export_uses_the_names_of_the_projects_labeling_co
     import_annotated(again, tmp_path / "tasks.json")
     assert again.annotation_count() == annotated_sample.annotation_count()
     again.close()
+    # The labeling config written beside binds the same names, with every label of the project.
+    written = ElementTree.fromstring((tmp_path / "tasks.config.xml").read_text(encoding="utf-8"))
+    assert written.find("Text").attrib == {"name": "article", "value": "$body"}
+    assert written.find("Labels").get("name") == "ner" and written.find("Labels").get("toName") == "article"
+
+
+def test_the_labeling_config_beside_a_label_studio_export_reads_back_as_the_projects_schema(annotated_sample,
+                                                                                            tmp_path):
+    """Label Studio needs a labeling config to show tasks: Curator's export writes one
+    beside them with the project's labels (colours, descriptions as hints), relation labels
+    and category sets, which ``curator schema import`` reads back as the same schema."""
+    from curator.cli.command_line import main
+    from curator.formats.schema_files import read_schema
+
+    target = tmp_path / "out" / "tasks.json"
+    target.parent.mkdir()
+    assert main(["export", str(tmp_path / "annotated"), "--format", "labelstudio", "-o", str(target)]) == 0
+    schema, what = read_schema(tmp_path / "out" / "tasks.config.xml")
+    ours = annotated_sample.label_schema
+    assert what == "Label Studio labeling config"
+    assert [(label.name, label.color, label.description) for label in schema.labels] == \
+        [(label.name, label.color, label.description) for label in ours.labels]
+    assert [relation.name for relation in schema.relations] == [relation.name for relation in ours.relations]
+    assert [(c.name, c.multiple, c.names) for c in schema.categories] == \
+        [(c.name, c.multiple, c.names) for c in ours.categories]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tasks.config.xml", "tasks.json"]
 
 
 @pytest.mark.parametrize("fmt", ["labelstudio", "doccano", "prodigy"])

@@ -264,7 +264,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if report.thin_gold:
         _err(f"warning: {report.thin_gold}")
     _say_warnings(report.warnings, args.verbose)
-    print(f"Exported to {printable(str(args.output), keep='')}")
+    print(f"Exported to {printable(str(args.output), keep='')}" + (
+        f", and the labeling config a Label Studio project shows it with to {printable(str(report.config), keep='')}"
+        if report.config else ""))
     return 0
 
 

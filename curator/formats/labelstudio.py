@@ -39,6 +39,7 @@ from curator.formats.labelstudio_config import TextFields, remembered
 from curator.formats.labelstudio_results import ANNOTATOR_KEY, ResultReader
 from curator.formats.outputs import atomic_path
 from curator.formats.reports import ImportProblem
+from curator.formats.schema_files import label_studio_config
 from curator.formats.span_offsets import UTF16_NOTE
 from curator.store import Store
 
@@ -228,13 +229,7 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
         relations.setdefault(relation.doc_id, []).append(relation)
     undirected = {kind.name for kind in store.label_schema.relations if not kind.directed}
     done_by = store.done_by(annotator)
-    # The names of the project's labeling config, if it read one (else Label Studio's template's):
-    # the field of the text, the object showing it and the control its labels are drawn with.
-    config = remembered(store)
-    text_key = (config.text_field if config else None) or "text"
-    to_name = next((name for name in ([config.labeled] if config.labeled else []) + list(config.objects)
-                    if config.field_of(name) == text_key), "text") if config else "text"
-    from_name = (config.control if config and config.control else None) or "label"
+    text_key, to_name, from_name = config_names(store)
     for number, (document, spans) in enumerate(store.iter_documents_with_annotations(annotator), start=1):
         by_annotator: dict[str, list[Annotation]] = {}
         for span in spans:
@@ -263,3 +258,21 @@ def export_labelstudio(store: Store, target: Path, annotator: str | None = None)
         })
     with atomic_path(target) as temp:
         temp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with atomic_path(config_beside(target)) as temp:  # what a Label Studio project shows them with
+        temp.write_text(label_studio_config(store.label_schema, text_key, to_name, from_name), encoding="utf-8")
+
+
+def config_beside(target: Path) -> Path:
+    """Where Curator's Label Studio export of ``target`` writes its labeling config."""
+    return Path(target).with_name(f"{Path(target).stem}.config.xml")
+
+
+def config_names(store: Store) -> tuple[str, str, str]:
+    """The names of the project's labeling config, if it read one (else Label Studio's
+    template's): the task's field of the text, the object showing it and the control
+    its labels are drawn with."""
+    config = remembered(store)
+    text_key = (config.text_field if config else None) or "text"
+    to_name = next((name for name in ([config.labeled] if config.labeled else []) + list(config.objects)
+                    if config.field_of(name) == text_key), "text") if config else "text"
+    return text_key, to_name, (config.control if config and config.control else None) or "label"

@@ -193,6 +193,31 @@ def read_label_studio_config(path: Path, text: str) -> LabelSchema:
     return _model(path, {"labels": labels, "categories": categories, "relations": relations})
 
 
+def label_studio_config(schema: LabelSchema, text_field: str = "text", text_name: str = "text",
+                        control: str = "label") -> str:
+    """A Label Studio labeling config for ``schema``: its labels (colours and descriptions
+    as hints) drawn with ``control`` on the text object ``text_name`` showing the task's
+    ``text_field``, its relation labels, and each category set as choices: the names
+    Curator's Label Studio export writes, so that Label Studio shows its tasks as they are."""
+    view = ElementTree.Element("View")
+    labels = ElementTree.SubElement(view, "Labels", name=control, toName=text_name)
+    for label in schema.labels:
+        shown = {"value": label.name, "background": label.color}
+        ElementTree.SubElement(labels, "Label", {**shown, **({"hint": label.description} if label.description else {})})
+    ElementTree.SubElement(view, "Text", name=text_name, value=f"${text_field}")
+    if schema.relations:
+        relations = ElementTree.SubElement(view, "Relations")
+        for relation in schema.relations:
+            ElementTree.SubElement(relations, "Relation", value=relation.name, background=relation.color)
+    for category in schema.categories:
+        choices = ElementTree.SubElement(view, "Choices", name=category.name, toName=text_name,
+                                         choice="multiple" if category.multiple else "single", showInLine="true")
+        for choice in category.choices:
+            ElementTree.SubElement(choices, "Choice", value=choice.name)
+    ElementTree.indent(view)
+    return ElementTree.tostring(view, encoding="unicode") + "\n"
+
+
 def _relation_named(path: Path, name: str, index: int, color: str | None, key: Any, taken: set[str]) -> dict:
     """A relation label for a name found in another tool's config: directed, any span at
     either end (the tools do not say), its colour and key where usable (one the window

@@ -185,13 +185,15 @@ class ExportReport:
     warnings: list[Problem] = field(default_factory=list)
     left_out: str | None = None
     thin_gold: str | None = None
+    config: Path | None = None  # the labeling config written beside a Label Studio export
 
     @property
     def layer_text(self) -> str:
         return "every layer" if self.layer is None else f"layer {self.layer}"
 
     def summary(self) -> str:
-        return f"Exported {self.format.title}, {self.layer_text}, to {self.target}"
+        return f"Exported {self.format.title}, {self.layer_text}, to {self.target}" + (
+            f", and its labeling config to {self.config.name}" if self.config else "")
 
 
 def __getattr__(name: str):
@@ -228,6 +230,10 @@ def export(store: Store, target: str | Path, fmt: str | None = None, layer: str 
         from curator.formats.interop import export_interop
 
         export_interop(store, target, chosen.name, annotator)
+        if chosen.name == "labelstudio":
+            from curator.formats.labelstudio import config_beside
+
+            report.config = config_beside(target)
     return report
 
 
