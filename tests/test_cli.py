@@ -200,10 +200,11 @@ def test_imports_load_neither_the_exports_code_nor_metadata_detection(tmp_path):
     text = "Astana and Beijing signed a trade deal."
     files = {
         "articles.jsonl": json.dumps({"id": "a1", "text": text, "published": "2024-03-05", "source": "Tengri"}),
-        "tasks.json": json.dumps([{"data": {"text": text}, "annotations": [{"result": [
+        # (dated: an undated article is read for its dateline, which loads the patterns)
+        "tasks.json": json.dumps([{"data": {"text": text, "date": "2024-03-05"}, "annotations": [{"result": [
             {"from_name": "label", "to_name": "text", "type": "labels",
              "value": {"start": 0, "end": 6, "labels": ["LOCATION"]}}]}]}]),
-        "doccano.jsonl": json.dumps({"text": text, "label": [[0, 6, "LOCATION"]]}),
+        "doccano.jsonl": json.dumps({"text": text, "date": "2024-03-05", "label": [[0, 6, "LOCATION"]]}),
     }
     script = ("import sys; from ui.launch import main; assert main(['import', sys.argv[1], sys.argv[2]]) == 0; "
               "print(sorted(m for m in sys.modules if m in ('curator.formats.export', 'curator.formats.validate', "

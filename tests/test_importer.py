@@ -95,9 +95,9 @@ def test_a_record_that_states_no_date_takes_what_its_text_states(store, tmp_path
 def test_a_file_of_bare_texts_is_read_for_datelines_only_while_they_state_something(store, tmp_path, monkeypatch):
     """Reading an undated record's text costs a quarter of a millisecond: a file whose
     undated records state nothing, many in a row, is taken as its fields say from then on."""
-    from curator.domain import metadata
+    from curator.domain import undated
 
-    monkeypatch.setattr(metadata, "UNSTATED", 3)
+    monkeypatch.setattr(undated, "UNSTATED", 3)
     dated = "Astana, 28 March 2023 (TDI): Exports rose."
     bodies = [{"id": f"b{n}", "text": f"Exports rose by {n} percent."} for n in range(3)]
     records = [{"id": "first", "text": dated}, *bodies, {"id": "late", "text": dated}]

@@ -137,22 +137,6 @@ def fill_stated(fields: dict[str, Any], text: str, markdown: bool = False) -> bo
     return filled
 
 
-UNSTATED = 200  # undated records whose text states nothing, in a row, before the rest are not read so
-
-
-class UndatedRecords:
-    """``fill_stated`` for the undated records of one file in turn (a page saved as a
-    record: its text may state its date, outlet and headline), until ``UNSTATED`` in a row
-    state nothing: a file of bare texts is not read for what none of them states."""
-
-    def __init__(self) -> None:
-        self.quiet = 0  # undated records in a row whose text stated nothing
-
-    def fill(self, fields: dict[str, Any], text: str) -> None:
-        if "published" not in fields and self.quiet < UNSTATED:
-            self.quiet = 0 if fill_stated(fields, text) else self.quiet + 1
-
-
 # ", Trend reports": the outlet naming itself in its first sentence (one word only: a
 # longer name is usually the agency it cites, "Kazinform News Agency reports").
 _REPORTS = re.compile(r",[ \t]+(?P<outlet>[A-Z][A-Za-z.-]+)[ \t]+(?:reports|reported)\b")

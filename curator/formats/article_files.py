@@ -30,7 +30,7 @@ from curator.formats.boundary import (
 )
 from curator.formats.reports import ImportProblem
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 RECORD_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv", ".xlsx", ".xlsm", ".xls", ".ods"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
 SIDECAR_NAME = "metadata.json"
@@ -207,7 +207,12 @@ def _text_fits(path: Path) -> None:
 
 def _read_text_file(path: Path, data: bytes, warnings: list[ImportProblem]) -> Iterator[_Candidate | ImportProblem]:
     """One article; a Markdown file's front matter (``front_matter``) gives its fields, and
-    what its text states the fields the front matter lacks."""
+    what its text states the fields the front matter lacks. A page saved from the web: ``web_pages``."""
+    if path.suffix.lower() in {".html", ".htm"}:
+        from curator.formats.web_pages import page_candidate
+
+        yield page_candidate(path, data, warnings)
+        return
     text = _check_text(_decode(data))
     markdown = path.suffix.lower() in {".md", ".markdown"}
     stated = _Candidate(uid=path.stem, text=text, fields={"extra": {}}, origin=path.name, record=None)
@@ -551,7 +556,7 @@ def _require_text_column(header: list[str]) -> None:
 def _records(
     path: Path, numbered: Iterable[tuple[int, Any]], unit: str, warnings: list[ImportProblem]
 ) -> Iterator[_Candidate | ImportProblem]:
-    from curator.domain.metadata import UndatedRecords
+    from curator.domain.undated import UndatedRecords
 
     file, stem = path.name, path.stem
     undated = UndatedRecords()
