@@ -120,8 +120,8 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
     not sure of, or if anything is malformed, and the caller checks again with the models,
     which decide and word every problem. Both give the same result where both answer."""
     # (the rules of figures and dates, imported when a file is: they compile 50 ms of patterns)
-    from curator.domain.undated import UndatedRecords
     from curator.domain.normalize import TextValues
+    from curator.domain.undated import UndatedRecords
 
     checked = _Checked(plain, problems=Problems(where))
     report, problems = checked.report, checked.problems

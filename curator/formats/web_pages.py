@@ -135,7 +135,11 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
     """The article of a saved page, with the fields its head states and, for those it does
     not, what its text states; ``Skipped`` if the page has no text."""
     from curator.domain.metadata import fill_stated
-    from curator.formats.article_files import Skipped, _decode, record_to_candidate  # (the article readers')
+    from curator.formats.article_files import (  # (the article readers')
+        Skipped,
+        _decode,
+        record_to_candidate,
+    )
 
     try:
         html = _decode(data)
