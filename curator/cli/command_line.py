@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", help="create a project holding the sample documents")
     sample.add_argument("project")
 
-    imp = commands.add_parser("import", help="import articles (.txt .md .json .jsonl .csv .xlsx, or folders)")
+    imp = commands.add_parser("import", help="import articles (.txt .md .html .json .jsonl .csv .xlsx, or folders) "
+                                             "and other tools' annotated files")
     imp.add_argument("project")
     imp.add_argument("files", nargs="+", type=Path)
     imp.add_argument("--format", choices=IMPORT_FORMATS,
