@@ -60,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                           "then import their spans too")
     imp.add_argument("--gold", action="store_true",
                      help="take the files' spans of the reviewed (gold) layer into gold (skipped without this)")
-    imp.add_argument("--annotator", type=_annotator_name,
+    imp.add_argument("--annotator", action="append", default=[], type=_annotator_choice, metavar="NAME|THEIRS=OURS",
                      help="whose work every annotated file named is (each a file of one annotator; CoNLL and a "
-                          "bare doccano file name nobody)")
+                          "bare doccano file name nobody); or, again for each, the name a file's annotator gets "
+                          "here (e.g. 3=ana: Label Studio names its users by number)")
     imp.add_argument("--map", action="append", default=[], metavar="THEIRS=OURS", type=learning_commands.label_mapping,
                      help="take the files' spans of a label as the project's label (e.g. GPE=LOCATION); again "
                           "for each label")
@@ -198,12 +199,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from curator.session import Session
     from curator.session.importing import import_paths
 
+    annotator = _annotator_of(args.annotator)
     with open_project(args.project) as store:
         labels = _label_map(store, args.map)
         session = Session(store, Settings().annotator)  # an import is one undo of its user's (curator undo)
         with shown_progress(args.progress) as job:
             report = import_paths(session, args.files, job, fmt=args.format, into_gold=args.gold,
-                                  annotator=args.annotator, labels=labels)
+                                  annotator=annotator, labels=labels)
         missing = report.missing_labels
         if (missing or report.missing_relation_labels) and args.add_labels:
             from curator.session.label_edits import (
@@ -224,7 +226,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     print(command.text)
             with shown_progress(args.progress) as job:  # their spans, now the project has the labels
                 again = import_paths(session, args.files, job, fmt=args.format, annotated_only=not args.format,
-                                     into_gold=args.gold, annotator=args.annotator, labels=labels)
+                                     into_gold=args.gold, annotator=annotator, labels=labels)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
             again.categories_added += report.categories_added
@@ -506,14 +508,29 @@ def _output_file(text: str) -> Path:
     return Path(text)
 
 
-def _annotator_name(text: str) -> str:
-    """An annotator's name, for argparse (which words the refusal)."""
+def _annotator_choice(text: str) -> str | tuple[str, str]:
+    """``--annotator``'s name, or a file's annotator and the name they get here (THEIRS=OURS),
+    for argparse (which words the refusal)."""
     from curator.domain.names import check_annotator
 
+    theirs, equals, ours = text.rpartition("=")
     try:
+        if equals and theirs:
+            return theirs, check_annotator(ours, "--annotator")
         return check_annotator(text, "--annotator")
     except CuratorError as exc:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--annotator: ")) from exc
+
+
+def _annotator_of(given: list[str | tuple[str, str]]) -> str | dict[str, str] | None:
+    """Whose work the files are (``take_as``): one name for every file, or each file
+    annotator's name here."""
+    names = [item for item in given if isinstance(item, str)]
+    pairs = dict(item for item in given if isinstance(item, tuple))
+    if len(names) > 1 or (names and pairs):
+        raise CuratorError("--annotator names the one annotator of the files, or maps each of theirs (THEIRS=OURS), "
+                           "not both")
+    return names[0] if names else pairs or None
 
 
 def _fraction(text: str) -> float:

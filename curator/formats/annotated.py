@@ -275,22 +275,31 @@ def new_document(record: FieldReader, uid: str | None, text: str | None, meta: d
     return AnnotatedDocument(uid, text, meta or {})
 
 
-def take_as(documents: list[AnnotatedDocument], name: str, where: str) -> None:
+def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], where: str) -> None:
     """Make every span, status, category choice and relation of a file's documents
     ``name``'s (``curator import --annotator``): a tool that names nobody (CoNLL, a bare
     doccano file) gives each file one made-up name. A file of several annotators is
-    refused, since their work would be merged into one layer."""
-    named = {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
-        | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
-    if len(named) > 1:
-        listed = ", ".join(sorted(map(str, named))[:5]) + (", ..." if len(named) > 5 else "")
-        raise CuratorError(f"{where}: the file holds the work of {len(named)} annotators ({listed}); "
-                           "--annotator names the one annotator of a file")
+    refused, since their work would be merged into one layer. ``name`` a mapping: each
+    annotator it names gets their name here (Label Studio names its users by number);
+    the others keep theirs."""
+    if isinstance(name, str):
+        named = {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
+            | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
+        if len(named) > 1:
+            listed = ", ".join(sorted(map(str, named))[:5]) + (", ..." if len(named) > 5 else "")
+            raise CuratorError(f"{where}: the file holds the work of {len(named)} annotators ({listed}); "
+                               "--annotator names the one annotator of a file")
+        name = {who: name for who in named}
     for document in documents:
-        document.spans = [(start, end, label, name, extra) for start, end, label, _who, extra in document.spans]
-        document.statuses = {name: status for status in document.statuses.values()}
-        document.categories = [(name, *choice) for _who, *choice in document.categories]
-        document.relations = [replace(relation, annotator=name) for relation in document.relations]
+        document.spans = [(start, end, label, name.get(who, who), extra) for start, end, label, who, extra
+                          in document.spans]
+        document.statuses = {name.get(who, who): status for who, status in document.statuses.items()}
+        document.categories = [(name.get(who, who), *choice) for who, *choice in document.categories]
+        document.relations = [replace(relation, annotator=name.get(relation.annotator, relation.annotator))
+                              for relation in document.relations]
+        document.short = {name.get(who, who) for who in document.short}
+        document.regions = {(start, end, label, name.get(who, who)): region
+                            for (start, end, label, who), region in document.regions.items()}
 
 
 def relabel(documents: list[AnnotatedDocument], labels: dict[str, str]) -> None:

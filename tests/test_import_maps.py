@@ -1,5 +1,6 @@
 """An import that takes another tool's labels as the project's (``curator import --map``):
-spans, a model's pre-annotations and the ends of relations alike."""
+spans, a model's pre-annotations and the ends of relations alike; and its users as the
+project's annotators (``--annotator THEIRS=OURS``)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,47 @@ def test_another_tools_undated_article_takes_its_datelines_date_and_its_dates_re
     (span,) = store.annotations_for(wire.id)
     assert span.value["start"] == "2025-03-03", span.value  # the Monday of the dateline's week: that day
     store.close()
+
+
+TWO_USERS = [{"id": 5, "data": {"text": TEXT, "date": "2025-03-03"}, "annotations": [
+    {"completed_by": 1, "result": [{"id": "a1", "from_name": "label", "to_name": "text", "type": "labels",
+                                    "value": {"start": 0, "end": 7, "labels": ["PERSON"]}}]},
+    {"completed_by": 2, "result": [{"id": "b1", "from_name": "label", "to_name": "text", "type": "labels",
+                                    "value": {"start": 0, "end": 7, "labels": ["ORG"]}},
+                                   {"id": "b2", "from_name": "label", "to_name": "text", "type": "labels",
+                                    "value": {"start": 12, "end": 14, "text": "Zi", "labels": ["PERSON"]}}]}]}]
+
+
+def test_label_studios_numbered_users_get_the_projects_names(tmp_path, capsys):
+    """Label Studio's JSON export names its users by number: --annotator 1=ana names the
+    layer of user 1 ana, done and all; a user not named keeps their number; one name and a
+    map at once are refused. User 2's span the reader could not place (its text differs)
+    keeps their document from being done under their new name too."""
+    from curator.cli.command_line import main
+
+    project = tmp_path / "p"
+    assert main(["init", str(project)]) == 0
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps(TWO_USERS), encoding="utf-8")
+    assert main(["import", str(project), str(tasks), "--annotator", "1=ana", "--annotator", "ana"]) == 2
+    assert "not both" in capsys.readouterr().err
+    main(["import", str(project), str(tasks), "--annotator", "1=ana", "--annotator", "2=ben"])
+    with Store.open(project) as store:
+        assert sorted(store.annotators()) == ["ana", "ben"]
+        (doc_id,) = store.document_ids()
+        assert [(a.label, a.annotator) for a in store.annotations_for(doc_id)] == [("ORG", "ben"), ("PERSON", "ana")]
+        assert store.status(doc_id, "ana").value == "done" and store.status(doc_id, "ben").value == "todo"
+
+
+def test_one_name_for_a_file_keeps_a_skipped_span_from_marking_it_done(tmp_path):
+    from curator.cli.command_line import main
+
+    project = tmp_path / "p"
+    assert main(["init", str(project)]) == 0
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{**TWO_USERS[0], "annotations": TWO_USERS[0]["annotations"][1:]}]), encoding="utf-8")
+    main(["import", str(project), str(tasks), "--annotator", "ben"])
+    with Store.open(project) as store:
+        (doc_id,) = store.document_ids()
+        assert [(a.label, a.annotator) for a in store.annotations_for(doc_id)] == [("ORG", "ben")]
+        assert store.status(doc_id, "ben").value == "todo"
