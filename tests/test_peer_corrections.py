@@ -79,6 +79,40 @@ def test_a_corrected_region_corrects_its_span_and_the_undo_puts_it_back(project,
     assert spans_of(project) == after
 
 
+def test_a_region_drawn_where_a_corrected_one_was_is_a_new_span(project, tmp_path, capsys):
+    """The money region widened to "$2 million", and a new one drawn on "$2" again: the
+    span moves, and the new region is a span of its own (not taken for the old one)."""
+    tasks, _corrected = corrected_export(project, tmp_path)
+    results = tasks[0]["annotations"][0]["result"]
+    money = TEXT.index("$2")
+    results.append({"id": "Nw7Rq2LmXc", "from_name": "label", "to_name": "text", "type": "labels",
+                    "value": {"start": money, "end": money + 2, "text": "$2", "labels": ["MONEY"]}})
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(tasks), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(project), str(again)]) == 0
+    assert "2 span(s) added, 2 updated, 2 already present" in capsys.readouterr().out
+    assert sorted(s[1] for s in spans_of(project).values() if s[0] == "MONEY") == ["$2", "$2 million"]
+
+
+def test_a_correction_is_found_under_the_names_the_import_gives(project, tmp_path):
+    """A file whose regions name nobody (--annotator names them) and whose labels are the
+    tool's (--map takes them): the corrected region is still its span, under the project's
+    label and annotator."""
+    tasks, _corrected = corrected_export(project, tmp_path)
+    for result in tasks[0]["annotations"][0]["result"]:
+        result.pop("meta", None)
+        if result["value"]["text"] == "Xi":
+            result["value"]["labels"] = ["PER"]
+    renamed = tmp_path / "renamed.json"
+    renamed.write_text(json.dumps(tasks), encoding="utf-8")
+    before = spans_of(project)
+    xi = next(i for i, s in before.items() if s[1] == "Xi")
+    assert main(["import", str(project), str(renamed), "--annotator", "ana", "--map", "PER=PERSON"]) == 0
+    after = spans_of(project)
+    assert after[xi] == ("PERSON", "Xi", None) and [s[1] for s in after.values()].count("Xi") == 1
+
+
 def test_the_undo_of_a_correction_is_refused_when_the_span_was_edited_since(project, tmp_path):
     _tasks, corrected = corrected_export(project, tmp_path)
     with Store.open(project) as store:

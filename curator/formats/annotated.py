@@ -316,6 +316,8 @@ def relabel(documents: list[AnnotatedDocument], labels: dict[str, str]) -> None:
                                 for start, end, label, *rest in document.suggestions]
         document.relations = [replace(relation, source=ours(relation.source), target=ours(relation.target))
                               for relation in document.relations]
+        document.regions = {(start, end, labels.get(label, label), who): region
+                            for (start, end, label, who), region in document.regions.items()}
 
 
 STATED = ("title", "source", "url", "published")  # the fields of an article a record may state

@@ -64,6 +64,7 @@ def _merged(documents: list[AnnotatedDocument], report: ImportReport, where: str
         first.suggestions.extend(document.suggestions)
         first.relations.extend(document.relations)
         first.short |= document.short
+        first.regions.update(document.regions)
     return list(by_uid.values())
 
 
@@ -172,6 +173,8 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
             present: set[tuple] = set()
         else:
             present = {(a.start, a.end, a.label, a.annotator) for a in held[existing.id]}
+        corrections = _corrections(document, held[existing.id], present, names, into_gold) \
+            if existing is not None and document.regions else {}
         if existing is not None:
             anchor = existing.published
         else:
@@ -203,6 +206,14 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 report.skip(where, f"{record} [{start}:{end}]", f"unknown label {label[:40]!r}")
                 report.missing_labels[label] = report.missing_labels.get(label, 0) + 1
                 continue
+            corrected = corrections.get((start, end, label, raw))
+            if corrected is not None:  # that span, not another beside it
+                present.add((start, end, label, annotator))
+                checked.updates.append((corrected, {
+                    "start": start, "end": end, "label": label,
+                    "value": values.value(label, start, end) if label in valued else None,
+                    "entity_id": corrected.entity_id if corrected.label == label else None}))
+                continue
             if (start, end, label, annotator) in present:
                 report.spans_present += 1
                 continue
@@ -211,16 +222,6 @@ def _check(store: Store, documents: list[AnnotatedDocument], where: str, entitie
                 report.skip(where, f"{record} [{start}:{end}]", f"linked to entity {extra['entity_id']!r}, which is not in "
                                        "the project; skipped")
                 continue
-            if existing is not None and document.regions:
-                corrected = _corrected(document.regions.get((start, end, label, raw)), held[existing.id], annotator,
-                                       checked.updates)
-                if corrected is not None:  # that span, not another beside it
-                    present.add((start, end, label, annotator))
-                    checked.updates.append((corrected, {
-                        "start": start, "end": end, "label": label,
-                        "value": values.value(label, start, end) if label in valued else None,
-                        "entity_id": corrected.entity_id if corrected.label == label else None}))
-                    continue
             old = taken.get(extra.get("id"))
             if old is not None:
                 short.add(raw)
@@ -299,6 +300,9 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     with store.transaction():  # the whole file, or (killed, refused by the database) none of it
         for entity in entities:
             store.add_entity(entity)
+        # The spans corrected first: a span drawn anew where one of them was goes in after it moved.
+        report.spans_before += [store.update_annotation(before.id, **fields) for before, fields in checked.updates]
+        report.spans_updated += len(checked.updates)
         if job is not None:
             job.set_status(f"Writing {len(uids):,} documents of {name}")
         if checked.plain:
@@ -319,9 +323,6 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
             ids = dict(zip(uids, store.add_documents(checked.documents)))
             written = [a.model_copy(update={"doc_id": ids[uid]}) if uid in ids else a for uid, a in checked.spans]
             store.add_annotations(written)
-        report.spans_before += [store.update_annotation(before.id, **fields) for before, fields in checked.updates]
-        report.spans_updated += len(checked.updates)
-
         def doc_id(uid: str) -> int:
             return ids[uid] if uid in ids else checked.known[uid].id
 
@@ -358,16 +359,32 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
 
 
 
-def _corrected(region: str | None, spans: list[Annotation], annotator: str,
-               updates: list[tuple[Annotation, dict[str, Any]]]) -> Annotation | None:
-    """The span of ``annotator`` that a tool's region came from, if Curator exported it
-    (the region's id is the start of the span's, ten characters or more) and no other
-    region of the file corrects it."""
-    if region is None or len(region) < 10:
-        return None
-    done = {before.id for before, _fields in updates}
-    return next((span for span in spans if span.annotator == annotator and span.id.startswith(region)
-                 and span.id not in done), None)
+def _corrections(document: AnnotatedDocument, spans: list[Annotation], present: set[tuple],
+                 names: dict[str, tuple[str, str | None]], into_gold: bool) -> dict[tuple, Annotation]:
+    """The spans of the project a file's regions correct, by the region's span as the file
+    holds it (start, end, label, the file's annotator): a region Curator exported keeps its
+    span's id (the region's, ten characters or more, begins it), and one relabelled or
+    moved in the tool is that span changed, not a second one. A region moved onto words
+    the annotator has a span of the same label on already is that span (no correction).
+    The spans corrected leave their old places in ``present``: a region drawn there anew
+    is a new span."""
+    found: dict[tuple, Annotation] = {}
+    taken: set[tuple] = set()
+    for (start, end, label, raw), region in document.regions.items():
+        if len(region) < 10:
+            continue
+        if raw not in names:
+            names[raw] = file_annotator(raw, into_gold)
+        annotator, odd = names[raw]
+        key = (start, end, label, annotator)
+        span = next((span for span in spans if span.annotator == annotator and span.id.startswith(region)), None)
+        if odd or span is None or key in present or key in taken or (span.start, span.end, span.label) == key[:3] \
+                or span in found.values():
+            continue
+        found[(start, end, label, raw)] = span
+        taken.add(key)
+    present -= {(span.start, span.end, span.label, span.annotator) for span in found.values()}
+    return found
 
 
 def _suggestions(store: Store, documents: list[AnnotatedDocument], checked: _Checked, report: ImportReport,

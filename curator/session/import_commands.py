@@ -142,7 +142,8 @@ class PutBackImport:
         """The labels of the spans it keeps that the project has no more (relations may
         have labels the schema does not list: those of a file imported, say)."""
         schema = store.label_schema
-        labels = {row.get("label") for row in [*self.rows.get("annotations", []), *self.spans]}
+        labels = {row.get("label") for row in [*self.rows.get("annotations", []), *self.spans, *self.changed,
+                                               *self.suggestions]}
         return sorted(label for label in labels if isinstance(label, str) and label not in schema)
 
 
