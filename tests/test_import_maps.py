@@ -96,7 +96,7 @@ def test_label_studios_numbered_users_get_the_projects_names(tmp_path, capsys):
     with Store.open(project) as store:
         assert sorted(store.annotators()) == ["ana", "ben"]
         (doc_id,) = store.document_ids()
-        assert [(a.label, a.annotator) for a in store.annotations_for(doc_id)] == [("ORG", "ben"), ("PERSON", "ana")]
+        assert sorted((a.label, a.annotator) for a in store.annotations_for(doc_id)) == [("ORG", "ben"), ("PERSON", "ana")]
         assert store.status(doc_id, "ana").value == "done" and store.status(doc_id, "ben").value == "todo"
 
 
@@ -112,3 +112,13 @@ def test_one_name_for_a_file_keeps_a_skipped_span_from_marking_it_done(tmp_path)
         (doc_id,) = store.document_ids()
         assert [(a.label, a.annotator) for a in store.annotations_for(doc_id)] == [("ORG", "ben")]
         assert store.status(doc_id, "ben").value == "todo"
+
+
+def test_a_labels_conventional_or_differently_cased_name_is_the_projects():
+    from curator.formats.schema_files import equivalent_label
+
+    ours = ["PERSON", "ORG", "LOCATION", "MONEY", "COUNT", "DATE", "Venue"]
+    assert {name: equivalent_label(name, ours) for name in ("GPE", "PER", "Person", "money", "CARDINAL",
+                                                             "date", "VENUE", "NORP", "LOCATION")} == {
+        "GPE": "LOCATION", "PER": "PERSON", "Person": "PERSON", "money": "MONEY", "CARDINAL": "COUNT",
+        "date": "DATE", "VENUE": "Venue", "NORP": None, "LOCATION": None}

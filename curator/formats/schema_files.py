@@ -55,9 +55,9 @@ def equivalent_label(name: str, labels: Iterable[str]) -> str | None:
     """The label of ``labels`` (a project's) that a file's label ``name`` conventionally is
     (GPE is a LOCATION, PER a PERSON, CARDINAL a COUNT), or None."""
     upper = name.upper()
-    group = next((names for names in _EQUIVALENTS if upper in names), ())
+    group = next((names for names in _EQUIVALENTS if upper in names), (upper,))  # (else: its case only)
     by_upper = {label.upper(): label for label in labels}
-    return next((by_upper[other] for other in group if other != upper and other in by_upper), None)
+    return next((by_upper[other] for other in group if other in by_upper and by_upper[other] != name), None)
 
 
 def label_named(name: str, index: int, color: str | None = None, description: str = "") -> Label:

@@ -24,6 +24,7 @@ from curator.domain.models import Suggestion
 from curator.domain.schema import LabelKind
 from curator.errors import CuratorError
 from curator.formats.reports import ImportProblem
+from curator.formats.schema_files import equivalent_label
 from curator.formats.span_predictions import (
     PredictedSpan,
     read_span_predictions,
@@ -31,9 +32,6 @@ from curator.formats.span_predictions import (
 from curator.store import Store
 
 SOURCE_WIDTH = 40  # the store's column for a suggestion's source
-# spaCy's usual entity labels (OntoNotes, CoNLL) and the news template's labels they mean.
-SPACY_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOCATION", "LOC": "LOCATION",
-                "FAC": "LOCATION", "NORP": None, "MISC": None}
 
 
 @dataclass
@@ -101,7 +99,7 @@ def suggest_from_spacy(store: Store, pipeline: Path, annotator: str, label_map: 
             job.check()
             job.set_progress(index, len(texts))
         wanted[doc_id] = [(uid, PredictedSpan(ent.start_char, ent.end_char, ent.label_, None)) for ent in doc.ents]
-    mapping = {**{k: v for k, v in SPACY_LABELS.items() if v}, **(label_map or {})}
+    mapping = label_map or {}  # (spaCy's usual labels, GPE and the like, are the project's conventional ones)
     _suggest(store, wanted, annotator, report, str(pipeline), mapping, job)
     return report
 
@@ -119,7 +117,8 @@ def _suggest(store: Store, wanted: dict[int, list[tuple[str, PredictedSpan]]], a
         own = [(a.start, a.end) for a in store.annotations_for(doc_id, annotator)]
         proposed: dict[tuple[int, int, str], Suggestion] = {}
         for record, span in spans:
-            label = span.label if span.label in kinds else mapping.get(span.label, span.label)
+            label = span.label if span.label in kinds else \
+                mapping.get(span.label) or equivalent_label(span.label, kinds) or span.label
             if label not in kinds:
                 unknown[span.label] += 1
                 continue
