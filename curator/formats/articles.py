@@ -101,11 +101,19 @@ def not_imported(path: Path, report: ImportReport) -> None:
                                          "file Curator imports"))
 
 
+def _page_parts(folder: Path, name: str) -> bool:
+    """Whether ``folder/name`` holds the parts of a page a browser saved whole beside it."""
+    stem = name.removesuffix("_files")
+    return stem != name and any((folder / f"{stem}{suffix}").is_file() for suffix in (".html", ".htm"))
+
+
 def folder_files(folder: Path, report: ImportReport) -> list[Path]:
     """Every regular file in ``folder`` and its folders, sorted; what is not one is
     reported, never skipped without a word: a link to a folder (not followed: it may
     loop), a link to nothing, a FIFO, device or socket (refused, as when named), a
-    folder that cannot be read, and hidden files and folders (names starting with a dot)."""
+    folder that cannot be read, hidden files and folders (names starting with a dot), and
+    the folder of a page saved whole (``Page_files`` beside ``Page.html``: its images,
+    scripts and the advertisements it framed)."""
     found: list[Path] = []
 
     def unreadable(error: OSError) -> None:
@@ -120,7 +128,10 @@ def folder_files(folder: Path, report: ImportReport) -> list[Path]:
                                                      "(a link may loop back); name the folder itself to import it"))
             elif name.startswith("."):
                 report.warnings.append(ImportProblem(str(here / name), "skipped: a hidden folder"))
-        folders[:] = sorted(name for name in folders if not (here / name).is_symlink() and not name.startswith("."))
+            elif _page_parts(here, name):
+                report.warnings.append(ImportProblem(str(here / name), "skipped: the parts of a saved page"))
+        folders[:] = sorted(name for name in folders if not (here / name).is_symlink() and not name.startswith(".")
+                            and not _page_parts(here, name))
         for name in sorted(files):
             path = here / name
             try:
