@@ -181,11 +181,14 @@ def test_an_import_maps_another_tools_labels_onto_the_projects(tmp_path, capsys)
         assert main(["import", str(project), str(lines), *bad]) == 2  # refused: nothing read
         assert said in capsys.readouterr().err
     assert main(["import", str(project), str(lines), "--map", "GPE=LOCATION", "--map", "CARDINAL=COUNT"]) == 1
-    assert "NORP (1)" in capsys.readouterr().err  # still not the project's, and said
+    err = capsys.readouterr().err
+    assert "NORP (1)" in err and "warning: --map" not in err  # still not the project's, and said
+    main(["import", str(project), str(lines), "--map", "NORP=DATE"])
+    assert "warning: --map NORP=DATE: NORP usually marks entities, DATE marks dates" in capsys.readouterr().err
     with Store.open(project) as store:
         document = store.document_by_uid("k1")
         spans = {(a.label, text[a.start:a.end]): a.value for a in store.annotations_for(document.id)}
-        assert set(spans) == {("LOCATION", "Astana"), ("COUNT", "3,000")}
+        assert set(spans) == {("LOCATION", "Astana"), ("COUNT", "3,000"), ("DATE", "Kazakh")}  # (as mapped, warned)
         assert spans[("COUNT", "3,000")]["amount"] == "3000"
         assert "GPE" not in store.label_schema and "CARDINAL" not in store.label_schema
 

@@ -182,6 +182,13 @@ def _label_map(store: Any, pairs: list[tuple[str, str]]) -> dict[str, str]:
         if labels.setdefault(theirs, ours) != ours:
             raise CuratorError(f"--map names {printable(theirs)} twice: {printable(labels[theirs])} and "
                                f"{printable(ours)}")
+        from curator.formats.schema_files import guessed_kind
+
+        kind, our_kind = guessed_kind(theirs), store.label_schema.get(ours).kind
+        if kind.value != "plain" and kind is not our_kind:  # GPE=DATE: its spans get no value, or a wrong one
+            said = {"entity": "entities", "figure": "figures", "date": "dates", "plain": "plain spans"}
+            _err(f"warning: --map {printable(theirs)}={printable(ours)}: {printable(theirs)} usually marks "
+                 f"{said[kind.value]}, {printable(ours)} marks {said[our_kind.value]}")
     return labels
 
 
