@@ -71,7 +71,7 @@ def test_a_page_whose_markup_states_no_date_takes_its_datelines(store, tmp_path)
     dateline says it. A page stamped in UTC the evening before its dateline's day is of
     that day."""
     dateline = "<article><p>ALMATY, March 3, 2025 (Grain Wire) - " + STORY[3:] + "</article>"
-    late = "<article><p>ASTANA, March 4, 2024 (Reuters) - " + STORY[3:] + "</article>"
+    late = "<article><p>ASTANA, March 4 (Reuters) - " + STORY[3:] + "</article>"  # (its year: the page's)
     (tmp_path / "dateline.html").write_text(page("<title>Grain exports climb</title>", dateline), encoding="utf-8")
     (tmp_path / "late.html").write_text(page('<meta property="article:published_time" content="2024-03-03T22:40:00Z">',
                                              late), encoding="utf-8")
@@ -148,3 +148,11 @@ def test_a_head_date_in_a_form_no_reader_knows_gives_way_to_the_bodys(store, tmp
     (tmp_path / "drupal.html").write_text(page(head, body).replace(RELATED, ""), encoding="utf-8")
     report = import_files(store, [tmp_path / "drupal.html"])
     assert store.document_by_uid("drupal").published == date(2024, 5, 14) and not report.warnings
+
+
+def test_a_datelines_day_without_its_year_is_taken_nearest_the_pages_date():
+    from curator.formats.web_pages import _dateline_day
+
+    assert _dateline_day("ASTANA, Jan 1 (Reuters) - Output rose.", date(2024, 12, 31)) == date(2025, 1, 1)
+    assert _dateline_day("ASTANA, March 4 (Reuters) - Output rose.", date(2024, 3, 3)) == date(2024, 3, 4)
+    assert _dateline_day("Output rose, the ministry said.", date(2024, 3, 3)) is None

@@ -39,7 +39,7 @@ _DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "p
 def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_Candidate":
     """The article of a saved page, with the fields its markup states and, for those it
     does not, what its text states; ``Skipped`` if the page has no story."""
-    from curator.domain.metadata import detect_metadata, fill_stated
+    from curator.domain.metadata import fill_stated
     from curator.formats.article_files import (  # (the article readers')
         Skipped,
         parse_date,
@@ -59,11 +59,11 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
     except ValueError:  # ("Tue, 05/14/2024 - 11:30": the body's <time> says it, below)
         del fields["published"]
         marked = None
-    stated = detect_metadata(text).published
-    if stated is not None and marked is not None:
+    if marked is not None:
         # A page's time in UTC may be the day before the date its dateline gives (late in
         # the evening in Astana): the dateline's day is the story's.
-        if abs(marked - stated) == timedelta(days=1):
+        stated = _dateline_day(text, marked)
+        if stated is not None and abs(marked - stated) == timedelta(days=1):
             fields["published"] = stated.isoformat()
     candidate = record_to_candidate({**fields, "text": text}, file=path.name, record_name="the page's metadata",
                                     default_uid=path.stem, warnings=warnings)
@@ -74,6 +74,25 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
         if marked:
             candidate.fields["published"] = date.fromisoformat(marked)
     return candidate
+
+
+def _dateline_day(text: str, near: date) -> date | None:
+    """The day the text's dateline gives, one without its year in the year that puts it
+    nearest ``near`` (the page's own date); None without a dateline."""
+    from curator.domain.datelines import find_head_lines
+
+    line = next((line for line in find_head_lines(text) if line.kind == "dateline"), None)
+    if line is None or line.published is not None:
+        return line.published if line is not None else None
+    if line.month_day is None:
+        return None
+    days = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            days.append(date(year, *line.month_day))
+        except ValueError:  # (29 February of another year)
+            continue
+    return min(days, key=lambda day: abs(day - near), default=None)
 
 
 def decode_page(data: bytes) -> str:
