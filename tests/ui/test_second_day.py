@@ -240,11 +240,3 @@ def test_delete_takes_the_span_the_selection_or_the_caret_is_on_not_the_one_tagg
     tag(window, qtbot, "Smailov", Qt.Key.Key_1)
     qtbot.keyClick(window.article, Qt.Key.Key_Delete)  # right after tagging: the span just tagged
     assert sorted(words for words, _label in stored(window)) == ["30%", "Shanghai"]
-    # The caret moved onto words no span holds: nothing goes, not the span chosen in the list.
-    window.panel.select_span(next(s.id for s in window.spans.spans if window.document.text[s.start:s.end] == "30%"))
-    cursor = window.article.textCursor()
-    cursor.setPosition(text.index("Smailov") + 2)
-    window.article.setTextCursor(cursor)
-    qtbot.keyClick(window.article, Qt.Key.Key_Delete)
-    assert sorted(words for words, _label in stored(window)) == ["30%", "Shanghai"]
-    assert "No span at the caret" in window.statusBar().currentMessage()

@@ -88,8 +88,7 @@ class SpanEditing(QObject):
     def delete_selected_span(self) -> None:
         """Delete the span the article's selection or caret is on, as a number key relabels
         it, unless the caret has not moved since one was chosen in the list (a span just
-        tagged, a row picked): then that one. A caret moved onto no span deletes nothing
-        (the span chosen in the list may be far from it, out of sight)."""
+        tagged, a row picked); on no span, the one selected in the list."""
         w = self.window
         span_id = w.panel.selected_span_id()
         start, end = w.article.selection_range()
@@ -99,9 +98,6 @@ class SpanEditing(QObject):
                 [s for s in mine if s.start <= start and end <= s.end and (start < s.end)]
             if on:
                 span_id = min(on, key=lambda s: s.end - s.start).id
-            elif span_id is not None:
-                w.statusBar().showMessage("No span at the caret: put it on one, or choose one in the span list", 4000)
-                return
         if span_id is None:
             w.statusBar().showMessage("Select a span to delete", 3000)
             return
