@@ -109,6 +109,21 @@ def test_highlights_sit_on_the_right_characters_after_emoji_and_crlf(qtbot):
     assert len(display_text(text)) == len(text)
 
 
+def test_a_one_paragraph_article_opened_after_one_of_several_shows_its_spans(qtbot):
+    """Its spans go to its paragraph's lay-out with the text (as in the window, which opens
+    a document with its spans): the paragraphs of the article before, merged into the first
+    as the text is replaced, took them away, and the spans showed in the list only."""
+    several, one = "Astana\nsigned\n\nthe deal.", "The National Bank of Kazakhstan said."
+    span = Annotation(doc_id=2, start=one.index("National"), end=one.index(" said"), label="ORG", annotator="a")
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.set_schema(LabelSchema())
+    for before in (several, "One paragraph before.", ""):
+        view.set_text(before)
+        view.set_text(one, [span])
+        assert [piece for piece, _fmt in view.highlights()] == ["National Bank of Kazakhstan"], before
+
+
 def test_thousands_of_spans_are_laid_out_with_the_text_and_an_edit_touches_one_paragraph(qtbot):
     paragraphs = [" ".join(f"word{p}x{i}" for i in range(40)) for p in range(200)]
     text = "\n".join(paragraphs)

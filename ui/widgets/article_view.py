@@ -247,11 +247,13 @@ class ArticleView(QPlainTextEdit):
         is laid out. New text of one paragraph in place of one is laid out at once: so its
         ranges go to the first paragraph's lay-out before, which the text replaced keeps."""
         document = self.document()
-        first = document.firstBlock()
-        if "\n" not in text and "\u2029" not in text:
-            self._highlighter.format_text(first, 0, len(text) + 1)  # as long as the paragraph with its end
         cursor = QTextCursor(document)
         cursor.select(QTextCursor.SelectionType.Document)
+        if "\n" not in text and "\u2029" not in text:
+            if document.blockCount() > 1:  # (the paragraphs merged into the first lose its lay-out's ranges)
+                cursor.removeSelectedText()
+            self._highlighter.format_text(document.firstBlock(), 0, len(text) + 1)  # the paragraph with its end
+            cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(text, QTextCharFormat())
         if "\n" in text or "\u2029" in text:
             self._highlighter.format_all()  # several paragraphs wait to be shown to be laid out
