@@ -65,7 +65,7 @@ def test_a_corrected_region_corrects_its_span_and_the_undo_puts_it_back(project,
     _tasks, corrected = corrected_export(project, tmp_path)
     capsys.readouterr()
     assert main(["import", str(project), corrected]) == 0
-    assert "1 span(s) added, 2 updated, 2 already present" in capsys.readouterr().out
+    assert "1 span(s) added to the layer 'ana', 2 updated, 2 already present" in capsys.readouterr().out
     after = spans_of(project)
     xi, money = (next(i for i, s in before.items() if s[1] == text) for text in ("Xi", "$2"))
     assert after[xi] == ("PERSON", "Xi", None)  # the same span, relabelled: not an ORG and a PERSON
@@ -91,7 +91,7 @@ def test_a_region_drawn_where_a_corrected_one_was_is_a_new_span(project, tmp_pat
     again.write_text(json.dumps(tasks), encoding="utf-8")
     capsys.readouterr()
     assert main(["import", str(project), str(again)]) == 0
-    assert "2 span(s) added, 2 updated, 2 already present" in capsys.readouterr().out
+    assert "2 span(s) added to the layer 'ana', 2 updated, 2 already present" in capsys.readouterr().out
     assert sorted(s[1] for s in spans_of(project).values() if s[0] == "MONEY") == ["$2", "$2 million"]
 
 

@@ -351,6 +351,9 @@ def add_documents(store: Store, documents: list[AnnotatedDocument], report: Impo
     report.undated += [uid for uid in uids if checked.values[uid].anchor is None]  # (said, as an article import does)
     added = set(ids.values())
     report.spans_added += len(written)
+    for span in written:
+        who = span["annotator"] if checked.plain else span.annotator
+        report.layers[who] = report.layers.get(who, 0) + 1
     if checked.plain:
         report.spans_on_known += [row["id"] for row in written if row["doc_id"] not in added]
     else:

@@ -68,6 +68,7 @@ class ImportReport:
     added: list[int] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)
     spans_added: int = 0
+    layers: dict[str, int] = field(default_factory=dict)  # spans added to each annotator's layer (another tool's file)
     spans_updated: int = 0
     spans_before: list[Any] = field(default_factory=list)  # the spans it changed, as they were: its undo puts them back
     spans_present: int = 0
@@ -100,6 +101,8 @@ class ImportReport:
         self.added += other.added
         self.already_present += other.already_present
         self.spans_added += other.spans_added
+        for name, count in other.layers.items():
+            self.layers[name] = self.layers.get(name, 0) + count
         self.spans_updated += other.spans_updated
         self.spans_present += other.spans_present
         self.entities_added += other.entities_added
@@ -130,7 +133,7 @@ class ImportReport:
         if self.already_present:
             parts.append(f"{len(self.already_present)} already in the project")
         if self.spans_added or self.annotator:
-            parts.append(f"{self.spans_added} span(s) added")
+            parts.append(f"{self.spans_added} span(s) added" + self._where_added())
         if self.spans_updated or self.annotator:
             parts.append(f"{self.spans_updated} {'updated' if parts and 'span(s)' in parts[-1] else 'span(s) updated'}")
         if self.spans_present or self.annotator:
@@ -153,6 +156,16 @@ class ImportReport:
         if self.problems:
             parts.append(f"{self.problems.total:,} problem(s)")
         return self._files_read() + (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
+
+    def _where_added(self) -> str:
+        """Whose layers an annotated file's spans went to: the window shows its user theirs."""
+        if not self.layers:
+            return ""
+        if len(self.layers) == 1:
+            return f" to the layer {next(iter(self.layers))!r}"
+        named = sorted(self.layers.items(), key=lambda item: (-item[1], item[0]))
+        listed = ", ".join(f"{name!r} ({count:,})" for name, count in named[:5])
+        return f" to {len(self.layers)} layers: {listed}{', ...' if len(named) > 5 else ''}"
 
     def _files_read(self) -> str:
         """What each annotated file was taken for ("tasks.json read as a Label Studio JSON export. ")."""
