@@ -302,22 +302,26 @@ def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], wher
                             for (start, end, label, who), region in document.regions.items()}
 
 
-def relabel(documents: list[AnnotatedDocument], labels: dict[str, str]) -> None:
+def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -> None:
     """Give the spans, pre-annotations and relation ends of a file's documents the
     project's labels for the file's (``curator import --map GPE=LOCATION``); a label not
-    named stays as it is."""
-    def ours(key: SpanKey) -> SpanKey:
-        return (key[0], key[1], labels.get(key[2], key[2]))
+    named stays as it is, and one named None is left out, its spans and their relations
+    with it, without a word (the curator chose so)."""
+    def ours(label: str) -> str | None:
+        return labels.get(label, label)
 
     for document in documents:
-        document.spans = [(start, end, labels.get(label, label), who, extra)
-                          for start, end, label, who, extra in document.spans]
-        document.suggestions = [(start, end, labels.get(label, label), *rest)
-                                for start, end, label, *rest in document.suggestions]
-        document.relations = [replace(relation, source=ours(relation.source), target=ours(relation.target))
-                              for relation in document.relations]
-        document.regions = {(start, end, labels.get(label, label), who): region
-                            for (start, end, label, who), region in document.regions.items()}
+        document.spans = [(start, end, ours(label), who, extra)
+                          for start, end, label, who, extra in document.spans if ours(label) is not None]
+        document.suggestions = [(start, end, ours(label), *rest)
+                                for start, end, label, *rest in document.suggestions if ours(label) is not None]
+        document.relations = [replace(relation, source=(*relation.source[:2], ours(relation.source[2])),
+                                      target=(*relation.target[:2], ours(relation.target[2])))
+                              for relation in document.relations
+                              if ours(relation.source[2]) is not None and ours(relation.target[2]) is not None]
+        document.regions = {(start, end, ours(label), who): region
+                            for (start, end, label, who), region in document.regions.items()
+                            if ours(label) is not None}
 
 
 STATED = ("title", "source", "url", "published")  # the fields of an article a record may state

@@ -103,7 +103,7 @@ def _family(fmt: str) -> str:
 
 def import_curator_export(store: Store, path: Path, into_gold: bool = False,
                           annotator: str | dict[str, str] | None = None,
-                          labels: dict[str, str] | None = None) -> ImportReport:
+                          labels: dict[str, str | None] | None = None) -> ImportReport:
     """Read a Curator JSON export (documents, annotations, entities, facts) into a project
     (every span ``annotator``'s, if given: ``take_as``; ``labels``: ``relabel``)."""
     from curator.formats.dataset_reader import (
@@ -125,7 +125,7 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False,
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
                      suggestion_layer: str | None = None, sniffed: Sniffed | None = None,
                      job: Job | None = None, into_gold: bool = False, annotator: str | dict[str, str] | None = None,
-                     labels: dict[str, str] | None = None) -> ImportReport:
+                     labels: dict[str, str | None] | None = None) -> ImportReport:
     """Import documents with their spans from another tool's file (format detected if not given).
 
     The whole file is read and checked before anything is written: a malformed file
@@ -219,7 +219,7 @@ LOOKING = "Looking at the files"  # what an import of several files says while i
 def import_paths(store: Store, paths: list[Path], job: Job | None = None,
                  suggestion_layer: str | None = None, report: ImportReport | None = None,
                  into_gold: bool = False, annotator: str | dict[str, str] | None = None,
-                 labels: dict[str, str] | None = None) -> ImportReport:
+                 labels: dict[str, str | None] | None = None) -> ImportReport:
     """Import articles and annotated files alike: annotated ones (detected by content, in
     folders too) go through the readers above, the rest through the article importer. A
     Label Studio labeling config among them is read first. One report for all (``report``,

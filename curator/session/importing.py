@@ -17,7 +17,7 @@ from curator.store.removals import id_ranges
 def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None = None, fmt: str | None = None,
                  suggestion_layer: str | None = None, annotated_only: bool = False,
                  into_gold: bool = False, annotator: str | dict[str, str] | None = None,
-                 labels: dict[str, str] | None = None) -> ImportReport:
+                 labels: dict[str, str | None] | None = None) -> ImportReport:
     """Import files and folders (``fmt``: every file in that tool's format; else detected
     by content) and record the import as one step of ``session``'s user's history.
     ``annotated_only``: only the files of annotations among them (an import again, once
@@ -31,7 +31,7 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
 
 def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
             annotated_only: bool, into_gold: bool, annotator: str | dict[str, str] | None,
-            labels: dict[str, str] | None) -> ImportReport:
+            labels: dict[str, str | None] | None) -> ImportReport:
     from curator.formats.interop import detect, import_annotated
     from curator.formats.interop import import_paths as read_paths
 

@@ -148,9 +148,11 @@ class ImportController(QObject):
         def answered(result: int) -> None:
             chosen = {name: choice.currentData() for name, choice in choices.items()}
             added = sorted(name for name, what in chosen.items() if what == ADD)
-            mapped = {name: what for name, what in chosen.items() if what not in (ADD, None)}
+            taken = {name: what for name, what in chosen.items() if what not in (ADD, None)}
             left = sorted(name for name, what in chosen.items() if what is None)
-            if result != QDialog.DialogCode.Accepted or not (added or mapped):
+            # (those left out go quietly: the curator chose so, and a problem would say otherwise)
+            mapped = {**taken, **dict.fromkeys(left)}
+            if result != QDialog.DialogCode.Accepted or not (added or taken):
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
             if left:
