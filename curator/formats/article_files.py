@@ -579,7 +579,8 @@ def read_file(path: Path, warnings: list[ImportProblem],
     ``progress`` hears, now and then, the fraction of a large file read so far."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise Skipped(f"unsupported file type '{suffix or 'none'}' (supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+        raise Skipped(f"unsupported file type '{suffix or 'none'}' (articles: {', '.join(sorted(SUPPORTED_SUFFIXES))}; "
+                      "another tool's file of annotations is told by its content, and this is none Curator reads)")
     if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
         yield from _read_sheet(path, warnings)
         return
