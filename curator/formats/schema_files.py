@@ -38,9 +38,10 @@ _KINDS = {
 }
 # Names other tools and corpora give the labels of the news template, each group one
 # label: a file's GPE spans are a project's LOCATION, its CARDINAL a project's COUNT.
+# (A label of a name of its own, MONEY say, is a project's in any case: ``equivalent_label``.)
 _EQUIVALENTS = (("PERSON", "PER", "PERS"), ("ORG", "ORGANIZATION", "ORGANISATION"),
                 ("LOCATION", "LOC", "GPE", "FAC", "FACILITY", "PLACE"), ("COUNT", "CARDINAL", "NUMBER"),
-                ("MONEY",), ("PERCENT", "PERCENTAGE"), ("QUANTITY",), ("DATE",))
+                ("PERCENT", "PERCENTAGE"))
 _PALETTE = ("#9ecae1", "#fdae6b", "#a1d99b", "#dadaeb", "#fdd0a2", "#f4a6c6", "#c7e9c0", "#e6d28a", "#bcbddc",
             "#c6dbef", "#fcbba1", "#d9d9d9")
 
