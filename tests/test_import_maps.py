@@ -123,3 +123,31 @@ def test_a_labels_conventional_or_differently_cased_name_is_the_projects():
                                                              "date", "VENUE", "NORP", "LOCATION")} == {
         "GPE": "LOCATION", "PER": "PERSON", "Person": "PERSON", "money": "MONEY", "CARDINAL": "COUNT",
         "date": "DATE", "VENUE": "Venue", "NORP": None, "LOCATION": None}
+
+
+def test_the_project_remembers_how_it_took_a_files_labels(tmp_path, capsys):
+    """A label taken as the project's (or left out) once is taken so by the next import,
+    which says so; a label the project has since is its own again."""
+    from curator.cli.command_line import main
+
+    project = tmp_path / "p"
+    assert main(["init", str(project)]) == 0
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(json.dumps({"id": "k1", "text": TEXT, "label": [[18, 24, "GPE"], [0, 7, "PER"]]}) + "\n",
+                     encoding="utf-8")
+    second.write_text(json.dumps({"id": "k2", "text": TEXT + " Again.", "label": [[18, 24, "GPE"]]}) + "\n",
+                      encoding="utf-8")
+    assert main(["import", str(project), str(first), "--map", "GPE=LOCATION", "--map", "PER=PERSON"]) == 0
+    capsys.readouterr()
+    assert main(["import", str(project), str(second)]) == 0
+    assert "the file's GPE (1) as LOCATION" in capsys.readouterr().out
+    with Store.open(project) as store:
+        document = store.document_by_uid("k2")
+        assert [a.label for a in store.annotations_for(document.id)] == ["LOCATION"]
+    assert main(["labels", str(project), "add", "GPE", "--kind", "entity"]) == 0
+    third = tmp_path / "third.jsonl"
+    third.write_text(json.dumps({"id": "k3", "text": TEXT + " Thrice.", "label": [[18, 24, "GPE"]]}) + "\n",
+                     encoding="utf-8")
+    assert main(["import", str(project), str(third)]) == 0
+    with Store.open(project) as store:
+        assert [a.label for a in store.annotations_for(store.document_by_uid("k3").id)] == ["GPE"]

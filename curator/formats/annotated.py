@@ -302,14 +302,16 @@ def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], wher
                             for (start, end, label, who), region in document.regions.items()}
 
 
-def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -> None:
+def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -> Counter[str]:
     """Give the spans, pre-annotations and relation ends of a file's documents the
     project's labels for the file's (``curator import --map GPE=LOCATION``); a label not
     named stays as it is, and one named None is left out, its spans and their relations
-    with it, without a word (the curator chose so)."""
+    with it (the curator chose so). Returns how many spans of each label named it found."""
     def ours(label: str) -> str | None:
         return labels.get(label, label)
 
+    found = Counter(label for document in documents for *_bounds, label, _who, _extra in document.spans
+                    if label in labels)
     for document in documents:
         document.spans = [(start, end, ours(label), who, extra)
                           for start, end, label, who, extra in document.spans if ours(label) is not None]
@@ -322,6 +324,7 @@ def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -
         document.regions = {(start, end, ours(label), who): region
                             for (start, end, label, who), region in document.regions.items()
                             if ours(label) is not None}
+    return found
 
 
 STATED = ("title", "source", "url", "published")  # the fields of an article a record may state

@@ -113,9 +113,9 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False,
     entities, documents, facts = read_curator_export(store, path)
     if annotator is not None:
         take_as(documents, annotator, str(path))
-    if labels:
-        relabel(documents, labels)
     report = ImportReport()
+    if labels:
+        report.taken_as = {name: (labels[name], count) for name, count in relabel(documents, labels).items()}
     known = {e.id for e in store.entities()}
     add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts,
                   into_gold=into_gold)
@@ -169,7 +169,8 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             if annotator is not None:
                 take_as(read.documents, annotator, str(path))
             if labels:
-                relabel(read.documents, labels)
+                report.taken_as = {name: (labels[name], count)
+                                   for name, count in relabel(read.documents, labels).items()}
             add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job,
                           into_gold=into_gold)
             return report

@@ -69,6 +69,8 @@ class ImportReport:
     already_present: list[str] = field(default_factory=list)
     spans_added: int = 0
     layers: dict[str, int] = field(default_factory=dict)  # spans added to each annotator's layer (another tool's file)
+    # A file's labels taken as the project's (--map, or as chosen before): label -> (ours or None: left out, spans)
+    taken_as: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     spans_updated: int = 0
     spans_before: list[Any] = field(default_factory=list)  # the spans it changed, as they were: its undo puts them back
     spans_present: int = 0
@@ -103,6 +105,8 @@ class ImportReport:
         self.spans_added += other.spans_added
         for name, count in other.layers.items():
             self.layers[name] = self.layers.get(name, 0) + count
+        for name, (ours, count) in other.taken_as.items():
+            self.taken_as[name] = (ours, self.taken_as.get(name, (ours, 0))[1] + count)
         self.spans_updated += other.spans_updated
         self.spans_present += other.spans_present
         self.entities_added += other.entities_added
@@ -149,6 +153,10 @@ class ImportReport:
         if self.relations_added or self.relations_present:
             parts.append(f"{self.relations_added} relation(s) added"
                          + (f", {self.relations_present} already present" if self.relations_present else ""))
+        if self.taken_as:
+            parts.append("the file's " + ", ".join(
+                f"{name} ({count:,}) {'as ' + ours if ours else 'left out'}"
+                for name, (ours, count) in sorted(self.taken_as.items())))
         if self.undated:
             names = ", ".join(self.undated[:3]) + (f" and {len(self.undated) - 3:,} more" if len(self.undated) > 3 else "")
             parts.append(f"{len(self.undated):,} without a date ({names}): relative dates in them stay unresolved "

@@ -11,6 +11,7 @@ from curator.formats.reports import ImportReport
 from curator.session.changes import IMPORT
 from curator.session.history import Session
 from curator.session.import_commands import TakeOutImport
+from curator.store import Store
 from curator.store.removals import id_ranges
 
 
@@ -23,10 +24,11 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
     ``annotated_only``: only the files of annotations among them (an import again, once
     the project has the labels it lacked); ``into_gold``: the files' spans of the reviewed
     layer are taken (else skipped, each said); ``annotator``: whose work each annotated file is;
-    ``labels``: the project's label for each of the files' it names (``--map GPE=LOCATION``)."""
+    ``labels``: the project's label for each of the files' it names (``--map GPE=LOCATION``; None:
+    left out), remembered for the next import (``taken_labels``)."""
     with session.operation(IMPORT):  # one change for every window, when it ends
         return _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only, into_gold,
-                       annotator, labels)
+                       annotator, taken_labels(session.store, labels))
 
 
 def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
@@ -52,6 +54,24 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
     finally:  # cancelled or failed part-way: what its committed batches added is one step too
         record_import(session, report)
     return report
+
+
+LABEL_CHOICES = "import.labels"  # how the project took the labels of files it lacks (Store.set_state)
+
+
+def taken_labels(store: Store, given: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """How an import takes a file's labels the project lacks: as ``given`` now, else as
+    chosen for an import before (``given`` is remembered for the next), each while it still
+    fits the project (a label the project has since is its own; one taken as a label the
+    project lost is asked again)."""
+    chosen = store.get_state(LABEL_CHOICES)
+    chosen = {name: ours for name, ours in chosen.items() if isinstance(name, str) and
+              (ours is None or isinstance(ours, str))} if isinstance(chosen, dict) else {}
+    if given:
+        chosen.update(given)
+        store.set_state(LABEL_CHOICES, chosen)
+    names = set(store.label_schema.names)
+    return {name: ours for name, ours in chosen.items() if name not in names and (ours is None or ours in names)}
 
 
 def import_layer_file(session: Session, path: str | Path, into_gold: bool = False) -> ImportReport:

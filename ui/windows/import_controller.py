@@ -155,8 +155,6 @@ class ImportController(QObject):
             if result != QDialog.DialogCode.Accepted or not (added or taken):
                 w.statusBar().showMessage(f"Spans with {', '.join(sorted(missing))} were not imported", 8000)
                 return
-            if left:
-                w.statusBar().showMessage(f"Spans with {', '.join(left)} were not imported", 8000)
             command = w.queries.add_found_labels(added) if added else None
             if command is not None and not w.apply(command):
                 return
