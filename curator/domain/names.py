@@ -47,6 +47,22 @@ def check_annotator(name: object, where: str = "annotator name") -> str:
     return _one_spelling(name, where)
 
 
+def file_annotators(text: str, where: str = "name") -> str | dict[str, str] | None:
+    """Whose work an import's files are, as typed: one name for every file, or each file
+    annotator's name here, ``1=ana, 2=ben`` (Label Studio numbers its users); None if empty."""
+    if not text.strip():
+        return None
+    if "=" not in text:
+        return check_annotator(text, where)
+    pairs: dict[str, str] = {}
+    for part in text.split(","):
+        theirs, equals, ours = part.rpartition("=")
+        if not equals or not theirs.strip():
+            raise CuratorError(f"{where}: {part.strip()!r} is not THEIRS=OURS (as in 1=ana, 2=ben)")
+        pairs[theirs.strip()] = check_annotator(ours, where)
+    return pairs
+
+
 def _one_spelling(name: str, where: str) -> str:
     """A printable name in the one spelling it is kept in: NFC (``José`` typed with a
     combining accent is the ``José`` typed with ``é``), every run of spaces one space. A

@@ -96,3 +96,32 @@ def test_annotated_files_are_imported_as_an_annotators_work_from_the_file_menu(w
         "alice") != [], timeout=20_000)
     document = window.session.store.document_by_uid("ann-1")
     assert [(a.label, a.annotator) for a in window.session.store.annotations_for(document.id)] == [("ORG", "alice")]
+
+
+def test_a_files_numbered_users_are_named_in_the_import_as_dialog(window, monkeypatch, qtbot, tmp_path):
+    """Label Studio numbers its users: "1=ana, 2=ben" in File → Import annotated files as…
+    names their layers, as ``curator import --annotator 1=ana --annotator 2=ben`` does; a
+    part that is no pair is said there."""
+    import json
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    text = "Tokayev met Xi in Astana."
+    tasks = tmp_path / "tasks.json"
+    tasks.write_text(json.dumps([{"data": {"text": text}, "annotations": [
+        {"completed_by": user, "result": [{"from_name": "label", "to_name": "text", "type": "labels",
+                                           "value": {"start": 0, "end": 7, "labels": [label]}}]}
+        for user, label in ((1, "PERSON"), (2, "ORG"))]}]), encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(tasks)], ""))
+    [action] = [a for a in window.findChildren(type(window.undo_action)) if a.text() == "Import annotated files &as…"]
+    action.trigger()
+    dialog = window.findChild(QDialog, "import_options")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    dialog.findChild(QLineEdit, "import_annotator").setText("1=ana, ben")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "is not THEIRS=OURS" in dialog.findChild(QLabel, "import_options_problem").text()
+    dialog.findChild(QLineEdit, "import_annotator").setText("1=ana, 2=ben")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    store = window.session.store
+    qtbot.waitUntil(lambda: store.annotation_count() == 2, timeout=20_000)
+    assert sorted(store.annotators()) == ["ana", "ben"]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from curator.domain.names import check_annotator
+from curator.domain.names import file_annotators
 from curator.errors import CuratorError
 from curator.session.label_edits import unusable_labels
 from ui.workers import BackgroundTask
@@ -48,7 +48,7 @@ class ImportController(QObject):
         super().__init__(window)
         self.window = window
 
-    def import_dialog(self, annotator: str | None = None, into_gold: bool = False) -> BackgroundTask | None:
+    def import_dialog(self, annotator: str | dict[str, str] | None = None, into_gold: bool = False) -> BackgroundTask | None:
         w = self.window
         files, _ = QFileDialog.getOpenFileNames(
             w, "Import articles or annotated files", w.settings.recall("folder.import") or "", import_filter())
@@ -68,7 +68,7 @@ class ImportController(QObject):
         form = QFormLayout(dialog)
         who = QLineEdit(dialog)
         who.setObjectName("import_annotator")
-        who.setPlaceholderText("as each file names them")
+        who.setPlaceholderText("as each file names them; or one name; or 1=ana, 2=ben")
         form.addRow("Whose work each file is:", who)
         gold = QCheckBox("Take the files' gold layer into gold (the reviewed layer)", dialog)
         gold.setObjectName("import_gold")
@@ -83,8 +83,8 @@ class ImportController(QObject):
         chosen: dict[str, Any] = {}
 
         def accept() -> None:
-            try:  # (a name, if one is given: the command line's check)
-                chosen["annotator"] = check_annotator(who.text(), "name") if who.text().strip() else None
+            try:  # (a name, or names for the files' annotators: the command line's check)
+                chosen["annotator"] = file_annotators(who.text())
             except CuratorError as exc:
                 problem.setText(str(exc))
                 return
@@ -96,7 +96,7 @@ class ImportController(QObject):
         dialog.open()
         return dialog
 
-    def import_paths(self, paths: list[Path], annotator: str | None = None,
+    def import_paths(self, paths: list[Path], annotator: str | dict[str, str] | None = None,
                      into_gold: bool = False) -> BackgroundTask:
         # The readers and writers of files are imported when first used, not while the window starts.
         from curator.session.importing import import_paths
@@ -106,7 +106,7 @@ class ImportController(QObject):
                                                                 into_gold=into_gold),
                           lambda report: self._on_imported(report, paths, annotator, into_gold), origin="import")
 
-    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path], annotator: str | None = None,
+    def ask_to_add_labels(self, missing: dict[str, int], paths: list[Path], annotator: str | dict[str, str] | None = None,
                           into_gold: bool = False) -> QDialog:
         """The files use labels the project lacks: for each, add it, take its spans as one of
         the project's labels (the one it conventionally is, first: GPE as LOCATION), or
@@ -168,7 +168,7 @@ class ImportController(QObject):
         dialog.open()
         return dialog
 
-    def _on_imported(self, report, paths: list[Path] | None = None, annotator: str | None = None,
+    def _on_imported(self, report, paths: list[Path] | None = None, annotator: str | dict[str, str] | None = None,
                      into_gold: bool = False) -> None:
         w = self.window
         w._update_counts()
