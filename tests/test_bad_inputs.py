@@ -584,6 +584,7 @@ def test_nothing_in_an_imported_folder_is_skipped_without_a_word(project, tmp_pa
     code = main(["import", str(project), str(folder)])
     out, err = capsys.readouterr()
     assert code == 1 and "2 document(s) imported" in out
+    assert "1 file(s) of no type Curator imports skipped" in out  # said in the summary, not only in detail
     for name, reason in (("linked", "a link to a folder, not followed"), ("loop", "a link to a folder"),
                          ("pipe.txt", "a FIFO (named pipe), not a file to read"), ("pipe", "a FIFO"),
                          ("zero.txt", "a device, not a file to read"), ("gone.txt", "a link to nothing"),

@@ -99,6 +99,7 @@ def not_imported(path: Path, report: ImportReport) -> None:
     """Report a file of a folder that is of no type Curator imports."""
     report.warnings.append(ImportProblem(str(path), f"skipped: '{path.suffix or path.name}' is not a type of "
                                          "file Curator imports"))
+    report.files_skipped += 1
 
 
 def _page_parts(folder: Path, name: str) -> bool:

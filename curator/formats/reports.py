@@ -68,6 +68,7 @@ class ImportReport:
     added: list[int] = field(default_factory=list)
     already_present: list[str] = field(default_factory=list)
     spans_added: int = 0
+    files_skipped: int = 0  # files of a folder of no type Curator imports
     layers: dict[str, int] = field(default_factory=dict)  # spans added to each annotator's layer (another tool's file)
     # A file's labels taken as the project's (--map, or as chosen before): label -> (ours or None: left out, spans)
     taken_as: dict[str, tuple[str | None, int]] = field(default_factory=dict)
@@ -103,6 +104,7 @@ class ImportReport:
         self.added += other.added
         self.already_present += other.already_present
         self.spans_added += other.spans_added
+        self.files_skipped += other.files_skipped
         for name, count in other.layers.items():
             self.layers[name] = self.layers.get(name, 0) + count
         for name, (ours, count) in other.taken_as.items():
@@ -161,6 +163,8 @@ class ImportReport:
             names = ", ".join(self.undated[:3]) + (f" and {len(self.undated) - 3:,} more" if len(self.undated) > 3 else "")
             parts.append(f"{len(self.undated):,} without a date ({names}): relative dates in them stay unresolved "
                          "until their date is set")
+        if self.files_skipped:
+            parts.append(f"{self.files_skipped:,} file(s) of no type Curator imports skipped")
         if self.problems:
             parts.append(f"{self.problems.total:,} problem(s)")
         return self._files_read() + (f"{self.annotator}: " if self.annotator else "") + ", ".join(parts)
