@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from curator.domain.models import Project
 from curator.domain.schema import template
 from curator.formats.interop import import_paths
@@ -140,7 +142,7 @@ def test_the_project_remembers_how_it_took_a_files_labels(tmp_path, capsys):
     assert main(["import", str(project), str(first), "--map", "GPE=LOCATION", "--map", "PER=PERSON"]) == 0
     capsys.readouterr()
     assert main(["import", str(project), str(second)]) == 0
-    assert "the file's GPE (1) as LOCATION" in capsys.readouterr().out
+    assert "labels taken as the project's: GPE (1) as LOCATION" in capsys.readouterr().out
     with Store.open(project) as store:
         document = store.document_by_uid("k2")
         assert [a.label for a in store.annotations_for(document.id)] == ["LOCATION"]
@@ -151,3 +153,32 @@ def test_the_project_remembers_how_it_took_a_files_labels(tmp_path, capsys):
     assert main(["import", str(project), str(third)]) == 0
     with Store.open(project) as store:
         assert [a.label for a in store.annotations_for(store.document_by_uid("k3").id)] == ["GPE"]
+
+
+def test_a_map_given_is_taken_as_typed_and_only_an_import_that_ran_is_remembered(tmp_path, capsys):
+    """--map ORG=PERSON takes the file's ORG as PERSON though the project has ORG; a map of
+    an import that failed before it read anything, or of a label no file had, is not kept."""
+    from curator.cli.command_line import main
+    from curator.session.importing import LABEL_CHOICES
+
+    project = tmp_path / "p"
+    assert main(["init", str(project)]) == 0
+    lines = tmp_path / "orgs.jsonl"
+    lines.write_text(json.dumps({"id": "o1", "text": TEXT, "label": [[0, 7, "ORG"]]}) + "\n", encoding="utf-8")
+    assert main(["import", str(project), str(lines), "--map", "ORG=PERSON", "--map", "GPE=LOCATION"]) == 0
+    assert main(["import", str(project), str(tmp_path / "missing.jsonl"), "--map", "PER=PERSON"]) == 1
+    with Store.open(project) as store:
+        assert [a.label for a in store.annotations_for(store.document_by_uid("o1").id)] == ["PERSON"]
+        assert store.get_state(LABEL_CHOICES) == {"ORG": "PERSON"}  # (not GPE: no file had it; not PER)
+
+
+def test_the_names_typed_for_a_files_annotators_are_checked():
+    from curator.domain.names import file_annotators
+    from curator.errors import CuratorError
+
+    assert file_annotators("  ") is None and file_annotators("ana") == "ana"
+    assert file_annotators("1=ana, 2=ben,") == {"1": "ana", "2": "ben"}
+    for typed, said in (("ana, ben", "one name for the files"), ("1=ana, 1=ben", "named twice"),
+                        ("1=ana, ben", "is not THEIRS=OURS")):
+        with pytest.raises(CuratorError, match=said):
+            file_annotators(typed)

@@ -224,3 +224,19 @@ def test_the_measures_facts_are_grouped_by_are_the_projects_to_edit(tmp_path, ca
     with Store.open(location) as store:
         assert {p.measure for p in propose_facts(store)} == {"bilateral trade"}
     assert main(["measures", location, "remove", "nothing"]) == 1
+
+
+def test_add_labels_imports_their_spans_from_the_files_of_a_folder_too(project, tmp_path, capsys):
+    """The second pass, once the labels are added, read only the files named: a folder's
+    files had their new labels' spans left out."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "spans.jsonl").write_text(json.dumps({"id": "f1", "text": "Hello world from Astana",
+                                                    "label": [[17, 23, "GPE"]]}) + "\n", encoding="utf-8")
+    (folder / "notes.xyz").write_text("not a file Curator imports", encoding="utf-8")
+    assert main(["import", str(project), str(folder), "--add-labels"]) == 0
+    out = capsys.readouterr().out
+    assert "1 span(s) added to the layer" in out and "1 file(s) of no type Curator imports skipped" in out
+    with Store.open(project) as store:
+        document = store.document_by_uid("f1")
+        assert [(a.start, a.end, a.label) for a in store.annotations_for(document.id)] == [(17, 23, "GPE")]

@@ -121,7 +121,8 @@ def test_a_folder_of_pages_saved_whole_imports_the_pages_not_their_parts(store, 
                      "</nav>", "<header>", "</header>", "<br>", "</div>", "<title>", "</title>", "&amp;", "&#0;",
                      '<meta property="og:title" content="', '<script type="application/ld+json">{"@type":',
                      '"NewsArticle", "datePublished": 5}', "<!--", "-->", "<![CDATA[", "<", ">", '"', "\x00",
-                     '<meta property="article:published_time" content="2024-13-45">', "<time datetime='x'>"]),
+                     '<meta property="article:published_time" content="2024-13-45">', "<time datetime='x'>",
+                     "&#xFFFE;", "&#55296;", "&#x1F;", "\x0b", "\ufffe", "<?xml version='1.0'?>", "<svg>"]),
     st.text(max_size=20)), max_size=40))
 def test_any_markup_reads_as_text_and_fields_or_nothing(parts):
     text, fields = read_page("".join(parts))

@@ -236,6 +236,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
                                      into_gold=args.gold, annotator=annotator, labels=labels)
             again.added, again.already_present = report.added + again.added, report.already_present
             again.spans_added += report.spans_added
+            again.files_skipped += report.files_skipped
+            for name, count in report.layers.items():
+                again.layers[name] = again.layers.get(name, 0) + count
             again.categories_added += report.categories_added
             again.relations_added += report.relations_added
             report = again

@@ -53,12 +53,16 @@ def file_annotators(text: str, where: str = "name") -> str | dict[str, str] | No
     if not text.strip():
         return None
     if "=" not in text:
+        if "," in text:  # ("ana, ben": two people, not one layer of that name)
+            raise CuratorError(f"{where}: one name for the files, or each file annotator's (1=ana, 2=ben)")
         return check_annotator(text, where)
     pairs: dict[str, str] = {}
-    for part in text.split(","):
+    for part in (part for part in text.split(",") if part.strip()):
         theirs, equals, ours = part.rpartition("=")
         if not equals or not theirs.strip():
             raise CuratorError(f"{where}: {part.strip()!r} is not THEIRS=OURS (as in 1=ana, 2=ben)")
+        if theirs.strip() in pairs:
+            raise CuratorError(f"{where}: {theirs.strip()!r} is named twice")
         pairs[theirs.strip()] = check_annotator(ours, where)
     return pairs
 

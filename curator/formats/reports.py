@@ -156,7 +156,7 @@ class ImportReport:
             parts.append(f"{self.relations_added} relation(s) added"
                          + (f", {self.relations_present} already present" if self.relations_present else ""))
         if self.taken_as:
-            parts.append("the file's " + ", ".join(
+            parts.append("labels taken as the project's: " + ", ".join(
                 f"{name} ({count:,}) {'as ' + ours if ours else 'left out'}"
                 for name, (ours, count) in sorted(self.taken_as.items())))
         if self.undated:

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,18 @@ if TYPE_CHECKING:
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _RULE_ROW = re.compile(r"^[\s|:-]*-[\s|:-]*$")  # a table's header rule, "|---|---|", as its text writes it
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # a soft hyphen, zero-width spaces: not text
+# A soft hyphen, zero-width spaces, and control characters (which no HTML text holds, and
+# lxml refuses): not the story's.
+_INVISIBLE = dict.fromkeys([*map(ord, "\u00ad\u200b\u2060\ufeff"), *range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+_AS_BROWSERS_READ = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
+                     "us-ascii": "cp1252"}
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")  # what no XML text may hold (lxml refuses it)
+_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+_UTC = re.compile(r"(?:Z|[+-]00:?00)$")  # a time written in UTC
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Where a page names its story: its title, a title meta tag or JSON-LD, a first-level heading.
 _TITLED = ("//head/title | //meta[@property='og:title' or @name='twitter:title' or @name='title'] | //h1 | "
            "//script[@type='application/ld+json']")
@@ -48,10 +59,10 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
 
     if not data.strip():
         raise Skipped("empty file")
-    if b"\x00" in data[:65536]:
-        raise Skipped("binary file (contains NUL bytes), not a web page")
     html = decode_page(data)
-    text, fields = read_page(html)
+    if "\x00" in html[:65536]:  # (before the control characters are dropped: a page holds none)
+        raise Skipped("binary file (contains NUL bytes), not a web page")
+    text, fields, in_body = _read(html)
     if not text:
         raise Skipped("no story in the page (only page furniture, scripts or a form)")
     try:
@@ -59,7 +70,7 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
     except ValueError:  # ("Tue, 05/14/2024 - 11:30": the body's <time> says it, below)
         del fields["published"]
         marked = None
-    if marked is not None:
+    if marked is not None and _UTC.search(fields["published"]):
         # A page's time in UTC may be the day before the date its dateline gives (late in
         # the evening in Astana): the dateline's day is the story's.
         stated = _dateline_day(text, marked)
@@ -69,10 +80,8 @@ def page_candidate(path: Path, data: bytes, warnings: list[ImportProblem]) -> "_
                                     default_uid=path.stem, warnings=warnings)
     candidate.origin, candidate.record = path.name, None
     fill_stated(candidate.fields, candidate.text)
-    if "published" not in candidate.fields:  # neither the head nor the dateline says: the body's <time>
-        marked = found_published(html)
-        if marked:
-            candidate.fields["published"] = date.fromisoformat(marked)
+    if "published" not in candidate.fields and in_body is not None:  # neither head nor dateline says: <time>
+        candidate.fields["published"] = in_body
     return candidate
 
 
@@ -96,18 +105,27 @@ def _dateline_day(text: str, near: date) -> date | None:
 
 
 def decode_page(data: bytes) -> str:
-    """A page's bytes as text: UTF-8, else the charset its ``<meta>`` declares, else what
-    its bytes look like (charset_normalizer); a stray byte of a page that declares UTF-8
-    becomes U+FFFD, not the whole page mojibake."""
+    """A page's bytes as text: by its byte order mark, else UTF-8, else the charset its
+    ``<meta>`` declares (Latin-1 read as Windows-1252, as browsers do), else what its
+    bytes look like (charset_normalizer). A stray byte of a page that declares UTF-8 is
+    one U+FFFD; a page whose bytes are not the charset it declares is read as they look."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     declared = _CHARSET.search(data)
-    name = declared.group(1).decode("ascii", "replace").lower() if declared else ""
+    name = declared.group(1).decode("ascii", "replace").lower().replace("_", "-") if declared else ""
+    name = _AS_BROWSERS_READ.get(name, name)
     if name:
         try:
-            return data.decode(name, errors="strict" if name.replace("-", "") != "utf8" else "replace")
+            if name.replace("-", "") != "utf8":
+                return data.decode(name)
+            read = data.decode("utf-8", errors="replace")
+            if read.count("\ufffd") * 100 <= len(read):  # a stray byte or two: the page is UTF-8
+                return read
         except (LookupError, UnicodeDecodeError):
             pass
     from charset_normalizer import from_bytes
@@ -118,42 +136,87 @@ def decode_page(data: bytes) -> str:
 
 def read_page(html: str) -> tuple[str, dict[str, str]]:
     """The story's text (a paragraph a line) and the fields the page's markup states of it:
-    ``title``, ``source`` (the outlet), ``url`` and ``published``, each only if stated.
-    The date is the one the page's head states (its meta tags, a JSON-LD article's
-    ``datePublished``), else ``found_published`` gives the one its body marks."""
+    ``title``, ``source`` (the outlet), ``url`` and ``published`` (as the page's head
+    writes it: its article meta tags, a JSON-LD article's ``datePublished``), each only if
+    stated."""
+    text, fields, _in_body = _read(html)
+    return text, fields
+
+
+def _read(html: str) -> tuple[str, dict[str, str], date | None]:
+    """``read_page``'s text and fields, and the date the body's ``<time>`` marks (taken
+    only where neither the head nor the dateline says one: it may be a related story's)."""
     import trafilatura  # (lxml and the extraction's models: only for a page)
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # (it logs what it could not find)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-    tree = trafilatura.load_html(html.translate(_INVISIBLE)) if html.strip() else None
+    tree = _tree(_REFERENCE.sub(_xml_reference, _NOT_XML.sub("", html.translate(_INVISIBLE))))
     if tree is None:
-        return "", {}
+        return "", {}, None
     # Precision over recall: advertisements, "Subscribe" calls and share lines left out
     # cost a headline or a standfirst at times, which the title keeps.
-    extracted = trafilatura.extract(tree, output_format="txt", include_comments=False, include_tables=True,
-                                    include_images=False, include_links=False, deduplicate=False,
-                                    favor_precision=True, with_metadata=False)
+    try:
+        extracted = trafilatura.extract(tree, output_format="txt", include_comments=False, include_tables=True,
+                                        include_images=False, include_links=False, deduplicate=False,
+                                        favor_precision=True, with_metadata=False)
+    except ValueError:  # (a character lxml will not hold, however it got in: no story read)
+        return "", {}, None
     lines = [line.strip() for line in (extracted or "").splitlines()]
     text = "\n".join(line for line in lines if line and not _RULE_ROW.match(line))
     if len(text.split()) < _FEWEST_WORDS:  # a menu item, a cookie notice: no story
         text = ""
-    fields = _fields(trafilatura.extract_metadata(tree, extensive=False))
+    try:
+        fields = _fields(trafilatura.extract_metadata(tree, extensive=False))
+    except ValueError:  # (as above)
+        fields = {}
     fields.pop("published", None)
     if not tree.xpath(_TITLED):  # (else the extraction takes a heading of the page's, "Most read", for it)
         fields.pop("title", None)
     stated = _head_date(tree)
-    return text, {**fields, **({"published": stated} if stated else {})}
+    return text, {**fields, **({"published": stated} if stated else {})}, _body_date(tree)
 
 
-def found_published(html: str) -> str | None:
-    """The date a page's body marks (``<time>``), as the extraction finds it: taken only
-    where neither the head nor the text's dateline states one (it may be a related
-    story's)."""
-    import trafilatura
+def _xml_reference(found: re.Match[str]) -> str:
+    """A character reference as written, unless it names a character no XML text may
+    hold (``&#0;``, ``&#xFFFE;``, a surrogate): then nothing."""
+    written = found.group(1)
+    try:
+        point = int(written[1:], 16) if written[0] in "xX" else int(written)
+    except ValueError:
+        return found.group(0)
+    allowed = point in (0x09, 0x0A, 0x0D) or 0x20 <= point <= 0xD7FF or 0xE000 <= point <= 0xFFFD \
+        or 0x10000 <= point <= 0x10FFFF
+    return found.group(0) if allowed else ""
 
-    tree = trafilatura.load_html(html.translate(_INVISIBLE)) if html.strip() else None
-    found = trafilatura.extract_metadata(tree, extensive=False) if tree is not None else None
-    return found.date if found is not None and found.date else None
+
+def _tree(html: str) -> Any:
+    """The page's element tree; None if it holds nothing to read. Text with no markup (a
+    page saved as text only) is its own one paragraph."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not html.strip():
+        return None
+    if "<" not in html:  # (no markup at all: the text is the page)
+        html = "<html><body>" + "".join(f"<p>{escape(line)}</p>" for line in html.splitlines() if line.strip()) \
+            + "</body></html>"
+    try:
+        return lxml_html.document_fromstring(html, parser=lxml_html.HTMLParser(huge_tree=True, remove_comments=True))
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _body_date(tree: Any) -> date | None:
+    """The first whole date a ``<time datetime>`` gives, in the story's ``<article>`` first."""
+    for where in ("//article//time/@datetime", "//body//time/@datetime"):
+        for written in tree.xpath(where):
+            found = _ISO_DAY.match(written.strip())
+            if found:
+                try:
+                    return date.fromisoformat(found.group(0))
+                except ValueError:
+                    continue
+    return None
 
 
 def _head_date(tree: Any) -> str | None:
@@ -169,7 +232,7 @@ def _head_date(tree: Any) -> str | None:
     for script in tree.xpath("//script[@type='application/ld+json']/text()"):
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # (not JSON, or nested past any page's)
             continue
         for item in sorted(_items(data), key=lambda item: not _is_article(item)):
             if _is_article(item) and isinstance(item.get("datePublished"), str) and item["datePublished"].strip():

@@ -25,10 +25,12 @@ def import_paths(session: Session, paths: Sequence[str | Path], job: Job | None 
     the project has the labels it lacked); ``into_gold``: the files' spans of the reviewed
     layer are taken (else skipped, each said); ``annotator``: whose work each annotated file is;
     ``labels``: the project's label for each of the files' it names (``--map GPE=LOCATION``; None:
-    left out), remembered for the next import (``taken_labels``)."""
+    left out); those it took a file's spans as are remembered for the next import (``taken_labels``)."""
     with session.operation(IMPORT):  # one change for every window, when it ends
-        return _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only, into_gold,
-                       annotator, taken_labels(session.store, labels))
+        report = _import(session, [Path(p) for p in paths], job, fmt, suggestion_layer, annotated_only, into_gold,
+                         annotator, taken_labels(session.store, labels))
+    remember_labels(session.store, {name: labels[name] for name in report.taken_as if labels and name in labels})
+    return report
 
 
 def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | None, suggestion_layer: str | None,
@@ -37,8 +39,11 @@ def _import(session: Session, paths: list[Path], job: Job | None, fmt: str | Non
     from curator.formats.interop import detect, import_annotated
     from curator.formats.interop import import_paths as read_paths
 
-    if annotated_only:
-        paths = [p for p in paths if p.is_file() and detect(p)]
+    if annotated_only:  # (the files of the folders named too: what was said of the others, was said)
+        from curator.formats.articles import folder_files
+
+        files = [found for path in paths for found in (folder_files(path, ImportReport()) if path.is_dir() else [path])]
+        paths = [p for p in files if p.is_file() and detect(p)]
     suggestion_layer = suggestion_layer or session.annotator  # a model's predictions: its user's to decide
     report = ImportReport()
     try:
@@ -60,18 +65,27 @@ LABEL_CHOICES = "import.labels"  # how the project took the labels of files it l
 
 
 def taken_labels(store: Store, given: dict[str, str | None] | None = None) -> dict[str, str | None]:
-    """How an import takes a file's labels the project lacks: as ``given`` now, else as
-    chosen for an import before (``given`` is remembered for the next), each while it still
-    fits the project (a label the project has since is its own; one taken as a label the
-    project lost is asked again)."""
-    chosen = store.get_state(LABEL_CHOICES)
-    chosen = {name: ours for name, ours in chosen.items() if isinstance(name, str) and
-              (ours is None or isinstance(ours, str))} if isinstance(chosen, dict) else {}
-    if given:
-        chosen.update(given)
-        store.set_state(LABEL_CHOICES, chosen)
+    """How an import takes a file's labels: as ``given`` now, and the others the project
+    lacks as an import before took them (``remember_labels``) while that still fits the
+    project (a label the project has since is its own; one taken as a label the project
+    lost is asked again)."""
     names = set(store.label_schema.names)
-    return {name: ours for name, ours in chosen.items() if name not in names and (ours is None or ours in names)}
+    chosen = {name: ours for name, ours in _remembered(store).items() if name not in names and ours in names}
+    return {**chosen, **(given or {})}
+
+
+def remember_labels(store: Store, taken: dict[str, str | None]) -> None:
+    """Remember how an import that ended took a file's labels (``taken``: those its files
+    had), for the next: a label left out is not remembered, so the next file asks again."""
+    kept = {name: ours for name, ours in taken.items() if ours is not None}
+    if kept:
+        store.set_state(LABEL_CHOICES, {**_remembered(store), **kept})
+
+
+def _remembered(store: Store) -> dict[str, str]:
+    chosen = store.get_state(LABEL_CHOICES)
+    return {name: ours for name, ours in chosen.items() if isinstance(name, str) and isinstance(ours, str)} \
+        if isinstance(chosen, dict) else {}
 
 
 def import_layer_file(session: Session, path: str | Path, into_gold: bool = False) -> ImportReport:
