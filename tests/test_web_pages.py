@@ -157,3 +157,28 @@ def test_a_datelines_day_without_its_year_is_taken_nearest_the_pages_date():
     assert _dateline_day("ASTANA, Jan 1 (Reuters) - Output rose.", date(2024, 12, 31)) == date(2025, 1, 1)
     assert _dateline_day("ASTANA, March 4 (Reuters) - Output rose.", date(2024, 3, 3)) == date(2024, 3, 4)
     assert _dateline_day("Output rose, the ministry said.", date(2024, 3, 3)) is None
+
+
+def test_pages_as_people_end_up_with_them_are_read(store, tmp_path):
+    """A page saved in another charset than it declares, in UTF-16, as text only, or as a
+    fragment; one whose head's date is only a month (no day is made up for it), and one
+    whose JSON-LD is nested past reading: each is its story."""
+    cyrillic = ("Экспорт зерна из Казахстана в феврале вырос на 12% по сравнению с прошлым годом, сообщило "
+                "министерство сельского хозяйства в понедельник.")
+    lying = f'<html><head><meta charset="utf-8"></head><body><article><p>{cyrillic}</p></article></body></html>'
+    (tmp_path / "lying.html").write_bytes(lying.encode("cp1251"))
+    (tmp_path / "wide.html").write_bytes(page("", f"<article>{STORY}</article>").encode("utf-16"))
+    (tmp_path / "plain.html").write_text("Kazakhstan exported 9.1 million tonnes of grain in February.\n"
+                                         "Officials expect $1.2 billion in revenue this year.\n", encoding="utf-8")
+    (tmp_path / "fragment.html").write_text(STORY, encoding="utf-8")
+    (tmp_path / "month.html").write_text(page('<meta property="article:published_time" content="2024-06">',
+                                              f"<article>{STORY}</article>"), encoding="utf-8")
+    deep = '<script type="application/ld+json">' + "[" * 50_000 + "]" * 50_000 + "</script>"
+    (tmp_path / "deep.html").write_text(page(deep, f"<article>{STORY}</article>"), encoding="utf-8")
+    report = import_files(store, sorted(tmp_path.iterdir()))
+    assert not report.problems, report.problems
+    assert cyrillic in store.document_by_uid("lying").text
+    for uid in ("wide", "fragment", "month", "deep"):
+        assert "Kazakhstan exported 9.1 million tonnes" in store.document_by_uid(uid).text, uid
+    assert store.document_by_uid("plain").text.splitlines()[1].startswith("Officials expect $1.2 billion")
+    assert store.document_by_uid("month").published is None

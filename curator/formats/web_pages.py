@@ -207,8 +207,10 @@ def _tree(html: str) -> Any:
 
 
 def _body_date(tree: Any) -> date | None:
-    """The first whole date a ``<time datetime>`` gives, in the story's ``<article>`` first."""
-    for where in ("//article//time/@datetime", "//body//time/@datetime"):
+    """The first whole date a ``<time datetime>`` gives, in the story's ``<article>`` first,
+    never one in an aside, the navigation or the footer (a related story's)."""
+    aside = "not(ancestor::aside or ancestor::nav or ancestor::footer)"
+    for where in (f"//article//time[{aside}]/@datetime", f"//body//time[{aside}]/@datetime"):
         for written in tree.xpath(where):
             found = _ISO_DAY.match(written.strip())
             if found:
