@@ -72,25 +72,32 @@ def test_the_window_and_the_command_line_export_the_same_file(open_window, annot
     assert comparable(by_window, fmt) == comparable(by_cli, fmt)
 
 
-def test_annotated_files_are_imported_as_an_annotators_work_from_the_file_menu(window, monkeypatch, qtbot, tmp_path):
-    """File → Import annotated files as…: what ``curator import --annotator NAME --gold``
-    does, asked before the files are chosen; a name that cannot be one is said there."""
+def import_as(window, monkeypatch, qtbot, path, refused: str, said: str, taken: str) -> None:
+    """File → Import annotated files as… for ``path``: ``refused`` typed is refused there,
+    saying ``said``; then ``taken`` imports the file."""
     from PySide6.QtWidgets import QDialogButtonBox
 
-    conll = tmp_path / "ann.conll"
-    conll.write_text("-DOCSTART- -X- -X- O\n\nSteppe NNP B-NP B-ORG\nRail NNP I-NP I-ORG\nopened VBD B-VP O\n"
-                     ". . O O\n", encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(conll)], ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(path)], ""))
     [action] = [a for a in window.findChildren(type(window.undo_action)) if a.text() == "Import annotated files &as…"]
     action.trigger()
     dialog = window.findChild(QDialog, "import_options")
     assert dialog is not None and dialog.isVisible()
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-    dialog.findChild(QLineEdit, "import_annotator").setText("al\x07ice")
+    dialog.findChild(QLineEdit, "import_annotator").setText(refused)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and "control character" in dialog.findChild(QLabel, "import_options_problem").text()
-    dialog.findChild(QLineEdit, "import_annotator").setText("alice")
+    assert dialog.isVisible() and said in dialog.findChild(QLabel, "import_options_problem").text()
+    dialog.findChild(QLineEdit, "import_annotator").setText(taken)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def test_annotated_files_are_imported_as_an_annotators_work_from_the_file_menu(window, monkeypatch, qtbot, tmp_path):
+    """File → Import annotated files as…: what ``curator import --annotator NAME --gold``
+    does, asked before the files are chosen; a name that cannot be one is said there."""
+
+    conll = tmp_path / "ann.conll"
+    conll.write_text("-DOCSTART- -X- -X- O\n\nSteppe NNP B-NP B-ORG\nRail NNP I-NP I-ORG\nopened VBD B-VP O\n"
+                     ". . O O\n", encoding="utf-8")
+    import_as(window, monkeypatch, qtbot, conll, "al\x07ice", "control character", "alice")
     qtbot.waitUntil(lambda: window.session.store.annotations_for(
         window.session.store.document_by_uid("ann-1").id if window.session.store.document_by_uid("ann-1") else 0,
         "alice") != [], timeout=20_000)
@@ -104,7 +111,6 @@ def test_a_files_numbered_users_are_named_in_the_import_as_dialog(window, monkey
     part that is no pair is said there."""
     import json
 
-    from PySide6.QtWidgets import QDialogButtonBox
 
     text = "Tokayev met Xi in Astana."
     tasks = tmp_path / "tasks.json"
@@ -112,16 +118,7 @@ def test_a_files_numbered_users_are_named_in_the_import_as_dialog(window, monkey
         {"completed_by": user, "result": [{"from_name": "label", "to_name": "text", "type": "labels",
                                            "value": {"start": 0, "end": 7, "labels": [label]}}]}
         for user, label in ((1, "PERSON"), (2, "ORG"))]}]), encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(tasks)], ""))
-    [action] = [a for a in window.findChildren(type(window.undo_action)) if a.text() == "Import annotated files &as…"]
-    action.trigger()
-    dialog = window.findChild(QDialog, "import_options")
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-    dialog.findChild(QLineEdit, "import_annotator").setText("1=ana, ben")
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and "is not THEIRS=OURS" in dialog.findChild(QLabel, "import_options_problem").text()
-    dialog.findChild(QLineEdit, "import_annotator").setText("1=ana, 2=ben")
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    import_as(window, monkeypatch, qtbot, tasks, "1=ana, ben", "is not THEIRS=OURS", "1=ana, 2=ben")
     store = window.session.store
     qtbot.waitUntil(lambda: store.annotation_count() == 2, timeout=20_000)
     assert sorted(store.annotators()) == ["ana", "ben"]
