@@ -94,8 +94,10 @@ def test_label_studios_numbered_users_get_the_projects_names(tmp_path, capsys):
     tasks.write_text(json.dumps(TWO_USERS), encoding="utf-8")
     assert main(["import", str(project), str(tasks), "--annotator", "1=ana", "--annotator", "ana"]) == 2
     assert "not both" in capsys.readouterr().err
-    main(["import", str(project), str(tasks), "--annotator", "1=ana", "--annotator", "2=ben"])
-    assert "2 span(s) added to 2 layers: 'ana' (1), 'ben' (1)" in capsys.readouterr().out  # whose, said
+    main(["import", str(project), str(tasks), "--annotator", "1=ana", "--annotator", "2=ben", "--annotator", "3=cy"])
+    out, err = capsys.readouterr()
+    assert "2 span(s) added to 2 layers: 'ana' (1), 'ben' (1)" in out  # whose, said
+    assert "--annotator names '3', whom the file does not name" in err  # a slip, said
     with Store.open(project) as store:
         assert sorted(store.annotators()) == ["ana", "ben"]
         (doc_id,) = store.document_ids()

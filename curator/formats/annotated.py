@@ -275,13 +275,13 @@ def new_document(record: FieldReader, uid: str | None, text: str | None, meta: d
     return AnnotatedDocument(uid, text, meta or {})
 
 
-def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], where: str) -> None:
+def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], where: str) -> list[str]:
     """Make every span, status, category choice and relation of a file's documents
     ``name``'s (``curator import --annotator``): a tool that names nobody (CoNLL, a bare
     doccano file) gives each file one made-up name. A file of several annotators is
     refused, since their work would be merged into one layer. ``name`` a mapping: each
     annotator it names gets their name here (Label Studio names its users by number);
-    the others keep theirs."""
+    the others keep theirs. Returns the annotators it names that none of the documents has."""
     if isinstance(name, str):
         named = {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
             | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
@@ -300,6 +300,10 @@ def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], wher
         document.short = {name.get(who, who) for who in document.short}
         document.regions = {(start, end, label, name.get(who, who)): region
                             for (start, end, label, who), region in document.regions.items()}
+    named = {who for document in documents for who in (*(span[3] for span in document.spans), *document.statuses,
+                                                         *(choice[0] for choice in document.categories),
+                                                         *(relation.annotator for relation in document.relations))}
+    return sorted(theirs for theirs, ours in name.items() if ours not in named)
 
 
 def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -> Counter[str]:
