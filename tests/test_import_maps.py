@@ -148,6 +148,9 @@ def test_the_project_remembers_how_it_took_a_files_labels(tmp_path, capsys):
     with Store.open(project) as store:
         document = store.document_by_uid("k2")
         assert [a.label for a in store.annotations_for(document.id)] == ["LOCATION"]
+    assert main(["labels", str(project)]) == 0
+    assert "other tools' labels an import takes as the project's: GPE as LOCATION, PER as PERSON" in \
+        capsys.readouterr().out
     assert main(["labels", str(project), "add", "GPE", "--kind", "entity"]) == 0
     third = tmp_path / "third.jsonl"
     third.write_text(json.dumps({"id": "k3", "text": TEXT + " Thrice.", "label": [[18, 24, "GPE"]]}) + "\n",

@@ -140,6 +140,13 @@ def cmd_labels(args: argparse.Namespace) -> int:
             if unknown:
                 print(f"spans with labels the schema lacks: {', '.join(map(printable, unknown))}")
             print(f"{len(schema.labels)} label(s)")
+            from curator.session.importing import taken_labels
+
+            taken = taken_labels(store)  # (what an import took another tool's labels as, remembered)
+            if taken:
+                print("other tools' labels an import takes as the project's: " + ", ".join(
+                    f"{printable(name)} as {printable(ours)}" for name, ours in sorted(taken.items()))
+                    + " (curator import --map NAME=LABEL changes one)")
             relation_counts = store.relation_counts()
             for kind in schema.relations:
                 arrow = "->" if kind.directed else "<->"
