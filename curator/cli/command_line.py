@@ -174,6 +174,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _label_map(store: Any, pairs: list[tuple[str, str]]) -> dict[str, str]:
     """``--map``'s pairs, each naming a label of the project; a file's label named twice is refused."""
+    from curator.formats.schema_files import guessed_kind
+
     labels: dict[str, str] = {}
     for theirs, ours in pairs:
         if ours not in store.label_schema:
@@ -182,8 +184,6 @@ def _label_map(store: Any, pairs: list[tuple[str, str]]) -> dict[str, str]:
         if labels.setdefault(theirs, ours) != ours:
             raise CuratorError(f"--map names {printable(theirs)} twice: {printable(labels[theirs])} and "
                                f"{printable(ours)}")
-        from curator.formats.schema_files import guessed_kind
-
         kind, our_kind = guessed_kind(theirs), store.label_schema.get(ours).kind
         if kind.value != "plain" and kind is not our_kind:  # GPE=DATE: its spans get no value, or a wrong one
             said = {"entity": "entities", "figure": "figures", "date": "dates", "plain": "plain spans"}

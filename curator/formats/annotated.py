@@ -283,8 +283,7 @@ def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], wher
     annotator it names gets their name here (Label Studio names its users by number);
     the others keep theirs. Returns the annotators it names that none of the documents has."""
     if isinstance(name, str):
-        named = {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
-            | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
+        named = _annotators(documents)
         if len(named) > 1:
             listed = ", ".join(sorted(map(str, named))[:5]) + (", ..." if len(named) > 5 else "")
             raise CuratorError(f"{where}: the file holds the work of {len(named)} annotators ({listed}); "
@@ -300,10 +299,14 @@ def take_as(documents: list[AnnotatedDocument], name: str | dict[str, str], wher
         document.short = {name.get(who, who) for who in document.short}
         document.regions = {(start, end, label, name.get(who, who)): region
                             for (start, end, label, who), region in document.regions.items()}
-    named = {who for document in documents for who in (*(span[3] for span in document.spans), *document.statuses,
-                                                         *(choice[0] for choice in document.categories),
-                                                         *(relation.annotator for relation in document.relations))}
+    named = _annotators(documents)
     return sorted(theirs for theirs, ours in name.items() if ours not in named)
+
+
+def _annotators(documents: list[AnnotatedDocument]) -> set[str]:
+    """Everyone whose spans, statuses, category choices or relations the documents hold."""
+    return {span[3] for d in documents for span in d.spans} | {who for d in documents for who in d.statuses} \
+        | {c[0] for d in documents for c in d.categories} | {r.annotator for d in documents for r in d.relations}
 
 
 def relabel(documents: list[AnnotatedDocument], labels: dict[str, str | None]) -> Counter[str]:

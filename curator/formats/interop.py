@@ -112,20 +112,24 @@ def import_curator_export(store: Store, path: Path, into_gold: bool = False,
 
     entities, documents, facts = read_curator_export(store, path)
     report = ImportReport()
-    if annotator is not None:
-        _said_unmatched(report, str(path), take_as(documents, annotator, str(path)))
-    if labels:
-        report.taken_as = {name: (labels[name], count) for name, count in relabel(documents, labels).items()}
+    _taken(documents, report, str(path), annotator, labels)
     known = {e.id for e in store.entities()}
     add_documents(store, documents, report, str(path), [e for e in entities if e.id not in known], facts,
                   into_gold=into_gold)
     return report
 
 
-def _said_unmatched(report: ImportReport, where: str, unmatched: list[str]) -> None:
-    if unmatched:  # ("3=ana" where the file's users are 1 and 2: a slip the curator should see)
-        report.warnings.append(ImportProblem(where, "--annotator names " + ", ".join(map(repr, unmatched))
-                                             + ", whom the file does not name"))
+def _taken(documents: list[AnnotatedDocument], report: ImportReport, where: str,
+           annotator: str | dict[str, str] | None, labels: dict[str, str | None] | None) -> None:
+    """A file's documents made the named annotators' (``take_as``) and given the project's
+    labels (``relabel``), as the import was asked; the report says how."""
+    if annotator is not None:
+        unmatched = take_as(documents, annotator, where)
+        if unmatched:  # ("3=ana" where the file's users are 1 and 2: a slip the curator should see)
+            report.warnings.append(ImportProblem(where, "--annotator names " + ", ".join(map(repr, unmatched))
+                                                 + ", whom the file does not name"))
+    if labels:
+        report.taken_as = {name: (labels[name], count) for name, count in relabel(documents, labels).items()}
 
 
 def import_annotated(store: Store, path: str | Path, fmt: str | None = None, parsed: Any = None,
@@ -172,11 +176,7 @@ def import_annotated(store: Store, path: str | Path, fmt: str | None = None, par
             read = READERS[found.fmt](path, found.parsed, store)
             found.parsed = parsed = None  # (the file's JSON, read: not held while its documents are written)
             report_read(read, report, str(path), read.documents)  # (before the documents of one id are merged)
-            if annotator is not None:
-                _said_unmatched(report, str(path), take_as(read.documents, annotator, str(path)))
-            if labels:
-                report.taken_as = {name: (labels[name], count)
-                                   for name, count in relabel(read.documents, labels).items()}
+            _taken(read.documents, report, str(path), annotator, labels)
             add_documents(store, read.documents, report, str(path), suggestion_layer=suggestion_layer, job=job,
                           into_gold=into_gold)
             return report
